@@ -1,0 +1,83 @@
+/**
+ * Messages between LabHost (main process) and the training worker. One discriminated union per
+ * direction, handled by an exhaustive switch on `type`; unknown messages are errors.
+ * Plain data only: typed arrays travel as transferred copies.
+ */
+import type { NetSpec } from './spec-types'
+
+export type OptimizerName = 'SGD' | 'Momentum' | 'Nesterov' | 'AdaGrad' | 'RMSProp' | 'Adam'
+
+/** Where training data comes from. */
+export type DataSource =
+  | { kind: 'mnist' }                 // the built-in 10,000 digits
+  | { kind: 'idx'; dir: string }      // MNIST-format IDX files in a folder (gzipped or not)
+  | { kind: 'text'; file: string }    // a UTF-8 text file; 'builtin' for the shipped corpus
+
+export interface TrainSettings {
+  data: DataSource
+  optimizer: OptimizerName
+  lr: number
+  batchSize: number
+  epochs: number
+  weightDecay: number
+  seed: number
+  threads: number
+  /** Gradient clipping by global norm (0 = off). */
+  clip?: number
+  /** Held-out fraction for the built-in digits (default 0.2 → 8,000 / 2,000). */
+  testFraction?: number
+}
+
+export interface BatchPoint { epoch: number; batch: number; batches: number; loss: number; examplesPerSec: number }
+
+export interface EpochReport {
+  epoch: number
+  trainLoss: number
+  trainAcc: number | null
+  testLoss: number
+  testAcc: number | null
+  /** Language models: exp(mean cross-entropy). */
+  perplexity?: number
+  seconds: number
+}
+
+/** An image grid: `count` images of h×w, stored one after another. */
+export interface ImageStack { count: number; h: number; w: number; data: Float32Array }
+
+export interface LayerMaps { layer: string; shape: number[]; maps: ImageStack }
+
+export interface Snapshot {
+  /** First conv layer's filters (FN images of FH×FW, channel-mean for multi-channel input). */
+  filters?: ImageStack
+  /** Every layer's activations for the probe sample. */
+  featureMaps?: LayerMaps[]
+  /** LSTM gates over time for the probe sequence: name (f, g, i, o, c, h) → (T, H). */
+  gates?: { name: string; t: number; h: number; data: Float32Array }[]
+}
+
+export type RunState = 'idle' | 'running' | 'paused' | 'stopped' | 'done' | 'failed'
+
+/** Host → worker. */
+export type WorkerCommand =
+  | { type: 'start'; runId: string; spec: NetSpec; settings: TrainSettings; weights?: Record<string, Float32Array> }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'stop' }
+  | { type: 'step' }
+  | { type: 'set-lr'; lr: number }
+  | { type: 'set-probe'; input: Float32Array }
+  | { type: 'predict'; reqId: number; input: Float32Array; count: number }
+  | { type: 'get-weights'; reqId: number }
+  | { type: 'load-model'; reqId: number; spec: NetSpec; weights: Record<string, Float32Array> }
+  | { type: 'gradcheck'; reqId: number; spec: NetSpec; seed: number }
+
+/** Worker → host. */
+export type WorkerEvent =
+  | { type: 'ready' }
+  | { type: 'state'; runId: string; state: RunState; message?: string }
+  | { type: 'batches'; runId: string; points: BatchPoint[] }
+  | { type: 'epoch'; runId: string; report: EpochReport }
+  | { type: 'snapshot'; runId: string; snapshot: Snapshot }
+  | { type: 'error'; runId: string | null; code: string; message: string }
+  | { type: 'reply'; reqId: number; ok: true; value: unknown }
+  | { type: 'reply'; reqId: number; ok: false; code: string; message: string }

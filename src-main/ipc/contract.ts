@@ -1,0 +1,48 @@
+/**
+ * The one contract between the renderer and the main process, shared by Electron IPC and the
+ * web shell's WebSocket. Types and constants only. Channel names are `area:verb`.
+ * Every request answers with a Result; failures are data, never throws across the boundary.
+ */
+import type { NetSpec, SpecReport } from '../../src-engine/spec-types'
+import type { TrainSettings, BatchPoint, EpochReport, Snapshot, RunState } from '../../src-engine/protocol'
+
+export type LabError = { code: string; message: string; path?: string }
+export type Result<T> = { ok: true; value: T } | { ok: false; error: LabError }
+
+export interface PresetInfo { id: string; title: string; kind: 'cnn' | 'mlp' | 'rnn' | 'autoencoder'; spec: NetSpec; params: number }
+
+export interface Prediction { probs: number[]; logits: number[]; top: number; ms: number }
+
+/** Requests: channel → [payload, reply value]. */
+export interface Requests {
+  'app:info': [void, { version: string; transport: 'electron' | 'web'; threads: number; platform: string }]
+  'preset:list': [void, PresetInfo[]]
+  'spec:validate': [NetSpec, SpecReport]
+  'train:start': [{ spec: NetSpec; settings: TrainSettings }, { runId: string }]
+  'train:pause': [void, null]
+  'train:resume': [void, null]
+  'train:stop': [void, null]
+  'train:step': [void, null]
+  'train:set-lr': [{ lr: number }, null]
+  'train:set-probe': [{ input: number[] }, null]
+  'model:predict': [{ input: number[] }, Prediction]
+  'data:samples': [{ count: number; seed?: number }, { images: number[][]; labels: number[] }]
+}
+
+export type Channel = keyof Requests
+
+/** The event stream, main → renderer (throttled by LabHost). */
+export type LabEvent =
+  | { type: 'state'; runId: string; state: RunState; message?: string }
+  | { type: 'batches'; runId: string; points: BatchPoint[] }
+  | { type: 'epoch'; runId: string; report: EpochReport }
+  | { type: 'snapshot'; runId: string; snapshot: Snapshot }
+  | { type: 'error'; runId: string | null; code: string; message: string }
+
+export const EVENT_CHANNEL = 'lab:event'
+
+/** The API the renderer sees, as exposed by the preload (window.lab) or the WebSocket client. */
+export interface LabApi {
+  request<C extends Channel>(channel: C, payload: Requests[C][0]): Promise<Result<Requests[C][1]>>
+  onEvent(listener: (event: LabEvent) => void): () => void
+}

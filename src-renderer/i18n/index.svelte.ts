@@ -1,0 +1,61 @@
+/**
+ * Korean and English messages. Each area of the app owns one file per language
+ * (i18n/en/<area>.ts, i18n/ko/<area>.ts) with identical keys; keys are used as `area.key`.
+ * t('train.start') looks the key up in the current language; {name} placeholders are filled from `values`.
+ */
+const enFiles = import.meta.glob<{ default: Record<string, string> }>('./en/*.ts', { eager: true })
+const koFiles = import.meta.glob<{ default: Record<string, string> }>('./ko/*.ts', { eager: true })
+
+export type Lang = 'en' | 'ko'
+
+function flatten(files: Record<string, { default: Record<string, string> }>): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [path, mod] of Object.entries(files)) {
+    const area = path.replace(/^.*\/([^/]+)\.ts$/, '$1')
+    for (const [k, v] of Object.entries(mod.default)) out[`${area}.${k}`] = v
+  }
+  return out
+}
+
+export const catalogues: Record<Lang, Record<string, string>> = { en: flatten(enFiles), ko: flatten(koFiles) }
+
+const STORAGE_KEY = 'backprop-lab.lang'
+
+function initialLang(): Lang {
+  try {
+    const saved = globalThis.localStorage?.getItem(STORAGE_KEY)
+    if (saved === 'en' || saved === 'ko') return saved
+  } catch {
+    // storage may be unavailable (tests, privacy settings): fall back to the system language
+  }
+  const nav = globalThis.navigator?.language ?? 'en'
+  return nav.toLowerCase().startsWith('ko') ? 'ko' : 'en'
+}
+
+class I18n {
+  lang = $state<Lang>(initialLang())
+
+  set(lang: Lang): void {
+    this.lang = lang
+    try {
+      globalThis.localStorage?.setItem(STORAGE_KEY, lang)
+    } catch {
+      // not remembered; still switched
+    }
+    if (globalThis.document) document.documentElement.lang = lang
+  }
+}
+
+export const i18n = new I18n()
+
+/** Translate `area.key`, filling {placeholders}. A missing key shows itself, so it is noticed. */
+export function t(key: string, values?: Record<string, string | number>): string {
+  const text = catalogues[i18n.lang][key] ?? catalogues.en[key] ?? key
+  if (!values) return text
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m))
+}
+
+/** Numbers with the locale's grouping, e.g. 433,890. */
+export function fmtInt(n: number): string {
+  return n.toLocaleString(i18n.lang === 'ko' ? 'ko-KR' : 'en-US')
+}
