@@ -46,3 +46,15 @@ export interface LabApi {
   request<C extends Channel>(channel: C, payload: Requests[C][0]): Promise<Result<Requests[C][1]>>
   onEvent(listener: (event: LabEvent) => void): () => void
 }
+
+/** Web shell envelope over the WebSocket (the same contract, framed as JSON). */
+export type WsClientMessage = { id: number; channel: Channel; payload: unknown }
+export type WsServerMessage =
+  | { id: number; result: Result<unknown> }
+  | { event: LabEvent }
+
+/** Every request channel, for allow-lists in the preload, handlers and the web shell. */
+export const CHANNELS: readonly Channel[] = [
+  'app:info', 'preset:list', 'spec:validate', 'train:start', 'train:pause', 'train:resume', 'train:stop',
+  'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples'
+]
