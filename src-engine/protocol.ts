@@ -39,7 +39,14 @@ export interface EpochReport {
   /** Language models: exp(mean cross-entropy). */
   perplexity?: number
   seconds: number
+  /** Classifiers: held-out confusion counts, K×K row-major, row = true class, column = predicted. */
+  confusion?: { classes: number; counts: number[] }
+  /** Classifiers: the held-out examples predicted wrong with the highest confidence, most confident first (≤ 12). */
+  confidentWrong?: WrongExample[]
 }
+
+/** A held-out example the model got wrong: its image (channel-mean for C > 1), true and predicted class. */
+export interface WrongExample { index: number; label: number; predicted: number; confidence: number; image: ImageStack }
 
 /** An image grid: `count` images of h×w, stored one after another. */
 export interface ImageStack { count: number; h: number; w: number; data: Float32Array }
