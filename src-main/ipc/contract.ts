@@ -58,3 +58,31 @@ export const CHANNELS: readonly Channel[] = [
   'app:info', 'preset:list', 'spec:validate', 'train:start', 'train:pause', 'train:resume', 'train:stop',
   'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples'
 ]
+
+/** The one Electron IPC channel carrying requests: `invoke(REQUEST_CHANNEL, channel, payload)`. */
+export const REQUEST_CHANNEL = 'lab:request'
+
+/**
+ * Application-menu commands, main → renderer (Electron only; the web shell has no menu).
+ * The renderer subscribes with `LabApi.onMenu` where it exists.
+ */
+export type MenuCommand =
+  | 'project:new' | 'project:open' | 'project:save' | 'project:save-as'
+  | 'export:weights' | 'export:onnx' | 'view:toggle-theme'
+
+export const MENU_CHANNEL = 'lab:menu'
+
+export const MENU_COMMANDS: readonly MenuCommand[] = [
+  'project:new', 'project:open', 'project:save', 'project:save-as', 'export:weights', 'export:onnx', 'view:toggle-theme'
+]
+
+/** The preload's `window.lab`: LabApi plus the menu stream (absent in the web shell). */
+export interface DesktopLabApi extends LabApi {
+  onMenu(listener: (command: MenuCommand) => void): () => void
+}
+
+/**
+ * Over the web shell's JSON, typed arrays (Float32Array in snapshots, epoch reports…) arrive as plain
+ * number arrays: index them the same way, or wrap with `Float32Array.from` where a typed array is needed.
+ */
+export type WireArrays = 'typed arrays become number[] over the WebSocket'
