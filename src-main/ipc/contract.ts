@@ -81,8 +81,8 @@ export interface DesktopLabApi extends LabApi {
   onMenu(listener: (command: MenuCommand) => void): () => void
 }
 
-/**
- * Over the web shell's JSON, typed arrays (Float32Array in snapshots, epoch reports…) arrive as plain
- * number arrays: index them the same way, or wrap with `Float32Array.from` where a typed array is needed.
+/*
+ * Wire note for the web shell: JSON has no typed arrays, so every Float32Array inside an event or a
+ * result (snapshots, epoch reports…) arrives as a plain number[]. Index it the same way, or wrap it
+ * with Float32Array.from where a typed array is needed. Over Electron IPC typed arrays stay typed.
  */
-export type WireArrays = 'typed arrays become number[] over the WebSocket'
