@@ -1,0 +1,423 @@
+/**
+ * The renderer's one connection to the host. Nothing else in the renderer touches `window.lab` or a
+ * WebSocket: pages call `getLab().request(channel, payload)` and `getLab().onEvent(listener)`.
+ *
+ * Two transports implement the same LabApi (src-main/ipc/contract.ts):
+ * - Electron: the preload exposes `window.lab` through contextBridge; we wrap it so a rejected
+ *   promise still arrives as a Result.
+ * - Web shell (`npm run web`): a WebSocket to `ws://<host>/ws?token=<token from the page URL>`,
+ *   JSON frames in the WsClientMessage / WsServerMessage envelope, request ids, reconnect with backoff.
+ *
+ * Requests never throw: every failure (no token, connection lost, timeout, bad frame) is a Result
+ * error with a stable code the UI can translate.
+ */
+import type {
+  Channel, LabApi, LabError, LabEvent, Requests, Result, WsClientMessage
+} from '../../src-main/ipc/contract'
+import type { ImageStack, Snapshot } from '../../src-engine/protocol'
+
+export type TransportKind = 'electron' | 'web'
+
+/**
+ * Connection status shown by the app frame.
+ * open: requests flow. connecting / reconnecting: requests wait. no-token: the page was opened
+ * without ?token= and cannot connect. closed: the client was shut down.
+ */
+export type LabStatus = 'connecting' | 'open' | 'reconnecting' | 'no-token' | 'closed'
+
+/** LabApi plus what the frame needs to show the connection. */
+export interface LabClient extends LabApi {
+  readonly transport: TransportKind
+  readonly status: LabStatus
+  /** Called now with the current status, then on every change; returns an unsubscribe. */
+  onStatus(listener: (status: LabStatus) => void): () => void
+  /** Stops reconnecting and fails whatever is still waiting (tests, page unload). */
+  close(): void
+}
+
+/** Error codes produced by this client (the host's own codes pass through untouched). */
+export const CLIENT_ERRORS = {
+  noToken: 'no-token',
+  disconnected: 'disconnected',
+  timeout: 'timeout',
+  transport: 'transport-failed',
+  badMessage: 'bad-message'
+} as const
+
+function fail(code: string, message: string): { ok: false; error: LabError } {
+  return { ok: false, error: { code, message } }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed arrays on the wire. Electron IPC keeps Float32Array (structured clone); JSON does not, so a
+// snapshot that crossed the WebSocket may carry plain number arrays, index-keyed objects (what
+// JSON.stringify makes of a typed array) or `{ $f32: <base64 of little-endian floats> }`.
+// The renderer always receives Float32Array.
+
+function base64ToFloat32(b64: string): Float32Array {
+  const bin = atob(b64)
+  const bytes = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)
+  // Copy into an aligned buffer: the byte count is a multiple of 4 for valid data.
+  return new Float32Array(bytes.buffer, 0, bytes.length >> 2)
+}
+
+/** Any of the wire forms above → Float32Array (unknown forms give an empty array). */
+export function toFloat32(value: unknown): Float32Array {
+  if (value instanceof Float32Array) return value
+  if (Array.isArray(value)) return Float32Array.from(value, (v) => (typeof v === 'number' ? v : NaN))
+  if (ArrayBuffer.isView(value)) return Float32Array.from(value as unknown as ArrayLike<number>)
+  if (value && typeof value === 'object') {
+    const rec = value as Record<string, unknown>
+    if (typeof rec.$f32 === 'string') return base64ToFloat32(rec.$f32)
+    const keys = Object.keys(rec)
+    const out = new Float32Array(keys.length)
+    for (let i = 0; i < keys.length; i++) {
+      const v = rec[String(i)]
+      out[i] = typeof v === 'number' ? v : NaN
+    }
+    return out
+  }
+  return new Float32Array(0)
+}
+
+function stack(s: ImageStack): ImageStack {
+  return { ...s, data: toFloat32(s.data) }
+}
+
+/** Gives every image buffer of a snapshot a Float32Array, whatever transport carried it. */
+export function reviveSnapshot(s: Snapshot): Snapshot {
+  const out: Snapshot = { ...s }
+  if (s.filters) out.filters = stack(s.filters)
+  if (s.featureMaps) out.featureMaps = s.featureMaps.map((m) => ({ ...m, maps: stack(m.maps) }))
+  if (s.gates) out.gates = s.gates.map((g) => ({ ...g, data: toFloat32(g.data) }))
+  return out
+}
+
+const EVENT_TYPES = new Set(['state', 'batches', 'epoch', 'snapshot', 'error'])
+
+function reviveEvent(e: LabEvent): LabEvent {
+  return e.type === 'snapshot' && e.snapshot ? { ...e, snapshot: reviveSnapshot(e.snapshot) } : e
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event fan-out shared by both transports.
+
+class Listeners<T> {
+  private set = new Set<(value: T) => void>()
+
+  add(fn: (value: T) => void): () => void {
+    this.set.add(fn)
+    return () => {
+      this.set.delete(fn)
+    }
+  }
+
+  emit(value: T): void {
+    for (const fn of [...this.set]) {
+      // One broken listener must not starve the others (a page's bug, not the connection's).
+      try {
+        fn(value)
+      } catch (err) {
+        console.error('Backprop Lab: an event listener failed', err)
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Electron transport.
+
+/** Wraps the preload's API so that nothing can throw past it. */
+export function createElectronLab(api: LabApi): LabClient {
+  const events = new Listeners<LabEvent>()
+  let unsubscribe: (() => void) | null = null
+  return {
+    transport: 'electron',
+    status: 'open',
+    async request<C extends Channel>(channel: C, payload: Requests[C][0]): Promise<Result<Requests[C][1]>> {
+      try {
+        return await api.request(channel, payload)
+      } catch (err) {
+        return fail(CLIENT_ERRORS.transport, `${channel}: ${err instanceof Error ? err.message : String(err)}`)
+      }
+    },
+    onEvent(listener) {
+      unsubscribe ??= api.onEvent((e) => events.emit(reviveEvent(e)))
+      return events.add(listener)
+    },
+    onStatus(listener) {
+      listener('open')
+      return () => {}
+    },
+    close() {
+      unsubscribe?.()
+      unsubscribe = null
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// WebSocket transport.
+
+/** The subset of the browser WebSocket the client uses (lets tests pass a fake or the `ws` package). */
+export interface SocketLike {
+  readonly readyState: number
+  onopen: ((ev: unknown) => void) | null
+  onclose: ((ev: unknown) => void) | null
+  onerror: ((ev: unknown) => void) | null
+  onmessage: ((ev: { data: unknown }) => void) | null
+  send(data: string): void
+  close(code?: number, reason?: string): void
+}
+
+export interface WsLabOptions {
+  /** The page URL (`location.href`): gives the host and the `?token=`. */
+  pageUrl: string
+  /** Opens a socket; defaults to the browser's WebSocket. */
+  connect?: (url: string) => SocketLike
+  /** First reconnect delay; doubles per failed attempt up to maxDelayMs. */
+  baseDelayMs?: number
+  maxDelayMs?: number
+  /** A request sent but unanswered this long fails with `timeout`. */
+  requestTimeoutMs?: number
+  /** A request made while disconnected waits this long for the connection before failing. */
+  queueTimeoutMs?: number
+}
+
+const OPEN = 1
+
+interface Pending {
+  resolve: (r: Result<unknown>) => void
+  timer: ReturnType<typeof setTimeout>
+  channel: Channel
+}
+
+interface Queued {
+  message: Omit<WsClientMessage, 'id'>
+  resolve: (r: Result<unknown>) => void
+  timer: ReturnType<typeof setTimeout>
+}
+
+/** The WebSocket address for a page URL, or null when the page has no token. */
+export function wsUrlFor(pageUrl: string): string | null {
+  const url = new URL(pageUrl)
+  const token = url.searchParams.get('token')
+  if (!token) return null
+  const scheme = url.protocol === 'https:' ? 'wss:' : 'ws:'
+  return `${scheme}//${url.host}/ws?token=${encodeURIComponent(token)}`
+}
+
+export function createWsLab(options: WsLabOptions): LabClient {
+  const baseDelay = options.baseDelayMs ?? 250
+  const maxDelay = options.maxDelayMs ?? 8000
+  const requestTimeout = options.requestTimeoutMs ?? 120_000
+  const queueTimeout = options.queueTimeoutMs ?? 15_000
+  const connect = options.connect ?? ((u: string) => new WebSocket(u) as unknown as SocketLike)
+  const address = wsUrlFor(options.pageUrl)
+
+  const events = new Listeners<LabEvent>()
+  const statusListeners = new Listeners<LabStatus>()
+  const pending = new Map<number, Pending>()
+  const queue: Queued[] = []
+  let status: LabStatus = address ? 'connecting' : 'no-token'
+  let socket: SocketLike | null = null
+  let nextId = 1
+  let attempt = 0
+  let retryTimer: ReturnType<typeof setTimeout> | null = null
+  let closed = false
+
+  function setStatus(s: LabStatus): void {
+    if (s === status) return
+    status = s
+    statusListeners.emit(s)
+  }
+
+  function send(message: Omit<WsClientMessage, 'id'>, resolve: (r: Result<unknown>) => void): void {
+    const id = nextId++
+    const timer = setTimeout(() => {
+      pending.delete(id)
+      resolve(fail(CLIENT_ERRORS.timeout, `${message.channel}: no answer from the lab within ${requestTimeout / 1000} s`))
+    }, requestTimeout)
+    pending.set(id, { resolve, timer, channel: message.channel })
+    try {
+      socket!.send(JSON.stringify({ id, ...message } satisfies WsClientMessage))
+    } catch (err) {
+      clearTimeout(timer)
+      pending.delete(id)
+      resolve(fail(CLIENT_ERRORS.disconnected, `${message.channel}: ${err instanceof Error ? err.message : String(err)}`))
+    }
+  }
+
+  function flushQueue(): void {
+    while (queue.length > 0 && socket?.readyState === OPEN) {
+      const q = queue.shift()!
+      clearTimeout(q.timer)
+      send(q.message, q.resolve)
+    }
+  }
+
+  function badFrame(detail: string): void {
+    events.emit({ type: 'error', runId: null, code: CLIENT_ERRORS.badMessage, message: `The lab sent a frame the page cannot read: ${detail}` })
+  }
+
+  function onMessage(data: unknown): void {
+    if (typeof data !== 'string') return badFrame('not text')
+    let msg: unknown
+    try {
+      msg = JSON.parse(data)
+    } catch {
+      return badFrame('not JSON')
+    }
+    if (!msg || typeof msg !== 'object') return badFrame('not an object')
+    const m = msg as Record<string, unknown>
+    if ('event' in m) {
+      const e = m.event as LabEvent | null
+      if (!e || typeof e !== 'object' || !EVENT_TYPES.has((e as { type?: unknown }).type as string)) {
+        return badFrame('unknown event')
+      }
+      events.emit(reviveEvent(e))
+      return
+    }
+    if (typeof m.id === 'number' && m.result && typeof m.result === 'object') {
+      const p = pending.get(m.id)
+      if (!p) return // answered after its timeout: the caller already has a Result
+      pending.delete(m.id)
+      clearTimeout(p.timer)
+      const r = m.result as Result<unknown>
+      p.resolve(r.ok === true || r.ok === false ? r : fail(CLIENT_ERRORS.badMessage, `${p.channel}: malformed result`))
+      return
+    }
+    // A reply with an id of -1/null and an error result: the server could not read our frame.
+    if (m.result && typeof m.result === 'object') {
+      const r = m.result as Result<unknown>
+      if (r.ok === false) events.emit({ type: 'error', runId: null, code: r.error.code, message: r.error.message })
+      return
+    }
+    badFrame('neither a reply nor an event')
+  }
+
+  function failPending(code: string, why: string): void {
+    for (const [id, p] of pending) {
+      clearTimeout(p.timer)
+      pending.delete(id)
+      p.resolve(fail(code, `${p.channel}: ${why}`))
+    }
+  }
+
+  function open(): void {
+    if (closed || !address) return
+    let s: SocketLike
+    try {
+      s = connect(address)
+    } catch {
+      scheduleRetry()
+      return
+    }
+    socket = s
+    s.onopen = () => {
+      attempt = 0
+      setStatus('open')
+      flushQueue()
+    }
+    s.onmessage = (ev) => onMessage(ev.data)
+    s.onerror = () => {
+      // The close event follows and does the work.
+    }
+    s.onclose = () => {
+      if (socket !== s) return
+      socket = null
+      // Whatever was in flight may or may not have run; the caller must know it has no answer.
+      failPending(CLIENT_ERRORS.disconnected, 'the connection to the lab was lost before it answered')
+      if (!closed) scheduleRetry()
+    }
+  }
+
+  function scheduleRetry(): void {
+    setStatus('reconnecting')
+    const delay = Math.min(maxDelay, baseDelay * 2 ** attempt)
+    attempt++
+    retryTimer = setTimeout(() => {
+      retryTimer = null
+      open()
+    }, delay)
+  }
+
+  open()
+
+  return {
+    transport: 'web',
+    get status() {
+      return status
+    },
+    request<C extends Channel>(channel: C, payload: Requests[C][0]): Promise<Result<Requests[C][1]>> {
+      return new Promise((resolve) => {
+        const done = resolve as (r: Result<unknown>) => void
+        if (!address) {
+          done(fail(CLIENT_ERRORS.noToken, 'This page has no access token: open the URL printed by npm run web, token included.'))
+          return
+        }
+        if (closed) {
+          done(fail(CLIENT_ERRORS.disconnected, `${channel}: the connection is closed`))
+          return
+        }
+        const message = { channel, payload: payload ?? null }
+        if (socket?.readyState === OPEN) {
+          send(message, done)
+          return
+        }
+        const q: Queued = {
+          message,
+          resolve: done,
+          timer: setTimeout(() => {
+            const i = queue.indexOf(q)
+            if (i >= 0) queue.splice(i, 1)
+            done(fail(CLIENT_ERRORS.disconnected, `${channel}: the lab is not reachable (waited ${queueTimeout / 1000} s)`))
+          }, queueTimeout)
+        }
+        queue.push(q)
+      })
+    },
+    onEvent(listener) {
+      return events.add(listener)
+    },
+    onStatus(listener) {
+      listener(status)
+      return statusListeners.add(listener)
+    },
+    close() {
+      closed = true
+      if (retryTimer) clearTimeout(retryTimer)
+      retryTimer = null
+      for (const q of queue.splice(0)) {
+        clearTimeout(q.timer)
+        q.resolve(fail(CLIENT_ERRORS.disconnected, `${q.message.channel}: the connection is closed`))
+      }
+      failPending(CLIENT_ERRORS.disconnected, 'the connection is closed')
+      const s = socket
+      socket = null
+      s?.close()
+      setStatus('closed')
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+let instance: LabClient | null = null
+
+/** The app's one LabClient: Electron's preload when present, otherwise the web shell's WebSocket. */
+export function getLab(): LabClient {
+  if (instance) return instance
+  const w = globalThis as { lab?: LabApi; location?: Location }
+  instance = w.lab ? createElectronLab(w.lab) : createWsLab({ pageUrl: w.location?.href ?? 'http://127.0.0.1/' })
+  return instance
+}
+
+/** Replaces the app's client (component tests pass a fake LabApi); returns the previous one. */
+export function setLab(client: LabApi | LabClient | null): LabClient | null {
+  const previous = instance
+  if (client === null) instance = null
+  else instance = 'transport' in client ? (client as LabClient) : createElectronLab(client)
+  return previous
+}

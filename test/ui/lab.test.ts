@@ -1,0 +1,309 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createRequire } from 'node:module'
+import { resolve } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import {
+  createElectronLab, createWsLab, reviveSnapshot, toFloat32, wsUrlFor, type LabStatus, type SocketLike
+} from '../../src-renderer/lib/lab'
+import type { LabApi, LabEvent, WsClientMessage } from '../../src-main/ipc/contract'
+
+// The ui project resolves packages for the browser, where `ws` is a stub; load Node's build directly.
+// (The package's export map would pick its browser stub here, so name the Node entry file.)
+const nodeRequire = createRequire(resolve(process.cwd(), 'package.json'))
+const { WebSocketServer, WebSocket: NodeWebSocket } = nodeRequire(nodeRequire.resolve('ws').replace(/browser\.js$/, 'index.js')) as typeof import('ws')
+type WebSocketServer = import('ws').WebSocketServer
+
+/** A socket the test drives by hand: open(), reply(), drop(). */
+class FakeSocket implements SocketLike {
+  static all: FakeSocket[] = []
+  readyState = 0
+  onopen: ((ev: unknown) => void) | null = null
+  onclose: ((ev: unknown) => void) | null = null
+  onerror: ((ev: unknown) => void) | null = null
+  onmessage: ((ev: { data: unknown }) => void) | null = null
+  sent: WsClientMessage[] = []
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this)
+  }
+  send(data: string): void {
+    if (this.readyState !== 1) throw new Error('not open')
+    this.sent.push(JSON.parse(data) as WsClientMessage)
+  }
+  close(): void {
+    this.drop()
+  }
+  open(): void {
+    this.readyState = 1
+    this.onopen?.({})
+  }
+  drop(): void {
+    if (this.readyState === 3) return
+    this.readyState = 3
+    this.onclose?.({})
+  }
+  push(frame: unknown): void {
+    this.onmessage?.({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) })
+  }
+}
+
+const PAGE = 'http://127.0.0.1:4321/?token=abc%20def'
+
+function fakeLab(extra: Partial<Parameters<typeof createWsLab>[0]> = {}) {
+  FakeSocket.all = []
+  return createWsLab({ pageUrl: PAGE, connect: (u) => new FakeSocket(u), ...extra })
+}
+
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+describe('wsUrlFor', () => {
+  it('builds the socket address from the page host and its token', () => {
+    expect(wsUrlFor(PAGE)).toBe('ws://127.0.0.1:4321/ws?token=abc%20def')
+    expect(wsUrlFor('https://lab.example:8443/index.html?token=t1')).toBe('wss://lab.example:8443/ws?token=t1')
+  })
+  it('gives null when the page has no token', () => {
+    expect(wsUrlFor('http://127.0.0.1:4321/')).toBeNull()
+    expect(wsUrlFor('http://127.0.0.1:4321/?token=')).toBeNull()
+  })
+})
+
+describe('the WebSocket client', () => {
+  it('without a token, answers every request with a no-token error and never connects', async () => {
+    const connect = vi.fn()
+    const lab = createWsLab({ pageUrl: 'http://127.0.0.1:1/', connect })
+    expect(lab.status).toBe('no-token')
+    const r = await lab.request('app:info', undefined)
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.code).toBe('no-token')
+      expect(r.error.message).toContain('npm run web')
+    }
+    expect(connect).not.toHaveBeenCalled()
+  })
+
+  it('matches replies to requests by id, whatever order they arrive in', async () => {
+    const lab = fakeLab()
+    const s = FakeSocket.all[0]
+    s.open()
+    const a = lab.request('app:info', undefined)
+    const b = lab.request('train:set-lr', { lr: 0.01 })
+    expect(s.sent.map((m) => m.channel)).toEqual(['app:info', 'train:set-lr'])
+    expect(s.sent[1].payload).toEqual({ lr: 0.01 })
+    expect(s.sent[0].id).not.toBe(s.sent[1].id)
+    s.push({ id: s.sent[1].id, result: { ok: false, error: { code: 'bad-payload', message: 'lr', path: 'lr' } } })
+    s.push({ id: s.sent[0].id, result: { ok: true, value: { version: '1', transport: 'web', threads: 2, platform: 'linux' } } })
+    const [ra, rb] = await Promise.all([a, b])
+    expect(ra).toEqual({ ok: true, value: { version: '1', transport: 'web', threads: 2, platform: 'linux' } })
+    expect(rb.ok).toBe(false)
+    if (!rb.ok) expect(rb.error.path).toBe('lr')
+  })
+
+  it('holds requests made while connecting and sends them once the socket opens', async () => {
+    const lab = fakeLab()
+    const s = FakeSocket.all[0]
+    const p = lab.request('preset:list', undefined)
+    expect(s.sent).toHaveLength(0)
+    s.open()
+    expect(s.sent).toHaveLength(1)
+    s.push({ id: s.sent[0].id, result: { ok: true, value: [] } })
+    expect(await p).toEqual({ ok: true, value: [] })
+  })
+
+  it('fails in-flight requests when the connection drops, then reconnects with growing delays', async () => {
+    vi.useFakeTimers()
+    const statuses: LabStatus[] = []
+    const lab = fakeLab({ baseDelayMs: 100, maxDelayMs: 350 })
+    lab.onStatus((st) => statuses.push(st))
+    FakeSocket.all[0].open()
+    const inFlight = lab.request('train:stop', undefined)
+    FakeSocket.all[0].drop()
+    const r = await inFlight
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.code).toBe('disconnected')
+    expect(lab.status).toBe('reconnecting')
+
+    // Attempts at +100, then +200, then capped at +350 while the server stays away.
+    vi.advanceTimersByTime(99)
+    expect(FakeSocket.all).toHaveLength(1)
+    vi.advanceTimersByTime(1)
+    expect(FakeSocket.all).toHaveLength(2)
+    FakeSocket.all[1].drop()
+    vi.advanceTimersByTime(199)
+    expect(FakeSocket.all).toHaveLength(2)
+    vi.advanceTimersByTime(1)
+    expect(FakeSocket.all).toHaveLength(3)
+    FakeSocket.all[2].drop()
+    vi.advanceTimersByTime(349)
+    expect(FakeSocket.all).toHaveLength(3)
+    vi.advanceTimersByTime(1)
+    expect(FakeSocket.all).toHaveLength(4)
+
+    // A request made now waits; the socket comes back; the request goes out on it.
+    const waiting = lab.request('app:info', undefined)
+    FakeSocket.all[3].open()
+    expect(lab.status).toBe('open')
+    const s = FakeSocket.all[3]
+    s.push({ id: s.sent[0].id, result: { ok: true, value: 42 } })
+    expect(await waiting).toEqual({ ok: true, value: 42 })
+    expect(statuses).toEqual(['connecting', 'open', 'reconnecting', 'open'])
+    lab.close()
+  })
+
+  it('fails a request that waited too long for the connection', async () => {
+    vi.useFakeTimers()
+    const lab = fakeLab({ queueTimeoutMs: 1000 })
+    const p = lab.request('app:info', undefined)
+    vi.advanceTimersByTime(1000)
+    const r = await p
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.code).toBe('disconnected')
+    // It was not sent later either.
+    FakeSocket.all[0].open()
+    expect(FakeSocket.all[0].sent).toHaveLength(0)
+    lab.close()
+  })
+
+  it('times out a request the host never answers, and ignores the late answer', async () => {
+    vi.useFakeTimers()
+    const lab = fakeLab({ requestTimeoutMs: 500 })
+    const s = FakeSocket.all[0]
+    s.open()
+    const p = lab.request('model:predict', { input: [0] })
+    vi.advanceTimersByTime(500)
+    const r = await p
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.code).toBe('timeout')
+    expect(() => s.push({ id: s.sent[0].id, result: { ok: true, value: 1 } })).not.toThrow()
+    lab.close()
+  })
+
+  it('fans events out to every listener, survives a throwing one, and stops after unsubscribe', () => {
+    const lab = fakeLab()
+    const s = FakeSocket.all[0]
+    s.open()
+    const seen: string[] = []
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {})
+    lab.onEvent(() => {
+      throw new Error('page bug')
+    })
+    const offA = lab.onEvent((e) => seen.push(`a:${e.type}`))
+    lab.onEvent((e) => seen.push(`b:${e.type}`))
+    s.push({ event: { type: 'state', runId: 'r1', state: 'running' } })
+    offA()
+    s.push({ event: { type: 'epoch', runId: 'r1', report: { epoch: 1 } } })
+    expect(seen).toEqual(['a:state', 'b:state', 'b:epoch'])
+    expect(errors).toHaveBeenCalledTimes(2)
+    errors.mockRestore()
+  })
+
+  it('reports unreadable frames as error events instead of crashing', () => {
+    const lab = fakeLab()
+    const s = FakeSocket.all[0]
+    s.open()
+    const seen: LabEvent[] = []
+    lab.onEvent((e) => seen.push(e))
+    s.push('{not json')
+    s.push({ event: { type: 'mystery' } })
+    s.push({ hello: 1 })
+    expect(seen.map((e) => e.type)).toEqual(['error', 'error', 'error'])
+    expect(seen.every((e) => e.type === 'error' && e.code === 'bad-message')).toBe(true)
+  })
+
+  it('gives snapshot buffers back as Float32Array whatever JSON made of them', () => {
+    const lab = fakeLab()
+    const s = FakeSocket.all[0]
+    s.open()
+    const seen: LabEvent[] = []
+    lab.onEvent((e) => seen.push(e))
+    const f32 = new Float32Array([0.5, -1.25, 3])
+    s.push({
+      event: {
+        type: 'snapshot', runId: 'r',
+        snapshot: {
+          filters: { count: 1, h: 1, w: 3, data: f32 }, // JSON.stringify → {"0":0.5,"1":-1.25,"2":3}
+          featureMaps: [{ layer: 'conv1', shape: [1, 1, 2], maps: { count: 1, h: 1, w: 2, data: [1, 2] } }],
+          gates: [{ name: 'f', t: 1, h: 1, data: { $f32: Buffer.from(new Float32Array([7]).buffer).toString('base64') } }]
+        }
+      }
+    })
+    const e = seen[0]
+    expect(e.type).toBe('snapshot')
+    if (e.type !== 'snapshot') return
+    expect(e.snapshot.filters!.data).toBeInstanceOf(Float32Array)
+    expect([...e.snapshot.filters!.data]).toEqual([0.5, -1.25, 3])
+    expect([...e.snapshot.featureMaps![0].maps.data]).toEqual([1, 2])
+    expect([...e.snapshot.gates![0].data]).toEqual([7])
+  })
+})
+
+describe('typed array helpers', () => {
+  it('leave a Float32Array untouched and map missing entries to NaN', () => {
+    const a = new Float32Array([1])
+    expect(toFloat32(a)).toBe(a)
+    expect([...toFloat32({ 0: 1, 2: 3, 1: 'x' })].map((v) => (Number.isNaN(v) ? 'NaN' : v))).toEqual([1, 'NaN', 3])
+    expect(reviveSnapshot({}).filters).toBeUndefined()
+  })
+})
+
+describe('the Electron transport wrapper', () => {
+  it('turns a rejected preload call into a Result error and relays events', async () => {
+    let emit: ((e: LabEvent) => void) | null = null
+    const api: LabApi = {
+      request: () => Promise.reject(new Error('ipc gone')),
+      onEvent: (l) => {
+        emit = l
+        return () => (emit = null)
+      }
+    }
+    const lab = createElectronLab(api)
+    const r = await lab.request('app:info', undefined)
+    expect(r).toEqual({ ok: false, error: { code: 'transport-failed', message: 'app:info: ipc gone' } })
+    const seen: string[] = []
+    lab.onEvent((e) => seen.push(e.type))
+    emit!({ type: 'state', runId: 'x', state: 'done' })
+    expect(seen).toEqual(['state'])
+    lab.close()
+    expect(emit).toBeNull()
+  })
+})
+
+describe('against a real WebSocket server', () => {
+  it('sends the token, gets answers and events, and reconnects after the server restarts', async () => {
+    const tokens: (string | null)[] = []
+    const start = (port = 0) =>
+      new Promise<WebSocketServer>((resolve) => {
+        const wss = new WebSocketServer({ host: '127.0.0.1', port }, () => resolve(wss))
+        wss.on('connection', (sock, req) => {
+          tokens.push(new URL(req.url ?? '', 'http://x').searchParams.get('token'))
+          sock.on('message', (raw) => {
+            const m = JSON.parse(String(raw)) as WsClientMessage
+            sock.send(JSON.stringify({ event: { type: 'state', runId: 'r', state: 'idle' } }))
+            sock.send(JSON.stringify({ id: m.id, result: { ok: true, value: m.channel } }))
+          })
+        })
+      })
+    let wss = await start()
+    const port = (wss.address() as AddressInfo).port
+    const lab = createWsLab({
+      pageUrl: `http://127.0.0.1:${port}/?token=s3cret`,
+      connect: (u) => new NodeWebSocket(u) as unknown as SocketLike,
+      baseDelayMs: 20,
+      maxDelayMs: 100
+    })
+    const events: string[] = []
+    lab.onEvent((e) => events.push(e.type))
+    expect(await lab.request('preset:list', undefined)).toEqual({ ok: true, value: 'preset:list' })
+    expect(events).toEqual(['state'])
+    expect(tokens).toEqual(['s3cret'])
+
+    for (const c of wss.clients) c.terminate()
+    await new Promise<void>((r) => wss.close(() => r()))
+    await vi.waitFor(() => expect(lab.status).toBe('reconnecting'))
+    wss = await start(port)
+    expect(await lab.request('app:info', undefined)).toEqual({ ok: true, value: 'app:info' })
+    expect(tokens).toEqual(['s3cret', 's3cret'])
+    lab.close()
+    await new Promise<void>((r) => wss.close(() => r()))
+  })
+})
