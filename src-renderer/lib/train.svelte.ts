@@ -1,0 +1,519 @@
+/**
+ * State of the training page: the runs trained this session (overlaid on the charts), the form of
+ * hyperparameters, and the live telemetry from the host. All host traffic goes through a LabApi
+ * handed to `connect`, so tests drive this class with a fake.
+ *
+ * Conventions read from the worker's events: BatchPoint.epoch is 1-based and BatchPoint.batch is the
+ * number of batches finished in that epoch (1..batches), so a point sits at x = epoch − 1 + batch/batches.
+ */
+import type { LabApi, LabEvent, PresetInfo, Result } from '../../src-main/ipc/contract'
+import type {
+  BatchPoint, DataSource, EpochReport, ImageStack, OptimizerName, RunState, Snapshot, TrainSettings
+} from '../../src-engine/protocol'
+import type { NetSpec } from '../../src-engine/spec-types'
+
+export const OPTIMIZERS: readonly OptimizerName[] = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam']
+
+/** Run colours, distinct in both themes; a run keeps its colour for its whole life. */
+export const RUN_COLORS = ['#3f7be0', '#e0663f', '#2fa36b', '#a04fd1', '#d4a017', '#e0457b', '#2ab3c0', '#7a8499']
+
+/** Older finished runs are dropped beyond this many, so the overlay stays readable. */
+export const MAX_RUNS = 6
+
+/** Events for a run id we have not heard of yet (the start reply can arrive after the first events). */
+const MAX_PENDING = 200
+
+export type DataKind = DataSource['kind']
+
+/** The hyperparameter form, bound to the inputs. */
+export interface TrainForm {
+  dataKind: DataKind
+  idxDir: string
+  textFile: string
+  optimizer: OptimizerName
+  lr: number
+  batchSize: number
+  epochs: number
+  weightDecay: number
+  seed: number
+  threads: number
+}
+
+/** Exponential moving average with bias correction (so the first points are not pulled to 0).
+ * `s` in [0, 1): 0 = raw. Non-finite values are skipped: the smoothed line holds its last value. */
+export function ema(values: ArrayLike<number>, s: number): number[] {
+  const out = new Array<number>(values.length)
+  const k = Math.min(Math.max(s, 0), 0.999)
+  let acc = 0
+  let weight = 0
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]
+    if (Number.isFinite(v)) {
+      acc = acc * k + (1 - k) * v
+      weight = weight * k + (1 - k)
+    }
+    out[i] = weight > 0 ? acc / weight : NaN
+  }
+  return out
+}
+
+/** Where a batch point sits on the x axis, in epochs. */
+export function epochPosition(p: BatchPoint): number {
+  return p.batches > 0 ? p.epoch - 1 + p.batch / p.batches : p.epoch
+}
+
+export interface Progress {
+  epoch: number
+  epochs: number
+  batch: number
+  batches: number
+  /** 0..1 over the whole run. */
+  fraction: number
+  examplesPerSec: number
+  /** null until there is a speed to go by. */
+  etaSeconds: number | null
+}
+
+/** Progress through a run from its latest batch point and its settings. */
+export function progressOf(last: BatchPoint | null, settings: TrainSettings, examplesPerSec: number, state: RunState): Progress {
+  const epochs = settings.epochs
+  if (!last) {
+    const done = state === 'done'
+    return { epoch: done ? epochs : 0, epochs, batch: 0, batches: 0, fraction: done ? 1 : 0, examplesPerSec: 0, etaSeconds: null }
+  }
+  const totalBatches = last.batches * epochs
+  const doneBatches = Math.min((last.epoch - 1) * last.batches + last.batch, totalBatches)
+  const fraction = state === 'done' ? 1 : totalBatches > 0 ? doneBatches / totalBatches : 0
+  const remainingExamples = (totalBatches - doneBatches) * settings.batchSize
+  const etaSeconds = state === 'done' ? 0 : examplesPerSec > 0 ? remainingExamples / examplesPerSec : null
+  return { epoch: last.epoch, epochs, batch: last.batch, batches: last.batches, fraction, examplesPerSec, etaSeconds }
+}
+
+/** 75 → "1:15", 3725 → "1:02:05". */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds))
+  const h = Math.floor(s / 3600)
+  const m = Math.floor((s % 3600) / 60)
+  const ss = String(s % 60).padStart(2, '0')
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`
+}
+
+/** Learning rates are shown the way learners type them: 0.001, 1e-5. */
+export function formatLr(lr: number): string {
+  if (lr === 0) return '0'
+  return lr >= 1e-4 ? String(Number(lr.toPrecision(3))) : lr.toExponential(1)
+}
+
+/** Typed arrays may arrive as plain arrays (JSON transport) or index-keyed objects; give a Float32Array. */
+export function asFloats(x: unknown): Float32Array {
+  if (x instanceof Float32Array) return x
+  if (Array.isArray(x) || ArrayBuffer.isView(x)) return Float32Array.from(x as ArrayLike<number>)
+  if (x && typeof x === 'object') {
+    const o = x as Record<string, number>
+    const n = Object.keys(o).length
+    const out = new Float32Array(n)
+    for (let i = 0; i < n; i++) out[i] = o[i] ?? 0
+    return out
+  }
+  return new Float32Array(0)
+}
+
+function normStack(s: ImageStack): ImageStack {
+  return { count: s.count, h: s.h, w: s.w, data: asFloats(s.data) }
+}
+
+/** The same snapshot with every array as a Float32Array. */
+export function normSnapshot(s: Snapshot): Snapshot {
+  return {
+    filters: s.filters ? normStack(s.filters) : undefined,
+    featureMaps: s.featureMaps?.map((m) => ({ layer: m.layer, shape: m.shape, maps: normStack(m.maps) })),
+    gates: s.gates?.map((g) => ({ name: g.name, t: g.t, h: g.h, data: asFloats(g.data) }))
+  }
+}
+
+/** Is this spec a language model (perplexity instead of accuracy, text data)? */
+export function isLanguageModel(spec: NetSpec | null): boolean {
+  if (!spec) return false
+  return spec.task === 'language-model' || spec.layers.some((l) => l.type === 'TimeEmbedding')
+}
+
+/** One-click defaults for a network: the settings the course uses for its kind, kept short enough to watch. */
+export function defaultsFor(spec: NetSpec | null, threads: number): TrainForm {
+  const base: TrainForm = {
+    dataKind: 'mnist', idxDir: '/usr/share/datasets/fashion-mnist', textFile: 'builtin',
+    optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 5, weightDecay: 0, seed: 42, threads: Math.max(1, threads)
+  }
+  if (!spec) return base
+  if (isLanguageModel(spec)) return { ...base, dataKind: 'text', lr: 0.005, batchSize: 20, epochs: 10 }
+  if (spec.layers.some((l) => l.type === 'TimeLSTM' || l.type === 'TimeRNN')) return { ...base, batchSize: 64, epochs: 3 }
+  if (spec.task === 'reconstruct') return { ...base, batchSize: 64 }
+  return base
+}
+
+/** The settings the host gets from the form. */
+export function settingsFromForm(f: TrainForm, isLm: boolean): TrainSettings {
+  const data: DataSource =
+    f.dataKind === 'idx' ? { kind: 'idx', dir: f.idxDir.trim() }
+      : f.dataKind === 'text' ? { kind: 'text', file: f.textFile.trim() || 'builtin' }
+        : { kind: 'mnist' }
+  return {
+    data, optimizer: f.optimizer, lr: f.lr, batchSize: Math.round(f.batchSize), epochs: Math.round(f.epochs),
+    weightDecay: f.weightDecay, seed: Math.round(f.seed), threads: Math.round(f.threads),
+    ...(isLm ? { clip: 5 } : {})
+  }
+}
+
+/** Problems with the form, as i18n keys; empty when it can be sent. */
+export function formProblems(f: TrainForm): string[] {
+  const out: string[] = []
+  if (!(f.lr > 0 && f.lr <= 10)) out.push('train.errLr')
+  if (!(Number.isInteger(f.batchSize) && f.batchSize >= 1 && f.batchSize <= 4096)) out.push('train.errBatch')
+  if (!(Number.isInteger(f.epochs) && f.epochs >= 1 && f.epochs <= 1000)) out.push('train.errEpochs')
+  if (!(f.weightDecay >= 0 && f.weightDecay < 1)) out.push('train.errDecay')
+  if (!(Number.isInteger(f.seed) && f.seed >= 0)) out.push('train.errSeed')
+  if (!(Number.isInteger(f.threads) && f.threads >= 1 && f.threads <= 64)) out.push('train.errThreads')
+  if (f.dataKind === 'idx' && !f.idxDir.trim()) out.push('train.errIdx')
+  return out
+}
+
+/** One training run and everything it reported. Big series are raw state, replaced on each append. */
+export class Run {
+  readonly id: string
+  readonly index: number
+  readonly color: string
+  readonly settings: TrainSettings
+  readonly specName: string
+  readonly isLm: boolean
+  state = $state<RunState>('idle')
+  message = $state<string | null>(null)
+  diverged = $state(false)
+  visible = $state(true)
+  /** The learning rate in force now (changed live with set-lr). */
+  lr = $state(0)
+  /** Live lr changes, at x in epochs. */
+  lrChanges = $state.raw<{ x: number; lr: number }[]>([])
+  batchX = $state.raw<number[]>([])
+  batchLoss = $state.raw<number[]>([])
+  epochs = $state.raw<EpochReport[]>([])
+  last = $state.raw<BatchPoint | null>(null)
+  /** Smoothed examples per second, for the ETA. */
+  examplesPerSec = $state(0)
+  snapshot = $state.raw<Snapshot | null>(null)
+  /** The first filters this run reported: what the initialisation looked like. */
+  initialFilters = $state.raw<ImageStack | null>(null)
+  /** Count of snapshots received, so views can tell a new one arrived. */
+  snapshots = $state(0)
+
+  constructor(id: string, index: number, settings: TrainSettings, specName: string, isLm: boolean) {
+    this.id = id
+    this.index = index
+    this.color = RUN_COLORS[(index - 1) % RUN_COLORS.length]
+    this.settings = settings
+    this.specName = specName
+    this.isLm = isLm
+    this.lr = settings.lr
+  }
+
+  /** Still able to change (running or paused). */
+  get active(): boolean {
+    return this.state === 'running' || this.state === 'paused'
+  }
+
+  get latestEpoch(): EpochReport | null {
+    return this.epochs.length ? this.epochs[this.epochs.length - 1] : null
+  }
+
+  get progress(): Progress {
+    return progressOf(this.last, this.settings, this.examplesPerSec, this.state)
+  }
+
+  addPoints(points: BatchPoint[]): void {
+    if (points.length === 0) return
+    const xs = this.batchX.slice()
+    const ys = this.batchLoss.slice()
+    let eps = this.examplesPerSec
+    for (const p of points) {
+      xs.push(epochPosition(p))
+      ys.push(p.loss)
+      // a short moving average: individual batches jitter, the ETA should not
+      if (Number.isFinite(p.examplesPerSec) && p.examplesPerSec > 0) eps = eps > 0 ? eps * 0.8 + p.examplesPerSec * 0.2 : p.examplesPerSec
+    }
+    this.batchX = xs
+    this.batchLoss = ys
+    this.examplesPerSec = eps
+    this.last = points[points.length - 1]
+  }
+
+  addEpoch(r: EpochReport): void {
+    // a repeated epoch number (resume after a reload) replaces the old report
+    this.epochs = [...this.epochs.filter((e) => e.epoch !== r.epoch), r].sort((a, b) => a.epoch - b.epoch)
+  }
+
+  addSnapshot(s: Snapshot): void {
+    const snap = normSnapshot(s)
+    // keep the last filters and maps when a snapshot carries only part of them
+    const prev = this.snapshot
+    this.snapshot = {
+      filters: snap.filters ?? prev?.filters,
+      featureMaps: snap.featureMaps ?? prev?.featureMaps,
+      gates: snap.gates ?? prev?.gates
+    }
+    if (!this.initialFilters && snap.filters) this.initialFilters = { ...snap.filters, data: snap.filters.data.slice() }
+    this.snapshots++
+  }
+
+  /** The x where the run is now, for marking live changes. */
+  get nowX(): number {
+    return this.last ? epochPosition(this.last) : 0
+  }
+}
+
+export interface Samples { images: number[][]; labels: number[] }
+
+/** Everything on the training page. One instance per app (`trainLab`), fresh ones in tests. */
+export class TrainLab {
+  runs = $state.raw<Run[]>([])
+  currentId = $state<string | null>(null)
+  form = $state<TrainForm>(defaultsFor(null, 1))
+  /** Loss smoothing for the batch chart, 0..0.99. */
+  smoothing = $state(0.6)
+  logScale = $state(false)
+  /** A request is on its way (buttons wait). */
+  busy = $state(false)
+  /** The last failed request, as a message for the learner. */
+  error = $state<string | null>(null)
+  presets = $state.raw<PresetInfo[]>([])
+  threads = $state(1)
+  samples = $state.raw<Samples | null>(null)
+  probeIndex = $state<number | null>(null)
+  /** The form has been filled for this spec (so switching pages keeps the learner's edits). */
+  private formFor: NetSpec | null | undefined = undefined
+  private api: LabApi | null = null
+  private pending = new Map<string, LabEvent[]>()
+  private nextIndex = 1
+
+  get current(): Run | null {
+    return this.runs.find((r) => r.id === this.currentId) ?? null
+  }
+
+  get running(): boolean {
+    return this.current?.state === 'running'
+  }
+
+  get paused(): boolean {
+    return this.current?.state === 'paused'
+  }
+
+  /** Attach to the host: subscribe to events and load presets, machine info and probe samples. Returns the unsubscribe. */
+  connect(api: LabApi): () => void {
+    this.api = api
+    const off = api.onEvent((e) => this.handle(e))
+    void this.loadInfo()
+    return () => {
+      off()
+      if (this.api === api) this.api = null
+    }
+  }
+
+  private async loadInfo(): Promise<void> {
+    const api = this.api
+    if (!api) return
+    const [info, presets] = await Promise.all([api.request('app:info', undefined), api.request('preset:list', undefined)])
+    if (info.ok) {
+      this.threads = Math.max(1, info.value.threads)
+      // the form may have been filled before the machine was known; use its cores
+      this.form = { ...this.form, threads: this.threads }
+    } else this.error = info.error.message
+    if (presets.ok) this.presets = presets.value
+    else this.error = presets.error.message
+  }
+
+  /** The preset used when the editor has no spec: the book's simple ConvNet. */
+  defaultPreset(): PresetInfo | null {
+    const ps = this.presets
+    return ps.find((p) => p.id === 'simple-convnet') ?? ps.find((p) => /simple/i.test(p.id)) ?? ps.find((p) => p.kind === 'cnn') ?? ps[0] ?? null
+  }
+
+  /** The spec that Start trains: the editor's, else the default preset's. */
+  specToTrain(projectSpec: NetSpec | null): NetSpec | null {
+    return projectSpec ?? this.defaultPreset()?.spec ?? null
+  }
+
+  /** Fill the form with defaults for a spec, once per spec (the learner's edits survive page switches). */
+  prepareForm(spec: NetSpec | null): void {
+    if (this.formFor === spec) return
+    this.formFor = spec
+    const keep = this.form
+    const d = defaultsFor(spec, this.threads)
+    // the dataset paths are the learner's; keep them
+    this.form = { ...d, idxDir: keep.idxDir || d.idxDir, textFile: keep.textFile || d.textFile }
+  }
+
+  /** Send a request; a failure becomes `error` (shown to the learner) and a null answer. */
+  private async call<T>(p: Promise<Result<T>>): Promise<{ value: T } | null> {
+    this.busy = true
+    try {
+      const r = await p
+      if (!r.ok) {
+        this.error = r.error.message
+        return null
+      }
+      this.error = null
+      return { value: r.value }
+    } catch (e) {
+      this.error = e instanceof Error ? e.message : String(e)
+      return null
+    } finally {
+      this.busy = false
+    }
+  }
+
+  /** Start a run of `spec` with the form's settings (or given ones). */
+  async start(spec: NetSpec | null, settings?: TrainSettings): Promise<Run | null> {
+    if (!this.api) {
+      this.error = 'train.errOffline'
+      return null
+    }
+    if (!spec) {
+      this.error = 'train.errNoSpec'
+      return null
+    }
+    const lm = isLanguageModel(spec)
+    const s = settings ?? settingsFromForm(this.form, lm)
+    const reply = await this.call(this.api.request('train:start', { spec, settings: s }))
+    if (!reply) return null
+    const run = new Run(reply.value.runId, this.nextIndex++, s, spec.name ?? '', lm)
+    run.state = 'running'
+    // the host runs one training at a time: an earlier active run is over
+    for (const r of this.runs) if (r.active) r.state = 'stopped'
+    let runs = [...this.runs, run]
+    while (runs.length > MAX_RUNS) {
+      const drop = runs.findIndex((r) => !r.active && r !== run)
+      if (drop < 0) break
+      runs = runs.filter((_, i) => i !== drop)
+    }
+    this.runs = runs
+    this.currentId = run.id
+    const early = this.pending.get(run.id)
+    this.pending.delete(run.id)
+    for (const e of early ?? []) this.handle(e)
+    this.pending.clear()
+    return run
+  }
+
+  // The host confirms with a state event too; setting the state on the reply keeps the buttons honest
+  // even if that event is throttled away.
+  async pause(): Promise<void> {
+    if (!this.api || !(await this.call(this.api.request('train:pause', undefined)))) return
+    const r = this.current
+    if (r && r.state === 'running') r.state = 'paused'
+  }
+
+  async resume(): Promise<void> {
+    if (!this.api || !(await this.call(this.api.request('train:resume', undefined)))) return
+    const r = this.current
+    if (r && r.state === 'paused') r.state = 'running'
+  }
+
+  async stop(): Promise<void> {
+    if (!this.api || !(await this.call(this.api.request('train:stop', undefined)))) return
+    const r = this.current
+    if (r && r.active) r.state = 'stopped'
+  }
+
+  async step(): Promise<void> {
+    if (!this.api) return
+    await this.call(this.api.request('train:step', undefined))
+  }
+
+  /** Change the learning rate of the current run while it trains. */
+  async setLr(lr: number): Promise<boolean> {
+    const r = this.current
+    if (!this.api || !r || !r.active || !(lr > 0)) return false
+    if (!(await this.call(this.api.request('train:set-lr', { lr })))) return false
+    r.lr = lr
+    r.lrChanges = [...r.lrChanges, { x: r.nowX, lr }]
+    return true
+  }
+
+  /** After divergence: the same run again with a learning rate ten times smaller. */
+  async restartWithLowerLr(spec: NetSpec | null): Promise<Run | null> {
+    const r = this.current
+    if (!r) return null
+    const lr = Number((r.lr / 10).toPrecision(3))
+    this.form = { ...this.form, lr }
+    return this.start(spec, { ...r.settings, lr })
+  }
+
+  /** Fetch held-out samples the learner can pick as the probe. */
+  async loadSamples(count = 12, seed = 7): Promise<void> {
+    if (!this.api) return
+    const reply = await this.call(this.api.request('data:samples', { count, seed }))
+    if (reply) this.samples = reply.value
+  }
+
+  /** Use sample `i` as the probe: the worker sends its feature maps from now on. */
+  async setProbe(i: number): Promise<void> {
+    const s = this.samples
+    if (!this.api || !s || i < 0 || i >= s.images.length) return
+    if (await this.call(this.api.request('train:set-probe', { input: s.images[i] }))) this.probeIndex = i
+  }
+
+  removeRun(id: string): void {
+    const r = this.runs.find((x) => x.id === id)
+    if (!r || r.active) return
+    this.runs = this.runs.filter((x) => x.id !== id)
+    if (this.currentId === id) this.currentId = this.runs.length ? this.runs[this.runs.length - 1].id : null
+  }
+
+  /** Drop every finished run except the current one. */
+  clearOld(): void {
+    this.runs = this.runs.filter((r) => r.active || r.id === this.currentId)
+  }
+
+  /** Apply one host event. Unknown run ids are held briefly: the start reply may still be on its way. */
+  handle(e: LabEvent): void {
+    const runId = e.runId
+    const run = runId === null ? this.current : this.runs.find((r) => r.id === runId)
+    if (!run) {
+      if (runId !== null) {
+        const q = this.pending.get(runId) ?? []
+        if (q.length < MAX_PENDING) q.push(e)
+        this.pending.set(runId, q)
+      }
+      return
+    }
+    switch (e.type) {
+      case 'state':
+        // a diverged run stays marked failed whatever comes after
+        if (!run.diverged || e.state === 'failed') run.state = e.state
+        if (e.message) run.message = e.message
+        break
+      case 'batches':
+        run.addPoints(e.points)
+        break
+      case 'epoch':
+        run.addEpoch(e.report)
+        break
+      case 'snapshot':
+        run.addSnapshot(e.snapshot)
+        break
+      case 'error':
+        run.message = e.message
+        if (e.code === 'diverged') {
+          run.diverged = true
+          run.state = 'failed'
+        } else if (run.active) {
+          run.state = 'failed'
+        }
+        break
+      default: {
+        const never: never = e
+        throw new Error(`train: unknown event ${JSON.stringify(never)}`)
+      }
+    }
+  }
+}
+
+/** The app's training state. */
+export const trainLab = new TrainLab()

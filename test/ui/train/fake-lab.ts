@@ -1,0 +1,68 @@
+/** A LabApi double for the training page: records requests, answers from a table, and emits events on demand. */
+import type { Channel, LabApi, LabEvent, PresetInfo, Requests, Result } from '../../../src-main/ipc/contract'
+import type { NetSpec } from '../../../src-engine/spec-types'
+
+export const SIMPLE_CONVNET: NetSpec = {
+  name: 'Simple ConvNet',
+  input: [1, 28, 28],
+  task: 'classify',
+  layers: [
+    { type: 'Convolution', filters: 30, kernel: 5 },
+    { type: 'Relu' },
+    { type: 'Pooling', size: 2, stride: 2 },
+    { type: 'Affine', units: 100 },
+    { type: 'Relu' },
+    { type: 'Affine', units: 10 },
+    { type: 'SoftmaxWithLoss' }
+  ]
+}
+
+export const PRESETS: PresetInfo[] = [
+  { id: 'mlp', title: 'Two-layer net', kind: 'mlp', spec: { input: [1, 28, 28], layers: [{ type: 'Affine', units: 10 }] }, params: 7850 },
+  { id: 'simple-convnet', title: 'Simple ConvNet', kind: 'cnn', spec: SIMPLE_CONVNET, params: 433_890 }
+]
+
+type Handler = (payload: unknown) => Result<unknown> | Promise<Result<unknown>>
+
+export class FakeLab implements LabApi {
+  calls: { channel: Channel; payload: unknown }[] = []
+  listeners = new Set<(e: LabEvent) => void>()
+  handlers: Partial<Record<Channel, Handler>> = {}
+  private runs = 0
+
+  constructor() {
+    this.handlers['app:info'] = () => ({ ok: true, value: { version: '0.1.0', transport: 'web', threads: 2, platform: 'linux' } })
+    this.handlers['preset:list'] = () => ({ ok: true, value: PRESETS })
+    this.handlers['train:start'] = () => ({ ok: true, value: { runId: `run-${++this.runs}` } })
+    for (const c of ['train:pause', 'train:resume', 'train:stop', 'train:step', 'train:set-lr', 'train:set-probe'] as const) {
+      this.handlers[c] = () => ({ ok: true, value: null })
+    }
+    this.handlers['data:samples'] = (p) => {
+      const n = (p as { count: number }).count
+      return { ok: true, value: { images: Array.from({ length: n }, (_, i) => new Array(784).fill(i / n)), labels: Array.from({ length: n }, (_, i) => i % 10) } }
+    }
+  }
+
+  async request<C extends Channel>(channel: C, payload: Requests[C][0]): Promise<Result<Requests[C][1]>> {
+    this.calls.push({ channel, payload })
+    const h = this.handlers[channel]
+    if (!h) return { ok: false, error: { code: 'unknown-channel', message: `no handler for ${channel}` } }
+    return (await h(payload)) as Result<Requests[C][1]>
+  }
+
+  onEvent(listener: (event: LabEvent) => void): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  emit(e: LabEvent): void {
+    for (const l of this.listeners) l(e)
+  }
+
+  channels(): Channel[] {
+    return this.calls.map((c) => c.channel)
+  }
+}
+
+/** Let pending promise callbacks run. */
+export const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0))
