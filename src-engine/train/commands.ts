@@ -1,0 +1,81 @@
+/**
+ * Checks a message arriving at the worker before anything acts on it: the type must be a known
+ * WorkerCommand and its fields the right kinds. Deep spec checking is left to the model builder.
+ */
+import type { WorkerCommand } from '../protocol'
+
+export type Checked = { ok: true; command: WorkerCommand } | { ok: false; code: string; message: string }
+
+const OPTIMIZERS = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam']
+
+type Rec = Record<string, unknown>
+const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
+const isInt = (v: unknown): v is number => Number.isInteger(v)
+
+function fail(message: string, code = 'bad-command'): Checked {
+  return { ok: false, code, message }
+}
+
+function checkWeights(w: unknown): string | null {
+  if (!isRec(w)) return 'weights must be an object of name → Float32Array'
+  for (const [k, v] of Object.entries(w)) if (!(v instanceof Float32Array)) return `weight ${k} must be a Float32Array`
+  return null
+}
+
+function checkSettings(s: unknown): string | null {
+  if (!isRec(s)) return 'settings must be an object'
+  if (!isRec(s.data) || !['mnist', 'idx', 'text'].includes(s.data.kind as string)) return 'settings.data must be { kind: "mnist" | "idx" | "text" }'
+  if (s.data.kind === 'idx' && typeof s.data.dir !== 'string') return 'settings.data.dir must be a folder path'
+  if (s.data.kind === 'text' && typeof s.data.file !== 'string') return 'settings.data.file must be a file path'
+  if (!OPTIMIZERS.includes(s.optimizer as string)) return `settings.optimizer must be one of ${OPTIMIZERS.join(', ')}`
+  if (!isNum(s.lr) || s.lr <= 0) return 'settings.lr must be a positive number'
+  if (!isInt(s.batchSize) || (s.batchSize as number) < 1) return 'settings.batchSize must be a positive whole number'
+  if (!isInt(s.epochs) || (s.epochs as number) < 1) return 'settings.epochs must be a positive whole number'
+  if (!isNum(s.weightDecay) || s.weightDecay < 0) return 'settings.weightDecay must be 0 or more'
+  if (!isInt(s.seed)) return 'settings.seed must be a whole number'
+  if (!isInt(s.threads) || (s.threads as number) < 1) return 'settings.threads must be a positive whole number'
+  if (s.clip !== undefined && (!isNum(s.clip) || s.clip < 0)) return 'settings.clip must be 0 or more'
+  if (s.testFraction !== undefined && (!isNum(s.testFraction) || s.testFraction <= 0 || s.testFraction >= 1)) return 'settings.testFraction must be between 0 and 1'
+  return null
+}
+
+function checkSpec(spec: unknown): string | null {
+  if (!isRec(spec) || !Array.isArray(spec.input) || !Array.isArray(spec.layers)) return 'spec must be { input: number[], layers: [...] }'
+  return null
+}
+
+/** Validates an incoming message; unknown types are errors, never ignored. */
+export function checkCommand(m: unknown): Checked {
+  if (!isRec(m) || typeof m.type !== 'string') return fail('a worker command must be an object with a string "type"', 'unknown-command')
+  const needReq = (): string | null => (isInt(m.reqId) ? null : `"${m.type}" needs a whole-number reqId`)
+  let problem: string | null = null
+  switch (m.type) {
+    case 'start':
+      problem = typeof m.runId !== 'string' ? '"start" needs a string runId' : checkSpec(m.spec) ?? checkSettings(m.settings) ?? (m.weights === undefined ? null : checkWeights(m.weights))
+      break
+    case 'pause': case 'resume': case 'stop': case 'step':
+      break
+    case 'set-lr':
+      problem = isNum(m.lr) && m.lr > 0 ? null : '"set-lr" needs a positive lr'
+      break
+    case 'set-probe':
+      problem = m.input instanceof Float32Array ? null : '"set-probe" needs input as a Float32Array'
+      break
+    case 'predict':
+      problem = needReq() ?? (m.input instanceof Float32Array ? null : '"predict" needs input as a Float32Array') ?? (isInt(m.count) && (m.count as number) >= 1 ? null : '"predict" needs a positive count')
+      break
+    case 'get-weights':
+      problem = needReq()
+      break
+    case 'load-model':
+      problem = needReq() ?? checkSpec(m.spec) ?? checkWeights(m.weights)
+      break
+    case 'gradcheck':
+      problem = needReq() ?? checkSpec(m.spec) ?? (isInt(m.seed) ? null : '"gradcheck" needs a whole-number seed')
+      break
+    default:
+      return fail(`unknown worker command "${m.type}"`, 'unknown-command')
+  }
+  return problem === null ? { ok: true, command: m as unknown as WorkerCommand } : fail(problem)
+}

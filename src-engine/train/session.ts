@@ -1,0 +1,242 @@
+/**
+ * The training worker's brain, as a plain class so tests can drive it without a thread:
+ * `handle(message)` takes a WorkerCommand (untrusted: checked first), `post` sends WorkerEvents.
+ * Batch points are coalesced (one `batches` event per ~100 ms) and snapshots throttled (≤ 4/s).
+ */
+import { Rng } from '../rng'
+import type { NetSpec } from '../spec-types'
+import type { BatchPoint, DataSource, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../protocol'
+import type { Dataset } from '../data/dataset'
+import { Sequential } from '../models/sequential'
+import { Trainer, type TrainerEvent } from './trainer'
+import { checkCommand } from './commands'
+import { errorMessage } from './errors'
+
+export interface SessionOptions {
+  /** Loads the data of a run (the worker passes loadTrainData). */
+  loadData: (source: DataSource, testFraction?: number) => { train: Dataset; test: Dataset }
+  /** Sets the kernel pool's thread count before a run (absent: single thread). */
+  setThreads?: (n: number) => void | Promise<void>
+  /** Gradient check of a whole network (train/gradient-check.ts). */
+  gradcheck?: (spec: NetSpec, seed: number) => unknown
+  batchFlushMs?: number
+  snapshotMinMs?: number
+  now?: () => number
+}
+
+type Post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void
+
+export class WorkerSession {
+  private trainer: Trainer | null = null
+  private runId: string | null = null
+  private model: Sequential | null = null
+  private points: BatchPoint[] = []
+  private lastFlush = 0
+  private lastSnapshot = -Infinity
+  private pendingSnapshot: Snapshot | null = null
+  private flushTimer: ReturnType<typeof setTimeout> | null = null
+  private readonly flushMs: number
+  private readonly snapMs: number
+  private readonly now: () => number
+  /** Resolves when the current run has ended (tests await it). */
+  running: Promise<void> = Promise.resolve()
+
+  constructor(private readonly post: Post, private readonly opts: SessionOptions) {
+    this.flushMs = opts.batchFlushMs ?? 100
+    this.snapMs = opts.snapshotMinMs ?? 250
+    this.now = opts.now ?? (() => performance.now())
+  }
+
+  /** Handles one message; never throws (every failure becomes an event or a reply). */
+  handle(message: unknown): void {
+    const checked = checkCommand(message)
+    if (!checked.ok) {
+      this.post({ type: 'error', runId: this.runId, code: checked.code, message: checked.message })
+      return
+    }
+    const cmd = checked.command
+    try {
+      this.dispatch(cmd)
+    } catch (e) {
+      if ('reqId' in cmd) this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'failed', message: errorMessage(e) })
+      else this.post({ type: 'error', runId: this.runId, code: 'failed', message: errorMessage(e) })
+    }
+  }
+
+  private dispatch(cmd: WorkerCommand): void {
+    switch (cmd.type) {
+      case 'start':
+        this.start(cmd.runId, cmd.spec, cmd.settings, cmd.weights)
+        return
+      case 'pause':
+        this.active(cmd.type)?.pause()
+        return
+      case 'resume':
+        this.active(cmd.type)?.resume()
+        return
+      case 'stop':
+        this.active(cmd.type)?.stop()
+        return
+      case 'step':
+        this.active(cmd.type)?.step()
+        return
+      case 'set-lr':
+        this.active(cmd.type)?.setLr(cmd.lr)
+        return
+      case 'set-probe': {
+        const t = this.active(cmd.type)
+        if (t) {
+          t.setProbe(cmd.input)
+          this.lastSnapshot = -Infinity
+        }
+        return
+      }
+      case 'predict': {
+        const model = this.model
+        if (!model) {
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'no-model', message: 'there is no model yet: train one or load weights first' })
+          return
+        }
+        const { probs, logits } = model.predict(model.inputTensor(cmd.input, cmd.count))
+        const rows = (a: Float32Array): number[][] => {
+          const K = a.length / cmd.count
+          return Array.from({ length: cmd.count }, (_, n) => Array.from(a.subarray(n * K, (n + 1) * K)))
+        }
+        this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { count: cmd.count, probs: rows(probs.data), logits: rows(logits.data) } })
+        return
+      }
+      case 'get-weights': {
+        const model = this.model
+        if (!model) {
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'no-model', message: 'there is no model yet: train one or load weights first' })
+          return
+        }
+        const weights = model.weights()
+        const value = { spec: model.spec, weights: Object.fromEntries(Object.entries(weights).map(([k, t]) => [k, { shape: [...t.shape], data: t.data }])) }
+        this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value }, Object.values(weights).map((t) => t.data.buffer as ArrayBuffer))
+        return
+      }
+      case 'load-model': {
+        if (this.isRunning()) {
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'busy', message: 'a training run is in progress: stop it before loading another model' })
+          return
+        }
+        const model = Sequential.fromSpec(cmd.spec, new Rng(0))
+        model.loadWeights(cmd.weights)
+        this.model = model
+        this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { params: model.paramCount } })
+        return
+      }
+      case 'gradcheck': {
+        if (!this.opts.gradcheck) {
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'unavailable', message: 'gradient checking is not available in this build' })
+          return
+        }
+        this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: this.opts.gradcheck(cmd.spec, cmd.seed) })
+        return
+      }
+      default: {
+        const never: never = cmd
+        throw new Error(`unhandled command ${JSON.stringify(never)}`)
+      }
+    }
+  }
+
+  private isRunning(): boolean {
+    return this.trainer !== null && (this.trainer.state === 'running' || this.trainer.state === 'paused')
+  }
+
+  private active(what: string): Trainer | null {
+    if (this.trainer && this.isRunning()) return this.trainer
+    this.post({ type: 'error', runId: this.runId, code: 'no-run', message: `"${what}" needs a training run in progress; start one first` })
+    return null
+  }
+
+  private start(runId: string, spec: NetSpec, settings: TrainSettings, weights?: Record<string, Float32Array>): void {
+    // A new run replaces the old one: stop it first so only one trainer ever touches the kernels.
+    const previous = this.isRunning() ? this.trainer : null
+    previous?.stop()
+    const before = this.running
+    this.running = (async () => {
+      await before
+      this.runId = runId
+      this.points = []
+      this.lastSnapshot = -Infinity
+      try {
+        await this.opts.setThreads?.(settings.threads)
+        const data = this.opts.loadData(settings.data, settings.testFraction)
+        const trainer = new Trainer({ spec, settings, data, weights }, (e) => this.onTrainerEvent(runId, e))
+        this.trainer = trainer
+        this.model = trainer.model
+        const outcome = await trainer.run()
+        this.flush(runId)
+        this.flushSnapshot(runId)
+        if (outcome.state === 'failed') return
+      } catch (e) {
+        this.flush(runId)
+        this.post({ type: 'error', runId, code: 'train-failed', message: errorMessage(e) })
+        this.post({ type: 'state', runId, state: 'failed', message: errorMessage(e) })
+      }
+    })()
+  }
+
+  private onTrainerEvent(runId: string, e: TrainerEvent): void {
+    switch (e.type) {
+      case 'batch':
+        this.points.push(e.point)
+        if (this.now() - this.lastFlush >= this.flushMs) this.flush(runId)
+        else this.armFlush(runId)
+        return
+      case 'epoch':
+        this.flush(runId)
+        this.post({ type: 'epoch', runId, report: e.report })
+        return
+      case 'snapshot':
+        this.pendingSnapshot = e.snapshot
+        if (this.now() - this.lastSnapshot >= this.snapMs) this.flushSnapshot(runId)
+        return
+      case 'state':
+        this.flush(runId)
+        if (e.state !== 'running') this.flushSnapshot(runId)
+        this.post(e.message === undefined ? { type: 'state', runId, state: e.state } : { type: 'state', runId, state: e.state, message: e.message })
+        return
+      case 'diverged':
+        this.flush(runId)
+        this.post({ type: 'error', runId, code: 'diverged', message: e.message })
+        return
+      default: {
+        const never: never = e
+        throw new Error(`unhandled trainer event ${JSON.stringify(never)}`)
+      }
+    }
+  }
+
+  /** A timer so the last points of a burst are not held back until the next batch. */
+  private armFlush(runId: string): void {
+    if (this.flushTimer !== null) return
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null
+      this.flush(runId)
+    }, this.flushMs)
+  }
+
+  private flush(runId: string): void {
+    if (this.flushTimer !== null) {
+      clearTimeout(this.flushTimer)
+      this.flushTimer = null
+    }
+    this.lastFlush = this.now()
+    if (this.points.length === 0) return
+    const points = this.points
+    this.points = []
+    this.post({ type: 'batches', runId, points })
+  }
+
+  private flushSnapshot(runId: string): void {
+    const s = this.pendingSnapshot
+    if (!s) return
+    this.pendingSnapshot = null
+    this.lastSnapshot = this.now()
+    this.post({ type: 'snapshot', runId, snapshot: s })
+  }
+}

@@ -1,0 +1,314 @@
+/**
+ * Trainer: epochs of seeded, shuffled mini-batches, a held-out evaluation after each epoch, and
+ * events for every batch and epoch. The work is a generator that yields after every unit (a
+ * training batch or an evaluation chunk); run() drives it and awaits the event loop in between,
+ * so pause / resume / stop / step / set-lr sent meanwhile are honoured within one batch.
+ * The same seed, data and thread count give the same numbers, bit for bit.
+ */
+import { Rng } from '../rng'
+import { tensor, type Tensor } from '../tensor'
+import type { NetSpec } from '../spec-types'
+import type { BatchPoint, EpochReport, OptimizerName, RunState, Snapshot } from '../protocol'
+import { allocBatch, epochOrder, gatherBatch, makeBatches, type Dataset } from '../data/dataset'
+import { Sequential, type WeightValue } from '../models/sequential'
+import { makeOptimizer, type Optimizer } from '../optimizers'
+import { DivergenceWatch, divergenceMessage } from './divergence'
+import { takeSnapshot } from './probes'
+import { evaluate } from './evaluate'
+
+export interface TrainerSettings {
+  optimizer: OptimizerName
+  lr: number
+  batchSize: number
+  epochs: number
+  weightDecay?: number
+  seed: number
+  /** Gradient clipping by global norm (0 or absent = off). */
+  clip?: number
+}
+
+export interface TrainerOptions {
+  spec: NetSpec
+  settings: TrainerSettings
+  data: { train: Dataset; test: Dataset }
+  /** Start from these weights instead of a fresh initialisation. */
+  weights?: Record<string, WeightValue>
+  /** Minimum time between snapshots during training (0 = none between epochs). Default 250 ms. */
+  snapshotEveryMs?: number
+  /** Examples per evaluation chunk. Default 500. */
+  evalBatch?: number
+  /** Clock in ms (tests may inject one). */
+  now?: () => number
+}
+
+export type TrainerEvent =
+  | { type: 'batch'; point: BatchPoint }
+  | { type: 'epoch'; report: EpochReport }
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | { type: 'state'; state: RunState; message?: string }
+  | { type: 'diverged'; message: string }
+
+export interface TrainOutcome { state: 'done' | 'stopped' | 'failed'; reports: EpochReport[]; message?: string }
+
+type Unit = 'batch' | 'eval'
+
+export class Trainer {
+  readonly model: Sequential
+  readonly optimizer: Optimizer
+  readonly settings: TrainerSettings
+  state: RunState = 'idle'
+  readonly reports: EpochReport[] = []
+
+  private readonly data: { train: Dataset; test: Dataset }
+  private readonly shuffleRng: Rng
+  private readonly now: () => number
+  private readonly snapshotEveryMs: number
+  private readonly evalBatch: number
+  private readonly watch = new DivergenceWatch()
+  private firstLoss: number | null = null
+  private probe: Float32Array | null
+  private lastSnapshot = -Infinity
+  private wake: (() => void) | null = null
+  private stepsLeft = 0
+  private stopRequested = false
+  private failure: string | null = null
+  private examplesPerSec = 0
+  private pausedMs = 0
+  private pausedAt: number | null = null
+
+  constructor(opts: TrainerOptions, private readonly emit: (e: TrainerEvent) => void = () => {}) {
+    const s = opts.settings
+    checkSettings(s)
+    const rng = new Rng(s.seed)
+    // One stream per purpose, so adding a consumer of randomness in one place does not shift the others.
+    const initRng = rng.fork()
+    this.shuffleRng = rng.fork()
+    this.model = Sequential.fromSpec(opts.spec, initRng)
+    if (opts.weights) this.model.loadWeights(opts.weights)
+    this.optimizer = makeOptimizer(s.optimizer, s.lr, { weightDecay: s.weightDecay ?? 0 })
+    this.settings = { ...s }
+    this.data = opts.data
+    checkData(opts.spec, opts.data.train, 'training')
+    checkData(opts.spec, opts.data.test, 'held-out')
+    this.now = opts.now ?? (() => performance.now())
+    this.snapshotEveryMs = opts.snapshotEveryMs ?? 250
+    this.evalBatch = opts.evalBatch ?? 500
+    const per = opts.data.test.images.length / Math.max(1, opts.data.test.n)
+    this.probe = opts.data.test.n > 0 ? opts.data.test.images.slice(0, per) : null
+  }
+
+  /** Runs to the end (or until stopped / diverged). Resolves with every epoch report. */
+  async run(): Promise<TrainOutcome> {
+    const work = this.work()
+    this.setState('running')
+    this.snapshot(true)
+    for (;;) {
+      await this.gate()
+      if (this.stopRequested) {
+        this.setState('stopped')
+        return { state: 'stopped', reports: this.reports }
+      }
+      const unit = work.next()
+      if (unit.done) break
+      if (this.failure !== null) {
+        this.setState('failed', this.failure)
+        return { state: 'failed', reports: this.reports, message: this.failure }
+      }
+      if (unit.value === 'batch') {
+        this.snapshot(false)
+        if (this.stepsLeft > 0 && --this.stepsLeft === 0) this.pause()
+      }
+    }
+    this.snapshot(true)
+    this.setState('done')
+    return { state: 'done', reports: this.reports }
+  }
+
+  pause(): void {
+    if (this.state !== 'running') return
+    this.pausedAt = this.now()
+    this.setState('paused')
+  }
+
+  resume(): void {
+    if (this.state !== 'paused') return
+    this.stepsLeft = 0
+    this.unpause()
+    this.setState('running')
+  }
+
+  /** Trains exactly one more batch, then pauses (from running: pauses after the current batch). */
+  step(): void {
+    if (this.state === 'paused') {
+      this.stepsLeft = 1
+      this.unpause()
+      this.state = 'running'
+    } else if (this.state === 'running') {
+      this.stepsLeft = 1
+    }
+  }
+
+  stop(): void {
+    this.stopRequested = true
+    this.unpause()
+  }
+
+  /** Changes the learning rate from the next batch on. */
+  setLr(lr: number): void {
+    if (!(lr > 0 && Number.isFinite(lr))) throw new Error(`the learning rate must be a positive number, got ${lr}`)
+    this.optimizer.lr = lr
+    this.settings.lr = lr
+  }
+
+  /** The example whose feature maps snapshots show (spec.input shaped, one example). */
+  setProbe(input: Float32Array): void {
+    this.model.inputTensor(input, 1)
+    this.probe = input.slice()
+  }
+
+  /** The generator behind run(): yields after each training batch and each evaluation chunk. */
+  *work(): Generator<Unit, void, void> {
+    const { train, test } = this.data
+    const B = this.settings.batchSize
+    const full = allocBatch(train, B)
+    for (let epoch = 1; epoch <= this.settings.epochs; epoch++) {
+      const started = this.now()
+      this.pausedMs = 0
+      const batches = makeBatches(epochOrder(train.n, this.shuffleRng), B)
+      let lossSum = 0
+      let correct = 0
+      let seen = 0
+      for (let b = 0; b < batches.length; b++) {
+        const ix = batches[b]
+        const { x, t } = ix.length === B ? full : allocBatch(train, ix.length)
+        gatherBatch(train, ix, x, t)
+        const t0 = this.now()
+        const res = this.trainBatch(this.model.inputTensor(x.data, ix.length), t, epoch, b + 1)
+        if (res === null) {
+          yield 'batch'
+          return
+        }
+        lossSum += res.loss * ix.length
+        correct += res.correct
+        seen += ix.length
+        const dt = Math.max(1e-3, (this.now() - t0) / 1000)
+        const rate = ix.length / dt
+        this.examplesPerSec = this.examplesPerSec === 0 ? rate : 0.9 * this.examplesPerSec + 0.1 * rate
+        this.emit({ type: 'batch', point: { epoch, batch: b + 1, batches: batches.length, loss: res.loss, examplesPerSec: this.examplesPerSec } })
+        yield 'batch'
+      }
+      const ev = yield* evaluate(this.model, test, this.evalBatch)
+      const report: EpochReport = {
+        epoch,
+        trainLoss: lossSum / seen,
+        trainAcc: this.isClassifier() ? correct / seen : null,
+        testLoss: ev.loss,
+        testAcc: ev.acc,
+        seconds: (this.now() - started - this.pausedMs) / 1000
+      }
+      if (ev.confusion) report.confusion = ev.confusion
+      if (ev.confidentWrong) report.confidentWrong = ev.confidentWrong
+      this.reports.push(report)
+      this.emit({ type: 'epoch', report })
+    }
+  }
+
+  /** One forward/backward/update; null when the loss diverged (this.failure says why). */
+  private trainBatch(x: Tensor, t: Tensor, epoch: number, batch: number): { loss: number; correct: number } | null {
+    const lossLayer = this.model.lossLayer
+    if (!lossLayer) throw new Error('this network has no loss layer: end it with SoftmaxWithLoss, MSE or SigmoidWithLoss to train it')
+    const scores = this.model.forward(x, true)
+    const target = this.isClassifier() ? t : tensor(scores.shape, x.data)
+    const loss = lossLayer.forward(scores, target)
+    const d = this.watch.check(loss)
+    if (this.firstLoss === null && Number.isFinite(loss)) this.firstLoss = loss
+    if (d) {
+      const s = this.settings
+      this.failure = divergenceMessage(d, epoch, batch, s.optimizer, s.lr, this.firstLoss)
+      this.emit({ type: 'diverged', message: this.failure })
+      return null
+    }
+    const correct = this.isClassifier() ? countCorrect(scores, t) : 0
+    this.model.backward()
+    const grads = this.model.grads
+    if (this.settings.clip && this.settings.clip > 0) clipByGlobalNorm(grads, this.settings.clip)
+    this.optimizer.update(this.model.params, grads)
+    return { loss, correct }
+  }
+
+  private isClassifier(): boolean {
+    return (this.model.spec.task ?? 'classify') === 'classify'
+  }
+
+  private snapshot(force: boolean): void {
+    const t = this.now()
+    if (!force && (this.snapshotEveryMs <= 0 || t - this.lastSnapshot < this.snapshotEveryMs)) return
+    this.lastSnapshot = t
+    this.emit({ type: 'snapshot', snapshot: takeSnapshot(this.model, this.probe) })
+  }
+
+  private setState(state: RunState, message?: string): void {
+    this.state = state
+    this.emit(message === undefined ? { type: 'state', state } : { type: 'state', state, message })
+  }
+
+  /** Lets queued messages run, then waits while paused. */
+  private async gate(): Promise<void> {
+    await new Promise<void>((r) => setImmediate(r))
+    while (this.state === 'paused' && !this.stopRequested) {
+      await new Promise<void>((r) => (this.wake = r))
+    }
+  }
+
+  private unpause(): void {
+    if (this.pausedAt !== null) this.pausedMs += this.now() - this.pausedAt
+    this.pausedAt = null
+    const w = this.wake
+    this.wake = null
+    w?.()
+  }
+}
+
+/** Rows of scores (N, K) whose arg-max equals the class index in t (N). */
+export function countCorrect(scores: Tensor, t: Tensor): number {
+  const N = scores.shape[0]
+  const K = scores.data.length / N
+  let correct = 0
+  for (let n = 0; n < N; n++) {
+    let best = 0
+    for (let k = 1; k < K; k++) if (scores.data[n * K + k] > scores.data[n * K + best]) best = k
+    if (best === t.data[n]) correct++
+  }
+  return correct
+}
+
+/** Scales all gradients together so that their global L2 norm is at most maxNorm. */
+export function clipByGlobalNorm(grads: Tensor[], maxNorm: number): number {
+  let sq = 0
+  for (const g of grads) for (let i = 0; i < g.data.length; i++) sq += g.data[i] * g.data[i]
+  const norm = Math.sqrt(sq)
+  if (norm > maxNorm) {
+    const s = maxNorm / norm
+    for (const g of grads) for (let i = 0; i < g.data.length; i++) g.data[i] *= s
+  }
+  return norm
+}
+
+function checkSettings(s: TrainerSettings): void {
+  const bad = (what: string): never => {
+    throw new Error(what)
+  }
+  if (!(Number.isInteger(s.batchSize) && s.batchSize > 0)) bad(`the batch size must be a positive whole number, got ${s.batchSize}`)
+  if (!(Number.isInteger(s.epochs) && s.epochs > 0)) bad(`the number of epochs must be a positive whole number, got ${s.epochs}`)
+  if (!(s.lr > 0 && Number.isFinite(s.lr))) bad(`the learning rate must be a positive number, got ${s.lr}`)
+  if (!Number.isInteger(s.seed)) bad(`the seed must be a whole number, got ${s.seed}`)
+  if (s.weightDecay !== undefined && !(s.weightDecay >= 0)) bad(`weight decay must be 0 or more, got ${s.weightDecay}`)
+}
+
+function checkData(spec: NetSpec, ds: Dataset, which: string): void {
+  const per = spec.input.reduce((a, b) => a * b, 1)
+  const has = ds.shape.reduce((a, b) => a * b, 1)
+  if (per !== has) {
+    throw new Error(`the network expects inputs of (${spec.input.join(', ')}) but the ${which} data has examples of (${ds.shape.join(', ')}); change the input shape or use other data`)
+  }
+}
