@@ -11,6 +11,10 @@ import type {
   BatchPoint, DataSource, EpochReport, ImageStack, OptimizerName, RunState, Snapshot, TrainSettings
 } from '../../src-engine/protocol'
 import type { NetSpec } from '../../src-engine/spec-types'
+import { toFloat32 } from './lab'
+
+/** Typed arrays may arrive as plain arrays, index-keyed objects or base64 (JSON transport); give a Float32Array. */
+export const asFloats = toFloat32
 
 export const OPTIMIZERS: readonly OptimizerName[] = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam']
 
@@ -102,20 +106,6 @@ export function formatDuration(seconds: number): string {
 export function formatLr(lr: number): string {
   if (lr === 0) return '0'
   return lr >= 1e-4 ? String(Number(lr.toPrecision(3))) : lr.toExponential(1)
-}
-
-/** Typed arrays may arrive as plain arrays (JSON transport) or index-keyed objects; give a Float32Array. */
-export function asFloats(x: unknown): Float32Array {
-  if (x instanceof Float32Array) return x
-  if (Array.isArray(x) || ArrayBuffer.isView(x)) return Float32Array.from(x as ArrayLike<number>)
-  if (x && typeof x === 'object') {
-    const o = x as Record<string, number>
-    const n = Object.keys(o).length
-    const out = new Float32Array(n)
-    for (let i = 0; i < n; i++) out[i] = o[i] ?? 0
-    return out
-  }
-  return new Float32Array(0)
 }
 
 function normStack(s: ImageStack): ImageStack {
@@ -244,7 +234,10 @@ export class Run {
     this.last = points[points.length - 1]
   }
 
-  addEpoch(r: EpochReport): void {
+  addEpoch(report: EpochReport): void {
+    const r = report.confidentWrong
+      ? { ...report, confidentWrong: report.confidentWrong.map((w) => ({ ...w, image: { ...w.image, data: asFloats(w.image.data) } })) }
+      : report
     // a repeated epoch number (resume after a reload) replaces the old report
     this.epochs = [...this.epochs.filter((e) => e.epoch !== r.epoch), r].sort((a, b) => a.epoch - b.epoch)
   }

@@ -1,0 +1,142 @@
+/**
+ * Typed arrays → RGBA pixels for canvases: filter grids, feature-map grids, gate heatmaps, digits.
+ * Pure functions returning plain RGBA buffers (no DOM), so tests run without a canvas; components wrap
+ * the result in `new ImageData(rgba, width, height)`.
+ */
+import type { ImageStack } from '../../src-engine/protocol'
+
+/** gray: black → white; diverging: blue (negative) → white (0) → red (positive); viridis-like: dark blue → yellow. */
+export type ColorMap = 'gray' | 'diverging' | 'viridis'
+
+/** How values are mapped to 0..1: per image, over the whole stack, or a fixed range. */
+export type Scaling = 'each' | 'shared' | { min: number; max: number }
+
+export interface Rgba { width: number; height: number; data: Uint8ClampedArray }
+
+// A few stops of a perceptually even blue → green → yellow scale (sampled by eye from viridis).
+const VIRIDIS: readonly [number, number, number][] = [
+  [68, 1, 84], [65, 68, 135], [42, 120, 142], [34, 168, 132], [122, 209, 81], [253, 231, 37]
+]
+const BLUE: readonly [number, number, number] = [44, 98, 196]
+const RED: readonly [number, number, number] = [205, 56, 48]
+const WHITE: readonly [number, number, number] = [247, 247, 247]
+
+function mix(a: readonly number[], b: readonly number[], t: number): [number, number, number] {
+  return [a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t]
+}
+
+/** Colour of t in [0, 1] (clamped; NaN shows as magenta so a broken value is seen, not hidden). */
+export function colorAt(t: number, map: ColorMap): [number, number, number] {
+  if (Number.isNaN(t)) return [255, 0, 255]
+  const x = Math.min(1, Math.max(0, t))
+  if (map === 'gray') return [x * 255, x * 255, x * 255]
+  if (map === 'diverging') return x < 0.5 ? mix(BLUE, WHITE, x * 2) : mix(WHITE, RED, (x - 0.5) * 2)
+  const f = x * (VIRIDIS.length - 1)
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(f))
+  return mix(VIRIDIS[i], VIRIDIS[i + 1], f - i)
+}
+
+/** Min and max of data[from, to), ignoring non-finite values; (0, 0) when there are none. */
+export function range(data: ArrayLike<number>, from = 0, to = data.length): { min: number; max: number } {
+  let min = Infinity
+  let max = -Infinity
+  for (let i = from; i < to; i++) {
+    const v = data[i]
+    if (!Number.isFinite(v)) continue
+    if (v < min) min = v
+    if (v > max) max = v
+  }
+  return min <= max ? { min, max } : { min: 0, max: 0 }
+}
+
+/** value → 0..1 for a range; a diverging map centres 0 at 0.5 so the sign reads at a glance. */
+export function normalizer(r: { min: number; max: number }, map: ColorMap): (v: number) => number {
+  if (map === 'diverging') {
+    const m = Math.max(Math.abs(r.min), Math.abs(r.max)) || 1
+    return (v) => 0.5 + v / (2 * m)
+  }
+  const span = r.max - r.min
+  return span > 0 ? (v) => (v - r.min) / span : () => (r.max > 0 ? 1 : 0)
+}
+
+export interface GridLayout { cols: number; rows: number; cellW: number; cellH: number; pad: number; width: number; height: number }
+
+/** Cells of h×w with `pad` pixels between and around them; `cols` defaults to a near-square grid. */
+export function gridLayout(count: number, h: number, w: number, pad = 1, cols?: number): GridLayout {
+  const c = Math.max(1, Math.min(count, cols ?? Math.ceil(Math.sqrt(count * (h / Math.max(1, w))))))
+  const rows = Math.max(1, Math.ceil(count / c))
+  return { cols: c, rows, cellW: w, cellH: h, pad, width: c * (w + pad) + pad, height: rows * (h + pad) + pad }
+}
+
+/** Which cell a pixel (in grid pixels) falls on, or −1 on padding or past the last cell. */
+export function cellAt(g: GridLayout, x: number, y: number, count: number): number {
+  const cx = Math.floor((x - g.pad) / (g.cellW + g.pad))
+  const cy = Math.floor((y - g.pad) / (g.cellH + g.pad))
+  if (cx < 0 || cy < 0 || cx >= g.cols || cy >= g.rows) return -1
+  const ix = x - g.pad - cx * (g.cellW + g.pad)
+  const iy = y - g.pad - cy * (g.cellH + g.pad)
+  if (ix >= g.cellW || iy >= g.cellH) return -1
+  const i = cy * g.cols + cx
+  return i < count ? i : -1
+}
+
+/** Paints `stack` as a grid; padding takes `background` (RGBA). */
+export function stackToRgba(
+  stack: ImageStack, opts: { map?: ColorMap; scaling?: Scaling; pad?: number; cols?: number; background?: [number, number, number, number] } = {}
+): Rgba & { layout: GridLayout } {
+  const map = opts.map ?? 'gray'
+  const scaling = opts.scaling ?? 'each'
+  const { count, h, w, data } = stack
+  const g = gridLayout(count, h, w, opts.pad ?? 1, opts.cols)
+  const out = new Uint8ClampedArray(g.width * g.height * 4)
+  const bg = opts.background ?? [0, 0, 0, 0]
+  for (let i = 0; i < out.length; i += 4) out.set(bg, i)
+  const size = h * w
+  const shared = scaling === 'shared' ? normalizer(range(data, 0, count * size), map) : null
+  for (let k = 0; k < count; k++) {
+    const off = k * size
+    const norm = typeof scaling === 'object' ? normalizer(scaling, map) : shared ?? normalizer(range(data, off, off + size), map)
+    const x0 = g.pad + (k % g.cols) * (w + g.pad)
+    const y0 = g.pad + Math.floor(k / g.cols) * (h + g.pad)
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const [r, gg, b] = colorAt(norm(data[off + y * w + x]), map)
+        const p = ((y0 + y) * g.width + x0 + x) * 4
+        out[p] = r
+        out[p + 1] = gg
+        out[p + 2] = b
+        out[p + 3] = 255
+      }
+    }
+  }
+  return { width: g.width, height: g.height, data: out, layout: g }
+}
+
+/** A (rows, cols) matrix as a heatmap, one pixel per value. */
+export function heatmapRgba(data: ArrayLike<number>, rows: number, cols: number, map: ColorMap, scaling: Scaling = 'shared'): Rgba {
+  const r = typeof scaling === 'object' ? scaling : range(data, 0, rows * cols)
+  const norm = normalizer(r, map)
+  const out = new Uint8ClampedArray(rows * cols * 4)
+  for (let i = 0; i < rows * cols; i++) {
+    const [cr, cg, cb] = colorAt(norm(data[i]), map)
+    out[i * 4] = cr
+    out[i * 4 + 1] = cg
+    out[i * 4 + 2] = cb
+    out[i * 4 + 3] = 255
+  }
+  return { width: cols, height: rows, data: out }
+}
+
+/** (T, H) row-major → (H, T): gates are stored time-major but drawn with time running left to right. */
+export function transpose(data: ArrayLike<number>, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols)
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = data[i * cols + j]
+  return out
+}
+
+/** Colour map and range that suit an LSTM gate: sigmoid gates live in [0, 1], tanh ones in [−1, 1]. */
+export function gateStyle(name: string): { map: ColorMap; scaling: Scaling } {
+  if (name === 'f' || name === 'i' || name === 'o') return { map: 'viridis', scaling: { min: 0, max: 1 } }
+  if (name === 'g' || name === 'h') return { map: 'diverging', scaling: { min: -1, max: 1 } }
+  return { map: 'diverging', scaling: 'shared' }
+}
