@@ -4,11 +4,13 @@ import { svelteTesting } from '@testing-library/svelte/vite'
 
 export default defineConfig({
   test: {
+    globalSetup: ['test/global-setup.mjs'],
     projects: [
       {
         test: {
           name: 'engine',
           environment: 'node',
+          globalSetup: ['test/global-setup.mjs'],
           include: ['test/engine/**/*.test.ts'],
           testTimeout: 120_000
         }

@@ -1,0 +1,80 @@
+/**
+ * The WebAssembly SIMD GEMM (source: wasm/gemm.ts). Relaxed-SIMD fused multiply-add when the runtime
+ * validates it, plain SIMD otherwise; `wasmGemm` is null where WebAssembly SIMD is unavailable and the
+ * TypeScript GEMM is used instead.
+ */
+import { GEMM_RELAXED_WASM, GEMM_SIMD_WASM } from './binaries.generated'
+import { EngineMemory } from './memory'
+
+interface GemmExports {
+  gemm(c: number, a: number, b: number, work: number, M: number, N: number, K: number, transA: number, transB: number, accumulate: number): void
+  setScratch(ptr: number): void
+  workspaceBytes(): number
+}
+
+function decode(b64: string): Uint8Array {
+  const bin = atob(b64)
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
+}
+
+export type WasmVariant = 'relaxed-simd' | 'simd'
+
+export class WasmGemm {
+  readonly variant: WasmVariant
+  readonly mem: EngineMemory
+  private readonly exports: GemmExports
+  private readonly work: number
+  // staging area for operands that do not already live in engine memory
+  private stage = 0
+  private stageBytes = 0
+
+  constructor(module: WebAssembly.Module, variant: WasmVariant, mem: EngineMemory) {
+    this.variant = variant
+    this.mem = mem
+    const instance = new WebAssembly.Instance(module, { env: { memory: mem.memory } })
+    this.exports = instance.exports as unknown as GemmExports
+    this.exports.setScratch(mem.reserve(256))
+    this.work = mem.reserve(this.exports.workspaceBytes())
+  }
+
+  /**
+   * C (M, N) = op(A)·op(B) (+ C when accumulate), as kernels/gemm.ts. Operands outside engine memory are
+   * copied in (and C back out); tensors allocated from engine memory go through without a copy.
+   */
+  gemm(C: Float32Array, A: Float32Array, B: Float32Array, M: number, N: number, K: number, transA: boolean, transB: boolean, accumulate: boolean): void {
+    const mem = this.mem
+    const na = M * K, nb = K * N, nc = M * N
+    const needA = !mem.owns(A), needB = !mem.owns(B), needC = !mem.owns(C)
+    const bytes = ((needA ? na : 0) + (needB ? nb : 0) + (needC ? nc : 0)) * 4
+    if (bytes > this.stageBytes) {
+      this.stageBytes = Math.max(bytes, this.stageBytes * 2)
+      this.stage = mem.reserve(this.stageBytes)
+    }
+    const heap = new Float32Array(mem.buffer)
+    let at = this.stage
+    const place = (arr: Float32Array, n: number, copy: boolean, need: boolean): number => {
+      if (!need) return arr.byteOffset
+      const ptr = at
+      at += n * 4
+      if (copy) heap.set(arr.subarray(0, n), ptr >> 2)
+      return ptr
+    }
+    const pa = place(A, na, true, needA)
+    const pb = place(B, nb, true, needB)
+    const pc = place(C, nc, accumulate, needC)
+    this.exports.gemm(pc, pa, pb, this.work, M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0)
+    if (needC) C.set(heap.subarray(pc >> 2, (pc >> 2) + nc))
+  }
+}
+
+/** Instantiate the best variant this runtime supports, or null without WebAssembly SIMD. */
+export function createWasmGemm(mem: EngineMemory = new EngineMemory()): WasmGemm | null {
+  if (typeof WebAssembly === 'undefined') return null
+  const relaxed = decode(GEMM_RELAXED_WASM)
+  if (WebAssembly.validate(relaxed)) return new WasmGemm(new WebAssembly.Module(relaxed), 'relaxed-simd', mem)
+  const simd = decode(GEMM_SIMD_WASM)
+  if (WebAssembly.validate(simd)) return new WasmGemm(new WebAssembly.Module(simd), 'simd', mem)
+  return null
+}

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import { createWasmGemm } from '../../../src-engine/kernels/wasm/gemm-wasm'
+import { EngineMemory } from '../../../src-engine/kernels/wasm/memory'
+import { Rng } from '../../../src-engine/rng'
+
+/** Triple-loop reference in float64: C = op(A)·op(B) (+ C). */
+function reference(C: Float32Array, A: Float32Array, B: Float32Array, M: number, N: number, K: number, tA: boolean, tB: boolean, acc: boolean): Float64Array {
+  const out = new Float64Array(M * N)
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = acc ? C[i * N + j] : 0
+      for (let k = 0; k < K; k++) s += (tA ? A[k * M + i] : A[i * K + k]) * (tB ? B[j * K + k] : B[k * N + j])
+      out[i * N + j] = s
+    }
+  }
+  return out
+}
+
+function random(n: number, rng: Rng): Float32Array {
+  const a = new Float32Array(n)
+  for (let i = 0; i < n; i++) a[i] = rng.next() * 2 - 1
+  return a
+}
+
+describe('WebAssembly SIMD GEMM', () => {
+  const wasm = createWasmGemm()
+
+  it('is available on this runtime', () => {
+    expect(wasm).not.toBeNull()
+  })
+
+  const shapes: [number, number, number][] = [[1, 1, 1], [7, 5, 3], [13, 17, 19], [6, 8, 256], [37, 29, 300], [130, 9, 25], [5, 2100, 7]]
+  for (const [M, N, K] of shapes) {
+    for (const tA of [false, true]) {
+      for (const tB of [false, true]) {
+        for (const acc of [false, true]) {
+          it(`agrees with the triple loop for M=${M} N=${N} K=${K} transA=${tA} transB=${tB} accumulate=${acc}`, () => {
+            const rng = new Rng(M * 1000 + N * 10 + K)
+            const A = random(M * K, rng), B = random(K * N, rng), C = random(M * N, rng)
+            const want = reference(C, A, B, M, N, K, tA, tB, acc)
+            wasm!.gemm(C, A, B, M, N, K, tA, tB, acc)
+            for (let i = 0; i < M * N; i++) {
+              if (Math.abs(C[i] - want[i]) > 1e-4 * Math.max(1, Math.abs(want[i]))) {
+                expect.fail(`C[${i}] = ${C[i]}, expected ${want[i]}`)
+              }
+            }
+          })
+        }
+      }
+    }
+  }
+
+  it('works in place on tensors allocated in engine memory (no copies)', () => {
+    const mem = wasm!.mem
+    const rng = new Rng(3)
+    const M = 23, N = 31, K = 17
+    const A = mem.allocF32(M * K), B = mem.allocF32(K * N), C = mem.allocF32(M * N)
+    A.set(random(M * K, rng)); B.set(random(K * N, rng))
+    expect(mem.owns(A) && mem.owns(B) && mem.owns(C)).toBe(true)
+    const want = reference(C, A, B, M, N, K, false, false, false)
+    wasm!.gemm(C, A, B, M, N, K, false, false, false)
+    for (let i = 0; i < M * N; i++) expect(C[i]).toBeCloseTo(want[i], 4)
+  })
+
+  it('keeps earlier views valid when engine memory grows', () => {
+    const mem = new EngineMemory()
+    const first = mem.allocF32(1000)
+    first[999] = 42
+    const big = mem.allocF32(16 * 1024 * 1024) // forces growth
+    big[0] = 1
+    expect(first[999]).toBe(42)
+    expect(mem.owns(first) && mem.owns(big)).toBe(true)
+  })
+})
