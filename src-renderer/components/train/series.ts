@@ -1,0 +1,60 @@
+/**
+ * Runs → chart series for the loss and accuracy charts. Pure (no Chart.js, no DOM) so the overlay logic
+ * is tested without a canvas. Labels come from the caller, already translated.
+ */
+import { SmoothedSeries, type Series, type XY } from '../../lib/chart'
+import type { Run } from '../../lib/train.svelte'
+
+export interface SeriesNames { run: (r: Run) => string; test: string; train: string }
+
+/** Per visible run: raw batch loss (faint), smoothed loss, and held-out loss at each epoch's end. */
+export function lossSeries(runs: readonly Run[], smoothing: number, caches: Map<string, SmoothedSeries>, names: SeriesNames): Series[] {
+  const out: Series[] = []
+  for (const id of caches.keys()) if (!runs.some((r) => r.id === id)) caches.delete(id)
+  for (const r of runs) {
+    if (!r.visible) continue
+    let c = caches.get(r.id)
+    if (!c) caches.set(r.id, (c = new SmoothedSeries()))
+    c.update(r.batchX, r.batchLoss, smoothing)
+    const label = names.run(r)
+    if (smoothing > 0) out.push({ key: `${r.id}:raw`, label, color: r.color, points: c.raw, width: 1, faint: true })
+    out.push({ key: `${r.id}:loss`, label, color: r.color, points: smoothing > 0 ? c.smooth : c.raw, width: 2 })
+    const test: XY[] = r.epochs.filter((e) => Number.isFinite(e.testLoss)).map((e) => ({ x: e.epoch, y: e.testLoss }))
+    if (test.length) out.push({ key: `${r.id}:test`, label: `${label} · ${names.test}`, color: r.color, points: test, width: 1.5, dash: [5, 4], pointRadius: 3 })
+  }
+  return out
+}
+
+export type EpochMetric = 'accuracy' | 'perplexity'
+
+/** Per visible run: held-out (solid) and training (dashed) accuracy per epoch, or perplexity for language models. */
+export function epochSeries(runs: readonly Run[], metric: EpochMetric, names: SeriesNames): Series[] {
+  const out: Series[] = []
+  for (const r of runs) {
+    if (!r.visible || r.isLm !== (metric === 'perplexity')) continue
+    const label = names.run(r)
+    const test: XY[] = []
+    const train: XY[] = []
+    for (const e of r.epochs) {
+      if (metric === 'perplexity') {
+        if (e.perplexity != null && Number.isFinite(e.perplexity)) test.push({ x: e.epoch, y: e.perplexity })
+      } else {
+        if (e.testAcc != null) test.push({ x: e.epoch, y: e.testAcc })
+        if (e.trainAcc != null) train.push({ x: e.epoch, y: e.trainAcc })
+      }
+    }
+    out.push({ key: `${r.id}:test`, label: `${label} · ${names.test}`, color: r.color, points: test, width: 2, pointRadius: 3 })
+    if (train.length) out.push({ key: `${r.id}:train`, label: `${label} · ${names.train}`, color: r.color, points: train, width: 1.5, dash: [5, 4], pointRadius: 2 })
+  }
+  return out
+}
+
+/** Largest finite x among the series (the x axis grows with training; at least `min`). */
+export function xExtent(series: readonly Series[], min = 1): number {
+  let m = min
+  for (const s of series) {
+    const last = s.points[s.points.length - 1]
+    if (last && Number.isFinite(last.x) && last.x > m) m = last.x
+  }
+  return m
+}

@@ -1,0 +1,176 @@
+/**
+ * Chart.js for live training curves: each chart is created once and then only updated in place, with
+ * animation off and min-max decimation, so thousands of batch points redraw within a frame.
+ * Series are plain {x, y} arrays; a series keeps its dataset object (and its hidden state) across updates.
+ */
+import {
+  Chart, Decimation, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip,
+  type ChartDataset, type TooltipItem
+} from 'chart.js'
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Decimation)
+
+export interface XY { x: number; y: number }
+
+export interface Series {
+  /** Stable identity across updates (e.g. "run-3:smooth"). */
+  key: string
+  label: string
+  color: string
+  points: XY[]
+  width?: number
+  dash?: number[]
+  /** Dots at each point (epoch values); 0 for dense batch curves. */
+  pointRadius?: number
+  /** Drawn for context only (raw batch loss under the smoothed line): no tooltip. */
+  faint?: boolean
+}
+
+export interface LineChartOptions {
+  xTitle: string
+  yTitle: string
+  log?: boolean
+  /** Fix the y range (accuracy: 0..1). */
+  yMin?: number
+  yMax?: number
+  xFormat?: (x: number) => string
+  yFormat?: (y: number) => string
+}
+
+type LineDataset = ChartDataset<'line', XY[]> & { faint?: boolean; key: string }
+
+/** '#3f7be0' + alpha → 'rgba(63,123,224,a)'. */
+export function withAlpha(hex: string, alpha: number): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(hex)
+  if (!m) return hex
+  const n = parseInt(m[1], 16)
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`
+}
+
+function cssVar(name: string, fallback: string): string {
+  if (!globalThis.document) return fallback
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim() || fallback
+}
+
+/** Incremental EMA over an append-only series: O(new points) per update unless smoothing changes. */
+export class SmoothedSeries {
+  raw: XY[] = []
+  smooth: XY[] = []
+  private s = -1
+  private acc = 0
+  private weight = 0
+
+  /** Bring both arrays up to date with xs/ys (which only ever grow; a shorter input restarts). */
+  update(xs: ArrayLike<number>, ys: ArrayLike<number>, s: number): void {
+    const k = Math.min(Math.max(s, 0), 0.999)
+    if (k !== this.s || xs.length < this.raw.length) {
+      this.raw = []
+      this.smooth = []
+      this.acc = 0
+      this.weight = 0
+      this.s = k
+    }
+    for (let i = this.raw.length; i < xs.length; i++) {
+      const y = ys[i]
+      const finite = Number.isFinite(y)
+      this.raw.push({ x: xs[i], y: finite ? y : NaN })
+      if (finite) {
+        this.acc = this.acc * k + (1 - k) * y
+        this.weight = this.weight * k + (1 - k)
+      }
+      this.smooth.push({ x: xs[i], y: this.weight > 0 ? this.acc / this.weight : NaN })
+    }
+  }
+}
+
+export class LineChart {
+  readonly chart: Chart<'line', XY[]>
+  private opts: LineChartOptions
+
+  constructor(canvas: HTMLCanvasElement, opts: LineChartOptions) {
+    this.opts = opts
+    this.chart = new Chart<'line', XY[]>(canvas, {
+      type: 'line',
+      data: { datasets: [] },
+      options: {
+        animation: false,
+        parsing: false,
+        normalized: true,
+        responsive: true,
+        maintainAspectRatio: false,
+        spanGaps: true,
+        interaction: { mode: 'nearest', axis: 'x', intersect: false },
+        elements: { line: { tension: 0 }, point: { radius: 0, hitRadius: 6, hoverRadius: 4 } },
+        scales: {
+          x: { type: 'linear', min: 0, title: { display: true, text: opts.xTitle }, ticks: { maxTicksLimit: 8 } },
+          y: { type: opts.log ? 'logarithmic' : 'linear', min: opts.yMin, max: opts.yMax, title: { display: true, text: opts.yTitle } }
+        },
+        plugins: {
+          decimation: { enabled: true, algorithm: 'min-max' },
+          tooltip: {
+            filter: (item: TooltipItem<'line'>) => !(item.dataset as LineDataset).faint,
+            callbacks: {
+              title: (items) => (items.length ? (this.opts.xFormat ?? String)(items[0].parsed.x ?? 0) : ''),
+              label: (item) => `${item.dataset.label}: ${(this.opts.yFormat ?? ((y: number) => y.toPrecision(4)))(item.parsed.y ?? NaN)}`
+            }
+          }
+        }
+      }
+    })
+    this.applyTheme()
+  }
+
+  /** Replace what is drawn; datasets with the same key are reused so Chart.js keeps its state. */
+  setSeries(series: Series[]): void {
+    const old = new Map((this.chart.data.datasets as LineDataset[]).map((d) => [d.key, d]))
+    this.chart.data.datasets = series.map((s) => {
+      const d = old.get(s.key) ?? ({ key: s.key, data: [] } as unknown as LineDataset)
+      d.label = s.label
+      d.data = s.points
+      d.borderColor = s.faint ? withAlpha(s.color, 0.25) : s.color
+      d.backgroundColor = s.color
+      d.borderWidth = s.width ?? 2
+      d.borderDash = s.dash ?? []
+      d.pointRadius = s.pointRadius ?? 0
+      d.faint = s.faint
+      return d
+    })
+  }
+
+  setOptions(opts: Partial<LineChartOptions>): void {
+    this.opts = { ...this.opts, ...opts }
+    const sc = this.chart.options.scales!
+    const x = sc.x as { title: { text: string } }
+    const y = sc.y as { type: string; min?: number; max?: number; title: { text: string } }
+    x.title.text = this.opts.xTitle
+    y.title.text = this.opts.yTitle
+    y.type = this.opts.log ? 'logarithmic' : 'linear'
+    y.min = this.opts.yMin
+    y.max = this.opts.yMax
+  }
+
+  /** Pick up the current theme's colours (call after a theme switch). */
+  applyTheme(): void {
+    const text = cssVar('--muted', '#5d6680')
+    const grid = cssVar('--border', '#dfe3ee')
+    const font = cssVar('--sans', 'system-ui')
+    Chart.defaults.font.family = font
+    for (const s of Object.values(this.chart.options.scales ?? {})) {
+      if (!s) continue
+      const sc = s as { ticks: { color: string }; grid: { color: string }; title: { color: string }; border: { color: string } }
+      sc.ticks = { ...sc.ticks, color: text }
+      sc.grid = { ...sc.grid, color: grid }
+      sc.title = { ...sc.title, color: text }
+      sc.border = { ...sc.border, color: grid }
+    }
+  }
+
+  /** Redraw now, without animation. */
+  update(): void {
+    this.chart.update('none')
+  }
+
+  destroy(): void {
+    this.chart.destroy()
+  }
+}

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest'
+import { SmoothedSeries, withAlpha } from '../../../src-renderer/lib/chart'
+import { ema, Run } from '../../../src-renderer/lib/train.svelte'
+import { epochSeries, lossSeries, xExtent } from '../../../src-renderer/components/train/series'
+import type { TrainSettings } from '../../../src-engine/protocol'
+
+const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 2, weightDecay: 0, seed: 1, threads: 1 }
+const names = { run: (r: Run) => `#${r.index} ${r.settings.optimizer}`, test: 'test', train: 'train' }
+
+function runWith(id: string, index: number, losses: number[], opt: TrainSettings['optimizer'] = 'Adam', isLm = false): Run {
+  const r = new Run(id, index, { ...settings, optimizer: opt }, 'net', isLm)
+  r.addPoints(losses.map((loss, i) => ({ epoch: 1, batch: i + 1, batches: losses.length, loss, examplesPerSec: 100 })))
+  return r
+}
+
+describe('incremental smoothing', () => {
+  it('matches the batch EMA whether points come at once or in pieces', () => {
+    const ys = [2.3, 2.0, 1.7, 1.9, 1.2, 0.9, 1.1]
+    const xs = ys.map((_, i) => i)
+    const whole = new SmoothedSeries()
+    whole.update(xs, ys, 0.7)
+    const parts = new SmoothedSeries()
+    parts.update(xs.slice(0, 3), ys.slice(0, 3), 0.7)
+    parts.update(xs, ys, 0.7)
+    const ref = ema(ys, 0.7)
+    parts.smooth.forEach((p, i) => expect(p.y).toBeCloseTo(ref[i], 12))
+    expect(parts.smooth).toEqual(whole.smooth)
+  })
+
+  it('recomputes everything when the smoothing changes', () => {
+    const c = new SmoothedSeries()
+    c.update([0, 1], [1, 3], 0.9)
+    const before = c.smooth[1].y
+    c.update([0, 1], [1, 3], 0)
+    expect(c.smooth[1].y).toBe(3)
+    expect(before).not.toBe(3)
+  })
+
+  it('keeps NaN losses as gaps in the raw line', () => {
+    const c = new SmoothedSeries()
+    c.update([0, 1], [1, Infinity], 0.5)
+    expect(c.raw[1].y).toBeNaN()
+    expect(c.smooth[1].y).toBe(1)
+  })
+
+  it('makes rgba colours from hex', () => {
+    expect(withAlpha('#ff0080', 0.5)).toBe('rgba(255,0,128,0.5)')
+  })
+})
+
+describe('overlaying runs', () => {
+  it('draws raw, smoothed and test loss per visible run in its colour', () => {
+    const a = runWith('a', 1, [2, 1.5, 1])
+    a.addEpoch({ epoch: 1, trainLoss: 1.4, trainAcc: 0.6, testLoss: 1.2, testAcc: 0.7, seconds: 1 })
+    const b = runWith('b', 2, [2.2, 2.1, 2.0], 'SGD')
+    const caches = new Map<string, SmoothedSeries>()
+    const s = lossSeries([a, b], 0.6, caches, names)
+    expect(s.map((x) => x.key)).toEqual(['a:raw', 'a:loss', 'a:test', 'b:raw', 'b:loss'])
+    expect(s[1].color).toBe(a.color)
+    expect(s[3].color).toBe(b.color)
+    expect(s[3].label).toBe('#2 SGD')
+    expect(s[2].points).toEqual([{ x: 1, y: 1.2 }])
+    expect(s[0].faint).toBe(true)
+  })
+
+  it('hides a run the learner switched off and forgets removed runs', () => {
+    const a = runWith('a', 1, [2, 1])
+    const b = runWith('b', 2, [2, 1])
+    const caches = new Map<string, SmoothedSeries>()
+    lossSeries([a, b], 0.5, caches, names)
+    b.visible = false
+    expect(lossSeries([a, b], 0.5, caches, names).map((x) => x.key)).toEqual(['a:raw', 'a:loss'])
+    lossSeries([a], 0.5, caches, names)
+    expect([...caches.keys()]).toEqual(['a'])
+  })
+
+  it('draws without the faint line when smoothing is off', () => {
+    const s = lossSeries([runWith('a', 1, [2, 1])], 0, new Map(), names)
+    expect(s.map((x) => x.key)).toEqual(['a:loss'])
+    expect(s[0].points.map((p) => p.y)).toEqual([2, 1])
+  })
+
+  it('plots test and train accuracy per epoch, and perplexity only for language models', () => {
+    const a = runWith('a', 1, [1])
+    a.addEpoch({ epoch: 1, trainLoss: 1, trainAcc: 0.8, testLoss: 1, testAcc: 0.75, seconds: 1 })
+    a.addEpoch({ epoch: 2, trainLoss: 1, trainAcc: 0.9, testLoss: 1, testAcc: 0.85, seconds: 1 })
+    const lm = runWith('lm', 2, [4], 'Adam', true)
+    lm.addEpoch({ epoch: 1, trainLoss: 4, trainAcc: null, testLoss: 4.1, testAcc: null, perplexity: 60.3, seconds: 1 })
+    const acc = epochSeries([a, lm], 'accuracy', names)
+    expect(acc.map((x) => x.key)).toEqual(['a:test', 'a:train'])
+    expect(acc[0].points).toEqual([{ x: 1, y: 0.75 }, { x: 2, y: 0.85 }])
+    expect(acc[1].dash).toBeDefined()
+    const ppl = epochSeries([a, lm], 'perplexity', names)
+    expect(ppl.map((x) => x.key)).toEqual(['lm:test'])
+    expect(ppl[0].points).toEqual([{ x: 1, y: 60.3 }])
+    expect(xExtent(acc)).toBe(2)
+    expect(xExtent([], 3)).toBe(3)
+  })
+})
