@@ -6,8 +6,7 @@
 import { Rng } from '../rng'
 import type { DataSource } from '../protocol'
 import { stratifiedSplit, type Dataset } from '../data/dataset'
-import { loadBuiltinMnist } from '../data/files'
-import { loadIdxDir } from '../data/idx-files'
+import { loadBuiltinMnist, loadIdxDir } from '../data/files'
 
 export interface TrainData { train: Dataset; test: Dataset; description: string }
 

