@@ -1,0 +1,55 @@
+/**
+ * The engine's pure parts as LabHost uses them: spec validation, the preset list and held-out digit
+ * samples. They run on the main thread, so each must stay cheap (validation is well under 1 ms; the
+ * digits load once per process and are cached by the engine).
+ */
+import type { SpecReport } from '../src-engine/spec-types'
+import { validateSpec } from '../src-engine/spec'
+import { PRESETS } from '../src-engine/models/presets'
+import { loadTrainData } from '../src-engine/train/data'
+import { Rng } from '../src-engine/rng'
+import type { PresetInfo } from './ipc/contract'
+
+export interface PureEngine {
+  validateSpec(spec: unknown): SpecReport
+  presets(): PresetInfo[]
+  /** `count` held-out digits (the same held-out set training is judged on), picked by `seed`. */
+  testSamples(count: number, seed: number): { images: number[][]; labels: number[] }
+}
+
+const KINDS: ReadonlySet<string> = new Set(['cnn', 'mlp', 'rnn', 'autoencoder'])
+
+export const pureEngine: PureEngine = {
+  validateSpec,
+
+  presets(): PresetInfo[] {
+    return PRESETS.map((p) => {
+      const report = validateSpec(p.spec)
+      const title = typeof p.title === 'string' ? p.title : p.title.en
+      const kind = (KINDS.has(p.kind) ? p.kind : 'cnn') as PresetInfo['kind']
+      return { ...p, id: p.id, title, kind, spec: p.spec, params: report.totalParams }
+    })
+  },
+
+  testSamples(count: number, seed: number) {
+    const { test } = loadTrainData({ kind: 'mnist' })
+    const [c, h, w] = test.shape
+    const size = c * h * w
+    const rng = new Rng(seed)
+    // Partial Fisher–Yates: the first `count` slots end up a seeded sample without repeats.
+    const order = Array.from({ length: test.n }, (_, i) => i)
+    const n = Math.min(count, test.n)
+    for (let i = 0; i < n; i++) {
+      const j = i + rng.int(test.n - i)
+      const t = order[i]; order[i] = order[j]; order[j] = t
+    }
+    const images: number[][] = []
+    const labels: number[] = []
+    for (let k = 0; k < n; k++) {
+      const idx = order[k]
+      images.push(Array.from(test.images.subarray(idx * size, (idx + 1) * size)))
+      labels.push(test.labels[idx])
+    }
+    return { images, labels }
+  }
+}

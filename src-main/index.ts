@@ -1,0 +1,84 @@
+/**
+ * The Electron main process: one instance, one hardened window, the menu, and the LabHost behind a
+ * single IPC entry (REQUEST_CHANNEL) that checks the sender frame and the payload before acting.
+ * Everything with logic lives in Electron-free modules (lab-host, ipc/handlers, sender).
+ */
+import { app, BrowserWindow, dialog, ipcMain, shell, type IpcMainInvokeEvent } from 'electron'
+import { join, sep } from 'node:path'
+import workerPath from '../src-engine/worker?modulePath'
+import { LabHost } from './lab-host'
+import { createDispatcher } from './ipc/handlers'
+import { EVENT_CHANNEL, MENU_CHANNEL, REQUEST_CHANNEL, type MenuCommand } from './ipc/contract'
+import { isAppUrl, type AppPage } from './sender'
+import { createMainWindow, hardenSession } from './window'
+import { aboutText, installMenu } from './menu'
+
+/** A worker cannot start from inside app.asar: packaged builds unpack out/main (see electron-builder.yml). */
+function unpackedPath(p: string): string {
+  return app.isPackaged ? p.replace(`${sep}app.asar${sep}`, `${sep}app.asar.unpacked${sep}`) : p
+}
+
+const page: AppPage = {
+  devUrl: !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined,
+  indexFile: join(__dirname, '../renderer/index.html')
+}
+
+let win: BrowserWindow | null = null
+let host: LabHost | null = null
+
+function openWindow(): void {
+  win = createMainWindow({
+    page,
+    preloadPath: join(__dirname, '../preload/index.js'),
+    statePath: join(app.getPath('userData'), 'window-state.json'),
+    title: 'Backprop Lab'
+  })
+  win.on('closed', () => { win = null })
+}
+
+function send(channel: string, value: LabEventOrMenu): void {
+  if (win && !win.isDestroyed()) win.webContents.send(channel, value)
+}
+type LabEventOrMenu = Parameters<Parameters<LabHost['onEvent']>[0]>[0] | MenuCommand
+
+async function showAbout(): Promise<void> {
+  const options = { type: 'info' as const, title: 'About Backprop Lab', message: 'Backprop Lab', detail: aboutText(app.getVersion()), buttons: ['OK', 'Data credits'] }
+  const { response } = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options)
+  if (response === 1) {
+    const credits = app.isPackaged ? join(process.resourcesPath, 'DATA-CREDITS.md') : join(app.getAppPath(), 'resources', 'DATA-CREDITS.md')
+    void shell.openPath(credits)
+  }
+}
+
+function start(): void {
+  hardenSession(page.devUrl)
+  host = new LabHost({ workerPath: unpackedPath(workerPath), transport: 'electron', version: app.getVersion() })
+  const dispatch = createDispatcher(host)
+  ipcMain.handle(REQUEST_CHANNEL, (event: IpcMainInvokeEvent, channel: unknown, payload: unknown) =>
+    dispatch(channel, payload, isAppUrl(event.senderFrame?.url, page)))
+  host.onEvent((event) => send(EVENT_CHANNEL, event))
+  installMenu({ send: (command) => send(MENU_CHANNEL, command), about: () => void showAbout() })
+  openWindow()
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  app.on('second-instance', () => {
+    if (!win) return
+    if (win.isMinimized()) win.restore()
+    win.focus()
+  })
+  // Nothing but our window, ever: refuse webviews and new web contents created any other way.
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault())
+  })
+  void app.whenReady().then(() => {
+    start()
+    app.on('activate', () => { if (BrowserWindow.getAllWindows().length === 0) openWindow() })
+  })
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  app.on('will-quit', () => { void host?.dispose() })
+}

@@ -1,0 +1,58 @@
+/**
+ * The one dispatcher behind both transports (Electron IPC and the web shell's WebSocket):
+ * known channel? → trusted sender? → valid payload? → LabHost → Result. It never throws: a thrown
+ * error inside is a bug, reported as `{ code: 'internal' }` rather than crossing the boundary.
+ */
+import { CHANNELS, type Channel, type LabError, type Requests, type Result } from './contract'
+import { validatePayload } from './validate'
+import type { LabHost } from '../lab-host'
+
+/** What the dispatcher needs from LabHost (tests may pass a double). */
+export type HostApi = Pick<LabHost,
+  'info' | 'presets' | 'validate' | 'start' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples'>
+
+type Route<C extends Channel> = (host: HostApi, payload: Requests[C][0]) => Result<Requests[C][1]> | Promise<Result<Requests[C][1]>>
+
+/** Every channel of the contract maps to one LabHost call (a missing channel is a type error). */
+const routes: { [C in Channel]: Route<C> } = {
+  'app:info': (h) => h.info(),
+  'preset:list': (h) => h.presets(),
+  'spec:validate': (h, spec) => h.validate(spec),
+  'train:start': (h, p) => h.start(p.spec, p.settings),
+  'train:pause': (h) => h.pause(),
+  'train:resume': (h) => h.resume(),
+  'train:stop': (h) => h.stop(),
+  'train:step': (h) => h.step(),
+  'train:set-lr': (h, p) => h.setLr(p.lr),
+  'train:set-probe': (h, p) => h.setProbe(p.input),
+  'model:predict': (h, p) => h.predict(p.input),
+  'data:samples': (h, p) => h.samples(p.count, p.seed)
+}
+
+const KNOWN: ReadonlySet<string> = new Set(CHANNELS)
+
+export type Dispatch = (channel: unknown, payload: unknown, senderOk: boolean) => Promise<Result<unknown>>
+
+const err = (code: string, message: string): { ok: false; error: LabError } => ({ ok: false, error: { code, message } })
+
+/** Builds the dispatcher `handle(channel, payload, senderOk)` over one host. */
+export function createDispatcher(host: HostApi): Dispatch {
+  return async function handle(channel, payload, senderOk) {
+    if (typeof channel !== 'string' || !KNOWN.has(channel)) {
+      const shown = typeof channel === 'string' ? `"${channel.slice(0, 60)}"` : typeof channel
+      return err('unknown-channel', `Unknown request channel ${shown}; the contract lists ${CHANNELS.join(', ')}.`)
+    }
+    if (senderOk !== true) {
+      return err('forbidden-sender', `Request "${channel}" refused: it did not come from the lab's own page.`)
+    }
+    const c = channel as Channel
+    const checked = validatePayload(c, payload)
+    if (!checked.ok) return checked
+    try {
+      const route = routes[c] as Route<Channel>
+      return await route(host, checked.value as never)
+    } catch (e) {
+      return err('internal', `"${c}" failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`)
+    }
+  }
+}

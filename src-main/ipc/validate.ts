@@ -1,0 +1,194 @@
+/**
+ * One valibot schema per request channel. Everything that arrives from a renderer (or a browser over
+ * the web shell) is untrusted: it is checked here before LabHost sees it, and a failure becomes
+ * `{ ok: false, error: { code: 'bad-payload', message, path } }` whose message names the field, says
+ * what is allowed and what arrived, so the editor can highlight the field and the learner can fix it.
+ */
+import * as v from 'valibot'
+import type { Channel, LabError, Requests } from './contract'
+
+// ── building blocks with messages that say what to change ────────────────────
+
+const got = (issue: v.BaseIssue<unknown>): string => `got ${issue.received}`
+
+/** A whole number in [lo, hi]. */
+function int(lo: number, hi: number) {
+  return v.pipe(
+    v.number((i) => `must be a whole number from ${lo} to ${hi} (${got(i)})`),
+    v.finite((i) => `must be a finite number (${got(i)})`),
+    v.integer((i) => `must be a whole number, not a fraction (${got(i)})`),
+    v.minValue(lo, (i) => `must be at least ${lo} (${got(i)})`),
+    v.maxValue(hi, (i) => `must be at most ${hi} (${got(i)})`)
+  )
+}
+
+/** A real number in [lo, hi], or (lo, hi] when `openLow`. */
+function num(lo: number, hi: number, openLow = false) {
+  const range = openLow ? `greater than ${lo} and at most ${hi}` : `from ${lo} to ${hi}`
+  return v.pipe(
+    v.number((i) => `must be a number ${range} (${got(i)})`),
+    v.finite((i) => `must be a finite number ${range} (${got(i)})`),
+    openLow
+      ? v.gtValue(lo, (i) => `must be greater than ${lo} (${got(i)})`)
+      : v.minValue(lo, (i) => `must be at least ${lo} (${got(i)})`),
+    v.maxValue(hi, (i) => `must be at most ${hi} (${got(i)})`)
+  )
+}
+
+function str(max: number, what = 'text') {
+  return v.pipe(
+    v.string((i) => `must be ${what} (${got(i)})`),
+    v.maxLength(max, (i) => `must be at most ${max} characters (${got(i)})`)
+  )
+}
+
+const bool = v.boolean((i) => `must be true or false (${got(i)})`)
+
+function oneOf<const T extends readonly string[]>(options: T) {
+  return v.picklist(options, (i) => `must be one of ${options.map((o) => `"${o}"`).join(', ')} (${got(i)})`)
+}
+
+/** A 28×28 image: 784 finite grey levels in 0..1. */
+const image784 = v.pipe(
+  v.array(
+    v.pipe(
+      v.number((i) => `must be a grey level from 0 to 1 (${got(i)})`),
+      v.finite((i) => `must be a finite grey level from 0 to 1 (${got(i)})`),
+      v.minValue(0, (i) => `must be at least 0 (${got(i)})`),
+      v.maxValue(1, (i) => `must be at most 1 (${got(i)})`)
+    ),
+    (i) => `must be an array of 784 numbers (28×28 grey levels) (${got(i)})`
+  ),
+  v.length(784, (i) => `must hold exactly 784 values (28×28), ${got(i)}`)
+)
+
+const noPayload = v.optional(v.null((i) => `this request takes no payload (${got(i)})`))
+
+// ── the architecture spec (structure and sane sizes; shapes are checked by the engine) ────
+
+const name = v.optional(str(64, 'a layer name'))
+const init = v.optional(oneOf(['he', 'xavier', 'std'] as const))
+// Loose objects: fields the engine adds later (additively) pass through to its own validator.
+const layer = <const T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
+  v.looseObject({ type: v.literal(type), name, ...entries })
+
+const convLike = { filters: int(1, 4096), kernel: int(1, 64), stride: v.optional(int(1, 64)), pad: v.optional(int(0, 64)), init, bias: v.optional(bool) }
+
+export const LAYER_TYPES = [
+  'Convolution', 'Deconvolution', 'Pooling', 'Upsample', 'Affine', 'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Dropout',
+  'Flatten', 'Reshape', 'BatchNormalization', 'SoftmaxWithLoss', 'SigmoidWithLoss', 'MSE', 'TimeEmbedding', 'TimeRNN',
+  'TimeLSTM', 'TimeAffine', 'LastTimeStep', 'TimeSoftmaxWithLoss'
+] as const
+
+const layerSchema = v.variant('type', [
+  layer('Convolution', convLike),
+  layer('Deconvolution', convLike),
+  layer('Pooling', { mode: v.optional(oneOf(['max', 'avg'] as const)), size: int(1, 64), stride: v.optional(int(1, 64)), pad: v.optional(int(0, 64)) }),
+  layer('Upsample', { scale: int(1, 16), mode: v.optional(oneOf(['nearest', 'bilinear'] as const)) }),
+  layer('Affine', { units: int(1, 1_000_000), init, bias: v.optional(bool) }),
+  layer('Relu', {}),
+  layer('LeakyRelu', { alpha: v.optional(num(0, 1)) }),
+  layer('Sigmoid', {}),
+  layer('Tanh', {}),
+  layer('Dropout', { rate: v.pipe(num(0, 1), v.ltValue(1, (i) => `must be below 1 (${got(i)})`)) }),
+  layer('Flatten', {}),
+  layer('Reshape', { shape: v.pipe(v.array(int(1, 1_000_000), (i) => `must be an array of sizes (${got(i)})`), v.minLength(1, 'must list at least one size'), v.maxLength(4, (i) => `must list at most 4 sizes (${got(i)})`)) }),
+  layer('BatchNormalization', { momentum: v.optional(num(0, 1)), eps: v.optional(num(0, 1, true)) }),
+  layer('SoftmaxWithLoss', {}),
+  layer('SigmoidWithLoss', {}),
+  layer('MSE', {}),
+  layer('TimeEmbedding', { dim: int(1, 4096) }),
+  layer('TimeRNN', { hidden: int(1, 4096), stateful: v.optional(bool) }),
+  layer('TimeLSTM', { hidden: int(1, 4096), stateful: v.optional(bool) }),
+  // 0 (or "vocab") means "the vocabulary size", known once the text is loaded.
+  layer('TimeAffine', { units: v.union([int(0, 1_000_000), v.literal('vocab')], (i) => `must be a whole number from 0 to 1000000, or "vocab" (${got(i)})`) }),
+  layer('LastTimeStep', {}),
+  layer('TimeSoftmaxWithLoss', {})
+], (i) => `must be a layer object whose "type" is one of ${LAYER_TYPES.join(', ')} (${got(i)})`)
+
+export const netSpecSchema = v.looseObject({
+  name: v.optional(str(200, 'a title')),
+  input: v.pipe(
+    v.array(int(1, 100_000), (i) => `must be the input shape as an array of sizes, e.g. [1, 28, 28] (${got(i)})`),
+    v.minLength(1, 'must list at least one size, e.g. [1, 28, 28]'),
+    v.maxLength(3, (i) => `must have at most 3 sizes: (C, H, W), (T, D) or (T) (${got(i)})`)
+  ),
+  vocab: v.optional(int(1, 1_000_000)),
+  task: v.optional(oneOf(['classify', 'reconstruct', 'language-model'] as const)),
+  layers: v.pipe(
+    v.array(layerSchema, (i) => `must be an array of layers (${got(i)})`),
+    v.maxLength(256, (i) => `must have at most 256 layers (${got(i)})`)
+  )
+}, (i) => `must be an architecture object with "input" and "layers" (${got(i)})`)
+
+// ── training settings ───────────────────────────────────────────────────────
+
+const path = v.pipe(
+  str(4096, 'a file or folder path'),
+  v.minLength(1, 'must not be empty: choose a file or folder'),
+  v.check((s) => !s.includes('\0'), 'must not contain NUL characters')
+)
+
+const dataSource = v.variant('kind', [
+  v.object({ kind: v.literal('mnist') }),
+  v.object({ kind: v.literal('idx'), dir: path }),
+  v.object({ kind: v.literal('text'), file: path })
+], (i) => `must be { kind: "mnist" }, { kind: "idx", dir } or { kind: "text", file } (${got(i)})`)
+
+export const trainSettingsSchema = v.object({
+  data: dataSource,
+  optimizer: oneOf(['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam'] as const),
+  lr: num(0, 10, true),
+  batchSize: int(1, 4096),
+  epochs: int(1, 1000),
+  weightDecay: num(0, 1),
+  seed: int(0, 0xffffffff),
+  threads: int(1, 64),
+  clip: v.optional(num(0, 1e6)),
+  testFraction: v.optional(v.pipe(num(0, 0.9, true)))
+}, (i) => `must be the training settings object (${got(i)})`)
+
+// ── per channel ─────────────────────────────────────────────────────────────
+
+const obj = <E extends v.ObjectEntries>(entries: E) => v.object(entries, (i) => `must be an object (${got(i)})`)
+
+export const schemas = {
+  'app:info': noPayload,
+  'preset:list': noPayload,
+  'spec:validate': netSpecSchema,
+  'train:start': obj({ spec: netSpecSchema, settings: trainSettingsSchema }),
+  'train:pause': noPayload,
+  'train:resume': noPayload,
+  'train:stop': noPayload,
+  'train:step': noPayload,
+  'train:set-lr': obj({ lr: num(0, 10, true) }),
+  'train:set-probe': obj({ input: image784 }),
+  'model:predict': obj({ input: image784 }),
+  'data:samples': obj({ count: int(1, 256), seed: v.optional(int(0, 0xffffffff)) })
+} satisfies Record<Channel, v.GenericSchema>
+
+export type Checked<C extends Channel> = { ok: true; value: Requests[C][0] } | { ok: false; error: LabError }
+
+/** Checks a payload for `channel`; the first problem becomes a 'bad-payload' error with its path. */
+export function validatePayload<C extends Channel>(channel: C, payload: unknown): Checked<C> {
+  const r = v.safeParse(schemas[channel] as v.GenericSchema, payload, { abortPipeEarly: true })
+  if (r.success) return { ok: true, value: r.output as Requests[C][0] }
+  const issue = r.issues[0]
+  const at = v.getDotPath(issue) ?? deepestPath(issue)
+  const field = at ? `"${at}"` : 'the payload'
+  return {
+    ok: false,
+    error: { code: 'bad-payload', message: `${channel}: ${field} ${issue.message}.`, ...(at ? { path: at } : {}) }
+  }
+}
+
+/** Unions and variants nest issues; follow the first branch down to where the value went wrong. */
+function deepestPath(issue: v.BaseIssue<unknown>): string | null {
+  let cur: v.BaseIssue<unknown> | undefined = issue
+  while (cur?.issues && cur.issues.length > 0) {
+    cur = cur.issues[0]
+    const p = v.getDotPath(cur)
+    if (p) return p
+  }
+  return null
+}

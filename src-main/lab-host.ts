@@ -1,0 +1,391 @@
+/**
+ * LabHost: the main process's side of the engine. Plain Node (no Electron), so it runs the same under
+ * Electron, the web shell and Vitest.
+ *
+ * It owns one training worker (worker_threads), turns contract requests into protocol commands,
+ * correlates replies by reqId, throttles the worker's telemetry before it reaches a renderer
+ * (batch points coalesced, snapshots at most every `snapshotIntervalMs`), fans events out to
+ * listeners, and survives the worker dying: the run ends with an `error` event (code
+ * 'worker-crashed') and the next `train:start` spawns a fresh worker.
+ *
+ * Every public method returns a Result; none throws.
+ */
+import { Worker, type WorkerOptions } from 'node:worker_threads'
+import { availableParallelism } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import type { NetSpec, SpecReport } from '../src-engine/spec-types'
+import type { BatchPoint, RunState, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
+import type { LabEvent, LabError, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
+import { pureEngine, type PureEngine } from './engine-pure'
+
+export type LabListener = (event: LabEvent) => void
+
+export interface LabHostOptions {
+  /** Path (or file URL) of the worker entry: the bundled `src-engine/worker`, or a test double. */
+  workerPath: string | URL
+  transport: 'electron' | 'web'
+  version: string
+  /** Extra options for `new Worker` (execArgv, resourceLimits…). */
+  workerOptions?: WorkerOptions
+  /** How long batch points are coalesced before one `batches` event goes out. */
+  batchIntervalMs?: number
+  /** Minimum gap between two `snapshot` events (250 ms → at most 4 per second). */
+  snapshotIntervalMs?: number
+  /** Time allowed for a worker reply (predict, get-weights…). */
+  replyTimeoutMs?: number
+  /** The engine's pure functions and data loader (tests may swap them). */
+  engine?: Partial<PureEngine>
+}
+
+const ACTIVE: ReadonlySet<RunState> = new Set<RunState>(['running', 'paused', 'idle'])
+
+/** An input the draw pad and the probe use: 28×28 grey levels. */
+const IMAGE_SIZE = 784
+
+interface Pending { resolve: (r: Result<unknown>) => void; timer: ReturnType<typeof setTimeout> }
+
+const fail = (code: string, message: string, path?: string): { ok: false; error: LabError } =>
+  ({ ok: false, error: path === undefined ? { code, message } : { code, message, path } })
+
+export class LabHost {
+  private readonly opts: Required<Omit<LabHostOptions, 'workerOptions' | 'engine'>> & { workerOptions?: WorkerOptions }
+  private readonly engine: PureEngine
+  private readonly listeners = new Set<LabListener>()
+
+  private worker: Worker | null = null
+  /** Set while we terminate the worker ourselves, so its exit is not reported as a crash. */
+  private retiring: Worker | null = null
+  private runId: string | null = null
+  private runState: RunState = 'idle'
+  private probe: Float32Array | null = null
+
+  private nextReqId = 1
+  private readonly pending = new Map<number, Pending>()
+
+  // Telemetry throttling.
+  private batchRunId: string | null = null
+  private batchPoints: BatchPoint[] = []
+  private batchTimer: ReturnType<typeof setTimeout> | null = null
+  private snapshotPending: { runId: string; snapshot: Snapshot } | null = null
+  private snapshotTimer: ReturnType<typeof setTimeout> | null = null
+  private lastSnapshotAt = -Infinity
+
+  private disposed = false
+  private presetCache: PresetInfo[] | null = null
+
+  constructor(options: LabHostOptions) {
+    this.opts = {
+      batchIntervalMs: 100,
+      snapshotIntervalMs: 250,
+      replyTimeoutMs: 30_000,
+      ...options
+    }
+    this.engine = { ...pureEngine, ...options.engine }
+  }
+
+  // ── events ──────────────────────────────────────────────────────────────
+
+  /** Subscribe to the (throttled) event stream; returns an unsubscribe. */
+  onEvent(listener: LabListener): () => void {
+    this.listeners.add(listener)
+    return () => { this.listeners.delete(listener) }
+  }
+
+  private emit(event: LabEvent): void {
+    for (const l of [...this.listeners]) {
+      try { l(event) } catch { /* a broken listener must not stop the others or the host */ }
+    }
+  }
+
+  // ── requests ────────────────────────────────────────────────────────────
+
+  info(): Result<Requests['app:info'][1]> {
+    return {
+      ok: true,
+      value: { version: this.opts.version, transport: this.opts.transport, threads: availableParallelism(), platform: process.platform }
+    }
+  }
+
+  presets(): Result<PresetInfo[]> {
+    try {
+      this.presetCache ??= this.engine.presets()
+      return { ok: true, value: this.presetCache }
+    } catch (e) {
+      return fail('engine-error', `Could not list the presets: ${errorText(e)}`)
+    }
+  }
+
+  validate(spec: NetSpec): Result<SpecReport> {
+    try {
+      return { ok: true, value: this.engine.validateSpec(spec) }
+    } catch (e) {
+      return fail('engine-error', `Could not check the architecture: ${errorText(e)}`)
+    }
+  }
+
+  /** Starts a run on the current worker (spawning one if needed). One run at a time. */
+  start(spec: NetSpec, settings: TrainSettings): Result<{ runId: string }> {
+    if (this.disposed) return fail('closed', 'The lab is shutting down.')
+    if (this.runId !== null && ACTIVE.has(this.runState)) {
+      return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before starting another.`)
+    }
+    let report: SpecReport
+    try {
+      report = this.engine.validateSpec(spec)
+    } catch (e) {
+      return fail('engine-error', `Could not check the architecture: ${errorText(e)}`)
+    }
+    if (!report.ok) {
+      const first = report.issues.find((i) => i.severity === 'error')
+      const where = first && first.layer >= 0 ? `spec.layers.${first.layer}${first.field ? `.${first.field}` : ''}` : 'spec'
+      return fail('invalid-spec', first ? first.message : 'The architecture has errors; fix them in the editor first.', where)
+    }
+    const worker = this.ensureWorker()
+    if (!worker.ok) return worker
+    this.flushTelemetry()
+    const runId = `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
+    this.runId = runId
+    this.runState = 'idle'
+    this.post({ type: 'start', runId, spec, settings })
+    if (this.probe) this.post({ type: 'set-probe', input: this.probe.slice() })
+    return { ok: true, value: { runId } }
+  }
+
+  pause(): Result<null> { return this.control({ type: 'pause' }, ['running']) }
+  resume(): Result<null> { return this.control({ type: 'resume' }, ['paused']) }
+  stop(): Result<null> { return this.control({ type: 'stop' }, ['running', 'paused', 'idle']) }
+  step(): Result<null> { return this.control({ type: 'step' }, ['paused']) }
+  setLr(lr: number): Result<null> { return this.control({ type: 'set-lr', lr }, ['running', 'paused', 'idle']) }
+
+  /** Remembers the probe image (feature maps are drawn for it) and hands it to the worker. */
+  setProbe(input: number[]): Result<null> {
+    if (input.length !== IMAGE_SIZE) return fail('bad-payload', `The probe must have ${IMAGE_SIZE} values (28×28); got ${input.length}.`, 'input')
+    this.probe = Float32Array.from(input)
+    if (this.worker) this.post({ type: 'set-probe', input: this.probe.slice() })
+    return { ok: true, value: null }
+  }
+
+  /** Classifies one 28×28 image with the model of the latest run. */
+  async predict(input: number[]): Promise<Result<Prediction>> {
+    if (!this.worker || this.runId === null) {
+      return fail('no-model', 'There is no trained model yet: start a training run first (a paused or finished run works).')
+    }
+    const t0 = performance.now()
+    const reqId = this.nextReqId++
+    const reply = await this.ask(reqId, { type: 'predict', reqId, input: Float32Array.from(input), count: 1 })
+    if (!reply.ok) return reply
+    const pred = toPrediction(reply.value, performance.now() - t0)
+    return pred ? { ok: true, value: pred } : fail('engine-error', 'The worker answered predict with something that is not a prediction.')
+  }
+
+  /** Held-out built-in digits for the draw page and lessons. */
+  samples(count: number, seed = 1): Result<{ images: number[][]; labels: number[] }> {
+    try {
+      return { ok: true, value: this.engine.testSamples(count, seed) }
+    } catch (e) {
+      return fail('data-unavailable', `The built-in digits could not be loaded: ${errorText(e)}`)
+    }
+  }
+
+  /** Stops the worker and timers; later requests fail with 'closed'. */
+  async dispose(): Promise<void> {
+    this.disposed = true
+    this.flushTelemetry()
+    this.listeners.clear()
+    const w = this.worker
+    this.worker = null
+    this.failPending('closed', 'The lab is shutting down.')
+    if (w) {
+      this.retiring = w
+      await w.terminate()
+    }
+  }
+
+  /** The live worker's thread id, for diagnostics and tests (null when none is running). */
+  get workerThreadId(): number | null { return this.worker?.threadId ?? null }
+
+  /** The current run and its last known state. */
+  get run(): { runId: string | null; state: RunState } { return { runId: this.runId, state: this.runState } }
+
+  // ── worker plumbing ─────────────────────────────────────────────────────
+
+  private control(cmd: WorkerCommand, allowed: RunState[]): Result<null> {
+    if (this.runId === null || !this.worker) return fail('no-run', 'No training run is in progress: start one first.')
+    if (!allowed.includes(this.runState)) {
+      return fail('bad-state', `Run ${this.runId} is ${this.runState}; "${cmd.type}" needs it to be ${allowed.join(' or ')}.`)
+    }
+    this.post(cmd)
+    return { ok: true, value: null }
+  }
+
+  private ensureWorker(): { ok: true } | { ok: false; error: LabError } {
+    if (this.worker) return { ok: true }
+    try {
+      const w = new Worker(this.opts.workerPath, this.opts.workerOptions)
+      w.on('message', (m: unknown) => this.onWorkerMessage(w, m))
+      w.on('error', (err) => this.onWorkerGone(w, `the training thread threw: ${errorText(err)}`))
+      w.on('messageerror', (err) => this.onWorkerGone(w, `a message from the training thread could not be read: ${errorText(err)}`))
+      w.on('exit', (code) => this.onWorkerGone(w, `the training thread exited with code ${code}`))
+      this.worker = w
+      return { ok: true }
+    } catch (e) {
+      return fail('worker-failed', `The training thread could not start: ${errorText(e)}`)
+    }
+  }
+
+  private post(cmd: WorkerCommand): void {
+    const w = this.worker
+    if (!w) return
+    const transfer: ArrayBuffer[] = []
+    if ((cmd.type === 'predict' || cmd.type === 'set-probe') && cmd.input.buffer instanceof ArrayBuffer) transfer.push(cmd.input.buffer)
+    try {
+      w.postMessage(cmd, transfer)
+    } catch (e) {
+      this.onWorkerGone(w, `a command could not be sent to the training thread: ${errorText(e)}`)
+    }
+  }
+
+  private ask(reqId: number, cmd: WorkerCommand): Promise<Result<unknown>> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(reqId)
+        resolve(fail('timeout', `The training thread did not answer "${cmd.type}" within ${this.opts.replyTimeoutMs / 1000} s.`))
+      }, this.opts.replyTimeoutMs)
+      this.pending.set(reqId, { resolve, timer })
+      this.post(cmd)
+    })
+  }
+
+  private failPending(code: string, message: string): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer)
+      p.resolve(fail(code, message))
+      this.pending.delete(id)
+    }
+  }
+
+  /** Exit, error or messageerror: report once, forget the worker, keep the host usable. */
+  private onWorkerGone(w: Worker, why: string): void {
+    if (this.retiring === w) { this.retiring = null; return }
+    if (this.worker !== w) return
+    this.worker = null
+    void w.terminate().catch(() => undefined)
+    this.flushTelemetry()
+    this.failPending('worker-crashed', `The training thread stopped: ${why}.`)
+    const runId = this.runId
+    const wasActive = runId !== null && ACTIVE.has(this.runState)
+    if (wasActive) this.runState = 'failed'
+    if (this.disposed) return
+    this.emit({ type: 'error', runId: wasActive ? runId : null, code: 'worker-crashed', message: `The training thread stopped (${why}). Start the run again; a fresh thread will be used.` })
+    if (wasActive && runId) this.emit({ type: 'state', runId, state: 'failed', message: why })
+  }
+
+  private onWorkerMessage(w: Worker, raw: unknown): void {
+    if (w !== this.worker) return
+    const m = raw as WorkerEvent
+    if (!m || typeof m !== 'object' || typeof (m as { type?: unknown }).type !== 'string') {
+      this.emit({ type: 'error', runId: this.runId, code: 'protocol', message: 'The training thread sent a message without a type.' })
+      return
+    }
+    switch (m.type) {
+      case 'ready':
+        return
+      case 'batches':
+        this.queueBatches(m.runId, m.points)
+        return
+      case 'snapshot':
+        this.queueSnapshot(m.runId, m.snapshot)
+        return
+      case 'epoch':
+        this.flushBatches()
+        this.emit(m)
+        return
+      case 'state':
+        if (m.runId === this.runId) {
+          this.runState = m.state
+        }
+        this.flushTelemetry()
+        this.emit(m)
+        return
+      case 'error':
+        this.flushTelemetry()
+        this.emit(m)
+        return
+      case 'reply': {
+        const p = this.pending.get(m.reqId)
+        if (!p) return
+        this.pending.delete(m.reqId)
+        clearTimeout(p.timer)
+        p.resolve(m.ok ? { ok: true, value: m.value } : fail(m.code, m.message))
+        return
+      }
+      default: {
+        const unknown: never = m
+        this.emit({ type: 'error', runId: this.runId, code: 'protocol', message: `The training thread sent an unknown message type "${String((unknown as { type: unknown }).type)}".` })
+      }
+    }
+  }
+
+  // ── telemetry throttle ──────────────────────────────────────────────────
+
+  private queueBatches(runId: string, points: BatchPoint[]): void {
+    if (!Array.isArray(points) || points.length === 0) return
+    if (this.batchRunId !== null && this.batchRunId !== runId) this.flushBatches()
+    this.batchRunId = runId
+    for (const p of points) this.batchPoints.push(p)
+    this.batchTimer ??= setTimeout(() => this.flushBatches(), this.opts.batchIntervalMs)
+  }
+
+  private flushBatches(): void {
+    if (this.batchTimer) { clearTimeout(this.batchTimer); this.batchTimer = null }
+    if (this.batchRunId === null || this.batchPoints.length === 0) return
+    const event: LabEvent = { type: 'batches', runId: this.batchRunId, points: this.batchPoints }
+    this.batchPoints = []
+    this.emit(event)
+  }
+
+  private queueSnapshot(runId: string, snapshot: Snapshot): void {
+    // Only the newest snapshot matters: an older one waiting to go out is replaced.
+    this.snapshotPending = { runId, snapshot }
+    const wait = this.lastSnapshotAt + this.opts.snapshotIntervalMs - performance.now()
+    if (wait <= 0) this.flushSnapshot()
+    else this.snapshotTimer ??= setTimeout(() => this.flushSnapshot(), wait)
+  }
+
+  private flushSnapshot(): void {
+    if (this.snapshotTimer) { clearTimeout(this.snapshotTimer); this.snapshotTimer = null }
+    const s = this.snapshotPending
+    if (!s) return
+    this.snapshotPending = null
+    this.lastSnapshotAt = performance.now()
+    this.emit({ type: 'snapshot', runId: s.runId, snapshot: s.snapshot })
+  }
+
+  private flushTelemetry(): void {
+    this.flushBatches()
+    this.flushSnapshot()
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
+
+/** Accepts the worker's predict reply `{ count, probs, logits }`: rows (number[][]) or one flat row, typed or plain. */
+function toPrediction(value: unknown, ms: number): Prediction | null {
+  if (!value || typeof value !== 'object') return null
+  const v = value as { probs?: unknown; logits?: unknown }
+  const probs = firstRow(v.probs)
+  if (!probs || probs.length === 0 || !probs.every(Number.isFinite)) return null
+  const logits = firstRow(v.logits) ?? probs.map((p) => Math.log(Math.max(p, 1e-30)))
+  if (logits.length !== probs.length) return null
+  let top = 0
+  for (let i = 1; i < probs.length; i++) if (probs[i] > probs[top]) top = i
+  return { probs, logits, top, ms: Math.round(ms * 100) / 100 }
+}
+
+function firstRow(a: unknown): number[] | null {
+  if (Array.isArray(a) && a.length > 0 && (Array.isArray(a[0]) || ArrayBuffer.isView(a[0]))) return Array.from(a[0] as ArrayLike<number>)
+  if (Array.isArray(a) || ArrayBuffer.isView(a)) return Array.from(a as ArrayLike<number>)
+  return null
+}

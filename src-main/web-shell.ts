@@ -1,0 +1,261 @@
+/**
+ * The web shell: the same lab in a browser. One loopback HTTP server serves the built renderer
+ * (out/renderer) and, on the same port, a WebSocket at /ws carrying contract.ts's envelope
+ * (WsClientMessage in, WsServerMessage out) to the same dispatcher Electron IPC uses.
+ *
+ * Who may talk to it: only this machine (bound to 127.0.0.1, remote address checked), only pages of
+ * this shell (Host and Origin must be the shell's own, which also defeats DNS rebinding), and only
+ * holders of the per-launch random token printed in the URL (`?token=`; the page passes it on).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import { readFile, stat } from 'node:fs/promises'
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { createDispatcher, type HostApi } from './ipc/handlers'
+import type { LabEvent, WsServerMessage } from './ipc/contract'
+
+export interface WebShellOptions {
+  /** 0 picks any free port. */
+  port: number
+  host?: '127.0.0.1'
+  /** The built renderer (index.html and assets). */
+  rendererDir: string
+  labHost: HostApi & { onEvent(listener: (e: LabEvent) => void): () => void }
+  /** Fixed token (tests); a fresh random one otherwise. */
+  token?: string
+}
+
+export interface WebShell {
+  port: number
+  token: string
+  origin: string
+  /** The address to open, token included. */
+  url: string
+  close(): Promise<void>
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.wasm': 'application/wasm',
+  '.txt': 'text/plain; charset=utf-8',
+  '.map': 'application/json; charset=utf-8'
+}
+
+/** Frames above this are refused by ws itself (the largest real request is a spec or a 784-pixel image). */
+const MAX_FRAME = 2 * 1024 * 1024
+/** A slow client gets no new snapshots while this much is still queued for it. */
+const MAX_BUFFERED = 8 * 1024 * 1024
+
+export function contentSecurityPolicy(port: number): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    // Svelte and Chart.js set element styles at run time; no inline scripts are ever allowed.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src 'self' ws://127.0.0.1:${port}`,
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'"
+  ].join('; ')
+}
+
+export async function startWebShell(options: WebShellOptions): Promise<WebShell> {
+  const host = options.host ?? '127.0.0.1'
+  if (host !== '127.0.0.1') throw new Error('The web shell only listens on 127.0.0.1 (loopback).')
+  const root = resolve(options.rendererDir)
+  const token = options.token ?? randomBytes(24).toString('base64url')
+  const tokenBytes = Buffer.from(token)
+  const dispatch = createDispatcher(options.labHost)
+  const clients = new Set<WebSocket>()
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME })
+  let port = 0
+  let csp = ''
+
+  const allowedHosts = (): string[] => [`127.0.0.1:${port}`, `localhost:${port}`]
+  const isLoopback = (req: IncomingMessage): boolean => {
+    const a = req.socket.remoteAddress ?? ''
+    return a === '127.0.0.1' || a === '::1' || a === '::ffff:127.0.0.1'
+  }
+
+  // ── static files ──────────────────────────────────────────────────────────
+
+  async function serveStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const security = {
+      'Content-Security-Policy': csp,
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin'
+    }
+    const send = (status: number, body: string, extra: Record<string, string> = {}): void => {
+      res.writeHead(status, { ...security, 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...extra })
+      res.end(req.method === 'HEAD' ? undefined : body)
+    }
+    if (!isLoopback(req)) return send(403, 'Forbidden: the lab only answers this computer.\n')
+    if (!allowedHosts().includes(req.headers.host ?? '')) return send(421, 'Misdirected request: unexpected Host header.\n')
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'Method not allowed.\n', { Allow: 'GET, HEAD' })
+    const file = resolveInside(root, req.url ?? '/')
+    if (!file) return send(400, 'Bad path.\n')
+    let target = file
+    try {
+      const st = await stat(target)
+      if (st.isDirectory()) target = resolve(target, 'index.html')
+      const body = await readFile(target)
+      const type = MIME[extname(target).toLowerCase()] ?? 'application/octet-stream'
+      res.writeHead(200, {
+        ...security,
+        'Content-Type': type,
+        'Content-Length': String(body.length),
+        'Cache-Control': type.startsWith('text/html') ? 'no-store' : 'no-cache'
+      })
+      res.end(req.method === 'HEAD' ? undefined : body)
+    } catch {
+      send(404, 'Not found.\n')
+    }
+  }
+
+  // ── the WebSocket ─────────────────────────────────────────────────────────
+
+  function refuse(socket: Duplex, status: number, reason: string): void {
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${reason.length + 1}\r\n\r\n${reason}\n`)
+  }
+
+  function checkUpgrade(req: IncomingMessage): { status: number; reason: string } | null {
+    if (!isLoopback(req)) return { status: 403, reason: 'Forbidden: loopback only' }
+    if (!allowedHosts().includes(req.headers.host ?? '')) return { status: 403, reason: 'Forbidden: unexpected Host' }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (url.pathname !== '/ws') return { status: 404, reason: 'Not found' }
+    const origin = req.headers.origin
+    if (origin === undefined || !allowedHosts().some((h) => origin === `http://${h}`)) {
+      return { status: 403, reason: 'Forbidden: foreign origin' }
+    }
+    const given = Buffer.from(url.searchParams.get('token') ?? '')
+    if (given.length !== tokenBytes.length || !timingSafeEqual(given, tokenBytes)) {
+      return { status: 401, reason: 'Unauthorized: missing or wrong token' }
+    }
+    return null
+  }
+
+  const send = (ws: WebSocket, msg: WsServerMessage, text?: string): void => {
+    if (ws.readyState === ws.OPEN) ws.send(text ?? encode(msg))
+  }
+
+  function onConnection(ws: WebSocket): void {
+    clients.add(ws)
+    ws.on('close', () => clients.delete(ws))
+    ws.on('error', () => clients.delete(ws))
+    ws.on('message', (data, isBinary) => {
+      void (async () => {
+        let msg: unknown
+        try {
+          if (isBinary) throw new Error('binary frame')
+          msg = JSON.parse(data.toString())
+        } catch {
+          send(ws, { id: -1, result: { ok: false, error: { code: 'bad-frame', message: 'The message was not JSON text: send {"id": <number>, "channel": "<area:verb>", "payload": …}.' } } })
+          return
+        }
+        const m = msg as { id?: unknown; channel?: unknown; payload?: unknown }
+        if (!m || typeof m !== 'object' || typeof m.id !== 'number' || !Number.isSafeInteger(m.id)) {
+          send(ws, { id: -1, result: { ok: false, error: { code: 'bad-frame', message: 'The message needs a whole-number "id", a "channel" and a "payload".' } } })
+          return
+        }
+        // The token and origin were checked when the socket opened: this sender is our page.
+        const result = await dispatch(m.channel, m.payload, true)
+        send(ws, { id: m.id, result })
+      })()
+    })
+  }
+
+  const unsubscribe = options.labHost.onEvent((event) => {
+    if (clients.size === 0) return
+    const text = encode({ event })
+    for (const ws of clients) {
+      // Snapshots are replaceable: a client that cannot keep up misses some instead of piling up memory.
+      if (event.type === 'snapshot' && ws.bufferedAmount > MAX_BUFFERED) continue
+      send(ws, { event }, text)
+    }
+  })
+
+  const server: Server = createServer((req, res) => { void serveStatic(req, res) })
+  server.on('upgrade', (req, socket, head) => {
+    const problem = checkUpgrade(req)
+    if (problem) return refuse(socket, problem.status, problem.reason)
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws))
+  })
+  server.on('clientError', (_e, socket) => socket.destroy())
+
+  await new Promise<void>((ok, bad) => {
+    server.once('error', bad)
+    server.listen(options.port, host, () => { server.off('error', bad); ok() })
+  })
+  const addr = server.address()
+  port = typeof addr === 'object' && addr ? addr.port : options.port
+  csp = contentSecurityPolicy(port)
+  const origin = `http://127.0.0.1:${port}`
+
+  return {
+    port,
+    token,
+    origin,
+    url: `${origin}/?token=${token}`,
+    close: async () => {
+      unsubscribe()
+      for (const ws of clients) ws.terminate()
+      clients.clear()
+      wss.close()
+      server.closeAllConnections()
+      await new Promise<void>((ok) => server.close(() => ok()))
+    }
+  }
+}
+
+/**
+ * Maps a request URL to a file strictly inside `root`: decodes once, refuses NUL bytes, backslashes
+ * and anything that resolves outside (`..`, absolute paths); `/` means index.html.
+ */
+export function resolveInside(root: string, rawUrl: string): string | null {
+  let pathname: string
+  try {
+    pathname = decodeURIComponent(new URL(rawUrl, 'http://x').pathname)
+  } catch {
+    return null
+  }
+  if (pathname.includes('\0') || pathname.includes('\\')) return null
+  const rel = pathname.replace(/^\/+/, '') || 'index.html'
+  const full = resolve(root, rel)
+  const back = relative(root, full)
+  if (back.startsWith('..') || isAbsolute(back) || (back !== '' && full !== root && !full.startsWith(root + sep))) return null
+  return full
+}
+
+/**
+ * JSON for the wire. Snapshot buffers (large, 4/s) go as `{ $f32: base64 }` — compact and exact —
+ * which the renderer's client revives; other typed arrays (small) become plain number arrays.
+ */
+export function encode(msg: WsServerMessage): string {
+  const packed = 'event' in msg && msg.event.type === 'snapshot'
+  return JSON.stringify(msg, (_k, v: unknown) => {
+    if (v instanceof Float32Array) {
+      return packed ? { $f32: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') } : Array.from(v)
+    }
+    if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>)
+    return v
+  })
+}
