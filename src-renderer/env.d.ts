@@ -1,11 +1,11 @@
 /// <reference types="svelte" />
 /// <reference types="vite/client" />
-import type { LabApi } from '../src-main/ipc/contract'
+import type { DesktopLabApi } from '../src-main/ipc/contract'
 
 declare global {
   interface Window {
     /** Exposed by the Electron preload (contextBridge). Absent in a browser: lab.ts then uses the WebSocket. */
-    lab?: LabApi
+    lab?: DesktopLabApi
   }
 }
 

@@ -35,6 +35,10 @@ function initialLang(): Lang {
 class I18n {
   lang = $state<Lang>(initialLang())
 
+  constructor() {
+    this.apply()
+  }
+
   set(lang: Lang): void {
     this.lang = lang
     try {
@@ -42,7 +46,12 @@ class I18n {
     } catch {
       // not remembered; still switched
     }
-    if (globalThis.document) document.documentElement.lang = lang
+    this.apply()
+  }
+
+  /** <html lang> picks the right fonts and line breaking for Korean, and tells screen readers. */
+  private apply(): void {
+    if (globalThis.document) document.documentElement.lang = this.lang
   }
 }
 

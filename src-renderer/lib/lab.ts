@@ -12,7 +12,7 @@
  * error with a stable code the UI can translate.
  */
 import type {
-  Channel, LabApi, LabError, LabEvent, Requests, Result, WsClientMessage
+  Channel, DesktopLabApi, LabApi, LabError, LabEvent, MenuCommand, Requests, Result, WsClientMessage
 } from '../../src-main/ipc/contract'
 import type { ImageStack, Snapshot } from '../../src-engine/protocol'
 
@@ -31,6 +31,8 @@ export interface LabClient extends LabApi {
   readonly status: LabStatus
   /** Called now with the current status, then on every change; returns an unsubscribe. */
   onStatus(listener: (status: LabStatus) => void): () => void
+  /** Application-menu commands (Electron only; the web shell has no menu, so this never fires there). */
+  onMenu(listener: (command: MenuCommand) => void): () => void
   /** Stops reconnecting and fails whatever is still waiting (tests, page unload). */
   close(): void
 }
@@ -129,7 +131,7 @@ class Listeners<T> {
 // Electron transport.
 
 /** Wraps the preload's API so that nothing can throw past it. */
-export function createElectronLab(api: LabApi): LabClient {
+export function createElectronLab(api: LabApi | DesktopLabApi): LabClient {
   const events = new Listeners<LabEvent>()
   let unsubscribe: (() => void) | null = null
   return {
@@ -149,6 +151,9 @@ export function createElectronLab(api: LabApi): LabClient {
     onStatus(listener) {
       listener('open')
       return () => {}
+    },
+    onMenu(listener) {
+      return 'onMenu' in api ? api.onMenu(listener) : () => {}
     },
     close() {
       unsubscribe?.()
@@ -384,6 +389,9 @@ export function createWsLab(options: WsLabOptions): LabClient {
     onStatus(listener) {
       listener(status)
       return statusListeners.add(listener)
+    },
+    onMenu() {
+      return () => {}
     },
     close() {
       closed = true

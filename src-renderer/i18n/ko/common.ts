@@ -1,11 +1,33 @@
-/** 한국어 공통 메시지. en/common.ts와 같은 키를 가진다. */
+/** 한국어 공통 메시지. en/common.ts와 같은 키를 가진다(테스트가 확인한다). */
 export default {
   appName: 'Backprop Lab',
   navEditor: '아키텍처',
   navTrain: '학습',
   navDraw: '그리기',
   navLessons: '레슨',
-  themeLight: '밝게',
-  themeDark: '어둡게',
-  language: '언어'
+  pagesNav: '페이지',
+  pageShortcut: 'Alt+{n}',
+  skipToContent: '본문으로 건너뛰기',
+  themeLight: '밝은 테마로 바꾸기',
+  themeDark: '어두운 테마로 바꾸기',
+  language: '언어',
+  connNoTokenTitle: '이 페이지에는 접속 토큰이 없습니다.',
+  connNoToken: 'npm run web이 출력한 URL을 토큰까지 포함해 그대로 여세요(주소가 ?token=…으로 끝납니다).',
+  connLostTitle: '실험실과의 연결이 끊겼습니다.',
+  connLost: '다시 연결하는 중입니다… 이 페이지에서 하던 작업은 그대로 남아 있습니다. 실험실을 종료했다면 npm run web으로 다시 시작하고 새로 출력된 URL을 여세요.',
+  connClosed: '연결이 닫혔습니다. 페이지를 새로 고치면 다시 연결합니다.',
+  reload: '새로 고침',
+  statusOpen: '연결됨',
+  statusConnecting: '연결 중…',
+  statusReconnecting: '다시 연결 중…',
+  statusNoToken: '접속 토큰 없음',
+  statusClosed: '연결 끊김',
+  transportElectron: '데스크톱 앱',
+  transportWeb: '웹 셸',
+  threads: '엔진 스레드 {n}개',
+  threadsUnknown: '엔진 스레드 –',
+  version: '버전 {version}',
+  dismiss: '닫기',
+  notifications: '알림',
+  hostError: '실험실에서 문제가 발생했습니다: {message}'
 } as const

@@ -1,0 +1,44 @@
+/**
+ * The connection as the app frame shows it: transport, status and the host's `app:info`.
+ * `connection.start()` is called once by App.svelte; pages read it but never write it.
+ */
+import type { Requests } from '../../src-main/ipc/contract'
+import { getLab, type LabClient, type LabStatus, type TransportKind } from './lab'
+
+export type AppInfo = Requests['app:info'][1]
+
+class Connection {
+  status = $state<LabStatus>('connecting')
+  transport = $state<TransportKind>('web')
+  info = $state.raw<AppInfo | null>(null)
+  /** Why `app:info` failed, if it did (shown in the footer's tooltip). */
+  infoError = $state<string | null>(null)
+
+  private stop: (() => void) | null = null
+
+  /** Subscribes to the client's status and fetches `app:info` whenever the connection (re)opens. */
+  start(lab: LabClient = getLab()): () => void {
+    this.stop?.()
+    this.transport = lab.transport
+    this.stop = lab.onStatus((status) => {
+      this.status = status
+      if (status === 'open') void this.refresh(lab)
+    })
+    return () => {
+      this.stop?.()
+      this.stop = null
+    }
+  }
+
+  private async refresh(lab: LabClient): Promise<void> {
+    const r = await lab.request('app:info', undefined)
+    if (r.ok) {
+      this.info = r.value
+      this.infoError = null
+    } else {
+      this.infoError = r.error.message
+    }
+  }
+}
+
+export const connection = new Connection()
