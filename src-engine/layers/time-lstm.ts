@@ -1,0 +1,188 @@
+/**
+ * TimeLSTM: an LSTM unrolled over T time steps. In this file H is the hidden size.
+ * xs (N, T, D) → hs (N, T, H). Wx (D, 4H), Wh (H, 4H), b (4H), gates sliced f, g, i, o (lstm-gates.ts).
+ *   A = x_t·Wx + h_{t−1}·Wh + b;  f = σ(A_f), g = tanh(A_g), i = σ(A_i), o = σ(A_o)
+ *   c_t = f ⊙ c_{t−1} + g ⊙ i;   h_t = o ⊙ tanh(c_t)
+ * Stateful mode carries (h, c) from one forward to the next (truncated BPTT: gradients stop at the
+ * batch boundary); stateless mode starts every sequence from zeros.
+ */
+import { tensor, shapeText, type Tensor } from '../tensor'
+import { gemm } from '../kernels/gemm'
+import type { Layer } from './layer'
+import { checkDout, ensure, notForwarded, where } from './common'
+import { F, G, I, O } from './lstm-gates'
+
+const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
+
+export class TimeLSTM implements Layer {
+  readonly type = 'TimeLSTM'
+  readonly params: Tensor[]
+  readonly grads: Tensor[]
+  readonly paramNames = ['Wx', 'Wh', 'b']
+  /** Carry (h, c) across forward calls (truncated BPTT). */
+  stateful: boolean
+  /** Norm of dL/dh_t averaged over the batch, per time step, from the last backward (vanishing gradients). */
+  gradNorms: Float64Array = new Float64Array(0)
+  private h: Float32Array | null = null
+  private c: Float32Array | null = null
+  private xs: Tensor | null = null
+  private hs: Tensor | null = null
+  private gates: Tensor | null = null // (N, T, 4H) activated f, g, i, o
+  private cs: Tensor | null = null // (N, T, H)
+  private h0: Float32Array | null = null
+  private c0: Float32Array | null = null
+  private dxs: Tensor | null = null
+
+  constructor(Wx: Tensor, Wh: Tensor, b: Tensor, readonly name = 'lstm', stateful = false) {
+    const H = Wh.shape[0]
+    if (Wh.shape.length !== 2 || Wh.shape[1] !== 4 * H) throw new Error(`${where(this.type, name)}: Wh must be (H, 4H), got ${shapeText(Wh.shape)}`)
+    if (Wx.shape.length !== 2 || Wx.shape[1] !== 4 * H) throw new Error(`${where(this.type, name)}: Wx must be (D, ${4 * H}), got ${shapeText(Wx.shape)}`)
+    if (b.shape.length !== 1 || b.shape[0] !== 4 * H) throw new Error(`${where(this.type, name)}: b must be (${4 * H}), got ${shapeText(b.shape)}`)
+    this.params = [Wx, Wh, b]
+    this.grads = this.params.map((p) => tensor(p.shape))
+    this.stateful = stateful
+  }
+
+  get hidden(): number {
+    return this.params[1].shape[0]
+  }
+
+  outShape(inShape: readonly number[]): number[] {
+    const D = this.params[0].shape[0]
+    if (inShape.length !== 2 || inShape[1] !== D) {
+      throw new Error(`${where(this.type, this.name)}: expects (T, ${D}) per example but got ${shapeText(inShape)}`)
+    }
+    return [inShape[0], this.hidden]
+  }
+
+  /** Forget the carried state (start of an epoch, or a new text). */
+  resetState(): void {
+    this.h = null
+    this.c = null
+  }
+
+  /** The state carried to the next forward (stateful mode), or null. */
+  state(): { h: Float32Array; c: Float32Array } | null {
+    return this.h && this.c ? { h: this.h, c: this.c } : null
+  }
+
+  forward(xs: Tensor, _train: boolean): Tensor {
+    if (xs.shape.length !== 3) throw new Error(`${where(this.type, this.name)}: expects input (N, T, D) but got ${shapeText(xs.shape)}`)
+    const [N, T] = xs.shape
+    this.outShape(xs.shape.slice(1))
+    const H = this.hidden
+    const H4 = 4 * H
+    const [Wx, Wh, b] = this.params
+    this.hs = ensure(this.hs, [N, T, H])
+    this.gates = ensure(this.gates, [N, T, H4])
+    this.cs = ensure(this.cs, [N, T, H])
+    const gates = this.gates.data, cs = this.cs.data, hs = this.hs.data
+    // x·Wx for every step at once: (N·T, D)·(D, 4H)
+    gemm(gates, xs.data, Wx.data, N * T, H4, Wx.shape[0])
+    const carry = this.stateful && this.h !== null && this.h.length === N * H
+    this.h0 = carry ? this.h!.slice() : new Float32Array(N * H)
+    this.c0 = carry ? this.c!.slice() : new Float32Array(N * H)
+    const hPrev = this.h0.slice()
+    const cPrev = this.c0.slice()
+    const hw = new Float32Array(N * H4)
+    for (let t = 0; t < T; t++) {
+      gemm(hw, hPrev, Wh.data, N, H4, H)
+      for (let n = 0; n < N; n++) {
+        const a = (n * T + t) * H4
+        const s = (n * T + t) * H
+        for (let j = 0; j < H; j++) {
+          const f = sigmoid(gates[a + F * H + j] + hw[n * H4 + F * H + j] + b.data[F * H + j])
+          const g = Math.tanh(gates[a + G * H + j] + hw[n * H4 + G * H + j] + b.data[G * H + j])
+          const i = sigmoid(gates[a + I * H + j] + hw[n * H4 + I * H + j] + b.data[I * H + j])
+          const o = sigmoid(gates[a + O * H + j] + hw[n * H4 + O * H + j] + b.data[O * H + j])
+          gates[a + F * H + j] = f
+          gates[a + G * H + j] = g
+          gates[a + I * H + j] = i
+          gates[a + O * H + j] = o
+          const c = f * cPrev[n * H + j] + g * i
+          cs[s + j] = c
+          const h = o * Math.tanh(c)
+          hs[s + j] = h
+          cPrev[n * H + j] = c
+          hPrev[n * H + j] = h
+        }
+      }
+    }
+    this.h = hPrev
+    this.c = cPrev
+    this.xs = xs
+    return this.hs
+  }
+
+  backward(dhs: Tensor): Tensor {
+    if (this.xs === null || this.hs === null || this.gates === null || this.cs === null) throw notForwarded(this.type, this.name)
+    checkDout(this.type, this.name, dhs, this.hs.shape)
+    const [N, T, D] = this.xs.shape
+    const H = this.hidden
+    const H4 = 4 * H
+    const [Wx, Wh] = this.params
+    const [dWx, dWh, db] = this.grads
+    const gates = this.gates.data, cs = this.cs.data, hs = this.hs.data
+    const dA = new Float32Array(N * T * H4) // (N, T, 4H)
+    const dAt = new Float32Array(N * H4)
+    const dh = new Float32Array(N * H)
+    const dc = new Float32Array(N * H)
+    const hPrevT = new Float32Array(N * H)
+    dWh.data.fill(0)
+    this.gradNorms = new Float64Array(T)
+    for (let t = T - 1; t >= 0; t--) {
+      let norm = 0
+      for (let n = 0; n < N; n++) {
+        const a = (n * T + t) * H4
+        const s = (n * T + t) * H
+        let sq = 0
+        for (let j = 0; j < H; j++) {
+          const dhj = dh[n * H + j] + dhs.data[s + j]
+          sq += dhj * dhj
+          const f = gates[a + F * H + j], g = gates[a + G * H + j], i = gates[a + I * H + j], o = gates[a + O * H + j]
+          const c = cs[s + j]
+          const cPrev = t > 0 ? cs[s - H + j] : this.c0![n * H + j]
+          const tc = Math.tanh(c)
+          const ds = dc[n * H + j] + dhj * o * (1 - tc * tc)
+          dc[n * H + j] = ds * f
+          dAt[n * H4 + F * H + j] = ds * cPrev * f * (1 - f)
+          dAt[n * H4 + G * H + j] = ds * i * (1 - g * g)
+          dAt[n * H4 + I * H + j] = ds * g * i * (1 - i)
+          dAt[n * H4 + O * H + j] = dhj * tc * o * (1 - o)
+          hPrevT[n * H + j] = t > 0 ? hs[s - H + j] : this.h0![n * H + j]
+        }
+        norm += Math.sqrt(sq)
+        dA.set(dAt.subarray(n * H4, (n + 1) * H4), a)
+      }
+      this.gradNorms[t] = norm / N
+      gemm(dWh.data, hPrevT, dAt, H, H4, N, { transA: true, accumulate: true }) // (N, H)ᵀ·(N, 4H)
+      gemm(dh, dAt, Wh.data, N, H, H4, { transB: true }) // (N, 4H)·(H, 4H)ᵀ
+    }
+    // The input path for all steps at once.
+    gemm(dWx.data, this.xs.data, dA, D, H4, N * T, { transA: true })
+    db.data.fill(0)
+    for (let r = 0; r < N * T; r++) for (let k = 0; k < H4; k++) db.data[k] += dA[r * H4 + k]
+    this.dxs = ensure(this.dxs, this.xs.shape)
+    gemm(this.dxs.data, dA, Wx.data, N * T, D, H4, { transB: true })
+    return this.dxs
+  }
+
+  /**
+   * Gate activations of example n over time, for heatmaps: f, g, i, o, c, h, each (T, H).
+   * Reads the caches of the last forward.
+   */
+  probe(n = 0): { name: string; t: number; h: number; data: Float32Array }[] {
+    if (this.gates === null || this.cs === null || this.hs === null) throw notForwarded(this.type, this.name)
+    const [, T, H4] = this.gates.shape
+    const H = H4 / 4
+    const out = ['f', 'g', 'i', 'o', 'c', 'h'].map((name) => ({ name, t: T, h: H, data: new Float32Array(T * H) }))
+    for (let t = 0; t < T; t++) {
+      const a = (n * T + t) * H4
+      const s = (n * T + t) * H
+      for (let k = 0; k < 4; k++) out[k].data.set(this.gates.data.subarray(a + k * H, a + (k + 1) * H), t * H)
+      out[4].data.set(this.cs.data.subarray(s, s + H), t * H)
+      out[5].data.set(this.hs.data.subarray(s, s + H), t * H)
+    }
+    return out
+  }
+}
