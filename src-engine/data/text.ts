@@ -1,0 +1,120 @@
+/**
+ * Character-level text for language models (book 2's corpus / word_to_id, one character per token).
+ * Tokens are Unicode code points, so a Hangul syllable such as "한" is one token (text is first
+ * normalised to NFC, which composes separate jamo into syllables). Pure TypeScript.
+ * Shapes: T is the number of time steps; a window holds T+1 ids: xs = ids[0..T), ts = ids[1..T].
+ */
+import type { Tensor } from '../tensor'
+import { shapeText } from '../tensor'
+
+/** id → character; plain data, saved beside a language model's weights. */
+export interface CharVocab {
+  readonly chars: readonly string[]
+}
+
+/** NFC composition and "\n" line endings, so the same text always gives the same tokens. */
+export function prepareText(text: string): string {
+  return text.normalize('NFC').replace(/\r\n?/g, '\n')
+}
+
+/** Every distinct code point of the (prepared) text, in code-point order. */
+export function buildVocab(text: string): CharVocab {
+  const seen = new Set<string>()
+  for (const ch of prepareText(text)) seen.add(ch)
+  const chars = [...seen].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!)
+  return { chars }
+}
+
+/** A vocabulary read back from a file: checks that each entry is one code point and none repeats. */
+export function vocabFromChars(chars: readonly string[]): CharVocab {
+  const seen = new Set<string>()
+  chars.forEach((ch, i) => {
+    if (typeof ch !== 'string' || [...ch].length !== 1) throw new Error(`vocabulary entry #${i} must be one character, got ${JSON.stringify(ch)}`)
+    if (seen.has(ch)) throw new Error(`vocabulary entry #${i} ${JSON.stringify(ch)} appears twice`)
+    seen.add(ch)
+  })
+  return { chars: [...chars] }
+}
+
+/** Text → ids (T). Characters outside the vocabulary are an error naming the first one, or skipped. */
+export function encode(vocab: CharVocab, text: string, unknown: 'error' | 'skip' = 'error'): Int32Array {
+  const index = new Map<string, number>()
+  vocab.chars.forEach((ch, i) => index.set(ch, i))
+  const out: number[] = []
+  let pos = 0
+  for (const ch of prepareText(text)) {
+    const id = index.get(ch)
+    if (id !== undefined) out.push(id)
+    else if (unknown === 'error') {
+      const cp = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+      throw new Error(`character ${JSON.stringify(ch)} (U+${cp}) at position ${pos} is not in the vocabulary of ${vocab.chars.length}`)
+    }
+    pos++
+  }
+  return Int32Array.from(out)
+}
+
+/** ids → text. */
+export function decode(vocab: CharVocab, ids: ArrayLike<number>): string {
+  let s = ''
+  for (let i = 0; i < ids.length; i++) {
+    const ch = vocab.chars[ids[i]]
+    if (ch === undefined) throw new Error(`id ${ids[i]} at position ${i} is outside the vocabulary of ${vocab.chars.length}`)
+    s += ch
+  }
+  return s
+}
+
+/** A text ready for training: its vocabulary and ids, split into a train head and a held-out tail. */
+export interface TextCorpus {
+  readonly vocab: CharVocab
+  readonly train: Int32Array
+  readonly test: Int32Array
+}
+
+/**
+ * Tokenise a whole text and hold out its last `testFraction` as test ids. The split is contiguous
+ * (not shuffled): neighbouring windows overlap in content, so shuffling would leak test text into training.
+ */
+export function textCorpus(text: string, testFraction = 0.1): TextCorpus {
+  if (!(testFraction >= 0 && testFraction < 1)) throw new Error(`textCorpus: testFraction must be in [0, 1), got ${testFraction}`)
+  const vocab = buildVocab(text)
+  const ids = encode(vocab, text)
+  const cut = Math.round(ids.length * (1 - testFraction))
+  return { vocab, train: ids.slice(0, cut), test: ids.slice(cut) }
+}
+
+/**
+ * Start offsets of (T+1)-id windows over ids, every `stride` ids (default T: windows share one id,
+ * so every id is predicted once). Shuffle the returned order with the Rng, batch it with makeBatches.
+ */
+export function makeWindows(ids: ArrayLike<number>, T: number, stride = T): Uint32Array {
+  if (!(Number.isInteger(T) && T > 0)) throw new Error(`makeWindows: T must be a positive integer, got ${T}`)
+  if (!(Number.isInteger(stride) && stride > 0)) throw new Error(`makeWindows: stride must be a positive integer, got ${stride}`)
+  if (ids.length < T + 1) throw new Error(`makeWindows: the text has ${ids.length} tokens, fewer than one window of T+1 = ${T + 1}`)
+  const count = Math.floor((ids.length - (T + 1)) / stride) + 1
+  const starts = new Uint32Array(count)
+  for (let k = 0; k < count; k++) starts[k] = k * stride
+  return starts
+}
+
+/**
+ * Fill outX (N, T) with ids[s .. s+T) and outT (N, T) with ids[s+1 .. s+T] for each start s of the batch.
+ * Ids are stored as float32 (exact up to 2^24), as TimeEmbedding and TimeSoftmaxWithLoss read them.
+ */
+export function gatherWindows(ids: ArrayLike<number>, starts: ArrayLike<number>, T: number, outX: Tensor, outT: Tensor): void {
+  const N = starts.length
+  for (const [name, t] of [['outX', outX], ['outT', outT]] as const) {
+    if (t.shape.length !== 2 || t.shape[0] !== N || t.shape[1] !== T) {
+      throw new Error(`gatherWindows: ${name} is ${shapeText(t.shape)} but the batch needs (${N}, ${T})`)
+    }
+  }
+  for (let n = 0; n < N; n++) {
+    const s = starts[n]
+    if (!(s >= 0 && s + T + 1 <= ids.length)) throw new Error(`gatherWindows: window at ${s} runs past the ${ids.length} ids`)
+    for (let t = 0; t < T; t++) {
+      outX.data[n * T + t] = ids[s + t]
+      outT.data[n * T + t] = ids[s + t + 1]
+    }
+  }
+}
