@@ -16,6 +16,12 @@ export interface Layer {
   forward(x: Tensor, train: boolean): Tensor
   /** Never mutates dout. Throws if forward has not run. */
   backward(dout: Tensor): Tensor
+  /**
+   * Shape of one example's output for one example's input shape (no batch axis), e.g.
+   * (1, 28, 28) → (30, 24, 24); throws naming the layer when the input does not fit.
+   * Used by buildNetwork to infer sizes before any data flows.
+   */
+  outShape?(inShape: readonly number[]): number[]
 }
 
 /** A loss layer ends the network: forward returns the mean loss over the batch. */

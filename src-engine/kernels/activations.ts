@@ -1,0 +1,50 @@
+/**
+ * Element-wise activations as forward/backward kernel pairs over flat buffers of n values.
+ * Backward kernels write dx and never touch dout.
+ */
+
+/** out = max(0, x). */
+export function reluForward(out: Float32Array, x: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0
+}
+
+/** dx = dout where x > 0, else 0 (the gradient at exactly 0 is taken as 0, like the course's mask). */
+export function reluBackward(dx: Float32Array, dout: Float32Array, x: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) dx[i] = x[i] > 0 ? dout[i] : 0
+}
+
+/** out = x for x > 0, alpha·x otherwise. */
+export function leakyReluForward(out: Float32Array, x: Float32Array, alpha: number, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : alpha * x[i]
+}
+
+export function leakyReluBackward(dx: Float32Array, dout: Float32Array, x: Float32Array, alpha: number, n: number): void {
+  for (let i = 0; i < n; i++) dx[i] = x[i] > 0 ? dout[i] : alpha * dout[i]
+}
+
+/** out = 1 / (1 + e^−x), written so that neither branch overflows. */
+export function sigmoidForward(out: Float32Array, x: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const v = x[i]
+    if (v >= 0) {
+      out[i] = 1 / (1 + Math.exp(-v))
+    } else {
+      const e = Math.exp(v)
+      out[i] = e / (1 + e)
+    }
+  }
+}
+
+/** dx = dout · y · (1 − y), from the forward output y (as the course does). */
+export function sigmoidBackward(dx: Float32Array, dout: Float32Array, y: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) dx[i] = dout[i] * y[i] * (1 - y[i])
+}
+
+export function tanhForward(out: Float32Array, x: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i])
+}
+
+/** dx = dout · (1 − y²), from the forward output y. */
+export function tanhBackward(dx: Float32Array, dout: Float32Array, y: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) dx[i] = dout[i] * (1 - y[i] * y[i])
+}

@@ -1,0 +1,109 @@
+/**
+ * Convolution: out = x ⋆ W + b (cross-correlation, as every CNN framework means by "convolution").
+ * x (N, C, H, W); W (FN, C, FH, FW); b (FN), one bias per output channel; out (N, FN, OH, OW).
+ * Each image goes through im2col, then one GEMM W (FN, C·FH·FW) · colᵀ writes its (FN, OH·OW)
+ * output planes directly in NCHW order, so no transpose is needed; backward runs col2im.
+ */
+import { tensor, shapeText, type Tensor } from '../tensor'
+import { convOutSizeStrict } from '../kernels/conv-geometry'
+import { gemm } from '../kernels/gemm'
+import { im2col, col2im } from '../kernels/im2col'
+import type { Layer } from './layer'
+import { checkDout, checkRank, ensure, notForwarded, where } from './common'
+
+export class Convolution implements Layer {
+  readonly type = 'Convolution'
+  readonly params: Tensor[]
+  readonly grads: Tensor[]
+  readonly paramNames: string[]
+  private readonly W: Tensor
+  private readonly b: Tensor | null
+  private x: Tensor | null = null
+  private col: Tensor | null = null   // (N·OH·OW, C·FH·FW)
+  private dcol: Tensor | null = null  // (N·OH·OW, C·FH·FW)
+  private out: Tensor | null = null   // (N, FN, OH, OW)
+  private dx: Tensor | null = null    // (N, C, H, W)
+
+  constructor(W: Tensor, b: Tensor | null, readonly stride = 1, readonly pad = 0, readonly name = 'conv') {
+    if (W.shape.length !== 4) throw new Error(`${where(this.type, name)}: W must be (FN, C, FH, FW), got ${shapeText(W.shape)}`)
+    if (b !== null && (b.shape.length !== 1 || b.shape[0] !== W.shape[0])) {
+      throw new Error(`${where(this.type, name)}: b must be (${W.shape[0]}), got ${shapeText(b.shape)}`)
+    }
+    if (!(stride >= 1) || !(pad >= 0)) throw new Error(`${where(this.type, name)}: stride must be ≥ 1 and pad ≥ 0 (got ${stride}, ${pad})`)
+    this.W = W
+    this.b = b
+    this.params = b === null ? [W] : [W, b]
+    this.grads = this.params.map((p) => tensor(p.shape))
+    this.paramNames = b === null ? ['W'] : ['W', 'b']
+  }
+
+  outShape(inShape: readonly number[]): number[] {
+    const [FN, C, FH, FW] = this.W.shape
+    if (inShape.length !== 3) throw new Error(`${where(this.type, this.name)}: expects (C, H, W) input but got ${shapeText(inShape)}`)
+    if (inShape[0] !== C) throw new Error(`${where(this.type, this.name)}: input has ${inShape[0]} channels but W expects ${C}`)
+    const w = where(this.type, this.name)
+    return [FN, convOutSizeStrict(w, 'height', inShape[1], FH, this.stride, this.pad),
+      convOutSizeStrict(w, 'width', inShape[2], FW, this.stride, this.pad)]
+  }
+
+  forward(x: Tensor, _train: boolean): Tensor {
+    checkRank(this.type, this.name, x, 4, '(N, C, H, W)')
+    const [N, C, H, Wd] = x.shape
+    const [FN, , FH, FW] = this.W.shape
+    const [, OH, OW] = this.outShape([C, H, Wd])
+    const K = C * FH * FW
+    const P = OH * OW
+    this.col = ensure(this.col, [N * P, K])
+    this.out = ensure(this.out, [N, FN, OH, OW])
+    im2col(this.col.data, x.data, N, C, H, Wd, FH, FW, this.stride, this.pad, OH, OW)
+    const W = this.W.data
+    for (let n = 0; n < N; n++) {
+      const outN = this.out.data.subarray(n * FN * P, (n + 1) * FN * P)
+      // (FN, K) · (P, K)ᵀ → (FN, P): the output planes of image n
+      gemm(outN, W, this.col.data.subarray(n * P * K, (n + 1) * P * K), FN, P, K, { transB: true })
+      if (this.b !== null) {
+        for (let f = 0; f < FN; f++) {
+          const bf = this.b.data[f]
+          for (let i = f * P; i < (f + 1) * P; i++) outN[i] += bf
+        }
+      }
+    }
+    this.x = x
+    return this.out
+  }
+
+  backward(dout: Tensor): Tensor {
+    if (this.x === null || this.col === null || this.out === null) throw notForwarded(this.type, this.name)
+    checkDout(this.type, this.name, dout, this.out.shape)
+    const [N, C, H, Wd] = this.x.shape
+    const [FN, , FH, FW] = this.W.shape
+    const [, , OH, OW] = this.out.shape
+    const K = C * FH * FW
+    const P = OH * OW
+    const dW = this.grads[0].data
+    this.dcol = ensure(this.dcol, [N * P, K])
+    this.dx = ensure(this.dx, this.x.shape)
+    for (let n = 0; n < N; n++) {
+      const doutN = dout.data.subarray(n * FN * P, (n + 1) * FN * P)
+      const colN = this.col.data.subarray(n * P * K, (n + 1) * P * K)
+      // dW (FN, K) += dout_n (FN, P) · col_n (P, K)
+      gemm(dW, doutN, colN, FN, K, P, { accumulate: n > 0 })
+      // dcol_n (P, K) = dout_nᵀ (P, FN) · W (FN, K)
+      gemm(this.dcol.data.subarray(n * P * K, (n + 1) * P * K), doutN, this.W.data, P, K, FN, { transA: true })
+    }
+    if (this.b !== null) {
+      const db = this.grads[1].data
+      db.fill(0)
+      for (let n = 0; n < N; n++) {
+        for (let f = 0; f < FN; f++) {
+          let s = 0
+          const base = (n * FN + f) * P
+          for (let i = 0; i < P; i++) s += dout.data[base + i]
+          db[f] += s
+        }
+      }
+    }
+    col2im(this.dx.data, this.dcol.data, N, C, H, Wd, FH, FW, this.stride, this.pad, OH, OW)
+    return this.dx
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * MSE: the mean squared error over ALL elements, L = (1/n) Σ (x − t)², with n = N·(features).
+ * (PyTorch's MSELoss and Keras' "mse" report the same number. The course's mean_squared_error is
+ * ½ Σ (y − t)² per example; ours keeps losses comparable across image sizes.) t is shaped like x.
+ * backward() = 2 (x − t) / n.
+ */
+import { clone, sizeOf, shapeText, type Tensor } from '../tensor'
+import type { LossLayer } from './layer'
+import { ensure, notForwarded, where } from './common'
+
+export class MSE implements LossLayer {
+  readonly type = 'MSE'
+  private x: Tensor | null = null
+  private t: Tensor | null = null
+  private dx: Tensor | null = null
+
+  constructor(readonly name = 'mse') {}
+
+  forward(x: Tensor, t: Tensor): number {
+    if (t.data.length !== x.data.length) {
+      throw new Error(`${where(this.type, this.name)}: targets ${shapeText(t.shape)} do not match the output ${shapeText(x.shape)}`)
+    }
+    let s = 0
+    for (let i = 0; i < x.data.length; i++) {
+      const d = x.data[i] - t.data[i]
+      s += d * d
+    }
+    this.x = x
+    this.t = t
+    return s / x.data.length
+  }
+
+  backward(): Tensor {
+    if (this.x === null || this.t === null) throw notForwarded(this.type, this.name)
+    this.dx = ensure(this.dx, this.x.shape)
+    const k = 2 / sizeOf(this.x.shape)
+    for (let i = 0; i < this.dx.data.length; i++) this.dx.data[i] = k * (this.x.data[i] - this.t.data[i])
+    return this.dx
+  }
+
+  /** The output itself (a copy). */
+  predict(x: Tensor): Tensor {
+    return clone(x)
+  }
+}

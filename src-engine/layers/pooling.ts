@@ -1,0 +1,70 @@
+/**
+ * Pooling: max or average over PH×PW windows of each channel. x (N, C, H, W) → (N, C, OH, OW).
+ * Max pooling ignores padded cells; average pooling counts them as zeros (see kernels/pooling.ts).
+ */
+import { shapeText, type Tensor } from '../tensor'
+import { convOutSizeStrict } from '../kernels/conv-geometry'
+import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../kernels/pooling'
+import type { Layer } from './layer'
+import { checkDout, checkRank, ensure, notForwarded, where } from './common'
+
+export type PoolMode = 'max' | 'avg'
+
+export class Pooling implements Layer {
+  readonly type = 'Pooling'
+  readonly params: Tensor[] = []
+  readonly grads: Tensor[] = []
+  readonly paramNames: string[] = []
+  private x: Tensor | null = null
+  private out: Tensor | null = null
+  private dx: Tensor | null = null
+  private argmax = new Int32Array(0)
+
+  constructor(
+    readonly poolH: number, readonly poolW: number, readonly stride = poolH, readonly pad = 0,
+    readonly mode: PoolMode = 'max', readonly name = 'pool'
+  ) {
+    if (!(poolH >= 1 && poolW >= 1 && stride >= 1 && pad >= 0)) {
+      throw new Error(`${where(this.type, name)}: window ${poolH}×${poolW}, stride ${stride}, pad ${pad} are not valid`)
+    }
+    if (2 * pad > Math.min(poolH, poolW)) {
+      throw new Error(`${where(this.type, name)}: pad ${pad} is more than half the window ${poolH}×${poolW}`)
+    }
+  }
+
+  outShape(inShape: readonly number[]): number[] {
+    if (inShape.length !== 3) throw new Error(`${where(this.type, this.name)}: expects (C, H, W) input but got ${shapeText(inShape)}`)
+    const w = where(this.type, this.name)
+    return [inShape[0], convOutSizeStrict(w, 'height', inShape[1], this.poolH, this.stride, this.pad),
+      convOutSizeStrict(w, 'width', inShape[2], this.poolW, this.stride, this.pad)]
+  }
+
+  forward(x: Tensor, _train: boolean): Tensor {
+    checkRank(this.type, this.name, x, 4, '(N, C, H, W)')
+    const [N, C, H, W] = x.shape
+    const [, OH, OW] = this.outShape([C, H, W])
+    this.out = ensure(this.out, [N, C, OH, OW])
+    if (this.mode === 'max') {
+      if (this.argmax.length !== this.out.data.length) this.argmax = new Int32Array(this.out.data.length)
+      maxPoolForward(this.out.data, this.argmax, x.data, N, C, H, W, this.poolH, this.poolW, this.stride, this.pad, OH, OW)
+    } else {
+      avgPoolForward(this.out.data, x.data, N, C, H, W, this.poolH, this.poolW, this.stride, this.pad, OH, OW)
+    }
+    this.x = x
+    return this.out
+  }
+
+  backward(dout: Tensor): Tensor {
+    if (this.x === null || this.out === null) throw notForwarded(this.type, this.name)
+    checkDout(this.type, this.name, dout, this.out.shape)
+    const [N, C, H, W] = this.x.shape
+    const [, , OH, OW] = this.out.shape
+    this.dx = ensure(this.dx, this.x.shape)
+    if (this.mode === 'max') {
+      maxPoolBackward(this.dx.data, dout.data, this.argmax, this.dx.data.length, dout.data.length)
+    } else {
+      avgPoolBackward(this.dx.data, dout.data, N, C, H, W, this.poolH, this.poolW, this.stride, this.pad, OH, OW)
+    }
+    return this.dx
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Gradient checking by central differences, as the course teaches:
+ *   ∂L/∂x ≈ (L(x + h) − L(x − h)) / 2h
+ * For one layer the scalar is L = Σ out·dout (so ∂L/∂out = dout), accumulated in float64; for a
+ * whole network it is the loss. Tests use it on every layer; the UI shows its numbers to learners.
+ *
+ * Float32 storage rounds x ± h, so the difference is divided by the perturbation actually stored,
+ * not by the nominal 2h. With float32 forward passes, h ≈ 1e-3 balances rounding against truncation.
+ */
+import type { Tensor } from '../tensor'
+import type { Layer, LossLayer } from '../layers/layer'
+
+/** One compared array: the relative error ‖num − ana‖ / (‖num‖ + ‖ana‖) and the worst element. */
+export interface GradientComparison {
+  /** "x" for the input, otherwise "<layer>.<param>" (or the param name for a single layer). */
+  name: string
+  relError: number
+  maxAbsError: number
+  worstIndex: number
+  numeric: number
+  analytic: number
+}
+
+export interface GradientReport {
+  /** The input gradient first, then every parameter in order. */
+  results: GradientComparison[]
+  /** The largest relative error among them. */
+  maxRelError: number
+}
+
+/** Central-difference gradient of f with respect to every element of x (x is restored afterwards). */
+export function numericalGradient(f: () => number, x: Float32Array | Float64Array, h = 1e-4): Float64Array {
+  const grad = new Float64Array(x.length)
+  for (let i = 0; i < x.length; i++) {
+    const keep = x[i]
+    x[i] = keep + h
+    const up = x[i]
+    const fUp = f()
+    x[i] = keep - h
+    const down = x[i]
+    const fDown = f()
+    x[i] = keep
+    grad[i] = (fUp - fDown) / (up - down)
+  }
+  return grad
+}
+
+/** Compares a numeric and an analytic gradient. */
+export function compareGradients(name: string, numeric: ArrayLike<number>, analytic: ArrayLike<number>): GradientComparison {
+  let diff2 = 0
+  let num2 = 0
+  let ana2 = 0
+  let maxAbs = 0
+  let worst = 0
+  for (let i = 0; i < numeric.length; i++) {
+    const d = numeric[i] - analytic[i]
+    diff2 += d * d
+    num2 += numeric[i] * numeric[i]
+    ana2 += analytic[i] * analytic[i]
+    if (Math.abs(d) > maxAbs) {
+      maxAbs = Math.abs(d)
+      worst = i
+    }
+  }
+  const denom = Math.sqrt(num2) + Math.sqrt(ana2)
+  return {
+    name,
+    relError: denom === 0 ? 0 : Math.sqrt(diff2) / denom,
+    maxAbsError: maxAbs,
+    worstIndex: worst,
+    numeric: numeric.length > 0 ? numeric[worst] : 0,
+    analytic: numeric.length > 0 ? analytic[worst] : 0
+  }
+}
+
+function report(results: GradientComparison[]): GradientReport {
+  return { results, maxRelError: results.reduce((m, r) => Math.max(m, r.relError), 0) }
+}
+
+export interface CheckOptions {
+  /** Perturbation (default 1e-3). */
+  h?: number
+  /** Forward in training mode (default true). */
+  train?: boolean
+}
+
+/**
+ * Checks a layer's backward against central differences of L = Σ forward(x)·dout, for x and for
+ * every parameter. x and dout are not changed (x is perturbed and restored).
+ */
+export function checkLayerGradients(layer: Layer, x: Tensor, dout: Tensor, opts: CheckOptions = {}): GradientReport {
+  const h = opts.h ?? 1e-3
+  const train = opts.train ?? true
+  layer.forward(x, train)
+  const dx = Float64Array.from(layer.backward(dout).data)
+  const dParams = layer.grads.map((g) => Float64Array.from(g.data))
+  const L = (): number => {
+    const out = layer.forward(x, train).data
+    let s = 0
+    for (let i = 0; i < out.length; i++) s += out[i] * dout.data[i]
+    return s
+  }
+  const results = [compareGradients('x', numericalGradient(L, x.data, h), dx)]
+  layer.params.forEach((p, k) => {
+    results.push(compareGradients(layer.paramNames[k], numericalGradient(L, p.data, h), dParams[k]))
+  })
+  return report(results)
+}
+
+/**
+ * Checks a whole network (layers, then a loss layer) against central differences of its loss,
+ * for the input and every parameter ("<layer>.<param>").
+ */
+export function checkNetworkGradients(
+  layers: readonly Layer[], loss: LossLayer, x: Tensor, t: Tensor, opts: CheckOptions = {}
+): GradientReport {
+  const h = opts.h ?? 1e-3
+  const train = opts.train ?? true
+  const L = (): number => {
+    let out = x
+    for (const layer of layers) out = layer.forward(out, train)
+    return loss.forward(out, t)
+  }
+  L()
+  let d = loss.backward()
+  for (let i = layers.length - 1; i >= 0; i--) d = layers[i].backward(d)
+  const dx = Float64Array.from(d.data)
+  const analytic = layers.map((layer) => layer.grads.map((g) => Float64Array.from(g.data)))
+  const results = [compareGradients('x', numericalGradient(L, x.data, h), dx)]
+  layers.forEach((layer, li) => {
+    layer.params.forEach((p, k) => {
+      results.push(compareGradients(`${layer.name}.${layer.paramNames[k]}`, numericalGradient(L, p.data, h), analytic[li][k]))
+    })
+  })
+  return report(results)
+}
