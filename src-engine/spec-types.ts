@@ -9,8 +9,9 @@
 
 export type Init = 'he' | 'xavier' | 'std'
 
-export interface ConvolutionSpec { type: 'Convolution'; name?: string; filters: number; kernel: number; stride?: number; pad?: number; init?: Init }
-export interface DeconvolutionSpec { type: 'Deconvolution'; name?: string; filters: number; kernel: number; stride?: number; pad?: number; init?: Init }
+/** `bias: false` drops b (default true). */
+export interface ConvolutionSpec { type: 'Convolution'; name?: string; filters: number; kernel: number; stride?: number; pad?: number; init?: Init; bias?: boolean }
+export interface DeconvolutionSpec { type: 'Deconvolution'; name?: string; filters: number; kernel: number; stride?: number; pad?: number; init?: Init; bias?: boolean }
 export interface PoolingSpec { type: 'Pooling'; name?: string; mode?: 'max' | 'avg'; size: number; stride?: number; pad?: number }
 export interface UpsampleSpec { type: 'Upsample'; name?: string; scale: number; mode?: 'nearest' | 'bilinear' }
 export interface AffineSpec { type: 'Affine'; name?: string; units: number; init?: Init; bias?: boolean }
@@ -29,7 +30,8 @@ export interface MSESpec { type: 'MSE'; name?: string }
 export interface TimeEmbeddingSpec { type: 'TimeEmbedding'; name?: string; dim: number }
 export interface TimeRNNSpec { type: 'TimeRNN'; name?: string; hidden: number; stateful?: boolean }
 export interface TimeLSTMSpec { type: 'TimeLSTM'; name?: string; hidden: number; stateful?: boolean }
-export interface TimeAffineSpec { type: 'TimeAffine'; name?: string; units: number }
+/** units: a number, or 'vocab' for "the vocabulary size" (NetSpec.vocab, known once the text is loaded). */
+export interface TimeAffineSpec { type: 'TimeAffine'; name?: string; units: number | 'vocab' }
 export interface LastTimeStepSpec { type: 'LastTimeStep'; name?: string }
 export interface TimeSoftmaxWithLossSpec { type: 'TimeSoftmaxWithLoss'; name?: string }
 
@@ -87,6 +89,8 @@ export interface LayerInfo {
   receptiveField?: number
   /** Output-size formula with numbers filled in, for conv/pool/deconv layers. */
   formula?: string
+  /** Saved non-learnable state by name (BatchNormalization running_mean, running_var); not in params. */
+  bufferShapes?: Record<string, number[]>
 }
 
 export interface SpecReport {
@@ -96,4 +100,6 @@ export interface SpecReport {
   totalMacs: number
   outputShape: number[] | null
   issues: SpecIssue[]
+  /** Estimated training memory: params·4 B·3 (weights + 2 optimizer moments) + layer outputs·4 B for a batch of 100. */
+  memoryBytes?: number
 }

@@ -1,0 +1,163 @@
+/**
+ * Whole-network checks that no single layer can make: where the loss layer sits, layers that are
+ * legal but almost certainly mistakes (warnings), the task's needs, and the memory estimate.
+ */
+import type { LayerInfo, LayerType, TaskKind } from './spec-types'
+import { Issues, gib, num, product, shapeText } from './spec-issues'
+
+export const LOSS_TYPES: ReadonlySet<string> = new Set(['SoftmaxWithLoss', 'SigmoidWithLoss', 'MSE', 'TimeSoftmaxWithLoss'])
+const ACTIVATIONS: ReadonlySet<string> = new Set(['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh'])
+const SOFTMAX: ReadonlySet<string> = new Set(['SoftmaxWithLoss', 'TimeSoftmaxWithLoss'])
+/** Losses each task can train with. */
+const TASK_LOSSES: Record<TaskKind, readonly string[]> = {
+  classify: ['SoftmaxWithLoss', 'SigmoidWithLoss', 'MSE'],
+  reconstruct: ['MSE', 'SigmoidWithLoss'],
+  'language-model': ['TimeSoftmaxWithLoss']
+}
+
+/** Training memory budget: beyond this the estimate is an error. */
+export const MEMORY_LIMIT_BYTES = 2 * 2 ** 30
+/** Batch size assumed by the memory estimate. */
+export const MEMORY_BATCH = 100
+
+const NET = 'network'
+
+export interface LintInput {
+  /** Each layer's type, or null where the layer itself is unusable (already reported). */
+  types: (LayerType | null)[]
+  names: string[]
+  infos: LayerInfo[]
+  input: number[] | null
+  task: TaskKind | undefined
+  totalParams: number
+}
+
+function lossAdvice(infos: LayerInfo[], task: TaskKind | undefined): string {
+  if (task === 'reconstruct') return 'add MSE or SigmoidWithLoss at the end'
+  const out = infos.length ? infos[infos.length - 1].outShape : null
+  if (task === 'language-model' || out?.length === 2) return 'add TimeSoftmaxWithLoss at the end'
+  if (out?.length === 3) return 'add Flatten, an Affine with one unit per class and SoftmaxWithLoss at the end'
+  return 'add SoftmaxWithLoss at the end'
+}
+
+/** Runs the network-level checks; returns the memory estimate in bytes. */
+export function lintNetwork(n: LintInput, issues: Issues): number {
+  const { types, names, infos, task } = n
+  if (types.length === 0) {
+    issues.error(-1, NET, 'no-layers', 'has no layers yet; add layers from the palette and end with a loss layer such as SoftmaxWithLoss')
+    return 0
+  }
+  const lossIdx = types.findIndex((t) => t !== null && LOSS_TYPES.has(t))
+  if (lossIdx < 0) {
+    if (!types.includes(null)) {
+      issues.error(-1, NET, 'no-loss', `has no loss layer, so it cannot be trained; ${lossAdvice(infos, task)}`)
+    }
+  } else {
+    lintAfterLoss(n, lossIdx, issues)
+  }
+  lintLayerPairs(n, lossIdx, issues)
+  if (lossIdx >= 0 && task !== undefined) lintTask(n, lossIdx, issues)
+  return lintMemory(n, issues)
+}
+
+function lintAfterLoss(n: LintInput, lossIdx: number, issues: Issues): void {
+  const { types, names } = n
+  const loss = names[lossIdx]
+  // The output layer: the last layer with parameters before the loss.
+  let outIdx = -1
+  for (let i = lossIdx - 1; i >= 0; i--) if (n.infos[i].params > 0) { outIdx = i; break }
+  for (let i = outIdx + 1; i < types.length; i++) {
+    const t = types[i]
+    if (i === lossIdx || t === null) continue
+    if (t === 'Dropout') {
+      if (i < lossIdx && outIdx < 0) continue
+      const where = i > lossIdx ? `(after ${loss})` : names[outIdx]
+      const fix = outIdx >= 0 ? `move it before ${names[outIdx]}` : 'move it earlier or remove it'
+      issues.warn(i, names[i], 'dropout-after-output',
+        `Dropout after the output layer ${where} drops ` +
+          `${SOFTMAX.has(types[lossIdx] ?? '') ? 'class scores' : 'outputs'} at random, which is almost certainly a mistake; ${fix}`,
+        undefined, { output: outIdx >= 0 ? names[outIdx] : '', loss })
+    } else if (i > lossIdx) {
+      issues.error(i, names[i], 'loss-not-last',
+        `comes after the loss layer ${loss}; the loss layer must be the last layer, so move ${loss} to the end or remove ${names[i]}`,
+        undefined, { loss })
+    }
+  }
+}
+
+function lintLayerPairs(n: LintInput, lossIdx: number, issues: Issues): void {
+  const { types, names } = n
+  let sawConv = false
+  let prevAct = -1 // index of the previous layer if it is an activation (Dropout in between does not count)
+  for (let i = 0; i < types.length; i++) {
+    const t = types[i]
+    if (t === 'Convolution' || t === 'Deconvolution') sawConv = true
+    if (t === 'Pooling' && !sawConv) {
+      issues.warn(i, names[i], 'pool-without-conv',
+        'pools the input before any Convolution, which only lowers the resolution; put a Convolution (and an activation) before it')
+    }
+    if (t !== null && ACTIVATIONS.has(t)) {
+      if (prevAct >= 0) {
+        issues.warn(i, names[i], 'double-activation',
+          `follows the activation ${names[prevAct]} directly; one activation between layers is enough, so remove one of them`,
+          undefined, { previous: names[prevAct] })
+      }
+      prevAct = i
+    } else if (t !== 'Dropout') prevAct = -1
+  }
+  if (lossIdx > 0) {
+    const before = types[lossIdx - 1]
+    const loss = types[lossIdx]
+    if (before !== null && ACTIVATIONS.has(before) && loss !== null && SOFTMAX.has(loss)) {
+      issues.warn(lossIdx - 1, names[lossIdx - 1], 'activation-before-softmax',
+        `${before} right before ${names[lossIdx]} changes the class scores (they should be free to be any number); ` +
+          `remove it — ${loss} applies the softmax itself`, undefined, { loss: names[lossIdx] })
+    }
+    if (before === 'Sigmoid' && loss === 'SigmoidWithLoss') {
+      issues.warn(lossIdx - 1, names[lossIdx - 1], 'sigmoid-twice',
+        `SigmoidWithLoss applies the sigmoid itself, so the output goes through two sigmoids; remove ${names[lossIdx - 1]}`)
+    }
+  }
+}
+
+function lintTask(n: LintInput, lossIdx: number, issues: Issues): void {
+  const task = n.task as TaskKind
+  const loss = n.types[lossIdx] as string
+  const name = n.names[lossIdx]
+  if (!TASK_LOSSES[task].includes(loss)) {
+    issues.error(lossIdx, name, 'loss-task-mismatch',
+      `${loss} does not fit the task "${task}"; use ${TASK_LOSSES[task].join(' or ')}`, 'type', { task, loss })
+    return
+  }
+  const out = n.infos[lossIdx].inShape
+  if (task === 'reconstruct' && out && n.input && product(out) !== product(n.input)) {
+    issues.error(lossIdx, name, 'reconstruct-size-mismatch',
+      `compares an output ${shapeText(out)} = ${num(product(out))} values with the input ${shapeText(n.input)} = ` +
+        `${num(product(n.input))} values; the layer before it must output ${shapeText(n.input)}`,
+      undefined, { got: shapeText(out), want: shapeText(n.input) })
+  }
+}
+
+function lintMemory(n: LintInput, issues: Issues): number {
+  const paramBytes = n.totalParams * 4 * 3 // weights + two optimizer moments (Adam)
+  let actBytes = 0
+  let worst = -1
+  let worstBytes = 0
+  for (const info of n.infos) {
+    const a = info.outShape ? product(info.outShape) * 4 * MEMORY_BATCH : 0
+    actBytes += a
+    const mine = info.params * 12 + a
+    if (mine > worstBytes) { worstBytes = mine; worst = info.index }
+  }
+  const total = paramBytes + actBytes
+  if (total > MEMORY_LIMIT_BYTES && worst >= 0) {
+    const w = n.infos[worst]
+    issues.error(worst, w.name, 'too-large',
+      `the network needs about ${gib(total)} to train (${num(n.totalParams)} parameters × 4 bytes × 3 for weights and ` +
+        `optimizer state = ${gib(paramBytes)}, plus ${gib(actBytes)} of layer outputs for a batch of ${MEMORY_BATCH}), ` +
+        `more than the ${gib(MEMORY_LIMIT_BYTES)} limit; the largest part is this layer ` +
+        `(${num(w.params)} parameters, output ${w.outShape ? shapeText(w.outShape) : '?'}), so make it smaller`,
+      undefined, { bytes: total, limit: MEMORY_LIMIT_BYTES, params: n.totalParams })
+  }
+  return total
+}

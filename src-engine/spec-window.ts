@@ -1,0 +1,70 @@
+/**
+ * Sliding-window geometry for Convolution and Pooling in shape inference: output size, the formula
+ * with numbers filled in, and — when the numbers do not work — strides, pads or window sizes that do.
+ * The arithmetic itself is convOutSize (kernels/conv-geometry.ts), the one place the formula lives.
+ */
+import { convOutSize } from './kernels/conv-geometry'
+import { Issues, orList } from './spec-issues'
+
+export interface WindowResult { oh: number; ow: number; formula: string }
+
+/** Does window k with stride s and pad p tile both H and W exactly? */
+function fits(H: number, W: number, k: number, s: number, p: number): boolean {
+  return convOutSize(H, k, s, p).exact && convOutSize(W, k, s, p).exact
+}
+
+/** Settings near the current ones that make the output size whole: strides ≤ k, pads < k, window sizes. */
+export function windowFixes(H: number, W: number, k: number, s: number, p: number): { strides: number[]; pads: number[]; sizes: number[] } {
+  const strides: number[] = []
+  for (let t = 1; t <= k; t++) if (t !== s && fits(H, W, k, t, p)) strides.push(t)
+  const pads: number[] = []
+  for (let q = 0; q < k && pads.length < 2; q++) if (q !== p && fits(H, W, k, s, q)) pads.push(q)
+  const sizes: number[] = []
+  const limit = Math.min(H, W) + 2 * p
+  // nearest window sizes first, smaller one first on a tie
+  for (let d = 1; sizes.length < 2 && (k - d >= 1 || k + d <= limit); d++) {
+    if (k - d >= 1 && fits(H, W, k - d, s, p)) sizes.push(k - d)
+    if (sizes.length < 2 && k + d <= limit && fits(H, W, k + d, s, p)) sizes.push(k + d)
+  }
+  return { strides, pads, sizes }
+}
+
+/**
+ * Output (OH, OW) of a conv/pool window over an (H, W) input, reporting on the layer when the window
+ * does not fit (returns null) or the size is fractional (reports, then continues with the floor).
+ */
+export function windowOut(
+  kind: 'conv' | 'pool', H: number, W: number, k: number, s: number, p: number,
+  index: number, name: string, issues: Issues
+): WindowResult | null {
+  const rh = convOutSize(H, k, s, p)
+  const rw = convOutSize(W, k, s, p)
+  const formula = H === W ? rh.formula : `H: ${rh.formula}; W: ${rw.formula}`
+  const what = kind === 'conv' ? 'kernel' : 'window'
+  const sizeField = kind === 'conv' ? 'kernel' : 'size'
+  const m = Math.min(H, W)
+  if (m + 2 * p < k) {
+    const minPad = Math.ceil((k - m) / 2)
+    issues.error(index, name, kind === 'conv' ? 'conv-kernel-too-large' : 'pool-window-too-large',
+      `the ${k}×${k} ${what} is larger than the ${H}×${W} input with pad ${p} (${m} + 2·${p} = ${m + 2 * p}); ` +
+        `use a ${what} of at most ${m + 2 * p}, or pad ${minPad} or more`,
+      sizeField, { kernel: k, height: H, width: W, pad: p, maxKernel: m + 2 * p, minPad, formula })
+    return null
+  }
+  if (!rh.exact || !rw.exact) {
+    const bad = H === W ? rh.formula
+      : !rw.exact && !rh.exact ? `height ${rh.formula} and width ${rw.formula}`
+      : !rh.exact ? `height ${rh.formula}` : `width ${rw.formula}`
+    const { strides, pads, sizes } = windowFixes(H, W, k, s, p)
+    const fixes: string[] = []
+    if (strides.length) fixes.push(`stride ${orList(strides)}`)
+    if (pads.length) fixes.push(`pad ${orList(pads)}`)
+    if (!fixes.length && sizes.length) fixes.push(`a ${orList(sizes.map((z) => `${z}×${z}`))} ${what}`)
+    const advice = fixes.length ? `use ${fixes.join(', or ')}` : `change the ${what} size, stride or pad`
+    const plural = H !== W && !rh.exact && !rw.exact
+    issues.error(index, name, kind === 'conv' ? 'conv-size-not-integer' : 'pool-size-not-integer',
+      `${bad} ${plural ? 'are not whole numbers' : 'is not a whole number'}; ${advice}`,
+      'stride', { formula: bad, strides: strides.join(', '), pads: pads.join(', '), sizes: sizes.join(', '), kernel: k, stride: s, pad: p })
+  }
+  return { oh: rh.size, ow: rw.size, formula }
+}

@@ -1,0 +1,178 @@
+/**
+ * validateSpec: the one check an architecture goes through before anything builds, trains, exports or
+ * shows it. Takes untrusted JSON and never throws: it reports every problem as a SpecIssue (naming the
+ * layer, the field and what to change), and infers each layer's shapes, parameters (by name, as the
+ * layers hold them), multiply-adds, receptive field and output-size formula.
+ * Pure TypeScript with no node:* imports, so the editor in the renderer uses the same code.
+ */
+import type { LayerInfo, LayerSpec, LayerType, NetSpec, SpecReport, TaskKind } from './spec-types'
+import { layerNames } from './spec-names'
+import { Issues, shown } from './spec-issues'
+import { checkLayerFields, isLayerType } from './spec-fields'
+import { inferEmbedding, inferLayer, type Inferred } from './spec-infer'
+import { LOSS_TYPES, lintNetwork } from './spec-lint'
+
+export { layerNames } from './spec-names'
+export { LOSS_TYPES, MEMORY_LIMIT_BYTES, MEMORY_BATCH } from './spec-lint'
+export { LAYER_FIELDS, suggestType } from './spec-fields'
+
+const TASKS: readonly TaskKind[] = ['classify', 'reconstruct', 'language-model']
+/** Layers that keep the receptive-field recurrence going without changing it. */
+const RF_NEUTRAL: ReadonlySet<string> = new Set(['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Dropout', 'BatchNormalization'])
+const NET = 'network'
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1
+
+/** Is this layer type a loss layer (ends the network)? */
+export function isLossType(type: string): boolean {
+  return LOSS_TYPES.has(type)
+}
+
+/**
+ * Checks a spec and infers everything about it. `ok` is false iff some issue is an error.
+ * Shapes exclude the batch dimension. Never throws, whatever `spec` is.
+ */
+export function validateSpec(spec: unknown): SpecReport {
+  const issues = new Issues()
+  const report: SpecReport = { ok: false, layers: [], totalParams: 0, totalMacs: 0, outputShape: null, issues: issues.list }
+  if (!isObject(spec)) {
+    issues.error(-1, NET, 'spec-not-object', `a network must be an object with "input" and "layers", not ${shown(spec)}`)
+    return report
+  }
+  const input = checkTop(spec, issues)
+  const vocab = isPosInt(spec.vocab) ? spec.vocab : undefined
+  const task = TASKS.includes(spec.task as TaskKind) ? (spec.task as TaskKind) : undefined
+  if (!Array.isArray(spec.layers)) {
+    issues.error(-1, NET, 'layers-not-array', `"layers" must be a list of layers, not ${shown(spec.layers)}`, 'layers')
+    return report
+  }
+  const raw: unknown[] = spec.layers
+  const names = resolveNames(raw, issues)
+
+  const firstType = isObject(raw[0]) ? raw[0].type : undefined
+  let shape: number[] | null = input
+  let tokens = input !== null && input.length === 1 &&
+    (vocab !== undefined || task === 'language-model' || firstType === 'TimeEmbedding')
+  let r = 1 // receptive field (square side) on the input image
+  let j = 1 // jump: input pixels between neighbouring outputs
+  let rfOn = input !== null && input.length === 3
+  const types: (LayerType | null)[] = []
+
+  for (let i = 0; i < raw.length; i++) {
+    const name = names[i]
+    const layer = checkLayerFields(raw[i], i, name, issues)
+    types.push(layer ? layer.type : null)
+    const rawType = isObject(raw[i]) ? raw[i] as Record<string, unknown> : {}
+    const info: LayerInfo = {
+      index: i, name,
+      // an unknown type is reported; the info still carries what the learner wrote
+      type: (layer ? layer.type : String(rawType.type)) as LayerType,
+      inShape: shape, outShape: null, params: 0, paramShapes: {}, macs: 0
+    }
+    let inf: Inferred | null = null
+    if (layer && shape) {
+      const ctx = { index: i, name, vocab, issues, vocabPending: vocab === undefined && task === 'language-model' }
+      if (!tokens) inf = inferLayer(layer, shape, ctx)
+      else if (layer.type === 'TimeEmbedding') inf = inferEmbedding(layer.dim, shape[0], ctx)
+      else {
+        issues.error(i, name, 'tokens-need-embedding',
+          `${layer.type} cannot read token ids ${shapeTextOf(shape)}; put a TimeEmbedding layer first to turn each token into a vector`,
+          undefined, { type: layer.type })
+      }
+      tokens = false
+    }
+    if (inf) {
+      info.outShape = inf.out
+      info.params = inf.params
+      info.paramShapes = inf.paramShapes
+      info.macs = inf.macs
+      if (inf.bufferShapes) info.bufferShapes = inf.bufferShapes
+      if (inf.formula !== undefined) info.formula = inf.formula
+    }
+    ;({ r, j, rfOn } = receptive(layer, info, r, j, rfOn))
+    shape = info.outShape
+    report.totalParams += info.params
+    report.totalMacs += info.macs
+    report.layers.push(info)
+  }
+  report.outputShape = report.layers.length ? report.layers[report.layers.length - 1].outShape : null
+  report.memoryBytes = lintNetwork({ types, names, infos: report.layers, input, task, totalParams: report.totalParams }, issues)
+  report.ok = issues.errors === 0
+  return report
+}
+
+function shapeTextOf(s: number[]): string {
+  return `(${s.join(', ')})`
+}
+
+/** Checks input, vocab, task and name; returns the input shape or null when unusable. */
+function checkTop(spec: Record<string, unknown>, issues: Issues): number[] | null {
+  let input: number[] | null = null
+  const inp = spec.input
+  if (Array.isArray(inp) && inp.length >= 1 && inp.length <= 3 && inp.every(isPosInt)) input = inp.slice()
+  else {
+    issues.error(-1, NET, 'input-invalid',
+      `"input" must be 1 to 3 whole numbers ≥ 1 — (C, H, W) for images such as [1, 28, 28], (T, D) for sequences, ` +
+        `(T) for text — not ${shown(inp)}`, 'input', { value: shown(inp) })
+  }
+  if (spec.vocab !== undefined && !isPosInt(spec.vocab)) {
+    issues.error(-1, NET, 'field-not-integer', `"vocab" must be a whole number ≥ 1, not ${shown(spec.vocab)}`, 'vocab',
+      { field: 'vocab', value: shown(spec.vocab) })
+  }
+  if (spec.task !== undefined && !TASKS.includes(spec.task as TaskKind)) {
+    issues.error(-1, NET, 'field-out-of-range', `"task" must be one of ${TASKS.join(', ')}, not ${shown(spec.task)}`, 'task',
+      { field: 'task', value: shown(spec.task) })
+  }
+  if (spec.name !== undefined && typeof spec.name !== 'string') {
+    issues.error(-1, NET, 'field-wrong-type', `"name" must be text, not ${shown(spec.name)}`, 'name', { field: 'name' })
+  }
+  return input
+}
+
+/** Resolved layer names (spec-names.ts rules), tolerant of junk; duplicates are errors (weights are keyed by name). */
+function resolveNames(raw: unknown[], issues: Issues): string[] {
+  const named = raw.map((l) => {
+    const o = isObject(l) ? l : {}
+    return { type: isLayerType(o.type) ? o.type : 'layer', name: typeof o.name === 'string' ? o.name : undefined }
+  })
+  const names = layerNames(named as unknown as LayerSpec[])
+  const seen = new Map<string, number>()
+  names.forEach((n, i) => {
+    const first = seen.get(n)
+    if (first === undefined) seen.set(n, i)
+    else {
+      issues.error(i, n, 'duplicate-name', `layer ${i + 1} has the same name as layer ${first + 1}; give each layer its own name`,
+        'name', { first: first + 1 })
+    }
+  })
+  return names
+}
+
+/** The standard receptive-field recurrence r += (k − 1)·j; j *= s over conv/pool stacks. */
+function receptive(layer: LayerSpec | null, info: LayerInfo, r: number, j: number, rfOn: boolean): { r: number; j: number; rfOn: boolean } {
+  if (!rfOn || !layer || !info.outShape) return { r, j, rfOn: false }
+  if (layer.type === 'Convolution' || layer.type === 'Pooling') {
+    const k = layer.type === 'Convolution' ? layer.kernel : layer.size
+    r += (k - 1) * j
+    j *= layer.stride ?? 1
+    info.receptiveField = r
+    return { r, j, rfOn }
+  }
+  return { r, j, rfOn: RF_NEUTRAL.has(layer.type) }
+}
+
+/** A copy of `spec` with the vocabulary size known (set when a text is loaded). */
+export function withVocab(spec: NetSpec, vocab: number): NetSpec {
+  return { ...spec, vocab }
+}
+
+/** Every layer's shapes, parameters and formulas (see validateSpec). */
+export function inferShapes(spec: NetSpec): LayerInfo[] {
+  return validateSpec(spec).layers
+}
+
+/** Number of learnable values in the network (0 where shapes cannot be inferred). */
+export function paramCount(spec: NetSpec): number {
+  return validateSpec(spec).totalParams
+}
