@@ -1,0 +1,48 @@
+/** Shared bits of the main-process tests: the fake worker, a small valid spec and settings, event capture. */
+import { fileURLToPath } from 'node:url'
+import type { NetSpec } from '../../src-engine/spec-types'
+import type { TrainSettings } from '../../src-engine/protocol'
+import type { LabEvent } from '../../src-main/ipc/contract'
+import { LabHost, type LabHostOptions } from '../../src-main/lab-host'
+
+export const fakeWorkerPath = fileURLToPath(new URL('./fixtures/fake-worker.mjs', import.meta.url))
+
+export const mlpSpec = (): NetSpec => ({
+  name: 'tiny MLP',
+  input: [1, 28, 28],
+  layers: [{ type: 'Flatten' }, { type: 'Affine', units: 16 }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }]
+})
+
+export const settings = (over: Partial<TrainSettings> = {}): TrainSettings => ({
+  data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 1, weightDecay: 0, seed: 1, threads: 1, ...over
+})
+
+export const image = (first = 0): number[] => Array.from({ length: 784 }, (_, i) => (i === 0 ? first : (i % 7) / 7))
+
+export function fakeHost(over: Partial<LabHostOptions> = {}): LabHost {
+  return new LabHost({ workerPath: fakeWorkerPath, transport: 'web', version: '9.9.9-test', workerOptions: { workerData: { tickMs: 2, batches: 20 } }, ...over })
+}
+
+/** Records a host's events and waits for one that matches. */
+export function record(host: { onEvent(l: (e: LabEvent) => void): () => void }) {
+  const events: { at: number; event: LabEvent }[] = []
+  const waiters: { pred: (e: LabEvent) => boolean; resolve: (e: LabEvent) => void }[] = []
+  host.onEvent((event) => {
+    events.push({ at: performance.now(), event })
+    for (const w of [...waiters]) if (w.pred(event)) { waiters.splice(waiters.indexOf(w), 1); w.resolve(event) }
+  })
+  return {
+    events,
+    of: <T extends LabEvent['type']>(type: T) => events.map((e) => e.event).filter((e): e is Extract<LabEvent, { type: T }> => e.type === type),
+    waitFor(pred: (e: LabEvent) => boolean, ms = 10_000): Promise<LabEvent> {
+      const hit = events.find((e) => pred(e.event))
+      if (hit) return Promise.resolve(hit.event)
+      return new Promise((resolve, reject) => {
+        const t = setTimeout(() => reject(new Error(`no matching event within ${ms} ms; saw: ${events.map((e) => e.event.type).join(',')}`)), ms)
+        waiters.push({ pred, resolve: (e) => { clearTimeout(t); resolve(e) } })
+      })
+    }
+  }
+}
+
+export const isState = (state: string) => (e: LabEvent) => e.type === 'state' && e.state === state
