@@ -27,7 +27,10 @@ export const pureEngine: PureEngine = {
       const report = validateSpec(p.spec)
       const title = typeof p.title === 'string' ? p.title : p.title.en
       const kind = (KINDS.has(p.kind) ? p.kind : 'cnn') as PresetInfo['kind']
-      return { ...p, id: p.id, title, kind, spec: p.spec, params: report.totalParams }
+      const info: PresetInfo = { id: p.id, title, kind, spec: p.spec, params: report.totalParams, defaults: { ...p.defaults } }
+      if (typeof p.title === 'object') info.titles = { en: p.title.en, ko: p.title.ko }
+      if (p.note) info.note = { en: p.note.en, ko: p.note.ko }
+      return info
     })
   },
 

@@ -86,3 +86,10 @@ export interface DesktopLabApi extends LabApi {
  * result (snapshots, epoch reports…) arrives as a plain number[]. Index it the same way, or wrap it
  * with Float32Array.from where a typed array is needed. Over Electron IPC typed arrays stay typed.
  */
+
+/** Extra preset facts (additive): both titles, the training defaults and the teaching note. */
+export interface PresetInfo {
+  titles?: { en: string; ko: string }
+  defaults?: { optimizer: TrainSettings['optimizer']; lr: number; batchSize: number; epochs: number; clip?: number }
+  note?: { en: string; ko: string }
+}

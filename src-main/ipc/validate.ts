@@ -100,8 +100,8 @@ const layerSchema = v.variant('type', [
   layer('TimeEmbedding', { dim: int(1, 4096) }),
   layer('TimeRNN', { hidden: int(1, 4096), stateful: v.optional(bool) }),
   layer('TimeLSTM', { hidden: int(1, 4096), stateful: v.optional(bool) }),
-  // 0 (or "vocab") means "the vocabulary size", known once the text is loaded.
-  layer('TimeAffine', { units: v.union([int(0, 1_000_000), v.literal('vocab')], (i) => `must be a whole number from 0 to 1000000, or "vocab" (${got(i)})`) }),
+  // "vocab" means "the vocabulary size", known once the text is loaded.
+  layer('TimeAffine', { units: v.union([int(1, 1_000_000), v.literal('vocab')], (i) => `must be a whole number from 1 to 1000000, or "vocab" (${got(i)})`) }),
   layer('LastTimeStep', {}),
   layer('TimeSoftmaxWithLoss', {})
 ], (i) => `must be a layer object whose "type" is one of ${LAYER_TYPES.join(', ')} (${got(i)})`)
