@@ -1,0 +1,164 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
+import { tick } from 'svelte'
+import type { Channel, LabEvent, MenuCommand, Requests, Result } from '../../src-main/ipc/contract'
+import { setLab, type LabClient, type LabStatus } from '../../src-renderer/lib/lab'
+import { i18n } from '../../src-renderer/i18n/index.svelte'
+import { project } from '../../src-renderer/lib/project.svelte'
+
+// The frame is under test, not the pages (they have their own tests and need a canvas).
+vi.mock('../../src-renderer/pages/EditorPage.svelte', async () => import('./stubs/Page_editor.svelte'))
+vi.mock('../../src-renderer/pages/TrainPage.svelte', async () => import('./stubs/Page_train.svelte'))
+vi.mock('../../src-renderer/pages/DrawPage.svelte', async () => import('./stubs/Page_draw.svelte'))
+vi.mock('../../src-renderer/pages/LessonsPage.svelte', async () => import('./stubs/Page_lessons.svelte'))
+
+const { default: App } = await import('../../src-renderer/App.svelte')
+
+/** A LabClient the test drives: set its status, emit events and menu commands, count requests. */
+class FakeLab implements LabClient {
+  transport: 'web' | 'electron' = 'web'
+  status: LabStatus = 'open'
+  requests: Channel[] = []
+  private statusFns = new Set<(s: LabStatus) => void>()
+  private eventFns = new Set<(e: LabEvent) => void>()
+  private menuFns = new Set<(c: MenuCommand) => void>()
+  async request<C extends Channel>(channel: C): Promise<Result<Requests[C][1]>> {
+    this.requests.push(channel)
+    if (channel === 'app:info') {
+      return { ok: true, value: { version: '9.8.7', transport: this.transport, threads: 3, platform: 'linux' } as Requests[C][1] }
+    }
+    return { ok: false, error: { code: 'not-here', message: 'fake' } }
+  }
+  onEvent(fn: (e: LabEvent) => void) {
+    this.eventFns.add(fn)
+    return () => void this.eventFns.delete(fn)
+  }
+  onStatus(fn: (s: LabStatus) => void) {
+    fn(this.status)
+    this.statusFns.add(fn)
+    return () => void this.statusFns.delete(fn)
+  }
+  onMenu(fn: (c: MenuCommand) => void) {
+    this.menuFns.add(fn)
+    return () => void this.menuFns.delete(fn)
+  }
+  close() {}
+  setStatus(s: LabStatus) {
+    this.status = s
+    for (const fn of this.statusFns) fn(s)
+  }
+  emit(e: LabEvent) {
+    for (const fn of this.eventFns) fn(e)
+  }
+  menu(c: MenuCommand) {
+    for (const fn of this.menuFns) fn(c)
+  }
+}
+
+let lab: FakeLab
+
+beforeEach(() => {
+  lab = new FakeLab()
+  setLab(lab)
+  i18n.set('en')
+  project.page = 'editor'
+})
+
+afterEach(() => {
+  cleanup()
+  setLab(null)
+})
+
+describe('the app frame', () => {
+  it('shows the transport and the engine threads from app:info in the footer', async () => {
+    render(App)
+    expect(await screen.findByText('Engine threads: 3')).toBeTruthy()
+    expect(screen.getByTestId('status-transport').textContent).toBe('Web shell')
+    expect(screen.getByTestId('status-connection').textContent?.trim()).toBe('Connected')
+    expect(screen.getByTestId('status-version').textContent).toBe('Version 9.8.7')
+    expect(lab.requests).toEqual(['app:info'])
+    expect(screen.queryByTestId('connection-banner')).toBeNull()
+  })
+
+  it('explains, in the chosen language, that the token is missing', async () => {
+    lab.status = 'no-token'
+    render(App)
+    const banner = screen.getByTestId('connection-banner')
+    expect(banner.getAttribute('role')).toBe('alert')
+    expect(banner.textContent).toContain('Open the URL printed by npm run web, token included')
+    await fireEvent.click(screen.getByTestId('lang-ko'))
+    expect(banner.textContent).toContain('npm run web이 출력한 URL')
+    expect(document.documentElement.lang).toBe('ko')
+    expect(screen.getByTestId('nav-train').textContent).toBe('학습')
+    expect(lab.requests).toEqual([])
+  })
+
+  it('shows the lost-connection banner while reconnecting and asks for app:info again once back', async () => {
+    render(App)
+    await screen.findByText('Engine threads: 3')
+    lab.setStatus('reconnecting')
+    await tick()
+    expect(screen.getByTestId('connection-banner').dataset.kind).toBe('lost')
+    expect(screen.getByTestId('status-connection').dataset.status).toBe('reconnecting')
+    lab.setStatus('open')
+    await tick()
+    expect(screen.queryByTestId('connection-banner')).toBeNull()
+    expect(lab.requests).toEqual(['app:info', 'app:info'])
+  })
+
+  it('switches pages by click, arrow keys, Home/End and Alt+number, moving focus with the selection', async () => {
+    render(App)
+    const tab = (id: string) => screen.getByTestId(`nav-${id}`)
+    expect(screen.getByTestId('page-editor')).toBeTruthy()
+    expect(tab('editor').getAttribute('aria-selected')).toBe('true')
+    expect(tab('train').getAttribute('tabindex')).toBe('-1')
+
+    await fireEvent.click(tab('draw'))
+    expect(screen.getByTestId('page-draw')).toBeTruthy()
+    expect(screen.queryByTestId('page-editor')).toBeNull()
+
+    await fireEvent.keyDown(tab('draw'), { key: 'ArrowRight' })
+    expect(screen.getByTestId('page-lessons')).toBeTruthy()
+    expect(document.activeElement).toBe(tab('lessons'))
+    await fireEvent.keyDown(tab('lessons'), { key: 'ArrowRight' })
+    expect(screen.getByTestId('page-editor')).toBeTruthy()
+    await fireEvent.keyDown(tab('editor'), { key: 'ArrowLeft' })
+    expect(screen.getByTestId('page-lessons')).toBeTruthy()
+    await fireEvent.keyDown(tab('lessons'), { key: 'Home' })
+    expect(screen.getByTestId('page-editor')).toBeTruthy()
+    await fireEvent.keyDown(tab('editor'), { key: 'End' })
+    expect(screen.getByTestId('page-lessons')).toBeTruthy()
+
+    await fireEvent.keyDown(window, { key: '2', altKey: true })
+    expect(screen.getByTestId('page-train')).toBeTruthy()
+    expect(tab('train').getAttribute('tabindex')).toBe('0')
+    expect(screen.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe('tab-train')
+    // Alt with Ctrl is someone else's shortcut.
+    await fireEvent.keyDown(window, { key: '1', altKey: true, ctrlKey: true })
+    expect(screen.getByTestId('page-train')).toBeTruthy()
+  })
+
+  it('toggles the theme from the button and from the application menu', async () => {
+    render(App)
+    const before = document.documentElement.dataset.theme
+    await fireEvent.click(screen.getByTestId('theme-toggle'))
+    const after = document.documentElement.dataset.theme
+    expect(after).not.toBe(before)
+    lab.menu('view:toggle-theme')
+    await tick()
+    expect(document.documentElement.dataset.theme).toBe(before)
+  })
+
+  it('shows host errors that belong to no run as a toast, and leaves run errors to the pages', async () => {
+    render(App)
+    lab.emit({ type: 'error', runId: 'r1', code: 'diverged', message: 'loss is NaN' })
+    await tick()
+    expect(screen.queryByTestId('toast')).toBeNull()
+    lab.emit({ type: 'error', runId: null, code: 'worker-crashed', message: 'the worker stopped' })
+    await tick()
+    const toast = screen.getByTestId('toast')
+    expect(toast.textContent).toContain('The lab reported a problem: the worker stopped')
+    await fireEvent.click(screen.getByLabelText('Dismiss'))
+    expect(screen.queryByTestId('toast')).toBeNull()
+  })
+})
