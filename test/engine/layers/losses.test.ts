@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest'
+import golden from '../../fixtures/golden.json'
+import { Rng } from '../../../src-engine/rng'
+import { fromArray, tensor } from '../../../src-engine/tensor'
+import { SoftmaxWithLoss } from '../../../src-engine/layers/softmax-with-loss'
+import { MSE } from '../../../src-engine/layers/mse'
+import { SigmoidWithLoss } from '../../../src-engine/layers/sigmoid-with-loss'
+import type { LossLayer } from '../../../src-engine/layers/layer'
+import { numericalGradient, compareGradients } from '../../../src-engine/train/gradient-check'
+import { expectClose, randn } from '../../helpers'
+
+function lossGradError(loss: LossLayer, x: ReturnType<typeof tensor>, t: ReturnType<typeof tensor>): number {
+  loss.forward(x, t)
+  const analytic = Float64Array.from(loss.backward().data)
+  const numeric = numericalGradient(() => loss.forward(x, t), x.data, 1e-3)
+  return compareGradients('x', numeric, analytic).relError
+}
+
+describe('SoftmaxWithLoss', () => {
+  it('gives the golden softmax as its prediction', () => {
+    const p = new SoftmaxWithLoss().predict(fromArray([1, 3], golden.softmax_and_cross_entropy.softmax_of))
+    expectClose(p.data, golden.softmax_and_cross_entropy.softmax, 1e-7)
+  })
+
+  it('gives the golden cross-entropy for class-index and one-hot targets', () => {
+    const g = golden.softmax_and_cross_entropy.cross_entropy
+    for (const c of g.cases) {
+      // log of the golden probabilities as scores: softmax(log y) = y / Σy and Σy = 1
+      const x = fromArray([1, 10], c.y.map((v) => Math.log(v + 1e-30)))
+      expect(new SoftmaxWithLoss().forward(x, fromArray([1], [g.target_one_hot_index]))).toBeCloseTo(c.loss, 5)
+      const onehot = tensor([1, 10])
+      onehot.data[g.target_one_hot_index] = 1
+      expect(new SoftmaxWithLoss().forward(x, onehot)).toBeCloseTo(c.loss, 5)
+    }
+  })
+
+  it('backward is (y − t) / N and matches central differences', () => {
+    const rng = new Rng(1)
+    const x = randn(rng, [5, 7])
+    const t = fromArray([5], [0, 6, 3, 3, 1])
+    const s = new SoftmaxWithLoss()
+    s.forward(x, t)
+    const dx = s.backward()
+    const y = s.predict(x)
+    expectClose(dx.data.subarray(0, 7), Array.from(y.data.subarray(0, 7), (v, i) => (v - (i === 0 ? 1 : 0)) / 5), 1e-7)
+    expect(lossGradError(new SoftmaxWithLoss(), x, t)).toBeLessThan(1e-3)
+  })
+
+  it('rejects targets that are not class indices, naming the layer', () => {
+    const s = new SoftmaxWithLoss('softmax1')
+    expect(() => s.forward(tensor([2, 3]), fromArray([2], [0, 3]))).toThrow('SoftmaxWithLoss "softmax1": target 1 is 3, not a class index in 0…2')
+    expect(() => s.forward(tensor([2, 3]), tensor([3]))).toThrow('fit neither')
+    expect(() => new SoftmaxWithLoss('s').backward()).toThrow('before forward')
+  })
+})
+
+describe('MSE', () => {
+  it('is the mean over all elements and its gradient 2(x − t)/n', () => {
+    const m = new MSE()
+    expect(m.forward(fromArray([2, 2], [1, 2, 3, 4]), fromArray([2, 2], [0, 2, 5, 4]))).toBeCloseTo((1 + 4) / 4, 7)
+    expectClose(m.backward().data, [0.5, 0, -1, 0], 1e-7)
+    const rng = new Rng(2)
+    expect(lossGradError(new MSE(), randn(rng, [2, 1, 3, 3]), randn(rng, [2, 1, 3, 3]))).toBeLessThan(1e-3)
+  })
+})
+
+describe('SigmoidWithLoss', () => {
+  it('gives the binary cross-entropy of the logistic-regression example', () => {
+    // a = sigmoid(0) = 0.5: L = −log 0.5 whatever the label
+    const s = new SigmoidWithLoss()
+    expect(s.forward(fromArray([2, 1], [0, 0]), fromArray([2], [1, 0]))).toBeCloseTo(Math.log(2), 7)
+    // dL/dz = −(y − a), averaged over the batch
+    expectClose(s.backward().data, [-0.25, 0.25], 1e-7)
+  })
+
+  it('stays finite for huge scores and matches central differences', () => {
+    const s = new SigmoidWithLoss()
+    expect(Number.isFinite(s.forward(fromArray([1, 2], [200, -200]), fromArray([1, 2], [0, 1])))).toBe(true)
+    const rng = new Rng(3)
+    const t = tensor([3, 4])
+    for (let i = 0; i < t.data.length; i++) t.data[i] = rng.next()
+    expect(lossGradError(new SigmoidWithLoss(), randn(rng, [3, 4]), t)).toBeLessThan(1e-3)
+  })
+})
