@@ -11,6 +11,13 @@ class Project {
   presetId = $state<string | null>(null)
   /** True once a model of the current spec has been trained (or loaded) in the host. */
   trained = $state(false)
+  /**
+   * The learner's answer when the architecture was changed after training (asked by the editor):
+   * 'keep' = start the next run from the trained weights of layers whose parameter shapes still match;
+   * 'fresh' = start from new random weights (the editor also sets `trained` to false).
+   * null = not asked since the last run; the training page reads it when a run starts, then resets it to null.
+   */
+  weightsChoice = $state<'keep' | 'fresh' | null>(null)
   /** Which page is shown. */
   page = $state<'editor' | 'train' | 'draw' | 'lessons'>('editor')
 }

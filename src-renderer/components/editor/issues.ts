@@ -1,0 +1,64 @@
+/**
+ * Issue messages in the learner's language: the validator's stable code picks `editor.issue.<code>`,
+ * filled with the issue's values; a code the editor has no words for shows the engine's English message.
+ */
+import type { SpecIssue } from '../../../src-engine/spec-types'
+import { catalogues, fmtInt, i18n, t } from '../../i18n/index.svelte'
+
+type Values = Record<string, string | number>
+
+/** "1, 2" → "1 or 2" in the current language. */
+function orJoin(items: string[]): string {
+  if (items.length <= 1) return items.join('')
+  return `${items.slice(0, -1).join(', ')} ${t('editor.or')} ${items[items.length - 1]}`
+}
+
+const listOf = (v: string | number | undefined): string[] =>
+  String(v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '')
+
+/** The fix for a window whose output size is fractional, from the strides/pads/sizes the validator found. */
+function windowFix(v: Values): string {
+  const strides = listOf(v.strides), pads = listOf(v.pads), sizes = listOf(v.sizes)
+  const parts: string[] = []
+  if (strides.length) parts.push(t('editor.fix.stride', { list: orJoin(strides) }))
+  if (pads.length) parts.push(t('editor.fix.pad', { list: orJoin(pads) }))
+  if (!parts.length && sizes.length) parts.push(t('editor.fix.size', { list: orJoin(sizes.map((s) => `${s}×${s}`)) }))
+  return parts.length ? parts.join(' ') : t('editor.fix.any')
+}
+
+const gib = (bytes: string | number | undefined): string => `${(Number(String(bytes).replace(/\D/g, '')) / 2 ** 30).toFixed(2)} GiB`
+
+/** Extra values some messages need, worked out from the ones the validator gives. */
+const EXTRA: Record<string, (v: Values) => Values> = {
+  'conv-size-not-integer': (v) => ({ fix: windowFix(v) }),
+  'pool-size-not-integer': (v) => ({ fix: windowFix(v) }),
+  'needs-sequence': (v) => ({ hint: v.target ? t('editor.hint.reshapeTo', { target: v.target }) : t('editor.hint.reshapeSeq') }),
+  'softmax-needs-vector': (v) => ({
+    hint: String(v.got ?? '').split(',').length === 2 ? t('editor.hint.softmaxSeq') : t('editor.hint.softmaxImage')
+  }),
+  'dropout-after-output': (v) => ({ hint: v.output ? t('editor.hint.moveBefore', { output: v.output }) : t('editor.hint.moveEarlier') }),
+  'too-large': (v) => ({ size: gib(v.bytes), limitSize: gib(v.limit) })
+}
+
+export function issueText(issue: SpecIssue): string {
+  const key = `editor.issue.${issue.code}`
+  if (!(key in catalogues[i18n.lang]) && !(key in catalogues.en)) return issue.message
+  const v: Values = {}
+  // numbers with the locale's grouping (3,136 weights), except those inside formulas
+  for (const [k, x] of Object.entries(issue.values ?? {})) v[k] = typeof x === 'number' ? fmtInt(x) : x
+  Object.assign(v, EXTRA[issue.code]?.(issue.values ?? {}) ?? {})
+  v.layer = issue.layer < 0 ? t('editor.network') : issue.layerName
+  const field = String(v.field ?? issue.field ?? '')
+  if (field) {
+    const label = `editor.field.${field}`
+    v.field = label in catalogues[i18n.lang] ? t(label) : field
+  }
+  return t(key, v)
+}
+
+/** Issues of one layer, errors first. */
+export function layerIssues(issues: readonly SpecIssue[], layer: number): SpecIssue[] {
+  return issues
+    .filter((i) => i.layer === layer)
+    .sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1))
+}

@@ -1,0 +1,257 @@
+/**
+ * The architecture editor's state: every edit goes through `commit`, which keeps the undo history,
+ * asks about trained weights when the architecture of a trained model changes, and writes the new spec
+ * to `project.spec` (a fresh plain object each time, so the report below re-derives on every edit).
+ */
+import type { LayerSpec, NetSpec, SpecIssue, SpecReport } from '../../src-engine/spec-types'
+import { layerNames } from '../../src-engine/spec-names'
+import { validateSpec, presetList, emptyNet, type EmptyKind } from '../components/editor/engine'
+import { layerDef, isLossType } from '../components/editor/catalog'
+import { parseSpecJson } from '../components/editor/spec-json'
+import { project } from './project.svelte'
+
+const HISTORY_LIMIT = 200
+
+type Change = { spec: NetSpec; presetId: string | null; kind: 'edit' | 'undo' | 'redo'; key: string | null }
+
+export class EditorState {
+  past = $state.raw<NetSpec[]>([])
+  future = $state.raw<NetSpec[]>([])
+  /** Index of the selected layer (new layers go after it), or null. */
+  selected = $state<number | null>(null)
+  /** A change waiting for the learner's keep/fresh answer (the model was trained). */
+  pending = $state.raw<Change | null>(null)
+  /** Last import failure, as an i18n key with values; null when the last import worked. */
+  importError = $state.raw<{ key: string; values: Record<string, string | number> } | null>(null)
+
+  /** The spec's validation, recomputed on every edit. */
+  readonly report: SpecReport | null = $derived(project.spec ? validateSpec(project.spec) : null)
+  readonly names: string[] = $derived(project.spec ? layerNames(project.spec.layers) : [])
+  /**
+   * The report's issues as the editor shows them. An unknown vocabulary is not the learner's mistake
+   * here: the training page sets it from the text it loads, so the editor shows it as a warning.
+   */
+  readonly issues: SpecIssue[] = $derived(
+    (this.report?.issues ?? []).map((i) => (i.code === 'vocab-missing' ? { ...i, severity: 'warning' as const } : i))
+  )
+  readonly errors: SpecIssue[] = $derived(this.issues.filter((i) => i.severity === 'error'))
+
+  /** Consecutive edits with the same key (typing in one field) make one undo step. */
+  private lastKey: string | null = null
+
+  get spec(): NetSpec | null {
+    return project.spec
+  }
+
+  get canUndo(): boolean {
+    return this.past.length > 0
+  }
+
+  get canRedo(): boolean {
+    return this.future.length > 0
+  }
+
+  /** Open the default architecture when the project has none yet (no history entry). */
+  ensureSpec(): void {
+    if (project.spec) return
+    const first = presetList()[0]
+    if (first) {
+      project.spec = structuredClone(first.spec)
+      project.presetId = first.id
+    } else {
+      project.spec = emptyNet('digits')
+    }
+  }
+
+  /** Every architecture change enters here. `key` merges a run of edits to one field into one undo step. */
+  commit(spec: NetSpec, key: string | null = null, presetId: string | null = project.presetId): void {
+    this.change({ spec, presetId, kind: 'edit', key })
+  }
+
+  private change(c: Change): void {
+    if (project.trained && project.weightsChoice === null) {
+      this.pending = c
+      return
+    }
+    this.apply(c)
+  }
+
+  private apply(c: Change): void {
+    const current = project.spec
+    if (c.kind === 'edit') {
+      const merge = c.key !== null && c.key === this.lastKey && this.past.length > 0
+      if (current && !merge) this.past = [...this.past, current].slice(-HISTORY_LIMIT)
+      this.future = []
+      this.lastKey = c.key
+    } else {
+      this.lastKey = null
+    }
+    project.spec = c.spec
+    project.presetId = c.presetId
+    const n = c.spec.layers.length
+    if (this.selected !== null && this.selected >= n) this.selected = n > 0 ? n - 1 : null
+  }
+
+  /** The learner's answer to "keep compatible weights or start fresh?"; 'cancel' drops the change. */
+  resolvePending(choice: 'keep' | 'fresh' | 'cancel'): void {
+    const c = this.pending
+    this.pending = null
+    if (!c || choice === 'cancel') return
+    project.weightsChoice = choice
+    if (choice === 'fresh') project.trained = false
+    if (c.kind === 'undo') {
+      this.future = [project.spec!, ...this.future]
+      this.past = this.past.slice(0, -1)
+    } else if (c.kind === 'redo') {
+      this.past = [...this.past, project.spec!]
+      this.future = this.future.slice(1)
+    }
+    this.apply(c)
+  }
+
+  undo(): void {
+    if (!this.canUndo || !project.spec || this.pending) return
+    const prev = this.past[this.past.length - 1]
+    if (project.trained && project.weightsChoice === null) {
+      this.pending = { spec: prev, presetId: project.presetId, kind: 'undo', key: null }
+      return
+    }
+    this.future = [project.spec, ...this.future]
+    this.past = this.past.slice(0, -1)
+    this.apply({ spec: prev, presetId: project.presetId, kind: 'undo', key: null })
+  }
+
+  redo(): void {
+    if (!this.canRedo || !project.spec || this.pending) return
+    const next = this.future[0]
+    if (project.trained && project.weightsChoice === null) {
+      this.pending = { spec: next, presetId: project.presetId, kind: 'redo', key: null }
+      return
+    }
+    this.past = [...this.past, project.spec]
+    this.future = this.future.slice(1)
+    this.apply({ spec: next, presetId: project.presetId, kind: 'redo', key: null })
+  }
+
+  private withLayers(edit: (layers: LayerSpec[]) => void, key: string | null = null): void {
+    const spec = project.spec
+    if (!spec) return
+    const layers = spec.layers.map((l) => ({ ...l }) as LayerSpec)
+    edit(layers)
+    this.commit({ ...spec, layers }, key)
+  }
+
+  loadPreset(id: string): void {
+    const p = presetList().find((x) => x.id === id)
+    if (!p) return
+    this.selected = null
+    this.commit(structuredClone(p.spec), null, p.id)
+  }
+
+  loadEmpty(kind: EmptyKind): void {
+    this.selected = null
+    this.commit(emptyNet(kind), null, null)
+  }
+
+  /** Add a layer after the selected one; otherwise before a final loss layer (so the net stays whole), else at the end. */
+  addLayer(type: string): void {
+    const def = layerDef(type)
+    const spec = project.spec
+    if (!def || !spec) return
+    const n = spec.layers.length
+    let at = n
+    if (this.selected !== null && this.selected < n) at = this.selected + 1
+    else if (n > 0 && isLossType(spec.layers[n - 1].type) && !isLossType(type)) at = n - 1
+    this.withLayers((ls) => ls.splice(at, 0, def.make()))
+    this.selected = at
+  }
+
+  remove(i: number): void {
+    this.withLayers((ls) => ls.splice(i, 1))
+    const n = project.spec?.layers.length ?? 0
+    this.selected = n === 0 ? null : Math.min(i, n - 1)
+  }
+
+  /** The copy goes right after the original and takes a default name (so names stay unique). */
+  duplicate(i: number): void {
+    this.withLayers((ls) => {
+      const copy = structuredClone(ls[i]) as LayerSpec
+      delete copy.name
+      ls.splice(i + 1, 0, copy)
+    })
+    this.selected = i + 1
+  }
+
+  move(from: number, to: number): void {
+    const n = project.spec?.layers.length ?? 0
+    if (from === to || from < 0 || to < 0 || from >= n || to >= n) return
+    this.withLayers((ls) => {
+      const [l] = ls.splice(from, 1)
+      ls.splice(to, 0, l)
+    })
+    this.selected = to
+  }
+
+  /** An empty name goes back to the default (`conv1`, `affine2`…). */
+  rename(i: number, name: string): void {
+    this.withLayers((ls) => {
+      const l = ls[i] as LayerSpec
+      const v = name.trim()
+      if (v === '') delete l.name
+      else l.name = v
+    }, `name:${i}`)
+  }
+
+  /** Set (or, with undefined, clear) one setting of layer i. */
+  setField(i: number, key: string, value: unknown): void {
+    this.withLayers((ls) => {
+      const l = ls[i] as unknown as Record<string, unknown>
+      if (value === undefined) delete l[key]
+      else l[key] = value
+    }, `field:${i}:${key}`)
+  }
+
+  setInput(dims: number[]): void {
+    const spec = project.spec
+    if (!spec) return
+    this.commit({ ...spec, input: dims }, 'input')
+  }
+
+  setVocab(v: number | undefined): void {
+    const spec = project.spec
+    if (!spec) return
+    const next = { ...spec }
+    if (v === undefined) delete next.vocab
+    else next.vocab = v
+    this.commit(next, 'vocab')
+  }
+
+  exportJson(): string {
+    return JSON.stringify(project.spec, null, 2) + '\n'
+  }
+
+  /** Import a file's text; a bad file changes nothing and leaves `importError` set. Returns success. */
+  importJson(text: string): boolean {
+    const r = parseSpecJson(text)
+    if (!r.ok) {
+      this.importError = { key: r.key, values: r.values }
+      return false
+    }
+    this.importError = null
+    this.selected = null
+    this.commit(r.spec, null, null)
+    return true
+  }
+
+  /** Forget the history (a new editor session); used by tests. */
+  reset(): void {
+    this.past = []
+    this.future = []
+    this.selected = null
+    this.pending = null
+    this.importError = null
+    this.lastKey = null
+  }
+}
+
+export const editor = new EditorState()

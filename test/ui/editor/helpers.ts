@@ -1,0 +1,44 @@
+/** Shared set-up for the editor's component tests: a fresh project and history, the page rendered. */
+import { render, screen, within } from '@testing-library/svelte'
+import type { NetSpec } from '../../../src-engine/spec-types'
+import EditorPage from '../../../src-renderer/pages/EditorPage.svelte'
+import { editor } from '../../../src-renderer/lib/editor.svelte'
+import { project } from '../../../src-renderer/lib/project.svelte'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import golden from '../../fixtures/golden.json'
+
+export { golden }
+
+/** Open `spec` (or the default preset when null) in a fresh editor, in English unless told. */
+export function openEditor(spec: NetSpec | null, lang: 'en' | 'ko' = 'en'): ReturnType<typeof render> {
+  i18n.set(lang)
+  project.spec = spec ? structuredClone(spec) : null
+  project.presetId = null
+  project.trained = false
+  project.weightsChoice = null
+  project.page = 'editor'
+  editor.reset()
+  return render(EditorPage)
+}
+
+export const cards = (): HTMLElement[] => screen.queryAllByTestId('layer-card')
+
+export function card(i: number): HTMLElement {
+  const c = cards()[i]
+  if (!c) throw new Error(`no layer card ${i} (there are ${cards().length})`)
+  return c
+}
+
+/** The digits-only value of a counter (data-value), as a number. */
+export function valueOf(el: HTMLElement): number {
+  const v = el.getAttribute('data-value')
+  if (v === null || !/^\d+$/.test(v)) throw new Error(`data-value is not digits: ${v}`)
+  return Number(v)
+}
+
+export const paramTotal = (): number => valueOf(screen.getByTestId('param-total'))
+export const layerParams = (i: number): number => valueOf(within(card(i)).getByTestId('layer-params'))
+export const layerOut = (i: number): string => within(card(i)).getByTestId('layer-out').textContent ?? ''
+export const field = (i: number, key: string): HTMLInputElement =>
+  card(i).querySelector(`[data-field="${key}"]`) as HTMLInputElement
+export const errorsIn = (i: number): HTMLElement[] => within(card(i)).queryAllByTestId('layer-error')
