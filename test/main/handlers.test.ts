@@ -1,0 +1,194 @@
+/**
+ * The dispatcher, channel by channel: a good payload, a wrong type, an out-of-range number and an
+ * unknown sender. Every answer is a Result; nothing throws. The host is a real LabHost with the fake
+ * worker, so "good" really reaches the host.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { CHANNELS, type Channel, type Result } from '../../src-main/ipc/contract'
+import { createDispatcher, type Dispatch } from '../../src-main/ipc/handlers'
+import { validatePayload } from '../../src-main/ipc/validate'
+import { PRESETS } from '../../src-engine/models/presets'
+import type { LabHost } from '../../src-main/lab-host'
+import { fakeHost, image, isState, mlpSpec, record, settings } from './helpers'
+
+let host: LabHost
+let handle: Dispatch
+let rec: ReturnType<typeof record>
+
+beforeAll(() => {
+  host = fakeHost({ workerOptions: { workerData: { tickMs: 20, batches: 1000 } } })
+  handle = createDispatcher(host)
+  rec = record(host)
+})
+afterAll(async () => { await host.dispose() })
+
+interface Case { good: unknown; wrongType: unknown; outOfRange: unknown; badPath?: string }
+
+/** Per channel: a payload that works, one of the wrong type, one with a number out of range. */
+const cases: Record<Channel, Case> = {
+  'app:info': { good: undefined, wrongType: 'please', outOfRange: 12 },
+  'preset:list': { good: null, wrongType: { all: true }, outOfRange: -1 },
+  'spec:validate': { good: mlpSpec(), wrongType: { input: '1,28,28', layers: [] }, outOfRange: { input: [1, 28, 28], layers: [{ type: 'Affine', units: -5 }] }, badPath: 'layers.0.units' },
+  'train:start': {
+    good: { spec: mlpSpec(), settings: settings() },
+    wrongType: { spec: mlpSpec(), settings: { ...settings(), lr: '0.01' } },
+    outOfRange: { spec: mlpSpec(), settings: settings({ lr: 50 }) },
+    badPath: 'settings.lr'
+  },
+  'train:pause': { good: undefined, wrongType: 'now', outOfRange: 1e9 },
+  'train:step': { good: undefined, wrongType: [1], outOfRange: -3 },
+  'train:resume': { good: undefined, wrongType: true, outOfRange: 7 },
+  'train:set-lr': { good: { lr: 0.01 }, wrongType: { lr: 'fast' }, outOfRange: { lr: 0 }, badPath: 'lr' },
+  'train:set-probe': { good: { input: image(0.3) }, wrongType: { input: 'pixels' }, outOfRange: { input: image(1.5) }, badPath: 'input.0' },
+  'model:predict': { good: { input: image(0.3) }, wrongType: { input: image().map(String) }, outOfRange: { input: image(-0.1) }, badPath: 'input.0' },
+  'train:stop': { good: null, wrongType: {}, outOfRange: Number.MAX_VALUE },
+  'data:samples': { good: { count: 3, seed: 5 }, wrongType: { count: '3' }, outOfRange: { count: 100_000 }, badPath: 'count' }
+}
+
+async function call(channel: unknown, payload: unknown, senderOk = true): Promise<Result<unknown>> {
+  const r = await handle(channel, payload, senderOk)
+  expect(r === null || typeof r !== 'object' || !('ok' in r)).toBe(false)
+  return r
+}
+
+describe('the dispatcher', () => {
+  it('has a case for every contract channel', () => {
+    expect(Object.keys(cases).sort()).toEqual([...CHANNELS].sort())
+  })
+
+  /** The good payloads run in an order that puts the run in the state each control needs. */
+  const runOrder: Channel[] = [
+    'app:info', 'preset:list', 'spec:validate', 'data:samples', 'train:start', 'train:set-probe', 'train:set-lr',
+    'model:predict', 'train:pause', 'train:step', 'train:resume', 'train:stop'
+  ]
+  const runningEvents = (): number => rec.of('state').filter((e) => e.state === 'running').length
+
+  it('covers every channel in the run order', () => {
+    expect([...runOrder].sort()).toEqual([...CHANNELS].sort())
+  })
+
+  for (const channel of runOrder) {
+    const c = cases[channel]
+    describe(channel, () => {
+      it('accepts a good payload', async () => {
+        const runningBefore = runningEvents()
+        const r = await call(channel, c.good)
+        expect(r, JSON.stringify(r)).toMatchObject({ ok: true })
+        // Wait for the worker to confirm, so the next control finds the run in its state.
+        if (channel === 'train:start') await rec.waitFor(isState('running'))
+        if (channel === 'train:pause') await rec.waitFor(isState('paused'))
+        if (channel === 'train:resume') await rec.waitFor(() => runningEvents() > runningBefore)
+        if (channel === 'train:stop') await rec.waitFor(isState('stopped'))
+        if (channel === 'model:predict' && r.ok) expect((r.value as { probs: number[] }).probs).toHaveLength(10)
+        if (channel === 'data:samples' && r.ok) expect((r.value as { images: number[][] }).images).toHaveLength(3)
+      })
+
+      it('rejects a wrong type with a bad-payload error', async () => {
+        const r = await call(channel, c.wrongType)
+        expect(r.ok).toBe(false)
+        if (!r.ok) {
+          expect(r.error.code).toBe('bad-payload')
+          expect(r.error.message).toContain(channel)
+        }
+      })
+
+      it('rejects an out-of-range number, naming the field', async () => {
+        const r = await call(channel, c.outOfRange)
+        expect(r.ok).toBe(false)
+        if (!r.ok) {
+          expect(r.error.code).toBe('bad-payload')
+          if (c.badPath) expect(r.error.path).toBe(c.badPath)
+        }
+      })
+
+      it('refuses an unknown sender before looking at the payload', async () => {
+        const r = await call(channel, c.good, false)
+        expect(r).toMatchObject({ ok: false, error: { code: 'forbidden-sender' } })
+      })
+    })
+  }
+
+  it('keeps the run state consistent after the sequence', () => {
+    expect(host.run.state).toBe('stopped')
+    // Controls after the end are refused as data, not thrown.
+    return expect(call('train:pause', undefined)).resolves.toMatchObject({ ok: false, error: { code: 'bad-state' } })
+  })
+
+  it('rejects unknown channels of any type', async () => {
+    for (const ch of ['train:explode', '__proto__', 'constructor', '', 42, null, undefined, { channel: 'app:info' }]) {
+      const r = await call(ch, undefined)
+      expect(r).toMatchObject({ ok: false, error: { code: 'unknown-channel' } })
+    }
+  })
+
+  it('turns a throwing host into an internal error instead of an exception', async () => {
+    const broken = createDispatcher({ ...host, info: () => { throw new Error('boom') } } as unknown as LabHost)
+    const r = await broken('app:info', undefined, true)
+    expect(r).toMatchObject({ ok: false, error: { code: 'internal' } })
+  })
+
+  it('refuses hostile payload shapes on every channel', async () => {
+    const hostile: unknown[] = [
+      Object.create(null), JSON.parse('{"__proto__": {"lr": 1, "count": 1}}'), [], 'x'.repeat(100_000), Symbol.for('x'), () => 1,
+      new Float32Array(784), { input: new Array(784).fill(Number.NaN) }, { input: new Array(10_000).fill(0.5) }, { lr: Infinity }, { count: 2.5 }
+    ]
+    for (const ch of CHANNELS) {
+      for (const p of hostile) {
+        const r = await call(ch, p)
+        expect(r, `${ch} accepted ${String(typeof p === 'symbol' ? 'a symbol' : JSON.stringify(p))?.slice(0, 60)}`).toMatchObject({ ok: false, error: { code: 'bad-payload' } })
+      }
+    }
+  })
+})
+
+describe('payload messages say what to change', () => {
+  it('names the field, the allowed range and what arrived', () => {
+    const r = validatePayload('train:start', { spec: mlpSpec(), settings: settings({ batchSize: 0 }) })
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.path).toBe('settings.batchSize')
+      expect(r.error.message).toMatch(/settings\.batchSize.*at least 1.*got 0/)
+    }
+  })
+
+  it('points into the spec at the layer and field', () => {
+    const spec = { input: [1, 28, 28], layers: [{ type: 'Flatten' }, { type: 'Dropout', rate: 1.5 }] }
+    const r = validatePayload('spec:validate', spec)
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.path).toBe('layers.1.rate')
+  })
+
+  it('lists the layer types when one is unknown', () => {
+    const r = validatePayload('spec:validate', { input: [1, 28, 28], layers: [{ type: 'Dense', units: 3 }] })
+    expect(r.ok).toBe(false)
+    if (!r.ok) {
+      expect(r.error.message).toMatch(/Convolution/)
+      expect(r.error.message).toMatch(/Dense/)
+      expect(r.error.path).toBe('layers.0.type')
+    }
+  })
+
+  it('accepts every preset and keeps fields the engine adds later', () => {
+    for (const p of PRESETS) {
+      const r = validatePayload('train:start', { spec: p.spec, settings: settings() })
+      expect(r.ok, `${p.id}: ${JSON.stringify(r)}`).toBe(true)
+    }
+    const r = validatePayload('spec:validate', { input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 2, kernel: 3, futureField: 'x' }] })
+    expect(r.ok && (r.value.layers[0] as unknown as Record<string, unknown>).futureField).toBe('x')
+  })
+
+  it('refuses NaN and Infinity, which Electron IPC can carry', () => {
+    const nan = image(0.5)
+    nan[100] = Number.NaN
+    expect(validatePayload('model:predict', { input: nan })).toMatchObject({ ok: false, error: { path: 'input.100' } })
+    expect(validatePayload('train:set-lr', { lr: Infinity })).toMatchObject({ ok: false, error: { path: 'lr' } })
+  })
+
+  it('checks the data source and the paths it names', () => {
+    expect(validatePayload('train:start', { spec: mlpSpec(), settings: settings({ data: { kind: 'idx', dir: '' } }) }))
+      .toMatchObject({ ok: false, error: { path: 'settings.data.dir' } })
+    expect(validatePayload('train:start', { spec: mlpSpec(), settings: { ...settings(), data: { kind: 'ftp' } } }))
+      .toMatchObject({ ok: false, error: { code: 'bad-payload' } })
+    expect(validatePayload('train:start', { spec: mlpSpec(), settings: settings({ data: { kind: 'idx', dir: '/usr/share/datasets/fashion-mnist' } }) }).ok).toBe(true)
+  })
+})
