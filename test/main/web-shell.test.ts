@@ -1,0 +1,198 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { request as httpRequest } from 'node:http'
+import { WebSocket } from 'ws'
+import { startWebShell, resolveInside, encode, type WebShell } from '../../src-main/web-shell'
+import { parsePort } from '../../src-main/web-args'
+import type { LabEvent, WsServerMessage } from '../../src-main/ipc/contract'
+import type { LabHost } from '../../src-main/lab-host'
+import { fakeHost, isState, mlpSpec, record, settings } from './helpers'
+
+let dir: string
+let shell: WebShell
+let host: LabHost
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'web-shell-'))
+  mkdirSync(join(dir, 'assets'))
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>lab</title>')
+  writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)')
+  writeFileSync(join(tmpdir(), 'web-shell-secret.txt'), 'secret')
+  host = fakeHost()
+  shell = await startWebShell({ port: 0, rendererDir: dir, labHost: host })
+})
+afterAll(async () => {
+  await shell.close()
+  await host.dispose()
+  rmSync(dir, { recursive: true, force: true })
+})
+
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: shell.port, path, headers }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (c) => { body += c })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+/** Opens a socket; resolves with it once open, or with the HTTP status that refused it. */
+function connect(query: string, origin: string | null = shell.origin): Promise<{ ws: WebSocket } | { refused: number }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${shell.port}/ws${query}`, origin === null ? {} : { origin })
+    ws.once('open', () => resolve({ ws }))
+    ws.once('unexpected-response', (_req, res) => { resolve({ refused: res.statusCode ?? 0 }); res.resume() })
+    ws.once('error', () => resolve({ refused: -1 }))
+  })
+}
+
+function client(ws: WebSocket) {
+  const messages: WsServerMessage[] = []
+  ws.on('message', (d) => messages.push(JSON.parse(d.toString()) as WsServerMessage))
+  const next = (pred: (m: WsServerMessage) => boolean, ms = 5000): Promise<WsServerMessage> =>
+    new Promise((resolve, reject) => {
+      const t0 = Date.now()
+      const poll = (): void => {
+        const hit = messages.find(pred)
+        if (hit) return resolve(hit)
+        if (Date.now() - t0 > ms) return reject(new Error(`timeout; got ${JSON.stringify(messages).slice(0, 300)}`))
+        setTimeout(poll, 5)
+      }
+      poll()
+    })
+  return { messages, next, reply: (id: number) => next((m) => 'id' in m && m.id === id) }
+}
+
+describe('the web shell', () => {
+  it('prints a loopback URL carrying a long random token', () => {
+    expect(shell.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/)
+    expect(shell.port).toBeGreaterThan(0)
+  })
+
+  it('serves the renderer with a strict CSP and safe headers', async () => {
+    const r = await get(`/?token=${shell.token}`)
+    expect(r.status).toBe(200)
+    expect(r.body).toContain('<title>lab</title>')
+    const csp = String(r.headers['content-security-policy'])
+    expect(csp).toContain("script-src 'self'")
+    expect(csp).toContain("object-src 'none'")
+    expect(csp).toContain("frame-ancestors 'none'")
+    expect(csp).toContain(`ws://127.0.0.1:${shell.port}`)
+    expect(csp).not.toMatch(/script-src[^;]*unsafe/)
+    expect(r.headers['x-content-type-options']).toBe('nosniff')
+    expect(r.headers['referrer-policy']).toBe('no-referrer')
+    const js = await get('/assets/app.js')
+    expect(js.status).toBe(200)
+    expect(js.headers['content-type']).toMatch(/^text\/javascript/)
+  })
+
+  it('never serves a file outside the renderer folder', async () => {
+    for (const p of ['/../web-shell-secret.txt', '/..%2fweb-shell-secret.txt', '/%2e%2e/web-shell-secret.txt', '/assets/..%2f..%2fweb-shell-secret.txt', '/%00index.html', '/..\\web-shell-secret.txt']) {
+      const r = await get(p)
+      expect(r.body, p).not.toContain('secret')
+      expect([400, 404], p).toContain(r.status)
+    }
+    // Dot segments the URL parser resolves stay inside the root; encoded slashes that would climb out are refused.
+    expect(resolveInside('/srv/app', '/a/../../etc/passwd')).toBe('/srv/app/etc/passwd')
+    expect(resolveInside('/srv/app', '/%2e%2e/etc/passwd')).toBe('/srv/app/etc/passwd')
+    expect(resolveInside('/srv/app', '/..%2f..%2fetc/passwd')).toBeNull()
+    expect(resolveInside('/srv/app', '/x/..%2F..%2F..%2Fetc/passwd')).toBeNull()
+    expect(resolveInside('/srv/app', '/')).toBe('/srv/app/index.html')
+    expect(resolveInside('/srv/app', '/assets/x.js?v=1')).toBe('/srv/app/assets/x.js')
+    expect(resolveInside('/srv/app', '/%E0%A4%A')).toBeNull()
+  })
+
+  it('answers only its own Host name (DNS rebinding) and only GET/HEAD', async () => {
+    expect((await get('/', { Host: 'evil.example:80' })).status).toBe(421)
+    expect((await get('/', { Host: `localhost:${shell.port}` })).status).toBe(200)
+    const post = await new Promise<number>((resolve) => {
+      const req = httpRequest({ host: '127.0.0.1', port: shell.port, path: '/', method: 'POST' }, (res) => { res.resume(); resolve(res.statusCode ?? 0) })
+      req.end('x')
+    })
+    expect(post).toBe(405)
+  })
+
+  it('refuses a WebSocket without the token, with a wrong token, or from a foreign origin', async () => {
+    expect(await connect('')).toEqual({ refused: 401 })
+    expect(await connect('?token=')).toEqual({ refused: 401 })
+    expect(await connect(`?token=${shell.token.slice(0, -1)}x`)).toEqual({ refused: 401 })
+    expect(await connect(`?token=${shell.token}extra`)).toEqual({ refused: 401 })
+    expect(await connect(`?token=${shell.token}`, 'http://evil.example')).toEqual({ refused: 403 })
+    expect(await connect(`?token=${shell.token}`, `http://127.0.0.1:${shell.port + 1}`)).toEqual({ refused: 403 })
+    expect(await connect(`?token=${shell.token}`, null)).toEqual({ refused: 403 })
+  })
+
+  it('carries requests and replies by id, and answers malformed frames without dropping the socket', async () => {
+    const c = await connect(`?token=${encodeURIComponent(shell.token)}`)
+    if (!('ws' in c)) throw new Error(`refused ${c.refused}`)
+    const cl = client(c.ws)
+    c.ws.send('{not json')
+    expect(await cl.reply(-1)).toMatchObject({ result: { ok: false, error: { code: 'bad-frame' } } })
+    c.ws.send(JSON.stringify({ channel: 'app:info' }))
+    await cl.next((m) => 'id' in m && m.id === -1 && cl.messages.filter((x) => 'id' in x && x.id === -1).length === 2)
+    c.ws.send(Buffer.from([1, 2, 3]))
+    c.ws.send(JSON.stringify({ id: 7, channel: 'app:info', payload: null }))
+    expect(await cl.reply(7)).toMatchObject({ result: { ok: true, value: { version: '9.9.9-test', transport: 'web' } } })
+    c.ws.send(JSON.stringify({ id: 8, channel: 'train:set-lr', payload: { lr: 99 } }))
+    expect(await cl.reply(8)).toMatchObject({ result: { ok: false, error: { code: 'bad-payload', path: 'lr' } } })
+    c.ws.send(JSON.stringify({ id: 9, channel: 'fs:read', payload: '/etc/passwd' }))
+    expect(await cl.reply(9)).toMatchObject({ result: { ok: false, error: { code: 'unknown-channel' } } })
+    c.ws.close()
+  })
+
+  it('streams the host events to every connected page, snapshots packed as base64 floats', async () => {
+    const a = await connect(`?token=${shell.token}`)
+    const b = await connect(`?token=${shell.token}`)
+    if (!('ws' in a) || !('ws' in b)) throw new Error('refused')
+    const ca = client(a.ws)
+    const cb = client(b.ws)
+    const rec = record(host)
+    a.ws.send(JSON.stringify({ id: 1, channel: 'train:start', payload: { spec: mlpSpec(), settings: settings() } }))
+    const started = await ca.reply(1)
+    expect(started).toMatchObject({ result: { ok: true } })
+    await rec.waitFor(isState('done'))
+    const done = (m: WsServerMessage): boolean => 'event' in m && m.event.type === 'state' && m.event.state === 'done'
+    await ca.next(done)
+    await cb.next(done)
+    const snap = ca.messages.find((m) => 'event' in m && m.event.type === 'snapshot') as { event: { snapshot: { filters: { data: { $f32: string } } } } }
+    const data = new Float32Array(new Uint8Array(Buffer.from(snap.event.snapshot.filters.data.$f32, 'base64')).buffer)
+    expect(data).toHaveLength(4)
+    expect(data[3]).toBe(1)
+    expect(cb.messages.filter((m) => 'event' in m && m.event.type === 'epoch')).toHaveLength(1)
+    a.ws.close()
+    b.ws.close()
+  })
+})
+
+describe('wire encoding and arguments', () => {
+  it('packs snapshot buffers exactly and turns other typed arrays into plain arrays', () => {
+    const values = new Float32Array([0.1, -2.5, 3e-8, 1])
+    const snap: LabEvent = { type: 'snapshot', runId: 'r', snapshot: { filters: { count: 1, h: 2, w: 2, data: values } } }
+    const parsed = JSON.parse(encode({ event: snap }))
+    const back = new Float32Array(new Uint8Array(Buffer.from(parsed.event.snapshot.filters.data.$f32, 'base64')).buffer)
+    expect(Array.from(back)).toEqual(Array.from(values))
+    const epoch = { type: 'epoch', runId: 'r', report: { epoch: 1, trainLoss: 1, trainAcc: 1, testLoss: 1, testAcc: 1, seconds: 1, confidentWrong: [{ index: 0, label: 1, predicted: 2, confidence: 0.9, image: { count: 1, h: 1, w: 2, data: new Float32Array([0.5, 0.25]) } }] } } as LabEvent
+    expect(JSON.parse(encode({ event: epoch })).event.report.confidentWrong[0].image.data).toEqual([0.5, 0.25])
+  })
+
+  it('parses --port and refuses anything else', () => {
+    expect(parsePort([])).toBe(0)
+    expect(parsePort(['--port', '0'])).toBe(0)
+    expect(parsePort(['--port', '8123'])).toBe(8123)
+    expect(parsePort(['--port=9000'])).toBe(9000)
+    expect(() => parsePort(['--port'])).toThrow(/whole number/)
+    expect(() => parsePort(['--port', '70000'])).toThrow(/0 to 65535/)
+    expect(() => parsePort(['--port', 'abc'])).toThrow(/"abc"/)
+    expect(() => parsePort(['--host', '0.0.0.0'])).toThrow(/Unknown argument/)
+  })
+
+  it('refuses to listen on anything but loopback', async () => {
+    await expect(startWebShell({ port: 0, host: '0.0.0.0' as '127.0.0.1', rendererDir: dir, labHost: host })).rejects.toThrow(/127\.0\.0\.1/)
+  })
+})
