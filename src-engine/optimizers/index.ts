@@ -1,0 +1,40 @@
+/** The optimizers and makeOptimizer(name, lr, opts), the one switch over optimizer names. */
+import type { OptimizerName } from '../protocol'
+import type { Optimizer } from './optimizer'
+import { SGD } from './sgd'
+import { Momentum } from './momentum'
+import { Nesterov } from './nesterov'
+import { AdaGrad } from './adagrad'
+import { RMSProp } from './rmsprop'
+import { Adam } from './adam'
+
+export type { Optimizer, ParamLike, FloatArray } from './optimizer'
+export { SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam }
+
+export interface OptimizerOptions {
+  /** L2 weight decay λ (default 0). */
+  weightDecay?: number
+  /** Momentum / Nesterov μ (default 0.9). */
+  momentum?: number
+  /** RMSProp decay ρ (default 0.99). */
+  decay?: number
+  /** Adam β1, β2 (default 0.9, 0.999). */
+  beta1?: number
+  beta2?: number
+}
+
+export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam']
+
+/** A new optimizer by name with learning rate lr. */
+export function makeOptimizer(name: OptimizerName, lr: number, opts: OptimizerOptions = {}): Optimizer {
+  const wd = opts.weightDecay ?? 0
+  switch (name) {
+    case 'SGD': return new SGD(lr, wd)
+    case 'Momentum': return new Momentum(lr, opts.momentum ?? 0.9, wd)
+    case 'Nesterov': return new Nesterov(lr, opts.momentum ?? 0.9, wd)
+    case 'AdaGrad': return new AdaGrad(lr, wd)
+    case 'RMSProp': return new RMSProp(lr, opts.decay ?? 0.99, wd)
+    case 'Adam': return new Adam(lr, opts.beta1 ?? 0.9, opts.beta2 ?? 0.999, wd)
+    default: throw new Error(`unknown optimizer "${String(name)}"; use one of ${OPTIMIZER_NAMES.join(', ')}`)
+  }
+}

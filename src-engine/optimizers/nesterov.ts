@@ -1,0 +1,25 @@
+import type { ParamLike } from './optimizer'
+import { BaseOptimizer } from './optimizer'
+
+/**
+ * Nesterov's accelerated gradient in the course's form (the look-ahead folded into the update):
+ *   v = μ·v − lr·g;  W += μ²·v − (1 + μ)·lr·g   (μ = 0.9)
+ */
+export class Nesterov extends BaseOptimizer {
+  readonly name = 'Nesterov'
+  constructor(lr = 0.01, readonly momentum = 0.9, weightDecay = 0) { super(lr, weightDecay, ['v']) }
+
+  protected step(params: readonly ParamLike[], grads: readonly ParamLike[]): void {
+    const { lr, momentum: mu, weightDecay: wd } = this
+    for (let k = 0; k < params.length; k++) {
+      const W = params[k].data
+      const g = grads[k].data
+      const v = this.slots.v[k]
+      for (let i = 0; i < W.length; i++) {
+        const gi = g[i] + wd * W[i]
+        v[i] = mu * v[i] - lr * gi
+        W[i] += mu * mu * v[i] - (1 + mu) * lr * gi
+      }
+    }
+  }
+}
