@@ -4,7 +4,7 @@
  * sequences (T, D), tokens (T), vectors (D). In the recurrent cases H is the hidden size.
  * Multiply-adds count the matrix products (conv, affine, recurrent); element-wise layers count 0.
  */
-import type { LayerSpec } from './spec-types'
+import type { ConvolutionSpec, DeconvolutionSpec, LayerSpec, PoolingSpec } from './spec-types'
 import { deconvOutSize } from './kernels/conv-geometry'
 import { Issues, num, product, shapeText } from './spec-issues'
 import { windowOut } from './spec-window'
@@ -30,6 +30,14 @@ export interface Inferred {
   bufferShapes?: Record<string, number[]>
   macs: number
   formula?: string
+}
+
+/**
+ * The stride a window layer uses when the spec leaves it out: 1 for (de)convolution, the window size
+ * for Pooling (so "Pooling size 2" halves the image, as in Keras, PyTorch and the Pooling layer).
+ */
+export function strideOf(layer: ConvolutionSpec | DeconvolutionSpec | PoolingSpec): number {
+  return layer.stride ?? (layer.type === 'Pooling' ? layer.size : 1)
 }
 
 /** An Affine on more inputs than this gets a "huge layer" warning (the full-HD example has 6,220,800). */
@@ -115,7 +123,7 @@ export function inferLayer(layer: LayerSpec, shape: number[], ctx: InferCtx): In
       if (!img) return result(null)
       const [C, H, W] = img
       const k = layer.kernel
-      const g = windowOut('conv', H, W, k, layer.stride ?? 1, layer.pad ?? 0, ctx.index, ctx.name, ctx.issues)
+      const g = windowOut('conv', H, W, k, strideOf(layer), layer.pad ?? 0, ctx.index, ctx.name, ctx.issues)
       if (!g) return result(null)
       const FN = layer.filters
       const ps: Record<string, number[]> = { W: [FN, C, k, k] }
@@ -126,7 +134,7 @@ export function inferLayer(layer: LayerSpec, shape: number[], ctx: InferCtx): In
       const img = needImage('Pooling', shape, ctx)
       if (!img) return result(null)
       const [C, H, W] = img
-      const g = windowOut('pool', H, W, layer.size, layer.stride ?? 1, layer.pad ?? 0, ctx.index, ctx.name, ctx.issues)
+      const g = windowOut('pool', H, W, layer.size, strideOf(layer), layer.pad ?? 0, ctx.index, ctx.name, ctx.issues)
       if (!g) return result(null)
       return { ...result([C, g.oh, g.ow]), formula: g.formula }
     }
@@ -135,7 +143,7 @@ export function inferLayer(layer: LayerSpec, shape: number[], ctx: InferCtx): In
       if (!img) return result(null)
       const [C, H, W] = img
       const k = layer.kernel
-      const s = layer.stride ?? 1
+      const s = strideOf(layer)
       const p = layer.pad ?? 0
       const rh = deconvOutSize(H, k, s, p)
       const rw = deconvOutSize(W, k, s, p)

@@ -77,6 +77,13 @@ function lintAfterLoss(n: LintInput, lossIdx: number, issues: Issues): void {
         `Dropout after the output layer ${where} drops ` +
           `${SOFTMAX.has(types[lossIdx] ?? '') ? 'class scores' : 'outputs'} at random, which is almost certainly a mistake; ${fix}`,
         undefined, { output: outIdx >= 0 ? names[outIdx] : '', loss })
+    } else if (i > lossIdx && ACTIVATIONS.has(t)) {
+      // Legal (nothing to learn, same shape) but pointless: training and prediction end at the loss layer.
+      const soft = SOFTMAX.has(types[lossIdx] ?? '')
+      issues.warn(i, names[i], soft ? 'layers-after-softmax' : 'layers-after-loss',
+        `${t} after ${loss} has no effect: training and prediction end at ${loss}` +
+          `${soft ? ', whose softmax output is already the final probabilities' : ''}; remove ${names[i]}`,
+        undefined, { loss })
     } else if (i > lossIdx) {
       issues.error(i, names[i], 'loss-not-last',
         `comes after the loss layer ${loss}; the loss layer must be the last layer, so move ${loss} to the end or remove ${names[i]}`,

@@ -9,12 +9,13 @@ import type { LayerInfo, LayerSpec, LayerType, NetSpec, SpecReport, TaskKind } f
 import { layerNames } from './spec-names'
 import { Issues, shown } from './spec-issues'
 import { checkLayerFields, isLayerType } from './spec-fields'
-import { inferEmbedding, inferLayer, type Inferred } from './spec-infer'
+import { inferEmbedding, inferLayer, strideOf, type Inferred } from './spec-infer'
 import { LOSS_TYPES, lintNetwork } from './spec-lint'
 
 export { layerNames } from './spec-names'
 export { LOSS_TYPES, MEMORY_LIMIT_BYTES, MEMORY_BATCH } from './spec-lint'
 export { LAYER_FIELDS, suggestType } from './spec-fields'
+export { strideOf, HUGE_AFFINE_INPUTS } from './spec-infer'
 
 const TASKS: readonly TaskKind[] = ['classify', 'reconstruct', 'language-model']
 /** Layers that keep the receptive-field recurrence going without changing it. */
@@ -155,7 +156,7 @@ function receptive(layer: LayerSpec | null, info: LayerInfo, r: number, j: numbe
   if (layer.type === 'Convolution' || layer.type === 'Pooling') {
     const k = layer.type === 'Convolution' ? layer.kernel : layer.size
     r += (k - 1) * j
-    j *= layer.stride ?? 1
+    j *= strideOf(layer)
     info.receptiveField = r
     return { r, j, rfOn }
   }

@@ -1,0 +1,193 @@
+/** Every shape and network error names the layer, the field and what to change — and the change works. */
+import { describe, expect, it } from 'vitest'
+import { validateSpec, withVocab } from '../../../src-engine/spec'
+import type { LayerSpec, NetSpec } from '../../../src-engine/spec-types'
+import { codes, only } from './helpers'
+
+const digits = (...layers: LayerSpec[]): NetSpec => ({ input: [1, 28, 28], task: 'classify', layers })
+const head: LayerSpec[] = [{ type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }]
+
+describe('sliding windows that do not fit', () => {
+  it('says a pooling output is fractional and suggests window strides and pads that tile it', () => {
+    const r = validateSpec(digits({ type: 'Convolution', filters: 4, kernel: 3 }, { type: 'Pooling', size: 3, stride: 3 }, ...head))
+    const e = only(r, 'pool-size-not-integer')
+    expect(e.layerName).toBe('pool1')
+    expect(e.message).toBe('pool1: (26 + 2·0 − 3) / 3 + 1 = 8.67 is not a whole number; use stride 1, or pad 2')
+    expect(r.ok).toBe(false)
+    expect(validateSpec(digits({ type: 'Convolution', filters: 4, kernel: 3 }, { type: 'Pooling', size: 3, stride: 3, pad: 2 }, ...head)).ok).toBe(true)
+  })
+
+  it('names the axis when only one side of a non-square input is fractional', () => {
+    const conv = (stride: number, pad = 0): LayerSpec => ({ type: 'Convolution', filters: 2, kernel: 5, stride, pad })
+    const r = validateSpec({ input: [1, 29, 31], layers: [conv(3), ...head] })
+    const e = only(r, 'conv-size-not-integer')
+    // height (29 − 5) / 3 + 1 = 9 is fine; no pad below 5 makes both sides whole with stride 3
+    expect(e.message).toBe('conv1: width (31 + 2·0 − 5) / 3 + 1 = 9.67 is not a whole number; use stride 1 or 2')
+    expect(r.layers[0].formula).toBe('H: (29 + 2·0 − 5) / 3 + 1 = 9; W: (31 + 2·0 − 5) / 3 + 1 = 9.67')
+    for (const s of [1, 2]) expect(validateSpec({ input: [1, 29, 31], layers: [conv(s), ...head] }).ok).toBe(true)
+    for (const p of [1, 2, 3, 4]) expect(validateSpec({ input: [1, 29, 31], layers: [conv(3, p), ...head] }).ok).toBe(false)
+  })
+
+  it('falls back to window sizes when no stride or pad works', () => {
+    // 5 + 2·0 − 4 = 1: stride 2..4 never divides 1 and pads must keep the stride; sizes 3 and 5 work with stride 2
+    const r = validateSpec({ input: [1, 5, 5], layers: [{ type: 'Convolution', filters: 1, kernel: 4, stride: 2, pad: 0 }, ...head] })
+    const e = only(r, 'conv-size-not-integer')
+    const { strides, pads, sizes } = e.values as Record<string, string>
+    if (strides === '' && pads === '') expect(e.message).toMatch(/use a (\d+×\d+)( or \d+×\d+)? kernel$/)
+    for (const k of sizes.split(', ').filter(Boolean).map(Number)) {
+      expect(validateSpec({ input: [1, 5, 5], layers: [{ type: 'Convolution', filters: 1, kernel: k, stride: 2 }, ...head] }).ok).toBe(true)
+    }
+  })
+
+  it('says when a kernel is larger than its input and how much pad would fit it', () => {
+    const r = validateSpec({ input: [1, 3, 3], layers: [{ type: 'Convolution', filters: 2, kernel: 5 }, ...head] })
+    const e = only(r, 'conv-kernel-too-large')
+    expect(e.message).toBe('conv1: the 5×5 kernel is larger than the 3×3 input with pad 0 (3 + 2·0 = 3); use a kernel of at most 3, or pad 1 or more')
+    expect(e.field).toBe('kernel')
+    expect(r.layers[0].outShape).toBeNull()
+    expect(validateSpec({ input: [1, 3, 3], layers: [{ type: 'Convolution', filters: 2, kernel: 5, pad: 1 }, ...head] }).ok).toBe(true)
+  })
+
+  it('says when a pooling window is larger than the feature map', () => {
+    const r = validateSpec(digits(
+      { type: 'Convolution', filters: 2, kernel: 3, stride: 2 }, { type: 'Pooling', size: 2 }, { type: 'Pooling', size: 2 },
+      { type: 'Pooling', size: 2 }, { type: 'Pooling', size: 2 }, { type: 'Pooling', size: 2 }, ...head))
+    // 13 → 6 → 3 → 1 → then a 2×2 window on a 1×1 map
+    const e = only(r, 'pool-window-too-large')
+    expect(e.layerName).toBe('pool4')
+    expect(e.message).toMatch(/^pool4: the 2×2 window is larger than the 1×1 input/)
+  })
+})
+
+describe('layers that need another shape', () => {
+  it('rejects a Reshape whose size differs and says what the sizes must multiply to', () => {
+    const r = validateSpec(digits({ type: 'Affine', units: 100 }, { type: 'Reshape', shape: [1, 28, 28] }, ...head))
+    const e = only(r, 'reshape-size-mismatch')
+    expect(e.message).toBe('reshape1: cannot reshape (100) = 100 values to (1, 28, 28) = 784 values; the sizes must multiply to 100')
+    expect(e.field).toBe('shape')
+    expect(validateSpec(digits({ type: 'Affine', units: 100 }, { type: 'Reshape', shape: [1, 10, 10] }, ...head)).ok).toBe(true)
+    expect(validateSpec(digits({ type: 'Affine', units: 100 }, { type: 'Reshape', shape: [4, -1] }, { type: 'TimeLSTM', hidden: 8 },
+      { type: 'LastTimeStep' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' })).layers[1].outShape).toEqual([4, 25])
+  })
+
+  it('tells the learner to reshape an image to (28, 28) before a TimeLSTM, and that works', () => {
+    const rest: LayerSpec[] = [{ type: 'LastTimeStep' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }]
+    for (const cell of ['TimeLSTM', 'TimeRNN'] as const) {
+      const r = validateSpec(digits({ type: cell, hidden: 32 }, ...rest))
+      const e = only(r, 'needs-sequence')
+      expect(e.message).toContain('reshape to (28, 28) first')
+      expect(e.message).toMatch(new RegExp(`^${cell === 'TimeLSTM' ? 'lstm1' : 'rnn1'}: ${cell} needs a sequence \\(T, D\\) but gets the image \\(1, 28, 28\\)`))
+      expect(validateSpec(digits({ type: 'Reshape', shape: [28, 28] }, { type: cell, hidden: 32 }, ...rest)).ok).toBe(true)
+    }
+  })
+
+  it('wants a Convolution before Flatten/Affine and suggests the Reshape that would restore an image', () => {
+    const r = validateSpec(digits({ type: 'Flatten' }, { type: 'Convolution', filters: 8, kernel: 3 }, ...head))
+    const e = only(r, 'needs-image')
+    expect(e.message).toBe('conv1: Convolution needs an image (C, H, W) but gets a flat vector of 784 values; ' +
+      'Convolution must come before Flatten and Affine, so move it up, or add a Reshape to (1, 28, 28) before it')
+    const afterAffine = validateSpec(digits({ type: 'Affine', units: 30 * 12 * 12 }, { type: 'Pooling', size: 2 }, ...head))
+    expect(only(afterAffine, 'needs-image').message).toContain('a Reshape to (30, 12, 12)')
+  })
+
+  it('needs a vector before SoftmaxWithLoss', () => {
+    const r = validateSpec(digits({ type: 'Convolution', filters: 10, kernel: 3 }, { type: 'SoftmaxWithLoss' }))
+    expect(only(r, 'softmax-needs-vector').message).toContain('put Flatten and an Affine with one unit per class before it')
+  })
+})
+
+describe('token inputs and the vocabulary', () => {
+  const lm = (extra: Partial<NetSpec>, layers: LayerSpec[]): NetSpec => ({ input: [32], ...extra, layers })
+  const cells: LayerSpec[] = [{ type: 'TimeEmbedding', dim: 16 }, { type: 'TimeLSTM', hidden: 32 },
+    { type: 'TimeAffine', units: 'vocab' }, { type: 'TimeSoftmaxWithLoss' }]
+
+  it('rejects a TimeEmbedding on tokens when nothing will ever set the vocabulary', () => {
+    const r = validateSpec(lm({}, cells))
+    expect(r.issues.map((i) => [i.code, i.layerName, i.field])).toEqual([['vocab-missing', 'embed1', 'vocab'], ['vocab-missing', 'taffine1', 'units']])
+    expect(r.issues[0].message).toBe('embed1: the input is token ids but the vocabulary size is not known; open a text (it sets vocab) or set "vocab" on the network')
+    expect(r.ok).toBe(false)
+  })
+
+  it('only warns for a language model, whose text sets the vocabulary later', () => {
+    const r = validateSpec(lm({ task: 'language-model' }, cells))
+    expect(r.ok).toBe(true)
+    expect(codes(r)).toEqual(['vocab-pending', 'vocab-pending'])
+    const known = validateSpec(withVocab(lm({ task: 'language-model' }, cells), 50))
+    expect(known.issues).toEqual([])
+    expect(known.layers[0].paramShapes).toEqual({ W: [50, 16] })
+    expect(known.layers[1].paramShapes).toEqual({ Wx: [16, 128], Wh: [32, 128], b: [128] })
+    expect(known.layers[2].paramShapes).toEqual({ W: [32, 50], b: [50] })
+    expect(known.outputShape).toEqual([32, 50])
+  })
+
+  it('asks for a TimeEmbedding before anything else reads token ids', () => {
+    const r = validateSpec(lm({ vocab: 40 }, [{ type: 'TimeLSTM', hidden: 8 }, { type: 'TimeAffine', units: 40 }, { type: 'TimeSoftmaxWithLoss' }]))
+    expect(only(r, 'tokens-need-embedding').message).toBe('lstm1: TimeLSTM cannot read token ids (32); put a TimeEmbedding layer first to turn each token into a vector')
+  })
+
+  it('rejects a TimeEmbedding that does not get tokens', () => {
+    const r = validateSpec(digits({ type: 'TimeEmbedding', dim: 8 }, ...head))
+    expect(only(r, 'embedding-needs-tokens').layerName).toBe('embed1')
+  })
+
+  it('wants the language model to score every token of the vocabulary', () => {
+    const r = validateSpec(lm({ vocab: 40, task: 'language-model' }, [{ type: 'TimeEmbedding', dim: 8 }, { type: 'TimeLSTM', hidden: 8 },
+      { type: 'TimeAffine', units: 30 }, { type: 'TimeSoftmaxWithLoss' }]))
+    expect(only(r, 'lm-output-not-vocab').message).toContain('set the units of the TimeAffine before it to "vocab"')
+  })
+})
+
+describe('the loss layer', () => {
+  it('must be last: an Affine after it is an error naming both layers', () => {
+    const r = validateSpec(digits({ type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }, { type: 'Affine', units: 10 }))
+    const e = only(r, 'loss-not-last')
+    expect(e.message).toBe('affine2: comes after the loss layer softmax1; the loss layer must be the last layer, so move softmax1 to the end or remove affine2')
+    expect(r.ok).toBe(false)
+  })
+
+  it('two loss layers: the second one is after the first', () => {
+    const r = validateSpec(digits({ type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }, { type: 'MSE' }))
+    expect(only(r, 'loss-not-last').layerName).toBe('mse1')
+  })
+
+  it('a network without one cannot be trained, and the message says which loss to add', () => {
+    const r = validateSpec(digits({ type: 'Affine', units: 10 }))
+    const e = only(r, 'no-loss')
+    expect(e.layer).toBe(-1)
+    expect(e.message).toContain('add SoftmaxWithLoss at the end')
+    expect(only(validateSpec({ input: [1, 28, 28], task: 'reconstruct', layers: [{ type: 'Affine', units: 784 }] }), 'no-loss').message)
+      .toContain('MSE or SigmoidWithLoss')
+    expect(only(validateSpec(digits()), 'no-layers').severity).toBe('error')
+  })
+
+  it('must fit the task', () => {
+    const r = validateSpec({ input: [1, 28, 28], task: 'reconstruct', layers: [{ type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    expect(only(r, 'loss-task-mismatch').message).toContain('use MSE or SigmoidWithLoss')
+    const small = validateSpec({ input: [1, 28, 28], task: 'reconstruct', layers: [{ type: 'Affine', units: 10 }, { type: 'MSE' }] })
+    expect(only(small, 'reconstruct-size-mismatch').message).toBe(
+      'mse1: compares an output (10) = 10 values with the input (1, 28, 28) = 784 values; the layer before it must output (1, 28, 28)')
+  })
+})
+
+describe('memory', () => {
+  it('rejects a network too large to train and says how much it needs and where', () => {
+    const r = validateSpec({ input: [3, 224, 224], layers: [{ type: 'Affine', units: 4096 }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    const e = only(r, 'too-large')
+    const params = 3 * 224 * 224 * 4096 + 4096 + 4096 * 10 + 10
+    expect(r.totalParams).toBe(params)
+    expect(e.layerName).toBe('affine1')
+    expect(e.values!.bytes).toBe(params * 12 + (4096 + 4096 + 10 + 10) * 4 * 100)
+    expect(e.message).toMatch(/needs about 6\.89 GiB to train \(616,6\d\d,\d\d\d parameters × 4 bytes × 3/)
+    expect(e.message).toContain('more than the 2.00 GiB limit')
+    expect(r.ok).toBe(false)
+  })
+
+  it('counts big activations too, not only parameters', () => {
+    // 64 channels of 512×512 per example, 3 times over: 3·64·512·512·4 B·100 ≈ 18.8 GiB of outputs
+    const r = validateSpec({ input: [3, 512, 512], layers: [{ type: 'Convolution', filters: 64, kernel: 3, pad: 1 }, { type: 'Relu' },
+      { type: 'Convolution', filters: 64, kernel: 3, pad: 1 }, { type: 'Pooling', size: 512 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    expect(r.totalParams).toBeLessThan(50_000)
+    expect(only(r, 'too-large').severity).toBe('error')
+    expect(r.memoryBytes).toBeGreaterThan(2 ** 31)
+  })
+})

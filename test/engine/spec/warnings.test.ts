@@ -1,0 +1,72 @@
+/** Legal but suspicious networks: accepted (ok stays true) with a warning that says what to change. */
+import { describe, expect, it } from 'vitest'
+import { validateSpec } from '../../../src-engine/spec'
+import type { LayerSpec, NetSpec } from '../../../src-engine/spec-types'
+import { codes, only } from './helpers'
+
+const digits = (...layers: LayerSpec[]): NetSpec => ({ input: [1, 28, 28], task: 'classify', layers })
+
+function warned(spec: NetSpec, code: string) {
+  const r = validateSpec(spec)
+  expect(r.ok, r.issues.map((i) => i.message).join('\n')).toBe(true)
+  const w = only(r, code)
+  expect(w.severity).toBe('warning')
+  return w
+}
+
+describe('warnings', () => {
+  it('dropout on the output scores, before the loss', () => {
+    const w = warned(digits({ type: 'Affine', units: 100 }, { type: 'Relu' }, { type: 'Affine', units: 10 },
+      { type: 'Dropout', rate: 0.5 }, { type: 'SoftmaxWithLoss' }), 'dropout-after-output')
+    expect(w.message).toBe('dropout1: Dropout after the output layer affine2 drops class scores at random, which is almost certainly a mistake; move it before affine2')
+  })
+
+  it('an activation after the softmax has no effect', () => {
+    const w = warned(digits({ type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }, { type: 'Relu' }), 'layers-after-softmax')
+    expect(w.message).toMatch(/^relu1: Relu after softmax1 has no effect/)
+    expect(w.values).toMatchObject({ loss: 'softmax1' })
+  })
+
+  it('two activations in a row (a Dropout between them does not hide it)', () => {
+    const w = warned(digits({ type: 'Affine', units: 50 }, { type: 'Relu' }, { type: 'Dropout', rate: 0.2 }, { type: 'Sigmoid' },
+      { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }), 'double-activation')
+    expect(w.layerName).toBe('sigmoid1')
+    expect(w.message).toContain('follows the activation relu1 directly')
+  })
+
+  it('pooling the raw input before any convolution', () => {
+    const w = warned(digits({ type: 'Pooling', size: 2 }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }), 'pool-without-conv')
+    expect(w.layerName).toBe('pool1')
+  })
+
+  it('an activation squashing the scores right before the softmax', () => {
+    const w = warned(digits({ type: 'Affine', units: 10 }, { type: 'Relu' }, { type: 'SoftmaxWithLoss' }), 'activation-before-softmax')
+    expect(w.message).toContain('SoftmaxWithLoss applies the softmax itself')
+  })
+
+  it('a Sigmoid before SigmoidWithLoss applies the sigmoid twice', () => {
+    warned({ input: [1, 28, 28], task: 'reconstruct', layers: [{ type: 'Affine', units: 784 }, { type: 'Sigmoid' }, { type: 'SigmoidWithLoss' }] }, 'sigmoid-twice')
+  })
+
+  it('an Affine flattening a whole sequence', () => {
+    warned({ input: [28, 28], layers: [{ type: 'TimeRNN', hidden: 16 }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }, 'affine-on-sequence')
+  })
+
+  it('a setting the layer does not have (a likely typo) is named, and the missing one too', () => {
+    const r = validateSpec(digits({ type: 'Convolution', filter: 16, kernel: 3 } as unknown as LayerSpec, ...[{ type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] as LayerSpec[]))
+    expect(codes(r)).toEqual(['field-missing', 'unknown-field'])
+    expect(r.issues[0].message).toBe('conv1: "filters" is missing; set it to a whole number ≥ 1 (for example 16) (found "filter" — did you mean "filters"?)')
+    expect(r.issues[1].message).toMatch(/^conv1: "filter" is not a setting of Convolution and is ignored; its settings are filters, kernel, stride, pad, init, bias$/)
+  })
+
+  it('sound networks get no warnings at all', () => {
+    const r = validateSpec(digits({ type: 'Convolution', filters: 8, kernel: 3, pad: 1 }, { type: 'BatchNormalization' }, { type: 'Relu' },
+      { type: 'Pooling', size: 2 }, { type: 'Flatten' }, { type: 'Affine', units: 64 }, { type: 'Relu' }, { type: 'Dropout', rate: 0.5 },
+      { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }))
+    expect(r.issues).toEqual([])
+    expect(r.layers[1].paramShapes).toEqual({ gamma: [8], beta: [8] })
+    expect(r.layers[1].bufferShapes).toEqual({ running_mean: [8], running_var: [8] })
+    expect(r.layers[1].params).toBe(16)
+    expect(r.layers[3].outShape).toEqual([8, 14, 14]) // Pooling's stride defaults to its size
+  })
+})
