@@ -1,0 +1,198 @@
+/**
+ * safetensors (Hugging Face's weight format): an 8-byte little-endian header length N, N bytes of JSON
+ *   {"<name>": {"dtype": "F32", "shape": [...], "data_offsets": [begin, end]}, ..., "__metadata__": {...}}
+ * then one data section; offsets are relative to its start, and the tensors must tile it exactly.
+ * We write F32 only and read F32 only. A file may come from anywhere, so reading validates everything
+ * before a single value is trusted. The model's spec travels as JSON in metadata key "spec".
+ */
+
+export interface NamedTensor {
+  readonly shape: readonly number[]
+  readonly data: Float32Array
+}
+
+export interface SafetensorsFile {
+  /** Tensors in the order of the file's data section. */
+  readonly tensors: Record<string, { shape: number[]; data: Float32Array }>
+  readonly metadata: Record<string, string>
+}
+
+/** Headers larger than this are refused before any allocation (real weight headers are kilobytes). */
+export const MAX_HEADER_BYTES = 100 * 1024 * 1024
+
+const fmt = (n: number): string => n.toLocaleString('en-US')
+const dims = (shape: readonly number[]): string => `[${shape.join(', ')}]`
+
+/**
+ * Encode float32 tensors (in the given order) and string metadata. Refuses NaN/Inf values, naming the
+ * tensor, because such a file could not be loaded back. The data section starts 8-byte aligned.
+ */
+export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata: Record<string, string> = {}): Uint8Array {
+  const header: Record<string, unknown> = {}
+  if (Object.keys(metadata).length > 0) {
+    for (const [k, v] of Object.entries(metadata)) {
+      if (typeof v !== 'string') throw new Error(`encodeSafetensors: metadata "${k}" must be a string`)
+    }
+    header.__metadata__ = metadata
+  }
+  let offset = 0
+  for (const [name, t] of Object.entries(tensors)) {
+    if (name === '__metadata__') throw new Error('encodeSafetensors: "__metadata__" cannot be a tensor name')
+    const n = t.shape.reduce((p, d) => p * d, 1)
+    if (t.data.length !== n) {
+      throw new Error(`encodeSafetensors: tensor "${name}" has shape ${dims(t.shape)} (${n} values) but ${t.data.length} values`)
+    }
+    const bad = firstNonFinite(t.data)
+    if (bad >= 0) {
+      throw new Error(`cannot save tensor "${name}": value #${bad} is ${t.data[bad]} (did training diverge?)`)
+    }
+    header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * n] }
+    offset += 4 * n
+  }
+  const jsonBytes = new TextEncoder().encode(JSON.stringify(header))
+  const pad = (8 - (jsonBytes.length % 8)) % 8
+  const headerLen = jsonBytes.length + pad
+  const out = new Uint8Array(8 + headerLen + offset)
+  const view = new DataView(out.buffer)
+  view.setBigUint64(0, BigInt(headerLen), true)
+  out.set(jsonBytes, 8)
+  out.fill(0x20, 8 + jsonBytes.length, 8 + headerLen) // spaces, as the reference writer pads
+  let at = 8 + headerLen
+  for (const t of Object.values(tensors)) {
+    for (let i = 0; i < t.data.length; i++, at += 4) view.setFloat32(at, t.data[i], true)
+  }
+  return out
+}
+
+/** Decode and validate a safetensors file. Every problem is an Error whose message names the tensor. */
+export function decodeSafetensors(bytes: Uint8Array, name = 'weights.safetensors'): SafetensorsFile {
+  if (bytes.length < 8) throw new Error(`${name} is not a safetensors file: it has only ${bytes.length} bytes`)
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const declared = view.getBigUint64(0, true)
+  if (declared > BigInt(MAX_HEADER_BYTES)) {
+    throw new Error(`${name} declares a header of ${fmt(Number(declared))} bytes, more than the ${fmt(MAX_HEADER_BYTES)}-byte limit; it is not a weights file`)
+  }
+  const headerLen = Number(declared)
+  if (8 + headerLen > bytes.length) {
+    throw new Error(`${name}: the header length ${fmt(headerLen)} runs past the end of the file (${fmt(bytes.length - 8)} bytes after the length)`)
+  }
+  let header: unknown
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen))
+    header = JSON.parse(text)
+  } catch (e) {
+    throw new Error(`${name}: the header is not valid JSON (${(e as Error).message})`)
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new Error(`${name}: the header should be a JSON object of tensors`)
+  }
+  const dataStart = 8 + headerLen
+  const dataLen = bytes.length - dataStart
+  const metadata: Record<string, string> = {}
+  const entries: { name: string; shape: number[]; begin: number; end: number }[] = []
+
+  for (const [key, raw] of Object.entries(header as Record<string, unknown>)) {
+    // JSON.parse keeps "__proto__" as an own key; assigning it to a plain object would swap its prototype.
+    if (key === '__proto__') throw new Error(`${name}: "__proto__" is not an acceptable tensor name`)
+    if (key === '__metadata__') {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Error(`${name}: __metadata__ should be an object of strings`)
+      for (const [mk, mv] of Object.entries(raw as Record<string, unknown>)) {
+        if (typeof mv !== 'string') throw new Error(`${name}: __metadata__ "${mk}" should be a string, not ${typeof mv}`)
+        if (mk === '__proto__') throw new Error(`${name}: "__proto__" is not an acceptable metadata key`)
+        metadata[mk] = mv
+      }
+      continue
+    }
+    const where = `${name}: tensor "${key}"`
+    if (typeof raw !== 'object' || raw === null) throw new Error(`${where} should be an object with dtype, shape and data_offsets`)
+    const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>
+    if (typeof dtype !== 'string') throw new Error(`${where} has no dtype`)
+    if (dtype !== 'F32') throw new Error(`${where} has dtype ${dtype}; Backprop Lab reads only F32 (float32) tensors`)
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
+      throw new Error(`${where} has an invalid shape ${JSON.stringify(shape)}; expected a list of non-negative integers`)
+    }
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0)) {
+      throw new Error(`${where} has invalid data_offsets ${JSON.stringify(offsets)}; expected [begin, end]`)
+    }
+    const [begin, end] = offsets as number[]
+    if (end < begin) throw new Error(`${where} has data_offsets [${begin}, ${end}] that end before they begin`)
+    if (end > dataLen) {
+      throw new Error(`${where} has data_offsets [${begin}, ${end}] past the end of the data section (${fmt(dataLen)} bytes)`)
+    }
+    const n = (shape as number[]).reduce((p, d) => p * d, 1)
+    if (n * 4 !== end - begin) {
+      throw new Error(`${where} has shape ${dims(shape as number[])} (${fmt(n)} float32 = ${fmt(n * 4)} bytes) but its data_offsets span ${fmt(end - begin)} bytes`)
+    }
+    entries.push({ name: key, shape: shape as number[], begin, end })
+  }
+
+  entries.sort((a, b) => a.begin - b.begin || a.end - b.end)
+  let covered = 0
+  for (let k = 0; k < entries.length; k++) {
+    const e = entries[k]
+    if (e.begin < covered) {
+      throw new Error(`${name}: tensors "${entries[k - 1].name}" and "${e.name}" overlap (bytes ${e.begin}..${covered} of the data section)`)
+    }
+    if (e.begin > covered) throw new Error(`${name}: bytes ${covered}..${e.begin} of the data section belong to no tensor`)
+    covered = e.end
+  }
+  if (covered !== dataLen) throw new Error(`${name}: the last ${fmt(dataLen - covered)} bytes of the data section belong to no tensor`)
+
+  const tensors: Record<string, { shape: number[]; data: Float32Array }> = {}
+  for (const e of entries) {
+    const n = (e.end - e.begin) / 4
+    const data = new Float32Array(n)
+    const base = dataStart + e.begin
+    for (let i = 0; i < n; i++) data[i] = view.getFloat32(base + 4 * i, true)
+    const bad = firstNonFinite(data)
+    if (bad >= 0) throw new Error(`${name}: tensor "${e.name}" contains ${data[bad]} at index ${bad}; weights must be finite numbers`)
+    tensors[e.name] = { shape: e.shape, data }
+  }
+  return { tensors, metadata }
+}
+
+/** Index of the first NaN or ±Infinity, or -1. */
+function firstNonFinite(a: Float32Array): number {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i
+  return -1
+}
+
+/** A model's weights with its spec stored as JSON in metadata "spec" (plus any other metadata). */
+export function encodeModelWeights(spec: unknown, tensors: Record<string, NamedTensor>, extra: Record<string, string> = {}): Uint8Array {
+  return encodeSafetensors(tensors, { ...extra, spec: JSON.stringify(spec) })
+}
+
+/** The spec stored in metadata "spec", parsed but not validated (pass it to the spec validator), or null. */
+export function specFromMetadata(file: SafetensorsFile, name = 'weights.safetensors'): unknown {
+  const text = file.metadata.spec
+  if (text === undefined) return null
+  try {
+    return JSON.parse(text)
+  } catch (e) {
+    throw new Error(`${name}: metadata "spec" is not valid JSON (${(e as Error).message})`)
+  }
+}
+
+/**
+ * Compare a file's tensors with the shapes a model expects. Returns one message per problem
+ * (missing, misshaped, then extra tensors); an empty list means the weights fit.
+ */
+export function checkWeightsAgainst(
+  expected: Record<string, readonly number[]>,
+  file: Pick<SafetensorsFile, 'tensors'>
+): string[] {
+  const problems: string[] = []
+  for (const [key, shape] of Object.entries(expected)) {
+    const got = Object.hasOwn(file.tensors, key) ? file.tensors[key] : undefined
+    if (!got) problems.push(`missing tensor "${key}": the model expects shape ${dims(shape)}`)
+    else if (got.shape.length !== shape.length || got.shape.some((d, i) => d !== shape[i])) {
+      problems.push(`tensor "${key}" has shape ${dims(got.shape)} but the model expects ${dims(shape)}`)
+    }
+  }
+  for (const [key, got] of Object.entries(file.tensors)) {
+    if (!Object.hasOwn(expected, key)) {
+      problems.push(`unexpected tensor "${key}" (shape ${dims(got.shape)}): the model has no parameter of that name`)
+    }
+  }
+  return problems
+}
