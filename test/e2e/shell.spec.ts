@@ -1,0 +1,80 @@
+/**
+ * The app frame in Chromium against the real web shell: connection and footer, both languages,
+ * every page through the navigation (with screenshots), keyboard navigation, and the banners shown
+ * when the token is missing or the lab goes away.
+ */
+import { test, expect, screenshot, startShell, openLab } from './fixtures'
+import { PAGES, expectLanguage, switchLanguage, visitEveryPage } from './smoke'
+
+test('opens the lab connected over the web shell, with the engine threads in the footer', async ({ page }) => {
+  await expect(page.getByTestId('status-transport')).toHaveAttribute('data-transport', 'web')
+  await expect(page.getByTestId('status-threads')).toHaveText(/Engine threads: \d+/)
+  await expect(page.getByTestId('connection-banner')).toHaveCount(0)
+  await expectLanguage(page, 'en')
+})
+
+test('switches Korean ↔ English and remembers the choice after a reload', async ({ page }) => {
+  await switchLanguage(page, 'ko')
+  await expect(page.getByTestId('status-connection')).toHaveText('연결됨')
+  await page.reload()
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-status', 'open')
+  await expectLanguage(page, 'ko')
+  await switchLanguage(page, 'en')
+  await page.reload()
+  await expectLanguage(page, 'en')
+})
+
+test('visits every page through the navigation in English and Korean', async ({ page }) => {
+  const shots = [...(await visitEveryPage(page, 'shell', 'en')), ...(await visitEveryPage(page, 'shell', 'ko'))]
+  expect(shots).toHaveLength(PAGES.length * 2)
+})
+
+test('moves between pages with the keyboard', async ({ page }) => {
+  await page.getByTestId('nav-editor').click()
+  await page.getByTestId('nav-editor').press('ArrowRight')
+  await expect(page.getByTestId('page-train')).toBeVisible()
+  await expect(page.getByTestId('nav-train')).toBeFocused()
+  await page.keyboard.press('End')
+  await expect(page.getByTestId('page-lessons')).toBeVisible()
+  await page.keyboard.press('Alt+3')
+  await expect(page.getByTestId('page-draw')).toBeVisible()
+  await page.keyboard.press('Home')
+  await expect(page.getByTestId('page-editor')).toBeVisible()
+})
+
+test('switches to the dark theme and keeps it', async ({ page }) => {
+  const html = page.locator('html')
+  const before = await html.getAttribute('data-theme')
+  await page.getByTestId('theme-toggle').click()
+  const after = before === 'dark' ? 'light' : 'dark'
+  await expect(html).toHaveAttribute('data-theme', after)
+  await page.reload()
+  await expect(html).toHaveAttribute('data-theme', after)
+  if (after === 'dark') await screenshot(page, 'shell-editor-dark-en')
+})
+
+test('without the token, says which URL to open instead of failing silently', async ({ page, shell }) => {
+  await page.goto(`${shell.origin}/`)
+  const banner = page.getByTestId('connection-banner')
+  await expect(banner).toBeVisible()
+  await expect(banner).toContainText('Open the URL printed by npm run web, token included')
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-status', 'no-token')
+  await screenshot(page, 'shell-no-token-en')
+  await switchLanguage(page, 'ko')
+  await expect(banner).toContainText('npm run web이 출력한 URL')
+})
+
+test('shows that the connection was lost when the web shell stops', async ({ context }) => {
+  const own = await startShell()
+  try {
+    const page = await openLab(context, own.url)
+    await own.stop()
+    const banner = page.getByTestId('connection-banner')
+    await expect(banner).toHaveAttribute('data-kind', 'lost')
+    await expect(banner).toContainText('The connection to the lab was lost')
+    await expect(page.getByTestId('status-connection')).toHaveAttribute('data-status', 'reconnecting')
+    await screenshot(page, 'shell-connection-lost-en')
+  } finally {
+    await own.stop()
+  }
+})
