@@ -33,6 +33,8 @@ export interface LineChartOptions {
   /** Fix the y range (accuracy: 0..1). */
   yMin?: number
   yMax?: number
+  /** Show the x axis up to here even before the data gets there (the planned epochs). */
+  xMax?: number
   xFormat?: (x: number) => string
   yFormat?: (y: number) => string
 }
@@ -87,7 +89,12 @@ export class LineChart {
   readonly chart: Chart<'line', XY[]>
   private opts: LineChartOptions
 
-  constructor(canvas: HTMLCanvasElement, opts: LineChartOptions) {
+  /** A chart on `canvas`, or null where there is no 2-D context (component tests in happy-dom). */
+  static create(canvas: HTMLCanvasElement, opts: LineChartOptions): LineChart | null {
+    return canvas.getContext('2d') ? new LineChart(canvas, opts) : null
+  }
+
+  private constructor(canvas: HTMLCanvasElement, opts: LineChartOptions) {
     this.opts = opts
     this.chart = new Chart<'line', XY[]>(canvas, {
       type: 'line',
@@ -102,7 +109,7 @@ export class LineChart {
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         elements: { line: { tension: 0 }, point: { radius: 0, hitRadius: 6, hoverRadius: 4 } },
         scales: {
-          x: { type: 'linear', min: 0, title: { display: true, text: opts.xTitle }, ticks: { maxTicksLimit: 8 } },
+          x: { type: 'linear', min: 0, max: opts.xMax, title: { display: true, text: opts.xTitle }, ticks: { maxTicksLimit: 8 } },
           y: { type: opts.log ? 'logarithmic' : 'linear', min: opts.yMin, max: opts.yMax, title: { display: true, text: opts.yTitle } }
         },
         plugins: {
@@ -140,9 +147,10 @@ export class LineChart {
   setOptions(opts: Partial<LineChartOptions>): void {
     this.opts = { ...this.opts, ...opts }
     const sc = this.chart.options.scales!
-    const x = sc.x as { title: { text: string } }
+    const x = sc.x as { max?: number; title: { text: string } }
     const y = sc.y as { type: string; min?: number; max?: number; title: { text: string } }
     x.title.text = this.opts.xTitle
+    x.max = this.opts.xMax
     y.title.text = this.opts.yTitle
     y.type = this.opts.log ? 'logarithmic' : 'linear'
     y.min = this.opts.yMin

@@ -11,7 +11,7 @@ export type ColorMap = 'gray' | 'diverging' | 'viridis'
 /** How values are mapped to 0..1: per image, over the whole stack, or a fixed range. */
 export type Scaling = 'each' | 'shared' | { min: number; max: number }
 
-export interface Rgba { width: number; height: number; data: Uint8ClampedArray }
+export interface Rgba { width: number; height: number; data: Uint8ClampedArray<ArrayBuffer> }
 
 // A few stops of a perceptually even blue → green → yellow scale (sampled by eye from viridis).
 const VIRIDIS: readonly [number, number, number][] = [

@@ -308,6 +308,11 @@ export class TrainLab {
     }
   }
 
+  /** Connect once for the app's lifetime (the page mounts and unmounts; runs keep reporting meanwhile). */
+  ensureConnected(api: LabApi): void {
+    if (this.api !== api) this.connect(api)
+  }
+
   private async loadInfo(): Promise<void> {
     const api = this.api
     if (!api) return

@@ -1,0 +1,7 @@
+/** How a run is named in legends and tooltips: its number and the settings learners compare. */
+import { t } from '../../i18n/index.svelte'
+import { formatLr, type Run } from '../../lib/train.svelte'
+
+export function runName(r: Run): string {
+  return t('train.runLabel', { n: r.index, opt: r.settings.optimizer, lr: formatLr(r.settings.lr), batch: r.settings.batchSize })
+}

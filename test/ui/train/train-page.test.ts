@@ -1,0 +1,98 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { fireEvent, render, screen } from '@testing-library/svelte'
+import { readFileSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import TrainPage from '../../../src-renderer/pages/TrainPage.svelte'
+import { setLab } from '../../../src-renderer/lib/lab'
+import { project } from '../../../src-renderer/lib/project.svelte'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import en from '../../../src-renderer/i18n/en/train'
+import ko from '../../../src-renderer/i18n/ko/train'
+import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
+
+const settle = async (): Promise<void> => {
+  await flush()
+  await flush()
+}
+
+describe('training page with a fake host', () => {
+  const fake = new FakeLab()
+  setLab(fake)
+  i18n.set('en')
+  afterAll(() => setLab(null))
+
+  it('walks through start, live progress, pause, lr change, divergence and restart', async () => {
+    render(TrainPage)
+    await settle()
+    expect(screen.getByTestId('train-network').textContent).toContain('Simple ConvNet (default preset)')
+    expect(fake.channels()).toContain('data:samples')
+
+    // one click trains the default preset with its defaults
+    await fireEvent.click(screen.getByTestId('train-start'))
+    await settle()
+    const start = fake.calls.find((c) => c.channel === 'train:start')!
+    expect(start.payload).toMatchObject({ spec: SIMPLE_CONVNET, settings: { optimizer: 'Adam', lr: 0.001, threads: 2 } })
+    expect(project.spec).toBe(SIMPLE_CONVNET)
+    expect((screen.getByTestId('train-start') as HTMLButtonElement).disabled).toBe(true)
+
+    fake.emit({ type: 'batches', runId: 'run-1', points: [{ epoch: 2, batch: 10, batches: 80, loss: 0.4, examplesPerSec: 1500 }] })
+    fake.emit({ type: 'epoch', runId: 'run-1', report: { epoch: 1, trainLoss: 0.5, trainAcc: 0.88, testLoss: 0.45, testAcc: 0.9125, seconds: 5.2, confusion: { classes: 2, counts: [5, 1, 0, 4] }, confidentWrong: [{ index: 3, label: 0, predicted: 1, confidence: 0.97, image: { count: 1, h: 2, w: 2, data: new Float32Array(4) } }] } })
+    fake.emit({ type: 'snapshot', runId: 'run-1', snapshot: { filters: { count: 2, h: 2, w: 2, data: new Float32Array(8) }, featureMaps: [{ layer: 'conv1', shape: [2, 2, 2], maps: { count: 2, h: 2, w: 2, data: new Float32Array(8) } }] } })
+    await settle()
+    expect(screen.getByTestId('progress').textContent).toContain('Epoch 2 / 5')
+    expect(screen.getByTestId('progress').textContent).toContain('1,500 examples/s')
+    expect(screen.getByTestId('test-accuracy').getAttribute('data-value')).toBe('0.9125')
+    expect(screen.getByTestId('test-accuracy').textContent).toContain('91.3%')
+    expect(screen.getByTestId('filters-now')).toBeTruthy()
+    expect(screen.getByTestId('feature-maps').getAttribute('data-snapshots')).toBe('1')
+    expect(screen.getByTestId('confusion').textContent).toContain('0 → 1')
+    expect(screen.getByTestId('run-legend').textContent).toContain('#1 Adam · lr 0.001 · batch 100')
+
+    await fireEvent.click(screen.getByTestId('train-pause'))
+    await settle()
+    expect(screen.getByTestId('progress').textContent).toContain('Paused')
+    const lr = screen.getByTestId('train-lr') as HTMLInputElement
+    await fireEvent.input(lr, { target: { value: '0.0005' } })
+    await fireEvent.click(screen.getByTestId('train-apply-lr'))
+    await settle()
+    expect(fake.calls.at(-1)).toEqual({ channel: 'train:set-lr', payload: { lr: 0.0005 } })
+    await fireEvent.click(screen.getByTestId('train-resume'))
+    await settle()
+    expect(fake.calls.at(-1)?.channel).toBe('train:resume')
+
+    fake.emit({ type: 'error', runId: 'run-1', code: 'diverged', message: 'loss is NaN at epoch 2, batch 11' })
+    await settle()
+    expect(screen.getByTestId('train-diverged').textContent).toContain('diverged')
+    await fireEvent.click(screen.getByTestId('train-restart-lower'))
+    await settle()
+    const restart = fake.calls.filter((c) => c.channel === 'train:start').at(-1)!
+    expect((restart.payload as { settings: { lr: number } }).settings.lr).toBe(0.00005)
+    expect(screen.queryByTestId('train-diverged')).toBeNull()
+  })
+
+  it('speaks Korean when switched', async () => {
+    i18n.set('ko')
+    render(TrainPage)
+    await settle()
+    expect(screen.getAllByTestId('train-start')[0].textContent).toContain('시작')
+    i18n.set('en')
+  })
+})
+
+describe('training page messages', () => {
+  it('has the same keys in English and Korean, none empty', () => {
+    expect(Object.keys(ko).sort()).toEqual(Object.keys(en).sort())
+    for (const [k, v] of Object.entries(ko)) expect(v.trim(), k).not.toBe('')
+  })
+
+  it('defines every train.* key the page and its components use', () => {
+    const root = join(__dirname, '../../../src-renderer')
+    const files = [join(root, 'pages/TrainPage.svelte'), join(root, 'lib/train.svelte.ts'),
+      ...readdirSync(join(root, 'components/train')).map((f) => join(root, 'components/train', f))]
+    const used = new Set<string>()
+    for (const f of files) for (const m of readFileSync(f, 'utf8').matchAll(/'train\.([A-Za-z_]+)'/g)) used.add(m[1])
+    expect(used.size).toBeGreaterThan(40)
+    for (const k of used) expect(en, `train.${k}`).toHaveProperty(k)
+    for (const g of ['f', 'g', 'i', 'o', 'c', 'h']) expect(en).toHaveProperty(`gate_${g}`)
+  })
+})
