@@ -1,0 +1,169 @@
+/**
+ * Problems appear at the layer and field they concern, with the fix in words, in both languages; an
+ * invalid network cannot be trained and the Train button says why.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { cleanup, fireEvent, screen, within } from '@testing-library/svelte'
+import { flushSync } from 'svelte'
+import type { NetSpec } from '../../../src-engine/spec-types'
+import { project } from '../../../src-renderer/lib/project.svelte'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import { issueText } from '../../../src-renderer/components/editor/issues'
+import { card, cards, errorsIn, field, golden, openEditor } from './helpers'
+
+afterEach(() => cleanup())
+
+const bad = golden.conv_output_size.invalid_case
+/** The course's invalid case: 7×7 input, 3×3 kernel, stride 3, pad 0. */
+const strideNet = (): NetSpec => ({
+  input: [1, ...bad.input],
+  layers: [
+    { type: 'Convolution', filters: 4, kernel: bad.filter[0], stride: bad.stride, pad: bad.pad },
+    { type: 'Relu' }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }
+  ]
+})
+const trainButton = (): HTMLButtonElement => screen.getByTestId('train-button') as HTMLButtonElement
+
+describe('a stride that does not divide the padded size', () => {
+  it('is reported at that layer and field, with the formula and the strides that work', () => {
+    openEditor(strideNet())
+    const errs = errorsIn(0)
+    expect(errs).toHaveLength(1)
+    expect(errs[0].getAttribute('data-code')).toBe('conv-size-not-integer')
+    expect(errs[0].getAttribute('data-field')).toBe('stride')
+    expect(errs[0].textContent).toContain('conv1')
+    expect(errs[0].textContent).toContain('(7 + 2·0 − 3) / 3 + 1 = 2.33')
+    expect(errs[0].textContent).toContain('Use stride 1 or 2.')
+    expect(field(0, 'stride').getAttribute('aria-invalid')).toBe('true')
+    expect(card(0).classList.contains('error')).toBe(true)
+    // the other layers carry no error of their own
+    for (let i = 1; i < cards().length; i++) expect(errorsIn(i)).toHaveLength(0)
+  })
+
+  it('blocks training with the reason on the button, and fixing the stride unblocks it', async () => {
+    openEditor(strideNet())
+    expect(trainButton().disabled).toBe(true)
+    expect(screen.getByTestId('train-reason').textContent).toContain('conv1')
+    expect(trainButton().getAttribute('title')).toContain('conv1')
+    await fireEvent.click(trainButton())
+    expect(project.page).toBe('editor')
+
+    await fireEvent.input(field(0, 'stride'), { target: { value: '2' } })
+    flushSync()
+    expect(errorsIn(0)).toHaveLength(0)
+    expect(trainButton().disabled).toBe(false)
+    expect(screen.queryByTestId('train-reason')).toBeNull()
+    await fireEvent.click(trainButton())
+    expect(project.page).toBe('train')
+    expect(project.spec?.layers[0]).toMatchObject({ type: 'Convolution', stride: 2 })
+  })
+
+  it('is explained in Korean with the same numbers', () => {
+    openEditor(strideNet(), 'ko')
+    const text = errorsIn(0)[0].textContent ?? ''
+    expect(text).toContain('정수가 아닙니다')
+    expect(text).toContain('스트라이드를 1 또는 2(으)로 바꾸세요.')
+    expect(text).toContain('2.33')
+    expect(screen.getByTestId('train-reason').textContent).toContain('학습할 수 없습니다')
+  })
+})
+
+describe('other errors at their layer', () => {
+  const cases: { what: string; spec: NetSpec; layer: number; code: string; words: string[] }[] = [
+    {
+      what: 'a kernel larger than its input',
+      spec: { input: [1, 4, 4], layers: [{ type: 'Convolution', filters: 2, kernel: 7 }, { type: 'Flatten' }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] },
+      layer: 0, code: 'conv-kernel-too-large', words: ['7×7', 'at most 4', 'padding 2 or more']
+    },
+    {
+      what: 'a pooling window that does not tile the input',
+      spec: { input: [1, 7, 7], layers: [{ type: 'Convolution', filters: 2, kernel: 3, pad: 1 }, { type: 'Pooling', size: 2, stride: 2 }, { type: 'Flatten' }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] },
+      layer: 1, code: 'pool-size-not-integer', words: ['pool1', 'not a whole number']
+    },
+    {
+      what: 'softmax on an image (the empty digits network)',
+      spec: { input: [1, 28, 28], layers: [{ type: 'SoftmaxWithLoss' }] },
+      layer: 0, code: 'softmax-needs-vector', words: ['(1, 28, 28)', 'Flatten', 'Affine']
+    },
+    {
+      what: 'a convolution after Flatten',
+      spec: { input: [1, 28, 28], layers: [{ type: 'Flatten' }, { type: 'Convolution', filters: 2, kernel: 3 }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] },
+      layer: 1, code: 'needs-image', words: ['conv1', '(784)', 'move it up']
+    },
+    {
+      what: 'zero filters',
+      spec: { input: [1, 8, 8], layers: [{ type: 'Convolution', filters: 0, kernel: 3 }, { type: 'Flatten' }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] },
+      layer: 0, code: 'field-out-of-range', words: ['Filters (FN)', '0 is not allowed']
+    },
+    {
+      what: 'a layer with weights after the loss layer',
+      spec: { input: [4], layers: [{ type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }, { type: 'Affine', units: 2 }] },
+      layer: 2, code: 'loss-not-last', words: ['softmax1', 'must be last', 'affine2']
+    },
+    {
+      what: 'two layers with one name',
+      spec: { input: [4], layers: [{ type: 'Affine', units: 3, name: 'fc' }, { type: 'Affine', units: 2, name: 'fc' }, { type: 'SoftmaxWithLoss' }] },
+      layer: 1, code: 'duplicate-name', words: ['layer 1', 'own name']
+    },
+    {
+      what: 'a dropout rate of 1',
+      spec: { input: [4], layers: [{ type: 'Affine', units: 3 }, { type: 'Dropout', rate: 1 }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] },
+      layer: 1, code: 'field-out-of-range', words: ['Dropout rate', 'not allowed']
+    }
+  ]
+  for (const c of cases) {
+    it(`reports ${c.what} at layer ${c.layer + 1} (${c.code}) and blocks training`, () => {
+      openEditor(c.spec)
+      const errs = errorsIn(c.layer)
+      expect(errs.map((e) => e.getAttribute('data-code'))).toContain(c.code)
+      const text = errs.find((e) => e.getAttribute('data-code') === c.code)?.textContent ?? ''
+      for (const w of c.words) expect(text).toContain(w)
+      expect(trainButton().disabled).toBe(true)
+    })
+  }
+
+  it('warns (without blocking) about Dropout after the output, the course’s own placement', () => {
+    openEditor({
+      input: [1, 28, 28],
+      layers: [{ type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }, { type: 'Dropout', rate: 0.25 }]
+    })
+    const warn = within(card(3)).getAllByTestId('layer-warning')
+    expect(warn[0].getAttribute('data-code')).toBe('dropout-after-output')
+    expect(warn[0].textContent).toContain('almost certainly a mistake')
+    expect(screen.queryAllByTestId('layer-error')).toHaveLength(0)
+    expect(trainButton().disabled).toBe(false)
+  })
+
+  it('shows network-wide problems above the layers (no loss layer)', () => {
+    openEditor({ input: [4], layers: [{ type: 'Affine', units: 2 }] })
+    const e = screen.getByTestId('net-error')
+    expect(e.getAttribute('data-code')).toBe('no-loss')
+    expect(e.textContent).toContain('Softmax + loss')
+    expect(trainButton().disabled).toBe(true)
+  })
+
+  it('says "add layers" on the button when there are none', () => {
+    openEditor({ input: [1, 28, 28], layers: [] })
+    expect(trainButton().disabled).toBe(true)
+    expect(screen.getByTestId('train-reason').textContent).toBe('Add layers before training.')
+  })
+})
+
+describe('issue text', () => {
+  it('falls back to the engine’s English message for a code the editor does not know', () => {
+    i18n.set('ko')
+    const msg = issueText({ severity: 'error', layer: 0, layerName: 'x1', code: 'brand-new-code', message: 'x1: something new' })
+    expect(msg).toBe('x1: something new')
+    i18n.set('en')
+  })
+
+  it('translates a known code with its values and the field’s label', () => {
+    i18n.set('ko')
+    const msg = issueText({
+      severity: 'error', layer: 2, layerName: 'conv2', code: 'field-not-integer', field: 'stride',
+      message: 'conv2: "stride" must be a whole number ≥ 1, not 1.5', values: { field: 'stride', value: '1.5' }
+    })
+    expect(msg).toBe('conv2: “스트라이드”은(는) 정수여야 합니다 (1.5는 안 됩니다).')
+    i18n.set('en')
+  })
+})
