@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { Rng } from '../rng'
 import { sizeOf, shapeText } from '../tensor'
 import { Sequential, WeightsError } from '../models/sequential'
-import { readNpy } from '../io/npy'
+import { decodeNpy } from '../io/npy'
 import { errorMessage } from '../train/errors'
 import { decodeWeightsFile } from './weights-file'
 import { parseArgs, str, UsageError, type FlagKind } from './args'
@@ -36,7 +36,7 @@ export async function predictCommand(argv: readonly string[], out: Output): Prom
 
   let file
   try {
-    file = decodeWeightsFile(readBytes(weightsPath, 'weights'))
+    file = decodeWeightsFile(readBytes(weightsPath, 'weights'), weightsPath)
   } catch (e) {
     if (e instanceof InputError) throw e
     throw new InputError('bad-weights', `${weightsPath} is not a usable weights file: ${errorMessage(e)}`, 'Weights files are written by `npm run lab -- train ... --out W.safetensors`.')
@@ -56,7 +56,7 @@ export async function predictCommand(argv: readonly string[], out: Output): Prom
 
   let x
   try {
-    x = readNpy(readBytes(inputPath, 'input'))
+    x = decodeNpy(readBytes(inputPath, 'input'), inputPath)
   } catch (e) {
     if (e instanceof InputError) throw e
     throw new InputError('bad-input', `${inputPath} is not a usable .npy file: ${errorMessage(e)}`)

@@ -4,9 +4,8 @@
  */
 import { readFileSync } from 'node:fs'
 import type { NetSpec, SpecReport } from '../spec-types'
-import type { OptimizerName } from '../protocol'
 import { validateSpec } from '../spec'
-import { PRESETS } from '../models/presets'
+import { PRESETS, type PresetDefaults } from '../models/presets'
 import { UsageError } from './args'
 
 /** A failure the user can fix (bad file, invalid spec); printed without a stack trace. */
@@ -17,7 +16,7 @@ export class InputError extends Error {
   }
 }
 
-export interface Defaults { optimizer: OptimizerName; lr: number; batchSize: number; epochs: number }
+export type Defaults = PresetDefaults
 
 export interface SpecSource { spec: NetSpec; label: string; defaults: Defaults | null; report: SpecReport }
 
@@ -59,7 +58,7 @@ export function specFromFlags(preset: string | undefined, specPath: string | und
     const p = PRESETS.find((x) => x.id === preset)
     if (!p) throw new UsageError(`there is no preset "${preset}"; choose one of ${PRESETS.map((x) => x.id).join(', ')}`)
     const { spec, report } = checkedSpec(p.spec, `preset ${p.id}`)
-    return { spec, label: p.id, defaults: p.defaults as Defaults, report }
+    return { spec, label: p.id, defaults: p.defaults, report }
   }
   if (specPath !== undefined) {
     const { spec, report } = checkedSpec(readJsonFile(specPath, 'spec'), specPath)

@@ -47,7 +47,7 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
     batchSize: int(p, 'batch', 1) ?? d?.batchSize ?? 100,
     epochs: int(p, 'epochs', 1) ?? d?.epochs ?? 5,
     weightDecay: nonNegative(p, 'weight-decay') ?? 0,
-    clip: nonNegative(p, 'clip') ?? 0,
+    clip: nonNegative(p, 'clip') ?? d?.clip ?? 0,
     seed: int(p, 'seed', 0) ?? 1
   }
   const threads = int(p, 'threads', 1) ?? 1

@@ -12,6 +12,7 @@ import type { BatchPoint, EpochReport, OptimizerName, RunState, Snapshot } from 
 import { allocBatch, epochOrder, gatherBatch, makeBatches, type Dataset } from '../data/dataset'
 import { Sequential, type WeightValue } from '../models/sequential'
 import { makeOptimizer, type Optimizer } from '../optimizers'
+import { clipGrads } from '../optimizers/clip-grads'
 import { DivergenceWatch, divergenceMessage } from './divergence'
 import { takeSnapshot } from './probes'
 import { evaluate } from './evaluate'
@@ -116,7 +117,10 @@ export class Trainer {
       }
       if (unit.value === 'batch') {
         this.snapshot(false)
-        if (this.stepsLeft > 0 && --this.stepsLeft === 0) this.pause()
+        if (this.stepsLeft > 0 && --this.stepsLeft === 0) {
+          if (this.state === 'paused') this.pausedAt = this.now()
+          else this.pause()
+        }
       }
     }
     this.snapshot(true)
@@ -140,9 +144,9 @@ export class Trainer {
   /** Trains exactly one more batch, then pauses (from running: pauses after the current batch). */
   step(): void {
     if (this.state === 'paused') {
+      // The state stays 'paused': the driver runs one batch and waits again.
       this.stepsLeft = 1
       this.unpause()
-      this.state = 'running'
     } else if (this.state === 'running') {
       this.stepsLeft = 1
     }
@@ -231,7 +235,7 @@ export class Trainer {
     const correct = this.isClassifier() ? countCorrect(scores, t) : 0
     this.model.backward()
     const grads = this.model.grads
-    if (this.settings.clip && this.settings.clip > 0) clipByGlobalNorm(grads, this.settings.clip)
+    if (this.settings.clip && this.settings.clip > 0) clipGrads(grads, this.settings.clip)
     this.optimizer.update(this.model.params, grads)
     return { loss, correct }
   }
@@ -255,7 +259,7 @@ export class Trainer {
   /** Lets queued messages run, then waits while paused. */
   private async gate(): Promise<void> {
     await new Promise<void>((r) => setImmediate(r))
-    while (this.state === 'paused' && !this.stopRequested) {
+    while (this.state === 'paused' && this.stepsLeft === 0 && !this.stopRequested) {
       await new Promise<void>((r) => (this.wake = r))
     }
   }
@@ -280,18 +284,6 @@ export function countCorrect(scores: Tensor, t: Tensor): number {
     if (best === t.data[n]) correct++
   }
   return correct
-}
-
-/** Scales all gradients together so that their global L2 norm is at most maxNorm. */
-export function clipByGlobalNorm(grads: Tensor[], maxNorm: number): number {
-  let sq = 0
-  for (const g of grads) for (let i = 0; i < g.data.length; i++) sq += g.data[i] * g.data[i]
-  const norm = Math.sqrt(sq)
-  if (norm > maxNorm) {
-    const s = maxNorm / norm
-    for (const g of grads) for (let i = 0; i < g.data.length; i++) g.data[i] *= s
-  }
-  return norm
 }
 
 function checkSettings(s: TrainerSettings): void {

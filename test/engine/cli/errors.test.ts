@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { encodeIdx } from '../../../src-engine/data/idx'
+import { lab, tempDir, writeJson } from './helpers'
+
+const dir = tempDir()
+
+/** No stack trace may reach the user: no "at file:line" frames, no "Error:" class prefixes. */
+function expectNoStack(text: string): void {
+  expect(text).not.toMatch(/\n\s+at .+:\d+/)
+  expect(text).not.toMatch(/^(Type|Reference|Range)?Error:/m)
+}
+
+describe('command line: help and usage errors', () => {
+  it('prints help with every command, and per-command help', async () => {
+    const r = await lab('--help')
+    expect(r.code).toBe(0)
+    for (const c of ['presets', 'validate', 'train', 'predict', 'bench']) expect(r.out.join('\n')).toContain(c)
+    const t = await lab('train', '--help')
+    expect(t.code).toBe(0)
+    expect(t.out.join('\n')).toContain('--epochs N')
+    expect((await lab()).code).toBe(2)
+  })
+
+  it('rejects an unknown command and an unknown flag, saying what is accepted', async () => {
+    const c = await lab('trian')
+    expect(c.code).toBe(2)
+    expect(c.err.join('\n')).toContain('unknown command "trian"; the commands are presets, validate, train, predict and bench')
+    const f = await lab('train', '--preset', 'mlp', '--epoch', '3')
+    expect(f.code).toBe(2)
+    expect(f.err.join('\n')).toMatch(/unknown flag --epoch for "train"; it accepts .*--epochs/)
+    const j = await lab('train', '--preset', 'mlp', '--bogus', '--json')
+    expect(j.code).toBe(2)
+    expect(j.events.at(-1)).toMatchObject({ event: 'error', code: 'usage' })
+  })
+
+  it('rejects bad values for flags and an unknown preset', async () => {
+    expect((await lab('train', '--preset', 'mlp', '--epochs', '-2')).err.join('')).toContain('--epochs must be a whole number of at least 1, got "-2"')
+    expect((await lab('train', '--preset', 'mlp', '--lr', 'fast')).err.join('')).toContain('--lr must be a positive number, got "fast"')
+    expect((await lab('train', '--preset', 'mlp', '--optimizer', 'adamw')).err.join('')).toContain('--optimizer must be one of SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam')
+    expect((await lab('train', '--preset', 'mlp', '--data', 'cifar')).err.join('')).toContain('--data must be "mnist"')
+    const p = await lab('train', '--preset', 'nope')
+    expect(p.code).toBe(2)
+    expect(p.err.join('')).toMatch(/there is no preset "nope"; choose one of .*simple-convnet/)
+  })
+})
+
+describe('command line: bad networks and files', () => {
+  it('names an unknown layer type', async () => {
+    const spec = writeJson(dir, 'unknown.json', { input: [1, 28, 28], layers: [{ type: 'Convolutoin', filters: 8, kernel: 3 }, { type: 'SoftmaxWithLoss' }] })
+    for (const cmd of [['validate', spec], ['train', '--spec', spec]]) {
+      const r = await lab(...cmd)
+      expect(r.code).toBe(1)
+      const text = r.err.join('\n')
+      expect(text).toContain('Convolutoin')
+      expectNoStack(text)
+    }
+  })
+
+  it('names a negative size and the field it is in', async () => {
+    const spec = writeJson(dir, 'negative.json', { input: [1, 28, 28], layers: [{ type: 'Convolution', filters: -4, kernel: 3 }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    const r = await lab('train', '--spec', spec, '--json')
+    expect(r.code).toBe(1)
+    const last = r.events.at(-1) as { event: string; code: string; message: string }
+    expect(last).toMatchObject({ event: 'error', code: 'invalid-spec' })
+    expect(last.message).toContain('conv1')
+    expect(last.message).toMatch(/filters/)
+  })
+
+  it('says when the data has another number of channels than the network expects', async () => {
+    const spec = writeJson(dir, 'rgb.json', { input: [3, 28, 28], layers: [{ type: 'Convolution', filters: 4, kernel: 5 }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    const r = await lab('train', '--spec', spec, '--epochs', '1')
+    expect(r.code).toBe(1)
+    expect(r.err.join('\n')).toContain('the network expects inputs of (3, 28, 28) but the training data has examples of (1, 28, 28)')
+  })
+
+  it('reports a spec file that is not JSON or does not exist', async () => {
+    const p = join(dir, 'broken.json')
+    writeFileSync(p, '{ "input": [1, 28, 28], ')
+    expect((await lab('validate', p)).err.join('')).toContain(`the spec file ${p} is not valid JSON`)
+    expect((await lab('train', '--spec', join(dir, 'missing.json'))).err.join('')).toContain('does not exist')
+  })
+
+  it('reports a truncated IDX file with the numbers', async () => {
+    const idx = join(dir, 'idx')
+    mkdirSync(idx)
+    const labels = encodeIdx([10], new Uint8Array(10))
+    const images = encodeIdx([10, 28, 28], new Uint8Array(10 * 784))
+    writeFileSync(join(idx, 'train-images-idx3-ubyte'), images.subarray(0, 2000))
+    writeFileSync(join(idx, 'train-labels-idx1-ubyte'), labels)
+    writeFileSync(join(idx, 't10k-images-idx3-ubyte'), images)
+    writeFileSync(join(idx, 't10k-labels-idx1-ubyte'), labels)
+    const r = await lab('train', '--preset', 'mlp', '--data', `idx:${idx}`, '--epochs', '1', '--json')
+    expect(r.code).toBe(1)
+    const last = r.events.at(-1) as { event: string; code: string; message: string }
+    expect(last.event).toBe('error')
+    expect(last.code).toBe('data')
+    expect(last.message).toMatch(/train-images-idx3-ubyte.*truncated/)
+    expectNoStack(last.message)
+  })
+})

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest'
+import { WorkerSession } from '../../../src-engine/train/session'
+import type { TrainSettings, WorkerEvent } from '../../../src-engine/protocol'
+import { TINY_CNN, TINY_MLP, smallDigits } from './fixtures'
+
+const data = smallDigits()
+const SETTINGS: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'SGD', lr: 0.1, batchSize: 20, epochs: 1, weightDecay: 0, seed: 5, threads: 1 }
+
+function session(opts: Partial<ConstructorParameters<typeof WorkerSession>[1]> = {}): { s: WorkerSession; events: WorkerEvent[] } {
+  const events: WorkerEvent[] = []
+  const s = new WorkerSession((e) => events.push(e), { loadData: () => data, ...opts })
+  return { s, events }
+}
+
+const until = async (cond: () => boolean, ms = 20_000): Promise<void> => {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting')
+    await new Promise((r) => setTimeout(r, 2))
+  }
+}
+
+describe('WorkerSession (the worker\'s message handler)', () => {
+  it('answers unknown and malformed commands with error events, never silence or a throw', () => {
+    const { s, events } = session()
+    s.handle({ type: 'explode' })
+    s.handle(null)
+    s.handle({ type: 'set-lr', lr: -3 })
+    s.handle({ type: 'predict', reqId: 1, input: [1, 2], count: 1 })
+    expect(events.map((e) => e.type === 'error' && e.code)).toEqual(['unknown-command', 'unknown-command', 'bad-command', 'bad-command'])
+    expect(events[0]).toMatchObject({ message: 'unknown worker command "explode"' })
+  })
+
+  it('runs a training run: state, coalesced batch points, epoch report, snapshot, done', async () => {
+    const { s, events } = session({ batchFlushMs: 1e9 })
+    s.handle({ type: 'start', runId: 'r1', spec: TINY_CNN, settings: SETTINGS })
+    await s.running
+    const types = events.map((e) => e.type)
+    expect(types[0]).toBe('state')
+    const batches = events.filter((e) => e.type === 'batches')
+    const points = batches.flatMap((e) => (e.type === 'batches' ? e.points : []))
+    expect(points.map((p) => p.batch)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1))
+    // With a long flush interval the 30 points travel in very few messages (flushed at the epoch end).
+    expect(batches.length).toBeLessThanOrEqual(2)
+    expect(events.find((e) => e.type === 'epoch')).toMatchObject({ runId: 'r1', report: { epoch: 1 } })
+    const snap = events.find((e) => e.type === 'snapshot')
+    expect(snap && snap.type === 'snapshot' && snap.snapshot.filters?.count).toBe(4)
+    expect(events.at(-1)).toEqual({ type: 'state', runId: 'r1', state: 'done' })
+    for (const e of events) if ('runId' in e) expect(e.runId).toBe('r1')
+  })
+
+  it('predicts with the current model and hands out its weights', async () => {
+    const { s, events } = session()
+    s.handle({ type: 'predict', reqId: 1, input: new Float32Array(784), count: 1 })
+    expect(events.at(-1)).toMatchObject({ type: 'reply', reqId: 1, ok: false, code: 'no-model' })
+    s.handle({ type: 'start', runId: 'r', spec: TINY_MLP, settings: SETTINGS })
+    await s.running
+    s.handle({ type: 'predict', reqId: 2, input: data.test.images.slice(0, 2 * 784), count: 2 })
+    const reply = events.at(-1) as Extract<WorkerEvent, { type: 'reply'; ok: true }>
+    const value = reply.value as { count: number; classes: number; probs: Float32Array; logits: Float32Array }
+    expect(value.count).toBe(2)
+    expect(value.classes).toBe(10)
+    const sum = value.probs.slice(0, 10).reduce((a, b) => a + b, 0)
+    expect(sum).toBeCloseTo(1, 5)
+    s.handle({ type: 'get-weights', reqId: 3 })
+    const w = (events.at(-1) as { value: { weights: Record<string, { shape: number[] }> } }).value.weights
+    expect(Object.keys(w)).toEqual(['affine1.W', 'affine1.b', 'affine2.W', 'affine2.b'])
+    expect(w['affine1.W'].shape).toEqual([784, 32])
+  })
+
+  it('loads a model after checking its weights, naming what does not fit', () => {
+    const { s, events } = session()
+    s.handle({ type: 'load-model', reqId: 4, spec: TINY_MLP, weights: { 'affine1.W': new Float32Array(3) } })
+    const bad = events.at(-1) as Extract<WorkerEvent, { type: 'reply'; ok: false }>
+    expect(bad.ok).toBe(false)
+    expect(bad.message).toContain('affine1.W holds 3 values but this network expects 25088 (784, 32)')
+    expect(bad.message).toContain('affine2.b is missing')
+    const weights: Record<string, Float32Array> = {
+      'affine1.W': new Float32Array(784 * 32), 'affine1.b': new Float32Array(32), 'affine2.W': new Float32Array(320), 'affine2.b': new Float32Array(10).fill(1)
+    }
+    s.handle({ type: 'load-model', reqId: 5, spec: TINY_MLP, weights })
+    expect(events.at(-1)).toMatchObject({ type: 'reply', reqId: 5, ok: true })
+    s.handle({ type: 'predict', reqId: 6, input: new Float32Array(784), count: 1 })
+    const probs = ((events.at(-1) as { value: { probs: Float32Array } }).value.probs)
+    for (const p of probs) expect(p).toBeCloseTo(0.1, 6)
+  })
+
+  it('pauses, steps and stops a run between batches and reports control without a run as an error', async () => {
+    const { s, events } = session({ batchFlushMs: 0 })
+    s.handle({ type: 'pause' })
+    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'no-run' })
+    s.handle({ type: 'start', runId: 'p', spec: TINY_MLP, settings: { ...SETTINGS, epochs: 100 } })
+    const points = (): number => events.reduce((n, e) => n + (e.type === 'batches' ? e.points.length : 0), 0)
+    await until(() => points() >= 1)
+    s.handle({ type: 'pause' })
+    const at = points()
+    await until(() => events.some((e) => e.type === 'state' && e.state === 'paused'))
+    expect(points()).toBeLessThanOrEqual(at + 1)
+    const paused = points()
+    s.handle({ type: 'step' })
+    await until(() => points() === paused + 1)
+    s.handle({ type: 'set-lr', lr: 0.01 })
+    s.handle({ type: 'stop' })
+    await s.running
+    expect(events.at(-1)).toEqual({ type: 'state', runId: 'p', state: 'stopped' })
+  })
+
+  it('reports a diverging run as an error with code diverged, then the failed state', async () => {
+    const { s, events } = session()
+    s.handle({ type: 'start', runId: 'd', spec: TINY_MLP, settings: { ...SETTINGS, lr: 1000 } })
+    await s.running
+    const err = events.find((e) => e.type === 'error')
+    expect(err).toMatchObject({ type: 'error', runId: 'd', code: 'diverged' })
+    expect(err && 'message' in err && err.message).toMatch(/the learning rate 1000 is too high for SGD — try 0\.01/)
+    expect(events.at(-1)).toMatchObject({ type: 'state', runId: 'd', state: 'failed' })
+  })
+
+  it('turns a bad network into a train-failed error and a failed state', async () => {
+    const { s, events } = session()
+    s.handle({ type: 'start', runId: 'x', spec: { input: [1, 28, 28], layers: [{ type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }, { type: 'Relu' }] }, settings: SETTINGS })
+    s.handle({ type: 'start', runId: 'y', spec: { ...TINY_MLP, input: [3, 28, 28] }, settings: SETTINGS })
+    await s.running
+    const errors = events.filter((e) => e.type === 'error')
+    expect(errors.map((e) => e.type === 'error' && [e.runId, e.code])).toContainEqual(['y', 'train-failed'])
+    expect(events.at(-1)).toMatchObject({ type: 'state', runId: 'y', state: 'failed' })
+  })
+})

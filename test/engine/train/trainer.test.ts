@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest'
+import { Trainer, countCorrect, type TrainerEvent } from '../../../src-engine/train/trainer'
+import { DivergenceWatch, suggestLr } from '../../../src-engine/train/divergence'
+import { fromArray } from '../../../src-engine/tensor'
+import type { EpochReport } from '../../../src-engine/protocol'
+import { SGD_SETTINGS, TINY_CNN, TINY_MLP, smallDigits } from './fixtures'
+
+const data = smallDigits()
+
+function withoutSeconds(r: EpochReport): Omit<EpochReport, 'seconds'> {
+  const { seconds: _s, ...rest } = r
+  return rest
+}
+
+function collect(): { events: TrainerEvent[]; emit: (e: TrainerEvent) => void } {
+  const events: TrainerEvent[] = []
+  return { events, emit: (e) => events.push(e) }
+}
+
+const tick = (): Promise<void> => new Promise((r) => setImmediate(r))
+const until = async (cond: () => boolean, ms = 20_000): Promise<void> => {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting')
+    await new Promise((r) => setTimeout(r, 2))
+  }
+}
+
+describe('Trainer', () => {
+  it('lowers the loss of a small network and learns the digits well above chance', async () => {
+    const { events, emit } = collect()
+    const outcome = await new Trainer({ spec: TINY_MLP, settings: SGD_SETTINGS, data }, emit).run()
+    expect(outcome.state).toBe('done')
+    const losses = events.flatMap((e) => (e.type === 'batch' ? [e.point.loss] : []))
+    expect(losses.length).toBe(2 * 12)
+    const firstFew = losses.slice(0, 3).reduce((s, v) => s + v, 0) / 3
+    const lastFew = losses.slice(-3).reduce((s, v) => s + v, 0) / 3
+    expect(lastFew).toBeLessThan(firstFew * 0.6)
+    const [e1, e2] = outcome.reports
+    expect(e2.trainLoss).toBeLessThan(e1.trainLoss)
+    expect(e2.testAcc).toBeGreaterThan(0.6)
+    expect(e2.confusion?.counts.reduce((s, v) => s + v, 0)).toBe(200)
+    expect(e2.confidentWrong?.length).toBeGreaterThan(0)
+    for (const w of e2.confidentWrong ?? []) expect(w.predicted).not.toBe(w.label)
+  })
+
+  it('gives the same numbers and weights, bit for bit, for the same seed, and others for another seed', async () => {
+    const run = async (seed: number): Promise<Trainer> => {
+      const t = new Trainer({ spec: TINY_CNN, settings: { ...SGD_SETTINGS, seed }, data })
+      await t.run()
+      return t
+    }
+    const a = await run(11)
+    const b = await run(11)
+    const c = await run(12)
+    expect(a.reports.map(withoutSeconds)).toEqual(b.reports.map(withoutSeconds))
+    const wa = a.model.weights()
+    const wb = b.model.weights()
+    for (const k of Object.keys(wa)) expect(Buffer.from(wa[k].data.buffer).equals(Buffer.from(wb[k].data.buffer)), k).toBe(true)
+    expect(c.reports[0].trainLoss).not.toBe(a.reports[0].trainLoss)
+  })
+
+  it('honours pause within one batch, steps exactly one batch, resumes and stops', async () => {
+    const { events, emit } = collect()
+    const t = new Trainer({ spec: TINY_MLP, settings: { ...SGD_SETTINGS, epochs: 50 }, data }, emit)
+    const batches = (): number => events.filter((e) => e.type === 'batch').length
+    const done = t.run()
+    // Like a worker message: the pause arrives from the event loop while batches are running.
+    await until(() => batches() >= 2)
+    setImmediate(() => t.pause())
+    await until(() => t.state === 'paused')
+    const atPause = batches()
+    await new Promise((r) => setTimeout(r, 100))
+    expect(batches()).toBe(atPause)
+    t.step()
+    await until(() => batches() === atPause + 1 && t.state === 'paused')
+    await new Promise((r) => setTimeout(r, 50))
+    expect(batches()).toBe(atPause + 1)
+    t.resume()
+    await until(() => batches() >= atPause + 4)
+    setImmediate(() => t.stop())
+    const outcome = await done
+    expect(outcome.state).toBe('stopped')
+    const stoppedAt = batches()
+    await tick()
+    expect(batches()).toBe(stoppedAt)
+    const states = events.flatMap((e) => (e.type === 'state' ? [e.state] : []))
+    // A step runs one batch without leaving the paused state.
+    expect(states).toEqual(['running', 'paused', 'running', 'stopped'])
+  })
+
+  it('stops a paused run when asked', async () => {
+    const t = new Trainer({ spec: TINY_MLP, settings: SGD_SETTINGS, data })
+    const done = t.run()
+    setImmediate(() => t.pause())
+    await until(() => t.state === 'paused')
+    t.stop()
+    expect((await done).state).toBe('stopped')
+  })
+
+  it('changes the learning rate live', async () => {
+    const t = new Trainer({ spec: TINY_MLP, settings: SGD_SETTINGS, data })
+    t.setLr(0.02)
+    expect(t.optimizer.lr).toBe(0.02)
+    expect(() => t.setLr(-1)).toThrow(/positive/)
+  })
+
+  it('stops itself when the loss diverges and says which learning rate to try', async () => {
+    const { events, emit } = collect()
+    const t = new Trainer({ spec: TINY_MLP, settings: { ...SGD_SETTINGS, lr: 500 }, data }, emit)
+    const outcome = await t.run()
+    expect(outcome.state).toBe('failed')
+    expect(outcome.message).toMatch(/^the loss (became NaN|became Infinity|exploded to [\d.]+ \(it started at [\d.]+\)) at epoch 1 batch \d+; the learning rate 500 is too high for SGD — try 0\.01$/)
+    expect(events.some((e) => e.type === 'diverged')).toBe(true)
+    expect(events.at(-1)).toEqual({ type: 'state', state: 'failed', message: outcome.message })
+    expect(outcome.reports).toEqual([])
+  })
+
+  it('emits throttled snapshots with the first conv filters and every layer\'s maps', async () => {
+    const { events, emit } = collect()
+    let clock = 0
+    const t = new Trainer({ spec: TINY_CNN, settings: { ...SGD_SETTINGS, epochs: 1 }, data, snapshotEveryMs: 1000, now: () => (clock += 100) }, emit)
+    await t.run()
+    const snaps = events.flatMap((e) => (e.type === 'snapshot' ? [e.snapshot] : []))
+    // Start and end, plus one per simulated second of training.
+    expect(snaps.length).toBeGreaterThanOrEqual(2)
+    expect(snaps.length).toBeLessThan(events.filter((e) => e.type === 'batch').length)
+    const s = snaps.at(-1)!
+    expect(s.filters).toMatchObject({ count: 4, h: 5, w: 5 })
+    expect(s.featureMaps?.map((m) => m.layer)).toEqual(['conv1', 'relu1', 'pool1', 'affine1'])
+    expect(s.featureMaps?.[0].maps).toMatchObject({ count: 4, h: 24, w: 24 })
+    expect(s.featureMaps?.[3].maps).toMatchObject({ count: 1, h: 1, w: 10 })
+  })
+
+  it('rejects data whose examples do not fit the network\'s input', () => {
+    expect(() => new Trainer({ spec: { ...TINY_MLP, input: [3, 28, 28] }, settings: SGD_SETTINGS, data })).toThrow(
+      'the network expects inputs of (3, 28, 28) but the training data has examples of (1, 28, 28)'
+    )
+  })
+})
+
+describe('training helpers', () => {
+  it('counts arg-max hits', () => {
+    expect(countCorrect(fromArray([3, 2], [0.1, 0.9, 2, 1, 0, 0]), fromArray([3], [1, 0, 1]))).toBe(2)
+  })
+
+  it('flags NaN at once and a loss that climbs far above its start', () => {
+    expect(new DivergenceWatch().check(NaN)).toEqual({ loss: NaN, reason: 'not-finite' })
+    const w = new DivergenceWatch()
+    for (const l of [2.3, 2.2, 2.1, 2.0]) expect(w.check(l)).toBeNull()
+    expect(w.check(2.5)).toBeNull()
+    for (const l of [14, 15, 16]) w.check(l)
+    expect(w.check(16)?.reason).toBe('exploded')
+    expect(suggestLr('SGD', 5)).toBe(0.01)
+    expect(suggestLr('Adam', 0.002)).toBe(0.0002)
+  })
+})

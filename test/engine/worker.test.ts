@@ -1,0 +1,81 @@
+/**
+ * The worker entry on a real thread. The TypeScript entry is bundled with rolldown (what
+ * electron-vite uses underneath) into a temporary .mjs, then started with worker_threads.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Worker } from 'node:worker_threads'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { build } from 'rolldown'
+import type { WorkerEvent } from '../../src-engine/protocol'
+import { TINY_MLP } from './train/fixtures'
+
+let dir = ''
+let entry = ''
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lab-worker-'))
+  entry = join(dir, 'worker.mjs')
+  await build({
+    input: resolve(__dirname, '../../src-engine/worker.ts'),
+    platform: 'node',
+    logLevel: 'silent',
+    output: { file: entry, format: 'esm' }
+  })
+}, 60_000)
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
+
+function collect(w: Worker): WorkerEvent[] {
+  const events: WorkerEvent[] = []
+  w.on('message', (e: WorkerEvent) => events.push(e))
+  return events
+}
+
+async function until(cond: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error('timed out waiting for the worker')
+    await new Promise((r) => setTimeout(r, 5))
+  }
+}
+
+describe('training worker on a real thread', () => {
+  it('says ready, rejects unknown commands, trains, pauses within a batch, predicts and stops', async () => {
+    const w = new Worker(entry)
+    const events = collect(w)
+    try {
+      await until(() => events.some((e) => e.type === 'ready'))
+      w.postMessage({ type: 'no-such-command' })
+      await until(() => events.some((e) => e.type === 'error'))
+      expect(events.find((e) => e.type === 'error')).toMatchObject({ code: 'unknown-command' })
+
+      w.postMessage({
+        type: 'start', runId: 'w1', spec: TINY_MLP,
+        settings: { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 50, epochs: 20, weightDecay: 0, seed: 1, threads: 1 }
+      })
+      const points = (): number => events.reduce((n, e) => n + (e.type === 'batches' ? e.points.length : 0), 0)
+      await until(() => points() > 0)
+      w.postMessage({ type: 'pause' })
+      await until(() => events.some((e) => e.type === 'state' && e.state === 'paused'))
+      const paused = points()
+      await new Promise((r) => setTimeout(r, 300))
+      expect(points()).toBe(paused)
+
+      w.postMessage({ type: 'predict', reqId: 9, input: new Float32Array(784), count: 1 })
+      await until(() => events.some((e) => e.type === 'reply'))
+      const reply = events.find((e) => e.type === 'reply') as Extract<WorkerEvent, { type: 'reply'; ok: true }>
+      expect(reply).toMatchObject({ reqId: 9, ok: true })
+      const probs = (reply.value as { probs: Float32Array }).probs
+      expect(probs.length).toBe(10)
+
+      w.postMessage({ type: 'stop' })
+      await until(() => events.some((e) => e.type === 'state' && e.state === 'stopped'))
+    } finally {
+      await w.terminate()
+    }
+  })
+})
