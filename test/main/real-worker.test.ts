@@ -1,0 +1,155 @@
+/**
+ * LabHost with the real training worker (the bundled one from out/main when present, otherwise
+ * src-engine/worker.ts bundled here with rolldown), and the main event loop's worst gap while a
+ * SimpleConvNet trains and the web shell streams its telemetry to a connected client.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { tmpdir } from 'node:os'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { WebSocket } from 'ws'
+import { LabHost } from '../../src-main/lab-host'
+import { startWebShell } from '../../src-main/web-shell'
+import { PRESETS } from '../../src-engine/models/presets'
+import { image, isState, record, settings } from './helpers'
+
+const root = resolve(__dirname, '../..')
+
+/** The worker chunk the current out/main/web-shell.js loads, if that bundle is newer than the engine sources. */
+function bundledWorker(): string | null {
+  const entry = join(root, 'out/main/web-shell.js')
+  if (!existsSync(entry)) return null
+  const name = /worker-[\w-]+\.js/.exec(readFileSync(entry, 'utf8'))?.[0]
+  const file = name ? join(root, 'out/main/chunks', name) : null
+  if (!file || !existsSync(file)) return null
+  const srcTime = statSync(join(root, 'src-engine/worker.ts')).mtimeMs
+  return statSync(file).mtimeMs >= srcTime ? file : null
+}
+
+async function workerPath(): Promise<string> {
+  const built = bundledWorker()
+  if (built) return built
+  const { build } = await import('rolldown')
+  const out = mkdtempSync(join(tmpdir(), 'lab-worker-'))
+  await build({ input: join(root, 'src-engine/worker.ts'), platform: 'node', output: { file: join(out, 'worker.mjs'), format: 'esm' }, write: true })
+  return join(out, 'worker.mjs')
+}
+
+const preset = (id: string) => {
+  const p = PRESETS.find((x) => x.id === id)
+  if (!p) throw new Error(`no preset ${id}`)
+  return p
+}
+
+let path: string
+beforeAll(async () => { path = await workerPath() }, 60_000)
+
+describe('LabHost with the real worker', () => {
+  let host: LabHost
+  afterAll(async () => { await host?.dispose() })
+
+  it('trains the MLP preset on the built-in digits, then predicts with it', async () => {
+    host = new LabHost({ workerPath: path, transport: 'web', version: 'test' })
+    const rec = record(host)
+    const mlp = preset('mlp')
+    const r = host.start(mlp.spec, settings({ optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 1, seed: 1 }))
+    expect(r.ok).toBe(true)
+    await rec.waitFor((e) => e.type === 'state' && (e.state === 'done' || e.state === 'failed'), 90_000)
+    const failure = rec.of('error')[0]
+    expect(failure, failure?.message).toBeUndefined()
+    const epoch = rec.of('epoch')[0]
+    expect(epoch.report.testAcc).toBeGreaterThan(0.8)
+    expect(rec.of('batches').flatMap((e) => e.points).length).toBe(80)
+    const samples = host.samples(8, 3)
+    expect(samples.ok).toBe(true)
+    if (!samples.ok) return
+    let right = 0
+    for (let i = 0; i < 8; i++) {
+      const p = await host.predict(samples.value.images[i])
+      expect(p.ok).toBe(true)
+      if (p.ok) {
+        expect(p.value.probs.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 4)
+        if (p.value.top === samples.value.labels[i]) right++
+      }
+    }
+    expect(right).toBeGreaterThanOrEqual(5)
+  }, 120_000)
+})
+
+describe('the main event loop during training', () => {
+  it('never stalls long while SimpleConvNet trains and the web shell streams to a client', async () => {
+    const host = new LabHost({ workerPath: path, transport: 'web', version: 'test' })
+    const dir = mkdtempSync(join(tmpdir(), 'renderer-'))
+    const shell = await startWebShell({ port: 0, rendererDir: dir, labHost: host })
+    const ws = new WebSocket(`ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`, { origin: shell.origin })
+    await new Promise((ok, bad) => { ws.once('open', ok); ws.once('error', bad) })
+    let bytes = 0
+    let frames = 0
+    ws.on('message', (d: Buffer) => { bytes += d.length; frames++ })
+    const rec = record(host)
+    host.setProbe(image(0.2))
+
+    const histogram = monitorEventLoopDelay({ resolution: 1 })
+    // A drift sampler too: the gap between 1 ms timers is what a renderer request would wait.
+    let last = performance.now()
+    let worstGap = 0
+    const sampler = setInterval(() => {
+      const now = performance.now()
+      worstGap = Math.max(worstGap, now - last)
+      last = now
+    }, 1)
+
+    const convnet = preset('simple-convnet')
+    const started = host.start(convnet.spec, settings({ optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 1, seed: 1 }))
+    expect(started.ok).toBe(true)
+    await rec.waitFor(isState('running'), 30_000)
+    await rec.waitFor((e) => e.type === 'batches', 60_000)
+    histogram.enable()
+    last = performance.now()
+    worstGap = 0
+    const t0 = performance.now()
+    // Requests answered while training: they must stay quick.
+    const latencies: number[] = []
+    while (performance.now() - t0 < 6000) {
+      const q0 = performance.now()
+      const info = host.info()
+      const presets = host.presets()
+      expect(info.ok && presets.ok).toBe(true)
+      latencies.push(performance.now() - q0)
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    histogram.disable()
+    clearInterval(sampler)
+    host.stop()
+    await rec.waitFor((e) => e.type === 'state' && (e.state === 'stopped' || e.state === 'done'), 30_000)
+
+    const points = rec.of('batches').flatMap((e) => e.points)
+    const snapshots = rec.of('snapshot').length
+    const seconds = (performance.now() - t0) / 1000
+    const result = {
+      maxDelayMs: histogram.max / 1e6,
+      p99DelayMs: histogram.percentile(99) / 1e6,
+      meanDelayMs: histogram.mean / 1e6,
+      worstTimerGapMs: worstGap,
+      worstRequestMs: Math.max(...latencies),
+      batchPoints: points.length,
+      imagesPerSec: points.at(-1)?.examplesPerSec,
+      snapshotsPerSec: snapshots / seconds,
+      wsFrames: frames,
+      wsKiB: Math.round(bytes / 1024)
+    }
+    console.log(`event loop during SimpleConvNet training: ${JSON.stringify(result)}`)
+    ws.close()
+    await shell.close()
+    await host.dispose()
+
+    expect(points.length).toBeGreaterThan(0)
+    expect(snapshots / seconds).toBeLessThanOrEqual(4.5)
+    // Target: worst gap under 20 ms. On a 2-core machine shared with other jobs the OS alone can
+    // deschedule the main thread for tens of ms, so the hard bounds are the 99th percentile and a
+    // worst case that would catch real blocking (training or a big copy on the main thread).
+    expect(result.p99DelayMs).toBeLessThan(20)
+    expect(result.maxDelayMs).toBeLessThan(250)
+  }, 120_000)
+})
