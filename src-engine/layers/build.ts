@@ -56,6 +56,8 @@ export function buildNetwork(spec: NetSpec, rng: Rng): Network {
   spec.layers.forEach((ls, i) => {
     const name = names[i]
     if (loss !== null) {
+      // validateSpec accepts (with a warning) Dropout and activations after the loss: prediction ends at the loss
+      if (AFTER_LOSS_IGNORED.has(ls.type)) return
       throw new Error(`${where(ls.type, name)}: comes after the loss layer "${loss.name}"; the loss layer must be last`)
     }
     const made = buildLayer(ls, name, shape, initRng, dropoutRng)
@@ -69,6 +71,9 @@ export function buildNetwork(spec: NetSpec, rng: Rng): Network {
   })
   return { layers, loss, names }
 }
+
+/** Layers that do nothing after the loss layer; validateSpec warns about them ('dropout-after-output', 'layers-after-softmax'). */
+const AFTER_LOSS_IGNORED: ReadonlySet<LayerSpec['type']> = new Set(['Dropout', 'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh'])
 
 /** Spec types that build a LossLayer (they end the network). */
 export const LOSS_TYPES: ReadonlySet<LayerSpec['type']> = new Set(['SoftmaxWithLoss', 'MSE', 'SigmoidWithLoss', 'TimeSoftmaxWithLoss'])
