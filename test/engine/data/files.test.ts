@@ -12,11 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   BUILTIN_CORPORA,
   loadBuiltinCorpus,
+  loadImageSource,
   loadTextFile,
+  loadTextSource,
   locateBuiltinMnist,
   resourceRoots
 } from '../../../src-engine/data/files'
 import { MNIST_IMAGES_FILE, MNIST_LABELS_FILE } from '../../../src-engine/data/mnist-builtin'
+import { Rng } from '../../../src-engine/rng'
 
 const root = resolve(__dirname, '../../..')
 const generated = join(root, 'resources', 'generated')
@@ -102,5 +105,22 @@ describe('text files and built-in corpora', () => {
 
   it('names an unknown corpus', () => {
     expect(() => loadBuiltinCorpus('moby-dick' as never)).toThrow('No built-in corpus "moby-dick"; choose one of pride-and-prejudice, korean-words')
+  })
+})
+
+describe('data sources of the worker protocol', () => {
+  it('turns { kind: "mnist" } into the seeded 8,000 / 2,000 split', () => {
+    const { train, test } = loadImageSource({ kind: 'mnist' }, new Rng(11))
+    expect([train.n, test.n]).toEqual([8000, 2000])
+    expect(loadImageSource({ kind: 'mnist' }, new Rng(11), 0.1).test.n).toBe(1000)
+  })
+
+  it('refuses a text source where images are needed, and resolves "builtin" text names', () => {
+    expect(() => loadImageSource({ kind: 'text', file: 'builtin' }, new Rng(1))).toThrow(/holds characters, not images/)
+    expect(loadTextSource('builtin')).toBe(loadBuiltinCorpus('pride-and-prejudice'))
+    expect(loadTextSource('builtin:korean-words')).toBe(loadBuiltinCorpus('korean-words'))
+    const path = join(tmp, 'mine.txt')
+    writeFileSync(path, '나의 글')
+    expect(loadTextSource(path)).toBe('나의 글')
   })
 })
