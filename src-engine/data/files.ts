@@ -13,9 +13,7 @@ import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
-import type { DataSource } from '../protocol'
-import type { Rng } from '../rng'
-import { stratifiedSplit, type Dataset } from './dataset'
+import type { Dataset } from './dataset'
 import { idxPairToDataset } from './idx'
 import { convertMnistDigits, encodeMnistIdx, MNIST_IMAGES_FILE, MNIST_LABELS_FILE } from './mnist-builtin'
 
@@ -247,23 +245,4 @@ export function loadTextSource(file: string): string {
   if (file === 'builtin') return loadBuiltinCorpus()
   if (file.startsWith('builtin:')) return loadBuiltinCorpus(file.slice('builtin:'.length) as BuiltinCorpusName)
   return loadTextFile(file)
-}
-
-/**
- * Train and test images for a DataSource: the built-in digits split by stratifiedSplit
- * (testFraction, default 0.2 → 8,000 / 2,000, seeded by rng), or an IDX folder's own train/t10k files.
- */
-export function loadImageSource(source: DataSource, rng: Rng, testFraction = 0.2): { train: Dataset; test: Dataset } {
-  switch (source.kind) {
-    case 'mnist':
-      return stratifiedSplit(loadBuiltinMnist(), testFraction, rng)
-    case 'idx':
-      return loadIdxDir(source.dir)
-    case 'text':
-      throw new Error(`The text source ${source.file} holds characters, not images; load it with loadTextSource`)
-    default: {
-      const never: never = source
-      throw new Error(`Unknown data source ${JSON.stringify(never)}`)
-    }
-  }
 }

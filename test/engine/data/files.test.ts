@@ -12,14 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   BUILTIN_CORPORA,
   loadBuiltinCorpus,
-  loadImageSource,
   loadTextFile,
   loadTextSource,
   locateBuiltinMnist,
   resourceRoots
 } from '../../../src-engine/data/files'
 import { MNIST_IMAGES_FILE, MNIST_LABELS_FILE } from '../../../src-engine/data/mnist-builtin'
-import { Rng } from '../../../src-engine/rng'
 
 const root = resolve(__dirname, '../../..')
 const generated = join(root, 'resources', 'generated')
@@ -108,15 +106,8 @@ describe('text files and built-in corpora', () => {
   })
 })
 
-describe('data sources of the worker protocol', () => {
-  it('turns { kind: "mnist" } into the seeded 8,000 / 2,000 split', () => {
-    const { train, test } = loadImageSource({ kind: 'mnist' }, new Rng(11))
-    expect([train.n, test.n]).toEqual([8000, 2000])
-    expect(loadImageSource({ kind: 'mnist' }, new Rng(11), 0.1).test.n).toBe(1000)
-  })
-
-  it('refuses a text source where images are needed, and resolves "builtin" text names', () => {
-    expect(() => loadImageSource({ kind: 'text', file: 'builtin' }, new Rng(1))).toThrow(/holds characters, not images/)
+describe('text sources of the worker protocol', () => {
+  it('resolves "builtin", "builtin:<name>" and file paths', () => {
     expect(loadTextSource('builtin')).toBe(loadBuiltinCorpus('pride-and-prejudice'))
     expect(loadTextSource('builtin:korean-words')).toBe(loadBuiltinCorpus('korean-words'))
     const path = join(tmp, 'mine.txt')
