@@ -193,8 +193,9 @@ export function inferLayer(layer: LayerSpec, shape: number[], ctx: InferCtx): In
     case 'Reshape':
       return result(resolveReshape(layer.shape, shape, ctx))
     case 'BatchNormalization': {
-      // Per channel for images (as ONNX BatchNormalization), per feature otherwise.
-      const F = shape.length === 3 ? shape[0] : shape[shape.length - 1]
+      // Over the first axis after the batch, as ONNX and the BatchNormalization layer do: channels C of an
+      // image (C, H, W), features D of a vector (D), and T of a sequence (T, D).
+      const F = shape[0]
       const r = result(shape.slice(), { gamma: [F], beta: [F] })
       r.bufferShapes = { running_mean: [F], running_var: [F] }
       return r
