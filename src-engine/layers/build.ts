@@ -13,6 +13,8 @@ import type { Layer, LossLayer } from './layer'
 import { where } from './common'
 import { Convolution } from './convolution'
 import { Pooling } from './pooling'
+import { Deconvolution } from './deconvolution'
+import { Upsample } from './upsample'
 import { Affine } from './affine'
 import { Relu } from './relu'
 import { LeakyRelu } from './leaky-relu'
@@ -122,9 +124,18 @@ export function buildLayer(ls: LayerSpec, name: string, inShape: readonly number
     case 'SoftmaxWithLoss': return new SoftmaxWithLoss(name)
     case 'MSE': return new MSE(name)
     case 'SigmoidWithLoss': return new SigmoidWithLoss(name)
-    case 'Deconvolution':
+    case 'Deconvolution': {
+      const [C] = needImage(ls.type, name, inShape)
+      const FN = positiveInt(ls.type, name, 'filters', ls.filters)
+      const k = positiveInt(ls.type, name, 'kernel', ls.kernel)
+      const S = ls.stride ?? 1
+      // each output pixel gathers about C·k·k / S² inputs, which is its fan-in
+      const W = initWeights([C, FN, k, k], ls.init ?? DEFAULT_INIT, Math.max(1, Math.round((C * k * k) / (S * S))), initRng)
+      return new Deconvolution(W, ls.bias === false ? null : initBias(FN), S, ls.pad ?? 0, name)
+    }
     case 'Upsample':
-      throw new Error(`${where(ls.type, name)}: this layer is not available yet in the engine`)
+      needImage(ls.type, name, inShape)
+      return new Upsample(ls.scale, ls.mode ?? 'nearest', name)
     case 'TimeEmbedding':
     case 'TimeRNN':
     case 'TimeLSTM':
