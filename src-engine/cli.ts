@@ -1,18 +1,28 @@
 /**
  * The engine's command line (bundled as out/main/engine-cli.js; `npm run lab -- …` runs it).
- * Everything happens in cli/run.ts; this entry wires it to the process.
+ * Everything happens in cli/run.ts; this entry wires it to the process. Started with
+ * workerData.role 'replica', the same file is a data-parallel thread of `train --threads N`.
  */
+import { parentPort, workerData } from 'node:worker_threads'
+import { fileURLToPath } from 'node:url'
 import { runCli } from './cli/run'
+import { runReplica } from './train/replica'
 
-runCli(process.argv.slice(2), {
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`)
-}).then(
-  (code) => {
-    process.exitCode = code
-  },
-  (e: unknown) => {
-    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`)
-    process.exitCode = 1
-  }
-)
+const self = typeof __filename !== 'undefined' ? __filename : fileURLToPath(import.meta.url)
+
+if ((workerData as { role?: string } | null)?.role === 'replica') {
+  runReplica(workerData, () => parentPort?.postMessage({ type: 'replica-ready' }))
+} else {
+  runCli(process.argv.slice(2), {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`)
+  }, { replicaEntry: self }).then(
+    (code) => {
+      process.exitCode = code
+    },
+    (e: unknown) => {
+      process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`)
+      process.exitCode = 1
+    }
+  )
+}

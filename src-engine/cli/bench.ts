@@ -7,7 +7,7 @@ import { loadTrainData } from '../train/data'
 import { int, parseArgs, positive, str, UsageError, type FlagKind } from './args'
 import { specFromFlags } from './spec-source'
 import { parseOptimizer } from './train'
-import { setThreads } from './threads'
+import { attachThreads } from './threads'
 import { Output, thousands } from './output'
 
 export const BENCH_FLAGS: Record<string, FlagKind> = {
@@ -24,13 +24,22 @@ export async function benchCommand(argv: readonly string[], out: Output): Promis
   const timed = int(p, 'batches', 1) ?? 30
   const warmup = int(p, 'warmup', 0) ?? 3
   const optimizer = parseOptimizer(str(p, 'optimizer')) ?? 'Adam'
-  const threads = await setThreads(int(p, 'threads', 1) ?? 1, out)
   const data = loadTrainData({ kind: 'mnist' })
   const epochs = Math.ceil(((warmup + timed) * batchSize) / data.train.n) + 1
   const trainer = new Trainer({
     spec: src.spec, data, snapshotEveryMs: 0,
     settings: { optimizer, lr: positive(p, 'lr') ?? 0.001, batchSize, epochs, seed: int(p, 'seed', 0) ?? 1 }
   })
+  const pool = await attachThreads(trainer, int(p, 'threads', 1) ?? 1, out)
+  try {
+    return measure(trainer, src.label, pool.used, warmup, timed, out)
+  } finally {
+    await pool.close()
+  }
+}
+
+function measure(trainer: Trainer, label: string, threads: number, warmup: number, timed: number, out: Output): number {
+  const { batchSize, optimizer } = trainer.settings
   const work = trainer.work()
   const nextBatch = (): void => {
     for (;;) {
@@ -48,7 +57,7 @@ export async function benchCommand(argv: readonly string[], out: Output): Promis
     elapsed += performance.now() - t0
   }
   const imagesPerSec = (timed * batchSize) / (elapsed / 1000)
-  out.event('done', { network: src.label, batch: batchSize, optimizer, threads, batches: timed, seconds: elapsed / 1000, imagesPerSec },
-    `${src.label}: ${thousands(imagesPerSec)} images/s training (batch ${batchSize}, ${optimizer}, ${threads} thread${threads === 1 ? '' : 's'}, ${timed} timed batches)`)
+  out.event('done', { network: label, batch: batchSize, optimizer, threads, batches: timed, seconds: elapsed / 1000, imagesPerSec },
+    `${label}: ${thousands(imagesPerSec)} images/s training (batch ${batchSize}, ${optimizer}, ${threads} thread${threads === 1 ? '' : 's'}, ${timed} timed batches)`)
   return 0
 }

@@ -9,7 +9,8 @@ export interface CliIO {
 }
 
 export class Output {
-  constructor(readonly io: CliIO, readonly json: boolean) {}
+  /** replicaEntry: a file that runs data-parallel replica threads (the CLI bundle itself), if known. */
+  constructor(readonly io: CliIO, readonly json: boolean, readonly replicaEntry: string | null = null) {}
 
   /** A JSON-lines event (ignored in human mode unless `text` is given, which is printed instead). */
   event(event: string, fields: Record<string, unknown>, text?: string): void {

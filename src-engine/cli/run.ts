@@ -23,9 +23,9 @@ async function load(name: string): Promise<Command | null> {
 }
 
 /** Runs one command line; resolves to the process exit code (0 ok, 1 failure, 2 usage error). */
-export async function runCli(argv: readonly string[], io: CliIO): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIO, opts: { replicaEntry?: string } = {}): Promise<number> {
   const json = argv.includes('--json')
-  const out = new Output(io, json)
+  const out = new Output(io, json, opts.replicaEntry ?? null)
   const [name, ...rest] = argv
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(HELP)

@@ -10,7 +10,7 @@ import { errorMessage } from '../train/errors'
 import { encodeWeightsFile } from './weights-file'
 import { int, nonNegative, parseArgs, positive, str, UsageError, type FlagKind } from './args'
 import { specFromFlags, InputError } from './spec-source'
-import { setThreads } from './threads'
+import { attachThreads } from './threads'
 import { Output, pct, thousands } from './output'
 
 export const TRAIN_FLAGS: Record<string, FlagKind> = {
@@ -56,7 +56,6 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
   const source = parseData(str(p, 'data'))
   const outPath = str(p, 'out')
 
-  const usedThreads = await setThreads(threads, out)
   let data
   try {
     data = loadTrainData(source, testFraction)
@@ -66,11 +65,21 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
   const trainer = new Trainer({ spec: src.spec, settings, data, snapshotEveryMs: 0 }, (e) => {
     if (e.type === 'epoch') printEpoch(out, e.report, settings.epochs)
   })
-  out.event('start', {
-    network: src.label, params: trainer.model.paramCount, data: data.description, train: data.train.n, test: data.test.n,
-    ...settings, threads: usedThreads
-  }, `Training ${src.label} (${thousands(trainer.model.paramCount)} parameters) on ${data.description}\n` +
-    `${settings.optimizer}, learning rate ${settings.lr}, batch ${settings.batchSize}, ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, seed ${settings.seed}, ${usedThreads} thread${usedThreads === 1 ? '' : 's'}`)
+  const pool = await attachThreads(trainer, threads, out)
+  try {
+    return await train(trainer, src.label, data.description, pool.used, outPath, out)
+  } finally {
+    await pool.close()
+  }
+}
+
+async function train(trainer: Trainer, label: string, description: string, threads: number, outPath: string | undefined, out: Output): Promise<number> {
+  const settings = trainer.settings
+  const { train: tr, test } = trainer.data
+  out.event('start', { network: label, params: trainer.model.paramCount, data: description, train: tr.n, test: test.n, ...settings, threads },
+    `Training ${label} (${thousands(trainer.model.paramCount)} parameters) on ${description}\n` +
+    `${settings.optimizer}, learning rate ${settings.lr}, batch ${settings.batchSize}, ${settings.epochs} epoch${settings.epochs === 1 ? '' : 's'}, ` +
+    `seed ${settings.seed}, ${threads} thread${threads === 1 ? '' : 's'}`)
 
   const started = performance.now()
   const outcome = await trainer.run()

@@ -11,12 +11,14 @@ import { Sequential } from '../models/sequential'
 import { Trainer, type TrainerEvent } from './trainer'
 import { checkCommand } from './commands'
 import { errorMessage } from './errors'
+import { startThreads } from './threads'
+import type { DataParallel } from './data-parallel'
 
 export interface SessionOptions {
   /** Loads the data of a run (the worker passes loadTrainData). */
   loadData: (source: DataSource, testFraction?: number) => { train: Dataset; test: Dataset }
-  /** Sets the kernel pool's thread count before a run (absent: single thread). */
-  setThreads?: (n: number) => void | Promise<void>
+  /** A worker file that runs data-parallel replicas (workerData.role 'replica'); without it runs use 1 thread. */
+  replicaEntry?: string
   /** Gradient check of a whole network (train/gradient-check.ts). */
   gradcheck?: (spec: NetSpec, seed: number) => unknown
   batchFlushMs?: number
@@ -157,23 +159,26 @@ export class WorkerSession {
     const before = this.running
     this.running = (async () => {
       await before
+      let pool: DataParallel | null = null
       this.runId = runId
       this.points = []
       this.lastSnapshot = -Infinity
       try {
-        await this.opts.setThreads?.(settings.threads)
         const data = this.opts.loadData(settings.data, settings.testFraction)
         const trainer = new Trainer({ spec, settings, data, weights }, (e) => this.onTrainerEvent(runId, e))
         this.trainer = trainer
         this.model = trainer.model
-        const outcome = await trainer.run()
+        const threads = this.opts.replicaEntry ? settings.threads : 1
+        pool = await startThreads(trainer, threads, this.opts.replicaEntry ?? '')
+        await trainer.run()
         this.flush(runId)
         this.flushSnapshot(runId)
-        if (outcome.state === 'failed') return
       } catch (e) {
         this.flush(runId)
         this.post({ type: 'error', runId, code: 'train-failed', message: errorMessage(e) })
         this.post({ type: 'state', runId, state: 'failed', message: errorMessage(e) })
+      } finally {
+        await pool?.close()
       }
     })()
   }

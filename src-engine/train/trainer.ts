@@ -16,6 +16,7 @@ import { clipGrads } from '../optimizers/clip-grads'
 import { DivergenceWatch, divergenceMessage } from './divergence'
 import { takeSnapshot } from './probes'
 import { evaluate } from './evaluate'
+import type { DataParallel } from './data-parallel'
 
 export interface TrainerSettings {
   optimizer: OptimizerName
@@ -60,7 +61,7 @@ export class Trainer {
   state: RunState = 'idle'
   readonly reports: EpochReport[] = []
 
-  private readonly data: { train: Dataset; test: Dataset }
+  readonly data: { train: Dataset; test: Dataset }
   private readonly shuffleRng: Rng
   private readonly now: () => number
   private readonly snapshotEveryMs: number
@@ -76,6 +77,7 @@ export class Trainer {
   private examplesPerSec = 0
   private pausedMs = 0
   private pausedAt: number | null = null
+  private parallel: DataParallel | null = null
 
   constructor(opts: TrainerOptions, private readonly emit: (e: TrainerEvent) => void = () => {}) {
     const s = opts.settings
@@ -96,6 +98,14 @@ export class Trainer {
     this.evalBatch = opts.evalBatch ?? 500
     const per = opts.data.test.images.length / Math.max(1, opts.data.test.n)
     this.probe = opts.data.test.n > 0 ? opts.data.test.images.slice(0, per) : null
+  }
+
+  /**
+   * Splits every training batch across `dp`'s threads from now on (data-parallel; see
+   * data-parallel.ts). Results are reproducible for a given seed and thread count.
+   */
+  useParallel(dp: DataParallel | null): void {
+    this.parallel = dp
   }
 
   /** Runs to the end (or until stopped / diverged). Resolves with every epoch report. */
@@ -221,9 +231,18 @@ export class Trainer {
   private trainBatch(x: Tensor, t: Tensor, epoch: number, batch: number): { loss: number; correct: number } | null {
     const lossLayer = this.model.lossLayer
     if (!lossLayer) throw new Error('this network has no loss layer: end it with SoftmaxWithLoss, MSE or SigmoidWithLoss to train it')
-    const scores = this.model.forward(x, true)
-    const target = this.isClassifier() ? t : tensor(scores.shape, x.data)
-    const loss = lossLayer.forward(scores, target)
+    const classify = this.isClassifier()
+    let loss: number
+    let correct: number
+    if (this.parallel) {
+      const r = this.parallel.step(this.model, x, t, (sc, xx, tt) => (classify ? tt : tensor(sc.shape, xx.data)), classify ? countCorrect : () => 0)
+      loss = r.loss
+      correct = r.correct
+    } else {
+      const scores = this.model.forward(x, true)
+      loss = lossLayer.forward(scores, classify ? t : tensor(scores.shape, x.data))
+      correct = classify ? countCorrect(scores, t) : 0
+    }
     const d = this.watch.check(loss)
     if (this.firstLoss === null && Number.isFinite(loss)) this.firstLoss = loss
     if (d) {
@@ -232,8 +251,7 @@ export class Trainer {
       this.emit({ type: 'diverged', message: this.failure })
       return null
     }
-    const correct = this.isClassifier() ? countCorrect(scores, t) : 0
-    this.model.backward()
+    if (!this.parallel) this.model.backward()
     const grads = this.model.grads
     if (this.settings.clip && this.settings.clip > 0) clipGrads(grads, this.settings.clip)
     this.optimizer.update(this.model.params, grads)
