@@ -31,6 +31,10 @@ type Post = (event: WorkerEvent, transfer?: ArrayBuffer[]) => void
 export class WorkerSession {
   private trainer: Trainer | null = null
   private runId: string | null = null
+  /** Between `start` and the trainer existing (data loading, threads starting): controls wait here. */
+  private starting: { pause: boolean; stop: boolean; lr: number | null } | null = null
+  /** The learner's probe example; kept across runs and applied to each new trainer. */
+  private probe: Float32Array | null = null
   private model: Sequential | null = null
   private points: BatchPoint[] = []
   private lastFlush = 0
@@ -71,28 +75,32 @@ export class WorkerSession {
         this.start(cmd.runId, cmd.spec, cmd.settings, cmd.weights)
         return
       case 'pause':
-        this.active(cmd.type)?.pause()
+        if (this.starting) this.starting.pause = true
+        else this.active(cmd.type)?.pause()
         return
       case 'resume':
-        this.active(cmd.type)?.resume()
+        if (this.starting) this.starting.pause = false
+        else this.active(cmd.type)?.resume()
         return
       case 'stop':
-        this.active(cmd.type)?.stop()
+        if (this.starting) this.starting.stop = true
+        else this.active(cmd.type)?.stop()
         return
       case 'step':
         this.active(cmd.type)?.step()
         return
       case 'set-lr':
-        this.active(cmd.type)?.setLr(cmd.lr)
+        if (this.starting) this.starting.lr = cmd.lr
+        else this.active(cmd.type)?.setLr(cmd.lr)
         return
-      case 'set-probe': {
-        const t = this.active(cmd.type)
-        if (t) {
-          t.setProbe(cmd.input)
+      case 'set-probe':
+        // Accepted at any time: the probe is kept and shown by this and later runs.
+        this.probe = cmd.input.slice()
+        if (this.trainer && this.isRunning()) {
+          this.trainer.setProbe(this.probe)
           this.lastSnapshot = -Infinity
         }
         return
-      }
       case 'predict': {
         const model = this.model
         if (!model) {
@@ -157,23 +165,40 @@ export class WorkerSession {
     const previous = this.isRunning() ? this.trainer : null
     previous?.stop()
     const before = this.running
+    const starting = { pause: false, stop: false, lr: null as number | null }
+    this.starting = starting
+    this.runId = runId
     this.running = (async () => {
       await before
+      if (this.starting !== starting) return // replaced by a newer start before it began
       let pool: DataParallel | null = null
-      this.runId = runId
       this.points = []
       this.lastSnapshot = -Infinity
       try {
         const data = this.opts.loadData(settings.data, settings.testFraction)
         const trainer = new Trainer({ spec, settings, data, weights }, (e) => this.onTrainerEvent(runId, e))
-        this.trainer = trainer
-        this.model = trainer.model
+        if (this.probe) {
+          try {
+            trainer.setProbe(this.probe)
+          } catch {
+            // A probe drawn for another input shape: this run shows its first held-out example instead.
+          }
+        }
         const threads = this.opts.replicaEntry ? settings.threads : 1
         pool = await startThreads(trainer, threads, this.opts.replicaEntry ?? '')
-        await trainer.run()
+        if (this.starting !== starting) return
+        this.trainer = trainer
+        this.model = trainer.model
+        this.starting = null
+        if (starting.lr !== null) trainer.setLr(starting.lr)
+        const done = trainer.run()
+        if (starting.stop) trainer.stop()
+        else if (starting.pause) trainer.pause()
+        await done
         this.flush(runId)
         this.flushSnapshot(runId)
       } catch (e) {
+        if (this.starting === starting) this.starting = null
         this.flush(runId)
         this.post({ type: 'error', runId, code: 'train-failed', message: errorMessage(e) })
         this.post({ type: 'state', runId, state: 'failed', message: errorMessage(e) })

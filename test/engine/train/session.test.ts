@@ -105,6 +105,33 @@ describe('WorkerSession (the worker\'s message handler)', () => {
     expect(events.at(-1)).toEqual({ type: 'state', runId: 'p', state: 'stopped' })
   })
 
+  it('accepts a probe and controls sent right after start, before the run has begun', async () => {
+    const { s, events } = session()
+    const probe = data.test.images.slice(784, 2 * 784)
+    s.handle({ type: 'start', runId: 'early', spec: TINY_CNN, settings: { ...SETTINGS, epochs: 100 } })
+    s.handle({ type: 'set-probe', input: probe })
+    s.handle({ type: 'set-lr', lr: 0.05 })
+    s.handle({ type: 'pause' })
+    await until(() => events.some((e) => e.type === 'state' && e.state === 'paused'))
+    expect(events.filter((e) => e.type === 'error')).toEqual([])
+    expect(events.filter((e) => e.type === 'batches')).toEqual([])
+    s.handle({ type: 'stop' })
+    await s.running
+    expect(events.at(-1)).toEqual({ type: 'state', runId: 'early', state: 'stopped' })
+    // The first snapshot (before any update, same seed) shows the probe, not the default example 0.
+    const plain = session()
+    plain.s.handle({ type: 'start', runId: 'plain', spec: TINY_CNN, settings: { ...SETTINGS, epochs: 100 } })
+    plain.s.handle({ type: 'stop' })
+    await plain.s.running
+    const first = (ev: WorkerEvent[]): Float32Array => {
+      const snap = ev.find((e) => e.type === 'snapshot')
+      if (!snap || snap.type !== 'snapshot' || !snap.snapshot.featureMaps) throw new Error('no feature maps')
+      return snap.snapshot.featureMaps[0].maps.data
+    }
+    expect(first(plain.events)).not.toEqual(first(events))
+    expect(plain.events.map((e) => e.type === 'state' && e.state).filter(Boolean)).toEqual(['running', 'stopped'])
+  })
+
   it('reports a diverging run as an error with code diverged, then the failed state', async () => {
     const { s, events } = session()
     s.handle({ type: 'start', runId: 'd', spec: TINY_MLP, settings: { ...SETTINGS, lr: 1000 } })
