@@ -90,6 +90,12 @@ describe('layers that need another shape', () => {
     expect(only(afterAffine, 'needs-image').message).toContain('a Reshape to (30, 12, 12)')
   })
 
+  it('needs scores at every step before TimeSoftmaxWithLoss', () => {
+    const r = validateSpec({ input: [28, 28], layers: [{ type: 'TimeLSTM', hidden: 8 }, { type: 'LastTimeStep' }, { type: 'TimeSoftmaxWithLoss' }] })
+    expect(only(r, 'needs-sequence').message).toBe(
+      'tsoftmax1: TimeSoftmaxWithLoss needs scores at every step (T, V) but gets (8); use SoftmaxWithLoss for one output per example')
+  })
+
   it('needs a vector before SoftmaxWithLoss', () => {
     const r = validateSpec(digits({ type: 'Convolution', filters: 10, kernel: 3 }, { type: 'SoftmaxWithLoss' }))
     expect(only(r, 'softmax-needs-vector').message).toContain('put Flatten and an Affine with one unit per class before it')

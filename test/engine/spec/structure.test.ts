@@ -26,6 +26,13 @@ describe('structure', () => {
     }
   })
 
+  it('checks vocab, task and name at the top level', () => {
+    const r = validateSpec({ input: [32], vocab: 2.5, task: 'translate', name: 3, layers: tail })
+    expect(r.issues.filter((i) => i.layer === -1).map((i) => [i.code, i.field])).toEqual([
+      ['field-not-integer', 'vocab'], ['field-out-of-range', 'task'], ['field-wrong-type', 'name']])
+    expect(r.ok).toBe(false)
+  })
+
   it('names an unknown layer type and guesses what was meant', () => {
     const r = validateSpec({ input: [1, 28, 28], layers: [{ type: 'Conv2D', filters: 8, kernel: 3 }, { type: 'Dense', units: 10 }, { type: 'Softmax' }] })
     expect(r.issues.filter((i) => i.code === 'unknown-layer-type').map((i) => i.values!.suggestion)).toEqual(['Convolution', 'Affine', 'SoftmaxWithLoss'])

@@ -27,6 +27,17 @@ describe('warnings', () => {
     expect(w.values).toMatchObject({ loss: 'softmax1' })
   })
 
+  it('an activation after a loss that is not a softmax has no effect either', () => {
+    const w = warned({ input: [1, 28, 28], task: 'reconstruct', layers: [{ type: 'Affine', units: 784 }, { type: 'MSE' }, { type: 'Sigmoid' }] },
+      'layers-after-loss')
+    expect(w.message).toBe('sigmoid1: Sigmoid after mse1 has no effect: training and prediction end at mse1; remove sigmoid1')
+  })
+
+  it('a softmax over a single class', () => {
+    const w = warned(digits({ type: 'Affine', units: 1 }, { type: 'SoftmaxWithLoss' }), 'softmax-one-class')
+    expect(w.message).toContain('use SigmoidWithLoss')
+  })
+
   it('two activations in a row (a Dropout between them does not hide it)', () => {
     const w = warned(digits({ type: 'Affine', units: 50 }, { type: 'Relu' }, { type: 'Dropout', rate: 0.2 }, { type: 'Sigmoid' },
       { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }), 'double-activation')
