@@ -11,6 +11,7 @@ import { WorkerSession } from './train/session'
 import { loadTrainData } from './train/data'
 import { errorMessage } from './train/errors'
 import { runReplica } from './train/replica'
+import { runGradcheck } from './train/gradcheck-run'
 
 // This file's own path (CommonJS bundle or ES module), to start replica threads from it.
 const self = typeof __filename !== 'undefined' ? __filename : fileURLToPath(import.meta.url)
@@ -20,7 +21,7 @@ if ((workerData as { role?: string } | null)?.role === 'replica') {
 } else if (parentPort) {
   const port = parentPort
   const post = (event: WorkerEvent, transfer?: ArrayBuffer[]): void => port.postMessage(event, transfer ?? [])
-  const session = new WorkerSession(post, { loadData: loadTrainData, replicaEntry: self })
+  const session = new WorkerSession(post, { loadData: loadTrainData, replicaEntry: self, gradcheck: runGradcheck })
   port.on('message', (m: unknown) => session.handle(m))
   process.on('uncaughtException', (e) => post({ type: 'error', runId: null, code: 'worker-error', message: errorMessage(e) }))
   post({ type: 'ready' })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { WorkerSession } from '../../../src-engine/train/session'
+import { runGradcheck, type GradcheckResult } from '../../../src-engine/train/gradcheck-run'
 import type { TrainSettings, WorkerEvent } from '../../../src-engine/protocol'
 import { TINY_CNN, TINY_MLP, smallDigits } from './fixtures'
 
@@ -130,6 +131,21 @@ describe('WorkerSession (the worker\'s message handler)', () => {
     }
     expect(first(plain.events)).not.toEqual(first(events))
     expect(plain.events.map((e) => e.type === 'state' && e.state).filter(Boolean)).toEqual(['running', 'stopped'])
+  })
+
+  it('gradient-checks a small network and refuses a large one with the reason', () => {
+    const { s, events } = session({ gradcheck: runGradcheck })
+    const small = { input: [1, 6, 6], layers: [{ type: 'Convolution', filters: 2, kernel: 3 }, { type: 'Relu' }, { type: 'Affine', units: 3 }, { type: 'SoftmaxWithLoss' }] }
+    s.handle({ type: 'gradcheck', reqId: 7, spec: small, seed: 1 })
+    const reply = events.at(-1) as Extract<WorkerEvent, { type: 'reply'; ok: true }>
+    expect(reply).toMatchObject({ reqId: 7, ok: true })
+    const r = reply.value as GradcheckResult
+    expect(r.results.map((c) => c.name)).toEqual(['x', 'conv1.W', 'conv1.b', 'affine1.W', 'affine1.b'])
+    expect(r.ok).toBe(true)
+    expect(r.maxRelError).toBeLessThan(1e-2)
+    s.handle({ type: 'gradcheck', reqId: 8, spec: TINY_MLP, seed: 1 })
+    expect(events.at(-1)).toMatchObject({ reqId: 8, ok: false })
+    expect((events.at(-1) as { message: string }).message).toContain('limited to 20000')
   })
 
   it('reports a diverging run as an error with code diverged, then the failed state', async () => {
