@@ -45,6 +45,7 @@ export const HUGE_AFFINE_INPUTS = 100_000
 
 /** Largest s with s² dividing n (for suggesting a Reshape of a flat vector back to (C, s, s)). */
 function squareSide(n: number): number {
+  if (n > 1e8) return 1 // not worth a long search: no one reshapes that back into an image by hand
   for (let s = Math.floor(Math.sqrt(n)); s >= 2; s--) if (n % (s * s) === 0) return s
   return 1
 }

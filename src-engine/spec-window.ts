@@ -13,16 +13,19 @@ function fits(H: number, W: number, k: number, s: number, p: number): boolean {
   return convOutSize(H, k, s, p).exact && convOutSize(W, k, s, p).exact
 }
 
+/** How far the search for fixes looks (untrusted specs may hold kernels of a billion). */
+const SEARCH = 32
+
 /** Settings near the current ones that make the output size whole: strides ≤ k, pads < k, window sizes. */
 export function windowFixes(H: number, W: number, k: number, s: number, p: number): { strides: number[]; pads: number[]; sizes: number[] } {
   const strides: number[] = []
-  for (let t = 1; t <= k; t++) if (t !== s && fits(H, W, k, t, p)) strides.push(t)
+  for (let t = 1; t <= Math.min(k, SEARCH); t++) if (t !== s && fits(H, W, k, t, p)) strides.push(t)
   const pads: number[] = []
-  for (let q = 0; q < k && pads.length < 2; q++) if (q !== p && fits(H, W, k, s, q)) pads.push(q)
+  for (let q = 0; q < Math.min(k, SEARCH) && pads.length < 2; q++) if (q !== p && fits(H, W, k, s, q)) pads.push(q)
   const sizes: number[] = []
   const limit = Math.min(H, W) + 2 * p
   // nearest window sizes first, smaller one first on a tie
-  for (let d = 1; sizes.length < 2 && (k - d >= 1 || k + d <= limit); d++) {
+  for (let d = 1; d <= SEARCH && sizes.length < 2 && (k - d >= 1 || k + d <= limit); d++) {
     if (k - d >= 1 && fits(H, W, k - d, s, p)) sizes.push(k - d)
     if (sizes.length < 2 && k + d <= limit && fits(H, W, k + d, s, p)) sizes.push(k + d)
   }

@@ -80,6 +80,16 @@ describe('structure', () => {
     expect(e.message).toBe('a: layer 2 has the same name as layer 1; give each layer its own name')
   })
 
+  it('stays fast on hostile sizes (no search grows with the numbers in the spec)', () => {
+    const t0 = performance.now()
+    const r = validateSpec({ input: [1, 2e9, 2e9], layers: [
+      { type: 'Convolution', filters: 1, kernel: 1e9 + 7, stride: 1e9 }, { type: 'Flatten' },
+      { type: 'Convolution', filters: 1, kernel: 3 }, { type: 'Affine', units: 1e9 }, { type: 'SoftmaxWithLoss' }] })
+    expect(performance.now() - t0).toBeLessThan(100)
+    expect(r.ok).toBe(false)
+    expect(r.issues.map((i) => i.code)).toContain('conv-size-not-integer')
+  })
+
   it('never throws on mangled presets, and ok is false exactly when there is an error', () => {
     const rng = new Rng(7)
     const junk: unknown[] = [null, -1, 0, 1.5, 'x', [], {}, [3], true, 1e12, 'vocab']
