@@ -78,11 +78,14 @@ const ALIASES: Record<string, LayerType> = {
 export function suggestType(type: string): LayerType | undefined {
   const key = type.toLowerCase().replace(/[^a-z0-9]/g, '')
   for (const t of TYPES) if (t.toLowerCase() === key) return t
-  return ALIASES[key]
+  return hasOwn(ALIASES, key) ? ALIASES[key] : undefined
 }
 
+/** Own keys only: untrusted JSON may say "constructor" or "__proto__". */
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k)
+
 export function isLayerType(t: unknown): t is LayerType {
-  return typeof t === 'string' && Object.prototype.hasOwnProperty.call(LAYER_FIELDS, t)
+  return typeof t === 'string' && hasOwn(LAYER_FIELDS, t)
 }
 
 function ruleText(rule: Rule): string {
@@ -172,7 +175,7 @@ export function checkLayerFields(raw: unknown, index: number, name: string, issu
     if (v === undefined) {
       if (f.required) {
         ok = false
-        const near = Object.keys(o).find((k) => !(k in fields) && k !== 'type' && k !== 'name' &&
+        const near = Object.keys(o).find((k) => !hasOwn(fields, k) && k !== 'type' && k !== 'name' &&
           (k.toLowerCase().startsWith(key.slice(0, 4)) || key.startsWith(k.toLowerCase())))
         issues.error(index, name, 'field-missing',
           `"${key}" is missing; set it to ${ruleText(f.rule)}${example(f.rule)}` +
@@ -190,8 +193,8 @@ export function checkLayerFields(raw: unknown, index: number, name: string, issu
     }
     out[key] = Array.isArray(v) ? v.slice() : v
   }
-  for (const key in o) {
-    if (key === 'type' || key === 'name' || key in fields) continue
+  for (const key of Object.keys(o)) {
+    if (key === 'type' || key === 'name' || hasOwn(fields, key)) continue
     const known = Object.keys(fields)
     issues.warn(index, name, 'unknown-field',
       `"${key}" is not a setting of ${o.type} and is ignored` +

@@ -72,6 +72,12 @@ describe('structure', () => {
       .toBe('conv1: "kernel" must be a whole number ≥ 1, not "3"')
   })
 
+  it('is not fooled by keys from Object.prototype', () => {
+    const r = validateSpec(JSON.parse('{"input":[1,28,28],"layers":[{"type":"constructor"},{"type":"Relu","__proto__":{"x":1},"toString":3}]}'))
+    expect(r.issues.map((i) => [i.code, i.field])).toEqual([['unknown-layer-type', 'type'], ['unknown-field', '__proto__'], ['unknown-field', 'toString']])
+    expect(r.issues[0].values!.suggestion).toBe('')
+  })
+
   it('rejects layers that are not objects and duplicate names', () => {
     expect(only(validateSpec({ input: [1, 28, 28], layers: [null, ...tail] }), 'layer-not-object').layer).toBe(0)
     const dup = validateSpec({ input: [1, 28, 28], layers: [{ type: 'Relu', name: 'a' }, { type: 'Flatten', name: 'a' }, ...tail.slice(1)] })
