@@ -7,6 +7,8 @@
  *   3. `resources/` beside this module or any of its 5 parent folders (src-engine/data → repo,
  *      out/main/chunks → repo)
  *   4. `resources/` under the current working directory
+ * A packaged app should copy resources/generated and resources/corpus with electron-builder's
+ * extraResources to <resources>/resources/ (found by 2 and, in workers, by 3).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'

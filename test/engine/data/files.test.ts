@@ -78,6 +78,21 @@ describe('finding resources', () => {
     const out = runProbe(`process.resourcesPath = ${JSON.stringify(app)}; console.log(f.locateBuiltinMnist())`, tmp)
     expect(out).toBe(join(app, 'generated', MNIST_IMAGES_FILE))
   })
+
+  it('finds a packaged app layout from the bundle position alone (workers may lack process.resourcesPath)', () => {
+    // electron-builder: <resources>/app.asar/out/main/chunks/*.js and extraResources copied to <resources>/resources/.
+    const res = join(tmp, 'app2', 'resources')
+    const chunks = join(res, 'app.asar', 'out', 'main', 'chunks')
+    mkdirSync(chunks, { recursive: true })
+    mkdirSync(join(res, 'resources', 'generated'), { recursive: true })
+    copyFileSync(probe, join(chunks, 'probe.js'))
+    for (const f of [MNIST_IMAGES_FILE, MNIST_LABELS_FILE]) copyFileSync(join(generated, f), join(res, 'resources', 'generated', f))
+    const script = `console.log(require(${JSON.stringify(join(chunks, 'probe.js'))}).locateBuiltinMnist())`
+    const env = { ...process.env }
+    delete env.BACKPROP_LAB_DATA
+    const out = execFileSync('node', ['-e', script], { cwd: tmp, env, encoding: 'utf8' }).trim()
+    expect(out).toBe(join(res, 'resources', 'generated', MNIST_IMAGES_FILE))
+  })
 })
 
 describe('text files and built-in corpora', () => {
