@@ -118,3 +118,27 @@ export function gatherWindows(ids: ArrayLike<number>, starts: ArrayLike<number>,
     }
   }
 }
+
+/**
+ * Book 2's truncated-BPTT order for stateful training: the ids are cut into batchSize equal lanes
+ * and batch k takes window k of every lane, so row n of batch k+1 continues exactly where row n of
+ * batch k stopped (carry h and c across batches; reset them each epoch). Returns each batch's
+ * window starts, ready for gatherWindows.
+ */
+export function sequentialBatches(ids: ArrayLike<number>, batchSize: number, T: number): Uint32Array[] {
+  if (!(Number.isInteger(batchSize) && batchSize > 0)) throw new Error(`sequentialBatches: batch size must be a positive integer, got ${batchSize}`)
+  if (!(Number.isInteger(T) && T > 0)) throw new Error(`sequentialBatches: T must be a positive integer, got ${T}`)
+  const lane = Math.floor(ids.length / batchSize)
+  // A window reads T+1 ids, and its last id is the next window's first, so a lane of L ids holds floor((L-1)/T) windows.
+  const steps = Math.floor((lane - 1) / T)
+  if (steps < 1) {
+    throw new Error(`sequentialBatches: ${ids.length} tokens in ${batchSize} lanes leave ${lane} per lane, fewer than one window of T+1 = ${T + 1}`)
+  }
+  const batches: Uint32Array[] = []
+  for (let k = 0; k < steps; k++) {
+    const starts = new Uint32Array(batchSize)
+    for (let n = 0; n < batchSize; n++) starts[n] = n * lane + k * T
+    batches.push(starts)
+  }
+  return batches
+}

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest'
 import { Rng } from '../../../src-engine/rng'
 import { epochOrder, makeBatches } from '../../../src-engine/data/dataset'
 import { loadBuiltinCorpus } from '../../../src-engine/data/files'
-import { buildVocab, decode, encode, gatherWindows, makeWindows, textCorpus, vocabFromChars } from '../../../src-engine/data/text'
+import {
+  buildVocab,
+  decode,
+  encode,
+  gatherWindows,
+  makeWindows,
+  sequentialBatches,
+  textCorpus,
+  vocabFromChars
+} from '../../../src-engine/data/text'
 
 describe('character vocabulary', () => {
   it('treats each Hangul syllable as one token', () => {
@@ -77,6 +86,24 @@ describe('training windows', () => {
     }
     // Every id after the first is a target at most once (windows with stride T share only their ends).
     expect(seen.reduce((m, v) => Math.max(m, v), 0)).toBe(1)
+  })
+
+  it('sequentialBatches lets each row of the next batch continue where the same row stopped', () => {
+    const ids = Int32Array.from({ length: 23 }, (_, i) => i)
+    const batches = sequentialBatches(ids, 2, 3)
+    // Lanes of floor(23 / 2) = 11 ids hold floor(10 / 3) = 3 windows each.
+    expect(batches.map((b) => Array.from(b))).toEqual([[0, 11], [3, 14], [6, 17]])
+    const x = { shape: [2, 3], data: new Float32Array(6) }
+    const t = { shape: [2, 3], data: new Float32Array(6) }
+    const rows: number[][] = [[], []]
+    for (const b of batches) {
+      gatherWindows(ids, b, 3, x, t)
+      for (let n = 0; n < 2; n++) rows[n].push(...Array.from(x.data.subarray(n * 3, n * 3 + 3)))
+      expect(t.data[5]).toBeLessThan(22) // row 1 never reads into the leftover tail beyond its lane
+    }
+    expect(rows[0]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8])
+    expect(rows[1]).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19])
+    expect(() => sequentialBatches(ids, 8, 3)).toThrow('sequentialBatches: 23 tokens in 8 lanes leave 2 per lane, fewer than one window of T+1 = 4')
   })
 
   it('tokenises the Korean sample into syllables with a vocabulary of about a thousand', () => {
