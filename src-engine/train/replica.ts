@@ -37,8 +37,9 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
   const tBase = (k - 1) * maxSlice * tPer
   const target = targetFor(model)
   const correctOf = correctFor(model)
-  ready()
+  // Read the generation before announcing readiness: the first step may be posted the moment we do.
   let seen = Atomics.load(control, GEN)
+  ready()
   for (;;) {
     Atomics.wait(control, GEN, seen)
     seen = Atomics.load(control, GEN)
