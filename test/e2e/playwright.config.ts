@@ -7,11 +7,14 @@ import { defineConfig } from '@playwright/test'
 import { resolve } from 'node:path'
 
 const out = resolve(__dirname, '../../out/e2e')
+// Playwright empties its output folder when a run starts. Outside CI several people may run specs in
+// one tree at once, so each run gets its own folder (the id is set once here and inherited by workers).
+process.env.BACKPROP_LAB_E2E_RUN ??= process.env.CI ? 'ci' : `${Date.now()}-${process.pid}`
 
 export default defineConfig({
   testDir: __dirname,
   testMatch: '**/*.spec.ts',
-  outputDir: resolve(out, 'test-results'),
+  outputDir: resolve(out, 'test-results', process.env.BACKPROP_LAB_E2E_RUN),
   // Two cores are shared by the engine's threads, the web shell and Chromium: one test at a time.
   workers: 1,
   fullyParallel: false,
