@@ -5,7 +5,7 @@
  * layers hold them), multiply-adds, receptive field and output-size formula.
  * Pure TypeScript with no node:* imports, so the editor in the renderer uses the same code.
  */
-import type { LayerInfo, LayerSpec, LayerType, NetSpec, SpecReport, TaskKind } from './spec-types'
+import type { AffineSpec, LayerInfo, LayerSpec, LayerType, NetSpec, SpecReport, TaskKind, TimeAffineSpec } from './spec-types'
 import { layerNames } from './spec-names'
 import { Issues, shown } from './spec-issues'
 import { checkLayerFields, isLayerType } from './spec-fields'
@@ -166,6 +166,16 @@ function receptive(layer: LayerSpec | null, info: LayerInfo, r: number, j: numbe
 /** A copy of `spec` with the vocabulary size known (set when a text is loaded). */
 export function withVocab(spec: NetSpec, vocab: number): NetSpec {
   return { ...spec, vocab }
+}
+
+/**
+ * The number of units of an Affine/TimeAffine, resolving 'vocab' to the network's vocabulary size.
+ * Throws when 'vocab' is unresolved (validateSpec reports that case; builders call this after it).
+ */
+export function unitsOf(layer: AffineSpec | TimeAffineSpec, vocab: number | undefined): number {
+  if (layer.units !== 'vocab') return layer.units
+  if (vocab === undefined) throw new Error(`${layer.type}: units is "vocab" but the network has no vocab yet; load the text first`)
+  return vocab
 }
 
 /** Every layer's shapes, parameters and formulas (see validateSpec). */

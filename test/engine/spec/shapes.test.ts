@@ -1,6 +1,6 @@
 /** Shapes, parameter shapes, multiply-adds and formulas of the layers the golden file does not cover. */
 import { describe, expect, it } from 'vitest'
-import { validateSpec } from '../../../src-engine/spec'
+import { unitsOf, validateSpec } from '../../../src-engine/spec'
 import type { LayerSpec } from '../../../src-engine/spec-types'
 import { only } from './helpers'
 
@@ -65,5 +65,11 @@ describe('shape inference', () => {
     expect(r.layers.map((l) => l.outShape)).toEqual([null, null, null, null, null])
     expect(r.outputShape).toBeNull()
     expect(r.ok).toBe(false)
+  })
+
+  it('unitsOf resolves "vocab" for builders and refuses to guess without one', () => {
+    expect(unitsOf({ type: 'TimeAffine', units: 'vocab' }, 65)).toBe(65)
+    expect(unitsOf({ type: 'TimeAffine', units: 12 }, 65)).toBe(12)
+    expect(() => unitsOf({ type: 'TimeAffine', units: 'vocab' }, undefined)).toThrow(/no vocab yet/)
   })
 })
