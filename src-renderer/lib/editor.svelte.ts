@@ -11,6 +11,7 @@ import { parseSpecJson } from '../components/editor/spec-json'
 import { project } from './project.svelte'
 
 const HISTORY_LIMIT = 200
+const TYPING_PAUSE_MS = 1500
 
 type Change = { spec: NetSpec; presetId: string | null; kind: 'edit' | 'undo' | 'redo'; key: string | null }
 
@@ -36,8 +37,9 @@ export class EditorState {
   )
   readonly errors: SpecIssue[] = $derived(this.issues.filter((i) => i.severity === 'error'))
 
-  /** Consecutive edits with the same key (typing in one field) make one undo step. */
+  /** Consecutive edits with the same key (typing in one field) make one undo step, until the field is left. */
   private lastKey: string | null = null
+  private lastAt = 0
 
   get spec(): NetSpec | null {
     return project.spec
@@ -79,7 +81,10 @@ export class EditorState {
   private apply(c: Change): void {
     const current = project.spec
     if (c.kind === 'edit') {
-      const merge = c.key !== null && c.key === this.lastKey && this.past.length > 0
+      // a pause of more than TYPING_PAUSE_MS also starts a new step
+      const now = Date.now()
+      const merge = c.key !== null && c.key === this.lastKey && now - this.lastAt < TYPING_PAUSE_MS && this.past.length > 0
+      this.lastAt = now
       if (current && !merge) this.past = [...this.past, current].slice(-HISTORY_LIMIT)
       this.future = []
       this.lastKey = c.key
@@ -90,6 +95,11 @@ export class EditorState {
     project.presetId = c.presetId
     const n = c.spec.layers.length
     if (this.selected !== null && this.selected >= n) this.selected = n > 0 ? n - 1 : null
+  }
+
+  /** The learner has finished with a field (change or blur): the next edit is a new undo step. */
+  endTyping(): void {
+    this.lastKey = null
   }
 
   /** The learner's answer to "keep compatible weights or start fresh?"; 'cancel' drops the change. */

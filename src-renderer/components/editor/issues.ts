@@ -23,7 +23,7 @@ function windowFix(v: Values): string {
   if (strides.length) parts.push(t('editor.fix.stride', { list: orJoin(strides) }))
   if (pads.length) parts.push(t('editor.fix.pad', { list: orJoin(pads) }))
   if (!parts.length && sizes.length) parts.push(t('editor.fix.size', { list: orJoin(sizes.map((s) => `${s}×${s}`)) }))
-  return parts.length ? parts.join(' ') : t('editor.fix.any')
+  return parts.length ? t('editor.fix.window', { options: parts.join(`, ${t('editor.or')} `) }) : t('editor.fix.any')
 }
 
 const gib = (bytes: string | number | undefined): string => `${(Number(String(bytes).replace(/\D/g, '')) / 2 ** 30).toFixed(2)} GiB`

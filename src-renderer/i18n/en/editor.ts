@@ -237,9 +237,10 @@ export default {
   'hint.softmaxImage': 'Put Flatten and an Affine with one unit per class before it.',
   'hint.moveBefore': 'Move it before {output}.',
   'hint.moveEarlier': 'Move it earlier or remove it.',
-  'fix.stride': 'Use stride {list}.',
-  'fix.pad': 'Use padding {list}.',
-  'fix.size': 'Use a {list} window.',
+  'fix.window': 'To fix it, use {options}.',
+  'fix.stride': 'stride {list}',
+  'fix.pad': 'padding {list}',
+  'fix.size': 'a {list} window',
   'fix.any': 'Change the window size, stride or padding.',
   or: 'or'
 } as const

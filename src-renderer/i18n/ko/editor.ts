@@ -237,9 +237,10 @@ export default {
   'hint.softmaxImage': '앞에 평탄화와 클래스 수만큼 유닛이 있는 Affine 계층을 넣으세요.',
   'hint.moveBefore': '{output} 앞으로 옮기세요.',
   'hint.moveEarlier': '더 앞으로 옮기거나 삭제하세요.',
-  'fix.stride': '스트라이드를 {list}(으)로 바꾸세요.',
-  'fix.pad': '패딩을 {list}(으)로 바꾸세요.',
-  'fix.size': '창을 {list} 크기로 바꾸세요.',
+  'fix.window': '고치는 방법: {options}.',
+  'fix.stride': '스트라이드 {list}',
+  'fix.pad': '패딩 {list}',
+  'fix.size': '{list} 크기의 창',
   'fix.any': '창 크기, 스트라이드, 패딩 중 하나를 바꾸세요.',
   or: '또는'
 } as const

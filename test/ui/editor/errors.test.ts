@@ -30,10 +30,10 @@ describe('a stride that does not divide the padded size', () => {
     const errs = errorsIn(0)
     expect(errs).toHaveLength(1)
     expect(errs[0].getAttribute('data-code')).toBe('conv-size-not-integer')
-    expect(errs[0].getAttribute('data-field')).toBe('stride')
+    expect(errs[0].getAttribute('data-error-field')).toBe('stride')
     expect(errs[0].textContent).toContain('conv1')
     expect(errs[0].textContent).toContain('(7 + 2·0 − 3) / 3 + 1 = 2.33')
-    expect(errs[0].textContent).toContain('Use stride 1 or 2.')
+    expect(errs[0].textContent).toContain('To fix it, use stride 1 or 2, or padding 1.')
     expect(field(0, 'stride').getAttribute('aria-invalid')).toBe('true')
     expect(card(0).classList.contains('error')).toBe(true)
     // the other layers carry no error of their own
@@ -62,7 +62,7 @@ describe('a stride that does not divide the padded size', () => {
     openEditor(strideNet(), 'ko')
     const text = errorsIn(0)[0].textContent ?? ''
     expect(text).toContain('정수가 아닙니다')
-    expect(text).toContain('스트라이드를 1 또는 2(으)로 바꾸세요.')
+    expect(text).toContain('고치는 방법: 스트라이드 1 또는 2, 또는 패딩 1.')
     expect(text).toContain('2.33')
     expect(screen.getByTestId('train-reason').textContent).toContain('학습할 수 없습니다')
   })

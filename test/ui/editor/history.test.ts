@@ -91,9 +91,9 @@ describe('building the layer list', () => {
 
   it('reorders with the arrow buttons and disables them at the ends', async () => {
     openEditor(small())
-    const up0 = within(card(0)).getAllByRole('button').find((b) => b.textContent === '↑') as HTMLButtonElement
+    const up0 = within(card(0)).getByRole('button', { name: /Move up/ }) as HTMLButtonElement
     expect(up0.disabled).toBe(true)
-    const down0 = within(card(0)).getAllByRole('button').find((b) => b.textContent === '↓') as HTMLButtonElement
+    const down0 = within(card(0)).getByRole('button', { name: /Move down/ }) as HTMLButtonElement
     await fireEvent.click(down0)
     expect(types().slice(0, 2)).toEqual(['Relu', 'Convolution'])
   })
@@ -134,6 +134,16 @@ describe('undo and redo', () => {
     expect(editor.canRedo).toBe(true)
     await fireEvent.input(field(0, 'filters'), { target: { value: '4' } })
     expect(editor.canRedo).toBe(false)
+  })
+
+  it('makes a second visit to the same field a new undo step', async () => {
+    openEditor(small())
+    const units = field(4, 'units')
+    await fireEvent.input(units, { target: { value: '20' } })
+    await fireEvent.change(units)
+    await fireEvent.input(units, { target: { value: '30' } })
+    await fireEvent.click(screen.getByTestId('undo'))
+    expect(project.spec?.layers[4]).toMatchObject({ units: 20 })
   })
 
   it('ignores a number field holding text that is not a number, and restores it on blur', async () => {

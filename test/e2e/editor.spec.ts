@@ -1,0 +1,122 @@
+/**
+ * The architecture editor in Chromium against the real web shell: build a small CNN from an empty
+ * network by clicking, watch the shapes follow, meet the course's invalid stride (7×7 input, 3×3
+ * kernel, stride 3) at its layer, fix it and train the result. Screenshots of the editor with the
+ * error shown, in English and Korean, go to out/e2e/screenshots/.
+ */
+import type { Locator, Page } from '@playwright/test'
+import { test, expect, screenshot } from './fixtures'
+
+const card = (page: Page, i: number): Locator => page.getByTestId('layer-card').nth(i)
+const out = (page: Page, i: number): Locator => card(page, i).getByTestId('layer-out')
+const setting = (page: Page, i: number, key: string): Locator => card(page, i).locator(`:is(input, select)[data-field="${key}"]`)
+
+async function add(page: Page, type: string): Promise<void> {
+  await page.locator(`[data-testid="add-layer"][data-type="${type}"]`).click()
+}
+
+/** Empty digits network → conv 16@3×3 pad 1 → ReLU → 4×4 pool (28 → 7) → conv 3×3 stride 3 → Flatten → Affine 10. */
+async function buildInvalidCnn(page: Page): Promise<void> {
+  await page.getByTestId('nav-editor').click()
+  await page.getByTestId('preset-select').selectOption('empty:digits')
+  await expect(page.getByTestId('layer-card')).toHaveCount(1)
+  await expect(card(page, 0)).toHaveAttribute('data-type', 'SoftmaxWithLoss')
+  await expect(card(page, 0).getByTestId('layer-error')).toHaveAttribute('data-code', 'softmax-needs-vector')
+
+  await add(page, 'Convolution')
+  await expect(out(page, 0)).toHaveText('(16, 28, 28)')
+  await add(page, 'Relu')
+  await add(page, 'Pooling')
+  await expect(out(page, 2)).toHaveText('(16, 14, 14)')
+  await setting(page, 2, 'size').fill('4')
+  await setting(page, 2, 'stride').fill('4')
+  await expect(out(page, 2)).toHaveText('(16, 7, 7)')
+  await add(page, 'Convolution')
+  await add(page, 'Flatten')
+  await add(page, 'Affine')
+  await setting(page, 5, 'units').fill('10')
+  await expect(page.getByTestId('layer-card')).toHaveCount(7)
+  await expect(out(page, 3)).toHaveText('(16, 7, 7)')
+  await expect(out(page, 5)).toHaveText('(10)')
+  await expect(page.getByTestId('layer-error')).toHaveCount(0)
+  await expect(page.getByTestId('train-button')).toBeEnabled()
+
+  // the course's invalid case at conv2: 7×7 input, 3×3 kernel, pad 0, stride 3
+  await setting(page, 3, 'pad').fill('0')
+  await setting(page, 3, 'stride').fill('3')
+  await setting(page, 3, 'stride').press('Tab')
+}
+
+test('builds a CNN by clicking, shows the invalid stride at its layer, and trains once it is fixed', async ({ page }) => {
+  await buildInvalidCnn(page)
+  const err = card(page, 3).getByTestId('layer-error')
+  await expect(err).toHaveCount(1)
+  await expect(err).toHaveAttribute('data-error-field', 'stride')
+  await expect(err).toContainText('conv2')
+  await expect(err).toContainText('(7 + 2·0 − 3) / 3 + 1 = 2.33')
+  await expect(err).toContainText('To fix it, use stride 1 or 2, or padding 1.')
+  await expect(page.getByTestId('layer-error')).toHaveCount(1)
+  await expect(page.getByTestId('train-button')).toBeDisabled()
+  await expect(page.getByTestId('train-reason')).toContainText('conv2')
+  await card(page, 3).evaluate((el) => el.scrollIntoView({ block: 'center' }))
+  await screenshot(page, 'editor-error-en')
+
+  // the parameter total is digits only in data-value, grouped in the text
+  const total = page.getByTestId('param-total')
+  await expect(total).toHaveAttribute('data-value', /^\d+$/)
+
+  // fix it: stride 2 → (16, 3, 3)
+  await setting(page, 3, 'stride').fill('2')
+  await expect(page.getByTestId('layer-error')).toHaveCount(0)
+  await expect(out(page, 3)).toHaveText('(16, 3, 3)')
+  await expect(out(page, 4)).toHaveText('(144)')
+  // 160 + 2,320 + 1,450 = 3,930 parameters
+  await expect(total).toHaveAttribute('data-value', '3930')
+  await expect(total).toHaveText('3,930')
+  await page.getByTestId('page-editor').evaluate((el) => el.closest('main')?.scrollTo(0, 0))
+  await screenshot(page, 'editor-built-en')
+
+  // undo brings the error back, redo removes it again
+  await page.getByTestId('undo').click()
+  await expect(page.getByTestId('layer-error')).toHaveCount(1)
+  await page.keyboard.press('Control+Shift+Z')
+  await expect(page.getByTestId('layer-error')).toHaveCount(0)
+
+  await page.getByTestId('train-button').click()
+  await expect(page.getByTestId('page-train')).toBeVisible()
+  await page.getByTestId('train-epochs').fill('1')
+  await page.getByTestId('train-start').click()
+  await expect(page.getByTestId('progress').locator('.pill')).toHaveClass(/running|done/, { timeout: 30_000 })
+  await expect(page.getByTestId('progress')).toContainText(/\d+\s*\/\s*\d+/, { timeout: 30_000 })
+  await page.getByTestId('train-stop').click().catch(() => undefined)
+})
+
+test.describe('in Korean', () => {
+  test.use({ lang: 'ko' })
+  test('explains the invalid stride in Korean at its layer', async ({ page }) => {
+    await buildInvalidCnn(page)
+    const err = card(page, 3).getByTestId('layer-error')
+    await expect(err).toContainText('정수가 아닙니다')
+    await expect(err).toContainText('고치는 방법: 스트라이드 1 또는 2, 또는 패딩 1.')
+    await expect(page.getByTestId('train-reason')).toContainText('학습할 수 없습니다')
+    await card(page, 3).evaluate((el) => el.scrollIntoView({ block: 'center' }))
+    await screenshot(page, 'editor-error-ko')
+  })
+})
+
+test('reorders with Alt+↑/↓ and refuses a bad JSON file without losing the network', async ({ page }) => {
+  await page.getByTestId('nav-editor').click()
+  await page.getByTestId('preset-select').selectOption('simple-convnet')
+  await expect(page.getByTestId('param-total')).toHaveAttribute('data-value', '433890')
+  await card(page, 1).focus()
+  await page.keyboard.press('Alt+ArrowDown')
+  await expect(card(page, 2)).toHaveAttribute('data-type', 'Relu')
+  await expect(card(page, 2)).toBeFocused()
+  await page.keyboard.press('Alt+ArrowUp')
+  await expect(card(page, 1)).toHaveAttribute('data-type', 'Relu')
+
+  await page.getByTestId('import-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"input": [1, 28') })
+  await expect(page.getByTestId('import-error')).toContainText('not valid JSON')
+  await expect(page.getByTestId('param-total')).toHaveAttribute('data-value', '433890')
+  await expect(page.getByTestId('layer-card')).toHaveCount(7)
+})
