@@ -7,7 +7,7 @@
  */
 import type { AffineSpec, LayerInfo, LayerSpec, LayerType, NetSpec, SpecReport, TaskKind, TimeAffineSpec } from './spec-types'
 import { layerNames } from './spec-names'
-import { Issues, shown } from './spec-issues'
+import { Issues, shapeText, shown } from './spec-issues'
 import { checkLayerFields, isLayerType } from './spec-fields'
 import { inferEmbedding, inferLayer, strideOf, type Inferred } from './spec-infer'
 import { LOSS_TYPES, lintNetwork } from './spec-lint'
@@ -78,7 +78,7 @@ export function validateSpec(spec: unknown): SpecReport {
       else if (layer.type === 'TimeEmbedding') inf = inferEmbedding(layer.dim, shape[0], ctx)
       else {
         issues.error(i, name, 'tokens-need-embedding',
-          `${layer.type} cannot read token ids ${shapeTextOf(shape)}; put a TimeEmbedding layer first to turn each token into a vector`,
+          `${layer.type} cannot read token ids ${shapeText(shape)}; put a TimeEmbedding layer first to turn each token into a vector`,
           undefined, { type: layer.type })
       }
       tokens = false
@@ -101,10 +101,6 @@ export function validateSpec(spec: unknown): SpecReport {
   report.memoryBytes = lintNetwork({ types, names, infos: report.layers, input, task, totalParams: report.totalParams }, issues)
   report.ok = issues.errors === 0
   return report
-}
-
-function shapeTextOf(s: number[]): string {
-  return `(${s.join(', ')})`
 }
 
 /** Checks input, vocab, task and name; returns the input shape or null when unusable. */
