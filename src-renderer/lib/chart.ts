@@ -163,13 +163,15 @@ export class LineChart {
     const grid = cssVar('--border', '#dfe3ee')
     const font = cssVar('--sans', 'system-ui')
     Chart.defaults.font.family = font
-    for (const s of Object.values(this.chart.options.scales ?? {})) {
-      if (!s) continue
-      const sc = s as { ticks: { color: string }; grid: { color: string }; title: { color: string }; border: { color: string } }
-      sc.ticks = { ...sc.ticks, color: text }
-      sc.grid = { ...sc.grid, color: grid }
-      sc.title = { ...sc.title, color: text }
-      sc.border = { ...sc.border, color: grid }
+    // assign leaf fields: Chart.js options are proxies, and spreading them copies internals
+    for (const id of ['x', 'y'] as const) {
+      const sc = this.chart.options.scales?.[id] as
+        { ticks: { color: string }; grid: { color: string }; title: { color: string }; border: { color: string } } | undefined
+      if (!sc) continue
+      sc.ticks.color = text
+      sc.grid.color = grid
+      sc.title.color = text
+      sc.border.color = grid
     }
   }
 

@@ -18,7 +18,7 @@ export default {
 
   hyper: 'Hyperparameters',
   dataset: 'Dataset',
-  dataMnist: 'Built-in digits (MNIST, 10,000 images)',
+  dataMnist: 'Built-in digits (MNIST)',
   dataIdx: 'IDX files in a folder (MNIST format)',
   dataText: 'Text file (language model)',
   idxDir: 'Folder with the IDX files',

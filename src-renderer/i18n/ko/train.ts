@@ -18,7 +18,7 @@ export default {
 
   hyper: '하이퍼파라미터',
   dataset: '데이터셋',
-  dataMnist: '내장 손글씨 숫자 (MNIST 10,000장)',
+  dataMnist: '내장 손글씨 숫자 (MNIST)',
   dataIdx: '폴더의 IDX 파일 (MNIST 형식)',
   dataText: '텍스트 파일 (언어 모델)',
   idxDir: 'IDX 파일이 있는 폴더',
