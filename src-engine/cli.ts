@@ -14,8 +14,16 @@ if ((workerData as { role?: string } | null)?.role === 'replica') {
   runReplica(workerData, () => parentPort?.postMessage({ type: 'replica-ready' }))
 } else {
   runCli(process.argv.slice(2), {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`)
+    out: (line) => {
+      if (process.stderr.isTTY) process.stderr.write('\r\x1b[K') // clear a progress line first
+      process.stdout.write(`${line}\n`)
+    },
+    err: (line) => {
+      if (process.stderr.isTTY) process.stderr.write('\r\x1b[K')
+      process.stderr.write(`${line}\n`)
+    },
+    // Overwritten in place on a terminal; not printed at all when stderr is a file or a pipe.
+    progress: process.stderr.isTTY ? (line) => process.stderr.write(`\r\x1b[K${line}`) : undefined
   }, { replicaEntry: self }).then(
     (code) => {
       process.exitCode = code

@@ -6,6 +6,8 @@
 export interface CliIO {
   out(line: string): void
   err(line: string): void
+  /** A transient status line (a terminal overwrites it); absent when nobody watches. */
+  progress?(line: string): void
 }
 
 export class Output {
@@ -16,6 +18,11 @@ export class Output {
   event(event: string, fields: Record<string, unknown>, text?: string): void {
     if (this.json) this.io.out(JSON.stringify({ event, ...fields }, replacer))
     else if (text !== undefined) this.io.out(text)
+  }
+
+  /** A progress line for a watching terminal (human mode only). */
+  progress(text: string): void {
+    if (!this.json) this.io.progress?.(text)
   }
 
   /** Human-mode text only. */

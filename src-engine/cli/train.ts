@@ -62,8 +62,14 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
   } catch (e) {
     throw new InputError('data', errorMessage(e))
   }
+  let lastProgress = performance.now()
   const trainer = new Trainer({ spec: src.spec, settings, data, snapshotEveryMs: 0 }, (e) => {
     if (e.type === 'epoch') printEpoch(out, e.report, settings.epochs)
+    else if (e.type === 'batch' && performance.now() - lastProgress > 1000) {
+      lastProgress = performance.now()
+      const b = e.point
+      out.progress(`epoch ${b.epoch}/${settings.epochs}  batch ${b.batch}/${b.batches}  loss ${b.loss.toFixed(4)}  ${Math.round(b.examplesPerSec)} images/s`)
+    }
   })
   const pool = await attachThreads(trainer, threads, out)
   try {
