@@ -1,43 +1,45 @@
 /**
- * GEMM throughput of the blocked TypeScript kernel on square sizes (single thread).
- * Run: node --experimental-strip-types bench/gemm-gflops.ts  (or npx tsx / vite-node)
+ * GEMM throughput of the blocked TypeScript kernel on square sizes, one thread, every transpose
+ * variant, against the naive triple loop. Each figure is the best of several timed runs, so other
+ * processes on a shared machine distort it less than a mean would.
+ * Run: npx jiti bench/gemm-gflops.ts [sizes…]   (default 256 512 1024)
  */
-import { gemmBlocked } from '../src-engine/kernels/gemm'
+import { gemmBlocked, type GemmOptions } from '../src-engine/kernels/gemm'
 import { gemmNaive } from '../src-engine/kernels/gemm-naive'
+import { Rng } from '../src-engine/rng'
 
-function fill(a: Float32Array, seed: number): Float32Array {
-  let s = seed
-  for (let i = 0; i < a.length; i++) {
-    s = (s * 1664525 + 1013904223) >>> 0
-    a[i] = s / 4294967296 - 0.5
-  }
+function rand(n: number, rng: Rng): Float32Array {
+  const a = new Float32Array(n)
+  for (let i = 0; i < n; i++) a[i] = rng.next() - 0.5
   return a
 }
 
-function gflops(n: number, fn: typeof gemmBlocked, minSeconds: number, opts = {}): number {
-  const A = fill(new Float32Array(n * n), 1)
-  const B = fill(new Float32Array(n * n), 2)
+/** Best GFLOPS over `runs` timed calls after one warm-up call. */
+function bestGflops(n: number, fn: typeof gemmBlocked, runs: number, opts: GemmOptions = {}): number {
+  const rng = new Rng(n)
+  const A = rand(n * n, rng)
+  const B = rand(n * n, rng)
   const C = new Float32Array(n * n)
-  fn(C, A, B, n, n, n, opts) // warm-up / JIT
-  let reps = 0
-  const t0 = performance.now()
-  let t = t0
-  while (t - t0 < minSeconds * 1000) {
+  fn(C, A, B, n, n, n, opts)
+  let best = Infinity
+  for (let r = 0; r < runs; r++) {
+    const t0 = performance.now()
     fn(C, A, B, n, n, n, opts)
-    reps++
-    t = performance.now()
+    best = Math.min(best, performance.now() - t0)
   }
-  return (2 * n * n * n * reps) / ((t - t0) / 1000) / 1e9
+  return (2 * n * n * n) / (best / 1000) / 1e9
 }
 
 const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0)
 for (const n of sizes.length > 0 ? sizes : [256, 512, 1024]) {
-  const fast = gflops(n, gemmBlocked, 1.5)
-  const tA = gflops(n, gemmBlocked, 0.5, { transA: true })
-  const tB = gflops(n, gemmBlocked, 0.5, { transB: true })
-  const naive = n <= 512 ? gflops(n, gemmNaive, 0.5) : NaN
-  console.log(JSON.stringify({
-    n, gflops: +fast.toFixed(2), transA: +tA.toFixed(2), transB: +tB.toFixed(2),
-    naive: Number.isNaN(naive) ? null : +naive.toFixed(2)
-  }))
+  const runs = n <= 256 ? 20 : n <= 512 ? 8 : 3
+  const row = {
+    n,
+    gflops: bestGflops(n, gemmBlocked, runs),
+    transA: bestGflops(n, gemmBlocked, runs, { transA: true }),
+    transB: bestGflops(n, gemmBlocked, runs, { transB: true }),
+    transAB: bestGflops(n, gemmBlocked, runs, { transA: true, transB: true }),
+    naive: n <= 512 ? bestGflops(n, gemmNaive, 2) : null
+  }
+  console.log(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'number' ? +v.toFixed(2) : v)))
 }

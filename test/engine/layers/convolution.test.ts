@@ -86,3 +86,23 @@ describe('Convolution', () => {
     expect(c.shape).toEqual([3, 2, 3, 3])
   })
 })
+
+describe('Convolution without an input gradient', () => {
+  it('computes the same dW and db, and returns a zero dx, when needsDx is false', () => {
+    const rng = new Rng(21)
+    const W = randn(rng, [3, 2, 3, 3])
+    const b = randn(rng, [3])
+    const x = randn(rng, [2, 2, 6, 6])
+    const full = new Convolution(W, b, 1, 1)
+    const lean = new Convolution(W, b, 1, 1)
+    lean.needsDx = false
+    const dout = randn(rng, full.forward(x, true).shape)
+    lean.forward(x, true)
+    const dxFull = full.backward(dout)
+    const dxLean = lean.backward(dout)
+    expect(dxFull.data.some((v) => v !== 0)).toBe(true)
+    expect(dxLean.data.every((v) => v === 0)).toBe(true)
+    expectClose(lean.grads[0].data, full.grads[0].data, 1e-6)
+    expectClose(lean.grads[1].data, full.grads[1].data, 1e-6)
+  })
+})
