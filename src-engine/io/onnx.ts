@@ -91,6 +91,13 @@ export function exportOnnx(spec: NetSpec, weights: Record<string, WeightLike>, o
     return outputs[0]
   }
 
+  // ONNX Runtime runs recurrent ops time-major only: Y (T, 1, N, H) → squeeze → (T, N, H) → (N, T, H).
+  const batchMajor = (y: string, name: string): string => {
+    inits.push(int64Tensor(`${name}.axes`, [1]))
+    const sq = add('Squeeze', [y, `${name}.axes`], `${name}.squeeze`)
+    return add('Transpose', [sq], `${name}.batch-major`, [attrInts('perm', [1, 0, 2])])
+  }
+
   spec.layers.forEach((l: LayerSpec, idx) => {
     const name = names[idx]
     const info = infos[idx]
@@ -163,9 +170,9 @@ export function exportOnnx(spec: NetSpec, weights: Record<string, WeightLike>, o
         const H = l.hidden
         const D = Wx.shape[0]
         const ins = [cur, init(`${name}.W`, [1, 4 * H, D], lstmToOnnx(Wx, H)), init(`${name}.R`, [1, 4 * H, H], lstmToOnnx(Wh, H)), init(`${name}.B`, [1, 8 * H], lstmBiasToOnnx(b, H))]
-        const y = add('LSTM', ins, name, [attrInt('hidden_size', H), attrInt('layout', 1)], [`${name}.Y`])
-        inits.push(int64Tensor(`${name}.axes`, [2]))
-        cur = add('Squeeze', [y, `${name}.axes`], `${name}.squeeze`) // (N, T, 1, H) → (N, T, H)
+        ins[0] = add('Transpose', [cur], `${name}.time-major`, [attrInts('perm', [1, 0, 2])])
+        const y = add('LSTM', ins, name, [attrInt('hidden_size', H)], [`${name}.Y`])
+        cur = batchMajor(y, name)
         break
       }
       case 'TimeRNN': {
@@ -175,9 +182,9 @@ export function exportOnnx(spec: NetSpec, weights: Record<string, WeightLike>, o
         const B = new Float32Array(2 * H)
         B.set(b.data)
         const ins = [cur, init(`${name}.W`, [1, H, D], transpose2d(Wx)), init(`${name}.R`, [1, H, H], transpose2d(Wh)), init(`${name}.B`, [1, 2 * H], B)]
-        const y = add('RNN', ins, name, [attrInt('hidden_size', H), attrInt('layout', 1), { name: 'activations', type: A.STRINGS, strings: [new TextEncoder().encode('Tanh')] }], [`${name}.Y`])
-        inits.push(int64Tensor(`${name}.axes`, [2]))
-        cur = add('Squeeze', [y, `${name}.axes`], `${name}.squeeze`)
+        ins[0] = add('Transpose', [cur], `${name}.time-major`, [attrInts('perm', [1, 0, 2])])
+        const y = add('RNN', ins, name, [attrInt('hidden_size', H), { name: 'activations', type: A.STRINGS, strings: [new TextEncoder().encode('Tanh')] }], [`${name}.Y`])
+        cur = batchMajor(y, name)
         break
       }
       case 'TimeAffine': {

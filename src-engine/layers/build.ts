@@ -4,7 +4,7 @@
  * Convolution learns its input channels and an Affine its input features from what precedes it.
  * Errors name the layer (`Convolution "conv2": input has 3 channels but W expects 1`).
  */
-import { shapeText, sizeOf } from '../tensor'
+import { shapeText, sizeOf, tensor } from '../tensor'
 import type { Rng } from '../rng'
 import type { Init, LayerSpec, NetSpec } from '../spec-types'
 import { layerNames } from '../spec-names'
@@ -27,6 +27,12 @@ import { BatchNormalization } from './batch-normalization'
 import { SoftmaxWithLoss } from './softmax-with-loss'
 import { MSE } from './mse'
 import { SigmoidWithLoss } from './sigmoid-with-loss'
+import { TimeEmbedding } from './time-embedding'
+import { TimeRNN } from './time-rnn'
+import { TimeLSTM } from './time-lstm'
+import { TimeAffine } from './time-affine'
+import { LastTimeStep } from './last-time-step'
+import { TimeSoftmaxWithLoss } from './time-softmax-with-loss'
 
 export interface Network {
   /** Every layer except the loss, in order. */
@@ -62,7 +68,7 @@ export function buildNetwork(spec: NetSpec, rng: Rng): Network {
       if (AFTER_LOSS_IGNORED.has(ls.type)) return
       throw new Error(`${where(ls.type, name)}: comes after the loss layer "${loss.name}"; the loss layer must be last`)
     }
-    const made = buildLayer(ls, name, shape, initRng, dropoutRng)
+    const made = buildLayer(ls, name, shape, initRng, dropoutRng, spec.vocab)
     if (LOSS_TYPES.has(ls.type)) {
       loss = made as LossLayer
     } else {
@@ -93,7 +99,7 @@ function needImage(type: string, name: string, shape: readonly number[]): [numbe
 }
 
 /** One layer from its spec, given the per-example shape arriving at it. */
-export function buildLayer(ls: LayerSpec, name: string, inShape: readonly number[], initRng: Rng, dropoutRng: Rng): Layer | LossLayer {
+export function buildLayer(ls: LayerSpec, name: string, inShape: readonly number[], initRng: Rng, dropoutRng: Rng, vocab?: number): Layer | LossLayer {
   switch (ls.type) {
     case 'Convolution': {
       const [C] = needImage(ls.type, name, inShape)
@@ -142,7 +148,7 @@ export function buildLayer(ls: LayerSpec, name: string, inShape: readonly number
     case 'TimeAffine':
     case 'LastTimeStep':
     case 'TimeSoftmaxWithLoss':
-      return recurrentLayer(ls, name, inShape, initRng)
+      return recurrentLayer(ls, name, inShape, initRng, vocab)
     default: {
       const unknown: never = ls
       throw new Error(`unknown layer type "${String((unknown as { type?: unknown }).type)}" for layer "${name}"`)
@@ -152,7 +158,52 @@ export function buildLayer(ls: LayerSpec, name: string, inShape: readonly number
 
 type RecurrentSpec = Extract<LayerSpec, { type: 'TimeEmbedding' | 'TimeRNN' | 'TimeLSTM' | 'TimeAffine' | 'LastTimeStep' | 'TimeSoftmaxWithLoss' }>
 
-/** The place where the recurrent layers (H = hidden size there) are built once they are wired in. */
-function recurrentLayer(ls: RecurrentSpec, name: string, _inShape: readonly number[], _initRng: Rng): Layer | LossLayer {
-  throw new Error(`${where(ls.type, name)}: recurrent layers are not available yet in buildNetwork`)
+/**
+ * The recurrent layers (in them H is the hidden size). Embeddings start small (std 0.01, as the
+ * course); the recurrent and time-affine weights use Xavier (std 1/√fan-in); biases start at zero.
+ * `vocab` is the spec's vocabulary size, known once a text is loaded.
+ */
+function recurrentLayer(ls: RecurrentSpec, name: string, inShape: readonly number[], initRng: Rng, vocab?: number): Layer | LossLayer {
+  const needSeq = (): [number, number] => {
+    if (inShape.length !== 2) {
+      throw new Error(`${where(ls.type, name)}: expects a sequence (T, D) but gets ${shapeText(inShape)}; add a Reshape to (T, D) before it (an MNIST digit read row by row is (28, 28))`)
+    }
+    return [inShape[0], inShape[1]]
+  }
+  const needVocab = (): number => {
+    if (vocab === undefined || !Number.isInteger(vocab) || vocab < 1) {
+      throw new Error(`${where(ls.type, name)}: needs the vocabulary size; load a text first (the spec's vocab is set from it)`)
+    }
+    return vocab
+  }
+  switch (ls.type) {
+    case 'TimeEmbedding': {
+      if (inShape.length !== 1) throw new Error(`${where(ls.type, name)}: expects token ids (T) but gets ${shapeText(inShape)}`)
+      const V = needVocab()
+      const D = positiveInt(ls.type, name, 'dim', ls.dim)
+      const W = tensor([V, D])
+      for (let i = 0; i < W.data.length; i++) W.data[i] = initRng.normal() * 0.01
+      return new TimeEmbedding(W, name)
+    }
+    case 'TimeRNN': {
+      const [, D] = needSeq()
+      const H = positiveInt(ls.type, name, 'hidden', ls.hidden)
+      return new TimeRNN(initWeights([D, H], 'xavier', D, initRng), initWeights([H, H], 'xavier', H, initRng), initBias(H), name, ls.stateful ?? false)
+    }
+    case 'TimeLSTM': {
+      const [, D] = needSeq()
+      const H = positiveInt(ls.type, name, 'hidden', ls.hidden)
+      return new TimeLSTM(initWeights([D, 4 * H], 'xavier', D, initRng), initWeights([H, 4 * H], 'xavier', H, initRng), initBias(4 * H), name, ls.stateful ?? false)
+    }
+    case 'TimeAffine': {
+      const [, D] = needSeq()
+      const M = ls.units === 'vocab' ? needVocab() : positiveInt(ls.type, name, 'units', ls.units)
+      return new TimeAffine(initWeights([D, M], 'xavier', D, initRng), initBias(M), name)
+    }
+    case 'LastTimeStep':
+      needSeq()
+      return new LastTimeStep(name)
+    case 'TimeSoftmaxWithLoss':
+      return new TimeSoftmaxWithLoss(name)
+  }
 }
