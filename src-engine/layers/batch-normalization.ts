@@ -1,6 +1,7 @@
 /**
- * BatchNormalization. After an Affine, x (N, D) is normalised per feature; after a Convolution,
- * x (N, C, H, W) per channel (statistics over N·H·W, as in every framework's BatchNorm2d).
+ * BatchNormalization over the axis after the batch (as ONNX): after an Affine, x (N, D) is
+ * normalised per feature; after a Convolution, x (N, C, H, W) per channel (statistics over N·H·W,
+ * as in every framework's BatchNorm2d); any other (N, C, …) per C, with statistics over N·(…).
  *   training:   xn = (x − μ_batch) / √(σ²_batch + eps),  out = γ·xn + β
  *               running ← momentum·running + (1 − momentum)·batch   (the course's and Keras' convention)
  *   evaluation: the running mean and variance replace the batch statistics.
@@ -9,7 +10,7 @@
  */
 import { tensor, shapeText, type Tensor } from '../tensor'
 import type { Layer } from './layer'
-import { checkDout, ensure, notForwarded, where } from './common'
+import { checkDout, ensure, featureSize, notForwarded, where } from './common'
 
 export class BatchNormalization implements Layer {
   readonly type = 'BatchNormalization'
@@ -42,20 +43,20 @@ export class BatchNormalization implements Layer {
   }
 
   outShape(inShape: readonly number[]): number[] {
-    if ((inShape.length !== 1 && inShape.length !== 3) || inShape[0] !== this.channels) {
+    if (inShape.length < 1 || inShape[0] !== this.channels) {
       throw new Error(`${where(this.type, this.name)}: expects (${this.channels}) or (${this.channels}, H, W) per example but got ${shapeText(inShape)}`)
     }
     return [...inShape]
   }
 
   forward(x: Tensor, train: boolean): Tensor {
-    if (x.shape.length !== 2 && x.shape.length !== 4) {
+    if (x.shape.length < 2) {
       throw new Error(`${where(this.type, this.name)}: expects input (N, D) or (N, C, H, W) but got ${shapeText(x.shape)}`)
     }
     this.outShape(x.shape.slice(1))
     const N = x.shape[0]
     const C = this.channels
-    const S = x.shape.length === 4 ? x.shape[2] * x.shape[3] : 1
+    const S = featureSize(x.shape) / C
     const count = N * S
     this.out = ensure(this.out, x.shape)
     this.xn = ensure(this.xn, x.shape)
@@ -99,7 +100,7 @@ export class BatchNormalization implements Layer {
     const shape = this.out.shape
     const N = shape[0]
     const C = this.channels
-    const S = shape.length === 4 ? shape[2] * shape[3] : 1
+    const S = featureSize(shape) / C
     const count = N * S
     this.dx = ensure(this.dx, shape)
     const d = dout.data

@@ -66,3 +66,13 @@ describe('BatchNormalization', () => {
       .toThrow('BatchNormalization "bn2": expects (3) or (3, H, W) per example but got (4, 2, 2)')
   })
 })
+
+describe('BatchNormalization on other ranks', () => {
+  it('normalises a sequence (N, T, D) over its T axis, like ONNX, and gradient-checks', () => {
+    const rng = new Rng(9)
+    const bn = new BatchNormalization(4)
+    expect(bn.outShape([4, 3])).toEqual([4, 3])
+    bn.params[0].data.set([1, 0.5, 2, -1])
+    checkLayer(bn, randn(rng, [3, 4, 3]))
+  })
+})
