@@ -163,7 +163,7 @@ describe('issue text', () => {
       severity: 'error', layer: 2, layerName: 'conv2', code: 'field-not-integer', field: 'stride',
       message: 'conv2: "stride" must be a whole number ≥ 1, not 1.5', values: { field: 'stride', value: '1.5' }
     })
-    expect(msg).toBe('conv2: “스트라이드”은(는) 정수여야 합니다 (1.5는 안 됩니다).')
+    expect(msg).toBe('conv2: “스트라이드” 값은 정수여야 합니다 (지금 값: 1.5).')
     i18n.set('en')
   })
 })
