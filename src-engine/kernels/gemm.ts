@@ -89,12 +89,13 @@ function packB(
 }
 
 /**
- * Multiply a packed MC×KC block of A by a packed KC×NC slab of B into C (i0, j0), adding.
+ * Multiply a packed MC×KC block of A by a packed KC×NC slab of B into C (i0, j0), adding to C, or
+ * overwriting it for the first K-slab of a non-accumulating call (which saves zeroing C first).
  * ap: (ceil(mc/MR), kc, MR); bp: (ceil(nc/NR), kc, NR).
  */
 function macroKernel(
   C: Float32Array, N: number, ap: Float32Array, bp: Float32Array,
-  i0: number, mc: number, j0: number, nc: number, kc: number
+  i0: number, mc: number, j0: number, nc: number, kc: number, overwrite: boolean
 ): void {
   for (let jr = 0; jr < nc; jr += NR) {
     const bBase = (jr / NR) * kc * NR
@@ -118,7 +119,15 @@ function macroKernel(
         bi += NR
       }
       const c = (i0 + ir) * N + j0 + jr
-      if (rows === MR && cols === NR) {
+      if (overwrite && rows === MR && cols === NR) {
+        C[c] = c00; C[c + 1] = c01; C[c + 2] = c02; C[c + 3] = c03
+        const c1 = c + N
+        C[c1] = c10; C[c1 + 1] = c11; C[c1 + 2] = c12; C[c1 + 3] = c13
+        const c2 = c1 + N
+        C[c2] = c20; C[c2 + 1] = c21; C[c2 + 2] = c22; C[c2 + 3] = c23
+        const c3 = c2 + N
+        C[c3] = c30; C[c3 + 1] = c31; C[c3 + 2] = c32; C[c3 + 3] = c33
+      } else if (rows === MR && cols === NR) {
         C[c] += c00; C[c + 1] += c01; C[c + 2] += c02; C[c + 3] += c03
         const c1 = c + N
         C[c1] += c10; C[c1 + 1] += c11; C[c1 + 2] += c12; C[c1 + 3] += c13
@@ -132,7 +141,10 @@ function macroKernel(
         edge[8] = c20; edge[9] = c21; edge[10] = c22; edge[11] = c23
         edge[12] = c30; edge[13] = c31; edge[14] = c32; edge[15] = c33
         for (let r = 0; r < rows; r++) {
-          for (let cc = 0; cc < cols; cc++) C[c + r * N + cc] += edge[r * NR + cc]
+          for (let cc = 0; cc < cols; cc++) {
+            const at = c + r * N + cc
+            C[at] = overwrite ? edge[r * NR + cc] : C[at] + edge[r * NR + cc]
+          }
         }
       }
     }
@@ -145,8 +157,12 @@ export function gemmBlocked(
 ): void {
   const transA = opts.transA === true
   const transB = opts.transB === true
-  if (opts.accumulate !== true) C.fill(0, 0, M * N)
-  if (M === 0 || N === 0 || K === 0) return
+  const accumulate = opts.accumulate === true
+  if (M === 0 || N === 0) return
+  if (K === 0) {
+    if (!accumulate) C.fill(0, 0, M * N)
+    return
+  }
   for (let j0 = 0; j0 < N; j0 += NC) {
     const nc = Math.min(NC, N - j0)
     for (let p0 = 0; p0 < K; p0 += KC) {
@@ -159,7 +175,7 @@ export function gemmBlocked(
         const needA = Math.ceil(mc / MR) * MR * kc
         if (packedA.length < needA) packedA = new Float32Array(needA)
         packA(packedA, A, transA, M, K, i0, mc, p0, kc)
-        macroKernel(C, N, packedA, packedB, i0, mc, j0, nc, kc)
+        macroKernel(C, N, packedA, packedB, i0, mc, j0, nc, kc, p0 === 0 && !accumulate)
       }
     }
   }
