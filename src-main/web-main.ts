@@ -6,7 +6,7 @@
 import { resolve } from 'node:path'
 import workerPath from '../src-engine/worker?modulePath'
 import { LabHost } from './lab-host'
-import { startWebShell } from './web-shell'
+import { startWebShell, type WebShell } from './web-shell'
 import { version } from '../package.json'
 import { parsePort } from './web-args'
 
@@ -19,14 +19,8 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const labHost = new LabHost({ workerPath, transport: 'web', version })
-  const shell = await startWebShell({ port, rendererDir: resolve(__dirname, '../renderer'), labHost }).catch(async (e: NodeJS.ErrnoException) => {
-    await labHost.dispose()
-    const why = e.code === 'EADDRINUSE' ? `port ${port} is already in use; pick another with --port or use --port 0` : e.message
-    process.stderr.write(`Backprop Lab web shell could not start: ${why}\n`)
-    process.exit(1)
-  })
-  process.stdout.write(`Backprop Lab is running. Open this address in a browser (the token is part of it):\n${shell.url}\n`)
-
+  let shell: WebShell | null = null
+  // Handlers first: whoever reads the URL may signal at once.
   let stopping = false
   const stop = (signal: string): void => {
     if (stopping) return
@@ -34,10 +28,22 @@ async function main(): Promise<void> {
     process.stdout.write(`Stopping the web shell (${signal}).\n`)
     const force = setTimeout(() => process.exit(0), 3000)
     force.unref()
-    void Promise.all([shell.close(), labHost.dispose()]).finally(() => process.exit(0))
+    void Promise.all([shell?.close(), labHost.dispose()]).finally(() => process.exit(0))
   }
   process.on('SIGINT', () => stop('SIGINT'))
   process.on('SIGTERM', () => stop('SIGTERM'))
+
+  try {
+    shell = await startWebShell({ port, rendererDir: resolve(__dirname, '../renderer'), labHost })
+  } catch (e) {
+    await labHost.dispose()
+    const err = e as NodeJS.ErrnoException
+    const why = err.code === 'EADDRINUSE' ? `port ${port} is already in use; pick another with --port or use --port 0` : err.message
+    process.stderr.write(`Backprop Lab web shell could not start: ${why}\n`)
+    process.exit(1)
+  }
+  if (stopping) { await shell.close(); return }
+  process.stdout.write(`Backprop Lab is running. Open this address in a browser (the token is part of it):\n${shell.url}\n`)
 }
 
 void main()
