@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest'
+import { strToU8, zipSync } from 'fflate'
+import { Rng } from '../../../src-engine/rng'
+import { presetById } from '../../../src-engine/models/presets'
+import { Sequential } from '../../../src-engine/models/sequential'
+import { decodeProject, encodeProject, ProjectError } from '../../../src-engine/io/project'
+import { makeOptimizer } from '../../../src-engine/optimizers'
+
+function trainedProject(): { bytes: Uint8Array; model: Sequential; optState: Record<string, Float32Array> } {
+  const spec = presetById('mlp')!.spec
+  const model = Sequential.fromSpec(spec, new Rng(1))
+  const opt = makeOptimizer('Adam', 0.01)
+  const x = model.inputTensor(new Float32Array(4 * 784).fill(0.5), 4)
+  model.loss(x, { shape: [4], data: Float32Array.from([1, 2, 3, 4]) })
+  model.backward()
+  opt.update(model.params, model.grads)
+  const optState = opt.state()
+  const bytes = encodeProject({
+    spec, presetId: 'mlp', settings: { optimizer: 'Adam', lr: 0.01, batchSize: 100, epochs: 3, seed: 1 },
+    history: { runs: [{ epochs: [{ epoch: 1, testAcc: 0.9 }] }] }, epoch: 2,
+    weights: model.weights(), optimizer: { name: 'Adam', state: optState }
+  })
+  return { bytes, model, optState }
+}
+
+describe('project files', () => {
+  it('round-trip the architecture, weights, optimizer state, history and settings', () => {
+    const { bytes, model, optState } = trainedProject()
+    const p = decodeProject(bytes)
+    expect(p.spec).toEqual(model.spec)
+    expect(p.presetId).toBe('mlp')
+    expect(p.epoch).toBe(2)
+    expect(p.settings?.lr).toBe(0.01)
+    expect(p.history).toEqual({ runs: [{ epochs: [{ epoch: 1, testAcc: 0.9 }] }] })
+    for (const [k, t] of Object.entries(model.weights())) expect(Array.from(p.weights![k].data)).toEqual(Array.from(t.data))
+    expect(Object.keys(p.optimizer!.state).sort()).toEqual(Object.keys(optState).sort())
+    // a model loaded from the project predicts exactly like the original
+    const fresh = Sequential.fromSpec(p.spec, new Rng(99))
+    fresh.loadWeights(p.weights!)
+    const x = fresh.inputTensor(new Float32Array(784).fill(0.3), 1)
+    expect(Array.from(fresh.predict(x).probs.data)).toEqual(Array.from(model.predict(model.inputTensor(new Float32Array(784).fill(0.3), 1)).probs.data))
+  })
+
+  it('saves an untrained project without weights', () => {
+    const spec = presetById('simple-convnet')!.spec
+    const p = decodeProject(encodeProject({ spec }))
+    expect(p.weights).toBeUndefined()
+  })
+
+  const reject = (bytes: Uint8Array, pattern: RegExp): void => {
+    let err: unknown
+    try {
+      decodeProject(bytes, 'mine.bplab')
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(ProjectError)
+    expect((err as Error).message).toMatch(pattern)
+  }
+
+  it('rejects a file that is not a zip', () => {
+    reject(strToU8('hello, I am a text file'), /not a Backprop Lab project, or it is damaged/)
+  })
+
+  it('rejects a truncated file', () => {
+    const { bytes } = trainedProject()
+    reject(bytes.subarray(0, Math.floor(bytes.length / 2)), /damaged|not a Backprop Lab project/)
+  })
+
+  it('rejects a zip without project.json, or with another format', () => {
+    reject(zipSync({ 'readme.txt': strToU8('x') }), /has no project\.json/)
+    reject(zipSync({ 'project.json': strToU8('{"format":"other"}') }), /not a Backprop Lab project/)
+    reject(zipSync({ 'project.json': strToU8('{not json') }), /not valid JSON/)
+  })
+
+  it('rejects a project from a newer version', () => {
+    reject(zipSync({ 'project.json': strToU8(JSON.stringify({ format: 'backprop-lab-project', version: 99, spec: {} })) }), /newer version/)
+  })
+
+  it('rejects an invalid architecture, naming the problem', () => {
+    const spec = { input: [1, 7, 7], layers: [{ type: 'Convolution', filters: 2, kernel: 3, stride: 3 }, { type: 'Flatten' }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] }
+    reject(zipSync({ 'project.json': strToU8(JSON.stringify({ format: 'backprop-lab-project', version: 1, spec })) }), /not a whole number/)
+  })
+
+  it('rejects weights that do not fit the architecture, naming the tensor', () => {
+    const { bytes } = trainedProject()
+    const p = decodeProject(bytes)
+    const other = { ...p.spec, layers: p.spec.layers.map((l) => (l.type === 'Affine' && l.units === 100 ? { ...l, units: 50 } : l)) }
+    const bad = encodeProject({ spec: other, weights: p.weights })
+    reject(bad, /affine1\.W.*expects/)
+  })
+
+  it('refuses a part that claims an absurd size before inflating it', () => {
+    const zip = zipSync({ 'project.json': strToU8('{}') })
+    const view = new DataView(zip.buffer)
+    for (let i = zip.length - 22; i >= 0; i--) {
+      if (view.getUint32(i, true) === 0x02014b50) {
+        view.setUint32(i + 24, 0xfffffff0, true) // uncompressed size in the central directory
+        break
+      }
+    }
+    reject(zip, /claims \d+ bytes/)
+  })
+})
