@@ -30,6 +30,7 @@ import { SigmoidWithLoss } from './sigmoid-with-loss'
 import { TimeEmbedding } from './time-embedding'
 import { TimeRNN } from './time-rnn'
 import { TimeLSTM } from './time-lstm'
+import { gateOffset } from './lstm-gates'
 import { TimeAffine } from './time-affine'
 import { LastTimeStep } from './last-time-step'
 import { TimeSoftmaxWithLoss } from './time-softmax-with-loss'
@@ -160,7 +161,8 @@ type RecurrentSpec = Extract<LayerSpec, { type: 'TimeEmbedding' | 'TimeRNN' | 'T
 
 /**
  * The recurrent layers (in them H is the hidden size). Embeddings start small (std 0.01, as the
- * course); the recurrent and time-affine weights use Xavier (std 1/√fan-in); biases start at zero.
+ * course); the recurrent and time-affine weights use Xavier (std 1/√fan-in); biases start at zero,
+ * except the LSTM's forget gate.
  * `vocab` is the spec's vocabulary size, known once a text is loaded.
  */
 function recurrentLayer(ls: RecurrentSpec, name: string, inShape: readonly number[], initRng: Rng, vocab?: number): Layer | LossLayer {
@@ -193,7 +195,11 @@ function recurrentLayer(ls: RecurrentSpec, name: string, inShape: readonly numbe
     case 'TimeLSTM': {
       const [, D] = needSeq()
       const H = positiveInt(ls.type, name, 'hidden', ls.hidden)
-      return new TimeLSTM(initWeights([D, 4 * H], 'xavier', D, initRng), initWeights([H, 4 * H], 'xavier', H, initRng), initBias(4 * H), name, ls.stateful ?? false)
+      // The forget gate's bias starts at 1 (as Keras's unit_forget_bias): f ≈ 0.73, so the cell keeps
+      // its memory and gradients reach early steps from the first batch (see models/gradient-flow.ts).
+      const b = initBias(4 * H)
+      b.data.fill(1, gateOffset('f', H), gateOffset('f', H) + H)
+      return new TimeLSTM(initWeights([D, 4 * H], 'xavier', D, initRng), initWeights([H, 4 * H], 'xavier', H, initRng), b, name, ls.stateful ?? false)
     }
     case 'TimeAffine': {
       const [, D] = needSeq()
