@@ -8,6 +8,7 @@
  * not by the nominal 2h. With float32 forward passes, h ≈ 1e-3 balances rounding against truncation.
  */
 import type { Tensor } from '../tensor'
+import { Rng } from '../rng'
 import type { Layer, LossLayer } from '../layers/layer'
 
 /** One compared array: the relative error ‖num − ana‖ / (‖num‖ + ‖ana‖) and the worst element. */
@@ -41,6 +42,29 @@ export function numericalGradient(f: () => number, x: Float32Array | Float64Arra
     const fDown = f()
     x[i] = keep
     grad[i] = (fUp - fDown) / (up - down)
+  }
+  return grad
+}
+
+/**
+ * Central differences at the chosen `indices` of x only (a whole network has too many weights to
+ * perturb them all in the UI); element k of the result belongs to x[indices[k]].
+ */
+export function numericalGradientAt(
+  f: () => number, x: Float32Array | Float64Array, indices: ArrayLike<number>, h = 1e-4
+): Float64Array {
+  const grad = new Float64Array(indices.length)
+  for (let k = 0; k < indices.length; k++) {
+    const i = indices[k]
+    const keep = x[i]
+    x[i] = keep + h
+    const up = x[i]
+    const fUp = f()
+    x[i] = keep - h
+    const down = x[i]
+    const fDown = f()
+    x[i] = keep
+    grad[k] = (fUp - fDown) / (up - down)
   }
   return grad
 }
@@ -82,6 +106,33 @@ export interface CheckOptions {
   h?: number
   /** Forward in training mode (default true). */
   train?: boolean
+  /** Check at most this many randomly chosen elements of each array (default: all of them). */
+  samples?: number
+  /** Seed for choosing the sampled elements (default 1). */
+  seed?: number
+}
+
+/** Which elements of an array of `n` to check: all, or `samples` distinct ones drawn from rng. */
+function pick(n: number, samples: number | undefined, rng: Rng): Int32Array {
+  const all = Int32Array.from({ length: n }, (_, i) => i)
+  if (samples === undefined || samples >= n) return all
+  // a partial Fisher–Yates shuffle: the first `samples` entries are a uniform random subset
+  for (let i = 0; i < samples; i++) {
+    const j = i + rng.int(n - i)
+    const t = all[i]
+    all[i] = all[j]
+    all[j] = t
+  }
+  return all.slice(0, samples)
+}
+
+/** Numeric vs analytic at the picked elements of one array. */
+function compareAt(name: string, L: () => number, x: Float32Array, analytic: Float64Array, h: number, opts: CheckOptions, rng: Rng): GradientComparison {
+  const idx = pick(x.length, opts.samples, rng)
+  const numeric = numericalGradientAt(L, x, idx, h)
+  const ana = Float64Array.from(idx, (i) => analytic[i])
+  const c = compareGradients(name, numeric, ana)
+  return { ...c, worstIndex: idx.length > 0 ? idx[c.worstIndex] : 0 }
 }
 
 /**
@@ -100,16 +151,18 @@ export function checkLayerGradients(layer: Layer, x: Tensor, dout: Tensor, opts:
     for (let i = 0; i < out.length; i++) s += out[i] * dout.data[i]
     return s
   }
-  const results = [compareGradients('x', numericalGradient(L, x.data, h), dx)]
+  const rng = new Rng(opts.seed ?? 1)
+  const results = [compareAt('x', L, x.data, dx, h, opts, rng)]
   layer.params.forEach((p, k) => {
-    results.push(compareGradients(layer.paramNames[k], numericalGradient(L, p.data, h), dParams[k]))
+    results.push(compareAt(layer.paramNames[k], L, p.data, dParams[k], h, opts, rng))
   })
   return report(results)
 }
 
 /**
  * Checks a whole network (layers, then a loss layer) against central differences of its loss,
- * for the input and every parameter ("<layer>.<param>").
+ * for the input and every parameter ("<layer>.<param>"). For a full-size network pass
+ * `samples` (e.g. 20): each check costs two forward passes.
  */
 export function checkNetworkGradients(
   layers: readonly Layer[], loss: LossLayer, x: Tensor, t: Tensor, opts: CheckOptions = {}
@@ -126,10 +179,11 @@ export function checkNetworkGradients(
   for (let i = layers.length - 1; i >= 0; i--) d = layers[i].backward(d)
   const dx = Float64Array.from(d.data)
   const analytic = layers.map((layer) => layer.grads.map((g) => Float64Array.from(g.data)))
-  const results = [compareGradients('x', numericalGradient(L, x.data, h), dx)]
+  const rng = new Rng(opts.seed ?? 1)
+  const results = [compareAt('x', L, x.data, dx, h, opts, rng)]
   layers.forEach((layer, li) => {
     layer.params.forEach((p, k) => {
-      results.push(compareGradients(`${layer.name}.${layer.paramNames[k]}`, numericalGradient(L, p.data, h), analytic[li][k]))
+      results.push(compareAt(`${layer.name}.${layer.paramNames[k]}`, L, p.data, analytic[li][k], h, opts, rng))
     })
   })
   return report(results)

@@ -123,8 +123,14 @@ describe('buildNetwork', () => {
     expect(() => buildNetwork(zero, new Rng(1))).toThrow('Affine "affine1": units must be a whole number ≥ 1, got 0')
   })
 
-  it('says clearly that recurrent layers are not built here yet', () => {
-    const spec: NetSpec = { input: [5, 3], layers: [{ type: 'TimeLSTM', hidden: 4 }] }
-    expect(() => buildNetwork(spec, new Rng(1))).toThrow('TimeLSTM "lstm1": recurrent layers are not available yet')
+  it('builds recurrent layers for sequences and says what to do when they get an image', () => {
+    const spec: NetSpec = { input: [5, 3], layers: [{ type: 'TimeLSTM', hidden: 4 }, { type: 'LastTimeStep' }, { type: 'Affine', units: 2 }] }
+    const { layers } = buildNetwork(spec, new Rng(1))
+    expect(layers.map((l) => l.type)).toEqual(['TimeLSTM', 'LastTimeStep', 'Affine'])
+    let x = randn(new Rng(2), [2, 5, 3])
+    for (const l of layers) x = l.forward(x, false)
+    expect(x.shape).toEqual([2, 2])
+    const onImage: NetSpec = { input: [1, 4, 4], layers: [{ type: 'TimeLSTM', hidden: 4 }] }
+    expect(() => buildNetwork(onImage, new Rng(1))).toThrow('TimeLSTM "lstm1": expects a sequence (T, D)')
   })
 })

@@ -66,3 +66,28 @@ describe('gradient check', () => {
     expect(c.analytic).toBe(2.5)
   })
 })
+
+describe('gradient check on a sample of elements', () => {
+  it('checks only `samples` elements per array and reports the worst one by its real index', async () => {
+    const { buildNetwork } = await import('../../../src-engine/layers/build')
+    const { checkNetworkGradients } = await import('../../../src-engine/train/gradient-check')
+    const { fromArray } = await import('../../../src-engine/tensor')
+    const net = buildNetwork({
+      input: [1, 12, 12],
+      layers: [{ type: 'Convolution', filters: 4, kernel: 3 }, { type: 'Tanh' }, { type: 'Pooling', size: 2 },
+        { type: 'Affine', units: 20 }, { type: 'Tanh' }, { type: 'Affine', units: 5 }, { type: 'SoftmaxWithLoss' }]
+    }, new Rng(1))
+    let calls = 0
+    const loss = net.loss!
+    const counting = { ...loss, type: loss.type, name: loss.name,
+      forward: (x: Tensor, t: Tensor) => { calls++; return loss.forward(x, t) },
+      backward: () => loss.backward(), predict: (x: Tensor) => loss.predict(x) }
+    const r = checkNetworkGradients(net.layers, counting, randn(new Rng(2), [2, 1, 12, 12]), fromArray([2], [1, 4]), { samples: 5 })
+    expect(r.results).toHaveLength(7)
+    // min(5, size) elements per array, two forward passes each; conv1.b has only 4 values
+    expect(calls).toBe(1 + (5 + 5 + 4 + 5 + 5 + 5 + 5) * 2)
+    expect(r.maxRelError).toBeLessThan(1e-2)
+    const w = r.results.find((c) => c.name === 'affine1.W')!
+    expect(w.worstIndex).toBeLessThan(100 * 20)
+  })
+})
