@@ -132,6 +132,19 @@ describe('Trainer', () => {
     expect(s.featureMaps?.[3].maps).toMatchObject({ count: 1, h: 1, w: 10 })
   })
 
+  it('trains an autoencoder (task reconstruct) against its own input, with no accuracy', async () => {
+    const spec = {
+      input: [1, 28, 28], task: 'reconstruct' as const,
+      layers: [{ type: 'Affine' as const, units: 16 }, { type: 'Relu' as const }, { type: 'Affine' as const, units: 784 }, { type: 'Sigmoid' as const }, { type: 'MSE' as const }]
+    }
+    const outcome = await new Trainer({ spec, settings: { optimizer: 'Adam', lr: 0.01, batchSize: 50, epochs: 2, seed: 1 }, data }).run()
+    expect(outcome.state).toBe('done')
+    const [e1, e2] = outcome.reports
+    expect(e2.trainLoss).toBeLessThan(e1.trainLoss)
+    expect(e2.testLoss).toBeLessThan(e1.testLoss)
+    expect([e1.trainAcc, e1.testAcc, e2.confusion]).toEqual([null, null, undefined])
+  })
+
   it('rejects data whose examples do not fit the network\'s input', () => {
     expect(() => new Trainer({ spec: { ...TINY_MLP, input: [3, 28, 28] }, settings: SGD_SETTINGS, data })).toThrow(
       'the network expects inputs of (3, 28, 28) but the training data has examples of (1, 28, 28)'
