@@ -1,0 +1,94 @@
+/**
+ * Data layer of the self-attention explainer. Each word gets a small, fixed embedding (d = 4, one
+ * decimal, the same vector every time the word appears); Q = X·Wq, K = X·Wk, V = X·Wv, scores
+ * Q·Kᵀ / √d_k, a row-wise softmax, and the weighted sum A·V — with the engine's GEMM and softmax.
+ */
+import { Rng } from '../../../src-engine/rng'
+import { gemm } from '../../../src-engine/kernels/gemm'
+import { softmaxForward } from '../../../src-engine/kernels/softmax'
+
+export const D_MODEL = 4
+
+/** The course's worked row: Q·Kᵀ of the first word against three words, with d_k = 64. */
+export const WORKED_ROW = { scores: [110, 90, 80], dk: 64 }
+
+export interface ScaledRow { scaled: number[]; weights: number[] }
+
+/** One row of scores divided by √d_k, then softmax (the engine's kernel). */
+export function scaledSoftmaxRow(scores: readonly number[], dk: number): ScaledRow {
+  const scaled = scores.map((s) => s / Math.sqrt(dk))
+  const p = new Float32Array(scores.length)
+  softmaxForward(p, Float32Array.from(scaled), 1, scores.length)
+  return { scaled, weights: Array.from(p) }
+}
+
+/** Splits a sentence into words (spaces; punctuation dropped), at most `max`. */
+export function tokenize(sentence: string, max = 8): string[] {
+  return sentence
+    .split(/\s+/)
+    .map((w) => w.replace(/[.,!?;:"'()]/g, ''))
+    .filter((w) => w.length > 0)
+    .slice(0, max)
+}
+
+function hash(s: string): number {
+  let h = 0x811c9dc5
+  for (const ch of s) h = Math.imul(h ^ ch.codePointAt(0)!, 0x01000193) >>> 0
+  return h
+}
+
+/** A word's embedding: 4 values in [−1, 1] with one decimal, fixed by the word (case-insensitive). */
+export function embed(word: string): number[] {
+  const rng = new Rng(hash(word.toLowerCase()))
+  return Array.from({ length: D_MODEL }, () => Math.round((rng.next() * 2 - 1) * 10) / 10)
+}
+
+/** The projection matrices (D_MODEL, D_MODEL), fixed, with one decimal. */
+export function projections(seed = 2024): { Wq: number[][]; Wk: number[][]; Wv: number[][] } {
+  const rng = new Rng(seed)
+  const m = (): number[][] => Array.from({ length: D_MODEL }, () => Array.from({ length: D_MODEL }, () => Math.round((rng.next() * 2 - 1) * 10) / 10))
+  return { Wq: m(), Wk: m(), Wv: m() }
+}
+
+export interface Attention {
+  words: string[]
+  X: number[][]
+  Q: number[][]; K: number[][]; V: number[][]
+  /** Q·Kᵀ (n, n). */
+  scores: number[][]
+  /** Q·Kᵀ / √d_k. */
+  scaled: number[][]
+  /** softmax of each row: who each word attends to. */
+  weights: number[][]
+  /** weights·V: the new representation of each word. */
+  out: number[][]
+  dk: number
+}
+
+const rows = (a: Float32Array, n: number, m: number): number[][] => Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * m, (i + 1) * m)))
+
+export function selfAttention(words: string[], seed = 2024): Attention {
+  const n = words.length
+  const d = D_MODEL
+  const X = words.map(embed)
+  const { Wq, Wk, Wv } = projections(seed)
+  const x = Float32Array.from(X.flat())
+  const proj = (W: number[][]): Float32Array => {
+    const out = new Float32Array(n * d)
+    gemm(out, x, Float32Array.from(W.flat()), n, d, d)
+    return out
+  }
+  const q = proj(Wq), k = proj(Wk), v = proj(Wv)
+  const s = new Float32Array(n * n)
+  gemm(s, q, k, n, n, d, { transB: true }) // (n, d)·(n, d)ᵀ
+  const scale = 1 / Math.sqrt(d)
+  const sc = s.map((val) => val * scale)
+  const p = new Float32Array(n * n)
+  softmaxForward(p, sc, n, n)
+  const o = new Float32Array(n * d)
+  gemm(o, p, v, n, d, n)
+  return {
+    words, X, Q: rows(q, n, d), K: rows(k, n, d), V: rows(v, n, d),
+    scores: rows(s, n, n), scaled: rows(sc, n, n), weights: rows(p, n, n), out: rows(o, n, d), dk: d
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * Data layer of the output-size calculator: the engine's convOutSize (the one place the formula
+ * lives) for both axes, and the receptive field of a stack of identical conv layers as validateSpec
+ * reports it.
+ */
+import { convOutSize, type ConvSize } from '../../../src-engine/kernels/conv-geometry'
+import { validateSpec } from '../../../src-engine/spec'
+import type { LayerSpec } from '../../../src-engine/spec-types'
+
+export interface SizeInput { H: number; W: number; FH: number; FW: number; stride: number; pad: number }
+
+export interface SizeResult {
+  h: ConvSize
+  w: ConvSize
+  /** Both axes give a whole, positive size. */
+  ok: boolean
+  /** Why not: the window does not fit, or the stride does not divide the span. */
+  problem: 'ok' | 'too-small' | 'not-integer'
+  /** H + 2P − FH: the span the window travels, which the stride must divide. */
+  spanH: number
+  spanW: number
+}
+
+export function outputSize(s: SizeInput): SizeResult {
+  const h = convOutSize(s.H, s.FH, s.stride, s.pad)
+  const w = convOutSize(s.W, s.FW, s.stride, s.pad)
+  const spanH = s.H + 2 * s.pad - s.FH
+  const spanW = s.W + 2 * s.pad - s.FW
+  const problem = spanH < 0 || spanW < 0 ? 'too-small' : !h.exact || !w.exact ? 'not-integer' : 'ok'
+  return { h, w, ok: problem === 'ok', problem, spanH, spanW }
+}
+
+/** Strides near `stride` that make the size whole on both axes (for the "try instead" hint). */
+export function validStrides(s: SizeInput, max = 6): number[] {
+  const out: number[] = []
+  for (let k = 1; k <= max; k++) if (outputSize({ ...s, stride: k }).ok) out.push(k)
+  return out
+}
+
+export interface RfRow { name: string; kind: 'conv' | 'pool'; outH: number | null; rf: number | null }
+
+/**
+ * Receptive field after each layer of `depth` conv layers (kernel k, stride 1, 'same' padding when k
+ * is odd), optionally each followed by a 2×2 max pool, on an input of side `size`, as validateSpec
+ * computes it.
+ */
+export function receptiveFields(depth: number, k: number, withPool: boolean, size = 32): RfRow[] {
+  const layers: LayerSpec[] = []
+  for (let d = 0; d < depth; d++) {
+    layers.push({ type: 'Convolution', filters: 4, kernel: k, stride: 1, pad: Math.floor(k / 2) })
+    if (withPool) layers.push({ type: 'Pooling', mode: 'max', size: 2, stride: 2 })
+  }
+  const report = validateSpec({ input: [1, size, size], layers })
+  return report.layers.map((l) => ({
+    name: l.name,
+    kind: l.type === 'Pooling' ? 'pool' : 'conv',
+    outH: l.outShape ? l.outShape[1] : null,
+    rf: l.receptiveField ?? null
+  }))
+}
