@@ -1,22 +1,33 @@
-/** Light and dark themes: follows the system until the learner chooses, then remembers. */
+/** Light and dark themes: follows the system until the learner chooses, then remembers the choice. */
 const KEY = 'backprop-lab.theme'
 
-function initialDark(): boolean {
+function savedChoice(): boolean | null {
   try {
     const saved = globalThis.localStorage?.getItem(KEY)
     if (saved === 'dark') return true
     if (saved === 'light') return false
   } catch {
-    // fall through to the system preference
+    // storage unavailable: behave as if nothing was chosen
   }
-  return globalThis.matchMedia?.('(prefers-color-scheme: dark)').matches ?? false
+  return null
+}
+
+function systemQuery(): MediaQueryList | null {
+  return globalThis.matchMedia?.('(prefers-color-scheme: dark)') ?? null
 }
 
 class Theme {
-  dark = $state(initialDark())
+  dark = $state(savedChoice() ?? systemQuery()?.matches ?? false)
 
   constructor() {
     this.apply()
+    // Until the learner picks a theme, a change of the system's theme is followed live.
+    systemQuery()?.addEventListener?.('change', (e) => {
+      if (savedChoice() === null) {
+        this.dark = e.matches
+        this.apply()
+      }
+    })
   }
 
   toggle(): void {
