@@ -36,7 +36,7 @@ export function checkLayer(layer: Layer, x: Tensor, opts: { seed?: number; tol?:
   const out = layer.forward(x, opts.train ?? true)
   const dout = randn(rng, out.shape)
   const r = checkLayerGradients(layer, x, dout, { h: opts.h, train: opts.train })
-  const tol = opts.tol ?? 1e-2
+  const tol = opts.tol ?? 1e-3
   for (const c of r.results) {
     if (!(c.relError < tol)) {
       expect.fail(`${layer.type} "${layer.name}" ${c.name}: relative error ${c.relError.toExponential(2)} ≥ ${tol}; ` +
