@@ -64,7 +64,13 @@ export function t(key: string, values?: Record<string, string | number>): string
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m))
 }
 
+// One formatter per language: toLocaleString builds a new one on every call, which showed up as
+// several milliseconds per edit in the editor's profile (dozens of numbers re-rendered at once).
+const intFormats: Partial<Record<Lang, Intl.NumberFormat>> = {}
+
 /** Numbers with the locale's grouping, e.g. 433,890. */
 export function fmtInt(n: number): string {
-  return n.toLocaleString(i18n.lang === 'ko' ? 'ko-KR' : 'en-US')
+  const lang = i18n.lang
+  const f = (intFormats[lang] ??= new Intl.NumberFormat(lang === 'ko' ? 'ko-KR' : 'en-US'))
+  return f.format(n)
 }

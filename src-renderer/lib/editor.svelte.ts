@@ -143,10 +143,12 @@ export class EditorState {
     this.apply({ spec: next, presetId: project.presetId, kind: 'redo', key: null })
   }
 
-  private withLayers(edit: (layers: LayerSpec[]) => void, key: string | null = null): void {
+  /** Edit a copy of the layer list; `touched` layers are copied first, the others keep their identity. */
+  private withLayers(edit: (layers: LayerSpec[]) => void, key: string | null = null, touched: number[] = []): void {
     const spec = project.spec
     if (!spec) return
-    const layers = spec.layers.map((l) => ({ ...l }) as LayerSpec)
+    const layers = spec.layers.slice()
+    for (const i of touched) if (layers[i]) layers[i] = { ...layers[i] } as LayerSpec
     edit(layers)
     this.commit({ ...spec, layers }, key)
   }
@@ -209,7 +211,7 @@ export class EditorState {
       const v = name.trim()
       if (v === '') delete l.name
       else l.name = v
-    }, `name:${i}`)
+    }, `name:${i}`, [i])
   }
 
   /** Set (or, with undefined, clear) one setting of layer i. */
@@ -218,7 +220,7 @@ export class EditorState {
       const l = ls[i] as unknown as Record<string, unknown>
       if (value === undefined) delete l[key]
       else l[key] = value
-    }, `field:${i}:${key}`)
+    }, `field:${i}:${key}`, [i])
   }
 
   setInput(dims: number[]): void {

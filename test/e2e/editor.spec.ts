@@ -115,8 +115,56 @@ test('reorders with Alt+↑/↓ and refuses a bad JSON file without losing the n
   await page.keyboard.press('Alt+ArrowUp')
   await expect(card(page, 1)).toHaveAttribute('data-type', 'Relu')
 
+  // drag relu1's handle onto the first layer's header, then undo the move
+  await card(page, 1).locator('.handle').dragTo(card(page, 0), { targetPosition: { x: 60, y: 16 } })
+  await expect(card(page, 0)).toHaveAttribute('data-type', 'Relu')
+  await page.getByTestId('undo').click()
+  await expect(card(page, 0)).toHaveAttribute('data-type', 'Convolution')
+
   await page.getByTestId('import-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"input": [1, 28') })
   await expect(page.getByTestId('import-error')).toContainText('not valid JSON')
   await expect(page.getByTestId('param-total')).toHaveAttribute('data-value', '433890')
   await expect(page.getByTestId('layer-card')).toHaveCount(7)
+})
+
+test('re-validates and redraws the largest preset within a frame after an edit', async ({ page }) => {
+  await page.getByTestId('nav-editor').click()
+  await page.getByTestId('preset-select').selectOption('keras-cnn')
+  await expect(page.getByTestId('param-total')).toHaveAttribute('data-value', '3241354')
+  // 20 edits of conv1's filters: time until the DOM shows the new count (validation + update + layout)
+  const ms = await page.evaluate(async () => {
+    const input = document.querySelector('[data-testid="layer-card"] input[data-field="filters"]') as HTMLInputElement
+    const total = document.querySelector('[data-testid="param-total"]') as HTMLElement
+    const times: number[] = []
+    for (let i = 0; i < 20; i++) {
+      const before = total.dataset.value
+      const t0 = performance.now()
+      input.value = String(20 + i)
+      input.dispatchEvent(new Event('input', { bubbles: true }))
+      while (total.dataset.value === before) await Promise.resolve()
+      void document.body.offsetHeight // force style and layout
+      times.push(performance.now() - t0)
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    times.sort((a, b) => a - b)
+    return times[Math.floor(times.length / 2)]
+  })
+  console.log(`keras-cnn: edit → updated page, median of 20: ${ms.toFixed(1)} ms`)
+  await expect(page.getByTestId('layer-card').first().getByTestId('layer-params')).toHaveAttribute('data-value', String(39 * 9 + 39))
+  // a frame is 16 ms; the bound leaves room for a busy shared test machine
+  expect(ms).toBeLessThan(50)
+})
+
+test('shows a recurrent preset, the trained-weights question and the dark theme', async ({ page }) => {
+  await page.getByTestId('nav-editor').click()
+  await page.getByTestId('preset-select').selectOption('char-lstm')
+  await expect(page.getByTestId('layer-card')).toHaveCount(4)
+  await expect(card(page, 2).locator('input[data-field="units-vocab"]')).toBeChecked()
+  await expect(page.getByTestId('train-button')).toBeEnabled()
+  await screenshot(page, 'editor-char-lstm-en')
+  await page.getByTestId('theme-toggle').click()
+  await page.getByTestId('preset-select').selectOption('lenet5')
+  await expect(page.getByTestId('param-total')).toHaveAttribute('data-value', '61706')
+  await screenshot(page, 'editor-lenet5-dark-en')
+  await page.getByTestId('theme-toggle').click()
 })
