@@ -27,8 +27,9 @@ export class Pooling implements Layer {
     if (!(poolH >= 1 && poolW >= 1 && stride >= 1 && pad >= 0)) {
       throw new Error(`${where(this.type, name)}: window ${poolH}×${poolW}, stride ${stride}, pad ${pad} are not valid`)
     }
-    if (2 * pad > Math.min(poolH, poolW)) {
-      throw new Error(`${where(this.type, name)}: pad ${pad} is more than half the window ${poolH}×${poolW}`)
+    // every window must hold at least one real cell (ONNX Runtime asks the same: pad < window)
+    if (pad >= Math.min(poolH, poolW)) {
+      throw new Error(`${where(this.type, name)}: pad ${pad} must be smaller than the window ${poolH}×${poolW}`)
     }
   }
 

@@ -44,3 +44,10 @@ describe('Pooling', () => {
     expect(() => new Pooling(3, 3, 3, 0, 'max', 'pool2').forward(tensor([1, 1, 7, 7]), true)).toThrow(/Pooling "pool2": output height .* not an integer/)
   })
 })
+
+describe('Pooling padding limits', () => {
+  it('accepts a pad up to one less than the window and rejects a window that could be all padding', () => {
+    expect(new Pooling(3, 3, 1, 2, 'max').forward(tensor([1, 1, 2, 2]), false).shape).toEqual([1, 1, 4, 4])
+    expect(() => new Pooling(2, 2, 2, 2, 'max', 'pool3')).toThrow('Pooling "pool3": pad 2 must be smaller than the window 2×2')
+  })
+})
