@@ -1,10 +1,10 @@
 /**
  * The one application window, hardened: the renderer is treated as an untrusted web page
- * (sandboxed, context-isolated, no Node), may not navigate away or open windows, gets a strict
- * Content-Security-Policy from the session's response headers as well as its own <meta> tag, and is
- * refused every permission. Its size and position are remembered in userData/window-state.json.
+ * (sandboxed, context-isolated, no Node), may not navigate away, open windows or hand URLs to the
+ * OS, gets a strict Content-Security-Policy from the session's response headers as well as its own
+ * <meta> tag, and is refused every permission. Its size and position are remembered in userData/window-state.json.
  */
-import { BrowserWindow, screen, session, shell, type Rectangle } from 'electron'
+import { BrowserWindow, screen, session, type Rectangle } from 'electron'
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { isAppUrl, type AppPage } from './sender'
@@ -21,23 +21,14 @@ export interface WindowState { x?: number; y?: number; width: number; height: nu
 const DEFAULT_STATE: WindowState = { width: 1280, height: 820, maximized: false }
 const MIN = { width: 900, height: 600 }
 
-/** The policy sent with every response. Development adds the dev server and its hot-reload socket. */
+/** The policy sent with every response of a built app (the renderer's <meta> tag says the same). */
+export const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+/** Development also lets the page reach the dev server and its hot-reload socket. */
 export function windowCsp(devUrl?: string): string {
-  const dev = devUrl ? new URL(devUrl) : null
-  const connect = dev ? `'self' ${dev.origin} ws://${dev.host}` : "'self'"
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src ${connect}`,
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'"
-  ].join('; ')
+  if (!devUrl) return CSP
+  const dev = new URL(devUrl)
+  return CSP.replace("connect-src 'self'", `connect-src 'self' ${dev.origin} ws://${dev.host}`)
 }
 
 /** Reads the remembered bounds; anything malformed or off every screen falls back to the default. */
@@ -105,25 +96,22 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
       experimentalFeatures: false,
       webviewTag: false,
       navigateOnDragDrop: false,
-      spellcheck: false
+      spellcheck: false,
+      // Middle-click would otherwise open links in new windows, bypassing will-navigate.
+      disableBlinkFeatures: 'Auxclick'
     }
   })
   if (state.maximized) win.maximize()
   win.once('ready-to-show', () => win.show())
 
   const wc = win.webContents
-  // No navigation away from our page; links to the web open in the user's browser instead.
+  // No navigation away from our page and no new windows: the lab has no business on other sites.
   const guard = (event: { preventDefault(): void }, url: string): void => {
-    if (isAppUrl(url, opts.page)) return
-    event.preventDefault()
-    openExternally(url)
+    if (!isAppUrl(url, opts.page)) event.preventDefault()
   }
   wc.on('will-navigate', guard)
   wc.on('will-redirect', guard)
-  wc.setWindowOpenHandler(({ url }) => {
-    openExternally(url)
-    return { action: 'deny' }
-  })
+  wc.setWindowOpenHandler(() => ({ action: 'deny' }))
   wc.on('will-attach-webview', (event) => event.preventDefault())
 
   const remember = (): void => {
@@ -136,14 +124,4 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
   if (opts.page.devUrl) void win.loadURL(opts.page.devUrl)
   else void win.loadFile(opts.page.indexFile)
   return win
-}
-
-/** Only well-formed https addresses leave the app, in the system browser. */
-function openExternally(url: string): void {
-  try {
-    const u = new URL(url)
-    if (u.protocol === 'https:') void shell.openExternal(u.toString())
-  } catch {
-    // not a URL: nothing to open
-  }
 }
