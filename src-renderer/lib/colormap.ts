@@ -36,6 +36,34 @@ export function colorAt(t: number, map: ColorMap): [number, number, number] {
   return mix(VIRIDIS[i], VIRIDIS[i + 1], f - i)
 }
 
+const LUTS = new Map<ColorMap, Uint8ClampedArray>()
+
+/** 256 RGB entries of a map, so painting is a table look-up per pixel (snapshots arrive several times a second). */
+export function lut(map: ColorMap): Uint8ClampedArray {
+  let table = LUTS.get(map)
+  if (!table) {
+    table = new Uint8ClampedArray(256 * 3)
+    for (let i = 0; i < 256; i++) table.set(colorAt(i / 255, map), i * 3)
+    LUTS.set(map, table)
+  }
+  return table
+}
+
+/** Writes the colour of t (0..1) into out[p..p+3], opaque; NaN is magenta. */
+function paint(out: Uint8ClampedArray, p: number, t: number, table: Uint8ClampedArray): void {
+  if (Number.isNaN(t)) {
+    out[p] = 255
+    out[p + 1] = 0
+    out[p + 2] = 255
+  } else {
+    const i = (t <= 0 ? 0 : t >= 1 ? 255 : Math.round(t * 255)) * 3
+    out[p] = table[i]
+    out[p + 1] = table[i + 1]
+    out[p + 2] = table[i + 2]
+  }
+  out[p + 3] = 255
+}
+
 /** Min and max of data[from, to), ignoring non-finite values; (0, 0) when there are none. */
 export function range(data: ArrayLike<number>, from = 0, to = data.length): { min: number; max: number } {
   let min = Infinity
@@ -92,6 +120,7 @@ export function stackToRgba(
   const bg = opts.background ?? [0, 0, 0, 0]
   for (let i = 0; i < out.length; i += 4) out.set(bg, i)
   const size = h * w
+  const table = lut(map)
   const shared = scaling === 'shared' ? normalizer(range(data, 0, count * size), map) : null
   for (let k = 0; k < count; k++) {
     const off = k * size
@@ -99,14 +128,8 @@ export function stackToRgba(
     const x0 = g.pad + (k % g.cols) * (w + g.pad)
     const y0 = g.pad + Math.floor(k / g.cols) * (h + g.pad)
     for (let y = 0; y < h; y++) {
-      for (let x = 0; x < w; x++) {
-        const [r, gg, b] = colorAt(norm(data[off + y * w + x]), map)
-        const p = ((y0 + y) * g.width + x0 + x) * 4
-        out[p] = r
-        out[p + 1] = gg
-        out[p + 2] = b
-        out[p + 3] = 255
-      }
+      const row = ((y0 + y) * g.width + x0) * 4
+      for (let x = 0; x < w; x++) paint(out, row + x * 4, norm(data[off + y * w + x]), table)
     }
   }
   return { width: g.width, height: g.height, data: out, layout: g }
@@ -117,13 +140,8 @@ export function heatmapRgba(data: ArrayLike<number>, rows: number, cols: number,
   const r = typeof scaling === 'object' ? scaling : range(data, 0, rows * cols)
   const norm = normalizer(r, map)
   const out = new Uint8ClampedArray(rows * cols * 4)
-  for (let i = 0; i < rows * cols; i++) {
-    const [cr, cg, cb] = colorAt(norm(data[i]), map)
-    out[i * 4] = cr
-    out[i * 4 + 1] = cg
-    out[i * 4 + 2] = cb
-    out[i * 4 + 3] = 255
-  }
+  const table = lut(map)
+  for (let i = 0; i < rows * cols; i++) paint(out, i * 4, norm(data[i]), table)
   return { width: cols, height: rows, data: out }
 }
 

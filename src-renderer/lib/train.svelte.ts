@@ -175,6 +175,8 @@ export class Run {
   readonly specName: string
   readonly isLm: boolean
   state = $state<RunState>('idle')
+  /** A control the host accepted but whose state event has not come yet (the batch in flight finishes first). */
+  pending = $state<'pause' | 'resume' | 'stop' | null>(null)
   message = $state<string | null>(null)
   diverged = $state(false)
   visible = $state(true)
@@ -399,24 +401,26 @@ export class TrainLab {
     return run
   }
 
-  // The host confirms with a state event too; setting the state on the reply keeps the buttons honest
-  // even if that event is throttled away.
+  // The reply only says the host passed the command on; the worker finishes its batch and then reports
+  // the new state. Until then the run is `pending` (buttons wait), so nothing is sent in the wrong state.
   async pause(): Promise<void> {
-    if (!this.api || !(await this.call(this.api.request('train:pause', undefined)))) return
-    const r = this.current
-    if (r && r.state === 'running') r.state = 'paused'
+    await this.control('train:pause', 'pause')
   }
 
   async resume(): Promise<void> {
-    if (!this.api || !(await this.call(this.api.request('train:resume', undefined)))) return
-    const r = this.current
-    if (r && r.state === 'paused') r.state = 'running'
+    await this.control('train:resume', 'resume')
   }
 
   async stop(): Promise<void> {
-    if (!this.api || !(await this.call(this.api.request('train:stop', undefined)))) return
+    await this.control('train:stop', 'stop')
+  }
+
+  private async control(channel: 'train:pause' | 'train:resume' | 'train:stop', what: 'pause' | 'resume' | 'stop'): Promise<void> {
     const r = this.current
-    if (r && r.active) r.state = 'stopped'
+    if (!this.api || !r || !r.active) return
+    if (await this.call(this.api.request(channel, undefined))) {
+      if (r.active) r.pending = what
+    }
   }
 
   async step(): Promise<void> {
@@ -483,6 +487,7 @@ export class TrainLab {
     }
     switch (e.type) {
       case 'state':
+        run.pending = null
         // a diverged run stays marked failed whatever comes after
         if (!run.diverged || e.state === 'failed') run.state = e.state
         if (e.message) run.message = e.message
@@ -499,6 +504,7 @@ export class TrainLab {
       case 'error':
         run.message = e.message
         if (e.code === 'diverged') {
+          run.pending = null
           run.diverged = true
           run.state = 'failed'
         } else if (run.active) {

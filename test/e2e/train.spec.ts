@@ -33,8 +33,29 @@ async function stopFrameWatch(page: Page): Promise<{ max: number; count: number 
   })
 }
 
+/** Waits until the loss chart stops growing (a batch in flight when pausing still lands) and returns its count. */
+async function settledPoints(page: Page): Promise<number> {
+  let last = -1
+  await expect
+    .poll(async () => {
+      const now = await points(page, 'loss-chart')
+      const same = now === last
+      last = now
+      return same
+    }, { timeout: 30_000, intervals: [1500] })
+    .toBe(true)
+  return last
+}
+
 const points = async (page: Page, id: string): Promise<number> => Number(await page.getByTestId(id).getAttribute('data-points'))
 const snapshots = async (page: Page, id: string): Promise<number> => Number(await page.getByTestId(id).getAttribute('data-snapshots'))
+
+/** Screenshot with the page scrolled to its top, or to `testid` (the page scrolls inside <main>). */
+async function shotAt(page: Page, name: string, testid?: string): Promise<void> {
+  if (testid) await page.getByTestId(testid).evaluate((el) => el.scrollIntoView({ block: 'start' }))
+  else await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 0))
+  await screenshot(page, name)
+}
 
 async function openTrain(page: Page): Promise<void> {
   await page.getByTestId('nav-train').click()
@@ -47,7 +68,6 @@ test('trains the default preset live: charts, progress, pause, lr change, resume
   await openTrain(page)
   await expect(page.getByTestId('train-network')).toContainText(/conv ?net/i)
 
-  await startFrameWatch(page)
   const t0 = Date.now()
   await page.getByTestId('train-start').click()
   // loss points and progress within seconds
@@ -76,14 +96,14 @@ test('trains the default preset live: charts, progress, pause, lr change, resume
     .poll(() => maps.locator('canvas.clickable').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL()), { timeout: 20_000 })
     .not.toBe(mapsBefore)
 
-  await screenshot(page, 'train-running-en')
+  await shotAt(page, 'train-running-en')
+  await shotAt(page, 'train-maps-en', 'feature-maps')
 
   // pause really pauses
   await page.getByTestId('train-pause').click()
   await expect(page.getByTestId('progress')).toContainText('Paused')
-  await page.waitForTimeout(500)
-  const pausedAt = await points(page, 'loss-chart')
-  await page.waitForTimeout(1500)
+  const pausedAt = await settledPoints(page)
+  await page.waitForTimeout(2000)
   expect(await points(page, 'loss-chart')).toBe(pausedAt)
 
   // one step while paused trains exactly one more batch
@@ -98,12 +118,17 @@ test('trains the default preset live: charts, progress, pause, lr change, resume
   await expect(page.getByTestId('progress')).toContainText('Training')
   await expect.poll(() => points(page, 'loss-chart'), { timeout: 10_000 }).toBeGreaterThan(pausedAt + 1)
 
-  // a held-out accuracy after the first epoch
-  await expect
-    .poll(async () => Number((await page.getByTestId('test-accuracy').getAttribute('data-value')) || 0), { timeout: 90_000 })
-    .toBeGreaterThan(0.5)
-  expect(await points(page, 'accuracy-chart')).toBeGreaterThan(0)
-  await expect(page.getByTestId('confusion')).toBeVisible()
+  // what a learner sees while it trains: frames keep coming while charts, filters and maps update
+  await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 0))
+  const before = await points(page, 'loss-chart')
+  await startFrameWatch(page)
+  await page.waitForTimeout(10_000)
+  const frames = await stopFrameWatch(page)
+  const during = (await points(page, 'loss-chart')) - before
+  console.log(`longest requestAnimationFrame gap while training: ${frames.max.toFixed(1)} ms over ${frames.count} frames in 10 s, ${during} batches arrived (target < 100 ms)`)
+  test.info().annotations.push({ type: 'raf-max-gap-ms', description: frames.max.toFixed(1) })
+  expect(during, 'batches during the frame measurement').toBeGreaterThan(0)
+  expect.soft(frames.max, 'longest frame gap while training (ms)').toBeLessThan(100)
 
   // enlarge a feature map and read a value under the pointer
   await maps.locator('canvas.clickable').first().click({ position: { x: 4, y: 4 } })
@@ -115,15 +140,26 @@ test('trains the default preset live: charts, progress, pause, lr change, resume
   await zoom.getByRole('button').click()
   await expect(zoom).toHaveCount(0)
 
-  const frames = await stopFrameWatch(page)
-  console.log(`longest requestAnimationFrame gap while training: ${frames.max.toFixed(1)} ms over ${frames.count} frames (target < 100 ms)`)
-  test.info().annotations.push({ type: 'raf-max-gap-ms', description: frames.max.toFixed(1) })
-  expect.soft(frames.max, 'longest frame gap while training (ms)').toBeLessThan(100)
-
-  await screenshot(page, 'train-epoch-en')
   await page.getByTestId('train-stop').click()
   await expect(page.getByTestId('progress')).toContainText('Stopped')
   await expect(page.getByTestId('train-start')).toBeEnabled()
+})
+
+test('reports held-out accuracy, the accuracy chart and a confusion matrix after the first epoch', async ({ page }) => {
+  // a full epoch is 8,000 digits: seconds on an idle machine, minutes on a busy one
+  test.setTimeout(400_000)
+  await openTrain(page)
+  await page.getByTestId('train-epochs').fill('1')
+  await page.getByTestId('train-start').click()
+  await expect
+    .poll(async () => Number((await page.getByTestId('test-accuracy').getAttribute('data-value')) || 0), { timeout: 360_000, intervals: [2000] })
+    .toBeGreaterThan(0.5)
+  expect(await points(page, 'accuracy-chart')).toBe(1)
+  const confusion = page.getByTestId('confusion')
+  await expect(confusion.locator('table td')).toHaveCount(100)
+  await expect(page.getByTestId('progress')).toContainText('Finished')
+  await shotAt(page, 'train-epoch-en')
+  await shotAt(page, 'train-confusion-en', 'filters')
 })
 
 test('overlays two runs with different optimizers on the same charts', async ({ page }) => {
@@ -144,7 +180,7 @@ test('overlays two runs with different optimizers on the same charts', async ({ 
   await expect(legend).toContainText('#1 Adam · lr 0.001 · batch 100')
   await expect(legend).toContainText('#2 SGD · lr 0.1 · batch 100')
   await expect.poll(() => points(page, 'loss-chart'), { timeout: 20_000 }).toBeGreaterThan(first + 5)
-  await screenshot(page, 'train-overlay-en')
+  await shotAt(page, 'train-overlay-en')
   await page.getByTestId('train-stop').click()
   await expect(page.getByTestId('train-start')).toBeEnabled()
 })
@@ -158,11 +194,12 @@ test.describe('in Korean', () => {
     await page.getByTestId('train-start').click()
     await page.getByTestId('probe-0').click()
     await expect(page.getByTestId('progress')).toContainText('에폭 1 /', { timeout: 20_000 })
-    await expect
-      .poll(async () => Number((await page.getByTestId('test-accuracy').getAttribute('data-value')) || 0), { timeout: 90_000 })
-      .toBeGreaterThan(0.5)
+    await expect(page.getByTestId('progress')).toContainText('초당', { timeout: 20_000 })
+    await expect(page.getByTestId('filters-now')).toBeVisible({ timeout: 20_000 })
+    await expect(page.getByTestId('feature-maps').locator('canvas.clickable').first()).toBeVisible({ timeout: 20_000 })
     await expect(page.getByTestId('filters')).toContainText('첫 번째 층의 필터')
-    await screenshot(page, 'train-running-ko')
+    await shotAt(page, 'train-running-ko')
+    await shotAt(page, 'train-maps-ko', 'feature-maps')
     await page.getByTestId('train-stop').click()
     await expect(page.getByTestId('progress')).toContainText('중지됨')
   })

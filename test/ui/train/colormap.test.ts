@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  cellAt, colorAt, gateStyle, gridLayout, heatmapRgba, normalizer, range, stackToRgba, transpose
+  cellAt, colorAt, lut, gateStyle, gridLayout, heatmapRgba, normalizer, range, stackToRgba, transpose
 } from '../../../src-renderer/lib/colormap'
 
 const px = (rgba: { width: number; data: Uint8ClampedArray }, x: number, y: number): number[] =>
@@ -36,6 +36,24 @@ describe('colour maps', () => {
   it('ignores non-finite values when finding a range', () => {
     expect(range([1, NaN, -3, Infinity, 2])).toEqual({ min: -3, max: 2 })
     expect(range([])).toEqual({ min: 0, max: 0 })
+  })
+})
+
+describe('look-up tables', () => {
+  it('hold the same colours as the reference function at every step', () => {
+    for (const map of ['gray', 'diverging', 'viridis'] as const) {
+      const table = lut(map)
+      for (const i of [0, 1, 64, 127, 128, 200, 255]) {
+        const ref = colorAt(i / 255, map).map((v) => Math.round(v))
+        expect(Array.from(table.slice(i * 3, i * 3 + 3)), `${map}[${i}]`).toEqual(ref)
+      }
+    }
+  })
+
+  it('paints NaN magenta in a grid', () => {
+    const img = stackToRgba({ count: 1, h: 1, w: 2, data: new Float32Array([NaN, 1]) }, { pad: 0, scaling: { min: 0, max: 1 } })
+    expect(px(img, 0, 0)).toEqual([255, 0, 255, 255])
+    expect(px(img, 1, 0)).toEqual([255, 255, 255, 255])
   })
 })
 

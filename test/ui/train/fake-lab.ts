@@ -29,14 +29,25 @@ export class FakeLab implements LabApi {
   listeners = new Set<(e: LabEvent) => void>()
   handlers: Partial<Record<Channel, Handler>> = {}
   private runs = 0
+  /** Like the worker: answer controls with a state event for the current run (off to test the wait). */
+  echoState = true
+  private runId: string | null = null
 
   constructor() {
     this.handlers['app:info'] = () => ({ ok: true, value: { version: '0.1.0', transport: 'web', threads: 2, platform: 'linux' } })
     this.handlers['preset:list'] = () => ({ ok: true, value: PRESETS })
-    this.handlers['train:start'] = () => ({ ok: true, value: { runId: `run-${++this.runs}` } })
-    for (const c of ['train:pause', 'train:resume', 'train:stop', 'train:step', 'train:set-lr', 'train:set-probe'] as const) {
+    this.handlers['train:start'] = () => ({ ok: true, value: { runId: (this.runId = `run-${++this.runs}`) } })
+    for (const c of ['train:step', 'train:set-lr', 'train:set-probe'] as const) {
       this.handlers[c] = () => ({ ok: true, value: null })
     }
+    const control = (state: 'paused' | 'running' | 'stopped'): Handler => () => {
+      const id = this.runId
+      if (this.echoState && id) setTimeout(() => this.emit({ type: 'state', runId: id, state }), 0)
+      return { ok: true, value: null }
+    }
+    this.handlers['train:pause'] = control('paused')
+    this.handlers['train:resume'] = control('running')
+    this.handlers['train:stop'] = control('stopped')
     this.handlers['data:samples'] = (p) => {
       const n = (p as { count: number }).count
       return { ok: true, value: { images: Array.from({ length: n }, (_, i) => new Array(784).fill(i / n)), labels: Array.from({ length: n }, (_, i) => i % 10) } }

@@ -179,13 +179,34 @@ describe('TrainLab with a host', () => {
     const { lab, fake } = await connected()
     await lab.start(SIMPLE_CONVNET, settings)
     await lab.pause()
+    await flush()
     expect(lab.paused).toBe(true)
     await lab.step()
     await lab.resume()
+    await flush()
     expect(lab.running).toBe(true)
     await lab.stop()
+    await flush()
     expect(lab.current?.state).toBe('stopped')
+    expect(lab.current?.pending).toBeNull()
     expect(fake.channels().slice(-4)).toEqual(['train:pause', 'train:step', 'train:resume', 'train:stop'])
+  })
+
+  it('waits for the worker to report the new state before calling a run paused or stopped', async () => {
+    const { lab, fake } = await connected()
+    fake.echoState = false
+    await lab.start(SIMPLE_CONVNET, settings)
+    await lab.stop()
+    await flush()
+    const r = lab.current!
+    expect(r.state).toBe('running')
+    expect(r.pending).toBe('stop')
+    expect(r.active).toBe(true)
+    fake.emit({ type: 'batches', runId: 'run-1', points: [pt(1, 2, 1.5)] })
+    fake.emit({ type: 'state', runId: 'run-1', state: 'stopped' })
+    expect(r.state).toBe('stopped')
+    expect(r.pending).toBeNull()
+    expect(r.batchLoss).toEqual([1.5])
   })
 
   it('does not claim a pause the host refused, and shows why', async () => {
