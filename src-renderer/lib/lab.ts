@@ -20,10 +20,12 @@ export type TransportKind = 'electron' | 'web'
 
 /**
  * Connection status shown by the app frame.
- * open: requests flow. connecting / reconnecting: requests wait. no-token: the page was opened
- * without ?token= and cannot connect. closed: the client was shut down.
+ * open: requests flow. connecting / reconnecting: requests wait (reconnecting = it was open before).
+ * unreachable: it has never been open and the last attempt failed (shell stopped, wrong token);
+ * it keeps trying. no-token: the page was opened without ?token= and cannot connect.
+ * closed: the client was shut down.
  */
-export type LabStatus = 'connecting' | 'open' | 'reconnecting' | 'no-token' | 'closed'
+export type LabStatus = 'connecting' | 'open' | 'reconnecting' | 'unreachable' | 'no-token' | 'closed'
 
 /** LabApi plus what the frame needs to show the connection. */
 export interface LabClient extends LabApi {
@@ -229,6 +231,7 @@ export function createWsLab(options: WsLabOptions): LabClient {
   let socket: SocketLike | null = null
   let nextId = 1
   let attempt = 0
+  let everOpened = false
   let retryTimer: ReturnType<typeof setTimeout> | null = null
   let closed = false
 
@@ -322,6 +325,7 @@ export function createWsLab(options: WsLabOptions): LabClient {
     socket = s
     s.onopen = () => {
       attempt = 0
+      everOpened = true
       setStatus('open')
       flushQueue()
     }
@@ -339,7 +343,7 @@ export function createWsLab(options: WsLabOptions): LabClient {
   }
 
   function scheduleRetry(): void {
-    setStatus('reconnecting')
+    setStatus(everOpened ? 'reconnecting' : 'unreachable')
     const delay = Math.min(maxDelay, baseDelay * 2 ** attempt)
     attempt++
     retryTimer = setTimeout(() => {

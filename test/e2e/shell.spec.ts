@@ -64,6 +64,15 @@ test('without the token, says which URL to open instead of failing silently', as
   await expect(banner).toContainText('npm run web이 출력한 URL')
 })
 
+test('with a wrong token, says the lab cannot be reached and keeps the page usable', async ({ page, shell }) => {
+  await page.goto(`${shell.origin}/?token=not-the-token`)
+  const banner = page.getByTestId('connection-banner')
+  await expect(banner).toHaveAttribute('data-kind', 'unreachable')
+  await expect(banner).toContainText('open the URL it printed most recently, token included')
+  await page.getByTestId('nav-lessons').click()
+  await expect(page.getByTestId('page-lessons')).toBeVisible()
+})
+
 test('shows that the connection was lost when the web shell stops', async ({ context }) => {
   const own = await startShell()
   try {

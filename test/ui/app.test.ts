@@ -106,6 +106,15 @@ describe('the app frame', () => {
     expect(lab.requests).toEqual(['app:info', 'app:info'])
   })
 
+  it('tells a page that never connected to check the shell and its latest URL', async () => {
+    lab.status = 'unreachable'
+    render(App)
+    const banner = screen.getByTestId('connection-banner')
+    expect(banner.dataset.kind).toBe('unreachable')
+    expect(banner.textContent).toContain('Check that npm run web is running')
+    expect(screen.getByTestId('status-connection').textContent?.trim()).toBe('Cannot reach the lab')
+  })
+
   it('switches pages by click, arrow keys, Home/End and Alt+number, moving focus with the selection', async () => {
     render(App)
     const tab = (id: string) => screen.getByTestId(`nav-${id}`)

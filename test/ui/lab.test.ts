@@ -150,6 +150,21 @@ describe('the WebSocket client', () => {
     lab.close()
   })
 
+  it('says "unreachable" rather than "reconnecting" when it has never been connected', () => {
+    vi.useFakeTimers()
+    const lab = fakeLab({ baseDelayMs: 10 })
+    expect(lab.status).toBe('connecting')
+    FakeSocket.all[0].drop()
+    expect(lab.status).toBe('unreachable')
+    vi.advanceTimersByTime(10)
+    FakeSocket.all[1].open()
+    expect(lab.status).toBe('open')
+    FakeSocket.all[1].drop()
+    expect(lab.status).toBe('reconnecting')
+    lab.close()
+    expect(lab.status).toBe('closed')
+  })
+
   it('fails a request that waited too long for the connection', async () => {
     vi.useFakeTimers()
     const lab = fakeLab({ queueTimeoutMs: 1000 })
