@@ -53,6 +53,8 @@ export abstract class BaseOptimizer implements Optimizer {
 
   state(): Record<string, Float32Array> {
     const out: Record<string, Float32Array> = {}
+    // loaded but not used yet: hand back what was loaded, so saving right after opening keeps it
+    if (this.pending !== null) for (const [k, v] of Object.entries(this.pending)) out[k] = v.slice()
     for (const s of this.slotNames) (this.slots[s] ?? []).forEach((a, i) => { out[`${s}.${i}`] = Float32Array.from(a) })
     for (const [k, v] of Object.entries(this.scalars())) out[k] = Float32Array.of(v)
     return out

@@ -113,3 +113,20 @@ describe('optimizers', () => {
     expect(() => makeOptimizer('Lion' as OptimizerName, 0.1)).toThrow('unknown optimizer "Lion"')
   })
 })
+
+describe('optimizer state round trip', () => {
+  it('hands back loaded state unchanged if saved again before the next step', () => {
+    const opt = makeOptimizer('Momentum', 0.1)
+    opt.update([f64([1, 2])], [f64([0.5, -1])])
+    const saved = opt.state()
+    const reopened = makeOptimizer('Momentum', 0.1)
+    reopened.loadState(saved)
+    expect(reopened.state()['v.0']).toEqual(saved['v.0'])
+  })
+
+  it('rejects saved state that does not fit the parameters', () => {
+    const opt = makeOptimizer('Adam', 0.1)
+    opt.loadState({ 'm.0': new Float32Array(3), 'v.0': new Float32Array(3), iter: Float32Array.of(2) })
+    expect(() => opt.update([f64([1, 2])], [f64([1, 1])])).toThrow('Adam: saved state m.0 has 3 values but the param has 2')
+  })
+})
