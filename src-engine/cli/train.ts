@@ -4,8 +4,9 @@
  */
 import { writeFileSync } from 'node:fs'
 import type { DataSource, EpochReport, OptimizerName } from '../protocol'
+import type { NetSpec } from '../spec-types'
 import { Trainer } from '../train/trainer'
-import { loadTrainData } from '../train/data'
+import { loadTrainData, specForData } from '../train/data'
 import { errorMessage } from '../train/errors'
 import { encodeWeightsFile } from './weights-file'
 import { int, nonNegative, parseArgs, positive, str, UsageError, type FlagKind } from './args'
@@ -21,11 +22,13 @@ export const TRAIN_FLAGS: Record<string, FlagKind> = {
 
 const OPTIMIZERS: OptimizerName[] = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam']
 
-/** "mnist" | "idx:DIR" → DataSource. */
-export function parseData(v: string | undefined): DataSource {
-  if (v === undefined || v === 'mnist') return { kind: 'mnist' }
+/** "mnist" | "idx:DIR" | "text:FILE" | "text:builtin" → DataSource; absent: digits, or the built-in text for a language model. */
+export function parseData(v: string | undefined, spec: NetSpec): DataSource {
+  if (v === undefined) return spec.task === 'language-model' ? { kind: 'text', file: 'builtin' } : { kind: 'mnist' }
+  if (v === 'mnist') return { kind: 'mnist' }
   if (v.startsWith('idx:') && v.length > 4) return { kind: 'idx', dir: v.slice(4) }
-  throw new UsageError(`--data must be "mnist" (the built-in digits) or "idx:DIR" (a folder of MNIST-format IDX files), got "${v}"`)
+  if (v.startsWith('text:') && v.length > 5) return { kind: 'text', file: v.slice(5) }
+  throw new UsageError(`--data must be "mnist" (the built-in digits), "idx:DIR" (a folder of MNIST-format IDX files) or "text:FILE" (a UTF-8 text; text:builtin for the shipped one), got "${v}"`)
 }
 
 /** Case-insensitive optimizer name → its canonical spelling. */
@@ -53,17 +56,17 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
   const threads = int(p, 'threads', 1) ?? 1
   const testFraction = positive(p, 'test-fraction')
   if (testFraction !== undefined && testFraction >= 1) throw new UsageError(`--test-fraction must be between 0 and 1, got ${testFraction}`)
-  const source = parseData(str(p, 'data'))
+  const source = parseData(str(p, 'data'), src.spec)
   const outPath = str(p, 'out')
 
   let data
   try {
-    data = loadTrainData(source, testFraction)
+    data = loadTrainData(source, testFraction, src.spec)
   } catch (e) {
     throw new InputError('data', errorMessage(e))
   }
   let lastProgress = performance.now()
-  const trainer = new Trainer({ spec: src.spec, settings, data, snapshotEveryMs: 0 }, (e) => {
+  const trainer = new Trainer({ spec: specForData(src.spec, data), settings, data, snapshotEveryMs: 0 }, (e) => {
     if (e.type === 'epoch') printEpoch(out, e.report, settings.epochs)
     else if (e.type === 'batch' && performance.now() - lastProgress > 1000) {
       lastProgress = performance.now()
@@ -109,7 +112,9 @@ async function train(trainer: Trainer, label: string, description: string, threa
 
 function printEpoch(out: Output, r: EpochReport, epochs: number): void {
   const w = String(epochs).length
-  out.event('epoch', { epoch: r.epoch, trainLoss: r.trainLoss, trainAcc: r.trainAcc, testLoss: r.testLoss, testAcc: r.testAcc, seconds: r.seconds },
+  const ppl = r.perplexity === undefined ? {} : { perplexity: r.perplexity }
+  out.event('epoch', { epoch: r.epoch, trainLoss: r.trainLoss, trainAcc: r.trainAcc, testLoss: r.testLoss, testAcc: r.testAcc, ...ppl, seconds: r.seconds },
     `epoch ${String(r.epoch).padStart(w)}/${epochs}  train loss ${r.trainLoss.toFixed(4)} acc ${pct(r.trainAcc)}  ` +
-      `held-out loss ${r.testLoss.toFixed(4)} acc ${pct(r.testAcc)}  ${r.seconds.toFixed(1)} s`)
+      `held-out loss ${r.testLoss.toFixed(4)} acc ${pct(r.testAcc)}` + (r.perplexity === undefined ? '' : ` perplexity ${r.perplexity.toFixed(2)}`) +
+      `  ${r.seconds.toFixed(1)} s`)
 }

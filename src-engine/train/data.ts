@@ -1,45 +1,81 @@
 /**
  * Where a run's examples come from (Node side: reads files). The built-in digits are split into
  * training and held-out sets with a fixed seed, so every run — whatever its own seed — is judged
- * on the same held-out examples; IDX folders bring their own train / t10k files.
+ * on the same held-out examples; IDX folders bring their own train / t10k files; a text is cut
+ * into windows of the network's T tokens, its last tenth held out.
  */
 import { Rng } from '../rng'
+import type { NetSpec } from '../spec-types'
 import type { DataSource } from '../protocol'
 import { stratifiedSplit, type Dataset } from '../data/dataset'
-import { loadBuiltinMnist, loadIdxDir } from '../data/files'
+import { BUILTIN_CORPORA, loadBuiltinCorpus, loadBuiltinMnist, loadIdxDir, loadTextFile, type BuiltinCorpusName } from '../data/files'
+import { textCorpus, type TextCorpus } from '../data/text'
+import { textExamples, type Examples } from './examples'
 
-export interface TrainData { train: Dataset; test: Dataset; description: string }
+export interface TrainData {
+  train: Dataset | Examples
+  test: Dataset | Examples
+  description: string
+  /** Vocabulary size of a text (language models); the spec's `vocab` is set from it. */
+  vocab?: number
+}
 
 /** The seed of the built-in digits' train / held-out split (never the run's seed; see above). */
 export const SPLIT_SEED = 20240601
 
-const cache = new Map<string, TrainData>()
+const images = new Map<string, TrainData>()
+const texts = new Map<string, { corpus: TextCorpus; title: string }>()
 
-/** Loads (once per process) and splits the data a run trains on. */
-export function loadTrainData(source: DataSource, testFraction = 0.2): TrainData {
-  const key = JSON.stringify([source, testFraction])
-  const hit = cache.get(key)
-  if (hit) return hit
-  let data: TrainData
+/** Loads (once per process) and splits the data a run of `spec` trains on. */
+export function loadTrainData(source: DataSource, testFraction = 0.2, spec?: NetSpec): TrainData {
   switch (source.kind) {
-    case 'mnist': {
-      const all = loadBuiltinMnist()
-      const { train, test } = stratifiedSplit(all, testFraction, new Rng(SPLIT_SEED))
-      data = { train, test, description: `built-in digits: ${train.n} training, ${test.n} held-out` }
-      break
-    }
+    case 'mnist':
     case 'idx': {
-      const { train, test } = loadIdxDir(source.dir)
-      data = { train, test, description: `IDX files in ${source.dir}: ${train.n} training, ${test.n} held-out` }
-      break
+      if (spec?.task === 'language-model') throw new Error('this is a language model: train it on a text (data kind "text"), not on images')
+      const key = JSON.stringify([source, testFraction])
+      const hit = images.get(key)
+      if (hit) return hit
+      let data: TrainData
+      if (source.kind === 'mnist') {
+        const { train, test } = stratifiedSplit(loadBuiltinMnist(), testFraction, new Rng(SPLIT_SEED))
+        data = { train, test, description: `built-in digits: ${train.n} training, ${test.n} held-out` }
+      } else {
+        const { train, test } = loadIdxDir(source.dir)
+        data = { train, test, description: `IDX files in ${source.dir}: ${train.n} training, ${test.n} held-out` }
+      }
+      images.set(key, data)
+      return data
     }
-    case 'text':
-      throw new Error('training on text (language models) is not available yet: use --data mnist or --data idx:DIR')
+    case 'text': {
+      if (!spec || spec.task !== 'language-model' || spec.input.length !== 1) {
+        throw new Error('a text trains language models (task "language-model", input (T) tokens), such as the char-lstm preset')
+      }
+      const { corpus, title } = loadText(source.file)
+      const T = spec.input[0]
+      const V = corpus.vocab.chars.length
+      const train = textExamples(corpus.train, T, V)
+      const test = textExamples(corpus.test, T, V)
+      return { train, test, vocab: V, description: `${title}: ${V} distinct characters, ${train.n} training and ${test.n} held-out windows of ${T}` }
+    }
     default: {
       const never: never = source
       throw new Error(`unknown data source ${JSON.stringify(never)}`)
     }
   }
-  cache.set(key, data)
-  return data
+}
+
+/** A text by file path, or a built-in corpus: 'builtin' (Pride and Prejudice) or its name. */
+function loadText(file: string): { corpus: TextCorpus; title: string } {
+  const hit = texts.get(file)
+  if (hit) return hit
+  const builtin = file === 'builtin' ? 'pride-and-prejudice' : (file in BUILTIN_CORPORA ? (file as BuiltinCorpusName) : null)
+  const text = builtin ? loadBuiltinCorpus(builtin) : loadTextFile(file)
+  const entry = { corpus: textCorpus(text, 0.1), title: builtin ? BUILTIN_CORPORA[builtin].title : file }
+  texts.set(file, entry)
+  return entry
+}
+
+/** The spec with its vocabulary size filled in from the data (language models). */
+export function specForData(spec: NetSpec, data: TrainData): NetSpec {
+  return data.vocab !== undefined && spec.task === 'language-model' ? { ...spec, vocab: data.vocab } : spec
 }

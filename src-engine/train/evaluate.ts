@@ -1,12 +1,13 @@
 /**
  * Held-out evaluation in chunks (a generator, so the trainer can yield between chunks): mean loss,
- * accuracy, the confusion matrix and the most confidently wrong examples for classifiers.
+ * accuracy (per token for language models), the confusion matrix and the most confidently wrong
+ * examples for image classifiers.
  */
 import { tensor, type Tensor } from '../tensor'
-import type { ImageStack, WrongExample } from '../protocol'
-import type { Dataset } from '../data/dataset'
-import { allocBatch, gatherBatch } from '../data/dataset'
+import type { WrongExample } from '../protocol'
 import type { Sequential } from '../models/sequential'
+import type { Examples } from './examples'
+import { countCorrect } from './metrics'
 
 export interface Evaluation {
   loss: number
@@ -17,28 +18,31 @@ export interface Evaluation {
 
 const MAX_WRONG = 12
 
-/** Evaluates `model` on every example of `ds`, `chunk` at a time in inference mode. */
-export function* evaluate(model: Sequential, ds: Dataset, chunk: number): Generator<'eval', Evaluation, void> {
+/** Evaluates `model` on every example of `ex`, `chunk` at a time in inference mode. */
+export function* evaluate(model: Sequential, ex: Examples, chunk: number): Generator<'eval', Evaluation, void> {
   const lossLayer = model.lossLayer
   if (!lossLayer) throw new Error('this network has no loss layer, so it cannot be evaluated')
-  const classify = (model.spec.task ?? 'classify') === 'classify'
-  const K = ds.classes
-  const counts = new Array<number>(K * K).fill(0)
+  const hasClasses = model.spec.task !== 'reconstruct'
+  // The confusion matrix and the wrong examples are for image classifiers (K labels, one per image).
+  const perImage = hasClasses && ex.kind === 'image'
+  const K = ex.classes
+  const counts = new Array<number>(perImage ? K * K : 0).fill(0)
   let wrong: { index: number; label: number; predicted: number; confidence: number }[] = []
   let lossSum = 0
   let correct = 0
-  const full = allocBatch(ds, chunk)
-  for (let s = 0; s < ds.n; s += chunk) {
-    const n = Math.min(chunk, ds.n - s)
+  let targets = 0
+  const full = ex.alloc(chunk)
+  for (let s = 0; s < ex.n; s += chunk) {
+    const n = Math.min(chunk, ex.n - s)
     const ix = new Uint32Array(n)
     for (let k = 0; k < n; k++) ix[k] = s + k
-    const { x, t } = n === chunk ? full : allocBatch(ds, n)
-    gatherBatch(ds, ix, x, t)
+    const { x, t } = n === chunk ? full : ex.alloc(n)
+    ex.gather(ix, x, t)
     const xin = model.inputTensor(x.data, n)
     const scores = model.forward(xin, false)
-    const target: Tensor = classify ? t : tensor(scores.shape, x.data)
+    const target: Tensor = hasClasses ? t : tensor(scores.shape, x.data)
     lossSum += lossLayer.forward(scores, target) * n
-    if (classify) {
+    if (perImage) {
       const probs = lossLayer.predict(scores)
       const C = probs.data.length / n
       for (let k = 0; k < n; k++) {
@@ -49,31 +53,30 @@ export function* evaluate(model: Sequential, ds: Dataset, chunk: number): Genera
         if (best === label) correct++
         else wrong.push({ index: s + k, label, predicted: best, confidence: probs.data[k * C + best] })
       }
+      targets += n
       if (wrong.length > 4 * MAX_WRONG) wrong = topWrong(wrong)
+    } else if (hasClasses) {
+      correct += countCorrect(scores, t)
+      targets += t.data.length
     }
     yield 'eval'
   }
-  const n = Math.max(1, ds.n)
-  if (!classify) return { loss: lossSum / n, acc: null }
+  const loss = lossSum / Math.max(1, ex.n)
+  if (!hasClasses) return { loss, acc: null }
+  const acc = correct / Math.max(1, targets)
+  if (!perImage) return { loss, acc }
   return {
-    loss: lossSum / n,
-    acc: correct / n,
+    loss,
+    acc,
     confusion: { classes: K, counts },
-    confidentWrong: topWrong(wrong).map((w) => ({ ...w, image: exampleImage(ds, w.index) }))
+    confidentWrong: topWrong(wrong).flatMap((w) => {
+      const image = ex.image(w.index)
+      return image ? [{ ...w, image }] : []
+    })
   }
 }
 
 /** The MAX_WRONG most confident mistakes, most confident first (ties: lower index first). */
 function topWrong<T extends { index: number; confidence: number }>(list: T[]): T[] {
   return list.sort((a, b) => b.confidence - a.confidence || a.index - b.index).slice(0, MAX_WRONG)
-}
-
-/** Example i as one image, averaged over channels. */
-function exampleImage(ds: Dataset, i: number): ImageStack {
-  const [C, H, W] = ds.shape
-  const hw = H * W
-  const data = new Float32Array(hw)
-  const base = i * C * hw
-  for (let c = 0; c < C; c++) for (let k = 0; k < hw; k++) data[k] += ds.images[base + c * hw + k] / C
-  return { count: 1, h: H, w: W, data }
 }

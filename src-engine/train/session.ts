@@ -6,7 +6,7 @@
 import { Rng } from '../rng'
 import type { NetSpec } from '../spec-types'
 import type { BatchPoint, DataSource, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../protocol'
-import type { Dataset } from '../data/dataset'
+import { specForData, type TrainData } from './data'
 import { Sequential } from '../models/sequential'
 import { Trainer, type TrainerEvent } from './trainer'
 import { checkCommand } from './commands'
@@ -16,7 +16,7 @@ import type { DataParallel } from './data-parallel'
 
 export interface SessionOptions {
   /** Loads the data of a run (the worker passes loadTrainData). */
-  loadData: (source: DataSource, testFraction?: number) => { train: Dataset; test: Dataset }
+  loadData: (source: DataSource, testFraction: number | undefined, spec: NetSpec) => TrainData
   /** A worker file that runs data-parallel replicas (workerData.role 'replica'); without it runs use 1 thread. */
   replicaEntry?: string
   /** Gradient check of a whole network (train/gradient-check.ts). */
@@ -175,8 +175,8 @@ export class WorkerSession {
       this.points = []
       this.lastSnapshot = -Infinity
       try {
-        const data = this.opts.loadData(settings.data, settings.testFraction)
-        const trainer = new Trainer({ spec, settings, data, weights }, (e) => this.onTrainerEvent(runId, e))
+        const data = this.opts.loadData(settings.data, settings.testFraction, spec)
+        const trainer = new Trainer({ spec: specForData(spec, data), settings, data, weights }, (e) => this.onTrainerEvent(runId, e))
         if (this.probe) {
           try {
             trainer.setProbe(this.probe)

@@ -17,7 +17,8 @@ export async function startThreads(trainer: Trainer, threads: number, entry: str
     seed: trainer.settings.seed,
     paramCount: trainer.model.paramCount,
     xPer: sizeOf(trainer.model.spec.input),
-    tPer: 1,
+    // Targets per example: one label, or T next tokens for a language model.
+    tPer: trainer.data.train.kind === 'tokens' ? sizeOf(trainer.data.train.xShape) : 1,
     maxBatch: trainer.settings.batchSize,
     spawn: (init) => new Worker(entry, { workerData: init })
   })

@@ -9,14 +9,18 @@ import { Rng } from '../rng'
 import { tensor, type Tensor } from '../tensor'
 import type { NetSpec } from '../spec-types'
 import type { BatchPoint, EpochReport, OptimizerName, RunState, Snapshot } from '../protocol'
-import { allocBatch, epochOrder, gatherBatch, makeBatches, type Dataset } from '../data/dataset'
+import { epochOrder, makeBatches, type Dataset } from '../data/dataset'
+import { asExamples, type Examples } from './examples'
 import { Sequential, type WeightValue } from '../models/sequential'
 import { makeOptimizer, type Optimizer } from '../optimizers'
 import { clipGrads } from '../optimizers/clip-grads'
 import { DivergenceWatch, divergenceMessage } from './divergence'
 import { takeSnapshot } from './probes'
 import { evaluate } from './evaluate'
+import { countCorrect } from './metrics'
 import type { DataParallel } from './data-parallel'
+
+export { countCorrect } from './metrics'
 
 export interface TrainerSettings {
   optimizer: OptimizerName
@@ -32,7 +36,8 @@ export interface TrainerSettings {
 export interface TrainerOptions {
   spec: NetSpec
   settings: TrainerSettings
-  data: { train: Dataset; test: Dataset }
+  /** Labelled images (Datasets) or any Examples (text windows for language models). */
+  data: { train: Dataset | Examples; test: Dataset | Examples }
   /** Start from these weights instead of a fresh initialisation. */
   weights?: Record<string, WeightValue>
   /** Minimum time between snapshots during training (0 = none between epochs). Default 250 ms. */
@@ -61,7 +66,7 @@ export class Trainer {
   state: RunState = 'idle'
   readonly reports: EpochReport[] = []
 
-  readonly data: { train: Dataset; test: Dataset }
+  readonly data: { train: Examples; test: Examples }
   private readonly shuffleRng: Rng
   private readonly now: () => number
   private readonly snapshotEveryMs: number
@@ -90,14 +95,13 @@ export class Trainer {
     if (opts.weights) this.model.loadWeights(opts.weights)
     this.optimizer = makeOptimizer(s.optimizer, s.lr, { weightDecay: s.weightDecay ?? 0 })
     this.settings = { ...s }
-    this.data = opts.data
-    checkData(opts.spec, opts.data.train, 'training')
-    checkData(opts.spec, opts.data.test, 'held-out')
+    this.data = { train: asExamples(opts.data.train), test: asExamples(opts.data.test) }
+    checkData(opts.spec, this.data.train, 'training')
+    checkData(opts.spec, this.data.test, 'held-out')
     this.now = opts.now ?? (() => performance.now())
     this.snapshotEveryMs = opts.snapshotEveryMs ?? 250
     this.evalBatch = opts.evalBatch ?? 500
-    const per = opts.data.test.images.length / Math.max(1, opts.data.test.n)
-    this.probe = opts.data.test.n > 0 ? opts.data.test.images.slice(0, per) : null
+    this.probe = this.data.test.n > 0 ? this.data.test.input(0) : null
   }
 
   /**
@@ -184,7 +188,7 @@ export class Trainer {
   *work(): Generator<Unit, void, void> {
     const { train, test } = this.data
     const B = this.settings.batchSize
-    const full = allocBatch(train, B)
+    const full = train.alloc(B)
     for (let epoch = 1; epoch <= this.settings.epochs; epoch++) {
       const started = this.now()
       this.pausedMs = 0
@@ -192,10 +196,11 @@ export class Trainer {
       let lossSum = 0
       let correct = 0
       let seen = 0
+      let targets = 0
       for (let b = 0; b < batches.length; b++) {
         const ix = batches[b]
-        const { x, t } = ix.length === B ? full : allocBatch(train, ix.length)
-        gatherBatch(train, ix, x, t)
+        const { x, t } = ix.length === B ? full : train.alloc(ix.length)
+        train.gather(ix, x, t)
         const t0 = this.now()
         const res = this.trainBatch(this.model.inputTensor(x.data, ix.length), t, epoch, b + 1)
         if (res === null) {
@@ -205,6 +210,7 @@ export class Trainer {
         lossSum += res.loss * ix.length
         correct += res.correct
         seen += ix.length
+        targets += t.data.length
         const dt = Math.max(1e-3, (this.now() - t0) / 1000)
         const rate = ix.length / dt
         this.examplesPerSec = this.examplesPerSec === 0 ? rate : 0.9 * this.examplesPerSec + 0.1 * rate
@@ -215,11 +221,12 @@ export class Trainer {
       const report: EpochReport = {
         epoch,
         trainLoss: lossSum / seen,
-        trainAcc: this.isClassifier() ? correct / seen : null,
+        trainAcc: this.hasClasses() ? correct / targets : null,
         testLoss: ev.loss,
         testAcc: ev.acc,
         seconds: (this.now() - started - this.pausedMs) / 1000
       }
+      if (this.model.spec.task === 'language-model') report.perplexity = Math.exp(ev.loss)
       if (ev.confusion) report.confusion = ev.confusion
       if (ev.confidentWrong) report.confidentWrong = ev.confidentWrong
       this.reports.push(report)
@@ -231,7 +238,7 @@ export class Trainer {
   private trainBatch(x: Tensor, t: Tensor, epoch: number, batch: number): { loss: number; correct: number } | null {
     const lossLayer = this.model.lossLayer
     if (!lossLayer) throw new Error('this network has no loss layer: end it with SoftmaxWithLoss, MSE or SigmoidWithLoss to train it')
-    const classify = this.isClassifier()
+    const classify = this.hasClasses()
     let loss: number
     let correct: number
     if (this.parallel) {
@@ -258,8 +265,9 @@ export class Trainer {
     return { loss, correct }
   }
 
-  private isClassifier(): boolean {
-    return (this.model.spec.task ?? 'classify') === 'classify'
+  /** Classifiers and language models predict classes (labels, next tokens); autoencoders reconstruct x. */
+  private hasClasses(): boolean {
+    return this.model.spec.task !== 'reconstruct'
   }
 
   private snapshot(force: boolean): void {
@@ -291,19 +299,6 @@ export class Trainer {
   }
 }
 
-/** Rows of scores (N, K) whose arg-max equals the class index in t (N). */
-export function countCorrect(scores: Tensor, t: Tensor): number {
-  const N = scores.shape[0]
-  const K = scores.data.length / N
-  let correct = 0
-  for (let n = 0; n < N; n++) {
-    let best = 0
-    for (let k = 1; k < K; k++) if (scores.data[n * K + k] > scores.data[n * K + best]) best = k
-    if (best === t.data[n]) correct++
-  }
-  return correct
-}
-
 function checkSettings(s: TrainerSettings): void {
   const bad = (what: string): never => {
     throw new Error(what)
@@ -315,10 +310,10 @@ function checkSettings(s: TrainerSettings): void {
   if (s.weightDecay !== undefined && !(s.weightDecay >= 0)) bad(`weight decay must be 0 or more, got ${s.weightDecay}`)
 }
 
-function checkData(spec: NetSpec, ds: Dataset, which: string): void {
+function checkData(spec: NetSpec, ex: Examples, which: string): void {
   const per = spec.input.reduce((a, b) => a * b, 1)
-  const has = ds.shape.reduce((a, b) => a * b, 1)
+  const has = ex.xShape.reduce((a, b) => a * b, 1)
   if (per !== has) {
-    throw new Error(`the network expects inputs of (${spec.input.join(', ')}) but the ${which} data has examples of (${ds.shape.join(', ')}); change the input shape or use other data`)
+    throw new Error(`the network expects inputs of (${spec.input.join(', ')}) but the ${which} data has examples of (${ex.xShape.join(', ')}); change the input shape or use other data`)
   }
 }
