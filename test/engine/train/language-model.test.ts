@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Trainer } from '../../../src-engine/train/trainer'
+import { textExamples } from '../../../src-engine/train/examples'
+import { loadTrainData, specForData } from '../../../src-engine/train/data'
+import { textCorpus } from '../../../src-engine/data/text'
+import type { NetSpec } from '../../../src-engine/spec-types'
+import { lab, tempDir, writeJson } from '../cli/helpers'
+
+const CHAR_LM: NetSpec = {
+  input: [8], task: 'language-model',
+  layers: [{ type: 'TimeEmbedding', dim: 8 }, { type: 'TimeLSTM', hidden: 24 }, { type: 'TimeAffine', units: 'vocab' }, { type: 'TimeSoftmaxWithLoss' }]
+}
+// A short, very regular text: a small LSTM memorises it within a few epochs.
+const TEXT = 'the cat sat on the mat. '.repeat(60)
+
+describe('language models', () => {
+  it('learn to predict the next character of a text: loss and perplexity fall, token accuracy rises', async () => {
+    const corpus = textCorpus(TEXT, 0.1)
+    const V = corpus.vocab.chars.length
+    const data = { train: textExamples(corpus.train, 8, V), test: textExamples(corpus.test, 8, V) }
+    const outcome = await new Trainer({
+      spec: { ...CHAR_LM, vocab: V }, data, settings: { optimizer: 'Adam', lr: 0.01, batchSize: 16, epochs: 6, seed: 2, clip: 5 }
+    }).run()
+    expect(outcome.state).toBe('done')
+    const first = outcome.reports[0]
+    const last = outcome.reports.at(-1)!
+    expect(last.trainLoss).toBeLessThan(first.trainLoss * 0.5)
+    expect(last.perplexity).toBeCloseTo(Math.exp(last.testLoss), 10)
+    expect(last.perplexity!).toBeLessThan(first.perplexity!)
+    expect(last.testAcc!).toBeGreaterThan(0.8)
+    expect(last.confusion).toBeUndefined()
+  })
+
+  it('set the spec\'s vocabulary from the text and refuse images for a language model', () => {
+    const dir = tempDir()
+    const file = join(dir, 'hangul.txt')
+    writeFileSync(file, '안녕하세요 반갑습니다. '.repeat(40))
+    const data = loadTrainData({ kind: 'text', file }, undefined, CHAR_LM)
+    expect(data.vocab).toBe(new Set('안녕하세요 반갑습니다.').size)
+    expect(specForData(CHAR_LM, data).vocab).toBe(data.vocab)
+    expect(() => loadTrainData({ kind: 'mnist' }, undefined, CHAR_LM)).toThrow('this is a language model: train it on a text')
+  })
+
+  it('train from the command line on a text file, printing perplexity', async () => {
+    const dir = tempDir()
+    const file = join(dir, 'text.txt')
+    writeFileSync(file, TEXT)
+    const spec = writeJson(dir, 'lm.json', CHAR_LM)
+    const r = await lab('train', '--spec', spec, '--data', `text:${file}`, '--epochs', '1', '--batch', '16', '--lr', '0.01', '--json')
+    expect(r.code, r.out.join('\n')).toBe(0)
+    const epoch = r.events.find((e) => e.event === 'epoch') as { perplexity: number; testLoss: number }
+    expect(epoch.perplexity).toBeCloseTo(Math.exp(epoch.testLoss), 10)
+    expect(r.events[0]).toMatchObject({ event: 'start', data: expect.stringContaining('distinct characters') })
+  })
+})
