@@ -1,0 +1,139 @@
+/**
+ * The lab's side of `npm run bench`: one workload on N threads, one JSON line per metric (see
+ * bench/lib/measure.mjs for the timing protocol and the line format). scripts/bench.mjs bundles this
+ * file into out/bench/lab.cjs and runs it once per (workload, threads).
+ *
+ * Training uses the engine exactly as a run does: Sequential.fromSpec on the preset's spec, the
+ * optimizer from makeOptimizer, and with threads > 1 the data-parallel replicas (train/data-parallel.ts)
+ * — the replicas are this same bundle, started with workerData.role 'replica'. Data is synthetic
+ * (uniform pixels, random labels or tokens): throughput does not depend on the values.
+ *
+ *   node out/bench/lab.cjs --workload W1 --threads 2 [--quick]
+ */
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
+import { Rng } from '../src-engine/rng'
+import { tensor, type Tensor } from '../src-engine/tensor'
+import type { NetSpec } from '../src-engine/spec-types'
+import { withVocab } from '../src-engine/spec'
+import { presetById } from '../src-engine/models/presets'
+import { Sequential } from '../src-engine/models/sequential'
+import { makeOptimizer } from '../src-engine/optimizers'
+import type { OptimizerName } from '../src-engine/protocol'
+import { DataParallel } from '../src-engine/train/data-parallel'
+import { runReplica } from '../src-engine/train/replica'
+import { countCorrect } from '../src-engine/train/trainer'
+import { gemm } from '../src-engine/kernels/gemm'
+import { parallelGemm, runTileWorker, type TileInit } from './lib/parallel-gemm'
+// @ts-expect-error plain JavaScript module shared with the reference runners
+import { budgetFrom, emit, measureGemm, measureLatency, measureRate, runnerArgs, WORKLOADS } from './lib/measure.mjs'
+
+type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5'
+interface Budget { warmupMs: number; warmupSteps: number; windows: number; windowMs: number; windowSteps: number }
+
+const self = __filename
+
+function specFor(w: WorkloadId): NetSpec {
+  const id = w === 'W1' ? 'simple-convnet' : w === 'W2' ? 'keras-cnn' : w === 'W3' ? 'row-lstm' : 'char-lstm'
+  const spec = structuredClone(presetById(id)!.spec)
+  return w === 'W4' ? withVocab(spec, WORKLOADS.W4.vocab) : spec
+}
+
+/** Synthetic batch: x (B, ...input) and targets — class indices, or next-token ids for W4. */
+function syntheticBatch(w: WorkloadId, spec: NetSpec, B: number, rng: Rng): { x: Tensor; t: Tensor } {
+  const x = tensor([B, ...spec.input])
+  if (w === 'W4') {
+    const V = WORKLOADS.W4.vocab as number
+    for (let i = 0; i < x.data.length; i++) x.data[i] = rng.int(V)
+    const t = tensor([B, spec.input[0]])
+    for (let i = 0; i < t.data.length; i++) t.data[i] = rng.int(V)
+    return { x, t }
+  }
+  for (let i = 0; i < x.data.length; i++) x.data[i] = rng.next()
+  const t = tensor([B])
+  for (let i = 0; i < B; i++) t.data[i] = rng.int(10)
+  return { x, t }
+}
+
+async function trainWorkload(w: WorkloadId, threads: number, budget: Budget): Promise<void> {
+  const cfg = WORKLOADS[w] as { batch: number; optimizer: OptimizerName; lr: number; unit: string }
+  const spec = specFor(w)
+  const model = Sequential.fromSpec(spec, new Rng(1))
+  const opt = makeOptimizer(cfg.optimizer, cfg.lr)
+  const { x, t } = syntheticBatch(w, spec, cfg.batch, new Rng(2))
+  const loss = model.lossLayer!
+  let dp: DataParallel | null = null
+  if (threads > 1) {
+    dp = await DataParallel.create({
+      spec, threads, seed: 1, paramCount: model.paramCount,
+      xPer: x.data.length / cfg.batch, tPer: t.data.length / cfg.batch, maxBatch: cfg.batch,
+      spawn: (init) => new Worker(self, { workerData: init })
+    })
+  }
+  const step = (): void => {
+    if (dp) {
+      dp.step(model, x, t, (_s, _x, tt) => tt, w === 'W4' ? () => 0 : countCorrect)
+    } else {
+      loss.forward(model.forward(x, true), t)
+      model.backward()
+    }
+    opt.update(model.params, model.grads)
+  }
+  try {
+    const r = await measureRate(step, cfg.batch, budget)
+    emit({ workload: w, metric: 'train', system: 'lab', threads, value: r.value, cpu: r.cpu, unit: cfg.unit })
+  } finally {
+    await dp?.close()
+  }
+  if (w === 'W1' && threads === 1) {
+    const x1 = tensor([1, ...spec.input], x.data.slice(0, x.data.length / cfg.batch))
+    const r = await measureLatency(() => { model.forward(x1, false) }, budget)
+    emit({ workload: w, metric: 'infer_b1', system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'ms' })
+  }
+}
+
+async function gemmWorkload(threads: number, budget: Budget): Promise<void> {
+  const rng = new Rng(5)
+  for (const n of WORKLOADS.W5.sizes as number[]) {
+    // shared buffers, so that the threads of the 2-thread run read them in place
+    const shared = (): Float32Array => new Float32Array(new SharedArrayBuffer(4 * n * n))
+    const A = shared()
+    const B = shared()
+    const C = shared()
+    for (let i = 0; i < n * n; i++) {
+      A[i] = rng.next() - 0.5
+      B[i] = rng.next() - 0.5
+    }
+    const metric = `gflops_${n}`
+    if (threads === 1) {
+      const r = await measureGemm(() => gemm(C, A, B, n, n, n), n, budget)
+      emit({ workload: 'W5', metric, system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'GFLOPS' })
+    } else {
+      const pg = await parallelGemm(threads, self)
+      try {
+        const r = await measureGemm(() => pg.gemm(C, A, B, n, n, n), n, budget)
+        emit({ workload: 'W5', metric, system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'GFLOPS', note: pg.note })
+      } finally {
+        await pg.close()
+      }
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const args = runnerArgs(process.argv.slice(2)) as { workload: WorkloadId; threads: number }
+  const budget = budgetFrom(process.argv.slice(2)) as Budget
+  if (args.workload === 'W5') await gemmWorkload(args.threads, budget)
+  else await trainWorkload(args.workload, args.threads, budget)
+}
+
+const role = (workerData as { role?: string } | null)?.role
+if (!isMainThread && role === 'replica') {
+  runReplica(workerData, () => parentPort?.postMessage({ type: 'replica-ready' }))
+} else if (!isMainThread && role === 'gemm-tile') {
+  runTileWorker(workerData as TileInit)
+} else {
+  main().catch((e: unknown) => {
+    process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`)
+    process.exitCode = 1
+  })
+}
