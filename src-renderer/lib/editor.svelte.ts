@@ -22,6 +22,8 @@ export class EditorState {
   selected = $state<number | null>(null)
   /** A change waiting for the learner's keep/fresh answer (the model was trained). */
   pending = $state.raw<Change | null>(null)
+  /** Counts cancelled changes; the layer list is redrawn from the spec when it changes (inputs show the kept values). */
+  cancelled = $state(0)
   /** Last import failure, as an i18n key with values; null when the last import worked. */
   importError = $state.raw<{ key: string; values: Record<string, string | number> } | null>(null)
 
@@ -106,7 +108,11 @@ export class EditorState {
   resolvePending(choice: 'keep' | 'fresh' | 'cancel'): void {
     const c = this.pending
     this.pending = null
-    if (!c || choice === 'cancel') return
+    if (!c) return
+    if (choice === 'cancel') {
+      this.cancelled++
+      return
+    }
     project.weightsChoice = choice
     if (choice === 'fresh') project.trained = false
     if (c.kind === 'undo') {

@@ -56,6 +56,7 @@ export default {
   inputTokens: 'token sequence (T)',
   inputShape: 'Shape',
   vocab: 'Vocabulary size',
+  vocabAuto: 'from the text',
   inputValues: '{n} values per example',
 
   // palette

@@ -56,6 +56,7 @@ export default {
   inputTokens: '토큰 시퀀스 (T)',
   inputShape: '형상',
   vocab: '어휘 수',
+  vocabAuto: '텍스트에서 정해짐',
   inputValues: '예시 하나당 값 {n}개',
 
   // palette

@@ -185,6 +185,15 @@ describe('changing a trained network', () => {
     expect(project.trained).toBe(false)
   })
 
+  it('"cancel" puts the typed value back in its field', async () => {
+    openEditor(small())
+    project.trained = true
+    flushSync()
+    await fireEvent.input(field(4, 'units'), { target: { value: '77' } })
+    await fireEvent.click(screen.getByTestId('weights-cancel'))
+    expect(field(4, 'units').value).toBe('10')
+  })
+
   it('"cancel" leaves the network as it was, undo included', async () => {
     openEditor(small())
     project.trained = true
