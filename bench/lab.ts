@@ -106,17 +106,39 @@ async function gemmWorkload(threads: number, budget: Budget): Promise<void> {
     const metric = `gflops_${n}`
     if (threads === 1) {
       const r = await measureGemm(() => gemm(C, A, B, n, n, n), n, budget)
-      emit({ workload: 'W5', metric, system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'GFLOPS' })
+      const bad = spotCheck(C, A, B, n)
+      if (bad) emit({ workload: 'W5', metric, system: 'lab', threads, error: bad, unit: 'GFLOPS' })
+      else emit({ workload: 'W5', metric, system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'GFLOPS' })
     } else {
       const pg = await parallelGemm(threads, self)
       try {
+        C.fill(0)
         const r = await measureGemm(() => pg.gemm(C, A, B, n, n, n), n, budget)
-        emit({ workload: 'W5', metric, system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'GFLOPS', note: pg.note })
+        const bad = spotCheck(C, A, B, n)
+        if (bad) emit({ workload: 'W5', metric, system: 'lab', threads, error: bad, unit: 'GFLOPS' })
+        else emit({ workload: 'W5', metric, system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'GFLOPS', note: pg.note })
       } finally {
         await pg.close()
       }
     }
   }
+}
+
+/** A fast product that is wrong is no result: 64 entries of C, spread over every row block, against float64 dot products. */
+function spotCheck(C: Float32Array, A: Float32Array, B: Float32Array, n: number): string | null {
+  const rng = new Rng(n + 1)
+  for (let s = 0; s < 64; s++) {
+    const i = s === 0 ? 0 : s === 1 ? n - 1 : rng.int(n)
+    const j = rng.int(n)
+    let want = 0
+    let scale = 0
+    for (let k = 0; k < n; k++) {
+      want += A[i * n + k] * B[k * n + j]
+      scale += Math.abs(A[i * n + k] * B[k * n + j])
+    }
+    if (!(Math.abs(C[i * n + j] - want) <= 1e-4 * scale + 1e-6)) return `wrong product: C[${i}, ${j}] = ${C[i * n + j]}, expected ${want}`
+  }
+  return null
 }
 
 async function main(): Promise<void> {

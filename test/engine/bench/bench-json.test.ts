@@ -1,0 +1,51 @@
+/**
+ * `npm run bench -- --quick --json` end to end on a small selection: the lab on 1 and 2 threads and
+ * TensorFlow.js's WASM backend, which cannot train W1 (so a failed reference line is exercised too).
+ * Checks the line format of issue 4, not the speed.
+ */
+import { describe, expect, it } from 'vitest'
+import { spawnSync } from 'node:child_process'
+import { resolve } from 'node:path'
+
+const root = resolve(__dirname, '../../..')
+
+interface Line {
+  workload: string; metric: string; system: string; threads: number; unit: string
+  value?: number; error?: string; cpu?: number; note?: string
+}
+
+function runBench(args: string[]): { lines: Line[]; raw: string[]; status: number | null; stderr: string } {
+  const r = spawnSync(process.execPath, ['scripts/bench.mjs', ...args], { cwd: root, encoding: 'utf8', timeout: 280_000 })
+  const raw = r.stdout.split('\n').filter((l) => l.trim() !== '')
+  return { raw, lines: raw.map((l) => JSON.parse(l) as Line), status: r.status, stderr: r.stderr }
+}
+
+describe('npm run bench --quick --json', () => {
+  it('prints one well-formed object per line for every cell, errors included', () => {
+    const { lines, raw, status, stderr } = runBench(['--quick', '--json', '--workloads', 'W1', '--systems', 'lab,tfjs-wasm', '--threads', '1,2'])
+    expect(status, stderr).toBe(0)
+    expect(raw.every((l) => l.startsWith('{') && l.endsWith('}'))).toBe(true)
+    for (const l of lines) {
+      expect(Object.keys(l).slice(0, 4)).toEqual(['workload', 'metric', 'system', 'threads'])
+      expect(['lab', 'pytorch', 'tfjs-wasm', 'tfjs-cpu', 'convnetjs']).toContain(l.system)
+      expect(Number.isInteger(l.threads) && l.threads >= 1).toBe(true)
+      expect(l.unit).toBe(l.metric === 'infer_b1' ? 'ms' : 'images/s')
+      // exactly one of value / error
+      expect(('value' in l) !== ('error' in l)).toBe(true)
+      if ('value' in l) expect(Number.isFinite(l.value) && l.value! > 0).toBe(true)
+      else expect(typeof l.error === 'string' && l.error.length > 0).toBe(true)
+    }
+    const key = (l: Line): string => `${l.system}/${l.threads}/${l.metric}`
+    expect(lines.map(key).sort()).toEqual(['lab/1/infer_b1', 'lab/1/train', 'lab/2/train', 'tfjs-wasm/1/infer_b1', 'tfjs-wasm/1/train'])
+    // the lab trains W1 on both thread counts; TensorFlow.js's WASM backend has no convolution-filter gradient
+    for (const l of lines.filter((x) => x.system === 'lab')) expect(l.value, JSON.stringify(l)).toBeGreaterThan(0)
+    const tfTrain = lines.find((l) => l.system === 'tfjs-wasm' && l.metric === 'train')!
+    expect(tfTrain.error).toMatch(/Conv2DBackpropFilter/)
+  }, 300_000)
+
+  it('rejects an unknown workload with a usage error', () => {
+    const { status, stderr } = runBench(['--quick', '--json', '--workloads', 'W9'])
+    expect(status).toBe(2)
+    expect(stderr).toMatch(/unknown workload "W9"/)
+  })
+})
