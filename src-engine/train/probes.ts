@@ -5,6 +5,10 @@
 import type { Tensor } from '../tensor'
 import type { ImageStack, LayerMaps, Snapshot } from '../protocol'
 import type { Sequential } from '../models/sequential'
+import type { Layer } from '../layers/layer'
+
+/** Layers that can show their gate activations for one example of the last forward (TimeLSTM). */
+interface GateProbe { probe(n: number): NonNullable<Snapshot['gates']> }
 
 /** W (FN, C, FH, FW) → FN images of FH×FW, averaged over C so any number of input channels shows. */
 export function filterImages(W: Tensor): ImageStack {
@@ -39,6 +43,9 @@ export function takeSnapshot(model: Sequential, probe: Float32Array | null): Sna
       return { layer: a.name, shape, maps: mapsOf(shape, a.data) }
     })
     snapshot.featureMaps = featureMaps
+    // The first LSTM's gates (f, g, i, o, c, h over time) from that same forward pass.
+    const lstm = model.layers.find((l) => l.type === 'TimeLSTM') as (Layer & Partial<GateProbe>) | undefined
+    if (lstm && typeof lstm.probe === 'function') snapshot.gates = lstm.probe(0)
   }
   return snapshot
 }

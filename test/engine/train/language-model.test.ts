@@ -6,6 +6,7 @@ import { textExamples } from '../../../src-engine/train/examples'
 import { loadTrainData, specForData } from '../../../src-engine/train/data'
 import { textCorpus } from '../../../src-engine/data/text'
 import type { NetSpec } from '../../../src-engine/spec-types'
+import type { Snapshot } from '../../../src-engine/protocol'
 import { lab, tempDir, writeJson } from '../cli/helpers'
 
 const CHAR_LM: NetSpec = {
@@ -31,6 +32,25 @@ describe('language models', () => {
     expect(last.perplexity!).toBeLessThan(first.perplexity!)
     expect(last.testAcc!).toBeGreaterThan(0.8)
     expect(last.confusion).toBeUndefined()
+  })
+
+  it('show the LSTM\'s gates over time for the probe sequence in snapshots', async () => {
+    const corpus = textCorpus(TEXT, 0.1)
+    const V = corpus.vocab.chars.length
+    const data = { train: textExamples(corpus.train, 8, V), test: textExamples(corpus.test, 8, V) }
+    const snaps: Snapshot[] = []
+    const t = new Trainer({ spec: { ...CHAR_LM, vocab: V }, data, settings: { optimizer: 'Adam', lr: 0.01, batchSize: 16, epochs: 1, seed: 2 } }, (e) => {
+      if (e.type === 'snapshot') snaps.push(e.snapshot)
+    })
+    await t.run()
+    const gates = snaps.at(-1)?.gates
+    expect(gates?.map((g) => [g.name, g.t, g.h])).toEqual(['f', 'g', 'i', 'o', 'c', 'h'].map((n) => [n, 8, 24]))
+    // f, i, o are sigmoids; g and h are tanh-bounded.
+    for (const g of gates ?? []) {
+      const lo = ['f', 'i', 'o'].includes(g.name) ? 0 : -1
+      for (const v of g.data) if (g.name !== 'c' && (v < lo || v > 1)) expect.fail(`${g.name} value ${v} out of range`)
+    }
+    expect(snaps.at(-1)?.featureMaps?.map((m) => [m.layer, m.maps.h, m.maps.w])).toEqual([['embed1', 8, 8], ['lstm1', 8, 24], ['taffine1', 8, V]])
   })
 
   it('set the spec\'s vocabulary from the text and refuse images for a language model', () => {
