@@ -4,6 +4,7 @@
  * kernel, stride 3) at its layer, fix it and train the result. Screenshots of the editor with the
  * error shown, in English and Korean, go to out/e2e/screenshots/.
  */
+import { readFileSync } from 'node:fs'
 import type { Locator, Page } from '@playwright/test'
 import { test, expect, screenshot } from './fixtures'
 
@@ -135,6 +136,13 @@ test('reorders with Alt+↑/↓ and refuses a bad JSON file without losing the n
   await expect(card(page, 0)).toHaveAttribute('data-type', 'Relu')
   await page.getByTestId('undo').click()
   await expect(card(page, 0)).toHaveAttribute('data-type', 'Convolution')
+
+  // export downloads the architecture as JSON that describes the same network
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()])
+  expect(download.suggestedFilename()).toBe('SimpleConvNet.json')
+  const exported = JSON.parse(readFileSync(await download.path(), 'utf8'))
+  expect(exported.input).toEqual([1, 28, 28])
+  expect(exported.layers.map((l: { type: string }) => l.type)).toEqual(['Convolution', 'Relu', 'Pooling', 'Affine', 'Relu', 'Affine', 'SoftmaxWithLoss'])
 
   await page.getByTestId('import-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"input": [1, 28') })
   await expect(page.getByTestId('import-error')).toContainText('not valid JSON')

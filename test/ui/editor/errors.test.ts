@@ -111,6 +111,12 @@ describe('other errors at their layer', () => {
       layer: 1, code: 'field-out-of-range', words: ['Dropout rate', 'not allowed']
     }
   ]
+  it('marks the name field of a layer whose name is taken', () => {
+    openEditor({ input: [4], layers: [{ type: 'Affine', units: 3, name: 'fc' }, { type: 'Affine', units: 2, name: 'fc' }, { type: 'SoftmaxWithLoss' }] })
+    expect(field(1, 'name').getAttribute('aria-invalid')).toBe('true')
+    expect(field(0, 'name').getAttribute('aria-invalid')).toBe('false')
+  })
+
   for (const c of cases) {
     it(`reports ${c.what} at layer ${c.layer + 1} (${c.code}) and blocks training`, () => {
       openEditor(c.spec)
