@@ -1,0 +1,63 @@
+/**
+ * The lessons, in the order of the curriculum (topics 1–15). Text lives in i18n/<lang>/lessons.ts
+ * under `<id>_title`, `<id>_summary`, `<id>_p1`…, `<id>_q<k>`, `<id>_q<k>_a<j>`, `<id>_q<k>_why`;
+ * this file holds the structure: which explainers, which presets to try, which answers are right.
+ */
+import type { PresetId } from '../../../src-engine/models/presets'
+import type { TermId } from '../glossary'
+
+export type ExplainerName =
+  | 'conv-stepper' | 'output-size' | 'pooling' | 'optimizer-paths'
+  | 'numerical-gradient' | 'backprop-graph' | 'rnn-vs-lstm' | 'self-attention'
+
+export interface LessonTry { preset: PresetId; page: 'editor' | 'train' }
+export interface Question { choices: number; answer: number }
+
+export interface Lesson {
+  id: string
+  /** Paragraph count of the lesson text. */
+  paragraphs: number
+  explainers: ExplainerName[]
+  tries: LessonTry[]
+  questions: Question[]
+  terms: TermId[]
+}
+
+const q = (answer: number, choices = 3): Question => ({ choices, answer })
+
+export const LESSONS: readonly Lesson[] = [
+  { id: 'shape', paragraphs: 2, explainers: [], tries: [{ preset: 'simple-convnet', page: 'editor' }],
+    questions: [q(1), q(2)], terms: ['tensor', 'miniBatch', 'featureMap'] },
+  { id: 'affine', paragraphs: 2, explainers: [], tries: [{ preset: 'mlp', page: 'editor' }],
+    questions: [q(0), q(2)], terms: ['affine', 'weight', 'bias', 'parameter'] },
+  { id: 'conv', paragraphs: 3, explainers: ['conv-stepper'], tries: [{ preset: 'simple-convnet', page: 'editor' }],
+    questions: [q(2), q(1), q(0)], terms: ['convolution', 'filter', 'featureMap', 'bias'] },
+  { id: 'padstride', paragraphs: 2, explainers: ['output-size'], tries: [{ preset: 'keras-cnn', page: 'editor' }],
+    questions: [q(1), q(0)], terms: ['padding', 'stride', 'receptiveField'] },
+  { id: 'im2col', paragraphs: 2, explainers: ['conv-stepper'], tries: [{ preset: 'simple-convnet', page: 'train' }],
+    questions: [q(2), q(1)], terms: ['im2col', 'convolution'] },
+  { id: 'pooling', paragraphs: 2, explainers: ['pooling'], tries: [{ preset: 'lenet5', page: 'editor' }],
+    questions: [q(0), q(1), q(2)], terms: ['pooling', 'maxPooling', 'receptiveField'] },
+  { id: 'cnn', paragraphs: 2, explainers: [], tries: [{ preset: 'simple-convnet', page: 'train' }, { preset: 'lenet5', page: 'train' }],
+    questions: [q(1), q(0)], terms: ['filter', 'featureMap', 'activation', 'accuracy', 'epoch'] },
+  { id: 'backprop', paragraphs: 3, explainers: ['backprop-graph', 'numerical-gradient'], tries: [{ preset: 'mlp', page: 'train' }],
+    questions: [q(1), q(2), q(0)], terms: ['loss', 'gradient', 'numericalDiff', 'backprop', 'softmax'] },
+  { id: 'optimizers', paragraphs: 2, explainers: ['optimizer-paths'], tries: [{ preset: 'mlp', page: 'train' }],
+    questions: [q(0), q(2)], terms: ['sgd', 'momentum', 'learningRate', 'miniBatch'] },
+  { id: 'overfitting', paragraphs: 2, explainers: [], tries: [{ preset: 'keras-cnn', page: 'editor' }],
+    questions: [q(2), q(1)], terms: ['overfitting', 'dropout', 'accuracy'] },
+  { id: 'autoencoder', paragraphs: 2, explainers: [], tries: [{ preset: 'conv-autoencoder', page: 'train' }],
+    questions: [q(1), q(0)], terms: ['loss', 'featureMap'] },
+  { id: 'rnn', paragraphs: 2, explainers: ['rnn-vs-lstm'], tries: [{ preset: 'row-rnn', page: 'train' }],
+    questions: [q(0), q(2)], terms: ['rnn', 'hiddenState', 'vanishingGradient'] },
+  { id: 'lstm', paragraphs: 3, explainers: ['rnn-vs-lstm'], tries: [{ preset: 'row-lstm', page: 'train' }, { preset: 'char-lstm', page: 'train' }],
+    questions: [q(1), q(2), q(0)], terms: ['memoryCell', 'forgetGate', 'inputGate', 'outputGate', 'vanishingGradient'] },
+  { id: 'lm', paragraphs: 2, explainers: [], tries: [{ preset: 'char-lstm', page: 'train' }, { preset: 'char-rnn', page: 'editor' }],
+    questions: [q(2), q(0)], terms: ['languageModel', 'perplexity', 'softmax'] },
+  { id: 'attention', paragraphs: 2, explainers: ['self-attention'], tries: [],
+    questions: [q(0), q(1), q(2)], terms: ['selfAttention', 'query', 'key', 'value', 'softmax'] }
+]
+
+export function lessonById(id: string): Lesson | undefined {
+  return LESSONS.find((l) => l.id === id)
+}

@@ -1,0 +1,19 @@
+/** Number formatting for the explainers: a few significant decimals, trailing zeros dropped, a real minus sign. */
+export function num(v: number, digits = 2): string {
+  if (!Number.isFinite(v)) return String(v)
+  const r = Number(v.toFixed(digits))
+  const s = (Object.is(r, -0) ? 0 : r).toString()
+  return s.startsWith('-') ? `−${s.slice(1)}` : s
+}
+
+/** Scientific notation for errors and step sizes: 1.2e−4 → "1.2×10⁻⁴". */
+export function sci(v: number, digits = 1): string {
+  if (v === 0) return '0'
+  const e = Math.floor(Math.log10(Math.abs(v)))
+  const m = v / 10 ** e
+  const sup = String(e).replace(/-/g, '⁻').replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)])
+  return `${num(m, digits)}×10${sup}`
+}
+
+/** A CSS colour for value t in [0, 1] on one of the lab's colour maps. */
+export { colorAt } from '../colormap'
