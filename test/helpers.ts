@@ -38,6 +38,7 @@ export function checkLayer(layer: Layer, x: Tensor, opts: { seed?: number; tol?:
   const r = checkLayerGradients(layer, x, dout, { h: opts.h, train: opts.train })
   const tol = opts.tol ?? 1e-3
   for (const c of r.results) {
+    if (c.tooSmall) expect.fail(`${layer.type} "${layer.name}" ${c.name}: gradient below float32 noise; the check would prove nothing`)
     if (!(c.relError < tol)) {
       expect.fail(`${layer.type} "${layer.name}" ${c.name}: relative error ${c.relError.toExponential(2)} ≥ ${tol}; ` +
         `worst index ${c.worstIndex}: numeric ${c.numeric}, analytic ${c.analytic}`)

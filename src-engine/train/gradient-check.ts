@@ -11,11 +11,19 @@ import type { Tensor } from '../tensor'
 import { Rng } from '../rng'
 import type { Layer, LossLayer } from '../layers/layer'
 
-/** One compared array: the relative error ‖num − ana‖ / (‖num‖ + ‖ana‖) and the worst element. */
+/**
+ * One compared array: the relative error ‖num − ana‖ / max(‖num‖ + ‖ana‖, floor·√n) and the worst
+ * element. `floor` is the float32 noise of a central difference (a couple of ulps of the loss / h).
+ */
 export interface GradientComparison {
   /** "x" for the input, otherwise "<layer>.<param>" (or the param name for a single layer). */
   name: string
   relError: number
+  /**
+   * True when the gradient is below float32 noise (‖num‖ + ‖ana‖ < floor·√n): the check cannot
+   * tell right from wrong here; make the inputs or weights larger to check this array.
+   */
+  tooSmall: boolean
   maxAbsError: number
   worstIndex: number
   numeric: number
@@ -69,8 +77,8 @@ export function numericalGradientAt(
   return grad
 }
 
-/** Compares a numeric and an analytic gradient. */
-export function compareGradients(name: string, numeric: ArrayLike<number>, analytic: ArrayLike<number>): GradientComparison {
+/** Compares a numeric and an analytic gradient; `floor` is the noise level of one numeric element. */
+export function compareGradients(name: string, numeric: ArrayLike<number>, analytic: ArrayLike<number>, floor = 0): GradientComparison {
   let diff2 = 0
   let num2 = 0
   let ana2 = 0
@@ -86,15 +94,26 @@ export function compareGradients(name: string, numeric: ArrayLike<number>, analy
       worst = i
     }
   }
-  const denom = Math.sqrt(num2) + Math.sqrt(ana2)
+  const scale = Math.sqrt(num2) + Math.sqrt(ana2)
+  const noise = floor * Math.sqrt(numeric.length)
+  const denom = Math.max(scale, noise)
   return {
     name,
     relError: denom === 0 ? 0 : Math.sqrt(diff2) / denom,
+    tooSmall: scale < noise,
     maxAbsError: maxAbs,
     worstIndex: worst,
     numeric: numeric.length > 0 ? numeric[worst] : 0,
     analytic: numeric.length > 0 ? analytic[worst] : 0
   }
+}
+
+/**
+ * Noise of one central-difference element when the loss is about `scale` in float32: two ulps
+ * (2·2⁻²³ relative) of the loss, divided by h.
+ */
+export function numericNoise(scale: number, h: number): number {
+  return (2 * 2 ** -23 * Math.abs(scale)) / h
 }
 
 function report(results: GradientComparison[]): GradientReport {
@@ -110,6 +129,8 @@ export interface CheckOptions {
   samples?: number
   /** Seed for choosing the sampled elements (default 1). */
   seed?: number
+  /** Leave the input out (network check only): token ids cannot be perturbed. */
+  skipInput?: boolean
 }
 
 /** Which elements of an array of `n` to check: all, or `samples` distinct ones drawn from rng. */
@@ -127,11 +148,13 @@ function pick(n: number, samples: number | undefined, rng: Rng): Int32Array {
 }
 
 /** Numeric vs analytic at the picked elements of one array. */
-function compareAt(name: string, L: () => number, x: Float32Array, analytic: Float64Array, h: number, opts: CheckOptions, rng: Rng): GradientComparison {
+function compareAt(
+  name: string, L: () => number, x: Float32Array, analytic: Float64Array, h: number, floor: number, opts: CheckOptions, rng: Rng
+): GradientComparison {
   const idx = pick(x.length, opts.samples, rng)
   const numeric = numericalGradientAt(L, x, idx, h)
   const ana = Float64Array.from(idx, (i) => analytic[i])
-  const c = compareGradients(name, numeric, ana)
+  const c = compareGradients(name, numeric, ana, floor)
   return { ...c, worstIndex: idx.length > 0 ? idx[c.worstIndex] : 0 }
 }
 
@@ -142,7 +165,11 @@ function compareAt(name: string, L: () => number, x: Float32Array, analytic: Flo
 export function checkLayerGradients(layer: Layer, x: Tensor, dout: Tensor, opts: CheckOptions = {}): GradientReport {
   const h = opts.h ?? 1e-3
   const train = opts.train ?? true
-  layer.forward(x, train)
+  const out0 = layer.forward(x, train).data
+  // the scale of L's rounding error is Σ|out·dout|, not |L|, which may cancel to near zero
+  let scale = 0
+  for (let i = 0; i < out0.length; i++) scale += Math.abs(out0[i] * dout.data[i])
+  const floor = numericNoise(scale, h)
   const dx = Float64Array.from(layer.backward(dout).data)
   const dParams = layer.grads.map((g) => Float64Array.from(g.data))
   const L = (): number => {
@@ -152,9 +179,9 @@ export function checkLayerGradients(layer: Layer, x: Tensor, dout: Tensor, opts:
     return s
   }
   const rng = new Rng(opts.seed ?? 1)
-  const results = [compareAt('x', L, x.data, dx, h, opts, rng)]
+  const results = [compareAt('x', L, x.data, dx, h, floor, opts, rng)]
   layer.params.forEach((p, k) => {
-    results.push(compareAt(layer.paramNames[k], L, p.data, dParams[k], h, opts, rng))
+    results.push(compareAt(layer.paramNames[k], L, p.data, dParams[k], h, floor, opts, rng))
   })
   return report(results)
 }
@@ -174,16 +201,16 @@ export function checkNetworkGradients(
     for (const layer of layers) out = layer.forward(out, train)
     return loss.forward(out, t)
   }
-  L()
+  const floor = numericNoise(L(), h)
   let d = loss.backward()
   for (let i = layers.length - 1; i >= 0; i--) d = layers[i].backward(d)
   const dx = Float64Array.from(d.data)
   const analytic = layers.map((layer) => layer.grads.map((g) => Float64Array.from(g.data)))
   const rng = new Rng(opts.seed ?? 1)
-  const results = [compareAt('x', L, x.data, dx, h, opts, rng)]
+  const results = opts.skipInput === true ? [] : [compareAt('x', L, x.data, dx, h, floor, opts, rng)]
   layers.forEach((layer, li) => {
     layer.params.forEach((p, k) => {
-      results.push(compareAt(`${layer.name}.${layer.paramNames[k]}`, L, p.data, analytic[li][k], h, opts, rng))
+      results.push(compareAt(`${layer.name}.${layer.paramNames[k]}`, L, p.data, analytic[li][k], h, floor, opts, rng))
     })
   })
   return report(results)

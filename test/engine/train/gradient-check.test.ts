@@ -58,6 +58,13 @@ describe('gradient check', () => {
     expect(numericalGradient(() => 3 * x[0], x, 1e-4)[0]).toBeCloseTo(3, 10)
   })
 
+  it('flags arrays whose gradient is below the float32 noise floor instead of failing them', () => {
+    const c = compareGradients('tiny', [0, 2e-6], [1e-6, 1e-6], 1e-4)
+    expect(c.tooSmall).toBe(true)
+    expect(c.relError).toBeLessThan(0.01)
+    expect(compareGradients('big', [1, 2], [1, 2.2], 1e-4).tooSmall).toBe(false)
+  })
+
   it('compareGradients gives 0 for equal arrays and points at the worst element', () => {
     expect(compareGradients('a', [1, 2], [1, 2]).relError).toBe(0)
     const c = compareGradients('a', [1, 2, 3], [1, 2.5, 3])
