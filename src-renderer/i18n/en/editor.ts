@@ -45,8 +45,11 @@ export default {
   output: 'Output',
   layerCount: 'Layers',
   statusOk: '✓ Ready to train',
-  statusErrors: '{n} error(s) to fix',
-  statusWarnings: '✓ Trainable · {n} warning(s)',
+  statusErrorOne: '1 error to fix',
+  statusErrors: '{n} errors to fix',
+  statusWarningOne: '✓ Trainable · 1 warning',
+  statusWarnings: '✓ Trainable · {n} warnings',
+  macsHelp: 'Multiplications (each with an addition) to push one example through the network: a measure of its computing cost.',
   overview: 'The network at a glance',
 
   // input

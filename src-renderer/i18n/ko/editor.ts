@@ -45,8 +45,11 @@ export default {
   output: '출력',
   layerCount: '계층 수',
   statusOk: '✓ 학습할 수 있습니다',
+  statusErrorOne: '고쳐야 할 오류 1개',
   statusErrors: '고쳐야 할 오류 {n}개',
+  statusWarningOne: '✓ 학습 가능 · 경고 1개',
   statusWarnings: '✓ 학습 가능 · 경고 {n}개',
+  macsHelp: '예시 하나를 신경망에 통과시키는 데 드는 곱셈(과 덧셈)의 횟수로, 계산 비용을 나타냅니다.',
   overview: '신경망 한눈에 보기',
 
   // input
