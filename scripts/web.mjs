@@ -4,7 +4,8 @@
  * (out/main/web-shell.js), which prints the address to open, token included. Ctrl+C stops it.
  */
 import { spawn } from 'node:child_process'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { ensureBuilt, root } from './app-build.mjs'
 
 export function runWebShell(args = process.argv.slice(2)) {
@@ -16,4 +17,4 @@ export function runWebShell(args = process.argv.slice(2)) {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 0 : 1)))
 }
 
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) runWebShell()
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) runWebShell()
