@@ -109,8 +109,9 @@ export class LineChart {
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         elements: { line: { tension: 0 }, point: { radius: 0, hitRadius: 6, hoverRadius: 4 } },
         scales: {
-          x: { type: 'linear', min: 0, max: opts.xMax, title: { display: true, text: opts.xTitle }, ticks: { maxTicksLimit: 8 } },
-          y: { type: opts.log ? 'logarithmic' : 'linear', min: opts.yMin, max: opts.yMax, title: { display: true, text: opts.yTitle } }
+          // no label rotation and a small tick sample: less layout work on every update
+          x: { type: 'linear', min: 0, max: opts.xMax, title: { display: true, text: opts.xTitle }, ticks: { maxTicksLimit: 8, maxRotation: 0, sampleSize: 8 } },
+          y: { type: opts.log ? 'logarithmic' : 'linear', min: opts.yMin, max: opts.yMax, title: { display: true, text: opts.yTitle }, ticks: { maxRotation: 0, sampleSize: 8 } }
         },
         plugins: {
           decimation: { enabled: true, algorithm: 'min-max' },
