@@ -83,15 +83,17 @@ export class WorkerSession {
         else this.active(cmd.type)?.resume()
         return
       case 'stop':
+        // Stopping when nothing runs is harmless (the host may race a run's end): no error.
         if (this.starting) this.starting.stop = true
-        else this.active(cmd.type)?.stop()
+        else if (this.isRunning()) this.trainer?.stop()
         return
       case 'step':
         this.active(cmd.type)?.step()
         return
       case 'set-lr':
+        // Without a run there is nothing to change (the next start carries its own lr): no error.
         if (this.starting) this.starting.lr = cmd.lr
-        else this.active(cmd.type)?.setLr(cmd.lr)
+        else if (this.isRunning()) this.trainer?.setLr(cmd.lr)
         return
       case 'set-probe':
         // Accepted at any time: the probe is kept and shown by this and later runs.

@@ -90,6 +90,11 @@ describe('WorkerSession (the worker\'s message handler)', () => {
     const { s, events } = session({ batchFlushMs: 0 })
     s.handle({ type: 'pause' })
     expect(events.at(-1)).toMatchObject({ type: 'error', code: 'no-run' })
+    // Stop and set-lr without a run are harmless no-ops.
+    const before = events.length
+    s.handle({ type: 'stop' })
+    s.handle({ type: 'set-lr', lr: 0.5 })
+    expect(events.length).toBe(before)
     s.handle({ type: 'start', runId: 'p', spec: TINY_MLP, settings: { ...SETTINGS, epochs: 100 } })
     const points = (): number => events.reduce((n, e) => n + (e.type === 'batches' ? e.points.length : 0), 0)
     await until(() => points() >= 1)
