@@ -123,6 +123,18 @@ describe('undo and redo', () => {
     expect(redo.disabled).toBe(true)
   })
 
+  it('routes the menu’s native Undo/Redo in a field to the editor’s history', async () => {
+    openEditor(small())
+    await fireEvent.click(within(card(0)).getByTestId('layer-remove'))
+    const f = field(0, 'name')
+    f.dispatchEvent(new InputEvent('beforeinput', { inputType: 'historyUndo', bubbles: true, cancelable: true }))
+    flushSync()
+    expect(types()).toEqual(small().layers.map((l) => l.type))
+    card(0).dispatchEvent(new InputEvent('beforeinput', { inputType: 'historyRedo', bubbles: true, cancelable: true }))
+    flushSync()
+    expect(types()[0]).toBe('Relu')
+  })
+
   it('makes a run of typing in one field a single undo step, and a new edit clears redo', async () => {
     openEditor(small())
     const before = paramTotal()
