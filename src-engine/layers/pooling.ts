@@ -27,6 +27,7 @@ export class Pooling implements Layer {
     if (!(poolH >= 1 && poolW >= 1 && stride >= 1 && pad >= 0)) {
       throw new Error(`${where(this.type, name)}: window ${poolH}×${poolW}, stride ${stride}, pad ${pad} are not valid`)
     }
+    if (mode !== 'max' && mode !== 'avg') throw new Error(`${where(this.type, name)}: mode must be "max" or "avg", got "${String(mode)}"`)
     // every window must hold at least one real cell (ONNX Runtime asks the same: pad < window)
     if (pad >= Math.min(poolH, poolW)) {
       throw new Error(`${where(this.type, name)}: pad ${pad} must be smaller than the window ${poolH}×${poolW}`)

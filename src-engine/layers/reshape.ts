@@ -15,6 +15,7 @@ export class Reshape implements Layer {
   private outShapeN: number[] = []
 
   constructor(readonly shape: readonly number[], readonly name = 'reshape') {
+    if (!Array.isArray(shape)) throw new Error(`${where(this.type, name)}: shape must be a list of sizes, got ${String(shape)}`)
     if (shape.filter((d) => d === -1).length > 1 || shape.some((d) => !(Number.isInteger(d) && (d > 0 || d === -1)))) {
       throw new Error(`${where(this.type, name)}: shape ${shapeText(shape)} must hold positive sizes and at most one −1`)
     }

@@ -51,3 +51,9 @@ describe('Pooling padding limits', () => {
     expect(() => new Pooling(2, 2, 2, 2, 'max', 'pool3')).toThrow('Pooling "pool3": pad 2 must be smaller than the window 2×2')
   })
 })
+
+describe('Pooling settings', () => {
+  it('rejects an unknown mode instead of silently averaging', () => {
+    expect(() => new Pooling(2, 2, 2, 0, 'min' as 'max', 'pool4')).toThrow('Pooling "pool4": mode must be "max" or "avg", got "min"')
+  })
+})
