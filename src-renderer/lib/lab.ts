@@ -69,7 +69,15 @@ function base64ToFloat32(b64: string): Float32Array {
 /** Any of the wire forms above → Float32Array (unknown forms give an empty array). */
 export function toFloat32(value: unknown): Float32Array {
   if (value instanceof Float32Array) return value
-  if (Array.isArray(value)) return Float32Array.from(value, (v) => (typeof v === 'number' ? v : NaN))
+  if (Array.isArray(value)) {
+    // JSON writes NaN and ±Infinity as null: give them back as NaN rather than a silent 0.
+    const out = new Float32Array(value.length)
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i]
+      out[i] = typeof v === 'number' ? v : NaN
+    }
+    return out
+  }
   if (ArrayBuffer.isView(value)) return Float32Array.from(value as unknown as ArrayLike<number>)
   if (value && typeof value === 'object') {
     const rec = value as Record<string, unknown>
