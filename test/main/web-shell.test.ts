@@ -181,6 +181,29 @@ describe('wire encoding and arguments', () => {
     expect(JSON.parse(encode({ event: epoch })).event.report.confidentWrong[0].image.data).toEqual([0.5, 0.25])
   })
 
+  it('encodes a SimpleConvNet-sized snapshot (≈40k floats) in a few milliseconds', () => {
+    const maps = (layer: string, c: number, h: number, w: number) => ({ layer, shape: [c, h, w], maps: { count: c, h, w, data: new Float32Array(c * h * w).map((_, i) => Math.sin(i)) } })
+    const snap: LabEvent = {
+      type: 'snapshot', runId: 'r',
+      snapshot: {
+        filters: { count: 30, h: 5, w: 5, data: new Float32Array(750).fill(0.1) },
+        featureMaps: [maps('conv1', 30, 24, 24), maps('relu1', 30, 24, 24), maps('pool1', 30, 12, 12), maps('affine1', 1, 1, 100)]
+      }
+    }
+    const times: number[] = []
+    let bytes = 0
+    for (let i = 0; i < 40; i++) {
+      const t0 = performance.now()
+      bytes = encode({ event: snap }).length
+      times.push(performance.now() - t0)
+    }
+    times.sort((a, b) => a - b)
+    const median = times[times.length >> 1]
+    console.log(`snapshot encode: ${Math.round(bytes / 1024)} KiB, median ${median.toFixed(2)} ms, min ${times[0].toFixed(2)} ms`)
+    expect(bytes).toBeLessThan(260_000)
+    expect(median).toBeLessThan(10)
+  })
+
   it('parses --port and refuses anything else', () => {
     expect(parsePort([])).toBe(0)
     expect(parsePort(['--port', '0'])).toBe(0)
