@@ -41,6 +41,8 @@ export interface TrainForm {
   weightDecay: number
   seed: number
   threads: number
+  /** Gradient clipping by global norm; 0 = off. */
+  clip: number
 }
 
 /** Exponential moving average with bias correction (so the first points are not pulled to 0).
@@ -127,21 +129,24 @@ export function isLanguageModel(spec: NetSpec | null): boolean {
   return spec.task === 'language-model' || spec.layers.some((l) => l.type === 'TimeEmbedding')
 }
 
-/** One-click defaults for a network: the settings the course uses for its kind, kept short enough to watch. */
-export function defaultsFor(spec: NetSpec | null, threads: number): TrainForm {
+/** One-click defaults for a network: its preset's training settings when it came from one, else the
+ * settings the course uses for its kind, kept short enough to watch. */
+export function defaultsFor(spec: NetSpec | null, threads: number, preset?: PresetInfo | null): TrainForm {
   const base: TrainForm = {
     dataKind: 'mnist', idxDir: '/usr/share/datasets/fashion-mnist', textFile: 'builtin',
-    optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 5, weightDecay: 0, seed: 42, threads: Math.max(1, threads)
+    optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 5, weightDecay: 0, seed: 42, threads: Math.max(1, threads), clip: 0
   }
-  if (!spec) return base
-  if (isLanguageModel(spec)) return { ...base, dataKind: 'text', lr: 0.005, batchSize: 20, epochs: 10 }
-  if (spec.layers.some((l) => l.type === 'TimeLSTM' || l.type === 'TimeRNN')) return { ...base, batchSize: 64, epochs: 3 }
-  if (spec.task === 'reconstruct') return { ...base, batchSize: 64 }
-  return base
+  let f = base
+  if (spec && isLanguageModel(spec)) f = { ...base, dataKind: 'text', lr: 0.005, batchSize: 20, epochs: 10, clip: 5 }
+  else if (spec?.layers.some((l) => l.type === 'TimeLSTM' || l.type === 'TimeRNN')) f = { ...base, batchSize: 64, epochs: 3, clip: 5 }
+  else if (spec?.task === 'reconstruct') f = { ...base, batchSize: 64 }
+  const d = preset?.defaults
+  if (d) f = { ...f, optimizer: d.optimizer, lr: d.lr, batchSize: d.batchSize, epochs: d.epochs, clip: d.clip ?? f.clip }
+  return f
 }
 
 /** The settings the host gets from the form. */
-export function settingsFromForm(f: TrainForm, isLm: boolean): TrainSettings {
+export function settingsFromForm(f: TrainForm): TrainSettings {
   const data: DataSource =
     f.dataKind === 'idx' ? { kind: 'idx', dir: f.idxDir.trim() }
       : f.dataKind === 'text' ? { kind: 'text', file: f.textFile.trim() || 'builtin' }
@@ -149,7 +154,7 @@ export function settingsFromForm(f: TrainForm, isLm: boolean): TrainSettings {
   return {
     data, optimizer: f.optimizer, lr: f.lr, batchSize: Math.round(f.batchSize), epochs: Math.round(f.epochs),
     weightDecay: f.weightDecay, seed: Math.round(f.seed), threads: Math.round(f.threads),
-    ...(isLm ? { clip: 5 } : {})
+    ...(f.clip > 0 ? { clip: f.clip } : {})
   }
 }
 
@@ -162,6 +167,7 @@ export function formProblems(f: TrainForm): string[] {
   if (!(f.weightDecay >= 0 && f.weightDecay < 1)) out.push('train.errDecay')
   if (!(Number.isInteger(f.seed) && f.seed >= 0)) out.push('train.errSeed')
   if (!(Number.isInteger(f.threads) && f.threads >= 1 && f.threads <= 64)) out.push('train.errThreads')
+  if (!(f.clip >= 0)) out.push('train.errClip')
   if (f.dataKind === 'idx' && !f.idxDir.trim()) out.push('train.errIdx')
   return out
 }
@@ -328,6 +334,11 @@ export class TrainLab {
     else this.error = presets.error.message
   }
 
+  /** The preset a spec came from: by the project's preset id, else by identity. */
+  presetFor(spec: NetSpec | null, presetId: string | null): PresetInfo | null {
+    return this.presets.find((p) => p.id === presetId) ?? this.presets.find((p) => p.spec === spec) ?? null
+  }
+
   /** The preset used when the editor has no spec: the book's simple ConvNet. */
   defaultPreset(): PresetInfo | null {
     const ps = this.presets
@@ -340,11 +351,11 @@ export class TrainLab {
   }
 
   /** Fill the form with defaults for a spec, once per spec (the learner's edits survive page switches). */
-  prepareForm(spec: NetSpec | null): void {
+  prepareForm(spec: NetSpec | null, preset: PresetInfo | null = null): void {
     if (this.formFor === spec) return
     this.formFor = spec
     const keep = this.form
-    const d = defaultsFor(spec, this.threads)
+    const d = defaultsFor(spec, this.threads, preset)
     // the dataset paths are the learner's; keep them
     this.form = { ...d, idxDir: keep.idxDir || d.idxDir, textFile: keep.textFile || d.textFile }
   }
@@ -379,7 +390,7 @@ export class TrainLab {
       return null
     }
     const lm = isLanguageModel(spec)
-    const s = settings ?? settingsFromForm(this.form, lm)
+    const s = settings ?? settingsFromForm(this.form)
     const reply = await this.call(this.api.request('train:start', { spec, settings: s }))
     if (!reply) return null
     const run = new Run(reply.value.runId, this.nextIndex++, s, spec.name ?? '', lm)

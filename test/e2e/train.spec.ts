@@ -178,7 +178,7 @@ test('reports held-out accuracy, the accuracy chart and a confusion matrix after
   await expect(confusion.locator('table td')).toHaveCount(100)
   await expect(page.getByTestId('progress')).toContainText('Finished')
   await shotAt(page, 'train-epoch-en')
-  await shotAt(page, 'train-confusion-en', 'filters')
+  await shotAt(page, 'train-confusion-en', 'confusion')
 })
 
 test('overlays two runs with different optimizers on the same charts', async ({ page }) => {
@@ -202,6 +202,25 @@ test('overlays two runs with different optimizers on the same charts', async ({ 
   await shotAt(page, 'train-overlay-en')
   await page.getByTestId('train-stop').click()
   await expect(page.getByTestId('train-start')).toBeEnabled()
+})
+
+test('stops a diverging run by itself, explains it, and restarts with lr/10', async ({ page }) => {
+  test.setTimeout(120_000)
+  await openTrain(page)
+  await page.getByTestId('train-optimizer').selectOption('SGD')
+  await page.getByTestId('train-lr').fill('10')
+  await page.getByTestId('train-start').click()
+  const banner = page.getByTestId('train-diverged')
+  await expect(banner).toBeVisible({ timeout: 60_000 })
+  await expect(banner).toContainText('diverged')
+  await expect(page.getByTestId('progress')).toContainText('Failed')
+  await shotAt(page, 'train-diverged-en')
+  await page.getByTestId('train-restart-lower').click()
+  await expect(banner).toHaveCount(0)
+  await expect(page.getByTestId('run-legend')).toContainText('#2 SGD · lr 1 · batch 100')
+  await expect.poll(() => points(page, 'loss-chart'), { timeout: 20_000 }).toBeGreaterThan(0)
+  await page.getByTestId('train-stop').click()
+  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 20_000 })
 })
 
 test.describe('in Korean', () => {

@@ -34,6 +34,8 @@ export default {
   seed: 'Random seed',
   seedHint: 'Same seed and thread count → the same run, bit for bit.',
   threads: 'Threads',
+  clip: 'Gradient clipping',
+  clipHint: 'Scale the gradient down when its global norm is above this (0 = off). Keeps recurrent networks from blowing up.',
   resetDefaults: 'Reset to defaults',
   lockedWhileTraining: 'These settings apply to the next run. Only the learning rate can change while training.',
 
@@ -43,6 +45,7 @@ export default {
   errDecay: 'Weight decay must be at least 0 and below 1.',
   errSeed: 'The seed must be a whole number, 0 or more.',
   errThreads: 'Threads must be a whole number from 1 to 64.',
+  errClip: 'Gradient clipping must be 0 (off) or more.',
   errIdx: 'Enter the folder that holds the IDX files.',
   errOffline: 'Not connected to the lab.',
   errNoSpec: 'There is no network to train yet: build one on the Architecture page.',

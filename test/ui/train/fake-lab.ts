@@ -19,7 +19,7 @@ export const SIMPLE_CONVNET: NetSpec = {
 
 export const PRESETS: PresetInfo[] = [
   { id: 'mlp', title: 'Two-layer net', kind: 'mlp', spec: { input: [1, 28, 28], layers: [{ type: 'Affine', units: 10 }] }, params: 7850 },
-  { id: 'simple-convnet', title: 'Simple ConvNet', kind: 'cnn', spec: SIMPLE_CONVNET, params: 433_890 }
+  { id: 'simple-convnet', title: 'Simple ConvNet', kind: 'cnn', spec: SIMPLE_CONVNET, params: 433_890, defaults: { optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 3 } }
 ]
 
 type Handler = (payload: unknown) => Result<unknown> | Promise<Result<unknown>>

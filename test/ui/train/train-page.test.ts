@@ -31,7 +31,7 @@ describe('training page with a fake host', () => {
     await fireEvent.click(screen.getByTestId('train-start'))
     await settle()
     const start = fake.calls.find((c) => c.channel === 'train:start')!
-    expect(start.payload).toMatchObject({ spec: SIMPLE_CONVNET, settings: { optimizer: 'Adam', lr: 0.001, threads: 2 } })
+    expect(start.payload).toMatchObject({ spec: SIMPLE_CONVNET, settings: { optimizer: 'Adam', lr: 0.001, epochs: 3, threads: 2 } })
     expect(project.spec).toBe(SIMPLE_CONVNET)
     expect((screen.getByTestId('train-start') as HTMLButtonElement).disabled).toBe(true)
 
@@ -39,7 +39,7 @@ describe('training page with a fake host', () => {
     fake.emit({ type: 'epoch', runId: 'run-1', report: { epoch: 1, trainLoss: 0.5, trainAcc: 0.88, testLoss: 0.45, testAcc: 0.9125, seconds: 5.2, confusion: { classes: 2, counts: [5, 1, 0, 4] }, confidentWrong: [{ index: 3, label: 0, predicted: 1, confidence: 0.97, image: { count: 1, h: 2, w: 2, data: new Float32Array(4) } }] } })
     fake.emit({ type: 'snapshot', runId: 'run-1', snapshot: { filters: { count: 2, h: 2, w: 2, data: new Float32Array(8) }, featureMaps: [{ layer: 'conv1', shape: [2, 2, 2], maps: { count: 2, h: 2, w: 2, data: new Float32Array(8) } }] } })
     await settle()
-    expect(screen.getByTestId('progress').textContent).toContain('Epoch 2 / 5')
+    expect(screen.getByTestId('progress').textContent).toContain('Epoch 2 / 3')
     expect(screen.getByTestId('progress').textContent).toContain('1,500 examples/s')
     expect(screen.getByTestId('test-accuracy').getAttribute('data-value')).toBe('0.9125')
     expect(screen.getByTestId('test-accuracy').textContent).toContain('91.3%')

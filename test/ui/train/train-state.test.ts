@@ -87,13 +87,19 @@ describe('form and defaults', () => {
     const lm = { input: [20], vocab: 50, task: 'language-model' as const, layers: [{ type: 'TimeEmbedding' as const, dim: 16 }] }
     const f = defaultsFor(lm, 1)
     expect(f.dataKind).toBe('text')
-    expect(settingsFromForm(f, true)).toMatchObject({ data: { kind: 'text', file: 'builtin' }, clip: 5 })
+    expect(settingsFromForm(f)).toMatchObject({ data: { kind: 'text', file: 'builtin' }, clip: 5 })
+    expect(settingsFromForm(defaultsFor(SIMPLE_CONVNET, 1))).not.toHaveProperty('clip')
+  })
+
+  it("takes a preset's own training defaults when it has them", () => {
+    const preset = { id: 'mlp', title: 'MLP', kind: 'mlp' as const, spec: SIMPLE_CONVNET, params: 1, defaults: { optimizer: 'SGD' as const, lr: 0.1, batchSize: 100, epochs: 10, clip: 1 } }
+    expect(defaultsFor(SIMPLE_CONVNET, 2, preset)).toMatchObject({ optimizer: 'SGD', lr: 0.1, epochs: 10, clip: 1, threads: 2, dataKind: 'mnist' })
   })
 
   it('names every bad field', () => {
-    const f = { ...defaultsFor(null, 1), lr: 0, batchSize: 2.5, epochs: 0, weightDecay: -1, seed: -1, threads: 0, dataKind: 'idx' as const, idxDir: ' ' }
+    const f = { ...defaultsFor(null, 1), lr: 0, batchSize: 2.5, epochs: 0, weightDecay: -1, seed: -1, threads: 0, clip: -1, dataKind: 'idx' as const, idxDir: ' ' }
     expect(formProblems(f).sort()).toEqual(
-      ['train.errBatch', 'train.errDecay', 'train.errEpochs', 'train.errIdx', 'train.errLr', 'train.errSeed', 'train.errThreads']
+      ['train.errBatch', 'train.errClip', 'train.errDecay', 'train.errEpochs', 'train.errIdx', 'train.errLr', 'train.errSeed', 'train.errThreads']
     )
   })
 
@@ -112,11 +118,12 @@ describe('TrainLab with a host', () => {
     expect(lab.form.threads).toBe(2)
     const spec = lab.specToTrain(null)
     expect(spec).toBe(SIMPLE_CONVNET)
-    lab.prepareForm(spec)
+    lab.prepareForm(spec, lab.presetFor(spec, null))
+    expect(lab.form.epochs).toBe(3)
     const run = await lab.start(spec)
     expect(run?.id).toBe('run-1')
     const call = fake.calls.find((c) => c.channel === 'train:start')!
-    expect(call.payload).toMatchObject({ spec: SIMPLE_CONVNET, settings: { optimizer: 'Adam', lr: 0.001, threads: 2, data: { kind: 'mnist' } } })
+    expect(call.payload).toMatchObject({ spec: SIMPLE_CONVNET, settings: { optimizer: 'Adam', lr: 0.001, epochs: 3, threads: 2, data: { kind: 'mnist' } } })
     expect(lab.current?.state).toBe('running')
   })
 
