@@ -39,7 +39,11 @@ def budget_from(args):
 
 def time_steps(step, b):
     """Seconds per step (wall, process CPU) of every timed window, after the warm-up."""
+    t0 = time.perf_counter()
     step()
+    first_ms = (time.perf_counter() - t0) * 1000
+    if first_ms > 2000 and b["windows"] > 1:  # as measure.mjs: slow steps get fewer, one-step windows
+        b = dict(b, warmup_ms=0, warmup_steps=1, window_ms=0, window_steps=1, windows=1 if first_ms > 20000 else 3)
     t0 = time.perf_counter()
     i = 1
     while i < b["warmup_steps"] or (time.perf_counter() - t0) * 1000 < b["warmup_ms"]:

@@ -13,6 +13,10 @@ export const BUDGETS = {
   quick: { warmupMs: 0, warmupSteps: 1, windows: 1, windowMs: 0, windowSteps: 1 }
 }
 
+/** A first step slower than this shrinks the budget to three one-step windows; slower than the second, to one. */
+export const SLOW_STEP_MS = 2000
+export const VERY_SLOW_STEP_MS = 20000
+
 /** The budget for a runner's argv: --quick, else full; BENCH_WINDOW_MS / BENCH_WINDOWS override (tuning). */
 export function budgetFrom(argv) {
   const b = { ...(argv.includes('--quick') ? BUDGETS.quick : BUDGETS.full) }
@@ -36,10 +40,17 @@ export function median(xs) {
  * a user waits.
  */
 export async function timeSteps(step, budget) {
+  let t0 = performance.now()
   const first = step()
   const isAsync = first && typeof first.then === 'function'
   if (isAsync) await first
-  let t0 = performance.now()
+  const firstMs = performance.now() - t0
+  // A reference that needs seconds per step (TensorFlow.js's CPU backend on a CNN) gets fewer,
+  // one-step windows, and the first step counts as its warm-up: otherwise one cell would take many minutes.
+  if (firstMs > SLOW_STEP_MS && budget.windows > 1) {
+    budget = { ...budget, warmupMs: 0, warmupSteps: 1, windowMs: 0, windowSteps: 1, windows: firstMs > VERY_SLOW_STEP_MS ? 1 : 3 }
+  }
+  t0 = performance.now()
   for (let i = 1; i < budget.warmupSteps || performance.now() - t0 < budget.warmupMs; i++) {
     if (isAsync) await step()
     else step()
