@@ -28,6 +28,7 @@ export function leakyReluForward(out: Float32Array, x: Float32Array, alpha: numb
   }
 }
 
+/** dx = dout where x > 0, alpha·dout otherwise. */
 export function leakyReluBackward(dx: Float32Array, dout: Float32Array, x: Float32Array, alpha: number, n: number): void {
   const k = 1 - alpha
   for (let i = 0; i < n; i++) dx[i] = dout[i] * (alpha + k * +(x[i] > 0))
@@ -51,6 +52,7 @@ export function sigmoidBackward(dx: Float32Array, dout: Float32Array, y: Float32
   for (let i = 0; i < n; i++) dx[i] = dout[i] * y[i] * (1 - y[i])
 }
 
+/** out = tanh(x). */
 export function tanhForward(out: Float32Array, x: Float32Array, n: number): void {
   for (let i = 0; i < n; i++) out[i] = Math.tanh(x[i])
 }

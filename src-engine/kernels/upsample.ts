@@ -22,6 +22,7 @@ export function linearTaps(inSize: number, scale: number): LinearTaps {
   return taps
 }
 
+/** out (NC, H·s, W·s) ← each pixel of x (NC, H, W) copied into an s×s block. */
 export function upsampleNearestForward(out: Float32Array, x: Float32Array, NC: number, H: number, W: number, s: number): void {
   const OW = W * s
   let o = 0
@@ -46,6 +47,7 @@ export function upsampleNearestBackward(dx: Float32Array, dout: Float32Array, NC
   }
 }
 
+/** out (NC, OH, OW) ← x (NC, H, W) interpolated with the taps of each axis (see linearTaps). */
 export function upsampleBilinearForward(
   out: Float32Array, x: Float32Array, NC: number, H: number, W: number, ty: LinearTaps, tx: LinearTaps
 ): void {

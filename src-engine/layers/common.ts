@@ -11,6 +11,7 @@ export function where(type: string, name: string): string {
   return `${type} "${name}"`
 }
 
+/** The error for backward() before forward(). */
 export function notForwarded(type: string, name: string): Error {
   return new Error(`${where(type, name)}: backward() called before forward()`)
 }
