@@ -12,6 +12,12 @@ const card = (page: Page, i: number): Locator => page.getByTestId('layer-card').
 const out = (page: Page, i: number): Locator => card(page, i).getByTestId('layer-out')
 const setting = (page: Page, i: number, key: string): Locator => card(page, i).locator(`:is(input, select)[data-field="${key}"]`)
 
+/** Screenshots without a stray focus ring or hover. */
+async function calm(page: Page): Promise<void> {
+  await page.mouse.move(1270, 790)
+  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur())
+}
+
 async function add(page: Page, type: string): Promise<void> {
   await page.locator(`[data-testid="add-layer"][data-type="${type}"]`).click()
 }
@@ -60,6 +66,7 @@ test('builds a CNN by clicking, shows the invalid stride at its layer, and train
   await expect(page.getByTestId('train-button')).toBeDisabled()
   await expect(page.getByTestId('train-reason')).toContainText('conv2')
   await card(page, 3).evaluate((el) => el.scrollIntoView({ block: 'center' }))
+  await calm(page)
   await screenshot(page, 'editor-error-en')
 
   // the parameter total is digits only in data-value, grouped in the text
@@ -75,6 +82,7 @@ test('builds a CNN by clicking, shows the invalid stride at its layer, and train
   await expect(total).toHaveAttribute('data-value', '3930')
   await expect(total).toHaveText('3,930')
   await page.getByTestId('page-editor').evaluate((el) => el.closest('main')?.scrollTo(0, 0))
+  await calm(page)
   await screenshot(page, 'editor-built-en')
 
   // undo brings the error back, redo removes it again
@@ -116,6 +124,7 @@ test.describe('in Korean', () => {
     await expect(err).toContainText('고치는 방법: 스트라이드 1 또는 2, 또는 패딩 1.')
     await expect(page.getByTestId('train-reason')).toContainText('학습할 수 없습니다')
     await card(page, 3).evaluate((el) => el.scrollIntoView({ block: 'center' }))
+    await calm(page)
     await screenshot(page, 'editor-error-ko')
   })
 })
