@@ -73,7 +73,8 @@ export type WorkerCommand =
   | { type: 'step' }
   | { type: 'set-lr'; lr: number }
   | { type: 'set-probe'; input: Float32Array }
-  | { type: 'predict'; reqId: number; input: Float32Array; count: number }
+  /** maps: also return every layer's activations (and LSTM gates) for the first example. */
+  | { type: 'predict'; reqId: number; input: Float32Array; count: number; maps?: boolean }
   | { type: 'get-weights'; reqId: number }
   | { type: 'load-model'; reqId: number; spec: NetSpec; weights: Record<string, Float32Array> }
   | { type: 'gradcheck'; reqId: number; spec: NetSpec; seed: number }

@@ -15,8 +15,10 @@ import { availableParallelism } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
 import type { BatchPoint, RunState, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
-import type { LabEvent, LabError, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
+import type { ExportedFile, ExportFormat, LabEvent, LabError, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
 import { pureEngine, type PureEngine } from './engine-pure'
+import { encodeModelWeights } from '../src-engine/io/safetensors'
+import { exportOnnx } from '../src-engine/io/onnx'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -166,16 +168,41 @@ export class LabHost {
   }
 
   /** Classifies one 28×28 image with the model of the latest run. */
-  async predict(input: number[]): Promise<Result<Prediction>> {
+  async predict(input: number[], maps = false): Promise<Result<Prediction>> {
     if (!this.worker || this.runId === null) {
       return fail('no-model', 'There is no trained model yet: start a training run first (a paused or finished run works).')
     }
     const t0 = performance.now()
     const reqId = this.nextReqId++
-    const reply = await this.ask(reqId, { type: 'predict', reqId, input: Float32Array.from(input), count: 1 })
+    const reply = await this.ask(reqId, { type: 'predict', reqId, input: Float32Array.from(input), count: 1, maps })
     if (!reply.ok) return reply
     const pred = toPrediction(reply.value, performance.now() - t0)
     return pred ? { ok: true, value: pred } : fail('engine-error', 'The worker answered predict with something that is not a prediction.')
+  }
+
+  /** The latest run's model as a file: safetensors (weights + spec) or ONNX. */
+  async exportModel(format: ExportFormat): Promise<Result<ExportedFile>> {
+    if (!this.worker || this.runId === null) {
+      return fail('no-model', 'There is no model to export yet: train one first (a paused or finished run works).')
+    }
+    const reqId = this.nextReqId++
+    const reply = await this.ask(reqId, { type: 'get-weights', reqId })
+    if (!reply.ok) return reply
+    const v = reply.value as { spec?: NetSpec; weights?: Record<string, { shape: number[]; data: Float32Array }> }
+    if (!v || !v.spec || !v.weights) return fail('engine-error', 'The worker answered get-weights without a spec and weights.')
+    try {
+      const base = (v.spec.name ?? 'model').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'model'
+      const bytes = format === 'onnx'
+        ? exportOnnx(v.spec, v.weights, { producer: `Backprop Lab ${this.opts.version}` })
+        : encodeModelWeights(v.spec, v.weights, { format: 'backprop-lab', version: this.opts.version })
+      const ext = format === 'onnx' ? 'onnx' : 'safetensors'
+      return {
+        ok: true,
+        value: { fileName: `${base}.${ext}`, mime: 'application/octet-stream', bytes: bytes.length, base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') }
+      }
+    } catch (e) {
+      return fail('export-failed', `The model could not be exported as ${format}: ${errorText(e)}`)
+    }
   }
 
   /** Held-out built-in digits for the draw page and lessons. */
@@ -381,7 +408,11 @@ function toPrediction(value: unknown, ms: number): Prediction | null {
   if (logits.length !== probs.length) return null
   let top = 0
   for (let i = 1; i < probs.length; i++) if (probs[i] > probs[top]) top = i
-  return { probs, logits, top, ms: Math.round(ms * 100) / 100 }
+  const pred: Prediction = { probs, logits, top, ms: Math.round(ms * 100) / 100 }
+  const extra = value as { maps?: unknown; gates?: unknown }
+  if (Array.isArray(extra.maps)) pred.maps = extra.maps as NonNullable<Prediction['maps']>
+  if (Array.isArray(extra.gates)) pred.gates = extra.gates as Prediction['gates']
+  return pred
 }
 
 function firstRow(a: unknown): number[] | null {

@@ -11,6 +11,7 @@ import { Sequential } from '../models/sequential'
 import { Trainer, type TrainerEvent } from './trainer'
 import { checkCommand } from './commands'
 import { errorMessage } from './errors'
+import { takeSnapshot } from './probes'
 import { startThreads } from './threads'
 import type { DataParallel } from './data-parallel'
 
@@ -111,7 +112,12 @@ export class WorkerSession {
         }
         // Flat (count·classes) arrays: with count 1 they are the one example's probabilities.
         const { probs, logits } = model.predict(model.inputTensor(cmd.input, cmd.count))
-        const value = { count: cmd.count, classes: probs.data.length / cmd.count, probs: probs.data, logits: logits.data }
+        const value: Record<string, unknown> = { count: cmd.count, classes: probs.data.length / cmd.count, probs: probs.data, logits: logits.data }
+        if (cmd.maps) {
+          const snap = takeSnapshot(model, cmd.input.subarray(0, cmd.input.length / cmd.count))
+          value.maps = snap.featureMaps
+          if (snap.gates) value.gates = snap.gates
+        }
         this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value })
         return
       }

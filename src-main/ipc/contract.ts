@@ -4,14 +4,15 @@
  * Every request answers with a Result; failures are data, never throws across the boundary.
  */
 import type { NetSpec, SpecReport } from '../../src-engine/spec-types'
-import type { TrainSettings, BatchPoint, EpochReport, Snapshot, RunState } from '../../src-engine/protocol'
+import type { TrainSettings, BatchPoint, EpochReport, Snapshot, RunState, LayerMaps } from '../../src-engine/protocol'
 
 export type LabError = { code: string; message: string; path?: string }
 export type Result<T> = { ok: true; value: T } | { ok: false; error: LabError }
 
 export interface PresetInfo { id: string; title: string; kind: 'cnn' | 'mlp' | 'rnn' | 'autoencoder'; spec: NetSpec; params: number }
 
-export interface Prediction { probs: number[]; logits: number[]; top: number; ms: number }
+/** A prediction; with `maps` asked for, every layer's activations (and an LSTM's gates) for the input. */
+export interface Prediction { probs: number[]; logits: number[]; top: number; ms: number; maps?: LayerMaps[]; gates?: Snapshot['gates'] }
 
 /** Requests: channel → [payload, reply value]. */
 export interface Requests {
@@ -25,7 +26,7 @@ export interface Requests {
   'train:step': [void, null]
   'train:set-lr': [{ lr: number }, null]
   'train:set-probe': [{ input: number[] }, null]
-  'model:predict': [{ input: number[] }, Prediction]
+  'model:predict': [{ input: number[]; maps?: boolean }, Prediction]
   'data:samples': [{ count: number; seed?: number }, { images: number[][]; labels: number[] }]
 }
 
@@ -56,7 +57,7 @@ export type WsServerMessage =
 /** Every request channel, for allow-lists in the preload, handlers and the web shell. */
 export const CHANNELS: readonly Channel[] = [
   'app:info', 'preset:list', 'spec:validate', 'train:start', 'train:pause', 'train:resume', 'train:stop',
-  'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples'
+  'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples', 'model:export'
 ]
 
 /** The one Electron IPC channel carrying requests: `invoke(REQUEST_CHANNEL, channel, payload)`. */
@@ -92,4 +93,16 @@ export interface PresetInfo {
   titles?: { en: string; ko: string }
   defaults?: { optimizer: TrainSettings['optimizer']; lr: number; batchSize: number; epochs: number; clip?: number }
   note?: { en: string; ko: string }
+}
+
+/** A file made in the main process for the page to save (a download in both transports). */
+export interface ExportedFile { fileName: string; mime: string; bytes: number; base64: string }
+
+/** Export formats: safetensors (weights + spec in metadata "spec") or ONNX (the whole model). */
+export type ExportFormat = 'safetensors' | 'onnx'
+
+/** Additive channels. */
+export interface Requests {
+  /** The latest run's model (trained so far), encoded; fails with 'no-model' before any run. */
+  'model:export': [{ format: ExportFormat }, ExportedFile]
 }

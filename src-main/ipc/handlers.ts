@@ -9,7 +9,7 @@ import type { LabHost } from '../lab-host'
 
 /** What the dispatcher needs from LabHost (tests may pass a double). */
 export type HostApi = Pick<LabHost,
-  'info' | 'presets' | 'validate' | 'start' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples'>
+  'info' | 'presets' | 'validate' | 'start' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel'>
 
 type Route<C extends Channel> = (host: HostApi, payload: Requests[C][0]) => Result<Requests[C][1]> | Promise<Result<Requests[C][1]>>
 
@@ -25,8 +25,9 @@ const routes: { [C in Channel]: Route<C> } = {
   'train:step': (h) => h.step(),
   'train:set-lr': (h, p) => h.setLr(p.lr),
   'train:set-probe': (h, p) => h.setProbe(p.input),
-  'model:predict': (h, p) => h.predict(p.input),
-  'data:samples': (h, p) => h.samples(p.count, p.seed)
+  'model:predict': (h, p) => h.predict(p.input, p.maps === true),
+  'data:samples': (h, p) => h.samples(p.count, p.seed),
+  'model:export': (h, p) => h.exportModel(p.format)
 }
 
 const KNOWN: ReadonlySet<string> = new Set(CHANNELS)

@@ -163,8 +163,9 @@ export const schemas = {
   'train:step': noPayload,
   'train:set-lr': obj({ lr: num(0, 10, true) }),
   'train:set-probe': obj({ input: image784 }),
-  'model:predict': obj({ input: image784 }),
-  'data:samples': obj({ count: int(1, 256), seed: v.optional(int(0, 0xffffffff)) })
+  'model:predict': obj({ input: image784, maps: v.optional(bool) }),
+  'data:samples': obj({ count: int(1, 256), seed: v.optional(int(0, 0xffffffff)) }),
+  'model:export': obj({ format: oneOf(['safetensors', 'onnx'] as const) })
 } satisfies Record<Channel, v.GenericSchema>
 
 export type Checked<C extends Channel> = { ok: true; value: Requests[C][0] } | { ok: false; error: LabError }

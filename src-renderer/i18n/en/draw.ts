@@ -17,5 +17,15 @@ export default {
   latency: 'Answered in {ms} ms',
   predictFailed: 'Could not predict: {message}',
   featureMaps: 'What each layer made of your drawing',
-  confidence: '{p}% sure'
+  confidence: '{p}% sure',
+  addTitle: 'Add to the dataset',
+  addHelp: 'Label this drawing and it joins the training set of your next run on the built-in digits.',
+  addAs: 'Add as {label}',
+  added: '{n} of your drawings will join the next training run',
+  addedNone: 'None of your drawings are in the dataset yet.',
+  removeDrawing: 'Remove this drawing (labelled {label})',
+  clearDrawings: 'Remove all',
+  gatesTitle: 'The LSTM reading your drawing row by row',
+  gatesHelp: 'Each column is one row of the 28 × 28 image fed to the LSTM; each line is a hidden unit.',
+  mapsHelp: 'Each layer’s output for the image above, computed by the engine as you draw.'
 } as const

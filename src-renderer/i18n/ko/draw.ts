@@ -17,5 +17,15 @@ export default {
   latency: '{ms} ms 만에 응답',
   predictFailed: '예측하지 못했습니다: {message}',
   featureMaps: '각 계층이 그림에서 본 것',
-  confidence: '{p}% 확신'
+  confidence: '{p}% 확신',
+  addTitle: '데이터셋에 추가',
+  addHelp: '그림에 정답을 붙이면 다음에 내장 숫자 데이터로 학습할 때 훈련 데이터에 함께 들어갑니다.',
+  addAs: '{label}(으)로 추가',
+  added: '직접 그린 그림 {n}개가 다음 학습에 함께 들어갑니다',
+  addedNone: '아직 데이터셋에 추가한 그림이 없습니다.',
+  removeDrawing: '이 그림 삭제 (정답 {label})',
+  clearDrawings: '모두 삭제',
+  gatesTitle: 'LSTM이 그림을 한 행씩 읽는 모습',
+  gatesHelp: '열 하나가 LSTM에 들어간 28 × 28 이미지의 한 행이고, 줄 하나가 은닉 유닛 하나입니다.',
+  mapsHelp: '위 이미지에 대한 각 계층의 출력입니다. 그리는 동안 엔진이 바로 계산합니다.'
 } as const
