@@ -18,6 +18,7 @@ import { DivergenceWatch, divergenceMessage } from './divergence'
 import { takeSnapshot } from './probes'
 import { evaluate } from './evaluate'
 import { countCorrect } from './metrics'
+import { checkData, checkSettings } from './checks'
 import type { DataParallel } from './data-parallel'
 
 export { countCorrect } from './metrics'
@@ -296,24 +297,5 @@ export class Trainer {
     const w = this.wake
     this.wake = null
     w?.()
-  }
-}
-
-function checkSettings(s: TrainerSettings): void {
-  const bad = (what: string): never => {
-    throw new Error(what)
-  }
-  if (!(Number.isInteger(s.batchSize) && s.batchSize > 0)) bad(`the batch size must be a positive whole number, got ${s.batchSize}`)
-  if (!(Number.isInteger(s.epochs) && s.epochs > 0)) bad(`the number of epochs must be a positive whole number, got ${s.epochs}`)
-  if (!(s.lr > 0 && Number.isFinite(s.lr))) bad(`the learning rate must be a positive number, got ${s.lr}`)
-  if (!Number.isInteger(s.seed)) bad(`the seed must be a whole number, got ${s.seed}`)
-  if (s.weightDecay !== undefined && !(s.weightDecay >= 0)) bad(`weight decay must be 0 or more, got ${s.weightDecay}`)
-}
-
-function checkData(spec: NetSpec, ex: Examples, which: string): void {
-  const per = spec.input.reduce((a, b) => a * b, 1)
-  const has = ex.xShape.reduce((a, b) => a * b, 1)
-  if (per !== has) {
-    throw new Error(`the network expects inputs of (${spec.input.join(', ')}) but the ${which} data has examples of (${ex.xShape.join(', ')}); change the input shape or use other data`)
   }
 }
