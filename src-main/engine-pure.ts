@@ -6,7 +6,9 @@
 import type { SpecReport } from '../src-engine/spec-types'
 import { validateSpec } from '../src-engine/spec'
 import { PRESETS } from '../src-engine/models/presets'
-import { loadTrainData } from '../src-engine/train/data'
+import { SPLIT_SEED } from '../src-engine/train/data'
+import { loadBuiltinMnist } from '../src-engine/data/files'
+import { stratifiedSplit, type Dataset } from '../src-engine/data/dataset'
 import { Rng } from '../src-engine/rng'
 import type { PresetInfo } from './ipc/contract'
 
@@ -16,6 +18,9 @@ export interface PureEngine {
   /** `count` held-out digits (the same held-out set training is judged on), picked by `seed`. */
   testSamples(count: number, seed: number): { images: number[][]; labels: number[] }
 }
+
+/** The built-in digits' held-out set, split exactly as training splits it (default 8,000 / 2,000). */
+let heldOut: Dataset | null = null
 
 const KINDS: ReadonlySet<string> = new Set(['cnn', 'mlp', 'rnn', 'autoencoder'])
 
@@ -35,7 +40,8 @@ export const pureEngine: PureEngine = {
   },
 
   testSamples(count: number, seed: number) {
-    const { test } = loadTrainData({ kind: 'mnist' })
+    heldOut ??= stratifiedSplit(loadBuiltinMnist(), 0.2, new Rng(SPLIT_SEED)).test
+    const test = heldOut
     const [c, h, w] = test.shape
     const size = c * h * w
     const rng = new Rng(seed)

@@ -42,7 +42,9 @@ const cases: Record<Channel, Case> = {
   'train:set-probe': { good: { input: image(0.3) }, wrongType: { input: 'pixels' }, outOfRange: { input: image(1.5) }, badPath: 'input.0' },
   'model:predict': { good: { input: image(0.3) }, wrongType: { input: image().map(String) }, outOfRange: { input: image(-0.1) }, badPath: 'input.0' },
   'train:stop': { good: null, wrongType: {}, outOfRange: Number.MAX_VALUE },
-  'data:samples': { good: { count: 3, seed: 5 }, wrongType: { count: '3' }, outOfRange: { count: 100_000 }, badPath: 'count' }
+  'data:samples': { good: { count: 3, seed: 5 }, wrongType: { count: '3' }, outOfRange: { count: 100_000 }, badPath: 'count' },
+  // No number here: an unknown format is its out-of-range value.
+  'model:export': { good: { format: 'safetensors' }, wrongType: { format: 5 }, outOfRange: { format: 'pdf' }, badPath: 'format' }
 }
 
 async function call(channel: unknown, payload: unknown, senderOk = true): Promise<Result<unknown>> {
@@ -59,7 +61,7 @@ describe('the dispatcher', () => {
   /** The good payloads run in an order that puts the run in the state each control needs. */
   const runOrder: Channel[] = [
     'app:info', 'preset:list', 'spec:validate', 'data:samples', 'train:start', 'train:set-probe', 'train:set-lr',
-    'model:predict', 'train:pause', 'train:step', 'train:resume', 'train:stop'
+    'model:predict', 'model:export', 'train:pause', 'train:step', 'train:resume', 'train:stop'
   ]
   const runningEvents = (): number => rec.of('state').filter((e) => e.state === 'running').length
 
@@ -81,6 +83,11 @@ describe('the dispatcher', () => {
         if (channel === 'train:stop') await rec.waitFor(isState('stopped'))
         if (channel === 'model:predict' && r.ok) expect((r.value as { probs: number[] }).probs).toHaveLength(10)
         if (channel === 'data:samples' && r.ok) expect((r.value as { images: number[][] }).images).toHaveLength(3)
+        if (channel === 'model:export' && r.ok) {
+          const f = r.value as { fileName: string; bytes: number; base64: string }
+          expect(f.fileName).toBe('tiny-mlp.safetensors')
+          expect(Buffer.from(f.base64, 'base64').length).toBe(f.bytes)
+        }
       })
 
       it('rejects a wrong type with a bad-payload error', async () => {

@@ -75,6 +75,33 @@ describe('LabHost with the real worker', () => {
     }
     expect(right).toBeGreaterThanOrEqual(5)
   }, 120_000)
+
+  it('exports the trained model as safetensors and as ONNX that ONNX Runtime runs with the same answer', async () => {
+    const st = await host.exportModel('safetensors')
+    expect(st.ok, JSON.stringify(st).slice(0, 300)).toBe(true)
+    if (!st.ok) return
+    const { decodeSafetensors, specFromMetadata } = await import('../../src-engine/io/safetensors')
+    const file = decodeSafetensors(new Uint8Array(Buffer.from(st.value.base64, 'base64')))
+    expect(Object.keys(file.tensors).sort()).toEqual(['affine1.W', 'affine1.b', 'affine2.W', 'affine2.b'])
+    expect((specFromMetadata(file) as { layers: unknown[] }).layers).toHaveLength(preset('mlp').spec.layers.length)
+
+    const onnx = await host.exportModel('onnx')
+    expect(onnx.ok).toBe(true)
+    if (!onnx.ok) return
+    expect(onnx.value.fileName).toMatch(/\.onnx$/)
+    const ort = await import('onnxruntime-node')
+    const session = await ort.InferenceSession.create(new Uint8Array(Buffer.from(onnx.value.base64, 'base64')))
+    const samples = host.samples(4, 11)
+    if (!samples.ok) throw new Error('no samples')
+    for (const img of samples.value.images) {
+      const ours = await host.predict(img)
+      if (!ours.ok) throw new Error(ours.error.message)
+      const out = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', Float32Array.from(img), [1, 1, 28, 28]) })
+      const theirs = Array.from(out[session.outputNames[0]].data as Float32Array)
+      const top = theirs.indexOf(Math.max(...theirs))
+      expect(top).toBe(ours.value.top)
+    }
+  }, 60_000)
 })
 
 /** Event-loop delay (ms) over `ms` of wall time, while `during` runs. */
