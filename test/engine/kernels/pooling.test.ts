@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import golden from '../../fixtures/golden.json'
-import { avgPoolForward, maxPoolForward } from '../../../src-engine/kernels/pooling'
+import { avgPoolForward, maxPoolForward, maxPoolInside, maxPoolPadded } from '../../../src-engine/kernels/pooling'
 
 function maxPool(img: number[][], k: number, s: number, pad = 0): number[][] {
   const H = img.length
@@ -31,5 +31,26 @@ describe('pooling kernels', () => {
     const out = new Float32Array(4)
     avgPoolForward(out, Float32Array.from([1, 2, 3, 4]), 1, 1, 2, 2, 2, 2, 2, 1, 2, 2)
     expect(Array.from(out)).toEqual([0.25, 0.5, 0.75, 1])
+  })
+})
+
+describe('max pooling paths', () => {
+  it('the unpadded fast path and the general path agree (values and winners)', () => {
+    let seed = 1
+    const rand = (): number => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296) - 0.5
+    const [N, C, H, W] = [2, 3, 9, 8]
+    const x = Float32Array.from({ length: N * C * H * W }, rand)
+    for (const [k, s] of [[2, 2], [3, 3], [3, 2], [2, 1]]) {
+      const OH = Math.floor((H - k) / s) + 1
+      const OW = Math.floor((W - k) / s) + 1
+      const fast = new Float32Array(N * C * OH * OW)
+      const fastAt = new Int32Array(fast.length)
+      maxPoolInside(fast, fastAt, x, N * C, H, W, k, k, s, OH, OW)
+      const general = new Float32Array(fast.length)
+      const generalAt = new Int32Array(fast.length)
+      maxPoolPadded(general, generalAt, x, N, C, H, W, k, k, s, 0, OH, OW)
+      expect(Array.from(fast)).toEqual(Array.from(general))
+      expect(Array.from(fastAt)).toEqual(Array.from(generalAt))
+    }
   })
 })
