@@ -197,8 +197,8 @@ export default {
   weightsCancel: '변경 취소',
 
   // validator issues (by code); {layer}는 계층 이름
-  'issue.conv-size-not-integer': '{layer}: 출력 크기가 정수가 아닙니다 ({formula}). {fix}',
-  'issue.pool-size-not-integer': '{layer}: 출력 크기가 정수가 아닙니다 ({formula}). {fix}',
+  'issue.conv-size-not-integer': '{layer}: 출력 크기를 계산하면 {formula}, 정수가 아닙니다. {fix}',
+  'issue.pool-size-not-integer': '{layer}: 출력 크기를 계산하면 {formula}, 정수가 아닙니다. {fix}',
   'issue.conv-kernel-too-large': '{layer}: {kernel}×{kernel} 필터가 패딩 {pad}까지 더한 {height}×{width} 입력보다 큽니다. 필터 크기를 {maxKernel} 이하로 줄이거나 패딩을 {minPad} 이상으로 늘리세요.',
   'issue.pool-window-too-large': '{layer}: {kernel}×{kernel} 창이 패딩 {pad}까지 더한 {height}×{width} 입력보다 큽니다. 창 크기를 {maxKernel} 이하로 줄이거나 패딩을 {minPad} 이상으로 늘리세요.',
   'issue.field-missing': '{layer}: “{field}” 값이 없습니다. 값을 넣어 주세요.',
