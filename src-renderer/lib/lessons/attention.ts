@@ -43,10 +43,13 @@ export function embed(word: string): number[] {
   return Array.from({ length: D_MODEL }, () => Math.round((rng.next() * 2 - 1) * 10) / 10)
 }
 
-/** The projection matrices (D_MODEL, D_MODEL), fixed, with one decimal. */
+/**
+ * The projection matrices (D_MODEL, D_MODEL), fixed, with one decimal, in [−1.5, 1.5]: large enough
+ * that the softmax picks favourites in a short sentence (smaller weights give nearly uniform rows).
+ */
 export function projections(seed = 2024): { Wq: number[][]; Wk: number[][]; Wv: number[][] } {
   const rng = new Rng(seed)
-  const m = (): number[][] => Array.from({ length: D_MODEL }, () => Array.from({ length: D_MODEL }, () => Math.round((rng.next() * 2 - 1) * 10) / 10))
+  const m = (): number[][] => Array.from({ length: D_MODEL }, () => Array.from({ length: D_MODEL }, () => Math.round((rng.next() * 3 - 1.5) * 10) / 10))
   return { Wq: m(), Wk: m(), Wv: m() }
 }
 

@@ -17,3 +17,9 @@ export function sci(v: number, digits = 1): string {
 
 /** A CSS colour for value t in [0, 1] on one of the lab's colour maps. */
 export { colorAt } from '../colormap'
+
+/** A power of ten as a tick label: 0 → "1", −4 → "10⁻⁴". */
+export function pow10(e: number): string {
+  if (e === 0) return '1'
+  return `10${String(e).replace('-', '⁻').replace(/\d/g, (d) => '⁰¹²³⁴⁵⁶⁷⁸⁹'[Number(d)])}`
+}

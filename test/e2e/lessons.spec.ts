@@ -1,0 +1,162 @@
+/**
+ * The lessons page in Chromium against the real web shell: the lesson list follows the curriculum,
+ * every explainer shows the course's worked numbers and reacts to its controls, quizzes answer at
+ * once, "try it" opens the editor or training page with the lesson's preset, and the glossary lists
+ * every term. Each explainer is photographed in English and Korean (out/e2e/screenshots/lessons-*).
+ */
+import { join } from 'node:path'
+import type { Locator, Page } from '@playwright/test'
+import { test, expect, screenshot, SCREENSHOTS } from './fixtures'
+
+async function openLesson(page: Page, id: string): Promise<void> {
+  await page.locator(`[data-testid="lesson-item"][data-lesson="${id}"]`).click()
+  await expect(page.getByTestId('lesson')).toHaveAttribute('data-lesson', id)
+}
+
+async function shoot(page: Page, box: Locator, name: string): Promise<void> {
+  await box.scrollIntoViewIfNeeded()
+  await box.screenshot({ path: join(SCREENSHOTS, `${name}.png`) })
+}
+
+type Walk = { lesson: string; name: string; act: (page: Page, box: Locator) => Promise<void> }
+
+const WALKS: Walk[] = [
+  {
+    lesson: 'conv', name: 'conv-stepper',
+    act: async (page, box) => {
+      // the course example with bias 3: 18 19 / 9 18, one window at a time
+      const cells = box.getByTestId('conv-output').getByRole('cell')
+      await expect(cells.nth(0)).toHaveText('18')
+      await expect(cells.nth(1)).toHaveText('')
+      await expect(box.getByTestId('conv-sum')).toContainText('= 15')
+      for (let i = 0; i < 3; i++) await box.getByTestId('conv-next').click()
+      await expect(cells).toHaveText(['18', '19', '9', '18'])
+      await expect(box.getByTestId('im2col').locator('tbody tr')).toHaveCount(4)
+      // two channels: the second channel's products join the sum
+      await box.getByTestId('conv-channels').selectOption('2')
+      await expect(box.getByTestId('im2col').locator('tbody tr').first().locator('td')).toHaveCount(18)
+      await box.getByTestId('conv-next').click()
+    }
+  },
+  {
+    lesson: 'padstride', name: 'output-size',
+    act: async (page, box) => {
+      await expect(box.getByTestId('size-result')).toContainText('3 × 3')
+      await box.getByTestId('size-stride').fill('3')
+      await expect(box.getByTestId('size-formula')).toContainText('2.33')
+      await expect(box.getByTestId('size-result')).toContainText('1, 2, 4')
+      await box.getByTestId('rf-depth').fill('4')
+      await expect(box.getByTestId('rf-table').locator('tbody tr')).toHaveCount(4)
+      await expect(box.getByTestId('rf-table').locator('tbody tr').last()).toContainText('9×9')
+    }
+  },
+  {
+    lesson: 'pooling', name: 'pooling',
+    act: async (page, box) => {
+      await expect(box.getByTestId('pool-out')).toHaveText(['2', '3', '4', '2'])
+      await expect(box.getByTestId('pool-shift')).toContainText('9')
+      await box.getByTestId('pool-out').nth(2).click()
+    }
+  },
+  {
+    lesson: 'optimizers', name: 'optimizer-paths',
+    act: async (page, box) => {
+      // after 30 steps: SGD (−0.350, 0.085), Momentum (0.896, 0.088), AdaGrad (−0.120, 0), Adam (0.136, 0.318)
+      const table = box.getByTestId('opt-table')
+      await expect(table).toContainText('(−0.35, 0.085)')
+      await expect(table).toContainText('(0.896, 0.088)')
+      await expect(table).toContainText('(−0.12, 0)')
+      await expect(table).toContainText('(0.136, 0.318)')
+      await expect(box.getByTestId('opt-plot').locator('polyline')).toHaveCount(4)
+    }
+  },
+  {
+    lesson: 'backprop', name: 'backprop-graph',
+    act: async (page, box) => {
+      const graph = box.getByTestId('bp-graph')
+      await expect(graph).toContainText('715')
+      for (let i = 0; i < 4; i++) await box.getByTestId('bp-step').click()
+      for (const g of ['2.2', '110', '3.3', '165', '650']) await expect(graph).toContainText(g)
+      await expect(box.getByTestId('bp-step')).toBeDisabled()
+      await expect(box.getByTestId('lr-result')).toContainText('∂L/∂b')
+    }
+  },
+  {
+    lesson: 'backprop', name: 'numerical-gradient',
+    act: async (page, box) => {
+      await expect(box.getByTestId('ng-table')).toContainText('(6, 8)')
+      await box.getByTestId('ng-h').fill('-3')
+      await expect(box).toContainText('1×10⁻³')
+    }
+  },
+  {
+    lesson: 'lstm', name: 'rnn-vs-lstm',
+    act: async (page, box) => {
+      await expect(box.getByTestId('rnn-plot').locator('polyline')).toHaveCount(2)
+      await expect(box.getByTestId('rnn-gates').locator('figure')).toHaveCount(4)
+    }
+  },
+  {
+    lesson: 'attention', name: 'self-attention',
+    act: async (page, box) => {
+      await expect(box.getByTestId('att-worked')).toContainText('13.75')
+      await expect(box.getByTestId('att-worked')).toContainText('0.904484')
+      await expect(box.getByTestId('att-worked')).toContainText('0.074245')
+      await expect(box.getByTestId('att-worked')).toContainText('0.021271')
+      await box.getByTestId('att-input').fill('the cat sat on the mat')
+      await expect(box.getByTestId('att-heatmap').locator('rect')).toHaveCount(36 + 1)
+      await box.getByTestId('att-heatmap').getByRole('button', { name: 'cat', exact: true }).click()
+      await expect(box.getByTestId('att-row')).toContainText('“cat”')
+    }
+  }
+]
+
+for (const lang of ['en', 'ko'] as const) {
+  test.describe(`lessons (${lang})`, () => {
+    test.use({ lang })
+
+    test('walks through every explainer with the course numbers', async ({ page }) => {
+      await page.getByTestId('nav-lessons').click()
+      await expect(page.getByTestId('lesson-item')).toHaveCount(15)
+      await openLesson(page, 'conv')
+      await screenshot(page, `lessons-page-${lang}`)
+      // tall enough that every explainer fits in one picture
+      await page.setViewportSize({ width: 1280, height: 2200 })
+      for (const w of WALKS) {
+        await openLesson(page, w.lesson)
+        const box = page.getByTestId(`explainer-${w.name}`)
+        await expect(box).toBeVisible()
+        await w.act(page, box)
+        await shoot(page, box, `lessons-${w.name}-${lang}`)
+      }
+    })
+
+    test('answers questions at once, shows terms, and opens the lesson preset in the lab', async ({ page }) => {
+      await page.getByTestId('nav-lessons').click()
+      await openLesson(page, 'pooling')
+      const quiz = page.getByTestId('quiz')
+      const q1 = quiz.getByTestId('quiz-question').nth(0)
+      await q1.getByTestId('quiz-choice').nth(1).click() // wrong: 4
+      await expect(q1.getByTestId('quiz-feedback')).toBeVisible()
+      await q1.getByTestId('quiz-choice').nth(0).click() // right: 0
+      await expect(q1.getByTestId('quiz-choice').nth(0)).toHaveClass(/right/)
+      const term = page.getByTestId('term').first()
+      await term.hover()
+      await expect(term.getByRole('tooltip')).toBeVisible()
+      await screenshot(page, `lessons-quiz-${lang}`)
+
+      await page.getByTestId('glossary-item').click()
+      await expect(page.getByTestId('glossary-row')).toHaveCount(41)
+      await screenshot(page, `lessons-glossary-${lang}`)
+
+      await openLesson(page, 'pooling')
+      await page.locator('[data-testid="try-button"][data-preset="lenet5"]').click()
+      await expect(page.getByTestId('page-editor')).toBeVisible()
+      await expect(page.getByTestId('nav-editor')).toHaveAttribute('aria-selected', 'true')
+      await page.getByTestId('nav-lessons').click()
+      await openLesson(page, 'rnn')
+      await page.locator('[data-testid="try-button"][data-preset="row-rnn"]').click()
+      await expect(page.getByTestId('page-train')).toBeVisible()
+    })
+  })
+}
