@@ -24,5 +24,5 @@ describe('acceptance: SimpleConvNet on the built-in digits', () => {
     const b = await lab(...argv)
     expect(numbers(b.events.filter((e) => e.event === 'epoch'))).toEqual(numbers(epochs))
     expect(numbers(b.events.filter((e) => e.event === 'done'))).toEqual(numbers(a.events.filter((e) => e.event === 'done')))
-  }, 600_000)
+  }, 1_800_000)
 })
