@@ -12,6 +12,7 @@ import type {
 } from '../../src-engine/protocol'
 import type { NetSpec } from '../../src-engine/spec-types'
 import { toFloat32 } from './lab'
+import { project } from './project.svelte'
 
 /** Typed arrays may arrive as plain arrays, index-keyed objects or base64 (JSON transport); give a Float32Array. */
 export const asFloats = toFloat32
@@ -505,6 +506,8 @@ export class TrainLab {
         break
       case 'batches':
         run.addPoints(e.points)
+        // the host now holds a model trained on at least one batch: the draw page can use it
+        if (run.id === this.currentId) project.trained = true
         break
       case 'epoch':
         run.addEpoch(e.report)

@@ -1,0 +1,79 @@
+/**
+ * Draw a digit: train the book's simple ConvNet briefly on the built-in digits, then draw a clear "1"
+ * and a clear "0" with mouse strokes on the pad and check the model's answers, the 28×28 preview and
+ * the feature maps. Reports the stroke-to-answer latency the page measured.
+ */
+import type { Page } from '@playwright/test'
+import { test, expect, screenshot } from './fixtures'
+
+/** Draws a polyline on the pad with the mouse, point by point (each move is a pointer event). */
+async function stroke(page: Page, points: [number, number][]): Promise<void> {
+  const box = (await page.getByTestId('draw-pad').boundingBox())!
+  const at = ([x, y]: [number, number]): [number, number] => [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280]
+  await page.mouse.move(...at(points[0]))
+  await page.mouse.down()
+  for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 3 })
+  await page.mouse.up()
+}
+
+const ONE: [number, number][] = [[150, 40], [146, 90], [142, 140], [140, 190], [138, 240]]
+const ZERO: [number, number][] = Array.from({ length: 33 }, (_, i) => {
+  const a = (i / 32) * 2 * Math.PI
+  return [140 + 62 * Math.sin(a), 140 - 95 * Math.cos(a)] as [number, number]
+})
+
+async function answer(page: Page): Promise<{ top: number; probs: number[] }> {
+  const el = page.getByTestId('prediction')
+  await expect(el).not.toHaveAttribute('data-probs', '', { timeout: 15_000 })
+  return { top: Number(await el.getAttribute('data-value')), probs: JSON.parse((await el.getAttribute('data-probs'))!) as number[] }
+}
+
+test('a briefly trained ConvNet reads a drawn 1 and a drawn 0, and shows what each layer saw', async ({ page }) => {
+  test.setTimeout(240_000)
+  // before any training the page says so instead of guessing
+  await page.getByTestId('nav-draw').click()
+  await expect(page.getByTestId('page-draw')).toContainText('No trained model yet')
+  await stroke(page, ONE)
+  await expect(page.getByTestId('prediction')).toHaveAttribute('data-probs', '')
+
+  // train one epoch of the default preset (simple ConvNet)
+  await page.getByTestId('nav-train').click()
+  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+  await page.getByTestId('train-epochs').fill('1')
+  await page.getByTestId('train-start').click()
+  await expect(page.getByTestId('test-accuracy')).toHaveAttribute('data-value', /0\.\d+/, { timeout: 200_000 })
+  const acc = Number(await page.getByTestId('test-accuracy').getAttribute('data-value'))
+  console.log(`held-out accuracy after one epoch: ${(acc * 100).toFixed(1)}%`)
+
+  await page.getByTestId('nav-draw').click()
+  await expect(page.getByTestId('page-draw')).not.toContainText('No trained model yet')
+
+  await page.getByTestId('draw-clear').click()
+  await stroke(page, ONE)
+  const one = await answer(page)
+  expect(one.top, `probabilities for the drawn 1: ${one.probs.map((p) => p.toFixed(3)).join(', ')}`).toBe(1)
+  await expect(page.getByTestId('draw-maps')).toBeVisible()
+  const latency = Number(await page.getByTestId('predict-latency').getAttribute('data-value'))
+  console.log(`stroke-to-answer latency (drawing 1, maps included): ${latency.toFixed(1)} ms`)
+  await screenshot(page, 'draw-one-en')
+
+  await page.getByTestId('draw-clear').click()
+  await expect(page.getByTestId('prediction')).toHaveAttribute('data-probs', '')
+  await stroke(page, ZERO)
+  const zero = await answer(page)
+  expect(zero.top, `probabilities for the drawn 0: ${zero.probs.map((p) => p.toFixed(3)).join(', ')}`).toBe(0)
+  // the 28×28 preview holds ink
+  const ink = await page.getByTestId('model-input').evaluate((c) => {
+    const d = (c as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, 28, 28).data
+    let dark = 0
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark++
+    return dark
+  })
+  expect(ink).toBeGreaterThan(20)
+  await page.getByTestId('draw-maps').evaluate((el) => el.scrollIntoView({ block: 'start' }))
+  await screenshot(page, 'draw-zero-maps-en')
+
+  // label the drawing and keep it for the next run
+  await page.getByTestId('draw-add-0').click()
+  await expect(page.getByTestId('drawn-count')).toHaveAttribute('data-value', '1')
+})
