@@ -113,6 +113,10 @@ export function createMainWindow(opts: WindowOptions): BrowserWindow {
   wc.on('will-redirect', guard)
   wc.setWindowOpenHandler(() => ({ action: 'deny' }))
   wc.on('will-attach-webview', (event) => event.preventDefault())
+  // A crashed or killed page comes back on its own (training state lives in the main process).
+  wc.on('render-process-gone', (_event, details) => {
+    if (details.reason !== 'clean-exit' && !win.isDestroyed()) wc.reload()
+  })
 
   const remember = (): void => {
     if (win.isDestroyed()) return

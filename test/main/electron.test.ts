@@ -23,6 +23,7 @@ const m = vi.hoisted(() => {
     appEvents: new Map<string, ((...a: unknown[]) => void)[]>(),
     lock: true,
     quit: 0,
+    reloads: 0,
     menu: null as unknown
   }
   return state
@@ -37,7 +38,8 @@ vi.mock('electron', () => {
       this.webContents = {
         on: (ev: string, fn: (...a: unknown[]) => void) => { rec.wcOn.set(ev, [...(rec.wcOn.get(ev) ?? []), fn]) },
         setWindowOpenHandler: (fn: (d: { url: string }) => unknown) => { rec.openHandler = fn },
-        send: (...a: unknown[]) => { rec.sent.push(a) }
+        send: (...a: unknown[]) => { rec.sent.push(a) },
+        reload: () => { m.reloads++ }
       }
       ;(this as unknown as { rec: unknown }).rec = rec
     }
@@ -92,6 +94,7 @@ vi.mock('electron', () => {
 vi.mock('../../src-engine/worker?modulePath', () => ({ default: '/nonexistent/worker.js' }))
 
 beforeEach(() => {
+  m.reloads = 0
   m.windows.length = 0
   m.opened.length = 0
 })
@@ -103,6 +106,17 @@ describe('preload', () => {
     expect(Object.keys(lab).sort()).toEqual(['onEvent', 'onMenu', 'request'])
     await expect(lab.request('app:info', undefined)).resolves.toEqual({ ok: true, value: 'pong' })
     expect(m.invoked.at(-1)).toEqual(['lab:request', 'app:info', undefined])
+  })
+
+  it('answers a payload IPC cannot send with a Result instead of a rejection', async () => {
+    await import('../../src-main/preload')
+    const lab = m.exposed.lab as Record<string, Handler>
+    const saved = m.invoked.length
+    const original = (await import('electron')).ipcRenderer.invoke
+    ;(await import('electron')).ipcRenderer.invoke = () => Promise.reject(new Error('An object could not be cloned.'))
+    await expect(lab.request('app:info', () => 1)).resolves.toMatchObject({ ok: false, error: { code: 'transport-failed' } })
+    ;(await import('electron')).ipcRenderer.invoke = original
+    expect(m.invoked.length).toBe(saved)
   })
 
   it('hands listeners the value only, and unsubscribes', async () => {
@@ -148,6 +162,12 @@ describe('the window', () => {
     expect(w.openHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' })
     expect(w.openHandler!({ url: 'file:///bin/sh' })).toEqual({ action: 'deny' })
     expect(m.opened).toEqual([])
+    // A crashed page is reloaded; a clean exit is left alone.
+    const gone = w.wcOn.get('render-process-gone')![0]
+    gone({}, { reason: 'crashed' })
+    gone({}, { reason: 'clean-exit' })
+    gone({}, { reason: 'killed' })
+    expect(m.reloads).toBe(2)
     let webviewBlocked = false
     w.wcOn.get('will-attach-webview')![0]({ preventDefault: () => { webviewBlocked = true } })
     expect(webviewBlocked).toBe(true)
