@@ -78,4 +78,27 @@ describe('training worker on a real thread', () => {
       await w.terminate()
     }
   })
+
+  it('trains with two threads, starting its replica thread from its own file', async () => {
+    const w = new Worker(entry)
+    const events = collect(w)
+    try {
+      await until(() => events.some((e) => e.type === 'ready'))
+      w.postMessage({
+        type: 'start', runId: 'w2', spec: TINY_MLP,
+        settings: { data: { kind: 'mnist' }, optimizer: 'SGD', lr: 0.1, batchSize: 50, epochs: 5, weightDecay: 0, seed: 1, threads: 2 }
+      })
+      const points = (): BatchPointLike[] => events.flatMap((e) => (e.type === 'batches' ? e.points : []))
+      await until(() => points().length >= 20)
+      w.postMessage({ type: 'stop' })
+      await until(() => events.some((e) => e.type === 'state' && e.state === 'stopped'))
+      expect(events.filter((e) => e.type === 'error')).toEqual([])
+      const losses = points().map((p) => p.loss)
+      expect(losses.slice(-5).reduce((a, b) => a + b, 0)).toBeLessThan(losses.slice(0, 5).reduce((a, b) => a + b, 0))
+    } finally {
+      await w.terminate()
+    }
+  })
 })
+
+type BatchPointLike = { loss: number }
