@@ -11,6 +11,8 @@ commands:
                                   train on the built-in digits or IDX files
   predict --weights W.safetensors --input X.npy [--spec SPEC.json]
                                   run a trained model on images
+  export --weights W.safetensors [--onnx OUT.onnx] [--npz OUT.npz] [--spec SPEC.json]
+                                  convert trained weights for ONNX Runtime, NumPy and PyTorch
   bench [--preset NAME] [--batch B] [--optimizer NAME]
                                   training speed in images per second
 
@@ -59,6 +61,21 @@ X.npy holds float32 images (N, C, H, W) with values in 0..1 (one image may be (C
 The spec defaults to the one saved inside the weights file. Prints, per image, the predicted
 class, the probabilities and the logits (with --json: {"event":"prediction", index, predicted,
 probs, logits}).`,
+
+  export: `usage: npm run lab -- export --weights W.safetensors [--onnx OUT.onnx] [--npz OUT.npz]
+                             [--spec SPEC.json] [--compress] [--json]
+
+Writes a trained model in formats other tools load; give --onnx, --npz or both.
+  --onnx OUT.onnx   the whole model as ONNX (opset 17): input "input" (N, ...spec input), outputs
+                    "scores" (before the loss layer) and "output" (probabilities). Runs in ONNX
+                    Runtime with the lab's numbers; LSTM gates are reordered to ONNX's i, o, f, c.
+  --npz OUT.npz     every weight as a float32 array named like the lab's tensors (conv1.W, affine1.b…),
+                    for numpy.load; --compress deflates it (np.savez_compressed)
+  --spec SPEC.json  the architecture, when the weights file does not carry one in its metadata
+The weights are checked against the architecture first: a missing tensor, a wrong shape or a NaN
+stops the export with a message naming the tensor, and nothing is written.
+
+example: npm run lab -- export --weights convnet.safetensors --onnx convnet.onnx --npz convnet.npz`,
 
   bench: `usage: npm run lab -- bench [--preset NAME | --spec SPEC.json] [--batch B] [--optimizer NAME]
                             [--batches N] [--warmup N] [--threads N] [--json]

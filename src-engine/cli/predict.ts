@@ -17,7 +17,7 @@ export const PREDICT_FLAGS: Record<string, FlagKind> = { spec: 'string', weights
 
 const CHUNK = 100
 
-function readBytes(path: string, what: string): Uint8Array {
+export function readBytes(path: string, what: string): Uint8Array {
   try {
     return readFileSync(path)
   } catch (e) {

@@ -18,6 +18,7 @@ async function load(name: string): Promise<Command | null> {
     case 'train': return (await import('./train')).trainCommand
     case 'predict': return (await import('./predict')).predictCommand
     case 'bench': return (await import('./bench')).benchCommand
+    case 'export': return (await import('./export')).exportCommand
     default: return null
   }
 }
@@ -40,7 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIO, opts: { replica
   }
   try {
     const command = await load(name)
-    if (!command) throw new UsageError(`unknown command "${name}"; the commands are presets, validate, train, predict and bench (npm run lab -- --help)`)
+    if (!command) throw new UsageError(`unknown command "${name}"; the commands are presets, validate, train, predict, export and bench (npm run lab -- --help)`)
     return await command(rest, out)
   } catch (e) {
     if (e instanceof UsageError) {

@@ -26,7 +26,7 @@ describe('command line: help and usage errors', () => {
   it('rejects an unknown command and an unknown flag, saying what is accepted', async () => {
     const c = await lab('trian')
     expect(c.code).toBe(2)
-    expect(c.err.join('\n')).toContain('unknown command "trian"; the commands are presets, validate, train, predict and bench')
+    expect(c.err.join('\n')).toContain('unknown command "trian"; the commands are presets, validate, train, predict, export and bench')
     const f = await lab('train', '--preset', 'mlp', '--epoch', '3')
     expect(f.code).toBe(2)
     expect(f.err.join('\n')).toMatch(/unknown flag --epoch for "train"; it accepts .*--epochs/)
@@ -73,6 +73,14 @@ describe('command line: bad networks and files', () => {
     const r = await lab('train', '--spec', spec, '--epochs', '1')
     expect(r.code).toBe(1)
     expect(r.err.join('\n')).toContain('the network expects inputs of (3, 28, 28) but the training data has examples of (1, 28, 28)')
+  })
+
+  it('refuses to train a network without a loss layer', async () => {
+    const spec = writeJson(dir, 'noloss.json', { input: [1, 28, 28], layers: [{ type: 'Affine', units: 10 }] })
+    const r = await lab('train', '--spec', spec, '--epochs', '1')
+    expect(r.code).toBe(1)
+    expect(r.err.join('\n')).toMatch(/loss/)
+    expectNoStack(r.err.join('\n'))
   })
 
   it('reports a spec file that is not JSON or does not exist', async () => {
