@@ -93,6 +93,7 @@ export class Trainer {
     const initRng = rng.fork()
     this.shuffleRng = rng.fork()
     this.model = Sequential.fromSpec(opts.spec, initRng)
+    if (!this.model.lossLayer) throw new Error('this network has no loss layer, so it cannot be trained: end it with SoftmaxWithLoss, MSE or SigmoidWithLoss')
     if (opts.weights) this.model.loadWeights(opts.weights)
     this.optimizer = makeOptimizer(s.optimizer, s.lr, { weightDecay: s.weightDecay ?? 0 })
     this.settings = { ...s }
