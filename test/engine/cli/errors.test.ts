@@ -16,7 +16,7 @@ describe('command line: help and usage errors', () => {
   it('prints help with every command, and per-command help', async () => {
     const r = await lab('--help')
     expect(r.code).toBe(0)
-    for (const c of ['presets', 'validate', 'train', 'predict', 'bench']) expect(r.out.join('\n')).toContain(c)
+    for (const c of ['presets', 'validate', 'train', 'predict', 'export', 'bench']) expect(r.out.join('\n')).toContain(c)
     const t = await lab('train', '--help')
     expect(t.code).toBe(0)
     expect(t.out.join('\n')).toContain('--epochs N')
