@@ -5,6 +5,7 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, shell, type IpcMainInvokeEvent } from 'electron'
 import { join, sep } from 'node:path'
+import { readFile, writeFile } from 'node:fs/promises'
 import workerPath from '../src-engine/worker?modulePath'
 import { LabHost } from './lab-host'
 import { createDispatcher } from './ipc/handlers'
@@ -12,6 +13,7 @@ import { EVENT_CHANNEL, MENU_CHANNEL, REQUEST_CHANNEL, type MenuCommand } from '
 import { isAppUrl, type AppPage } from './sender'
 import { createMainWindow, hardenSession } from './window'
 import { aboutText, installMenu } from './menu'
+import { exportToFile } from './export-file'
 
 /** A worker cannot start from inside app.asar: packaged builds unpack out/main (see electron-builder.yml). */
 function unpackedPath(p: string): string {
@@ -50,6 +52,32 @@ async function showAbout(): Promise<void> {
   }
 }
 
+/** File ▸ Export is done here, where files belong: the page is not involved. */
+function exportFromMenu(format: 'safetensors' | 'onnx'): void {
+  if (!host) return
+  const lab = host
+  const parent = win ?? undefined
+  void exportToFile(format, {
+    exportModel: (f) => lab.exportModel(f),
+    askPath: async (name, f) => {
+      const options = {
+        title: f === 'onnx' ? 'Export model (ONNX)' : 'Export weights (safetensors)',
+        defaultPath: join(app.getPath('documents'), name),
+        filters: [f === 'onnx' ? { name: 'ONNX model', extensions: ['onnx'] } : { name: 'safetensors weights', extensions: ['safetensors'] }]
+      }
+      const r = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options)
+      return r.canceled || !r.filePath ? null : r.filePath
+    },
+    write: (path, bytes) => writeFile(path, bytes),
+    read: async (path) => new Uint8Array(await readFile(path)),
+    warn: async (title, detail) => {
+      const options = { type: 'warning' as const, title, message: title, detail }
+      if (parent) await dialog.showMessageBox(parent, options)
+      else await dialog.showMessageBox(options)
+    }
+  })
+}
+
 function start(): void {
   hardenSession(page.devUrl)
   host = new LabHost({ workerPath: unpackedPath(workerPath), transport: 'electron', version: app.getVersion() })
@@ -57,7 +85,14 @@ function start(): void {
   ipcMain.handle(REQUEST_CHANNEL, (event: IpcMainInvokeEvent, channel: unknown, payload: unknown) =>
     dispatch(channel, payload, isAppUrl(event.senderFrame?.url, page)))
   host.onEvent((event) => send(EVENT_CHANNEL, event))
-  installMenu({ send: (command) => send(MENU_CHANNEL, command), about: () => void showAbout() })
+  installMenu({
+    send: (command) => {
+      if (command === 'export:weights') exportFromMenu('safetensors')
+      else if (command === 'export:onnx') exportFromMenu('onnx')
+      else send(MENU_CHANNEL, command)
+    },
+    about: () => void showAbout()
+  })
   openWindow()
 }
 
