@@ -485,16 +485,16 @@ export class TrainLab {
     this.runs = this.runs.filter((r) => r.active || r.id === this.currentId)
   }
 
-  /** Apply one host event. Unknown run ids are held briefly: the start reply may still be on its way. */
+  /** Apply one host event. Unknown run ids are held briefly: the start reply may still be on its way.
+   * Errors tied to no run (connection, bad frames) are the app frame's to show; they change no run. */
   handle(e: LabEvent): void {
     const runId = e.runId
-    const run = runId === null ? this.current : this.runs.find((r) => r.id === runId)
+    if (runId === null) return
+    const run = this.runs.find((r) => r.id === runId)
     if (!run) {
-      if (runId !== null) {
-        const q = this.pending.get(runId) ?? []
-        if (q.length < MAX_PENDING) q.push(e)
-        this.pending.set(runId, q)
-      }
+      const q = this.pending.get(runId) ?? []
+      if (q.length < MAX_PENDING) q.push(e)
+      this.pending.set(runId, q)
       return
     }
     switch (e.type) {

@@ -282,6 +282,14 @@ describe('TrainLab with a host', () => {
     expect(lab.current?.diverged).toBe(false)
   })
 
+  it('leaves runs alone on errors that belong to no run (the app frame shows those)', async () => {
+    const { lab, fake } = await connected()
+    await lab.start(SIMPLE_CONVNET, settings)
+    fake.emit({ type: 'error', runId: null, code: 'bad-message', message: 'The lab sent a frame the page cannot read' })
+    expect(lab.current?.state).toBe('running')
+    expect(lab.current?.message).toBeNull()
+  })
+
   it('fails a run on another error without calling it divergence', async () => {
     const { lab, fake } = await connected()
     await lab.start(SIMPLE_CONVNET, settings)
