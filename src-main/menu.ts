@@ -1,6 +1,7 @@
 /**
- * The application menu. File and View commands that concern the page (open/save a project, export,
- * theme) are sent to the renderer as MenuCommands; zoom, editing and window roles are Electron's own.
+ * The application menu. Its commands go to `actions.send` as MenuCommands: index.ts handles the
+ * exports itself (files belong to the main process) and forwards the rest (new/open/save project,
+ * theme) to the renderer. Zoom, editing and window roles are Electron's own.
  */
 import { Menu, type MenuItemConstructorOptions } from 'electron'
 import type { MenuCommand } from './ipc/contract'
