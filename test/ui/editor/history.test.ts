@@ -202,6 +202,7 @@ describe('changing a trained network', () => {
     project.trained = true
     flushSync()
     await fireEvent.input(field(4, 'units'), { target: { value: '77' } })
+    expect(document.activeElement).toBe(screen.getByTestId('weights-keep'))
     await fireEvent.click(screen.getByTestId('weights-cancel'))
     expect(field(4, 'units').value).toBe('10')
   })
