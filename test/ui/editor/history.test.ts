@@ -218,3 +218,22 @@ describe('changing a trained network', () => {
     expect(editor.canUndo).toBe(false)
   })
 })
+
+describe('an empty network for text', () => {
+  it('starts with the loss layer and says what to add, then takes embedding → LSTM → time affine', async () => {
+    openEditor(null)
+    await fireEvent.change(screen.getByTestId('preset-select'), { target: { value: 'empty:text' } })
+    expect(types()).toEqual(['TimeSoftmaxWithLoss'])
+    expect(within(card(0)).getByTestId('layer-error').getAttribute('data-code')).toBe('tokens-need-embedding')
+    expect((screen.getByTestId('train-button') as HTMLButtonElement).disabled).toBe(true)
+    await add('TimeEmbedding')
+    await add('TimeLSTM')
+    await add('TimeAffine')
+    expect(types()).toEqual(['TimeEmbedding', 'TimeLSTM', 'TimeAffine', 'TimeSoftmaxWithLoss'])
+    expect(layerOut(1)).toBe('(64, 128)')
+    expect(screen.queryAllByTestId('layer-error')).toHaveLength(0)
+    // the vocabulary comes from the text at training time: a note, not a blocker
+    expect(screen.getAllByTestId('layer-warning').map((w) => w.getAttribute('data-code'))).toContain('vocab-pending')
+    expect((screen.getByTestId('train-button') as HTMLButtonElement).disabled).toBe(false)
+  })
+})
