@@ -169,3 +169,18 @@ for (const lang of ['en', 'ko'] as const) {
     })
   })
 }
+
+test('races the optimizers on MNIST from the optimizer lesson, one run after another', async ({ page }) => {
+  test.setTimeout(180_000)
+  await page.getByTestId('nav-lessons').click()
+  await openLesson(page, 'optimizers')
+  await page.getByTestId('opt-race').click()
+  await expect(page.getByTestId('page-train')).toBeVisible()
+  const runs = page.getByTestId('run-legend').locator('li')
+  // four runs, the same network and seed, each with its own optimizer, all finished
+  await expect(runs).toHaveCount(4, { timeout: 150_000 })
+  for (const [i, name] of ['SGD', 'Momentum', 'AdaGrad', 'Adam'].entries()) await expect(runs.nth(i)).toContainText(name)
+  await expect(runs.last().locator('.state.done')).toBeVisible({ timeout: 60_000 })
+  await page.locator('main').evaluate((m) => m.scrollTo(0, 0))
+  await screenshot(page, 'lessons-race-en')
+})

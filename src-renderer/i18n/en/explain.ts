@@ -79,6 +79,10 @@ export default {
   optEnd: 'Position after {n} steps',
   optNote: 'SGD zig-zags across the steep y direction while crawling along x. Momentum builds up speed like a ball rolling downhill and overshoots. AdaGrad takes big steps first and smaller ones as gradients add up. Adam combines momentum with per-parameter step sizes. Move a learning-rate slider to see how sensitive each one is.',
 
+  raceStart: 'Race them on MNIST',
+  raceNote: 'Trains the two-layer MLP on the built-in digits from the same initial weights, one optimizer after another ({list}; {epochs} epochs each), and overlays the loss curves on the training page.',
+  raceRunning: 'Racing: run {n} of {total} ({name}). Watch the training page.',
+
   ngTitle: 'Numerical differentiation',
   ngLead: 'A derivative can be estimated without any calculus: nudge the input a little in both directions and see how much the output changes. The lab’s gradient checker uses exactly this to test every layer’s backward pass.',
   ngAt: 'At (x₀, x₁)',
