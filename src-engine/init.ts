@@ -5,7 +5,8 @@
  *   Xavier  std = √(1 / fan_in)  — for sigmoid / tanh networks
  *   std     std = 0.01           — the course's first, fixed choice (weight_init_std)
  */
-import { tensor, type Tensor } from './tensor'
+import { tensor, sizeOf, type Tensor } from './tensor'
+import { kernelArray } from './kernels/gemm'
 import type { Rng } from './rng'
 import type { Init } from './spec-types'
 
@@ -22,12 +23,13 @@ export function initStd(kind: Init, fanIn: number): number {
 /** A weight tensor of `shape` drawn from N(0, std²) with the scheme's std for `fanIn`. */
 export function initWeights(shape: readonly number[], kind: Init, fanIn: number, rng: Rng): Tensor {
   const std = initStd(kind, fanIn)
-  const w = tensor(shape)
+  // in engine memory when the WebAssembly GEMM is in use, so it reads the weights without copies
+  const w = tensor(shape, kernelArray(sizeOf(shape)))
   for (let i = 0; i < w.data.length; i++) w.data[i] = rng.normal() * std
   return w
 }
 
 /** A zero bias of `size`. */
 export function initBias(size: number): Tensor {
-  return tensor([size])
+  return tensor([size], kernelArray(size))
 }

@@ -176,3 +176,45 @@ export function gemm(c: usize, a: usize, b: usize, work: usize, M: i32, N: i32, 
     }
   }
 }
+
+/**
+ * C (M, N) = A (M, K)·op(B) [+ C] for a few rows (batch-1 inference, M ≤ 4), A not transposed: packing
+ * would copy all of B to use it once, so B is streamed straight from memory instead. Without transB each
+ * row of C is built as Σ_k a[i,k]·B[k,:] (SIMD over N); with transB each entry is a SIMD dot product over K.
+ */
+export function gemmRows(c: usize, a: usize, b: usize, M: i32, N: i32, K: i32, transB: i32, accumulate: i32): void {
+  const n4 = N & ~3
+  const k4 = K & ~3
+  for (let i = 0; i < M; i++) {
+    const crow = c + ((<usize>i * N) << 2)
+    const arow = a + ((<usize>i * K) << 2)
+    if (transB == 0) {
+      if (accumulate == 0) memory.fill(crow, 0, (<usize>N) << 2)
+      for (let k = 0; k < K; k++) {
+        const s = load<f32>(arow + ((<usize>k) << 2))
+        const av = f32x4.splat(s)
+        const brow = b + ((<usize>k * N) << 2)
+        let j = 0
+        for (; j < n4; j += 4) {
+          const p = crow + ((<usize>j) << 2)
+          v128.store(p, fma(av, v128.load(brow + ((<usize>j) << 2)), v128.load(p)))
+        }
+        for (; j < N; j++) {
+          const p = crow + ((<usize>j) << 2)
+          store<f32>(p, load<f32>(p) + s * load<f32>(brow + ((<usize>j) << 2)))
+        }
+      }
+    } else {
+      for (let j = 0; j < N; j++) {
+        const brow = b + ((<usize>j * K) << 2)
+        let acc = f32x4.splat(0)
+        let k = 0
+        for (; k < k4; k += 4) acc = fma(v128.load(arow + ((<usize>k) << 2)), v128.load(brow + ((<usize>k) << 2)), acc)
+        let sum = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3)
+        for (; k < K; k++) sum += load<f32>(arow + ((<usize>k) << 2)) * load<f32>(brow + ((<usize>k) << 2))
+        const p = crow + ((<usize>j) << 2)
+        store<f32>(p, accumulate != 0 ? load<f32>(p) + sum : sum)
+      }
+    }
+  }
+}

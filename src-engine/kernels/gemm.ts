@@ -13,6 +13,8 @@
  * Scratch buffers are module-level and only grow; nothing is allocated in the hot loops.
  */
 
+import { createWasmGemm, type WasmGemm } from './wasm/gemm-wasm'
+
 export interface GemmOptions {
   /** A is stored (K, M) and used transposed. */
   transA?: boolean
@@ -181,11 +183,57 @@ export function gemmBlocked(
   }
 }
 
-let impl: GemmFn = gemmBlocked
+/**
+ * The WebAssembly SIMD GEMM (kernels/wasm/gemm-wasm.ts) when this runtime has WebAssembly SIMD: relaxed
+ * SIMD fused multiply-add where it validates (Electron; Node 20 with --experimental-wasm-relaxed-simd),
+ * plain SIMD otherwise. null → the TypeScript GEMM above. BACKPROP_LAB_GEMM=ts forces TypeScript.
+ */
+const wasm: WasmGemm | null = (() => {
+  const env = typeof process !== 'undefined' ? process.env?.BACKPROP_LAB_GEMM : undefined
+  if (env === 'ts') return null
+  try {
+    return createWasmGemm()
+  } catch {
+    return null
+  }
+})()
+
+/** Multiply-adds below which gemmWasm hands the product to the TypeScript kernel. */
+export const WASM_MIN_WORK = 8192
+
+/** C = op(A)·op(B) [+ C] through the WebAssembly kernel; operands in engine memory are read in place. */
+export function gemmWasm(
+  C: Float32Array, A: Float32Array, B: Float32Array, M: number, N: number, K: number, opts: GemmOptions = {}
+): void {
+  if (wasm === null) throw new Error('gemmWasm: this runtime has no WebAssembly SIMD')
+  if (M === 0 || N === 0) return
+  // Tiny products stay in TypeScript: the call and operand copies would cost more than the work, and the
+  // TypeScript kernel sums in float64, which keeps gradient checks of small networks below float32 noise.
+  if (M * N * K < WASM_MIN_WORK) {
+    gemmBlocked(C, A, B, M, N, K, opts)
+    return
+  }
+  wasm.gemm(C, A, B, M, N, K, opts.transA === true, opts.transB === true, opts.accumulate === true)
+}
+
+/** Which GEMM the engine uses: 'wasm-relaxed-simd', 'wasm-simd' or 'typescript'. */
+export function gemmBackend(): 'wasm-relaxed-simd' | 'wasm-simd' | 'typescript' {
+  return impl === gemmWasm && wasm !== null ? (wasm.variant === 'relaxed-simd' ? 'wasm-relaxed-simd' : 'wasm-simd') : 'typescript'
+}
 
 /**
- * The GEMM every layer calls. It delegates to the current implementation (the blocked TypeScript
- * one by default), so a WebAssembly or multi-threaded GEMM can be swapped in with setGemm().
+ * A zeroed Float32Array for a layer buffer: in engine memory when the WebAssembly GEMM is in use (it
+ * then reads and writes the buffer without copies), an ordinary array otherwise.
+ */
+export function kernelArray(n: number): Float32Array {
+  return wasm !== null && impl === gemmWasm ? wasm.mem.allocF32(n) : new Float32Array(n)
+}
+
+let impl: GemmFn = wasm !== null ? gemmWasm : gemmBlocked
+
+/**
+ * The GEMM every layer calls. It delegates to the current implementation (the WebAssembly one when
+ * available, else the blocked TypeScript one), so another GEMM can be swapped in with setGemm().
  */
 export function gemm(
   C: Float32Array, A: Float32Array, B: Float32Array, M: number, N: number, K: number, opts?: GemmOptions

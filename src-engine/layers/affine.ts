@@ -5,7 +5,7 @@
 import { tensor, shapeText, sizeOf, type Tensor } from '../tensor'
 import { gemm } from '../kernels/gemm'
 import type { Layer } from './layer'
-import { checkDout, ensure, featureSize, notForwarded, where } from './common'
+import { checkDout, ensure, featureSize, notForwarded, where, kernelTensor } from './common'
 
 export class Affine implements Layer {
   readonly type = 'Affine'
@@ -26,7 +26,7 @@ export class Affine implements Layer {
     this.W = W
     this.b = b
     this.params = b === null ? [W] : [W, b]
-    this.grads = this.params.map((p) => tensor(p.shape))
+    this.grads = this.params.map((p) => kernelTensor(p.shape))
     this.paramNames = b === null ? ['W'] : ['W', 'b']
   }
 

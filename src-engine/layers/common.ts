@@ -1,9 +1,19 @@
 /** Small helpers shared by the layers: buffer reuse, shape checks and the usual errors. */
-import { sameShape, shapeText, tensor, type Tensor } from '../tensor'
+import { sameShape, shapeText, sizeOf, tensor, type Tensor } from '../tensor'
+import { kernelArray } from '../kernels/gemm'
 
-/** `t` itself when it already has `shape`, otherwise a fresh zero tensor (layers allocate once per batch shape). */
+/**
+ * `t` itself when it already has `shape`, otherwise a fresh zero tensor (layers allocate once per batch
+ * shape). Fresh buffers live in engine memory when the WebAssembly GEMM is in use, so it reads and
+ * writes them without copying.
+ */
 export function ensure(t: Tensor | null, shape: readonly number[]): Tensor {
-  return t !== null && sameShape(t.shape, shape) ? t : tensor(shape)
+  return t !== null && sameShape(t.shape, shape) ? t : tensor(shape, kernelArray(sizeOf(shape)))
+}
+
+/** A zero tensor of `shape` for gradients and other kernel operands (in engine memory when the WASM GEMM is in use). */
+export function kernelTensor(shape: readonly number[]): Tensor {
+  return tensor(shape, kernelArray(sizeOf(shape)))
 }
 
 /** `Type "name"`, the prefix of every layer error. */
@@ -11,7 +21,6 @@ export function where(type: string, name: string): string {
   return `${type} "${name}"`
 }
 
-/** The error for backward() before forward(). */
 export function notForwarded(type: string, name: string): Error {
   return new Error(`${where(type, name)}: backward() called before forward()`)
 }

@@ -9,7 +9,7 @@ import { convOutSizeStrict } from '../kernels/conv-geometry'
 import { gemm } from '../kernels/gemm'
 import { im2col, col2im } from '../kernels/im2col'
 import type { Layer } from './layer'
-import { checkDout, checkRank, ensure, notForwarded, where } from './common'
+import { checkDout, checkRank, ensure, notForwarded, where, kernelTensor } from './common'
 
 export class Convolution implements Layer {
   readonly type = 'Convolution'
@@ -38,7 +38,7 @@ export class Convolution implements Layer {
     this.W = W
     this.b = b
     this.params = b === null ? [W] : [W, b]
-    this.grads = this.params.map((p) => tensor(p.shape))
+    this.grads = this.params.map((p) => kernelTensor(p.shape))
     this.paramNames = b === null ? ['W'] : ['W', 'b']
   }
 
@@ -64,14 +64,10 @@ export class Convolution implements Layer {
     const W = this.W.data
     for (let n = 0; n < N; n++) {
       const outN = this.out.data.subarray(n * FN * P, (n + 1) * FN * P)
+      // each output plane starts as its bias (a native fill), then the GEMM adds into it
+      if (this.b !== null) for (let f = 0; f < FN; f++) outN.fill(this.b.data[f], f * P, (f + 1) * P)
       // (FN, K) · (P, K)ᵀ → (FN, P): the output planes of image n
-      gemm(outN, W, this.col.data.subarray(n * P * K, (n + 1) * P * K), FN, P, K, { transB: true })
-      if (this.b !== null) {
-        for (let f = 0; f < FN; f++) {
-          const bf = this.b.data[f]
-          for (let i = f * P; i < (f + 1) * P; i++) outN[i] += bf
-        }
-      }
+      gemm(outN, W, this.col.data.subarray(n * P * K, (n + 1) * P * K), FN, P, K, { transB: true, accumulate: this.b !== null })
     }
     this.x = x
     return this.out

@@ -10,7 +10,7 @@ import { deconvOutSize } from '../kernels/conv-geometry'
 import { gemm } from '../kernels/gemm'
 import { col2im, im2col } from '../kernels/im2col'
 import type { Layer } from './layer'
-import { checkDout, checkRank, ensure, notForwarded, where } from './common'
+import { checkDout, checkRank, ensure, notForwarded, where, kernelTensor } from './common'
 
 export class Deconvolution implements Layer {
   readonly type = 'Deconvolution'
@@ -33,7 +33,7 @@ export class Deconvolution implements Layer {
     this.W = W
     this.b = b
     this.params = b === null ? [W] : [W, b]
-    this.grads = this.params.map((p) => tensor(p.shape))
+    this.grads = this.params.map((p) => kernelTensor(p.shape))
     this.paramNames = b === null ? ['W'] : ['W', 'b']
   }
 

@@ -2,7 +2,7 @@
 import { tensor, shapeText, type Tensor } from '../tensor'
 import { gemm } from '../kernels/gemm'
 import type { Layer } from './layer'
-import { checkDout, ensure, notForwarded, where } from './common'
+import { checkDout, ensure, notForwarded, where, kernelTensor } from './common'
 
 export class TimeAffine implements Layer {
   readonly type = 'TimeAffine'
@@ -18,7 +18,7 @@ export class TimeAffine implements Layer {
       throw new Error(`${where(this.type, name)}: W must be (D, M) and b (M), got ${shapeText(W.shape)} and ${shapeText(b.shape)}`)
     }
     this.params = [W, b]
-    this.grads = [tensor(W.shape), tensor(b.shape)]
+    this.grads = [kernelTensor(W.shape), kernelTensor(b.shape)]
   }
 
   outShape(inShape: readonly number[]): number[] {

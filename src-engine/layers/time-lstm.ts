@@ -7,12 +7,14 @@
  * batch boundary); stateless mode starts every sequence from zeros.
  */
 import { tensor, shapeText, type Tensor } from '../tensor'
-import { gemm } from '../kernels/gemm'
+import { gemm, kernelArray } from '../kernels/gemm'
 import type { Layer } from './layer'
-import { checkDout, ensure, notForwarded, where } from './common'
+import { checkDout, ensure, notForwarded, where, kernelTensor } from './common'
 import { F, G, I, O } from './lstm-gates'
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
+/** tanh through one exp (≈1.4× faster than Math.tanh on V8); saturates cleanly to ±1. */
+const tanh = (x: number): number => 1 - 2 / (Math.exp(2 * x) + 1)
 
 export class TimeLSTM implements Layer {
   readonly type = 'TimeLSTM'
@@ -32,6 +34,8 @@ export class TimeLSTM implements Layer {
   private h0: Float32Array | null = null
   private c0: Float32Array | null = null
   private dxs: Tensor | null = null
+  private dA: Tensor | null = null
+  private hPrevs: Tensor | null = null
 
   constructor(Wx: Tensor, Wh: Tensor, b: Tensor, readonly name = 'lstm', stateful = false) {
     const H = Wh.shape[0]
@@ -39,7 +43,7 @@ export class TimeLSTM implements Layer {
     if (Wx.shape.length !== 2 || Wx.shape[1] !== 4 * H) throw new Error(`${where(this.type, name)}: Wx must be (D, ${4 * H}), got ${shapeText(Wx.shape)}`)
     if (b.shape.length !== 1 || b.shape[0] !== 4 * H) throw new Error(`${where(this.type, name)}: b must be (${4 * H}), got ${shapeText(b.shape)}`)
     this.params = [Wx, Wh, b]
-    this.grads = this.params.map((p) => tensor(p.shape))
+    this.grads = this.params.map((p) => kernelTensor(p.shape))
     this.stateful = stateful
   }
 
@@ -82,9 +86,11 @@ export class TimeLSTM implements Layer {
     const carry = this.stateful && this.h !== null && this.h.length === N * H
     this.h0 = carry ? this.h!.slice() : new Float32Array(N * H)
     this.c0 = carry ? this.c!.slice() : new Float32Array(N * H)
-    const hPrev = this.h0.slice()
+    // GEMM operands in engine memory (no copies into the WebAssembly kernel)
+    const hPrev = kernelArray(N * H)
+    hPrev.set(this.h0)
     const cPrev = this.c0.slice()
-    const hw = new Float32Array(N * H4)
+    const hw = kernelArray(N * H4)
     for (let t = 0; t < T; t++) {
       gemm(hw, hPrev, Wh.data, N, H4, H)
       for (let n = 0; n < N; n++) {
@@ -92,7 +98,7 @@ export class TimeLSTM implements Layer {
         const s = (n * T + t) * H
         for (let j = 0; j < H; j++) {
           const f = sigmoid(gates[a + F * H + j] + hw[n * H4 + F * H + j] + b.data[F * H + j])
-          const g = Math.tanh(gates[a + G * H + j] + hw[n * H4 + G * H + j] + b.data[G * H + j])
+          const g = tanh(gates[a + G * H + j] + hw[n * H4 + G * H + j] + b.data[G * H + j])
           const i = sigmoid(gates[a + I * H + j] + hw[n * H4 + I * H + j] + b.data[I * H + j])
           const o = sigmoid(gates[a + O * H + j] + hw[n * H4 + O * H + j] + b.data[O * H + j])
           gates[a + F * H + j] = f
@@ -101,14 +107,14 @@ export class TimeLSTM implements Layer {
           gates[a + O * H + j] = o
           const c = f * cPrev[n * H + j] + g * i
           cs[s + j] = c
-          const h = o * Math.tanh(c)
+          const h = o * tanh(c)
           hs[s + j] = h
           cPrev[n * H + j] = c
           hPrev[n * H + j] = h
         }
       }
     }
-    this.h = hPrev
+    this.h = hPrev.slice()
     this.c = cPrev
     this.xs = xs
     return this.hs
@@ -123,12 +129,19 @@ export class TimeLSTM implements Layer {
     const [Wx, Wh] = this.params
     const [dWx, dWh, db] = this.grads
     const gates = this.gates.data, cs = this.cs.data, hs = this.hs.data
-    const dA = new Float32Array(N * T * H4) // (N, T, 4H)
-    const dAt = new Float32Array(N * H4)
-    const dh = new Float32Array(N * H)
+    this.dA = ensure(this.dA, [N, T, H4]) // (N, T, 4H)
+    const dA = this.dA.data
+    const dAt = kernelArray(N * H4)
+    const dh = kernelArray(N * H)
     const dc = new Float32Array(N * H)
-    const hPrevT = new Float32Array(N * H)
-    dWh.data.fill(0)
+    // h_{t−1} for every (n, t), so that dWh = Σ_t h_{t−1}ᵀ·dA_t is one GEMM after the loop (depth N·T)
+    // instead of T thin ones (depth N) that each read and write all of dWh
+    this.hPrevs = ensure(this.hPrevs, [N, T, H])
+    const hPrevs = this.hPrevs.data
+    for (let n = 0; n < N; n++) {
+      hPrevs.set(this.h0!.subarray(n * H, (n + 1) * H), n * T * H)
+      if (T > 1) hPrevs.set(hs.subarray(n * T * H, (n * T + T - 1) * H), (n * T + 1) * H)
+    }
     this.gradNorms = new Float64Array(T)
     for (let t = T - 1; t >= 0; t--) {
       let norm = 0
@@ -142,22 +155,22 @@ export class TimeLSTM implements Layer {
           const f = gates[a + F * H + j], g = gates[a + G * H + j], i = gates[a + I * H + j], o = gates[a + O * H + j]
           const c = cs[s + j]
           const cPrev = t > 0 ? cs[s - H + j] : this.c0![n * H + j]
-          const tc = Math.tanh(c)
+          const tc = tanh(c)
           const ds = dc[n * H + j] + dhj * o * (1 - tc * tc)
           dc[n * H + j] = ds * f
           dAt[n * H4 + F * H + j] = ds * cPrev * f * (1 - f)
           dAt[n * H4 + G * H + j] = ds * i * (1 - g * g)
           dAt[n * H4 + I * H + j] = ds * g * i * (1 - i)
           dAt[n * H4 + O * H + j] = dhj * tc * o * (1 - o)
-          hPrevT[n * H + j] = t > 0 ? hs[s - H + j] : this.h0![n * H + j]
         }
         norm += Math.sqrt(sq)
         dA.set(dAt.subarray(n * H4, (n + 1) * H4), a)
       }
       this.gradNorms[t] = norm / N
-      gemm(dWh.data, hPrevT, dAt, H, H4, N, { transA: true, accumulate: true }) // (N, H)ᵀ·(N, 4H)
       gemm(dh, dAt, Wh.data, N, H, H4, { transB: true }) // (N, 4H)·(H, 4H)ᵀ
     }
+    // dWh (H, 4H) = h_prevsᵀ (H, N·T) · dA (N·T, 4H)
+    gemm(dWh.data, hPrevs, dA, H, H4, N * T, { transA: true })
     // The input path for all steps at once.
     gemm(dWx.data, this.xs.data, dA, D, H4, N * T, { transA: true })
     db.data.fill(0)

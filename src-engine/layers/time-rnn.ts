@@ -6,7 +6,7 @@
 import { tensor, shapeText, type Tensor } from '../tensor'
 import { gemm } from '../kernels/gemm'
 import type { Layer } from './layer'
-import { checkDout, ensure, notForwarded, where } from './common'
+import { checkDout, ensure, notForwarded, where, kernelTensor } from './common'
 
 export class TimeRNN implements Layer {
   readonly type = 'TimeRNN'
@@ -28,7 +28,7 @@ export class TimeRNN implements Layer {
     if (Wx.shape.length !== 2 || Wx.shape[1] !== H) throw new Error(`${where(this.type, name)}: Wx must be (D, ${H}), got ${shapeText(Wx.shape)}`)
     if (b.shape.length !== 1 || b.shape[0] !== H) throw new Error(`${where(this.type, name)}: b must be (${H}), got ${shapeText(b.shape)}`)
     this.params = [Wx, Wh, b]
-    this.grads = this.params.map((p) => tensor(p.shape))
+    this.grads = this.params.map((p) => kernelTensor(p.shape))
     this.stateful = stateful
   }
 

@@ -8,16 +8,20 @@ import { EngineMemory } from './memory'
 
 interface GemmExports {
   gemm(c: number, a: number, b: number, work: number, M: number, N: number, K: number, transA: number, transB: number, accumulate: number): void
+  gemmRows(c: number, a: number, b: number, M: number, N: number, K: number, transB: number, accumulate: number): void
   setScratch(ptr: number): void
   workspaceBytes(): number
 }
 
-function decode(b64: string): Uint8Array<ArrayBuffer> {
+function decode(b64: string): Uint8Array {
   const bin = atob(b64)
   const out = new Uint8Array(bin.length)
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
   return out
 }
+
+/** Up to this many rows of C, gemmRows (no packing) beats the packed kernel. */
+const ROWS_PATH_MAX_M = 4
 
 export type WasmVariant = 'relaxed-simd' | 'simd'
 
@@ -64,7 +68,9 @@ export class WasmGemm {
     const pa = place(A, na, true, needA)
     const pb = place(B, nb, true, needB)
     const pc = place(C, nc, accumulate, needC)
-    this.exports.gemm(pc, pa, pb, this.work, M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0)
+    // a few rows of a non-transposed A (batch-1 inference): stream B, no packing
+    if (M <= ROWS_PATH_MAX_M && !transA) this.exports.gemmRows(pc, pa, pb, M, N, K, transB ? 1 : 0, accumulate ? 1 : 0)
+    else this.exports.gemm(pc, pa, pb, this.work, M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0)
     if (needC) C.set(heap.subarray(pc >> 2, (pc >> 2) + nc))
   }
 }
