@@ -3,11 +3,12 @@
  * asks about trained weights when the architecture of a trained model changes, and writes the new spec
  * to `project.spec` (a fresh plain object each time, so the report below re-derives on every edit).
  */
-import type { LayerSpec, NetSpec, SpecIssue, SpecReport } from '../../src-engine/spec-types'
+import type { LayerInfo, LayerSpec, NetSpec, SpecIssue, SpecReport } from '../../src-engine/spec-types'
 import { layerNames } from '../../src-engine/spec-names'
 import { validateSpec, presetList, emptyNet, type EmptyKind } from '../components/editor/engine'
 import { layerDef, isLossType } from '../components/editor/catalog'
 import { parseSpecJson } from '../components/editor/spec-json'
+import { layerIssues } from '../components/editor/issues'
 import { project } from './project.svelte'
 
 const HISTORY_LIMIT = 200
@@ -38,6 +39,25 @@ export class EditorState {
     (this.report?.issues ?? []).map((i) => (i.code === 'vocab-missing' ? { ...i, severity: 'warning' as const } : i))
   )
   readonly errors: SpecIssue[] = $derived(this.issues.filter((i) => i.severity === 'error'))
+  /** The report's per-layer facts, reusing last edit's object wherever nothing changed (cards skip work). */
+  readonly infos: LayerInfo[] = $derived(this.stable('infos', this.report?.layers ?? []))
+  /** Each layer's issues, errors first, stable in the same way. */
+  readonly layerIssues: SpecIssue[][] = $derived(
+    this.stable('issues', (project.spec?.layers ?? []).map((_, i) => layerIssues(this.issues, i)))
+  )
+
+  private previous: Record<'infos' | 'issues', { key: string; value: unknown }[]> = { infos: [], issues: [] }
+
+  /** Items equal (as JSON) to the previous list's item at the same index come back as that same object. */
+  private stable<T>(slot: 'infos' | 'issues', items: T[]): T[] {
+    const prev = this.previous[slot]
+    const next = items.map((value, i) => {
+      const key = JSON.stringify(value)
+      return prev[i]?.key === key ? prev[i] : { key, value }
+    })
+    this.previous[slot] = next
+    return next.map((e) => e.value as T)
+  }
 
   /** Consecutive edits with the same key (typing in one field) make one undo step, until the field is left. */
   private lastKey: string | null = null
