@@ -237,3 +237,18 @@ describe('an empty network for text', () => {
     expect((screen.getByTestId('train-button') as HTMLButtonElement).disabled).toBe(false)
   })
 })
+
+describe('identity across edits', () => {
+  it('keeps the facts and issues of layers an edit did not change as the same objects', async () => {
+    openEditor(small())
+    const infos = editor.infos
+    const issues = editor.layerIssues
+    await fireEvent.input(field(4, 'units'), { target: { value: '12' } })
+    flushSync()
+    expect(editor.infos[0]).toBe(infos[0])
+    expect(editor.infos[3]).toBe(infos[3])
+    expect(editor.infos[4]).not.toBe(infos[4])
+    expect(editor.infos[4].params).toBe(8 * 14 * 14 * 12 + 12)
+    expect(editor.layerIssues[0]).toBe(issues[0])
+  })
+})
