@@ -66,7 +66,8 @@ export type RunState = 'idle' | 'running' | 'paused' | 'stopped' | 'done' | 'fai
 
 /** Host → worker. */
 export type WorkerCommand =
-  | { type: 'start'; runId: string; spec: NetSpec; settings: TrainSettings; weights?: Record<string, Float32Array> }
+  /** checkpoints: after every epoch also post a 'checkpoint' (weights + optimizer state) for autosave. */
+  | { type: 'start'; runId: string; spec: NetSpec; settings: TrainSettings; weights?: Record<string, Float32Array>; checkpoints?: boolean }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
@@ -87,5 +88,15 @@ export type WorkerEvent =
   | { type: 'epoch'; runId: string; report: EpochReport }
   | { type: 'snapshot'; runId: string; snapshot: Snapshot }
   | { type: 'error'; runId: string | null; code: string; message: string }
+  /** After epoch `epoch` (when the start asked for checkpoints): the weights and optimizer state as they stood then. */
+  | { type: 'checkpoint'; runId: string; epoch: number; checkpoint: Checkpoint }
   | { type: 'reply'; reqId: number; ok: true; value: unknown }
   | { type: 'reply'; reqId: number; ok: false; code: string; message: string }
+
+/** A model's weights and optimizer state at one moment (get-weights replies and checkpoints carry it). */
+export interface Checkpoint {
+  spec: NetSpec
+  weights: Record<string, { shape: number[]; data: Float32Array }>
+  /** Absent when the model was loaded rather than trained. */
+  optimizer?: { name: OptimizerName; state: Record<string, Float32Array> }
+}

@@ -14,11 +14,13 @@ import { Worker, type WorkerOptions } from 'node:worker_threads'
 import { availableParallelism } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
-import type { BatchPoint, RunState, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
+import type { BatchPoint, Checkpoint, RunState, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
 import type { ExportedFile, ExportFormat, LabEvent, LabError, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
 import { pureEngine, type PureEngine } from './engine-pure'
 import { encodeModelWeights } from '../src-engine/io/safetensors'
 import { exportOnnx } from '../src-engine/io/onnx'
+import { encodeNpz } from '../src-engine/io/npz'
+import { ProjectService, fileStem, type FileAccess } from './projects'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -37,6 +39,10 @@ export interface LabHostOptions {
   replyTimeoutMs?: number
   /** The engine's pure functions and data loader (tests may swap them). */
   engine?: Partial<PureEngine>
+  /** Folder of the autosave (recovery.bplab) and the recent-projects list; absent = no autosave. */
+  dataDir?: string
+  /** The desktop's file dialogs; absent in the web shell (the page uploads and downloads). */
+  files?: FileAccess
 }
 
 const ACTIVE: ReadonlySet<RunState> = new Set<RunState>(['running', 'paused', 'idle'])
@@ -50,7 +56,7 @@ const fail = (code: string, message: string, path?: string): { ok: false; error:
   ({ ok: false, error: path === undefined ? { code, message } : { code, message, path } })
 
 export class LabHost {
-  private readonly opts: Required<Omit<LabHostOptions, 'workerOptions' | 'engine'>> & { workerOptions?: WorkerOptions }
+  private readonly opts: Required<Omit<LabHostOptions, 'workerOptions' | 'engine' | 'dataDir' | 'files'>> & { workerOptions?: WorkerOptions }
   private readonly engine: PureEngine
   private readonly listeners = new Set<LabListener>()
 
@@ -74,6 +80,10 @@ export class LabHost {
 
   private disposed = false
   private presetCache: PresetInfo[] | null = null
+  /** The worker holds a model loaded from a file (open project, import weights), not from a run. */
+  private modelLoaded = false
+  /** Project files, weights import and the autosave (src-main/projects.ts). */
+  readonly projects: ProjectService
 
   constructor(options: LabHostOptions) {
     this.opts = {
@@ -83,6 +93,7 @@ export class LabHost {
       ...options
     }
     this.engine = { ...pureEngine, ...options.engine }
+    this.projects = new ProjectService(this, { dataDir: options.dataDir ?? null, files: options.files })
   }
 
   // ── events ──────────────────────────────────────────────────────────────
@@ -94,6 +105,7 @@ export class LabHost {
   }
 
   private emit(event: LabEvent): void {
+    this.projects.track(event)
     for (const l of [...this.listeners]) {
       try { l(event) } catch { /* a broken listener must not stop the others or the host */ }
     }
@@ -148,7 +160,8 @@ export class LabHost {
     const runId = `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
     this.runId = runId
     this.runState = 'idle'
-    this.post({ type: 'start', runId, spec, settings })
+    this.projects.runStarted(runId, spec, settings)
+    this.post({ type: 'start', runId, spec, settings, ...(this.projects.autosaves ? { checkpoints: true } : {}) })
     if (this.probe) this.post({ type: 'set-probe', input: this.probe.slice() })
     return { ok: true, value: { runId } }
   }
@@ -169,7 +182,7 @@ export class LabHost {
 
   /** Classifies one 28×28 image with the model of the latest run. */
   async predict(input: number[], maps = false): Promise<Result<Prediction>> {
-    if (!this.worker || this.runId === null) {
+    if (!this.worker || (this.runId === null && !this.modelLoaded)) {
       return fail('no-model', 'There is no trained model yet: start a training run first (a paused or finished run works).')
     }
     const t0 = performance.now()
@@ -180,29 +193,69 @@ export class LabHost {
     return pred ? { ok: true, value: pred } : fail('engine-error', 'The worker answered predict with something that is not a prediction.')
   }
 
-  /** The latest run's model as a file: safetensors (weights + spec) or ONNX. */
+  /** The latest run's model as a file: safetensors (weights + spec), ONNX or NumPy .npz. */
   async exportModel(format: ExportFormat): Promise<Result<ExportedFile>> {
-    if (!this.worker || this.runId === null) {
-      return fail('no-model', 'There is no model to export yet: train one first (a paused or finished run works).')
+    const made = await this.modelFile(format)
+    if (!made.ok) return made
+    const { fileName, bytes } = made.value
+    return {
+      ok: true,
+      value: { fileName, mime: 'application/octet-stream', bytes: bytes.length, base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') }
+    }
+  }
+
+  /** The model's file bytes and a suggested name. */
+  async modelFile(format: ExportFormat): Promise<Result<{ fileName: string; bytes: Uint8Array }>> {
+    const model = await this.getModel()
+    if (!model.ok) {
+      return model.error.code === 'no-model' ? fail('no-model', 'There is no model to export yet: train one first (a paused or finished run works).') : model
+    }
+    const v = model.value
+    try {
+      const bytes = format === 'onnx'
+        ? exportOnnx(v.spec, v.weights, { producer: `Backprop Lab ${this.opts.version}` })
+        : format === 'npz'
+          ? encodeNpz(v.weights)
+          : encodeModelWeights(v.spec, v.weights, { format: 'backprop-lab', version: this.opts.version })
+      return { ok: true, value: { fileName: `${fileStem(v.spec.name)}.${format}`, bytes } }
+    } catch (e) {
+      return fail('export-failed', `The model could not be exported as ${format}: ${errorText(e)}`)
+    }
+  }
+
+  /** The worker's model: spec, weights and (after training) the optimizer state. */
+  async getModel(): Promise<Result<Checkpoint>> {
+    if (!this.worker || (this.runId === null && !this.modelLoaded)) {
+      return fail('no-model', 'There is no model yet: train one or open a project first.')
     }
     const reqId = this.nextReqId++
     const reply = await this.ask(reqId, { type: 'get-weights', reqId })
     if (!reply.ok) return reply
-    const v = reply.value as { spec?: NetSpec; weights?: Record<string, { shape: number[]; data: Float32Array }> }
+    const v = reply.value as Partial<Checkpoint> | null
     if (!v || !v.spec || !v.weights) return fail('engine-error', 'The worker answered get-weights without a spec and weights.')
-    try {
-      const base = (v.spec.name ?? 'model').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'model'
-      const bytes = format === 'onnx'
-        ? exportOnnx(v.spec, v.weights, { producer: `Backprop Lab ${this.opts.version}` })
-        : encodeModelWeights(v.spec, v.weights, { format: 'backprop-lab', version: this.opts.version })
-      const ext = format === 'onnx' ? 'onnx' : 'safetensors'
-      return {
-        ok: true,
-        value: { fileName: `${base}.${ext}`, mime: 'application/octet-stream', bytes: bytes.length, base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') }
-      }
-    } catch (e) {
-      return fail('export-failed', `The model could not be exported as ${format}: ${errorText(e)}`)
-    }
+    return { ok: true, value: v as Checkpoint }
+  }
+
+  /**
+   * Loads a model (an opened project, imported weights) into the worker for predict and export.
+   * The worker checks every tensor before it replaces its model, so a failure changes nothing.
+   */
+  async loadModel(spec: NetSpec, weights: Record<string, Float32Array>): Promise<Result<{ params: number }>> {
+    if (this.disposed) return fail('closed', 'The lab is shutting down.')
+    if (this.isTraining()) return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before loading another model.`)
+    const worker = this.ensureWorker()
+    if (!worker.ok) return worker
+    const reqId = this.nextReqId++
+    const reply = await this.ask(reqId, { type: 'load-model', reqId, spec, weights })
+    if (!reply.ok) return reply.error.code === 'failed' ? fail('weights-mismatch', reply.error.message) : reply
+    this.modelLoaded = true
+    const params = (reply.value as { params?: unknown } | null)?.params
+    return { ok: true, value: { params: typeof params === 'number' ? params : 0 } }
+  }
+
+  /** A run is running, paused or about to start. */
+  isTraining(): boolean {
+    return this.runId !== null && ACTIVE.has(this.runState) && this.worker !== null
   }
 
   /** Held-out built-in digits for the draw page and lessons. */
@@ -337,6 +390,9 @@ export class LabHost {
       case 'error':
         this.flushTelemetry()
         this.emit(m)
+        return
+      case 'checkpoint':
+        this.projects.onCheckpoint(m.runId, m.epoch, m.checkpoint)
         return
       case 'reply': {
         const p = this.pending.get(m.reqId)

@@ -9,6 +9,7 @@ import { LabHost } from './lab-host'
 import { startWebShell, type WebShell } from './web-shell'
 import { version } from '../package.json'
 import { parsePort } from './web-args'
+import { webDataDir } from './file-store'
 
 async function main(): Promise<void> {
   let port: number
@@ -18,7 +19,8 @@ async function main(): Promise<void> {
     process.stderr.write(`${(e as Error).message}\n`)
     process.exit(2)
   }
-  const labHost = new LabHost({ workerPath, transport: 'web', version })
+  // The autosave lives in BACKPROP_LAB_DATA_DIR, else under the OS temp folder.
+  const labHost = new LabHost({ workerPath, transport: 'web', version, dataDir: webDataDir() })
   let shell: WebShell | null = null
   // Handlers first: whoever reads the URL may signal at once.
   let stopping = false

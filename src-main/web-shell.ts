@@ -52,8 +52,8 @@ const MIME: Record<string, string> = {
   '.map': 'application/json; charset=utf-8'
 }
 
-/** Frames above this are refused by ws itself (the largest real request is a spec or a 784-pixel image). */
-const MAX_FRAME = 2 * 1024 * 1024
+/** Frames above this are refused by ws itself (the largest real requests are uploaded projects and weights, as base64). */
+const MAX_FRAME = 256 * 1024 * 1024
 /** A slow client gets no new snapshots while this much is still queued for it. */
 const MAX_BUFFERED = 8 * 1024 * 1024
 

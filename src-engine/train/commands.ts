@@ -52,7 +52,8 @@ export function checkCommand(m: unknown): Checked {
   let problem: string | null = null
   switch (m.type) {
     case 'start':
-      problem = typeof m.runId !== 'string' ? '"start" needs a string runId' : checkSpec(m.spec) ?? checkSettings(m.settings) ?? (m.weights === undefined ? null : checkWeights(m.weights))
+      problem = typeof m.runId !== 'string' ? '"start" needs a string runId' : checkSpec(m.spec) ?? checkSettings(m.settings) ?? (m.weights === undefined ? null : checkWeights(m.weights)) ??
+        (m.checkpoints === undefined || typeof m.checkpoints === 'boolean' ? null : '"start" checkpoints must be true or false')
       break
     case 'pause': case 'resume': case 'stop': case 'step':
       break

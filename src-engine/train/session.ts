@@ -5,7 +5,7 @@
  */
 import { Rng } from '../rng'
 import type { NetSpec } from '../spec-types'
-import type { BatchPoint, DataSource, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../protocol'
+import type { BatchPoint, Checkpoint, DataSource, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../protocol'
 import { specForData, type TrainData } from './data'
 import { Sequential } from '../models/sequential'
 import { Trainer, type TrainerEvent } from './trainer'
@@ -37,6 +37,10 @@ export class WorkerSession {
   /** The learner's probe example; kept across runs and applied to each new trainer. */
   private probe: Float32Array | null = null
   private model: Sequential | null = null
+  /** The trainer whose optimizer state belongs to `model` (null once a model is loaded instead). */
+  private modelTrainer: Trainer | null = null
+  /** The current run asked for a checkpoint after every epoch. */
+  private checkpoints = false
   private points: BatchPoint[] = []
   private lastFlush = 0
   private lastSnapshot = -Infinity
@@ -73,6 +77,7 @@ export class WorkerSession {
   private dispatch(cmd: WorkerCommand): void {
     switch (cmd.type) {
       case 'start':
+        this.checkpoints = cmd.checkpoints === true
         this.start(cmd.runId, cmd.spec, cmd.settings, cmd.weights)
         return
       case 'pause':
@@ -127,9 +132,8 @@ export class WorkerSession {
           this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'no-model', message: 'there is no model yet: train one or load weights first' })
           return
         }
-        const weights = model.weights()
-        const value = { spec: model.spec, weights: Object.fromEntries(Object.entries(weights).map(([k, t]) => [k, { shape: [...t.shape], data: t.data }])) }
-        this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value }, Object.values(weights).map((t) => t.data.buffer as ArrayBuffer))
+        const { value, transfer } = this.checkpoint(model)
+        this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value }, transfer)
         return
       }
       case 'load-model': {
@@ -140,6 +144,7 @@ export class WorkerSession {
         const model = Sequential.fromSpec(cmd.spec, new Rng(0))
         model.loadWeights(cmd.weights)
         this.model = model
+        this.modelTrainer = null
         this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { params: model.paramCount } })
         return
       }
@@ -156,6 +161,20 @@ export class WorkerSession {
         throw new Error(`unhandled command ${JSON.stringify(never)}`)
       }
     }
+  }
+
+  /** Copies of the model's weights (and its trainer's optimizer state), with the buffers to transfer. */
+  private checkpoint(model: Sequential): { value: Checkpoint; transfer: ArrayBuffer[] } {
+    const weights = model.weights()
+    const value: Checkpoint = { spec: model.spec, weights: Object.fromEntries(Object.entries(weights).map(([k, t]) => [k, { shape: [...t.shape], data: t.data }])) }
+    const transfer = Object.values(weights).map((t) => t.data.buffer as ArrayBuffer)
+    const trainer = this.modelTrainer
+    if (trainer && trainer.model === model) {
+      const state = trainer.optimizer.state()
+      value.optimizer = { name: trainer.optimizer.name, state }
+      for (const a of Object.values(state)) transfer.push(a.buffer as ArrayBuffer)
+    }
+    return { value, transfer }
   }
 
   private isRunning(): boolean {
@@ -197,6 +216,7 @@ export class WorkerSession {
         if (this.starting !== starting) return
         this.trainer = trainer
         this.model = trainer.model
+        this.modelTrainer = trainer
         this.starting = null
         if (starting.lr !== null) trainer.setLr(starting.lr)
         const done = trainer.run()
@@ -226,6 +246,11 @@ export class WorkerSession {
       case 'epoch':
         this.flush(runId)
         this.post({ type: 'epoch', runId, report: e.report })
+        // Posted between batches, so the weights are exactly those at the end of this epoch.
+        if (this.checkpoints && this.model) {
+          const { value, transfer } = this.checkpoint(this.model)
+          this.post({ type: 'checkpoint', runId, epoch: e.report.epoch, checkpoint: value }, transfer)
+        }
         return
       case 'snapshot':
         this.pendingSnapshot = e.snapshot

@@ -57,7 +57,9 @@ export type WsServerMessage =
 /** Every request channel, for allow-lists in the preload, handlers and the web shell. */
 export const CHANNELS: readonly Channel[] = [
   'app:info', 'preset:list', 'spec:validate', 'train:start', 'train:pause', 'train:resume', 'train:stop',
-  'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples', 'model:export'
+  'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples', 'model:export',
+  'project:save', 'project:open', 'project:recent', 'project:recovery', 'project:discard-recovery',
+  'model:import-weights', 'model:save-export'
 ]
 
 /** The one Electron IPC channel carrying requests: `invoke(REQUEST_CHANNEL, channel, payload)`. */
@@ -70,11 +72,13 @@ export const REQUEST_CHANNEL = 'lab:request'
 export type MenuCommand =
   | 'project:new' | 'project:open' | 'project:save' | 'project:save-as'
   | 'export:weights' | 'export:onnx' | 'view:toggle-theme'
+  | 'export:npz' | 'import:weights' | 'project:open-recent'
 
 export const MENU_CHANNEL = 'lab:menu'
 
 export const MENU_COMMANDS: readonly MenuCommand[] = [
-  'project:new', 'project:open', 'project:save', 'project:save-as', 'export:weights', 'export:onnx', 'view:toggle-theme'
+  'project:new', 'project:open', 'project:save', 'project:save-as', 'export:weights', 'export:onnx', 'view:toggle-theme',
+  'export:npz', 'import:weights', 'project:open-recent'
 ]
 
 /** The preload's `window.lab`: LabApi plus the menu stream (absent in the web shell). */
@@ -98,11 +102,85 @@ export interface PresetInfo {
 /** A file made in the main process for the page to save (a download in both transports). */
 export interface ExportedFile { fileName: string; mime: string; bytes: number; base64: string }
 
-/** Export formats: safetensors (weights + spec in metadata "spec") or ONNX (the whole model). */
-export type ExportFormat = 'safetensors' | 'onnx'
+/** Export formats: safetensors (weights + spec in metadata "spec"), ONNX (the whole model) or NumPy .npz (the tensors by name). */
+export type ExportFormat = 'safetensors' | 'onnx' | 'npz'
 
 /** Additive channels. */
 export interface Requests {
   /** The latest run's model (trained so far), encoded; fails with 'no-model' before any run. */
   'model:export': [{ format: ExportFormat }, ExportedFile]
+}
+
+// ── projects, weights import and recovery (issue 8) ─────────────────────────
+
+/** One training run as a project file keeps it: its settings, batch losses and epoch reports. */
+export interface SavedRun {
+  id: string
+  specName: string
+  settings: TrainSettings
+  state: RunState
+  /** x in epochs (epoch − 1 + batch/batches) and the batch loss there. */
+  batchX: number[]
+  batchLoss: number[]
+  /** Epoch reports without their example images (confidentWrong). */
+  epochs: EpochReport[]
+}
+
+/** The training history of a project: its runs, oldest first. */
+export interface SavedHistory { runs: SavedRun[]; currentId: string | null }
+
+/** What the page holds of a project (the host adds the weights and optimizer state). */
+export interface ProjectState {
+  spec: NetSpec
+  presetId?: string | null
+  settings?: TrainSettings
+  history?: SavedHistory
+  vocab?: string[]
+}
+
+/** A project opened (or recovered): what the page shows; the host already holds its model. */
+export interface OpenedProject extends ProjectState {
+  fileName: string
+  path?: string
+  savedAt: string
+  /** Epochs trained when saved (autosaves). */
+  epoch?: number
+  /** The file had weights and the host loaded them: predict and export work at once. */
+  hasWeights: boolean
+  params?: number
+}
+
+/**
+ * Where a file comes from: bytes the page uploaded (web shell, or drag and drop), the system dialog
+ * (desktop), a recent project (desktop, from the list the host keeps), or the recovery autosave.
+ */
+export type FileSource =
+  | { from: 'upload'; fileName: string; base64: string }
+  | { from: 'dialog' }
+  | { from: 'recent'; path: string }
+  | { from: 'recovery' }
+
+/** Where a made file goes: back to the page as a download, or to disk (desktop: `save` reuses the project's path, `save-as` asks). */
+export type FileTarget = 'download' | 'save' | 'save-as'
+
+/** A file the host made: base64 when it goes to the page, path when it was written to disk. */
+export interface SavedFile { fileName: string; bytes: number; base64?: string; path?: string; hasWeights?: boolean }
+
+/** An autosave the page may offer to recover. */
+export interface RecoveryInfo { savedAt: string; epoch: number | null; specName: string; runs: number }
+
+export interface Requests {
+  /** Save the project: the page's state plus the host's weights and optimizer state (when they fit the spec). */
+  'project:save': [{ project: ProjectState; to: FileTarget }, SavedFile]
+  /** Open a project: validated completely before anything changes, then its model is loaded for predict. */
+  'project:open': [FileSource, OpenedProject]
+  /** Recent projects (desktop; empty in the web shell). */
+  'project:recent': [void, { path: string; name: string }[]]
+  /** The autosave, if one is newer than the last explicit save. */
+  'project:recovery': [void, RecoveryInfo | null]
+  'project:discard-recovery': [void, null]
+  /** Import safetensors weights into `spec` (the open architecture); nothing changes unless every tensor fits. */
+  'model:import-weights': [{ spec: NetSpec; source: FileSource }, { fileName: string; tensors: number; params: number }]
+  /** Export to disk through the save dialog (desktop) — model:export with a target. */
+  'model:save-export': [{ format: ExportFormat }, SavedFile]
 }

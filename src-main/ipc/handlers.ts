@@ -9,7 +9,7 @@ import type { LabHost } from '../lab-host'
 
 /** What the dispatcher needs from LabHost (tests may pass a double). */
 export type HostApi = Pick<LabHost,
-  'info' | 'presets' | 'validate' | 'start' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel'>
+  'info' | 'presets' | 'validate' | 'start' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects'>
 
 type Route<C extends Channel> = (host: HostApi, payload: Requests[C][0]) => Result<Requests[C][1]> | Promise<Result<Requests[C][1]>>
 
@@ -27,7 +27,14 @@ const routes: { [C in Channel]: Route<C> } = {
   'train:set-probe': (h, p) => h.setProbe(p.input),
   'model:predict': (h, p) => h.predict(p.input, p.maps === true),
   'data:samples': (h, p) => h.samples(p.count, p.seed),
-  'model:export': (h, p) => h.exportModel(p.format)
+  'model:export': (h, p) => h.exportModel(p.format),
+  'project:save': (h, p) => h.projects.save(p.project, p.to),
+  'project:open': (h, p) => h.projects.open(p),
+  'project:recent': (h) => h.projects.recent(),
+  'project:recovery': (h) => h.projects.recovery(),
+  'project:discard-recovery': (h) => h.projects.discardRecovery(),
+  'model:import-weights': (h, p) => h.projects.importWeights(p.spec, p.source),
+  'model:save-export': (h, p) => h.projects.saveExport(p.format)
 }
 
 const KNOWN: ReadonlySet<string> = new Set(CHANNELS)

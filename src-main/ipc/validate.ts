@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot'
 import type { Channel, LabError, Requests } from './contract'
+import { fileSourceSchema, fileTargetSchema, savedHistorySchema } from './project-schemas'
 
 // ── building blocks with messages that say what to change ────────────────────
 
@@ -165,7 +166,23 @@ export const schemas = {
   'train:set-probe': obj({ input: image784 }),
   'model:predict': obj({ input: image784, maps: v.optional(bool) }),
   'data:samples': obj({ count: int(1, 256), seed: v.optional(int(0, 0xffffffff)) }),
-  'model:export': obj({ format: oneOf(['safetensors', 'onnx'] as const) })
+  'model:export': obj({ format: oneOf(['safetensors', 'onnx', 'npz'] as const) }),
+  'project:save': obj({
+    project: obj({
+      spec: netSpecSchema,
+      presetId: v.optional(v.nullable(str(100, 'a preset id'))),
+      settings: v.optional(trainSettingsSchema),
+      history: v.optional(savedHistorySchema),
+      vocab: v.optional(v.pipe(v.array(str(8, 'a character')), v.maxLength(100_000)))
+    }),
+    to: fileTargetSchema
+  }),
+  'project:open': fileSourceSchema,
+  'project:recent': noPayload,
+  'project:recovery': noPayload,
+  'project:discard-recovery': noPayload,
+  'model:import-weights': obj({ spec: netSpecSchema, source: fileSourceSchema }),
+  'model:save-export': obj({ format: oneOf(['safetensors', 'onnx', 'npz'] as const) })
 } satisfies Record<Channel, v.GenericSchema>
 
 export type Checked<C extends Channel> = { ok: true; value: Requests[C][0] } | { ok: false; error: LabError }

@@ -10,13 +10,30 @@ import { validatePayload } from '../../src-main/ipc/validate'
 import { PRESETS } from '../../src-engine/models/presets'
 import type { LabHost } from '../../src-main/lab-host'
 import { fakeHost, image, isState, mlpSpec, record, settings } from './helpers'
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { encodeProject } from '../../src-engine/io/project'
+import { encodeModelWeights } from '../../src-engine/io/safetensors'
+
+// Project channels write here; the "dialog" answers with a path inside it.
+const filesDir = mkdtempSync(join(tmpdir(), 'handlers-files-'))
+const upload = (fileName: string, bytes: Uint8Array) => ({ from: 'upload', fileName, base64: Buffer.from(bytes).toString('base64') })
+const tinyWeights = () => ({
+  'affine1.W': { shape: [784, 16], data: new Float32Array(784 * 16) }, 'affine1.b': { shape: [16], data: new Float32Array(16) },
+  'affine2.W': { shape: [16, 10], data: new Float32Array(160) }, 'affine2.b': { shape: [10], data: new Float32Array(10) }
+})
 
 let host: LabHost
 let handle: Dispatch
 let rec: ReturnType<typeof record>
 
 beforeAll(() => {
-  host = fakeHost({ workerOptions: { workerData: { tickMs: 20, batches: 1000 } } })
+  host = fakeHost({
+    workerOptions: { workerData: { tickMs: 20, batches: 1000 } },
+    dataDir: filesDir,
+    files: { askSavePath: async (name) => join(filesDir, name), askOpenPath: async () => null }
+  })
   handle = createDispatcher(host)
   rec = record(host)
 })
@@ -44,7 +61,29 @@ const cases: Record<Channel, Case> = {
   'train:stop': { good: null, wrongType: {}, outOfRange: Number.MAX_VALUE },
   'data:samples': { good: { count: 3, seed: 5 }, wrongType: { count: '3' }, outOfRange: { count: 100_000 }, badPath: 'count' },
   // No number here: an unknown format is its out-of-range value.
-  'model:export': { good: { format: 'safetensors' }, wrongType: { format: 5 }, outOfRange: { format: 'pdf' }, badPath: 'format' }
+  'model:export': { good: { format: 'safetensors' }, wrongType: { format: 5 }, outOfRange: { format: 'pdf' }, badPath: 'format' },
+  'model:save-export': { good: { format: 'npz' }, wrongType: { format: 5 }, outOfRange: { format: 'pdf' }, badPath: 'format' },
+  'project:save': {
+    good: { project: { spec: mlpSpec(), settings: settings() }, to: 'download' },
+    wrongType: { project: { spec: mlpSpec() }, to: 5 },
+    outOfRange: { project: { spec: mlpSpec(), settings: settings({ lr: 50 }) }, to: 'download' },
+    badPath: 'project.settings.lr'
+  },
+  'project:open': {
+    good: upload('tiny.bplab', encodeProject({ spec: mlpSpec() })),
+    wrongType: { from: 'upload', fileName: 3, base64: '' },
+    outOfRange: { from: 'upload', fileName: 'x'.repeat(300), base64: '' },
+    badPath: 'fileName'
+  },
+  'model:import-weights': {
+    good: { spec: mlpSpec(), source: upload('tiny.safetensors', encodeModelWeights(mlpSpec(), tinyWeights())) },
+    wrongType: { spec: mlpSpec(), source: { from: 7 } },
+    outOfRange: { spec: { ...mlpSpec(), layers: [{ type: 'Affine', units: -5 }] }, source: { from: 'dialog' } },
+    badPath: 'spec.layers.0.units'
+  },
+  'project:recent': { good: undefined, wrongType: 'all', outOfRange: 5 },
+  'project:recovery': { good: null, wrongType: { now: true }, outOfRange: -2 },
+  'project:discard-recovery': { good: undefined, wrongType: [0], outOfRange: 9 }
 }
 
 async function call(channel: unknown, payload: unknown, senderOk = true): Promise<Result<unknown>> {
@@ -61,7 +100,9 @@ describe('the dispatcher', () => {
   /** The good payloads run in an order that puts the run in the state each control needs. */
   const runOrder: Channel[] = [
     'app:info', 'preset:list', 'spec:validate', 'data:samples', 'train:start', 'train:set-probe', 'train:set-lr',
-    'model:predict', 'model:export', 'train:pause', 'train:step', 'train:resume', 'train:stop'
+    'model:predict', 'model:export', 'model:save-export', 'train:pause', 'train:step', 'train:resume', 'train:stop',
+    // Opening and importing need the run to be over.
+    'project:save', 'project:open', 'model:import-weights', 'project:recent', 'project:recovery', 'project:discard-recovery'
   ]
   const runningEvents = (): number => rec.of('state').filter((e) => e.state === 'running').length
 

@@ -1,0 +1,79 @@
+/**
+ * Small file helpers of the main process (plain Node, no Electron): atomic writes, the recovery
+ * folder, and the recent-projects list kept as JSON beside it.
+ */
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, dirname, join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+
+/**
+ * Writes `bytes` to `path` so that a reader never sees half a file: write a temporary file in the
+ * same folder, then rename it over the target (atomic on one file system). A crash mid-write leaves
+ * the previous file intact.
+ */
+export function writeFileAtomic(path: string, bytes: Uint8Array): void {
+  mkdirSync(dirname(path), { recursive: true })
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`)
+  try {
+    writeFileSync(tmp, bytes)
+    renameSync(tmp, path)
+  } catch (e) {
+    rmSync(tmp, { force: true })
+    throw e
+  }
+}
+
+/** Where the web shell keeps its autosave: BACKPROP_LAB_DATA_DIR, else a folder under the OS temp dir. */
+export function webDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.BACKPROP_LAB_DATA_DIR
+  return fromEnv && fromEnv.trim() ? fromEnv : join(tmpdir(), 'backprop-lab')
+}
+
+export const RECOVERY_FILE = 'recovery.bplab'
+export const RECENT_FILE = 'recent-projects.json'
+const MAX_RECENT = 10
+
+/** The most recently opened or saved projects, newest first, persisted as a JSON list of paths. */
+export class RecentList {
+  private paths: string[]
+
+  constructor(private readonly file: string) {
+    this.paths = RecentList.read(file)
+  }
+
+  private static read(file: string): string[] {
+    try {
+      const v: unknown = JSON.parse(readFileSync(file, 'utf8'))
+      return Array.isArray(v) ? v.filter((p): p is string => typeof p === 'string' && p.length > 0).slice(0, MAX_RECENT) : []
+    } catch {
+      return [] // missing or damaged: start an empty list rather than fail the app
+    }
+  }
+
+  list(): string[] {
+    return [...this.paths]
+  }
+
+  has(path: string): boolean {
+    return this.paths.includes(path)
+  }
+
+  add(path: string): void {
+    this.paths = [path, ...this.paths.filter((p) => p !== path)].slice(0, MAX_RECENT)
+    this.save()
+  }
+
+  remove(path: string): void {
+    this.paths = this.paths.filter((p) => p !== path)
+    this.save()
+  }
+
+  private save(): void {
+    try {
+      writeFileAtomic(this.file, new TextEncoder().encode(JSON.stringify(this.paths, null, 1)))
+    } catch {
+      // The list is a convenience: failing to store it must not fail an open or a save.
+    }
+  }
+}

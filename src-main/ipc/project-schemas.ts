@@ -1,0 +1,78 @@
+/**
+ * valibot schemas for the project channels (issue 8): the page's project state, file sources and
+ * training history. The history is checked both when the page sends it and when a project file
+ * brings it, since either may be hostile or damaged.
+ */
+import * as v from 'valibot'
+
+const got = (issue: v.BaseIssue<unknown>): string => `got ${issue.received}`
+
+/** JSON turns NaN (a diverged loss) into null; both are accepted as "no value". */
+const maybeNumber = v.union([v.number(), v.null()], (i) => `must be a number (${got(i)})`)
+const numbers = (max: number) => v.pipe(v.array(maybeNumber, (i) => `must be an array of numbers (${got(i)})`), v.maxLength(max, (i) => `must have at most ${max} values (${got(i)})`))
+
+const epochReport = v.looseObject({
+  epoch: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  trainLoss: maybeNumber,
+  trainAcc: maybeNumber,
+  testLoss: maybeNumber,
+  testAcc: maybeNumber,
+  seconds: maybeNumber,
+  perplexity: v.optional(maybeNumber),
+  confusion: v.optional(v.object({ classes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), counts: numbers(1_000_000) }))
+}, (i) => `must be an epoch report (${got(i)})`)
+
+const RUN_STATES = ['idle', 'running', 'paused', 'stopped', 'done', 'failed'] as const
+
+/** Settings are checked loosely here (a file from an older lab may lack a field); train:start checks them fully. */
+const savedSettings = v.looseObject({
+  data: v.looseObject({ kind: v.picklist(['mnist', 'idx', 'text'] as const) }),
+  optimizer: v.picklist(['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam'] as const),
+  lr: v.number(),
+  batchSize: v.number(),
+  epochs: v.number(),
+  weightDecay: v.number(),
+  seed: v.number(),
+  threads: v.number()
+}, (i) => `must be training settings (${got(i)})`)
+
+export const savedRunSchema = v.object({
+  id: v.pipe(v.string(), v.maxLength(200)),
+  specName: v.pipe(v.string(), v.maxLength(200)),
+  settings: savedSettings,
+  state: v.picklist(RUN_STATES, (i) => `must be a run state (${got(i)})`),
+  batchX: numbers(2_000_000),
+  batchLoss: numbers(2_000_000),
+  epochs: v.pipe(v.array(epochReport), v.maxLength(10_000))
+}, (i) => `must be a saved run (${got(i)})`)
+
+export const savedHistorySchema = v.object({
+  runs: v.pipe(v.array(savedRunSchema, (i) => `must be an array of runs (${got(i)})`), v.maxLength(50, (i) => `must hold at most 50 runs (${got(i)})`)),
+  currentId: v.nullable(v.pipe(v.string(), v.maxLength(200)))
+}, (i) => `must be the training history { runs, currentId } (${got(i)})`)
+
+/** Uploaded files travel as base64; 400 MB of text is far beyond any real project or weights file. */
+export const MAX_BASE64 = 400 * 1024 * 1024
+
+export const fileSourceSchema = v.variant('from', [
+  v.object({
+    from: v.literal('upload'),
+    fileName: v.pipe(v.string(), v.maxLength(255, (i) => `must be a file name of at most 255 characters (${got(i)})`)),
+    base64: v.pipe(
+      v.string((i) => `must be the file's bytes as base64 (${got(i)})`),
+      v.maxLength(MAX_BASE64, () => 'is larger than the 300 MB the lab accepts'),
+      v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64 (letters, digits, + and /)')
+    )
+  }),
+  v.object({ from: v.literal('dialog') }),
+  v.object({ from: v.literal('recent'), path: v.pipe(v.string(), v.minLength(1), v.maxLength(4096), v.check((s) => !s.includes('\0'), 'must not contain NUL characters')) }),
+  v.object({ from: v.literal('recovery') })
+], (i) => `must say where the file comes from: { from: "upload", fileName, base64 }, { from: "dialog" }, { from: "recent", path } or { from: "recovery" } (${got(i)})`)
+
+export const fileTargetSchema = v.picklist(['download', 'save', 'save-as'] as const, (i) => `must be "download", "save" or "save-as" (${got(i)})`)
+
+/** Keeps a history only if it is well-formed; a damaged one is dropped rather than shown wrong. */
+export function cleanHistory(raw: unknown): v.InferOutput<typeof savedHistorySchema> | null {
+  const r = v.safeParse(savedHistorySchema, raw)
+  return r.success ? r.output : null
+}

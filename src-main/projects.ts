@@ -1,0 +1,380 @@
+/**
+ * Projects, weights import and autosave on the host side (plain Node, no Electron).
+ *
+ * - save: the page's state (spec, settings, history) plus the worker's weights and optimizer state,
+ *   encoded as one .bplab file; to the page as a download, or to disk (desktop dialogs via FileAccess).
+ * - open: the whole file is validated (decodeProject) before anything changes; then its weights are
+ *   loaded into the worker ('load-model'), so predict and export work at once.
+ * - import weights: a safetensors file checked tensor by tensor against the open architecture; the
+ *   loaded model is replaced only when every tensor fits.
+ * - autosave: after every epoch the worker posts a checkpoint; it is written atomically to
+ *   <dataDir>/recovery.bplab with the run's history. An explicit save removes it; on start the page
+ *   asks `recovery()` and offers to recover it.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import type { NetSpec } from '../src-engine/spec-types'
+import type { BatchPoint, Checkpoint, TrainSettings } from '../src-engine/protocol'
+import { validateSpec } from '../src-engine/spec'
+import { decodeProject, encodeProject, ProjectError, PROJECT_EXTENSION, type ProjectData } from '../src-engine/io/project'
+import { checkWeightsAgainst, decodeSafetensors, specFromMetadata } from '../src-engine/io/safetensors'
+import type {
+  ExportFormat, FileSource, FileTarget, LabError, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
+  SavedFile, SavedHistory, SavedRun
+} from './ipc/contract'
+import { cleanHistory } from './ipc/project-schemas'
+import { RECENT_FILE, RECOVERY_FILE, RecentList, writeFileAtomic } from './file-store'
+
+export type FileKind = 'project' | ExportFormat
+
+/** The desktop's file dialogs (Electron); absent in the web shell, where the page uploads and downloads. */
+export interface FileAccess {
+  /** Asks where to save; null when the user cancels. */
+  askSavePath(suggestedName: string, kind: FileKind): Promise<string | null>
+  /** Asks which file to open; null when the user cancels. */
+  askOpenPath(kind: FileKind): Promise<string | null>
+  /** Tells the system (and the File › Open Recent menu) that a project was used. */
+  noteRecent?(path: string, all: string[]): void
+}
+
+/** What the service needs from LabHost. */
+export interface ModelHost {
+  getModel(): Promise<Result<Checkpoint>>
+  loadModel(spec: NetSpec, weights: Record<string, Float32Array>): Promise<Result<{ params: number }>>
+  modelFile(format: ExportFormat): Promise<Result<{ fileName: string; bytes: Uint8Array }>>
+  isTraining(): boolean
+}
+
+export interface ProjectServiceOptions {
+  /** Folder for recovery.bplab and the recent list; null = no autosave. */
+  dataDir: string | null
+  files?: FileAccess
+}
+
+/** Runs kept in an autosave's history (as the training page keeps them). */
+const MAX_RUNS = 6
+
+const fail = (code: string, message: string): { ok: false; error: LabError } => ({ ok: false, error: { code, message } })
+
+/** "My net!" → "my-net" for file names. */
+export function fileStem(name: string | undefined): string {
+  return (name ?? 'model').toLowerCase().replace(/[^a-z0-9\uac00-\ud7a3]+/g, '-').replace(/^-|-$/g, '') || 'model'
+}
+
+/** Every weight a spec's network holds, with its shape (params and batch-norm buffers). */
+export function expectedWeights(spec: NetSpec): { ok: true; shapes: Record<string, number[]> } | { ok: false; message: string } {
+  const report = validateSpec(spec)
+  if (!report.ok) {
+    const first = report.issues.find((i) => i.severity === 'error')
+    return { ok: false, message: first?.message ?? 'the architecture has errors' }
+  }
+  const shapes: Record<string, number[]> = {}
+  for (const l of report.layers) {
+    for (const [p, shape] of Object.entries(l.paramShapes)) shapes[`${l.name}.${p}`] = shape
+    for (const [p, shape] of Object.entries(l.bufferShapes ?? {})) shapes[`${l.name}.${p}`] = shape
+  }
+  return { ok: true, shapes }
+}
+
+/** The page's spec, with the vocabulary size the trained model learned (language models) when it lacks one. */
+function withModelVocab(spec: NetSpec, model: NetSpec | null): NetSpec {
+  return model?.vocab !== undefined && spec.vocab === undefined ? { ...spec, vocab: model.vocab } : spec
+}
+
+export class ProjectService {
+  private readonly dataDir: string | null
+  private readonly files: FileAccess | undefined
+  private readonly recentList: RecentList | null
+  /** The file Save writes to without asking (desktop), set by the last open or save-as. */
+  private currentPath: string | null = null
+  private readonly runs = new Map<string, SavedRun>()
+  private currentRunId: string | null = null
+  /** Failures of the last autosave (logged once per message; autosave never interrupts training). */
+  lastAutosaveError: string | null = null
+
+  constructor(private readonly host: ModelHost, opts: ProjectServiceOptions) {
+    this.dataDir = opts.dataDir
+    this.files = opts.files
+    this.recentList = opts.dataDir && opts.files ? new RecentList(join(opts.dataDir, RECENT_FILE)) : null
+  }
+
+  /** Whether runs should send checkpoints (there is somewhere to autosave them). */
+  get autosaves(): boolean {
+    return this.dataDir !== null
+  }
+
+  get recoveryPath(): string | null {
+    return this.dataDir ? join(this.dataDir, RECOVERY_FILE) : null
+  }
+
+  // ── tracking runs for the autosave ───────────────────────────────────────
+
+  runStarted(runId: string, spec: NetSpec, settings: TrainSettings): void {
+    this.runs.set(runId, { id: runId, specName: spec.name ?? '', settings, state: 'running', batchX: [], batchLoss: [], epochs: [] })
+    this.currentRunId = runId
+    while (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value as string)
+  }
+
+  /** Follows the host's event stream (the same one the page sees). */
+  track(e: LabEvent): void {
+    if (e.type === 'error' || e.runId === null) return
+    const run = this.runs.get(e.runId)
+    if (!run) return
+    switch (e.type) {
+      case 'batches':
+        for (const p of e.points as BatchPoint[]) {
+          run.batchX.push(p.batches > 0 ? p.epoch - 1 + p.batch / p.batches : p.epoch)
+          run.batchLoss.push(p.loss)
+        }
+        return
+      case 'epoch': {
+        const { confidentWrong: _images, ...report } = e.report
+        run.epochs = [...run.epochs.filter((r) => r.epoch !== report.epoch), report]
+        return
+      }
+      case 'state':
+        run.state = e.state
+        return
+      default:
+        return
+    }
+  }
+
+  history(): SavedHistory {
+    return { runs: [...this.runs.values()].map((r) => ({ ...r, batchX: [...r.batchX], batchLoss: [...r.batchLoss], epochs: [...r.epochs] })), currentId: this.currentRunId }
+  }
+
+  /** Writes the autosave after an epoch; never throws (a full disk must not stop training). */
+  onCheckpoint(runId: string, epoch: number, cp: Checkpoint): void {
+    const path = this.recoveryPath
+    const run = this.runs.get(runId)
+    if (!path || !run) return
+    try {
+      const bytes = encodeProject({
+        spec: cp.spec,
+        settings: run.settings,
+        history: this.history(),
+        epoch,
+        weights: cp.weights,
+        ...(cp.optimizer ? { optimizer: cp.optimizer } : {})
+      })
+      writeFileAtomic(path, bytes)
+      this.lastAutosaveError = null
+    } catch (e) {
+      this.lastAutosaveError = `the autosave could not be written to ${path}: ${e instanceof Error ? e.message : String(e)}`
+    }
+  }
+
+  // ── requests ─────────────────────────────────────────────────────────────
+
+  async save(project: ProjectState, to: FileTarget): Promise<Result<SavedFile>> {
+    const model = await this.host.getModel()
+    if (!model.ok && model.error.code !== 'no-model') return model
+    const data: ProjectData = {
+      spec: project.spec,
+      presetId: project.presetId ?? null,
+      ...(project.settings ? { settings: project.settings } : {}),
+      ...(project.history ? { history: project.history } : {}),
+      ...(project.vocab ? { vocab: project.vocab } : {})
+    }
+    let hasWeights = false
+    if (model.ok) {
+      // The trained weights go in only if they belong to the spec being saved (the learner may have
+      // edited the architecture since training): otherwise the file would not open again.
+      const spec = withModelVocab(project.spec, model.value.spec)
+      const expected = expectedWeights(spec)
+      if (expected.ok && checkWeightsAgainst(expected.shapes, { tensors: model.value.weights }).length === 0) {
+        data.spec = spec
+        data.weights = model.value.weights
+        if (model.value.optimizer) data.optimizer = model.value.optimizer
+        const current = project.history?.runs.find((r) => r.id === project.history?.currentId)
+        if (current?.epochs.length) data.epoch = current.epochs[current.epochs.length - 1].epoch
+        hasWeights = true
+      }
+    }
+    let bytes: Uint8Array
+    try {
+      bytes = encodeProject(data)
+    } catch (e) {
+      return fail('save-failed', `The project could not be saved: ${e instanceof Error ? e.message : String(e)}`)
+    }
+    const fileName = `${fileStem(project.spec.name)}.${PROJECT_EXTENSION}`
+    if (to === 'download') {
+      this.clearRecovery()
+      return { ok: true, value: { fileName, bytes: bytes.length, base64: Buffer.from(bytes).toString('base64'), hasWeights } }
+    }
+    const written = await this.writeToDisk(bytes, fileName, 'project', to === 'save' ? this.currentPath : null, (b, p) => { decodeProject(b, basename(p)) })
+    if (!written.ok) return written
+    this.currentPath = written.value
+    this.noteRecent(written.value)
+    this.clearRecovery()
+    return { ok: true, value: { fileName: basename(written.value), bytes: bytes.length, path: written.value, hasWeights } }
+  }
+
+  async open(source: FileSource): Promise<Result<OpenedProject>> {
+    if (this.host.isTraining()) return fail('busy', 'A training run is in progress: stop it before opening a project.')
+    const read = await this.readSource(source, 'project')
+    if (!read.ok) return read
+    const { bytes, fileName, path } = read.value
+    let p: ProjectData
+    try {
+      p = decodeProject(bytes, fileName)
+    } catch (e) {
+      if (e instanceof ProjectError) return fail(e.code, e.message)
+      return fail('bad-project', `${fileName} could not be read: ${e instanceof Error ? e.message : String(e)}`)
+    }
+    let params: number | undefined
+    if (p.weights) {
+      const loaded = await this.host.loadModel(p.spec, Object.fromEntries(Object.entries(p.weights).map(([k, t]) => [k, t.data])))
+      if (!loaded.ok) return loaded
+      params = loaded.value.params
+    }
+    if (path && source.from !== 'recovery') {
+      this.currentPath = path
+      this.noteRecent(path)
+    }
+    const history = cleanHistory(p.history)
+    const out: OpenedProject = {
+      fileName, savedAt: p.savedAt ?? '', spec: p.spec, presetId: p.presetId ?? null, hasWeights: p.weights !== undefined
+    }
+    if (path && source.from !== 'recovery') out.path = path
+    if (p.settings) out.settings = p.settings as TrainSettings
+    if (history) out.history = history as SavedHistory
+    if (p.vocab) out.vocab = p.vocab
+    if (p.epoch !== undefined) out.epoch = p.epoch
+    if (params !== undefined) out.params = params
+    return { ok: true, value: out }
+  }
+
+  async importWeights(spec: NetSpec, source: FileSource): Promise<Result<{ fileName: string; tensors: number; params: number }>> {
+    if (this.host.isTraining()) return fail('busy', 'A training run is in progress: stop it before importing weights.')
+    const read = await this.readSource(source, 'safetensors')
+    if (!read.ok) return read
+    const { bytes, fileName } = read.value
+    let file
+    try {
+      file = decodeSafetensors(bytes, fileName)
+    } catch (e) {
+      return fail('bad-weights', `${e instanceof Error ? e.message : String(e)}. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).`)
+    }
+    // A language model's vocabulary size is known from the file's own spec when the page has none yet.
+    let fileSpec: NetSpec | null = null
+    try {
+      fileSpec = specFromMetadata(file, fileName) as NetSpec | null
+    } catch {
+      fileSpec = null
+    }
+    const target = withModelVocab(spec, fileSpec && typeof fileSpec === 'object' ? fileSpec : null)
+    const expected = expectedWeights(target)
+    if (!expected.ok) return fail('invalid-spec', `The open architecture is not valid (${expected.message}); fix it in the editor before importing weights.`)
+    const problems = checkWeightsAgainst(expected.shapes, file)
+    if (problems.length > 0) {
+      const more = problems.length > 5 ? `; and ${problems.length - 5} more` : ''
+      return fail('weights-mismatch', `${fileName} does not fit the open architecture: ${problems.slice(0, 5).join('; ')}${more}. Nothing was changed.`)
+    }
+    const loaded = await this.host.loadModel(target, Object.fromEntries(Object.entries(file.tensors).map(([k, t]) => [k, t.data])))
+    if (!loaded.ok) return loaded
+    return { ok: true, value: { fileName, tensors: Object.keys(file.tensors).length, params: loaded.value.params } }
+  }
+
+  /** Export to disk through the save dialog (desktop). */
+  async saveExport(format: ExportFormat): Promise<Result<SavedFile>> {
+    const made = await this.host.modelFile(format)
+    if (!made.ok) return made
+    const written = await this.writeToDisk(made.value.bytes, made.value.fileName, format, null,
+      format === 'safetensors' ? (b, p) => { decodeSafetensors(b, basename(p)) } : null)
+    if (!written.ok) return written
+    return { ok: true, value: { fileName: basename(written.value), bytes: made.value.bytes.length, path: written.value } }
+  }
+
+  recent(): Result<{ path: string; name: string }[]> {
+    const list = this.recentList?.list() ?? []
+    return { ok: true, value: list.map((path) => ({ path, name: basename(path) })) }
+  }
+
+  /** The autosave, when there is one (an explicit save or a discard removes it). A damaged one is not offered. */
+  recovery(): Result<RecoveryInfo | null> {
+    const path = this.recoveryPath
+    if (!path || !existsSync(path)) return { ok: true, value: null }
+    try {
+      const p = decodeProject(readFileSync(path), RECOVERY_FILE)
+      const history = cleanHistory(p.history)
+      return { ok: true, value: { savedAt: p.savedAt ?? '', epoch: p.epoch ?? null, specName: p.spec.name ?? '', runs: history?.runs.length ?? 0 } }
+    } catch {
+      return { ok: true, value: null }
+    }
+  }
+
+  discardRecovery(): Result<null> {
+    this.clearRecovery()
+    return { ok: true, value: null }
+  }
+
+  // ── plumbing ─────────────────────────────────────────────────────────────
+
+  private clearRecovery(): void {
+    const path = this.recoveryPath
+    if (path) rmSync(path, { force: true })
+  }
+
+  private noteRecent(path: string): void {
+    if (!this.recentList) return
+    this.recentList.add(path)
+    this.files?.noteRecent?.(path, this.recentList.list())
+  }
+
+  private async readSource(source: FileSource, kind: FileKind): Promise<Result<{ bytes: Uint8Array; fileName: string; path?: string }>> {
+    switch (source.from) {
+      case 'upload':
+        return { ok: true, value: { bytes: new Uint8Array(Buffer.from(source.base64, 'base64')), fileName: basename(source.fileName) || 'upload' } }
+      case 'dialog': {
+        if (!this.files) return fail('no-dialog', 'This window has no file dialog: choose the file with the upload button instead.')
+        const path = await this.files.askOpenPath(kind)
+        if (!path) return fail('canceled', 'No file was chosen.')
+        return this.readPath(path)
+      }
+      case 'recent': {
+        // Only paths the lab itself recorded: the page cannot make the host read an arbitrary file.
+        if (!this.recentList?.has(source.path)) return fail('not-recent', `${basename(source.path)} is not in the recent projects list; open it with Open Project… instead.`)
+        const r = this.readPath(source.path)
+        if (!r.ok && r.error.code === 'missing') this.recentList.remove(source.path)
+        return r
+      }
+      case 'recovery': {
+        const path = this.recoveryPath
+        if (!path || !existsSync(path)) return fail('no-recovery', 'There is no autosave to recover.')
+        return this.readPath(path)
+      }
+      default: {
+        const never: never = source
+        return fail('bad-payload', `unknown file source ${JSON.stringify(never)}`)
+      }
+    }
+  }
+
+  private readPath(path: string): Result<{ bytes: Uint8Array; fileName: string; path: string }> {
+    try {
+      return { ok: true, value: { bytes: new Uint8Array(readFileSync(path)), fileName: basename(path), path } }
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') return fail('missing', `${path} no longer exists; it may have been moved or deleted.`)
+      return fail('read-failed', `${path} could not be read: ${e instanceof Error ? e.message : String(e)}`)
+    }
+  }
+
+  /** Asks for a path (unless one is given), writes atomically, reads back and checks the file. */
+  private async writeToDisk(bytes: Uint8Array, fileName: string, kind: FileKind, path: string | null, check: ((b: Uint8Array, p: string) => void) | null): Promise<Result<string>> {
+    if (!this.files) return fail('no-dialog', 'This window cannot write files itself: use the download instead.')
+    const target = path ?? (await this.files.askSavePath(fileName, kind))
+    if (!target) return fail('canceled', 'The file was not saved (no place was chosen).')
+    try {
+      writeFileAtomic(target, bytes)
+      const back = new Uint8Array(readFileSync(target))
+      if (!Buffer.from(back).equals(Buffer.from(bytes))) throw new Error(`the file on disk (${back.length} bytes) differs from what was written (${bytes.length} bytes)`)
+      check?.(back, target)
+    } catch (e) {
+      return fail('write-failed', `${target} could not be written: ${e instanceof Error ? e.message : String(e)}. Choose another folder and try again.`)
+    }
+    return { ok: true, value: target }
+  }
+}
