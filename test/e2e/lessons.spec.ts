@@ -22,6 +22,19 @@ type Walk = { lesson: string; name: string; act: (page: Page, box: Locator) => P
 
 const WALKS: Walk[] = [
   {
+    lesson: 'affine', name: 'shape-flow',
+    act: async (page, box) => {
+      const total = box.getByTestId('flow-total')
+      await expect(total).toHaveText('6,220,800')
+      await box.locator('[data-testid="flow-pick"][data-example="hd-conv"]').click()
+      await expect(total).toHaveText('1,328,304')
+      await expect(box.getByTestId('flow-table')).toContainText('(16, 216, 384)')
+      await box.locator('[data-testid="flow-pick"][data-example="simple-convnet"]').click()
+      await expect(total).toHaveText('433,890')
+      await expect(box.getByTestId('flow-table')).toContainText('(30, 12, 12)')
+    }
+  },
+  {
     lesson: 'conv', name: 'conv-stepper',
     act: async (page, box) => {
       // the course example with bias 3: 18 19 / 9 18, one window at a time

@@ -7,7 +7,7 @@ import type { PresetId } from '../../../src-engine/models/presets'
 import type { TermId } from '../glossary'
 
 export type ExplainerName =
-  | 'conv-stepper' | 'output-size' | 'pooling' | 'optimizer-paths'
+  | 'shape-flow' | 'conv-stepper' | 'output-size' | 'pooling' | 'optimizer-paths'
   | 'numerical-gradient' | 'backprop-graph' | 'rnn-vs-lstm' | 'self-attention'
 
 export interface LessonTry { preset: PresetId; page: 'editor' | 'train' }
@@ -26,9 +26,9 @@ export interface Lesson {
 const q = (answer: number, choices = 3): Question => ({ choices, answer })
 
 export const LESSONS: readonly Lesson[] = [
-  { id: 'shape', paragraphs: 2, explainers: [], tries: [{ preset: 'simple-convnet', page: 'editor' }],
+  { id: 'shape', paragraphs: 2, explainers: ['shape-flow'], tries: [{ preset: 'simple-convnet', page: 'editor' }],
     questions: [q(1), q(2)], terms: ['tensor', 'miniBatch', 'featureMap'] },
-  { id: 'affine', paragraphs: 2, explainers: [], tries: [{ preset: 'mlp', page: 'editor' }],
+  { id: 'affine', paragraphs: 2, explainers: ['shape-flow'], tries: [{ preset: 'mlp', page: 'editor' }],
     questions: [q(0), q(2)], terms: ['affine', 'weight', 'bias', 'parameter'] },
   { id: 'conv', paragraphs: 3, explainers: ['conv-stepper'], tries: [{ preset: 'simple-convnet', page: 'editor' }],
     questions: [q(2), q(1), q(0)], terms: ['convolution', 'filter', 'featureMap', 'bias'] },
@@ -38,7 +38,7 @@ export const LESSONS: readonly Lesson[] = [
     questions: [q(2), q(1)], terms: ['im2col', 'convolution'] },
   { id: 'pooling', paragraphs: 2, explainers: ['pooling'], tries: [{ preset: 'lenet5', page: 'editor' }],
     questions: [q(0), q(1), q(2)], terms: ['pooling', 'maxPooling', 'receptiveField'] },
-  { id: 'cnn', paragraphs: 2, explainers: [], tries: [{ preset: 'simple-convnet', page: 'train' }, { preset: 'lenet5', page: 'train' }],
+  { id: 'cnn', paragraphs: 2, explainers: ['shape-flow'], tries: [{ preset: 'simple-convnet', page: 'train' }, { preset: 'lenet5', page: 'train' }],
     questions: [q(1), q(0)], terms: ['filter', 'featureMap', 'activation', 'accuracy', 'epoch'] },
   { id: 'backprop', paragraphs: 3, explainers: ['backprop-graph', 'numerical-gradient'], tries: [{ preset: 'mlp', page: 'train' }],
     questions: [q(1), q(2), q(0)], terms: ['loss', 'gradient', 'numericalDiff', 'backprop', 'softmax'] },

@@ -22,7 +22,7 @@ export interface RecurrentSetup {
   seed: number
 }
 
-export const RECURRENT_DEFAULT: RecurrentSetup = { T: 30, D: 3, H: 8, scale: 1, forgetBias: 1, seed: 7 }
+export const RECURRENT_DEFAULT: RecurrentSetup = { T: 30, D: 3, H: 8, scale: 1, forgetBias: 2, seed: 8 }
 
 export interface GateMap { name: string; T: number; H: number; data: Float32Array }
 

@@ -245,3 +245,38 @@ describe('self-attention', () => {
     expectClose(a.out[3], o, 1e-5, 'weighted sum')
   })
 })
+
+describe('shape flow', () => {
+  const pc = golden.parameter_counts
+
+  it('counts the course linear chain without bias: 6 + 3 + 4 = 13', async () => {
+    const { linearParams } = await import('../../../src-renderer/lib/lessons/shapes')
+    const each = pc.linear_chain_no_bias.layers.map(([i, o]) => linearParams(i, o, false))
+    expect(each).toEqual(pc.linear_chain_no_bias.each)
+    expect(each.reduce((a, b) => a + b, 0)).toBe(pc.linear_chain_no_bias.total)
+  })
+
+  it('shows why a fully connected layer on a full-HD image explodes and how a convolution cuts it', async () => {
+    const { shapeFlow, exampleSpec } = await import('../../../src-renderer/lib/lessons/shapes')
+    const hd = shapeFlow(exampleSpec('hd-affine'))
+    expect(hd.rows[0].params).toBe(pc.full_hd_rgb_to_one_unit_linear_no_bias.inputs)
+    const g = pc.full_hd_rgb_conv16_5x5_stride5_then_linear_to_1_no_bias
+    const conv = shapeFlow(exampleSpec('hd-conv'))
+    expect(conv.rows[0].outShape).toEqual(g.conv_out_chw)
+    expect(conv.rows.map((r) => r.params)).toEqual([g.conv_params, g.linear_params])
+    expect(conv.total).toBe(g.total)
+  })
+
+  it('follows the book ConvNet and the course Keras CNN layer by layer', async () => {
+    const { shapeFlow, exampleSpec } = await import('../../../src-renderer/lib/lessons/shapes')
+    const book = shapeFlow(exampleSpec('simple-convnet'))
+    // the course lists the layers up to the scores; the loss layer follows them
+    const scored = book.rows.slice(0, -1)
+    expect(book.rows[book.rows.length - 1].type).toBe('SoftmaxWithLoss')
+    expect(scored.map((r) => r.outShape)).toEqual(pc.simple_convnet_from_book.output_shapes_chw)
+    expect(scored.map((r) => r.params)).toEqual(pc.simple_convnet_from_book.params)
+    expect(book.total).toBe(pc.simple_convnet_from_book.total)
+    const keras = shapeFlow(exampleSpec('keras-cnn'))
+    expect(keras.total).toBe(pc.keras_cnn_from_course.total)
+  })
+})
