@@ -132,6 +132,7 @@ export default {
   gate_c: 'memory cell c',
   gate_h: 'hidden state h',
   gatesAxis: 'time → · hidden units ↓',
+  gatesShape: '{t} time steps × units 1–{units} of {total}',
 
   confusionTitle: 'Confusion matrix (test set)',
   confusionHelp: 'Row: the true class. Column: what the network predicted. The diagonal holds the correct answers; bright cells off it are the classes it mixes up.',

@@ -132,6 +132,7 @@ export default {
   gate_c: '기억 셀 c',
   gate_h: '은닉 상태 h',
   gatesAxis: '시간 → · 은닉 유닛 ↓',
+  gatesShape: '시각 {t}개 × 은닉 유닛 {total}개 중 1–{units}번',
 
   confusionTitle: '혼동 행렬 (테스트 데이터)',
   confusionHelp: '행: 실제 정답. 열: 신경망의 예측. 대각선이 맞힌 개수이고, 대각선 밖의 진한 칸은 신경망이 헷갈리는 클래스 쌍입니다.',
