@@ -14,6 +14,7 @@ import { isAppUrl, type AppPage } from './sender'
 import { createMainWindow, hardenSession } from './window'
 import { aboutText, installMenu } from './menu'
 import { exportToFile } from './export-file'
+import { electronFiles } from './files'
 
 /** A worker cannot start from inside app.asar: packaged builds unpack out/main (see electron-builder.yml). */
 function unpackedPath(p: string): string {
@@ -80,19 +81,27 @@ function exportFromMenu(format: 'safetensors' | 'onnx'): void {
 
 function start(): void {
   hardenSession(page.devUrl)
-  host = new LabHost({ workerPath: unpackedPath(workerPath), transport: 'electron', version: app.getVersion() })
-  const dispatch = createDispatcher(host)
-  ipcMain.handle(REQUEST_CHANNEL, (event: IpcMainInvokeEvent, channel: unknown, payload: unknown) =>
-    dispatch(channel, payload, isAppUrl(event.senderFrame?.url, page)))
-  host.onEvent((event) => send(EVENT_CHANNEL, event))
-  installMenu({
-    send: (command) => {
+  // Projects: dialogs and recent documents from files.ts; the autosave and the recent list in userData.
+  let recent: readonly string[] = []
+  const menuActions = {
+    send: (command: MenuCommand) => {
       if (command === 'export:weights') exportFromMenu('safetensors')
       else if (command === 'export:onnx') exportFromMenu('onnx')
       else send(MENU_CHANNEL, command)
     },
-    about: () => void showAbout()
-  })
+    about: () => void showAbout(),
+    get recent() { return recent },
+    openRecent: (path: string) => { if (host?.projects.touchRecent(path)) send(MENU_CHANNEL, 'project:open-recent') }
+  }
+  const files = electronFiles(() => win, (paths) => { recent = paths; installMenu(menuActions) })
+  host = new LabHost({ workerPath: unpackedPath(workerPath), transport: 'electron', version: app.getVersion(), dataDir: app.getPath('userData'), files })
+  const listed = host.projects.recent()
+  recent = listed.ok ? listed.value.map((r) => r.path) : []
+  const dispatch = createDispatcher(host)
+  ipcMain.handle(REQUEST_CHANNEL, (event: IpcMainInvokeEvent, channel: unknown, payload: unknown) =>
+    dispatch(channel, payload, isAppUrl(event.senderFrame?.url, page)))
+  host.onEvent((event) => send(EVENT_CHANNEL, event))
+  installMenu(menuActions)
   openWindow()
 }
 

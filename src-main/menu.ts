@@ -4,6 +4,7 @@
  * theme) to the renderer. Zoom, editing and window roles are Electron's own.
  */
 import { Menu, type MenuItemConstructorOptions } from 'electron'
+import { basename } from 'node:path'
 import type { MenuCommand } from './ipc/contract'
 
 export interface MenuActions {
@@ -11,6 +12,9 @@ export interface MenuActions {
   send(command: MenuCommand): void
   /** Shows the About box (version, licences, data credits). */
   about(): void
+  /** Recent projects for File › Open Recent (newest first) and what choosing one does. */
+  recent?: readonly string[]
+  openRecent?(path: string): void
 }
 
 export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform = process.platform): MenuItemConstructorOptions[] {
@@ -23,12 +27,20 @@ export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform = p
       submenu: [
         cmd('New Project', 'project:new', 'CmdOrCtrl+N'),
         cmd('Open Project…', 'project:open', 'CmdOrCtrl+O'),
+        {
+          label: 'Open Recent',
+          submenu: actions.recent?.length
+            ? actions.recent.map((path) => ({ label: basename(path), toolTip: path, click: () => actions.openRecent?.(path) }))
+            : [{ label: 'No recent projects', enabled: false }]
+        },
         { type: 'separator' },
         cmd('Save Project', 'project:save', 'CmdOrCtrl+S'),
         cmd('Save Project As…', 'project:save-as', 'CmdOrCtrl+Shift+S'),
         { type: 'separator' },
         cmd('Export Weights (safetensors)…', 'export:weights', 'CmdOrCtrl+E'),
         cmd('Export Model (ONNX)…', 'export:onnx', 'CmdOrCtrl+Shift+E'),
+        cmd('Export Weights (NumPy .npz)…', 'export:npz'),
+        cmd('Import Weights (safetensors)…', 'import:weights', 'CmdOrCtrl+I'),
         { type: 'separator' },
         mac ? { role: 'close' } : { role: 'quit' }
       ]

@@ -287,6 +287,13 @@ export class ProjectService {
     return { ok: true, value: { fileName: basename(written.value), bytes: made.value.bytes.length, path: written.value } }
   }
 
+  /** Moves a recent project to the top of the list (File › Open Recent); false when it is not listed. */
+  touchRecent(path: string): boolean {
+    if (!this.recentList?.has(path)) return false
+    this.noteRecent(path)
+    return true
+  }
+
   recent(): Result<{ path: string; name: string }[]> {
     const list = this.recentList?.list() ?? []
     return { ok: true, value: list.map((path) => ({ path, name: basename(path) })) }

@@ -78,7 +78,8 @@ export const MENU_CHANNEL = 'lab:menu'
 
 export const MENU_COMMANDS: readonly MenuCommand[] = [
   'project:new', 'project:open', 'project:save', 'project:save-as', 'export:weights', 'export:onnx', 'view:toggle-theme',
-  'export:npz', 'import:weights', 'project:open-recent'
+  'export:npz', 'import:weights'
+  // 'project:open-recent' is sent by index.ts after a File › Open Recent choice (that item moves to the top of the list).
 ]
 
 /** The preload's `window.lab`: LabApi plus the menu stream (absent in the web shell). */
