@@ -18,6 +18,17 @@ export function im2col(
         let o = row * rowLen
         const y0 = oy * stride - pad
         const x0 = ox * stride - pad
+        if (y0 >= 0 && y0 + FH <= H && x0 >= 0 && x0 + FW <= W) {
+          // the window lies inside the image (every window when pad = 0): plain copies, no edge tests
+          for (let c = 0; c < C; c++) {
+            let line = (n * C + c) * H * W + y0 * W + x0
+            for (let ky = 0; ky < FH; ky++, line += W) {
+              for (let kx = 0; kx < FW; kx++) col[o++] = x[line + kx]
+            }
+          }
+          row++
+          continue
+        }
         for (let c = 0; c < C; c++) {
           const plane = (n * C + c) * H * W
           for (let ky = 0; ky < FH; ky++) {
