@@ -70,6 +70,20 @@ describe('training page with a fake host', () => {
     expect(screen.queryByTestId('train-diverged')).toBeNull()
   })
 
+  it('draws LSTM gates when a snapshot carries them', async () => {
+    render(TrainPage)
+    await settle()
+    const runId = fake.calls.filter((c) => c.channel === 'train:start').length
+    const gates = ['f', 'g', 'i', 'o', 'c', 'h'].map((name) => ({ name, t: 4, h: 60, data: new Float32Array(240) }))
+    fake.emit({ type: 'snapshot', runId: `run-${runId}`, snapshot: { gates } })
+    await settle()
+    const panel = screen.getByTestId('gates')
+    expect(panel.textContent).toContain('forget gate f')
+    expect(panel.textContent).toContain('hidden state h')
+    expect(panel.textContent).toContain('4 time steps × units 1–48 of 60')
+    expect(panel.querySelectorAll('canvas').length).toBe(6)
+  })
+
   it('speaks Korean when switched', async () => {
     i18n.set('ko')
     render(TrainPage)
