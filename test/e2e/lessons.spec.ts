@@ -95,6 +95,18 @@ const WALKS: Walk[] = [
     }
   },
   {
+    lesson: 'backprop', name: 'softmax-loss',
+    act: async (page, box) => {
+      const table = box.getByTestId('sm-table')
+      for (const p of ['0.018211', '0.245192', '0.736597']) await expect(table).toContainText(p)
+      await expect(box.getByTestId('sm-loss')).toContainText('0.3057')
+      await expect(box).toContainText('0.5108')
+      await expect(box).toContainText('2.3026')
+      await box.getByTestId('sm-target').selectOption('0')
+      await expect(box.getByTestId('sm-loss')).toContainText('4.0057')
+    }
+  },
+  {
     lesson: 'backprop', name: 'numerical-gradient',
     act: async (page, box) => {
       await expect(box.getByTestId('ng-table')).toContainText('(6, 8)')

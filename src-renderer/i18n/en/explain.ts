@@ -134,6 +134,17 @@ export default {
   lrNote: 'An Affine layer (w·x + b) followed by a sigmoid with cross-entropy loss — the engine’s Affine and SigmoidWithLoss layers. The gradient comes out as simply −(y − a) times the input.',
   lrLabel: 'Label y',
 
+  smTitle: 'Softmax and cross-entropy',
+  smLead: 'A classifier’s last layer gives one score per class. Softmax turns the scores into probabilities; the cross-entropy loss is −log of the probability given to the right class. Move the scores and watch the loss and its gradient.',
+  smScore: 'Score {c}',
+  smScoreCol: 'score x',
+  smProb: 'probability p',
+  smTarget: 'Right class t',
+  smPerplexity: 'perplexity',
+  smNote: 'The loss is small when the right class gets a high probability and grows without limit as that probability goes to 0. Its gradient is simply p − t: push the right score up and the others down, in proportion to how wrong they are. For a language model, e to the mean loss is the perplexity.',
+  smCourseTitle: 'The course’s two guesses for the digit 2',
+  smCourse: 'If the network gives the right class (2) a probability of 0.6, the loss is {right}; if it gives 0.6 to class 7 and only 0.1 to class 2, the loss is {wrong}. Only the probability of the right class enters the loss.',
+
   rnnTitle: 'Why RNN gradients vanish and LSTM gradients survive',
   rnnLead: 'A TimeRNN and a TimeLSTM read the same random sequence. The loss looks only at the last step; the plot shows how large the gradient still is at each earlier step after backpropagation through time (log scale).',
   rnnScale: 'Recurrent weight scale',

@@ -280,3 +280,23 @@ describe('shape flow', () => {
     expect(keras.total).toBe(pc.keras_cnn_from_course.total)
   })
 })
+
+describe('softmax and cross-entropy', () => {
+  const g = golden.softmax_and_cross_entropy
+  it('reproduces the course softmax of 0.3, 2.9, 4.0 and its cross-entropy cases', async () => {
+    const { softmax, crossEntropy, COURSE_SCORES, COURSE_PROBS, COURSE_TARGET } = await import('../../../src-renderer/lib/lessons/softmax')
+    expect(COURSE_SCORES).toEqual(g.softmax_of)
+    expectClose(softmax(COURSE_SCORES), g.softmax, 1e-6, 'softmax')
+    expect(COURSE_TARGET).toBe(g.cross_entropy.target_one_hot_index)
+    expect([COURSE_PROBS.right, COURSE_PROBS.wrong]).toEqual(g.cross_entropy.cases.map((c) => c.y))
+    g.cross_entropy.cases.forEach((c) => expect(crossEntropy(c.y, COURSE_TARGET)).toBeCloseTo(c.loss, 6))
+  })
+
+  it('gives loss −log p[t], perplexity e^loss and gradient p − one-hot from SoftmaxWithLoss', async () => {
+    const { softmaxWithLoss } = await import('../../../src-renderer/lib/lessons/softmax')
+    const r = softmaxWithLoss([0.3, 2.9, 4.0], 1)
+    expect(r.loss).toBeCloseTo(-Math.log(0.24519181), 5)
+    expect(r.perplexity).toBeCloseTo(1 / 0.24519181, 3)
+    expectClose(r.grad, [0.01821127, 0.24519181 - 1, 0.73659691], 1e-6, 'grad')
+  })
+})
