@@ -36,6 +36,7 @@ export class TimeLSTM implements Layer {
   private dxs: Tensor | null = null
   private dA: Tensor | null = null
   private hPrevs: Tensor | null = null
+  private WhT: Tensor | null = null
 
   constructor(Wx: Tensor, Wh: Tensor, b: Tensor, readonly name = 'lstm', stateful = false) {
     const H = Wh.shape[0]
@@ -142,6 +143,11 @@ export class TimeLSTM implements Layer {
       hPrevs.set(this.h0!.subarray(n * H, (n + 1) * H), n * T * H)
       if (T > 1) hPrevs.set(hs.subarray(n * T * H, (n * T + T - 1) * H), (n * T + 1) * H)
     }
+    // Whᵀ (4H, H) once, so that every step's dh = dA_t·Whᵀ reads its operand row by row (the GEMM packs
+    // a non-transposed operand with vector loads; a transposed one element by element, T times over)
+    this.WhT = ensure(this.WhT, [H4, H])
+    const WhT = this.WhT.data, whd = Wh.data
+    for (let r = 0; r < H; r++) for (let k = 0; k < H4; k++) WhT[k * H + r] = whd[r * H4 + k]
     this.gradNorms = new Float64Array(T)
     for (let t = T - 1; t >= 0; t--) {
       let norm = 0
@@ -167,7 +173,7 @@ export class TimeLSTM implements Layer {
         dA.set(dAt.subarray(n * H4, (n + 1) * H4), a)
       }
       this.gradNorms[t] = norm / N
-      gemm(dh, dAt, Wh.data, N, H, H4, { transB: true }) // (N, 4H)·(H, 4H)ᵀ
+      gemm(dh, dAt, WhT, N, H, H4) // (N, 4H)·(4H, H)
     }
     // dWh (H, 4H) = h_prevsᵀ (H, N·T) · dA (N·T, 4H)
     gemm(dWh.data, hPrevs, dA, H, H4, N * T, { transA: true })
