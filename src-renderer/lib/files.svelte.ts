@@ -1,0 +1,292 @@
+/**
+ * Projects and model files in the page: save/open a project, export weights (safetensors, .npz) and
+ * the model (ONNX), import weights, recover the autosave. The host does the reading, validating and
+ * encoding; this module decides where bytes go. Desktop: the host's own file dialogs. Web shell:
+ * downloads (Blob + <a download>) and uploads (<input type=file>), the bytes as base64 over the contract.
+ * Every failure becomes a translated message (i18n/<lang>/files.ts) with the host's detail.
+ */
+import type {
+  FileSource, LabApi, LabError, OpenedProject, ProjectState, RecoveryInfo, Result, SavedHistory, SavedRun, ExportFormat
+} from '../../src-main/ipc/contract'
+import type { TrainSettings } from '../../src-engine/protocol'
+import { t } from '../i18n/index.svelte'
+import { project } from './project.svelte'
+import { editor } from './editor.svelte'
+import { Run, trainLab, settingsFromForm, isLanguageModel, type TrainForm } from './train.svelte'
+import { toasts } from './toasts.svelte'
+
+/** Error codes the host (or this module) gives, each with a translated sentence; others use files.errOther. */
+const ERROR_KEYS: Record<string, string> = {
+  'no-model': 'files.errNoModel',
+  'bad-weights': 'files.errBadWeights',
+  'weights-mismatch': 'files.errMismatch',
+  'bad-project': 'files.errBadProject',
+  'bad-spec': 'files.errBadSpec',
+  'newer-project': 'files.errNewer',
+  'invalid-spec': 'files.errInvalidSpec',
+  busy: 'files.errBusy',
+  'write-failed': 'files.errWrite',
+  'read-failed': 'files.errRead',
+  missing: 'files.errMissing',
+  'no-recovery': 'files.errNoRecovery',
+  'export-failed': 'files.errExport',
+  'bad-payload': 'files.errTooBig',
+  'too-big': 'files.errTooBig'
+}
+
+/** The translated message for a failed request; the host's own words follow as the detail. */
+export function errorText(e: LabError): string {
+  return t(ERROR_KEYS[e.code] ?? 'files.errOther', { detail: e.message })
+}
+
+/** Bytes → base64 in chunks (String.fromCharCode on a whole file would overflow the call stack). */
+export function toBase64(bytes: Uint8Array): string {
+  let bin = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return btoa(bin)
+}
+
+export function fromBase64(b64: string): Uint8Array {
+  const bin = atob(b64)
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
+}
+
+/** Hands bytes to the browser as a download. */
+export function download(fileName: string, bytes: Uint8Array): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }))
+  const a = document.createElement('a')
+  a.href = url
+  a.download = fileName
+  a.style.display = 'none'
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}
+
+/** A run as a project keeps it (no example images: they are large and re-made by training). */
+export function savedRun(r: Run): SavedRun {
+  return {
+    id: r.id, specName: r.specName, settings: r.settings, state: r.state,
+    batchX: [...r.batchX], batchLoss: [...r.batchLoss],
+    epochs: r.epochs.map(({ confidentWrong: _images, ...e }) => e)
+  }
+}
+
+/** The training page's form filled from saved settings. */
+export function formFromSettings(base: TrainForm, s: TrainSettings): TrainForm {
+  return {
+    ...base,
+    dataKind: s.data.kind,
+    idxDir: s.data.kind === 'idx' ? s.data.dir : base.idxDir,
+    textFile: s.data.kind === 'text' ? s.data.file : base.textFile,
+    optimizer: s.optimizer, lr: s.lr, batchSize: s.batchSize, epochs: s.epochs, weightDecay: s.weightDecay,
+    seed: s.seed, threads: Math.min(s.threads, Math.max(1, trainLab.threads)), clip: s.clip ?? 0
+  }
+}
+
+export type FileAction = 'save' | 'save-as' | 'open' | 'import' | 'export-safetensors' | 'export-npz' | 'export-onnx' | 'recover'
+
+export class FilesLab {
+  /** The action in progress (buttons wait). */
+  busy = $state<FileAction | null>(null)
+  /** The last failure, translated, shown by the toolbar until dismissed. */
+  error = $state<string | null>(null)
+  /** The last success, translated. */
+  notice = $state<string | null>(null)
+  /** An autosave the page offers to recover; null when there is none (or it was handled). */
+  recovery = $state.raw<RecoveryInfo | null>(null)
+  recent = $state.raw<{ path: string; name: string }[]>([])
+  /** The name of the project file last opened or saved. */
+  fileName = $state<string | null>(null)
+  private api: LabApi | null = null
+  private desktop = false
+
+  connect(api: LabApi, desktop: boolean): void {
+    this.api = api
+    this.desktop = desktop
+  }
+
+  get isDesktop(): boolean {
+    return this.desktop
+  }
+
+  private async run<T>(action: FileAction, p: () => Promise<Result<T>>): Promise<T | null> {
+    if (!this.api) {
+      this.error = t('files.errOffline')
+      return null
+    }
+    this.busy = action
+    this.error = null
+    this.notice = null
+    try {
+      const r = await p()
+      if (r.ok) return r.value
+      // Closing a dialog without choosing is not a failure.
+      if (r.error.code !== 'canceled') this.error = errorText(r.error)
+      return null
+    } finally {
+      this.busy = null
+    }
+  }
+
+  /** What the page holds of the project, for project:save. */
+  state(): ProjectState | null {
+    const spec = project.spec ?? trainLab.specToTrain(null)
+    if (!spec) return null
+    const history: SavedHistory = { runs: trainLab.runs.map(savedRun), currentId: trainLab.currentId }
+    return { spec, presetId: project.presetId, settings: settingsFromForm(trainLab.form), history }
+  }
+
+  async save(as = false): Promise<boolean> {
+    const state = this.state()
+    if (!state) {
+      this.error = t('files.errNoSpec')
+      return false
+    }
+    const to = this.desktop ? (as ? 'save-as' : 'save') : 'download'
+    const saved = await this.run(as ? 'save-as' : 'save', () => this.api!.request('project:save', { project: state, to }))
+    if (!saved) return false
+    if (saved.base64 !== undefined) download(saved.fileName, fromBase64(saved.base64))
+    this.fileName = saved.fileName
+    this.notice = t(saved.hasWeights ? 'files.savedWithWeights' : 'files.savedNoWeights', { name: saved.fileName })
+    this.recovery = null
+    void this.loadRecent()
+    return true
+  }
+
+  /** Opens a project from an uploaded file, the desktop dialog, a recent path or the autosave. */
+  async open(source: FileSource): Promise<OpenedProject | null> {
+    const opened = await this.run(source.from === 'recovery' ? 'recover' : 'open', () => this.api!.request('project:open', source))
+    if (!opened) return null
+    this.apply(opened)
+    this.fileName = source.from === 'recovery' ? null : opened.fileName
+    this.notice = t(source.from === 'recovery' ? 'files.recovered' : 'files.opened', { name: opened.fileName, epoch: opened.epoch ?? 0 })
+    if (source.from === 'recovery') this.recovery = null
+    void this.loadRecent()
+    return opened
+  }
+
+  /** The opened project becomes the page's: architecture, settings, training history. */
+  apply(p: OpenedProject): void {
+    editor.reset()
+    project.spec = p.spec
+    project.presetId = p.presetId ?? null
+    project.weightsChoice = null
+    project.trained = p.hasWeights
+    const runs = (p.history?.runs ?? []).map((r, i) => {
+      const run = new Run(r.id, i + 1, r.settings, r.specName, isLanguageModel(p.spec))
+      run.state = r.state === 'running' || r.state === 'paused' || r.state === 'idle' ? 'stopped' : r.state
+      run.batchX = r.batchX.map((v) => v ?? NaN)
+      run.batchLoss = r.batchLoss.map((v) => v ?? NaN)
+      run.epochs = r.epochs
+      return run
+    })
+    trainLab.runs = runs
+    trainLab.currentId = p.history?.currentId && runs.some((r) => r.id === p.history?.currentId) ? p.history.currentId : (runs.at(-1)?.id ?? null)
+    // New runs continue the colour sequence after the restored ones.
+    ;(trainLab as unknown as { nextIndex: number }).nextIndex = runs.length + 1
+    trainLab.prepareForm(p.spec, trainLab.presetFor(p.spec, project.presetId))
+    if (p.settings) trainLab.form = formFromSettings(trainLab.form, p.settings)
+  }
+
+  async openFile(file: File): Promise<OpenedProject | null> {
+    return this.open({ from: 'upload', fileName: file.name, base64: toBase64(new Uint8Array(await file.arrayBuffer())) })
+  }
+
+  /** Import safetensors weights into the open architecture. */
+  async importWeights(file?: File): Promise<boolean> {
+    const spec = project.spec ?? trainLab.specToTrain(null)
+    if (!spec) {
+      this.error = t('files.errNoSpec')
+      return false
+    }
+    const source: FileSource = file
+      ? { from: 'upload', fileName: file.name, base64: toBase64(new Uint8Array(await file.arrayBuffer())) }
+      : { from: 'dialog' }
+    const r = await this.run('import', () => this.api!.request('model:import-weights', { spec, source }))
+    if (!r) return false
+    if (project.spec === null) project.spec = spec
+    project.trained = true
+    project.weightsChoice = null
+    this.notice = t('files.imported', { name: r.fileName, tensors: r.tensors, params: r.params })
+    return true
+  }
+
+  async exportModel(format: ExportFormat): Promise<boolean> {
+    const action: FileAction = `export-${format}`
+    if (this.desktop) {
+      const saved = await this.run(action, () => this.api!.request('model:save-export', { format }))
+      if (saved) this.notice = t('files.exported', { name: saved.fileName })
+      return saved !== null
+    }
+    const made = await this.run(action, () => this.api!.request('model:export', { format }))
+    if (!made) return false
+    download(made.fileName, fromBase64(made.base64))
+    this.notice = t('files.exported', { name: made.fileName })
+    return true
+  }
+
+  /** Asks the host for an autosave to offer. */
+  async checkRecovery(): Promise<void> {
+    if (!this.api) return
+    const r = await this.api.request('project:recovery', undefined)
+    this.recovery = r.ok ? r.value : null
+  }
+
+  async discardRecovery(): Promise<void> {
+    if (!this.api) return
+    await this.api.request('project:discard-recovery', undefined)
+    this.recovery = null
+  }
+
+  async loadRecent(): Promise<void> {
+    if (!this.api || !this.desktop) return
+    const r = await this.api.request('project:recent', undefined)
+    if (r.ok) this.recent = r.value
+  }
+
+  /** A new, empty project: the editor opens its default architecture. */
+  newProject(): void {
+    editor.reset()
+    project.spec = null
+    project.presetId = null
+    project.trained = false
+    project.weightsChoice = null
+    trainLab.runs = trainLab.runs.filter((r) => r.active)
+    this.fileName = null
+    editor.ensureSpec()
+    project.page = 'editor'
+  }
+
+  /** The desktop's File menu. Exports of safetensors and ONNX are done by the main process itself. */
+  async onMenu(command: string): Promise<void> {
+    switch (command) {
+      case 'project:new': return this.newProject()
+      case 'project:open': await this.open({ from: 'dialog' }); return
+      case 'project:save': await this.save(false); return
+      case 'project:save-as': await this.save(true); return
+      case 'export:npz': await this.exportModel('npz'); return
+      case 'import:weights': await this.importWeights(); return
+      case 'project:open-recent': {
+        // The main process moved the chosen project to the top of the list.
+        await this.loadRecent()
+        const first = this.recent[0]
+        if (first) await this.open({ from: 'recent', path: first.path })
+        return
+      }
+      default:
+        return
+    }
+  }
+
+  /** Surface results as toasts too (the toolbar may be closed). */
+  toast(): void {
+    if (this.error) toasts.show(this.error, 'error', 0)
+    else if (this.notice) toasts.show(this.notice, 'info')
+  }
+}
+
+export const files = new FilesLab()
