@@ -24,6 +24,7 @@ const m = vi.hoisted(() => {
     lock: true,
     quit: 0,
     reloads: 0,
+    messageBoxes: [] as Record<string, unknown>[],
     menu: null as unknown
   }
   return state
@@ -86,7 +87,10 @@ vi.mock('electron', () => {
     },
     shell: { openExternal: (u: string) => { m.opened.push(u); return Promise.resolve() }, openPath: () => Promise.resolve('') },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (t: unknown) => { m.menu = t } },
-    dialog: { showMessageBox: () => Promise.resolve({ response: 0 }) }
+    dialog: {
+      showMessageBox: (...a: unknown[]) => { m.messageBoxes.push(a.at(-1) as Record<string, unknown>); return Promise.resolve({ response: 0 }) },
+      showSaveDialog: () => Promise.resolve({ canceled: true })
+    }
   }
   return { ...api, default: api }
 })
@@ -275,6 +279,23 @@ describe('app entry', () => {
     expect(await handler(good, 'train:start', { spec, settings })).toMatchObject({ ok: true })
     for (let i = 0; i < 200 && !m.windows[0].sent.some((a) => a[0] === 'lab:event'); i++) await new Promise((r) => setTimeout(r, 10))
     expect(m.windows[0].sent.find((a) => a[0] === 'lab:event')?.[1]).toMatchObject({ type: 'error', code: 'worker-crashed' })
+  })
+
+  it('handles File ▸ Export in the main process: with no model it explains, and the page is not asked', async () => {
+    vi.resetModules()
+    await import('../../src-main/index')
+    await new Promise((r) => setTimeout(r, 10))
+    const template = m.menu as { label: string; submenu: { label?: string; click?: () => void }[] }[]
+    const file = template.find((i) => i.label === '&File')!
+    const before = m.windows[0].sent.filter((a) => a[0] === 'lab:menu').length
+    m.messageBoxes.length = 0
+    file.submenu.find((i) => i.label?.startsWith('Export Model (ONNX)'))!.click!()
+    for (let i = 0; i < 100 && m.messageBoxes.length === 0; i++) await new Promise((r) => setTimeout(r, 10))
+    expect(m.messageBoxes[0]).toMatchObject({ type: 'warning', title: 'Nothing to export yet' })
+    expect(m.windows[0].sent.filter((a) => a[0] === 'lab:menu').length).toBe(before)
+    // Page commands still go to the page.
+    file.submenu.find((i) => i.label === 'Save Project')!.click!()
+    expect(m.windows[0].sent.filter((a) => a[0] === 'lab:menu').at(-1)).toEqual(['lab:menu', 'project:save'])
   })
 
   it('quits at once when another instance holds the lock', async () => {
