@@ -62,7 +62,10 @@ export class WorkerSession {
   handle(message: unknown): void {
     const checked = checkCommand(message)
     if (!checked.ok) {
-      this.post({ type: 'error', runId: this.runId, code: checked.code, message: checked.message })
+      // A request (it has a reqId) gets its failure as the reply the host is waiting for.
+      const reqId = (message as { reqId?: unknown } | null)?.reqId
+      if (Number.isInteger(reqId)) this.post({ type: 'reply', reqId: reqId as number, ok: false, code: checked.code, message: checked.message })
+      else this.post({ type: 'error', runId: this.runId, code: checked.code, message: checked.message })
       return
     }
     const cmd = checked.command

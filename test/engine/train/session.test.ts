@@ -27,9 +27,12 @@ describe('WorkerSession (the worker\'s message handler)', () => {
     s.handle({ type: 'explode' })
     s.handle(null)
     s.handle({ type: 'set-lr', lr: -3 })
-    s.handle({ type: 'predict', reqId: 1, input: [1, 2], count: 1 })
+    s.handle({ type: 'predict', input: [1, 2], count: 1 })
     expect(events.map((e) => e.type === 'error' && e.code)).toEqual(['unknown-command', 'unknown-command', 'bad-command', 'bad-command'])
     expect(events[0]).toMatchObject({ message: 'unknown worker command "explode"' })
+    // A malformed request still gets its reply, so the host is not left waiting.
+    s.handle({ type: 'predict', reqId: 3, input: [1, 2], count: 1 })
+    expect(events.at(-1)).toEqual({ type: 'reply', reqId: 3, ok: false, code: 'bad-command', message: '"predict" needs input as a Float32Array' })
   })
 
   it('runs a training run: state, coalesced batch points, epoch report, snapshot, done', async () => {
