@@ -43,6 +43,10 @@ export interface EpochReport {
   confusion?: { classes: number; counts: number[] }
   /** Classifiers: the held-out examples predicted wrong with the highest confidence, most confident first (≤ 12). */
   confidentWrong?: WrongExample[]
+  /** Autoencoders: the held-out reconstruction loss (the loss layer's: BCE for SigmoidWithLoss, MSE for MSE). */
+  reconstructionLoss?: number
+  /** Autoencoders: held-out mean squared error per pixel between the output image and the input. */
+  reconstructionMse?: number
 }
 
 /** A held-out example the model got wrong: its image (channel-mean for C > 1), true and predicted class. */
@@ -60,7 +64,14 @@ export interface Snapshot {
   featureMaps?: LayerMaps[]
   /** LSTM gates over time for the probe sequence: name (f, g, i, o, c, h) → (T, H). */
   gates?: { name: string; t: number; h: number; data: Float32Array }[]
+  /** Autoencoders: a row of held-out digits (one per class) and what the network redraws for each. */
+  reconstructions?: { inputs: ImageStack; outputs: ImageStack }
+  /** Autoencoders with a 2-unit bottleneck: held-out digits' codes, points (count·2) as x0 y0 x1 y1…, labels (count). */
+  codes?: CodePlane
 }
+
+/** Held-out examples placed by their 2-D codes (the output of the bottleneck layer `layer`). */
+export interface CodePlane { layer: string; dims: 2; count: number; points: Float32Array; labels: Float32Array }
 
 export type RunState = 'idle' | 'running' | 'paused' | 'stopped' | 'done' | 'failed'
 
@@ -79,6 +90,8 @@ export type WorkerCommand =
   | { type: 'get-weights'; reqId: number }
   | { type: 'load-model'; reqId: number; spec: NetSpec; weights: Record<string, Float32Array> }
   | { type: 'gradcheck'; reqId: number; spec: NetSpec; seed: number }
+  /** Autoencoders: run the layers after the bottleneck on `count` codes (count·code size values); replies { count, h, w, images }. */
+  | { type: 'decode'; reqId: number; code: Float32Array; count: number }
 
 /** Worker → host. */
 export type WorkerEvent =

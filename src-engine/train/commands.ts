@@ -75,6 +75,10 @@ export function checkCommand(m: unknown): Checked {
     case 'gradcheck':
       problem = needReq() ?? checkSpec(m.spec) ?? (isInt(m.seed) ? null : '"gradcheck" needs a whole-number seed')
       break
+    case 'decode':
+      problem = needReq() ?? (m.code instanceof Float32Array && m.code.length > 0 ? null : '"decode" needs code as a non-empty Float32Array') ??
+        (isInt(m.count) && (m.count as number) >= 1 && (m.count as number) <= 4096 ? null : '"decode" needs a count from 1 to 4096')
+      break
     default:
       return fail(`unknown worker command "${m.type}"`, 'unknown-command')
   }

@@ -14,6 +14,8 @@ export interface Evaluation {
   acc: number | null
   confusion?: { classes: number; counts: number[] }
   confidentWrong?: WrongExample[]
+  /** Autoencoders: mean squared error per value between the output (after sigmoid) and the input. */
+  mse?: number
 }
 
 const MAX_WRONG = 12
@@ -31,6 +33,7 @@ export function* evaluate(model: Sequential, ex: Examples, chunk: number): Gener
   let lossSum = 0
   let correct = 0
   let targets = 0
+  let sqSum = 0
   const full = ex.alloc(chunk)
   for (let s = 0; s < ex.n; s += chunk) {
     const n = Math.min(chunk, ex.n - s)
@@ -58,11 +61,19 @@ export function* evaluate(model: Sequential, ex: Examples, chunk: number): Gener
     } else if (hasClasses) {
       correct += countCorrect(scores, t)
       targets += t.data.length
+    } else {
+      // what the learner sees is the output image, so its error is measured after the output activation
+      const out = lossLayer.predict(scores).data
+      for (let i = 0; i < out.length; i++) {
+        const d = out[i] - x.data[i]
+        sqSum += d * d
+      }
+      targets += out.length
     }
     yield 'eval'
   }
   const loss = lossSum / Math.max(1, ex.n)
-  if (!hasClasses) return { loss, acc: null }
+  if (!hasClasses) return { loss, acc: null, mse: sqSum / Math.max(1, targets) }
   const acc = correct / Math.max(1, targets)
   if (!perImage) return { loss, acc }
   return {

@@ -12,6 +12,7 @@ import { Trainer, type TrainerEvent } from './trainer'
 import { checkCommand } from './commands'
 import { errorMessage } from './errors'
 import { takeSnapshot } from './probes'
+import { decode, findBottleneck } from '../models/autoencoder'
 import { startThreads } from './threads'
 import type { DataParallel } from './data-parallel'
 
@@ -127,6 +128,21 @@ export class WorkerSession {
           if (snap.gates) value.gates = snap.gates
         }
         this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value })
+        return
+      }
+      case 'decode': {
+        const model = this.model
+        if (!model) {
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'no-model', message: 'there is no model yet: train one or load weights first' })
+          return
+        }
+        if (!findBottleneck(model)) {
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'not-autoencoder', message: 'this model is not an autoencoder: only a network with task "reconstruct" can decode a code' })
+          return
+        }
+        const [C, H, W] = model.spec.input.length === 3 ? model.spec.input : [1, 1, model.spec.input.reduce((a, b) => a * b, 1)]
+        const images = decode(model, cmd.code, cmd.count)
+        this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { count: cmd.count, c: C, h: H, w: W, images } }, [images.buffer as ArrayBuffer])
         return
       }
       case 'get-weights': {

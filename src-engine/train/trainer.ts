@@ -16,6 +16,7 @@ import { makeOptimizer, type Optimizer } from '../optimizers'
 import { clipGrads } from '../optimizers/clip-grads'
 import { DivergenceWatch, divergenceMessage } from './divergence'
 import { takeSnapshot } from './probes'
+import { AutoencoderProbe, findBottleneck } from '../models/autoencoder'
 import { evaluate } from './evaluate'
 import { countCorrect } from './metrics'
 import { checkData, checkSettings } from './checks'
@@ -84,6 +85,9 @@ export class Trainer {
   private pausedMs = 0
   private pausedAt: number | null = null
   private parallel: DataParallel | null = null
+  /** Autoencoders: the reconstruction row and code plane of each snapshot (null for other tasks). */
+  private aeProbe: AutoencoderProbe | null = null
+  private lastCodes = -Infinity
 
   constructor(opts: TrainerOptions, private readonly emit: (e: TrainerEvent) => void = () => {}) {
     const s = opts.settings
@@ -104,6 +108,7 @@ export class Trainer {
     this.snapshotEveryMs = opts.snapshotEveryMs ?? 250
     this.evalBatch = opts.evalBatch ?? 500
     this.probe = this.data.test.n > 0 ? this.data.test.input(0) : null
+    if (findBottleneck(this.model) && this.data.test.n > 0) this.aeProbe = new AutoencoderProbe(this.model, this.data.test)
   }
 
   /**
@@ -229,6 +234,10 @@ export class Trainer {
         seconds: (this.now() - started - this.pausedMs) / 1000
       }
       if (this.model.spec.task === 'language-model') report.perplexity = Math.exp(ev.loss)
+      if (!this.hasClasses()) {
+        report.reconstructionLoss = ev.loss
+        if (ev.mse !== undefined) report.reconstructionMse = ev.mse
+      }
       if (ev.confusion) report.confusion = ev.confusion
       if (ev.confidentWrong) report.confidentWrong = ev.confidentWrong
       this.reports.push(report)
@@ -276,7 +285,14 @@ export class Trainer {
     const t = this.now()
     if (!force && (this.snapshotEveryMs <= 0 || t - this.lastSnapshot < this.snapshotEveryMs)) return
     this.lastSnapshot = t
-    this.emit({ type: 'snapshot', snapshot: takeSnapshot(this.model, this.probe) })
+    const snapshot = takeSnapshot(this.model, this.probe)
+    if (this.aeProbe) {
+      // the code plane costs a forward pass over 1,000 digits: at most once a second, and always at the ends
+      const withCodes = force || t - this.lastCodes >= 1000
+      if (withCodes) this.lastCodes = t
+      Object.assign(snapshot, this.aeProbe.take(withCodes))
+    }
+    this.emit({ type: 'snapshot', snapshot })
   }
 
   private setState(state: RunState, message?: string): void {
