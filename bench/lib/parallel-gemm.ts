@@ -89,16 +89,18 @@ export async function parallelGemm(threads: number, entry: string): Promise<Para
       while (Atomics.load(control, DONE + k) !== gen) Atomics.wait(control, DONE + k, Atomics.load(control, DONE + k), 1000)
     }
   }
-  return {
+  const pg: ParallelGemm = {
     note: `row blocks across ${threads} threads`,
     bind(C, A, B) {
-      for (const a of [C, A, B]) if (!(a.buffer instanceof SharedArrayBuffer)) throw new Error('parallelGemm: operands must live in SharedArrayBuffers')
+      for (const a of [C, A, B]) {
+        if (!(a.buffer instanceof SharedArrayBuffer) || a.byteOffset !== 0) throw new Error('parallelGemm: operands must be whole SharedArrayBuffers')
+      }
       bound = { C, A, B }
       for (const p of ports) p.postMessage({ C: C.buffer, A: A.buffer, B: B.buffer })
       run(CMD_BIND)
     },
     gemm(C, A, B, M, N, K) {
-      if (!bound || bound.C !== C || bound.A !== A || bound.B !== B) this.bind(C, A, B)
+      if (!bound || bound.C !== C || bound.A !== A || bound.B !== B) pg.bind(C, A, B)
       control[DIM] = M
       control[DIM + 1] = N
       control[DIM + 2] = K
@@ -111,4 +113,5 @@ export async function parallelGemm(threads: number, entry: string): Promise<Para
       await Promise.all(workers.map((w) => w.terminate()))
     }
   }
+  return pg
 }
