@@ -49,21 +49,6 @@ export function lut(map: ColorMap): Uint8ClampedArray {
   return table
 }
 
-/** Writes the colour of t (0..1) into out[p..p+3], opaque; NaN is magenta. */
-function paint(out: Uint8ClampedArray, p: number, t: number, table: Uint8ClampedArray): void {
-  if (Number.isNaN(t)) {
-    out[p] = 255
-    out[p + 1] = 0
-    out[p + 2] = 255
-  } else {
-    const i = (t <= 0 ? 0 : t >= 1 ? 255 : Math.round(t * 255)) * 3
-    out[p] = table[i]
-    out[p + 1] = table[i + 1]
-    out[p + 2] = table[i + 2]
-  }
-  out[p + 3] = 255
-}
-
 /** Min and max of data[from, to), ignoring non-finite values; (0, 0) when there are none. */
 export function range(data: ArrayLike<number>, from = 0, to = data.length): { min: number; max: number } {
   let min = Infinity
@@ -77,14 +62,39 @@ export function range(data: ArrayLike<number>, from = 0, to = data.length): { mi
   return min <= max ? { min, max } : { min: 0, max: 0 }
 }
 
-/** value → 0..1 for a range; a diverging map centres 0 at 0.5 so the sign reads at a glance. */
-export function normalizer(r: { min: number; max: number }, map: ColorMap): (v: number) => number {
+/** value → 0..1 as t = v·a + b for a range; a diverging map centres 0 at 0.5 so the sign reads at a glance. */
+export function affine(r: { min: number; max: number }, map: ColorMap): [a: number, b: number] {
   if (map === 'diverging') {
     const m = Math.max(Math.abs(r.min), Math.abs(r.max)) || 1
-    return (v) => 0.5 + v / (2 * m)
+    return [1 / (2 * m), 0.5]
   }
   const span = r.max - r.min
-  return span > 0 ? (v) => (v - r.min) / span : () => (r.max > 0 ? 1 : 0)
+  return span > 0 ? [1 / span, -r.min / span] : [0, r.max > 0 ? 1 : 0]
+}
+
+/** The same mapping as a function (for one-off values). */
+export function normalizer(r: { min: number; max: number }, map: ColorMap): (v: number) => number {
+  const [a, b] = affine(r, map)
+  return (v) => v * a + b
+}
+
+/** Paints data[from, from+n) as t = v·a + b through `table` into out, pixel by pixel from `p`, `stride` bytes apart. */
+function paintRow(out: Uint8ClampedArray, p: number, data: ArrayLike<number>, from: number, n: number, a: number, b: number, table: Uint8ClampedArray): void {
+  for (let k = 0; k < n; k++, p += 4) {
+    const v = data[from + k]
+    if (v !== v) {
+      out[p] = 255
+      out[p + 1] = 0
+      out[p + 2] = 255
+    } else {
+      const t = v * a + b
+      const i = (t <= 0 ? 0 : t >= 1 ? 255 : (t * 255 + 0.5) | 0) * 3
+      out[p] = table[i]
+      out[p + 1] = table[i + 1]
+      out[p + 2] = table[i + 2]
+    }
+    out[p + 3] = 255
+  }
 }
 
 export interface GridLayout { cols: number; rows: number; cellW: number; cellH: number; pad: number; width: number; height: number }
@@ -121,27 +131,22 @@ export function stackToRgba(
   for (let i = 0; i < out.length; i += 4) out.set(bg, i)
   const size = h * w
   const table = lut(map)
-  const shared = scaling === 'shared' ? normalizer(range(data, 0, count * size), map) : null
+  const fixed = typeof scaling === 'object' ? affine(scaling, map) : scaling === 'shared' ? affine(range(data, 0, count * size), map) : null
   for (let k = 0; k < count; k++) {
     const off = k * size
-    const norm = typeof scaling === 'object' ? normalizer(scaling, map) : shared ?? normalizer(range(data, off, off + size), map)
+    const [a, b] = fixed ?? affine(range(data, off, off + size), map)
     const x0 = g.pad + (k % g.cols) * (w + g.pad)
     const y0 = g.pad + Math.floor(k / g.cols) * (h + g.pad)
-    for (let y = 0; y < h; y++) {
-      const row = ((y0 + y) * g.width + x0) * 4
-      for (let x = 0; x < w; x++) paint(out, row + x * 4, norm(data[off + y * w + x]), table)
-    }
+    for (let y = 0; y < h; y++) paintRow(out, ((y0 + y) * g.width + x0) * 4, data, off + y * w, w, a, b, table)
   }
   return { width: g.width, height: g.height, data: out, layout: g }
 }
 
 /** A (rows, cols) matrix as a heatmap, one pixel per value. */
 export function heatmapRgba(data: ArrayLike<number>, rows: number, cols: number, map: ColorMap, scaling: Scaling = 'shared'): Rgba {
-  const r = typeof scaling === 'object' ? scaling : range(data, 0, rows * cols)
-  const norm = normalizer(r, map)
+  const [a, b] = affine(typeof scaling === 'object' ? scaling : range(data, 0, rows * cols), map)
   const out = new Uint8ClampedArray(rows * cols * 4)
-  const table = lut(map)
-  for (let i = 0; i < rows * cols; i++) paint(out, i * 4, norm(data[i]), table)
+  paintRow(out, 0, data, 0, rows * cols, a, b, lut(map))
   return { width: cols, height: rows, data: out }
 }
 
