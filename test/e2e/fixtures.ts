@@ -74,7 +74,8 @@ export async function startShell(timeoutMs = 30_000): Promise<Shell> {
   const child: ChildProcess = spawn(process.execPath, [WEB_SHELL, '--port', '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' }
+    // Each shell autosaves into its own folder, so one test's unsaved training is not offered to the next.
+    env: { ...process.env, NODE_ENV: 'production', BACKPROP_LAB_DATA_DIR: mkdtempSync(join(tmpdir(), 'backprop-lab-data-')) }
   })
   let log = ''
   child.stdout!.setEncoding('utf8')

@@ -1,0 +1,52 @@
+/**
+ * Projects in the web shell: train one epoch, download the project, open it in a fresh shell (a new
+ * host that has never trained) by uploading it, and predict with it; the training history comes back.
+ */
+import { readFileSync } from 'node:fs'
+import { test, expect, screenshot, startShell, openLab } from './fixtures'
+import { decodeProject } from '../../src-engine/io/project'
+
+test('a downloaded project uploads into a fresh lab, with its history, and predicts', async ({ page, context }) => {
+  test.setTimeout(240_000)
+  await page.getByTestId('nav-train').click()
+  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+  await page.getByTestId('train-epochs').fill('1')
+  await page.getByTestId('train-start').click()
+  await expect(page.getByTestId('test-accuracy')).toHaveAttribute('data-value', /0\.\d+/, { timeout: 200_000 })
+  const acc = await page.getByTestId('test-accuracy').getAttribute('data-value')
+
+  await page.getByTestId('model-menu').click()
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('files-save').click()])
+  expect(download.suggestedFilename()).toMatch(/\.bplab$/)
+  const path = await download.path()
+  const saved = decodeProject(readFileSync(path))
+  expect(saved.weights).toBeDefined()
+  expect(saved.optimizer?.name).toBeDefined()
+
+  // A fresh lab: nothing trained there.
+  const fresh = await startShell()
+  try {
+    const p2 = await openLab(context, fresh.url)
+    await p2.getByTestId('nav-draw').click()
+    await expect(p2.getByTestId('page-draw')).toContainText('No trained model yet')
+    await p2.getByTestId('files-project-input').setInputFiles(path)
+    await expect(p2.getByTestId('page-draw')).not.toContainText('No trained model yet', { timeout: 20_000 })
+
+    // Predict: a vertical stroke on the pad gets an answer from the uploaded model.
+    const box = (await p2.getByTestId('draw-pad').boundingBox())!
+    await p2.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.15)
+    await p2.mouse.down()
+    for (let i = 1; i <= 6; i++) await p2.mouse.move(box.x + box.width * 0.5, box.y + box.height * (0.15 + i * 0.12), { steps: 3 })
+    await p2.mouse.up()
+    await expect(p2.getByTestId('prediction')).not.toHaveAttribute('data-probs', '', { timeout: 15_000 })
+    const probs = JSON.parse((await p2.getByTestId('prediction').getAttribute('data-probs'))!) as number[]
+    expect(probs).toHaveLength(10)
+    await screenshot(p2, 'files-uploaded-predict-en')
+
+    // The training history came with it.
+    await p2.getByTestId('nav-train').click()
+    await expect(p2.getByTestId('test-accuracy')).toHaveAttribute('data-value', acc!)
+  } finally {
+    await fresh.stop()
+  }
+})
