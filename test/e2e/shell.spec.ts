@@ -62,6 +62,7 @@ test('without the token, says which URL to open instead of failing silently', as
   await screenshot(page, 'shell-no-token-en')
   await switchLanguage(page, 'ko')
   await expect(banner).toContainText('npm run web이 출력한 URL')
+  await screenshot(page, 'shell-no-token-ko')
 })
 
 test('with a wrong token, says the lab cannot be reached and keeps the page usable', async ({ page, shell }) => {
