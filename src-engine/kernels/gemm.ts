@@ -189,7 +189,8 @@ export function gemmBlocked(
  * plain SIMD otherwise. null → the TypeScript GEMM above. BACKPROP_LAB_GEMM=ts forces TypeScript.
  */
 const wasm: WasmGemm | null = (() => {
-  const env = typeof process !== 'undefined' ? process.env?.BACKPROP_LAB_GEMM : undefined
+  // read through globalThis: the renderer imports this file too, and has no `process`
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.BACKPROP_LAB_GEMM
   if (env === 'ts') return null
   try {
     return createWasmGemm()

@@ -13,7 +13,7 @@ interface GemmExports {
   workspaceBytes(): number
 }
 
-function decode(b64: string): Uint8Array {
+function decode(b64: string): Uint8Array<ArrayBuffer> {
   const bin = atob(b64)
   const out = new Uint8Array(bin.length)
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
