@@ -1,6 +1,7 @@
 /**
  * `lab predict`: runs a saved model on images from a .npy file (N, C, H, W) float32 in 0..1 and
- * prints, per example, the predicted class with its probabilities and logits.
+ * prints, per example, the predicted class with its probabilities and logits — or, for an
+ * autoencoder (task "reconstruct"), the reconstructed image and its MSE against the input.
  */
 import { readFileSync } from 'node:fs'
 import { Rng } from '../rng'
@@ -79,6 +80,18 @@ export async function predictCommand(argv: readonly string[], out: Output): Prom
     const m = Math.min(CHUNK, n - s)
     const { probs, logits } = model.predict(model.inputTensor(x.data.slice(s * per, (s + m) * per), m))
     const K = probs.data.length / m
+    if (spec.task === 'reconstruct') {
+      // An autoencoder's output is an image: print it (sigmoid applied) and how far it is from the input.
+      for (let k = 0; k < m; k++) {
+        const rec = probs.data.subarray(k * K, (k + 1) * K)
+        let sq = 0
+        for (let j = 0; j < K; j++) sq += (rec[j] - x.data[(s + k) * per + j]) ** 2
+        const mse = sq / K
+        out.event('reconstruction', { index: s + k, shape: spec.input, mse, reconstruction: Array.from(rec) }, `#${s + k}: reconstructed ${spec.input.join('×')}  (MSE ${mse.toFixed(4)})`)
+        counted++
+      }
+      continue
+    }
     for (let k = 0; k < m; k++) {
       const pr = Array.from(probs.data.subarray(k * K, (k + 1) * K))
       const lg = Array.from(logits.data.subarray(k * K, (k + 1) * K))

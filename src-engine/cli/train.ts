@@ -105,16 +105,25 @@ async function train(trainer: Trainer, label: string, description: string, threa
     }
   }
   const last = outcome.reports[outcome.reports.length - 1]
-  out.event('done', { epochs: outcome.reports.length, testLoss: last.testLoss, testAcc: last.testAcc, seconds, ...(outPath ? { out: outPath } : {}) },
-    `Done in ${seconds.toFixed(1)} s: held-out accuracy ${pct(last.testAcc)}` + (outPath ? `\nSaved the weights (with the spec) to ${outPath}` : ''))
+  const rec = last.reconstructionLoss === undefined ? {} : { reconstructionLoss: last.reconstructionLoss, reconstructionMse: last.reconstructionMse }
+  const result = last.reconstructionLoss === undefined
+    ? `held-out accuracy ${pct(last.testAcc)}`
+    : `held-out reconstruction loss ${last.reconstructionLoss.toFixed(4)}` + (last.reconstructionMse === undefined ? '' : `, MSE ${last.reconstructionMse.toFixed(4)}`)
+  out.event('done', { epochs: outcome.reports.length, testLoss: last.testLoss, testAcc: last.testAcc, ...rec, seconds, ...(outPath ? { out: outPath } : {}) },
+    `Done in ${seconds.toFixed(1)} s: ${result}` + (outPath ? `\nSaved the weights (with the spec) to ${outPath}` : ''))
   return 0
 }
 
 function printEpoch(out: Output, r: EpochReport, epochs: number): void {
   const w = String(epochs).length
   const ppl = r.perplexity === undefined ? {} : { perplexity: r.perplexity }
-  out.event('epoch', { epoch: r.epoch, trainLoss: r.trainLoss, trainAcc: r.trainAcc, testLoss: r.testLoss, testAcc: r.testAcc, ...ppl, seconds: r.seconds },
-    `epoch ${String(r.epoch).padStart(w)}/${epochs}  train loss ${r.trainLoss.toFixed(4)} acc ${pct(r.trainAcc)}  ` +
-      `held-out loss ${r.testLoss.toFixed(4)} acc ${pct(r.testAcc)}` + (r.perplexity === undefined ? '' : ` perplexity ${r.perplexity.toFixed(2)}`) +
+  const rec = r.reconstructionLoss === undefined ? {} : { reconstructionLoss: r.reconstructionLoss, reconstructionMse: r.reconstructionMse }
+  // An autoencoder has no accuracy: its line says how well it redraws the held-out digits instead.
+  const scores = r.reconstructionLoss === undefined
+    ? `train loss ${r.trainLoss.toFixed(4)} acc ${pct(r.trainAcc)}  held-out loss ${r.testLoss.toFixed(4)} acc ${pct(r.testAcc)}`
+    : `train loss ${r.trainLoss.toFixed(4)}  held-out reconstruction loss ${r.reconstructionLoss.toFixed(4)}` +
+      (r.reconstructionMse === undefined ? '' : ` MSE ${r.reconstructionMse.toFixed(4)}`)
+  out.event('epoch', { epoch: r.epoch, trainLoss: r.trainLoss, trainAcc: r.trainAcc, testLoss: r.testLoss, testAcc: r.testAcc, ...ppl, ...rec, seconds: r.seconds },
+    `epoch ${String(r.epoch).padStart(w)}/${epochs}  ${scores}` + (r.perplexity === undefined ? '' : ` perplexity ${r.perplexity.toFixed(2)}`) +
       `  ${r.seconds.toFixed(1)} s`)
 }
