@@ -30,6 +30,14 @@ test('visits every page through the navigation in English and Korean', async ({ 
 })
 
 test('moves between pages with the keyboard', async ({ page }) => {
+  // The first Tab reaches the skip link, which jumps past the header to the page.
+  await page.keyboard.press('Tab')
+  const skip = page.getByRole('link', { name: 'Skip to content' })
+  await expect(skip).toBeFocused()
+  await expect(skip).toBeInViewport()
+  await page.keyboard.press('Enter')
+  await expect(page.locator('main')).toBeFocused()
+
   await page.getByTestId('nav-editor').click()
   await page.getByTestId('nav-editor').press('ArrowRight')
   await expect(page.getByTestId('page-train')).toBeVisible()
