@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
 import type { BatchPoint, Checkpoint, RunState, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
-import type { ExportedFile, ExportFormat, LabEvent, LabError, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
+import type { DecodedImage, ExportedFile, ExportFormat, LabEvent, LabError, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
 import { pureEngine, type PureEngine } from './engine-pure'
 import { encodeModelWeights } from '../src-engine/io/safetensors'
 import { exportOnnx } from '../src-engine/io/onnx'
@@ -191,6 +191,31 @@ export class LabHost {
     if (!reply.ok) return reply
     const pred = toPrediction(reply.value, performance.now() - t0)
     return pred ? { ok: true, value: pred } : fail('engine-error', 'The worker answered predict with something that is not a prediction.')
+  }
+
+  /** Autoencoders: the image the model's decoder (the layers after the bottleneck) draws for one code. */
+  async decode(code: number[]): Promise<Result<DecodedImage>> {
+    if (!this.worker || (this.runId === null && !this.modelLoaded)) {
+      return fail('no-model', 'There is no trained model yet: train an autoencoder first (a paused or finished run works).')
+    }
+    const t0 = performance.now()
+    const reqId = this.nextReqId++
+    const reply = await this.ask(reqId, { type: 'decode', reqId, code: Float32Array.from(code), count: 1 })
+    if (!reply.ok) return reply
+    const v = reply.value as { h?: unknown; w?: unknown; images?: unknown } | null
+    const h = v?.h
+    const w = v?.w
+    const images = v?.images
+    if (typeof h !== 'number' || typeof w !== 'number' || !(images instanceof Float32Array || Array.isArray(images))) {
+      return fail('engine-error', 'The worker answered decode with something that is not an image.')
+    }
+    // one image of C×h×w values: show the channel mean
+    const all = Array.from(images as ArrayLike<number>)
+    const hw = h * w
+    const C = Math.max(1, Math.round(all.length / hw))
+    const image = new Array<number>(hw).fill(0)
+    for (let c = 0; c < C; c++) for (let j = 0; j < hw; j++) image[j] += all[c * hw + j] / C
+    return { ok: true, value: { image, h, w, ms: Math.round((performance.now() - t0) * 100) / 100 } }
   }
 
   /** The latest run's model as a file: safetensors (weights + spec), ONNX or NumPy .npz. */

@@ -59,7 +59,7 @@ export const CHANNELS: readonly Channel[] = [
   'app:info', 'preset:list', 'spec:validate', 'train:start', 'train:pause', 'train:resume', 'train:stop',
   'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples', 'model:export',
   'project:save', 'project:open', 'project:recent', 'project:recovery', 'project:discard-recovery',
-  'model:import-weights', 'model:save-export'
+  'model:import-weights', 'model:save-export', 'model:decode'
 ]
 
 /** The one Electron IPC channel carrying requests: `invoke(REQUEST_CHANNEL, channel, payload)`. */
@@ -184,4 +184,18 @@ export interface Requests {
   'model:import-weights': [{ spec: NetSpec; source: FileSource }, { fileName: string; tensors: number; params: number }]
   /** Export to disk through the save dialog (desktop) — model:export with a target. */
   'model:save-export': [{ format: ExportFormat }, SavedFile]
+}
+
+// ── autoencoders (issue 11) ──────────────────────────────────────────────────
+
+/** An image decoded from a code: h×w grey levels in 0..1, row-major (channel mean for C > 1). */
+export interface DecodedImage { image: number[]; h: number; w: number; ms: number }
+
+export interface Requests {
+  /**
+   * Autoencoders: run the layers after the bottleneck on one code (as many values as the bottleneck
+   * has per example: 2 for ae-2d) and return the image it decodes to. Fails with 'no-model' before a
+   * run and 'not-autoencoder' for other networks.
+   */
+  'model:decode': [{ code: number[] }, DecodedImage]
 }

@@ -9,7 +9,7 @@ import type { LabHost } from '../lab-host'
 
 /** What the dispatcher needs from LabHost (tests may pass a double). */
 export type HostApi = Pick<LabHost,
-  'info' | 'presets' | 'validate' | 'start' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects'>
+  'info' | 'presets' | 'validate' | 'start' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects' | 'decode'>
 
 type Route<C extends Channel> = (host: HostApi, payload: Requests[C][0]) => Result<Requests[C][1]> | Promise<Result<Requests[C][1]>>
 
@@ -34,7 +34,8 @@ const routes: { [C in Channel]: Route<C> } = {
   'project:recovery': (h) => h.projects.recovery(),
   'project:discard-recovery': (h) => h.projects.discardRecovery(),
   'model:import-weights': (h, p) => h.projects.importWeights(p.spec, p.source),
-  'model:save-export': (h, p) => h.projects.saveExport(p.format)
+  'model:save-export': (h, p) => h.projects.saveExport(p.format),
+  'model:decode': (h, p) => h.decode(p.code)
 }
 
 const KNOWN: ReadonlySet<string> = new Set(CHANNELS)

@@ -149,6 +149,21 @@ export const trainSettingsSchema = v.object({
   testFraction: v.optional(v.pipe(num(0, 0.9, true)))
 }, (i) => `must be the training settings object (${got(i)})`)
 
+/** An autoencoder's code: 1 to 4096 finite values (the worker checks it fits the bottleneck). */
+const codeSchema = v.pipe(
+  v.array(
+    v.pipe(
+      v.number((i) => `must be a number (${got(i)})`),
+      v.finite((i) => `must be a finite number (${got(i)})`),
+      v.minValue(-1e6, (i) => `must be at least -1000000 (${got(i)})`),
+      v.maxValue(1e6, (i) => `must be at most 1000000 (${got(i)})`)
+    ),
+    (i) => `must be a list of numbers, one per unit of the bottleneck (${got(i)})`
+  ),
+  v.minLength(1, (i) => `must hold at least one value (${got(i)})`),
+  v.maxLength(4096, (i) => `must hold at most 4096 values (${got(i)})`)
+)
+
 // ── per channel ─────────────────────────────────────────────────────────────
 
 const obj = <E extends v.ObjectEntries>(entries: E) => v.object(entries, (i) => `must be an object (${got(i)})`)
@@ -182,7 +197,8 @@ export const schemas = {
   'project:recovery': noPayload,
   'project:discard-recovery': noPayload,
   'model:import-weights': obj({ spec: netSpecSchema, source: fileSourceSchema }),
-  'model:save-export': obj({ format: oneOf(['safetensors', 'onnx', 'npz'] as const) })
+  'model:save-export': obj({ format: oneOf(['safetensors', 'onnx', 'npz'] as const) }),
+  'model:decode': obj({ code: codeSchema })
 } satisfies Record<Channel, v.GenericSchema>
 
 export type Checked<C extends Channel> = { ok: true; value: Requests[C][0] } | { ok: false; error: LabError }
