@@ -5,7 +5,6 @@
  */
 import { app, BrowserWindow, dialog, ipcMain, shell, type IpcMainInvokeEvent } from 'electron'
 import { join, sep } from 'node:path'
-import { readFile, writeFile } from 'node:fs/promises'
 import workerPath from '../src-engine/worker?modulePath'
 import { LabHost } from './lab-host'
 import { createDispatcher } from './ipc/handlers'
@@ -13,7 +12,6 @@ import { EVENT_CHANNEL, MENU_CHANNEL, REQUEST_CHANNEL, type MenuCommand } from '
 import { isAppUrl, type AppPage } from './sender'
 import { createMainWindow, hardenSession } from './window'
 import { aboutText, installMenu } from './menu'
-import { exportToFile } from './export-file'
 import { electronFiles } from './files'
 
 /** A worker cannot start from inside app.asar: packaged builds unpack out/main (see electron-builder.yml). */
@@ -53,29 +51,18 @@ async function showAbout(): Promise<void> {
   }
 }
 
-/** File ▸ Export is done here, where files belong: the page is not involved. */
+/**
+ * File ▸ Export (safetensors, ONNX) is done here, where files belong: the project service asks
+ * where to save, writes and verifies; only a failure is shown, in a message box.
+ */
 function exportFromMenu(format: 'safetensors' | 'onnx'): void {
   if (!host) return
-  const lab = host
-  const parent = win ?? undefined
-  void exportToFile(format, {
-    exportModel: (f) => lab.exportModel(f),
-    askPath: async (name, f) => {
-      const options = {
-        title: f === 'onnx' ? 'Export model (ONNX)' : 'Export weights (safetensors)',
-        defaultPath: join(app.getPath('documents'), name),
-        filters: [f === 'onnx' ? { name: 'ONNX model', extensions: ['onnx'] } : { name: 'safetensors weights', extensions: ['safetensors'] }]
-      }
-      const r = parent ? await dialog.showSaveDialog(parent, options) : await dialog.showSaveDialog(options)
-      return r.canceled || !r.filePath ? null : r.filePath
-    },
-    write: (path, bytes) => writeFile(path, bytes),
-    read: async (path) => new Uint8Array(await readFile(path)),
-    warn: async (title, detail) => {
-      const options = { type: 'warning' as const, title, message: title, detail }
-      if (parent) await dialog.showMessageBox(parent, options)
-      else await dialog.showMessageBox(options)
-    }
+  void host.projects.saveExport(format).then(async (r) => {
+    if (r.ok || r.error.code === 'canceled') return
+    const title = r.error.code === 'no-model' ? 'Nothing to export yet' : 'The export could not be saved'
+    const options = { type: 'warning' as const, title, message: title, detail: r.error.message }
+    if (win) await dialog.showMessageBox(win, options)
+    else await dialog.showMessageBox(options)
   })
 }
 
