@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import type { Channel, LabApi, LabEvent, OpenedProject, Result } from '../../../src-main/ipc/contract'
+import type { TrainSettings } from '../../../src-engine/protocol'
+import type { NetSpec } from '../../../src-engine/spec-types'
+import { FilesLab, errorText, fromBase64, toBase64, savedRun } from '../../../src-renderer/lib/files.svelte'
+import { project } from '../../../src-renderer/lib/project.svelte'
+import { trainLab, Run } from '../../../src-renderer/lib/train.svelte'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
+
+const spec: NetSpec = { name: 'tiny', input: [1, 28, 28], layers: [{ type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
+const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Momentum', lr: 0.05, batchSize: 32, epochs: 7, weightDecay: 0, seed: 9, threads: 1 }
+
+/** Answers each channel from a table and records what was asked. */
+class FakeApi implements LabApi {
+  calls: { channel: Channel; payload: unknown }[] = []
+  constructor(private readonly answers: Partial<Record<Channel, Result<unknown>>>) {}
+  async request(channel: Channel, payload: unknown): Promise<Result<never>> {
+    this.calls.push({ channel, payload })
+    return (this.answers[channel] ?? { ok: false, error: { code: 'unexpected', message: channel } }) as Result<never>
+  }
+  onEvent(_l: (e: LabEvent) => void): () => void { return () => {} }
+}
+
+afterEach(() => {
+  i18n.set('en')
+  project.spec = null
+  trainLab.runs = []
+  trainLab.currentId = null
+})
+
+describe('files in the page', () => {
+  it('base64 survives a large binary round trip', () => {
+    const bytes = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256)
+    expect(fromBase64(toBase64(bytes))).toEqual(bytes)
+  })
+
+  it('translates each failure and keeps the host\'s detail (naming the tensor)', () => {
+    const e = { code: 'weights-mismatch', message: 'missing tensor "affine1.b": the model expects shape [10]' }
+    expect(errorText(e)).toBe('These weights do not fit the open architecture, so nothing was changed: missing tensor "affine1.b": the model expects shape [10]')
+    i18n.set('ko')
+    expect(errorText(e)).toContain('열린 구조에 맞지 않아')
+    expect(errorText(e)).toContain('"affine1.b"')
+    expect(errorText({ code: 'something-new', message: 'x' })).toBe('실패했습니다: x')
+  })
+
+  it('opening a project restores the architecture, the settings form and the runs', async () => {
+    const opened: OpenedProject = {
+      fileName: 'tiny.bplab', savedAt: '2026-11-25T17:00:00Z', spec, presetId: null, settings, hasWeights: true, epoch: 2,
+      history: { runs: [{ id: 'r1', specName: 'tiny', settings, state: 'running', batchX: [0.5, 1, 1.5, 2], batchLoss: [2, 1, 0.8, null as unknown as number], epochs: [{ epoch: 1, trainLoss: 1, trainAcc: 0.8, testLoss: 0.9, testAcc: 0.81, seconds: 3 }, { epoch: 2, trainLoss: 0.7, trainAcc: 0.85, testLoss: 0.6, testAcc: 0.86, seconds: 3 }] }], currentId: 'r1' }
+    }
+    const files = new FilesLab()
+    const api = new FakeApi({ 'project:open': { ok: true, value: opened } })
+    files.connect(api, false)
+    const r = await files.open({ from: 'recovery' })
+    expect(r).not.toBeNull()
+    expect(project.spec).toEqual(spec)
+    expect(project.trained).toBe(true)
+    expect(trainLab.runs).toHaveLength(1)
+    const run = trainLab.current!
+    expect(run.id).toBe('r1')
+    // a run that was running when the autosave was written is over now
+    expect(run.state).toBe('stopped')
+    expect(run.latestEpoch?.testAcc).toBe(0.86)
+    expect(Number.isNaN(run.batchLoss[3])).toBe(true)
+    expect(trainLab.form.optimizer).toBe('Momentum')
+    expect(trainLab.form.epochs).toBe(7)
+    expect(files.notice).toBe('Recovered the autosave (after epoch 2).')
+  })
+
+  it('a failed open changes nothing and says why', async () => {
+    project.spec = spec
+    const before = project.spec
+    const files = new FilesLab()
+    files.connect(new FakeApi({ 'project:open': { ok: false, error: { code: 'bad-project', message: 'x.bplab is not a Backprop Lab project' } } }), false)
+    expect(await files.open({ from: 'upload', fileName: 'x.bplab', base64: '' })).toBeNull()
+    expect(project.spec).toBe(before)
+    expect(files.error).toBe('This project file cannot be opened, so nothing was changed: x.bplab is not a Backprop Lab project')
+  })
+
+  it('saving in the web shell sends the page\'s state and downloads the file; on the desktop it asks the host to write', async () => {
+    project.spec = spec
+    const run = new Run('r9', 1, settings, 'tiny', false)
+    run.batchX = [1]
+    run.batchLoss = [0.5]
+    trainLab.runs = [run]
+    trainLab.currentId = 'r9'
+    const web = new FakeApi({ 'project:save': { ok: true, value: { fileName: 'tiny.bplab', bytes: 3, base64: 'AQID', hasWeights: true } }, 'project:recent': { ok: true, value: [] } })
+    const files = new FilesLab()
+    files.connect(web, false)
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+    URL.createObjectURL ??= () => 'blob:x'
+    URL.revokeObjectURL ??= () => {}
+    expect(await files.save()).toBe(true)
+    expect(click).toHaveBeenCalledTimes(1)
+    click.mockRestore()
+    const sent = web.calls[0].payload as { project: { spec: NetSpec; history: { runs: unknown[] } }; to: string }
+    expect(sent.to).toBe('download')
+    expect(sent.project.spec).toEqual(spec)
+    expect(sent.project.history.runs).toEqual([savedRun(run)])
+    expect(files.notice).toContain('trained weights')
+
+    const desk = new FakeApi({ 'project:save': { ok: false, error: { code: 'canceled', message: 'no place chosen' } } })
+    files.connect(desk, true)
+    expect(await files.save(true)).toBe(false)
+    expect((desk.calls[0].payload as { to: string }).to).toBe('save-as')
+    // closing the dialog is not an error
+    expect(files.error).toBeNull()
+  })
+})
