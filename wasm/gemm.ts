@@ -158,21 +158,67 @@ export function gemm(c: usize, a: usize, b: usize, work: usize, M: i32, N: i32, 
     const nc = min(NC, N - j0)
     for (let k0 = 0; k0 < K; k0 += KC) {
       const kc = min(KC, K - k0)
-      const overwrite = k0 == 0 && !accumulate
       packB(packedB, b, k0, kc, j0, nc, N, K, transB != 0)
-      for (let i0 = 0; i0 < M; i0 += MC) {
-        const mc = min(MC, M - i0)
-        packA(packedA, a, i0, mc, k0, kc, M, K, transA != 0)
-        for (let q = 0; q < nc; q += NR) {
-          const cols = min(NR, nc - q)
-          const bp = packedB + ((<usize>q * kc) << 2)
-          for (let p = 0; p < mc; p += MR) {
-            const rows = min(MR, mc - p)
-            const cp = c + ((<usize>(i0 + p) * N + j0 + q) << 2)
-            kernel(packedA + ((<usize>p * kc) << 2), bp, kc, cp, N, rows, cols, overwrite)
-          }
-        }
+      slab(c, a, packedA, packedB, j0, nc, k0, kc, M, N, K, transA != 0, k0 == 0 && !accumulate)
+    }
+  }
+}
+
+/** One packed KC×NC slab of B against every MC block of A (packed here) into C's columns j0..j0+nc. */
+@inline function slab(c: usize, a: usize, packedA: usize, packedB: usize, j0: i32, nc: i32, k0: i32, kc: i32, M: i32, N: i32, K: i32, transA: bool, overwrite: bool): void {
+  for (let i0 = 0; i0 < M; i0 += MC) {
+    const mc = min(MC, M - i0)
+    packA(packedA, a, i0, mc, k0, kc, M, K, transA)
+    for (let q = 0; q < nc; q += NR) {
+      const cols = min(NR, nc - q)
+      const bp = packedB + ((<usize>q * kc) << 2)
+      for (let p = 0; p < mc; p += MR) {
+        const rows = min(MR, mc - p)
+        const cp = c + ((<usize>(i0 + p) * N + j0 + q) << 2)
+        kernel(packedA + ((<usize>p * kc) << 2), bp, kc, cp, N, rows, cols, overwrite)
       }
+    }
+  }
+}
+
+/** Floats that packBAll writes for op(B) (K, N): every slab, each panel zero-padded to NR columns. */
+export function packedBFloats(N: i32, K: i32): i32 {
+  let total = 0
+  for (let j0 = 0; j0 < N; j0 += NC) total += ((min(NC, N - j0) + NR - 1) / NR) * NR * K
+  return total
+}
+
+/**
+ * Packs all of op(B) once, slab after slab in gemm's order, for an operand used by many products
+ * (an LSTM's Wh at every time step): gemmPackedB then skips the packing of B.
+ */
+export function packBAll(dst: usize, b: usize, N: i32, K: i32, transB: i32): void {
+  let at = dst
+  for (let j0 = 0; j0 < N; j0 += NC) {
+    const nc = min(NC, N - j0)
+    const ncp = ((nc + NR - 1) / NR) * NR
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const kc = min(KC, K - k0)
+      packB(at, b, k0, kc, j0, nc, N, K, transB != 0)
+      at += (<usize>ncp * kc) << 2
+    }
+  }
+}
+
+/** gemm with B already packed by packBAll (bp). */
+export function gemmPackedB(c: usize, a: usize, bp: usize, work: usize, M: i32, N: i32, K: i32, transA: i32, accumulate: i32): void {
+  if (K == 0) {
+    if (!accumulate) memory.fill(c, 0, (<usize>M * N) << 2)
+    return
+  }
+  let at = bp
+  for (let j0 = 0; j0 < N; j0 += NC) {
+    const nc = min(NC, N - j0)
+    const ncp = ((nc + NR - 1) / NR) * NR
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const kc = min(KC, K - k0)
+      slab(c, a, work, at, j0, nc, k0, kc, M, N, K, transA != 0, k0 == 0 && !accumulate)
+      at += (<usize>ncp * kc) << 2
     }
   }
 }

@@ -13,7 +13,7 @@
  * Scratch buffers are module-level and only grow; nothing is allocated in the hot loops.
  */
 
-import { createWasmGemm, type WasmGemm } from './wasm/gemm-wasm'
+import { createWasmGemm, type WasmGemm, type WasmPackedB } from './wasm/gemm-wasm'
 
 export interface GemmOptions {
   /** A is stored (K, M) and used transposed. */
@@ -215,6 +215,38 @@ export function gemmWasm(
     return
   }
   wasm.gemm(C, A, B, M, N, K, opts.transA === true, opts.transB === true, opts.accumulate === true)
+}
+
+/**
+ * op(B) prepared once for many products with the same B (an LSTM's Wh at every time step): packed
+ * for the WebAssembly kernel, or just remembered for the TypeScript one. It is a snapshot when packed:
+ * pack again after B changes.
+ */
+export interface PackedB {
+  readonly K: number
+  readonly N: number
+  readonly wasm: WasmPackedB | null
+  readonly B: Float32Array
+  readonly transB: boolean
+}
+
+/**
+ * Prepares op(B) (K, N) — B stored (K, N), or (N, K) with transB — for gemmPrepacked. Pass the previous
+ * PackedB of the same operand as `reuse` to pack into its memory again.
+ */
+export function prepackB(B: Float32Array, K: number, N: number, transB = false, reuse: PackedB | null = null): PackedB {
+  const useWasm = wasm !== null && impl === gemmWasm && K > 0 && N > 0
+  return { K, N, B, transB, wasm: useWasm ? wasm!.packB(B, N, K, transB, reuse?.wasm) : null }
+}
+
+/** C (M, N) = op(A)·op(B) [+ C] with B prepared by prepackB (opts.transB is taken from the packing). */
+export function gemmPrepacked(C: Float32Array, A: Float32Array, B: PackedB, M: number, opts: GemmOptions = {}): void {
+  if (M === 0 || B.N === 0) return
+  if (B.wasm !== null && M * B.N * B.K >= WASM_MIN_WORK && !(M <= 4 && opts.transA !== true)) {
+    wasm!.gemmPackedB(C, A, B.wasm, M, opts.transA === true, opts.accumulate === true)
+  } else {
+    gemm(C, A, B.B, M, B.N, B.K, { transA: opts.transA, transB: B.transB, accumulate: opts.accumulate })
+  }
 }
 
 /** Which GEMM the engine uses: 'wasm-relaxed-simd', 'wasm-simd' or 'typescript'. */

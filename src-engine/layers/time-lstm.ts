@@ -7,7 +7,7 @@
  * batch boundary); stateless mode starts every sequence from zeros.
  */
 import { tensor, shapeText, type Tensor } from '../tensor'
-import { gemm, kernelArray } from '../kernels/gemm'
+import { gemm, gemmPrepacked, kernelArray, prepackB, type PackedB } from '../kernels/gemm'
 import type { Layer } from './layer'
 import { checkDout, ensure, notForwarded, where, kernelTensor } from './common'
 import { F, G, I, O } from './lstm-gates'
@@ -36,7 +36,8 @@ export class TimeLSTM implements Layer {
   private dxs: Tensor | null = null
   private dA: Tensor | null = null
   private hPrevs: Tensor | null = null
-  private WhT: Tensor | null = null
+  private packedWh: PackedB | null = null
+  private packedWhT: PackedB | null = null
 
   constructor(Wx: Tensor, Wh: Tensor, b: Tensor, readonly name = 'lstm', stateful = false) {
     const H = Wh.shape[0]
@@ -92,8 +93,10 @@ export class TimeLSTM implements Layer {
     hPrev.set(this.h0)
     const cPrev = this.c0.slice()
     const hw = kernelArray(N * H4)
+    // Wh is the same at every step: pack it for the GEMM once
+    this.packedWh = prepackB(Wh.data, H, H4, false, this.packedWh)
     for (let t = 0; t < T; t++) {
-      gemm(hw, hPrev, Wh.data, N, H4, H)
+      gemmPrepacked(hw, hPrev, this.packedWh, N)
       for (let n = 0; n < N; n++) {
         const a = (n * T + t) * H4
         const s = (n * T + t) * H
@@ -143,11 +146,8 @@ export class TimeLSTM implements Layer {
       hPrevs.set(this.h0!.subarray(n * H, (n + 1) * H), n * T * H)
       if (T > 1) hPrevs.set(hs.subarray(n * T * H, (n * T + T - 1) * H), (n * T + 1) * H)
     }
-    // Whᵀ (4H, H) once, so that every step's dh = dA_t·Whᵀ reads its operand row by row (the GEMM packs
-    // a non-transposed operand with vector loads; a transposed one element by element, T times over)
-    this.WhT = ensure(this.WhT, [H4, H])
-    const WhT = this.WhT.data, whd = Wh.data
-    for (let r = 0; r < H; r++) for (let k = 0; k < H4; k++) WhT[k * H + r] = whd[r * H4 + k]
+    // Whᵀ (4H, H) packed once for every step's dh = dA_t·Whᵀ
+    this.packedWhT = prepackB(Wh.data, H4, H, true, this.packedWhT)
     this.gradNorms = new Float64Array(T)
     for (let t = T - 1; t >= 0; t--) {
       let norm = 0
@@ -173,7 +173,7 @@ export class TimeLSTM implements Layer {
         dA.set(dAt.subarray(n * H4, (n + 1) * H4), a)
       }
       this.gradNorms[t] = norm / N
-      gemm(dh, dAt, WhT, N, H, H4) // (N, 4H)·(4H, H)
+      gemmPrepacked(dh, dAt, this.packedWhT, N) // (N, 4H)·(H, 4H)ᵀ
     }
     // dWh (H, 4H) = h_prevsᵀ (H, N·T) · dA (N·T, 4H)
     gemm(dWh.data, hPrevs, dA, H, H4, N * T, { transA: true })

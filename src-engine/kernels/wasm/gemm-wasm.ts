@@ -8,6 +8,9 @@ import { EngineMemory } from './memory'
 
 interface GemmExports {
   gemm(c: number, a: number, b: number, work: number, M: number, N: number, K: number, transA: number, transB: number, accumulate: number): void
+  packedBFloats(N: number, K: number): number
+  packBAll(dst: number, b: number, N: number, K: number, transB: number): void
+  gemmPackedB(c: number, a: number, bp: number, work: number, M: number, N: number, K: number, transA: number, accumulate: number): void
   gemmRows(c: number, a: number, b: number, M: number, N: number, K: number, transB: number, accumulate: number): void
   setScratch(ptr: number): void
   workspaceBytes(): number
@@ -73,7 +76,47 @@ export class WasmGemm {
     else this.exports.gemm(pc, pa, pb, this.work, M, N, K, transA ? 1 : 0, transB ? 1 : 0, accumulate ? 1 : 0)
     if (needC) C.set(heap.subarray(pc >> 2, (pc >> 2) + nc))
   }
+
+  /** Packs op(B) (K, N) once into engine memory for gemmPackedB (into `reuse` when it has the same size). */
+  packB(B: Float32Array, N: number, K: number, transB: boolean, reuse?: WasmPackedB | null): WasmPackedB {
+    const floats = this.exports.packedBFloats(N, K)
+    const panels = reuse && reuse.panels.length === floats ? reuse.panels : this.mem.allocF32(floats)
+    let pb = B.byteOffset
+    if (!this.mem.owns(B)) {
+      this.reserveStage(K * N * 4)
+      new Float32Array(this.mem.buffer).set(B.subarray(0, K * N), this.stage >> 2)
+      pb = this.stage
+    }
+    this.exports.packBAll(panels.byteOffset, pb, N, K, transB ? 1 : 0)
+    return { N, K, panels }
+  }
+
+  /** C (M, N) = op(A)·B (+ C when accumulate) with B packed by packB. */
+  gemmPackedB(C: Float32Array, A: Float32Array, B: WasmPackedB, M: number, transA: boolean, accumulate: boolean): void {
+    const { N, K } = B
+    const mem = this.mem
+    const na = M * K, nc = M * N
+    const needA = !mem.owns(A), needC = !mem.owns(C)
+    this.reserveStage(((needA ? na : 0) + (needC ? nc : 0)) * 4)
+    const heap = new Float32Array(mem.buffer)
+    const pa = needA ? this.stage : A.byteOffset
+    if (needA) heap.set(A.subarray(0, na), pa >> 2)
+    const pc = needC ? this.stage + (needA ? na * 4 : 0) : C.byteOffset
+    if (needC && accumulate) heap.set(C.subarray(0, nc), pc >> 2)
+    this.exports.gemmPackedB(pc, pa, B.panels.byteOffset, this.work, M, N, K, transA ? 1 : 0, accumulate ? 1 : 0)
+    if (needC) C.set(heap.subarray(pc >> 2, (pc >> 2) + nc))
+  }
+
+  private reserveStage(bytes: number): void {
+    if (bytes > this.stageBytes) {
+      this.stageBytes = Math.max(bytes, this.stageBytes * 2)
+      this.stage = this.mem.reserve(this.stageBytes)
+    }
+  }
 }
+
+/** op(B) packed once by WasmGemm.packB, for products that reuse it (it holds a copy: later changes to B are not seen). */
+export interface WasmPackedB { readonly N: number; readonly K: number; readonly panels: Float32Array }
 
 /** Instantiate the best variant this runtime supports, or null without WebAssembly SIMD. */
 export function createWasmGemm(mem: EngineMemory = new EngineMemory()): WasmGemm | null {

@@ -4,7 +4,7 @@
  * operands inside and outside engine memory and at non-zero offsets.
  */
 import { describe, expect, it } from 'vitest'
-import { gemm, gemmBackend, gemmBlocked, kernelArray, setGemm } from '../../../src-engine/kernels/gemm'
+import { gemm, gemmBackend, gemmBlocked, gemmPrepacked, kernelArray, prepackB, setGemm } from '../../../src-engine/kernels/gemm'
 import { gemmNaive } from '../../../src-engine/kernels/gemm-naive'
 import { Rng } from '../../../src-engine/rng'
 
@@ -68,6 +68,35 @@ describe('engine gemm()', () => {
             expectClose(C2, want, K)
           })
         }
+      }
+    }
+  }
+
+  // prepacked B (an LSTM's Wh reused at every step): several K slabs (KC = 256) and N slabs (NC = 2048)
+  const packedShapes: [number, number, number][] = [[32, 1024, 256], [7, 2100, 300], [13, 17, 19], [64, 512, 128], [5, 9, 600], [2, 30, 70]]
+  for (const [M, N, K] of packedShapes) {
+    for (const transA of [false, true]) {
+      for (const transB of [false, true]) {
+        it(`prepacked B matches the oracle: M=${M} N=${N} K=${K} transA=${transA} transB=${transB}`, () => {
+          const rng = new Rng(M + N * 3 + K * 7)
+          const A = random(M * K, rng), B = random(K * N, rng), C0 = random(M * N, rng)
+          let packed = prepackB(B, K, N, transB)
+          for (const accumulate of [false, true]) {
+            const want = C0.slice()
+            gemmNaive(want, A, B, M, N, K, { transA, transB, accumulate })
+            const C = C0.slice()
+            gemmPrepacked(C, A, packed, M, { transA, accumulate })
+            expectClose(C, want, K)
+          }
+          // packing again into the same memory after B changed uses the new values
+          const B2 = random(K * N, rng)
+          packed = prepackB(B2, K, N, transB, packed)
+          const want = new Float32Array(M * N)
+          gemmNaive(want, A, B2, M, N, K, { transA, transB })
+          const C = new Float32Array(M * N)
+          gemmPrepacked(C, A, packed, M, { transA })
+          expectClose(C, want, K)
+        })
       }
     }
   }
