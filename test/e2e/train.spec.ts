@@ -92,8 +92,9 @@ test('trains the default preset live: charts, progress, pause, lr change, resume
   await expect.poll(() => page.getByTestId('progress').innerText(), { timeout: 10_000 }).not.toBe(firstProgress)
   await expect(page.getByTestId('progress')).toContainText('examples/s')
 
-  // filters appear (initial and now) and change as the network learns
+  // filters appear (initial and now) and change as the network learns (grids off screen wait to repaint)
   await expect(page.getByTestId('filters-now')).toBeVisible({ timeout: 15_000 })
+  await page.getByTestId('filters-now').scrollIntoViewIfNeeded()
   const filtersBefore = await page.getByTestId('filters-now').evaluate((c) => (c as HTMLCanvasElement).toDataURL())
   const snapsBefore = await snapshots(page, 'filters')
   await expect.poll(() => snapshots(page, 'filters'), { timeout: 20_000 }).toBeGreaterThan(snapsBefore)
@@ -105,6 +106,7 @@ test('trains the default preset live: charts, progress, pause, lr change, resume
   await page.getByTestId('probe-3').click()
   const maps = page.getByTestId('feature-maps')
   await expect(maps.locator('canvas.clickable').first()).toBeVisible({ timeout: 20_000 })
+  await maps.locator('canvas.clickable').first().scrollIntoViewIfNeeded()
   const mapsBefore = await maps.locator('canvas.clickable').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL())
   await expect
     .poll(() => maps.locator('canvas.clickable').first().evaluate((c) => (c as HTMLCanvasElement).toDataURL()), { timeout: 20_000 })
