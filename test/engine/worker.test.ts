@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Worker } from 'node:worker_threads'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { build } from 'rolldown'
@@ -102,3 +102,32 @@ describe('training worker on a real thread', () => {
 })
 
 type BatchPointLike = { loss: number }
+
+/** The worker chunk electron-vite emitted for the app (out/main/chunks/worker-*.js), if it is newer than worker.ts. */
+function bundledChunk(): string | null {
+  const dir = resolve(__dirname, '../../out/main/chunks')
+  if (!existsSync(dir)) return null
+  const name = readdirSync(dir).find((f) => /^worker-[\w-]+\.js$/.test(f))
+  if (!name) return null
+  const file = join(dir, name)
+  return statSync(file).mtimeMs >= statSync(resolve(__dirname, '../../src-engine/worker.ts')).mtimeMs ? file : null
+}
+
+const chunk = bundledChunk()
+
+describe.skipIf(chunk === null)('the worker chunk bundled by electron-vite', () => {
+  it('starts under plain Node, says ready and answers commands', async () => {
+    const w = new Worker(chunk!)
+    const events = collect(w)
+    try {
+      await until(() => events.some((e) => e.type === 'ready'))
+      w.postMessage({ type: 'nope' })
+      w.postMessage({ type: 'gradcheck', reqId: 1, spec: { input: [1, 4, 4], layers: [{ type: 'Affine', units: 3 }, { type: 'SoftmaxWithLoss' }] }, seed: 1 })
+      await until(() => events.some((e) => e.type === 'reply'))
+      expect(events.find((e) => e.type === 'error')).toMatchObject({ code: 'unknown-command' })
+      expect(events.find((e) => e.type === 'reply')).toMatchObject({ reqId: 1, ok: true, value: { ok: true } })
+    } finally {
+      await w.terminate()
+    }
+  })
+})
