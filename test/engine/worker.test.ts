@@ -126,6 +126,15 @@ describe.skipIf(chunk === null)('the worker chunk bundled by electron-vite', () 
       await until(() => events.some((e) => e.type === 'reply'))
       expect(events.find((e) => e.type === 'error')).toMatchObject({ code: 'unknown-command' })
       expect(events.find((e) => e.type === 'reply')).toMatchObject({ reqId: 1, ok: true, value: { ok: true } })
+      // Two threads: the chunk starts a copy of itself (CommonJS __filename) as the replica.
+      w.postMessage({
+        type: 'start', runId: 'c2', spec: TINY_MLP,
+        settings: { data: { kind: 'mnist' }, optimizer: 'SGD', lr: 0.1, batchSize: 50, epochs: 5, weightDecay: 0, seed: 1, threads: 2 }
+      })
+      await until(() => events.some((e) => e.type === 'batches'))
+      w.postMessage({ type: 'stop' })
+      await until(() => events.some((e) => e.type === 'state' && e.state === 'stopped'))
+      expect(events.filter((e) => e.type === 'error').length).toBe(1)
     } finally {
       await w.terminate()
     }
