@@ -13,7 +13,7 @@ import { getLab } from '../lab'
 
 /** Learning rates that suit each optimizer on MNIST (the course's contour settings would diverge here). */
 export const RACE: readonly { optimizer: OptimizerName; lr: number }[] = [
-  { optimizer: 'SGD', lr: 0.1 }, { optimizer: 'Momentum', lr: 0.05 }, { optimizer: 'AdaGrad', lr: 0.05 }, { optimizer: 'Adam', lr: 0.001 }
+  { optimizer: 'SGD', lr: 0.1 }, { optimizer: 'Momentum', lr: 0.05 }, { optimizer: 'AdaGrad', lr: 0.01 }, { optimizer: 'Adam', lr: 0.001 }
 ]
 export const RACE_PRESET = 'mlp'
 export const RACE_SEED = 7
