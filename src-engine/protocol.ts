@@ -78,7 +78,9 @@ export type RunState = 'idle' | 'running' | 'paused' | 'stopped' | 'done' | 'fai
 /** Host → worker. */
 export type WorkerCommand =
   /** checkpoints: after every epoch also post a 'checkpoint' (weights + optimizer state) for autosave. */
-  | { type: 'start'; runId: string; spec: NetSpec; settings: TrainSettings; weights?: Record<string, Float32Array>; checkpoints?: boolean }
+  /** fromModel: start from the worker's current model (trained or loaded): every weight whose name and shape
+   *  still fit, and its optimizer state when all fit and the optimizer is the same; the rest fresh. */
+  | { type: 'start'; runId: string; spec: NetSpec; settings: TrainSettings; weights?: Record<string, Float32Array>; checkpoints?: boolean; fromModel?: boolean }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' }
@@ -88,7 +90,7 @@ export type WorkerCommand =
   /** maps: also return every layer's activations (and LSTM gates) for the first example. */
   | { type: 'predict'; reqId: number; input: Float32Array; count: number; maps?: boolean }
   | { type: 'get-weights'; reqId: number }
-  | { type: 'load-model'; reqId: number; spec: NetSpec; weights: Record<string, Float32Array> }
+  | { type: 'load-model'; reqId: number; spec: NetSpec; weights: Record<string, Float32Array>; optimizer?: { name: OptimizerName; state: Record<string, Float32Array> } }
   | { type: 'gradcheck'; reqId: number; spec: NetSpec; seed: number }
   /** Autoencoders: run the layers after the bottleneck on `count` codes (count·code size values); replies { count, h, w, images }. */
   | { type: 'decode'; reqId: number; code: Float32Array; count: number }

@@ -138,7 +138,7 @@ export class LabHost {
   }
 
   /** Starts a run on the current worker (spawning one if needed). One run at a time. */
-  start(spec: NetSpec, settings: TrainSettings): Result<{ runId: string }> {
+  start(spec: NetSpec, settings: TrainSettings, fromModel = false): Result<{ runId: string }> {
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
     if (this.runId !== null && ACTIVE.has(this.runState)) {
       return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before starting another.`)
@@ -161,7 +161,7 @@ export class LabHost {
     this.runId = runId
     this.runState = 'idle'
     this.projects.runStarted(runId, spec, settings)
-    this.post({ type: 'start', runId, spec, settings, ...(this.projects.autosaves ? { checkpoints: true } : {}) })
+    this.post({ type: 'start', runId, spec, settings, ...(this.projects.autosaves ? { checkpoints: true } : {}), ...(fromModel ? { fromModel: true } : {}) })
     if (this.probe) this.post({ type: 'set-probe', input: this.probe.slice() })
     return { ok: true, value: { runId } }
   }
@@ -265,13 +265,13 @@ export class LabHost {
    * Loads a model (an opened project, imported weights) into the worker for predict and export.
    * The worker checks every tensor before it replaces its model, so a failure changes nothing.
    */
-  async loadModel(spec: NetSpec, weights: Record<string, Float32Array>): Promise<Result<{ params: number }>> {
+  async loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer']): Promise<Result<{ params: number }>> {
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
     if (this.isTraining()) return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before loading another model.`)
     const worker = this.ensureWorker()
     if (!worker.ok) return worker
     const reqId = this.nextReqId++
-    const reply = await this.ask(reqId, { type: 'load-model', reqId, spec, weights })
+    const reply = await this.ask(reqId, { type: 'load-model', reqId, spec, weights, ...(optimizer ? { optimizer } : {}) })
     if (!reply.ok) return reply.error.code === 'failed' ? fail('weights-mismatch', reply.error.message) : reply
     this.modelLoaded = true
     const params = (reply.value as { params?: unknown } | null)?.params

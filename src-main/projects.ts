@@ -40,7 +40,7 @@ export interface FileAccess {
 /** What the service needs from LabHost. */
 export interface ModelHost {
   getModel(): Promise<Result<Checkpoint>>
-  loadModel(spec: NetSpec, weights: Record<string, Float32Array>): Promise<Result<{ params: number }>>
+  loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer']): Promise<Result<{ params: number }>>
   modelFile(format: ExportFormat): Promise<Result<{ fileName: string; bytes: Uint8Array }>>
   isTraining(): boolean
 }
@@ -225,7 +225,7 @@ export class ProjectService {
     }
     let params: number | undefined
     if (p.weights) {
-      const loaded = await this.host.loadModel(p.spec, Object.fromEntries(Object.entries(p.weights).map(([k, t]) => [k, t.data])))
+      const loaded = await this.host.loadModel(p.spec, Object.fromEntries(Object.entries(p.weights).map(([k, t]) => [k, t.data])), p.optimizer)
       if (!loaded.ok) return loaded
       params = loaded.value.params
     }

@@ -53,7 +53,8 @@ export function checkCommand(m: unknown): Checked {
   switch (m.type) {
     case 'start':
       problem = typeof m.runId !== 'string' ? '"start" needs a string runId' : checkSpec(m.spec) ?? checkSettings(m.settings) ?? (m.weights === undefined ? null : checkWeights(m.weights)) ??
-        (m.checkpoints === undefined || typeof m.checkpoints === 'boolean' ? null : '"start" checkpoints must be true or false')
+        (m.checkpoints === undefined || typeof m.checkpoints === 'boolean' ? null : '"start" checkpoints must be true or false') ??
+        (m.fromModel === undefined || typeof m.fromModel === 'boolean' ? null : '"start" fromModel must be true or false')
       break
     case 'pause': case 'resume': case 'stop': case 'step':
       break
@@ -70,7 +71,9 @@ export function checkCommand(m: unknown): Checked {
       problem = needReq()
       break
     case 'load-model':
-      problem = needReq() ?? checkSpec(m.spec) ?? checkWeights(m.weights)
+      problem = needReq() ?? checkSpec(m.spec) ?? checkWeights(m.weights) ??
+        (m.optimizer === undefined || (isRec(m.optimizer) && OPTIMIZERS.includes(m.optimizer.name as string) && checkWeights(m.optimizer.state) === null)
+          ? null : '"load-model" optimizer must be { name, state: name → Float32Array }')
       break
     case 'gradcheck':
       problem = needReq() ?? checkSpec(m.spec) ?? (isInt(m.seed) ? null : '"gradcheck" needs a whole-number seed')

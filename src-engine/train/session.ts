@@ -42,6 +42,8 @@ export class WorkerSession {
   private modelTrainer: Trainer | null = null
   /** The current run asked for a checkpoint after every epoch. */
   private checkpoints = false
+  /** Optimizer state that came with a loaded model (a project), for a run that continues from it. */
+  private loadedOptimizer: Checkpoint['optimizer'] | null = null
   private points: BatchPoint[] = []
   private lastFlush = 0
   private lastSnapshot = -Infinity
@@ -82,7 +84,7 @@ export class WorkerSession {
     switch (cmd.type) {
       case 'start':
         this.checkpoints = cmd.checkpoints === true
-        this.start(cmd.runId, cmd.spec, cmd.settings, cmd.weights)
+        this.start(cmd.runId, cmd.spec, cmd.settings, cmd.weights, cmd.fromModel === true ? this.continuation() : null)
         return
       case 'pause':
         if (this.starting) this.starting.pause = true
@@ -164,6 +166,7 @@ export class WorkerSession {
         model.loadWeights(cmd.weights)
         this.model = model
         this.modelTrainer = null
+        this.loadedOptimizer = cmd.optimizer ?? null
         this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { params: model.paramCount } })
         return
       }
@@ -206,7 +209,19 @@ export class WorkerSession {
     return null
   }
 
-  private start(runId: string, spec: NetSpec, settings: TrainSettings, weights?: Record<string, Float32Array>): void {
+  /** What a run continuing from the current model starts with (copies, taken before anything changes). */
+  private continuation(): Continuation | null {
+    const model = this.model
+    if (!model) return null
+    const weights: Record<string, Float32Array> = {}
+    for (const [k, t] of Object.entries(model.weights())) weights[k] = t.data
+    const optimizer = this.modelTrainer && this.modelTrainer.model === model
+      ? { name: this.modelTrainer.optimizer.name, state: this.modelTrainer.optimizer.state() }
+      : this.loadedOptimizer
+    return { weights, optimizer: optimizer ?? null }
+  }
+
+  private start(runId: string, spec: NetSpec, settings: TrainSettings, weights?: Record<string, Float32Array>, from: Continuation | null = null): void {
     // A new run replaces the old one: stop it first so only one trainer ever touches the kernels.
     const previous = this.isRunning() ? this.trainer : null
     previous?.stop()
@@ -223,6 +238,7 @@ export class WorkerSession {
       try {
         const data = this.opts.loadData(settings.data, settings.testFraction, spec)
         const trainer = new Trainer({ spec: specForData(spec, data), settings, data, weights }, (e) => this.onTrainerEvent(runId, e))
+        if (from) continueFrom(trainer, from)
         if (this.probe) {
           try {
             trainer.setProbe(this.probe)
@@ -319,4 +335,24 @@ export class WorkerSession {
     this.lastSnapshot = this.now()
     this.post({ type: 'snapshot', runId, snapshot: s })
   }
+}
+
+interface Continuation { weights: Record<string, Float32Array>; optimizer: Checkpoint['optimizer'] | null }
+
+/**
+ * Starts `trainer` from a previous model: each weight whose name and size still fit is copied (the
+ * rest keep their fresh initialisation); the optimizer's moments carry over only when every weight
+ * fit and the optimizer is the same, since they are stored per parameter position.
+ */
+function continueFrom(trainer: Trainer, from: Continuation): void {
+  const fresh = trainer.model.weights()
+  let all = true
+  for (const [k, t] of Object.entries(fresh)) {
+    const old = from.weights[k]
+    if (old && old.length === t.data.length) t.data.set(old)
+    else all = false
+  }
+  if (Object.keys(from.weights).length !== Object.keys(fresh).length) all = false
+  trainer.model.loadWeights(fresh)
+  if (all && from.optimizer && from.optimizer.name === trainer.optimizer.name) trainer.optimizer.loadState(from.optimizer.state)
 }

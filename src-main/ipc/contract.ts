@@ -19,7 +19,8 @@ export interface Requests {
   'app:info': [void, { version: string; transport: 'electron' | 'web'; threads: number; platform: string }]
   'preset:list': [void, PresetInfo[]]
   'spec:validate': [NetSpec, SpecReport]
-  'train:start': [{ spec: NetSpec; settings: TrainSettings }, { runId: string }]
+  /** from 'model': continue from the model the host holds (trained, opened or imported) instead of fresh weights. */
+  'train:start': [{ spec: NetSpec; settings: TrainSettings; from?: 'model' }, { runId: string }]
   'train:pause': [void, null]
   'train:resume': [void, null]
   'train:stop': [void, null]

@@ -172,7 +172,7 @@ export const schemas = {
   'app:info': noPayload,
   'preset:list': noPayload,
   'spec:validate': netSpecSchema,
-  'train:start': obj({ spec: netSpecSchema, settings: trainSettingsSchema }),
+  'train:start': obj({ spec: netSpecSchema, settings: trainSettingsSchema, from: v.optional(oneOf(['model'] as const)) }),
   'train:pause': noPayload,
   'train:resume': noPayload,
   'train:stop': noPayload,

@@ -275,6 +275,29 @@ describe('projects', () => {
   })
 })
 
+describe('continuing training', () => {
+  it('a run with from "model" starts from an opened project\'s weights and Adam state', async () => {
+    const saved = ok<SavedFile>(await trained.call('project:save', { project: { spec: mlp }, to: 'download' }))
+    const fresh = newHost()
+    ok(await fresh.call('project:open', upload(saved.fileName, bytesOf(saved.base64!))))
+    const rec = record(fresh.host)
+    ok(await fresh.call('train:start', { spec: mlp, settings: settings({ epochs: 1, seed: 3 }), from: 'model' }))
+    await rec.waitFor((e) => e.type === 'state' && (e.state === 'done' || e.state === 'failed'), 90_000)
+    const firstLoss = rec.of('batches')[0].points[0].loss
+    // A fresh MLP starts near ln 10 ≈ 2.3; one trained for an epoch is far below that.
+    expect(firstLoss).toBeLessThan(0.8)
+    const model = ok<{ optimizer?: { state: Record<string, Float32Array> } }>(await fresh.host.getModel())
+    // Adam's step count went on from the saved 80 steps: 80 + 80.
+    expect(Array.from(model.optimizer!.state.iter)).toEqual([160])
+
+    // Without it, the same start is fresh.
+    const rec2 = record(fresh.host)
+    ok(await fresh.call('train:start', { spec: mlp, settings: settings({ epochs: 1, seed: 3 }) }))
+    await rec2.waitFor((e) => e.type === 'state' && (e.state === 'done' || e.state === 'failed') && rec2.of('batches').length > 0, 90_000)
+    expect(rec2.of('batches')[0].points[0].loss).toBeGreaterThan(1.5)
+  }, 120_000)
+})
+
 describe('autosave', () => {
   it('a process killed during training after two epochs leaves an autosave with the second epoch\'s weights and history', async () => {
     const child = await bundle('test/main/fixtures/autosave-child.ts', 'cjs')
