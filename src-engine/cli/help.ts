@@ -11,6 +11,8 @@ commands:
                                   train on the built-in digits or IDX files
   predict --weights W.safetensors --input X.npy [--spec SPEC.json]
                                   run a trained model on images
+  generate --weights W.safetensors --prompt "..." [--length N] [--temperature T] [--seed S]
+                                  write text with a trained character language model
   export --weights W.safetensors [--onnx OUT.onnx] [--npz OUT.npz] [--spec SPEC.json]
                                   convert trained weights for ONNX Runtime, NumPy and PyTorch
   bench [--preset NAME] [--batch B] [--optimizer NAME]
@@ -49,7 +51,8 @@ options:
                              the same numbers
   --threads N                kernel threads (default 1)
   --test-fraction F          held-out share of the built-in digits (default 0.2)
-  --out W.safetensors        save the trained weights, with the spec in metadata key "spec"
+  --out W.safetensors        save the trained weights, with the spec in metadata key "spec" (and a
+                             language model's characters, id order, as a JSON array in key "vocab")
   --json                     JSON lines: start, epoch (trainLoss, trainAcc, testLoss, testAcc,
                              seconds), then done or error
 
@@ -61,6 +64,21 @@ X.npy holds float32 images (N, C, H, W) with values in 0..1 (one image may be (C
 The spec defaults to the one saved inside the weights file. Prints, per image, the predicted
 class, the probabilities and the logits (with --json: {"event":"prediction", index, predicted,
 probs, logits}).`,
+
+  generate: `usage: npm run lab -- generate --weights W.safetensors [--prompt "..."] [--length N]
+                             [--temperature T] [--seed S] [--spec SPEC.json] [--json]
+
+Continues the prompt with a character language model trained by \`train --out\` (its vocabulary is
+saved in the weights file). Each next character is drawn from softmax(scores / T):
+  --prompt "..."    text to continue (default empty: start as after a line break); every
+                    character must occur in the training text; Hangul works
+  --length N        characters to write after the prompt (default 200, at most 10,000)
+  --temperature T   1 = the model's own probabilities (default), lower is safer and more repetitive,
+                    higher more adventurous; 0 always takes the likeliest character
+  --seed S          seed of the sampling (default 1): the same seed gives the same text
+With --json: one {"event":"done", prompt, text, length, temperature, seed} line.
+
+example: npm run lab -- generate --weights lm.safetensors --prompt "It is a truth" --length 300 --temperature 0.7`,
 
   export: `usage: npm run lab -- export --weights W.safetensors [--onnx OUT.onnx] [--npz OUT.npz]
                              [--spec SPEC.json] [--compress] [--json]

@@ -17,6 +17,7 @@ async function load(name: string): Promise<Command | null> {
     case 'validate': return (await import('./inspect')).validateCommand
     case 'train': return (await import('./train')).trainCommand
     case 'predict': return (await import('./predict')).predictCommand
+    case 'generate': return (await import('./generate')).generateCommand
     case 'bench': return (await import('./bench')).benchCommand
     case 'export': return (await import('./export')).exportCommand
     default: return null
@@ -41,7 +42,7 @@ export async function runCli(argv: readonly string[], io: CliIO, opts: { replica
   }
   try {
     const command = await load(name)
-    if (!command) throw new UsageError(`unknown command "${name}"; the commands are presets, validate, train, predict, export and bench (npm run lab -- --help)`)
+    if (!command) throw new UsageError(`unknown command "${name}"; the commands are presets, validate, train, predict, generate, export and bench (npm run lab -- --help)`)
     return await command(rest, out)
   } catch (e) {
     if (e instanceof UsageError) {

@@ -76,13 +76,13 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
   })
   const pool = await attachThreads(trainer, threads, out)
   try {
-    return await train(trainer, src.label, data.description, pool.used, outPath, out)
+    return await train(trainer, src.label, data.description, pool.used, outPath, out, data.chars)
   } finally {
     await pool.close()
   }
 }
 
-async function train(trainer: Trainer, label: string, description: string, threads: number, outPath: string | undefined, out: Output): Promise<number> {
+async function train(trainer: Trainer, label: string, description: string, threads: number, outPath: string | undefined, out: Output, chars?: readonly string[]): Promise<number> {
   const settings = trainer.settings
   const { train: tr, test } = trainer.data
   out.event('start', { network: label, params: trainer.model.paramCount, data: description, train: tr.n, test: test.n, ...settings, threads },
@@ -99,7 +99,7 @@ async function train(trainer: Trainer, label: string, description: string, threa
   }
   if (outPath !== undefined) {
     try {
-      writeFileSync(outPath, encodeWeightsFile(trainer.model))
+      writeFileSync(outPath, encodeWeightsFile(trainer.model, chars ? { chars } : undefined))
     } catch (e) {
       throw new InputError('write', `cannot write the weights to ${outPath}: ${errorMessage(e)}`)
     }

@@ -18,6 +18,8 @@ export interface TrainData {
   description: string
   /** Vocabulary size of a text (language models); the spec's `vocab` is set from it. */
   vocab?: number
+  /** A text's characters in id order (language models): saved with the weights for generation. */
+  chars?: readonly string[]
 }
 
 /** The seed of the built-in digits' train / held-out split (never the run's seed; see above). */
@@ -55,7 +57,7 @@ export function loadTrainData(source: DataSource, testFraction = 0.2, spec?: Net
       const V = corpus.vocab.chars.length
       const train = textExamples(corpus.train, T, V)
       const test = textExamples(corpus.test, T, V)
-      return { train, test, vocab: V, description: `${title}: ${V} distinct characters, ${train.n} training and ${test.n} held-out windows of ${T}` }
+      return { train, test, vocab: V, chars: corpus.vocab.chars, description: `${title}: ${V} distinct characters, ${train.n} training and ${test.n} held-out windows of ${T}` }
     }
     default: {
       const never: never = source
