@@ -1,0 +1,25 @@
+/** English messages of the autoencoder views (training page, draw page, code plane). */
+export default {
+  rowTitle: 'What the autoencoder redraws',
+  rowHelp: 'Top: held-out digits the network never trained on. Bottom: what it draws back after squeezing each one through its bottleneck. The closer the rows, the more the code keeps.',
+  original: 'Digit',
+  reconstruction: 'Reconstruction',
+  originalN: 'Held-out digit {n}',
+  reconstructionN: 'Reconstruction of held-out digit {n}',
+  waiting: 'The reconstructions appear as soon as training starts.',
+  heldOutMse: 'held-out MSE {mse} after epoch {epoch}',
+  planeTitle: 'The 2-D code plane',
+  planeHelp: 'Every dot is a held-out digit placed by its two code values, coloured by what it really is. Click or drag anywhere — even between the clusters — and the decoder draws that point.',
+  planeLabel: 'Scatter plot of {n} held-out digits by their 2-D codes; click to decode a point',
+  legend: 'Colour of each digit',
+  clickPlane: 'Click the plane to decode a point',
+  decodedLabel: 'Image decoded from the code ({code})',
+  decodeFailed: 'Could not decode: {message}',
+  drawTitle: 'Your drawing, its code, and the redrawing',
+  drawHelp: 'The encoder squeezes your drawing into a small code; the decoder draws the digit back from that code alone.',
+  drawing: 'Your drawing (28 × 28)',
+  code: 'Code: {layer} · {shape} ({n} numbers)',
+  codeEmpty: 'Code',
+  drawFirst: 'Draw a digit',
+  drawPlane: 'Where your drawing lands on the code plane (black ring)'
+} as const

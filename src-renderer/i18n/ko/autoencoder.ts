@@ -1,0 +1,25 @@
+/** 오토인코더 화면(학습 페이지, 그리기 페이지, 코드 평면)의 한국어 메시지. */
+export default {
+  rowTitle: '오토인코더가 다시 그린 숫자',
+  rowHelp: '위: 학습에 쓰지 않은 검증용 숫자. 아래: 각 숫자를 병목에 통과시킨 뒤 네트워크가 다시 그린 것. 두 줄이 닮을수록 코드가 정보를 많이 담고 있습니다.',
+  original: '숫자',
+  reconstruction: '재구성',
+  originalN: '검증용 숫자 {n}',
+  reconstructionN: '검증용 숫자 {n}의 재구성',
+  waiting: '학습을 시작하면 바로 재구성이 나타납니다.',
+  heldOutMse: '{epoch} 에폭 후 검증 MSE {mse}',
+  planeTitle: '2차원 코드 평면',
+  planeHelp: '점 하나하나가 검증용 숫자이며, 두 코드 값으로 위치가 정해지고 실제 숫자에 따라 색이 칠해집니다. 평면의 아무 곳이나 — 무리 사이도 — 클릭하거나 끌면 디코더가 그 점을 그림으로 그립니다.',
+  planeLabel: '검증용 숫자 {n}개를 2차원 코드로 나타낸 산점도. 클릭하면 그 점을 디코딩합니다',
+  legend: '숫자별 색',
+  clickPlane: '평면을 클릭하면 그 점을 디코딩합니다',
+  decodedLabel: '코드 ({code})에서 디코딩한 그림',
+  decodeFailed: '디코딩하지 못했습니다: {message}',
+  drawTitle: '그린 숫자, 그 코드, 다시 그린 숫자',
+  drawHelp: '인코더가 그림을 작은 코드로 압축하고, 디코더는 그 코드만 보고 숫자를 다시 그립니다.',
+  drawing: '그린 그림 (28 × 28)',
+  code: '코드: {layer} · {shape} (숫자 {n}개)',
+  codeEmpty: '코드',
+  drawFirst: '숫자를 그려 보세요',
+  drawPlane: '그린 숫자가 코드 평면에서 놓이는 곳 (검은 고리)'
+} as const
