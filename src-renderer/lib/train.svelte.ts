@@ -120,7 +120,9 @@ export function normSnapshot(s: Snapshot): Snapshot {
   return {
     filters: s.filters ? normStack(s.filters) : undefined,
     featureMaps: s.featureMaps?.map((m) => ({ layer: m.layer, shape: m.shape, maps: normStack(m.maps) })),
-    gates: s.gates?.map((g) => ({ name: g.name, t: g.t, h: g.h, data: asFloats(g.data) }))
+    gates: s.gates?.map((g) => ({ name: g.name, t: g.t, h: g.h, data: asFloats(g.data) })),
+    reconstructions: s.reconstructions ? { inputs: normStack(s.reconstructions.inputs), outputs: normStack(s.reconstructions.outputs) } : undefined,
+    codes: s.codes ? { ...s.codes, points: asFloats(s.codes.points), labels: asFloats(s.codes.labels) } : undefined
   }
 }
 
@@ -258,7 +260,10 @@ export class Run {
     this.snapshot = {
       filters: snap.filters ?? prev?.filters,
       featureMaps: snap.featureMaps ?? prev?.featureMaps,
-      gates: snap.gates ?? prev?.gates
+      gates: snap.gates ?? prev?.gates,
+      reconstructions: snap.reconstructions ?? prev?.reconstructions,
+      // the code plane comes at most once a second: keep the last one in between
+      codes: snap.codes ?? prev?.codes
     }
     if (!this.initialFilters && snap.filters) this.initialFilters = { ...snap.filters, data: snap.filters.data.slice() }
     this.snapshots++
@@ -289,10 +294,11 @@ export class TrainLab {
   samples = $state.raw<Samples | null>(null)
   probeIndex = $state<number | null>(null)
   /** The form has been filled for this spec (so switching pages keeps the learner's edits). */
-  private formFor: NetSpec | null | undefined = undefined
+  private formFor: { spec: NetSpec | null; preset: string | null } | null = null
   private api: LabApi | null = null
   private pending = new Map<string, LabEvent[]>()
-  private nextIndex = 1
+  /** Number of the next run (legend #n, colour); a restored history continues after its runs. */
+  nextIndex = 1
 
   get current(): Run | null {
     return this.runs.find((r) => r.id === this.currentId) ?? null
@@ -353,8 +359,10 @@ export class TrainLab {
 
   /** Fill the form with defaults for a spec, once per spec (the learner's edits survive page switches). */
   prepareForm(spec: NetSpec | null, preset: PresetInfo | null = null): void {
-    if (this.formFor === spec) return
-    this.formFor = spec
+    // again when the preset list arrives after the spec (its training defaults were not known yet)
+    const presetId = preset?.id ?? null
+    if (this.formFor && this.formFor.spec === spec && this.formFor.preset === presetId) return
+    this.formFor = { spec, preset: presetId }
     const keep = this.form
     const d = defaultsFor(spec, this.threads, preset)
     // the dataset paths are the learner's; keep them
