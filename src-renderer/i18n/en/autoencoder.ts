@@ -20,6 +20,7 @@ export default {
   drawing: 'Your drawing (28 × 28)',
   code: 'Code: {layer} · {shape} ({n} numbers)',
   codeEmpty: 'Code',
+  drawMse: ' · MSE {mse}',
   drawFirst: 'Draw a digit',
   drawPlane: 'Where your drawing lands on the code plane (black ring)'
 } as const

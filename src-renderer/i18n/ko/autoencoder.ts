@@ -20,6 +20,7 @@ export default {
   drawing: '그린 그림 (28 × 28)',
   code: '코드: {layer} · {shape} (숫자 {n}개)',
   codeEmpty: '코드',
+  drawMse: ' · MSE {mse}',
   drawFirst: '숫자를 그려 보세요',
   drawPlane: '그린 숫자가 코드 평면에서 놓이는 곳 (검은 고리)'
 } as const
