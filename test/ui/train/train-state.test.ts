@@ -83,6 +83,18 @@ describe('form and defaults', () => {
     expect(formProblems(f)).toEqual([])
   })
 
+  it("fills the form again when the spec's preset becomes known, but keeps edits otherwise", async () => {
+    const { lab } = await connected()
+    const copy = { ...SIMPLE_CONVNET }
+    lab.prepareForm(copy, null)
+    expect(lab.form.epochs).toBe(5)
+    lab.prepareForm(copy, lab.presetFor(copy, 'simple-convnet'))
+    expect(lab.form.epochs).toBe(3)
+    lab.form.lr = 0.01
+    lab.prepareForm(copy, lab.presetFor(copy, 'simple-convnet'))
+    expect(lab.form.lr).toBe(0.01)
+  })
+
   it('defaults a language model to text data and clips its gradients', () => {
     const lm = { input: [20], vocab: 50, task: 'language-model' as const, layers: [{ type: 'TimeEmbedding' as const, dim: 16 }] }
     const f = defaultsFor(lm, 1)
