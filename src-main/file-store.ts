@@ -3,6 +3,7 @@
  * folder, and the recent-projects list kept as JSON beside it.
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -20,6 +21,19 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
     renameSync(tmp, path)
   } catch (e) {
     rmSync(tmp, { force: true })
+    throw e
+  }
+}
+
+/** writeFileAtomic without blocking the event loop (the autosave during training). */
+export async function writeFileAtomicAsync(path: string, bytes: Uint8Array): Promise<void> {
+  await mkdir(dirname(path), { recursive: true })
+  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`)
+  try {
+    await writeFile(tmp, bytes)
+    await rename(tmp, path)
+  } catch (e) {
+    await rm(tmp, { force: true })
     throw e
   }
 }

@@ -23,7 +23,7 @@ import type {
   SavedFile, SavedHistory, SavedRun
 } from './ipc/contract'
 import { cleanHistory } from './ipc/project-schemas'
-import { RECENT_FILE, RECOVERY_FILE, RecentList, writeFileAtomic } from './file-store'
+import { RECENT_FILE, RECOVERY_FILE, RecentList, writeFileAtomic, writeFileAtomicAsync } from './file-store'
 
 export type FileKind = 'project' | ExportFormat
 
@@ -91,6 +91,11 @@ export class ProjectService {
   private currentRunId: string | null = null
   /** Failures of the last autosave (logged once per message; autosave never interrupts training). */
   lastAutosaveError: string | null = null
+  /** The autosave being written, and the newest one waiting for it (older waiting ones are dropped). */
+  private writing: Promise<void> | null = null
+  private queued: Uint8Array | null = null
+  /** An explicit save or discard since the autosave was queued: it must not come back. */
+  private cleared = 0
 
   constructor(private readonly host: ModelHost, opts: ProjectServiceOptions) {
     this.dataDir = opts.dataDir
@@ -144,13 +149,16 @@ export class ProjectService {
     return { runs: [...this.runs.values()].map((r) => ({ ...r, batchX: [...r.batchX], batchLoss: [...r.batchLoss], epochs: [...r.epochs] })), currentId: this.currentRunId }
   }
 
-  /** Writes the autosave after an epoch; never throws (a full disk must not stop training). */
+  /**
+   * Writes the autosave after an epoch, off the event loop (encoding a 5 MB project takes a few ms;
+   * the disk write is asynchronous). Never throws: a full disk must not stop training.
+   */
   onCheckpoint(runId: string, epoch: number, cp: Checkpoint): void {
     const path = this.recoveryPath
     const run = this.runs.get(runId)
     if (!path || !run) return
     try {
-      const bytes = encodeProject({
+      this.queued = encodeProject({
         spec: cp.spec,
         settings: run.settings,
         history: this.history(),
@@ -158,10 +166,35 @@ export class ProjectService {
         weights: cp.weights,
         ...(cp.optimizer ? { optimizer: cp.optimizer } : {})
       })
-      writeFileAtomic(path, bytes)
-      this.lastAutosaveError = null
     } catch (e) {
-      this.lastAutosaveError = `the autosave could not be written to ${path}: ${e instanceof Error ? e.message : String(e)}`
+      this.lastAutosaveError = `the autosave could not be made: ${e instanceof Error ? e.message : String(e)}`
+      return
+    }
+    this.writing ??= this.drain(path)
+  }
+
+  /** Resolves when every queued autosave is on disk (tests, shutdown). */
+  async flushAutosave(): Promise<void> {
+    while (this.writing) await this.writing
+  }
+
+  private async drain(path: string): Promise<void> {
+    try {
+      while (this.queued) {
+        const bytes = this.queued
+        const generation = this.cleared
+        this.queued = null
+        try {
+          await writeFileAtomicAsync(path, bytes)
+          // Saved or discarded while this was being written: the autosave is stale.
+          if (generation !== this.cleared) rmSync(path, { force: true })
+          this.lastAutosaveError = null
+        } catch (e) {
+          this.lastAutosaveError = `the autosave could not be written to ${path}: ${e instanceof Error ? e.message : String(e)}`
+        }
+      }
+    } finally {
+      this.writing = null
     }
   }
 
@@ -321,6 +354,8 @@ export class ProjectService {
 
   private clearRecovery(): void {
     const path = this.recoveryPath
+    this.cleared++
+    this.queued = null
     if (path) rmSync(path, { force: true })
   }
 

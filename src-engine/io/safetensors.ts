@@ -17,6 +17,8 @@ export interface SafetensorsFile {
   readonly metadata: Record<string, string>
 }
 
+const LITTLE_ENDIAN = new Uint8Array(Float32Array.of(1).buffer)[3] === 0x3f
+
 /** Headers larger than this are refused before any allocation (real weight headers are kilobytes). */
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024
 
@@ -59,7 +61,11 @@ export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata
   out.fill(0x20, 8 + jsonBytes.length, 8 + headerLen) // spaces, as the reference writer pads
   let at = 8 + headerLen
   for (const t of Object.values(tensors)) {
-    for (let i = 0; i < t.data.length; i++, at += 4) view.setFloat32(at, t.data[i], true)
+    // The data section starts 8-byte aligned, so on little-endian machines (all the lab runs on) a
+    // tensor is one aligned copy; value-by-value writes made a 5 MB project take ~100 ms.
+    if (LITTLE_ENDIAN) new Float32Array(out.buffer, at, t.data.length).set(t.data)
+    else for (let i = 0; i < t.data.length; i++) view.setFloat32(at + 4 * i, t.data[i], true)
+    at += 4 * t.data.length
   }
   return out
 }
