@@ -240,6 +240,8 @@ test.describe('in Korean', () => {
     await expect(page.getByTestId('filters-now')).toBeVisible({ timeout: 20_000 })
     await expect(page.getByTestId('feature-maps').locator('canvas.clickable').first()).toBeVisible({ timeout: 20_000 })
     await expect(page.getByTestId('filters')).toContainText('첫 번째 층의 필터')
+    // enough of a curve to show what training looks like
+    await expect.poll(() => points(page, 'loss-chart'), { timeout: 60_000 }).toBeGreaterThan(20)
     await shotAt(page, 'train-running-ko')
     await shotAt(page, 'train-maps-ko', 'feature-maps')
     await page.getByTestId('train-stop').click()
