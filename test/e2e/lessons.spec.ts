@@ -58,6 +58,7 @@ const WALKS: Walk[] = [
       await box.getByTestId('size-stride').fill('3')
       await expect(box.getByTestId('size-formula')).toContainText('2.33')
       await expect(box.getByTestId('size-result')).toContainText('1, 2, 4')
+      await expect(box.getByTestId('size-editor')).toContainText('conv1')
       await box.getByTestId('rf-depth').fill('4')
       await expect(box.getByTestId('rf-table').locator('tbody tr')).toHaveCount(4)
       await expect(box.getByTestId('rf-table').locator('tbody tr').last()).toContainText('9×9')

@@ -59,6 +59,7 @@ export default {
   sizeOk: 'Valid: the output is {oh} × {ow}.',
   sizeTooSmall: 'Invalid: a {f}-wide filter does not fit into an input of {h} with padding {p}.',
   sizeNotInteger: 'Invalid: the window can travel {span} cells, and a stride of {s} does not divide {span}. The last window would stick out past the edge, so the output size is not a whole number. The editor reports this at the layer instead of rounding down.',
+  sizeEditorSays: 'What the editor says for this layer:',
   sizeFix: 'Strides that work here: {strides} (or change the padding).',
   sizeStrip: 'One row of the input (dashed = padding) and where the window lands at each stride',
   rfTitle: 'Receptive field: how much of the image one unit sees',

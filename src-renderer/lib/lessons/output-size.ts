@@ -5,7 +5,7 @@
  */
 import { convOutSize, type ConvSize } from '../../../src-engine/kernels/conv-geometry'
 import { validateSpec } from '../../../src-engine/spec'
-import type { LayerSpec } from '../../../src-engine/spec-types'
+import type { LayerSpec, SpecIssue } from '../../../src-engine/spec-types'
 
 export interface SizeInput { H: number; W: number; FH: number; FW: number; stride: number; pad: number }
 
@@ -57,4 +57,11 @@ export function receptiveFields(depth: number, k: number, withPool: boolean, siz
     outH: l.outShape ? l.outShape[1] : null,
     rf: l.receptiveField ?? null
   }))
+}
+
+/** What the editor reports for one convolution layer with these settings (its errors, as validateSpec gives them). */
+export function editorIssues(s: SizeInput): SpecIssue[] {
+  const spec = { input: [1, s.H, s.W], layers: [{ type: 'Convolution' as const, filters: 1, kernel: s.FH, stride: s.stride, pad: s.pad }] }
+  // only the layer's own problems: a one-layer net also lacks a loss layer, which is beside the point here
+  return validateSpec(spec).issues.filter((i) => i.severity === 'error' && i.layer === 0)
 }

@@ -300,3 +300,15 @@ describe('softmax and cross-entropy', () => {
     expectClose(r.grad, [0.01821127, 0.24519181 - 1, 0.73659691], 1e-6, 'grad')
   })
 })
+
+describe('output-size: the editor names the layer', () => {
+  it('reports the course invalid case at conv1 with the size-not-integer code', async () => {
+    const { editorIssues } = await import('../../../src-renderer/lib/lessons/output-size')
+    const c = golden.conv_output_size.invalid_case
+    const issues = editorIssues({ H: c.input[0], W: c.input[1], FH: c.filter[0], FW: c.filter[1], stride: c.stride, pad: c.pad })
+    expect(issues.length).toBeGreaterThan(0)
+    expect(issues[0].layerName).toBe('conv1')
+    expect(issues[0].code).toBe('conv-size-not-integer')
+    expect(editorIssues({ H: 7, W: 7, FH: 3, FW: 3, stride: 2, pad: 0 })).toEqual([])
+  })
+})
