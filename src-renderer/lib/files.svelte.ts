@@ -174,7 +174,8 @@ export class FilesLab {
     editor.reset()
     project.spec = p.spec
     project.presetId = p.presetId ?? null
-    project.weightsChoice = null
+    // The next run continues from the opened weights (and optimizer state).
+    project.weightsChoice = p.hasWeights ? 'keep' : null
     project.trained = p.hasWeights
     const runs = (p.history?.runs ?? []).map((r, i) => {
       const run = new Run(r.id, i + 1, r.settings, r.specName, isLanguageModel(p.spec))
@@ -210,7 +211,7 @@ export class FilesLab {
     if (!r) return false
     if (project.spec === null) project.spec = spec
     project.trained = true
-    project.weightsChoice = null
+    project.weightsChoice = 'keep'
     this.notice = t('files.imported', { name: r.fileName, tensors: r.tensors, params: r.params })
     return true
   }

@@ -400,8 +400,11 @@ export class TrainLab {
     }
     const lm = isLanguageModel(spec)
     const s = settings ?? settingsFromForm(this.form)
-    const reply = await this.call(this.api.request('train:start', { spec, settings: s }))
+    // 'keep' (the editor's answer, or an opened project / imported weights): continue from the host's model.
+    const keep = project.weightsChoice === 'keep'
+    const reply = await this.call(this.api.request('train:start', keep ? { spec, settings: s, from: 'model' } : { spec, settings: s }))
     if (!reply) return null
+    if (project.weightsChoice !== null) project.weightsChoice = null
     const run = new Run(reply.value.runId, this.nextIndex++, s, spec.name ?? '', lm)
     run.state = 'running'
     // the host runs one training at a time: an earlier active run is over

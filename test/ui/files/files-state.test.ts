@@ -64,7 +64,8 @@ describe('files in the page', () => {
     expect(Number.isNaN(run.batchLoss[3])).toBe(true)
     expect(trainLab.form.optimizer).toBe('Momentum')
     expect(trainLab.form.epochs).toBe(7)
-    expect(files.notice).toBe('Recovered the autosave (after epoch 2).')
+    expect(files.notice).toBe('Recovered the autosave (after epoch 2). The next training run continues from its weights.')
+    expect(project.weightsChoice).toBe('keep')
   })
 
   it('a failed open changes nothing and says why', async () => {
@@ -105,5 +106,27 @@ describe('files in the page', () => {
     expect((desk.calls[0].payload as { to: string }).to).toBe('save-as')
     // closing the dialog is not an error
     expect(files.error).toBeNull()
+  })
+})
+
+describe('continuing training after an open', () => {
+  it('the next run asks the host to continue from its model, once', async () => {
+    const { TrainLab } = await import('../../../src-renderer/lib/train.svelte')
+    const calls: unknown[] = []
+    let n = 0
+    const api: LabApi = {
+      request: (async (channel: Channel, payload: unknown) => {
+        if (channel === 'train:start') { calls.push(payload); return { ok: true, value: { runId: `r${++n}` } } }
+        return { ok: false, error: { code: 'x', message: 'x' } }
+      }) as LabApi['request'],
+      onEvent: () => () => {}
+    }
+    const lab = new TrainLab()
+    lab.connect(api)
+    project.weightsChoice = 'keep'
+    await lab.start(spec, settings)
+    await lab.start(spec, settings)
+    expect(calls).toEqual([{ spec, settings, from: 'model' }, { spec, settings }])
+    expect(project.weightsChoice).toBeNull()
   })
 })
