@@ -94,6 +94,8 @@ export type WorkerCommand =
   | { type: 'gradcheck'; reqId: number; spec: NetSpec; seed: number }
   /** Autoencoders: run the layers after the bottleneck on `count` codes (count·code size values); replies { count, h, w, images }. */
   | { type: 'decode'; reqId: number; code: Float32Array; count: number }
+  /** Language models: continue `prompt` by `length` characters sampled at `temperature` (seeded); replies { prompt, text }. */
+  | { type: 'generate'; reqId: number; prompt: string; length: number; temperature: number; seed: number }
 
 /** Worker → host. */
 export type WorkerEvent =

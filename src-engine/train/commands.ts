@@ -82,6 +82,12 @@ export function checkCommand(m: unknown): Checked {
       problem = needReq() ?? (m.code instanceof Float32Array && m.code.length > 0 ? null : '"decode" needs code as a non-empty Float32Array') ??
         (isInt(m.count) && (m.count as number) >= 1 && (m.count as number) <= 4096 ? null : '"decode" needs a count from 1 to 4096')
       break
+    case 'generate':
+      problem = needReq() ?? (typeof m.prompt === 'string' && m.prompt.length <= 10_000 ? null : '"generate" needs prompt as a string of at most 10,000 characters') ??
+        (isInt(m.length) && (m.length as number) >= 0 && (m.length as number) <= 10_000 ? null : '"generate" needs a length from 0 to 10,000') ??
+        (isNum(m.temperature) && m.temperature >= 0 && m.temperature <= 100 ? null : '"generate" needs a temperature from 0 to 100') ??
+        (isInt(m.seed) ? null : '"generate" needs a whole-number seed')
+      break
     default:
       return fail(`unknown worker command "${m.type}"`, 'unknown-command')
   }

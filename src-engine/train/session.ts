@@ -13,6 +13,8 @@ import { checkCommand } from './commands'
 import { errorMessage } from './errors'
 import { takeSnapshot } from './probes'
 import { decode, findBottleneck } from '../models/autoencoder'
+import { generateText } from '../models/generate'
+import { vocabFromChars, type CharVocab } from '../data/text'
 import { startThreads } from './threads'
 import type { DataParallel } from './data-parallel'
 
@@ -38,6 +40,8 @@ export class WorkerSession {
   /** The learner's probe example; kept across runs and applied to each new trainer. */
   private probe: Float32Array | null = null
   private model: Sequential | null = null
+  /** The characters of the text `model` was trained on (language models), for generation; null otherwise. */
+  private vocab: CharVocab | null = null
   /** The trainer whose optimizer state belongs to `model` (null once a model is loaded instead). */
   private modelTrainer: Trainer | null = null
   /** The current run asked for a checkpoint after every epoch. */
@@ -147,6 +151,28 @@ export class WorkerSession {
         this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { count: cmd.count, c: C, h: H, w: W, images } }, [images.buffer as ArrayBuffer])
         return
       }
+      case 'generate': {
+        const model = this.model
+        if (!model) {
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'no-model', message: 'there is no model yet: train a language model first' })
+          return
+        }
+        if (model.spec.task !== 'language-model') {
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'not-language-model', message: 'this model is not a language model: only a network with task "language-model" (such as char-lstm) writes text' })
+          return
+        }
+        if (!this.vocab) {
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'no-vocab', message: 'the characters of this model\'s text are unknown: train it on a text in this session first' })
+          return
+        }
+        try {
+          const out = generateText(model, this.vocab, { prompt: cmd.prompt, length: cmd.length, temperature: cmd.temperature, seed: cmd.seed })
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { prompt: out.prompt, text: out.text } })
+        } catch (e) {
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'bad-prompt', message: errorMessage(e) })
+        }
+        return
+      }
       case 'get-weights': {
         const model = this.model
         if (!model) {
@@ -166,6 +192,7 @@ export class WorkerSession {
         model.loadWeights(cmd.weights)
         this.model = model
         this.modelTrainer = null
+        this.vocab = null
         this.loadedOptimizer = cmd.optimizer ?? null
         this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { params: model.paramCount } })
         return
@@ -252,6 +279,7 @@ export class WorkerSession {
         this.trainer = trainer
         this.model = trainer.model
         this.modelTrainer = trainer
+        this.vocab = data.chars ? vocabFromChars(data.chars) : null
         this.starting = null
         if (starting.lr !== null) trainer.setLr(starting.lr)
         const done = trainer.run()
