@@ -50,3 +50,45 @@ test('a downloaded project uploads into a fresh lab, with its history, and predi
     await fresh.stop()
   }
 })
+
+test('training left unsaved is offered back after a reload, and recovering it restores the model and history', async ({ page }) => {
+  test.setTimeout(240_000)
+  await page.getByTestId('nav-train').click()
+  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+  await page.getByTestId('train-epochs').fill('1')
+  await page.getByTestId('train-start').click()
+  await expect(page.getByTestId('test-accuracy')).toHaveAttribute('data-value', /0\.\d+/, { timeout: 200_000 })
+  const acc = await page.getByTestId('test-accuracy').getAttribute('data-value')
+
+  // The page goes away without saving (a closed tab, a crash): the autosave is offered on return.
+  await page.reload()
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-status', 'open', { timeout: 15_000 })
+  const banner = page.getByTestId('recovery-banner')
+  await expect(banner).toBeVisible({ timeout: 10_000 })
+  await expect(banner).toContainText('after epoch 1')
+  await screenshot(page, 'files-recovery-banner-en')
+  await page.getByTestId('model-menu').click()
+  await screenshot(page, 'files-menu-en')
+  await page.keyboard.press('Escape')
+  await page.getByTestId('lang-ko').click()
+  await expect(banner).toContainText('에포크 1 이후')
+  await page.getByTestId('model-menu').click()
+  await screenshot(page, 'files-menu-ko')
+  await page.keyboard.press('Escape')
+  await page.getByTestId('lang-en').click()
+
+  await page.getByTestId('recovery-recover').click()
+  await expect(banner).toBeHidden()
+  await page.getByTestId('nav-train').click()
+  await expect(page.getByTestId('test-accuracy')).toHaveAttribute('data-value', acc!)
+  await page.getByTestId('nav-draw').click()
+  await expect(page.getByTestId('page-draw')).not.toContainText('No trained model yet')
+
+  // Saving (here: downloading) the project clears the autosave: a reload offers nothing.
+  await page.getByTestId('model-menu').click()
+  await Promise.all([page.waitForEvent('download'), page.getByTestId('files-save').click()])
+  await page.reload()
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-status', 'open', { timeout: 15_000 })
+  await page.waitForTimeout(1000)
+  await expect(page.getByTestId('recovery-banner')).toHaveCount(0)
+})
