@@ -17,7 +17,7 @@ export default {
   working: 'Working…',
   dismiss: 'Dismiss',
   savedWithWeights: 'Saved {name} with the architecture, trained weights, optimizer state and training history.',
-  savedNoWeights: 'Saved {name} with the architecture and settings. It has no weights: train this architecture first (the trained model belongs to another architecture).',
+  savedNoWeights: 'Saved {name} with the architecture and settings. It has no weights: none have been trained (or opened) for this architecture yet.',
   opened: 'Opened {name}. The next training run continues from its weights.',
   recovered: 'Recovered the autosave (after epoch {epoch}). The next training run continues from its weights.',
   imported: 'Imported {tensors} tensors ({params} values) from {name}: predictions use these weights, and the next training run starts from them.',

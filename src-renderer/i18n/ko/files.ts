@@ -17,7 +17,7 @@ export default {
   working: '처리 중…',
   dismiss: '닫기',
   savedWithWeights: '{name}에 구조, 학습된 가중치, 옵티마이저 상태, 학습 기록을 저장했습니다.',
-  savedNoWeights: '{name}에 구조와 설정을 저장했습니다. 가중치는 없습니다: 학습된 모델이 다른 구조의 것이므로 이 구조를 먼저 학습하세요.',
+  savedNoWeights: '{name}에 구조와 설정을 저장했습니다. 가중치는 없습니다: 이 구조로 학습했거나 연 가중치가 아직 없습니다.',
   opened: '{name}을(를) 열었습니다. 다음 학습은 이 가중치에서 이어집니다.',
   recovered: '자동 저장본을 복구했습니다 (에포크 {epoch} 이후). 다음 학습은 이 가중치에서 이어집니다.',
   imported: '{name}에서 텐서 {tensors}개(값 {params}개)를 가져왔습니다. 예측에 이 가중치를 쓰고, 다음 학습도 여기서 시작합니다.',
