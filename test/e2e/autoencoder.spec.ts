@@ -11,7 +11,7 @@ import { join } from 'node:path'
 
 async function stroke(page: Page, points: [number, number][]): Promise<void> {
   // the page may have kept the previous page's scroll: the whole pad must be on screen to draw on it
-  await page.getByTestId('draw-pad').scrollIntoViewIfNeeded()
+  await page.getByTestId('draw-pad').evaluate((el) => el.scrollIntoView({ block: 'center' }))
   const box = (await page.getByTestId('draw-pad').boundingBox())!
   const at = ([x, y]: [number, number]): [number, number] => [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280]
   await page.mouse.move(...at(points[0]))
@@ -99,8 +99,11 @@ test('a briefly trained 2-D autoencoder redraws digits, decodes the code plane a
   const drawMse = Number(await page.getByTestId('draw-mse').getAttribute('data-value'))
   console.log(`drawn zero: reconstruction MSE ${drawMse.toFixed(4)}`)
   await expect(page.getByTestId('draw-code-plane')).toBeVisible()
+  const drawn = await ink(page.getByTestId('draw-autoencoder').locator('canvas').first())
+  expect(drawn, 'the drawn zero reaches the model').toBeGreaterThan(60)
   await drawAe.scrollIntoViewIfNeeded()
   await shot(drawAe, 'autoencoder-draw')
+  await screenshot(page, 'autoencoder-draw-page-en')
 })
 
 test('the convolutional autoencoder redraws held-out digits and a drawing after a short run', async ({ page }) => {
