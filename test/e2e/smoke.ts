@@ -9,7 +9,7 @@ export const PAGES = ['editor', 'train', 'draw', 'lessons'] as const
 
 const NAV_TEXT = {
   en: { editor: 'Architecture', train: 'Training', draw: 'Draw', lessons: 'Lessons' },
-  ko: { editor: '아키텍처', train: '학습', draw: '그리기', lessons: '레슨' }
+  ko: { editor: '아키텍처', train: '학습', draw: '그리기', lessons: '강의' }
 } as const
 
 /** Asserts the navigation speaks `lang`. */

@@ -4,7 +4,7 @@ export default {
   navEditor: '아키텍처',
   navTrain: '학습',
   navDraw: '그리기',
-  navLessons: '레슨',
+  navLessons: '강의',
   pagesNav: '페이지',
   pageShortcut: 'Alt+{n}',
   skipToContent: '본문으로 건너뛰기',
