@@ -125,8 +125,9 @@ test('the convolutional autoencoder redraws held-out digits and a drawing after 
   await expect(page.getByTestId('code-plane')).toHaveCount(0)
   const outputs = page.getByTestId('reconstruction-outputs').locator('canvas')
   for (let i = 0; i < 10; i++) expect(await ink(outputs.nth(i)), `reconstruction ${i} has ink`).toBeGreaterThan(10)
-  await page.getByTestId('autoencoder-panel').scrollIntoViewIfNeeded()
-  await shot(row, 'autoencoder-conv-reconstruction-row')
+  const panel = page.getByTestId('autoencoder-panel')
+  await panel.scrollIntoViewIfNeeded()
+  await shot(panel, 'autoencoder-conv-reconstruction-row')
 
   await page.getByTestId('nav-draw').click()
   await stroke(page, ZERO)
