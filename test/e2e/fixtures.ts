@@ -71,11 +71,12 @@ export interface Shell {
 /** Starts `node out/main/web-shell.js --port 0` and resolves once it has printed its address. */
 export async function startShell(timeoutMs = 30_000): Promise<Shell> {
   if (!existsSync(WEB_SHELL)) throw new Error(`${WEB_SHELL} is missing: run "npm run build" first.`)
+  // Each shell autosaves into its own folder, so one test's unsaved training is not offered to the next.
+  const dataDir = mkdtempSync(join(tmpdir(), 'backprop-lab-data-'))
   const child: ChildProcess = spawn(process.execPath, [WEB_SHELL, '--port', '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    // Each shell autosaves into its own folder, so one test's unsaved training is not offered to the next.
-    env: { ...process.env, NODE_ENV: 'production', BACKPROP_LAB_DATA_DIR: mkdtempSync(join(tmpdir(), 'backprop-lab-data-')) }
+    env: { ...process.env, NODE_ENV: 'production', BACKPROP_LAB_DATA_DIR: dataDir }
   })
   let log = ''
   child.stdout!.setEncoding('utf8')
@@ -98,7 +99,10 @@ export async function startShell(timeoutMs = 30_000): Promise<Shell> {
   })
   const parsed = new URL(url)
   let exited = false
-  child.once('exit', () => (exited = true))
+  child.once('exit', () => {
+    exited = true
+    rmSync(dataDir, { recursive: true, force: true })
+  })
   return {
     url,
     origin: parsed.origin,
