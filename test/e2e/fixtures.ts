@@ -12,7 +12,8 @@
  *
  * Fixtures
  * - `shell`   (one per worker) { url, origin, token, port, output() }: the running web shell; `output()`
- *             returns everything it printed so far (handy in failure messages).
+ *             returns everything it printed so far (handy in failure messages). Each shell autosaves
+ *             into its own temporary BACKPROP_LAB_DATA_DIR, removed when it stops.
  * - `context` a fresh Chromium profile (launchPersistentContext in a new temp dir), viewport 1280×800,
  *             English UI (localStorage lang=en) unless the test sets `lang: 'ko'` with test.use.
  * - `page`    the first page of that context, already on the lab and connected. Uncaught page errors
