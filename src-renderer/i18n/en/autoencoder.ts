@@ -8,6 +8,7 @@ export default {
   reconstructionN: 'Reconstruction of held-out digit {n}',
   waiting: 'The reconstructions appear as soon as training starts.',
   heldOutMse: 'held-out MSE {mse} after epoch {epoch}',
+  tileMse: 'Held-out MSE',
   planeTitle: 'The 2-D code plane',
   planeHelp: 'Every dot is a held-out digit placed by its two code values, coloured by what it really is. Click or drag anywhere — even between the clusters — and the decoder draws that point.',
   planeLabel: 'Scatter plot of {n} held-out digits by their 2-D codes; click to decode a point',

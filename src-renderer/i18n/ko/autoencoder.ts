@@ -8,6 +8,7 @@ export default {
   reconstructionN: '검증용 숫자 {n}의 재구성',
   waiting: '학습을 시작하면 바로 재구성이 나타납니다.',
   heldOutMse: '{epoch} 에폭 후 검증 MSE {mse}',
+  tileMse: '검증 MSE',
   planeTitle: '2차원 코드 평면',
   planeHelp: '점 하나하나가 검증용 숫자이며, 두 코드 값으로 위치가 정해지고 실제 숫자에 따라 색이 칠해집니다. 평면의 아무 곳이나 — 무리 사이도 — 클릭하거나 끌면 디코더가 그 점을 그림으로 그립니다.',
   planeLabel: '검증용 숫자 {n}개를 2차원 코드로 나타낸 산점도. 클릭하면 그 점을 디코딩합니다',
