@@ -12,7 +12,7 @@
  * error with a stable code the UI can translate.
  */
 import type {
-  Channel, DesktopLabApi, LabApi, LabError, LabEvent, MenuCommand, Requests, Result, WsClientMessage
+  Channel, DesktopLabApi, LabApi, LabError, LabEvent, MenuCommand, Prediction, Requests, Result, WsClientMessage
 } from '../../src-main/ipc/contract'
 import type { ImageStack, Snapshot } from '../../src-engine/protocol'
 
@@ -56,7 +56,7 @@ function fail(code: string, message: string): { ok: false; error: LabError } {
 // Typed arrays on the wire. Electron IPC keeps Float32Array (structured clone); JSON does not, so a
 // snapshot that crossed the WebSocket may carry plain number arrays, index-keyed objects (what
 // JSON.stringify makes of a typed array) or `{ $f32: <base64 of little-endian floats> }`.
-// The renderer always receives Float32Array.
+// The renderer always receives Float32Array (events' snapshots, model:predict's maps and gates).
 
 function base64ToFloat32(b64: string): Float32Array {
   const bin = atob(b64)
@@ -107,6 +107,15 @@ export function reviveSnapshot(s: Snapshot): Snapshot {
 }
 
 const EVENT_TYPES = new Set(['state', 'batches', 'epoch', 'snapshot', 'error'])
+
+/** Replies that carry image buffers get the same treatment as snapshots (model:predict's maps and gates). */
+export function reviveReply(channel: Channel, r: Result<unknown>): Result<unknown> {
+  if (!r.ok || channel !== 'model:predict' || !r.value || typeof r.value !== 'object') return r
+  const p = r.value as Prediction
+  if (!p.maps && !p.gates) return r
+  const { featureMaps, gates } = reviveSnapshot({ featureMaps: p.maps, gates: p.gates })
+  return { ok: true, value: { ...p, ...(featureMaps ? { maps: featureMaps } : {}), ...(gates ? { gates } : {}) } }
+}
 
 function reviveEvent(e: LabEvent): LabEvent {
   return e.type === 'snapshot' && e.snapshot ? { ...e, snapshot: reviveSnapshot(e.snapshot) } : e
@@ -301,7 +310,7 @@ export function createWsLab(options: WsLabOptions): LabClient {
       pending.delete(m.id)
       clearTimeout(p.timer)
       const r = m.result as Result<unknown>
-      p.resolve(r.ok === true || r.ok === false ? r : fail(CLIENT_ERRORS.badMessage, `${p.channel}: malformed result`))
+      p.resolve(r.ok === true || r.ok === false ? reviveReply(p.channel, r) : fail(CLIENT_ERRORS.badMessage, `${p.channel}: malformed result`))
       return
     }
     // A reply with an id of -1/null and an error result: the server could not read our frame.

@@ -252,6 +252,35 @@ describe('the WebSocket client', () => {
   })
 })
 
+describe('model:predict over the WebSocket', () => {
+  it('returns feature maps and gates as Float32Array', async () => {
+    const lab = fakeLab()
+    const s = FakeSocket.all[0]
+    s.open()
+    const p = lab.request('model:predict', { input: [0], maps: true })
+    s.push({
+      id: s.sent[0].id,
+      result: {
+        ok: true,
+        value: {
+          probs: [1], logits: [2], top: 0, ms: 1,
+          maps: [{ layer: 'conv1', shape: [1, 1, 2], maps: { count: 1, h: 1, w: 2, data: [0.25, null] } }],
+          gates: [{ name: 'i', t: 1, h: 1, data: [3] }]
+        }
+      }
+    })
+    const r = await p
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    expect(r.value.probs).toEqual([1])
+    const data = r.value.maps![0].maps.data
+    expect(data).toBeInstanceOf(Float32Array)
+    expect(data[0]).toBe(0.25)
+    expect(Number.isNaN(data[1])).toBe(true)
+    expect(r.value.gates![0].data).toBeInstanceOf(Float32Array)
+  })
+})
+
 describe('typed array helpers', () => {
   it('leave a Float32Array untouched and map missing entries to NaN', () => {
     const a = new Float32Array([1])
