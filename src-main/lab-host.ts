@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
 import type { BatchPoint, Checkpoint, RunState, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
-import type { DecodedImage, ExportedFile, ExportFormat, LabEvent, LabError, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
+import type { DecodedImage, ExportedFile, GeneratedText, ExportFormat, LabEvent, LabError, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
 import { pureEngine, type PureEngine } from './engine-pure'
 import { encodeModelWeights } from '../src-engine/io/safetensors'
 import { exportOnnx } from '../src-engine/io/onnx'
@@ -216,6 +216,21 @@ export class LabHost {
     const image = new Array<number>(hw).fill(0)
     for (let c = 0; c < C; c++) for (let j = 0; j < hw; j++) image[j] += all[c * hw + j] / C
     return { ok: true, value: { image, h, w, ms: Math.round((performance.now() - t0) * 100) / 100 } }
+  }
+
+  /** Language models: text continuing `prompt`, sampled from the latest run's model. */
+  async generate(prompt: string, length: number, temperature: number, seed = 1): Promise<Result<GeneratedText>> {
+    if (!this.worker || (this.runId === null && !this.modelLoaded)) {
+      return fail('no-model', 'There is no trained model yet: train a language model first (a paused or finished run works).')
+    }
+    if ([...prompt].length > 2000) return fail('bad-payload', 'The prompt is too long: keep it to 2,000 characters.', 'prompt')
+    const t0 = performance.now()
+    const reqId = this.nextReqId++
+    const reply = await this.ask(reqId, { type: 'generate', reqId, prompt, length, temperature, seed })
+    if (!reply.ok) return reply
+    const v = reply.value as { prompt?: unknown; text?: unknown } | null
+    if (typeof v?.prompt !== 'string' || typeof v.text !== 'string') return fail('engine-error', 'The worker answered generate with something that is not text.')
+    return { ok: true, value: { prompt: v.prompt, text: v.text, ms: Math.round((performance.now() - t0) * 100) / 100 } }
   }
 
   /** The latest run's model as a file: safetensors (weights + spec), ONNX or NumPy .npz. */

@@ -60,7 +60,7 @@ export const CHANNELS: readonly Channel[] = [
   'app:info', 'preset:list', 'spec:validate', 'train:start', 'train:pause', 'train:resume', 'train:stop',
   'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples', 'model:export',
   'project:save', 'project:open', 'project:recent', 'project:recovery', 'project:discard-recovery',
-  'model:import-weights', 'model:save-export', 'model:decode'
+  'model:import-weights', 'model:save-export', 'model:decode', 'model:generate'
 ]
 
 /** The one Electron IPC channel carrying requests: `invoke(REQUEST_CHANNEL, channel, payload)`. */
@@ -199,4 +199,20 @@ export interface Requests {
    * run and 'not-autoencoder' for other networks.
    */
   'model:decode': [{ code: number[] }, DecodedImage]
+}
+
+// ── language models (issue 9) ───────────────────────────────────────────────
+
+/** Text written by a language model: the prompt (as the model read it, NFC) and what followed. */
+export interface GeneratedText { prompt: string; text: string; ms: number }
+
+export interface Requests {
+  /**
+   * Language models: continue `prompt` by `length` characters (0..2000), each drawn from
+   * softmax(scores / temperature) (0 = always the likeliest, 0..10) with a seeded generator, using the
+   * latest run's model and its text's characters. Fails with 'no-model' before a run,
+   * 'not-language-model' for other networks, 'no-vocab' for a model whose text is unknown (opened
+   * from a file: train it once) and 'bad-prompt' for a prompt character the text never had.
+   */
+  'model:generate': [{ prompt: string; length: number; temperature: number; seed?: number }, GeneratedText]
 }

@@ -9,7 +9,7 @@ import type { LabHost } from '../lab-host'
 
 /** What the dispatcher needs from LabHost (tests may pass a double). */
 export type HostApi = Pick<LabHost,
-  'info' | 'presets' | 'validate' | 'start' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects' | 'decode'>
+  'info' | 'presets' | 'validate' | 'start' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects' | 'decode' | 'generate'>
 
 type Route<C extends Channel> = (host: HostApi, payload: Requests[C][0]) => Result<Requests[C][1]> | Promise<Result<Requests[C][1]>>
 
@@ -35,7 +35,8 @@ const routes: { [C in Channel]: Route<C> } = {
   'project:discard-recovery': (h) => h.projects.discardRecovery(),
   'model:import-weights': (h, p) => h.projects.importWeights(p.spec, p.source),
   'model:save-export': (h, p) => h.projects.saveExport(p.format),
-  'model:decode': (h, p) => h.decode(p.code)
+  'model:decode': (h, p) => h.decode(p.code),
+  'model:generate': (h, p) => h.generate(p.prompt, p.length, p.temperature, p.seed ?? 1)
 }
 
 const KNOWN: ReadonlySet<string> = new Set(CHANNELS)

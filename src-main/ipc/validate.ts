@@ -198,7 +198,8 @@ export const schemas = {
   'project:discard-recovery': noPayload,
   'model:import-weights': obj({ spec: netSpecSchema, source: fileSourceSchema }),
   'model:save-export': obj({ format: oneOf(['safetensors', 'onnx', 'npz'] as const) }),
-  'model:decode': obj({ code: codeSchema })
+  'model:decode': obj({ code: codeSchema }),
+  'model:generate': obj({ prompt: v.string((i) => `must be text (${got(i)})`), length: int(0, 2000), temperature: num(0, 10), seed: v.optional(int(0, 0xffffffff)) })
 } satisfies Record<Channel, v.GenericSchema>
 
 export type Checked<C extends Channel> = { ok: true; value: Requests[C][0] } | { ok: false; error: LabError }

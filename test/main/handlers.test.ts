@@ -84,7 +84,8 @@ const cases: Record<Channel, Case> = {
   'project:recent': { good: undefined, wrongType: 'all', outOfRange: 5 },
   'project:recovery': { good: null, wrongType: { now: true }, outOfRange: -2 },
   'project:discard-recovery': { good: undefined, wrongType: [0], outOfRange: 9 },
-  'model:decode': { good: { code: [0, 1.5] }, wrongType: { code: ['0', 1] }, outOfRange: { code: [0, 1e9] }, badPath: 'code.1' }
+  'model:decode': { good: { code: [0, 1.5] }, wrongType: { code: ['0', 1] }, outOfRange: { code: [0, 1e9] }, badPath: 'code.1' },
+  'model:generate': { good: { prompt: 'ab', length: 5, temperature: 0.8 }, wrongType: { prompt: 3, length: 5, temperature: 1 }, outOfRange: { prompt: 'a', length: 5000, temperature: 1 }, badPath: 'length' }
 }
 
 async function call(channel: unknown, payload: unknown, senderOk = true): Promise<Result<unknown>> {
@@ -101,7 +102,7 @@ describe('the dispatcher', () => {
   /** The good payloads run in an order that puts the run in the state each control needs. */
   const runOrder: Channel[] = [
     'app:info', 'preset:list', 'spec:validate', 'data:samples', 'train:start', 'train:set-probe', 'train:set-lr',
-    'model:predict', 'model:decode', 'model:export', 'model:save-export', 'train:pause', 'train:step', 'train:resume', 'train:stop',
+    'model:predict', 'model:decode', 'model:generate', 'model:export', 'model:save-export', 'train:pause', 'train:step', 'train:resume', 'train:stop',
     // Opening and importing need the run to be over.
     'project:save', 'project:open', 'model:import-weights', 'project:recent', 'project:recovery', 'project:discard-recovery'
   ]
@@ -124,6 +125,7 @@ describe('the dispatcher', () => {
         if (channel === 'train:resume') await rec.waitFor(() => runningEvents() > runningBefore)
         if (channel === 'train:stop') await rec.waitFor(isState('stopped'))
         if (channel === 'model:predict' && r.ok) expect((r.value as { probs: number[] }).probs).toHaveLength(10)
+        if (channel === 'model:generate' && r.ok) expect(r.value).toMatchObject({ prompt: 'ab', text: 'bbbbb' })
         if (channel === 'model:decode' && r.ok) expect(r.value).toMatchObject({ h: 28, w: 28, image: expect.arrayContaining([0.5]) })
         if (channel === 'data:samples' && r.ok) expect((r.value as { images: number[][] }).images).toHaveLength(3)
         if (channel === 'model:export' && r.ok) {
