@@ -26,6 +26,11 @@ export interface TrainSettings {
   clip?: number
   /** Held-out fraction for the built-in digits (default 0.2 → 8,000 / 2,000). */
   testFraction?: number
+  /**
+   * The learner's own labelled drawings (draw page, "add to the dataset"), appended to the training set
+   * of image data whose examples are 28×28: images flat (N·784, 0..1), labels (N).
+   */
+  extra?: { images: number[]; labels: number[] }
 }
 
 export interface BatchPoint { epoch: number; batch: number; batches: number; loss: number; examplesPerSec: number }

@@ -12,6 +12,7 @@ import { Trainer, type TrainerEvent } from './trainer'
 import { checkCommand } from './commands'
 import { errorMessage } from './errors'
 import { takeSnapshot } from './probes'
+import { withExtra } from './extra-examples'
 import { decode, findBottleneck } from '../models/autoencoder'
 import { generateText } from '../models/generate'
 import { vocabFromChars, type CharVocab } from '../data/text'
@@ -263,7 +264,7 @@ export class WorkerSession {
       this.points = []
       this.lastSnapshot = -Infinity
       try {
-        const data = this.opts.loadData(settings.data, settings.testFraction, spec)
+        const data = withExtra(this.opts.loadData(settings.data, settings.testFraction, spec), settings.extra)
         const trainer = new Trainer({ spec: specForData(spec, data), settings, data, weights }, (e) => this.onTrainerEvent(runId, e))
         if (from) continueFrom(trainer, from)
         if (this.probe) {

@@ -146,7 +146,14 @@ export const trainSettingsSchema = v.object({
   seed: int(0, 0xffffffff),
   threads: int(1, 64),
   clip: v.optional(num(0, 1e6)),
-  testFraction: v.optional(v.pipe(num(0, 0.9, true)))
+  testFraction: v.optional(v.pipe(num(0, 0.9, true))),
+  extra: v.optional(v.pipe(
+    v.object({
+      images: v.pipe(v.array(num(0, 1)), v.maxLength(500 * 784, 'holds at most 500 drawings')),
+      labels: v.pipe(v.array(int(0, 9)), v.maxLength(500, 'holds at most 500 drawings'))
+    }),
+    v.check((e) => e.images.length === e.labels.length * 784, 'must hold 784 pixels (28×28) for every label')
+  ))
 }, (i) => `must be the training settings object (${got(i)})`)
 
 /** An autoencoder's code: 1 to 4096 finite values (the worker checks it fits the bottleneck). */

@@ -13,6 +13,7 @@ import type {
 import type { NetSpec } from '../../src-engine/spec-types'
 import { toFloat32 } from './lab'
 import { project } from './project.svelte'
+import { drawings } from './drawings.svelte'
 
 /** Typed arrays may arrive as plain arrays, index-keyed objects or base64 (JSON transport); give a Float32Array. */
 export const asFloats = toFloat32
@@ -159,6 +160,17 @@ export function settingsFromForm(f: TrainForm): TrainSettings {
     weightDecay: f.weightDecay, seed: Math.round(f.seed), threads: Math.round(f.threads),
     ...(f.clip > 0 ? { clip: f.clip } : {})
   }
+}
+
+/**
+ * The learner's labelled drawings (draw page) join the training set of a digit classifier trained on
+ * the built-in digits; other runs are left as they are.
+ */
+export function withDrawings(s: TrainSettings, spec: NetSpec): TrainSettings {
+  const list = drawings.list
+  const digits = spec.input.length === 3 && spec.input[0] === 1 && spec.input[1] === 28 && spec.input[2] === 28
+  if (list.length === 0 || s.data.kind !== 'mnist' || !digits || (spec.task ?? 'classify') !== 'classify' || s.extra) return s
+  return { ...s, extra: { images: list.flatMap((d) => d.image), labels: list.map((d) => d.label) } }
 }
 
 /** Problems with the form, as i18n keys; empty when it can be sent. */
@@ -399,7 +411,7 @@ export class TrainLab {
       return null
     }
     const lm = isLanguageModel(spec)
-    const s = settings ?? settingsFromForm(this.form)
+    const s = withDrawings(settings ?? settingsFromForm(this.form), spec)
     // 'keep' (the editor's answer, or an opened project / imported weights): continue from the host's model.
     const keep = project.weightsChoice === 'keep'
     const reply = await this.call(this.api.request('train:start', keep ? { spec, settings: s, from: 'model' } : { spec, settings: s }))
