@@ -104,6 +104,16 @@ test('a briefly trained 2-D autoencoder redraws digits, decodes the code plane a
   await drawAe.scrollIntoViewIfNeeded()
   await shot(drawAe, 'autoencoder-draw')
   await screenshot(page, 'autoencoder-draw-page-en')
+
+  // the same views in Korean
+  await page.getByTestId('lang-ko').click()
+  await expect(drawAe).toContainText('다시 그린 숫자')
+  await shot(drawAe, 'autoencoder-draw-ko')
+  await page.getByTestId('nav-train').click()
+  await expect(page.getByTestId('autoencoder-panel')).toContainText('2차원 코드 평면')
+  await page.getByTestId('autoencoder-panel').scrollIntoViewIfNeeded()
+  await shot(page.getByTestId('autoencoder-panel'), 'autoencoder-code-plane-ko')
+  await page.getByTestId('lang-en').click()
 })
 
 test('the convolutional autoencoder redraws held-out digits and a drawing after a short run', async ({ page }) => {
