@@ -1,0 +1,89 @@
+/**
+ * LabHost with the real worker and an autoencoder: snapshots carry the reconstruction row and the
+ * 2-D code plane through the host, model:predict answers with the reconstruction, and model:decode
+ * draws an image from a code (and explains a code of the wrong size, or a model that is no autoencoder).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { tmpdir } from 'node:os'
+import { LabHost } from '../../src-main/lab-host'
+import { createDispatcher } from '../../src-main/ipc/handlers'
+import { PRESETS } from '../../src-engine/models/presets'
+import type { Snapshot } from '../../src-engine/protocol'
+import { image, record, settings } from './helpers'
+
+const root = resolve(__dirname, '../..')
+
+/** The bundled worker when it is newer than the engine's session code, else one bundled here. */
+async function workerPath(): Promise<string> {
+  const entry = join(root, 'out/main/web-shell.js')
+  if (existsSync(entry)) {
+    const name = /worker-[\w-]+\.js/.exec(readFileSync(entry, 'utf8'))?.[0]
+    const file = name ? join(root, 'out/main/chunks', name) : null
+    const newest = Math.max(...['src-engine/worker.ts', 'src-engine/train/session.ts', 'src-engine/models/autoencoder.ts'].map((f) => statSync(join(root, f)).mtimeMs))
+    if (file && existsSync(file) && statSync(file).mtimeMs >= newest) return file
+  }
+  const { build } = await import('rolldown')
+  const out = mkdtempSync(join(tmpdir(), 'lab-worker-'))
+  await build({ input: join(root, 'src-engine/worker.ts'), platform: 'node', output: { file: join(out, 'worker.mjs'), format: 'esm' }, write: true })
+  return join(out, 'worker.mjs')
+}
+
+let path: string
+beforeAll(async () => { path = await workerPath() }, 60_000)
+
+describe('LabHost with an autoencoder', () => {
+  let host: LabHost
+  afterAll(async () => { await host?.dispose() })
+
+  it('streams reconstructions and codes, predicts reconstructions and decodes codes', async () => {
+    host = new LabHost({ workerPath: path, transport: 'web', version: 'test' })
+    const handle = createDispatcher(host)
+    const rec = record(host)
+    const before = await handle('model:decode', { code: [0, 0] }, true)
+    expect(before).toMatchObject({ ok: false, error: { code: 'no-model' } })
+
+    const ae = PRESETS.find((p) => p.id === 'ae-2d')!
+    const r = host.start(ae.spec, settings({ optimizer: 'Adam', lr: 0.003, batchSize: 100, epochs: 1, seed: 1, threads: 1 }))
+    expect(r.ok).toBe(true)
+    await rec.waitFor((e) => e.type === 'state' && (e.state === 'done' || e.state === 'failed'), 120_000)
+    expect(rec.of('error')[0]?.message).toBeUndefined()
+    const epoch = rec.of('epoch')[0] as { report: { reconstructionLoss: number; reconstructionMse: number } }
+    expect(epoch.report.reconstructionMse).toBeLessThan(0.0672) // below the mean image's held-out MSE
+    const snaps = rec.of('snapshot') as unknown as { snapshot: Snapshot }[]
+    const last = snaps.at(-1)!.snapshot
+    expect(last.reconstructions?.inputs.count).toBe(10)
+    expect(last.codes).toMatchObject({ layer: 'affine3', dims: 2, count: 1000 })
+
+    const pred = await handle('model:predict', { input: image(0.2), maps: true }, true)
+    expect(pred.ok).toBe(true)
+    if (pred.ok) {
+      const v = pred.value as { probs: number[]; maps: { layer: string }[] }
+      expect(v.probs).toHaveLength(784)
+      expect(v.maps.map((m) => m.layer)).toContain('affine3')
+    }
+
+    const dec = await handle('model:decode', { code: [last.codes!.points[0], last.codes!.points[1]] }, true)
+    expect(dec.ok, JSON.stringify(dec)).toBe(true)
+    if (dec.ok) {
+      const v = dec.value as { image: number[]; h: number; w: number }
+      expect([v.h, v.w]).toEqual([28, 28])
+      expect(v.image).toHaveLength(784)
+      expect(v.image.every((p) => p >= 0 && p <= 1)).toBe(true)
+    }
+    const wrong = await handle('model:decode', { code: [1, 2, 3] }, true)
+    expect(wrong).toMatchObject({ ok: false })
+    if (!wrong.ok) expect(wrong.error.message).toContain('2 values per example')
+    const bad = await handle('model:decode', { code: [1, 'x'] }, true)
+    expect(bad).toMatchObject({ ok: false, error: { code: 'bad-payload', path: 'code.1' } })
+
+    // a classifier has no code to decode
+    const mlp = PRESETS.find((p) => p.id === 'mlp')!
+    host.start(mlp.spec, settings({ optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 1, seed: 1, threads: 1 }))
+    await rec.waitFor((e) => e.type === 'state' && e.state === 'running', 30_000)
+    const notAe = await handle('model:decode', { code: [0, 0] }, true)
+    expect(notAe).toMatchObject({ ok: false, error: { code: 'not-autoencoder' } })
+    host.stop()
+  }, 180_000)
+})
