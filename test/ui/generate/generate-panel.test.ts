@@ -1,0 +1,55 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { fireEvent, render, screen } from '@testing-library/svelte'
+import { setLab } from '../../../src-renderer/lib/lab'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import { Run } from '../../../src-renderer/lib/train.svelte'
+import GeneratePanel from '../../../src-renderer/components/train/GeneratePanel.svelte'
+import { FakeLab } from '../train/fake-lab'
+import type { TrainSettings } from '../../../src-engine/protocol'
+
+const SETTINGS: TrainSettings = { data: { kind: 'text', file: 'builtin' }, optimizer: 'Adam', lr: 0.003, batchSize: 32, epochs: 1, weightDecay: 0, seed: 1, threads: 1, clip: 5 }
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0))
+
+describe('the Generate panel (language models)', () => {
+  const fake = new FakeLab()
+  setLab(fake)
+  afterAll(() => setLab(null))
+
+  it('waits for a run, then sends prompt, length, temperature and seed to model:generate and shows prompt + text', async () => {
+    i18n.set('en')
+    fake.handlers['model:generate'] = (p) => {
+      const q = p as { prompt: string; length: number }
+      return { ok: true, value: { prompt: q.prompt, text: '는 좋다'.padEnd(q.length, '다'), ms: 3 } }
+    }
+    const run = new Run('r1', 0, SETTINGS, 'Character LSTM', true)
+    const { rerender } = render(GeneratePanel, { run: null })
+    expect((screen.getByTestId('generate-run') as HTMLButtonElement).disabled).toBe(true)
+    expect(screen.getByTestId('generate-panel').textContent).toContain('Train the language model first')
+    run.state = 'paused'
+    await rerender({ run })
+    const button = screen.getByTestId('generate-run') as HTMLButtonElement
+    expect(button.disabled).toBe(false)
+    await fireEvent.input(screen.getByTestId('generate-prompt'), { target: { value: '한국어' } })
+    await fireEvent.input(screen.getByTestId('generate-length'), { target: { value: '12' } })
+    await fireEvent.input(screen.getByTestId('generate-seed'), { target: { value: '7' } })
+    await fireEvent.click(button)
+    await tick()
+    const call = fake.calls.filter((c) => c.channel === 'model:generate').at(-1)!
+    expect(call.payload).toEqual({ prompt: '한국어', length: 12, temperature: 0.8, seed: 7 })
+    const out = screen.getByTestId('generate-output')
+    expect(out.textContent).toBe('한국어' + '는 좋다'.padEnd(12, '다'))
+    expect(out.querySelector('.given')?.textContent).toBe('한국어')
+  })
+
+  it('says why generation failed, in Korean too', async () => {
+    i18n.set('ko')
+    fake.handlers['model:generate'] = () => ({ ok: false, error: { code: 'bad-prompt', message: 'character "z" is not in the vocabulary' } })
+    const run = new Run('r2', 0, SETTINGS, 'Character LSTM', true)
+    run.state = 'done'
+    render(GeneratePanel, { run })
+    await fireEvent.click(screen.getByTestId('generate-run'))
+    await tick()
+    expect(screen.getByRole('alert').textContent).toBe('생성하지 못했습니다: character "z" is not in the vocabulary')
+    i18n.set('en')
+  })
+})
