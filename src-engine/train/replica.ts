@@ -16,7 +16,8 @@ export function targetFor(model: Sequential): (scores: Tensor, x: Tensor, t: Ten
 }
 
 export function correctFor(model: Sequential): (scores: Tensor, t: Tensor) => number {
-  return (model.spec.task ?? 'classify') === 'classify' ? countCorrect : () => 0
+  // classifiers and language models (next-token accuracy) count hits; autoencoders have no classes
+  return model.spec.task === 'reconstruct' ? () => 0 : countCorrect
 }
 
 /** The replica's loop; `ready` is called once the network is built. Blocks between steps. */

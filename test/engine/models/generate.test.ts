@@ -19,6 +19,8 @@ import { lab, tempDir, writeJson } from '../cli/helpers'
 import { WorkerSession } from '../../../src-engine/train/session'
 import { loadTrainData } from '../../../src-engine/train/data'
 import type { WorkerEvent } from '../../../src-engine/protocol'
+import { correctFor } from '../../../src-engine/train/replica'
+import { tensor } from '../../../src-engine/tensor'
 
 const lm = (T: number, dim: number, hidden: number): NetSpec => ({
   input: [T], task: 'language-model',
@@ -71,6 +73,12 @@ describe('a small LSTM language model', () => {
     // The untrained network (same seed) does not: the test can fail.
     const fresh = Sequential.fromSpec(spec, new Rng(3))
     expect(SEQ[0] + generateText(fresh, vocab, { prompt: SEQ[0], length: SEQ.length - 1, temperature: 0 }).text).not.toBe(SEQ)
+  })
+
+  it('has its next-token hits counted by data-parallel replicas too (train accuracy with --threads 2)', () => {
+    const model = Sequential.fromSpec({ ...lm(2, 4, 4), vocab: 3 }, new Rng(1))
+    const scores = tensor([1, 2, 3], Float32Array.of(0, 1, 0, 0, 0, 1))
+    expect(correctFor(model)(scores, tensor([1, 2], Float32Array.of(1, 0)))).toBe(1)
   })
 
   it('generates the same text for the same seed, another for another seed, and restores the layers\' mode', () => {
