@@ -95,7 +95,7 @@ export type WorkerCommand =
   /** maps: also return every layer's activations (and LSTM gates) for the first example. */
   | { type: 'predict'; reqId: number; input: Float32Array; count: number; maps?: boolean }
   | { type: 'get-weights'; reqId: number }
-  | { type: 'load-model'; reqId: number; spec: NetSpec; weights: Record<string, Float32Array>; optimizer?: { name: OptimizerName; state: Record<string, Float32Array> } }
+  | { type: 'load-model'; reqId: number; spec: NetSpec; weights: Record<string, Float32Array>; optimizer?: { name: OptimizerName; state: Record<string, Float32Array> }; vocab?: string[] }
   | { type: 'gradcheck'; reqId: number; spec: NetSpec; seed: number }
   /** Autoencoders: run the layers after the bottleneck on `count` codes (count·code size values); replies { count, h, w, images }. */
   | { type: 'decode'; reqId: number; code: Float32Array; count: number }
@@ -121,4 +121,6 @@ export interface Checkpoint {
   weights: Record<string, { shape: number[]; data: Float32Array }>
   /** Absent when the model was loaded rather than trained. */
   optimizer?: { name: OptimizerName; state: Record<string, Float32Array> }
+  /** A language model's characters in id order (known after training on a text, or loaded with the model). */
+  vocab?: string[]
 }

@@ -256,7 +256,7 @@ export class LabHost {
         ? exportOnnx(v.spec, v.weights, { producer: `Backprop Lab ${this.opts.version}` })
         : format === 'npz'
           ? encodeNpz(v.weights)
-          : encodeModelWeights(v.spec, v.weights, { format: 'backprop-lab', version: this.opts.version })
+          : encodeModelWeights(v.spec, v.weights, { format: 'backprop-lab', version: this.opts.version, ...(v.vocab ? { vocab: JSON.stringify(v.vocab) } : {}) })
       return { ok: true, value: { fileName: `${fileStem(v.spec.name)}.${format}`, bytes } }
     } catch (e) {
       return fail('export-failed', `The model could not be exported as ${format}: ${errorText(e)}`)
@@ -280,13 +280,13 @@ export class LabHost {
    * Loads a model (an opened project, imported weights) into the worker for predict and export.
    * The worker checks every tensor before it replaces its model, so a failure changes nothing.
    */
-  async loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer']): Promise<Result<{ params: number }>> {
+  async loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[]): Promise<Result<{ params: number }>> {
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
     if (this.isTraining()) return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before loading another model.`)
     const worker = this.ensureWorker()
     if (!worker.ok) return worker
     const reqId = this.nextReqId++
-    const reply = await this.ask(reqId, { type: 'load-model', reqId, spec, weights, ...(optimizer ? { optimizer } : {}) })
+    const reply = await this.ask(reqId, { type: 'load-model', reqId, spec, weights, ...(optimizer ? { optimizer } : {}), ...(vocab ? { vocab } : {}) })
     if (!reply.ok) return reply.error.code === 'failed' ? fail('weights-mismatch', reply.error.message) : reply
     this.modelLoaded = true
     const params = (reply.value as { params?: unknown } | null)?.params

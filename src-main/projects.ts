@@ -40,7 +40,7 @@ export interface FileAccess {
 /** What the service needs from LabHost. */
 export interface ModelHost {
   getModel(): Promise<Result<Checkpoint>>
-  loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer']): Promise<Result<{ params: number }>>
+  loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[]): Promise<Result<{ params: number }>>
   modelFile(format: ExportFormat): Promise<Result<{ fileName: string; bytes: Uint8Array }>>
   isTraining(): boolean
 }
@@ -164,7 +164,8 @@ export class ProjectService {
         history: this.history(),
         epoch,
         weights: cp.weights,
-        ...(cp.optimizer ? { optimizer: cp.optimizer } : {})
+        ...(cp.optimizer ? { optimizer: cp.optimizer } : {}),
+        ...(cp.vocab ? { vocab: cp.vocab } : {})
       })
     } catch (e) {
       this.lastAutosaveError = `the autosave could not be made: ${e instanceof Error ? e.message : String(e)}`
@@ -220,6 +221,7 @@ export class ProjectService {
         data.spec = spec
         data.weights = model.value.weights
         if (model.value.optimizer) data.optimizer = model.value.optimizer
+        if (model.value.vocab) data.vocab = model.value.vocab
         const current = project.history?.runs.find((r) => r.id === project.history?.currentId)
         if (current?.epochs.length) data.epoch = current.epochs[current.epochs.length - 1].epoch
         hasWeights = true
@@ -258,7 +260,7 @@ export class ProjectService {
     }
     let params: number | undefined
     if (p.weights) {
-      const loaded = await this.host.loadModel(p.spec, Object.fromEntries(Object.entries(p.weights).map(([k, t]) => [k, t.data])), p.optimizer)
+      const loaded = await this.host.loadModel(p.spec, Object.fromEntries(Object.entries(p.weights).map(([k, t]) => [k, t.data])), p.optimizer, p.vocab)
       if (!loaded.ok) return loaded
       params = loaded.value.params
     }
@@ -305,7 +307,15 @@ export class ProjectService {
       const more = problems.length > 5 ? `; and ${problems.length - 5} more` : ''
       return fail('weights-mismatch', `${fileName} does not fit the open architecture: ${problems.slice(0, 5).join('; ')}${more}. Nothing was changed.`)
     }
-    const loaded = await this.host.loadModel(target, Object.fromEntries(Object.entries(file.tensors).map(([k, t]) => [k, t.data])))
+    // A language model's characters (metadata "vocab", as `train --out` and the app write it) come along.
+    let vocab: string[] | undefined
+    try {
+      const raw: unknown = file.metadata.vocab === undefined ? undefined : JSON.parse(file.metadata.vocab)
+      if (Array.isArray(raw) && raw.length > 0 && raw.every((c) => typeof c === 'string')) vocab = raw as string[]
+    } catch {
+      vocab = undefined // a damaged vocabulary only costs text generation, not the weights
+    }
+    const loaded = await this.host.loadModel(target, Object.fromEntries(Object.entries(file.tensors).map(([k, t]) => [k, t.data])), undefined, vocab)
     if (!loaded.ok) return loaded
     return { ok: true, value: { fileName, tensors: Object.keys(file.tensors).length, params: loaded.value.params } }
   }

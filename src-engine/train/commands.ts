@@ -73,7 +73,8 @@ export function checkCommand(m: unknown): Checked {
     case 'load-model':
       problem = needReq() ?? checkSpec(m.spec) ?? checkWeights(m.weights) ??
         (m.optimizer === undefined || (isRec(m.optimizer) && OPTIMIZERS.includes(m.optimizer.name as string) && checkWeights(m.optimizer.state) === null)
-          ? null : '"load-model" optimizer must be { name, state: name → Float32Array }')
+          ? null : '"load-model" optimizer must be { name, state: name → Float32Array }') ??
+        (m.vocab === undefined || (Array.isArray(m.vocab) && m.vocab.every((c) => typeof c === 'string')) ? null : '"load-model" vocab must be a list of characters')
       break
     case 'gradcheck':
       problem = needReq() ?? checkSpec(m.spec) ?? (isInt(m.seed) ? null : '"gradcheck" needs a whole-number seed')

@@ -193,7 +193,7 @@ export class WorkerSession {
         model.loadWeights(cmd.weights)
         this.model = model
         this.modelTrainer = null
-        this.vocab = null
+        this.vocab = cmd.vocab ? vocabFromChars(cmd.vocab) : null
         this.loadedOptimizer = cmd.optimizer ?? null
         this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { params: model.paramCount } })
         return
@@ -218,6 +218,7 @@ export class WorkerSession {
     const weights = model.weights()
     const value: Checkpoint = { spec: model.spec, weights: Object.fromEntries(Object.entries(weights).map(([k, t]) => [k, { shape: [...t.shape], data: t.data }])) }
     const transfer = Object.values(weights).map((t) => t.data.buffer as ArrayBuffer)
+    if (this.vocab) value.vocab = [...this.vocab.chars]
     const trainer = this.modelTrainer
     if (trainer && trainer.model === model) {
       const state = trainer.optimizer.state()
