@@ -51,10 +51,12 @@ options:
                              the same numbers
   --threads N                kernel threads (default 1)
   --test-fraction F          held-out share of the built-in digits (default 0.2)
+  --stateful                 language models: read the text in order in B lanes and carry the LSTM/RNN
+                             state from batch to batch (truncated BPTT; one thread; reset each epoch)
   --out W.safetensors        save the trained weights, with the spec in metadata key "spec" (and a
                              language model's characters, id order, as a JSON array in key "vocab")
   --json                     JSON lines: start, epoch (trainLoss, trainAcc, testLoss, testAcc,
-                             seconds), then done or error
+                             seconds; perplexity for language models), then done or error
 
 example: npm run lab -- train --preset simple-convnet --epochs 3 --seed 1 --json`,
 

@@ -9,7 +9,7 @@ import { Trainer } from '../train/trainer'
 import { loadTrainData, specForData } from '../train/data'
 import { errorMessage } from '../train/errors'
 import { encodeWeightsFile } from './weights-file'
-import { int, nonNegative, parseArgs, positive, str, UsageError, type FlagKind } from './args'
+import { has, int, nonNegative, parseArgs, positive, str, UsageError, type FlagKind } from './args'
 import { specFromFlags, InputError } from './spec-source'
 import { attachThreads } from './threads'
 import { Output, pct, thousands } from './output'
@@ -17,7 +17,7 @@ import { Output, pct, thousands } from './output'
 export const TRAIN_FLAGS: Record<string, FlagKind> = {
   preset: 'string', spec: 'string', data: 'string', epochs: 'string', batch: 'string', optimizer: 'string',
   lr: 'string', seed: 'string', threads: 'string', out: 'string', 'weight-decay': 'string', clip: 'string',
-  'test-fraction': 'string', json: 'switch', help: 'switch'
+  'test-fraction': 'string', stateful: 'switch', json: 'switch', help: 'switch'
 }
 
 const OPTIMIZERS: OptimizerName[] = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam']
@@ -51,7 +51,8 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
     epochs: int(p, 'epochs', 1) ?? d?.epochs ?? 5,
     weightDecay: nonNegative(p, 'weight-decay') ?? 0,
     clip: nonNegative(p, 'clip') ?? d?.clip ?? 0,
-    seed: int(p, 'seed', 0) ?? 1
+    seed: int(p, 'seed', 0) ?? 1,
+    ...(has(p, 'stateful') ? { stateful: true } : {})
   }
   const threads = int(p, 'threads', 1) ?? 1
   const testFraction = positive(p, 'test-fraction')

@@ -24,6 +24,12 @@ export interface Examples {
   input(i: number): Float32Array
   /** Example i as one image (channel mean), or null for non-image examples. */
   image(i: number): ImageStack | null
+  /**
+   * Token windows only: batches of B example indices in book 2's truncated-BPTT order — the text cut
+   * into B lanes, batch k taking window k of every lane, so row n of batch k+1 continues row n of
+   * batch k exactly (stateful training carries h and c across them).
+   */
+  lanes?(B: number): number[][]
 }
 
 /** Labelled images (a Dataset) as Examples. */
@@ -62,7 +68,15 @@ export function textExamples(ids: Int32Array, T: number, vocabSize: number): Exa
       gatherWindows(ids, s, T, x, t)
     },
     input: (i) => Float32Array.from(ids.subarray(starts[i], starts[i] + T)),
-    image: () => null
+    image: () => null,
+    lanes: (B) => {
+      // windows have stride T and share one id, so consecutive windows continue each other
+      const lane = Math.floor(starts.length / B)
+      if (lane < 1) throw new Error(`stateful training cuts the text into ${B} lanes (the batch size), but it has only ${starts.length} windows of ${T}: lower the batch size`)
+      const batches: number[][] = []
+      for (let k = 0; k < lane; k++) batches.push(Array.from({ length: B }, (_, n) => n * lane + k))
+      return batches
+    }
   }
 }
 

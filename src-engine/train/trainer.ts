@@ -12,6 +12,7 @@ import type { BatchPoint, EpochReport, OptimizerName, RunState, Snapshot } from 
 import { epochOrder, makeBatches, type Dataset } from '../data/dataset'
 import { asExamples, type Examples } from './examples'
 import { Sequential, type WeightValue } from '../models/sequential'
+import type { Layer } from '../layers/layer'
 import { makeOptimizer, type Optimizer } from '../optimizers'
 import { clipGrads } from '../optimizers/clip-grads'
 import { DivergenceWatch, divergenceMessage } from './divergence'
@@ -24,6 +25,9 @@ import type { DataParallel } from './data-parallel'
 
 export { countCorrect } from './metrics'
 
+interface Recurrent extends Layer { stateful: boolean; resetState(): void }
+const isRecurrent = (l: Layer): l is Recurrent => 'stateful' in l && typeof (l as Partial<Recurrent>).resetState === 'function'
+
 export interface TrainerSettings {
   optimizer: OptimizerName
   lr: number
@@ -33,6 +37,13 @@ export interface TrainerSettings {
   seed: number
   /** Gradient clipping by global norm (0 or absent = off). */
   clip?: number
+  /**
+   * Language models: truncated backpropagation through time with carried state (book 2). The text is
+   * read in order, in batchSize lanes, and the recurrent layers carry h (and c) from one batch to the
+   * next; gradients stop at the batch boundary. The state is reset at every epoch, and held-out
+   * evaluation runs stateless. Runs on one thread. Default false: shuffled, independent windows.
+   */
+  stateful?: boolean
 }
 
 export interface TrainerOptions {
@@ -88,6 +99,8 @@ export class Trainer {
   /** Autoencoders: the reconstruction row and code plane of each snapshot (null for other tasks). */
   private aeProbe: AutoencoderProbe | null = null
   private lastCodes = -Infinity
+  /** Each recurrent layer's own stateful flag (from its spec), restored after stateful training. */
+  private specModes: Map<Layer, boolean> | null = null
 
   constructor(opts: TrainerOptions, private readonly emit: (e: TrainerEvent) => void = () => {}) {
     const s = opts.settings
@@ -107,6 +120,10 @@ export class Trainer {
     this.now = opts.now ?? (() => performance.now())
     this.snapshotEveryMs = opts.snapshotEveryMs ?? 250
     this.evalBatch = opts.evalBatch ?? 500
+    if (s.stateful) {
+      if (!this.data.train.lanes) throw new Error('stateful training reads a text in order: it is for language models trained on a text')
+      if (!this.model.layers.some(isRecurrent)) throw new Error('stateful training carries the state of recurrent layers, but this network has no TimeRNN or TimeLSTM')
+    }
     this.probe = this.data.test.n > 0 ? this.data.test.input(0) : null
     if (findBottleneck(this.model) && this.data.test.n > 0) this.aeProbe = new AutoencoderProbe(this.model, this.data.test)
   }
@@ -116,7 +133,8 @@ export class Trainer {
    * data-parallel.ts). Results are reproducible for a given seed and thread count.
    */
   useParallel(dp: DataParallel | null): void {
-    this.parallel = dp
+    // replicas keep no carried state of their own: stateful training stays on one thread
+    this.parallel = this.settings.stateful ? null : dp
   }
 
   /** Runs to the end (or until stopped / diverged). Resolves with every epoch report. */
@@ -199,7 +217,9 @@ export class Trainer {
     for (let epoch = 1; epoch <= this.settings.epochs; epoch++) {
       const started = this.now()
       this.pausedMs = 0
-      const batches = makeBatches(epochOrder(train.n, this.shuffleRng), B)
+      const stateful = this.settings.stateful === true && train.lanes !== undefined
+      const batches = stateful ? train.lanes!(B) : makeBatches(epochOrder(train.n, this.shuffleRng), B)
+      if (stateful) this.carryState(true)
       let lossSum = 0
       let correct = 0
       let seen = 0
@@ -224,6 +244,7 @@ export class Trainer {
         this.emit({ type: 'batch', point: { epoch, batch: b + 1, batches: batches.length, loss: res.loss, examplesPerSec: this.examplesPerSec } })
         yield 'batch'
       }
+      if (stateful) this.carryState(false)
       const ev = yield* evaluate(this.model, test, this.evalBatch)
       const report: EpochReport = {
         epoch,
@@ -274,6 +295,17 @@ export class Trainer {
     if (this.settings.clip && this.settings.clip > 0) clipGrads(grads, this.settings.clip)
     this.optimizer.update(this.model.params, grads)
     return { loss, correct }
+  }
+
+  /** Stateful training: the recurrent layers carry state (on) or go back to their spec's mode (off); state is reset either way. */
+  private carryState(on: boolean): void {
+    for (const l of this.model.layers) {
+      if (!isRecurrent(l)) continue
+      this.specModes ??= new Map()
+      if (!this.specModes.has(l)) this.specModes.set(l, l.stateful)
+      l.stateful = on || this.specModes.get(l)!
+      l.resetState()
+    }
   }
 
   /** Classifiers and language models predict classes (labels, next tokens); autoencoders reconstruct x. */

@@ -75,3 +75,48 @@ describe('language models', () => {
     expect(r.events[0]).toMatchObject({ event: 'start', data: expect.stringContaining('distinct characters') })
   })
 })
+
+describe('stateful training (truncated BPTT with carried state)', () => {
+  const T = 4
+  const corpus = textCorpus(TEXT, 0.1)
+  const V = corpus.vocab.chars.length
+  const spec: NetSpec = { ...CHAR_LM, input: [T], vocab: V }
+  const settings = { optimizer: 'Adam' as const, lr: 0.01, batchSize: 8, epochs: 4, seed: 2, clip: 5 }
+
+  it('reads the text in lanes: row n of batch k+1 continues row n of batch k', () => {
+    const ex = textExamples(corpus.train, T, V)
+    const batches = ex.lanes!(8)
+    const lane = Math.floor(ex.n / 8)
+    expect(batches).toHaveLength(lane)
+    const { x: x0, t: t0 } = ex.alloc(8)
+    const { x: x1, t: t1 } = ex.alloc(8)
+    ex.gather(batches[0], x0, t0)
+    ex.gather(batches[1], x1, t1)
+    for (let n = 0; n < 8; n++) expect(x1.data[n * T]).toBe(t0.data[n * T + T - 1])
+    expect(() => ex.lanes!(ex.n + 1)).toThrow('lower the batch size')
+  })
+
+  it('carries the state between batches while training, learns, and evaluates stateless', async () => {
+    const data = () => ({ train: textExamples(corpus.train, T, V), test: textExamples(corpus.test, T, V) })
+    const trainer = new Trainer({ spec, data: data(), settings: { ...settings, stateful: true }, snapshotEveryMs: 0 })
+    const lstm = trainer.model.layers[1] as unknown as { stateful: boolean; state(): { h: Float32Array } | null }
+    // drive the work one batch at a time: after the first batch the LSTM holds h for the 8 lanes
+    const work = trainer.work()
+    work.next()
+    expect(lstm.stateful).toBe(true)
+    const h1 = lstm.state()!.h.slice()
+    expect(h1).toHaveLength(8 * 24)
+    work.next()
+    expect(lstm.state()!.h).not.toEqual(h1)
+    for (let u = work.next(); !u.done; u = work.next()) { /* the rest of the run */ }
+    const reports = trainer.reports
+    console.info(`stateful, T = ${T}, 4 epochs: train loss ${reports.map((r) => r.trainLoss.toFixed(3)).join(' → ')}, held-out accuracy ${reports.at(-1)!.testAcc}`)
+    expect(reports.at(-1)!.trainLoss).toBeLessThan(reports[0].trainLoss * 0.5)
+    // held out as independent 4-character windows, whose first characters have little context
+    expect(reports.at(-1)!.testAcc!).toBeGreaterThan(0.7)
+    // back to the spec's own (stateless) mode for evaluation and afterwards
+    expect(lstm.stateful).toBe(false)
+    const noRnn: NetSpec = { input: [T], task: 'language-model', vocab: V, layers: [{ type: 'TimeEmbedding', dim: 8 }, { type: 'TimeAffine', units: 'vocab' }, { type: 'TimeSoftmaxWithLoss' }] }
+    expect(() => new Trainer({ spec: noRnn, data: data(), settings: { ...settings, stateful: true } })).toThrow('has no TimeRNN or TimeLSTM')
+  })
+})
