@@ -140,7 +140,9 @@ export const PRESETS: Preset[] = [
     title: { en: 'Row-by-row LSTM (digits)', ko: '한 행씩 읽는 LSTM (숫자)' },
     kind: 'rnn',
     spec: rowModel('TimeLSTM'),
-    defaults: { optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 5, clip: 5 }
+    // lr 0.003, batch 32: held-out accuracy after 3 epochs (seed 1, 1 thread) 95.85 %; the former
+    // lr 0.001, batch 100 reached 94.25 %, lr 0.005 / batch 100 94.55 %, lr 0.003 / batch 50 95.2 %.
+    defaults: { optimizer: 'Adam', lr: 0.003, batchSize: 32, epochs: 5, clip: 5 }
   },
   {
     id: 'row-rnn',
