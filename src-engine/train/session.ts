@@ -163,7 +163,7 @@ export class WorkerSession {
           return
         }
         if (!this.vocab) {
-          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'no-vocab', message: 'the characters of this model\'s text are unknown: train it on a text in this session first' })
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'no-vocab', message: 'the characters of this model\'s text are unknown: train it on a text, or open a project or weights file saved with its vocabulary' })
           return
         }
         try {

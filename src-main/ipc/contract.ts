@@ -211,8 +211,8 @@ export interface Requests {
    * Language models: continue `prompt` by `length` characters (0..2000), each drawn from
    * softmax(scores / temperature) (0 = always the likeliest, 0..10) with a seeded generator, using the
    * latest run's model and its text's characters. Fails with 'no-model' before a run,
-   * 'not-language-model' for other networks, 'no-vocab' for a model whose text is unknown (opened
-   * from a file: train it once) and 'bad-prompt' for a prompt character the text never had.
+   * 'not-language-model' for other networks, 'no-vocab' for a model whose text is unknown (weights
+   * opened without a vocabulary) and 'bad-prompt' for a prompt character the text never had.
    */
   'model:generate': [{ prompt: string; length: number; temperature: number; seed?: number }, GeneratedText]
 }
