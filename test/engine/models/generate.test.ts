@@ -194,3 +194,21 @@ describe('the worker session: "generate" with the model of the last run', () => 
     expect(reply(5)).toMatchObject({ ok: false, code: 'not-language-model' })
   })
 })
+
+describe('the worker session: "generate" with a model opened from a file', () => {
+  it('writes with the vocabulary that came with load-model, and says no-vocab without one', () => {
+    const events: WorkerEvent[] = []
+    const s = new WorkerSession((e) => events.push(e), { loadData: loadTrainData })
+    const chars = ['a', 'b', 'c', ' ']
+    const spec = { ...lm(8, 4, 8), vocab: chars.length }
+    const weights = Object.fromEntries(Object.entries(Sequential.fromSpec(spec, new Rng(4)).weights()).map(([k, t]) => [k, t.data]))
+    s.handle({ type: 'load-model', reqId: 1, spec, weights })
+    s.handle({ type: 'generate', reqId: 2, prompt: 'ab', length: 5, temperature: 1, seed: 1 })
+    expect(events.find((e) => e.type === 'reply' && e.reqId === 2)).toMatchObject({ ok: false, code: 'no-vocab' })
+    s.handle({ type: 'load-model', reqId: 3, spec, weights, vocab: chars })
+    s.handle({ type: 'generate', reqId: 4, prompt: 'ab', length: 5, temperature: 1, seed: 1 })
+    const r = events.find((e) => e.type === 'reply' && e.reqId === 4) as { ok: boolean; value: { text: string } }
+    expect(r.ok).toBe(true)
+    expect(r.value.text).toMatch(/^[abc ]{5}$/)
+  })
+})
