@@ -1,11 +1,13 @@
 /**
- * GEMM throughput of the blocked TypeScript kernel on square sizes, one thread, every transpose
+ * GEMM throughput on square sizes, one thread: the engine's gemm() (the WebAssembly SIMD kernel where
+ * available; `npm run bench` measures it as W5), then the blocked TypeScript kernel in every transpose
  * variant, against the naive triple loop. Each figure is the best of several runs, timed by this
  * process's own CPU time (process.cpuUsage), so other processes on a shared machine distort it
  * much less than wall-clock time would.
- * Run: npx jiti bench/gemm-gflops.ts [sizes…]   (default 256 512 1024)
+ * Run: node --experimental-wasm-relaxed-simd node_modules/jiti/lib/jiti-cli.mjs bench/gemm-gflops.ts [sizes…]
+ * (default 256 512 1024; without the flag Node 20 uses plain SIMD)
  */
-import { gemmBlocked, type GemmOptions } from '../src-engine/kernels/gemm'
+import { gemm, gemmBackend, gemmBlocked, type GemmOptions } from '../src-engine/kernels/gemm'
 import { gemmNaive } from '../src-engine/kernels/gemm-naive'
 import { Rng } from '../src-engine/rng'
 
@@ -32,11 +34,13 @@ function bestGflops(n: number, fn: typeof gemmBlocked, runs: number, opts: GemmO
   return (2 * n * n * n) / (best / 1000) / 1e9
 }
 
+console.log(`engine gemm: ${gemmBackend()}; the other columns are the TypeScript kernel`)
 const sizes = process.argv.slice(2).map(Number).filter((x) => x > 0)
 for (const n of sizes.length > 0 ? sizes : [256, 512, 1024]) {
   const runs = n <= 256 ? 20 : n <= 512 ? 8 : 3
   const row = {
     n,
+    engine: bestGflops(n, gemm, runs),
     gflops: bestGflops(n, gemmBlocked, runs),
     transA: bestGflops(n, gemmBlocked, runs, { transA: true }),
     transB: bestGflops(n, gemmBlocked, runs, { transB: true }),
