@@ -5,16 +5,13 @@
  * written, so a file that does not fit its network never produces a half-right export.
  */
 import { writeFileSync } from 'node:fs'
-import { Rng } from '../rng'
-import { Sequential, WeightsError } from '../models/sequential'
 import { exportOnnx } from '../io/onnx'
 import { encodeNpz } from '../io/npz'
-import { errorMessage } from '../train/errors'
-import { decodeWeightsFile } from './weights-file'
 import { parseArgs, str, UsageError, type FlagKind } from './args'
-import { checkedSpec, InputError, readJsonFile } from './spec-source'
-import { readBytes } from './predict'
 import type { Output } from './output'
+import { loadModel, readWeights, specFor } from './model-file'
+import { InputError } from './spec-source'
+import { errorMessage } from '../train/errors'
 
 export const EXPORT_FLAGS: Record<string, FlagKind> = {
   weights: 'string', spec: 'string', onnx: 'string', npz: 'string', compress: 'switch', json: 'switch', help: 'switch'
@@ -37,26 +34,9 @@ export function exportCommand(argv: readonly string[], out: Output): number {
   if (onnxPath === undefined && npzPath === undefined) throw new UsageError('export needs at least one output: --onnx OUT.onnx and/or --npz OUT.npz')
   if (p.positionals.length > 0) throw new UsageError(`"export" takes no positional arguments (got ${p.positionals.join(' ')})`)
 
-  let file
-  try {
-    file = decodeWeightsFile(readBytes(weightsPath, 'weights'), weightsPath)
-  } catch (e) {
-    if (e instanceof InputError) throw e
-    throw new InputError('bad-weights', `${weightsPath} is not a usable weights file: ${errorMessage(e)}`, 'Weights files are written by `npm run lab -- train ... --out W.safetensors` or the app\'s export.')
-  }
-  const specPath = str(p, 'spec')
-  const rawSpec = specPath !== undefined ? readJsonFile(specPath, 'spec') : file.spec
-  if (rawSpec === null) throw new UsageError(`${weightsPath} does not say which network it belongs to; add --spec SPEC.json`)
-  const { spec } = checkedSpec(rawSpec, specPath ?? `the spec inside ${weightsPath}`)
-
-  // Loading into a real model checks every name, shape and value the same way the app does.
-  const model = Sequential.fromSpec(spec, new Rng(0))
-  try {
-    model.loadWeights(file.tensors)
-  } catch (e) {
-    if (e instanceof WeightsError) throw new InputError(e.code, `${weightsPath} does not fit ${specPath ?? 'its spec'}: ${e.message}`)
-    throw e
-  }
+  const file = readWeights(weightsPath)
+  const { spec, fit } = specFor(p, weightsPath, file)
+  const model = loadModel(spec, file, weightsPath, fit)
   const weights = model.weights()
 
   if (onnxPath !== undefined) {

@@ -3,15 +3,12 @@
  * character from softmax(scores / temperature) with the seeded Rng. The vocabulary comes from the
  * weights file (metadata "vocab", written by `train --out` for language models).
  */
-import { Rng } from '../rng'
-import { Sequential, WeightsError } from '../models/sequential'
 import { generateText, MAX_GENERATE_LENGTH } from '../models/generate'
 import { errorMessage } from '../train/errors'
-import { decodeWeightsFile } from './weights-file'
-import { readBytes } from './predict'
 import { int, nonNegative, parseArgs, str, UsageError, type FlagKind } from './args'
-import { checkedSpec, InputError, readJsonFile } from './spec-source'
+import { InputError } from './spec-source'
 import { Output } from './output'
+import { loadModel, readWeights, specFor } from './model-file'
 
 export const GENERATE_FLAGS: Record<string, FlagKind> = {
   spec: 'string', weights: 'string', prompt: 'string', length: 'string', temperature: 'string', seed: 'string', json: 'switch', help: 'switch'
@@ -28,34 +25,19 @@ export async function generateCommand(argv: readonly string[], out: Output): Pro
   const seed = int(p, 'seed', 0) ?? 1
   const prompt = str(p, 'prompt') ?? ''
 
-  let file
-  try {
-    file = decodeWeightsFile(readBytes(weightsPath, 'weights'), weightsPath)
-  } catch (e) {
-    if (e instanceof InputError) throw e
-    throw new InputError('bad-weights', `${weightsPath} is not a usable weights file: ${errorMessage(e)}`, 'Weights files are written by `npm run lab -- train ... --out W.safetensors`.')
-  }
+  const file = readWeights(weightsPath)
   if (file.vocab === null) {
     throw new InputError('no-vocab', `${weightsPath} has no vocabulary (metadata "vocab"), so its ids cannot be turned into characters`,
       'Train the language model again with `train --preset char-lstm --out W.safetensors`, which saves the vocabulary with the weights.')
   }
-  const specPath = str(p, 'spec')
-  const rawSpec = specPath !== undefined ? readJsonFile(specPath, 'spec') : file.spec
-  if (rawSpec === null) throw new UsageError(`${weightsPath} does not say which network it belongs to; add --spec SPEC.json`)
-  const where = specPath ?? `the spec inside ${weightsPath}`
   const V = file.vocab.chars.length
-  const raw = rawSpec as { task?: unknown; vocab?: unknown }
   // A hand-written spec may leave the vocabulary size to the data ("units": "vocab"): it is the saved vocabulary's.
-  const { spec } = checkedSpec(raw && typeof raw === 'object' && raw.task === 'language-model' && raw.vocab === undefined ? { ...raw, vocab: V } : raw, where)
+  const { spec, where, fit } = specFor(p, weightsPath, file, (raw: unknown) => {
+    const r = raw as { task?: unknown; vocab?: unknown }
+    return r && typeof r === 'object' && r.task === 'language-model' && r.vocab === undefined ? { ...r, vocab: V } : raw
+  })
   if (spec.task !== 'language-model') throw new InputError('not-language-model', `${where} is not a language model (task "${spec.task ?? 'classify'}"); generate needs one such as char-lstm`)
-
-  const model = Sequential.fromSpec(spec, new Rng(0))
-  try {
-    model.loadWeights(file.tensors)
-  } catch (e) {
-    if (e instanceof WeightsError) throw new InputError(e.code, `${weightsPath} does not fit ${specPath ?? 'its spec'}: ${e.message}`)
-    throw e
-  }
+  const model = loadModel(spec, file, weightsPath, fit)
   let result
   try {
     result = generateText(model, file.vocab, { prompt, length, temperature, seed })

@@ -3,29 +3,17 @@
  * prints, per example, the predicted class with its probabilities and logits — or, for an
  * autoencoder (task "reconstruct"), the reconstructed image and its MSE against the input.
  */
-import { readFileSync } from 'node:fs'
-import { Rng } from '../rng'
 import { sizeOf, shapeText } from '../tensor'
-import { Sequential, WeightsError } from '../models/sequential'
 import { decodeNpy } from '../io/npy'
 import { errorMessage } from '../train/errors'
-import { decodeWeightsFile } from './weights-file'
 import { parseArgs, str, UsageError, type FlagKind } from './args'
-import { checkedSpec, InputError, readJsonFile } from './spec-source'
+import { InputError } from './spec-source'
 import { Output } from './output'
+import { loadModel, readBytes, readWeights, specFor } from './model-file'
 
 export const PREDICT_FLAGS: Record<string, FlagKind> = { spec: 'string', weights: 'string', input: 'string', json: 'switch', help: 'switch' }
 
 const CHUNK = 100
-
-export function readBytes(path: string, what: string): Uint8Array {
-  try {
-    return readFileSync(path)
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    throw new InputError('file', code === 'ENOENT' ? `the ${what} file ${path} does not exist` : `cannot read the ${what} file ${path}: ${errorMessage(e)}`)
-  }
-}
 
 export async function predictCommand(argv: readonly string[], out: Output): Promise<number> {
   const p = parseArgs(argv, PREDICT_FLAGS, 'predict')
@@ -35,25 +23,9 @@ export async function predictCommand(argv: readonly string[], out: Output): Prom
   if (inputPath === undefined) throw new UsageError('predict needs --input X.npy: float32 images (N, C, H, W) with values in 0..1')
   if (p.positionals.length > 0) throw new UsageError(`"predict" takes no positional arguments (got ${p.positionals.join(' ')})`)
 
-  let file
-  try {
-    file = decodeWeightsFile(readBytes(weightsPath, 'weights'), weightsPath)
-  } catch (e) {
-    if (e instanceof InputError) throw e
-    throw new InputError('bad-weights', `${weightsPath} is not a usable weights file: ${errorMessage(e)}`, 'Weights files are written by `npm run lab -- train ... --out W.safetensors`.')
-  }
-  const specPath = str(p, 'spec')
-  const rawSpec = specPath !== undefined ? readJsonFile(specPath, 'spec') : file.spec
-  if (rawSpec === null) throw new UsageError(`${weightsPath} does not say which network it belongs to; add --spec SPEC.json`)
-  const { spec } = checkedSpec(rawSpec, specPath ?? `the spec inside ${weightsPath}`)
-
-  const model = Sequential.fromSpec(spec, new Rng(0))
-  try {
-    model.loadWeights(file.tensors)
-  } catch (e) {
-    if (e instanceof WeightsError) throw new InputError(e.code, `${weightsPath} does not fit ${specPath ?? 'its spec'}: ${e.message}`)
-    throw e
-  }
+  const file = readWeights(weightsPath)
+  const { spec, fit } = specFor(p, weightsPath, file)
+  const model = loadModel(spec, file, weightsPath, fit)
 
   let x
   try {
