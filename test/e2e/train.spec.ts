@@ -129,7 +129,7 @@ test('trains the default preset live: charts, progress, pause, lr change, resume
   // change the learning rate live, then resume
   await page.getByTestId('train-lr').fill('0.0005')
   await page.getByTestId('train-apply-lr').click()
-  await expect(page.getByTestId('run-legend')).toContainText('lr 0.001 → 0.0005')
+  await expect(page.getByTestId('run-legend')).toContainText('lr 0.002 → 0.0005')
   await page.getByTestId('train-resume').click()
   await expect(page.getByTestId('progress')).toContainText('Training')
   await expect.poll(() => points(page, 'loss-chart'), { timeout: 10_000 }).toBeGreaterThan(pausedAt + 1)
@@ -200,7 +200,7 @@ test('overlays two runs with different optimizers on the same charts', async ({ 
   await page.getByTestId('train-start').click()
   const legend = page.getByTestId('run-legend')
   await expect(legend.locator('li')).toHaveCount(2)
-  await expect(legend).toContainText('#1 Adam · lr 0.001 · batch 100')
+  await expect(legend).toContainText('#1 Adam · lr 0.002 · batch 100')
   await expect(legend).toContainText('#2 SGD · lr 0.1 · batch 100')
   await expect.poll(() => points(page, 'loss-chart'), { timeout: 20_000 }).toBeGreaterThan(first + 5)
   await shotAt(page, 'train-overlay-en')
