@@ -262,6 +262,11 @@ export function kernelArray(n: number): Float32Array {
   return wasm !== null && impl === gemmWasm ? wasm.mem.allocF32(n) : new Float32Array(n)
 }
 
+/** Returns a kernelArray to engine memory at once; the caller must not use it afterwards. */
+export function releaseKernelArray(a: Float32Array): void {
+  wasm?.mem.release(a)
+}
+
 let impl: GemmFn = wasm !== null ? gemmWasm : gemmBlocked
 
 /**

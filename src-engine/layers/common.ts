@@ -1,6 +1,6 @@
 /** Small helpers shared by the layers: buffer reuse, shape checks and the usual errors. */
 import { sameShape, shapeText, sizeOf, tensor, type Tensor } from '../tensor'
-import { kernelArray } from '../kernels/gemm'
+import { kernelArray, releaseKernelArray } from '../kernels/gemm'
 
 /**
  * `t` itself when it already has `shape`, otherwise a fresh zero tensor (layers allocate once per batch
@@ -8,7 +8,11 @@ import { kernelArray } from '../kernels/gemm'
  * writes them without copying.
  */
 export function ensure(t: Tensor | null, shape: readonly number[]): Tensor {
-  return t !== null && sameShape(t.shape, shape) ? t : tensor(shape, kernelArray(sizeOf(shape)))
+  if (t !== null && sameShape(t.shape, shape)) return t
+  // The old buffer belongs to this layer alone (callers copy what they keep): give it back now rather
+  // than when the garbage collector notices, so alternating batch shapes (training, probes) reuse blocks.
+  if (t !== null) releaseKernelArray(t.data)
+  return tensor(shape, kernelArray(sizeOf(shape)))
 }
 
 /** A zero tensor of `shape` for gradients and other kernel operands (in engine memory when the WASM GEMM is in use). */

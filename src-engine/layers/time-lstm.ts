@@ -7,7 +7,7 @@
  * batch boundary); stateless mode starts every sequence from zeros.
  */
 import { tensor, shapeText, type Tensor } from '../tensor'
-import { gemm, gemmPrepacked, kernelArray, prepackB, type PackedB } from '../kernels/gemm'
+import { gemm, gemmPrepacked, kernelArray, prepackB, releaseKernelArray, type PackedB } from '../kernels/gemm'
 import type { Layer } from './layer'
 import { checkDout, ensure, notForwarded, where, kernelTensor } from './common'
 import { F, G, I, O } from './lstm-gates'
@@ -121,6 +121,8 @@ export class TimeLSTM implements Layer {
     this.h = hPrev.slice()
     this.c = cPrev
     this.xs = xs
+    releaseKernelArray(hPrev)
+    releaseKernelArray(hw)
     return this.hs
   }
 
@@ -183,6 +185,8 @@ export class TimeLSTM implements Layer {
     for (let r = 0; r < N * T; r++) for (let k = 0; k < H4; k++) db.data[k] += dA[r * H4 + k]
     this.dxs = ensure(this.dxs, this.xs.shape)
     gemm(this.dxs.data, dA, Wx.data, N * T, D, H4, { transB: true })
+    releaseKernelArray(dAt)
+    releaseKernelArray(dh)
     return this.dxs
   }
 

@@ -128,7 +128,7 @@ export class WorkerSession {
         }
         // Flat (count·classes) arrays: with count 1 they are the one example's probabilities.
         const { probs, logits } = model.predict(model.inputTensor(cmd.input, cmd.count))
-        const value: Record<string, unknown> = { count: cmd.count, classes: probs.data.length / cmd.count, probs: probs.data, logits: logits.data }
+        const value: Record<string, unknown> = { count: cmd.count, classes: probs.data.length / cmd.count, probs: probs.data.slice(), logits: logits.data.slice() }
         if (cmd.maps) {
           const snap = takeSnapshot(model, cmd.input.subarray(0, cmd.input.length / cmd.count))
           value.maps = snap.featureMaps

@@ -2,8 +2,11 @@
  * The engine's memory: one shared WebAssembly.Memory that the WASM kernels address directly and that
  * every kernel-pool thread can map. Tensors allocated here cost no copy when they enter a WASM kernel.
  *
- * Allocation is by power-of-two size classes with free lists; a block returns to its list when the
- * Float32Array viewing it is garbage-collected (FinalizationRegistry), so layers can allocate as usual.
+ * Allocation is by power-of-two size classes with free lists. A block returns to its list when its owner
+ * releases it (release(), as layers do when a buffer is replaced or a temporary is done), or else when the
+ * Float32Array viewing it is garbage-collected (FinalizationRegistry). Because the JavaScript heap does not
+ * see this memory, garbage collection alone may come too late: past SOFT_LIMIT bytes, allocations that no
+ * free block can serve fall back to ordinary arrays (the GEMM then copies them), so memory never runs out.
  * Growing a shared memory never detaches old views, so views stay valid; every buffer object the memory
  * has handed out is remembered to recognise them.
  */
@@ -13,13 +16,17 @@ const MAX_PAGES = 65536 // 4 GiB reserved; pages are committed by the OS only wh
 /** Bytes at the start reserved for the kernels' own scratch (edge tiles) and control words. */
 const RESERVED = 64 * 1024
 const MIN_CLASS = 6 // 64 bytes
+/** Beyond this much engine memory, new allocations are ordinary (garbage-collected) arrays. */
+export const SOFT_LIMIT = 1024 * 1024 * 1024
 
 export class EngineMemory {
   readonly memory: WebAssembly.Memory
   private readonly known = new WeakSet<ArrayBufferLike>()
   private top = RESERVED
   private readonly free: number[][] = []
-  private readonly registry = new FinalizationRegistry<{ ptr: number; cls: number }>((b) => this.release(b.ptr, b.cls))
+  private readonly registry = new FinalizationRegistry<{ ptr: number; cls: number }>((b) => this.toFreeList(b.ptr, b.cls))
+  /** Blocks handed out by allocF32 and not yet released, by their view. */
+  private readonly live = new WeakMap<Float32Array, { ptr: number; cls: number }>()
 
   constructor(memory?: WebAssembly.Memory) {
     this.memory = memory ?? new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true })
@@ -38,14 +45,34 @@ export class EngineMemory {
     const list = this.free[cls]
     let ptr = list && list.length > 0 ? list.pop()! : -1
     if (ptr < 0) {
+      if (this.top + 2 ** cls > SOFT_LIMIT) return new Float32Array(n)
       ptr = this.top
       this.top += 2 ** cls
       this.ensure(this.top)
     }
     const view = new Float32Array(this.memory.buffer, ptr, n)
     view.fill(0)
-    this.registry.register(view, { ptr, cls })
+    const block = { ptr, cls }
+    this.registry.register(view, block, view)
+    this.live.set(view, block)
     return view
+  }
+
+  /**
+   * Gives a block from allocF32 back at once. The caller promises nothing reads or writes `view` any more.
+   * Anything else (an ordinary array, a subarray, a view already released) is ignored.
+   */
+  release(view: Float32Array): void {
+    const block = this.live.get(view)
+    if (!block) return
+    this.live.delete(view)
+    this.registry.unregister(view)
+    this.toFreeList(block.ptr, block.cls)
+  }
+
+  /** Bytes of engine memory handed out so far (released blocks included; they are reused). */
+  get reservedBytes(): number {
+    return this.top
   }
 
   /** A raw region of `bytes` (kernel workspaces) that lives until the memory does. */
@@ -73,7 +100,7 @@ export class EngineMemory {
     this.known.add(this.memory.buffer)
   }
 
-  private release(ptr: number, cls: number): void {
+  private toFreeList(ptr: number, cls: number): void {
     ;(this.free[cls] ??= []).push(ptr)
   }
 }
