@@ -10,6 +10,7 @@ import { tensor, shapeText, type Tensor } from '../tensor'
 import { gemm, gemmPrepacked, kernelArray, prepackB, releaseKernelArray, type PackedB } from '../kernels/gemm'
 import type { Layer } from './layer'
 import { checkDout, ensure, notForwarded, where, kernelTensor } from './common'
+import { checkRecurrentParams, sequenceOutShape } from './recurrent-common'
 import { F, G, I, O } from './lstm-gates'
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x))
@@ -40,10 +41,7 @@ export class TimeLSTM implements Layer {
   private packedWhT: PackedB | null = null
 
   constructor(Wx: Tensor, Wh: Tensor, b: Tensor, readonly name = 'lstm', stateful = false) {
-    const H = Wh.shape[0]
-    if (Wh.shape.length !== 2 || Wh.shape[1] !== 4 * H) throw new Error(`${where(this.type, name)}: Wh must be (H, 4H), got ${shapeText(Wh.shape)}`)
-    if (Wx.shape.length !== 2 || Wx.shape[1] !== 4 * H) throw new Error(`${where(this.type, name)}: Wx must be (D, ${4 * H}), got ${shapeText(Wx.shape)}`)
-    if (b.shape.length !== 1 || b.shape[0] !== 4 * H) throw new Error(`${where(this.type, name)}: b must be (${4 * H}), got ${shapeText(b.shape)}`)
+    checkRecurrentParams(this.type, name, Wx, Wh, b, 4)
     this.params = [Wx, Wh, b]
     this.grads = this.params.map((p) => kernelTensor(p.shape))
     this.stateful = stateful
@@ -54,11 +52,7 @@ export class TimeLSTM implements Layer {
   }
 
   outShape(inShape: readonly number[]): number[] {
-    const D = this.params[0].shape[0]
-    if (inShape.length !== 2 || inShape[1] !== D) {
-      throw new Error(`${where(this.type, this.name)}: expects (T, ${D}) per example but got ${shapeText(inShape)}`)
-    }
-    return [inShape[0], this.hidden]
+    return sequenceOutShape(this.type, this.name, inShape, this.params[0].shape[0], this.hidden)
   }
 
   /** Forget the carried state (start of an epoch, or a new text). */

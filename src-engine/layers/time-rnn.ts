@@ -7,6 +7,7 @@ import { tensor, shapeText, type Tensor } from '../tensor'
 import { gemm } from '../kernels/gemm'
 import type { Layer } from './layer'
 import { checkDout, ensure, notForwarded, where, kernelTensor } from './common'
+import { checkRecurrentParams, sequenceOutShape } from './recurrent-common'
 
 export class TimeRNN implements Layer {
   readonly type = 'TimeRNN'
@@ -23,10 +24,7 @@ export class TimeRNN implements Layer {
   private dxs: Tensor | null = null
 
   constructor(Wx: Tensor, Wh: Tensor, b: Tensor, readonly name = 'rnn', stateful = false) {
-    const H = Wh.shape[0]
-    if (Wh.shape.length !== 2 || Wh.shape[1] !== H) throw new Error(`${where(this.type, name)}: Wh must be (H, H), got ${shapeText(Wh.shape)}`)
-    if (Wx.shape.length !== 2 || Wx.shape[1] !== H) throw new Error(`${where(this.type, name)}: Wx must be (D, ${H}), got ${shapeText(Wx.shape)}`)
-    if (b.shape.length !== 1 || b.shape[0] !== H) throw new Error(`${where(this.type, name)}: b must be (${H}), got ${shapeText(b.shape)}`)
+    checkRecurrentParams(this.type, name, Wx, Wh, b, 1)
     this.params = [Wx, Wh, b]
     this.grads = this.params.map((p) => kernelTensor(p.shape))
     this.stateful = stateful
@@ -37,11 +35,7 @@ export class TimeRNN implements Layer {
   }
 
   outShape(inShape: readonly number[]): number[] {
-    const D = this.params[0].shape[0]
-    if (inShape.length !== 2 || inShape[1] !== D) {
-      throw new Error(`${where(this.type, this.name)}: expects (T, ${D}) per example but got ${shapeText(inShape)}`)
-    }
-    return [inShape[0], this.hidden]
+    return sequenceOutShape(this.type, this.name, inShape, this.params[0].shape[0], this.hidden)
   }
 
   resetState(): void {
