@@ -14,6 +14,7 @@
  */
 
 import { createWasmGemm, type WasmGemm, type WasmPackedB } from './wasm/gemm-wasm'
+import type { EngineMemory } from './wasm/memory'
 
 export interface GemmOptions {
   /** A is stored (K, M) and used transposed. */
@@ -284,4 +285,12 @@ export function setGemm(fn: GemmFn): GemmFn {
   const prev = impl
   impl = fn
   return prev
+}
+
+/**
+ * The engine memory that kernelArray allocates from while the WebAssembly GEMM is in use, else null: for
+ * other WebAssembly kernels that work on the same buffers in place (kernels/wasm/lstm-wasm.ts).
+ */
+export function engineMemory(): EngineMemory | null {
+  return wasm !== null && impl === gemmWasm ? wasm.mem : null
 }
