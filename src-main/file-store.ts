@@ -25,8 +25,11 @@ export function writeFileAtomic(path: string, bytes: Uint8Array): void {
   }
 }
 
-/** writeFileAtomic without blocking the event loop (the autosave during training). */
-export async function writeFileAtomicAsync(path: string, bytes: Uint8Array): Promise<void> {
+/**
+ * writeFileAtomic without blocking the event loop (the autosave during training). `bytes` may be
+ * chunks, written one after another.
+ */
+export async function writeFileAtomicAsync(path: string, bytes: Uint8Array | Uint8Array[]): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(4).toString('hex')}.tmp`)
   try {

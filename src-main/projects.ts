@@ -12,6 +12,7 @@
  *   asks `recovery()` and offers to recover it.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { NetSpec } from '../src-engine/spec-types'
 import type { BatchPoint, Checkpoint, TrainSettings } from '../src-engine/protocol'
@@ -23,7 +24,8 @@ import type {
   SavedFile, SavedHistory, SavedRun
 } from './ipc/contract'
 import { cleanHistory } from './ipc/project-schemas'
-import { RECENT_FILE, RECOVERY_FILE, RecentList, writeFileAtomic, writeFileAtomicAsync } from './file-store'
+import { RECENT_FILE, RECOVERY_FILE, RecentList, writeFileAtomic } from './file-store'
+import { writeProjectFile } from './project-writer'
 
 export type FileKind = 'project' | ExportFormat
 
@@ -93,7 +95,7 @@ export class ProjectService {
   lastAutosaveError: string | null = null
   /** The autosave being written, and the newest one waiting for it (older waiting ones are dropped). */
   private writing: Promise<void> | null = null
-  private queued: Uint8Array | null = null
+  private queued: ProjectData | null = null
   /** An explicit save or discard since the autosave was queued: it must not come back. */
   private cleared = 0
 
@@ -150,26 +152,22 @@ export class ProjectService {
   }
 
   /**
-   * Writes the autosave after an epoch, off the event loop (encoding a 5 MB project takes a few ms;
-   * the disk write is asynchronous). Never throws: a full disk must not stop training.
+   * Writes the autosave after an epoch without stalling the event loop: the checkpoint's arrays are
+   * not copied, the zip's CRC is computed a slice at a time and the write is asynchronous
+   * (project-writer.ts). Never throws: a full disk must not stop training.
    */
   onCheckpoint(runId: string, epoch: number, cp: Checkpoint): void {
     const path = this.recoveryPath
     const run = this.runs.get(runId)
     if (!path || !run) return
-    try {
-      this.queued = encodeProject({
-        spec: cp.spec,
-        settings: run.settings,
-        history: this.history(),
-        epoch,
-        weights: cp.weights,
-        ...(cp.optimizer ? { optimizer: cp.optimizer } : {}),
-        ...(cp.vocab ? { vocab: cp.vocab } : {})
-      })
-    } catch (e) {
-      this.lastAutosaveError = `the autosave could not be made: ${e instanceof Error ? e.message : String(e)}`
-      return
+    this.queued = {
+      spec: cp.spec,
+      settings: run.settings,
+      history: this.history(),
+      epoch,
+      weights: cp.weights,
+      ...(cp.optimizer ? { optimizer: cp.optimizer } : {}),
+      ...(cp.vocab ? { vocab: cp.vocab } : {})
     }
     this.writing ??= this.drain(path)
   }
@@ -182,13 +180,13 @@ export class ProjectService {
   private async drain(path: string): Promise<void> {
     try {
       while (this.queued) {
-        const bytes = this.queued
+        const data = this.queued
         const generation = this.cleared
         this.queued = null
         try {
-          await writeFileAtomicAsync(path, bytes)
+          await writeProjectFile(path, data)
           // Saved or discarded while this was being written: the autosave is stale.
-          if (generation !== this.cleared) rmSync(path, { force: true })
+          if (generation !== this.cleared) await rm(path, { force: true })
           this.lastAutosaveError = null
         } catch (e) {
           this.lastAutosaveError = `the autosave could not be written to ${path}: ${e instanceof Error ? e.message : String(e)}`

@@ -7,11 +7,11 @@
  * does not validate, weights that do not fit the spec, or NaN values each give a message that says what
  * is wrong, so the open project is never touched by a bad file.
  */
-import { strToU8, strFromU8, unzipSync, zipSync } from 'fflate'
+import { strToU8, strFromU8, unzipSync } from 'fflate'
 import type { NetSpec } from '../spec-types'
 import type { OptimizerName, TrainSettings } from '../protocol'
 import { validateSpec } from '../spec'
-import { checkWeightsAgainst, decodeSafetensors, encodeSafetensors, type NamedTensor } from './safetensors'
+import { checkWeightsAgainst, decodeSafetensors, safetensorsChunks, type NamedTensor } from './safetensors'
 
 export const PROJECT_FORMAT = 'backprop-lab-project'
 export const PROJECT_VERSION = 1
@@ -49,6 +49,28 @@ interface ProjectJson {
 
 /** Encode a project as zip bytes. */
 export function encodeProject(p: ProjectData): Uint8Array {
+  const parts = projectParts(p).map((part) => ({ ...part, crc: part.chunks.reduce((c, b) => crc32(b, c), 0) }))
+  const chunks = zipChunks(parts)
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.length
+  }
+  return out
+}
+
+/** One file inside a project's zip: its name and its bytes as consecutive chunks. */
+export interface ProjectPart { name: string; chunks: Uint8Array[] }
+
+/**
+ * The files a project's zip holds (project.json, weights.safetensors, optimizer.safetensors), with
+ * the tensors' bytes as views of the arrays in `p`, not copies. encodeProject zips them at once; the
+ * main process's autosave computes their CRCs a slice at a time and streams them to disk
+ * (src-main/project-writer.ts). Throws, naming the tensor, on wrong sizes, and on NaN or ±Infinity
+ * unless the caller has checked (`finiteChecked`).
+ */
+export function projectParts(p: ProjectData, opts: { finiteChecked?: boolean } = {}): ProjectPart[] {
   const json: ProjectJson = {
     format: PROJECT_FORMAT,
     version: PROJECT_VERSION,
@@ -61,15 +83,100 @@ export function encodeProject(p: ProjectData): Uint8Array {
   if (p.vocab) json.vocab = p.vocab
   if (p.epoch !== undefined) json.epoch = p.epoch
   if (p.optimizer) json.optimizer = p.optimizer.name
-  const files: Record<string, Uint8Array> = { 'project.json': strToU8(JSON.stringify(json, null, 1)) }
-  if (p.weights) files['weights.safetensors'] = encodeSafetensors(p.weights, { spec: JSON.stringify(p.spec) })
+  const parts: ProjectPart[] = [{ name: 'project.json', chunks: [strToU8(JSON.stringify(json, null, 1))] }]
+  if (p.weights) parts.push({ name: 'weights.safetensors', chunks: safetensorsChunks(p.weights, { spec: JSON.stringify(p.spec) }, opts) })
   if (p.optimizer) {
     const state: Record<string, NamedTensor> = {}
     for (const [k, v] of Object.entries(p.optimizer.state)) state[k] = { shape: [v.length], data: v }
-    files['optimizer.safetensors'] = encodeSafetensors(state, { optimizer: p.optimizer.name })
+    parts.push({ name: 'optimizer.safetensors', chunks: safetensorsChunks(state, { optimizer: p.optimizer.name }, opts) })
   }
-  // Weights compress poorly; store them, deflate only the JSON.
-  return zipSync(files, { level: 0, mtime: new Date('2026-01-01T00:00:00Z') })
+  return parts
+}
+
+const CRC_TABLE = (() => {
+  // Slicing-by-8 tables: table k maps a byte to its CRC contribution k bytes further on.
+  const t = new Int32Array(8 * 256)
+  for (let n = 0; n < 256; n++) {
+    let c = n
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+    t[n] = c
+  }
+  for (let n = 0; n < 256; n++) for (let k = 1; k < 8; k++) t[k * 256 + n] = t[t[(k - 1) * 256 + n] & 0xff] ^ (t[(k - 1) * 256 + n] >>> 8)
+  return t
+})()
+
+/** CRC-32 (zip's, IEEE) of `bytes`, continuing from `crc` (the CRC of the bytes before them; 0 to start). */
+export function crc32(bytes: Uint8Array, crc = 0): number {
+  const t = CRC_TABLE
+  let c = ~crc
+  let i = 0
+  const end = bytes.length - (bytes.length % 8)
+  for (; i < end; i += 8) {
+    const a = (bytes[i] | (bytes[i + 1] << 8) | (bytes[i + 2] << 16) | (bytes[i + 3] << 24)) ^ c
+    c = t[1792 + (a & 0xff)] ^ t[1536 + ((a >>> 8) & 0xff)] ^ t[1280 + ((a >>> 16) & 0xff)] ^ t[1024 + (a >>> 24)] ^
+      t[768 + bytes[i + 4]] ^ t[512 + bytes[i + 5]] ^ t[256 + bytes[i + 6]] ^ t[bytes[i + 7]]
+  }
+  for (; i < bytes.length; i++) c = t[(c ^ bytes[i]) & 0xff] ^ (c >>> 8)
+  return ~c >>> 0
+}
+
+/** 2026-01-01 00:00:00 in MS-DOS date and time: every part gets it, so the same project gives the same bytes. */
+const DOS_DATE = ((2026 - 1980) << 9) | (1 << 5) | 1
+const DOS_TIME = 0
+
+/**
+ * A zip of `parts` stored without compression (weights compress poorly), as the chunks to write one
+ * after another: each part's local header and bytes, then the central directory. The CRCs are the
+ * caller's (crc32 over each part's chunks in order), so they can be computed a slice at a time.
+ */
+export function zipChunks(parts: (ProjectPart & { crc: number })[]): Uint8Array[] {
+  const out: Uint8Array[] = []
+  const central: Uint8Array[] = []
+  let offset = 0
+  for (const part of parts) {
+    const name = strToU8(part.name)
+    const size = part.chunks.reduce((n, c) => n + c.length, 0)
+    if (size > 0xffffffff || offset + size > 0xffffffff) throw new Error(`${part.name} is too large for a project file (4 GB)`)
+    const local = new Uint8Array(30 + name.length)
+    const lv = new DataView(local.buffer)
+    lv.setUint32(0, 0x04034b50, true) // local file header
+    lv.setUint16(4, 20, true) // version needed: 2.0
+    lv.setUint16(8, 0, true) // stored
+    lv.setUint16(10, DOS_TIME, true)
+    lv.setUint16(12, DOS_DATE, true)
+    lv.setUint32(14, part.crc >>> 0, true)
+    lv.setUint32(18, size, true)
+    lv.setUint32(22, size, true)
+    lv.setUint16(26, name.length, true)
+    local.set(name, 30)
+    const entry = new Uint8Array(46 + name.length)
+    const cv = new DataView(entry.buffer)
+    cv.setUint32(0, 0x02014b50, true) // central directory header
+    cv.setUint16(4, 20, true) // made by: 2.0
+    cv.setUint16(6, 20, true)
+    cv.setUint16(10, 0, true)
+    cv.setUint16(12, DOS_TIME, true)
+    cv.setUint16(14, DOS_DATE, true)
+    cv.setUint32(16, part.crc >>> 0, true)
+    cv.setUint32(20, size, true)
+    cv.setUint32(24, size, true)
+    cv.setUint16(28, name.length, true)
+    cv.setUint32(42, offset, true)
+    entry.set(name, 46)
+    out.push(local, ...part.chunks)
+    central.push(entry)
+    offset += local.length + size
+  }
+  const dirSize = central.reduce((n, c) => n + c.length, 0)
+  const end = new Uint8Array(22)
+  const ev = new DataView(end.buffer)
+  ev.setUint32(0, 0x06054b50, true) // end of central directory
+  ev.setUint16(8, parts.length, true)
+  ev.setUint16(10, parts.length, true)
+  ev.setUint32(12, dirSize, true)
+  ev.setUint32(16, offset, true)
+  out.push(...central, end)
+  return out
 }
 
 /** A project file that cannot be opened; `message` says what is wrong and what to do. */

@@ -30,6 +30,22 @@ const dims = (shape: readonly number[]): string => `[${shape.join(', ')}]`
  * tensor, because such a file could not be loaded back. The data section starts 8-byte aligned.
  */
 export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata: Record<string, string> = {}): Uint8Array {
+  const chunks = safetensorsChunks(tensors, metadata)
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.length
+  }
+  return out
+}
+
+/**
+ * encodeSafetensors' bytes as consecutive chunks, without copying the data: the header (length,
+ * JSON, padding), then each tensor's bytes as a view of its own array (a copy only on big-endian
+ * machines). For writers that stream a file; the arrays must not change until it is written.
+ */
+export function safetensorsChunks(tensors: Record<string, NamedTensor>, metadata: Record<string, string> = {}, opts: { finiteChecked?: boolean } = {}): Uint8Array[] {
   const header: Record<string, unknown> = {}
   if (Object.keys(metadata).length > 0) {
     for (const [k, v] of Object.entries(metadata)) {
@@ -44,29 +60,26 @@ export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata
     if (t.data.length !== n) {
       throw new Error(`encodeSafetensors: tensor "${name}" has shape ${dims(t.shape)} (${n} values) but ${t.data.length} values`)
     }
-    const bad = firstNonFinite(t.data)
-    if (bad >= 0) {
-      throw new Error(`cannot save tensor "${name}": value #${bad} is ${t.data[bad]} (did training diverge?)`)
-    }
+    if (!opts.finiteChecked) checkFinite(name, t.data)
     header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * n] }
     offset += 4 * n
   }
   const jsonBytes = new TextEncoder().encode(JSON.stringify(header))
   const pad = (8 - (jsonBytes.length % 8)) % 8
   const headerLen = jsonBytes.length + pad
-  const out = new Uint8Array(8 + headerLen + offset)
+  const head = new Uint8Array(8 + headerLen)
+  new DataView(head.buffer).setBigUint64(0, BigInt(headerLen), true)
+  head.set(jsonBytes, 8)
+  head.fill(0x20, 8 + jsonBytes.length) // spaces, as the reference writer pads
+  return [head, ...Object.values(tensors).map((t) => littleEndianBytes(t.data))]
+}
+
+/** A float32 array's bytes in little-endian order: a view of it on little-endian machines (all the lab runs on). */
+function littleEndianBytes(a: Float32Array): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
+  const out = new Uint8Array(a.byteLength)
   const view = new DataView(out.buffer)
-  view.setBigUint64(0, BigInt(headerLen), true)
-  out.set(jsonBytes, 8)
-  out.fill(0x20, 8 + jsonBytes.length, 8 + headerLen) // spaces, as the reference writer pads
-  let at = 8 + headerLen
-  for (const t of Object.values(tensors)) {
-    // The data section starts 8-byte aligned, so on little-endian machines (all the lab runs on) a
-    // tensor is one aligned copy; value-by-value writes made a 5 MB project take ~100 ms.
-    if (LITTLE_ENDIAN) new Float32Array(out.buffer, at, t.data.length).set(t.data)
-    else for (let i = 0; i < t.data.length; i++) view.setFloat32(at + 4 * i, t.data[i], true)
-    at += 4 * t.data.length
-  }
+  for (let i = 0; i < a.length; i++) view.setFloat32(4 * i, a[i], true)
   return out
 }
 
@@ -157,10 +170,20 @@ export function decodeSafetensors(bytes: Uint8Array, name = 'weights.safetensors
   return { tensors, metadata }
 }
 
-/** Index of the first NaN or ±Infinity, or -1. */
-function firstNonFinite(a: Float32Array): number {
-  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return i
+/** Index of the first NaN or ±Infinity in a[from, to), or -1. */
+function firstNonFinite(a: Float32Array, from = 0, to = a.length): number {
+  for (let i = from; i < to; i++) if (!Number.isFinite(a[i])) return i
   return -1
+}
+
+/**
+ * Throws, naming the tensor and the value, if a[from, to) holds a NaN or ±Infinity: such a file could
+ * not be loaded back. (Writers that check a slice at a time call it themselves, then encode with
+ * `finiteChecked`.)
+ */
+export function checkFinite(name: string, a: Float32Array, from = 0, to = a.length): void {
+  const bad = firstNonFinite(a, from, to)
+  if (bad >= 0) throw new Error(`cannot save tensor "${name}": value #${bad} is ${a[bad]} (did training diverge?)`)
 }
 
 /** A model's weights with its spec stored as JSON in metadata "spec" (plus any other metadata). */

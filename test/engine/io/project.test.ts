@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { strToU8, zipSync } from 'fflate'
+import { strToU8, unzipSync, zipSync } from 'fflate'
+import * as zlib from 'node:zlib'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
 import { Rng } from '../../../src-engine/rng'
 import { presetById } from '../../../src-engine/models/presets'
 import { Sequential } from '../../../src-engine/models/sequential'
-import { decodeProject, encodeProject, ProjectError } from '../../../src-engine/io/project'
+import { crc32, decodeProject, encodeProject, ProjectError, projectParts, zipChunks } from '../../../src-engine/io/project'
+import { encodeSafetensors } from '../../../src-engine/io/safetensors'
+import { haveNumpy, python } from './numpy'
 import { makeOptimizer } from '../../../src-engine/optimizers'
 
 function trainedProject(): { bytes: Uint8Array; model: Sequential; optState: Record<string, Float32Array> } {
@@ -100,5 +106,58 @@ describe('project files', () => {
       }
     }
     reject(zip, /claims \d+ bytes/)
+  })
+
+  it('crc32 agrees with zlib\'s over odd lengths, also when continued chunk by chunk', () => {
+    const bytes = new Uint8Array(1037)
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 2654435761) >>> 24
+    // the bit-by-bit definition, as the reference
+    const reference = (b: Uint8Array): number => {
+      let c = 0xffffffff
+      for (const x of b) {
+        c ^= x
+        for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+      }
+      return (c ^ 0xffffffff) >>> 0
+    }
+    const native = (zlib as { crc32?: (d: Uint8Array, v?: number) => number }).crc32
+    for (const n of [0, 1, 7, 8, 9, 15, 16, 17, 255, 1037]) {
+      const part = bytes.subarray(0, n)
+      expect(crc32(part)).toBe(reference(part))
+      if (native) expect(crc32(part)).toBe(native(part))
+    }
+    expect(crc32(bytes.subarray(13), crc32(bytes.subarray(0, 13)))).toBe(reference(bytes))
+    expect(crc32(strToU8('123456789'))).toBe(0xcbf43926) // the standard check value
+  })
+
+  it('writes a standard stored zip: fflate and Python\'s zipfile read every part, CRCs checked', () => {
+    const { bytes, model } = trainedProject()
+    const files = unzipSync(bytes)
+    expect(Object.keys(files)).toEqual(['project.json', 'weights.safetensors', 'optimizer.safetensors'])
+    expect(Buffer.from(files['weights.safetensors']).equals(encodeSafetensors(model.weights(), { spec: JSON.stringify(model.spec) }))).toBe(true)
+    if (!haveNumpy) return
+    const file = join(mkdtempSync(join(tmpdir(), 'bplab-')), 'p.bplab')
+    writeFileSync(file, bytes)
+    const out = python(`import zipfile\nz = zipfile.ZipFile(${JSON.stringify(file)})\nprint(z.testzip(), [(i.filename, i.compress_type, i.file_size) for i in z.infolist()], z.infolist()[0].date_time)`)
+    expect(out).toBe(`None [('project.json', 0, ${files['project.json'].length}), ('weights.safetensors', 0, ${files['weights.safetensors'].length}), ('optimizer.safetensors', 0, ${files['optimizer.safetensors'].length})] (2026, 1, 1, 0, 0, 0)`)
+  })
+
+  it('projectParts are views of the tensors, and zipChunks of them is encodeProject\'s bytes', () => {
+    const { model } = trainedProject()
+    const weights = model.weights()
+    const data = { spec: model.spec, savedAt: '2026-05-05T00:00:00.000Z', weights }
+    const parts = projectParts(data)
+    const w = parts.find((p) => p.name === 'weights.safetensors')!
+    expect(w.chunks.slice(1).map((c) => c.buffer)).toEqual(Object.values(weights).map((t) => t.data.buffer))
+    const chunks = zipChunks(parts.map((p) => ({ ...p, crc: p.chunks.reduce((c, b) => crc32(b, c), 0) })))
+    expect(Buffer.concat(chunks).equals(Buffer.from(encodeProject(data)))).toBe(true)
+  })
+
+  it('refuses NaN weights, naming the tensor, unless the caller has checked them', () => {
+    const { model } = trainedProject()
+    const weights = model.weights()
+    weights['affine2.b'].data[3] = Number.NaN
+    expect(() => encodeProject({ spec: model.spec, weights })).toThrow(/"affine2\.b": value #3 is NaN/)
+    expect(projectParts({ spec: model.spec, weights }, { finiteChecked: true })).toHaveLength(2)
   })
 })
