@@ -166,7 +166,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
         let msg: unknown
         try {
           if (isBinary) throw new Error('binary frame')
-          msg = JSON.parse(data.toString())
+          msg = JSON.parse(data.toString(), reviveRequest)
         } catch {
           send(ws, { id: -1, result: { ok: false, error: { code: 'bad-frame', message: 'The message was not JSON text: send {"id": <number>, "channel": "<area:verb>", "payload": …}.' } } })
           return
@@ -246,11 +246,28 @@ export function resolveInside(root: string, rawUrl: string): string | null {
 }
 
 /**
- * JSON for the wire. Snapshot buffers (large, 4/s) go as `{ $f32: base64 }` — compact and exact —
+ * JSON.parse reviver for requests: `{ "$f32": base64 }` (how the page sends a Float32Array, such as the
+ * drawing model:predict classifies) becomes a Float32Array again; a malformed one stays as it is and
+ * fails validation like any other wrong value.
+ */
+export function reviveRequest(_key: string, value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value
+  const b64 = (value as { $f32?: unknown }).$f32
+  if (typeof b64 !== 'string' || Object.keys(value).length !== 1) return value
+  const bytes = Buffer.from(b64, 'base64')
+  if (bytes.length % 4 !== 0) return value
+  const out = new Float32Array(bytes.length / 4)
+  new Uint8Array(out.buffer).set(bytes)
+  return out
+}
+
+/**
+ * JSON for the wire. Snapshot buffers (large, 4/s) and epoch reports' images (12 × 784 values, whose
+ * decimal text took 4–15 ms to write on the main thread) go as `{ $f32: base64 }` — compact and exact —
  * which the renderer's client revives; other typed arrays (small) become plain number arrays.
  */
 export function encode(msg: WsServerMessage): string {
-  const packed = 'event' in msg && msg.event.type === 'snapshot'
+  const packed = 'event' in msg && (msg.event.type === 'snapshot' || msg.event.type === 'epoch')
   return JSON.stringify(msg, (_k, v: unknown) => {
     if (v instanceof Float32Array) {
       return packed ? { $f32: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') } : Array.from(v)

@@ -171,14 +171,18 @@ describe('the web shell', () => {
 })
 
 describe('wire encoding and arguments', () => {
-  it('packs snapshot buffers exactly and turns other typed arrays into plain arrays', () => {
+  it('packs snapshot buffers and epoch images exactly and turns other typed arrays into plain arrays', () => {
     const values = new Float32Array([0.1, -2.5, 3e-8, 1])
     const snap: LabEvent = { type: 'snapshot', runId: 'r', snapshot: { filters: { count: 1, h: 2, w: 2, data: values } } }
     const parsed = JSON.parse(encode({ event: snap }))
     const back = new Float32Array(new Uint8Array(Buffer.from(parsed.event.snapshot.filters.data.$f32, 'base64')).buffer)
     expect(Array.from(back)).toEqual(Array.from(values))
     const epoch = { type: 'epoch', runId: 'r', report: { epoch: 1, trainLoss: 1, trainAcc: 1, testLoss: 1, testAcc: 1, seconds: 1, confidentWrong: [{ index: 0, label: 1, predicted: 2, confidence: 0.9, image: { count: 1, h: 1, w: 2, data: new Float32Array([0.5, 0.25]) } }] } } as LabEvent
-    expect(JSON.parse(encode({ event: epoch })).event.report.confidentWrong[0].image.data).toEqual([0.5, 0.25])
+    // an epoch report's images are packed too; the renderer's toFloat32 reads both forms
+    const packedImage = JSON.parse(encode({ event: epoch })).event.report.confidentWrong[0].image.data
+    expect(Array.from(new Float32Array(new Uint8Array(Buffer.from(packedImage.$f32, 'base64')).buffer))).toEqual([0.5, 0.25])
+    // a reply's typed arrays stay plain numbers
+    expect(JSON.parse(encode({ id: 1, result: { ok: true, value: { probs: new Float32Array([0.5, 0.25]) } } }))).toEqual({ id: 1, result: { ok: true, value: { probs: [0.5, 0.25] } } })
   })
 
   it('encodes a SimpleConvNet-sized snapshot (≈40k floats) in a few milliseconds', () => {
