@@ -26,6 +26,8 @@ const crc32: (bytes: Uint8Array, crc: number) => number =
  * Rejects (and leaves any previous file at `path`) on NaN weights or a failed write.
  */
 export async function writeProjectFile(path: string, data: ProjectData): Promise<number> {
+  // Not in the turn that received the checkpoint: that one also delivered the epoch's report.
+  await yieldToLoop()
   const tensors: [string, Float32Array][] = [
     ...Object.entries(data.weights ?? {}).map(([k, t]): [string, Float32Array] => [k, t.data]),
     ...Object.entries(data.optimizer?.state ?? {})
