@@ -23,7 +23,7 @@ import { DataParallel } from '../src-engine/train/data-parallel'
 import { runReplica } from '../src-engine/train/replica'
 import { countCorrect } from '../src-engine/train/trainer'
 import { gemm } from '../src-engine/kernels/gemm'
-import { parallelGemm, runTileWorker, type TileInit } from './lib/parallel-gemm'
+import { gemmOperand, parallelGemm, runTileWorker, type TileInit } from './lib/parallel-gemm'
 // @ts-expect-error plain JavaScript module shared with the reference runners
 import { budgetFrom, emit, measureGemm, measureLatency, measureRate, runnerArgs, WORKLOADS } from './lib/measure.mjs'
 
@@ -94,11 +94,11 @@ async function trainWorkload(w: WorkloadId, threads: number, budget: Budget): Pr
 async function gemmWorkload(threads: number, budget: Budget): Promise<void> {
   const rng = new Rng(5)
   for (const n of WORKLOADS.W5.sizes as number[]) {
-    // shared buffers, so that the threads of the 2-thread run read them in place
-    const shared = (): Float32Array => new Float32Array(new SharedArrayBuffer(4 * n * n))
-    const A = shared()
-    const B = shared()
-    const C = shared()
+    // in engine memory, as a layer's buffers are (no copies into the kernel), and shared with the
+    // threads of the 2-thread run, which read them in place
+    const A = gemmOperand(n * n)
+    const B = gemmOperand(n * n)
+    const C = gemmOperand(n * n)
     for (let i = 0; i < n * n; i++) {
       A[i] = rng.next() - 0.5
       B[i] = rng.next() - 0.5

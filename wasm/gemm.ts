@@ -193,14 +193,23 @@ export function packedBFloats(N: i32, K: i32): i32 {
  * (an LSTM's Wh at every time step): gemmPackedB then skips the packing of B.
  */
 export function packBAll(dst: usize, b: usize, N: i32, K: i32, transB: i32): void {
+  packBPart(dst, b, N, K, transB, 0, 1)
+}
+
+/**
+ * packBAll's share `part` of `parts`: in every slab, the part-th of `parts` runs of NR-column panels, at
+ * the place packBAll puts them. Threads that each pack one part fill the same buffer without overlap.
+ */
+export function packBPart(dst: usize, b: usize, N: i32, K: i32, transB: i32, part: i32, parts: i32): void {
   let at = dst
   for (let j0 = 0; j0 < N; j0 += NC) {
     const nc = min(NC, N - j0)
-    const ncp = ((nc + NR - 1) / NR) * NR
+    const panels = (nc + NR - 1) / NR
+    const q0 = (panels * part) / parts, q1 = (panels * (part + 1)) / parts
     for (let k0 = 0; k0 < K; k0 += KC) {
       const kc = min(KC, K - k0)
-      packB(at, b, k0, kc, j0, nc, N, K, transB != 0)
-      at += (<usize>ncp * kc) << 2
+      if (q1 > q0) packB(at + ((<usize>q0 * NR * kc) << 2), b, k0, kc, j0 + q0 * NR, min(nc - q0 * NR, (q1 - q0) * NR), N, K, transB != 0)
+      at += (<usize>panels * NR * kc) << 2
     }
   }
 }

@@ -1,23 +1,46 @@
 /**
- * W5 on several threads: one square GEMM split into row blocks, block 0 on this thread and one block
- * per helper thread, every block computed by the engine's own gemm() (kernels/gemm.ts). Operands live
- * in SharedArrayBuffers bound once with bind(); each call is then only a few Atomics operations.
+ * W5 on several threads: one square GEMM C = A·B split into row blocks, block 0 on this thread and one
+ * block per helper thread. Each call is a few Atomics operations on a shared control block.
+ *
+ * With the WebAssembly kernel (the engine's default), the operands are engine-memory arrays (gemmOperand)
+ * and every helper instantiates the kernel on that same shared WebAssembly.Memory, so nothing is copied.
+ * B is packed once per call, not once per thread: each thread packs its share of B's column panels into one
+ * shared buffer (packBPart), the threads meet at a barrier, then each multiplies its rows of A by the whole
+ * packed B (gemmPackedB). Waits spin briefly before sleeping in Atomics.wait, because a call at n = 256
+ * takes well under a millisecond. Without the WebAssembly kernel, each thread runs the engine's gemm() on
+ * its rows of operands in SharedArrayBuffers.
  *
  * Training does not use this: the engine parallelises a step by batch slices (train/data-parallel.ts),
  * which keeps im2col, pooling and the LSTM loop parallel too. This measures what the kernel itself
  * gives on N cores, the figure issue 4's "80 GFLOPS on two threads" is about.
  */
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
-import { gemm } from '../../src-engine/kernels/gemm'
+import { gemm, kernelArray, wasmGemm } from '../../src-engine/kernels/gemm'
+import { createWasmGemm, WasmGemm, type WasmGemmRegions } from '../../src-engine/kernels/wasm/gemm-wasm'
+import { EngineMemory } from '../../src-engine/kernels/wasm/memory'
 
 export interface TileInit { role: 'gemm-tile'; index: number; threads: number; control: SharedArrayBuffer; port: MessagePort }
-interface Bound { C: Float32Array; A: Float32Array; B: Float32Array }
 
-// control words: generation, command, M, N, K, then one "done generation" word per thread
-const GEN = 0, CMD = 1, DIM = 2, DONE = 5
+/** Operands as each thread sees them; `packed` (the shared packed B) only with the WebAssembly kernel. */
+interface Bound { C: Float32Array; A: Float32Array; B: Float32Array; packed: Float32Array | null; N: number; K: number; kernel: WasmGemm | null }
+
+/** What a helper receives on bind: the buffers themselves (TypeScript kernel) or addresses in engine memory. */
+type BindMessage =
+  | { kind: 'ts'; C: SharedArrayBuffer; A: SharedArrayBuffer; B: SharedArrayBuffer; N: number; K: number }
+  | { kind: 'wasm'; memory: WebAssembly.Memory; regions: WasmGemmRegions; C: [number, number]; A: [number, number]; B: [number, number]; packed: [number, number]; N: number; K: number }
+
+// control words: generation, command, M, N, K, barrier arrivals, then one "done generation" word per thread
+const GEN = 0, CMD = 1, DIM = 2, ARRIVED = 5, DONE = 6
 const CMD_GO = 1, CMD_BIND = 2, CMD_EXIT = 3
 /** Rows per block are a multiple of this (the WASM micro-kernel's 6 rows and the TS one's 4 both divide 12). */
 const ROW_QUANTUM = 12
+/** Atomics.load polls before a waiting thread sleeps in Atomics.wait. */
+const SPIN = 200_000
+
+/** An n-element operand every thread can read in place: engine memory with the WebAssembly kernel, else a SharedArrayBuffer. */
+export function gemmOperand(n: number): Float32Array {
+  return wasmGemm() !== null ? kernelArray(n) : new Float32Array(new SharedArrayBuffer(4 * n))
+}
 
 /** Rows [r0, r1) of thread k out of `threads` for M rows. */
 function rowsOf(k: number, threads: number, M: number): [number, number] {
@@ -25,9 +48,47 @@ function rowsOf(k: number, threads: number, M: number): [number, number] {
   return [Math.min(M, Math.round((k * q) / threads) * ROW_QUANTUM), Math.min(M, Math.round(((k + 1) * q) / threads) * ROW_QUANTUM)]
 }
 
-function block(b: Bound, k: number, threads: number, M: number, N: number, K: number): void {
+/** Returns once control[i] satisfies `ok`: polls first, then sleeps until notified. */
+function waitFor(control: Int32Array, i: number, ok: (v: number) => boolean): void {
+  for (let s = 0; s < SPIN; s++) if (ok(Atomics.load(control, i))) return
+  for (;;) {
+    const v = Atomics.load(control, i)
+    if (ok(v)) return
+    Atomics.wait(control, i, v, 50)
+  }
+}
+
+/** Thread k's part of one product. */
+function block(b: Bound, control: Int32Array, k: number, threads: number): void {
+  const M = control[DIM], N = control[DIM + 1], K = control[DIM + 2]
   const [r0, r1] = rowsOf(k, threads, M)
-  if (r1 > r0) gemm(b.C.subarray(r0 * N, r1 * N), b.A.subarray(r0 * K, r1 * K), b.B, r1 - r0, N, K)
+  if (b.kernel === null || b.packed === null) {
+    if (r1 > r0) gemm(b.C.subarray(r0 * N, r1 * N), b.A.subarray(r0 * K, r1 * K), b.B, r1 - r0, N, K)
+    return
+  }
+  const packed = b.kernel.packBPart(b.packed, b.B, N, K, false, k, threads)
+  Atomics.add(control, ARRIVED, 1)
+  Atomics.notify(control, ARRIVED)
+  waitFor(control, ARRIVED, (v) => v >= threads)
+  if (r1 > r0) b.kernel.gemmPackedB(b.C.subarray(r0 * N, r1 * N), b.A.subarray(r0 * K, r1 * K), packed, r1 - r0, false, false)
+}
+
+/** A helper's view of the bound operands; with the WebAssembly kernel, a kernel instance of its own on the shared memory. */
+function bindHelper(m: BindMessage, previous: Bound | null): Bound {
+  if (m.kind === 'ts') return { C: new Float32Array(m.C), A: new Float32Array(m.A), B: new Float32Array(m.B), packed: null, N: m.N, K: m.K, kernel: null }
+  // wraps the memory without allocating from it (the regions were reserved by the thread that owns it), anew
+  // at every bind so that it knows the memory's current buffer; the compiled module is reused
+  const mem = new EngineMemory(m.memory)
+  const prev = previous?.kernel
+  const kernel = prev ? new WasmGemm(prev.module, prev.variant, mem, m.regions) : createWasmGemm(mem, m.regions)
+  if (kernel === null) throw new Error('parallelGemm: no WebAssembly SIMD in the helper thread')
+  const view = ([at, n]: [number, number]): Float32Array => {
+    const v = new Float32Array(mem.buffer, at, n)
+    // never let the kernel stage a copy: its allocator here does not know the owner's blocks
+    if (!mem.owns(v)) throw new Error('parallelGemm: operand outside the shared engine memory')
+    return v
+  }
+  return { C: view(m.C), A: view(m.A), B: view(m.B), packed: view(m.packed), N: m.N, K: m.K, kernel }
 }
 
 /** The helper thread's loop (started by parallelGemm through the bench bundle). */
@@ -37,16 +98,15 @@ export function runTileWorker(init: TileInit): void {
   let seen = Atomics.load(control, GEN)
   init.port.postMessage('ready')
   for (;;) {
-    Atomics.wait(control, GEN, seen)
+    const last = seen
+    waitFor(control, GEN, (v) => v !== last)
     seen = Atomics.load(control, GEN)
     const cmd = Atomics.load(control, CMD)
     if (cmd === CMD_EXIT) return
     if (cmd === CMD_BIND) {
-      const m = receiveMessageOnPort(init.port)
-      const s = m?.message as { C: SharedArrayBuffer; A: SharedArrayBuffer; B: SharedArrayBuffer }
-      bound = { C: new Float32Array(s.C), A: new Float32Array(s.A), B: new Float32Array(s.B) }
+      bound = bindHelper(receiveMessageOnPort(init.port)?.message as BindMessage, bound)
     } else if (cmd === CMD_GO && bound) {
-      block(bound, init.index, init.threads, control[DIM], control[DIM + 1], control[DIM + 2])
+      block(bound, control, init.index, init.threads)
     }
     Atomics.store(control, DONE + init.index, seen)
     Atomics.notify(control, DONE + init.index)
@@ -54,8 +114,11 @@ export function runTileWorker(init: TileInit): void {
 }
 
 export interface ParallelGemm {
-  /** Shares these operands (Float32Arrays over SharedArrayBuffers, whole buffers) with the helpers. */
-  bind(C: Float32Array, A: Float32Array, B: Float32Array): void
+  /**
+   * Shares these operands with the helpers, for products with these N and K: engine-memory arrays from
+   * gemmOperand with the WebAssembly kernel, otherwise Float32Arrays over whole SharedArrayBuffers.
+   */
+  bind(C: Float32Array, A: Float32Array, B: Float32Array, N: number, K: number): void
   /** C (M, N) = A (M, K) · B (K, N) on the bound operands. */
   gemm(C: Float32Array, A: Float32Array, B: Float32Array, M: number, N: number, K: number): void
   close(): Promise<void>
@@ -78,29 +141,48 @@ export async function parallelGemm(threads: number, entry: string): Promise<Para
     workers.push(w)
     ports.push(ch.port1)
   }
+  const kernel = wasmGemm()
+  // each helper's kernel scratch and workspace, reserved once in this thread's engine memory
+  const regions = kernel ? ports.map(() => kernel.reserveRegions()) : []
   let bound: Bound | null = null
   const run = (cmd: number): void => {
     const gen = control[GEN] + 1
+    Atomics.store(control, ARRIVED, 0)
     Atomics.store(control, CMD, cmd)
     Atomics.store(control, GEN, gen)
     Atomics.notify(control, GEN)
-    if (cmd === CMD_GO) block(bound!, 0, threads, control[DIM], control[DIM + 1], control[DIM + 2])
-    for (let k = 1; k < threads; k++) {
-      while (Atomics.load(control, DONE + k) !== gen) Atomics.wait(control, DONE + k, Atomics.load(control, DONE + k), 1000)
-    }
+    if (cmd === CMD_GO) block(bound!, control, 0, threads)
+    for (let k = 1; k < threads; k++) waitFor(control, DONE + k, (v) => v === gen)
   }
   const pg: ParallelGemm = {
-    note: `row blocks across ${threads} threads`,
-    bind(C, A, B) {
-      for (const a of [C, A, B]) {
-        if (!(a.buffer instanceof SharedArrayBuffer) || a.byteOffset !== 0) throw new Error('parallelGemm: operands must be whole SharedArrayBuffers')
+    note: kernel ? `row blocks across ${threads} threads, B packed once` : `row blocks across ${threads} threads`,
+    bind(C, A, B, N, K) {
+      if (kernel) {
+        const mem = kernel.mem
+        if (![C, A, B].every((a) => mem.owns(a))) throw new Error('parallelGemm: operands must come from gemmOperand (engine memory)')
+        if (bound?.packed) mem.release(bound.packed)
+        const packed = mem.allocF32(kernel.packedBFloats(N, K))
+        if (!mem.owns(packed)) throw new Error('parallelGemm: engine memory is full')
+        bound = { C, A, B, packed, N, K, kernel }
+        const at = (a: Float32Array): [number, number] => [a.byteOffset, a.length]
+        ports.forEach((p, i) => {
+          const m: BindMessage = { kind: 'wasm', memory: mem.memory, regions: regions[i], C: at(C), A: at(A), B: at(B), packed: at(packed), N, K }
+          p.postMessage(m)
+        })
+      } else {
+        for (const a of [C, A, B]) {
+          if (!(a.buffer instanceof SharedArrayBuffer) || a.byteOffset !== 0) throw new Error('parallelGemm: operands must be whole SharedArrayBuffers')
+        }
+        bound = { C, A, B, packed: null, N, K, kernel: null }
+        for (const p of ports) {
+          const m: BindMessage = { kind: 'ts', C: C.buffer as SharedArrayBuffer, A: A.buffer as SharedArrayBuffer, B: B.buffer as SharedArrayBuffer, N, K }
+          p.postMessage(m)
+        }
       }
-      bound = { C, A, B }
-      for (const p of ports) p.postMessage({ C: C.buffer, A: A.buffer, B: B.buffer })
       run(CMD_BIND)
     },
     gemm(C, A, B, M, N, K) {
-      if (!bound || bound.C !== C || bound.A !== A || bound.B !== B) pg.bind(C, A, B)
+      if (!bound || bound.C !== C || bound.A !== A || bound.B !== B || bound.N !== N || bound.K !== K) pg.bind(C, A, B, N, K)
       control[DIM] = M
       control[DIM + 1] = N
       control[DIM + 2] = K

@@ -294,3 +294,11 @@ export function setGemm(fn: GemmFn): GemmFn {
 export function engineMemory(): EngineMemory | null {
   return wasm !== null && impl === gemmWasm ? wasm.mem : null
 }
+
+/**
+ * The WebAssembly GEMM instance behind gemm() and kernelArray, or null while the TypeScript GEMM is in use:
+ * for code that drives the kernel from several threads over the shared engine memory (bench/lib/parallel-gemm.ts).
+ */
+export function wasmGemm(): WasmGemm | null {
+  return wasm !== null && impl === gemmWasm ? wasm : null
+}

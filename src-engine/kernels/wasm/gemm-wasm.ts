@@ -10,6 +10,7 @@ interface GemmExports {
   gemm(c: number, a: number, b: number, work: number, M: number, N: number, K: number, transA: number, transB: number, accumulate: number): void
   packedBFloats(N: number, K: number): number
   packBAll(dst: number, b: number, N: number, K: number, transB: number): void
+  packBPart(dst: number, b: number, N: number, K: number, transB: number, part: number, parts: number): void
   gemmPackedB(c: number, a: number, bp: number, work: number, M: number, N: number, K: number, transA: number, accumulate: number): void
   gemmRows(c: number, a: number, b: number, M: number, N: number, K: number, transB: number, accumulate: number): void
   setScratch(ptr: number): void
@@ -28,6 +29,9 @@ const ROWS_PATH_MAX_M = 4
 
 export type WasmVariant = 'relaxed-simd' | 'simd'
 
+/** A kernel instance's own scratch (256 bytes, edge tiles) and packing workspace, as byte addresses. */
+export interface WasmGemmRegions { readonly scratch: number; readonly work: number }
+
 export class WasmGemm {
   readonly variant: WasmVariant
   readonly mem: EngineMemory
@@ -37,13 +41,43 @@ export class WasmGemm {
   private stage = 0
   private stageBytes = 0
 
-  constructor(module: WebAssembly.Module, variant: WasmVariant, mem: EngineMemory) {
+  /**
+   * `regions`: scratch and workspace reserved for this instance by the thread that owns `mem`'s allocator
+   * (reserveRegions), for an instance on another thread that shares the memory; by default they are
+   * reserved here.
+   */
+  constructor(module: WebAssembly.Module, variant: WasmVariant, mem: EngineMemory, regions?: WasmGemmRegions) {
     this.variant = variant
     this.mem = mem
+    this.module = module
     const instance = new WebAssembly.Instance(module, { env: { memory: mem.memory } })
     this.exports = instance.exports as unknown as GemmExports
-    this.exports.setScratch(mem.reserve(256))
-    this.work = mem.reserve(this.exports.workspaceBytes())
+    this.exports.setScratch(regions?.scratch ?? mem.reserve(256))
+    this.work = regions?.work ?? mem.reserve(this.exports.workspaceBytes())
+  }
+
+  readonly module: WebAssembly.Module
+
+  /** Reserves, in this instance's memory, the regions of one more instance for another thread (see the constructor). */
+  reserveRegions(): WasmGemmRegions {
+    return { scratch: this.mem.reserve(256), work: this.mem.reserve(this.exports.workspaceBytes()) }
+  }
+
+  /** Floats of a packed op(B) (K, N) (packBPart's output). */
+  packedBFloats(N: number, K: number): number {
+    return this.exports.packedBFloats(N, K)
+  }
+
+  /**
+   * Packs share `part` of `parts` of op(B) (K, N) into `panels` (packedBFloats(N, K) floats), both in engine
+   * memory: threads that share the memory each pack one part of the same B, then use it with gemmPackedB.
+   */
+  packBPart(panels: Float32Array, B: Float32Array, N: number, K: number, transB: boolean, part: number, parts: number): WasmPackedB {
+    if (!this.mem.owns(B) || !this.mem.owns(panels) || panels.length < this.exports.packedBFloats(N, K)) {
+      throw new Error('packBPart: B and the panels must be in engine memory, the panels packedBFloats(N, K) long')
+    }
+    this.exports.packBPart(panels.byteOffset, B.byteOffset, N, K, transB ? 1 : 0, part, parts)
+    return { N, K, panels }
   }
 
   /**
@@ -119,11 +153,11 @@ export class WasmGemm {
 export interface WasmPackedB { readonly N: number; readonly K: number; readonly panels: Float32Array }
 
 /** Instantiate the best variant this runtime supports, or null without WebAssembly SIMD. */
-export function createWasmGemm(mem: EngineMemory = new EngineMemory()): WasmGemm | null {
+export function createWasmGemm(mem: EngineMemory = new EngineMemory(), regions?: WasmGemmRegions): WasmGemm | null {
   if (typeof WebAssembly === 'undefined') return null
   const relaxed = decode(GEMM_RELAXED_WASM)
-  if (WebAssembly.validate(relaxed)) return new WasmGemm(new WebAssembly.Module(relaxed), 'relaxed-simd', mem)
+  if (WebAssembly.validate(relaxed)) return new WasmGemm(new WebAssembly.Module(relaxed), 'relaxed-simd', mem, regions)
   const simd = decode(GEMM_SIMD_WASM)
-  if (WebAssembly.validate(simd)) return new WasmGemm(new WebAssembly.Module(simd), 'simd', mem)
+  if (WebAssembly.validate(simd)) return new WasmGemm(new WebAssembly.Module(simd), 'simd', mem, regions)
   return null
 }

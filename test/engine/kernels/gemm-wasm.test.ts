@@ -62,6 +62,36 @@ describe('WebAssembly SIMD GEMM', () => {
     for (let i = 0; i < M * N; i++) expect(C[i]).toBeCloseTo(want[i], 4)
   })
 
+  // N = 2100 spans two column slabs of the packing, K = 300 two depth slabs
+  for (const [M, N, K, tB] of [[19, 2100, 300, false], [13, 37, 7, true], [6, 8, 1, false]] as [number, number, number, boolean][]) {
+    it(`packBPart: parts packed separately make packBAll's panels, and gemmPackedB agrees with the triple loop (M=${M} N=${N} K=${K} transB=${tB})`, () => {
+      const mem = wasm!.mem
+      const rng = new Rng(M + N + K)
+      const A = mem.allocF32(M * K), B = mem.allocF32(K * N), C = mem.allocF32(M * N)
+      A.set(random(M * K, rng)); B.set(random(K * N, rng))
+      const whole = wasm!.packB(B, N, K, tB).panels
+      for (const parts of [1, 2, 3, 7]) {
+        const panels = mem.allocF32(wasm!.packedBFloats(N, K))
+        panels.fill(NaN)
+        let packed = null
+        for (let part = parts - 1; part >= 0; part--) packed = wasm!.packBPart(panels, B, N, K, tB, part, parts)
+        for (let i = 0; i < whole.length; i++) {
+          if (!Object.is(panels[i], whole[i])) expect.fail(`parts=${parts}: panels[${i}] = ${panels[i]}, packBAll wrote ${whole[i]}`)
+        }
+        wasm!.gemmPackedB(C, A, packed!, M, false, false)
+        const want = reference(C, A, B, M, N, K, false, tB, false)
+        for (let i = 0; i < M * N; i++) {
+          if (Math.abs(C[i] - want[i]) > 1e-4 * Math.max(1, Math.abs(want[i]))) expect.fail(`parts=${parts}: C[${i}] = ${C[i]}, expected ${want[i]}`)
+        }
+        mem.release(panels)
+      }
+    })
+  }
+
+  it('packBPart refuses operands outside engine memory', () => {
+    expect(() => wasm!.packBPart(new Float32Array(64), new Float32Array(64), 8, 8, false, 0, 1)).toThrow(/engine memory/)
+  })
+
   it('keeps earlier views valid when engine memory grows', () => {
     const mem = new EngineMemory()
     const first = mem.allocF32(1000)
