@@ -26,6 +26,25 @@ const crc32: (bytes: Uint8Array, crc: number) => number =
  * Rejects (and leaves any previous file at `path`) on NaN weights or a failed write.
  */
 export async function writeProjectFile(path: string, data: ProjectData): Promise<number> {
+  const chunks = await projectChunks(data)
+  await writeFileAtomicAsync(path, chunks)
+  return chunks.reduce((n, c) => n + c.length, 0)
+}
+
+/** encodeProject's bytes, computed like writeProjectFile's (a slice at a time): an explicit save during training. */
+export async function encodeProjectAsync(data: ProjectData): Promise<Uint8Array> {
+  const chunks = await projectChunks(data)
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.length
+  }
+  return out
+}
+
+/** The project's zip as chunks (views of the tensors), checked for NaN and checksummed a slice at a time. */
+async function projectChunks(data: ProjectData): Promise<Uint8Array[]> {
   // Not in the turn that received the checkpoint: that one also delivered the epoch's report.
   await yieldToLoop()
   const tensors: [string, Float32Array][] = [
@@ -50,7 +69,5 @@ export async function writeProjectFile(path: string, data: ProjectData): Promise
     }
     withCrc.push({ ...part, crc })
   }
-  const chunks = zipChunks(withCrc)
-  await writeFileAtomicAsync(path, chunks)
-  return chunks.reduce((n, c) => n + c.length, 0)
+  return zipChunks(withCrc)
 }

@@ -12,20 +12,20 @@
  *   asks `recovery()` and offers to recover it.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { NetSpec } from '../src-engine/spec-types'
 import type { BatchPoint, Checkpoint, TrainSettings } from '../src-engine/protocol'
 import { validateSpec } from '../src-engine/spec'
-import { decodeProject, encodeProject, ProjectError, PROJECT_EXTENSION, type ProjectData } from '../src-engine/io/project'
+import { decodeProject, ProjectError, PROJECT_EXTENSION, type ProjectData } from '../src-engine/io/project'
 import { checkWeightsAgainst, decodeSafetensors, specFromMetadata } from '../src-engine/io/safetensors'
 import type {
   ExportFormat, FileSource, FileTarget, LabError, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
   SavedFile, SavedHistory, SavedRun
 } from './ipc/contract'
 import { cleanHistory } from './ipc/project-schemas'
-import { RECENT_FILE, RECOVERY_FILE, RecentList, writeFileAtomic } from './file-store'
-import { writeProjectFile } from './project-writer'
+import { RECENT_FILE, RECOVERY_FILE, RecentList, writeFileAtomicAsync } from './file-store'
+import { encodeProjectAsync, writeProjectFile } from './project-writer'
 
 export type FileKind = 'project' | ExportFormat
 
@@ -227,7 +227,7 @@ export class ProjectService {
     }
     let bytes: Uint8Array
     try {
-      bytes = encodeProject(data)
+      bytes = await encodeProjectAsync(data)
     } catch (e) {
       return fail('save-failed', `The project could not be saved: ${e instanceof Error ? e.message : String(e)}`)
     }
@@ -418,8 +418,8 @@ export class ProjectService {
     const target = path ?? (await this.files.askSavePath(fileName, kind))
     if (!target) return fail('canceled', 'The file was not saved (no place was chosen).')
     try {
-      writeFileAtomic(target, bytes)
-      const back = new Uint8Array(readFileSync(target))
+      await writeFileAtomicAsync(target, bytes)
+      const back = new Uint8Array(await readFile(target))
       if (!Buffer.from(back).equals(Buffer.from(bytes))) throw new Error(`the file on disk (${back.length} bytes) differs from what was written (${bytes.length} bytes)`)
       check?.(back, target)
     } catch (e) {
