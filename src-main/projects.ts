@@ -8,7 +8,8 @@
  * - import weights: a safetensors file checked tensor by tensor against the open architecture; the
  *   loaded model is replaced only when every tensor fits.
  * - autosave: after every epoch the worker posts a checkpoint; it is written atomically to
- *   <dataDir>/recovery.bplab with the run's history. An explicit save removes it; on start the page
+ *   <dataDir>/recovery.bplab with the run's history, a slice at a time so the event loop never waits
+ *   for it (project-writer.ts). An explicit save removes it; on start the page
  *   asks `recovery()` and offers to recover it.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs'
