@@ -1,14 +1,15 @@
 /**
- * W5 on several threads: one square GEMM C = A·B split into row blocks, block 0 on this thread and one
- * block per helper thread. Each call is a few Atomics operations on a shared control block.
+ * W5 on several threads: one square GEMM C = A·B split into row blocks computed by this thread and the
+ * helper threads. Each call is a few Atomics operations on a shared control block.
  *
  * With the WebAssembly kernel (the engine's default), the operands are engine-memory arrays (gemmOperand)
  * and every helper instantiates the kernel on that same shared WebAssembly.Memory, so nothing is copied.
  * B is packed once per call, not once per thread: each thread packs its share of B's column panels into one
- * shared buffer (packBPart), the threads meet at a barrier, then each multiplies its rows of A by the whole
- * packed B (gemmPackedB). Waits spin briefly before sleeping in Atomics.wait, because a call at n = 256
- * takes well under a millisecond. Without the WebAssembly kernel, each thread runs the engine's gemm() on
- * its rows of operands in SharedArrayBuffers.
+ * shared buffer (packBPart), the threads meet at a barrier, then they claim blocks of rows of A, large ones
+ * first, and multiply each by the whole packed B (gemmPackedB): on a shared machine one thread is often
+ * slowed down, and a fixed half each would leave the other waiting. Waits spin briefly before sleeping in
+ * Atomics.wait, because a call at n = 256 takes well under a millisecond. Without the WebAssembly kernel, each thread runs the engine's gemm() on
+ * a fixed share of the rows of operands in SharedArrayBuffers.
  *
  * Training does not use this: the engine parallelises a step by batch slices (train/data-parallel.ts),
  * which keeps im2col, pooling and the LSTM loop parallel too. This measures what the kernel itself
@@ -29,8 +30,8 @@ type BindMessage =
   | { kind: 'ts'; C: SharedArrayBuffer; A: SharedArrayBuffer; B: SharedArrayBuffer; N: number; K: number }
   | { kind: 'wasm'; memory: WebAssembly.Memory; regions: WasmGemmRegions; C: [number, number]; A: [number, number]; B: [number, number]; packed: [number, number]; N: number; K: number }
 
-// control words: generation, command, M, N, K, barrier arrivals, then one "done generation" word per thread
-const GEN = 0, CMD = 1, DIM = 2, ARRIVED = 5, DONE = 6
+// control words: generation, command, M, N, K, barrier arrivals, next unclaimed row, then one "done generation" word per thread
+const GEN = 0, CMD = 1, DIM = 2, ARRIVED = 5, NEXT_ROW = 6, DONE = 7
 const CMD_GO = 1, CMD_BIND = 2, CMD_EXIT = 3
 /** Rows per block are a multiple of this (the WASM micro-kernel's 6 rows and the TS one's 4 both divide 12). */
 const ROW_QUANTUM = 12
@@ -42,7 +43,7 @@ export function gemmOperand(n: number): Float32Array {
   return wasmGemm() !== null ? kernelArray(n) : new Float32Array(new SharedArrayBuffer(4 * n))
 }
 
-/** Rows [r0, r1) of thread k out of `threads` for M rows. */
+/** Rows [r0, r1) of thread k out of `threads` for M rows (the TypeScript kernel's fixed split). */
 function rowsOf(k: number, threads: number, M: number): [number, number] {
   const q = Math.ceil(M / ROW_QUANTUM)
   return [Math.min(M, Math.round((k * q) / threads) * ROW_QUANTUM), Math.min(M, Math.round(((k + 1) * q) / threads) * ROW_QUANTUM)]
@@ -61,8 +62,8 @@ function waitFor(control: Int32Array, i: number, ok: (v: number) => boolean): vo
 /** Thread k's part of one product. */
 function block(b: Bound, control: Int32Array, k: number, threads: number): void {
   const M = control[DIM], N = control[DIM + 1], K = control[DIM + 2]
-  const [r0, r1] = rowsOf(k, threads, M)
   if (b.kernel === null || b.packed === null) {
+    const [r0, r1] = rowsOf(k, threads, M)
     if (r1 > r0) gemm(b.C.subarray(r0 * N, r1 * N), b.A.subarray(r0 * K, r1 * K), b.B, r1 - r0, N, K)
     return
   }
@@ -70,7 +71,15 @@ function block(b: Bound, control: Int32Array, k: number, threads: number): void 
   Atomics.add(control, ARRIVED, 1)
   Atomics.notify(control, ARRIVED)
   waitFor(control, ARRIVED, (v) => v >= threads)
-  if (r1 > r0) b.kernel.gemmPackedB(b.C.subarray(r0 * N, r1 * N), b.A.subarray(r0 * K, r1 * K), packed, r1 - r0, false, false)
+  // rows by guided self-scheduling: each grab takes a 1/(2·threads) share of the rows left (whole multiples of
+  // ROW_QUANTUM), so a thread that the machine slows down does less, and the last grabs are small
+  for (;;) {
+    const r = Atomics.load(control, NEXT_ROW)
+    if (r >= M) return
+    const rows = Math.min(M - r, Math.max(ROW_QUANTUM, Math.ceil((M - r) / (2 * threads * ROW_QUANTUM)) * ROW_QUANTUM))
+    if (Atomics.compareExchange(control, NEXT_ROW, r, r + rows) !== r) continue
+    b.kernel.gemmPackedB(b.C.subarray(r * N, (r + rows) * N), b.A.subarray(r * K, (r + rows) * K), packed, rows, false, false)
+  }
 }
 
 /** A helper's view of the bound operands; with the WebAssembly kernel, a kernel instance of its own on the shared memory. */
@@ -148,6 +157,7 @@ export async function parallelGemm(threads: number, entry: string): Promise<Para
   const run = (cmd: number): void => {
     const gen = control[GEN] + 1
     Atomics.store(control, ARRIVED, 0)
+    Atomics.store(control, NEXT_ROW, 0)
     Atomics.store(control, CMD, cmd)
     Atomics.store(control, GEN, gen)
     Atomics.notify(control, GEN)
@@ -155,7 +165,7 @@ export async function parallelGemm(threads: number, entry: string): Promise<Para
     for (let k = 1; k < threads; k++) waitFor(control, DONE + k, (v) => v === gen)
   }
   const pg: ParallelGemm = {
-    note: kernel ? `row blocks across ${threads} threads, B packed once` : `row blocks across ${threads} threads`,
+    note: kernel ? `row blocks claimed by ${threads} threads, B packed once` : `row blocks across ${threads} threads`,
     bind(C, A, B, N, K) {
       if (kernel) {
         const mem = kernel.mem
