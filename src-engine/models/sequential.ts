@@ -9,6 +9,7 @@ import type { Rng } from '../rng'
 import type { NetSpec } from '../spec-types'
 import type { Layer, LossLayer } from '../layers/layer'
 import { buildNetwork } from '../layers/build'
+import { Convolution } from '../layers/convolution'
 
 /** One layer's output for a probe input (feature maps), copied so later passes cannot overwrite it. */
 export interface Activation { name: string; type: string; shape: number[]; data: Float32Array }
@@ -88,7 +89,16 @@ export class Sequential {
   /** Backpropagates the last loss(); afterwards `grads` hold dL/dparams. */
   backward(): void {
     let dout = this.requireLoss().backward()
-    for (let i = this.layers.length - 1; i >= 0; i--) dout = this.layers[i].backward(dout)
+    for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i].backward(dout)
+    const first = this.layers[0]
+    if (first === undefined) return
+    // Nobody reads the input's gradient here: a first Convolution skips it (a GEMM and col2im per image).
+    if (first instanceof Convolution) {
+      first.needsDx = false
+      try { first.backward(dout) } finally { first.needsDx = true }
+    } else {
+      first.backward(dout)
+    }
   }
 
   /** The network's output for inference: softmax probabilities (or sigmoid / raw for other losses). */
