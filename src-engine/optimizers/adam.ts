@@ -1,4 +1,4 @@
-import type { ParamLike } from './optimizer'
+import type { Rule } from './optimizer'
 import { BaseOptimizer, EPS } from './optimizer'
 
 /**
@@ -11,24 +11,25 @@ export class Adam extends BaseOptimizer {
   private iter = 0
   constructor(lr = 0.001, readonly beta1 = 0.9, readonly beta2 = 0.999, weightDecay = 0) { super(lr, weightDecay, ['m', 'v']) }
 
-  protected step(params: readonly ParamLike[], grads: readonly ParamLike[]): void {
-    const { beta1: b1, beta2: b2, weightDecay: wd } = this
+  protected readonly rule = adamRule
+  protected numbers(): number[] {
     this.iter++
-    const lrT = (this.lr * Math.sqrt(1 - b2 ** this.iter)) / (1 - b1 ** this.iter)
-    for (let k = 0; k < params.length; k++) {
-      const W = params[k].data
-      const g = grads[k].data
-      const m = this.slots.m[k]
-      const v = this.slots.v[k]
-      for (let i = 0; i < W.length; i++) {
-        const gi = g[i] + wd * W[i]
-        m[i] += (1 - b1) * (gi - m[i])
-        v[i] += (1 - b2) * (gi * gi - v[i])
-        W[i] -= (lrT * m[i]) / (Math.sqrt(v[i]) + EPS)
-      }
-    }
+    return [(this.lr * Math.sqrt(1 - this.beta2 ** this.iter)) / (1 - this.beta1 ** this.iter), this.beta1, this.beta2, this.weightDecay]
   }
 
   protected override scalars(): Record<string, number> { return { iter: this.iter } }
   protected override setScalars(s: Record<string, number>): void { this.iter = s.iter ?? 0 }
+}
+
+/** s = [m, v], h = [lr_t, β1, β2, λ] */
+export const adamRule: Rule = (W, g, s, h) => {
+  const [lrT, b1, b2, wd] = h
+  const m = s[0]
+  const v = s[1]
+  for (let i = 0; i < W.length; i++) {
+    const gi = g[i] + wd * W[i]
+    m[i] += (1 - b1) * (gi - m[i])
+    v[i] += (1 - b2) * (gi * gi - v[i])
+    W[i] -= (lrT * m[i]) / (Math.sqrt(v[i]) + EPS)
+  }
 }

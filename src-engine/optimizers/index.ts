@@ -1,14 +1,15 @@
 /** The optimizers and makeOptimizer(name, lr, opts), the one switch over optimizer names. */
 import type { OptimizerName } from '../protocol'
-import type { Optimizer } from './optimizer'
-import { SGD } from './sgd'
-import { Momentum } from './momentum'
-import { Nesterov } from './nesterov'
-import { AdaGrad } from './adagrad'
-import { RMSProp } from './rmsprop'
-import { Adam } from './adam'
+import type { Optimizer, Rule } from './optimizer'
+import { SGD, sgdRule } from './sgd'
+import { Momentum, momentumRule } from './momentum'
+import { Nesterov, nesterovRule } from './nesterov'
+import { AdaGrad, adagradRule } from './adagrad'
+import { RMSProp, rmspropRule } from './rmsprop'
+import { Adam, adamRule } from './adam'
 
-export type { Optimizer, ParamLike, FloatArray } from './optimizer'
+export type { Optimizer, ParamLike, FloatArray, Rule } from './optimizer'
+export { BaseOptimizer } from './optimizer'
 export { SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam }
 
 export interface OptimizerOptions {
@@ -24,6 +25,17 @@ export interface OptimizerOptions {
 }
 
 export const OPTIMIZER_NAMES: readonly OptimizerName[] = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam']
+
+const RULES: Record<OptimizerName, Rule> = {
+  SGD: sgdRule, Momentum: momentumRule, Nesterov: nesterovRule, AdaGrad: adagradRule, RMSProp: rmspropRule, Adam: adamRule
+}
+
+/** The element-wise update rule of an optimizer (data-parallel threads run it on their range of a step). */
+export function ruleOf(name: OptimizerName): Rule {
+  const r = RULES[name]
+  if (!r) throw new Error(`unknown optimizer "${String(name)}"; use one of ${OPTIMIZER_NAMES.join(', ')}`)
+  return r
+}
 
 /** A new optimizer by name with learning rate lr. */
 export function makeOptimizer(name: OptimizerName, lr: number, opts: OptimizerOptions = {}): Optimizer {

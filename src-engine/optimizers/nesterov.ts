@@ -1,4 +1,4 @@
-import type { ParamLike } from './optimizer'
+import type { Rule } from './optimizer'
 import { BaseOptimizer } from './optimizer'
 
 /**
@@ -9,17 +9,17 @@ export class Nesterov extends BaseOptimizer {
   readonly name = 'Nesterov'
   constructor(lr = 0.01, readonly momentum = 0.9, weightDecay = 0) { super(lr, weightDecay, ['v']) }
 
-  protected step(params: readonly ParamLike[], grads: readonly ParamLike[]): void {
-    const { lr, momentum: mu, weightDecay: wd } = this
-    for (let k = 0; k < params.length; k++) {
-      const W = params[k].data
-      const g = grads[k].data
-      const v = this.slots.v[k]
-      for (let i = 0; i < W.length; i++) {
-        const gi = g[i] + wd * W[i]
-        v[i] = mu * v[i] - lr * gi
-        W[i] += mu * mu * v[i] - (1 + mu) * lr * gi
-      }
-    }
+  protected readonly rule = nesterovRule
+  protected numbers(): number[] { return [this.lr, this.momentum, this.weightDecay] }
+}
+
+/** s = [v], h = [lr, μ, λ] */
+export const nesterovRule: Rule = (W, g, s, h) => {
+  const [lr, mu, wd] = h
+  const v = s[0]
+  for (let i = 0; i < W.length; i++) {
+    const gi = g[i] + wd * W[i]
+    v[i] = mu * v[i] - lr * gi
+    W[i] += mu * mu * v[i] - (1 + mu) * lr * gi
   }
 }

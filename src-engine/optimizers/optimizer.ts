@@ -2,6 +2,11 @@
  * The optimizer interface, as in the course: update(params, grads) walks the uniform lists and
  * changes params in place. Weight decay (L2) adds λ·W to each gradient before the rule
  * (the gradients themselves are not modified). All rules use eps 1e-7 like the course.
+ *
+ * Each optimizer is a Rule (a pure element-wise update of one run of values) plus the numbers of a
+ * step (lr, Adam's bias-corrected lr_t…). Data-parallel training (train/data-parallel.ts) runs the
+ * same rule on disjoint ranges of one step in several threads, with the state in shared memory
+ * (beginFlatStep), and so computes exactly what update() would.
  */
 import type { OptimizerName } from '../protocol'
 
@@ -10,6 +15,12 @@ export type FloatArray = Float32Array | Float64Array
 export interface ParamLike { readonly data: FloatArray }
 
 export const EPS = 1e-7
+
+/**
+ * One step of an update rule over one run of values: W and g of equal length, the state slots s (one
+ * array per slot name, same length) and the step's numbers h (BaseOptimizer.numbers). Changes W and s.
+ */
+export type Rule = (W: FloatArray, g: FloatArray, s: readonly FloatArray[], h: readonly number[]) => void
 
 export interface Optimizer {
   readonly name: OptimizerName
@@ -30,10 +41,12 @@ export interface Optimizer {
  */
 export abstract class BaseOptimizer implements Optimizer {
   abstract readonly name: OptimizerName
+  /** The element-wise update (shared with data-parallel threads, which look it up by name). */
+  protected abstract readonly rule: Rule
   protected slots: Record<string, FloatArray[]> = {}
   private pending: Record<string, Float32Array> | null = null
 
-  constructor(public lr: number, public weightDecay = 0, private readonly slotNames: readonly string[] = []) {
+  constructor(public lr: number, public weightDecay = 0, readonly slotNames: readonly string[] = []) {
     if (!(lr >= 0) || !Number.isFinite(lr)) throw new Error(`optimizer: learning rate must be a finite number ≥ 0, got ${lr}`)
     if (!(weightDecay >= 0)) throw new Error(`optimizer: weight decay must be ≥ 0, got ${weightDecay}`)
   }
@@ -46,10 +59,38 @@ export abstract class BaseOptimizer implements Optimizer {
       }
     }
     this.prepare(params)
-    this.step(params, grads)
+    const h = this.numbers()
+    for (let k = 0; k < params.length; k++) this.rule(params[k].data, grads[k].data, this.slotNames.map((s) => this.slots[s][k]), h)
   }
 
-  protected abstract step(params: readonly ParamLike[], grads: readonly ParamLike[]): void
+  /** The numbers of the next step, in the rule's order; advances step counters (so: once per step). */
+  protected abstract numbers(): number[]
+
+  /**
+   * For data-parallel updates: keeps the state in `flat` from now on (one array per slot name holding
+   * every param's values, params in order; the current state is copied in unless it is there already)
+   * and begins a step. The caller then runs ruleOf(name) over ranges with the returned numbers.
+   */
+  beginFlatStep(params: readonly ParamLike[], flat: readonly Float32Array[]): number[] {
+    if (flat.length !== this.slotNames.length) throw new Error(`${this.name}: ${this.slotNames.length} state arrays needed, got ${flat.length}`)
+    this.prepare(params)
+    this.slotNames.forEach((s, j) => {
+      let off = 0
+      const have = this.slots[s]
+      for (let k = 0; k < params.length; k++) {
+        const n = params[k].data.length
+        const a = have[k]
+        if (!(a.buffer === flat[j].buffer && a.byteOffset === flat[j].byteOffset + off * 4 && a instanceof Float32Array)) {
+          const view = flat[j].subarray(off, off + n)
+          view.set(a)
+          have[k] = view
+        }
+        off += n
+      }
+      if (off !== flat[j].length) throw new Error(`${this.name}: state array ${s} holds ${flat[j].length} values for ${off} parameters`)
+    })
+    return this.numbers()
+  }
 
   state(): Record<string, Float32Array> {
     const out: Record<string, Float32Array> = {}

@@ -1,4 +1,4 @@
-import type { ParamLike } from './optimizer'
+import type { Rule } from './optimizer'
 import { BaseOptimizer } from './optimizer'
 
 /** SGD: W −= lr·g. */
@@ -6,12 +6,12 @@ export class SGD extends BaseOptimizer {
   readonly name = 'SGD'
   constructor(lr = 0.01, weightDecay = 0) { super(lr, weightDecay) }
 
-  protected step(params: readonly ParamLike[], grads: readonly ParamLike[]): void {
-    const { lr, weightDecay: wd } = this
-    for (let k = 0; k < params.length; k++) {
-      const W = params[k].data
-      const g = grads[k].data
-      for (let i = 0; i < W.length; i++) W[i] -= lr * (g[i] + wd * W[i])
-    }
-  }
+  protected readonly rule = sgdRule
+  protected numbers(): number[] { return [this.lr, this.weightDecay] }
+}
+
+/** h = [lr, λ] */
+export const sgdRule: Rule = (W, g, _s, h) => {
+  const [lr, wd] = h
+  for (let i = 0; i < W.length; i++) W[i] -= lr * (g[i] + wd * W[i])
 }
