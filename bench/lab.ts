@@ -66,17 +66,20 @@ async function trainWorkload(w: WorkloadId, threads: number, budget: Budget): Pr
     dp = await DataParallel.create({
       spec, threads, seed: 1, paramCount: model.paramCount,
       xPer: x.data.length / cfg.batch, tPer: t.data.length / cfg.batch, maxBatch: cfg.batch,
-      spawn: (init) => new Worker(self, { workerData: init })
+      spawn: (init) => new Worker(self, { workerData: init }),
+      model
     })
   }
   const step = (): void => {
     if (dp) {
-      dp.step(model, x, t, (_s, _x, tt) => tt, w === 'W4' ? () => 0 : countCorrect)
+      // as the trainer does: forward/backward of the slices, then combine + update split by parameter range
+      dp.forwardBackward(model, x, t, (_s, _x, tt) => tt, w === 'W4' ? () => 0 : countCorrect)
+      dp.update(model, opt)
     } else {
       loss.forward(model.forward(x, true), t)
       model.backward()
+      opt.update(model.params, model.grads)
     }
-    opt.update(model.params, model.grads)
   }
   try {
     const r = await measureRate(step, cfg.batch, budget)

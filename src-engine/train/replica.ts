@@ -1,12 +1,16 @@
 /**
  * A replica thread of data-parallel training (see data-parallel.ts): it builds its own copy of the
- * network once, then for every step reads the shared parameters, trains its slice of the batch and
- * writes its gradients, loss and correct count back. Runs until told to exit.
+ * network once, then for every step reads the parameters, trains its slice of the batch and writes its
+ * gradients (those of the other threads' ranges, in split mode), loss and correct count back; for an
+ * update it combines and updates its own range of the parameters. Runs until told to exit.
  */
 import { Rng } from '../rng'
 import { tensor, type Tensor } from '../tensor'
 import { Sequential } from '../models/sequential'
-import { CMD, CMD_EXIT, ERROR_BYTES, GEN, requireLoss, slot, type ReplicaInit } from './data-parallel'
+import {
+  CMD, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, GEN, MAX_SLOTS, flatOffsets, masterViews, rangePieces, readRule, readWeights,
+  requireLoss, slot, updateRange, type ReplicaInit
+} from './data-parallel'
 import { countCorrect } from './trainer'
 
 /** Classifier targets are class indices; other tasks reconstruct the input. */
@@ -20,17 +24,19 @@ export function correctFor(model: Sequential): (scores: Tensor, t: Tensor) => nu
   return model.spec.task === 'reconstruct' ? () => 0 : countCorrect
 }
 
-/** The replica's loop; `ready` is called once the network is built. Blocks between steps. */
+/** The replica's loop; `ready` is called once the network is built. Blocks between commands. */
 export function runReplica(init: ReplicaInit, ready: () => void): void {
   const control = new Int32Array(init.control)
-  const params = new Float32Array(init.params)
+  const shared = new Float32Array(init.params)
   const results = new Float64Array(init.results)
   const errors = new Uint8Array(init.errors)
+  const stepBuf = new Float64Array(init.step)
   const k = init.index
   // Its own random stream (dropout) derived from the seed and the thread index: reproducible per thread count.
   const model = Sequential.fromSpec(init.spec, new Rng(init.seed * 7919 + k))
   const P = model.paramCount
-  const grads = new Float32Array(init.grads, (k - 1) * P * 4, P)
+  const gradsAll = (t: number): Float32Array => new Float32Array(init.grads, t * P * 4, P)
+  const grads = gradsAll(k)
   const { xPer, tPer, maxSlice } = init
   const xAll = new Float32Array(init.x)
   const tAll = new Float32Array(init.t)
@@ -38,31 +44,56 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
   const tBase = (k - 1) * maxSlice * tPer
   const target = targetFor(model)
   const correctOf = correctFor(model)
-  // Read the generation before announcing readiness: the first step may be posted the moment we do.
+  // split updates: this thread's range, and the training thread's tensors where it can see them in place
+  const sizes = model.params.map((p) => p.data.length)
+  const offs = flatOffsets(sizes)
+  const pieces = rangePieces(sizes, init.threads)
+  const own = model.grads.map((g) => g.data)
+  const others = Array.from({ length: init.threads }, (_, t) => (t === 0 || t === k ? null : gradsAll(t)))
+  const source = (t: number, p: number): { a: Float32Array; base: number } => (t === k ? { a: own[p], base: 0 } : { a: others[t]!, base: offs[p] })
+  const state = init.master ? Array.from({ length: MAX_SLOTS }, (_, s) => new Float32Array(init.state, s * P * 4, P)) : []
+  const masterW = init.master ? masterViews(init.master.params, init.master.buffers, sizes, shared) : null
+  const masterG = init.master ? masterViews(init.master.grads, init.master.buffers, sizes, gradsAll(0)) : null
+  // Read the generation before announcing readiness: the first command may be posted the moment we do.
   let seen = Atomics.load(control, GEN)
   ready()
   for (;;) {
     Atomics.wait(control, GEN, seen)
     seen = Atomics.load(control, GEN)
-    if (Atomics.load(control, CMD) === CMD_EXIT) return
-    const n = Atomics.load(control, slot(k, 0))
+    const cmd = Atomics.load(control, CMD)
+    if (cmd === CMD_EXIT) return
     try {
-      if (n > 0) {
-        let off = 0
-        for (const p of model.params) {
-          p.data.set(params.subarray(off, off + p.data.length))
-          off += p.data.length
-        }
-        const x = model.inputTensor(xAll.subarray(xBase, xBase + n * xPer), n)
-        const t = { shape: [n, ...(tPer > 1 ? [tPer] : [])], data: tAll.subarray(tBase, tBase + n * tPer) }
-        const scores = model.forward(x, true)
-        results[2 * k] = requireLoss(model).forward(scores, target(scores, x, t))
-        results[2 * k + 1] = correctOf(scores, t)
-        model.backward()
-        off = 0
-        for (const g of model.grads) {
-          grads.set(g.data, off)
-          off += g.data.length
+      if (cmd === CMD_UPDATE) {
+        const { rule, numbers } = readRule(stepBuf)
+        updateRange(pieces[k], offs, masterW!, masterG!, source, readWeights(stepBuf), rule, state, numbers)
+      } else {
+        const n = Atomics.load(control, slot(k, 0))
+        const split = Atomics.load(control, slot(k, 3)) === 1
+        if (n > 0) {
+          let off = 0
+          model.params.forEach((p, i) => {
+            p.data.set(split ? masterW![i] : shared.subarray(off, off + p.data.length))
+            off += p.data.length
+          })
+          const x = model.inputTensor(xAll.subarray(xBase, xBase + n * xPer), n)
+          const t = { shape: [n, ...(tPer > 1 ? [tPer] : [])], data: tAll.subarray(tBase, tBase + n * tPer) }
+          const scores = model.forward(x, true)
+          results[2 * k] = requireLoss(model).forward(scores, target(scores, x, t))
+          results[2 * k + 1] = correctOf(scores, t)
+          model.backward()
+          if (split) {
+            // the other threads read this thread's gradients of their ranges here; its own range stays in place
+            for (let j = 0; j < init.threads; j++) {
+              if (j === k) continue
+              for (const [p, a, b] of pieces[j]) grads.set(own[p].subarray(a, b), offs[p] + a)
+            }
+          } else {
+            off = 0
+            for (const g of own) {
+              grads.set(g, off)
+              off += g.length
+            }
+          }
         }
       }
     } catch (e) {

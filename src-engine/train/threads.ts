@@ -20,7 +20,9 @@ export async function startThreads(trainer: Trainer, threads: number, entry: str
     // Targets per example: one label, or T next tokens for a language model.
     tPer: trainer.data.train.kind === 'tokens' ? sizeOf(trainer.data.train.xShape) : 1,
     maxBatch: trainer.settings.batchSize,
-    spawn: (init) => new Worker(entry, { workerData: init })
+    spawn: (init) => new Worker(entry, { workerData: init }),
+    // the replicas see this model's parameters in place and share the optimizer's work
+    model: trainer.model
   })
   trainer.useParallel(dp)
   return dp

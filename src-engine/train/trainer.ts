@@ -274,7 +274,8 @@ export class Trainer {
     let loss: number
     let correct: number
     if (this.parallel) {
-      const r = this.parallel.step(this.model, x, t, (sc, xx, tt) => (classify ? tt : tensor(sc.shape, xx.data)), classify ? countCorrect : () => 0)
+      // the gradients stay with the threads until the update below combines them
+      const r = this.parallel.forwardBackward(this.model, x, t, (sc, xx, tt) => (classify ? tt : tensor(sc.shape, xx.data)), classify ? countCorrect : () => 0)
       loss = r.loss
       correct = r.correct
     } else {
@@ -290,9 +291,16 @@ export class Trainer {
       this.emit({ type: 'diverged', message: this.failure })
       return null
     }
-    if (!this.parallel) this.model.backward()
+    const clip = this.settings.clip ?? 0
+    if (this.parallel && !(clip > 0)) {
+      // combining and the optimizer's update split across the threads, by parameter range
+      this.parallel.update(this.model, this.optimizer)
+      return { loss, correct }
+    }
+    if (this.parallel) this.parallel.combine(this.model)
+    else this.model.backward()
     const grads = this.model.grads
-    if (this.settings.clip && this.settings.clip > 0) clipGrads(grads, this.settings.clip)
+    if (clip > 0) clipGrads(grads, clip)
     this.optimizer.update(this.model.params, grads)
     return { loss, correct }
   }

@@ -4,7 +4,8 @@ import { Rng } from '../../../src-engine/rng'
 import { tensor, type Tensor } from '../../../src-engine/tensor'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { Sequential } from '../../../src-engine/models/sequential'
-import { DataParallel } from '../../../src-engine/train/data-parallel'
+import { DataParallel, rangePieces } from '../../../src-engine/train/data-parallel'
+import { makeOptimizer, OPTIMIZER_NAMES } from '../../../src-engine/optimizers'
 import { correctFor, targetFor } from '../../../src-engine/train/replica'
 import { bundleWorker } from '../../helpers/bundle'
 
@@ -38,10 +39,12 @@ describe('data-parallel training across threads', () => {
     for (const p of pools) await p.close()
   })
 
-  async function pool(threads: number, model: Sequential, maxBatch: number): Promise<DataParallel> {
+  /** A pool; with `split`, made for `model` (combining and updating split across the threads). */
+  async function pool(threads: number, model: Sequential, maxBatch: number, split = false, net: NetSpec = spec): Promise<DataParallel> {
     const p = await DataParallel.create({
-      spec, threads, seed: 1, paramCount: model.paramCount, xPer: 64, tPer: 1, maxBatch,
-      spawn: (init) => new Worker(entry, { workerData: init })
+      spec: net, threads, seed: 1, paramCount: model.paramCount, xPer: 64, tPer: 1, maxBatch,
+      spawn: (init) => new Worker(entry, { workerData: init }),
+      model: split ? model : undefined
     })
     pools.push(p)
     return p
@@ -98,5 +101,112 @@ describe('data-parallel training across threads', () => {
     // the second half (the replica's slice) names class 7, which does not exist (5 classes)
     const bad = tensor([8], Float32Array.from([0, 1, 2, 3, 7, 7, 7, 7]))
     expect(() => dp.step(model, model.inputTensor(x.data, 8), bad, targetFor(model), correctFor(model))).toThrow(/kernel thread 1: .*7/)
+  })
+
+  // BatchNormalization's gamma, beta and gradients are ordinary arrays, not engine memory: they take the
+  // route through the pool's own shared buffers, while the other layers' tensors are read in place.
+  const bnSpec: NetSpec = {
+    input: [1, 8, 8],
+    layers: [
+      { type: 'Convolution', filters: 3, kernel: 3, pad: 1 },
+      { type: 'BatchNormalization' },
+      { type: 'Relu' },
+      { type: 'Pooling', size: 2, stride: 2 },
+      { type: 'Affine', units: 5 },
+      { type: 'SoftmaxWithLoss' }
+    ]
+  }
+
+  for (const threads of [2, 3]) {
+    it(`with ${threads} threads, a pool made for the model combines the whole batch's gradient across threads`, async () => {
+      // (without BatchNormalization, whose slices normalise with their own statistics)
+      const model = Sequential.fromSpec(spec, new Rng(5))
+      const { x, t } = batch(21, 9)
+      model.lossLayer!.forward(model.forward(model.inputTensor(x.data, 21), true), t)
+      model.backward()
+      const refGrads = model.grads.map((g) => g.data.slice())
+      const dp = await pool(threads, model, 32, true)
+      dp.forwardBackward(model, model.inputTensor(x.data, 21), t, targetFor(model), correctFor(model))
+      dp.combine(model)
+      model.grads.forEach((g, k) => {
+        for (let i = 0; i < g.data.length; i++) {
+          if (Math.abs(g.data[i] - refGrads[k][i]) > 1e-6 + 1e-4 * Math.abs(refGrads[k][i])) {
+            expect.fail(`grad ${model.paramKeys[k]}[${i}]: ${g.data[i]} vs single-thread ${refGrads[k][i]}`)
+          }
+        }
+      })
+    })
+  }
+
+  /** `steps` steps of forwardBackward + update; returns the losses and the final parameters. */
+  async function train(threads: number, split: boolean, optimizer: (typeof OPTIMIZER_NAMES)[number], B = 21, steps = 4): Promise<{ losses: number[]; params: Float32Array[] }> {
+    const model = Sequential.fromSpec(bnSpec, new Rng(5))
+    const dp = await pool(threads, model, 32, split, bnSpec)
+    const opt = makeOptimizer(optimizer, 0.05, { weightDecay: 0.01 })
+    const losses: number[] = []
+    for (let s = 0; s < steps; s++) {
+      const { x, t } = batch(B, 100 + s)
+      losses.push(dp.forwardBackward(model, model.inputTensor(x.data, B), t, targetFor(model), correctFor(model)).loss)
+      dp.update(model, opt)
+    }
+    return { losses, params: model.params.map((p) => p.data.slice()) }
+  }
+
+  for (const name of OPTIMIZER_NAMES) {
+    it(`${name}: the update split across threads is bit for bit the optimizer's own update of the combined gradient`, async () => {
+      const whole = await train(2, false, name)
+      const split = await train(2, true, name)
+      expect(split.losses).toEqual(whole.losses)
+      split.params.forEach((p, k) => expect(p, `param ${k}`).toEqual(whole.params[k]))
+    })
+  }
+
+  it('splits updates reproducibly with 3 threads, and with fewer examples than threads', async () => {
+    const a = await train(3, true, 'Adam')
+    const b = await train(3, true, 'Adam')
+    expect(a).toEqual(b)
+    expect(a.losses.every(Number.isFinite)).toBe(true)
+    const whole = await train(3, false, 'Adam', 2)
+    const split = await train(3, true, 'Adam', 2)
+    expect(split).toEqual(whole)
+  })
+
+  it('keeps the optimizer state it had before the pool, and hands it back in state()', async () => {
+    const model = Sequential.fromSpec(spec, new Rng(5))
+    const ref = Sequential.fromSpec(spec, new Rng(5))
+    const opt = makeOptimizer('Adam', 0.01)
+    const refOpt = makeOptimizer('Adam', 0.01)
+    // one step on one thread first: the state then moves into the pool's shared memory
+    for (const [m, o] of [[model, opt], [ref, refOpt]] as const) {
+      const { x, t } = batch(16, 7)
+      m.lossLayer!.forward(m.forward(m.inputTensor(x.data, 16), true), t)
+      m.backward()
+      o.update(m.params, m.grads)
+    }
+    const dp = await pool(2, model, 16, true)
+    const { x, t } = batch(16, 8)
+    dp.forwardBackward(model, model.inputTensor(x.data, 16), t, targetFor(model), correctFor(model))
+    dp.update(model, opt)
+    ref.lossLayer!.forward(ref.forward(ref.inputTensor(x.data, 16), true), t)
+    ref.backward()
+    refOpt.update(ref.params, ref.grads)
+    model.params.forEach((p, k) => {
+      for (let i = 0; i < p.data.length; i++) expect(Math.abs(p.data[i] - ref.params[k].data[i])).toBeLessThan(1e-6)
+    })
+    const s = opt.state()
+    const r = refOpt.state()
+    expect(Object.keys(s).sort()).toEqual(Object.keys(r).sort())
+    expect(s.iter[0]).toBe(2)
+    for (const key of Object.keys(r)) for (let i = 0; i < r[key].length; i++) expect(Math.abs(s[key][i] - r[key][i])).toBeLessThan(1e-6)
+  })
+
+  it('cuts the flat parameters into contiguous ranges on 16-float lines', () => {
+    const sizes = [270, 30, 4000, 5, 1]
+    const pieces = rangePieces(sizes, 3)
+    const covered: number[] = []
+    const offs = [0, 270, 300, 4300, 4305]
+    for (const range of pieces) for (const [k, a, b] of range) for (let i = a; i < b; i++) covered.push(offs[k] + i)
+    expect(covered).toEqual(Array.from({ length: 4306 }, (_, i) => i))
+    for (const range of pieces.slice(1)) expect((offs[range[0][0]] + range[0][1]) % 16).toBe(0)
   })
 })
