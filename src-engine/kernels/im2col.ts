@@ -1,8 +1,11 @@
 /**
  * im2col / col2im as in the course: every receptive field becomes one row, so a convolution is
  * one GEMM. x (N, C, H, W) ↔ col (N·OH·OW, C·FH·FW); row (n, oy, ox), column (c, ky, kx).
- * Padding reads as zero and is never stored.
+ * Padding reads as zero and is never stored. im2col runs in WebAssembly (kernels/wasm/layer-wasm.ts)
+ * when col lives in engine memory (x is copied in if it does not); the loops below are the fallback.
  */
+import { engineMemory } from './gemm'
+import { layerKernels } from './wasm/layer-wasm'
 
 /** col (N·OH·OW, C·FH·FW) ← the receptive fields of x (N, C, H, W). */
 export function im2col(
@@ -10,6 +13,8 @@ export function im2col(
   N: number, C: number, H: number, W: number,
   FH: number, FW: number, stride: number, pad: number, OH: number, OW: number
 ): void {
+  const k = layerKernels(engineMemory())
+  if (k !== null && k.owns(col)) return k.im2col(col, x, N, C, H, W, FH, FW, stride, pad, OH, OW)
   const rowLen = C * FH * FW
   let row = 0
   for (let n = 0; n < N; n++) {

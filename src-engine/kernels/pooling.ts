@@ -3,6 +3,8 @@
  * Max pooling ignores padding (a padded cell never wins); average pooling counts padded cells as
  * zeros and always divides by PH·PW (as the course's im2col version does; ONNX count_include_pad=1).
  */
+import { engineMemory } from './gemm'
+import { layerKernels } from './wasm/layer-wasm'
 
 /** out ← the window maxima; argmax ← the flat index into x of each winner (−1 if the window is all padding). */
 export function maxPoolForward(
@@ -58,6 +60,9 @@ export function maxPoolInside(
   out: Float32Array, argmax: Int32Array, x: Float32Array, NC: number, H: number, W: number,
   PH: number, PW: number, stride: number, OH: number, OW: number
 ): void {
+  // in WebAssembly when out and x live in engine memory (kernels/wasm/layer-wasm.ts; same results)
+  const k = layerKernels(engineMemory())
+  if (k !== null && k.owns(out) && k.owns(x)) return k.maxPoolInside(out, argmax, x, NC, H, W, PH, PW, stride, OH, OW)
   let o = 0
   for (let nc = 0; nc < NC; nc++) {
     const plane = nc * H * W

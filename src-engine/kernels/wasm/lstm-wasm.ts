@@ -5,21 +5,14 @@
  * engine memory (no copies). layers/time-lstm.ts calls them and keeps a TypeScript loop with the same
  * semantics for runtimes without WebAssembly SIMD and for buffers outside engine memory.
  */
-import { GEMM_RELAXED_WASM, GEMM_SIMD_WASM } from './binaries.generated'
 import type { EngineMemory } from './memory'
+import { kernelExports } from './instance'
 
 interface LstmExports {
   lstmForwardStep(gates: number, gateStride: number, hw: number, b: number, cPrev: number, hPrev: number,
     cs: number, hs: number, seqStride: number, N: number, H: number): void
   lstmBackwardStep(dh: number, dhs: number, gates: number, cs: number, cPrev: number, cPrevStride: number,
     dc: number, dAt: number, dA: number, db: number, gateStride: number, seqStride: number, N: number, H: number): number
-}
-
-function decode(b64: string): Uint8Array<ArrayBuffer> {
-  const bin = atob(b64)
-  const out = new Uint8Array(bin.length)
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
-  return out
 }
 
 /** Byte address of element `at` of a view into engine memory. */
@@ -54,24 +47,13 @@ export class LstmKernels {
   }
 }
 
-let cache: { mem: EngineMemory; kernels: LstmKernels | null } | null = null
-
-/** The kernels on `mem` (instantiated once per memory), or null without engine memory or WebAssembly SIMD. */
+/** The kernels on `mem`, or null without engine memory or WebAssembly SIMD. */
 export function lstmKernels(mem: EngineMemory | null): LstmKernels | null {
   if (mem === null) return null
-  if (cache !== null && cache.mem === mem) return cache.kernels
-  let kernels: LstmKernels | null = null
-  try {
-    const relaxed = decode(GEMM_RELAXED_WASM)
-    const bytes = WebAssembly.validate(relaxed) ? relaxed : decode(GEMM_SIMD_WASM)
-    if (WebAssembly.validate(bytes)) {
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: mem.memory } })
-      const ex = instance.exports as unknown as LstmExports
-      if (typeof ex.lstmForwardStep === 'function' && typeof ex.lstmBackwardStep === 'function') kernels = new LstmKernels(mem, ex)
-    }
-  } catch {
-    kernels = null
-  }
-  cache = { mem, kernels }
-  return kernels
+  if (cached !== null && cached.mem === mem) return cached
+  const ex = kernelExports(mem) as unknown as LstmExports | null
+  cached = ex !== null && typeof ex.lstmForwardStep === 'function' ? new LstmKernels(mem, ex) : null
+  return cached
 }
+
+let cached: LstmKernels | null = null
