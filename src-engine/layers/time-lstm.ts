@@ -89,6 +89,11 @@ export class TimeLSTM implements Layer {
   readonly paramNames = ['Wx', 'Wh', 'b']
   /** Carry (h, c) across forward calls (truncated BPTT). */
   stateful: boolean
+  /**
+   * When false, backward() computes only the parameter gradients and returns an all-zero dx: a network's
+   * first layer has no one to pass it to (Sequential.backward), and dx = dA·Wxᵀ is a GEMM over every step.
+   */
+  needsDx = true
   /** Norm of dL/dh_t averaged over the batch, per time step, from the last backward (vanishing gradients). */
   gradNorms: Float64Array = new Float64Array(0)
   private h: Float32Array | null = null
@@ -231,7 +236,8 @@ export class TimeLSTM implements Layer {
     gemm(dWx.data, this.xs.data, dA, D, H4, N * T, { transA: true })
     if (dbK !== db.data) db.data.set(dbK)
     this.dxs = ensure(this.dxs, this.xs.shape)
-    gemm(this.dxs.data, dA, Wx.data, N * T, D, H4, { transB: true })
+    if (this.needsDx) gemm(this.dxs.data, dA, Wx.data, N * T, D, H4, { transB: true })
+    else this.dxs.data.fill(0)
     releaseKernelArray(dAt)
     releaseKernelArray(dh)
     releaseKernelArray(dc)

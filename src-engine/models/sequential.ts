@@ -10,6 +10,7 @@ import type { NetSpec } from '../spec-types'
 import type { Layer, LossLayer } from '../layers/layer'
 import { buildNetwork } from '../layers/build'
 import { Convolution } from '../layers/convolution'
+import { TimeLSTM } from '../layers/time-lstm'
 
 /** One layer's output for a probe input (feature maps), copied so later passes cannot overwrite it. */
 export interface Activation { name: string; type: string; shape: number[]; data: Float32Array }
@@ -92,8 +93,9 @@ export class Sequential {
     for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i].backward(dout)
     const first = this.layers[0]
     if (first === undefined) return
-    // Nobody reads the input's gradient here: a first Convolution skips it (a GEMM and col2im per image).
-    if (first instanceof Convolution) {
+    // Nobody reads the input's gradient here: a first Convolution skips it (a GEMM and col2im per image),
+    // a first TimeLSTM its dA·Wxᵀ product.
+    if (first instanceof Convolution || first instanceof TimeLSTM) {
       first.needsDx = false
       try { first.backward(dout) } finally { first.needsDx = true }
     } else {

@@ -10,6 +10,8 @@ import { LastTimeStep } from '../../../src-engine/layers/last-time-step'
 import { TimeSoftmaxWithLoss } from '../../../src-engine/layers/time-softmax-with-loss'
 import { LSTM_GATES, gateOffset } from '../../../src-engine/layers/lstm-gates'
 import { clipGrads } from '../../../src-engine/optimizers/clip-grads'
+import { Sequential } from '../../../src-engine/models/sequential'
+import type { NetSpec } from '../../../src-engine/spec-types'
 
 function randn(shape: number[], rng: Rng, scale = 0.5): Tensor {
   const t = tensor(shape)
@@ -149,5 +151,32 @@ describe('LSTM conventions', () => {
     const norm = clipGrads([a, b], 1)
     expect(norm).toBeCloseTo(5)
     expect(Math.hypot(a.data[0], a.data[1], b.data[0])).toBeCloseTo(1, 4)
+  })
+})
+
+describe('a first TimeLSTM skips the input gradient in Sequential.backward', () => {
+  it('gives the same parameter gradients as a backward pass that computes dx, and a zero dx', () => {
+    const spec: NetSpec = {
+      input: [5, 3],
+      layers: [{ type: 'TimeLSTM', hidden: 6 }, { type: 'LastTimeStep' }, { type: 'Affine', units: 4 }, { type: 'SoftmaxWithLoss' }]
+    }
+    const rng = new Rng(21)
+    const x = randn([3, 5, 3], rng)
+    const t = tensor([3], Float32Array.from([0, 3, 1]))
+    const model = Sequential.fromSpec(spec, new Rng(5))
+    model.lossLayer!.forward(model.forward(x, true), t)
+    model.backward()
+    const lean = model.grads.map((g) => g.data.slice())
+    const first = model.layers[0] as TimeLSTM
+    expect(first).toBeInstanceOf(TimeLSTM)
+    expect(first.needsDx).toBe(true) // restored for gradient checks
+
+    model.lossLayer!.forward(model.forward(x, true), t)
+    let d = model.lossLayer!.backward()
+    for (let i = model.layers.length - 1; i >= 0; i--) d = model.layers[i].backward(d)
+    expect(d.data.some((v) => v !== 0)).toBe(true)
+    model.grads.forEach((g, k) => expect(Array.from(g.data), model.paramKeys[k]).toEqual(Array.from(lean[k])))
+    first.needsDx = false
+    expect(first.backward(model.layers[1].backward(model.layers[2].backward(model.lossLayer!.backward()))).data.every((v) => v === 0)).toBe(true)
   })
 })
