@@ -35,7 +35,40 @@ function packA(dst: usize, a: usize, i0: i32, mc: i32, k0: i32, kc: i32, M: i32,
   for (let p = 0; p < mc; p += MR) {
     const rows = min(MR, mc - p)
     const panel = dst + ((<usize>p * kc) << 2)
-    for (let k = 0; k < kc; k++) {
+    let k = 0
+    if (rows == MR) {
+      if (transA) {
+        // the MR rows at one step are contiguous: one 16-byte and one 8-byte copy
+        for (; k < kc; k++) {
+          const src = addrA(a, i0 + p, k0 + k, M, K, true)
+          const out = panel + ((<usize>k * MR) << 2)
+          v128.store(out, v128.load(src))
+          v128.store64_lane(out, v128.load64_zero(src, 16), 0, 16)
+        }
+      } else {
+        // four steps at a time: a 16-byte load from each row, transposed in registers
+        const ld = (<usize>K) << 2
+        const r0 = addrA(a, i0 + p, k0, M, K, false)
+        for (; k + 4 <= kc; k += 4) {
+          const src = r0 + (<usize>k << 2)
+          const x0 = v128.load(src), x1 = v128.load(src + ld), x2 = v128.load(src + 2 * ld)
+          const x3 = v128.load(src + 3 * ld), x4 = v128.load(src + 4 * ld), x5 = v128.load(src + 5 * ld)
+          const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5), t1 = i32x4.shuffle(x2, x3, 0, 4, 1, 5)
+          const t2 = i32x4.shuffle(x0, x1, 2, 6, 3, 7), t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7)
+          const u0 = i32x4.shuffle(x4, x5, 0, 4, 1, 5), u1 = i32x4.shuffle(x4, x5, 2, 6, 3, 7)
+          const out = panel + ((<usize>k * MR) << 2)
+          v128.store(out, i32x4.shuffle(t0, t1, 0, 1, 4, 5))
+          v128.store64_lane(out, u0, 0, 16)
+          v128.store(out, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 24)
+          v128.store64_lane(out, u0, 1, 40)
+          v128.store(out, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 48)
+          v128.store64_lane(out, u1, 0, 64)
+          v128.store(out, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 72)
+          v128.store64_lane(out, u1, 1, 88)
+        }
+      }
+    }
+    for (; k < kc; k++) {
       const out = panel + ((<usize>k * MR) << 2)
       for (let r = 0; r < MR; r++) {
         store<f32>(out + (<usize>r << 2), r < rows ? load<f32>(addrA(a, i0 + p + r, k0 + k, M, K, transA)) : 0)
@@ -58,7 +91,27 @@ function packB(dst: usize, b: usize, k0: i32, kc: i32, j0: i32, nc: i32, N: i32,
         v128.store(out + 16, v128.load(src + 16))
       }
     } else {
-      for (let k = 0; k < kc; k++) {
+      let k = 0
+      if (transB && cols == NR) {
+        // B stored (N, K): four steps at a time, a 16-byte load from each of the NR rows, transposed in registers
+        const ld = (<usize>K) << 2
+        const r0 = addrB(b, k0, j0 + q, N, K, true)
+        for (; k + 4 <= kc; k += 4) {
+          const out = panel + ((<usize>k * NR) << 2)
+          for (let h = 0; h < 2; h++) {
+            const src = r0 + (<usize>k << 2) + <usize>(4 * h) * ld
+            const x0 = v128.load(src), x1 = v128.load(src + ld), x2 = v128.load(src + 2 * ld), x3 = v128.load(src + 3 * ld)
+            const t0 = i32x4.shuffle(x0, x1, 0, 4, 1, 5), t1 = i32x4.shuffle(x2, x3, 0, 4, 1, 5)
+            const t2 = i32x4.shuffle(x0, x1, 2, 6, 3, 7), t3 = i32x4.shuffle(x2, x3, 2, 6, 3, 7)
+            const o = out + (<usize>h << 4)
+            v128.store(o, i32x4.shuffle(t0, t1, 0, 1, 4, 5))
+            v128.store(o, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 32)
+            v128.store(o, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 64)
+            v128.store(o, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 96)
+          }
+        }
+      }
+      for (; k < kc; k++) {
         const out = panel + ((<usize>k * NR) << 2)
         for (let c = 0; c < NR; c++) {
           store<f32>(out + (<usize>c << 2), c < cols ? load<f32>(addrB(b, k0 + k, j0 + q + c, N, K, transB)) : 0)
