@@ -2,7 +2,7 @@
  * Writes a project file (.bplab) from the main process without stalling its event loop: the autosave
  * after every epoch, while the page streams telemetry. Encoding a 5 MB project at once (copies, zip
  * CRC) held the loop for 70–190 ms; here the tensors are not copied (the zip's chunks are views of the
- * checkpoint's arrays, src-engine/io/project.ts), the CRC-32 is computed one slice at a time with the
+ * checkpoint's arrays, src-engine/io/project.ts), the NaN check and the CRC-32 run one slice at a time with the
  * event loop served between slices, and the file is written asynchronously and atomically.
  */
 import * as zlib from 'node:zlib'

@@ -73,18 +73,27 @@ describe('the main event loop while training with autosave and streaming', () =>
   let host: LabHost | undefined
   let shell: WebShell | undefined
   let ws: WebSocket | undefined
-  afterAll(async () => {
+  const cleanUp = async (): Promise<void> => {
     ws?.close()
     await shell?.close()
     await host?.dispose()
-  })
+  }
+  afterAll(cleanUp)
 
-  it('stalls no longer than under the same load with nothing to do', async () => {
+  // A real regression stalls at every epoch; one rerun absorbs a burst of load from other jobs.
+  it('stalls no longer than under the same load with nothing to do', { timeout: 360_000, retry: 1 }, async () => {
+    await cleanUp() // a previous attempt's
     const dataDir = mkdtempSync(join(tmpdir(), 'lab-loop-data-'))
     host = new LabHost({ workerPath, transport: 'web', version: 'test', dataDir })
     // What the loop handled, for the stall report: events in and out of the host, GC pauses.
     const marks: { at: number; what: string }[] = []
     host.onEvent((e) => marks.push({ at: performance.now(), what: e.type }))
+    const projects = host.projects
+    const onCheckpoint = projects.onCheckpoint.bind(projects)
+    projects.onCheckpoint = (...args) => {
+      marks.push({ at: performance.now(), what: 'checkpoint' })
+      onCheckpoint(...args)
+    }
     shell = await startWebShell({ port: 0, rendererDir: mkdtempSync(join(tmpdir(), 'lab-loop-page-')), labHost: host })
     ws = new WebSocket(`ws://127.0.0.1:${shell.port}/ws?token=${shell.token}`, { origin: shell.origin })
     await new Promise((ok, bad) => { ws!.once('open', ok); ws!.once('error', bad) })
@@ -98,12 +107,16 @@ describe('the main event loop while training with autosave and streaming', () =>
     const probe = loopProbe()
 
     // Baseline: one thread spinning where the training thread will run, the main thread idle.
-    const spinner = new Worker('const end = Date.now() + 4000; while (Date.now() < end) {}', { eval: true })
-    await new Promise((r) => setTimeout(r, 500))
-    probe.start()
-    await new Promise((r) => setTimeout(r, 3000))
-    const idle = probe.stop()
-    await spinner.terminate()
+    const baseline = async () => {
+      const spinner = new Worker('const end = Date.now() + 4000; while (Date.now() < end) {}', { eval: true })
+      await new Promise((r) => setTimeout(r, 500))
+      probe.start()
+      await new Promise((r) => setTimeout(r, 3000))
+      const figures = probe.stop()
+      await spinner.terminate()
+      return figures
+    }
+    const idleBefore = await baseline()
 
     // Training: SimpleConvNet on 2,000 digits an epoch (8,000 held out for the epoch report), 3 epochs.
     const convnet = PRESETS.find((p) => p.id === 'simple-convnet')!
@@ -115,9 +128,12 @@ describe('the main event loop while training with autosave and streaming', () =>
     const end = await rec.waitFor((e) => e.type === 'state' && (e.state === 'done' || e.state === 'failed'), 300_000)
     const training = probe.stop()
     const seconds = (performance.now() - t0) / 1000
-    gcObserver.disconnect()
     expect(end.type === 'state' && end.state).toBe('done')
     await host.projects.flushAutosave()
+    // The machine's load changes over a run: the baseline is the worse of one before and one after.
+    const idleAfter = await baseline()
+    const idle = idleAfter.worstGapMs > idleBefore.worstGapMs ? idleAfter : idleBefore
+    gcObserver.disconnect()
 
     const epochs = rec.of('epoch').length
     const stalls = [...training.gaps].sort((a, b) => b.ms - a.ms).slice(0, 5).map((g) => {
@@ -143,5 +159,5 @@ describe('the main event loop while training with autosave and streaming', () =>
     // The loop's worst stall while training is of the order of the machine's own (encoding the
     // autosave in one block stalled it 70–190 ms; a training step on this thread would be hundreds).
     expect(training.worstGapMs).toBeLessThan(Math.max(2 * idle.worstGapMs, idle.worstGapMs + 30))
-  }, 360_000)
+  })
 })
