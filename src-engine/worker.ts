@@ -2,7 +2,8 @@
  * The training worker (worker_threads entry). It speaks protocol.ts: WorkerCommand in,
  * WorkerEvent out; all logic lives in train/session.ts so tests can drive it without a thread.
  * The same file also serves as a data-parallel replica thread (workerData.role 'replica'),
- * which the training worker starts for runs with more than one thread.
+ * which the training worker starts for runs with more than one thread, and as the host's inference
+ * thread (workerData.role 'infer', train/inference.ts), which answers predictions during training.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { fileURLToPath } from 'node:url'
@@ -12,12 +13,19 @@ import { loadTrainData } from './train/data'
 import { errorMessage } from './train/errors'
 import { runReplica } from './train/replica'
 import { runGradcheck } from './train/gradcheck-run'
+import { InferenceSession, type FeedPort } from './train/inference'
 
 // This file's own path (CommonJS bundle or ES module), to start replica threads from it.
 const self = typeof __filename !== 'undefined' ? __filename : fileURLToPath(import.meta.url)
 
-if ((workerData as { role?: string } | null)?.role === 'replica') {
+const role = (workerData as { role?: string } | null)?.role
+if (role === 'replica') {
   runReplica(workerData, () => parentPort?.postMessage({ type: 'replica-ready' }))
+} else if (role === 'infer' && parentPort) {
+  // The host's inference thread: predictions while the training thread is busy (train/inference.ts).
+  const port = parentPort
+  const inference = new InferenceSession((e) => port.postMessage(e), (workerData as { feed: FeedPort }).feed)
+  port.on('message', (m: unknown) => inference.handle(m))
 } else if (parentPort) {
   const port = parentPort
   const post = (event: WorkerEvent, transfer?: ArrayBuffer[]): void => port.postMessage(event, transfer ?? [])

@@ -10,7 +10,7 @@
  *
  * Every public method returns a Result; none throws.
  */
-import { Worker, type WorkerOptions } from 'node:worker_threads'
+import { MessageChannel, Worker, type WorkerOptions } from 'node:worker_threads'
 import { availableParallelism } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
@@ -69,6 +69,8 @@ export class LabHost {
 
   private nextReqId = 1
   private readonly pending = new Map<number, Pending>()
+  /** The inference thread (predictions during training), tied to the training thread it gets weights from. */
+  private infer: { worker: Worker; trainer: Worker; asked: Set<number>; ready: boolean } | null = null
 
   // Telemetry throttling.
   private batchRunId: string | null = null
@@ -180,17 +182,106 @@ export class LabHost {
     return { ok: true, value: null }
   }
 
-  /** Classifies one 28×28 image with the model of the latest run. */
-  async predict(input: number[], maps = false): Promise<Result<Prediction>> {
+  /**
+   * Classifies one 28×28 image with the model of the latest run. While a run trains, the inference
+   * thread answers (its copy of the weights is at most about a batch old), so the answer does not wait
+   * for the training thread to finish its batch; otherwise, or if it cannot answer, the training thread.
+   */
+  async predict(input: ArrayLike<number>, maps = false): Promise<Result<Prediction>> {
     if (!this.worker || (this.runId === null && !this.modelLoaded)) {
       return fail('no-model', 'There is no trained model yet: start a training run first (a paused or finished run works).')
     }
     const t0 = performance.now()
+    // Started on the first prediction of any kind, so it holds the model by the time a run trains.
+    const infer = this.inferenceThread()
+    if (infer && this.runState === 'running') {
+      const reqId = this.nextReqId++
+      const reply = await this.askInference(infer, reqId, { type: 'predict', reqId, input: Float32Array.from(input), count: 1, maps })
+      const pred = reply.ok ? toPrediction(reply.value, performance.now() - t0) : null
+      if (pred) return { ok: true, value: pred }
+      // no model there yet (the run is just starting), or the thread is gone: the training thread answers
+    }
     const reqId = this.nextReqId++
     const reply = await this.ask(reqId, { type: 'predict', reqId, input: Float32Array.from(input), count: 1, maps })
     if (!reply.ok) return reply
     const pred = toPrediction(reply.value, performance.now() - t0)
     return pred ? { ok: true, value: pred } : fail('engine-error', 'The worker answered predict with something that is not a prediction.')
+  }
+
+  /**
+   * The inference thread for the current training thread once it holds a model; started on first use
+   * (until it has its model, the training thread answers). Null otherwise.
+   */
+  private inferenceThread(): Worker | null {
+    const trainer = this.worker
+    if (!trainer || this.disposed) return null
+    if (this.infer?.trainer === trainer) return this.infer.ready ? this.infer.worker : null
+    this.stopInference()
+    try {
+      // The training thread sends the model and fresh weights through this channel (train/inference.ts).
+      const { port1, port2 } = new MessageChannel()
+      const w = new Worker(this.opts.workerPath, { ...this.opts.workerOptions, workerData: { role: 'infer', feed: port1 }, transferList: [port1] })
+      const infer = { worker: w, trainer, asked: new Set<number>(), ready: false }
+      w.on('message', (m: WorkerEvent) => {
+        if (m?.type === 'ready') infer.ready = true
+        if (m?.type !== 'reply' || !infer.asked.delete(m.reqId)) return
+        const p = this.pending.get(m.reqId)
+        if (!p) return
+        this.pending.delete(m.reqId)
+        clearTimeout(p.timer)
+        p.resolve(m.ok ? { ok: true, value: m.value } : fail(m.code, m.message))
+      })
+      const gone = (): void => {
+        if (this.infer === infer) this.infer = null
+        this.failInference(infer.asked)
+      }
+      w.on('error', gone)
+      w.on('messageerror', gone)
+      w.on('exit', gone)
+      trainer.postMessage({ type: 'infer-port', port: port2 }, [port2])
+      this.infer = infer
+      return null
+    } catch {
+      return null
+    }
+  }
+
+  private askInference(w: Worker, reqId: number, cmd: Extract<WorkerCommand, { type: 'predict' }>): Promise<Result<unknown>> {
+    const asked = this.infer!.asked
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(reqId)
+        asked.delete(reqId)
+        resolve(fail('timeout', `The inference thread did not answer within ${this.opts.replyTimeoutMs / 1000} s.`))
+      }, this.opts.replyTimeoutMs)
+      this.pending.set(reqId, { resolve, timer })
+      asked.add(reqId)
+      try {
+        w.postMessage(cmd, [cmd.input.buffer as ArrayBuffer])
+      } catch (e) {
+        this.failInference(new Set([reqId]), errorText(e))
+      }
+    })
+  }
+
+  /** Answers the given inference requests with a failure (their callers then ask the training thread). */
+  private failInference(ids: Set<number>, why = 'the inference thread stopped'): void {
+    for (const id of ids) {
+      const p = this.pending.get(id)
+      if (!p) continue
+      this.pending.delete(id)
+      clearTimeout(p.timer)
+      p.resolve(fail('worker-crashed', why))
+    }
+    ids.clear()
+  }
+
+  private stopInference(): void {
+    const infer = this.infer
+    if (!infer) return
+    this.infer = null
+    this.failInference(infer.asked)
+    void infer.worker.terminate().catch(() => undefined)
   }
 
   /** Autoencoders: the image the model's decoder (the layers after the bottleneck) draws for one code. */
@@ -310,6 +401,7 @@ export class LabHost {
   /** Stops the worker and timers; later requests fail with 'closed'. */
   async dispose(): Promise<void> {
     this.disposed = true
+    this.stopInference()
     this.flushTelemetry()
     this.listeners.clear()
     const w = this.worker
@@ -494,7 +586,7 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e)
 }
 
-/** Accepts the worker's predict reply `{ count, probs, logits }`: rows (number[][]) or one flat row, typed or plain. */
+/** Accepts the worker's predict reply `{ count, probs, logits, ms? }`: rows (number[][]) or one flat row, typed or plain. */
 function toPrediction(value: unknown, ms: number): Prediction | null {
   if (!value || typeof value !== 'object') return null
   const v = value as { probs?: unknown; logits?: unknown }
@@ -505,7 +597,8 @@ function toPrediction(value: unknown, ms: number): Prediction | null {
   let top = 0
   for (let i = 1; i < probs.length; i++) if (probs[i] > probs[top]) top = i
   const pred: Prediction = { probs, logits, top, ms: Math.round(ms * 100) / 100 }
-  const extra = value as { maps?: unknown; gates?: unknown }
+  const extra = value as { maps?: unknown; gates?: unknown; ms?: unknown }
+  if (typeof extra.ms === 'number' && Number.isFinite(extra.ms) && extra.ms >= 0) pred.engineMs = Math.round(extra.ms * 100) / 100
   if (Array.isArray(extra.maps)) pred.maps = extra.maps as NonNullable<Prediction['maps']>
   if (Array.isArray(extra.gates)) pred.gates = extra.gates as Prediction['gates']
   return pred

@@ -61,6 +61,9 @@ export function checkCommand(m: unknown): Checked {
     case 'set-lr':
       problem = isNum(m.lr) && m.lr > 0 ? null : '"set-lr" needs a positive lr'
       break
+    case 'infer-port':
+      problem = isRec(m.port) && typeof m.port.postMessage === 'function' ? null : '"infer-port" needs a MessagePort'
+      break
     case 'set-probe':
       problem = m.input instanceof Float32Array ? null : '"set-probe" needs input as a Float32Array'
       break

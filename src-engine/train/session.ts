@@ -11,7 +11,7 @@ import { Sequential } from '../models/sequential'
 import { Trainer, type TrainerEvent } from './trainer'
 import { checkCommand } from './commands'
 import { errorMessage } from './errors'
-import { takeSnapshot } from './probes'
+import { InferenceFeed, predictValue, type FeedPort } from './inference'
 import { withExtra } from './extra-examples'
 import { decode, findBottleneck } from '../models/autoencoder'
 import { generateText } from '../models/generate'
@@ -41,6 +41,8 @@ export class WorkerSession {
   /** The learner's probe example; kept across runs and applied to each new trainer. */
   private probe: Float32Array | null = null
   private model: Sequential | null = null
+  /** The inference thread's feed (copies of `model` for predictions during training), once the host starts one. */
+  private feed: InferenceFeed | null = null
   /** The characters of the text `model` was trained on (language models), for generation; null otherwise. */
   private vocab: CharVocab | null = null
   /** The trainer whose optimizer state belongs to `model` (null once a model is loaded instead). */
@@ -127,16 +129,15 @@ export class WorkerSession {
           return
         }
         // Flat (count·classes) arrays: with count 1 they are the one example's probabilities.
-        const { probs, logits } = model.predict(model.inputTensor(cmd.input, cmd.count))
-        const value: Record<string, unknown> = { count: cmd.count, classes: probs.data.length / cmd.count, probs: probs.data.slice(), logits: logits.data.slice() }
-        if (cmd.maps) {
-          const snap = takeSnapshot(model, cmd.input.subarray(0, cmd.input.length / cmd.count))
-          value.maps = snap.featureMaps
-          if (snap.gates) value.gates = snap.gates
-        }
+        const value = predictValue(model, cmd, this.now)
         this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value })
         return
       }
+      case 'infer-port':
+        // The host's inference thread: it gets this thread's model now and whenever it changes.
+        this.feed?.close()
+        this.feed = new InferenceFeed(cmd.port as unknown as FeedPort, () => this.model)
+        return
       case 'decode': {
         const model = this.model
         if (!model) {
@@ -192,6 +193,7 @@ export class WorkerSession {
         const model = Sequential.fromSpec(cmd.spec, new Rng(0))
         model.loadWeights(cmd.weights)
         this.model = model
+        this.feed?.modelChanged()
         this.modelTrainer = null
         this.vocab = cmd.vocab ? vocabFromChars(cmd.vocab) : null
         this.loadedOptimizer = cmd.optimizer ?? null
@@ -280,6 +282,7 @@ export class WorkerSession {
         if (this.starting !== starting) return
         this.trainer = trainer
         this.model = trainer.model
+        this.feed?.modelChanged()
         this.modelTrainer = trainer
         this.vocab = data.chars ? vocabFromChars(data.chars) : null
         this.starting = null

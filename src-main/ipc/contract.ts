@@ -11,8 +11,12 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: LabError }
 
 export interface PresetInfo { id: string; title: string; kind: 'cnn' | 'mlp' | 'rnn' | 'autoencoder'; spec: NetSpec; params: number }
 
-/** A prediction; with `maps` asked for, every layer's activations (and an LSTM's gates) for the input. */
-export interface Prediction { probs: number[]; logits: number[]; top: number; ms: number; maps?: LayerMaps[]; gates?: Snapshot['gates'] }
+/**
+ * A prediction; with `maps` asked for, every layer's activations (and an LSTM's gates) for the input.
+ * `ms`: the host's time for it (request to the engine thread and back); `engineMs`: the part spent in the
+ * engine thread itself (forward pass and copies).
+ */
+export interface Prediction { probs: number[]; logits: number[]; top: number; ms: number; engineMs?: number; maps?: LayerMaps[]; gates?: Snapshot['gates'] }
 
 /** Requests: channel → [payload, reply value]. */
 export interface Requests {
@@ -27,7 +31,8 @@ export interface Requests {
   'train:step': [void, null]
   'train:set-lr': [{ lr: number }, null]
   'train:set-probe': [{ input: number[] }, null]
-  'model:predict': [{ input: number[]; maps?: boolean }, Prediction]
+  /** input: 784 grey levels; a Float32Array travels compactly (base64 over the WebSocket). */
+  'model:predict': [{ input: number[] | Float32Array; maps?: boolean }, Prediction]
   'data:samples': [{ count: number; seed?: number }, { images: number[][]; labels: number[] }]
 }
 

@@ -63,6 +63,14 @@ const image784 = v.pipe(
   v.length(784, (i) => `must hold exactly 784 values (28×28), ${got(i)}`)
 )
 
+/** model:predict's image: the same 784 grey levels, also as a Float32Array (what the draw page sends; the
+ * WebSocket carries it as base64, Electron IPC by structured clone). Checked as a plain array. */
+const predictImage = v.pipe(
+  v.unknown(),
+  v.transform((x) => (x instanceof Float32Array ? Array.from(x) : x)),
+  image784
+)
+
 const noPayload = v.optional(v.null((i) => `this request takes no payload (${got(i)})`))
 
 // ── the architecture spec (structure and sane sizes; shapes are checked by the engine) ────
@@ -186,7 +194,7 @@ export const schemas = {
   'train:step': noPayload,
   'train:set-lr': obj({ lr: num(0, 10, true) }),
   'train:set-probe': obj({ input: image784 }),
-  'model:predict': obj({ input: image784, maps: v.optional(bool) }),
+  'model:predict': obj({ input: predictImage, maps: v.optional(bool) }),
   'data:samples': obj({ count: int(1, 256), seed: v.optional(int(0, 0xffffffff)) }),
   'model:export': obj({ format: oneOf(['safetensors', 'onnx', 'npz'] as const) }),
   'project:save': obj({

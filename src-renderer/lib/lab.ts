@@ -66,6 +66,19 @@ function base64ToFloat32(b64: string): Float32Array {
   return new Float32Array(bytes.buffer, 0, bytes.length >> 2)
 }
 
+/** Float32Array → `{ $f32: base64 }` (little-endian floats): how typed arrays in requests cross the WebSocket. */
+export function float32ToWire(a: Float32Array): { $f32: string } {
+  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
+  let bin = ''
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  return { $f32: btoa(bin) }
+}
+
+/** JSON.stringify replacer for requests: typed arrays go compact and exact (the web shell revives them). */
+function requestReplacer(_key: string, value: unknown): unknown {
+  return value instanceof Float32Array ? float32ToWire(value) : value
+}
+
 /** Any of the wire forms above → Float32Array (unknown forms give an empty array). */
 export function toFloat32(value: unknown): Float32Array {
   if (value instanceof Float32Array) return value
@@ -266,7 +279,7 @@ export function createWsLab(options: WsLabOptions): LabClient {
     }, requestTimeout)
     pending.set(id, { resolve, timer, channel: message.channel })
     try {
-      socket!.send(JSON.stringify({ id, ...message } satisfies WsClientMessage))
+      socket!.send(JSON.stringify({ id, ...message } satisfies WsClientMessage, requestReplacer))
     } catch (err) {
       clearTimeout(timer)
       pending.delete(id)

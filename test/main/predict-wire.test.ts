@@ -1,0 +1,40 @@
+/** model:predict's input on the wire: a Float32Array goes as base64 over the WebSocket and is checked like an array. */
+import { describe, expect, it } from 'vitest'
+import { float32ToWire } from '../../src-renderer/lib/lab'
+import { reviveRequest } from '../../src-main/web-shell'
+import { validatePayload } from '../../src-main/ipc/validate'
+
+const drawing = (): Float32Array => Float32Array.from({ length: 784 }, (_, i) => (i % 29) / 29 + 1e-7 * (i % 3))
+
+describe('model:predict input', () => {
+  it('survives the WebSocket exactly as a Float32Array, in a quarter of the text', () => {
+    const x = drawing()
+    const text = JSON.stringify({ id: 1, channel: 'model:predict', payload: { input: float32ToWire(x) } })
+    const plain = JSON.stringify({ id: 1, channel: 'model:predict', payload: { input: Array.from(x) } })
+    expect(text.length).toBeLessThan(plain.length / 3)
+    const back = JSON.parse(text, reviveRequest) as { payload: { input: unknown } }
+    expect(back.payload.input).toBeInstanceOf(Float32Array)
+    expect(Array.from(back.payload.input as Float32Array)).toEqual(Array.from(x))
+    const checked = validatePayload('model:predict', back.payload)
+    expect(checked.ok).toBe(true)
+    if (checked.ok) expect(checked.value.input).toEqual(Array.from(x))
+  })
+
+  it('checks a Float32Array like an array: size, range, finiteness, with the field path', () => {
+    const x = drawing()
+    x[3] = 1.5
+    expect(validatePayload('model:predict', { input: x })).toMatchObject({ ok: false, error: { code: 'bad-payload', path: 'input.3' } })
+    x[3] = NaN
+    expect(validatePayload('model:predict', { input: x })).toMatchObject({ ok: false, error: { path: 'input.3' } })
+    expect(validatePayload('model:predict', { input: new Float32Array(783) })).toMatchObject({ ok: false, error: { path: 'input' } })
+    expect(validatePayload('model:predict', { input: new Float64Array(784) })).toMatchObject({ ok: false, error: { path: 'input' } })
+  })
+
+  it('leaves anything that is not exactly { $f32: base64 of whole floats } alone, so validation refuses it', () => {
+    const odd = JSON.parse('{"input":{"$f32":"AAE="}}', reviveRequest) as { input: unknown }
+    expect(odd.input).toEqual({ $f32: 'AAE=' })
+    const extra = JSON.parse('{"input":{"$f32":"AAAAAA==","x":1}}', reviveRequest) as { input: unknown }
+    expect(extra.input).toEqual({ $f32: 'AAAAAA==', x: 1 })
+    expect(validatePayload('model:predict', odd)).toMatchObject({ ok: false, error: { path: 'input' } })
+  })
+})
