@@ -7,22 +7,22 @@
  * Run: node --experimental-wasm-relaxed-simd node_modules/jiti/lib/jiti-cli.mjs bench/gemm-gflops.ts [sizes…]
  * (default 256 512 1024; without the flag Node 20 uses plain SIMD)
  */
-import { gemm, gemmBackend, gemmBlocked, type GemmOptions } from '../src-engine/kernels/gemm'
+import { gemm, gemmBackend, gemmBlocked, kernelArray, type GemmOptions } from '../src-engine/kernels/gemm'
 import { gemmNaive } from '../src-engine/kernels/gemm-naive'
 import { Rng } from '../src-engine/rng'
 
-function rand(n: number, rng: Rng): Float32Array {
-  const a = new Float32Array(n)
+function rand(n: number, rng: Rng, alloc: (n: number) => Float32Array): Float32Array {
+  const a = alloc(n)
   for (let i = 0; i < n; i++) a[i] = rng.next() - 0.5
   return a
 }
 
 /** Best GFLOPS over `runs` timed calls after one warm-up call. */
-function bestGflops(n: number, fn: typeof gemmBlocked, runs: number, opts: GemmOptions = {}): number {
+function bestGflops(n: number, fn: typeof gemmBlocked, runs: number, opts: GemmOptions = {}, alloc: (k: number) => Float32Array = (k) => new Float32Array(k)): number {
   const rng = new Rng(n)
-  const A = rand(n * n, rng)
-  const B = rand(n * n, rng)
-  const C = new Float32Array(n * n)
+  const A = rand(n * n, rng, alloc)
+  const B = rand(n * n, rng, alloc)
+  const C = alloc(n * n)
   fn(C, A, B, n, n, n, opts)
   let best = Infinity
   for (let r = 0; r < runs; r++) {
@@ -40,7 +40,8 @@ for (const n of sizes.length > 0 ? sizes : [256, 512, 1024]) {
   const runs = n <= 256 ? 20 : n <= 512 ? 8 : 3
   const row = {
     n,
-    engine: bestGflops(n, gemm, runs),
+    // operands in engine memory, as layer buffers are: the WebAssembly kernel reads them without copies
+    engine: bestGflops(n, gemm, runs, {}, kernelArray),
     gflops: bestGflops(n, gemmBlocked, runs),
     transA: bestGflops(n, gemmBlocked, runs, { transA: true }),
     transB: bestGflops(n, gemmBlocked, runs, { transB: true }),

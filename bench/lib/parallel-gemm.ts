@@ -4,8 +4,8 @@
  *
  * With the WebAssembly kernel (the engine's default), the operands are engine-memory arrays (gemmOperand)
  * and every helper instantiates the kernel on that same shared WebAssembly.Memory, so nothing is copied.
- * B is packed once per call, not once per thread: each thread packs its share of B's column panels into one
- * shared buffer (packBPart), the threads meet at a barrier, then they claim blocks of rows of A, large ones
+ * B is packed once per call, not once per thread: the threads claim parts of B's column panels and pack them
+ * into one shared buffer (packBPart); once every part is packed they claim blocks of rows of A, large ones
  * first, and multiply each by the whole packed B (gemmPackedB): on a shared machine one thread is often
  * slowed down, and a fixed half each would leave the other waiting. Waits spin briefly before sleeping in
  * Atomics.wait, because a call at n = 256 takes well under a millisecond. Without the WebAssembly kernel, each thread runs the engine's gemm() on
@@ -30,13 +30,17 @@ type BindMessage =
   | { kind: 'ts'; C: SharedArrayBuffer; A: SharedArrayBuffer; B: SharedArrayBuffer; N: number; K: number }
   | { kind: 'wasm'; memory: WebAssembly.Memory; regions: WasmGemmRegions; C: [number, number]; A: [number, number]; B: [number, number]; packed: [number, number]; N: number; K: number }
 
-// control words: generation, command, M, N, K, barrier arrivals, next unclaimed row, then one "done generation" word per thread
-const GEN = 0, CMD = 1, DIM = 2, ARRIVED = 5, NEXT_ROW = 6, DONE = 7
+// control words: generation, command, M, N, K, next unclaimed part of B, parts of B packed, next unclaimed row,
+// then one "done generation" word per thread
+const GEN = 0, CMD = 1, DIM = 2, NEXT_PART = 5, PACKED = 6, NEXT_ROW = 7, DONE = 8
 const CMD_GO = 1, CMD_BIND = 2, CMD_EXIT = 3
 /** Rows per block are a multiple of this (the WASM micro-kernel's 6 rows and the TS one's 4 both divide 12). */
 const ROW_QUANTUM = 12
-/** Atomics.load polls before a waiting thread sleeps in Atomics.wait. */
-const SPIN = 200_000
+/** Atomics.load polls (some tens of µs) before a waiting thread sleeps in Atomics.wait: long spins cost a whole
+ * time slice when another process shares the core with both threads. */
+const SPIN = 20_000
+/** B is packed in this many parts, claimed like the rows, so a thread that has not started yet holds nothing up. */
+const B_PARTS = 8
 
 /** An n-element operand every thread can read in place: engine memory with the WebAssembly kernel, else a SharedArrayBuffer. */
 export function gemmOperand(n: number): Float32Array {
@@ -67,10 +71,12 @@ function block(b: Bound, control: Int32Array, k: number, threads: number): void 
     if (r1 > r0) gemm(b.C.subarray(r0 * N, r1 * N), b.A.subarray(r0 * K, r1 * K), b.B, r1 - r0, N, K)
     return
   }
-  const packed = b.kernel.packBPart(b.packed, b.B, N, K, false, k, threads)
-  Atomics.add(control, ARRIVED, 1)
-  Atomics.notify(control, ARRIVED)
-  waitFor(control, ARRIVED, (v) => v >= threads)
+  for (let part = Atomics.add(control, NEXT_PART, 1); part < B_PARTS; part = Atomics.add(control, NEXT_PART, 1)) {
+    b.kernel.packBPart(b.packed, b.B, N, K, false, part, B_PARTS)
+    if (Atomics.add(control, PACKED, 1) === B_PARTS - 1) Atomics.notify(control, PACKED)
+  }
+  waitFor(control, PACKED, (v) => v >= B_PARTS)
+  const packed = { N, K, panels: b.packed }
   // rows by guided self-scheduling: each grab takes a 1/(2·threads) share of the rows left (whole multiples of
   // ROW_QUANTUM), so a thread that the machine slows down does less, and the last grabs are small
   for (;;) {
@@ -156,7 +162,8 @@ export async function parallelGemm(threads: number, entry: string): Promise<Para
   let bound: Bound | null = null
   const run = (cmd: number): void => {
     const gen = control[GEN] + 1
-    Atomics.store(control, ARRIVED, 0)
+    Atomics.store(control, NEXT_PART, 0)
+    Atomics.store(control, PACKED, 0)
     Atomics.store(control, NEXT_ROW, 0)
     Atomics.store(control, CMD, cmd)
     Atomics.store(control, GEN, gen)
