@@ -1,6 +1,6 @@
 /** TimeAffine: the same Affine at every step. x (N, T, D) → (N, T, M); W (D, M), b (M). */
 import { tensor, shapeText, type Tensor } from '../tensor'
-import { gemm } from '../kernels/gemm'
+import { gemm, kernelArray, releaseKernelArray } from '../kernels/gemm'
 import type { Layer } from './layer'
 import { checkDout, ensure, notForwarded, where, kernelTensor } from './common'
 
@@ -12,6 +12,7 @@ export class TimeAffine implements Layer {
   private x: Tensor | null = null
   private out: Tensor | null = null
   private dx: Tensor | null = null
+  private ones: Float32Array | null = null // (N·T) ones for db
 
   constructor(W: Tensor, b: Tensor, readonly name = 'taffine') {
     if (W.shape.length !== 2 || b.shape.length !== 1 || b.shape[0] !== W.shape[1]) {
@@ -33,9 +34,10 @@ export class TimeAffine implements Layer {
     this.outShape(x.shape.slice(1))
     const [D, M] = this.params[0].shape
     this.out = ensure(this.out, [N, T, M])
-    gemm(this.out.data, x.data, this.params[0].data, N * T, M, D)
+    // every row starts as the bias (native copies), then the GEMM adds x·W into it
     const b = this.params[1].data, o = this.out.data
-    for (let r = 0; r < N * T; r++) for (let m = 0; m < M; m++) o[r * M + m] += b[m]
+    for (let r = 0; r < N * T; r++) o.set(b, r * M)
+    gemm(o, x.data, this.params[0].data, N * T, M, D, { accumulate: true })
     this.x = x
     return this.out
   }
@@ -48,9 +50,12 @@ export class TimeAffine implements Layer {
     this.dx = ensure(this.dx, this.x.shape)
     gemm(this.dx.data, dout.data, this.params[0].data, N * T, D, M, { transB: true })
     gemm(this.grads[0].data, this.x.data, dout.data, D, M, N * T, { transA: true })
-    const db = this.grads[1].data
-    db.fill(0)
-    for (let r = 0; r < N * T; r++) for (let m = 0; m < M; m++) db[m] += dout.data[r * M + m]
+    // db = Σ over the N·T rows of dout: a (1, N·T)·(N·T, M) product with a row of ones
+    if (this.ones === null || this.ones.length !== N * T) {
+      if (this.ones !== null) releaseKernelArray(this.ones)
+      this.ones = kernelArray(N * T).fill(1)
+    }
+    gemm(this.grads[1].data, this.ones, dout.data, 1, M, N * T)
     return this.dx
   }
 }
