@@ -1,4 +1,4 @@
-import type { FloatArray, Rule } from './optimizer'
+import type { FloatArray, Rule, Rule2 } from './optimizer'
 import { BaseOptimizer, EPS } from './optimizer'
 
 /**
@@ -46,6 +46,26 @@ function adamF32(W: Float32Array, g: FloatArray, m: Float32Array, v: Float32Arra
   for (let i = 0; i < W.length; i++) {
     const w = W[i]
     const gi = g[i] + wd * w
+    const mo = m[i]
+    const vo = v[i]
+    const mi = Math.fround(mo + c1 * (gi - mo))
+    const vi = Math.fround(vo + c2 * (gi * gi - vo))
+    m[i] = mi
+    v[i] = vi
+    W[i] = w - (lrT * mi) / (Math.sqrt(vi) + EPS)
+  }
+}
+
+/** adamRule on the combination of two gradients (Rule2). */
+export const adamRule2: Rule2 = (W, g0, w0, g1, w1, s, h) => {
+  const [lrT, b1, b2, wd] = h
+  const m = s[0]
+  const v = s[1]
+  const c1 = 1 - b1
+  const c2 = 1 - b2
+  for (let i = 0; i < W.length; i++) {
+    const w = W[i]
+    const gi = Math.fround(Math.fround(w0 * g0[i]) + w1 * g1[i]) + wd * w
     const mo = m[i]
     const vo = v[i]
     const mi = Math.fround(mo + c1 * (gi - mo))

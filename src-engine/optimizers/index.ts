@@ -1,14 +1,14 @@
 /** The optimizers and makeOptimizer(name, lr, opts), the one switch over optimizer names. */
 import type { OptimizerName } from '../protocol'
-import type { Optimizer, Rule } from './optimizer'
-import { SGD, sgdRule } from './sgd'
+import type { Optimizer, Rule, Rule2 } from './optimizer'
+import { SGD, sgdRule, sgdRule2 } from './sgd'
 import { Momentum, momentumRule } from './momentum'
 import { Nesterov, nesterovRule } from './nesterov'
 import { AdaGrad, adagradRule } from './adagrad'
 import { RMSProp, rmspropRule } from './rmsprop'
-import { Adam, adamRule } from './adam'
+import { Adam, adamRule, adamRule2 } from './adam'
 
-export type { Optimizer, ParamLike, FloatArray, Rule } from './optimizer'
+export type { Optimizer, ParamLike, FloatArray, Rule, Rule2 } from './optimizer'
 export { BaseOptimizer } from './optimizer'
 export { SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam }
 
@@ -35,6 +35,13 @@ export function ruleOf(name: OptimizerName): Rule {
   const r = RULES[name]
   if (!r) throw new Error(`unknown optimizer "${String(name)}"; use one of ${OPTIMIZER_NAMES.join(', ')}`)
   return r
+}
+
+const RULES2: Partial<Record<OptimizerName, Rule2>> = { SGD: sgdRule2, Adam: adamRule2 }
+
+/** The rule that combines two threads' gradients in the same pass, where an optimizer has one (else null). */
+export function rule2Of(name: OptimizerName): Rule2 | null {
+  return RULES2[name] ?? null
 }
 
 /** A new optimizer by name with learning rate lr. */

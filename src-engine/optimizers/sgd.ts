@@ -1,4 +1,4 @@
-import type { Rule } from './optimizer'
+import type { Rule, Rule2 } from './optimizer'
 import { BaseOptimizer } from './optimizer'
 
 /** SGD: W −= lr·g. */
@@ -14,4 +14,10 @@ export class SGD extends BaseOptimizer {
 export const sgdRule: Rule = (W, g, _s, h) => {
   const [lr, wd] = h
   for (let i = 0; i < W.length; i++) W[i] -= lr * (g[i] + wd * W[i])
+}
+
+/** sgdRule on the combination of two gradients (Rule2). */
+export const sgdRule2: Rule2 = (W, g0, w0, g1, w1, _s, h) => {
+  const [lr, wd] = h
+  for (let i = 0; i < W.length; i++) W[i] -= lr * (Math.fround(Math.fround(w0 * g0[i]) + w1 * g1[i]) + wd * W[i])
 }

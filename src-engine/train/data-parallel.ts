@@ -25,7 +25,7 @@ import type { Worker } from 'node:worker_threads'
 import type { NetSpec } from '../spec-types'
 import type { Tensor } from '../tensor'
 import type { Sequential } from '../models/sequential'
-import { BaseOptimizer, OPTIMIZER_NAMES, ruleOf, type Optimizer, type Rule } from '../optimizers'
+import { BaseOptimizer, OPTIMIZER_NAMES, rule2Of, ruleOf, type Optimizer, type Rule, type Rule2 } from '../optimizers'
 
 function requireLoss(model: Sequential): NonNullable<Sequential['lossLayer']> {
   if (!model.lossLayer) throw new Error('this network has no loss layer: end it with SoftmaxWithLoss, MSE or SigmoidWithLoss to train it')
@@ -156,15 +156,26 @@ function addScaled(g: Float32Array, s: Float32Array, d: number, w: number, a: nu
  * Thread j's part of a split update: for every value of its range, g = Σ_t w_t·g_t in thread order
  * (written into the master gradient: g_0 is scaled first, then each other thread's gradient added, as one
  * thread would), then `rule` (if any) on W, g and the state. Chunked so that a chunk's gradients are still
- * in cache when the rule reads them.
+ * in cache when the rule reads them. With two threads and a `rule2` (the same rule reading both
+ * gradients), one pass instead, and the combined gradient is not written.
  */
 export function updateRange(
   pieces: readonly Piece[], offs: readonly number[], W: readonly Float32Array[], G: readonly Float32Array[],
   source: (t: number, k: number) => { a: Float32Array; base: number }, weights: readonly number[],
-  rule: Rule | null, state: readonly Float32Array[], numbers: readonly number[]
+  rule: Rule | null, state: readonly Float32Array[], numbers: readonly number[], rule2: Rule2 | null = null
 ): void {
   const T = weights.length
   const srcs: { a: Float32Array; base: number }[] = []
+  if (T === 2 && rule2 !== null) {
+    // one pass: the rule reads both gradients (the combined one is not kept)
+    for (const [k, a0, b0] of pieces) {
+      const s1 = source(1, k)
+      const o = offs[k]
+      rule2(W[k].subarray(a0, b0), G[k].subarray(a0, b0), weights[0], s1.a.subarray(s1.base + a0, s1.base + b0), weights[1],
+        state.map((s) => s.subarray(o + a0, o + b0)), numbers)
+    }
+    return
+  }
   for (const [k, a0, b0] of pieces) {
     for (let t = 1; t < T; t++) srcs[t] = source(t, k)
     const g = G[k]
@@ -182,10 +193,10 @@ export function updateRange(
 }
 
 /** The rule of a split update, from the `step` buffer (null: combine only). */
-export function readRule(step: Float64Array): { rule: Rule | null; numbers: number[] } {
+export function readRule(step: Float64Array): { rule: Rule | null; rule2: Rule2 | null; numbers: number[] } {
   const r = step[RULE]
   const numbers = Array.from(step.subarray(NUMBERS, NUMBERS + step[NCOUNT]))
-  return { rule: r < 0 ? null : ruleOf(OPTIMIZER_NAMES[r]), numbers }
+  return { rule: r < 0 ? null : ruleOf(OPTIMIZER_NAMES[r]), rule2: r < 0 ? null : rule2Of(OPTIMIZER_NAMES[r]), numbers }
 }
 
 /** The slice weights n_k / B of the threads that had a slice. */
@@ -398,9 +409,11 @@ export class DataParallel {
   }
 
   /**
-   * After forwardBackward(): combines the gradients into model.grads and runs the optimizer, each thread on
-   * its range of the parameters when it can (the optimizer's state then lives in shared memory); the
-   * result is what `optimizer.update(model.params, combined grads)` computes.
+   * After forwardBackward(): combines the gradients and runs the optimizer, each thread on its range of the
+   * parameters when it can (the optimizer's state then lives in shared memory); the result is what
+   * `optimizer.update(model.params, combined grads)` computes. Afterwards model.grads holds the combined
+   * gradient, except on two threads with SGD or Adam, whose one-pass rule does not write it (use combine()
+   * when the gradient itself is wanted).
    */
   update(model: Sequential, optimizer: Optimizer): void {
     if (!(optimizer instanceof BaseOptimizer) || !this.pending?.split || optimizer.slotNames.length > MAX_SLOTS) {
@@ -430,8 +443,8 @@ export class DataParallel {
     this.stepBuf.set(weights, WEIGHTS)
     this.stepBuf[WCOUNT] = weights.length
     const gen = this.post(CMD_UPDATE)
-    const r = rule < 0 ? null : ruleOf(OPTIMIZER_NAMES[rule])
-    updateRange(this.pieces[0], this.offs, this.W, this.G, (t, k) => ({ a: this.grads[t], base: this.offs[k] }), weights, r, this.state, numbers)
+    const { rule: r, rule2 } = readRule(this.stepBuf)
+    updateRange(this.pieces[0], this.offs, this.W, this.G, (t, k) => ({ a: this.grads[t], base: this.offs[k] }), weights, r, this.state, numbers, rule2)
     this.wait(gen)
     const m = this.buffers.master!
     model.params.forEach((p, k) => { if (m.params[k] === null) p.data.set(this.W[k]) })

@@ -64,8 +64,8 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
     if (cmd === CMD_EXIT) return
     try {
       if (cmd === CMD_UPDATE) {
-        const { rule, numbers } = readRule(stepBuf)
-        updateRange(pieces[k], offs, masterW!, masterG!, source, readWeights(stepBuf), rule, state, numbers)
+        const { rule, rule2, numbers } = readRule(stepBuf)
+        updateRange(pieces[k], offs, masterW!, masterG!, source, readWeights(stepBuf), rule, state, numbers, rule2)
       } else {
         const n = Atomics.load(control, slot(k, 0))
         const split = Atomics.load(control, slot(k, 3)) === 1
