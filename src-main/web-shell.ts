@@ -14,7 +14,7 @@ import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { createDispatcher, type HostApi } from './ipc/handlers'
-import type { LabEvent, WsServerMessage } from './ipc/contract'
+import type { LabEvent, Result, WsServerMessage } from './ipc/contract'
 
 export interface WebShellOptions {
   /** 0 picks any free port. */
@@ -261,13 +261,21 @@ export function reviveRequest(_key: string, value: unknown): unknown {
   return out
 }
 
+/** A model:predict reply with every layer's maps (tens of thousands of floats): packed like snapshots. */
+function hasMaps(r: Result<unknown>): boolean {
+  if (!r.ok || !r.value || typeof r.value !== 'object') return false
+  const v = r.value as { maps?: unknown; gates?: unknown }
+  return v.maps !== undefined || v.gates !== undefined
+}
+
 /**
- * JSON for the wire. Snapshot buffers (large, 4/s) and epoch reports' images (12 × 784 values, whose
- * decimal text took 4–15 ms to write on the main thread) go as `{ $f32: base64 }` — compact and exact —
+ * JSON for the wire. Snapshot buffers (large, 4/s), epoch reports' images (12 × 784 values, whose
+ * decimal text took 4–15 ms to write on the main thread) and model:predict's maps and gates (the draw
+ * page's feature maps, ~40,000 values for the simple ConvNet) go as `{ $f32: base64 }` — compact and exact —
  * which the renderer's client revives; other typed arrays (small) become plain number arrays.
  */
 export function encode(msg: WsServerMessage): string {
-  const packed = 'event' in msg && (msg.event.type === 'snapshot' || msg.event.type === 'epoch')
+  const packed = 'event' in msg ? msg.event.type === 'snapshot' || msg.event.type === 'epoch' : hasMaps(msg.result)
   return JSON.stringify(msg, (_k, v: unknown) => {
     if (v instanceof Float32Array) {
       return packed ? { $f32: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') } : Array.from(v)

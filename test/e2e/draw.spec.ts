@@ -8,15 +8,29 @@
 import type { Page } from '@playwright/test'
 import { test, expect, screenshot } from './fixtures'
 
-/** Draws a polyline on the pad with the mouse, point by point (each move is a pointer event). */
+/**
+ * Draws a polyline on the pad with the mouse, point by point (each move is a pointer event), about 8 ms
+ * apart like a 125 Hz mouse: moves sent back to back would flood the page with input, which Chromium
+ * handles before anything else (the answers included) until the stroke ends.
+ */
 async function stroke(page: Page, points: [number, number][]): Promise<void> {
   const box = (await page.getByTestId('draw-pad').boundingBox())!
   const at = ([x, y]: [number, number]): [number, number] => [box.x + (x * box.width) / 280, box.y + (y * box.height) / 280]
   await page.mouse.move(...at(points[0]))
   await page.mouse.down()
-  for (const p of points.slice(1)) await page.mouse.move(...at(p), { steps: 3 })
+  for (let i = 1; i < points.length; i++) {
+    const [x0, y0] = points[i - 1]
+    const [x1, y1] = points[i]
+    for (const f of [1 / 3, 2 / 3, 1]) {
+      await page.mouse.move(...at([x0 + (x1 - x0) * f, y0 + (y1 - y0) * f]))
+      await page.waitForTimeout(8)
+    }
+  }
   await page.mouse.up()
 }
+
+// Tracing records the page at every action (DOM snapshots, screencast), which slows the very path measured here.
+test.use({ trace: 'off' })
 
 const ONE: [number, number][] = [[150, 40], [146, 90], [142, 140], [140, 190], [138, 240]]
 const ZERO: [number, number][] = Array.from({ length: 33 }, (_, i) => {

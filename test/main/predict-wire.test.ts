@@ -1,7 +1,11 @@
-/** model:predict's input on the wire: a Float32Array goes as base64 over the WebSocket and is checked like an array. */
+/**
+ * model:predict on the wire: a Float32Array input goes as base64 over the WebSocket and is checked like
+ * an array; a reply's feature maps and gates go back as base64 too.
+ */
 import { describe, expect, it } from 'vitest'
-import { float32ToWire } from '../../src-renderer/lib/lab'
-import { reviveRequest } from '../../src-main/web-shell'
+import { float32ToWire, reviveReply } from '../../src-renderer/lib/lab'
+import { encode, reviveRequest } from '../../src-main/web-shell'
+import type { Prediction, Result, WsServerMessage } from '../../src-main/ipc/contract'
 import { validatePayload } from '../../src-main/ipc/validate'
 
 const drawing = (): Float32Array => Float32Array.from({ length: 784 }, (_, i) => (i % 29) / 29 + 1e-7 * (i % 3))
@@ -36,5 +40,24 @@ describe('model:predict input', () => {
     const extra = JSON.parse('{"input":{"$f32":"AAAAAA==","x":1}}', reviveRequest) as { input: unknown }
     expect(extra.input).toEqual({ $f32: 'AAAAAA==', x: 1 })
     expect(validatePayload('model:predict', odd)).toMatchObject({ ok: false, error: { path: 'input' } })
+  })
+})
+
+describe('model:predict reply', () => {
+  it('carries the feature maps and gates packed as base64, and the page gets the same Float32Arrays back', () => {
+    const data = Float32Array.from({ length: 30 * 24 * 24 }, (_, i) => Math.sin(i) * 3)
+    const gates = [{ layer: 'lstm1', gate: 'f', h: 4, w: 28, data: Float32Array.from({ length: 112 }, (_, i) => i / 112) }]
+    const value = { probs: [0.9, 0.1], logits: [1, -1], top: 0, ms: 1, maps: [{ layer: 'conv1', shape: [30, 24, 24], maps: { count: 30, h: 24, w: 24, data } }], gates }
+    const text = encode({ id: 7, result: { ok: true, value } } as WsServerMessage)
+    expect(text.length).toBeLessThan(data.length * 6)
+    expect(text).toContain('$f32')
+    const back = reviveReply('model:predict', (JSON.parse(text) as { result: Result<unknown> }).result)
+    expect(back.ok).toBe(true)
+    const p = (back as { value: Prediction }).value
+    expect(p.probs).toEqual([0.9, 0.1])
+    expect(p.maps![0].maps.data).toEqual(data)
+    expect(p.gates![0].data).toEqual(gates[0].data)
+    // an answer without maps stays plain JSON
+    expect(encode({ id: 8, result: { ok: true, value: { probs: [1], logits: [0], top: 0, ms: 1 } } } as WsServerMessage)).not.toContain('$f32')
   })
 })
