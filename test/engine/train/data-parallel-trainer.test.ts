@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Trainer, type TrainerEvent, type TrainerSettings } from '../../../src-engine/train/trainer'
+import { startThreads } from '../../../src-engine/train/threads'
+import type { DataParallel } from '../../../src-engine/train/data-parallel'
+import { SGD_SETTINGS, TINY_CNN, smallDigits } from './fixtures'
+import { bundleWorker } from '../../helpers/bundle'
+
+// The trainer on two threads, as a run with --threads 2 uses it: the update split across the threads.
+const data = smallDigits()
+
+describe('Trainer on two threads', () => {
+  let entry = ''
+  const pools: DataParallel[] = []
+  beforeAll(async () => {
+    entry = await bundleWorker('test/engine/train/replica-entry.ts')
+  }, 60_000)
+  afterAll(async () => {
+    for (const p of pools) await p.close()
+  })
+
+  async function run(settings: TrainerSettings, emit?: (e: TrainerEvent) => void): Promise<{ t: Trainer; losses: number[] }> {
+    const losses: number[] = []
+    const t = new Trainer({ spec: TINY_CNN, settings, data }, (e) => {
+      if (e.type === 'batch') losses.push(e.point.loss)
+      emit?.(e)
+    })
+    const dp = await startThreads(t, 2, entry)
+    if (dp) pools.push(dp)
+    await t.run()
+    return { t, losses }
+  }
+
+  for (const optimizer of ['Adam', 'SGD', 'Momentum'] as const) {
+    it(`${optimizer}: the same seed gives the same loss curve and weights, bit for bit, and the loss falls`, async () => {
+      const settings: TrainerSettings = { ...SGD_SETTINGS, optimizer, lr: optimizer === 'Adam' ? 0.003 : 0.05, epochs: 1, seed: 21 }
+      const a = await run(settings)
+      const b = await run(settings)
+      expect(a.losses.length).toBeGreaterThan(5)
+      expect(a.losses).toEqual(b.losses)
+      const wa = a.t.model.weights()
+      const wb = b.t.model.weights()
+      for (const k of Object.keys(wa)) expect(Array.from(wa[k].data), k).toEqual(Array.from(wb[k].data))
+      expect(a.losses.slice(-3).reduce((s, v) => s + v, 0)).toBeLessThan(a.losses.slice(0, 3).reduce((s, v) => s + v, 0))
+      // the optimizer's state (moved into shared memory for the split update) is still there to save
+      if (optimizer !== 'SGD') expect(Object.keys(a.t.optimizer.state()).length).toBeGreaterThan(0)
+    })
+  }
+
+  it('with gradient clipping, combines first and still trains reproducibly', async () => {
+    const settings: TrainerSettings = { ...SGD_SETTINGS, optimizer: 'Adam', lr: 0.003, epochs: 1, seed: 4, clip: 0.5 }
+    const a = await run(settings)
+    const b = await run(settings)
+    expect(a.losses).toEqual(b.losses)
+    expect(a.losses.every(Number.isFinite)).toBe(true)
+  })
+})
