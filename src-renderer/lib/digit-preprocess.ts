@@ -108,13 +108,19 @@ function clamp(v: number, lo: number, hi: number): number {
   return v < lo ? lo : v > hi ? hi : v
 }
 
-/** Ink (0..1) from RGBA pixels of a canvas drawn in dark ink on a light pad: 1 − luminance, weighted by alpha. */
+/**
+ * Ink (0..1) from RGBA pixels of a canvas drawn in dark ink on a light pad: 1 − luminance, weighted by alpha.
+ * Runs on every answer while drawing (78,400 pixels for the pad), so the two common cases are short cuts
+ * with the same result: bare paper (alpha 0) is 0, and black ink is its alpha.
+ */
 export function inkFromRgba(rgba: Uint8ClampedArray, width: number, height: number): Float32Array {
   const ink = new Float32Array(width * height)
-  for (let i = 0; i < width * height; i++) {
-    const a = rgba[i * 4 + 3] / 255
-    const lum = (0.299 * rgba[i * 4] + 0.587 * rgba[i * 4 + 1] + 0.114 * rgba[i * 4 + 2]) / 255
-    ink[i] = a * (1 - lum)
+  for (let i = 0, j = 0; i < ink.length; i++, j += 4) {
+    const alpha = rgba[j + 3]
+    if (alpha === 0) continue
+    const r = rgba[j], g = rgba[j + 1], b = rgba[j + 2]
+    const a = alpha / 255
+    ink[i] = (r | g | b) === 0 ? a : a * (1 - (0.299 * r + 0.587 * g + 0.114 * b) / 255)
   }
   return ink
 }

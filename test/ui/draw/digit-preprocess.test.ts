@@ -73,4 +73,25 @@ describe('digit preprocessing', () => {
     expect(ink[2]).toBeCloseTo(0)
     expect(ink[3]).toBeCloseTo(128 / 255)
   })
+
+  it('gives exactly the 1 − luminance × alpha formula for every kind of pixel (its short cuts change nothing)', () => {
+    const pixels: number[] = []
+    let seed = 11
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % 256
+    for (let i = 0; i < 997; i++) {
+      const kind = i % 4 // paper, black ink, grey, any colour
+      const a = kind === 0 ? 0 : next()
+      const grey = next()
+      const [r, g, b] = kind === 1 ? [0, 0, 0] : kind === 2 ? [grey, grey, grey] : [next(), next(), next()]
+      pixels.push(r, g, b, a)
+    }
+    const rgba = Uint8ClampedArray.from(pixels)
+    const ink = inkFromRgba(rgba, 997, 1)
+    const ref = new Float32Array(997)
+    for (let i = 0; i < 997; i++) {
+      const a = rgba[i * 4 + 3] / 255
+      ref[i] = a * (1 - (0.299 * rgba[i * 4] + 0.587 * rgba[i * 4 + 1] + 0.114 * rgba[i * 4 + 2]) / 255)
+    }
+    expect(Array.from(ink)).toEqual(Array.from(ref))
+  })
 })
