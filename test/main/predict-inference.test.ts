@@ -50,7 +50,7 @@ describe('predictions during training', () => {
     // from now on predictions go to it
     let sent = 0
     const post = infer!.worker.postMessage.bind(infer!.worker)
-    infer!.worker.postMessage = ((m: unknown, t?: readonly ArrayBuffer[]) => { sent++; post(m, t as ArrayBuffer[]) }) as typeof infer.worker.postMessage
+    infer!.worker.postMessage = ((m: unknown, t?: readonly ArrayBuffer[]) => { sent++; post(m, t as ArrayBuffer[]) }) as Worker['postMessage']
     for (let i = 0; i < 5; i++) {
       const p = await host.predict(image(i / 5), i === 4)
       expect(p.ok).toBe(true)

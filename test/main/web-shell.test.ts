@@ -160,7 +160,7 @@ describe('the web shell', () => {
     const done = (m: WsServerMessage): boolean => 'event' in m && m.event.type === 'state' && m.event.state === 'done'
     await ca.next(done)
     await cb.next(done)
-    const snap = ca.messages.find((m) => 'event' in m && m.event.type === 'snapshot') as { event: { snapshot: { filters: { data: { $f32: string } } } } }
+    const snap = ca.messages.find((m) => 'event' in m && m.event.type === 'snapshot') as unknown as { event: { snapshot: { filters: { data: { $f32: string } } } } }
     const data = new Float32Array(new Uint8Array(Buffer.from(snap.event.snapshot.filters.data.$f32, 'base64')).buffer)
     expect(data).toHaveLength(4)
     expect(data[3]).toBe(1)

@@ -6,10 +6,10 @@ import type { NetSpec } from '../../../src-engine/spec-types'
 import type { TrainerSettings } from '../../../src-engine/train/trainer'
 
 /** 600 training and 200 held-out digits, the same every time. */
-export function smallDigits(): { train: Dataset; test: Dataset } {
+export function smallDigits(): { train: Dataset; test: Dataset; description: string } {
   const all = loadBuiltinMnist()
   const { train, test } = stratifiedSplit(all, 0.2, new Rng(7))
-  return { train: subset(train, range(600)), test: subset(test, range(200)) }
+  return { train: subset(train, range(600)), test: subset(test, range(200)), description: '600 + 200 built-in digits' }
 }
 
 export const TINY_MLP: NetSpec = {
