@@ -187,6 +187,31 @@ export function formProblems(f: TrainForm): string[] {
   return out
 }
 
+/** What a run that continues another starts from: where its epochs sit and whose run it carries on. */
+export interface Continues {
+  /** The continued run's number (legend "continues #n"); it keeps that run's colour. */
+  index: number
+  color: string
+  /** Epochs already trained: the continuation's epoch k is shown as epoch offset + k. */
+  epochOffset: number
+  /** The optimizer changed, so its state (Adam's moments, step count) starts fresh: from → to. */
+  optimizerFresh: { from: OptimizerName; to: OptimizerName } | null
+}
+
+/** How many epochs a run has trained, for numbering a continuation: a run stopped part-way through an
+ * epoch counts that epoch (its batch line ends there; the continuation's epochs start after it). */
+export function epochsTrained(r: Run): number {
+  let x = r.latestEpoch?.epoch ?? r.epochOffset
+  for (let i = r.batchX.length - 1; i >= 0; i--) {
+    const v = r.batchX[i]
+    if (Number.isFinite(v)) {
+      x = Math.max(x, Math.ceil(v - 1e-9))
+      break
+    }
+  }
+  return x
+}
+
 /** One training run and everything it reported. Big series are raw state, replaced on each append. */
 export class Run {
   readonly id: string
@@ -195,6 +220,10 @@ export class Run {
   readonly settings: TrainSettings
   readonly specName: string
   readonly isLm: boolean
+  /** The run this one continues (same weights and, unless the optimizer changed, optimizer state), or null. */
+  readonly continues: Continues | null
+  /** Epochs trained before this run began (its points and reports are stored shifted by this). */
+  readonly epochOffset: number
   state = $state<RunState>('idle')
   /** A control the host accepted but whose state event has not come yet (the batch in flight finishes first). */
   pending = $state<'pause' | 'resume' | 'stop' | null>(null)
@@ -217,14 +246,16 @@ export class Run {
   /** Count of snapshots received, so views can tell a new one arrived. */
   snapshots = $state(0)
 
-  constructor(id: string, index: number, settings: TrainSettings, specName: string, isLm: boolean) {
+  constructor(id: string, index: number, settings: TrainSettings, specName: string, isLm: boolean, continues: Continues | null = null) {
     this.id = id
     this.index = index
-    this.color = RUN_COLORS[(index - 1) % RUN_COLORS.length]
+    this.color = continues?.color ?? RUN_COLORS[(index - 1) % RUN_COLORS.length]
     this.settings = settings
     this.specName = specName
     this.isLm = isLm
     this.lr = settings.lr
+    this.continues = continues
+    this.epochOffset = continues?.epochOffset ?? 0
   }
 
   /** Still able to change (running or paused). */
@@ -236,8 +267,12 @@ export class Run {
     return this.epochs.length ? this.epochs[this.epochs.length - 1] : null
   }
 
+  /** Progress counted in the whole training's epochs (a continuation's epoch 1 of 3 after 3 is 4 / 6). */
   get progress(): Progress {
-    return progressOf(this.last, this.settings, this.examplesPerSec, this.state)
+    const p = progressOf(this.last, this.settings, this.examplesPerSec, this.state)
+    const off = this.epochOffset
+    if (off === 0) return p
+    return { ...p, epoch: p.epoch + off, epochs: p.epochs + off, fraction: (off + p.fraction * p.epochs) / (off + p.epochs) }
   }
 
   addPoints(points: BatchPoint[]): void {
@@ -246,7 +281,7 @@ export class Run {
     const ys = this.batchLoss.slice()
     let eps = this.examplesPerSec
     for (const p of points) {
-      xs.push(epochPosition(p))
+      xs.push(epochPosition(p) + this.epochOffset)
       ys.push(p.loss)
       // a short moving average: individual batches jitter, the ETA should not
       if (Number.isFinite(p.examplesPerSec) && p.examplesPerSec > 0) eps = eps > 0 ? eps * 0.8 + p.examplesPerSec * 0.2 : p.examplesPerSec
@@ -258,9 +293,10 @@ export class Run {
   }
 
   addEpoch(report: EpochReport): void {
-    const r = report.confidentWrong
-      ? { ...report, confidentWrong: report.confidentWrong.map((w) => ({ ...w, image: { ...w.image, data: asFloats(w.image.data) } })) }
-      : report
+    const shifted = this.epochOffset ? { ...report, epoch: report.epoch + this.epochOffset } : report
+    const r = shifted.confidentWrong
+      ? { ...shifted, confidentWrong: shifted.confidentWrong.map((w) => ({ ...w, image: { ...w.image, data: asFloats(w.image.data) } })) }
+      : shifted
     // a repeated epoch number (resume after a reload) replaces the old report
     this.epochs = [...this.epochs.filter((e) => e.epoch !== r.epoch), r].sort((a, b) => a.epoch - b.epoch)
   }
@@ -283,7 +319,7 @@ export class Run {
 
   /** The x where the run is now, for marking live changes. */
   get nowX(): number {
-    return this.last ? epochPosition(this.last) : 0
+    return this.last ? epochPosition(this.last) + this.epochOffset : this.epochOffset
   }
 }
 
@@ -311,6 +347,8 @@ export class TrainLab {
   private pending = new Map<string, LabEvent[]>()
   /** Number of the next run (legend #n, colour); a restored history continues after its runs. */
   nextIndex = 1
+  /** The run whose model the host holds (the last one started here); null before any. */
+  modelRunId = $state<string | null>(null)
 
   get current(): Run | null {
     return this.runs.find((r) => r.id === this.currentId) ?? null
@@ -402,6 +440,36 @@ export class TrainLab {
 
   /** Start a run of `spec` with the form's settings (or given ones). */
   async start(spec: NetSpec | null, settings?: TrainSettings): Promise<Run | null> {
+    // 'keep' (the editor's answer, or an opened project / imported weights): continue from the host's model.
+    return this.launch(spec, settings, project.weightsChoice === 'keep', null)
+  }
+
+  /** The finished or stopped run that "Continue training" would carry on for `spec`: the current run, when
+   * the host holds its trained model (it was the last run started here, or the opened project's weights). */
+  continuable(spec: NetSpec | null): Run | null {
+    const r = this.current
+    if (!r || !spec || this.busy || r.diverged || (r.state !== 'done' && r.state !== 'stopped')) return null
+    if (this.runs.some((x) => x.active) || !project.trained || r.batchX.length === 0) return null
+    if ((spec.name ?? '') !== r.specName) return null
+    const holder = this.modelRunId ?? (project.weightsChoice === 'keep' ? this.currentId : null)
+    return holder === r.id ? r : null
+  }
+
+  /** Train the current run's model for the form's epochs more: same weights, and the optimizer's state
+   * when the optimizer is unchanged. Shown as that run continuing (its colour, epochs numbered on). */
+  async continueRun(spec: NetSpec | null, settings?: TrainSettings): Promise<Run | null> {
+    const prev = this.continuable(spec)
+    if (!prev) return null
+    const s = settings ?? settingsFromForm(this.form)
+    const from = prev.settings.optimizer
+    const cont: Continues = {
+      index: prev.index, color: prev.color, epochOffset: epochsTrained(prev),
+      optimizerFresh: from !== s.optimizer ? { from, to: s.optimizer } : null
+    }
+    return this.launch(spec, s, true, cont)
+  }
+
+  private async launch(spec: NetSpec | null, settings: TrainSettings | undefined, fromModel: boolean, cont: Continues | null): Promise<Run | null> {
     if (!this.api) {
       this.error = 'train.errOffline'
       return null
@@ -412,13 +480,12 @@ export class TrainLab {
     }
     const lm = isLanguageModel(spec)
     const s = withDrawings(settings ?? settingsFromForm(this.form), spec)
-    // 'keep' (the editor's answer, or an opened project / imported weights): continue from the host's model.
-    const keep = project.weightsChoice === 'keep'
-    const reply = await this.call(this.api.request('train:start', keep ? { spec, settings: s, from: 'model' } : { spec, settings: s }))
+    const reply = await this.call(this.api.request('train:start', fromModel ? { spec, settings: s, from: 'model' } : { spec, settings: s }))
     if (!reply) return null
     if (project.weightsChoice !== null) project.weightsChoice = null
-    const run = new Run(reply.value.runId, this.nextIndex++, s, spec.name ?? '', lm)
+    const run = new Run(reply.value.runId, this.nextIndex++, s, spec.name ?? '', lm, cont)
     run.state = 'running'
+    this.modelRunId = run.id
     // the host runs one training at a time: an earlier active run is over
     for (const r of this.runs) if (r.active) r.state = 'stopped'
     let runs = [...this.runs, run]

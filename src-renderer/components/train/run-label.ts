@@ -3,5 +3,6 @@ import { t } from '../../i18n/index.svelte'
 import { formatLr, type Run } from '../../lib/train.svelte'
 
 export function runName(r: Run): string {
-  return t('train.runLabel', { n: r.index, opt: r.settings.optimizer, lr: formatLr(r.settings.lr), batch: r.settings.batchSize })
+  const name = t('train.runLabel', { n: r.index, opt: r.settings.optimizer, lr: formatLr(r.settings.lr), batch: r.settings.batchSize })
+  return r.continues ? `${name} · ${t('train.runContinues', { n: r.continues.index })}` : name
 }

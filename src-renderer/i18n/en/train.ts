@@ -15,6 +15,8 @@ export default {
   step: 'Step one batch',
   stepHint: 'While paused: train on exactly one more mini-batch and show the result.',
   stop: 'Stop',
+  continue: 'Continue training',
+  continueHint: 'Train this run\'s network for the epochs below more, starting from the weights it has now (and the optimizer\'s state, if the optimizer is the same).',
 
   hyper: 'Hyperparameters',
   dataset: 'Dataset',
@@ -97,6 +99,8 @@ export default {
   runsHelp: 'Change a setting and press Start again to compare: every run keeps its colour on the charts.',
   runLabel: '#{n} {opt} · lr {lr} · batch {batch}',
   runLrChanged: 'lr {from} → {to}',
+  runContinues: 'continues #{n}',
+  runOptimizerFresh: '{to} starts fresh (was {from}): its state was not carried over',
   runShow: 'Show run #{n}',
   runHide: 'Hide run #{n}',
   removeRun: 'Remove',

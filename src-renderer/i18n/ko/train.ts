@@ -15,6 +15,8 @@ export default {
   step: '미니배치 하나만',
   stepHint: '일시 정지 중에 미니배치 하나만 더 학습하고 결과를 보여 줍니다.',
   stop: '중지',
+  continue: '이어서 학습',
+  continueHint: '지금의 가중치에서 시작해 이 학습을 아래 에폭 수만큼 더 진행합니다 (옵티마이저가 같으면 옵티마이저의 상태도 이어 갑니다).',
 
   hyper: '하이퍼파라미터',
   dataset: '데이터셋',
@@ -97,6 +99,8 @@ export default {
   runsHelp: '설정을 바꾸고 다시 시작하면 결과를 겹쳐 비교할 수 있습니다. 학습마다 그래프 색이 정해져 있습니다.',
   runLabel: '#{n} {opt} · 학습률 {lr} · 배치 {batch}',
   runLrChanged: '학습률 {from} → {to}',
+  runContinues: '#{n}에서 이어서',
+  runOptimizerFresh: '{to}는 새로 시작 (이전 {from}): 옵티마이저 상태는 이어지지 않았습니다',
   runShow: '#{n} 보이기',
   runHide: '#{n} 숨기기',
   removeRun: '삭제',
