@@ -4,8 +4,19 @@
  */
 import { SmoothedSeries, type Series, type XY } from '../../lib/chart'
 import type { Run } from '../../lib/train.svelte'
+import type { EpochReport } from '../../../src-engine/protocol'
 
 export interface SeriesNames { run: (r: Run) => string; test: string; train: string }
+
+/** The last epoch report of the run `r` continues (still in the list), so a continuation's per-epoch
+ * lines start from where that run ended instead of floating one epoch to its right. */
+function bridgeFrom(runs: readonly Run[], r: Run): EpochReport | null {
+  const c = r.continues
+  if (!c) return null
+  const prev = runs.find((x) => x.index === c.index)
+  const last = prev?.latestEpoch ?? null
+  return last && last.epoch <= r.epochOffset ? last : null
+}
 
 /** Per visible run: raw batch loss (faint), smoothed loss, and held-out loss at each epoch's end. */
 export function lossSeries(runs: readonly Run[], smoothing: number, caches: Map<string, SmoothedSeries>, names: SeriesNames): Series[] {
@@ -19,7 +30,8 @@ export function lossSeries(runs: readonly Run[], smoothing: number, caches: Map<
     const label = names.run(r)
     if (smoothing > 0) out.push({ key: `${r.id}:raw`, label, color: r.color, points: c.raw, width: 1, faint: true })
     out.push({ key: `${r.id}:loss`, label, color: r.color, points: smoothing > 0 ? c.smooth : c.raw, width: 2 })
-    const test: XY[] = r.epochs.filter((e) => Number.isFinite(e.testLoss)).map((e) => ({ x: e.epoch, y: e.testLoss }))
+    const bridge = bridgeFrom(runs, r)
+    const test: XY[] = (bridge && r.epochs.length ? [bridge, ...r.epochs] : r.epochs).filter((e) => Number.isFinite(e.testLoss)).map((e) => ({ x: e.epoch, y: e.testLoss }))
     if (test.length) out.push({ key: `${r.id}:test`, label: `${label} · ${names.test}`, color: r.color, points: test, width: 1.5, dash: [5, 4], pointRadius: 3 })
   }
   return out
@@ -35,7 +47,8 @@ export function epochSeries(runs: readonly Run[], metric: EpochMetric, names: Se
     const label = names.run(r)
     const test: XY[] = []
     const train: XY[] = []
-    for (const e of r.epochs) {
+    const bridge = bridgeFrom(runs, r)
+    for (const e of bridge && r.epochs.length ? [bridge, ...r.epochs] : r.epochs) {
       if (metric === 'perplexity') {
         if (e.perplexity != null && Number.isFinite(e.perplexity)) test.push({ x: e.epoch, y: e.perplexity })
       } else {

@@ -96,9 +96,15 @@ describe('Continue training', () => {
     // the charts: the continuation's points sit after the first run's
     const loss = lossSeries(lab.runs, 0, new Map<string, SmoothedSeries>(), names).filter((s) => s.key === 'run-2:loss')
     expect(loss[0].points[0].x).toBe(3.5)
+    // its per-epoch line starts at the continued run's last epoch (joined), and alone once that run is removed
     const acc = epochSeries(lab.runs, 'accuracy', names).find((s) => s.key === 'run-2:test')!
-    expect(acc.points.map((p) => p.x)).toEqual([4])
+    expect(acc.points.map((p) => p.x)).toEqual([3, 4])
+    expect(acc.points[0].y).toBe(first.latestEpoch!.testAcc)
+    expect(acc.points[1].y).toBe(0.9)
     expect(acc.label).toContain('continues #1')
+    const testLoss = lossSeries(lab.runs, 0, new Map<string, SmoothedSeries>(), names).find((s) => s.key === 'run-2:test')!
+    expect(testLoss.points.map((p) => p.x)).toEqual([3, 4])
+    expect(epochSeries([next!], 'accuracy', names).find((s) => s.key === 'run-2:test')!.points.map((p) => p.x)).toEqual([4])
     expect(runName(next!)).toBe('#2 Adam · lr 0.001 · batch 100 · continues #1')
   })
 

@@ -1,0 +1,43 @@
+/**
+ * "Continue training" against the real web shell and engine: train the default preset for one epoch,
+ * continue for one more, and see the same run go on: epoch 2 on the progress and the accuracy chart,
+ * the legend saying which run it continues. Screenshots of the dashboard after continuing, in both languages.
+ */
+import type { Page } from '@playwright/test'
+import { test, expect, screenshot } from './fixtures'
+
+const points = async (page: Page, id: string): Promise<number> => Number(await page.getByTestId(id).getAttribute('data-points'))
+
+test('continues a finished run: epoch 2 follows epoch 1 on the charts and the progress', async ({ page }) => {
+  // two epochs of 8,000 digits: seconds on an idle machine, minutes on a busy one
+  test.setTimeout(600_000)
+  await page.getByTestId('nav-train').click()
+  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+  // nothing trained yet: nothing to continue
+  await expect(page.getByTestId('train-continue')).toHaveCount(0)
+  await page.getByTestId('train-epochs').fill('1')
+  await page.getByTestId('train-start').click()
+  await expect(page.getByTestId('progress')).toContainText('Finished', { timeout: 280_000 })
+  expect(await points(page, 'accuracy-chart')).toBe(1)
+
+  const cont = page.getByTestId('train-continue')
+  await expect(cont).toBeEnabled()
+  await cont.click()
+  const legend = page.getByTestId('run-legend')
+  await expect(legend.locator('li')).toHaveCount(2)
+  await expect(legend).toContainText('continues #1')
+  await expect(page.getByTestId('progress')).toContainText(/Epoch [12] \/ 2/)
+  // no Continue while the continuation trains
+  await expect(cont).toHaveCount(0)
+  await expect(page.getByTestId('progress')).toContainText('Finished', { timeout: 280_000 })
+  await expect(page.getByTestId('progress')).toContainText('Epoch 2 / 2')
+  // one point per run on the accuracy chart: run 1 at epoch 1, its continuation at epoch 2
+  expect(await points(page, 'accuracy-chart')).toBe(2)
+  await expect(cont).toBeEnabled()
+  await page.evaluate(() => document.querySelector('main')?.scrollTo(0, 0))
+  await screenshot(page, 'train-continued-en')
+  await page.getByTestId('lang-ko').click()
+  await expect(legend).toContainText('#1에서 이어서')
+  await expect(page.getByTestId('train-continue')).toContainText('이어서 학습')
+  await screenshot(page, 'train-continued-ko')
+})
