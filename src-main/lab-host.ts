@@ -140,7 +140,7 @@ export class LabHost {
   }
 
   /** Starts a run on the current worker (spawning one if needed). One run at a time. */
-  start(spec: NetSpec, settings: TrainSettings, fromModel = false): Result<{ runId: string }> {
+  start(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset = 0): Result<{ runId: string }> {
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
     if (this.runId !== null && ACTIVE.has(this.runState)) {
       return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before starting another.`)
@@ -162,7 +162,7 @@ export class LabHost {
     const runId = `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
     this.runId = runId
     this.runState = 'idle'
-    this.projects.runStarted(runId, spec, settings)
+    this.projects.runStarted(runId, spec, settings, epochOffset)
     this.post({ type: 'start', runId, spec, settings, ...(this.projects.autosaves ? { checkpoints: true } : {}), ...(fromModel ? { fromModel: true } : {}) })
     if (this.probe) this.post({ type: 'set-probe', input: this.probe.slice() })
     return { ok: true, value: { runId } }

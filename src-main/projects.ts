@@ -91,6 +91,8 @@ export class ProjectService {
   /** The file Save writes to without asking (desktop), set by the last open or save-as. */
   private currentPath: string | null = null
   private readonly runs = new Map<string, SavedRun>()
+  /** Epochs trained before a run that continues another: its points and epochs are kept numbered on. */
+  private readonly offsets = new Map<string, number>()
   private currentRunId: string | null = null
   /** Failures of the last autosave (logged once per message; autosave never interrupts training). */
   lastAutosaveError: string | null = null
@@ -117,10 +119,15 @@ export class ProjectService {
 
   // ── tracking runs for the autosave ───────────────────────────────────────
 
-  runStarted(runId: string, spec: NetSpec, settings: TrainSettings): void {
+  runStarted(runId: string, spec: NetSpec, settings: TrainSettings, epochOffset = 0): void {
     this.runs.set(runId, { id: runId, specName: spec.name ?? '', settings, state: 'running', batchX: [], batchLoss: [], epochs: [] })
+    if (epochOffset > 0) this.offsets.set(runId, epochOffset)
     this.currentRunId = runId
-    while (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value as string)
+    while (this.runs.size > MAX_RUNS) {
+      const oldest = this.runs.keys().next().value as string
+      this.runs.delete(oldest)
+      this.offsets.delete(oldest)
+    }
   }
 
   /** Follows the host's event stream (the same one the page sees). */
@@ -128,15 +135,17 @@ export class ProjectService {
     if (e.type === 'error' || e.runId === null) return
     const run = this.runs.get(e.runId)
     if (!run) return
+    const off = this.offsets.get(e.runId) ?? 0
     switch (e.type) {
       case 'batches':
         for (const p of e.points as BatchPoint[]) {
-          run.batchX.push(p.batches > 0 ? p.epoch - 1 + p.batch / p.batches : p.epoch)
+          run.batchX.push(off + (p.batches > 0 ? p.epoch - 1 + p.batch / p.batches : p.epoch))
           run.batchLoss.push(p.loss)
         }
         return
       case 'epoch': {
-        const { confidentWrong: _images, ...report } = e.report
+        const { confidentWrong: _images, ...raw } = e.report
+        const report = off ? { ...raw, epoch: raw.epoch + off } : raw
         run.epochs = [...run.epochs.filter((r) => r.epoch !== report.epoch), report]
         return
       }
@@ -165,7 +174,7 @@ export class ProjectService {
       spec: cp.spec,
       settings: run.settings,
       history: this.history(),
-      epoch,
+      epoch: epoch + (this.offsets.get(runId) ?? 0),
       weights: cp.weights,
       ...(cp.optimizer ? { optimizer: cp.optimizer } : {}),
       ...(cp.vocab ? { vocab: cp.vocab } : {})

@@ -23,8 +23,9 @@ export interface Requests {
   'app:info': [void, { version: string; transport: 'electron' | 'web'; threads: number; platform: string }]
   'preset:list': [void, PresetInfo[]]
   'spec:validate': [NetSpec, SpecReport]
-  /** from 'model': continue from the model the host holds (trained, opened or imported) instead of fresh weights. */
-  'train:start': [{ spec: NetSpec; settings: TrainSettings; from?: 'model' }, { runId: string }]
+  /** from 'model': continue from the model the host holds (trained, opened or imported) instead of fresh weights.
+   * epochOffset: epochs trained before (a continued run): the autosave's history numbers this run's epochs on. */
+  'train:start': [{ spec: NetSpec; settings: TrainSettings; from?: 'model'; epochOffset?: number }, { runId: string }]
   'train:pause': [void, null]
   'train:resume': [void, null]
   'train:stop': [void, null]

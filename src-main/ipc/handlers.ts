@@ -18,7 +18,7 @@ const routes: { [C in Channel]: Route<C> } = {
   'app:info': (h) => h.info(),
   'preset:list': (h) => h.presets(),
   'spec:validate': (h, spec) => h.validate(spec),
-  'train:start': (h, p) => h.start(p.spec, p.settings, p.from === 'model'),
+  'train:start': (h, p) => h.start(p.spec, p.settings, p.from === 'model', p.epochOffset ?? 0),
   'train:pause': (h) => h.pause(),
   'train:resume': (h) => h.resume(),
   'train:stop': (h) => h.stop(),

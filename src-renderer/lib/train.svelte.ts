@@ -480,7 +480,8 @@ export class TrainLab {
     }
     const lm = isLanguageModel(spec)
     const s = withDrawings(settings ?? settingsFromForm(this.form), spec)
-    const reply = await this.call(this.api.request('train:start', fromModel ? { spec, settings: s, from: 'model' } : { spec, settings: s }))
+    const payload = fromModel ? { spec, settings: s, from: 'model' as const, ...(cont ? { epochOffset: cont.epochOffset } : {}) } : { spec, settings: s }
+    const reply = await this.call(this.api.request('train:start', payload))
     if (!reply) return null
     if (project.weightsChoice !== null) project.weightsChoice = null
     const run = new Run(reply.value.runId, this.nextIndex++, s, spec.name ?? '', lm, cont)

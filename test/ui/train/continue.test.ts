@@ -77,7 +77,7 @@ describe('Continue training', () => {
     lab.form = { ...lab.form, epochs: 3, optimizer: 'Adam', lr: 0.001 }
     const next = await lab.continueRun(SIMPLE_CONVNET)
     expect(next).not.toBeNull()
-    expect(fake.calls.filter((c) => c.channel === 'train:start').at(-1)?.payload).toMatchObject({ spec: SIMPLE_CONVNET, from: 'model', settings: { epochs: 3 } })
+    expect(fake.calls.filter((c) => c.channel === 'train:start').at(-1)?.payload).toMatchObject({ spec: SIMPLE_CONVNET, from: 'model', epochOffset: 3, settings: { epochs: 3 } })
     expect(next!.epochOffset).toBe(3)
     expect(next!.color).toBe(first.color)
     expect(next!.continues).toMatchObject({ index: 1, epochOffset: 3, optimizerFresh: null })
@@ -152,7 +152,7 @@ describe('Continue training', () => {
     const next = (await lab.continueRun(SIMPLE_CONVNET))!
     expect(next.index).toBe(2)
     expect(next.epochOffset).toBe(2)
-    expect(fake.calls.at(-1)?.payload).toMatchObject({ from: 'model' })
+    expect(fake.calls.at(-1)?.payload).toMatchObject({ from: 'model', epochOffset: 2 })
     expect(project.weightsChoice).toBeNull()
   })
 })
