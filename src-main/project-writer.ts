@@ -9,6 +9,7 @@ import * as zlib from 'node:zlib'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { crc32 as crc32Js, projectParts, zipChunks, type ProjectData } from '../src-engine/io/project'
 import { checkFinite } from '../src-engine/io/safetensors'
+import { chunksLength, joinChunks } from '../src-engine/io/chunks'
 import { writeFileAtomicAsync } from './file-store'
 
 /** Bytes checksummed between two turns of the event loop (~0.1 ms natively, ~0.5 ms in JS). */
@@ -28,19 +29,12 @@ const crc32: (bytes: Uint8Array, crc: number) => number =
 export async function writeProjectFile(path: string, data: ProjectData): Promise<number> {
   const chunks = await projectChunks(data)
   await writeFileAtomicAsync(path, chunks)
-  return chunks.reduce((n, c) => n + c.length, 0)
+  return chunksLength(chunks)
 }
 
 /** encodeProject's bytes, computed like writeProjectFile's (a slice at a time): an explicit save during training. */
 export async function encodeProjectAsync(data: ProjectData): Promise<Uint8Array> {
-  const chunks = await projectChunks(data)
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out
+  return joinChunks(await projectChunks(data))
 }
 
 /** The project's zip as chunks (views of the tensors), checked for NaN and checksummed a slice at a time. */

@@ -11,6 +11,7 @@ import { strToU8, strFromU8, unzipSync } from 'fflate'
 import type { NetSpec } from '../spec-types'
 import type { OptimizerName, TrainSettings } from '../protocol'
 import { validateSpec } from '../spec'
+import { chunksLength, joinChunks } from './chunks'
 import { checkWeightsAgainst, decodeSafetensors, safetensorsChunks, type NamedTensor } from './safetensors'
 
 export const PROJECT_FORMAT = 'backprop-lab-project'
@@ -50,14 +51,7 @@ interface ProjectJson {
 /** Encode a project as zip bytes. */
 export function encodeProject(p: ProjectData): Uint8Array {
   const parts = projectParts(p).map((part) => ({ ...part, crc: part.chunks.reduce((c, b) => crc32(b, c), 0) }))
-  const chunks = zipChunks(parts)
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out
+  return joinChunks(zipChunks(parts))
 }
 
 /** One file inside a project's zip: its name and its bytes as consecutive chunks. */
@@ -135,7 +129,7 @@ export function zipChunks(parts: (ProjectPart & { crc: number })[]): Uint8Array[
   let offset = 0
   for (const part of parts) {
     const name = strToU8(part.name)
-    const size = part.chunks.reduce((n, c) => n + c.length, 0)
+    const size = chunksLength(part.chunks)
     if (size > 0xffffffff || offset + size > 0xffffffff) throw new Error(`${part.name} is too large for a project file (4 GB)`)
     const local = new Uint8Array(30 + name.length)
     const lv = new DataView(local.buffer)
@@ -167,7 +161,7 @@ export function zipChunks(parts: (ProjectPart & { crc: number })[]): Uint8Array[
     central.push(entry)
     offset += local.length + size
   }
-  const dirSize = central.reduce((n, c) => n + c.length, 0)
+  const dirSize = chunksLength(central)
   const end = new Uint8Array(22)
   const ev = new DataView(end.buffer)
   ev.setUint32(0, 0x06054b50, true) // end of central directory

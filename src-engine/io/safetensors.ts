@@ -5,6 +5,7 @@
  * We write F32 only and read F32 only. A file may come from anywhere, so reading validates everything
  * before a single value is trusted. The model's spec travels as JSON in metadata key "spec".
  */
+import { joinChunks } from './chunks'
 
 export interface NamedTensor {
   readonly shape: readonly number[]
@@ -30,14 +31,7 @@ const dims = (shape: readonly number[]): string => `[${shape.join(', ')}]`
  * tensor, because such a file could not be loaded back. The data section starts 8-byte aligned.
  */
 export function encodeSafetensors(tensors: Record<string, NamedTensor>, metadata: Record<string, string> = {}): Uint8Array {
-  const chunks = safetensorsChunks(tensors, metadata)
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0))
-  let at = 0
-  for (const c of chunks) {
-    out.set(c, at)
-    at += c.length
-  }
-  return out
+  return joinChunks(safetensorsChunks(tensors, metadata))
 }
 
 /**
