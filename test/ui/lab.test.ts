@@ -317,7 +317,7 @@ describe('against a real WebSocket server', () => {
     const tokens: (string | null)[] = []
     const start = (port = 0) =>
       new Promise<WebSocketServer>((resolve) => {
-        const wss = new WebSocketServer({ host: '127.0.0.1', port }, () => resolve(wss))
+        const wss: WebSocketServer = new WebSocketServer({ host: '127.0.0.1', port }, () => resolve(wss))
         wss.on('connection', (sock, req) => {
           tokens.push(new URL(req.url ?? '', 'http://x').searchParams.get('token'))
           sock.on('message', (raw) => {
