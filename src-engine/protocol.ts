@@ -24,6 +24,11 @@ export interface TrainSettings {
   threads: number
   /** Gradient clipping by global norm (0 = off). */
   clip?: number
+  /**
+   * Language models: stateful training (truncated BPTT). The text is read in order in batchSize lanes and
+   * the recurrent layers carry their state from one batch to the next (reset every epoch); one thread.
+   */
+  stateful?: boolean
   /** Held-out fraction for the built-in digits (default 0.2 → 8,000 / 2,000). */
   testFraction?: number
   /**
@@ -101,6 +106,10 @@ export type WorkerCommand =
   | { type: 'gradcheck'; reqId: number; spec: NetSpec; seed: number }
   /** Autoencoders: run the layers after the bottleneck on `count` codes (count·code size values); replies { count, h, w, images }. */
   | { type: 'decode'; reqId: number; code: Float32Array; count: number }
+  /** Autoencoders: the reconstruction row and (2-unit bottleneck) code plane of the current model on the held-out
+   *  examples of `data`, as a training snapshot shows them (a reopened project, before any new run);
+   *  replies Pick<Snapshot, 'reconstructions' | 'codes'>. */
+  | { type: 'ae-views'; reqId: number; data: DataSource; testFraction?: number }
   /** Language models: continue `prompt` by `length` characters sampled at `temperature` (seeded); replies { prompt, text }. */
   | { type: 'generate'; reqId: number; prompt: string; length: number; temperature: number; seed: number }
 

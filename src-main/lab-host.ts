@@ -14,13 +14,14 @@ import { MessageChannel, Worker, type WorkerOptions } from 'node:worker_threads'
 import { availableParallelism } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
-import type { BatchPoint, Checkpoint, RunState, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
-import type { DecodedImage, ExportedFile, GeneratedText, ExportFormat, LabEvent, LabError, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
+import type { BatchPoint, Checkpoint, DataSource, RunState, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
+import type { AutoencoderViews, DecodedImage, ExportedFile, GeneratedText, ExportFormat, LabEvent, LabError, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
 import { pureEngine, type PureEngine } from './engine-pure'
 import { encodeModelWeights } from '../src-engine/io/safetensors'
 import { exportOnnx } from '../src-engine/io/onnx'
 import { encodeNpz } from '../src-engine/io/npz'
 import { ProjectService, fileStem, type FileAccess } from './projects'
+import { NICE_ENV } from '../src-engine/train/thread-priority'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -31,6 +32,12 @@ export interface LabHostOptions {
   version: string
   /** Extra options for `new Worker` (execArgv, resourceLimits…). */
   workerOptions?: WorkerOptions
+  /**
+   * How much lower than this thread's the training threads' CPU priority is (Linux nice steps; 0 =
+   * the same). On a machine with no core to spare the scheduler then runs this event loop first
+   * (src-engine/train/thread-priority.ts).
+   */
+  trainingNice?: number
   /** How long batch points are coalesced before one `batches` event goes out. */
   batchIntervalMs?: number
   /** Minimum gap between two `snapshot` events (250 ms → at most 4 per second). */
@@ -92,6 +99,7 @@ export class LabHost {
       batchIntervalMs: 100,
       snapshotIntervalMs: 250,
       replyTimeoutMs: 30_000,
+      trainingNice: 10,
       ...options
     }
     this.engine = { ...pureEngine, ...options.engine }
@@ -324,6 +332,24 @@ export class LabHost {
     return { ok: true, value: { prompt: v.prompt, text: v.text, ms: Math.round((performance.now() - t0) * 100) / 100 } }
   }
 
+  /**
+   * Autoencoders: what a run's snapshots show (the reconstruction row, and the code plane for a 2-unit
+   * bottleneck), computed from the model the host holds on the held-out examples of `data`, so a reopened
+   * project shows them without training again.
+   */
+  async aeViews(data: DataSource, testFraction?: number): Promise<Result<AutoencoderViews>> {
+    if (!this.worker || (this.runId === null && !this.modelLoaded)) {
+      return fail('no-model', 'There is no model yet: train an autoencoder or open a project with its weights first.')
+    }
+    if (this.isTraining()) return fail('busy', 'A training run is in progress: its snapshots show the code plane.')
+    const reqId = this.nextReqId++
+    const reply = await this.ask(reqId, { type: 'ae-views', reqId, data, ...(testFraction !== undefined ? { testFraction } : {}) })
+    if (!reply.ok) return reply
+    const v = reply.value
+    if (!v || typeof v !== 'object') return fail('engine-error', 'The worker answered ae-views with something that is not a snapshot.')
+    return { ok: true, value: v as AutoencoderViews }
+  }
+
   /** The latest run's model as a file: safetensors (weights + spec), ONNX or NumPy .npz. */
   async exportModel(format: ExportFormat): Promise<Result<ExportedFile>> {
     const made = await this.modelFile(format)
@@ -433,7 +459,7 @@ export class LabHost {
   private ensureWorker(): { ok: true } | { ok: false; error: LabError } {
     if (this.worker) return { ok: true }
     try {
-      const w = new Worker(this.opts.workerPath, this.opts.workerOptions)
+      const w = new Worker(this.opts.workerPath, this.trainingWorkerOptions())
       w.on('message', (m: unknown) => this.onWorkerMessage(w, m))
       w.on('error', (err) => this.onWorkerGone(w, `the training thread threw: ${errorText(err)}`))
       w.on('messageerror', (err) => this.onWorkerGone(w, `a message from the training thread could not be read: ${errorText(err)}`))
@@ -443,6 +469,15 @@ export class LabHost {
     } catch (e) {
       return fail('worker-failed', `The training thread could not start: ${errorText(e)}`)
     }
+  }
+
+  /** The training worker's options: its environment asks it and its replica threads to yield the CPU to this one. */
+  private trainingWorkerOptions(): WorkerOptions | undefined {
+    const o = this.opts.workerOptions
+    const nice = this.opts.trainingNice
+    if (!(nice > 0) || typeof o?.env === 'symbol') return o
+    const env = (o?.env ?? process.env) as Record<string, string | undefined>
+    return { ...o, env: { ...env, [NICE_ENV]: String(Math.min(19, Math.round(nice))) } }
   }
 
   private post(cmd: WorkerCommand): void {

@@ -94,6 +94,9 @@ export class ProjectService {
   /** Epochs trained before a run that continues another: its points and epochs are kept numbered on. */
   private readonly offsets = new Map<string, number>()
   private currentRunId: string | null = null
+  /** The run whose model the host holds (the last started, or the opened project's current run): the run a
+   * continuation (a start with an epoch offset) carries on. */
+  private modelRunId: string | null = null
   /** Failures of the last autosave (logged once per message; autosave never interrupts training). */
   lastAutosaveError: string | null = null
   /** The autosave being written, and the newest one waiting for it (older waiting ones are dropped). */
@@ -120,9 +123,18 @@ export class ProjectService {
   // ── tracking runs for the autosave ───────────────────────────────────────
 
   runStarted(runId: string, spec: NetSpec, settings: TrainSettings, epochOffset = 0): void {
-    this.runs.set(runId, { id: runId, specName: spec.name ?? '', settings, state: 'running', batchX: [], batchLoss: [], epochs: [] })
-    if (epochOffset > 0) this.offsets.set(runId, epochOffset)
+    const run: SavedRun = { id: runId, specName: spec.name ?? '', settings, state: 'running', batchX: [], batchLoss: [], epochs: [] }
+    if (epochOffset > 0) {
+      this.offsets.set(runId, epochOffset)
+      if (this.modelRunId) {
+        // as the page words it: another optimizer starts with fresh state
+        const from = this.runs.get(this.modelRunId)?.settings.optimizer
+        run.continues = { runId: this.modelRunId, epochOffset, ...(from && from !== settings.optimizer ? { optimizerFresh: { from, to: settings.optimizer } } : {}) }
+      }
+    }
+    this.runs.set(runId, run)
     this.currentRunId = runId
+    this.modelRunId = runId
     while (this.runs.size > MAX_RUNS) {
       const oldest = this.runs.keys().next().value as string
       this.runs.delete(oldest)
@@ -277,6 +289,7 @@ export class ProjectService {
       this.noteRecent(path)
     }
     const history = cleanHistory(p.history)
+    if (p.weights) this.modelRunId = history?.currentId ?? null
     const out: OpenedProject = {
       fileName, savedAt: p.savedAt ?? '', spec: p.spec, presetId: p.presetId ?? null, hasWeights: p.weights !== undefined
     }
@@ -325,6 +338,7 @@ export class ProjectService {
     }
     const loaded = await this.host.loadModel(target, Object.fromEntries(Object.entries(file.tensors).map(([k, t]) => [k, t.data])), undefined, vocab)
     if (!loaded.ok) return loaded
+    this.modelRunId = null
     return { ok: true, value: { fileName, tensors: Object.keys(file.tensors).length, params: loaded.value.params } }
   }
 

@@ -23,11 +23,17 @@ function checkWeights(w: unknown): string | null {
   return null
 }
 
+function checkData(d: unknown, at = 'data'): string | null {
+  if (!isRec(d) || !['mnist', 'idx', 'text'].includes(d.kind as string)) return `${at} must be { kind: "mnist" | "idx" | "text" }`
+  if (d.kind === 'idx' && typeof d.dir !== 'string') return `${at}.dir must be a folder path`
+  if (d.kind === 'text' && typeof d.file !== 'string') return `${at}.file must be a file path`
+  return null
+}
+
 function checkSettings(s: unknown): string | null {
   if (!isRec(s)) return 'settings must be an object'
-  if (!isRec(s.data) || !['mnist', 'idx', 'text'].includes(s.data.kind as string)) return 'settings.data must be { kind: "mnist" | "idx" | "text" }'
-  if (s.data.kind === 'idx' && typeof s.data.dir !== 'string') return 'settings.data.dir must be a folder path'
-  if (s.data.kind === 'text' && typeof s.data.file !== 'string') return 'settings.data.file must be a file path'
+  const data = checkData(s.data, 'settings.data')
+  if (data) return data
   if (!OPTIMIZERS.includes(s.optimizer as string)) return `settings.optimizer must be one of ${OPTIMIZERS.join(', ')}`
   if (!isNum(s.lr) || s.lr <= 0) return 'settings.lr must be a positive number'
   if (!isInt(s.batchSize) || (s.batchSize as number) < 1) return 'settings.batchSize must be a positive whole number'
@@ -36,6 +42,7 @@ function checkSettings(s: unknown): string | null {
   if (!isInt(s.seed)) return 'settings.seed must be a whole number'
   if (!isInt(s.threads) || (s.threads as number) < 1) return 'settings.threads must be a positive whole number'
   if (s.clip !== undefined && (!isNum(s.clip) || s.clip < 0)) return 'settings.clip must be 0 or more'
+  if (s.stateful !== undefined && typeof s.stateful !== 'boolean') return 'settings.stateful must be true or false'
   if (s.testFraction !== undefined && (!isNum(s.testFraction) || s.testFraction <= 0 || s.testFraction >= 1)) return 'settings.testFraction must be between 0 and 1'
   return null
 }
@@ -85,6 +92,10 @@ export function checkCommand(m: unknown): Checked {
     case 'decode':
       problem = needReq() ?? (m.code instanceof Float32Array && m.code.length > 0 ? null : '"decode" needs code as a non-empty Float32Array') ??
         (isInt(m.count) && (m.count as number) >= 1 && (m.count as number) <= 4096 ? null : '"decode" needs a count from 1 to 4096')
+      break
+    case 'ae-views':
+      problem = needReq() ?? checkData(m.data) ??
+        (m.testFraction === undefined || (isNum(m.testFraction) && m.testFraction > 0 && m.testFraction < 1) ? null : '"ae-views" testFraction must be between 0 and 1')
       break
     case 'generate':
       problem = needReq() ?? (typeof m.prompt === 'string' && m.prompt.length <= 10_000 ? null : '"generate" needs prompt as a string of at most 10,000 characters') ??

@@ -13,7 +13,8 @@ import { checkCommand } from './commands'
 import { errorMessage } from './errors'
 import { InferenceFeed, predictValue, type FeedPort } from './inference'
 import { withExtra } from './extra-examples'
-import { decode, findBottleneck } from '../models/autoencoder'
+import { AutoencoderProbe, decode, findBottleneck } from '../models/autoencoder'
+import { asExamples } from './examples'
 import { generateText } from '../models/generate'
 import { vocabFromChars, type CharVocab } from '../data/text'
 import { startThreads } from './threads'
@@ -151,6 +152,29 @@ export class WorkerSession {
         const [C, H, W] = model.spec.input.length === 3 ? model.spec.input : [1, 1, model.spec.input.reduce((a, b) => a * b, 1)]
         const images = decode(model, cmd.code, cmd.count)
         this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { count: cmd.count, c: C, h: H, w: W, images } }, [images.buffer as ArrayBuffer])
+        return
+      }
+      case 'ae-views': {
+        const model = this.model
+        if (!model) {
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'no-model', message: 'there is no model yet: train one or load weights first' })
+          return
+        }
+        if (!findBottleneck(model)) {
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'not-autoencoder', message: 'this model is not an autoencoder: only a network with task "reconstruct" has a code to show' })
+          return
+        }
+        const test = asExamples(this.opts.loadData(cmd.data, cmd.testFraction, model.spec).test)
+        if (test.n === 0) {
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: {} })
+          return
+        }
+        // the same held-out examples a run's snapshots show (AutoencoderProbe), encoded by this model
+        const value = new AutoencoderProbe(model, test).take(true)
+        const transfer: ArrayBuffer[] = []
+        if (value.reconstructions) transfer.push(value.reconstructions.inputs.data.buffer as ArrayBuffer, value.reconstructions.outputs.data.buffer as ArrayBuffer)
+        if (value.codes) transfer.push(value.codes.points.buffer as ArrayBuffer, value.codes.labels.buffer as ArrayBuffer)
+        this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value }, transfer)
         return
       }
       case 'generate': {

@@ -4,7 +4,7 @@
  * Every request answers with a Result; failures are data, never throws across the boundary.
  */
 import type { NetSpec, SpecReport } from '../../src-engine/spec-types'
-import type { TrainSettings, BatchPoint, EpochReport, Snapshot, RunState, LayerMaps } from '../../src-engine/protocol'
+import type { TrainSettings, BatchPoint, DataSource, EpochReport, Snapshot, RunState, LayerMaps } from '../../src-engine/protocol'
 
 export type LabError = { code: string; message: string; path?: string }
 export type Result<T> = { ok: true; value: T } | { ok: false; error: LabError }
@@ -66,7 +66,7 @@ export const CHANNELS: readonly Channel[] = [
   'app:info', 'preset:list', 'spec:validate', 'train:start', 'train:pause', 'train:resume', 'train:stop',
   'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples', 'model:export',
   'project:save', 'project:open', 'project:recent', 'project:recovery', 'project:discard-recovery',
-  'model:import-weights', 'model:save-export', 'model:decode', 'model:generate'
+  'model:import-weights', 'model:save-export', 'model:decode', 'model:ae-views', 'model:generate'
 ]
 
 /** The one Electron IPC channel carrying requests: `invoke(REQUEST_CHANNEL, channel, payload)`. */
@@ -132,6 +132,19 @@ export interface SavedRun {
   batchLoss: number[]
   /** Epoch reports without their example images (confidentWrong). */
   epochs: EpochReport[]
+  /** Continue training: the run this one carried on. Absent for a run of its own (and in older projects). */
+  continues?: SavedContinuation
+  /** The run's colour on the charts, "#rrggbb"; a continuation has the colour of the run it continues. */
+  color?: string
+}
+
+/** A continued run's link: the run it carries on (by id, in the same history when still listed), the
+ * epochs trained before it (its points and epochs are stored already numbered on) and, when the optimizer
+ * changed, the optimizer it started fresh from and to. */
+export interface SavedContinuation {
+  runId: string
+  epochOffset: number
+  optimizerFresh?: { from: TrainSettings['optimizer']; to: TrainSettings['optimizer'] }
 }
 
 /** The training history of a project: its runs, oldest first. */
@@ -205,7 +218,16 @@ export interface Requests {
    * run and 'not-autoencoder' for other networks.
    */
   'model:decode': [{ code: number[] }, DecodedImage]
+  /**
+   * Autoencoders: the reconstruction row and (2-unit bottleneck) the code plane of the model the host
+   * holds, on the held-out examples of `data` — what a run's snapshots show — for a reopened project.
+   * Fails with 'no-model', 'not-autoencoder', and 'busy' while a run trains (its snapshots carry them).
+   */
+  'model:ae-views': [{ data: DataSource; testFraction?: number }, AutoencoderViews]
 }
+
+/** The autoencoder parts of a snapshot. */
+export type AutoencoderViews = Pick<Snapshot, 'reconstructions' | 'codes'>
 
 // ── language models (issue 9) ───────────────────────────────────────────────
 

@@ -9,7 +9,7 @@ import type { LabHost } from '../lab-host'
 
 /** What the dispatcher needs from LabHost (tests may pass a double). */
 export type HostApi = Pick<LabHost,
-  'info' | 'presets' | 'validate' | 'start' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects' | 'decode' | 'generate'>
+  'info' | 'presets' | 'validate' | 'start' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects' | 'decode' | 'aeViews' | 'generate'>
 
 type Route<C extends Channel> = (host: HostApi, payload: Requests[C][0]) => Result<Requests[C][1]> | Promise<Result<Requests[C][1]>>
 
@@ -36,6 +36,7 @@ const routes: { [C in Channel]: Route<C> } = {
   'model:import-weights': (h, p) => h.projects.importWeights(p.spec, p.source),
   'model:save-export': (h, p) => h.projects.saveExport(p.format),
   'model:decode': (h, p) => h.decode(p.code),
+  'model:ae-views': (h, p) => h.aeViews(p.data, p.testFraction),
   'model:generate': (h, p) => h.generate(p.prompt, p.length, p.temperature, p.seed ?? 1)
 }
 

@@ -22,12 +22,14 @@ const epochReport = v.looseObject({
   confusion: v.optional(v.object({ classes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), counts: numbers(1_000_000) }))
 }, (i) => `must be an epoch report (${got(i)})`)
 
+const OPTIMIZERS = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam'] as const
+
 const RUN_STATES = ['idle', 'running', 'paused', 'stopped', 'done', 'failed'] as const
 
 /** Settings are checked loosely here (a file from an older lab may lack a field); train:start checks them fully. */
 const savedSettings = v.looseObject({
   data: v.looseObject({ kind: v.picklist(['mnist', 'idx', 'text'] as const) }),
-  optimizer: v.picklist(['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam'] as const),
+  optimizer: v.picklist(OPTIMIZERS),
   lr: v.number(),
   batchSize: v.number(),
   epochs: v.number(),
@@ -36,6 +38,17 @@ const savedSettings = v.looseObject({
   threads: v.number()
 }, (i) => `must be training settings (${got(i)})`)
 
+/** A continued run's link (Continue training). Optional, and a malformed one is dropped (the run then
+ * shows as a run of its own) rather than costing the whole history. */
+const savedContinuation = v.fallback(v.optional(v.object({
+  runId: v.pipe(v.string(), v.maxLength(200)),
+  epochOffset: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)),
+  optimizerFresh: v.optional(v.object({ from: v.picklist(OPTIMIZERS), to: v.picklist(OPTIMIZERS) }))
+})), undefined)
+
+/** A run's chart colour, "#rrggbb"; anything else is dropped (the page picks the colour). */
+const savedColor = v.fallback(v.optional(v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/))), undefined)
+
 export const savedRunSchema = v.object({
   id: v.pipe(v.string(), v.maxLength(200)),
   specName: v.pipe(v.string(), v.maxLength(200)),
@@ -43,7 +56,9 @@ export const savedRunSchema = v.object({
   state: v.picklist(RUN_STATES, (i) => `must be a run state (${got(i)})`),
   batchX: numbers(2_000_000),
   batchLoss: numbers(2_000_000),
-  epochs: v.pipe(v.array(epochReport), v.maxLength(10_000))
+  epochs: v.pipe(v.array(epochReport), v.maxLength(10_000)),
+  continues: savedContinuation,
+  color: savedColor
 }, (i) => `must be a saved run (${got(i)})`)
 
 export const savedHistorySchema = v.object({

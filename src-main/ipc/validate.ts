@@ -154,6 +154,7 @@ export const trainSettingsSchema = v.object({
   seed: int(0, 0xffffffff),
   threads: int(1, 64),
   clip: v.optional(num(0, 1e6)),
+  stateful: v.optional(bool),
   testFraction: v.optional(v.pipe(num(0, 0.9, true))),
   extra: v.optional(v.pipe(
     v.object({
@@ -214,6 +215,7 @@ export const schemas = {
   'model:import-weights': obj({ spec: netSpecSchema, source: fileSourceSchema }),
   'model:save-export': obj({ format: oneOf(['safetensors', 'onnx', 'npz'] as const) }),
   'model:decode': obj({ code: codeSchema }),
+  'model:ae-views': obj({ data: dataSource, testFraction: v.optional(num(0, 0.9, true)) }),
   'model:generate': obj({ prompt: v.string((i) => `must be text (${got(i)})`), length: int(0, 2000), temperature: num(0, 10), seed: v.optional(int(0, 0xffffffff)) })
 } satisfies Record<Channel, v.GenericSchema>
 

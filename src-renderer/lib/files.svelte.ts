@@ -12,8 +12,9 @@ import type { TrainSettings } from '../../src-engine/protocol'
 import { t } from '../i18n/index.svelte'
 import { project } from './project.svelte'
 import { editor } from './editor.svelte'
-import { Run, trainLab, settingsFromForm, isLanguageModel, type TrainForm } from './train.svelte'
+import { Run, RUN_COLORS, trainLab, settingsFromForm, isLanguageModel, type Continues, type TrainForm } from './train.svelte'
 import { toasts } from './toasts.svelte'
+import { isAutoencoder } from './autoencoder'
 
 /** Error codes the host (or this module) gives, each with a translated sentence; others use files.errOther. */
 const ERROR_KEYS: Record<string, string> = {
@@ -68,11 +69,38 @@ export function download(fileName: string, bytes: Uint8Array): void {
 
 /** A run as a project keeps it (no example images: they are large and re-made by training). */
 export function savedRun(r: Run): SavedRun {
+  const c = r.continues
   return {
     id: r.id, specName: r.specName, settings: r.settings, state: r.state,
     batchX: [...r.batchX], batchLoss: [...r.batchLoss],
-    epochs: r.epochs.map(({ confidentWrong: _images, ...e }) => e)
+    epochs: r.epochs.map(({ confidentWrong: _images, ...e }) => e),
+    ...(c ? { continues: { runId: c.runId, epochOffset: c.epochOffset, ...(c.optimizerFresh ? { optimizerFresh: c.optimizerFresh } : {}) } } : {}),
+    color: r.color
   }
+}
+
+/** The runs of a saved history as the page shows them, numbered #1… in order. A continuation gets its
+ * link back: the number and colour of the run it continues when that run is listed, else its own saved
+ * colour and "continues an earlier run". Its points and epochs were saved already numbered on. */
+export function restoredRuns(saved: readonly SavedRun[], lm: boolean): Run[] {
+  const runs: Run[] = []
+  saved.forEach((r, i) => {
+    const c = r.continues
+    const prev = c ? runs.find((x) => x.id === c.runId) : undefined
+    const cont: Continues | null = c
+      ? {
+          runId: c.runId, index: prev?.index ?? null, color: prev?.color ?? r.color ?? RUN_COLORS[i % RUN_COLORS.length],
+          epochOffset: c.epochOffset, optimizerFresh: c.optimizerFresh ?? null
+        }
+      : null
+    const run = new Run(r.id, i + 1, r.settings, r.specName, lm, cont)
+    run.state = r.state === 'running' || r.state === 'paused' || r.state === 'idle' ? 'stopped' : r.state
+    run.batchX = r.batchX.map((v) => v ?? NaN)
+    run.batchLoss = r.batchLoss.map((v) => v ?? NaN)
+    run.epochs = r.epochs
+    runs.push(run)
+  })
+  return runs
 }
 
 /** The training page's form filled from saved settings. */
@@ -83,7 +111,8 @@ export function formFromSettings(base: TrainForm, s: TrainSettings): TrainForm {
     idxDir: s.data.kind === 'idx' ? s.data.dir : base.idxDir,
     textFile: s.data.kind === 'text' ? s.data.file : base.textFile,
     optimizer: s.optimizer, lr: s.lr, batchSize: s.batchSize, epochs: s.epochs, weightDecay: s.weightDecay,
-    seed: s.seed, threads: Math.min(s.threads, Math.max(1, trainLab.threads)), clip: s.clip ?? 0
+    seed: s.seed, threads: Math.min(s.threads, Math.max(1, trainLab.threads)), clip: s.clip ?? 0,
+    stateful: s.stateful === true
   }
 }
 
@@ -166,7 +195,22 @@ export class FilesLab {
     this.notice = t(source.from === 'recovery' ? 'files.recovered' : 'files.opened', { name: opened.fileName, epoch: opened.epoch ?? 0 })
     if (source.from === 'recovery') this.recovery = null
     void this.loadRecent()
+    await this.showAutoencoderViews(opened)
     return opened
+  }
+
+  /**
+   * A reopened autoencoder shows its reconstructions and code plane without training again: the host
+   * computes them from the opened weights on the held-out digits of the project's data, as a run's
+   * snapshots do, and they become the current run's. Failing (a data folder gone) leaves the panel as it was.
+   */
+  async showAutoencoderViews(p: OpenedProject): Promise<void> {
+    const run = trainLab.current
+    if (!this.api || !p.hasWeights || !isAutoencoder(p.spec) || !run) return
+    const s = p.settings
+    const payload = { data: s?.data ?? { kind: 'mnist' as const }, ...(s?.testFraction !== undefined ? { testFraction: s.testFraction } : {}) }
+    const r = await this.api.request('model:ae-views', payload)
+    if (r.ok && trainLab.current === run && !run.active) run.addSnapshot(r.value)
   }
 
   /** The opened project becomes the page's: architecture, settings, training history. */
@@ -177,18 +221,13 @@ export class FilesLab {
     // The next run continues from the opened weights (and optimizer state).
     project.weightsChoice = p.hasWeights ? 'keep' : null
     project.trained = p.hasWeights
-    const runs = (p.history?.runs ?? []).map((r, i) => {
-      const run = new Run(r.id, i + 1, r.settings, r.specName, isLanguageModel(p.spec))
-      run.state = r.state === 'running' || r.state === 'paused' || r.state === 'idle' ? 'stopped' : r.state
-      run.batchX = r.batchX.map((v) => v ?? NaN)
-      run.batchLoss = r.batchLoss.map((v) => v ?? NaN)
-      run.epochs = r.epochs
-      return run
-    })
+    const runs = restoredRuns(p.history?.runs ?? [], isLanguageModel(p.spec))
     trainLab.runs = runs
     trainLab.currentId = p.history?.currentId && runs.some((r) => r.id === p.history?.currentId) ? p.history.currentId : (runs.at(-1)?.id ?? null)
     // New runs continue the colour sequence after the restored ones.
     ;(trainLab as unknown as { nextIndex: number }).nextIndex = runs.length + 1
+    // The host now holds the opened model: the saved current run's (Continue training carries it on).
+    trainLab.modelRunId = p.hasWeights ? trainLab.currentId : null
     trainLab.prepareForm(p.spec, trainLab.presetFor(p.spec, project.presetId))
     if (p.settings) trainLab.form = formFromSettings(trainLab.form, p.settings)
   }

@@ -45,6 +45,8 @@ export interface TrainForm {
   threads: number
   /** Gradient clipping by global norm; 0 = off. */
   clip: number
+  /** Language models with an LSTM/RNN: read the text in order and carry the state across batches (truncated BPTT). */
+  stateful: boolean
 }
 
 /** Exponential moving average with bias correction (so the first points are not pulled to 0).
@@ -133,12 +135,18 @@ export function isLanguageModel(spec: NetSpec | null): boolean {
   return spec.task === 'language-model' || spec.layers.some((l) => l.type === 'TimeEmbedding')
 }
 
+/** Can this network train statefully (a language model with a TimeLSTM or TimeRNN to carry the state)? */
+export function canTrainStateful(spec: NetSpec | null): boolean {
+  return isLanguageModel(spec) && !!spec?.layers.some((l) => l.type === 'TimeLSTM' || l.type === 'TimeRNN')
+}
+
 /** One-click defaults for a network: its preset's training settings when it came from one, else the
  * settings the course uses for its kind, kept short enough to watch. */
 export function defaultsFor(spec: NetSpec | null, threads: number, preset?: PresetInfo | null): TrainForm {
   const base: TrainForm = {
     dataKind: 'mnist', idxDir: '/usr/share/datasets/fashion-mnist', textFile: 'builtin',
-    optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 5, weightDecay: 0, seed: 42, threads: Math.max(1, threads), clip: 0
+    optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 5, weightDecay: 0, seed: 42, threads: Math.max(1, threads), clip: 0,
+    stateful: false
   }
   let f = base
   if (spec && isLanguageModel(spec)) f = { ...base, dataKind: 'text', lr: 0.005, batchSize: 20, epochs: 10, clip: 5 }
@@ -158,7 +166,8 @@ export function settingsFromForm(f: TrainForm): TrainSettings {
   return {
     data, optimizer: f.optimizer, lr: f.lr, batchSize: Math.round(f.batchSize), epochs: Math.round(f.epochs),
     weightDecay: f.weightDecay, seed: Math.round(f.seed), threads: Math.round(f.threads),
-    ...(f.clip > 0 ? { clip: f.clip } : {})
+    ...(f.clip > 0 ? { clip: f.clip } : {}),
+    ...(f.stateful && f.dataKind === 'text' ? { stateful: true } : {})
   }
 }
 
@@ -184,13 +193,17 @@ export function formProblems(f: TrainForm): string[] {
   if (!(Number.isInteger(f.threads) && f.threads >= 1 && f.threads <= 64)) out.push('train.errThreads')
   if (!(f.clip >= 0)) out.push('train.errClip')
   if (f.dataKind === 'idx' && !f.idxDir.trim()) out.push('train.errIdx')
+  if (f.stateful && f.dataKind !== 'text') out.push('train.errStateful')
   return out
 }
 
 /** What a run that continues another starts from: where its epochs sit and whose run it carries on. */
 export interface Continues {
-  /** The continued run's number (legend "continues #n"); it keeps that run's colour. */
-  index: number
+  /** The continued run's id. */
+  runId: string
+  /** Its number (legend "continues #n"); null when it is no longer listed (a reopened project that had
+   * dropped it). The continuation keeps that run's colour. */
+  index: number | null
   color: string
   /** Epochs already trained: the continuation's epoch k is shown as epoch offset + k. */
   epochOffset: number
@@ -463,7 +476,7 @@ export class TrainLab {
     const s = settings ?? settingsFromForm(this.form)
     const from = prev.settings.optimizer
     const cont: Continues = {
-      index: prev.index, color: prev.color, epochOffset: epochsTrained(prev),
+      runId: prev.id, index: prev.index, color: prev.color, epochOffset: epochsTrained(prev),
       optimizerFresh: from !== s.optimizer ? { from, to: s.optimizer } : null
     }
     return this.launch(spec, s, true, cont)

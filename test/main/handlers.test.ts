@@ -85,6 +85,7 @@ const cases: Record<Channel, Case> = {
   'project:recovery': { good: null, wrongType: { now: true }, outOfRange: -2 },
   'project:discard-recovery': { good: undefined, wrongType: [0], outOfRange: 9 },
   'model:decode': { good: { code: [0, 1.5] }, wrongType: { code: ['0', 1] }, outOfRange: { code: [0, 1e9] }, badPath: 'code.1' },
+  'model:ae-views': { good: { data: { kind: 'mnist' } }, wrongType: { data: { kind: 'mnist' }, testFraction: '0.2' }, outOfRange: { data: { kind: 'mnist' }, testFraction: 0.95 }, badPath: 'testFraction' },
   'model:generate': { good: { prompt: 'ab', length: 5, temperature: 0.8 }, wrongType: { prompt: 3, length: 5, temperature: 1 }, outOfRange: { prompt: 'a', length: 5000, temperature: 1 }, badPath: 'length' }
 }
 
@@ -103,6 +104,8 @@ describe('the dispatcher', () => {
   const runOrder: Channel[] = [
     'app:info', 'preset:list', 'spec:validate', 'data:samples', 'train:start', 'train:set-probe', 'train:set-lr',
     'model:predict', 'model:decode', 'model:generate', 'model:export', 'model:save-export', 'train:pause', 'train:step', 'train:resume', 'train:stop',
+    // The autoencoder views are refused while a run trains (its snapshots carry them).
+    'model:ae-views',
     // Opening and importing need the run to be over.
     'project:save', 'project:open', 'model:import-weights', 'project:recent', 'project:recovery', 'project:discard-recovery'
   ]
@@ -126,6 +129,7 @@ describe('the dispatcher', () => {
         if (channel === 'train:stop') await rec.waitFor(isState('stopped'))
         if (channel === 'model:predict' && r.ok) expect((r.value as { probs: number[] }).probs).toHaveLength(10)
         if (channel === 'model:generate' && r.ok) expect(r.value).toMatchObject({ prompt: 'ab', text: 'bbbbb' })
+        if (channel === 'model:ae-views' && r.ok) expect(r.value).toMatchObject({ codes: { dims: 2, count: 3 } })
         if (channel === 'model:decode' && r.ok) expect(r.value).toMatchObject({ h: 28, w: 28, image: expect.arrayContaining([0.5]) })
         if (channel === 'data:samples' && r.ok) expect((r.value as { images: number[][] }).images).toHaveLength(3)
         if (channel === 'model:export' && r.ok) {

@@ -1,7 +1,10 @@
-/** A continued run in the autosave's history: its batch points and epochs are numbered after the run it continues. */
+/** A continued run in the autosave's history: its batch points and epochs are numbered after the run it
+ * continues, and it keeps its link to that run (and its colour) through save and open. */
 import { describe, expect, it } from 'vitest'
 import { ProjectService, type ModelHost } from '../../src-main/projects'
 import { validatePayload } from '../../src-main/ipc/validate'
+import type { OpenedProject, SavedFile, SavedRun } from '../../src-main/ipc/contract'
+import { encodeProject } from '../../src-engine/io/project'
 import type { NetSpec } from '../../src-engine/spec-types'
 import type { TrainSettings } from '../../src-engine/protocol'
 
@@ -31,4 +34,74 @@ describe('the autosave history of a continued run', () => {
     expect(validatePayload('train:start', { spec, settings, from: 'model', epochOffset: -1 })).toMatchObject({ ok: false, error: { path: 'epochOffset' } })
     expect(validatePayload('train:start', { spec, settings, epochOffset: 1.5 })).toMatchObject({ ok: false, error: { path: 'epochOffset' } })
   })
+
+  it('links a continuation to the run whose model the host held, with a fresh optimizer when it changed', async () => {
+    const p = new ProjectService({} as ModelHost, { dataDir: null })
+    p.runStarted('a', spec, settings)
+    p.runStarted('b', spec, settings, 2)
+    p.runStarted('c', spec, { ...settings, optimizer: 'SGD' }, 4)
+    p.runStarted('d', spec, settings)
+    const runs = p.history().runs
+    expect(runs.map((r) => r.continues)).toEqual([undefined, { runId: 'a', epochOffset: 2 }, { runId: 'b', epochOffset: 4, optimizerFresh: { from: 'Adam', to: 'SGD' } }, undefined])
+  })
 })
+
+/** A ModelHost without a model: projects save their history only, and open without weights. */
+const noModel: ModelHost = {
+  getModel: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
+  loadModel: async () => ({ ok: true, value: { params: 0 } }),
+  modelFile: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
+  isTraining: () => false
+}
+
+const run = (id: string, extra: Partial<SavedRun> = {}): SavedRun =>
+  ({ id, specName: 'MLP', settings, state: 'done', batchX: [1], batchLoss: [0.5], epochs: [report(1)], ...extra })
+
+async function reopen(p: ProjectService, bytes: Uint8Array): Promise<OpenedProject> {
+  const r = await p.open({ from: 'upload', fileName: 'net.bplab', base64: Buffer.from(bytes).toString('base64') })
+  if (!r.ok) throw new Error(r.error.message)
+  return r.value
+}
+
+describe('a continued run through save and open', () => {
+  it('keeps the link and the colour the page sent', async () => {
+    const p = new ProjectService(noModel, { dataDir: null })
+    const history = {
+      runs: [run('a', { color: '#3f7be0' }), run('b', { continues: { runId: 'a', epochOffset: 3, optimizerFresh: { from: 'Adam', to: 'SGD' } }, color: '#3f7be0' })],
+      currentId: 'b'
+    }
+    // the page's project:save payload passes validation with them
+    const checked = validatePayload('project:save', { project: { spec, settings, history }, to: 'download' })
+    expect(checked).toMatchObject({ ok: true, value: { project: { history: { runs: [{ color: '#3f7be0' }, { continues: { runId: 'a', epochOffset: 3 } }] } } } })
+    const saved = await p.save({ spec, settings, history }, 'download')
+    if (!saved.ok) throw new Error(saved.error.message)
+    const opened = await reopen(p, new Uint8Array(Buffer.from((saved.value as SavedFile).base64!, 'base64')))
+    expect(opened.history?.runs[1]).toMatchObject({ id: 'b', continues: { runId: 'a', epochOffset: 3, optimizerFresh: { from: 'Adam', to: 'SGD' } }, color: '#3f7be0' })
+    expect(opened.history?.runs[0].continues).toBeUndefined()
+  })
+
+  it('opens older projects without the fields, and ignores a malformed link or colour without dropping the history', async () => {
+    const p = new ProjectService(noModel, { dataDir: null })
+    const old = await reopen(p, encodeProject({ spec, history: { runs: [run('a')], currentId: 'a' } }))
+    expect(old.history?.runs.map((r) => r.id)).toEqual(['a'])
+    const bad = [
+      run('b', { continues: { runId: 'a', epochOffset: -1 } as never }),
+      run('c', { continues: 'a' as never, color: 'blue' }),
+      run('d', { continues: { runId: 'a', epochOffset: 2, optimizerFresh: { from: 'Adam', to: 'Lion' } } as never, color: '#12345z' })
+    ]
+    const opened = await reopen(p, encodeProject({ spec, history: { runs: [run('a'), ...bad], currentId: 'd' } }))
+    expect(opened.history?.runs.map((r) => r.id)).toEqual(['a', 'b', 'c', 'd'])
+    expect(opened.history?.currentId).toBe('d')
+    for (const r of opened.history!.runs) expect([r.continues, r.color]).toEqual([undefined, undefined])
+  })
+
+  it('links a run that continues an opened project to that project\'s current run', async () => {
+    const p = new ProjectService(noModel, { dataDir: null })
+    const w = { 'affine1.W': { shape: [784, 10], data: new Float32Array(7840) }, 'affine1.b': { shape: [10], data: new Float32Array(10) } }
+    p.runStarted('here', spec, settings)
+    await reopen(p, encodeProject({ spec, weights: w, history: { runs: [run('saved-1'), run('saved-2')], currentId: 'saved-2' } }))
+    p.runStarted('next', spec, settings, 5)
+    expect(p.history().runs.at(-1)?.continues).toEqual({ runId: 'saved-2', epochOffset: 5 })
+  })
+})
+

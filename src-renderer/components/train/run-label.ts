@@ -4,5 +4,7 @@ import { formatLr, type Run } from '../../lib/train.svelte'
 
 export function runName(r: Run): string {
   const name = t('train.runLabel', { n: r.index, opt: r.settings.optimizer, lr: formatLr(r.settings.lr), batch: r.settings.batchSize })
-  return r.continues ? `${name} · ${t('train.runContinues', { n: r.continues.index })}` : name
+  const c = r.continues
+  if (!c) return name
+  return `${name} · ${c.index === null ? t('train.runContinuesEarlier') : t('train.runContinues', { n: c.index })}`
 }

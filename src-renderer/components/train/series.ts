@@ -13,7 +13,7 @@ export interface SeriesNames { run: (r: Run) => string; test: string; train: str
 function bridgeFrom(runs: readonly Run[], r: Run): EpochReport | null {
   const c = r.continues
   if (!c) return null
-  const prev = runs.find((x) => x.index === c.index)
+  const prev = runs.find((x) => x.id === c.runId)
   const last = prev?.latestEpoch ?? null
   return last && last.epoch <= r.epochOffset ? last : null
 }
