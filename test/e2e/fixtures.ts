@@ -11,9 +11,10 @@
  *   })
  *
  * Fixtures
- * - `shell`   (one per worker) { url, origin, token, port, output() }: the running web shell; `output()`
- *             returns everything it printed so far (handy in failure messages). Each shell autosaves
- *             into its own temporary BACKPROP_LAB_DATA_DIR, removed when it stops.
+ * - `shell`   (one per test) { url, origin, token, port, output() }: a web shell started for this test
+ *             alone, so nothing one test trains, autosaves or leaves running reaches the next: a fresh
+ *             LabHost and its own temporary BACKPROP_LAB_DATA_DIR, removed when it stops (a start costs
+ *             about 0.2 s). `output()` returns everything it printed so far (handy in failure messages).
  * - `context` a fresh Chromium profile (launchPersistentContext in a new temp dir), viewport 1280×800,
  *             English UI (localStorage lang=en) unless the test sets `lang: 'ko'` with test.use.
  * - `page`    the first page of that context, already on the lab and connected. Uncaught page errors
@@ -140,6 +141,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 interface TestFixtures {
+  shell: Shell
   lang: 'en' | 'ko'
   allowPageErrors: boolean
   context: BrowserContext
@@ -148,7 +150,6 @@ interface TestFixtures {
 
 interface WorkerFixtures {
   chromiumPath: string | null
-  shell: Shell
 }
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
@@ -162,15 +163,15 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     { scope: 'worker' }
   ],
 
-  shell: [
-    // eslint-disable-next-line no-empty-pattern
-    async ({}, use) => {
-      const shell = await startShell()
+  // eslint-disable-next-line no-empty-pattern
+  shell: async ({}, use) => {
+    const shell = await startShell()
+    try {
       await use(shell)
+    } finally {
       await shell.stop()
-    },
-    { scope: 'worker', timeout: 60_000 }
-  ],
+    }
+  },
 
   lang: ['en', { option: true }],
   allowPageErrors: [false, { option: true }],
