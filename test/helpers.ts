@@ -1,4 +1,4 @@
-/** Shared test helpers: element-wise comparison with readable failures, and the layer gradient check. */
+/** Shared test helpers: element-wise comparison with readable failures, the layer gradient check, polling. */
 import { expect } from 'vitest'
 import { Rng } from '../src-engine/rng'
 import { tensor, type Tensor } from '../src-engine/tensor'
@@ -45,4 +45,13 @@ export function checkLayer(layer: Layer, x: Tensor, opts: { seed?: number; tol?:
     }
   }
   return r
+}
+
+/** Polls `cond` every 2 ms until it holds; throws `message` after `ms` (a safety net, not a timed assertion). */
+export async function until(cond: () => boolean, ms = 20_000, message = 'timed out waiting'): Promise<void> {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(message)
+    await new Promise((r) => setTimeout(r, 2))
+  }
 }

@@ -1,32 +1,25 @@
 /**
  * The worker entry on a real thread. The TypeScript entry is bundled with rolldown (what
- * electron-vite uses underneath) into a temporary .mjs, then started with worker_threads.
+ * electron-vite uses underneath) into a temporary .mjs (test/helpers/bundle.ts), then started with
+ * worker_threads.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Worker } from 'node:worker_threads'
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
-import { build } from 'rolldown'
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import type { WorkerEvent } from '../../src-engine/protocol'
 import { TINY_MLP } from './train/fixtures'
+import { bundleEngineWorker } from '../helpers/bundle'
+import { until as poll } from '../helpers'
 
-let dir = ''
 let entry = ''
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'lab-worker-'))
-  entry = join(dir, 'worker.mjs')
-  await build({
-    input: resolve(__dirname, '../../src-engine/worker.ts'),
-    platform: 'node',
-    logLevel: 'silent',
-    output: { file: entry, format: 'esm' }
-  })
+  entry = await bundleEngineWorker()
 }, 60_000)
 
 afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true })
+  if (entry) rmSync(dirname(entry), { recursive: true, force: true })
 })
 
 function collect(w: Worker): WorkerEvent[] {
@@ -35,13 +28,7 @@ function collect(w: Worker): WorkerEvent[] {
   return events
 }
 
-async function until(cond: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting for the worker')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
+const until = (cond: () => boolean, ms = 30_000): Promise<void> => poll(cond, ms, 'timed out waiting for the worker')
 
 describe('training worker on a real thread', () => {
   it('says ready, rejects unknown commands, trains, pauses within a batch, predicts and stops', async () => {

@@ -4,34 +4,15 @@
  * draws an image from a code (and explains a code of the wrong size, or a model that is no autoencoder).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { tmpdir } from 'node:os'
 import { LabHost } from '../../src-main/lab-host'
 import { createDispatcher } from '../../src-main/ipc/handlers'
 import { PRESETS } from '../../src-engine/models/presets'
 import type { Snapshot } from '../../src-engine/protocol'
 import { image, record, settings } from './helpers'
-
-const root = resolve(__dirname, '../..')
-
-/** The bundled worker when it is newer than the engine's session code, else one bundled here. */
-async function workerPath(): Promise<string> {
-  const entry = join(root, 'out/main/web-shell.js')
-  if (existsSync(entry)) {
-    const name = /worker-[\w-]+\.js/.exec(readFileSync(entry, 'utf8'))?.[0]
-    const file = name ? join(root, 'out/main/chunks', name) : null
-    const newest = Math.max(...['src-engine/worker.ts', 'src-engine/train/session.ts', 'src-engine/models/autoencoder.ts'].map((f) => statSync(join(root, f)).mtimeMs))
-    if (file && existsSync(file) && statSync(file).mtimeMs >= newest) return file
-  }
-  const { build } = await import('rolldown')
-  const out = mkdtempSync(join(tmpdir(), 'lab-worker-'))
-  await build({ input: join(root, 'src-engine/worker.ts'), platform: 'node', output: { file: join(out, 'worker.mjs'), format: 'esm' }, write: true })
-  return join(out, 'worker.mjs')
-}
+import { bundleEngineWorker } from '../helpers/bundle'
 
 let path: string
-beforeAll(async () => { path = await workerPath() }, 60_000)
+beforeAll(async () => { path = await bundleEngineWorker() }, 60_000)
 
 describe('LabHost with an autoencoder', () => {
   let host: LabHost

@@ -5,24 +5,14 @@
  * training thread answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync } from 'node:fs'
-import { join, resolve } from 'node:path'
-import { tmpdir } from 'node:os'
 import type { Worker } from 'node:worker_threads'
 import { LabHost } from '../../src-main/lab-host'
 import { PRESETS } from '../../src-engine/models/presets'
 import { image, isState, record, settings } from './helpers'
-
-const root = resolve(__dirname, '../..')
+import { bundleEngineWorker } from '../helpers/bundle'
 
 let path: string
-beforeAll(async () => {
-  // Bundled from the sources here, so the test never runs an older build of the worker.
-  const { build } = await import('rolldown')
-  const out = mkdtempSync(join(tmpdir(), 'lab-infer-worker-'))
-  await build({ input: join(root, 'src-engine/worker.ts'), platform: 'node', output: { file: join(out, 'worker.mjs'), format: 'esm' }, write: true })
-  path = join(out, 'worker.mjs')
-}, 60_000)
+beforeAll(async () => { path = await bundleEngineWorker() }, 60_000)
 
 type Infer = { worker: Worker; ready: boolean } | null
 const inferOf = (host: LabHost): Infer => (host as unknown as { infer: Infer }).infer

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import { strToU8, zipSync } from 'fflate'
 import * as ort from 'onnxruntime-node'
 import { LabHost } from '../../src-main/lab-host'
@@ -22,17 +22,9 @@ import { loadTrainData, specForData } from '../../src-engine/train/data'
 import { Trainer } from '../../src-engine/train/trainer'
 import type { NetSpec } from '../../src-engine/spec-types'
 import { image, record, settings } from './helpers'
+import { bundleEngineWorker, bundleEntry } from '../helpers/bundle'
 
-const root = resolve(__dirname, '../..')
 const mlp = PRESETS.find((p) => p.id === 'mlp')!.spec as NetSpec
-
-async function bundle(entry: string, format: 'esm' | 'cjs'): Promise<string> {
-  const { build } = await import('rolldown')
-  const out = mkdtempSync(join(tmpdir(), 'lab-projects-'))
-  const file = join(out, format === 'esm' ? 'entry.mjs' : 'entry.cjs')
-  await build({ input: join(root, entry), platform: 'node', output: { file, format }, write: true, logLevel: 'silent' })
-  return file
-}
 
 let workerPath: string
 const hosts: LabHost[] = []
@@ -64,7 +56,7 @@ let trainedWeights: Uint8Array
 let trainedPredictions: number[][]
 
 beforeAll(async () => {
-  workerPath = await bundle('src-engine/worker.ts', 'esm')
+  workerPath = await bundleEngineWorker()
   trained = newHost()
   const rec = record(trained.host)
   ok(await trained.call('train:start', { spec: mlp, settings: settings({ epochs: 1, seed: 3 }) }))
@@ -300,7 +292,7 @@ describe('continuing training', () => {
 
 describe('autosave', () => {
   it('a process killed during training after two epochs leaves an autosave with the second epoch\'s weights and history', async () => {
-    const child = await bundle('test/main/fixtures/autosave-child.ts', 'cjs')
+    const child = await bundleEntry('test/main/fixtures/autosave-child.ts', 'cjs')
     const dataDir = mkdtempSync(join(tmpdir(), 'lab-data-'))
     const recovery = join(dataDir, 'recovery.bplab')
     const proc = spawn(process.execPath, [child, workerPath, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })

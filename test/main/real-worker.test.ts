@@ -1,11 +1,10 @@
 /**
- * LabHost with the real training worker (the bundled one from out/main when present, otherwise
- * src-engine/worker.ts bundled here with rolldown), and the main event loop's worst gap while a
- * SimpleConvNet trains and the web shell streams its telemetry to a connected client.
+ * LabHost with the real training worker (src-engine/worker.ts bundled from the sources), and the main
+ * event loop's worst gap while a SimpleConvNet trains and the web shell streams its telemetry to a connected client.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { mkdtempSync } from 'node:fs'
+import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { monitorEventLoopDelay, performance as perf } from 'node:perf_hooks'
 import { WebSocket } from 'ws'
@@ -13,28 +12,7 @@ import { LabHost } from '../../src-main/lab-host'
 import { startWebShell } from '../../src-main/web-shell'
 import { PRESETS } from '../../src-engine/models/presets'
 import { image, isState, record, settings } from './helpers'
-
-const root = resolve(__dirname, '../..')
-
-/** The worker chunk the current out/main/web-shell.js loads, if that bundle is newer than the engine sources. */
-function bundledWorker(): string | null {
-  const entry = join(root, 'out/main/web-shell.js')
-  if (!existsSync(entry)) return null
-  const name = /worker-[\w-]+\.js/.exec(readFileSync(entry, 'utf8'))?.[0]
-  const file = name ? join(root, 'out/main/chunks', name) : null
-  if (!file || !existsSync(file)) return null
-  const srcTime = statSync(join(root, 'src-engine/worker.ts')).mtimeMs
-  return statSync(file).mtimeMs >= srcTime ? file : null
-}
-
-async function workerPath(): Promise<string> {
-  const built = bundledWorker()
-  if (built) return built
-  const { build } = await import('rolldown')
-  const out = mkdtempSync(join(tmpdir(), 'lab-worker-'))
-  await build({ input: join(root, 'src-engine/worker.ts'), platform: 'node', output: { file: join(out, 'worker.mjs'), format: 'esm' }, write: true })
-  return join(out, 'worker.mjs')
-}
+import { bundleEngineWorker } from '../helpers/bundle'
 
 const preset = (id: string) => {
   const p = PRESETS.find((x) => x.id === id)
@@ -43,7 +21,7 @@ const preset = (id: string) => {
 }
 
 let path: string
-beforeAll(async () => { path = await workerPath() }, 60_000)
+beforeAll(async () => { path = await bundleEngineWorker() }, 60_000)
 
 describe('LabHost with the real worker', () => {
   let host: LabHost

@@ -4,6 +4,9 @@ import { loadBuiltinMnist } from '../../../src-engine/data/files'
 import { stratifiedSplit, subset, type Dataset } from '../../../src-engine/data/dataset'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import type { TrainerSettings } from '../../../src-engine/train/trainer'
+import { WorkerSession, type SessionOptions } from '../../../src-engine/train/session'
+import type { TrainData } from '../../../src-engine/train/data'
+import type { WorkerEvent } from '../../../src-engine/protocol'
 
 /** 600 training and 200 held-out digits, the same every time. */
 export function smallDigits(): { train: Dataset; test: Dataset; description: string } {
@@ -39,4 +42,11 @@ export const SGD_SETTINGS: TrainerSettings = { optimizer: 'SGD', lr: 0.3, batchS
 
 export function range(n: number): number[] {
   return Array.from({ length: n }, (_, i) => i)
+}
+
+/** A WorkerSession training on `data` (nothing loaded from files) that records every event it posts. */
+export function recordingSession(data: TrainData, opts: Partial<SessionOptions> = {}): { s: WorkerSession; events: WorkerEvent[] } {
+  const events: WorkerEvent[] = []
+  const s = new WorkerSession((e) => events.push(e), { loadData: () => data, ...opts })
+  return { s, events }
 }

@@ -1,18 +1,14 @@
 /** "Continue training" on the worker: a run started from the model the last run trained keeps its weights
  * and, with the same optimizer, the optimizer's state (Adam's moments and step count). */
 import { describe, expect, it } from 'vitest'
-import { WorkerSession } from '../../../src-engine/train/session'
+import type { WorkerSession } from '../../../src-engine/train/session'
 import type { Checkpoint, EpochReport, TrainSettings, WorkerEvent } from '../../../src-engine/protocol'
-import { TINY_MLP, smallDigits } from './fixtures'
+import { TINY_MLP, recordingSession, smallDigits } from './fixtures'
 
 const data = smallDigits()
 const SETTINGS: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.01, batchSize: 20, epochs: 2, weightDecay: 0, seed: 5, threads: 1 }
 
-function session(): { s: WorkerSession; events: WorkerEvent[] } {
-  const events: WorkerEvent[] = []
-  const s = new WorkerSession((e) => events.push(e), { loadData: () => data })
-  return { s, events }
-}
+const session = () => recordingSession(data)
 
 const losses = (run: string, ev: WorkerEvent[]): number[] =>
   ev.filter((e): e is Extract<WorkerEvent, { type: 'batches' }> => e.type === 'batches' && e.runId === run).flatMap((e) => e.points.map((p) => p.loss))

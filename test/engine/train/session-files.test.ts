@@ -1,17 +1,12 @@
 /** The worker's side of projects: checkpoints after each epoch, vocabularies and continuing from a model. */
 import { describe, expect, it } from 'vitest'
-import { WorkerSession } from '../../../src-engine/train/session'
 import type { Checkpoint, TrainSettings, WorkerEvent } from '../../../src-engine/protocol'
-import { TINY_MLP, smallDigits } from './fixtures'
+import { TINY_MLP, recordingSession, smallDigits } from './fixtures'
 
 const data = smallDigits()
 const SETTINGS: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.01, batchSize: 20, epochs: 2, weightDecay: 0, seed: 5, threads: 1 }
 
-function session(): { s: WorkerSession; events: WorkerEvent[] } {
-  const events: WorkerEvent[] = []
-  const s = new WorkerSession((e) => events.push(e), { loadData: () => data })
-  return { s, events }
-}
+const session = () => recordingSession(data)
 
 const lastReply = (events: WorkerEvent[]) => events.at(-1) as Extract<WorkerEvent, { type: 'reply' }>
 

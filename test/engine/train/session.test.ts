@@ -1,25 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { WorkerSession } from '../../../src-engine/train/session'
+import type { SessionOptions } from '../../../src-engine/train/session'
 import { runGradcheck, type GradcheckResult } from '../../../src-engine/train/gradcheck-run'
 import type { TrainSettings, WorkerEvent } from '../../../src-engine/protocol'
-import { TINY_CNN, TINY_MLP, smallDigits } from './fixtures'
+import { TINY_CNN, TINY_MLP, recordingSession, smallDigits } from './fixtures'
+import { until } from '../../helpers'
 
 const data = smallDigits()
 const SETTINGS: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'SGD', lr: 0.1, batchSize: 20, epochs: 1, weightDecay: 0, seed: 5, threads: 1 }
 
-function session(opts: Partial<ConstructorParameters<typeof WorkerSession>[1]> = {}): { s: WorkerSession; events: WorkerEvent[] } {
-  const events: WorkerEvent[] = []
-  const s = new WorkerSession((e) => events.push(e), { loadData: () => data, ...opts })
-  return { s, events }
-}
-
-const until = async (cond: () => boolean, ms = 20_000): Promise<void> => {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 2))
-  }
-}
+const session = (opts: Partial<SessionOptions> = {}) => recordingSession(data, opts)
 
 describe('WorkerSession (the worker\'s message handler)', () => {
   it('answers unknown and malformed commands with error events, never silence or a throw', () => {

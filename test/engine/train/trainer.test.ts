@@ -4,6 +4,7 @@ import { DivergenceWatch, suggestLr } from '../../../src-engine/train/divergence
 import { fromArray } from '../../../src-engine/tensor'
 import type { EpochReport } from '../../../src-engine/protocol'
 import { SGD_SETTINGS, TINY_CNN, TINY_MLP, smallDigits } from './fixtures'
+import { until } from '../../helpers'
 
 const data = smallDigits()
 
@@ -18,13 +19,6 @@ function collect(): { events: TrainerEvent[]; emit: (e: TrainerEvent) => void } 
 }
 
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r))
-const until = async (cond: () => boolean, ms = 20_000): Promise<void> => {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('timed out waiting')
-    await new Promise((r) => setTimeout(r, 2))
-  }
-}
 
 describe('Trainer', () => {
   it('lowers the loss of a small network and learns the digits well above chance', async () => {
