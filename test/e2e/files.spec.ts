@@ -3,17 +3,23 @@
  * host that has never trained) by uploading it, and predict with it; the training history comes back.
  */
 import { readFileSync } from 'node:fs'
+import type { Page } from '@playwright/test'
 import { test, expect, screenshot, startShell, openLab } from './fixtures'
 import { decodeProject } from '../../src-engine/io/project'
 
-test('a downloaded project uploads into a fresh lab, with its history, and predicts', async ({ page, context }) => {
-  test.setTimeout(240_000)
+/** Trains the default preset for one epoch in this test's own lab; returns the held-out accuracy shown. */
+async function trainOneEpoch(page: Page): Promise<string> {
   await page.getByTestId('nav-train').click()
   await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
   await page.getByTestId('train-epochs').fill('1')
   await page.getByTestId('train-start').click()
   await expect(page.getByTestId('test-accuracy')).toHaveAttribute('data-value', /0\.\d+/, { timeout: 200_000 })
-  const acc = await page.getByTestId('test-accuracy').getAttribute('data-value')
+  return (await page.getByTestId('test-accuracy').getAttribute('data-value'))!
+}
+
+test('a downloaded project uploads into a fresh lab, with its history, and predicts', async ({ page, context }) => {
+  test.setTimeout(240_000)
+  const acc = await trainOneEpoch(page)
 
   await page.getByTestId('model-menu').click()
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('files-save').click()])
@@ -29,7 +35,9 @@ test('a downloaded project uploads into a fresh lab, with its history, and predi
     const p2 = await openLab(context, fresh.url)
     await p2.getByTestId('nav-draw').click()
     await expect(p2.getByTestId('page-draw')).toContainText('No trained model yet')
-    await p2.getByTestId('files-project-input').setInputFiles(path)
+    // under its own name, as a learner would pick it (Playwright keeps the download under a random one)
+    const upload = { name: download.suggestedFilename(), mimeType: 'application/octet-stream', buffer: readFileSync(path) }
+    await p2.getByTestId('files-project-input').setInputFiles(upload)
     await expect(p2.getByTestId('page-draw')).not.toContainText('No trained model yet', { timeout: 20_000 })
 
     // Predict: a vertical stroke on the pad gets an answer from the uploaded model.
@@ -45,7 +53,7 @@ test('a downloaded project uploads into a fresh lab, with its history, and predi
 
     // The training history came with it.
     await p2.getByTestId('nav-train').click()
-    await expect(p2.getByTestId('test-accuracy')).toHaveAttribute('data-value', acc!)
+    await expect(p2.getByTestId('test-accuracy')).toHaveAttribute('data-value', acc)
   } finally {
     await fresh.stop()
   }
@@ -53,12 +61,10 @@ test('a downloaded project uploads into a fresh lab, with its history, and predi
 
 test('training left unsaved is offered back after a reload, and recovering it restores the model and history', async ({ page }) => {
   test.setTimeout(240_000)
-  await page.getByTestId('nav-train').click()
-  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
-  await page.getByTestId('train-epochs').fill('1')
-  await page.getByTestId('train-start').click()
-  await expect(page.getByTestId('test-accuracy')).toHaveAttribute('data-value', /0\.\d+/, { timeout: 200_000 })
-  const acc = await page.getByTestId('test-accuracy').getAttribute('data-value')
+  // Every test has a lab of its own: nothing an earlier test trained is offered here.
+  await page.waitForTimeout(1000)
+  await expect(page.getByTestId('recovery-banner')).toHaveCount(0)
+  const acc = await trainOneEpoch(page)
 
   // The page goes away without saving (a closed tab, a crash): the autosave is offered on return.
   await page.reload()
@@ -80,7 +86,7 @@ test('training left unsaved is offered back after a reload, and recovering it re
   await page.getByTestId('recovery-recover').click()
   await expect(banner).toBeHidden()
   await page.getByTestId('nav-train').click()
-  await expect(page.getByTestId('test-accuracy')).toHaveAttribute('data-value', acc!)
+  await expect(page.getByTestId('test-accuracy')).toHaveAttribute('data-value', acc)
   await page.getByTestId('nav-draw').click()
   await expect(page.getByTestId('page-draw')).not.toContainText('No trained model yet')
 
