@@ -39,7 +39,7 @@ export default {
   clip: 'Gradient clipping',
   clipHint: 'Scale the gradient down when its global norm is above this (0 = off). Keeps recurrent networks from blowing up.',
   stateful: 'Stateful: carry the LSTM state across batches',
-  statefulHelp: 'Reads the text in order and hands the LSTM\'s memory (h, c) on to the next batch, cutting gradients at each batch (truncated BPTT). Helps when the next character depends on more than one window of text; trains on one thread.',
+  statefulHelp: 'Hands the LSTM\'s memory (h, c) on to the next batch as it reads the text in order (truncated BPTT): helps when a character depends on more than one window of text. Trains on one thread.',
   resetDefaults: 'Reset to defaults',
   lockedWhileTraining: 'These settings apply to the next run. Only the learning rate can change while training.',
 

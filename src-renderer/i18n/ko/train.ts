@@ -39,7 +39,7 @@ export default {
   clip: '기울기 클리핑',
   clipHint: '기울기 전체의 노름이 이 값을 넘으면 기울기를 줄입니다(0 = 끄기). 순환 신경망의 기울기 폭발을 막아 줍니다.',
   stateful: '상태 유지(stateful): 배치 사이에 LSTM 상태 이어 가기',
-  statefulHelp: '텍스트를 순서대로 읽으며 LSTM의 기억(h, c)을 다음 배치로 넘기고, 기울기는 배치마다 끊습니다(truncated BPTT). 다음 글자를 맞히는 데 한 번에 읽는 길이보다 먼 문맥이 필요할 때 도움이 됩니다. 스레드 하나로 학습합니다.',
+  statefulHelp: '텍스트를 순서대로 읽으며 LSTM의 기억(h, c)을 다음 배치로 넘깁니다(truncated BPTT). 한 번에 읽는 길이보다 먼 문맥이 중요할 때 도움이 됩니다. 스레드 하나로 학습합니다.',
   resetDefaults: '기본값으로',
   lockedWhileTraining: '이 설정은 다음 학습부터 적용됩니다. 학습 중에는 학습률만 바꿀 수 있습니다.',
 

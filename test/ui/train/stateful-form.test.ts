@@ -53,7 +53,7 @@ describe('the stateful option', () => {
     i18n.set('ko')
     await flush()
     expect(box.closest('.field')!.textContent).toContain('상태 유지')
-    expect(help.textContent).toContain('다음 배치로 넘기고')
+    expect(help.textContent).toContain('다음 배치로 넘깁니다')
     // digits with stateful on: the form says why Start waits
     trainLab.form = { ...trainLab.form, dataKind: 'mnist' }
     await flush()
