@@ -7,7 +7,7 @@
  * Screenshots in both languages.
  */
 import type { Locator, Page } from '@playwright/test'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test, expect, screenshot, startShell, openLab, SCREENSHOTS } from './fixtures'
 
@@ -25,10 +25,11 @@ async function pickPreset(page: Page, id: string): Promise<void> {
   await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
 }
 
-async function download(page: Page): Promise<string> {
+/** The project as downloaded: its name and bytes, to upload into another lab under the same name. */
+async function download(page: Page): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
   await page.getByTestId('model-menu').click()
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('files-save').click()])
-  return file.path()
+  return { name: file.suggestedFilename(), mimeType: 'application/octet-stream', buffer: readFileSync(await file.path()) }
 }
 
 test('a continued run reopens in a fresh lab as the same run continuing #1', async ({ page, context }) => {
@@ -40,12 +41,12 @@ test('a continued run reopens in a fresh lab as the same run continuing #1', asy
   await page.getByTestId('train-continue').click()
   await expect(page.getByTestId('progress')).toContainText('Epoch 2 / 2', { timeout: 120_000 })
   await expect(page.getByTestId('progress')).toContainText('Finished', { timeout: 120_000 })
-  const path = await download(page)
+  const project = await download(page)
 
   const fresh = await startShell()
   try {
     const p2 = await openLab(context, fresh.url)
-    await p2.getByTestId('files-project-input').setInputFiles(path)
+    await p2.getByTestId('files-project-input').setInputFiles(project)
     await p2.getByTestId('nav-train').click()
     const items = p2.getByTestId('run-legend').locator('li')
     await expect(items).toHaveCount(2, { timeout: 20_000 })
@@ -72,12 +73,12 @@ test('a reopened 2-D autoencoder shows its code plane without training again', a
   await page.getByTestId('train-start').click()
   await expect(page.getByTestId('reconstruction-mse')).toContainText('after epoch 1', { timeout: 180_000 })
   await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 30_000 })
-  const path = await download(page)
+  const project = await download(page)
 
   const fresh = await startShell()
   try {
     const p2 = await openLab(context, fresh.url)
-    await p2.getByTestId('files-project-input').setInputFiles(path)
+    await p2.getByTestId('files-project-input').setInputFiles(project)
     await p2.getByTestId('nav-train').click()
     const plane = p2.getByTestId('code-plane')
     await expect(plane).toHaveAttribute('data-count', '1000', { timeout: 30_000 })

@@ -59,12 +59,24 @@ describe('LabHost with an autoencoder', () => {
     const bad = await handle('model:decode', { code: [1, 'x'] }, true)
     expect(bad).toMatchObject({ ok: false, error: { code: 'bad-payload', path: 'code.1' } })
 
+    // a reopened project asks for the same views from the model the host holds (here: the finished run's)
+    const views = await handle('model:ae-views', { data: { kind: 'mnist' } }, true)
+    expect(views.ok, JSON.stringify(views).slice(0, 300)).toBe(true)
+    if (views.ok) {
+      const v = views.value as Snapshot
+      expect(v.codes).toMatchObject({ layer: 'affine3', dims: 2, count: 1000 })
+      expect(Array.from(v.codes!.labels)).toEqual(Array.from(last.codes!.labels))
+      expect(v.reconstructions?.outputs.count).toBe(10)
+    }
+
     // a classifier has no code to decode
     const mlp = PRESETS.find((p) => p.id === 'mlp')!
     host.start(mlp.spec, settings({ optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 1, seed: 1, threads: 1 }))
     await rec.waitFor((e) => e.type === 'state' && e.state === 'running', 30_000)
     const notAe = await handle('model:decode', { code: [0, 0] }, true)
     expect(notAe).toMatchObject({ ok: false, error: { code: 'not-autoencoder' } })
+    // while a run trains, its snapshots carry the views
+    expect(await handle('model:ae-views', { data: { kind: 'mnist' } }, true)).toMatchObject({ ok: false, error: { code: 'busy' } })
     host.stop()
   }, 180_000)
 })
