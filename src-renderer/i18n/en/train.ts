@@ -101,6 +101,7 @@ export default {
   runs: 'Runs',
   runsHelp: 'Change a setting and press Start again to compare: every run keeps its colour on the charts.',
   runLabel: '#{n} {opt} · lr {lr} · batch {batch}',
+  runStateful: 'stateful',
   runLrChanged: 'lr {from} → {to}',
   runContinues: 'continues #{n}',
   runContinuesEarlier: 'continues an earlier run',

@@ -5,6 +5,7 @@ import TrainControls from '../../../src-renderer/components/train/TrainControls.
 import { canTrainStateful, defaultsFor, formProblems, settingsFromForm, trainLab } from '../../../src-renderer/lib/train.svelte'
 import { formFromSettings } from '../../../src-renderer/lib/files.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import { runName } from '../../../src-renderer/components/train/run-label'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
 
@@ -65,6 +66,10 @@ describe('the stateful option', () => {
     await flush()
     const start = fake.calls.filter((c) => c.channel === 'train:start').at(-1)
     expect(start?.payload).toMatchObject({ spec: CHAR_LSTM, settings: { stateful: true, data: { kind: 'text' } } })
+    // the run says so in legends (beside a stateless run of the same settings)
+    expect(runName(trainLab.current!)).toBe('#1 Adam · 학습률 0.005 · 배치 20 · 상태 유지')
+    i18n.set('en')
+    expect(runName(trainLab.current!)).toBe('#1 Adam · lr 0.005 · batch 20 · stateful')
   })
 
   it('is not shown for networks without a recurrent layer to carry', () => {
