@@ -301,7 +301,8 @@ export class WorkerSession {
             // A probe drawn for another input shape: this run shows its first held-out example instead.
           }
         }
-        const threads = this.opts.replicaEntry ? settings.threads : 1
+        // stateful training carries the state on one thread (the trainer would leave replicas idle)
+        const threads = this.opts.replicaEntry && settings.stateful !== true ? settings.threads : 1
         pool = await startThreads(trainer, threads, this.opts.replicaEntry ?? '')
         if (this.starting !== starting) return
         this.trainer = trainer

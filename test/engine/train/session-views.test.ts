@@ -55,6 +55,16 @@ describe('stateful language-model runs', () => {
     expect(first.points[0].batches).toBe(lanes)
   })
 
+  it('start no replica threads: a stateful run trains on one thread whatever the form\'s thread count', async () => {
+    const events: WorkerEvent[] = []
+    // a replica file that does not exist: starting a replica thread would fail the run
+    const s = new WorkerSession((e) => events.push(e), { loadData: () => data(), replicaEntry: '/nonexistent/replica.mjs' })
+    s.handle({ type: 'start', runId: 'sf2', spec, settings: { ...settings, epochs: 1, threads: 2, stateful: true } })
+    await s.running
+    expect(events.filter((e) => e.type === 'error')).toEqual([])
+    expect(events.filter((e) => e.type === 'state' && e.runId === 'sf2').at(-1)).toMatchObject({ state: 'done' })
+  })
+
   it('refuse a stateful flag that is not true or false, and a stateful run on digits', async () => {
     const events: WorkerEvent[] = []
     const s = new WorkerSession((e) => events.push(e), { loadData: () => smallDigits() })
