@@ -6,7 +6,7 @@
  * no time (the machine is shared), only that the page measured something.
  */
 import type { Page } from '@playwright/test'
-import { test, expect, screenshot } from './fixtures'
+import { test, expect, screenshot, trainOneEpoch } from './fixtures'
 
 /**
  * Draws a polyline on the pad with the mouse, point by point (each move is a pointer event), about 8 ms
@@ -64,12 +64,7 @@ test('a briefly trained ConvNet reads a drawn 1 and a drawn 0, and shows what ea
   await expect(page.getByTestId('prediction')).toHaveAttribute('data-probs', '')
 
   // train one epoch of the default preset (simple ConvNet)
-  await page.getByTestId('nav-train').click()
-  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
-  await page.getByTestId('train-epochs').fill('1')
-  await page.getByTestId('train-start').click()
-  await expect(page.getByTestId('test-accuracy')).toHaveAttribute('data-value', /0\.\d+/, { timeout: 200_000 })
-  const acc = Number(await page.getByTestId('test-accuracy').getAttribute('data-value'))
+  const acc = Number(await trainOneEpoch(page))
   console.log(`held-out accuracy after one epoch: ${(acc * 100).toFixed(1)}%`)
 
   await page.getByTestId('nav-draw').click()

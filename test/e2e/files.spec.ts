@@ -3,19 +3,8 @@
  * host that has never trained) by uploading it, and predict with it; the training history comes back.
  */
 import { readFileSync } from 'node:fs'
-import type { Page } from '@playwright/test'
-import { test, expect, screenshot, startShell, openLab } from './fixtures'
+import { test, expect, screenshot, startShell, openLab, trainOneEpoch } from './fixtures'
 import { decodeProject } from '../../src-engine/io/project'
-
-/** Trains the default preset for one epoch in this test's own lab; returns the held-out accuracy shown. */
-async function trainOneEpoch(page: Page): Promise<string> {
-  await page.getByTestId('nav-train').click()
-  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
-  await page.getByTestId('train-epochs').fill('1')
-  await page.getByTestId('train-start').click()
-  await expect(page.getByTestId('test-accuracy')).toHaveAttribute('data-value', /0\.\d+/, { timeout: 200_000 })
-  return (await page.getByTestId('test-accuracy').getAttribute('data-value'))!
-}
 
 test('a downloaded project uploads into a fresh lab, with its history, and predicts', async ({ page, context }) => {
   test.setTimeout(240_000)

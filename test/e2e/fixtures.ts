@@ -25,6 +25,7 @@
  * - `screenshot(page, name)` writes out/e2e/screenshots/<name>.png.
  * - `startShell()` starts an extra web shell (for tests that stop it); call `stop()` when done.
  * - `openLab(context, url)` opens a page on a URL and waits until it is connected.
+ * - `trainOneEpoch(page)` trains the current network for one epoch and returns the held-out accuracy.
  *
  * Chromium: `BACKPROP_LAB_CHROMIUM`, else /usr/bin/chromium (Debian), chromium-browser, google-chrome.
  * Without one, tests are skipped with a plain message — unless `CI` is set, where that is a failure.
@@ -130,6 +131,16 @@ export async function openLab(context: BrowserContext, url: string): Promise<Pag
   await page.goto(url)
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-status', 'open', { timeout: 15_000 })
   return page
+}
+
+/** Trains the network on the training page for one epoch; returns the held-out accuracy it shows ("0.91…"). */
+export async function trainOneEpoch(page: Page): Promise<string> {
+  await page.getByTestId('nav-train').click()
+  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+  await page.getByTestId('train-epochs').fill('1')
+  await page.getByTestId('train-start').click()
+  await expect(page.getByTestId('test-accuracy')).toHaveAttribute('data-value', /0\.\d+/, { timeout: 200_000 })
+  return (await page.getByTestId('test-accuracy').getAttribute('data-value'))!
 }
 
 /** Saves a full-window screenshot as out/e2e/screenshots/<name>.png and returns its path. */
