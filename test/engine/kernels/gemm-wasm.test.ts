@@ -29,7 +29,9 @@ describe('WebAssembly SIMD GEMM', () => {
     expect(wasm).not.toBeNull()
   })
 
-  const shapes: [number, number, number][] = [[1, 1, 1], [7, 5, 3], [13, 17, 19], [6, 8, 256], [37, 29, 300], [130, 9, 25], [5, 2100, 7]]
+  // K = 600 spans two depth slabs (KC = 512) with a short second one, M = 125 two row blocks (MC = 120),
+  // N = 1030 and 2100 two and three column slabs (NC = 1024), all with edge tiles
+  const shapes: [number, number, number][] = [[1, 1, 1], [7, 5, 3], [13, 17, 19], [6, 8, 256], [37, 29, 300], [37, 29, 600], [130, 9, 25], [125, 1030, 13], [5, 2100, 7]]
   for (const [M, N, K] of shapes) {
     for (const tA of [false, true]) {
       for (const tB of [false, true]) {
@@ -62,8 +64,8 @@ describe('WebAssembly SIMD GEMM', () => {
     for (let i = 0; i < M * N; i++) expect(C[i]).toBeCloseTo(want[i], 4)
   })
 
-  // N = 2100 spans two column slabs of the packing, K = 300 two depth slabs
-  for (const [M, N, K, tB] of [[19, 2100, 300, false], [13, 37, 7, true], [6, 8, 1, false]] as [number, number, number, boolean][]) {
+  // N = 2100 spans three column slabs of the packing, K = 600 two depth slabs
+  for (const [M, N, K, tB] of [[19, 2100, 600, false], [13, 37, 7, true], [6, 8, 1, false]] as [number, number, number, boolean][]) {
     it(`packBPart: parts packed separately make packBAll's panels, and gemmPackedB agrees with the triple loop (M=${M} N=${N} K=${K} transB=${tB})`, () => {
       const mem = wasm!.mem
       const rng = new Rng(M + N + K)
