@@ -64,6 +64,33 @@ export function t(key: string, values?: Record<string, string | number>): string
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m))
 }
 
+/**
+ * A message to translate when it is shown rather than when it is made, so text kept for later (a toast,
+ * an error under a form) follows a language switch. Values that are themselves messages are translated too.
+ */
+export interface Msg {
+  key: string
+  values?: Record<string, string | number | Msg>
+}
+
+export function msg(key: string, values?: Msg['values']): Msg {
+  return values ? { key, values } : { key }
+}
+
+/** The text of a message in the current language; a plain string (the host's own words) is shown as is. */
+export function tr(m: Msg | string): string {
+  if (typeof m === 'string') return m
+  if (!m.values) return t(m.key)
+  const values: Record<string, string | number> = {}
+  for (const [k, v] of Object.entries(m.values)) values[k] = typeof v === 'object' ? tr(v) : v
+  return t(m.key, values)
+}
+
+/** Two messages are the same when they would read the same in every language. */
+export function sameMsg(a: Msg | string, b: Msg | string): boolean {
+  return typeof a === 'string' || typeof b === 'string' ? a === b : JSON.stringify(a) === JSON.stringify(b)
+}
+
 // One formatter per language: toLocaleString builds a new one on every call, which showed up as
 // several milliseconds per edit in the editor's profile (dozens of numbers re-rendered at once).
 const intFormats: Partial<Record<Lang, Intl.NumberFormat>> = {}

@@ -3,13 +3,13 @@
  * the model (ONNX), import weights, recover the autosave. The host does the reading, validating and
  * encoding; this module decides where bytes go. Desktop: the host's own file dialogs. Web shell:
  * downloads (Blob + <a download>) and uploads (<input type=file>), the bytes as base64 over the contract.
- * Every failure becomes a translated message (i18n/<lang>/files.ts) with the host's detail.
+ * Every failure becomes a message (i18n/<lang>/files.ts) with the host's detail, translated when shown.
  */
 import type {
   FileSource, LabApi, LabError, OpenedProject, ProjectState, RecoveryInfo, Result, SavedHistory, SavedRun, ExportFormat
 } from '../../src-main/ipc/contract'
 import type { TrainSettings } from '../../src-engine/protocol'
-import { t } from '../i18n/index.svelte'
+import { msg, tr, type Msg } from '../i18n/index.svelte'
 import { project } from './project.svelte'
 import { editor } from './editor.svelte'
 import { Run, RUN_COLORS, trainLab, settingsFromForm, isLanguageModel, type Continues, type TrainForm } from './train.svelte'
@@ -35,9 +35,14 @@ const ERROR_KEYS: Record<string, string> = {
   'too-big': 'files.errTooBig'
 }
 
-/** The translated message for a failed request; the host's own words follow as the detail. */
+/** The message for a failed request; the host's own words follow as the detail. */
+export function errorMsg(e: LabError): Msg {
+  return msg(ERROR_KEYS[e.code] ?? 'files.errOther', { detail: e.message })
+}
+
+/** errorMsg in the current language. */
 export function errorText(e: LabError): string {
-  return t(ERROR_KEYS[e.code] ?? 'files.errOther', { detail: e.message })
+  return tr(errorMsg(e))
 }
 
 /** Bytes → base64 in chunks (String.fromCharCode on a whole file would overflow the call stack). */
@@ -121,10 +126,10 @@ export type FileAction = 'save' | 'save-as' | 'open' | 'import' | 'export-safete
 export class FilesLab {
   /** The action in progress (buttons wait). */
   busy = $state<FileAction | null>(null)
-  /** The last failure, translated, shown by the toolbar until dismissed. */
-  error = $state<string | null>(null)
-  /** The last success, translated. */
-  notice = $state<string | null>(null)
+  /** The last failure, kept as a message so that it is shown in the language of the moment. */
+  errorMsg = $state.raw<Msg | null>(null)
+  /** The last success. */
+  noticeMsg = $state.raw<Msg | null>(null)
   /** An autosave the page offers to recover; null when there is none (or it was handled). */
   recovery = $state.raw<RecoveryInfo | null>(null)
   recent = $state.raw<{ path: string; name: string }[]>([])
@@ -138,23 +143,33 @@ export class FilesLab {
     this.desktop = desktop
   }
 
+  /** The last failure in the current language. */
+  get error(): string | null {
+    return this.errorMsg && tr(this.errorMsg)
+  }
+
+  /** The last success in the current language. */
+  get notice(): string | null {
+    return this.noticeMsg && tr(this.noticeMsg)
+  }
+
   get isDesktop(): boolean {
     return this.desktop
   }
 
   private async run<T>(action: FileAction, p: () => Promise<Result<T>>): Promise<T | null> {
     if (!this.api) {
-      this.error = t('files.errOffline')
+      this.errorMsg = msg('files.errOffline')
       return null
     }
     this.busy = action
-    this.error = null
-    this.notice = null
+    this.errorMsg = null
+    this.noticeMsg = null
     try {
       const r = await p()
       if (r.ok) return r.value
       // Closing a dialog without choosing is not a failure.
-      if (r.error.code !== 'canceled') this.error = errorText(r.error)
+      if (r.error.code !== 'canceled') this.errorMsg = errorMsg(r.error)
       return null
     } finally {
       this.busy = null
@@ -172,7 +187,7 @@ export class FilesLab {
   async save(as = false): Promise<boolean> {
     const state = this.state()
     if (!state) {
-      this.error = t('files.errNoSpec')
+      this.errorMsg = msg('files.errNoSpec')
       return false
     }
     const to = this.desktop ? (as ? 'save-as' : 'save') : 'download'
@@ -180,7 +195,7 @@ export class FilesLab {
     if (!saved) return false
     if (saved.base64 !== undefined) download(saved.fileName, fromBase64(saved.base64))
     this.fileName = saved.fileName
-    this.notice = t(saved.hasWeights ? 'files.savedWithWeights' : 'files.savedNoWeights', { name: saved.fileName })
+    this.noticeMsg = msg(saved.hasWeights ? 'files.savedWithWeights' : 'files.savedNoWeights', { name: saved.fileName })
     this.recovery = null
     void this.loadRecent()
     return true
@@ -192,7 +207,7 @@ export class FilesLab {
     if (!opened) return null
     this.apply(opened)
     this.fileName = source.from === 'recovery' ? null : opened.fileName
-    this.notice = t(source.from === 'recovery' ? 'files.recovered' : 'files.opened', { name: opened.fileName, epoch: opened.epoch ?? 0 })
+    this.noticeMsg = msg(source.from === 'recovery' ? 'files.recovered' : 'files.opened', { name: opened.fileName, epoch: opened.epoch ?? 0 })
     if (source.from === 'recovery') this.recovery = null
     void this.loadRecent()
     await this.showAutoencoderViews(opened)
@@ -240,7 +255,7 @@ export class FilesLab {
   async importWeights(file?: File): Promise<boolean> {
     const spec = project.spec ?? trainLab.specToTrain(null)
     if (!spec) {
-      this.error = t('files.errNoSpec')
+      this.errorMsg = msg('files.errNoSpec')
       return false
     }
     const source: FileSource = file
@@ -251,7 +266,7 @@ export class FilesLab {
     if (project.spec === null) project.spec = spec
     project.trained = true
     project.weightsChoice = 'keep'
-    this.notice = t('files.imported', { name: r.fileName, tensors: r.tensors, params: r.params })
+    this.noticeMsg = msg('files.imported', { name: r.fileName, tensors: r.tensors, params: r.params })
     return true
   }
 
@@ -259,13 +274,13 @@ export class FilesLab {
     const action: FileAction = `export-${format}`
     if (this.desktop) {
       const saved = await this.run(action, () => this.api!.request('model:save-export', { format }))
-      if (saved) this.notice = t('files.exported', { name: saved.fileName })
+      if (saved) this.noticeMsg = msg('files.exported', { name: saved.fileName })
       return saved !== null
     }
     const made = await this.run(action, () => this.api!.request('model:export', { format }))
     if (!made) return false
     download(made.fileName, fromBase64(made.base64))
-    this.notice = t('files.exported', { name: made.fileName })
+    this.noticeMsg = msg('files.exported', { name: made.fileName })
     return true
   }
 
@@ -322,10 +337,10 @@ export class FilesLab {
     }
   }
 
-  /** Surface results as toasts too (the toolbar may be closed). */
+  /** The outcome of the last action as a toast (the menu that started it has closed). */
   toast(): void {
-    if (this.error) toasts.show(this.error, 'error', 0)
-    else if (this.notice) toasts.show(this.notice, 'info')
+    if (this.errorMsg) toasts.show(this.errorMsg, 'error', 12_000)
+    else if (this.noticeMsg) toasts.show(this.noticeMsg, 'info')
   }
 }
 

@@ -36,6 +36,8 @@ export default {
   seed: 'Random seed',
   seedHint: 'Same seed and thread count → the same run, bit for bit.',
   threads: 'Threads',
+  threadsStateful: 'Stateful runs use 1',
+  threadsStatefulHint: 'A stateful run reads the text in order, handing the LSTM state from one batch to the next, so it trains on one thread. Untick "Stateful" to use more.',
   clip: 'Gradient clipping',
   clipHint: 'Scale the gradient down when its global norm is above this (0 = off). Keeps recurrent networks from blowing up.',
   stateful: 'Stateful: carry the LSTM state across batches',

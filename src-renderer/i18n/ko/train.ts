@@ -36,6 +36,8 @@ export default {
   seed: '난수 시드',
   seedHint: '시드와 스레드 수가 같으면 비트 하나까지 똑같은 학습이 재현됩니다.',
   threads: '스레드',
+  threadsStateful: '상태 유지 학습은 1개',
+  threadsStatefulHint: '상태 유지 학습은 텍스트를 순서대로 읽으며 LSTM 상태를 다음 배치로 넘기므로 스레드 하나로 학습합니다. 더 쓰려면 "상태 유지"를 끄세요.',
   clip: '기울기 클리핑',
   clipHint: '기울기 전체의 노름이 이 값을 넘으면 기울기를 줄입니다(0 = 끄기). 순환 신경망의 기울기 폭발을 막아 줍니다.',
   stateful: '상태 유지(stateful): 배치 사이에 LSTM 상태 이어 가기',

@@ -72,6 +72,32 @@ describe('the stateful option', () => {
     expect(runName(trainLab.current!)).toBe('#1 Adam · lr 0.005 · batch 20 · stateful')
   })
 
+  it('fixes the Threads field at 1 while ticked, with the reason in both languages', async () => {
+    trainLab.runs = []
+    trainLab.currentId = null
+    trainLab.form = { ...defaultsFor(CHAR_LSTM, 2), threads: 2 }
+    render(TrainControls, { spec: CHAR_LSTM, onstart: () => {}, oncontinue: () => {} })
+    const threads = () => screen.getByTestId('train-threads') as HTMLInputElement
+    expect(threads().disabled).toBe(false)
+    expect(threads().value).toBe('2')
+    expect(threads().getAttribute('aria-describedby')).toBeNull()
+    await fireEvent.click(screen.getByTestId('train-stateful'))
+    expect(threads().disabled).toBe(true)
+    expect(threads().value).toBe('1')
+    const note = () => document.getElementById(threads().getAttribute('aria-describedby')!)!
+    expect(note().textContent).toBe('Stateful runs use 1')
+    expect(threads().closest('label')!.title).toContain('trains on one thread')
+    i18n.set('ko')
+    await flush()
+    expect(note().textContent).toBe('상태 유지 학습은 1개')
+    expect(threads().closest('label')!.title).toContain('스레드 하나로 학습합니다')
+    // the learner's thread count is kept for the next stateless run
+    await fireEvent.click(screen.getByTestId('train-stateful'))
+    expect(threads().disabled).toBe(false)
+    expect(threads().value).toBe('2')
+    expect(trainLab.form.threads).toBe(2)
+  })
+
   it('is not shown for networks without a recurrent layer to carry', () => {
     render(TrainControls, { spec: SIMPLE_CONVNET, onstart: () => {}, oncontinue: () => {} })
     expect(screen.queryByTestId('train-stateful')).toBeNull()
