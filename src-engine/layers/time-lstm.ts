@@ -20,7 +20,7 @@ const tanh = (x: number): number => 1 - 2 / (Math.exp(2 * x) + 1)
 
 /*
  * One time step for N rows, element by element: the TypeScript twin of lstmForwardStep and
- * lstmBackwardStep in wasm/gemm.ts (same arguments, offsets and strides in floats), used where the
+ * lstmBackwardStep in wasm/lstm.ts (same arguments, offsets and strides in floats), used where the
  * WebAssembly kernels are unavailable or a buffer lives outside engine memory.
  */
 

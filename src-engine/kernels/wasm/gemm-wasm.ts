@@ -1,5 +1,5 @@
 /**
- * The WebAssembly SIMD GEMM (source: wasm/gemm.ts). Relaxed-SIMD fused multiply-add when the runtime
+ * The WebAssembly SIMD GEMM (source: wasm/gemm.ts, in the module built from wasm/index.ts). Relaxed-SIMD fused multiply-add when the runtime
  * validates it, plain SIMD otherwise; `wasmGemm` is null where WebAssembly SIMD is unavailable and the
  * TypeScript GEMM is used instead.
  */

@@ -1,5 +1,5 @@
 /**
- * A second instance of the engine's WebAssembly module (wasm/gemm.ts) on the engine memory, for the
+ * A second instance of the engine's WebAssembly module (wasm/index.ts) on the engine memory, for the
  * kernels beyond GEMM (lstm-wasm.ts, layer-wasm.ts): they work on layer buffers in place, by address.
  * One instance per memory (per thread), made on first use.
  */

@@ -1,5 +1,5 @@
 /**
- * The layer kernels of wasm/gemm.ts besides GEMM and the LSTM step: Relu forward/backward, im2col and
+ * The layer kernels of wasm/layers.ts (the engine module besides GEMM and the LSTM step): Relu forward/backward, im2col and
  * max pooling, on buffers in engine memory. kernels/activations.ts, im2col.ts and pooling.ts call
  * them when every buffer lives there (operands that do not, such as a network's input batch, are
  * copied in) and keep their TypeScript loops otherwise; both give the same results.

@@ -1,5 +1,5 @@
 /**
- * The fused LSTM step kernels of wasm/gemm.ts (lstmForwardStep, lstmBackwardStep): the element-wise
+ * The fused LSTM step kernels of wasm/lstm.ts (lstmForwardStep, lstmBackwardStep): the element-wise
  * part of one time step — gate nonlinearities, cell and hidden state, and in backward the gate
  * gradients, dL/dc and db — four hidden units at a time with WebAssembly SIMD, on buffers that live in
  * engine memory (no copies). layers/time-lstm.ts calls them and keeps a TypeScript loop with the same
@@ -28,7 +28,7 @@ export class LstmKernels {
   }
 
   /**
-   * One forward step for N rows (see lstmForwardStep in wasm/gemm.ts). Offsets (`…At`) and strides are
+   * One forward step for N rows (see lstmForwardStep in wasm/lstm.ts). Offsets (`…At`) and strides are
    * in floats: row n of the gates starts at gatesAt + n·gateStride, of cs and hs at seqAt + n·seqStride.
    */
   forwardStep(gates: Float32Array, gatesAt: number, gateStride: number, hw: Float32Array, b: Float32Array,
@@ -38,7 +38,7 @@ export class LstmKernels {
       addr(cs, seqAt), addr(hs, seqAt), seqStride, N, H)
   }
 
-  /** One backward step for N rows (see lstmBackwardStep in wasm/gemm.ts); returns Σ_n ‖dL/dh_t‖. */
+  /** One backward step for N rows (see lstmBackwardStep in wasm/lstm.ts); returns Σ_n ‖dL/dh_t‖. */
   backwardStep(dh: Float32Array, dhs: Float32Array, gates: Float32Array, gatesAt: number, cs: Float32Array, seqAt: number,
     cPrev: Float32Array, cPrevAt: number, cPrevStride: number, dc: Float32Array, dAt: Float32Array, dA: Float32Array,
     db: Float32Array, gateStride: number, seqStride: number, N: number, H: number): number {
