@@ -1,0 +1,11 @@
+// The engine's WebAssembly module: scripts/build-wasm.mjs compiles this entry, with every file it
+// re-exports, into one .wasm (a plain SIMD and a relaxed SIMD build). One file per job:
+//   gemm.ts    the packed SIMD GEMM and its few-rows path (src-engine/kernels/wasm/gemm-wasm.ts)
+//   lstm.ts    the fused LSTM step, forward and backward (lstm-wasm.ts)
+//   layers.ts  Relu, im2col and max pooling (layer-wasm.ts)
+//   simd.ts    helpers they share (fused multiply-add)
+// Only what is exported here is exported by the module; the names are the wrappers' contract.
+
+export { setScratch, workspaceBytes, gemm, packedBFloats, packBAll, packBPart, gemmPackedB, gemmRows } from './gemm'
+export { lstmForwardStep, lstmBackwardStep } from './lstm'
+export { reluForward, reluBackward, im2col, maxPoolInside } from './layers'

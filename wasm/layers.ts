@@ -1,0 +1,161 @@
+// AssemblyScript source of the layer kernels of the engine's WebAssembly module (Relu, im2col, max
+// pooling; wrapper: src-engine/kernels/wasm/layer-wasm.ts).
+// The same loops as kernels/activations.ts, im2col.ts and pooling.ts (which call these when their
+// buffers live in engine memory): JavaScript spends several nanoseconds per element on them.
+
+/** out = max(0, x), −0 → +0, NaN stays NaN (as reluForward in activations.ts). */
+export function reluForward(out: usize, x: usize, n: i32): void {
+  const zero = f32x4.splat(0)
+  let i = 0
+  for (; i + 4 <= n; i += 4) {
+    const p = <usize>i << 2
+    const v = v128.load(x + p)
+    v128.store(out + p, f32x4.add(f32x4.mul(v, v128.and(f32x4.gt(v, zero), f32x4.splat(1))), zero))
+  }
+  for (; i < n; i++) {
+    const p = <usize>i << 2
+    const v = load<f32>(x + p)
+    store<f32>(out + p, v * <f32>(v > 0 ? 1 : 0) + 0)
+  }
+}
+
+/** dx = dout where x > 0, else 0 (as reluBackward in activations.ts). */
+export function reluBackward(dx: usize, dout: usize, x: usize, n: i32): void {
+  const zero = f32x4.splat(0)
+  let i = 0
+  for (; i + 4 <= n; i += 4) {
+    const p = <usize>i << 2
+    const m = v128.and(f32x4.gt(v128.load(x + p), zero), f32x4.splat(1))
+    v128.store(dx + p, f32x4.add(f32x4.mul(v128.load(dout + p), m), zero))
+  }
+  for (; i < n; i++) {
+    const p = <usize>i << 2
+    store<f32>(dx + p, load<f32>(dout + p) * <f32>(load<f32>(x + p) > 0 ? 1 : 0) + 0)
+  }
+}
+
+/** col (N·OH·OW, C·FH·FW) ← the receptive fields of x (N, C, H, W), zero where they cross the padding (im2col.ts). */
+export function im2col(col: usize, x: usize, N: i32, C: i32, H: i32, W: i32, FH: i32, FW: i32, stride: i32, pad: i32, OH: i32, OW: i32): void {
+  let o = col
+  for (let n = 0; n < N; n++) {
+    for (let oy = 0; oy < OH; oy++) {
+      const y0 = oy * stride - pad
+      for (let ox = 0; ox < OW; ox++) {
+        const x0 = ox * stride - pad
+        const inside = y0 >= 0 && y0 + FH <= H && x0 >= 0 && x0 + FW <= W
+        for (let c = 0; c < C; c++) {
+          const plane = x + ((<usize>(n * C + c) * H * W) << 2)
+          for (let ky = 0; ky < FH; ky++) {
+            const y = y0 + ky
+            if (!inside && (y < 0 || y >= H)) {
+              memory.fill(o, 0, <usize>FW << 2)
+              o += <usize>FW << 2
+              continue
+            }
+            const line = plane + ((<usize>(y * W + x0)) << 2)
+            if (inside) {
+              let kx = 0
+              for (; kx + 4 <= FW; kx += 4) v128.store(o + (<usize>kx << 2), v128.load(line + (<usize>kx << 2)))
+              for (; kx < FW; kx++) store<f32>(o + (<usize>kx << 2), load<f32>(line + (<usize>kx << 2)))
+            } else {
+              for (let kx = 0; kx < FW; kx++) {
+                const xx = x0 + kx
+                store<f32>(o + (<usize>kx << 2), xx >= 0 && xx < W ? load<f32>(line + (<usize>kx << 2)) : 0)
+              }
+            }
+            o += <usize>FW << 2
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Max pooling when every window lies inside the image (pooling.ts maxPoolInside): out (NC, OH, OW) the
+ * window maxima, argmax (i32) the flat index of each winner in x (the first, on ties).
+ */
+export function maxPoolInside(out: usize, argmax: usize, x: usize, NC: i32, H: i32, W: i32, PH: i32, PW: i32, stride: i32, OH: i32, OW: i32): void {
+  if (PH == 2 && PW == 2 && stride == 2) {
+    maxPool2x2(out, argmax, x, NC, H, W, OH, OW)
+    return
+  }
+  let o: usize = 0
+  for (let nc = 0; nc < NC; nc++) {
+    const plane = nc * H * W
+    for (let oy = 0; oy < OH; oy++) {
+      const row = plane + oy * stride * W
+      for (let ox = 0; ox < OW; ox++) {
+        const corner = row + ox * stride
+        let at = corner
+        let best = load<f32>(x + (<usize>corner << 2))
+        for (let ky = 0; ky < PH; ky++) {
+          const line = corner + ky * W
+          for (let kx = 0; kx < PW; kx++) {
+            // branch-free: on real activations a branch here mispredicts about every other window
+            const v = load<f32>(x + (<usize>(line + kx) << 2))
+            const win = v > best
+            at = select<i32>(line + kx, at, win)
+            best = select<f32>(v, best, win)
+          }
+        }
+        store<f32>(out + (o << 2), best)
+        store<i32>(argmax + (o << 2), at)
+        o++
+      }
+    }
+  }
+}
+
+/**
+ * The common 2×2, stride 2 window, four outputs at a time: the even and odd columns of two input rows
+ * are split by shuffles and compared in the order (0,0), (0,1), (1,0), (1,1), as the scalar loop does.
+ */
+function maxPool2x2(out: usize, argmax: usize, x: usize, NC: i32, H: i32, W: i32, OH: i32, OW: i32): void {
+  const ow4 = OW & ~3
+  const lanes = i32x4(0, 2, 4, 6)
+  let o: usize = 0
+  for (let nc = 0; nc < NC; nc++) {
+    const plane = nc * H * W
+    for (let oy = 0; oy < OH; oy++) {
+      const row = plane + 2 * oy * W
+      let ox = 0
+      for (; ox < ow4; ox += 4) {
+        const p0 = x + (<usize>(row + 2 * ox) << 2)
+        const p1 = p0 + (<usize>W << 2)
+        const a0 = v128.load(p0), b0 = v128.load(p0, 16), a1 = v128.load(p1), b1 = v128.load(p1, 16)
+        const e0 = v128.shuffle<f32>(a0, b0, 0, 2, 4, 6), o0 = v128.shuffle<f32>(a0, b0, 1, 3, 5, 7)
+        const e1 = v128.shuffle<f32>(a1, b1, 0, 2, 4, 6), o1 = v128.shuffle<f32>(a1, b1, 1, 3, 5, 7)
+        const i00 = i32x4.add(i32x4.splat(row + 2 * ox), lanes)
+        const i01 = i32x4.add(i00, i32x4.splat(1)), i10 = i32x4.add(i00, i32x4.splat(W)), i11 = i32x4.add(i10, i32x4.splat(1))
+        // strictly greater wins, so the first maximum is kept on ties (and a NaN never wins)
+        let best = e0, at = i00
+        let m = f32x4.gt(o0, best)
+        at = v128.bitselect(i01, at, m); best = v128.bitselect(o0, best, m)
+        m = f32x4.gt(e1, best)
+        at = v128.bitselect(i10, at, m); best = v128.bitselect(e1, best, m)
+        m = f32x4.gt(o1, best)
+        at = v128.bitselect(i11, at, m); best = v128.bitselect(o1, best, m)
+        v128.store(out + (o << 2), best)
+        v128.store(argmax + (o << 2), at)
+        o += 4
+      }
+      for (; ox < OW; ox++) {
+        const corner = row + 2 * ox
+        let at = corner
+        let best = load<f32>(x + (<usize>corner << 2))
+        for (let ky = 0; ky < 2; ky++) {
+          for (let kx = 0; kx < 2; kx++) {
+            const v = load<f32>(x + (<usize>(corner + ky * W + kx) << 2))
+            const win = v > best
+            at = select<i32>(corner + ky * W + kx, at, win)
+            best = select<f32>(v, best, win)
+          }
+        }
+        store<f32>(out + (o << 2), best)
+        store<i32>(argmax + (o << 2), at)
+        o++
+      }
+    }
+  }
+}
