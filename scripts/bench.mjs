@@ -42,7 +42,7 @@ const TIMEOUT_MS = QUICK ? 180_000 : 600_000
 const UNITS = { W1: 'images/s', W2: 'images/s', W3: 'sequences/s', W4: 'sequences/s', W5: 'GFLOPS' }
 /** Metrics each runner is expected to report for (workload, threads); batch-1 inference on one thread only. */
 function metricsOf(w, threads) {
-  if (w === 'W5') return ['gflops_256', 'gflops_512', 'gflops_1024']
+  if (w === 'W5') return ['gflops_256', 'gflops_512', 'gflops_1024', ...(threads === 1 ? ['fma_peak'] : [])]
   return w === 'W1' && threads === 1 ? ['train', 'infer_b1'] : ['train']
 }
 const unitOf = (w, metric) => (metric === 'infer_b1' ? 'ms' : UNITS[w])

@@ -15,6 +15,7 @@ interface GemmExports {
   gemmRows(c: number, a: number, b: number, M: number, N: number, K: number, transB: number, accumulate: number): void
   setScratch(ptr: number): void
   workspaceBytes(): number
+  fmaPeak(steps: number, p: number): number
 }
 
 function decode(b64: string): Uint8Array<ArrayBuffer> {
@@ -61,6 +62,15 @@ export class WasmGemm {
   /** Reserves, in this instance's memory, the regions of one more instance for another thread (see the constructor). */
   reserveRegions(): WasmGemmRegions {
     return { scratch: this.mem.reserve(256), work: this.mem.reserve(this.exports.workspaceBytes()) }
+  }
+
+  /**
+   * The FMA-only probe (wasm/probe.ts): `steps` steps of the micro-kernel's multiply-adds and loads without
+   * its memory traffic, 96 flops each. Its GFLOPS are the kernel's ceiling on this machine at this moment.
+   * Returns the probe's checksum: 12 · steps · 0.001 (it uses the packing workspace as scratch).
+   */
+  fmaPeak(steps: number): number {
+    return this.exports.fmaPeak(steps, this.work)
   }
 
   /** Floats of a packed op(B) (K, N) (packBPart's output). */

@@ -90,6 +90,17 @@ describe('WebAssembly SIMD GEMM', () => {
     })
   }
 
+  it('fmaPeak (the W5 ceiling probe) runs every step: its checksum is 12 · steps · 0.001', () => {
+    expect(wasm!.fmaPeak(1000)).toBeCloseTo(12, 3)
+    expect(wasm!.fmaPeak(0)).toBe(0)
+    // the GEMM still works after the probe wrote into its workspace
+    const rng = new Rng(3)
+    const A = random(7 * 9, rng), B = random(9 * 11, rng), C = new Float32Array(7 * 11)
+    const want = reference(C, A, B, 7, 11, 9, false, false, false)
+    wasm!.gemm(C, A, B, 7, 11, 9, false, false, false)
+    for (let i = 0; i < C.length; i++) expect(C[i]).toBeCloseTo(want[i], 4)
+  })
+
   it('packBPart refuses operands outside engine memory', () => {
     expect(() => wasm!.packBPart(new Float32Array(64), new Float32Array(64), 8, 8, false, 0, 1)).toThrow(/engine memory/)
   })
