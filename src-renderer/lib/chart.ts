@@ -4,8 +4,8 @@
  * Series are plain {x, y} arrays; a series keeps its dataset object (and its hidden state) across updates.
  */
 import {
-  Chart, Decimation, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip,
-  type ChartDataset, type TooltipItem
+  Chart, Decimation, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Ticks, Tooltip,
+  type ChartDataset, type Scale, type Tick, type TooltipItem
 } from 'chart.js'
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Decimation)
@@ -35,8 +35,23 @@ export interface LineChartOptions {
   yMax?: number
   /** Show the x axis up to here even before the data gets there (the planned epochs). */
   xMax?: number
+  /** Whole-number x ticks only (epochs: no "epoch 0.5" on a per-epoch chart). */
+  xInteger?: boolean
   xFormat?: (x: number) => string
   yFormat?: (y: number) => string
+  /** The y axis's tick labels (accuracy as "90%"); Chart.js's numbers when absent. */
+  yTick?: (y: number) => string
+}
+
+/** An accuracy tick as a percentage, as the page writes accuracies: 0.9 → "90%", 0.925 → "92.5%". */
+export function percentTick(y: number): string {
+  return `${Number((y * 100).toFixed(1))}%`
+}
+
+/** How far past the plot area a dataset may draw: its dots whole at the edges (a last epoch at the right
+ * border, 100 % at the top) instead of cut in half; lines keep the plot area's own clip. */
+export function datasetClip(pointRadius: number | undefined): number | undefined {
+  return pointRadius ? Math.ceil(pointRadius) + 2 : undefined
 }
 
 type LineDataset = ChartDataset<'line', XY[]> & { faint?: boolean; key: string }
@@ -96,6 +111,8 @@ export class LineChart {
 
   private constructor(canvas: HTMLCanvasElement, opts: LineChartOptions) {
     this.opts = opts
+    // tick callbacks run with the scale as `this`; they reach the chart's options through `self`
+    const self = this
     this.chart = new Chart<'line', XY[]>(canvas, {
       type: 'line',
       data: { datasets: [] },
@@ -106,12 +123,17 @@ export class LineChart {
         responsive: true,
         maintainAspectRatio: false,
         spanGaps: true,
+        // room for the dots that datasetClip lets out at the right and top edges
+        layout: { padding: { top: 4, right: 6 } },
         interaction: { mode: 'nearest', axis: 'x', intersect: false },
         elements: { line: { tension: 0 }, point: { radius: 0, hitRadius: 6, hoverRadius: 4 } },
         scales: {
           // no label rotation and a small tick sample: less layout work on every update
-          x: { type: 'linear', min: 0, max: opts.xMax, title: { display: true, text: opts.xTitle }, ticks: { maxTicksLimit: 8, maxRotation: 0, sampleSize: 8 } },
-          y: { type: opts.log ? 'logarithmic' : 'linear', min: opts.yMin, max: opts.yMax, title: { display: true, text: opts.yTitle }, ticks: { maxRotation: 0, sampleSize: 8 } }
+          x: { type: 'linear', min: 0, max: opts.xMax, title: { display: true, text: opts.xTitle }, ticks: { maxTicksLimit: 8, maxRotation: 0, sampleSize: 8, precision: opts.xInteger ? 0 : undefined } },
+          y: {
+            type: opts.log ? 'logarithmic' : 'linear', min: opts.yMin, max: opts.yMax, title: { display: true, text: opts.yTitle },
+            ticks: { maxRotation: 0, sampleSize: 8, callback(v, i, ticks) { return self.yTickLabel(this, Number(v), i, ticks) } }
+          }
         },
         plugins: {
           decimation: { enabled: true, algorithm: 'min-max' },
@@ -140,6 +162,7 @@ export class LineChart {
       d.borderWidth = s.width ?? 2
       d.borderDash = s.dash ?? []
       d.pointRadius = s.pointRadius ?? 0
+      d.clip = datasetClip(s.pointRadius) as LineDataset['clip']
       d.faint = s.faint
       return d
     })
@@ -148,14 +171,22 @@ export class LineChart {
   setOptions(opts: Partial<LineChartOptions>): void {
     this.opts = { ...this.opts, ...opts }
     const sc = this.chart.options.scales!
-    const x = sc.x as { max?: number; title: { text: string } }
+    const x = sc.x as { max?: number; title: { text: string }; ticks: { precision?: number } }
     const y = sc.y as { type: string; min?: number; max?: number; title: { text: string } }
     x.title.text = this.opts.xTitle
     x.max = this.opts.xMax
+    x.ticks.precision = this.opts.xInteger ? 0 : undefined
     y.title.text = this.opts.yTitle
     y.type = this.opts.log ? 'logarithmic' : 'linear'
     y.min = this.opts.yMin
     y.max = this.opts.yMax
+  }
+
+  /** The y tick label: the caller's format, else what Chart.js writes for the axis type. */
+  private yTickLabel(scale: Scale, v: number, i: number, ticks: Tick[]): string {
+    if (this.opts.yTick) return this.opts.yTick(v)
+    const fmt = this.opts.log ? Ticks.formatters.logarithmic : Ticks.formatters.numeric
+    return String(fmt.call(scale, v, i, ticks))
   }
 
   /** Pick up the current theme's colours (call after a theme switch). */

@@ -37,9 +37,10 @@ export function lossSeries(runs: readonly Run[], smoothing: number, caches: Map<
   return out
 }
 
-export type EpochMetric = 'accuracy' | 'perplexity'
+export type EpochMetric = 'accuracy' | 'perplexity' | 'reconstruction'
 
-/** Per visible run: held-out (solid) and training (dashed) accuracy per epoch, or perplexity for language models. */
+/** Per visible run: held-out (solid) and training (dashed) accuracy per epoch, perplexity for language
+ * models, or the held-out reconstruction error (MSE per pixel) for autoencoders. */
 export function epochSeries(runs: readonly Run[], metric: EpochMetric, names: SeriesNames): Series[] {
   const out: Series[] = []
   for (const r of runs) {
@@ -51,6 +52,8 @@ export function epochSeries(runs: readonly Run[], metric: EpochMetric, names: Se
     for (const e of bridge && r.epochs.length ? [bridge, ...r.epochs] : r.epochs) {
       if (metric === 'perplexity') {
         if (e.perplexity != null && Number.isFinite(e.perplexity)) test.push({ x: e.epoch, y: e.perplexity })
+      } else if (metric === 'reconstruction') {
+        if (e.reconstructionMse != null && Number.isFinite(e.reconstructionMse)) test.push({ x: e.epoch, y: e.reconstructionMse })
       } else {
         if (e.testAcc != null) test.push({ x: e.epoch, y: e.testAcc })
         if (e.trainAcc != null) train.push({ x: e.epoch, y: e.trainAcc })

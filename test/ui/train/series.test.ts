@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SmoothedSeries, withAlpha } from '../../../src-renderer/lib/chart'
+import { SmoothedSeries, datasetClip, percentTick, withAlpha } from '../../../src-renderer/lib/chart'
 import { ema, Run } from '../../../src-renderer/lib/train.svelte'
 import { epochSeries, lossSeries, xExtent } from '../../../src-renderer/components/train/series'
 import type { TrainSettings } from '../../../src-engine/protocol'
@@ -95,5 +95,34 @@ describe('overlaying runs', () => {
     expect(ppl[0].points).toEqual([{ x: 1, y: 60.3 }])
     expect(xExtent(acc)).toBe(2)
     expect(xExtent([], 3)).toBe(3)
+  })
+
+  it('plots an autoencoder\'s held-out reconstruction error per epoch, where it has no accuracy', () => {
+    const ae = runWith('ae', 1, [0.3, 0.2])
+    ae.epochs = [
+      { epoch: 1, trainLoss: 0.2, trainAcc: null, testLoss: 0.21, testAcc: null, seconds: 1, reconstructionLoss: 0.21, reconstructionMse: 0.055 },
+      { epoch: 2, trainLoss: 0.18, trainAcc: null, testLoss: 0.19, testAcc: null, seconds: 1, reconstructionLoss: 0.19, reconstructionMse: 0.048 }
+    ]
+    const mse = epochSeries([ae], 'reconstruction', names)
+    expect(mse.map((x) => x.key)).toEqual(['ae:test'])
+    expect(mse[0].points).toEqual([{ x: 1, y: 0.055 }, { x: 2, y: 0.048 }])
+    // as accuracy there is nothing to draw (the chart says so instead of showing empty axes)
+    expect(epochSeries([ae], 'accuracy', names).every((x) => x.points.length === 0)).toBe(true)
+  })
+})
+
+describe('chart axes', () => {
+  it('writes accuracy ticks as percentages, as the page writes accuracies', () => {
+    expect(percentTick(0.9)).toBe('90%')
+    expect(percentTick(0.925)).toBe('92.5%')
+    expect(percentTick(1)).toBe('100%')
+    expect(percentTick(0.7000000000000001)).toBe('70%')
+  })
+
+  it('lets dots at the plot\'s edges draw whole, and keeps lines inside it', () => {
+    expect(datasetClip(3)).toBe(5)
+    expect(datasetClip(2)).toBe(4)
+    expect(datasetClip(0)).toBeUndefined()
+    expect(datasetClip(undefined)).toBeUndefined()
   })
 })

@@ -1,0 +1,37 @@
+/** The progress card's tiles: a network without accuracy (language model, autoencoder) shows its training loss instead of an empty "Training accuracy". */
+import { afterEach, describe, expect, it } from 'vitest'
+import { render, screen } from '@testing-library/svelte'
+import ProgressPanel from '../../../src-renderer/components/train/ProgressPanel.svelte'
+import { defaultsFor, Run } from '../../../src-renderer/lib/train.svelte'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import type { TrainSettings } from '../../../src-engine/protocol'
+
+const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 2, weightDecay: 0, seed: 1, threads: 1 }
+const form = defaultsFor(null, 1)
+
+afterEach(() => i18n.set('en'))
+
+describe('the progress tiles', () => {
+  it('show a classifier\'s training accuracy', () => {
+    const r = new Run('c', 1, settings, 'net', false)
+    r.addEpoch({ epoch: 1, trainLoss: 0.31, trainAcc: 0.9, testLoss: 0.3, testAcc: 0.91, seconds: 2 })
+    render(ProgressPanel, { run: r, form })
+    expect(screen.getByTestId('tile-train').textContent).toContain('Training accuracy')
+    expect(screen.getByTestId('tile-train').textContent).toContain('90.0%')
+  })
+
+  it('show a language model\'s and an autoencoder\'s training loss, in both languages', () => {
+    const lm = new Run('lm', 1, { ...settings, data: { kind: 'text', file: 'builtin' } }, 'lm', true)
+    lm.addEpoch({ epoch: 1, trainLoss: 1.8765, trainAcc: null, testLoss: 1.9, testAcc: null, perplexity: 6.7, seconds: 2 })
+    render(ProgressPanel, { run: lm, form })
+    expect(screen.getByTestId('tile-train').textContent).toContain('Training loss')
+    expect(screen.getByTestId('tile-train').textContent).toContain('1.8765')
+    document.body.innerHTML = ''
+    const ae = new Run('ae', 2, settings, 'ae', false)
+    ae.addEpoch({ epoch: 1, trainLoss: 0.2412, trainAcc: null, testLoss: 0.24, testAcc: null, seconds: 2, reconstructionLoss: 0.24, reconstructionMse: 0.059 })
+    i18n.set('ko')
+    render(ProgressPanel, { run: ae, form })
+    expect(screen.getByTestId('tile-train').textContent).toContain('훈련 손실')
+    expect(screen.getByTestId('tile-train').textContent).toContain('0.2412')
+  })
+})
