@@ -152,6 +152,8 @@ export default {
   rnnForget: 'Forget-gate bias',
   rnnNewSeq: 'New sequence',
   rnnPlot: 'Gradient norm per time step for the RNN and the LSTM',
+  ngAxis: 'error (log scale)',
+  rnnAxis: 'gradient norm (log scale)',
   rnnSurvive: 'gradient at step 1 / last step: {v}',
   rnnNote: 'In the RNN, the gradient is multiplied by Wh and by tanh′ at every step back, so it shrinks (or explodes) geometrically. The LSTM’s memory cell carries it back through a sum, scaled only by the forget gate f: with f near 1 it survives. Try a negative forget bias, or a larger weight scale.',
   gatesTitle: 'LSTM gates over time',
