@@ -45,6 +45,8 @@ describe('a stride that does not divide the padded size', () => {
     expect(trainButton().disabled).toBe(true)
     expect(screen.getByTestId('train-reason').textContent).toContain('conv1')
     expect(trainButton().getAttribute('title')).toContain('conv1')
+    // screen readers read the reason with the button
+    expect(document.getElementById(trainButton().getAttribute('aria-describedby')!)).toBe(screen.getByTestId('train-reason'))
     await fireEvent.click(trainButton())
     expect(project.page).toBe('editor')
 

@@ -1,0 +1,151 @@
+/**
+ * What a learner sees on a small window, in both languages: every page at the desktop app's smallest
+ * window (900 × 600) without sideways scrolling, every form control with a name a screen reader can
+ * read, and what stays on screen after a language switch (a toast, the charts' titles and axes).
+ * Screenshots: out/e2e/screenshots/narrow-<page>-<lang>.png, polish-*.png.
+ */
+import type { Page } from '@playwright/test'
+import { test, expect, screenshot, trainOneEpoch } from './fixtures'
+
+const PAGES = ['editor', 'train', 'draw', 'lessons'] as const
+
+/** Controls without an accessible name (a label, aria-label(ledby), title, or text for buttons). */
+function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = []
+    for (const el of document.querySelectorAll<HTMLElement>('main input, main select, main textarea, main button, header button')) {
+      if (el.hidden || (el as HTMLInputElement).type === 'hidden' || (el as HTMLInputElement).type === 'file') continue
+      const r = el.getBoundingClientRect()
+      if (r.width === 0 && r.height === 0) continue
+      const labelled = 'labels' in el && (el as HTMLInputElement).labels?.length
+      const named = labelled || el.getAttribute('aria-label') || el.getAttribute('aria-labelledby') || el.title ||
+        (el.tagName === 'BUTTON' && el.textContent?.trim())
+      if (!named) out.push(el.outerHTML.slice(0, 140))
+    }
+    return out
+  })
+}
+
+/** aria-describedby / aria-labelledby / aria-controls / label[for] that point at no element. */
+function danglingRefs(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = []
+    for (const attr of ['aria-describedby', 'aria-labelledby', 'aria-controls']) {
+      for (const el of document.querySelectorAll(`[${attr}]`)) {
+        for (const id of (el.getAttribute(attr) ?? '').split(/\s+/).filter(Boolean)) {
+          if (!document.getElementById(id)) out.push(`${attr}="${id}" on ${el.outerHTML.slice(0, 100)}`)
+        }
+      }
+    }
+    for (const l of document.querySelectorAll('label[for]')) {
+      const id = l.getAttribute('for')!
+      if (!document.getElementById(id)) out.push(`label for="${id}"`)
+    }
+    return out
+  })
+}
+
+/** Header controls that wrapped onto a second line (taller than a line and its padding), or a header wider than the window. */
+function headerWraps(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = []
+    const bar = document.querySelector<HTMLElement>('.topbar')!
+    if (bar.scrollWidth > bar.clientWidth) out.push(`the header is ${bar.scrollWidth - bar.clientWidth}px too wide`)
+    for (const el of document.querySelectorAll<HTMLElement>('.topbar .seg button, .topbar [data-testid="model-menu"], .topbar .brand')) {
+      const h = el.getBoundingClientRect().height
+      if (h > 36) out.push(`"${el.textContent?.trim()}" wraps (${Math.round(h)}px tall)`)
+    }
+    return out
+  })
+}
+
+/** Buttons on the page whose label broke onto a second line ("Undo / stroke", "지우 / 기"). */
+function wrappedButtons(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('main .btn')]
+      .filter((b) => b.getBoundingClientRect().height > 44)
+      .map((b) => `"${b.textContent?.trim()}" (${Math.round(b.getBoundingClientRect().height)}px tall)`)
+  )
+}
+
+/** How far the page's scrolling area runs wider than the window (0: nothing to scroll sideways). */
+function sideways(page: Page): Promise<number> {
+  return page.locator('main').evaluate((m) => m.scrollWidth - m.clientWidth)
+}
+
+for (const lang of ['en', 'ko'] as const) {
+  test.describe(`a 900 × 600 window in ${lang}`, () => {
+    test.use({ lang })
+
+    test('every page fits without sideways scrolling and names every control', async ({ page }) => {
+      await page.setViewportSize({ width: 900, height: 600 })
+      for (const id of PAGES) {
+        await page.getByTestId(`nav-${id}`).click()
+        await expect(page.getByTestId(`page-${id}`)).toBeVisible()
+        // the training page fills its form once the presets have arrived
+        if (id === 'train') await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+        await screenshot(page, `narrow-${id}-${lang}`)
+        expect(await sideways(page), `${id} scrolls sideways`).toBeLessThanOrEqual(0)
+        expect(await unnamedControls(page), `${id}: controls without a name`).toEqual([])
+        expect(await danglingRefs(page), `${id}: references to missing elements`).toEqual([])
+        expect(await headerWraps(page), 'header').toEqual([])
+        expect(await wrappedButtons(page), `${id}: buttons on two lines`).toEqual([])
+      }
+    })
+  })
+}
+
+test('the lessons\' controls all have names a screen reader can read, and their references resolve', async ({ page }) => {
+  test.setTimeout(120_000)
+  await page.getByTestId('nav-lessons').click()
+  const items = page.getByTestId('lesson-item')
+  const n = await items.count()
+  expect(n).toBeGreaterThan(10)
+  const missing: string[] = []
+  for (let i = 0; i < n; i++) {
+    await items.nth(i).click()
+    for (const html of await unnamedControls(page)) missing.push(`lesson ${i + 1}: ${html}`)
+    for (const ref of await danglingRefs(page)) missing.push(`lesson ${i + 1}: ${ref}`)
+  }
+  await page.getByTestId('glossary-item').click()
+  for (const html of await unnamedControls(page)) missing.push(`glossary: ${html}`)
+  expect(missing).toEqual([])
+})
+
+test('after a language switch the charts, the notices and the saved-project toast speak Korean', async ({ page }) => {
+  test.setTimeout(240_000)
+  await trainOneEpoch(page)
+  // one epoch: the accuracy chart counts whole epochs and writes accuracy as a percentage
+  const charts = page.locator('.charts')
+  await charts.scrollIntoViewIfNeeded()
+  await expect(page.getByTestId('accuracy-chart')).toHaveAttribute('data-metric', 'accuracy')
+  await expect(page.getByTestId('accuracy-chart-empty')).toHaveCount(0)
+  await page.getByTestId('model-menu').click()
+  await Promise.all([page.waitForEvent('download'), page.getByTestId('files-save').click()])
+  const toast = page.getByTestId('toast')
+  await expect(toast).toContainText('Saved')
+  await screenshot(page, 'polish-charts-toast-en')
+  await page.getByTestId('lang-ko').click()
+  await expect(toast).toContainText('저장했습니다')
+  await expect(page.getByTestId('accuracy-chart')).toContainText('에폭별 정확도')
+  await screenshot(page, 'polish-charts-toast-ko')
+})
+
+test('an autoencoder\'s epoch chart shows its reconstruction error, not an empty accuracy chart', async ({ page }) => {
+  test.setTimeout(240_000)
+  await page.getByTestId('nav-editor').click()
+  await page.getByTestId('preset-select').selectOption('ae-2d')
+  await page.getByTestId('nav-train').click()
+  await expect(page.getByTestId('accuracy-chart')).toHaveAttribute('data-metric', 'reconstruction')
+  await expect(page.getByTestId('accuracy-chart-empty')).toBeVisible()
+  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+  await page.getByTestId('train-epochs').fill('1')
+  await page.getByTestId('train-start').click()
+  await expect(page.getByTestId('accuracy-chart')).toHaveAttribute('data-points', '1', { timeout: 200_000 })
+  await expect(page.getByTestId('accuracy-chart-empty')).toHaveCount(0)
+  await expect(page.getByTestId('accuracy-chart')).toContainText('Reconstruction error per epoch')
+  await screenshot(page, 'polish-autoencoder-charts-en')
+  await page.getByTestId('lang-ko').click()
+  await expect(page.getByTestId('accuracy-chart')).toContainText('에폭별 재구성 오차')
+  await screenshot(page, 'polish-autoencoder-charts-ko')
+})
