@@ -39,6 +39,9 @@ export function ruleOf(name: OptimizerName): Rule {
 
 const RULES2: Partial<Record<OptimizerName, Rule2>> = { SGD: sgdRule2, Adam: adamRule2 }
 
+/** Optimizers whose rules (and Rule2s) run as WebAssembly on arrays in engine memory (wasm/rules.as.ts). */
+export const WASM_RULES: ReadonlySet<OptimizerName> = new Set<OptimizerName>(['SGD', 'Adam'])
+
 /** The rule that combines two threads' gradients in the same pass, where an optimizer has one (else null). */
 export function rule2Of(name: OptimizerName): Rule2 | null {
   return RULES2[name] ?? null

@@ -9,6 +9,7 @@
  * (beginFlatStep), and so computes exactly what update() would.
  */
 import type { OptimizerName } from '../protocol'
+import { kernelArray } from '../kernels/gemm'
 
 /** Params and grads may be float32 (the engine) or float64 (exact paths in tests). */
 export type FloatArray = Float32Array | Float64Array
@@ -52,6 +53,8 @@ export abstract class BaseOptimizer implements Optimizer {
   protected abstract readonly rule: Rule
   protected slots: Record<string, FloatArray[]> = {}
   private pending: Record<string, Float32Array> | null = null
+  /** The arrays beginFlatStep's slots are views of, held so that engine memory keeps their blocks. */
+  private flat: readonly Float32Array[] = []
 
   constructor(public lr: number, public weightDecay = 0, readonly slotNames: readonly string[] = []) {
     if (!(lr >= 0) || !Number.isFinite(lr)) throw new Error(`optimizer: learning rate must be a finite number ≥ 0, got ${lr}`)
@@ -96,6 +99,7 @@ export abstract class BaseOptimizer implements Optimizer {
       }
       if (off !== flat[j].length) throw new Error(`${this.name}: state array ${s} holds ${flat[j].length} values for ${off} parameters`)
     })
+    this.flat = flat
     return this.numbers()
   }
 
@@ -128,7 +132,8 @@ export abstract class BaseOptimizer implements Optimizer {
         throw new Error(`${this.name}: the parameters changed shape between steps; make a new optimizer for a new network`)
       }
       this.slots[s] = params.map((p, i) => {
-        const a = p.data instanceof Float64Array ? new Float64Array(p.data.length) : new Float32Array(p.data.length)
+        // float32 state beside the weights in engine memory, where the rules run as WebAssembly
+        const a = p.data instanceof Float64Array ? new Float64Array(p.data.length) : kernelArray(p.data.length)
         const saved = this.pending?.[`${s}.${i}`]
         if (saved !== undefined) {
           if (saved.length !== a.length) throw new Error(`${this.name}: saved state ${s}.${i} has ${saved.length} values but the param has ${a.length}`)

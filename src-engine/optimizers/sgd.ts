@@ -1,5 +1,6 @@
 import type { Rule, Rule2 } from './optimizer'
 import { BaseOptimizer } from './optimizer'
+import { kernelsFor } from './wasm/kernels'
 
 /** SGD: W −= lr·g. */
 export class SGD extends BaseOptimizer {
@@ -13,11 +14,21 @@ export class SGD extends BaseOptimizer {
 /** h = [lr, λ] */
 export const sgdRule: Rule = (W, g, _s, h) => {
   const [lr, wd] = h
+  const k = kernelsFor([W, g])
+  if (k !== null) {
+    k.sgd(W.byteOffset, g.byteOffset, W.length, lr, wd)
+    return
+  }
   for (let i = 0; i < W.length; i++) W[i] -= lr * (g[i] + wd * W[i])
 }
 
 /** sgdRule on the combination of two gradients (Rule2). */
 export const sgdRule2: Rule2 = (W, g0, w0, g1, w1, _s, h) => {
   const [lr, wd] = h
+  const k = kernelsFor([W, g0, g1])
+  if (k !== null) {
+    k.sgd2(W.byteOffset, g0.byteOffset, w0, g1.byteOffset, w1, W.length, lr, wd)
+    return
+  }
   for (let i = 0; i < W.length; i++) W[i] -= lr * (Math.fround(Math.fround(w0 * g0[i]) + w1 * g1[i]) + wd * W[i])
 }

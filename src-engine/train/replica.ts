@@ -35,7 +35,10 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
   // Its own random stream (dropout) derived from the seed and the thread index: reproducible per thread count.
   const model = Sequential.fromSpec(init.spec, new Rng(init.seed * 7919 + k))
   const P = model.paramCount
-  const gradsAll = (t: number): Float32Array => new Float32Array(init.grads, t * P * 4, P)
+  // the state and the threads' gradients in the training thread's engine memory (MasterLayout.memory)
+  const mm = init.master?.memory ?? null
+  const mbuf = mm?.buffer ?? null
+  const gradsAll = (t: number): Float32Array => (mm ? new Float32Array(mbuf!, mm.grads[t], P) : new Float32Array(init.grads, t * P * 4, P))
   const grads = gradsAll(k)
   const { xPer, tPer, maxSlice } = init
   const xAll = new Float32Array(init.x)
@@ -49,9 +52,10 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
   const offs = flatOffsets(sizes)
   const pieces = rangePieces(sizes, init.threads)
   const own = model.grads.map((g) => g.data)
-  const others = Array.from({ length: init.threads }, (_, t) => (t === 0 || t === k ? null : gradsAll(t)))
-  const source = (t: number, p: number): { a: Float32Array; base: number } => (t === k ? { a: own[p], base: 0 } : { a: others[t]!, base: offs[p] })
-  const state = init.master ? Array.from({ length: MAX_SLOTS }, (_, s) => new Float32Array(init.state, s * P * 4, P)) : []
+  // in engine memory this thread's own gradient is read from its copy there, else in place
+  const flatG = Array.from({ length: init.threads }, (_, t) => (t === 0 || (t === k && !mm) ? null : gradsAll(t)))
+  const source = (t: number, p: number): { a: Float32Array; base: number } => (t === k && !mm ? { a: own[p], base: 0 } : { a: flatG[t]!, base: offs[p] })
+  const state = mm ? mm.state.map((a) => new Float32Array(mbuf!, a, P)) : init.master ? Array.from({ length: MAX_SLOTS }, (_, s) => new Float32Array(init.state, s * P * 4, P)) : []
   const masterW = init.master ? masterViews(init.master.params, init.master.buffers, sizes, shared) : null
   const masterG = init.master ? masterViews(init.master.grads, init.master.buffers, sizes, gradsAll(0)) : null
   // Read the generation before announcing readiness: the first command may be posted the moment we do.
@@ -81,7 +85,7 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
           results[2 * k] = requireLoss(model).forward(scores, target(scores, x, t))
           results[2 * k + 1] = correctOf(scores, t)
           model.backward()
-          if (split) {
+          if (split && !mm) {
             // the other threads read this thread's gradients of their ranges here; its own range stays in place
             for (let j = 0; j < init.threads; j++) {
               if (j === k) continue
