@@ -14,12 +14,14 @@ import { errorMessage } from './train/errors'
 import { runReplica } from './train/replica'
 import { runGradcheck } from './train/gradcheck-run'
 import { InferenceSession, type FeedPort } from './train/inference'
+import { lowerThreadPriority } from './train/thread-priority'
 
 // This file's own path (CommonJS bundle or ES module), to start replica threads from it.
 const self = typeof __filename !== 'undefined' ? __filename : fileURLToPath(import.meta.url)
 
 const role = (workerData as { role?: string } | null)?.role
 if (role === 'replica') {
+  lowerThreadPriority()
   runReplica(workerData, () => parentPort?.postMessage({ type: 'replica-ready' }))
 } else if (role === 'infer' && parentPort) {
   // The host's inference thread: predictions while the training thread is busy (train/inference.ts).
@@ -27,6 +29,8 @@ if (role === 'replica') {
   const inference = new InferenceSession((e) => port.postMessage(e), (workerData as { feed: FeedPort }).feed)
   port.on('message', (m: unknown) => inference.handle(m))
 } else if (parentPort) {
+  // The training thread yields to the host's event loop when the host asks (train/thread-priority.ts).
+  lowerThreadPriority()
   const port = parentPort
   const post = (event: WorkerEvent, transfer?: ArrayBuffer[]): void => port.postMessage(event, transfer ?? [])
   const session = new WorkerSession(post, { loadData: loadTrainData, replicaEntry: self, gradcheck: runGradcheck })
