@@ -22,6 +22,7 @@ import { exportOnnx } from '../src-engine/io/onnx'
 import { encodeNpz } from '../src-engine/io/npz'
 import { ProjectService, fileStem, type FileAccess } from './projects'
 import { NICE_ENV } from '../src-engine/train/thread-priority'
+import { withFileBytes } from './file-base64'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -357,7 +358,7 @@ export class LabHost {
     const { fileName, bytes } = made.value
     return {
       ok: true,
-      value: { fileName, mime: 'application/octet-stream', bytes: bytes.length, base64: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64') }
+      value: withFileBytes({ fileName, mime: 'application/octet-stream', bytes: bytes.length }, bytes)
     }
   }
 

@@ -14,6 +14,7 @@ import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { createDispatcher, type HostApi } from './ipc/handlers'
+import { base64Into, fileBytesOf, fileReplyFrame } from './file-base64'
 import type { LabEvent, Result, WsServerMessage } from './ipc/contract'
 
 export interface WebShellOptions {
@@ -153,8 +154,9 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
     return null
   }
 
-  const send = (ws: WebSocket, msg: WsServerMessage, text?: string): void => {
-    if (ws.readyState === ws.OPEN) ws.send(text ?? encode(msg))
+  // Text frames always (a packed message's frame is UTF-8 bytes).
+  const send = (ws: WebSocket, msg: WsServerMessage, frame?: Buffer | string): void => {
+    if (ws.readyState === ws.OPEN) ws.send(frame ?? encodeFrame(msg), { binary: false })
   }
 
   function onConnection(ws: WebSocket): void {
@@ -178,6 +180,13 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
         }
         // The token and origin were checked when the socket opened: this sender is our page.
         const result = await dispatch(m.channel, m.payload, true)
+        // A file for the page (project download, model export): its base64 is written from the bytes a slice at a time.
+        const file = result.ok ? fileBytesOf(result.value) : null
+        if (result.ok && file) {
+          const frame = await fileReplyFrame(m.id, result.value as object, file)
+          send(ws, { id: m.id, result }, frame)
+          return
+        }
         send(ws, { id: m.id, result })
       })()
     })
@@ -185,11 +194,11 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
 
   const unsubscribe = options.labHost.onEvent((event) => {
     if (clients.size === 0) return
-    const text = encode({ event })
+    const frame = encodeFrame({ event })
     for (const ws of clients) {
       // Snapshots are replaceable: a client that cannot keep up misses some instead of piling up memory.
       if (event.type === 'snapshot' && ws.bufferedAmount > MAX_BUFFERED) continue
-      send(ws, { event }, text)
+      send(ws, { event }, frame)
     }
   })
 
@@ -273,14 +282,48 @@ function hasMaps(r: Result<unknown>): boolean {
  * decimal text took 4–15 ms to write on the main thread) and model:predict's maps and gates (the draw
  * page's feature maps, ~40,000 values for the simple ConvNet) go as `{ $f32: base64 }` — compact and exact —
  * which the renderer's client revives; other typed arrays (small) become plain number arrays.
+ *
+ * A packed message is written straight into the frame's bytes: the JSON around the arrays is small, and
+ * the arrays' base64 is encoded into the frame, so no ~200 KB string is made for every snapshot (4 per
+ * second, which the main thread's garbage collector then had to clear). Other messages are JSON text.
  */
-export function encode(msg: WsServerMessage): string {
+export function encodeFrame(msg: WsServerMessage): Buffer | string {
   const packed = 'event' in msg ? msg.event.type === 'snapshot' || msg.event.type === 'epoch' : hasMaps(msg.result)
-  return JSON.stringify(msg, (_k, v: unknown) => {
-    if (v instanceof Float32Array) {
-      return packed ? { $f32: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') } : Array.from(v)
+  const arrays: Float32Array[] = []
+  const json = JSON.stringify(msg, (_k, v: unknown) => {
+    if (v instanceof Float32Array && packed) {
+      arrays.push(v)
+      return PACKED_MARK
     }
     if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>)
     return v
   })
+  if (arrays.length === 0) return json
+  // Each array's place in the JSON is the marker string, exactly as JSON.stringify wrote it.
+  const parts = json.split(PACKED_MARK_JSON)
+  if (parts.length !== arrays.length + 1) throw new Error('encodeFrame: a packed array marker appears in the message itself')
+  let size = 0
+  for (const p of parts) size += Buffer.byteLength(p)
+  for (const a of arrays) size += PACKED_OPEN.length + 4 * Math.ceil(a.byteLength / 3) + PACKED_CLOSE.length
+  const frame = Buffer.allocUnsafe(size)
+  let at = frame.write(parts[0], 0)
+  for (let i = 0; i < arrays.length; i++) {
+    const a = arrays[i]
+    at += frame.write(PACKED_OPEN, at, 'latin1')
+    at = base64Into(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), frame, at)
+    at += frame.write(PACKED_CLOSE, at, 'latin1')
+    at += frame.write(parts[i + 1], at)
+  }
+  return frame
 }
+
+/** encodeFrame's message as text. */
+export function encode(msg: WsServerMessage): string {
+  const f = encodeFrame(msg)
+  return typeof f === 'string' ? f : f.toString('utf8')
+}
+
+const PACKED_MARK = '\u0000$f32\u0000'
+const PACKED_MARK_JSON = JSON.stringify(PACKED_MARK)
+const PACKED_OPEN = '{"$f32":"'
+const PACKED_CLOSE = '"}'
