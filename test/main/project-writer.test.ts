@@ -67,8 +67,8 @@ describe('writeProjectFile', () => {
     setImmediate(spin)
     await writeProjectFile(join(dir, 'p.bplab'), convnetProject())
     stop = true
-    // 1.3 M values checked in 128 K slices, then 5.2 MB checksummed in 512 KB slices, each slice
-    // followed by a turn of the loop; encoded in one block, the file would appear within a turn or two.
+    // 1.3 M values checked, at most 128 K between two turns of the loop, then 5.2 MB checksummed, at
+    // most 512 KB between two turns; encoded in one block, the file would appear within a turn or two.
     expect(turnsBeforeFile).toBeGreaterThanOrEqual(20)
   })
 })
