@@ -55,6 +55,7 @@ export default {
   errStateful: 'Stateful training reads a text in order: choose a text file as the data.',
   errIdx: 'Enter the folder that holds the IDX files.',
   errOffline: 'Not connected to the lab.',
+  errHost: 'The lab could not do that: {detail}',
   errNoSpec: 'There is no network to train yet: build one on the Architecture page.',
 
   stateIdle: 'Ready',

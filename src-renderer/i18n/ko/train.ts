@@ -55,6 +55,7 @@ export default {
   errStateful: '상태 유지 학습은 텍스트를 순서대로 읽어야 합니다. 데이터로 텍스트 파일을 고르세요.',
   errIdx: 'IDX 파일이 들어 있는 폴더를 입력하세요.',
   errOffline: '실험실에 연결되어 있지 않습니다.',
+  errHost: '실험실이 요청을 처리하지 못했습니다: {detail}',
   errNoSpec: '아직 학습할 신경망이 없습니다. 아키텍처 페이지에서 먼저 만드세요.',
 
   stateIdle: '준비됨',
