@@ -218,6 +218,8 @@ describe.each([1, 2])('the main event loop while training with autosave and stre
     if (linux) expect(niced).toBeGreaterThanOrEqual(threads)
     // The loop's worst stall while training is of the order of the machine's own (encoding the
     // autosave in one block stalled it 70–190 ms; a training step on this thread would be hundreds).
-    expect(training.worstGapMs).toBeLessThan(Math.max(2 * idle.worstGapMs, idle.worstGapMs + 30))
+    // Gaps under 5 ms are not recorded, so a quiet baseline counts as 5.
+    const machine = Math.max(5, idle.worstGapMs)
+    expect(training.worstGapMs).toBeLessThan(Math.max(2 * machine, machine + 30))
   })
 })
