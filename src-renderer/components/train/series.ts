@@ -65,6 +65,11 @@ export function epochSeries(runs: readonly Run[], metric: EpochMetric, names: Se
   return out
 }
 
+/** The x axis of an empty chart: the form's epochs when they make sense (the learner may be typing). */
+export function plannedByForm(epochs: number): number {
+  return Number.isInteger(epochs) && epochs >= 1 && epochs <= 1000 ? epochs : 1
+}
+
 /** Largest finite x among the series (the x axis grows with training; at least `min`). */
 export function xExtent(series: readonly Series[], min = 1): number {
   let m = min

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { SmoothedSeries, datasetClip, percentTick, withAlpha } from '../../../src-renderer/lib/chart'
 import { ema, Run } from '../../../src-renderer/lib/train.svelte'
-import { epochSeries, lossSeries, xExtent } from '../../../src-renderer/components/train/series'
+import { epochSeries, lossSeries, plannedByForm, xExtent } from '../../../src-renderer/components/train/series'
 import type { TrainSettings } from '../../../src-engine/protocol'
 
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 2, weightDecay: 0, seed: 1, threads: 1 }
@@ -112,6 +112,15 @@ describe('overlaying runs', () => {
 })
 
 describe('chart axes', () => {
+  it('spans an empty chart over the epochs the form asks for, when they are a valid count', () => {
+    expect(plannedByForm(10)).toBe(10)
+    expect(plannedByForm(1)).toBe(1)
+    expect(plannedByForm(0)).toBe(1)
+    expect(plannedByForm(2.5)).toBe(1)
+    expect(plannedByForm(NaN)).toBe(1)
+    expect(plannedByForm(5000)).toBe(1)
+  })
+
   it('writes accuracy ticks as percentages, as the page writes accuracies', () => {
     expect(percentTick(0.9)).toBe('90%')
     expect(percentTick(0.925)).toBe('92.5%')
