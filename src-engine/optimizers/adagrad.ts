@@ -1,4 +1,4 @@
-import type { Rule } from './optimizer'
+import type { Rule, Rule2 } from './optimizer'
 import { BaseOptimizer, EPS } from './optimizer'
 
 /** AdaGrad: h += g·g; W −= lr·g / (√h + 1e-7). Steps shrink for parameters that moved a lot. */
@@ -18,5 +18,18 @@ export const adagradRule: Rule = (W, g, s, h) => {
     const gi = g[i] + wd * W[i]
     hh[i] += gi * gi
     W[i] -= (lr * gi) / (Math.sqrt(hh[i]) + EPS)
+  }
+}
+
+/** adagradRule on the combination of two gradients (Rule2). */
+export const adagradRule2: Rule2 = (W, g0, w0, g1, w1, s, h) => {
+  const [lr, wd] = h
+  const hh = s[0]
+  for (let i = 0; i < W.length; i++) {
+    const w = W[i]
+    const gi = Math.fround(Math.fround(w0 * g0[i]) + w1 * g1[i]) + wd * w
+    const hi = Math.fround(hh[i] + gi * gi)
+    hh[i] = hi
+    W[i] = w - (lr * gi) / (Math.sqrt(hi) + EPS)
   }
 }

@@ -2,10 +2,10 @@
 import type { OptimizerName } from '../protocol'
 import type { Optimizer, Rule, Rule2 } from './optimizer'
 import { SGD, sgdRule, sgdRule2 } from './sgd'
-import { Momentum, momentumRule } from './momentum'
-import { Nesterov, nesterovRule } from './nesterov'
-import { AdaGrad, adagradRule } from './adagrad'
-import { RMSProp, rmspropRule } from './rmsprop'
+import { Momentum, momentumRule, momentumRule2 } from './momentum'
+import { Nesterov, nesterovRule, nesterovRule2 } from './nesterov'
+import { AdaGrad, adagradRule, adagradRule2 } from './adagrad'
+import { RMSProp, rmspropRule, rmspropRule2 } from './rmsprop'
 import { Adam, adamRule, adamRule2 } from './adam'
 
 export type { Optimizer, ParamLike, FloatArray, Rule, Rule2 } from './optimizer'
@@ -37,7 +37,9 @@ export function ruleOf(name: OptimizerName): Rule {
   return r
 }
 
-const RULES2: Partial<Record<OptimizerName, Rule2>> = { SGD: sgdRule2, Adam: adamRule2 }
+const RULES2: Record<OptimizerName, Rule2> = {
+  SGD: sgdRule2, Momentum: momentumRule2, Nesterov: nesterovRule2, AdaGrad: adagradRule2, RMSProp: rmspropRule2, Adam: adamRule2
+}
 
 /** Optimizers whose rules (and Rule2s) run as WebAssembly on arrays in engine memory (wasm/rules.as.ts). */
 export const WASM_RULES: ReadonlySet<OptimizerName> = new Set<OptimizerName>(['SGD', 'Adam'])

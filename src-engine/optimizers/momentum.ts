@@ -1,4 +1,4 @@
-import type { Rule } from './optimizer'
+import type { Rule, Rule2 } from './optimizer'
 import { BaseOptimizer } from './optimizer'
 
 /** Momentum: v = μ·v − lr·g; W += v (μ = 0.9). */
@@ -17,5 +17,18 @@ export const momentumRule: Rule = (W, g, s, h) => {
   for (let i = 0; i < W.length; i++) {
     v[i] = mu * v[i] - lr * (g[i] + wd * W[i])
     W[i] += v[i]
+  }
+}
+
+/** momentumRule on the combination of two gradients (Rule2). */
+export const momentumRule2: Rule2 = (W, g0, w0, g1, w1, s, h) => {
+  const [lr, mu, wd] = h
+  const v = s[0]
+  for (let i = 0; i < W.length; i++) {
+    const w = W[i]
+    const gi = Math.fround(Math.fround(w0 * g0[i]) + w1 * g1[i])
+    const vi = Math.fround(mu * v[i] - lr * (gi + wd * w))
+    v[i] = vi
+    W[i] = w + vi
   }
 }

@@ -452,7 +452,7 @@ export class DataParallel {
    * After forwardBackward(): combines the gradients and runs the optimizer, each thread on its range of the
    * parameters when it can (the optimizer's state then lives in shared memory); the result is what
    * `optimizer.update(model.params, combined grads)` computes. Afterwards model.grads holds the combined
-   * gradient, except on two threads with SGD or Adam, whose one-pass rule does not write it (use combine()
+   * gradient, except on two threads, whose one-pass rules (Rule2) do not write it (use combine()
    * when the gradient itself is wanted).
    */
   update(model: Sequential, optimizer: Optimizer): void {

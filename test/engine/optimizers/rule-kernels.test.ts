@@ -4,7 +4,7 @@ import { Rng } from '../../../src-engine/rng'
 import { kernelArray } from '../../../src-engine/kernels/gemm'
 import { adamRule, adamRule2 } from '../../../src-engine/optimizers/adam'
 import { sgdRule, sgdRule2 } from '../../../src-engine/optimizers/sgd'
-import { Adam, SGD } from '../../../src-engine/optimizers'
+import { Adam, BaseOptimizer, OPTIMIZER_NAMES, SGD, makeOptimizer, rule2Of, ruleOf } from '../../../src-engine/optimizers'
 import { kernelsFor } from '../../../src-engine/optimizers/wasm/kernels'
 import { RULES_WASM } from '../../../src-engine/optimizers/wasm/rules.generated'
 // @ts-expect-error plain JavaScript build script
@@ -94,4 +94,33 @@ describe('optimizer rules as WebAssembly', () => {
       expect(onEngine.state()).toEqual(plain.state())
     }
   })
+})
+
+describe('two-gradient rules (Rule2)', () => {
+  for (const name of OPTIMIZER_NAMES) {
+    it(`${name}: one pass over two weighted gradients is bit for bit the rule on their float32 sum`, () => {
+      const rule = ruleOf(name)
+      const rule2 = rule2Of(name)
+      expect(rule2).not.toBeNull()
+      const rng = new Rng(6)
+      const nSlots = (makeOptimizer(name, 0.01) as BaseOptimizer).slotNames.length
+      for (const n of SIZES) {
+        const W = pair(n, rng).b
+        const W2 = W.slice()
+        const s = Array.from({ length: nSlots }, () => pair(n, rng, true).b)
+        const s2 = s.map((a) => a.slice())
+        const h = name === 'Adam' ? [0.003, 0.9, 0.999, 0.01] : name === 'SGD' || name === 'AdaGrad' ? [0.05, 0.01] : [0.05, 0.9, 0.01]
+        for (let step = 0; step < 3; step++) {
+          const g0 = pair(n, rng).b
+          const g1 = pair(n, rng).b
+          const g = new Float32Array(n)
+          for (let i = 0; i < n; i++) g[i] = Math.fround(9 / 21 * g0[i]) + 12 / 21 * g1[i]
+          rule(W, g, s, h)
+          rule2!(W2, g0, 9 / 21, g1, 12 / 21, s2, h)
+          expect(W2, `W, n ${n}`).toEqual(W)
+          s.forEach((a, j) => expect(s2[j], `state ${j}, n ${n}`).toEqual(a))
+        }
+      }
+    })
+  }
 })
