@@ -149,3 +149,35 @@ test('an autoencoder\'s epoch chart shows its reconstruction error, not an empty
   await expect(page.getByTestId('accuracy-chart')).toContainText('에폭별 재구성 오차')
   await screenshot(page, 'polish-autoencoder-charts-ko')
 })
+
+test.describe('in Korean', () => {
+  test.use({ lang: 'ko' })
+
+  test('a language model\'s training page before its first run, and a diverged run, read in Korean', async ({ page }) => {
+    test.setTimeout(180_000)
+    await page.getByTestId('nav-editor').click()
+    await page.getByTestId('preset-select').selectOption('char-lstm')
+    await page.getByTestId('nav-train').click()
+    await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+    await expect(page.getByTestId('accuracy-chart')).toHaveAttribute('data-metric', 'perplexity')
+    await expect(page.getByTestId('accuracy-chart')).toContainText('에폭별 퍼플렉서티')
+    await expect(page.getByTestId('loss-chart-empty')).toContainText('시작을 누르면')
+    await page.getByTestId('train-stateful').check()
+    await expect(page.getByTestId('train-threads')).toBeDisabled()
+    await expect(page.getByTestId('train-threads')).toHaveValue('1')
+    await screenshot(page, 'polish-lm-ko')
+    await page.getByTestId('generate-panel').scrollIntoViewIfNeeded()
+    await screenshot(page, 'polish-lm-generate-ko')
+
+    // a diverging classifier: the explanation in Korean, the host's detail after it
+    await page.getByTestId('nav-editor').click()
+    await page.getByTestId('preset-select').selectOption('simple-convnet')
+    await page.getByTestId('nav-train').click()
+    await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+    await page.getByTestId('train-lr').fill('10')
+    await page.getByTestId('train-start').click()
+    const banner = page.getByTestId('train-diverged')
+    await expect(banner).toBeVisible({ timeout: 60_000 })
+    await screenshot(page, 'polish-diverged-ko')
+  })
+})

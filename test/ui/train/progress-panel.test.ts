@@ -34,4 +34,18 @@ describe('the progress tiles', () => {
     expect(screen.getByTestId('tile-train').textContent).toContain('훈련 손실')
     expect(screen.getByTestId('tile-train').textContent).toContain('0.2412')
   })
+
+  it('name what a language model or an autoencoder will report before its first run', () => {
+    render(ProgressPanel, { run: null, form, kind: 'language-model' })
+    expect(screen.getByTestId('test-accuracy').textContent).toContain('Perplexity')
+    expect(screen.getByTestId('tile-train').textContent).toContain('Training loss')
+    document.body.innerHTML = ''
+    render(ProgressPanel, { run: null, form, kind: 'autoencoder' })
+    expect(screen.getByTestId('test-accuracy').textContent).toContain('Held-out MSE')
+    expect(screen.getByTestId('tile-train').textContent).toContain('Training loss')
+    document.body.innerHTML = ''
+    render(ProgressPanel, { run: null, form })
+    expect(screen.getByTestId('test-accuracy').textContent).toContain('Test accuracy')
+    expect(screen.getByTestId('tile-train').textContent).toContain('Training accuracy')
+  })
 })
