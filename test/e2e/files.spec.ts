@@ -66,7 +66,7 @@ test('training left unsaved is offered back after a reload, and recovering it re
   await screenshot(page, 'files-menu-en')
   await page.keyboard.press('Escape')
   await page.getByTestId('lang-ko').click()
-  await expect(banner).toContainText('에포크 1 이후')
+  await expect(banner).toContainText('에폭 1 이후')
   await page.getByTestId('model-menu').click()
   await screenshot(page, 'files-menu-ko')
   await page.keyboard.press('Escape')
