@@ -113,6 +113,24 @@ export type WorkerCommand =
   /** Language models: continue `prompt` by `length` characters sampled at `temperature` (seeded); replies { prompt, text }. */
   | { type: 'generate'; reqId: number; prompt: string; length: number; temperature: number; seed: number }
 
+/**
+ * What a divergence message says, as facts a page can put in its own words (the renderer's i18n);
+ * train/divergence.ts's divergenceMessage is the English sentence built from them (CLI, logs, hosts without the facts).
+ * A loss that is not finite travels as its name: JSON would turn NaN and Infinity into null.
+ */
+export type DivergenceFacts = (
+  | { reason: 'not-finite'; loss: 'NaN' | 'Infinity' | '-Infinity' }
+  /** loss: the mean of the last batches' losses; firstLoss: the first batch's (null if none was finite). */
+  | { reason: 'exploded'; loss: number; firstLoss: number | null }
+) & {
+  /** 1-based epoch and batch within it where training stopped. */
+  epoch: number
+  batch: number
+  optimizer: OptimizerName
+  lr: number
+  suggestedLr: number
+}
+
 /** Worker → host. */
 export type WorkerEvent =
   | { type: 'ready' }
@@ -120,7 +138,8 @@ export type WorkerEvent =
   | { type: 'batches'; runId: string; points: BatchPoint[] }
   | { type: 'epoch'; runId: string; report: EpochReport }
   | { type: 'snapshot'; runId: string; snapshot: Snapshot }
-  | { type: 'error'; runId: string | null; code: string; message: string }
+  /** code 'diverged' carries the facts of `message` (absent from older hosts). */
+  | { type: 'error'; runId: string | null; code: string; message: string; divergence?: DivergenceFacts }
   /** After epoch `epoch` (when the start asked for checkpoints): the weights and optimizer state as they stood then. */
   | { type: 'checkpoint'; runId: string; epoch: number; checkpoint: Checkpoint }
   | { type: 'reply'; reqId: number; ok: true; value: unknown }

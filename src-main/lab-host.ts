@@ -23,6 +23,7 @@ import { encodeNpz } from '../src-engine/io/npz'
 import { ProjectService, fileStem, type FileAccess } from './projects'
 import { NICE_ENV } from '../src-engine/train/thread-priority'
 import { withFileBytes } from './file-base64'
+import { cleanDivergence } from './ipc/validate'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -555,10 +556,14 @@ export class LabHost {
         this.flushTelemetry()
         this.emit(m)
         return
-      case 'error':
+      case 'error': {
         this.flushTelemetry()
-        this.emit(m)
+        // malformed divergence facts are dropped: the page falls back to the English message
+        const { divergence, ...rest } = m
+        const facts = divergence === undefined ? undefined : cleanDivergence(divergence)
+        this.emit(facts ? { ...rest, divergence: facts } : rest)
         return
+      }
       case 'checkpoint':
         this.projects.onCheckpoint(m.runId, m.epoch, m.checkpoint)
         return

@@ -2,7 +2,9 @@
  * Divergence: a loss that becomes NaN/Infinity or climbs far above where it started means the
  * steps are too large. The trainer stops itself and says why, with a learning rate to try instead.
  */
-import type { OptimizerName } from '../protocol'
+import type { DivergenceFacts, OptimizerName } from '../protocol'
+
+export type { DivergenceFacts }
 
 /** Learning rates that usually work for each optimizer on the course's networks. */
 export const TYPICAL_LR: Record<OptimizerName, number> = {
@@ -41,11 +43,23 @@ export function suggestLr(optimizer: OptimizerName, lr: number): number {
   return lr > 3 * typical ? typical : Number((lr / 10).toPrecision(1))
 }
 
-/** "the loss became NaN at epoch 1 batch 37; the learning rate 5 is too high — try 0.01". */
-export function divergenceMessage(d: Divergence, epoch: number, batch: number, optimizer: OptimizerName, lr: number, firstLoss: number | null): string {
+/** The facts of a divergence (what divergenceMessage says, for a page to word in its own language). */
+export function divergenceFacts(d: Divergence, epoch: number, batch: number, optimizer: OptimizerName, lr: number, firstLoss: number | null): DivergenceFacts {
+  const where = { epoch, batch, optimizer, lr, suggestedLr: suggestLr(optimizer, lr) }
+  return d.reason === 'not-finite'
+    ? { reason: 'not-finite', loss: Number.isNaN(d.loss) ? 'NaN' : d.loss > 0 ? 'Infinity' : '-Infinity', ...where }
+    : { reason: 'exploded', loss: d.loss, firstLoss, ...where }
+}
+
+/** "the loss became NaN at epoch 1 batch 37; the learning rate 5 is too high for SGD — try 0.01". */
+export function describeDivergence(f: DivergenceFacts): string {
   const what =
-    d.reason === 'not-finite'
-      ? `the loss became ${Number.isNaN(d.loss) ? 'NaN' : d.loss > 0 ? 'Infinity' : '-Infinity'}`
-      : `the loss exploded to ${d.loss.toFixed(2)}${firstLoss !== null ? ` (it started at ${firstLoss.toFixed(2)})` : ''}`
-  return `${what} at epoch ${epoch} batch ${batch}; the learning rate ${lr} is too high for ${optimizer} — try ${suggestLr(optimizer, lr)}`
+    f.reason === 'not-finite'
+      ? `the loss became ${f.loss}`
+      : `the loss exploded to ${f.loss.toFixed(2)}${f.firstLoss !== null ? ` (it started at ${f.firstLoss.toFixed(2)})` : ''}`
+  return `${what} at epoch ${f.epoch} batch ${f.batch}; the learning rate ${f.lr} is too high for ${f.optimizer} — try ${f.suggestedLr}`
+}
+
+export function divergenceMessage(d: Divergence, epoch: number, batch: number, optimizer: OptimizerName, lr: number, firstLoss: number | null): string {
+  return describeDivergence(divergenceFacts(d, epoch, batch, optimizer, lr, firstLoss))
 }

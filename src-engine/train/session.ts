@@ -356,7 +356,7 @@ export class WorkerSession {
         return
       case 'diverged':
         this.flush(runId)
-        this.post({ type: 'error', runId, code: 'diverged', message: e.message })
+        this.post({ type: 'error', runId, code: 'diverged', message: e.message, divergence: e.facts })
         return
       default: {
         const never: never = e

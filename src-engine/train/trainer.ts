@@ -15,7 +15,7 @@ import { Sequential, type WeightValue } from '../models/sequential'
 import type { Layer } from '../layers/layer'
 import { makeOptimizer, type Optimizer } from '../optimizers'
 import { clipGrads } from '../optimizers/clip-grads'
-import { DivergenceWatch, divergenceMessage } from './divergence'
+import { DivergenceWatch, describeDivergence, divergenceFacts, type DivergenceFacts } from './divergence'
 import { takeSnapshot } from './probes'
 import { AutoencoderProbe, findBottleneck } from '../models/autoencoder'
 import { evaluate } from './evaluate'
@@ -66,7 +66,7 @@ export type TrainerEvent =
   | { type: 'epoch'; report: EpochReport }
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'state'; state: RunState; message?: string }
-  | { type: 'diverged'; message: string }
+  | { type: 'diverged'; message: string; facts: DivergenceFacts }
 
 export interface TrainOutcome { state: 'done' | 'stopped' | 'failed'; reports: EpochReport[]; message?: string }
 
@@ -287,8 +287,9 @@ export class Trainer {
     if (this.firstLoss === null && Number.isFinite(loss)) this.firstLoss = loss
     if (d) {
       const s = this.settings
-      this.failure = divergenceMessage(d, epoch, batch, s.optimizer, s.lr, this.firstLoss)
-      this.emit({ type: 'diverged', message: this.failure })
+      const facts = divergenceFacts(d, epoch, batch, s.optimizer, s.lr, this.firstLoss)
+      this.failure = describeDivergence(facts)
+      this.emit({ type: 'diverged', message: this.failure, facts })
       return null
     }
     const clip = this.settings.clip ?? 0

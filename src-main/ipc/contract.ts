@@ -4,7 +4,7 @@
  * Every request answers with a Result; failures are data, never throws across the boundary.
  */
 import type { NetSpec, SpecReport } from '../../src-engine/spec-types'
-import type { TrainSettings, BatchPoint, DataSource, EpochReport, Snapshot, RunState, LayerMaps } from '../../src-engine/protocol'
+import type { TrainSettings, BatchPoint, DataSource, DivergenceFacts, EpochReport, Snapshot, RunState, LayerMaps } from '../../src-engine/protocol'
 
 export type LabError = { code: string; message: string; path?: string }
 export type Result<T> = { ok: true; value: T } | { ok: false; error: LabError }
@@ -45,7 +45,8 @@ export type LabEvent =
   | { type: 'batches'; runId: string; points: BatchPoint[] }
   | { type: 'epoch'; runId: string; report: EpochReport }
   | { type: 'snapshot'; runId: string; snapshot: Snapshot }
-  | { type: 'error'; runId: string | null; code: string; message: string }
+  /** code 'diverged': `divergence` holds the facts of the English `message` for the page to word (absent from older hosts). */
+  | { type: 'error'; runId: string | null; code: string; message: string; divergence?: DivergenceFacts }
 
 export const EVENT_CHANNEL = 'lab:event'
 

@@ -6,6 +6,7 @@
  */
 import * as v from 'valibot'
 import type { Channel, LabError, Requests } from './contract'
+import type { DivergenceFacts } from '../../src-engine/protocol'
 import { fileSourceSchema, fileTargetSchema, savedHistorySchema } from './project-schemas'
 
 // ── building blocks with messages that say what to change ────────────────────
@@ -243,4 +244,25 @@ function deepestPath(issue: v.BaseIssue<unknown>): string | null {
     if (p) return p
   }
   return null
+}
+
+// ── the training thread's divergence facts ───────────────────────────────────
+
+const finite = v.pipe(v.number(), v.finite())
+const divergenceWhere = {
+  epoch: v.pipe(finite, v.integer(), v.minValue(0)),
+  batch: v.pipe(finite, v.integer(), v.minValue(0)),
+  optimizer: v.picklist(['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam'] as const),
+  lr: finite,
+  suggestedLr: finite
+}
+const divergenceSchema = v.variant('reason', [
+  v.object({ reason: v.literal('not-finite'), loss: v.picklist(['NaN', 'Infinity', '-Infinity'] as const), ...divergenceWhere }),
+  v.object({ reason: v.literal('exploded'), loss: finite, firstLoss: v.nullable(finite), ...divergenceWhere })
+])
+
+/** A diverged run's facts if well-formed, else undefined: the page then shows the English message alone. */
+export function cleanDivergence(raw: unknown): DivergenceFacts | undefined {
+  const r = v.safeParse(divergenceSchema, raw)
+  return r.success ? r.output : undefined
 }

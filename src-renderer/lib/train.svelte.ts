@@ -8,7 +8,7 @@
  */
 import type { LabApi, LabEvent, PresetInfo, Result } from '../../src-main/ipc/contract'
 import type {
-  BatchPoint, DataSource, EpochReport, ImageStack, OptimizerName, RunState, Snapshot, TrainSettings
+  BatchPoint, DataSource, DivergenceFacts, EpochReport, ImageStack, OptimizerName, RunState, Snapshot, TrainSettings
 } from '../../src-engine/protocol'
 import type { NetSpec } from '../../src-engine/spec-types'
 import { toFloat32 } from './lab'
@@ -242,6 +242,8 @@ export class Run {
   pending = $state<'pause' | 'resume' | 'stop' | null>(null)
   message = $state<string | null>(null)
   diverged = $state(false)
+  /** A diverged run's facts (the banner words them in the page's language), or null: then `message` is shown. */
+  divergence = $state.raw<DivergenceFacts | null>(null)
   visible = $state(true)
   /** The learning rate in force now (changed live with set-lr). */
   lr = $state(0)
@@ -624,6 +626,7 @@ export class TrainLab {
         if (e.code === 'diverged') {
           run.pending = null
           run.diverged = true
+          run.divergence = e.divergence ?? null
           run.state = 'failed'
         } else if (run.active) {
           run.state = 'failed'

@@ -144,6 +144,21 @@ describe('LabHost with a fake worker', () => {
     await rec.waitFor((e) => e.type === 'state' && e.state === 'done')
   })
 
+  it('relays a divergence\'s facts and drops malformed ones, keeping the English message', async () => {
+    const facts = { reason: 'not-finite', loss: 'NaN', epoch: 1, batch: 3, optimizer: 'SGD', lr: 5, suggestedLr: 0.01 }
+    const bad = [{ ...facts, loss: null }, { ...facts, reason: 'exploded', loss: 12 }, { ...facts, optimizer: 'Lion' }, { ...facts, lr: '5' }, 'NaN', null]
+    for (const divergence of [facts, ...bad]) {
+      const host = make({ workerOptions: { workerData: { tickMs: 2, batches: 20, divergence } } })
+      const rec = record(host)
+      host.start(mlpSpec(), settings({ seed: 15 }))
+      const err = await rec.waitFor((e) => e.type === 'error')
+      expect(err).toMatchObject({ code: 'diverged', message: expect.stringMatching(/^the loss became NaN at epoch 1 batch 3/) })
+      expect((err as { divergence?: unknown }).divergence).toEqual(divergence === facts ? facts : undefined)
+      expect('divergence' in err).toBe(divergence === facts)
+      await rec.waitFor(isState('failed'))
+    }
+  })
+
   it('reports a missing worker file as a crash of the run, not an exception', async () => {
     const host = make({ workerPath: '/nonexistent/worker.mjs' })
     const rec = record(host)

@@ -165,6 +165,10 @@ export default {
 
   divergedTitle: 'Training diverged and stopped itself',
   divergedBody: 'The loss became NaN or exploded. With learning rate {lr}, each update overshoots the minimum and the weights grow without bound, so every later number is garbage. A smaller step usually fixes it.',
+  divergedNotFinite: 'The loss became {loss} at epoch {epoch}, mini-batch {batch}.',
+  divergedExploded: 'The loss climbed to {loss} at epoch {epoch}, mini-batch {batch} (it started at {first}).',
+  divergedExplodedNoStart: 'The loss climbed to {loss} at epoch {epoch}, mini-batch {batch}.',
+  divergedTooHigh: 'A learning rate of {lr} is too high for {optimizer}: try {suggested}.',
   restartLower: 'Restart with lr = {lr}',
   failedTitle: 'Training stopped with an error',
   requestFailed: 'The lab refused: {message}',

@@ -165,6 +165,10 @@ export default {
 
   divergedTitle: '학습이 발산해서 스스로 멈췄습니다',
   divergedBody: '손실이 NaN이 되거나 폭발했습니다. 학습률 {lr}에서는 갱신할 때마다 최솟값을 지나쳐 가중치가 끝없이 커지므로 이후의 모든 값이 의미를 잃습니다. 보폭을 줄이면 대개 해결됩니다.',
+  divergedNotFinite: '에폭 {epoch}의 {batch}번째 미니배치에서 손실이 계산할 수 없는 값({loss})이 되었습니다.',
+  divergedExploded: '에폭 {epoch}의 {batch}번째 미니배치에서 손실이 처음 {first}에서 {loss}까지 치솟았습니다.',
+  divergedExplodedNoStart: '에폭 {epoch}의 {batch}번째 미니배치에서 손실이 {loss}까지 치솟았습니다.',
+  divergedTooHigh: '{optimizer}에는 지금의 학습률({lr})이 너무 큽니다. 학습률을 {suggested} 정도로 낮춰 보세요.',
   restartLower: '학습률 {lr}로 다시 시작',
   failedTitle: '오류로 학습이 멈췄습니다',
   requestFailed: '실험실이 요청을 거절했습니다: {message}',

@@ -152,6 +152,7 @@ describe('WorkerSession (the worker\'s message handler)', () => {
     const err = events.find((e) => e.type === 'error')
     expect(err).toMatchObject({ type: 'error', runId: 'd', code: 'diverged' })
     expect(err && 'message' in err && err.message).toMatch(/the learning rate 1000 is too high for SGD — try 0\.01/)
+    expect(err).toMatchObject({ divergence: { epoch: 1, optimizer: 'SGD', lr: 1000, suggestedLr: 0.01 } })
     expect(events.at(-1)).toMatchObject({ type: 'state', runId: 'd', state: 'failed' })
   })
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Trainer, countCorrect, type TrainerEvent } from '../../../src-engine/train/trainer'
-import { DivergenceWatch, suggestLr } from '../../../src-engine/train/divergence'
+import { DivergenceWatch, describeDivergence, divergenceFacts, divergenceMessage, suggestLr } from '../../../src-engine/train/divergence'
 import { fromArray } from '../../../src-engine/tensor'
 import type { EpochReport } from '../../../src-engine/protocol'
 import { SGD_SETTINGS, TINY_CNN, TINY_MLP, smallDigits } from './fixtures'
@@ -105,7 +105,11 @@ describe('Trainer', () => {
     const outcome = await t.run()
     expect(outcome.state).toBe('failed')
     expect(outcome.message).toMatch(/^the loss (became NaN|became Infinity|exploded to [\d.]+ \(it started at [\d.]+\)) at epoch 1 batch \d+; the learning rate 500 is too high for SGD — try 0\.01$/)
-    expect(events.some((e) => e.type === 'diverged')).toBe(true)
+    const diverged = events.find((e) => e.type === 'diverged')
+    expect(diverged).toMatchObject({ type: 'diverged', message: outcome.message, facts: { epoch: 1, optimizer: 'SGD', lr: 500, suggestedLr: 0.01 } })
+    // the facts say what the English message says, and survive JSON (the web shell's wire)
+    const facts = diverged?.type === 'diverged' ? diverged.facts : null
+    expect(facts && describeDivergence(JSON.parse(JSON.stringify(facts)))).toBe(outcome.message)
     expect(events.at(-1)).toEqual({ type: 'state', state: 'failed', message: outcome.message })
     expect(outcome.reports).toEqual([])
   })
@@ -160,5 +164,18 @@ describe('training helpers', () => {
     expect(w.check(16)?.reason).toBe('exploded')
     expect(suggestLr('SGD', 5)).toBe(0.01)
     expect(suggestLr('Adam', 0.002)).toBe(0.0002)
+  })
+
+  it('words a divergence from its facts, the same English sentence as before', () => {
+    const exploded = divergenceFacts({ loss: 11.857, reason: 'exploded' }, 1, 5, 'Adam', 10, 2.7311)
+    expect(exploded).toEqual({ reason: 'exploded', loss: 11.857, firstLoss: 2.7311, epoch: 1, batch: 5, optimizer: 'Adam', lr: 10, suggestedLr: 0.001 })
+    expect(describeDivergence(exploded)).toBe('the loss exploded to 11.86 (it started at 2.73) at epoch 1 batch 5; the learning rate 10 is too high for Adam — try 0.001')
+    expect(divergenceMessage({ loss: 11.857, reason: 'exploded' }, 2, 3, 'SGD', 0.02, null)).toBe('the loss exploded to 11.86 at epoch 2 batch 3; the learning rate 0.02 is too high for SGD — try 0.002')
+    for (const [loss, name] of [[NaN, 'NaN'], [Infinity, 'Infinity'], [-Infinity, '-Infinity']] as const) {
+      const f = divergenceFacts({ loss, reason: 'not-finite' }, 3, 37, 'SGD', 5, 2.3)
+      expect(f).toEqual({ reason: 'not-finite', loss: name, epoch: 3, batch: 37, optimizer: 'SGD', lr: 5, suggestedLr: 0.01 })
+      expect(JSON.parse(JSON.stringify(f))).toEqual(f)
+      expect(describeDivergence(f)).toBe(`the loss became ${name} at epoch 3 batch 37; the learning rate 5 is too high for SGD — try 0.01`)
+    }
   })
 })
