@@ -35,6 +35,8 @@ function run(args, what) {
   }
 }
 
+// The WebAssembly kernels and optimizer rules the engine imports (generated, not committed; no-op when fresh).
+run([join(root, 'scripts', 'build-wasm.mjs')], 'building the WebAssembly kernels')
 const sourcesTime = Math.max(newest(join(root, 'src-engine')), statSync(join(root, 'electron.vite.config.ts')).mtimeMs)
 if (!existsSync(bundle) || statSync(bundle).mtimeMs < sourcesTime || process.env.BACKPROP_LAB_REBUILD === '1') {
   process.stderr.write('lab: building the engine (electron-vite build)…\n')

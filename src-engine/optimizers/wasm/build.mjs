@@ -1,6 +1,7 @@
-// Compiles rules.as.ts (AssemblyScript) and writes rules.generated.ts, the module's bytes in base64.
-// The output is committed (nothing in `npm run build` runs this); run it after changing rules.as.ts:
-//   node src-engine/optimizers/wasm/build.mjs        (test/engine/optimizers/rule-kernels.test.ts checks they agree)
+// Compiles rules.as.ts (AssemblyScript) to the optimizers' WebAssembly module. scripts/build-wasm.mjs
+// (`npm run build:wasm`, part of `npm run build`) calls compileRules and writes rules.generated.ts, the
+// module's bytes in base64 (not committed, like the kernels' binaries.generated.ts). Run directly, this
+// file writes rules.generated.ts too:  node src-engine/optimizers/wasm/build.mjs
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
