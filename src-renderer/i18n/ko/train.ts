@@ -113,7 +113,7 @@ export default {
   runLrChanged: '학습률 {from} → {to}',
   runContinues: '#{n}에서 이어서',
   runContinuesEarlier: '지난 학습에서 이어서',
-  runOptimizerFresh: '{to}는 새로 시작 (이전 {from}): 옵티마이저 상태는 이어지지 않았습니다',
+  runOptimizerFresh: '새 옵티마이저 {to}: 처음 상태에서 시작합니다 (이전 {from}의 상태는 이어지지 않았습니다)',
   runShow: '#{n} 보이기',
   runHide: '#{n} 숨기기',
   removeRun: '삭제',
@@ -169,7 +169,7 @@ export default {
   divergedExploded: '에폭 {epoch}의 {batch}번째 미니배치에서 손실이 처음 {first}에서 {loss}까지 치솟았습니다.',
   divergedExplodedNoStart: '에폭 {epoch}의 {batch}번째 미니배치에서 손실이 {loss}까지 치솟았습니다.',
   divergedTooHigh: '{optimizer}에는 지금의 학습률({lr})이 너무 큽니다. 학습률을 {suggested} 정도로 낮춰 보세요.',
-  restartLower: '학습률 {lr}로 다시 시작',
+  restartLower: '학습률 {lr}에서 다시 시작',
   failedTitle: '오류로 학습이 멈췄습니다',
   requestFailed: '실험실이 요청을 거절했습니다: {message}',
   dismiss: '닫기'
