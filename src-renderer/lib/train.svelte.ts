@@ -556,11 +556,11 @@ export class TrainLab {
     return true
   }
 
-  /** After divergence: the same run again with a learning rate ten times smaller. */
+  /** After divergence: the same run again with the learning rate the engine suggested (else ten times smaller). */
   async restartWithLowerLr(spec: NetSpec | null): Promise<Run | null> {
     const r = this.current
     if (!r) return null
-    const lr = Number((r.lr / 10).toPrecision(3))
+    const lr = restartLr(r)
     this.form = { ...this.form, lr }
     return this.start(spec, { ...r.settings, lr })
   }
@@ -642,3 +642,13 @@ export class TrainLab {
 
 /** The app's training state. */
 export const trainLab = new TrainLab()
+
+/**
+ * The learning rate a diverged run restarts with: the engine's suggestion (the optimizer's usual rate, or a
+ * tenth) when its facts carry one below the rate that diverged, else a tenth of the run's rate (older hosts).
+ */
+export function restartLr(r: Pick<Run, 'lr' | 'divergence'>): number {
+  const f = r.divergence
+  const s = f?.suggestedLr
+  return typeof s === 'number' && Number.isFinite(s) && s > 0 && typeof f?.lr === 'number' && s < f.lr ? s : Number((r.lr / 10).toPrecision(3))
+}

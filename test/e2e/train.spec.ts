@@ -208,7 +208,7 @@ test('overlays two runs with different optimizers on the same charts', async ({ 
   await expect(page.getByTestId('train-start')).toBeEnabled()
 })
 
-test('stops a diverging run by itself, explains it, and restarts with lr/10', async ({ page }) => {
+test('stops a diverging run by itself, explains it, and restarts with the suggested learning rate', async ({ page }) => {
   test.setTimeout(120_000)
   await openTrain(page)
   // Adam at lr 10 blows the loss up within a few batches (SGD at lr 10 may instead just kill every ReLU)
@@ -219,9 +219,11 @@ test('stops a diverging run by itself, explains it, and restarts with lr/10', as
   await expect(banner).toContainText('diverged')
   await expect(page.getByTestId('progress')).toContainText('Failed')
   await shotAt(page, 'train-diverged-en')
+  // the engine's suggestion for Adam (its usual rate), not just a tenth of 10
+  await expect(page.getByTestId('train-restart-lower')).toContainText('0.001')
   await page.getByTestId('train-restart-lower').click()
   await expect(banner).toHaveCount(0)
-  await expect(page.getByTestId('run-legend')).toContainText('#2 Adam · lr 1 · batch 100')
+  await expect(page.getByTestId('run-legend')).toContainText('#2 Adam · lr 0.001 · batch 100')
   await expect.poll(() => points(page, 'loss-chart'), { timeout: 20_000 }).toBeGreaterThan(0)
   await page.getByTestId('train-stop').click()
   await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 20_000 })

@@ -210,7 +210,7 @@ export default {
   'issue.layer-not-object': '{layer}: 이 계층은 {"type": "Relu"} 같은 객체가 아닙니다.',
   'issue.needs-image': '{layer}: {type} 계층에는 이미지 (C, H, W)가 들어와야 하는데 지금은 {got} 형상이 들어옵니다. 이미지 계층은 평탄화·Affine보다 앞에 있어야 하니 위로 옮기거나, 앞에 (C, H, W)로 바꾸는 형상 바꾸기 계층을 넣으세요.',
   'issue.needs-sequence': '{layer}: {type} 계층에는 시계열 (T, D)가 들어와야 하는데 지금은 {got} 형상이 들어옵니다. {hint}',
-  'issue.reshape-size-mismatch': '{layer}: {from} 형상에는 값이 {count}개 있어서 {to} 형상으로 바꿀 수 없습니다. 곱이 {count}가 되는 크기를 고르세요.',
+  'issue.reshape-size-mismatch': '{layer}: {from} 형상에는 값이 {count}개 있어서 {to} 형상으로 바꿀 수 없습니다. 곱해서 값이 {count}개가 되는 크기를 고르세요.',
   'issue.deconv-size-not-positive': '{layer}: 출력이 남지 않습니다 ({formula}). 패딩을 줄이세요.',
   'issue.affine-on-sequence': '{layer}: Affine이 시계열 {shape} 전체를 한 줄로 펼칩니다. 마지막 시각으로 분류하려면 앞에 마지막 시각 계층을 넣고, 시각마다 출력하려면 시계열 Affine을 쓰세요.',
   'issue.huge-affine': '{layer}: 입력 {inputs}개를 유닛 {units}개에 모두 연결합니다 (가중치 {weights}개). 앞에 합성곱과 풀링 계층을 넣어 입력을 줄이세요.',

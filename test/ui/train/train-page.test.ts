@@ -105,9 +105,14 @@ describe('training page with a fake host', () => {
     expect(screen.getByTestId('train-diverged-detail').textContent).toBe('The loss climbed to 11.86 at epoch 1, mini-batch 5 (it started at 2.73). A learning rate of 10 is too high for Adam: try 0.001.')
     i18n.set('ko')
 
-    // a loss that is no longer a number, with no finite start
+    // the restart takes the engine's suggestion (0.001 for Adam), not a tenth of 10
+    expect(screen.getByTestId('train-restart-lower').textContent).toContain('0.001')
     await fireEvent.click(screen.getByTestId('train-restart-lower'))
     await settle()
+    const restart = fake.calls.filter((c) => c.channel === 'train:start').at(-1)!
+    expect((restart.payload as { settings: { lr: number } }).settings.lr).toBe(0.001)
+
+    // a loss that is no longer a number, with no finite start
     expect(await diverge('the loss became Infinity at epoch 2 batch 40; the learning rate 5 is too high for SGD — try 0.01',
       { reason: 'not-finite', loss: 'Infinity', epoch: 2, batch: 40, optimizer: 'SGD', lr: 5, suggestedLr: 0.01 }))
       .toBe('에폭 2의 40번째 미니배치에서 손실이 계산할 수 없는 값(Infinity)이 되었습니다. SGD에는 지금의 학습률(5)이 너무 큽니다. 학습률을 0.01 정도로 낮춰 보세요.')
