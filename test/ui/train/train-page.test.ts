@@ -24,7 +24,7 @@ describe('training page with a fake host', () => {
   it('walks through start, live progress, pause, lr change, divergence and restart', async () => {
     render(TrainPage)
     await settle()
-    expect(screen.getByTestId('train-network').textContent).toContain('Simple ConvNet (default preset)')
+    expect(screen.getByTestId('train-network').textContent).toContain('Simple ConvNet · default preset')
     expect(fake.channels()).toContain('data:samples')
 
     // one click trains the default preset with its defaults
