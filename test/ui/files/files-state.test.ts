@@ -1,25 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import type { Channel, LabApi, LabEvent, OpenedProject, Result } from '../../../src-main/ipc/contract'
+import type { Channel, LabApi, OpenedProject } from '../../../src-main/ipc/contract'
 import type { TrainSettings } from '../../../src-engine/protocol'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { FilesLab, errorText, fromBase64, toBase64, savedRun } from '../../../src-renderer/lib/files.svelte'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { trainLab, Run } from '../../../src-renderer/lib/train.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import { FakeApi } from './fake-api'
 
 const spec: NetSpec = { name: 'tiny', input: [1, 28, 28], layers: [{ type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Momentum', lr: 0.05, batchSize: 32, epochs: 7, weightDecay: 0, seed: 9, threads: 1 }
-
-/** Answers each channel from a table and records what was asked. */
-class FakeApi implements LabApi {
-  calls: { channel: Channel; payload: unknown }[] = []
-  constructor(private readonly answers: Partial<Record<Channel, Result<unknown>>>) {}
-  async request(channel: Channel, payload: unknown): Promise<Result<never>> {
-    this.calls.push({ channel, payload })
-    return (this.answers[channel] ?? { ok: false, error: { code: 'unexpected', message: channel } }) as Result<never>
-  }
-  onEvent(_l: (e: LabEvent) => void): () => void { return () => {} }
-}
 
 afterEach(() => {
   i18n.set('en')

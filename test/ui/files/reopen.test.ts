@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { render, screen } from '@testing-library/svelte'
-import type { Channel, LabApi, LabEvent, OpenedProject, Result, SavedHistory, SavedRun } from '../../../src-main/ipc/contract'
+import type { OpenedProject, SavedHistory, SavedRun } from '../../../src-main/ipc/contract'
 import { cleanHistory } from '../../../src-main/ipc/project-schemas'
 import type { TrainSettings } from '../../../src-engine/protocol'
 import type { NetSpec } from '../../../src-engine/spec-types'
@@ -16,20 +16,10 @@ import { epochSeries } from '../../../src-renderer/components/train/series'
 import AutoencoderPanel from '../../../src-renderer/components/autoencoder/AutoencoderPanel.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import { FakeLab, SIMPLE_CONVNET, flush } from '../train/fake-lab'
+import { FakeApi } from './fake-api'
 
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 3, weightDecay: 0, seed: 42, threads: 1 }
 const names = { run: runName, test: 'test', train: 'train' }
-
-/** Answers each channel from a table and records what was asked. */
-class FakeApi implements LabApi {
-  calls: { channel: Channel; payload: unknown }[] = []
-  constructor(private readonly answers: Partial<Record<Channel, Result<unknown>>>) {}
-  async request(channel: Channel, payload: unknown): Promise<Result<never>> {
-    this.calls.push({ channel, payload })
-    return (this.answers[channel] ?? { ok: false, error: { code: 'unexpected', message: channel } }) as Result<never>
-  }
-  onEvent(_l: (e: LabEvent) => void): () => void { return () => {} }
-}
 
 /** Two runs trained here: #1 for 3 epochs, then #2 continuing it for 3 more with SGD (fresh optimizer). */
 async function trainAndContinue(): Promise<TrainLab> {

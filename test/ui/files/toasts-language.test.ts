@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { render, screen } from '@testing-library/svelte'
 import { tick } from 'svelte'
-import type { Channel, LabApi, LabEvent, OpenedProject, Result } from '../../../src-main/ipc/contract'
+import type { OpenedProject } from '../../../src-main/ipc/contract'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import Toasts from '../../../src-renderer/components/Toasts.svelte'
 import { FilesLab } from '../../../src-renderer/lib/files.svelte'
@@ -13,16 +13,9 @@ import { toasts } from '../../../src-renderer/lib/toasts.svelte'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { trainLab } from '../../../src-renderer/lib/train.svelte'
 import { i18n, msg } from '../../../src-renderer/i18n/index.svelte'
+import { FakeApi } from './fake-api'
 
 const spec: NetSpec = { name: 'tiny', input: [1, 28, 28], layers: [{ type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
-
-class FakeApi implements LabApi {
-  constructor(private readonly answers: Partial<Record<Channel, Result<unknown>>>) {}
-  async request(channel: Channel): Promise<Result<never>> {
-    return (this.answers[channel] ?? { ok: false, error: { code: 'unexpected', message: channel } }) as Result<never>
-  }
-  onEvent(_l: (e: LabEvent) => void): () => void { return () => {} }
-}
 
 afterEach(() => {
   i18n.set('en')
