@@ -140,30 +140,16 @@ export class WorkerSession {
         this.feed = new InferenceFeed(cmd.port as unknown as FeedPort, () => this.model)
         return
       case 'decode': {
-        const model = this.model
-        if (!model) {
-          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'no-model', message: 'there is no model yet: train one or load weights first' })
-          return
-        }
-        if (!findBottleneck(model)) {
-          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'not-autoencoder', message: 'this model is not an autoencoder: only a network with task "reconstruct" can decode a code' })
-          return
-        }
+        const model = this.autoencoder(cmd.reqId, 'can decode a code')
+        if (!model) return
         const [C, H, W] = model.spec.input.length === 3 ? model.spec.input : [1, 1, model.spec.input.reduce((a, b) => a * b, 1)]
         const images = decode(model, cmd.code, cmd.count)
         this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { count: cmd.count, c: C, h: H, w: W, images } }, [images.buffer as ArrayBuffer])
         return
       }
       case 'ae-views': {
-        const model = this.model
-        if (!model) {
-          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'no-model', message: 'there is no model yet: train one or load weights first' })
-          return
-        }
-        if (!findBottleneck(model)) {
-          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'not-autoencoder', message: 'this model is not an autoencoder: only a network with task "reconstruct" has a code to show' })
-          return
-        }
+        const model = this.autoencoder(cmd.reqId, 'has a code to show')
+        if (!model) return
         const test = asExamples(this.opts.loadData(cmd.data, cmd.testFraction, model.spec).test)
         if (test.n === 0) {
           this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: {} })
@@ -240,6 +226,20 @@ export class WorkerSession {
   }
 
   /** Copies of the model's weights (and its trainer's optimizer state), with the buffers to transfer. */
+  /** The model if it is an autoencoder; otherwise answers request `reqId` with why not (`only … {can}`) and gives null. */
+  private autoencoder(reqId: number, can: string): Sequential | null {
+    const model = this.model
+    if (!model) {
+      this.post({ type: 'reply', reqId, ok: false, code: 'no-model', message: 'there is no model yet: train one or load weights first' })
+      return null
+    }
+    if (!findBottleneck(model)) {
+      this.post({ type: 'reply', reqId, ok: false, code: 'not-autoencoder', message: `this model is not an autoencoder: only a network with task "reconstruct" ${can}` })
+      return null
+    }
+    return model
+  }
+
   private checkpoint(model: Sequential): { value: Checkpoint; transfer: ArrayBuffer[] } {
     const weights = model.weights()
     const value: Checkpoint = { spec: model.spec, weights: Object.fromEntries(Object.entries(weights).map(([k, t]) => [k, { shape: [...t.shape], data: t.data }])) }
