@@ -1,4 +1,4 @@
-// @ts-nocheck — AssemblyScript, not TypeScript: compiled by ./build.mjs (from scripts/build-wasm.mjs) into rules.generated.ts, never imported.
+// @ts-nocheck — AssemblyScript, not TypeScript: compiled by scripts/build-wasm.mjs (npm run build:wasm) into rules.generated.ts, never imported.
 //
 // The optimizers' element-wise rules (../adam.ts, ../sgd.ts) as WebAssembly SIMD loops over engine memory.
 // Every value is computed in float64 and rounded to float32 where the TypeScript rule stores it (or calls

@@ -8,7 +8,7 @@ import { Adam, BaseOptimizer, OPTIMIZER_NAMES, SGD, makeOptimizer, rule2Of, rule
 import { kernelsFor } from '../../../src-engine/optimizers/wasm/kernels'
 import { RULES_WASM } from '../../../src-engine/optimizers/wasm/rules.generated'
 // @ts-expect-error plain JavaScript build script
-import { compileRules } from '../../../src-engine/optimizers/wasm/build.mjs'
+import { compileRules } from '../../../scripts/asc.mjs'
 
 // The optimizers' rules run as WebAssembly (optimizers/wasm/rules.as.ts) when every array is in engine
 // memory, and as TypeScript loops otherwise: both must give the same float32 values, bit for bit.
