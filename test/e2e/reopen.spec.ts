@@ -113,7 +113,7 @@ test('the character LSTM trains stateful when the form says so', async ({ page }
   await form.scrollIntoViewIfNeeded()
   await shot(form, 'train-stateful-en')
   await page.getByTestId('lang-ko').click()
-  await expect(page.locator('#train-stateful-help')).toContainText('다음 배치로 넘깁니다')
+  await expect(page.locator('#train-stateful-help')).toContainText('다음 미니배치로 넘깁니다')
   await shot(form, 'train-stateful-ko')
   await page.getByTestId('lang-en').click()
   await page.getByTestId('train-start').click()

@@ -71,6 +71,26 @@ describe('message catalogues', () => {
     }
     expect(copied).toEqual([])
   })
+
+  it('call the mini-batch 미니배치 in Korean and "mini-batch" in English (not a bare 배치 / "batch")', () => {
+    // The course's term; 배치 정규화 / "Batch norm" (the layer's name) is the one exception.
+    // The lessons' and explainers' areas are checked by their own tests.
+    const own = (area: string): boolean => !['lessons', 'explain', 'glossary'].includes(area)
+    const bare: string[] = []
+    for (const [area, k] of koAreas) {
+      if (!own(area)) continue
+      for (const [key, v] of Object.entries(k)) {
+        if (typeof v === 'string' && /(?<!미니)배치(?! 정규화)/.test(v)) bare.push(`ko ${area}.${key}: "${v}"`)
+      }
+    }
+    for (const [area, e] of enAreas) {
+      if (!own(area)) continue
+      for (const [key, v] of Object.entries(e)) {
+        if (typeof v === 'string' && /(?<!mini-)\bbatch(es)?\b(?! norm)/i.test(v.replace(/\{\w+\}/g, ''))) bare.push(`en ${area}.${key}: "${v}"`)
+      }
+    }
+    expect(bare).toEqual([])
+  })
 })
 
 describe('svelte-text-scanner', () => {

@@ -176,7 +176,7 @@ export default {
   'help.rate': 'Fraction of values zeroed during training.',
   'help.shape': 'The new shape, e.g. 1, 28, 28.',
   'help.alpha': 'Slope for negative inputs.',
-  'help.momentum': 'How fast the running mean and variance follow the batches.',
+  'help.momentum': 'How fast the running mean and variance follow the mini-batches.',
   'help.eps': 'Added to the variance to avoid dividing by zero.',
   'help.dim': 'Length of each token’s vector.',
   'help.hidden': 'Length of the hidden state h.',

@@ -176,7 +176,7 @@ export default {
   'help.rate': '학습 중에 0으로 만드는 값의 비율.',
   'help.shape': '새 형상 (예: 1, 28, 28).',
   'help.alpha': '음수 입력에 대한 기울기.',
-  'help.momentum': '이동 평균과 분산이 배치를 따라가는 빠르기.',
+  'help.momentum': '이동 평균과 분산이 미니배치를 따라가는 빠르기.',
   'help.eps': '0으로 나누지 않도록 분산에 더하는 작은 값.',
   'help.dim': '토큰마다 주어지는 벡터의 길이.',
   'help.hidden': '은닉 상태 h의 길이.',

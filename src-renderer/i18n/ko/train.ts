@@ -37,11 +37,11 @@ export default {
   seedHint: '시드와 스레드 수가 같으면 비트 하나까지 똑같은 학습이 재현됩니다.',
   threads: '스레드',
   threadsStateful: '상태 유지 학습은 1개',
-  threadsStatefulHint: '상태 유지 학습은 텍스트를 순서대로 읽으며 LSTM 상태를 다음 배치로 넘기므로 스레드 하나로 학습합니다. 더 쓰려면 "상태 유지"를 끄세요.',
+  threadsStatefulHint: '상태 유지 학습은 텍스트를 순서대로 읽으며 LSTM 상태를 다음 미니배치로 넘기므로 스레드 하나로 학습합니다. 더 쓰려면 "상태 유지"를 끄세요.',
   clip: '기울기 클리핑',
   clipHint: '기울기 전체의 노름이 이 값을 넘으면 기울기를 줄입니다(0 = 끄기). 순환 신경망의 기울기 폭발을 막아 줍니다.',
-  stateful: '상태 유지(stateful): 배치 사이에 LSTM 상태 이어 가기',
-  statefulHelp: '텍스트를 순서대로 읽으며 LSTM의 기억(h, c)을 다음 배치로 넘깁니다(truncated BPTT). 한 번에 읽는 길이보다 먼 문맥이 중요할 때 도움이 됩니다. 스레드 하나로 학습합니다.',
+  stateful: '상태 유지(stateful): 미니배치 사이에 LSTM 상태 이어 가기',
+  statefulHelp: '텍스트를 순서대로 읽으며 LSTM의 기억(h, c)을 다음 미니배치로 넘깁니다(truncated BPTT). 한 번에 읽는 길이보다 먼 문맥이 중요할 때 도움이 됩니다. 스레드 하나로 학습합니다.',
   resetDefaults: '기본값으로',
   lockedWhileTraining: '이 설정은 다음 학습부터 적용됩니다. 학습 중에는 학습률만 바꿀 수 있습니다.',
 
@@ -108,7 +108,7 @@ export default {
 
   runs: '학습 기록',
   runsHelp: '설정을 바꾸고 다시 시작하면 결과를 겹쳐 비교할 수 있습니다. 학습마다 그래프 색이 정해져 있습니다.',
-  runLabel: '#{n} {opt} · 학습률 {lr} · 배치 {batch}',
+  runLabel: '#{n} {opt} · 학습률 {lr} · 미니배치 {batch}',
   runStateful: '상태 유지',
   runLrChanged: '학습률 {from} → {to}',
   runContinues: '#{n}에서 이어서',

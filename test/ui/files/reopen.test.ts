@@ -73,7 +73,7 @@ describe('a continued run in a saved project', () => {
     const [r1, r2] = trainLab.runs
     expect(r2.continues).toMatchObject({ runId: 'run-1', index: 1, epochOffset: 3, optimizerFresh: { from: 'Adam', to: 'SGD' } })
     expect(r2.color).toBe(r1.color)
-    expect(runName(r2)).toBe('#2 SGD · lr 0.01 · batch 100 · continues #1')
+    expect(runName(r2)).toBe('#2 SGD · lr 0.01 · mini-batch 100 · continues #1')
     i18n.set('ko')
     expect(runName(r2)).toContain('#1에서 이어서')
     i18n.set('en')
@@ -96,7 +96,7 @@ describe('a continued run in a saved project', () => {
     const runs = restoredRuns(throughFile([{ ...plain, continues: { runId: 'gone', epochOffset: 3 }, color: '#123456' }], 'b').runs, false)
     expect(runs[0].continues).toMatchObject({ runId: 'gone', index: null, epochOffset: 3, optimizerFresh: null })
     expect(runs[0].color).toBe('#123456')
-    expect(runName(runs[0])).toBe('#1 Adam · lr 0.001 · batch 100 · continues an earlier run')
+    expect(runName(runs[0])).toBe('#1 Adam · lr 0.001 · mini-batch 100 · continues an earlier run')
     i18n.set('ko')
     expect(runName(runs[0])).toContain('지난 학습에서 이어서')
   })

@@ -105,7 +105,7 @@ describe('Continue training', () => {
     const testLoss = lossSeries(lab.runs, 0, new Map<string, SmoothedSeries>(), names).find((s) => s.key === 'run-2:test')!
     expect(testLoss.points.map((p) => p.x)).toEqual([3, 4])
     expect(epochSeries([next!], 'accuracy', names).find((s) => s.key === 'run-2:test')!.points.map((p) => p.x)).toEqual([4])
-    expect(runName(next!)).toBe('#2 Adam · lr 0.001 · batch 100 · continues #1')
+    expect(runName(next!)).toBe('#2 Adam · lr 0.001 · mini-batch 100 · continues #1')
   })
 
   it('continues a continuation and counts a run stopped part-way through an epoch', async () => {

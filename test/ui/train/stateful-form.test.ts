@@ -47,14 +47,14 @@ describe('the stateful option', () => {
     const box = screen.getByTestId('train-stateful') as HTMLInputElement
     expect(box.checked).toBe(false)
     const help = document.getElementById(box.getAttribute('aria-describedby')!)!
-    expect(box.closest('.field')!.textContent).toContain('Stateful: carry the LSTM state across batches')
+    expect(box.closest('.field')!.textContent).toContain('Stateful: carry the LSTM state across mini-batches')
     expect(help.textContent).toContain('truncated BPTT')
     await fireEvent.click(box)
     expect(trainLab.form.stateful).toBe(true)
     i18n.set('ko')
     await flush()
     expect(box.closest('.field')!.textContent).toContain('상태 유지')
-    expect(help.textContent).toContain('다음 배치로 넘깁니다')
+    expect(help.textContent).toContain('다음 미니배치로 넘깁니다')
     // digits with stateful on: the form says why Start waits
     trainLab.form = { ...trainLab.form, dataKind: 'mnist' }
     await flush()
@@ -67,9 +67,9 @@ describe('the stateful option', () => {
     const start = fake.calls.filter((c) => c.channel === 'train:start').at(-1)
     expect(start?.payload).toMatchObject({ spec: CHAR_LSTM, settings: { stateful: true, data: { kind: 'text' } } })
     // the run says so in legends (beside a stateless run of the same settings)
-    expect(runName(trainLab.current!)).toBe('#1 Adam · 학습률 0.005 · 배치 20 · 상태 유지')
+    expect(runName(trainLab.current!)).toBe('#1 Adam · 학습률 0.005 · 미니배치 20 · 상태 유지')
     i18n.set('en')
-    expect(runName(trainLab.current!)).toBe('#1 Adam · lr 0.005 · batch 20 · stateful')
+    expect(runName(trainLab.current!)).toBe('#1 Adam · lr 0.005 · mini-batch 20 · stateful')
   })
 
   it('fixes the Threads field at 1 while ticked, with the reason in both languages', async () => {

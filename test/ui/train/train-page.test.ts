@@ -46,7 +46,7 @@ describe('training page with a fake host', () => {
     expect(screen.getByTestId('filters-now')).toBeTruthy()
     expect(screen.getByTestId('feature-maps').getAttribute('data-snapshots')).toBe('1')
     expect(screen.getByTestId('confusion').textContent).toContain('0 → 1')
-    expect(screen.getByTestId('run-legend').textContent).toContain('#1 Adam · lr 0.001 · batch 100')
+    expect(screen.getByTestId('run-legend').textContent).toContain('#1 Adam · lr 0.001 · mini-batch 100')
 
     await fireEvent.click(screen.getByTestId('train-pause'))
     await settle()
