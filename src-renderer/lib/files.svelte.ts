@@ -12,7 +12,7 @@ import type { TrainSettings } from '../../src-engine/protocol'
 import { msg, tr, type Msg } from '../i18n/index.svelte'
 import { project } from './project.svelte'
 import { editor } from './editor.svelte'
-import { Run, RUN_COLORS, trainLab, settingsFromForm, isLanguageModel, type Continues, type TrainForm } from './train.svelte'
+import { Run, RUN_COLORS, trainLab, settingsFromForm, netKind, type Continues, type NetKind, type TrainForm } from './train.svelte'
 import { toasts } from './toasts.svelte'
 import { isAutoencoder } from './autoencoder'
 
@@ -87,7 +87,7 @@ export function savedRun(r: Run): SavedRun {
 /** The runs of a saved history as the page shows them, numbered #1… in order. A continuation gets its
  * link back: the number and colour of the run it continues when that run is listed, else its own saved
  * colour and "continues an earlier run". Its points and epochs were saved already numbered on. */
-export function restoredRuns(saved: readonly SavedRun[], lm: boolean): Run[] {
+export function restoredRuns(saved: readonly SavedRun[], kind: NetKind): Run[] {
   const runs: Run[] = []
   saved.forEach((r, i) => {
     const c = r.continues
@@ -98,7 +98,7 @@ export function restoredRuns(saved: readonly SavedRun[], lm: boolean): Run[] {
           epochOffset: c.epochOffset, optimizerFresh: c.optimizerFresh ?? null
         }
       : null
-    const run = new Run(r.id, i + 1, r.settings, r.specName, lm, cont)
+    const run = new Run(r.id, i + 1, r.settings, r.specName, kind, cont)
     run.state = r.state === 'running' || r.state === 'paused' || r.state === 'idle' ? 'stopped' : r.state
     run.batchX = r.batchX.map((v) => v ?? NaN)
     run.batchLoss = r.batchLoss.map((v) => v ?? NaN)
@@ -236,7 +236,7 @@ export class FilesLab {
     // The next run continues from the opened weights (and optimizer state).
     project.weightsChoice = p.hasWeights ? 'keep' : null
     project.trained = p.hasWeights
-    const runs = restoredRuns(p.history?.runs ?? [], isLanguageModel(p.spec))
+    const runs = restoredRuns(p.history?.runs ?? [], netKind(p.spec))
     trainLab.runs = runs
     trainLab.currentId = p.history?.currentId && runs.some((r) => r.id === p.history?.currentId) ? p.history.currentId : (runs.at(-1)?.id ?? null)
     // New runs continue the colour sequence after the restored ones.

@@ -135,6 +135,14 @@ export function isLanguageModel(spec: NetSpec | null): boolean {
   return spec.task === 'language-model' || spec.layers.some((l) => l.type === 'TimeEmbedding')
 }
 
+/** What a network reports after each epoch: accuracy (a classifier), perplexity (a language model) or the
+ * held-out reconstruction error (an autoencoder, task "reconstruct"). */
+export type NetKind = 'classifier' | 'language-model' | 'autoencoder'
+
+export function netKind(spec: NetSpec | null): NetKind {
+  return isLanguageModel(spec) ? 'language-model' : spec?.task === 'reconstruct' ? 'autoencoder' : 'classifier'
+}
+
 /** Can this network train statefully (a language model with a TimeLSTM or TimeRNN to carry the state)? */
 export function canTrainStateful(spec: NetSpec | null): boolean {
   return isLanguageModel(spec) && !!spec?.layers.some((l) => l.type === 'TimeLSTM' || l.type === 'TimeRNN')
@@ -232,7 +240,8 @@ export class Run {
   readonly color: string
   readonly settings: TrainSettings
   readonly specName: string
-  readonly isLm: boolean
+  /** What the run's network reports (known from its start, before its first epoch report). */
+  readonly kind: NetKind
   /** The run this one continues (same weights and, unless the optimizer changed, optimizer state), or null. */
   readonly continues: Continues | null
   /** Epochs trained before this run began (its points and reports are stored shifted by this). */
@@ -261,16 +270,24 @@ export class Run {
   /** Count of snapshots received, so views can tell a new one arrived. */
   snapshots = $state(0)
 
-  constructor(id: string, index: number, settings: TrainSettings, specName: string, isLm: boolean, continues: Continues | null = null) {
+  constructor(id: string, index: number, settings: TrainSettings, specName: string, kind: NetKind, continues: Continues | null = null) {
     this.id = id
     this.index = index
     this.color = continues?.color ?? RUN_COLORS[(index - 1) % RUN_COLORS.length]
     this.settings = settings
     this.specName = specName
-    this.isLm = isLm
+    this.kind = kind
     this.lr = settings.lr
     this.continues = continues
     this.epochOffset = continues?.epochOffset ?? 0
+  }
+
+  get isLm(): boolean {
+    return this.kind === 'language-model'
+  }
+
+  get isAe(): boolean {
+    return this.kind === 'autoencoder'
   }
 
   /** Still able to change (running or paused). */
@@ -493,13 +510,12 @@ export class TrainLab {
       this.error = 'train.errNoSpec'
       return null
     }
-    const lm = isLanguageModel(spec)
     const s = withDrawings(settings ?? settingsFromForm(this.form), spec)
     const payload = fromModel ? { spec, settings: s, from: 'model' as const, ...(cont ? { epochOffset: cont.epochOffset } : {}) } : { spec, settings: s }
     const reply = await this.call(this.api.request('train:start', payload))
     if (!reply) return null
     if (project.weightsChoice !== null) project.weightsChoice = null
-    const run = new Run(reply.value.runId, this.nextIndex++, s, spec.name ?? '', lm, cont)
+    const run = new Run(reply.value.runId, this.nextIndex++, s, spec.name ?? '', netKind(spec), cont)
     run.state = 'running'
     this.modelRunId = run.id
     // the host runs one training at a time: an earlier active run is over

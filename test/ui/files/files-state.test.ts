@@ -70,7 +70,7 @@ describe('files in the page', () => {
 
   it('saving in the web shell sends the page\'s state and downloads the file; on the desktop it asks the host to write', async () => {
     project.spec = spec
-    const run = new Run('r9', 1, settings, 'tiny', false)
+    const run = new Run('r9', 1, settings, 'tiny', 'classifier')
     run.batchX = [1]
     run.batchLoss = [0.5]
     trainLab.runs = [run]

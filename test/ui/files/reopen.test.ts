@@ -93,7 +93,7 @@ describe('a continued run in a saved project', () => {
 
   it('keeps the saved colour and says "continues an earlier run" when the run it continues was not saved', () => {
     const plain: SavedRun = { id: 'b', specName: 'Simple ConvNet', settings, state: 'done', batchX: [3.5, 4], batchLoss: [1, 0.9], epochs: [{ epoch: 4, trainLoss: 1, trainAcc: 0.5, testLoss: 1, testAcc: 0.8, seconds: 1 }] }
-    const runs = restoredRuns(throughFile([{ ...plain, continues: { runId: 'gone', epochOffset: 3 }, color: '#123456' }], 'b').runs, false)
+    const runs = restoredRuns(throughFile([{ ...plain, continues: { runId: 'gone', epochOffset: 3 }, color: '#123456' }], 'b').runs, 'classifier')
     expect(runs[0].continues).toMatchObject({ runId: 'gone', index: null, epochOffset: 3, optimizerFresh: null })
     expect(runs[0].color).toBe('#123456')
     expect(runName(runs[0])).toBe('#1 Adam · lr 0.001 · mini-batch 100 · continues an earlier run')
@@ -103,7 +103,7 @@ describe('a continued run in a saved project', () => {
 
   it('opens projects saved before the link existed, and drops a malformed link or colour without losing the history', () => {
     const plain: SavedRun = { id: 'a', specName: 'x', settings, state: 'done', batchX: [1], batchLoss: [0.5], epochs: [] }
-    const old = restoredRuns(throughFile([plain, { ...plain, id: 'b' }], 'b').runs, false)
+    const old = restoredRuns(throughFile([plain, { ...plain, id: 'b' }], 'b').runs, 'classifier')
     expect(old.map((r) => [r.index, r.color, r.continues])).toEqual([[1, RUN_COLORS[0], null], [2, RUN_COLORS[1], null]])
 
     const bad = [
@@ -118,7 +118,7 @@ describe('a continued run in a saved project', () => {
       expect(r.continues).toBeUndefined()
       expect(r.color).toBeUndefined()
     }
-    const runs = restoredRuns(history!.runs, false)
+    const runs = restoredRuns(history!.runs, 'classifier')
     expect(runs.every((r) => r.continues === null)).toBe(true)
     expect(runs.map((r) => r.color)).toEqual(RUN_COLORS.slice(0, 5))
   })

@@ -21,7 +21,7 @@ describe('the Generate panel (language models)', () => {
       const q = p as { prompt: string; length: number }
       return { ok: true, value: { prompt: q.prompt, text: '는 좋다'.padEnd(q.length, '다'), ms: 3 } }
     }
-    const run = new Run('r1', 0, SETTINGS, 'Character LSTM', true)
+    const run = new Run('r1', 0, SETTINGS, 'Character LSTM', 'language-model')
     const { rerender } = render(GeneratePanel, { run: null })
     expect((screen.getByTestId('generate-run') as HTMLButtonElement).disabled).toBe(true)
     expect(screen.getByTestId('generate-panel').textContent).toContain('Train the language model first')
@@ -44,7 +44,7 @@ describe('the Generate panel (language models)', () => {
   it('says why generation failed, in Korean too', async () => {
     i18n.set('ko')
     fake.handlers['model:generate'] = () => ({ ok: false, error: { code: 'bad-prompt', message: 'character "z" is not in the vocabulary' } })
-    const run = new Run('r2', 0, SETTINGS, 'Character LSTM', true)
+    const run = new Run('r2', 0, SETTINGS, 'Character LSTM', 'language-model')
     run.state = 'done'
     render(GeneratePanel, { run })
     await fireEvent.click(screen.getByTestId('generate-run'))

@@ -138,7 +138,7 @@ describe('Continue training', () => {
     const { lab, fake } = await connected()
     // as files.apply restores a history: runs with their saved points, weights kept on the host
     const { Run } = await import('../../../src-renderer/lib/train.svelte')
-    const restored = new Run('saved-1', 1, settings, SIMPLE_CONVNET.name!, false)
+    const restored = new Run('saved-1', 1, settings, SIMPLE_CONVNET.name!, 'classifier')
     restored.state = 'stopped'
     restored.batchX = [0.5, 1, 1.5, 2]
     restored.batchLoss = [2, 1.5, 1.2, 1]

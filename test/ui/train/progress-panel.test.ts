@@ -13,7 +13,7 @@ afterEach(() => i18n.set('en'))
 
 describe('the progress tiles', () => {
   it('show a classifier\'s training accuracy', () => {
-    const r = new Run('c', 1, settings, 'net', false)
+    const r = new Run('c', 1, settings, 'net', 'classifier')
     r.addEpoch({ epoch: 1, trainLoss: 0.31, trainAcc: 0.9, testLoss: 0.3, testAcc: 0.91, seconds: 2 })
     render(ProgressPanel, { run: r, form })
     expect(screen.getByTestId('tile-train').textContent).toContain('Training accuracy')
@@ -21,18 +21,38 @@ describe('the progress tiles', () => {
   })
 
   it('show a language model\'s and an autoencoder\'s training loss, in both languages', () => {
-    const lm = new Run('lm', 1, { ...settings, data: { kind: 'text', file: 'builtin' } }, 'lm', true)
+    const lm = new Run('lm', 1, { ...settings, data: { kind: 'text', file: 'builtin' } }, 'lm', 'language-model')
     lm.addEpoch({ epoch: 1, trainLoss: 1.8765, trainAcc: null, testLoss: 1.9, testAcc: null, perplexity: 6.7, seconds: 2 })
     render(ProgressPanel, { run: lm, form })
     expect(screen.getByTestId('tile-train').textContent).toContain('Training loss')
     expect(screen.getByTestId('tile-train').textContent).toContain('1.8765')
     document.body.innerHTML = ''
-    const ae = new Run('ae', 2, settings, 'ae', false)
+    const ae = new Run('ae', 2, settings, 'ae', 'autoencoder')
     ae.addEpoch({ epoch: 1, trainLoss: 0.2412, trainAcc: null, testLoss: 0.24, testAcc: null, seconds: 2, reconstructionLoss: 0.24, reconstructionMse: 0.059 })
     i18n.set('ko')
     render(ProgressPanel, { run: ae, form })
     expect(screen.getByTestId('tile-train').textContent).toContain('훈련 손실')
     expect(screen.getByTestId('tile-train').textContent).toContain('0.2412')
+  })
+
+  it('name an autoencoder run\'s reconstruction error before its first epoch ends, whatever network the page shows', () => {
+    // the run started; no epoch report yet; the page's network may have changed since (kind says classifier)
+    const ae = new Run('ae', 1, settings, 'ae', 'autoencoder')
+    ae.addPoints([{ epoch: 1, batch: 1, batches: 600, loss: 0.25, examplesPerSec: 100 }])
+    render(ProgressPanel, { run: ae, form, kind: 'classifier' })
+    expect(screen.getByTestId('test-accuracy').textContent).toContain('Held-out MSE')
+    expect(screen.getByTestId('test-accuracy').textContent).not.toContain('accuracy')
+    expect(screen.getByTestId('tile-train').textContent).toContain('Training loss')
+    document.body.innerHTML = ''
+    i18n.set('ko')
+    render(ProgressPanel, { run: ae, form, kind: 'classifier' })
+    expect(screen.getByTestId('test-accuracy').textContent).not.toContain('정확도')
+    document.body.innerHTML = ''
+    i18n.set('en')
+    // and a classifier's run says accuracy while the page shows an autoencoder
+    const c = new Run('c', 2, settings, 'net', 'classifier')
+    render(ProgressPanel, { run: c, form, kind: 'autoencoder' })
+    expect(screen.getByTestId('test-accuracy').textContent).toContain('Test accuracy')
   })
 
   it('name what a language model or an autoencoder will report before its first run', () => {

@@ -8,7 +8,7 @@ const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr
 const names = { run: (r: Run) => `#${r.index} ${r.settings.optimizer}`, test: 'test', train: 'train' }
 
 function runWith(id: string, index: number, losses: number[], opt: TrainSettings['optimizer'] = 'Adam', isLm = false): Run {
-  const r = new Run(id, index, { ...settings, optimizer: opt }, 'net', isLm)
+  const r = new Run(id, index, { ...settings, optimizer: opt }, 'net', isLm ? 'language-model' : 'classifier')
   r.addPoints(losses.map((loss, i) => ({ epoch: 1, batch: i + 1, batches: losses.length, loss, examplesPerSec: 100 })))
   return r
 }
