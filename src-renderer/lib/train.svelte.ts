@@ -665,6 +665,5 @@ export const trainLab = new TrainLab()
  */
 export function restartLr(r: Pick<Run, 'lr' | 'divergence'>): number {
   const f = r.divergence
-  const s = f?.suggestedLr
-  return typeof s === 'number' && Number.isFinite(s) && s > 0 && typeof f?.lr === 'number' && s < f.lr ? s : Number((r.lr / 10).toPrecision(3))
+  return f && f.suggestedLr > 0 && f.suggestedLr < f.lr ? f.suggestedLr : Number((r.lr / 10).toPrecision(3))
 }

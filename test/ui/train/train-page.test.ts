@@ -9,6 +9,7 @@ import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import en from '../../../src-renderer/i18n/en/train'
 import ko from '../../../src-renderer/i18n/ko/train'
 import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
+import { cleanDivergence } from '../../../src-main/ipc/validate'
 
 const settle = async (): Promise<void> => {
   await flush()
@@ -91,7 +92,9 @@ describe('training page with a fake host', () => {
     const current = (): string => `run-${fake.calls.filter((c) => c.channel === 'train:start').length}`
     const diverge = async (message: string, divergence?: unknown): Promise<string | null> => {
       const runId = current()
-      fake.emit({ type: 'error', runId, code: 'diverged', message, ...(divergence === undefined ? {} : { divergence: divergence as never }) })
+      // what the host sends: the worker's facts if well-formed (cleanDivergence, as LabHost does), else none
+      const clean = divergence === undefined ? undefined : cleanDivergence(divergence)
+      fake.emit({ type: 'error', runId, code: 'diverged', message, ...(clean ? { divergence: clean } : {}) })
       fake.emit({ type: 'state', runId, state: 'failed', message })
       await settle()
       return screen.getByTestId('train-diverged-detail').textContent
@@ -117,7 +120,7 @@ describe('training page with a fake host', () => {
       { reason: 'not-finite', loss: 'Infinity', epoch: 2, batch: 40, optimizer: 'SGD', lr: 5, suggestedLr: 0.01 }))
       .toBe('에폭 2의 40번째 미니배치에서 손실이 계산할 수 없는 값(Infinity)이 되었습니다. SGD에는 지금의 학습률(5)이 너무 큽니다. 학습률을 0.01 정도로 낮춰 보세요.')
 
-    // an older host (no facts) or malformed facts: the English message as it came
+    // an older host (no facts) or malformed facts (the host drops them): the English message as it came
     for (const bad of [undefined, null, 'NaN', { ...facts, loss: null }, { ...facts, reason: 'melted' }, { ...facts, epoch: '1' }, { ...facts, lr: Infinity }]) {
       await fireEvent.click(screen.getByTestId('train-restart-lower'))
       await settle()
