@@ -55,9 +55,16 @@ const WALKS: Walk[] = [
     lesson: 'padstride', name: 'output-size',
     act: async (page, box) => {
       await expect(box.getByTestId('size-result')).toContainText('3 × 3')
+      // a stride the calculator cannot use is named, not silently replaced
+      await box.getByTestId('size-stride').fill('0')
+      await expect(box.getByTestId('size-field-problem')).toBeVisible()
+      await expect(box.getByTestId('size-stride')).toHaveAttribute('aria-invalid', 'true')
       await box.getByTestId('size-stride').fill('3')
+      await expect(box.getByTestId('size-field-problem')).toHaveCount(0)
       await expect(box.getByTestId('size-formula')).toContainText('2.33')
-      await expect(box.getByTestId('size-result')).toContainText('1, 2, 4')
+      // the strides the editor suggests (1 or 2), and why stride 4 is not among them
+      await expect(box.getByTestId('size-fix-strides')).toContainText('1, 2')
+      await expect(box.getByTestId('size-skipping')).toContainText('4')
       await expect(box.getByTestId('size-editor')).toContainText('conv1')
       await box.getByTestId('rf-depth').fill('4')
       await expect(box.getByTestId('rf-table').locator('tbody tr')).toHaveCount(4)
@@ -113,6 +120,27 @@ const WALKS: Walk[] = [
       await expect(box.getByTestId('ng-table')).toContainText('(6, 8)')
       await box.getByTestId('ng-h').fill('-3')
       await expect(box).toContainText('1×10⁻³')
+    }
+  },
+  {
+    lesson: 'backprop', name: 'gradient-check',
+    act: async (page, box) => {
+      // the small CNN: every element of x, conv1.W/b and affine1.W/b agrees
+      const rows = box.getByTestId('gc-row')
+      await expect(rows).toHaveCount(5)
+      await expect(box.locator('[data-testid="gc-row"][data-verdict="bad"]')).toHaveCount(0)
+      await expect(box.getByTestId('gc-verdict')).toHaveClass(/good/)
+      // a ReLU that forgets its mask: the arrays before it disagree, the ones after it still agree
+      await box.getByTestId('gc-bug').check()
+      await expect(box.locator('[data-testid="gc-row"][data-verdict="bad"]')).toHaveCount(3)
+      await expect(box.getByTestId('gc-verdict')).toHaveClass(/problem/)
+      await box.getByTestId('gc-bug').uncheck()
+      // the network in the editor (the book's ConvNet): ten elements of each array
+      await box.getByTestId('gc-net').selectOption('editor')
+      await expect(rows).toHaveCount(7)
+      await expect(rows.nth(3)).toContainText('affine1.W')
+      await expect(rows.nth(3)).toContainText('10 / 432')
+      await expect(box.getByTestId('gc-verdict')).toHaveClass(/good/)
     }
   },
   {

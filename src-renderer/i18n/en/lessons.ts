@@ -140,7 +140,7 @@ export default {
   backprop_summary: 'Numerical gradients and the chain rule',
   backprop_p1: 'Training minimises a loss such as cross-entropy, not the accuracy: accuracy only changes when a prediction flips, so a tiny change of one weight usually leaves it unchanged and its gradient is zero almost everywhere. The loss changes smoothly, so its gradient tells each weight which way to move.',
   backprop_p2: 'A gradient can be estimated numerically with a central difference (f(x+h) − f(x−h))/2h, but that needs two forward passes per parameter — far too slow for a network. Backpropagation gets all gradients in one backward pass: on a computational graph, an add node passes the gradient through unchanged and a multiply node multiplies it by the other input.',
-  backprop_p3: 'Numerical gradients are still valuable as a check: the lab compares them with backpropagation for every layer (gradient checking). Logistic regression shows the whole idea on a one-layer network.',
+  backprop_p3: 'Numerical gradients are still valuable as a check. The gradient check at the end of this lesson compares them with backpropagation for every array of a network — a small example or the one in your editor — and lists the relative errors in a table. Plant a bug in ReLU’s backward and watch the table point at it. Logistic regression, under the graph, shows the whole idea on a one-layer network.',
   backprop_q1: 'Why train by minimising a loss instead of maximising accuracy directly?',
   backprop_q1_a0: 'Accuracy is slower to compute',
   backprop_q1_a1: 'Accuracy barely changes for small weight changes, so its gradient is zero almost everywhere',

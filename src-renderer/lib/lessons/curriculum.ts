@@ -8,7 +8,7 @@ import type { TermId } from '../glossary'
 
 export type ExplainerName =
   | 'shape-flow' | 'conv-stepper' | 'output-size' | 'pooling' | 'optimizer-paths'
-  | 'numerical-gradient' | 'backprop-graph' | 'softmax-loss' | 'rnn-vs-lstm' | 'self-attention'
+  | 'numerical-gradient' | 'gradient-check' | 'backprop-graph' | 'softmax-loss' | 'rnn-vs-lstm' | 'self-attention'
 
 export interface LessonTry { preset: PresetId; page: 'editor' | 'train' }
 export interface Question { choices: number; answer: number }
@@ -40,7 +40,7 @@ export const LESSONS: readonly Lesson[] = [
     questions: [q(0), q(1), q(2)], terms: ['pooling', 'maxPooling', 'receptiveField'] },
   { id: 'cnn', paragraphs: 2, explainers: ['shape-flow'], tries: [{ preset: 'simple-convnet', page: 'train' }, { preset: 'lenet5', page: 'train' }],
     questions: [q(1), q(0)], terms: ['filter', 'featureMap', 'activation', 'accuracy', 'epoch'] },
-  { id: 'backprop', paragraphs: 3, explainers: ['softmax-loss', 'backprop-graph', 'numerical-gradient'], tries: [{ preset: 'mlp', page: 'train' }],
+  { id: 'backprop', paragraphs: 3, explainers: ['softmax-loss', 'backprop-graph', 'numerical-gradient', 'gradient-check'], tries: [{ preset: 'mlp', page: 'train' }],
     questions: [q(1), q(2), q(0)], terms: ['loss', 'gradient', 'numericalDiff', 'backprop', 'softmax'] },
   { id: 'optimizers', paragraphs: 2, explainers: ['optimizer-paths'], tries: [{ preset: 'mlp', page: 'train' }],
     questions: [q(0), q(2)], terms: ['sgd', 'momentum', 'learningRate', 'miniBatch'] },

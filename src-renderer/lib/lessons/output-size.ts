@@ -4,6 +4,7 @@
  * reports it.
  */
 import { convOutSize, type ConvSize } from '../../../src-engine/kernels/conv-geometry'
+import { windowFixes } from '../../../src-engine/spec-window'
 import { validateSpec } from '../../../src-engine/spec'
 import type { LayerSpec, SpecIssue } from '../../../src-engine/spec-types'
 
@@ -30,11 +31,39 @@ export function outputSize(s: SizeInput): SizeResult {
   return { h, w, ok: problem === 'ok', problem, spanH, spanW }
 }
 
-/** Strides near `stride` that make the size whole on both axes (for the "try instead" hint). */
-export function validStrides(s: SizeInput, max = 6): number[] {
-  const out: number[] = []
-  for (let k = 1; k <= max; k++) if (outputSize({ ...s, stride: k }).ok) out.push(k)
-  return out
+/** What to change when the size is not whole: the editor's own suggestions, and the strides it leaves out. */
+export interface SizeFixes {
+  /** Strides up to the filter size that fit, as the editor suggests them (windowFixes in the engine). */
+  strides: number[]
+  /** Paddings that fit with the current stride, as the editor suggests them. */
+  pads: number[]
+  /**
+   * Strides larger than the filter that also give a whole size (up to `max`): the editor does not
+   * suggest them, because the window would jump over input cells that no output reads.
+   */
+  skipping: number[]
+}
+
+export function sizeFixes(s: SizeInput, max = 6): SizeFixes {
+  const { strides, pads } = windowFixes(s.H, s.W, s.FH, s.stride, s.pad)
+  const skipping: number[] = []
+  for (let k = s.FH + 1; k <= max; k++) if (k !== s.stride && outputSize({ ...s, stride: k }).ok) skipping.push(k)
+  return { strides, pads, skipping }
+}
+
+/** One calculator field the learner typed: the whole number used, and whether what was typed was one. */
+export interface WholeField { value: number; ok: boolean }
+
+/**
+ * Reads a number field that must be a whole number in [lo, hi]. A bad entry (empty, fractional, out
+ * of range) is reported rather than silently rounded: `ok` is false and `value` is the nearest
+ * allowed whole number, which the calculator uses until the learner fixes the field.
+ */
+export function wholeField(v: unknown, lo: number, hi = Number.MAX_SAFE_INTEGER): WholeField {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN
+  const ok = Number.isInteger(n) && n >= lo && n <= hi
+  const value = Number.isFinite(n) ? Math.min(hi, Math.max(lo, Math.round(n))) : lo
+  return { value, ok }
 }
 
 export interface RfRow { name: string; kind: 'conv' | 'pool'; outH: number | null; rf: number | null }

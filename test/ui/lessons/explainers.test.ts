@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import golden from '../../fixtures/golden.json'
 import { convolve, convBackward, WORKED_INPUT, WORKED_FILTER, WORKED_BIAS, type ConvSetup } from '../../../src-renderer/lib/lessons/conv'
-import { outputSize, receptiveFields, validStrides } from '../../../src-renderer/lib/lessons/output-size'
+import { outputSize, receptiveFields, sizeFixes, wholeField, editorIssues } from '../../../src-renderer/lib/lessons/output-size'
 import { pool, POOL_EXAMPLE, SHIFT_A, SHIFT_B } from '../../../src-renderer/lib/lessons/pooling'
 import { optimizerPath, GOLDEN_LR } from '../../../src-renderer/lib/lessons/optimizer-paths'
 import { gradientOfSquares, errorCurve } from '../../../src-renderer/lib/lessons/numerical-gradient'
@@ -98,14 +98,32 @@ describe('output-size calculator', () => {
     }
   })
 
-  it('rejects the invalid case and suggests strides that work', () => {
+  it('rejects the invalid case and suggests what the editor suggests; stride 4 fits but skips a column', () => {
     const c = golden.conv_output_size.invalid_case
     const s = { H: c.input[0], W: c.input[1], FH: c.filter[0], FW: c.filter[1], stride: c.stride, pad: c.pad }
     const r = outputSize(s)
     expect(r.ok).toBe(false)
     expect(r.problem).toBe('not-integer')
     expect(r.h.formula).toContain('2.33')
-    expect(validStrides(s)).toEqual([1, 2, 4])
+    const fixes = sizeFixes(s)
+    expect(fixes.strides).toEqual([1, 2])
+    expect(fixes.pads).toEqual([1])
+    expect(fixes.skipping).toEqual([4])
+    // the same strides and pads as the editor's message for that layer
+    const [issue] = editorIssues(s)
+    expect(issue.values).toMatchObject({ strides: '1, 2', pads: '1' })
+    // a 5-wide filter on 12: span 7 only fits strides 1 and 7; 7 > 5 skips cells, so the editor offers 1 alone
+    expect(sizeFixes({ H: 12, W: 12, FH: 5, FW: 5, stride: 2, pad: 0 }, 8)).toMatchObject({ strides: [1], skipping: [7] })
+  })
+
+  it('reads a calculator field as a whole number in range and says when what was typed is not one', () => {
+    expect(wholeField(3, 1, 8)).toEqual({ value: 3, ok: true })
+    expect(wholeField(0, 1, 8)).toEqual({ value: 1, ok: false })
+    expect(wholeField(2.5, 1, 8)).toEqual({ value: 3, ok: false })
+    expect(wholeField(99, 1, 8)).toEqual({ value: 8, ok: false })
+    expect(wholeField(null, 0, 8)).toEqual({ value: 0, ok: false })
+    expect(wholeField('', 1, 8)).toEqual({ value: 1, ok: false })
+    expect(wholeField(-1, 0)).toEqual({ value: 0, ok: false })
   })
 
   it('grows the receptive field by k − 1 per stride-1 conv layer and doubles the step after pooling', () => {

@@ -1,0 +1,78 @@
+/**
+ * The gradient-check explainer's data layer: the engine's check on the small examples and on a
+ * preset, the verdict bands, and the planted ReLU bug (caught upstream of the ReLU only, and undone).
+ */
+import { describe, expect, it } from 'vitest'
+import { CHECK_EXAMPLES, checkGradients, verdict, GOOD, FAIR } from '../../../src-renderer/lib/lessons/gradcheck'
+import { presetById } from '../../../src-engine/models/presets'
+import type { NetSpec } from '../../../src-engine/spec-types'
+
+const rowsOf = (spec: NetSpec, samples?: number, bug = false) => {
+  const r = checkGradients(spec, samples, bug)
+  if (!r.ok) throw new Error(`check failed: ${r.reason} ${r.detail ?? ''}`)
+  return r
+}
+
+describe('gradient check explainer', () => {
+  it('finds backprop and central differences in agreement on every element of each small example', () => {
+    const names = {
+      mlp: ['x', 'affine1.W', 'affine1.b', 'affine2.W', 'affine2.b'],
+      cnn: ['x', 'conv1.W', 'conv1.b', 'affine1.W', 'affine1.b'],
+      lstm: ['x', 'lstm1.Wx', 'lstm1.Wh', 'lstm1.b', 'affine1.W', 'affine1.b']
+    }
+    for (const [id, spec] of Object.entries(CHECK_EXAMPLES)) {
+      const r = rowsOf(spec)
+      expect(r.rows.map((x) => x.name), id).toEqual(names[id as keyof typeof names])
+      expect(r.sampled).toBe(false)
+      expect(r.allAgree).toBe(true)
+      for (const row of r.rows) {
+        expect(row.checked, `${id} ${row.name}`).toBe(row.size)
+        // float32: the small examples agree to about 10⁻³ (the LSTM's recurrent weights just above it)
+        expect(row.relError, `${id} ${row.name}`).toBeLessThan(2e-3)
+        expect(row.verdict, `${id} ${row.name} ${row.relError}`).not.toBe('bad')
+      }
+    }
+    // sizes count the batch of two for x and the parameter shapes for the rest: conv 2×1×3×3, affine (2·3·3)×3
+    expect(rowsOf(CHECK_EXAMPLES.cnn).rows.map((x) => x.size)).toEqual([72, 18, 2, 54, 3])
+  })
+
+  it('catches the planted ReLU bug upstream of the ReLU only, and leaves ReLU working afterwards', () => {
+    const bad = rowsOf(CHECK_EXAMPLES.cnn, undefined, true)
+    expect(bad.allAgree).toBe(false)
+    expect(bad.bug).toBe(true)
+    const v = Object.fromEntries(bad.rows.map((x) => [x.name, x.verdict]))
+    expect(v).toEqual({ x: 'bad', 'conv1.W': 'bad', 'conv1.b': 'bad', 'affine1.W': 'good', 'affine1.b': 'good' })
+    const mlp = Object.fromEntries(rowsOf(CHECK_EXAMPLES.mlp, undefined, true).rows.map((x) => [x.name, x.verdict]))
+    expect(mlp['affine1.W']).toBe('bad')
+    expect(mlp['affine2.W']).toBe('good')
+    // the engine's own backward is back
+    expect(rowsOf(CHECK_EXAMPLES.cnn).rows.every((x) => x.verdict === 'good')).toBe(true)
+  })
+
+  it('samples each array of a full-size preset and still finds agreement', () => {
+    const r = rowsOf(presetById('simple-convnet')!.spec, 10)
+    expect(r.sampled).toBe(true)
+    expect(r.allAgree).toBe(true)
+    expect(r.rows.map((x) => [x.name, x.checked, x.size])).toEqual([
+      ['x', 10, 2 * 784], ['conv1.W', 10, 750], ['conv1.b', 10, 30], ['affine1.W', 10, 432000], ['affine1.b', 10, 100],
+      ['affine2.W', 10, 1000], ['affine2.b', 10, 10]
+    ])
+  })
+
+  it('says why it cannot check: errors in the network, no vocabulary yet, too much work', () => {
+    const badStride: NetSpec = { input: [1, 7, 7], layers: [{ type: 'Convolution', filters: 1, kernel: 3, stride: 3 }, { type: 'Flatten' }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] }
+    expect(checkGradients(badStride)).toEqual({ ok: false, reason: 'invalid' })
+    const lm = structuredClone(presetById('char-rnn')!.spec)
+    delete lm.vocab
+    expect(checkGradients(lm, 10)).toEqual({ ok: false, reason: 'vocab' })
+    const huge: NetSpec = { input: [3, 256, 256], layers: [{ type: 'Convolution', filters: 16, kernel: 5, pad: 2 }, { type: 'Flatten' }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] }
+    expect(checkGradients(huge, 10)).toEqual({ ok: false, reason: 'too-large' })
+  })
+
+  it('reads relative errors in float32 bands', () => {
+    expect(verdict(GOOD / 2, false)).toBe('good')
+    expect(verdict(GOOD * 2, false)).toBe('fair')
+    expect(verdict(FAIR * 2, false)).toBe('bad')
+    expect(verdict(1, true)).toBe('small')
+  })
+})
