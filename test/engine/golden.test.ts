@@ -1,6 +1,8 @@
 /**
  * The course's worked numbers that belong to no single kernel test. (Convolution, output sizes,
  * pooling, softmax/cross-entropy and optimizer paths are checked in kernels/, layers/ and optimizers/.)
+ * The recurrent cells are checked against golden.json's own equations, evaluated here in float64
+ * from the layer's weights, so the engine's gate slicing is tested against the course, not itself.
  */
 import { describe, expect, it } from 'vitest'
 import golden from '../fixtures/golden.json'
@@ -11,6 +13,10 @@ import { buildNetwork } from '../../src-engine/layers/build'
 import { Affine } from '../../src-engine/layers/affine'
 import { SigmoidWithLoss } from '../../src-engine/layers/sigmoid-with-loss'
 import { numericalGradient } from '../../src-engine/train/gradient-check'
+import { TimeRNN } from '../../src-engine/layers/time-rnn'
+import { TimeLSTM } from '../../src-engine/layers/time-lstm'
+import { LSTM_GATES } from '../../src-engine/layers/lstm-gates'
+import { tensor, type Tensor } from '../../src-engine/tensor'
 import { expectClose } from '../helpers'
 
 describe('golden: numerical gradient', () => {
@@ -50,7 +56,7 @@ describe('golden: parameter counts', () => {
 })
 
 describe('golden: logistic regression', () => {
-  it('Affine + SigmoidWithLoss give dL/dw = −(y − a)·x and dL/db = −(y − a)', () => {
+  it(`Affine + SigmoidWithLoss give ${golden.logistic_regression.gradients}`, () => {
     const w = fromArray([3, 1], [0.2, -0.5, 0.1])
     const affine = new Affine(w, fromArray([1], [0.3]))
     const loss = new SigmoidWithLoss()
@@ -72,5 +78,59 @@ describe('golden: softmax with loss', () => {
     const x = fromArray([1, 3], g.softmax_of)
     expectClose(s.predict(x).data, g.softmax, 1e-7)
     expect(s.forward(x, fromArray([1], [2]))).toBeCloseTo(-Math.log(g.softmax[2] + 1e-7), 6)
+  })
+})
+
+/** (rows, cols) of N(0, 0.5²) values from a seeded Rng. */
+function randn(shape: number[], rng: Rng): Tensor {
+  const t = tensor(shape)
+  for (let i = 0; i < t.data.length; i++) t.data[i] = rng.normal() * 0.5
+  return t
+}
+
+/** Row vector v (1, R) times matrix M (R, C), in float64. */
+const vecMat = (v: ArrayLike<number>, M: Tensor, C: number): number[] =>
+  Array.from({ length: C }, (_, c) => Array.from(v).reduce((sum, x, r) => sum + x * M.data[r * C + c], 0))
+const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v))
+
+describe('golden: recurrent cells', () => {
+  const T = 3, D = 2, H = 3
+
+  it(`TimeRNN follows ${golden.rnn_cell.equation} at every step`, () => {
+    const rng = new Rng(31)
+    const Wx = randn([D, H], rng), Wh = randn([H, H], rng), b = randn([H], rng)
+    const xs = randn([1, T, D], rng)
+    const hs = new TimeRNN(Wx, Wh, b).forward(xs, false)
+    let h = new Array<number>(H).fill(0)
+    for (let t = 0; t < T; t++) {
+      const x = xs.data.subarray(t * D, (t + 1) * D)
+      const a = vecMat(h, Wh, H).map((v, j) => v + vecMat(x, Wx, H)[j] + b.data[j])
+      h = a.map(Math.tanh)
+      expectClose(hs.data.subarray(t * H, (t + 1) * H), h, 1e-6)
+    }
+  })
+
+  it('TimeLSTM slices the fused affine in the course order and follows its equations', () => {
+    const g = golden.lstm_cell
+    expect([...LSTM_GATES]).toEqual(g.gate_order_in_course)
+    const rng = new Rng(32)
+    const Wx = randn([D, 4 * H], rng), Wh = randn([H, 4 * H], rng), b = randn([4 * H], rng)
+    const xs = randn([1, T, D], rng)
+    const hs = new TimeLSTM(Wx, Wh, b).forward(xs, false)
+    let h = new Array<number>(H).fill(0)
+    let c = new Array<number>(H).fill(0)
+    for (let t = 0; t < T; t++) {
+      const x = xs.data.subarray(t * D, (t + 1) * D)
+      // A = x Wx + h_prev Wh + b, sliced in four equal parts in the course's order
+      const A = vecMat(x, Wx, 4 * H).map((v, j) => v + vecMat(h, Wh, 4 * H)[j] + b.data[j])
+      const part = (gate: string): number[] => {
+        const k = g.gate_order_in_course.indexOf(gate)
+        return A.slice(k * H, (k + 1) * H)
+      }
+      const f = part('f').map(sigmoid), gg = part('g').map(Math.tanh), i = part('i').map(sigmoid), o = part('o').map(sigmoid)
+      c = c.map((cp, j) => f[j] * cp + gg[j] * i[j])
+      h = c.map((cj, j) => o[j] * Math.tanh(cj))
+      expectClose(hs.data.subarray(t * H, (t + 1) * H), h, 1e-6)
+    }
   })
 })
