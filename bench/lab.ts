@@ -23,9 +23,9 @@ import { DataParallel } from '../src-engine/train/data-parallel'
 import { runReplica } from '../src-engine/train/replica'
 import { countCorrect } from '../src-engine/train/trainer'
 import { gemm, wasmGemm } from '../src-engine/kernels/gemm'
-import { gemmOperand, parallelGemm, runTileWorker, type TileInit } from './lib/parallel-gemm'
+import { gemmOperand, parallelGemm, runTileWorker, type ParallelGemm, type TileInit } from './lib/parallel-gemm'
 // @ts-expect-error plain JavaScript module shared with the reference runners
-import { budgetFrom, emit, measureGemm, measureLatency, measureRate, runnerArgs, WORKLOADS } from './lib/measure.mjs'
+import { budgetFrom, emit, measureGemm, measureLatency, measureRate, median, runnerArgs, WORKLOADS } from './lib/measure.mjs'
 
 type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5'
 interface Budget { warmupMs: number; warmupSteps: number; windows: number; windowMs: number; windowSteps: number }
@@ -96,44 +96,61 @@ async function trainWorkload(w: WorkloadId, threads: number, budget: Budget): Pr
 
 async function gemmWorkload(threads: number, budget: Budget): Promise<void> {
   const rng = new Rng(5)
-  for (const n of WORKLOADS.W5.sizes as number[]) {
-    // in engine memory, as a layer's buffers are (no copies into the kernel), and shared with the
-    // threads of the 2-thread run, which read them in place
-    const A = gemmOperand(n * n)
-    const B = gemmOperand(n * n)
-    const C = gemmOperand(n * n)
-    for (let i = 0; i < n * n; i++) {
-      A[i] = rng.next() - 0.5
-      B[i] = rng.next() - 0.5
-    }
-    const metric = `gflops_${n}`
-    if (threads === 1) {
-      const r = await measureGemm(() => gemm(C, A, B, n, n, n), n, budget)
+  const pg = threads > 1 ? await parallelGemm(threads, self) : null
+  try {
+    for (const n of WORKLOADS.W5.sizes as number[]) {
+      // in engine memory, as a layer's buffers are (no copies into the kernel), and shared with the
+      // threads of the 2-thread run, which read them in place
+      const A = gemmOperand(n * n)
+      const B = gemmOperand(n * n)
+      const C = gemmOperand(n * n)
+      for (let i = 0; i < n * n; i++) {
+        A[i] = rng.next() - 0.5
+        B[i] = rng.next() - 0.5
+      }
+      const metric = `gflops_${n}`
+      const r = await measureGemm(pg ? () => pg.gemm(C, A, B, n, n, n) : () => gemm(C, A, B, n, n, n), n, budget)
       const bad = spotCheck(C, A, B, n)
       if (bad) emit({ workload: 'W5', metric, system: 'lab', threads, error: bad, unit: 'GFLOPS' })
-      else emit({ workload: 'W5', metric, system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'GFLOPS' })
+      else emit({ workload: 'W5', metric, system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'GFLOPS', note: pg?.note })
+    }
+    // The ceiling of those figures on this machine, taken right after them with the same windows: an
+    // FMA-only loop with the micro-kernel's instruction mix (wasm/probe.ts), on as many threads as the
+    // products used, at the same time. On a shared host it moves by tens of per cent within seconds, and
+    // the GEMM with it.
+    const steps = 200_000
+    if (pg) {
+      const r = peakOnThreads(pg, steps, budget)
+      if (r) emit({ workload: 'W5', metric: 'fma_peak', system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'GFLOPS', note: `FMA-only loop on ${threads} threads at once, summed` })
     } else {
-      const pg = await parallelGemm(threads, self)
-      try {
-        C.fill(0)
-        const r = await measureGemm(() => pg.gemm(C, A, B, n, n, n), n, budget)
-        const bad = spotCheck(C, A, B, n)
-        if (bad) emit({ workload: 'W5', metric, system: 'lab', threads, error: bad, unit: 'GFLOPS' })
-        else emit({ workload: 'W5', metric, system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'GFLOPS', note: pg.note })
-      } finally {
-        await pg.close()
+      const kernel = wasmGemm()
+      if (kernel !== null) {
+        const r = await measureRate(() => kernel.fmaPeak(steps), (96 * steps) / 1e9, budget)
+        emit({ workload: 'W5', metric: 'fma_peak', system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'GFLOPS' })
       }
     }
+  } finally {
+    await pg?.close()
   }
-  const kernel = wasmGemm()
-  if (threads === 1 && kernel !== null) {
-    // The ceiling of those figures on this machine, taken right after them with the same windows: an
-    // FMA-only loop with the micro-kernel's instruction mix (wasm/probe.ts). On a shared host it moves by
-    // tens of per cent within seconds, and the GEMM with it.
-    const steps = 200_000
-    const r = await measureRate(() => kernel.fmaPeak(steps), (96 * steps) / 1e9, budget)
-    emit({ workload: 'W5', metric: 'fma_peak', system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'GFLOPS' })
+}
+
+/**
+ * fma_peak on several threads: after a warm-up, `budget.windows` windows of `budget.windowMs` in which every
+ * thread runs the probe without pause; a window's figure is the threads' GFLOPS summed (and its flops per
+ * CPU-second of the process); the median window. Null without the WebAssembly kernel.
+ */
+function peakOnThreads(pg: ParallelGemm, steps: number, budget: Budget): { value: number; cpu: number } | null {
+  if (pg.fmaPeak(Math.max(budget.warmupMs, 100), steps) === null) return null
+  const wall: number[] = []
+  const cpu: number[] = []
+  for (let w = 0; w < budget.windows; w++) {
+    const c0 = process.cpuUsage()
+    const r = pg.fmaPeak(Math.max(budget.windowMs, 100), steps)!
+    const c = process.cpuUsage(c0)
+    wall.push(r.gflops)
+    cpu.push(r.flops / ((c.user + c.system) / 1e6) / 1e9)
   }
+  return { value: median(wall), cpu: median(cpu) }
 }
 
 /** A fast product that is wrong is no result: 64 entries of C, spread over every row block, against float64 dot products. */

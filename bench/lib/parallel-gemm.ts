@@ -11,6 +11,9 @@
  * Atomics.wait, because a call at n = 256 takes well under a millisecond. Without the WebAssembly kernel, each thread runs the engine's gemm() on
  * a fixed share of the rows of operands in SharedArrayBuffers.
  *
+ * The same threads run the FMA-only probe at once (fmaPeak, the fma_peak row of a multi-thread W5 cell), so
+ * that the products on N threads have their ceiling on N threads beside them.
+ *
  * Training does not use this: the engine parallelises a step by batch slices (train/data-parallel.ts),
  * which keeps im2col, pooling and the LSTM loop parallel too. This measures what the kernel itself
  * gives on N cores, the figure issue 4's "80 GFLOPS on two threads" is about.
@@ -20,7 +23,7 @@ import { gemm, kernelArray, wasmGemm } from '../../src-engine/kernels/gemm'
 import { createWasmGemm, WasmGemm, type WasmGemmRegions } from '../../src-engine/kernels/wasm/gemm-wasm'
 import { EngineMemory } from '../../src-engine/kernels/wasm/memory'
 
-export interface TileInit { role: 'gemm-tile'; index: number; threads: number; control: SharedArrayBuffer; port: MessagePort }
+export interface TileInit { role: 'gemm-tile'; index: number; threads: number; control: SharedArrayBuffer; probe: SharedArrayBuffer; port: MessagePort }
 
 /** Operands as each thread sees them; `packed` (the shared packed B) only with the WebAssembly kernel. */
 interface Bound { C: Float32Array; A: Float32Array; B: Float32Array; packed: Float32Array | null; N: number; K: number; kernel: WasmGemm | null }
@@ -33,7 +36,7 @@ type BindMessage =
 // control words: generation, command, M, N, K, next unclaimed part of B, parts of B packed, next unclaimed row,
 // then one "done generation" word per thread
 const GEN = 0, CMD = 1, DIM = 2, NEXT_PART = 5, PACKED = 6, NEXT_ROW = 7, DONE = 8
-const CMD_GO = 1, CMD_BIND = 2, CMD_EXIT = 3
+const CMD_GO = 1, CMD_BIND = 2, CMD_EXIT = 3, CMD_PROBE = 4
 /** Rows per block are a multiple of this (the WASM micro-kernel's 6 rows and the TS one's 4 both divide 12). */
 const ROW_QUANTUM = 12
 /** Atomics.load polls (some tens of µs) before a waiting thread sleeps in Atomics.wait: long spins cost a whole
@@ -88,6 +91,24 @@ function block(b: Bound, control: Int32Array, k: number, threads: number): void 
   }
 }
 
+/**
+ * Thread k's share of a probe window (CMD_PROBE): the FMA-only loop (WasmGemm.fmaPeak, `control[DIM + 1]` steps
+ * per call) over and over for `control[DIM]` ms, its own GFLOPS and flops written to out[2k], out[2k + 1].
+ */
+function probeWindow(kernel: WasmGemm, control: Int32Array, out: Float64Array, k: number): void {
+  const ms = control[DIM], steps = control[DIM + 1]
+  const t0 = performance.now()
+  let calls = 0, t = 0
+  do {
+    kernel.fmaPeak(steps)
+    calls++
+    t = performance.now() - t0
+  } while (t < ms)
+  const flops = 96 * steps * calls
+  out[2 * k] = flops / (t / 1000) / 1e9
+  out[2 * k + 1] = flops
+}
+
 /** A helper's view of the bound operands; with the WebAssembly kernel, a kernel instance of its own on the shared memory. */
 function bindHelper(m: BindMessage, previous: Bound | null): Bound {
   if (m.kind === 'ts') return { C: new Float32Array(m.C), A: new Float32Array(m.A), B: new Float32Array(m.B), packed: null, N: m.N, K: m.K, kernel: null }
@@ -109,7 +130,10 @@ function bindHelper(m: BindMessage, previous: Bound | null): Bound {
 /** The helper thread's loop (started by parallelGemm through the bench bundle). */
 export function runTileWorker(init: TileInit): void {
   const control = new Int32Array(init.control)
+  const probeOut = new Float64Array(init.probe)
   let bound: Bound | null = null
+  // the probe's own kernel instance and memory, made at the first probe (it needs no operands)
+  let probeKernel: WasmGemm | null = null
   let seen = Atomics.load(control, GEN)
   init.port.postMessage('ready')
   for (;;) {
@@ -122,6 +146,9 @@ export function runTileWorker(init: TileInit): void {
       bound = bindHelper(receiveMessageOnPort(init.port)?.message as BindMessage, bound)
     } else if (cmd === CMD_GO && bound) {
       block(bound, control, init.index, init.threads)
+    } else if (cmd === CMD_PROBE) {
+      probeKernel ??= createWasmGemm()
+      if (probeKernel) probeWindow(probeKernel, control, probeOut, init.index)
     }
     Atomics.store(control, DONE + init.index, seen)
     Atomics.notify(control, DONE + init.index)
@@ -136,6 +163,12 @@ export interface ParallelGemm {
   bind(C: Float32Array, A: Float32Array, B: Float32Array, N: number, K: number): void
   /** C (M, N) = A (M, K) · B (K, N) on the bound operands. */
   gemm(C: Float32Array, A: Float32Array, B: Float32Array, M: number, N: number, K: number): void
+  /**
+   * The FMA-only probe (wasm/probe.ts) on every thread at once for `ms` milliseconds, `steps` steps per call:
+   * the threads' GFLOPS summed (the ceiling of the W5 figures on this many threads), and the flops done.
+   * Null without the WebAssembly kernel.
+   */
+  fmaPeak(ms: number, steps: number): { gflops: number; flops: number } | null
   close(): Promise<void>
   note: string
 }
@@ -143,11 +176,12 @@ export interface ParallelGemm {
 /** Starts threads − 1 helper threads running `entry` (a file that routes role 'gemm-tile' to runTileWorker). */
 export async function parallelGemm(threads: number, entry: string): Promise<ParallelGemm> {
   const control = new Int32Array(new SharedArrayBuffer(4 * (DONE + threads)))
+  const probeOut = new Float64Array(new SharedArrayBuffer(16 * threads))
   const workers: Worker[] = []
   const ports: MessagePort[] = []
   for (let k = 1; k < threads; k++) {
     const ch = new MessageChannel()
-    const init: TileInit = { role: 'gemm-tile', index: k, threads, control: control.buffer as SharedArrayBuffer, port: ch.port2 }
+    const init: TileInit = { role: 'gemm-tile', index: k, threads, control: control.buffer as SharedArrayBuffer, probe: probeOut.buffer as SharedArrayBuffer, port: ch.port2 }
     const w = new Worker(entry, { workerData: init, transferList: [ch.port2] })
     await new Promise<void>((resolve, reject) => {
       ch.port1.once('message', () => resolve())
@@ -169,6 +203,7 @@ export async function parallelGemm(threads: number, entry: string): Promise<Para
     Atomics.store(control, GEN, gen)
     Atomics.notify(control, GEN)
     if (cmd === CMD_GO) block(bound!, control, 0, threads)
+    if (cmd === CMD_PROBE) probeWindow(kernel!, control, probeOut, 0)
     for (let k = 1; k < threads; k++) waitFor(control, DONE + k, (v) => v === gen)
   }
   const pg: ParallelGemm = {
@@ -204,6 +239,19 @@ export async function parallelGemm(threads: number, entry: string): Promise<Para
       control[DIM + 1] = N
       control[DIM + 2] = K
       run(CMD_GO)
+    },
+    fmaPeak(ms, steps) {
+      if (!kernel) return null
+      control[DIM] = Math.max(1, Math.round(ms))
+      control[DIM + 1] = steps
+      probeOut.fill(0)
+      run(CMD_PROBE)
+      let gflops = 0, flops = 0
+      for (let k = 0; k < threads; k++) {
+        gflops += probeOut[2 * k]
+        flops += probeOut[2 * k + 1]
+      }
+      return { gflops, flops }
     },
     async close() {
       Atomics.store(control, CMD, CMD_EXIT)
