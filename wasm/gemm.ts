@@ -15,7 +15,11 @@
 // ~48–50 GFLOPS per core here (128-bit), and gemm reaches ~42–46 at n = 1024 on a quiet machine.
 // Tried and slower or no better (--print-wasm-code to check): unrolling k by 2 (V8 hoists all 16 loads
 // to the top of the body and spills accumulators), 5×8 with A loaded as a vector and splat by shuffles,
-// A packed pre-broadcast (4× the packed A), and other MC/NC.
+// A packed pre-broadcast (4× the packed A), and other MC/NC; later, as fractions of the probe (probe.ts) in
+// interleaved runs: KC 384, 320 and 256 with MC 96–240 (the smaller L1 footprint gains nothing), 4×12 (V8
+// keeps xmm15 as its scratch, so 12 accumulators + 3 B + 1 broadcast spill an accumulator every step), a
+// pointer-bounded k loop (one add less: the same), touching C's tile before the loop or the next B panel ahead
+// of its use (slower).
 // KC = 512 (was 256): each micro-kernel call runs 512 steps, so its fixed cost (zeroing, C's tile read,
 // added and written back, the call) is spread over twice the work and C is updated half as often; its
 // B micro-panel (16 KiB) and A micro-panel (12 KiB) still fit the 32 KiB L1. Measured as a fraction of an

@@ -43,6 +43,18 @@ describe('npm run bench --quick --json', () => {
     expect(tfTrain.error).toMatch(/Conv2DBackpropFilter/)
   }, 300_000)
 
+  it('W5: the products and their FMA-only ceiling (fma_peak) on each thread count, the 2-thread one summed over both threads', () => {
+    const { lines, status, stderr } = runBench(['--quick', '--json', '--workloads', 'W5', '--systems', 'lab', '--threads', '1,2'])
+    expect(status, stderr).toBe(0)
+    const key = (l: Line): string => `${l.threads}/${l.metric}`
+    expect(lines.map(key).sort()).toEqual(['1/fma_peak', '1/gflops_1024', '1/gflops_256', '1/gflops_512', '2/fma_peak', '2/gflops_1024', '2/gflops_256', '2/gflops_512'])
+    for (const l of lines) {
+      expect(l.unit).toBe('GFLOPS')
+      expect(l.value, JSON.stringify(l)).toBeGreaterThan(0)
+    }
+    expect(lines.find((l) => l.threads === 2 && l.metric === 'fma_peak')!.note).toMatch(/2 threads at once, summed/)
+  }, 300_000)
+
   it('rejects an unknown workload with a usage error', () => {
     const { status, stderr } = runBench(['--quick', '--json', '--workloads', 'W9'])
     expect(status).toBe(2)
