@@ -238,3 +238,27 @@ test('races the optimizers on MNIST from the optimizer lesson, one run after ano
   await page.locator('main').evaluate((m) => m.scrollTo(0, 0))
   await screenshot(page, 'lessons-race-en')
 })
+
+test('overfits 1,000 digits from the overfitting lesson, with and without dropout and weight decay', async ({ page }) => {
+  test.setTimeout(300_000)
+  await page.getByTestId('nav-lessons').click()
+  await openLesson(page, 'overfitting')
+  await page.getByTestId('overfit-run').click()
+  await expect(page.getByTestId('page-train')).toBeVisible()
+  const runs = page.getByTestId('run-legend').locator('li')
+  // three runs, told apart by their network and weight decay, all finished
+  await expect(runs).toHaveCount(3, { timeout: 240_000 })
+  await expect(runs.nth(1)).toContainText('dropout 0.5')
+  await expect(runs.nth(2)).toContainText('weight decay 0.01')
+  await expect(runs.last().locator('.state.done')).toBeVisible({ timeout: 120_000 })
+  await page.locator('main').evaluate((m) => m.scrollTo(0, 0))
+  await screenshot(page, 'lessons-overfit-train-en')
+  // back in the lesson, the summary: the plain network fits its training digits far better than the test digits
+  await page.getByTestId('nav-lessons').click()
+  const rows = page.getByTestId('overfit-row')
+  await expect(rows).toHaveCount(3)
+  const gap = async (i: number): Promise<number> => parseFloat((await rows.nth(i).locator('.gap').textContent()) ?? 'NaN')
+  expect(await gap(0)).toBeGreaterThan(5)
+  expect(await gap(1)).toBeLessThan(await gap(0))
+  await shoot(page, page.getByTestId('explainer-overfitting'), 'lessons-overfitting-en')
+})

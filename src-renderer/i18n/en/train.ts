@@ -110,6 +110,7 @@ export default {
   runsHelp: 'Change a setting and press Start again to compare: every run keeps its colour on the charts.',
   runLabel: '#{n} {opt} · lr {lr} · mini-batch {batch}',
   runStateful: 'stateful',
+  runDecay: 'weight decay {wd}',
   runLrChanged: 'lr {from} → {to}',
   runContinues: 'continues #{n}',
   runContinuesEarlier: 'continues an earlier run',

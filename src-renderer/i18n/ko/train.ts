@@ -110,6 +110,7 @@ export default {
   runsHelp: '설정을 바꾸고 다시 시작하면 결과를 겹쳐 비교할 수 있습니다. 학습마다 그래프 색이 정해져 있습니다.',
   runLabel: '#{n} {opt} · 학습률 {lr} · 미니배치 {batch}',
   runStateful: '상태 유지',
+  runDecay: '가중치 감소 {wd}',
   runLrChanged: '학습률 {from} → {to}',
   runContinues: '#{n}에서 이어서',
   runContinuesEarlier: '지난 학습에서 이어서',

@@ -8,7 +8,7 @@ import type { TermId } from '../glossary'
 
 export type ExplainerName =
   | 'shape-flow' | 'conv-stepper' | 'output-size' | 'pooling' | 'optimizer-paths'
-  | 'numerical-gradient' | 'gradient-check' | 'backprop-graph' | 'softmax-loss' | 'rnn-vs-lstm' | 'self-attention'
+  | 'numerical-gradient' | 'gradient-check' | 'backprop-graph' | 'softmax-loss' | 'rnn-vs-lstm' | 'self-attention' | 'overfitting'
 
 export interface LessonTry { preset: PresetId; page: 'editor' | 'train' }
 export interface Question { choices: number; answer: number }
@@ -44,7 +44,7 @@ export const LESSONS: readonly Lesson[] = [
     questions: [q(1), q(2), q(0)], terms: ['loss', 'gradient', 'numericalDiff', 'backprop', 'softmax'] },
   { id: 'optimizers', paragraphs: 2, explainers: ['optimizer-paths'], tries: [{ preset: 'mlp', page: 'train' }],
     questions: [q(0), q(2)], terms: ['sgd', 'momentum', 'learningRate', 'miniBatch'] },
-  { id: 'overfitting', paragraphs: 2, explainers: [], tries: [{ preset: 'keras-cnn', page: 'editor' }],
+  { id: 'overfitting', paragraphs: 2, explainers: ['overfitting'], tries: [{ preset: 'keras-cnn', page: 'editor' }],
     questions: [q(2), q(1)], terms: ['overfitting', 'dropout', 'accuracy'] },
   { id: 'autoencoder', paragraphs: 2, explainers: [], tries: [{ preset: 'conv-autoencoder', page: 'train' }],
     questions: [q(1), q(0)], terms: ['loss', 'featureMap'] },

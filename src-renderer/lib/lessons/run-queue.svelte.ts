@@ -1,0 +1,93 @@
+/**
+ * Runs a lesson's experiment: several training runs one after another (the host trains one run at a
+ * time), each put in the editor first so the training page shows the network it trains, and all
+ * overlaid on the training page's charts. Used by the optimizer race and the overfitting experiment.
+ * Uses the training page's own state (trainLab.start) and the editor's change path.
+ */
+import type { NetSpec } from '../../../src-engine/spec-types'
+import type { TrainSettings } from '../../../src-engine/protocol'
+import { trainLab, type Run } from '../train.svelte'
+import { editor } from '../editor.svelte'
+import { project } from '../project.svelte'
+import { getLab } from '../lab'
+
+export interface QueuedRun {
+  /** The network to train: a preset id (loaded as the editor loads it) or a spec. */
+  net: { preset: string } | { spec: NetSpec }
+  settings: TrainSettings
+}
+
+export class RunQueue {
+  /** Index of the run in progress, or null when the queue is idle. */
+  at = $state<number | null>(null)
+  /** The runs this queue started, in order (for a summary once they finish). */
+  started = $state.raw<Run[]>([])
+  private runs: readonly QueuedRun[] = []
+  private timer: ReturnType<typeof setInterval> | null = null
+
+  get running(): boolean {
+    return this.at !== null
+  }
+
+  /** Start the runs from the first; returns false when the learner must answer the editor's question first. */
+  async start(runs: readonly QueuedRun[]): Promise<boolean> {
+    if (this.running || runs.length === 0) return false
+    this.runs = runs
+    this.started = []
+    if (!this.load(runs[0])) {
+      // a trained model: the editor asks first (keep or start fresh); the experiment waits for the learner
+      project.page = 'editor'
+      return false
+    }
+    trainLab.ensureConnected(getLab())
+    project.page = 'train'
+    this.at = 0
+    await this.runNext()
+    return true
+  }
+
+  stop(): void {
+    this.at = null
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  /** Put the run's network in the editor; false if the editor holds it back behind its keep-or-fresh question. */
+  private load(q: QueuedRun): boolean {
+    if ('preset' in q.net) editor.loadPreset(q.net.preset)
+    else {
+      editor.selected = null
+      editor.commit(structuredClone(q.net.spec), null, null)
+    }
+    return editor.pending === null
+  }
+
+  /** Is this run's network already the one in the editor (the same preset or spec as the run before)? */
+  private same(a: QueuedRun, b: QueuedRun): boolean {
+    return JSON.stringify(a.net) === JSON.stringify(b.net)
+  }
+
+  private async runNext(): Promise<void> {
+    const i = this.at
+    if (i === null || i >= this.runs.length) return this.stop()
+    if (i > 0 && !this.same(this.runs[i], this.runs[i - 1]) && !this.load(this.runs[i])) {
+      // the model in the host is the previous run of this experiment: the next one starts fresh
+      editor.resolvePending('fresh')
+    }
+    const run = await trainLab.start(project.spec, this.runs[i].settings)
+    if (!run) return this.stop()
+    this.started = [...this.started, run]
+    if (this.timer) clearInterval(this.timer)
+    this.timer = setInterval(() => {
+      if (run.state === 'done') {
+        if (this.timer) clearInterval(this.timer)
+        this.timer = null
+        this.at = (this.at ?? 0) + 1
+        void this.runNext()
+      } else if (run.state === 'stopped' || run.state === 'failed') {
+        // the learner stopped it (or it broke): the experiment ends here
+        this.stop()
+      }
+    }, 400)
+  }
+}

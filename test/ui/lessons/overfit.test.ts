@@ -1,0 +1,98 @@
+/**
+ * The overfitting experiment: its three networks and settings, the run queue that trains them one
+ * after another through the training page's state (a fake host), the summary of the train/test gap,
+ * and the legend names that tell the three runs apart.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { validateSpec } from '../../../src-engine/spec'
+import type { EpochReport, TrainSettings } from '../../../src-engine/protocol'
+import type { NetSpec } from '../../../src-engine/spec-types'
+import {
+  overfit, overfitRuns, overfitSettings, overfitSpec, overfitSummary, OVERFIT_DECAY, OVERFIT_KINDS
+} from '../../../src-renderer/lib/lessons/overfit.svelte'
+import { trainLab } from '../../../src-renderer/lib/train.svelte'
+import { project } from '../../../src-renderer/lib/project.svelte'
+import { editor } from '../../../src-renderer/lib/editor.svelte'
+import { setLab } from '../../../src-renderer/lib/lab'
+import { runName } from '../../../src-renderer/components/train/run-label'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import { FakeLab, flush } from '../train/fake-lab'
+
+const NAMES = { plain: 'MLP 200-200', dropout: 'MLP 200-200 + dropout 0.5', decay: 'MLP 200-200' }
+const rep = (epoch: number, trainAcc: number, testAcc: number): EpochReport => ({ epoch, trainLoss: 0.1, trainAcc, testLoss: 0.5, testAcc, seconds: 1 })
+
+afterEach(() => {
+  overfit.stop()
+  setLab(null)
+  project.trained = false
+  project.weightsChoice = null
+  project.page = 'editor'
+  if (editor.pending) editor.resolvePending('cancel')
+})
+
+describe('overfitting experiment', () => {
+  it('trains one wide MLP three ways on 1,000 digits: as it is, with dropout, with weight decay', () => {
+    const runs = overfitRuns(NAMES, 2)
+    expect(runs).toHaveLength(3)
+    const specs = runs.map((r) => (r.net as { spec: NetSpec }).spec)
+    for (const s of specs) expect(validateSpec(s).issues.filter((i) => i.severity === 'error')).toEqual([])
+    // 784·200 + 200 + 200·200 + 200 + 200·10 + 10 weights: far more than 1,000 examples pin down
+    expect(validateSpec(specs[0]).totalParams).toBe(199_210)
+    expect(specs[1].layers.filter((l) => l.type === 'Dropout')).toEqual([{ type: 'Dropout', rate: 0.5 }, { type: 'Dropout', rate: 0.5 }])
+    expect(specs[2]).toEqual(specs[0])
+    // the same data split, seed and schedule; only the weight decay differs
+    const strip = (s: TrainSettings): TrainSettings => ({ ...s, weightDecay: 0 })
+    expect(runs.map((r) => strip(r.settings))).toEqual([0, 1, 2].map(() => strip(runs[0].settings)))
+    expect(runs.map((r) => r.settings.weightDecay)).toEqual([0, 0, OVERFIT_DECAY])
+    expect(overfitSettings('plain', 2).testFraction).toBe(0.9)
+    expect(overfitSpec('dropout', 'x').name).toBe('x')
+  })
+
+  it('runs the three one after another in the editor and on the training page, and sums up the gap', async () => {
+    const fake = new FakeLab()
+    setLab(fake)
+    trainLab.ensureConnected(fake)
+    await flush()
+    await overfit.run(NAMES)
+    expect(project.page).toBe('train')
+    for (const [i, runId] of ['run-1', 'run-2', 'run-3'].entries()) {
+      await expect.poll(() => fake.calls.filter((c) => c.channel === 'train:start').length, { timeout: 3000 }).toBe(i + 1)
+      // the run's network is the one in the editor, and the experiment answered the keep-or-fresh question itself
+      expect(project.spec?.name).toBe(NAMES[OVERFIT_KINDS[i]])
+      expect(editor.pending).toBeNull()
+      fake.emit({ type: 'epoch', runId, report: rep(1, 0.9, 0.85) })
+      fake.emit({ type: 'epoch', runId, report: rep(2, i === 0 ? 1 : 0.95, i === 0 ? 0.86 : 0.89) })
+      fake.emit({ type: 'state', runId, state: 'done' })
+    }
+    await expect.poll(() => overfit.running, { timeout: 3000 }).toBe(false)
+    const starts = fake.calls.filter((c) => c.channel === 'train:start').map((c) => c.payload as { spec: NetSpec; settings: TrainSettings; from?: string })
+    expect(starts.map((s) => s.spec.layers.some((l) => l.type === 'Dropout'))).toEqual([false, true, false])
+    expect(starts.map((s) => s.settings.weightDecay)).toEqual([0, 0, OVERFIT_DECAY])
+    expect(starts.every((s) => s.from === undefined)).toBe(true)
+    const rows = overfitSummary(overfit.started)
+    expect(rows.map((r) => r.kind)).toEqual(['plain', 'dropout', 'decay'])
+    expect(rows[0].gap).toBeCloseTo(0.14, 6)
+    expect(rows[1]).toMatchObject({ epochs: 2, trainAcc: 0.95, testAcc: 0.89, testLoss: 0.5 })
+    // the legend tells the three runs apart: the network, and the weight decay
+    const names = overfit.started.map(runName)
+    expect(names[0]).toBe('#1 Adam · lr 0.001 · mini-batch 50 · MLP 200-200')
+    expect(names[1]).toBe('#2 Adam · lr 0.001 · mini-batch 50 · MLP 200-200 + dropout 0.5')
+    expect(names[2]).toBe('#3 Adam · lr 0.001 · mini-batch 50 · weight decay 0.01 · MLP 200-200')
+    i18n.set('ko')
+    expect(runName(overfit.started[2])).toContain('가중치 감소 0.01')
+    i18n.set('en')
+  })
+
+  it('waits for the learner when the editor holds a trained model of theirs', async () => {
+    const fake = new FakeLab()
+    setLab(fake)
+    trainLab.ensureConnected(fake)
+    project.spec = overfitSpec('plain', 'mine')
+    project.trained = true
+    await overfit.run(NAMES)
+    expect(overfit.running).toBe(false)
+    expect(project.page).toBe('editor')
+    expect(editor.pending?.spec.name).toBe(NAMES.plain)
+    expect(fake.calls.some((c) => c.channel === 'train:start')).toBe(false)
+  })
+})
