@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
 import type { BatchPoint, Checkpoint, DataSource, RunState, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
-import type { AutoencoderViews, DecodedImage, ExportedFile, GeneratedText, ExportFormat, LabEvent, LabError, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
+import type { AutoencoderViews, DecodedImage, ExportedFile, GeneratedText, ExportFormat, LabEvent, LabError, LabErrorCode, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
 import { pureEngine, type PureEngine } from './engine-pure'
 import { encodeModelWeights } from '../src-engine/io/safetensors'
 import { exportOnnx } from '../src-engine/io/onnx'
@@ -24,6 +24,7 @@ import { ProjectService, fileStem, type FileAccess } from './projects'
 import { NICE_ENV } from '../src-engine/train/thread-priority'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
+import { promptCharParams, refuse } from './ipc/refuse'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -61,8 +62,7 @@ const IMAGE_SIZE = 784
 
 interface Pending { resolve: (r: Result<unknown>) => void; timer: ReturnType<typeof setTimeout> }
 
-const fail = (code: string, message: string, path?: string): { ok: false; error: LabError } =>
-  ({ ok: false, error: path === undefined ? { code, message } : { code, message, path } })
+const fail = refuse
 
 export class LabHost {
   private readonly opts: Required<Omit<LabHostOptions, 'workerOptions' | 'engine' | 'dataDir' | 'files'>> & { workerOptions?: WorkerOptions }
@@ -137,7 +137,7 @@ export class LabHost {
       this.presetCache ??= this.engine.presets()
       return { ok: true, value: this.presetCache }
     } catch (e) {
-      return fail('engine-error', `Could not list the presets: ${errorText(e)}`)
+      return fail('engine-error', `Could not list the presets: ${errorText(e)}`, { detail: errorText(e) })
     }
   }
 
@@ -145,7 +145,7 @@ export class LabHost {
     try {
       return { ok: true, value: this.engine.validateSpec(spec) }
     } catch (e) {
-      return fail('engine-error', `Could not check the architecture: ${errorText(e)}`)
+      return fail('engine-error', `Could not check the architecture: ${errorText(e)}`, { detail: errorText(e) })
     }
   }
 
@@ -153,18 +153,20 @@ export class LabHost {
   start(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset = 0): Result<{ runId: string }> {
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
     if (this.runId !== null && ACTIVE.has(this.runState)) {
-      return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before starting another.`)
+      return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before starting another.`, { case: 'start', state: this.runState })
     }
     let report: SpecReport
     try {
       report = this.engine.validateSpec(spec)
     } catch (e) {
-      return fail('engine-error', `Could not check the architecture: ${errorText(e)}`)
+      return fail('engine-error', `Could not check the architecture: ${errorText(e)}`, { detail: errorText(e) })
     }
     if (!report.ok) {
       const first = report.issues.find((i) => i.severity === 'error')
       const where = first && first.layer >= 0 ? `spec.layers.${first.layer}${first.field ? `.${first.field}` : ''}` : 'spec'
-      return fail('invalid-spec', first ? first.message : 'The architecture has errors; fix them in the editor first.', where)
+      const r = fail('invalid-spec', first ? first.message : 'The architecture has errors; fix them in the editor first.', undefined, where)
+      if (first) r.error.issue = first
+      return r
     }
     const worker = this.ensureWorker()
     if (!worker.ok) return worker
@@ -186,7 +188,7 @@ export class LabHost {
 
   /** Remembers the probe image (feature maps are drawn for it) and hands it to the worker. */
   setProbe(input: number[]): Result<null> {
-    if (input.length !== IMAGE_SIZE) return fail('bad-payload', `The probe must have ${IMAGE_SIZE} values (28×28); got ${input.length}.`, 'input')
+    if (input.length !== IMAGE_SIZE) return fail('bad-payload', `The probe must have ${IMAGE_SIZE} values (28×28); got ${input.length}.`, { case: 'length', field: 'input', limit: IMAGE_SIZE, received: `${input.length}` }, 'input')
     this.probe = Float32Array.from(input)
     if (this.worker) this.post({ type: 'set-probe', input: this.probe.slice() })
     return { ok: true, value: null }
@@ -199,7 +201,7 @@ export class LabHost {
    */
   async predict(input: ArrayLike<number>, maps = false): Promise<Result<Prediction>> {
     if (!this.worker || (this.runId === null && !this.modelLoaded)) {
-      return fail('no-model', 'There is no trained model yet: start a training run first (a paused or finished run works).')
+      return fail('no-model', 'There is no trained model yet: start a training run first (a paused or finished run works).', { case: 'predict' })
     }
     const t0 = performance.now()
     // Started on the first prediction of any kind, so it holds the model by the time a run trains.
@@ -215,7 +217,7 @@ export class LabHost {
     const reply = await this.ask(reqId, { type: 'predict', reqId, input: Float32Array.from(input), count: 1, maps })
     if (!reply.ok) return reply
     const pred = toPrediction(reply.value, performance.now() - t0)
-    return pred ? { ok: true, value: pred } : fail('engine-error', 'The worker answered predict with something that is not a prediction.')
+    return pred ? { ok: true, value: pred } : fail('engine-error', 'The worker answered predict with something that is not a prediction.', { detail: 'predict' })
   }
 
   /**
@@ -239,7 +241,7 @@ export class LabHost {
         if (!p) return
         this.pending.delete(m.reqId)
         clearTimeout(p.timer)
-        p.resolve(m.ok ? { ok: true, value: m.value } : fail(m.code, m.message))
+        p.resolve(m.ok ? { ok: true, value: m.value } : fail(m.code as LabErrorCode, m.message, { detail: m.message }))
       })
       const gone = (): void => {
         if (this.infer === infer) this.infer = null
@@ -262,7 +264,7 @@ export class LabHost {
       const timer = setTimeout(() => {
         this.pending.delete(reqId)
         asked.delete(reqId)
-        resolve(fail('timeout', `The inference thread did not answer within ${this.opts.replyTimeoutMs / 1000} s.`))
+        resolve(fail('timeout', `The inference thread did not answer within ${this.opts.replyTimeoutMs / 1000} s.`, { seconds: this.opts.replyTimeoutMs / 1000 }))
       }, this.opts.replyTimeoutMs)
       this.pending.set(reqId, { resolve, timer })
       asked.add(reqId)
@@ -297,7 +299,7 @@ export class LabHost {
   /** Autoencoders: the image the model's decoder (the layers after the bottleneck) draws for one code. */
   async decode(code: number[]): Promise<Result<DecodedImage>> {
     if (!this.worker || (this.runId === null && !this.modelLoaded)) {
-      return fail('no-model', 'There is no trained model yet: train an autoencoder first (a paused or finished run works).')
+      return fail('no-model', 'There is no trained model yet: train an autoencoder first (a paused or finished run works).', { case: 'decode' })
     }
     const t0 = performance.now()
     const reqId = this.nextReqId++
@@ -308,7 +310,7 @@ export class LabHost {
     const w = v?.w
     const images = v?.images
     if (typeof h !== 'number' || typeof w !== 'number' || !(images instanceof Float32Array || Array.isArray(images))) {
-      return fail('engine-error', 'The worker answered decode with something that is not an image.')
+      return fail('engine-error', 'The worker answered decode with something that is not an image.', { detail: 'decode' })
     }
     // one image of C×h×w values: show the channel mean
     const all = Array.from(images as ArrayLike<number>)
@@ -322,15 +324,15 @@ export class LabHost {
   /** Language models: text continuing `prompt`, sampled from the latest run's model. */
   async generate(prompt: string, length: number, temperature: number, seed = 1): Promise<Result<GeneratedText>> {
     if (!this.worker || (this.runId === null && !this.modelLoaded)) {
-      return fail('no-model', 'There is no trained model yet: train a language model first (a paused or finished run works).')
+      return fail('no-model', 'There is no trained model yet: train a language model first (a paused or finished run works).', { case: 'generate' })
     }
-    if ([...prompt].length > 2000) return fail('bad-payload', 'The prompt is too long: keep it to 2,000 characters.', 'prompt')
+    if ([...prompt].length > 2000) return fail('bad-payload', 'The prompt is too long: keep it to 2,000 characters.', { case: 'max-length', field: 'prompt', limit: 2000, received: `${[...prompt].length}` }, 'prompt')
     const t0 = performance.now()
     const reqId = this.nextReqId++
     const reply = await this.ask(reqId, { type: 'generate', reqId, prompt, length, temperature, seed })
-    if (!reply.ok) return reply
+    if (!reply.ok) return reply.error.code === 'bad-prompt' ? fail('bad-prompt', reply.error.message, promptCharParams(reply.error.message)) : reply
     const v = reply.value as { prompt?: unknown; text?: unknown } | null
-    if (typeof v?.prompt !== 'string' || typeof v.text !== 'string') return fail('engine-error', 'The worker answered generate with something that is not text.')
+    if (typeof v?.prompt !== 'string' || typeof v.text !== 'string') return fail('engine-error', 'The worker answered generate with something that is not text.', { detail: 'generate' })
     return { ok: true, value: { prompt: v.prompt, text: v.text, ms: Math.round((performance.now() - t0) * 100) / 100 } }
   }
 
@@ -341,14 +343,14 @@ export class LabHost {
    */
   async aeViews(data: DataSource, testFraction?: number): Promise<Result<AutoencoderViews>> {
     if (!this.worker || (this.runId === null && !this.modelLoaded)) {
-      return fail('no-model', 'There is no model yet: train an autoencoder or open a project with its weights first.')
+      return fail('no-model', 'There is no model yet: train an autoencoder or open a project with its weights first.', { case: 'views' })
     }
-    if (this.isTraining()) return fail('busy', 'A training run is in progress: its snapshots show the code plane.')
+    if (this.isTraining()) return fail('busy', 'A training run is in progress: its snapshots show the code plane.', { case: 'views' })
     const reqId = this.nextReqId++
     const reply = await this.ask(reqId, { type: 'ae-views', reqId, data, ...(testFraction !== undefined ? { testFraction } : {}) })
     if (!reply.ok) return reply
     const v = reply.value
-    if (!v || typeof v !== 'object') return fail('engine-error', 'The worker answered ae-views with something that is not a snapshot.')
+    if (!v || typeof v !== 'object') return fail('engine-error', 'The worker answered ae-views with something that is not a snapshot.', { detail: 'ae-views' })
     return { ok: true, value: v as AutoencoderViews }
   }
 
@@ -367,7 +369,7 @@ export class LabHost {
   async modelFile(format: ExportFormat): Promise<Result<{ fileName: string; bytes: Uint8Array }>> {
     const model = await this.getModel()
     if (!model.ok) {
-      return model.error.code === 'no-model' ? fail('no-model', 'There is no model to export yet: train one first (a paused or finished run works).') : model
+      return model.error.code === 'no-model' ? fail('no-model', 'There is no model to export yet: train one first (a paused or finished run works).', { case: 'export' }) : model
     }
     const v = model.value
     try {
@@ -378,7 +380,7 @@ export class LabHost {
           : encodeModelWeights(v.spec, v.weights, { format: 'backprop-lab', version: this.opts.version, ...(v.vocab ? { vocab: JSON.stringify(v.vocab) } : {}) })
       return { ok: true, value: { fileName: `${fileStem(v.spec.name)}.${format}`, bytes } }
     } catch (e) {
-      return fail('export-failed', `The model could not be exported as ${format}: ${errorText(e)}`)
+      return fail('export-failed', `The model could not be exported as ${format}: ${errorText(e)}`, { format, detail: errorText(e) })
     }
   }
 
@@ -391,7 +393,7 @@ export class LabHost {
     const reply = await this.ask(reqId, { type: 'get-weights', reqId })
     if (!reply.ok) return reply
     const v = reply.value as Partial<Checkpoint> | null
-    if (!v || !v.spec || !v.weights) return fail('engine-error', 'The worker answered get-weights without a spec and weights.')
+    if (!v || !v.spec || !v.weights) return fail('engine-error', 'The worker answered get-weights without a spec and weights.', { detail: 'get-weights' })
     return { ok: true, value: v as Checkpoint }
   }
 
@@ -401,7 +403,7 @@ export class LabHost {
    */
   async loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[]): Promise<Result<{ params: number }>> {
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
-    if (this.isTraining()) return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before loading another model.`)
+    if (this.isTraining()) return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before loading another model.`, { case: 'load', state: this.runState })
     const worker = this.ensureWorker()
     if (!worker.ok) return worker
     const reqId = this.nextReqId++
@@ -422,7 +424,7 @@ export class LabHost {
     try {
       return { ok: true, value: this.engine.testSamples(count, seed) }
     } catch (e) {
-      return fail('data-unavailable', `The built-in digits could not be loaded: ${errorText(e)}`)
+      return fail('data-unavailable', `The built-in digits could not be loaded: ${errorText(e)}`, { detail: errorText(e) })
     }
   }
 
@@ -452,7 +454,7 @@ export class LabHost {
   private control(cmd: WorkerCommand, allowed: RunState[]): Result<null> {
     if (this.runId === null || !this.worker) return fail('no-run', 'No training run is in progress: start one first.')
     if (!allowed.includes(this.runState)) {
-      return fail('bad-state', `Run ${this.runId} is ${this.runState}; "${cmd.type}" needs it to be ${allowed.join(' or ')}.`)
+      return fail('bad-state', `Run ${this.runId} is ${this.runState}; "${cmd.type}" needs it to be ${allowed.join(' or ')}.`, { case: cmd.type as 'pause' | 'resume' | 'stop' | 'step' | 'set-lr', state: this.runState })
     }
     this.post(cmd)
     return { ok: true, value: null }
@@ -469,7 +471,7 @@ export class LabHost {
       this.worker = w
       return { ok: true }
     } catch (e) {
-      return fail('worker-failed', `The training thread could not start: ${errorText(e)}`)
+      return fail('worker-failed', `The training thread could not start: ${errorText(e)}`, { detail: errorText(e) })
     }
   }
 
@@ -498,14 +500,14 @@ export class LabHost {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(reqId)
-        resolve(fail('timeout', `The training thread did not answer "${cmd.type}" within ${this.opts.replyTimeoutMs / 1000} s.`))
+        resolve(fail('timeout', `The training thread did not answer "${cmd.type}" within ${this.opts.replyTimeoutMs / 1000} s.`, { seconds: this.opts.replyTimeoutMs / 1000 }))
       }, this.opts.replyTimeoutMs)
       this.pending.set(reqId, { resolve, timer })
       this.post(cmd)
     })
   }
 
-  private failPending(code: string, message: string): void {
+  private failPending(code: LabErrorCode, message: string): void {
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer)
       p.resolve(fail(code, message))
@@ -572,7 +574,7 @@ export class LabHost {
         if (!p) return
         this.pending.delete(m.reqId)
         clearTimeout(p.timer)
-        p.resolve(m.ok ? { ok: true, value: m.value } : fail(m.code, m.message))
+        p.resolve(m.ok ? { ok: true, value: m.value } : fail(m.code as LabErrorCode, m.message, { detail: m.message }))
         return
       }
       default: {

@@ -21,10 +21,11 @@ import { validateSpec } from '../src-engine/spec'
 import { decodeProject, ProjectError, PROJECT_EXTENSION, type ProjectData } from '../src-engine/io/project'
 import { checkWeightsAgainst, decodeSafetensors, specFromMetadata } from '../src-engine/io/safetensors'
 import type {
-  ExportFormat, FileSource, FileTarget, LabError, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
+  ExportFormat, FileSource, FileTarget, LabErrorCode, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
   SavedFile, SavedHistory, SavedRun
 } from './ipc/contract'
 import { cleanHistory } from './ipc/project-schemas'
+import { refuse } from './ipc/refuse'
 import { RECENT_FILE, RECOVERY_FILE, RecentList, writeFileAtomicAsync } from './file-store'
 import { encodeProjectAsync, writeProjectFile } from './project-writer'
 import { withFileBytes } from './file-base64'
@@ -59,7 +60,7 @@ export interface ProjectServiceOptions {
 /** Runs kept in an autosave's history (as the training page keeps them). */
 const MAX_RUNS = 6
 
-const fail = (code: string, message: string): { ok: false; error: LabError } => ({ ok: false, error: { code, message } })
+const fail = refuse
 
 /** "My net!" → "my-net" for file names. */
 export function fileStem(name: string | undefined): string {
@@ -253,7 +254,7 @@ export class ProjectService {
     try {
       bytes = await encodeProjectAsync(data)
     } catch (e) {
-      return fail('save-failed', `The project could not be saved: ${e instanceof Error ? e.message : String(e)}`)
+      return fail('save-failed', `The project could not be saved: ${e instanceof Error ? e.message : String(e)}`, { detail: e instanceof Error ? e.message : String(e) })
     }
     const fileName = `${fileStem(project.spec.name)}.${PROJECT_EXTENSION}`
     if (to === 'download') {
@@ -269,7 +270,7 @@ export class ProjectService {
   }
 
   async open(source: FileSource): Promise<Result<OpenedProject>> {
-    if (this.host.isTraining()) return fail('busy', 'A training run is in progress: stop it before opening a project.')
+    if (this.host.isTraining()) return fail('busy', 'A training run is in progress: stop it before opening a project.', { case: 'open' })
     const read = await this.readSource(source, 'project')
     if (!read.ok) return read
     const { bytes, fileName, path } = read.value
@@ -277,8 +278,8 @@ export class ProjectService {
     try {
       p = decodeProject(bytes, fileName)
     } catch (e) {
-      if (e instanceof ProjectError) return fail(e.code, e.message)
-      return fail('bad-project', `${fileName} could not be read: ${e instanceof Error ? e.message : String(e)}`)
+      if (e instanceof ProjectError) return fail(e.code as LabErrorCode, e.message, { file: fileName, ...(e.code === 'weights-mismatch' ? { case: 'project' } : {}) })
+      return fail('bad-project', `${fileName} could not be read: ${e instanceof Error ? e.message : String(e)}`, { file: fileName })
     }
     let params: number | undefined
     if (p.weights) {
@@ -305,7 +306,7 @@ export class ProjectService {
   }
 
   async importWeights(spec: NetSpec, source: FileSource): Promise<Result<{ fileName: string; tensors: number; params: number }>> {
-    if (this.host.isTraining()) return fail('busy', 'A training run is in progress: stop it before importing weights.')
+    if (this.host.isTraining()) return fail('busy', 'A training run is in progress: stop it before importing weights.', { case: 'import' })
     const read = await this.readSource(source, 'safetensors')
     if (!read.ok) return read
     const { bytes, fileName } = read.value
@@ -313,7 +314,7 @@ export class ProjectService {
     try {
       file = decodeSafetensors(bytes, fileName)
     } catch (e) {
-      return fail('bad-weights', `${e instanceof Error ? e.message : String(e)}. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).`)
+      return fail('bad-weights', `${e instanceof Error ? e.message : String(e)}. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).`, { file: fileName })
     }
     // A language model's vocabulary size is known from the file's own spec when the page has none yet.
     let fileSpec: NetSpec | null = null
@@ -324,11 +325,13 @@ export class ProjectService {
     }
     const target = withModelVocab(spec, fileSpec && typeof fileSpec === 'object' ? fileSpec : null)
     const expected = expectedWeights(target)
-    if (!expected.ok) return fail('invalid-spec', `The open architecture is not valid (${expected.message}); fix it in the editor before importing weights.`)
+    if (!expected.ok) return fail('invalid-spec', `The open architecture is not valid (${expected.message}); fix it in the editor before importing weights.`, { case: 'import' })
     const problems = checkWeightsAgainst(expected.shapes, file)
     if (problems.length > 0) {
       const more = problems.length > 5 ? `; and ${problems.length - 5} more` : ''
-      return fail('weights-mismatch', `${fileName} does not fit the open architecture: ${problems.slice(0, 5).join('; ')}${more}. Nothing was changed.`)
+      return fail('weights-mismatch', `${fileName} does not fit the open architecture: ${problems.slice(0, 5).join('; ')}${more}. Nothing was changed.`, {
+        case: 'import', file: fileName, count: problems.length, tensor: /"([^"]+)"/.exec(problems[0])?.[1]
+      })
     }
     // A language model's characters (metadata "vocab", as `train --out` and the app write it) come along.
     let vocab: string[] | undefined
@@ -410,7 +413,7 @@ export class ProjectService {
       }
       case 'recent': {
         // Only paths the lab itself recorded: the page cannot make the host read an arbitrary file.
-        if (!this.recentList?.has(source.path)) return fail('not-recent', `${basename(source.path)} is not in the recent projects list; open it with Open Project… instead.`)
+        if (!this.recentList?.has(source.path)) return fail('not-recent', `${basename(source.path)} is not in the recent projects list; open it with Open Project… instead.`, { file: basename(source.path) })
         const r = this.readPath(source.path)
         if (!r.ok && r.error.code === 'missing') this.recentList.remove(source.path)
         return r
@@ -422,7 +425,7 @@ export class ProjectService {
       }
       default: {
         const never: never = source
-        return fail('bad-payload', `unknown file source ${JSON.stringify(never)}`)
+        return fail('bad-payload', `unknown file source ${JSON.stringify(never)}`, { case: 'format', field: 'from', received: JSON.stringify(never) })
       }
     }
   }
@@ -432,8 +435,8 @@ export class ProjectService {
       return { ok: true, value: { bytes: new Uint8Array(readFileSync(path)), fileName: basename(path), path } }
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
-      if (code === 'ENOENT') return fail('missing', `${path} no longer exists; it may have been moved or deleted.`)
-      return fail('read-failed', `${path} could not be read: ${e instanceof Error ? e.message : String(e)}`)
+      if (code === 'ENOENT') return fail('missing', `${path} no longer exists; it may have been moved or deleted.`, { file: basename(path) })
+      return fail('read-failed', `${path} could not be read: ${e instanceof Error ? e.message : String(e)}`, { file: basename(path), detail: e instanceof Error ? e.message : String(e) })
     }
   }
 
@@ -443,7 +446,7 @@ export class ProjectService {
    * event loop 20–60 ms; decoding bytes identical to the encoder's output only tested the encoder again).
    */
   private async writeToDisk(bytes: Uint8Array, fileName: string, kind: FileKind, path: string | null): Promise<Result<string>> {
-    if (!this.files) return fail('no-dialog', 'This window cannot write files itself: use the download instead.')
+    if (!this.files) return fail('no-dialog', 'This window cannot write files itself: use the download instead.', { case: 'save' })
     const target = path ?? (await this.files.askSavePath(fileName, kind))
     if (!target) return fail('canceled', 'The file was not saved (no place was chosen).')
     try {
@@ -451,7 +454,7 @@ export class ProjectService {
       const back = await readFile(target)
       if (!(await sameBytes(back, bytes))) throw new Error(`the file on disk (${back.length} bytes) differs from what was written (${bytes.length} bytes)`)
     } catch (e) {
-      return fail('write-failed', `${target} could not be written: ${e instanceof Error ? e.message : String(e)}. Choose another folder and try again.`)
+      return fail('write-failed', `${target} could not be written: ${e instanceof Error ? e.message : String(e)}. Choose another folder and try again.`, { file: basename(target), detail: e instanceof Error ? e.message : String(e) })
     }
     return { ok: true, value: target }
   }

@@ -3,10 +3,49 @@
  * web shell's WebSocket. Types and constants only. Channel names are `area:verb`.
  * Every request answers with a Result; failures are data, never throws across the boundary.
  */
-import type { NetSpec, SpecReport } from '../../src-engine/spec-types'
+import type { NetSpec, SpecIssue, SpecReport } from '../../src-engine/spec-types'
 import type { TrainSettings, BatchPoint, DataSource, DivergenceFacts, EpochReport, Snapshot, RunState, LayerMaps } from '../../src-engine/protocol'
 
-export type LabError = { code: string; message: string; path?: string }
+/**
+ * A refusal or failure. `code` names the case (stable: programs branch on it, and the page words it in the
+ * learner's language from `params`); `message` says the same in English with what to change, for logs and
+ * the CLI (and for the page when it has no words for the code); `path` is the payload field at fault.
+ * `params`: names and numbers the wording needs (`case` picks a variant of the code's wording, e.g. busy
+ * while opening a project); `issue`: an invalid architecture's first error, as the editor words it.
+ */
+export type LabError = { code: string; message: string; path?: string; params?: ErrorParams; issue?: SpecIssue }
+export type ErrorParams = { case?: string } & { [name: string]: string | number | undefined }
+
+/** The payload rules a 'bad-payload' refusal names (its `params.case`), with the field, limit and value received. */
+export const PAYLOAD_RULES = [
+  'min', 'max', 'gt', 'lt', 'integer', 'finite', 'type', 'one-of', 'length', 'min-length', 'max-length', 'not-empty',
+  'no-nul', 'format', 'pixels-per-label', 'file-too-big'
+] as const
+
+/**
+ * Every error code the page can receive (replies and error events), each with the cases worded apart.
+ * The page words `errors.<code>` and `errors.<code>.<case>` (i18n errors.ts); a test fails when one of them
+ * lacks words in either language or when the sources give a code not listed here.
+ */
+export const LAB_ERRORS = {
+  // the dispatcher and the wire (ipc/handlers.ts, ipc/validate.ts, web-shell.ts)
+  'unknown-channel': [], 'forbidden-sender': [], internal: [], 'bad-payload': PAYLOAD_RULES, 'bad-frame': [],
+  // the host (lab-host.ts)
+  closed: [], busy: ['start', 'load', 'open', 'import', 'views'], 'engine-error': [], 'invalid-spec': ['import'],
+  'no-model': ['predict', 'decode', 'generate', 'views', 'export'], 'no-run': [],
+  'bad-state': ['pause', 'resume', 'stop', 'step', 'set-lr'], timeout: [], 'worker-crashed': [], 'worker-failed': [],
+  'data-unavailable': [], 'export-failed': [], 'weights-mismatch': ['import', 'project'],
+  // the engine threads (their replies and events pass through the host)
+  failed: [], 'not-autoencoder': [], 'not-language-model': [], 'no-vocab': [], 'bad-prompt': ['char'], unavailable: [],
+  'bad-command': [], diverged: [], 'train-failed': [], protocol: [], 'worker-error': [],
+  // projects and files (projects.ts; the engine's project reader)
+  'save-failed': [], 'bad-project': [], 'newer-project': [], 'bad-spec': [], 'bad-weights': [], 'no-dialog': ['save'],
+  canceled: [], 'not-recent': [], 'no-recovery': [], missing: [], 'read-failed': [], 'write-failed': [],
+  // the page's own connection (src-renderer/lib/lab.ts)
+  'no-token': [], disconnected: [], 'transport-failed': [], 'bad-message': []
+} as const satisfies Record<string, readonly string[]>
+
+export type LabErrorCode = keyof typeof LAB_ERRORS
 export type Result<T> = { ok: true; value: T } | { ok: false; error: LabError }
 
 export interface PresetInfo { id: string; title: string; kind: 'cnn' | 'mlp' | 'rnn' | 'autoencoder'; spec: NetSpec; params: number }

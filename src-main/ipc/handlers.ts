@@ -3,8 +3,9 @@
  * known channel? → trusted sender? → valid payload? → LabHost → Result. It never throws: a thrown
  * error inside is a bug, reported as `{ code: 'internal' }` rather than crossing the boundary.
  */
-import { CHANNELS, type Channel, type LabError, type Requests, type Result } from './contract'
+import { CHANNELS, type Channel, type Requests, type Result } from './contract'
 import { validatePayload } from './validate'
+import { refuse } from './refuse'
 import type { LabHost } from '../lab-host'
 
 /** What the dispatcher needs from LabHost (tests may pass a double). */
@@ -44,17 +45,15 @@ const KNOWN: ReadonlySet<string> = new Set(CHANNELS)
 
 export type Dispatch = (channel: unknown, payload: unknown, senderOk: boolean) => Promise<Result<unknown>>
 
-const err = (code: string, message: string): { ok: false; error: LabError } => ({ ok: false, error: { code, message } })
-
 /** Builds the dispatcher `handle(channel, payload, senderOk)` over one host. */
 export function createDispatcher(host: HostApi): Dispatch {
   return async function handle(channel, payload, senderOk) {
     if (typeof channel !== 'string' || !KNOWN.has(channel)) {
       const shown = typeof channel === 'string' ? `"${channel.slice(0, 60)}"` : typeof channel
-      return err('unknown-channel', `Unknown request channel ${shown}; the contract lists ${CHANNELS.join(', ')}.`)
+      return refuse('unknown-channel', `Unknown request channel ${shown}; the contract lists ${CHANNELS.join(', ')}.`, { channel: typeof channel === 'string' ? channel.slice(0, 60) : typeof channel })
     }
     if (senderOk !== true) {
-      return err('forbidden-sender', `Request "${channel}" refused: it did not come from the lab's own page.`)
+      return refuse('forbidden-sender', `Request "${channel}" refused: it did not come from the lab's own page.`, { channel })
     }
     const c = channel as Channel
     const checked = validatePayload(c, payload)
@@ -63,7 +62,8 @@ export function createDispatcher(host: HostApi): Dispatch {
       const route = routes[c] as Route<Channel>
       return await route(host, checked.value as never)
     } catch (e) {
-      return err('internal', `"${c}" failed unexpectedly: ${e instanceof Error ? e.message : String(e)}`)
+      const detail = e instanceof Error ? e.message : String(e)
+      return refuse('internal', `"${c}" failed unexpectedly: ${detail}`, { channel: c, detail })
     }
   }
 }

@@ -7,6 +7,9 @@ import * as v from 'valibot'
 
 const got = (issue: v.BaseIssue<unknown>): string => `got ${issue.received}`
 
+/** A path without NUL characters (a refusal names this rule 'no-nul'). */
+export const noNul = (s: string): boolean => !s.includes('\0')
+
 /** JSON turns NaN (a diverged loss) into null; both are accepted as "no value". */
 const maybeNumber = v.union([v.number(), v.null()], (i) => `must be a number (${got(i)})`)
 const numbers = (max: number) => v.pipe(v.array(maybeNumber, (i) => `must be an array of numbers (${got(i)})`), v.maxLength(max, (i) => `must have at most ${max} values (${got(i)})`))
@@ -80,7 +83,7 @@ export const fileSourceSchema = v.variant('from', [
     )
   }),
   v.object({ from: v.literal('dialog') }),
-  v.object({ from: v.literal('recent'), path: v.pipe(v.string(), v.minLength(1), v.maxLength(4096), v.check((s) => !s.includes('\0'), 'must not contain NUL characters')) }),
+  v.object({ from: v.literal('recent'), path: v.pipe(v.string(), v.minLength(1), v.maxLength(4096), v.check(noNul, 'must not contain NUL characters')) }),
   v.object({ from: v.literal('recovery') })
 ], (i) => `must say where the file comes from: { from: "upload", fileName, base64 }, { from: "dialog" }, { from: "recent", path } or { from: "recovery" } (${got(i)})`)
 

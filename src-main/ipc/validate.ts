@@ -5,9 +5,10 @@
  * what is allowed and what arrived, so the editor can highlight the field and the learner can fix it.
  */
 import * as v from 'valibot'
-import type { Channel, LabError, Requests } from './contract'
+import type { Channel, ErrorParams, LabError, PAYLOAD_RULES, Requests } from './contract'
 import type { DivergenceFacts } from '../../src-engine/protocol'
-import { fileSourceSchema, fileTargetSchema, savedHistorySchema } from './project-schemas'
+import { fileSourceSchema, fileTargetSchema, MAX_BASE64, noNul, savedHistorySchema } from './project-schemas'
+import { refuse } from './refuse'
 
 // ── building blocks with messages that say what to change ────────────────────
 
@@ -136,7 +137,7 @@ export const netSpecSchema = v.looseObject({
 const path = v.pipe(
   str(4096, 'a file or folder path'),
   v.minLength(1, 'must not be empty: choose a file or folder'),
-  v.check((s) => !s.includes('\0'), 'must not contain NUL characters')
+  v.check(noNul, 'must not contain NUL characters')
 )
 
 const dataSource = v.variant('kind', [
@@ -144,6 +145,8 @@ const dataSource = v.variant('kind', [
   v.object({ kind: v.literal('idx'), dir: path }),
   v.object({ kind: v.literal('text'), file: path })
 ], (i) => `must be { kind: "mnist" }, { kind: "idx", dir } or { kind: "text", file } (${got(i)})`)
+
+const pixelsPerLabel = (e: { images: number[]; labels: number[] }): boolean => e.images.length === e.labels.length * 784
 
 export const trainSettingsSchema = v.object({
   data: dataSource,
@@ -162,7 +165,7 @@ export const trainSettingsSchema = v.object({
       images: v.pipe(v.array(num(0, 1)), v.maxLength(500 * 784, 'holds at most 500 drawings')),
       labels: v.pipe(v.array(int(0, 9)), v.maxLength(500, 'holds at most 500 drawings'))
     }),
-    v.check((e) => e.images.length === e.labels.length * 784, 'must hold 784 pixels (28×28) for every label')
+    v.check(pixelsPerLabel, 'must hold 784 pixels (28×28) for every label')
   ))
 }, (i) => `must be the training settings object (${got(i)})`)
 
@@ -222,17 +225,40 @@ export const schemas = {
 
 export type Checked<C extends Channel> = { ok: true; value: Requests[C][0] } | { ok: false; error: LabError }
 
-/** Checks a payload for `channel`; the first problem becomes a 'bad-payload' error with its path. */
+/** Checks a payload for `channel`; the first problem becomes a 'bad-payload' error with its path and the rule it broke. */
 export function validatePayload<C extends Channel>(channel: C, payload: unknown): Checked<C> {
   const r = v.safeParse(schemas[channel] as v.GenericSchema, payload, { abortPipeEarly: true })
   if (r.success) return { ok: true, value: r.output as Requests[C][0] }
   const issue = r.issues[0]
   const at = v.getDotPath(issue) ?? deepestPath(issue)
   const field = at ? `"${at}"` : 'the payload'
-  return {
-    ok: false,
-    error: { code: 'bad-payload', message: `${channel}: ${field} ${issue.message}.`, ...(at ? { path: at } : {}) }
-  }
+  return refuse('bad-payload', `${channel}: ${field} ${issue.message}.`, { channel, field: at ?? 'payload', ...payloadRule(issue, at) }, at ?? undefined)
+}
+
+type PayloadRule = (typeof PAYLOAD_RULES)[number]
+
+/** The rule behind a check (v.check keeps its function as the issue's requirement). */
+const CHECK_RULES = new Map<unknown, PayloadRule>([[noNul, 'no-nul'], [pixelsPerLabel, 'pixels-per-label']])
+
+const LIMIT_RULES: Partial<Record<string, PayloadRule>> = {
+  min_value: 'min', max_value: 'max', gt_value: 'gt', lt_value: 'lt', length: 'length', min_length: 'min-length', max_length: 'max-length'
+}
+
+/** A broken rule as params the page words: which rule, its limit and what arrived (valibot's own words for values). */
+function payloadRule(issue: v.BaseIssue<unknown>, at: string | null): ErrorParams & { case: PayloadRule } {
+  const received = issue.received
+  const limit = typeof issue.requirement === 'number' ? issue.requirement : undefined
+  if (issue.type === 'max_length' && at?.endsWith('base64')) return { case: 'file-too-big', limit: Math.round((MAX_BASE64 * 3) / 4 / 2 ** 20) }
+  if (issue.type === 'min_length' && limit === 1) return { case: 'not-empty', received }
+  const rule = LIMIT_RULES[issue.type]
+  if (rule && limit !== undefined) return { case: rule, limit, received }
+  if (issue.type === 'integer') return { case: 'integer', received }
+  if (issue.type === 'finite') return { case: 'finite', received }
+  // valibot writes the options as ("a" | "b"); the page lists them as "a", "b"
+  if (issue.type === 'picklist') return { case: 'one-of', options: (issue.expected ?? '').replace(/^\(|\)$/g, '').split(' | ').join(', '), received }
+  if (issue.type === 'check') return { case: CHECK_RULES.get(issue.requirement) ?? 'format', received }
+  if (issue.kind === 'schema') return { case: 'type', expected: issue.expected ?? '', received }
+  return { case: 'format', received }
 }
 
 /** Unions and variants nest issues; follow the first branch down to where the value went wrong. */

@@ -70,7 +70,8 @@ export function t(key: string, values?: Record<string, string | number>): string
  */
 export interface Msg {
   key: string
-  values?: Record<string, string | number | Msg>
+  /** A function value is text worded elsewhere (an editor issue inside a refusal), called when drawn. */
+  values?: Record<string, string | number | Msg | (() => string)>
 }
 
 export function msg(key: string, values?: Msg['values']): Msg {
@@ -82,7 +83,7 @@ export function tr(m: Msg | string): string {
   if (typeof m === 'string') return m
   if (!m.values) return t(m.key)
   const values: Record<string, string | number> = {}
-  for (const [k, v] of Object.entries(m.values)) values[k] = typeof v === 'object' ? tr(v) : v
+  for (const [k, v] of Object.entries(m.values)) values[k] = typeof v === 'function' ? v() : typeof v === 'object' ? tr(v) : v
   return t(m.key, values)
 }
 

@@ -4,6 +4,8 @@
  */
 import type { Requests } from '../../src-main/ipc/contract'
 import { getLab, type LabClient, type LabStatus, type TransportKind } from './lab'
+import { refusal } from './lab-errors'
+import type { Msg } from '../i18n/index.svelte'
 
 export type AppInfo = Requests['app:info'][1]
 
@@ -12,7 +14,7 @@ class Connection {
   transport = $state<TransportKind>('web')
   info = $state.raw<AppInfo | null>(null)
   /** Why `app:info` failed, if it did (shown in the footer's tooltip). */
-  infoError = $state<string | null>(null)
+  infoError = $state.raw<Msg | string | null>(null)
 
   private stop: (() => void) | null = null
 
@@ -36,7 +38,7 @@ class Connection {
       this.info = r.value
       this.infoError = null
     } else {
-      this.infoError = r.error.message
+      this.infoError = refusal(r.error)
     }
   }
 }

@@ -3,7 +3,7 @@
  * the model (ONNX), import weights, recover the autosave. The host does the reading, validating and
  * encoding; this module decides where bytes go. Desktop: the host's own file dialogs. Web shell:
  * downloads (Blob + <a download>) and uploads (<input type=file>), the bytes as base64 over the contract.
- * Every failure becomes a message (i18n/<lang>/files.ts) with the host's detail, translated when shown.
+ * Every failure becomes a message (the host's refusal worded by lib/lab-errors.ts), translated when shown.
  */
 import type {
   FileSource, LabApi, LabError, OpenedProject, ProjectState, RecoveryInfo, Result, SavedHistory, SavedRun, ExportFormat
@@ -15,29 +15,13 @@ import { editor } from './editor.svelte'
 import { Run, RUN_COLORS, trainLab, settingsFromForm, netKind, type Continues, type NetKind, type TrainForm } from './train.svelte'
 import { toasts } from './toasts.svelte'
 import { isAutoencoder } from './autoencoder'
+import { refusal } from './lab-errors'
 
-/** Error codes the host (or this module) gives, each with a translated sentence; others use files.errOther. */
-const ERROR_KEYS: Record<string, string> = {
-  'no-model': 'files.errNoModel',
-  'bad-weights': 'files.errBadWeights',
-  'weights-mismatch': 'files.errMismatch',
-  'bad-project': 'files.errBadProject',
-  'bad-spec': 'files.errBadSpec',
-  'newer-project': 'files.errNewer',
-  'invalid-spec': 'files.errInvalidSpec',
-  busy: 'files.errBusy',
-  'write-failed': 'files.errWrite',
-  'read-failed': 'files.errRead',
-  missing: 'files.errMissing',
-  'no-recovery': 'files.errNoRecovery',
-  'export-failed': 'files.errExport',
-  'bad-payload': 'files.errTooBig',
-  'too-big': 'files.errTooBig'
-}
-
-/** The message for a failed request; the host's own words follow as the detail. */
+/** The message for a failed request: the host's refusal in the page's language (lib/lab-errors.ts), or its
+ * English words after a translated lead when the page cannot word it. */
 export function errorMsg(e: LabError): Msg {
-  return msg(ERROR_KEYS[e.code] ?? 'files.errOther', { detail: e.message })
+  const r = refusal(e)
+  return typeof r === 'string' ? msg('files.errOther', { detail: r }) : r
 }
 
 /** errorMsg in the current language. */

@@ -12,7 +12,7 @@
  * error with a stable code the UI can translate.
  */
 import type {
-  Channel, DesktopLabApi, LabApi, LabError, LabEvent, MenuCommand, Prediction, Requests, Result, WsClientMessage
+  Channel, DesktopLabApi, ErrorParams, LabApi, LabError, LabErrorCode, LabEvent, MenuCommand, Prediction, Requests, Result, WsClientMessage
 } from '../../src-main/ipc/contract'
 import type { ImageStack, Snapshot } from '../../src-engine/protocol'
 
@@ -46,10 +46,10 @@ export const CLIENT_ERRORS = {
   timeout: 'timeout',
   transport: 'transport-failed',
   badMessage: 'bad-message'
-} as const
+} as const satisfies Record<string, LabErrorCode>
 
-function fail(code: string, message: string): { ok: false; error: LabError } {
-  return { ok: false, error: { code, message } }
+function fail(code: LabErrorCode, message: string, params?: ErrorParams): { ok: false; error: LabError } {
+  return { ok: false, error: params ? { code, message, params } : { code, message } }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,7 +173,8 @@ export function createElectronLab(api: LabApi | DesktopLabApi): LabClient {
       try {
         return await api.request(channel, payload)
       } catch (err) {
-        return fail(CLIENT_ERRORS.transport, `${channel}: ${err instanceof Error ? err.message : String(err)}`)
+        const detail = err instanceof Error ? err.message : String(err)
+        return fail(CLIENT_ERRORS.transport, `${channel}: ${detail}`, { channel, detail })
       }
     },
     onEvent(listener) {
@@ -275,7 +276,7 @@ export function createWsLab(options: WsLabOptions): LabClient {
     const id = nextId++
     const timer = setTimeout(() => {
       pending.delete(id)
-      resolve(fail(CLIENT_ERRORS.timeout, `${message.channel}: no answer from the lab within ${requestTimeout / 1000} s`))
+      resolve(fail(CLIENT_ERRORS.timeout, `${message.channel}: no answer from the lab within ${requestTimeout / 1000} s`, { seconds: requestTimeout / 1000 }))
     }, requestTimeout)
     pending.set(id, { resolve, timer, channel: message.channel })
     try {
@@ -335,7 +336,7 @@ export function createWsLab(options: WsLabOptions): LabClient {
     badFrame('neither a reply nor an event')
   }
 
-  function failPending(code: string, why: string): void {
+  function failPending(code: LabErrorCode, why: string): void {
     for (const [id, p] of pending) {
       clearTimeout(p.timer)
       pending.delete(id)

@@ -6,12 +6,14 @@
  * Conventions read from the worker's events: BatchPoint.epoch is 1-based and BatchPoint.batch is the
  * number of batches finished in that epoch (1..batches), so a point sits at x = epoch − 1 + batch/batches.
  */
-import type { LabApi, LabEvent, PresetInfo, Result } from '../../src-main/ipc/contract'
+import type { LabApi, LabError, LabEvent, PresetInfo, Result } from '../../src-main/ipc/contract'
 import type {
   BatchPoint, DataSource, DivergenceFacts, EpochReport, ImageStack, OptimizerName, RunState, Snapshot, TrainSettings
 } from '../../src-engine/protocol'
 import type { NetSpec } from '../../src-engine/spec-types'
 import { toFloat32 } from './lab'
+import { refusal } from './lab-errors'
+import { msg, type Msg } from '../i18n/index.svelte'
 import { project } from './project.svelte'
 import { drawings } from './drawings.svelte'
 
@@ -367,8 +369,8 @@ export class TrainLab {
   logScale = $state(false)
   /** A request is on its way (buttons wait). */
   busy = $state(false)
-  /** The last failed request, as a message for the learner. */
-  error = $state<string | null>(null)
+  /** The last failed request, as a message for the learner (translated when shown). */
+  error = $state.raw<Msg | null>(null)
   presets = $state.raw<PresetInfo[]>([])
   threads = $state(1)
   samples = $state.raw<Samples | null>(null)
@@ -418,9 +420,9 @@ export class TrainLab {
       this.threads = Math.max(1, info.value.threads)
       // the form may have been filled before the machine was known; use its cores
       this.form = { ...this.form, threads: this.threads }
-    } else this.error = info.error.message
+    } else this.error = hostError(info.error)
     if (presets.ok) this.presets = presets.value
-    else this.error = presets.error.message
+    else this.error = hostError(presets.error)
   }
 
   /** The preset a spec came from: by the project's preset id, else by identity. */
@@ -457,13 +459,13 @@ export class TrainLab {
     try {
       const r = await p
       if (!r.ok) {
-        this.error = r.error.message
+        this.error = hostError(r.error)
         return null
       }
       this.error = null
       return { value: r.value }
     } catch (e) {
-      this.error = e instanceof Error ? e.message : String(e)
+      this.error = msg('train.errHost', { detail: e instanceof Error ? e.message : String(e) })
       return null
     } finally {
       this.busy = false
@@ -503,11 +505,11 @@ export class TrainLab {
 
   private async launch(spec: NetSpec | null, settings: TrainSettings | undefined, fromModel: boolean, cont: Continues | null): Promise<Run | null> {
     if (!this.api) {
-      this.error = 'train.errOffline'
+      this.error = msg('train.errOffline')
       return null
     }
     if (!spec) {
-      this.error = 'train.errNoSpec'
+      this.error = msg('train.errNoSpec')
       return null
     }
     const s = withDrawings(settings ?? settingsFromForm(this.form), spec)
@@ -658,6 +660,11 @@ export class TrainLab {
 
 /** The app's training state. */
 export const trainLab = new TrainLab()
+
+/** A refusal from the host, worded in the page's language after a translated lead. */
+function hostError(e: LabError): Msg {
+  return msg('train.errHost', { detail: refusal(e) })
+}
 
 /**
  * The learning rate a diverged run restarts with: the engine's suggestion (the optimizer's usual rate, or a

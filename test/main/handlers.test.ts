@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHANNELS, type Channel, type Result } from '../../src-main/ipc/contract'
 import { createDispatcher, type Dispatch } from '../../src-main/ipc/handlers'
 import { validatePayload } from '../../src-main/ipc/validate'
+import { promptCharParams } from '../../src-main/ipc/refuse'
 import { PRESETS } from '../../src-engine/models/presets'
 import type { LabHost } from '../../src-main/lab-host'
 import { fakeHost, image, isState, mlpSpec, record, settings } from './helpers'
@@ -205,6 +206,34 @@ describe('payload messages say what to change', () => {
       expect(r.error.path).toBe('settings.batchSize')
       expect(r.error.message).toMatch(/settings\.batchSize.*at least 1.*got 0/)
     }
+  })
+
+  it('gives the rule it broke as params the page words (field, rule, limit, what arrived)', () => {
+    const r = validatePayload('train:start', { spec: mlpSpec(), settings: settings({ batchSize: 0 }) })
+    expect(r).toMatchObject({ ok: false, error: { code: 'bad-payload', params: { channel: 'train:start', field: 'settings.batchSize', case: 'min', limit: 1, received: '0' } } })
+    expect(validatePayload('train:set-lr', { lr: 0 })).toMatchObject({ ok: false, error: { params: { field: 'lr', case: 'gt', limit: 0 } } })
+    expect(validatePayload('train:start', { spec: mlpSpec(), settings: settings({ batchSize: 2.5 }) })).toMatchObject({ ok: false, error: { params: { case: 'integer' } } })
+    expect(validatePayload('train:start', { spec: mlpSpec(), settings: { ...settings(), optimizer: 'Lion' } }))
+      .toMatchObject({ ok: false, error: { params: { case: 'one-of', options: '"SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"', received: '"Lion"' } } })
+    expect(validatePayload('train:start', { spec: mlpSpec(), settings: settings({ data: { kind: 'idx', dir: '' } }) })).toMatchObject({ ok: false, error: { params: { case: 'not-empty' } } })
+    expect(validatePayload('train:start', { spec: mlpSpec(), settings: settings({ data: { kind: 'idx', dir: 'a\0b' } }) })).toMatchObject({ ok: false, error: { params: { case: 'no-nul' } } })
+    expect(validatePayload('model:predict', { input: image(0.5).slice(1) })).toMatchObject({ ok: false, error: { params: { field: 'input', case: 'length', limit: 784 } } })
+    expect(validatePayload('train:set-lr', { lr: 'fast' })).toMatchObject({ ok: false, error: { params: { case: 'type', expected: 'number', received: '"fast"' } } })
+    expect(validatePayload('project:open', { from: 'recent', path: 'a\0b' })).toMatchObject({ ok: false, error: { params: { case: 'no-nul' } } })
+  })
+
+  it('gives a file refusal the file\'s name, and a bad prompt its character, as params', async () => {
+    expect(await call('project:open', upload('x.bplab', new Uint8Array([1, 2, 3])))).toMatchObject({ ok: false, error: { code: 'bad-project', params: { file: 'x.bplab' } } })
+    expect(promptCharParams('character "z" (U+007A) at position 3 is not in the vocabulary of 65')).toEqual({ case: 'char', char: 'z' })
+    expect(promptCharParams('character "\\"" (U+0022) at position 0 is not in the vocabulary of 65')).toEqual({ case: 'char', char: '"' })
+    expect(promptCharParams('the prompt is empty')).toBeUndefined()
+  })
+
+  it('gives the channel of an unknown, forbidden or failing request as a param', async () => {
+    expect(await call('train:explode', undefined)).toMatchObject({ ok: false, error: { code: 'unknown-channel', params: { channel: 'train:explode' } } })
+    expect(await handle('app:info', undefined, false)).toMatchObject({ ok: false, error: { code: 'forbidden-sender', params: { channel: 'app:info' } } })
+    const broken = createDispatcher({ ...host, info: () => { throw new Error('boom') } } as unknown as LabHost)
+    expect(await broken('app:info', undefined, true)).toMatchObject({ ok: false, error: { code: 'internal', params: { channel: 'app:info', detail: 'boom' } } })
   })
 
   it('points into the spec at the layer and field', () => {

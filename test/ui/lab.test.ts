@@ -302,7 +302,7 @@ describe('the Electron transport wrapper', () => {
     }
     const lab = createElectronLab(api)
     const r = await lab.request('app:info', undefined)
-    expect(r).toEqual({ ok: false, error: { code: 'transport-failed', message: 'app:info: ipc gone' } })
+    expect(r).toEqual({ ok: false, error: { code: 'transport-failed', message: 'app:info: ipc gone', params: { channel: 'app:info', detail: 'ipc gone' } } })
     const seen: string[] = []
     lab.onEvent((e) => seen.push(e.type))
     emit!({ type: 'state', runId: 'x', state: 'done' })

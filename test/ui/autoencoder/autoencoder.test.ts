@@ -96,6 +96,6 @@ describe('autoencoder components', () => {
     fake.handlers['model:decode'] = () => ({ ok: false, error: { code: 'not-autoencoder', message: 'this model is not an autoencoder' } })
     await fireEvent.pointerDown(plane, { clientX: 10, clientY: 190, pointerId: 1 })
     await new Promise((r) => setTimeout(r, 0))
-    expect(screen.getByRole('alert').textContent).toContain('Could not decode: this model is not an autoencoder')
+    expect(screen.getByRole('alert').textContent).toContain('Could not decode: This model is not an autoencoder: only a network with the task "reconstruct" can do that.')
   })
 })

@@ -25,8 +25,11 @@ describe('files in the page', () => {
   })
 
   it('translates each failure and keeps the host\'s detail (naming the tensor)', () => {
-    const e = { code: 'weights-mismatch', message: 'missing tensor "affine1.b": the model expects shape [10]' }
-    expect(errorText(e)).toBe('These weights do not fit the open architecture, so nothing was changed: missing tensor "affine1.b": the model expects shape [10]')
+    const e = {
+      code: 'weights-mismatch', message: 'w.safetensors does not fit the open architecture: missing tensor "affine1.b": the model expects shape [10]. Nothing was changed.',
+      params: { case: 'import', file: 'w.safetensors', count: 1, tensor: 'affine1.b' }
+    }
+    expect(errorText(e)).toBe('w.safetensors does not fit the open architecture, so nothing was changed (tensor "affine1.b" differs; tensors that differ: 1). Import weights saved from this architecture, or open the architecture they came from.')
     i18n.set('ko')
     expect(errorText(e)).toContain('열린 구조에 맞지 않아')
     expect(errorText(e)).toContain('"affine1.b"')
@@ -62,10 +65,10 @@ describe('files in the page', () => {
     project.spec = spec
     const before = project.spec
     const files = new FilesLab()
-    files.connect(new FakeApi({ 'project:open': { ok: false, error: { code: 'bad-project', message: 'x.bplab is not a Backprop Lab project' } } }), false)
+    files.connect(new FakeApi({ 'project:open': { ok: false, error: { code: 'bad-project', message: 'x.bplab is not a Backprop Lab project', params: { file: 'x.bplab' } } } }), false)
     expect(await files.open({ from: 'upload', fileName: 'x.bplab', base64: '' })).toBeNull()
     expect(project.spec).toBe(before)
-    expect(files.error).toBe('This project file cannot be opened, so nothing was changed: x.bplab is not a Backprop Lab project')
+    expect(files.error).toBe('x.bplab is not a Backprop Lab project, or it is damaged, so nothing was changed: open a .bplab file saved by the lab.')
   })
 
   it('saving in the web shell sends the page\'s state and downloads the file; on the desktop it asks the host to write', async () => {

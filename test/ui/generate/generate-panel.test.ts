@@ -43,13 +43,14 @@ describe('the Generate panel (language models)', () => {
 
   it('says why generation failed, in Korean too', async () => {
     i18n.set('ko')
-    fake.handlers['model:generate'] = () => ({ ok: false, error: { code: 'bad-prompt', message: 'character "z" is not in the vocabulary' } })
+    const message = 'character "z" (U+007A) at position 0 is not in the vocabulary of 65'
+    fake.handlers['model:generate'] = () => ({ ok: false, error: { code: 'bad-prompt', message, params: { case: 'char', char: 'z' } } })
     const run = new Run('r2', 0, SETTINGS, 'Character LSTM', 'language-model')
     run.state = 'done'
     render(GeneratePanel, { run })
     await fireEvent.click(screen.getByTestId('generate-run'))
     await tick()
-    expect(screen.getByRole('alert').textContent).toBe('생성하지 못했습니다: character "z" is not in the vocabulary')
+    expect(screen.getByRole('alert').textContent).toBe('생성하지 못했습니다: 프롬프트에 모델이 배운 텍스트에 없던 문자가 있습니다("z"). 그 텍스트에 있는 문자만 쓰세요.')
     i18n.set('en')
   })
 })

@@ -1,0 +1,53 @@
+/**
+ * The lab's refusals in the learner's language. A LabError's `code` (and `params.case`) picks
+ * `errors.<code>.<case>` or `errors.<code>` (i18n/<lang>/errors.ts), filled from its params when it is drawn,
+ * so it follows a language switch. An unknown or malformed code, or params missing a value the wording
+ * needs, gives the host's English message instead (it always says what to change).
+ */
+import type { LabError } from '../../src-main/ipc/contract'
+import type { RunState } from '../../src-engine/protocol'
+import { catalogues, msg, type Msg } from '../i18n/index.svelte'
+import { issueText } from '../components/editor/issues'
+
+const STATE_KEYS: Record<RunState, string> = {
+  idle: 'train.stateIdle', running: 'train.stateRunning', paused: 'train.statePaused',
+  stopped: 'train.stateStopped', done: 'train.stateDone', failed: 'train.stateFailed'
+}
+
+const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1])
+
+/** The catalogue key that words `e` (a case's own wording when it has one), or null when the page has none. */
+export function refusalKey(e: Pick<LabError, 'code' | 'params'>): string | null {
+  if (typeof e.code !== 'string') return null
+  const base = `errors.${e.code}`
+  const c = isRecord(e.params) ? e.params.case : undefined
+  if (typeof c === 'string' && typeof catalogues.en[`${base}.${c}`] === 'string') return `${base}.${c}`
+  return typeof catalogues.en[base] === 'string' ? base : null
+}
+
+/** A refusal as a message translated when drawn, or the host's English message when it cannot be worded. */
+export function refusal(e: LabError): Msg | string {
+  const key = refusalKey(e)
+  const english = typeof e.message === 'string' ? e.message : String(e.code)
+  if (!key) return english
+  const values: NonNullable<Msg['values']> = {}
+  if (isRecord(e.params)) {
+    for (const [k, v] of Object.entries(e.params)) {
+      if (k !== 'case' && (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) values[k] = v
+    }
+  }
+  const state = values.state
+  if (typeof state === 'string' && state in STATE_KEYS) values.state = msg(STATE_KEYS[state as RunState])
+  const issue = e.issue
+  if (isRecord(issue) && typeof issue.code === 'string' && typeof issue.message === 'string') {
+    values.issue = () => issueText(issue)
+    // the function does not compare; these do (two refusals naming different issues are different toasts)
+    values.issueAt = `${issue.code}@${String(issue.layer)}`
+  }
+  if (!placeholders(catalogues.en[key]).every((name) => name in values)) return english
+  return msg(key, values)
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x)
+}

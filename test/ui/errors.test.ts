@@ -1,0 +1,118 @@
+/**
+ * The lab's refusals in the learner's language: every code the page can receive (contract.ts LAB_ERRORS,
+ * and every code the sources give) has wording in both languages, the wording is filled from the error's
+ * params, and an unknown or malformed error falls back to the host's English message.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { readFileSync, readdirSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { LAB_ERRORS, type LabError } from '../../src-main/ipc/contract'
+import { validatePayload } from '../../src-main/ipc/validate'
+import { CLIENT_ERRORS } from '../../src-renderer/lib/lab'
+import { refusal, refusalKey } from '../../src-renderer/lib/lab-errors'
+import { catalogues, i18n, tr } from '../../src-renderer/i18n/index.svelte'
+import type { TrainSettings } from '../../src-engine/protocol'
+
+const ROOT = resolve(__dirname, '../..')
+
+afterEach(() => i18n.set('en'))
+
+const wordings = (): string[] => Object.entries(LAB_ERRORS).flatMap(([code, cases]) => [`errors.${code}`, ...cases.map((c) => `errors.${code}.${c}`)])
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name)
+    return statSync(p).isDirectory() ? files(p) : p.endsWith('.ts') ? [p] : []
+  })
+}
+
+/** Error codes written in the sources that build errors for the page: the main process, the engine threads' replies and events, the project reader. */
+function codesInSources(): Map<string, string> {
+  const sources = [
+    ...files(join(ROOT, 'src-main')),
+    ...['train/session.ts', 'train/inference.ts', 'worker.ts', 'io/project.ts'].map((f) => join(ROOT, 'src-engine', f))
+  ]
+  const found = new Map<string, string>()
+  const patterns = [/\bcode: '([a-z-]+)'/g, /\b(?:fail|refuse|failPending)\('([a-z-]+)'/g, /new ProjectError\(.*, '([a-z-]+)'\)/g]
+  for (const file of sources) {
+    const text = readFileSync(file, 'utf8')
+    for (const re of patterns) for (const m of text.matchAll(re)) found.set(m[1], file.slice(ROOT.length + 1))
+  }
+  for (const code of Object.values(CLIENT_ERRORS)) found.set(code, 'src-renderer/lib/lab.ts')
+  return found
+}
+
+describe('every error code the page can receive', () => {
+  it('is listed in LAB_ERRORS (a code given in the sources but not listed fails here)', () => {
+    const found = codesInSources()
+    // the scan sees the codes (a broken pattern would pass vacuously)
+    expect(found.size).toBeGreaterThan(30)
+    for (const code of ['busy', 'no-model', 'bad-payload', 'not-autoencoder', 'newer-project', 'write-failed', 'disconnected']) expect(found.has(code)).toBe(true)
+    const unlisted = [...found].filter(([code]) => !(code in LAB_ERRORS)).map(([code, file]) => `${code} (${file})`)
+    expect(unlisted).toEqual([])
+  })
+
+  it('has words in English and Korean, for the code and each of its cases', () => {
+    const missing = wordings().flatMap((key) => (['en', 'ko'] as const).filter((lang) => typeof catalogues[lang][key] !== 'string').map((lang) => `${lang} ${key}`))
+    expect(missing).toEqual([])
+  })
+
+  it('has no words for codes or cases that are not listed', () => {
+    const listed = new Set(wordings())
+    const stale = Object.keys(catalogues.en).filter((k) => k.startsWith('errors.') && !listed.has(k))
+    expect(stale).toEqual([])
+  })
+})
+
+describe('a refusal in the page\'s language', () => {
+  const busyOpen: LabError = { code: 'busy', message: 'A training run is in progress: stop it before opening a project.', params: { case: 'open' } }
+
+  it('is worded from its code and case, when drawn (it follows a language switch)', () => {
+    const m = refusal(busyOpen)
+    expect(tr(m)).toBe('A training run is in progress: stop it before opening a project.')
+    i18n.set('ko')
+    expect(tr(m)).toBe('학습이 진행 중입니다. 프로젝트를 열기 전에 학습을 멈추세요.')
+  })
+
+  it('fills the wording from its params, run states in the page\'s words', () => {
+    i18n.set('ko')
+    expect(tr(refusal({ code: 'bad-state', message: 'Run r1 is paused; "pause" needs it to be running.', params: { case: 'pause', state: 'paused' } })))
+      .toBe('지금 학습 상태는 "일시 정지됨"입니다. 진행 중인 학습만 일시 정지할 수 있습니다.')
+    expect(tr(refusal({ code: 'timeout', message: 'The training thread did not answer "predict" within 30 s.', params: { seconds: 30 } })))
+      .toBe('30초 안에 답이 오지 않았습니다. 다시 시도하고, 계속 그러면 랩을 다시 시작하세요.')
+  })
+
+  it('uses the code\'s own wording for a case it has no words for', () => {
+    expect(refusalKey({ code: 'busy', params: { case: 'dancing' } })).toBe('errors.busy')
+    expect(tr(refusal({ ...busyOpen, params: { case: 'dancing' } }))).toBe('A training run is in progress: stop it first, then try again.')
+  })
+
+  it('falls back to the host\'s English message when the code is unknown or the error malformed', () => {
+    i18n.set('ko')
+    expect(refusal({ code: 'melted', message: 'It melted.' })).toBe('It melted.')
+    expect(refusal({ code: 42 as unknown as string, message: 'A number for a code.' })).toBe('A number for a code.')
+    // the wording needs {file}; params missing, of the wrong kind, or not an object
+    const bad = { code: 'bad-project', message: 'x.bplab has no project.json' }
+    expect(refusal(bad)).toBe(bad.message)
+    expect(refusal({ ...bad, params: { file: { name: 'x' } as unknown as string } })).toBe(bad.message)
+    expect(refusal({ ...bad, params: 'x.bplab' as unknown as LabError['params'] })).toBe(bad.message)
+    expect(refusal({ code: 'timeout', message: 'slow', params: { seconds: Number.NaN } })).toBe('slow')
+  })
+
+  it('words a payload the host refused by its rule, field, limit and the value received', () => {
+    const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 5000, epochs: 1, weightDecay: 0, seed: 1, threads: 1 }
+    const r = validatePayload('train:start', { spec: { input: [1, 28, 28], layers: [] }, settings })
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.error.message).toContain('settings.batchSize')
+    expect(tr(refusal(r.error))).toBe('"settings.batchSize" must be at most 4096 (got 5000).')
+    i18n.set('ko')
+    expect(tr(refusal(r.error))).toBe('"settings.batchSize" 값은 4096 이하여야 합니다(받은 값: 5000).')
+    const empty = validatePayload('train:start', { spec: { input: [1, 28, 28], layers: [] }, settings: { ...settings, batchSize: 10, data: { kind: 'idx', dir: '' } } })
+    expect(empty.ok ? null : tr(refusal(empty.error))).toBe('"settings.data.dir" 값이 비어 있습니다. 파일이나 폴더를 고르세요.')
+    const labels = validatePayload('train:start', { spec: { input: [1, 28, 28], layers: [] }, settings: { ...settings, batchSize: 10, extra: { images: [0.5], labels: [3] } } })
+    expect(labels.ok ? null : tr(refusal(labels.error))).toBe('"settings.extra"에는 레이블마다 픽셀 784개(28×28)가 있어야 합니다.')
+    const optimizer = validatePayload('train:start', { spec: { input: [1, 28, 28], layers: [] }, settings: { ...settings, batchSize: 10, optimizer: 'Lion' } })
+    expect(optimizer.ok ? null : tr(refusal(optimizer.error))).toBe('"settings.optimizer" 값은 "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam" 가운데 하나여야 합니다(받은 값: "Lion").')
+  })
+})
