@@ -22,6 +22,18 @@ type Walk = { lesson: string; name: string; act: (page: Page, box: Locator) => P
 
 const WALKS: Walk[] = [
   {
+    lesson: 'affine', name: 'param-count',
+    act: async (page, box) => {
+      // the course's three bias-free linear maps, then a bias on the first
+      await expect(box.getByTestId('pc-total')).toHaveText('6 + 3 + 4 = 13')
+      await box.getByTestId('pc-bias').first().check()
+      await expect(box.getByTestId('pc-total')).toHaveText('9 + 3 + 4 = 16')
+      await box.getByTestId('pc-in').first().fill('784')
+      await box.getByTestId('pc-out').first().fill('100')
+      await expect(box.getByTestId('pc-total')).toContainText('78,500 + 3 + 4')
+    }
+  },
+  {
     lesson: 'affine', name: 'shape-flow',
     act: async (page, box) => {
       const total = box.getByTestId('flow-total')
@@ -66,6 +78,11 @@ const WALKS: Walk[] = [
       await expect(box.getByTestId('size-fix-strides')).toContainText('1, 2')
       await expect(box.getByTestId('size-skipping')).toContainText('4')
       await expect(box.getByTestId('size-editor')).toContainText('conv1')
+    }
+  },
+  {
+    lesson: 'padstride', name: 'receptive-field',
+    act: async (page, box) => {
       await box.getByTestId('rf-depth').fill('4')
       await expect(box.getByTestId('rf-table').locator('tbody tr')).toHaveCount(4)
       await expect(box.getByTestId('rf-table').locator('tbody tr').last()).toContainText('9×9')
@@ -77,6 +94,11 @@ const WALKS: Walk[] = [
       await expect(box.getByTestId('pool-out')).toHaveText(['2', '3', '4', '2'])
       await expect(box.getByTestId('pool-shift')).toContainText('9')
       await box.getByTestId('pool-out').nth(2).click()
+      // the pooling lesson's receptive field starts with a 2×2 pool after each conv: 3, 4, 8, 10, 18, 22
+      const rf = page.getByTestId('explainer-receptive-field')
+      await expect(rf.getByTestId('rf-pool')).toBeChecked()
+      await expect(rf.getByTestId('rf-table').locator('tbody tr')).toHaveCount(6)
+      await expect(rf.getByTestId('rf-table').locator('tbody tr').last()).toContainText('22×22')
     }
   },
   {

@@ -67,13 +67,14 @@ export default {
   fieldNumber: '{field} must be a number. Until you change it, the calculator uses {used}.',
   sizeStrip: 'One row of the input (dashed = padding) and where the window lands at each stride',
   rfTitle: 'Receptive field: how much of the image one unit sees',
+  rfLead: 'A unit of a deeper layer is computed from a patch of the layer before it, which was computed from a larger patch before that. Stack layers and see how much of a 32×32 image the centre unit of the last layer depends on.',
   rfDepth: 'Conv layers',
   rfPool: 'Max pooling 2×2 after each conv',
   rfLayer: 'Layer',
   rfOut: 'Output',
   rfField: 'Receptive field',
   rfPicture: 'Receptive field of the centre unit after each layer, on a 32×32 input',
-  rfNote: 'A unit in the last layer depends on a {rf}×{rf} patch of the input. Each 3×3 layer widens the view by 2 pixels; a pooling layer doubles the step between neighbouring units, so the layers after it widen the view twice as fast.',
+  rfNote: 'A unit in the last layer depends on a {rf}×{rf} patch of the input. Each {k}×{k} layer widens the view by {grow} pixels; a pooling layer doubles the step between neighbouring units, so the layers after it widen the view twice as fast.',
 
   poolTitle: 'Pooling',
   poolLead: 'Pooling shrinks each feature map by summarising small windows: the largest value (max pooling) or the mean (average pooling). It has no weights to learn and keeps the number of channels. Click an output cell to see its window; edit the input.',
@@ -232,5 +233,13 @@ export default {
   overfitGap: 'Gap',
   overfitRead: 'Without a remedy the network soon gets every training digit right, while its test accuracy stalls well below and its test loss, after falling, climbs again: it grows ever more confident, also on the test digits it gets wrong. That is overfitting. Dropout makes memorising harder: the gap shrinks to a few points and the test loss stays lower. Weight decay keeps the weights small; with Adam and this little data its effect is small, and shows more in the test loss than in the accuracy. (Dropout also lowers the training accuracy shown, because it is measured while units are switched off.)',
   overfitTestLoss: 'Test loss',
-  overfitShow: 'See the curves on the training page.'
+  overfitShow: 'See the curves on the training page.',
+  pcTitle: 'Counting the parameters of fully connected layers',
+  pcLead: 'A fully connected layer from n inputs to m outputs has a weight matrix W of shape (n, m) and, if it has a bias, one bias per output. Change the sizes and the bias and watch the count; the editor counts every layer of a network the same way.',
+  pcIn: 'Inputs',
+  pcOut: 'Outputs',
+  pcBias: 'Bias',
+  pcShapes: 'Parameters’ shapes',
+  pcBad: 'Inputs and outputs must be whole numbers from 1 to {hi}; a box marked in red is counted with the nearest allowed value until you change it.',
+  pcNote: 'The course’s example: linear maps 2→3, 3→1 and 4→1 without bias have 6 + 3 + 4 = 13 weights.'
 } satisfies Record<string, string>

@@ -35,7 +35,7 @@ export default {
   shape_q2_a2: 'Feature maps: one per filter',
   shape_q2_why: 'Each of the layer’s 30 filters produces one 24×24 feature map, so the channel count becomes the number of filters.',
 
-  affine_title: 'Affine layers and parameter counts',
+  affine_title: 'Fully connected (Affine) layers and parameter counts',
   affine_summary: 'Weights (in, out) plus bias',
   affine_p1: 'An Affine (fully connected, Dense) layer connects every input to every output: y = x·W + b. W has shape (inputs, outputs) and the bias b has one value per output, so the layer has inputs × outputs + outputs parameters. A chain of linear maps 2→3, 3→1 and 4→1 without bias has 6 + 3 + 4 = 13 weights.',
   affine_p2: 'This is fine for small inputs but explodes for images: a full-HD colour image has 1920 × 1080 × 3 = 6,220,800 inputs, so even a single output unit needs over six million weights — and the layer ignores that neighbouring pixels belong together. A convolution reuses one small filter everywhere; a 5×5 convolution with 16 filters on that image has only 1,200 weights.',

@@ -8,7 +8,7 @@ import type { TermId } from '../glossary'
 
 export type ExplainerName =
   | 'shape-flow' | 'conv-stepper' | 'output-size' | 'pooling' | 'optimizer-paths'
-  | 'numerical-gradient' | 'gradient-check' | 'backprop-graph' | 'softmax-loss' | 'rnn-vs-lstm' | 'self-attention' | 'overfitting'
+  | 'numerical-gradient' | 'gradient-check' | 'backprop-graph' | 'softmax-loss' | 'rnn-vs-lstm' | 'self-attention' | 'overfitting' | 'receptive-field' | 'param-count'
 
 export interface LessonTry { preset: PresetId; page: 'editor' | 'train' }
 export interface Question { choices: number; answer: number }
@@ -28,15 +28,15 @@ const q = (answer: number, choices = 3): Question => ({ choices, answer })
 export const LESSONS: readonly Lesson[] = [
   { id: 'shape', paragraphs: 2, explainers: ['shape-flow'], tries: [{ preset: 'simple-convnet', page: 'editor' }],
     questions: [q(1), q(2)], terms: ['tensor', 'miniBatch', 'featureMap'] },
-  { id: 'affine', paragraphs: 2, explainers: ['shape-flow'], tries: [{ preset: 'mlp', page: 'editor' }],
+  { id: 'affine', paragraphs: 2, explainers: ['param-count', 'shape-flow'], tries: [{ preset: 'mlp', page: 'editor' }],
     questions: [q(0), q(2)], terms: ['affine', 'weight', 'bias', 'parameter'] },
   { id: 'conv', paragraphs: 3, explainers: ['conv-stepper'], tries: [{ preset: 'simple-convnet', page: 'editor' }],
     questions: [q(2), q(1), q(0)], terms: ['convolution', 'filter', 'featureMap', 'bias'] },
-  { id: 'padstride', paragraphs: 2, explainers: ['output-size'], tries: [{ preset: 'keras-cnn', page: 'editor' }],
+  { id: 'padstride', paragraphs: 2, explainers: ['output-size', 'receptive-field'], tries: [{ preset: 'keras-cnn', page: 'editor' }],
     questions: [q(1), q(0)], terms: ['padding', 'stride', 'receptiveField'] },
   { id: 'im2col', paragraphs: 2, explainers: ['conv-stepper'], tries: [{ preset: 'simple-convnet', page: 'train' }],
     questions: [q(2), q(1)], terms: ['im2col', 'convolution'] },
-  { id: 'pooling', paragraphs: 2, explainers: ['pooling'], tries: [{ preset: 'lenet5', page: 'editor' }],
+  { id: 'pooling', paragraphs: 2, explainers: ['pooling', 'receptive-field'], tries: [{ preset: 'lenet5', page: 'editor' }],
     questions: [q(0), q(1), q(2)], terms: ['pooling', 'maxPooling', 'receptiveField'] },
   { id: 'cnn', paragraphs: 2, explainers: ['shape-flow'], tries: [{ preset: 'simple-convnet', page: 'train' }, { preset: 'lenet5', page: 'train' }],
     questions: [q(1), q(0)], terms: ['filter', 'featureMap', 'activation', 'accuracy', 'epoch'] },
