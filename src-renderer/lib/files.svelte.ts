@@ -9,10 +9,11 @@ import type {
   FileSource, LabApi, LabError, OpenedProject, ProjectState, RecoveryInfo, Result, SavedHistory, SavedRun, ExportFormat
 } from '../../src-main/ipc/contract'
 import type { TrainSettings } from '../../src-engine/protocol'
+import type { NetSpec } from '../../src-engine/spec-types'
 import { msg, tr, type Msg } from '../i18n/index.svelte'
 import { project } from './project.svelte'
 import { editor } from './editor.svelte'
-import { Run, RUN_COLORS, trainLab, settingsFromForm, netKind, type Continues, type NetKind, type TrainForm } from './train.svelte'
+import { normSnapshot, Run, RUN_COLORS, trainLab, settingsFromForm, netKind, type Continues, type NetKind, type TrainForm } from './train.svelte'
 import { toasts } from './toasts.svelte'
 import { isAutoencoder } from './autoencoder'
 import { refusal } from './lab-errors'
@@ -201,20 +202,28 @@ export class FilesLab {
   /**
    * A reopened autoencoder shows its reconstructions and code plane without training again: the host
    * computes them from the opened weights on the held-out digits of the project's data, as a run's
-   * snapshots do, and they become the current run's. Failing (a data folder gone) leaves the panel as it was.
+   * snapshots do. They become the current run's, or with no run (a project saved with weights but no
+   * runs) the page's views of the model (trainLab.modelViews). Failing (a data folder gone) leaves the panel as it was.
    */
   async showAutoencoderViews(p: OpenedProject): Promise<void> {
+    if (p.hasWeights) await this.loadAutoencoderViews(p.spec, p.settings)
+  }
+
+  /** The host's views of the autoencoder it holds, for the current run or, with none, the page's model. */
+  private async loadAutoencoderViews(spec: NetSpec, s: TrainSettings | undefined): Promise<void> {
+    if (!this.api || !isAutoencoder(spec)) return
     const run = trainLab.current
-    if (!this.api || !p.hasWeights || !isAutoencoder(p.spec) || !run) return
-    const s = p.settings
     const payload = { data: s?.data ?? { kind: 'mnist' as const }, ...(s?.testFraction !== undefined ? { testFraction: s.testFraction } : {}) }
     const r = await this.api.request('model:ae-views', payload)
-    if (r.ok && trainLab.current === run && !run.active) run.addSnapshot(r.value)
+    if (!r.ok || trainLab.current !== run || project.spec !== spec) return
+    if (!run) trainLab.modelViews = normSnapshot(r.value)
+    else if (!run.active) run.addSnapshot(r.value)
   }
 
   /** The opened project becomes the page's: architecture, settings, training history. */
   apply(p: OpenedProject): void {
     editor.reset()
+    trainLab.modelViews = null
     project.spec = p.spec
     project.presetId = p.presetId ?? null
     // The next run continues from the opened weights (and optimizer state).
@@ -251,6 +260,8 @@ export class FilesLab {
     project.trained = true
     project.weightsChoice = 'keep'
     this.noticeMsg = msg('files.imported', { name: r.fileName, tensors: r.tensors, params: r.params })
+    // an imported autoencoder with no run to show it: its reconstructions and code plane on the form's data
+    if (!trainLab.current) await this.loadAutoencoderViews(spec, settingsFromForm(trainLab.form))
     return true
   }
 

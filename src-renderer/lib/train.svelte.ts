@@ -6,7 +6,7 @@
  * Conventions read from the worker's events: BatchPoint.epoch is 1-based and BatchPoint.batch is the
  * number of batches finished in that epoch (1..batches), so a point sits at x = epoch − 1 + batch/batches.
  */
-import type { LabApi, LabError, LabEvent, PresetInfo, Result } from '../../src-main/ipc/contract'
+import type { AutoencoderViews, LabApi, LabError, LabEvent, PresetInfo, Result } from '../../src-main/ipc/contract'
 import type {
   BatchPoint, DataSource, DivergenceFacts, EpochReport, ImageStack, OptimizerName, RunState, Snapshot, TrainSettings
 } from '../../src-engine/protocol'
@@ -383,6 +383,18 @@ export class TrainLab {
   nextIndex = 1
   /** The run whose model the host holds (the last one started here); null before any. */
   modelRunId = $state<string | null>(null)
+  /**
+   * An autoencoder's reconstruction row and code plane for a model no run of this page trained (a project
+   * saved with weights but no runs, imported weights), computed by the host from the weights it holds:
+   * the autoencoder views show them while there is no current run. Cleared when a run starts.
+   */
+  modelViews = $state.raw<AutoencoderViews | null>(null)
+
+  /** What the autoencoder views show: the current run's last snapshot, else the held model's views. */
+  get aeViews(): AutoencoderViews | null {
+    const cur = this.current
+    return cur ? cur.snapshot : this.modelViews
+  }
 
   get current(): Run | null {
     return this.runs.find((r) => r.id === this.currentId) ?? null
@@ -520,6 +532,7 @@ export class TrainLab {
     const run = new Run(reply.value.runId, this.nextIndex++, s, spec.name ?? '', netKind(spec), cont)
     run.state = 'running'
     this.modelRunId = run.id
+    this.modelViews = null
     // the host runs one training at a time: an earlier active run is over
     for (const r of this.runs) if (r.active) r.state = 'stopped'
     let runs = [...this.runs, run]

@@ -14,6 +14,7 @@ import { RUN_COLORS, TrainLab, trainLab } from '../../../src-renderer/lib/train.
 import { runName } from '../../../src-renderer/components/train/run-label'
 import { epochSeries } from '../../../src-renderer/components/train/series'
 import AutoencoderPanel from '../../../src-renderer/components/autoencoder/AutoencoderPanel.svelte'
+import DrawAutoencoder from '../../../src-renderer/components/autoencoder/DrawAutoencoder.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import { FakeLab, SIMPLE_CONVNET, flush } from '../train/fake-lab'
 import { FakeApi } from './fake-api'
@@ -52,6 +53,7 @@ afterEach(() => {
   trainLab.runs = []
   trainLab.currentId = null
   trainLab.modelRunId = null
+  trainLab.modelViews = null
 })
 
 describe('a continued run in a saved project', () => {
@@ -146,9 +148,37 @@ describe('a reopened autoencoder', () => {
     expect(run.snapshot?.codes?.count).toBe(3)
     // the JSON transport's plain arrays become typed arrays, as a live snapshot's do
     expect(run.snapshot?.codes?.points).toBeInstanceOf(Float32Array)
-    render(AutoencoderPanel, { run })
+    render(AutoencoderPanel, { run, views: trainLab.aeViews })
     expect(screen.getByTestId('code-plane').getAttribute('data-count')).toBe('3')
     expect(screen.getByTestId('reconstruction-row')).toBeTruthy()
+  })
+
+  it('shows the views of a project saved with weights but no runs, until a run starts', async () => {
+    const opened: OpenedProject = { fileName: 'weights-only.bplab', savedAt: '', spec: AE, presetId: null, settings, hasWeights: true }
+    const api = new FakeApi({ 'project:open': { ok: true, value: opened }, 'model:ae-views': { ok: true, value: views }, 'train:start': { ok: true, value: { runId: 'run-x' } } })
+    const files = new FilesLab()
+    files.connect(api, false)
+    await files.open({ from: 'upload', fileName: 'weights-only.bplab', base64: '' })
+    expect(trainLab.current).toBeNull()
+    expect(api.calls.find((c) => c.channel === 'model:ae-views')?.payload).toEqual({ data: { kind: 'mnist' } })
+    expect(trainLab.aeViews?.codes?.points).toBeInstanceOf(Float32Array)
+    render(AutoencoderPanel, { run: null, views: trainLab.aeViews })
+    expect(screen.getByTestId('code-plane').getAttribute('data-count')).toBe('3')
+    expect(screen.getByTestId('reconstruction-row')).toBeTruthy()
+    // the draw page's plane too
+    document.body.innerHTML = ''
+    render(DrawAutoencoder, { input: new Float32Array(784), output: new Array(784).fill(0), maps: [
+      { layer: 'affine1', shape: [2], maps: { count: 2, h: 1, w: 1, data: new Float32Array([0.5, 0.5]) } },
+      { layer: 'affine2', shape: [784], maps: { count: 784, h: 1, w: 1, data: new Float32Array(784) } }
+    ] })
+    expect(screen.getByTestId('draw-code-plane')).toBeTruthy()
+    // a new run's snapshots take over; another project clears them
+    const off = trainLab.connect(api)
+    await trainLab.start(AE, settings)
+    off()
+    trainLab.error = null
+    expect(trainLab.modelViews).toBeNull()
+    expect(trainLab.aeViews).toBeNull()
   })
 
   it('does not ask without weights or for other networks, and a failure leaves the run as it was', async () => {
