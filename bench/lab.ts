@@ -67,14 +67,15 @@ async function trainWorkload(w: WorkloadId, threads: number, budget: Budget): Pr
       spec, threads, seed: 1, paramCount: model.paramCount,
       xPer: x.data.length / cfg.batch, tPer: t.data.length / cfg.batch, maxBatch: cfg.batch,
       spawn: (init) => new Worker(self, { workerData: init }),
-      model
+      model, optimizer: cfg.optimizer
     })
   }
   const step = (): void => {
     if (dp) {
-      // as the trainer does: forward/backward of the slices, then combine + update split by parameter range
+      // as the trainer does: forward/backward of the slices, then the update, during which the replicas start
+      // the next batch (the same one here)
       dp.forwardBackward(model, x, t, (_s, _x, tt) => tt, w === 'W4' ? () => 0 : countCorrect)
-      dp.update(model, opt)
+      dp.update(model, opt, { x, t })
     } else {
       loss.forward(model.forward(x, true), t)
       model.backward()

@@ -29,9 +29,11 @@ import type { Worker } from 'node:worker_threads'
 import type { NetSpec } from '../spec-types'
 import type { Tensor } from '../tensor'
 import type { Sequential } from '../models/sequential'
+import type { OptimizerName } from '../protocol'
 import { BaseOptimizer, OPTIMIZER_NAMES, WASM_RULES, rule2Of, ruleOf, type Optimizer, type Rule, type Rule2 } from '../optimizers'
 import { kernelsFor } from '../optimizers/wasm/kernels'
 import { engineMemory, kernelArray } from '../kernels/gemm'
+import { validateSpec } from '../spec'
 
 function requireLoss(model: Sequential): NonNullable<Sequential['lossLayer']> {
   if (!model.lossLayer) throw new Error('this network has no loss layer: end it with SoftmaxWithLoss, MSE or SigmoidWithLoss to train it')
@@ -84,7 +86,7 @@ export interface ReplicaInit {
   maxSlice: number
 }
 
-// Control words (Int32Array): the command generation and command, then four words per thread.
+// Control words (Int32Array): the command generation and command, then four words per thread, then READY.
 export const GEN = 0
 export const CMD = 1
 /** Forward/backward of the thread's slice. */
@@ -92,8 +94,19 @@ export const CMD_STEP = 1
 export const CMD_EXIT = 2
 /** Combine the gradients of the thread's range (and run the rule on it when one is given). */
 export const CMD_UPDATE = 3
-export const slot = (k: number, word: 0 | 1 | 2 | 3): number => 2 + k * 4 + word // 0: slice size, 1: done generation, 2: error flag, 3: split mode
+export const slot = (k: number, word: 0 | 1 | 2 | 3): number => 2 + k * 4 + word // 0: slice size, 1: done generation, 2: error flag, 3: params mode
+/** The control word counting the params the training thread has updated so far during a staged step (PARAMS_STAGED). */
+export const readyWord = (threads: number): number => 2 + threads * 4
+/** Params mode of a step (slot word 3): the pool's `params` buffer; the training thread's tensors in place; the same, each param once READY counts it. */
+export const PARAMS_PUBLISHED = 0
+export const PARAMS_IN_PLACE = 1
+export const PARAMS_STAGED = 2
 export const ERROR_BYTES = 1024
+/**
+ * How long a thread spins before it blocks in Atomics.wait (the training thread twice as long): the threads
+ * usually meet within that, and a wake-up from Atomics.wait took 0.1–1 ms on the 2-core build machine (a VM).
+ */
+export const SPIN_MS = 1
 /** The most state arrays an optimizer keeps per parameter (Adam: m and v). */
 export const MAX_SLOTS = 2
 // Float64 words of the `step` buffer: [0] rule (index into OPTIMIZER_NAMES, −1: combine only), [1] count of
@@ -105,6 +118,46 @@ const WCOUNT = 15
 const WEIGHTS = 16
 
 export { requireLoss }
+
+/**
+ * What the training thread's update costs per parameter, in ns, when it runs it alone as WebAssembly
+ * (MasterLayout.memory) on two threads' gradients — Adam: 434 K parameters in ≈ 1.7 ms, SGD: 3.3 M in ≈ 4.9 ms
+ * (2-core build machine) — and what a replica spends per parameter copying them in and its gradient out;
+ * and the ns of one example's forward and backward per forward multiply-add (the SimpleConvNet and the Keras-style
+ * CNN both ≈ 0.4). Only the slices' balance depends on them (leadExamples), never a result's correctness.
+ */
+const UPDATE_NS: Partial<Record<OptimizerName, number>> = { Adam: 4.0, SGD: 1.5 }
+const COPY_NS = 1.4
+const TRAIN_NS_PER_MAC = 0.4
+
+/**
+ * How many examples fewer than an even share the training thread takes when it updates while the replicas
+ * start the next step (update() with `next`): the update's time beyond the replica's copies, in examples.
+ * A function of the network, the optimizer and the thread count only, so runs stay reproducible.
+ */
+export function leadExamples(macsPerExample: number, paramCount: number, optimizer: OptimizerName): number {
+  const u = UPDATE_NS[optimizer]
+  if (u === undefined || !(macsPerExample > 0)) return 0
+  return Math.max(0, (paramCount * (u - COPY_NS)) / (macsPerExample * TRAIN_NS_PER_MAC))
+}
+
+/**
+ * Where a batch of B is cut: thread k trains [bounds[k], bounds[k + 1]). Even slices; with `lead` > 0 (and at
+ * least one example per thread) the training thread's slice is smaller by (threads − 1)/threads · lead, the
+ * rest shared evenly by the replicas.
+ */
+export function sliceBounds(B: number, threads: number, lead = 0): number[] {
+  const T = Math.min(threads, B)
+  const out = [0]
+  if (lead > 0 && T === threads && T > 1) {
+    const n0 = Math.min(B - (T - 1), Math.max(1, Math.round((B - (T - 1) * lead) / T)))
+    out.push(n0)
+    for (let k = 2; k <= T; k++) out.push(n0 + Math.round(((k - 1) * (B - n0)) / (T - 1)))
+    return out
+  }
+  for (let k = 1; k <= T; k++) out.push(Math.round((k * B) / T))
+  return out
+}
 
 export interface StepResult { loss: number; correct: number }
 
@@ -250,6 +303,12 @@ export class DataParallel {
   private readonly inMemory: boolean
   /** The last forwardBackward's slice weights n_k / B, until combined. */
   private pending: { weights: number[]; split: boolean } | null = null
+  /** The optimizer whose update() may start the replicas on the next batch meanwhile (create({ optimizer })), or null. */
+  readonly lookahead: OptimizerName | null
+  /** Examples the training thread gives up to the replicas in every batch (sliceBounds). */
+  private readonly lead: number
+  /** A step the replicas started in update(…, next): its generation and the batch's size. */
+  private ahead: { gen: number; B: number } | null = null
 
   private constructor(
     readonly threads: number,
@@ -257,8 +316,11 @@ export class DataParallel {
     private readonly buffers: Omit<ReplicaInit, 'role' | 'index' | 'threads' | 'spec' | 'seed' | 'xPer' | 'tPer' | 'maxSlice'>,
     private readonly dims: { P: number; xPer: number; tPer: number; maxSlice: number },
     private readonly model: Sequential | null,
-    inMemory: { state: Float32Array[]; grads: Float32Array[] } | null
+    inMemory: { state: Float32Array[]; grads: Float32Array[] } | null,
+    lookahead: { optimizer: OptimizerName; lead: number } | null
   ) {
+    this.lookahead = lookahead?.optimizer ?? null
+    this.lead = lookahead?.lead ?? 0
     this.control = new Int32Array(buffers.control)
     this.params = new Float32Array(buffers.params)
     this.results = new Float64Array(buffers.results)
@@ -292,15 +354,18 @@ export class DataParallel {
    * Starts threads − 1 replica threads for `spec` and waits until each has built its network.
    * xPer / tPer: floats per example of input and target; maxBatch: the largest batch to be split.
    * With `model` (the network this thread will train), combining and updating are split across the
-   * threads (update()); without it this thread combines alone.
+   * threads (update()); without it this thread combines alone. With `model` and the `optimizer` that will
+   * update it, update() can also start the replicas on the next batch while it updates (update(…, next)),
+   * when this thread runs the whole update (SGD, Adam): the replicas then take a larger share of every batch
+   * (leadExamples), as this thread spends that time updating.
    */
   static async create(opts: {
     spec: NetSpec; threads: number; seed: number; paramCount: number; xPer: number; tPer: number; maxBatch: number
     spawn: (init: ReplicaInit) => Worker
     model?: Sequential
+    optimizer?: OptimizerName
   }): Promise<DataParallel> {
     const { threads, paramCount: P, xPer, tPer } = opts
-    const maxSlice = Math.ceil(opts.maxBatch / threads)
     const R = threads - 1
     let master: MasterLayout | null = null
     let inMemory: { state: Float32Array[]; grads: Float32Array[] } | null = null
@@ -321,8 +386,18 @@ export class DataParallel {
         }
       }
     }
+    let lookahead: { optimizer: OptimizerName; lead: number } | null = null
+    if (inMemory && opts.optimizer !== undefined && WASM_RULES.has(opts.optimizer) && kernelsFor(inMemory.state) !== null && threads > 1) {
+      lookahead = { optimizer: opts.optimizer, lead: leadExamples(validateSpec(opts.spec).totalMacs, P, opts.optimizer) }
+    }
+    // the largest slice a replica can receive
+    let maxSlice = Math.ceil(opts.maxBatch / threads)
+    for (let B = 1; B <= opts.maxBatch && lookahead !== null; B++) {
+      const b = sliceBounds(B, threads, lookahead.lead)
+      for (let k = 1; k + 1 < b.length; k++) maxSlice = Math.max(maxSlice, b[k + 1] - b[k])
+    }
     const buffers = {
-      control: new SharedArrayBuffer(4 * (2 + threads * 4)),
+      control: new SharedArrayBuffer(4 * (readyWord(threads) + 1)),
       params: new SharedArrayBuffer(4 * P),
       grads: new SharedArrayBuffer(inMemory ? 0 : 4 * P * threads),
       state: new SharedArrayBuffer(master && !inMemory ? 4 * P * MAX_SLOTS : 0),
@@ -350,7 +425,7 @@ export class DataParallel {
       for (const w of workers) void w.terminate()
       throw e
     }
-    return new DataParallel(threads, workers, buffers, { P, xPer, tPer, maxSlice }, opts.model ?? null, inMemory)
+    return new DataParallel(threads, workers, buffers, { P, xPer, tPer, maxSlice }, opts.model ?? null, inMemory, lookahead)
   }
 
   /**
@@ -373,30 +448,22 @@ export class DataParallel {
     countCorrect: (scores: Tensor, t: Tensor) => number): StepResult {
     const started = performance.now()
     const B = x.shape[0]
-    const T = Math.min(this.threads, B)
     const { P, xPer, tPer } = this.dims
-    if (Math.ceil(B / this.threads) > this.dims.maxSlice) throw new Error(`data-parallel: batch of ${B} is larger than the ${this.dims.maxSlice * this.threads} prepared for`)
     if (model.paramCount !== P) throw new Error(`data-parallel: the model has ${model.paramCount} parameters, expected ${P}`)
     const split = model === this.model && this.buffers.master !== null
-    const bounds: number[] = [0]
-    for (let k = 1; k <= T; k++) bounds.push(Math.round((k * B) / T))
-    // publish the parameters the replicas cannot see in place
-    const places = split ? this.buffers.master!.params : null
-    let off = 0
-    model.params.forEach((p, k) => {
-      if (places === null || places[k] === null) this.params.set(p.data, off)
-      off += p.data.length
-    })
-    for (let k = 1; k < this.threads; k++) {
-      const n = k < T ? bounds[k + 1] - bounds[k] : 0
-      Atomics.store(this.control, slot(k, 0), n)
-      Atomics.store(this.control, slot(k, 3), split ? 1 : 0)
-      if (n > 0) {
-        this.xs[k].set(x.data.subarray(bounds[k] * xPer, bounds[k + 1] * xPer))
-        this.ts[k].set(t.data.subarray(bounds[k] * tPer, bounds[k + 1] * tPer))
-      }
+    const bounds = sliceBounds(B, this.threads, split ? this.lead : 0)
+    if (!this.fits(bounds)) throw new Error(`data-parallel: batch of ${B} is larger than the ${this.dims.maxSlice * this.threads} prepared for`)
+    const T = bounds.length - 1
+    let gen: number
+    const ahead = this.ahead
+    this.ahead = null
+    if (ahead !== null && split && ahead.B === B && this.holds(x, t, bounds)) {
+      // the replicas started this batch during the last update (update(…, next))
+      gen = ahead.gen
+    } else {
+      if (ahead !== null) this.wait(ahead.gen, false) // another batch after all: that step's results are not used
+      gen = this.begin(model, x, t, bounds, split ? PARAMS_IN_PLACE : PARAMS_PUBLISHED)
     }
-    const gen = this.post(CMD_STEP)
 
     // slice 0, here, on the real model
     const n0 = bounds[1]
@@ -424,6 +491,53 @@ export class DataParallel {
     this.pending = { weights, split }
     this.lastStepMs = performance.now() - started
     return { loss, correct }
+  }
+
+  /** Each replica's slice fits its input buffers. */
+  private fits(bounds: readonly number[]): boolean {
+    for (let k = 1; k + 1 < bounds.length; k++) if (bounds[k + 1] - bounds[k] > this.dims.maxSlice) return false
+    return true
+  }
+
+  /** The replicas' input buffers hold their slices of x and t (bit for bit). */
+  private holds(x: Tensor, t: Tensor, bounds: readonly number[]): boolean {
+    const { xPer, tPer } = this.dims
+    const same = (a: Float32Array, b: Float32Array): boolean => {
+      const u = new Int32Array(a.buffer, a.byteOffset, a.length)
+      const v = new Int32Array(b.buffer, b.byteOffset, b.length)
+      for (let i = 0; i < u.length; i++) if (u[i] !== v[i]) return false
+      return true
+    }
+    for (let k = 1; k + 1 < bounds.length; k++) {
+      const n = bounds[k + 1] - bounds[k]
+      if (Atomics.load(this.control, slot(k, 0)) !== n) return false
+      if (!same(x.data.subarray(bounds[k] * xPer, bounds[k + 1] * xPer), this.xs[k].subarray(0, n * xPer))) return false
+      if (!same(t.data.subarray(bounds[k] * tPer, bounds[k + 1] * tPer), this.ts[k].subarray(0, n * tPer))) return false
+    }
+    return true
+  }
+
+  /** Hands each replica its slice of x and t and how to read the parameters (slot word 3), and posts the step. */
+  private begin(model: Sequential, x: Tensor, t: Tensor, bounds: readonly number[], mode: number): number {
+    const { xPer, tPer } = this.dims
+    const T = bounds.length - 1
+    // publish the parameters the replicas cannot see in place
+    const places = mode === PARAMS_PUBLISHED ? null : this.buffers.master!.params
+    let off = 0
+    model.params.forEach((p, k) => {
+      if (places === null || places[k] === null) this.params.set(p.data, off)
+      off += p.data.length
+    })
+    for (let k = 1; k < this.threads; k++) {
+      const n = k < T ? bounds[k + 1] - bounds[k] : 0
+      Atomics.store(this.control, slot(k, 0), n)
+      Atomics.store(this.control, slot(k, 3), mode)
+      if (n > 0) {
+        this.xs[k].set(x.data.subarray(bounds[k] * xPer, bounds[k + 1] * xPer))
+        this.ts[k].set(t.data.subarray(bounds[k] * tPer, bounds[k + 1] * tPer))
+      }
+    }
+    return this.post(CMD_STEP)
   }
 
   /** After forwardBackward(): model.grads = Σ (n_k / B)·g_k. */
@@ -454,8 +568,15 @@ export class DataParallel {
    * `optimizer.update(model.params, combined grads)` computes. Afterwards model.grads holds the combined
    * gradient, except on two threads, whose one-pass rules (Rule2) do not write it (use combine()
    * when the gradient itself is wanted).
+   *
+   * `next`: the batch the next forwardBackward() will train, when known. If this thread runs the whole update
+   * (create({ optimizer })), the replicas start on their slices of it at once, each layer's forward as soon as
+   * its parameters are updated (PARAMS_STAGED), so that they work while this thread updates; forwardBackward()
+   * then finds them under way. The results are those without `next`. Until that forwardBackward(), the
+   * parameters must not be changed (the replicas may still be reading them); another batch there is trained
+   * afresh.
    */
-  update(model: Sequential, optimizer: Optimizer): void {
+  update(model: Sequential, optimizer: Optimizer, next?: { x: Tensor; t: Tensor }): void {
     if (!(optimizer instanceof BaseOptimizer) || !this.pending?.split || optimizer.slotNames.length > MAX_SLOTS) {
       this.combine(model)
       optimizer.update(model.params, model.grads)
@@ -466,8 +587,27 @@ export class DataParallel {
     if (this.inMemory && WASM_RULES.has(optimizer.name) && kernelsFor([this.W[0], this.G[0], this.grads[0], this.state[0]]) !== null) {
       // WebAssembly here, in one pass over every parameter, takes less than waking the replicas for their
       // share in TypeScript (their threads cannot run this thread's kernels: see MasterLayout.memory)
-      updateRange(this.allPieces, this.offs, this.W, this.G, (t, k) => ({ a: this.grads[t], base: this.offs[k] }), p.weights,
-        ruleOf(optimizer.name), this.state, numbers, rule2Of(optimizer.name))
+      const source = (t: number, k: number): { a: Float32Array; base: number } => ({ a: this.grads[t], base: this.offs[k] })
+      const rule = ruleOf(optimizer.name)
+      const rule2 = rule2Of(optimizer.name)
+      const bounds = next === undefined ? null : sliceBounds(next.x.shape[0], this.threads, this.lead)
+      if (next === undefined || bounds === null || optimizer.name !== this.lookahead || !this.fits(bounds)) {
+        updateRange(this.allPieces, this.offs, this.W, this.G, source, p.weights, rule, this.state, numbers, rule2)
+        return
+      }
+      // the replicas start the next batch now; they write their gradients over this step's (read here) only
+      // once the READY word counts every param
+      const R = readyWord(this.threads)
+      Atomics.store(this.control, R, 0)
+      const gen = this.begin(model, next.x, next.t, bounds, PARAMS_STAGED)
+      for (const piece of this.allPieces) {
+        updateRange([piece], this.offs, this.W, this.G, source, p.weights, rule, this.state, numbers, rule2)
+        Atomics.store(this.control, R, piece[0] + 1)
+        Atomics.notify(this.control, R)
+      }
+      Atomics.store(this.control, R, model.params.length)
+      Atomics.notify(this.control, R)
+      this.ahead = { gen, B: next.x.shape[0] }
       return
     }
     this.runSplit(model, p.weights, OPTIMIZER_NAMES.indexOf(optimizer.name), numbers)
@@ -508,16 +648,21 @@ export class DataParallel {
     return gen
   }
 
-  /** Waits until every replica finished command `gen`; a thread that stops answering ends the run instead of hanging it. */
-  private wait(gen: number): void {
+  /**
+   * Waits until every replica finished command `gen`; a thread that stops answering ends the run instead of
+   * hanging it. `report`: throw a replica's error (false: the step's results are discarded anyway).
+   */
+  private wait(gen: number, report = true): void {
     const limit = Math.max(10_000, 20 * this.lastStepMs)
     for (let k = 1; k < this.threads; k++) {
       const deadline = performance.now() + limit
+      const until = performance.now() + 2 * SPIN_MS
+      while (Atomics.load(this.control, slot(k, 1)) !== gen && performance.now() < until) { /* spin: see SPIN_MS */ }
       while (Atomics.load(this.control, slot(k, 1)) !== gen) {
         if (performance.now() > deadline) throw new Error(`kernel thread ${k} stopped answering; start the run again (or use 1 thread)`)
         Atomics.wait(this.control, slot(k, 1), Atomics.load(this.control, slot(k, 1)), 200)
       }
-      if (Atomics.load(this.control, slot(k, 2)) !== 0) {
+      if (report && Atomics.load(this.control, slot(k, 2)) !== 0) {
         const bytes = this.errors.slice(k * ERROR_BYTES, (k + 1) * ERROR_BYTES)
         const end = bytes.indexOf(0)
         throw new Error(new TextDecoder().decode(bytes.subarray(0, end < 0 ? bytes.length : end)))

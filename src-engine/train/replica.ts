@@ -8,8 +8,8 @@ import { Rng } from '../rng'
 import { tensor, type Tensor } from '../tensor'
 import { Sequential } from '../models/sequential'
 import {
-  CMD, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, GEN, MAX_SLOTS, flatOffsets, masterViews, rangePieces, readRule, readWeights,
-  requireLoss, slot, updateRange, type ReplicaInit
+  CMD, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, GEN, MAX_SLOTS, SPIN_MS, PARAMS_PUBLISHED, PARAMS_STAGED, flatOffsets, masterViews, rangePieces,
+  readRule, readWeights, readyWord, requireLoss, slot, updateRange, type ReplicaInit
 } from './data-parallel'
 import { countCorrect } from './trainer'
 
@@ -58,10 +58,19 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
   const state = mm ? mm.state.map((a) => new Float32Array(mbuf!, a, P)) : init.master ? Array.from({ length: MAX_SLOTS }, (_, s) => new Float32Array(init.state, s * P * 4, P)) : []
   const masterW = init.master ? masterViews(init.master.params, init.master.buffers, sizes, shared) : null
   const masterG = init.master ? masterViews(init.master.grads, init.master.buffers, sizes, gradsAll(0)) : null
+  const R = readyWord(init.threads)
+  /** A staged step: waits until the training thread has updated `count` params (data-parallel.ts update(…, next)). */
+  const awaitReady = (count: number): void => {
+    for (let r = Atomics.load(control, R); r < count; r = Atomics.load(control, R)) Atomics.wait(control, R, r, 1000)
+  }
   // Read the generation before announcing readiness: the first command may be posted the moment we do.
   let seen = Atomics.load(control, GEN)
   ready()
   for (;;) {
+    // a moment's spin first: the next command usually follows within a fraction of a millisecond, and waking
+    // from Atomics.wait took 0.1–1 ms on the build machine (a VM)
+    const until = performance.now() + SPIN_MS
+    while (Atomics.load(control, GEN) === seen && performance.now() < until) { /* spin */ }
     Atomics.wait(control, GEN, seen)
     seen = Atomics.load(control, GEN)
     const cmd = Atomics.load(control, CMD)
@@ -72,16 +81,35 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
         updateRange(pieces[k], offs, masterW!, masterG!, source, readWeights(stepBuf), rule, state, numbers, rule2)
       } else {
         const n = Atomics.load(control, slot(k, 0))
-        const split = Atomics.load(control, slot(k, 3)) === 1
+        const mode = Atomics.load(control, slot(k, 3))
+        const split = mode !== PARAMS_PUBLISHED
+        const staged = mode === PARAMS_STAGED
         if (n > 0) {
           let off = 0
-          model.params.forEach((p, i) => {
-            p.data.set(split ? masterW![i] : shared.subarray(off, off + p.data.length))
-            off += p.data.length
-          })
+          if (!staged) {
+            model.params.forEach((p, i) => {
+              p.data.set(split ? masterW![i] : shared.subarray(off, off + p.data.length))
+              off += p.data.length
+            })
+          }
           const x = model.inputTensor(xAll.subarray(xBase, xBase + n * xPer), n)
           const t = { shape: [n, ...(tPer > 1 ? [tPer] : [])], data: tAll.subarray(tBase, tBase + n * tPer) }
-          const scores = model.forward(x, true)
+          let scores = x
+          if (staged) {
+            // each layer as soon as the training thread has updated its parameters (they come in order)
+            let i = 0
+            for (const layer of model.layers) {
+              for (const p of layer.params) {
+                awaitReady(i + 1)
+                p.data.set(masterW![i++])
+              }
+              scores = layer.forward(scores, true)
+            }
+            // every param updated: the update has read this thread's last gradient, which may now be overwritten
+            awaitReady(model.params.length)
+          } else {
+            scores = model.forward(x, true)
+          }
           results[2 * k] = requireLoss(model).forward(scores, target(scores, x, t))
           results[2 * k + 1] = correctOf(scores, t)
           model.backward()

@@ -21,8 +21,10 @@ export async function startThreads(trainer: Trainer, threads: number, entry: str
     tPer: trainer.data.train.kind === 'tokens' ? sizeOf(trainer.data.train.xShape) : 1,
     maxBatch: trainer.settings.batchSize,
     spawn: (init) => new Worker(entry, { workerData: init }),
-    // the replicas see this model's parameters in place and share the optimizer's work
-    model: trainer.model
+    // the replicas see this model's parameters in place and share the optimizer's work (or start the next
+    // batch while this thread runs it)
+    model: trainer.model,
+    optimizer: trainer.optimizer.name
   })
   trainer.useParallel(dp)
   return dp

@@ -213,7 +213,8 @@ export class Trainer {
   *work(): Generator<Unit, void, void> {
     const { train, test } = this.data
     const B = this.settings.batchSize
-    const full = train.alloc(B)
+    // two full-batch buffers on several threads: the next batch is gathered before this one's update (trainBatch)
+    const full = this.parallel ? [train.alloc(B), train.alloc(B)] : [train.alloc(B)]
     for (let epoch = 1; epoch <= this.settings.epochs; epoch++) {
       const started = this.now()
       this.pausedMs = 0
@@ -224,12 +225,26 @@ export class Trainer {
       let correct = 0
       let seen = 0
       let targets = 0
+      let gathered: { x: Tensor; t: Tensor } | null = null
       for (let b = 0; b < batches.length; b++) {
         const ix = batches[b]
-        const { x, t } = ix.length === B ? full : train.alloc(ix.length)
-        train.gather(ix, x, t)
+        const bufferOf = (i: number, n: number): { x: Tensor; t: Tensor } => (n === B ? full[i % full.length] : train.alloc(n))
+        let cur = gathered
+        if (cur === null) {
+          cur = bufferOf(b, ix.length)
+          train.gather(ix, cur.x, cur.t)
+        }
+        const { x, t } = cur
+        // on several threads, the next batch of the epoch now: the replicas start it during this one's update
+        const nix = this.parallel ? batches[b + 1] : undefined
+        gathered = null
+        if (nix !== undefined) {
+          gathered = bufferOf(b + 1, nix.length)
+          train.gather(nix, gathered.x, gathered.t)
+        }
+        const next = gathered === null ? undefined : { x: this.model.inputTensor(gathered.x.data, nix!.length), t: gathered.t }
         const t0 = this.now()
-        const res = this.trainBatch(this.model.inputTensor(x.data, ix.length), t, epoch, b + 1)
+        const res = this.trainBatch(this.model.inputTensor(x.data, ix.length), t, epoch, b + 1, next)
         if (res === null) {
           yield 'batch'
           return
@@ -267,7 +282,7 @@ export class Trainer {
   }
 
   /** One forward/backward/update; null when the loss diverged (this.failure says why). */
-  private trainBatch(x: Tensor, t: Tensor, epoch: number, batch: number): { loss: number; correct: number } | null {
+  private trainBatch(x: Tensor, t: Tensor, epoch: number, batch: number, next?: { x: Tensor; t: Tensor }): { loss: number; correct: number } | null {
     const lossLayer = this.model.lossLayer
     if (!lossLayer) throw new Error('this network has no loss layer: end it with SoftmaxWithLoss, MSE or SigmoidWithLoss to train it')
     const classify = this.hasClasses()
@@ -295,7 +310,7 @@ export class Trainer {
     const clip = this.settings.clip ?? 0
     if (this.parallel && !(clip > 0)) {
       // combining and the optimizer's update split across the threads, by parameter range
-      this.parallel.update(this.model, this.optimizer)
+      this.parallel.update(this.model, this.optimizer, next)
       return { loss, correct }
     }
     if (this.parallel) this.parallel.combine(this.model)

@@ -4,7 +4,7 @@ import { Rng } from '../../../src-engine/rng'
 import { tensor, type Tensor } from '../../../src-engine/tensor'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { Sequential } from '../../../src-engine/models/sequential'
-import { DataParallel, rangePieces } from '../../../src-engine/train/data-parallel'
+import { DataParallel, leadExamples, rangePieces, sliceBounds } from '../../../src-engine/train/data-parallel'
 import { makeOptimizer, OPTIMIZER_NAMES } from '../../../src-engine/optimizers'
 import { correctFor, targetFor } from '../../../src-engine/train/replica'
 import { bundleWorker } from '../../helpers/bundle'
@@ -39,12 +39,14 @@ describe('data-parallel training across threads', () => {
     for (const p of pools) await p.close()
   })
 
-  /** A pool; with `split`, made for `model` (combining and updating split across the threads). */
-  async function pool(threads: number, model: Sequential, maxBatch: number, split = false, net: NetSpec = spec): Promise<DataParallel> {
+  /** A pool; with `split`, made for `model` (combining and updating split across the threads), and for `optimizer`. */
+  async function pool(threads: number, model: Sequential, maxBatch: number, split = false, net: NetSpec = spec,
+    optimizer?: (typeof OPTIMIZER_NAMES)[number]): Promise<DataParallel> {
     const p = await DataParallel.create({
       spec: net, threads, seed: 1, paramCount: model.paramCount, xPer: 64, tPer: 1, maxBatch,
       spawn: (init) => new Worker(entry, { workerData: init }),
-      model: split ? model : undefined
+      model: split ? model : undefined,
+      optimizer
     })
     pools.push(p)
     return p
@@ -198,6 +200,89 @@ describe('data-parallel training across threads', () => {
     expect(Object.keys(s).sort()).toEqual(Object.keys(r).sort())
     expect(s.iter[0]).toBe(2)
     for (const key of Object.keys(r)) for (let i = 0; i < r[key].length; i++) expect(Math.abs(s[key][i] - r[key][i])).toBeLessThan(1e-6)
+  })
+
+  // update(…, next): the replicas start the next batch while the training thread updates (SGD, Adam)
+  for (const [name, threads] of [['Adam', 2], ['SGD', 2], ['Adam', 3]] as const) {
+    it(`${name}, ${threads} threads: starting the next batch during the update changes no number, whatever batch comes next`, async () => {
+      const batches = [batch(21, 200), batch(21, 201), batch(21, 202), batch(13, 203), batch(21, 204), batch(21, 205)]
+      // the batch announced to update() before each step; step 3 trains another one than announced
+      const announced = batches.map((b, s) => (s === 3 ? batch(13, 299) : b))
+      const run = async (ahead: boolean): Promise<{ losses: number[]; params: Float32Array[]; started: number }> => {
+        const model = Sequential.fromSpec(spec, new Rng(5))
+        const dp = await pool(threads, model, 32, true, spec, name)
+        expect(dp.lookahead).toBe(name)
+        const opt = makeOptimizer(name, 0.05, { weightDecay: 0.01 })
+        const losses: number[] = []
+        let started = 0
+        for (let s = 0; s < batches.length; s++) {
+          const { x, t } = batches[s]
+          const n = t.data.length
+          losses.push(dp.forwardBackward(model, model.inputTensor(x.data, n), t, targetFor(model), correctFor(model)).loss)
+          const next = announced[s + 1]
+          dp.update(model, opt, ahead && next ? { x: model.inputTensor(next.x.data, next.t.data.length), t: next.t } : undefined)
+          // (a look inside: the replicas are under way)
+          if ((dp as unknown as { ahead: unknown }).ahead !== null) started++
+        }
+        return { losses, params: model.params.map((p) => p.data.slice()), started }
+      }
+      const plain = await run(false)
+      const ahead = await run(true)
+      expect(plain.started).toBe(0)
+      expect(ahead.started).toBe(batches.length - 1)
+      expect(ahead.losses).toEqual(plain.losses)
+      ahead.params.forEach((p, k) => expect(p, `param ${k}`).toEqual(plain.params[k]))
+      expect(ahead.losses[5]).toBeLessThan(ahead.losses[0])
+    })
+  }
+
+  it('with the training thread\'s smaller slice, still gives the whole batch\'s gradient', async () => {
+    const model = Sequential.fromSpec(spec, new Rng(5))
+    const { x, t } = batch(21, 9)
+    model.lossLayer!.forward(model.forward(model.inputTensor(x.data, 21), true), t)
+    model.backward()
+    const refGrads = model.grads.map((g) => g.data.slice())
+    const dp = await pool(2, model, 32, true, spec, 'Adam')
+    dp.forwardBackward(model, model.inputTensor(x.data, 21), t, targetFor(model), correctFor(model))
+    dp.combine(model)
+    model.grads.forEach((g, k) => {
+      for (let i = 0; i < g.data.length; i++) {
+        if (Math.abs(g.data[i] - refGrads[k][i]) > 1e-6 + 1e-4 * Math.abs(refGrads[k][i])) {
+          expect.fail(`grad ${model.paramKeys[k]}[${i}]: ${g.data[i]} vs single-thread ${refGrads[k][i]}`)
+        }
+      }
+    })
+  })
+
+  it('reports an error in a batch the replicas started early when that batch is trained, and not when another one is', async () => {
+    const model = Sequential.fromSpec(spec, new Rng(5))
+    const dp = await pool(2, model, 32, true, spec, 'Adam')
+    const opt = makeOptimizer('Adam', 0.01)
+    const good = batch(8, 3)
+    // the replica's slice names class 7, which does not exist (5 classes)
+    const bad = { x: good.x, t: tensor([8], Float32Array.from([0, 1, 2, 3, 7, 7, 7, 7])) }
+    const fb = (b: { x: Tensor; t: Tensor }): number => dp.forwardBackward(model, model.inputTensor(b.x.data, 8), b.t, targetFor(model), correctFor(model)).loss
+    fb(good)
+    dp.update(model, opt, bad)
+    expect(fb(good)).toBeGreaterThan(0) // another batch than announced: the failed early step is dropped
+    dp.update(model, opt, bad)
+    expect(() => fb(bad)).toThrow(/kernel thread 1: .*7/)
+  })
+
+  it('cuts batches evenly, or with a smaller first slice for a lead', () => {
+    expect(sliceBounds(100, 2)).toEqual([0, 50, 100])
+    expect(sliceBounds(21, 3)).toEqual([0, 7, 14, 21])
+    expect(sliceBounds(2, 3)).toEqual([0, 1, 2])
+    expect(sliceBounds(100, 2, 3.26)).toEqual([0, 48, 100])
+    expect(sliceBounds(100, 3, 3)).toEqual([0, 31, 66, 100])
+    // every thread keeps at least one example
+    expect(sliceBounds(3, 2, 50)).toEqual([0, 1, 3])
+    expect(sliceBounds(1, 2, 5)).toEqual([0, 1])
+    // the SimpleConvNet with Adam leads by a few examples; SGD's update costs about what a replica's copies do
+    expect(leadExamples(865_000, 431_080, 'Adam')).toBeGreaterThan(2)
+    expect(leadExamples(865_000, 431_080, 'Adam')).toBeLessThan(5)
+    expect(leadExamples(7_050_000, 3_274_634, 'SGD')).toBeLessThan(1)
+    expect(leadExamples(865_000, 431_080, 'Momentum')).toBe(0)
   })
 
   it('cuts the flat parameters into contiguous ranges on 16-float lines', () => {
