@@ -2,12 +2,14 @@
  * What a saved project gives back in a fresh lab (a new web shell that never trained), and the stateful
  * option of language-model runs:
  * - a continued run reopens as the same run continuing #1, in #1's colour, its epochs numbered on;
- * - a reopened 2-D autoencoder shows its code plane of 1,000 held-out digits without training again;
+ * - a reopened 2-D autoencoder shows its code plane of 1,000 held-out digits without training again, also
+ *   when the project was saved with its weights but no runs;
  * - the training form offers "stateful" for the character LSTM, and a run started with it trains.
  * Screenshots in both languages.
  */
-import type { Locator, Page } from '@playwright/test'
+import type { BrowserContext, Locator, Page } from '@playwright/test'
 import { mkdirSync, readFileSync } from 'node:fs'
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
 import { join } from 'node:path'
 import { test, expect, screenshot, startShell, openLab, SCREENSHOTS } from './fixtures'
 
@@ -25,11 +27,35 @@ async function pickPreset(page: Page, id: string): Promise<void> {
   await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
 }
 
+type ProjectFile = { name: string; mimeType: string; buffer: Buffer }
+
 /** The project as downloaded: its name and bytes, to upload into another lab under the same name. */
-async function download(page: Page): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+async function download(page: Page): Promise<ProjectFile> {
   await page.getByTestId('model-menu').click()
   const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('files-save').click()])
   return { name: file.suggestedFilename(), mimeType: 'application/octet-stream', buffer: readFileSync(await file.path()) }
+}
+
+/** Opens `project` in a fresh lab (a new web shell that never trained), shows its training page and runs `check` there. */
+async function inFreshLab(context: BrowserContext, project: ProjectFile, check: (page: Page) => Promise<void>): Promise<void> {
+  const fresh = await startShell()
+  try {
+    const p2 = await openLab(context, fresh.url)
+    await p2.getByTestId('files-project-input').setInputFiles(project)
+    await p2.getByTestId('nav-train').click()
+    await check(p2)
+  } finally {
+    await fresh.stop()
+  }
+}
+
+/** The same project without its training history: a project saved with weights but no runs. */
+function withoutRuns(project: ProjectFile): ProjectFile {
+  const files = unzipSync(new Uint8Array(project.buffer))
+  const json = JSON.parse(strFromU8(files['project.json'])) as Record<string, unknown>
+  delete json.history
+  files['project.json'] = strToU8(JSON.stringify(json))
+  return { ...project, name: project.name.replace(/\.bplab$/, '-weights-only.bplab'), buffer: Buffer.from(zipSync(files)) }
 }
 
 test('a continued run reopens in a fresh lab as the same run continuing #1', async ({ page, context }) => {
@@ -43,11 +69,7 @@ test('a continued run reopens in a fresh lab as the same run continuing #1', asy
   await expect(page.getByTestId('progress')).toContainText('Finished', { timeout: 120_000 })
   const project = await download(page)
 
-  const fresh = await startShell()
-  try {
-    const p2 = await openLab(context, fresh.url)
-    await p2.getByTestId('files-project-input').setInputFiles(project)
-    await p2.getByTestId('nav-train').click()
+  await inFreshLab(context, project, async (p2) => {
     const items = p2.getByTestId('run-legend').locator('li')
     await expect(items).toHaveCount(2, { timeout: 20_000 })
     await expect(items.nth(1)).toContainText('continues #1')
@@ -60,9 +82,7 @@ test('a continued run reopens in a fresh lab as the same run continuing #1', asy
     await p2.getByTestId('lang-ko').click()
     await expect(items.nth(1)).toContainText('#1에서 이어서')
     await screenshot(p2, 'reopen-continued-ko')
-  } finally {
-    await fresh.stop()
-  }
+  })
 })
 
 test('a reopened 2-D autoencoder shows its code plane without training again', async ({ page, context }) => {
@@ -75,11 +95,7 @@ test('a reopened 2-D autoencoder shows its code plane without training again', a
   await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 30_000 })
   const project = await download(page)
 
-  const fresh = await startShell()
-  try {
-    const p2 = await openLab(context, fresh.url)
-    await p2.getByTestId('files-project-input').setInputFiles(project)
-    await p2.getByTestId('nav-train').click()
+  await inFreshLab(context, project, async (p2) => {
     const plane = p2.getByTestId('code-plane')
     await expect(plane).toHaveAttribute('data-count', '1000', { timeout: 30_000 })
     await expect(p2.getByTestId('reconstruction-row')).toHaveAttribute('data-count', '10')
@@ -96,9 +112,38 @@ test('a reopened 2-D autoencoder shows its code plane without training again', a
     await p2.getByTestId('lang-ko').click()
     await expect(panel).toContainText('2차원 코드 평면')
     await screenshot(p2, 'reopen-autoencoder-ko')
-  } finally {
-    await fresh.stop()
-  }
+  })
+
+  // saved with its weights but no runs: no run to show them on, and still the plane and the row
+  await inFreshLab(context, withoutRuns(project), async (p2) => {
+    const plane = p2.getByTestId('code-plane')
+    await expect(plane).toHaveAttribute('data-count', '1000', { timeout: 30_000 })
+    await expect(p2.getByTestId('reconstruction-row')).toHaveAttribute('data-count', '10')
+    await expect(p2.getByTestId('run-legend').locator('li')).toHaveCount(0)
+    await plane.scrollIntoViewIfNeeded()
+    const box = (await plane.boundingBox())!
+    await p2.mouse.click(box.x + box.width * 0.6, box.y + box.height * 0.4)
+    await expect(p2.getByTestId('code-decoded')).toHaveAttribute('data-ready', 'true')
+    await p2.getByTestId('autoencoder-panel').scrollIntoViewIfNeeded()
+    await screenshot(p2, 'reopen-weights-only-autoencoder-en')
+    await p2.getByTestId('lang-ko').click()
+    await expect(p2.getByTestId('autoencoder-panel')).toContainText('2차원 코드 평면')
+    await screenshot(p2, 'reopen-weights-only-autoencoder-ko')
+    // the draw page rings a drawing on the same plane
+    await p2.getByTestId('nav-draw').click()
+    const pb = (await p2.getByTestId('draw-pad').boundingBox())!
+    await p2.mouse.move(pb.x + pb.width * 0.52, pb.y + pb.height * 0.15)
+    await p2.mouse.down()
+    for (let i = 1; i <= 12; i++) {
+      await p2.mouse.move(pb.x + pb.width * (0.52 - i * 0.003), pb.y + pb.height * (0.15 + i * 0.06))
+      await p2.waitForTimeout(8)
+    }
+    await p2.mouse.up()
+    await expect(p2.getByTestId('draw-autoencoder')).toHaveAttribute('data-ready', 'true', { timeout: 15_000 })
+    await expect(p2.getByTestId('draw-code-plane')).toBeVisible()
+    await p2.getByTestId('draw-code-plane').scrollIntoViewIfNeeded()
+    await screenshot(p2, 'reopen-weights-only-draw-ko')
+  })
 })
 
 test('the character LSTM trains stateful when the form says so', async ({ page }) => {
