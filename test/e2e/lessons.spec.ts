@@ -57,6 +57,11 @@ const WALKS: Walk[] = [
       for (let i = 0; i < 3; i++) await box.getByTestId('conv-next').click()
       await expect(cells).toHaveText(['18', '19', '9', '18'])
       await expect(box.getByTestId('im2col').locator('tbody tr')).toHaveCount(4)
+      // three filters: weights (3, 1, 3, 3), three feature maps, the first one the course's
+      await box.getByTestId('conv-fn').selectOption('3')
+      await expect(box.getByTestId('conv-wshape')).toHaveText('W (3, 1, 3, 3) · b (3)')
+      await expect(box.getByTestId('conv-map')).toHaveCount(3)
+      await expect(box.getByTestId('conv-map').first().getByRole('cell')).toHaveText(['18', '19', '9', '18'])
       // two channels: the second channel's products join the sum
       await box.getByTestId('conv-channels').selectOption('2')
       await expect(box.getByTestId('im2col').locator('tbody tr').first().locator('td')).toHaveCount(18)

@@ -241,5 +241,11 @@ export default {
   pcBias: 'Bias',
   pcShapes: 'Parameters’ shapes',
   pcBad: 'Inputs and outputs must be whole numbers from 1 to {hi}; a box marked in red is counted with the nearest allowed value until you change it.',
-  pcNote: 'The course’s example: linear maps 2→3, 3→1 and 4→1 without bias have 6 + 3 + 4 = 13 weights.'
+  pcNote: 'The course’s example: linear maps 2→3, 3→1 and 4→1 without bias have 6 + 3 + 4 = 13 weights.',
+  bankTitle: 'More filters, more feature maps',
+  bankFilters: 'Filters FN',
+  bankFilter: 'Filter {n}',
+  bankFilterC: 'Filter {n}, channel {c}',
+  bankMap: 'Feature map {n}',
+  bankNote: 'A convolution layer holds FN filters, all the same shape (C, FH, FW), so its weights are four-dimensional, (FN, C, FH, FW), with one bias per filter. Each filter slides over the same input and writes its own feature map: {fn} filters give {fn} output channels, however many input channels come in (here {c}). Filter 1 is the one stepped above; filters 2 and 3 start as vertical and horizontal edge detectors. Edit them.'
 } satisfies Record<string, string>

@@ -54,7 +54,7 @@ export default {
   conv_summary: 'A filter sliding over the input',
   conv_p1: 'A convolution slides a small filter over the input. At each position it multiplies the values under the filter with the filter’s weights and adds everything up — a fused multiply-add — then adds a bias. Each position gives one number of the output, the feature map. (Strictly this is cross-correlation: deep-learning frameworks do not flip the filter.)',
   conv_p2: 'With several input channels, each filter has the same number of channels and all products go into one sum. A layer has FN filters, so its weights are four-dimensional, (FN, C, FH, FW), it has one bias per filter, and it outputs FN feature maps.',
-  conv_p3: 'Step the filter across the course’s 4×4 example below: the first output is 15, and 18 with the bias of 3. Then change the numbers, add a channel, or change padding and stride.',
+  conv_p3: 'Step the filter across the course’s 4×4 example below: the first output is 15, and 18 with the bias of 3. Then change the numbers, add a channel, add filters (one more feature map each), or change padding and stride.',
   conv_q1: 'Input 4×4, filter 3×3, no padding, stride 1. How many multiplications make one output cell?',
   conv_q1_a0: '4',
   conv_q1_a1: '16',

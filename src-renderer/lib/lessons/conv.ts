@@ -99,6 +99,44 @@ export function convolve(s: ConvSetup): ConvResult | ConvInvalid {
   return { ok: true, C, H, W, FH, FW, OH, OW, col, wRow: Float32Array.from(Wt.data), out, steps }
 }
 
+/** Extra filters (each (C, FH, FW) with its bias) applied to the same input next to the setup's own. */
+export interface ExtraFilter { filter: number[][][]; bias: number }
+
+export interface FilterBank {
+  /** The layer's weight shape (FN, C, FH, FW) and bias shape (FN). */
+  wShape: [number, number, number, number]
+  bShape: [number]
+  /** One feature map (OH, OW) per filter, from one Convolution layer with FN filters. */
+  maps: number[][][]
+}
+
+/**
+ * The setup's filter and `extra` ones as one layer with FN = 1 + extra.length filters: the output has
+ * one feature map per filter. Null when the settings give no valid output (convolve says why).
+ */
+export function convolveBank(s: ConvSetup, extra: readonly ExtraFilter[]): FilterBank | null {
+  const C = s.input.length, H = s.input[0].length, W = s.input[0][0].length
+  const FH = s.filter[0].length, FW = s.filter[0][0].length
+  const gh = convOutSize(H, FH, s.stride, s.pad), gw = convOutSize(W, FW, s.stride, s.pad)
+  if (!gh.exact || !gw.exact || gh.size <= 0 || gw.size <= 0 || H + 2 * s.pad < FH || W + 2 * s.pad < FW) return null
+  const filters = [s.filter, ...extra.map((e) => e.filter)]
+  for (const f of filters) if (f.length !== C) throw new Error(`conv stepper: input has ${C} channels but a filter has ${f.length}`)
+  const FN = filters.length
+  const Wt = fromArray([FN, C, FH, FW], filters.flatMap(flat3))
+  const layer = new Convolution(Wt, fromArray([FN], [s.bias, ...extra.map((e) => e.bias)]), s.stride, s.pad, 'stepper')
+  const out = layer.forward(fromArray([1, C, H, W], flat3(s.input)), false).data
+  const OH = gh.size, OW = gw.size
+  const maps = Array.from({ length: FN }, (_, f) =>
+    Array.from({ length: OH }, (_, y) => Array.from(out.subarray(f * OH * OW + y * OW, f * OH * OW + (y + 1) * OW))))
+  return { wShape: [FN, C, FH, FW], bShape: [FN], maps }
+}
+
+/** Filters 2 and 3 of the stepper's bank: a vertical and a horizontal edge detector, per channel. */
+export const EXTRA_FILTERS: readonly number[][][] = [
+  [[1, 0, -1], [1, 0, -1], [1, 0, -1]],
+  [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]
+]
+
 export interface ConvBackward {
   /** dx (C, H, W) from the layer's backward (col2im of dcol). */
   dx: Float32Array

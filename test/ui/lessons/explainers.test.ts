@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import golden from '../../fixtures/golden.json'
-import { convolve, convBackward, WORKED_INPUT, WORKED_FILTER, WORKED_BIAS, type ConvSetup } from '../../../src-renderer/lib/lessons/conv'
+import { convolve, convBackward, convolveBank, EXTRA_FILTERS, WORKED_INPUT, WORKED_FILTER, WORKED_BIAS, type ConvSetup } from '../../../src-renderer/lib/lessons/conv'
 import { outputSize, receptiveFields, sizeFixes, wholeField, editorIssues } from '../../../src-renderer/lib/lessons/output-size'
 import { pool, POOL_EXAMPLE, SHIFT_A, SHIFT_B } from '../../../src-renderer/lib/lessons/pooling'
 import { optimizerPath, GOLDEN_LR } from '../../../src-renderer/lib/lessons/optimizer-paths'
@@ -86,6 +86,27 @@ describe('conv stepper', () => {
     const r = convolve({ ...base, input: [[[1, 2, 3, 4, 5, 6, 7], ...Array(6).fill([1, 2, 3, 4, 5, 6, 7])]], stride: 3 })
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.reason).toBe('not-integer')
+  })
+})
+
+describe('conv stepper: a bank of filters', () => {
+  it('gives one feature map per filter from one layer with weights (FN, C, FH, FW); each map is that filter alone', () => {
+    const s: ConvSetup = { input: WORKED_INPUT, filter: WORKED_FILTER, bias: WORKED_BIAS, stride: 1, pad: 0 }
+    const extra = EXTRA_FILTERS.map((f, i) => ({ filter: [f], bias: i - 1 }))
+    const bank = convolveBank(s, extra)!
+    expect(bank.wShape).toEqual([3, 1, 3, 3])
+    expect(bank.bShape).toEqual([3])
+    expect(bank.maps).toHaveLength(3)
+    // the course's filter keeps its golden output; the others agree with a one-filter layer each
+    expect(bank.maps[0]).toEqual(golden.conv2d_single_channel.output_with_bias)
+    extra.forEach((e, i) => {
+      const one = convolve({ ...s, filter: e.filter, bias: e.bias })
+      if (!one.ok) throw new Error('invalid')
+      expect(bank.maps[i + 1].flat()).toEqual(Array.from(one.out))
+    })
+    // vertical edges of the worked input: Σ of each window's left column minus its right column, bias −1
+    expect(bank.maps[1]).toEqual([[(1 + 0 + 3) - (3 + 2 + 1) - 1, (2 + 1 + 0) - (0 + 3 + 2) - 1], [(0 + 3 + 2) - (2 + 1 + 0) - 1, (1 + 0 + 3) - (3 + 2 + 1) - 1]])
+    expect(convolveBank({ ...s, stride: 2 }, extra)).toBeNull()
   })
 })
 
