@@ -252,6 +252,8 @@ export class Run {
   /** A control the host accepted but whose state event has not come yet (the batch in flight finishes first). */
   pending = $state<'pause' | 'resume' | 'stop' | null>(null)
   message = $state<string | null>(null)
+  /** The error event that ended the run, worded by the page when it can (lib/lab-errors.ts), else its English message. */
+  failure = $state.raw<Msg | string | null>(null)
   diverged = $state(false)
   /** A diverged run's facts (the banner words them in the page's language), or null: then `message` is shown. */
   divergence = $state.raw<DivergenceFacts | null>(null)
@@ -654,6 +656,7 @@ export class TrainLab {
         break
       case 'error':
         run.message = e.message
+        run.failure = refusal(e)
         if (e.code === 'diverged') {
           run.pending = null
           run.diverged = true

@@ -129,6 +129,31 @@ describe('training page with a fake host', () => {
     i18n.set('en')
   })
 
+  it('words a run that failed with an error it knows in the page\'s language, else shows the host\'s words', async () => {
+    i18n.set('ko')
+    render(TrainPage)
+    await settle()
+    const fail = async (code: string, message: string): Promise<HTMLElement> => {
+      await fireEvent.click(screen.getByTestId('train-start'))
+      await settle()
+      const runId = `run-${fake.calls.filter((c) => c.channel === 'train:start').length}`
+      fake.emit({ type: 'error', runId, code, message })
+      fake.emit({ type: 'state', runId, state: 'failed', message: 'the training thread exited with code 1' })
+      await settle()
+      return screen.getByTestId('train-diverged-detail')
+    }
+    let detail = await fail('worker-crashed', 'The training thread stopped (the training thread exited with code 1). Start the run again; a fresh thread will be used.')
+    expect(detail.textContent).toBe('학습 스레드가 멈췄습니다. 학습을 다시 시작하세요. 새 스레드를 씁니다.')
+    expect(detail.classList.contains('mono')).toBe(false)
+    i18n.set('en')
+    await settle()
+    expect(detail.textContent).toBe('The training thread stopped. Start the run again: a fresh thread will be used.')
+    // an exception's text is the host's own: shown as it came
+    detail = await fail('train-failed', 'IDX file /data/x is truncated')
+    expect(detail.textContent).toBe('the training thread exited with code 1')
+    expect(detail.classList.contains('mono')).toBe(true)
+  })
+
   it('speaks Korean when switched', async () => {
     i18n.set('ko')
     render(TrainPage)
