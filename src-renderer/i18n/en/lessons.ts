@@ -175,7 +175,7 @@ export default {
   overfitting_title: 'Overfitting and dropout',
   overfitting_summary: 'The train/test gap',
   overfitting_p1: 'A network with many parameters can memorise its training data: training accuracy approaches 100% while test accuracy stalls or falls. That gap is overfitting. The experiment below makes it easy to see: it trains on only 1,000 digits and shows both accuracies on the training page.',
-  overfitting_p2: 'Dropout switches off a random share of units in every training step, so no unit can rely on another; at test time all units are used. Weight decay adds λ·W to each gradient, keeping weights small. The course’s Keras CNN puts Dropout after the output layer — the lab accepts it but warns that this is almost certainly a mistake.',
+  overfitting_p2: 'Dropout switches off a random share of units in every training step, so no unit can rely on another; at test time all units are used. Weight decay adds λ·W to each gradient, keeping weights small. The course’s Keras CNN puts Dropout after the output layer; the preset below keeps it before the last Affine layer. Move it to the end (select it, then Alt+↓ twice) and the editor accepts it but warns that this is almost certainly a mistake.',
   overfitting_q1: 'Training accuracy is 100%, test accuracy 91% and falling. What is happening?',
   overfitting_q1_a0: 'Underfitting',
   overfitting_q1_a1: 'The learning rate is too small',
