@@ -258,9 +258,9 @@ test('races the optimizers on MNIST from the optimizer lesson, one run after ano
   await page.getByTestId('opt-race').click()
   await expect(page.getByTestId('page-train')).toBeVisible()
   const runs = page.getByTestId('run-legend').locator('li')
-  // four runs, the same network and seed, each with its own optimizer, all finished
-  await expect(runs).toHaveCount(4, { timeout: 150_000 })
-  for (const [i, name] of ['SGD', 'Momentum', 'AdaGrad', 'Adam'].entries()) await expect(runs.nth(i)).toContainText(name)
+  // six runs, the same network and seed, each with its own optimizer, all finished
+  await expect(runs).toHaveCount(6, { timeout: 150_000 })
+  for (const [i, name] of ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam'].entries()) await expect(runs.nth(i)).toContainText(name)
   await expect(runs.last().locator('.state.done')).toBeVisible({ timeout: 60_000 })
   await page.locator('main').evaluate((m) => m.scrollTo(0, 0))
   await screenshot(page, 'lessons-race-en')

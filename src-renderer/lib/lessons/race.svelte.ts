@@ -10,7 +10,8 @@ import { RunQueue, type QueuedRun } from './run-queue.svelte'
 
 /** Learning rates that suit each optimizer on MNIST (the course's contour settings would diverge here). */
 export const RACE: readonly { optimizer: OptimizerName; lr: number }[] = [
-  { optimizer: 'SGD', lr: 0.1 }, { optimizer: 'Momentum', lr: 0.05 }, { optimizer: 'AdaGrad', lr: 0.01 }, { optimizer: 'Adam', lr: 0.001 }
+  { optimizer: 'SGD', lr: 0.1 }, { optimizer: 'Momentum', lr: 0.05 }, { optimizer: 'Nesterov', lr: 0.05 },
+  { optimizer: 'AdaGrad', lr: 0.01 }, { optimizer: 'RMSProp', lr: 0.001 }, { optimizer: 'Adam', lr: 0.001 }
 ]
 export const RACE_PRESET = 'mlp'
 export const RACE_SEED = 7
