@@ -141,6 +141,23 @@ test('an autoencoder\'s epoch chart shows its reconstruction error, not an empty
   await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
   await page.getByTestId('train-epochs').fill('1')
   await page.getByTestId('train-start').click()
+  // before its first epoch ends the run's tiles already name the reconstruction error, also while the
+  // editor shows another network
+  await expect(page.getByTestId('progress')).toContainText('mini-batch', { timeout: 30_000 })
+  await expect(page.getByTestId('test-accuracy')).toContainText('Held-out MSE')
+  await page.getByTestId('nav-editor').click()
+  await page.getByTestId('preset-select').selectOption('mlp')
+  // the running autoencoder's weights do not carry over to the new network
+  await page.getByTestId('weights-fresh').click()
+  await page.getByTestId('nav-train').click()
+  await expect(page.getByTestId('train-network')).toContainText('784 → 100 → 10')
+  await expect(page.getByTestId('test-accuracy')).toContainText('Held-out MSE')
+  await expect(page.getByTestId('accuracy-chart')).toHaveAttribute('data-metric', 'reconstruction')
+  await screenshot(page, 'polish-autoencoder-first-epoch-en')
+  await page.getByTestId('lang-ko').click()
+  await expect(page.getByTestId('test-accuracy')).toContainText('테스트 MSE')
+  await screenshot(page, 'polish-autoencoder-first-epoch-ko')
+  await page.getByTestId('lang-en').click()
   await expect(page.getByTestId('accuracy-chart')).toHaveAttribute('data-points', '1', { timeout: 200_000 })
   await expect(page.getByTestId('accuracy-chart-empty')).toHaveCount(0)
   await expect(page.getByTestId('accuracy-chart')).toContainText('Reconstruction error per epoch')
