@@ -21,7 +21,7 @@ import { encodeModelWeights } from '../src-engine/io/safetensors'
 import { exportOnnx } from '../src-engine/io/onnx'
 import { encodeNpz } from '../src-engine/io/npz'
 import { ProjectService, fileStem, type FileAccess } from './projects'
-import { NICE_ENV } from '../src-engine/train/thread-priority'
+import { IDLE_ENV, NICE_ENV } from '../src-engine/train/thread-priority'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
 import { promptCharParams, refuse } from './ipc/refuse'
@@ -41,6 +41,12 @@ export interface LabHostOptions {
    * (src-engine/train/thread-priority.ts).
    */
   trainingNice?: number
+  /**
+   * Linux, with `trainingNice` > 0: the training threads also ask for the SCHED_IDLE policy (default
+   * true; nice stays the fallback when chrt is missing or fails), so this thread takes a core from them
+   * as soon as it wakes, where a niced thread could keep it to the end of its time slice.
+   */
+  trainingIdle?: boolean
   /** How long batch points are coalesced before one `batches` event goes out. */
   batchIntervalMs?: number
   /** Minimum gap between two `snapshot` events (250 ms → at most 4 per second). */
@@ -102,6 +108,7 @@ export class LabHost {
       snapshotIntervalMs: 250,
       replyTimeoutMs: 30_000,
       trainingNice: 10,
+      trainingIdle: true,
       ...options
     }
     this.engine = { ...pureEngine, ...options.engine }
@@ -481,7 +488,7 @@ export class LabHost {
     const nice = this.opts.trainingNice
     if (!(nice > 0) || typeof o?.env === 'symbol') return o
     const env = (o?.env ?? process.env) as Record<string, string | undefined>
-    return { ...o, env: { ...env, [NICE_ENV]: String(Math.min(19, Math.round(nice))) } }
+    return { ...o, env: { ...env, [NICE_ENV]: String(Math.min(19, Math.round(nice))), [IDLE_ENV]: this.opts.trainingIdle ? '1' : '0' } }
   }
 
   private post(cmd: WorkerCommand): void {
