@@ -5,7 +5,8 @@ JSON line per metric on stdout.
     python3 bench/torch_twin.py --workload W1 --threads 2 [--quick]
 
 Run by scripts/bench.mjs with Debian's python3-torch; OPENBLAS_NUM_THREADS=1 so that OpenBLAS does
-not start a second thread pool next to PyTorch's (TOOLCHAIN.md, gotcha 12).
+not start a second thread pool next to PyTorch's (TOOLCHAIN.md, gotcha 12), except for W5, whose torch.mm
+is one OpenBLAS call: there OPENBLAS_NUM_THREADS is the thread count (with 1, "2 threads" ran on one).
 """
 import argparse
 import json

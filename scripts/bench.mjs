@@ -158,7 +158,9 @@ function cellsFor(w, ctx) {
       if (system === 'lab') {
         cells.push({ ...base, cmd: process.execPath, args: [...ctx.nodeFlags, ctx.lab, '--workload', w, '--threads', String(threads), ...quick] })
       } else if (system === 'pytorch') {
-        const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: String(threads) }
+        // OpenBLAS on one thread beside PyTorch's own pool (two pools compete), except for W5: torch.mm is one
+        // OpenBLAS call that PyTorch's pool takes no part in, so there OpenBLAS's threads are the threads
+        const env = { ...process.env, OPENBLAS_NUM_THREADS: w === 'W5' ? String(threads) : '1', OMP_NUM_THREADS: String(threads) }
         delete env.OPENBLAS_CORETYPE
         delete env.OPENBLAS_L2_SIZE
         cells.push(ctx.python
