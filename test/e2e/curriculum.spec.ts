@@ -33,6 +33,14 @@ test.describe('curriculum (ko)', () => {
       await page.locator('main').evaluate((m) => m.scrollTo(0, 0))
       await screenshot(page, `curriculum-ko-${String(i + 1).padStart(2, '0')}-${id}`)
     }
+    // in a 900-pixel window no lesson's explainer pushes the page sideways
+    await page.setViewportSize({ width: 900, height: 600 })
+    for (const id of LESSON_IDS) {
+      await page.locator(`[data-testid="lesson-item"][data-lesson="${id}"]`).click()
+      await expect(page.getByTestId('lesson')).toHaveAttribute('data-lesson', id)
+      const over = await page.locator('main').evaluate((m) => m.scrollWidth - m.clientWidth)
+      expect(over, `${id} scrolls sideways`).toBeLessThanOrEqual(0)
+    }
   })
 
   test('opens the course’s Keras CNN from the overfitting lesson: its parameters, and a warning once Dropout follows the output', async ({ page }) => {
