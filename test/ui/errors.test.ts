@@ -79,7 +79,7 @@ describe('a refusal in the page\'s language', () => {
     expect(tr(refusal({ code: 'bad-state', message: 'Run r1 is paused; "pause" needs it to be running.', params: { case: 'pause', state: 'paused' } })))
       .toBe('지금 학습 상태는 "일시 정지됨"입니다. 진행 중인 학습만 일시 정지할 수 있습니다.')
     expect(tr(refusal({ code: 'timeout', message: 'The training thread did not answer "predict" within 30 s.', params: { seconds: 30 } })))
-      .toBe('30초 안에 답이 오지 않았습니다. 다시 시도하고, 계속 그러면 랩을 다시 시작하세요.')
+      .toBe('30초 안에 답이 오지 않았습니다. 다시 시도하고, 계속 그러면 실험실을 다시 시작하세요.')
   })
 
   it('uses the code\'s own wording for a case it has no words for', () => {

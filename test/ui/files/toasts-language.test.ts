@@ -58,7 +58,7 @@ describe('toasts and the language', () => {
     expect(toast.getAttribute('role')).toBe('alert')
     expect(toast.textContent).toContain('x.bplab is not a Backprop Lab project, or it is damaged, so nothing was changed: open a .bplab file saved by the lab.')
     await switchTo('ko')
-    expect(toast.textContent).toContain('x.bplab 파일은 Backprop Lab 프로젝트가 아니거나 손상되어서 아무것도 바꾸지 않았습니다. 랩이 저장한 .bplab 파일을 여세요.')
+    expect(toast.textContent).toContain('x.bplab 파일은 Backprop Lab 프로젝트가 아니거나 손상되어서 아무것도 바꾸지 않았습니다. 실험실이 저장한 .bplab 파일을 여세요.')
     expect(toast.textContent).not.toContain('is not')
   })
 
