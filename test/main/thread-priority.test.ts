@@ -72,15 +72,16 @@ describe('lowerThreadPriority', () => {
 describe('LabHost', () => {
   /** A worker that writes down the priority it is asked for, and what the host sends it. */
   const envWorker = new URL(`data:text/javascript,${encodeURIComponent(`import { workerData } from 'node:worker_threads'
-import { writeFileSync } from 'node:fs'
-writeFileSync(workerData.out, JSON.stringify({ nice: process.env.BACKPROP_LAB_NICE ?? null, idle: process.env.BACKPROP_LAB_IDLE ?? null }))`)}`)
+import { renameSync, writeFileSync } from 'node:fs'
+writeFileSync(workerData.out + '.part', JSON.stringify({ nice: process.env.BACKPROP_LAB_NICE ?? null, idle: process.env.BACKPROP_LAB_IDLE ?? null }))
+renameSync(workerData.out + '.part', workerData.out)`)}`)
 
   async function askedFor(over: { trainingNice?: number; trainingIdle?: boolean }): Promise<unknown> {
     const out = join(mkdtempSync(join(tmpdir(), 'lab-priority-')), 'env.json')
     const host = new LabHost({ workerPath: envWorker, transport: 'web', version: 't', workerOptions: { workerData: { out } }, ...over })
     try {
       expect(host.start(mlpSpec(), settings()).ok).toBe(true)
-      for (let i = 0; i < 200 && !existsSync(out); i++) await new Promise((r) => setTimeout(r, 25))
+      for (let i = 0; i < 400 && !existsSync(out); i++) await new Promise((r) => setTimeout(r, 25))
       return JSON.parse(readFileSync(out, 'utf8'))
     } finally {
       await host.dispose()
