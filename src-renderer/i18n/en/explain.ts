@@ -204,6 +204,7 @@ export default {
   gcAllGood: 'Every gradient agrees with numerical differentiation: backpropagation computes what the definition of the derivative says.',
   gcSomeBad: 'Some gradients disagree with numerical differentiation: a backward() between the loss and those arrays is wrong.',
   gcSomeBadBug: 'The planted bug shows: every array before the first ReLU now gets a wrong gradient, while the layers after it still agree. This is how a gradient check points at the layer whose backward() is wrong.',
+  gcNoRelu: 'This network has no ReLU, so the planted bug changes nothing here: try it on the two-layer net or the CNN.',
   gcSampled: 'The network in the editor has too many numbers to perturb them all: {n} randomly chosen elements of each array are compared.',
   gcAll: 'Every element of every array is compared.',
   gcEval: 'This network has Dropout, whose random mask changes on every forward pass, so the check runs with dropout switched off.',

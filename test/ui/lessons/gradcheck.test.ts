@@ -45,6 +45,8 @@ describe('gradient check explainer', () => {
     const mlp = Object.fromEntries(rowsOf(CHECK_EXAMPLES.mlp, undefined, true).rows.map((x) => [x.name, x.verdict]))
     expect(mlp['affine1.W']).toBe('bad')
     expect(mlp['affine2.W']).toBe('good')
+    // without a ReLU the bug has nothing to break
+    expect(rowsOf(CHECK_EXAMPLES.lstm, undefined, true).allAgree).toBe(true)
     // the engine's own backward is back
     expect(rowsOf(CHECK_EXAMPLES.cnn).rows.every((x) => x.verdict === 'good')).toBe(true)
   })
