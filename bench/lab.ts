@@ -85,6 +85,10 @@ async function trainWorkload(w: WorkloadId, threads: number, budget: Budget): Pr
   try {
     const r = await measureRate(step, cfg.batch, budget)
     emit({ workload: w, metric: 'train', system: 'lab', threads, value: r.value, cpu: r.cpu, unit: cfg.unit })
+    if (dp) {
+      const s = pairedSpeedup(threads, spec, cfg, x, t, step, budget)
+      emit({ workload: w, metric: 'speedup', system: 'lab', threads, value: s.value, unit: '×', note: s.note })
+    }
   } finally {
     await dp?.close()
   }
@@ -93,6 +97,54 @@ async function trainWorkload(w: WorkloadId, threads: number, budget: Budget): Pr
     const r = await measureLatency(() => { model.forward(x1, false) }, budget)
     emit({ workload: w, metric: 'infer_b1', system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'ms' })
   }
+}
+
+/**
+ * N threads ÷ one thread measured in alternating windows of the same process (a 1-thread model of its own
+ * beside the data-parallel one): on a shared machine whose speed drifts by tens of per cent from one
+ * second to the next, the ratio of two cells taken a minute apart says as much about the drift as about
+ * the threads. Pairs are run one-two, two-one, one-two… so a steady drift cancels; the figure is the
+ * median pair's ratio of images per second.
+ */
+function pairedSpeedup(
+  threads: number, spec: NetSpec, cfg: { batch: number; optimizer: OptimizerName; lr: number },
+  x: Tensor, t: Tensor, stepN: () => void, budget: Budget
+): { value: number; note: string } {
+  const model = Sequential.fromSpec(spec, new Rng(1))
+  const opt = makeOptimizer(cfg.optimizer, cfg.lr)
+  const loss = model.lossLayer!
+  const step1 = (): void => {
+    loss.forward(model.forward(x, true), t)
+    model.backward()
+    opt.update(model.params, model.grads)
+  }
+  for (let i = 0; i < Math.max(2, budget.warmupSteps); i++) step1()
+  const windowMs = Math.max(budget.windowMs / 2, 1)
+  const rate = (step: () => void): number => {
+    let n = 0
+    const t0 = performance.now()
+    let el = 0
+    do {
+      step()
+      n++
+      el = performance.now() - t0
+    } while (n < budget.windowSteps || el < windowMs)
+    return (n * cfg.batch) / (el / 1000)
+  }
+  const pairs = Math.max(1, budget.windows + 1)
+  const ratios: number[] = []
+  for (let p = 0; p < pairs; p++) {
+    if (p % 2 === 0) {
+      const one = rate(step1)
+      ratios.push(rate(stepN) / one)
+    } else {
+      const two = rate(stepN)
+      ratios.push(two / rate(step1))
+    }
+  }
+  const lo = Math.min(...ratios)
+  const hi = Math.max(...ratios)
+  return { value: median(ratios), note: `median of ${pairs} alternating 1-thread/${threads}-thread window pairs (${lo.toFixed(2)}–${hi.toFixed(2)})` }
 }
 
 async function gemmWorkload(threads: number, budget: Budget): Promise<void> {

@@ -47,9 +47,11 @@ const UNITS = { W1: 'images/s', W2: 'images/s', W3: 'sequences/s', W4: 'sequence
 function metricsOf(w, threads, system) {
   // fma_peak: the lab's FMA-only ceiling for the W5 figures, on as many threads as they used (bench/lab.ts)
   if (w === 'W5') return ['gflops_256', 'gflops_512', 'gflops_1024', ...((system ?? 'lab') === 'lab' ? ['fma_peak'] : [])]
-  return w === 'W1' && threads === 1 ? ['train', 'infer_b1'] : ['train']
+  if (w === 'W1' && threads === 1) return ['train', 'infer_b1']
+  // speedup: the lab's N threads ÷ 1 thread in alternating windows of one process (bench/lab.ts pairedSpeedup)
+  return threads > 1 && (system === undefined || system === 'lab') ? ['train', 'speedup'] : ['train']
 }
-const unitOf = (w, metric) => (metric === 'infer_b1' ? 'ms' : UNITS[w])
+const unitOf = (w, metric) => (metric === 'infer_b1' ? 'ms' : metric === 'speedup' ? '×' : UNITS[w])
 
 function fail(msg) {
   process.stderr.write(`bench: ${msg}\n`)
@@ -218,6 +220,7 @@ function table(results, meta) {
   const rrows = []
   for (const w of workloads) {
     for (const m of [...new Set(threadCounts.flatMap((t) => metricsOf(w, t)))]) {
+      if (m === 'speedup') continue // shown beside the two cells' ratio on the train row
       const cells = refs.map(({ s, t }) => {
         const lab = get(w, m, 'lab', t)
         const ref = get(w, m, s, t)
@@ -226,10 +229,12 @@ function table(results, meta) {
         return wall === null ? '' : `${wall.toFixed(2)}` + (cpu === null ? '' : ` (${cpu.toFixed(2)})`)
       })
       const sp = ratio(get(w, m, 'lab', 2), get(w, m, 'lab', 1), m)
-      rrows.push([w, m, ...cells, sp === null || m === 'infer_b1' ? '' : sp.toFixed(2)])
+      const paired = m === 'train' ? get(w, 'speedup', 'lab', 2) : undefined
+      const spText = sp === null || m === 'infer_b1' ? '' : sp.toFixed(2)
+      rrows.push([w, m, ...cells, spText + (paired?.value !== undefined ? ` (paired ${paired.value.toFixed(2)})` : '')])
     }
   }
-  lines.push('', 'Ratios lab ÷ reference (speed; > 1 = the lab is faster), wall clock (and per CPU second in brackets):', '')
+  lines.push('', 'Ratios lab ÷ reference (speed; > 1 = the lab is faster), wall clock (and per CPU second in brackets);', 'lab 2t÷1t: the two cells\' ratio (and, paired, the median ratio of alternating one- and two-thread windows in one process):', '')
   lines.push(...grid([rhead, ...rrows], 2))
   const starred = results.filter((r) => r.note && r.error === undefined)
   if (starred.length > 0 || notes.size > 0) lines.push('')

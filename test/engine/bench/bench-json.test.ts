@@ -29,16 +29,18 @@ describe('npm run bench --quick --json', () => {
       expect(Object.keys(l).slice(0, 4)).toEqual(['workload', 'metric', 'system', 'threads'])
       expect(['lab', 'pytorch', 'tfjs-wasm', 'tfjs-cpu', 'convnetjs']).toContain(l.system)
       expect(Number.isInteger(l.threads) && l.threads >= 1).toBe(true)
-      expect(l.unit).toBe(l.metric === 'infer_b1' ? 'ms' : 'images/s')
+      expect(l.unit).toBe(l.metric === 'infer_b1' ? 'ms' : l.metric === 'speedup' ? '×' : 'images/s')
       // exactly one of value / error
       expect(('value' in l) !== ('error' in l)).toBe(true)
       if ('value' in l) expect(Number.isFinite(l.value) && l.value! > 0).toBe(true)
       else expect(typeof l.error === 'string' && l.error.length > 0).toBe(true)
     }
     const key = (l: Line): string => `${l.system}/${l.threads}/${l.metric}`
-    expect(lines.map(key).sort()).toEqual(['lab/1/infer_b1', 'lab/1/train', 'lab/2/train', 'tfjs-wasm/1/infer_b1', 'tfjs-wasm/1/train'])
+    expect(lines.map(key).sort()).toEqual(['lab/1/infer_b1', 'lab/1/train', 'lab/2/speedup', 'lab/2/train', 'tfjs-wasm/1/infer_b1', 'tfjs-wasm/1/train'])
     // the lab trains W1 on both thread counts; TensorFlow.js's WASM backend has no convolution-filter gradient
     for (const l of lines.filter((x) => x.system === 'lab')) expect(l.value, JSON.stringify(l)).toBeGreaterThan(0)
+    // the paired two ÷ one thread figure says how it was taken
+    expect(lines.find((l) => l.metric === 'speedup')!.note).toMatch(/alternating 1-thread\/2-thread window pairs/)
     const tfTrain = lines.find((l) => l.system === 'tfjs-wasm' && l.metric === 'train')!
     expect(tfTrain.error).toMatch(/Conv2DBackpropFilter/)
   }, 300_000)
