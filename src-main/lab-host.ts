@@ -14,8 +14,9 @@ import { MessageChannel, Worker, type WorkerOptions } from 'node:worker_threads'
 import { availableParallelism } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
+import type { CheckResult } from '../src-engine/train/gradcheck-run'
 import type { BatchPoint, Checkpoint, DataSource, RunState, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
-import type { AutoencoderViews, DecodedImage, ExportedFile, GeneratedText, ExportFormat, LabEvent, LabError, LabErrorCode, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
+import type { AutoencoderViews, DecodedImage, ExportedFile, GeneratedText, GradcheckReply, ExportFormat, LabEvent, LabError, LabErrorCode, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
 import { pureEngine, type PureEngine } from './engine-pure'
 import { encodeModelWeights } from '../src-engine/io/safetensors'
 import { exportOnnx } from '../src-engine/io/onnx'
@@ -359,6 +360,27 @@ export class LabHost {
     const v = reply.value
     if (!v || typeof v !== 'object') return fail('engine-error', 'The worker answered ae-views with something that is not a snapshot.', { detail: 'ae-views' })
     return { ok: true, value: v as AutoencoderViews }
+  }
+
+  /**
+   * The gradient-check explainer's check (gradcheck-run.ts explainGradients), on the training thread so the
+   * page stays responsive. Refused while a run trains: the thread answers commands between batches, and a
+   * check of a full-size network would hold training for a second or more.
+   */
+  async gradcheck(spec: NetSpec, seed: number, samples: number | undefined, bug: boolean): Promise<Result<GradcheckReply>> {
+    if (this.disposed) return fail('closed', 'The lab is shutting down.')
+    if (this.isTraining()) return fail('busy', `Run ${this.runId} is ${this.runState}: gradient checking shares its thread, so stop the run (or let it finish) and check again.`, { case: 'gradcheck', state: this.runState })
+    const worker = this.ensureWorker()
+    if (!worker.ok) return worker
+    const t0 = performance.now()
+    const reqId = this.nextReqId++
+    const reply = await this.ask(reqId, { type: 'gradcheck', reqId, spec, seed, explain: { ...(samples !== undefined ? { samples } : {}), bug } })
+    if (!reply.ok) return reply
+    const v = reply.value as Partial<CheckResult> | null
+    if (!v || typeof v.ok !== 'boolean' || (v.ok && !Array.isArray((v as { rows?: unknown }).rows))) {
+      return fail('engine-error', 'The worker answered gradcheck with something that is not a gradient check.', { detail: 'gradcheck' })
+    }
+    return { ok: true, value: { ...(v as CheckResult), ms: Math.round((performance.now() - t0) * 100) / 100 } }
   }
 
   /** The latest run's model as a file: safetensors (weights + spec), ONNX or NumPy .npz. */

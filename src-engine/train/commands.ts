@@ -87,7 +87,10 @@ export function checkCommand(m: unknown): Checked {
         (m.vocab === undefined || (Array.isArray(m.vocab) && m.vocab.every((c) => typeof c === 'string')) ? null : '"load-model" vocab must be a list of characters')
       break
     case 'gradcheck':
-      problem = needReq() ?? checkSpec(m.spec) ?? (isInt(m.seed) ? null : '"gradcheck" needs a whole-number seed')
+      problem = needReq() ?? checkSpec(m.spec) ?? (isInt(m.seed) ? null : '"gradcheck" needs a whole-number seed') ??
+        (m.explain === undefined || (isRec(m.explain) && (m.explain.samples === undefined || (isInt(m.explain.samples) && (m.explain.samples as number) >= 1)) &&
+          (m.explain.bug === undefined || typeof m.explain.bug === 'boolean'))
+          ? null : '"gradcheck" explain must be { samples?: a whole number ≥ 1, bug?: boolean }')
       break
     case 'decode':
       problem = needReq() ?? (m.code instanceof Float32Array && m.code.length > 0 ? null : '"decode" needs code as a non-empty Float32Array') ??

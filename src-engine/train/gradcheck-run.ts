@@ -2,20 +2,29 @@
  * The worker's `gradcheck` command: build the spec with a seed, draw a tiny batch, and compare
  * backprop with central differences for the input and every parameter (gradient-check.ts).
  * Every parameter costs two forward passes, so only small networks are checked.
+ * With `explain` options the command answers the lesson explainer instead (explainGradients below:
+ * a row per array, sampled elements for a full-size network, the planted ReLU bug).
  */
 import { Rng } from '../rng'
 import { sizeOf, tensor } from '../tensor'
 import type { NetSpec } from '../spec-types'
 import { Sequential } from '../models/sequential'
 import { checkNetworkGradients, type GradientReport } from './gradient-check'
+import { checkSpecGradients, type SpecGradientReport } from './gradient-check-spec'
+import { validateSpec } from '../spec'
+import { Relu } from '../layers/relu'
 
 /** Largest network (learnable values) the check accepts; larger ones would take minutes. */
 export const GRADCHECK_MAX_PARAMS = 20_000
 
 export interface GradcheckResult extends GradientReport { params: number; batch: number; ok: boolean }
 
-/** Checks `spec` on 2 random examples; ok when every relative error is below 1e-2 (float32). */
-export function runGradcheck(spec: NetSpec, seed: number): GradcheckResult {
+/** Checks `spec` on 2 random examples; ok when every relative error is below 1e-2 (float32). With `explain`: explainGradients. */
+export function runGradcheck(spec: NetSpec, seed: number): GradcheckResult
+export function runGradcheck(spec: NetSpec, seed: number, explain: ExplainOptions): CheckResult
+export function runGradcheck(spec: NetSpec, seed: number, explain?: ExplainOptions): GradcheckResult | CheckResult
+export function runGradcheck(spec: NetSpec, seed: number, explain?: ExplainOptions): GradcheckResult | CheckResult {
+  if (explain) return explainGradients(spec, seed, explain)
   const rng = new Rng(seed)
   const model = Sequential.fromSpec(spec, rng.fork())
   if (!model.lossLayer) throw new Error('gradient checking needs a loss layer at the end of the network')
@@ -34,4 +43,98 @@ export function runGradcheck(spec: NetSpec, seed: number): GradcheckResult {
   const train = !model.layers.some((l) => l.type === 'Dropout')
   const report = checkNetworkGradients(model.layers, model.lossLayer, x, t, { train })
   return { ...report, params: model.paramCount, batch: N, ok: report.maxRelError < 1e-2 }
+}
+
+// ── the lesson explainer's check (the host's model:gradcheck) ─────────────────
+
+/**
+ * How a relative error reads in float32 with h = 1e-3: below GOOD the two gradients agree; up to
+ * FAIR they agree as far as float32 rounding and ReLU / max-pooling kinks allow (a perturbation that
+ * crosses a kink bends the difference quotient); above FAIR backward() is almost certainly wrong.
+ */
+export const GOOD = 1e-3
+export const FAIR = 5e-2
+export type Verdict = 'good' | 'fair' | 'bad' | 'small'
+
+export function verdict(relError: number, tooSmall: boolean): Verdict {
+  if (tooSmall) return 'small'
+  return relError < GOOD ? 'good' : relError < FAIR ? 'fair' : 'bad'
+}
+
+/** Multiply-adds per example above which a network is too slow to check (a second or so at this size). */
+export const EXPLAIN_MAX_MACS = 12_000_000
+
+export interface CheckRow {
+  /** "x" or "<layer>.<param>", e.g. conv1.W. */
+  name: string
+  /** How many elements the array has, and how many were compared. */
+  size: number
+  checked: number
+  relError: number
+  /** The gradient is below float32 noise here: the comparison cannot tell right from wrong. */
+  tooSmall: boolean
+  /** The element with the largest difference: numerical and backprop values. */
+  numeric: number
+  analytic: number
+  verdict: Verdict
+}
+
+/** The explainer's answer: a row per array, or why the network could not be checked. */
+export type CheckResult =
+  | { ok: true; rows: CheckRow[]; allAgree: boolean; train: boolean; sampled: boolean; bug: boolean }
+  | { ok: false; reason: 'invalid' | 'vocab' | 'too-large' | 'failed'; detail?: string }
+
+/** The explainer's options: elements compared per array (all when omitted) and the planted ReLU bug. */
+export interface ExplainOptions { samples?: number; bug?: boolean }
+
+type ReluBackward = (dx: Float32Array, dout: Float32Array, x: Float32Array, y: Float32Array, n: number) => void
+interface ReluInside { applyBackward: ReluBackward }
+
+/**
+ * Runs `f` while every ReLU's backward forgets its mask and passes all of dout through, a bug a
+ * learner could write; the engine's own method is put back before this returns.
+ */
+function withReluBug<T>(f: () => T): T {
+  const proto = Relu.prototype as unknown as ReluInside
+  const own = Object.getOwnPropertyDescriptor(proto, 'applyBackward')
+  proto.applyBackward = (dx, dout, _x, _y, n) => { dx.set(dout.subarray(0, n)) }
+  try {
+    return f()
+  } finally {
+    if (own) Object.defineProperty(proto, 'applyBackward', own)
+  }
+}
+
+/**
+ * The gradient-check explainer's check of `spec` (checkSpecGradients, seeded): a row per array with its
+ * relative error. All elements of every array when `samples` is omitted (the small examples), otherwise
+ * that many per array (a full-size network has too many weights). With `bug`, ReLU's backward is broken
+ * for the duration of the check, to show what a wrong backward looks like.
+ */
+export function explainGradients(spec: NetSpec, seed: number, opts: ExplainOptions = {}): CheckResult {
+  const { samples, bug = false } = opts
+  const report = validateSpec(spec)
+  // a language model's vocabulary comes from the text it trains on; the editor shows its absence as a warning
+  if (report.issues.some((i) => i.code === 'vocab-missing' || i.code === 'vocab-pending')) return { ok: false, reason: 'vocab' }
+  if (!report.ok || report.issues.some((i) => i.severity === 'error')) return { ok: false, reason: 'invalid' }
+  // every element of every array costs two forward passes: all of them only for a small network
+  if (report.totalMacs > EXPLAIN_MAX_MACS || (samples === undefined && report.totalParams > GRADCHECK_MAX_PARAMS)) return { ok: false, reason: 'too-large' }
+  const sizes = new Map<string, number>()
+  sizes.set('x', spec.input.reduce((a, b) => a * b, 2))
+  for (const l of report.layers) for (const [p, shape] of Object.entries(l.paramShapes)) sizes.set(`${l.name}.${p}`, shape.reduce((a, b) => a * b, 1))
+  try {
+    const check = (): SpecGradientReport => checkSpecGradients(spec, { seed, samples: samples ?? Number.MAX_SAFE_INTEGER })
+    const r = bug ? withReluBug(check) : check()
+    const rows = r.results.map((c): CheckRow => {
+      const size = sizes.get(c.name) ?? 0
+      return {
+        name: c.name, size, checked: samples === undefined ? size : Math.min(size, samples),
+        relError: c.relError, tooSmall: c.tooSmall, numeric: c.numeric, analytic: c.analytic,
+        verdict: verdict(c.relError, c.tooSmall)
+      }
+    })
+    return { ok: true, rows, allAgree: rows.every((x) => x.verdict !== 'bad'), train: r.train, sampled: samples !== undefined, bug }
+  } catch (e) {
+    return { ok: false, reason: 'failed', detail: e instanceof Error ? e.message : String(e) }
+  }
 }

@@ -26,7 +26,7 @@ export interface SessionOptions {
   /** A worker file that runs data-parallel replicas (workerData.role 'replica'); without it runs use 1 thread. */
   replicaEntry?: string
   /** Gradient check of a whole network (train/gradient-check.ts). */
-  gradcheck?: (spec: NetSpec, seed: number) => unknown
+  gradcheck?: (spec: NetSpec, seed: number, explain?: { samples?: number; bug?: boolean }) => unknown
   batchFlushMs?: number
   snapshotMinMs?: number
   now?: () => number
@@ -215,7 +215,7 @@ export class WorkerSession {
           this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'unavailable', message: 'gradient checking is not available in this build' })
           return
         }
-        this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: this.opts.gradcheck(cmd.spec, cmd.seed) })
+        this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: this.opts.gradcheck(cmd.spec, cmd.seed, cmd.explain) })
         return
       }
       default: {

@@ -4,6 +4,7 @@
  * Every request answers with a Result; failures are data, never throws across the boundary.
  */
 import type { NetSpec, SpecIssue, SpecReport } from '../../src-engine/spec-types'
+import type { CheckResult } from '../../src-engine/train/gradcheck-run'
 import type { TrainSettings, BatchPoint, DataSource, DivergenceFacts, EpochReport, Snapshot, RunState, LayerMaps } from '../../src-engine/protocol'
 
 /**
@@ -31,7 +32,7 @@ export const LAB_ERRORS = {
   // the dispatcher and the wire (ipc/handlers.ts, ipc/validate.ts, web-shell.ts)
   'unknown-channel': [], 'forbidden-sender': [], internal: [], 'bad-payload': PAYLOAD_RULES, 'bad-frame': [],
   // the host (lab-host.ts)
-  closed: [], busy: ['start', 'load', 'open', 'import', 'views'], 'engine-error': [], 'invalid-spec': ['import'],
+  closed: [], busy: ['start', 'load', 'open', 'import', 'views', 'gradcheck'], 'engine-error': [], 'invalid-spec': ['import'],
   'no-model': ['predict', 'decode', 'generate', 'views', 'export'], 'no-run': [],
   'bad-state': ['pause', 'resume', 'stop', 'step', 'set-lr'], timeout: [], 'worker-crashed': [], 'worker-failed': [],
   'data-unavailable': [], 'export-failed': [], 'weights-mismatch': ['import', 'project'],
@@ -106,7 +107,7 @@ export const CHANNELS: readonly Channel[] = [
   'app:info', 'preset:list', 'spec:validate', 'train:start', 'train:pause', 'train:resume', 'train:stop',
   'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples', 'model:export',
   'project:save', 'project:open', 'project:recent', 'project:recovery', 'project:discard-recovery',
-  'model:import-weights', 'model:save-export', 'model:decode', 'model:ae-views', 'model:generate'
+  'model:import-weights', 'model:save-export', 'model:decode', 'model:ae-views', 'model:generate', 'model:gradcheck'
 ]
 
 /** The one Electron IPC channel carrying requests: `invoke(REQUEST_CHANNEL, channel, payload)`. */
@@ -283,4 +284,20 @@ export interface Requests {
    * opened without a vocabulary) and 'bad-prompt' for a prompt character the text never had.
    */
   'model:generate': [{ prompt: string; length: number; temperature: number; seed?: number }, GeneratedText]
+}
+
+// ── the gradient-check explainer (lessons) ──────────────────────────────────
+
+/** The explainer's check as the host answers it: a row per array, or why the network was not checked; `ms`: the host's time. */
+export type GradcheckReply = CheckResult & { ms: number }
+
+export interface Requests {
+  /**
+   * Gradient check of `spec` (backprop against central differences, gradcheck-run.ts explainGradients) on
+   * the training thread, so the page stays responsive: every element of every array (a small network,
+   * up to 20,000 parameters), or `samples` (1..50) per array; `bug` plants a ReLU backward that forgets its
+   * mask. Networks it cannot check answer ok with `{ ok: false, reason }`. Fails with 'busy' (case
+   * 'gradcheck') while a run trains: the check holds the training thread for up to a few seconds.
+   */
+  'model:gradcheck': [{ spec: NetSpec; seed?: number; samples?: number; bug?: boolean }, GradcheckReply]
 }

@@ -10,7 +10,7 @@ import type { LabHost } from '../lab-host'
 
 /** What the dispatcher needs from LabHost (tests may pass a double). */
 export type HostApi = Pick<LabHost,
-  'info' | 'presets' | 'validate' | 'start' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects' | 'decode' | 'aeViews' | 'generate'>
+  'info' | 'presets' | 'validate' | 'start' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects' | 'decode' | 'aeViews' | 'generate' | 'gradcheck'>
 
 type Route<C extends Channel> = (host: HostApi, payload: Requests[C][0]) => Result<Requests[C][1]> | Promise<Result<Requests[C][1]>>
 
@@ -38,7 +38,8 @@ const routes: { [C in Channel]: Route<C> } = {
   'model:save-export': (h, p) => h.projects.saveExport(p.format),
   'model:decode': (h, p) => h.decode(p.code),
   'model:ae-views': (h, p) => h.aeViews(p.data, p.testFraction),
-  'model:generate': (h, p) => h.generate(p.prompt, p.length, p.temperature, p.seed ?? 1)
+  'model:generate': (h, p) => h.generate(p.prompt, p.length, p.temperature, p.seed ?? 1),
+  'model:gradcheck': (h, p) => h.gradcheck(p.spec, p.seed ?? 1, p.samples, p.bug === true)
 }
 
 const KNOWN: ReadonlySet<string> = new Set(CHANNELS)

@@ -220,7 +220,8 @@ export const schemas = {
   'model:save-export': obj({ format: oneOf(['safetensors', 'onnx', 'npz'] as const) }),
   'model:decode': obj({ code: codeSchema }),
   'model:ae-views': obj({ data: dataSource, testFraction: v.optional(num(0, 0.9, true)) }),
-  'model:generate': obj({ prompt: v.string((i) => `must be text (${got(i)})`), length: int(0, 2000), temperature: num(0, 10), seed: v.optional(int(0, 0xffffffff)) })
+  'model:generate': obj({ prompt: v.string((i) => `must be text (${got(i)})`), length: int(0, 2000), temperature: num(0, 10), seed: v.optional(int(0, 0xffffffff)) }),
+  'model:gradcheck': obj({ spec: netSpecSchema, seed: v.optional(int(0, 0xffffffff)), samples: v.optional(int(1, 50)), bug: v.optional(bool) })
 } satisfies Record<Channel, v.GenericSchema>
 
 export type Checked<C extends Channel> = { ok: true; value: Requests[C][0] } | { ok: false; error: LabError }

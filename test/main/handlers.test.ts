@@ -87,7 +87,8 @@ const cases: Record<Channel, Case> = {
   'project:discard-recovery': { good: undefined, wrongType: [0], outOfRange: 9 },
   'model:decode': { good: { code: [0, 1.5] }, wrongType: { code: ['0', 1] }, outOfRange: { code: [0, 1e9] }, badPath: 'code.1' },
   'model:ae-views': { good: { data: { kind: 'mnist' } }, wrongType: { data: { kind: 'mnist' }, testFraction: '0.2' }, outOfRange: { data: { kind: 'mnist' }, testFraction: 0.95 }, badPath: 'testFraction' },
-  'model:generate': { good: { prompt: 'ab', length: 5, temperature: 0.8 }, wrongType: { prompt: 3, length: 5, temperature: 1 }, outOfRange: { prompt: 'a', length: 5000, temperature: 1 }, badPath: 'length' }
+  'model:generate': { good: { prompt: 'ab', length: 5, temperature: 0.8 }, wrongType: { prompt: 3, length: 5, temperature: 1 }, outOfRange: { prompt: 'a', length: 5000, temperature: 1 }, badPath: 'length' },
+  'model:gradcheck': { good: { spec: mlpSpec(), samples: 10, bug: true }, wrongType: { spec: mlpSpec(), bug: 'yes' }, outOfRange: { spec: mlpSpec(), samples: 500 }, badPath: 'samples' }
 }
 
 async function call(channel: unknown, payload: unknown, senderOk = true): Promise<Result<unknown>> {
@@ -103,7 +104,9 @@ describe('the dispatcher', () => {
 
   /** The good payloads run in an order that puts the run in the state each control needs. */
   const runOrder: Channel[] = [
-    'app:info', 'preset:list', 'spec:validate', 'data:samples', 'train:start', 'train:set-probe', 'train:set-lr',
+    'app:info', 'preset:list', 'spec:validate', 'data:samples',
+    // The gradient check is refused while a run trains (it would hold the training thread).
+    'model:gradcheck', 'train:start', 'train:set-probe', 'train:set-lr',
     'model:predict', 'model:decode', 'model:generate', 'model:export', 'model:save-export', 'train:pause', 'train:step', 'train:resume', 'train:stop',
     // The autoencoder views are refused while a run trains (its snapshots carry them).
     'model:ae-views',
@@ -132,6 +135,7 @@ describe('the dispatcher', () => {
         if (channel === 'model:generate' && r.ok) expect(r.value).toMatchObject({ prompt: 'ab', text: 'bbbbb' })
         if (channel === 'model:ae-views' && r.ok) expect(r.value).toMatchObject({ codes: { dims: 2, count: 3 } })
         if (channel === 'model:decode' && r.ok) expect(r.value).toMatchObject({ h: 28, w: 28, image: expect.arrayContaining([0.5]) })
+        if (channel === 'model:gradcheck' && r.ok) expect(r.value).toMatchObject({ ok: true, sampled: true, bug: true, ms: expect.any(Number) })
         if (channel === 'data:samples' && r.ok) expect((r.value as { images: number[][] }).images).toHaveLength(3)
         if (channel === 'model:export' && r.ok) {
           const f = r.value as { fileName: string; bytes: number; base64: string }

@@ -35,6 +35,7 @@ export default {
   'busy.open': 'A training run is in progress: stop it before opening a project.',
   'busy.import': 'A training run is in progress: stop it before importing weights.',
   'busy.views': 'A training run is in progress: its snapshots show the code plane.',
+  'busy.gradcheck': 'A training run is in progress, and the gradient check would share its thread: stop the run (or let it finish), then check again.',
   'engine-error': 'The lab\'s engine failed ({detail}). Try again; if it happens again, restart the lab.',
   'invalid-spec': 'The architecture has an error, so nothing was started: {issue}',
   'invalid-spec.import': 'The open architecture has errors, so the weights were not imported: fix it on the Architecture page first.',

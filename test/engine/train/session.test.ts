@@ -143,6 +143,11 @@ describe('WorkerSession (the worker\'s message handler)', () => {
     s.handle({ type: 'gradcheck', reqId: 8, spec: TINY_MLP, seed: 1 })
     expect(events.at(-1)).toMatchObject({ reqId: 8, ok: false })
     expect((events.at(-1) as { message: string }).message).toContain('limited to 20000')
+    // the lesson explainer's check: a row per array, sampled for a full-size network
+    s.handle({ type: 'gradcheck', reqId: 9, spec: TINY_MLP, seed: 1, explain: { samples: 4, bug: true } })
+    expect(events.at(-1)).toMatchObject({ reqId: 9, ok: true, value: { ok: true, sampled: true, bug: true } })
+    s.handle({ type: 'gradcheck', reqId: 10, spec: small, seed: 1, explain: { samples: 0 } })
+    expect(events.at(-1)).toMatchObject({ reqId: 10, ok: false, code: 'bad-command' })
   })
 
   it('reports a diverging run as an error with code diverged, then the failed state', async () => {

@@ -1,12 +1,15 @@
 /**
- * The gradient-check explainer's data layer: the engine's check on the small examples and on a
- * preset, the verdict bands, and the planted ReLU bug (caught upstream of the ReLU only, and undone).
+ * The gradient-check explainer's check (gradcheck-run.ts explainGradients, which the host runs for
+ * model:gradcheck) on the small examples and on a preset, the verdict bands, and the planted ReLU bug
+ * (caught upstream of the ReLU only, and undone).
  */
 import { describe, expect, it } from 'vitest'
-import { CHECK_EXAMPLES, checkGradients, verdict, GOOD, FAIR } from '../../../src-renderer/lib/lessons/gradcheck'
+import { CHECK_EXAMPLES, verdict, GOOD, FAIR } from '../../../src-renderer/lib/lessons/gradcheck'
+import { explainGradients } from '../../../src-engine/train/gradcheck-run'
 import { presetById } from '../../../src-engine/models/presets'
 import type { NetSpec } from '../../../src-engine/spec-types'
 
+const checkGradients = (spec: NetSpec, samples?: number, bug = false) => explainGradients(spec, 1, { samples, bug })
 const rowsOf = (spec: NetSpec, samples?: number, bug = false) => {
   const r = checkGradients(spec, samples, bug)
   if (!r.ok) throw new Error(`check failed: ${r.reason} ${r.detail ?? ''}`)
@@ -69,6 +72,8 @@ describe('gradient check explainer', () => {
     expect(checkGradients(lm, 10)).toEqual({ ok: false, reason: 'vocab' })
     const huge: NetSpec = { input: [3, 256, 256], layers: [{ type: 'Convolution', filters: 16, kernel: 5, pad: 2 }, { type: 'Flatten' }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] }
     expect(checkGradients(huge, 10)).toEqual({ ok: false, reason: 'too-large' })
+    // every element of a full-size network would take minutes: only sampled
+    expect(checkGradients(presetById('simple-convnet')!.spec)).toEqual({ ok: false, reason: 'too-large' })
   })
 
   it('reads relative errors in float32 bands', () => {

@@ -1,0 +1,75 @@
+/**
+ * The gradient-check explainer asks the host (model:gradcheck) instead of checking on the page: it shows
+ * "checking…" until the reply, the host's rows when it comes, the planted bug and the editor's network
+ * (sampled) as options of the request, and a refusal worded in the learner's language.
+ */
+import { afterAll, describe, expect, it } from 'vitest'
+import { fireEvent, render, screen } from '@testing-library/svelte'
+import { setLab } from '../../../src-renderer/lib/lab'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import { project } from '../../../src-renderer/lib/project.svelte'
+import GradCheck from '../../../src-renderer/components/explainers/GradCheck.svelte'
+import { CHECK_EXAMPLES } from '../../../src-renderer/lib/lessons/gradcheck'
+import { explainGradients } from '../../../src-engine/train/gradcheck-run'
+import type { NetSpec } from '../../../src-engine/spec-types'
+import type { Result } from '../../../src-main/ipc/contract'
+import { FakeLab } from '../train/fake-lab'
+
+const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0))
+
+describe('the gradient-check explainer', () => {
+  const fake = new FakeLab()
+  setLab(fake)
+  afterAll(() => setLab(null))
+
+  it('asks the host, says "checking…" until it answers, then shows its rows', async () => {
+    i18n.set('en')
+    let answer: (r: Result<unknown>) => void = () => undefined
+    fake.handlers['model:gradcheck'] = () => new Promise((resolve) => { answer = resolve })
+    render(GradCheck)
+    await tick()
+    const first = fake.calls.filter((c) => c.channel === 'model:gradcheck')
+    expect(first.map((c) => c.payload)).toEqual([{ spec: CHECK_EXAMPLES.cnn, seed: 1, bug: false }])
+    const button = screen.getByTestId('gc-run') as HTMLButtonElement
+    expect(button.disabled).toBe(true)
+    expect(button.textContent).toBe('Checking…')
+    expect(screen.queryByTestId('gc-table')).toBeNull()
+    answer({ ok: true, value: { ...explainGradients(CHECK_EXAMPLES.cnn, 1, {}), ms: 12 } })
+    await tick()
+    expect(button.disabled).toBe(false)
+    expect(screen.getAllByTestId('gc-row').map((r) => r.querySelector('.name')?.textContent)).toEqual(['x', 'conv1.W', 'conv1.b', 'affine1.W', 'affine1.b'])
+    expect(screen.getByTestId('gc-verdict').className).toContain('good')
+  })
+
+  it('sends the planted bug and the editor network (sampled) with the request', async () => {
+    i18n.set('en')
+    fake.calls.length = 0
+    const spec: NetSpec = { input: [4], layers: [{ type: 'Affine', units: 3 }, { type: 'Relu' }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] }
+    project.spec = spec
+    fake.handlers['model:gradcheck'] = (p) => {
+      const q = p as { spec: NetSpec; seed: number; samples?: number; bug: boolean }
+      return { ok: true, value: { ...explainGradients(q.spec, q.seed, { samples: q.samples, bug: q.bug }), ms: 1 } }
+    }
+    render(GradCheck)
+    await tick()
+    await fireEvent.click(screen.getByTestId('gc-bug'))
+    await tick()
+    expect(screen.getAllByTestId('gc-row').filter((r) => r.dataset.verdict === 'bad').length).toBe(3)
+    const select = screen.getByTestId('gc-net') as HTMLSelectElement
+    await fireEvent.change(select, { target: { value: 'editor' } })
+    await tick()
+    const asked = fake.calls.filter((c) => c.channel === 'model:gradcheck').map((c) => c.payload)
+    expect(asked.at(-2)).toEqual({ spec: CHECK_EXAMPLES.cnn, seed: 1, bug: true })
+    expect(asked.at(-1)).toEqual({ spec, seed: 1, samples: 10, bug: true })
+    expect(screen.getAllByTestId('gc-row').map((r) => r.querySelector('.name')?.textContent)).toEqual(['x', 'affine1.W', 'affine1.b', 'affine2.W', 'affine2.b'])
+  })
+
+  it('words the host\'s refusal in Korean (a run is training)', async () => {
+    i18n.set('ko')
+    fake.handlers['model:gradcheck'] = () => ({ ok: false, error: { code: 'busy', message: 'Run r1 is running: …', params: { case: 'gradcheck', state: 'running' } } })
+    render(GradCheck)
+    await tick()
+    expect(screen.getByTestId('gc-problem').textContent).toContain('학습이 진행 중이고 기울기 확인은 학습과 같은 스레드에서 돌아갑니다')
+    i18n.set('en')
+  })
+})
