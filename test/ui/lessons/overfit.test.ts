@@ -19,6 +19,12 @@ import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import { FakeLab, flush } from '../train/fake-lab'
 
 const NAMES = { plain: 'MLP 200-200', dropout: 'MLP 200-200 + dropout 0.5', decay: 'MLP 200-200' }
+/**
+ * The queue looks at a run's state on a 400 ms interval and each start goes through the training page's
+ * state, so on a loaded 2-core machine a step can take seconds: the waits poll for the condition for up to
+ * WAIT ms (they still fail when it never comes), and the test has time for three of them.
+ */
+const WAIT = 20_000
 const rep = (epoch: number, trainAcc: number, testAcc: number): EpochReport => ({ epoch, trainLoss: 0.1, trainAcc, testLoss: 0.5, testAcc, seconds: 1 })
 
 afterEach(() => {
@@ -56,7 +62,7 @@ describe('overfitting experiment', () => {
     await overfit.run(NAMES)
     expect(project.page).toBe('train')
     for (const [i, runId] of ['run-1', 'run-2', 'run-3'].entries()) {
-      await expect.poll(() => fake.calls.filter((c) => c.channel === 'train:start').length, { timeout: 3000 }).toBe(i + 1)
+      await expect.poll(() => fake.calls.filter((c) => c.channel === 'train:start').length, { timeout: WAIT }).toBe(i + 1)
       // the run's network is the one in the editor, and the experiment answered the keep-or-fresh question itself
       expect(project.spec?.name).toBe(NAMES[OVERFIT_KINDS[i]])
       expect(editor.pending).toBeNull()
@@ -64,7 +70,7 @@ describe('overfitting experiment', () => {
       fake.emit({ type: 'epoch', runId, report: rep(2, i === 0 ? 1 : 0.95, i === 0 ? 0.86 : 0.89) })
       fake.emit({ type: 'state', runId, state: 'done' })
     }
-    await expect.poll(() => overfit.running, { timeout: 3000 }).toBe(false)
+    await expect.poll(() => overfit.running, { timeout: WAIT }).toBe(false)
     const starts = fake.calls.filter((c) => c.channel === 'train:start').map((c) => c.payload as { spec: NetSpec; settings: TrainSettings; from?: string })
     expect(starts.map((s) => s.spec.layers.some((l) => l.type === 'Dropout'))).toEqual([false, true, false])
     expect(starts.map((s) => s.settings.weightDecay)).toEqual([0, 0, OVERFIT_DECAY])
@@ -81,7 +87,7 @@ describe('overfitting experiment', () => {
     i18n.set('ko')
     expect(runName(overfit.started[2])).toContain('가중치 감소 0.01')
     i18n.set('en')
-  })
+  }, 4 * WAIT)
 
   it('waits for the learner when the editor holds a trained model of theirs', async () => {
     const fake = new FakeLab()
