@@ -29,6 +29,17 @@ function batch(B: number, seed: number): { x: Tensor; t: Tensor } {
   return { x, t }
 }
 
+/** model.grads agree with the single-thread reference `refGrads` (to 1e-6 + 1e-4 relative). */
+function expectGradsNear(model: Sequential, refGrads: Float32Array[]): void {
+  model.grads.forEach((g, k) => {
+    for (let i = 0; i < g.data.length; i++) {
+      if (Math.abs(g.data[i] - refGrads[k][i]) > 1e-6 + 1e-4 * Math.abs(refGrads[k][i])) {
+        expect.fail(`grad ${model.paramKeys[k]}[${i}]: ${g.data[i]} vs single-thread ${refGrads[k][i]}`)
+      }
+    }
+  })
+}
+
 describe('data-parallel training across threads', () => {
   let entry = ''
   const pools: DataParallel[] = []
@@ -65,13 +76,7 @@ describe('data-parallel training across threads', () => {
       const dp = await pool(threads, model, 32)
       const r = dp.step(model, model.inputTensor(x.data, 21), t, targetFor(model), correctFor(model))
       expect(r.loss).toBeCloseTo(refLoss, 5)
-      model.grads.forEach((g, k) => {
-        for (let i = 0; i < g.data.length; i++) {
-          if (Math.abs(g.data[i] - refGrads[k][i]) > 1e-6 + 1e-4 * Math.abs(refGrads[k][i])) {
-            expect.fail(`grad ${model.paramKeys[k]}[${i}]: ${g.data[i]} vs single-thread ${refGrads[k][i]}`)
-          }
-        }
-      })
+      expectGradsNear(model, refGrads)
     })
   }
 
@@ -130,13 +135,7 @@ describe('data-parallel training across threads', () => {
       const dp = await pool(threads, model, 32, true)
       dp.forwardBackward(model, model.inputTensor(x.data, 21), t, targetFor(model), correctFor(model))
       dp.combine(model)
-      model.grads.forEach((g, k) => {
-        for (let i = 0; i < g.data.length; i++) {
-          if (Math.abs(g.data[i] - refGrads[k][i]) > 1e-6 + 1e-4 * Math.abs(refGrads[k][i])) {
-            expect.fail(`grad ${model.paramKeys[k]}[${i}]: ${g.data[i]} vs single-thread ${refGrads[k][i]}`)
-          }
-        }
-      })
+      expectGradsNear(model, refGrads)
     })
   }
 
@@ -245,13 +244,7 @@ describe('data-parallel training across threads', () => {
     const dp = await pool(2, model, 32, true, spec, 'Adam')
     dp.forwardBackward(model, model.inputTensor(x.data, 21), t, targetFor(model), correctFor(model))
     dp.combine(model)
-    model.grads.forEach((g, k) => {
-      for (let i = 0; i < g.data.length; i++) {
-        if (Math.abs(g.data[i] - refGrads[k][i]) > 1e-6 + 1e-4 * Math.abs(refGrads[k][i])) {
-          expect.fail(`grad ${model.paramKeys[k]}[${i}]: ${g.data[i]} vs single-thread ${refGrads[k][i]}`)
-        }
-      }
-    })
+    expectGradsNear(model, refGrads)
   })
 
   it('reports an error in a batch the replicas started early when that batch is trained, and not when another one is', async () => {
