@@ -25,7 +25,8 @@ const epochReport = v.looseObject({
   confusion: v.optional(v.object({ classes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), counts: numbers(1_000_000) }))
 }, (i) => `must be an epoch report (${got(i)})`)
 
-const OPTIMIZERS = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam'] as const
+/** The optimizers a run can use (training settings, saved runs, divergence facts). */
+export const OPTIMIZERS = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam'] as const
 
 const RUN_STATES = ['idle', 'running', 'paused', 'stopped', 'done', 'failed'] as const
 

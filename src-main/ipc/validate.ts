@@ -7,7 +7,7 @@
 import * as v from 'valibot'
 import type { Channel, ErrorParams, LabError, PAYLOAD_RULES, Requests } from './contract'
 import type { DivergenceFacts } from '../../src-engine/protocol'
-import { fileSourceSchema, fileTargetSchema, MAX_BASE64, noNul, savedHistorySchema } from './project-schemas'
+import { fileSourceSchema, fileTargetSchema, MAX_BASE64, noNul, OPTIMIZERS, savedHistorySchema } from './project-schemas'
 import { refuse } from './refuse'
 
 // ── building blocks with messages that say what to change ────────────────────
@@ -150,7 +150,7 @@ const pixelsPerLabel = (e: { images: number[]; labels: number[] }): boolean => e
 
 export const trainSettingsSchema = v.object({
   data: dataSource,
-  optimizer: oneOf(['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam'] as const),
+  optimizer: oneOf(OPTIMIZERS),
   lr: num(0, 10, true),
   batchSize: int(1, 4096),
   epochs: int(1, 1000),
@@ -279,7 +279,7 @@ const finite = v.pipe(v.number(), v.finite())
 const divergenceWhere = {
   epoch: v.pipe(finite, v.integer(), v.minValue(0)),
   batch: v.pipe(finite, v.integer(), v.minValue(0)),
-  optimizer: v.picklist(['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam'] as const),
+  optimizer: v.picklist(OPTIMIZERS),
   lr: finite,
   suggestedLr: finite
 }
