@@ -225,7 +225,6 @@ export class WorkerSession {
     }
   }
 
-  /** Copies of the model's weights (and its trainer's optimizer state), with the buffers to transfer. */
   /** The model if it is an autoencoder; otherwise answers request `reqId` with why not (`only … {can}`) and gives null. */
   private autoencoder(reqId: number, can: string): Sequential | null {
     const model = this.model
@@ -240,6 +239,7 @@ export class WorkerSession {
     return model
   }
 
+  /** Copies of the model's weights (and its trainer's optimizer state), with the buffers to transfer. */
   private checkpoint(model: Sequential): { value: Checkpoint; transfer: ArrayBuffer[] } {
     const weights = model.weights()
     const value: Checkpoint = { spec: model.spec, weights: Object.fromEntries(Object.entries(weights).map(([k, t]) => [k, { shape: [...t.shape], data: t.data }])) }
