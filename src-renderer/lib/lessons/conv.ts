@@ -59,18 +59,27 @@ export interface ConvInvalid {
 
 const flat3 = (a: number[][][]): number[] => a.flat(2)
 
-/** The conv forward of the stepper, or why these settings give no valid output. */
-export function convolve(s: ConvSetup): ConvResult | ConvInvalid {
-  const C = s.input.length, H = s.input[0].length, W = s.input[0][0].length
+/** The output's height and width for the setup's input, filter, stride and pad, or why there is no valid output. */
+function outputGrid(s: ConvSetup): { ok: true; OH: number; OW: number } | ConvInvalid {
+  const H = s.input[0].length, W = s.input[0][0].length
   const FH = s.filter[0].length, FW = s.filter[0][0].length
-  if (s.filter.length !== C) throw new Error(`conv stepper: input has ${C} channels but the filter has ${s.filter.length}`)
   const gh = convOutSize(H, FH, s.stride, s.pad)
   const gw = convOutSize(W, FW, s.stride, s.pad)
   if (gh.size <= 0 || gw.size <= 0 || H + 2 * s.pad < FH || W + 2 * s.pad < FW) {
     return { ok: false, formulaH: gh.formula, formulaW: gw.formula, reason: 'too-small' }
   }
   if (!gh.exact || !gw.exact) return { ok: false, formulaH: gh.formula, formulaW: gw.formula, reason: 'not-integer' }
-  const OH = gh.size, OW = gw.size
+  return { ok: true, OH: gh.size, OW: gw.size }
+}
+
+/** The conv forward of the stepper, or why these settings give no valid output. */
+export function convolve(s: ConvSetup): ConvResult | ConvInvalid {
+  const C = s.input.length, H = s.input[0].length, W = s.input[0][0].length
+  const FH = s.filter[0].length, FW = s.filter[0][0].length
+  if (s.filter.length !== C) throw new Error(`conv stepper: input has ${C} channels but the filter has ${s.filter.length}`)
+  const grid = outputGrid(s)
+  if (!grid.ok) return grid
+  const { OH, OW } = grid
   const K = C * FH * FW
   const x = fromArray([1, C, H, W], flat3(s.input))
   const Wt = fromArray([1, C, FH, FW], flat3(s.filter))
@@ -117,15 +126,15 @@ export interface FilterBank {
 export function convolveBank(s: ConvSetup, extra: readonly ExtraFilter[]): FilterBank | null {
   const C = s.input.length, H = s.input[0].length, W = s.input[0][0].length
   const FH = s.filter[0].length, FW = s.filter[0][0].length
-  const gh = convOutSize(H, FH, s.stride, s.pad), gw = convOutSize(W, FW, s.stride, s.pad)
-  if (!gh.exact || !gw.exact || gh.size <= 0 || gw.size <= 0 || H + 2 * s.pad < FH || W + 2 * s.pad < FW) return null
+  const grid = outputGrid(s)
+  if (!grid.ok) return null
   const filters = [s.filter, ...extra.map((e) => e.filter)]
   for (const f of filters) if (f.length !== C) throw new Error(`conv stepper: input has ${C} channels but a filter has ${f.length}`)
   const FN = filters.length
   const Wt = fromArray([FN, C, FH, FW], filters.flatMap(flat3))
   const layer = new Convolution(Wt, fromArray([FN], [s.bias, ...extra.map((e) => e.bias)]), s.stride, s.pad, 'stepper')
   const out = layer.forward(fromArray([1, C, H, W], flat3(s.input)), false).data
-  const OH = gh.size, OW = gw.size
+  const { OH, OW } = grid
   const maps = Array.from({ length: FN }, (_, f) =>
     Array.from({ length: OH }, (_, y) => Array.from(out.subarray(f * OH * OW + y * OW, f * OH * OW + (y + 1) * OW))))
   return { wShape: [FN, C, FH, FW], bShape: [FN], maps }
