@@ -225,24 +225,20 @@ export class Trainer {
       let correct = 0
       let seen = 0
       let targets = 0
+      /** Batch i of the epoch, gathered into its full-batch buffer (or a buffer of its own when shorter). */
+      const gatherBatch = (i: number): { x: Tensor; t: Tensor } => {
+        const ix = batches[i]
+        const into = ix.length === B ? full[i % full.length] : train.alloc(ix.length)
+        train.gather(ix, into.x, into.t)
+        return into
+      }
       let gathered: { x: Tensor; t: Tensor } | null = null
       for (let b = 0; b < batches.length; b++) {
         const ix = batches[b]
-        const bufferOf = (i: number, n: number): { x: Tensor; t: Tensor } => (n === B ? full[i % full.length] : train.alloc(n))
-        let cur = gathered
-        if (cur === null) {
-          cur = bufferOf(b, ix.length)
-          train.gather(ix, cur.x, cur.t)
-        }
-        const { x, t } = cur
+        const { x, t } = gathered ?? gatherBatch(b)
         // on several threads, the next batch of the epoch now: the replicas start it during this one's update
-        const nix = this.parallel ? batches[b + 1] : undefined
-        gathered = null
-        if (nix !== undefined) {
-          gathered = bufferOf(b + 1, nix.length)
-          train.gather(nix, gathered.x, gathered.t)
-        }
-        const next = gathered === null ? undefined : { x: this.model.inputTensor(gathered.x.data, nix!.length), t: gathered.t }
+        gathered = this.parallel && b + 1 < batches.length ? gatherBatch(b + 1) : null
+        const next = gathered === null ? undefined : { x: this.model.inputTensor(gathered.x.data, batches[b + 1].length), t: gathered.t }
         const t0 = this.now()
         const res = this.trainBatch(this.model.inputTensor(x.data, ix.length), t, epoch, b + 1, next)
         if (res === null) {
