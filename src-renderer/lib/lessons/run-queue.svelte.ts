@@ -48,6 +48,10 @@ export class RunQueue {
 
   stop(): void {
     this.at = null
+    this.clearTimer()
+  }
+
+  private clearTimer(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
   }
@@ -77,11 +81,10 @@ export class RunQueue {
     const run = await trainLab.start(project.spec, this.runs[i].settings)
     if (!run) return this.stop()
     this.started = [...this.started, run]
-    if (this.timer) clearInterval(this.timer)
+    this.clearTimer()
     this.timer = setInterval(() => {
       if (run.state === 'done') {
-        if (this.timer) clearInterval(this.timer)
-        this.timer = null
+        this.clearTimer()
         this.at = (this.at ?? 0) + 1
         void this.runNext()
       } else if (run.state === 'stopped' || run.state === 'failed') {
