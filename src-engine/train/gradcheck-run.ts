@@ -120,8 +120,8 @@ export function explainGradients(spec: NetSpec, seed: number, opts: ExplainOptio
   // every element of every array costs two forward passes: all of them only for a small network
   if (report.totalMacs > EXPLAIN_MAX_MACS || (samples === undefined && report.totalParams > GRADCHECK_MAX_PARAMS)) return { ok: false, reason: 'too-large' }
   const sizes = new Map<string, number>()
-  sizes.set('x', spec.input.reduce((a, b) => a * b, 2))
-  for (const l of report.layers) for (const [p, shape] of Object.entries(l.paramShapes)) sizes.set(`${l.name}.${p}`, shape.reduce((a, b) => a * b, 1))
+  sizes.set('x', 2 * sizeOf(spec.input)) // checkSpecGradients' batch of 2
+  for (const l of report.layers) for (const [p, shape] of Object.entries(l.paramShapes)) sizes.set(`${l.name}.${p}`, sizeOf(shape))
   try {
     const check = (): SpecGradientReport => checkSpecGradients(spec, { seed, samples: samples ?? Number.MAX_SAFE_INTEGER })
     const r = bug ? withReluBug(check) : check()
