@@ -290,10 +290,6 @@ export class Run {
     return this.kind === 'language-model'
   }
 
-  get isAe(): boolean {
-    return this.kind === 'autoencoder'
-  }
-
   /** Still able to change (running or paused). */
   get active(): boolean {
     return this.state === 'running' || this.state === 'paused'
