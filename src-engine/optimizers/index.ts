@@ -44,7 +44,7 @@ const RULES2: Record<OptimizerName, Rule2> = {
 /** Optimizers whose rules (and Rule2s) run as WebAssembly on arrays in engine memory (wasm/rules.as.ts). */
 export const WASM_RULES: ReadonlySet<OptimizerName> = new Set<OptimizerName>(['SGD', 'Adam'])
 
-/** The rule that combines two threads' gradients in the same pass, where an optimizer has one (else null). */
+/** The rule that combines two threads' gradients in the same pass (every optimizer has one; null only for an unknown name). */
 export function rule2Of(name: OptimizerName): Rule2 | null {
   return RULES2[name] ?? null
 }
