@@ -45,11 +45,12 @@ const UNITS = { W1: 'images/s', W2: 'images/s', W3: 'sequences/s', W4: 'sequence
  * only. Without `system`, the metrics of any system (the table's rows).
  */
 function metricsOf(w, threads, system) {
+  const lab = (system ?? 'lab') === 'lab' // the lab's own metrics: asked of the lab, or of any system
   // fma_peak: the lab's FMA-only ceiling for the W5 figures, on as many threads as they used (bench/lab.ts)
-  if (w === 'W5') return ['gflops_256', 'gflops_512', 'gflops_1024', ...((system ?? 'lab') === 'lab' ? ['fma_peak'] : [])]
+  if (w === 'W5') return ['gflops_256', 'gflops_512', 'gflops_1024', ...(lab ? ['fma_peak'] : [])]
   if (w === 'W1' && threads === 1) return ['train', 'infer_b1']
   // speedup: the lab's N threads ÷ 1 thread in alternating windows of one process (bench/lab.ts pairedSpeedup)
-  return threads > 1 && (system === undefined || system === 'lab') ? ['train', 'speedup'] : ['train']
+  return threads > 1 && lab ? ['train', 'speedup'] : ['train']
 }
 const unitOf = (w, metric) => (metric === 'infer_b1' ? 'ms' : metric === 'speedup' ? '×' : UNITS[w])
 
