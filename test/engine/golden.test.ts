@@ -104,7 +104,8 @@ describe('golden: recurrent cells', () => {
     let h = new Array<number>(H).fill(0)
     for (let t = 0; t < T; t++) {
       const x = xs.data.subarray(t * D, (t + 1) * D)
-      const a = vecMat(h, Wh, H).map((v, j) => v + vecMat(x, Wx, H)[j] + b.data[j])
+      const xw = vecMat(x, Wx, H)
+      const a = vecMat(h, Wh, H).map((v, j) => v + xw[j] + b.data[j])
       h = a.map(Math.tanh)
       expectClose(hs.data.subarray(t * H, (t + 1) * H), h, 1e-6)
     }
@@ -122,7 +123,8 @@ describe('golden: recurrent cells', () => {
     for (let t = 0; t < T; t++) {
       const x = xs.data.subarray(t * D, (t + 1) * D)
       // A = x Wx + h_prev Wh + b, sliced in four equal parts in the course's order
-      const A = vecMat(x, Wx, 4 * H).map((v, j) => v + vecMat(h, Wh, 4 * H)[j] + b.data[j])
+      const hw = vecMat(h, Wh, 4 * H)
+      const A = vecMat(x, Wx, 4 * H).map((v, j) => v + hw[j] + b.data[j])
       const part = (gate: string): number[] => {
         const k = g.gate_order_in_course.indexOf(gate)
         return A.slice(k * H, (k + 1) * H)
