@@ -116,7 +116,7 @@ export type WorkerCommand =
 
 /**
  * What a divergence message says, as facts a page can put in its own words (the renderer's i18n);
- * train/divergence.ts's divergenceMessage is the English sentence built from them (CLI, logs, hosts without the facts).
+ * train/divergence.ts's describeDivergence is the English sentence built from them (CLI, logs, hosts without the facts).
  * A loss that is not finite travels as its name: JSON would turn NaN and Infinity into null.
  */
 export type DivergenceFacts = (

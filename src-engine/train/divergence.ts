@@ -60,6 +60,7 @@ export function describeDivergence(f: DivergenceFacts): string {
   return `${what} at epoch ${f.epoch} batch ${f.batch}; the learning rate ${f.lr} is too high for ${f.optimizer} — try ${f.suggestedLr}`
 }
 
+/** divergenceFacts worded by describeDivergence, in one call. */
 export function divergenceMessage(d: Divergence, epoch: number, batch: number, optimizer: OptimizerName, lr: number, firstLoss: number | null): string {
   return describeDivergence(divergenceFacts(d, epoch, batch, optimizer, lr, firstLoss))
 }
