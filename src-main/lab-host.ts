@@ -245,11 +245,7 @@ export class LabHost {
       w.on('message', (m: WorkerEvent) => {
         if (m?.type === 'ready') infer.ready = true
         if (m?.type !== 'reply' || !infer.asked.delete(m.reqId)) return
-        const p = this.pending.get(m.reqId)
-        if (!p) return
-        this.pending.delete(m.reqId)
-        clearTimeout(p.timer)
-        p.resolve(m.ok ? { ok: true, value: m.value } : fail(m.code as LabErrorCode, m.message, { detail: m.message }))
+        this.settle(m)
       })
       const gone = (): void => {
         if (this.infer === infer) this.infer = null
@@ -536,6 +532,15 @@ export class LabHost {
     })
   }
 
+  /** A thread's reply (training or inference) resolves the request still waiting for it. */
+  private settle(m: Extract<WorkerEvent, { type: 'reply' }>): void {
+    const p = this.pending.get(m.reqId)
+    if (!p) return
+    this.pending.delete(m.reqId)
+    clearTimeout(p.timer)
+    p.resolve(m.ok ? { ok: true, value: m.value } : fail(m.code as LabErrorCode, m.message, { detail: m.message }))
+  }
+
   private failPending(code: LabErrorCode, message: string): void {
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer)
@@ -598,14 +603,9 @@ export class LabHost {
       case 'checkpoint':
         this.projects.onCheckpoint(m.runId, m.epoch, m.checkpoint)
         return
-      case 'reply': {
-        const p = this.pending.get(m.reqId)
-        if (!p) return
-        this.pending.delete(m.reqId)
-        clearTimeout(p.timer)
-        p.resolve(m.ok ? { ok: true, value: m.value } : fail(m.code as LabErrorCode, m.message, { detail: m.message }))
+      case 'reply':
+        this.settle(m)
         return
-      }
       default: {
         const unknown: never = m
         this.emit({ type: 'error', runId: this.runId, code: 'protocol', message: `The training thread sent an unknown message type "${String((unknown as { type: unknown }).type)}".` })
