@@ -25,7 +25,7 @@ import { ProjectService, fileStem, type FileAccess } from './projects'
 import { IDLE_ENV, NICE_ENV } from '../src-engine/train/thread-priority'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
-import { promptCharParams, refuse } from './ipc/refuse'
+import { errorText, promptCharParams, refuse } from './ipc/refuse'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -652,10 +652,6 @@ export class LabHost {
     this.flushBatches()
     this.flushSnapshot()
   }
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e)
 }
 
 /** Accepts the worker's predict reply `{ count, probs, logits, ms? }`: rows (number[][]) or one flat row, typed or plain. */

@@ -25,7 +25,7 @@ import type {
   SavedFile, SavedHistory, SavedRun
 } from './ipc/contract'
 import { cleanHistory } from './ipc/project-schemas'
-import { refuse } from './ipc/refuse'
+import { errorText, refuse } from './ipc/refuse'
 import { RECENT_FILE, RECOVERY_FILE, RecentList, writeFileAtomicAsync } from './file-store'
 import { encodeProjectAsync, writeProjectFile } from './project-writer'
 import { withFileBytes } from './file-base64'
@@ -214,7 +214,7 @@ export class ProjectService {
           if (generation !== this.cleared) await rm(path, { force: true })
           this.lastAutosaveError = null
         } catch (e) {
-          this.lastAutosaveError = `the autosave could not be written to ${path}: ${e instanceof Error ? e.message : String(e)}`
+          this.lastAutosaveError = `the autosave could not be written to ${path}: ${errorText(e)}`
         }
       }
     } finally {
@@ -254,7 +254,7 @@ export class ProjectService {
     try {
       bytes = await encodeProjectAsync(data)
     } catch (e) {
-      return fail('save-failed', `The project could not be saved: ${e instanceof Error ? e.message : String(e)}`, { detail: e instanceof Error ? e.message : String(e) })
+      return fail('save-failed', `The project could not be saved: ${errorText(e)}`, { detail: errorText(e) })
     }
     const fileName = `${fileStem(project.spec.name)}.${PROJECT_EXTENSION}`
     if (to === 'download') {
@@ -279,7 +279,7 @@ export class ProjectService {
       p = decodeProject(bytes, fileName)
     } catch (e) {
       if (e instanceof ProjectError) return fail(e.code as LabErrorCode, e.message, { file: fileName, ...(e.code === 'weights-mismatch' ? { case: 'project' } : {}) })
-      return fail('bad-project', `${fileName} could not be read: ${e instanceof Error ? e.message : String(e)}`, { file: fileName })
+      return fail('bad-project', `${fileName} could not be read: ${errorText(e)}`, { file: fileName })
     }
     let params: number | undefined
     if (p.weights) {
@@ -314,7 +314,7 @@ export class ProjectService {
     try {
       file = decodeSafetensors(bytes, fileName)
     } catch (e) {
-      return fail('bad-weights', `${e instanceof Error ? e.message : String(e)}. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).`, { file: fileName })
+      return fail('bad-weights', `${errorText(e)}. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).`, { file: fileName })
     }
     // A language model's vocabulary size is known from the file's own spec when the page has none yet.
     let fileSpec: NetSpec | null = null
@@ -436,7 +436,7 @@ export class ProjectService {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
       if (code === 'ENOENT') return fail('missing', `${path} no longer exists; it may have been moved or deleted.`, { file: basename(path) })
-      return fail('read-failed', `${path} could not be read: ${e instanceof Error ? e.message : String(e)}`, { file: basename(path), detail: e instanceof Error ? e.message : String(e) })
+      return fail('read-failed', `${path} could not be read: ${errorText(e)}`, { file: basename(path), detail: errorText(e) })
     }
   }
 
@@ -454,7 +454,7 @@ export class ProjectService {
       const back = await readFile(target)
       if (!(await sameBytes(back, bytes))) throw new Error(`the file on disk (${back.length} bytes) differs from what was written (${bytes.length} bytes)`)
     } catch (e) {
-      return fail('write-failed', `${target} could not be written: ${e instanceof Error ? e.message : String(e)}. Choose another folder and try again.`, { file: basename(target), detail: e instanceof Error ? e.message : String(e) })
+      return fail('write-failed', `${target} could not be written: ${errorText(e)}. Choose another folder and try again.`, { file: basename(target), detail: errorText(e) })
     }
     return { ok: true, value: target }
   }

@@ -20,6 +20,11 @@ export function promptCharParams(message: string): ParamsOf<'bad-prompt'> | unde
   }
 }
 
+/** The words of anything thrown, for a refusal's message and its `detail` param. */
+export function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e)
+}
+
 export function refuse<C extends LabErrorCode>(code: C, message: string, params?: ParamsOf<C>, path?: string): { ok: false; error: LabError } {
   const error: LabError = { code, message }
   if (path !== undefined) error.path = path
