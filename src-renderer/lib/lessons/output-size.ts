@@ -51,21 +51,6 @@ export function sizeFixes(s: SizeInput, max = 6): SizeFixes {
   return { strides, pads, skipping }
 }
 
-/** One calculator field the learner typed: the whole number used, and whether what was typed was one. */
-export interface WholeField { value: number; ok: boolean }
-
-/**
- * Reads a number field that must be a whole number in [lo, hi]. A bad entry (empty, fractional, out
- * of range) is reported rather than silently rounded: `ok` is false and `value` is the nearest
- * allowed whole number, which the calculator uses until the learner fixes the field.
- */
-export function wholeField(v: unknown, lo: number, hi = Number.MAX_SAFE_INTEGER): WholeField {
-  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN
-  const ok = Number.isInteger(n) && n >= lo && n <= hi
-  const value = Number.isFinite(n) ? Math.min(hi, Math.max(lo, Math.round(n))) : lo
-  return { value, ok }
-}
-
 export interface RfRow { name: string; kind: 'conv' | 'pool'; outH: number | null; rf: number | null }
 
 /**

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import golden from '../../fixtures/golden.json'
 import { convolve, convBackward, convolveBank, EXTRA_FILTERS, WORKED_INPUT, WORKED_FILTER, WORKED_BIAS, type ConvSetup } from '../../../src-renderer/lib/lessons/conv'
-import { outputSize, receptiveFields, sizeFixes, wholeField, editorIssues } from '../../../src-renderer/lib/lessons/output-size'
+import { outputSize, receptiveFields, sizeFixes, editorIssues } from '../../../src-renderer/lib/lessons/output-size'
 import { pool, POOL_EXAMPLE, SHIFT_A, SHIFT_B } from '../../../src-renderer/lib/lessons/pooling'
 import { optimizerPath, GOLDEN_LR } from '../../../src-renderer/lib/lessons/optimizer-paths'
 import { gradientOfSquares, errorCurve } from '../../../src-renderer/lib/lessons/numerical-gradient'
@@ -135,16 +135,6 @@ describe('output-size calculator', () => {
     expect(issue.values).toMatchObject({ strides: '1, 2', pads: '1' })
     // a 5-wide filter on 12: span 7 only fits strides 1 and 7; 7 > 5 skips cells, so the editor offers 1 alone
     expect(sizeFixes({ H: 12, W: 12, FH: 5, FW: 5, stride: 2, pad: 0 }, 8)).toMatchObject({ strides: [1], skipping: [7] })
-  })
-
-  it('reads a calculator field as a whole number in range and says when what was typed is not one', () => {
-    expect(wholeField(3, 1, 8)).toEqual({ value: 3, ok: true })
-    expect(wholeField(0, 1, 8)).toEqual({ value: 1, ok: false })
-    expect(wholeField(2.5, 1, 8)).toEqual({ value: 3, ok: false })
-    expect(wholeField(99, 1, 8)).toEqual({ value: 8, ok: false })
-    expect(wholeField(null, 0, 8)).toEqual({ value: 0, ok: false })
-    expect(wholeField('', 1, 8)).toEqual({ value: 1, ok: false })
-    expect(wholeField(-1, 0)).toEqual({ value: 0, ok: false })
   })
 
   it('grows the receptive field by k − 1 per stride-1 conv layer and doubles the step after pooling', () => {

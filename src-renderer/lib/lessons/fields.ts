@@ -1,0 +1,51 @@
+/**
+ * Reading the number fields a learner types into an explainer. A bad entry (empty, not a number, out
+ * of range) is reported rather than silently replaced: `ok` is false and `value` is what the
+ * explainer uses until the learner fixes the field, which it names beside the field.
+ */
+
+/** One field the learner typed: the number used, and whether what was typed was allowed. */
+export interface NumberField { value: number; ok: boolean }
+
+/** What a field holds as a number: NaN when it is empty or not a number (a bound number input gives null when empty). */
+function typed(v: unknown): number {
+  return typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN
+}
+
+/** A field that must be a whole number in [lo, hi]; a bad entry uses the nearest allowed whole number. */
+export function wholeField(v: unknown, lo: number, hi = Number.MAX_SAFE_INTEGER): NumberField {
+  const n = typed(v)
+  const ok = Number.isInteger(n) && n >= lo && n <= hi
+  const value = Number.isFinite(n) ? Math.min(hi, Math.max(lo, Math.round(n))) : lo
+  return { value, ok }
+}
+
+/** A field that may hold any finite number; a bad entry uses `fallback`. */
+export function realField(v: unknown, fallback: number): NumberField {
+  const n = typed(v)
+  return Number.isFinite(n) ? { value: n, ok: true } : { value: fallback, ok: false }
+}
+
+/**
+ * A group of real-number fields that keeps each one's last good value: the returned reader gives, for
+ * what is typed now, each field's number, or while it is bad the last number it held (at first `start`),
+ * so the explainer keeps showing its last good result.
+ */
+export function lastGoodFields<K extends string>(start: Readonly<Record<K, number>>): (now: Readonly<Record<K, unknown>>) => Record<K, NumberField> {
+  const good: Record<K, number> = { ...start }
+  return (now) => {
+    const out = {} as Record<K, NumberField>
+    for (const k of Object.keys(start) as K[]) {
+      out[k] = realField(now[k], good[k])
+      good[k] = out[k].value
+    }
+    return out
+  }
+}
+
+/** The numbers a group of fields gives, by name. */
+export function valuesOf<K extends string>(fields: Readonly<Record<K, NumberField>>): Record<K, number> {
+  const out = {} as Record<K, number>
+  for (const k of Object.keys(fields) as K[]) out[k] = fields[k].value
+  return out
+}
