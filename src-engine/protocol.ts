@@ -132,6 +132,20 @@ export type DivergenceFacts = (
   suggestedLr: number
 }
 
+/**
+ * The codes the engine threads give their failures (replies and error events). Each is one of the host's
+ * LAB_ERRORS (src-main/ipc/contract.ts checks it at compile time), so the page has words for it.
+ */
+export type EngineErrorCode =
+  | 'failed' | 'bad-command' | 'unknown-command' | 'no-model' | 'not-autoencoder' | 'not-language-model' | 'no-vocab'
+  | 'bad-prompt' | 'busy' | 'unavailable' | 'no-run' | 'train-failed' | 'diverged' | 'worker-error'
+
+/**
+ * The facts a failure's English message states, as data the page words in its own language (the host passes
+ * them on as the refusal's params). 'bad-prompt': the first character the vocabulary lacks and its position.
+ */
+export type EngineErrorParams = { case: 'char'; char: string; position: number }
+
 /** Worker → host. */
 export type WorkerEvent =
   | { type: 'ready' }
@@ -140,11 +154,11 @@ export type WorkerEvent =
   | { type: 'epoch'; runId: string; report: EpochReport }
   | { type: 'snapshot'; runId: string; snapshot: Snapshot }
   /** code 'diverged' carries the facts of `message` (absent from older hosts). */
-  | { type: 'error'; runId: string | null; code: string; message: string; divergence?: DivergenceFacts }
+  | { type: 'error'; runId: string | null; code: EngineErrorCode; message: string; divergence?: DivergenceFacts }
   /** After epoch `epoch` (when the start asked for checkpoints): the weights and optimizer state as they stood then. */
   | { type: 'checkpoint'; runId: string; epoch: number; checkpoint: Checkpoint }
   | { type: 'reply'; reqId: number; ok: true; value: unknown }
-  | { type: 'reply'; reqId: number; ok: false; code: string; message: string }
+  | { type: 'reply'; reqId: number; ok: false; code: EngineErrorCode; message: string; params?: EngineErrorParams }
 
 /** A model's weights and optimizer state at one moment (get-weights replies and checkpoints carry it). */
 export interface Checkpoint {

@@ -25,7 +25,7 @@ import { ProjectService, fileStem, type FileAccess } from './projects'
 import { IDLE_ENV, NICE_ENV } from '../src-engine/train/thread-priority'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
-import { errorText, promptCharParams, refuse } from './ipc/refuse'
+import { engineRefusal, errorText, refuse } from './ipc/refuse'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -334,7 +334,7 @@ export class LabHost {
     const t0 = performance.now()
     const reqId = this.nextReqId++
     const reply = await this.ask(reqId, { type: 'generate', reqId, prompt, length, temperature, seed })
-    if (!reply.ok) return reply.error.code === 'bad-prompt' ? fail('bad-prompt', reply.error.message, promptCharParams(reply.error.message)) : reply
+    if (!reply.ok) return reply
     const v = reply.value as { prompt?: unknown; text?: unknown } | null
     if (typeof v?.prompt !== 'string' || typeof v.text !== 'string') return fail('engine-error', 'The worker answered generate with something that is not text.', { detail: 'generate' })
     return { ok: true, value: { prompt: v.prompt, text: v.text, ms: Math.round((performance.now() - t0) * 100) / 100 } }
@@ -538,7 +538,7 @@ export class LabHost {
     if (!p) return
     this.pending.delete(m.reqId)
     clearTimeout(p.timer)
-    p.resolve(m.ok ? { ok: true, value: m.value } : fail(m.code as LabErrorCode, m.message, { detail: m.message }))
+    p.resolve(m.ok ? { ok: true, value: m.value } : engineRefusal(m))
   }
 
   private failPending(code: LabErrorCode, message: string): void {

@@ -19,9 +19,9 @@ import type { NetSpec } from '../src-engine/spec-types'
 import type { BatchPoint, Checkpoint, TrainSettings } from '../src-engine/protocol'
 import { validateSpec } from '../src-engine/spec'
 import { decodeProject, ProjectError, PROJECT_EXTENSION, type ProjectData } from '../src-engine/io/project'
-import { checkWeightsAgainst, decodeSafetensors, specFromMetadata } from '../src-engine/io/safetensors'
+import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, specFromMetadata } from '../src-engine/io/safetensors'
 import type {
-  ExportFormat, FileSource, FileTarget, LabErrorCode, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
+  ExportFormat, FileSource, FileTarget, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
   SavedFile, SavedHistory, SavedRun
 } from './ipc/contract'
 import { cleanHistory } from './ipc/project-schemas'
@@ -278,7 +278,11 @@ export class ProjectService {
     try {
       p = decodeProject(bytes, fileName)
     } catch (e) {
-      if (e instanceof ProjectError) return fail(e.code as LabErrorCode, e.message, { file: fileName, ...(e.code === 'weights-mismatch' ? { case: 'project' } : {}) })
+      if (e instanceof ProjectError) {
+        const r = fail(e.code, e.message, { file: fileName, ...(e.code === 'weights-mismatch' ? { case: 'project' } : {}) })
+        if (e.issue) r.error.issue = e.issue
+        return r
+      }
       return fail('bad-project', `${fileName} could not be read: ${errorText(e)}`, { file: fileName })
     }
     let params: number | undefined
@@ -329,8 +333,8 @@ export class ProjectService {
     const problems = checkWeightsAgainst(expected.shapes, file)
     if (problems.length > 0) {
       const more = problems.length > 5 ? `; and ${problems.length - 5} more` : ''
-      return fail('weights-mismatch', `${fileName} does not fit the open architecture: ${problems.slice(0, 5).join('; ')}${more}. Nothing was changed.`, {
-        case: 'import', file: fileName, count: problems.length, tensor: /"([^"]+)"/.exec(problems[0])?.[1]
+      return fail('weights-mismatch', `${fileName} does not fit the open architecture: ${problems.slice(0, 5).map(describeWeightProblem).join('; ')}${more}. Nothing was changed.`, {
+        case: 'import', file: fileName, count: problems.length, tensor: problems[0].tensor
       })
     }
     // A language model's characters (metadata "vocab", as `train --out` and the app write it) come along.

@@ -36,7 +36,16 @@ export function vocabFromChars(chars: readonly string[]): CharVocab {
   return { chars: [...chars] }
 }
 
-/** Text → ids (T). Characters outside the vocabulary are an error naming the first one, or skipped. */
+/** A character the vocabulary lacks: the first one of a text, and its position (in code points, after prepareText). */
+export class UnknownCharError extends Error {
+  constructor(readonly char: string, readonly position: number, vocabSize: number) {
+    const cp = char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
+    super(`character ${JSON.stringify(char)} (U+${cp}) at position ${position} is not in the vocabulary of ${vocabSize}`)
+    this.name = 'UnknownCharError'
+  }
+}
+
+/** Text → ids (T). Characters outside the vocabulary are an error naming the first one (UnknownCharError), or skipped. */
 export function encode(vocab: CharVocab, text: string, unknown: 'error' | 'skip' = 'error'): Int32Array {
   const index = new Map<string, number>()
   vocab.chars.forEach((ch, i) => index.set(ch, i))
@@ -45,10 +54,7 @@ export function encode(vocab: CharVocab, text: string, unknown: 'error' | 'skip'
   for (const ch of prepareText(text)) {
     const id = index.get(ch)
     if (id !== undefined) out.push(id)
-    else if (unknown === 'error') {
-      const cp = ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')
-      throw new Error(`character ${JSON.stringify(ch)} (U+${cp}) at position ${pos} is not in the vocabulary of ${vocab.chars.length}`)
-    }
+    else if (unknown === 'error') throw new UnknownCharError(ch, pos, vocab.chars.length)
     pos++
   }
   return Int32Array.from(out)

@@ -8,11 +8,11 @@
  * is wrong, so the open project is never touched by a bad file.
  */
 import { strToU8, strFromU8, unzipSync } from 'fflate'
-import type { NetSpec } from '../spec-types'
+import type { NetSpec, SpecIssue } from '../spec-types'
 import type { OptimizerName, TrainSettings } from '../protocol'
 import { validateSpec } from '../spec'
 import { chunksLength, joinChunks } from './chunks'
-import { checkWeightsAgainst, decodeSafetensors, safetensorsChunks, type NamedTensor } from './safetensors'
+import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, safetensorsChunks, type NamedTensor, type WeightProblem } from './safetensors'
 
 export const PROJECT_FORMAT = 'backprop-lab-project'
 export const PROJECT_VERSION = 1
@@ -173,11 +173,24 @@ export function zipChunks(parts: (ProjectPart & { crc: number })[]): Uint8Array[
   return out
 }
 
-/** A project file that cannot be opened; `message` says what is wrong and what to do. */
+/** Why a project file cannot be opened (each is one of the host's LAB_ERRORS codes). */
+export type ProjectErrorCode = 'bad-project' | 'newer-project' | 'bad-spec' | 'weights-mismatch'
+
+/**
+ * The facts behind a ProjectError, as data for the learner's language: 'bad-spec' has the architecture's
+ * first issue (as the editor words it), 'weights-mismatch' the tensors that do not fit.
+ */
+export interface ProjectErrorFacts { issue?: SpecIssue; problems?: WeightProblem[] }
+
+/** A project file that cannot be opened; `message` says what is wrong and what to do (in English). */
 export class ProjectError extends Error {
-  constructor(message: string, readonly code = 'bad-project') {
+  readonly issue?: SpecIssue
+  readonly problems?: WeightProblem[]
+  constructor(message: string, readonly code: ProjectErrorCode = 'bad-project', facts: ProjectErrorFacts = {}) {
     super(message)
     this.name = 'ProjectError'
+    if (facts.issue) this.issue = facts.issue
+    if (facts.problems) this.problems = facts.problems
   }
 }
 
@@ -212,7 +225,7 @@ export function decodeProject(bytes: Uint8Array, name = 'project.bplab'): Projec
   const report = validateSpec(json.spec)
   if (!report.ok) {
     const first = report.issues.find((i) => i.severity === 'error')
-    throw new ProjectError(`${name}: its architecture is not valid — ${first?.message ?? 'unknown problem'}`, 'bad-spec')
+    throw new ProjectError(`${name}: its architecture is not valid — ${first?.message ?? 'unknown problem'}`, 'bad-spec', first ? { issue: first } : {})
   }
   const out: ProjectData = { spec: json.spec, savedAt: json.savedAt }
   if (json.presetId !== undefined) out.presetId = json.presetId
@@ -229,7 +242,9 @@ export function decodeProject(bytes: Uint8Array, name = 'project.bplab'): Projec
       for (const [p, shape] of Object.entries(l.bufferShapes ?? {})) expected[`${l.name}.${p}`] = shape
     }
     const problems = checkWeightsAgainst(expected, file)
-    if (problems.length > 0) throw new ProjectError(`${name}: the weights do not fit its architecture: ${problems.slice(0, 4).join('; ')}`, 'weights-mismatch')
+    if (problems.length > 0) {
+      throw new ProjectError(`${name}: the weights do not fit its architecture: ${problems.slice(0, 4).map(describeWeightProblem).join('; ')}`, 'weights-mismatch', { problems })
+    }
     out.weights = file.tensors
   }
   const oBytes = files['optimizer.safetensors']

@@ -197,25 +197,36 @@ export function specFromMetadata(file: SafetensorsFile, name = 'weights.safetens
 }
 
 /**
- * Compare a file's tensors with the shapes a model expects. Returns one message per problem
+ * A tensor that does not fit: `expected` is the model's shape (null: the model has no parameter of that
+ * name), `got` the file's (null: the file lacks it). Data, so a host can word it in the learner's language.
+ */
+export interface WeightProblem { tensor: string; expected: number[] | null; got: number[] | null }
+
+/**
+ * Compare a file's tensors with the shapes a model expects. Returns one problem per tensor that does not fit
  * (missing, misshaped, then extra tensors); an empty list means the weights fit.
  */
 export function checkWeightsAgainst(
   expected: Record<string, readonly number[]>,
   file: Pick<SafetensorsFile, 'tensors'>
-): string[] {
-  const problems: string[] = []
+): WeightProblem[] {
+  const problems: WeightProblem[] = []
   for (const [key, shape] of Object.entries(expected)) {
     const got = Object.hasOwn(file.tensors, key) ? file.tensors[key] : undefined
-    if (!got) problems.push(`missing tensor "${key}": the model expects shape ${dims(shape)}`)
+    if (!got) problems.push({ tensor: key, expected: [...shape], got: null })
     else if (got.shape.length !== shape.length || got.shape.some((d, i) => d !== shape[i])) {
-      problems.push(`tensor "${key}" has shape ${dims(got.shape)} but the model expects ${dims(shape)}`)
+      problems.push({ tensor: key, expected: [...shape], got: [...got.shape] })
     }
   }
   for (const [key, got] of Object.entries(file.tensors)) {
-    if (!Object.hasOwn(expected, key)) {
-      problems.push(`unexpected tensor "${key}" (shape ${dims(got.shape)}): the model has no parameter of that name`)
-    }
+    if (!Object.hasOwn(expected, key)) problems.push({ tensor: key, expected: null, got: [...got.shape] })
   }
   return problems
+}
+
+/** A weight problem in English (logs, the CLI, and the host's message). */
+export function describeWeightProblem(p: WeightProblem): string {
+  if (p.got === null) return `missing tensor "${p.tensor}": the model expects shape ${dims(p.expected ?? [])}`
+  if (p.expected === null) return `unexpected tensor "${p.tensor}" (shape ${dims(p.got)}): the model has no parameter of that name`
+  return `tensor "${p.tensor}" has shape ${dims(p.got)} but the model expects ${dims(p.expected)}`
 }

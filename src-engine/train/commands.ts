@@ -2,9 +2,9 @@
  * Checks a message arriving at the worker before anything acts on it: the type must be a known
  * WorkerCommand and its fields the right kinds. Deep spec checking is left to the model builder.
  */
-import type { WorkerCommand } from '../protocol'
+import type { EngineErrorCode, WorkerCommand } from '../protocol'
 
-export type Checked = { ok: true; command: WorkerCommand } | { ok: false; code: string; message: string }
+export type Checked = { ok: true; command: WorkerCommand } | { ok: false; code: EngineErrorCode; message: string }
 
 const OPTIMIZERS = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam']
 
@@ -13,7 +13,7 @@ const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v)
 const isInt = (v: unknown): v is number => Number.isInteger(v)
 
-function fail(message: string, code = 'bad-command'): Checked {
+function fail(message: string, code: EngineErrorCode = 'bad-command'): Checked {
   return { ok: false, code, message }
 }
 

@@ -16,7 +16,7 @@ import { withExtra } from './extra-examples'
 import { AutoencoderProbe, decode, findBottleneck } from '../models/autoencoder'
 import { asExamples } from './examples'
 import { generateText } from '../models/generate'
-import { vocabFromChars, type CharVocab } from '../data/text'
+import { UnknownCharError, vocabFromChars, type CharVocab } from '../data/text'
 import { startThreads } from './threads'
 import type { DataParallel } from './data-parallel'
 
@@ -181,7 +181,10 @@ export class WorkerSession {
           const out = generateText(model, this.vocab, { prompt: cmd.prompt, length: cmd.length, temperature: cmd.temperature, seed: cmd.seed })
           this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { prompt: out.prompt, text: out.text } })
         } catch (e) {
-          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'bad-prompt', message: errorMessage(e) })
+          // a prompt character the text never had is the learner's to fix; anything else is the engine's failure
+          if (e instanceof UnknownCharError) {
+            this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'bad-prompt', message: e.message, params: { case: 'char', char: e.char, position: e.position } })
+          } else this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'failed', message: errorMessage(e) })
         }
         return
       }

@@ -20,8 +20,16 @@ export type ErrorParams = { case?: string } & { [name: string]: string | number 
 /** The payload rules a 'bad-payload' refusal names (its `params.case`), with the field, limit and value received. */
 export const PAYLOAD_RULES = [
   'min', 'max', 'gt', 'lt', 'integer', 'finite', 'type', 'one-of', 'length', 'min-length', 'max-length', 'not-empty',
-  'no-nul', 'format', 'pixels-per-label', 'file-too-big'
+  'no-nul', 'format', 'pixels-per-label', 'file-too-big', 'missing'
 ] as const
+
+/**
+ * Kinds of value a 'bad-payload' refusal's `expected` and `received` params name by code (the page words them:
+ * `errors.value.<code>`). `expected` lists one or more, or literals such as "vocab", joined by " | "; `received`
+ * is one of them, or the value itself as JSON-like text ("fast", 5000, true).
+ */
+export const VALUE_TYPES = ['number', 'string', 'boolean', 'array', 'object', 'null', 'undefined', 'function', 'bigint', 'symbol'] as const
+export type ValueType = (typeof VALUE_TYPES)[number]
 
 /**
  * Every error code the page can receive (replies and error events), each with the cases worded apart.
@@ -38,7 +46,7 @@ export const LAB_ERRORS = {
   'data-unavailable': [], 'export-failed': [], 'weights-mismatch': ['import', 'project'],
   // the engine threads (their replies and events pass through the host)
   failed: [], 'not-autoencoder': [], 'not-language-model': [], 'no-vocab': [], 'bad-prompt': ['char'], unavailable: [],
-  'bad-command': [], diverged: [], 'train-failed': [], protocol: [], 'worker-error': [],
+  'bad-command': [], 'unknown-command': [], diverged: [], 'train-failed': [], protocol: [], 'worker-error': [],
   // projects and files (projects.ts; the engine's project reader)
   'save-failed': [], 'bad-project': [], 'newer-project': [], 'bad-spec': [], 'bad-weights': [], 'no-dialog': ['save'],
   canceled: [], 'not-recent': [], 'no-recovery': [], missing: [], 'read-failed': [], 'write-failed': [],

@@ -5,7 +5,7 @@
  * what is allowed and what arrived, so the editor can highlight the field and the learner can fix it.
  */
 import * as v from 'valibot'
-import type { Channel, ErrorParams, LabError, PAYLOAD_RULES, Requests } from './contract'
+import type { Channel, ErrorParams, LabError, PAYLOAD_RULES, Requests, ValueType } from './contract'
 import type { DivergenceFacts } from '../../src-engine/protocol'
 import { fileSourceSchema, fileTargetSchema, MAX_BASE64, noNul, OPTIMIZERS, savedHistorySchema } from './project-schemas'
 import { refuse } from './refuse'
@@ -245,9 +245,24 @@ const LIMIT_RULES: Partial<Record<string, PayloadRule>> = {
   min_value: 'min', max_value: 'max', gt_value: 'gt', lt_value: 'lt', length: 'length', min_length: 'min-length', max_length: 'max-length'
 }
 
-/** A broken rule as params the page words: which rule, its limit and what arrived (valibot's own words for values). */
+/** valibot's names for kinds of value → the codes the page words (contract.ts VALUE_TYPES). */
+const TYPE_CODES: Partial<Record<string, ValueType>> = {
+  number: 'number', string: 'string', boolean: 'boolean', Array: 'array', Object: 'object', null: 'null',
+  undefined: 'undefined', Function: 'function', bigint: 'bigint', symbol: 'symbol'
+}
+
+/** valibot's `expected` ("number", "Object", '("a" | "b")', '(number | "vocab")') as its parts, kinds of value by code. */
+function expectedParts(expected: string | null): string[] {
+  return (expected ?? '').replace(/^\(|\)$/g, '').split(' | ').filter((x) => x !== '').map((x) => TYPE_CODES[x] ?? x)
+}
+
+const VALUE_CODES = new Set<ValueType>(Object.values(TYPE_CODES) as ValueType[])
+const OBJECT_TYPES = new Set(['object', 'loose_object', 'strict_object', 'object_with_rest'])
+
+/** A broken rule as params the page words: which rule, its limit and what arrived (valibot's own words for values,
+ * kinds of value by code: "Object" arrives as "object"). */
 function payloadRule(issue: v.BaseIssue<unknown>, at: string | null): ErrorParams & { case: PayloadRule } {
-  const received = issue.received
+  const received = TYPE_CODES[issue.received] ?? issue.received
   const limit = typeof issue.requirement === 'number' ? issue.requirement : undefined
   if (issue.type === 'max_length' && at?.endsWith('base64')) return { case: 'file-too-big', limit: Math.round((MAX_BASE64 * 3) / 4 / 2 ** 20) }
   if (issue.type === 'min_length' && limit === 1) return { case: 'not-empty', received }
@@ -256,9 +271,16 @@ function payloadRule(issue: v.BaseIssue<unknown>, at: string | null): ErrorParam
   if (issue.type === 'integer') return { case: 'integer', received }
   if (issue.type === 'finite') return { case: 'finite', received }
   // valibot writes the options as ("a" | "b"); the page lists them as "a", "b"
-  if (issue.type === 'picklist') return { case: 'one-of', options: (issue.expected ?? '').replace(/^\(|\)$/g, '').split(' | ').join(', '), received }
+  if (issue.type === 'picklist') return { case: 'one-of', options: expectedParts(issue.expected).join(', '), received }
   if (issue.type === 'check') return { case: CHECK_RULES.get(issue.requirement) ?? 'format', received }
-  if (issue.kind === 'schema') return { case: 'type', expected: issue.expected ?? '', received }
+  // an object without a key it needs: valibot names the key as what it expected
+  if (OBJECT_TYPES.has(issue.type) && issue.received === 'undefined' && issue.expected?.startsWith('"')) return { case: 'missing' }
+  if (issue.kind === 'schema') {
+    const parts = expectedParts(issue.expected)
+    // only literals (a variant's "kind"): the values allowed
+    if (parts.length > 0 && parts.every((x) => !(VALUE_CODES as Set<string>).has(x))) return { case: 'one-of', options: parts.join(', '), received }
+    return { case: 'type', expected: parts.join(' | '), received }
+  }
   return { case: 'format', received }
 }
 

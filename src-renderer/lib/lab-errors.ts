@@ -4,14 +4,24 @@
  * so it follows a language switch. An unknown or malformed code, or params missing a value the wording
  * needs, gives the host's English message instead (it always says what to change).
  */
-import type { LabError } from '../../src-main/ipc/contract'
+import { VALUE_TYPES, type LabError } from '../../src-main/ipc/contract'
 import type { RunState } from '../../src-engine/protocol'
-import { catalogues, msg, type Msg } from '../i18n/index.svelte'
+import { catalogues, msg, t, type Msg } from '../i18n/index.svelte'
 import { issueText } from '../components/editor/issues'
 
 const STATE_KEYS: Record<RunState, string> = {
   idle: 'train.stateIdle', running: 'train.stateRunning', paused: 'train.statePaused',
   stopped: 'train.stateStopped', done: 'train.stateDone', failed: 'train.stateFailed'
+}
+
+const VALUE_CODES = new Set<string>(VALUE_TYPES)
+
+/** A kind of value named by code (a payload's `expected`, `received`) in the page's words; a literal as written. */
+function valueWords(text: string): Msg | string | (() => string) {
+  const parts = text.split(' | ')
+  const word = (x: string): string => (VALUE_CODES.has(x) ? t(`errors.value.${x}`) : x)
+  if (parts.length === 1) return VALUE_CODES.has(text) ? msg(`errors.value.${text}`) : text
+  return () => parts.map(word).join(t('errors.value.or'))
 }
 
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1])
@@ -38,6 +48,15 @@ export function refusal(e: LabError): Msg | string {
   }
   const state = values.state
   if (typeof state === 'string' && state in STATE_KEYS) values.state = msg(STATE_KEYS[state as RunState])
+  if (e.code === 'bad-payload') {
+    for (const name of ['expected', 'received'] as const) {
+      const v = values[name]
+      if (typeof v !== 'string') continue
+      values[name] = valueWords(v)
+      // a function does not compare; the code does (two refusals expecting different kinds are different toasts)
+      if (typeof values[name] === 'function') values[`${name}Codes`] = v
+    }
+  }
   const issue = e.issue
   if (isRecord(issue) && typeof issue.code === 'string' && typeof issue.message === 'string') {
     values.issue = () => issueText(issue)

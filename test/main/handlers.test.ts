@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CHANNELS, type Channel, type Result } from '../../src-main/ipc/contract'
 import { createDispatcher, type Dispatch } from '../../src-main/ipc/handlers'
 import { validatePayload } from '../../src-main/ipc/validate'
-import { promptCharParams } from '../../src-main/ipc/refuse'
+import { engineRefusal, isLabErrorCode } from '../../src-main/ipc/refuse'
+import type { EngineErrorCode } from '../../src-engine/protocol'
 import { PRESETS } from '../../src-engine/models/presets'
 import type { LabHost } from '../../src-main/lab-host'
 import { fakeHost, image, isState, mlpSpec, record, settings } from './helpers'
@@ -226,11 +227,21 @@ describe('payload messages say what to change', () => {
     expect(validatePayload('project:open', { from: 'recent', path: 'a\0b' })).toMatchObject({ ok: false, error: { params: { case: 'no-nul' } } })
   })
 
-  it('gives a file refusal the file\'s name, and a bad prompt its character, as params', async () => {
+  it('gives a file refusal the file\'s name, and a bad prompt the character the engine named, as params', async () => {
     expect(await call('project:open', upload('x.bplab', new Uint8Array([1, 2, 3])))).toMatchObject({ ok: false, error: { code: 'bad-project', params: { file: 'x.bplab' } } })
-    expect(promptCharParams('character "z" (U+007A) at position 3 is not in the vocabulary of 65')).toEqual({ case: 'char', char: 'z' })
-    expect(promptCharParams('character "\\"" (U+0022) at position 0 is not in the vocabulary of 65')).toEqual({ case: 'char', char: '"' })
-    expect(promptCharParams('the prompt is empty')).toBeUndefined()
+    const message = 'character "\\"" (U+0022) at position 3 is not in the vocabulary of 65'
+    expect(engineRefusal({ code: 'bad-prompt', message, params: { case: 'char', char: '"', position: 3 } }))
+      .toEqual({ ok: false, error: { code: 'bad-prompt', message, params: { detail: message, case: 'char', char: '"', position: 3 } } })
+  })
+
+  it('checks an engine thread\'s code: one the page has no words for becomes engine-error, keeping the code', () => {
+    expect(isLabErrorCode('no-vocab')).toBe(true)
+    expect(isLabErrorCode('melted')).toBe(false)
+    expect(isLabErrorCode('toString')).toBe(false)
+    expect(isLabErrorCode(7)).toBe(false)
+    expect(engineRefusal({ code: 'no-vocab', message: 'unknown text' })).toEqual({ ok: false, error: { code: 'no-vocab', message: 'unknown text', params: { detail: 'unknown text' } } })
+    expect(engineRefusal({ code: 'melted' as EngineErrorCode, message: 'it melted' }))
+      .toMatchObject({ ok: false, error: { code: 'engine-error', message: expect.stringContaining('it melted'), params: { detail: 'it melted', code: 'melted' } } })
   })
 
   it('gives the channel of an unknown, forbidden or failing request as a param', async () => {

@@ -13,7 +13,7 @@ import { strToU8, zipSync } from 'fflate'
 import * as ort from 'onnxruntime-node'
 import { LabHost } from '../../src-main/lab-host'
 import { createDispatcher } from '../../src-main/ipc/handlers'
-import type { OpenedProject, Result, SavedFile, ExportedFile, Prediction, RecoveryInfo } from '../../src-main/ipc/contract'
+import type { OpenedProject, Result, SavedFile, ExportedFile, Prediction, RecoveryInfo, LabError } from '../../src-main/ipc/contract'
 import { PRESETS } from '../../src-engine/models/presets'
 import { encodeModelWeights, encodeSafetensors, decodeSafetensors } from '../../src-engine/io/safetensors'
 import { decodeProject, encodeProject } from '../../src-engine/io/project'
@@ -118,13 +118,14 @@ describe('bad weights files are refused, naming the problem, and the loaded mode
     return Object.fromEntries(Object.entries(t).map(([k, v]) => [k, { shape: [...v.shape], data: v.data.slice() }]))
   }
 
-  async function refused(name: string, bytes: Uint8Array, code: string, ...parts: (string | RegExp)[]): Promise<void> {
+  async function refused(name: string, bytes: Uint8Array, code: string, ...parts: (string | RegExp)[]): Promise<LabError | undefined> {
     const r = await target.call('model:import-weights', { spec: mlp, source: upload(name, bytes) })
     expect(r.ok).toBe(false)
     if (r.ok) return
     expect(r.error.code).toBe(code)
     for (const p of parts) expect(r.error.message).toMatch(p)
     expect(await predictAll(target.call)).toEqual(before)
+    return r.error
   }
 
   it('a missing tensor', async () => {
@@ -136,7 +137,10 @@ describe('bad weights files are refused, naming the problem, and the loaded mode
   it('a tensor of the wrong shape', async () => {
     const t = tensors()
     t['affine1.W'] = { shape: [100, 784], data: t['affine1.W'].data }
-    await refused('transposed.safetensors', encodeModelWeights(mlp, t), 'weights-mismatch', 'tensor "affine1.W" has shape [100, 784] but the model expects [784, 100]')
+    t['affine2.W'] = { shape: [10, 100], data: t['affine2.W'].data }
+    const e = await refused('transposed.safetensors', encodeModelWeights(mlp, t), 'weights-mismatch', 'tensor "affine1.W" has shape [100, 784] but the model expects [784, 100]')
+    // the page words it from data: the first tensor that differs and how many do
+    expect(e?.params).toMatchObject({ case: 'import', file: 'transposed.safetensors', tensor: 'affine1.W', count: 2 })
   })
 
   it('a tensor of another dtype', async () => {
@@ -228,13 +232,14 @@ describe('projects', () => {
       before = await predictAll(target.call)
     }, 30_000)
 
-    async function refused(name: string, bytes: Uint8Array, code: string, part: string | RegExp): Promise<void> {
+    async function refused(name: string, bytes: Uint8Array, code: string, part: string | RegExp): Promise<LabError | undefined> {
       const r = await target.call('project:open', upload(name, bytes))
       expect(r.ok).toBe(false)
       if (r.ok) return
       expect(r.error.code).toBe(code)
       expect(r.error.message).toMatch(part)
       expect(await predictAll(target.call)).toEqual(before)
+      return r.error
     }
 
     const weights = () => decodeSafetensors(trainedWeights).tensors
@@ -250,7 +255,11 @@ describe('projects', () => {
       w['affine1.b'] = { shape: [7], data: new Float32Array(7) }
       return refused('mismatch.bplab', encodeProject({ spec: mlp, weights: w }), 'weights-mismatch', 'tensor "affine1.b" has shape [7] but the model expects [100]')
     })
-    it('an invalid architecture', () => refused('bad-spec.bplab', encodeProject({ spec: { input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 4, kernel: 40 }] } as NetSpec }), 'bad-spec', 'its architecture is not valid'))
+    it('an invalid architecture, with its first issue for the page to word as the editor does', async () => {
+      const e = await refused('bad-spec.bplab', encodeProject({ spec: { input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 4, kernel: 40 }] } as NetSpec }), 'bad-spec', 'its architecture is not valid')
+      expect(e?.params).toEqual({ file: 'bad-spec.bplab' })
+      expect(e?.issue).toMatchObject({ severity: 'error', layer: 0, code: expect.any(String) })
+    })
     it('a project from a newer lab', () => {
       const json = JSON.stringify({ format: 'backprop-lab-project', version: 99, savedAt: '', spec: mlp })
       return refused('new.bplab', zipSync({ 'project.json': strToU8(json) }), 'newer-project', 'newer version of the lab')

@@ -6,18 +6,23 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { LAB_ERRORS, type LabError } from '../../src-main/ipc/contract'
+import { LAB_ERRORS, VALUE_TYPES, type LabError } from '../../src-main/ipc/contract'
 import { validatePayload } from '../../src-main/ipc/validate'
 import { CLIENT_ERRORS } from '../../src-renderer/lib/lab'
 import { refusal, refusalKey } from '../../src-renderer/lib/lab-errors'
 import { catalogues, i18n, tr } from '../../src-renderer/i18n/index.svelte'
 import type { TrainSettings } from '../../src-engine/protocol'
+import { validateSpec } from '../../src-engine/spec'
 
 const ROOT = resolve(__dirname, '../..')
 
 afterEach(() => i18n.set('en'))
 
-const wordings = (): string[] => Object.entries(LAB_ERRORS).flatMap(([code, cases]) => [`errors.${code}`, ...cases.map((c) => `errors.${code}.${c}`)])
+const wordings = (): string[] => [
+  ...Object.entries(LAB_ERRORS).flatMap(([code, cases]) => [`errors.${code}`, ...cases.map((c) => `errors.${code}.${c}`)]),
+  // the kinds of value a bad payload names, and the word that joins two
+  ...VALUE_TYPES.map((v) => `errors.value.${v}`), 'errors.value.or'
+]
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -33,7 +38,7 @@ function codesInSources(): Map<string, string> {
     ...['train/session.ts', 'train/inference.ts', 'worker.ts', 'io/project.ts'].map((f) => join(ROOT, 'src-engine', f))
   ]
   const found = new Map<string, string>()
-  const patterns = [/\bcode: '([a-z-]+)'/g, /\b(?:fail|refuse|failPending)\('([a-z-]+)'/g, /new ProjectError\(.*, '([a-z-]+)'\)/g]
+  const patterns = [/\bcode: '([a-z-]+)'/g, /\b(?:fail|refuse|failPending)\('([a-z-]+)'/g, /new ProjectError\(.*?, '([a-z-]+)'[,)]/g]
   for (const file of sources) {
     const text = readFileSync(file, 'utf8')
     for (const re of patterns) for (const m of text.matchAll(re)) found.set(m[1], file.slice(ROOT.length + 1))
@@ -114,5 +119,42 @@ describe('a refusal in the page\'s language', () => {
     expect(labels.ok ? null : tr(refusal(labels.error))).toBe('"settings.extra"에는 레이블마다 픽셀 784개(28×28)가 있어야 합니다.')
     const optimizer = validatePayload('train:start', { spec: { input: [1, 28, 28], layers: [] }, settings: { ...settings, batchSize: 10, optimizer: 'Lion' } })
     expect(optimizer.ok ? null : tr(refusal(optimizer.error))).toBe('"settings.optimizer" 값은 "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam" 가운데 하나여야 합니다(받은 값: "Lion").')
+  })
+
+  it('names kinds of value in the page\'s words, not the validator\'s ("number", "Object")', () => {
+    const text = (channel: 'train:set-lr' | 'train:start', payload: unknown): string => {
+      const r = validatePayload(channel, payload)
+      return r.ok ? 'accepted' : tr(refusal(r.error))
+    }
+    const spec = (units: unknown) => ({ spec: { input: [4], layers: [{ type: 'TimeAffine', units }] }, settings: { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.1, batchSize: 10, epochs: 1, weightDecay: 0, seed: 1, threads: 1 } })
+    expect(text('train:set-lr', { lr: {} })).toBe('"lr" must be a number (got an object).')
+    expect(text('train:start', spec(['x']))).toBe('"spec.layers.0.units" must be a number or "vocab" (got a list).')
+    expect(text('train:set-lr', {})).toBe('"lr" is missing: the lab needs a value there.')
+    i18n.set('ko')
+    expect(text('train:set-lr', { lr: 'fast' })).toBe('"lr" 값의 종류가 맞지 않습니다(필요한 값: 숫자, 받은 값: "fast").')
+    expect(text('train:set-lr', { lr: {} })).toBe('"lr" 값의 종류가 맞지 않습니다(필요한 값: 숫자, 받은 값: 객체).')
+    expect(text('train:start', spec(['x']))).toBe('"spec.layers.0.units" 값의 종류가 맞지 않습니다(필요한 값: 숫자 또는 "vocab", 받은 값: 배열(목록)).')
+    expect(text('train:set-lr', {})).toBe('"lr" 값이 빠져 있습니다. 이 값이 있어야 합니다.')
+  })
+
+  it('words the facts the engine gives as data: a bad prompt\'s character, the tensor that differs, an invalid project\'s issue', () => {
+    i18n.set('ko')
+    expect(tr(refusal({ code: 'bad-prompt', message: 'character "z" (U+007A) at position 3 is not in the vocabulary of 65', params: { detail: '…', case: 'char', char: 'z', position: 3 } })))
+      .toBe('프롬프트에 모델이 배운 텍스트에 없던 문자가 있습니다("z"). 그 텍스트에 있는 문자만 쓰세요.')
+    expect(tr(refusal({ code: 'weights-mismatch', message: 'w.safetensors does not fit', params: { case: 'import', file: 'w.safetensors', tensor: 'affine1.W', count: 2 } })))
+      .toBe('w.safetensors 파일은 열린 구조에 맞지 않아 아무것도 바꾸지 않았습니다("affine1.W" 등 텐서 2개가 다름). 이 구조로 저장한 가중치를 가져오거나, 가중치를 만든 구조를 여세요.')
+    // what the project reader gives for this architecture (test/main/projects.test.ts): its first issue, worded as the editor does
+    const issue = validateSpec({ input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 4, kernel: 40 }] }).issues.find((i) => i.severity === 'error')
+    expect(issue?.code).toBe('conv-kernel-too-large')
+    const badSpec = refusal({ code: 'bad-spec', message: `x.bplab: its architecture is not valid — ${issue?.message}`, params: { file: 'x.bplab' }, issue })
+    expect(tr(badSpec)).toMatch(/^x\.bplab 파일에 저장된 구조가 올바르지 않아 아무것도 바꾸지 않았습니다: .*40×40 필터가 .*28×28 입력보다 큽니다/)
+  })
+
+  it('puts an exception\'s own (English) words after the sentence, as a detail', () => {
+    i18n.set('ko')
+    expect(tr(refusal({ code: 'read-failed', message: 'x', params: { file: 'a.bplab', detail: 'EACCES: permission denied' } })))
+      .toBe('a.bplab 파일을 읽지 못했습니다. (자세한 내용: EACCES: permission denied)')
+    expect(tr(refusal({ code: 'engine-error', message: 'x', params: { detail: 'boom', code: 'melted' } })))
+      .toBe('실험실의 엔진에서 오류가 났습니다. 다시 시도하고, 또 그러면 실험실을 다시 시작하세요. (자세한 내용: boom)')
   })
 })

@@ -53,7 +53,7 @@ describe('project files', () => {
     expect(p.weights).toBeUndefined()
   })
 
-  const reject = (bytes: Uint8Array, pattern: RegExp): void => {
+  const reject = (bytes: Uint8Array, pattern: RegExp): ProjectError => {
     let err: unknown
     try {
       decodeProject(bytes, 'mine.bplab')
@@ -62,6 +62,7 @@ describe('project files', () => {
     }
     expect(err).toBeInstanceOf(ProjectError)
     expect((err as Error).message).toMatch(pattern)
+    return err as ProjectError
   }
 
   it('rejects a file that is not a zip', () => {
@@ -85,7 +86,10 @@ describe('project files', () => {
 
   it('rejects an invalid architecture, naming the problem', () => {
     const spec = { input: [1, 7, 7], layers: [{ type: 'Convolution', filters: 2, kernel: 3, stride: 3 }, { type: 'Flatten' }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] }
-    reject(zipSync({ 'project.json': strToU8(JSON.stringify({ format: 'backprop-lab-project', version: 1, spec })) }), /not a whole number/)
+    const err = reject(zipSync({ 'project.json': strToU8(JSON.stringify({ format: 'backprop-lab-project', version: 1, spec })) }), /not a whole number/)
+    // the issue itself travels as data, for the page to word as the editor does
+    expect(err.code).toBe('bad-spec')
+    expect(err.issue).toMatchObject({ severity: 'error', layer: 0, message: expect.stringContaining('not a whole number') })
   })
 
   it('rejects weights that do not fit the architecture, naming the tensor', () => {
@@ -93,7 +97,9 @@ describe('project files', () => {
     const p = decodeProject(bytes)
     const other = { ...p.spec, layers: p.spec.layers.map((l) => (l.type === 'Affine' && l.units === 100 ? { ...l, units: 50 } : l)) }
     const bad = encodeProject({ spec: other, weights: p.weights })
-    reject(bad, /affine1\.W.*expects/)
+    const err = reject(bad, /affine1\.W.*expects/)
+    expect(err.code).toBe('weights-mismatch')
+    expect(err.problems?.[0]).toEqual({ tensor: 'affine1.W', expected: [expect.any(Number), 50], got: [expect.any(Number), 100] })
   })
 
   it('refuses a part that claims an absurd size before inflating it', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import {
   checkWeightsAgainst,
+  describeWeightProblem,
   decodeSafetensors,
   encodeModelWeights,
   encodeSafetensors,
@@ -139,8 +140,15 @@ describe('checkWeightsAgainst', () => {
     expect(checkWeightsAgainst({ 'conv1.W': [2, 1, 3, 3], 'conv1.b': [2], 'affine2.W': [8, 3] }, file)).toEqual([])
   })
 
-  it('names missing, misshaped and extra tensors with what was expected', () => {
-    expect(checkWeightsAgainst({ 'conv1.W': [2, 1, 5, 5], 'conv1.b': [2], 'affine2.b': [3], constructor: [1] }, file)).toEqual([
+  it('names missing, misshaped and extra tensors with what was expected, as data and in English', () => {
+    const problems = checkWeightsAgainst({ 'conv1.W': [2, 1, 5, 5], 'conv1.b': [2], 'affine2.b': [3], constructor: [1] }, file)
+    expect(problems).toEqual([
+      { tensor: 'conv1.W', expected: [2, 1, 5, 5], got: [2, 1, 3, 3] },
+      { tensor: 'affine2.b', expected: [3], got: null },
+      { tensor: 'constructor', expected: [1], got: null },
+      { tensor: 'affine2.W', expected: null, got: [8, 3] }
+    ])
+    expect(problems.map(describeWeightProblem)).toEqual([
       'tensor "conv1.W" has shape [2, 1, 3, 3] but the model expects [2, 1, 5, 5]',
       'missing tensor "affine2.b": the model expects shape [3]',
       'missing tensor "constructor": the model expects shape [1]',

@@ -184,8 +184,9 @@ describe('the worker session: "generate" with the model of the last run', () => 
     expect(r.ok).toBe(true)
     expect(r.value.prompt).toBe('ab')
     expect(r.value.text).toMatch(/^[abcde ]{30}$/)
-    s.handle({ type: 'generate', reqId: 4, prompt: 'xyz', length: 5, temperature: 1, seed: 1 })
-    expect(reply(4)).toMatchObject({ ok: false, code: 'bad-prompt', message: expect.stringContaining('"x"') })
+    s.handle({ type: 'generate', reqId: 4, prompt: 'abxy', length: 5, temperature: 1, seed: 1 })
+    // the character and its position travel as data (the page words them), the English message says the same
+    expect(reply(4)).toMatchObject({ ok: false, code: 'bad-prompt', message: expect.stringContaining('"x"'), params: { case: 'char', char: 'x', position: 2 } })
 
     // an image classifier does not write
     s.handle({ type: 'start', runId: 'r2', spec: { input: [1, 28, 28], layers: [{ type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }, settings: { data: { kind: 'mnist' }, optimizer: 'SGD', lr: 0.1, batchSize: 100, epochs: 1, weightDecay: 0, seed: 1, threads: 1 } })
