@@ -1,0 +1,32 @@
+/**
+ * Refusals whose facts come from the engine as data, read in Korean: weights that do not fit the open
+ * architecture (the first tensor that differs and how many do) and a project whose architecture is invalid
+ * (its first issue, worded as the editor words it). Screenshots: out/e2e/screenshots/refusal-facts-*.png.
+ */
+import { test, expect, screenshot } from './fixtures'
+import { encodeSafetensors } from '../../src-engine/io/safetensors'
+import { encodeProject } from '../../src-engine/io/project'
+import type { NetSpec } from '../../src-engine/spec-types'
+
+test.describe('in Korean', () => {
+  test.use({ lang: 'ko' })
+
+  test('weights that do not fit name the tensor that differs, in Korean', async ({ page }) => {
+    const bytes = encodeSafetensors({ 'mystery.W': { shape: [3, 3], data: new Float32Array(9) } })
+    await page.getByTestId('files-weights-input').setInputFiles({ name: 'other.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) })
+    const toast = page.getByTestId('toast')
+    await expect(toast).toContainText(/other\.safetensors 파일은 열린 구조에 맞지 않아 아무것도 바꾸지 않았습니다\("[^"]+" 등 텐서 \d+개가 다름\)/)
+    await expect(toast).not.toContainText('missing tensor')
+    await screenshot(page, 'refusal-facts-weights-ko')
+  })
+
+  test('a project whose architecture is invalid names its issue as the editor does, in Korean', async ({ page }) => {
+    const spec = { input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 4, kernel: 40 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] } as NetSpec
+    await page.getByTestId('files-project-input').setInputFiles({ name: 'broken.bplab', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeProject({ spec })) })
+    const toast = page.getByTestId('toast')
+    await expect(toast).toContainText('broken.bplab 파일에 저장된 구조가 올바르지 않아 아무것도 바꾸지 않았습니다: ')
+    await expect(toast).toContainText('40×40 필터가')
+    await expect(toast).not.toContainText('not valid')
+    await screenshot(page, 'refusal-facts-bad-spec-ko')
+  })
+})
