@@ -1,15 +1,16 @@
 /** How a run is named in legends and tooltips: its number and the settings learners compare. */
 import { t } from '../../i18n/index.svelte'
-import { formatLr, trainLab, type Run } from '../../lib/train.svelte'
+import { formatLr, type Run } from '../../lib/train.svelte'
 
-export function runName(r: Run): string {
+/** `among`: the runs shown with it (when they trained different networks, each name carries its network's). */
+export function runName(r: Run, among: readonly Run[]): string {
   const base = t('train.runLabel', { n: r.index, opt: r.settings.optimizer, lr: formatLr(r.settings.lr), batch: r.settings.batchSize })
   // stateful and stateless language-model runs are told apart on the charts, and so are runs with weight
   // decay and, when the runs shown trained different networks, the networks (the overfitting lesson's runs)
   const tags: string[] = []
   if (r.settings.stateful) tags.push(t('train.runStateful'))
   if (r.settings.weightDecay > 0) tags.push(t('train.runDecay', { wd: formatLr(r.settings.weightDecay) }))
-  if (r.specName && trainLab.runs.some((x) => x.specName !== r.specName)) tags.push(r.specName)
+  if (r.specName && among.some((x) => x.specName !== r.specName)) tags.push(r.specName)
   const name = [base, ...tags].join(' · ')
   const c = r.continues
   if (!c) return name

@@ -10,7 +10,7 @@ import type { TrainSettings } from '../../../src-engine/protocol'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { FilesLab, restoredRuns, savedRun } from '../../../src-renderer/lib/files.svelte'
 import { project } from '../../../src-renderer/lib/project.svelte'
-import { RUN_COLORS, TrainLab, trainLab } from '../../../src-renderer/lib/train.svelte'
+import { RUN_COLORS, TrainLab, trainLab, type Run } from '../../../src-renderer/lib/train.svelte'
 import { runName } from '../../../src-renderer/components/train/run-label'
 import { epochSeries } from '../../../src-renderer/components/train/series'
 import AutoencoderPanel from '../../../src-renderer/components/autoencoder/AutoencoderPanel.svelte'
@@ -20,7 +20,7 @@ import { FakeLab, SIMPLE_CONVNET, flush } from '../train/fake-lab'
 import { FakeApi } from './fake-api'
 
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 3, weightDecay: 0, seed: 42, threads: 1 }
-const names = { run: runName, test: 'test', train: 'train' }
+const names = { run: (r: Run) => runName(r, trainLab.runs), test: 'test', train: 'train' }
 
 /** Two runs trained here: #1 for 3 epochs, then #2 continuing it for 3 more with SGD (fresh optimizer). */
 async function trainAndContinue(): Promise<TrainLab> {
@@ -75,9 +75,9 @@ describe('a continued run in a saved project', () => {
     const [r1, r2] = trainLab.runs
     expect(r2.continues).toMatchObject({ runId: 'run-1', index: 1, epochOffset: 3, optimizerFresh: { from: 'Adam', to: 'SGD' } })
     expect(r2.color).toBe(r1.color)
-    expect(runName(r2)).toBe('#2 SGD · lr 0.01 · mini-batch 100 · continues #1')
+    expect(runName(r2, trainLab.runs)).toBe('#2 SGD · lr 0.01 · mini-batch 100 · continues #1')
     i18n.set('ko')
-    expect(runName(r2)).toContain('#1에서 이어서')
+    expect(runName(r2, trainLab.runs)).toContain('#1에서 이어서')
     i18n.set('en')
     // its numbers stay right: epochs 4..6, and its progress counts the whole training
     expect(r2.epochs.map((e) => e.epoch)).toEqual([4, 5, 6])
@@ -98,9 +98,9 @@ describe('a continued run in a saved project', () => {
     const runs = restoredRuns(throughFile([{ ...plain, continues: { runId: 'gone', epochOffset: 3 }, color: '#123456' }], 'b').runs, 'classifier')
     expect(runs[0].continues).toMatchObject({ runId: 'gone', index: null, epochOffset: 3, optimizerFresh: null })
     expect(runs[0].color).toBe('#123456')
-    expect(runName(runs[0])).toBe('#1 Adam · lr 0.001 · mini-batch 100 · continues an earlier run')
+    expect(runName(runs[0], runs)).toBe('#1 Adam · lr 0.001 · mini-batch 100 · continues an earlier run')
     i18n.set('ko')
-    expect(runName(runs[0])).toContain('지난 학습에서 이어서')
+    expect(runName(runs[0], runs)).toContain('지난 학습에서 이어서')
   })
 
   it('opens projects saved before the link existed, and drops a malformed link or colour without losing the history', () => {

@@ -11,7 +11,8 @@ import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 3, weightDecay: 0, seed: 42, threads: 2 }
 const pt = (epoch: number, batch: number, loss: number, batches = 4): BatchPoint => ({ epoch, batch, batches, loss, examplesPerSec: 1000 })
 const rep = (epoch: number, testAcc: number): EpochReport => ({ epoch, trainLoss: 1, trainAcc: 0.5, testLoss: 1, testAcc, seconds: 3 })
-const names: SeriesNames = { run: runName, test: 'test', train: 'train' }
+// every run here trains one network, so no name carries it
+const names: SeriesNames = { run: (r) => runName(r, []), test: 'test', train: 'train' }
 
 async function connected(): Promise<{ lab: TrainLab; fake: FakeLab }> {
   const fake = new FakeLab()
@@ -105,7 +106,7 @@ describe('Continue training', () => {
     const testLoss = lossSeries(lab.runs, 0, new Map<string, SmoothedSeries>(), names).find((s) => s.key === 'run-2:test')!
     expect(testLoss.points.map((p) => p.x)).toEqual([3, 4])
     expect(epochSeries([next!], 'accuracy', names).find((s) => s.key === 'run-2:test')!.points.map((p) => p.x)).toEqual([4])
-    expect(runName(next!)).toBe('#2 Adam · lr 0.001 · mini-batch 100 · continues #1')
+    expect(runName(next!, lab.runs)).toBe('#2 Adam · lr 0.001 · mini-batch 100 · continues #1')
   })
 
   it('continues a continuation and counts a run stopped part-way through an epoch', async () => {

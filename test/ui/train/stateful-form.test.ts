@@ -67,9 +67,9 @@ describe('the stateful option', () => {
     const start = fake.calls.filter((c) => c.channel === 'train:start').at(-1)
     expect(start?.payload).toMatchObject({ spec: CHAR_LSTM, settings: { stateful: true, data: { kind: 'text' } } })
     // the run says so in legends (beside a stateless run of the same settings)
-    expect(runName(trainLab.current!)).toBe('#1 Adam · 학습률 0.005 · 미니배치 20 · 상태 유지')
+    expect(runName(trainLab.current!, trainLab.runs)).toBe('#1 Adam · 학습률 0.005 · 미니배치 20 · 상태 유지')
     i18n.set('en')
-    expect(runName(trainLab.current!)).toBe('#1 Adam · lr 0.005 · mini-batch 20 · stateful')
+    expect(runName(trainLab.current!, trainLab.runs)).toBe('#1 Adam · lr 0.005 · mini-batch 20 · stateful')
   })
 
   it('fixes the Threads field at 1 while ticked, with the reason in both languages', async () => {
