@@ -1,13 +1,14 @@
 /**
  * Convolution: out = x ⋆ W + b (cross-correlation, as every CNN framework means by "convolution").
  * x (N, C, H, W); W (FN, C, FH, FW); b (FN), one bias per output channel; out (N, FN, OH, OW).
- * Each image goes through im2col, then one GEMM W (FN, C·FH·FW) · colᵀ writes its (FN, OH·OW)
- * output planes directly in NCHW order, so no transpose is needed; backward runs col2im.
+ * The batch goes through im2colT (im2col's transpose, image by image: colᵀ_n (C·FH·FW, OH·OW)), then per
+ * image one GEMM W (FN, C·FH·FW) · colᵀ_n writes its (FN, OH·OW) output planes directly in NCHW order, so no
+ * transpose is needed; backward runs col2imT.
  */
 import { tensor, shapeText, type Tensor } from '../tensor'
 import { convOutSizeStrict } from '../kernels/conv-geometry'
 import { gemm } from '../kernels/gemm'
-import { im2col, col2im } from '../kernels/im2col'
+import { im2colT, col2imT, sumPlanes } from '../kernels/im2col'
 import type { Layer } from './layer'
 import { checkDout, checkRank, ensure, notForwarded, where, kernelTensor } from './common'
 
@@ -19,8 +20,8 @@ export class Convolution implements Layer {
   private readonly W: Tensor
   private readonly b: Tensor | null
   private x: Tensor | null = null
-  private col: Tensor | null = null   // (N·OH·OW, C·FH·FW)
-  private dcol: Tensor | null = null  // (N·OH·OW, C·FH·FW)
+  private col: Tensor | null = null   // colᵀ (N, C·FH·FW, OH·OW)
+  private dcol: Tensor | null = null  // (N, C·FH·FW, OH·OW)
   private out: Tensor | null = null   // (N, FN, OH, OW)
   private dx: Tensor | null = null    // (N, C, H, W)
   /**
@@ -58,16 +59,16 @@ export class Convolution implements Layer {
     const [, OH, OW] = this.outShape([C, H, Wd])
     const K = C * FH * FW
     const P = OH * OW
-    this.col = ensure(this.col, [N * P, K])
+    this.col = ensure(this.col, [N, K, P])
     this.out = ensure(this.out, [N, FN, OH, OW])
-    im2col(this.col.data, x.data, N, C, H, Wd, FH, FW, this.stride, this.pad, OH, OW)
+    im2colT(this.col.data, x.data, N, C, H, Wd, FH, FW, this.stride, this.pad, OH, OW)
     const W = this.W.data
     for (let n = 0; n < N; n++) {
       const outN = this.out.data.subarray(n * FN * P, (n + 1) * FN * P)
       // each output plane starts as its bias (a native fill), then the GEMM adds into it
       if (this.b !== null) for (let f = 0; f < FN; f++) outN.fill(this.b.data[f], f * P, (f + 1) * P)
-      // (FN, K) · (P, K)ᵀ → (FN, P): the output planes of image n
-      gemm(outN, W, this.col.data.subarray(n * P * K, (n + 1) * P * K), FN, P, K, { transB: true, accumulate: this.b !== null })
+      // (FN, K) · (K, P) → (FN, P): the output planes of image n
+      gemm(outN, W, this.col.data.subarray(n * P * K, (n + 1) * P * K), FN, P, K, { accumulate: this.b !== null })
     }
     this.x = x
     return this.out
@@ -83,31 +84,24 @@ export class Convolution implements Layer {
     const P = OH * OW
     const dW = this.grads[0].data
     this.dx = ensure(this.dx, this.x.shape)
-    if (this.needsDx) this.dcol = ensure(this.dcol, [N * P, K])
+    if (this.needsDx) this.dcol = ensure(this.dcol, [N, K, P])
     for (let n = 0; n < N; n++) {
       const doutN = dout.data.subarray(n * FN * P, (n + 1) * FN * P)
       const colN = this.col.data.subarray(n * P * K, (n + 1) * P * K)
-      // dW (FN, K) += dout_n (FN, P) · col_n (P, K)
-      gemm(dW, doutN, colN, FN, K, P, { accumulate: n > 0 })
-      // dcol_n (P, K) = dout_nᵀ (P, FN) · W (FN, K)
+      // dW (FN, K) += dout_n (FN, P) · colᵀ_nᵀ (P, K)
+      gemm(dW, doutN, colN, FN, K, P, { transB: true, accumulate: n > 0 })
+      // dcolᵀ_n (K, P) = Wᵀ (K, FN) · dout_n (FN, P)
       if (this.dcol !== null && this.needsDx) {
-        gemm(this.dcol.data.subarray(n * P * K, (n + 1) * P * K), doutN, this.W.data, P, K, FN, { transA: true })
+        gemm(this.dcol.data.subarray(n * P * K, (n + 1) * P * K), this.W.data, doutN, K, P, FN, { transA: true })
       }
     }
     if (this.b !== null) {
       const db = this.grads[1].data
       db.fill(0)
-      for (let n = 0; n < N; n++) {
-        for (let f = 0; f < FN; f++) {
-          let s = 0
-          const base = (n * FN + f) * P
-          for (let i = 0; i < P; i++) s += dout.data[base + i]
-          db[f] += s
-        }
-      }
+      sumPlanes(db, dout.data, N, FN, P)
     }
     if (this.dcol !== null && this.needsDx) {
-      col2im(this.dx.data, this.dcol.data, N, C, H, Wd, FH, FW, this.stride, this.pad, OH, OW)
+      col2imT(this.dx.data, this.dcol.data, N, C, H, Wd, FH, FW, this.stride, this.pad, OH, OW)
     } else {
       this.dx.data.fill(0)
     }

@@ -1,6 +1,6 @@
 /**
- * The layer kernels of wasm/layers.ts (the engine module besides GEMM and the LSTM step): Relu forward/backward, im2col and
- * max pooling, on buffers in engine memory. kernels/activations.ts, im2col.ts and pooling.ts call
+ * The layer kernels of wasm/layers.ts (the engine module besides GEMM and the LSTM step): Relu forward/backward, im2col,
+ * im2colT / col2imT, bias sums and max pooling, on buffers in engine memory. kernels/activations.ts, im2col.ts and pooling.ts call
  * them when every buffer lives there (operands that do not, such as a network's input batch, are
  * copied in) and keep their TypeScript loops otherwise; both give the same results.
  */
@@ -11,6 +11,9 @@ interface LayerExports {
   reluForward(out: number, x: number, n: number): void
   reluBackward(dx: number, dout: number, x: number, n: number): void
   im2col(col: number, x: number, N: number, C: number, H: number, W: number, FH: number, FW: number, stride: number, pad: number, OH: number, OW: number): void
+  im2colT(col: number, x: number, N: number, C: number, H: number, W: number, FH: number, FW: number, stride: number, pad: number, OH: number, OW: number): void
+  col2imT(dx: number, col: number, N: number, C: number, H: number, W: number, FH: number, FW: number, stride: number, pad: number, OH: number, OW: number): void
+  sumPlanes(b: number, dout: number, N: number, F: number, P: number): void
   maxPoolInside(out: number, argmax: number, x: number, NC: number, H: number, W: number, PH: number, PW: number, stride: number, OH: number, OW: number): void
 }
 
@@ -37,6 +40,24 @@ export class LayerKernels {
     stride: number, pad: number, OH: number, OW: number): void {
     const px = this.mem.owns(x) ? x.byteOffset : this.stageIn(x, N * C * H * W)
     this.ex.im2col(col.byteOffset, px, N, C, H, W, FH, FW, stride, pad, OH, OW)
+  }
+
+  /** im2colT into `col` (engine memory); x is read in place, or copied in first when it lives elsewhere. */
+  im2colT(col: Float32Array, x: Float32Array, N: number, C: number, H: number, W: number, FH: number, FW: number,
+    stride: number, pad: number, OH: number, OW: number): void {
+    const px = this.mem.owns(x) ? x.byteOffset : this.stageIn(x, N * C * H * W)
+    this.ex.im2colT(col.byteOffset, px, N, C, H, W, FH, FW, stride, pad, OH, OW)
+  }
+
+  /** col2imT: dx and col in engine memory. */
+  col2imT(dx: Float32Array, col: Float32Array, N: number, C: number, H: number, W: number, FH: number, FW: number,
+    stride: number, pad: number, OH: number, OW: number): void {
+    this.ex.col2imT(dx.byteOffset, col.byteOffset, N, C, H, W, FH, FW, stride, pad, OH, OW)
+  }
+
+  /** b[f] += the sum of dout (N, F, P) over n and p: b and dout in engine memory. */
+  sumPlanes(b: Float32Array, dout: Float32Array, N: number, F: number, P: number): void {
+    this.ex.sumPlanes(b.byteOffset, dout.byteOffset, N, F, P)
   }
 
   /** maxPoolInside of pooling.ts: out and x in engine memory, argmax anywhere (copied out). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../../src-engine/rng'
-import { col2im, im2col } from '../../../src-engine/kernels/im2col'
+import { col2im, col2imT, im2col, im2colT, sumPlanes } from '../../../src-engine/kernels/im2col'
 import { convNaive } from '../../../src-engine/kernels/conv-naive'
 import { convOutSize } from '../../../src-engine/kernels/conv-geometry'
 import { gemmNaive } from '../../../src-engine/kernels/gemm-naive'
@@ -71,5 +71,56 @@ describe('im2col', () => {
       }
       expectClose(got, ref, 1e-5)
     }
+  })
+})
+
+// tiny inputs with pads as wide as the image (a tap may see no column at all), and stride 3
+const edgeCases = [...cases, [1, 2, 1, 1, 1, 5, 5, 2, 2], [2, 3, 1, 2, 2, 3, 3, 1, 1], [1, 2, 8, 10, 3, 3, 2, 3, 1]]
+
+describe('im2colT / col2imT (the layout Convolution uses)', () => {
+  it('im2colT is im2col transposed image by image: colᵀ (N, C·FH·FW, OH·OW)', () => {
+    const rng = new Rng(5)
+    for (const [N, C, H, W, , FH, FW, S, P] of edgeCases) {
+      const OH = convOutSize(H, FH, S, P).size
+      const OW = convOutSize(W, FW, S, P).size
+      const K = C * FH * FW, Q = OH * OW
+      const x = rand(rng, N * C * H * W)
+      const col = new Float32Array(N * Q * K)
+      im2col(col, x, N, C, H, W, FH, FW, S, P, OH, OW)
+      const colT = new Float32Array(col.length).fill(7)
+      im2colT(colT, x, N, C, H, W, FH, FW, S, P, OH, OW)
+      for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) for (let q = 0; q < Q; q++) {
+        const want = col[(n * Q + q) * K + k], got = colT[(n * K + k) * Q + q]
+        if (got !== want) expect.fail(`case ${[N, C, H, W, FH, FW, S, P]}: colT[${n}, ${k}, ${q}] = ${got}, im2col has ${want}`)
+      }
+    }
+  })
+
+  it('col2imT is col2im of the transposed layout (and so the adjoint of im2colT)', () => {
+    const rng = new Rng(6)
+    for (const [N, C, H, W, , FH, FW, S, P] of edgeCases) {
+      const OH = convOutSize(H, FH, S, P).size
+      const OW = convOutSize(W, FW, S, P).size
+      const K = C * FH * FW, Q = OH * OW
+      const cT = rand(rng, N * K * Q)
+      const c = new Float32Array(cT.length)
+      for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) for (let q = 0; q < Q; q++) c[(n * Q + q) * K + k] = cT[(n * K + k) * Q + q]
+      const want = new Float32Array(N * C * H * W)
+      col2im(want, c, N, C, H, W, FH, FW, S, P, OH, OW)
+      const got = new Float32Array(want.length).fill(7)
+      col2imT(got, cT, N, C, H, W, FH, FW, S, P, OH, OW)
+      expectClose(got, want, 1e-5)
+    }
+  })
+
+  it('sumPlanes adds the sums over images and positions of each plane to b', () => {
+    const rng = new Rng(7)
+    const [N, F, P] = [3, 4, 13]
+    const d = rand(rng, N * F * P)
+    const b = Float32Array.from([1, 2, 3, 4])
+    const want = Array.from(b)
+    for (let n = 0; n < N; n++) for (let f = 0; f < F; f++) for (let p = 0; p < P; p++) want[f] += d[(n * F + f) * P + p]
+    sumPlanes(b, d, N, F, P)
+    expectClose(b, Float32Array.from(want), 1e-5)
   })
 })

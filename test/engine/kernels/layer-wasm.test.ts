@@ -3,7 +3,7 @@ import { Rng } from '../../../src-engine/rng'
 import { engineMemory, kernelArray } from '../../../src-engine/kernels/gemm'
 import { LayerKernels, layerKernels } from '../../../src-engine/kernels/wasm/layer-wasm'
 import { reluBackward, reluForward } from '../../../src-engine/kernels/activations'
-import { im2col } from '../../../src-engine/kernels/im2col'
+import { col2imT, im2col, im2colT, sumPlanes } from '../../../src-engine/kernels/im2col'
 import { maxPoolForward } from '../../../src-engine/kernels/pooling'
 
 /** Random values with the cases that need care: ±0, ties, NaN. */
@@ -76,6 +76,44 @@ describe('layer kernels in WebAssembly agree exactly with the TypeScript loops',
       expectSame('col (copied input)', col2, want)
     })
   }
+
+  // and taps that see no column at all (pad ≥ the image), and stride 3
+  for (const [N, C, H, W, FH, FW, stride, pad] of [...convs, [1, 2, 1, 1, 5, 5, 2, 2], [2, 3, 1, 2, 3, 3, 1, 1], [1, 2, 8, 10, 3, 3, 3, 1]]) {
+    it(`im2colT and col2imT N=${N} C=${C} ${H}×${W}, ${FH}×${FW} window, stride ${stride}, pad ${pad}`, () => {
+      const OH = Math.floor((H + 2 * pad - FH) / stride) + 1, OW = Math.floor((W + 2 * pad - FW) / stride) + 1
+      const x = values(N * C * H * W, new Rng(H * W + C + 1))
+      const n = N * OH * OW * C * FH * FW
+      const c = values(n, new Rng(n), false)
+      const fwd = vi.spyOn(LayerKernels.prototype, 'im2colT')
+      const bwd = vi.spyOn(LayerKernels.prototype, 'col2imT')
+      const col = kernelArray(n).fill(7), col2 = kernelArray(n).fill(7), dx = kernelArray(x.length).fill(7)
+      im2colT(col, inEngine(x), N, C, H, W, FH, FW, stride, pad, OH, OW)
+      im2colT(col2, x, N, C, H, W, FH, FW, stride, pad, OH, OW)
+      col2imT(dx, inEngine(c), N, C, H, W, FH, FW, stride, pad, OH, OW)
+      expect(fwd).toHaveBeenCalledTimes(2)
+      expect(bwd).toHaveBeenCalledOnce()
+      vi.restoreAllMocks()
+      const want = new Float32Array(n).fill(7), dxTs = new Float32Array(x.length).fill(7)
+      im2colT(want, x, N, C, H, W, FH, FW, stride, pad, OH, OW)
+      col2imT(dxTs, c, N, C, H, W, FH, FW, stride, pad, OH, OW)
+      expectSame('colT', col, want)
+      expectSame('colT (copied input)', col2, want)
+      expectSame('dx', dx, dxTs) // the same additions in the same order
+    })
+  }
+
+  it('sumPlanes (bias gradient) agrees with the float64 loop to float32 rounding', () => {
+    const [N, F, P] = [5, 7, 250]
+    const d = values(N * F * P, new Rng(9), false)
+    const spy = vi.spyOn(LayerKernels.prototype, 'sumPlanes')
+    const b = inEngine(Float32Array.from({ length: F }, (_, i) => i))
+    sumPlanes(b, inEngine(d), N, F, P)
+    expect(spy).toHaveBeenCalledOnce()
+    vi.restoreAllMocks()
+    const want = Float32Array.from({ length: F }, (_, i) => i)
+    sumPlanes(want, d, N, F, P)
+    for (let f = 0; f < F; f++) expect(Math.abs(b[f] - want[f]), `b[${f}]`).toBeLessThan(1e-4 * (1 + Math.abs(want[f])))
+  })
 
   // [N, C, H, W, P, stride]: the 2×2 stride-2 SIMD path with and without a scalar tail, and other windows
   const pools: number[][] = [[1, 30, 24, 24, 2, 2], [2, 3, 10, 14, 2, 2], [1, 2, 7, 9, 2, 2], [2, 2, 9, 9, 3, 2], [1, 3, 8, 8, 2, 1]]
