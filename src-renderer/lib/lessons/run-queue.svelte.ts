@@ -23,7 +23,8 @@ export class RunQueue {
   /** The runs this queue started, in order (for a summary once they finish). */
   started = $state.raw<Run[]>([])
   private runs: readonly QueuedRun[] = []
-  private timer: ReturnType<typeof setInterval> | null = null
+  /** Stops watching the run in progress. */
+  private unwatch: (() => void) | null = null
 
   get running(): boolean {
     return this.at !== null
@@ -48,12 +49,12 @@ export class RunQueue {
 
   stop(): void {
     this.at = null
-    this.clearTimer()
+    this.stopWatching()
   }
 
-  private clearTimer(): void {
-    if (this.timer) clearInterval(this.timer)
-    this.timer = null
+  private stopWatching(): void {
+    this.unwatch?.()
+    this.unwatch = null
   }
 
   /** Put the run's network in the editor; false if the editor holds it back behind its keep-or-fresh question. */
@@ -81,16 +82,35 @@ export class RunQueue {
     const run = await trainLab.start(project.spec, this.runs[i].settings)
     if (!run) return this.stop()
     this.started = [...this.started, run]
-    this.clearTimer()
-    this.timer = setInterval(() => {
-      if (run.state === 'done') {
-        this.clearTimer()
-        this.at = (this.at ?? 0) + 1
-        void this.runNext()
-      } else if (run.state === 'stopped' || run.state === 'failed') {
-        // the learner stopped it (or it broke): the experiment ends here
-        this.stop()
-      }
-    }, 400)
+    this.watch(run)
+  }
+
+  /**
+   * Go on when the run ends. Its state is written by the lab's state (and error) events, including ones
+   * that came before the start reply (trainLab replays them), and by trainLab itself when a run is stopped
+   * for another: watching it misses none of them, so nothing polls as a fallback.
+   */
+  private watch(run: Run): void {
+    this.stopWatching()
+    const root = $effect.root(() => {
+      $effect(() => {
+        const state = run.state
+        // act outside the effect: the next run reads and writes state this effect must not track
+        if (state === 'done' || state === 'stopped' || state === 'failed') queueMicrotask(() => this.ended(root, state))
+      })
+    })
+    this.unwatch = root
+  }
+
+  private ended(root: () => void, state: Run['state']): void {
+    if (this.unwatch !== root) return
+    this.stopWatching()
+    if (state === 'done') {
+      this.at = (this.at ?? 0) + 1
+      void this.runNext()
+    } else {
+      // the learner stopped it (or it broke): the experiment ends here
+      this.stop()
+    }
   }
 }

@@ -20,8 +20,8 @@ import { FakeLab, flush } from '../train/fake-lab'
 
 const NAMES = { plain: 'MLP 200-200', dropout: 'MLP 200-200 + dropout 0.5', decay: 'MLP 200-200' }
 /**
- * The queue looks at a run's state on a 400 ms interval and each start goes through the training page's
- * state, so on a loaded 2-core machine a step can take seconds: the waits poll for the condition for up to
+ * The queue goes on when a run's state changes, and each start goes through the editor and the training
+ * page's state, so on a loaded 2-core machine a step can take seconds: the waits poll for the condition for up to
  * WAIT ms (they still fail when it never comes), and the test has time for three of them.
  */
 const WAIT = 20_000
@@ -90,6 +90,31 @@ describe('overfitting experiment', () => {
     expect(runName(overfit.started[2], trainLab.runs)).toContain('가중치 감소 0.01')
     i18n.set('en')
   }, 4 * WAIT)
+
+  it('goes on when a run ends before its start reply came, and ends when the learner stops a run', async () => {
+    const fake = new FakeLab()
+    setLab(fake)
+    trainLab.ensureConnected(fake)
+    // a new FakeLab numbers its runs from run-1 again: forget the last test's runs of those ids
+    trainLab.runs = []
+    await flush()
+    // the first run is over before the page hears it started: trainLab holds its events and replays them
+    const start = fake.handlers['train:start']!
+    fake.handlers['train:start'] = (p) => {
+      const reply = start(p) as { ok: true; value: { runId: string } }
+      fake.emit({ type: 'state', runId: reply.value.runId, state: 'done' })
+      fake.handlers['train:start'] = start
+      return reply
+    }
+    await overfit.run(NAMES)
+    await expect.poll(() => fake.calls.filter((c) => c.channel === 'train:start').length, { timeout: WAIT }).toBe(2)
+    expect(overfit.running).toBe(true)
+    // the learner stops the second: no third run starts
+    fake.emit({ type: 'state', runId: 'run-2', state: 'stopped' })
+    await expect.poll(() => overfit.running, { timeout: WAIT }).toBe(false)
+    await flush()
+    expect(fake.calls.filter((c) => c.channel === 'train:start')).toHaveLength(2)
+  }, 2 * WAIT)
 
   it('waits for the learner when the editor holds a trained model of theirs', async () => {
     const fake = new FakeLab()
