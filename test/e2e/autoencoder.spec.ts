@@ -5,7 +5,7 @@
  * the draw page (out/e2e/screenshots/autoencoder-*.png).
  */
 import type { Locator, Page } from '@playwright/test'
-import { test, expect, screenshot, SCREENSHOTS } from './fixtures'
+import { test, expect, screenshot, pickPreset, SCREENSHOTS } from './fixtures'
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 
@@ -43,11 +43,7 @@ async function shot(el: Locator, name: string): Promise<void> {
 
 test('a briefly trained 2-D autoencoder redraws digits, decodes the code plane and redraws a drawing', async ({ page }) => {
   test.setTimeout(240_000)
-  await page.getByTestId('nav-editor').click()
-  await page.getByTestId('preset-select').selectOption('ae-2d')
-
-  await page.getByTestId('nav-train').click()
-  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+  await pickPreset(page, 'ae-2d')
   await page.getByTestId('train-epochs').fill('2')
   // a little faster than the preset's 0.001, so two epochs already spread the digits over the plane
   await page.getByTestId('train-lr').fill('0.003')
@@ -118,10 +114,7 @@ test('a briefly trained 2-D autoencoder redraws digits, decodes the code plane a
 
 test('the convolutional autoencoder redraws held-out digits and a drawing after a short run', async ({ page }) => {
   test.setTimeout(240_000)
-  await page.getByTestId('nav-editor').click()
-  await page.getByTestId('preset-select').selectOption('conv-autoencoder')
-  await page.getByTestId('nav-train').click()
-  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+  await pickPreset(page, 'conv-autoencoder')
   await page.getByTestId('train-epochs').fill('1')
   await page.getByTestId('train-lr').fill('0.003')
   await page.getByTestId('train-start').click()

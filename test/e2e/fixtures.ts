@@ -25,6 +25,7 @@
  * - `screenshot(page, name)` writes out/e2e/screenshots/<name>.png.
  * - `startShell()` starts an extra web shell (for tests that stop it); call `stop()` when done.
  * - `openLab(context, url)` opens a page on a URL and waits until it is connected.
+ * - `pickPreset(page, id)` picks a preset in the editor and opens the training page, ready to start.
  * - `trainOneEpoch(page)` trains the current network for one epoch and returns the held-out accuracy.
  *
  * Chromium: `BACKPROP_LAB_CHROMIUM`, else /usr/bin/chromium (Debian), chromium-browser, google-chrome.
@@ -131,6 +132,14 @@ export async function openLab(context: BrowserContext, url: string): Promise<Pag
   await page.goto(url)
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-status', 'open', { timeout: 15_000 })
   return page
+}
+
+/** Picks preset `id` in the editor, then opens the training page and waits until a run can start. */
+export async function pickPreset(page: Page, id: string): Promise<void> {
+  await page.getByTestId('nav-editor').click()
+  await page.getByTestId('preset-select').selectOption(id)
+  await page.getByTestId('nav-train').click()
+  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
 }
 
 /** Trains the network on the training page for one epoch; returns the held-out accuracy it shows ("0.91…"). */

@@ -5,7 +5,7 @@
  * Screenshots: out/e2e/screenshots/narrow-<page>-<lang>.png, polish-*.png.
  */
 import type { Page } from '@playwright/test'
-import { test, expect, screenshot, trainOneEpoch } from './fixtures'
+import { test, expect, screenshot, trainOneEpoch, pickPreset } from './fixtures'
 
 const PAGES = ['editor', 'train', 'draw', 'lessons'] as const
 
@@ -133,12 +133,9 @@ test('after a language switch the charts, the notices and the saved-project toas
 
 test('an autoencoder\'s epoch chart shows its reconstruction error, not an empty accuracy chart', async ({ page }) => {
   test.setTimeout(240_000)
-  await page.getByTestId('nav-editor').click()
-  await page.getByTestId('preset-select').selectOption('ae-2d')
-  await page.getByTestId('nav-train').click()
+  await pickPreset(page, 'ae-2d')
   await expect(page.getByTestId('accuracy-chart')).toHaveAttribute('data-metric', 'reconstruction')
   await expect(page.getByTestId('accuracy-chart-empty')).toBeVisible()
-  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
   await page.getByTestId('train-epochs').fill('1')
   await page.getByTestId('train-start').click()
   // before its first epoch ends the run's tiles already name the reconstruction error, also while the
@@ -172,10 +169,7 @@ test.describe('in Korean', () => {
 
   test('a language model\'s training page before its first run, and a diverged run, read in Korean', async ({ page }) => {
     test.setTimeout(180_000)
-    await page.getByTestId('nav-editor').click()
-    await page.getByTestId('preset-select').selectOption('char-lstm')
-    await page.getByTestId('nav-train').click()
-    await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+    await pickPreset(page, 'char-lstm')
     await expect(page.getByTestId('accuracy-chart')).toHaveAttribute('data-metric', 'perplexity')
     await expect(page.getByTestId('accuracy-chart')).toContainText('에폭별 퍼플렉서티')
     await expect(page.getByTestId('loss-chart-empty')).toContainText('시작을 누르면')
@@ -187,10 +181,7 @@ test.describe('in Korean', () => {
     await screenshot(page, 'polish-lm-generate-ko')
 
     // a diverging classifier: the explanation in Korean, the host's detail after it
-    await page.getByTestId('nav-editor').click()
-    await page.getByTestId('preset-select').selectOption('simple-convnet')
-    await page.getByTestId('nav-train').click()
-    await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+    await pickPreset(page, 'simple-convnet')
     await page.getByTestId('train-lr').fill('10')
     await page.getByTestId('train-start').click()
     const banner = page.getByTestId('train-diverged')

@@ -3,7 +3,7 @@
  * host's English message stays for logs): a file that is not a project, and opening a project while a
  * run trains. Screenshots in both languages (out/e2e/screenshots/refusal-*.png).
  */
-import { test, expect, screenshot } from './fixtures'
+import { test, expect, screenshot, pickPreset } from './fixtures'
 
 const notAProject = { name: 'notes.bplab', mimeType: 'application/octet-stream', buffer: Buffer.from('these are my notes, not a project') }
 
@@ -23,10 +23,7 @@ test.describe('in Korean', () => {
 
   test('opening a project while a run trains says to stop it first', async ({ page }) => {
     test.setTimeout(120_000)
-    await page.getByTestId('nav-editor').click()
-    await page.getByTestId('preset-select').selectOption('mlp')
-    await page.getByTestId('nav-train').click()
-    await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+    await pickPreset(page, 'mlp')
     await page.getByTestId('train-start').click()
     await expect(page.getByTestId('loss-chart')).not.toHaveAttribute('data-points', '0', { timeout: 60_000 })
     await page.getByTestId('files-project-input').setInputFiles(notAProject)

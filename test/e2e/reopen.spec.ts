@@ -11,7 +11,7 @@ import type { BrowserContext, Locator, Page } from '@playwright/test'
 import { mkdirSync, readFileSync } from 'node:fs'
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
 import { join } from 'node:path'
-import { test, expect, screenshot, startShell, openLab, SCREENSHOTS } from './fixtures'
+import { test, expect, screenshot, startShell, openLab, pickPreset, SCREENSHOTS } from './fixtures'
 
 async function shot(el: Locator, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true })
@@ -19,13 +19,6 @@ async function shot(el: Locator, name: string): Promise<void> {
 }
 
 const swatchColor = (li: Locator): Promise<string> => li.locator('.swatch').evaluate((el) => getComputedStyle(el).getPropertyValue('--c').trim())
-
-async function pickPreset(page: Page, id: string): Promise<void> {
-  await page.getByTestId('nav-editor').click()
-  await page.getByTestId('preset-select').selectOption(id)
-  await page.getByTestId('nav-train').click()
-  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
-}
 
 type ProjectFile = { name: string; mimeType: string; buffer: Buffer }
 
