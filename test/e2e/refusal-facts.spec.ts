@@ -1,9 +1,10 @@
 /**
  * Refusals whose facts come from the engine as data, read in Korean: weights that do not fit the open
  * architecture (the first tensor that differs and how many do) and a project whose architecture is invalid
- * (its first issue, worded as the editor words it). Screenshots: out/e2e/screenshots/refusal-facts-*.png.
+ * (its first issue, worded as the editor words it), and a prompt with a character the model's text never had
+ * (the character the engine named). Screenshots: out/e2e/screenshots/refusal-facts-*.png.
  */
-import { test, expect, screenshot } from './fixtures'
+import { test, expect, screenshot, pickPreset } from './fixtures'
 import { encodeSafetensors } from '../../src-engine/io/safetensors'
 import { encodeProject } from '../../src-engine/io/project'
 import type { NetSpec } from '../../src-engine/spec-types'
@@ -28,5 +29,22 @@ test.describe('in Korean', () => {
     await expect(toast).toContainText('40×40 필터가')
     await expect(toast).not.toContainText('not valid')
     await screenshot(page, 'refusal-facts-bad-spec-ko')
+  })
+
+  test('a prompt with a character the text never had names the character, in Korean', async ({ page }) => {
+    test.setTimeout(180_000)
+    await pickPreset(page, 'char-lstm')
+    await page.getByTestId('train-epochs').fill('1')
+    await page.getByTestId('train-start').click()
+    await expect(page.getByTestId('loss-chart')).not.toHaveAttribute('data-points', '0', { timeout: 60_000 })
+    await page.getByTestId('train-stop').click()
+    await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 30_000 })
+    await page.getByTestId('generate-prompt').fill('the snowman ☃')
+    await page.getByTestId('generate-run').click()
+    const panel = page.getByTestId('generate-panel')
+    await expect(panel).toContainText('프롬프트에 모델이 배운 텍스트에 없던 문자가 있습니다("☃"). 그 텍스트에 있는 문자만 쓰세요.')
+    await expect(panel).not.toContainText('not in the vocabulary')
+    await panel.scrollIntoViewIfNeeded()
+    await screenshot(page, 'refusal-facts-bad-prompt-ko')
   })
 })
