@@ -127,6 +127,13 @@ const WALKS: Walk[] = [
       for (const g of ['2.2', '110', '3.3', '165', '650']) await expect(graph).toContainText(g)
       await expect(box.getByTestId('bp-step')).toBeDisabled()
       await expect(box.getByTestId('lr-result')).toContainText('∂L/∂b')
+      // an emptied field is named beside it, and the graph keeps its last good price rather than reading 0
+      await box.getByTestId('bp-appleCount').fill('')
+      await expect(box.getByTestId('bp-field-problem')).toBeVisible()
+      await expect(box.getByTestId('bp-appleCount')).toHaveAttribute('aria-invalid', 'true')
+      await expect(graph).toContainText('715')
+      await box.getByTestId('bp-appleCount').fill('2')
+      await expect(box.getByTestId('bp-field-problem')).toHaveCount(0)
     }
   },
   {
