@@ -3,7 +3,7 @@ import { Rng } from '../../../src-engine/rng'
 import { tensor } from '../../../src-engine/tensor'
 import { Flatten } from '../../../src-engine/layers/flatten'
 import { Reshape } from '../../../src-engine/layers/reshape'
-import { Dropout } from '../../../src-engine/layers/dropout'
+import { Dropout, dropoutMask } from '../../../src-engine/layers/dropout'
 import { checkLayer, randn } from '../../helpers'
 
 describe('Flatten and Reshape', () => {
@@ -69,5 +69,40 @@ describe('Dropout', () => {
 
   it('rejects a rate outside [0, 1)', () => {
     expect(() => new Dropout(1, new Rng(1), 'dropout1')).toThrow('Dropout "dropout1": rate must be in [0, 1), got 1')
+  })
+})
+
+describe('dropoutMask', () => {
+  it('draws xoshiro128** words seeded by four words of the layer Rng (the Rng\'s own algorithm)', () => {
+    // seeding a second Rng's stream is not possible from outside, so compare against the algorithm written out
+    const rng = new Rng(11)
+    const seeds = new Rng(11)
+    const s = [seeds.nextU32(), seeds.nextU32(), seeds.nextU32(), seeds.nextU32()]
+    const rotl = (v: number, k: number): number => ((v << k) | (v >>> (32 - k))) >>> 0
+    const words: number[] = []
+    for (let i = 0; i < 200; i++) {
+      words.push(Math.imul(rotl(Math.imul(s[1], 5) >>> 0, 7), 9) >>> 0)
+      const t = (s[1] << 9) >>> 0
+      s[2] = (s[2] ^ s[0]) >>> 0; s[3] = (s[3] ^ s[1]) >>> 0; s[1] = (s[1] ^ s[2]) >>> 0; s[0] = (s[0] ^ s[3]) >>> 0
+      s[2] = (s[2] ^ t) >>> 0; s[3] = rotl(s[3], 11)
+    }
+    const x = Float32Array.from({ length: 200 }, (_, i) => i + 1)
+    const mask = new Float32Array(200), out = new Float32Array(200)
+    dropoutMask(mask, out, x, 0.4, rng)
+    for (let i = 0; i < 200; i++) {
+      const keep = words[i] / 4294967296 >= 0.4
+      expect(mask[i], `mask[${i}]`).toBe(keep ? Math.fround(1 / 0.6) : 0)
+      expect(out[i], `out[${i}]`).toBe(Math.fround(x[i] * mask[i]))
+    }
+    expect(rng.nextU32(), 'four words drawn from the Rng').toBe(seeds.nextU32())
+  })
+
+  it('gives a different mask on each forward (the layer Rng moves on)', () => {
+    const d = new Dropout(0.5, new Rng(3))
+    const x = tensor([1, 64])
+    x.data.fill(1)
+    const a = Array.from(d.forward(x, true).data)
+    const b = Array.from(d.forward(x, true).data)
+    expect(a).not.toEqual(b)
   })
 })
