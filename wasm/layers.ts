@@ -272,3 +272,15 @@ export function sumPlanes(b: usize, dout: usize, N: i32, F: i32, P: i32): void {
     }
   }
 }
+
+/** dx (nIn floats) ← dout routed to each window's winner, summed where windows overlap; argmax −1 routes nothing (pooling.ts). */
+export function maxPoolBackward(dx: usize, dout: usize, argmax: usize, nIn: i32, nOut: i32): void {
+  memory.fill(dx, 0, <usize>nIn << 2)
+  for (let o = 0; o < nOut; o++) {
+    const at = load<i32>(argmax + (<usize>o << 2))
+    if (at >= 0) {
+      const d = dx + (<usize>at << 2)
+      store<f32>(d, load<f32>(d) + load<f32>(dout + (<usize>o << 2)))
+    }
+  }
+}

@@ -89,8 +89,13 @@ export function maxPoolInside(
   }
 }
 
-/** dx ← dout routed to each window's winner (summed where windows overlap). */
+/**
+ * dx ← dout routed to each window's winner (summed where windows overlap); in WebAssembly when dx, dout and
+ * argmax live in engine memory (as Pooling's do), in the same order (so the same sums).
+ */
 export function maxPoolBackward(dx: Float32Array, dout: Float32Array, argmax: Int32Array, nIn: number, nOut: number): void {
+  const k = layerKernels(engineMemory())
+  if (k !== null && k.owns(dx) && k.owns(dout) && k.ownsAny(argmax)) return k.maxPoolBackward(dx, dout, argmax, nIn, nOut)
   dx.fill(0, 0, nIn)
   for (let o = 0; o < nOut; o++) if (argmax[o] >= 0) dx[argmax[o]] += dout[o]
 }

@@ -5,6 +5,7 @@
 import { shapeText, type Tensor } from '../tensor'
 import { convOutSizeStrict } from '../kernels/conv-geometry'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../kernels/pooling'
+import { kernelArray, releaseKernelArray } from '../kernels/gemm'
 import type { Layer } from './layer'
 import { checkDout, checkRank, ensure, notForwarded, where } from './common'
 
@@ -18,7 +19,10 @@ export class Pooling implements Layer {
   private x: Tensor | null = null
   private out: Tensor | null = null
   private dx: Tensor | null = null
-  private argmax = new Int32Array(0)
+  private argmax: Int32Array<ArrayBufferLike> = new Int32Array(0)
+  // argmax's block, from kernelArray (in engine memory, where the WebAssembly kernels write and read argmax in
+  // place), held here because the block is freed when this Float32Array view is garbage-collected
+  private argmaxBlock: Float32Array | null = null
 
   constructor(
     readonly poolH: number, readonly poolW: number, readonly stride = poolH, readonly pad = 0,
@@ -47,7 +51,12 @@ export class Pooling implements Layer {
     const [, OH, OW] = this.outShape([C, H, W])
     this.out = ensure(this.out, [N, C, OH, OW])
     if (this.mode === 'max') {
-      if (this.argmax.length !== this.out.data.length) this.argmax = new Int32Array(this.out.data.length)
+      const n = this.out.data.length
+      if (this.argmax.length !== n) {
+        if (this.argmaxBlock !== null) releaseKernelArray(this.argmaxBlock)
+        this.argmaxBlock = kernelArray(n)
+        this.argmax = new Int32Array(this.argmaxBlock.buffer, this.argmaxBlock.byteOffset, n)
+      }
       maxPoolForward(this.out.data, this.argmax, x.data, N, C, H, W, this.poolH, this.poolW, this.stride, this.pad, OH, OW)
     } else {
       avgPoolForward(this.out.data, x.data, N, C, H, W, this.poolH, this.poolW, this.stride, this.pad, OH, OW)

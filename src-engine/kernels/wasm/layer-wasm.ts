@@ -15,6 +15,7 @@ interface LayerExports {
   col2imT(dx: number, col: number, N: number, C: number, H: number, W: number, FH: number, FW: number, stride: number, pad: number, OH: number, OW: number): void
   sumPlanes(b: number, dout: number, N: number, F: number, P: number): void
   maxPoolInside(out: number, argmax: number, x: number, NC: number, H: number, W: number, PH: number, PW: number, stride: number, OH: number, OW: number): void
+  maxPoolBackward(dx: number, dout: number, argmax: number, nIn: number, nOut: number): void
 }
 
 export class LayerKernels {
@@ -60,13 +61,27 @@ export class LayerKernels {
     this.ex.sumPlanes(b.byteOffset, dout.byteOffset, N, F, P)
   }
 
-  /** maxPoolInside of pooling.ts: out and x in engine memory, argmax anywhere (copied out). */
+  /** True when `a` (any typed array) views engine memory, as argmax from kernelInt32Array does. */
+  ownsAny(a: ArrayBufferView): boolean {
+    return this.mem.owns(a as Float32Array)
+  }
+
+  /** maxPoolInside of pooling.ts: out and x in engine memory, argmax anywhere (written in place when in engine memory, else copied out). */
   maxPoolInside(out: Float32Array, argmax: Int32Array, x: Float32Array, NC: number, H: number, W: number,
     PH: number, PW: number, stride: number, OH: number, OW: number): void {
     const n = NC * OH * OW
+    if (this.ownsAny(argmax)) {
+      this.ex.maxPoolInside(out.byteOffset, argmax.byteOffset, x.byteOffset, NC, H, W, PH, PW, stride, OH, OW)
+      return
+    }
     const stage = this.ensureStage(n)
     this.ex.maxPoolInside(out.byteOffset, stage.byteOffset, x.byteOffset, NC, H, W, PH, PW, stride, OH, OW)
     argmax.set(new Int32Array(stage.buffer, stage.byteOffset, n))
+  }
+
+  /** maxPoolBackward of pooling.ts: dx, dout and argmax in engine memory. */
+  maxPoolBackward(dx: Float32Array, dout: Float32Array, argmax: Int32Array, nIn: number, nOut: number): void {
+    this.ex.maxPoolBackward(dx.byteOffset, dout.byteOffset, argmax.byteOffset, nIn, nOut)
   }
 
   private ensureStage(n: number): Float32Array {

@@ -4,7 +4,7 @@ import { engineMemory, kernelArray } from '../../../src-engine/kernels/gemm'
 import { LayerKernels, layerKernels } from '../../../src-engine/kernels/wasm/layer-wasm'
 import { reluBackward, reluForward } from '../../../src-engine/kernels/activations'
 import { col2imT, im2col, im2colT, sumPlanes } from '../../../src-engine/kernels/im2col'
-import { maxPoolForward } from '../../../src-engine/kernels/pooling'
+import { maxPoolBackward, maxPoolForward } from '../../../src-engine/kernels/pooling'
 
 /** Random values with the cases that need care: ±0, ties, NaN. */
 function values(n: number, rng: Rng, special = true): Float32Array {
@@ -133,4 +133,29 @@ describe('layer kernels in WebAssembly agree exactly with the TypeScript loops',
       expectSame('argmax', arg, argTs)
     })
   }
+
+  it('max pooling forward writes an argmax in engine memory in place, and backward routes dout through it (overlapping windows, −1 entries)', () => {
+    const [N, C, H, W, P, stride] = [2, 3, 9, 9, 3, 1] // overlapping windows: a cell wins several times
+    const OH = Math.floor((H - P) / stride) + 1, OW = Math.floor((W - P) / stride) + 1
+    const x = values(N * C * H * W, new Rng(17))
+    const m = N * C * OH * OW
+    const block = kernelArray(m)
+    const arg = new Int32Array(block.buffer, block.byteOffset, m)
+    const out = kernelArray(m)
+    maxPoolForward(out, arg, inEngine(x), N, C, H, W, P, P, stride, 0, OH, OW)
+    const argTs = new Int32Array(m), outTs = new Float32Array(m)
+    maxPoolForward(outTs, argTs, x, N, C, H, W, P, P, stride, 0, OH, OW)
+    expectSame('argmax', arg, argTs)
+    arg[3] = -1
+    argTs[3] = -1
+    const dout = values(m, new Rng(18), false)
+    const spy = vi.spyOn(LayerKernels.prototype, 'maxPoolBackward')
+    const dx = kernelArray(x.length).fill(7)
+    maxPoolBackward(dx, inEngine(dout), arg, x.length, m)
+    expect(spy).toHaveBeenCalledOnce()
+    vi.restoreAllMocks()
+    const dxTs = new Float32Array(x.length).fill(7)
+    maxPoolBackward(dxTs, dout, argTs, x.length, m)
+    expectSame('dx', dx, dxTs)
+  })
 })
