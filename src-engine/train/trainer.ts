@@ -213,8 +213,10 @@ export class Trainer {
   *work(): Generator<Unit, void, void> {
     const { train, test } = this.data
     const B = this.settings.batchSize
-    // two full-batch buffers on several threads: the next batch is gathered before this one's update (trainBatch)
-    const full = this.parallel ? [train.alloc(B), train.alloc(B)] : [train.alloc(B)]
+    // when the replicas start the next batch during this one's update (DataParallel.lookahead: SGD and Adam, and no
+    // clipping, which combines first), it is gathered before that update (trainBatch), into a second full-batch buffer
+    const ahead = this.parallel !== null && this.parallel.lookahead === this.optimizer.name && !((this.settings.clip ?? 0) > 0)
+    const full = ahead ? [train.alloc(B), train.alloc(B)] : [train.alloc(B)]
     for (let epoch = 1; epoch <= this.settings.epochs; epoch++) {
       const started = this.now()
       this.pausedMs = 0
@@ -236,8 +238,8 @@ export class Trainer {
       for (let b = 0; b < batches.length; b++) {
         const ix = batches[b]
         const { x, t } = gathered ?? gatherBatch(b)
-        // on several threads, the next batch of the epoch now: the replicas start it during this one's update
-        gathered = this.parallel && b + 1 < batches.length ? gatherBatch(b + 1) : null
+        // the next batch of the epoch now, when the replicas start it during this one's update
+        gathered = ahead && b + 1 < batches.length ? gatherBatch(b + 1) : null
         const next = gathered === null ? undefined : { x: this.model.inputTensor(gathered.x.data, batches[b + 1].length), t: gathered.t }
         const t0 = this.now()
         const res = this.trainBatch(this.model.inputTensor(x.data, ix.length), t, epoch, b + 1, next)

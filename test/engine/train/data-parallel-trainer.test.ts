@@ -46,6 +46,30 @@ describe('Trainer on two threads', () => {
     })
   }
 
+  for (const [optimizer, clip, early] of [['Adam', 0, true], ['SGD', 0, true], ['Momentum', 0, false], ['Adam', 0.5, false]] as const) {
+    it(`${optimizer}${clip > 0 ? ' with clipping' : ''}: gathers the next batch before the update ${early ? 'and hands it over' : 'only when the replicas start it then (not here)'}`, async () => {
+      const settings: TrainerSettings = { ...SGD_SETTINGS, optimizer, lr: 0.01, epochs: 1, seed: 8, clip }
+      const t = new Trainer({ spec: TINY_CNN, settings, data }, () => {})
+      const dp = (await startThreads(t, 2, entry))!
+      pools.push(dp)
+      const log: string[] = []
+      const gather = t.data.train.gather.bind(t.data.train)
+      t.data.train.gather = (ix, x, tt) => { log.push('gather'); gather(ix, x, tt) }
+      const fb = dp.forwardBackward.bind(dp)
+      dp.forwardBackward = (...a) => { log.push('train'); return fb(...a) }
+      const update = dp.update.bind(dp)
+      dp.update = (m, o, next) => { log.push(next ? 'update with next' : 'update'); update(m, o, next) }
+      await t.run()
+      const batches = 600 / SGD_SETTINGS.batchSize
+      const want: string[] = []
+      for (let b = 0; b < batches; b++) {
+        if (!early) want.push('gather', 'train', ...(clip > 0 ? [] : ['update']))
+        else want.push(...(b === 0 ? ['gather'] : []), ...(b + 1 < batches ? ['gather', 'train', 'update with next'] : ['train', 'update']))
+      }
+      expect(log).toEqual(want)
+    })
+  }
+
   it('with gradient clipping, combines first and still trains reproducibly', async () => {
     const settings: TrainerSettings = { ...SGD_SETTINGS, optimizer: 'Adam', lr: 0.003, epochs: 1, seed: 4, clip: 0.5 }
     const a = await run(settings)
