@@ -314,7 +314,8 @@ export class DataParallel {
     readonly threads: number,
     private readonly workers: Worker[],
     private readonly buffers: Omit<ReplicaInit, 'role' | 'index' | 'threads' | 'spec' | 'seed' | 'xPer' | 'tPer' | 'maxSlice'>,
-    private readonly dims: { P: number; xPer: number; tPer: number; maxSlice: number },
+    /** maxBatch: the largest batch create() was told of (every batch up to it fits the replicas' input buffers). */
+    private readonly dims: { P: number; xPer: number; tPer: number; maxSlice: number; maxBatch: number },
     private readonly model: Sequential | null,
     inMemory: { state: Float32Array[]; grads: Float32Array[] } | null,
     lookahead: { optimizer: OptimizerName; lead: number } | null
@@ -425,7 +426,7 @@ export class DataParallel {
       for (const w of workers) void w.terminate()
       throw e
     }
-    return new DataParallel(threads, workers, buffers, { P, xPer, tPer, maxSlice }, opts.model ?? null, inMemory, lookahead)
+    return new DataParallel(threads, workers, buffers, { P, xPer, tPer, maxSlice, maxBatch: opts.maxBatch }, opts.model ?? null, inMemory, lookahead)
   }
 
   /**
@@ -452,7 +453,7 @@ export class DataParallel {
     if (model.paramCount !== P) throw new Error(`data-parallel: the model has ${model.paramCount} parameters, expected ${P}`)
     const split = model === this.model && this.buffers.master !== null
     const bounds = sliceBounds(B, this.threads, split ? this.lead : 0)
-    if (!this.fits(bounds)) throw new Error(`data-parallel: batch of ${B} is larger than the ${this.dims.maxSlice * this.threads} prepared for`)
+    if (!this.fits(bounds)) throw new Error(`data-parallel: batch of ${B} is larger than the ${this.dims.maxBatch} prepared for`)
     const T = bounds.length - 1
     let gen: number
     const ahead = this.ahead

@@ -262,6 +262,19 @@ describe('data-parallel training across threads', () => {
     expect(() => fb(bad)).toThrow(/kernel thread 1: .*7/)
   })
 
+  it('refuses a batch larger than it was prepared for, quoting that batch size, and takes every batch up to it', async () => {
+    const model = Sequential.fromSpec(spec, new Rng(5))
+    // a lead (Adam): the replica's slice is the larger one, so its buffers hold more than half of 9
+    const dp = await pool(2, model, 9, true, spec, 'Adam')
+    for (let B = 1; B <= 9; B++) {
+      const { x, t } = batch(B, B)
+      expect(dp.forwardBackward(model, model.inputTensor(x.data, B), t, targetFor(model), correctFor(model)).loss).toBeGreaterThan(0)
+      dp.combine(model)
+    }
+    const { x, t } = batch(12, 1)
+    expect(() => dp.forwardBackward(model, model.inputTensor(x.data, 12), t, targetFor(model), correctFor(model))).toThrow('data-parallel: batch of 12 is larger than the 9 prepared for')
+  })
+
   it('cuts batches evenly, or with a smaller first slice for a lead', () => {
     expect(sliceBounds(100, 2)).toEqual([0, 50, 100])
     expect(sliceBounds(21, 3)).toEqual([0, 7, 14, 21])
