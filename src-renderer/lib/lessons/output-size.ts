@@ -51,6 +51,24 @@ export function sizeFixes(s: SizeInput, max = 6): SizeFixes {
   return { strides, pads, skipping }
 }
 
+/** Where the window lands along one padded row: each start `x`, and whether the window fits there. */
+export interface WindowPosition { x: number; fits: boolean }
+
+/**
+ * The window's starts along a row of `size` cells padded by `pad` on each side, every `stride` cells
+ * while the window fits (at most `max`). When the stride does not divide the span (or the window is
+ * wider than the row) one more start follows, the window hanging over the edge: the last one the
+ * formula would need. A stride that divides the span ends at the edge, with nothing hanging over.
+ */
+export function windowPositions(size: number, filter: number, stride: number, pad: number, max = 40): WindowPosition[] {
+  const span = size + 2 * pad
+  const out: WindowPosition[] = []
+  let x = 0
+  for (; x + filter <= span && out.length < max; x += stride) out.push({ x, fits: true })
+  if (!convOutSize(size, filter, stride, pad).exact && x < span && out.length < max) out.push({ x, fits: false })
+  return out
+}
+
 export interface RfRow { name: string; kind: 'conv' | 'pool'; outH: number | null; rf: number | null }
 
 /**

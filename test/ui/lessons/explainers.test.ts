@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import golden from '../../fixtures/golden.json'
 import { convolve, convBackward, convolveBank, EXTRA_FILTERS, WORKED_INPUT, WORKED_FILTER, WORKED_BIAS, type ConvSetup } from '../../../src-renderer/lib/lessons/conv'
-import { outputSize, receptiveFields, sizeFixes, editorIssues } from '../../../src-renderer/lib/lessons/output-size'
+import { outputSize, receptiveFields, sizeFixes, editorIssues, windowPositions } from '../../../src-renderer/lib/lessons/output-size'
 import { pool, POOL_EXAMPLE, SHIFT_A, SHIFT_B } from '../../../src-renderer/lib/lessons/pooling'
 import { optimizerPath, GOLDEN_LR } from '../../../src-renderer/lib/lessons/optimizer-paths'
 import { gradientOfSquares, errorCurve } from '../../../src-renderer/lib/lessons/numerical-gradient'
@@ -135,6 +135,19 @@ describe('output-size calculator', () => {
     expect(issue.values).toMatchObject({ strides: '1, 2', pads: '1' })
     // a 5-wide filter on 12: span 7 only fits strides 1 and 7; 7 > 5 skips cells, so the editor offers 1 alone
     expect(sizeFixes({ H: 12, W: 12, FH: 5, FW: 5, stride: 2, pad: 0 }, 8)).toMatchObject({ strides: [1], skipping: [7] })
+  })
+
+  it('draws the window where it lands, hanging over the edge only when the stride does not divide the span', () => {
+    const at = (w: { x: number; fits: boolean }[]): string => w.map((p) => `${p.x}${p.fits ? '' : '!'}`).join(' ')
+    // 7, F3, S2: 0 2 4 and the window ends at the edge (a 3 × 3 output), nothing hangs over
+    expect(at(windowPositions(7, 3, 2, 0))).toBe('0 2 4')
+    // 7, F3, S3: 0 3, then 6 would need cells 6..8 of 7
+    expect(at(windowPositions(7, 3, 3, 0))).toBe('0 3 6!')
+    // padding 1 on 4 with stride 1: six cells, four windows
+    expect(at(windowPositions(4, 3, 1, 1))).toBe('0 1 2 3')
+    // a window wider than the row never fits
+    expect(at(windowPositions(2, 3, 1, 0))).toBe('0!')
+    expect(windowPositions(64, 1, 1, 0)).toHaveLength(40)
   })
 
   it('grows the receptive field by k − 1 per stride-1 conv layer and doubles the step after pooling', () => {
