@@ -73,7 +73,7 @@ export default {
   speed: '{n} examples/s',
   eta: '{time} left',
   etaUnknown: 'estimating time…',
-  elapsedDone: 'finished',
+  elapsedDone: 'trained for {time}',
 
   testAcc: 'Test accuracy',
   testLoss: 'Test loss',

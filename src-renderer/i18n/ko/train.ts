@@ -73,7 +73,7 @@ export default {
   speed: '초당 {n}개',
   eta: '{time} 남음',
   etaUnknown: '남은 시간 계산 중…',
-  elapsedDone: '완료',
+  elapsedDone: '학습 시간 {time}',
 
   testAcc: '테스트 정확도',
   testLoss: '테스트 손실',

@@ -20,6 +20,16 @@ describe('the progress tiles', () => {
     expect(screen.getByTestId('tile-train').textContent).toContain('90.0%')
   })
 
+  it('say how long a finished run trained instead of saying "finished" beside the badge', () => {
+    const r = new Run('c', 1, settings, 'net', 'classifier')
+    r.addEpoch({ epoch: 1, trainLoss: 0.31, trainAcc: 0.9, testLoss: 0.3, testAcc: 0.91, seconds: 40 })
+    r.addEpoch({ epoch: 2, trainLoss: 0.2, trainAcc: 0.93, testLoss: 0.25, testAcc: 0.92, seconds: 45.4 })
+    r.state = 'done'
+    i18n.set('ko')
+    render(ProgressPanel, { run: r, form })
+    expect(screen.getByTestId('progress-time').textContent?.trim()).toBe('학습 시간 1:25')
+  })
+
   it('show a language model\'s and an autoencoder\'s training loss, in both languages', () => {
     const lm = new Run('lm', 1, { ...settings, data: { kind: 'text', file: 'builtin' } }, 'lm', 'language-model')
     lm.addEpoch({ epoch: 1, trainLoss: 1.8765, trainAcc: null, testLoss: 1.9, testAcc: null, perplexity: 6.7, seconds: 2 })
