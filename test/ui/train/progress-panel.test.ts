@@ -20,6 +20,13 @@ describe('the progress tiles', () => {
     expect(screen.getByTestId('tile-train').textContent).toContain('90.0%')
   })
 
+  it('show a dash, not an error, for a learning rate or epoch count the learner emptied before the first run', () => {
+    // a bound number field holds null while it is empty
+    render(ProgressPanel, { run: null, form: { ...form, lr: null as unknown as number, epochs: null as unknown as number } })
+    expect(screen.getByTestId('tile-lr').textContent).toBe('—')
+    expect(screen.getByTestId('progress').textContent).toContain('Epoch 0 / —')
+  })
+
   it('say how long a finished run trained instead of saying "finished" beside the badge', () => {
     const r = new Run('c', 1, settings, 'net', 'classifier')
     r.addEpoch({ epoch: 1, trainLoss: 0.31, trainAcc: 0.9, testLoss: 0.3, testAcc: 0.91, seconds: 40 })
