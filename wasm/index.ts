@@ -9,5 +9,5 @@
 
 export { setScratch, workspaceBytes, gemm, packedBFloats, packBAll, packBPart, gemmPackedB, gemmRows } from './gemm'
 export { lstmForwardStep, lstmBackwardStep } from './lstm'
-export { reluForward, reluBackward, im2col, im2colT, col2imT, sumPlanes, maxPoolInside, maxPoolBackward } from './layers'
+export { reluForward, reluBackward, im2col, im2colT, col2imT, swapAxes, sumPlanes, maxPoolInside, maxPoolBackward } from './layers'
 export { fmaPeak } from './probe'

@@ -172,40 +172,44 @@ function maxPool2x2(out: usize, argmax: usize, x: usize, NC: i32, H: i32, W: i32
 }
 
 /**
- * colᵀ (N, C·FH·FW, OH·OW) ← for each image, row (c, ky, kx) holds input plane c shifted by the tap (ky, kx),
- * zero where it crosses the padding (im2col.ts im2colT). Per tap and output row this is one contiguous run
- * of the input line (stride 1), copied four floats at a time, where im2col's layout needs FW floats at a time.
+ * colᵀ (C·FH·FW, N·OH·OW) ← im2col's col transposed: row (c, ky, kx) holds input plane c of every image shifted
+ * by the tap (ky, kx), zero where it crosses the padding (im2col.ts im2colT). Per tap, image and output row this
+ * is one contiguous run of an input line (stride 1), copied four floats at a time, where im2col's layout
+ * needs FW floats at a time.
  */
 export function im2colT(col: usize, x: usize, N: i32, C: i32, H: i32, W: i32, FH: i32, FW: i32, stride: i32, pad: i32, OH: i32, OW: i32): void {
-  let o = col
   const rowBytes = <usize>OW << 2
-  for (let nc = 0; nc < N * C; nc++) {
-    const plane = x + ((<usize>nc * H * W) << 2)
-    for (let ky = 0; ky < FH; ky++) {
-      for (let kx = 0; kx < FW; kx++) {
-        const r = tapRange(W, OW, kx, stride, pad)
-        const lo = r & 0xffff, hi = r >>> 16
-        for (let oy = 0; oy < OH; oy++) {
-          const y = oy * stride - pad + ky
-          if (y < 0 || y >= H || lo >= hi) {
-            memory.fill(o, 0, rowBytes)
+  const P = OH * OW
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const plane = x + ((<usize>(n * C + c) * H * W) << 2)
+      for (let ky = 0; ky < FH; ky++) {
+        for (let kx = 0; kx < FW; kx++) {
+          const r = tapRange(W, OW, kx, stride, pad)
+          const lo = r & 0xffff, hi = r >>> 16
+          let o = col + ((<usize>(((c * FH + ky) * FW + kx) * N + n) * P) << 2)
+          for (let oy = 0; oy < OH; oy++) {
+            const y = oy * stride - pad + ky
+            if (y < 0 || y >= H || lo >= hi) {
+              memory.fill(o, 0, rowBytes)
+              o += rowBytes
+              continue
+            }
+            for (let ox = 0; ox < lo; ox++) store<f32>(o + (<usize>ox << 2), 0)
+            for (let ox = hi; ox < OW; ox++) store<f32>(o + (<usize>ox << 2), 0)
+            const line = plane + ((<usize>(y * W)) << 2)
+            if (stride == 1) {
+              const src = line + (<usize>(lo - pad + kx) << 2)
+              const dst = o + (<usize>lo << 2)
+              const m = hi - lo
+              let i = 0
+              for (; i + 4 <= m; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)))
+              for (; i < m; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)))
+            } else {
+              for (let ox = lo; ox < hi; ox++) store<f32>(o + (<usize>ox << 2), load<f32>(line + (<usize>(ox * stride - pad + kx) << 2)))
+            }
             o += rowBytes
-            continue
           }
-          for (let ox = 0; ox < lo; ox++) store<f32>(o + (<usize>ox << 2), 0)
-          for (let ox = hi; ox < OW; ox++) store<f32>(o + (<usize>ox << 2), 0)
-          const line = plane + ((<usize>(y * W)) << 2)
-          if (stride == 1) {
-            const src = line + (<usize>(lo - pad + kx) << 2)
-            const dst = o + (<usize>lo << 2)
-            const n = hi - lo
-            let i = 0
-            for (; i + 4 <= n; i += 4) v128.store(dst + (<usize>i << 2), v128.load(src + (<usize>i << 2)))
-            for (; i < n; i++) store<f32>(dst + (<usize>i << 2), load<f32>(src + (<usize>i << 2)))
-          } else {
-            for (let ox = lo; ox < hi; ox++) store<f32>(o + (<usize>ox << 2), load<f32>(line + (<usize>(ox * stride - pad + kx) << 2)))
-          }
-          o += rowBytes
         }
       }
     }
@@ -215,43 +219,56 @@ export function im2colT(col: usize, x: usize, N: i32, C: i32, H: i32, W: i32, FH
 /** dx (N, C, H, W) ← the adjoint of im2colT: every colᵀ entry added back at the pixel it was read from. */
 export function col2imT(dx: usize, col: usize, N: i32, C: i32, H: i32, W: i32, FH: i32, FW: i32, stride: i32, pad: i32, OH: i32, OW: i32): void {
   memory.fill(dx, 0, (<usize>N * C * H * W) << 2)
-  let o = col
   const rowBytes = <usize>OW << 2
-  for (let nc = 0; nc < N * C; nc++) {
-    const plane = dx + ((<usize>nc * H * W) << 2)
-    for (let ky = 0; ky < FH; ky++) {
-      for (let kx = 0; kx < FW; kx++) {
-        const r = tapRange(W, OW, kx, stride, pad)
-        const lo = r & 0xffff, hi = r >>> 16
-        for (let oy = 0; oy < OH; oy++) {
-          const y = oy * stride - pad + ky
-          if (y < 0 || y >= H || lo >= hi) {
+  const P = OH * OW
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const plane = dx + ((<usize>(n * C + c) * H * W) << 2)
+      for (let ky = 0; ky < FH; ky++) {
+        for (let kx = 0; kx < FW; kx++) {
+          const r = tapRange(W, OW, kx, stride, pad)
+          const lo = r & 0xffff, hi = r >>> 16
+          let o = col + ((<usize>(((c * FH + ky) * FW + kx) * N + n) * P) << 2)
+          for (let oy = 0; oy < OH; oy++) {
+            const y = oy * stride - pad + ky
+            if (y < 0 || y >= H || lo >= hi) {
+              o += rowBytes
+              continue
+            }
+            const line = plane + ((<usize>(y * W)) << 2)
+            if (stride == 1) {
+              const dst = line + (<usize>(lo - pad + kx) << 2)
+              const src = o + (<usize>lo << 2)
+              const m = hi - lo
+              let i = 0
+              for (; i + 4 <= m; i += 4) {
+                const p = <usize>i << 2
+                v128.store(dst + p, f32x4.add(v128.load(dst + p), v128.load(src + p)))
+              }
+              for (; i < m; i++) {
+                const p = <usize>i << 2
+                store<f32>(dst + p, load<f32>(dst + p) + load<f32>(src + p))
+              }
+            } else {
+              for (let ox = lo; ox < hi; ox++) {
+                const d = line + (<usize>(ox * stride - pad + kx) << 2)
+                store<f32>(d, load<f32>(d) + load<f32>(o + (<usize>ox << 2)))
+              }
+            }
             o += rowBytes
-            continue
           }
-          const line = plane + ((<usize>(y * W)) << 2)
-          if (stride == 1) {
-            const dst = line + (<usize>(lo - pad + kx) << 2)
-            const src = o + (<usize>lo << 2)
-            const n = hi - lo
-            let i = 0
-            for (; i + 4 <= n; i += 4) {
-              const p = <usize>i << 2
-              v128.store(dst + p, f32x4.add(v128.load(dst + p), v128.load(src + p)))
-            }
-            for (; i < n; i++) {
-              const p = <usize>i << 2
-              store<f32>(dst + p, load<f32>(dst + p) + load<f32>(src + p))
-            }
-          } else {
-            for (let ox = lo; ox < hi; ox++) {
-              const d = line + (<usize>(ox * stride - pad + kx) << 2)
-              store<f32>(d, load<f32>(d) + load<f32>(o + (<usize>ox << 2)))
-            }
-          }
-          o += rowBytes
         }
       }
+    }
+  }
+}
+
+/** dst (B, A, P) ← src (A, B, P): the first two axes swapped, P contiguous floats at a time. */
+export function swapAxes(dst: usize, src: usize, A: i32, B: i32, P: i32): void {
+  const bytes = <usize>P << 2
+  for (let a = 0; a < A; a++) {
+    for (let b = 0; b < B; b++) {
+      memory.copy(dst + ((<usize>(b * A + a) * P) << 2), src + ((<usize>(a * B + b) * P) << 2), bytes)
     }
   }
 }

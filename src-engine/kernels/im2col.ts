@@ -93,10 +93,11 @@ export function col2im(
 }
 
 /**
- * im2col's transpose, image by image: colᵀ (N, C·FH·FW, OH·OW), row (c, ky, kx) of image n being input plane c
- * shifted by the tap (ky, kx) (zero where it crosses the padding), so conv's forward GEMM is W (FN, K) · colᵀ_n.
- * Each (tap, output row) is a contiguous run of an input line, which WebAssembly copies four floats at a time
- * (about 5× faster than im2col's FW floats at a time, 3 for a 3×3 window); Convolution uses this layout.
+ * im2col's col transposed: colᵀ (C·FH·FW, N·OH·OW), row (c, ky, kx) holding input plane c of every image
+ * shifted by the tap (ky, kx) (zero where it crosses the padding), so a convolution's forward is one GEMM
+ * W (FN, C·FH·FW) · colᵀ over the whole batch. Each (tap, image, output row) is a contiguous run of an input
+ * line, which WebAssembly copies four floats at a time (about 5× faster than im2col's FW floats at a time,
+ * 3 for a 3×3 window); Convolution uses this layout.
  */
 export function im2colT(
   col: Float32Array, x: Float32Array,
@@ -105,22 +106,25 @@ export function im2colT(
 ): void {
   const k = layerKernels(engineMemory())
   if (k !== null && k.owns(col)) return k.im2colT(col, x, N, C, H, W, FH, FW, stride, pad, OH, OW)
-  let o = 0
-  for (let nc = 0; nc < N * C; nc++) {
-    const plane = nc * H * W
-    for (let ky = 0; ky < FH; ky++) {
-      for (let kx = 0; kx < FW; kx++) {
-        for (let oy = 0; oy < OH; oy++) {
-          const y = oy * stride - pad + ky
-          if (y < 0 || y >= H) {
-            col.fill(0, o, o + OW)
-            o += OW
-            continue
-          }
-          const line = plane + y * W
-          for (let ox = 0; ox < OW; ox++) {
-            const xx = ox * stride - pad + kx
-            col[o++] = xx >= 0 && xx < W ? x[line + xx] : 0
+  const P = OH * OW
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const plane = (n * C + c) * H * W
+      for (let ky = 0; ky < FH; ky++) {
+        for (let kx = 0; kx < FW; kx++) {
+          let o = (((c * FH + ky) * FW + kx) * N + n) * P
+          for (let oy = 0; oy < OH; oy++) {
+            const y = oy * stride - pad + ky
+            if (y < 0 || y >= H) {
+              col.fill(0, o, o + OW)
+              o += OW
+              continue
+            }
+            const line = plane + y * W
+            for (let ox = 0; ox < OW; ox++) {
+              const xx = ox * stride - pad + kx
+              col[o++] = xx >= 0 && xx < W ? x[line + xx] : 0
+            }
           }
         }
       }
@@ -137,25 +141,37 @@ export function col2imT(
   const k = layerKernels(engineMemory())
   if (k !== null && k.owns(dx) && k.owns(col)) return k.col2imT(dx, col, N, C, H, W, FH, FW, stride, pad, OH, OW)
   dx.fill(0, 0, N * C * H * W)
-  let o = 0
-  for (let nc = 0; nc < N * C; nc++) {
-    const plane = nc * H * W
-    for (let ky = 0; ky < FH; ky++) {
-      for (let kx = 0; kx < FW; kx++) {
-        for (let oy = 0; oy < OH; oy++) {
-          const y = oy * stride - pad + ky
-          if (y < 0 || y >= H) {
-            o += OW
-            continue
-          }
-          const line = plane + y * W
-          for (let ox = 0; ox < OW; ox++, o++) {
-            const xx = ox * stride - pad + kx
-            if (xx >= 0 && xx < W) dx[line + xx] += col[o]
+  const P = OH * OW
+  for (let n = 0; n < N; n++) {
+    for (let c = 0; c < C; c++) {
+      const plane = (n * C + c) * H * W
+      for (let ky = 0; ky < FH; ky++) {
+        for (let kx = 0; kx < FW; kx++) {
+          let o = (((c * FH + ky) * FW + kx) * N + n) * P
+          for (let oy = 0; oy < OH; oy++) {
+            const y = oy * stride - pad + ky
+            if (y < 0 || y >= H) {
+              o += OW
+              continue
+            }
+            const line = plane + y * W
+            for (let ox = 0; ox < OW; ox++, o++) {
+              const xx = ox * stride - pad + kx
+              if (xx >= 0 && xx < W) dx[line + xx] += col[o]
+            }
           }
         }
       }
     }
+  }
+}
+
+/** dst (B, A, P) ← src (A, B, P): the first two axes swapped (a batch's (N, F, P) planes ↔ (F, N, P)). */
+export function swapAxes(dst: Float32Array, src: Float32Array, A: number, B: number, P: number): void {
+  const k = layerKernels(engineMemory())
+  if (k !== null && k.owns(dst) && k.owns(src)) return k.swapAxes(dst, src, A, B, P)
+  for (let a = 0; a < A; a++) {
+    for (let b = 0; b < B; b++) dst.set(src.subarray((a * B + b) * P, (a * B + b + 1) * P), (b * A + a) * P)
   }
 }
 

@@ -14,6 +14,7 @@ interface LayerExports {
   im2colT(col: number, x: number, N: number, C: number, H: number, W: number, FH: number, FW: number, stride: number, pad: number, OH: number, OW: number): void
   col2imT(dx: number, col: number, N: number, C: number, H: number, W: number, FH: number, FW: number, stride: number, pad: number, OH: number, OW: number): void
   sumPlanes(b: number, dout: number, N: number, F: number, P: number): void
+  swapAxes(dst: number, src: number, A: number, B: number, P: number): void
   maxPoolInside(out: number, argmax: number, x: number, NC: number, H: number, W: number, PH: number, PW: number, stride: number, OH: number, OW: number): void
   maxPoolBackward(dx: number, dout: number, argmax: number, nIn: number, nOut: number): void
 }
@@ -54,6 +55,11 @@ export class LayerKernels {
   col2imT(dx: Float32Array, col: Float32Array, N: number, C: number, H: number, W: number, FH: number, FW: number,
     stride: number, pad: number, OH: number, OW: number): void {
     this.ex.col2imT(dx.byteOffset, col.byteOffset, N, C, H, W, FH, FW, stride, pad, OH, OW)
+  }
+
+  /** swapAxes of im2col.ts: dst and src in engine memory. */
+  swapAxes(dst: Float32Array, src: Float32Array, A: number, B: number, P: number): void {
+    this.ex.swapAxes(dst.byteOffset, src.byteOffset, A, B, P)
   }
 
   /** b[f] += the sum of dout (N, F, P) over n and p: b and dout in engine memory. */

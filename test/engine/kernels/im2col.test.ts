@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../../src-engine/rng'
-import { col2im, col2imT, im2col, im2colT, sumPlanes } from '../../../src-engine/kernels/im2col'
+import { col2im, col2imT, im2col, im2colT, sumPlanes, swapAxes } from '../../../src-engine/kernels/im2col'
 import { convNaive } from '../../../src-engine/kernels/conv-naive'
 import { convOutSize } from '../../../src-engine/kernels/conv-geometry'
 import { gemmNaive } from '../../../src-engine/kernels/gemm-naive'
@@ -78,7 +78,7 @@ describe('im2col', () => {
 const edgeCases = [...cases, [1, 2, 1, 1, 1, 5, 5, 2, 2], [2, 3, 1, 2, 2, 3, 3, 1, 1], [1, 2, 8, 10, 3, 3, 2, 3, 1]]
 
 describe('im2colT / col2imT (the layout Convolution uses)', () => {
-  it('im2colT is im2col transposed image by image: colᵀ (N, C·FH·FW, OH·OW)', () => {
+  it('im2colT is im2col transposed: colᵀ (C·FH·FW, N·OH·OW)', () => {
     const rng = new Rng(5)
     for (const [N, C, H, W, , FH, FW, S, P] of edgeCases) {
       const OH = convOutSize(H, FH, S, P).size
@@ -89,9 +89,9 @@ describe('im2colT / col2imT (the layout Convolution uses)', () => {
       im2col(col, x, N, C, H, W, FH, FW, S, P, OH, OW)
       const colT = new Float32Array(col.length).fill(7)
       im2colT(colT, x, N, C, H, W, FH, FW, S, P, OH, OW)
-      for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) for (let q = 0; q < Q; q++) {
-        const want = col[(n * Q + q) * K + k], got = colT[(n * K + k) * Q + q]
-        if (got !== want) expect.fail(`case ${[N, C, H, W, FH, FW, S, P]}: colT[${n}, ${k}, ${q}] = ${got}, im2col has ${want}`)
+      for (let row = 0; row < N * Q; row++) for (let k = 0; k < K; k++) {
+        const want = col[row * K + k], got = colT[k * N * Q + row]
+        if (got !== want) expect.fail(`case ${[N, C, H, W, FH, FW, S, P]}: colT[${k}, ${row}] = ${got}, im2col has ${want}`)
       }
     }
   })
@@ -104,12 +104,22 @@ describe('im2colT / col2imT (the layout Convolution uses)', () => {
       const K = C * FH * FW, Q = OH * OW
       const cT = rand(rng, N * K * Q)
       const c = new Float32Array(cT.length)
-      for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) for (let q = 0; q < Q; q++) c[(n * Q + q) * K + k] = cT[(n * K + k) * Q + q]
+      for (let row = 0; row < N * Q; row++) for (let k = 0; k < K; k++) c[row * K + k] = cT[k * N * Q + row]
       const want = new Float32Array(N * C * H * W)
       col2im(want, c, N, C, H, W, FH, FW, S, P, OH, OW)
       const got = new Float32Array(want.length).fill(7)
       col2imT(got, cT, N, C, H, W, FH, FW, S, P, OH, OW)
       expectClose(got, want, 1e-5)
+    }
+  })
+
+  it('swapAxes turns (A, B, P) into (B, A, P)', () => {
+    const [A, B, P] = [3, 5, 7]
+    const src = Float32Array.from({ length: A * B * P }, (_, i) => i)
+    const dst = new Float32Array(src.length)
+    swapAxes(dst, src, A, B, P)
+    for (let a = 0; a < A; a++) for (let b = 0; b < B; b++) for (let p = 0; p < P; p++) {
+      expect(dst[(b * A + a) * P + p]).toBe(src[(a * B + b) * P + p])
     }
   })
 

@@ -3,7 +3,7 @@ import { Rng } from '../../../src-engine/rng'
 import { engineMemory, kernelArray } from '../../../src-engine/kernels/gemm'
 import { LayerKernels, layerKernels } from '../../../src-engine/kernels/wasm/layer-wasm'
 import { reluBackward, reluForward } from '../../../src-engine/kernels/activations'
-import { col2imT, im2col, im2colT, sumPlanes } from '../../../src-engine/kernels/im2col'
+import { col2imT, im2col, im2colT, sumPlanes, swapAxes } from '../../../src-engine/kernels/im2col'
 import { maxPoolBackward, maxPoolForward } from '../../../src-engine/kernels/pooling'
 
 /** Random values with the cases that need care: ±0, ties, NaN. */
@@ -101,6 +101,19 @@ describe('layer kernels in WebAssembly agree exactly with the TypeScript loops',
       expectSame('dx', dx, dxTs) // the same additions in the same order
     })
   }
+
+  it('swapAxes (A, B, P) → (B, A, P)', () => {
+    const [A, B, P] = [4, 6, 13]
+    const src = values(A * B * P, new Rng(21), false)
+    const spy = vi.spyOn(LayerKernels.prototype, 'swapAxes')
+    const dst = kernelArray(src.length)
+    swapAxes(dst, inEngine(src), A, B, P)
+    expect(spy).toHaveBeenCalledOnce()
+    vi.restoreAllMocks()
+    const want = new Float32Array(src.length)
+    swapAxes(want, src, A, B, P)
+    expectSame('dst', dst, want)
+  })
 
   it('sumPlanes (bias gradient) agrees with the float64 loop to float32 rounding', () => {
     const [N, F, P] = [5, 7, 250]
