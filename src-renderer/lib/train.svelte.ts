@@ -255,6 +255,8 @@ export class Run {
   /** The error event that ended the run, worded by the page when it can (lib/lab-errors.ts), else its English message. */
   failure = $state.raw<Msg | string | null>(null)
   diverged = $state(false)
+  /** Running but standing still: other programs keep every core busy (the host's `cpu` event). */
+  starved = $state(false)
   /** A diverged run's facts (the banner words them in the page's language), or null: then `message` is shown. */
   divergence = $state.raw<DivergenceFacts | null>(null)
   visible = $state(true)
@@ -638,6 +640,7 @@ export class TrainLab {
         // a diverged run stays marked failed whatever comes after
         if (!run.diverged || e.state === 'failed') run.state = e.state
         if (e.message) run.message = e.message
+        if (e.state !== 'running') run.starved = false
         break
       case 'batches':
         run.addPoints(e.points)
@@ -649,6 +652,9 @@ export class TrainLab {
         break
       case 'snapshot':
         run.addSnapshot(e.snapshot)
+        break
+      case 'cpu':
+        run.starved = e.starved && run.state === 'running'
         break
       case 'error':
         run.message = e.message

@@ -164,6 +164,7 @@ export default {
   wrongConf: '{p} sure',
   wrongNone: 'No mistakes to show yet.',
 
+  cpuStarved: 'Training is waiting: other programs are using every processor core, and training only runs on a core nothing else wants (so the app itself stays responsive). It resumes by itself when they finish.',
   divergedTitle: 'Training diverged and stopped itself',
   divergedBody: 'The loss became NaN or exploded. With learning rate {lr}, each update overshoots the minimum and the weights grow without bound, so every later number is garbage. A smaller step usually fixes it.',
   divergedNotFinite: 'The loss became {loss} at epoch {epoch}, mini-batch {batch}.',
