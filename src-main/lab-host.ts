@@ -23,6 +23,7 @@ import { exportOnnx } from '../src-engine/io/onnx'
 import { encodeNpz } from '../src-engine/io/npz'
 import { ProjectService, fileStem, type FileAccess } from './projects'
 import { IDLE_ENV, NICE_ENV } from '../src-engine/train/thread-priority'
+import { StarvationWatch, TICK_MS } from './cpu-watch'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
 import { engineRefusal, errorText, refuse } from './ipc/refuse'
@@ -48,6 +49,11 @@ export interface LabHostOptions {
    * as soon as it wakes, where a niced thread could keep it to the end of its time slice.
    */
   trainingIdle?: boolean
+  /**
+   * Linux, with SCHED_IDLE training: tell the page (a `cpu` event) when a running run makes no progress
+   * because other programs keep every core busy (cpu-watch.ts). Default true.
+   */
+  watchStarvation?: boolean
   /** How long batch points are coalesced before one `batches` event goes out. */
   batchIntervalMs?: number
   /** Minimum gap between two `snapshot` events (250 ms → at most 4 per second). */
@@ -96,6 +102,9 @@ export class LabHost {
   private snapshotTimer: ReturnType<typeof setTimeout> | null = null
   private lastSnapshotAt = -Infinity
 
+  /** While a run is running under SCHED_IDLE: notices when other programs leave it no core. */
+  private starvation: { runId: string; watch: StarvationWatch; timer: ReturnType<typeof setInterval>; starved: boolean } | null = null
+
   private disposed = false
   private presetCache: PresetInfo[] | null = null
   /** The worker holds a model loaded from a file (open project, import weights), not from a run. */
@@ -110,6 +119,7 @@ export class LabHost {
       replyTimeoutMs: 30_000,
       trainingNice: 10,
       trainingIdle: true,
+      watchStarvation: true,
       ...options
     }
     this.engine = { ...pureEngine, ...options.engine }
@@ -456,6 +466,7 @@ export class LabHost {
   /** Stops the worker and timers; later requests fail with 'closed'. */
   async dispose(): Promise<void> {
     this.disposed = true
+    this.unwatchStarvation()
     this.stopInference()
     this.flushTelemetry()
     this.listeners.clear()
@@ -560,6 +571,7 @@ export class LabHost {
     const runId = this.runId
     const wasActive = runId !== null && ACTIVE.has(this.runState)
     if (wasActive) this.runState = 'failed'
+    this.unwatchStarvation()
     if (this.disposed) return
     this.emit({ type: 'error', runId: wasActive ? runId : null, code: 'worker-crashed', message: `The training thread stopped (${why}). Start the run again; a fresh thread will be used.` })
     if (wasActive && runId) this.emit({ type: 'state', runId, state: 'failed', message: why })
@@ -576,6 +588,7 @@ export class LabHost {
       case 'ready':
         return
       case 'batches':
+        if (this.starvation?.runId === m.runId) this.starvation.watch.progress()
         this.queueBatches(m.runId, m.points)
         return
       case 'snapshot':
@@ -590,7 +603,9 @@ export class LabHost {
           this.runState = m.state
         }
         this.flushTelemetry()
+        if (m.state !== 'running') this.unwatchStarvation()
         this.emit(m)
+        if (m.state === 'running' && m.runId === this.runId) this.watchStarvation(m.runId)
         return
       case 'error': {
         this.flushTelemetry()
@@ -611,6 +626,32 @@ export class LabHost {
         this.emit({ type: 'error', runId: this.runId, code: 'protocol', message: `The training thread sent an unknown message type "${String((unknown as { type: unknown }).type)}".` })
       }
     }
+  }
+
+  // ── starved training threads ──────────────────────────────────────────
+
+  private watchStarvation(runId: string): void {
+    if (this.starvation?.runId === runId) return
+    this.unwatchStarvation()
+    if (process.platform !== 'linux' || !this.opts.watchStarvation || !(this.opts.trainingNice > 0) || !this.opts.trainingIdle) return
+    const watch = new StarvationWatch((starved) => {
+      if (this.starvation?.watch !== watch) return
+      this.starvation.starved = starved
+      this.flushTelemetry()
+      this.emit({ type: 'cpu', runId, starved })
+    })
+    const timer = setInterval(() => watch.tick(), TICK_MS)
+    timer.unref()
+    this.starvation = { runId, watch, timer, starved: false }
+  }
+
+  /** Stops watching; a run that was reported starved is reported free (it no longer waits for a core). */
+  private unwatchStarvation(): void {
+    const s = this.starvation
+    if (!s) return
+    this.starvation = null
+    clearInterval(s.timer)
+    if (s.starved && !this.disposed) this.emit({ type: 'cpu', runId: s.runId, starved: false })
   }
 
   // ── telemetry throttle ──────────────────────────────────────────────────
