@@ -153,12 +153,19 @@ describe.each([1, 2])('the main event loop while training with autosave and stre
     await new Promise((ok, bad) => { ws!.once('open', ok); ws!.once('error', bad) })
     let wsBytes = 0
     ws.on('message', (d: Buffer) => { wsBytes += d.length })
-    const gcs: { at: number; ms: number; major: boolean }[] = []
+    const gcs: { at: number; ms: number; major: boolean; flags: number }[] = []
     const gcObserver = new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) gcs.push({ at: e.startTime, ms: e.duration, major: (e as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR })
+      for (const e of list.getEntries()) {
+        const detail = (e as { detail?: { kind?: number; flags?: number } }).detail
+        gcs.push({ at: e.startTime, ms: e.duration, major: detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR, flags: detail?.flags ?? 0 })
+      }
     })
     gcObserver.observe({ entryTypes: ['gc'] })
-    const rec = record(host)
+    // The page keeps nothing in this process (it is the renderer's): the recorder holds the few events
+    // waited for and only counts the streamed ones, whose maps would otherwise pile up in this heap.
+    let snapshots = 0
+    host.onEvent((e) => { if (e.type === 'snapshot') snapshots++ })
+    const rec = record({ onEvent: (l) => host!.onEvent((e) => { if (e.type !== 'snapshot' && e.type !== 'batches') l(e) }) })
     host.setProbe(image(0.2))
     const probe = loopProbe()
 
@@ -188,7 +195,8 @@ describe.each([1, 2])('the main event loop while training with autosave and stre
     const t0 = performance.now()
     const end = await rec.waitFor((e) => e.type === 'state' && (e.state === 'done' || e.state === 'failed'), 300_000)
     const training = probe.stop()
-    const seconds = (performance.now() - t0) / 1000
+    const t1 = performance.now()
+    const seconds = (t1 - t0) / 1000
     expect(end.type === 'state' && end.state).toBe('done')
     await host.projects.flushAutosave()
     // The machine's load changes over a run: the baseline is the worse of one before and one after.
@@ -210,11 +218,15 @@ describe.each([1, 2])('the main event loop while training with autosave and stre
     console.log(`main event loop, idle under the same load: ${JSON.stringify(idleFigures)}`)
     console.log(`main event loop, training ${epochs} epochs in ${round(seconds)} s with autosave and ${Math.round(wsBytes / 1024)} KiB streamed: ${JSON.stringify(trainingFigures)}`)
     console.log(`longest stalls while training: ${stalls.join('; ') || 'none over 5 ms'}`)
+    // Why V8 collected the whole heap: flags 32 (all external memory) is the memory reducer or external
+    // memory pressure, 64 (schedule idle GC) the old generation nearing its limit.
+    const majors = gcs.filter((g) => g.major && g.at >= t0 && g.at <= t1)
+    console.log(`major GCs on the main thread while training: ${majors.length} in ${epochs} epochs${majors.length ? ` (${majors.map((g) => `${round(g.ms)} ms at ${round((g.at - t0) / 1000)} s, flags ${g.flags}`).join('; ')})` : ''}`)
     probe.close()
 
     // Everything was on: every epoch reported, snapshots streamed, the autosave holds the last epoch.
     expect(epochs).toBe(3)
-    expect(rec.of('snapshot').length).toBeGreaterThan(0)
+    expect(snapshots).toBeGreaterThan(0)
     expect(wsBytes).toBeGreaterThan(100_000)
     const recovery = join(dataDir, 'recovery.bplab')
     expect(existsSync(recovery)).toBe(true)
