@@ -215,6 +215,7 @@ export default {
   gcVocab: 'This language model’s vocabulary size comes from the text it learns from, so its layers do not exist yet. Train it once on the training page, or check one of the small networks.',
   gcTooLarge: 'The network in the editor needs more than {macs} multiply-adds per example; checking it here would hold the page for several seconds. Check a smaller version of it.',
   gcFailed: 'The check could not run: {detail}',
+  gcRefused: 'The check could not run. {detail}',
   overfitTitle: 'Overfitting, measured: train on 1,000 digits',
   overfitLead: 'A network with two hidden layers of 200 units has about 200,000 weights, far more than 1,000 training examples can pin down. Train it three times for {epochs} epochs from the same starting weights, and compare its accuracy on the 1,000 training digits with its accuracy on 9,000 test digits it never trains on.',
   overfitNet: 'Network',

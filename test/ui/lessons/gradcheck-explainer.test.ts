@@ -70,6 +70,9 @@ describe('the gradient-check explainer', () => {
     render(GradCheck)
     await tick()
     expect(screen.getByTestId('gc-problem').textContent).toContain('학습이 진행 중이고 기울기 확인은 학습과 같은 스레드에서 돌아갑니다')
+    // in English the host's sentence follows the lead as a sentence of its own
     i18n.set('en')
+    await tick()
+    expect(screen.getByTestId('gc-problem').textContent?.trim()).toMatch(/^The check could not run\. A training run is in progress/)
   })
 })
