@@ -5,7 +5,7 @@
  * what is allowed and what arrived, so the editor can highlight the field and the learner can fix it.
  */
 import * as v from 'valibot'
-import type { Channel, ErrorParams, LabError, PAYLOAD_RULES, Requests, ValueType } from './contract'
+import { VALUE_TYPES, type Channel, type ErrorParams, type LabError, type PAYLOAD_RULES, type Requests, type ValueType } from './contract'
 import type { DivergenceFacts } from '../../src-engine/protocol'
 import { fileSourceSchema, fileTargetSchema, MAX_BASE64, noNul, OPTIMIZERS, savedHistorySchema } from './project-schemas'
 import { refuse } from './refuse'
@@ -256,7 +256,7 @@ function expectedParts(expected: string | null): string[] {
   return (expected ?? '').replace(/^\(|\)$/g, '').split(' | ').filter((x) => x !== '').map((x) => TYPE_CODES[x] ?? x)
 }
 
-const VALUE_CODES = new Set<ValueType>(Object.values(TYPE_CODES) as ValueType[])
+const VALUE_CODES: ReadonlySet<string> = new Set(VALUE_TYPES)
 const OBJECT_TYPES = new Set(['object', 'loose_object', 'strict_object', 'object_with_rest'])
 
 /** A broken rule as params the page words: which rule, its limit and what arrived (valibot's own words for values,
@@ -278,7 +278,7 @@ function payloadRule(issue: v.BaseIssue<unknown>, at: string | null): ErrorParam
   if (issue.kind === 'schema') {
     const parts = expectedParts(issue.expected)
     // only literals (a variant's "kind"): the values allowed
-    if (parts.length > 0 && parts.every((x) => !(VALUE_CODES as Set<string>).has(x))) return { case: 'one-of', options: parts.join(', '), received }
+    if (parts.length > 0 && parts.every((x) => !VALUE_CODES.has(x))) return { case: 'one-of', options: parts.join(', '), received }
     return { case: 'type', expected: parts.join(' | '), received }
   }
   return { case: 'format', received }
