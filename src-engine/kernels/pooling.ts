@@ -95,7 +95,7 @@ export function maxPoolInside(
  */
 export function maxPoolBackward(dx: Float32Array, dout: Float32Array, argmax: Int32Array, nIn: number, nOut: number): void {
   const k = layerKernels(engineMemory())
-  if (k !== null && k.owns(dx) && k.owns(dout) && k.ownsAny(argmax)) return k.maxPoolBackward(dx, dout, argmax, nIn, nOut)
+  if (k !== null && k.owns(dx) && k.owns(dout) && k.owns(argmax)) return k.maxPoolBackward(dx, dout, argmax, nIn, nOut)
   dx.fill(0, 0, nIn)
   for (let o = 0; o < nOut; o++) if (argmax[o] >= 0) dx[argmax[o]] += dout[o]
 }

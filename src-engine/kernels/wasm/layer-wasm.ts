@@ -25,7 +25,7 @@ export class LayerKernels {
 
   constructor(readonly mem: EngineMemory, private readonly ex: LayerExports) {}
 
-  owns(a: Float32Array): boolean {
+  owns(a: ArrayBufferView): boolean {
     return this.mem.owns(a)
   }
 
@@ -67,16 +67,11 @@ export class LayerKernels {
     this.ex.sumPlanes(b.byteOffset, dout.byteOffset, N, F, P)
   }
 
-  /** True when `a` (any typed array) views engine memory, as argmax from kernelInt32Array does. */
-  ownsAny(a: ArrayBufferView): boolean {
-    return this.mem.owns(a as Float32Array)
-  }
-
   /** maxPoolInside of pooling.ts: out and x in engine memory, argmax anywhere (written in place when in engine memory, else copied out). */
   maxPoolInside(out: Float32Array, argmax: Int32Array, x: Float32Array, NC: number, H: number, W: number,
     PH: number, PW: number, stride: number, OH: number, OW: number): void {
     const n = NC * OH * OW
-    if (this.ownsAny(argmax)) {
+    if (this.mem.owns(argmax)) {
       this.ex.maxPoolInside(out.byteOffset, argmax.byteOffset, x.byteOffset, NC, H, W, PH, PW, stride, OH, OW)
       return
     }

@@ -33,8 +33,8 @@ export class EngineMemory {
     this.known.add(this.memory.buffer)
   }
 
-  /** True when `a` views this memory; its byte offset is then its address for the kernels. */
-  owns(a: Float32Array): boolean {
+  /** True when `a` (any typed array) views this memory; its byte offset is then its address for the kernels. */
+  owns(a: ArrayBufferView): boolean {
     return this.known.has(a.buffer)
   }
 
