@@ -3,6 +3,9 @@
  * one GEMM. x (N, C, H, W) ↔ col (N·OH·OW, C·FH·FW); row (n, oy, ox), column (c, ky, kx).
  * Padding reads as zero and is never stored. im2col runs in WebAssembly (kernels/wasm/layer-wasm.ts)
  * when col lives in engine memory (x is copied in if it does not); the loops below are the fallback.
+ * Deconvolution uses this layout; Convolution uses the transposed one (im2colT / col2imT below) with the
+ * two helpers it needs around its batch-wide GEMMs (swapAxes, sumPlanes), in WebAssembly when their buffers
+ * live in engine memory.
  */
 import { engineMemory } from './gemm'
 import { layerKernels } from './wasm/layer-wasm'

@@ -28,7 +28,7 @@ export class Convolution implements Layer {
   private dx: Tensor | null = null    // (N, C, H, W)
   /**
    * When false, backward() computes only dW and db and returns an all-zero dx: a network's first
-   * layer has no one to pass dx to, and skipping it saves a GEMM and col2im (about 40% of backward).
+   * layer has no one to pass dx to, and skipping it saves the dcolᵀ GEMM and col2imT (about 40% of backward).
    */
   needsDx = true
 

@@ -93,7 +93,7 @@ export class Sequential {
     for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i].backward(dout)
     const first = this.layers[0]
     if (first === undefined) return
-    // Nobody reads the input's gradient here: a first Convolution skips it (a GEMM and col2im per image),
+    // Nobody reads the input's gradient here: a first Convolution skips it (its dcolᵀ GEMM and col2imT),
     // a first TimeLSTM its dA·Wxᵀ product.
     if (first instanceof Convolution || first instanceof TimeLSTM) {
       first.needsDx = false
