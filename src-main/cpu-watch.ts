@@ -64,7 +64,8 @@ export function starvedOver(d: ThreadTimes, spanMs: number): boolean {
  * Reports a change of verdict through `report` (true: starved; false: it trains again).
  */
 export class StarvationWatch {
-  private starved = false
+  /** The verdict last reported. */
+  private isStarved = false
   private lastProgress: number
   /** Readings of the last WINDOW_MS, oldest first. */
   private readings: { at: number; times: Map<number, [number, number]> }[] = []
@@ -77,10 +78,12 @@ export class StarvationWatch {
     this.lastProgress = now()
   }
 
+  get starved(): boolean { return this.isStarved }
+
   progress(): void {
     this.lastProgress = this.now()
-    if (this.starved) {
-      this.starved = false
+    if (this.isStarved) {
+      this.isStarved = false
       this.report(false)
     }
   }
@@ -93,9 +96,9 @@ export class StarvationWatch {
     while (this.readings.length > 1 && at - this.readings[1].at >= WINDOW_MS) this.readings.shift()
     const first = this.readings[0]
     const span = at - first.at
-    if (this.starved || span < WINDOW_MS || at - this.lastProgress < WINDOW_MS) return
+    if (this.isStarved || span < WINDOW_MS || at - this.lastProgress < WINDOW_MS) return
     if (starvedOver(timesBetween(first.times, times), span)) {
-      this.starved = true
+      this.isStarved = true
       this.report(true)
     }
   }

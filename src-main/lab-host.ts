@@ -103,7 +103,7 @@ export class LabHost {
   private lastSnapshotAt = -Infinity
 
   /** While a run is running under SCHED_IDLE: notices when other programs leave it no core. */
-  private starvation: { runId: string; watch: StarvationWatch; timer: ReturnType<typeof setInterval>; starved: boolean } | null = null
+  private starvation: { runId: string; watch: StarvationWatch; timer: ReturnType<typeof setInterval> } | null = null
 
   private disposed = false
   private presetCache: PresetInfo[] | null = null
@@ -635,14 +635,12 @@ export class LabHost {
     this.unwatchStarvation()
     if (process.platform !== 'linux' || !this.opts.watchStarvation || !(this.opts.trainingNice > 0) || !this.opts.trainingIdle) return
     const watch = new StarvationWatch((starved) => {
-      if (this.starvation?.watch !== watch) return
-      this.starvation.starved = starved
       this.flushTelemetry()
       this.emit({ type: 'cpu', runId, starved })
     })
     const timer = setInterval(() => watch.tick(), TICK_MS)
     timer.unref()
-    this.starvation = { runId, watch, timer, starved: false }
+    this.starvation = { runId, watch, timer }
   }
 
   /** Stops watching; a run that was reported starved is reported free (it no longer waits for a core). */
@@ -651,7 +649,7 @@ export class LabHost {
     if (!s) return
     this.starvation = null
     clearInterval(s.timer)
-    if (s.starved && !this.disposed) this.emit({ type: 'cpu', runId: s.runId, starved: false })
+    if (s.watch.starved && !this.disposed) this.emit({ type: 'cpu', runId: s.runId, starved: false })
   }
 
   // ── telemetry throttle ──────────────────────────────────────────────────
