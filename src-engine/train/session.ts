@@ -181,10 +181,10 @@ export class WorkerSession {
           const out = generateText(model, this.vocab, { prompt: cmd.prompt, length: cmd.length, temperature: cmd.temperature, seed: cmd.seed })
           this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { prompt: out.prompt, text: out.text } })
         } catch (e) {
-          // a prompt character the text never had is the learner's to fix; anything else is the engine's failure
-          if (e instanceof UnknownCharError) {
-            this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'bad-prompt', message: e.message, params: { case: 'char', char: e.char, position: e.position } })
-          } else this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'failed', message: errorMessage(e) })
+          // a prompt character the text never had is the learner's to fix; anything else is the engine's
+          // failure, which handle() replies to as 'failed'
+          if (!(e instanceof UnknownCharError)) throw e
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'bad-prompt', message: e.message, params: { case: 'char', char: e.char, position: e.position } })
         }
         return
       }
