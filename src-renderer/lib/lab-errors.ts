@@ -18,10 +18,10 @@ const VALUE_CODES = new Set<string>(VALUE_TYPES)
 
 /** A kind of value named by code (a payload's `expected`, `received`) in the page's words; a literal as written. */
 function valueWords(text: string): Msg | string | (() => string) {
-  const parts = text.split(' | ')
-  const word = (x: string): string => (VALUE_CODES.has(x) ? t(`errors.value.${x}`) : x)
-  if (parts.length === 1) return VALUE_CODES.has(text) ? msg(`errors.value.${text}`) : text
-  return () => parts.map(word).join(t('errors.value.or'))
+  if (VALUE_CODES.has(text)) return msg(`errors.value.${text}`)
+  if (!text.includes(' | ')) return text
+  // a union (number | "vocab"): each kind worded and joined by the page's "or" when drawn
+  return () => text.split(' | ').map((x) => (VALUE_CODES.has(x) ? t(`errors.value.${x}`) : x)).join(t('errors.value.or'))
 }
 
 const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1])
