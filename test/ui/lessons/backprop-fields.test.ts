@@ -6,11 +6,11 @@ import { describe, expect, it } from 'vitest'
 import { fireEvent, render, screen } from '@testing-library/svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import BackpropGraph from '../../../src-renderer/components/explainers/BackpropGraph.svelte'
+import { flush } from '../train/fake-lab'
 
-const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0))
 async function type(testid: string, value: string): Promise<void> {
   await fireEvent.input(screen.getByTestId(testid), { target: { value } })
-  await tick()
+  await flush()
 }
 
 describe('the backprop graph’s fields', () => {
