@@ -7,7 +7,7 @@
  * two helpers it needs around its batch-wide GEMMs (swapAxes, sumPlanes), in WebAssembly when their buffers
  * live in engine memory.
  */
-import { engineMemory } from './gemm'
+import { engineMemory, WASM_MIN_WORK } from './gemm'
 import { layerKernels } from './wasm/layer-wasm'
 
 /** col (N·OH·OW, C·FH·FW) ← the receptive fields of x (N, C, H, W). */
@@ -180,8 +180,8 @@ export function swapAxes(dst: Float32Array, src: Float32Array, A: number, B: num
 
 /** b[f] += Σ_n Σ_p dout (N, F, P)[n, f, p]: a convolution's bias gradient, accumulated into b. */
 export function sumPlanes(b: Float32Array, dout: Float32Array, N: number, F: number, P: number): void {
-  // small sums (gradient checks) stay in float64 below; WebAssembly sums float32 lanes
-  const k = N * F * P >= 8192 ? layerKernels(engineMemory()) : null
+  // small sums (gradient checks) stay in float64 below, as small products do in gemm(); WebAssembly sums float32 lanes
+  const k = N * F * P >= WASM_MIN_WORK ? layerKernels(engineMemory()) : null
   if (k !== null && k.owns(b) && k.owns(dout)) return k.sumPlanes(b, dout, N, F, P)
   for (let n = 0; n < N; n++) {
     for (let f = 0; f < F; f++) {
