@@ -24,11 +24,14 @@ const RAN_SHARE = 0.05
 /** CPU time the threads ran and spent runnable but waiting for a core, summed, in ms; `threads` how many. */
 export interface ThreadTimes { ranMs: number; waitedMs: number; maxWaitedMs: number; threads: number }
 
+/** One reading: for each thread id, the CPU time it has run and spent runnable but waiting for a core, in ms. */
+export type ThreadReading = Map<number, [ranMs: number, waitedMs: number]>
+
 /** Linux: run and wait times of this process's threads under `policy` (the lowered training threads); null elsewhere. */
-export function readThreadTimes(policy = SCHED_IDLE): Map<number, [number, number]> | null {
+export function readThreadTimes(policy = SCHED_IDLE): ThreadReading | null {
   let tids: string[]
   try { tids = readdirSync('/proc/self/task') } catch { return null }
-  const out = new Map<number, [number, number]>()
+  const out: ThreadReading = new Map()
   for (const t of tids) {
     const tid = Number(t)
     if (threadPolicy(tid)?.policy !== policy) continue
@@ -41,7 +44,7 @@ export function readThreadTimes(policy = SCHED_IDLE): Map<number, [number, numbe
 }
 
 /** What the threads did between two readings (threads present in both). */
-export function timesBetween(before: Map<number, [number, number]>, after: Map<number, [number, number]>): ThreadTimes {
+export function timesBetween(before: ThreadReading, after: ThreadReading): ThreadTimes {
   const d: ThreadTimes = { ranMs: 0, waitedMs: 0, maxWaitedMs: 0, threads: 0 }
   for (const [tid, [ran, waited]] of after) {
     const b = before.get(tid)
@@ -68,11 +71,11 @@ export class StarvationWatch {
   private isStarved = false
   private lastProgress: number
   /** Readings of the last WINDOW_MS, oldest first. */
-  private readings: { at: number; times: Map<number, [number, number]> }[] = []
+  private readings: { at: number; times: ThreadReading }[] = []
 
   constructor(
     private readonly report: (starved: boolean) => void,
-    private readonly read: () => Map<number, [number, number]> | null = readThreadTimes,
+    private readonly read: () => ThreadReading | null = readThreadTimes,
     private readonly now: () => number = () => performance.now()
   ) {
     this.lastProgress = now()
