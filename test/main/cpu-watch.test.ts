@@ -47,6 +47,24 @@ describe('StarvationWatch', () => {
     expect(r.reports).toEqual([])
   })
 
+  it('reads /proc only once the run has stood still for a tick, and judges the window from there', () => {
+    let now = 0
+    let reads = 0
+    const reports: boolean[] = []
+    const watch = new StarvationWatch((s) => reports.push(s), () => { reads++; return new Map([[7, [0, now]]]) }, () => now)
+    for (let i = 0; i < 3 * ticks; i++) { // a batch every 100 ms, as the host relays them
+      for (let j = 0; j < TICK_MS / 100; j++) { now += 100; watch.progress() }
+      watch.tick()
+    }
+    expect(reads).toBe(0)
+    for (let i = 0; i < ticks; i++) { now += TICK_MS; watch.tick() }
+    expect(reads).toBe(ticks)
+    expect(reports).toEqual([]) // the readings span only WINDOW_MS − TICK_MS so far
+    now += TICK_MS
+    watch.tick()
+    expect(reports).toEqual([true])
+  })
+
   it('says nothing when the threads run (a slow batch) or sleep (nothing to wait for)', () => {
     const running = rig()
     running.tick(900, 90, 3 * ticks)
