@@ -142,9 +142,10 @@ export type EngineErrorCode =
 
 /**
  * The facts a failure's English message states, as data the page words in its own language (the host passes
- * them on as the refusal's params). 'bad-prompt': the first character the vocabulary lacks and its position.
+ * them on as the refusal's params). 'bad-prompt': the first character the vocabulary lacks and its position;
+ * 'train-failed' and 'worker-error' events: the exception's own text (`detail`), which the page words around.
  */
-export type EngineErrorParams = { case: 'char'; char: string; position: number }
+export type EngineErrorParams = { case: 'char'; char: string; position: number } | { detail: string }
 
 /** Worker → host. */
 export type WorkerEvent =
@@ -153,8 +154,8 @@ export type WorkerEvent =
   | { type: 'batches'; runId: string; points: BatchPoint[] }
   | { type: 'epoch'; runId: string; report: EpochReport }
   | { type: 'snapshot'; runId: string; snapshot: Snapshot }
-  /** code 'diverged' carries the facts of `message` (absent from older hosts). */
-  | { type: 'error'; runId: string | null; code: EngineErrorCode; message: string; divergence?: DivergenceFacts }
+  /** code 'diverged' carries the facts of `message` (absent from older hosts); 'train-failed' and 'worker-error' the exception's text as `params.detail`. */
+  | { type: 'error'; runId: string | null; code: EngineErrorCode; message: string; divergence?: DivergenceFacts; params?: EngineErrorParams }
   /** After epoch `epoch` (when the start asked for checkpoints): the weights and optimizer state as they stood then. */
   | { type: 'checkpoint'; runId: string; epoch: number; checkpoint: Checkpoint }
   | { type: 'reply'; reqId: number; ok: true; value: unknown }

@@ -35,6 +35,6 @@ if (role === 'replica') {
   const post = (event: WorkerEvent, transfer?: ArrayBuffer[]): void => port.postMessage(event, transfer ?? [])
   const session = new WorkerSession(post, { loadData: loadTrainData, replicaEntry: self, gradcheck: runGradcheck })
   port.on('message', (m: unknown) => session.handle(m))
-  process.on('uncaughtException', (e) => post({ type: 'error', runId: null, code: 'worker-error', message: errorMessage(e) }))
+  process.on('uncaughtException', (e) => post({ type: 'error', runId: null, code: 'worker-error', message: errorMessage(e), params: { detail: errorMessage(e) } }))
   post({ type: 'ready' })
 }

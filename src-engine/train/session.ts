@@ -324,7 +324,7 @@ export class WorkerSession {
       } catch (e) {
         if (this.starting === starting) this.starting = null
         this.flush(runId)
-        this.post({ type: 'error', runId, code: 'train-failed', message: errorMessage(e) })
+        this.post({ type: 'error', runId, code: 'train-failed', message: errorMessage(e), params: { detail: errorMessage(e) } })
         this.post({ type: 'state', runId, state: 'failed', message: errorMessage(e) })
       } finally {
         await pool?.close()

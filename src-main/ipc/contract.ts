@@ -95,8 +95,8 @@ export type LabEvent =
   | { type: 'snapshot'; runId: string; snapshot: Snapshot }
   /** starved: the run stands still because other programs keep every core busy (its threads run at idle priority); false once it trains again. */
   | { type: 'cpu'; runId: string; starved: boolean }
-  /** code 'diverged': `divergence` holds the facts of the English `message` for the page to word (absent from older hosts). */
-  | { type: 'error'; runId: string | null; code: string; message: string; divergence?: DivergenceFacts }
+  /** code 'diverged': `divergence` holds the facts of the English `message` for the page to word (absent from older hosts); `params` what the page words the code with (an exception's text as `detail`). */
+  | { type: 'error'; runId: string | null; code: string; message: string; divergence?: DivergenceFacts; params?: ErrorParams }
 
 export const EVENT_CHANNEL = 'lab:event'
 

@@ -168,6 +168,10 @@ describe('WorkerSession (the worker\'s message handler)', () => {
     await s.running
     const errors = events.filter((e) => e.type === 'error')
     expect(errors.map((e) => e.type === 'error' && [e.runId, e.code])).toContainEqual(['y', 'train-failed'])
+    const failed = errors.find((e) => e.type === 'error' && e.runId === 'y')
+    // the exception's text goes as data too, so the page words the failure in its language around it
+    expect(failed).toMatchObject({ params: { detail: failed?.type === 'error' ? failed.message : '' } })
+    expect(failed?.type === 'error' && failed.message.length).toBeGreaterThan(0)
     expect(events.at(-1)).toMatchObject({ type: 'state', runId: 'y', state: 'failed' })
   })
 })

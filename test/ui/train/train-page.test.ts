@@ -133,11 +133,11 @@ describe('training page with a fake host', () => {
     i18n.set('ko')
     render(TrainPage)
     await settle()
-    const fail = async (code: string, message: string): Promise<HTMLElement> => {
+    const fail = async (code: string, message: string, params?: Record<string, string>): Promise<HTMLElement> => {
       await fireEvent.click(screen.getByTestId('train-start'))
       await settle()
       const runId = `run-${fake.calls.filter((c) => c.channel === 'train:start').length}`
-      fake.emit({ type: 'error', runId, code, message })
+      fake.emit({ type: 'error', runId, code, message, ...(params ? { params } : {}) })
       fake.emit({ type: 'state', runId, state: 'failed', message: 'the training thread exited with code 1' })
       await settle()
       return screen.getByTestId('train-diverged-detail')
@@ -148,7 +148,14 @@ describe('training page with a fake host', () => {
     i18n.set('en')
     await settle()
     expect(detail.textContent).toBe('The training thread stopped. Start the run again: a fresh thread will be used.')
-    // an exception's text is the host's own: shown as it came
+    // an exception's text sent as the detail: worded around it in the page's language
+    detail = await fail('train-failed', 'IDX file /data/x is truncated', { detail: 'IDX file /data/x is truncated' })
+    expect(detail.textContent).toBe('Training stopped with an error. (Details: IDX file /data/x is truncated)')
+    i18n.set('ko')
+    await settle()
+    expect(detail.textContent).toBe('오류로 학습이 멈췄습니다. (자세한 내용: IDX file /data/x is truncated)')
+    expect(detail.classList.contains('mono')).toBe(false)
+    // without it (an older host) the host's own words are shown as they came
     detail = await fail('train-failed', 'IDX file /data/x is truncated')
     expect(detail.textContent).toBe('the training thread exited with code 1')
     expect(detail.classList.contains('mono')).toBe(true)
