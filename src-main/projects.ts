@@ -15,7 +15,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
-import type { NetSpec } from '../src-engine/spec-types'
+import type { NetSpec, SpecIssue } from '../src-engine/spec-types'
 import type { BatchPoint, Checkpoint, TrainSettings } from '../src-engine/protocol'
 import { validateSpec } from '../src-engine/spec'
 import { decodeProject, ProjectError, PROJECT_EXTENSION, type ProjectData } from '../src-engine/io/project'
@@ -68,11 +68,11 @@ export function fileStem(name: string | undefined): string {
 }
 
 /** Every weight a spec's network holds, with its shape (params and batch-norm buffers). */
-export function expectedWeights(spec: NetSpec): { ok: true; shapes: Record<string, number[]> } | { ok: false; message: string } {
+export function expectedWeights(spec: NetSpec): { ok: true; shapes: Record<string, number[]> } | { ok: false; message: string; issue?: SpecIssue } {
   const report = validateSpec(spec)
   if (!report.ok) {
     const first = report.issues.find((i) => i.severity === 'error')
-    return { ok: false, message: first?.message ?? 'the architecture has errors' }
+    return first ? { ok: false, message: first.message, issue: first } : { ok: false, message: 'the architecture has errors' }
   }
   const shapes: Record<string, number[]> = {}
   for (const l of report.layers) {
@@ -329,7 +329,11 @@ export class ProjectService {
     }
     const target = withModelVocab(spec, fileSpec && typeof fileSpec === 'object' ? fileSpec : null)
     const expected = expectedWeights(target)
-    if (!expected.ok) return fail('invalid-spec', `The open architecture is not valid (${expected.message}); fix it in the editor before importing weights.`, { case: 'import' })
+    if (!expected.ok) {
+      const r = fail('invalid-spec', `The open architecture is not valid (${expected.message}); fix it in the editor before importing weights.`, { case: 'import' })
+      if (expected.issue) r.error.issue = expected.issue
+      return r
+    }
     const problems = checkWeightsAgainst(expected.shapes, file)
     if (problems.length > 0) {
       const more = problems.length > 5 ? `; and ${problems.length - 5} more` : ''

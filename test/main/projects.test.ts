@@ -143,6 +143,13 @@ describe('bad weights files are refused, naming the problem, and the loaded mode
     expect(e?.params).toMatchObject({ case: 'import', file: 'transposed.safetensors', tensor: 'affine1.W', count: 2 })
   })
 
+  it('an open architecture that is not valid: refused with its first issue, for the page to word as the editor does', async () => {
+    const broken = { input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 4, kernel: 40 }] } as NetSpec
+    const r = await target.call('model:import-weights', { spec: broken, source: upload('w.safetensors', encodeModelWeights(mlp, tensors())) })
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid-spec', params: { case: 'import' }, issue: { code: 'conv-kernel-too-large', layer: 0 } } })
+    expect(await predictAll(target.call)).toEqual(before)
+  })
+
   it('a tensor of another dtype', async () => {
     const bytes = encodeModelWeights(mlp, tensors())
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true))

@@ -148,6 +148,9 @@ describe('a refusal in the page\'s language', () => {
     expect(issue?.code).toBe('conv-kernel-too-large')
     const badSpec = refusal({ code: 'bad-spec', message: `x.bplab: its architecture is not valid — ${issue?.message}`, params: { file: 'x.bplab' }, issue })
     expect(tr(badSpec)).toMatch(/^x\.bplab 파일에 저장된 구조가 올바르지 않아 아무것도 바꾸지 않았습니다: .*40×40 필터가 .*28×28 입력보다 큽니다/)
+    // importing weights into an open architecture with that issue names it too
+    expect(tr(refusal({ code: 'invalid-spec', message: 'The open architecture is not valid', params: { case: 'import' }, issue })))
+      .toMatch(/^열린 구조에 오류가 있어 가중치를 가져오지 않았습니다\. 먼저 구조 페이지에서 고치세요: .*40×40 필터가/)
   })
 
   it('puts an exception\'s own (English) words after the sentence, as a detail', () => {

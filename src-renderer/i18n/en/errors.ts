@@ -51,7 +51,7 @@ export default {
   'busy.gradcheck': 'A training run is in progress, and the gradient check would share its thread: stop the run (or let it finish), then check again.',
   'engine-error': 'The lab\'s engine failed. Try again; if it happens again, restart the lab. (Details: {detail})',
   'invalid-spec': 'The architecture has an error, so nothing was started: {issue}',
-  'invalid-spec.import': 'The open architecture has errors, so the weights were not imported: fix it on the Architecture page first.',
+  'invalid-spec.import': 'The open architecture has an error, so the weights were not imported; fix it on the Architecture page first: {issue}',
   'no-model': 'There is no model yet: train one (a paused or finished run works) or open a project with its weights.',
   'no-model.predict': 'There is no trained model yet: start a training run first (a paused or finished run works).',
   'no-model.decode': 'There is no trained model yet: train an autoencoder first (a paused or finished run works).',
