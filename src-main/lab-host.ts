@@ -26,7 +26,7 @@ import { IDLE_ENV, NICE_ENV } from '../src-engine/train/thread-priority'
 import { StarvationWatch, TICK_MS } from './cpu-watch'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
-import { engineRefusal, errorText, refuse } from './ipc/refuse'
+import { engineRefusal, errorText, isLabErrorCode, refuse } from './ipc/refuse'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -609,10 +609,12 @@ export class LabHost {
         return
       case 'error': {
         this.flushTelemetry()
-        // malformed divergence facts are dropped: the page falls back to the English message
+        // malformed divergence facts are dropped: the page falls back to the English message; a code the
+        // page has no words for goes as 'engine-error' with the code it had, as a failed reply does (engineRefusal)
         const { divergence, ...rest } = m
         const facts = divergence === undefined ? undefined : cleanDivergence(divergence)
-        this.emit(facts ? { ...rest, divergence: facts } : rest)
+        const known = isLabErrorCode(rest.code) ? rest : { ...rest, code: 'engine-error', params: { detail: rest.message, code: String(rest.code) } }
+        this.emit(facts ? { ...known, divergence: facts } : known)
         return
       }
       case 'checkpoint':

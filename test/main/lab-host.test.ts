@@ -159,6 +159,15 @@ describe('LabHost with a fake worker', () => {
     }
   })
 
+  it('relays an error event with a code it does not list as engine-error, the code it had in params', async () => {
+    const host = make({ workerOptions: { workerData: { tickMs: 2, batches: 20, errorCode: 'melted' } } })
+    const rec = record(host)
+    host.start(mlpSpec(), settings({ seed: 15 }))
+    const err = await rec.waitFor((e) => e.type === 'error')
+    expect(err).toMatchObject({ code: 'engine-error', message: expect.stringMatching(/^the loss became NaN/), params: { code: 'melted', detail: expect.stringMatching(/^the loss became NaN/) } })
+    await rec.waitFor(isState('failed'))
+  })
+
   it('reports a missing worker file as a crash of the run, not an exception', async () => {
     const host = make({ workerPath: '/nonexistent/worker.mjs' })
     const rec = record(host)
