@@ -73,6 +73,7 @@ export default {
   speed: '{n} examples/s',
   eta: '{time} left',
   etaUnknown: 'estimating time…',
+  etaWaiting: 'waiting for a free core',
   elapsedDone: 'trained for {time}',
 
   testAcc: 'Test accuracy',

@@ -73,6 +73,7 @@ export default {
   speed: '초당 {n}개',
   eta: '{time} 남음',
   etaUnknown: '남은 시간 계산 중…',
+  etaWaiting: '빈 코어를 기다리는 중',
   elapsedDone: '학습 시간 {time}',
 
   testAcc: '테스트 정확도',

@@ -55,9 +55,12 @@ describe('a run starved of CPU', () => {
       i18n.set('ko')
       await flush()
       expect(screen.getByTestId('train-cpu-starved').textContent).toContain('다른 프로그램들이 모든 프로세서 코어를 쓰고 있고')
+      // the time left is not estimated from the speed it had before it stood still
+      expect(screen.getByTestId('progress-time').textContent?.trim()).toBe('빈 코어를 기다리는 중')
       fake.emit({ type: 'cpu', runId, starved: false })
       await flush()
       expect(screen.queryByTestId('train-cpu-starved')).toBeNull()
+      expect(screen.getByTestId('progress-time').textContent?.trim()).not.toBe('빈 코어를 기다리는 중')
     })
   })
 })
