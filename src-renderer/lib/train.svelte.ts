@@ -255,8 +255,12 @@ export class Run {
   /** The error event that ended the run, worded by the page when it can (lib/lab-errors.ts), else its English message. */
   failure = $state.raw<Msg | string | null>(null)
   diverged = $state(false)
-  /** Running but standing still: other programs keep every core busy (the host's `cpu` event). */
-  starved = $state(false)
+  /** The host's last word (its `cpu` event): other programs keep every core busy, so the run stands still. */
+  cpuStarved = $state(false)
+  /** Running but standing still for want of a core: only while it runs, whoever set the state last (host or page). */
+  get starved(): boolean {
+    return this.cpuStarved && this.state === 'running'
+  }
   /** A diverged run's facts (the banner words them in the page's language), or null: then `message` is shown. */
   divergence = $state.raw<DivergenceFacts | null>(null)
   visible = $state(true)
@@ -640,7 +644,7 @@ export class TrainLab {
         // a diverged run stays marked failed whatever comes after
         if (!run.diverged || e.state === 'failed') run.state = e.state
         if (e.message) run.message = e.message
-        if (e.state !== 'running') run.starved = false
+        if (e.state !== 'running') run.cpuStarved = false
         break
       case 'batches':
         run.addPoints(e.points)
@@ -654,7 +658,7 @@ export class TrainLab {
         run.addSnapshot(e.snapshot)
         break
       case 'cpu':
-        run.starved = e.starved && run.state === 'running'
+        run.cpuStarved = e.starved
         break
       case 'error':
         run.message = e.message
