@@ -27,6 +27,17 @@ describe('the progress tiles', () => {
     expect(screen.getByTestId('progress').textContent).toContain('Epoch 0 / —')
   })
 
+  it('show a dash for numbers past the form\'s limits, as the form refuses them (formProblems), not the number', () => {
+    // 5000 epochs and a learning rate of 50 keep Start disabled: the card must not announce them
+    render(ProgressPanel, { run: null, form: { ...form, lr: 50, epochs: 5000 } })
+    expect(screen.getByTestId('tile-lr').textContent).toBe('—')
+    expect(screen.getByTestId('progress').textContent).toContain('Epoch 0 / —')
+    document.body.innerHTML = ''
+    render(ProgressPanel, { run: null, form: { ...form, lr: 0.05, epochs: 1000 } })
+    expect(screen.getByTestId('tile-lr').textContent).toBe('0.05')
+    expect(screen.getByTestId('progress').textContent).toContain('Epoch 0 / 1000')
+  })
+
   it('say how long a finished run trained instead of saying "finished" beside the badge', () => {
     const r = new Run('c', 1, settings, 'net', 'classifier')
     r.addEpoch({ epoch: 1, trainLoss: 0.31, trainAcc: 0.9, testLoss: 0.3, testAcc: 0.91, seconds: 40 })
