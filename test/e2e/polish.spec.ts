@@ -68,6 +68,23 @@ function wrappedButtons(page: Page): Promise<string[]> {
   )
 }
 
+/** The training page's network card: beside the title (not dropped below it) with its name on one line. */
+function networkCardProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = []
+    // the title and the subtitle under it
+    const title = document.querySelector<HTMLElement>('[data-testid="page-train"] h1')!.parentElement!.getBoundingClientRect()
+    const card = document.querySelector<HTMLElement>('[data-testid="page-train"] .head .net')!.getBoundingClientRect()
+    const name = document.querySelector<HTMLElement>('[data-testid="train-network"]')!
+    if (card.top >= title.bottom) out.push(`the network card sits below the title (${Math.round(card.top)} ≥ ${Math.round(title.bottom)})`)
+    if (card.left < title.right) out.push('the network card overlaps the title')
+    const line = parseFloat(getComputedStyle(name).lineHeight) || 20
+    if (name.getBoundingClientRect().height > line * 1.5) out.push(`the network's name wraps: "${name.textContent}"`)
+    if (name.title !== name.textContent) out.push('the name has no tooltip with its full text')
+    return out
+  })
+}
+
 /** How far the page's scrolling area runs wider than the window (0: nothing to scroll sideways). */
 function sideways(page: Page): Promise<number> {
   return page.locator('main').evaluate((m) => m.scrollWidth - m.clientWidth)
@@ -92,6 +109,18 @@ for (const lang of ['en', 'ko'] as const) {
         expect(await wrappedButtons(page), `${id}: buttons on two lines`).toEqual([])
       }
     })
+
+    test('the training page keeps its network card beside the title, on one line, at 900, 1024 and 1280 px', async ({ page }) => {
+      await page.getByTestId('nav-editor').click()
+      await page.getByTestId('preset-select').selectOption('conv-autoencoder')
+      await page.getByTestId('nav-train').click()
+      await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+      for (const [w, h] of [[900, 600], [1024, 680], [1280, 800]]) {
+        await page.setViewportSize({ width: w, height: h })
+        await expect.poll(() => networkCardProblems(page), `${w} px`).toEqual([])
+        await screenshot(page, `polish-train-head-${w}-${lang}`)
+      }
+    })
   })
 }
 
@@ -110,6 +139,62 @@ test('the lessons\' controls all have names a screen reader can read, and their 
   await page.getByTestId('glossary-item').click()
   for (const html of await unnamedControls(page)) missing.push(`glossary: ${html}`)
   expect(missing).toEqual([])
+})
+
+/** A field's invalid marking and a control's accent, as drawn: border colour, ring, accent colour. */
+function looks(page: Page, testId: string): Promise<{ border: string; ring: string; accent: string; error: string; theme: string }> {
+  return page.getByTestId(testId).first().evaluate((el) => {
+    const probe = document.createElement('span')
+    probe.style.color = 'var(--error)'
+    probe.style.backgroundColor = 'var(--accent)'
+    document.body.append(probe)
+    const p = getComputedStyle(probe)
+    const error = p.color
+    const theme = p.backgroundColor
+    probe.remove()
+    const s = getComputedStyle(el)
+    return { border: s.borderTopColor, ring: s.boxShadow, accent: s.accentColor, error, theme }
+  })
+}
+
+test('an invalid field is marked the same way on the training form, in the lessons and in the editor; sliders and checkboxes take the accent colour', async ({ page }) => {
+  const marked: Record<string, { border: string; ring: string }> = {}
+  const keep = async (id: string): Promise<void> => {
+    await expect(page.getByTestId(id).first()).toHaveAttribute('aria-invalid', 'true')
+    const l = await looks(page, id)
+    expect(l.border, `${id}: border in the error colour`).toBe(l.error)
+    marked[id] = { border: l.border, ring: l.ring }
+  }
+  await page.getByTestId('nav-train').click()
+  await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+  await page.getByTestId('train-lr').fill('0')
+  await keep('train-lr')
+  for (const id of ['loss-smoothing', 'loss-log']) {
+    const l = await looks(page, id)
+    expect(l.accent, `${id}: accent colour`).toBe(l.theme)
+  }
+  await page.getByTestId('nav-lessons').click()
+  await page.locator('[data-testid="lesson-item"][data-lesson="affine"]').click()
+  await page.getByTestId('pc-in').first().fill('0')
+  await keep('pc-in')
+  await page.locator('[data-testid="lesson-item"][data-lesson="padstride"]').click()
+  await page.getByTestId('size-stride').fill('0')
+  await keep('size-stride')
+  const range = await looks(page, 'rf-depth')
+  expect(range.accent, 'rf-depth: accent colour').toBe(range.theme)
+  await screenshot(page, 'polish-invalid-lesson-en')
+  await page.getByTestId('nav-editor').click()
+  await page.getByTestId('preset-select').selectOption('mlp')
+  const units = page.locator('input[data-field="units"]').first()
+  await units.fill('0')
+  await units.press('Tab')
+  await expect(units).toHaveAttribute('aria-invalid', 'true')
+  const l = await units.evaluate((el) => ({ border: getComputedStyle(el).borderTopColor, ring: getComputedStyle(el).boxShadow }))
+  marked.editor = l
+  const first = marked['train-lr']
+  expect(first.ring).not.toBe('none')
+  for (const [id, m] of Object.entries(marked)) expect(m, id).toEqual(first)
+  await screenshot(page, 'polish-invalid-editor-en')
 })
 
 test('after a language switch the charts, the notices and the saved-project toast speak Korean', async ({ page }) => {
