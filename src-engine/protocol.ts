@@ -13,6 +13,16 @@ export type DataSource =
   | { kind: 'idx'; dir: string }      // MNIST-format IDX files in a folder (gzipped or not)
   | { kind: 'text'; file: string }    // a UTF-8 text file; 'builtin' for the shipped corpus
 
+/**
+ * How a run's training threads share the CPU with other programs (Linux; chosen per run on the training page).
+ * 'low', the default: every other thread goes first (SCHED_IDLE, train/thread-priority.ts), so the window
+ * stays smooth, but training stands still while other programs keep every core busy. 'normal': the threads
+ * share the cores equally with everything else, so training keeps going and the window may respond more
+ * slowly. The host starts the training worker at the run's priority (src-main/lab-host.ts); the worker
+ * and the CLI ignore the field.
+ */
+export type TrainingPriority = 'low' | 'normal'
+
 export interface TrainSettings {
   data: DataSource
   optimizer: OptimizerName
@@ -36,6 +46,8 @@ export interface TrainSettings {
    * of image data whose examples are 28×28: images flat (N·784, 0..1), labels (N).
    */
   extra?: { images: number[]; labels: number[] }
+  /** How the training threads share the CPU with other programs; absent = 'low'. */
+  priority?: TrainingPriority
 }
 
 export interface BatchPoint { epoch: number; batch: number; batches: number; loss: number; examplesPerSec: number }

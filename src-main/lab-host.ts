@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
 import type { CheckResult } from '../src-engine/train/gradcheck-run'
-import type { BatchPoint, Checkpoint, DataSource, RunState, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
+import type { BatchPoint, Checkpoint, DataSource, RunState, Snapshot, TrainingPriority, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
 import type { AutoencoderViews, DecodedImage, ExportedFile, GeneratedText, GradcheckReply, ExportFormat, LabEvent, LabError, LabErrorCode, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
 import { pureEngine, type PureEngine } from './engine-pure'
 import { encodeModelWeights } from '../src-engine/io/safetensors'
@@ -23,7 +23,7 @@ import { exportOnnx } from '../src-engine/io/onnx'
 import { encodeNpz } from '../src-engine/io/npz'
 import { ProjectService, fileStem, type FileAccess } from './projects'
 import { IDLE_ENV, NICE_ENV } from '../src-engine/train/thread-priority'
-import { StarvationWatch, TICK_MS } from './cpu-watch'
+import { readThreadTimes, StarvationWatch, TICK_MS, type ThreadReading } from './cpu-watch'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
 import { engineRefusal, errorText, isLabErrorCode, refuse } from './ipc/refuse'
@@ -54,6 +54,11 @@ export interface LabHostOptions {
    * because other programs keep every core busy (cpu-watch.ts). Default true.
    */
   watchStarvation?: boolean
+  /**
+   * Tests: where the starvation watch reads the training threads' CPU times (default /proc, cpu-watch.ts),
+   * its clock and how often it looks.
+   */
+  cpuWatch?: { read?: () => ThreadReading | null; now?: () => number; tickMs?: number }
   /** How long batch points are coalesced before one `batches` event goes out. */
   batchIntervalMs?: number
   /** Minimum gap between two `snapshot` events (250 ms → at most 4 per second). */
@@ -78,7 +83,7 @@ interface Pending { resolve: (r: Result<unknown>) => void; timer: ReturnType<typ
 const fail = refuse
 
 export class LabHost {
-  private readonly opts: Required<Omit<LabHostOptions, 'workerOptions' | 'engine' | 'dataDir' | 'files'>> & { workerOptions?: WorkerOptions }
+  private readonly opts: Required<Omit<LabHostOptions, 'workerOptions' | 'engine' | 'dataDir' | 'files' | 'cpuWatch'>> & Pick<LabHostOptions, 'workerOptions' | 'cpuWatch'>
   private readonly engine: PureEngine
   private readonly listeners = new Set<LabListener>()
 
@@ -88,6 +93,10 @@ export class LabHost {
   private runId: string | null = null
   private runState: RunState = 'idle'
   private probe: Float32Array | null = null
+  /** The priority the live training worker was started at (its threads lowered themselves, or not). */
+  private workerPriority: TrainingPriority = 'low'
+  /** While the model moves to a worker of another priority (setPriority): requests wait for it. */
+  private switching: Promise<unknown> | null = null
 
   private nextReqId = 1
   private readonly pending = new Map<number, Pending>()
@@ -167,11 +176,30 @@ export class LabHost {
     }
   }
 
-  /** Starts a run on the current worker (spawning one if needed). One run at a time. */
+  /**
+   * train:start: a run at the priority its settings ask for. When the live worker runs at another, the
+   * model first moves to a new worker at the run's priority (setPriority), so a continued run carries on
+   * from the same weights and optimizer state.
+   */
+  async startRun(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset = 0): Promise<Result<{ runId: string }>> {
+    while (this.switching) await this.switching
+    const busy = this.refuseBusy()
+    if (busy) return busy
+    const moved = await this.setPriority(settings.priority ?? 'low')
+    if (!moved.ok) return moved
+    return this.start(spec, settings, fromModel, epochOffset)
+  }
+
+  /**
+   * Starts a run on the current worker (spawning one at the run's priority if needed). One run at a time;
+   * refused when the live worker runs at another priority than the run's (startRun moves it first).
+   */
   start(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset = 0): Result<{ runId: string }> {
-    if (this.disposed) return fail('closed', 'The lab is shutting down.')
-    if (this.runId !== null && ACTIVE.has(this.runState)) {
-      return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before starting another.`, { case: 'start', state: this.runState })
+    const busy = this.refuseBusy()
+    if (busy) return busy
+    const priority = settings.priority ?? 'low'
+    if (this.switching || (this.worker && !this.samePriority(this.workerPriority, priority))) {
+      return fail('busy', `The training thread runs at ${this.switching ? 'a priority being changed' : `${this.workerPriority} priority`}, not ${priority}: change it first (setPriority; train:start does).`, { case: 'priority' })
     }
     let report: SpecReport
     try {
@@ -186,7 +214,7 @@ export class LabHost {
       if (first) r.error.issue = first
       return r
     }
-    const worker = this.ensureWorker()
+    const worker = this.ensureWorker(priority)
     if (!worker.ok) return worker
     this.flushTelemetry()
     const runId = `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
@@ -196,6 +224,72 @@ export class LabHost {
     this.post({ type: 'start', runId, spec, settings, ...(this.projects.autosaves ? { checkpoints: true } : {}), ...(fromModel ? { fromModel: true } : {}) })
     if (this.probe) this.post({ type: 'set-probe', input: this.probe.slice() })
     return { ok: true, value: { runId } }
+  }
+
+  private refuseBusy(): { ok: false; error: LabError } | null {
+    if (this.disposed) return fail('closed', 'The lab is shutting down.')
+    if (this.runId !== null && ACTIVE.has(this.runState)) {
+      return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before starting another.`, { case: 'start', state: this.runState })
+    }
+    return null
+  }
+
+  /** Priorities that start the worker alike (with trainingNice 0 nothing is lowered: 'low' is 'normal'). */
+  private samePriority(a: TrainingPriority, b: TrainingPriority): boolean {
+    return a === b || !(this.opts.trainingNice > 0)
+  }
+
+  /**
+   * Makes the training worker run at `priority`. A thread under SCHED_IDLE cannot leave it, so a worker
+   * at another priority is replaced: its model (weights, optimizer state, vocabulary) is taken out
+   * between batches and loaded into a new worker started at `priority`; a run from the model (train:start
+   * from 'model') continues from it. The autosave of the last epoch stays as it was, so a crash meanwhile
+   * leaves the model recoverable as of that epoch. Nothing happens when the worker already runs at `priority` (or none is running yet: the
+   * next one starts at the run's). Refused while a run is running or paused.
+   */
+  async setPriority(priority: TrainingPriority): Promise<Result<{ priority: TrainingPriority; restarted: boolean }>> {
+    while (this.switching) await this.switching
+    if (this.disposed) return fail('closed', 'The lab is shutting down.')
+    const w = this.worker
+    if (!w || this.samePriority(this.workerPriority, priority)) return { ok: true, value: { priority, restarted: false } }
+    if (this.isTraining()) {
+      return fail('busy', `Run ${this.runId} is ${this.runState}: its training threads change priority only between runs; stop it first.`, { case: 'priority', state: this.runState })
+    }
+    const moving = this.movePriority(w, priority)
+    this.switching = moving
+    try {
+      return await moving
+    } finally {
+      this.switching = null
+    }
+  }
+
+  private async movePriority(old: Worker, priority: TrainingPriority): Promise<Result<{ priority: TrainingPriority; restarted: boolean }>> {
+    let model: Checkpoint | null = null
+    if (this.runId !== null || this.modelLoaded) {
+      const reqId = this.nextReqId++
+      const got = await this.ask(reqId, { type: 'get-weights', reqId }, true)
+      if (!got.ok && got.error.code !== 'no-model') return got
+      const v = got.ok ? got.value as Partial<Checkpoint> | null : null
+      if (got.ok && (!v?.spec || !v.weights)) return fail('engine-error', 'The worker answered get-weights without a spec and weights.', { detail: 'get-weights' })
+      model = v as Checkpoint | null
+    }
+    if (this.worker !== old || this.disposed) return fail('worker-crashed', 'The training thread stopped while its model was being moved to another priority.')
+    // the old thread goes quietly: requests still waiting for it are answered, its exit is no crash
+    this.stopInference()
+    this.unwatchStarvation()
+    this.retiring = old
+    this.worker = null
+    this.failPending('worker-crashed', 'The training thread was replaced by one at another priority: ask again.')
+    void old.terminate().catch(() => undefined)
+    const started = this.ensureWorker(priority)
+    if (!started.ok) return started
+    if (model) {
+      const weights = Object.fromEntries(Object.entries(model.weights).map(([k, t]) => [k, t.data]))
+      const loaded = await this.loadInto(model.spec, weights, model.optimizer, model.vocab, true)
+      if (!loaded.ok) return loaded
+    }
+    return { ok: true, value: { priority, restarted: true } }
   }
 
   pause(): Result<null> { return this.control({ type: 'pause' }, ['running']) }
@@ -439,19 +533,24 @@ export class LabHost {
   async loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[]): Promise<Result<{ params: number }>> {
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
     if (this.isTraining()) return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before loading another model.`, { case: 'load', state: this.runState })
+    return this.loadInto(spec, weights, optimizer, vocab)
+  }
+
+  /** `during`: part of a priority switch (setPriority), which other requests wait for. */
+  private async loadInto(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[], during = false): Promise<Result<{ params: number }>> {
     const worker = this.ensureWorker()
     if (!worker.ok) return worker
     const reqId = this.nextReqId++
-    const reply = await this.ask(reqId, { type: 'load-model', reqId, spec, weights, ...(optimizer ? { optimizer } : {}), ...(vocab ? { vocab } : {}) })
+    const reply = await this.ask(reqId, { type: 'load-model', reqId, spec, weights, ...(optimizer ? { optimizer } : {}), ...(vocab ? { vocab } : {}) }, during)
     if (!reply.ok) return reply.error.code === 'failed' ? fail('weights-mismatch', reply.error.message) : reply
     this.modelLoaded = true
     const params = (reply.value as { params?: unknown } | null)?.params
     return { ok: true, value: { params: typeof params === 'number' ? params : 0 } }
   }
 
-  /** A run is running, paused or about to start. */
+  /** A run is running, paused or about to start (or the model is moving to a worker of another priority). */
   isTraining(): boolean {
-    return this.runId !== null && ACTIVE.has(this.runState) && this.worker !== null
+    return (this.runId !== null && ACTIVE.has(this.runState) && this.worker !== null) || this.switching !== null
   }
 
   /** Held-out built-in digits for the draw page and lessons. */
@@ -482,6 +581,9 @@ export class LabHost {
   /** The live worker's thread id, for diagnostics and tests (null when none is running). */
   get workerThreadId(): number | null { return this.worker?.threadId ?? null }
 
+  /** The priority the live training worker runs at (null when none is running). */
+  get trainingPriority(): TrainingPriority | null { return this.worker ? this.workerPriority : null }
+
   /** The current run and its last known state. */
   get run(): { runId: string | null; state: RunState } { return { runId: this.runId, state: this.runState } }
 
@@ -496,27 +598,33 @@ export class LabHost {
     return { ok: true, value: null }
   }
 
-  private ensureWorker(): { ok: true } | { ok: false; error: LabError } {
+  /** The live worker, or a new one at `priority` (default 'low', the host's usual). */
+  private ensureWorker(priority: TrainingPriority = 'low'): { ok: true } | { ok: false; error: LabError } {
     if (this.worker) return { ok: true }
     try {
-      const w = new Worker(this.opts.workerPath, this.trainingWorkerOptions())
+      const w = new Worker(this.opts.workerPath, this.trainingWorkerOptions(priority))
       w.on('message', (m: unknown) => this.onWorkerMessage(w, m))
       w.on('error', (err) => this.onWorkerGone(w, `the training thread threw: ${errorText(err)}`))
       w.on('messageerror', (err) => this.onWorkerGone(w, `a message from the training thread could not be read: ${errorText(err)}`))
       w.on('exit', (code) => this.onWorkerGone(w, `the training thread exited with code ${code}`))
       this.worker = w
+      this.workerPriority = priority
       return { ok: true }
     } catch (e) {
       return fail('worker-failed', `The training thread could not start: ${errorText(e)}`, { detail: errorText(e) })
     }
   }
 
-  /** The training worker's options: its environment asks it and its replica threads to yield the CPU to this one. */
-  private trainingWorkerOptions(): WorkerOptions | undefined {
+  /**
+   * The training worker's options: at 'low' priority its environment asks it and its replica threads to
+   * yield the CPU to this one; at 'normal' it asks for nothing.
+   */
+  private trainingWorkerOptions(priority: TrainingPriority): WorkerOptions | undefined {
     const o = this.opts.workerOptions
     const nice = this.opts.trainingNice
     if (!(nice > 0) || typeof o?.env === 'symbol') return o
-    const env = (o?.env ?? process.env) as Record<string, string | undefined>
+    const { [NICE_ENV]: _nice, [IDLE_ENV]: _idle, ...env } = (o?.env ?? process.env) as Record<string, string | undefined>
+    if (priority === 'normal') return { ...o, env }
     return { ...o, env: { ...env, [NICE_ENV]: String(Math.min(19, Math.round(nice))), [IDLE_ENV]: this.opts.trainingIdle ? '1' : '0' } }
   }
 
@@ -532,7 +640,10 @@ export class LabHost {
     }
   }
 
-  private ask(reqId: number, cmd: WorkerCommand): Promise<Result<unknown>> {
+  /** Sends a request to the training worker; while its model moves to another priority, after the move (`during`: part of the move). */
+  private ask(reqId: number, cmd: WorkerCommand, during = false): Promise<Result<unknown>> {
+    const switching = this.switching
+    if (switching && !during) return switching.then(() => this.ask(reqId, cmd))
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(reqId)
@@ -635,12 +746,13 @@ export class LabHost {
   private watchStarvation(runId: string): void {
     if (this.starvation?.runId === runId) return
     this.unwatchStarvation()
-    if (process.platform !== 'linux' || !this.opts.watchStarvation || !(this.opts.trainingNice > 0) || !this.opts.trainingIdle) return
+    if (process.platform !== 'linux' || !this.opts.watchStarvation || !(this.opts.trainingNice > 0) || !this.opts.trainingIdle || this.workerPriority !== 'low') return
+    const hooks = this.opts.cpuWatch
     const watch = new StarvationWatch((starved) => {
       this.flushTelemetry()
       this.emit({ type: 'cpu', runId, starved })
-    })
-    const timer = setInterval(() => watch.tick(), TICK_MS)
+    }, hooks?.read ?? readThreadTimes, hooks?.now)
+    const timer = setInterval(() => watch.tick(), hooks?.tickMs ?? TICK_MS)
     timer.unref()
     this.starvation = { runId, watch, timer }
   }

@@ -43,6 +43,7 @@ function checkSettings(s: unknown): string | null {
   if (!isInt(s.threads) || (s.threads as number) < 1) return 'settings.threads must be a positive whole number'
   if (s.clip !== undefined && (!isNum(s.clip) || s.clip < 0)) return 'settings.clip must be 0 or more'
   if (s.stateful !== undefined && typeof s.stateful !== 'boolean') return 'settings.stateful must be true or false'
+  if (s.priority !== undefined && s.priority !== 'low' && s.priority !== 'normal') return 'settings.priority must be "low" or "normal"'
   if (s.testFraction !== undefined && (!isNum(s.testFraction) || s.testFraction <= 0 || s.testFraction >= 1)) return 'settings.testFraction must be between 0 and 1'
   return null
 }

@@ -40,7 +40,7 @@ export const LAB_ERRORS = {
   // the dispatcher and the wire (ipc/handlers.ts, ipc/validate.ts, web-shell.ts)
   'unknown-channel': [], 'forbidden-sender': [], internal: [], 'bad-payload': PAYLOAD_RULES, 'bad-frame': [],
   // the host (lab-host.ts)
-  closed: [], busy: ['start', 'load', 'open', 'import', 'views', 'gradcheck'], 'engine-error': [], 'invalid-spec': ['import'],
+  closed: [], busy: ['start', 'load', 'open', 'import', 'views', 'gradcheck', 'priority'], 'engine-error': [], 'invalid-spec': ['import'],
   'no-model': ['predict', 'decode', 'generate', 'views', 'export'], 'no-run': [],
   'bad-state': ['pause', 'resume', 'stop', 'step', 'set-lr'], timeout: [], 'worker-crashed': [], 'worker-failed': [],
   'data-unavailable': [], 'export-failed': [], 'weights-mismatch': ['import', 'project'],
@@ -72,7 +72,9 @@ export interface Requests {
   'preset:list': [void, PresetInfo[]]
   'spec:validate': [NetSpec, SpecReport]
   /** from 'model': continue from the model the host holds (trained, opened or imported) instead of fresh weights.
-   * epochOffset: epochs trained before (a continued run): the autosave's history numbers this run's epochs on. */
+   * epochOffset: epochs trained before (a continued run): the autosave's history numbers this run's epochs on.
+   * settings.priority: when the live training thread runs at another priority, the host first moves its model
+   * (weights, optimizer state) into a new thread at the run's (LabHost.setPriority), then starts. */
   'train:start': [{ spec: NetSpec; settings: TrainSettings; from?: 'model'; epochOffset?: number }, { runId: string }]
   'train:pause': [void, null]
   'train:resume': [void, null]

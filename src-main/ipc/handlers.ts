@@ -10,7 +10,7 @@ import type { LabHost } from '../lab-host'
 
 /** What the dispatcher needs from LabHost (tests may pass a double). */
 export type HostApi = Pick<LabHost,
-  'info' | 'presets' | 'validate' | 'start' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects' | 'decode' | 'aeViews' | 'generate' | 'gradcheck'>
+  'info' | 'presets' | 'validate' | 'startRun' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects' | 'decode' | 'aeViews' | 'generate' | 'gradcheck'>
 
 type Route<C extends Channel> = (host: HostApi, payload: Requests[C][0]) => Result<Requests[C][1]> | Promise<Result<Requests[C][1]>>
 
@@ -19,7 +19,7 @@ const routes: { [C in Channel]: Route<C> } = {
   'app:info': (h) => h.info(),
   'preset:list': (h) => h.presets(),
   'spec:validate': (h, spec) => h.validate(spec),
-  'train:start': (h, p) => h.start(p.spec, p.settings, p.from === 'model', p.epochOffset ?? 0),
+  'train:start': (h, p) => h.startRun(p.spec, p.settings, p.from === 'model', p.epochOffset ?? 0),
   'train:pause': (h) => h.pause(),
   'train:resume': (h) => h.resume(),
   'train:stop': (h) => h.stop(),

@@ -12,9 +12,9 @@ const lm: NetSpec = {
 const settings: TrainSettings = { data: { kind: 'text', file: 'builtin' }, optimizer: 'Adam', lr: 0.005, batchSize: 20, epochs: 2, weightDecay: 0, seed: 1, threads: 2, clip: 5 }
 
 describe('stateful on train:start', () => {
-  it('reaches LabHost.start with the settings, and is left out when not chosen', async () => {
+  it('reaches LabHost.startRun with the settings, and is left out when not chosen', async () => {
     const got: TrainSettings[] = []
-    const host = { start: (_spec: NetSpec, s: TrainSettings) => { got.push(s); return { ok: true, value: { runId: 'r' } } } } as unknown as HostApi
+    const host = { startRun: async (_spec: NetSpec, s: TrainSettings) => { got.push(s); return { ok: true, value: { runId: 'r' } } } } as unknown as HostApi
     const handle = createDispatcher(host)
     expect(await handle('train:start', { spec: lm, settings: { ...settings, stateful: true } }, true)).toMatchObject({ ok: true })
     expect(await handle('train:start', { spec: lm, settings }, true)).toMatchObject({ ok: true })

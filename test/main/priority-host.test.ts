@@ -1,0 +1,185 @@
+/**
+ * LabHost and the training priority (settings.priority): a worker at another priority is replaced, its
+ * model (weights, optimizer state) carried into the new one, only between runs; and the host's starvation
+ * watch wiring (cpu events) with the /proc reader and clock swapped for the test's.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Checkpoint } from '../../src-engine/protocol'
+import type { LabEvent } from '../../src-main/ipc/contract'
+import type { LabHost } from '../../src-main/lab-host'
+import { fakeHost, isState, mlpSpec, record, settings } from './helpers'
+
+const hosts: LabHost[] = []
+const make = (...a: Parameters<typeof fakeHost>): LabHost => {
+  const h = fakeHost(...a)
+  hosts.push(h)
+  return h
+}
+afterEach(async () => {
+  await Promise.all(hosts.splice(0).map((h) => h.dispose()))
+})
+
+async function model(host: LabHost): Promise<Checkpoint> {
+  const m = await host.getModel()
+  if (!m.ok) throw new Error(m.error.message)
+  return m.value
+}
+
+/** Every array of a checkpoint, by name, as plain numbers (for exact comparison). */
+function arrays(cp: Checkpoint): Record<string, number[]> {
+  const out: Record<string, number[]> = {}
+  for (const [k, t] of Object.entries(cp.weights)) out[`w:${k}`] = [...t.data]
+  for (const [k, a] of Object.entries(cp.optimizer?.state ?? {})) out[`o:${k}`] = [...a]
+  return out
+}
+
+describe('LabHost priority', () => {
+  it('moves the model, weights and optimizer state bit for bit, into a new worker at the priority asked for', async () => {
+    const host = make()
+    const rec = record(host)
+    const started = host.start(mlpSpec(), settings({ epochs: 1 }))
+    expect(started.ok).toBe(true)
+    await rec.waitFor(isState('done'))
+    expect(host.trainingPriority).toBe('low')
+    const before = await model(host)
+    expect(before.optimizer?.name).toBe('Adam')
+    const thread = host.workerThreadId
+
+    expect(await host.setPriority('normal')).toEqual({ ok: true, value: { priority: 'normal', restarted: true } })
+    expect(host.trainingPriority).toBe('normal')
+    expect(host.workerThreadId).not.toBe(thread)
+    const after = await model(host)
+    expect(after.spec).toEqual(before.spec)
+    expect(after.optimizer?.name).toBe('Adam')
+    expect(arrays(after)).toEqual(arrays(before))
+    // the old thread went quietly: no crash reported
+    expect(rec.of('error')).toEqual([])
+
+    // the continued run at normal priority starts from the carried model (the fake trains it no further)
+    const cont = await host.startRun(mlpSpec(), settings({ epochs: 1, priority: 'normal' }), true, 1)
+    expect(cont.ok).toBe(true)
+    expect(host.workerThreadId).not.toBe(thread)
+    await rec.waitFor((e) => e.type === 'state' && e.state === 'done' && cont.ok && e.runId === cont.value.runId)
+    expect(arrays(await model(host))).toEqual(arrays(before))
+  })
+
+  it('restarts only when the priority differs, and refuses while a run is running or paused', async () => {
+    const host = make({ workerOptions: { workerData: { tickMs: 5, batches: 1000 } } })
+    const rec = record(host)
+    // no worker yet: nothing to move; the first run's worker starts at the run's priority
+    expect(await host.setPriority('normal')).toEqual({ ok: true, value: { priority: 'normal', restarted: false } })
+    expect(host.trainingPriority).toBeNull()
+    const first = await host.startRun(mlpSpec(), settings({ priority: 'normal' }))
+    expect(first.ok).toBe(true)
+    expect(host.trainingPriority).toBe('normal')
+    await rec.waitFor(isState('running'))
+    const thread = host.workerThreadId
+    expect(await host.setPriority('normal')).toEqual({ ok: true, value: { priority: 'normal', restarted: false } })
+    expect(await host.setPriority('low')).toMatchObject({ ok: false, error: { code: 'busy', params: { case: 'priority', state: 'running' } } })
+    expect(await host.startRun(mlpSpec(), settings())).toMatchObject({ ok: false, error: { code: 'busy', params: { case: 'start' } } })
+    expect(host.pause().ok).toBe(true)
+    await rec.waitFor(isState('paused'))
+    expect(await host.setPriority('low')).toMatchObject({ ok: false, error: { code: 'busy', params: { case: 'priority', state: 'paused' } } })
+    expect(host.workerThreadId).toBe(thread)
+    expect(host.trainingPriority).toBe('normal')
+    expect(host.stop().ok).toBe(true)
+    await rec.waitFor(isState('stopped'))
+    // start() alone does not move the model: it refuses a run at another priority than the live worker's
+    expect(host.start(mlpSpec(), settings())).toMatchObject({ ok: false, error: { code: 'busy', params: { case: 'priority' } } })
+    const second = await host.startRun(mlpSpec(), settings({ priority: 'low' }), true, 1)
+    expect(second.ok).toBe(true)
+    expect(host.trainingPriority).toBe('low')
+    expect(host.workerThreadId).not.toBe(thread)
+    expect(rec.of('error')).toEqual([])
+  })
+
+  it('makes requests sent during the move wait for it, and answers them from the new worker', async () => {
+    const host = make()
+    const rec = record(host)
+    host.start(mlpSpec(), settings())
+    await rec.waitFor(isState('done'))
+    const before = await model(host)
+    const [moved, during] = await Promise.all([host.setPriority('normal'), host.getModel()])
+    expect(moved).toMatchObject({ ok: true, value: { restarted: true } })
+    expect(during.ok && arrays(during.value)).toEqual(arrays(before))
+    // opening a project or importing weights meanwhile is refused, as during a run
+    const moving = host.setPriority('low')
+    expect(host.isTraining()).toBe(true)
+    expect(await host.loadModel(before.spec, {})).toMatchObject({ ok: false, error: { code: 'busy', params: { case: 'load' } } })
+    expect(await moving).toMatchObject({ ok: true, value: { restarted: true } })
+    expect(host.isTraining()).toBe(false)
+  })
+
+  it('never restarts when nothing is lowered (trainingNice 0)', async () => {
+    const host = make({ trainingNice: 0 })
+    const rec = record(host)
+    host.start(mlpSpec(), settings())
+    await rec.waitFor(isState('done'))
+    const thread = host.workerThreadId
+    expect(await host.setPriority('normal')).toEqual({ ok: true, value: { priority: 'normal', restarted: false } })
+    expect((await host.startRun(mlpSpec(), settings({ priority: 'normal' }))).ok).toBe(true)
+    expect(host.workerThreadId).toBe(thread)
+  })
+})
+
+describe.runIf(process.platform === 'linux')('LabHost starvation watch (a fake /proc and clock)', () => {
+  /** Time runs 200× faster than real time: a 5 ms tick is a second, the 5 s window 25 ms. */
+  const now = (): number => performance.now() * 200
+  /** One training thread that has waited for a core all along and never ran. */
+  const starvedThread = () => new Map([[4242, [0, now()] as [number, number]]])
+  const cpu = (rec: ReturnType<typeof record>, runId: string): boolean[] =>
+    rec.of('cpu').filter((e) => e.runId === runId).map((e) => e.starved)
+  const watched = (over: { read?: () => Map<number, [number, number]> | null } = {}) =>
+    make({ workerOptions: { workerData: { tickMs: 400, batches: 1000 } }, cpuWatch: { read: starvedThread, now, tickMs: 5, ...over } })
+
+  it('reports a running run starved, and free again at its next batch, when it pauses and when it stops', async () => {
+    const host = watched()
+    const rec = record(host)
+    const started = host.start(mlpSpec(), settings())
+    const runId = started.ok ? started.value.runId : ''
+    const starved = (n: number) => (e: LabEvent) => e.type === 'cpu' && e.starved && cpu(rec, runId).filter(Boolean).length === n
+    await rec.waitFor(starved(1))
+    expect(rec.of('batches')).toEqual([])
+    // the next batch clears it (reported at once; the batch point itself goes out with the next coalesced event)
+    await rec.waitFor(starved(2))
+    await rec.waitFor((e) => e.type === 'batches')
+    expect(cpu(rec, runId).slice(0, 3)).toEqual([true, false, true])
+    expect(host.pause().ok).toBe(true)
+    await rec.waitFor(isState('paused'))
+    expect(cpu(rec, runId)).toEqual([true, false, true, false])
+    // the free report goes out before the state event that ends the wait
+    const events = rec.events.map((e) => e.event)
+    const pausedAt = events.findIndex(isState('paused'))
+    expect(events.slice(0, pausedAt).filter((e) => e.type === 'cpu').length).toBe(4)
+    expect(host.resume().ok).toBe(true)
+    await rec.waitFor(starved(3))
+    expect(host.stop().ok).toBe(true)
+    await rec.waitFor(isState('stopped'))
+    expect(cpu(rec, runId)).toEqual([true, false, true, false, true, false])
+  })
+
+  it('reports a starved run free when its worker crashes', async () => {
+    const host = watched()
+    const rec = record(host)
+    const started = host.start(mlpSpec(), settings())
+    const runId = started.ok ? started.value.runId : ''
+    await rec.waitFor((e) => e.type === 'cpu' && e.starved)
+    const w = (host as unknown as { worker: { terminate(): Promise<number> } }).worker
+    await w.terminate()
+    await rec.waitFor(isState('failed'))
+    expect(cpu(rec, runId)).toEqual([true, false])
+    expect(rec.of('error').map((e) => e.code)).toEqual(['worker-crashed'])
+  })
+
+  it('does not watch a run at normal priority (its threads are not under SCHED_IDLE)', async () => {
+    let reads = 0
+    const host = watched({ read: () => { reads++; return starvedThread() } })
+    const rec = record(host)
+    const started = await host.startRun(mlpSpec(), settings({ priority: 'normal' }))
+    expect(started.ok).toBe(true)
+    await rec.waitFor(isState('running'))
+    await new Promise((r) => setTimeout(r, 150))
+    expect(reads).toBe(0)
+    expect(rec.of('cpu')).toEqual([])
+  })
+})
