@@ -124,8 +124,9 @@ for (const lang of ['en', 'ko'] as const) {
   })
 }
 
-test('the lessons\' controls all have names a screen reader can read, and their references resolve', async ({ page }) => {
+test('the lessons\' controls all have names a screen reader can read, their references resolve, and no lesson scrolls sideways at 1024 px', async ({ page }) => {
   test.setTimeout(120_000)
+  await page.setViewportSize({ width: 1024, height: 680 })
   await page.getByTestId('nav-lessons').click()
   const items = page.getByTestId('lesson-item')
   const n = await items.count()
@@ -135,6 +136,9 @@ test('the lessons\' controls all have names a screen reader can read, and their 
     await items.nth(i).click()
     for (const html of await unnamedControls(page)) missing.push(`lesson ${i + 1}: ${html}`)
     for (const ref of await danglingRefs(page)) missing.push(`lesson ${i + 1}: ${ref}`)
+    // a key term's hidden definition near the right edge once made the page 36 px wider than the window
+    const wider = await sideways(page)
+    if (wider > 0) missing.push(`lesson ${i + 1}: scrolls ${wider}px sideways`)
   }
   await page.getByTestId('glossary-item').click()
   for (const html of await unnamedControls(page)) missing.push(`glossary: ${html}`)
