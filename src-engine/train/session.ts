@@ -253,6 +253,13 @@ export class WorkerSession {
       const state = trainer.optimizer.state()
       value.optimizer = { name: trainer.optimizer.name, state }
       for (const a of Object.values(state)) transfer.push(a.buffer as ArrayBuffer)
+    } else if (this.loadedOptimizer) {
+      // the optimizer state that came with a loaded model (a project; a model the host moved to a thread of
+      // another priority), copied: a run from the model still starts from it
+      const { name, state } = this.loadedOptimizer
+      const copy = Object.fromEntries(Object.entries(state).map(([k, a]) => [k, a.slice()]))
+      value.optimizer = { name, state: copy }
+      for (const a of Object.values(copy)) transfer.push(a.buffer as ArrayBuffer)
     }
     return { value, transfer }
   }
