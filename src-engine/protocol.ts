@@ -99,7 +99,7 @@ export type RunState = 'idle' | 'running' | 'paused' | 'stopped' | 'done' | 'fai
 
 /** Host → worker. */
 export type WorkerCommand =
-  /** checkpoints: after every epoch also post a 'checkpoint' (weights + optimizer state) for autosave. */
+  /** checkpoints: after every epoch keep a copy of the weights and optimizer state and post 'checkpoint', for an 'autosave'. */
   /** fromModel: start from the worker's current model (trained or loaded): every weight whose name and shape
    *  still fit, and its optimizer state when all fit and the optimizer is the same; the rest fresh. */
   | { type: 'start'; runId: string; spec: NetSpec; settings: TrainSettings; weights?: Record<string, Float32Array>; checkpoints?: boolean; fromModel?: boolean }
@@ -125,6 +125,13 @@ export type WorkerCommand =
   | { type: 'ae-views'; reqId: number; data: DataSource; testFraction?: number }
   /** Language models: continue `prompt` by `length` characters sampled at `temperature` (seeded); replies { prompt, text }. */
   | { type: 'generate'; reqId: number; prompt: string; length: number; temperature: number; seed: number }
+  /** Writes the checkpoint kept after epoch `epoch` of run `runId` as a project file at `path` (train/autosave.ts), with
+   *  the project.json fields only the host knows; replies { written: true, bytes }, or { written: false } when that
+   *  checkpoint is no longer the one kept (a later epoch's replaced it, or it was written already). */
+  | { type: 'autosave'; reqId: number; runId: string; epoch: number; path: string; project: AutosaveProject }
+
+/** What the host adds to a checkpoint in an autosave: the settings, the runs' history, the epoch as the page numbers it. */
+export interface AutosaveProject { settings?: Partial<TrainSettings>; history?: unknown; epoch?: number }
 
 /**
  * What a divergence message says, as facts a page can put in its own words (the renderer's i18n);
@@ -168,8 +175,9 @@ export type WorkerEvent =
   | { type: 'snapshot'; runId: string; snapshot: Snapshot }
   /** code 'diverged' carries the facts of `message` (absent from older hosts); 'train-failed' and 'worker-error' the exception's text as `params.detail`. */
   | { type: 'error'; runId: string | null; code: EngineErrorCode; message: string; divergence?: DivergenceFacts; params?: EngineErrorParams }
-  /** After epoch `epoch` (when the start asked for checkpoints): the weights and optimizer state as they stood then. */
-  | { type: 'checkpoint'; runId: string; epoch: number; checkpoint: Checkpoint }
+  /** After epoch `epoch` (when the start asked for checkpoints): the weights and optimizer state as they stood then are
+   *  kept in the worker until an 'autosave' writes them (the arrays never travel to the host). */
+  | { type: 'checkpoint'; runId: string; epoch: number }
   | { type: 'reply'; reqId: number; ok: true; value: unknown }
   | { type: 'reply'; reqId: number; ok: false; code: EngineErrorCode; message: string; params?: EngineErrorParams }
 

@@ -21,7 +21,7 @@ import { pureEngine, type PureEngine } from './engine-pure'
 import { encodeModelWeights } from '../src-engine/io/safetensors'
 import { exportOnnx } from '../src-engine/io/onnx'
 import { encodeNpz } from '../src-engine/io/npz'
-import { ProjectService, fileStem, type FileAccess } from './projects'
+import { ProjectService, fileStem, type AutosaveJob, type FileAccess } from './projects'
 import { IDLE_ENV, NICE_ENV } from '../src-engine/train/thread-priority'
 import { readThreadTimes, StarvationWatch, TICK_MS, type ThreadReading } from './cpu-watch'
 import { withFileBytes } from './file-base64'
@@ -513,6 +513,12 @@ export class LabHost {
     }
   }
 
+  /** Has the training worker write the checkpoint it kept after an epoch as the autosave (projects.ts). */
+  autosave(job: AutosaveJob): Promise<Result<unknown>> {
+    const reqId = this.nextReqId++
+    return this.ask(reqId, { type: 'autosave', reqId, ...job })
+  }
+
   /** The worker's model: spec, weights and (after training) the optimizer state. */
   async getModel(): Promise<Result<Checkpoint>> {
     if (!this.worker || (this.runId === null && !this.modelLoaded)) {
@@ -729,7 +735,7 @@ export class LabHost {
         return
       }
       case 'checkpoint':
-        this.projects.onCheckpoint(m.runId, m.epoch, m.checkpoint)
+        this.projects.onWorkerCheckpoint(m.runId, m.epoch)
         return
       case 'reply':
         this.settle(m)

@@ -7,16 +7,18 @@
  *   loaded into the worker ('load-model'), so predict and export work at once.
  * - import weights: a safetensors file checked tensor by tensor against the open architecture; the
  *   loaded model is replaced only when every tensor fits.
- * - autosave: after every epoch the worker posts a checkpoint; it is written atomically to
- *   <dataDir>/recovery.bplab with the run's history, a slice at a time so the event loop never waits
- *   for it (project-writer.ts). An explicit save removes it; on start the page
- *   asks `recovery()` and offers to recover it.
+ * - autosave: after every epoch the worker keeps a checkpoint and says so; this service sends it the run's
+ *   settings and history and the worker writes <dataDir>/recovery.bplab itself, atomically
+ *   (src-engine/train/autosave.ts), so the checkpoint's arrays never reach this thread. A checkpoint the
+ *   host already holds (a model moved to another training thread) is written here, a slice at a time
+ *   (project-writer.ts). An explicit save removes the autosave; on start the page asks `recovery()` and
+ *   offers to recover it.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { NetSpec, SpecIssue } from '../src-engine/spec-types'
-import type { BatchPoint, Checkpoint, TrainSettings } from '../src-engine/protocol'
+import type { AutosaveProject, BatchPoint, Checkpoint, TrainSettings } from '../src-engine/protocol'
 import { validateSpec } from '../src-engine/spec'
 import { decodeProject, ProjectError, PROJECT_EXTENSION, type ProjectData } from '../src-engine/io/project'
 import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, specFromMetadata } from '../src-engine/io/safetensors'
@@ -49,7 +51,15 @@ export interface ModelHost {
   loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[]): Promise<Result<{ params: number }>>
   modelFile(format: ExportFormat): Promise<Result<{ fileName: string; bytes: Uint8Array }>>
   isTraining(): boolean
+  /** Has the training worker write the checkpoint it kept after `epoch` of `runId` to `path` (its 'autosave' command). */
+  autosave(job: AutosaveJob): Promise<Result<unknown>>
 }
+
+/** An autosave the training worker writes from the checkpoint it kept. */
+export interface AutosaveJob { runId: string; epoch: number; path: string; project: AutosaveProject }
+
+/** What the autosave writes next: a checkpoint the worker kept, or one this thread holds. */
+type Autosave = { worker: AutosaveJob } | { data: ProjectData }
 
 export interface ProjectServiceOptions {
   /** Folder for recovery.bplab and the recent list; null = no autosave. */
@@ -104,7 +114,7 @@ export class ProjectService {
   lastAutosaveError: string | null = null
   /** The autosave being written, and the newest one waiting for it (older waiting ones are dropped). */
   private writing: Promise<void> | null = null
-  private queued: ProjectData | null = null
+  private queued: Autosave | null = null
   /** An explicit save or discard since the autosave was queued: it must not come back. */
   private cleared = 0
 
@@ -177,22 +187,40 @@ export class ProjectService {
   }
 
   /**
-   * Writes the autosave after an epoch without stalling the event loop: the checkpoint's arrays are
-   * not copied, the zip's CRC is computed a slice at a time and the write is asynchronous
-   * (project-writer.ts). Never throws: a full disk must not stop training.
+   * The training worker kept its weights after epoch `epoch` of `runId`: it writes them as the autosave
+   * with the settings and history sent from here (src-engine/train/autosave.ts), so the arrays never
+   * reach this thread. Never throws: a full disk must not stop training.
+   */
+  onWorkerCheckpoint(runId: string, epoch: number): void {
+    const path = this.recoveryPath
+    const run = this.runs.get(runId)
+    if (!path || !run) return
+    // With no autosave in progress the command is posted (and so cloned) at once: the runs need no copy,
+    // which for a long history would be large arrays made and dropped here at every epoch.
+    const history: SavedHistory = this.writing ? this.history() : { runs: [...this.runs.values()], currentId: this.currentRunId }
+    this.queued = { worker: { runId, epoch, path, project: { settings: run.settings, history, epoch: epoch + (this.offsets.get(runId) ?? 0) } } }
+    this.writing ??= this.drain(path)
+  }
+
+  /**
+   * Writes an autosave from a checkpoint this thread holds (a model moved to another training thread)
+   * without stalling the event loop: the checkpoint's arrays are not copied, the zip's CRC is computed a
+   * slice at a time and the write is asynchronous (project-writer.ts). Never throws.
    */
   onCheckpoint(runId: string, epoch: number, cp: Checkpoint): void {
     const path = this.recoveryPath
     const run = this.runs.get(runId)
     if (!path || !run) return
     this.queued = {
-      spec: cp.spec,
-      settings: run.settings,
-      history: this.history(),
-      epoch: epoch + (this.offsets.get(runId) ?? 0),
-      weights: cp.weights,
-      ...(cp.optimizer ? { optimizer: cp.optimizer } : {}),
-      ...(cp.vocab ? { vocab: cp.vocab } : {})
+      data: {
+        spec: cp.spec,
+        settings: run.settings,
+        history: this.history(),
+        epoch: epoch + (this.offsets.get(runId) ?? 0),
+        weights: cp.weights,
+        ...(cp.optimizer ? { optimizer: cp.optimizer } : {}),
+        ...(cp.vocab ? { vocab: cp.vocab } : {})
+      }
     }
     this.writing ??= this.drain(path)
   }
@@ -205,11 +233,17 @@ export class ProjectService {
   private async drain(path: string): Promise<void> {
     try {
       while (this.queued) {
-        const data = this.queued
+        const next = this.queued
         const generation = this.cleared
         this.queued = null
         try {
-          await writeProjectFile(path, data)
+          if ('worker' in next) {
+            const r = await this.host.autosave(next.worker)
+            if (!r.ok) throw new Error(r.error.message)
+            if (!(r.value as { written?: unknown } | null)?.written) continue // a later epoch's checkpoint is on its way
+          } else {
+            await writeProjectFile(path, next.data)
+          }
           // Saved or discarded while this was being written: the autosave is stale.
           if (generation !== this.cleared) await rm(path, { force: true })
           this.lastAutosaveError = null

@@ -107,6 +107,11 @@ export function checkCommand(m: unknown): Checked {
         (isNum(m.temperature) && m.temperature >= 0 && m.temperature <= 100 ? null : '"generate" needs a temperature from 0 to 100') ??
         (isInt(m.seed) ? null : '"generate" needs a whole-number seed')
       break
+    case 'autosave':
+      problem = needReq() ?? (typeof m.runId === 'string' ? null : '"autosave" needs a string runId') ?? (isInt(m.epoch) ? null : '"autosave" needs a whole-number epoch') ??
+        (typeof m.path === 'string' && m.path.length > 0 ? null : '"autosave" needs a file path') ??
+        (isRec(m.project) ? null : '"autosave" needs the project fields as an object')
+      break
     default:
       return fail(`unknown worker command "${m.type}"`, 'unknown-command')
   }

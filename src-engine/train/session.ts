@@ -18,6 +18,7 @@ import { asExamples } from './examples'
 import { generateText } from '../models/generate'
 import { UnknownCharError, vocabFromChars, type CharVocab } from '../data/text'
 import { startThreads } from './threads'
+import { writeProjectFileSync } from './autosave'
 import type { DataParallel } from './data-parallel'
 
 export interface SessionOptions {
@@ -50,6 +51,8 @@ export class WorkerSession {
   private modelTrainer: Trainer | null = null
   /** The current run asked for a checkpoint after every epoch. */
   private checkpoints = false
+  /** The weights and optimizer state after a run's latest epoch, kept for the host's 'autosave' (checkpoints). */
+  private kept: { runId: string; epoch: number; checkpoint: Checkpoint } | null = null
   /** Optimizer state that came with a loaded model (a project), for a run that continues from it. */
   private loadedOptimizer: Checkpoint['optimizer'] | null = null
   private points: BatchPoint[] = []
@@ -213,6 +216,18 @@ export class WorkerSession {
         this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { params: model.paramCount } })
         return
       }
+      case 'autosave': {
+        const kept = this.kept
+        if (!kept || kept.runId !== cmd.runId || kept.epoch !== cmd.epoch) {
+          this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { written: false } })
+          return
+        }
+        this.kept = null
+        const { spec, weights, optimizer, vocab } = kept.checkpoint
+        const bytes = writeProjectFileSync(cmd.path, { ...cmd.project, spec, weights, ...(optimizer ? { optimizer } : {}), ...(vocab ? { vocab } : {}) })
+        this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value: { written: true, bytes } })
+        return
+      }
       case 'gradcheck': {
         if (!this.opts.gradcheck) {
           this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'unavailable', message: 'gradient checking is not available in this build' })
@@ -349,10 +364,11 @@ export class WorkerSession {
       case 'epoch':
         this.flush(runId)
         this.post({ type: 'epoch', runId, report: e.report })
-        // Posted between batches, so the weights are exactly those at the end of this epoch.
+        // Kept between batches, so the weights are exactly those at the end of this epoch; the host's
+        // 'autosave' writes them from this thread (train/autosave.ts).
         if (this.checkpoints && this.model) {
-          const { value, transfer } = this.checkpoint(this.model)
-          this.post({ type: 'checkpoint', runId, epoch: e.report.epoch, checkpoint: value }, transfer)
+          this.kept = { runId, epoch: e.report.epoch, checkpoint: this.checkpoint(this.model).value }
+          this.post({ type: 'checkpoint', runId, epoch: e.report.epoch })
         }
         return
       case 'snapshot':

@@ -1,9 +1,13 @@
-/** The autosave's project writer: same bytes as encodeProject, atomic, NaN refused, and the event loop served while it works. */
+/**
+ * The project writers: the main thread's (a checkpoint the host holds: same bytes as encodeProject, atomic, NaN
+ * refused, the event loop served while it works) and the training thread's autosave (the same bytes, at once).
+ */
 import { describe, expect, it } from 'vitest'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
 import { writeProjectFile } from '../../src-main/project-writer'
+import { writeProjectFileSync } from '../../src-engine/train/autosave'
 import { decodeProject, encodeProject, type ProjectData } from '../../src-engine/io/project'
 import { presetById } from '../../src-engine/models/presets'
 import { Sequential } from '../../src-engine/models/sequential'
@@ -70,5 +74,30 @@ describe('writeProjectFile', () => {
     // 1.3 M values checked, at most 128 K between two turns of the loop, then 5.2 MB checksummed, at
     // most 512 KB between two turns; encoded in one block, the file would appear within a turn or two.
     expect(turnsBeforeFile).toBeGreaterThanOrEqual(20)
+  })
+})
+
+describe('writeProjectFileSync (the training thread\'s autosave)', () => {
+  it('writes the same bytes as writeProjectFile and encodeProject; no temporary file is left', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'writer-'))
+    const data = convnetProject()
+    const size = writeProjectFileSync(join(dir, 'recovery.bplab'), data)
+    await writeProjectFile(join(dir, 'async.bplab'), data)
+    const bytes = readFileSync(join(dir, 'recovery.bplab'))
+    expect(size).toBe(bytes.length)
+    expect(bytes.equals(readFileSync(join(dir, 'async.bplab')))).toBe(true)
+    expect(bytes.equals(Buffer.from(encodeProject(data)))).toBe(true)
+    expect(readdirSync(dir).sort()).toEqual(['async.bplab', 'recovery.bplab'])
+  })
+
+  it('refuses NaN, naming the tensor and the value, and leaves the previous file as it was', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'writer-'))
+    const path = join(dir, 'recovery.bplab')
+    writeFileSync(path, 'previous autosave')
+    const data = convnetProject()
+    data.weights!['conv1.W'].data[7] = Number.NaN
+    expect(() => writeProjectFileSync(path, data)).toThrow(/"conv1\.W".*NaN/)
+    expect(readFileSync(path, 'utf8')).toBe('previous autosave')
+    expect(readdirSync(dir)).toEqual(['recovery.bplab'])
   })
 })

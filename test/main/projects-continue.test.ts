@@ -51,7 +51,8 @@ const noModel: ModelHost = {
   getModel: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
   loadModel: async () => ({ ok: true, value: { params: 0 } }),
   modelFile: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
-  isTraining: () => false
+  isTraining: () => false,
+  autosave: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } })
 }
 
 const run = (id: string, extra: Partial<SavedRun> = {}): SavedRun =>
