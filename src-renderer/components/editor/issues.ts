@@ -2,7 +2,8 @@
  * Issue messages in the learner's language: the validator's stable code picks `editor.issue.<code>`,
  * filled with the issue's values; a code the editor has no words for shows the engine's English message.
  */
-import type { SpecIssue } from '../../../src-engine/spec-types'
+import type { LayerType, SpecIssue } from '../../../src-engine/spec-types'
+import { LAYER_FIELDS } from '../../../src-engine/spec-fields'
 import { catalogues, fmtInt, i18n, t } from '../../i18n/index.svelte'
 
 type Values = Record<string, string | number>
@@ -26,6 +27,21 @@ function windowFix(v: Values): string {
   return parts.length ? t('editor.fix.window', { options: parts.join(`, ${t('editor.or')} `) }) : t('editor.fix.any')
 }
 
+/** What a layer's setting accepts, in words ("a whole number of at least 1"), from the validator's own rule; '' when it has none to word. */
+function allowed(type: LayerType, field: string): string {
+  const rule = LAYER_FIELDS[type]?.[field]?.rule
+  switch (rule?.kind) {
+    case 'posInt': case 'units': return t('editor.range.atLeast', { min: 1 })
+    case 'nonNegInt': return t('editor.range.atLeast', { min: 0 })
+    case 'enum': return t('editor.range.oneOf', { list: orJoin(rule.values.map((v) => `“${v}”`)) })
+    case 'number': {
+      const key = rule.maxOpen ? 'editor.range.belowMax' : rule.minOpen ? 'editor.range.aboveMin' : 'editor.range.between'
+      return t(key, { min: rule.min, max: rule.max })
+    }
+    default: return ''
+  }
+}
+
 const gib = (bytes: string | number | undefined): string => `${(Number(String(bytes).replace(/\D/g, '')) / 2 ** 30).toFixed(2)} GiB`
 
 /** Extra values some messages need, worked out from the ones the validator gives. */
@@ -40,14 +56,17 @@ const EXTRA: Record<string, (v: Values) => Values> = {
   'too-large': (v) => ({ size: gib(v.bytes), limitSize: gib(v.limit) })
 }
 
-export function issueText(issue: SpecIssue): string {
-  const key = `editor.issue.${issue.code}`
+export function issueText(issue: SpecIssue, type?: LayerType): string {
+  // a setting out of range says which values it takes when the layer's type is known (the layer cards)
+  const range = type && issue.code === 'field-out-of-range' && issue.field ? allowed(type, issue.field) : ''
+  const key = range ? 'editor.issue.field-out-of-range-allowed' : `editor.issue.${issue.code}`
   if (!(key in catalogues[i18n.lang]) && !(key in catalogues.en)) return issue.message
   const v: Values = {}
   // numbers with the locale's grouping (3,136 weights), except those inside formulas
   for (const [k, x] of Object.entries(issue.values ?? {})) v[k] = typeof x === 'number' ? fmtInt(x) : x
   Object.assign(v, EXTRA[issue.code]?.(issue.values ?? {}) ?? {})
   v.layer = issue.layer < 0 ? t('editor.network') : issue.layerName
+  if (range) v.range = range
   const field = String(v.field ?? issue.field ?? '')
   if (field) {
     const label = `editor.field.${field}`

@@ -95,7 +95,7 @@ describe('other errors at their layer', () => {
     {
       what: 'zero filters',
       spec: { input: [1, 8, 8], layers: [{ type: 'Convolution', filters: 0, kernel: 3 }, { type: 'Flatten' }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] },
-      layer: 0, code: 'field-out-of-range', words: ['Filters (FN)', '0 is not allowed']
+      layer: 0, code: 'field-out-of-range', words: ['Filters (FN)', 'at least 1, not 0']
     },
     {
       what: 'a layer with weights after the loss layer',
@@ -110,7 +110,7 @@ describe('other errors at their layer', () => {
     {
       what: 'a dropout rate of 1',
       spec: { input: [4], layers: [{ type: 'Affine', units: 3 }, { type: 'Dropout', rate: 1 }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] },
-      layer: 1, code: 'field-out-of-range', words: ['Dropout rate', 'not allowed']
+      layer: 1, code: 'field-out-of-range', words: ['Dropout rate', 'not including, 1, not 1']
     }
   ]
   it('marks the name field of a layer whose name is taken', () => {
@@ -173,5 +173,25 @@ describe('issue text', () => {
     })
     expect(msg).toBe('conv2: “스트라이드” 값은 정수여야 합니다 (지금 값: 1.5).')
     i18n.set('en')
+  })
+
+  it('says which values a setting takes when it is out of range and the layer is known (the validator\'s rule)', () => {
+    const units = { severity: 'error', layer: 0, layerName: 'affine1', code: 'field-out-of-range', field: 'units',
+      message: 'affine1: "units" must be a whole number ≥ 1, not 0', values: { field: 'units', value: '0' } } as const
+    expect(issueText(units, 'Affine')).toBe('affine1: “Units” must be a whole number of at least 1, not 0.')
+    // without the layer's type (a refused import) the general sentence stays
+    expect(issueText(units)).toContain('Choose a value in its range')
+    const rate = { severity: 'error', layer: 1, layerName: 'dropout1', code: 'field-out-of-range', field: 'rate',
+      message: 'dropout1: "rate" must be …', values: { field: 'rate', value: '1' } } as const
+    expect(issueText(rate, 'Dropout')).toBe('dropout1: “Dropout rate” must be a number from 0 up to, but not including, 1, not 1.')
+    i18n.set('ko')
+    expect(issueText(units, 'Affine')).toBe('affine1: “유닛 수”에는 1 이상의 정수만 쓸 수 있습니다 (지금 값: 0).')
+    expect(issueText(rate, 'Dropout')).toContain('0 이상 1 미만의 수만 쓸 수 있습니다')
+    i18n.set('en')
+  })
+
+  it('shows the range on the layer card where a setting is out of range', () => {
+    openEditor({ input: [1, 28, 28], layers: [{ type: 'Flatten' }, { type: 'Affine', units: 0 }, { type: 'SoftmaxWithLoss' }] })
+    expect(screen.getByTestId('layer-error').textContent).toContain('must be a whole number of at least 1, not 0')
   })
 })
