@@ -1,6 +1,7 @@
 /** The progress card's tiles: a network without accuracy (language model, autoencoder) shows its training loss instead of an empty "Training accuracy". */
 import { afterEach, describe, expect, it } from 'vitest'
 import { render, screen } from '@testing-library/svelte'
+import { tick } from 'svelte'
 import ProgressPanel from '../../../src-renderer/components/train/ProgressPanel.svelte'
 import { defaultsFor, Run } from '../../../src-renderer/lib/train.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
@@ -36,6 +37,18 @@ describe('the progress tiles', () => {
     render(ProgressPanel, { run: null, form: { ...form, lr: 0.05, epochs: 1000 } })
     expect(screen.getByTestId('tile-lr').textContent).toBe('0.05')
     expect(screen.getByTestId('progress').textContent).toContain('Epoch 0 / 1000')
+  })
+
+  it('give the time left while the run trains, and none while it is paused', async () => {
+    const r = new Run('c', 1, settings, 'net', 'classifier')
+    r.state = 'running'
+    r.addPoints([{ epoch: 1, batch: 10, batches: 600, loss: 0.5, examplesPerSec: 1000 }])
+    render(ProgressPanel, { run: r, form })
+    const time = screen.getByTestId('progress-time')
+    expect(time.textContent).toMatch(/left|estimating/)
+    r.state = 'paused'
+    await tick()
+    expect(time.textContent?.trim()).toBe('')
   })
 
   it('say how long a finished run trained instead of saying "finished" beside the badge', () => {
