@@ -8,7 +8,7 @@
  */
 import type { AutoencoderViews, LabApi, LabError, LabEvent, PresetInfo, Result } from '../../src-main/ipc/contract'
 import type {
-  BatchPoint, DataSource, DivergenceFacts, EpochReport, ImageStack, OptimizerName, RunState, Snapshot, TrainSettings
+  BatchPoint, DataSource, DivergenceFacts, EpochReport, ImageStack, OptimizerName, RunState, Snapshot, TrainingPriority, TrainSettings
 } from '../../src-engine/protocol'
 import type { NetSpec } from '../../src-engine/spec-types'
 import { toFloat32 } from './lab'
@@ -49,6 +49,8 @@ export interface TrainForm {
   clip: number
   /** Language models with an LSTM/RNN: read the text in order and carry the state across batches (truncated BPTT). */
   stateful: boolean
+  /** How the training threads share the CPU: 'low' lets other programs go first, 'normal' shares the cores equally. */
+  priority: TrainingPriority
 }
 
 /** Exponential moving average with bias correction (so the first points are not pulled to 0).
@@ -156,7 +158,7 @@ export function defaultsFor(spec: NetSpec | null, threads: number, preset?: Pres
   const base: TrainForm = {
     dataKind: 'mnist', idxDir: '/usr/share/datasets/fashion-mnist', textFile: 'builtin',
     optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 5, weightDecay: 0, seed: 42, threads: Math.max(1, threads), clip: 0,
-    stateful: false
+    stateful: false, priority: 'low'
   }
   let f = base
   if (spec && isLanguageModel(spec)) f = { ...base, dataKind: 'text', lr: 0.005, batchSize: 20, epochs: 10, clip: 5 }
@@ -177,7 +179,8 @@ export function settingsFromForm(f: TrainForm): TrainSettings {
     data, optimizer: f.optimizer, lr: f.lr, batchSize: Math.round(f.batchSize), epochs: Math.round(f.epochs),
     weightDecay: f.weightDecay, seed: Math.round(f.seed), threads: Math.round(f.threads),
     ...(f.clip > 0 ? { clip: f.clip } : {}),
-    ...(f.stateful && f.dataKind === 'text' ? { stateful: true } : {})
+    ...(f.stateful && f.dataKind === 'text' ? { stateful: true } : {}),
+    priority: f.priority
   }
 }
 
@@ -377,6 +380,12 @@ export class TrainLab {
   error = $state.raw<Msg | null>(null)
   presets = $state.raw<PresetInfo[]>([])
   threads = $state(1)
+  /** The host lowers the training threads' priority (Linux): the form offers the choice. */
+  priorityChoice = $state(false)
+  /** The run being continued at normal priority (the starved notice's button): it stops first. */
+  switching = $state<string | null>(null)
+  /** Waiting for a run to end (stopped, done or failed). */
+  private ends: { run: Run; resolve: () => void }[] = []
   samples = $state.raw<Samples | null>(null)
   probeIndex = $state<number | null>(null)
   /** The form has been filled for this spec (so switching pages keeps the learner's edits). */
@@ -434,6 +443,7 @@ export class TrainLab {
     const [info, presets] = await Promise.all([api.request('app:info', undefined), api.request('preset:list', undefined)])
     if (info.ok) {
       this.threads = Math.max(1, info.value.threads)
+      this.priorityChoice = info.value.platform === 'linux'
       // the form may have been filled before the machine was known; use its cores
       this.form = { ...this.form, threads: this.threads }
     } else this.error = hostError(info.error)
@@ -465,8 +475,8 @@ export class TrainLab {
     this.formFor = { spec, preset: presetId }
     const keep = this.form
     const d = defaultsFor(spec, this.threads, preset)
-    // the dataset paths are the learner's; keep them
-    this.form = { ...d, idxDir: keep.idxDir || d.idxDir, textFile: keep.textFile || d.textFile }
+    // the dataset paths and the priority are the learner's; keep them
+    this.form = { ...d, idxDir: keep.idxDir || d.idxDir, textFile: keep.textFile || d.textFile, priority: keep.priority }
   }
 
   /** Send a request; a failure becomes `error` (shown to the learner) and a null answer. */
@@ -568,11 +578,43 @@ export class TrainLab {
     await this.control('train:stop', 'stop')
   }
 
-  private async control(channel: 'train:pause' | 'train:resume' | 'train:stop', what: 'pause' | 'resume' | 'stop'): Promise<void> {
+  /** Whether the host took the command. */
+  private async control(channel: 'train:pause' | 'train:resume' | 'train:stop', what: 'pause' | 'resume' | 'stop'): Promise<boolean> {
     const r = this.current
-    if (!this.api || !r || !r.active) return
+    if (!this.api || !r || !r.active) return false
     if (await this.call(this.api.request(channel, undefined))) {
       if (r.active) r.pending = what
+      return true
+    }
+    return false
+  }
+
+  /**
+   * The current run, starved of CPU at low priority, carried on at normal priority: it stops after the
+   * batch in flight, then a run continuing it (the same weights and optimizer state; its epochs numbered
+   * on, for the epochs it had left) starts at normal priority, for which the host moves the model into a
+   * new training thread. The form keeps 'normal' for later runs.
+   */
+  async continueAtNormalPriority(spec: NetSpec | null): Promise<Run | null> {
+    const r = this.current
+    if (!this.api || !r || !r.active || this.switching !== null) return null
+    this.switching = r.id
+    this.form = { ...this.form, priority: 'normal' }
+    try {
+      const ended = new Promise<void>((resolve) => this.ends.push({ run: r, resolve }))
+      if (!(await this.control('train:stop', 'stop'))) {
+        this.ends = this.ends.filter((e) => e.run !== r)
+        return null
+      }
+      await ended
+      // finished meanwhile (nothing left to train) or failed: there is nothing to continue
+      if (r.state !== 'stopped') return null
+      const left = Math.max(1, r.settings.epochs + r.epochOffset - epochsTrained(r))
+      const next = await this.continueRun(spec, { ...r.settings, priority: 'normal', epochs: left })
+      if (!next && !this.error) this.error = msg('train.cpuSwitchFailed')
+      return next
+    } finally {
+      this.switching = null
     }
   }
 
@@ -626,6 +668,14 @@ export class TrainLab {
     this.runs = this.runs.filter((r) => r.active || r.id === this.currentId)
   }
 
+  /** Resolves the waits for runs that have ended. */
+  private endWaits(): void {
+    const ended = this.ends.filter((e) => !e.run.active)
+    if (ended.length === 0) return
+    this.ends = this.ends.filter((e) => e.run.active)
+    for (const e of ended) e.resolve()
+  }
+
   /** Apply one host event. Unknown run ids are held briefly: the start reply may still be on its way.
    * Errors tied to no run (connection, bad frames) are the app frame's to show; they change no run. */
   handle(e: LabEvent): void {
@@ -645,6 +695,7 @@ export class TrainLab {
         if (!run.diverged || e.state === 'failed') run.state = e.state
         if (e.message) run.message = e.message
         if (e.state !== 'running') run.cpuStarved = false
+        this.endWaits()
         break
       case 'batches':
         run.addPoints(e.points)
@@ -671,6 +722,7 @@ export class TrainLab {
         } else if (run.active) {
           run.state = 'failed'
         }
+        this.endWaits()
         break
       default: {
         const never: never = e

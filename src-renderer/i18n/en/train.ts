@@ -43,6 +43,11 @@ export default {
   stateful: 'Stateful: carry the LSTM state across mini-batches',
   statefulHelp: 'Hands the LSTM\'s memory (h, c) on to the next mini-batch as it reads the text in order (truncated BPTT): helps when a character depends on more than one window of text. Trains on one thread.',
   resetDefaults: 'Reset to defaults',
+  priority: 'Priority',
+  priorityLow: 'Let other programs go first',
+  priorityLowHelp: 'The window stays smooth; training may pause while other programs keep every core busy.',
+  priorityNormal: 'Share the cores equally',
+  priorityNormalHelp: 'Training keeps going; the window may respond more slowly.',
   lockedWhileTraining: 'These settings apply to the next run. Only the learning rate can change while training.',
 
   errLr: 'The learning rate must be a number above 0 (and at most 10).',
@@ -166,6 +171,10 @@ export default {
   wrongNone: 'No mistakes to show yet.',
 
   cpuStarved: 'Training is waiting: other programs are using every processor core, and training only runs on a core nothing else wants (so the app itself stays responsive). It resumes by itself when they finish.',
+  cpuContinueNormal: 'Continue at normal priority',
+  cpuContinueNormalHelp: 'Stops after the mini-batch in progress and carries on from the same weights, sharing the cores equally with the other programs (the window may respond more slowly).',
+  cpuSwitching: 'Stopping after the mini-batch in progress, then continuing at normal priority…',
+  cpuSwitchFailed: 'Training stopped, but it could not be continued at normal priority here: press "Continue training".',
   divergedTitle: 'Training diverged and stopped itself',
   divergedBody: 'The loss became NaN or exploded. With learning rate {lr}, each update overshoots the minimum and the weights grow without bound, so every later number is garbage. A smaller step usually fixes it.',
   divergedNotFinite: 'The loss became {loss} at epoch {epoch}, mini-batch {batch}.',

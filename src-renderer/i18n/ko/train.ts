@@ -43,6 +43,11 @@ export default {
   stateful: '상태 유지(stateful): 미니배치 사이에 LSTM 상태 이어 가기',
   statefulHelp: '텍스트를 순서대로 읽으며 LSTM의 기억(h, c)을 다음 미니배치로 넘깁니다(truncated BPTT). 한 번에 읽는 길이보다 먼 문맥이 중요할 때 도움이 됩니다. 스레드 하나로 학습합니다.',
   resetDefaults: '기본값으로',
+  priority: '우선순위',
+  priorityLow: '다른 프로그램 먼저',
+  priorityLowHelp: '창은 매끄럽게 반응하지만, 다른 프로그램이 모든 코어를 쓰는 동안에는 학습이 멈출 수 있습니다.',
+  priorityNormal: '코어를 똑같이 나눠 쓰기',
+  priorityNormalHelp: '학습은 계속되지만, 창의 반응이 느려질 수 있습니다.',
   lockedWhileTraining: '이 설정은 다음 학습부터 적용됩니다. 학습 중에는 학습률만 바꿀 수 있습니다.',
 
   errLr: '학습률은 0보다 크고 10 이하인 수여야 합니다.',
@@ -166,6 +171,10 @@ export default {
   wrongNone: '아직 보여 줄 오답이 없습니다.',
 
   cpuStarved: '학습이 기다리는 중입니다: 다른 프로그램들이 모든 프로세서 코어를 쓰고 있고, 학습은 앱이 느려지지 않도록 아무도 쓰지 않는 코어에서만 돌아갑니다. 그 프로그램들이 끝나면 저절로 다시 진행됩니다.',
+  cpuContinueNormal: '보통 우선순위로 계속하기',
+  cpuContinueNormalHelp: '진행 중인 미니배치가 끝나면 멈추고, 같은 가중치에서 다른 프로그램과 코어를 똑같이 나눠 쓰며 이어서 학습합니다(창의 반응은 느려질 수 있습니다).',
+  cpuSwitching: '진행 중인 미니배치가 끝나면 보통 우선순위로 이어서 학습합니다…',
+  cpuSwitchFailed: '학습은 멈췄지만 여기서 보통 우선순위로 이어 가지 못했습니다. "이어서 학습"을 누르세요.',
   divergedTitle: '학습이 발산해서 스스로 멈췄습니다',
   divergedBody: '손실이 NaN이 되거나 폭발했습니다. 학습률 {lr}에서는 갱신할 때마다 최솟값을 지나쳐 가중치가 끝없이 커지므로 이후의 모든 값이 의미를 잃습니다. 보폭을 줄이면 대개 해결됩니다.',
   divergedNotFinite: '에폭 {epoch}의 {batch}번째 미니배치에서 손실이 계산할 수 없는 값({loss})이 되었습니다.',
