@@ -6,9 +6,9 @@ export default {
   undo: 'Undo stroke',
   brush: 'Brush',
   padLabel: 'Drawing pad: draw a digit with the mouse, a pen or a finger',
-  modelInput: 'What the model receives (28 × 28)',
-  modelInputHelp: 'Cropped to the ink, scaled to fit 20 × 20, and centred by its centre of mass — the way MNIST digits were made.',
-  scaledInfo: 'This drawing: ink scaled to {w} × {h} pixels, moved by ({dx}, {dy}) to centre its mass',
+  modelInput: 'What the model receives (28\u00a0×\u00a028)',
+  modelInputHelp: 'Cropped to the ink, scaled to fit 20\u00a0×\u00a020, and centred by its centre of mass — the way MNIST digits were made.',
+  scaledInfo: 'This drawing: ink scaled to {w}\u00a0×\u00a0{h} pixels, moved by ({dx}, {dy}) to centre its mass',
   prediction: 'Prediction',
   probabilities: 'Class probabilities',
   emptyPad: 'Nothing drawn yet: no ink, no guess.',
@@ -27,6 +27,6 @@ export default {
   removeDrawing: 'Remove this drawing (labelled {label})',
   clearDrawings: 'Remove all',
   gatesTitle: 'The LSTM reading your drawing row by row',
-  gatesHelp: 'Each column is one row of the 28 × 28 image fed to the LSTM; each line is a hidden unit.',
+  gatesHelp: 'Each column is one row of the 28\u00a0×\u00a028 image fed to the LSTM; each line is a hidden unit.',
   mapsHelp: 'Each layer’s output for the image above, computed by the engine as you draw.'
 } as const

@@ -6,9 +6,9 @@ export default {
   undo: '획 되돌리기',
   brush: '붓 굵기',
   padLabel: '그림판: 마우스, 펜, 손가락으로 숫자를 그리세요',
-  modelInput: '모델이 실제로 받는 입력 (28 × 28)',
-  modelInputHelp: '잉크 영역만 잘라 20 × 20 안에 맞게 줄이고, 무게중심이 가운데 오도록 옮깁니다. MNIST 숫자를 만든 방식 그대로입니다.',
-  scaledInfo: '이 그림: 잉크 크기를 {w} × {h} 픽셀로 맞추고, 무게중심이 가운데 오도록 ({dx}, {dy})만큼 옮김',
+  modelInput: '모델이 실제로 받는 입력 (28\u00a0×\u00a028)',
+  modelInputHelp: '잉크 영역만 잘라 20\u00a0×\u00a020 안에 맞게 줄이고, 무게중심이 가운데 오도록 옮깁니다. MNIST 숫자를 만든 방식 그대로입니다.',
+  scaledInfo: '이 그림: 잉크 크기를 {w}\u00a0×\u00a0{h} 픽셀로 맞추고, 무게중심이 가운데 오도록 ({dx}, {dy})만큼 옮김',
   prediction: '예측',
   probabilities: '클래스별 확률',
   emptyPad: '아직 아무것도 그리지 않았습니다. 잉크가 없으면 추측도 하지 않습니다.',
@@ -27,6 +27,6 @@ export default {
   removeDrawing: '이 그림 삭제 (정답 {label})',
   clearDrawings: '모두 삭제',
   gatesTitle: 'LSTM이 그림을 한 행씩 읽는 모습',
-  gatesHelp: '열 하나가 LSTM에 들어간 28 × 28 이미지의 한 행이고, 줄 하나가 은닉 유닛 하나입니다.',
+  gatesHelp: '열 하나가 LSTM에 들어간 28\u00a0×\u00a028 이미지의 한 행이고, 줄 하나가 은닉 유닛 하나입니다.',
   mapsHelp: '위 이미지에 대한 각 계층의 출력입니다. 그리는 동안 엔진이 바로 계산합니다.'
 } as const
