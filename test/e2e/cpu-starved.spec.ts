@@ -1,14 +1,29 @@
 /**
- * A run that other programs leave no core says so, and carries on by itself when they stop. The training
- * threads run under SCHED_IDLE (Linux, where `chrt` exists): busy programs in the lab's own session stop
- * them completely, and the host's StarvationWatch (src-main/cpu-watch.ts) tells the page. Here one busy
- * loop per core, started beside the web shell, stands in for those programs. Screenshot cpu-starved-ko.png.
+ * A run that other programs leave no core says so, and carries on by itself when they stop, or at once at
+ * normal priority from the notice's button. The training threads run under SCHED_IDLE (Linux, where `chrt`
+ * exists): busy programs in the lab's own session stop them completely, and the host's StarvationWatch
+ * (src-main/cpu-watch.ts) tells the page. Here one busy loop per core, started beside the web shell, stands
+ * in for those programs. Screenshots cpu-starved-ko.png and cpu-normal-ko.png.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { availableParallelism } from 'node:os'
+import type { Page } from '@playwright/test'
 import { test, expect, screenshot, pickPreset } from './fixtures'
 
 const idlePolicy = process.platform === 'linux' && spawnSync('chrt', ['--max'], { stdio: 'ignore' }).status === 0
+
+/** One busy loop per core, in the lab's own session. */
+function busyLoops(): ChildProcess[] {
+  return Array.from({ length: availableParallelism() }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }))
+}
+
+/** A SimpleConvNet run of 30 epochs that has finished its first (so it is well under way). */
+async function trainingRun(page: Page): Promise<void> {
+  await pickPreset(page, 'simple-convnet')
+  await page.getByTestId('train-epochs').fill('30')
+  await page.getByTestId('train-start').click()
+  await expect(page.getByTestId('test-accuracy')).toHaveAttribute('data-value', /0\.\d+/, { timeout: 120_000 })
+}
 
 test.describe('ko', () => {
   test.use({ lang: 'ko' })
@@ -16,15 +31,12 @@ test.describe('ko', () => {
   test('a starved run says that other programs are using every core, and the notice goes when it trains again', async ({ page }) => {
     test.skip(!idlePolicy, 'Training threads run under SCHED_IDLE only on Linux with chrt (util-linux); nothing can starve them here.')
     test.setTimeout(180_000)
-    await pickPreset(page, 'simple-convnet')
-    await page.getByTestId('train-epochs').fill('30')
-    await page.getByTestId('train-start').click()
-    await expect(page.getByTestId('test-accuracy')).toHaveAttribute('data-value', /0\.\d+/, { timeout: 120_000 })
+    await trainingRun(page)
     const notice = page.getByTestId('train-cpu-starved')
     await expect(notice).toBeHidden()
     const loops: ChildProcess[] = []
     try {
-      for (let i = 0; i < availableParallelism(); i++) loops.push(spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }))
+      loops.push(...busyLoops())
       await expect(notice).toBeVisible({ timeout: 30_000 })
       await expect(notice).toContainText('다른 프로그램')
       await screenshot(page, 'cpu-starved-ko')
@@ -32,6 +44,34 @@ test.describe('ko', () => {
       for (const l of loops) l.kill('SIGKILL')
     }
     await expect(notice).toBeHidden({ timeout: 30_000 })
+    await page.getByTestId('train-stop').click()
+  })
+
+  test('"continue at normal priority" carries the run on from its weights while the other programs still use every core', async ({ page }) => {
+    test.skip(!idlePolicy, 'Training threads run under SCHED_IDLE only on Linux with chrt (util-linux); nothing can starve them here.')
+    test.setTimeout(240_000)
+    await trainingRun(page)
+    await expect(page.getByTestId('train-priority-low')).toBeChecked()
+    const notice = page.getByTestId('train-cpu-starved')
+    const bar = page.getByRole('progressbar')
+    const loops: ChildProcess[] = []
+    try {
+      loops.push(...busyLoops())
+      await expect(notice).toBeVisible({ timeout: 30_000 })
+      const button = notice.getByTestId('train-cpu-normal')
+      await expect(button).toHaveText('보통 우선순위로 계속하기')
+      await button.click()
+      // the run stops after the batch in flight; the continuation (the same colour, its epochs numbered on) trains
+      await expect(notice).toBeHidden({ timeout: 90_000 })
+      await expect(page.getByTestId('train-priority-normal')).toBeChecked()
+      await expect(page.getByTestId('train-continue')).toBeHidden()
+      const at = Number(await bar.getAttribute('aria-valuenow'))
+      await expect.poll(async () => Number(await bar.getAttribute('aria-valuenow')), { timeout: 60_000 }).toBeGreaterThan(at)
+      await expect(notice).toBeHidden()
+      await screenshot(page, 'cpu-normal-ko')
+    } finally {
+      for (const l of loops) l.kill('SIGKILL')
+    }
     await page.getByTestId('train-stop').click()
   })
 })
