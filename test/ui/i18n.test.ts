@@ -57,6 +57,17 @@ describe('message catalogues', () => {
     })
   }
 
+  it('keeps a size such as 28 × 28 on one line (no-break spaces around ×)', () => {
+    // '(28 ×' at a line's end and '28)' on the next is hard to read; so is 1920 × 1080 × 3 split anywhere
+    const broken: string[] = []
+    for (const [lang, areas] of [['en', enAreas], ['ko', koAreas]] as const) {
+      for (const [area, c] of areas) {
+        for (const [key, v] of Object.entries(c)) if (typeof v === 'string' && /[\d}] × [\d{]|[\d}]\u00a0× [\d{]|[\d}] ×\u00a0[\d{]/.test(v)) broken.push(`${lang}/${area}.${key}`)
+      }
+    }
+    expect(broken).toEqual([])
+  })
+
   it('has Korean text in Korean messages that are not brand names or pure symbols', () => {
     // A forgotten translation usually shows up as the English text copied into ko/.
     const copied: string[] = []

@@ -18,7 +18,7 @@ export default {
   decodeFailed: 'Could not decode: {message}',
   drawTitle: 'Your drawing, its code, and the redrawing',
   drawHelp: 'The encoder squeezes your drawing into a small code; the decoder draws the digit back from that code alone.',
-  drawing: 'Your drawing (28 × 28)',
+  drawing: 'Your drawing (28\u00a0×\u00a028)',
   code: 'Code: {layer} · {shape} ({n} numbers)',
   codeEmpty: 'Code',
   drawMse: ' · MSE {mse}',

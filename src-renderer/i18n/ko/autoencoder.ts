@@ -18,7 +18,7 @@ export default {
   decodeFailed: '디코딩하지 못했습니다: {message}',
   drawTitle: '그린 숫자, 그 코드, 다시 그린 숫자',
   drawHelp: '인코더가 그림을 작은 코드로 압축하고, 디코더는 그 코드만 보고 숫자를 다시 그립니다.',
-  drawing: '그린 그림 (28 × 28)',
+  drawing: '그린 그림 (28\u00a0×\u00a028)',
   code: '코드: {layer} · {shape} (숫자 {n}개)',
   codeEmpty: '코드',
   drawMse: ' · MSE {mse}',
