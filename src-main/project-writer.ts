@@ -1,13 +1,15 @@
 /**
- * Writes a project file (.bplab) from the main process without stalling its event loop: the autosave
- * after every epoch, while the page streams telemetry. Encoding a 5 MB project at once (copies, zip
- * CRC) held the loop for 70–190 ms; here the tensors are not copied (the zip's chunks are views of the
- * checkpoint's arrays, src-engine/io/project.ts), the NaN check and the CRC-32 run about a millisecond of
- * work at a time with the event loop served in between, and the file is written asynchronously and atomically.
+ * Writes a project file (.bplab) from the main process without stalling its event loop: an explicit
+ * save, and an autosave of a checkpoint the host holds (a model moved to a training thread at another
+ * priority); the autosave after every epoch is written by the training thread itself
+ * (src-engine/train/autosave.ts). Encoding a 5 MB project at once (copies, zip CRC) held the loop for
+ * 70–190 ms; here the tensors are not copied (the zip's chunks are views of the checkpoint's arrays,
+ * src-engine/io/project.ts), the NaN check and the CRC-32 run about a millisecond of work at a time with
+ * the event loop served in between, and the file is written asynchronously and atomically.
  */
-import * as zlib from 'node:zlib'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
-import { crc32 as crc32Js, projectParts, zipChunks, type ProjectData } from '../src-engine/io/project'
+import { projectParts, zipChunks, type ProjectData } from '../src-engine/io/project'
+import { crc32 } from '../src-engine/train/autosave'
 import { checkFinite } from '../src-engine/io/safetensors'
 import { chunksLength, joinChunks } from '../src-engine/io/chunks'
 import { writeFileAtomicAsync } from './file-store'
@@ -39,10 +41,6 @@ function turns(): (share: number) => Promise<void> | undefined {
     })
   }
 }
-
-/** Node's native CRC-32 (zlib.crc32, Node ≥ 20.15) when present; the same numbers in JS otherwise. */
-const crc32: (bytes: Uint8Array, crc: number) => number =
-  (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32 ?? crc32Js
 
 /**
  * Encodes `data` as a project file and writes it to `path` atomically (temporary file, then rename).
