@@ -4,10 +4,9 @@
  * The same seed gives the same stream on every platform.
  */
 export class Rng {
-  private s0: number
-  private s1: number
-  private s2: number
-  private s3: number
+  /** xoshiro128**'s four 32-bit words (as int32). */
+  private readonly s = new Int32Array(4)
+  private readonly word = new Uint32Array(1)
   private spare: number | null = null
 
   constructor(seed: number) {
@@ -20,24 +19,26 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0
       return (z ^ (z >>> 16)) >>> 0
     }
-    this.s0 = next()
-    this.s1 = next()
-    this.s2 = next()
-    this.s3 = next()
-    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1
+    for (let i = 0; i < 4; i++) this.s[i] = next()
+    if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1
   }
 
   /** A uniform 32-bit unsigned integer. */
   nextU32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5) >>> 0, 7), 9) >>> 0
-    const t = (this.s1 << 9) >>> 0
-    this.s2 = (this.s2 ^ this.s0) >>> 0
-    this.s3 = (this.s3 ^ this.s1) >>> 0
-    this.s1 = (this.s1 ^ this.s2) >>> 0
-    this.s0 = (this.s0 ^ this.s3) >>> 0
-    this.s2 = (this.s2 ^ t) >>> 0
-    this.s3 = rotl(this.s3, 11)
-    return result
+    xoshiroWords(this.s, this.word, 1)
+    return this.word[0]
+  }
+
+  /**
+   * words[0, n) ← n words of a fresh xoshiro128** stream seeded by the next four words of this one (this
+   * generator moves on by those four only): for bulk draws such as a dropout mask, where the stream runs in
+   * local variables at a few ns a word.
+   */
+  fillWords(words: Uint32Array, n = words.length): void {
+    const s = new Int32Array(4)
+    for (let i = 0; i < 4; i++) s[i] = this.nextU32()
+    if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1
+    xoshiroWords(s, words, n)
   }
 
   /** Uniform in [0, 1). */
@@ -82,6 +83,22 @@ export class Rng {
   }
 }
 
-function rotl(x: number, k: number): number {
-  return ((x << k) | (x >>> (32 - k))) >>> 0
+/** out[0, n) ← the next n words of the xoshiro128** stream whose state is `s` (updated): the algorithm, once. */
+function xoshiroWords(s: Int32Array, out: Uint32Array, n: number): void {
+  let s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3]
+  for (let i = 0; i < n; i++) {
+    const r = Math.imul(s1, 5)
+    out[i] = Math.imul((r << 7) | (r >>> 25), 9)
+    const t = s1 << 9
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = (s3 << 11) | (s3 >>> 21)
+  }
+  s[0] = s0
+  s[1] = s1
+  s[2] = s2
+  s[3] = s3
 }

@@ -2,9 +2,9 @@
  * Dropout (inverted): in training each value is kept with probability 1 − rate and scaled by
  * 1 / (1 − rate), so the expected output equals x and evaluation is the identity.
  * The mask comes from the layer's own seeded Rng, so a run is reproducible: each training forward draws
- * four words from it to seed a xoshiro128** stream (the Rng's own algorithm) kept in local int32 variables.
- * Drawing every element from the Rng itself cost ~50 ns each (its 32-bit state lives in object fields as
- * heap numbers); the local stream costs a few (W2's 64×1024 mask: 3.2 ms → about 0.2 ms).
+ * four words from it to seed a xoshiro128** stream (Rng.fillWords) run in local int32 variables.
+ * Drawing every element from the Rng itself cost ~50 ns each; the stream costs a few (W2's 64×1024 mask:
+ * 3.2 ms → about 0.2 ms).
  */
 import type { Tensor } from '../tensor'
 import type { Rng } from '../rng'
@@ -54,25 +54,17 @@ export class Dropout implements Layer {
 
 /**
  * mask[i] = 1 / (1 − rate) with probability 1 − rate, else 0 (uniform u = word / 2³² kept when u ≥ rate, as
- * Rng.next() ≥ rate would), and out = x · mask; the words come from a xoshiro128** stream seeded from `rng`.
+ * Rng.next() ≥ rate would), and out = x · mask; the words (Rng.fillWords: a xoshiro128** stream seeded from
+ * `rng`) are drawn into the mask's own memory first.
  */
 export function dropoutMask(mask: Float32Array, out: Float32Array, x: Float32Array, rate: number, rng: Rng): void {
   const scale = Math.fround(1 / (1 - rate)) // what the mask stores, so out = x · mask exactly
   const threshold = rate * 4294967296 // keep when word ≥ threshold
-  let s0 = rng.nextU32() | 0, s1 = rng.nextU32() | 0, s2 = rng.nextU32() | 0, s3 = rng.nextU32() | 0
-  if ((s0 | s1 | s2 | s3) === 0) s0 = 1
   const n = mask.length
+  const words = new Uint32Array(mask.buffer, mask.byteOffset, n)
+  rng.fillWords(words, n)
   for (let i = 0; i < n; i++) {
-    const r = Math.imul(s1, 5)
-    const word = Math.imul((r << 7) | (r >>> 25), 9) >>> 0
-    const t = s1 << 9
-    s2 ^= s0
-    s3 ^= s1
-    s1 ^= s2
-    s0 ^= s3
-    s2 ^= t
-    s3 = (s3 << 11) | (s3 >>> 21)
-    const m = word >= threshold ? scale : 0
+    const m = words[i] >= threshold ? scale : 0
     mask[i] = m
     out[i] = x[i] * m
   }
