@@ -592,7 +592,7 @@ export class DataParallel {
       const rule = ruleOf(optimizer.name)
       const rule2 = rule2Of(optimizer.name)
       const bounds = next === undefined ? null : sliceBounds(next.x.shape[0], this.threads, this.lead)
-      if (next === undefined || bounds === null || optimizer.name !== this.lookahead || !this.fits(bounds)) {
+      if (next === undefined || bounds === null || !this.startsAhead(optimizer) || !this.fits(bounds)) {
         updateRange(this.allPieces, this.offs, this.W, this.G, source, p.weights, rule, this.state, numbers, rule2)
         return
       }
@@ -612,6 +612,15 @@ export class DataParallel {
       return
     }
     this.runSplit(model, p.weights, OPTIMIZER_NAMES.indexOf(optimizer.name), numbers)
+  }
+
+  /**
+   * Whether update(model, optimizer, next) starts the replicas on `next` while it updates: the pool was made for
+   * this optimizer (create({ optimizer })) and this thread runs its whole update (SGD, Adam in engine memory).
+   * The trainer asks before it gathers the next batch early.
+   */
+  startsAhead(optimizer: Optimizer): boolean {
+    return this.lookahead !== null && optimizer.name === this.lookahead
   }
 
   private takePending(model: Sequential): { weights: number[]; split: boolean } {

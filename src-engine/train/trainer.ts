@@ -213,9 +213,9 @@ export class Trainer {
   *work(): Generator<Unit, void, void> {
     const { train, test } = this.data
     const B = this.settings.batchSize
-    // when the replicas start the next batch during this one's update (DataParallel.lookahead: SGD and Adam, and no
-    // clipping, which combines first), it is gathered before that update (trainBatch), into a second full-batch buffer
-    const ahead = this.parallel !== null && this.parallel.lookahead === this.optimizer.name && !((this.settings.clip ?? 0) > 0)
+    // when the replicas start the next batch during this one's update (DataParallel.startsAhead: SGD and Adam, and
+    // the update on the threads), it is gathered before that update (trainBatch), into a second full-batch buffer
+    const ahead = this.splitUpdate()?.startsAhead(this.optimizer) === true
     const full = ahead ? [train.alloc(B), train.alloc(B)] : [train.alloc(B)]
     for (let epoch = 1; epoch <= this.settings.epochs; epoch++) {
       const started = this.now()
@@ -305,18 +305,24 @@ export class Trainer {
       this.emit({ type: 'diverged', message: this.failure, facts })
       return null
     }
-    const clip = this.settings.clip ?? 0
-    if (this.parallel && !(clip > 0)) {
+    const split = this.splitUpdate()
+    if (split !== null) {
       // combining and the optimizer's update split across the threads, by parameter range
-      this.parallel.update(this.model, this.optimizer, next)
+      split.update(this.model, this.optimizer, next)
       return { loss, correct }
     }
+    const clip = this.settings.clip ?? 0
     if (this.parallel) this.parallel.combine(this.model)
     else this.model.backward()
     const grads = this.model.grads
     if (clip > 0) clipGrads(grads, clip)
     this.optimizer.update(this.model.params, grads)
     return { loss, correct }
+  }
+
+  /** The pool that combines the gradients and updates (DataParallel.update), or null: one thread, or clipping, which needs the whole gradient first. */
+  private splitUpdate(): DataParallel | null {
+    return this.parallel !== null && !((this.settings.clip ?? 0) > 0) ? this.parallel : null
   }
 
   /** Stateful training: the recurrent layers carry state (on) or go back to their spec's mode (off); state is reset either way. */
