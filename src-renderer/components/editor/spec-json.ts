@@ -24,9 +24,78 @@ export function parseSpecJson(text: string): ParseResult {
   try {
     raw = JSON.parse(text)
   } catch (e) {
-    return fail('import.notJson', { detail: e instanceof Error ? e.message : String(e) })
+    return notJson(text, e instanceof Error ? e.message : String(e))
   }
   return checkSpec(raw)
+}
+
+/**
+ * Where a file stops being JSON, in the learner's language rather than the parser's English: the file
+ * ends too early (an unclosed bracket or quote), or the line and column of the problem. The parser's
+ * words remain only when neither can be told.
+ */
+function notJson(text: string, message: string): ParseResult {
+  const at = jsonErrorAt(text)
+  if (at < 0) return fail('import.notJson', { detail: message })
+  if (at >= text.trimEnd().length) return fail('import.notJsonEnd')
+  const before = text.slice(0, at).split('\n')
+  return fail('import.notJsonAt', { line: before.length, column: before[before.length - 1].length + 1 })
+}
+
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
+
+/** The offset of the first character that cannot continue valid JSON (the text's length when it ends
+ * too early), or -1 when the text is valid. The engines' parsers word this differently (V8 in Node gives
+ * no position); a small scanner of its own gives the same answer everywhere. */
+export function jsonErrorAt(s: string): number {
+  let i = 0
+  const stop = (): never => { throw i }
+  const ws = (): void => { while (i < s.length && ' \t\n\r'.includes(s[i])) i++ }
+  const word = (w: string): void => { for (const c of w) { if (s[i] !== c) stop(); i++ } }
+  const string = (): void => {
+    i++
+    for (;;) {
+      if (i >= s.length) stop()
+      const c = s[i]
+      if (c === '"') { i++; return }
+      if (c < ' ') stop()
+      if (c === '\\') {
+        i++
+        if (s[i] === 'u') { for (let k = 1; k <= 4; k++) if (!/[0-9a-fA-F]/.test(s[i + k] ?? '')) { i += k; stop() } i += 5 }
+        else if (i < s.length && '"\\/bfnrt'.includes(s[i])) i++
+        else stop()
+      } else i++
+    }
+  }
+  const value = (): void => {
+    ws()
+    const c = s[i]
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']'
+      i++; ws()
+      if (s[i] === close) { i++; return }
+      for (;;) {
+        if (c === '{') { ws(); if (s[i] !== '"') stop(); string(); ws(); if (s[i] !== ':') stop(); i++ }
+        value(); ws()
+        if (s[i] === ',') { i++; continue }
+        if (s[i] === close) { i++; return }
+        stop()
+      }
+    }
+    if (c === '"') return string()
+    if (c === 't') return word('true')
+    if (c === 'f') return word('false')
+    if (c === 'n') return word('null')
+    NUMBER.lastIndex = i
+    if (!NUMBER.test(s)) stop()
+    i = NUMBER.lastIndex
+  }
+  try {
+    value(); ws()
+    return i < s.length ? i : -1
+  } catch (at) {
+    return Math.min(at as number, s.length)
+  }
 }
 
 /** Check an already parsed value; returns a fresh plain copy on success. */

@@ -26,6 +26,8 @@ export default {
   importFailed: '이 파일은 열지 않았고, 지금의 신경망은 그대로입니다.',
   importDone: '구조를 가져왔습니다. Ctrl+Z를 누르면 이전 구조로 돌아갑니다.',
   'import.notJson': '올바른 JSON이 아닙니다 ({detail}).',
+  'import.notJsonEnd': '올바른 JSON이 아닙니다. 파일이 중간에 끝났습니다(닫히지 않은 괄호나 따옴표가 있습니다).',
+  'import.notJsonAt': '올바른 JSON이 아닙니다. {line}행 {column}열 근처를 확인하세요.',
   'import.notObject': '{"input": [1, 28, 28], "layers": [...]} 같은 객체 하나가 들어 있어야 합니다.',
   'import.badInput': '"input"은 1 이상의 정수 1~3개로 된 목록이어야 합니다 (예: [1, 28, 28]).',
   'import.badVocab': '"vocab"은 1 이상의 정수여야 합니다.',

@@ -7,7 +7,7 @@ import { cleanup, fireEvent, screen, waitFor } from '@testing-library/svelte'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { editor } from '../../../src-renderer/lib/editor.svelte'
-import { parseSpecJson } from '../../../src-renderer/components/editor/spec-json'
+import { jsonErrorAt, parseSpecJson } from '../../../src-renderer/components/editor/spec-json'
 import { cards, openEditor, paramTotal } from './helpers'
 
 afterEach(() => cleanup())
@@ -46,7 +46,8 @@ describe('import', () => {
   })
 
   const badFiles: [string, string, string][] = [
-    ['text that is not JSON', '{"input": [1, 28, 28], "layers": [', 'not valid JSON'],
+    ['text that is not JSON', '{"input": [1, 28, 28], "layers": [', 'not valid JSON: the file ends too early'],
+    ['JSON with a stray comma', '{"input": [1, 28, 28],\n  "layers": [,]}', 'not valid JSON: look near line 2, column 14'],
     ['a list instead of an object', '[1, 2, 3]', 'one object'],
     ['an input shape with a zero', '{"input": [1, 0, 28], "layers": []}', '"input" must be'],
     ['an unknown layer type', '{"input": [4], "layers": [{"type": "Conv9D"}]}', 'Layer 1 has an unknown type "Conv9D"'],
@@ -72,5 +73,27 @@ describe('import', () => {
     await pick(JSON.stringify({ input: [1, 7, 7], layers: [{ type: 'Convolution', filters: 2, kernel: 3, stride: 3 }, { type: 'Flatten' }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] }))
     const err = await screen.findByTestId('layer-error')
     expect(err.getAttribute('data-code')).toBe('conv-size-not-integer')
+  })
+})
+
+describe('a file that is not JSON', () => {
+  it('is described by where it breaks, not by the parser\'s English words', () => {
+    expect(parseSpecJson('{"input": [1, 28')).toEqual({ ok: false, key: 'import.notJsonEnd', values: {} })
+    expect(parseSpecJson('{"input": [1, 28, 28],\n  "layers": [,]}')).toEqual({ ok: false, key: 'import.notJsonAt', values: { line: 2, column: 14 } })
+    expect(parseSpecJson('{"input": [1, 28, 28], "layers": []} x')).toMatchObject({ key: 'import.notJsonAt', values: { line: 1, column: 38 } })
+  })
+})
+
+describe('jsonErrorAt', () => {
+  it('agrees with JSON.parse on what is valid, and points at the first character that is not', () => {
+    const valid = ['{}', '[]', ' {"a": [1, -2.5e3, true, false, null, "x\\"y\\u00e9"]} ', '0', '"s"']
+    for (const v of valid) expect(jsonErrorAt(v), v).toBe(-1)
+    const cases: [string, number][] = [
+      ['{"a": [1, 2', 11], ['{"a": [,]}', 7], ['{a: 1}', 1], ['[1 2]', 3], ['{"a": tru}', 9], ['[01]', 2], ['"abc', 4], ['{} x', 3], ['', 0]
+    ]
+    for (const [text, at] of cases) {
+      expect(() => JSON.parse(text), text).toThrow()
+      expect(jsonErrorAt(text), text).toBe(at)
+    }
   })
 })
