@@ -273,20 +273,30 @@ export function swapAxes(dst: usize, src: usize, A: i32, B: i32, P: i32): void {
   }
 }
 
-/** b[f] += Σ over images n and positions p of dout (N, F, P)[n, f, p]: a convolution's bias gradient. */
-export function sumPlanes(b: usize, dout: usize, N: i32, F: i32, P: i32): void {
+/** dst (rows, len) ← row r filled with values[r]: a convolution's output planes starting as their bias. */
+export function fillRows(dst: usize, values: usize, rows: i32, len: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const v = load<f32>(values + (<usize>r << 2))
+    const vv = f32x4.splat(v)
+    const row = dst + ((<usize>r * len) << 2)
+    let i = 0
+    for (; i + 4 <= len; i += 4) v128.store(row + (<usize>i << 2), vv)
+    for (; i < len; i++) store<f32>(row + (<usize>i << 2), v)
+  }
+}
+
+/** b[f] += Σ over positions p of dout (F, P)[f, p]: a convolution's bias gradient (dout as (FN, N·OH·OW)). */
+export function sumPlanes(b: usize, dout: usize, F: i32, P: i32): void {
   let src = dout
-  for (let n = 0; n < N; n++) {
-    for (let f = 0; f < F; f++) {
-      let acc = f32x4.splat(0)
-      let i = 0
-      for (; i + 4 <= P; i += 4) acc = f32x4.add(acc, v128.load(src + (<usize>i << 2)))
-      let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3)
-      for (; i < P; i++) s += load<f32>(src + (<usize>i << 2))
-      const at = b + (<usize>f << 2)
-      store<f32>(at, load<f32>(at) + s)
-      src += <usize>P << 2
-    }
+  for (let f = 0; f < F; f++) {
+    let acc = f32x4.splat(0)
+    let i = 0
+    for (; i + 4 <= P; i += 4) acc = f32x4.add(acc, v128.load(src + (<usize>i << 2)))
+    let s = f32x4.extract_lane(acc, 0) + f32x4.extract_lane(acc, 1) + f32x4.extract_lane(acc, 2) + f32x4.extract_lane(acc, 3)
+    for (; i < P; i++) s += load<f32>(src + (<usize>i << 2))
+    const at = b + (<usize>f << 2)
+    store<f32>(at, load<f32>(at) + s)
+    src += <usize>P << 2
   }
 }
 

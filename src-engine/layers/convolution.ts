@@ -1,17 +1,32 @@
 /**
  * Convolution: out = x ⋆ W + b (cross-correlation, as every CNN framework means by "convolution").
  * x (N, C, H, W); W (FN, C, FH, FW); b (FN), one bias per output channel; out (N, FN, OH, OW).
- * The batch goes through im2colT (im2col's col transposed: colᵀ (C·FH·FW, N·OH·OW)), then one GEMM
- * W (FN, C·FH·FW) · colᵀ gives the output planes as (FN, N, OH·OW), swapped to NCHW (plane copies); backward
- * swaps dout to (FN, N·OH·OW) and runs one GEMM each for dW and dcolᵀ, then col2imT. One product over the batch
- * instead of one per image: its longer rows and deeper sums run the packed GEMM closer to its peak.
+ * The batch runs in sub-batches of a few images (subBatch): each goes through im2colT (im2col's col transposed:
+ * colᵀ (C·FH·FW, n·OH·OW), kept for backward), then one GEMM W (FN, C·FH·FW) · colᵀ gives its output planes as
+ * (FN, n, OH·OW), swapped to NCHW (plane copies); backward swaps the sub-batch's dout to (FN, n·OH·OW) and runs
+ * one GEMM each for dW (accumulated over the sub-batches) and dcolᵀ, then col2imT. One product over several
+ * images rather than one per image runs the packed GEMM closer to its peak; sub-batches rather than the whole
+ * batch keep the planes in the core's L2 between the GEMM and the copies around it (for W1's 50 images per thread
+ * the whole batch's planes alone are 3.5 MB, streamed through the L3 that both cores share at every stage).
  */
 import { tensor, shapeText, type Tensor } from '../tensor'
 import { convOutSizeStrict } from '../kernels/conv-geometry'
 import { gemm } from '../kernels/gemm'
-import { im2colT, col2imT, sumPlanes, swapAxes } from '../kernels/im2col'
+import { im2colT, col2imT, fillRows, sumPlanes, swapAxes } from '../kernels/im2col'
 import type { Layer } from './layer'
 import { checkDout, checkRank, ensure, notForwarded, where, kernelTensor } from './common'
+
+/** Floats of one sub-batch's output planes (FN, n·OH·OW): 256 KiB, half of a Zen 3 core's L2. */
+const SUB_FLOATS = 65536
+
+/**
+ * Images per sub-batch: forward and backward run the batch in sub-batches whose planes (and colᵀ) stay in the
+ * core's L2 between the GEMM and the copies around it, instead of streaming the whole batch's through L3 (or
+ * memory) at every stage; each is still one GEMM over all its images. A function of the shapes only.
+ */
+export function subBatch(N: number, FN: number, K: number, P: number): number {
+  return Math.max(1, Math.min(N, Math.floor(SUB_FLOATS / (Math.max(FN, K) * P))))
+}
 
 export class Convolution implements Layer {
   readonly type = 'Convolution'
@@ -61,16 +76,23 @@ export class Convolution implements Layer {
     const [, OH, OW] = this.outShape([C, H, Wd])
     const K = C * FH * FW
     const P = OH * OW
+    const S = subBatch(N, FN, K, P)
     this.col = ensure(this.col, [K, N * P])
     this.out = ensure(this.out, [N, FN, OH, OW])
-    this.planes = ensure(this.planes, [FN, N * P])
-    im2colT(this.col.data, x.data, N, C, H, Wd, FH, FW, this.stride, this.pad, OH, OW)
+    this.planes = ensure(this.planes, [FN, S * P])
     const planes = this.planes.data
-    // each output row starts as its bias (a native fill), then the GEMM adds into it
-    if (this.b !== null) for (let f = 0; f < FN; f++) planes.fill(this.b.data[f], f * N * P, (f + 1) * N * P)
-    // (FN, K) · (K, N·P) → (FN, N, P), then to (N, FN, P)
-    gemm(planes, this.W.data, this.col.data, FN, N * P, K, { accumulate: this.b !== null })
-    swapAxes(this.out.data, planes, FN, N, P)
+    const inPer = C * H * Wd
+    for (let n0 = 0; n0 < N; n0 += S) {
+      const n = Math.min(S, N - n0)
+      // sub-batch [n0, n0 + n)'s colᵀ (K, n·P), kept for backward at K·n0·P
+      const col = this.col.data.subarray(K * n0 * P, K * (n0 + n) * P)
+      im2colT(col, x.data.subarray(n0 * inPer, (n0 + n) * inPer), n, C, H, Wd, FH, FW, this.stride, this.pad, OH, OW)
+      // each output row starts as its bias, then the GEMM adds into it
+      if (this.b !== null) fillRows(planes, this.b.data, FN, n * P)
+      // (FN, K) · (K, n·P) → (FN, n, P), then to (n, FN, P)
+      gemm(planes, this.W.data, col, FN, n * P, K, { accumulate: this.b !== null })
+      swapAxes(this.out.data.subarray(n0 * FN * P, (n0 + n) * FN * P), planes, FN, n, P)
+    }
     this.x = x
     return this.out
   }
@@ -83,25 +105,28 @@ export class Convolution implements Layer {
     const [, , OH, OW] = this.out.shape
     const K = C * FH * FW
     const P = OH * OW
+    const S = subBatch(N, FN, K, P)
     const dW = this.grads[0].data
+    const db = this.b !== null ? this.grads[1].data : null
     this.dx = ensure(this.dx, this.x.shape)
-    if (this.needsDx) this.dcol = ensure(this.dcol, [K, N * P])
-    this.planes = ensure(this.planes, [FN, N * P])
+    if (this.needsDx) this.dcol = ensure(this.dcol, [K, S * P])
+    else this.dx.data.fill(0)
+    this.planes = ensure(this.planes, [FN, S * P])
     const doutT = this.planes.data
-    swapAxes(doutT, dout.data, N, FN, P)
-    // dW (FN, K) = doutᵀ (FN, N·P) · (colᵀ)ᵀ (N·P, K)
-    gemm(dW, doutT, this.col.data, FN, K, N * P, { transB: true })
-    // dcolᵀ (K, N·P) = Wᵀ (K, FN) · doutᵀ (FN, N·P)
-    if (this.dcol !== null && this.needsDx) gemm(this.dcol.data, this.W.data, doutT, K, N * P, FN, { transA: true })
-    if (this.b !== null) {
-      const db = this.grads[1].data
-      db.fill(0)
-      sumPlanes(db, doutT, 1, FN, N * P)
-    }
-    if (this.dcol !== null && this.needsDx) {
-      col2imT(this.dx.data, this.dcol.data, N, C, H, Wd, FH, FW, this.stride, this.pad, OH, OW)
-    } else {
-      this.dx.data.fill(0)
+    if (db !== null) db.fill(0)
+    const inPer = C * H * Wd
+    for (let n0 = 0; n0 < N; n0 += S) {
+      const n = Math.min(S, N - n0)
+      const col = this.col.data.subarray(K * n0 * P, K * (n0 + n) * P)
+      swapAxes(doutT, dout.data.subarray(n0 * FN * P, (n0 + n) * FN * P), n, FN, P)
+      // dW (FN, K) = Σ over sub-batches of doutᵀ (FN, n·P) · (colᵀ)ᵀ (n·P, K)
+      gemm(dW, doutT, col, FN, K, n * P, { transB: true, accumulate: n0 > 0 })
+      if (db !== null) sumPlanes(db, doutT, FN, n * P)
+      if (this.dcol !== null && this.needsDx) {
+        // dcolᵀ (K, n·P) = Wᵀ (K, FN) · doutᵀ (FN, n·P), added back into the sub-batch's images
+        gemm(this.dcol.data, this.W.data, doutT, K, n * P, FN, { transA: true })
+        col2imT(this.dx.data.subarray(n0 * inPer, (n0 + n) * inPer), this.dcol.data, n, C, H, Wd, FH, FW, this.stride, this.pad, OH, OW)
+      }
     }
     return this.dx
   }

@@ -1,6 +1,6 @@
 /**
  * The layer kernels of wasm/layers.ts (the engine module besides GEMM and the LSTM step): Relu forward/backward, im2col,
- * im2colT / col2imT, bias sums and max pooling, on buffers in engine memory. kernels/activations.ts, im2col.ts and pooling.ts call
+ * im2colT / col2imT, bias fills and sums, and max pooling, on buffers in engine memory. kernels/activations.ts, im2col.ts and pooling.ts call
  * them when every buffer lives there (operands that do not, such as a network's input batch, are
  * copied in) and keep their TypeScript loops otherwise; both give the same results.
  */
@@ -13,7 +13,8 @@ interface LayerExports {
   im2col(col: number, x: number, N: number, C: number, H: number, W: number, FH: number, FW: number, stride: number, pad: number, OH: number, OW: number): void
   im2colT(col: number, x: number, N: number, C: number, H: number, W: number, FH: number, FW: number, stride: number, pad: number, OH: number, OW: number): void
   col2imT(dx: number, col: number, N: number, C: number, H: number, W: number, FH: number, FW: number, stride: number, pad: number, OH: number, OW: number): void
-  sumPlanes(b: number, dout: number, N: number, F: number, P: number): void
+  sumPlanes(b: number, dout: number, F: number, P: number): void
+  fillRows(dst: number, values: number, rows: number, len: number): void
   swapAxes(dst: number, src: number, A: number, B: number, P: number): void
   maxPoolInside(out: number, argmax: number, x: number, NC: number, H: number, W: number, PH: number, PW: number, stride: number, OH: number, OW: number): void
   maxPoolBackward(dx: number, dout: number, argmax: number, nIn: number, nOut: number): void
@@ -62,9 +63,14 @@ export class LayerKernels {
     this.ex.swapAxes(dst.byteOffset, src.byteOffset, A, B, P)
   }
 
-  /** b[f] += the sum of dout (N, F, P) over n and p: b and dout in engine memory. */
-  sumPlanes(b: Float32Array, dout: Float32Array, N: number, F: number, P: number): void {
-    this.ex.sumPlanes(b.byteOffset, dout.byteOffset, N, F, P)
+  /** fillRows of im2col.ts: dst and values in engine memory. */
+  fillRows(dst: Float32Array, values: Float32Array, rows: number, len: number): void {
+    this.ex.fillRows(dst.byteOffset, values.byteOffset, rows, len)
+  }
+
+  /** b[f] += the sum of dout (F, P) over p: b and dout in engine memory. */
+  sumPlanes(b: Float32Array, dout: Float32Array, F: number, P: number): void {
+    this.ex.sumPlanes(b.byteOffset, dout.byteOffset, F, P)
   }
 
   /** maxPoolInside of pooling.ts: out and x in engine memory, argmax anywhere (written in place when in engine memory, else copied out). */

@@ -3,7 +3,7 @@ import { Rng } from '../../../src-engine/rng'
 import { engineMemory, kernelArray } from '../../../src-engine/kernels/gemm'
 import { LayerKernels, layerKernels } from '../../../src-engine/kernels/wasm/layer-wasm'
 import { reluBackward, reluForward } from '../../../src-engine/kernels/activations'
-import { col2imT, im2col, im2colT, sumPlanes, swapAxes } from '../../../src-engine/kernels/im2col'
+import { col2imT, fillRows, im2col, im2colT, sumPlanes, swapAxes } from '../../../src-engine/kernels/im2col'
 import { maxPoolBackward, maxPoolForward } from '../../../src-engine/kernels/pooling'
 
 /** Random values with the cases that need care: ±0, ties, NaN. */
@@ -115,16 +115,33 @@ describe('layer kernels in WebAssembly agree exactly with the TypeScript loops',
     expectSame('dst', dst, want)
   })
 
+  // [rows, len]: lengths with and without a tail after the four-float stores
+  for (const [rows, len] of [[30, 1728], [3, 7], [5, 2]]) {
+    it(`fillRows fills ${rows} rows of ${len} with their values, as the loop does`, () => {
+      const v = values(rows, new Rng(rows + len))
+      const dst = inEngine(values(rows * len + 3, new Rng(4)))
+      const spy = vi.spyOn(LayerKernels.prototype, 'fillRows')
+      fillRows(dst, inEngine(v), rows, len)
+      expect(spy).toHaveBeenCalledOnce()
+      vi.restoreAllMocks()
+      const want = values(rows * len + 3, new Rng(4))
+      fillRows(want, v, rows, len)
+      expectSame('dst', dst, want)
+      for (let r = 0; r < rows; r++) expect(Object.is(dst[r * len + len - 1], v[r]), `row ${r}`).toBe(true)
+      expect(Array.from(dst.subarray(rows * len)), 'after the rows').toEqual(Array.from(values(rows * len + 3, new Rng(4)).subarray(rows * len)))
+    })
+  }
+
   it('sumPlanes (bias gradient) agrees with the float64 loop to float32 rounding', () => {
-    const [N, F, P] = [5, 7, 250]
-    const d = values(N * F * P, new Rng(9), false)
+    const [F, P] = [7, 1250]
+    const d = values(F * P, new Rng(9), false)
     const spy = vi.spyOn(LayerKernels.prototype, 'sumPlanes')
     const b = inEngine(Float32Array.from({ length: F }, (_, i) => i))
-    sumPlanes(b, inEngine(d), N, F, P)
+    sumPlanes(b, inEngine(d), F, P)
     expect(spy).toHaveBeenCalledOnce()
     vi.restoreAllMocks()
     const want = Float32Array.from({ length: F }, (_, i) => i)
-    sumPlanes(want, d, N, F, P)
+    sumPlanes(want, d, F, P)
     for (let f = 0; f < F; f++) expect(Math.abs(b[f] - want[f]), `b[${f}]`).toBeLessThan(1e-4 * (1 + Math.abs(want[f])))
   })
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import golden from '../../fixtures/golden.json'
 import { Rng } from '../../../src-engine/rng'
 import { fromArray, tensor, clone } from '../../../src-engine/tensor'
-import { Convolution } from '../../../src-engine/layers/convolution'
+import { Convolution, subBatch } from '../../../src-engine/layers/convolution'
 import { convNaive } from '../../../src-engine/kernels/conv-naive'
 import { convOutSize } from '../../../src-engine/kernels/conv-geometry'
 import { checkLayer, expectClose, randn } from '../../helpers'
@@ -104,5 +104,43 @@ describe('Convolution without an input gradient', () => {
     expect(dxLean.data.every((v) => v === 0)).toBe(true)
     expectClose(lean.grads[0].data, full.grads[0].data, 1e-6)
     expectClose(lean.grads[1].data, full.grads[1].data, 1e-6)
+  })
+})
+
+describe('Convolution in sub-batches', () => {
+  it('gives the forward, dW, db and dx of one image at a time when the batch is run in sub-batches', () => {
+    const rng = new Rng(31)
+    const [N, C, H, Wd, FN, F, S, P] = [5, 2, 30, 29, 24, 3, 1, 1]
+    const OH = convOutSize(H, F, S, P).size
+    const OW = convOutSize(Wd, F, S, P).size
+    const sub = subBatch(N, FN, C * F * F, OH * OW)
+    // the shape must really be cut, with a shorter last sub-batch
+    expect(sub).toBeGreaterThan(1)
+    expect(sub).toBeLessThan(N)
+    expect(N % sub).not.toBe(0)
+    const W = randn(rng, [FN, C, F, F], 0.3)
+    const b = randn(rng, [FN], 0.1)
+    const x = randn(rng, [N, C, H, Wd])
+    const conv = new Convolution(W, b, S, P)
+    const out = conv.forward(x, true)
+    const ref = new Float32Array(N * FN * OH * OW)
+    convNaive(ref, x.data, W.data, b.data, N, C, H, Wd, FN, F, F, S, P, OH, OW)
+    expectClose(out.data, ref, 1e-4)
+    const dout = randn(rng, out.shape)
+    const dx = conv.backward(dout)
+    const per = C * H * Wd
+    const outPer = FN * OH * OW
+    const dW = new Float32Array(W.data.length)
+    const db = new Float32Array(FN)
+    for (let n = 0; n < N; n++) {
+      const one = new Convolution(W, b, S, P)
+      one.forward(tensor([1, C, H, Wd], x.data.slice(n * per, (n + 1) * per)), true)
+      const dxn = one.backward(tensor([1, FN, OH, OW], dout.data.slice(n * outPer, (n + 1) * outPer)))
+      expectClose(dx.data.subarray(n * per, (n + 1) * per), dxn.data, 1e-5)
+      one.grads[0].data.forEach((v, i) => { dW[i] += v })
+      one.grads[1].data.forEach((v, i) => { db[i] += v })
+    }
+    expectClose(conv.grads[0].data, dW, 1e-4)
+    expectClose(conv.grads[1].data, db, 1e-4)
   })
 })
