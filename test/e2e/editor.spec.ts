@@ -127,6 +127,21 @@ test.describe('in Korean', () => {
     await calm(page)
     await screenshot(page, 'editor-error-ko')
   })
+
+  test('refuses a broken JSON file in Korean, saying where it breaks, and an out-of-range setting with its range', async ({ page }) => {
+    await page.getByTestId('import-file').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from('{"input": [1, 28') })
+    await expect(page.getByTestId('import-error')).toContainText('파일이 중간에 끝났습니다')
+    await expect(page.getByTestId('import-error')).not.toContainText('Expected')
+    await page.getByTestId('import-file').setInputFiles({ name: 'comma.json', mimeType: 'application/json', buffer: Buffer.from('{"input": [1, 28, 28],\n  "layers": [,]}') })
+    await expect(page.getByTestId('import-error')).toContainText('2행 14열 근처')
+    await page.getByTestId('preset-select').selectOption('mlp')
+    const units = page.locator('input[data-field="units"]').first()
+    await units.fill('0')
+    await units.press('Tab')
+    await expect(page.getByTestId('layer-error').first()).toContainText('1 이상의 정수만 쓸 수 있습니다 (지금 값: 0)')
+    await calm(page)
+    await screenshot(page, 'editor-range-ko')
+  })
 })
 
 test('reorders with Alt+↑/↓ and refuses a bad JSON file without losing the network', async ({ page }) => {
