@@ -281,14 +281,15 @@ export class LabHost {
     this.retiring = old
     this.worker = null
     this.failPending('worker-crashed', 'The training thread was replaced by one at another priority: ask again.')
-    void old.terminate().catch(() => undefined)
     const started = this.ensureWorker(priority)
+    const loaded = started.ok && model
+      ? await this.loadInto(model.spec, Object.fromEntries(Object.entries(model.weights).map(([k, t]) => [k, t.data])), model.optimizer, model.vocab, true)
+      : null
+    // Ended only once the new thread holds the model: a starved SCHED_IDLE thread runs its exit slowly, and
+    // the new thread's start should not wait behind it.
+    void old.terminate().catch(() => undefined)
     if (!started.ok) return started
-    if (model) {
-      const weights = Object.fromEntries(Object.entries(model.weights).map(([k, t]) => [k, t.data]))
-      const loaded = await this.loadInto(model.spec, weights, model.optimizer, model.vocab, true)
-      if (!loaded.ok) return loaded
-    }
+    if (loaded && !loaded.ok) return loaded
     return { ok: true, value: { priority, restarted: true } }
   }
 
