@@ -1,18 +1,16 @@
 /**
- * Writes a project file (.bplab) from the main process without stalling its event loop: an explicit
- * save, and an autosave of a checkpoint the host holds (a model moved to a training thread at another
- * priority); the autosave after every epoch is written by the training thread itself
- * (src-engine/train/autosave.ts). Encoding a 5 MB project at once (copies, zip CRC) held the loop for
- * 70–190 ms; here the tensors are not copied (the zip's chunks are views of the checkpoint's arrays,
- * src-engine/io/project.ts), the NaN check and the CRC-32 run about a millisecond of work at a time with
- * the event loop served in between, and the file is written asynchronously and atomically.
+ * Encodes a project file (.bplab) on the main process without stalling its event loop: an explicit save
+ * while a run trains (the autosave after every epoch is written by the training thread itself,
+ * src-engine/train/autosave.ts). Encoding a 5 MB project at once (copies, zip CRC) held the loop for
+ * 70–190 ms; here the tensors are laid out as views of the model's arrays (src-engine/io/project.ts), and
+ * the NaN check and the CRC-32 run about a millisecond of work at a time with the event loop served in
+ * between.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import { projectParts, zipChunks, type ProjectData } from '../src-engine/io/project'
 import { crc32 } from '../src-engine/train/autosave'
 import { checkFinite } from '../src-engine/io/safetensors'
-import { chunksLength, joinChunks } from '../src-engine/io/chunks'
-import { writeFileAtomicAsync } from './file-store'
+import { joinChunks } from '../src-engine/io/chunks'
 
 /** Bytes checksummed at a time (zlib.crc32 ran at ~300 MB/s here: ~0.2 ms), and at most per turn of the loop. */
 const PIECE_BYTES = 64 * 1024
@@ -42,25 +40,14 @@ function turns(): (share: number) => Promise<void> | undefined {
   }
 }
 
-/**
- * Encodes `data` as a project file and writes it to `path` atomically (temporary file, then rename).
- * The arrays in `data` must not change until this resolves. Returns the file's size in bytes.
- * Rejects (and leaves any previous file at `path`) on NaN weights or a failed write.
- */
-export async function writeProjectFile(path: string, data: ProjectData): Promise<number> {
-  const chunks = await projectChunks(data)
-  await writeFileAtomicAsync(path, chunks)
-  return chunksLength(chunks)
-}
-
-/** encodeProject's bytes, computed like writeProjectFile's (a millisecond's work at a time): an explicit save during training. */
+/** encodeProject's bytes, computed a millisecond's work at a time: an explicit save during training. Rejects on NaN weights. */
 export async function encodeProjectAsync(data: ProjectData): Promise<Uint8Array> {
   return joinChunks(await projectChunks(data))
 }
 
 /** The project's zip as chunks (views of the tensors), checked for NaN and checksummed a millisecond's work at a time. */
 async function projectChunks(data: ProjectData): Promise<Uint8Array[]> {
-  // Not in the turn that received the checkpoint: that one also delivered the epoch's report.
+  // Not in the turn that received the model (a get-weights reply)
   await yieldToLoop()
   const tensors: [string, Float32Array][] = [
     ...Object.entries(data.weights ?? {}).map(([k, t]): [string, Float32Array] => [k, t.data]),

@@ -9,10 +9,8 @@
  *   loaded model is replaced only when every tensor fits.
  * - autosave: after every epoch the worker keeps a checkpoint and says so; this service sends it the run's
  *   settings and history and the worker writes <dataDir>/recovery.bplab itself, atomically
- *   (src-engine/train/autosave.ts), so the checkpoint's arrays never reach this thread. A checkpoint the
- *   host already holds (a model moved to another training thread) is written here, a slice at a time
- *   (project-writer.ts). An explicit save removes the autosave; on start the page asks `recovery()` and
- *   offers to recover it.
+ *   (src-engine/train/autosave.ts), so the checkpoint's arrays never reach this thread. An explicit save
+ *   removes the autosave; on start the page asks `recovery()` and offers to recover it.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
@@ -29,7 +27,7 @@ import type {
 import { cleanHistory } from './ipc/project-schemas'
 import { errorText, refuse } from './ipc/refuse'
 import { RECENT_FILE, RECOVERY_FILE, RecentList, writeFileAtomicAsync } from './file-store'
-import { encodeProjectAsync, writeProjectFile } from './project-writer'
+import { encodeProjectAsync } from './project-writer'
 import { withFileBytes } from './file-base64'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 
@@ -58,8 +56,6 @@ export interface ModelHost {
 /** An autosave the training worker writes from the checkpoint it kept. */
 export interface AutosaveJob { runId: string; epoch: number; path: string; project: AutosaveProject }
 
-/** What the autosave writes next: a checkpoint the worker kept, or one this thread holds. */
-type Autosave = { worker: AutosaveJob } | { data: ProjectData }
 
 export interface ProjectServiceOptions {
   /** Folder for recovery.bplab and the recent list; null = no autosave. */
@@ -114,7 +110,7 @@ export class ProjectService {
   lastAutosaveError: string | null = null
   /** The autosave being written, and the newest one waiting for it (older waiting ones are dropped). */
   private writing: Promise<void> | null = null
-  private queued: Autosave | null = null
+  private queued: AutosaveJob | null = null
   /** An explicit save or discard since the autosave was queued: it must not come back. */
   private cleared = 0
 
@@ -198,30 +194,7 @@ export class ProjectService {
     // With no autosave in progress the command is posted (and so cloned) at once: the runs need no copy,
     // which for a long history would be large arrays made and dropped here at every epoch.
     const history: SavedHistory = this.writing ? this.history() : { runs: [...this.runs.values()], currentId: this.currentRunId }
-    this.queued = { worker: { runId, epoch, path, project: { settings: run.settings, history, epoch: epoch + (this.offsets.get(runId) ?? 0) } } }
-    this.writing ??= this.drain(path)
-  }
-
-  /**
-   * Writes an autosave from a checkpoint this thread holds (a model moved to another training thread)
-   * without stalling the event loop: the checkpoint's arrays are not copied, the zip's CRC is computed a
-   * slice at a time and the write is asynchronous (project-writer.ts). Never throws.
-   */
-  onCheckpoint(runId: string, epoch: number, cp: Checkpoint): void {
-    const path = this.recoveryPath
-    const run = this.runs.get(runId)
-    if (!path || !run) return
-    this.queued = {
-      data: {
-        spec: cp.spec,
-        settings: run.settings,
-        history: this.history(),
-        epoch: epoch + (this.offsets.get(runId) ?? 0),
-        weights: cp.weights,
-        ...(cp.optimizer ? { optimizer: cp.optimizer } : {}),
-        ...(cp.vocab ? { vocab: cp.vocab } : {})
-      }
-    }
+    this.queued = { runId, epoch, path, project: { settings: run.settings, history, epoch: epoch + (this.offsets.get(runId) ?? 0) } }
     this.writing ??= this.drain(path)
   }
 
@@ -237,13 +210,9 @@ export class ProjectService {
         const generation = this.cleared
         this.queued = null
         try {
-          if ('worker' in next) {
-            const r = await this.host.autosave(next.worker)
-            if (!r.ok) throw new Error(r.error.message)
-            if (!(r.value as { written?: unknown } | null)?.written) continue // a later epoch's checkpoint is on its way
-          } else {
-            await writeProjectFile(path, next.data)
-          }
+          const r = await this.host.autosave(next)
+          if (!r.ok) throw new Error(r.error.message)
+          if (!(r.value as { written?: unknown } | null)?.written) continue // a later epoch's checkpoint is on its way
           // Saved or discarded while this was being written: the autosave is stale.
           if (generation !== this.cleared) await rm(path, { force: true })
           this.lastAutosaveError = null

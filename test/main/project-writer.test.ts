@@ -1,12 +1,12 @@
 /**
- * The project writers: the main thread's (a checkpoint the host holds: same bytes as encodeProject, atomic, NaN
- * refused, the event loop served while it works) and the training thread's autosave (the same bytes, at once).
+ * The project writers: the training thread's autosave (encodeProject's bytes, atomic, NaN refused) and the main
+ * thread's encoder for an explicit save during training (the same bytes, the event loop served while it works).
  */
 import { describe, expect, it } from 'vitest'
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { tmpdir } from 'node:os'
-import { writeProjectFile } from '../../src-main/project-writer'
+import { encodeProjectAsync } from '../../src-main/project-writer'
 import { writeProjectFileSync } from '../../src-engine/train/autosave'
 import { decodeProject, encodeProject, type ProjectData } from '../../src-engine/io/project'
 import { presetById } from '../../src-engine/models/presets'
@@ -30,12 +30,12 @@ function convnetProject(): ProjectData {
   }
 }
 
-describe('writeProjectFile', () => {
-  it('writes encodeProject\'s bytes, which open again with the same weights; no temporary file is left', async () => {
+describe('writeProjectFileSync (the training thread\'s autosave)', () => {
+  it('writes encodeProject\'s bytes, which open again with the same weights; no temporary file is left', () => {
     const dir = mkdtempSync(join(tmpdir(), 'writer-'))
     const path = join(dir, 'recovery.bplab')
     const data = convnetProject()
-    const size = await writeProjectFile(path, data)
+    const size = writeProjectFileSync(path, data)
     const bytes = readFileSync(path)
     expect(size).toBe(bytes.length)
     expect(bytes.length).toBeGreaterThan(4_000_000)
@@ -45,49 +45,11 @@ describe('writeProjectFile', () => {
     expect(Buffer.from(back.weights!['affine1.W'].data.buffer).equals(Buffer.from(data.weights!['affine1.W'].data.buffer))).toBe(true)
     expect(Object.keys(back.optimizer!.state)).toHaveLength(Object.keys(data.optimizer!.state).length)
     expect(readdirSync(dir)).toEqual(['recovery.bplab'])
-  })
-
-  it('refuses NaN, naming the tensor and the value, and leaves the previous file as it was', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'writer-'))
-    const path = join(dir, 'recovery.bplab')
-    writeFileSync(path, 'previous autosave')
-    const data = convnetProject()
-    data.optimizer!.state['affine1.W.v'][300_000] = Number.POSITIVE_INFINITY
-    await expect(writeProjectFile(path, data)).rejects.toThrow(/"affine1\.W\.v": value #300000 is Infinity/)
-    expect(readFileSync(path, 'utf8')).toBe('previous autosave')
+    // written again over it: replaced whole
+    data.epoch = 3
+    writeProjectFileSync(path, data)
+    expect(decodeProject(new Uint8Array(readFileSync(path))).epoch).toBe(3)
     expect(readdirSync(dir)).toEqual(['recovery.bplab'])
-  })
-
-  it('works in slices: the event loop turns many times before the file is even opened', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'writer-'))
-    let turns = 0
-    let turnsBeforeFile = -1
-    let stop = false
-    const spin = (): void => {
-      if (turnsBeforeFile < 0 && readdirSync(dir).length > 0) turnsBeforeFile = turns
-      turns++
-      if (!stop) setImmediate(spin)
-    }
-    setImmediate(spin)
-    await writeProjectFile(join(dir, 'p.bplab'), convnetProject())
-    stop = true
-    // 1.3 M values checked, at most 128 K between two turns of the loop, then 5.2 MB checksummed, at
-    // most 512 KB between two turns; encoded in one block, the file would appear within a turn or two.
-    expect(turnsBeforeFile).toBeGreaterThanOrEqual(20)
-  })
-})
-
-describe('writeProjectFileSync (the training thread\'s autosave)', () => {
-  it('writes the same bytes as writeProjectFile and encodeProject; no temporary file is left', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'writer-'))
-    const data = convnetProject()
-    const size = writeProjectFileSync(join(dir, 'recovery.bplab'), data)
-    await writeProjectFile(join(dir, 'async.bplab'), data)
-    const bytes = readFileSync(join(dir, 'recovery.bplab'))
-    expect(size).toBe(bytes.length)
-    expect(bytes.equals(readFileSync(join(dir, 'async.bplab')))).toBe(true)
-    expect(bytes.equals(Buffer.from(encodeProject(data)))).toBe(true)
-    expect(readdirSync(dir).sort()).toEqual(['async.bplab', 'recovery.bplab'])
   })
 
   it('refuses NaN, naming the tensor and the value, and leaves the previous file as it was', () => {
@@ -95,9 +57,33 @@ describe('writeProjectFileSync (the training thread\'s autosave)', () => {
     const path = join(dir, 'recovery.bplab')
     writeFileSync(path, 'previous autosave')
     const data = convnetProject()
-    data.weights!['conv1.W'].data[7] = Number.NaN
-    expect(() => writeProjectFileSync(path, data)).toThrow(/"conv1\.W".*NaN/)
+    data.optimizer!.state['affine1.W.v'][300_000] = Number.POSITIVE_INFINITY
+    expect(() => writeProjectFileSync(path, data)).toThrow(/"affine1\.W\.v": value #300000 is Infinity/)
     expect(readFileSync(path, 'utf8')).toBe('previous autosave')
     expect(readdirSync(dir)).toEqual(['recovery.bplab'])
+  })
+})
+
+describe('encodeProjectAsync (an explicit save while a run trains)', () => {
+  it('gives encodeProject\'s bytes and refuses NaN, naming the tensor and the value', async () => {
+    const data = convnetProject()
+    expect(Buffer.from(await encodeProjectAsync(data)).equals(Buffer.from(encodeProject(data)))).toBe(true)
+    data.weights!['conv1.W'].data[7] = Number.NaN
+    await expect(encodeProjectAsync(data)).rejects.toThrow(/"conv1\.W": value #7 is NaN/)
+  })
+
+  it('works in slices: the event loop turns many times before it is done', async () => {
+    let turns = 0
+    let stop = false
+    const spin = (): void => {
+      turns++
+      if (!stop) setImmediate(spin)
+    }
+    setImmediate(spin)
+    await encodeProjectAsync(convnetProject())
+    stop = true
+    // 1.3 M values checked, at most 128 K between two turns of the loop, then 5.2 MB checksummed, at
+    // most 512 KB between two turns; encoded in one block, it would be done within a turn or two.
+    expect(turns).toBeGreaterThanOrEqual(20)
   })
 })
