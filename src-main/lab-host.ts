@@ -23,7 +23,7 @@ import { exportOnnx } from '../src-engine/io/onnx'
 import { encodeNpz } from '../src-engine/io/npz'
 import { ProjectService, fileStem, type AutosaveJob, type FileAccess } from './projects'
 import { IDLE_ENV, NICE_ENV } from '../src-engine/train/thread-priority'
-import { readThreadTimes, StarvationWatch, TICK_MS, type ThreadReading } from './cpu-watch'
+import { StarvationWatch, TICK_MS, type ThreadReading } from './cpu-watch'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
 import { engineRefusal, errorText, isLabErrorCode, refuse } from './ipc/refuse'
@@ -758,7 +758,7 @@ export class LabHost {
     const watch = new StarvationWatch((starved) => {
       this.flushTelemetry()
       this.emit({ type: 'cpu', runId, starved })
-    }, hooks?.read ?? readThreadTimes, hooks?.now)
+    }, hooks?.read, hooks?.now)
     const timer = setInterval(() => watch.tick(), hooks?.tickMs ?? TICK_MS)
     timer.unref()
     this.starvation = { runId, watch, timer }
