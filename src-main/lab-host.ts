@@ -87,9 +87,9 @@ export class LabHost {
   private readonly engine: PureEngine
   private readonly listeners = new Set<LabListener>()
 
+  /** The live training worker. One the host ends itself (dispose, a priority move) is taken out of here
+   *  first, so its exit is not reported as a crash (onWorkerGone hears only the live one). */
   private worker: Worker | null = null
-  /** Set while we terminate the worker ourselves, so its exit is not reported as a crash. */
-  private retiring: Worker | null = null
   private runId: string | null = null
   private runState: RunState = 'idle'
   private probe: Float32Array | null = null
@@ -278,7 +278,6 @@ export class LabHost {
     // the old thread goes quietly: requests still waiting for it are answered, its exit is no crash
     this.stopInference()
     this.unwatchStarvation()
-    this.retiring = old
     this.worker = null
     this.failPending('worker-crashed', 'The training thread was replaced by one at another priority: ask again.')
     const started = this.ensureWorker(priority)
@@ -579,10 +578,7 @@ export class LabHost {
     const w = this.worker
     this.worker = null
     this.failPending('closed', 'The lab is shutting down.')
-    if (w) {
-      this.retiring = w
-      await w.terminate()
-    }
+    if (w) await w.terminate()
   }
 
   /** The live worker's thread id, for diagnostics and tests (null when none is running). */
@@ -680,7 +676,6 @@ export class LabHost {
 
   /** Exit, error or messageerror: report once, forget the worker, keep the host usable. */
   private onWorkerGone(w: Worker, why: string): void {
-    if (this.retiring === w) { this.retiring = null; return }
     if (this.worker !== w) return
     this.worker = null
     void w.terminate().catch(() => undefined)
