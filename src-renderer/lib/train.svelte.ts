@@ -591,9 +591,9 @@ export class TrainLab {
 
   /**
    * The current run, starved of CPU at low priority, carried on at normal priority: it stops after the
-   * batch in flight, then a run continuing it (the same weights and optimizer state; its epochs numbered
-   * on, for the epochs it had left) starts at normal priority, for which the host moves the model into a
-   * new training thread. The form keeps 'normal' for later runs.
+   * batch in flight, then a run continuing it (the same weights and optimizer state, the learning rate in
+   * force now; its epochs numbered on, for the epochs it had left) starts at normal priority, for which
+   * the host moves the model into a new training thread. The form keeps 'normal' for later runs.
    */
   async continueAtNormalPriority(spec: NetSpec | null): Promise<Run | null> {
     const r = this.current
@@ -610,7 +610,7 @@ export class TrainLab {
       // finished meanwhile (nothing left to train) or failed: there is nothing to continue
       if (r.state !== 'stopped') return null
       const left = Math.max(1, r.settings.epochs + r.epochOffset - epochsTrained(r))
-      const next = await this.continueRun(spec, { ...r.settings, priority: 'normal', epochs: left })
+      const next = await this.continueRun(spec, { ...r.settings, lr: r.lr, priority: 'normal', epochs: left })
       if (!next && !this.error) this.error = msg('train.cpuSwitchFailed')
       return next
     } finally {

@@ -122,6 +122,18 @@ describe('continue at normal priority', () => {
     expect(lab.switching).toBeNull()
   })
 
+  it('keeps the learning rate changed while the run trained', async () => {
+    const fake = new FakeLab()
+    const lab = new TrainLab()
+    lab.connect(fake)
+    await flush()
+    await starvedRun(fake, lab)
+    expect(await lab.setLr(0.0002)).toBe(true)
+    const next = await lab.continueAtNormalPriority(SIMPLE_CONVNET)
+    expect(starts(fake)[1].settings).toEqual({ ...settings, lr: 0.0002, priority: 'normal', epochs: 2 })
+    expect(next?.lr).toBe(0.0002)
+  })
+
   it('does not continue a run that finished or failed before it stopped, nor when the stop is refused', async () => {
     const fake = new FakeLab()
     fake.echoState = false
