@@ -241,11 +241,12 @@ export class LabHost {
 
   /**
    * Makes the training worker run at `priority`. A thread under SCHED_IDLE cannot leave it, so a worker
-   * at another priority is replaced: its model (weights, optimizer state, vocabulary) is taken out
-   * between batches and loaded into a new worker started at `priority`; a run from the model (train:start
-   * from 'model') continues from it. The autosave of the last epoch stays as it was, so a crash meanwhile
-   * leaves the model recoverable as of that epoch. Nothing happens when the worker already runs at `priority` (or none is running yet: the
-   * next one starts at the run's). Refused while a run is running or paused.
+   * at another priority is replaced: its model (weights, optimizer state, vocabulary) is taken out and
+   * loaded into a new worker started at `priority`, then the old one ends; a run from the model
+   * (train:start from 'model') continues from it. The autosave of the last epoch stays as it was, so a
+   * crash meanwhile leaves the model recoverable as of that epoch. Nothing happens when the worker
+   * already runs at `priority` (or none is running yet: the next one starts at the run's). Only between
+   * runs: refused while a run is running or paused.
    */
   async setPriority(priority: TrainingPriority): Promise<Result<{ priority: TrainingPriority; restarted: boolean }>> {
     while (this.switching) await this.switching
