@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Checkpoint } from '../../src-engine/protocol'
 import type { LabEvent } from '../../src-main/ipc/contract'
 import type { LabHost } from '../../src-main/lab-host'
+import { validatePayload } from '../../src-main/ipc/validate'
 import { fakeHost, isState, mlpSpec, record, settings } from './helpers'
 
 const hosts: LabHost[] = []
@@ -119,6 +120,15 @@ describe('LabHost priority', () => {
     expect(await host.setPriority('normal')).toEqual({ ok: true, value: { priority: 'normal', restarted: false } })
     expect((await host.startRun(mlpSpec(), settings({ priority: 'normal' }))).ok).toBe(true)
     expect(host.workerThreadId).toBe(thread)
+  })
+})
+
+describe('train:start settings.priority', () => {
+  it('is low or normal, or absent', () => {
+    for (const priority of ['low', 'normal', undefined] as const) {
+      expect(validatePayload('train:start', { spec: mlpSpec(), settings: settings({ priority }) })).toMatchObject({ ok: true })
+    }
+    expect(validatePayload('train:start', { spec: mlpSpec(), settings: { ...settings(), priority: 'high' } })).toMatchObject({ ok: false, error: { code: 'bad-payload', path: 'settings.priority' } })
   })
 })
 
