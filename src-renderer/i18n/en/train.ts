@@ -174,7 +174,7 @@ export default {
   cpuContinueNormal: 'Continue at normal priority',
   cpuContinueNormalHelp: 'Stops after the mini-batch in progress and carries on from the same weights, sharing the cores equally with the other programs (the window may respond more slowly).',
   cpuSwitching: 'Stopping after the mini-batch in progress, then continuing at normal priority…',
-  cpuSwitchFailed: 'Training stopped, but it could not be continued at normal priority here: press "Continue training".',
+  cpuSwitchFailed: 'Training stopped, but it could not be carried on from its weights here. "Start" trains again from the beginning, at normal priority.',
   divergedTitle: 'Training diverged and stopped itself',
   divergedBody: 'The loss became NaN or exploded. With learning rate {lr}, each update overshoots the minimum and the weights grow without bound, so every later number is garbage. A smaller step usually fixes it.',
   divergedNotFinite: 'The loss became {loss} at epoch {epoch}, mini-batch {batch}.',

@@ -193,5 +193,31 @@ describe('continue at normal priority', () => {
       expect(screen.queryByTestId('train-cpu-starved')).toBeNull()
       expect((screen.getByTestId('train-priority-normal') as HTMLInputElement).checked).toBe(true)
     })
+
+    it('when the stopped run cannot be carried on (it was starved before its first batch), names a button the page has', async () => {
+      document.body.innerHTML = ''
+      fake.echoState = false
+      setLab(fake)
+      i18n.set('ko')
+      render(TrainPage)
+      await flush()
+      const run = (await trainLab.start(SIMPLE_CONVNET, settings))!
+      fake.emit({ type: 'state', runId: run.id, state: 'running' })
+      fake.emit({ type: 'cpu', runId: run.id, starved: true })
+      await flush()
+      await fireEvent.click(screen.getByTestId('train-cpu-normal'))
+      await flush()
+      fake.emit({ type: 'state', runId: run.id, state: 'stopped' })
+      await flush()
+      await flush()
+      expect(trainLab.current).toBe(run)
+      expect(screen.queryByTestId('train-continue')).toBeNull()
+      const said = screen.getByTestId('train-error').textContent ?? ''
+      const named = /"([^"]+)"/.exec(said)?.[1]
+      expect(named).toBeTruthy()
+      const button = screen.getAllByRole('button').find((b) => b.textContent?.trim() === named)
+      expect(button, `a button "${named}"`).toBeTruthy()
+      expect((button as HTMLButtonElement).disabled).toBe(false)
+    })
   })
 })
