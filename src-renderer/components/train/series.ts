@@ -70,6 +70,14 @@ export function plannedByForm(epochs: number): number {
   return Number.isInteger(epochs) && epochs >= 1 && epochs <= 1000 ? epochs : 1
 }
 
+/** How far the x axis is planned to reach: while a run trains, the epochs it plans (a continuation's
+ * numbered on, after those it continues); with only finished runs 0, so the axis zooms to their data;
+ * before the first run, the epochs the form asks for. */
+export function plannedEpochs(runs: readonly Run[], formEpochs: number): number {
+  if (runs.length === 0) return plannedByForm(formEpochs)
+  return Math.max(0, ...runs.filter((r) => r.visible && r.active).map((r) => r.epochOffset + r.settings.epochs))
+}
+
 /** Largest finite x among the series (the x axis grows with training; at least `min`). */
 export function xExtent(series: readonly Series[], min = 1): number {
   let m = min

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { SmoothedSeries, datasetClip, percentTick, withAlpha } from '../../../src-renderer/lib/chart'
 import { ema, Run } from '../../../src-renderer/lib/train.svelte'
-import { epochSeries, lossSeries, plannedByForm, xExtent } from '../../../src-renderer/components/train/series'
+import { epochSeries, lossSeries, plannedByForm, plannedEpochs, xExtent } from '../../../src-renderer/components/train/series'
 import type { TrainSettings } from '../../../src-engine/protocol'
 
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 2, weightDecay: 0, seed: 1, threads: 1 }
@@ -119,6 +119,18 @@ describe('chart axes', () => {
     expect(plannedByForm(2.5)).toBe(1)
     expect(plannedByForm(NaN)).toBe(1)
     expect(plannedByForm(5000)).toBe(1)
+  })
+
+  it('spans the epochs a training run plans, a continuation\'s after those it continues; finished runs plan none', () => {
+    expect(plannedEpochs([], 7)).toBe(7)
+    const first = runWith('a', 1, [1, 0.9])
+    first.state = 'stopped'
+    expect(plannedEpochs([first], 7)).toBe(0)
+    const cont = new Run('b', 2, { ...settings, epochs: 3 }, 'net', 'classifier', { runId: 'a', index: 1, color: first.color, epochOffset: 4, optimizerFresh: null })
+    cont.state = 'running'
+    expect(plannedEpochs([first, cont], 7)).toBe(7)
+    cont.visible = false
+    expect(plannedEpochs([first, cont], 7)).toBe(0)
   })
 
   it('writes accuracy ticks as percentages, as the page writes accuracies', () => {
