@@ -266,15 +266,9 @@ export class LabHost {
   }
 
   private async movePriority(old: Worker, priority: TrainingPriority): Promise<Result<{ priority: TrainingPriority; restarted: boolean }>> {
-    let model: Checkpoint | null = null
-    if (this.runId !== null || this.modelLoaded) {
-      const reqId = this.nextReqId++
-      const got = await this.ask(reqId, { type: 'get-weights', reqId }, true)
-      if (!got.ok && got.error.code !== 'no-model') return got
-      const v = got.ok ? got.value as Partial<Checkpoint> | null : null
-      if (got.ok && (!v?.spec || !v.weights)) return fail('engine-error', 'The worker answered get-weights without a spec and weights.', { detail: 'get-weights' })
-      model = v as Checkpoint | null
-    }
+    const got = await this.fetchModel(true)
+    if (!got.ok && got.error.code !== 'no-model') return got
+    const model = got.ok ? got.value : null
     if (this.worker !== old || this.disposed) return fail('worker-crashed', 'The training thread stopped while its model was being moved to another priority.')
     // the old thread goes quietly: requests still waiting for it are answered, its exit is no crash
     this.stopInference()
@@ -521,12 +515,15 @@ export class LabHost {
   }
 
   /** The worker's model: spec, weights and (after training) the optimizer state. */
-  async getModel(): Promise<Result<Checkpoint>> {
+  getModel(): Promise<Result<Checkpoint>> { return this.fetchModel() }
+
+  /** `during`: part of a priority switch (setPriority), which other requests wait for. */
+  private async fetchModel(during = false): Promise<Result<Checkpoint>> {
     if (!this.worker || (this.runId === null && !this.modelLoaded)) {
       return fail('no-model', 'There is no model yet: train one or open a project first.')
     }
     const reqId = this.nextReqId++
-    const reply = await this.ask(reqId, { type: 'get-weights', reqId })
+    const reply = await this.ask(reqId, { type: 'get-weights', reqId }, during)
     if (!reply.ok) return reply
     const v = reply.value as Partial<Checkpoint> | null
     if (!v || !v.spec || !v.weights) return fail('engine-error', 'The worker answered get-weights without a spec and weights.', { detail: 'get-weights' })
