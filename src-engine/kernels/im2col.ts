@@ -98,9 +98,9 @@ export function col2im(
 /**
  * im2col's col transposed: colᵀ (C·FH·FW, N·OH·OW), row (c, ky, kx) holding input plane c of every image
  * shifted by the tap (ky, kx) (zero where it crosses the padding), so a convolution's forward is one GEMM
- * W (FN, C·FH·FW) · colᵀ over the whole batch. Each (tap, image, output row) is a contiguous run of an input
- * line, which WebAssembly copies four floats at a time (about 5× faster than im2col's FW floats at a time,
- * 3 for a 3×3 window); Convolution uses this layout.
+ * W (FN, C·FH·FW) · colᵀ over all N images (Convolution gives it a sub-batch at a time). Each (tap, image,
+ * output row) is a contiguous run of an input line, which WebAssembly copies four floats at a time (about 5×
+ * faster than im2col's FW floats at a time, 3 for a 3×3 window); Convolution uses this layout.
  */
 export function im2colT(
   col: Float32Array, x: Float32Array,

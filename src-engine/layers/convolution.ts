@@ -36,9 +36,9 @@ export class Convolution implements Layer {
   private readonly W: Tensor
   private readonly b: Tensor | null
   private x: Tensor | null = null
-  private col: Tensor | null = null   // colᵀ (C·FH·FW, N·OH·OW)
-  private dcol: Tensor | null = null  // (C·FH·FW, N·OH·OW)
-  private planes: Tensor | null = null // out or dout as (FN, N·OH·OW)
+  private col: Tensor | null = null   // each sub-batch's colᵀ (C·FH·FW, n·OH·OW), one after another
+  private dcol: Tensor | null = null  // one sub-batch's dcolᵀ (C·FH·FW, S·OH·OW)
+  private planes: Tensor | null = null // one sub-batch's out or dout as (FN, S·OH·OW)
   private out: Tensor | null = null   // (N, FN, OH, OW)
   private dx: Tensor | null = null    // (N, C, H, W)
   /**
