@@ -19,8 +19,7 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0
       return (z ^ (z >>> 16)) >>> 0
     }
-    for (let i = 0; i < 4; i++) this.s[i] = next()
-    if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1
+    seedState(this.s, next)
   }
 
   /** A uniform 32-bit unsigned integer. */
@@ -35,10 +34,7 @@ export class Rng {
    * local variables at a few ns a word.
    */
   fillWords(words: Uint32Array, n = words.length): void {
-    const s = new Int32Array(4)
-    for (let i = 0; i < 4; i++) s[i] = this.nextU32()
-    if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1
-    xoshiroWords(s, words, n)
+    xoshiroWords(seedState(new Int32Array(4), () => this.nextU32()), words, n)
   }
 
   /** Uniform in [0, 1). */
@@ -81,6 +77,13 @@ export class Rng {
   fork(): Rng {
     return new Rng(this.nextU32())
   }
+}
+
+/** s ← four words of `word` as a xoshiro128** state, never all zero (a state the algorithm never leaves). */
+function seedState(s: Int32Array, word: () => number): Int32Array {
+  for (let i = 0; i < 4; i++) s[i] = word()
+  if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1
+  return s
 }
 
 /** out[0, n) ← the next n words of the xoshiro128** stream whose state is `s` (updated): the algorithm, once. */
