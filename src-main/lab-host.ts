@@ -641,10 +641,16 @@ export class LabHost {
     }
   }
 
-  /** Sends a request to the training worker; while its model moves to another priority, after the move (`during`: part of the move). */
+  /**
+   * Sends a request to the training worker; while its model moves to another priority, after the move (`during`: part of the move).
+   * With no worker left by then (the lab closed, or the thread stopped during the move) it is answered at once, not after the reply timeout.
+   */
   private ask(reqId: number, cmd: WorkerCommand, during = false): Promise<Result<unknown>> {
     const switching = this.switching
     if (switching && !during) return switching.then(() => this.ask(reqId, cmd))
+    if (!this.worker) {
+      return Promise.resolve(this.disposed ? fail('closed', 'The lab is shutting down.') : fail('worker-crashed', `The training thread stopped before it could answer "${cmd.type}".`))
+    }
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(reqId)

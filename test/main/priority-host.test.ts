@@ -111,6 +111,18 @@ describe('LabHost priority', () => {
     expect(host.isTraining()).toBe(false)
   })
 
+  it('answers a request waiting for the move at once when the lab closes meanwhile (not after the reply timeout)', async () => {
+    const host = make({ replyTimeoutMs: 60_000 })
+    const rec = record(host)
+    host.start(mlpSpec(), settings())
+    await rec.waitFor(isState('done'))
+    const moving = host.setPriority('normal')
+    const waiting = host.getModel()
+    await host.dispose()
+    expect(await waiting).toMatchObject({ ok: false, error: { code: 'closed' } })
+    expect(await moving).toMatchObject({ ok: false, error: { code: 'closed' } })
+  })
+
   it('never restarts when nothing is lowered (trainingNice 0)', async () => {
     const host = make({ trainingNice: 0 })
     const rec = record(host)
