@@ -45,7 +45,7 @@ export default {
   resetDefaults: 'Reset to defaults',
   priority: 'Priority',
   priorityLow: 'Let other programs go first',
-  priorityLowHelp: 'The window stays smooth; training may pause while other programs keep every core busy.',
+  priorityLowHelp: 'The window stays smooth while a core is free; while other programs keep every core busy, training pauses and the window may stall for a moment now and then.',
   priorityNormal: 'Share the cores equally',
   priorityNormalHelp: 'Training keeps going; the window may respond more slowly.',
   lockedWhileTraining: 'These settings apply to the next run. Only the learning rate can change while training.',

@@ -45,7 +45,7 @@ export default {
   resetDefaults: '기본값으로',
   priority: '우선순위',
   priorityLow: '다른 프로그램 먼저',
-  priorityLowHelp: '창은 매끄럽게 반응하지만, 다른 프로그램이 모든 코어를 쓰는 동안에는 학습이 멈출 수 있습니다.',
+  priorityLowHelp: '빈 코어가 있으면 창이 매끄럽게 반응합니다. 다른 프로그램이 모든 코어를 쓰는 동안에는 학습이 멈추고, 창도 가끔 잠깐씩 멈출 수 있습니다.',
   priorityNormal: '코어를 똑같이 나눠 쓰기',
   priorityNormalHelp: '학습은 계속되지만, 창의 반응이 느려질 수 있습니다.',
   lockedWhileTraining: '이 설정은 다음 학습부터 적용됩니다. 학습 중에는 학습률만 바꿀 수 있습니다.',
