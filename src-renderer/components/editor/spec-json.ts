@@ -31,10 +31,11 @@ export function parseSpecJson(text: string): ParseResult {
 
 /**
  * Where a file stops being JSON, in the learner's language rather than the parser's English: the file
- * ends too early (an unclosed bracket or quote), or the line and column of the problem. The parser's
+ * is empty, ends too early (an unclosed bracket or quote), or the line and column of the problem. The parser's
  * words remain only when neither can be told.
  */
 function notJson(text: string, message: string): ParseResult {
+  if (text.trim() === '') return fail('import.emptyFile')
   const at = jsonErrorAt(text)
   if (at < 0) return fail('import.notJson', { detail: message })
   if (at >= text.trimEnd().length) return fail('import.notJsonEnd')

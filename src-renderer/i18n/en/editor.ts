@@ -26,6 +26,7 @@ export default {
   importFailed: 'This file was not opened, and your network is unchanged.',
   importDone: 'Architecture imported. Ctrl+Z brings back the previous one.',
   'import.notJson': 'It is not valid JSON ({detail}).',
+  'import.emptyFile': 'The file is empty: choose a network file saved from the editor (a .json file with "input" and "layers").',
   'import.notJsonEnd': 'It is not valid JSON: the file ends too early (a bracket or a quote is never closed).',
   'import.notJsonAt': 'It is not valid JSON: look near line {line}, column {column}.',
   'import.notObject': 'It should hold one object like {"input": [1, 28, 28], "layers": [...]}.',

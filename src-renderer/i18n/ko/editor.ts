@@ -26,6 +26,7 @@ export default {
   importFailed: '이 파일은 열지 않았고, 지금의 신경망은 그대로입니다.',
   importDone: '구조를 가져왔습니다. Ctrl+Z를 누르면 이전 구조로 돌아갑니다.',
   'import.notJson': '올바른 JSON이 아닙니다 ({detail}).',
+  'import.emptyFile': '빈 파일입니다. 편집기에서 저장한 신경망 파일("input"과 "layers"가 있는 .json 파일)을 고르세요.',
   'import.notJsonEnd': '올바른 JSON이 아닙니다. 파일이 중간에 끝났습니다(닫히지 않은 괄호나 따옴표가 있습니다).',
   'import.notJsonAt': '올바른 JSON이 아닙니다. {line}행 {column}열 근처를 확인하세요.',
   'import.notObject': '{"input": [1, 28, 28], "layers": [...]} 같은 객체 하나가 들어 있어야 합니다.',

@@ -79,6 +79,8 @@ describe('import', () => {
 describe('a file that is not JSON', () => {
   it('is described by where it breaks, not by the parser\'s English words', () => {
     expect(parseSpecJson('{"input": [1, 28')).toEqual({ ok: false, key: 'import.notJsonEnd', values: {} })
+    expect(parseSpecJson('')).toEqual({ ok: false, key: 'import.emptyFile', values: {} })
+    expect(parseSpecJson(' \n\t')).toEqual({ ok: false, key: 'import.emptyFile', values: {} })
     expect(parseSpecJson('{"input": [1, 28, 28],\n  "layers": [,]}')).toEqual({ ok: false, key: 'import.notJsonAt', values: { line: 2, column: 14 } })
     expect(parseSpecJson('{"input": [1, 28, 28], "layers": []} x')).toMatchObject({ key: 'import.notJsonAt', values: { line: 1, column: 38 } })
   })
