@@ -1,4 +1,5 @@
 /** Shared bits of the main-process tests: the fake worker, a small valid spec and settings, event capture. */
+import { afterEach } from 'vitest'
 import { fileURLToPath } from 'node:url'
 import type { NetSpec } from '../../src-engine/spec-types'
 import type { TrainSettings } from '../../src-engine/protocol'
@@ -21,6 +22,19 @@ export const image = (first = 0): number[] => Array.from({ length: 784 }, (_, i)
 
 export function fakeHost(over: Partial<LabHostOptions> = {}): LabHost {
   return new LabHost({ workerPath: fakeWorkerPath, transport: 'web', version: '9.9.9-test', workerOptions: { workerData: { tickMs: 2, batches: 20 } }, ...over })
+}
+
+/** A fakeHost maker for one test file: every host it makes is disposed after each test. */
+export function disposingHosts(): (...a: Parameters<typeof fakeHost>) => LabHost {
+  const hosts: LabHost[] = []
+  afterEach(async () => {
+    await Promise.all(hosts.splice(0).map((h) => h.dispose()))
+  })
+  return (...a) => {
+    const h = fakeHost(...a)
+    hosts.push(h)
+    return h
+  }
 }
 
 /** Records a host's events and waits for one that matches. */

@@ -1,17 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { LabEvent } from '../../src-main/ipc/contract'
-import type { LabHost } from '../../src-main/lab-host'
-import { fakeHost, image, isState, mlpSpec, record, settings } from './helpers'
+import { disposingHosts, image, isState, mlpSpec, record, settings } from './helpers'
 
-const hosts: LabHost[] = []
-const make = (...a: Parameters<typeof fakeHost>): LabHost => {
-  const h = fakeHost(...a)
-  hosts.push(h)
-  return h
-}
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((h) => h.dispose()))
-})
+const make = disposingHosts()
 
 describe('LabHost with a fake worker', () => {
   it('runs to the end and relays state, batches, epochs and snapshots in order', async () => {

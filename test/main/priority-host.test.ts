@@ -3,22 +3,14 @@
  * model (weights, optimizer state) carried into the new one, only between runs; and the host's starvation
  * watch wiring (cpu events) with the /proc reader and clock swapped for the test's.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Checkpoint } from '../../src-engine/protocol'
 import type { LabEvent } from '../../src-main/ipc/contract'
 import type { LabHost } from '../../src-main/lab-host'
 import { validatePayload } from '../../src-main/ipc/validate'
-import { fakeHost, isState, mlpSpec, record, settings } from './helpers'
+import { disposingHosts, isState, mlpSpec, record, settings } from './helpers'
 
-const hosts: LabHost[] = []
-const make = (...a: Parameters<typeof fakeHost>): LabHost => {
-  const h = fakeHost(...a)
-  hosts.push(h)
-  return h
-}
-afterEach(async () => {
-  await Promise.all(hosts.splice(0).map((h) => h.dispose()))
-})
+const make = disposingHosts()
 
 async function model(host: LabHost): Promise<Checkpoint> {
   const m = await host.getModel()
