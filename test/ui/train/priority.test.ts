@@ -28,6 +28,23 @@ afterEach(() => {
   project.spec = null
 })
 
+/** The training page on a fresh body, talking to `fake`, in `lang`. */
+async function showPage(fake: FakeLab, lang: 'en' | 'ko'): Promise<void> {
+  document.body.innerHTML = ''
+  setLab(fake)
+  i18n.set(lang)
+  render(TrainPage)
+  await flush()
+  await flush()
+}
+
+/** After a suite of page tests: no host, English, and the app's form back at low priority. */
+function leavePage(): void {
+  setLab(null)
+  i18n.set('en')
+  trainLab.form = { ...trainLab.form, priority: 'low' }
+}
+
 describe('the priority setting', () => {
   it('is part of the settings, low unless chosen, and kept when the network changes or a project without it opens', async () => {
     const f = defaultsFor(SIMPLE_CONVNET, 2)
@@ -44,19 +61,10 @@ describe('the priority setting', () => {
 
   describe('in the training controls', () => {
     const fake = pageFake
-    afterAll(() => {
-      setLab(null)
-      i18n.set('en')
-      trainLab.form = { ...trainLab.form, priority: 'low' }
-    })
+    afterAll(leavePage)
 
     it('offers both choices with why, in the page\'s language, and sends the one chosen; locked while a run trains', async () => {
-      document.body.innerHTML = ''
-      setLab(fake)
-      i18n.set('en')
-      render(TrainPage)
-      await flush()
-      await flush()
+      await showPage(fake, 'en')
       const low = screen.getByTestId('train-priority-low') as HTMLInputElement
       const normal = screen.getByTestId('train-priority-normal') as HTMLInputElement
       expect(low.checked).toBe(true)
@@ -159,20 +167,11 @@ describe('continue at normal priority', () => {
 
   describe('on the training page', () => {
     const fake = pageFake
-    afterAll(() => {
-      setLab(null)
-      i18n.set('en')
-      trainLab.form = { ...trainLab.form, priority: 'low' }
-    })
+    afterAll(leavePage)
 
     it('the starved notice has the button (ko), says what happens while the run stops, and goes when the continuation trains', async () => {
-      document.body.innerHTML = ''
       fake.echoState = false
-      setLab(fake)
-      i18n.set('ko')
-      render(TrainPage)
-      await flush()
-      await flush()
+      await showPage(fake, 'ko')
       const run = await starvedRun(fake, trainLab)
       project.trained = true
       await flush()
@@ -196,12 +195,8 @@ describe('continue at normal priority', () => {
     })
 
     it('when the stopped run cannot be carried on (it was starved before its first batch), names a button the page has', async () => {
-      document.body.innerHTML = ''
       fake.echoState = false
-      setLab(fake)
-      i18n.set('ko')
-      render(TrainPage)
-      await flush()
+      await showPage(fake, 'ko')
       const run = (await trainLab.start(SIMPLE_CONVNET, settings))!
       fake.emit({ type: 'state', runId: run.id, state: 'running' })
       fake.emit({ type: 'cpu', runId: run.id, starved: true })
