@@ -21,7 +21,7 @@ import { pureEngine, type PureEngine } from './engine-pure'
 import { encodeModelWeights } from '../src-engine/io/safetensors'
 import { exportOnnx } from '../src-engine/io/onnx'
 import { encodeNpz } from '../src-engine/io/npz'
-import { ProjectService, fileStem, type AutosaveJob, type FileAccess } from './projects'
+import { ProjectService, fileStem, tensorArrays, type AutosaveJob, type FileAccess } from './projects'
 import { IDLE_ENV, NICE_ENV } from '../src-engine/train/thread-priority'
 import { StarvationWatch, TICK_MS, type ThreadReading } from './cpu-watch'
 import { withFileBytes } from './file-base64'
@@ -182,7 +182,6 @@ export class LabHost {
    * from the same weights and optimizer state.
    */
   async startRun(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset = 0): Promise<Result<{ runId: string }>> {
-    while (this.switching) await this.switching
     const busy = this.refuseBusy()
     if (busy) return busy
     const moved = await this.setPriority(settings.priority ?? 'low')
@@ -277,7 +276,7 @@ export class LabHost {
     this.failPending('worker-crashed', 'The training thread was replaced by one at another priority: ask again.')
     const started = this.ensureWorker(priority)
     const loaded = started.ok && model
-      ? await this.loadInto(model.spec, Object.fromEntries(Object.entries(model.weights).map(([k, t]) => [k, t.data])), model.optimizer, model.vocab, true)
+      ? await this.loadInto(model.spec, tensorArrays(model.weights), model.optimizer, model.vocab, true)
       : null
     // Ended only once the new thread holds the model: a starved SCHED_IDLE thread runs its exit slowly, and
     // the new thread's start should not wait behind it.

@@ -73,6 +73,11 @@ export function fileStem(name: string | undefined): string {
   return (name ?? 'model').toLowerCase().replace(/[^a-z0-9\uac00-\ud7a3]+/g, '-').replace(/^-|-$/g, '') || 'model'
 }
 
+/** Named tensors ({shape, data}: a checkpoint's or a weights file's) as the arrays loadModel takes. */
+export function tensorArrays(tensors: Record<string, { data: Float32Array }>): Record<string, Float32Array> {
+  return Object.fromEntries(Object.entries(tensors).map(([k, t]) => [k, t.data]))
+}
+
 /** Every weight a spec's network holds, with its shape (params and batch-norm buffers). */
 export function expectedWeights(spec: NetSpec): { ok: true; shapes: Record<string, number[]> } | { ok: false; message: string; issue?: SpecIssue } {
   const report = validateSpec(spec)
@@ -290,7 +295,7 @@ export class ProjectService {
     }
     let params: number | undefined
     if (p.weights) {
-      const loaded = await this.host.loadModel(p.spec, Object.fromEntries(Object.entries(p.weights).map(([k, t]) => [k, t.data])), p.optimizer, p.vocab)
+      const loaded = await this.host.loadModel(p.spec, tensorArrays(p.weights), p.optimizer, p.vocab)
       if (!loaded.ok) return loaded
       params = loaded.value.params
     }
@@ -352,7 +357,7 @@ export class ProjectService {
     } catch {
       vocab = undefined // a damaged vocabulary only costs text generation, not the weights
     }
-    const loaded = await this.host.loadModel(target, Object.fromEntries(Object.entries(file.tensors).map(([k, t]) => [k, t.data])), undefined, vocab)
+    const loaded = await this.host.loadModel(target, tensorArrays(file.tensors), undefined, vocab)
     if (!loaded.ok) return loaded
     this.modelRunId = null
     return { ok: true, value: { fileName, tensors: Object.keys(file.tensors).length, params: loaded.value.params } }
