@@ -56,7 +56,6 @@ export interface ModelHost {
 /** An autosave the training worker writes from the checkpoint it kept. */
 export interface AutosaveJob { runId: string; epoch: number; path: string; project: AutosaveProject }
 
-
 export interface ProjectServiceOptions {
   /** Folder for recovery.bplab and the recent list; null = no autosave. */
   dataDir: string | null
