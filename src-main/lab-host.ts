@@ -97,6 +97,8 @@ export class LabHost {
   private workerPriority: TrainingPriority = 'low'
   /** While the model moves to a worker of another priority (setPriority): requests wait for it. */
   private switching: Promise<unknown> | null = null
+  /** The new worker of a move while it loads the model: if it dies, the move fails quietly (no crash event). */
+  private incoming: Worker | null = null
 
   private nextReqId = 1
   private readonly pending = new Map<number, Pending>()
@@ -242,7 +244,8 @@ export class LabHost {
    * Makes the training worker run at `priority`. A thread under SCHED_IDLE cannot leave it, so a worker
    * at another priority is replaced: its model (weights, optimizer state, vocabulary) is taken out and
    * loaded into a new worker started at `priority`, then the old one ends; a run from the model
-   * (train:start from 'model') continues from it. The autosave of the last epoch stays as it was, so a
+   * (train:start from 'model') continues from it. If the new worker cannot start or take the model, it
+   * ends instead and the old one keeps the model and its priority ('worker-failed', case 'priority'). The autosave of the last epoch stays as it was, so a
    * crash meanwhile leaves the model recoverable as of that epoch. Nothing happens when the worker
    * already runs at `priority` (or none is running yet: the next one starts at the run's). Only between
    * runs: refused while a run is running or paused.
@@ -269,20 +272,40 @@ export class LabHost {
     if (!got.ok && got.error.code !== 'no-model') return got
     const model = got.ok ? got.value : null
     if (this.worker !== old || this.disposed) return fail('worker-crashed', 'The training thread stopped while its model was being moved to another priority.')
-    // the old thread goes quietly: requests still waiting for it are answered, its exit is no crash
+    // the old thread is set aside, not ended, until the new one holds the model: if that fails it stays
+    const oldPriority = this.workerPriority
+    let oldGone = false
+    const onOldExit = (): void => { oldGone = true }
+    old.once('exit', onOldExit)
+    // requests still waiting for the old thread are answered; its exit meanwhile is no crash
     this.stopInference()
     this.unwatchStarvation()
     this.worker = null
     this.failPending('worker-crashed', 'The training thread was replaced by one at another priority: ask again.')
     const started = this.ensureWorker(priority)
+    this.incoming = this.worker
     const loaded = started.ok && model
       ? await this.loadInto(model.spec, tensorArrays(model.weights), model.optimizer, model.vocab, true)
       : null
+    this.incoming = null
+    old.off('exit', onOldExit)
+    const failed = !started.ok ? started : loaded && !loaded.ok ? loaded : null
+    if (failed) {
+      // the new thread could not take the model: it ends, and the old one keeps the model and its priority
+      const fresh = this.worker as Worker | null
+      this.worker = null
+      if (fresh && fresh !== old) void fresh.terminate().catch(() => undefined)
+      if (this.disposed || oldGone) {
+        void old.terminate().catch(() => undefined)
+        return failed
+      }
+      this.worker = old
+      this.workerPriority = oldPriority
+      return fail('worker-failed', `The training thread at ${priority} priority could not take the model (${failed.error.message}); it stays in the thread at ${oldPriority} priority.`, { case: 'priority', detail: failed.error.message })
+    }
     // Ended only once the new thread holds the model: a starved SCHED_IDLE thread runs its exit slowly, and
     // the new thread's start should not wait behind it.
     void old.terminate().catch(() => undefined)
-    if (!started.ok) return started
-    if (loaded && !loaded.ok) return loaded
     return { ok: true, value: { priority, restarted: true } }
   }
 
@@ -688,7 +711,7 @@ export class LabHost {
     const wasActive = runId !== null && ACTIVE.has(this.runState)
     if (wasActive) this.runState = 'failed'
     this.unwatchStarvation()
-    if (this.disposed) return
+    if (this.disposed || w === this.incoming) return
     this.emit({ type: 'error', runId: wasActive ? runId : null, code: 'worker-crashed', message: `The training thread stopped (${why}). Start the run again; a fresh thread will be used.` })
     if (wasActive && runId) this.emit({ type: 'state', runId, state: 'failed', message: why })
   }

@@ -42,7 +42,7 @@ export const LAB_ERRORS = {
   // the host (lab-host.ts)
   closed: [], busy: ['start', 'load', 'open', 'import', 'views', 'gradcheck', 'priority'], 'engine-error': [], 'invalid-spec': ['import'],
   'no-model': ['predict', 'decode', 'generate', 'views', 'export'], 'no-run': [],
-  'bad-state': ['pause', 'resume', 'stop', 'step', 'set-lr'], timeout: [], 'worker-crashed': [], 'worker-failed': [],
+  'bad-state': ['pause', 'resume', 'stop', 'step', 'set-lr'], timeout: [], 'worker-crashed': [], 'worker-failed': ['priority'],
   'data-unavailable': [], 'export-failed': [], 'weights-mismatch': ['import', 'project'],
   // the engine threads (their replies and events pass through the host)
   failed: [], 'not-autoencoder': [], 'not-language-model': [], 'no-vocab': [], 'bad-prompt': ['char'], unavailable: [],

@@ -115,6 +115,34 @@ describe('LabHost priority', () => {
     expect(await moving).toMatchObject({ ok: false, error: { code: 'closed' } })
   })
 
+  it('keeps the model in the old worker when the new one cannot start or take it, and stays usable', async () => {
+    for (const failLoad of ['refuse', 'exit', 'no-thread'] as const) {
+      const host = make({ workerOptions: { workerData: { tickMs: 2, batches: 20, ...(failLoad === 'no-thread' ? {} : { failLoad }) } } })
+      const rec = record(host)
+      host.start(mlpSpec(), settings())
+      await rec.waitFor(isState('done'))
+      const before = await model(host)
+      const thread = host.workerThreadId
+      const opts = (host as unknown as { opts: { workerPath: string } }).opts
+      const path = opts.workerPath
+      // new Worker throws at once for a path that is neither absolute nor ./-relative
+      if (failLoad === 'no-thread') opts.workerPath = 'no-such-worker.mjs'
+      const moved = await host.setPriority('normal')
+      opts.workerPath = path
+      expect(moved, failLoad).toMatchObject({ ok: false, error: { code: 'worker-failed', params: { case: 'priority' } } })
+      expect(host.trainingPriority).toBe('low')
+      expect(host.workerThreadId).toBe(thread)
+      expect(arrays(await model(host))).toEqual(arrays(before))
+      expect(rec.of('error')).toEqual([])
+      // the host carries on: a run from the model at the old priority starts in the same thread
+      const cont = await host.startRun(mlpSpec(), settings({ priority: 'low' }), true, 1)
+      expect(cont.ok).toBe(true)
+      expect(host.workerThreadId).toBe(thread)
+      await rec.waitFor((e) => e.type === 'state' && e.state === 'done' && cont.ok && e.runId === cont.value.runId)
+      await host.dispose()
+    }
+  })
+
   it('never restarts when nothing is lowered (trainingNice 0)', async () => {
     const host = make({ trainingNice: 0 })
     const rec = record(host)

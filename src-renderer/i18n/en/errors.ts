@@ -69,6 +69,7 @@ export default {
   timeout: 'No answer came within {seconds} s. Try again; if it keeps happening, restart the lab.',
   'worker-crashed': 'The training thread stopped. Start the run again: a fresh thread will be used.',
   'worker-failed': 'The training thread could not start. Restart the lab. (Details: {detail})',
+  'worker-failed.priority': 'The training thread at the other priority could not start, so the model stays where it was, at the priority it had. Start again to try once more, or train at that priority. (Details: {detail})',
   'data-unavailable': 'The built-in digits could not be loaded. Rebuild the lab\'s data with npm run build:data. (Details: {detail})',
   'export-failed': 'The model could not be exported as {format}. (Details: {detail})',
   'weights-mismatch': 'These weights do not fit the architecture, so nothing was changed.',

@@ -67,6 +67,7 @@ export default {
   timeout: '{seconds}초 안에 답이 오지 않았습니다. 다시 시도하고, 계속 그러면 실험실을 다시 시작하세요.',
   'worker-crashed': '학습 스레드가 멈췄습니다. 학습을 다시 시작하세요. 새 스레드를 씁니다.',
   'worker-failed': '학습 스레드를 시작하지 못했습니다. 실험실을 다시 시작하세요. (자세한 내용: {detail})',
+  'worker-failed.priority': '다른 우선순위의 학습 스레드를 시작하지 못해 모델은 원래 우선순위의 스레드에 그대로 있습니다. 다시 시작해 보거나 그 우선순위로 학습하세요. (자세한 내용: {detail})',
   'data-unavailable': '내장 숫자 데이터를 불러오지 못했습니다. npm run build:data로 실험실의 데이터를 다시 만드세요. (자세한 내용: {detail})',
   'export-failed': '모델을 {format} 형식으로 내보내지 못했습니다. (자세한 내용: {detail})',
   'weights-mismatch': '이 가중치는 구조에 맞지 않아 아무것도 바꾸지 않았습니다.',
