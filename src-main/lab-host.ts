@@ -23,6 +23,7 @@ import { exportOnnx } from '../src-engine/io/onnx'
 import { encodeNpz } from '../src-engine/io/npz'
 import { ProjectService, fileStem, tensorArrays, type AutosaveJob, type FileAccess } from './projects'
 import { IDLE_ENV, NICE_ENV } from '../src-engine/train/thread-priority'
+import { startTrainingWorker } from './worker-relay'
 import { StarvationWatch, TICK_MS, type ThreadReading } from './cpu-watch'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
@@ -251,7 +252,7 @@ export class LabHost {
    * runs: refused while a run is running or paused.
    */
   async setPriority(priority: TrainingPriority): Promise<Result<{ priority: TrainingPriority; restarted: boolean }>> {
-    while (this.switching) await this.switching
+    await this.settled()
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
     const w = this.worker
     if (!w || this.samePriority(this.workerPriority, priority)) return { ok: true, value: { priority, restarted: false } }
@@ -485,6 +486,7 @@ export class LabHost {
    * check of a full-size network would hold training for a second or more.
    */
   async gradcheck(spec: NetSpec, seed: number, samples: number | undefined, bug: boolean): Promise<Result<GradcheckReply>> {
+    await this.settled()
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
     if (this.isTraining()) return fail('busy', `Run ${this.runId} is ${this.runState}: gradient checking shares its thread, so stop the run (or let it finish) and check again.`, { case: 'gradcheck', state: this.runState })
     const worker = this.ensureWorker()
@@ -557,6 +559,7 @@ export class LabHost {
    * The worker checks every tensor before it replaces its model, so a failure changes nothing.
    */
   async loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[]): Promise<Result<{ params: number }>> {
+    await this.settled()
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
     if (this.isTraining()) return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before loading another model.`, { case: 'load', state: this.runState })
     return this.loadInto(spec, weights, optimizer, vocab)
@@ -574,9 +577,15 @@ export class LabHost {
     return { ok: true, value: { params: typeof params === 'number' ? params : 0 } }
   }
 
-  /** A run is running, paused or about to start (or the model is moving to a worker of another priority). */
+  /** A run is running, paused or about to start. (While the model moves to a worker of another priority,
+   *  requests wait for the move: `settled`.) */
   isTraining(): boolean {
-    return (this.runId !== null && ACTIVE.has(this.runState) && this.worker !== null) || this.switching !== null
+    return this.runId !== null && ACTIVE.has(this.runState) && this.worker !== null
+  }
+
+  /** Resolves once no priority move is under way (a run may have started right after it: check again). */
+  private async settled(): Promise<void> {
+    while (this.switching) await this.switching
   }
 
   /** Held-out built-in digits for the draw page and lessons. */
@@ -625,7 +634,8 @@ export class LabHost {
   private ensureWorker(priority: TrainingPriority = 'low'): { ok: true } | { ok: false; error: LabError } {
     if (this.worker) return { ok: true }
     try {
-      const w = new Worker(this.opts.workerPath, this.trainingWorkerOptions(priority))
+      // a lowered worker behind a relay thread, so that this thread never waits for a starved one (worker-relay.ts)
+      const w = startTrainingWorker(this.opts.workerPath, this.trainingWorkerOptions(priority))
       w.on('message', (m: unknown) => this.onWorkerMessage(w, m))
       w.on('error', (err) => this.onWorkerGone(w, `the training thread threw: ${errorText(err)}`))
       w.on('messageerror', (err) => this.onWorkerGone(w, `a message from the training thread could not be read: ${errorText(err)}`))

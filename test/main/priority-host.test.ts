@@ -8,6 +8,7 @@ import type { Checkpoint } from '../../src-engine/protocol'
 import type { LabEvent } from '../../src-main/ipc/contract'
 import type { LabHost } from '../../src-main/lab-host'
 import { validatePayload } from '../../src-main/ipc/validate'
+import { encodeProjectAsync } from '../../src-main/project-writer'
 import { disposingHosts, isState, mlpSpec, record, settings } from './helpers'
 
 const make = disposingHosts()
@@ -95,12 +96,17 @@ describe('LabHost priority', () => {
     const [moved, during] = await Promise.all([host.setPriority('normal'), host.getModel()])
     expect(moved).toMatchObject({ ok: true, value: { restarted: true } })
     expect(during.ok && arrays(during.value)).toEqual(arrays(before))
-    // opening a project or importing weights meanwhile is refused, as during a run
+    // opening a project meanwhile is no training run: it waits for the move and loads into the new worker
+    const saved: Checkpoint = { spec: before.spec, weights: Object.fromEntries(Object.entries(before.weights).map(([k, t]) => [k, { shape: t.shape, data: t.data.map(() => 0.5) }])) }
+    const file = Buffer.from(await encodeProjectAsync({ spec: saved.spec, weights: saved.weights })).toString('base64')
     const moving = host.setPriority('low')
-    expect(host.isTraining()).toBe(true)
-    expect(await host.loadModel(before.spec, {})).toMatchObject({ ok: false, error: { code: 'busy', params: { case: 'load' } } })
-    expect(await moving).toMatchObject({ ok: true, value: { restarted: true } })
     expect(host.isTraining()).toBe(false)
+    const [movedBack, opened, checked] = await Promise.all([moving, host.projects.open({ from: 'upload', fileName: 'p.bplab', base64: file }), host.gradcheck(mlpSpec(), 1, undefined, false)])
+    expect(movedBack).toMatchObject({ ok: true, value: { restarted: true } })
+    expect(opened).toMatchObject({ ok: true, value: { hasWeights: true } })
+    expect(checked).toMatchObject({ ok: true, value: { ok: true } })
+    expect(host.trainingPriority).toBe('low')
+    expect(arrays(await model(host))).toEqual(arrays(saved))
   })
 
   it('answers a request waiting for the move at once when the lab closes meanwhile (not after the reply timeout)', async () => {
