@@ -332,10 +332,19 @@ export class FilesLab {
     }
   }
 
-  /** The outcome of the last action as a toast (the menu that started it has closed). */
+  /** The toast showing the last action's outcome, replaced by the next one's. */
+  private toastId: number | null = null
+
+  /**
+   * The outcome of the last action as a toast (the menu that started it has closed): a failure stays until
+   * closed, a success fades (lib/toasts.svelte.ts). It replaces the previous action's toast, so 'Saved …'
+   * does not sit under the failure it made out of date.
+   */
   toast(): void {
-    if (this.errorMsg) toasts.show(this.errorMsg, 'error', 12_000)
-    else if (this.noticeMsg) toasts.show(this.noticeMsg, 'info')
+    const text = this.errorMsg ?? this.noticeMsg
+    if (!text) return
+    if (this.toastId !== null) toasts.dismiss(this.toastId)
+    this.toastId = toasts.show(text, this.errorMsg ? 'error' : 'info')
   }
 }
 
