@@ -246,8 +246,8 @@ export class LabHost {
    * at another priority is replaced: its model (weights, optimizer state, vocabulary) is taken out and
    * loaded into a new worker started at `priority`, then the old one ends; a run from the model
    * (train:start from 'model') continues from it. If the new worker cannot start or take the model, it
-   * ends instead and the old one keeps the model and its priority ('worker-failed', case 'priority'). The autosave of the last epoch stays as it was, so a
-   * crash meanwhile leaves the model recoverable as of that epoch. Nothing happens when the worker
+   * ends instead and the old one keeps the model and its priority ('worker-failed', case 'priority'). Autosaves still queued are written first (by the old worker, which
+   * holds their checkpoints), so a crash meanwhile leaves the model recoverable as of the last epoch. Nothing happens when the worker
    * already runs at `priority` (or none is running yet: the next one starts at the run's). Only between
    * runs: refused while a run is running or paused.
    */
@@ -269,6 +269,8 @@ export class LabHost {
   }
 
   private async movePriority(old: Worker, priority: TrainingPriority): Promise<Result<{ priority: TrainingPriority; restarted: boolean }>> {
+    // the last epochs' checkpoints are in the old thread: their autosaves are written there first
+    await this.projects.flushAutosave()
     const got = await this.fetchModel(true)
     if (!got.ok && got.error.code !== 'no-model') return got
     const model = got.ok ? got.value : null
@@ -532,10 +534,13 @@ export class LabHost {
     }
   }
 
-  /** Has the training worker write the checkpoint it kept after an epoch as the autosave (projects.ts). */
+  /**
+   * Has the training worker write the checkpoint it kept after an epoch as the autosave (projects.ts). Sent to
+   * the thread that kept it even while a priority move waits: the move waits for the autosaves first.
+   */
   autosave(job: AutosaveJob): Promise<Result<unknown>> {
     const reqId = this.nextReqId++
-    return this.ask(reqId, { type: 'autosave', reqId, ...job })
+    return this.ask(reqId, { type: 'autosave', reqId, ...job }, true)
   }
 
   /** The worker's model: spec, weights and (after training) the optimizer state. */

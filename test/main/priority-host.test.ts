@@ -4,6 +4,9 @@
  * watch wiring (cpu events) with the /proc reader and clock swapped for the test's.
  */
 import { describe, expect, it } from 'vitest'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Checkpoint } from '../../src-engine/protocol'
 import type { LabEvent } from '../../src-main/ipc/contract'
 import type { LabHost } from '../../src-main/lab-host'
@@ -146,6 +149,23 @@ describe('LabHost priority', () => {
       expect(host.workerThreadId).toBe(thread)
       await rec.waitFor((e) => e.type === 'state' && e.state === 'done' && cont.ok && e.runId === cont.value.runId)
       await host.dispose()
+    }
+  })
+
+  it('writes the autosave of the last epoch, queued behind a slow one, before the model moves', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'lab-move-'))
+    try {
+      // each autosave takes 300 ms: epoch 2's checkpoint waits in the queue while epoch 1's is written
+      const host = make({ dataDir, workerOptions: { workerData: { tickMs: 2, batches: 5, autosaveMs: 300 } } })
+      const rec = record(host)
+      host.start(mlpSpec(), settings({ epochs: 2 }))
+      await rec.waitFor(isState('done'))
+      expect(await host.setPriority('normal')).toMatchObject({ ok: true, value: { restarted: true } })
+      await host.projects.flushAutosave()
+      expect(host.projects.lastAutosaveError).toBeNull()
+      expect(JSON.parse(readFileSync(join(dataDir, 'recovery.bplab'), 'utf8'))).toMatchObject({ epoch: 2 })
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
     }
   })
 
