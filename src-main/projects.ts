@@ -325,7 +325,9 @@ export class ProjectService {
     try {
       file = decodeSafetensors(bytes, fileName)
     } catch (e) {
-      return fail('bad-weights', `${errorText(e)}. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).`, { file: fileName })
+      // detail: what is wrong with the file, for the page to show after its own sentence (without the file's name, which it words itself)
+      const detail = errorText(e).replace(`${fileName}: `, '')
+      return fail('bad-weights', `${errorText(e)}. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).`, { file: fileName, detail })
     }
     // A language model's vocabulary size is known from the file's own spec when the page has none yet.
     let fileSpec: NetSpec | null = null
@@ -337,7 +339,9 @@ export class ProjectService {
     const target = withModelVocab(spec, fileSpec && typeof fileSpec === 'object' ? fileSpec : null)
     const expected = expectedWeights(target)
     if (!expected.ok) {
-      const r = fail('invalid-spec', `The open architecture is not valid (${expected.message}); fix it in the editor before importing weights.`, { case: 'import' })
+      // type: the layer's type, so the page can say which values the setting takes (as its layer card does)
+      const type = expected.issue ? target.layers[expected.issue.layer]?.type : undefined
+      const r = fail('invalid-spec', `The open architecture is not valid (${expected.message}); fix it in the editor before importing weights.`, { case: 'import', ...(typeof type === 'string' ? { type } : {}) })
       if (expected.issue) r.error.issue = expected.issue
       return r
     }

@@ -146,7 +146,7 @@ describe('bad weights files are refused, naming the problem, and the loaded mode
   it('an open architecture that is not valid: refused with its first issue, for the page to word as the editor does', async () => {
     const broken = { input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 4, kernel: 40 }] } as NetSpec
     const r = await target.call('model:import-weights', { spec: broken, source: upload('w.safetensors', encodeModelWeights(mlp, tensors())) })
-    expect(r).toMatchObject({ ok: false, error: { code: 'invalid-spec', params: { case: 'import' }, issue: { code: 'conv-kernel-too-large', layer: 0 } } })
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid-spec', params: { case: 'import', type: 'Convolution' }, issue: { code: 'conv-kernel-too-large', layer: 0 } } })
     expect(await predictAll(target.call)).toEqual(before)
   })
 
@@ -193,7 +193,9 @@ describe('bad weights files are refused, naming the problem, and the loaded mode
     const bytes = encodeModelWeights(mlp, t)
     // Write NaN over the first float of affine2.b (the last tensor) after encoding (the encoder refuses NaN).
     new DataView(bytes.buffer).setFloat32(bytes.length - 40, NaN, true)
-    await refused('nan.safetensors', bytes, 'bad-weights', /tensor "affine2.b" contains NaN/, 'must be finite')
+    const e = await refused('nan.safetensors', bytes, 'bad-weights', /tensor "affine2.b" contains NaN/, 'must be finite')
+    // the page words it from data: the file, and what is wrong with it (without the file's name again)
+    expect(e?.params).toEqual({ file: 'nan.safetensors', detail: 'tensor "affine2.b" contains NaN at index 0; weights must be finite numbers' })
   })
 
   it('a file whose base64 is not base64 is refused at the boundary', async () => {
