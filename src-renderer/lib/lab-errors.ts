@@ -8,6 +8,7 @@ import { VALUE_TYPES, type LabError } from '../../src-main/ipc/contract'
 import type { RunState } from '../../src-engine/protocol'
 import { catalogues, msg, t, type Msg } from '../i18n/index.svelte'
 import { issueText } from '../components/editor/issues'
+import { isLayerType } from '../../src-engine/spec-fields'
 
 const STATE_KEYS: Record<RunState, string> = {
   idle: 'train.stateIdle', running: 'train.stateRunning', paused: 'train.statePaused',
@@ -43,7 +44,7 @@ export function refusal(e: LabError): Msg | string {
   const values: NonNullable<Msg['values']> = {}
   if (isRecord(e.params)) {
     for (const [k, v] of Object.entries(e.params)) {
-      if (k !== 'case' && (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) values[k] = v
+      if (k !== 'case' && k !== 'type' && (typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) values[k] = v
     }
   }
   const state = values.state
@@ -59,7 +60,9 @@ export function refusal(e: LabError): Msg | string {
   }
   const issue = e.issue
   if (isRecord(issue) && typeof issue.code === 'string' && typeof issue.message === 'string') {
-    values.issue = () => issueText(issue)
+    // the layer's type (params.type, when the host sends it) lets the issue say which values a setting takes
+    const type = isRecord(e.params) && isLayerType(e.params.type) ? e.params.type : undefined
+    values.issue = () => issueText(issue, type)
     // the function does not compare; these do (two refusals naming different issues are different toasts)
     values.issueAt = `${issue.code}@${String(issue.layer)}`
   }

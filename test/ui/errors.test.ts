@@ -150,7 +150,29 @@ describe('a refusal in the page\'s language', () => {
     expect(tr(badSpec)).toMatch(/^x\.bplab 파일에 저장된 구조가 올바르지 않아 아무것도 바꾸지 않았습니다: .*40×40 필터가 .*28×28 입력보다 큽니다/)
     // importing weights into an open architecture with that issue names it too
     expect(tr(refusal({ code: 'invalid-spec', message: 'The open architecture is not valid', params: { case: 'import' }, issue })))
-      .toMatch(/^열린 구조에 오류가 있어 가중치를 가져오지 않았습니다\. 먼저 구조 페이지에서 고치세요: .*40×40 필터가/)
+      .toMatch(/^열린 구조에 오류가 있어 가중치를 가져오지 않았습니다\. 먼저 아키텍처 페이지에서 고치세요: .*40×40 필터가/)
+  })
+
+  it('an import refused for a setting out of range says which values it takes (the host names the layer\'s type), not "choose a value in its range"', () => {
+    const issue = validateSpec({ input: [1, 28, 28], layers: [{ type: 'Flatten' }, { type: 'Affine', units: 0 }, { type: 'SoftmaxWithLoss' }] }).issues.find((i) => i.severity === 'error')
+    expect(issue?.code).toBe('field-out-of-range')
+    const e: LabError = { code: 'invalid-spec', message: 'The open architecture is not valid', params: { case: 'import', type: 'Affine' }, issue }
+    expect(tr(refusal(e))).toBe('The open architecture has an error, so the weights were not imported; fix it on the Architecture page first: ' +
+      'affine1: “Units” must be a whole number of at least 1, not 0.')
+    i18n.set('ko')
+    expect(tr(refusal(e))).toContain('affine1: “유닛 수”에는 1 이상의 정수만 쓸 수 있습니다 (지금 값: 0).')
+    // a type that is not a layer's is not used: the general sentence
+    i18n.set('en')
+    expect(tr(refusal({ ...e, params: { case: 'import', type: 'Nonsense' } }))).toContain('Choose a value in its range')
+  })
+
+  it('a weights file the host cannot use says what is wrong with it', () => {
+    const e: LabError = { code: 'bad-weights', message: 'nan.safetensors: tensor "affine2.b" contains NaN at index 0; weights must be finite numbers. Import …',
+      params: { file: 'nan.safetensors', detail: 'tensor "affine2.b" contains NaN at index 0; weights must be finite numbers' } }
+    expect(tr(refusal(e))).toBe('nan.safetensors cannot be used as weights (tensor "affine2.b" contains NaN at index 0; weights must be finite numbers), ' +
+      'so nothing was changed. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).')
+    i18n.set('ko')
+    expect(tr(refusal(e))).toMatch(/^nan\.safetensors 파일은 가중치로 쓸 수 없어 아무것도 바꾸지 않았습니다 \(tensor "affine2\.b" contains NaN/)
   })
 
   it('puts an exception\'s own (English) words after the sentence, as a detail', () => {

@@ -94,7 +94,7 @@ export default {
   'bad-project': '{file} is not a Backprop Lab project, or it is damaged, so nothing was changed: open a .bplab file saved by the lab.',
   'newer-project': '{file} was saved by a newer version of Backprop Lab: update the lab to open it.',
   'bad-spec': 'The architecture saved in {file} is not valid, so nothing was changed: {issue}',
-  'bad-weights': '{file} cannot be used as weights: import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).',
+  'bad-weights': '{file} cannot be used as weights ({detail}), so nothing was changed. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).',
   'no-dialog': 'This window has no file dialog: choose the file with the upload button instead.',
   'no-dialog.save': 'This window cannot write files itself: use the download instead.',
   canceled: 'No file was chosen.',

@@ -28,6 +28,6 @@ export default {
   recover: '복구',
   discard: '버리기',
   errOffline: '실험실에 연결되어 있지 않습니다. 연결을 기다린 뒤 다시 시도하세요.',
-  errNoSpec: '아직 구조가 없습니다. 먼저 구조 페이지를 여세요.',
+  errNoSpec: '아직 구조가 없습니다. 먼저 아키텍처 페이지를 여세요.',
   errOther: '실패했습니다: {detail}'
 }
