@@ -21,7 +21,8 @@ export type DataSource =
  * slowly. The host starts the training worker at the run's priority (src-main/lab-host.ts); the worker
  * and the CLI ignore the field.
  */
-export type TrainingPriority = 'low' | 'normal'
+export const TRAINING_PRIORITIES = ['low', 'normal'] as const
+export type TrainingPriority = (typeof TRAINING_PRIORITIES)[number]
 
 export interface TrainSettings {
   data: DataSource

@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot'
 import { VALUE_TYPES, type Channel, type ErrorParams, type LabError, type PAYLOAD_RULES, type Requests, type ValueType } from './contract'
-import type { DivergenceFacts, TrainingPriority } from '../../src-engine/protocol'
+import { TRAINING_PRIORITIES, type DivergenceFacts } from '../../src-engine/protocol'
 import { fileSourceSchema, fileTargetSchema, MAX_BASE64, noNul, OPTIMIZERS, savedHistorySchema } from './project-schemas'
 import { refuse } from './refuse'
 
@@ -159,7 +159,7 @@ export const trainSettingsSchema = v.object({
   threads: int(1, 64),
   clip: v.optional(num(0, 1e6)),
   stateful: v.optional(bool),
-  priority: v.optional(oneOf(['low', 'normal'] as const satisfies readonly TrainingPriority[])),
+  priority: v.optional(oneOf(TRAINING_PRIORITIES)),
   testFraction: v.optional(v.pipe(num(0, 0.9, true))),
   extra: v.optional(v.pipe(
     v.object({

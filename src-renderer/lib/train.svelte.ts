@@ -22,6 +22,12 @@ export const asFloats = toFloat32
 
 export const OPTIMIZERS: readonly OptimizerName[] = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam']
 
+/** The training page's words for each priority (protocol.ts TRAINING_PRIORITIES; a new one is a type error here until worded). */
+export const PRIORITY_TEXT: Record<TrainingPriority, { label: string; help: string }> = {
+  low: { label: 'train.priorityLow', help: 'train.priorityLowHelp' },
+  normal: { label: 'train.priorityNormal', help: 'train.priorityNormalHelp' }
+}
+
 /** Run colours, distinct in both themes; a run keeps its colour for its whole life. */
 export const RUN_COLORS = ['#3f7be0', '#e0663f', '#2fa36b', '#a04fd1', '#d4a017', '#e0457b', '#2ab3c0', '#7a8499']
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Checkpoint } from '../../src-engine/protocol'
+import { TRAINING_PRIORITIES, type Checkpoint } from '../../src-engine/protocol'
 import type { LabEvent } from '../../src-main/ipc/contract'
 import type { LabHost } from '../../src-main/lab-host'
 import { validatePayload } from '../../src-main/ipc/validate'
@@ -182,8 +182,9 @@ describe('LabHost priority', () => {
 })
 
 describe('train:start settings.priority', () => {
-  it('is low or normal, or absent', () => {
-    for (const priority of ['low', 'normal', undefined] as const) {
+  it('is one of the protocol\'s priorities (low or normal), or absent', () => {
+    expect(TRAINING_PRIORITIES).toEqual(['low', 'normal'])
+    for (const priority of [...TRAINING_PRIORITIES, undefined]) {
       expect(validatePayload('train:start', { spec: mlpSpec(), settings: settings({ priority }) })).toMatchObject({ ok: true })
     }
     expect(validatePayload('train:start', { spec: mlpSpec(), settings: { ...settings(), priority: 'high' } })).toMatchObject({ ok: false, error: { code: 'bad-payload', path: 'settings.priority' } })

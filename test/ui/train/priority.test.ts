@@ -11,7 +11,7 @@ import { TrainLab, defaultsFor, settingsFromForm, trainLab } from '../../../src-
 import { formFromSettings } from '../../../src-renderer/lib/files.svelte'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
-import type { BatchPoint, TrainSettings } from '../../../src-engine/protocol'
+import { TRAINING_PRIORITIES, type BatchPoint, type TrainSettings } from '../../../src-engine/protocol'
 import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
 
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 5, weightDecay: 0, seed: 42, threads: 2 }
@@ -69,6 +69,8 @@ describe('the priority setting', () => {
       const normal = screen.getByTestId('train-priority-normal') as HTMLInputElement
       expect(low.checked).toBe(true)
       const group = screen.getByTestId('train-priority')
+      // one radio per priority of the protocol's list, in its order
+      expect([...group.querySelectorAll<HTMLInputElement>('input[type=radio]')].map((r) => r.value)).toEqual([...TRAINING_PRIORITIES])
       expect(group.textContent).toContain('Let other programs go first')
       expect(group.textContent).toContain('The window stays smooth while a core is free; while other programs keep every core busy, training pauses and the window may stall')
       expect(group.textContent).toContain('Share the cores equally')
