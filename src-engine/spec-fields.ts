@@ -4,7 +4,7 @@
  * Shape rules come afterwards (spec-infer.ts).
  */
 import type { LayerSpec, LayerType } from './spec-types'
-import { Issues, shown } from './spec-issues'
+import { Issues, num, shown } from './spec-issues'
 
 type Rule =
   | { kind: 'posInt'; example?: number }        // whole number ≥ 1
@@ -88,11 +88,14 @@ export function isLayerType(t: unknown): t is LayerType {
   return typeof t === 'string' && hasOwn(LAYER_FIELDS, t)
 }
 
-function ruleText(rule: Rule): string {
+/** `vocab`: the network's vocabulary size, when known (what "vocab" stands for). */
+function ruleText(rule: Rule, vocab?: number): string {
   switch (rule.kind) {
     case 'posInt': return 'a whole number ≥ 1'
     case 'nonNegInt': return 'a whole number ≥ 0'
-    case 'units': return rule.vocab ? "a whole number ≥ 1 or \"vocab\"" : 'a whole number ≥ 1'
+    case 'units':
+      if (!rule.vocab) return 'a whole number ≥ 1'
+      return `a whole number ≥ 1 or "vocab" (the vocabulary size, ${vocab === undefined ? 'set when the text is loaded' : num(vocab)})`
     case 'enum': return `one of ${rule.values.map((v) => `"${v}"`).join(', ')}`
     case 'bool': return 'true or false'
     case 'number':
@@ -146,7 +149,7 @@ function misfit(rule: Rule, v: unknown): string {
  * Checks one raw layer. `name` is its resolved name (for messages). Unknown settings get a warning
  * (likely typos: "filter" for "filters"); anything unusable gets an error and returns null.
  */
-export function checkLayerFields(raw: unknown, index: number, name: string, issues: Issues): LayerSpec | null {
+export function checkLayerFields(raw: unknown, index: number, name: string, issues: Issues, vocab?: number): LayerSpec | null {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     issues.error(index, name, 'layer-not-object', `layer ${index + 1} must be an object like {"type": "Relu"}, not ${shown(raw)}`)
     return null
@@ -178,7 +181,7 @@ export function checkLayerFields(raw: unknown, index: number, name: string, issu
         const near = Object.keys(o).find((k) => !hasOwn(fields, k) && k !== 'type' && k !== 'name' &&
           (k.toLowerCase().startsWith(key.slice(0, 4)) || key.startsWith(k.toLowerCase())))
         issues.error(index, name, 'field-missing',
-          `"${key}" is missing; set it to ${ruleText(f.rule)}${example(f.rule)}` +
+          `"${key}" is missing; set it to ${ruleText(f.rule, vocab)}${example(f.rule)}` +
             (near ? ` (found "${near}" — did you mean "${key}"?)` : ''),
           key, { field: key })
       }
@@ -187,8 +190,10 @@ export function checkLayerFields(raw: unknown, index: number, name: string, issu
     const code = misfit(f.rule, v)
     if (code !== '') {
       ok = false
-      issues.error(index, name, code, `"${key}" must be ${ruleText(f.rule)}, not ${shown(v)}`, key,
-        { field: key, value: shown(v) })
+      // a TimeAffine's units may be "vocab": the message (and the editor's) says what that size is
+      const vocabNote: Record<string, number> = f.rule.kind === 'units' && f.rule.vocab && vocab !== undefined ? { vocab } : {}
+      issues.error(index, name, code, `"${key}" must be ${ruleText(f.rule, vocab)}, not ${shown(v)}`, key,
+        { field: key, value: shown(v), ...vocabNote })
       continue
     }
     out[key] = Array.isArray(v) ? v.slice() : v

@@ -62,7 +62,7 @@ export function validateSpec(spec: unknown): SpecReport {
 
   for (let i = 0; i < raw.length; i++) {
     const name = names[i]
-    const layer = checkLayerFields(raw[i], i, name, issues)
+    const layer = checkLayerFields(raw[i], i, name, issues, vocab)
     types.push(layer ? layer.type : null)
     const rawType = isObject(raw[i]) ? raw[i] as Record<string, unknown> : {}
     const info: LayerInfo = {

@@ -27,11 +27,17 @@ function windowFix(v: Values): string {
   return parts.length ? t('editor.fix.window', { options: parts.join(`, ${t('editor.or')} `) }) : t('editor.fix.any')
 }
 
-/** What a layer's setting accepts, in words ("a whole number of at least 1"), from the validator's own rule; '' when it has none to word. */
-function allowed(type: LayerType, field: string): string {
+/**
+ * What a layer's setting accepts, in words ("a whole number of at least 1"), from the validator's own rule; '' when
+ * it has none to word. A TimeAffine's units may also be “= vocab”: the vocabulary size, `vocab` when the network knows it.
+ */
+function allowed(type: LayerType, field: string, vocab: string | number | undefined): string {
   const rule = LAYER_FIELDS[type]?.[field]?.rule
   switch (rule?.kind) {
-    case 'posInt': case 'units': return t('editor.range.atLeast', { min: 1 })
+    case 'units':
+      if (!rule.vocab) return t('editor.range.atLeast', { min: 1 })
+      return vocab === undefined ? t('editor.range.unitsOrVocabPending', { min: 1 }) : t('editor.range.unitsOrVocab', { min: 1, vocab: fmtInt(Number(vocab)) })
+    case 'posInt': return t('editor.range.atLeast', { min: 1 })
     case 'nonNegInt': return t('editor.range.atLeast', { min: 0 })
     case 'enum': return t('editor.range.oneOf', { list: orJoin(rule.values.map((v) => `“${v}”`)) })
     case 'number': {
@@ -58,7 +64,7 @@ const EXTRA: Record<string, (v: Values) => Values> = {
 
 export function issueText(issue: SpecIssue, type?: LayerType): string {
   // a setting out of range says which values it takes when the layer's type is known (the layer cards)
-  const range = type && issue.code === 'field-out-of-range' && issue.field ? allowed(type, issue.field) : ''
+  const range = type && issue.code === 'field-out-of-range' && issue.field ? allowed(type, issue.field, issue.values?.vocab) : ''
   const key = range ? 'editor.issue.field-out-of-range-allowed' : `editor.issue.${issue.code}`
   if (!(key in catalogues[i18n.lang]) && !(key in catalogues.en)) return issue.message
   const v: Values = {}

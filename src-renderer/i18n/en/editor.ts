@@ -214,6 +214,8 @@ export default {
   'range.belowMax': 'a number from {min} up to, but not including, {max}',
   'range.aboveMin': 'a number above {min}, up to {max}',
   'range.oneOf': 'one of {list}',
+  'range.unitsOrVocab': 'a whole number of at least {min}, or “= vocab” (the vocabulary size, {vocab})',
+  'range.unitsOrVocabPending': 'a whole number of at least {min}, or “= vocab” (the vocabulary size, set from the text when training starts)',
   'issue.unknown-field': '{layer}: the setting “{field}” is not known and is ignored.',
   'issue.unknown-layer-type': '{layer}: unknown layer type {type}.',
   'issue.layer-not-object': '{layer}: this layer is not an object like {"type": "Relu"}.',

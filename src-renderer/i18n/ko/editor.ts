@@ -214,6 +214,8 @@ export default {
   'range.belowMax': '{min} 이상 {max} 미만의 수',
   'range.aboveMin': '{min} 초과 {max} 이하의 수',
   'range.oneOf': '{list} 중 하나',
+  'range.unitsOrVocab': '{min} 이상의 정수 또는 “= 어휘 수”(지금 어휘 수: {vocab})',
+  'range.unitsOrVocabPending': '{min} 이상의 정수 또는 “= 어휘 수”(학습을 시작할 때 텍스트에서 정해지는 값)',
   'issue.unknown-field': '{layer}: 알 수 없는 설정이라 무시됩니다: “{field}”.',
   'issue.unknown-layer-type': '{layer}: 알 수 없는 계층 종류 {type}입니다.',
   'issue.layer-not-object': '{layer}: 이 계층은 {"type": "Relu"} 같은 객체가 아닙니다.',

@@ -9,6 +9,8 @@ import type { NetSpec } from '../../../src-engine/spec-types'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import { issueText } from '../../../src-renderer/components/editor/issues'
+import { validateSpec } from '../../../src-engine/spec'
+import { PRESETS } from '../../../src-engine/models/presets'
 import { card, cards, errorsIn, field, golden, openEditor } from './helpers'
 
 afterEach(() => cleanup())
@@ -188,6 +190,25 @@ describe('issue text', () => {
     expect(issueText(units, 'Affine')).toBe('affine1: “유닛 수”에는 1 이상의 정수만 쓸 수 있습니다 (지금 값: 0).')
     expect(issueText(rate, 'Dropout')).toContain('0 이상 1 미만의 수만 쓸 수 있습니다')
     i18n.set('en')
+  })
+
+  it('a Time affine\'s units out of range name “= vocab” and the vocabulary size, or say the text will set it', () => {
+    const lm = PRESETS.find((p) => p.id === 'char-lstm')!.spec as NetSpec
+    const withUnits = (spec: NetSpec): NetSpec => ({ ...spec, layers: spec.layers.map((l) => (l.type === 'TimeAffine' ? { ...l, units: 0 } : l)) })
+    const issueOf = (spec: NetSpec) => validateSpec(spec).issues.find((i) => i.code === 'field-out-of-range')!
+    const known = issueOf(withUnits({ ...lm, vocab: 65 }))
+    expect(known.message).toBe('taffine1: "units" must be a whole number ≥ 1 or "vocab" (the vocabulary size, 65), not 0')
+    expect(known.values).toMatchObject({ vocab: 65 })
+    expect(issueText(known, 'TimeAffine')).toBe('taffine1: “Units” must be a whole number of at least 1, or “= vocab” (the vocabulary size, 65), not 0.')
+    const pending = issueOf(withUnits(lm))
+    expect(pending.message).toContain('or "vocab" (the vocabulary size, set when the text is loaded)')
+    expect(issueText(pending, 'TimeAffine')).toContain('or “= vocab” (the vocabulary size, set from the text when training starts), not 0.')
+    i18n.set('ko')
+    expect(issueText(known, 'TimeAffine')).toBe('taffine1: “유닛 수”에는 1 이상의 정수 또는 “= 어휘 수”(지금 어휘 수: 65)만 쓸 수 있습니다 (지금 값: 0).')
+    expect(issueText(pending, 'TimeAffine')).toContain('“= 어휘 수”(학습을 시작할 때 텍스트에서 정해지는 값)만 쓸 수 있습니다')
+    i18n.set('en')
+    // an Affine's units cannot be “= vocab”: its range stays as it was
+    expect(issueText({ ...known, layerName: 'affine1', message: '' }, 'Affine')).toBe('affine1: “Units” must be a whole number of at least 1, not 0.')
   })
 
   it('shows the range on the layer card where a setting is out of range', () => {
