@@ -4,7 +4,7 @@ export default {
   subtitle: '아키텍처 페이지에서 만든 신경망을 실제 데이터로 학습시키고, 미니배치마다 어떻게 배워 가는지 지켜보세요.',
   network: '신경망',
   networkDefault: '{name} · 기본 프리셋',
-  networkCustom: '{name} · 아키텍처 페이지에서 만든 것',
+  networkCustom: '{name} · 아키텍처 페이지에서 가져옴',
   networkUnnamed: '내 신경망',
   editNetwork: '아키텍처 편집',
   loadingPresets: '프리셋을 불러오는 중…',

@@ -168,6 +168,17 @@ describe('training page with a fake host', () => {
     expect(screen.getAllByTestId('train-start')[0].textContent).toContain('시작')
     i18n.set('en')
   })
+
+  it('names a network from the Architecture page in natural Korean', async () => {
+    project.spec = SIMPLE_CONVNET
+    i18n.set('ko')
+    render(TrainPage)
+    await settle()
+    expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toMatch(/ · 아키텍처 페이지에서 가져옴$/)
+    i18n.set('en')
+    await settle()
+    expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toMatch(/ · from the Architecture page$/)
+  })
 })
 
 describe('training page messages', () => {
