@@ -11,7 +11,7 @@
  * Every public method returns a Result; none throws.
  */
 import { MessageChannel, Worker, type WorkerOptions } from 'node:worker_threads'
-import { availableParallelism } from 'node:os'
+import { availableParallelism, getPriority } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
 import type { CheckResult } from '../src-engine/train/gradcheck-run'
@@ -158,7 +158,20 @@ export class LabHost {
   info(): Result<Requests['app:info'][1]> {
     return {
       ok: true,
-      value: { version: this.opts.version, transport: this.opts.transport, threads: availableParallelism(), platform: process.platform }
+      value: { version: this.opts.version, transport: this.opts.transport, threads: availableParallelism(), platform: process.platform, priorityChoice: this.lowersPriority() }
+    }
+  }
+
+  /**
+   * Whether a 'low' run's threads really run below this one (thread-priority.ts): Linux only, with a nice step to
+   * take (trainingNice > 0) and room for it (this thread is not at nice 19 already). Otherwise 'low' is 'normal'.
+   */
+  private lowersPriority(): boolean {
+    if (process.platform !== 'linux' || !(this.opts.trainingNice > 0) || typeof this.opts.workerOptions?.env === 'symbol') return false
+    try {
+      return getPriority() < 19
+    } catch {
+      return false
     }
   }
 

@@ -68,7 +68,9 @@ export interface Prediction { probs: number[]; logits: number[]; top: number; ms
 
 /** Requests: channel → [payload, reply value]. */
 export interface Requests {
-  'app:info': [void, { version: string; transport: 'electron' | 'web'; threads: number; platform: string }]
+  /** priorityChoice: the host trains at 'low' priority below the window's threads (Linux, trainingNice > 0), so the
+   * training page's choice of priority does something; elsewhere both train alike and the page hides it. */
+  'app:info': [void, { version: string; transport: 'electron' | 'web'; threads: number; platform: string; priorityChoice: boolean }]
   'preset:list': [void, PresetInfo[]]
   'spec:validate': [NetSpec, SpecReport]
   /** from 'model': continue from the model the host holds (trained, opened or imported) instead of fresh weights.

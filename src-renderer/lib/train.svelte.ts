@@ -386,7 +386,7 @@ export class TrainLab {
   error = $state.raw<Msg | null>(null)
   presets = $state.raw<PresetInfo[]>([])
   threads = $state(1)
-  /** The host lowers the training threads' priority (Linux): the form offers the choice. */
+  /** The host lowers a 'low' run's threads (Linux, app:info's priorityChoice): the form offers the choice. */
   priorityChoice = $state(false)
   /** The run being continued at normal priority (the starved notice's button): it stops first. */
   switching = $state<string | null>(null)
@@ -449,7 +449,7 @@ export class TrainLab {
     const [info, presets] = await Promise.all([api.request('app:info', undefined), api.request('preset:list', undefined)])
     if (info.ok) {
       this.threads = Math.max(1, info.value.threads)
-      this.priorityChoice = info.value.platform === 'linux'
+      this.priorityChoice = info.value.priorityChoice === true
       // the form may have been filled before the machine was known; use its cores
       this.form = { ...this.form, threads: this.threads }
     } else this.error = hostError(info.error)

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { SHARE_ENV } from 'node:worker_threads'
 import { TRAINING_PRIORITIES, type Checkpoint } from '../../src-engine/protocol'
 import type { LabEvent } from '../../src-main/ipc/contract'
 import type { LabHost } from '../../src-main/lab-host'
@@ -167,6 +168,16 @@ describe('LabHost priority', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true })
     }
+  })
+
+  it('tells the page whether the choice of priority does something (app:info priorityChoice)', () => {
+    const info = (over: Parameters<typeof make>[0]) => {
+      const r = make(over).info()
+      return r.ok && r.value.priorityChoice
+    }
+    expect(info({})).toBe(process.platform === 'linux')
+    expect(info({ trainingNice: 0 })).toBe(false)
+    expect(info({ workerOptions: { env: SHARE_ENV } })).toBe(false)
   })
 
   it('never restarts when nothing is lowered (trainingNice 0)', async () => {

@@ -25,7 +25,7 @@ class FakeLab implements LabClient {
   async request<C extends Channel>(channel: C): Promise<Result<Requests[C][1]>> {
     this.requests.push(channel)
     if (channel === 'app:info') {
-      return { ok: true, value: { version: '9.8.7', transport: this.transport, threads: 3, platform: 'linux' } as Requests[C][1] }
+      return { ok: true, value: { version: '9.8.7', transport: this.transport, threads: 3, platform: 'linux', priorityChoice: true } as Requests[C][1] }
     }
     return { ok: false, error: { code: 'not-here', message: 'fake' } }
   }

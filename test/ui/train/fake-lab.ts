@@ -34,7 +34,7 @@ export class FakeLab implements LabApi {
   private runId: string | null = null
 
   constructor() {
-    this.handlers['app:info'] = () => ({ ok: true, value: { version: '0.1.0', transport: 'web', threads: 2, platform: 'linux' } })
+    this.handlers['app:info'] = () => ({ ok: true, value: { version: '0.1.0', transport: 'web', threads: 2, platform: 'linux', priorityChoice: true } })
     this.handlers['preset:list'] = () => ({ ok: true, value: PRESETS })
     this.handlers['train:start'] = () => ({ ok: true, value: { runId: (this.runId = `run-${++this.runs}`) } })
     for (const c of ['train:step', 'train:set-lr', 'train:set-probe'] as const) {

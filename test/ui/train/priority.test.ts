@@ -94,13 +94,15 @@ describe('the priority setting', () => {
       expect((group as HTMLFieldSetElement).disabled).toBe(false)
     })
 
-    it('is not offered where the host does not lower the training threads (not Linux)', async () => {
-      const mac = new FakeLab()
-      mac.handlers['app:info'] = () => ({ ok: true, value: { version: '0.1.0', transport: 'web', threads: 2, platform: 'darwin' } })
-      const lab = new TrainLab()
-      lab.connect(mac)
-      await flush()
-      expect(lab.priorityChoice).toBe(false)
+    it('is offered only where the host says the choice does something (app:info priorityChoice), not by platform', async () => {
+      for (const [platform, priorityChoice] of [['darwin', false], ['linux', false], ['linux', true]] as const) {
+        const host = new FakeLab()
+        host.handlers['app:info'] = () => ({ ok: true, value: { version: '0.1.0', transport: 'web', threads: 2, platform, priorityChoice } })
+        const lab = new TrainLab()
+        lab.connect(host)
+        await flush()
+        expect(lab.priorityChoice, `${platform} ${priorityChoice}`).toBe(priorityChoice)
+      }
       expect(trainLab.priorityChoice).toBe(true)
     })
   })
