@@ -96,6 +96,9 @@ export class LabHost {
   private probe: Float32Array | null = null
   /** The priority the live training worker was started at (its threads lowered themselves, or not). */
   private workerPriority: TrainingPriority = 'low'
+  /** The priority the learner last asked for (setPriority, a run's settings, an opened project's): a worker
+   *  started for anything else (opening a project, a gradient check) starts at it, so the next run need not move. */
+  private wantedPriority: TrainingPriority = 'low'
   /** While the model moves to a worker of another priority (setPriority): requests wait for it. */
   private switching: Promise<unknown> | null = null
   /** The new worker of a move while it loads the model: if it dies, the move fails quietly (no crash event). */
@@ -231,6 +234,7 @@ export class LabHost {
     }
     const worker = this.ensureWorker(priority)
     if (!worker.ok) return worker
+    this.wantedPriority = priority
     this.flushTelemetry()
     const runId = `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
     this.runId = runId
@@ -268,10 +272,11 @@ export class LabHost {
     await this.settled()
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
     const w = this.worker
-    if (!w || this.samePriority(this.workerPriority, priority)) return { ok: true, value: { priority, restarted: false } }
-    if (this.isTraining()) {
+    if (w && !this.samePriority(this.workerPriority, priority) && this.isTraining()) {
       return fail('busy', `Run ${this.runId} is ${this.runState}: its training threads change priority only between runs; stop it first.`, { case: 'priority', state: this.runState })
     }
+    this.wantedPriority = priority
+    if (!w || this.samePriority(this.workerPriority, priority)) return { ok: true, value: { priority, restarted: false } }
     const moving = this.movePriority(w, priority)
     this.switching = moving
     try {
@@ -504,7 +509,7 @@ export class LabHost {
     await this.settled()
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
     if (this.isTraining()) return fail('busy', `Run ${this.runId} is ${this.runState}: gradient checking shares its thread, so stop the run (or let it finish) and check again.`, { case: 'gradcheck', state: this.runState })
-    const worker = this.ensureWorker()
+    const worker = this.ensureWorker(this.wantedPriority)
     if (!worker.ok) return worker
     const t0 = performance.now()
     const reqId = this.nextReqId++
@@ -585,7 +590,7 @@ export class LabHost {
 
   /** `during`: part of a priority switch (setPriority), which other requests wait for. */
   private async loadInto(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[], during = false): Promise<Result<{ params: number }>> {
-    const worker = this.ensureWorker()
+    const worker = this.ensureWorker(this.wantedPriority)
     if (!worker.ok) return worker
     const reqId = this.nextReqId++
     const reply = await this.ask(reqId, { type: 'load-model', reqId, spec, weights, ...(optimizer ? { optimizer } : {}), ...(vocab ? { vocab } : {}) }, during)
@@ -593,6 +598,14 @@ export class LabHost {
     this.modelLoaded = true
     const params = (reply.value as { params?: unknown } | null)?.params
     return { ok: true, value: { params: typeof params === 'number' ? params : 0 } }
+  }
+
+  /**
+   * The priority the learner's settings ask for, where no run says it yet (an opened project's settings): the next
+   * worker started, for the project's weights say, starts at it. A live worker is left as it is (train:start moves it).
+   */
+  preferPriority(priority: TrainingPriority): void {
+    this.wantedPriority = priority
   }
 
   /** A run is running, paused or about to start. (While the model moves to a worker of another priority,

@@ -16,7 +16,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { NetSpec, SpecIssue } from '../src-engine/spec-types'
-import type { AutosaveProject, BatchPoint, Checkpoint, TrainSettings } from '../src-engine/protocol'
+import { TRAINING_PRIORITIES, type AutosaveProject, type BatchPoint, type Checkpoint, type TrainingPriority, type TrainSettings } from '../src-engine/protocol'
 import { validateSpec } from '../src-engine/spec'
 import { decodeProject, ProjectError, PROJECT_EXTENSION, type ProjectData } from '../src-engine/io/project'
 import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, specFromMetadata } from '../src-engine/io/safetensors'
@@ -49,6 +49,8 @@ export interface ModelHost {
   loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[]): Promise<Result<{ params: number }>>
   modelFile(format: ExportFormat): Promise<Result<{ fileName: string; bytes: Uint8Array }>>
   isTraining(): boolean
+  /** The priority an opened project's settings ask for: a training worker started for its weights starts at it. */
+  preferPriority(priority: TrainingPriority): void
   /** Has the training worker write the checkpoint it kept after `epoch` of `runId` to `path` (its 'autosave' command). */
   autosave(job: AutosaveJob): Promise<Result<unknown>>
 }
@@ -293,6 +295,9 @@ export class ProjectService {
       return fail('bad-project', `${fileName} could not be read: ${errorText(e)}`, { file: fileName })
     }
     let params: number | undefined
+    // the page takes the project's priority into its form: the worker for its weights starts at it
+    const priority = p.settings?.priority
+    if (TRAINING_PRIORITIES.some((x) => x === priority)) this.host.preferPriority(priority as TrainingPriority)
     if (p.weights) {
       const loaded = await this.host.loadModel(p.spec, tensorArrays(p.weights), p.optimizer, p.vocab)
       if (!loaded.ok) return loaded

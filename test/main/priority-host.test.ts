@@ -13,6 +13,7 @@ import type { LabEvent } from '../../src-main/ipc/contract'
 import type { LabHost } from '../../src-main/lab-host'
 import { validatePayload } from '../../src-main/ipc/validate'
 import { encodeProjectAsync } from '../../src-main/project-writer'
+import { tensorArrays } from '../../src-main/projects'
 import { disposingHosts, isState, mlpSpec, record, settings } from './helpers'
 
 const make = disposingHosts()
@@ -178,6 +179,32 @@ describe('LabHost priority', () => {
     expect(info({})).toBe(process.platform === 'linux')
     expect(info({ trainingNice: 0 })).toBe(false)
     expect(info({ workerOptions: { env: SHARE_ENV } })).toBe(false)
+  })
+
+  it('starts a worker for a gradient check, a model or a project at the priority last asked for, so the next run does not move', async () => {
+    // asked for before any worker: a gradient check's worker starts at it
+    const asked = make()
+    expect(await asked.setPriority('normal')).toMatchObject({ ok: true, value: { restarted: false } })
+    expect((await asked.gradcheck(mlpSpec(), 1, undefined, false)).ok).toBe(true)
+    expect(asked.trainingPriority).toBe('normal')
+    const thread = asked.workerThreadId
+    expect(await asked.startRun(mlpSpec(), settings({ priority: 'normal' }))).toMatchObject({ ok: true })
+    expect(asked.workerThreadId).toBe(thread)
+    // after a run at normal priority whose worker then died, the next worker (for a model) starts at normal too
+    const ran = make()
+    const rec = record(ran)
+    expect((await ran.startRun(mlpSpec(), settings({ priority: 'normal' }))).ok).toBe(true)
+    await rec.waitFor(isState('done'))
+    const cp = await model(ran)
+    await (ran as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate()
+    await rec.waitFor((e) => e.type === 'error' && e.code === 'worker-crashed')
+    expect((await ran.loadModel(cp.spec, tensorArrays(cp.weights))).ok).toBe(true)
+    expect(ran.trainingPriority).toBe('normal')
+    // an opened project's settings say which: its weights load into a worker at that priority
+    const file = Buffer.from(await encodeProjectAsync({ spec: cp.spec, weights: cp.weights, settings: settings({ priority: 'normal' }) })).toString('base64')
+    const opened = make()
+    expect(await opened.projects.open({ from: 'upload', fileName: 'p.bplab', base64: file })).toMatchObject({ ok: true, value: { hasWeights: true } })
+    expect(opened.trainingPriority).toBe('normal')
   })
 
   it('never restarts when nothing is lowered (trainingNice 0)', async () => {

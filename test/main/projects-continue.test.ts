@@ -52,6 +52,7 @@ const noModel: ModelHost = {
   loadModel: async () => ({ ok: true, value: { params: 0 } }),
   modelFile: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
   isTraining: () => false,
+  preferPriority: () => undefined,
   autosave: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } })
 }
 
