@@ -22,8 +22,10 @@
  * given seed and thread count (fixed slices, fixed ranges, fixed summation order). BatchNormalization's
  * running statistics are taken from slice 0, as in data-parallel training without synchronised batch norm.
  *
- * Synchronisation is by Atomics on a shared Int32Array; this thread blocks in Atomics.wait, which is
- * allowed in a worker thread (the trainer runs in the training worker, never on the app's main thread).
+ * Synchronisation is by Atomics on a shared Int32Array; a thread spins for a moment (SPIN_MS) and then this
+ * thread blocks in Atomics.wait, which is allowed in a worker thread (the trainer runs in the training worker,
+ * never on the app's main thread). With a PhaseTrace buffer (create({ trace })) every thread records its phases,
+ * for bench/timeline.ts.
  */
 import type { Worker } from 'node:worker_threads'
 import type { NetSpec } from '../spec-types'
@@ -84,6 +86,8 @@ export interface ReplicaInit {
   xPer: number
   tPer: number
   maxSlice: number
+  /** Per-phase timestamps for bench/timeline.ts (PhaseTrace), or null. */
+  trace: SharedArrayBuffer | null
 }
 
 // Control words (Int32Array): the command generation and command, then four words per thread, then READY.
@@ -104,9 +108,12 @@ export const PARAMS_STAGED = 2
 export const ERROR_BYTES = 1024
 /**
  * How long a thread spins before it blocks in Atomics.wait (the training thread twice as long): the threads
- * usually meet within that, and a wake-up from Atomics.wait took 0.1–1 ms on the 2-core build machine (a VM).
+ * usually meet within that, and a wake-up from Atomics.wait took 0.1–1.7 ms on the 2-core build machine (a VM).
+ * With 1 ms, a W1 replica that finished its slice more than 1 ms before the training thread's next post had
+ * gone to sleep, and started the next step up to 1.4 ms late (90th percentile, bench/timeline.ts); with 4 ms,
+ * 0.12–0.14 ms.
  */
-export const SPIN_MS = 1
+export const SPIN_MS = 4
 /** The most state arrays an optimizer keeps per parameter (Adam: m and v). */
 export const MAX_SLOTS = 2
 // Float64 words of the `step` buffer: [0] rule (index into OPTIMIZER_NAMES, −1: combine only), [1] count of
@@ -118,6 +125,40 @@ const WCOUNT = 15
 const WEIGHTS = 16
 
 export { requireLoss }
+
+/**
+ * Phases of a data-parallel step as PhaseTrace records them (bench/timeline.ts). The training thread: its slice's
+ * forward (with the loss) and backward, the wait for the replicas, the update, 'prepare' (checking the batch the
+ * replicas started, the optimizer's step numbers) and 'post' (handing the replicas their slices). A replica:
+ * forward (including its ready-waits for staged parameters), backward, 'copy' (its gradient out).
+ */
+export const PHASES = ['forward', 'backward', 'wait', 'update', 'prepare', 'post', 'copy', 'ready-wait'] as const
+export type Phase = (typeof PHASES)[number]
+const TRACE_RECORDS = 1 << 16
+
+/**
+ * Optional per-phase timeline of data-parallel steps, for bench/timeline.ts: each thread appends
+ * [phase, start, end] (absolute ms: performance.timeOrigin + now()) to its own region of a shared buffer.
+ */
+export class PhaseTrace {
+  private readonly rec: Float64Array
+  private n = 0
+  constructor(buffer: SharedArrayBuffer, thread: number) { this.rec = new Float64Array(buffer, thread * TRACE_RECORDS * 24, TRACE_RECORDS * 3) }
+  static buffer(threads: number): SharedArrayBuffer { return new SharedArrayBuffer(threads * TRACE_RECORDS * 24) }
+  static now(): number { return performance.timeOrigin + performance.now() }
+  add(phase: Phase, start: number): void {
+    if (this.n >= TRACE_RECORDS) return
+    this.rec.set([PHASES.indexOf(phase), start, PhaseTrace.now()], this.n * 3)
+    this.n++
+  }
+  /** Thread `thread`'s records so far (those with an end time). */
+  static read(buffer: SharedArrayBuffer, thread: number): { phase: Phase; start: number; end: number }[] {
+    const rec = new Float64Array(buffer, thread * TRACE_RECORDS * 24, TRACE_RECORDS * 3)
+    const out: { phase: Phase; start: number; end: number }[] = []
+    for (let i = 0; i < TRACE_RECORDS && rec[i * 3 + 2] > 0; i++) out.push({ phase: PHASES[rec[i * 3]], start: rec[i * 3 + 1], end: rec[i * 3 + 2] })
+    return out
+  }
+}
 
 /**
  * What the training thread's update costs per parameter, in ns, when it runs it alone as WebAssembly
@@ -309,6 +350,7 @@ export class DataParallel {
   private readonly lead: number
   /** A step the replicas started in update(…, next): its generation and the batch's size. */
   private ahead: { gen: number; B: number } | null = null
+  private readonly trace: PhaseTrace | null
 
   private constructor(
     readonly threads: number,
@@ -321,6 +363,7 @@ export class DataParallel {
     lookahead: { optimizer: OptimizerName; lead: number } | null
   ) {
     this.lookahead = lookahead?.optimizer ?? null
+    this.trace = buffers.trace ? new PhaseTrace(buffers.trace, 0) : null
     this.lead = lookahead?.lead ?? 0
     this.control = new Int32Array(buffers.control)
     this.params = new Float32Array(buffers.params)
@@ -365,6 +408,8 @@ export class DataParallel {
     spawn: (init: ReplicaInit) => Worker
     model?: Sequential
     optimizer?: OptimizerName
+    /** PhaseTrace.buffer(threads): record each thread's phases there (bench/timeline.ts). */
+    trace?: SharedArrayBuffer
   }): Promise<DataParallel> {
     const { threads, paramCount: P, xPer, tPer } = opts
     const R = threads - 1
@@ -407,7 +452,8 @@ export class DataParallel {
       t: new SharedArrayBuffer(4 * maxSlice * tPer * R),
       results: new SharedArrayBuffer(8 * 2 * threads),
       errors: new SharedArrayBuffer(ERROR_BYTES * threads),
-      master
+      master,
+      trace: opts.trace ?? null
     }
     const workers: Worker[] = []
     try {
@@ -448,6 +494,7 @@ export class DataParallel {
   forwardBackward(model: Sequential, x: Tensor, t: Tensor, target: (scores: Tensor, x: Tensor, t: Tensor) => Tensor,
     countCorrect: (scores: Tensor, t: Tensor) => number): StepResult {
     const started = performance.now()
+    const tq = this.trace ? PhaseTrace.now() : 0
     const B = x.shape[0]
     const { P, xPer, tPer } = this.dims
     if (model.paramCount !== P) throw new Error(`data-parallel: the model has ${model.paramCount} parameters, expected ${P}`)
@@ -470,10 +517,15 @@ export class DataParallel {
     const n0 = bounds[1]
     const x0 = model.inputTensor(x.data.subarray(0, n0 * xPer), n0)
     const t0 = { shape: [n0, ...t.shape.slice(1)], data: t.data.subarray(0, n0 * tPer) }
+    const tr = this.trace
+    tr?.add('prepare', tq)
+    let t0ms = tr ? PhaseTrace.now() : 0
     const scores = model.forward(x0, true)
     const loss0 = requireLoss(model).forward(scores, target(scores, x0, t0))
     const correct0 = countCorrect(scores, t0)
+    if (tr) { tr.add('forward', t0ms); t0ms = PhaseTrace.now() }
     model.backward()
+    if (tr) { tr.add('backward', t0ms); t0ms = PhaseTrace.now() }
     if (split) {
       // gradients outside shared memory go where the other threads can read them
       const gp = this.buffers.master!.grads
@@ -481,6 +533,7 @@ export class DataParallel {
     }
 
     this.wait(gen)
+    tr?.add('wait', t0ms)
     let loss = (n0 / B) * loss0
     let correct = correct0
     const weights = [n0 / B]
@@ -583,6 +636,7 @@ export class DataParallel {
       optimizer.update(model.params, model.grads)
       return
     }
+    const tq = this.trace ? PhaseTrace.now() : 0
     const p = this.takePending(model)
     const numbers = optimizer.beginFlatStep(model.params, this.state.slice(0, optimizer.slotNames.length))
     if (this.inMemory && WASM_RULES.has(optimizer.name) && kernelsFor([this.W[0], this.G[0], this.grads[0], this.state[0]]) !== null) {
@@ -600,7 +654,10 @@ export class DataParallel {
       // once the READY word counts every param
       const R = readyWord(this.threads)
       Atomics.store(this.control, R, 0)
+      this.trace?.add('prepare', tq)
+      let t0ms = this.trace ? PhaseTrace.now() : 0
       const gen = this.begin(model, next.x, next.t, bounds, PARAMS_STAGED)
+      if (this.trace) { this.trace.add('post', t0ms); t0ms = PhaseTrace.now() }
       for (const piece of this.allPieces) {
         updateRange([piece], this.offs, this.W, this.G, source, p.weights, rule, this.state, numbers, rule2)
         Atomics.store(this.control, R, piece[0] + 1)
@@ -608,6 +665,7 @@ export class DataParallel {
       }
       Atomics.store(this.control, R, model.params.length)
       Atomics.notify(this.control, R)
+      this.trace?.add('update', t0ms)
       this.ahead = { gen, B: next.x.shape[0] }
       return
     }

@@ -8,7 +8,7 @@ import { Rng } from '../rng'
 import { tensor, type Tensor } from '../tensor'
 import { Sequential } from '../models/sequential'
 import {
-  CMD, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, GEN, MAX_SLOTS, SPIN_MS, PARAMS_PUBLISHED, PARAMS_STAGED, flatOffsets, masterViews, rangePieces,
+  CMD, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, GEN, MAX_SLOTS, SPIN_MS, PARAMS_PUBLISHED, PARAMS_STAGED, PhaseTrace, flatOffsets, masterViews, rangePieces,
   readRule, readWeights, readyWord, requireLoss, slot, updateRange, type ReplicaInit
 } from './data-parallel'
 import { countCorrect } from './trainer'
@@ -59,16 +59,20 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
   const masterW = init.master ? masterViews(init.master.params, init.master.buffers, sizes, shared) : null
   const masterG = init.master ? masterViews(init.master.grads, init.master.buffers, sizes, gradsAll(0)) : null
   const R = readyWord(init.threads)
+  const tr = init.trace ? new PhaseTrace(init.trace, k) : null
   /** A staged step: waits until the training thread has updated `count` params (data-parallel.ts update(…, next)). */
   const awaitReady = (count: number): void => {
+    if (Atomics.load(control, R) >= count) return
+    const t0 = tr ? PhaseTrace.now() : 0
     for (let r = Atomics.load(control, R); r < count; r = Atomics.load(control, R)) Atomics.wait(control, R, r, 1000)
+    tr?.add('ready-wait', t0)
   }
   // Read the generation before announcing readiness: the first command may be posted the moment we do.
   let seen = Atomics.load(control, GEN)
   ready()
   for (;;) {
-    // a moment's spin first: the next command usually follows within a fraction of a millisecond, and waking
-    // from Atomics.wait took 0.1–1 ms on the build machine (a VM)
+    // a moment's spin first: the next command usually follows within a few milliseconds, and waking from
+    // Atomics.wait took 0.1–1.7 ms on the build machine (a VM; see SPIN_MS)
     const until = performance.now() + SPIN_MS
     while (Atomics.load(control, GEN) === seen && performance.now() < until) { /* spin */ }
     Atomics.wait(control, GEN, seen)
@@ -95,6 +99,7 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
           const x = model.inputTensor(xAll.subarray(xBase, xBase + n * xPer), n)
           const t = { shape: [n, ...(tPer > 1 ? [tPer] : [])], data: tAll.subarray(tBase, tBase + n * tPer) }
           let scores = x
+          let t0 = tr ? PhaseTrace.now() : 0
           if (staged) {
             // each layer as soon as the training thread has updated its parameters (they come in order)
             let i = 0
@@ -112,7 +117,9 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
           }
           results[2 * k] = requireLoss(model).forward(scores, target(scores, x, t))
           results[2 * k + 1] = correctOf(scores, t)
+          if (tr) { tr.add('forward', t0); t0 = PhaseTrace.now() }
           model.backward()
+          if (tr) { tr.add('backward', t0); t0 = PhaseTrace.now() }
           if (split && !mm) {
             // the other threads read this thread's gradients of their ranges here; its own range stays in place
             for (let j = 0; j < init.threads; j++) {
@@ -126,6 +133,7 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
               off += g.length
             }
           }
+          tr?.add('copy', t0)
         }
       }
     } catch (e) {

@@ -4,7 +4,7 @@ import { Rng } from '../../../src-engine/rng'
 import { tensor, type Tensor } from '../../../src-engine/tensor'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { Sequential } from '../../../src-engine/models/sequential'
-import { DataParallel, leadExamples, rangePieces, sliceBounds } from '../../../src-engine/train/data-parallel'
+import { DataParallel, PhaseTrace, leadExamples, rangePieces, sliceBounds } from '../../../src-engine/train/data-parallel'
 import { makeOptimizer, OPTIMIZER_NAMES } from '../../../src-engine/optimizers'
 import { correctFor, targetFor } from '../../../src-engine/train/replica'
 import { bundleWorker } from '../../helpers/bundle'
@@ -234,6 +234,43 @@ describe('data-parallel training across threads', () => {
       expect(ahead.losses[5]).toBeLessThan(ahead.losses[0])
     })
   }
+
+  it('with a PhaseTrace buffer, records every thread\'s phases of each step in order, and trains the same numbers', async () => {
+    const run = async (trace?: SharedArrayBuffer): Promise<{ losses: number[]; params: Float32Array[] }> => {
+      const model = Sequential.fromSpec(spec, new Rng(5))
+      const dp = await DataParallel.create({
+        spec, threads: 2, seed: 1, paramCount: model.paramCount, xPer: 64, tPer: 1, maxBatch: 32,
+        spawn: (init) => new Worker(entry, { workerData: init }), model, optimizer: 'Adam', trace
+      })
+      pools.push(dp)
+      const opt = makeOptimizer('Adam', 0.05)
+      const losses: number[] = []
+      for (let s = 0; s < 3; s++) {
+        const { x, t } = batch(21, 300 + s)
+        losses.push(dp.forwardBackward(model, model.inputTensor(x.data, 21), t, targetFor(model), correctFor(model)).loss)
+        // the next batch announced, except after the last (so the replicas are done when run() returns)
+        const next = batch(21, 301 + s)
+        dp.update(model, opt, s < 2 ? { x: model.inputTensor(next.x.data, 21), t: next.t } : undefined)
+      }
+      return { losses, params: model.params.map((p) => p.data.slice()) }
+    }
+    const trace = PhaseTrace.buffer(2)
+    const traced = await run(trace)
+    expect(traced).toEqual(await run())
+    const main = PhaseTrace.read(trace, 0)
+    // the training thread: forward, backward and the wait, then an update that posts the next batch (not the last)
+    const step = ['prepare', 'forward', 'backward', 'wait']
+    expect(main.map((r) => r.phase)).toEqual([...step, 'prepare', 'post', 'update', ...step, 'prepare', 'post', 'update', ...step])
+    // the replica: three steps (the first posted by forwardBackward, the others during the updates)
+    const replica = PhaseTrace.read(trace, 1).filter((r) => r.phase !== 'ready-wait')
+    expect(replica.map((r) => r.phase)).toEqual(Array.from({ length: 3 }, () => ['forward', 'backward', 'copy']).flat())
+    for (const recs of [main, replica]) {
+      for (let i = 0; i < recs.length; i++) {
+        expect(recs[i].end).toBeGreaterThanOrEqual(recs[i].start)
+        if (i > 0) expect(recs[i].start).toBeGreaterThanOrEqual(recs[i - 1].end)
+      }
+    }
+  })
 
   it('with the training thread\'s smaller slice, still gives the whole batch\'s gradient', async () => {
     const model = Sequential.fromSpec(spec, new Rng(5))
