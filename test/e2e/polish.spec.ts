@@ -145,6 +145,99 @@ test('the lessons\' controls all have names a screen reader can read, their refe
   expect(missing).toEqual([])
 })
 
+/** Key terms whose definition, while shown (pointer over it, or keyboard focus), runs off the window or makes the page scroll sideways. */
+async function termTipProblems(page: Page, where: string): Promise<string[]> {
+  const out: string[] = []
+  const width = page.viewportSize()!.width
+  const terms = page.getByTestId('term')
+  const n = await terms.count()
+  for (let j = 0; j < n; j++) {
+    const term = terms.nth(j)
+    const id = await term.getAttribute('data-term')
+    for (const how of ['hover', 'focus'] as const) {
+      if (how === 'hover') await term.hover()
+      else {
+        await page.mouse.move(0, 0)
+        await term.focus()
+      }
+      const tip = term.getByRole('tooltip')
+      await expect(tip).toBeVisible()
+      const r = (await tip.boundingBox())!
+      const wider = await sideways(page)
+      if (wider > 0) out.push(`${where}, ${id} (${how}): the page scrolls ${wider}px sideways`)
+      if (r.x < 0 || r.x + r.width > width) out.push(`${where}, ${id} (${how}): the definition runs off the window (${Math.round(r.x)}..${Math.round(r.x + r.width)} of ${width})`)
+    }
+    await term.blur()
+  }
+  return out
+}
+
+for (const lang of ['en', 'ko'] as const) {
+  test.describe(`key terms in ${lang}`, () => {
+    test.use({ lang })
+
+    test('every key term\'s definition stays inside a 900 px window, and the page never scrolls sideways while it shows', async ({ page }) => {
+      test.setTimeout(120_000)
+      await page.setViewportSize({ width: 900, height: 600 })
+      await page.getByTestId('nav-lessons').click()
+      const items = page.getByTestId('lesson-item')
+      const problems: string[] = []
+      for (let i = 0; i < await items.count(); i++) {
+        await items.nth(i).click()
+        problems.push(...await termTipProblems(page, `lesson ${i + 1}`))
+      }
+      expect(problems).toEqual([])
+      await page.locator('[data-testid="lesson-item"][data-lesson="affine"]').click()
+      await page.locator('[data-testid="term"][data-term="parameter"]').hover()
+      await screenshot(page, `polish-term-tip-${lang}`)
+    })
+  })
+}
+
+/** Heatmap labels that run into each other (two column labels side by side less than 4 px apart) or out of their picture. */
+function heatmapLabelProblems(page: Page): Promise<string[]> {
+  return page.locator('[data-testid="lesson"] svg').evaluateAll((svgs) => {
+    const out: string[] = []
+    svgs.forEach((svg, k) => {
+      const box = svg.getBoundingClientRect()
+      const cols = [...svg.querySelectorAll<SVGTextElement>('[data-testid="heatmap-col"]')]
+      const labels = [...svg.querySelectorAll<SVGTextElement>('text.lab')]
+      for (const l of labels) {
+        const r = l.getBoundingClientRect()
+        if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5) out.push(`heatmap ${k}: "${l.textContent}" is cut off`)
+      }
+      for (let j = 1; j < cols.length; j++) {
+        const [a, b] = [cols[j - 1], cols[j]]
+        if (a.hasAttribute('transform') || b.hasAttribute('transform')) continue // slanted: side by side along the slant
+        if (a.getBoundingClientRect().right + 4 > b.getBoundingClientRect().left) out.push(`heatmap ${k}: "${a.textContent}" and "${b.textContent}" touch (less than 4 px apart)`)
+      }
+    })
+    return out
+  })
+}
+
+test.describe('self-attention in Korean', () => {
+  test.use({ lang: 'ko' })
+
+  test('the heatmaps\' word labels neither run into each other nor get cut off, at 1024 × 680 and 1280 × 800, with long words too', async ({ page }) => {
+    await page.getByTestId('nav-lessons').click()
+    await page.locator('[data-testid="lesson-item"][data-lesson="attention"]').click()
+    const input = page.getByTestId('att-input')
+    for (const [w, h] of [[1024, 680], [1280, 800]]) {
+      await page.setViewportSize({ width: w, height: h })
+      for (const sentence of ['나는 오늘 도서관에서 책을 읽었다', '국립중앙도서관에서 대한민국헌법전문을 천천히 읽었다']) {
+        await input.fill(sentence)
+        await expect(page.getByTestId('att-heatmap')).toBeVisible()
+        expect(await heatmapLabelProblems(page), `${w} px: ${sentence}`).toEqual([])
+        expect(await sideways(page), `${w} px: ${sentence}: sideways`).toBeLessThanOrEqual(0)
+      }
+      await input.fill('나는 오늘 도서관에서 책을 읽었다')
+      await page.getByTestId('att-heatmap').scrollIntoViewIfNeeded()
+      await screenshot(page, `polish-attention-${w}-ko`)
+    }
+  })
+})
+
 /** A field's invalid marking and a control's accent, as drawn: border colour, ring, accent colour. */
 function looks(page: Page, testId: string): Promise<{ border: string; ring: string; accent: string; error: string; theme: string }> {
   return page.getByTestId(testId).first().evaluate((el) => {
