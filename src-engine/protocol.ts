@@ -116,8 +116,9 @@ export type WorkerCommand =
   /** The host's inference thread (train/inference.ts): a MessagePort to send it this thread's model and weights. */
   | { type: 'infer-port'; port: { postMessage(message: unknown, transfer?: ArrayBuffer[]): void } }
   | { type: 'load-model'; reqId: number; spec: NetSpec; weights: Record<string, Float32Array>; optimizer?: { name: OptimizerName; state: Record<string, Float32Array> }; vocab?: string[] }
-  /** Replies gradcheck-run's GradcheckResult; with `explain`, the lesson explainer's CheckResult (a row per array). */
-  | { type: 'gradcheck'; reqId: number; spec: NetSpec; seed: number; explain?: { samples?: number; bug?: boolean } }
+  /** Replies gradcheck-run's GradcheckResult; with `explain`, the lesson explainer's CheckResult (a row per array).
+   *  explain.cancel: a flag on a SharedArrayBuffer the host sets to stop the check (reason 'cancelled'). */
+  | { type: 'gradcheck'; reqId: number; spec: NetSpec; seed: number; explain?: { samples?: number; bug?: boolean; cancel?: Int32Array } }
   /** Autoencoders: run the layers after the bottleneck on `count` codes (count·code size values); replies { count, h, w, images }. */
   | { type: 'decode'; reqId: number; code: Float32Array; count: number }
   /** Autoencoders: the reconstruction row and (2-unit bottleneck) code plane of the current model on the held-out

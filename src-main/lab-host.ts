@@ -122,6 +122,8 @@ export class LabHost {
 
   private disposed = false
   private presetCache: PresetInfo[] | null = null
+  /** The cancel flags of the gradient checks asked for and not answered yet (gradcheck-run.ts polls them). */
+  private readonly gradchecks = new Set<Int32Array>()
   /** The worker holds a model loaded from a file (open project, import weights), not from a run. */
   private modelLoaded = false
   /** Project files, weights import and the autosave (src-main/projects.ts). */
@@ -513,13 +515,30 @@ export class LabHost {
     if (!worker.ok) return worker
     const t0 = performance.now()
     const reqId = this.nextReqId++
-    const reply = await this.ask(reqId, { type: 'gradcheck', reqId, spec, seed, explain: { ...(samples !== undefined ? { samples } : {}), bug } })
+    // the thread polls this flag before every forward pass of the check (cancelGradcheck sets it)
+    const cancel = new Int32Array(new SharedArrayBuffer(4))
+    this.gradchecks.add(cancel)
+    let reply: Result<unknown>
+    try {
+      reply = await this.ask(reqId, { type: 'gradcheck', reqId, spec, seed, explain: { ...(samples !== undefined ? { samples } : {}), bug, cancel } })
+    } finally {
+      this.gradchecks.delete(cancel)
+    }
     if (!reply.ok) return reply
     const v = reply.value as Partial<CheckResult> | null
     if (!v || typeof v.ok !== 'boolean' || (v.ok && !Array.isArray((v as { rows?: unknown }).rows))) {
       return fail('engine-error', 'The worker answered gradcheck with something that is not a gradient check.', { detail: 'gradcheck' })
     }
     return { ok: true, value: { ...(v as CheckResult), ms: Math.round((performance.now() - t0) * 100) / 100 } }
+  }
+
+  /**
+   * model:gradcheck-cancel: the gradient checks asked for and not answered yet stop at their next forward pass
+   * and answer `{ ok: false, reason: 'cancelled' }`; the thread is free at once for what waits behind them.
+   */
+  cancelGradcheck(): Result<{ cancelled: boolean }> {
+    for (const flag of this.gradchecks) Atomics.store(flag, 0, 1)
+    return { ok: true, value: { cancelled: this.gradchecks.size > 0 } }
   }
 
   /** The latest run's model as a file: safetensors (weights + spec), ONNX or NumPy .npz. */

@@ -90,8 +90,9 @@ export function checkCommand(m: unknown): Checked {
     case 'gradcheck':
       problem = needReq() ?? checkSpec(m.spec) ?? (isInt(m.seed) ? null : '"gradcheck" needs a whole-number seed') ??
         (m.explain === undefined || (isRec(m.explain) && (m.explain.samples === undefined || (isInt(m.explain.samples) && (m.explain.samples as number) >= 1)) &&
-          (m.explain.bug === undefined || typeof m.explain.bug === 'boolean'))
-          ? null : '"gradcheck" explain must be { samples?: a whole number ≥ 1, bug?: boolean }')
+          (m.explain.bug === undefined || typeof m.explain.bug === 'boolean') &&
+          (m.explain.cancel === undefined || (m.explain.cancel instanceof Int32Array && m.explain.cancel.buffer instanceof SharedArrayBuffer && m.explain.cancel.length >= 1)))
+          ? null : '"gradcheck" explain must be { samples?: a whole number ≥ 1, bug?: boolean, cancel?: a shared Int32Array }')
       break
     case 'decode':
       problem = needReq() ?? (m.code instanceof Float32Array && m.code.length > 0 ? null : '"decode" needs code as a non-empty Float32Array') ??

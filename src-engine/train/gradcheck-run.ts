@@ -9,7 +9,7 @@ import { Rng } from '../rng'
 import { sizeOf, tensor } from '../tensor'
 import type { NetSpec } from '../spec-types'
 import { Sequential } from '../models/sequential'
-import { checkNetworkGradients, type GradientReport } from './gradient-check'
+import { CheckCancelled, checkNetworkGradients, type GradientReport } from './gradient-check'
 import { checkSpecGradients, type SpecGradientReport } from './gradient-check-spec'
 import { validateSpec } from '../spec'
 import { Relu } from '../layers/relu'
@@ -82,10 +82,14 @@ export interface CheckRow {
 /** The explainer's answer: a row per array, or why the network could not be checked. */
 export type CheckResult =
   | { ok: true; rows: CheckRow[]; allAgree: boolean; train: boolean; sampled: boolean; bug: boolean }
-  | { ok: false; reason: 'invalid' | 'vocab' | 'too-large' | 'failed'; detail?: string }
+  | { ok: false; reason: 'invalid' | 'vocab' | 'too-large' | 'failed' | 'cancelled'; detail?: string }
 
-/** The explainer's options: elements compared per array (all when omitted) and the planted ReLU bug. */
-export interface ExplainOptions { samples?: number; bug?: boolean }
+/**
+ * The explainer's options: elements compared per array (all when omitted), the planted ReLU bug, and `cancel`,
+ * a flag shared with the host (an Int32Array on a SharedArrayBuffer): once its first element is not 0 the check
+ * stops at its next forward pass and answers reason 'cancelled'.
+ */
+export interface ExplainOptions { samples?: number; bug?: boolean; cancel?: Int32Array }
 
 type ReluBackward = (dx: Float32Array, dout: Float32Array, x: Float32Array, y: Float32Array, n: number) => void
 interface ReluInside { applyBackward: ReluBackward }
@@ -112,7 +116,9 @@ function withReluBug<T>(f: () => T): T {
  * for the duration of the check, to show what a wrong backward looks like.
  */
 export function explainGradients(spec: NetSpec, seed: number, opts: ExplainOptions = {}): CheckResult {
-  const { samples, bug = false } = opts
+  const { samples, bug = false, cancel } = opts
+  const cancelled = cancel ? (): boolean => Atomics.load(cancel, 0) !== 0 : undefined
+  if (cancelled?.()) return { ok: false, reason: 'cancelled' }
   const report = validateSpec(spec)
   // a language model's vocabulary comes from the text it trains on; the editor shows its absence as a warning
   if (report.issues.some((i) => i.code === 'vocab-missing' || i.code === 'vocab-pending')) return { ok: false, reason: 'vocab' }
@@ -123,7 +129,7 @@ export function explainGradients(spec: NetSpec, seed: number, opts: ExplainOptio
   sizes.set('x', 2 * sizeOf(spec.input)) // checkSpecGradients' batch of 2
   for (const l of report.layers) for (const [p, shape] of Object.entries(l.paramShapes)) sizes.set(`${l.name}.${p}`, sizeOf(shape))
   try {
-    const check = (): SpecGradientReport => checkSpecGradients(spec, { seed, samples: samples ?? Number.MAX_SAFE_INTEGER })
+    const check = (): SpecGradientReport => checkSpecGradients(spec, { seed, samples: samples ?? Number.MAX_SAFE_INTEGER, cancelled })
     const r = bug ? withReluBug(check) : check()
     const rows = r.results.map((c): CheckRow => {
       const size = sizes.get(c.name) ?? 0
@@ -135,6 +141,7 @@ export function explainGradients(spec: NetSpec, seed: number, opts: ExplainOptio
     })
     return { ok: true, rows, allAgree: rows.every((x) => x.verdict !== 'bad'), train: r.train, sampled: samples !== undefined, bug }
   } catch (e) {
+    if (e instanceof CheckCancelled) return { ok: false, reason: 'cancelled' }
     return { ok: false, reason: 'failed', detail: e instanceof Error ? e.message : String(e) }
   }
 }

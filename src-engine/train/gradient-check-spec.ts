@@ -20,6 +20,8 @@ export interface SpecCheckOptions {
   samples?: number
   /** Perturbation (default 1e-3). */
   h?: number
+  /** Asked before every forward pass; true stops the check with CheckCancelled (gradient-check.ts). */
+  cancelled?: () => boolean
 }
 
 /** What was checked, besides the per-array results. */
@@ -48,7 +50,7 @@ export function checkSpecGradients(spec: NetSpec, opts: SpecCheckOptions = {}): 
   for (const l of net.layers) scores = l.forward(scores, train)
   const loss: LossLayer = net.loss ?? new MSE('check')
   const t = randomTargets(loss, scores, rng)
-  const report = checkNetworkGradients(net.layers, loss, x, t, { h: opts.h, train, samples: opts.samples ?? 10, seed: opts.seed, skipInput: tokens })
+  const report = checkNetworkGradients(net.layers, loss, x, t, { h: opts.h, train, samples: opts.samples ?? 10, seed: opts.seed, skipInput: tokens, cancelled: opts.cancelled })
   return { ...report, train, inputChecked: !tokens }
 }
 

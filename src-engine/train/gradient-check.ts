@@ -65,14 +65,17 @@ export function numericalGradientAt(
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k]
     const keep = x[i]
-    x[i] = keep + h
-    const up = x[i]
-    const fUp = f()
-    x[i] = keep - h
-    const down = x[i]
-    const fDown = f()
-    x[i] = keep
-    grad[k] = (fUp - fDown) / (up - down)
+    try {
+      x[i] = keep + h
+      const up = x[i]
+      const fUp = f()
+      x[i] = keep - h
+      const down = x[i]
+      const fDown = f()
+      grad[k] = (fUp - fDown) / (up - down)
+    } finally {
+      x[i] = keep // also when f throws (a cancelled check)
+    }
   }
   return grad
 }
@@ -131,6 +134,16 @@ export interface CheckOptions {
   seed?: number
   /** Leave the input out (network check only): token ids cannot be perturbed. */
   skipInput?: boolean
+  /** Network check only: asked before every forward pass; when it says true the check stops with CheckCancelled. */
+  cancelled?: () => boolean
+}
+
+/** Thrown out of a network check whose `cancelled` said true (the learner cancelled it); nothing is left changed. */
+export class CheckCancelled extends Error {
+  constructor() {
+    super('the gradient check was cancelled')
+    this.name = 'CheckCancelled'
+  }
 }
 
 /** Which elements of an array of `n` to check: all, or `samples` distinct ones drawn from rng. */
@@ -196,7 +209,10 @@ export function checkNetworkGradients(
 ): GradientReport {
   const h = opts.h ?? 1e-3
   const train = opts.train ?? true
+  const cancelled = opts.cancelled
   const L = (): number => {
+    // polled per forward pass (two per element checked): an element's perturbation is undone before the next
+    if (cancelled?.()) throw new CheckCancelled()
     let out = x
     for (const layer of layers) out = layer.forward(out, train)
     return loss.forward(out, t)

@@ -121,7 +121,8 @@ export const CHANNELS: readonly Channel[] = [
   'app:info', 'preset:list', 'spec:validate', 'train:start', 'train:pause', 'train:resume', 'train:stop',
   'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples', 'model:export',
   'project:save', 'project:open', 'project:recent', 'project:recovery', 'project:discard-recovery',
-  'model:import-weights', 'model:save-export', 'model:decode', 'model:ae-views', 'model:generate', 'model:gradcheck'
+  'model:import-weights', 'model:save-export', 'model:decode', 'model:ae-views', 'model:generate', 'model:gradcheck',
+  'model:gradcheck-cancel'
 ]
 
 /** The one Electron IPC channel carrying requests: `invoke(REQUEST_CHANNEL, channel, payload)`. */
@@ -314,4 +315,7 @@ export interface Requests {
    * 'gradcheck') while a run trains: the check holds the training thread for up to a few seconds.
    */
   'model:gradcheck': [{ spec: NetSpec; seed?: number; samples?: number; bug?: boolean }, GradcheckReply]
+  /** Stops the gradient checks under way: each answers `{ ok: false, reason: 'cancelled' }` at its next forward pass
+   *  (the training thread polls a shared flag). `cancelled`: whether one was under way. */
+  'model:gradcheck-cancel': [void, { cancelled: boolean }]
 }

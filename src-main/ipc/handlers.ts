@@ -10,7 +10,7 @@ import type { LabHost } from '../lab-host'
 
 /** What the dispatcher needs from LabHost (tests may pass a double). */
 export type HostApi = Pick<LabHost,
-  'info' | 'presets' | 'validate' | 'startRun' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects' | 'decode' | 'aeViews' | 'generate' | 'gradcheck'>
+  'info' | 'presets' | 'validate' | 'startRun' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects' | 'decode' | 'aeViews' | 'generate' | 'gradcheck' | 'cancelGradcheck'>
 
 type Route<C extends Channel> = (host: HostApi, payload: Requests[C][0]) => Result<Requests[C][1]> | Promise<Result<Requests[C][1]>>
 
@@ -39,7 +39,8 @@ const routes: { [C in Channel]: Route<C> } = {
   'model:decode': (h, p) => h.decode(p.code),
   'model:ae-views': (h, p) => h.aeViews(p.data, p.testFraction),
   'model:generate': (h, p) => h.generate(p.prompt, p.length, p.temperature, p.seed ?? 1),
-  'model:gradcheck': (h, p) => h.gradcheck(p.spec, p.seed ?? 1, p.samples, p.bug === true)
+  'model:gradcheck': (h, p) => h.gradcheck(p.spec, p.seed ?? 1, p.samples, p.bug === true),
+  'model:gradcheck-cancel': (h) => h.cancelGradcheck()
 }
 
 const KNOWN: ReadonlySet<string> = new Set(CHANNELS)

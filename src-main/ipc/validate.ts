@@ -222,6 +222,7 @@ export const schemas = {
   'model:decode': obj({ code: codeSchema }),
   'model:ae-views': obj({ data: dataSource, testFraction: v.optional(num(0, 0.9, true)) }),
   'model:generate': obj({ prompt: v.string((i) => `must be text (${got(i)})`), length: int(0, 2000), temperature: num(0, 10), seed: v.optional(int(0, 0xffffffff)) }),
+  'model:gradcheck-cancel': noPayload,
   'model:gradcheck': obj({ spec: netSpecSchema, seed: v.optional(int(0, 0xffffffff)), samples: v.optional(int(1, 50)), bug: v.optional(bool) })
 } satisfies Record<Channel, v.GenericSchema>
 

@@ -2,7 +2,8 @@
  * model:gradcheck end to end on the real worker: the dispatcher validates the payload, LabHost forwards
  * it to the training thread, and the answer is the engine's own explainer check (the same rows as
  * explainGradients in this process); the planted bug and a sampled check travel with it; a check while
- * a run trains is refused with the worded 'busy' case, and a bad payload with a worded bad-payload.
+ * a run trains is refused with the worded 'busy' case, and a bad payload with a worded bad-payload; a check under
+ * way is cancelled (model:gradcheck-cancel) and answers reason 'cancelled'.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LabHost } from '../../src-main/lab-host'
@@ -49,6 +50,23 @@ describe('model:gradcheck on the real worker', () => {
     if (sampled.ok) expect((sampled.value as { rows: { checked: number }[] }).rows.every((x) => x.checked === 3)).toBe(true)
     // every element of a full-size network would take minutes: the engine says so instead
     expect(await handle('model:gradcheck', { spec: PRESETS.find((p) => p.id === 'simple-convnet')!.spec }, true)).toMatchObject({ ok: true, value: { ok: false, reason: 'too-large' } })
+  }, 60_000)
+
+  it('cancels a check under way: it answers reason cancelled, and the thread checks again at once', async () => {
+    const handle = createDispatcher(host)
+    expect(await handle('model:gradcheck-cancel', undefined, true)).toEqual({ ok: true, value: { cancelled: false } })
+    // the full-size ConvNet, 50 elements per array, with the planted bug: seconds of work on the training thread
+    const asked = handle('model:gradcheck', { spec: PRESETS.find((p) => p.id === 'simple-convnet')!.spec, samples: 50, bug: true }, true)
+    let cancelled = false
+    for (let i = 0; i < 1000 && !cancelled; i++) {
+      await new Promise((r) => setTimeout(r, 1))
+      const c = await handle('model:gradcheck-cancel', undefined, true)
+      cancelled = c.ok && (c.value as { cancelled: boolean }).cancelled
+    }
+    expect(cancelled).toBe(true)
+    expect(await asked).toMatchObject({ ok: true, value: { ok: false, reason: 'cancelled' } })
+    // the bug it planted is gone, and nothing is left cancelled
+    expect(await handle('model:gradcheck', { spec: CNN, seed: 1 }, true)).toMatchObject({ ok: true, value: { ok: true, allAgree: true, bug: false } })
   }, 60_000)
 
   it('refuses a bad payload and a check while a run trains, with worded reasons', async () => {

@@ -89,7 +89,8 @@ const cases: Record<Channel, Case> = {
   'model:decode': { good: { code: [0, 1.5] }, wrongType: { code: ['0', 1] }, outOfRange: { code: [0, 1e9] }, badPath: 'code.1' },
   'model:ae-views': { good: { data: { kind: 'mnist' } }, wrongType: { data: { kind: 'mnist' }, testFraction: '0.2' }, outOfRange: { data: { kind: 'mnist' }, testFraction: 0.95 }, badPath: 'testFraction' },
   'model:generate': { good: { prompt: 'ab', length: 5, temperature: 0.8 }, wrongType: { prompt: 3, length: 5, temperature: 1 }, outOfRange: { prompt: 'a', length: 5000, temperature: 1 }, badPath: 'length' },
-  'model:gradcheck': { good: { spec: mlpSpec(), samples: 10, bug: true }, wrongType: { spec: mlpSpec(), bug: 'yes' }, outOfRange: { spec: mlpSpec(), samples: 500 }, badPath: 'samples' }
+  'model:gradcheck': { good: { spec: mlpSpec(), samples: 10, bug: true }, wrongType: { spec: mlpSpec(), bug: 'yes' }, outOfRange: { spec: mlpSpec(), samples: 500 }, badPath: 'samples' },
+  'model:gradcheck-cancel': { good: undefined, wrongType: { all: true }, outOfRange: 1 }
 }
 
 async function call(channel: unknown, payload: unknown, senderOk = true): Promise<Result<unknown>> {
@@ -107,7 +108,7 @@ describe('the dispatcher', () => {
   const runOrder: Channel[] = [
     'app:info', 'preset:list', 'spec:validate', 'data:samples',
     // The gradient check is refused while a run trains (it would hold the training thread).
-    'model:gradcheck', 'train:start', 'train:set-probe', 'train:set-lr',
+    'model:gradcheck', 'model:gradcheck-cancel', 'train:start', 'train:set-probe', 'train:set-lr',
     'model:predict', 'model:decode', 'model:generate', 'model:export', 'model:save-export', 'train:pause', 'train:step', 'train:resume', 'train:stop',
     // The autoencoder views are refused while a run trains (its snapshots carry them).
     'model:ae-views',
