@@ -192,6 +192,8 @@ export default {
   gcBug: 'Plant a bug: ReLU’s backward forgets its mask',
   gcRun: 'Check again',
   gcRunning: 'Checking…',
+  gcCancel: 'Cancel',
+  gcCancelled: 'The check was cancelled. Choose “Check again” to run it.',
   gcArray: 'Array',
   gcChecked: 'Compared',
   gcNumeric: 'Numerical (worst)',

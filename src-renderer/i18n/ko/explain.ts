@@ -192,6 +192,8 @@ export default {
   gcBug: '버그 심기: ReLU의 backward가 마스크를 잊음',
   gcRun: '다시 확인',
   gcRunning: '확인 중…',
+  gcCancel: '취소',
+  gcCancelled: '확인을 취소했습니다. 다시 하려면 ‘다시 확인’을 누르세요.',
   gcArray: '배열',
   gcChecked: '비교한 원소',
   gcNumeric: '수치 미분 (최대 차이)',

@@ -5,6 +5,7 @@
  * Every array (the input x, then each layer's parameters) gets a row: the relative error between
  * backpropagation and central differences, and the worst element's two values.
  * There is no in-page fallback: without a host the request fails with the connection's worded error.
+ * A check under way can be cancelled (cancelCheck): a full-size network holds the training thread for seconds.
  */
 import type { NetSpec } from '../../../src-engine/spec-types'
 import type { CheckResult as EngineCheckResult } from '../../../src-engine/train/gradcheck-run'
@@ -41,4 +42,13 @@ export async function checkGradients(spec: NetSpec, samples?: number, bug = fals
   if (!r.ok) return { ok: false, reason: 'refused', error: r.error }
   const { ms: _ms, ...result } = r.value
   return result
+}
+
+/**
+ * Stops the host's gradient checks under way (model:gradcheck-cancel): the training thread leaves the check at its
+ * next forward pass and answers reason 'cancelled'. True when one was under way.
+ */
+export async function cancelCheck(): Promise<boolean> {
+  const r = await getLab().request('model:gradcheck-cancel', undefined)
+  return r.ok && r.value.cancelled
 }

@@ -64,6 +64,46 @@ describe('the gradient-check explainer', () => {
     expect(screen.getAllByTestId('gc-row').map((r) => r.querySelector('.name')?.textContent)).toEqual(['x', 'affine1.W', 'affine1.b', 'affine2.W', 'affine2.b'])
   })
 
+  it('cancels a check under way: the host is asked to stop it, the page says so at once and can check again', async () => {
+    i18n.set('ko')
+    fake.calls.length = 0
+    let answer: (r: Result<unknown>) => void = () => undefined
+    fake.handlers['model:gradcheck'] = () => new Promise((resolve) => { answer = resolve })
+    fake.handlers['model:gradcheck-cancel'] = () => ({ ok: true, value: { cancelled: true } })
+    render(GradCheck)
+    await tick()
+    const cancel = screen.getByTestId('gc-cancel')
+    expect(cancel.textContent).toBe('취소')
+    await fireEvent.click(cancel)
+    await tick()
+    expect(fake.channels()).toEqual(['model:gradcheck', 'model:gradcheck-cancel'])
+    expect(screen.queryByTestId('gc-cancel')).toBeNull()
+    const button = screen.getByTestId('gc-run') as HTMLButtonElement
+    expect(button.disabled).toBe(false)
+    expect(screen.getByTestId('gc-problem').textContent).toContain('확인을 취소했습니다')
+    i18n.set('en')
+    await tick()
+    expect(screen.getByTestId('gc-problem').textContent?.trim()).toBe('The check was cancelled. Choose “Check again” to run it.')
+    // the host's late answer (cancelled) changes nothing; checking again shows the rows
+    answer({ ok: true, value: { ok: false, reason: 'cancelled', ms: 3 } })
+    fake.handlers['model:gradcheck'] = () => ({ ok: true, value: { ...explainGradients(CHECK_EXAMPLES.cnn, 1, {}), ms: 12 } })
+    await fireEvent.click(button)
+    await tick()
+    expect(screen.getAllByTestId('gc-row').length).toBe(5)
+    expect(fake.channels()).toEqual(['model:gradcheck', 'model:gradcheck-cancel', 'model:gradcheck'])
+  })
+
+  it('stops the check under way when the learner asks for another (another network) before it answers', async () => {
+    i18n.set('en')
+    fake.calls.length = 0
+    fake.handlers['model:gradcheck'] = () => new Promise(() => undefined)
+    render(GradCheck)
+    await tick()
+    await fireEvent.change(screen.getByTestId('gc-net') as HTMLSelectElement, { target: { value: 'mlp' } })
+    await tick()
+    expect(fake.channels()).toEqual(['model:gradcheck', 'model:gradcheck-cancel', 'model:gradcheck'])
+  })
+
   it('words the host\'s refusal in Korean (a run is training)', async () => {
     i18n.set('ko')
     fake.handlers['model:gradcheck'] = () => ({ ok: false, error: { code: 'busy', message: 'Run r1 is running: …', params: { case: 'gradcheck', state: 'running' } } })
