@@ -10,6 +10,9 @@ import en from '../../../src-renderer/i18n/en/train'
 import ko from '../../../src-renderer/i18n/ko/train'
 import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
 import { cleanDivergence } from '../../../src-main/ipc/validate'
+import { PRESETS } from '../../../src-engine/models/presets'
+import { trainLab } from '../../../src-renderer/lib/train.svelte'
+import type { NetSpec } from '../../../src-engine/spec-types'
 
 const settle = async (): Promise<void> => {
   await flush()
@@ -167,6 +170,17 @@ describe('training page with a fake host', () => {
     await settle()
     expect(screen.getAllByTestId('train-start')[0].textContent).toContain('시작')
     i18n.set('en')
+  })
+
+  it('a language model, before its first run too, gets no confusion matrix (a classifier\'s card that would never fill)', async () => {
+    const current = trainLab.currentId
+    trainLab.currentId = null
+    project.spec = PRESETS.find((p) => p.id === 'char-rnn')!.spec as NetSpec
+    render(TrainPage)
+    await settle()
+    expect(screen.queryByTestId('confusion')).toBeNull()
+    expect(screen.getAllByTestId('generate-panel').length).toBeGreaterThan(0)
+    trainLab.currentId = current
   })
 
   it('names a network from the Architecture page in natural Korean', async () => {
