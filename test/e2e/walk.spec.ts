@@ -1,0 +1,102 @@
+/**
+ * A learner's walk through the curriculum, in Korean and then in English, at 1280 × 800 and 1024 × 680: every
+ * lesson from top to bottom (one picture per screenful: out/e2e/screenshots/walk-<lang>-<width>-NN-<id>-<k>.png),
+ * every "try it" button to the page it opens, and the four pages. Nothing in the walk may print an error or a
+ * warning to the console, make a page scroll sideways, or — in Korean — show a sentence of English.
+ */
+import type { Page } from '@playwright/test'
+import { test, expect, screenshot } from './fixtures'
+
+const SIZES = [[1280, 800], [1024, 680]] as const
+
+/** Console errors and warnings from now on. */
+function consoleProblems(page: Page): string[] {
+  const out: string[] = []
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') out.push(`${m.type()}: ${m.text()}`)
+  })
+  return out
+}
+
+const sideways = (page: Page): Promise<number> => page.locator('main').evaluate((m) => m.scrollWidth - m.clientWidth)
+
+/** Visible text in the page that reads as an English sentence (three or more common English words in a row). */
+function englishSentences(page: Page): Promise<string[]> {
+  return page.locator('main').evaluate((main) => {
+    const out: string[] = []
+    const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT)
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const el = n.parentElement
+      if (!el || el.closest('.mono, code, pre, [data-testid="generated-text"], input, textarea')) continue
+      const r = el.getBoundingClientRect()
+      if (r.width === 0 && r.height === 0) continue
+      const text = n.textContent ?? ''
+      if (/\b(?:the|and|of|to|is|a|with|for|this|your|it)\s+\w+\s+\w+/i.test(text) && !/[가-힣]/.test(text)) out.push(text.trim().slice(0, 80))
+    }
+    return out
+  })
+}
+
+/** Scrolls the page's scrolling area from top to bottom, one picture per screenful. */
+async function photograph(page: Page, name: string): Promise<void> {
+  const main = page.locator('main')
+  const { height, view } = await main.evaluate((m) => ({ height: m.scrollHeight, view: m.clientHeight }))
+  let k = 0
+  for (let y = 0; y === 0 || y < height - 40; y += view - 80) {
+    await main.evaluate((m, top) => m.scrollTo(0, top), y)
+    await screenshot(page, `${name}-${k++}`)
+  }
+  await main.evaluate((m) => m.scrollTo(0, 0))
+}
+
+for (const lang of ['ko', 'en'] as const) {
+  test.describe(`the curriculum walked in ${lang}`, () => {
+    test.use({ lang })
+
+    for (const [w, h] of SIZES) {
+      test(`${w} × ${h}: every lesson, every "try it", every page; no console error or warning, nothing sideways${lang === 'ko' ? ', no English sentence' : ''}`, async ({ page }) => {
+        test.setTimeout(240_000)
+        const problems = consoleProblems(page)
+        await page.setViewportSize({ width: w, height: h })
+        const found: string[] = []
+        const check = async (where: string): Promise<void> => {
+          const wider = await sideways(page)
+          if (wider > 0) found.push(`${where}: scrolls ${wider}px sideways`)
+          if (lang === 'ko') for (const s of await englishSentences(page)) found.push(`${where}: English "${s}"`)
+        }
+        await page.getByTestId('nav-lessons').click()
+        const items = page.getByTestId('lesson-item')
+        const n = await items.count()
+        expect(n).toBe(15)
+        for (let i = 0; i < n; i++) {
+          await items.nth(i).click()
+          const id = (await items.nth(i).getAttribute('data-lesson'))!
+          await expect(page.getByTestId('lesson')).toHaveAttribute('data-lesson', id)
+          await check(`lesson ${i + 1} (${id})`)
+          await photograph(page, `walk-${lang}-${w}-${String(i + 1).padStart(2, '0')}-${id}`)
+          const tries = page.getByTestId('try-button')
+          for (let k = 0; k < await tries.count(); k++) {
+            const target = (await tries.nth(k).getAttribute('data-page'))!
+            await tries.nth(k).click()
+            await expect(page.getByTestId(`page-${target}`)).toBeVisible()
+            if (target === 'train') await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+            await check(`lesson ${i + 1} (${id}), try ${k + 1} → ${target}`)
+            await page.getByTestId('nav-lessons').click()
+            await expect(page.getByTestId('lesson')).toHaveAttribute('data-lesson', id)
+          }
+        }
+        await page.getByTestId('glossary-item').click()
+        await check('glossary')
+        for (const id of ['editor', 'train', 'draw'] as const) {
+          await page.getByTestId(`nav-${id}`).click()
+          await expect(page.getByTestId(`page-${id}`)).toBeVisible()
+          if (id === 'train') await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
+          await check(id)
+          await photograph(page, `walk-${lang}-${w}-page-${id}`)
+        }
+        expect(found).toEqual([])
+        expect(problems, 'console errors and warnings').toEqual([])
+      })
+    }
+  })
+}
