@@ -22,10 +22,10 @@
  * given seed and thread count (fixed slices, fixed ranges, fixed summation order). BatchNormalization's
  * running statistics are taken from slice 0, as in data-parallel training without synchronised batch norm.
  *
- * Synchronisation is by Atomics on a shared Int32Array; a thread spins for a moment (SPIN_MS) and then this
- * thread blocks in Atomics.wait, which is allowed in a worker thread (the trainer runs in the training worker,
- * never on the app's main thread). With a PhaseTrace buffer (create({ trace })) every thread records its phases,
- * for bench/timeline.ts.
+ * Synchronisation is by Atomics on a shared Int32Array; a thread spins for a moment (SPIN_MS, WAIT_SPIN_MS)
+ * and then blocks in Atomics.wait — this thread too, which is allowed in a worker thread (the trainer runs in
+ * the training worker, never on the app's main thread). With a PhaseTrace buffer (create({ trace })) every
+ * thread records its phases, for bench/timeline.ts.
  */
 import type { Worker } from 'node:worker_threads'
 import type { NetSpec } from '../spec-types'
@@ -107,13 +107,19 @@ export const PARAMS_IN_PLACE = 1
 export const PARAMS_STAGED = 2
 export const ERROR_BYTES = 1024
 /**
- * How long a thread spins before it blocks in Atomics.wait (the training thread twice as long): the threads
- * usually meet within that, and a wake-up from Atomics.wait took 0.1–1.7 ms on the 2-core build machine (a VM).
- * With 1 ms, a W1 replica that finished its slice more than 1 ms before the training thread's next post had
- * gone to sleep, and started the next step up to 1.4 ms late (90th percentile, bench/timeline.ts); with 4 ms,
- * 0.12–0.14 ms.
+ * How long a replica spins for its next command before it blocks in Atomics.wait: a wake-up from Atomics.wait
+ * took 0.1–1.7 ms on the 2-core build machine (a VM), and the next step is posted only once the training
+ * thread has finished its own slice. With 1 ms, a W1 replica that finished its slice more than 1 ms before
+ * that had gone to sleep, and started the next step up to 1.4 ms late (90th percentile, bench/timeline.ts);
+ * with 4 ms, 0.12–0.14 ms.
  */
 export const SPIN_MS = 4
+/**
+ * How long the training thread spins for the replicas to finish before it blocks: they usually finish within
+ * that (a W1 step's median wait is under 1 ms); a longer wait is mostly a replica without a core, which a
+ * spinning training thread would keep from this one.
+ */
+export const WAIT_SPIN_MS = 2
 /** The most state arrays an optimizer keeps per parameter (Adam: m and v). */
 export const MAX_SLOTS = 2
 // Float64 words of the `step` buffer: [0] rule (index into OPTIMIZER_NAMES, −1: combine only), [1] count of
@@ -724,8 +730,8 @@ export class DataParallel {
     const limit = Math.max(10_000, 20 * this.lastStepMs)
     for (let k = 1; k < this.threads; k++) {
       const deadline = performance.now() + limit
-      const until = performance.now() + 2 * SPIN_MS
-      while (Atomics.load(this.control, slot(k, 1)) !== gen && performance.now() < until) { /* spin: see SPIN_MS */ }
+      const until = performance.now() + WAIT_SPIN_MS
+      while (Atomics.load(this.control, slot(k, 1)) !== gen && performance.now() < until) { /* spin: see WAIT_SPIN_MS */ }
       while (Atomics.load(this.control, slot(k, 1)) !== gen) {
         if (performance.now() > deadline) throw new Error(`kernel thread ${k} stopped answering; start the run again (or use 1 thread)`)
         Atomics.wait(this.control, slot(k, 1), Atomics.load(this.control, slot(k, 1)), 200)
