@@ -4,6 +4,8 @@
  * The same file also serves as a data-parallel replica thread (workerData.role 'replica'),
  * which the training worker starts for runs with more than one thread, and as the host's inference
  * thread (workerData.role 'infer', train/inference.ts), which answers predictions during training.
+ * A training worker whose threads lower their priority is started behind a relay thread
+ * (src-main/worker-relay.ts): its parentPort then leads to the relay, not to the host's main thread.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import { fileURLToPath } from 'node:url'

@@ -13,6 +13,10 @@
  * when chrt is missing or fails, `os.setPriority(tid)`, which is setpriority(PRIO_PROCESS, tid) and
  * applies to that one thread, lowers its nice value. Elsewhere setPriority would renice the whole
  * process (the main thread included), so nothing is done.
+ *
+ * A lowered thread that holds a lock while it wakes a thread of normal policy keeps that lock until it
+ * gets a core again, which under load can take a second: the host starts a lowered worker behind a relay
+ * thread (src-main/worker-relay.ts), so that posting a message never makes the main thread wait.
  */
 import { readFileSync, readlinkSync } from 'node:fs'
 import { spawnSync } from 'node:child_process'
