@@ -261,8 +261,8 @@ export class LabHost {
   }
 
   /**
-   * Makes the training worker run at `priority`. A thread under SCHED_IDLE cannot leave it, so a worker
-   * at another priority is replaced: its model (weights, optimizer state, vocabulary) is taken out and
+   * Makes the training worker run at `priority`. A thread under SCHED_IDLE cannot leave it, and a 'normal' worker
+   * has no relay thread (worker-relay.ts) to be lowered in place behind, so a worker at another priority is replaced: its model (weights, optimizer state, vocabulary) is taken out and
    * loaded into a new worker started at `priority`, then the old one ends; a run from the model
    * (train:start from 'model') continues from it. If the new worker cannot start or take the model, it
    * ends instead and the old one keeps the model and its priority ('worker-failed', case 'priority'). Autosaves still queued are written first (by the old worker, which
