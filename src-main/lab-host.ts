@@ -508,6 +508,18 @@ export class LabHost {
    * check of a full-size network would hold training for a second or more.
    */
   async gradcheck(spec: NetSpec, seed: number, samples: number | undefined, bug: boolean): Promise<Result<GradcheckReply>> {
+    // the thread polls this flag before every forward pass of the check (cancelGradcheck sets it); a check
+    // waiting for a priority move can be cancelled too
+    const cancel = new Int32Array(new SharedArrayBuffer(4))
+    this.gradchecks.add(cancel)
+    try {
+      return await this.checkGradients(spec, seed, samples, bug, cancel)
+    } finally {
+      this.gradchecks.delete(cancel)
+    }
+  }
+
+  private async checkGradients(spec: NetSpec, seed: number, samples: number | undefined, bug: boolean, cancel: Int32Array): Promise<Result<GradcheckReply>> {
     await this.settled()
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
     if (this.isTraining()) return fail('busy', `Run ${this.runId} is ${this.runState}: gradient checking shares its thread, so stop the run (or let it finish) and check again.`, { case: 'gradcheck', state: this.runState })
@@ -515,15 +527,7 @@ export class LabHost {
     if (!worker.ok) return worker
     const t0 = performance.now()
     const reqId = this.nextReqId++
-    // the thread polls this flag before every forward pass of the check (cancelGradcheck sets it)
-    const cancel = new Int32Array(new SharedArrayBuffer(4))
-    this.gradchecks.add(cancel)
-    let reply: Result<unknown>
-    try {
-      reply = await this.ask(reqId, { type: 'gradcheck', reqId, spec, seed, explain: { ...(samples !== undefined ? { samples } : {}), bug, cancel } })
-    } finally {
-      this.gradchecks.delete(cancel)
-    }
+    const reply = await this.ask(reqId, { type: 'gradcheck', reqId, spec, seed, explain: { ...(samples !== undefined ? { samples } : {}), bug, cancel } })
     if (!reply.ok) return reply
     const v = reply.value as Partial<CheckResult> | null
     if (!v || typeof v.ok !== 'boolean' || (v.ok && !Array.isArray((v as { rows?: unknown }).rows))) {

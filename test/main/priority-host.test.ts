@@ -108,9 +108,15 @@ describe('LabHost priority', () => {
     expect(host.isTraining()).toBe(false)
     const [movedBack, opened, checked] = await Promise.all([moving, host.projects.open({ from: 'upload', fileName: 'p.bplab', base64: file }), host.gradcheck(mlpSpec(), 1, undefined, false)])
     expect(movedBack).toMatchObject({ ok: true, value: { restarted: true } })
+    // a gradient check waiting for a move can be cancelled meanwhile: the new thread answers it cancelled at once
+    const again = host.setPriority('normal')
+    const waiting = host.gradcheck(mlpSpec(), 1, undefined, false)
+    expect(host.cancelGradcheck()).toEqual({ ok: true, value: { cancelled: true } })
+    expect(await again).toMatchObject({ ok: true })
+    expect(await waiting).toMatchObject({ ok: true, value: { ok: false, reason: 'cancelled' } })
     expect(opened).toMatchObject({ ok: true, value: { hasWeights: true } })
     expect(checked).toMatchObject({ ok: true, value: { ok: true } })
-    expect(host.trainingPriority).toBe('low')
+    expect(host.trainingPriority).toBe('normal')
     expect(arrays(await model(host))).toEqual(arrays(saved))
   })
 
