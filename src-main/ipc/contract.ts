@@ -48,7 +48,7 @@ export const LAB_ERRORS = {
   failed: [], 'not-autoencoder': [], 'not-language-model': [], 'no-vocab': [], 'bad-prompt': ['char'], unavailable: [],
   'bad-command': [], 'unknown-command': [], diverged: [], 'train-failed': [], protocol: [], 'worker-error': [],
   // projects and files (projects.ts; the engine's project reader)
-  'save-failed': [], 'bad-project': [], 'newer-project': [], 'bad-spec': [], 'bad-weights': [], 'no-dialog': ['save'],
+  'save-failed': [], 'bad-project': [], 'newer-project': [], 'bad-spec': [], 'bad-weights': ['vocab'], 'no-dialog': ['save'],
   canceled: [], 'not-recent': [], 'no-recovery': [], missing: [], 'read-failed': [], 'write-failed': [],
   // the page's own connection (src-renderer/lib/lab.ts)
   'no-token': [], disconnected: [], 'transport-failed': [], 'bad-message': []
@@ -256,8 +256,9 @@ export interface Requests {
   /** The autosave, if one is newer than the last explicit save. */
   'project:recovery': [void, RecoveryInfo | null]
   'project:discard-recovery': [void, null]
-  /** Import safetensors weights into `spec` (the open architecture); nothing changes unless every tensor fits. */
-  'model:import-weights': [{ spec: NetSpec; source: FileSource }, { fileName: string; tensors: number; params: number }]
+  /** Import safetensors weights into `spec` (the open architecture); nothing changes unless every tensor fits.
+   * vocab: a language model's vocabulary size, when the file gave it (the page's spec had none: no text loaded yet). */
+  'model:import-weights': [{ spec: NetSpec; source: FileSource }, { fileName: string; tensors: number; params: number; vocab?: number }]
   /** Export to disk through the save dialog (desktop) — model:export with a target. */
   'model:save-export': [{ format: ExportFormat }, SavedFile]
 }
