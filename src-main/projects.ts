@@ -18,6 +18,7 @@ import { basename, join } from 'node:path'
 import type { NetSpec, SpecIssue } from '../src-engine/spec-types'
 import { TRAINING_PRIORITIES, type AutosaveProject, type BatchPoint, type Checkpoint, type TrainingPriority, type TrainSettings } from '../src-engine/protocol'
 import { validateSpec } from '../src-engine/spec'
+import { layerNames } from '../src-engine/spec-names'
 import { decodeProject, ProjectError, PROJECT_EXTENSION, type ProjectData } from '../src-engine/io/project'
 import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, specFromMetadata } from '../src-engine/io/safetensors'
 import type {
@@ -97,6 +98,37 @@ export function expectedWeights(spec: NetSpec): { ok: true; shapes: Record<strin
 /** The page's spec, with the vocabulary size the trained model learned (language models) when it lacks one. */
 function withModelVocab(spec: NetSpec, model: NetSpec | null): NetSpec {
   return model?.vocab !== undefined && spec.vocab === undefined ? { ...spec, vocab: model.vocab } : spec
+}
+
+/** The largest vocabulary size a network may have (ipc/validate.ts netSpecSchema's "vocab"). */
+const MAX_VOCAB = 1_000_000
+
+/**
+ * The vocabulary size a weights file gives a language model whose page knows none yet (no text loaded):
+ * its own spec's (metadata "spec"), else the number of its characters (metadata "vocab"), else the rows of
+ * the first TimeEmbedding's W (V, D). `vocab` undefined: the file says nothing (or the network has no
+ * embedding), and the check against the architecture words what is missing. A size the file gives that no
+ * model can have (0, 1e9, not a whole number) is the file's fault.
+ */
+export function fileVocabSize(
+  spec: NetSpec, file: { tensors: Record<string, { shape: readonly number[] }>; metadata: Record<string, string> }, fileName: string, chars?: string[]
+): { ok: true; vocab?: number } | { ok: false; got: string; from: 'spec' | 'embedding' } {
+  const good = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1 && n <= MAX_VOCAB
+  let fileSpec: unknown = null
+  try {
+    fileSpec = specFromMetadata(file as Parameters<typeof specFromMetadata>[0], fileName)
+  } catch {
+    fileSpec = null // a damaged spec in the metadata: the tensors still say what they are
+  }
+  const given = fileSpec !== null && typeof fileSpec === 'object' ? (fileSpec as { vocab?: unknown }).vocab : undefined
+  if (given !== undefined) return good(given) ? { ok: true, vocab: given } : { ok: false, got: JSON.stringify(given) ?? String(given), from: 'spec' }
+  if (chars) return { ok: true, vocab: chars.length }
+  if (spec.task !== 'language-model' && spec.layers[0]?.type !== 'TimeEmbedding') return { ok: true }
+  const names = layerNames(spec.layers)
+  const at = spec.layers.findIndex((l) => l.type === 'TimeEmbedding')
+  const rows = at >= 0 ? file.tensors[`${names[at]}.W`]?.shape[0] : undefined
+  if (rows === undefined) return { ok: true }
+  return good(rows) ? { ok: true, vocab: rows } : { ok: false, got: String(rows), from: 'embedding' }
 }
 
 export class ProjectService {
@@ -334,14 +366,25 @@ export class ProjectService {
       const detail = errorText(e).replace(`${fileName}: `, '')
       return fail('bad-weights', `${errorText(e)}. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).`, { file: fileName, detail })
     }
-    // A language model's vocabulary size is known from the file's own spec when the page has none yet.
-    let fileSpec: NetSpec | null = null
+    // A language model's characters (metadata "vocab", as `train --out` and the app write it) come along.
+    let vocab: string[] | undefined
     try {
-      fileSpec = specFromMetadata(file, fileName) as NetSpec | null
+      const raw: unknown = file.metadata.vocab === undefined ? undefined : JSON.parse(file.metadata.vocab)
+      if (Array.isArray(raw) && raw.length > 0 && raw.every((c) => typeof c === 'string')) vocab = raw as string[]
     } catch {
-      fileSpec = null
+      vocab = undefined // a damaged vocabulary only costs text generation, not the weights
     }
-    const target = withModelVocab(spec, fileSpec && typeof fileSpec === 'object' ? fileSpec : null)
+    // A language model's vocabulary size, when the page has none yet (no text loaded), is the file's.
+    let target = spec
+    if (spec.vocab === undefined) {
+      const size = fileVocabSize(spec, file, fileName, vocab)
+      if (!size.ok) {
+        return fail('bad-weights', `${fileName} gives a vocabulary size of ${size.got} in its ${size.from}, which no model can have (1 to ${MAX_VOCAB.toLocaleString('en')} characters): the file is wrong, not the open architecture. Nothing was changed.`, {
+          case: 'vocab', file: fileName, got: size.got, detail: `vocabulary size ${size.got}`
+        })
+      }
+      if (size.vocab !== undefined) target = { ...spec, vocab: size.vocab }
+    }
     const expected = expectedWeights(target)
     if (!expected.ok) {
       // type: the layer's type, so the page can say which values the setting takes (as its layer card does)
@@ -357,18 +400,10 @@ export class ProjectService {
         case: 'import', file: fileName, count: problems.length, tensor: problems[0].tensor
       })
     }
-    // A language model's characters (metadata "vocab", as `train --out` and the app write it) come along.
-    let vocab: string[] | undefined
-    try {
-      const raw: unknown = file.metadata.vocab === undefined ? undefined : JSON.parse(file.metadata.vocab)
-      if (Array.isArray(raw) && raw.length > 0 && raw.every((c) => typeof c === 'string')) vocab = raw as string[]
-    } catch {
-      vocab = undefined // a damaged vocabulary only costs text generation, not the weights
-    }
     const loaded = await this.host.loadModel(target, tensorArrays(file.tensors), undefined, vocab)
     if (!loaded.ok) return loaded
     this.modelRunId = null
-    return { ok: true, value: { fileName, tensors: Object.keys(file.tensors).length, params: loaded.value.params } }
+    return { ok: true, value: { fileName, tensors: Object.keys(file.tensors).length, params: loaded.value.params, ...(target.vocab !== undefined ? { vocab: target.vocab } : {}) } }
   }
 
   /** Export to disk through the save dialog (desktop). */

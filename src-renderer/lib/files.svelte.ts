@@ -256,7 +256,9 @@ export class FilesLab {
       : { from: 'dialog' }
     const r = await this.run('import', () => this.api!.request('model:import-weights', { spec, source }))
     if (!r) return false
-    if (project.spec === null) project.spec = spec
+    // a language model imported before any text: its vocabulary size is the file's, and the page knows it now
+    const imported = r.vocab !== undefined && spec.vocab === undefined ? { ...spec, vocab: r.vocab } : spec
+    if (project.spec === null || imported !== spec) project.spec = imported
     project.trained = true
     project.weightsChoice = 'keep'
     this.noticeMsg = msg('files.imported', { name: r.fileName, tensors: r.tensors, params: r.params })

@@ -36,6 +36,27 @@ describe('files in the page', () => {
     expect(errorText({ code: 'something-new', message: 'x' })).toBe('실패했습니다: x')
   })
 
+  it('weights imported into a language model before any text give the page its vocabulary size', async () => {
+    const lm: NetSpec = { name: 'lm', input: [16], task: 'language-model', layers: [{ type: 'TimeEmbedding', dim: 4 }, { type: 'TimeLSTM', hidden: 8 }, { type: 'TimeAffine', units: 'vocab' }, { type: 'TimeSoftmaxWithLoss' }] }
+    project.spec = lm
+    const files = new FilesLab()
+    const api = new FakeApi({ 'model:import-weights': { ok: true, value: { fileName: 'lm.safetensors', tensors: 6, params: 900, vocab: 37 } } })
+    files.connect(api, false)
+    expect(await files.importWeights(new File([new Uint8Array([1, 2, 3])], 'lm.safetensors'))).toBe(true)
+    expect(api.calls[0].payload).toMatchObject({ spec: lm, source: { from: 'upload', fileName: 'lm.safetensors' } })
+    expect(project.spec).toEqual({ ...lm, vocab: 37 })
+    expect(project.trained).toBe(true)
+  })
+
+  it('a weights file with an impossible vocabulary size is said to be wrong, not the architecture (en, ko)', () => {
+    const e = { code: 'bad-weights', message: 'x', params: { case: 'vocab', file: 'w.safetensors', got: '0', detail: 'vocabulary size 0' } }
+    expect(errorText(e)).toBe('w.safetensors gives its language model a vocabulary of 0 characters, which no model can have (1 to 1,000,000): the file is wrong, not the open architecture, so nothing was changed. Export the weights again from the lab that trained them.')
+    expect(errorText(e)).not.toContain('Architecture page')
+    i18n.set('ko')
+    expect(errorText(e)).toContain('열린 구조가 아니라 파일이 잘못되었으므로')
+    expect(errorText(e)).not.toContain('아키텍처 페이지')
+  })
+
   it('opening a project restores the architecture, the settings form and the runs', async () => {
     const opened: OpenedProject = {
       fileName: 'tiny.bplab', savedAt: '2026-11-25T17:00:00Z', spec, presetId: null, settings, hasWeights: true, epoch: 2,
