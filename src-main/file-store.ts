@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 
 /**
  * Writes `bytes` to `path` so that a reader never sees half a file: write a temporary file in the
@@ -39,6 +39,44 @@ export async function writeFileAtomicAsync(path: string, bytes: Uint8Array | Uin
     await rm(tmp, { force: true })
     throw e
   }
+}
+
+/** Where uploaded texts are kept when the host has no data folder. */
+export function textsDir(dataDir: string | null): string {
+  return join(dataDir ?? join(tmpdir(), 'backprop-lab'), 'texts')
+}
+
+/** What an uploaded text is made of, or why it cannot be trained on. */
+export type TextCheck =
+  | { ok: true; text: string }
+  | { ok: false; why: 'empty' | 'encoding'; message: string }
+
+/**
+ * An uploaded file read as a training text, by the rules a text file on the host is read by
+ * (src-engine/data/files.ts loadTextFile): UTF-8 strictly, a byte-order mark dropped, the same message when
+ * it is not UTF-8; and it must hold at least one character (an empty file has nothing to learn).
+ */
+export function readUploadedText(bytes: Uint8Array, fileName: string): TextCheck {
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+  } catch {
+    return { ok: false, why: 'encoding', message: `${fileName} is not valid UTF-8 text; save it as UTF-8 and open it again` }
+  }
+  if (text.length === 0) return { ok: false, why: 'empty', message: `${fileName} is empty: a language model needs a text to learn from` }
+  return { ok: true, text }
+}
+
+/**
+ * Keeps an uploaded text's bytes in `dir` under a name made of its contents' hash (the same text uploaded
+ * twice is one file) and its own name's safe characters; returns the path a run's data source names.
+ */
+export async function storeTextFile(dir: string, fileName: string, bytes: Uint8Array): Promise<string> {
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16)
+  const stem = basename(fileName).replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'text'
+  const path = join(dir, `${stem}-${hash}.txt`)
+  await writeFileAtomicAsync(path, bytes)
+  return path
 }
 
 /** Where the web shell keeps its autosave: BACKPROP_LAB_DATA_DIR, else a folder under the OS temp dir. */

@@ -23,11 +23,12 @@ import { decodeProject, ProjectError, PROJECT_EXTENSION, type ProjectData } from
 import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, specFromMetadata } from '../src-engine/io/safetensors'
 import type {
   ExportFormat, FileSource, FileTarget, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
-  SavedFile, SavedHistory, SavedRun
+  SavedFile, SavedHistory, SavedRun, StoredText
 } from './ipc/contract'
 import { cleanHistory } from './ipc/project-schemas'
 import { errorText, refuse } from './ipc/refuse'
-import { RECENT_FILE, RECOVERY_FILE, RecentList, writeFileAtomicAsync } from './file-store'
+import { RECENT_FILE, RECOVERY_FILE, RecentList, readUploadedText, storeTextFile, textsDir, writeFileAtomicAsync } from './file-store'
+import { buildVocab, prepareText } from '../src-engine/data/text'
 import { encodeProjectAsync } from './project-writer'
 import { withFileBytes } from './file-base64'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
@@ -404,6 +405,28 @@ export class ProjectService {
     if (!loaded.ok) return loaded
     this.modelRunId = null
     return { ok: true, value: { fileName, tensors: Object.keys(file.tensors).length, params: loaded.value.params, ...(target.vocab !== undefined ? { vocab: target.vocab } : {}) } }
+  }
+
+  /**
+   * A text the page uploaded for a language model (the web shell cannot name a file on this machine): read
+   * by a host text file's rules (file-store.ts readUploadedText), kept under the data folder's texts/, and
+   * answered with the path a run's data source names, its characters and vocabulary size.
+   */
+  async storeText(fileName: string, base64: string): Promise<Result<StoredText>> {
+    const name = basename(fileName) || 'text.txt'
+    const bytes = new Uint8Array(Buffer.from(base64, 'base64'))
+    const read = readUploadedText(bytes, name)
+    if (!read.ok) return fail('bad-text', read.message, { case: read.why, file: name })
+    const text = prepareText(read.text)
+    let file: string
+    try {
+      file = await storeTextFile(textsDir(this.dataDir), name, bytes)
+    } catch (e) {
+      return fail('write-failed', `${name} could not be kept for training: ${errorText(e)}`, { file: name, detail: errorText(e) })
+    }
+    let chars = 0
+    for (const _ of text) chars++
+    return { ok: true, value: { file, fileName: name, chars, vocab: buildVocab(text).chars.length } }
   }
 
   /** Export to disk through the save dialog (desktop). */

@@ -48,7 +48,7 @@ export const LAB_ERRORS = {
   failed: [], 'not-autoencoder': [], 'not-language-model': [], 'no-vocab': [], 'bad-prompt': ['char'], unavailable: [],
   'bad-command': [], 'unknown-command': [], diverged: [], 'train-failed': [], protocol: [], 'worker-error': [],
   // projects and files (projects.ts; the engine's project reader)
-  'save-failed': [], 'bad-project': [], 'newer-project': [], 'bad-spec': [], 'bad-weights': ['vocab'], 'no-dialog': ['save'],
+  'save-failed': [], 'bad-text': ['empty', 'encoding'], 'bad-project': [], 'newer-project': [], 'bad-spec': [], 'bad-weights': ['vocab'], 'no-dialog': ['save'],
   canceled: [], 'not-recent': [], 'no-recovery': [], missing: [], 'read-failed': [], 'write-failed': [],
   // the page's own connection (src-renderer/lib/lab.ts)
   'no-token': [], disconnected: [], 'transport-failed': [], 'bad-message': []
@@ -122,7 +122,7 @@ export const CHANNELS: readonly Channel[] = [
   'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples', 'model:export',
   'project:save', 'project:open', 'project:recent', 'project:recovery', 'project:discard-recovery',
   'model:import-weights', 'model:save-export', 'model:decode', 'model:ae-views', 'model:generate', 'model:gradcheck',
-  'model:gradcheck-cancel'
+  'model:gradcheck-cancel', 'data:text-upload'
 ]
 
 /** The one Electron IPC channel carrying requests: `invoke(REQUEST_CHANNEL, channel, payload)`. */
@@ -319,4 +319,19 @@ export interface Requests {
   /** Stops the gradient checks under way: each answers `{ ok: false, reason: 'cancelled' }` at its next forward pass
    *  (the training thread polls a shared flag). `cancelled`: whether one was under way. */
   'model:gradcheck-cancel': [void, { cancelled: boolean }]
+}
+
+// ── a language model's own text, uploaded (the web shell has no host path to offer) ─────────
+
+/** A text the host keeps for training: `file` is what a run's data source names ({ kind: 'text', file }); `chars`
+ * its characters (code points, NFC) and `vocab` the distinct ones, the vocabulary size a run on it gets. */
+export interface StoredText { file: string; fileName: string; chars: number; vocab: number }
+
+export interface Requests {
+  /**
+   * A UTF-8 text file the page uploaded (as base64, the same limit as projects and weights), kept by the host
+   * for a language model to train on. Fails with 'bad-text' (case 'empty': no characters; 'encoding': not
+   * UTF-8, worded as for a file path) and 'write-failed'.
+   */
+  'data:text-upload': [Extract<FileSource, { from: 'upload' }>, StoredText]
 }

@@ -40,7 +40,8 @@ const routes: { [C in Channel]: Route<C> } = {
   'model:ae-views': (h, p) => h.aeViews(p.data, p.testFraction),
   'model:generate': (h, p) => h.generate(p.prompt, p.length, p.temperature, p.seed ?? 1),
   'model:gradcheck': (h, p) => h.gradcheck(p.spec, p.seed ?? 1, p.samples, p.bug === true),
-  'model:gradcheck-cancel': (h) => h.cancelGradcheck()
+  'model:gradcheck-cancel': (h) => h.cancelGradcheck(),
+  'data:text-upload': (h, p) => h.projects.storeText(p.fileName, p.base64)
 }
 
 const KNOWN: ReadonlySet<string> = new Set(CHANNELS)

@@ -5,7 +5,7 @@
  * what is allowed and what arrived, so the editor can highlight the field and the learner can fix it.
  */
 import * as v from 'valibot'
-import { VALUE_TYPES, type Channel, type ErrorParams, type LabError, type PAYLOAD_RULES, type Requests, type ValueType } from './contract'
+import { VALUE_TYPES, type Channel, type ErrorParams, type FileSource, type LabError, type PAYLOAD_RULES, type Requests, type ValueType } from './contract'
 import { TRAINING_PRIORITIES, type DivergenceFacts } from '../../src-engine/protocol'
 import { fileSourceSchema, fileTargetSchema, MAX_BASE64, noNul, OPTIMIZERS, savedHistorySchema } from './project-schemas'
 import { refuse } from './refuse'
@@ -223,6 +223,7 @@ export const schemas = {
   'model:ae-views': obj({ data: dataSource, testFraction: v.optional(num(0, 0.9, true)) }),
   'model:generate': obj({ prompt: v.string((i) => `must be text (${got(i)})`), length: int(0, 2000), temperature: num(0, 10), seed: v.optional(int(0, 0xffffffff)) }),
   'model:gradcheck-cancel': noPayload,
+  'data:text-upload': v.pipe(fileSourceSchema, v.check((f) => f.from === 'upload', 'must be an uploaded file { from: "upload", fileName, base64 }')) as v.GenericSchema<unknown, Extract<FileSource, { from: 'upload' }>>,
   'model:gradcheck': obj({ spec: netSpecSchema, seed: v.optional(int(0, 0xffffffff)), samples: v.optional(int(1, 50)), bug: v.optional(bool) })
 } satisfies Record<Channel, v.GenericSchema>
 

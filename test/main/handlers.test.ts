@@ -90,7 +90,13 @@ const cases: Record<Channel, Case> = {
   'model:ae-views': { good: { data: { kind: 'mnist' } }, wrongType: { data: { kind: 'mnist' }, testFraction: '0.2' }, outOfRange: { data: { kind: 'mnist' }, testFraction: 0.95 }, badPath: 'testFraction' },
   'model:generate': { good: { prompt: 'ab', length: 5, temperature: 0.8 }, wrongType: { prompt: 3, length: 5, temperature: 1 }, outOfRange: { prompt: 'a', length: 5000, temperature: 1 }, badPath: 'length' },
   'model:gradcheck': { good: { spec: mlpSpec(), samples: 10, bug: true }, wrongType: { spec: mlpSpec(), bug: 'yes' }, outOfRange: { spec: mlpSpec(), samples: 500 }, badPath: 'samples' },
-  'model:gradcheck-cancel': { good: undefined, wrongType: { all: true }, outOfRange: 1 }
+  'model:gradcheck-cancel': { good: undefined, wrongType: { all: true }, outOfRange: 1 },
+  'data:text-upload': {
+    good: upload('글.txt', new TextEncoder().encode('가나다라 마바사')),
+    wrongType: { from: 'upload', fileName: 3, base64: '' },
+    outOfRange: { from: 'upload', fileName: 'x'.repeat(300), base64: '' },
+    badPath: 'fileName'
+  }
 }
 
 async function call(channel: unknown, payload: unknown, senderOk = true): Promise<Result<unknown>> {
@@ -106,7 +112,7 @@ describe('the dispatcher', () => {
 
   /** The good payloads run in an order that puts the run in the state each control needs. */
   const runOrder: Channel[] = [
-    'app:info', 'preset:list', 'spec:validate', 'data:samples',
+    'app:info', 'preset:list', 'spec:validate', 'data:samples', 'data:text-upload',
     // The gradient check is refused while a run trains (it would hold the training thread).
     'model:gradcheck', 'model:gradcheck-cancel', 'train:start', 'train:set-probe', 'train:set-lr',
     'model:predict', 'model:decode', 'model:generate', 'model:export', 'model:save-export', 'train:pause', 'train:step', 'train:resume', 'train:stop',

@@ -1,0 +1,74 @@
+/**
+ * data:text-upload: a language model's text uploaded by the page (the web shell cannot name a host file)
+ * is read by a host text file's rules, kept under the data folder, and answered with the path a run names,
+ * its characters and vocabulary size; an empty or non-UTF-8 file is refused with the file's name.
+ */
+import { describe, expect, it } from 'vitest'
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { createDispatcher } from '../../src-main/ipc/handlers'
+import type { Result, StoredText } from '../../src-main/ipc/contract'
+import { loadTrainData } from '../../src-engine/train/data'
+import { loadTextFile } from '../../src-engine/data/files'
+import { PRESETS } from '../../src-engine/models/presets'
+import type { NetSpec } from '../../src-engine/spec-types'
+import { disposingHosts } from './helpers'
+
+const newHost = disposingHosts()
+const charLstm = PRESETS.find((p) => p.id === 'char-lstm')!.spec as NetSpec
+
+function caller(dataDir: string): (payload: unknown) => Promise<Result<unknown>> {
+  const dispatch = createDispatcher(newHost({ dataDir }))
+  return (payload) => dispatch('data:text-upload', payload, true)
+}
+const upload = (fileName: string, bytes: Uint8Array | string) =>
+  ({ from: 'upload', fileName, base64: Buffer.from(typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes).toString('base64') })
+
+const korean = '오늘 도서관에서 책을 읽었다.\r\n내일은 바다에 간다.\n'.repeat(20)
+
+describe('data:text-upload', () => {
+  it('keeps a Korean UTF-8 text and says its characters and vocabulary size, as a run on it counts them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'f3-text-'))
+    const r = await caller(dir)(upload('일기.txt', korean))
+    expect(r.ok).toBe(true)
+    const v = (r as { value: StoredText }).value
+    const prepared = korean.replace(/\r\n/g, '\n')
+    expect(v.fileName).toBe('일기.txt')
+    expect(v.chars).toBe([...prepared].length)
+    expect(v.vocab).toBe(new Set(prepared).size)
+    expect(dirname(v.file)).toBe(join(dir, 'texts'))
+    expect(v.file.endsWith('.txt')).toBe(true)
+    expect(readFileSync(v.file, 'utf8')).toBe(korean)
+    // what the training thread reads from that path: the same vocabulary
+    const data = loadTrainData({ kind: 'text', file: v.file }, 0.2, { ...charLstm, input: [16] })
+    expect(data.vocab).toBe(v.vocab)
+    // the same text again is the same file
+    const again = await caller(dir)(upload('일기.txt', korean))
+    expect(again.ok && (again.value as StoredText).file).toBe(v.file)
+  })
+
+  it('drops a byte-order mark, as a text file on the host is read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'f3-text-'))
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('가나다')])
+    const r = await caller(dir)(upload('bom.txt', bom))
+    expect(r).toMatchObject({ ok: true, value: { chars: 3, vocab: 3 } })
+    expect(loadTextFile((r as { value: StoredText }).value.file)).toBe('가나다')
+  })
+
+  it('refuses an empty file and one that is not UTF-8, naming the file, and keeps nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'f3-text-'))
+    const call = caller(dir)
+    expect(await call(upload('empty.txt', ''))).toMatchObject({ ok: false, error: { code: 'bad-text', params: { case: 'empty', file: 'empty.txt' } } })
+    // "한" in EUC-KR (CP949): not UTF-8
+    const r = await call(upload('euc-kr.txt', new Uint8Array([0xc7, 0xd1, 0xb1, 0xdb])))
+    expect(r).toMatchObject({ ok: false, error: { code: 'bad-text', params: { case: 'encoding', file: 'euc-kr.txt' }, message: 'euc-kr.txt is not valid UTF-8 text; save it as UTF-8 and open it again' } })
+    expect(existsSync(join(dir, 'texts'))).toBe(false)
+  })
+
+  it('takes only uploads, with the upload limits of projects and weights', async () => {
+    const call = caller(mkdtempSync(join(tmpdir(), 'f3-text-')))
+    expect(await call({ from: 'dialog' })).toMatchObject({ ok: false, error: { code: 'bad-payload' } })
+    expect(await call({ from: 'upload', fileName: 'x.txt', base64: '%%%' })).toMatchObject({ ok: false, error: { code: 'bad-payload', path: 'base64' } })
+  })
+})
