@@ -1,0 +1,46 @@
+/**
+ * A language model's own text, chosen on this computer and uploaded to the host (data:text-upload), which
+ * keeps it and answers with the path a run's data source names: the only way a page in the web shell can
+ * give the lab a text (it cannot name a file on the host), and the desktop's too. The training form's text
+ * file becomes that path; the text's name, characters and vocabulary size are shown while it is the one chosen.
+ */
+import type { LabApi, StoredText } from '../../src-main/ipc/contract'
+import { msg, type Msg } from '../i18n/index.svelte'
+import { toBase64, errorMsg } from './files.svelte'
+import { trainLab } from './train.svelte'
+
+export class TextUpload {
+  /** The last text the host kept (shown while the form still names it). */
+  stored = $state.raw<StoredText | null>(null)
+  busy = $state(false)
+  /** Why the last upload was refused, translated when shown. */
+  error = $state.raw<Msg | null>(null)
+
+  /** The text the form trains on, when it is the uploaded one. */
+  get current(): StoredText | null {
+    return this.stored && trainLab.form.textFile === this.stored.file ? this.stored : null
+  }
+
+  async upload(api: LabApi, file: File): Promise<boolean> {
+    this.busy = true
+    this.error = null
+    try {
+      const base64 = toBase64(new Uint8Array(await file.arrayBuffer()))
+      const r = await api.request('data:text-upload', { from: 'upload', fileName: file.name, base64 })
+      if (!r.ok) {
+        this.error = errorMsg(r.error)
+        return false
+      }
+      this.stored = r.value
+      trainLab.form = { ...trainLab.form, dataKind: 'text', textFile: r.value.file }
+      return true
+    } catch (e) {
+      this.error = msg('files.errOther', { detail: e instanceof Error ? e.message : String(e) })
+      return false
+    } finally {
+      this.busy = false
+    }
+  }
+}
+
+export const textUpload = new TextUpload()

@@ -1,0 +1,37 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { TextUpload } from '../../../src-renderer/lib/text-upload.svelte'
+import { trainLab } from '../../../src-renderer/lib/train.svelte'
+import { i18n, tr } from '../../../src-renderer/i18n/index.svelte'
+import { FakeApi } from '../files/fake-api'
+
+const start = { ...trainLab.form }
+afterEach(() => {
+  i18n.set('en')
+  trainLab.form = { ...start }
+})
+
+describe('a text uploaded for a language model', () => {
+  it('sends the file as an upload; the form then trains on the host\'s copy, and its facts show while the form names it', async () => {
+    const stored = { file: '/data/texts/diary-0123456789abcdef.txt', fileName: '일기.txt', chars: 840, vocab: 55 }
+    const api = new FakeApi({ 'data:text-upload': { ok: true, value: stored } })
+    const u = new TextUpload()
+    expect(await u.upload(api, new File([new TextEncoder().encode('가나다')], '일기.txt'))).toBe(true)
+    expect(api.calls).toEqual([{ channel: 'data:text-upload', payload: { from: 'upload', fileName: '일기.txt', base64: btoa(String.fromCharCode(...new TextEncoder().encode('가나다'))) } }])
+    expect(trainLab.form.dataKind).toBe('text')
+    expect(trainLab.form.textFile).toBe(stored.file)
+    expect(u.current).toEqual(stored)
+    trainLab.form = { ...trainLab.form, textFile: 'builtin' }
+    expect(u.current).toBeNull()
+  })
+
+  it('a refused file leaves the form as it was and says why, in the page\'s language', async () => {
+    const api = new FakeApi({ 'data:text-upload': { ok: false, error: { code: 'bad-text', message: 'x.txt is not valid UTF-8 text; save it as UTF-8 and open it again', params: { case: 'encoding', file: 'x.txt' } } } })
+    const u = new TextUpload()
+    const before = trainLab.form.textFile
+    expect(await u.upload(api, new File([new Uint8Array([0xc7, 0xd1])], 'x.txt'))).toBe(false)
+    expect(trainLab.form.textFile).toBe(before)
+    expect(tr(u.error!)).toBe('x.txt is not valid UTF-8 text; save it as UTF-8 and open it again.')
+    i18n.set('ko')
+    expect(tr(u.error!)).toBe('x.txt 파일은 올바른 UTF-8 텍스트가 아닙니다. UTF-8로 저장한 뒤 다시 여세요.')
+  })
+})
