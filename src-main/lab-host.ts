@@ -684,8 +684,8 @@ export class LabHost {
     return { ok: true, value: null }
   }
 
-  /** The live worker, or a new one at `priority` (default 'low', the host's usual). */
-  private ensureWorker(priority: TrainingPriority = 'low'): { ok: true } | { ok: false; error: LabError } {
+  /** The live worker, or a new one at `priority` (a run's, a move's, or else `wantedPriority`). */
+  private ensureWorker(priority: TrainingPriority): { ok: true } | { ok: false; error: LabError } {
     if (this.worker) return { ok: true }
     try {
       // a lowered worker behind a relay thread, so that this thread never waits for a starved one (worker-relay.ts)
