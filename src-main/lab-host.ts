@@ -172,7 +172,7 @@ export class LabHost {
    * take (trainingNice > 0) and room for it (this thread is not at nice 19 already). Otherwise 'low' is 'normal'.
    */
   private lowersPriority(): boolean {
-    if (process.platform !== 'linux' || !(this.opts.trainingNice > 0) || typeof this.opts.workerOptions?.env === 'symbol') return false
+    if (process.platform !== 'linux' || !this.lowersLow()) return false
     try {
       return getPriority() < 19
     } catch {
@@ -255,9 +255,17 @@ export class LabHost {
     return null
   }
 
-  /** Priorities that start the worker alike (with trainingNice 0 nothing is lowered: 'low' is 'normal'). */
+  /** Priorities that start the worker alike (when 'low' lowers nothing, it is 'normal': lowersLow). */
   private samePriority(a: TrainingPriority, b: TrainingPriority): boolean {
-    return a === b || !(this.opts.trainingNice > 0)
+    return a === b || !this.lowersLow()
+  }
+
+  /**
+   * Whether a 'low' worker's environment asks its threads to lower themselves (trainingWorkerOptions): there is a
+   * nice step to take (trainingNice > 0) and an environment of its own to ask in (not SHARE_ENV).
+   */
+  private lowersLow(): boolean {
+    return this.opts.trainingNice > 0 && typeof this.opts.workerOptions?.env !== 'symbol'
   }
 
   /**
@@ -708,11 +716,10 @@ export class LabHost {
    */
   private trainingWorkerOptions(priority: TrainingPriority): WorkerOptions | undefined {
     const o = this.opts.workerOptions
-    const nice = this.opts.trainingNice
-    if (!(nice > 0) || typeof o?.env === 'symbol') return o
+    if (!this.lowersLow()) return o
     const { [NICE_ENV]: _nice, [IDLE_ENV]: _idle, ...env } = (o?.env ?? process.env) as Record<string, string | undefined>
     if (priority === 'normal') return { ...o, env }
-    return { ...o, env: { ...env, [NICE_ENV]: String(Math.min(19, Math.round(nice))), [IDLE_ENV]: this.opts.trainingIdle ? '1' : '0' } }
+    return { ...o, env: { ...env, [NICE_ENV]: String(Math.min(19, Math.round(this.opts.trainingNice))), [IDLE_ENV]: this.opts.trainingIdle ? '1' : '0' } }
   }
 
   private post(cmd: WorkerCommand): void {

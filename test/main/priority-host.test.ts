@@ -213,15 +213,17 @@ describe('LabHost priority', () => {
     expect(opened.trainingPriority).toBe('normal')
   })
 
-  it('never restarts when nothing is lowered (trainingNice 0)', async () => {
-    const host = make({ trainingNice: 0 })
-    const rec = record(host)
-    host.start(mlpSpec(), settings())
-    await rec.waitFor(isState('done'))
-    const thread = host.workerThreadId
-    expect(await host.setPriority('normal')).toEqual({ ok: true, value: { priority: 'normal', restarted: false } })
-    expect((await host.startRun(mlpSpec(), settings({ priority: 'normal' }))).ok).toBe(true)
-    expect(host.workerThreadId).toBe(thread)
+  it('never restarts when nothing is lowered (trainingNice 0, or a shared environment the worker cannot be asked in)', async () => {
+    for (const over of [{ trainingNice: 0 }, { workerOptions: { env: SHARE_ENV } }] satisfies Parameters<typeof make>[0][]) {
+      const host = make(over)
+      const rec = record(host)
+      host.start(mlpSpec(), settings())
+      await rec.waitFor(isState('done'))
+      const thread = host.workerThreadId
+      expect(await host.setPriority('normal')).toEqual({ ok: true, value: { priority: 'normal', restarted: false } })
+      expect((await host.startRun(mlpSpec(), settings({ priority: 'normal' }))).ok).toBe(true)
+      expect(host.workerThreadId).toBe(thread)
+    }
   })
 })
 
