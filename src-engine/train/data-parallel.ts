@@ -101,6 +101,50 @@ export const CMD_UPDATE = 3
 export const slot = (k: number, word: 0 | 1 | 2 | 3): number => 2 + k * 4 + word // 0: slice size, 1: done generation, 2: error flag, 3: params mode
 /** The control word counting the params the training thread has updated so far during a staged step (PARAMS_STAGED). */
 export const readyWord = (threads: number): number => 2 + threads * 4
+/** The control word where thread k (0: the training thread) says which word it is about to sleep on (its index + 1; 0: awake). */
+export const sleepWord = (threads: number, k: number): number => readyWord(threads) + 1 + k
+/** How many control words a pool of `threads` uses. */
+export const controlWords = (threads: number): number => readyWord(threads) + 1 + threads
+
+/*
+ * Atomics.wait and Atomics.notify take a process-wide mutex in V8 (its FutexEmulation), which the app's main
+ * thread needs too (StackGuard::RequestInterrupt, e.g. when a platform thread has compiled code for it): a
+ * starved SCHED_IDLE thread preempted inside Atomics.notify stalled the window (docs/architecture.md). So a
+ * thread notifies only when the thread it wakes has said it is (about to be) asleep on that word:
+ *
+ *   waiter (sleep):   store(me, word + 1); if (load(word) === seen) wait(word, seen); store(me, 0)
+ *   notifier (wake):  store(word, v);      if (load(waiter's me) === word + 1) notify(word)
+ *
+ * No wake-up is lost. Atomics loads and stores are sequentially consistent: they happen in one total order
+ * that every thread agrees with, each thread's in program order. If the waiter's store(me) comes before the
+ * notifier's load(me) in that order, the notifier sees it and notifies after its store(word); Atomics.wait
+ * compares the word with `seen` and queues the waiter in one step under that same mutex, so either it is
+ * queued before the notify (and woken) or it compares after store(word) (and returns 'not-equal'). Otherwise
+ * load(me) comes before store(me), so store(word) < load(me) < store(me) < the waiter's load(word), which
+ * then sees the new value and does not sleep. (This is the store-buffering pattern, which sequential
+ * consistency forbids from seeing both old values.) A stale announcement only costs a needless notify.
+ */
+
+/** Blocks while control[word] === seen (up to `timeout` ms), announcing it in control[me] first (see above). */
+export function sleepWhile(control: Int32Array, me: number, word: number, seen: number, timeout = Infinity): void {
+  Atomics.store(control, me, word + 1)
+  if (Atomics.load(control, word) === seen) Atomics.wait(control, word, seen, timeout)
+  Atomics.store(control, me, 0)
+}
+
+/**
+ * After a store to control[word]: wakes the threads asleep on it, if any of `sleepers` (their announcement
+ * words) says so; returns whether it called Atomics.notify.
+ */
+export function wake(control: Int32Array, word: number, sleepers: readonly number[]): boolean {
+  for (const s of sleepers) {
+    if (Atomics.load(control, s) === word + 1) {
+      Atomics.notify(control, word)
+      return true
+    }
+  }
+  return false
+}
 /** Params mode of a step (slot word 3): the pool's `params` buffer; the training thread's tensors in place; the same, each param once READY counts it. */
 export const PARAMS_PUBLISHED = 0
 export const PARAMS_IN_PLACE = 1
@@ -357,6 +401,8 @@ export class DataParallel {
   /** A step the replicas started in update(…, next): its generation and the batch's size. */
   private ahead: { gen: number; B: number } | null = null
   private readonly trace: PhaseTrace | null
+  /** The replicas' announcement words (sleepWord): whom a store to GEN or READY may have to wake. */
+  private readonly sleepers: number[]
 
   private constructor(
     readonly threads: number,
@@ -372,6 +418,7 @@ export class DataParallel {
     this.trace = buffers.trace ? new PhaseTrace(buffers.trace, 0) : null
     this.lead = lookahead?.lead ?? 0
     this.control = new Int32Array(buffers.control)
+    this.sleepers = Array.from({ length: threads - 1 }, (_, i) => sleepWord(threads, i + 1))
     this.params = new Float32Array(buffers.params)
     this.results = new Float64Array(buffers.results)
     this.errors = new Uint8Array(buffers.errors)
@@ -449,7 +496,7 @@ export class DataParallel {
       for (let k = 1; k + 1 < b.length; k++) maxSlice = Math.max(maxSlice, b[k + 1] - b[k])
     }
     const buffers = {
-      control: new SharedArrayBuffer(4 * (readyWord(threads) + 1)),
+      control: new SharedArrayBuffer(4 * controlWords(threads)),
       params: new SharedArrayBuffer(4 * P),
       grads: new SharedArrayBuffer(inMemory ? 0 : 4 * P * threads),
       state: new SharedArrayBuffer(master && !inMemory ? 4 * P * MAX_SLOTS : 0),
@@ -667,10 +714,10 @@ export class DataParallel {
       for (const piece of this.allPieces) {
         updateRange([piece], this.offs, this.W, this.G, source, p.weights, rule, this.state, numbers, rule2)
         Atomics.store(this.control, R, piece[0] + 1)
-        Atomics.notify(this.control, R)
+        wake(this.control, R, this.sleepers)
       }
       Atomics.store(this.control, R, model.params.length)
-      Atomics.notify(this.control, R)
+      wake(this.control, R, this.sleepers)
       this.trace?.add('update', t0ms)
       this.ahead = { gen, B: next.x.shape[0] }
       return
@@ -718,7 +765,7 @@ export class DataParallel {
     for (let k = 1; k < this.threads; k++) Atomics.store(this.control, slot(k, 2), 0)
     Atomics.store(this.control, CMD, cmd)
     Atomics.store(this.control, GEN, gen)
-    Atomics.notify(this.control, GEN)
+    wake(this.control, GEN, this.sleepers)
     return gen
   }
 
@@ -732,9 +779,9 @@ export class DataParallel {
       const deadline = performance.now() + limit
       const until = performance.now() + WAIT_SPIN_MS
       while (Atomics.load(this.control, slot(k, 1)) !== gen && performance.now() < until) { /* spin: see WAIT_SPIN_MS */ }
-      while (Atomics.load(this.control, slot(k, 1)) !== gen) {
+      for (let done = Atomics.load(this.control, slot(k, 1)); done !== gen; done = Atomics.load(this.control, slot(k, 1))) {
         if (performance.now() > deadline) throw new Error(`kernel thread ${k} stopped answering; start the run again (or use 1 thread)`)
-        Atomics.wait(this.control, slot(k, 1), Atomics.load(this.control, slot(k, 1)), 200)
+        sleepWhile(this.control, sleepWord(this.threads, 0), slot(k, 1), done, 200)
       }
       if (report && Atomics.load(this.control, slot(k, 2)) !== 0) {
         const bytes = this.errors.slice(k * ERROR_BYTES, (k + 1) * ERROR_BYTES)

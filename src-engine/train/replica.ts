@@ -9,7 +9,7 @@ import { tensor, type Tensor } from '../tensor'
 import { Sequential } from '../models/sequential'
 import {
   CMD, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, GEN, MAX_SLOTS, SPIN_MS, PARAMS_PUBLISHED, PARAMS_STAGED, PhaseTrace, flatOffsets, masterViews, rangePieces,
-  readRule, readWeights, readyWord, requireLoss, slot, updateRange, type ReplicaInit
+  readRule, readWeights, readyWord, requireLoss, sleepWhile, sleepWord, slot, updateRange, wake, type ReplicaInit
 } from './data-parallel'
 import { countCorrect } from './trainer'
 
@@ -59,12 +59,15 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
   const masterW = init.master ? masterViews(init.master.params, init.master.buffers, sizes, shared) : null
   const masterG = init.master ? masterViews(init.master.grads, init.master.buffers, sizes, gradsAll(0)) : null
   const R = readyWord(init.threads)
+  // where this thread says it is about to sleep, and where the training thread does (sleepWhile, wake)
+  const me = sleepWord(init.threads, k)
+  const trainer = [sleepWord(init.threads, 0)]
   const tr = init.trace ? new PhaseTrace(init.trace, k) : null
   /** A staged step: waits until the training thread has updated `count` params (data-parallel.ts update(…, next)). */
   const awaitReady = (count: number): void => {
     if (Atomics.load(control, R) >= count) return
     const t0 = tr ? PhaseTrace.now() : 0
-    for (let r = Atomics.load(control, R); r < count; r = Atomics.load(control, R)) Atomics.wait(control, R, r, 1000)
+    for (let r = Atomics.load(control, R); r < count; r = Atomics.load(control, R)) sleepWhile(control, me, R, r, 1000)
     tr?.add('ready-wait', t0)
   }
   // Read the generation before announcing readiness: the first command may be posted the moment we do.
@@ -75,7 +78,7 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
     // Atomics.wait took 0.1–1.7 ms on the build machine (a VM; see SPIN_MS)
     const until = performance.now() + SPIN_MS
     while (Atomics.load(control, GEN) === seen && performance.now() < until) { /* spin */ }
-    Atomics.wait(control, GEN, seen)
+    while (Atomics.load(control, GEN) === seen) sleepWhile(control, me, GEN, seen)
     seen = Atomics.load(control, GEN)
     const cmd = Atomics.load(control, CMD)
     if (cmd === CMD_EXIT) return
@@ -143,6 +146,6 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
       Atomics.store(control, slot(k, 2), 1)
     }
     Atomics.store(control, slot(k, 1), seen)
-    Atomics.notify(control, slot(k, 1))
+    wake(control, slot(k, 1), trainer)
   }
 }

@@ -4,7 +4,7 @@ import { Rng } from '../../../src-engine/rng'
 import { tensor, type Tensor } from '../../../src-engine/tensor'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { Sequential } from '../../../src-engine/models/sequential'
-import { DataParallel, PhaseTrace, leadExamples, rangePieces, sliceBounds } from '../../../src-engine/train/data-parallel'
+import { DataParallel, PhaseTrace, leadExamples, rangePieces, sliceBounds, wake } from '../../../src-engine/train/data-parallel'
 import { makeOptimizer, OPTIMIZER_NAMES } from '../../../src-engine/optimizers'
 import { correctFor, targetFor } from '../../../src-engine/train/replica'
 import { bundleWorker } from '../../helpers/bundle'
@@ -336,5 +336,41 @@ describe('data-parallel training across threads', () => {
     for (const range of pieces) for (const [k, a, b] of range) for (let i = a; i < b; i++) covered.push(offs[k] + i)
     expect(covered).toEqual(Array.from({ length: 4306 }, (_, i) => i))
     for (const range of pieces.slice(1)) expect((offs[range[0][0]] + range[0][1]) % 16).toBe(0)
+  })
+})
+
+describe('sleepWhile / wake: a thread notifies only a thread that said it is about to sleep', () => {
+  let entry = ''
+  beforeAll(async () => {
+    entry = await bundleWorker('test/engine/train/sleep-wake-entry.ts')
+  }, 60_000)
+
+  it('loses no wake-up in many rounds of ping-pong with random delays on either side (a lost one hangs: the timeout)', async () => {
+    const rounds = 20_000
+    const control = new SharedArrayBuffer(16)
+    const workers = (['a', 'b'] as const).map((side) => new Worker(entry, { workerData: { control, side, rounds } }))
+    try {
+      const [a, b] = await Promise.all(workers.map((w) => new Promise<{ sleeps: number; notifies: number; order: number }>((resolve, reject) => {
+        w.once('message', resolve)
+        w.once('error', reject)
+      })))
+      expect(new Int32Array(control).slice(0, 2)).toEqual(Int32Array.from([rounds, rounds]))
+      expect(a.order + b.order).toBe(0)
+      // a notify is only for a partner that announced its sleep: at most one per sleep (in this ping-pong)
+      expect(a.notifies).toBeLessThanOrEqual(b.sleeps)
+      expect(b.notifies).toBeLessThanOrEqual(a.sleeps)
+    } finally {
+      await Promise.all(workers.map((w) => w.terminate()))
+    }
+  }, 30_000)
+
+  it('skips the notify when nobody announced a sleep on that word', () => {
+    const control = new Int32Array(4)
+    Atomics.store(control, 0, 1)
+    expect(wake(control, 0, [2, 3])).toBe(false)
+    Atomics.store(control, 3, 1 + 1) // asleep on word 1, not 0
+    expect(wake(control, 0, [2, 3])).toBe(false)
+    Atomics.store(control, 2, 0 + 1)
+    expect(wake(control, 0, [2, 3])).toBe(true)
   })
 })
