@@ -104,6 +104,23 @@ describe('the gradient-check explainer', () => {
     expect(fake.channels()).toEqual(['model:gradcheck', 'model:gradcheck-cancel', 'model:gradcheck'])
   })
 
+  it('stops the check under way when the lesson is left before it answers; a check already answered is left alone', async () => {
+    i18n.set('en')
+    fake.handlers['model:gradcheck-cancel'] = () => ({ ok: true, value: { cancelled: true } })
+    fake.handlers['model:gradcheck'] = () => ({ ok: true, value: { ...explainGradients(CHECK_EXAMPLES.cnn, 1, {}), ms: 1 } })
+    fake.calls.length = 0
+    const answered = render(GradCheck)
+    await tick()
+    answered.unmount()
+    expect(fake.channels()).toEqual(['model:gradcheck'])
+    fake.handlers['model:gradcheck'] = () => new Promise(() => undefined)
+    fake.calls.length = 0
+    const pending = render(GradCheck)
+    await tick()
+    pending.unmount()
+    expect(fake.channels()).toEqual(['model:gradcheck', 'model:gradcheck-cancel'])
+  })
+
   it('words the host\'s refusal in Korean (a run is training)', async () => {
     i18n.set('ko')
     fake.handlers['model:gradcheck'] = () => ({ ok: false, error: { code: 'busy', message: 'Run r1 is running: …', params: { case: 'gradcheck', state: 'running' } } })
