@@ -27,7 +27,7 @@ export interface SessionOptions {
   /** A worker file that runs data-parallel replicas (workerData.role 'replica'); without it runs use 1 thread. */
   replicaEntry?: string
   /** Gradient check of a whole network (train/gradient-check.ts). */
-  gradcheck?: (spec: NetSpec, seed: number, explain?: { samples?: number; bug?: boolean; cancel?: Int32Array }) => unknown
+  gradcheck?: (spec: NetSpec, seed: number, explain?: Extract<WorkerCommand, { type: 'gradcheck' }>['explain']) => unknown
   batchFlushMs?: number
   snapshotMinMs?: number
   now?: () => number
