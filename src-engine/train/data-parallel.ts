@@ -781,7 +781,8 @@ export class DataParallel {
       while (Atomics.load(this.control, slot(k, 1)) !== gen && performance.now() < until) { /* spin: see WAIT_SPIN_MS */ }
       for (let done = Atomics.load(this.control, slot(k, 1)); done !== gen; done = Atomics.load(this.control, slot(k, 1))) {
         if (performance.now() > deadline) throw new Error(`kernel thread ${k} stopped answering; start the run again (or use 1 thread)`)
-        sleepWhile(this.control, sleepWord(this.threads, 0), slot(k, 1), done, 200)
+        // no shorter timeout: a timed-out wait takes FutexEmulation's mutex again, on a thread that may be starved
+        sleepWhile(this.control, sleepWord(this.threads, 0), slot(k, 1), done, Math.max(1, deadline - performance.now()))
       }
       if (report && Atomics.load(this.control, slot(k, 2)) !== 0) {
         const bytes = this.errors.slice(k * ERROR_BYTES, (k + 1) * ERROR_BYTES)

@@ -67,7 +67,10 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
   const awaitReady = (count: number): void => {
     if (Atomics.load(control, R) >= count) return
     const t0 = tr ? PhaseTrace.now() : 0
-    for (let r = Atomics.load(control, R); r < count; r = Atomics.load(control, R)) sleepWhile(control, me, R, r, 1000)
+    // the next param is usually updated within a millisecond: spin first, as for a command (SPIN_MS)
+    const until = performance.now() + SPIN_MS
+    while (Atomics.load(control, R) < count && performance.now() < until) { /* spin */ }
+    for (let r = Atomics.load(control, R); r < count; r = Atomics.load(control, R)) sleepWhile(control, me, R, r)
     tr?.add('ready-wait', t0)
   }
   // Read the generation before announcing readiness: the first command may be posted the moment we do.
