@@ -845,7 +845,7 @@ export class LabHost {
   private watchStarvation(runId: string): void {
     if (this.starvation?.runId === runId) return
     this.unwatchStarvation()
-    if (process.platform !== 'linux' || !this.opts.watchStarvation || !(this.opts.trainingNice > 0) || !this.opts.trainingIdle || this.workerPriority !== 'low') return
+    if (process.platform !== 'linux' || !this.opts.watchStarvation || !this.lowersLow() || !this.opts.trainingIdle || this.workerPriority !== 'low') return
     const hooks = this.opts.cpuWatch
     const watch = new StarvationWatch((starved) => {
       this.flushTelemetry()
