@@ -31,10 +31,10 @@ class Toasts {
   private timers = new Map<number, ReturnType<typeof setTimeout>>()
 
   /**
-   * Shows `text` (for `ms` milliseconds; 0 = until closed; by default TOAST_MS of its kind) and returns
-   * the toast's id: the one already showing the same message, if there is one.
+   * Shows `text` for TOAST_MS of its kind (an error until closed) and returns the toast's id: the one already
+   * showing the same message, if there is one.
    */
-  show(text: Msg | string, kind: ToastKind = 'info', ms = TOAST_MS[kind]): number {
+  show(text: Msg | string, kind: ToastKind = 'info'): number {
     const same = this.items.find((t) => t.kind === kind && sameMsg(t.text, text))
     const toast = same ?? { id: this.next++, kind, text }
     let items = [...this.items.filter((t) => t !== same), toast]
@@ -45,6 +45,7 @@ class Toasts {
     }
     this.items = items
     this.clearTimer(toast.id)
+    const ms = TOAST_MS[kind]
     if (ms > 0) this.timers.set(toast.id, setTimeout(() => this.dismiss(toast.id), ms))
     return toast.id
   }
