@@ -13,33 +13,39 @@ export class TextUpload {
   /** The last text the host kept (shown while the form still names it). */
   stored = $state.raw<StoredText | null>(null)
   busy = $state(false)
-  /** Why the last upload was refused, translated when shown. */
-  error = $state.raw<Msg | null>(null)
+  /** Why the last upload was refused (translated when shown), and the text file the form named then. */
+  private refused = $state.raw<{ why: Msg; textFile: string } | null>(null)
 
   /** The text the form trains on, when it is the uploaded one. */
   get current(): StoredText | null {
     return this.stored && trainLab.form.textFile === this.stored.file ? this.stored : null
   }
 
+  /** Why the last upload was refused, while the form still names the text it named then (not once another is typed or chosen). */
+  get error(): Msg | null {
+    return this.refused && trainLab.form.textFile === this.refused.textFile ? this.refused.why : null
+  }
+
   async upload(api: LabApi, file: File): Promise<boolean> {
     this.busy = true
-    this.error = null
+    this.refused = null
     try {
       const base64 = toBase64(new Uint8Array(await file.arrayBuffer()))
       const r = await api.request('data:text-upload', { from: 'upload', fileName: file.name, base64 })
-      if (!r.ok) {
-        this.error = errorMsg(r.error)
-        return false
-      }
+      if (!r.ok) return this.refuse(errorMsg(r.error))
       this.stored = r.value
       trainLab.form = { ...trainLab.form, dataKind: 'text', textFile: r.value.file }
       return true
     } catch (e) {
-      this.error = msg('files.errOther', { detail: e instanceof Error ? e.message : String(e) })
-      return false
+      return this.refuse(msg('files.errOther', { detail: e instanceof Error ? e.message : String(e) }))
     } finally {
       this.busy = false
     }
+  }
+
+  private refuse(why: Msg): false {
+    this.refused = { why, textFile: trainLab.form.textFile }
+    return false
   }
 }
 

@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { TextUpload } from '../../../src-renderer/lib/text-upload.svelte'
+import { render, screen } from '@testing-library/svelte'
+import { tick } from 'svelte'
+import { TextUpload, textUpload } from '../../../src-renderer/lib/text-upload.svelte'
+import TextSource from '../../../src-renderer/components/train/TextSource.svelte'
 import { trainLab } from '../../../src-renderer/lib/train.svelte'
 import { i18n, tr } from '../../../src-renderer/i18n/index.svelte'
 import { FakeApi } from '../files/fake-api'
@@ -33,5 +36,19 @@ describe('a text uploaded for a language model', () => {
     expect(tr(u.error!)).toBe('x.txt is not valid UTF-8 text; save it as UTF-8 and open it again.')
     i18n.set('ko')
     expect(tr(u.error!)).toBe('x.txt 파일은 올바른 UTF-8 텍스트가 아닙니다. UTF-8로 저장한 뒤 다시 여세요.')
+    // once the form names another text (a path typed), the refusal is no longer about it
+    trainLab.form = { ...trainLab.form, textFile: '/home/me/other.txt' }
+    expect(u.error).toBeNull()
+  })
+
+  it('a refusal after a text was uploaded leaves that text chosen, and the page says both', async () => {
+    const stored = { file: '/data/texts/a-0123456789abcdef.txt', fileName: 'a.txt', chars: 12, vocab: 5 }
+    render(TextSource, { disabled: false })
+    expect(await textUpload.upload(new FakeApi({ 'data:text-upload': { ok: true, value: stored } }), new File(['hello world\n'], 'a.txt'))).toBe(true)
+    const refusing = new FakeApi({ 'data:text-upload': { ok: false, error: { code: 'bad-text', message: 'empty.txt is empty', params: { case: 'empty', file: 'empty.txt' } } } })
+    expect(await textUpload.upload(refusing, new File([], 'empty.txt'))).toBe(false)
+    await tick()
+    expect(screen.getByTestId('train-text-error').textContent).toContain('empty.txt is empty')
+    expect(screen.getByTestId('train-text-chosen').textContent).toBe('a.txt: 12 characters, 5 different ones (the vocabulary size)')
   })
 })
