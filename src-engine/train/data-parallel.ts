@@ -164,6 +164,26 @@ export const SPIN_MS = 4
  * spinning training thread would keep from this one.
  */
 export const WAIT_SPIN_MS = 2
+/**
+ * Spins while `waiting()` holds, for at most `ms` of time on a core: a gap of over 0.5 ms between two looks
+ * means this thread was preempted, and does not count. Returns whether `waiting()` stopped holding. So a
+ * starved thread (SCHED_IDLE with every core busy) keeps spinning on the slivers of CPU it gets rather than
+ * going to sleep and being woken, each of which takes V8's process-wide FutexEmulation mutex (see sleepWhile)
+ * — in a syscall that a starved thread is likely to be preempted in; a thread with a core of its own
+ * spins as long as before, and one paused sleeps after `ms`.
+ */
+export function spin(waiting: () => boolean, ms: number): boolean {
+  let spun = 0
+  let last = performance.now()
+  while (waiting()) {
+    const now = performance.now()
+    if (now - last < 0.5) spun += now - last
+    last = now
+    if (spun >= ms) return false
+  }
+  return true
+}
+
 /** The most state arrays an optimizer keeps per parameter (Adam: m and v). */
 export const MAX_SLOTS = 2
 // Float64 words of the `step` buffer: [0] rule (index into OPTIMIZER_NAMES, −1: combine only), [1] count of
@@ -777,8 +797,7 @@ export class DataParallel {
     const limit = Math.max(10_000, 20 * this.lastStepMs)
     for (let k = 1; k < this.threads; k++) {
       const deadline = performance.now() + limit
-      const until = performance.now() + WAIT_SPIN_MS
-      while (Atomics.load(this.control, slot(k, 1)) !== gen && performance.now() < until) { /* spin: see WAIT_SPIN_MS */ }
+      spin(() => Atomics.load(this.control, slot(k, 1)) !== gen, WAIT_SPIN_MS)
       for (let done = Atomics.load(this.control, slot(k, 1)); done !== gen; done = Atomics.load(this.control, slot(k, 1))) {
         if (performance.now() > deadline) throw new Error(`kernel thread ${k} stopped answering; start the run again (or use 1 thread)`)
         // no shorter timeout: a timed-out wait takes FutexEmulation's mutex again, on a thread that may be starved

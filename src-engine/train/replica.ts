@@ -9,7 +9,7 @@ import { tensor, type Tensor } from '../tensor'
 import { Sequential } from '../models/sequential'
 import {
   CMD, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, GEN, MAX_SLOTS, SPIN_MS, PARAMS_PUBLISHED, PARAMS_STAGED, PhaseTrace, flatOffsets, masterViews, rangePieces,
-  readRule, readWeights, readyWord, requireLoss, sleepWhile, sleepWord, slot, updateRange, wake, type ReplicaInit
+  readRule, readWeights, readyWord, requireLoss, sleepWhile, sleepWord, slot, spin, updateRange, wake, type ReplicaInit
 } from './data-parallel'
 import { countCorrect } from './trainer'
 
@@ -68,8 +68,7 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
     if (Atomics.load(control, R) >= count) return
     const t0 = tr ? PhaseTrace.now() : 0
     // the next param is usually updated within a millisecond: spin first, as for a command (SPIN_MS)
-    const until = performance.now() + SPIN_MS
-    while (Atomics.load(control, R) < count && performance.now() < until) { /* spin */ }
+    spin(() => Atomics.load(control, R) < count, SPIN_MS)
     for (let r = Atomics.load(control, R); r < count; r = Atomics.load(control, R)) sleepWhile(control, me, R, r)
     tr?.add('ready-wait', t0)
   }
@@ -79,8 +78,7 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
   for (;;) {
     // a moment's spin first: the next command usually follows within a few milliseconds, and waking from
     // Atomics.wait took 0.1–1.7 ms on the build machine (a VM; see SPIN_MS)
-    const until = performance.now() + SPIN_MS
-    while (Atomics.load(control, GEN) === seen && performance.now() < until) { /* spin */ }
+    spin(() => Atomics.load(control, GEN) === seen, SPIN_MS)
     while (Atomics.load(control, GEN) === seen) sleepWhile(control, me, GEN, seen)
     seen = Atomics.load(control, GEN)
     const cmd = Atomics.load(control, CMD)

@@ -4,7 +4,7 @@ import { Rng } from '../../../src-engine/rng'
 import { tensor, type Tensor } from '../../../src-engine/tensor'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { Sequential } from '../../../src-engine/models/sequential'
-import { DataParallel, PhaseTrace, leadExamples, rangePieces, sliceBounds, wake } from '../../../src-engine/train/data-parallel'
+import { DataParallel, PhaseTrace, leadExamples, rangePieces, sliceBounds, spin, wake } from '../../../src-engine/train/data-parallel'
 import { makeOptimizer, OPTIMIZER_NAMES } from '../../../src-engine/optimizers'
 import { correctFor, targetFor } from '../../../src-engine/train/replica'
 import { bundleWorker } from '../../helpers/bundle'
@@ -363,6 +363,13 @@ describe('sleepWhile / wake: a thread notifies only a thread that said it is abo
       await Promise.all(workers.map((w) => w.terminate()))
     }
   }, 30_000)
+
+  it('spin: stops when the condition ends, and gives up after its time on a core', () => {
+    let n = 0
+    expect(spin(() => ++n < 1000, 60_000)).toBe(true)
+    expect(n).toBe(1000)
+    expect(spin(() => true, 1)).toBe(false) // returns at all (a hang fails on the test's timeout)
+  })
 
   it('skips the notify when nobody announced a sleep on that word', () => {
     const control = new Int32Array(4)
