@@ -5,7 +5,7 @@
  * the course's parameter count, and its Dropout moved after the output layer is warned about, by name.
  * Training, drawing and generation are driven in train/draw/autoencoder/polish specs.
  */
-import { test, expect, screenshot } from './fixtures'
+import { test, expect, screenshot, sideways } from './fixtures'
 
 const LESSON_IDS = [
   'shape', 'affine', 'conv', 'padstride', 'im2col', 'pooling', 'cnn', 'backprop',
@@ -38,8 +38,7 @@ test.describe('curriculum (ko)', () => {
     for (const id of LESSON_IDS) {
       await page.locator(`[data-testid="lesson-item"][data-lesson="${id}"]`).click()
       await expect(page.getByTestId('lesson')).toHaveAttribute('data-lesson', id)
-      const over = await page.locator('main').evaluate((m) => m.scrollWidth - m.clientWidth)
-      expect(over, `${id} scrolls sideways`).toBeLessThanOrEqual(0)
+      expect(await sideways(page), `${id} scrolls sideways`).toBeLessThanOrEqual(0)
     }
   })
 

@@ -27,6 +27,7 @@
  * - `openLab(context, url)` opens a page on a URL and waits until it is connected.
  * - `pickPreset(page, id)` picks a preset in the editor and opens the training page, ready to start.
  * - `trainOneEpoch(page)` trains the current network for one epoch and returns the held-out accuracy.
+ * - `sideways(page)` how many pixels the page's scrolling area runs wider than the window (0: none).
  *
  * Chromium: `BACKPROP_LAB_CHROMIUM`, else /usr/bin/chromium (Debian), chromium-browser, google-chrome.
  * Without one, tests are skipped with a plain message — unless `CI` is set, where that is a failure.
@@ -150,6 +151,11 @@ export async function trainOneEpoch(page: Page): Promise<string> {
   await page.getByTestId('train-start').click()
   await expect(page.getByTestId('test-accuracy')).toHaveAttribute('data-value', /0\.\d+/, { timeout: 200_000 })
   return (await page.getByTestId('test-accuracy').getAttribute('data-value'))!
+}
+
+/** How far the page's scrolling area runs wider than the window (0: nothing to scroll sideways). */
+export function sideways(page: Page): Promise<number> {
+  return page.locator('main').evaluate((m) => m.scrollWidth - m.clientWidth)
 }
 
 /** Saves a full-window screenshot as out/e2e/screenshots/<name>.png and returns its path. */

@@ -5,7 +5,7 @@
  * Screenshots: out/e2e/screenshots/narrow-<page>-<lang>.png, polish-*.png.
  */
 import type { Page } from '@playwright/test'
-import { test, expect, screenshot, trainOneEpoch, pickPreset } from './fixtures'
+import { test, expect, screenshot, trainOneEpoch, pickPreset, sideways } from './fixtures'
 
 const PAGES = ['editor', 'train', 'draw', 'lessons'] as const
 
@@ -83,11 +83,6 @@ function networkCardProblems(page: Page): Promise<string[]> {
     if (name.title !== name.textContent) out.push('the name has no tooltip with its full text')
     return out
   })
-}
-
-/** How far the page's scrolling area runs wider than the window (0: nothing to scroll sideways). */
-function sideways(page: Page): Promise<number> {
-  return page.locator('main').evaluate((m) => m.scrollWidth - m.clientWidth)
 }
 
 for (const lang of ['en', 'ko'] as const) {

@@ -5,7 +5,7 @@
  * warning to the console, make a page scroll sideways, or — in Korean — show a sentence of English.
  */
 import type { Page } from '@playwright/test'
-import { test, expect, screenshot } from './fixtures'
+import { test, expect, screenshot, sideways } from './fixtures'
 
 const SIZES = [[1280, 800], [1024, 680]] as const
 
@@ -17,8 +17,6 @@ function consoleProblems(page: Page): string[] {
   })
   return out
 }
-
-const sideways = (page: Page): Promise<number> => page.locator('main').evaluate((m) => m.scrollWidth - m.clientWidth)
 
 /** Visible text in the page that reads as an English sentence (three or more common English words in a row). */
 function englishSentences(page: Page): Promise<string[]> {
