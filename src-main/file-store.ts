@@ -7,6 +7,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
+import { decodeTextFile } from '../src-engine/data/files'
 
 /**
  * Writes `bytes` to `path` so that a reader never sees half a file: write a temporary file in the
@@ -53,15 +54,15 @@ export type TextCheck =
 
 /**
  * An uploaded file read as a training text, by the rules a text file on the host is read by
- * (src-engine/data/files.ts loadTextFile): UTF-8 strictly, a byte-order mark dropped, the same message when
+ * (src-engine/data/files.ts decodeTextFile): UTF-8 strictly, a byte-order mark dropped, its message when
  * it is not UTF-8; and it must hold at least one character (an empty file has nothing to learn).
  */
 export function readUploadedText(bytes: Uint8Array, fileName: string): TextCheck {
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
-  } catch {
-    return { ok: false, why: 'encoding', message: `${fileName} is not valid UTF-8 text; save it as UTF-8 and open it again` }
+    text = decodeTextFile(bytes, fileName)
+  } catch (e) {
+    return { ok: false, why: 'encoding', message: (e as Error).message }
   }
   if (text.length === 0) return { ok: false, why: 'empty', message: `${fileName} is empty: a language model needs a text to learn from` }
   return { ok: true, text }

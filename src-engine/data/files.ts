@@ -213,11 +213,15 @@ export function loadIdxDir(dir: string): { train: Dataset; test: Dataset } {
 
 /** A UTF-8 text file as a string (byte-order mark removed); a clear error if it is not UTF-8. */
 export function loadTextFile(path: string): string {
-  const bytes = readFileSync(path)
+  return decodeTextFile(readFileSync(path), path)
+}
+
+/** The bytes of text file `name` as a string, by loadTextFile's rules (an uploaded text too: src-main/file-store.ts). */
+export function decodeTextFile(bytes: Uint8Array, name: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
   } catch {
-    throw new Error(`${path} is not valid UTF-8 text; save it as UTF-8 and open it again`)
+    throw new Error(`${name} is not valid UTF-8 text; save it as UTF-8 and open it again`)
   }
 }
 
