@@ -26,6 +26,7 @@ import type {
   SavedFile, SavedHistory, SavedRun, StoredText
 } from './ipc/contract'
 import { cleanHistory } from './ipc/project-schemas'
+import { MAX_VOCAB } from './ipc/validate'
 import { errorText, refuse } from './ipc/refuse'
 import { RECENT_FILE, RECOVERY_FILE, RecentList, readUploadedText, storeTextFile, textsDir, writeFileAtomicAsync } from './file-store'
 import { buildVocab, prepareText } from '../src-engine/data/text'
@@ -100,9 +101,6 @@ export function expectedWeights(spec: NetSpec): { ok: true; shapes: Record<strin
 function withModelVocab(spec: NetSpec, model: NetSpec | null): NetSpec {
   return model?.vocab !== undefined && spec.vocab === undefined ? { ...spec, vocab: model.vocab } : spec
 }
-
-/** The largest vocabulary size a network may have (ipc/validate.ts netSpecSchema's "vocab"). */
-const MAX_VOCAB = 1_000_000
 
 /**
  * The vocabulary size a weights file gives a language model whose page knows none yet (no text loaded):

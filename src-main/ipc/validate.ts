@@ -117,6 +117,9 @@ const layerSchema = v.variant('type', [
   layer('TimeSoftmaxWithLoss', {})
 ], (i) => `must be a layer object whose "type" is one of ${LAYER_TYPES.join(', ')} (${got(i)})`)
 
+/** The largest vocabulary size a network may have (a spec's "vocab"; a weights file's, projects.ts). */
+export const MAX_VOCAB = 1_000_000
+
 export const netSpecSchema = v.looseObject({
   name: v.optional(str(200, 'a title')),
   input: v.pipe(
@@ -124,7 +127,7 @@ export const netSpecSchema = v.looseObject({
     v.minLength(1, 'must list at least one size, e.g. [1, 28, 28]'),
     v.maxLength(3, (i) => `must have at most 3 sizes: (C, H, W), (T, D) or (T) (${got(i)})`)
   ),
-  vocab: v.optional(int(1, 1_000_000)),
+  vocab: v.optional(int(1, MAX_VOCAB)),
   task: v.optional(oneOf(['classify', 'reconstruct', 'language-model'] as const)),
   layers: v.pipe(
     v.array(layerSchema, (i) => `must be an array of layers (${got(i)})`),
