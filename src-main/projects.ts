@@ -235,7 +235,7 @@ export class ProjectService {
     this.writing ??= this.drain(path)
   }
 
-  /** Resolves when every queued autosave is on disk (tests, shutdown). */
+  /** Resolves when every queued autosave is on disk (tests, shutdown, and a priority move before it retires the thread holding their checkpoints). */
   async flushAutosave(): Promise<void> {
     while (this.writing) await this.writing
   }
