@@ -634,9 +634,12 @@ export class LabHost {
   /**
    * The priority the learner's settings ask for, where no run says it yet (an opened project's settings): the next
    * worker started, for the project's weights say, starts at it. A live worker is left as it is (train:start moves it).
+   * Returns the priority it replaces, for a caller whose open then fails to put back.
    */
-  preferPriority(priority: TrainingPriority): void {
+  preferPriority(priority: TrainingPriority): TrainingPriority {
+    const before = this.wantedPriority
     this.wantedPriority = priority
+    return before
   }
 
   /** A run is running, paused or about to start. (While the model moves to a worker of another priority,

@@ -52,8 +52,8 @@ export interface ModelHost {
   loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[]): Promise<Result<{ params: number }>>
   modelFile(format: ExportFormat): Promise<Result<{ fileName: string; bytes: Uint8Array }>>
   isTraining(): boolean
-  /** The priority an opened project's settings ask for: a training worker started for its weights starts at it. */
-  preferPriority(priority: TrainingPriority): void
+  /** The priority an opened project's settings ask for: a training worker started for its weights starts at it. Returns the one it replaces. */
+  preferPriority(priority: TrainingPriority): TrainingPriority
   /** Has the training worker write the checkpoint it kept after `epoch` of `runId` to `path` (its 'autosave' command). */
   autosave(job: AutosaveJob): Promise<Result<unknown>>
 }
@@ -328,10 +328,14 @@ export class ProjectService {
     let params: number | undefined
     // the page takes the project's priority into its form: the worker for its weights starts at it
     const priority = p.settings?.priority
-    if (TRAINING_PRIORITIES.some((x) => x === priority)) this.host.preferPriority(priority as TrainingPriority)
+    const before = TRAINING_PRIORITIES.some((x) => x === priority) ? this.host.preferPriority(priority as TrainingPriority) : null
     if (p.weights) {
       const loaded = await this.host.loadModel(p.spec, tensorArrays(p.weights), p.optimizer, p.vocab)
-      if (!loaded.ok) return loaded
+      if (!loaded.ok) {
+        // the project did not open: the page keeps its form, so the host keeps the priority it had
+        if (before !== null) this.host.preferPriority(before)
+        return loaded
+      }
       params = loaded.value.params
     }
     if (path && source.from !== 'recovery') {

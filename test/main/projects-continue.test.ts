@@ -52,7 +52,7 @@ const noModel: ModelHost = {
   loadModel: async () => ({ ok: true, value: { params: 0 } }),
   modelFile: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
   isTraining: () => false,
-  preferPriority: () => undefined,
+  preferPriority: () => 'low',
   autosave: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } })
 }
 
@@ -107,3 +107,31 @@ describe('a continued run through save and open', () => {
   })
 })
 
+describe('the priority an opened project asks for', () => {
+  const weights = { 'affine1.W': { shape: [784, 10], data: new Float32Array(7840) }, 'affine1.b': { shape: [10], data: new Float32Array(10) } }
+  const bytes = encodeProject({ spec, settings: { ...settings, priority: 'normal' }, weights })
+  const upload = { from: 'upload' as const, fileName: 'net.bplab', base64: Buffer.from(bytes).toString('base64') }
+  function hostWith(loaded: boolean): { host: ModelHost; asked: string[] } {
+    const asked: string[] = []
+    let wanted = 'low'
+    const host: ModelHost = {
+      ...noModel,
+      preferPriority: (p) => { asked.push(p); const before = wanted; wanted = p; return before as 'low' },
+      loadModel: async () => loaded ? { ok: true, value: { params: 7850 } } : { ok: false, error: { code: 'weights-mismatch', message: 'tensor affine1.W differs' } }
+    }
+    return { host, asked }
+  }
+
+  it('is the host\'s once the project opens', async () => {
+    const { host, asked } = hostWith(true)
+    expect((await new ProjectService(host, { dataDir: null }).open(upload)).ok).toBe(true)
+    expect(asked).toEqual(['normal'])
+  })
+
+  it('is taken back when its weights do not load, so the page\'s own choice still holds', async () => {
+    const { host, asked } = hostWith(false)
+    const r = await new ProjectService(host, { dataDir: null }).open(upload)
+    expect(r).toMatchObject({ ok: false, error: { code: 'weights-mismatch' } })
+    expect(asked).toEqual(['normal', 'low'])
+  })
+})
