@@ -10,10 +10,10 @@
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads'
 import { Rng } from '../src-engine/rng'
-import { tensor } from '../src-engine/tensor'
+import { tensor, type Tensor } from '../src-engine/tensor'
 import { presetById } from '../src-engine/models/presets'
 import { Sequential } from '../src-engine/models/sequential'
-import { makeOptimizer } from '../src-engine/optimizers'
+import { makeOptimizer, type Optimizer } from '../src-engine/optimizers'
 import { DataParallel, PhaseTrace, PHASES, leadExamples, sliceBounds, type Phase } from '../src-engine/train/data-parallel'
 import { validateSpec } from '../src-engine/spec'
 import { runReplica } from '../src-engine/train/replica'
@@ -44,39 +44,36 @@ async function main(): Promise<void> {
   const t = tensor([B])
   for (let i = 0; i < B; i++) t.data[i] = rng.int(10)
 
+  /**
+   * One timed training step of `m` on (xb, tb), its phases pushed into `into` (forward, backward, and with an
+   * optimizer update and the whole step).
+   */
+  const timedStep = (m: Sequential, xb: Tensor, tb: Tensor, into: Record<string, number[]>, opt?: Optimizer) => (): void => {
+    const a = performance.now()
+    m.lossLayer!.forward(m.forward(xb, true), tb)
+    const b = performance.now()
+    m.backward()
+    const c = performance.now()
+    into.forward.push(b - a)
+    into.backward.push(c - b)
+    if (!opt) return
+    opt.update(m.params, m.grads)
+    const d = performance.now()
+    into.update.push(d - c)
+    into.step.push(d - a)
+  }
+
   // one thread
   const m1 = Sequential.fromSpec(spec, new Rng(1))
-  const o1 = makeOptimizer(optName, 0.001)
   const one: Record<string, number[]> = { forward: [], backward: [], update: [], step: [] }
-  const step1 = (): void => {
-    const a = performance.now()
-    m1.lossLayer!.forward(m1.forward(x, true), t)
-    const b = performance.now()
-    m1.backward()
-    const c = performance.now()
-    o1.update(m1.params, m1.grads)
-    const d = performance.now()
-    one.forward.push(b - a)
-    one.backward.push(c - b)
-    one.update.push(d - c)
-    one.step.push(d - a)
-  }
+  const step1 = timedStep(m1, x, t, one, makeOptimizer(optName, 0.001))
 
   // one thread on a batch the size of the training thread's slice: what the slice costs without a second thread
   const n0 = sliceBounds(B, threads, leadExamples(validateSpec(spec).totalMacs, m1.paramCount, optName))[1]
   const xs = tensor([n0, ...spec.input], x.data.slice(0, n0 * (x.data.length / B)))
   const ts = tensor([n0], t.data.slice(0, n0))
-  const ms = Sequential.fromSpec(spec, new Rng(1))
   const slice: Record<string, number[]> = { forward: [], backward: [] }
-  const stepS = (): void => {
-    const a = performance.now()
-    ms.lossLayer!.forward(ms.forward(xs, true), ts)
-    const b = performance.now()
-    ms.backward()
-    const c = performance.now()
-    slice.forward.push(b - a)
-    slice.backward.push(c - b)
-  }
+  const stepS = timedStep(Sequential.fromSpec(spec, new Rng(1)), xs, ts, slice)
 
   // N threads, traced
   const model = Sequential.fromSpec(spec, new Rng(1))
