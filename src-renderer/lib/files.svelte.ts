@@ -37,6 +37,11 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(bin)
 }
 
+/** A file the learner picked, as the upload a FileSource carries (its bytes in base64). */
+export async function uploadOf(file: File): Promise<Extract<FileSource, { from: 'upload' }>> {
+  return { from: 'upload', fileName: file.name, base64: toBase64(new Uint8Array(await file.arrayBuffer())) }
+}
+
 export function fromBase64(b64: string): Uint8Array {
   const bin = atob(b64)
   const out = new Uint8Array(bin.length)
@@ -241,7 +246,7 @@ export class FilesLab {
   }
 
   async openFile(file: File): Promise<OpenedProject | null> {
-    return this.open({ from: 'upload', fileName: file.name, base64: toBase64(new Uint8Array(await file.arrayBuffer())) })
+    return this.open(await uploadOf(file))
   }
 
   /** Import safetensors weights into the open architecture. */
@@ -251,9 +256,7 @@ export class FilesLab {
       this.errorMsg = msg('files.errNoSpec')
       return false
     }
-    const source: FileSource = file
-      ? { from: 'upload', fileName: file.name, base64: toBase64(new Uint8Array(await file.arrayBuffer())) }
-      : { from: 'dialog' }
+    const source: FileSource = file ? await uploadOf(file) : { from: 'dialog' }
     const r = await this.run('import', () => this.api!.request('model:import-weights', { spec, source }))
     if (!r) return false
     // a language model imported before any text: its vocabulary size is the file's, and the page knows it now

@@ -6,7 +6,7 @@
  */
 import type { LabApi, StoredText } from '../../src-main/ipc/contract'
 import { msg, type Msg } from '../i18n/index.svelte'
-import { toBase64, errorMsg } from './files.svelte'
+import { uploadOf, errorMsg } from './files.svelte'
 import { trainLab } from './train.svelte'
 
 export class TextUpload {
@@ -30,8 +30,7 @@ export class TextUpload {
     this.busy = true
     this.refused = null
     try {
-      const base64 = toBase64(new Uint8Array(await file.arrayBuffer()))
-      const r = await api.request('data:text-upload', { from: 'upload', fileName: file.name, base64 })
+      const r = await api.request('data:text-upload', await uploadOf(file))
       if (!r.ok) return this.refuse(errorMsg(r.error))
       this.stored = r.value
       trainLab.form = { ...trainLab.form, dataKind: 'text', textFile: r.value.file }
