@@ -8,9 +8,10 @@ import { Rng } from '../rng'
 import { tensor, type Tensor } from '../tensor'
 import { Sequential } from '../models/sequential'
 import {
-  CMD, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, GEN, MAX_SLOTS, SPIN_MS, PARAMS_PUBLISHED, PARAMS_STAGED, PhaseTrace, flatOffsets, masterViews, rangePieces,
-  readRule, readWeights, readyWord, requireLoss, sleepWhile, sleepWord, slot, spin, updateRange, wake, type ReplicaInit
+  CMD, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, GEN, MAX_SLOTS, PARAMS_PUBLISHED, PARAMS_STAGED, PhaseTrace, flatOffsets, masterViews, rangePieces,
+  readRule, readWeights, readyWord, requireLoss, sleepWord, slot, updateRange, type ReplicaInit
 } from './data-parallel'
+import { SPIN_MS, sleepWhile, spin, wake } from './thread-sync'
 import { countCorrect } from './trainer'
 
 /** Classifier targets are class indices; other tasks reconstruct the input. */

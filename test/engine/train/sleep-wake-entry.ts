@@ -1,7 +1,7 @@
-// Test-only worker entry: one side of a ping-pong over sleepWhile / wake (data-parallel.ts), with random
+// Test-only worker entry: one side of a ping-pong over sleepWhile / wake (thread-sync.ts), with random
 // delays on either side so that each side sometimes finds the other asleep and sometimes still spinning.
 import { parentPort, workerData } from 'node:worker_threads'
-import { sleepWhile, wake } from '../../../src-engine/train/data-parallel'
+import { sleepWhile, wake } from '../../../src-engine/train/thread-sync'
 
 // control words: 0 ping (side a writes), 1 pong (side b writes), 2 a's announcement, 3 b's
 const { control: buf, side, rounds } = workerData as { control: SharedArrayBuffer; side: 'a' | 'b'; rounds: number }
