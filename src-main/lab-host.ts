@@ -11,7 +11,7 @@
  * Every public method returns a Result; none throws.
  */
 import { MessageChannel, Worker, type WorkerOptions } from 'node:worker_threads'
-import { availableParallelism, getPriority } from 'node:os'
+import { availableParallelism } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
 import type { CheckResult } from '../src-engine/train/gradcheck-run'
@@ -22,7 +22,7 @@ import { encodeModelWeights } from '../src-engine/io/safetensors'
 import { exportOnnx } from '../src-engine/io/onnx'
 import { encodeNpz } from '../src-engine/io/npz'
 import { ProjectService, fileStem, tensorArrays, type AutosaveJob, type FileAccess } from './projects'
-import { IDLE_ENV, NICE_ENV } from '../src-engine/train/thread-priority'
+import { IDLE_ENV, NICE_ENV, SCHED_IDLE, threadPolicy } from '../src-engine/train/thread-priority'
 import { startTrainingWorker } from './worker-relay'
 import { StarvationWatch, TICK_MS, type ThreadReading } from './cpu-watch'
 import { withFileBytes } from './file-base64'
@@ -168,16 +168,15 @@ export class LabHost {
   }
 
   /**
-   * Whether a 'low' run's threads really run below this one (thread-priority.ts): Linux only, with a nice step to
-   * take (trainingNice > 0) and room for it (this thread is not at nice 19 already). Otherwise 'low' is 'normal'.
+   * Whether a 'low' run's threads run otherwise than a 'normal' run's (thread-priority.ts), so that the choice
+   * does something: Linux only, with a nice step to take (trainingNice > 0), this thread not under SCHED_IDLE
+   * itself (a 'normal' worker inherits it, and nice means nothing there), and either room for the nice step
+   * (this thread is below nice 19) or SCHED_IDLE to ask for (trainingIdle). Otherwise 'low' is 'normal'.
    */
   private lowersPriority(): boolean {
     if (process.platform !== 'linux' || !this.lowersLow()) return false
-    try {
-      return getPriority() < 19
-    } catch {
-      return false
-    }
+    const self = threadPolicy('thread-self')
+    return self !== null && self.policy !== SCHED_IDLE && (self.nice < 19 || this.opts.trainingIdle)
   }
 
   presets(): Result<PresetInfo[]> {

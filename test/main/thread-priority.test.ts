@@ -96,4 +96,28 @@ renameSync(workerData.out + '.part', workerData.out)`)}`)
     expect(await askedFor({ trainingIdle: false })).toEqual({ nice: '10', idle: '0' })
     expect(await askedFor({ trainingNice: 0 })).toEqual({ nice: null, idle: null })
   })
+
+  /** app:info's priorityChoice of LabHosts made (with `over` each) in a fresh thread lowered with `env` first. */
+  async function choiceIn(env: Record<string, string | undefined>, over: object[]): Promise<unknown[]> {
+    const host = await bundleEntry('src-main/lab-host.ts', 'cjs')
+    const code = `const { parentPort, workerData } = require('node:worker_threads')
+require(workerData.lib).lowerThreadPriority(workerData.env)
+const { LabHost } = require(workerData.host)
+parentPort.postMessage(workerData.over.map((o) => { const r = new LabHost({ workerPath: 'unused.js', transport: 'web', version: 't', ...o }).info(); return r.ok && r.value.priorityChoice }))`
+    return new Promise((resolve, reject) => {
+      const w = new Worker(code, { eval: true, workerData: { lib, host, env, over } })
+      w.once('message', (m: unknown[]) => { resolve(m); void w.terminate() })
+      w.once('error', reject)
+    })
+  }
+
+  it.runIf(chrt)('offers the choice of priority exactly when a low run differs: at nice 19 for SCHED_IDLE, not under SCHED_IDLE', async () => {
+    // this thread at nice 19 already: 'low' still means SCHED_IDLE, though not with trainingIdle false
+    expect(await choiceIn({ PATH: process.env.PATH, BACKPROP_LAB_NICE: '19' }, [{}, { trainingIdle: false }])).toEqual([true, false])
+    // this thread under SCHED_IDLE: a 'normal' worker is too, and nice means nothing there
+    expect(await choiceIn({ PATH: process.env.PATH, BACKPROP_LAB_NICE: '1', BACKPROP_LAB_IDLE: '1' }, [{}, { trainingIdle: false }])).toEqual([false, false])
+    // below nice 19, as usual: both differ
+    const below = getPriority(process.pid) < 19
+    expect(await choiceIn({ PATH: process.env.PATH }, [{}, { trainingIdle: false }])).toEqual([below, below])
+  }, 60_000)
 })
