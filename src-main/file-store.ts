@@ -2,12 +2,14 @@
  * Small file helpers of the main process (plain Node, no Electron): atomic writes, the recovery
  * folder, and the recent-projects list kept as JSON beside it.
  */
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
 import { decodeTextFile } from '../src-engine/data/files'
+import { textCounts } from '../src-engine/data/text'
+import type { StoredText } from './ipc/contract'
 
 /**
  * Writes `bytes` to `path` so that a reader never sees half a file: write a temporary file in the
@@ -54,30 +56,95 @@ export type TextCheck =
 
 /**
  * An uploaded file read as a training text, by the rules a text file on the host is read by
- * (src-engine/data/files.ts decodeTextFile): UTF-8 strictly, a byte-order mark dropped, its message when
- * it is not UTF-8; and it must hold at least one character (an empty file has nothing to learn).
+ * (src-engine/data/files.ts decodeTextFile): UTF-8 strictly, a byte-order mark dropped; its own message when
+ * it is not UTF-8 (upload it again, not open it); and it must hold at least one character (an empty file has
+ * nothing to learn).
  */
 export function readUploadedText(bytes: Uint8Array, fileName: string): TextCheck {
   let text: string
   try {
     text = decodeTextFile(bytes, fileName)
-  } catch (e) {
-    return { ok: false, why: 'encoding', message: (e as Error).message }
+  } catch {
+    return { ok: false, why: 'encoding', message: `${fileName} is not valid UTF-8 text; save it as UTF-8 and upload it again` }
   }
   if (text.length === 0) return { ok: false, why: 'empty', message: `${fileName} is empty: a language model needs a text to learn from` }
   return { ok: true, text }
 }
 
+/** A kept text's name, characters and vocabulary size, in a .json beside it (`file` is the .txt's own path). */
+type TextFacts = Omit<StoredText, 'file'>
+
+const KEPT_TEXT = /^(.+)-[0-9a-f]{16}\.txt$/
+
 /**
  * Keeps an uploaded text's bytes in `dir` under a name made of its contents' hash (the same text uploaded
- * twice is one file) and its own name's safe characters; returns the path a run's data source names.
+ * twice is one file) and its own name's safe characters, with its facts beside it (`<name>.json`, read by
+ * listTextFiles); returns the path a run's data source names.
  */
-export async function storeTextFile(dir: string, fileName: string, bytes: Uint8Array): Promise<string> {
+export async function storeTextFile(dir: string, bytes: Uint8Array, facts: TextFacts): Promise<string> {
   const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16)
-  const stem = basename(fileName).replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'text'
+  const stem = basename(facts.fileName).replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'text'
   const path = join(dir, `${stem}-${hash}.txt`)
   await writeFileAtomicAsync(path, bytes)
+  await writeFileAtomicAsync(path.replace(/\.txt$/, '.json'), new TextEncoder().encode(JSON.stringify(facts)))
   return path
+}
+
+/** The name a kept text was uploaded under when its facts are gone: `일기-<hash>.txt` → `일기.txt`. */
+export function keptTextName(path: string): string {
+  const m = KEPT_TEXT.exec(basename(path))
+  return m ? `${m[1]}.txt` : basename(path)
+}
+
+/** Whether `path` names a text kept in `dir` (exists or not): a run may name any file, only these are the lab's. */
+export function isKeptText(dir: string, path: string): boolean {
+  return resolve(dirname(path)) === resolve(dir) && KEPT_TEXT.test(basename(path))
+}
+
+/** The texts kept in `dir`, the most recently uploaded first (none when it does not exist). */
+export function listTextFiles(dir: string): StoredText[] {
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return []
+  }
+  const kept: { text: StoredText; at: number }[] = []
+  for (const name of names) {
+    if (!KEPT_TEXT.test(name)) continue
+    const file = join(dir, name)
+    try {
+      kept.push({ text: { file, ...textFacts(file) }, at: statSync(file).mtimeMs })
+    } catch {
+      // removed meanwhile, or no longer readable as a text: not offered
+    }
+  }
+  return kept.sort((a, b) => b.at - a.at).map((k) => k.text)
+}
+
+/** A kept text's facts from its .json, else (kept before there were any, or damaged) counted again. */
+function textFacts(file: string): TextFacts {
+  try {
+    const f = JSON.parse(readFileSync(file.replace(/\.txt$/, '.json'), 'utf8')) as Partial<TextFacts>
+    if (typeof f.fileName === 'string' && Number.isInteger(f.chars) && Number.isInteger(f.vocab)) return { fileName: f.fileName, chars: f.chars!, vocab: f.vocab! }
+  } catch {
+    // counted below
+  }
+  return { fileName: keptTextName(file), ...textCounts(decodeTextFile(readFileSync(file), basename(file))) }
+}
+
+/** Removes a kept text and its facts; false when `file` is not one of `dir`'s texts or was gone already. */
+export function removeTextFile(dir: string, file: string): boolean {
+  if (!isKeptText(dir, file)) return false
+  let existed = true
+  try {
+    statSync(file)
+  } catch {
+    existed = false
+  }
+  rmSync(file, { force: true })
+  rmSync(file.replace(/\.txt$/, '.json'), { force: true })
+  return existed
 }
 
 /** Where the web shell keeps its autosave: BACKPROP_LAB_DATA_DIR, else a folder under the OS temp dir. */

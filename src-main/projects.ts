@@ -28,8 +28,8 @@ import type {
 import { cleanHistory } from './ipc/project-schemas'
 import { MAX_VOCAB } from './ipc/validate'
 import { errorText, refuse } from './ipc/refuse'
-import { RECENT_FILE, RECOVERY_FILE, RecentList, readUploadedText, storeTextFile, textsDir, writeFileAtomicAsync } from './file-store'
-import { buildVocab, prepareText } from '../src-engine/data/text'
+import { RECENT_FILE, RECOVERY_FILE, RecentList, listTextFiles, readUploadedText, removeTextFile, storeTextFile, textsDir, writeFileAtomicAsync } from './file-store'
+import { textCounts } from '../src-engine/data/text'
 import { encodeProjectAsync } from './project-writer'
 import { withFileBytes } from './file-base64'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
@@ -71,6 +71,14 @@ export interface ProjectServiceOptions {
 const MAX_RUNS = 6
 
 const fail = refuse
+
+/** A file the page uploaded. */
+export type UploadSource = Extract<FileSource, { from: 'upload' }>
+
+/** An upload's bytes and its name (no folders: the page's name is only a name). */
+function uploaded(source: UploadSource): { bytes: Uint8Array; fileName: string } {
+  return { bytes: new Uint8Array(Buffer.from(source.base64, 'base64')), fileName: basename(source.fileName) || 'upload' }
+}
 
 /** "My net!" → "my-net" for file names. */
 export function fileStem(name: string | undefined): string {
@@ -411,24 +419,33 @@ export class ProjectService {
 
   /**
    * A text the page uploaded for a language model (the web shell cannot name a file on this machine): read
-   * by a host text file's rules (file-store.ts readUploadedText), kept under the data folder's texts/, and
-   * answered with the path a run's data source names, its characters and vocabulary size.
+   * by a host text file's rules (file-store.ts readUploadedText), kept under the data folder's texts/ with its
+   * facts, and answered with the path a run's data source names, its characters and vocabulary size.
    */
-  async storeText(fileName: string, base64: string): Promise<Result<StoredText>> {
-    const name = basename(fileName) || 'text.txt'
-    const bytes = new Uint8Array(Buffer.from(base64, 'base64'))
-    const read = readUploadedText(bytes, name)
-    if (!read.ok) return fail('bad-text', read.message, { case: read.why, file: name })
-    const text = prepareText(read.text)
-    let file: string
+  async storeText(source: UploadSource): Promise<Result<StoredText>> {
+    const { bytes, fileName } = uploaded(source)
+    const read = readUploadedText(bytes, fileName)
+    if (!read.ok) return fail('bad-text', read.message, { case: read.why, file: fileName })
+    const facts = { fileName, ...textCounts(read.text) }
     try {
-      file = await storeTextFile(textsDir(this.dataDir), name, bytes)
+      return { ok: true, value: { file: await storeTextFile(textsDir(this.dataDir), bytes, facts), ...facts } }
     } catch (e) {
-      return fail('write-failed', `${name} could not be kept for training: ${errorText(e)}`, { file: name, detail: errorText(e) })
+      return fail('write-failed', `${fileName} could not be kept for training: ${errorText(e)}`, { file: fileName, detail: errorText(e) })
     }
-    let chars = 0
-    for (const _ of text) chars++
-    return { ok: true, value: { file, fileName: name, chars, vocab: buildVocab(text).chars.length } }
+  }
+
+  /** The texts uploaded before and still kept, the most recent first (file-store.ts listTextFiles). */
+  keptTexts(): Result<StoredText[]> {
+    return { ok: true, value: listTextFiles(textsDir(this.dataDir)) }
+  }
+
+  /** Removes a kept text (only one of texts/: a run may name any file, the page may remove only the lab's copies). */
+  removeText(file: string): Result<{ removed: boolean }> {
+    try {
+      return { ok: true, value: { removed: removeTextFile(textsDir(this.dataDir), file) } }
+    } catch (e) {
+      return fail('write-failed', `${basename(file)} could not be removed: ${errorText(e)}`, { file: basename(file), detail: errorText(e) })
+    }
   }
 
   /** Export to disk through the save dialog (desktop). */
@@ -488,7 +505,7 @@ export class ProjectService {
   private async readSource(source: FileSource, kind: FileKind): Promise<Result<{ bytes: Uint8Array; fileName: string; path?: string }>> {
     switch (source.from) {
       case 'upload':
-        return { ok: true, value: { bytes: new Uint8Array(Buffer.from(source.base64, 'base64')), fileName: basename(source.fileName) || 'upload' } }
+        return { ok: true, value: uploaded(source) }
       case 'dialog': {
         if (!this.files) return fail('no-dialog', 'This window has no file dialog: choose the file with the upload button instead.')
         const path = await this.files.askOpenPath(kind)

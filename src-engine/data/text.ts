@@ -17,6 +17,17 @@ export function prepareText(text: string): string {
   return text.normalize('NFC').replace(/\r\n?/g, '\n')
 }
 
+/** A text's characters (code points, after prepareText) and its distinct ones (the vocabulary size buildVocab gives it). */
+export function textCounts(text: string): { chars: number; vocab: number } {
+  const seen = new Set<string>()
+  let chars = 0
+  for (const ch of prepareText(text)) {
+    seen.add(ch)
+    chars++
+  }
+  return { chars, vocab: seen.size }
+}
+
 /** Every distinct code point of the (prepared) text, in code-point order. */
 export function buildVocab(text: string): CharVocab {
   const seen = new Set<string>()

@@ -122,7 +122,7 @@ export const CHANNELS: readonly Channel[] = [
   'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples', 'model:export',
   'project:save', 'project:open', 'project:recent', 'project:recovery', 'project:discard-recovery',
   'model:import-weights', 'model:save-export', 'model:decode', 'model:ae-views', 'model:generate', 'model:gradcheck',
-  'model:gradcheck-cancel', 'data:text-upload'
+  'model:gradcheck-cancel', 'data:text-upload', 'data:texts', 'data:text-remove'
 ]
 
 /** The one Electron IPC channel carrying requests: `invoke(REQUEST_CHANNEL, channel, payload)`. */
@@ -331,7 +331,11 @@ export interface Requests {
   /**
    * A UTF-8 text file the page uploaded (as base64, the same limit as projects and weights), kept by the host
    * for a language model to train on. Fails with 'bad-text' (case 'empty': no characters; 'encoding': not
-   * UTF-8, worded as for a file path) and 'write-failed'.
+   * UTF-8: upload it again) and 'write-failed'. The host keeps it (and its name and counts) until it is removed.
    */
   'data:text-upload': [Extract<FileSource, { from: 'upload' }>, StoredText]
+  /** The texts uploaded before and still kept, the most recently uploaded first. */
+  'data:texts': [void, StoredText[]]
+  /** Removes a kept text (`file` as data:texts names it; any other path is left alone: removed false). Fails with 'write-failed'. */
+  'data:text-remove': [{ file: string }, { removed: boolean }]
 }

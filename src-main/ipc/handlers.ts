@@ -41,7 +41,9 @@ const routes: { [C in Channel]: Route<C> } = {
   'model:generate': (h, p) => h.generate(p.prompt, p.length, p.temperature, p.seed ?? 1),
   'model:gradcheck': (h, p) => h.gradcheck(p.spec, p.seed ?? 1, p.samples, p.bug === true),
   'model:gradcheck-cancel': (h) => h.cancelGradcheck(),
-  'data:text-upload': (h, p) => h.projects.storeText(p.fileName, p.base64)
+  'data:text-upload': (h, p) => h.projects.storeText(p),
+  'data:texts': (h) => h.projects.keptTexts(),
+  'data:text-remove': (h, p) => h.projects.removeText(p.file)
 }
 
 const KNOWN: ReadonlySet<string> = new Set(CHANNELS)

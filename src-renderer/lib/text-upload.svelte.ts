@@ -2,39 +2,90 @@
  * A language model's own text, chosen on this computer and uploaded to the host (data:text-upload), which
  * keeps it and answers with the path a run's data source names: the only way a page in the web shell can
  * give the lab a text (it cannot name a file on the host), and the desktop's too. The training form's text
- * file becomes that path; the text's name, characters and vocabulary size are shown while it is the one chosen.
+ * file becomes that path, but the page shows the text's name (the path is the host's business); the texts
+ * uploaded before are offered again (data:texts) and can be removed (data:text-remove). A form naming a kept
+ * text that is gone (a project saved with it, opened after it was removed) says so.
  */
 import type { LabApi, StoredText } from '../../src-main/ipc/contract'
+import type { NetSpec } from '../../src-engine/spec-types'
 import { msg, type Msg } from '../i18n/index.svelte'
 import { uploadOf, errorMsg } from './files.svelte'
 import { trainLab } from './train.svelte'
+import { project } from './project.svelte'
+
+/** The name a kept text was uploaded under, from its path (`…/texts/일기-<hash>.txt` → `일기.txt`), or null for any other file. */
+export function keptTextName(path: string): string | null {
+  const m = /[\\/]texts[\\/]([^\\/]+)-[0-9a-f]{16}\.txt$/.exec(path)
+  return m ? `${m[1]}.txt` : null
+}
 
 export class TextUpload {
-  /** The last text the host kept (shown while the form still names it). */
-  stored = $state.raw<StoredText | null>(null)
+  /** The texts the host keeps, the most recently uploaded first (null until asked). */
+  kept = $state.raw<StoredText[] | null>(null)
   busy = $state(false)
-  /** Why the last upload was refused (translated when shown), and the text file the form named then. */
-  private refused = $state.raw<{ why: Msg; textFile: string } | null>(null)
+  /** Why the last upload or removal was refused (translated when shown), and the form it was refused for. */
+  private refused = $state.raw<{ why: Msg; textFile: string; spec: NetSpec | null } | null>(null)
 
-  /** The text the form trains on, when it is the uploaded one. */
+  /** The text the form trains on, when it is a kept one. */
   get current(): StoredText | null {
-    return this.stored && trainLab.form.textFile === this.stored.file ? this.stored : null
+    return this.kept?.find((k) => k.file === trainLab.form.textFile) ?? null
   }
 
-  /** Why the last upload was refused, while the form still names the text it named then (not once another is typed or chosen). */
+  /** The name of the uploaded text the form names but the host no longer keeps (removed), else null. */
+  get missing(): string | null {
+    if (this.kept === null || this.current) return null
+    return keptTextName(trainLab.form.textFile)
+  }
+
+  /** What the text field shows: an uploaded text's name, else the path the learner typed ("builtin"…). */
+  get shown(): string {
+    return this.current?.fileName ?? this.missing ?? trainLab.form.textFile
+  }
+
+  /** Why the last upload was refused, while the form is the one it was refused for: the same text named, the same network (not once another preset is chosen). */
   get error(): Msg | null {
-    return this.refused && trainLab.form.textFile === this.refused.textFile ? this.refused.why : null
+    const r = this.refused
+    return r && trainLab.form.textFile === r.textFile && project.spec === r.spec ? r.why : null
+  }
+
+  /** Asks the host which texts it keeps (a failure leaves the list as it was). */
+  async refresh(api: LabApi): Promise<void> {
+    const r = await api.request('data:texts', undefined)
+    if (r.ok) this.kept = r.value
   }
 
   async upload(api: LabApi, file: File): Promise<boolean> {
+    return this.act(async () => {
+      const r = await api.request('data:text-upload', await uploadOf(file))
+      if (!r.ok) return this.refuse(errorMsg(r.error))
+      this.kept = [r.value, ...(this.kept ?? []).filter((k) => k.file !== r.value.file)]
+      this.use(r.value)
+      return true
+    })
+  }
+
+  /** The form trains on a kept text. */
+  use(text: StoredText): void {
+    this.refused = null
+    trainLab.form = { ...trainLab.form, dataKind: 'text', textFile: text.file }
+  }
+
+  /** Removes a kept text; a form that named it goes back to the built-in text. */
+  async remove(api: LabApi, text: StoredText): Promise<boolean> {
+    return this.act(async () => {
+      const r = await api.request('data:text-remove', { file: text.file })
+      if (!r.ok) return this.refuse(errorMsg(r.error))
+      this.kept = (this.kept ?? []).filter((k) => k.file !== text.file)
+      if (trainLab.form.textFile === text.file) trainLab.form = { ...trainLab.form, textFile: 'builtin' }
+      return true
+    })
+  }
+
+  private async act(p: () => Promise<boolean>): Promise<boolean> {
     this.busy = true
     this.refused = null
     try {
-      const r = await api.request('data:text-upload', await uploadOf(file))
-      if (!r.ok) return this.refuse(errorMsg(r.error))
-      this.stored = r.value
-      trainLab.form = { ...trainLab.form, dataKind: 'text', textFile: r.value.file }
-      return true
+      return await p()
     } catch (e) {
       return this.refuse(msg('files.errOther', { detail: e instanceof Error ? e.message : String(e) }))
     } finally {
@@ -43,7 +94,7 @@ export class TextUpload {
   }
 
   private refuse(why: Msg): false {
-    this.refused = { why, textFile: trainLab.form.textFile }
+    this.refused = { why, textFile: trainLab.form.textFile, spec: project.spec }
     return false
   }
 }

@@ -28,8 +28,9 @@ test.describe('a text of ones own (ko)', () => {
     const chosen = page.getByTestId('train-text-chosen')
     await expect(chosen).toHaveText(`일기.txt: ${CHARS.toLocaleString('ko')}자, 서로 다른 글자 ${VOCAB}개 (어휘 크기)`)
     await expect(page.getByTestId('train-text-error')).toHaveCount(0)
-    // the form names the host's copy of it
-    await expect(page.getByTestId('train-text-file')).toHaveValue(/일기-[0-9a-f]{16}\.txt$/)
+    // the form trains on the host's copy of it, but shows the name the learner knows; it is offered again later
+    await expect(page.getByTestId('train-text-file')).toHaveValue('일기.txt')
+    await expect(page.getByTestId('train-text-kept').locator('li', { hasText: '일기.txt' })).toContainText('사용 중')
 
     await page.getByTestId('train-epochs').fill('1')
     await page.getByTestId('train-start').click()

@@ -96,7 +96,9 @@ const cases: Record<Channel, Case> = {
     wrongType: { from: 'upload', fileName: 3, base64: '' },
     outOfRange: { from: 'upload', fileName: 'x'.repeat(300), base64: '' },
     badPath: 'fileName'
-  }
+  },
+  'data:texts': { good: undefined, wrongType: { all: true }, outOfRange: 3 },
+  'data:text-remove': { good: { file: '/nowhere/texts/a-0123456789abcdef.txt' }, wrongType: { file: 3 }, outOfRange: { file: 'x'.repeat(5000) }, badPath: 'file' }
 }
 
 async function call(channel: unknown, payload: unknown, senderOk = true): Promise<Result<unknown>> {
@@ -112,7 +114,7 @@ describe('the dispatcher', () => {
 
   /** The good payloads run in an order that puts the run in the state each control needs. */
   const runOrder: Channel[] = [
-    'app:info', 'preset:list', 'spec:validate', 'data:samples', 'data:text-upload',
+    'app:info', 'preset:list', 'spec:validate', 'data:samples', 'data:text-upload', 'data:texts', 'data:text-remove',
     // The gradient check is refused while a run trains (it would hold the training thread).
     'model:gradcheck', 'model:gradcheck-cancel', 'train:start', 'train:set-probe', 'train:set-lr',
     'model:predict', 'model:decode', 'model:generate', 'model:export', 'model:save-export', 'train:pause', 'train:step', 'train:resume', 'train:stop',

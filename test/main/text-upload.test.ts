@@ -4,11 +4,11 @@
  * its characters and vocabulary size; an empty or non-UTF-8 file is refused with the file's name.
  */
 import { describe, expect, it } from 'vitest'
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { createDispatcher } from '../../src-main/ipc/handlers'
-import type { Result, StoredText } from '../../src-main/ipc/contract'
+import type { Channel, Result, StoredText } from '../../src-main/ipc/contract'
 import { loadTrainData } from '../../src-engine/train/data'
 import { loadTextFile } from '../../src-engine/data/files'
 import { PRESETS } from '../../src-engine/models/presets'
@@ -18,9 +18,9 @@ import { disposingHosts } from './helpers'
 const newHost = disposingHosts()
 const charLstm = PRESETS.find((p) => p.id === 'char-lstm')!.spec as NetSpec
 
-function caller(dataDir: string): (payload: unknown) => Promise<Result<unknown>> {
+function caller(dataDir: string, channel: Channel = 'data:text-upload'): (payload: unknown) => Promise<Result<unknown>> {
   const dispatch = createDispatcher(newHost({ dataDir }))
-  return (payload) => dispatch('data:text-upload', payload, true)
+  return (payload) => dispatch(channel, payload, true)
 }
 const upload = (fileName: string, bytes: Uint8Array | string) =>
   ({ from: 'upload', fileName, base64: Buffer.from(typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes).toString('base64') })
@@ -62,7 +62,7 @@ describe('data:text-upload', () => {
     expect(await call(upload('empty.txt', ''))).toMatchObject({ ok: false, error: { code: 'bad-text', params: { case: 'empty', file: 'empty.txt' } } })
     // "한" in EUC-KR (CP949): not UTF-8
     const r = await call(upload('euc-kr.txt', new Uint8Array([0xc7, 0xd1, 0xb1, 0xdb])))
-    expect(r).toMatchObject({ ok: false, error: { code: 'bad-text', params: { case: 'encoding', file: 'euc-kr.txt' }, message: 'euc-kr.txt is not valid UTF-8 text; save it as UTF-8 and open it again' } })
+    expect(r).toMatchObject({ ok: false, error: { code: 'bad-text', params: { case: 'encoding', file: 'euc-kr.txt' }, message: 'euc-kr.txt is not valid UTF-8 text; save it as UTF-8 and upload it again' } })
     expect(existsSync(join(dir, 'texts'))).toBe(false)
   })
 
@@ -70,5 +70,31 @@ describe('data:text-upload', () => {
     const call = caller(mkdtempSync(join(tmpdir(), 'f3-text-')))
     expect(await call({ from: 'dialog' })).toMatchObject({ ok: false, error: { code: 'bad-payload' } })
     expect(await call({ from: 'upload', fileName: 'x.txt', base64: '%%%' })).toMatchObject({ ok: false, error: { code: 'bad-payload', path: 'base64' } })
+  })
+
+  it('offers the texts uploaded before (newest first, with their names and counts) and removes only its own', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'f4-texts-'))
+    const up = caller(dir)
+    const list = caller(dir, 'data:texts')
+    const remove = caller(dir, 'data:text-remove')
+    expect(await list(undefined)).toEqual({ ok: true, value: [] })
+    const a = ((await up(upload('일기.txt', korean))) as { value: StoredText }).value
+    utimesSync(a.file, 1_000_000, 1_000_000)
+    const b = ((await up(upload('poem (2).txt', 'roses are red\n'))) as { value: StoredText }).value
+    expect((await list(undefined) as { value: StoredText[] }).value).toEqual([b, a])
+    // a text kept before its facts were (or whose facts were damaged) is still offered, counted again
+    rmSync(a.file.replace(/\.txt$/, '.json'))
+    writeFileSync(b.file.replace(/\.txt$/, '.json'), '{')
+    expect((await list(undefined) as { value: StoredText[] }).value).toEqual([{ ...b, fileName: 'poem-2.txt' }, a])
+    // only the lab's copies: a path elsewhere, or one made to look like it, is left alone
+    const outside = join(dir, 'mine-0123456789abcdef.txt')
+    writeFileSync(outside, 'keep me')
+    expect(await remove({ file: outside })).toEqual({ ok: true, value: { removed: false } })
+    expect(await remove({ file: join(dir, 'texts', '..', 'mine-0123456789abcdef.txt') })).toEqual({ ok: true, value: { removed: false } })
+    expect(existsSync(outside)).toBe(true)
+    expect(await remove({ file: a.file })).toEqual({ ok: true, value: { removed: true } })
+    expect(await remove({ file: a.file })).toEqual({ ok: true, value: { removed: false } })
+    expect(readdirSync(join(dir, 'texts')).sort()).toEqual([basename(b.file), basename(b.file).replace(/\.txt$/, '.json')].sort())
+    expect((await list(undefined) as { value: StoredText[] }).value.map((t) => t.file)).toEqual([b.file])
   })
 })

@@ -93,7 +93,7 @@ export default {
   'save-failed': 'The project could not be saved. (Details: {detail})',
   'bad-text': '{file} cannot be used as a text to train on, so nothing was changed. Choose a UTF-8 text file.',
   'bad-text.empty': '{file} is empty: a language model needs a text to learn from. Choose a text file with some writing in it.',
-  'bad-text.encoding': '{file} is not valid UTF-8 text; save it as UTF-8 and open it again.',
+  'bad-text.encoding': '{file} is not valid UTF-8 text; save it as UTF-8 and upload it again.',
   'bad-project': '{file} is not a Backprop Lab project, or it is damaged, so nothing was changed: open a .bplab file saved by the lab.',
   'newer-project': '{file} was saved by a newer version of Backprop Lab: update the lab to open it.',
   'bad-spec': 'The architecture saved in {file} is not valid, so nothing was changed: {issue}',

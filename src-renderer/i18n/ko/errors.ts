@@ -91,7 +91,7 @@ export default {
   'save-failed': '프로젝트를 저장하지 못했습니다. (자세한 내용: {detail})',
   'bad-text': '{file} 파일은 학습할 텍스트로 쓸 수 없어 아무것도 바꾸지 않았습니다. UTF-8 텍스트 파일을 고르세요.',
   'bad-text.empty': '{file} 파일이 비어 있습니다. 언어 모델은 배울 텍스트가 있어야 합니다. 글이 들어 있는 텍스트 파일을 고르세요.',
-  'bad-text.encoding': '{file} 파일은 올바른 UTF-8 텍스트가 아닙니다. UTF-8로 저장한 뒤 다시 여세요.',
+  'bad-text.encoding': '{file} 파일은 올바른 UTF-8 텍스트가 아닙니다. UTF-8로 저장한 뒤 다시 올리세요.',
   'bad-project': '{file} 파일은 Backprop Lab 프로젝트가 아니거나 손상되어서 아무것도 바꾸지 않았습니다. 실험실이 저장한 .bplab 파일을 여세요.',
   'newer-project': '{file} 파일은 더 새로운 버전의 Backprop Lab으로 저장되었습니다. 열려면 실험실을 업데이트하세요.',
   'bad-spec': '{file} 파일에 저장된 구조가 올바르지 않아 아무것도 바꾸지 않았습니다: {issue}',

@@ -33,9 +33,9 @@ describe('a text uploaded for a language model', () => {
     const before = trainLab.form.textFile
     expect(await u.upload(api, new File([new Uint8Array([0xc7, 0xd1])], 'x.txt'))).toBe(false)
     expect(trainLab.form.textFile).toBe(before)
-    expect(tr(u.error!)).toBe('x.txt is not valid UTF-8 text; save it as UTF-8 and open it again.')
+    expect(tr(u.error!)).toBe('x.txt is not valid UTF-8 text; save it as UTF-8 and upload it again.')
     i18n.set('ko')
-    expect(tr(u.error!)).toBe('x.txt 파일은 올바른 UTF-8 텍스트가 아닙니다. UTF-8로 저장한 뒤 다시 여세요.')
+    expect(tr(u.error!)).toBe('x.txt 파일은 올바른 UTF-8 텍스트가 아닙니다. UTF-8로 저장한 뒤 다시 올리세요.')
     // once the form names another text (a path typed), the refusal is no longer about it
     trainLab.form = { ...trainLab.form, textFile: '/home/me/other.txt' }
     expect(u.error).toBeNull()
