@@ -3,7 +3,7 @@
  * "checking…" until the reply, the host's rows when it comes, the planted bug and the editor's network
  * (sampled) as options of the request, and a refusal worded in the learner's language.
  */
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest'
 import { fireEvent, render, screen } from '@testing-library/svelte'
 import { setLab } from '../../../src-renderer/lib/lab'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
@@ -64,14 +64,36 @@ describe('the gradient-check explainer', () => {
     expect(screen.getAllByTestId('gc-row').map((r) => r.querySelector('.name')?.textContent)).toEqual(['x', 'affine1.W', 'affine1.b', 'affine2.W', 'affine2.b'])
   })
 
+  afterEach(() => { vi.useRealTimers() })
+
+  it('offers Cancel only once a check has run for a moment (300 ms): a quick check never flashes it', async () => {
+    i18n.set('en')
+    vi.useFakeTimers()
+    let answer: (r: Result<unknown>) => void = () => undefined
+    fake.handlers['model:gradcheck'] = () => new Promise((resolve) => { answer = resolve })
+    render(GradCheck)
+    await vi.advanceTimersByTimeAsync(250)
+    expect((screen.getByTestId('gc-run') as HTMLButtonElement).disabled).toBe(true)
+    expect(screen.queryByTestId('gc-cancel')).toBeNull()
+    answer({ ok: true, value: { ...explainGradients(CHECK_EXAMPLES.cnn, 1, {}), ms: 240 } })
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(screen.getAllByTestId('gc-row').length).toBe(5)
+    expect(screen.queryByTestId('gc-cancel')).toBeNull()
+  })
+
   it('cancels a check under way: the host is asked to stop it, the page says so at once and can check again', async () => {
     i18n.set('ko')
+    vi.useFakeTimers()
     fake.calls.length = 0
     let answer: (r: Result<unknown>) => void = () => undefined
+    // a slow check: no answer until it is cancelled
     fake.handlers['model:gradcheck'] = () => new Promise((resolve) => { answer = resolve })
     fake.handlers['model:gradcheck-cancel'] = () => ({ ok: true, value: { cancelled: true } })
     render(GradCheck)
-    await tick()
+    await vi.advanceTimersByTimeAsync(299)
+    expect(screen.queryByTestId('gc-cancel')).toBeNull()
+    await vi.advanceTimersByTimeAsync(1)
+    vi.useRealTimers()
     const cancel = screen.getByTestId('gc-cancel')
     expect(cancel.textContent).toBe('취소')
     await fireEvent.click(cancel)
