@@ -30,8 +30,12 @@ export interface LossLayer {
   readonly name: string
   /** x: the scores; t: the targets (class indices as a (N) or (N, T) tensor, or a tensor shaped like x). */
   forward(x: Tensor, t: Tensor): number
-  /** Gradient of the mean loss with respect to x. */
-  backward(): Tensor
+  /**
+   * Gradient of the mean loss with respect to x. `batch`: the number of examples to average over instead of
+   * this batch's own, when it is one slice of a larger batch (data-parallel threads: each slice's gradient
+   * is then already its share of the whole batch's, and the threads' gradients just add up).
+   */
+  backward(batch?: number): Tensor
   /** The network's output for prediction (softmax probabilities, sigmoid, or x itself). */
   predict(x: Tensor): Tensor
 }

@@ -30,10 +30,11 @@ export class MSE implements LossLayer {
     return s / x.data.length
   }
 
-  backward(): Tensor {
+  backward(batch?: number): Tensor {
     if (this.x === null || this.t === null) throw notForwarded(this.type, this.name)
     this.dx = ensure(this.dx, this.x.shape)
-    const k = 2 / sizeOf(this.x.shape)
+    const n = sizeOf(this.x.shape)
+    const k = 2 / (batch === undefined ? n : (batch * n) / this.x.shape[0])
     for (let i = 0; i < this.dx.data.length; i++) this.dx.data[i] = k * (this.x.data[i] - this.t.data[i])
     return this.dx
   }

@@ -32,10 +32,11 @@ export class SigmoidWithLoss implements LossLayer {
     return s / x.data.length
   }
 
-  backward(): Tensor {
+  backward(batch?: number): Tensor {
     if (this.y === null || this.t === null) throw notForwarded(this.type, this.name)
     this.dx = ensure(this.dx, this.y.shape)
-    const inv = 1 / this.y.data.length
+    const n = this.y.data.length
+    const inv = 1 / (batch === undefined ? n : (batch * n) / this.y.shape[0])
     for (let i = 0; i < this.dx.data.length; i++) this.dx.data[i] = (this.y.data[i] - this.t.data[i]) * inv
     return this.dx
   }

@@ -1,7 +1,8 @@
 /**
  * SoftmaxWithLoss: softmax over the last axis of x (N, C), then the mean cross-entropy with eps 1e-7
  * inside the log (as the course). Targets t: class indices (N) stored as floats, or a tensor shaped
- * like x (one-hot or soft labels). backward() = (y − t) / N, the course's famously clean gradient.
+ * like x (one-hot or soft labels). backward() = (y − t) / N, the course's famously clean gradient
+ * (/ batch for a slice of a larger batch: LossLayer.backward).
  */
 import { tensor, shapeText, sameShape, type Tensor } from '../tensor'
 import { crossEntropyDense, crossEntropyIndices, softmaxForward } from '../kernels/softmax'
@@ -38,14 +39,14 @@ export class SoftmaxWithLoss implements LossLayer {
     return this.dense ? crossEntropyDense(this.y.data, t.data, N, C) : crossEntropyIndices(this.y.data, t.data, N, C)
   }
 
-  backward(): Tensor {
+  backward(batch?: number): Tensor {
     if (this.y === null || this.t === null) throw notForwarded(this.type, this.name)
     const [N, C] = this.y.shape
     this.dx = ensure(this.dx, this.y.shape)
     const dx = this.dx.data
     const y = this.y.data
     const t = this.t.data
-    const inv = 1 / N
+    const inv = 1 / (batch ?? N)
     if (this.dense) {
       for (let i = 0; i < N * C; i++) dx[i] = (y[i] - t[i]) * inv
     } else {

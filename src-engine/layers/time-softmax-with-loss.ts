@@ -25,9 +25,9 @@ export class TimeSoftmaxWithLoss implements LossLayer {
     return this.inner.forward(reshape(xs, [N * T, V]), reshape(ts, [N * T]))
   }
 
-  backward(): Tensor {
+  backward(batch?: number): Tensor {
     if (this.shape === null) throw notForwarded(this.type, this.name)
-    return reshape(this.inner.backward(), this.shape)
+    return reshape(this.inner.backward(batch === undefined ? undefined : batch * this.shape[1]), this.shape)
   }
 
   predict(xs: Tensor): Tensor {

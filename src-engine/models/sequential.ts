@@ -87,9 +87,12 @@ export class Sequential {
     return { loss: loss.forward(scores, t), scores }
   }
 
-  /** Backpropagates the last loss(); afterwards `grads` hold dL/dparams. */
-  backward(): void {
-    let dout = this.requireLoss().backward()
+  /**
+   * Backpropagates the last loss(); afterwards `grads` hold dL/dparams. `batch`: average over that many
+   * examples instead of this batch's own (a slice of a larger batch: LossLayer.backward).
+   */
+  backward(batch?: number): void {
+    let dout = this.requireLoss().backward(batch)
     for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i].backward(dout)
     const first = this.layers[0]
     if (first === undefined) return

@@ -2,8 +2,9 @@
  * Data-parallel training across threads: each step's mini-batch is cut into one slice per thread.
  * This thread trains slice 0 on the real model; replica threads (train/replica.ts) hold a copy of the
  * network, read the current parameters, train their slice and leave their gradients in shared memory.
- * The gradients are then combined as Σ (n_k / B)·g_k — exactly the gradient of the mean loss over the
- * whole batch — and the optimizer updates once.
+ * Every thread's backward averages over the whole batch B, not its slice (LossLayer.backward(B)), so thread
+ * k's gradient is already (n_k / B)·g_k and the gradient of the mean loss over the whole batch is just their
+ * sum, in thread order; the optimizer updates once.
  *
  * Combining and updating are split across the threads too: the flat parameter vector (params in order)
  * is cut into one range per thread, and each thread sums the gradients of its range (in the same fixed
@@ -14,7 +15,7 @@
  * (create({ model })). Tensors outside engine memory go through the `params` / `grads` buffers instead.
  * For SGD and Adam, whose rules run as WebAssembly on engine memory (optimizers/wasm), the state and the
  * replicas' gradients are placed in this thread's engine memory and this thread runs the whole update:
- * 1.9 ms for the SimpleConvNet's 434 K parameters with Adam, against 3.5 ms for each thread's half in
+ * 1.4 ms for the SimpleConvNet's 434 K parameters with Adam, against 3.5 ms for each thread's half in
  * TypeScript (see MasterLayout.memory for why the replicas do not run it too).
  *
  * Why batch slices rather than splitting each GEMM: every layer (im2col, pooling, activations, the
@@ -104,8 +105,10 @@ export const slot = (k: number, word: 0 | 1 | 2 | 3): number => 2 + k * 4 + word
 export const readyWord = (threads: number): number => 2 + threads * 4
 /** The control word where thread k (0: the training thread) says which word it is about to sleep on (its index + 1; 0: awake). */
 export const sleepWord = (threads: number, k: number): number => readyWord(threads) + 1 + k
+/** The control word holding a step's whole batch size B, which every slice's backward averages over. */
+export const batchWord = (threads: number): number => readyWord(threads) + 1 + threads
 /** How many control words a pool of `threads` uses. */
-export const controlWords = (threads: number): number => readyWord(threads) + 1 + threads
+export const controlWords = (threads: number): number => batchWord(threads) + 1
 
 /** Params mode of a step (slot word 3): the pool's `params` buffer; the training thread's tensors in place; the same, each param once READY counts it. */
 export const PARAMS_PUBLISHED = 0
@@ -160,14 +163,14 @@ export class PhaseTrace {
 
 /**
  * What the training thread's update costs per parameter, in ns, when it runs it alone as WebAssembly
- * (MasterLayout.memory) on two threads' gradients — Adam: 434 K parameters in ≈ 1.7 ms, SGD: 3.3 M in ≈ 4.9 ms
+ * (MasterLayout.memory) on two threads' gradients — Adam: 434 K parameters in ≈ 1.4 ms, SGD: 3.2 M in ≈ 3.0 ms
  * (2-core build machine) — and what a replica spends per parameter copying them in and its gradient out;
- * and the ns of one example's forward and backward per forward multiply-add (the SimpleConvNet and the Keras-style
- * CNN both ≈ 0.4). Only the slices' balance depends on them (leadExamples), never a result's correctness.
+ * and the ns of one example's forward and backward per forward multiply-add (the SimpleConvNet ≈ 0.3).
+ * Only the slices' balance depends on them (leadExamples), never a result's correctness.
  */
-const UPDATE_NS: Partial<Record<OptimizerName, number>> = { Adam: 4.0, SGD: 1.5 }
+const UPDATE_NS: Partial<Record<OptimizerName, number>> = { Adam: 3.3, SGD: 0.9 }
 const COPY_NS = 1.4
-const TRAIN_NS_PER_MAC = 0.4
+const TRAIN_NS_PER_MAC = 0.3
 
 /**
  * How many examples fewer than an even share the training thread takes when it updates while the replicas
@@ -306,7 +309,7 @@ export function readRule(step: Float64Array): { rule: Rule | null; rule2: Rule2 
   return { rule: r < 0 ? null : ruleOf(OPTIMIZER_NAMES[r]), rule2: r < 0 ? null : rule2Of(OPTIMIZER_NAMES[r]), numbers }
 }
 
-/** The slice weights n_k / B of the threads that had a slice. */
+/** The weights of the threads that had a slice (all 1 since each slice's backward averages over the whole batch). */
 export function readWeights(step: Float64Array): number[] {
   return Array.from(step.subarray(WEIGHTS, WEIGHTS + step[WCOUNT]))
 }
@@ -340,7 +343,7 @@ export class DataParallel {
   private readonly allPieces: Piece[]
   /** The state and the threads' gradients are in this thread's engine memory (MasterLayout.memory). */
   private readonly inMemory: boolean
-  /** The last forwardBackward's slice weights n_k / B, until combined. */
+  /** The last forwardBackward's gradient weights (one per thread with a slice; 1: see forwardBackward), until combined. */
   private pending: { weights: number[]; split: boolean } | null = null
   /** The optimizer whose update() may start the replicas on the next batch meanwhile (create({ optimizer })), or null. */
   readonly lookahead: OptimizerName | null
@@ -525,7 +528,7 @@ export class DataParallel {
     const loss0 = requireLoss(model).forward(scores, target(scores, x0, t0))
     const correct0 = countCorrect(scores, t0)
     if (tr) { tr.add('forward', t0ms); t0ms = PhaseTrace.now() }
-    model.backward()
+    model.backward(B)
     if (tr) { tr.add('backward', t0ms); t0ms = PhaseTrace.now() }
     if (split) {
       // gradients outside shared memory go where the other threads can read them
@@ -537,13 +540,12 @@ export class DataParallel {
     tr?.add('wait', t0ms)
     let loss = (n0 / B) * loss0
     let correct = correct0
-    const weights = [n0 / B]
     for (let k = 1; k < T; k++) {
-      weights.push((bounds[k + 1] - bounds[k]) / B)
-      loss += weights[k] * this.results[2 * k]
+      loss += ((bounds[k + 1] - bounds[k]) / B) * this.results[2 * k]
       correct += this.results[2 * k + 1]
     }
-    this.pending = { weights, split }
+    // each slice's gradient is already its share of the batch's (backward(B)): they are summed as they are
+    this.pending = { weights: new Array<number>(T).fill(1), split }
     this.lastStepMs = performance.now() - started
     return { loss, correct }
   }
@@ -583,6 +585,7 @@ export class DataParallel {
       if (places === null || places[k] === null) this.params.set(p.data, off)
       off += p.data.length
     })
+    Atomics.store(this.control, batchWord(this.threads), bounds[T])
     for (let k = 1; k < this.threads; k++) {
       const n = k < T ? bounds[k + 1] - bounds[k] : 0
       Atomics.store(this.control, slot(k, 0), n)
@@ -595,7 +598,7 @@ export class DataParallel {
     return this.post(CMD_STEP)
   }
 
-  /** After forwardBackward(): model.grads = Σ (n_k / B)·g_k. */
+  /** After forwardBackward(): model.grads = Σ_k g_k, each thread's gradient already its share of the batch's. */
   combine(model: Sequential): void {
     const p = this.takePending(model)
     if (p.split) {
@@ -603,15 +606,12 @@ export class DataParallel {
       return
     }
     const grads = model.grads
-    const w0 = p.weights[0]
-    for (const g of grads) for (let i = 0; i < g.data.length; i++) g.data[i] *= w0
     for (let k = 1; k < p.weights.length; k++) {
-      const wk = p.weights[k]
       const src = this.grads[k]
       let o = 0
       for (const g of grads) {
         const d = g.data
-        for (let i = 0; i < d.length; i++) d[i] += wk * src[o + i]
+        for (let i = 0; i < d.length; i++) d[i] += src[o + i]
         o += d.length
       }
     }

@@ -8,8 +8,8 @@ import { Rng } from '../rng'
 import { tensor, type Tensor } from '../tensor'
 import { Sequential } from '../models/sequential'
 import {
-  CMD, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, GEN, MAX_SLOTS, PARAMS_PUBLISHED, PARAMS_STAGED, PhaseTrace, flatOffsets, masterViews, rangePieces,
-  readRule, readWeights, readyWord, requireLoss, sleepWord, slot, updateRange, type ReplicaInit
+  CMD, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, GEN, MAX_SLOTS, PARAMS_PUBLISHED, PARAMS_STAGED, PhaseTrace, batchWord, flatOffsets, masterViews,
+  rangePieces, readRule, readWeights, readyWord, requireLoss, sleepWord, slot, updateRange, type ReplicaInit
 } from './data-parallel'
 import { SPIN_MS, sleepWhile, spin, wake } from './thread-sync'
 import { countCorrect } from './trainer'
@@ -91,6 +91,8 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
       } else {
         const n = Atomics.load(control, slot(k, 0))
         const mode = Atomics.load(control, slot(k, 3))
+        // the whole batch's size: this slice's backward averages over it, so its gradient is its share (data-parallel.ts)
+        const batch = Atomics.load(control, batchWord(init.threads))
         const split = mode !== PARAMS_PUBLISHED
         const staged = mode === PARAMS_STAGED
         if (n > 0) {
@@ -123,7 +125,7 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
           results[2 * k] = requireLoss(model).forward(scores, target(scores, x, t))
           results[2 * k + 1] = correctOf(scores, t)
           if (tr) { tr.add('forward', t0); t0 = PhaseTrace.now() }
-          model.backward()
+          model.backward(batch)
           if (tr) { tr.add('backward', t0); t0 = PhaseTrace.now() }
           if (split && !mm) {
             // the other threads read this thread's gradients of their ranges here; its own range stays in place

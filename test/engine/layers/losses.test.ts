@@ -5,6 +5,7 @@ import { fromArray, tensor } from '../../../src-engine/tensor'
 import { SoftmaxWithLoss } from '../../../src-engine/layers/softmax-with-loss'
 import { MSE } from '../../../src-engine/layers/mse'
 import { SigmoidWithLoss } from '../../../src-engine/layers/sigmoid-with-loss'
+import { TimeSoftmaxWithLoss } from '../../../src-engine/layers/time-softmax-with-loss'
 import type { LossLayer } from '../../../src-engine/layers/layer'
 import { numericalGradient, compareGradients } from '../../../src-engine/train/gradient-check'
 import { expectClose, randn } from '../../helpers'
@@ -80,5 +81,28 @@ describe('SigmoidWithLoss', () => {
     const t = tensor([3, 4])
     for (let i = 0; i < t.data.length; i++) t.data[i] = rng.next()
     expect(lossGradError(new SigmoidWithLoss(), randn(rng, [3, 4]), t)).toBeLessThan(1e-3)
+  })
+})
+
+describe('backward(batch): a slice of a larger batch (data-parallel threads)', () => {
+  it('each loss averages over `batch` examples: the slice\'s gradient is n/batch of its own mean\'s', () => {
+    const rng = new Rng(2)
+    const x = randn(rng, [3, 4])
+    const probs = tensor([3, 4])
+    for (let i = 0; i < probs.data.length; i++) probs.data[i] = rng.next()
+    const cases: [LossLayer, ReturnType<typeof tensor>, ReturnType<typeof tensor>][] = [
+      [new SoftmaxWithLoss(), x, fromArray([3], [1, 0, 3])],
+      [new SoftmaxWithLoss(), x, probs],
+      [new MSE(), x, probs],
+      [new SigmoidWithLoss(), x, probs],
+      [new TimeSoftmaxWithLoss(), tensor([3, 2, 2], x.data), fromArray([3, 2], [0, 1, 1, 1, 0, 0])]
+    ]
+    for (const [loss, xs, t] of cases) {
+      loss.forward(xs, t)
+      const own = Float64Array.from(loss.backward().data)
+      const whole = loss.backward(7).data
+      own.forEach((g, i) => expect(whole[i], `${loss.type} ${i}`).toBeCloseTo((g * 3) / 7, 7))
+      expect(Array.from(loss.backward(3).data), loss.type).toEqual(Array.from(own, Math.fround))
+    }
   })
 })

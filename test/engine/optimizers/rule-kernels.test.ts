@@ -53,8 +53,10 @@ describe('optimizer rules as WebAssembly', () => {
             adamRule(W.a, g0.a, [m.a, v.a], h)
             adamRule(W.b, g0.b, [m.b, v.b], h)
           } else {
-            adamRule2(W.a, g0.a, 7 / 13, g1.a, 6 / 13, [m.a, v.a], h)
-            adamRule2(W.b, g0.b, 7 / 13, g1.b, 6 / 13, [m.b, v.b], h)
+            // weights 1 and 1 (data-parallel slices): the kernel's one-addition path
+            const [w0, w1] = step === 2 ? [7 / 13, 6 / 13] : [1, 1]
+            adamRule2(W.a, g0.a, w0, g1.a, w1, [m.a, v.a], h)
+            adamRule2(W.b, g0.b, w0, g1.b, w1, [m.b, v.b], h)
           }
           expect(W.a, `W, n ${n}, step ${step}`).toEqual(W.b)
           expect(m.a, `m, n ${n}, step ${step}`).toEqual(m.b)
@@ -75,6 +77,9 @@ describe('optimizer rules as WebAssembly', () => {
         sgdRule2(W.a, g0.a, 0.3, g1.a, 0.7, [], [0.05, wd])
         sgdRule2(W.b, g0.b, 0.3, g1.b, 0.7, [], [0.05, wd])
         expect(W.a, `n ${n} (two gradients)`).toEqual(W.b)
+        sgdRule2(W.a, g0.a, 1, g1.a, 1, [], [0.05, wd])
+        sgdRule2(W.b, g0.b, 1, g1.b, 1, [], [0.05, wd])
+        expect(W.a, `n ${n} (two gradients, weights 1)`).toEqual(W.b)
       }
     })
   }
