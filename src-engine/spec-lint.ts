@@ -84,6 +84,11 @@ function lintAfterLoss(n: LintInput, lossIdx: number, issues: Issues): void {
         `${t} after ${loss} has no effect: training and prediction end at ${loss}` +
           `${soft ? ', whose softmax output is already the final probabilities' : ''}; remove ${names[i]}`,
         undefined, { loss })
+    } else if (i > lossIdx && LOSS_TYPES.has(t)) {
+      // moving the first loss to the end would only put it after this one: one of the two has to go
+      issues.error(i, names[i], 'loss-not-last',
+        `is a second loss layer after ${loss}; a network has one loss layer, at the end, so remove ${names[i]} or ${loss}`,
+        undefined, { loss, second: names[i] })
     } else if (i > lossIdx) {
       issues.error(i, names[i], 'loss-not-last',
         `comes after the loss layer ${loss}; the loss layer must be the last layer, so move ${loss} to the end or remove ${names[i]}`,

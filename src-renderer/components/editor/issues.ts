@@ -65,7 +65,8 @@ const EXTRA: Record<string, (v: Values) => Values> = {
 export function issueText(issue: SpecIssue, type?: LayerType): string {
   // a setting out of range says which values it takes when the layer's type is known (the layer cards)
   const range = type && issue.code === 'field-out-of-range' && issue.field ? allowed(type, issue.field, issue.values?.vocab) : ''
-  const key = range ? 'editor.issue.field-out-of-range-allowed' : `editor.issue.${issue.code}`
+  const key = range ? 'editor.issue.field-out-of-range-allowed'
+    : issue.code === 'loss-not-last' && issue.values?.second !== undefined ? 'editor.issue.loss-not-last-second' : `editor.issue.${issue.code}`
   if (!(key in catalogues[i18n.lang]) && !(key in catalogues.en)) return issue.message
   const v: Values = {}
   // numbers with the locale's grouping (3,136 weights), except those inside formulas

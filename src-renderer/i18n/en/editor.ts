@@ -234,6 +234,7 @@ export default {
   'issue.no-loss': 'The network has no loss layer, so it cannot be trained. End it with Softmax + loss (classes), MSE (autoencoders) or Time softmax + loss (language models).',
   'issue.dropout-after-output': '{layer}: dropout after the output layer drops outputs at random, which is almost certainly a mistake. {hint}',
   'issue.loss-not-last': '{layer}: comes after the loss layer {loss}. The loss layer must be last: move {loss} to the end or remove {layer}.',
+  'issue.loss-not-last-second': '{layer}: a second loss layer, after {loss}. A network has one loss layer, at the end: remove {layer} or {loss}.',
   'issue.pool-without-conv': '{layer}: pools the input before any convolution, which only lowers the resolution. Put a Convolution (and an activation) before it.',
   'issue.double-activation': '{layer}: follows the activation {previous} directly. One activation between layers is enough; remove one.',
   'issue.activation-before-softmax': '{layer}: changes the class scores right before {loss}, which applies the softmax itself. Remove it.',

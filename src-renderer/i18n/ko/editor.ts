@@ -234,6 +234,7 @@ export default {
   'issue.no-loss': '신경망에 손실 계층이 없어서 학습할 수 없습니다. 마지막에 소프트맥스 + 손실(분류), 평균 제곱 오차(오토인코더), 시계열 소프트맥스 + 손실(언어 모델) 중 하나를 넣으세요.',
   'issue.dropout-after-output': '{layer}: 출력 계층 뒤의 드롭아웃은 출력을 무작위로 지우므로 거의 틀림없이 실수입니다. {hint}',
   'issue.loss-not-last': '{layer}: 손실 계층 {loss}보다 뒤에 있습니다. 손실 계층은 맨 마지막이어야 하니 {loss} 계층을 끝으로 옮기거나 {layer} 계층을 삭제하세요.',
+  'issue.loss-not-last-second': '{layer}: {loss} 뒤에 있는 두 번째 손실 계층입니다. 손실 계층은 맨 끝에 하나만 있어야 하니 {layer}, {loss} 둘 중 하나를 삭제하세요.',
   'issue.pool-without-conv': '{layer}: 합성곱보다 먼저 풀링하면 해상도만 낮아집니다. 앞에 합성곱 (그리고 활성화 함수)을 넣으세요.',
   'issue.double-activation': '{layer}: 활성화 함수 {previous} 바로 뒤에 또 활성화 함수가 있습니다. 계층 사이에는 하나면 충분하니 하나를 지우세요.',
   'issue.activation-before-softmax': '{layer}: {loss} 바로 앞에서 클래스 점수를 바꿉니다. {loss} 계층이 소프트맥스를 직접 적용하니 이 계층을 지우세요.',

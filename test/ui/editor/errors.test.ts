@@ -132,6 +132,19 @@ describe('other errors at their layer', () => {
     })
   }
 
+  it('a second loss layer after the first is told to remove one of the two, not to move the first to the end (en, ko)', () => {
+    const spec: NetSpec = { input: [4], layers: [{ type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }, { type: 'SoftmaxWithLoss' }] }
+    expect(validateSpec(spec).issues.find((i) => i.code === 'loss-not-last')?.message).toBe('softmax2: is a second loss layer after softmax1; a network has one loss layer, at the end, so remove softmax2 or softmax1')
+    openEditor(spec)
+    const text = (): string => errorsIn(2).find((e) => e.getAttribute('data-code') === 'loss-not-last')?.textContent ?? ''
+    expect(text()).toContain('softmax2: a second loss layer, after softmax1. A network has one loss layer, at the end: remove softmax2 or softmax1.')
+    expect(text()).not.toContain('move softmax1')
+    i18n.set('ko')
+    flushSync()
+    expect(text()).toContain('softmax2: softmax1 뒤에 있는 두 번째 손실 계층입니다. 손실 계층은 맨 끝에 하나만 있어야 하니 softmax2, softmax1 둘 중 하나를 삭제하세요.')
+    i18n.set('en')
+  })
+
   it('warns (without blocking) about Dropout after the output, the course’s own placement', () => {
     openEditor({
       input: [1, 28, 28],
