@@ -68,7 +68,7 @@ describe('uploaded texts', () => {
     await tick()
     expect(kept.textContent).toContain('전에 올린 텍스트')
     expect(kept.textContent).toContain('840자, 어휘 55개')
-    await fireEvent.click(screen.getByRole('button', { name: '일기.txt 파일을 랩에서 지웁니다 (이 텍스트로 저장한 프로젝트를 열면 다시 올려 달라고 합니다)' }))
+    await fireEvent.click(screen.getByRole('button', { name: '일기.txt 파일을 실험실에서 지웁니다 (이 텍스트로 저장한 프로젝트를 열면 다시 올려 달라고 합니다)' }))
     expect(api.calls.at(-1)).toEqual({ channel: 'data:text-remove', payload: { file: diary.file } })
     expect(textUpload.kept).toEqual([poem])
     expect(trainLab.form.textFile).toBe('builtin')
@@ -121,8 +121,8 @@ describe('uploaded texts', () => {
     expect(screen.getByTestId('train-text-missing').textContent).toBe('일기.txt was uploaded before, but the lab no longer keeps it (it was removed). Upload it again, or choose another text.')
     i18n.set('ko')
     await tick()
-    expect(screen.getByTestId('train-text-missing').textContent).toBe('일기.txt 파일은 전에 올렸지만 지금은 랩에 없습니다 (지워졌습니다). 다시 올리거나 다른 텍스트를 고르세요.')
-    expect(files.error).toBe('diary.bplab 프로젝트는 전에 올린 텍스트 일기.txt로 학습하는데, 이 텍스트가 지금은 랩에 없습니다 (지워졌습니다). 학습하기 전에 학습 페이지에서 다시 올리세요.')
+    expect(screen.getByTestId('train-text-missing').textContent).toBe('일기.txt 파일은 전에 올렸지만 지금은 실험실에 없습니다 (지워졌습니다). 다시 올리거나 다른 텍스트를 고르세요.')
+    expect(files.error).toBe('diary.bplab 프로젝트는 전에 올린 텍스트 일기.txt로 학습하는데, 이 텍스트가 지금은 실험실에 없습니다 (지워졌습니다). 학습하기 전에 학습 페이지에서 다시 올리세요.')
   })
 
   it('names a kept text by its path only when it is one of texts/ (hash-named)', () => {
