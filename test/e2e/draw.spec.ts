@@ -62,6 +62,8 @@ test('a briefly trained ConvNet reads a drawn 1 and a drawn 0, and shows what ea
   await expect(page.getByTestId('page-draw')).toContainText('No trained model yet')
   await stroke(page, ONE)
   await expect(page.getByTestId('prediction')).toHaveAttribute('data-probs', '')
+  // and the empty answer card says why
+  await expect(page.getByTestId('prediction-no-model')).toHaveText('No trained model to guess this drawing yet. Train one, then draw again.')
 
   // train one epoch of the default preset (simple ConvNet)
   const acc = Number(await trainOneEpoch(page))

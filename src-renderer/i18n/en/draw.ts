@@ -12,6 +12,7 @@ export default {
   prediction: 'Prediction',
   probabilities: 'Class probabilities',
   emptyPad: 'Nothing drawn yet: no ink, no guess.',
+  noModelToAnswer: 'No trained model to guess this drawing yet. Train one, then draw again.',
   noModel: 'No trained model yet. Train one first, then come back and draw.',
   goTrain: 'Go to training',
   latency: 'Answered in {ms} ms (median of the last {n}; slowest {worst} ms)',

@@ -12,6 +12,7 @@ export default {
   prediction: '예측',
   probabilities: '클래스별 확률',
   emptyPad: '아직 아무것도 그리지 않았습니다. 잉크가 없으면 추측도 하지 않습니다.',
+  noModelToAnswer: '이 그림을 맞힐 학습된 모델이 아직 없습니다. 모델을 학습시킨 뒤 다시 그려 보세요.',
   noModel: '아직 학습된 모델이 없습니다. 먼저 학습시킨 뒤 돌아와서 그려 보세요.',
   goTrain: '학습 페이지로',
   latency: '{ms} ms 만에 응답 (최근 {n}번의 중앙값, 가장 느린 응답 {worst} ms)',
