@@ -20,7 +20,7 @@ import { TRAINING_PRIORITIES, type AutosaveProject, type BatchPoint, type Checkp
 import { validateSpec } from '../src-engine/spec'
 import { layerNames } from '../src-engine/spec-names'
 import { decodeProject, ProjectError, PROJECT_EXTENSION, type ProjectData } from '../src-engine/io/project'
-import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, specFromMetadata } from '../src-engine/io/safetensors'
+import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, SafetensorsError, specFromMetadata } from '../src-engine/io/safetensors'
 import type {
   ExportFormat, FileSource, FileTarget, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
   SavedFile, SavedHistory, SavedRun, StoredText
@@ -375,7 +375,9 @@ export class ProjectService {
     } catch (e) {
       // detail: what is wrong with the file, for the page to show after its own sentence (without the file's name, which it words itself)
       const detail = errorText(e).replace(`${fileName}: `, '')
-      return fail('bad-weights', `${errorText(e)}. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).`, { file: fileName, detail })
+      // not safetensors at all, or not float32: worded apart by the page (no English detail for a learner to decode)
+      const why = e instanceof SafetensorsError ? { case: e.kind, ...(e.dtype !== undefined ? { dtype: e.dtype } : {}) } : {}
+      return fail('bad-weights', `${errorText(e)}. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).`, { file: fileName, detail, ...why })
     }
     // A language model's characters (metadata "vocab", as `train --out` and the app write it) come along.
     let vocab: string[] | undefined

@@ -77,27 +77,39 @@ function littleEndianBytes(a: Float32Array): Uint8Array {
   return out
 }
 
-/** Decode and validate a safetensors file. Every problem is an Error whose message names the tensor. */
+/**
+ * Why decodeSafetensors refused a file, when a page words it apart: `kind` 'format' when the bytes are not a
+ * safetensors file at all (too short, a header length or header that cannot be one), 'dtype' for a tensor that
+ * is not float32 (`dtype` names its type). Its other refusals (a tensor's shape, offsets or values) are Errors.
+ */
+export class SafetensorsError extends Error {
+  constructor(message: string, readonly kind: 'format' | 'dtype', readonly dtype?: string) {
+    super(message)
+    this.name = 'SafetensorsError'
+  }
+}
+
+/** Decode and validate a safetensors file. Every problem is an Error whose message names the tensor (SafetensorsError: see its kind). */
 export function decodeSafetensors(bytes: Uint8Array, name = 'weights.safetensors'): SafetensorsFile {
-  if (bytes.length < 8) throw new Error(`${name} is not a safetensors file: it has only ${bytes.length} bytes`)
+  if (bytes.length < 8) throw new SafetensorsError(`${name} is not a safetensors file: it has only ${bytes.length} bytes`, 'format')
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const declared = view.getBigUint64(0, true)
   if (declared > BigInt(MAX_HEADER_BYTES)) {
-    throw new Error(`${name} declares a header of ${fmt(Number(declared))} bytes, more than the ${fmt(MAX_HEADER_BYTES)}-byte limit; it is not a weights file`)
+    throw new SafetensorsError(`${name} declares a header of ${fmt(Number(declared))} bytes, more than the ${fmt(MAX_HEADER_BYTES)}-byte limit; it is not a weights file`, 'format')
   }
   const headerLen = Number(declared)
   if (8 + headerLen > bytes.length) {
-    throw new Error(`${name}: the header length ${fmt(headerLen)} runs past the end of the file (${fmt(bytes.length - 8)} bytes after the length)`)
+    throw new SafetensorsError(`${name}: the header length ${fmt(headerLen)} runs past the end of the file (${fmt(bytes.length - 8)} bytes after the length)`, 'format')
   }
   let header: unknown
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLen))
     header = JSON.parse(text)
   } catch (e) {
-    throw new Error(`${name}: the header is not valid JSON (${(e as Error).message})`)
+    throw new SafetensorsError(`${name}: the header is not valid JSON (${(e as Error).message})`, 'format')
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
-    throw new Error(`${name}: the header should be a JSON object of tensors`)
+    throw new SafetensorsError(`${name}: the header should be a JSON object of tensors`, 'format')
   }
   const dataStart = 8 + headerLen
   const dataLen = bytes.length - dataStart
@@ -120,7 +132,7 @@ export function decodeSafetensors(bytes: Uint8Array, name = 'weights.safetensors
     if (typeof raw !== 'object' || raw === null) throw new Error(`${where} should be an object with dtype, shape and data_offsets`)
     const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>
     if (typeof dtype !== 'string') throw new Error(`${where} has no dtype`)
-    if (dtype !== 'F32') throw new Error(`${where} has dtype ${dtype}; Backprop Lab reads only F32 (float32) tensors`)
+    if (dtype !== 'F32') throw new SafetensorsError(`${where} has dtype ${dtype}; Backprop Lab reads only F32 (float32) tensors`, 'dtype', dtype)
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
       throw new Error(`${where} has an invalid shape ${JSON.stringify(shape)}; expected a list of non-negative integers`)
     }

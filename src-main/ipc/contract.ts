@@ -48,7 +48,7 @@ export const LAB_ERRORS = {
   failed: [], 'not-autoencoder': [], 'not-language-model': [], 'no-vocab': [], 'bad-prompt': ['char'], unavailable: [],
   'bad-command': [], 'unknown-command': [], diverged: [], 'train-failed': [], protocol: [], 'worker-error': [],
   // projects and files (projects.ts; the engine's project reader)
-  'save-failed': [], 'bad-text': ['empty', 'encoding'], 'bad-project': [], 'newer-project': [], 'bad-spec': [], 'bad-weights': ['vocab'], 'no-dialog': ['save'],
+  'save-failed': [], 'bad-text': ['empty', 'encoding'], 'bad-project': [], 'newer-project': [], 'bad-spec': [], 'bad-weights': ['vocab', 'format', 'dtype'], 'no-dialog': ['save'],
   canceled: [], 'not-recent': [], 'no-recovery': [], missing: [], 'read-failed': [], 'write-failed': [],
   // the page's own connection (src-renderer/lib/lab.ts)
   'no-token': [], disconnected: [], 'transport-failed': [], 'bad-message': []

@@ -156,7 +156,9 @@ describe('bad weights files are refused, naming the problem, and the loaded mode
     const header = new TextDecoder().decode(bytes.subarray(8, 8 + n)).replace('"F32"', '"F16"')
     const edited = new Uint8Array(bytes)
     edited.set(new TextEncoder().encode(header), 8)
-    await refused('half.safetensors', edited, 'bad-weights', /tensor "[\w.]+" has dtype F16; Backprop Lab reads only F32/)
+    const e = await refused('half.safetensors', edited, 'bad-weights', /tensor "[\w.]+" has dtype F16; Backprop Lab reads only F32/)
+    // the page words it from data: the type, not the reader's English
+    expect(e?.params).toMatchObject({ case: 'dtype', dtype: 'F16', file: 'half.safetensors' })
   })
 
   it('a truncated file', async () => {
@@ -165,13 +167,13 @@ describe('bad weights files are refused, naming the problem, and the loaded mode
 
   it('a corrupt file (not safetensors at all)', async () => {
     const junk = new Uint8Array(4096).map((_, i) => (i * 151 + 7) % 256)
-    await refused('junk.safetensors', junk, 'bad-weights', /header/)
+    expect((await refused('junk.safetensors', junk, 'bad-weights', /header/))?.params).toMatchObject({ case: 'format', file: 'junk.safetensors' })
   })
 
   it('a hostile header length (8 exabytes)', async () => {
     const hostile = new Uint8Array(64)
     new DataView(hostile.buffer).setBigUint64(0, 0x7fffffffffffffffn, true)
-    await refused('huge.safetensors', hostile, 'bad-weights', 'more than the 104,857,600-byte limit')
+    expect((await refused('huge.safetensors', hostile, 'bad-weights', 'more than the 104,857,600-byte limit'))?.params?.case).toBe('format')
   })
 
   it('a header length past the end of the file', async () => {

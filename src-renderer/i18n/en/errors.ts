@@ -98,6 +98,8 @@ export default {
   'newer-project': '{file} was saved by a newer version of Backprop Lab: update the lab to open it.',
   'bad-spec': 'The architecture saved in {file} is not valid, so nothing was changed: {issue}',
   'bad-weights': '{file} cannot be used as weights ({detail}), so nothing was changed. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).',
+  'bad-weights.format': '{file} is not a safetensors weights file (or it is damaged), so nothing was changed. Import a .safetensors file exported by the lab.',
+  'bad-weights.dtype': '{file} holds {dtype} tensors, but the lab reads only float32 (F32) weights, so nothing was changed. Save the weights as float32 (in PyTorch: model.float() before saving) and import them again.',
   'bad-weights.vocab': '{file} gives its language model a vocabulary of {got} characters, which no model can have (1 to 1,000,000): the file is wrong, not the open architecture, so nothing was changed. Export the weights again from the lab that trained them.',
   'no-dialog': 'This window has no file dialog: choose the file with the upload button instead.',
   'no-dialog.save': 'This window cannot write files itself: use the download instead.',

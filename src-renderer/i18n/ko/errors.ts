@@ -96,6 +96,8 @@ export default {
   'newer-project': '{file} 파일은 더 새로운 버전의 Backprop Lab으로 저장되었습니다. 열려면 실험실을 업데이트하세요.',
   'bad-spec': '{file} 파일에 저장된 구조가 올바르지 않아 아무것도 바꾸지 않았습니다: {issue}',
   'bad-weights': '{file} 파일은 가중치로 쓸 수 없어 아무것도 바꾸지 않았습니다 ({detail}). 실험실이 내보낸 .safetensors 파일(또는 conv1.W처럼 이름 붙인 float32 텐서로 저장한 파일)을 가져오세요.',
+  'bad-weights.format': '{file} 파일은 safetensors 가중치 파일이 아니거나 손상되어서 아무것도 바꾸지 않았습니다. 실험실이 내보낸 .safetensors 파일을 가져오세요.',
+  'bad-weights.dtype': '{file} 파일의 텐서는 {dtype} 형식인데, 실험실은 float32(F32) 가중치만 읽을 수 있어서 아무것도 바꾸지 않았습니다. 가중치를 float32로 저장한 뒤(PyTorch라면 저장하기 전에 model.float()) 다시 가져오세요.',
   'bad-weights.vocab': '{file} 파일은 언어 모델의 어휘 크기를 {got}자로 적고 있는데, 그런 모델은 있을 수 없습니다(1~1,000,000자). 열린 구조가 아니라 파일이 잘못되었으므로 아무것도 바꾸지 않았습니다. 가중치를 학습한 실험실에서 다시 내보내세요.',
   'no-dialog': '이 창에는 파일 대화 상자가 없습니다. 대신 올리기 버튼으로 파일을 고르세요.',
   'no-dialog.save': '이 창은 파일을 직접 쓸 수 없습니다. 대신 내려받기를 쓰세요.',

@@ -57,6 +57,17 @@ describe('files in the page', () => {
     expect(errorText(e)).not.toContain('아키텍처 페이지')
   })
 
+  it('a file that is not safetensors at all, or not float32, is worded without the reader\'s English (en, ko)', () => {
+    const junk = { code: 'bad-weights', message: 'x', params: { case: 'format', file: 'w.safetensors', detail: 'w.safetensors declares a header of 578,437,695,752,307,200 bytes, more than the 104,857,600-byte limit; it is not a weights file' } }
+    const half = { code: 'bad-weights', message: 'x', params: { case: 'dtype', dtype: 'F16', file: 'half.safetensors', detail: 'tensor "affine1.W" has dtype F16; Backprop Lab reads only F32 (float32) tensors' } }
+    expect(errorText(junk)).toBe('w.safetensors is not a safetensors weights file (or it is damaged), so nothing was changed. Import a .safetensors file exported by the lab.')
+    expect(errorText(half)).toBe('half.safetensors holds F16 tensors, but the lab reads only float32 (F32) weights, so nothing was changed. Save the weights as float32 (in PyTorch: model.float() before saving) and import them again.')
+    i18n.set('ko')
+    expect(errorText(junk)).toBe('w.safetensors 파일은 safetensors 가중치 파일이 아니거나 손상되어서 아무것도 바꾸지 않았습니다. 실험실이 내보낸 .safetensors 파일을 가져오세요.')
+    expect(errorText(half)).not.toMatch(/reads only|tensor "/)
+    expect(errorText(half)).toContain('F16 형식')
+  })
+
   it('opening a project restores the architecture, the settings form and the runs', async () => {
     const opened: OpenedProject = {
       fileName: 'tiny.bplab', savedAt: '2026-11-25T17:00:00Z', spec, presetId: null, settings, hasWeights: true, epoch: 2,
