@@ -31,7 +31,9 @@ describe('WebAssembly SIMD GEMM', () => {
 
   // K = 600 spans two depth slabs (KC = 512) with a short second one, M = 125 two row blocks (MC = 120),
   // N = 1030 and 2100 two and three column slabs (NC = 1024), all with edge tiles
-  const shapes: [number, number, number][] = [[1, 1, 1], [7, 5, 3], [13, 17, 19], [6, 8, 256], [37, 29, 300], [37, 29, 600], [130, 9, 25], [125, 1030, 13], [5, 2100, 7]]
+  const shapes: [number, number, number][] = [[1, 1, 1], [7, 5, 3], [13, 17, 19], [6, 8, 256], [37, 29, 300], [37, 29, 600], [130, 9, 25], [125, 1030, 13], [5, 2100, 7],
+    // last B panels of 7 and 4 columns (W1's affine1: N = 100), K not a multiple of 4
+    [11, 15, 9], [48, 100, 523]]
   for (const [M, N, K] of shapes) {
     for (const tA of [false, true]) {
       for (const tB of [false, true]) {
