@@ -62,6 +62,11 @@ const EXTRA: Record<string, (v: Values) => Values> = {
   'too-large': (v) => ({ size: gib(v.bytes), limitSize: gib(v.limit) })
 }
 
+/** The setting that sizes a layer of each type, for "too large": what to lower. */
+const SIZE_FIELD: Partial<Record<LayerType, string>> = {
+  Affine: 'units', TimeAffine: 'units', Convolution: 'filters', Deconvolution: 'filters', TimeLSTM: 'hidden', TimeRNN: 'hidden', TimeEmbedding: 'dim'
+}
+
 export function issueText(issue: SpecIssue, type?: LayerType): string {
   // a setting out of range says which values it takes when the layer's type is known (the layer cards)
   const range = type && issue.code === 'field-out-of-range' && issue.field ? allowed(type, issue.field, issue.values?.vocab) : ''
@@ -74,6 +79,10 @@ export function issueText(issue: SpecIssue, type?: LayerType): string {
   Object.assign(v, EXTRA[issue.code]?.(issue.values ?? {}) ?? {})
   v.layer = issue.layer < 0 ? t('editor.network') : issue.layerName
   if (range) v.range = range
+  if (issue.code === 'too-large') {
+    const size = type && SIZE_FIELD[type]
+    v.fix = size ? t('editor.hint.lowerField', { field: t(`editor.field.${size}`) }) : t('editor.hint.smaller')
+  }
   const field = String(v.field ?? issue.field ?? '')
   if (field) {
     const label = `editor.field.${field}`

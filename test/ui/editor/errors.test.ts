@@ -145,6 +145,20 @@ describe('other errors at their layer', () => {
     i18n.set('en')
   })
 
+  it('a layer too large to train says which of its settings to lower (en, ko)', () => {
+    const spec: NetSpec = { input: [1, 28, 28], layers: [{ type: 'Flatten' }, { type: 'Affine', units: 400_000 }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
+    const issue = validateSpec(spec).issues.find((i) => i.code === 'too-large')!
+    expect(issue.layer).toBe(1)
+    openEditor(spec)
+    const text = (): string => errorsIn(1).find((e) => e.getAttribute('data-code') === 'too-large')?.textContent ?? ''
+    expect(text()).toContain('limit. Make this layer smaller: lower its “Units”.')
+    expect(issueText(issue)).toContain('limit. Make this layer smaller.')
+    i18n.set('ko')
+    flushSync()
+    expect(text()).toContain('이 계층의 “유닛 수” 값을 줄이세요.')
+    i18n.set('en')
+  })
+
   it('warns (without blocking) about Dropout after the output, the course’s own placement', () => {
     openEditor({
       input: [1, 28, 28],
