@@ -4,13 +4,27 @@
  * trains, the host sends predictions to an inference thread instead (worker.ts, workerData.role
  * 'infer'), which holds its own copy of the model:
  *
- *   host ──predict──▶ inference thread (InferenceSession) ◀──model / weights── training thread (InferenceFeed)
- *                                      └──want-weights──────────────────────▶
+ *   host ──predict──▶ inference thread (InferenceSession) ◀──model (port)── training thread (InferenceFeed)
+ *                                      └── shared memory: want ▶ / ◀ weights ──┘
  *
- * The training thread sends the model's spec and weights when its model changes (a run starts, a model
- * is loaded) and fresh weights when the inference thread asks, which it does after answering if its
- * copy is older than `freshMs` — so weights only travel while someone is drawing, and between batches.
- * An answer uses weights at most about one batch plus `freshMs` old.
+ * The training thread posts the model's spec with a block of shared memory holding its weights when its
+ * model changes (a run starts, a model is loaded). After that nothing is posted: the inference thread
+ * says it wants fresh weights by setting a word of that memory (after answering, when its copy is older
+ * than `freshMs`), the training thread looks at that word whenever it posts an event (`pollFeeds`: batch
+ * points go out between batches, about every 100 ms, while a run trains) and writes its weights into the
+ * block, and the inference thread copies them before its next answer. So weights only
+ * travel while someone is drawing, and an answer uses weights at most about one batch plus `freshMs` old.
+ *
+ * Why shared memory and not messages: a post takes the receiving port's mutex and wakes the receiver inside
+ * it, and a training thread under SCHED_IDLE with every core busy can keep that mutex for a second
+ * (docs/architecture.md, "The host"), so a prediction waited for a starved training thread (worst answer
+ * 0.25–0.68 s with one busy loop per core). Atomics.load and Atomics.store take no lock, and neither
+ * thread ever waits for the other.
+ *
+ * The block is never read while it is written: the training thread writes only while the `WANT` word is
+ * set, then clears it and bumps `GEN`; the inference thread reads only after `GEN` has changed (so `WANT`
+ * is clear) and sets `WANT` only once it has read. Those are Atomics operations, which order the plain
+ * reads and writes of the block between them.
  */
 import { Rng } from '../rng'
 import { Sequential } from '../models/sequential'
@@ -35,12 +49,22 @@ export function predictValue(model: Sequential, cmd: PredictCommand, now: () => 
   return value
 }
 
-/** Messages between the training thread and the inference thread. */
+/** Messages from the training thread to the inference thread. */
 export type FeedMessage =
-  | { type: 'model'; spec: NetSpec; weights: Record<string, Float32Array> }
-  | { type: 'weights'; weights: Record<string, Float32Array> }
+  | { type: 'model'; spec: NetSpec; shared: SharedWeights }
   | { type: 'no-model' }
-  | { type: 'want-weights' }
+
+/** A model's weights in shared memory, and the two words the threads hand them over with (see above). */
+export interface SharedWeights {
+  /** Int32 words: `GEN` (bumped after each write of `data`) and `WANT` (1: the inference thread wants a write). */
+  control: SharedArrayBuffer
+  /** Float32: every weight, one after another in `layout` order. */
+  data: SharedArrayBuffer
+  /** Each weight's name and length. */
+  layout: [string, number][]
+}
+const GEN = 0
+const WANT = 1
 
 /** The part of a MessagePort both ends use (worker_threads' MessagePort, or a fake in tests). */
 export interface FeedPort {
@@ -49,40 +73,60 @@ export interface FeedPort {
   close?(): void
 }
 
-function copies(model: Sequential): { weights: Record<string, Float32Array>; transfer: ArrayBuffer[] } {
-  const weights: Record<string, Float32Array> = {}
-  for (const [k, t] of Object.entries(model.weights())) weights[k] = t.data
-  return { weights, transfer: Object.values(weights).map((w) => w.buffer as ArrayBuffer) }
+const feeds = new Set<InferenceFeed>()
+
+/** Every open feed of this thread writes its weights if asked (worker.ts: before each event the training thread posts). */
+export function pollFeeds(): void {
+  for (const f of feeds) f.poll()
 }
 
-/** The training thread's end: sends the current model, and its weights when asked. */
+/** The training thread's end: posts the current model, and writes its weights into shared memory when asked. */
 export class InferenceFeed {
+  private shared: { model: Sequential; control: Int32Array; data: Float32Array; layout: [string, number][] } | null = null
+
   constructor(private readonly port: FeedPort, private readonly current: () => Sequential | null) {
-    port.on('message', (m) => {
-      if ((m as FeedMessage | null)?.type === 'want-weights') this.sendWeights()
-    })
     this.modelChanged()
+    feeds.add(this)
   }
 
-  /** A new model (a run started, a model was loaded): its spec and weights. */
+  /** A new model (a run started, a model was loaded): its spec and its weights in a new block. */
   modelChanged(): void {
     const model = this.current()
     if (!model) {
+      this.shared = null
       this.port.postMessage({ type: 'no-model' } satisfies FeedMessage)
       return
     }
-    const { weights, transfer } = copies(model)
-    this.port.postMessage({ type: 'model', spec: model.spec, weights } satisfies FeedMessage, transfer)
+    const layout = Object.entries(model.weights()).map(([k, t]): [string, number] => [k, t.data.length])
+    const control = new Int32Array(new SharedArrayBuffer(8))
+    const data = new Float32Array(new SharedArrayBuffer(4 * layout.reduce((n, [, len]) => n + len, 0)))
+    this.shared = { model, control, data, layout }
+    this.write()
+    this.port.postMessage({ type: 'model', spec: model.spec, shared: { control: control.buffer as SharedArrayBuffer, data: data.buffer as SharedArrayBuffer, layout } } satisfies FeedMessage)
   }
 
-  private sendWeights(): void {
-    const model = this.current()
-    if (!model) return
-    const { weights, transfer } = copies(model)
-    this.port.postMessage({ type: 'weights', weights } satisfies FeedMessage, transfer)
+  /** Writes the weights when the inference thread wants them. */
+  poll(): void {
+    const s = this.shared
+    if (s && Atomics.load(s.control, WANT) === 1 && this.current() === s.model) this.write()
+  }
+
+  private write(): void {
+    const s = this.shared!
+    const weights = s.model.weights()
+    let at = 0
+    for (const [k, len] of s.layout) {
+      const w = weights[k]?.data
+      if (w?.length === len) s.data.set(w, at)
+      at += len
+    }
+    Atomics.store(s.control, WANT, 0)
+    Atomics.add(s.control, GEN, 1)
   }
 
   close(): void {
+    feeds.delete(this)
+    this.shared = null
     this.port.close?.()
   }
 }
@@ -93,13 +137,14 @@ export class InferenceFeed {
  */
 export class InferenceSession {
   private model: Sequential | null = null
+  private shared: { control: Int32Array; data: Float32Array; layout: [string, number][]; gen: number } | null = null
   private weightsAt = -Infinity
   private asked = false
   private readonly now: () => number
 
   constructor(
     private readonly post: (event: WorkerEvent) => void,
-    private readonly feed: FeedPort,
+    feed: FeedPort,
     private readonly freshMs = 100,
     now?: () => number
   ) {
@@ -108,26 +153,41 @@ export class InferenceSession {
   }
 
   private onFeed(m: FeedMessage): void {
-    try {
-      if (m.type === 'model') {
-        const model = Sequential.fromSpec(m.spec, new Rng(0))
-        model.loadWeights(m.weights)
-        this.model = model
+    if (m?.type === 'no-model') {
+      this.model = null
+      this.shared = null
+    } else if (m?.type === 'model') {
+      try {
+        this.model = Sequential.fromSpec(m.spec, new Rng(0))
+        this.shared = { control: new Int32Array(m.shared.control), data: new Float32Array(m.shared.data), layout: m.shared.layout, gen: -1 }
+        this.refresh()
         // the host sends predictions here only once this thread has said it has a model
         this.post({ type: 'ready' })
-      } else if (m.type === 'weights') {
-        this.model?.loadWeights(m.weights)
-      } else if (m.type === 'no-model') {
+      } catch {
+        // A model that cannot be built answers 'no-model' (the host then asks the training thread).
         this.model = null
-      } else {
-        return
+        this.shared = null
       }
-      this.weightsAt = this.now()
-      this.asked = false
-    } catch {
-      // A model that cannot be built answers 'no-model' (the host then asks the training thread).
-      if (m.type === 'model') this.model = null
     }
+  }
+
+  /** Copies the weights out of shared memory if the training thread has written them since the last copy. */
+  private refresh(): void {
+    const s = this.shared
+    const model = this.model
+    if (!s || !model) return
+    const gen = Atomics.load(s.control, GEN)
+    if (gen === s.gen) return
+    const weights: Record<string, Float32Array> = {}
+    let at = 0
+    for (const [k, len] of s.layout) {
+      weights[k] = s.data.subarray(at, at + len)
+      at += len
+    }
+    s.gen = gen
+    this.asked = false
+    model.loadWeights(weights) // copies; throws, keeping the old weights, on non-finite ones (a diverged run's)
+    this.weightsAt = this.now()
   }
 
   /** A command from the host: only `predict` is answered here (anything else is a host bug). */
@@ -140,6 +200,11 @@ export class InferenceSession {
       reply({ type: 'reply', reqId: reqId!, ok: false, code: 'bad-command', message: 'the inference thread answers only "predict" with a Float32Array input and a positive count' })
       return
     }
+    try {
+      this.refresh()
+    } catch {
+      // weights that do not load (a diverged run's): answer with the last ones that did
+    }
     const model = this.model
     if (!model) {
       reply({ type: 'reply', reqId: reqId!, ok: false, code: 'no-model', message: 'the inference thread has no model yet' })
@@ -150,10 +215,12 @@ export class InferenceSession {
     } catch (e) {
       reply({ type: 'reply', reqId: reqId!, ok: false, code: 'failed', message: errorMessage(e) })
     }
-    // After answering, so the answer never waits for weights: the next one uses fresher weights.
-    if (!this.asked && this.now() - this.weightsAt >= this.freshMs) {
+    // After answering (and copying), so the training thread never writes while this one reads: the next
+    // answer uses fresher weights.
+    const s = this.shared
+    if (s && !this.asked && this.now() - this.weightsAt >= this.freshMs) {
       this.asked = true
-      this.feed.postMessage({ type: 'want-weights' } satisfies FeedMessage)
+      Atomics.store(s.control, WANT, 1)
     }
   }
 }

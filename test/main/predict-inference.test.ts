@@ -52,11 +52,25 @@ describe('predictions during training', () => {
     }
     expect(sent).toBe(5)
 
+    // its weights follow the training (through shared memory): the same image's answer changes
+    const probsOf = async (): Promise<string> => {
+      const p = await host.predict(image(0.5))
+      return p.ok ? p.value.probs.join() : ''
+    }
+    const was = await probsOf()
+    let now = was
+    for (let i = 0; i < 100 && now === was; i++) {
+      await new Promise((r) => setTimeout(r, 50))
+      now = await probsOf()
+    }
+    expect(now).not.toBe(was)
+    const asked = sent
+
     // a dead inference thread costs nothing but itself: the training thread answers
     await infer!.worker.terminate()
     const after = await host.predict(image(0.7))
     expect(after.ok).toBe(true)
-    expect(sent).toBe(5)
+    expect(sent).toBe(asked)
 
     // once the run has stopped, the training thread answers, with the final weights
     expect(host.stop().ok).toBe(true)

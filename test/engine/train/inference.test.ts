@@ -1,11 +1,11 @@
 /**
  * The inference thread's logic (train/inference.ts) over a real MessageChannel, without threads: the
- * training session feeds it its model and, when asked, fresh weights; its answers agree with the
- * training session's own predict for the same weights.
+ * training session feeds it its model and, when asked through shared memory, fresh weights; its answers
+ * agree with the training session's own predict for the same weights.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
-import { InferenceSession, type FeedPort } from '../../../src-engine/train/inference'
+import { InferenceSession, pollFeeds, type FeedPort } from '../../../src-engine/train/inference'
 import { WorkerSession } from '../../../src-engine/train/session'
 import { Sequential } from '../../../src-engine/models/sequential'
 import { Rng } from '../../../src-engine/rng'
@@ -45,6 +45,16 @@ function pair(freshMs = 0) {
   const inference = new InferenceSession((e) => inferEvents.push(e), port1 as unknown as FeedPort, freshMs, () => now)
   training.handle({ type: 'infer-port', port: port2 })
   return { training, inference, trainEvents, inferEvents, advance: (ms: number) => (now += ms) }
+}
+
+/** Counts the messages posted on `ports` from now on; returns the count so far. */
+function countPosts(list: MessagePort[]): () => number {
+  let n = 0
+  for (const p of list) {
+    const post = p.postMessage.bind(p)
+    p.postMessage = ((m: unknown, t?: readonly ArrayBuffer[]) => { n++; post(m, t as ArrayBuffer[]) }) as MessagePort['postMessage']
+  }
+  return () => n
 }
 
 function replies(events: WorkerEvent[], reqId: number): Extract<WorkerEvent, { type: 'reply' }> {
@@ -93,14 +103,54 @@ describe('inference thread', () => {
     const stale = replies(inferEvents, 2) as { value: { probs: Float32Array } }
     expect(Array.from(stale.value.probs)).toEqual(probsOf(first))
 
-    // 100 ms later an answer is followed by a request for weights; the next answer uses them.
+    // 100 ms later an answer is followed by a request for weights; a later answer uses them, and the
+    // threads post nothing to each other meanwhile (a post could wait for a starved training thread).
+    const posted = countPosts(ports)
     advance(100)
     inference.handle({ type: 'predict', reqId: 3, input: x, count: 1 })
     expect(Array.from((replies(inferEvents, 3) as { value: { probs: Float32Array } }).value.probs)).toEqual(probsOf(first))
-    await tick()
-    await tick()
-    inference.handle({ type: 'predict', reqId: 4, input: x, count: 1 })
-    expect(Array.from((replies(inferEvents, 4) as { value: { probs: Float32Array } }).value.probs)).toEqual(probsOf(changed))
+    let reqId = 4
+    await until(() => {
+      pollFeeds() // the training thread, between batches
+      inference.handle({ type: 'predict', reqId, input: x, count: 1 })
+      return Array.from((replies(inferEvents, reqId++) as { value: { probs: Float32Array } }).value.probs).join() === probsOf(changed).join()
+    })
+    expect(posted()).toBe(0)
+
+    // and it asks again only once that copy is freshMs old
+    trainingModel.loadWeights(weightsOf(first))
+    for (let i = 0; i < 5; i++) {
+      await tick()
+      pollFeeds()
+      inference.handle({ type: 'predict', reqId, input: x, count: 1 })
+      expect(Array.from((replies(inferEvents, reqId++) as { value: { probs: Float32Array } }).value.probs)).toEqual(probsOf(changed))
+    }
+    advance(100)
+    inference.handle({ type: 'predict', reqId: reqId++, input: x, count: 1 })
+    await until(() => {
+      pollFeeds() // the training thread, between batches
+      inference.handle({ type: 'predict', reqId, input: x, count: 1 })
+      return Array.from((replies(inferEvents, reqId++) as { value: { probs: Float32Array } }).value.probs).join() === probsOf(first).join()
+    })
+    expect(posted()).toBe(0)
+  })
+
+  it('keeps answering with the last weights that loaded when the training weights are not finite', async () => {
+    const { training, inference, inferEvents, advance } = pair(100)
+    const first = Sequential.fromSpec(TINY_MLP, new Rng(1))
+    training.handle({ type: 'load-model', reqId: 1, spec: TINY_MLP, weights: weightsOf(first) })
+    await until(() => inferEvents.some((e) => e.type === 'ready'))
+    const x = input(3)
+    const expected = Array.from(first.predict(first.inputTensor(x, 1)).probs.data)
+    const w = Object.values((training as unknown as { model: Sequential }).model.weights())[0]
+    w.data[0] = NaN
+    advance(100)
+    for (let reqId = 2; reqId < 12; reqId++) {
+      inference.handle({ type: 'predict', reqId, input: x, count: 1 })
+      expect(Array.from((replies(inferEvents, reqId) as { value: { probs: Float32Array } }).value.probs)).toEqual(expected)
+      await tick()
+      pollFeeds()
+    }
   })
 
   it('refuses anything but a well-formed predict', () => {
