@@ -198,7 +198,7 @@ export class FilesLab {
     if (!opened) return null
     this.apply(opened)
     this.fileName = source.from === 'recovery' ? null : opened.fileName
-    this.noticeMsg = msg(source.from === 'recovery' ? 'files.recovered' : 'files.opened', { name: opened.fileName, epoch: opened.epoch ?? 0 })
+    this.noticeMsg = msg(source.from === 'recovery' ? 'files.recovered' : opened.hasWeights ? 'files.opened' : 'files.openedNoWeights', { name: opened.fileName, epoch: opened.epoch ?? 0 })
     if (source.from === 'recovery') this.recovery = null
     // a project trained on an uploaded text the lab no longer keeps says so (its name, not the host's path)
     if (opened.settings?.data.kind === 'text') {

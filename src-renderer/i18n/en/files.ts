@@ -19,6 +19,7 @@ export default {
   savedWithWeights: 'Saved {name} with the architecture, trained weights, optimizer state and training history.',
   savedNoWeights: 'Saved {name} with the architecture and settings. It has no weights: none have been trained (or opened) for this architecture yet.',
   opened: 'Opened {name}. The next training run continues from its weights.',
+  openedNoWeights: 'Opened {name}. It has no trained weights, so the next training run starts from fresh ones.',
   textMissing: '{name} trains on {text}, a text uploaded before that the lab no longer keeps (it was removed). Upload it again on the training page before training.',
   recovered: 'Recovered the autosave (after epoch {epoch}). The next training run continues from its weights.',
   imported: 'Imported {tensors} tensors ({params} values) from {name}: predictions use these weights, and the next training run starts from them.',

@@ -109,6 +109,8 @@ describe('uploaded texts', () => {
     expect(textUpload.shown).toBe('일기.txt')
     expect(textUpload.current).toEqual(diary)
     expect(files.error).toBeNull()
+    // saved without weights: the notice does not promise to continue from them
+    expect(files.notice).toBe('Opened diary.bplab. It has no trained weights, so the next training run starts from fresh ones.')
 
     const api = new FakeApi({ 'project:open': { ok: true, value: opened }, 'data:texts': { ok: true, value: [poem] } })
     setLab(api)
