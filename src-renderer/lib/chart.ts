@@ -2,6 +2,7 @@
  * Chart.js for live training curves: each chart is created once and then only updated in place, with
  * animation off and min-max decimation, so thousands of batch points redraw within a frame.
  * Series are plain {x, y} arrays; a series keeps its dataset object (and its hidden state) across updates.
+ * A chart is drawn at most once a frame and only while its canvas is on screen (`requestDraw`).
  */
 import {
   Chart, Decimation, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Ticks, Tooltip,
@@ -74,13 +75,16 @@ export class SmoothedSeries {
   raw: XY[] = []
   smooth: XY[] = []
   private s = -1
+  private stride = 1
   private acc = 0
   private weight = 0
 
-  /** Bring both arrays up to date with xs/ys (which only ever grow; a shorter input restarts). */
-  update(xs: ArrayLike<number>, ys: ArrayLike<number>, s: number): void {
+  /** Bring both arrays up to date with xs/ys (which only ever grow; a shorter input restarts, and so does
+   * another `stride`: the run merged its points, Run.batchStride). */
+  update(xs: ArrayLike<number>, ys: ArrayLike<number>, s: number, stride = 1): void {
     const k = Math.min(Math.max(s, 0), 0.999)
-    if (k !== this.s || xs.length < this.raw.length) {
+    if (k !== this.s || stride !== this.stride || xs.length < this.raw.length) {
+      this.stride = stride
       this.raw = []
       this.smooth = []
       this.acc = 0
@@ -100,9 +104,34 @@ export class SmoothedSeries {
   }
 }
 
+/**
+ * Runs `fn` in a task of its own once the next frame has been drawn; returns a cancel. The training
+ * page creates its charts this way: Chart.js reads the canvas's computed size when it starts, which in
+ * the page's mount forced the just-inserted page's style and layout into the mount's task (one task of
+ * 75–100 ms on opening the page while a run trained).
+ */
+export function afterNextFrame(fn: () => void): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const frame = requestAnimationFrame(() => {
+    timer = setTimeout(fn, 0)
+  })
+  return () => {
+    cancelAnimationFrame(frame)
+    clearTimeout(timer)
+  }
+}
+
 export class LineChart {
   readonly chart: Chart<'line', XY[]>
   private opts: LineChartOptions
+  private frame = 0
+  /** Something changed since the last draw. */
+  private stale = false
+  /** The canvas is on screen (always, where there is no IntersectionObserver). */
+  private onScreen = true
+  private observer: IntersectionObserver | null = null
+  private dark: boolean | null = null
+  private themeStale = false
 
   /** A chart on `canvas`, or null where there is no 2-D context (component tests in happy-dom). */
   static create(canvas: HTMLCanvasElement, opts: LineChartOptions): LineChart | null {
@@ -148,6 +177,13 @@ export class LineChart {
       }
     })
     this.applyTheme()
+    if (typeof IntersectionObserver !== 'undefined') {
+      this.observer = new IntersectionObserver((entries) => {
+        for (const e of entries) this.onScreen = e.isIntersecting
+        if (this.onScreen && this.stale) this.schedule()
+      })
+      this.observer.observe(canvas)
+    }
   }
 
   /** Replace what is drawn; datasets with the same key are reused so Chart.js keeps its state. */
@@ -212,7 +248,32 @@ export class LineChart {
     this.chart.update('none')
   }
 
+  /**
+   * Redraw with the series and options set, at the next frame (several events landing in one frame
+   * draw once) and only while the chart is on screen: one scrolled out of view is drawn when it comes
+   * back. `dark` is the theme: its colours (CSS variables) are read again only when it changes.
+   */
+  requestDraw(dark: boolean): void {
+    if (dark !== this.dark) this.themeStale = true
+    this.dark = dark
+    this.stale = true
+    if (this.onScreen) this.schedule()
+  }
+
+  private schedule(): void {
+    cancelAnimationFrame(this.frame)
+    this.frame = requestAnimationFrame(() => {
+      if (!this.onScreen) return
+      if (this.themeStale) this.applyTheme()
+      this.themeStale = false
+      this.stale = false
+      this.update()
+    })
+  }
+
   destroy(): void {
+    cancelAnimationFrame(this.frame)
+    this.observer?.disconnect()
     this.chart.destroy()
   }
 }

@@ -118,17 +118,29 @@ export function cellAt(g: GridLayout, x: number, y: number, count: number): numb
   return i < count ? i : -1
 }
 
-/** Paints `stack` as a grid; padding takes `background` (RGBA). */
+/** Paints `stack` as a grid; padding takes `background` (RGBA). `into`, when it has the grid's size, is
+ * painted over and returned instead of a new buffer (a canvas repainted several times a second reuses its pixels). */
 export function stackToRgba(
-  stack: ImageStack, opts: { map?: ColorMap; scaling?: Scaling; pad?: number; cols?: number; background?: [number, number, number, number] } = {}
+  stack: ImageStack,
+  opts: { map?: ColorMap; scaling?: Scaling; pad?: number; cols?: number; background?: [number, number, number, number]; into?: Uint8ClampedArray<ArrayBuffer> } = {}
 ): Rgba & { layout: GridLayout } {
   const map = opts.map ?? 'gray'
   const scaling = opts.scaling ?? 'each'
   const { count, h, w, data } = stack
   const g = gridLayout(count, h, w, opts.pad ?? 1, opts.cols)
-  const out = new Uint8ClampedArray(g.width * g.height * 4)
-  const bg = opts.background ?? [0, 0, 0, 0]
-  for (let i = 0; i < out.length; i += 4) out.set(bg, i)
+  const bytes = g.width * g.height * 4
+  const reuse = opts.into?.length === bytes
+  const out = reuse ? opts.into! : new Uint8ClampedArray(bytes)
+  const [r, gr, b, a] = opts.background ?? [0, 0, 0, 0]
+  // a new buffer is transparent black already
+  if (r || gr || b || a) {
+    for (let i = 0; i < bytes; i += 4) {
+      out[i] = r
+      out[i + 1] = gr
+      out[i + 2] = b
+      out[i + 3] = a
+    }
+  } else if (reuse) out.fill(0)
   const size = h * w
   const table = lut(map)
   const fixed = typeof scaling === 'object' ? affine(scaling, map) : scaling === 'shared' ? affine(range(data, 0, count * size), map) : null

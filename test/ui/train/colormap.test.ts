@@ -92,6 +92,21 @@ describe('grids', () => {
     expect(px(img, 1, 1)).toEqual([0, 0, 0, 255])
     expect(px(img, 3, 1)).toEqual([255, 255, 255, 255])
   })
+
+  it('paints into the buffer it is given when the size matches, padding cleared, and into a new one otherwise', () => {
+    const stack = { count: 2, h: 1, w: 1, data: new Float32Array([0, 10]) }
+    const first = stackToRgba(stack, { pad: 1, cols: 2, scaling: 'shared' })
+    const into = first.data
+    into.fill(7)
+    const again = stackToRgba(stack, { pad: 1, cols: 2, scaling: 'shared', into })
+    expect(again.data).toBe(into)
+    expect(px(again, 0, 0)).toEqual([0, 0, 0, 0])
+    expect(px(again, 3, 1)).toEqual([255, 255, 255, 255])
+    expect(Array.from(again.data)).toEqual(Array.from(stackToRgba(stack, { pad: 1, cols: 2, scaling: 'shared' }).data))
+    const other = stackToRgba(stack, { pad: 0, cols: 2, scaling: 'shared', into })
+    expect(other.data).not.toBe(into)
+    expect(other.data.length).toBe(2 * 4)
+  })
 })
 
 describe('heatmaps', () => {
