@@ -26,7 +26,7 @@ export function lossSeries(runs: readonly Run[], smoothing: number, caches: Map<
     if (!r.visible) continue
     let c = caches.get(r.id)
     if (!c) caches.set(r.id, (c = new SmoothedSeries()))
-    c.update(r.batchX, r.batchLoss, smoothing)
+    c.update(r.batchX, r.batchLoss, smoothing, r.batchStride)
     const label = names.run(r)
     if (smoothing > 0) out.push({ key: `${r.id}:raw`, label, color: r.color, points: c.raw, width: 1, faint: true })
     out.push({ key: `${r.id}:loss`, label, color: r.color, points: smoothing > 0 ? c.smooth : c.raw, width: 2 })

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { SmoothedSeries, datasetClip, percentTick, withAlpha } from '../../../src-renderer/lib/chart'
-import { ema, Run } from '../../../src-renderer/lib/train.svelte'
+import { ema, epochsTrained, MAX_BATCH_POINTS, Run } from '../../../src-renderer/lib/train.svelte'
 import { epochSeries, lossSeries, plannedByForm, plannedEpochs, xExtent } from '../../../src-renderer/components/train/series'
 import type { TrainSettings } from '../../../src-engine/protocol'
 
@@ -45,6 +45,80 @@ describe('incremental smoothing', () => {
 
   it('makes rgba colours from hex', () => {
     expect(withAlpha('#ff0080', 0.5)).toBe('rgba(255,0,128,0.5)')
+  })
+})
+
+/** `n` batch points of a run with 1000 batches an epoch, whose loss is its position on the x axis (so a merged point's mean loss equals its mean position). */
+function feed(r: Run, from: number, n: number, lossAt = (x: number): number => x): void {
+  const points = []
+  for (let k = from; k < from + n; k++) {
+    const epoch = Math.floor(k / 1000) + 1
+    const batch = (k % 1000) + 1
+    const x = epoch - 1 + batch / 1000
+    points.push({ epoch, batch, batches: 1000, loss: lossAt(x), examplesPerSec: 100 })
+  }
+  r.addPoints(points)
+}
+
+describe('a long run\'s loss curve', () => {
+  it('keeps at most MAX_BATCH_POINTS points, each the mean of batchStride batches, in order, up to the latest batches', () => {
+    const r = new Run('a', 1, { ...settings, epochs: 100 }, 'net', 'classifier')
+    const total = 41_001 // > 5 × MAX_BATCH_POINTS; the last batch is the first of epoch 42
+    for (let k = 0; k < total; k += 700) feed(r, k, Math.min(700, total - k))
+    expect(r.batchX.length).toBeLessThanOrEqual(MAX_BATCH_POINTS)
+    expect(r.batchX.length).toBeGreaterThan(MAX_BATCH_POINTS / 2)
+    expect(r.batchStride).toBe(8)
+    expect(r.batchLoss.length).toBe(r.batchX.length)
+    // every point stands for batchStride batches: none lost, at most a stride's worth not on the curve yet
+    const onCurve = r.batchX.length * r.batchStride
+    expect(onCurve).toBeLessThanOrEqual(total)
+    expect(total - onCurve).toBeLessThan(r.batchStride)
+    let off = 0
+    let unordered = 0
+    for (let i = 0; i < r.batchX.length; i++) {
+      off = Math.max(off, Math.abs(r.batchLoss[i] - r.batchX[i]))
+      if (i > 0 && !(r.batchX[i] > r.batchX[i - 1])) unordered++
+    }
+    expect(off).toBeLessThan(1e-9)
+    expect(unordered).toBe(0)
+    // the first point is the mean of the first 8 batches' positions
+    expect(r.batchX[0]).toBeCloseTo((1 + 2 + 3 + 4 + 5 + 6 + 7 + 8) / 8 / 1000, 12)
+    // a continuation after this run starts after the epoch its latest batch is in (42), though the
+    // curve's last point, a mean of earlier batches, is still in epoch 41
+    expect(r.batchX[r.batchX.length - 1]).toBeLessThan(41)
+    expect(epochsTrained(r)).toBe(42)
+  })
+
+  it('merges a diverged batch\'s loss away only when its neighbours have one', () => {
+    const r = new Run('a', 1, { ...settings, epochs: 100 }, 'net', 'classifier')
+    feed(r, 0, MAX_BATCH_POINTS + 1, (x) => (Math.round(x * 1000) === 2 ? NaN : 1))
+    expect(r.batchStride).toBe(2)
+    expect(r.batchLoss[0]).toBe(1)
+    expect(r.batchLoss.every((y) => y === 1)).toBe(true)
+  })
+
+  it('smooths the merged curve afresh: the same series as smoothing it from scratch', () => {
+    const r = new Run('a', 1, { ...settings, epochs: 100 }, 'net', 'classifier')
+    const noisy = (x: number): number => 2 + Math.sin(x * 5000)
+    feed(r, 0, 5000, noisy)
+    const caches = new Map<string, SmoothedSeries>()
+    lossSeries([r], 0.6, caches, names)
+    // merged at MAX_BATCH_POINTS + 1, then longer again than when last smoothed
+    feed(r, 5000, MAX_BATCH_POINTS + 1 - 5000 + 2 * 2000, noisy)
+    expect(r.batchX.length).toBeGreaterThan(5000)
+    const live = lossSeries([r], 0.6, caches, names)
+    const fresh = lossSeries([r], 0.6, new Map(), names)
+    expect(live[1].points).toEqual(fresh[1].points)
+    expect(live[1].points.length).toBe(r.batchX.length)
+  })
+
+  it('keeps the example images of the latest epoch report only', () => {
+    const r = new Run('a', 1, settings, 'net', 'classifier')
+    const wrong = [{ index: 0, label: 1, predicted: 7, confidence: 0.9, image: { count: 1, h: 1, w: 1, data: new Float32Array(1) } }]
+    r.addEpoch({ epoch: 1, trainLoss: 1, trainAcc: 0.5, testLoss: 1, testAcc: 0.5, seconds: 1, confidentWrong: wrong })
+    r.addEpoch({ epoch: 2, trainLoss: 1, trainAcc: 0.6, testLoss: 1, testAcc: 0.6, seconds: 1, confidentWrong: wrong })
+    expect(r.epochs.map((e) => e.confidentWrong?.length ?? 0)).toEqual([0, 1])
+    expect(r.epochs.map((e) => e.testAcc)).toEqual([0.5, 0.6])
   })
 })
 
