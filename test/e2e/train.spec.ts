@@ -2,8 +2,9 @@
  * The training dashboard against the real web shell and engine: one click trains the default preset
  * (the book's simple ConvNet on the built-in digits); charts and progress move within seconds; pause,
  * a live learning-rate change and resume; filters and feature maps change; a second run with another
- * optimizer overlays the first. Measures the longest gap between animation frames while training and
- * writes screenshots in both languages to out/e2e/screenshots/.
+ * optimizer overlays the first. Measures the longest gap between animation frames and the longest task
+ * while training and while leaving and reopening the page, and writes screenshots in both languages to
+ * out/e2e/screenshots/.
  */
 import type { Page } from '@playwright/test'
 import { test, expect, screenshot } from './fixtures'
@@ -152,6 +153,22 @@ test('trains the default preset live: charts, progress, pause, lr change, resume
   // with the engine threads and whatever else runs). A page that janked on every update (4 snapshots and
   // 10 batch events a second) would put far more than 5% of its frames over 100 ms.
   expect(frames.p95, '95th percentile frame gap while training (ms)').toBeLessThan(100)
+  // The page's own work comes in short tasks (chart updates, grids repainted into their pixels, the
+  // curve's history bounded); 200 ms leaves room for a busy machine, a page that redrew everything per
+  // event or rebuilt its charts goes far past it.
+  expect(frames.longestTask, 'longest main-thread task while training (ms)').toBeLessThan(200)
+
+  // leaving the page and coming back while it trains: the dashboard is rebuilt over several tasks
+  // (charts after the first frame, the panels under them a frame later), none long
+  await startFrameWatch(page)
+  for (const id of ['editor', 'train', 'draw', 'train'] as const) {
+    await page.getByTestId(`nav-${id}`).click()
+    await expect(page.getByTestId(`page-${id}`)).toBeVisible()
+    await page.waitForTimeout(300)
+  }
+  const switching = await stopFrameWatch(page)
+  console.log(`switching pages while training: longest main-thread task ${switching.longestTask.toFixed(0)} ms, longest frame gap ${switching.max.toFixed(0)} ms`)
+  expect(switching.longestTask, 'longest main-thread task on leaving and reopening the training page while it trains (ms)').toBeLessThan(200)
 
   // enlarge a feature map and read a value under the pointer
   await maps.locator('canvas.clickable').first().click({ position: { x: 4, y: 4 } })
