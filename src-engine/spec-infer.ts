@@ -116,6 +116,18 @@ function resolveReshape(target: number[], from: number[], ctx: InferCtx): number
   return out
 }
 
+/**
+ * Padding as wide as the window or wider (kernel 3, padding 9): the outputs along the border see nothing but the
+ * added zeros. Legal, so a warning; padding (k − 1) / 2 keeps the size, k − 1 is the most that still sees the input.
+ */
+function padWarning(what: 'kernel' | 'window', k: number, pad: number, ctx: InferCtx): void {
+  if (pad < k) return
+  ctx.issues.warn(ctx.index, ctx.name, 'pad-not-smaller-than-kernel',
+    `padding ${pad} is not smaller than the ${k}×${k} ${what}, so the outputs along the border see only the added zeros; ` +
+      `use padding of at most ${k - 1}${k % 2 === 1 ? ` (${(k - 1) / 2} keeps the size)` : ''}`,
+    'pad', { pad, kernel: k, maxPad: k - 1, window: what === 'window' ? 1 : 0 })
+}
+
 /** Infers one layer whose fields have been checked. `shape` is its (non-token) input shape. */
 export function inferLayer(layer: LayerSpec, shape: number[], ctx: InferCtx): Inferred {
   switch (layer.type) {
@@ -126,6 +138,7 @@ export function inferLayer(layer: LayerSpec, shape: number[], ctx: InferCtx): In
       const k = layer.kernel
       const g = windowOut('conv', H, W, k, strideOf(layer), layer.pad ?? 0, ctx.index, ctx.name, ctx.issues)
       if (!g) return result(null)
+      padWarning('kernel', k, layer.pad ?? 0, ctx)
       const FN = layer.filters
       const ps: Record<string, number[]> = { W: [FN, C, k, k] }
       if (layer.bias !== false) ps.b = [FN]
@@ -137,6 +150,7 @@ export function inferLayer(layer: LayerSpec, shape: number[], ctx: InferCtx): In
       const [C, H, W] = img
       const g = windowOut('pool', H, W, layer.size, strideOf(layer), layer.pad ?? 0, ctx.index, ctx.name, ctx.issues)
       if (!g) return result(null)
+      padWarning('window', layer.size, layer.pad ?? 0, ctx)
       return { ...result([C, g.oh, g.ow]), formula: g.formula }
     }
     case 'Deconvolution': {

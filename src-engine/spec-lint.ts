@@ -15,6 +15,11 @@ const TASK_LOSSES: Record<TaskKind, readonly string[]> = {
   'language-model': ['TimeSoftmaxWithLoss']
 }
 
+/** Classes of the data a classifier on 28×28 single-channel images usually trains on (the digits; Fashion-MNIST). */
+export const DIGIT_CLASSES = 10
+/** Values per example of that data. */
+const DIGIT_VALUES = 28 * 28
+
 /** Training memory budget: beyond this the estimate is an error. */
 export const MEMORY_LIMIT_BYTES = 2 * 2 ** 30
 /** Batch size assumed by the memory estimate. */
@@ -57,6 +62,7 @@ export function lintNetwork(n: LintInput, issues: Issues): number {
   }
   lintLayerPairs(n, lossIdx, issues)
   if (lossIdx >= 0 && task !== undefined) lintTask(n, lossIdx, issues)
+  if (lossIdx >= 0 && task !== 'reconstruct' && task !== 'language-model') lintClasses(n, lossIdx, issues)
   return lintMemory(n, issues)
 }
 
@@ -148,6 +154,33 @@ function lintTask(n: LintInput, lossIdx: number, issues: Issues): void {
         `${num(product(n.input))} values; the layer before it must output ${shapeText(n.input)}`,
       undefined, { got: shapeText(out), want: shapeText(n.input) })
   }
+}
+
+/**
+ * A softmax classifier of 28×28 images scores one class per output: the digits have 10, so another number
+ * trains a softmax over classes that never occur (more) or stops at the first label it has no score for
+ * (fewer). A warning, not an error: other data (an IDX folder) may have another number of classes; the run
+ * checks against its data's own (train/checks.ts).
+ */
+function lintClasses(n: LintInput, lossIdx: number, issues: Issues): void {
+  if (n.types[lossIdx] !== 'SoftmaxWithLoss' || !n.input || product(n.input) !== DIGIT_VALUES) return
+  const scores = n.infos[lossIdx]?.inShape
+  if (!scores || scores.length !== 1) return
+  const outputs = scores[0]
+  // a single class has its own warning (softmax-one-class)
+  if (outputs === DIGIT_CLASSES || outputs <= 1) return
+  let outIdx = -1
+  for (let i = lossIdx - 1; i >= 0; i--) if (n.infos[i]?.params > 0) { outIdx = i; break }
+  const at = outIdx >= 0 ? outIdx : lossIdx
+  const affine = n.types[at] === 'Affine'
+  const fix = affine ? `set its units to ${DIGIT_CLASSES}` : `end with an Affine of ${DIGIT_CLASSES} units before ${n.names[lossIdx]}`
+  const what = outputs > DIGIT_CLASSES
+    ? `so ${outputs - DIGIT_CLASSES} of them are for classes that never occur`
+    : `so training on the digits stops at the first label ${outputs} or above`
+  issues.warn(at, n.names[at], outputs > DIGIT_CLASSES ? 'outputs-more-than-classes' : 'outputs-fewer-than-classes',
+    `gives ${outputs} class scores to ${n.names[lossIdx]} but the digits have ${DIGIT_CLASSES} classes, ${what}; ` +
+      `${fix} (or to the number of classes of the data you train on)`,
+    affine ? 'units' : undefined, { outputs, classes: DIGIT_CLASSES, loss: n.names[lossIdx], affine: affine ? 1 : 0 })
 }
 
 function lintMemory(n: LintInput, issues: Issues): number {

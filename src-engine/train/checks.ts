@@ -1,5 +1,7 @@
 /** Checks made before a run starts: its settings, and whether the data fits the network. */
 import type { NetSpec } from '../spec-types'
+import { validateSpec } from '../spec'
+import type { DataMismatchFacts } from '../protocol'
 import type { Examples } from './examples'
 import type { TrainerSettings } from './trainer'
 
@@ -15,11 +17,39 @@ export function checkSettings(s: TrainerSettings): void {
   if (s.weightDecay !== undefined && !(s.weightDecay >= 0)) bad(`weight decay must be 0 or more, got ${s.weightDecay}`)
 }
 
-/** The data's examples must have as many values as the network's input. */
-export function checkData(spec: NetSpec, ex: Examples, which: string): void {
+/** A run the data does not fit: the English message (CLI, logs) and its facts, which the page words (the session passes them on as the 'train-failed' event's params). */
+export class DataMismatchError extends Error {
+  constructor(message: string, readonly facts: DataMismatchFacts) {
+    super(message)
+    this.name = 'DataMismatchError'
+  }
+}
+
+/**
+ * The data's examples must have as many values as the network's input, and a softmax classifier of labelled
+ * images one score per class of the data (100 scores for the 10 digits would train a 100-way softmax; fewer
+ * would stop at the first label without a score).
+ */
+export function checkData(spec: NetSpec, ex: Examples, which: 'training' | 'held-out'): void {
   const per = spec.input.reduce((a, b) => a * b, 1)
   const has = ex.xShape.reduce((a, b) => a * b, 1)
   if (per !== has) {
-    throw new Error(`the network expects inputs of (${spec.input.join(', ')}) but the ${which} data has examples of (${ex.xShape.join(', ')}); change the input shape or use other data`)
+    const want = spec.input.join(', ')
+    const got = ex.xShape.join(', ')
+    throw new DataMismatchError(`the network expects inputs of (${want}) but the ${which} data has examples of (${got}); change the input shape or use other data`,
+      { case: 'input', want: `(${want})`, got: `(${got})`, which })
   }
+  if (ex.kind !== 'image') return
+  const report = validateSpec(spec)
+  const lossIdx = report.layers.findIndex((l) => l.type === 'SoftmaxWithLoss')
+  const scores = lossIdx >= 0 ? report.layers[lossIdx].inShape : null
+  if (!scores || scores.length !== 1 || scores[0] === ex.classes) return
+  let outIdx = lossIdx
+  for (let i = lossIdx - 1; i >= 0; i--) if (report.layers[i].params > 0) { outIdx = i; break }
+  const out = report.layers[outIdx]
+  const affine = out.type === 'Affine' ? 1 : 0
+  const fix = affine ? `set the units of ${out.name} to ${ex.classes}` : `end with an Affine of ${ex.classes} units before ${report.layers[lossIdx].name}`
+  throw new DataMismatchError(
+    `${out.name} gives ${scores[0]} class scores but the ${which} data has ${ex.classes} classes; ${fix}`,
+    { case: 'classes', layer: out.name, outputs: scores[0], classes: ex.classes, affine })
 }

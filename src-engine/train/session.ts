@@ -11,6 +11,7 @@ import { Sequential } from '../models/sequential'
 import { Trainer, type TrainerEvent } from './trainer'
 import { checkCommand } from './commands'
 import { errorMessage } from './errors'
+import { DataMismatchError } from './checks'
 import { InferenceFeed, predictValue, type FeedPort } from './inference'
 import { withExtra } from './extra-examples'
 import { AutoencoderProbe, decode, findBottleneck } from '../models/autoencoder'
@@ -346,7 +347,9 @@ export class WorkerSession {
       } catch (e) {
         if (this.starting === starting) this.starting = null
         this.flush(runId)
-        this.post({ type: 'error', runId, code: 'train-failed', message: errorMessage(e), params: { detail: errorMessage(e) } })
+        // a refusal of the data names its facts (the page words them); anything else its text
+        const facts = e instanceof DataMismatchError ? e.facts : {}
+        this.post({ type: 'error', runId, code: 'train-failed', message: errorMessage(e), params: { detail: errorMessage(e), ...facts } })
         this.post({ type: 'state', runId, state: 'failed', message: errorMessage(e) })
       } finally {
         await pool?.close()

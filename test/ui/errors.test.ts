@@ -175,6 +175,19 @@ describe('a refusal in the page\'s language', () => {
     expect(tr(refusal(e))).toMatch(/^nan\.safetensors 파일은 가중치로 쓸 수 없어 아무것도 바꾸지 않았습니다 \(tensor "affine2\.b" contains NaN/)
   })
 
+  it('a run the data does not fit says what to change, from the engine\'s facts (train-failed cases input and classes)', () => {
+    const classes: LabError = { code: 'train-failed', message: 'affine2 gives 100 class scores but the training data has 10 classes; set the units of affine2 to 10',
+      params: { detail: '…', case: 'classes', layer: 'affine2', outputs: 100, classes: 10, affine: 1 } }
+    expect(tr(refusal(classes))).toBe('Training did not start: affine2 gives 100 class scores, but the data has 10 classes. ' +
+      'On the Architecture page, make affine2 give 10 outputs, one per class (an Affine’s “Units”).')
+    const input: LabError = { code: 'train-failed', message: 'the network expects inputs of (3, 28, 28) but …',
+      params: { detail: '…', case: 'input', want: '(3, 28, 28)', got: '(1, 28, 28)', which: 'training' } }
+    i18n.set('ko')
+    expect(tr(refusal(classes))).toBe('학습을 시작하지 않았습니다. affine2 계층은 클래스 점수를 100개 내는데 데이터의 클래스는 10개입니다. ' +
+      '아키텍처 페이지에서 affine2 계층의 출력을 클래스마다 하나씩 10개로 하세요 (Affine 계층이라면 “유닛 수”).')
+    expect(tr(refusal(input))).toBe('학습을 시작하지 않았습니다. 신경망의 입력은 (3, 28, 28) 형상인데 데이터의 예는 (1, 28, 28) 형상입니다. 아키텍처 페이지에서 입력 형상을 바꾸거나 다른 데이터로 학습하세요.')
+  })
+
   it('puts an exception\'s own (English) words after the sentence, as a detail', () => {
     i18n.set('ko')
     expect(tr(refusal({ code: 'read-failed', message: 'x', params: { file: 'a.bplab', detail: 'EACCES: permission denied' } })))

@@ -50,6 +50,10 @@ function allowed(type: LayerType, field: string, vocab: string | number | undefi
 
 const gib = (bytes: string | number | undefined): string => `${(Number(String(bytes).replace(/\D/g, '')) / 2 ** 30).toFixed(2)} GiB`
 
+/** What a classifier whose outputs are not the classes should change: its units, or the layers before the loss. */
+const classesFix = (v: Values): string =>
+  v.affine ? t('editor.fix.classesUnits', { classes: v.classes }) : t('editor.fix.classesAffine', { classes: v.classes, loss: String(v.loss ?? '') })
+
 /** Extra values some messages need, worked out from the ones the validator gives. */
 const EXTRA: Record<string, (v: Values) => Values> = {
   'conv-size-not-integer': (v) => ({ fix: windowFix(v) }),
@@ -59,7 +63,16 @@ const EXTRA: Record<string, (v: Values) => Values> = {
     hint: String(v.got ?? '').split(',').length === 2 ? t('editor.hint.softmaxSeq') : t('editor.hint.softmaxImage')
   }),
   'dropout-after-output': (v) => ({ hint: v.output ? t('editor.hint.moveBefore', { output: v.output }) : t('editor.hint.moveEarlier') }),
-  'too-large': (v) => ({ size: gib(v.bytes), limitSize: gib(v.limit) })
+  'too-large': (v) => ({ size: gib(v.bytes), limitSize: gib(v.limit) }),
+  'outputs-more-than-classes': (v) => ({ extra: Number(v.outputs) - Number(v.classes), fix: classesFix(v) }),
+  'outputs-fewer-than-classes': (v) => ({ fix: classesFix(v) }),
+  'pad-not-smaller-than-kernel': (v) => {
+    const k = Number(v.kernel)
+    return {
+      what: t(v.window ? 'editor.what.window' : 'editor.what.kernel'),
+      fix: k % 2 === 1 ? t('editor.fix.padKeepsSize', { maxPad: v.maxPad, same: (k - 1) / 2 }) : t('editor.fix.padAtMost', { maxPad: v.maxPad })
+    }
+  }
 }
 
 /** The setting that sizes a layer of each type, for "too large": what to lower. */

@@ -242,6 +242,9 @@ export default {
   'issue.loss-task-mismatch': '{layer}: this loss does not fit the task “{task}”. Classify with Softmax + loss, reconstruct with MSE, model language with Time softmax + loss.',
   'issue.reconstruct-size-mismatch': '{layer}: compares an output {got} with the input {want}. The layer before it must output {want}.',
   'issue.too-large': '{layer}: the network needs about {size} of memory to train, more than the {limitSize} limit. {fix}',
+  'issue.outputs-more-than-classes': '{layer}: gives {outputs} class scores, but the digits have {classes} classes, so {extra} of the scores stand for classes that never occur. {fix}',
+  'issue.outputs-fewer-than-classes': '{layer}: gives only {outputs} class scores, but the digits have {classes} classes, so training on the digits stops at the first label it has no score for. {fix}',
+  'issue.pad-not-smaller-than-kernel': '{layer}: padding {pad} is not smaller than the {kernel}×{kernel} {what}, so the outputs along the border see only the added zeros. {fix}',
   'issue.input-invalid': 'The input shape must be 1 to 3 whole numbers ≥ 1: (C, H, W) for images such as 1, 28, 28; (T, D) for sequences; (T) for text.',
   'issue.tokens-need-embedding': '{layer}: {type} cannot read token ids. Put an Embedding layer first to turn each token into a vector.',
   'issue.duplicate-name': '{layer}: layer {first} already has this name. Give each layer its own name (weights are saved by name).',
@@ -263,5 +266,11 @@ export default {
   'fix.pad': 'padding {list}',
   'fix.size': 'a {list} window',
   'fix.any': 'Change the window size, stride or padding.',
+  'fix.classesUnits': 'Set its “Units” to {classes} (or to the number of classes of the data you train on).',
+  'fix.classesAffine': 'End with an Affine of {classes} units before {loss} (or as many units as the data you train on has classes).',
+  'fix.padAtMost': 'Use padding of at most {maxPad}.',
+  'fix.padKeepsSize': 'Use padding of at most {maxPad}; padding {same} keeps the size.',
+  'what.kernel': 'kernel',
+  'what.window': 'window',
   or: 'or'
 } as const

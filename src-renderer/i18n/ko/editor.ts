@@ -242,6 +242,9 @@ export default {
   'issue.loss-task-mismatch': '{layer}: 이 손실 함수는 “{task}” 작업에 맞지 않습니다. 분류는 소프트맥스 + 손실, 복원은 평균 제곱 오차, 언어 모델은 시계열 소프트맥스 + 손실을 쓰세요.',
   'issue.reconstruct-size-mismatch': '{layer}: 출력 형상({got})이 입력 형상({want})과 달라서 비교할 수 없습니다. 바로 앞 계층의 출력 형상이 {want}이어야 합니다.',
   'issue.too-large': '{layer}: 학습에 메모리가 약 {size} 필요해서 한도를 넘습니다 (한도 {limitSize}). {fix}',
+  'issue.outputs-more-than-classes': '{layer}: 클래스 점수를 {outputs}개 내는데 숫자 데이터의 클래스는 {classes}개라서, 점수 {extra}개는 나오지 않는 클래스의 점수입니다. {fix}',
+  'issue.outputs-fewer-than-classes': '{layer}: 클래스 점수를 {outputs}개만 내는데 숫자 데이터의 클래스는 {classes}개라서, 숫자로 학습하면 점수가 없는 첫 레이블에서 학습이 멈춥니다. {fix}',
+  'issue.pad-not-smaller-than-kernel': '{layer}: 패딩({pad})이 {kernel}×{kernel} {what} 크기보다 작지 않아서 가장자리의 출력은 덧붙인 0만 봅니다. {fix}',
   'issue.input-invalid': '입력 형상은 1 이상의 정수 1~3개여야 합니다: 이미지는 (C, H, W) (예: 1, 28, 28), 시계열은 (T, D), 텍스트는 (T).',
   'issue.tokens-need-embedding': '{layer}: {type} 계층은 토큰 번호를 바로 읽을 수 없습니다. 맨 앞에 임베딩 계층을 넣어 토큰마다 벡터로 바꾸세요.',
   'issue.duplicate-name': '{layer}: {first}번 계층과 이름이 같습니다. 계층마다 다른 이름을 주세요 (가중치가 이름으로 저장됩니다).',
@@ -263,5 +266,11 @@ export default {
   'fix.pad': '패딩 {list}',
   'fix.size': '{list} 크기의 창',
   'fix.any': '창 크기, 스트라이드, 패딩 중 하나를 바꾸세요.',
+  'fix.classesUnits': '“유닛 수”를 {classes}개로 하세요 (다른 데이터로 학습한다면 그 데이터의 클래스 수로).',
+  'fix.classesAffine': '{loss} 앞을 유닛 {classes}개짜리 Affine 계층으로 끝내세요 (다른 데이터로 학습한다면 그 데이터의 클래스 수만큼).',
+  'fix.padAtMost': '패딩을 {maxPad} 이하로 하세요.',
+  'fix.padKeepsSize': '패딩을 {maxPad} 이하로 하세요. 패딩 {same}이면 크기가 그대로입니다.',
+  'what.kernel': '필터',
+  'what.window': '창',
   or: '또는'
 } as const

@@ -70,6 +70,36 @@ describe('warnings', () => {
     expect(r.issues[1].message).toMatch(/^conv1: "filter" is not a setting of Convolution and is ignored; its settings are filters, kernel, stride, pad, init, bias$/)
   })
 
+  it('a digits classifier whose last Affine does not give 10 class scores (the Affine default of 100, or too few)', () => {
+    const more = warned(digits({ type: 'Affine', units: 100 }, { type: 'SoftmaxWithLoss' }), 'outputs-more-than-classes')
+    expect(more).toMatchObject({ layer: 0, field: 'units', values: { outputs: 100, classes: 10, affine: 1, loss: 'softmax1' } })
+    expect(more.message).toBe('affine1: gives 100 class scores to softmax1 but the digits have 10 classes, so 90 of them are for classes that never occur; ' +
+      'set its units to 10 (or to the number of classes of the data you train on)')
+    const fewer = warned(digits({ type: 'Affine', units: 50 }, { type: 'Relu' }, { type: 'Affine', units: 5 }, { type: 'SoftmaxWithLoss' }), 'outputs-fewer-than-classes')
+    expect(fewer).toMatchObject({ layer: 2, field: 'units', values: { outputs: 5, classes: 10 } })
+    // no Affine at the end: the last layer with parameters is told to end with one
+    const conv = warned(digits({ type: 'Convolution', filters: 3, kernel: 28 }, { type: 'Flatten' }, { type: 'SoftmaxWithLoss' }), 'outputs-fewer-than-classes')
+    expect(conv.field).toBeUndefined()
+    expect(conv.message).toContain('end with an Affine of 10 units before softmax1')
+    // not for other inputs, other losses, or a single class (which has its own warning)
+    for (const spec of [
+      { ...digits({ type: 'Affine', units: 100 }, { type: 'SoftmaxWithLoss' }), input: [3, 32, 32] },
+      digits({ type: 'Affine', units: 100 }, { type: 'SigmoidWithLoss' }),
+      digits({ type: 'Affine', units: 1 }, { type: 'SoftmaxWithLoss' })
+    ]) expect(codes(validateSpec(spec)).filter((c) => c.startsWith('outputs-'))).toEqual([])
+  })
+
+  it('padding as wide as the kernel or window (mostly zeros)', () => {
+    const conv = warned(digits({ type: 'Convolution', filters: 4, kernel: 3, pad: 9 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }), 'pad-not-smaller-than-kernel')
+    expect(conv).toMatchObject({ layer: 0, field: 'pad', values: { pad: 9, kernel: 3, maxPad: 2, window: 0 } })
+    expect(conv.message).toBe('conv1: padding 9 is not smaller than the 3×3 kernel, so the outputs along the border see only the added zeros; use padding of at most 2 (1 keeps the size)')
+    const pool = warned(digits({ type: 'Convolution', filters: 4, kernel: 3, pad: 1 }, { type: 'Pooling', size: 2, stride: 2, pad: 2 }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }), 'pad-not-smaller-than-kernel')
+    expect(pool).toMatchObject({ layer: 1, values: { window: 1, maxPad: 1 } })
+    // padding below the kernel is fine
+    expect(codes(validateSpec(digits({ type: 'Convolution', filters: 4, kernel: 3, pad: 2 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }))))
+      .not.toContain('pad-not-smaller-than-kernel')
+  })
+
   it('sound networks get no warnings at all', () => {
     const r = validateSpec(digits({ type: 'Convolution', filters: 8, kernel: 3, pad: 1 }, { type: 'BatchNormalization' }, { type: 'Relu' },
       { type: 'Pooling', size: 2 }, { type: 'Flatten' }, { type: 'Affine', units: 64 }, { type: 'Relu' }, { type: 'Dropout', rate: 0.5 },

@@ -171,6 +171,31 @@ describe('other errors at their layer', () => {
     expect(trainButton().disabled).toBe(false)
   })
 
+  it('flags a digits classifier whose last Affine is not 10 units at that layer, saying which number to set (en, ko)', () => {
+    // a CNN built from scratch keeps the Affine default of 100
+    openEditor({ input: [1, 28, 28], task: 'classify', layers: [{ type: 'Convolution', filters: 8, kernel: 5 }, { type: 'Relu' }, { type: 'Affine', units: 100 }, { type: 'SoftmaxWithLoss' }] })
+    const warn = (): HTMLElement => within(card(2)).getAllByTestId('layer-warning').find((w) => w.getAttribute('data-code') === 'outputs-more-than-classes')!
+    expect(warn().textContent).toContain('affine1: gives 100 class scores, but the digits have 10 classes, so 90 of the scores stand for classes that never occur. ' +
+      'Set its “Units” to 10 (or to the number of classes of the data you train on).')
+    expect(trainButton().disabled).toBe(false)
+    i18n.set('ko')
+    flushSync()
+    expect(warn().textContent).toContain('affine1: 클래스 점수를 100개 내는데 숫자 데이터의 클래스는 10개라서, 점수 90개는 나오지 않는 클래스의 점수입니다. “유닛 수”를 10개로 하세요')
+    i18n.set('en')
+    const fewer = validateSpec({ input: [1, 28, 28], task: 'classify', layers: [{ type: 'Affine', units: 5 }, { type: 'SoftmaxWithLoss' }] }).issues.find((i) => i.code === 'outputs-fewer-than-classes')!
+    expect(issueText(fewer)).toBe('affine1: gives only 5 class scores, but the digits have 10 classes, so training on the digits stops at the first label it has no score for. ' +
+      'Set its “Units” to 10 (or to the number of classes of the data you train on).')
+  })
+
+  it('warns about padding as wide as the kernel, with the padding that keeps the size (en, ko)', () => {
+    const issue = validateSpec({ input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 4, kernel: 3, pad: 9 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+      .issues.find((i) => i.code === 'pad-not-smaller-than-kernel')!
+    expect(issueText(issue)).toBe('conv1: padding 9 is not smaller than the 3×3 kernel, so the outputs along the border see only the added zeros. Use padding of at most 2; padding 1 keeps the size.')
+    i18n.set('ko')
+    expect(issueText(issue)).toBe('conv1: 패딩(9)이 3×3 필터 크기보다 작지 않아서 가장자리의 출력은 덧붙인 0만 봅니다. 패딩을 2 이하로 하세요. 패딩 1이면 크기가 그대로입니다.')
+    i18n.set('en')
+  })
+
   it('shows network-wide problems above the layers (no loss layer)', () => {
     openEditor({ input: [4], layers: [{ type: 'Affine', units: 2 }] })
     const e = screen.getByTestId('net-error')

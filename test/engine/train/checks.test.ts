@@ -1,0 +1,60 @@
+/** The data-vs-network checks a run makes before its first batch: their English messages and the facts the page words. */
+import { describe, expect, it } from 'vitest'
+import { Trainer } from '../../../src-engine/train/trainer'
+import { DataMismatchError } from '../../../src-engine/train/checks'
+import type { NetSpec } from '../../../src-engine/spec-types'
+import type { TrainSettings } from '../../../src-engine/protocol'
+import { TINY_MLP, recordingSession, smallDigits } from './fixtures'
+
+const data = smallDigits()
+const SETTINGS = { optimizer: 'SGD' as const, lr: 0.1, batchSize: 20, epochs: 1, seed: 5 }
+const withOutputs = (units: number): NetSpec => ({ ...TINY_MLP, layers: [{ type: 'Affine', units: 32 }, { type: 'Relu' }, { type: 'Affine', units }, { type: 'SoftmaxWithLoss' }] })
+
+function refused(spec: NetSpec): DataMismatchError {
+  try {
+    new Trainer({ spec, settings: SETTINGS, data })
+  } catch (e) {
+    expect(e).toBeInstanceOf(DataMismatchError)
+    return e as DataMismatchError
+  }
+  throw new Error('the trainer took the network')
+}
+
+describe('a classifier whose outputs are not the data\'s classes', () => {
+  it('is refused before training with more outputs than classes (the editor\'s Affine default of 100 on the digits)', () => {
+    const e = refused(withOutputs(100))
+    expect(e.message).toBe('affine2 gives 100 class scores but the training data has 10 classes; set the units of affine2 to 10')
+    expect(e.facts).toEqual({ case: 'classes', layer: 'affine2', outputs: 100, classes: 10, affine: 1 })
+  })
+
+  it('is refused before training with fewer outputs than classes (instead of failing at the first label 5)', () => {
+    expect(refused(withOutputs(5)).facts).toEqual({ case: 'classes', layer: 'affine2', outputs: 5, classes: 10, affine: 1 })
+  })
+
+  it('names the layer to change when it is not an Affine', () => {
+    const spec: NetSpec = { input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 3, kernel: 28 }, { type: 'Flatten' }, { type: 'SoftmaxWithLoss' }] }
+    const e = refused(spec)
+    expect(e.message).toBe('conv1 gives 3 class scores but the training data has 10 classes; end with an Affine of 10 units before softmax1')
+    expect(e.facts).toMatchObject({ layer: 'conv1', outputs: 3, affine: 0 })
+  })
+
+  it('takes one output per class, and other losses as before', () => {
+    expect(() => new Trainer({ spec: withOutputs(10), settings: SETTINGS, data })).not.toThrow()
+    const ae: NetSpec = { input: [1, 28, 28], task: 'reconstruct', layers: [{ type: 'Affine', units: 16 }, { type: 'Affine', units: 784 }, { type: 'MSE' }] }
+    expect(() => new Trainer({ spec: ae, settings: SETTINGS, data })).not.toThrow()
+  })
+
+  it('gives an input shape that does not fit as facts too', () => {
+    expect(refused({ ...TINY_MLP, input: [3, 28, 28] }).facts).toEqual({ case: 'input', want: '(3, 28, 28)', got: '(1, 28, 28)', which: 'training' })
+  })
+
+  it('reaches the host as a train-failed event whose params hold the facts', async () => {
+    const { s, events } = recordingSession(data)
+    const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'SGD', lr: 0.1, batchSize: 20, epochs: 1, weightDecay: 0, seed: 5, threads: 1 }
+    s.handle({ type: 'start', runId: 'c', spec: withOutputs(100), settings })
+    await s.running
+    const err = events.find((e) => e.type === 'error')
+    expect(err).toMatchObject({ code: 'train-failed', params: { case: 'classes', layer: 'affine2', outputs: 100, classes: 10, affine: 1 } })
+    expect(events.some((e) => e.type === 'batches')).toBe(false)
+  })
+})
