@@ -13,6 +13,7 @@ export default {
   exportOnnx: 'Export model (ONNX)',
   importWeights: 'Import weights (safetensors)…',
   exportGroup: 'Use the model elsewhere',
+  exportNeedsModel: 'Train a model first, or open a project saved with weights: there is nothing to export yet.',
   projectGroup: 'Project',
   working: 'Working…',
   dismiss: 'Dismiss',

@@ -13,6 +13,7 @@ export default {
   exportOnnx: '모델 내보내기 (ONNX)',
   importWeights: '가중치 가져오기 (safetensors)…',
   exportGroup: '다른 곳에서 모델 쓰기',
+  exportNeedsModel: '내보낼 모델이 아직 없습니다. 먼저 학습하거나 가중치와 함께 저장한 프로젝트를 여세요.',
   projectGroup: '프로젝트',
   working: '처리 중…',
   dismiss: '닫기',
