@@ -16,6 +16,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { NetSpec, SpecIssue } from '../src-engine/spec-types'
+import type { LAB_ERRORS } from './ipc/contract'
 import { TRAINING_PRIORITIES, type AutosaveProject, type BatchPoint, type Checkpoint, type TrainingPriority, type TrainSettings } from '../src-engine/protocol'
 import { validateSpec } from '../src-engine/spec'
 import { layerNames } from '../src-engine/spec-names'
@@ -136,6 +137,23 @@ export function fileVocabSize(
   const rows = at >= 0 ? file.tensors[`${names[at]}.W`]?.shape[0] : undefined
   if (rows === undefined) return { ok: true }
   return good(rows) ? { ok: true, vocab: rows } : { ok: false, got: String(rows), from: 'embedding' }
+}
+
+/**
+ * The kind of a failed read or write the page has its own sentence for (params.case of 'read-failed' and
+ * 'write-failed'): no permission, a full disk, a read-only disk, a folder where a file was meant. Anything else
+ * goes without a case and the page shows the system's own text, labelled as such.
+ */
+type FsCase<C extends 'read-failed' | 'write-failed'> = { case?: (typeof LAB_ERRORS)[C][number] }
+export function fsFailureCase(e: unknown, writing: false): FsCase<'read-failed'>
+export function fsFailureCase(e: unknown, writing: true): FsCase<'write-failed'>
+export function fsFailureCase(e: unknown, writing: boolean): FsCase<'read-failed' | 'write-failed'> {
+  const code = (e as NodeJS.ErrnoException | null)?.code
+  if (code === 'EACCES' || code === 'EPERM') return { case: 'permission' }
+  if (code === 'EISDIR') return { case: 'is-folder' }
+  if (writing && (code === 'ENOSPC' || code === 'EDQUOT')) return { case: 'no-space' }
+  if (writing && code === 'EROFS') return { case: 'read-only' }
+  return {}
 }
 
 export class ProjectService {
@@ -432,7 +450,7 @@ export class ProjectService {
     try {
       return { ok: true, value: { file: await storeTextFile(textsDir(this.dataDir), bytes, facts), ...facts } }
     } catch (e) {
-      return fail('write-failed', `${fileName} could not be kept for training: ${errorText(e)}`, { file: fileName, detail: errorText(e) })
+      return fail('write-failed', `${fileName} could not be kept for training: ${errorText(e)}`, { file: fileName, detail: errorText(e), ...fsFailureCase(e, true) })
     }
   }
 
@@ -446,7 +464,7 @@ export class ProjectService {
     try {
       return { ok: true, value: { removed: removeTextFile(textsDir(this.dataDir), file) } }
     } catch (e) {
-      return fail('write-failed', `${basename(file)} could not be removed: ${errorText(e)}`, { file: basename(file), detail: errorText(e) })
+      return fail('write-failed', `${basename(file)} could not be removed: ${errorText(e)}`, { file: basename(file), detail: errorText(e), ...fsFailureCase(e, true) })
     }
   }
 
@@ -539,7 +557,7 @@ export class ProjectService {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
       if (code === 'ENOENT') return fail('missing', `${path} no longer exists; it may have been moved or deleted.`, { file: basename(path) })
-      return fail('read-failed', `${path} could not be read: ${errorText(e)}`, { file: basename(path), detail: errorText(e) })
+      return fail('read-failed', `${path} could not be read: ${errorText(e)}`, { file: basename(path), detail: errorText(e), ...fsFailureCase(e, false) })
     }
   }
 
@@ -557,7 +575,7 @@ export class ProjectService {
       const back = await readFile(target)
       if (!(await sameBytes(back, bytes))) throw new Error(`the file on disk (${back.length} bytes) differs from what was written (${bytes.length} bytes)`)
     } catch (e) {
-      return fail('write-failed', `${target} could not be written: ${errorText(e)}. Choose another folder and try again.`, { file: basename(target), detail: errorText(e) })
+      return fail('write-failed', `${target} could not be written: ${errorText(e)}. Choose another folder and try again.`, { file: basename(target), detail: errorText(e), ...fsFailureCase(e, true) })
     }
     return { ok: true, value: target }
   }

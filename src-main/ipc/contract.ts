@@ -49,7 +49,7 @@ export const LAB_ERRORS = {
   'bad-command': [], 'unknown-command': [], diverged: [], 'train-failed': ['input', 'classes'], protocol: [], 'worker-error': [],
   // projects and files (projects.ts; the engine's project reader)
   'save-failed': [], 'bad-text': ['empty', 'encoding'], 'bad-project': [], 'newer-project': [], 'bad-spec': [], 'bad-weights': ['vocab', 'format', 'dtype'], 'no-dialog': ['save'],
-  canceled: [], 'not-recent': [], 'no-recovery': [], missing: [], 'read-failed': [], 'write-failed': [],
+  canceled: [], 'not-recent': [], 'no-recovery': [], missing: [], 'read-failed': ['permission', 'is-folder'], 'write-failed': ['permission', 'no-space', 'read-only', 'is-folder'],
   // the page's own connection (src-renderer/lib/lab.ts)
   'no-token': [], disconnected: [], 'transport-failed': [], 'bad-message': []
 } as const satisfies Record<string, readonly string[]>

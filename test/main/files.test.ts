@@ -42,3 +42,26 @@ describe('electronFiles', () => {
     expect(lists).toEqual([['/tmp/a.bplab', '/tmp/b.bplab']])
   })
 })
+
+describe('a failed read or write', () => {
+  it('is given a case the page has its own sentence for when the system names a known reason (read-failed, write-failed)', async () => {
+    const { fsFailureCase } = await import('../../src-main/projects')
+    const { readFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    let folder: unknown
+    try {
+      readFileSync(tmpdir())
+    } catch (e) {
+      folder = e
+    }
+    expect(fsFailureCase(folder, false)).toEqual({ case: 'is-folder' })
+    const err = (code: string): Error => Object.assign(new Error(`${code}: …`), { code })
+    expect(fsFailureCase(err('EACCES'), false)).toEqual({ case: 'permission' })
+    expect(fsFailureCase(err('EPERM'), true)).toEqual({ case: 'permission' })
+    expect(fsFailureCase(err('ENOSPC'), true)).toEqual({ case: 'no-space' })
+    expect(fsFailureCase(err('EROFS'), true)).toEqual({ case: 'read-only' })
+    // anything else keeps the system's text, which the page labels as such
+    expect(fsFailureCase(err('EIO'), true)).toEqual({})
+    expect(fsFailureCase(new Error('differs from what was written'), true)).toEqual({})
+  })
+})

@@ -172,7 +172,7 @@ describe('a refusal in the page\'s language', () => {
     expect(tr(refusal(e))).toBe('nan.safetensors cannot be used as weights (tensor "affine2.b" contains NaN at index 0; weights must be finite numbers), ' +
       'so nothing was changed. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).')
     i18n.set('ko')
-    expect(tr(refusal(e))).toMatch(/^nan\.safetensors 파일은 가중치로 쓸 수 없어 아무것도 바꾸지 않았습니다 \(tensor "affine2\.b" contains NaN/)
+    expect(tr(refusal(e))).toMatch(/^nan\.safetensors 파일은 가중치로 쓸 수 없어 아무것도 바꾸지 않았습니다 \(파일을 읽은 프로그램이 알린 내용, 영어: tensor "affine2\.b" contains NaN/)
   })
 
   it('a run the data does not fit says what to change, from the engine\'s facts (train-failed cases input and classes)', () => {
@@ -188,10 +188,23 @@ describe('a refusal in the page\'s language', () => {
     expect(tr(refusal(input))).toBe('학습을 시작하지 않았습니다. 신경망의 입력은 (3, 28, 28) 형상인데 데이터의 예는 (1, 28, 28) 형상입니다. 아키텍처 페이지에서 입력 형상을 바꾸거나 다른 데이터로 학습하세요.')
   })
 
+  it('a read or write the system refused for a known reason gets a sentence of its own, without the system\'s English (ko)', () => {
+    i18n.set('ko')
+    const words = (code: 'read-failed' | 'write-failed', c: string): string =>
+      tr(refusal({ code, message: 'x', params: { file: 'a.bplab', detail: 'EACCES: permission denied, open \'/root/a.bplab\'', case: c } }))
+    expect(words('read-failed', 'permission')).toBe('a.bplab 파일을 읽을 권한이 없습니다. 파일의 권한을 바꾸거나 읽을 수 있는 곳으로 옮긴 뒤 다시 여세요.')
+    expect(words('write-failed', 'no-space')).toBe('디스크에 공간이 없어 a.bplab 파일을 쓰지 못했습니다. 공간을 비우거나 다른 디스크의 폴더를 골라 다시 시도하세요.')
+    for (const c of LAB_ERRORS['write-failed']) expect(words('write-failed', c).replace('a.bplab', '')).not.toMatch(/[A-Za-z]{4,}/)
+    for (const c of LAB_ERRORS['read-failed']) expect(words('read-failed', c).replace('a.bplab', '')).not.toMatch(/[A-Za-z]{4,}/)
+    // an engine's failure it has no words for is labelled as the engine's English, not mixed into the sentence
+    expect(tr(refusal({ code: 'train-failed', message: 'x', params: { detail: 'IDX file /data/x is truncated' } })))
+      .toBe('오류로 학습이 멈췄습니다. (엔진이 알린 내용, 영어: IDX file /data/x is truncated)')
+  })
+
   it('puts an exception\'s own (English) words after the sentence, as a detail', () => {
     i18n.set('ko')
     expect(tr(refusal({ code: 'read-failed', message: 'x', params: { file: 'a.bplab', detail: 'EACCES: permission denied' } })))
-      .toBe('a.bplab 파일을 읽지 못했습니다. (자세한 내용: EACCES: permission denied)')
+      .toBe('a.bplab 파일을 읽지 못했습니다. (운영 체제가 알린 내용, 영어: EACCES: permission denied)')
     expect(tr(refusal({ code: 'engine-error', message: 'x', params: { detail: 'boom', code: 'melted' } })))
       .toBe('실험실의 엔진에서 오류가 났습니다. 다시 시도하고, 또 그러면 실험실을 다시 시작하세요. (자세한 내용: boom)')
   })

@@ -156,7 +156,7 @@ describe('training page with a fake host', () => {
     expect(detail.textContent).toBe('Training stopped with an error. (Details: IDX file /data/x is truncated)')
     i18n.set('ko')
     await settle()
-    expect(detail.textContent).toBe('오류로 학습이 멈췄습니다. (자세한 내용: IDX file /data/x is truncated)')
+    expect(detail.textContent).toBe('오류로 학습이 멈췄습니다. (엔진이 알린 내용, 영어: IDX file /data/x is truncated)')
     expect(detail.classList.contains('mono')).toBe(false)
     // without it (an older host) the host's own words are shown as they came
     detail = await fail('train-failed', 'IDX file /data/x is truncated')
