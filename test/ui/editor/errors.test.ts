@@ -256,7 +256,7 @@ describe('issue text', () => {
     expect(pending.message).toContain('or "vocab" (the vocabulary size, set when the text is loaded)')
     expect(issueText(pending, 'TimeAffine')).toContain('or “= vocab” (the vocabulary size, set from the text when training starts), not 0.')
     i18n.set('ko')
-    expect(issueText(known, 'TimeAffine')).toBe('taffine1: “유닛 수”에는 1 이상의 정수 또는 “= 어휘 수”(지금 어휘 수: 65)만 쓸 수 있습니다 (지금 값: 0).')
+    expect(issueText(known, 'TimeAffine')).toBe('taffine1: “유닛 수”에는 1 이상의 정수 또는 “= 어휘 수”(지금 65)만 쓸 수 있습니다 (지금 값: 0).')
     expect(issueText(pending, 'TimeAffine')).toContain('“= 어휘 수”(학습을 시작할 때 텍스트에서 정해지는 값)만 쓸 수 있습니다')
     i18n.set('en')
     // an Affine's units cannot be “= vocab”: its range stays as it was
