@@ -31,6 +31,7 @@ import { MAX_VOCAB } from './ipc/validate'
 import { errorText, refuse } from './ipc/refuse'
 import { RECENT_FILE, RECOVERY_FILE, RecentList, listTextFiles, readUploadedText, removeTextFile, storeTextFile, textsDir, writeFileAtomicAsync } from './file-store'
 import { textCounts } from '../src-engine/data/text'
+import { CurveThinner } from '../src-engine/train/loss-curve'
 import { encodeProjectAsync } from './project-writer'
 import { withFileBytes } from './file-base64'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
@@ -165,6 +166,8 @@ export class ProjectService {
   private readonly runs = new Map<string, SavedRun>()
   /** Epochs trained before a run that continues another: its points and epochs are kept numbered on. */
   private readonly offsets = new Map<string, number>()
+  /** Each run's curve thinning (the autosave keeps a bounded curve, like the page). */
+  private readonly curves = new Map<string, CurveThinner>()
   private currentRunId: string | null = null
   /** The run whose model the host holds (the last started, or the opened project's current run): the run a
    * continuation (a start with an epoch offset) carries on. */
@@ -211,6 +214,7 @@ export class ProjectService {
       const oldest = this.runs.keys().next().value as string
       this.runs.delete(oldest)
       this.offsets.delete(oldest)
+      this.curves.delete(oldest)
     }
   }
 
@@ -223,8 +227,7 @@ export class ProjectService {
     switch (e.type) {
       case 'batches':
         for (const p of e.points as BatchPoint[]) {
-          run.batchX.push(off + (p.batches > 0 ? p.epoch - 1 + p.batch / p.batches : p.epoch))
-          run.batchLoss.push(p.loss)
+          this.curve(e.runId).push(run.batchX, run.batchLoss, off + (p.batches > 0 ? p.epoch - 1 + p.batch / p.batches : p.epoch), p.loss)
         }
         return
       case 'epoch': {
@@ -239,6 +242,13 @@ export class ProjectService {
       default:
         return
     }
+  }
+
+  /** The run's loss curve keeps at most MAX_CURVE_POINTS points, as the page's does. */
+  private curve(runId: string): CurveThinner {
+    let c = this.curves.get(runId)
+    if (!c) this.curves.set(runId, (c = new CurveThinner()))
+    return c
   }
 
   history(): SavedHistory {

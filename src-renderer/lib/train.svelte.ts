@@ -11,6 +11,7 @@ import type {
   BatchPoint, DataSource, DivergenceFacts, EpochReport, ImageStack, OptimizerName, RunState, Snapshot, TrainingPriority, TrainSettings
 } from '../../src-engine/protocol'
 import type { NetSpec } from '../../src-engine/spec-types'
+import { CurveThinner, MAX_CURVE_POINTS } from '../../src-engine/train/loss-curve'
 import { toFloat32 } from './lab'
 import { refusal } from './lab-errors'
 import { msg, type Msg } from '../i18n/index.svelte'
@@ -34,13 +35,8 @@ export const RUN_COLORS = ['#3f7be0', '#e0663f', '#2fa36b', '#a04fd1', '#d4a017'
 /** Older finished runs are dropped beyond this many, so the overlay stays readable. */
 export const MAX_RUNS = 6
 
-/**
- * A run's loss curve keeps at most this many points. Past it, neighbouring points are merged in pairs
- * (mean position and mean loss), and from then on each stored point is the mean of `batchStride`
- * batches (2, 4, 8…): a long run's history, and the work of each chart update, stay bounded (the
- * MLP at batch size 1 for 1000 epochs is 8 million batches) while the curve keeps its shape.
- */
-export const MAX_BATCH_POINTS = 8192
+/** A run's loss curve keeps at most this many points (see CurveThinner). */
+export const MAX_BATCH_POINTS = MAX_CURVE_POINTS
 
 /** Events for a run id we have not heard of yet (the start reply can arrive after the first events). */
 const MAX_PENDING = 200
@@ -290,10 +286,8 @@ export class Run {
   /** The loss curve: positions in epochs and losses, at most MAX_BATCH_POINTS of them. */
   batchX = $state.raw<number[]>([])
   batchLoss = $state.raw<number[]>([])
-  /** Batches per point of the curve: 1, doubled each time the curve reaches MAX_BATCH_POINTS. */
-  batchStride = 1
-  /** Batches not on the curve yet, summed until there are `batchStride` of them. */
-  private readonly partial = { n: 0, x: 0, loss: 0, finite: 0 }
+  /** Merges the curve's points once it reaches MAX_BATCH_POINTS. */
+  private readonly curve = new CurveThinner()
   epochs = $state.raw<EpochReport[]>([])
   last = $state.raw<BatchPoint | null>(null)
   /** Smoothed examples per second, for the ETA. */
@@ -341,27 +335,10 @@ export class Run {
     if (points.length === 0) return
     const xs = this.batchX.slice()
     const ys = this.batchLoss.slice()
-    const part = this.partial
     let eps = this.examplesPerSec
     for (const p of points) {
       const x = epochPosition(p) + this.epochOffset
-      if (this.batchStride === 1) {
-        xs.push(x)
-        ys.push(p.loss)
-      } else {
-        part.n++
-        part.x += x
-        if (Number.isFinite(p.loss)) {
-          part.loss += p.loss
-          part.finite++
-        }
-        if (part.n === this.batchStride) {
-          xs.push(part.x / part.n)
-          ys.push(part.finite > 0 ? part.loss / part.finite : NaN)
-          part.n = part.x = part.loss = part.finite = 0
-        }
-      }
-      if (xs.length > MAX_BATCH_POINTS) this.halve(xs, ys)
+      this.curve.push(xs, ys, x, p.loss)
       // a short moving average: individual batches jitter, the ETA should not
       if (Number.isFinite(p.examplesPerSec) && p.examplesPerSec > 0) eps = eps > 0 ? eps * 0.8 + p.examplesPerSec * 0.2 : p.examplesPerSec
     }
@@ -371,24 +348,9 @@ export class Run {
     this.last = points[points.length - 1]
   }
 
-  /** Merges the curve's points in pairs, in place, and doubles the stride; an odd last point starts the next pair. */
-  private halve(xs: number[], ys: number[]): void {
-    const pairs = xs.length >> 1
-    for (let i = 0; i < pairs; i++) {
-      const a = ys[2 * i]
-      const b = ys[2 * i + 1]
-      xs[i] = (xs[2 * i] + xs[2 * i + 1]) / 2
-      ys[i] = Number.isFinite(a) ? (Number.isFinite(b) ? (a + b) / 2 : a) : b
-    }
-    const part = this.partial
-    if (xs.length % 2 === 1) {
-      const y = ys[xs.length - 1]
-      const fin = Number.isFinite(y)
-      Object.assign(part, { n: this.batchStride, x: xs[xs.length - 1] * this.batchStride, loss: fin ? y * this.batchStride : 0, finite: fin ? this.batchStride : 0 })
-    }
-    xs.length = pairs
-    ys.length = pairs
-    this.batchStride *= 2
+  /** Batches per point of the curve: 1, doubled each time the curve reaches MAX_BATCH_POINTS. */
+  get batchStride(): number {
+    return this.curve.stride
   }
 
   addEpoch(report: EpochReport): void {

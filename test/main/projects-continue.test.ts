@@ -7,6 +7,7 @@ import type { OpenedProject, SavedFile, SavedRun } from '../../src-main/ipc/cont
 import { encodeProject } from '../../src-engine/io/project'
 import type { NetSpec } from '../../src-engine/spec-types'
 import type { TrainSettings } from '../../src-engine/protocol'
+import { MAX_CURVE_POINTS } from '../../src-engine/train/loss-curve'
 
 const spec: NetSpec = { name: 'MLP', input: [1, 28, 28], layers: [{ type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 2, weightDecay: 0, seed: 1, threads: 1 }
@@ -27,6 +28,24 @@ describe('the autosave history of a continued run', () => {
     expect(a.epochs.map((e) => e.epoch)).toEqual([1])
     expect(b.batchX).toEqual([2.5, 3])
     expect(b.epochs.map((e) => e.epoch)).toEqual([3])
+  })
+
+  it('keeps a long run\'s curve bounded, as the page does: points merge in pairs past MAX_CURVE_POINTS', () => {
+    const p = new ProjectService({} as ModelHost, { dataDir: null })
+    p.runStarted('a', spec, settings)
+    const batches = 3 * MAX_CURVE_POINTS + 5
+    const per = 1000
+    for (let i = 0; i < batches; i += per) {
+      const points = []
+      for (let j = i; j < Math.min(batches, i + per); j++) points.push({ epoch: Math.floor(j / 100) + 1, batch: (j % 100) + 1, batches: 100, loss: 2, examplesPerSec: 100 })
+      p.track({ type: 'batches', runId: 'a', points })
+    }
+    const [a] = p.history().runs
+    expect(a.batchX.length).toBeLessThanOrEqual(MAX_CURVE_POINTS)
+    expect(a.batchX.length).toBeGreaterThan(MAX_CURVE_POINTS / 2)
+    expect(a.batchLoss.every((y) => y === 2)).toBe(true)
+    for (let i = 1; i < a.batchX.length; i++) expect(a.batchX[i]).toBeGreaterThan(a.batchX[i - 1])
+    expect(a.batchX[a.batchX.length - 1]).toBeGreaterThan((batches - 8) / 100)
   })
 
   it('accepts a whole, non-negative epochOffset on train:start and nothing else', () => {
