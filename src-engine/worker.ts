@@ -15,7 +15,7 @@ import { loadTrainData } from './train/data'
 import { errorMessage } from './train/errors'
 import { runReplica } from './train/replica'
 import { runGradcheck } from './train/gradcheck-run'
-import { InferenceSession, pollFeeds, type FeedPort } from './train/inference'
+import { InferenceSession, type FeedPort } from './train/inference'
 import { lowerThreadPriority } from './train/thread-priority'
 
 // This file's own path (CommonJS bundle or ES module), to start replica threads from it.
@@ -34,12 +34,7 @@ if (role === 'replica') {
   // The training thread yields to the host's event loop when the host asks (train/thread-priority.ts).
   lowerThreadPriority()
   const port = parentPort
-  // Before each event (batch points go out between batches, about every 100 ms, while a run trains), the
-  // inference thread's weights are written if it asked for them (train/inference.ts).
-  const post = (event: WorkerEvent, transfer?: ArrayBuffer[]): void => {
-    pollFeeds()
-    port.postMessage(event, transfer ?? [])
-  }
+  const post = (event: WorkerEvent, transfer?: ArrayBuffer[]): void => port.postMessage(event, transfer ?? [])
   const session = new WorkerSession(post, { loadData: loadTrainData, replicaEntry: self, gradcheck: runGradcheck })
   port.on('message', (m: unknown) => session.handle(m))
   process.on('uncaughtException', (e) => post({ type: 'error', runId: null, code: 'worker-error', message: errorMessage(e), params: { detail: errorMessage(e) } }))

@@ -10,7 +10,7 @@
  * The training thread posts the model's spec with a block of shared memory holding its weights when its
  * model changes (a run starts, a model is loaded). After that nothing is posted: the inference thread
  * says it wants fresh weights by setting a word of that memory (after answering, when its copy is older
- * than `freshMs`), the training thread looks at that word whenever it posts an event (`pollFeeds`: batch
+ * than `freshMs`), the training thread looks at that word whenever it posts an event (`InferenceFeed.poll`: batch
  * points go out between batches, about every 100 ms, while a run trains) and writes its weights into the
  * block, and the inference thread copies them before its next answer. So weights only
  * travel while someone is drawing, and an answer uses weights at most about one batch plus `freshMs` old.
@@ -73,20 +73,12 @@ export interface FeedPort {
   close?(): void
 }
 
-const feeds = new Set<InferenceFeed>()
-
-/** Every open feed of this thread writes its weights if asked (worker.ts: before each event the training thread posts). */
-export function pollFeeds(): void {
-  for (const f of feeds) f.poll()
-}
-
 /** The training thread's end: posts the current model, and writes its weights into shared memory when asked. */
 export class InferenceFeed {
   private shared: { model: Sequential; control: Int32Array; data: Float32Array; layout: [string, number][] } | null = null
 
   constructor(private readonly port: FeedPort, private readonly current: () => Sequential | null) {
     this.modelChanged()
-    feeds.add(this)
   }
 
   /** A new model (a run started, a model was loaded): its spec and its weights in a new block. */
@@ -105,7 +97,7 @@ export class InferenceFeed {
     this.port.postMessage({ type: 'model', spec: model.spec, shared: { control: control.buffer as SharedArrayBuffer, data: data.buffer as SharedArrayBuffer, layout } } satisfies FeedMessage)
   }
 
-  /** Writes the weights when the inference thread wants them. */
+  /** Writes the weights when the inference thread wants them (session.ts: before each event the training thread posts). */
   poll(): void {
     const s = this.shared
     if (s && Atomics.load(s.control, WANT) === 1 && this.current() === s.model) this.write()
@@ -125,7 +117,6 @@ export class InferenceFeed {
   }
 
   close(): void {
-    feeds.delete(this)
     this.shared = null
     this.port.close?.()
   }

@@ -67,7 +67,15 @@ export class WorkerSession {
   /** Resolves when the current run has ended (tests await it). */
   running: Promise<void> = Promise.resolve()
 
-  constructor(private readonly post: Post, private readonly opts: SessionOptions) {
+  private readonly post: Post
+
+  constructor(post: Post, private readonly opts: SessionOptions) {
+    // Before each event (batch points go out between batches, about every 100 ms, while a run trains), the
+    // inference thread's weights are written if it asked for them (inference.ts).
+    this.post = (event, transfer) => {
+      this.feed?.poll()
+      post(event, transfer)
+    }
     this.flushMs = opts.batchFlushMs ?? 100
     this.snapMs = opts.snapshotMinMs ?? 250
     this.now = opts.now ?? (() => performance.now())

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
-import { InferenceSession, pollFeeds, type FeedPort } from '../../../src-engine/train/inference'
+import { InferenceSession, type FeedPort, type InferenceFeed } from '../../../src-engine/train/inference'
 import { WorkerSession } from '../../../src-engine/train/session'
 import { Sequential } from '../../../src-engine/models/sequential'
 import { Rng } from '../../../src-engine/rng'
@@ -44,7 +44,9 @@ function pair(freshMs = 0) {
   ports.push(port1, port2)
   const inference = new InferenceSession((e) => inferEvents.push(e), port1 as unknown as FeedPort, freshMs, () => now)
   training.handle({ type: 'infer-port', port: port2 })
-  return { training, inference, trainEvents, inferEvents, advance: (ms: number) => (now += ms) }
+  // what the training session does before each event it posts (batch points, between batches)
+  const poll = (): void => (training as unknown as { feed: InferenceFeed }).feed.poll()
+  return { training, inference, trainEvents, inferEvents, poll, advance: (ms: number) => (now += ms) }
 }
 
 /** Counts the messages posted on `ports` from now on; returns the count so far. */
@@ -88,7 +90,7 @@ describe('inference thread', () => {
   })
 
   it('asks for fresh weights after answering, once its copy is freshMs old, and then answers with them', async () => {
-    const { training, inference, inferEvents, advance } = pair(100)
+    const { training, inference, inferEvents, poll, advance } = pair(100)
     const first = Sequential.fromSpec(TINY_MLP, new Rng(1))
     training.handle({ type: 'load-model', reqId: 1, spec: TINY_MLP, weights: weightsOf(first) })
     await until(() => inferEvents.some((e) => e.type === 'ready'))
@@ -111,7 +113,7 @@ describe('inference thread', () => {
     expect(Array.from((replies(inferEvents, 3) as { value: { probs: Float32Array } }).value.probs)).toEqual(probsOf(first))
     let reqId = 4
     await until(() => {
-      pollFeeds() // the training thread, between batches
+      poll() // the training thread, between batches
       inference.handle({ type: 'predict', reqId, input: x, count: 1 })
       return Array.from((replies(inferEvents, reqId++) as { value: { probs: Float32Array } }).value.probs).join() === probsOf(changed).join()
     })
@@ -121,14 +123,14 @@ describe('inference thread', () => {
     trainingModel.loadWeights(weightsOf(first))
     for (let i = 0; i < 5; i++) {
       await tick()
-      pollFeeds()
+      poll()
       inference.handle({ type: 'predict', reqId, input: x, count: 1 })
       expect(Array.from((replies(inferEvents, reqId++) as { value: { probs: Float32Array } }).value.probs)).toEqual(probsOf(changed))
     }
     advance(100)
     inference.handle({ type: 'predict', reqId: reqId++, input: x, count: 1 })
     await until(() => {
-      pollFeeds() // the training thread, between batches
+      poll() // the training thread, between batches
       inference.handle({ type: 'predict', reqId, input: x, count: 1 })
       return Array.from((replies(inferEvents, reqId++) as { value: { probs: Float32Array } }).value.probs).join() === probsOf(first).join()
     })
@@ -136,7 +138,7 @@ describe('inference thread', () => {
   })
 
   it('keeps answering with the last weights that loaded when the training weights are not finite', async () => {
-    const { training, inference, inferEvents, advance } = pair(100)
+    const { training, inference, inferEvents, poll, advance } = pair(100)
     const first = Sequential.fromSpec(TINY_MLP, new Rng(1))
     training.handle({ type: 'load-model', reqId: 1, spec: TINY_MLP, weights: weightsOf(first) })
     await until(() => inferEvents.some((e) => e.type === 'ready'))
@@ -149,7 +151,7 @@ describe('inference thread', () => {
       inference.handle({ type: 'predict', reqId, input: x, count: 1 })
       expect(Array.from((replies(inferEvents, reqId) as { value: { probs: Float32Array } }).value.probs)).toEqual(expected)
       await tick()
-      pollFeeds()
+      poll()
     }
   })
 
