@@ -169,9 +169,7 @@ function lintClasses(n: LintInput, lossIdx: number, issues: Issues): void {
   const outputs = scores[0]
   // a single class has its own warning (softmax-one-class)
   if (outputs === DIGIT_CLASSES || outputs <= 1) return
-  let outIdx = -1
-  for (let i = lossIdx - 1; i >= 0; i--) if (n.infos[i]?.params > 0) { outIdx = i; break }
-  const at = outIdx >= 0 ? outIdx : lossIdx
+  const at = scoresLayer(n.infos, lossIdx)
   const affine = n.types[at] === 'Affine'
   const fix = affine ? `set its units to ${DIGIT_CLASSES}` : `end with an Affine of ${DIGIT_CLASSES} units before ${n.names[lossIdx]}`
   const what = outputs > DIGIT_CLASSES
@@ -181,6 +179,12 @@ function lintClasses(n: LintInput, lossIdx: number, issues: Issues): void {
     `gives ${outputs} class scores to ${n.names[lossIdx]} but the digits have ${DIGIT_CLASSES} classes, ${what}; ` +
       `${fix} (or to the number of classes of the data you train on)`,
     affine ? 'units' : undefined, { outputs, classes: DIGIT_CLASSES, loss: n.names[lossIdx], affine: affine ? 1 : 0 })
+}
+
+/** The layer that gives a classifier's class scores: the last one with parameters before the loss (the loss itself if none has any). */
+export function scoresLayer(infos: readonly LayerInfo[], lossIdx: number): number {
+  for (let i = lossIdx - 1; i >= 0; i--) if (infos[i]?.params > 0) return i
+  return lossIdx
 }
 
 function lintMemory(n: LintInput, issues: Issues): number {

@@ -1,6 +1,7 @@
 /** Checks made before a run starts: its settings, and whether the data fits the network. */
 import type { NetSpec } from '../spec-types'
 import { validateSpec } from '../spec'
+import { scoresLayer } from '../spec-lint'
 import type { DataMismatchFacts } from '../protocol'
 import type { Examples } from './examples'
 import type { TrainerSettings } from './trainer'
@@ -44,9 +45,7 @@ export function checkData(spec: NetSpec, ex: Examples, which: 'training' | 'held
   const lossIdx = report.layers.findIndex((l) => l.type === 'SoftmaxWithLoss')
   const scores = lossIdx >= 0 ? report.layers[lossIdx].inShape : null
   if (!scores || scores.length !== 1 || scores[0] === ex.classes) return
-  let outIdx = lossIdx
-  for (let i = lossIdx - 1; i >= 0; i--) if (report.layers[i].params > 0) { outIdx = i; break }
-  const out = report.layers[outIdx]
+  const out = report.layers[scoresLayer(report.layers, lossIdx)]
   const affine = out.type === 'Affine' ? 1 : 0
   const fix = affine ? `set the units of ${out.name} to ${ex.classes}` : `end with an Affine of ${ex.classes} units before ${report.layers[lossIdx].name}`
   throw new DataMismatchError(
