@@ -1,6 +1,7 @@
 /**
  * Small file helpers of the main process (plain Node, no Electron): atomic writes, the recovery
- * folder, and the recent-projects list kept as JSON beside it.
+ * folder, the recent-projects list kept as JSON beside it, and the uploaded texts kept under texts/
+ * (each with a .json of its name and counts).
  */
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
