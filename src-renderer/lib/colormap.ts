@@ -118,19 +118,20 @@ export function cellAt(g: GridLayout, x: number, y: number, count: number): numb
   return i < count ? i : -1
 }
 
-/** Paints `stack` as a grid; padding takes `background` (RGBA). `into`, when it has the grid's size, is
+/** Paints `stack` as a grid; padding takes `background` (RGBA). `into`, when it has the grid's width and height, is
  * painted over and returned instead of a new buffer (a canvas repainted several times a second reuses its pixels). */
 export function stackToRgba(
   stack: ImageStack,
-  opts: { map?: ColorMap; scaling?: Scaling; pad?: number; cols?: number; background?: [number, number, number, number]; into?: Uint8ClampedArray<ArrayBuffer> } = {}
+  opts: { map?: ColorMap; scaling?: Scaling; pad?: number; cols?: number; background?: [number, number, number, number]; into?: Rgba } = {}
 ): Rgba & { layout: GridLayout } {
   const map = opts.map ?? 'gray'
   const scaling = opts.scaling ?? 'each'
   const { count, h, w, data } = stack
   const g = gridLayout(count, h, w, opts.pad ?? 1, opts.cols)
   const bytes = g.width * g.height * 4
-  const reuse = opts.into?.length === bytes
-  const out = reuse ? opts.into! : new Uint8ClampedArray(bytes)
+  // the same number of bytes is not enough: 2 × 3 cells and 3 × 2 have as many
+  const reuse = opts.into?.width === g.width && opts.into.height === g.height
+  const out = reuse ? opts.into!.data : new Uint8ClampedArray(bytes)
   const [r, gr, b, a] = opts.background ?? [0, 0, 0, 0]
   // a new buffer is transparent black already
   if (r || gr || b || a) {

@@ -98,14 +98,18 @@ describe('grids', () => {
     const first = stackToRgba(stack, { pad: 1, cols: 2, scaling: 'shared' })
     const into = first.data
     into.fill(7)
-    const again = stackToRgba(stack, { pad: 1, cols: 2, scaling: 'shared', into })
+    const again = stackToRgba(stack, { pad: 1, cols: 2, scaling: 'shared', into: first })
     expect(again.data).toBe(into)
     expect(px(again, 0, 0)).toEqual([0, 0, 0, 0])
     expect(px(again, 3, 1)).toEqual([255, 255, 255, 255])
     expect(Array.from(again.data)).toEqual(Array.from(stackToRgba(stack, { pad: 1, cols: 2, scaling: 'shared' }).data))
-    const other = stackToRgba(stack, { pad: 0, cols: 2, scaling: 'shared', into })
+    const other = stackToRgba(stack, { pad: 0, cols: 2, scaling: 'shared', into: first })
     expect(other.data).not.toBe(into)
     expect(other.data.length).toBe(2 * 4)
+    // as many bytes in another shape (2 × 1 cells, then 1 × 2): a new buffer, not the old one read at the wrong width
+    const tall = stackToRgba(stack, { pad: 0, cols: 1, scaling: 'shared', into: other })
+    expect([tall.width, tall.height]).toEqual([1, 2])
+    expect(tall.data).not.toBe(other.data)
   })
 })
 
