@@ -269,7 +269,7 @@ export default {
   'fix.classesUnits': '“유닛 수”를 {classes}개로 하세요 (다른 데이터로 학습한다면 그 데이터의 클래스 수로).',
   'fix.classesAffine': '{loss} 앞을 유닛 {classes}개짜리 Affine 계층으로 끝내세요 (다른 데이터로 학습한다면 그 데이터의 클래스 수만큼).',
   'fix.padAtMost': '패딩을 {maxPad} 이하로 하세요.',
-  'fix.padKeepsSize': '패딩을 {maxPad} 이하로 하세요. 패딩 {same}이면 크기가 그대로입니다.',
+  'fix.padKeepsSize': '패딩을 {maxPad} 이하로 하세요. 패딩이 {same}일 때 크기가 그대로입니다.',
   'what.kernel': '필터',
   'what.window': '창',
   or: '또는'

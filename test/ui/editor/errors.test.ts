@@ -192,7 +192,9 @@ describe('other errors at their layer', () => {
       .issues.find((i) => i.code === 'pad-not-smaller-than-kernel')!
     expect(issueText(issue)).toBe('conv1: padding 9 is not smaller than the 3×3 kernel, so the outputs along the border see only the added zeros. Use padding of at most 2; padding 1 keeps the size.')
     i18n.set('ko')
-    expect(issueText(issue)).toBe('conv1: 패딩(9)이 3×3 필터 크기보다 작지 않아서 가장자리의 출력은 덧붙인 0만 봅니다. 패딩을 2 이하로 하세요. 패딩 1이면 크기가 그대로입니다.')
+    expect(issueText(issue)).toBe('conv1: 패딩(9)이 3×3 필터 크기보다 작지 않아서 가장자리의 출력은 덧붙인 0만 봅니다. 패딩을 2 이하로 하세요. 패딩이 1일 때 크기가 그대로입니다.')
+    // no particle after the number: “2이면” would be wrong (2 is read 이), “2일 때” is right for every number
+    expect(issueText({ ...issue, values: { ...issue.values, kernel: 5, maxPad: 4 } })).toContain('패딩을 4 이하로 하세요. 패딩이 2일 때 크기가 그대로입니다.')
     i18n.set('en')
   })
 
