@@ -159,8 +159,8 @@ function lintTask(n: LintInput, lossIdx: number, issues: Issues): void {
 /**
  * A softmax classifier of 28×28 images scores one class per output: the digits have 10, so another number
  * trains a softmax over classes that never occur (more) or stops at the first label it has no score for
- * (fewer). A warning, not an error: other data (an IDX folder) may have another number of classes; the run
- * checks against its data's own (train/checks.ts).
+ * (fewer). A warning, not an error: other data (an IDX folder) may use fewer classes; the run checks against
+ * its data's labels (train/checks.ts).
  */
 function lintClasses(n: LintInput, lossIdx: number, issues: Issues): void {
   if (n.types[lossIdx] !== 'SoftmaxWithLoss' || !n.input || product(n.input) !== DIGIT_VALUES) return

@@ -29,7 +29,8 @@ export class DataMismatchError extends Error {
 /**
  * The data's examples must have as many values as the network's input, and a softmax classifier of labelled
  * images one score per class of the data (100 scores for the 10 digits would train a 100-way softmax; fewer
- * would stop at the first label without a score).
+ * would stop at the first label without a score). An IDX folder declares 10 classes but its labels may use
+ * fewer: from its largest label + 1 up to 10 scores are taken.
  */
 export function checkData(spec: NetSpec, ex: Examples, which: 'training' | 'held-out'): void {
   const per = spec.input.reduce((a, b) => a * b, 1)
@@ -44,7 +45,8 @@ export function checkData(spec: NetSpec, ex: Examples, which: 'training' | 'held
   const report = validateSpec(spec)
   const lossIdx = report.layers.findIndex((l) => l.type === 'SoftmaxWithLoss')
   const scores = lossIdx >= 0 ? report.layers[lossIdx].inShape : null
-  if (!scores || scores.length !== 1 || scores[0] === ex.classes) return
+  // more scores than classes, or fewer than a label needs (an IDX folder says 10 classes but may use fewer)
+  if (!scores || scores.length !== 1 || (scores[0] <= ex.classes && scores[0] >= (ex.labelsUsed ?? ex.classes))) return
   const out = report.layers[scoresLayer(report.layers, lossIdx)]
   const affine = out.type === 'Affine' ? 1 : 0
   const fix = affine ? `set the units of ${out.name} to ${ex.classes}` : `end with an Affine of ${ex.classes} units before ${report.layers[lossIdx].name}`

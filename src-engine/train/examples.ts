@@ -14,6 +14,8 @@ export interface Examples {
   readonly xShape: readonly number[]
   /** Number of classes of the targets (digits 10, a vocabulary's size for a language model). */
   readonly classes: number
+  /** Image examples: one more than their largest label (an IDX folder's labels may use fewer than its `classes`). */
+  readonly labelsUsed?: number
   /** 'image' examples have one label each; 'tokens' examples have T next-token targets. */
   readonly kind: 'image' | 'tokens'
   /** A batch's input (B, ...xShape) and targets (B) or (B, T). */
@@ -40,6 +42,7 @@ export function imageExamples(ds: Dataset): Examples {
     n: ds.n,
     xShape: ds.shape,
     classes: ds.classes,
+    labelsUsed: ds.labels.reduce((m, l) => Math.max(m, l + 1), 0),
     kind: 'image',
     alloc: (B) => allocBatch(ds, B),
     gather: (indices, x, t) => gatherBatch(ds, indices, x, t),

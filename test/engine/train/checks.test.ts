@@ -5,14 +5,15 @@ import { DataMismatchError } from '../../../src-engine/train/checks'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import type { TrainSettings } from '../../../src-engine/protocol'
 import { TINY_MLP, recordingSession, smallDigits } from './fixtures'
+import { datasetFromBytes, type Dataset } from '../../../src-engine/data/dataset'
 
 const data = smallDigits()
 const SETTINGS = { optimizer: 'SGD' as const, lr: 0.1, batchSize: 20, epochs: 1, seed: 5 }
 const withOutputs = (units: number): NetSpec => ({ ...TINY_MLP, layers: [{ type: 'Affine', units: 32 }, { type: 'Relu' }, { type: 'Affine', units }, { type: 'SoftmaxWithLoss' }] })
 
-function refused(spec: NetSpec): DataMismatchError {
+function refused(spec: NetSpec, d: { train: Dataset; test: Dataset } = data): DataMismatchError {
   try {
-    new Trainer({ spec, settings: SETTINGS, data })
+    new Trainer({ spec, settings: SETTINGS, data: d })
   } catch (e) {
     expect(e).toBeInstanceOf(DataMismatchError)
     return e as DataMismatchError
@@ -42,6 +43,13 @@ describe('a classifier whose outputs are not the data\'s classes', () => {
     expect(() => new Trainer({ spec: withOutputs(10), settings: SETTINGS, data })).not.toThrow()
     const ae: NetSpec = { input: [1, 28, 28], task: 'reconstruct', layers: [{ type: 'Affine', units: 16 }, { type: 'Affine', units: 784 }, { type: 'MSE' }] }
     expect(() => new Trainer({ spec: ae, settings: SETTINGS, data })).not.toThrow()
+  })
+
+  it('takes fewer outputs than the declared classes when the labels use no more (an IDX folder of five classes)', () => {
+    const n = 40
+    const five = datasetFromBytes(new Uint8Array(n * 784), Uint8Array.from({ length: n }, (_, i) => i % 5), [1, 28, 28], 10)
+    expect(() => new Trainer({ spec: withOutputs(5), settings: SETTINGS, data: { train: five, test: five } })).not.toThrow()
+    expect(refused(withOutputs(4), { train: five, test: five }).facts).toEqual({ case: 'classes', layer: 'affine2', outputs: 4, classes: 10, affine: 1 })
   })
 
   it('gives an input shape that does not fit as facts too', () => {
