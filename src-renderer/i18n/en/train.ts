@@ -193,6 +193,7 @@ export default {
   divergedTooHigh: 'A learning rate of {lr} is too high for {optimizer}: try {suggested}.',
   restartLower: 'Restart with lr = {lr}',
   failedTitle: 'Training stopped with an error',
+  dataMismatchTitle: 'The data does not fit the network',
   requestFailed: 'The lab refused: {message}',
   dismiss: 'Dismiss'
 } as const

@@ -193,6 +193,7 @@ export default {
   divergedTooHigh: '{optimizer}에는 지금의 학습률({lr})이 너무 큽니다. 학습률을 {suggested} 정도로 낮춰 보세요.',
   restartLower: '학습률 {lr}에서 다시 시작',
   failedTitle: '오류로 학습이 멈췄습니다',
+  dataMismatchTitle: '데이터가 신경망에 맞지 않습니다',
   requestFailed: '실험실이 요청을 거절했습니다: {message}',
   dismiss: '닫기'
 } as const

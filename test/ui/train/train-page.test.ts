@@ -162,6 +162,14 @@ describe('training page with a fake host', () => {
     detail = await fail('train-failed', 'IDX file /data/x is truncated')
     expect(detail.textContent).toBe('the training thread exited with code 1')
     expect(detail.classList.contains('mono')).toBe(true)
+    const title = (): string | null | undefined => screen.getByTestId('train-diverged').querySelector('strong')?.textContent
+    expect(title()).toBe('오류로 학습이 멈췄습니다')
+    // a run refused before its first batch (its data does not fit) is not titled as one that stopped
+    await fail('train-failed', 'affine2 gives 5 class scores but the training data has 10 classes', { case: 'classes', layer: 'affine2', outputs: '5', classes: '10', affine: '1' })
+    expect(title()).toBe('데이터가 신경망에 맞지 않습니다')
+    i18n.set('en')
+    await settle()
+    expect(title()).toBe('The data does not fit the network')
   })
 
   it('speaks Korean when switched', async () => {
