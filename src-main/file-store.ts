@@ -3,7 +3,7 @@
  * folder, the recent-projects list kept as JSON beside it, and the uploaded texts kept under texts/
  * (each with a .json of its name and counts).
  */
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
@@ -77,6 +77,9 @@ type TextFacts = Omit<StoredText, 'file'>
 
 const KEPT_TEXT = /^(.+)-[0-9a-f]{16}\.txt$/
 
+/** Where a kept text's facts are: beside it, `.json` for `.txt`. */
+const factsPath = (file: string): string => file.replace(/\.txt$/, '.json')
+
 /**
  * Keeps an uploaded text's bytes in `dir` under a name made of its contents' hash (the same text uploaded
  * twice is one file) and its own name's safe characters, with its facts beside it (`<name>.json`, read by
@@ -87,7 +90,7 @@ export async function storeTextFile(dir: string, bytes: Uint8Array, facts: TextF
   const stem = basename(facts.fileName).replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'text'
   const path = join(dir, `${stem}-${hash}.txt`)
   await writeFileAtomicAsync(path, bytes)
-  await writeFileAtomicAsync(path.replace(/\.txt$/, '.json'), new TextEncoder().encode(JSON.stringify(facts)))
+  await writeFileAtomicAsync(factsPath(path), new TextEncoder().encode(JSON.stringify(facts)))
   return path
 }
 
@@ -126,7 +129,7 @@ export function listTextFiles(dir: string): StoredText[] {
 /** A kept text's facts from its .json, else (kept before there were any, or damaged) counted again. */
 function textFacts(file: string): TextFacts {
   try {
-    const f = JSON.parse(readFileSync(file.replace(/\.txt$/, '.json'), 'utf8')) as Partial<TextFacts>
+    const f = JSON.parse(readFileSync(factsPath(file), 'utf8')) as Partial<TextFacts>
     if (typeof f.fileName === 'string' && Number.isInteger(f.chars) && Number.isInteger(f.vocab)) return { fileName: f.fileName, chars: f.chars!, vocab: f.vocab! }
   } catch {
     // counted below
@@ -137,14 +140,9 @@ function textFacts(file: string): TextFacts {
 /** Removes a kept text and its facts; false when `file` is not one of `dir`'s texts or was gone already. */
 export function removeTextFile(dir: string, file: string): boolean {
   if (!isKeptText(dir, file)) return false
-  let existed = true
-  try {
-    statSync(file)
-  } catch {
-    existed = false
-  }
+  const existed = existsSync(file)
   rmSync(file, { force: true })
-  rmSync(file.replace(/\.txt$/, '.json'), { force: true })
+  rmSync(factsPath(file), { force: true })
   return existed
 }
 
