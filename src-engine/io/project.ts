@@ -3,14 +3,19 @@
  *   project.json          format, version, spec, settings, training history, vocabulary, epoch
  *   weights.safetensors   the model's weights (and batch-norm statistics), names `<layer>.<param>`
  *   optimizer.safetensors the optimizer's state (moments, step count), when trained
+ *   text.txt              a language model's uploaded text (UTF-8 as uploaded), described by project.json's
+ *                         "text" (its name, bytes, CRC-32): the project then trains on another computer too.
+ *                         An older lab skips the part (it reads only the three above) and asks for the text.
  * Reading validates everything before anything is returned: a corrupt zip, a missing part, a spec that
  * does not validate, weights that do not fit the spec, or NaN values each give a message that says what
- * is wrong, so the open project is never touched by a bad file.
+ * is wrong, so the open project is never touched by a bad file. A bad text.txt alone refuses nothing: the
+ * project opens without it and `textProblem` says why (the learner uploads the text again).
  */
 import { strToU8, strFromU8, unzipSync } from 'fflate'
 import type { NetSpec, SpecIssue } from '../spec-types'
 import type { OptimizerName, TrainSettings } from '../protocol'
 import { validateSpec } from '../spec'
+import { textCounts } from '../data/text'
 import { chunksLength, joinChunks } from './chunks'
 import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, safetensorsChunks, type NamedTensor, type WeightProblem } from './safetensors'
 
@@ -19,6 +24,23 @@ export const PROJECT_VERSION = 1
 export const PROJECT_EXTENSION = 'bplab'
 /** Parts larger than this are refused before they are inflated (a real project is megabytes). */
 const MAX_PART_BYTES = 1024 * 1024 * 1024
+/** The zip part holding a language model's text. */
+export const TEXT_PART = 'text.txt'
+/**
+ * A carried text larger than this is not read: the lab takes uploads up to 300 MB (src-main/ipc/project-schemas.ts
+ * MAX_BASE64, 400 MB of base64), so no kept text is larger, and a bigger one is a damaged or hostile file's.
+ */
+export const MAX_TEXT_BYTES = 300 * 1024 * 1024
+
+/** A language model's text carried in a project: its name when uploaded, its bytes (UTF-8), and when read back its counts. */
+export interface ProjectText { fileName: string; bytes: Uint8Array; chars?: number; vocab?: number }
+
+/**
+ * Why a project's text could not be taken back (the rest of the project opens): 'damaged' (the part is missing,
+ * or its size or CRC-32 is not the one project.json gives), 'too-large' (over MAX_TEXT_BYTES), 'encoding' (not
+ * UTF-8), 'empty'. `fileName` when project.json named it.
+ */
+export interface ProjectTextProblem { case: 'damaged' | 'too-large' | 'encoding' | 'empty'; fileName?: string }
 
 export interface ProjectData {
   spec: NetSpec
@@ -32,8 +54,15 @@ export interface ProjectData {
   epoch?: number
   weights?: Record<string, NamedTensor>
   optimizer?: { name: OptimizerName; state: Record<string, Float32Array> }
+  /** The uploaded text the project trains on (settings.data is { kind: 'text' }), carried as text.txt. */
+  text?: ProjectText
+  /** Read only: the project named a text that could not be taken back. */
+  textProblem?: ProjectTextProblem
   savedAt?: string
 }
+
+/** project.json's description of text.txt. */
+interface TextJson { fileName: string; bytes: number; crc32: number }
 
 interface ProjectJson {
   format: string
@@ -46,6 +75,7 @@ interface ProjectJson {
   vocab?: string[]
   epoch?: number
   optimizer?: OptimizerName
+  text?: TextJson
 }
 
 /** Encode a project as zip bytes. */
@@ -77,6 +107,7 @@ export function projectParts(p: ProjectData, opts: { finiteChecked?: boolean } =
   if (p.vocab) json.vocab = p.vocab
   if (p.epoch !== undefined) json.epoch = p.epoch
   if (p.optimizer) json.optimizer = p.optimizer.name
+  if (p.text) json.text = { fileName: p.text.fileName, bytes: p.text.bytes.length, crc32: crc32(p.text.bytes) }
   const parts: ProjectPart[] = [{ name: 'project.json', chunks: [strToU8(JSON.stringify(json, null, 1))] }]
   if (p.weights) parts.push({ name: 'weights.safetensors', chunks: safetensorsChunks(p.weights, { spec: JSON.stringify(p.spec) }, opts) })
   if (p.optimizer) {
@@ -84,6 +115,7 @@ export function projectParts(p: ProjectData, opts: { finiteChecked?: boolean } =
     for (const [k, v] of Object.entries(p.optimizer.state)) state[k] = { shape: [v.length], data: v }
     parts.push({ name: 'optimizer.safetensors', chunks: safetensorsChunks(state, { optimizer: p.optimizer.name }, opts) })
   }
+  if (p.text) parts.push({ name: TEXT_PART, chunks: [p.text.bytes] })
   return parts
 }
 
@@ -197,11 +229,14 @@ export class ProjectError extends Error {
 /** Decode and validate a project file. Throws ProjectError naming the problem. */
 export function decodeProject(bytes: Uint8Array, name = 'project.bplab'): ProjectData {
   let files: Record<string, Uint8Array>
+  let textTooLarge = false
   try {
     files = unzipSync(bytes, {
       filter: (f) => {
+        // a text too large is left packed: the project opens without it
+        if (f.name === TEXT_PART && f.originalSize > MAX_TEXT_BYTES) return !(textTooLarge = true)
         if (f.originalSize > MAX_PART_BYTES) throw new ProjectError(`${name}: part "${f.name}" claims ${f.originalSize} bytes, more than a project can hold; the file is damaged or not a project`)
-        return f.name === 'project.json' || f.name === 'weights.safetensors' || f.name === 'optimizer.safetensors'
+        return f.name === 'project.json' || f.name === 'weights.safetensors' || f.name === 'optimizer.safetensors' || f.name === TEXT_PART
       }
     })
   } catch (e) {
@@ -254,5 +289,32 @@ export function decodeProject(bytes: Uint8Array, name = 'project.bplab'): Projec
     for (const [k, v] of Object.entries(file.tensors)) state[k] = v.data
     out.optimizer = { name: json.optimizer, state }
   }
+  if (json.text !== undefined) {
+    const text = projectText(json.text, files[TEXT_PART], textTooLarge)
+    if ('case' in text) out.textProblem = text
+    else out.text = text
+  }
   return out
+}
+
+/**
+ * text.txt checked against project.json's description of it (zip readers do not check CRCs, so a flipped
+ * byte would otherwise give another text) and read by a text file's rules (UTF-8, not empty).
+ */
+function projectText(desc: unknown, bytes: Uint8Array | undefined, tooLarge: boolean): ProjectText | ProjectTextProblem {
+  const d = (typeof desc === 'object' && desc !== null ? desc : {}) as Partial<Record<keyof TextJson, unknown>>
+  // only a name: no folders, no control characters, as a kept text's name is shown
+  const named = typeof d.fileName === 'string' && d.fileName.length > 0 && d.fileName.length <= 255 && !/[\/\\\u0000-\u001f]/.test(d.fileName)
+  const fileName = named ? (d.fileName as string) : undefined
+  const problem = (c: ProjectTextProblem['case']): ProjectTextProblem => (fileName ? { case: c, fileName } : { case: c })
+  if (tooLarge) return problem('too-large')
+  if (!bytes || !fileName || d.bytes !== bytes.length || d.crc32 !== crc32(bytes)) return problem('damaged')
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+  } catch {
+    return problem('encoding')
+  }
+  if (text.length === 0) return problem('empty')
+  return { fileName, bytes, ...textCounts(text) }
 }
