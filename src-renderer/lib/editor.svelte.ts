@@ -8,8 +8,9 @@ import { layerNames } from '../../src-engine/spec-names'
 import { validateSpec, presetList, emptyNet, type EmptyKind } from '../components/editor/engine'
 import { layerDef, isLossType } from '../components/editor/catalog'
 import { parseSpecJson } from '../components/editor/spec-json'
-import { layerIssues } from '../components/editor/issues'
+import { forData, layerIssues } from '../components/editor/issues'
 import { project } from './project.svelte'
+import { trainLab } from './train.svelte'
 
 const HISTORY_LIMIT = 200
 const TYPING_PAUSE_MS = 1500
@@ -33,10 +34,11 @@ export class EditorState {
   readonly names: string[] = $derived(project.spec ? layerNames(project.spec.layers) : [])
   /**
    * The report's issues as the editor shows them. An unknown vocabulary is not the learner's mistake
-   * here: the training page sets it from the text it loads, so the editor shows it as a warning.
+   * here: the training page sets it from the text it loads, so the editor shows it as a warning. The class-count
+   * warnings follow the data chosen on the training page (forData).
    */
   readonly issues: SpecIssue[] = $derived(
-    (this.report?.issues ?? []).map((i) => (i.code === 'vocab-missing' ? { ...i, severity: 'warning' as const } : i))
+    forData(this.report?.issues ?? [], trainLab.form.dataKind).map((i) => (i.code === 'vocab-missing' ? { ...i, severity: 'warning' as const } : i))
   )
   readonly errors: SpecIssue[] = $derived(this.issues.filter((i) => i.severity === 'error'))
   /** The report's per-layer facts, reusing last edit's object wherever nothing changed (cards skip work). */

@@ -3,6 +3,7 @@
  * filled with the issue's values; a code the editor has no words for shows the engine's English message.
  */
 import type { LayerType, SpecIssue } from '../../../src-engine/spec-types'
+import type { DataSource } from '../../../src-engine/protocol'
 import { LAYER_FIELDS } from '../../../src-engine/spec-fields'
 import { catalogues, fmtInt, i18n, t } from '../../i18n/index.svelte'
 
@@ -50,9 +51,33 @@ function allowed(type: LayerType, field: string, vocab: string | number | undefi
 
 const gib = (bytes: string | number | undefined): string => `${(Number(String(bytes).replace(/\D/g, '')) / 2 ** 30).toFixed(2)} GiB`
 
-/** What a classifier whose outputs are not the classes should change: its units, or the layers before the loss. */
-const classesFix = (v: Values): string =>
-  v.affine ? t('editor.fix.classesUnits', { classes: v.classes }) : t('editor.fix.classesAffine', { classes: v.classes, loss: String(v.loss ?? '') })
+/**
+ * What a classifier whose outputs are not the classes should change: its units, or the layers before the loss; for an
+ * IDX folder (data 'folder') the number is the folder's own class count, which only bounds are known of.
+ */
+const classesFix = (v: Values): string => {
+  const folder = v.data === 'folder' ? 'Folder' : ''
+  return v.affine ? t(`editor.fix.classesUnits${folder}`, { classes: v.classes }) : t(`editor.fix.classesAffine${folder}`, { classes: v.classes, loss: String(v.loss ?? '') })
+}
+
+const CLASS_CODES: ReadonlySet<string> = new Set(['outputs-more-than-classes', 'outputs-fewer-than-classes'])
+
+/**
+ * The validator's class-count warnings as the data chosen on the training page allows them. The validator
+ * compares a 28×28 classifier with the digits' 10 classes. The built-in digits have exactly those; an IDX folder's
+ * labels are 0 to 9 (its reader declares 10 classes) but may use fewer, and only the run reads them, so more than 10
+ * scores are still wrong and fewer may be right; a text trains no image classifier. Where nothing is known to be
+ * wrong the warning goes; the ones kept say which data they mean (values.data: 'digits' or 'folder').
+ */
+export function forData(issues: SpecIssue[], data: DataSource['kind']): SpecIssue[] {
+  const which = data === 'mnist' ? 'digits' : data === 'idx' ? 'folder' : null
+  const out: SpecIssue[] = []
+  for (const i of issues) {
+    if (!CLASS_CODES.has(i.code)) out.push(i)
+    else if (which === 'digits' || (which === 'folder' && i.code === 'outputs-more-than-classes')) out.push({ ...i, values: { ...i.values, data: which } })
+  }
+  return out
+}
 
 /** Extra values some messages need, worked out from the ones the validator gives. */
 const EXTRA: Record<string, (v: Values) => Values> = {
@@ -84,7 +109,8 @@ export function issueText(issue: SpecIssue, type?: LayerType): string {
   // a setting out of range says which values it takes when the layer's type is known (the layer cards)
   const range = type && issue.code === 'field-out-of-range' && issue.field ? allowed(type, issue.field, issue.values?.vocab) : ''
   const key = range ? 'editor.issue.field-out-of-range-allowed'
-    : issue.code === 'loss-not-last' && issue.values?.second !== undefined ? 'editor.issue.loss-not-last-second' : `editor.issue.${issue.code}`
+    : issue.code === 'loss-not-last' && issue.values?.second !== undefined ? 'editor.issue.loss-not-last-second'
+      : issue.values?.data === 'folder' && CLASS_CODES.has(issue.code) ? `editor.issue.${issue.code}-folder` : `editor.issue.${issue.code}`
   if (!(key in catalogues[i18n.lang]) && !(key in catalogues.en)) return issue.message
   const v: Values = {}
   // numbers with the locale's grouping (3,136 weights), except those inside formulas

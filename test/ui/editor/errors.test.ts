@@ -8,7 +8,8 @@ import { flushSync } from 'svelte'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
-import { issueText } from '../../../src-renderer/components/editor/issues'
+import { forData, issueText } from '../../../src-renderer/components/editor/issues'
+import { trainLab } from '../../../src-renderer/lib/train.svelte'
 import { validateSpec } from '../../../src-engine/spec'
 import { PRESETS } from '../../../src-engine/models/presets'
 import { card, cards, errorsIn, field, golden, openEditor } from './helpers'
@@ -176,15 +177,46 @@ describe('other errors at their layer', () => {
     openEditor({ input: [1, 28, 28], task: 'classify', layers: [{ type: 'Convolution', filters: 8, kernel: 5 }, { type: 'Relu' }, { type: 'Affine', units: 100 }, { type: 'SoftmaxWithLoss' }] })
     const warn = (): HTMLElement => within(card(2)).getAllByTestId('layer-warning').find((w) => w.getAttribute('data-code') === 'outputs-more-than-classes')!
     expect(warn().textContent).toContain('affine1: gives 100 class scores, but the digits have 10 classes, so 90 of the scores stand for classes that never occur. ' +
-      'Set its “Units” to 10 (or to the number of classes of the data you train on).')
+      'Set its “Units” to 10.')
     expect(trainButton().disabled).toBe(false)
     i18n.set('ko')
     flushSync()
     expect(warn().textContent).toContain('affine1: 클래스 점수를 100개 내는데 숫자 데이터의 클래스는 10개라서, 점수 90개는 나오지 않는 클래스의 점수입니다. “유닛 수”를 10개로 하세요')
     i18n.set('en')
-    const fewer = validateSpec({ input: [1, 28, 28], task: 'classify', layers: [{ type: 'Affine', units: 5 }, { type: 'SoftmaxWithLoss' }] }).issues.find((i) => i.code === 'outputs-fewer-than-classes')!
+    const fewer = forData(validateSpec({ input: [1, 28, 28], task: 'classify', layers: [{ type: 'Affine', units: 5 }, { type: 'SoftmaxWithLoss' }] }).issues, 'mnist')
+      .find((i) => i.code === 'outputs-fewer-than-classes')!
     expect(issueText(fewer)).toBe('affine1: gives only 5 class scores, but the digits have 10 classes, so training on the digits stops at the first label it has no score for. ' +
-      'Set its “Units” to 10 (or to the number of classes of the data you train on).')
+      'Set its “Units” to 10.')
+  })
+
+  it('compares the class scores with the data chosen on the training page: an IDX folder allows fewer, a text none (en, ko)', () => {
+    const net = (units: number): NetSpec => ({ input: [1, 28, 28], task: 'classify', layers: [{ type: 'Flatten' }, { type: 'Affine', units }, { type: 'SoftmaxWithLoss' }] })
+    const codes = (): (string | null)[] => within(card(1)).queryAllByTestId('layer-warning').map((w) => w.getAttribute('data-code'))
+    try {
+      trainLab.form = { ...trainLab.form, dataKind: 'idx' }
+      // a folder whose labels use 5 classes trains with 5 outputs: nothing is known to be wrong
+      openEditor(net(5))
+      expect(codes()).not.toContain('outputs-fewer-than-classes')
+      cleanup()
+      // its labels are 0 to 9, so 12 scores are too many whatever the folder holds
+      openEditor(net(12))
+      const warn = within(card(1)).getAllByTestId('layer-warning').find((w) => w.getAttribute('data-code') === 'outputs-more-than-classes')!
+      expect(warn.textContent).toContain('affine1: gives 12 class scores, but an IDX folder has at most 10 classes (its labels are 0 to 9), so at least 2 of the scores ' +
+        'stand for classes that never occur. Set its “Units” to the number of classes in the folder (at most 10).')
+      expect(warn.textContent).not.toContain('digits')
+      i18n.set('ko')
+      flushSync()
+      expect(warn.textContent).toContain('IDX 폴더의 클래스는 많아야 10개(레이블 0~9)라서, 점수 중 적어도 2개는 나오지 않는 클래스의 점수입니다. “유닛 수”를 폴더의 클래스 수로 하세요 (10개 이하).')
+      i18n.set('en')
+      trainLab.form = { ...trainLab.form, dataKind: 'text' }
+      flushSync()
+      expect(codes()).not.toContain('outputs-more-than-classes')
+      trainLab.form = { ...trainLab.form, dataKind: 'mnist' }
+      flushSync()
+      expect(codes()).toContain('outputs-more-than-classes')
+    } finally {
+      trainLab.form = { ...trainLab.form, dataKind: 'mnist' }
+    }
   })
 
   it('warns about padding as wide as the kernel, with the padding that keeps the size (en, ko)', () => {
