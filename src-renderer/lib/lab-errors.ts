@@ -58,6 +58,7 @@ export function refusal(e: LabError): Msg | string {
       if (typeof values[name] === 'function') values[`${name}Codes`] = v
     }
   }
+  if (e.code === 'train-failed' && isRecord(e.params) && e.params.case === 'classes') values.fix = classesFix(e.params, values)
   const issue = e.issue
   if (isRecord(issue) && typeof issue.code === 'string' && typeof issue.message === 'string') {
     // the layer's type (params.type, when the host sends it) lets the issue say which values a setting takes
@@ -68,6 +69,17 @@ export function refusal(e: LabError): Msg | string {
   }
   if (!placeholders(catalogues.en[key]).every((name) => name in values)) return english
   return msg(key, values)
+}
+
+/**
+ * What a run refused for its classes should change: the scoring layer's units when it is an Affine (params.affine 1,
+ * a number or, through the event's strings, '1'), an Affine to add when it is not (0); a host that sends no flag gets
+ * the wording that fits both.
+ */
+function classesFix(params: Record<string, unknown>, values: NonNullable<Msg['values']>): Msg {
+  const v = { layer: values.layer ?? '', classes: values.classes ?? '' }
+  const affine = params.affine === undefined ? null : Number(params.affine)
+  return msg(affine === 1 ? 'train.classesFixUnits' : affine === 0 ? 'train.classesFixAffine' : 'train.classesFixOutputs', v)
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

@@ -179,12 +179,23 @@ describe('a refusal in the page\'s language', () => {
     const classes: LabError = { code: 'train-failed', message: 'affine2 gives 100 class scores but the training data has 10 classes; set the units of affine2 to 10',
       params: { detail: '…', case: 'classes', layer: 'affine2', outputs: 100, classes: 10, affine: 1 } }
     expect(tr(refusal(classes))).toBe('Training did not start: affine2 gives 100 class scores, but the data has 10 classes. ' +
-      'On the Architecture page, make affine2 give 10 outputs, one per class (an Affine’s “Units”).')
+      'On the Architecture page, set the “Units” of affine2 to 10, one output per class.')
+    // a scoring layer that is not an Affine has no units to set: an Affine is added (the event's params are strings)
+    const conv: LabError = { code: 'train-failed', message: 'conv1 gives 3 class scores but the training data has 10 classes; end with an Affine of 10 units before softmax1',
+      params: { detail: '…', case: 'classes', layer: 'conv1', outputs: '3', classes: '10', affine: '0' } }
+    expect(tr(refusal(conv))).toBe('Training did not start: conv1 gives 3 class scores, but the data has 10 classes. ' +
+      'On the Architecture page, add an Affine of 10 units right before the loss layer, one output per class.')
+    expect(tr(refusal(conv))).not.toContain('Units')
     const input: LabError = { code: 'train-failed', message: 'the network expects inputs of (3, 28, 28) but …',
       params: { detail: '…', case: 'input', want: '(3, 28, 28)', got: '(1, 28, 28)', which: 'training' } }
     i18n.set('ko')
     expect(tr(refusal(classes))).toBe('학습을 시작하지 않았습니다. affine2 계층은 클래스 점수를 100개 내는데 데이터의 클래스는 10개입니다. ' +
-      '아키텍처 페이지에서 affine2 계층의 출력을 클래스마다 하나씩 10개로 하세요 (Affine 계층이라면 “유닛 수”).')
+      '아키텍처 페이지에서 affine2 계층의 “유닛 수”를 클래스마다 하나씩 10개로 하세요.')
+    expect(tr(refusal(conv))).toBe('학습을 시작하지 않았습니다. conv1 계층은 클래스 점수를 3개 내는데 데이터의 클래스는 10개입니다. ' +
+      '아키텍처 페이지에서 손실 계층 바로 앞에 유닛 10개짜리 Affine 계층을 넣어 클래스마다 출력이 하나씩 나오게 하세요.')
+    // a host that sends no flag: the wording that fits either
+    const { affine: _, ...noFlag } = classes.params as Record<string, unknown>
+    expect(tr(refusal({ ...classes, params: noFlag }))).toContain('affine2 계층의 출력을 클래스마다 하나씩 10개로 하세요.')
     expect(tr(refusal(input))).toBe('학습을 시작하지 않았습니다. 신경망의 입력은 (3, 28, 28) 형상인데 데이터의 예는 (1, 28, 28) 형상입니다. 아키텍처 페이지에서 입력 형상을 바꾸거나 다른 데이터로 학습하세요.')
   })
 

@@ -88,7 +88,7 @@ export default {
   diverged: 'Training diverged. (Details: {detail})',
   'train-failed': 'Training stopped with an error. (Details: {detail})',
   'train-failed.input': 'Training did not start: the network takes inputs of {want}, but the data’s examples are {got}. Change the input shape on the Architecture page, or train on other data.',
-  'train-failed.classes': 'Training did not start: {layer} gives {outputs} class scores, but the data has {classes} classes. On the Architecture page, make {layer} give {classes} outputs, one per class (an Affine’s “Units”).',
+  'train-failed.classes': 'Training did not start: {layer} gives {outputs} class scores, but the data has {classes} classes. {fix}',
   protocol: 'The training thread sent a message the lab could not read. Start the run again.',
   'worker-error': 'The training thread reported an error. (Details: {detail})',
 

@@ -194,6 +194,9 @@ export default {
   restartLower: 'Restart with lr = {lr}',
   failedTitle: 'Training stopped with an error',
   dataMismatchTitle: 'The data does not fit the network',
+  classesFixUnits: 'On the Architecture page, set the “Units” of {layer} to {classes}, one output per class.',
+  classesFixAffine: 'On the Architecture page, add an Affine of {classes} units right before the loss layer, one output per class.',
+  classesFixOutputs: 'On the Architecture page, make {layer} give {classes} outputs, one per class.',
   requestFailed: 'The lab refused: {message}',
   dismiss: 'Dismiss'
 } as const

@@ -194,6 +194,9 @@ export default {
   restartLower: '학습률 {lr}에서 다시 시작',
   failedTitle: '오류로 학습이 멈췄습니다',
   dataMismatchTitle: '데이터가 신경망에 맞지 않습니다',
+  classesFixUnits: '아키텍처 페이지에서 {layer} 계층의 “유닛 수”를 클래스마다 하나씩 {classes}개로 하세요.',
+  classesFixAffine: '아키텍처 페이지에서 손실 계층 바로 앞에 유닛 {classes}개짜리 Affine 계층을 넣어 클래스마다 출력이 하나씩 나오게 하세요.',
+  classesFixOutputs: '아키텍처 페이지에서 {layer} 계층의 출력을 클래스마다 하나씩 {classes}개로 하세요.',
   requestFailed: '실험실이 요청을 거절했습니다: {message}',
   dismiss: '닫기'
 } as const
