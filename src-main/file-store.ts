@@ -137,6 +137,27 @@ function textFacts(file: string): TextFacts {
   return { fileName: keptTextName(file), ...textCounts(decodeTextFile(readFileSync(file), basename(file))) }
 }
 
+/** A text kept in `dir` as data:texts lists it (name and counts), or null when `file` is not one of them or is gone. */
+export function keptText(dir: string, file: string): StoredText | null {
+  if (!isKeptText(dir, file) || !existsSync(file)) return null
+  try {
+    return { file, ...textFacts(file) }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Keeps a text as storeTextFile does, unless the same bytes are kept already (under any name: the name ends in
+ * the hash of the contents), which is then the one given back: a project opened twice adds no second copy.
+ */
+export async function keepText(dir: string, bytes: Uint8Array, facts: TextFacts): Promise<StoredText> {
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16)
+  const same = listTextFiles(dir).find((k) => k.file.endsWith(`-${hash}.txt`))
+  if (same) return same
+  return { file: await storeTextFile(dir, bytes, facts), ...facts }
+}
+
 /** Removes a kept text and its facts; false when `file` is not one of `dir`'s texts or was gone already. */
 export function removeTextFile(dir: string, file: string): boolean {
   if (!isKeptText(dir, file)) return false

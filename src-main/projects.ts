@@ -5,6 +5,9 @@
  *   encoded as one .bplab file; to the page as a download, or to disk (desktop dialogs via FileAccess).
  * - open: the whole file is validated (decodeProject) before anything changes; then its weights are
  *   loaded into the worker ('load-model'), so predict and export work at once.
+ * - a language model's uploaded text (one the lab keeps under texts/) goes into the project it trains, and
+ *   opening the project keeps it again (the same text kept once) and points the settings at it, so the
+ *   project trains on another computer too.
  * - import weights: a safetensors file checked tensor by tensor against the open architecture; the
  *   loaded model is replaced only when every tensor fits.
  * - autosave: after every epoch the worker keeps a checkpoint and says so; this service sends it the run's
@@ -20,16 +23,16 @@ import type { LAB_ERRORS } from './ipc/contract'
 import { TRAINING_PRIORITIES, type AutosaveProject, type BatchPoint, type Checkpoint, type TrainingPriority, type TrainSettings } from '../src-engine/protocol'
 import { validateSpec } from '../src-engine/spec'
 import { layerNames } from '../src-engine/spec-names'
-import { decodeProject, ProjectError, PROJECT_EXTENSION, type ProjectData } from '../src-engine/io/project'
+import { decodeProject, ProjectError, PROJECT_EXTENSION, type ProjectData, type ProjectText } from '../src-engine/io/project'
 import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, SafetensorsError, specFromMetadata } from '../src-engine/io/safetensors'
 import type {
   ExportFormat, FileSource, FileTarget, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
-  SavedFile, SavedHistory, SavedRun, StoredText
+  SavedFile, SavedHistory, SavedRun, StoredText, TextProblem
 } from './ipc/contract'
 import { cleanHistory } from './ipc/project-schemas'
 import { MAX_VOCAB } from './ipc/validate'
 import { errorText, refuse } from './ipc/refuse'
-import { RECENT_FILE, RECOVERY_FILE, RecentList, listTextFiles, readUploadedText, removeTextFile, storeTextFile, textsDir, writeFileAtomicAsync } from './file-store'
+import { RECENT_FILE, RECOVERY_FILE, RecentList, keepText, keptText, listTextFiles, readUploadedText, removeTextFile, storeTextFile, textsDir, writeFileAtomicAsync } from './file-store'
 import { textCounts } from '../src-engine/data/text'
 import { CurveThinner } from '../src-engine/train/loss-curve'
 import { encodeProjectAsync } from './project-writer'
@@ -310,6 +313,8 @@ export class ProjectService {
       ...(project.history ? { history: project.history } : {}),
       ...(project.vocab ? { vocab: project.vocab } : {})
     }
+    const text = await this.carriedText(project.settings)
+    if (text) data.text = text
     let hasWeights = false
     if (model.ok) {
       // The trained weights go in only if they belong to the spec being saved (the learner may have
@@ -380,11 +385,17 @@ export class ProjectService {
     }
     const history = cleanHistory(p.history)
     if (p.weights) this.modelRunId = history?.currentId ?? null
+    // only now, with the project opened: a refused one leaves no text behind
+    const text = p.text ? await this.keepCarriedText(p.text) : null
     const out: OpenedProject = {
       fileName, savedAt: p.savedAt ?? '', spec: p.spec, presetId: p.presetId ?? null, hasWeights: p.weights !== undefined
     }
     if (path && source.from !== 'recovery') out.path = path
     if (p.settings) out.settings = p.settings as TrainSettings
+    if (text?.ok && out.settings?.data.kind === 'text') out.settings = { ...out.settings, data: { ...out.settings.data, file: text.value.file } }
+    if (text?.ok) out.text = text.value
+    const textProblem = text && !text.ok ? text.problem : p.textProblem
+    if (textProblem) out.textProblem = textProblem
     if (history) out.history = history as SavedHistory
     if (p.vocab) out.vocab = p.vocab
     if (p.epoch !== undefined) out.epoch = p.epoch
@@ -461,6 +472,33 @@ export class ProjectService {
       return { ok: true, value: { file: await storeTextFile(textsDir(this.dataDir), bytes, facts), ...facts } }
     } catch (e) {
       return fail('write-failed', `${fileName} could not be kept for training: ${errorText(e)}`, { file: fileName, detail: errorText(e), ...fsFailureCase(e, true) })
+    }
+  }
+
+  /**
+   * The uploaded text a language model's settings name, to go into its project: only a text the lab keeps
+   * (texts/), never another file the page names (the page must not have the host read a file of its choosing
+   * into a download; a text given by its path on this computer stays a path). Unreadable: saved without it.
+   */
+  private async carriedText(settings: TrainSettings | undefined): Promise<ProjectText | null> {
+    if (settings?.data.kind !== 'text') return null
+    const kept = keptText(textsDir(this.dataDir), settings.data.file)
+    if (!kept) return null
+    try {
+      return { fileName: kept.fileName, bytes: new Uint8Array(await readFile(kept.file)) }
+    } catch {
+      return null
+    }
+  }
+
+  /** An opened project's text kept among the uploaded texts (the one already kept when it is the same text). */
+  private async keepCarriedText(text: ProjectText): Promise<{ ok: true; value: StoredText } | { ok: false; problem: TextProblem }> {
+    const facts = { fileName: text.fileName, chars: text.chars ?? 0, vocab: text.vocab ?? 0 }
+    try {
+      return { ok: true, value: await keepText(textsDir(this.dataDir), text.bytes, facts) }
+    } catch (e) {
+      const fs = fsFailureCase(e, true).case
+      return { ok: false, problem: { case: 'write-failed', fileName: text.fileName, detail: errorText(e), ...(fs ? { fs } : {}) } }
     }
   }
 

@@ -225,6 +225,10 @@ export interface OpenedProject extends ProjectState {
   /** The file had weights and the host loaded them: predict and export work at once. */
   hasWeights: boolean
   params?: number
+  /** The uploaded text the project carried, kept again among the lab's texts (settings.data.file names it). */
+  text?: StoredText
+  /** Why the text the project carried could not be taken back (the rest of the project opened). */
+  textProblem?: TextProblem
 }
 
 /**
@@ -326,6 +330,16 @@ export interface Requests {
 /** A text the host keeps for training: `file` is what a run's data source names ({ kind: 'text', file }); `chars`
  * its characters (code points, NFC) and `vocab` the distinct ones, the vocabulary size a run on it gets. */
 export interface StoredText { file: string; fileName: string; chars: number; vocab: number }
+
+/** A project's text that could not be taken back: its part is 'damaged' (missing, or not the size or CRC-32
+ * described), 'too-large' (over 300 MB), not UTF-8 ('encoding'), 'empty', or could not be kept ('write-failed',
+ * with the system's `detail` and, when known, why: `fs`). `fileName` when the project named the text. */
+export interface TextProblem {
+  case: 'damaged' | 'too-large' | 'encoding' | 'empty' | 'write-failed'
+  fileName?: string
+  detail?: string
+  fs?: (typeof LAB_ERRORS)['write-failed'][number]
+}
 
 export interface Requests {
   /**

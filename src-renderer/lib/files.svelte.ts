@@ -17,7 +17,7 @@ import { normSnapshot, Run, RUN_COLORS, trainLab, settingsFromForm, netKind, typ
 import { toasts } from './toasts.svelte'
 import { isAutoencoder } from './autoencoder'
 import { refusal } from './lab-errors'
-import { textUpload } from './text-upload.svelte'
+import { carriedTextProblem, textUpload } from './text-upload.svelte'
 
 /** The message for a failed request: the host's refusal in the page's language (lib/lab-errors.ts), or its
  * English words after a translated lead when the page cannot word it. */
@@ -200,11 +200,13 @@ export class FilesLab {
     this.fileName = source.from === 'recovery' ? null : opened.fileName
     this.noticeMsg = msg(source.from === 'recovery' ? 'files.recovered' : opened.hasWeights ? 'files.opened' : 'files.openedNoWeights', { name: opened.fileName, epoch: opened.epoch ?? 0 })
     if (source.from === 'recovery') this.recovery = null
-    // a project trained on an uploaded text the lab no longer keeps says so (its name, not the host's path)
+    // a project trained on an uploaded text the lab no longer keeps says so (its name, not the host's path);
+    // the text it carried is kept again and named by its settings, unless it could not be taken back (why)
     if (opened.settings?.data.kind === 'text') {
       await textUpload.refresh(this.api!)
       const gone = textUpload.missing
-      if (gone) this.errorMsg = msg('files.textMissing', { name: opened.fileName, text: gone })
+      if (opened.textProblem) this.errorMsg = carriedTextProblem(opened.fileName, opened.textProblem)
+      else if (gone) this.errorMsg = msg('files.textMissing', { name: opened.fileName, text: gone })
     }
     void this.loadRecent()
     await this.showAutoencoderViews(opened)

@@ -4,9 +4,11 @@
  * give the lab a text (it cannot name a file on the host), and the desktop's too. The training form's text
  * file becomes that path, but the page shows the text's name (the path is the host's business); the texts
  * uploaded before are offered again (data:texts) and can be removed (data:text-remove). A form naming a kept
- * text that is gone (a project saved with it, opened after it was removed) says so.
+ * text that is gone (a project saved with it, opened after it was removed) says so. A project carries its
+ * text (the host keeps it again when it is opened, and the opened settings name it); why one could not be
+ * taken back is worded by carriedTextProblem.
  */
-import type { LabApi, StoredText } from '../../src-main/ipc/contract'
+import type { LabApi, StoredText, TextProblem } from '../../src-main/ipc/contract'
 import type { NetSpec } from '../../src-engine/spec-types'
 import { msg, type Msg } from '../i18n/index.svelte'
 import { uploadOf, errorMsg } from './files.svelte'
@@ -17,6 +19,15 @@ import { project } from './project.svelte'
 export function keptTextName(path: string): string | null {
   const m = /[\\/]texts[\\/]([^\\/]+)-[0-9a-f]{16}\.txt$/.exec(path)
   return m ? `${m[1]}.txt` : null
+}
+
+const PROBLEM_KEYS: Record<TextProblem['case'], string> = {
+  damaged: 'files.textDamaged', 'too-large': 'files.textTooLarge', encoding: 'files.textEncoding', empty: 'files.textEmpty', 'write-failed': 'files.textNotKept'
+}
+
+/** Why project `name` opened without the text it carried, and what to do: upload it again (en, ko). */
+export function carriedTextProblem(name: string, problem: TextProblem): Msg {
+  return msg(PROBLEM_KEYS[problem.case] ?? 'files.textDamaged', { name, text: problem.fileName ?? msg('files.textUnnamed') })
 }
 
 export class TextUpload {
