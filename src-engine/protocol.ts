@@ -164,17 +164,19 @@ export type EngineErrorCode =
 /**
  * The facts of a run the data does not fit (train/checks.ts checkData), for the page to word: 'input', the
  * examples' shape is not the network's input; 'classes', a softmax classifier's outputs are not the data's
- * classes (`layer` the output layer, `affine` 1 when its units are what to set).
+ * classes (`layer` the output layer, `affine` 1 when its units are what to set); 'vocab', a language model's scores
+ * per step are not the text's vocabulary (`affine` 1 when the layer is a TimeAffine, whose units are what to set).
  */
 export type DataMismatchFacts =
   | { case: 'input'; want: string; got: string; which: 'training' | 'held-out' }
   | { case: 'classes'; layer: string; outputs: number; classes: number; affine: 0 | 1 }
+  | { case: 'vocab'; layer: string; outputs: number; vocab: number; affine: 0 | 1 }
 
 /**
  * The facts a failure's English message states, as data the page words in its own language (the host passes
  * them on as the refusal's params). 'bad-prompt': the first character the vocabulary lacks and its position;
  * 'train-failed' and 'worker-error' events: the exception's own text (`detail`), which the page words around;
- * a 'train-failed' the data does not fit also its facts (DataMismatchFacts above, from train/checks.ts: case 'input' or 'classes').
+ * a 'train-failed' the data does not fit also its facts (DataMismatchFacts above, from train/checks.ts: case 'input', 'classes' or 'vocab').
  */
 export type EngineErrorParams = { case: 'char'; char: string; position: number } | { detail: string } | ({ detail: string } & DataMismatchFacts)
 

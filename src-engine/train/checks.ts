@@ -41,6 +41,10 @@ export function checkData(spec: NetSpec, ex: Examples, which: 'training' | 'held
     throw new DataMismatchError(`the network expects inputs of (${want}) but the ${which} data has examples of (${got}); change the input shape or use other data`,
       { case: 'input', want: `(${want})`, got: `(${got})`, which })
   }
+  if (ex.kind === 'tokens') {
+    checkVocab(spec, ex, which)
+    return
+  }
   if (ex.kind !== 'image') return
   const report = validateSpec(spec)
   const lossIdx = report.layers.findIndex((l) => l.type === 'SoftmaxWithLoss')
@@ -53,4 +57,22 @@ export function checkData(spec: NetSpec, ex: Examples, which: 'training' | 'held
   throw new DataMismatchError(
     `${out.name} gives ${scores[0]} class scores but the ${which} data has ${ex.classes} classes; ${fix}`,
     { case: 'classes', layer: out.name, outputs: scores[0], classes: ex.classes, affine })
+}
+
+/**
+ * A language model scores one token of the text's vocabulary at each step: a Time affine whose units were fixed for
+ * another text (65 for Pride and Prejudice) would train a softmax over characters this text lacks (more) or stop at
+ * the first character id without a score (fewer). The units "vocab" follow the text; a number must equal its size.
+ */
+function checkVocab(spec: NetSpec, ex: Examples, which: 'training' | 'held-out'): void {
+  const report = validateSpec(spec)
+  const lossIdx = report.layers.findIndex((l) => l.type === 'TimeSoftmaxWithLoss')
+  const scores = lossIdx >= 0 ? report.layers[lossIdx].inShape : null
+  if (!scores || scores.length !== 2 || scores[1] === ex.classes) return
+  const out = report.layers[scoresLayer(report.layers, lossIdx)]
+  const affine = out.type === 'TimeAffine' ? 1 : 0
+  const fix = affine ? `set the units of ${out.name} to "vocab"` : `end with a TimeAffine of units "vocab" before ${report.layers[lossIdx].name}`
+  throw new DataMismatchError(
+    `${out.name} scores ${scores[1]} characters at each step but the ${which} text has ${ex.classes} distinct characters; ${fix}`,
+    { case: 'vocab', layer: out.name, outputs: scores[1], vocab: ex.classes, affine })
 }

@@ -58,7 +58,10 @@ export function refusal(e: LabError): Msg | string {
       if (typeof values[name] === 'function') values[`${name}Codes`] = v
     }
   }
-  if (e.code === 'train-failed' && isRecord(e.params) && e.params.case === 'classes') values.fix = classesFix(e.params, values)
+  if (e.code === 'train-failed' && isRecord(e.params)) {
+    const fixes = Object.hasOwn(SCORE_FIXES, String(e.params.case)) ? SCORE_FIXES[String(e.params.case)] : null
+    if (fixes) values.fix = scoresFix(fixes, e.params, values)
+  }
   const issue = e.issue
   if (isRecord(issue) && typeof issue.code === 'string' && typeof issue.message === 'string') {
     // the layer's type (params.type, when the host sends it) lets the issue say which values a setting takes
@@ -71,15 +74,21 @@ export function refusal(e: LabError): Msg | string {
   return msg(key, values)
 }
 
+/** The fixes of a run refused for its scores, for its scoring layer: units to set, a layer to add, either. */
+const SCORE_FIXES: Record<string, readonly [units: string, add: string, either: string]> = {
+  classes: ['train.classesFixUnits', 'train.classesFixAffine', 'train.classesFixOutputs'],
+  vocab: ['train.vocabFixUnits', 'train.vocabFixAffine', 'train.vocabFixOutputs']
+}
+
 /**
- * What a run refused for its classes should change: the scoring layer's units when it is an Affine (params.affine 1,
- * a number or, through the event's strings, '1'), an Affine to add when it is not (0); a host that sends no flag gets
- * the wording that fits both.
+ * What a run refused because its scores are not the data's classes (or the text's vocabulary) should change: the
+ * scoring layer's units when it is an Affine or Time affine (params.affine 1, a number or, through the event's strings,
+ * '1'), such a layer to add when it is not (0); a host that sends no flag gets the wording that fits both.
  */
-function classesFix(params: Record<string, unknown>, values: NonNullable<Msg['values']>): Msg {
-  const v = { layer: values.layer ?? '', classes: values.classes ?? '' }
+function scoresFix(keys: readonly [string, string, string], params: Record<string, unknown>, values: NonNullable<Msg['values']>): Msg {
+  const v = { layer: values.layer ?? '', classes: values.classes ?? '', vocab: values.vocab ?? '' }
   const affine = params.affine === undefined ? null : Number(params.affine)
-  return msg(affine === 1 ? 'train.classesFixUnits' : affine === 0 ? 'train.classesFixAffine' : 'train.classesFixOutputs', v)
+  return msg(affine === 1 ? keys[0] : affine === 0 ? keys[1] : keys[2], v)
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

@@ -196,6 +196,16 @@ describe('a refusal in the page\'s language', () => {
     // a host that sends no flag: the wording that fits either
     const { affine: _, ...noFlag } = classes.params as Record<string, unknown>
     expect(tr(refusal({ ...classes, params: noFlag }))).toContain('affine2 계층의 출력을 클래스마다 하나씩 10개로 하세요.')
+    // a language model whose Time affine was sized for another text
+    const vocab: LabError = { code: 'train-failed', message: 'taffine1 scores 65 characters at each step but the training text has 80 distinct characters; set the units of taffine1 to "vocab"',
+      params: { detail: '…', case: 'vocab', layer: 'taffine1', outputs: '65', vocab: '80', affine: '1' } }
+    expect(tr(refusal(vocab))).toBe('학습을 시작하지 않았습니다. taffine1 계층은 시각마다 문자 65개의 점수를 내는데 이 텍스트의 문자는 80가지입니다. ' +
+      '아키텍처 페이지에서 taffine1 계층의 “유닛 수”를 “= 어휘 수”로 하면 학습하는 텍스트에 맞춰집니다.')
+    i18n.set('en')
+    expect(tr(refusal(vocab))).toBe('Training did not start: taffine1 scores 65 characters at each step, but this text has 80 different characters. ' +
+      'On the Architecture page, set the “Units” of taffine1 to “= vocab”, so they follow the text it trains on.')
+    expect(tr(refusal({ ...vocab, params: { ...vocab.params, layer: 'lstm1', affine: '0' } }))).toContain('add a Time affine with units “= vocab” right before the loss layer.')
+    i18n.set('ko')
     expect(tr(refusal(input))).toBe('학습을 시작하지 않았습니다. 신경망의 입력은 (3, 28, 28) 형상인데 데이터의 예는 (1, 28, 28) 형상입니다. 아키텍처 페이지에서 입력 형상을 바꾸거나 다른 데이터로 학습하세요.')
   })
 

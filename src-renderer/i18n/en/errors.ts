@@ -89,6 +89,7 @@ export default {
   'train-failed': 'Training stopped with an error. (Details: {detail})',
   'train-failed.input': 'Training did not start: the network takes inputs of {want}, but the data’s examples are {got}. Change the input shape on the Architecture page, or train on other data.',
   'train-failed.classes': 'Training did not start: {layer} gives {outputs} class scores, but the data has {classes} classes. {fix}',
+  'train-failed.vocab': 'Training did not start: {layer} scores {outputs} characters at each step, but this text has {vocab} different characters. {fix}',
   protocol: 'The training thread sent a message the lab could not read. Start the run again.',
   'worker-error': 'The training thread reported an error. (Details: {detail})',
 

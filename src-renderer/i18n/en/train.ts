@@ -197,6 +197,9 @@ export default {
   classesFixUnits: 'On the Architecture page, set the “Units” of {layer} to {classes}, one output per class.',
   classesFixAffine: 'On the Architecture page, add an Affine of {classes} units right before the loss layer, one output per class.',
   classesFixOutputs: 'On the Architecture page, make {layer} give {classes} outputs, one per class.',
+  vocabFixUnits: 'On the Architecture page, set the “Units” of {layer} to “= vocab”, so they follow the text it trains on.',
+  vocabFixAffine: 'On the Architecture page, add a Time affine with units “= vocab” right before the loss layer.',
+  vocabFixOutputs: 'On the Architecture page, make {layer} give {vocab} scores at each step (units “= vocab”).',
   requestFailed: 'The lab refused: {message}',
   dismiss: 'Dismiss'
 } as const

@@ -87,6 +87,7 @@ export default {
   'train-failed': '오류로 학습이 멈췄습니다. (엔진이 알린 내용, 영어: {detail})',
   'train-failed.input': '학습을 시작하지 않았습니다. 신경망의 입력은 {want} 형상인데 데이터의 예는 {got} 형상입니다. 아키텍처 페이지에서 입력 형상을 바꾸거나 다른 데이터로 학습하세요.',
   'train-failed.classes': '학습을 시작하지 않았습니다. {layer} 계층은 클래스 점수를 {outputs}개 내는데 데이터의 클래스는 {classes}개입니다. {fix}',
+  'train-failed.vocab': '학습을 시작하지 않았습니다. {layer} 계층은 시각마다 문자 {outputs}개의 점수를 내는데 이 텍스트의 문자는 {vocab}가지입니다. {fix}',
   protocol: '학습 스레드가 실험실이 읽을 수 없는 메시지를 보냈습니다. 학습을 다시 시작하세요.',
   'worker-error': '학습 스레드에서 오류가 났습니다. (엔진이 알린 내용, 영어: {detail})',
 

@@ -197,6 +197,9 @@ export default {
   classesFixUnits: '아키텍처 페이지에서 {layer} 계층의 “유닛 수”를 클래스마다 하나씩 {classes}개로 하세요.',
   classesFixAffine: '아키텍처 페이지에서 손실 계층 바로 앞에 유닛 {classes}개짜리 Affine 계층을 넣어 클래스마다 출력이 하나씩 나오게 하세요.',
   classesFixOutputs: '아키텍처 페이지에서 {layer} 계층의 출력을 클래스마다 하나씩 {classes}개로 하세요.',
+  vocabFixUnits: '아키텍처 페이지에서 {layer} 계층의 “유닛 수”를 “= 어휘 수”로 하면 학습하는 텍스트에 맞춰집니다.',
+  vocabFixAffine: '아키텍처 페이지에서 손실 계층 바로 앞에 유닛 수가 “= 어휘 수”인 시계열 Affine 계층을 넣으세요.',
+  vocabFixOutputs: '아키텍처 페이지에서 {layer} 계층이 시각마다 점수를 {vocab}개 내게 하세요 (유닛 수 “= 어휘 수”).',
   requestFailed: '실험실이 요청을 거절했습니다: {message}',
   dismiss: '닫기'
 } as const

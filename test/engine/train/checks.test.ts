@@ -6,12 +6,13 @@ import type { NetSpec } from '../../../src-engine/spec-types'
 import type { TrainSettings } from '../../../src-engine/protocol'
 import { TINY_MLP, recordingSession, smallDigits } from './fixtures'
 import { datasetFromBytes, type Dataset } from '../../../src-engine/data/dataset'
+import { textExamples, type Examples } from '../../../src-engine/train/examples'
 
 const data = smallDigits()
 const SETTINGS = { optimizer: 'SGD' as const, lr: 0.1, batchSize: 20, epochs: 1, seed: 5 }
 const withOutputs = (units: number): NetSpec => ({ ...TINY_MLP, layers: [{ type: 'Affine', units: 32 }, { type: 'Relu' }, { type: 'Affine', units }, { type: 'SoftmaxWithLoss' }] })
 
-function refused(spec: NetSpec, d: { train: Dataset; test: Dataset } = data): DataMismatchError {
+function refused(spec: NetSpec, d: { train: Dataset | Examples; test: Dataset | Examples } = data): DataMismatchError {
   try {
     new Trainer({ spec, settings: SETTINGS, data: d })
   } catch (e) {
@@ -64,5 +65,32 @@ describe('a classifier whose outputs are not the data\'s classes', () => {
     const err = events.find((e) => e.type === 'error')
     expect(err).toMatchObject({ code: 'train-failed', params: { case: 'classes', layer: 'affine2', outputs: 100, classes: 10, affine: 1 } })
     expect(events.some((e) => e.type === 'batches')).toBe(false)
+  })
+})
+
+describe('a language model whose Time affine does not score the text\'s vocabulary', () => {
+  const V = 7
+  const ids = Int32Array.from({ length: 400 }, (_, i) => (i * 3) % V)
+  const text = { train: textExamples(ids, 8, V), test: textExamples(ids, 8, V) }
+  const lm = (units: number | 'vocab'): NetSpec => ({
+    input: [8], task: 'language-model', vocab: V,
+    layers: [{ type: 'TimeEmbedding', dim: 4 }, { type: 'TimeLSTM', hidden: 6 }, { type: 'TimeAffine', units }, { type: 'TimeSoftmaxWithLoss' }]
+  })
+
+  it('is refused before training with the facts (units fixed for another text)', () => {
+    const e = refused(lm(65), text)
+    expect(e.message).toBe('taffine1 scores 65 characters at each step but the training text has 7 distinct characters; set the units of taffine1 to "vocab"')
+    expect(e.facts).toEqual({ case: 'vocab', layer: 'taffine1', outputs: 65, vocab: 7, affine: 1 })
+    expect(refused(lm(3), text).facts).toMatchObject({ outputs: 3, vocab: 7 })
+    // the scores come straight from a TimeLSTM: a Time affine is what to add
+    const noAffine: NetSpec = { input: [8], task: 'language-model', vocab: V, layers: [{ type: 'TimeEmbedding', dim: 4 }, { type: 'TimeLSTM', hidden: 6 }, { type: 'TimeSoftmaxWithLoss' }] }
+    const e2 = refused(noAffine, text)
+    expect(e2.message).toBe('lstm1 scores 6 characters at each step but the training text has 7 distinct characters; end with a TimeAffine of units "vocab" before tsoftmax1')
+    expect(e2.facts).toMatchObject({ case: 'vocab', layer: 'lstm1', affine: 0 })
+  })
+
+  it('takes units that are the vocabulary, given as "vocab" or as the number', () => {
+    expect(() => new Trainer({ spec: lm('vocab'), settings: SETTINGS, data: text })).not.toThrow()
+    expect(() => new Trainer({ spec: lm(V), settings: SETTINGS, data: text })).not.toThrow()
   })
 })
