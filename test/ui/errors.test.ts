@@ -227,6 +227,15 @@ describe('a refusal in the page\'s language', () => {
     expect(tr(refusal({ code: 'read-failed', message: 'x', params: { file: 'a.bplab', detail: 'EACCES: permission denied' } })))
       .toBe('a.bplab 파일을 읽지 못했습니다. (운영 체제가 알린 내용, 영어: EACCES: permission denied)')
     expect(tr(refusal({ code: 'engine-error', message: 'x', params: { detail: 'boom', code: 'melted' } })))
-      .toBe('실험실의 엔진에서 오류가 났습니다. 다시 시도하고, 또 그러면 실험실을 다시 시작하세요. (자세한 내용: boom)')
+      .toBe('실험실의 엔진에서 오류가 났습니다. 다시 시도하고, 또 그러면 실험실을 다시 시작하세요. (엔진이 알린 내용, 영어: boom)')
+    expect(tr(refusal({ code: 'transport-failed', message: 'x', params: { detail: 'socket closed' } })))
+      .toBe('요청을 실험실에 보내지 못했습니다. 다시 시도하세요. (페이지의 통신 기능이 알린 내용, 영어: socket closed)')
+  })
+
+  it('labels every raw detail in Korean as English from a named source, never as a plain “자세한 내용”', () => {
+    const ko = Object.entries(catalogues.ko).filter(([k, text]) => k.startsWith('errors.') && typeof text === 'string' && text.includes('{detail}'))
+    expect(ko.length).toBeGreaterThan(10)
+    const unlabelled = ko.filter(([, text]) => !/\((엔진|실험실|운영 체제|페이지의 통신 기능|파일을 읽은 프로그램)[이가] 알린 내용, 영어: \{detail\}\)/.test(text as string)).map(([k]) => k)
+    expect(unlabelled).toEqual([])
   })
 })
