@@ -126,7 +126,11 @@ export function listTextFiles(dir: string): StoredText[] {
   return kept.sort((a, b) => b.at - a.at).map((k) => k.text)
 }
 
-/** A kept text's facts from its .json, else (kept before there were any, or damaged) counted again. */
+/**
+ * A kept text's facts from its .json, else (kept before there were any, or damaged) counted again and written, so a
+ * text is decoded and counted on the main thread once, not at every listing. A facts file that cannot be written (a
+ * read-only folder) leaves the text offered, counted again next time.
+ */
 function textFacts(file: string): TextFacts {
   try {
     const f = JSON.parse(readFileSync(factsPath(file), 'utf8')) as Partial<TextFacts>
@@ -134,7 +138,13 @@ function textFacts(file: string): TextFacts {
   } catch {
     // counted below
   }
-  return { fileName: keptTextName(file), ...textCounts(decodeTextFile(readFileSync(file), basename(file))) }
+  const facts = { fileName: keptTextName(file), ...textCounts(decodeTextFile(readFileSync(file), basename(file))) }
+  try {
+    writeFileAtomic(factsPath(file), new TextEncoder().encode(JSON.stringify(facts)))
+  } catch {
+    // counted again next time
+  }
+  return facts
 }
 
 /** A text kept in `dir` as data:texts lists it (name and counts), or null when `file` is not one of them or is gone. */

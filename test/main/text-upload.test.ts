@@ -86,6 +86,13 @@ describe('data:text-upload', () => {
     rmSync(a.file.replace(/\.txt$/, '.json'))
     writeFileSync(b.file.replace(/\.txt$/, '.json'), '{')
     expect((await list(undefined) as { value: StoredText[] }).value).toEqual([{ ...b, fileName: 'poem-2.txt' }, a])
+    // ...once: the counts are written, and the next listing reads them instead of decoding the text again
+    const factsOf = (t: StoredText): unknown => JSON.parse(readFileSync(t.file.replace(/\.txt$/, '.json'), 'utf8'))
+    expect(factsOf(a)).toEqual({ fileName: a.fileName, chars: a.chars, vocab: a.vocab })
+    expect(factsOf(b)).toEqual({ fileName: 'poem-2.txt', chars: b.chars, vocab: b.vocab })
+    writeFileSync(a.file, new Uint8Array([0xff, 0xfe, 0xfd]))
+    utimesSync(a.file, 1_000_000, 1_000_000)
+    expect((await list(undefined) as { value: StoredText[] }).value.map((t) => t.file)).toEqual([b.file, a.file])
     // only the lab's copies: a path elsewhere, or one made to look like it, is left alone
     const outside = join(dir, 'mine-0123456789abcdef.txt')
     writeFileSync(outside, 'keep me')
