@@ -136,10 +136,12 @@ describe('training page with a fake host', () => {
     i18n.set('ko')
     render(TrainPage)
     await settle()
-    const fail = async (code: string, message: string, params?: Record<string, string>): Promise<HTMLElement> => {
+    /** A run that fails; `trained`: after a first batch (else it never started). */
+    const fail = async (code: string, message: string, params?: Record<string, string>, trained = true): Promise<HTMLElement> => {
       await fireEvent.click(screen.getByTestId('train-start'))
       await settle()
       const runId = `run-${fake.calls.filter((c) => c.channel === 'train:start').length}`
+      if (trained) fake.emit({ type: 'batches', runId, points: [{ epoch: 1, batch: 1, batches: 10, loss: 2.3 }] })
       fake.emit({ type: 'error', runId, code, message, ...(params ? { params } : {}) })
       fake.emit({ type: 'state', runId, state: 'failed', message: 'the training thread exited with code 1' })
       await settle()
@@ -165,11 +167,25 @@ describe('training page with a fake host', () => {
     const title = (): string | null | undefined => screen.getByTestId('train-diverged').querySelector('strong')?.textContent
     expect(title()).toBe('오류로 학습이 멈췄습니다')
     // a run refused before its first batch (its data does not fit) is not titled as one that stopped
-    await fail('train-failed', 'affine2 gives 5 class scores but the training data has 10 classes', { case: 'classes', layer: 'affine2', outputs: '5', classes: '10', affine: '1' })
+    await fail('train-failed', 'affine2 gives 5 class scores but the training data has 10 classes', { case: 'classes', layer: 'affine2', outputs: '5', classes: '10', affine: '1' }, false)
     expect(title()).toBe('데이터가 신경망에 맞지 않습니다')
+    await fail('train-failed', 'taffine1 scores 65 characters…', { case: 'vocab', layer: 'taffine1', outputs: '65', vocab: '80', affine: '1' }, false)
+    expect(title()).toBe('데이터가 신경망에 맞지 않습니다')
+    // the engine could not set it up (a folder it cannot read): it did not start, and the sentence says so too
+    detail = await fail('train-failed', 'Cannot read the folder /nope', { detail: 'Cannot read the folder /nope' }, false)
+    expect(title()).toBe('학습이 시작되지 않았습니다')
+    expect(detail.textContent).toBe('오류 때문에 학습을 시작하지 못했습니다. (엔진이 알린 내용, 영어: Cannot read the folder /nope)')
+    // its thread stopped before the first batch
+    await fail('worker-crashed', 'The training thread stopped (exit 1). Start the run again; a fresh thread will be used.', undefined, false)
+    expect(title()).toBe('첫 미니배치 전에 학습 스레드가 멈췄습니다')
     i18n.set('en')
     await settle()
+    expect(title()).toBe('The training thread stopped before the first mini-batch')
+    await fail('train-failed', 'affine2 gives 5 class scores but the training data has 10 classes', { case: 'classes', layer: 'affine2', outputs: '5', classes: '10', affine: '1' }, false)
     expect(title()).toBe('The data does not fit the network')
+    detail = await fail('train-failed', 'Cannot read the folder /nope', { detail: 'Cannot read the folder /nope' }, false)
+    expect(title()).toBe('Training did not start')
+    expect(detail.textContent).toBe('An error kept training from starting. (Details: Cannot read the folder /nope)')
   })
 
   it('speaks Korean when switched', async () => {
