@@ -1,5 +1,5 @@
 /** Checks made before a run starts: its settings, and whether the data fits the network. */
-import type { NetSpec } from '../spec-types'
+import type { NetSpec, SpecReport } from '../spec-types'
 import { validateSpec } from '../spec'
 import { scoresLayer } from '../spec-lint'
 import type { DataMismatchFacts } from '../protocol'
@@ -32,7 +32,14 @@ export class DataMismatchError extends Error {
  * would stop at the first label without a score). An IDX folder declares 10 classes but its labels may use
  * fewer: from its largest label + 1 up to 10 scores are taken.
  */
-export function checkData(spec: NetSpec, ex: Examples, which: 'training' | 'held-out'): void {
+export function checkData(spec: NetSpec, data: { train: Examples; test: Examples }): void {
+  // one validation for both sets (the trainer checks both before its first batch)
+  const report = validateSpec(spec)
+  checkExamples(spec, report, data.train, 'training')
+  checkExamples(spec, report, data.test, 'held-out')
+}
+
+function checkExamples(spec: NetSpec, report: SpecReport, ex: Examples, which: 'training' | 'held-out'): void {
   const per = spec.input.reduce((a, b) => a * b, 1)
   const has = ex.xShape.reduce((a, b) => a * b, 1)
   if (per !== has) {
@@ -42,11 +49,10 @@ export function checkData(spec: NetSpec, ex: Examples, which: 'training' | 'held
       { case: 'input', want: `(${want})`, got: `(${got})`, which })
   }
   if (ex.kind === 'tokens') {
-    checkVocab(spec, ex, which)
+    checkVocab(report, ex, which)
     return
   }
   if (ex.kind !== 'image') return
-  const report = validateSpec(spec)
   const lossIdx = report.layers.findIndex((l) => l.type === 'SoftmaxWithLoss')
   const scores = lossIdx >= 0 ? report.layers[lossIdx].inShape : null
   // more scores than classes, or fewer than a label needs (an IDX folder says 10 classes but may use fewer)
@@ -64,8 +70,7 @@ export function checkData(spec: NetSpec, ex: Examples, which: 'training' | 'held
  * another text (65 for Pride and Prejudice) would train a softmax over characters this text lacks (more) or stop at
  * the first character id without a score (fewer). The units "vocab" follow the text; a number must equal its size.
  */
-function checkVocab(spec: NetSpec, ex: Examples, which: 'training' | 'held-out'): void {
-  const report = validateSpec(spec)
+function checkVocab(report: SpecReport, ex: Examples, which: 'training' | 'held-out'): void {
   const lossIdx = report.layers.findIndex((l) => l.type === 'TimeSoftmaxWithLoss')
   const scores = lossIdx >= 0 ? report.layers[lossIdx].inShape : null
   if (!scores || scores.length !== 2 || scores[1] === ex.classes) return

@@ -115,8 +115,7 @@ export class Trainer {
     this.optimizer = makeOptimizer(s.optimizer, s.lr, { weightDecay: s.weightDecay ?? 0 })
     this.settings = { ...s }
     this.data = { train: asExamples(opts.data.train), test: asExamples(opts.data.test) }
-    checkData(opts.spec, this.data.train, 'training')
-    checkData(opts.spec, this.data.test, 'held-out')
+    checkData(opts.spec, this.data)
     this.now = opts.now ?? (() => performance.now())
     this.snapshotEveryMs = opts.snapshotEveryMs ?? 250
     this.evalBatch = opts.evalBatch ?? 500

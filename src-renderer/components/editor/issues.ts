@@ -79,8 +79,19 @@ export function forData(issues: SpecIssue[], data: DataSource['kind']): SpecIssu
   return out
 }
 
-/** Extra values some messages need, worked out from the ones the validator gives. */
-const EXTRA: Record<string, (v: Values) => Values> = {
+/** The setting that sizes a layer of each type, for "too large": what to lower. */
+const SIZE_FIELD: Partial<Record<LayerType, string>> = {
+  Affine: 'units', TimeAffine: 'units', Convolution: 'filters', Deconvolution: 'filters', TimeLSTM: 'hidden', TimeRNN: 'hidden', TimeEmbedding: 'dim'
+}
+
+/** "Too large"'s fix: lower the setting that sizes the layer when its type is known (the layer cards), else make it smaller. */
+function lowerSize(type: LayerType | undefined): string {
+  const size = type && SIZE_FIELD[type]
+  return size ? t('editor.hint.lowerField', { field: t(`editor.field.${size}`) }) : t('editor.hint.smaller')
+}
+
+/** Extra values some messages need, worked out from the ones the validator gives (and the layer's type, when known). */
+const EXTRA: Record<string, (v: Values, type: LayerType | undefined) => Values> = {
   'conv-size-not-integer': (v) => ({ fix: windowFix(v) }),
   'pool-size-not-integer': (v) => ({ fix: windowFix(v) }),
   'needs-sequence': (v) => ({ hint: v.target ? t('editor.hint.reshapeTo', { target: v.target }) : t('editor.hint.reshapeSeq') }),
@@ -88,7 +99,7 @@ const EXTRA: Record<string, (v: Values) => Values> = {
     hint: String(v.got ?? '').split(',').length === 2 ? t('editor.hint.softmaxSeq') : t('editor.hint.softmaxImage')
   }),
   'dropout-after-output': (v) => ({ hint: v.output ? t('editor.hint.moveBefore', { output: v.output }) : t('editor.hint.moveEarlier') }),
-  'too-large': (v) => ({ size: gib(v.bytes), limitSize: gib(v.limit) }),
+  'too-large': (v, type) => ({ size: gib(v.bytes), limitSize: gib(v.limit), fix: lowerSize(type) }),
   'outputs-more-than-classes': (v) => ({ extra: Number(v.outputs) - Number(v.classes), fix: classesFix(v) }),
   'outputs-fewer-than-classes': (v) => ({ fix: classesFix(v) }),
   'pad-not-smaller-than-kernel': (v) => {
@@ -100,10 +111,6 @@ const EXTRA: Record<string, (v: Values) => Values> = {
   }
 }
 
-/** The setting that sizes a layer of each type, for "too large": what to lower. */
-const SIZE_FIELD: Partial<Record<LayerType, string>> = {
-  Affine: 'units', TimeAffine: 'units', Convolution: 'filters', Deconvolution: 'filters', TimeLSTM: 'hidden', TimeRNN: 'hidden', TimeEmbedding: 'dim'
-}
 
 export function issueText(issue: SpecIssue, type?: LayerType): string {
   // a setting out of range says which values it takes when the layer's type is known (the layer cards)
@@ -115,13 +122,9 @@ export function issueText(issue: SpecIssue, type?: LayerType): string {
   const v: Values = {}
   // numbers with the locale's grouping (3,136 weights), except those inside formulas
   for (const [k, x] of Object.entries(issue.values ?? {})) v[k] = typeof x === 'number' ? fmtInt(x) : x
-  Object.assign(v, EXTRA[issue.code]?.(issue.values ?? {}) ?? {})
+  Object.assign(v, EXTRA[issue.code]?.(issue.values ?? {}, type) ?? {})
   v.layer = issue.layer < 0 ? t('editor.network') : issue.layerName
   if (range) v.range = range
-  if (issue.code === 'too-large') {
-    const size = type && SIZE_FIELD[type]
-    v.fix = size ? t('editor.hint.lowerField', { field: t(`editor.field.${size}`) }) : t('editor.hint.smaller')
-  }
   const field = String(v.field ?? issue.field ?? '')
   if (field) {
     const label = `editor.field.${field}`
