@@ -194,7 +194,7 @@ describe('a refusal in the page\'s language', () => {
     expect(tr(refusal(conv))).toBe('학습을 시작하지 않았습니다. conv1 계층은 클래스 점수를 3개 내는데 데이터의 클래스는 10개입니다. ' +
       '아키텍처 페이지에서 손실 계층 바로 앞에 유닛 10개짜리 Affine 계층을 넣어 클래스마다 출력이 하나씩 나오게 하세요.')
     // a host that sends no flag: the wording that fits either
-    const { affine: _, ...noFlag } = classes.params as Record<string, unknown>
+    const { affine: _, ...noFlag } = classes.params as Record<string, string | number>
     expect(tr(refusal({ ...classes, params: noFlag }))).toContain('affine2 계층의 출력을 클래스마다 하나씩 10개로 하세요.')
     // a language model whose Time affine was sized for another text
     const vocab: LabError = { code: 'train-failed', message: 'taffine1 scores 65 characters at each step but the training text has 80 distinct characters; set the units of taffine1 to "vocab"',

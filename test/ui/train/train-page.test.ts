@@ -141,7 +141,7 @@ describe('training page with a fake host', () => {
       await fireEvent.click(screen.getByTestId('train-start'))
       await settle()
       const runId = `run-${fake.calls.filter((c) => c.channel === 'train:start').length}`
-      if (trained) fake.emit({ type: 'batches', runId, points: [{ epoch: 1, batch: 1, batches: 10, loss: 2.3 }] })
+      if (trained) fake.emit({ type: 'batches', runId, points: [{ epoch: 1, batch: 1, batches: 10, loss: 2.3, examplesPerSec: 100 }] })
       fake.emit({ type: 'error', runId, code, message, ...(params ? { params } : {}) })
       fake.emit({ type: 'state', runId, state: 'failed', message: 'the training thread exited with code 1' })
       await settle()
