@@ -126,6 +126,10 @@ export class LabHost {
   private readonly gradchecks = new Set<Int32Array>()
   /** The worker holds a model loaded from a file (open project, import weights), not from a run. */
   private modelLoaded = false
+  /** The architecture of the model the worker holds for predict and export (model:held), and the current run's, which
+   *  becomes it at the run's first batch (before, a run refused for its data has replaced nothing). */
+  private held: NetSpec | null = null
+  private runSpec: { runId: string; spec: NetSpec } | null = null
   /** Project files, weights import and the autosave (src-main/projects.ts). */
   readonly projects: ProjectService
 
@@ -177,6 +181,11 @@ export class LabHost {
     if (process.platform !== 'linux' || !this.lowersLow()) return false
     const self = threadPolicy('thread-self')
     return self !== null && self.policy !== SCHED_IDLE && (self.nice < 19 || this.opts.trainingIdle)
+  }
+
+  /** The architecture of the model held for predict and export, or null (model:held). */
+  heldModel(): Result<{ spec: NetSpec } | null> {
+    return { ok: true, value: this.worker && this.held ? { spec: this.held } : null }
   }
 
   presets(): Result<PresetInfo[]> {
@@ -240,6 +249,7 @@ export class LabHost {
     const runId = `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
     this.runId = runId
     this.runState = 'idle'
+    this.runSpec = { runId, spec }
     this.projects.runStarted(runId, spec, settings, epochOffset)
     this.post({ type: 'start', runId, spec, settings, ...(this.projects.autosaves ? { checkpoints: true } : {}), ...(fromModel ? { fromModel: true } : {}) })
     if (this.probe) this.post({ type: 'set-probe', input: this.probe.slice() })
@@ -626,6 +636,7 @@ export class LabHost {
     const reply = await this.ask(reqId, { type: 'load-model', reqId, spec, weights, ...(optimizer ? { optimizer } : {}), ...(vocab ? { vocab } : {}) }, during)
     if (!reply.ok) return reply.error.code === 'failed' ? fail('weights-mismatch', reply.error.message) : reply
     this.modelLoaded = true
+    this.held = spec
     const params = (reply.value as { params?: unknown } | null)?.params
     return { ok: true, value: { params: typeof params === 'number' ? params : 0 } }
   }
@@ -777,6 +788,7 @@ export class LabHost {
   private onWorkerGone(w: Worker, why: string): void {
     if (this.worker !== w) return
     this.worker = null
+    this.held = null
     void w.terminate().catch(() => undefined)
     this.flushTelemetry()
     this.failPending('worker-crashed', `The training thread stopped: ${why}.`)
@@ -801,6 +813,10 @@ export class LabHost {
         return
       case 'batches':
         if (this.starvation?.runId === m.runId) this.starvation.watch.progress()
+        if (this.runSpec?.runId === m.runId) {
+          this.held = this.runSpec.spec
+          this.runSpec = null
+        }
         this.queueBatches(m.runId, m.points)
         return
       case 'snapshot':

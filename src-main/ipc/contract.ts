@@ -122,7 +122,7 @@ export const CHANNELS: readonly Channel[] = [
   'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples', 'model:export',
   'project:save', 'project:open', 'project:recent', 'project:recovery', 'project:discard-recovery',
   'model:import-weights', 'model:save-export', 'model:decode', 'model:ae-views', 'model:generate', 'model:gradcheck',
-  'model:gradcheck-cancel', 'data:text-upload', 'data:texts', 'data:text-remove'
+  'model:gradcheck-cancel', 'data:text-upload', 'data:texts', 'data:text-remove', 'model:held'
 ]
 
 /** The one Electron IPC channel carrying requests: `invoke(REQUEST_CHANNEL, channel, payload)`. */
@@ -323,6 +323,11 @@ export interface Requests {
   /** Stops the gradient checks under way: each answers `{ ok: false, reason: 'cancelled' }` at its next forward pass
    *  (the training thread polls a shared flag). `cancelled`: whether one was under way. */
   'model:gradcheck-cancel': [void, { cancelled: boolean }]
+  /**
+   * The model the host holds for predict and export (a run's, once it trained a batch; an opened project's or imported
+   * weights), as its architecture, or null: a page loaded again learns from it that its trained model is still there.
+   */
+  'model:held': [void, { spec: NetSpec } | null]
 }
 
 // ── a language model's own text, uploaded (the web shell has no host path to offer) ─────────

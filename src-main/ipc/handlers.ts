@@ -10,7 +10,7 @@ import type { LabHost } from '../lab-host'
 
 /** What the dispatcher needs from LabHost (tests may pass a double). */
 export type HostApi = Pick<LabHost,
-  'info' | 'presets' | 'validate' | 'startRun' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects' | 'decode' | 'aeViews' | 'generate' | 'gradcheck' | 'cancelGradcheck'>
+  'info' | 'presets' | 'validate' | 'startRun' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects' | 'decode' | 'aeViews' | 'generate' | 'gradcheck' | 'cancelGradcheck' | 'heldModel'>
 
 type Route<C extends Channel> = (host: HostApi, payload: Requests[C][0]) => Result<Requests[C][1]> | Promise<Result<Requests[C][1]>>
 
@@ -43,7 +43,8 @@ const routes: { [C in Channel]: Route<C> } = {
   'model:gradcheck-cancel': (h) => h.cancelGradcheck(),
   'data:text-upload': (h, p) => h.projects.storeText(p),
   'data:texts': (h) => h.projects.keptTexts(),
-  'data:text-remove': (h, p) => h.projects.removeText(p.file)
+  'data:text-remove': (h, p) => h.projects.removeText(p.file),
+  'model:held': (h) => h.heldModel()
 }
 
 const KNOWN: ReadonlySet<string> = new Set(CHANNELS)

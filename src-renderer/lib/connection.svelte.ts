@@ -1,10 +1,12 @@
 /**
  * The connection as the app frame shows it: transport, status and the host's `app:info`.
- * `connection.start()` is called once by App.svelte; pages read it but never write it.
+ * `connection.start()` is called once by App.svelte; pages read it but never write it. Each time the connection
+ * opens, the page also learns which model the host holds (model:held, held-model.ts).
  */
 import type { Requests } from '../../src-main/ipc/contract'
 import { getLab, type LabClient, type LabStatus, type TransportKind } from './lab'
 import { refusal } from './lab-errors'
+import { learnHeldModel } from './held-model'
 import type { Msg } from '../i18n/index.svelte'
 
 export type AppInfo = Requests['app:info'][1]
@@ -17,6 +19,8 @@ class Connection {
   infoError = $state.raw<Msg | string | null>(null)
 
   private stop: (() => void) | null = null
+  /** The connection has opened before in this page's life (a reconnection, not a page loaded again). */
+  private opened = false
 
   /** Subscribes to the client's status and fetches `app:info` whenever the connection (re)opens. */
   start(lab: LabClient = getLab()): () => void {
@@ -24,12 +28,22 @@ class Connection {
     this.transport = lab.transport
     this.stop = lab.onStatus((status) => {
       this.status = status
-      if (status === 'open') void this.refresh(lab)
+      if (status !== 'open') return
+      void this.refresh(lab)
+      void this.learnModel(lab)
     })
     return () => {
       this.stop?.()
       this.stop = null
     }
+  }
+
+  private async learnModel(lab: LabClient): Promise<void> {
+    const fresh = !this.opened
+    this.opened = true
+    const r = await lab.request('model:held', undefined)
+    // a host without the request (an older lab) leaves the page as it was
+    if (r.ok) learnHeldModel(r.value, fresh)
   }
 
   private async refresh(lab: LabClient): Promise<void> {

@@ -98,6 +98,7 @@ const cases: Record<Channel, Case> = {
     badPath: 'fileName'
   },
   'data:texts': { good: undefined, wrongType: { all: true }, outOfRange: 3 },
+  'model:held': { good: undefined, wrongType: { all: true }, outOfRange: 3 },
   'data:text-remove': { good: { file: '/nowhere/texts/a-0123456789abcdef.txt' }, wrongType: { file: 3 }, outOfRange: { file: 'x'.repeat(5000) }, badPath: 'file' }
 }
 
@@ -121,7 +122,7 @@ describe('the dispatcher', () => {
     // The autoencoder views are refused while a run trains (its snapshots carry them).
     'model:ae-views',
     // Opening and importing need the run to be over.
-    'project:save', 'project:open', 'model:import-weights', 'project:recent', 'project:recovery', 'project:discard-recovery'
+    'project:save', 'project:open', 'model:import-weights', 'project:recent', 'project:recovery', 'project:discard-recovery', 'model:held'
   ]
   const runningEvents = (): number => rec.of('state').filter((e) => e.state === 'running').length
 

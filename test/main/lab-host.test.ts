@@ -90,6 +90,8 @@ describe('LabHost with a fake worker', () => {
   it('survives the worker exiting mid-run: error event, failed run, and the next run uses a fresh worker', async () => {
     const host = make()
     const rec = record(host)
+    // model:held: nothing before a run, nothing once its thread died (the page's export items follow it after a reload)
+    expect(host.heldModel()).toEqual({ ok: true, value: null })
     const first = host.start(mlpSpec(), settings({ seed: 13 }))
     expect(first.ok).toBe(true)
     await rec.waitFor(isState('running'))
@@ -99,6 +101,7 @@ describe('LabHost with a fake worker', () => {
     expect((err as { message: string }).message).toMatch(/exited with code 7/)
     await rec.waitFor(isState('failed'))
     expect(host.workerThreadId).toBeNull()
+    expect(host.heldModel()).toEqual({ ok: true, value: null })
     expect(host.pause()).toMatchObject({ ok: false, error: { code: 'no-run' } })
     expect(host.info().ok).toBe(true)
 
@@ -106,6 +109,7 @@ describe('LabHost with a fake worker', () => {
     expect(second.ok).toBe(true)
     await rec.waitFor(isState('done'))
     expect(host.workerThreadId).not.toBe(firstThread)
+    expect(host.heldModel()).toEqual({ ok: true, value: { spec: mlpSpec() } })
     const pred = await host.predict(image(0.25))
     expect(pred).toMatchObject({ ok: true, value: { top: 2 } })
   })

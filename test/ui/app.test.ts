@@ -76,7 +76,7 @@ describe('the app frame', () => {
     expect(screen.getByTestId('status-transport').textContent).toBe('Web shell')
     expect(screen.getByTestId('status-connection').textContent?.trim()).toBe('Connected')
     expect(screen.getByTestId('status-version').textContent).toBe('Version 9.8.7')
-    expect(lab.requests.filter((c) => !c.startsWith('project:'))).toEqual(['app:info'])
+    expect(lab.requests.filter((c) => !c.startsWith('project:'))).toEqual(['app:info', 'model:held'])
     expect(screen.queryByTestId('connection-banner')).toBeNull()
   })
 
@@ -103,7 +103,7 @@ describe('the app frame', () => {
     lab.setStatus('open')
     await tick()
     expect(screen.queryByTestId('connection-banner')).toBeNull()
-    expect(lab.requests.filter((c) => !c.startsWith('project:'))).toEqual(['app:info', 'app:info'])
+    expect(lab.requests.filter((c) => !c.startsWith('project:'))).toEqual(['app:info', 'model:held', 'app:info', 'model:held'])
   })
 
   it('tells a page that never connected to check the shell and its latest URL', async () => {
