@@ -63,6 +63,8 @@ test('training left unsaved is offered back after a reload, and recovering it re
   await expect(banner).toContainText('after epoch 1')
   await screenshot(page, 'files-recovery-banner-en')
   await page.getByTestId('model-menu').click()
+  // the host still holds the trained model: the reloaded page learns it on connecting (model:held)
+  await expect(page.getByTestId('files-export-onnx')).toBeEnabled()
   await screenshot(page, 'files-menu-en')
   await page.keyboard.press('Escape')
   await page.getByTestId('lang-ko').click()
