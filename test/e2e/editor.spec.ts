@@ -65,6 +65,13 @@ test('builds a CNN by clicking, shows the invalid stride at its layer, and train
   await expect(page.getByTestId('layer-error')).toHaveCount(1)
   await expect(page.getByTestId('train-button')).toBeDisabled()
   await expect(page.getByTestId('train-reason')).toContainText('conv2')
+  // a field scrolled to from below (Tab; the palette and the strip scroll cards the same way) stops below the
+  // sticky head, not under it
+  await page.locator('main').evaluate((el) => { el.scrollTop = el.scrollHeight })
+  const headBottom = await page.locator('.editor > .head').evaluate((el) => el.getBoundingClientRect().bottom)
+  expect((await setting(page, 3, 'stride').boundingBox())!.y).toBeLessThan(headBottom)
+  await setting(page, 3, 'stride').focus()
+  expect((await setting(page, 3, 'stride').boundingBox())!.y).toBeGreaterThanOrEqual(headBottom)
   await card(page, 3).evaluate((el) => el.scrollIntoView({ block: 'center' }))
   await calm(page)
   await screenshot(page, 'editor-error-en')
