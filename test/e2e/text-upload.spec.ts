@@ -1,9 +1,10 @@
 /**
  * A language model's own text in the web shell: a Korean .txt uploaded from this computer (the page cannot
  * name a file on the host) trains the character LSTM, and the page says the text's vocabulary size; an
- * empty file is refused in the page's language.
+ * empty file is refused in the page's language; the project saved after it opens in a fresh lab with the text in use.
  */
-import { test, expect, pickPreset, screenshot } from './fixtures'
+import { readFileSync } from 'node:fs'
+import { test, expect, openLab, pickPreset, screenshot, startShell } from './fixtures'
 
 const SENTENCES = [
   '오늘 아침에 도서관에서 책을 빌렸다.', '동생은 바다에 가고 싶다고 말했다.', '비가 와서 우리는 집에서 국수를 먹었다.',
@@ -16,7 +17,7 @@ const CHARS = [...KOREAN.normalize('NFC')].length
 test.describe('a text of ones own (ko)', () => {
   test.use({ lang: 'ko' })
 
-  test('uploads a Korean text, shows its vocabulary size and trains the character LSTM on it', async ({ page }) => {
+  test('uploads a Korean text, shows its vocabulary size and trains the character LSTM on it', async ({ page, context }) => {
     await page.setViewportSize({ width: 1024, height: 680 })
     await pickPreset(page, 'char-lstm')
     await expect(page.getByTestId('train-data')).toHaveValue('text')
@@ -49,5 +50,21 @@ test.describe('a text of ones own (ko)', () => {
     await page.getByTestId('train-side').evaluate((el) => { el.scrollTop = 0 })
     await page.locator('main').evaluate((el) => { el.scrollTop = 0 })
     await screenshot(page, 'text-upload-ko-1024')
+
+    // the saved project carries the text: opened in a fresh lab (its own data folder, as on another computer),
+    // the text is kept there again and in use, so the next run can start at once
+    await page.getByTestId('model-menu').click()
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('files-save').click()])
+    const fresh = await startShell()
+    try {
+      const p2 = await openLab(context, fresh.url)
+      await p2.getByTestId('files-project-input').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/octet-stream', buffer: readFileSync(await download.path()) })
+      await p2.getByTestId('nav-train').click()
+      await expect(p2.getByTestId('train-text-chosen')).toHaveText(`일기.txt: ${CHARS.toLocaleString('ko')}자, 서로 다른 글자 ${VOCAB}개 (어휘 크기)`)
+      await expect(p2.getByTestId('train-text-file')).toHaveValue('일기.txt')
+      await expect(p2.getByTestId('train-text-missing')).toHaveCount(0)
+    } finally {
+      await fresh.stop()
+    }
   })
 })
