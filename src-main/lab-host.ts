@@ -28,6 +28,7 @@ import { StarvationWatch, TICK_MS, type ThreadReading } from './cpu-watch'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
 import { engineRefusal, errorText, isLabErrorCode, refuse } from './ipc/refuse'
+import { idxLabelsUsed } from './idx-classes'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -186,6 +187,12 @@ export class LabHost {
   /** The architecture of the model held for predict and export, or null (model:held). */
   heldModel(): Result<{ spec: NetSpec } | null> {
     return { ok: true, value: this.worker && this.held ? { spec: this.held } : null }
+  }
+
+  /** The classes an IDX folder's training labels use (data:idx-classes), or null when it has none to read. */
+  idxClasses(dir: string): Result<{ used: number } | null> {
+    const used = idxLabelsUsed(dir)
+    return { ok: true, value: used === null ? null : { used } }
   }
 
   presets(): Result<PresetInfo[]> {

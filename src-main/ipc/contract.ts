@@ -122,7 +122,7 @@ export const CHANNELS: readonly Channel[] = [
   'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples', 'model:export',
   'project:save', 'project:open', 'project:recent', 'project:recovery', 'project:discard-recovery',
   'model:import-weights', 'model:save-export', 'model:decode', 'model:ae-views', 'model:generate', 'model:gradcheck',
-  'model:gradcheck-cancel', 'data:text-upload', 'data:texts', 'data:text-remove', 'model:held'
+  'model:gradcheck-cancel', 'data:text-upload', 'data:texts', 'data:text-remove', 'model:held', 'data:idx-classes'
 ]
 
 /** The one Electron IPC channel carrying requests: `invoke(REQUEST_CHANNEL, channel, payload)`. */
@@ -328,6 +328,11 @@ export interface Requests {
    * weights), as its architecture, or null: a page loaded again learns from it that its trained model is still there.
    */
   'model:held': [void, { spec: NetSpec } | null]
+  /**
+   * How many classes an IDX folder's training labels use (its largest label + 1; the folder declares 10), for the
+   * editor's class-count warning; null when the folder has no labels file the host can read (a run says why).
+   */
+  'data:idx-classes': [{ dir: string }, { used: number } | null]
 }
 
 // ── a language model's own text, uploaded (the web shell has no host path to offer) ─────────

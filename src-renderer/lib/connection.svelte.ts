@@ -1,12 +1,14 @@
 /**
  * The connection as the app frame shows it: transport, status and the host's `app:info`.
  * `connection.start()` is called once by App.svelte; pages read it but never write it. Each time the connection
- * opens, the page also learns which model the host holds (model:held, held-model.ts).
+ * opens, the page also learns which model the host holds (model:held, held-model.ts) and asks again about the IDX
+ * folder the training form names (folder-classes.svelte.ts).
  */
 import type { Requests } from '../../src-main/ipc/contract'
 import { getLab, type LabClient, type LabStatus, type TransportKind } from './lab'
 import { refusal } from './lab-errors'
 import { learnHeldModel } from './held-model'
+import { folderClasses } from './folder-classes.svelte'
 import type { Msg } from '../i18n/index.svelte'
 
 export type AppInfo = Requests['app:info'][1]
@@ -31,6 +33,7 @@ class Connection {
       if (status !== 'open') return
       void this.refresh(lab)
       void this.learnModel(lab)
+      folderClasses.connect(lab)
     })
     return () => {
       this.stop?.()

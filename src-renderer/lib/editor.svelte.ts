@@ -11,6 +11,7 @@ import { parseSpecJson } from '../components/editor/spec-json'
 import { forData, layerIssues } from '../components/editor/issues'
 import { project } from './project.svelte'
 import { trainLab } from './train.svelte'
+import { folderClasses } from './folder-classes.svelte'
 
 const HISTORY_LIMIT = 200
 const TYPING_PAUSE_MS = 1500
@@ -38,7 +39,7 @@ export class EditorState {
    * warnings follow the data chosen on the training page (forData).
    */
   readonly issues: SpecIssue[] = $derived(
-    forData(this.report?.issues ?? [], trainLab.form.dataKind).map((i) => (i.code === 'vocab-missing' ? { ...i, severity: 'warning' as const } : i))
+    forData(this.report?.issues ?? [], trainLab.form.dataKind, folderClasses.usedBy(trainLab.form.idxDir)).map((i) => (i.code === 'vocab-missing' ? { ...i, severity: 'warning' as const } : i))
   )
   readonly errors: SpecIssue[] = $derived(this.issues.filter((i) => i.severity === 'error'))
   /** The report's per-layer facts, reusing last edit's object wherever nothing changed (cards skip work). */

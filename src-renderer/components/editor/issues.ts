@@ -65,16 +65,20 @@ const CLASS_CODES: ReadonlySet<string> = new Set(['outputs-more-than-classes', '
 /**
  * The validator's class-count warnings as the data chosen on the training page allows them. The validator
  * compares a 28×28 classifier with the digits' 10 classes. The built-in digits have exactly those; an IDX folder's
- * labels are 0 to 9 (its reader declares 10 classes) but may use fewer, and only the run reads them, so more than 10
- * scores are still wrong and fewer may be right; a text trains no image classifier. Where nothing is known to be
- * wrong the warning goes; the ones kept say which data they mean (values.data: 'digits' or 'folder').
+ * labels are 0 to 9 (its reader declares 10 classes) but may use fewer: a run takes from its largest label + 1 up to
+ * 10 scores. So more than 10 scores are wrong for any folder, fewer only below the classes its training labels use
+ * (`used`, when the host has read them: folder-classes.svelte.ts); a text trains no image classifier. Where nothing is
+ * known to be wrong the warning goes; the ones kept say which data they mean (values.data: 'digits', 'folder', or
+ * 'folder-labels' with `classes` the folder's own).
  */
-export function forData(issues: SpecIssue[], data: DataSource['kind']): SpecIssue[] {
-  const which = data === 'mnist' ? 'digits' : data === 'idx' ? 'folder' : null
+export function forData(issues: SpecIssue[], data: DataSource['kind'], used: number | null = null): SpecIssue[] {
   const out: SpecIssue[] = []
   for (const i of issues) {
     if (!CLASS_CODES.has(i.code)) out.push(i)
-    else if (which === 'digits' || (which === 'folder' && i.code === 'outputs-more-than-classes')) out.push({ ...i, values: { ...i.values, data: which } })
+    else if (data === 'mnist') out.push({ ...i, values: { ...i.values, data: 'digits' } })
+    else if (data !== 'idx') continue
+    else if (i.code === 'outputs-more-than-classes') out.push({ ...i, values: { ...i.values, data: 'folder' } })
+    else if (used !== null && used <= 10 && Number(i.values?.outputs) < used) out.push({ ...i, values: { ...i.values, classes: used, data: 'folder-labels' } })
   }
   return out
 }
@@ -101,7 +105,7 @@ const EXTRA: Record<string, (v: Values, type: LayerType | undefined) => Values> 
   'dropout-after-output': (v) => ({ hint: v.output ? t('editor.hint.moveBefore', { output: v.output }) : t('editor.hint.moveEarlier') }),
   'too-large': (v, type) => ({ size: gib(v.bytes), limitSize: gib(v.limit), fix: lowerSize(type) }),
   'outputs-more-than-classes': (v) => ({ extra: Number(v.outputs) - Number(v.classes), fix: classesFix(v) }),
-  'outputs-fewer-than-classes': (v) => ({ fix: classesFix(v) }),
+  'outputs-fewer-than-classes': (v) => ({ fix: classesFix(v), top: Number(v.classes) - 1 }),
   'pad-not-smaller-than-kernel': (v) => {
     const k = Number(v.kernel)
     return {
@@ -117,7 +121,7 @@ export function issueText(issue: SpecIssue, type?: LayerType): string {
   const range = type && issue.code === 'field-out-of-range' && issue.field ? allowed(type, issue.field, issue.values?.vocab) : ''
   const key = range ? 'editor.issue.field-out-of-range-allowed'
     : issue.code === 'loss-not-last' && issue.values?.second !== undefined ? 'editor.issue.loss-not-last-second'
-      : issue.values?.data === 'folder' && CLASS_CODES.has(issue.code) ? `editor.issue.${issue.code}-folder` : `editor.issue.${issue.code}`
+      : String(issue.values?.data ?? '').startsWith('folder') && CLASS_CODES.has(issue.code) ? `editor.issue.${issue.code}-folder` : `editor.issue.${issue.code}`
   if (!(key in catalogues[i18n.lang]) && !(key in catalogues.en)) return issue.message
   const v: Values = {}
   // numbers with the locale's grouping (3,136 weights), except those inside formulas

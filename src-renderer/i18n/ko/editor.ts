@@ -245,6 +245,7 @@ export default {
   'issue.outputs-more-than-classes': '{layer}: 클래스 점수를 {outputs}개 내는데 숫자 데이터의 클래스는 {classes}개라서, 점수 {extra}개는 나오지 않는 클래스의 점수입니다. {fix}',
   'issue.outputs-fewer-than-classes': '{layer}: 클래스 점수를 {outputs}개만 내는데 숫자 데이터의 클래스는 {classes}개라서, 숫자로 학습하면 점수가 없는 첫 레이블에서 학습이 멈춥니다. {fix}',
   'issue.outputs-more-than-classes-folder': '{layer}: 클래스 점수를 {outputs}개 내는데 IDX 폴더의 클래스는 많아야 {classes}개(레이블 0~9)라서, 점수 중 적어도 {extra}개는 나오지 않는 클래스의 점수입니다. {fix}',
+  'issue.outputs-fewer-than-classes-folder': '{layer}: 클래스 점수를 {outputs}개만 내는데 폴더의 학습 레이블은 클래스 {classes}개(0~{top})를 쓰므로, 점수가 없는 첫 레이블에서 학습이 멈춥니다. {fix}',
   'issue.pad-not-smaller-than-kernel': '{layer}: 패딩({pad})이 {kernel}×{kernel} {what} 크기보다 작지 않아서 가장자리의 출력은 덧붙인 0만 봅니다. {fix}',
   'issue.input-invalid': '입력 형상은 1 이상의 정수 1~3개여야 합니다: 이미지는 (C, H, W) (예: 1, 28, 28), 시계열은 (T, D), 텍스트는 (T).',
   'issue.tokens-need-embedding': '{layer}: {type} 계층은 토큰 번호를 바로 읽을 수 없습니다. 맨 앞에 임베딩 계층을 넣어 토큰마다 벡터로 바꾸세요.',

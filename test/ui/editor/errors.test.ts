@@ -10,6 +10,8 @@ import { project } from '../../../src-renderer/lib/project.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import { forData, issueText } from '../../../src-renderer/components/editor/issues'
 import { trainLab } from '../../../src-renderer/lib/train.svelte'
+import { folderClasses } from '../../../src-renderer/lib/folder-classes.svelte'
+import type { LabApi } from '../../../src-main/ipc/contract'
 import { validateSpec } from '../../../src-engine/spec'
 import { PRESETS } from '../../../src-engine/models/presets'
 import { card, cards, errorsIn, field, golden, openEditor } from './helpers'
@@ -189,7 +191,7 @@ describe('other errors at their layer', () => {
       'Set its “Units” to 10.')
   })
 
-  it('compares the class scores with the data chosen on the training page: an IDX folder allows fewer, a text none (en, ko)', () => {
+  it('compares the class scores with the data chosen on the training page: an IDX folder allows fewer, a text none (en, ko)', async () => {
     const net = (units: number): NetSpec => ({ input: [1, 28, 28], task: 'classify', layers: [{ type: 'Flatten' }, { type: 'Affine', units }, { type: 'SoftmaxWithLoss' }] })
     const codes = (): (string | null)[] => within(card(1)).queryAllByTestId('layer-warning').map((w) => w.getAttribute('data-code'))
     try {
@@ -208,13 +210,38 @@ describe('other errors at their layer', () => {
       flushSync()
       expect(warn.textContent).toContain('IDX 폴더의 클래스는 많아야 10개(레이블 0~9)라서, 점수 중 적어도 2개는 나오지 않는 클래스의 점수입니다. “유닛 수”를 폴더의 클래스 수로 하세요 (10개 이하).')
       i18n.set('en')
+      // once the host has read the folder's training labels (five classes, 0 to 4), fewer scores than that are wrong
+      cleanup()
+      const asked: unknown[] = []
+      folderClasses.connect({
+        request: async (channel: string, payload: unknown) => {
+          asked.push([channel, payload])
+          return { ok: true, value: { used: 5 } }
+        },
+        onEvent: () => () => {}
+      } as unknown as LabApi)
+      await new Promise((r) => setTimeout(r, 400))
+      expect(asked).toEqual([['data:idx-classes', { dir: trainLab.form.idxDir.trim() }]])
+      openEditor(net(3))
+      const fewer = within(card(1)).getAllByTestId('layer-warning').find((w) => w.getAttribute('data-code') === 'outputs-fewer-than-classes')!
+      expect(fewer.textContent).toContain('affine1: gives only 3 class scores, but the folder’s training labels use 5 classes (0 to 4), so training stops ' +
+        'at the first label it has no score for. Set its “Units” to 5.')
+      i18n.set('ko')
+      flushSync()
+      expect(fewer.textContent).toContain('폴더의 학습 레이블은 클래스 5개(0~4)를 쓰므로, 점수가 없는 첫 레이블에서 학습이 멈춥니다. “유닛 수”를 5개로 하세요.')
+      i18n.set('en')
+      cleanup()
+      openEditor(net(5))
+      expect(codes()).not.toContain('outputs-fewer-than-classes')
       trainLab.form = { ...trainLab.form, dataKind: 'text' }
       flushSync()
-      expect(codes()).not.toContain('outputs-more-than-classes')
+      expect(codes()).not.toContain('outputs-fewer-than-classes')
+      // the digits have 10 classes: 5 scores are too few
       trainLab.form = { ...trainLab.form, dataKind: 'mnist' }
       flushSync()
-      expect(codes()).toContain('outputs-more-than-classes')
+      expect(codes()).toContain('outputs-fewer-than-classes')
     } finally {
+      folderClasses.connect(null)
       trainLab.form = { ...trainLab.form, dataKind: 'mnist' }
     }
   })

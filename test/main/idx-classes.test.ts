@@ -1,0 +1,38 @@
+/** data:idx-classes: the classes an IDX folder's training labels use, read from its labels file alone. */
+import { describe, expect, it } from 'vitest'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { encodeIdx } from '../../src-engine/data/idx'
+import { idxLabelsUsed } from '../../src-main/idx-classes'
+import { disposingHosts } from './helpers'
+
+const make = disposingHosts()
+const labels = (values: number[]): Uint8Array => encodeIdx([values.length], Uint8Array.from(values))
+
+describe('the classes an IDX folder uses', () => {
+  it('is one more than its largest training label, from the plain or the gzipped file', () => {
+    const five = mkdtempSync(join(tmpdir(), 'f6-idx-'))
+    writeFileSync(join(five, 'train-labels-idx1-ubyte'), labels([0, 4, 2, 1, 3, 4]))
+    // the test labels are not what a run's class check goes by (its training set's are)
+    writeFileSync(join(five, 't10k-labels-idx1-ubyte'), labels([9]))
+    expect(idxLabelsUsed(five)).toBe(5)
+    const gz = mkdtempSync(join(tmpdir(), 'f6-idx-'))
+    writeFileSync(join(gz, 'train-labels-idx1-ubyte.gz'), gzipSync(labels([0, 1, 9])))
+    expect(idxLabelsUsed(gz)).toBe(10)
+  })
+
+  it('is null where there is nothing to read, and the host answers the same through its request', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'f6-idx-'))
+    expect(idxLabelsUsed(empty)).toBeNull()
+    expect(idxLabelsUsed(join(empty, 'missing'))).toBeNull()
+    writeFileSync(join(empty, 'train-labels-idx1-ubyte'), new Uint8Array([1, 2, 3]))
+    expect(idxLabelsUsed(empty)).toBeNull()
+    const host = make()
+    expect(host.idxClasses(empty)).toEqual({ ok: true, value: null })
+    const three = mkdtempSync(join(tmpdir(), 'f6-idx-'))
+    writeFileSync(join(three, 'train-labels.idx1-ubyte'), labels([2, 0, 1]))
+    expect(host.idxClasses(three)).toEqual({ ok: true, value: { used: 3 } })
+  })
+})
