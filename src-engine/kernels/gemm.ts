@@ -14,7 +14,7 @@
  */
 
 import { createWasmGemm, type WasmGemm, type WasmPackedB } from './wasm/gemm-wasm'
-import type { EngineMemory } from './wasm/memory'
+import { EngineMemory, type Arena } from './wasm/memory'
 
 export interface GemmOptions {
   /** A is stored (K, M) and used transposed. */
@@ -189,7 +189,7 @@ export function gemmBlocked(
  * SIMD fused multiply-add where it validates (Electron; Node 20 with --experimental-wasm-relaxed-simd),
  * plain SIMD otherwise. null → the TypeScript GEMM above. BACKPROP_LAB_GEMM=ts forces TypeScript.
  */
-const wasm: WasmGemm | null = (() => {
+let wasm: WasmGemm | null = (() => {
   // read through globalThis: the renderer imports this file too, and has no `process`
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.BACKPROP_LAB_GEMM
   if (env === 'ts') return null
@@ -293,6 +293,21 @@ export function setGemm(fn: GemmFn): GemmFn {
  */
 export function engineMemory(): EngineMemory | null {
   return wasm !== null && impl === gemmWasm ? wasm.mem : null
+}
+
+/**
+ * From now on this thread's kernels and kernelArray work in `arena` of `memory`, another thread's engine
+ * memory (EngineMemory.shareArenas there): a data-parallel replica, whose layers then read the training
+ * thread's parameters and write their gradients where that thread's update reads them, without copies
+ * (train/replica.ts). Call it before any layer is built. False (nothing changed) while the TypeScript GEMM
+ * is in use.
+ */
+export function useSharedMemory(memory: WebAssembly.Memory, arena: Arena): boolean {
+  if (wasm === null || impl !== gemmWasm) return false
+  const shared = createWasmGemm(new EngineMemory(memory, arena))
+  if (shared === null) return false
+  wasm = shared
+  return true
 }
 
 /**

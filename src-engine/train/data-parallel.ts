@@ -16,7 +16,8 @@
  * For SGD and Adam, whose rules run as WebAssembly on engine memory (optimizers/wasm), the state and the
  * replicas' gradients are placed in this thread's engine memory and this thread runs the whole update:
  * 1.4 ms for the SimpleConvNet's 434 K parameters with Adam, against 3.5 ms for each thread's half in
- * TypeScript (see MasterLayout.memory for why the replicas do not run it too).
+ * TypeScript. The replicas then work in this thread's memory as well, each in its own arena of it
+ * (MasterLayout.memory): they read the parameters and write their gradients in place, with no copies.
  *
  * Why batch slices rather than splitting each GEMM: every layer (im2col, pooling, activations, the
  * LSTM's step loop) then runs in parallel, not only the matrix products. Results are reproducible for a
@@ -36,6 +37,7 @@ import type { OptimizerName } from '../protocol'
 import { BaseOptimizer, OPTIMIZER_NAMES, WASM_RULES, rule2Of, ruleOf, type Optimizer, type Rule, type Rule2 } from '../optimizers'
 import { kernelsFor } from '../optimizers/wasm/kernels'
 import { engineMemory, kernelArray } from '../kernels/gemm'
+import type { Arena } from '../kernels/wasm/memory'
 import { validateSpec } from '../spec'
 import { WAIT_SPIN_MS, sleepWhile, spin, wake } from './thread-sync'
 
@@ -56,11 +58,12 @@ export interface MasterLayout {
    * When every param and gradient is in the training thread's engine memory: that memory's buffer, and the
    * byte addresses of the optimizer's state arrays (MAX_SLOTS × P floats) and of each thread's gradient
    * (P floats) beside them; the `state` and `grads` buffers are then unused. The training thread can then
-   * run the whole update as WebAssembly (optimizers/wasm) on them in place. (The replicas get the buffer,
-   * not the WebAssembly.Memory: a replica thread holding another thread's memory ran its own WebAssembly
-   * ReLU and pooling kernels several times slower.)
+   * run the whole update as WebAssembly (optimizers/wasm) on them in place.
+   * `wasm` and `arenas`: the memory itself and one region of it per replica (EngineMemory.shareArenas), where a
+   * replica's own kernels and buffers then live (kernels/gemm.ts useSharedMemory): its layers read this thread's
+   * parameters and write their gradients at `grads[k]` in place, with no copies (null: the replicas copy them).
    */
-  memory: { buffer: SharedArrayBuffer; state: number[]; grads: number[] } | null
+  memory: { buffer: SharedArrayBuffer; state: number[]; grads: number[]; wasm: WebAssembly.Memory | null; arenas: Arena[] | null } | null
 }
 
 /** What a replica thread receives in workerData. */
@@ -107,8 +110,10 @@ export const readyWord = (threads: number): number => 2 + threads * 4
 export const sleepWord = (threads: number, k: number): number => readyWord(threads) + 1 + k
 /** The control word holding a step's whole batch size B, which every slice's backward averages over. */
 export const batchWord = (threads: number): number => readyWord(threads) + 1 + threads
+/** The control word counting the replicas that work in the training thread's engine memory (MasterLayout.memory.arenas). */
+export const inPlaceWord = (threads: number): number => batchWord(threads) + 1
 /** How many control words a pool of `threads` uses. */
-export const controlWords = (threads: number): number => batchWord(threads) + 1
+export const controlWords = (threads: number): number => inPlaceWord(threads) + 1
 
 /** Params mode of a step (slot word 3): the pool's `params` buffer; the training thread's tensors in place; the same, each param once READY counts it. */
 export const PARAMS_PUBLISHED = 0
@@ -164,23 +169,23 @@ export class PhaseTrace {
 /**
  * What the training thread's update costs per parameter, in ns, when it runs it alone as WebAssembly
  * (MasterLayout.memory) on two threads' gradients — Adam: 434 K parameters in ≈ 1.4 ms, SGD: 3.2 M in ≈ 3.0 ms
- * (2-core build machine) — and what a replica spends per parameter copying them in and its gradient out;
- * and the ns of one example's forward and backward per forward multiply-add (the SimpleConvNet ≈ 0.3).
- * Only the slices' balance depends on them (leadExamples), never a result's correctness.
+ * (2-core build machine); and the ns of one example's forward and backward per forward multiply-add (the
+ * SimpleConvNet ≈ 0.3). Only the slices' balance depends on them (leadExamples), never a result's correctness.
+ * (Until the replicas worked in the training thread's memory, they spent ≈ 1.4 ns per parameter copying the
+ * parameters in and their gradient out, which this thread's update time was reduced by.)
  */
 const UPDATE_NS: Partial<Record<OptimizerName, number>> = { Adam: 3.3, SGD: 0.9 }
-const COPY_NS = 1.4
 const TRAIN_NS_PER_MAC = 0.3
 
 /**
  * How many examples fewer than an even share the training thread takes when it updates while the replicas
- * start the next step (update() with `next`): the update's time beyond the replica's copies, in examples.
+ * start the next step (update() with `next`): the update's time, in examples.
  * A function of the network, the optimizer and the thread count only, so runs stay reproducible.
  */
 export function leadExamples(macsPerExample: number, paramCount: number, optimizer: OptimizerName): number {
   const u = UPDATE_NS[optimizer]
   if (u === undefined || !(macsPerExample > 0)) return 0
-  return Math.max(0, (paramCount * (u - COPY_NS)) / (macsPerExample * TRAIN_NS_PER_MAC))
+  return (paramCount * u) / (macsPerExample * TRAIN_NS_PER_MAC)
 }
 
 /**
@@ -432,7 +437,9 @@ export class DataParallel {
         const buffer: ArrayBufferLike = mem.memory.buffer
         if (buffer instanceof SharedArrayBuffer && [...state, ...grads].every((a) => mem.owns(a))) {
           inMemory = { state, grads }
-          master.memory = { buffer, state: state.map((a) => a.byteOffset), grads: grads.map((a) => a.byteOffset) }
+          // the replicas' arenas: from now on this thread's allocations stay below them (even after close())
+          const arenas = mem.shareArenas(R)
+          master.memory = { buffer, state: state.map((a) => a.byteOffset), grads: grads.map((a) => a.byteOffset), wasm: arenas ? mem.memory : null, arenas }
         }
       }
     }
@@ -642,7 +649,7 @@ export class DataParallel {
     const numbers = optimizer.beginFlatStep(model.params, this.state.slice(0, optimizer.slotNames.length))
     if (this.inMemory && WASM_RULES.has(optimizer.name) && kernelsFor([this.W[0], this.G[0], this.grads[0], this.state[0]]) !== null) {
       // WebAssembly here, in one pass over every parameter, takes less than waking the replicas for their
-      // share in TypeScript (their threads cannot run this thread's kernels: see MasterLayout.memory)
+      // share in TypeScript; and with `next` they train meanwhile instead
       const source = (t: number, k: number): { a: Float32Array; base: number } => ({ a: this.grads[t], base: this.offs[k] })
       const rule = ruleOf(optimizer.name)
       const rule2 = rule2Of(optimizer.name)
@@ -671,6 +678,11 @@ export class DataParallel {
       return
     }
     this.runSplit(model, p.weights, OPTIMIZER_NAMES.indexOf(optimizer.name), numbers)
+  }
+
+  /** How many replicas read this thread's parameters and write their gradients in its engine memory, without copies. */
+  get replicasInPlace(): number {
+    return Atomics.load(this.control, inPlaceWord(this.threads))
   }
 
   /**

@@ -8,11 +8,20 @@ import { Rng } from '../rng'
 import { tensor, type Tensor } from '../tensor'
 import { Sequential } from '../models/sequential'
 import {
-  CMD, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, GEN, MAX_SLOTS, PARAMS_PUBLISHED, PARAMS_STAGED, PhaseTrace, batchWord, flatOffsets, masterViews,
-  rangePieces, readRule, readWeights, readyWord, requireLoss, sleepWord, slot, updateRange, type ReplicaInit
+  CMD, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, GEN, MAX_SLOTS, inPlaceWord, PARAMS_PUBLISHED, PARAMS_STAGED, PhaseTrace, batchWord, flatOffsets, masterViews,
+  rangePieces, readRule, readWeights, readyWord, requireLoss, sleepWord, slot, updateRange, type ReplicaInit, type TensorPlace
 } from './data-parallel'
 import { SPIN_MS, sleepWhile, spin, wake } from './thread-sync'
 import { countCorrect } from './trainer'
+import { engineMemory, releaseKernelArray, useSharedMemory } from '../kernels/gemm'
+
+/**
+ * Points one of this replica's own tensors at other values (no copy). Only the replica does this, to its own
+ * network: the layers read a param's or gradient's `data` at every call and keep no other reference to it.
+ */
+function bind(t: Tensor, data: Float32Array): void {
+  ;(t as { data: Float32Array }).data = data
+}
 
 /** Classifier targets are class indices; other tasks reconstruct the input. */
 export function targetFor(model: Sequential): (scores: Tensor, x: Tensor, t: Tensor) => Tensor {
@@ -33,12 +42,16 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
   const errors = new Uint8Array(init.errors)
   const stepBuf = new Float64Array(init.step)
   const k = init.index
+  // the state and the threads' gradients in the training thread's engine memory (MasterLayout.memory)
+  const mm = init.master?.memory ?? null
+  // and this thread's kernels and layers too, in its arena there (before the network is built): they then read
+  // the training thread's parameters and write their gradients at mm.grads[k] in place, no copies
+  const inPlace = mm !== null && mm.wasm !== null && mm.arenas !== null && useSharedMemory(mm.wasm, mm.arenas[k - 1])
   // Its own random stream (dropout) derived from the seed and the thread index: reproducible per thread count.
   const model = Sequential.fromSpec(init.spec, new Rng(init.seed * 7919 + k))
   const P = model.paramCount
-  // the state and the threads' gradients in the training thread's engine memory (MasterLayout.memory)
-  const mm = init.master?.memory ?? null
-  const mbuf = mm?.buffer ?? null
+  // views on the memory as this thread's allocator knows it (owns()), so that its kernels take them in place
+  const mbuf = inPlace ? engineMemory()!.buffer : mm?.buffer ?? null
   const gradsAll = (t: number): Float32Array => (mm ? new Float32Array(mbuf!, mm.grads[t], P) : new Float32Array(init.grads, t * P * 4, P))
   const grads = gradsAll(k)
   const { xPer, tPer, maxSlice } = init
@@ -57,8 +70,18 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
   const flatG = Array.from({ length: init.threads }, (_, t) => (t === 0 || (t === k && !mm) ? null : gradsAll(t)))
   const source = (t: number, p: number): { a: Float32Array; base: number } => (t === k && !mm ? { a: own[p], base: 0 } : { a: flatG[t]!, base: offs[p] })
   const state = mm ? mm.state.map((a) => new Float32Array(mbuf!, a, P)) : init.master ? Array.from({ length: MAX_SLOTS }, (_, s) => new Float32Array(init.state, s * P * 4, P)) : []
-  const masterW = init.master ? masterViews(init.master.params, init.master.buffers, sizes, shared) : null
-  const masterG = init.master ? masterViews(init.master.grads, init.master.buffers, sizes, gradsAll(0)) : null
+  const inMemory = (places: readonly TensorPlace[]): Float32Array[] => places.map((p, i) => new Float32Array(mbuf!, p![1], sizes[i]))
+  const masterW = init.master ? (inPlace ? inMemory(init.master.params) : masterViews(init.master.params, init.master.buffers, sizes, shared)) : null
+  const masterG = init.master ? (inPlace ? inMemory(init.master.grads) : masterViews(init.master.grads, init.master.buffers, sizes, gradsAll(0))) : null
+  // in place: the backward writes the gradients straight into this thread's flat gradient (its own arrays are
+  // given back), and a step reads the parameters from the training thread's tensors or, published, from its own
+  const ownW = model.params.map((p) => p.data)
+  if (inPlace) {
+    model.grads.forEach((g, i) => {
+      releaseKernelArray(g.data)
+      bind(g, grads.subarray(offs[i], offs[i] + sizes[i]))
+    })
+  }
   const R = readyWord(init.threads)
   // where this thread says it is about to sleep, and where the training thread does (sleepWhile, wake)
   const me = sleepWord(init.threads, k)
@@ -73,6 +96,7 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
     for (let r = Atomics.load(control, R); r < count; r = Atomics.load(control, R)) sleepWhile(control, me, R, r)
     tr?.add('ready-wait', t0)
   }
+  if (inPlace) Atomics.add(control, inPlaceWord(init.threads), 1)
   // Read the generation before announcing readiness: the first command may be posted the moment we do.
   let seen = Atomics.load(control, GEN)
   ready()
@@ -97,7 +121,10 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
         const staged = mode === PARAMS_STAGED
         if (n > 0) {
           let off = 0
-          if (!staged) {
+          if (inPlace) {
+            model.params.forEach((p, i) => bind(p, split ? masterW![i] : ownW[i]))
+            if (!split) ownW.forEach((w) => { w.set(shared.subarray(off, off + w.length)); off += w.length })
+          } else if (!staged) {
             model.params.forEach((p, i) => {
               p.data.set(split ? masterW![i] : shared.subarray(off, off + p.data.length))
               off += p.data.length
@@ -113,7 +140,8 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
             for (const layer of model.layers) {
               for (const p of layer.params) {
                 awaitReady(i + 1)
-                p.data.set(masterW![i++])
+                if (!inPlace) p.data.set(masterW![i])
+                i++
               }
               scores = layer.forward(scores, true)
             }
@@ -127,7 +155,9 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
           if (tr) { tr.add('forward', t0); t0 = PhaseTrace.now() }
           model.backward(batch)
           if (tr) { tr.add('backward', t0); t0 = PhaseTrace.now() }
-          if (split && !mm) {
+          if (inPlace) {
+            // the gradients are already where the training thread reads them
+          } else if (split && !mm) {
             // the other threads read this thread's gradients of their ranges here; its own range stays in place
             for (let j = 0; j < init.threads; j++) {
               if (j === k) continue

@@ -1,7 +1,8 @@
 /**
  * A second instance of the engine's WebAssembly module (wasm/index.ts) on the engine memory, for the
  * kernels beyond GEMM (lstm-wasm.ts, layer-wasm.ts): they work on layer buffers in place, by address.
- * One instance per memory (per thread), made on first use.
+ * One instance per memory, made on first use (and kept per memory: a thread that works on two memories
+ * does not instantiate the module again at every change).
  */
 import { GEMM_RELAXED_WASM, GEMM_SIMD_WASM } from './binaries.generated'
 import type { EngineMemory } from './memory'
@@ -13,11 +14,12 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
   return out
 }
 
-let cache: { mem: EngineMemory; exports: Record<string, unknown> | null } | null = null
+const cache = new WeakMap<EngineMemory, Record<string, unknown> | null>()
 
 /** The module's exports on `mem` (relaxed SIMD where it validates), or null without WebAssembly SIMD. */
 export function kernelExports(mem: EngineMemory): Record<string, unknown> | null {
-  if (cache !== null && cache.mem === mem) return cache.exports
+  const have = cache.get(mem)
+  if (have !== undefined) return have
   let exports: Record<string, unknown> | null = null
   try {
     const relaxed = decode(GEMM_RELAXED_WASM)
@@ -26,6 +28,6 @@ export function kernelExports(mem: EngineMemory): Record<string, unknown> | null
   } catch {
     exports = null
   }
-  cache = { mem, exports }
+  cache.set(mem, exports)
   return exports
 }

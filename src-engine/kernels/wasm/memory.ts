@@ -18,19 +18,51 @@ const RESERVED = 64 * 1024
 const MIN_CLASS = 6 // 64 bytes
 /** Beyond this much engine memory, new allocations are ordinary (garbage-collected) arrays. */
 export const SOFT_LIMIT = 1024 * 1024 * 1024
+/**
+ * Where the arenas of other threads sharing a memory begin (shareArenas), and where they end: above this
+ * thread's soft limit with room for its workspaces, and below 2 GiB, so that every address stays a positive
+ * int32 (the JavaScript side shifts addresses with >>).
+ */
+const ARENAS_FROM = SOFT_LIMIT + 64 * 1024 * 1024
+const ARENAS_TO = 2 * 1024 * 1024 * 1024
+
+/** A region [base, end) of a shared memory whose blocks one EngineMemory hands out. */
+export interface Arena { readonly base: number; readonly end: number }
 
 export class EngineMemory {
   readonly memory: WebAssembly.Memory
   private readonly known = new WeakSet<ArrayBufferLike>()
-  private top = RESERVED
+  private top: number
+  /** Where this allocator's blocks end (reserve() throws beyond) and where allocF32 turns to ordinary arrays. */
+  private end: number
+  private readonly soft: number
   private readonly free: number[][] = []
   private readonly registry = new FinalizationRegistry<{ ptr: number; cls: number }>((b) => this.toFreeList(b.ptr, b.cls))
   /** Blocks handed out by allocF32 and not yet released, by their view. */
   private readonly live = new WeakMap<Float32Array, { ptr: number; cls: number }>()
 
-  constructor(memory?: WebAssembly.Memory) {
+  /**
+   * `arena`: allocate only inside this region of `memory`, which another thread's EngineMemory owns and
+   * gave out (shareArenas): the two threads' kernels then work on each other's buffers in place.
+   */
+  constructor(memory?: WebAssembly.Memory, arena?: Arena) {
     this.memory = memory ?? new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true })
     this.known.add(this.memory.buffer)
+    this.top = arena?.base ?? RESERVED
+    this.end = arena?.end ?? MAX_PAGES * PAGE
+    // an arena keeps its last quarter for workspaces (reserve), as the whole memory keeps what is past SOFT_LIMIT
+    this.soft = arena ? arena.end - Math.floor((arena.end - arena.base) / 4) : SOFT_LIMIT
+  }
+
+  /**
+   * Cuts `count` arenas for other threads out of this memory, above this allocator's own blocks, and from
+   * now on keeps this allocator below them; null when this allocator has already passed where they begin.
+   */
+  shareArenas(count: number): Arena[] | null {
+    if (this.top > ARENAS_FROM || count < 1) return null
+    this.end = Math.min(this.end, ARENAS_FROM)
+    const span = Math.floor((ARENAS_TO - ARENAS_FROM) / count / PAGE) * PAGE
+    return Array.from({ length: count }, (_, i) => ({ base: ARENAS_FROM + i * span, end: ARENAS_FROM + (i + 1) * span }))
   }
 
   /** True when `a` (any typed array) views this memory; its byte offset is then its address for the kernels. */
@@ -45,12 +77,12 @@ export class EngineMemory {
     const list = this.free[cls]
     let ptr = list && list.length > 0 ? list.pop()! : -1
     if (ptr < 0) {
-      if (this.top + 2 ** cls > SOFT_LIMIT) return new Float32Array(n)
+      if (this.top + 2 ** cls > this.soft) return new Float32Array(n)
       ptr = this.top
       this.top += 2 ** cls
       this.ensure(this.top)
     }
-    const view = new Float32Array(this.memory.buffer, ptr, n)
+    const view = new Float32Array(this.buffer, ptr, n)
     view.fill(0)
     const block = { ptr, cls }
     this.registry.register(view, block, view)
@@ -78,17 +110,23 @@ export class EngineMemory {
   /** A raw region of `bytes` (kernel workspaces) that lives until the memory does. */
   reserve(bytes: number): number {
     const ptr = (this.top + 63) & ~63
+    this.ensure(ptr + bytes)
     this.top = ptr + bytes
-    this.ensure(this.top)
     return ptr
   }
 
-  /** Current buffer (refreshed after growth) for making views. */
+  /**
+   * Current buffer (refreshed after growth) for making views. A memory that another thread grew gives a new
+   * buffer object here; it is remembered, so that owns() knows views made on it.
+   */
   get buffer(): ArrayBufferLike {
-    return this.memory.buffer
+    const b = this.memory.buffer
+    this.known.add(b)
+    return b
   }
 
   private ensure(end: number): void {
+    if (end > this.end) throw new Error(`engine memory: out of memory (needs ${end} bytes, limit ${this.end})`)
     const have = this.memory.buffer.byteLength
     if (end <= have) return
     const pages = Math.ceil((end - have) / PAGE)
@@ -96,7 +134,12 @@ export class EngineMemory {
     const current = have / PAGE
     const step = Math.min(MAX_PAGES - current, Math.max(pages, Math.ceil(current / 2)))
     if (step < pages) throw new Error(`engine memory: out of memory (needs ${end} bytes, limit ${MAX_PAGES * PAGE})`)
-    this.memory.grow(step)
+    try {
+      this.memory.grow(step)
+    } catch (e) {
+      // another thread sharing the memory may have grown it meanwhile (past what this step allowed)
+      if (this.memory.buffer.byteLength < end) throw e
+    }
     this.known.add(this.memory.buffer)
   }
 

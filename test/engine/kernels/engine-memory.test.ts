@@ -38,4 +38,34 @@ describe('engine memory', () => {
     mem.release(half)
     expect(mem.owns(mem.allocF32(SOFT_LIMIT / 8))).toBe(true) // the released block serves again
   })
+
+  it('shares a memory with another thread\'s allocator: disjoint arenas, and views made after the other one grew it are its own', () => {
+    const mem = new EngineMemory()
+    const mine = mem.allocF32(1000)
+    const [arena] = mem.shareArenas(1)!
+    expect(arena.base).toBeGreaterThan(mine.byteOffset + 4000)
+    const other = new EngineMemory(mem.memory, arena)
+    // the other allocator's first block is at its arena: the memory grows past a gigabyte (addresses only)
+    const far = other.allocF32(1000)
+    expect(far.byteOffset).toBe(arena.base)
+    expect(far.byteOffset + 4000).toBeLessThanOrEqual(arena.end)
+    // a block made after that growth (the memory's buffer is a new object now) still counts as engine memory,
+    // else every kernel would copy it in and out
+    const after = mem.allocF32(1000)
+    expect(mem.owns(after)).toBe(true)
+    expect(other.owns(after)).toBe(true)
+    expect(after.byteOffset).toBeLessThan(arena.base)
+    // each writes where the other reads
+    new Float32Array(mem.buffer, far.byteOffset, 1)[0] = 7
+    expect(far[0]).toBe(7)
+    // past three quarters of its arena, the other allocator hands out ordinary arrays (nothing touched: reserve)
+    other.reserve(((arena.end - arena.base) * 3) / 4 - 4096) // after its first 4 KiB block
+    expect(other.owns(other.allocF32(1000))).toBe(false)
+  })
+
+  it('gives no arenas once its own blocks reach where they would begin', () => {
+    const mem = new EngineMemory()
+    mem.reserve(SOFT_LIMIT + 65 * 1024 * 1024) // workspaces past the soft limit and past where the arenas begin
+    expect(mem.shareArenas(1)).toBeNull()
+  })
 })
