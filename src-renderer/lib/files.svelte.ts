@@ -203,6 +203,7 @@ export class FilesLab {
     // a project trained on an uploaded text the lab no longer keeps says so (its name, not the host's path);
     // the text it carried is kept again and named by its settings, unless it could not be taken back (why)
     if (opened.settings?.data.kind === 'text') {
+      textUpload.noteNotCarried(opened.settings.data.file, opened.textProblem)
       await textUpload.refresh(this.api!)
       const gone = textUpload.missing
       if (opened.textProblem) this.errorMsg = carriedTextProblem(opened.fileName, opened.textProblem)

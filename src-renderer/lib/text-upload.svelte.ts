@@ -34,6 +34,8 @@ export class TextUpload {
   /** The texts the host keeps, the most recently uploaded first (null until asked). */
   kept = $state.raw<StoredText[] | null>(null)
   busy = $state(false)
+  /** The text an opened project carried but could not give back, by the path its settings name, and why. */
+  private notCarried = $state.raw<{ textFile: string; problem: TextProblem } | null>(null)
   /** Why the last upload or removal was refused (translated when shown), and the form it was refused for. */
   private refused = $state.raw<{ why: Msg; textFile: string; spec: NetSpec | null } | null>(null)
 
@@ -46,6 +48,19 @@ export class TextUpload {
   get missing(): string | null {
     if (this.kept === null || this.current) return null
     return keptTextName(trainLab.form.textFile)
+  }
+
+  /** Why the missing text is missing when it is one an opened project carried but could not give back (not removed: never kept here). */
+  get missingWhy(): Msg | null {
+    const n = this.notCarried
+    const name = this.missing
+    if (!n || !name || n.textFile !== trainLab.form.textFile) return null
+    return msg('train.textNotCarried', { name, why: msg(`train.textNotCarried.${n.problem.case}`) })
+  }
+
+  /** An opened project carried the text its settings name (`textFile`) but could not give it back. */
+  noteNotCarried(textFile: string, problem: TextProblem | undefined): void {
+    this.notCarried = problem ? { textFile, problem } : null
   }
 
   /** What the text field shows: an uploaded text's name, else the path the learner typed ("builtin"…). */

@@ -4,6 +4,9 @@
  * worded by why (en, ko), not as a text that was removed.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { cleanup, render, screen } from '@testing-library/svelte'
+import { tick } from 'svelte'
+import TextSource from '../../../src-renderer/components/train/TextSource.svelte'
 import type { OpenedProject, StoredText, TextProblem } from '../../../src-main/ipc/contract'
 import type { TrainSettings } from '../../../src-engine/protocol'
 import type { NetSpec } from '../../../src-engine/spec-types'
@@ -21,6 +24,7 @@ const settings = (file: string): TrainSettings => ({ data: { kind: 'text', file 
 const start = { ...trainLab.form }
 
 afterEach(() => {
+  cleanup()
   i18n.set('en')
   setLab(null)
   project.spec = null
@@ -57,5 +61,21 @@ describe('a project that carried its text', () => {
     expect((await opening({ case: 'write-failed', fileName: '일기.txt', detail: 'ENOSPC', fs: 'no-space' })).error).toMatch(/^diary\.bplab opened, but the text it trains on \(일기\.txt\) could not be kept on this computer/)
     i18n.set('ko')
     for (const c of ['encoding', 'empty', 'write-failed'] as const) expect((await opening({ case: c, fileName: '일기.txt' })).error).toMatch(/^diary\.bplab 프로젝트를 열었지만, 학습에 쓰는 텍스트\(일기\.txt\)/)
+  })
+
+  it('the text field says the text came with the project but was left out, not that it was removed (en, ko)', async () => {
+    const elsewhere = '/home/a/.config/backprop-lab/texts/일기-0123456789abcdef.txt'
+    await open({ fileName: 'diary.bplab', savedAt: '', spec: lm, settings: settings(elsewhere), hasWeights: false, textProblem: { case: 'damaged', fileName: '일기.txt' } }, [])
+    render(TextSource, { disabled: false })
+    await tick()
+    expect(screen.getByTestId('train-text-missing').textContent).toBe('일기.txt came with the project but was left out: it is damaged in the project file. Upload it again, or choose another text.')
+    i18n.set('ko')
+    await tick()
+    expect(screen.getByTestId('train-text-missing').textContent).toBe('일기.txt 텍스트는 프로젝트에 들어 있었지만 프로젝트 파일 안에서 손상되어 빠졌습니다. 다시 올리거나 다른 텍스트를 고르세요.')
+    // a project opened after it, whose kept text was removed, says so again
+    i18n.set('en')
+    await open({ fileName: 'diary.bplab', savedAt: '', spec: lm, settings: settings(elsewhere), hasWeights: false }, [])
+    await tick()
+    expect(screen.getByTestId('train-text-missing').textContent).toBe('일기.txt was uploaded before, but the lab no longer keeps it (it was removed). Upload it again, or choose another text.')
   })
 })
