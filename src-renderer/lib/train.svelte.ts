@@ -497,8 +497,10 @@ export class TrainLab {
     this.formFor = { spec, preset: presetId }
     const keep = this.form
     const d = defaultsFor(spec, this.threads, preset)
-    // the dataset paths and the priority are the learner's; keep them
-    this.form = { ...d, idxDir: keep.idxDir || d.idxDir, textFile: keep.textFile || d.textFile, priority: keep.priority }
+    // the data chosen, the dataset paths and the priority are the learner's; keep them (the data only while it fits: a
+    // language model trains on a text, anything else on images, so an edited architecture keeps its IDX folder)
+    const dataKind = (keep.dataKind === 'text') === (d.dataKind === 'text') ? keep.dataKind : d.dataKind
+    this.form = { ...d, dataKind, idxDir: keep.idxDir || d.idxDir, textFile: keep.textFile || d.textFile, priority: keep.priority }
   }
 
   /** Send a request; a failure becomes `error` (shown to the learner) and a null answer. */

@@ -96,6 +96,22 @@ describe('form and defaults', () => {
     expect(lab.form.lr).toBe(0.01)
   })
 
+  it('keeps the data the learner chose when the architecture is edited, while it fits the network', async () => {
+    const { lab } = await connected()
+    lab.prepareForm(SIMPLE_CONVNET, null)
+    lab.form = { ...lab.form, dataKind: 'idx', idxDir: '/data/five-classes' }
+    // an edit makes a new spec: the editor's class warning and the next run still mean the learner's folder
+    const edited = { ...SIMPLE_CONVNET, layers: [...SIMPLE_CONVNET.layers] }
+    lab.prepareForm(edited, null)
+    expect(lab.form).toMatchObject({ dataKind: 'idx', idxDir: '/data/five-classes' })
+    // a language model cannot train on images: it takes a text, and an image network after it images again
+    const lm = { input: [20], vocab: 50, task: 'language-model' as const, layers: [{ type: 'TimeEmbedding' as const, dim: 16 }] }
+    lab.prepareForm(lm, null)
+    expect(lab.form.dataKind).toBe('text')
+    lab.prepareForm(SIMPLE_CONVNET, null)
+    expect(lab.form.dataKind).toBe('mnist')
+  })
+
   it('defaults a language model to text data and clips its gradients', () => {
     const lm = { input: [20], vocab: 50, task: 'language-model' as const, layers: [{ type: 'TimeEmbedding' as const, dim: 16 }] }
     const f = defaultsFor(lm, 1)
