@@ -57,6 +57,7 @@ export default {
   sizeTitle: 'How big is the output?',
   sizeLead: 'For height and width the same formula holds. Set the input, filter, stride and padding and watch the numbers go into it.',
   sizeOk: 'Valid: the output is {oh}\u00a0×\u00a0{ow}.',
+  sizeOkWarn: 'The size works: the output is {oh}\u00a0×\u00a0{ow}. But the editor warns about this layer (below).',
   sizeTooSmall: 'Invalid: a {f}-wide filter does not fit into an input of {h} with padding {p}.',
   sizeNotInteger: 'Invalid: the window can travel {span} cells, and a stride of {s} does not divide {span}. The last window would stick out past the edge, so the output size is not a whole number. The editor reports this at the layer instead of rounding down.',
   sizeEditorSays: 'What the editor says for this layer:',

@@ -91,9 +91,19 @@ export function receptiveFields(depth: number, k: number, withPool: boolean, siz
   }))
 }
 
-/** What the editor reports for one convolution layer with these settings (its errors, as validateSpec gives them). */
+/**
+ * What the editor reports for one convolution layer with these settings, as validateSpec gives them: its
+ * errors, and its warnings too (padding as wide as the filter is legal, and the size works, but the editor
+ * warns that the border outputs see only zeros), so the calculator never calls a layer fine that the
+ * editor warns about.
+ */
 export function editorIssues(s: SizeInput): SpecIssue[] {
   const spec = { input: [1, s.H, s.W], layers: [{ type: 'Convolution' as const, filters: 1, kernel: s.FH, stride: s.stride, pad: s.pad }] }
   // only the layer's own problems: a one-layer net also lacks a loss layer, which is beside the point here
-  return validateSpec(spec).issues.filter((i) => i.severity === 'error' && i.layer === 0)
+  return validateSpec(spec).issues.filter((i) => i.layer === 0)
+}
+
+/** The side too narrow for the filter when the size is 'too-small' (the height when both are), to name it in the message. */
+export function tooSmallSide(s: SizeInput): number {
+  return s.H + 2 * s.pad - s.FH < 0 ? s.H : s.W
 }

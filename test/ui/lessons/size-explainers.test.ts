@@ -1,0 +1,67 @@
+/**
+ * The output-size calculator and the convolution stepper at the edges a learner tries: padding as wide as the
+ * filter (legal, but the editor warns), a filter too wide for one side only, and a stride that does not divide
+ * the span (what to change, as the editor suggests it).
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import OutputSize from '../../../src-renderer/components/explainers/OutputSize.svelte'
+import ConvStepper from '../../../src-renderer/components/explainers/ConvStepper.svelte'
+import { flush } from '../train/fake-lab'
+
+async function type(testid: string, value: string): Promise<void> {
+  await fireEvent.input(screen.getByTestId(testid), { target: { value } })
+  await flush()
+}
+
+async function size(H: number, W: number, F: number, S: number, P: number): Promise<void> {
+  for (const [id, v] of [['size-h', H], ['size-w', W], ['size-f', F], ['size-stride', S], ['size-pad', P]] as const) await type(id, String(v))
+}
+
+afterEach(() => {
+  cleanup()
+  i18n.set('en')
+})
+
+describe('the output-size calculator', () => {
+  it('does not call padding as wide as the filter simply valid: it shows the editor’s warning (en, ko)', async () => {
+    i18n.set('en')
+    render(OutputSize)
+    await size(5, 5, 3, 1, 3)
+    expect(screen.getByTestId('size-result').textContent).toBe('The size works: the output is 9\u00a0×\u00a09. But the editor warns about this layer (below).')
+    expect(screen.getByTestId('size-editor').textContent).toContain('padding 3 is not smaller than the 3×3 kernel')
+    i18n.set('ko')
+    await flush()
+    expect(screen.getByTestId('size-result').textContent).toBe('크기는 맞습니다. 출력은 9\u00a0×\u00a09입니다. 하지만 편집기가 아래와 같이 이 계층에 경고합니다.')
+    expect(screen.getByTestId('size-editor').textContent).toContain('패딩(3)이 3×3 필터 크기보다 작지 않아서')
+    // padding 2 on a 3-wide filter: nothing to warn about
+    await type('size-pad', '2')
+    expect(screen.getByTestId('size-result').textContent).toBe('올바른 설정입니다. 출력은 7\u00a0×\u00a07입니다.')
+    expect(screen.queryByTestId('size-editor')).toBeNull()
+  })
+
+  it('names the side the filter does not fit, the width when only the width is too narrow', async () => {
+    i18n.set('en')
+    render(OutputSize)
+    await size(28, 2, 3, 1, 0)
+    expect(screen.getByTestId('size-result').textContent).toBe('Invalid: a 3-wide filter does not fit into an input of 2 with padding 0.')
+    await size(2, 28, 3, 1, 0)
+    expect(screen.getByTestId('size-result').textContent).toBe('Invalid: a 3-wide filter does not fit into an input of 2 with padding 0.')
+  })
+})
+
+describe('the convolution stepper', () => {
+  it('says which strides and paddings fit when the stride does not divide the span (ko)', async () => {
+    i18n.set('ko')
+    render(ConvStepper)
+    // 4×4 input, 3×3 filter, padding 2: the window travels 5 cells, which stride 3 does not divide
+    await type('conv-pad', '2')
+    await type('conv-stride', '3')
+    expect(screen.getByTestId('conv-invalid').textContent).toContain('창이 움직일 수 있는 거리가 스트라이드로 나누어떨어지지 않아서')
+    expect(screen.getByTestId('conv-fix-strides').textContent).toBe('맞는 스트라이드: 1. 편집기가 제안하는 값과 같습니다.')
+    expect(screen.getByTestId('conv-fix-pads').textContent).toBe('스트라이드를 그대로 둔다면 패딩 1도 맞습니다.')
+    await type('conv-pad', '1')
+    expect(screen.queryByTestId('conv-invalid')).toBeNull()
+  })
+})
