@@ -22,7 +22,7 @@ export default {
   confidence: '{p}% 확신',
   addTitle: '데이터셋에 추가',
   addHelp: '그림에 정답을 붙이면 다음에 내장 숫자 데이터로 학습할 때 훈련 데이터에 함께 들어갑니다.',
-  addAs: '{label}(으)로 추가',
+  addAs: '정답이 {label}인 그림으로 추가',
   added: '직접 그린 그림 {n}개가 다음 학습에 함께 들어갑니다.',
   addedNone: '아직 데이터셋에 추가한 그림이 없습니다.',
   removeDrawing: '이 그림 삭제 (정답 {label})',
