@@ -21,13 +21,13 @@ export const adagradRule: Rule = (W, g, s, h) => {
   }
 }
 
-/** adagradRule on the combination of two gradients (Rule2). */
-export const adagradRule2: Rule2 = (W, g0, w0, g1, w1, s, h) => {
+/** adagradRule on the sum of two gradients (Rule2). */
+export const adagradRule2: Rule2 = (W, g0, g1, s, h) => {
   const [lr, wd] = h
   const hh = s[0]
   for (let i = 0; i < W.length; i++) {
     const w = W[i]
-    const gi = Math.fround(Math.fround(w0 * g0[i]) + w1 * g1[i]) + wd * w
+    const gi = Math.fround(g0[i] + g1[i]) + wd * w
     const hi = Math.fround(hh[i] + gi * gi)
     hh[i] = hi
     W[i] = w - (lr * gi) / (Math.sqrt(hi) + EPS)

@@ -63,8 +63,8 @@ function adamF32(W: Float32Array, g: FloatArray, m: Float32Array, v: Float32Arra
   }
 }
 
-/** adamRule on the combination of two gradients (Rule2). */
-export const adamRule2: Rule2 = (W, g0, w0, g1, w1, s, h) => {
+/** adamRule on the sum of two gradients (Rule2). */
+export const adamRule2: Rule2 = (W, g0, g1, s, h) => {
   const [lrT, b1, b2, wd] = h
   const m = s[0]
   const v = s[1]
@@ -72,12 +72,12 @@ export const adamRule2: Rule2 = (W, g0, w0, g1, w1, s, h) => {
   const c2 = 1 - b2
   const k = kernelsFor([W, g0, g1, m, v])
   if (k !== null) {
-    k.adam2(W.byteOffset, g0.byteOffset, w0, g1.byteOffset, w1, m.byteOffset, v.byteOffset, W.length, lrT, c1, c2, wd)
+    k.adam2(W.byteOffset, g0.byteOffset, g1.byteOffset, m.byteOffset, v.byteOffset, W.length, lrT, c1, c2, wd)
     return
   }
   for (let i = 0; i < W.length; i++) {
     const w = W[i]
-    const gi = Math.fround(Math.fround(w0 * g0[i]) + w1 * g1[i]) + wd * w
+    const gi = Math.fround(g0[i] + g1[i]) + wd * w
     const mo = m[i]
     const vo = v[i]
     const mi = Math.fround(mo + c1 * (gi - mo))

@@ -20,13 +20,13 @@ export const momentumRule: Rule = (W, g, s, h) => {
   }
 }
 
-/** momentumRule on the combination of two gradients (Rule2). */
-export const momentumRule2: Rule2 = (W, g0, w0, g1, w1, s, h) => {
+/** momentumRule on the sum of two gradients (Rule2). */
+export const momentumRule2: Rule2 = (W, g0, g1, s, h) => {
   const [lr, mu, wd] = h
   const v = s[0]
   for (let i = 0; i < W.length; i++) {
     const w = W[i]
-    const gi = Math.fround(Math.fround(w0 * g0[i]) + w1 * g1[i])
+    const gi = Math.fround(g0[i] + g1[i])
     const vi = Math.fround(mu * v[i] - lr * (gi + wd * w))
     v[i] = vi
     W[i] = w + vi

@@ -24,13 +24,13 @@ export const nesterovRule: Rule = (W, g, s, h) => {
   }
 }
 
-/** nesterovRule on the combination of two gradients (Rule2). */
-export const nesterovRule2: Rule2 = (W, g0, w0, g1, w1, s, h) => {
+/** nesterovRule on the sum of two gradients (Rule2). */
+export const nesterovRule2: Rule2 = (W, g0, g1, s, h) => {
   const [lr, mu, wd] = h
   const v = s[0]
   for (let i = 0; i < W.length; i++) {
     const w = W[i]
-    const gi = Math.fround(Math.fround(w0 * g0[i]) + w1 * g1[i]) + wd * w
+    const gi = Math.fround(g0[i] + g1[i]) + wd * w
     const vi = Math.fround(mu * v[i] - lr * gi)
     v[i] = vi
     W[i] = w + (mu * mu * vi - (1 + mu) * lr * gi)

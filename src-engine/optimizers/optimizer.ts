@@ -24,11 +24,11 @@ export const EPS = 1e-7
 export type Rule = (W: FloatArray, g: FloatArray, s: readonly FloatArray[], h: readonly number[]) => void
 
 /**
- * A Rule whose gradient is the combination of two threads' gradients, fround(w0·g0[i]) + w1·g1[i] rounded to
- * float32 (what summing them into a float32 array gives), in the same pass: data-parallel updates on two
- * threads, where a separate combining pass would cost as much as the rule.
+ * A Rule whose gradient is the sum of two threads' gradients, fround(g0[i] + g1[i]) (what summing them into a
+ * float32 array gives), in the same pass: data-parallel updates on two threads, where a separate combining
+ * pass would cost as much as the rule. (Each thread's gradient is already its share of the batch's.)
  */
-export type Rule2 = (W: Float32Array, g0: Float32Array, w0: number, g1: Float32Array, w1: number, s: readonly Float32Array[], h: readonly number[]) => void
+export type Rule2 = (W: Float32Array, g0: Float32Array, g1: Float32Array, s: readonly Float32Array[], h: readonly number[]) => void
 
 export interface Optimizer {
   readonly name: OptimizerName

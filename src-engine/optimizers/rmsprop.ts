@@ -21,13 +21,13 @@ export const rmspropRule: Rule = (W, g, s, h) => {
   }
 }
 
-/** rmspropRule on the combination of two gradients (Rule2). */
-export const rmspropRule2: Rule2 = (W, g0, w0, g1, w1, s, h) => {
+/** rmspropRule on the sum of two gradients (Rule2). */
+export const rmspropRule2: Rule2 = (W, g0, g1, s, h) => {
   const [lr, rho, wd] = h
   const hh = s[0]
   for (let i = 0; i < W.length; i++) {
     const w = W[i]
-    const gi = Math.fround(Math.fround(w0 * g0[i]) + w1 * g1[i]) + wd * w
+    const gi = Math.fround(g0[i] + g1[i]) + wd * w
     const hi = Math.fround(rho * hh[i] + (1 - rho) * gi * gi)
     hh[i] = hi
     W[i] = w - (lr * gi) / (Math.sqrt(hi) + EPS)

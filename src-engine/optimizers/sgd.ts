@@ -22,13 +22,13 @@ export const sgdRule: Rule = (W, g, _s, h) => {
   for (let i = 0; i < W.length; i++) W[i] -= lr * (g[i] + wd * W[i])
 }
 
-/** sgdRule on the combination of two gradients (Rule2). */
-export const sgdRule2: Rule2 = (W, g0, w0, g1, w1, _s, h) => {
+/** sgdRule on the sum of two gradients (Rule2). */
+export const sgdRule2: Rule2 = (W, g0, g1, _s, h) => {
   const [lr, wd] = h
   const k = kernelsFor([W, g0, g1])
   if (k !== null) {
-    k.sgd2(W.byteOffset, g0.byteOffset, w0, g1.byteOffset, w1, W.length, lr, wd)
+    k.sgd2(W.byteOffset, g0.byteOffset, g1.byteOffset, W.length, lr, wd)
     return
   }
-  for (let i = 0; i < W.length; i++) W[i] -= lr * (Math.fround(Math.fround(w0 * g0[i]) + w1 * g1[i]) + wd * W[i])
+  for (let i = 0; i < W.length; i++) W[i] -= lr * (Math.fround(g0[i] + g1[i]) + wd * W[i])
 }

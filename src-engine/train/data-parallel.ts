@@ -80,7 +80,7 @@ export interface ReplicaInit {
   grads: SharedArrayBuffer
   /** MAX_SLOTS × P floats: the optimizer's state during split updates. */
   state: SharedArrayBuffer
-  /** Float64: a step's rule, numbers and per-thread weights (NUMBERS, WEIGHTS). */
+  /** Float64: a step's rule, numbers and how many threads had a slice (NUMBERS, SLICES). */
   step: SharedArrayBuffer
   x: SharedArrayBuffer
   t: SharedArrayBuffer
@@ -123,12 +123,12 @@ export const ERROR_BYTES = 1024
 /** The most state arrays an optimizer keeps per parameter (Adam: m and v). */
 export const MAX_SLOTS = 2
 // Float64 words of the `step` buffer: [0] rule (index into OPTIMIZER_NAMES, −1: combine only), [1] count of
-// numbers, then the numbers; [15] count of weights (the threads that had a slice), the weights from [16].
+// numbers, then the numbers; [15] how many threads had a slice (whose gradients are summed).
 const RULE = 0
 const NCOUNT = 1
 const NUMBERS = 2
-const WCOUNT = 15
-const WEIGHTS = 16
+const SLICES = 15
+const STEP_WORDS = 16
 
 export { requireLoss }
 
@@ -254,39 +254,29 @@ export function masterViews(places: readonly TensorPlace[], buffers: readonly Sh
 
 const CHUNK = 4096
 
-function scale(g: Float32Array, w: number, a: number, b: number): void {
-  for (let i = a; i < b; i++) g[i] *= w
-}
-
-/** g = g·w0 + s·w1 over [a, b), rounded as two steps would be: fround is the float32 that g·w0 was stored as. */
-function addFirst(g: Float32Array, w0: number, s: Float32Array, d: number, w1: number, a: number, b: number): void {
-  for (let i = a; i < b; i++) g[i] = Math.fround(w0 * g[i]) + w1 * s[d + i]
-}
-
-function addScaled(g: Float32Array, s: Float32Array, d: number, w: number, a: number, b: number): void {
-  for (let i = a; i < b; i++) g[i] += w * s[d + i]
+function add(g: Float32Array, s: Float32Array, d: number, a: number, b: number): void {
+  for (let i = a; i < b; i++) g[i] += s[d + i]
 }
 
 /**
- * Thread j's part of a split update: for every value of its range, g = Σ_t w_t·g_t in thread order
- * (written into the master gradient: g_0 is scaled first, then each other thread's gradient added, as one
- * thread would), then `rule` (if any) on W, g and the state. Chunked so that a chunk's gradients are still
- * in cache when the rule reads them. With two threads and a `rule2` (the same rule reading both
- * gradients), one pass instead, and the combined gradient is not written.
+ * Thread j's part of a split update: for every value of its range, g = Σ_t g_t over the T threads that had a
+ * slice, in thread order (written into the master gradient, g_0's place: each other thread's gradient added, as
+ * one thread would; each is already its share of the batch's), then `rule` (if any) on W, g and the state.
+ * Chunked so that a chunk's gradients are still in cache when the rule reads them. With two threads and a
+ * `rule2` (the same rule reading both gradients), one pass instead, and the combined gradient is not written.
  */
 export function updateRange(
   pieces: readonly Piece[], offs: readonly number[], W: readonly Float32Array[], G: readonly Float32Array[],
-  source: (t: number, k: number) => { a: Float32Array; base: number }, weights: readonly number[],
+  source: (t: number, k: number) => { a: Float32Array; base: number }, T: number,
   rule: Rule | null, state: readonly Float32Array[], numbers: readonly number[], rule2: Rule2 | null = null
 ): void {
-  const T = weights.length
   const srcs: { a: Float32Array; base: number }[] = []
   if (T === 2 && rule2 !== null) {
     // one pass: the rule reads both gradients (the combined one is not kept)
     for (const [k, a0, b0] of pieces) {
       const s1 = source(1, k)
       const o = offs[k]
-      rule2(W[k].subarray(a0, b0), G[k].subarray(a0, b0), weights[0], s1.a.subarray(s1.base + a0, s1.base + b0), weights[1],
+      rule2(W[k].subarray(a0, b0), G[k].subarray(a0, b0), s1.a.subarray(s1.base + a0, s1.base + b0),
         state.map((s) => s.subarray(o + a0, o + b0)), numbers)
     }
     return
@@ -296,9 +286,7 @@ export function updateRange(
     const g = G[k]
     for (let a = a0; a < b0; a += CHUNK) {
       const b = Math.min(b0, a + CHUNK)
-      if (T === 1) scale(g, weights[0], a, b)
-      else addFirst(g, weights[0], srcs[1].a, srcs[1].base, weights[1], a, b)
-      for (let t = 2; t < T; t++) addScaled(g, srcs[t].a, srcs[t].base, weights[t], a, b)
+      for (let t = 1; t < T; t++) add(g, srcs[t].a, srcs[t].base, a, b)
       if (rule !== null) {
         const o = offs[k]
         rule(W[k].subarray(a, b), g.subarray(a, b), state.map((s) => s.subarray(o + a, o + b)), numbers)
@@ -314,9 +302,9 @@ export function readRule(step: Float64Array): { rule: Rule | null; rule2: Rule2 
   return { rule: r < 0 ? null : ruleOf(OPTIMIZER_NAMES[r]), rule2: r < 0 ? null : rule2Of(OPTIMIZER_NAMES[r]), numbers }
 }
 
-/** The weights of the threads that had a slice (all 1 since each slice's backward averages over the whole batch). */
-export function readWeights(step: Float64Array): number[] {
-  return Array.from(step.subarray(WEIGHTS, WEIGHTS + step[WCOUNT]))
+/** How many threads had a slice in the step being combined (runSplit). */
+export function readSlices(step: Float64Array): number {
+  return step[SLICES]
 }
 
 function placeOf(t: Tensor, buffers: SharedArrayBuffer[]): TensorPlace {
@@ -348,8 +336,8 @@ export class DataParallel {
   private readonly allPieces: Piece[]
   /** The state and the threads' gradients are in this thread's engine memory (MasterLayout.memory). */
   private readonly inMemory: boolean
-  /** The last forwardBackward's gradient weights (one per thread with a slice; 1: see forwardBackward), until combined. */
-  private pending: { weights: number[]; split: boolean } | null = null
+  /** The last forwardBackward's count of threads with a slice, whose gradients are summed, until combined. */
+  private pending: { slices: number; split: boolean } | null = null
   /** The optimizer whose update() may start the replicas on the next batch meanwhile (create({ optimizer })), or null. */
   readonly lookahead: OptimizerName | null
   /** Examples the training thread gives up to the replicas in every batch (sliceBounds). */
@@ -458,7 +446,7 @@ export class DataParallel {
       params: new SharedArrayBuffer(4 * P),
       grads: new SharedArrayBuffer(inMemory ? 0 : 4 * P * threads),
       state: new SharedArrayBuffer(master && !inMemory ? 4 * P * MAX_SLOTS : 0),
-      step: new SharedArrayBuffer(8 * (WEIGHTS + threads)),
+      step: new SharedArrayBuffer(8 * STEP_WORDS),
       x: new SharedArrayBuffer(4 * maxSlice * xPer * R),
       t: new SharedArrayBuffer(4 * maxSlice * tPer * R),
       results: new SharedArrayBuffer(8 * 2 * threads),
@@ -552,7 +540,7 @@ export class DataParallel {
       correct += this.results[2 * k + 1]
     }
     // each slice's gradient is already its share of the batch's (backward(B)): they are summed as they are
-    this.pending = { weights: new Array<number>(T).fill(1), split }
+    this.pending = { slices: T, split }
     this.lastStepMs = performance.now() - started
     return { loss, correct }
   }
@@ -609,11 +597,11 @@ export class DataParallel {
   combine(model: Sequential): void {
     const p = this.takePending(model)
     if (p.split) {
-      this.runSplit(model, p.weights, -1, [])
+      this.runSplit(model, p.slices, -1, [])
       return
     }
     const grads = model.grads
-    for (let k = 1; k < p.weights.length; k++) {
+    for (let k = 1; k < p.slices; k++) {
       const src = this.grads[k]
       let o = 0
       for (const g of grads) {
@@ -655,7 +643,7 @@ export class DataParallel {
       const rule2 = rule2Of(optimizer.name)
       const bounds = next === undefined ? null : sliceBounds(next.x.shape[0], this.threads, this.lead)
       if (next === undefined || bounds === null || !this.startsAhead(optimizer) || !this.fits(bounds)) {
-        updateRange(this.allPieces, this.offs, this.W, this.G, source, p.weights, rule, this.state, numbers, rule2)
+        updateRange(this.allPieces, this.offs, this.W, this.G, source, p.slices, rule, this.state, numbers, rule2)
         return
       }
       // the replicas start the next batch now; they write their gradients over this step's (read here) only
@@ -667,7 +655,7 @@ export class DataParallel {
       const gen = this.begin(model, next.x, next.t, bounds, PARAMS_STAGED)
       if (this.trace) { this.trace.add('post', t0ms); t0ms = PhaseTrace.now() }
       for (const piece of this.allPieces) {
-        updateRange([piece], this.offs, this.W, this.G, source, p.weights, rule, this.state, numbers, rule2)
+        updateRange([piece], this.offs, this.W, this.G, source, p.slices, rule, this.state, numbers, rule2)
         Atomics.store(this.control, R, piece[0] + 1)
         wake(this.control, R, this.sleepers)
       }
@@ -677,7 +665,7 @@ export class DataParallel {
       this.ahead = { gen, B: next.x.shape[0] }
       return
     }
-    this.runSplit(model, p.weights, OPTIMIZER_NAMES.indexOf(optimizer.name), numbers)
+    this.runSplit(model, p.slices, OPTIMIZER_NAMES.indexOf(optimizer.name), numbers)
   }
 
   /** How many replicas read this thread's parameters and write their gradients in its engine memory, without copies. */
@@ -694,7 +682,7 @@ export class DataParallel {
     return this.lookahead !== null && optimizer.name === this.lookahead
   }
 
-  private takePending(model: Sequential): { weights: number[]; split: boolean } {
+  private takePending(model: Sequential): { slices: number; split: boolean } {
     const p = this.pending
     if (p === null) throw new Error('data-parallel: combine() or update() without a forwardBackward() before it')
     if (p.split && model !== this.model) throw new Error('data-parallel: update() for another model than the pool was made for')
@@ -703,16 +691,15 @@ export class DataParallel {
   }
 
   /** Every thread combines (and updates, rule ≥ 0) its range; then this thread takes back what is not shared. */
-  private runSplit(model: Sequential, weights: number[], rule: number, numbers: readonly number[]): void {
-    if (numbers.length > WCOUNT - NUMBERS) throw new Error(`data-parallel: ${numbers.length} optimizer numbers do not fit`)
+  private runSplit(model: Sequential, slices: number, rule: number, numbers: readonly number[]): void {
+    if (numbers.length > SLICES - NUMBERS) throw new Error(`data-parallel: ${numbers.length} optimizer numbers do not fit`)
     this.stepBuf[RULE] = rule
     this.stepBuf[NCOUNT] = numbers.length
     this.stepBuf.set(numbers, NUMBERS)
-    this.stepBuf.set(weights, WEIGHTS)
-    this.stepBuf[WCOUNT] = weights.length
+    this.stepBuf[SLICES] = slices
     const gen = this.post(CMD_UPDATE)
     const { rule: r, rule2 } = readRule(this.stepBuf)
-    updateRange(this.pieces[0], this.offs, this.W, this.G, (t, k) => ({ a: this.grads[t], base: this.offs[k] }), weights, r, this.state, numbers, rule2)
+    updateRange(this.pieces[0], this.offs, this.W, this.G, (t, k) => ({ a: this.grads[t], base: this.offs[k] }), slices, r, this.state, numbers, rule2)
     this.wait(gen)
     const m = this.buffers.master!
     model.params.forEach((p, k) => { if (m.params[k] === null) p.data.set(this.W[k]) })

@@ -9,7 +9,7 @@ import { tensor, type Tensor } from '../tensor'
 import { Sequential } from '../models/sequential'
 import {
   CMD, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, GEN, MAX_SLOTS, inPlaceWord, PARAMS_PUBLISHED, PARAMS_STAGED, PhaseTrace, batchWord, flatOffsets, masterViews,
-  rangePieces, readRule, readWeights, readyWord, requireLoss, sleepWord, slot, updateRange, type ReplicaInit, type TensorPlace
+  rangePieces, readRule, readSlices, readyWord, requireLoss, sleepWord, slot, updateRange, type ReplicaInit, type TensorPlace
 } from './data-parallel'
 import { SPIN_MS, sleepWhile, spin, wake } from './thread-sync'
 import { countCorrect } from './trainer'
@@ -111,7 +111,7 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
     try {
       if (cmd === CMD_UPDATE) {
         const { rule, rule2, numbers } = readRule(stepBuf)
-        updateRange(pieces[k], offs, masterW!, masterG!, source, readWeights(stepBuf), rule, state, numbers, rule2)
+        updateRange(pieces[k], offs, masterW!, masterG!, source, readSlices(stepBuf), rule, state, numbers, rule2)
       } else {
         const n = Atomics.load(control, slot(k, 0))
         const mode = Atomics.load(control, slot(k, 3))

@@ -11,9 +11,9 @@ import type { FloatArray } from '../optimizer'
 /** Byte addresses and counts, as rules.as.ts takes them. */
 export interface RuleKernels {
   adam(W: number, g: number, m: number, v: number, n: number, lrT: number, c1: number, c2: number, wd: number): void
-  adam2(W: number, g0: number, w0: number, g1: number, w1: number, m: number, v: number, n: number, lrT: number, c1: number, c2: number, wd: number): void
+  adam2(W: number, g0: number, g1: number, m: number, v: number, n: number, lrT: number, c1: number, c2: number, wd: number): void
   sgd(W: number, g: number, n: number, lr: number, wd: number): void
-  sgd2(W: number, g0: number, w0: number, g1: number, w1: number, n: number, lr: number, wd: number): void
+  sgd2(W: number, g0: number, g1: number, n: number, lr: number, wd: number): void
 }
 
 let compiled: WebAssembly.Module | null | undefined

@@ -14,11 +14,9 @@ function pack(a: v128, b: v128): v128 {
 }
 // Math.fround of each lane
 function fr(a: v128): v128 { return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(a)) }
-// fround(fround(w0·g0) + w1·g1): two threads' gradients combined as summing into a float32 array does
-function comb(g0: v128, w0: v128, g1: v128, w1: v128): v128 { return fr(f64x2.add(fr(f64x2.mul(w0, g0)), f64x2.mul(w1, g1))) }
-// With w0 = w1 = 1 (data-parallel slices whose gradients are already their share of the batch's) that is
-// fround(g0 + g1), which one float32 addition gives exactly (float64 holds more than twice float32's digits,
-// so rounding the float64 sum to float32 is rounding the exact sum): one f32x4.add for four values.
+// Two threads' gradients (data-parallel slices, each already its share of the batch's) combine as summing into
+// a float32 array does, fround(g0 + g1), which one float32 addition gives exactly (float64 holds more than twice
+// float32's digits, so rounding the float64 sum to float32 is rounding the exact sum): one f32x4.add for four values.
 
 // Adam's three steps on two lanes (float64 lanes; the moments come back rounded to float32)
 function adamG(gi: v128, w: v128, WD: v128): v128 { return f64x2.add(gi, f64x2.mul(WD, w)) }
@@ -67,26 +65,18 @@ export function adam(W: usize, g: usize, m: usize, v: usize, n: i32, lrT: f64, c
   }
 }
 
-/** adamRule2: adam on fround(fround(w0·g0) + w1·g1). */
-export function adam2(W: usize, g0: usize, w0: f64, g1: usize, w1: f64, m: usize, v: usize, n: i32, lrT: f64, c1: f64, c2: f64, wd: f64): void {
-  const LR = f64x2.splat(lrT), C1 = f64x2.splat(c1), C2 = f64x2.splat(c2), WD = f64x2.splat(wd), A = f64x2.splat(w0), B = f64x2.splat(w1)
+/** adamRule2: adam on fround(g0 + g1). */
+export function adam2(W: usize, g0: usize, g1: usize, m: usize, v: usize, n: i32, lrT: f64, c1: f64, c2: f64, wd: f64): void {
+  const LR = f64x2.splat(lrT), C1 = f64x2.splat(c1), C2 = f64x2.splat(c2), WD = f64x2.splat(wd)
   let i = 0
-  if (w0 == 1 && w1 == 1) {
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2
-      const g4 = f32x4.add(v128.load(g0 + o), v128.load(g1 + o))
-      adam4(W, m, v, o, lo(g4), hi(g4), LR, C1, C2, WD)
-    }
-  }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2
-    const a4 = v128.load(g0 + o), b4 = v128.load(g1 + o)
-    adam4(W, m, v, o, comb(lo(a4), A, lo(b4), B), comb(hi(a4), A, hi(b4), B), LR, C1, C2, WD)
+    const g4 = f32x4.add(v128.load(g0 + o), v128.load(g1 + o))
+    adam4(W, m, v, o, lo(g4), hi(g4), LR, C1, C2, WD)
   }
   for (; i < n; i++) {
     const o = <usize>i << 2
-    const gi = <f64>(<f32>(<f64>(<f32>(w0 * <f64>load<f32>(g0 + o))) + w1 * <f64>load<f32>(g1 + o)))
-    adamScalar(W + o, gi, m + o, v + o, lrT, c1, c2, wd)
+    adamScalar(W + o, <f64>(load<f32>(g0 + o) + load<f32>(g1 + o)), m + o, v + o, lrT, c1, c2, wd)
   }
 }
 
@@ -109,32 +99,22 @@ export function sgd(W: usize, g: usize, n: i32, lr: f64, wd: f64): void {
   }
 }
 
-/** sgdRule2: sgd on fround(fround(w0·g0) + w1·g1). */
-export function sgd2(W: usize, g0: usize, w0: f64, g1: usize, w1: f64, n: i32, lr: f64, wd: f64): void {
-  const LR = f64x2.splat(lr), WD = f64x2.splat(wd), A = f64x2.splat(w0), B = f64x2.splat(w1)
+/** sgdRule2: sgd on fround(g0 + g1). */
+export function sgd2(W: usize, g0: usize, g1: usize, n: i32, lr: f64, wd: f64): void {
+  const LR = f64x2.splat(lr), WD = f64x2.splat(wd)
   let i = 0
-  if (w0 == 1 && w1 == 1) {
-    for (; i + 4 <= n; i += 4) {
-      const o = <usize>i << 2
-      const w4 = v128.load(W + o), g4 = f32x4.add(v128.load(g0 + o), v128.load(g1 + o))
-      const wl = lo(w4), wh = hi(w4)
-      v128.store(W + o, pack(
-        f64x2.sub(wl, f64x2.mul(LR, f64x2.add(lo(g4), f64x2.mul(WD, wl)))),
-        f64x2.sub(wh, f64x2.mul(LR, f64x2.add(hi(g4), f64x2.mul(WD, wh))))))
-    }
-  }
   for (; i + 4 <= n; i += 4) {
     const o = <usize>i << 2
-    const w4 = v128.load(W + o), a4 = v128.load(g0 + o), b4 = v128.load(g1 + o)
+    const w4 = v128.load(W + o), g4 = f32x4.add(v128.load(g0 + o), v128.load(g1 + o))
     const wl = lo(w4), wh = hi(w4)
     v128.store(W + o, pack(
-      f64x2.sub(wl, f64x2.mul(LR, f64x2.add(comb(lo(a4), A, lo(b4), B), f64x2.mul(WD, wl)))),
-      f64x2.sub(wh, f64x2.mul(LR, f64x2.add(comb(hi(a4), A, hi(b4), B), f64x2.mul(WD, wh))))))
+      f64x2.sub(wl, f64x2.mul(LR, f64x2.add(lo(g4), f64x2.mul(WD, wl)))),
+      f64x2.sub(wh, f64x2.mul(LR, f64x2.add(hi(g4), f64x2.mul(WD, wh))))))
   }
   for (; i < n; i++) {
     const o = <usize>i << 2
     const w = <f64>load<f32>(W + o)
-    const gi = <f64>(<f32>(<f64>(<f32>(w0 * <f64>load<f32>(g0 + o))) + w1 * <f64>load<f32>(g1 + o)))
+    const gi = <f64>(load<f32>(g0 + o) + load<f32>(g1 + o))
     store<f32>(W + o, <f32>(w - lr * (gi + wd * w)))
   }
 }
