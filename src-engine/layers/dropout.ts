@@ -17,6 +17,8 @@ export class Dropout implements Layer {
   readonly grads: Tensor[] = []
   readonly paramNames: string[] = []
   private mask: Tensor | null = null
+  /** The mask's memory as words (dropoutMask draws into it), kept with the mask instead of made at every forward. */
+  private words: Uint32Array | null = null
   private out: Tensor | null = null
   private dx: Tensor | null = null
   private lastShape: readonly number[] | null = null
@@ -34,9 +36,11 @@ export class Dropout implements Layer {
     this.lastShape = x.shape
     this.trained = train
     if (!train || this.rate === 0) return x
-    this.mask = ensure(this.mask, x.shape)
+    const mask = ensure(this.mask, x.shape)
+    if (mask !== this.mask || this.words === null) this.words = wordsOf(mask.data)
+    this.mask = mask
     this.out = ensure(this.out, x.shape)
-    dropoutMask(this.mask.data, this.out.data, x.data, this.rate, this.rng)
+    dropoutMask(mask.data, this.out.data, x.data, this.rate, this.rng, this.words)
     return this.out
   }
 
@@ -55,17 +59,21 @@ export class Dropout implements Layer {
 /**
  * mask[i] = 1 / (1 − rate) with probability 1 − rate, else 0 (uniform u = word / 2³² kept when u ≥ rate, as
  * Rng.next() ≥ rate would), and out = x · mask; the words (Rng.fillWords: a xoshiro128** stream seeded from
- * `rng`) are drawn into the mask's own memory first.
+ * `rng`) are drawn into the mask's own memory first (`words`: that memory as a Uint32Array).
  */
-export function dropoutMask(mask: Float32Array, out: Float32Array, x: Float32Array, rate: number, rng: Rng): void {
+export function dropoutMask(mask: Float32Array, out: Float32Array, x: Float32Array, rate: number, rng: Rng, words = wordsOf(mask)): void {
   const scale = Math.fround(1 / (1 - rate)) // what the mask stores, so out = x · mask exactly
   const threshold = rate * 4294967296 // keep when word ≥ threshold
   const n = mask.length
-  const words = new Uint32Array(mask.buffer, mask.byteOffset, n)
   rng.fillWords(words, n)
   for (let i = 0; i < n; i++) {
     const m = words[i] >= threshold ? scale : 0
     mask[i] = m
     out[i] = x[i] * m
   }
+}
+
+/** The same memory as `mask`, as 32-bit words. */
+function wordsOf(mask: Float32Array): Uint32Array {
+  return new Uint32Array(mask.buffer, mask.byteOffset, mask.length)
 }
