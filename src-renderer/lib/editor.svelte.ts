@@ -16,7 +16,8 @@ import { folderClasses } from './folder-classes.svelte'
 const HISTORY_LIMIT = 200
 const TYPING_PAUSE_MS = 1500
 
-type Change = { spec: NetSpec; presetId: string | null; kind: 'edit' | 'undo' | 'redo'; key: string | null }
+/** `fresh`: a preset chosen on purpose, which brings its own training settings (the learner's are kept across other edits). */
+type Change = { spec: NetSpec; presetId: string | null; kind: 'edit' | 'undo' | 'redo'; key: string | null; fresh?: boolean }
 
 export class EditorState {
   past = $state.raw<NetSpec[]>([])
@@ -118,6 +119,7 @@ export class EditorState {
     }
     project.spec = c.spec
     project.presetId = c.presetId
+    if (c.fresh) trainLab.freshForm()
     const n = c.spec.layers.length
     if (this.selected !== null && this.selected >= n) this.selected = n > 0 ? n - 1 : null
   }
@@ -186,7 +188,7 @@ export class EditorState {
     const p = presetList().find((x) => x.id === id)
     if (!p) return
     this.selected = null
-    this.commit(structuredClone(p.spec), null, p.id)
+    this.change({ spec: structuredClone(p.spec), presetId: p.id, kind: 'edit', key: null, fresh: true })
   }
 
   loadEmpty(kind: EmptyKind): void {

@@ -251,6 +251,7 @@ export class FilesLab {
     ;(trainLab as unknown as { nextIndex: number }).nextIndex = runs.length + 1
     // The host now holds the opened model: the saved current run's (Continue training carries it on).
     trainLab.modelRunId = p.hasWeights ? trainLab.currentId : null
+    trainLab.freshForm()
     trainLab.prepareForm(p.spec, trainLab.presetFor(p.spec, project.presetId))
     if (p.settings) trainLab.form = formFromSettings(trainLab.form, p.settings)
   }

@@ -179,6 +179,41 @@ export function defaultsFor(spec: NetSpec | null, threads: number, preset?: Pres
   return f
 }
 
+/** A setting the learner chose that an edited network can no longer use, so the form went back to the network's own. */
+export type FormDrop = 'data-text' | 'data-images' | 'stateful'
+
+/**
+ * The form after the architecture was edited: every setting the learner chose (it differs from the defaults the
+ * form was filled with, `was`) is kept, the rest take the edited network's defaults `d` (a network that became a
+ * language model gets its lr, batch and clipping). The data chosen, its paths and the priority are always the learner's.
+ * What no longer fits goes back to the network's own and is named in `dropped`: data of the wrong kind (a language
+ * model trains on a text, anything else on images) and stateful training without a TimeLSTM/TimeRNN to carry.
+ */
+export function carryForm(keep: TrainForm, was: TrainForm, d: TrainForm, spec: NetSpec | null): { form: TrainForm; dropped: FormDrop[] } {
+  const form = { ...d }
+  const out = form as unknown as Record<string, unknown>
+  const kept = keep as unknown as Record<string, unknown>
+  const old = was as unknown as Record<string, unknown>
+  for (const k of Object.keys(form)) if (kept[k] !== old[k]) out[k] = kept[k]
+  form.idxDir = keep.idxDir || d.idxDir
+  form.textFile = keep.textFile || d.textFile
+  form.priority = keep.priority
+  // the data chosen is the learner's even when it is the default (an edit keeps an IDX folder or the digits alike)
+  form.dataKind = keep.dataKind
+  const dropped: FormDrop[] = []
+  if ((keep.dataKind === 'text') !== (d.dataKind === 'text')) {
+    form.dataKind = d.dataKind
+    // the learner's own data (a folder, an uploaded text) is worth a word; the built-in data following the network is not
+    const own = keep.dataKind === 'idx' || (keep.dataKind === 'text' && keep.textFile.trim() !== 'builtin') || keep.dataKind !== was.dataKind
+    if (own) dropped.push(d.dataKind === 'text' ? 'data-text' : 'data-images')
+  }
+  if (form.stateful && !canTrainStateful(spec)) {
+    form.stateful = false
+    dropped.push('stateful')
+  }
+  return { form, dropped }
+}
+
 /** The settings the host gets from the form. */
 export function settingsFromForm(f: TrainForm): TrainSettings {
   const data: DataSource =
@@ -412,6 +447,12 @@ export class TrainLab {
   probeIndex = $state<number | null>(null)
   /** The form has been filled for this spec (so switching pages keeps the learner's edits). */
   private formFor: { spec: NetSpec | null; preset: string | null } | null = null
+  /** The defaults the form was last filled with: a field that differs from them is the learner's choice. */
+  private formDefaults: TrainForm | null = null
+  /** The next fill sets the network's own settings (a preset chosen, a project opened), not the learner's. */
+  private freshNext = false
+  /** Settings the last edit of the architecture could not keep (the form says so until the next fill). */
+  formDropped = $state.raw<FormDrop[]>([])
   private api: LabApi | null = null
   private pending = new Map<string, LabEvent[]>()
   /** Number of the next run (legend #n, colour); a restored history continues after its runs. */
@@ -468,6 +509,7 @@ export class TrainLab {
       this.priorityChoice = info.value.priorityChoice === true
       // the form may have been filled before the machine was known; use its cores
       this.form = { ...this.form, threads: this.threads }
+      if (this.formDefaults) this.formDefaults = { ...this.formDefaults, threads: this.threads }
     } else this.error = hostError(info.error)
     if (presets.ok) this.presets = presets.value
     else this.error = hostError(presets.error)
@@ -489,18 +531,31 @@ export class TrainLab {
     return projectSpec ?? this.defaultPreset()?.spec ?? null
   }
 
-  /** Fill the form with defaults for a spec, once per spec (the learner's edits survive page switches). */
+  /** The next fill of the form is a fresh start: a preset chosen on purpose or a project opened brings its own settings. */
+  freshForm(): void {
+    this.freshNext = true
+  }
+
+  /**
+   * Fill the form for a spec, once per spec (the learner's edits survive page switches). Each edit in the editor
+   * makes a new spec: the settings the learner chose are kept while they fit it (carryForm); after freshForm the
+   * spec's own defaults are set instead, keeping only the data, its paths and the priority (the learner's machine).
+   */
   prepareForm(spec: NetSpec | null, preset: PresetInfo | null = null): void {
     // again when the preset list arrives after the spec (its training defaults were not known yet)
     const presetId = preset?.id ?? null
-    if (this.formFor && this.formFor.spec === spec && this.formFor.preset === presetId) return
+    const fresh = this.freshNext || this.formDefaults === null
+    if (!this.freshNext && this.formFor && this.formFor.spec === spec && this.formFor.preset === presetId) return
+    this.freshNext = false
     this.formFor = { spec, preset: presetId }
     const keep = this.form
     const d = defaultsFor(spec, this.threads, preset)
-    // the data chosen, the dataset paths and the priority are the learner's; keep them (the data only while it fits: a
-    // language model trains on a text, anything else on images, so an edited architecture keeps its IDX folder)
-    const dataKind = (keep.dataKind === 'text') === (d.dataKind === 'text') ? keep.dataKind : d.dataKind
-    this.form = { ...d, dataKind, idxDir: keep.idxDir || d.idxDir, textFile: keep.textFile || d.textFile, priority: keep.priority }
+    const was = this.formDefaults ?? d
+    this.formDefaults = d
+    // a fresh fill counts nothing as chosen (carryForm keeps the data, its paths and the priority all the same)
+    const { form, dropped } = carryForm(keep, fresh ? keep : was, d, spec)
+    this.form = form
+    this.formDropped = fresh ? [] : dropped
   }
 
   /** Send a request; a failure becomes `error` (shown to the learner) and a null answer. */

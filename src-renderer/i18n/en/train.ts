@@ -59,6 +59,10 @@ export default {
   stateful: 'Stateful: carry the LSTM state across mini-batches',
   statefulHelp: 'Hands the LSTM\'s memory (h, c) on to the next mini-batch as it reads the text in order (truncated BPTT): helps when a character depends on more than one window of text. Trains on one thread.',
   resetDefaults: 'Reset to defaults',
+  // an architecture edit keeps the learner's settings; these say what it could not keep
+  formDroppedDataText: 'The network is now a language model, so it trains on a text instead of the images you chose (the built-in text unless you choose another). Your other settings are kept.',
+  formDroppedDataImages: 'The network is no longer a language model, so it trains on the built-in digits instead of your text. Your other settings are kept.',
+  formDroppedStateful: 'The network no longer has a Time LSTM or Time RNN whose state could be carried, so stateful training was turned off.',
   priority: 'Priority',
   priorityLow: 'Let other programs go first',
   priorityLowHelp: 'The window stays smooth while a core is free; while other programs keep every core busy, training pauses and the window may stall for a moment now and then.',

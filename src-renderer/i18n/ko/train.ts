@@ -59,6 +59,10 @@ export default {
   stateful: '상태 유지(stateful): 미니배치 사이에 LSTM 상태 이어 가기',
   statefulHelp: '텍스트를 순서대로 읽으며 LSTM의 기억(h, c)을 다음 미니배치로 넘깁니다(truncated BPTT). 한 번에 읽는 길이보다 먼 문맥이 중요할 때 도움이 됩니다. 스레드 하나로 학습합니다.',
   resetDefaults: '기본값으로',
+  // an architecture edit keeps the learner's settings; these say what it could not keep
+  formDroppedDataText: '이제 언어 모델이 되었으므로 고르신 이미지 대신 텍스트로 학습합니다(다른 텍스트를 고르지 않으면 내장 텍스트). 나머지 설정은 그대로 둡니다.',
+  formDroppedDataImages: '이제 언어 모델이 아니므로 고르신 텍스트 대신 내장 숫자 이미지로 학습합니다. 나머지 설정은 그대로 둡니다.',
+  formDroppedStateful: '상태를 넘겨줄 Time LSTM이나 Time RNN 층이 없어져서 상태 유지 학습을 껐습니다.',
   priority: '우선순위',
   priorityLow: '다른 프로그램 먼저',
   priorityLowHelp: '빈 코어가 있으면 창이 매끄럽게 반응합니다. 다른 프로그램이 모든 코어를 쓰는 동안에는 학습이 멈추고, 창도 가끔 잠깐씩 멈출 수 있습니다.',

@@ -112,6 +112,44 @@ describe('form and defaults', () => {
     expect(lab.form.dataKind).toBe('mnist')
   })
 
+  it('keeps every setting the learner chose across architecture edits, while it fits the network', async () => {
+    const { lab } = await connected()
+    lab.prepareForm(SIMPLE_CONVNET, lab.presetFor(SIMPLE_CONVNET, 'simple-convnet'))
+    lab.form = { ...lab.form, optimizer: 'SGD', lr: 0.05, epochs: 7, batchSize: 32, weightDecay: 0.001, seed: 3, clip: 2, threads: 1 }
+    const chosen = { optimizer: 'SGD', lr: 0.05, epochs: 7, batchSize: 32, weightDecay: 0.001, seed: 3, clip: 2, threads: 1 }
+    // a layer widened: a new spec of the same preset
+    const widened = { ...SIMPLE_CONVNET, layers: [...SIMPLE_CONVNET.layers] }
+    lab.prepareForm(widened, lab.presetFor(widened, 'simple-convnet'))
+    expect(lab.form).toMatchObject(chosen)
+    expect(lab.formDropped).toEqual([])
+    // a language model: the chosen settings stay, the untouched ones take its defaults, the images do not fit it
+    const lm = { input: [20], vocab: 50, task: 'language-model' as const, layers: [{ type: 'TimeEmbedding' as const, dim: 16 }, { type: 'TimeLSTM' as const, hidden: 32 }] }
+    lab.form = { ...lab.form, dataKind: 'idx' }
+    lab.prepareForm(lm, null)
+    expect(lab.form).toMatchObject({ ...chosen, dataKind: 'text' })
+    expect(lab.formDropped).toEqual(['data-text'])
+    lab.form = { ...lab.form, stateful: true }
+    // without its LSTM there is no state to carry: stateful training is turned off and said so
+    const noLstm = { ...lm, layers: [lm.layers[0]] }
+    lab.prepareForm(noLstm, null)
+    expect(lab.form).toMatchObject({ ...chosen, stateful: false, dataKind: 'text' })
+    expect(lab.formDropped).toEqual(['stateful'])
+  })
+
+  it("sets a preset's own settings when one is chosen on purpose or a project opened", async () => {
+    const { lab } = await connected()
+    lab.prepareForm(SIMPLE_CONVNET, null)
+    lab.form = { ...lab.form, optimizer: 'SGD', lr: 0.05, dataKind: 'idx', priority: 'normal' }
+    lab.freshForm()
+    // the same spec chosen again from the preset list
+    lab.prepareForm(SIMPLE_CONVNET, lab.presetFor(SIMPLE_CONVNET, 'simple-convnet'))
+    expect(lab.form).toMatchObject({ optimizer: 'Adam', lr: 0.001, epochs: 3, dataKind: 'idx', priority: 'normal' })
+    // an edit after it keeps what the learner sets next
+    lab.form = { ...lab.form, lr: 0.02 }
+    lab.prepareForm({ ...SIMPLE_CONVNET }, lab.presetFor(SIMPLE_CONVNET, 'simple-convnet'))
+    expect(lab.form).toMatchObject({ optimizer: 'Adam', lr: 0.02, epochs: 3 })
+  })
+
   it('defaults a language model to text data and clips its gradients', () => {
     const lm = { input: [20], vocab: 50, task: 'language-model' as const, layers: [{ type: 'TimeEmbedding' as const, dim: 16 }] }
     const f = defaultsFor(lm, 1)

@@ -1,0 +1,53 @@
+/**
+ * The training settings the learner chose survive the editor's edits (each makes a new spec); a preset chosen
+ * from the list, or an opened project, brings its own (lib/train.svelte.ts carryForm, freshForm).
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import type { OpenedProject } from '../../../src-main/ipc/contract'
+import type { NetSpec } from '../../../src-engine/spec-types'
+import { project } from '../../../src-renderer/lib/project.svelte'
+import { editor } from '../../../src-renderer/lib/editor.svelte'
+import { trainLab, defaultsFor } from '../../../src-renderer/lib/train.svelte'
+import { FilesLab } from '../../../src-renderer/lib/files.svelte'
+import { presetList } from '../../../src-renderer/components/editor/engine'
+import { FakeApi } from '../files/fake-api'
+
+/** What the training page does whenever the editor's spec changes. */
+const fill = (): void => trainLab.prepareForm(project.spec, trainLab.presetFor(project.spec, project.presetId))
+
+afterEach(() => {
+  editor.reset()
+  project.spec = null
+  project.presetId = null
+  trainLab.form = defaultsFor(null, 1)
+})
+
+describe('training settings across edits', () => {
+  it("keeps the learner's settings when a layer is edited; choosing a preset again sets its own", () => {
+    const id = presetList()[0].id
+    editor.loadPreset(id)
+    fill()
+    const own = { ...trainLab.form }
+    trainLab.form = { ...trainLab.form, optimizer: 'SGD', lr: 0.0123, epochs: 9 }
+    // widen a layer, as the editor's fields do
+    const spec = project.spec!
+    editor.commit({ ...spec, layers: spec.layers.map((l) => (l.type === 'Affine' ? { ...l, units: (l.units ?? 10) + 1 } : l)) })
+    fill()
+    expect(trainLab.form).toMatchObject({ optimizer: 'SGD', lr: 0.0123, epochs: 9 })
+    editor.loadPreset(id)
+    fill()
+    expect(trainLab.form).toMatchObject({ optimizer: own.optimizer, lr: own.lr, epochs: own.epochs })
+  })
+
+  it("an opened project without saved settings gets its network's defaults, not the form the learner left", async () => {
+    const spec: NetSpec = { name: 'tiny', input: [1, 28, 28], layers: [{ type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
+    project.spec = spec
+    fill()
+    trainLab.form = { ...trainLab.form, optimizer: 'SGD', lr: 0.0123 }
+    const opened: OpenedProject = { fileName: 'old.bplab', savedAt: '2026-11-25T17:00:00Z', spec: { ...spec }, presetId: null, hasWeights: false } as OpenedProject
+    const files = new FilesLab()
+    files.connect(new FakeApi({ 'project:open': { ok: true, value: opened } }), false)
+    expect(await files.open({ from: 'recovery' })).not.toBeNull()
+    expect(trainLab.form).toMatchObject({ optimizer: 'Adam', lr: 0.001 })
+  })
+})
