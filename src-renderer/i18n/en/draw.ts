@@ -8,7 +8,7 @@ export default {
   padLabel: 'Drawing pad: draw a digit with the mouse, a pen or a finger',
   modelInput: 'What the model receives (28\u00a0×\u00a028)',
   modelInputHelp: 'Cropped to the ink, scaled to fit 20\u00a0×\u00a020, and centred by its centre of mass — the way MNIST digits were made.',
-  scaledInfo: 'This drawing: ink scaled to {w}\u00a0×\u00a0{h} pixels, moved by ({dx}, {dy}) to centre its mass',
+  scaledInfo: 'This drawing: ink scaled to {w}\u00a0×\u00a0{h} pixels, moved by ({dx},\u00a0{dy}) to centre its mass',
   prediction: 'Prediction',
   probabilities: 'Class probabilities',
   emptyPad: 'Nothing drawn yet: no ink, no guess.',

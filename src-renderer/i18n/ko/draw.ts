@@ -8,7 +8,7 @@ export default {
   padLabel: '그림판: 마우스, 펜, 손가락으로 숫자를 그리세요',
   modelInput: '모델이 실제로 받는 입력 (28\u00a0×\u00a028)',
   modelInputHelp: '잉크 영역만 잘라 20\u00a0×\u00a020 안에 맞게 줄이고, 무게중심이 가운데 오도록 옮깁니다. MNIST 숫자를 만든 방식 그대로입니다.',
-  scaledInfo: '이 그림: 잉크 크기를 {w}\u00a0×\u00a0{h} 픽셀로 맞추고, 무게중심이 가운데 오도록 ({dx}, {dy})만큼 옮김',
+  scaledInfo: '이 그림: 잉크 크기를 {w}\u00a0×\u00a0{h} 픽셀로 맞추고, 무게중심이 가운데 오도록 ({dx},\u00a0{dy})만큼 옮김',
   prediction: '예측',
   probabilities: '클래스별 확률',
   emptyPad: '아직 아무것도 그리지 않았습니다. 잉크가 없으면 추측도 하지 않습니다.',
