@@ -17,6 +17,8 @@ import { refusal } from './lab-errors'
 import { msg, type Msg } from '../i18n/index.svelte'
 import { project } from './project.svelte'
 import { drawings } from './drawings.svelte'
+import { labSpeed, measuredSpeed, MIN_BATCHES } from './speed.svelte'
+import { validateSpec } from '../components/editor/engine'
 
 /** Typed arrays may arrive as plain arrays, index-keyed objects or base64 (JSON transport); give a Float32Array. */
 export const asFloats = toFloat32
@@ -332,6 +334,10 @@ export class Run {
   initialFilters = $state.raw<ImageStack | null>(null)
   /** Count of snapshots received, so views can tell a new one arrived. */
   snapshots = $state(0)
+  /** Forward multiply-adds per example of the run's network (0: not known, a run restored from a project). */
+  macsPerExample = 0
+  /** Whether this run's speed was given to labSpeed: once past MIN_BATCHES, and again when it ends. */
+  speedNoted: 'no' | 'early' | 'final' = 'no'
 
   constructor(id: string, index: number, settings: TrainSettings, specName: string, kind: NetKind, continues: Continues | null = null) {
     this.id = id
@@ -623,6 +629,8 @@ export class TrainLab {
     if (!reply) return null
     if (project.weightsChoice !== null) project.weightsChoice = null
     const run = new Run(reply.value.runId, this.nextIndex++, s, spec.name ?? '', netKind(spec), cont)
+    const report = validateSpec(spec)
+    run.macsPerExample = report.ok ? report.totalMacs : 0
     run.state = 'running'
     this.modelRunId = run.id
     this.modelViews = null
@@ -808,7 +816,26 @@ export class TrainLab {
         throw new Error(`train: unknown event ${JSON.stringify(never)}`)
       }
     }
+    noteSpeed(run)
   }
+}
+
+/**
+ * Give this computer's speed, as `run` measured it, to labSpeed (the cost note's rate): once the run has trained
+ * MIN_BATCHES mini-batches, so a long run counts while it trains, and again when it ends, with its settled average.
+ */
+export function noteSpeed(run: Run): void {
+  if (run.speedNoted === 'final' || run.macsPerExample <= 0 || !run.last) return
+  const ended = !run.active
+  if (!ended && run.speedNoted === 'early') return
+  const p = run.last
+  if ((p.epoch - 1) * p.batches + p.batch < MIN_BATCHES) return
+  // a stateful run carries the state in order, on one thread whatever the form said
+  const threads = run.settings.stateful ? 1 : run.settings.threads
+  const s = measuredSpeed(run.examplesPerSec, run.macsPerExample, threads, run.specName)
+  if (!s) return
+  labSpeed.record(s)
+  run.speedNoted = ended ? 'final' : 'early'
 }
 
 /** The app's training state. */

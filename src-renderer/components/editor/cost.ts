@@ -2,7 +2,8 @@
  * How long a design will take to train, and how much memory it needs, from the engine's counts (multiply-adds
  * per example, the memory estimate) against the rate the lab was measured to train at: so a learner who builds a
  * 67-million-parameter LSTM hears before pressing Train that one epoch takes hours, and which layer to shrink.
- * Pure: the editor page words the result (editor.cost.*, en and ko).
+ * The rate is this computer's once a run measured it (lib/speed.svelte.ts), else the benchmark figure below.
+ * Pure: CostNote.svelte words the result (cost.*, en and ko), in the editor and on the training page.
  */
 import type { NetSpec, SpecReport } from '../../../src-engine/spec-types'
 
@@ -50,10 +51,14 @@ const FIX: Record<string, CostFix> = {
   Affine: 'units', TimeAffine: 'before', TimeEmbedding: 'dim'
 }
 
-/** The note for a valid design that will be slow or memory-hungry to train, else null. */
-export function costNote(spec: NetSpec, report: SpecReport): CostNote | null {
+/**
+ * The note for a valid design that will be slow or memory-hungry to train, else null. `macsPerSecond`: this
+ * computer's rate when a run measured one (lib/speed.svelte.ts), else the benchmark figure.
+ */
+export function costNote(spec: NetSpec, report: SpecReport, macsPerSecond = MEASURED_MACS_PER_SECOND): CostNote | null {
   if (!report.ok || report.layers.length === 0) return null
-  const exampleSeconds = report.totalMacs / MEASURED_MACS_PER_SECOND
+  const rate = Number.isFinite(macsPerSecond) && macsPerSecond > 0 ? macsPerSecond : MEASURED_MACS_PER_SECOND
+  const exampleSeconds = report.totalMacs / rate
   const text = spec.task === 'language-model'
   const T = spec.input[0] ?? 1
   const examples = text ? Math.max(1, Math.floor((BUILTIN_TEXT_CHARS * 0.9 - 1) / T)) : BUILTIN_DIGITS_TRAIN

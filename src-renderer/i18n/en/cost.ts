@@ -1,7 +1,10 @@
-/** English words of the editor's note on a design that will be slow or memory-hungry to train (components/editor/cost.ts). Keys match ko/cost.ts. */
+/** English words of the note (editor, training page) on a design that will be slow or memory-hungry to train (components/editor/cost.ts). Keys match ko/cost.ts. */
 export default {
   title: 'Heavy to train',
-  slow: 'One epoch of the built-in data ({examples}) will take about {epoch}: {macs} multiply-adds per example forward, at the rate the lab trained at on one core of its 2-core test computer ({rate} a second; yours may be faster or slower).',
+  slow: 'One epoch of the built-in data ({examples}) will take about {epoch}: {macs} multiply-adds per example forward, {source}.',
+  'source.benchmark': 'at the rate the lab trained at on one core of its 2-core test computer ({rate} a second; yours may be faster or slower)',
+  'source.measured': 'at the rate your last run trained at on this computer ({rate} a second: {name} on {threads} thread(s), {eps} examples a second)',
+  unnamed: 'an unnamed network',
   hungry: 'Training needs about {size} of memory (weights, optimizer state and the layer outputs of a mini-batch of 100); the lab takes up to 2 GiB.',
   fix: 'To make it lighter: {what}.',
   'fix.hidden': 'a smaller hidden size on {layer}',
