@@ -1,6 +1,12 @@
-/** Number formatting for the explainers: a few significant decimals, trailing zeros dropped, a real minus sign. */
+/**
+ * Number formatting for the explainers: a few significant decimals, trailing zeros dropped, a real minus sign.
+ * A billion or more (a diverging optimizer's 1.03e+48) is written in powers of ten, infinity as ∞: neither is
+ * left as JavaScript's digits, which ran past the table they were in.
+ */
 export function num(v: number, digits = 2): string {
-  if (!Number.isFinite(v)) return String(v)
+  if (Number.isNaN(v)) return String(v)
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞'
+  if (Math.abs(v) >= 1e9) return sci(v, digits)
   const r = Number(v.toFixed(digits))
   const s = (Object.is(r, -0) ? 0 : r).toString()
   return s.startsWith('-') ? `−${s.slice(1)}` : s

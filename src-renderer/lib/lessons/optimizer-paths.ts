@@ -37,6 +37,16 @@ export function optimizerPath(name: OptimizerName, lr: number, steps = 30, start
   return path
 }
 
+/**
+ * Whether a path ends higher on f than it started (or off every scale): the learning rate is too large for the
+ * steep y direction (plain SGD past lr 1 overshoots the valley floor by more each step) and the run diverges.
+ */
+export function diverged(path: readonly (readonly [number, number])[]): boolean {
+  const [x, y] = path[path.length - 1]
+  const v = f(x, y)
+  return !Number.isFinite(v) || v > f(path[0][0], path[0][1])
+}
+
 /** Contour levels of f that look evenly spaced on the plot (f grows quadratically). */
 export function contourLevels(n = 10, max = 4.5): number[] {
   return Array.from({ length: n }, (_, i) => max * ((i + 1) / n) ** 2)
