@@ -179,6 +179,8 @@ export default {
   attSentence: 'Sentence',
   attDefaultSentence: 'the cat sat on the mat',
   attMax: 'up to 8 words; each word gets a fixed 4-number embedding',
+  attNoWords: 'No words to attend to: type at least one word. Words are split at spaces, and punctuation does not count.',
+  attTooMany: 'You typed {n} words; only the first {max} are used. Left out: {rest}.',
   attX: 'Embeddings X (d = 4)',
   attWeights: 'Attention weights (softmax of each row)',
   attRowFor: 'New vector for “{w}” = the weighted sum of the values:',

@@ -179,6 +179,8 @@ export default {
   attSentence: '문장',
   attDefaultSentence: '나는 오늘 도서관에서 책을 읽었다',
   attMax: '최대 8단어, 각 단어는 고정된 4개 숫자의 임베딩을 받습니다',
+  attNoWords: '주의를 기울일 단어가 없습니다. 단어를 하나 이상 입력하세요. 단어는 띄어쓰기로 나누고, 문장 부호는 세지 않습니다.',
+  attTooMany: '입력한 단어 {n}개 중 앞의 {max}개만 씁니다. 빠진 단어: {rest}',
   attX: '임베딩 X (d = 4)',
   attWeights: '어텐션 가중치 (행마다 소프트맥스)',
   attRowFor: '“{w}”의 새 벡터 = 밸류들의 가중합:',
