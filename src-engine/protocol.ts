@@ -176,9 +176,18 @@ export type DataMismatchFacts =
  * The facts a failure's English message states, as data the page words in its own language (the host passes
  * them on as the refusal's params). 'bad-prompt': the first character the vocabulary lacks and its position;
  * 'train-failed' and 'worker-error' events: the exception's own text (`detail`), which the page words around;
- * a 'train-failed' the data does not fit also its facts (DataMismatchFacts above, from train/checks.ts: case 'input', 'classes' or 'vocab').
+ * a 'train-failed' event also the stage the run failed at (StartStage below); one the data does not fit also its facts (DataMismatchFacts above, from train/checks.ts: case 'input', 'classes' or 'vocab').
  */
-export type EngineErrorParams = { case: 'char'; char: string; position: number } | { detail: string } | ({ detail: string } & DataMismatchFacts)
+export type EngineErrorParams =
+  | { case: 'char'; char: string; position: number } | { detail: string; stage?: StartStage } | ({ detail: string; stage?: StartStage } & DataMismatchFacts)
+
+/**
+ * How far a run got when it failed ('train-failed' params.stage), so the page can say what to change: 'data',
+ * loading the data its settings name (a folder or text it cannot read); 'setup', building the network and its
+ * optimizer for that data with these settings (weights to continue from included); 'threads', starting the extra
+ * training threads; 'training', once training began (before or after its first mini-batch).
+ */
+export type StartStage = 'data' | 'setup' | 'threads' | 'training'
 
 /** Worker → host. */
 export type WorkerEvent =

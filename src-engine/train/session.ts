@@ -5,7 +5,7 @@
  */
 import { Rng } from '../rng'
 import type { NetSpec } from '../spec-types'
-import type { BatchPoint, Checkpoint, DataSource, Snapshot, TrainSettings, WorkerCommand, WorkerEvent } from '../protocol'
+import type { BatchPoint, Checkpoint, DataSource, Snapshot, StartStage, TrainSettings, WorkerCommand, WorkerEvent } from '../protocol'
 import { specForData, type TrainData } from './data'
 import { Sequential } from '../models/sequential'
 import { Trainer, type TrainerEvent } from './trainer'
@@ -324,8 +324,11 @@ export class WorkerSession {
       let pool: DataParallel | null = null
       this.points = []
       this.lastSnapshot = -Infinity
+      // how far the run got: a failure says which step it was, so the page can say what to change
+      let stage: StartStage = 'data'
       try {
         const data = withExtra(this.opts.loadData(settings.data, settings.testFraction, spec), settings.extra)
+        stage = 'setup'
         const trainer = new Trainer({ spec: specForData(spec, data), settings, data, weights }, (e) => this.onTrainerEvent(runId, e))
         if (from) continueFrom(trainer, from)
         if (this.probe) {
@@ -337,7 +340,9 @@ export class WorkerSession {
         }
         // stateful training carries the state on one thread (the trainer would leave replicas idle)
         const threads = this.opts.replicaEntry && settings.stateful !== true ? settings.threads : 1
+        stage = 'threads'
         pool = await startThreads(trainer, threads, this.opts.replicaEntry ?? '')
+        stage = 'training'
         if (this.starting !== starting) return
         this.trainer = trainer
         this.model = trainer.model
@@ -357,7 +362,7 @@ export class WorkerSession {
         this.flush(runId)
         // a refusal of the data names its facts (the page words them); anything else its text
         const facts = e instanceof DataMismatchError ? e.facts : {}
-        this.post({ type: 'error', runId, code: 'train-failed', message: errorMessage(e), params: { detail: errorMessage(e), ...facts } })
+        this.post({ type: 'error', runId, code: 'train-failed', message: errorMessage(e), params: { detail: errorMessage(e), stage, ...facts } })
         this.post({ type: 'state', runId, state: 'failed', message: errorMessage(e) })
       } finally {
         await pool?.close()

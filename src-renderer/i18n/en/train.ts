@@ -207,6 +207,13 @@ export default {
   notStartedTitle: 'Training did not start',
   crashedBeforeStartTitle: 'The training thread stopped before the first mini-batch',
   failedBeforeStart: 'An error kept training from starting. (Details: {detail})',
+  // a run that failed at a step before training (the engine's params.stage): what to change for that step
+  notStartedDataTitle: 'The training data could not be loaded',
+  notStartedSetupTitle: 'Training cannot start with these settings',
+  notStartedThreadsTitle: 'The training threads did not start',
+  failedAtData: 'The data chosen for this run could not be read. Check the dataset folder or the text file on this page, or choose the built-in data, then press Start again. (Details: {detail})',
+  failedAtSetup: 'The network could not be set up for this data with these settings. Change what the details name (a setting on this page, or the network on the Architecture page), then press Start again. (Details: {detail})',
+  failedAtThreads: 'The extra training threads could not be started. Set “Threads” to 1 and press Start again: the run then trains on this one thread. (Details: {detail})',
   classesFixUnits: 'On the Architecture page, set the “Units” of {layer} to {classes}, one output per class.',
   classesFixAffine: 'On the Architecture page, add an Affine of {classes} units right before the loss layer, one output per class.',
   classesFixOutputs: 'On the Architecture page, make {layer} give {classes} outputs, one per class.',

@@ -207,6 +207,13 @@ export default {
   notStartedTitle: '학습이 시작되지 않았습니다',
   crashedBeforeStartTitle: '첫 미니배치 전에 학습 스레드가 멈췄습니다',
   failedBeforeStart: '오류 때문에 학습을 시작하지 못했습니다. (엔진이 알린 내용, 영어: {detail})',
+  // a run that failed at a step before training (the engine's params.stage): what to change for that step
+  notStartedDataTitle: '학습 데이터를 불러오지 못했습니다',
+  notStartedSetupTitle: '이 설정으로는 학습을 시작할 수 없습니다',
+  notStartedThreadsTitle: '학습 스레드가 시작되지 않았습니다',
+  failedAtData: '이번 학습에 고른 데이터를 읽지 못했습니다. 이 페이지에서 데이터셋 폴더나 텍스트 파일을 확인하거나 내장 데이터를 고른 뒤 다시 시작하세요. (엔진이 알린 내용, 영어: {detail})',
+  failedAtSetup: '이 설정으로는 이 데이터에 맞게 신경망을 준비하지 못했습니다. 괄호 속 내용이 가리키는 것(이 페이지의 설정이나 아키텍처 페이지의 신경망)을 고친 뒤 다시 시작하세요. (엔진이 알린 내용, 영어: {detail})',
+  failedAtThreads: '추가 학습 스레드를 띄우지 못했습니다. “스레드”를 1로 바꾸고 다시 시작하세요. 그러면 이 스레드 하나로 학습합니다. (엔진이 알린 내용, 영어: {detail})',
   classesFixUnits: '아키텍처 페이지에서 {layer} 계층의 “유닛 수”를 클래스마다 하나씩 {classes}개로 하세요.',
   classesFixAffine: '아키텍처 페이지에서 손실 계층 바로 앞에 유닛 {classes}개짜리 Affine 계층을 넣어 클래스마다 출력이 하나씩 나오게 하세요.',
   classesFixOutputs: '아키텍처 페이지에서 {layer} 계층의 출력을 클래스마다 하나씩 {classes}개로 하세요.',

@@ -174,4 +174,25 @@ describe('WorkerSession (the worker\'s message handler)', () => {
     expect(failed?.type === 'error' && failed.message.length).toBeGreaterThan(0)
     expect(events.at(-1)).toMatchObject({ type: 'state', runId: 'y', state: 'failed' })
   })
+
+  it('names the step a run failed at: loading its data, setting it up, starting its threads', async () => {
+    const stageOf = (events: WorkerEvent[], runId: string): unknown => {
+      const e = events.find((x) => x.type === 'error' && x.runId === runId)
+      return e?.type === 'error' ? (e.params as { stage?: string } | undefined)?.stage : 'no error'
+    }
+    const unreadable = session({ loadData: () => { throw new Error('Cannot read the folder /nope') } })
+    unreadable.s.handle({ type: 'start', runId: 'd', spec: TINY_MLP, settings: SETTINGS })
+    await unreadable.s.running
+    expect(stageOf(unreadable.events, 'd')).toBe('data')
+    const bad = session()
+    // a network the digits do not fit: refused while the run is set up (its facts say why)
+    bad.s.handle({ type: 'start', runId: 's', spec: { ...TINY_MLP, input: [3, 28, 28] }, settings: SETTINGS })
+    await bad.s.running
+    expect(stageOf(bad.events, 's')).toBe('setup')
+    const noThreads = session({ replicaEntry: '/nonexistent/replica-entry.js' })
+    noThreads.s.handle({ type: 'start', runId: 't', spec: TINY_MLP, settings: { ...SETTINGS, threads: 2 } })
+    await noThreads.s.running
+    expect(stageOf(noThreads.events, 't')).toBe('threads')
+    expect(noThreads.events.at(-1)).toMatchObject({ type: 'state', runId: 't', state: 'failed' })
+  })
 })

@@ -186,6 +186,26 @@ describe('training page with a fake host', () => {
     detail = await fail('train-failed', 'Cannot read the folder /nope', { detail: 'Cannot read the folder /nope' }, false)
     expect(title()).toBe('Training did not start')
     expect(detail.textContent).toBe('An error kept training from starting. (Details: Cannot read the folder /nope)')
+    // the engine names the step it failed at: each gets its title and what to do
+    detail = await fail('train-failed', 'Cannot read the folder /nope', { detail: 'Cannot read the folder /nope', stage: 'data' }, false)
+    expect(title()).toBe('The training data could not be loaded')
+    expect(detail.textContent).toBe('The data chosen for this run could not be read. Check the dataset folder or the text file on this page, or choose the built-in data, then press Start again. (Details: Cannot read the folder /nope)')
+    detail = await fail('train-failed', 'batch size too large', { detail: 'batch size too large', stage: 'setup' }, false)
+    expect(title()).toBe('Training cannot start with these settings')
+    expect(detail.textContent).toMatch(/^The network could not be set up for this data with these settings\. .*\(Details: batch size too large\)$/)
+    detail = await fail('train-failed', 'kernel thread 1 could not start: out of memory', { detail: 'kernel thread 1 could not start: out of memory', stage: 'threads' }, false)
+    expect(title()).toBe('The training threads did not start')
+    expect(detail.textContent).toBe('The extra training threads could not be started. Set “Threads” to 1 and press Start again: the run then trains on this one thread. (Details: kernel thread 1 could not start: out of memory)')
+    i18n.set('ko')
+    await settle()
+    expect(title()).toBe('학습 스레드가 시작되지 않았습니다')
+    expect(detail.textContent).toBe('추가 학습 스레드를 띄우지 못했습니다. “스레드”를 1로 바꾸고 다시 시작하세요. 그러면 이 스레드 하나로 학습합니다. (엔진이 알린 내용, 영어: kernel thread 1 could not start: out of memory)')
+    i18n.set('en')
+    // failing once training began is worded as before, whether or not a batch was trained
+    detail = await fail('train-failed', 'IDX file /data/x is truncated', { detail: 'IDX file /data/x is truncated', stage: 'training' }, false)
+    expect(title()).toBe('Training did not start')
+    await fail('train-failed', 'IDX file /data/x is truncated', { detail: 'IDX file /data/x is truncated', stage: 'training' })
+    expect(title()).toBe('Training stopped with an error')
   })
 
   it('speaks Korean when switched', async () => {
