@@ -77,6 +77,7 @@ export default {
   rfField: 'Receptive field',
   rfPicture: 'Receptive field of the centre unit after each layer, on a 32×32 input',
   rfNote: 'A unit in the last layer depends on a {rf}×{rf} patch of the input. Each {k}×{k} layer widens the view by {grow} pixels; a pooling layer doubles the step between neighbouring units, so the layers after it widen the view twice as fast.',
+  rfBeyond: 'That is wider than the 32×32 image itself: the unit sees the whole image, and the rest of its {rf}×{rf} field lies on the zero padding around it. Past this depth, more layers no longer widen what it sees.',
 
   poolTitle: 'Pooling',
   poolLead: 'Pooling shrinks each feature map by summarising small windows: the largest value (max pooling) or the mean (average pooling). It has no weights to learn and keeps the number of channels. Click an output cell to see its window; edit the input.',
