@@ -338,6 +338,8 @@ export class Run {
   macsPerExample = 0
   /** Whether this run's speed was given to labSpeed: once past MIN_BATCHES, and again when it ends. */
   speedNoted: 'no' | 'early' | 'final' = 'no'
+  /** The host said at some point that other programs kept every core busy: its speed is not this computer's. */
+  starvedOnce = false
 
   constructor(id: string, index: number, settings: TrainSettings, specName: string, kind: NetKind, continues: Continues | null = null) {
     this.id = id
@@ -797,6 +799,7 @@ export class TrainLab {
         break
       case 'cpu':
         run.cpuStarved = e.starved
+        if (e.starved) run.starvedOnce = true
         break
       case 'error':
         run.message = e.message
@@ -825,7 +828,8 @@ export class TrainLab {
  * MIN_BATCHES mini-batches, so a long run counts while it trains, and again when it ends, with its settled average.
  */
 export function noteSpeed(run: Run): void {
-  if (run.speedNoted === 'final' || run.macsPerExample <= 0 || !run.last) return
+  // a run that stood still for want of a core measured the other programs, not this computer
+  if (run.speedNoted === 'final' || run.starvedOnce || run.macsPerExample <= 0 || !run.last) return
   const ended = !run.active
   if (!ended && run.speedNoted === 'early') return
   const p = run.last

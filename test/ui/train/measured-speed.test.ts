@@ -53,6 +53,13 @@ describe("this computer's speed", () => {
     expect(labSpeed.measured!.examplesPerSec).toBeCloseTo(2560, 6)
     // kept for the next session, and read back field by field
     expect(parseSpeed(localStorage.getItem('backprop-lab.speed'))).toEqual(labSpeed.measured)
+    // a run starved of CPU by other programs measured them, not this computer: the last figure stays
+    const before = labSpeed.measured
+    const starved = (await lab.start(SIMPLE_CONVNET))!
+    fake.emit({ type: 'cpu', runId: starved.id, starved: true })
+    fake.emit({ type: 'batches', runId: starved.id, points: [{ epoch: 1, batch: 40, batches: 80, loss: 1, examplesPerSec: 50 }] })
+    fake.emit({ type: 'state', runId: starved.id, state: 'stopped' })
+    expect(labSpeed.measured).toBe(before)
   })
 
   it('ignores a stored speed that is damaged or says nothing', () => {
