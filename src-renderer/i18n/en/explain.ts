@@ -164,6 +164,7 @@ export default {
   ngAxis: 'error (log scale)',
   rnnAxis: 'gradient norm (log scale)',
   rnnSurvive: 'gradient at step 1 / last step: {v}',
+  rnnBelow: 'Norms smaller than 10⁻⁸ are drawn on the bottom line: a curve lying flat there has vanished further than the chart shows (the ratios above give the real values).',
   rnnNote: 'In the RNN, the gradient is multiplied by Wh and by tanh′ at every step back, so it shrinks (or explodes) geometrically. The LSTM’s memory cell carries it back through a sum, scaled only by the forget gate f: with f near 1 it survives. Try a negative forget bias, or a larger weight scale.',
   gatesTitle: 'LSTM gates over time',
   gatesNote: 'Each picture: hidden units top to bottom, time steps left to right. f, i, o are between 0 (closed, dark) and 1 (open, yellow); g is between −1 (blue) and 1 (red).',
