@@ -837,6 +837,9 @@ export class LabHost {
         if (m.runId === this.runId) {
           this.runState = m.state
         }
+        // running: the thread has put this run's untrained model in place of the one it held, so nothing trained
+        // is held until the run's first batch (a run stopped before it leaves no model for model:held to name)
+        if (m.state === 'running' && this.runSpec?.runId === m.runId) this.held = null
         this.flushTelemetry()
         if (m.state !== 'running') this.unwatchStarvation()
         this.emit(m)

@@ -114,6 +114,22 @@ describe('LabHost with a fake worker', () => {
     expect(pred).toMatchObject({ ok: true, value: { top: 2 } })
   })
 
+  it('model:held names no model once a run has replaced it before training a batch', async () => {
+    const host = make({ workerOptions: { workerData: { tickMs: 400, batches: 1 } } })
+    const rec = record(host)
+    host.start(mlpSpec(), settings())
+    await rec.waitFor(isState('done'))
+    expect(host.heldModel()).toEqual({ ok: true, value: { spec: mlpSpec() } })
+    // another architecture started and stopped before its first batch: the thread now holds its untrained model
+    const wider = { ...mlpSpec(), layers: [{ type: 'Flatten' }, { type: 'Affine', units: 32 }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] } as ReturnType<typeof mlpSpec>
+    host.start(wider, settings())
+    await rec.waitFor((e) => e.type === 'state' && e.state === 'running' && rec.of('state').filter((s) => s.state === 'running').length === 2)
+    expect(host.stop().ok).toBe(true)
+    await rec.waitFor(isState('stopped'))
+    expect(rec.of('batches').flatMap((e) => e.points)).toHaveLength(1)
+    expect(host.heldModel()).toEqual({ ok: true, value: null })
+  })
+
   it('survives an uncaught error in the worker and a terminate() from outside', async () => {
     const host = make()
     const rec = record(host)
