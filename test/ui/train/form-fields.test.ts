@@ -25,4 +25,17 @@ describe('the training form', () => {
     await flush()
     expect(invalid()).toEqual(['train-epochs'])
   })
+
+  it("drops the note on what an edit could not keep once the learner resets the form to the network's defaults", async () => {
+    trainLab.runs = []
+    trainLab.form = defaultsFor(null, 1)
+    trainLab.formDropped = ['stateful']
+    render(TrainControls, { spec: SIMPLE_CONVNET, onstart: () => undefined, oncontinue: () => undefined })
+    expect(screen.getAllByTestId('train-form-dropped')).toHaveLength(1)
+    // 'the other settings stay as they were' is not true after a reset
+    await fireEvent.click(document.querySelector('button.reset')!)
+    await flush()
+    expect(screen.queryAllByTestId('train-form-dropped')).toHaveLength(0)
+    trainLab.formDropped = []
+  })
 })
