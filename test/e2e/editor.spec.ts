@@ -163,6 +163,7 @@ test('reorders with Alt+↑/↓ and refuses a bad JSON file without losing the n
   await expect(card(page, 1)).toHaveAttribute('data-type', 'Relu')
 
   // drag relu1's handle onto the first layer's header, then undo the move
+  await card(page, 0).scrollIntoViewIfNeeded()
   await card(page, 1).locator('.handle').dragTo(card(page, 0), { targetPosition: { x: 60, y: 16 } })
   await expect(card(page, 0)).toHaveAttribute('data-type', 'Relu')
   await page.getByTestId('undo').click()
