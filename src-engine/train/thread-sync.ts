@@ -20,7 +20,10 @@
  * queued before the notify (and woken) or it compares after store(word) (and returns 'not-equal'). Otherwise
  * load(me) comes before store(me), so store(word) < load(me) < store(me) < the waiter's load(word), which
  * then sees the new value and does not sleep. (This is the store-buffering pattern, which sequential
- * consistency forbids from seeing both old values.) A stale announcement only costs a needless notify.
+ * consistency forbids from seeing both old values.) A stale announcement only costs a needless notify, and so
+ * does a notifier slow to look after its store, which may find the announcement the waiter has made since for a
+ * later value on the same word: that sleep may be notified twice, so every waiter re-checks its condition in a
+ * loop (test/engine/train/sleep-wake-entry.ts counts notifies against sleeps with a word per round's parity).
  */
 
 /** Blocks while control[word] === seen (up to `timeout` ms), announcing it in control[me] first (see above). */
