@@ -4,20 +4,30 @@
  * 10 class scores (train/checks.ts), and the editor says the same before the run once it knows the folder's labels.
  * Only the labels file is read (60 kB for 60,000 labels), on the main thread: 1.3 ms for Fashion-MNIST's gzipped one.
  */
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { parseIdx } from '../src-engine/data/idx'
 
 const TRAIN_LABELS = /^train-labels[-.]idx1-ubyte(\.gz)?$/i
 
+/**
+ * The largest labels file read for the warning: 16 MiB is 16 million labels, far past any real set (MNIST's 60,000
+ * take 60 kB). A larger or misnamed file is not read on the main thread; the editor then says nothing, as for an
+ * unreadable folder, and a run reads it on its training thread and says what is wrong.
+ */
+export const IDX_LABELS_MAX_BYTES = 16 * 2 ** 20
+
 /** One more than the largest training label of the IDX folder `dir`, or null when it has none to read (the run says why). */
-export function idxLabelsUsed(dir: string): number | null {
+export function idxLabelsUsed(dir: string, maxBytes = IDX_LABELS_MAX_BYTES): number | null {
   try {
     // the uncompressed file when both are there, as the run reads it (data/files.ts loadIdxDir)
     const names = readdirSync(dir).filter((n) => TRAIN_LABELS.test(n)).sort((a, b) => Number(a.endsWith('.gz')) - Number(b.endsWith('.gz')))
     if (!names.length) return null
-    const labels = parseIdx(readFileSync(join(dir, names[0])), names[0], gunzipSync)
+    const file = join(dir, names[0])
+    if (statSync(file).size > maxBytes) return null
+    // a gzipped file is bounded after inflating too: a small .gz can expand to gigabytes
+    const labels = parseIdx(readFileSync(file), names[0], (b: Uint8Array) => gunzipSync(b, { maxOutputLength: maxBytes }))
     if (labels.dims.length !== 1 || labels.data.length === 0) return null
     let top = 0
     for (const l of labels.data) if (l > top) top = l

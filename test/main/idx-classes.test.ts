@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { encodeIdx } from '../../src-engine/data/idx'
-import { idxLabelsUsed } from '../../src-main/idx-classes'
+import { IDX_LABELS_MAX_BYTES, idxLabelsUsed } from '../../src-main/idx-classes'
 import { disposingHosts } from './helpers'
 
 const make = disposingHosts()
@@ -21,6 +21,20 @@ describe('the classes an IDX folder uses', () => {
     const gz = mkdtempSync(join(tmpdir(), 'f6-idx-'))
     writeFileSync(join(gz, 'train-labels-idx1-ubyte.gz'), gzipSync(labels([0, 1, 9])))
     expect(idxLabelsUsed(gz)).toBe(10)
+  })
+
+  it('does not read a labels file larger than any real one, plain or inflating past the bound', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'f6-idx-'))
+    const many = labels(Array.from({ length: 200 }, (_, i) => i % 7))
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte'), many)
+    expect(idxLabelsUsed(dir)).toBe(7)
+    expect(idxLabelsUsed(dir, many.length - 1)).toBeNull()
+    const gz = mkdtempSync(join(tmpdir(), 'f6-idx-'))
+    writeFileSync(join(gz, 'train-labels-idx1-ubyte.gz'), gzipSync(many))
+    expect(gzipSync(many).length).toBeLessThan(100)
+    expect(idxLabelsUsed(gz, 100)).toBeNull()
+    expect(idxLabelsUsed(gz, many.length)).toBe(7)
+    expect(IDX_LABELS_MAX_BYTES).toBeGreaterThanOrEqual(60_008)
   })
 
   it('is null where there is nothing to read, and the host answers the same through its request', () => {
