@@ -27,6 +27,10 @@
 // from second to second: n = 1024 rose from 0.895 to 0.908 (mean of six paired runs, each one better);
 // KC = 640…1024 gave no more, 192 less. 4 KiB aliasing (n = 1024 puts every row of A, B and C 4096 bytes
 // apart) costs nothing measurable: n = 1000 and 1040 reach the same fraction.
+// On an Intel Xeon (48 KiB L1d, 2 MiB L2; 26 November): KC 384–1024, MC 60–480 and NC 256–1024 all gave
+// 0.89–0.92 of the probe at n = 1024, as did touching C's tile before the loop and packing B two panels or
+// one row at a time; a hot 6×8 kernel reaches 0.98. What it measured instead: C read back from L3 at the
+// second slab (~3 %, now avoided by gemmDeep) and packing (~2.5 %: B ~1.5, A ~1).
 
 import { fma } from './simd'
 
@@ -35,6 +39,10 @@ const NR: i32 = 8
 const KC: i32 = 512
 const MC: i32 = 120
 const NC: i32 = 1024
+// gemmDeep's blocks (KC < K ≤ DEEP_K): K · DEEP_NC ≤ KC · NC floats of packed B
+const DEEP_K: i32 = 1024
+const DEEP_MC: i32 = 60
+const DEEP_NC: i32 = 512
 
 // Element (i, k) of op(A) and (k, j) of op(B), as byte addresses.
 @inline function addrA(a: usize, i: i32, k: i32, M: i32, K: i32, transA: bool): usize {
@@ -249,12 +257,55 @@ export function gemm(c: usize, a: usize, b: usize, work: usize, M: i32, N: i32, 
     if (!accumulate) memory.fill(c, 0, (<usize>M * N) << 2)
     return
   }
+  if (K > KC && K <= DEEP_K) {
+    gemmDeep(c, a, b, packedA, packedB, M, N, K, transA != 0, transB != 0, accumulate != 0)
+    return
+  }
   for (let j0 = 0; j0 < N; j0 += NC) {
     const nc = min(NC, N - j0)
     for (let k0 = 0; k0 < K; k0 += KC) {
       const kc = min(KC, K - k0)
       packB(packedB, b, k0, kc, j0, nc, N, K, transB != 0)
       slab(c, a, packedA, packedB, j0, nc, k0, kc, M, N, K, transA != 0, k0 == 0 && !accumulate)
+    }
+  }
+}
+
+/**
+ * gemm for KC < K ≤ DEEP_K (two slabs or more, so C is read back): every KC slab of a DEEP_NC-column
+ * block of op(B) is packed first, then each DEEP_MC-row block of C takes all its slabs one after another,
+ * so the block (DEEP_MC × DEEP_NC, 120 KiB) is still in L2 when the next slab adds into it. gemm's own
+ * order reads C back from L3 at every slab after the first: at n = 1024 on this Xeon (2 MiB L2, 48 KiB
+ * L1) that read-back cost ~3 % of the FMA-only probe (with packing skipped, 0.937 of it; with the read-back
+ * skipped too, 0.969; packing costs ~2.5 % more). The packed slabs (K · DEEP_NC floats) fit the KC × NC region of the workspace.
+ */
+function gemmDeep(c: usize, a: usize, b: usize, packedA: usize, packedB: usize, M: i32, N: i32, K: i32, transA: bool, transB: bool, accumulate: bool): void {
+  for (let j0 = 0; j0 < N; j0 += DEEP_NC) {
+    const nc = min(DEEP_NC, N - j0)
+    const ncp = ((nc + NR - 1) / NR) * NR
+    let at = packedB
+    for (let k0 = 0; k0 < K; k0 += KC) {
+      const kc = min(KC, K - k0)
+      packB(at, b, k0, kc, j0, nc, N, K, transB)
+      at += (<usize>ncp * kc) << 2
+    }
+    for (let i0 = 0; i0 < M; i0 += DEEP_MC) {
+      const mc = min(DEEP_MC, M - i0)
+      at = packedB
+      for (let k0 = 0; k0 < K; k0 += KC) {
+        const kc = min(KC, K - k0)
+        packA(packedA, a, i0, mc, k0, kc, M, K, transA)
+        const overwrite = k0 == 0 && !accumulate
+        for (let q = 0; q < nc; q += NR) {
+          const cols = min(NR, nc - q)
+          const bp = at + ((<usize>q * kc) << 2)
+          for (let p = 0; p < mc; p += MR) {
+            const cp = c + ((<usize>(i0 + p) * N + j0 + q) << 2)
+            kernel(packedA + ((<usize>p * kc) << 2), bp, kc, cp, N, min(MR, mc - p), cols, overwrite)
+          }
+        }
+        at += (<usize>ncp * kc) << 2
+      }
     }
   }
 }

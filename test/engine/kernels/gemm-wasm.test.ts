@@ -33,7 +33,9 @@ describe('WebAssembly SIMD GEMM', () => {
   // N = 1030 and 2100 two and three column slabs (NC = 1024), all with edge tiles
   const shapes: [number, number, number][] = [[1, 1, 1], [7, 5, 3], [13, 17, 19], [6, 8, 256], [37, 29, 300], [37, 29, 600], [130, 9, 25], [125, 1030, 13], [5, 2100, 7],
     // last B panels of 7 and 4 columns (W1's affine1: N = 100), K not a multiple of 4
-    [11, 15, 9], [48, 100, 523]]
+    [11, 15, 9], [48, 100, 523],
+    // 512 < K ≤ 1024 takes gemmDeep: M = 65 two of its row blocks (60), N = 521 two column blocks (512), the second a 9-column edge
+    [65, 521, 600]]
   for (const [M, N, K] of shapes) {
     for (const tA of [false, true]) {
       for (const tB of [false, true]) {
