@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import type { Dataset } from './dataset'
 import { idxPairToDataset } from './idx'
+import { decodeTextFile } from './text'
 import { convertMnistDigits, encodeMnistIdx, MNIST_IMAGES_FILE, MNIST_LABELS_FILE } from './mnist-builtin'
 
 export const DATA_ENV = 'BACKPROP_LAB_DATA'
@@ -216,14 +217,7 @@ export function loadTextFile(path: string): string {
   return decodeTextFile(readFileSync(path), path)
 }
 
-/** The bytes of text file `name` as a string, by loadTextFile's rules (an uploaded text too: src-main/file-store.ts). */
-export function decodeTextFile(bytes: Uint8Array, name: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
-  } catch {
-    throw new Error(`${name} is not valid UTF-8 text; save it as UTF-8 and open it again`)
-  }
-}
+export { decodeTextFile }
 
 export type BuiltinCorpusName = 'pride-and-prejudice' | 'korean-words'
 

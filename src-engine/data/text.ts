@@ -17,6 +17,19 @@ export function prepareText(text: string): string {
   return text.normalize('NFC').replace(/\r\n?/g, '\n')
 }
 
+/**
+ * The bytes of text file `name` as a string: UTF-8 strictly, a byte-order mark dropped, a clear error if it is
+ * not UTF-8. One rule for a text file on the host (data/files.ts loadTextFile), an uploaded text
+ * (src-main/file-store.ts) and a text carried in a project (io/project.ts).
+ */
+export function decodeTextFile(bytes: Uint8Array, name: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+  } catch {
+    throw new Error(`${name} is not valid UTF-8 text; save it as UTF-8 and open it again`)
+  }
+}
+
 /** A text's characters (code points, after prepareText) and its distinct ones (the vocabulary size buildVocab gives it). */
 export function textCounts(text: string): { chars: number; vocab: number } {
   const seen = new Set<string>()

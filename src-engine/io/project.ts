@@ -15,7 +15,7 @@ import { strToU8, strFromU8, unzipSync } from 'fflate'
 import type { NetSpec, SpecIssue } from '../spec-types'
 import type { OptimizerName, TrainSettings } from '../protocol'
 import { validateSpec } from '../spec'
-import { textCounts } from '../data/text'
+import { decodeTextFile, textCounts } from '../data/text'
 import { chunksLength, joinChunks } from './chunks'
 import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, safetensorsChunks, type NamedTensor, type WeightProblem } from './safetensors'
 
@@ -311,7 +311,7 @@ function projectText(desc: unknown, bytes: Uint8Array | undefined, tooLarge: boo
   if (!bytes || !fileName || d.bytes !== bytes.length || d.crc32 !== crc32(bytes)) return problem('damaged')
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
+    text = decodeTextFile(bytes, fileName)
   } catch {
     return problem('encoding')
   }
