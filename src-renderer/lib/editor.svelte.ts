@@ -286,6 +286,22 @@ export class EditorState {
     return true
   }
 
+  /**
+   * `spec` becomes the page's architecture in place of the one being edited, as a new editor session (no undo
+   * history, no question pending): an opened project's (lib/files.svelte.ts apply) or the model the host still holds
+   * when the page loads again (lib/held-model.ts). `trained`: the host holds its weights. The training form is
+   * filled for it; `freshForm`: with the network's own settings (an opened project brings its own), else the
+   * learner's are carried over as after an edit.
+   */
+  adopt(spec: NetSpec, presetId: string | null, trained: boolean, freshForm: boolean): void {
+    this.reset()
+    project.spec = spec
+    project.presetId = presetId
+    project.trained = trained
+    if (freshForm) trainLab.freshForm()
+    trainLab.prepareForm(spec, trainLab.presetFor(spec, presetId))
+  }
+
   /** Forget the history (a new editor session); used by tests. */
   reset(): void {
     this.past = []
@@ -298,3 +314,6 @@ export class EditorState {
 }
 
 export const editor = new EditorState()
+
+// a run of the editor's architecture takes its multiply-adds from this report rather than validating it again
+trainLab.knownReport = (spec) => (spec === project.spec ? editor.report : null)

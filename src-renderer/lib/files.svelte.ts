@@ -237,13 +237,11 @@ export class FilesLab {
 
   /** The opened project becomes the page's: architecture, settings, training history. */
   apply(p: OpenedProject): void {
-    editor.reset()
     trainLab.modelViews = null
-    project.spec = p.spec
-    project.presetId = p.presetId ?? null
+    // the opened project brings its own settings: the form is filled afresh, then from the saved ones
+    editor.adopt(p.spec, p.presetId ?? null, p.hasWeights, true)
     // The next run continues from the opened weights (and optimizer state).
     project.weightsChoice = p.hasWeights ? 'keep' : null
-    project.trained = p.hasWeights
     const runs = restoredRuns(p.history?.runs ?? [], netKind(p.spec))
     trainLab.runs = runs
     trainLab.currentId = p.history?.currentId && runs.some((r) => r.id === p.history?.currentId) ? p.history.currentId : (runs.at(-1)?.id ?? null)
@@ -251,8 +249,6 @@ export class FilesLab {
     ;(trainLab as unknown as { nextIndex: number }).nextIndex = runs.length + 1
     // The host now holds the opened model: the saved current run's (Continue training carries it on).
     trainLab.modelRunId = p.hasWeights ? trainLab.currentId : null
-    trainLab.freshForm()
-    trainLab.prepareForm(p.spec, trainLab.presetFor(p.spec, project.presetId))
     if (p.settings) trainLab.form = formFromSettings(trainLab.form, p.settings)
   }
 

@@ -35,9 +35,5 @@ export function learnHeldModel(reply: unknown, fresh: boolean): void {
   }
   const untouched = fresh && !project.trained && trainLab.runs.length === 0 && !editor.canUndo && !editor.canRedo
   if (!untouched) return
-  editor.reset()
-  project.spec = structuredClone(spec)
-  project.presetId = presetList().find((p) => same(p.spec, spec))?.id ?? null
-  project.trained = true
-  trainLab.prepareForm(project.spec, trainLab.presetFor(project.spec, project.presetId))
+  editor.adopt(structuredClone(spec), presetList().find((p) => same(p.spec, spec))?.id ?? null, true, false)
 }

@@ -10,7 +10,7 @@ import type { AutoencoderViews, LabApi, LabError, LabEvent, PresetInfo, Result }
 import type {
   BatchPoint, DataSource, DivergenceFacts, EpochReport, ImageStack, OptimizerName, RunState, Snapshot, TrainingPriority, TrainSettings
 } from '../../src-engine/protocol'
-import type { NetSpec } from '../../src-engine/spec-types'
+import type { NetSpec, SpecReport } from '../../src-engine/spec-types'
 import { CurveThinner, MAX_CURVE_POINTS } from '../../src-engine/train/loss-curve'
 import { toFloat32 } from './lab'
 import { refusal } from './lab-errors'
@@ -473,6 +473,12 @@ export class TrainLab {
    * the autoencoder views show them while there is no current run. Cleared when a run starts.
    */
   modelViews = $state.raw<AutoencoderViews | null>(null)
+  /**
+   * The validation the page already holds for `spec`, or null: the editor's report when `spec` is the editor's
+   * architecture (set by lib/editor.svelte.ts, which this module cannot import without a cycle). A run start
+   * takes its multiply-adds from it instead of validating the same spec again, and validates a spec it does not know.
+   */
+  knownReport: (spec: NetSpec) => SpecReport | null = () => null
 
   /** What the autoencoder views show: the current run's last snapshot, else the held model's views. */
   get aeViews(): AutoencoderViews | null {
@@ -631,7 +637,7 @@ export class TrainLab {
     if (!reply) return null
     if (project.weightsChoice !== null) project.weightsChoice = null
     const run = new Run(reply.value.runId, this.nextIndex++, s, spec.name ?? '', netKind(spec), cont)
-    const report = validateSpec(spec)
+    const report = this.knownReport(spec) ?? validateSpec(spec)
     run.macsPerExample = report.ok ? report.totalMacs : 0
     run.state = 'running'
     this.modelRunId = run.id

@@ -11,6 +11,7 @@ import { learnHeldModel } from '../../../src-renderer/lib/held-model'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { editor } from '../../../src-renderer/lib/editor.svelte'
 import { trainLab } from '../../../src-renderer/lib/train.svelte'
+import { presetById } from '../../../src-engine/models/presets'
 
 const MLP: NetSpec = { input: [1, 28, 28], task: 'classify', layers: [{ type: 'Flatten' }, { type: 'Affine', units: 32 }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
 
@@ -88,5 +89,34 @@ describe('a page loaded again while the host holds a trained model', () => {
     expect(project.trained).toBe(true)
     learnHeldModel(null, false)
     expect(project.trained).toBe(false)
+  })
+})
+
+describe('one way to make an architecture the page\'s (editor.adopt: an opened project, the held model)', () => {
+  it('forgets the editor session, sets the spec, preset and trained, and fills the form for it (fresh or carried)', () => {
+    freshPage()
+    editor.commit({ ...MLP, name: 'edited' })
+    expect(editor.canUndo).toBe(true)
+    trainLab.prepareForm(project.spec)
+    trainLab.form = { ...trainLab.form, optimizer: 'SGD', lr: 0.0123 }
+    const lstm = structuredClone(presetById('char-lstm')!.spec)
+    editor.adopt(lstm, 'char-lstm', true, false)
+    expect(editor.canUndo).toBe(false)
+    expect(project).toMatchObject({ spec: lstm, presetId: 'char-lstm', trained: true })
+    // carried: the learner's choices stay, the language model trains on a text
+    expect(trainLab.form).toMatchObject({ dataKind: 'text', optimizer: 'SGD', lr: 0.0123 })
+    editor.adopt(structuredClone(MLP), null, false, true)
+    expect(project).toMatchObject({ presetId: null, trained: false })
+    // fresh: the network's own settings
+    expect(trainLab.form).toMatchObject({ dataKind: 'mnist', optimizer: 'Adam', lr: 0.001 })
+  })
+
+  it('the held language model fills the form for a text, as an opened one does', () => {
+    freshPage()
+    trainLab.prepareForm(project.spec)
+    const lstm = structuredClone(presetById('char-lstm')!.spec)
+    learnHeldModel({ spec: lstm }, true)
+    expect(project.presetId).toBe('char-lstm')
+    expect(trainLab.form.dataKind).toBe('text')
   })
 })
