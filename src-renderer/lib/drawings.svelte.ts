@@ -21,13 +21,30 @@ function load(): Drawing[] {
   }
 }
 
+/** A drawing's pixels as they are kept (3 decimals, short enough for the browser's storage). */
+const kept = (image: ArrayLike<number>): number[] => Array.from(image, (v) => Math.round(v * 1000) / 1000)
+
 class Drawings {
   list = $state.raw<Drawing[]>(load())
+  /** Each kept drawing's index by its pixels, so the page can tell at once whether the drawing on the pad is in the list. */
+  private byImage = $derived(new Map(this.list.map((d, i) => [d.image.join(','), i])))
 
-  add(image: Float32Array, label: number): void {
-    const d: Drawing = { image: Array.from(image, (v) => Math.round(v * 1000) / 1000), label }
+  /** The kept drawing with the same pixels as `image` (its place in the list and label), or null. */
+  find(image: ArrayLike<number>): { index: number; label: number } | null {
+    const i = this.byImage.get(kept(image).join(','))
+    return i === undefined ? null : { index: i, label: this.list[i].label }
+  }
+
+  /**
+   * Keeps a labelled drawing; one already kept is not added again (false): the same pixels twice would count twice
+   * in the training set, or with another label contradict themselves. The page says so (components/draw/AddDrawing.svelte).
+   */
+  add(image: Float32Array, label: number): boolean {
+    if (this.find(image)) return false
+    const d: Drawing = { image: kept(image), label }
     this.list = [...this.list, d].slice(-MAX)
     this.save()
+    return true
   }
 
   remove(index: number): void {
