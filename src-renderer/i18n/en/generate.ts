@@ -14,5 +14,7 @@ export default {
   outputLabel: 'Generated text: the prompt, then what the model wrote',
   took: '{n} characters in {ms} ms',
   failed: 'Could not generate: {message}',
-  greedy: '0 = always the likeliest character'
+  greedy: '0 = always the likeliest character',
+  errLength: 'Characters must be a whole number from 1 to 2000.',
+  errSeed: 'The seed must be a whole number from 0 to 4294967295.'
 }

@@ -14,5 +14,7 @@ export default {
   outputLabel: '생성된 텍스트: 프롬프트 다음에 모델이 쓴 글',
   took: '{n}글자, {ms}밀리초',
   failed: '생성하지 못했습니다: {message}',
-  greedy: '0 = 항상 가장 가능성이 높은 글자'
+  greedy: '0 = 항상 가장 가능성이 높은 글자',
+  errLength: '글자 수는 1에서 2000 사이의 정수여야 합니다.',
+  errSeed: '시드는 0에서 4294967295 사이의 정수여야 합니다.'
 }

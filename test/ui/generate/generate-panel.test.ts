@@ -53,4 +53,34 @@ describe('the Generate panel (language models)', () => {
     expect(screen.getByRole('alert').textContent).toBe('생성하지 못했습니다: 프롬프트에 모델이 배운 텍스트에 없던 문자가 있습니다("z"). 그 텍스트에 있는 문자만 쓰세요.')
     i18n.set('en')
   })
+
+  it('names an emptied, zero or too large length and a bad seed in the page\'s language, and sends nothing until they are fixed', async () => {
+    i18n.set('ko')
+    fake.handlers['model:generate'] = (p) => ({ ok: true, value: { prompt: (p as { prompt: string }).prompt, text: 'x', ms: 1 } })
+    const run = new Run('r3', 0, SETTINGS, 'Character LSTM', 'language-model')
+    run.state = 'paused'
+    render(GeneratePanel, { run })
+    const before = fake.calls.filter((c) => c.channel === 'model:generate').length
+    const button = screen.getByTestId('generate-run') as HTMLButtonElement
+    const problems = (): string[] => screen.queryAllByTestId('generate-field-problem').map((e) => e.textContent ?? '')
+    for (const bad of ['', '0', '5000', '2.5']) {
+      await fireEvent.input(screen.getByTestId('generate-length'), { target: { value: bad } })
+      expect(problems(), `length "${bad}"`).toEqual(['글자 수는 1에서 2000 사이의 정수여야 합니다.'])
+      expect(screen.getByTestId('generate-length').getAttribute('aria-invalid')).toBe('true')
+      expect(button.disabled).toBe(true)
+      // Enter in a field submits the form: still nothing is sent
+      await fireEvent.submit(button.closest('form')!)
+      await tick()
+    }
+    await fireEvent.input(screen.getByTestId('generate-length'), { target: { value: '50' } })
+    await fireEvent.input(screen.getByTestId('generate-seed'), { target: { value: '-1' } })
+    expect(problems()).toEqual(['시드는 0에서 4294967295 사이의 정수여야 합니다.'])
+    expect(fake.calls.filter((c) => c.channel === 'model:generate').length).toBe(before)
+    await fireEvent.input(screen.getByTestId('generate-seed'), { target: { value: '3' } })
+    expect(problems()).toEqual([])
+    await fireEvent.click(button)
+    await tick()
+    expect(fake.calls.filter((c) => c.channel === 'model:generate').at(-1)!.payload).toEqual({ prompt: '', length: 50, temperature: 0.8, seed: 3 })
+    i18n.set('en')
+  })
 })
