@@ -37,7 +37,7 @@ import type { OptimizerName } from '../protocol'
 import { BaseOptimizer, OPTIMIZER_NAMES, WASM_RULES, rule2Of, ruleOf, type Optimizer, type Rule, type Rule2 } from '../optimizers'
 import { kernelsFor } from '../optimizers/wasm/kernels'
 import { engineMemory, kernelArray } from '../kernels/gemm'
-import type { Arena } from '../kernels/wasm/memory'
+import type { Arena, EngineMemory } from '../kernels/wasm/memory'
 import { validateSpec } from '../spec'
 import { WAIT_SPIN_MS, sleepWhile, spin, wake } from './thread-sync'
 
@@ -356,7 +356,9 @@ export class DataParallel {
     private readonly dims: { P: number; xPer: number; tPer: number; maxSlice: number; maxBatch: number },
     private readonly model: Sequential | null,
     inMemory: { state: Float32Array[]; grads: Float32Array[] } | null,
-    lookahead: { optimizer: OptimizerName; lead: number } | null
+    lookahead: { optimizer: OptimizerName; lead: number } | null,
+    /** The arenas of the training thread's memory this pool's replicas allocate in, given back by close(). */
+    private readonly lent: { mem: EngineMemory; arenas: Arena[] } | null
   ) {
     this.lookahead = lookahead?.optimizer ?? null
     this.trace = buffers.trace ? new PhaseTrace(buffers.trace, 0) : null
@@ -412,6 +414,7 @@ export class DataParallel {
     const R = threads - 1
     let master: MasterLayout | null = null
     let inMemory: { state: Float32Array[]; grads: Float32Array[] } | null = null
+    let lent: { mem: EngineMemory; arenas: Arena[] } | null = null
     if (opts.model) {
       const model = opts.model
       if (model.paramCount !== P) throw new Error(`data-parallel: the model has ${model.paramCount} parameters, expected ${P}`)
@@ -425,8 +428,10 @@ export class DataParallel {
         const buffer: ArrayBufferLike = mem.memory.buffer
         if (buffer instanceof SharedArrayBuffer && [...state, ...grads].every((a) => mem.owns(a))) {
           inMemory = { state, grads }
-          // the replicas' arenas: from now on this thread's allocations stay below them (even after close())
+          // the replicas' arenas, lent to this pool alone until close(): meanwhile this thread's allocations stay
+          // below them; null while another pool holds them (this pool's replicas then copy)
           const arenas = mem.shareArenas(R)
+          if (arenas) lent = { mem, arenas }
           master.memory = { buffer, state: state.map((a) => a.byteOffset), grads: grads.map((a) => a.byteOffset), wasm: arenas ? mem.memory : null, arenas }
         }
       }
@@ -468,10 +473,11 @@ export class DataParallel {
         w.once('error', (e) => reject(new Error(`kernel thread ${i + 1} could not start: ${e.message}`)))
       })))
     } catch (e) {
-      for (const w of workers) void w.terminate()
+      // the arenas come back only once no replica can still be allocating in them
+      void Promise.all(workers.map((w) => w.terminate())).then(() => { if (lent) lent.mem.returnArenas(lent.arenas) })
       throw e
     }
-    return new DataParallel(threads, workers, buffers, { P, xPer, tPer, maxSlice, maxBatch: opts.maxBatch }, opts.model ?? null, inMemory, lookahead)
+    return new DataParallel(threads, workers, buffers, { P, xPer, tPer, maxSlice, maxBatch: opts.maxBatch }, opts.model ?? null, inMemory, lookahead, lent)
   }
 
   /**
@@ -738,11 +744,13 @@ export class DataParallel {
     }
   }
 
-  /** Stops the replica threads. */
+  /** Stops the replica threads, and then gives their arenas back to the training thread's memory. */
   async close(): Promise<void> {
     Atomics.store(this.control, CMD, CMD_EXIT)
     Atomics.add(this.control, GEN, 1)
     Atomics.notify(this.control, GEN)
     await Promise.all(this.workers.map((w) => w.terminate()))
+    // terminate() settles once a thread has exited: nothing of this pool allocates in the arenas any more
+    if (this.lent) this.lent.mem.returnArenas(this.lent.arenas)
   }
 }

@@ -35,6 +35,10 @@ export class EngineMemory {
   private top: number
   /** Where this allocator's blocks end (reserve() throws beyond) and where allocF32 turns to ordinary arrays. */
   private end: number
+  /** Where they end while no arenas are lent (shareArenas lowers `end` below the arenas until they come back). */
+  private readonly ownEnd: number
+  /** The arenas lent out (shareArenas) and not yet given back (returnArenas), or null. */
+  private lent: Arena[] | null = null
   private readonly soft: number
   private readonly free: number[][] = []
   private readonly registry = new FinalizationRegistry<{ ptr: number; cls: number }>((b) => this.toFreeList(b.ptr, b.cls))
@@ -50,19 +54,40 @@ export class EngineMemory {
     this.known.add(this.memory.buffer)
     this.top = arena?.base ?? RESERVED
     this.end = arena?.end ?? MAX_PAGES * PAGE
+    this.ownEnd = this.end
     // an arena keeps its last quarter for workspaces (reserve), as the whole memory keeps what is past SOFT_LIMIT
     this.soft = arena ? arena.end - Math.floor((arena.end - arena.base) / 4) : SOFT_LIMIT
   }
 
   /**
-   * Cuts `count` arenas for other threads out of this memory, above this allocator's own blocks, and from
-   * now on keeps this allocator below them; null when this allocator has already passed where they begin.
+   * Lends `count` arenas for other threads, cut out of this memory above this allocator's own blocks, and
+   * keeps this allocator below them until they are given back (returnArenas). Null when this allocator has
+   * already passed where they begin, or while arenas lent before are still out: every call would cut the same
+   * address ranges, and two threads allocating in one region would overwrite each other's buffers, so a second
+   * pool of threads gets none (its replicas then keep their own memory and copy) until the first gives them back.
    */
   shareArenas(count: number): Arena[] | null {
-    if (this.top > ARENAS_FROM || count < 1) return null
-    this.end = Math.min(this.end, ARENAS_FROM)
+    if (this.lent !== null || this.top > ARENAS_FROM || count < 1) return null
+    this.end = Math.min(this.ownEnd, ARENAS_FROM)
     const span = Math.floor((ARENAS_TO - ARENAS_FROM) / count / PAGE) * PAGE
-    return Array.from({ length: count }, (_, i) => ({ base: ARENAS_FROM + i * span, end: ARENAS_FROM + (i + 1) * span }))
+    this.lent = Array.from({ length: count }, (_, i) => ({ base: ARENAS_FROM + i * span, end: ARENAS_FROM + (i + 1) * span }))
+    return this.lent
+  }
+
+  /**
+   * Takes back the arenas `shareArenas` returned, once no thread allocates in them any more (their threads
+   * have exited): they can be lent again, and this allocator may grow past where they begin. Anything else
+   * (arenas already given back, another call's) is ignored.
+   */
+  returnArenas(arenas: readonly Arena[]): void {
+    if (arenas !== this.lent) return
+    this.lent = null
+    this.end = this.ownEnd
+  }
+
+  /** Whether arenas are lent out now (shareArenas, not yet returnArenas). */
+  get arenasLent(): boolean {
+    return this.lent !== null
   }
 
   /** True when `a` (any typed array) views this memory; its byte offset is then its address for the kernels. */

@@ -63,6 +63,28 @@ describe('engine memory', () => {
     expect(other.owns(other.allocF32(1000))).toBe(false)
   })
 
+  it('lends its arenas to one pool at a time, and once they are given back grows past where they begin', () => {
+    const mem = new EngineMemory()
+    const first = mem.shareArenas(1)!
+    expect(mem.arenasLent).toBe(true)
+    // the same ranges again would put a second pool's replicas over the first's
+    expect(mem.shareArenas(1)).toBeNull()
+    expect(mem.shareArenas(2)).toBeNull()
+    // while lent, this allocator's workspaces stop below them
+    expect(() => mem.reserve(first[0].base)).toThrow(/out of memory/)
+    mem.returnArenas([...first]) // not the lent array: ignored
+    expect(mem.arenasLent).toBe(true)
+    mem.returnArenas(first)
+    expect(mem.arenasLent).toBe(false)
+    const again = mem.shareArenas(1)!
+    expect(again).toEqual(first)
+    mem.returnArenas(again)
+    mem.returnArenas(again) // twice: nothing more happens
+    // given back, the memory is this allocator's again (addresses only: nothing is touched)
+    expect(mem.reserve(first[0].base)).toBeLessThan(first[0].base)
+    expect(mem.shareArenas(1)).toBeNull() // it now holds where they would begin
+  })
+
   it('gives no arenas once its own blocks reach where they would begin', () => {
     const mem = new EngineMemory()
     mem.reserve(SOFT_LIMIT + 65 * 1024 * 1024) // workspaces past the soft limit and past where the arenas begin

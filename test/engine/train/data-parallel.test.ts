@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Worker } from 'node:worker_threads'
 import { Rng } from '../../../src-engine/rng'
 import { tensor, type Tensor } from '../../../src-engine/tensor'
@@ -47,8 +47,9 @@ describe('data-parallel training across threads', () => {
   beforeAll(async () => {
     entry = await bundleWorker('test/engine/train/replica-entry.ts')
   }, 60_000)
-  afterAll(async () => {
-    for (const p of pools) await p.close()
+  // every test's pools closed after it: a later test's pool then gets the training thread's arenas again
+  afterEach(async () => {
+    for (const p of pools.splice(0)) await p.close()
   })
 
   /** A pool; with `split`, made for `model` (combining and updating split across the threads), and for `optimizer`. */
@@ -307,6 +308,41 @@ describe('data-parallel training across threads', () => {
     dp.forwardBackward(model, model.inputTensor(x.data, 21), t, targetFor(model), correctFor(model))
     dp.combine(model)
     expectGradsNear(model, ref)
+  })
+
+  it('lends the arenas to one pool at a time: a second open pool copies, training the same numbers bit for bit, and a pool after close() works in place again', async () => {
+    /** Adam steps, each but the last starting the next batch during the update (staged), the last without (in place). */
+    const train = async (dp: DataParallel, model: Sequential): Promise<{ losses: number[]; params: Float32Array[] }> => {
+      const opt = makeOptimizer('Adam', 0.05, { weightDecay: 0.01 })
+      const losses: number[] = []
+      for (let s = 0; s < 5; s++) {
+        // one batch over and over (its loss must fall), a new copy each time: the replica's slice is compared, not assumed
+        const { x, t } = batch(21, 400)
+        losses.push(dp.forwardBackward(model, model.inputTensor(x.data, 21), t, targetFor(model), correctFor(model)).loss)
+        const next = batch(21, 400)
+        dp.update(model, opt, s < 3 ? { x: model.inputTensor(next.x.data, 21), t: next.t } : undefined)
+      }
+      return { losses, params: model.params.map((p) => p.data.slice()) }
+    }
+    const a = Sequential.fromSpec(spec, new Rng(5))
+    const first = await pool(2, a, 32, true, spec, 'Adam')
+    expect(first.replicasInPlace).toBe(1)
+    // the first pool is open: the second one's replica keeps its own memory and copies parameters and gradients
+    const b = Sequential.fromSpec(spec, new Rng(5))
+    const second = await pool(2, b, 32, true, spec, 'Adam')
+    expect(second.replicasInPlace).toBe(0)
+    expect(second.lookahead).toBe('Adam')
+    const copied = await train(second, b)
+    const inPlace = await train(first, a)
+    expect(copied.losses).toEqual(inPlace.losses)
+    copied.params.forEach((p, k) => expect(p, `param ${k}`).toEqual(inPlace.params[k]))
+    expect(copied.losses[4]).toBeLessThan(copied.losses[0])
+    // both closed, the arenas are back: the next pool works in place
+    for (const p of pools.splice(0)) await p.close()
+    const c = Sequential.fromSpec(spec, new Rng(5))
+    const third = await pool(2, c, 32, true, spec, 'Adam')
+    expect(third.replicasInPlace).toBe(1)
+    expect((await train(third, c)).losses).toEqual(inPlace.losses)
   })
 
   it('reports an error in a batch the replicas started early when that batch is trained, and not when another one is', async () => {
