@@ -62,6 +62,14 @@ export function classCounts(ds: Pick<Dataset, 'labels' | 'classes'>): number[] {
   return counts
 }
 
+/** The share of the built-in digits (or an image set without its own test files) a run holds out: train/data.ts. */
+export const IMAGE_TEST_FRACTION = 0.2
+
+/** How many of `n` examples stratifiedSplit holds out for testing. */
+export function heldOutCount(n: number, testFraction: number): number {
+  return Math.round(n * testFraction)
+}
+
 /**
  * Split into train and test keeping every class in the same proportion (seeded).
  * The test set gets round(N·testFraction) examples, shared among classes by largest remainder,
@@ -75,7 +83,7 @@ export function stratifiedSplit(ds: Dataset, testFraction: number, rng: Rng): { 
   const byClass: number[][] = Array.from({ length: ds.classes }, () => [])
   for (let i = 0; i < ds.n; i++) byClass[ds.labels[i]].push(i)
 
-  const wanted = Math.round(ds.n * testFraction)
+  const wanted = heldOutCount(ds.n, testFraction)
   const exact = byClass.map((ix) => ix.length * testFraction)
   const take = exact.map(Math.floor)
   let missing = wanted - take.reduce((s, k) => s + k, 0)

@@ -6,6 +6,9 @@
 import { encodeIdx } from './idx'
 
 export const MNIST_SIDE = 28
+/** How many built-in digits there are (the `mnist` package's test set): the editor's cost note counts an epoch by it
+ * before any data is loaded, and test/engine/data/builtin-sizes.test.ts holds it to the files. */
+export const BUILTIN_DIGITS = 10_000
 export const MNIST_IMAGES_FILE = 'mnist-images-idx3-ubyte'
 export const MNIST_LABELS_FILE = 'mnist-labels-idx1-ubyte'
 

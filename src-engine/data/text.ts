@@ -95,6 +95,25 @@ export function decode(vocab: CharVocab, ids: ArrayLike<number>): string {
   return s
 }
 
+/** The share of a text a run holds out for testing: its last tenth (train/data.ts). */
+export const TEXT_TEST_FRACTION = 0.1
+
+/**
+ * Characters of the built-in text (Pride and Prejudice, chapters 1–28, after prepareText), as textCounts counts them:
+ * the cost note counts an epoch by it before any text is loaded; test/engine/data/builtin-sizes.test.ts holds it to the file.
+ */
+export const BUILTIN_TEXT_CHARS = 278_848
+
+/** How many of a text's `chars` ids are trained on: the head textCorpus keeps before the held-out tail. */
+export function textTrainLength(chars: number, testFraction = TEXT_TEST_FRACTION): number {
+  return Math.round(chars * (1 - testFraction))
+}
+
+/** How many (T+1)-id windows makeWindows cuts from `length` ids every `stride`; 0 when not even one fits. */
+export function windowCount(length: number, T: number, stride = T): number {
+  return length < T + 1 ? 0 : Math.floor((length - (T + 1)) / stride) + 1
+}
+
 /** A text ready for training: its vocabulary and ids, split into a train head and a held-out tail. */
 export interface TextCorpus {
   readonly vocab: CharVocab
@@ -106,11 +125,11 @@ export interface TextCorpus {
  * Tokenise a whole text and hold out its last `testFraction` as test ids. The split is contiguous
  * (not shuffled): neighbouring windows overlap in content, so shuffling would leak test text into training.
  */
-export function textCorpus(text: string, testFraction = 0.1): TextCorpus {
+export function textCorpus(text: string, testFraction = TEXT_TEST_FRACTION): TextCorpus {
   if (!(testFraction >= 0 && testFraction < 1)) throw new Error(`textCorpus: testFraction must be in [0, 1), got ${testFraction}`)
   const vocab = buildVocab(text)
   const ids = encode(vocab, text)
-  const cut = Math.round(ids.length * (1 - testFraction))
+  const cut = textTrainLength(ids.length, testFraction)
   return { vocab, train: ids.slice(0, cut), test: ids.slice(cut) }
 }
 
@@ -122,7 +141,7 @@ export function makeWindows(ids: ArrayLike<number>, T: number, stride = T): Uint
   if (!(Number.isInteger(T) && T > 0)) throw new Error(`makeWindows: T must be a positive integer, got ${T}`)
   if (!(Number.isInteger(stride) && stride > 0)) throw new Error(`makeWindows: stride must be a positive integer, got ${stride}`)
   if (ids.length < T + 1) throw new Error(`makeWindows: the text has ${ids.length} tokens, fewer than one window of T+1 = ${T + 1}`)
-  const count = Math.floor((ids.length - (T + 1)) / stride) + 1
+  const count = windowCount(ids.length, T, stride)
   const starts = new Uint32Array(count)
   for (let k = 0; k < count; k++) starts[k] = k * stride
   return starts

@@ -7,9 +7,9 @@
 import { Rng } from '../rng'
 import type { NetSpec } from '../spec-types'
 import type { DataSource } from '../protocol'
-import { stratifiedSplit, type Dataset } from '../data/dataset'
+import { IMAGE_TEST_FRACTION, stratifiedSplit, type Dataset } from '../data/dataset'
 import { BUILTIN_CORPORA, loadBuiltinCorpus, loadBuiltinMnist, loadIdxDir, loadTextFile, type BuiltinCorpusName } from '../data/files'
-import { textCorpus, type TextCorpus } from '../data/text'
+import { TEXT_TEST_FRACTION, textCorpus, type TextCorpus } from '../data/text'
 import { textExamples, type Examples } from './examples'
 
 export interface TrainData {
@@ -29,7 +29,7 @@ const images = new Map<string, TrainData>()
 const texts = new Map<string, { corpus: TextCorpus; title: string }>()
 
 /** Loads (once per process) and splits the data a run of `spec` trains on. */
-export function loadTrainData(source: DataSource, testFraction = 0.2, spec?: NetSpec): TrainData {
+export function loadTrainData(source: DataSource, testFraction = IMAGE_TEST_FRACTION, spec?: NetSpec): TrainData {
   switch (source.kind) {
     case 'mnist':
     case 'idx': {
@@ -72,7 +72,7 @@ function loadText(file: string): { corpus: TextCorpus; title: string } {
   if (hit) return hit
   const builtin = file === 'builtin' ? 'pride-and-prejudice' : (file in BUILTIN_CORPORA ? (file as BuiltinCorpusName) : null)
   const text = builtin ? loadBuiltinCorpus(builtin) : loadTextFile(file)
-  const entry = { corpus: textCorpus(text, 0.1), title: builtin ? BUILTIN_CORPORA[builtin].title : file }
+  const entry = { corpus: textCorpus(text, TEXT_TEST_FRACTION), title: builtin ? BUILTIN_CORPORA[builtin].title : file }
   texts.set(file, entry)
   return entry
 }

@@ -330,9 +330,10 @@ export interface Requests {
   'model:held': [void, { spec: NetSpec } | null]
   /**
    * How many classes an IDX folder's training labels use (its largest label + 1; the folder declares 10), for the
-   * editor's class-count warning; null when the folder has no labels file the host can read (a run says why).
+   * editor's class-count warning, and how many training examples they label (`examples`, for the cost note's epoch);
+   * null when the folder has no labels file the host can read (a run says why).
    */
-  'data:idx-classes': [{ dir: string }, { used: number } | null]
+  'data:idx-classes': [{ dir: string }, { used: number; examples?: number } | null]
 }
 
 // ── a language model's own text, uploaded (the web shell has no host path to offer) ─────────

@@ -1,7 +1,7 @@
 /**
  * The classes the IDX folder chosen on the training page uses (data:idx-classes), for the editor's class-count
  * warning (components/editor/issues.ts forData): a folder declares 10 classes but its labels may use fewer, and a
- * run takes from its largest label + 1 up to 10 scores. Asked once the folder has stayed the same for a moment
+ * run takes from its largest label + 1 up to 10 scores. Its training examples, for the cost note's epoch. Asked once the folder has stayed the same for a moment
  * (typing a path asks nothing per key), whenever the form names one; unknown until the host answers, and where it
  * cannot read the folder (the editor then says nothing about fewer scores).
  */
@@ -11,8 +11,8 @@ import { trainLab } from './train.svelte'
 const SETTLE_MS = 300
 
 class FolderClasses {
-  /** The folder the host answered for and the classes its training labels use. */
-  known = $state.raw<{ dir: string; used: number } | null>(null)
+  /** The folder the host answered for, the classes its training labels use and how many examples they label (null: not said). */
+  known = $state.raw<{ dir: string; used: number; examples: number | null } | null>(null)
   private api: LabApi | null = null
   private wanted: string | null = null
   private timer: ReturnType<typeof setTimeout> | undefined
@@ -20,6 +20,11 @@ class FolderClasses {
   /** The classes `dir` uses, when the host has said. */
   usedBy(dir: string): number | null {
     return this.known?.dir === dir.trim() ? this.known.used : null
+  }
+
+  /** The training examples in `dir`, when the host has said (the cost note times an epoch of them). */
+  examplesIn(dir: string): number | null {
+    return this.known?.dir === dir.trim() ? this.known.examples : null
   }
 
   /** Set by the connection; the folder the form names now is asked at once. */
@@ -45,7 +50,8 @@ class FolderClasses {
     // an answer for a folder the form no longer names is dropped; a refusal leaves it unknown
     if (this.wanted !== dir) return
     const used = r.ok && r.value && Number.isInteger(r.value.used) && r.value.used > 0 ? r.value.used : null
-    this.known = used === null ? null : { dir, used }
+    const n = r.ok ? r.value?.examples : undefined
+    this.known = used === null ? null : { dir, used, examples: Number.isInteger(n) && n! > 0 ? n! : null }
   }
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { encodeIdx } from '../../src-engine/data/idx'
-import { IDX_LABELS_MAX_BYTES, idxLabelsUsed } from '../../src-main/idx-classes'
+import { IDX_LABELS_MAX_BYTES, idxLabelFacts, idxLabelsUsed } from '../../src-main/idx-classes'
 import { disposingHosts } from './helpers'
 
 const make = disposingHosts()
@@ -47,6 +47,14 @@ describe('the classes an IDX folder uses', () => {
     expect(host.idxClasses(empty)).toEqual({ ok: true, value: null })
     const three = mkdtempSync(join(tmpdir(), 'f6-idx-'))
     writeFileSync(join(three, 'train-labels.idx1-ubyte'), labels([2, 0, 1]))
-    expect(host.idxClasses(three)).toEqual({ ok: true, value: { used: 3 } })
+    expect(host.idxClasses(three)).toEqual({ ok: true, value: { used: 3, examples: 3 } })
+  })
+
+  it('counts the training examples the labels file labels, for the cost note', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'f6-idx-'))
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), gzipSync(labels(Array.from({ length: 1234 }, (_, i) => i % 4))))
+    writeFileSync(join(dir, 't10k-labels-idx1-ubyte'), labels([0, 1]))
+    expect(idxLabelFacts(dir)).toEqual({ used: 4, examples: 1234 })
+    expect(idxLabelFacts(join(dir, 'missing'))).toBeNull()
   })
 })

@@ -1,7 +1,11 @@
 /** English words of the note (editor, training page) on a design that will be slow or memory-hungry to train (components/editor/cost.ts). Keys match ko/cost.ts. */
 export default {
   title: 'Heavy to train',
-  slow: 'One epoch of the built-in data ({examples}) will take about {epoch}: {macs} multiply-adds per example forward, {source}.',
+  slow: 'One epoch of {of} ({examples}) will take about {epoch}: {macs} multiply-adds per example forward, {source}.',
+  'of.builtin': 'the built-in data',
+  'of.folder': 'your folder {name}',
+  'of.text': 'your text {name}',
+  instead: 'The size of {name} is not known here, so the built-in data stands in for it.',
   'source.benchmark': 'at the rate the lab trained at on one core of its 2-core test computer ({rate} a second; yours may be faster or slower)',
   'source.measured': 'at the rate your last run trained at on this computer ({rate} a second: {name} on {threads} thread(s), {eps} examples a second)',
   unnamed: 'an unnamed network',
@@ -15,6 +19,7 @@ export default {
   'fix.layers': 'fewer or smaller layers around {layer}, which does the most work',
   'rate.value': '{n} billion',
   digits: '{n} digits',
+  images: '{n} images',
   windows: '{n} windows of {t} characters',
   's': '{n} s',
   'min': '{n} min',
