@@ -28,7 +28,7 @@ import { StarvationWatch, TICK_MS, type ThreadReading } from './cpu-watch'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
 import { engineRefusal, errorText, isLabErrorCode, refuse } from './ipc/refuse'
-import { idxLabelsUsed } from './idx-classes'
+import { idxLabelFacts } from './idx-classes'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -189,10 +189,9 @@ export class LabHost {
     return { ok: true, value: this.worker && this.held ? { spec: this.held } : null }
   }
 
-  /** The classes an IDX folder's training labels use (data:idx-classes), or null when it has none to read. */
-  idxClasses(dir: string): Result<{ used: number } | null> {
-    const used = idxLabelsUsed(dir)
-    return { ok: true, value: used === null ? null : { used } }
+  /** The classes an IDX folder's training labels use and the examples they label (data:idx-classes), or null when it has none to read. */
+  idxClasses(dir: string): Result<{ used: number; examples: number } | null> {
+    return { ok: true, value: idxLabelFacts(dir) }
   }
 
   presets(): Result<PresetInfo[]> {
