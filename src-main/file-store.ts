@@ -85,13 +85,17 @@ const factsPath = (file: string): string => file.replace(/\.txt$/, '.json')
  * twice is one file) and its own name's safe characters, with its facts beside it (`<name>.json`, read by
  * listTextFiles); returns the path a run's data source names.
  */
-export async function storeTextFile(dir: string, bytes: Uint8Array, facts: TextFacts): Promise<string> {
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16)
+export async function storeTextFile(dir: string, bytes: Uint8Array, facts: TextFacts, hash = contentHash(bytes)): Promise<string> {
   const stem = basename(facts.fileName).replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'text'
   const path = join(dir, `${stem}-${hash}.txt`)
   await writeFileAtomicAsync(path, bytes)
   await writeFileAtomicAsync(factsPath(path), new TextEncoder().encode(JSON.stringify(facts)))
   return path
+}
+
+/** The part of a kept text's name made of its contents (sha-256, 16 hex digits). */
+export function contentHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex').slice(0, 16)
 }
 
 /** The name a kept text was uploaded under when its facts are gone: `일기-<hash>.txt` → `일기.txt`. */
@@ -160,12 +164,12 @@ export function keptText(dir: string, file: string): StoredText | null {
 /**
  * Keeps a text as storeTextFile does, unless the same bytes are kept already (under any name: the name ends in
  * the hash of the contents), which is then the one given back: a project opened twice adds no second copy.
+ * `hash`: contentHash(bytes) when the caller has it already (an opened project's, from its reader thread).
  */
-export async function keepText(dir: string, bytes: Uint8Array, facts: TextFacts): Promise<StoredText> {
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16)
+export async function keepText(dir: string, bytes: Uint8Array, facts: TextFacts, hash = contentHash(bytes)): Promise<StoredText> {
   const same = listTextFiles(dir).find((k) => k.file.endsWith(`-${hash}.txt`))
   if (same) return same
-  return { file: await storeTextFile(dir, bytes, facts), ...facts }
+  return { file: await storeTextFile(dir, bytes, facts, hash), ...facts }
 }
 
 /** Removes a kept text and its facts; false when `file` is not one of `dir`'s texts or was gone already. */

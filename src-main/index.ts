@@ -6,6 +6,7 @@
 import { app, BrowserWindow, dialog, ipcMain, shell, type IpcMainInvokeEvent } from 'electron'
 import { join, sep } from 'node:path'
 import workerPath from '../src-engine/worker?modulePath'
+import projectReader from './project-reader?modulePath'
 import { LabHost } from './lab-host'
 import { createDispatcher } from './ipc/handlers'
 import { EVENT_CHANNEL, MENU_CHANNEL, REQUEST_CHANNEL, type MenuCommand } from './ipc/contract'
@@ -14,7 +15,7 @@ import { createMainWindow, hardenSession } from './window'
 import { aboutText, installMenu } from './menu'
 import { electronFiles } from './files'
 
-/** A worker cannot start from inside app.asar: packaged builds unpack out/main (see electron-builder.yml). */
+/** A worker (the training thread, the project reader) cannot start from inside app.asar: packaged builds unpack out/main (see electron-builder.yml). */
 function unpackedPath(p: string): string {
   return app.isPackaged ? p.replace(`${sep}app.asar${sep}`, `${sep}app.asar.unpacked${sep}`) : p
 }
@@ -81,7 +82,7 @@ function start(): void {
     openRecent: (path: string) => { if (host?.projects.touchRecent(path)) send(MENU_CHANNEL, 'project:open-recent') }
   }
   const files = electronFiles(() => win, (paths) => { recent = paths; installMenu(menuActions) })
-  host = new LabHost({ workerPath: unpackedPath(workerPath), transport: 'electron', version: app.getVersion(), dataDir: app.getPath('userData'), files })
+  host = new LabHost({ workerPath: unpackedPath(workerPath), projectReader: unpackedPath(projectReader), transport: 'electron', version: app.getVersion(), dataDir: app.getPath('userData'), files })
   const listed = host.projects.recent()
   recent = listed.ok ? listed.value.map((r) => r.path) : []
   const dispatch = createDispatcher(host)

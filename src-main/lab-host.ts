@@ -73,6 +73,8 @@ export interface LabHostOptions {
   dataDir?: string
   /** The desktop's file dialogs; absent in the web shell (the page uploads and downloads). */
   files?: FileAccess
+  /** The project reader thread's entry (bundled src-main/project-reader.ts); absent: projects are read on this thread. */
+  projectReader?: string | URL
 }
 
 const ACTIVE: ReadonlySet<RunState> = new Set<RunState>(['running', 'paused', 'idle'])
@@ -85,7 +87,7 @@ interface Pending { resolve: (r: Result<unknown>) => void; timer: ReturnType<typ
 const fail = refuse
 
 export class LabHost {
-  private readonly opts: Required<Omit<LabHostOptions, 'workerOptions' | 'engine' | 'dataDir' | 'files' | 'cpuWatch'>> & Pick<LabHostOptions, 'workerOptions' | 'cpuWatch'>
+  private readonly opts: Required<Omit<LabHostOptions, 'workerOptions' | 'engine' | 'dataDir' | 'files' | 'cpuWatch' | 'projectReader'>> & Pick<LabHostOptions, 'workerOptions' | 'cpuWatch'>
   private readonly engine: PureEngine
   private readonly listeners = new Set<LabListener>()
 
@@ -145,7 +147,7 @@ export class LabHost {
       ...options
     }
     this.engine = { ...pureEngine, ...options.engine }
-    this.projects = new ProjectService(this, { dataDir: options.dataDir ?? null, files: options.files })
+    this.projects = new ProjectService(this, { dataDir: options.dataDir ?? null, files: options.files, reader: options.projectReader })
   }
 
   // ── events ──────────────────────────────────────────────────────────────

@@ -3,8 +3,9 @@
  *
  * - save: the page's state (spec, settings, history) plus the worker's weights and optimizer state,
  *   encoded as one .bplab file; to the page as a download, or to disk (desktop dialogs via FileAccess).
- * - open: the whole file is validated (decodeProject) before anything changes; then its weights are
- *   loaded into the worker ('load-model'), so predict and export work at once.
+ * - open: the whole file is read and validated (decodeProject) before anything changes, in a reader thread
+ *   (project-read.ts: a carried text of 50 MB held this thread 2.4 s); then its weights are loaded into the
+ *   worker ('load-model'), so predict and export work at once.
  * - a language model's uploaded text (one the lab keeps under texts/) goes into the project it trains, and
  *   opening the project keeps it again (the same text kept once) and points the settings at it, so the
  *   project trains on another computer too.
@@ -23,10 +24,11 @@ import type { LAB_ERRORS } from './ipc/contract'
 import { TRAINING_PRIORITIES, type AutosaveProject, type BatchPoint, type Checkpoint, type TrainingPriority, type TrainSettings } from '../src-engine/protocol'
 import { validateSpec } from '../src-engine/spec'
 import { layerNames } from '../src-engine/spec-names'
-import { decodeProject, ProjectError, PROJECT_EXTENSION, type ProjectData, type ProjectText } from '../src-engine/io/project'
+import { PROJECT_EXTENSION, type ProjectData, type ProjectText } from '../src-engine/io/project'
+import { readProject, type ProjectJob } from './project-read'
 import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, SafetensorsError, specFromMetadata } from '../src-engine/io/safetensors'
 import type {
-  ExportFormat, FileSource, FileTarget, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
+  ExportFormat, FileSource, FileTarget, LabError, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
   SavedFile, SavedHistory, SavedRun, StoredText, TextProblem
 } from './ipc/contract'
 import { cleanHistory } from './ipc/project-schemas'
@@ -70,6 +72,9 @@ export interface ProjectServiceOptions {
   /** Folder for recovery.bplab and the recent list; null = no autosave. */
   dataDir: string | null
   files?: FileAccess
+  /** The project reader thread's entry (the bundled project-reader.ts): projects are read and decoded there,
+   *  off this thread (project-read.ts). Absent: on this thread (tests with a fake training worker). */
+  reader?: string | URL
 }
 
 /** Runs kept in an autosave's history (as the training page keeps them). */
@@ -163,6 +168,7 @@ export function fsFailureCase(e: unknown, writing: boolean): FsCase<'read-failed
 export class ProjectService {
   private readonly dataDir: string | null
   private readonly files: FileAccess | undefined
+  private readonly reader: string | URL | null
   private readonly recentList: RecentList | null
   /** The file Save writes to without asking (desktop), set by the last open or save-as. */
   private currentPath: string | null = null
@@ -186,6 +192,7 @@ export class ProjectService {
   constructor(private readonly host: ModelHost, opts: ProjectServiceOptions) {
     this.dataDir = opts.dataDir
     this.files = opts.files
+    this.reader = opts.reader ?? null
     this.recentList = opts.dataDir && opts.files ? new RecentList(join(opts.dataDir, RECENT_FILE)) : null
   }
 
@@ -352,20 +359,20 @@ export class ProjectService {
 
   async open(source: FileSource): Promise<Result<OpenedProject>> {
     if (this.host.isTraining()) return fail('busy', 'A training run is in progress: stop it before opening a project.', { case: 'open' })
-    const read = await this.readSource(source, 'project')
-    if (!read.ok) return read
-    const { bytes, fileName, path } = read.value
-    let p: ProjectData
-    try {
-      p = decodeProject(bytes, fileName)
-    } catch (e) {
-      if (e instanceof ProjectError) {
-        const r = fail(e.code, e.message, { file: fileName, ...(e.code === 'weights-mismatch' ? { case: 'project' } : {}) })
-        if (e.issue) r.error.issue = e.issue
-        return r
-      }
-      return fail('bad-project', `${fileName} could not be read: ${errorText(e)}`, { file: fileName })
+    const found = await this.locateSource(source, 'project')
+    if (!found.ok) return found
+    const { fileName, path } = found.value
+    // read, checked and decoded in the reader thread: a project carrying a long text must not stall this one
+    const job: ProjectJob = path !== undefined ? { name: fileName, path } : { name: fileName, base64: (source as UploadSource).base64 }
+    const read = await readProject(this.reader, job)
+    if (read.kind === 'read-failed') return this.readFailed(source, path ?? fileName, read)
+    if (read.kind === 'project-error') {
+      const r = fail(read.code, read.message, { file: fileName, ...(read.code === 'weights-mismatch' ? { case: 'project' } : {}) })
+      if (read.issue) r.error.issue = read.issue
+      return r
     }
+    if (read.kind === 'failed') return fail('bad-project', `${fileName} could not be read: ${read.message}`, { file: fileName })
+    const p: ProjectData = read.project
     let params: number | undefined
     // the page takes the project's priority into its form: the worker for its weights starts at it
     const priority = p.settings?.priority
@@ -386,7 +393,7 @@ export class ProjectService {
     const history = cleanHistory(p.history)
     if (p.weights) this.modelRunId = history?.currentId ?? null
     // only now, with the project opened: a refused one leaves no text behind
-    const text = p.text ? await this.keepCarriedText(p.text) : null
+    const text = p.text ? await this.keepCarriedText(p.text, read.textHash) : null
     const out: OpenedProject = {
       fileName, savedAt: p.savedAt ?? '', spec: p.spec, presetId: p.presetId ?? null, hasWeights: p.weights !== undefined
     }
@@ -492,10 +499,10 @@ export class ProjectService {
   }
 
   /** An opened project's text kept among the uploaded texts (the one already kept when it is the same text). */
-  private async keepCarriedText(text: ProjectText): Promise<{ ok: true; value: StoredText } | { ok: false; problem: TextProblem }> {
+  private async keepCarriedText(text: ProjectText, hash?: string): Promise<{ ok: true; value: StoredText } | { ok: false; problem: TextProblem }> {
     const facts = { fileName: text.fileName, chars: text.chars ?? 0, vocab: text.vocab ?? 0 }
     try {
-      return { ok: true, value: await keepText(textsDir(this.dataDir), text.bytes, facts) }
+      return { ok: true, value: await keepText(textsDir(this.dataDir), text.bytes, facts, hash) }
     } catch (e) {
       const fs = fsFailureCase(e, true).case
       return { ok: false, problem: { case: 'write-failed', fileName: text.fileName, detail: errorText(e), ...(fs ? { fs } : {}) } }
@@ -537,17 +544,18 @@ export class ProjectService {
     return { ok: true, value: list.map((path) => ({ path, name: basename(path) })) }
   }
 
-  /** The autosave, when there is one (an explicit save or a discard removes it). A damaged one is not offered. */
-  recovery(): Result<RecoveryInfo | null> {
+  /**
+   * The autosave, when there is one (an explicit save or a discard removes it). A damaged one is not offered. It is
+   * read whole in the reader thread, as an open is: a language model's autosave carries its text.
+   */
+  async recovery(): Promise<Result<RecoveryInfo | null>> {
     const path = this.recoveryPath
     if (!path || !existsSync(path)) return { ok: true, value: null }
-    try {
-      const p = decodeProject(readFileSync(path), RECOVERY_FILE)
-      const history = cleanHistory(p.history)
-      return { ok: true, value: { savedAt: p.savedAt ?? '', epoch: p.epoch ?? null, specName: p.spec.name ?? '', runs: history?.runs.length ?? 0 } }
-    } catch {
-      return { ok: true, value: null }
-    }
+    const read = await readProject(this.reader, { name: RECOVERY_FILE, path })
+    if (read.kind !== 'ok') return { ok: true, value: null }
+    const p = read.project
+    const history = cleanHistory(p.history)
+    return { ok: true, value: { savedAt: p.savedAt ?? '', epoch: p.epoch ?? null, specName: p.spec.name ?? '', runs: history?.runs.length ?? 0 } }
   }
 
   discardRecovery(): Result<null> {
@@ -570,27 +578,25 @@ export class ProjectService {
     this.files?.noteRecent?.(path, this.recentList.list())
   }
 
-  private async readSource(source: FileSource, kind: FileKind): Promise<Result<{ bytes: Uint8Array; fileName: string; path?: string }>> {
+  /** The file a source names (a path on this computer, or an upload's name), not yet read. */
+  private async locateSource(source: FileSource, kind: FileKind): Promise<Result<{ fileName: string; path?: string }>> {
     switch (source.from) {
       case 'upload':
-        return { ok: true, value: uploaded(source) }
+        return { ok: true, value: { fileName: basename(source.fileName) || 'upload' } }
       case 'dialog': {
         if (!this.files) return fail('no-dialog', 'This window has no file dialog: choose the file with the upload button instead.')
         const path = await this.files.askOpenPath(kind)
         if (!path) return fail('canceled', 'No file was chosen.')
-        return this.readPath(path)
+        return { ok: true, value: { fileName: basename(path), path } }
       }
-      case 'recent': {
+      case 'recent':
         // Only paths the lab itself recorded: the page cannot make the host read an arbitrary file.
         if (!this.recentList?.has(source.path)) return fail('not-recent', `${basename(source.path)} is not in the recent projects list; open it with Open Project… instead.`, { file: basename(source.path) })
-        const r = this.readPath(source.path)
-        if (!r.ok && r.error.code === 'missing') this.recentList.remove(source.path)
-        return r
-      }
+        return { ok: true, value: { fileName: basename(source.path), path: source.path } }
       case 'recovery': {
         const path = this.recoveryPath
         if (!path || !existsSync(path)) return fail('no-recovery', 'There is no autosave to recover.')
-        return this.readPath(path)
+        return { ok: true, value: { fileName: basename(path), path } }
       }
       default: {
         const never: never = source
@@ -599,14 +605,25 @@ export class ProjectService {
     }
   }
 
-  private readPath(path: string): Result<{ bytes: Uint8Array; fileName: string; path: string }> {
+  private async readSource(source: FileSource, kind: FileKind): Promise<Result<{ bytes: Uint8Array; fileName: string; path?: string }>> {
+    if (source.from === 'upload') return { ok: true, value: uploaded(source) }
+    const found = await this.locateSource(source, kind)
+    if (!found.ok) return found
+    const path = found.value.path as string
     try {
       return { ok: true, value: { bytes: new Uint8Array(readFileSync(path)), fileName: basename(path), path } }
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      if (code === 'ENOENT') return fail('missing', `${path} no longer exists; it may have been moved or deleted.`, { file: basename(path) })
-      return fail('read-failed', `${path} could not be read: ${errorText(e)}`, { file: basename(path), detail: errorText(e), ...fsFailureCase(e, false) })
+      return this.readFailed(source, path, { code: (e as NodeJS.ErrnoException).code, message: errorText(e) })
     }
+  }
+
+  /** A file that could not be read, worded by its system error; a recent one that is gone leaves the list. */
+  private readFailed(source: FileSource, path: string, e: { code?: string; message: string }): { ok: false; error: LabError } {
+    if (e.code === 'ENOENT') {
+      if (source.from === 'recent') this.recentList?.remove(path)
+      return fail('missing', `${path} no longer exists; it may have been moved or deleted.`, { file: basename(path) })
+    }
+    return fail('read-failed', `${path} could not be read: ${e.message}`, { file: basename(path), detail: e.message, ...fsFailureCase(e, false) })
   }
 
   /**

@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path'
 import workerPath from '../src-engine/worker?modulePath'
+import projectReader from './project-reader?modulePath'
 import { LabHost } from './lab-host'
 import { startWebShell, type WebShell } from './web-shell'
 import { version } from '../package.json'
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   // The autosave lives in BACKPROP_LAB_DATA_DIR, else under the OS temp folder.
-  const labHost = new LabHost({ workerPath, transport: 'web', version, dataDir: webDataDir() })
+  const labHost = new LabHost({ workerPath, projectReader, transport: 'web', version, dataDir: webDataDir() })
   let shell: WebShell | null = null
   // Handlers first: whoever reads the URL may signal at once.
   let stopping = false

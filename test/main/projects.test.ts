@@ -22,14 +22,16 @@ import { loadTrainData, specForData } from '../../src-engine/train/data'
 import { Trainer } from '../../src-engine/train/trainer'
 import type { NetSpec } from '../../src-engine/spec-types'
 import { image, record, settings } from './helpers'
-import { bundleEngineWorker, bundleEntry } from '../helpers/bundle'
+import { bundleEngineWorker, bundleEntry, bundleWorker } from '../helpers/bundle'
 
 const mlp = PRESETS.find((p) => p.id === 'mlp')!.spec as NetSpec
 
 let workerPath: string
+/** Projects are opened in the reader thread, as the app and the web shell open them (src-main/project-read.ts). */
+let projectReader: string
 const hosts: LabHost[] = []
 function newHost(dataDir?: string): { host: LabHost; call: (channel: string, payload?: unknown) => Promise<Result<unknown>> } {
-  const host = new LabHost({ workerPath, transport: 'web', version: 'test', ...(dataDir ? { dataDir } : {}) })
+  const host = new LabHost({ workerPath, projectReader, transport: 'web', version: 'test', ...(dataDir ? { dataDir } : {}) })
   hosts.push(host)
   const dispatch = createDispatcher(host)
   return { host, call: (channel, payload) => dispatch(channel, payload, true) }
@@ -56,7 +58,7 @@ let trainedWeights: Uint8Array
 let trainedPredictions: number[][]
 
 beforeAll(async () => {
-  workerPath = await bundleEngineWorker()
+  ;[workerPath, projectReader] = await Promise.all([bundleEngineWorker(), bundleWorker('src-main/project-reader.ts')])
   trained = newHost()
   const rec = record(trained.host)
   ok(await trained.call('train:start', { spec: mlp, settings: settings({ epochs: 1, seed: 3 }) }))

@@ -1,0 +1,87 @@
+/**
+ * Reading a project file off the main thread. A project carries its language model's uploaded text (up to
+ * 300 MB); reading, checksumming (CRC-32), decoding (strict UTF-8), counting and hashing it took the main
+ * thread 2.4 s for 50 MB, and every window's requests, the training thread's telemetry and the autosave waited.
+ * So the whole read runs in a thread of its own (`project-reader.ts`, one per read, ended once it answers): it
+ * reads the file (or decodes the page's base64 upload), validates it (io/project.ts decodeProject), hashes the
+ * carried text as the kept texts are named (file-store.ts contentHash), and hands the result back with its arrays
+ * transferred, not copied. The main thread only applies it.
+ *
+ * Without a reader entry (tests with a fake training worker) the same job runs on the calling thread.
+ */
+import { readFileSync } from 'node:fs'
+import { Worker } from 'node:worker_threads'
+import { decodeProject, ProjectError, type ProjectData, type ProjectErrorCode, type ProjectErrorFacts } from '../src-engine/io/project'
+import { contentHash } from './file-store'
+
+/** What to read: a file on this computer, or the bytes the page uploaded (base64, decoded by the reader too). */
+export type ProjectJob = { name: string } & ({ path: string } | { base64: string })
+
+/** The reader's answer; every failure as data (what the host then words as it always has). */
+export type ProjectReply =
+  | { kind: 'ok'; project: ProjectData; textHash?: string }
+  /** The file could not be read: the system's error code (ENOENT…) and text. */
+  | { kind: 'read-failed'; code?: string; message: string }
+  /** decodeProject refused it (a ProjectError, its facts kept). */
+  | { kind: 'project-error'; code: ProjectErrorCode; message: string } & ProjectErrorFacts
+  /** Anything else went wrong (the thread failed, ran out of memory…). */
+  | { kind: 'failed'; message: string }
+
+/** Reads, decodes and validates one project (never throws). */
+export function readProjectJob(job: ProjectJob): ProjectReply {
+  let bytes: Uint8Array
+  if ('path' in job) {
+    try {
+      bytes = new Uint8Array(readFileSync(job.path))
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException
+      return { kind: 'read-failed', ...(typeof err?.code === 'string' ? { code: err.code } : {}), message: err instanceof Error ? err.message : String(e) }
+    }
+  } else {
+    bytes = new Uint8Array(Buffer.from(job.base64, 'base64'))
+  }
+  try {
+    const project = decodeProject(bytes, job.name)
+    return project.text ? { kind: 'ok', project, textHash: contentHash(project.text.bytes) } : { kind: 'ok', project }
+  } catch (e) {
+    if (e instanceof ProjectError) {
+      return { kind: 'project-error', code: e.code, message: e.message, ...(e.issue ? { issue: e.issue } : {}), ...(e.problems ? { problems: e.problems } : {}) }
+    }
+    return { kind: 'failed', message: e instanceof Error ? e.message : String(e) }
+  }
+}
+
+/** The ArrayBuffers a reply's arrays live in (weights, optimizer state, text), each once: moved to the main thread, not copied. */
+export function replyTransfers(reply: ProjectReply): ArrayBuffer[] {
+  if (reply.kind !== 'ok') return []
+  const p = reply.project
+  const views: ArrayBufferView[] = [
+    ...Object.values(p.weights ?? {}).map((t) => t.data),
+    ...Object.values(p.optimizer?.state ?? {}),
+    ...(p.text ? [p.text.bytes] : [])
+  ]
+  const out = new Set<ArrayBuffer>()
+  for (const v of views) if (v.buffer instanceof ArrayBuffer) out.add(v.buffer)
+  return [...out]
+}
+
+/**
+ * Runs `job` in a reader thread started from `entry` (the bundled project-reader.ts), or here when there is
+ * none. A thread that fails or ends without answering gives 'failed' with what it said.
+ */
+export function readProject(entry: string | URL | null, job: ProjectJob): Promise<ProjectReply> {
+  if (entry === null) return Promise.resolve(readProjectJob(job))
+  return new Promise((resolve) => {
+    let done = false
+    const finish = (r: ProjectReply): void => {
+      if (done) return
+      done = true
+      resolve(r)
+      void worker.terminate().catch(() => undefined)
+    }
+    const worker = new Worker(entry, { workerData: job })
+    worker.once('message', (m: ProjectReply) => finish(m))
+    worker.once('error', (e) => finish({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }))
+    worker.once('exit', (code) => finish({ kind: 'failed', message: `the reading thread stopped (exit code ${code})` }))
+  })
+}
