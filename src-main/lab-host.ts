@@ -254,12 +254,14 @@ export class LabHost {
     if (!worker.ok) return worker
     this.wantedPriority = priority
     this.flushTelemetry()
+    // nothing held (a fresh worker, or forgotten: forgetModel): a run from the model starts afresh
+    const fromHeld = fromModel && (this.runId !== null || this.modelLoaded)
     const runId = `run-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`
     this.runId = runId
     this.runState = 'idle'
     this.runSpec = { runId, spec }
     this.projects.runStarted(runId, spec, settings, epochOffset)
-    this.post({ type: 'start', runId, spec, settings, ...(this.projects.autosaves ? { checkpoints: true } : {}), ...(fromModel ? { fromModel: true } : {}) })
+    this.post({ type: 'start', runId, spec, settings, ...(this.projects.autosaves ? { checkpoints: true } : {}), ...(fromHeld ? { fromModel: true } : {}) })
     if (this.probe) this.post({ type: 'set-probe', input: this.probe.slice() })
     return { ok: true, value: { runId } }
   }
@@ -647,6 +649,21 @@ export class LabHost {
     this.held = spec
     const params = (reply.value as { params?: unknown } | null)?.params
     return { ok: true, value: { params: typeof params === 'number' ? params : 0 } }
+  }
+
+  /**
+   * An opened project without weights: the page shows its architecture untrained, so the host holds no model any
+   * more either. Predict, export, draw, generate and the autoencoder's views answer 'no-model' ("train first"),
+   * model:held says null (a page loaded again does not count the previous run's model as the project's), and a run
+   * "from the model" starts afresh, as on a new worker. The worker's arrays stay until a run or a load replaces them;
+   * nothing reaches them. Not while a run is under way (opening a project is refused then).
+   */
+  forgetModel(): void {
+    if (this.isTraining()) return
+    this.runId = null
+    this.modelLoaded = false
+    this.held = null
+    this.stopInference()
   }
 
   /**

@@ -63,6 +63,8 @@ export interface ModelHost {
   preferPriority(priority: TrainingPriority): TrainingPriority
   /** Has the training worker write the checkpoint it kept after `epoch` of `runId` to `path` (its 'autosave' command). */
   autosave(job: AutosaveJob): Promise<Result<unknown>>
+  /** Holds no model any more (an opened project without weights is untrained): predict and export say "train first". */
+  forgetModel(): void
 }
 
 /** An autosave the training worker writes from the checkpoint it kept. */
@@ -391,7 +393,9 @@ export class ProjectService {
       this.noteRecent(path)
     }
     const history = cleanHistory(p.history)
-    if (p.weights) this.modelRunId = history?.currentId ?? null
+    // the project's own model, or none: a project without weights is its architecture untrained, not the last run's model
+    if (!p.weights) this.host.forgetModel()
+    this.modelRunId = p.weights ? (history?.currentId ?? null) : null
     // only now, with the project opened: a refused one leaves no text behind
     const text = p.text ? await this.keepCarriedText(p.text, read.textHash) : null
     const out: OpenedProject = {

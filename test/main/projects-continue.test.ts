@@ -72,7 +72,8 @@ const noModel: ModelHost = {
   modelFile: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
   isTraining: () => false,
   preferPriority: () => 'low',
-  autosave: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } })
+  autosave: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
+  forgetModel: () => undefined
 }
 
 const run = (id: string, extra: Partial<SavedRun> = {}): SavedRun =>

@@ -289,6 +289,29 @@ describe('projects', () => {
   })
 })
 
+describe('a project opened without weights', () => {
+  it('leaves the host holding no model: held, predict, export and a run from the model all say there is none', async () => {
+    const host = newHost()
+    ok(await host.call('model:import-weights', { spec: mlp, source: upload('good.safetensors', trainedWeights) }))
+    expect(ok<{ spec: NetSpec } | null>(await host.call('model:held'))?.spec).toEqual(mlp)
+    // the same architecture, untrained: the page shows it untrained, and the host no longer holds the imported model
+    const opened = ok<OpenedProject>(await host.call('project:open', upload('untrained.bplab', encodeProject({ spec: mlp }))))
+    expect(opened.hasWeights).toBe(false)
+    expect(ok(await host.call('model:held'))).toBeNull()
+    for (const [channel, payload] of [['model:predict', { input: image(0) }], ['model:export', { format: 'safetensors' }]] as const) {
+      const r = await host.call(channel, payload)
+      expect(!r.ok && r.error.code, channel).toBe('no-model')
+    }
+    // a run "from the model" has none to continue: it starts as a fresh MLP does, near ln 10
+    const rec = record(host.host)
+    ok(await host.call('train:start', { spec: mlp, settings: settings({ epochs: 1, seed: 3 }), from: 'model' }))
+    await rec.waitFor((e) => e.type === 'batches', 60_000)
+    ok(await host.call('train:stop'))
+    await rec.waitFor((e) => e.type === 'state' && (e.state === 'done' || e.state === 'stopped' || e.state === 'failed'), 60_000)
+    expect(rec.of('batches')[0].points[0].loss).toBeGreaterThan(1.5)
+  }, 90_000)
+})
+
 describe('continuing training', () => {
   it('a run with from "model" starts from an opened project\'s weights and Adam state', async () => {
     const saved = ok<SavedFile>(await trained.call('project:save', { project: { spec: mlp }, to: 'download' }))
