@@ -63,6 +63,11 @@ export interface TrainForm {
   stateful: boolean
   /** How the training threads share the CPU: 'low' lets other programs go first, 'normal' shares the cores equally. */
   priority: TrainingPriority
+  /**
+   * The image data the learner chose ('idx': their folder) while the network is a language model and trains on a
+   * text: an image network again trains on it (carryForm), as the folder's path is kept. Absent otherwise.
+   */
+  imageKind?: Exclude<DataKind, 'text'>
 }
 
 /** Exponential moving average with bias correction (so the first points are not pulled to 0).
@@ -181,15 +186,20 @@ export function defaultsFor(spec: NetSpec | null, threads: number, preset?: Pres
   return f
 }
 
-/** A setting the learner chose that an edited network can no longer use, so the form went back to the network's own. */
-export type FormDrop = 'data-text' | 'data-images' | 'stateful'
+/**
+ * A setting the learner chose that an edited network can no longer use, so the form went back to the network's own
+ * ('data-folder': their text, for the IDX folder they had chosen before the network became a language model).
+ */
+export type FormDrop = 'data-text' | 'data-images' | 'data-folder' | 'stateful'
 
 /**
  * The form after the architecture was edited: every setting the learner chose (it differs from the defaults the
  * form was filled with, `was`) is kept, the rest take the edited network's defaults `d` (a network that became a
  * language model gets its lr, batch and clipping). The data chosen, its paths and the priority are always the learner's.
  * What no longer fits goes back to the network's own and is named in `dropped`: data of the wrong kind (a language
- * model trains on a text, anything else on images) and stateful training without a TimeLSTM/TimeRNN to carry.
+ * model trains on a text, anything else on images) and stateful training without a TimeLSTM/TimeRNN to carry. The
+ * image data given up for a text is remembered (imageKind), so a network that is no longer a language model trains
+ * on the learner's IDX folder again, while its path is set, rather than on the built-in digits.
  */
 export function carryForm(keep: TrainForm, was: TrainForm, d: TrainForm, spec: NetSpec | null): { form: TrainForm; dropped: FormDrop[] } {
   const form = { ...d }
@@ -203,12 +213,16 @@ export function carryForm(keep: TrainForm, was: TrainForm, d: TrainForm, spec: N
   // the data chosen is the learner's even when it is the default (an edit keeps an IDX folder or the digits alike)
   form.dataKind = keep.dataKind
   const dropped: FormDrop[] = []
+  delete form.imageKind
   if ((keep.dataKind === 'text') !== (d.dataKind === 'text')) {
-    form.dataKind = d.dataKind
+    // back on images: the learner's folder, when they had chosen it before the text and its path is still there
+    const folder = d.dataKind !== 'text' && keep.imageKind === 'idx' && form.idxDir.trim() !== ''
+    form.dataKind = folder ? 'idx' : d.dataKind
+    if (d.dataKind === 'text') form.imageKind = keep.dataKind as Exclude<DataKind, 'text'>
     // the learner's own data (a folder, an uploaded text) is worth a word; the built-in data following the network is not
     const own = keep.dataKind === 'idx' || (keep.dataKind === 'text' && keep.textFile.trim() !== 'builtin') || keep.dataKind !== was.dataKind
-    if (own) dropped.push(d.dataKind === 'text' ? 'data-text' : 'data-images')
-  }
+    if (own) dropped.push(d.dataKind === 'text' ? 'data-text' : folder ? 'data-folder' : 'data-images')
+  } else if (d.dataKind === 'text' && keep.imageKind) form.imageKind = keep.imageKind
   if (form.stateful && !canTrainStateful(spec)) {
     form.stateful = false
     dropped.push('stateful')

@@ -7,7 +7,7 @@ import type { OpenedProject } from '../../../src-main/ipc/contract'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { editor } from '../../../src-renderer/lib/editor.svelte'
-import { trainLab, defaultsFor } from '../../../src-renderer/lib/train.svelte'
+import { trainLab, defaultsFor, settingsFromForm } from '../../../src-renderer/lib/train.svelte'
 import { FilesLab } from '../../../src-renderer/lib/files.svelte'
 import { presetList } from '../../../src-renderer/components/editor/engine'
 import { FakeApi } from '../files/fake-api'
@@ -49,5 +49,48 @@ describe('training settings across edits', () => {
     files.connect(new FakeApi({ 'project:open': { ok: true, value: opened } }), false)
     expect(await files.open({ from: 'recovery' })).not.toBeNull()
     expect(trainLab.form).toMatchObject({ optimizer: 'Adam', lr: 0.001 })
+  })
+
+  it("keeps the learner's IDX folder across a language model and back; an emptied folder path goes to the digits, said so", () => {
+    editor.loadPreset('simple-convnet')
+    fill()
+    trainLab.form = { ...trainLab.form, dataKind: 'idx', idxDir: '/data/fashion' }
+    editor.loadPreset('char-lstm')
+    fill()
+    expect(trainLab.form.dataKind).toBe('text')
+    expect(trainLab.formDropped).toEqual([])
+    // an edit of the language model keeps the memory of the folder
+    const lm = project.spec!
+    editor.commit({ ...lm, layers: lm.layers.map((l) => (l.type === 'TimeLSTM' ? { ...l, hidden: 64 } : l)) })
+    fill()
+    editor.loadPreset('simple-convnet')
+    fill()
+    expect(trainLab.form).toMatchObject({ dataKind: 'idx', idxDir: '/data/fashion' })
+    expect(settingsFromForm(trainLab.form).data).toEqual({ kind: 'idx', dir: '/data/fashion' })
+    // by edits, with the learner's own text chosen meanwhile: the line says the folder is back
+    const cnn = project.spec!
+    editor.commit({ ...structuredClone(presetList().find((p) => p.id === 'char-lstm')!.spec) })
+    fill()
+    expect(trainLab.formDropped).toEqual(['data-text'])
+    trainLab.form = { ...trainLab.form, textFile: '/data/diary.txt' }
+    editor.commit(structuredClone(cnn))
+    fill()
+    expect(trainLab.form.dataKind).toBe('idx')
+    expect(trainLab.formDropped).toEqual(['data-folder'])
+    // the digits chosen before the text stay the digits; a folder path emptied meanwhile cannot be trained on
+    trainLab.form = { ...trainLab.form, dataKind: 'mnist' }
+    editor.loadPreset('char-lstm')
+    fill()
+    editor.loadPreset('simple-convnet')
+    fill()
+    expect(trainLab.form.dataKind).toBe('mnist')
+    trainLab.form = { ...trainLab.form, dataKind: 'idx' }
+    editor.commit(structuredClone(presetList().find((p) => p.id === 'char-lstm')!.spec))
+    fill()
+    trainLab.form = { ...trainLab.form, idxDir: '  ', textFile: '/data/diary.txt' }
+    editor.commit(structuredClone(cnn))
+    fill()
+    expect(trainLab.form.dataKind).toBe('mnist')
+    expect(trainLab.formDropped).toEqual(['data-images'])
   })
 })

@@ -104,12 +104,12 @@ describe('form and defaults', () => {
     const edited = { ...SIMPLE_CONVNET, layers: [...SIMPLE_CONVNET.layers] }
     lab.prepareForm(edited, null)
     expect(lab.form).toMatchObject({ dataKind: 'idx', idxDir: '/data/five-classes' })
-    // a language model cannot train on images: it takes a text, and an image network after it images again
+    // a language model cannot train on images: it takes a text, and an image network after it the learner's folder again
     const lm = { input: [20], vocab: 50, task: 'language-model' as const, layers: [{ type: 'TimeEmbedding' as const, dim: 16 }] }
     lab.prepareForm(lm, null)
     expect(lab.form.dataKind).toBe('text')
     lab.prepareForm(SIMPLE_CONVNET, null)
-    expect(lab.form.dataKind).toBe('mnist')
+    expect(lab.form).toMatchObject({ dataKind: 'idx', idxDir: '/data/five-classes' })
   })
 
   it('keeps every setting the learner chose across architecture edits, while it fits the network', async () => {
