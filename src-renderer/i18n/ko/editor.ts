@@ -38,7 +38,7 @@ export default {
   'import.layerNotObject': '{n}번째 계층이 {"type": "Relu"} 같은 객체가 아닙니다.',
   'import.unknownType': '{n}번째 계층의 종류를 알 수 없습니다: "{type}".',
   'import.badLayerName': '{n}번째 계층의 이름이 글자가 아닙니다.',
-  'import.unknownField': '{n}번째 계층({type})에 이 실습실이 모르는 설정이 있습니다: "{field}".',
+  'import.unknownField': '{n}번째 계층({type})에 이 실험실이 모르는 설정이 있습니다: "{field}".',
   'import.missingField': '{n}번째 계층({type})에 "{field}" 값이 없습니다.',
   'import.badField': '{n}번째 계층({type})의 "{field}" 값으로 쓸 수 없습니다: {value}.',
 
