@@ -5,5 +5,9 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import { readProjectJob, replyTransfers, type ProjectJob } from './project-read'
 
-const reply = readProjectJob(workerData as ProjectJob)
-parentPort?.postMessage(reply, replyTransfers(reply))
+// only as a reader thread: imported anywhere else (a test resolving the entry's path) it does nothing
+const job = workerData as ProjectJob | null
+if (parentPort && job !== null && typeof job === 'object' && typeof job.name === 'string') {
+  const reply = readProjectJob(job)
+  parentPort.postMessage(reply, replyTransfers(reply))
+}

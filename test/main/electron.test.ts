@@ -96,6 +96,7 @@ vi.mock('electron', () => {
 })
 
 vi.mock('../../src-engine/worker?modulePath', () => ({ default: '/nonexistent/worker.js' }))
+vi.mock('../../src-main/project-reader?modulePath', () => ({ default: '/nonexistent/project-reader.js' }))
 
 beforeEach(() => {
   m.reloads = 0
