@@ -109,7 +109,7 @@ describe('cost note', () => {
     expect(screen.queryByTestId('cost-instead')).toBeNull()
     cleanup()
     openEditor(spec, 'ko')
-    expect(screen.getByTestId('cost-slow').textContent).toMatch(/^고른 폴더 fashion-mnist\(이미지 60,000개\)로 한 에폭을 학습하는 데 약 \d+분 걸립니다/)
+    expect(screen.getByTestId('cost-slow').textContent).toMatch(/^고르신 폴더 fashion-mnist\(이미지 60,000개\)로 한 에폭을 학습하는 데 약 \d+분 걸립니다/)
   })
 
   it('says when the built-in text stands in for a text whose size the page does not know (en, ko)', () => {
