@@ -66,6 +66,7 @@ export default {
   sizeSkips: 'Stride {list} would give a whole number too, but it is larger than the {f}-wide filter: the window would jump over input cells that no output ever reads. That is why the editor only suggests strides up to the filter size.',
   fieldWhole: '{field} must be a whole number from {lo} to {hi}. Until you change it, the calculator uses {used}.',
   fieldNumber: '{field} must be a number. Until you change it, the calculator uses {used}.',
+  fieldRange: '{field} must be a number from {lo} to {hi}. Until you change it, the calculator uses {used}.',
   fieldNumberBeside: 'Enter a number. Until then: {used}',
   sizeStrip: 'One row of the input (dashed = padding) and where the window lands at each stride',
   rfTitle: 'Receptive field: how much of the image one unit sees',

@@ -66,6 +66,7 @@ export default {
   sizeSkips: '스트라이드 {list}도 출력 크기를 정수로 만들지만, 크기 {f}인 필터보다 커서 창이 어떤 출력에도 쓰이지 않는 입력 칸을 건너뜁니다. 그래서 편집기는 필터 크기 이하의 스트라이드만 제안합니다.',
   fieldWhole: '{field} 칸에는 {lo}부터 {hi}까지의 정수를 넣으세요. 고칠 때까지 계산에 쓰는 값: {used}.',
   fieldNumber: '{field} 칸에는 숫자를 넣으세요. 고칠 때까지 계산에 쓰는 값: {used}.',
+  fieldRange: '{field} 칸에는 {lo}부터 {hi}까지의 숫자를 넣으세요. 고칠 때까지 계산에 쓰는 값: {used}.',
   fieldNumberBeside: '숫자를 넣으세요. 고칠 때까지 쓰는 값: {used}',
   sizeStrip: '입력의 한 줄(점선은 패딩)과 스트라이드마다 창이 놓이는 위치',
   rfTitle: '수용 영역: 유닛 하나가 보는 이미지의 범위',
