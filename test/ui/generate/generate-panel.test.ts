@@ -51,6 +51,9 @@ describe('the Generate panel (language models)', () => {
     await fireEvent.click(screen.getByTestId('generate-run'))
     await tick()
     expect(screen.getByRole('alert').textContent).toBe('생성하지 못했습니다: 프롬프트에 모델이 배운 텍스트에 없던 문자가 있습니다("z"). 그 텍스트에 있는 문자만 쓰세요.')
+    // editing the prompt takes the refusal away: it spoke of the prompt that was sent
+    await fireEvent.input(screen.getByTestId('generate-prompt'), { target: { value: 'y' } })
+    expect(screen.queryByRole('alert')).toBeNull()
     i18n.set('en')
   })
 
