@@ -103,6 +103,7 @@ export default {
   optGolden: 'Course settings',
   optPlot: 'Contour plot of f with the path of each optimizer',
   optName: 'Optimizer',
+  optLr: 'Learning rate',
   optEnd: 'Position after {n} steps',
   optNote: 'SGD zig-zags across the steep y direction while crawling along x. Momentum builds up speed like a ball rolling downhill and overshoots. AdaGrad takes big steps first and smaller ones as gradients add up. Adam combines momentum with per-parameter step sizes. Move a learning-rate slider to see how sensitive each one is.',
   optDiverged: 'Diverging: {list}. Each step overshoots the floor of the steep y valley and lands higher on the other side, so f ends above where it started ({start}) instead of near 0. Lower the learning rate until the path settles.',
