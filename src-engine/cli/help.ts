@@ -6,7 +6,7 @@ usage: npm run lab -- <command> [options]
 
 commands:
   presets                         list the built-in architectures
-  validate SPEC.json              check an architecture: shapes, parameters, errors
+  validate SPEC.json [--data D]   check an architecture: shapes, parameters, errors
   train --preset NAME | --spec SPEC.json [options]
                                   train on the built-in digits or IDX files
   predict --weights W.safetensors --input X.npy [--spec SPEC.json]
@@ -28,10 +28,13 @@ export const COMMAND_HELP: Record<string, string> = {
 Lists the built-in architectures with their parameter counts and default training settings.
 With --json, one {"event":"preset", id, title, kind, params, defaults, spec} line each.`,
 
-  validate: `usage: npm run lab -- validate SPEC.json [--json]
+  validate: `usage: npm run lab -- validate SPEC.json [--data mnist | idx:DIR | text:FILE] [--json]
 
 Checks an architecture file: every layer's output shape and parameter count, and every problem
-with the layer it concerns and what to change. Exit code 1 when the network is not valid.`,
+with the layer it concerns and what to change. Exit code 1 when the network is not valid.
+--data names the data a run would train on, as for train (default: the built-in digits): a
+classifier's number of class scores is checked against it (an IDX folder's training labels are
+read for the classes they use; a text has none to check).`,
 
   train: `usage: npm run lab -- train (--preset NAME | --spec SPEC.json) [options]
 

@@ -1,12 +1,49 @@
 /** `lab presets` and `lab validate SPEC.json`: what the engine knows, without training anything. */
 import { validateSpec } from '../spec'
 import { PRESETS } from '../models/presets'
-import { parseArgs, UsageError, type FlagKind } from './args'
+import type { DataSource } from '../protocol'
+import type { NetSpec, SpecIssue } from '../spec-types'
+import { idxLabelsUsed } from '../data/idx-labels'
+import { parseArgs, str, UsageError, type FlagKind } from './args'
 import { issueLines, readJsonFile } from './spec-source'
+import { parseData } from './train'
 import { Output, thousands } from './output'
 
 export const PRESETS_FLAGS: Record<string, FlagKind> = { json: 'switch', help: 'switch' }
-export const VALIDATE_FLAGS: Record<string, FlagKind> = { json: 'switch', help: 'switch' }
+export const VALIDATE_FLAGS: Record<string, FlagKind> = { data: 'string', json: 'switch', help: 'switch' }
+
+const CLASS_CODES: ReadonlySet<string> = new Set(['outputs-more-than-classes', 'outputs-fewer-than-classes'])
+
+/**
+ * The validator's class-count warnings for the data a run would train on (--data, as `train` takes it; absent: the
+ * digits, as `train` defaults), as the editor words them for the data its training page names. The validator compares
+ * a 28×28 classifier with the digits' 10 classes, which is right for the digits. A text trains no image classifier:
+ * none. An IDX folder's labels are 0 to 9, but it may use fewer: a run takes from its largest label + 1 (`used`, read
+ * from its training labels file; null when there is none to read, and the run says why) up to 10 scores. So more
+ * than 10 scores are wrong for any folder, fewer only below `used`; the warnings kept name the folder's classes.
+ */
+export function classIssuesFor(issues: SpecIssue[], data: DataSource, used: number | null): SpecIssue[] {
+  if (data.kind === 'mnist') return issues
+  const out: SpecIssue[] = []
+  for (const i of issues) {
+    if (!CLASS_CODES.has(i.code)) { out.push(i); continue }
+    if (data.kind !== 'idx') continue
+    const outputs = Number(i.values?.outputs)
+    const loss = String(i.values?.loss ?? 'the loss')
+    const affine = Number(i.values?.affine) === 1
+    const classes = used !== null && used <= 10 ? used : null
+    const fix = (n: string): string => (affine ? `set its units to ${n}` : `end with an Affine of ${n} units before ${loss}`)
+    const theirs = classes !== null ? `the folder's training labels use ${classes} classes (0 to ${classes - 1})` : `an IDX folder's labels are 0 to 9`
+    const want = classes !== null ? String(classes) : 'the number of classes its labels use'
+    if (i.code === 'outputs-more-than-classes') {
+      const extra = outputs - (classes ?? 10)
+      out.push({ ...i, message: `${i.layerName}: gives ${outputs} class scores to ${loss} but ${theirs}, so ${extra} of them are for classes that never occur; ${fix(want)}`, values: { ...i.values, classes: classes ?? 10, data: 'folder' } })
+    } else if (classes !== null && outputs < classes) {
+      out.push({ ...i, message: `${i.layerName}: gives ${outputs} class scores to ${loss} but ${theirs}, so training on the folder stops at the first label ${outputs} or above; ${fix(want)}`, values: { ...i.values, classes, data: 'folder-labels' } })
+    }
+  }
+  return out
+}
 
 export function presetsCommand(argv: readonly string[], out: Output): number {
   const p = parseArgs(argv, PRESETS_FLAGS, 'presets')
@@ -24,7 +61,10 @@ export function validateCommand(argv: readonly string[], out: Output): number {
   const p = parseArgs(argv, VALIDATE_FLAGS, 'validate')
   if (p.positionals.length !== 1) throw new UsageError('validate needs exactly one file: npm run lab -- validate SPEC.json')
   const path = p.positionals[0]
-  const report = validateSpec(readJsonFile(path, 'spec'))
+  const raw = readJsonFile(path, 'spec')
+  const data = parseData(str(p, 'data'), (typeof raw === 'object' && raw !== null ? raw : {}) as NetSpec)
+  const checked = validateSpec(raw)
+  const report = { ...checked, issues: classIssuesFor(checked.issues, data, data.kind === 'idx' ? idxLabelsUsed(data.dir) : null) }
   if (out.json) {
     out.event(report.ok ? 'done' : 'error', report.ok ? { report } : { code: 'invalid-spec', message: `${path} is not a valid network`, report })
   } else {

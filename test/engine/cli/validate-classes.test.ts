@@ -1,0 +1,56 @@
+/**
+ * `validate SPEC.json --data ...`: the class-count warning is about the data a run would train on, as the editor's is,
+ * not always about the digits' 10 classes. Without --data a run trains on the digits, and the warning says so.
+ */
+import { describe, expect, it } from 'vitest'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { encodeIdx } from '../../../src-engine/data/idx'
+import { lab, tempDir, writeJson } from './helpers'
+
+const dir = tempDir()
+const withUnits = (units: number) => ({
+  name: `${units} classes`, input: [1, 28, 28],
+  layers: [{ type: 'Affine', units: 16 }, { type: 'Relu' }, { type: 'Affine', units }, { type: 'SoftmaxWithLoss' }]
+})
+/** An IDX folder whose training labels are `labels` (only the labels file: what the warning reads). */
+function folder(name: string, labels: number[]): string {
+  const d = join(dir, name)
+  mkdirSync(d)
+  writeFileSync(join(d, 'train-labels-idx1-ubyte'), encodeIdx([labels.length], Uint8Array.from(labels)))
+  return d
+}
+const warnings = (r: { out: string[] }) => r.out.filter((l) => l.startsWith('warning:'))
+
+describe('validate: the class-count warning follows --data', () => {
+  const five = folder('five', [0, 4, 2, 1, 3, 4])
+
+  it('a folder of 5 classes: 5 scores fit it (no warning), 3 are too few for it, 12 too many', async () => {
+    const fits = await lab('validate', writeJson(dir, 'u5.json', withUnits(5)), '--data', `idx:${five}`)
+    expect(fits.code).toBe(0)
+    expect(warnings(fits)).toEqual([])
+    const few = await lab('validate', writeJson(dir, 'u3.json', withUnits(3)), '--data', `idx:${five}`)
+    expect(warnings(few)).toEqual(['warning: affine2: gives 3 class scores to softmax1 but the folder\'s training labels use 5 classes (0 to 4), so training on the folder stops at the first label 3 or above; set its units to 5'])
+    const many = await lab('validate', writeJson(dir, 'u12.json', withUnits(12)), '--data', `idx:${five}`, '--json')
+    const issues = (many.events.at(-1)?.report as { issues: { code: string; message: string; values: Record<string, unknown> }[] }).issues
+    expect(issues).toHaveLength(1)
+    expect(issues[0]).toMatchObject({ code: 'outputs-more-than-classes', values: { outputs: 12, classes: 5, data: 'folder' } })
+    expect(issues[0].message).toContain('so 7 of them are for classes that never occur; set its units to 5')
+  })
+
+  it('the digits (no --data, or mnist) keep the 10-class warning; a folder without labels to read warns only of more than 10; a text of none', async () => {
+    const u5 = writeJson(dir, 'd5.json', withUnits(5))
+    for (const data of [[], ['--data', 'mnist']]) {
+      expect(warnings(await lab('validate', u5, ...data))[0]).toContain('but the digits have 10 classes')
+    }
+    const empty = join(dir, 'empty')
+    mkdirSync(empty)
+    expect(warnings(await lab('validate', u5, '--data', `idx:${empty}`))).toEqual([])
+    expect(warnings(await lab('validate', writeJson(dir, 'e12.json', withUnits(12)), '--data', `idx:${empty}`))).toEqual([
+      'warning: affine2: gives 12 class scores to softmax1 but an IDX folder\'s labels are 0 to 9, so 2 of them are for classes that never occur; set its units to the number of classes its labels use'
+    ])
+    expect(warnings(await lab('validate', u5, '--data', 'text:builtin'))).toEqual([])
+    const bad = await lab('validate', u5, '--data', 'folder')
+    expect(bad.code).toBe(2)
+  })
+})
