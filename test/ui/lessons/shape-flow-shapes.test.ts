@@ -1,0 +1,23 @@
+/** The shape-flow table writes a shape's sizes without thousands separators: "(3, 1,080, 1,920)" reads as five numbers. */
+import { afterEach, describe, expect, it } from 'vitest'
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import ShapeFlow from '../../../src-renderer/components/explainers/ShapeFlow.svelte'
+
+afterEach(() => {
+  cleanup()
+  i18n.set('en')
+})
+
+describe('the shape-flow table', () => {
+  it('writes (3, 1080, 1920) and (3136), while parameter counts keep their separators', async () => {
+    render(ShapeFlow)
+    await fireEvent.click(screen.getAllByTestId('flow-pick').find((b) => b.dataset.example === 'hd-conv')!)
+    const text = screen.getByTestId('flow-table').textContent ?? ''
+    expect(text).toContain('(3, 1080, 1920)')
+    expect(text).not.toContain('1,080')
+    expect(screen.getByTestId('flow-total').textContent).toBe('1,328,304')
+    await fireEvent.click(screen.getAllByTestId('flow-pick').find((b) => b.dataset.example === 'keras-cnn')!)
+    expect(screen.getByTestId('flow-table').textContent).toContain('(64, 7, 7)(3136)')
+  })
+})
