@@ -7,12 +7,16 @@
  * carried text as the kept texts are named (file-store.ts contentHash), and hands the result back with its arrays
  * transferred, not copied. The main thread only applies it.
  *
+ * A language model's text uploaded by the page (data:text-upload, up to 300 MB) is read there too: decoded from
+ * base64, checked as a text file (strict UTF-8, not empty), counted and hashed (`TextJob`).
+ *
  * Without a reader entry (tests with a fake training worker) the same job runs on the calling thread.
  */
 import { readFileSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import { decodeProject, ProjectError, type ProjectData, type ProjectErrorCode, type ProjectErrorFacts } from '../src-engine/io/project'
-import { contentHash } from './file-store'
+import { contentHash, readUploadedText } from './file-store'
+import { textCounts } from '../src-engine/data/text'
 
 /** What to read: a file on this computer, or the bytes the page uploaded (base64, decoded by the reader too). */
 export type ProjectJob = { name: string } & ({ path: string } | { base64: string })
@@ -26,6 +30,27 @@ export type ProjectReply =
   | { kind: 'project-error'; code: ProjectErrorCode; message: string } & ProjectErrorFacts
   /** Anything else went wrong (the thread failed, ran out of memory…). */
   | { kind: 'failed'; message: string }
+
+/** An uploaded text to read as a language model's training text. */
+export interface TextJob { text: true; name: string; base64: string }
+
+/** A text job's answer: its bytes, counts and contents hash, or why it cannot be trained on (file-store.ts readUploadedText). */
+export type TextReply =
+  | { kind: 'text'; bytes: Uint8Array; chars: number; vocab: number; hash: string }
+  | { kind: 'bad-text'; why: 'empty' | 'encoding'; message: string }
+  | { kind: 'failed'; message: string }
+
+/** Reads one uploaded text (never throws). */
+export function readTextJob(job: TextJob): TextReply {
+  try {
+    const bytes = new Uint8Array(Buffer.from(job.base64, 'base64'))
+    const read = readUploadedText(bytes, job.name)
+    if (!read.ok) return { kind: 'bad-text', why: read.why, message: read.message }
+    return { kind: 'text', bytes, ...textCounts(read.text), hash: contentHash(bytes) }
+  } catch (e) {
+    return { kind: 'failed', message: e instanceof Error ? e.message : String(e) }
+  }
+}
 
 /** Reads, decodes and validates one project (never throws). */
 export function readProjectJob(job: ProjectJob): ProjectReply {
@@ -52,7 +77,8 @@ export function readProjectJob(job: ProjectJob): ProjectReply {
 }
 
 /** The ArrayBuffers a reply's arrays live in (weights, optimizer state, text), each once: moved to the main thread, not copied. */
-export function replyTransfers(reply: ProjectReply): ArrayBuffer[] {
+export function replyTransfers(reply: ProjectReply | TextReply): ArrayBuffer[] {
+  if (reply.kind === 'text') return reply.bytes.buffer instanceof ArrayBuffer ? [reply.bytes.buffer] : []
   if (reply.kind !== 'ok') return []
   const p = reply.project
   const views: ArrayBufferView[] = [
@@ -70,18 +96,26 @@ export function replyTransfers(reply: ProjectReply): ArrayBuffer[] {
  * none. A thread that fails or ends without answering gives 'failed' with what it said.
  */
 export function readProject(entry: string | URL | null, job: ProjectJob): Promise<ProjectReply> {
-  if (entry === null) return Promise.resolve(readProjectJob(job))
+  return entry === null ? Promise.resolve(readProjectJob(job)) : inReader(entry, job)
+}
+
+/** Runs an uploaded text's job (readTextJob) in a reader thread started from `entry`, or here when there is none. */
+export function readText(entry: string | URL | null, job: TextJob): Promise<TextReply> {
+  return entry === null ? Promise.resolve(readTextJob(job)) : inReader(entry, job)
+}
+
+function inReader<R extends ProjectReply | TextReply>(entry: string | URL, job: ProjectJob | TextJob): Promise<R> {
   return new Promise((resolve) => {
     let done = false
-    const finish = (r: ProjectReply): void => {
+    const finish = (r: R): void => {
       if (done) return
       done = true
       resolve(r)
       void worker.terminate().catch(() => undefined)
     }
     const worker = new Worker(entry, { workerData: job })
-    worker.once('message', (m: ProjectReply) => finish(m))
-    worker.once('error', (e) => finish({ kind: 'failed', message: e instanceof Error ? e.message : String(e) }))
-    worker.once('exit', (code) => finish({ kind: 'failed', message: `the reading thread stopped (exit code ${code})` }))
+    worker.once('message', (m: R) => finish(m))
+    worker.once('error', (e) => finish({ kind: 'failed', message: e instanceof Error ? e.message : String(e) } as R))
+    worker.once('exit', (code) => finish({ kind: 'failed', message: `the reading thread stopped (exit code ${code})` } as R))
   })
 }

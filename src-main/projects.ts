@@ -25,7 +25,7 @@ import { TRAINING_PRIORITIES, type AutosaveProject, type BatchPoint, type Checkp
 import { validateSpec } from '../src-engine/spec'
 import { layerNames } from '../src-engine/spec-names'
 import { PROJECT_EXTENSION, type ProjectData, type ProjectText } from '../src-engine/io/project'
-import { readProject, type ProjectJob } from './project-read'
+import { readProject, readText, type ProjectJob } from './project-read'
 import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, SafetensorsError, specFromMetadata } from '../src-engine/io/safetensors'
 import type {
   ExportFormat, FileSource, FileTarget, LabError, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
@@ -34,8 +34,7 @@ import type {
 import { cleanHistory } from './ipc/project-schemas'
 import { MAX_VOCAB } from './ipc/validate'
 import { errorText, refuse } from './ipc/refuse'
-import { RECENT_FILE, RECOVERY_FILE, RecentList, keepText, keptText, listTextFiles, readUploadedText, removeTextFile, storeTextFile, textsDir, writeFileAtomicAsync } from './file-store'
-import { textCounts } from '../src-engine/data/text'
+import { RECENT_FILE, RECOVERY_FILE, RecentList, keepText, keptText, listTextFiles, removeTextFile, storeTextFile, textsDir, writeFileAtomicAsync } from './file-store'
 import { CurveThinner } from '../src-engine/train/loss-curve'
 import { encodeProjectAsync } from './project-writer'
 import { withFileBytes } from './file-base64'
@@ -475,12 +474,14 @@ export class ProjectService {
    * facts, and answered with the path a run's data source names, its characters and vocabulary size.
    */
   async storeText(source: UploadSource): Promise<Result<StoredText>> {
-    const { bytes, fileName } = uploaded(source)
-    const read = readUploadedText(bytes, fileName)
-    if (!read.ok) return fail('bad-text', read.message, { case: read.why, file: fileName })
-    const facts = { fileName, ...textCounts(read.text) }
+    const fileName = basename(source.fileName) || 'upload'
+    // decoded, checked, counted and hashed in the reader thread, as a project is: a long text must not stall this one
+    const read = await readText(this.reader, { text: true, name: fileName, base64: source.base64 })
+    if (read.kind === 'bad-text') return fail('bad-text', read.message, { case: read.why, file: fileName })
+    if (read.kind === 'failed') return fail('bad-text', `${fileName} could not be read: ${read.message}`, { file: fileName })
+    const facts = { fileName, chars: read.chars, vocab: read.vocab }
     try {
-      return { ok: true, value: { file: await storeTextFile(textsDir(this.dataDir), bytes, facts), ...facts } }
+      return { ok: true, value: { file: await storeTextFile(textsDir(this.dataDir), read.bytes, facts, read.hash), ...facts } }
     } catch (e) {
       return fail('write-failed', `${fileName} could not be kept for training: ${errorText(e)}`, { file: fileName, detail: errorText(e), ...fsFailureCase(e, true) })
     }

@@ -2,8 +2,9 @@
  * Opening a project that carries a long text does not stall the main thread: the file is read, checked and decoded
  * in the reader thread (src-main/project-read.ts), and this thread only applies the result. On the old code (the
  * read on the main thread) the worst gap of a 1 ms timer while opening a 50 MB text was seconds; the bound here is
- * generous, the machine is shared. Also: the reader's refusals are the ones the main thread gave (projects.test.ts
+ * generous (MAX_STALL_MS), the machine is shared. Also: the reader's refusals are the ones the main thread gave (projects.test.ts
  * runs the rest of them through the reader), and a reader thread that dies refuses the file rather than hanging.
+ * An uploaded text alone (data:text-upload) is read in the same thread: 50 MB took the main thread over a second.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -18,6 +19,13 @@ import type { NetSpec } from '../../src-engine/spec-types'
 import { readProject } from '../../src-main/project-read'
 import { disposingHosts, settings } from './helpers'
 import { bundleWorker } from '../helpers/bundle'
+
+/**
+ * The worst stall allowed. The machine is shared: at load 8 on 2 cores, with the reader thread on one core, this
+ * thread waited up to 210 ms for a core while it had nothing to do (gaps in the middle of a read); alone it stalls
+ * 30-60 ms. The old read on this thread: 1.6-4.7 s.
+ */
+const MAX_STALL_MS = 400
 
 const charLstm = PRESETS.find((p) => p.id === 'char-lstm')!.spec as NetSpec
 const newHost = disposingHosts()
@@ -44,7 +52,8 @@ async function worstStall<T>(work: () => Promise<T>): Promise<{ value: T; worstM
   }, 1)
   try {
     const value = await work()
-    return { value, worstMs: worst }
+    // a stall at the very end, before the timer could fire again, counts too
+    return { value, worstMs: Math.max(worst, performance.now() - last) }
   } finally {
     clearInterval(timer)
   }
@@ -56,7 +65,7 @@ const value = <T>(r: Result<T>): T => {
 }
 
 describe('opening a project with a 50 MB text', () => {
-  it('keeps the main thread serving its timers (worst stall under 200 ms), from a file and from the autosave', async () => {
+  it('keeps the main thread serving its timers (worst stall under 400 ms), from a file, from the autosave, and the text uploaded alone', async () => {
     // 50 MB of text, multi-byte characters included (the strict UTF-8 decode and the count do real work)
     const line = new TextEncoder().encode('오늘 도서관에서 책을 읽었다. The quick brown fox jumps over the lazy dog.\n')
     const bytes = new Uint8Array(50 * 1024 * 1024 - ((50 * 1024 * 1024) % line.length))
@@ -73,12 +82,19 @@ describe('opening a project with a 50 MB text', () => {
     const text = value(opened.value).text
     expect(text?.fileName).toBe('diary.txt')
     expect(readFileSync(text!.file).equals(bytes)).toBe(true)
-    expect(opened.worstMs).toBeLessThan(200)
+    expect(opened.worstMs).toBeLessThan(MAX_STALL_MS)
 
     // the recovery offered at start reads the whole autosave too
     const recovery = await worstStall(() => call<RecoveryInfo | null>('project:recovery'))
     expect(value(recovery.value)?.specName).toBe(charLstm.name ?? '')
-    expect(recovery.worstMs).toBeLessThan(200)
+    expect(recovery.worstMs).toBeLessThan(MAX_STALL_MS)
+
+    // the same text uploaded on its own (data:text-upload) is read there too; called past the dispatcher, whose
+    // check of the base64's letters (~100 ms for 50 MB) is not the reader's
+    const upload = { from: 'upload' as const, fileName: 'again.txt', base64: Buffer.from(bytes).toString('base64') }
+    const stored = await worstStall(() => host.projects.storeText(upload))
+    expect(value(stored.value)).toMatchObject({ file: text!.file.replace('diary-', 'again-'), fileName: 'again.txt', chars: text!.chars, vocab: text!.vocab })
+    expect(stored.worstMs).toBeLessThan(MAX_STALL_MS)
   }, 60_000)
 })
 
