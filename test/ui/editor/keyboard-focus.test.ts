@@ -1,0 +1,71 @@
+/**
+ * Removing a layer from the keyboard keeps the focus in the layer list: the last card's Remove (Enter on the
+ * button) hands the focus to the card before it, and removing the only layer (button or Delete) hands it to the
+ * palette, where the next layer comes from. Before, the focus fell to the page and Tab started over at the top,
+ * and Delete on a card in the middle sent the focus to the card before it instead of the one that took its place.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { cleanup, fireEvent, screen, within } from '@testing-library/svelte'
+import { flushSync } from 'svelte'
+import { card, cards, openEditor } from './helpers'
+
+afterEach(() => cleanup())
+
+const net = {
+  input: [1, 28, 28],
+  layers: [{ type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }]
+} as const
+
+async function removeBy(button: HTMLElement): Promise<void> {
+  button.focus()
+  // Enter on a focused button is its click
+  await fireEvent.click(button)
+  await settle()
+}
+
+/** Lets the list redraw and its focus move (a tick after the edit). */
+async function settle(): Promise<void> {
+  flushSync()
+  await new Promise((r) => setTimeout(r, 0))
+}
+
+describe('focus after removing a layer', () => {
+  it('moves to the card before when the last card is removed, and stays on Remove otherwise', async () => {
+    openEditor(structuredClone(net) as never)
+    await removeBy(within(card(2)).getByTestId('layer-remove'))
+    expect(cards()).toHaveLength(2)
+    expect(document.activeElement).toBe(card(1))
+    // a card in the middle: the next card's Remove is under the same spot and keeps the focus
+    const middle = within(card(0)).getByTestId('layer-remove')
+    await removeBy(middle)
+    expect(cards()).toHaveLength(1)
+    expect(document.activeElement).toBe(within(card(0)).getByTestId('layer-remove'))
+  })
+
+  it('Delete on a card removes it and focuses the card that took its place, or the one before for the last', async () => {
+    openEditor(structuredClone(net) as never)
+    card(1).focus()
+    await fireEvent.keyDown(card(1), { key: 'Delete' })
+    await settle()
+    expect(cards().map((c) => c.getAttribute('data-type'))).toEqual(['Flatten', 'SoftmaxWithLoss'])
+    expect(document.activeElement).toBe(card(1))
+    await fireEvent.keyDown(card(1), { key: 'Delete' })
+    await settle()
+    expect(document.activeElement).toBe(card(0))
+  })
+
+  it('moves to the palette when the only layer is removed, by its button or by Delete', async () => {
+    openEditor({ input: [1, 28, 28], layers: [{ type: 'SoftmaxWithLoss' }] })
+    await removeBy(within(card(0)).getByTestId('layer-remove'))
+    expect(cards()).toHaveLength(0)
+    expect(document.activeElement).toBe(screen.getAllByTestId('add-layer')[0])
+
+    cleanup()
+    openEditor({ input: [1, 28, 28], layers: [{ type: 'SoftmaxWithLoss' }] })
+    card(0).focus()
+    await fireEvent.keyDown(card(0), { key: 'Delete' })
+    await settle()
+    expect(cards()).toHaveLength(0)
+    expect(document.activeElement).toBe(screen.getAllByTestId('add-layer')[0])
+  })
+})
