@@ -28,7 +28,7 @@ export const TICK_MS = 1000
 const WAITED_SHARE = 0.5
 /** …or were found runnable at least at this share of the readings… */
 const RUNNABLE_SHARE = 0.5
-/** …and ran at most this share of it (all of them together). */
+/** …and ran at most this share of it, on average per thread (a replica spins on its slivers, adding to the sum). */
 const RAN_SHARE = 0.05
 /** Training again (and nothing to watch): since the last reading, the threads together ran at least this share of the time. */
 const RUNS_SHARE = 0.25
@@ -79,7 +79,7 @@ export function timesBetween(before: ThreadReading, after: ThreadReading): Threa
  * runnable at `runnableShare` of the readings), hardly ever on one.
  */
 export function starvedOver(d: ThreadTimes, spanMs: number, runnableShare = 0): boolean {
-  return d.threads > 0 && (d.maxWaitedMs >= WAITED_SHARE * spanMs || runnableShare >= RUNNABLE_SHARE) && d.ranMs <= RAN_SHARE * spanMs
+  return d.threads > 0 && (d.maxWaitedMs >= WAITED_SHARE * spanMs || runnableShare >= RUNNABLE_SHARE) && d.ranMs <= RAN_SHARE * spanMs * d.threads
 }
 
 /** Whether threads that did `d` over `spanMs` trained: on a core a good share of the time. */

@@ -112,7 +112,8 @@ describe('StarvationWatch', () => {
     const d = timesBetween(before, after)
     expect(d).toEqual({ ranMs: 10, waitedMs: 5000, maxWaitedMs: 4000, threads: 2 })
     expect(starvedOver(d, 5000)).toBe(true)
-    expect(starvedOver({ ...d, ranMs: 300 }, 5000)).toBe(false) // ran 6 % of the time
+    expect(starvedOver({ ...d, ranMs: 450 }, 5000)).toBe(true) // each thread ran 4.5 % of the time on average
+    expect(starvedOver({ ...d, ranMs: 600 }, 5000)).toBe(false) // 6 %
     expect(starvedOver({ ...d, maxWaitedMs: 2000 }, 5000)).toBe(false) // waited 40 %
   })
 })
