@@ -29,6 +29,19 @@ function windowFix(v: Values): string {
 }
 
 /**
+ * The fractional output size as the validator writes it ("height (28 + 2·0 − 3) / 2 + 1 = 13.50", "… and width …",
+ * or the bare formula for a square input), with the sides named in the page's language: the Korean message said
+ * "height" in English, on the padding-and-stride lesson's calculator too.
+ */
+function sideFormula(f: string | number | undefined): string {
+  const s = String(f ?? '')
+  const both = /^height (.+) and width (.+)$/.exec(s)
+  if (both) return t('editor.sides.both', { h: both[1], w: both[2] })
+  const one = /^(height|width) (.+)$/.exec(s)
+  return one ? t(`editor.sides.${one[1]}`, { f: one[2] }) : s
+}
+
+/**
  * What a layer's setting accepts, in words ("a whole number of at least 1"), from the validator's own rule; '' when
  * it has none to word. A TimeAffine's units may also be “= vocab”: the vocabulary size, `vocab` when the network knows it.
  */
@@ -96,8 +109,8 @@ function lowerSize(type: LayerType | undefined): string {
 
 /** Extra values some messages need, worked out from the ones the validator gives (and the layer's type, when known). */
 const EXTRA: Record<string, (v: Values, type: LayerType | undefined) => Values> = {
-  'conv-size-not-integer': (v) => ({ fix: windowFix(v) }),
-  'pool-size-not-integer': (v) => ({ fix: windowFix(v) }),
+  'conv-size-not-integer': (v) => ({ fix: windowFix(v), formula: sideFormula(v.formula) }),
+  'pool-size-not-integer': (v) => ({ fix: windowFix(v), formula: sideFormula(v.formula) }),
   'needs-sequence': (v) => ({ hint: v.target ? t('editor.hint.reshapeTo', { target: v.target }) : t('editor.hint.reshapeSeq') }),
   'softmax-needs-vector': (v) => ({
     hint: String(v.got ?? '').split(',').length === 2 ? t('editor.hint.softmaxSeq') : t('editor.hint.softmaxImage')

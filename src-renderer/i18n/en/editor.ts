@@ -199,6 +199,11 @@ export default {
   weightsFresh: 'Start fresh',
   weightsCancel: 'Cancel the change',
 
+  // the sides of a fractional output size (issues.ts sideFormula)
+  'sides.height': 'height {f}',
+  'sides.width': 'width {f}',
+  'sides.both': 'height {h} and width {w}',
+
   // validator issues (by code); {layer} is the layer's name
   'issue.conv-size-not-integer': '{layer}: the output size {formula} is not a whole number. {fix}',
   'issue.pool-size-not-integer': '{layer}: the output size {formula} is not a whole number. {fix}',

@@ -199,6 +199,11 @@ export default {
   weightsFresh: '처음부터 시작',
   weightsCancel: '변경 취소',
 
+  // the sides of a fractional output size (issues.ts sideFormula)
+  'sides.height': '높이 {f}',
+  'sides.width': '너비 {f}',
+  'sides.both': '높이 {h}, 너비 {w}',
+
   // validator issues (by code); {layer}는 계층 이름
   'issue.conv-size-not-integer': '{layer}: 출력 크기를 계산하면 {formula}, 정수가 아닙니다. {fix}',
   'issue.pool-size-not-integer': '{layer}: 출력 크기를 계산하면 {formula}, 정수가 아닙니다. {fix}',
