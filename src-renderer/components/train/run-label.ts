@@ -1,6 +1,15 @@
 /** How a run is named in legends and tooltips: its number and the settings learners compare. */
-import { t } from '../../i18n/index.svelte'
-import { formatLr, type Run } from '../../lib/train.svelte'
+import { i18n, t } from '../../i18n/index.svelte'
+import { formatLr, trainLab, type Run } from '../../lib/train.svelte'
+
+/**
+ * A run's network by name: a preset's title in the page's language (as the page's header names it), else the
+ * spec's own name. The Korean legend said "Character LSTM" under the header's "문자 단위 LSTM 언어 모델".
+ */
+function networkName(specName: string): string {
+  const preset = trainLab.presets.find((p) => p.spec.name === specName)
+  return preset?.titles?.[i18n.lang] ?? specName
+}
 
 /** `among`: the runs shown with it (when they trained different networks, each name carries its network's). */
 export function runName(r: Run, among: readonly Run[]): string {
@@ -10,7 +19,7 @@ export function runName(r: Run, among: readonly Run[]): string {
   const tags: string[] = []
   if (r.settings.stateful) tags.push(t('train.runStateful'))
   if (r.settings.weightDecay > 0) tags.push(t('train.runDecay', { wd: formatLr(r.settings.weightDecay) }))
-  if (r.specName && among.some((x) => x.specName !== r.specName)) tags.push(r.specName)
+  if (r.specName && among.some((x) => x.specName !== r.specName)) tags.push(networkName(r.specName))
   const name = [base, ...tags].join(' · ')
   const c = r.continues
   if (!c) return name
