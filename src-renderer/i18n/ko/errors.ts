@@ -88,6 +88,7 @@ export default {
   'train-failed.input': '학습을 시작하지 않았습니다. 신경망의 입력은 {want} 형상인데 데이터의 예는 {got} 형상입니다. 아키텍처 페이지에서 입력 형상을 바꾸거나 다른 데이터로 학습하세요.',
   'train-failed.classes': '학습을 시작하지 않았습니다. {layer} 계층은 클래스 점수를 {outputs}개 내는데 데이터의 클래스는 {classes}개입니다. {fix}',
   'train-failed.vocab': '학습을 시작하지 않았습니다. {layer} 계층은 시각마다 문자 {outputs}개의 점수를 내는데 이 텍스트의 문자는 {vocab}가지입니다. {fix}',
+  'train-failed.memory': '엔진 메모리가 모자라 학습이 멈췄습니다. {needs} MB가 필요했는데 엔진은 {limit} MB까지만 쓸 수 있습니다. 미니배치 크기를 줄이거나, 필터 수나 은닉 크기를 줄이거나, “스레드”를 1로 바꿔 학습을 작게 만든 뒤 다시 시작하세요.',
   protocol: '학습 스레드가 실험실이 읽을 수 없는 메시지를 보냈습니다. 학습을 다시 시작하세요.',
   'worker-error': '학습 스레드에서 오류가 났습니다. (엔진이 알린 내용, 영어: {detail})',
 
@@ -110,12 +111,12 @@ export default {
   missing: '{file} 파일이 더 이상 그 자리에 없습니다. 옮겨졌거나 지워졌을 수 있습니다.',
   'read-failed': '{file} 파일을 읽지 못했습니다. (운영 체제가 알린 내용, 영어: {detail})',
   'read-failed.permission': '{file} 파일을 읽을 권한이 없습니다. 파일의 권한을 바꾸거나 읽을 수 있는 곳으로 옮긴 뒤 다시 여세요.',
-  'read-failed.is-folder': '{file}은(는) 파일이 아니라 폴더입니다. 그 안의 파일을 고르세요.',
+  'read-failed.is-folder': '{file} 항목은 파일이 아니라 폴더입니다. 그 안의 파일을 고르세요.',
   'write-failed': '{file} 파일을 쓰지 못했습니다. 다른 폴더를 골라 다시 시도하세요. (운영 체제가 알린 내용, 영어: {detail})',
   'write-failed.permission': '{file} 파일을 그 폴더에 쓸 권한이 없습니다. 쓸 수 있는 다른 폴더(예: 문서 폴더)를 골라 다시 시도하세요.',
   'write-failed.no-space': '디스크에 공간이 없어 {file} 파일을 쓰지 못했습니다. 공간을 비우거나 다른 디스크의 폴더를 골라 다시 시도하세요.',
   'write-failed.read-only': '{file} 파일을 쓰려는 곳이 읽기 전용입니다. 쓸 수 있는 다른 폴더를 골라 다시 시도하세요.',
-  'write-failed.is-folder': '{file}은(는) 이미 있는 폴더의 이름입니다. 다른 파일 이름을 고르세요.',
+  'write-failed.is-folder': '이미 {file} 폴더가 있습니다. 다른 파일 이름을 고르세요.',
 
   'no-token': '이 주소에는 접근 토큰이 없습니다. 실험실이 출력한 주소 전체(…/?token=…)로 여세요.',
   disconnected: '실험실이 답하기 전에 연결이 끊겼습니다. 다시 연결되기를 기다린 뒤 다시 시도하세요.',
