@@ -5,6 +5,7 @@ import type { Channel, LabEvent, MenuCommand, Requests, Result } from '../../src
 import { setLab, type LabClient, type LabStatus } from '../../src-renderer/lib/lab'
 import { i18n } from '../../src-renderer/i18n/index.svelte'
 import { project } from '../../src-renderer/lib/project.svelte'
+import { editor } from '../../src-renderer/lib/editor.svelte'
 
 // The frame is under test, not the pages (they have their own tests and need a canvas).
 vi.mock('../../src-renderer/pages/EditorPage.svelte', async () => import('./stubs/Page_editor.svelte'))
@@ -144,6 +145,27 @@ describe('the app frame', () => {
     expect(screen.getByRole('tabpanel').getAttribute('aria-labelledby')).toBe('tab-train')
     // Alt with Ctrl is someone else's shortcut.
     await fireEvent.keyDown(window, { key: '1', altKey: true, ctrlKey: true })
+    expect(screen.getByTestId('page-train')).toBeTruthy()
+  })
+
+  it('keeps the frame out of reach while the editor asks about the trained weights', async () => {
+    // Tab went on from the question's last button into the header (Chromium, keyboard walk), and Alt+2 left the
+    // editor with the question unanswered.
+    render(App)
+    const inert = (el: Element): boolean => el.hasAttribute('inert')
+    const header = document.querySelector('header')!
+    const skip = screen.getByText('Skip to content')
+    expect(inert(header) || inert(skip)).toBe(false)
+    editor.pending = { spec: { input: [1, 28, 28], layers: [] }, presetId: null, kind: 'edit', key: null }
+    await tick()
+    expect(inert(header)).toBe(true)
+    expect(inert(skip)).toBe(true)
+    await fireEvent.keyDown(window, { key: '2', altKey: true })
+    expect(screen.getByTestId('page-editor')).toBeTruthy()
+    editor.pending = null
+    await tick()
+    expect(inert(header)).toBe(false)
+    await fireEvent.keyDown(window, { key: '2', altKey: true })
     expect(screen.getByTestId('page-train')).toBeTruthy()
   })
 

@@ -7,7 +7,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { cleanup, fireEvent, screen, within } from '@testing-library/svelte'
 import { flushSync } from 'svelte'
-import { card, cards, openEditor } from './helpers'
+import { project } from '../../../src-renderer/lib/project.svelte'
+import { card, cards, field, openEditor } from './helpers'
 
 afterEach(() => cleanup())
 
@@ -67,5 +68,20 @@ describe('focus after removing a layer', () => {
     await settle()
     expect(cards()).toHaveLength(0)
     expect(document.activeElement).toBe(screen.getAllByTestId('add-layer')[0])
+  })
+})
+
+describe('the weights question', () => {
+  it('leaves nothing on the page but its own buttons for Tab to reach', async () => {
+    // the network strip's layer buttons (and the cost note) stayed in reach: Tab went on from "Cancel" to them
+    openEditor(structuredClone(net) as never)
+    project.trained = true
+    flushSync()
+    await fireEvent.input(field(1, 'units'), { target: { value: '12' } })
+    const dialog = screen.getByTestId('weights-dialog')
+    const focusable = [...document.querySelectorAll<HTMLElement>('button, input, select, textarea, a[href], [tabindex]')]
+      .filter((el) => !dialog.contains(el) && !el.closest('[inert]') && !(el as HTMLButtonElement).disabled && el.tabIndex >= 0)
+    expect(focusable.map((el) => el.outerHTML.slice(0, 60))).toEqual([])
+    expect(within(dialog).getAllByRole('button').length).toBe(3)
   })
 })
