@@ -10,7 +10,7 @@ import type {
 } from '../../src-main/ipc/contract'
 import type { TrainSettings } from '../../src-engine/protocol'
 import type { NetSpec } from '../../src-engine/spec-types'
-import { msg, tr, type Msg } from '../i18n/index.svelte'
+import { fmtInt, msg, tr, type Msg } from '../i18n/index.svelte'
 import { project } from './project.svelte'
 import { editor } from './editor.svelte'
 import { normSnapshot, Run, RUN_COLORS, trainLab, settingsFromForm, netKind, type Continues, type NetKind, type TrainForm } from './train.svelte'
@@ -271,7 +271,8 @@ export class FilesLab {
     if (project.spec === null || imported !== spec) project.spec = imported
     project.trained = true
     project.weightsChoice = 'keep'
-    this.noticeMsg = msg('files.imported', { name: r.fileName, tensors: r.tensors, params: r.params })
+    // grouped like every other count on the page (433,890 values, not 433890)
+    this.noticeMsg = msg('files.imported', { name: r.fileName, tensors: r.tensors, params: fmtInt(r.params) })
     // an imported autoencoder with no run to show it: its reconstructions and code plane on the form's data
     if (!trainLab.current) await this.loadAutoencoderViews(spec, settingsFromForm(trainLab.form))
     return true
