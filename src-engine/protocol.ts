@@ -173,13 +173,21 @@ export type DataMismatchFacts =
   | { case: 'vocab'; layer: string; outputs: number; vocab: number; affine: 0 | 1 }
 
 /**
+ * The facts of a run out of engine memory (kernels/wasm/memory.ts EngineMemoryError), for the page to word with
+ * what to make smaller: `needs`, the megabytes (MiB, rounded up) the engine memory would have held, `limit` what it
+ * may hold (rounded down).
+ */
+export type MemoryFacts = { case: 'memory'; needs: number; limit: number }
+
+/**
  * The facts a failure's English message states, as data the page words in its own language (the host passes
  * them on as the refusal's params). 'bad-prompt': the first character the vocabulary lacks and its position;
  * 'train-failed' and 'worker-error' events: the exception's own text (`detail`), which the page words around;
- * a 'train-failed' event also the stage the run failed at (StartStage below); one the data does not fit also its facts (DataMismatchFacts above, from train/checks.ts: case 'input', 'classes' or 'vocab').
+ * a 'train-failed' event also the stage the run failed at (StartStage below); one the data does not fit also its facts (DataMismatchFacts above, from train/checks.ts: case 'input', 'classes' or 'vocab'), one out of engine memory its sizes (MemoryFacts, case 'memory').
  */
 export type EngineErrorParams =
-  | { case: 'char'; char: string; position: number } | { detail: string; stage?: StartStage } | ({ detail: string; stage?: StartStage } & DataMismatchFacts)
+  | { case: 'char'; char: string; position: number } | { detail: string; stage?: StartStage }
+  | ({ detail: string; stage?: StartStage } & (DataMismatchFacts | MemoryFacts))
 
 /**
  * How far a run got when it failed ('train-failed' params.stage), so the page can say what to change: 'data',

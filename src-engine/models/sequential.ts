@@ -11,6 +11,7 @@ import type { Layer, LossLayer } from '../layers/layer'
 import { buildNetwork } from '../layers/build'
 import { Convolution } from '../layers/convolution'
 import { TimeLSTM } from '../layers/time-lstm'
+import { releaseBlocks } from './release'
 
 /** One layer's output for a probe input (feature maps), copied so later passes cannot overwrite it. */
 export interface Activation { name: string; type: string; shape: number[]; data: Float32Array }
@@ -38,6 +39,8 @@ export class Sequential {
   /** `<layer>.<param>` for every learnable parameter, in the order of `params`. */
   readonly paramKeys: string[]
   readonly params: Tensor[]
+  /** Set by release(): the buffers are given back, and the model refuses to run or hand out its weights. */
+  private gone = false
 
   constructor(spec: NetSpec, layers: Layer[], lossLayer: LossLayer | null) {
     this.spec = spec
@@ -73,8 +76,28 @@ export class Sequential {
     return n
   }
 
+  /**
+   * Gives every engine-memory block of this model back at once: parameters, gradients and each layer's
+   * workspaces (models/release.ts). For the training thread when it drops the model (a new run's or an opened
+   * project's model replaces it), so the next model's buffers reuse these blocks instead of landing outside engine
+   * memory while the garbage collector has not yet noticed. Afterwards the model must not be used: forward,
+   * weights and loadWeights throw, rather than read blocks another model may own by then.
+   */
+  release(): void {
+    if (this.gone) return
+    this.gone = true
+    for (const layer of this.layers) releaseBlocks(layer)
+    if (this.lossLayer) releaseBlocks(this.lossLayer)
+  }
+
+  /** Whether release() has run. */
+  get released(): boolean {
+    return this.gone
+  }
+
   /** The scores (the input of the loss layer). x (N, ...input). */
   forward(x: Tensor, train: boolean): Tensor {
+    this.alive()
     let out = x
     for (const layer of this.layers) out = layer.forward(out, train)
     return out
@@ -92,6 +115,7 @@ export class Sequential {
    * examples instead of this batch's own (a slice of a larger batch: LossLayer.backward).
    */
   backward(batch?: number): void {
+    this.alive()
     let dout = this.requireLoss().backward(batch)
     for (let i = this.layers.length - 1; i > 0; i--) dout = this.layers[i].backward(dout)
     const first = this.layers[0]
@@ -115,6 +139,7 @@ export class Sequential {
 
   /** Every layer's output for x in inference mode (feature-map probes), in layer order. */
   activations(x: Tensor): Activation[] {
+    this.alive()
     const out: Activation[] = []
     let h = x
     for (const layer of this.layers) {
@@ -126,6 +151,7 @@ export class Sequential {
 
   /** Copies of all parameters and saved buffers, keyed `conv1.W`, `bn1.running_mean`… */
   weights(): Record<string, Tensor> {
+    this.alive()
     const out: Record<string, Tensor> = {}
     for (const [key, t] of this.entries()) out[key] = clone(t)
     return out
@@ -143,6 +169,7 @@ export class Sequential {
    * nothing is changed and a WeightsError lists what does not fit.
    */
   loadWeights(record: Record<string, WeightValue>): void {
+    this.alive()
     const problems: string[] = []
     const entries = this.entries()
     const expected = new Set(entries.map(([k]) => k))
@@ -199,6 +226,10 @@ export class Sequential {
       for (const b of layer.buffers ?? []) out.push([`${layer.name}.${b.name}`, b.tensor])
     }
     return out
+  }
+
+  private alive(): void {
+    if (this.gone) throw new Error('this model was released (a newer model replaced it): its buffers may belong to another model now')
   }
 
   private requireLoss(): LossLayer {

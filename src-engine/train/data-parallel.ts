@@ -36,8 +36,8 @@ import type { Sequential } from '../models/sequential'
 import type { OptimizerName } from '../protocol'
 import { BaseOptimizer, OPTIMIZER_NAMES, WASM_RULES, rule2Of, ruleOf, type Optimizer, type Rule, type Rule2 } from '../optimizers'
 import { kernelsFor } from '../optimizers/wasm/kernels'
-import { engineMemory, kernelArray } from '../kernels/gemm'
-import type { Arena, EngineMemory } from '../kernels/wasm/memory'
+import { engineMemory, kernelArray, releaseKernelArray } from '../kernels/gemm'
+import { EngineMemoryError, type Arena, type EngineMemory } from '../kernels/wasm/memory'
 import { validateSpec } from '../spec'
 import { WAIT_SPIN_MS, sleepWhile, spin, wake } from './thread-sync'
 
@@ -468,9 +468,9 @@ export class DataParallel {
       await Promise.all(workers.map((w, i) => new Promise<void>((resolve, reject) => {
         w.once('message', (m: { type?: string; message?: string }) => {
           if (m?.type === 'replica-ready') resolve()
-          else reject(new Error(`kernel thread ${i + 1} could not start: ${m?.message ?? 'unknown reply'}`))
+          else reject(threadError(`kernel thread ${i + 1} could not start: ${m?.message ?? 'unknown reply'}`))
         })
-        w.once('error', (e) => reject(new Error(`kernel thread ${i + 1} could not start: ${e.message}`)))
+        w.once('error', (e) => reject(threadError(`kernel thread ${i + 1} could not start: ${e.message}`)))
       })))
     } catch (e) {
       // the arenas come back only once no replica can still be allocating in them
@@ -739,7 +739,8 @@ export class DataParallel {
       if (report && Atomics.load(this.control, slot(k, 2)) !== 0) {
         const bytes = this.errors.slice(k * ERROR_BYTES, (k + 1) * ERROR_BYTES)
         const end = bytes.indexOf(0)
-        throw new Error(new TextDecoder().decode(bytes.subarray(0, end < 0 ? bytes.length : end)))
+        const text = new TextDecoder().decode(bytes.subarray(0, end < 0 ? bytes.length : end))
+        throw threadError(text)
       }
     }
   }
@@ -753,4 +754,19 @@ export class DataParallel {
     // terminate() settles once a thread has exited: nothing of this pool allocates in the arenas any more
     if (this.lent) this.lent.mem.returnArenas(this.lent.arenas)
   }
+
+  /**
+   * Gives the pool's gradient and optimizer-state blocks in engine memory back at once (each was its own
+   * block: create()). For the trainer that drops its model after close(): the optimizer keeps the state
+   * arrays it was given (beginFlatStep), so they go only when it goes too (Trainer.release).
+   */
+  releaseBuffers(): void {
+    if (!this.inMemory) return
+    for (const a of [...this.grads, ...this.state]) releaseKernelArray(a)
+  }
+}
+
+/** A replica thread's failure, from its text: one out of engine memory stays one, so the run's failure can say what to make smaller. */
+function threadError(text: string): Error {
+  return EngineMemoryError.fromMessage(text) ?? new Error(text)
 }

@@ -5,12 +5,13 @@
  */
 import { Rng } from '../rng'
 import type { NetSpec } from '../spec-types'
+import type { Tensor } from '../tensor'
 import type { BatchPoint, Checkpoint, DataSource, Snapshot, StartStage, TrainSettings, WorkerCommand, WorkerEvent } from '../protocol'
 import { specForData, type TrainData } from './data'
 import { Sequential } from '../models/sequential'
 import { Trainer, type TrainerEvent } from './trainer'
 import { checkCommand } from './commands'
-import { errorMessage } from './errors'
+import { errorMessage, memoryFacts } from './errors'
 import { DataMismatchError } from './checks'
 import { InferenceFeed, predictValue, type FeedPort } from './inference'
 import { withExtra } from './extra-examples'
@@ -215,8 +216,17 @@ export class WorkerSession {
           this.post({ type: 'reply', reqId: cmd.reqId, ok: false, code: 'busy', message: 'a training run is in progress: stop it before loading another model' })
           return
         }
-        const model = Sequential.fromSpec(cmd.spec, new Rng(0))
-        model.loadWeights(cmd.weights)
+        // the old model's engine memory goes first, so this one's buffers reuse its blocks; on a refusal it comes back
+        const backup = this.dropModel()
+        let model: Sequential | null = null
+        try {
+          model = Sequential.fromSpec(cmd.spec, new Rng(0))
+          model.loadWeights(cmd.weights)
+        } catch (e) {
+          model?.release()
+          if (backup) this.restore(backup)
+          throw e
+        }
         this.model = model
         this.feed?.modelChanged()
         this.modelTrainer = null
@@ -288,6 +298,44 @@ export class WorkerSession {
     return { value, transfer }
   }
 
+  /**
+   * Drops the current model before another replaces it and gives its engine memory back at once: its parameters,
+   * gradients and layers' workspaces, and the optimizer state and data-parallel buffers of the run that trained it
+   * (Trainer.release). Otherwise those blocks stay taken until the garbage collector notices, which it may not
+   * before the next model is built: after a big run the next model's weights landed outside engine memory and a
+   * two-thread run after it had to copy them. Returns a copy to put it back with (restore) if the next model never
+   * comes. Nothing reads the released buffers afterwards: the session forgets the model and its trainer, the
+   * inference feed writes only the current model's weights (InferenceFeed.poll), and a released model refuses to run.
+   */
+  private dropModel(): Backup | null {
+    const model = this.model
+    let backup: Backup | null = null
+    if (model) {
+      const trainer = this.modelTrainer
+      const optimizer = trainer && trainer.model === model ? { name: trainer.optimizer.name, state: trainer.optimizer.state() } : this.loadedOptimizer
+      backup = { spec: model.spec, weights: model.weights(), optimizer, vocab: this.vocab }
+    }
+    const trainer = this.trainer !== null && !this.isRunning() ? this.trainer : null
+    if (trainer) this.trainer = null
+    this.model = null
+    this.modelTrainer = null
+    this.loadedOptimizer = null
+    trainer?.release()
+    model?.release()
+    return backup
+  }
+
+  /** Puts back a model dropModel dropped (from its copy), when the model meant to replace it did not come. */
+  private restore(b: Backup): void {
+    if (this.model !== null) return
+    const model = Sequential.fromSpec(b.spec, new Rng(0))
+    model.loadWeights(b.weights)
+    this.model = model
+    this.loadedOptimizer = b.optimizer
+    this.vocab = b.vocab
+    this.feed?.modelChanged()
+  }
+
   private isRunning(): boolean {
     return this.trainer !== null && (this.trainer.state === 'running' || this.trainer.state === 'paused')
   }
@@ -326,9 +374,18 @@ export class WorkerSession {
       this.lastSnapshot = -Infinity
       // how far the run got: a failure says which step it was, so the page can say what to change
       let stage: StartStage = 'data'
+      // the model this run replaces, put back if the run fails before its own model takes over; and that model
+      let backup: Backup | null = null
+      let built: Trainer | null = null
+      const putBack = (): void => {
+        if (backup) this.restore(backup)
+        backup = null
+      }
       try {
         const data = withExtra(this.opts.loadData(settings.data, settings.testFraction, spec), settings.extra)
         stage = 'setup'
+        // the old model's engine memory goes before the new model is built, so the new one's buffers reuse its blocks
+        backup = this.dropModel()
         const trainer = new Trainer({ spec: specForData(spec, data), settings, data, weights }, (e) => this.onTrainerEvent(runId, e))
         if (from) continueFrom(trainer, from)
         if (this.probe) {
@@ -341,9 +398,15 @@ export class WorkerSession {
         // stateful training carries the state on one thread (the trainer would leave replicas idle)
         const threads = this.opts.replicaEntry && settings.stateful !== true ? settings.threads : 1
         stage = 'threads'
+        built = trainer
         pool = await startThreads(trainer, threads, this.opts.replicaEntry ?? '')
         stage = 'training'
-        if (this.starting !== starting) return
+        if (this.starting !== starting) {
+          putBack()
+          return
+        }
+        built = null
+        backup = null
         this.trainer = trainer
         this.model = trainer.model
         this.feed?.modelChanged()
@@ -359,13 +422,16 @@ export class WorkerSession {
         this.flushSnapshot(runId)
       } catch (e) {
         if (this.starting === starting) this.starting = null
+        putBack()
         this.flush(runId)
-        // a refusal of the data names its facts (the page words them); anything else its text
-        const facts = e instanceof DataMismatchError ? e.facts : {}
+        // a refusal of the data, or a run out of engine memory, names its facts (the page words them); anything else its text
+        const facts = e instanceof DataMismatchError ? e.facts : memoryFacts(e) ?? {}
         this.post({ type: 'error', runId, code: 'train-failed', message: errorMessage(e), params: { detail: errorMessage(e), stage, ...facts } })
         this.post({ type: 'state', runId, state: 'failed', message: errorMessage(e) })
       } finally {
         await pool?.close()
+        // a trainer built but never run (the start failed or was replaced): its blocks too, once its pool is closed
+        built?.release()
       }
     })()
   }
@@ -436,6 +502,9 @@ export class WorkerSession {
     this.post({ type: 'snapshot', runId, snapshot: s })
   }
 }
+
+/** A dropped model's copy (session dropModel / restore): its weights, optimizer state and text's characters. */
+interface Backup { spec: NetSpec; weights: Record<string, Tensor>; optimizer: Checkpoint['optimizer'] | null; vocab: CharVocab | null }
 
 interface Continuation { weights: Record<string, Float32Array>; optimizer: Checkpoint['optimizer'] | null }
 

@@ -18,6 +18,7 @@ import { clipGrads } from '../optimizers/clip-grads'
 import { DivergenceWatch, describeDivergence, divergenceFacts, type DivergenceFacts } from './divergence'
 import { takeSnapshot } from './probes'
 import { AutoencoderProbe, findBottleneck } from '../models/autoencoder'
+import { releaseBlocks } from '../models/release'
 import { evaluate } from './evaluate'
 import { countCorrect } from './metrics'
 import { checkData, checkSettings } from './checks'
@@ -134,6 +135,17 @@ export class Trainer {
   useParallel(dp: DataParallel | null): void {
     // replicas keep no carried state of their own: stateful training stays on one thread
     this.parallel = this.settings.stateful ? null : dp
+  }
+
+  /**
+   * Gives the engine-memory blocks of this trainer's model, optimizer state and data-parallel buffers back at
+   * once, for a session that drops the model (session.ts). Only after the run has ended and its pool is closed;
+   * the trainer, its model and its optimizer must not be used afterwards (the model refuses: Sequential.release).
+   */
+  release(): void {
+    this.model.release()
+    releaseBlocks(this.optimizer)
+    this.parallel?.releaseBuffers()
   }
 
   /** Runs to the end (or until stopped / diverged). Resolves with every epoch report. */

@@ -26,6 +26,27 @@ export const SOFT_LIMIT = 1024 * 1024 * 1024
 const ARENAS_FROM = SOFT_LIMIT + 64 * 1024 * 1024
 const ARENAS_TO = 2 * 1024 * 1024 * 1024
 
+/**
+ * The engine memory cannot take a block or workspace: `needs`, the bytes it would then hold in all (up to the new
+ * region's end), is past `limit`, the bytes it may hold (this thread's part, or the whole memory). A run fails with it
+ * (train/session.ts words it for the page with both sizes, saying what to make smaller).
+ */
+export class EngineMemoryError extends Error {
+  constructor(readonly needs: number, readonly limit: number, message?: string) {
+    super(message ?? `engine memory: out of memory (needs ${needs} bytes, limit ${limit})`)
+    this.name = 'EngineMemoryError'
+  }
+
+  /**
+   * The error again from a text holding its message (a replica thread's failure reaches the training thread as
+   * text: data-parallel.ts), keeping that text; null when the text is not one.
+   */
+  static fromMessage(text: string): EngineMemoryError | null {
+    const m = /engine memory: out of memory \(needs (\d+) bytes, limit (\d+)[);]/.exec(text)
+    return m ? new EngineMemoryError(Number(m[1]), Number(m[2]), text) : null
+  }
+}
+
 /** A region [base, end) of a shared memory whose blocks one EngineMemory hands out. */
 export interface Arena { readonly base: number; readonly end: number }
 
@@ -151,19 +172,21 @@ export class EngineMemory {
   }
 
   private ensure(end: number): void {
-    if (end > this.end) throw new Error(`engine memory: out of memory (needs ${end} bytes, limit ${this.end})`)
+    if (end > this.end) throw new EngineMemoryError(end, this.end)
     const have = this.memory.buffer.byteLength
     if (end <= have) return
     const pages = Math.ceil((end - have) / PAGE)
     // Grow in large steps so that growth is rare.
     const current = have / PAGE
     const step = Math.min(MAX_PAGES - current, Math.max(pages, Math.ceil(current / 2)))
-    if (step < pages) throw new Error(`engine memory: out of memory (needs ${end} bytes, limit ${MAX_PAGES * PAGE})`)
+    if (step < pages) throw new EngineMemoryError(end, MAX_PAGES * PAGE)
     try {
       this.memory.grow(step)
     } catch (e) {
-      // another thread sharing the memory may have grown it meanwhile (past what this step allowed)
-      if (this.memory.buffer.byteLength < end) throw e
+      // another thread sharing the memory may have grown it meanwhile (past what this step allowed); else the
+      // system gave no more: as much as the memory holds now is the limit
+      const have = this.memory.buffer.byteLength
+      if (have < end) throw new EngineMemoryError(end, have, `engine memory: out of memory (needs ${end} bytes, limit ${have}; growing failed: ${e instanceof Error ? e.message : String(e)})`)
     }
     this.known.add(this.memory.buffer)
   }
