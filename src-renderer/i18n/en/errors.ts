@@ -90,6 +90,7 @@ export default {
   'train-failed.input': 'Training did not start: the network takes inputs of {want}, but the data’s examples are {got}. Change the input shape on the Architecture page, or train on other data.',
   'train-failed.classes': 'Training did not start: {layer} gives {outputs} class scores, but the data has {classes} classes. {fix}',
   'train-failed.vocab': 'Training did not start: {layer} scores {outputs} characters at each step, but this text has {vocab} different characters. {fix}',
+  'train-failed.memory': 'The run ran out of engine memory: it needed {needs} MB, and the engine can hold {limit} MB. Make the run smaller and press Start again: a smaller mini-batch size, fewer filters or hidden units, or “Threads” set to 1.',
   protocol: 'The training thread sent a message the lab could not read. Start the run again.',
   'worker-error': 'The training thread reported an error. (Details: {detail})',
 

@@ -1,0 +1,29 @@
+/**
+ * A run out of engine memory (train-failed, params case 'memory' from the engine: train/errors.ts memoryFacts) is
+ * worded in the page's language with both sizes and what to make smaller, instead of the memory's raw English.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import type { LabError } from '../../src-main/ipc/contract'
+import { refusal } from '../../src-renderer/lib/lab-errors'
+import { i18n, tr } from '../../src-renderer/i18n/index.svelte'
+
+afterEach(() => i18n.set('en'))
+
+const detail = 'engine memory: out of memory (needs 1194814784 bytes, limit 1140850688)'
+const oom: LabError = { code: 'train-failed', message: detail, params: { detail, stage: 'training', case: 'memory', needs: 1140, limit: 1088 } }
+
+describe('a run out of engine memory', () => {
+  it('says so with the sizes in MB and what to change, in English and in Korean', () => {
+    expect(tr(refusal(oom))).toBe('The run ran out of engine memory: it needed 1140 MB, and the engine can hold 1088 MB. ' +
+      'Make the run smaller and press Start again: a smaller mini-batch size, fewer filters or hidden units, or “Threads” set to 1.')
+    i18n.set('ko')
+    expect(tr(refusal(oom))).toBe('엔진 메모리가 모자라 학습이 멈췄습니다. 1140 MB가 필요했는데 엔진은 1088 MB까지만 쓸 수 있습니다. ' +
+      '미니배치 크기를 줄이거나, 필터 수나 은닉 크기를 줄이거나, “스레드”를 1로 바꿔 학습을 작게 만든 뒤 다시 시작하세요.')
+    expect(tr(refusal(oom))).not.toContain('bytes')
+  })
+
+  it('falls back to the engine\'s English when a size is missing (an older engine)', () => {
+    const { needs: _, ...partial } = oom.params as Record<string, string | number>
+    expect(tr(refusal({ ...oom, params: partial }))).toBe(detail)
+  })
+})
