@@ -169,6 +169,30 @@ describe('the app frame', () => {
     expect(screen.getByTestId('page-train')).toBeTruthy()
   })
 
+  it('gives the focus to the new page when the control that opened it went with the old one', async () => {
+    // "Try it", "Go to training", "Edit architecture": the button left with its page and the focus fell to the
+    // document (Chromium, keyboard walk), so a screen reader said nothing.
+    render(App)
+    await tick()
+    const main = document.querySelector('main')!
+    expect(document.activeElement).not.toBe(main) // not on load: the first Tab still reaches the skip link
+    const button = document.createElement('button')
+    screen.getByTestId('page-editor').appendChild(button)
+    button.focus()
+    project.page = 'train'
+    await tick()
+    await tick()
+    expect(screen.getByTestId('page-train')).toBeTruthy()
+    expect(document.activeElement).toBe(main)
+    // a page tab keeps the focus: it is still there
+    const tab = screen.getByTestId('nav-draw')
+    tab.focus()
+    await fireEvent.click(tab)
+    await tick()
+    await tick()
+    expect(document.activeElement).toBe(tab)
+  })
+
   it('toggles the theme from the button and from the application menu', async () => {
     render(App)
     const before = document.documentElement.dataset.theme

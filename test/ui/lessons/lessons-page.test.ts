@@ -80,6 +80,26 @@ describe('lessons page', () => {
     expect(screen.getByTestId('explainer-pooling')).toBeTruthy()
   })
 
+  it('puts the focus on the next lesson\'s title after the pager, and leaves it in the list after a pick', async () => {
+    // the pager's button goes with its lesson: the focus fell to the page (Chromium, keyboard walk)
+    render(LessonsPage)
+    const next = screen.getByTestId('lesson-next')
+    next.focus()
+    await fireEvent.click(next)
+    await tick()
+    await tick()
+    expect(screen.getByTestId('lesson').getAttribute('data-lesson')).toBe(LESSONS[1].id)
+    expect(document.activeElement).toBe(screen.getByTestId('lesson-title'))
+    expect(document.activeElement?.textContent).toBe(catalogues.en[`lessons.${LESSONS[1].id}_title`])
+    const item = screen.getAllByTestId('lesson-item')[3]
+    item.focus()
+    await fireEvent.click(item)
+    await tick()
+    await tick()
+    expect(screen.getByTestId('lesson').getAttribute('data-lesson')).toBe(LESSONS[3].id)
+    expect(document.activeElement).toBe(item)
+  })
+
   it('tells at once whether an answer is right, and explains', async () => {
     lessons.current = 'conv'
     render(LessonsPage)
