@@ -3,9 +3,13 @@
  * worded in the page's language with both sizes and what to make smaller, instead of the memory's raw English.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import { render, screen } from '@testing-library/svelte'
 import type { LabError } from '../../src-main/ipc/contract'
+import type { TrainSettings } from '../../src-engine/protocol'
 import { refusal } from '../../src-renderer/lib/lab-errors'
 import { i18n, tr } from '../../src-renderer/i18n/index.svelte'
+import DivergenceBanner from '../../src-renderer/components/train/DivergenceBanner.svelte'
+import { Run } from '../../src-renderer/lib/train.svelte'
 
 afterEach(() => i18n.set('en'))
 
@@ -25,5 +29,20 @@ describe('a run out of engine memory', () => {
   it('falls back to the engine\'s English when a size is missing (an older engine)', () => {
     const { needs: _, ...partial } = oom.params as Record<string, string | number>
     expect(tr(refusal({ ...oom, params: partial }))).toBe(detail)
+  })
+
+  it('is the banner\'s sentence under the failed run, before its first batch and after some', () => {
+    const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 2, weightDecay: 0, seed: 1, threads: 2 }
+    for (const batches of [0, 3]) {
+      const r = new Run(`oom${batches}`, 1, settings, 'net', 'classifier')
+      if (batches > 0) r.addPoints([1, 2, 3].map((batch) => ({ epoch: 1, batch, batches: 80, loss: 2, examplesPerSec: 800 })))
+      r.failure = refusal({ ...oom, params: { ...oom.params, stage: batches > 0 ? 'training' : 'setup' } })
+      r.state = 'failed'
+      const { unmount } = render(DivergenceBanner, { run: r, busy: false, onrestart: () => {} })
+      const text = screen.getByTestId('train-diverged').textContent ?? ''
+      expect(text).toContain('it needed 1140 MB, and the engine can hold 1088 MB')
+      expect(text).not.toContain('bytes')
+      unmount()
+    }
   })
 })
