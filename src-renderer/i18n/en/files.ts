@@ -14,6 +14,7 @@ export default {
   importWeights: 'Import weights (safetensors)…',
   exportGroup: 'Use the model elsewhere',
   exportNeedsModel: 'Train a model first, or open a project saved with weights: there is nothing to export yet.',
+  exportDiverged: 'Run #{n} diverged: the model held now has its weights, which these items would export. Train a run that does not diverge first.',
   projectGroup: 'Project',
   working: 'Working…',
   dismiss: 'Dismiss',

@@ -14,6 +14,7 @@ export default {
   importWeights: '가중치 가져오기 (safetensors)…',
   exportGroup: '다른 곳에서 모델 쓰기',
   exportNeedsModel: '내보낼 모델이 아직 없습니다. 먼저 학습하거나 가중치와 함께 저장한 프로젝트를 여세요.',
+  exportDiverged: '#{n} 학습이 발산했습니다. 지금 실험실에 있는 모델은 그 학습의 가중치를 가지고 있고, 아래 항목은 그 가중치를 내보냅니다. 발산하지 않는 학습을 먼저 하세요.',
   projectGroup: '프로젝트',
   working: '처리 중…',
   dismiss: '닫기',

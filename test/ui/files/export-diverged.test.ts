@@ -1,0 +1,47 @@
+/**
+ * After a run diverged the host holds that run's model, and an export writes its weights (the walk exported
+ * weights up to |w| = 39.5 after Adam at learning rate 10): the menu says so beside the export items (en, ko).
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
+import { tick } from 'svelte'
+import ModelMenu from '../../../src-renderer/components/files/ModelMenu.svelte'
+import { setLab } from '../../../src-renderer/lib/lab'
+import { project } from '../../../src-renderer/lib/project.svelte'
+import { Run, trainLab } from '../../../src-renderer/lib/train.svelte'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import type { TrainSettings } from '../../../src-engine/protocol'
+import { FakeApi } from './fake-api'
+
+const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 10, batchSize: 100, epochs: 1, weightDecay: 0, seed: 1, threads: 1 }
+
+afterEach(() => {
+  cleanup()
+  i18n.set('en')
+  setLab(null)
+  project.trained = false
+  trainLab.runs = []
+  trainLab.currentId = null
+})
+
+describe('export after a diverged run', () => {
+  it('warns that the held model is the diverged run\'s, and says nothing once a run trains normally', async () => {
+    setLab(new FakeApi({}))
+    project.trained = true
+    const good = new Run('a', 1, { ...settings, lr: 0.001 }, 'net', 'classifier')
+    const bad = new Run('b', 2, settings, 'net', 'classifier')
+    bad.diverged = true
+    bad.state = 'failed'
+    trainLab.runs = [good, bad]
+    trainLab.currentId = 'b'
+    i18n.set('ko')
+    render(ModelMenu)
+    await fireEvent.click(screen.getByTestId('model-menu'))
+    expect(screen.getByTestId('files-export-diverged').textContent).toBe('#2 학습이 발산했습니다. 지금 실험실에 있는 모델은 그 학습의 가중치를 가지고 있고, 아래 항목은 그 가중치를 내보냅니다. 발산하지 않는 학습을 먼저 하세요.')
+    // the items stay usable: the learner may want those weights
+    expect((screen.getByTestId('files-export-safetensors') as HTMLButtonElement).disabled).toBe(false)
+    trainLab.currentId = 'a'
+    await tick()
+    expect(screen.queryByTestId('files-export-diverged')).toBeNull()
+  })
+})
