@@ -156,6 +156,17 @@ describe('lessons page', () => {
 describe('<Term>', () => {
   afterEach(() => cleanup())
 
+  it('puts the definition away on Escape until the term is left (it covers the text above)', async () => {
+    render(Term, { props: { id: 'stride' } })
+    const term = screen.getByTestId('term')
+    term.focus()
+    expect(term.classList.contains('dismissed')).toBe(false)
+    await fireEvent.keyDown(term, { key: 'Escape' })
+    expect(term.classList.contains('dismissed')).toBe(true)
+    await fireEvent.focusOut(term)
+    expect(term.classList.contains('dismissed')).toBe(false)
+  })
+
   it('shows the term in the current language with both names and the definition in its tooltip', async () => {
     i18n.set('ko')
     render(Term, { props: { id: 'stride' } })
