@@ -16,7 +16,8 @@ import type { Trainer } from '../../../src-engine/train/trainer'
 import type { TrainSettings, WorkerEvent } from '../../../src-engine/protocol'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { bundleWorker } from '../../helpers/bundle'
-import { recordingSession, smallDigits, TINY_MLP } from './fixtures'
+import { subset } from '../../../src-engine/data/dataset'
+import { range, recordingSession, smallDigits, TINY_MLP } from './fixtures'
 
 /** A model whose second Affine weight (1568 x 512, a 4 MB block) outweighs everything else it allocates but its workspaces. */
 const SPEC: NetSpec = {
@@ -32,6 +33,15 @@ const SPEC: NetSpec = {
   ]
 }
 const SETTINGS: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 50, epochs: 1, weightDecay: 0, seed: 4, threads: 1 }
+/**
+ * 200 training and 200 held-out digits: the runs only need to have allocated their blocks. The batch sizes keep the
+ * workspaces out of the 4 MB size class (50 and 200 examples: 2 and 8 MB blocks), so that a block the layers give
+ * back when the batch shape changes cannot serve the next model's 4 MB weights by chance.
+ */
+function fewDigits(): ReturnType<typeof smallDigits> {
+  const d = smallDigits()
+  return { ...d, train: subset(d.train, range(200)) }
+}
 const errors = (events: WorkerEvent[]): WorkerEvent[] => events.filter((e) => e.type === 'error')
 type Reply = Extract<WorkerEvent, { type: 'reply' }>
 const reply = (events: WorkerEvent[], reqId: number): Reply => events.filter((e): e is Reply => e.type === 'reply' && e.reqId === reqId).at(-1)!
@@ -65,7 +75,7 @@ describe('a dropped model\'s engine memory', () => {
   })
 
   it('comes back when the start or the weights meant to replace the model are refused: the old model still answers', async () => {
-    const { s, events } = recordingSession(smallDigits())
+    const { s, events } = recordingSession(fewDigits())
     s.handle({ type: 'start', runId: 'a', spec: TINY_MLP, settings: { ...SETTINGS, batchSize: 100 } })
     await s.running
     const input = new Float32Array(784).fill(0.3)
@@ -89,7 +99,7 @@ describe('a dropped model\'s engine memory', () => {
 
   it('serves the next run: after a run near the soft limit, the next model\'s weights are in engine memory and a two-thread run works in place', async () => {
     const mem = engineMemory()!
-    const { s, events } = recordingSession(smallDigits(), { replicaEntry: entry })
+    const { s, events } = recordingSession(fewDigits(), { replicaEntry: entry })
     s.handle({ type: 'start', runId: 'big', spec: SPEC, settings: SETTINGS })
     await s.running
     expect(errors(events)).toEqual([])
