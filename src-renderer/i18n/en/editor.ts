@@ -80,6 +80,7 @@ export default {
   emptyHint: 'No layers yet. Add one from the palette on the left, e.g. Convolution → ReLU → Pooling.',
   keysHint: 'Tip: drag ⠿ to reorder, or focus a layer and press Alt+↑/↓. Ctrl+Z undoes, Ctrl+Shift+Z redoes.',
   layerAria: 'Layer {n}: {name}, {type}',
+  addedLayer: 'Added layer {n}: {name}, {type}',
   dragHint: 'Drag to reorder (or Alt+↑/↓)',
   rename: 'Layer name',
   moveUp: 'Move up (Alt+↑)',

@@ -80,6 +80,7 @@ export default {
   emptyHint: '아직 계층이 없습니다. 왼쪽 목록에서 추가해 보세요. 예: 합성곱 → ReLU → 풀링.',
   keysHint: '도움말: ⠿를 끌어서 순서를 바꾸거나, 계층을 선택하고 Alt+↑/↓를 누르세요. Ctrl+Z는 실행 취소, Ctrl+Shift+Z는 다시 실행입니다.',
   layerAria: '{n}번 계층: {name}, {type}',
+  addedLayer: '{n}번 계층으로 추가했습니다: {name}, {type}',
   dragHint: '끌어서 순서 바꾸기 (또는 Alt+↑/↓)',
   rename: '계층 이름',
   moveUp: '위로 (Alt+↑)',

@@ -85,3 +85,24 @@ describe('the weights question', () => {
     expect(within(dialog).getAllByRole('button').length).toBe(3)
   })
 })
+
+describe('adding from the palette', () => {
+  it('says what was added, and where, in a status line (the focus stays on the palette)', async () => {
+    openEditor(structuredClone(net) as never)
+    const status = screen.getByTestId('palette-added')
+    expect(status.getAttribute('role')).toBe('status')
+    expect(status.textContent).toBe('')
+    const relu = screen.getAllByTestId('add-layer').find((b) => b.getAttribute('data-type') === 'Relu')!
+    relu.focus()
+    await fireEvent.click(relu)
+    await settle()
+    const i = cards().findIndex((c) => c.getAttribute('data-type') === 'Relu')
+    expect(status.textContent).toBe(`Added layer ${i + 1}: ${within(card(i)).getByLabelText('Layer name').getAttribute('placeholder')}, ReLU`)
+    expect(document.activeElement).toBe(relu)
+    cleanup()
+    openEditor(structuredClone(net) as never, 'ko')
+    await fireEvent.click(screen.getAllByTestId('add-layer').find((b) => b.getAttribute('data-type') === 'Relu')!)
+    await settle()
+    expect(screen.getByTestId('palette-added').textContent).toMatch(/^\d번 계층으로 추가했습니다: .+, ReLU$/)
+  })
+})
