@@ -114,6 +114,17 @@ describe('lessons page', () => {
     expect(within(q1).getByTestId('quiz-feedback').textContent).toContain('Correct')
   })
 
+  it('answers in a status region that is there before the answer (one added with its text is often not read out)', async () => {
+    lessons.current = 'conv'
+    render(LessonsPage)
+    const q = screen.getAllByTestId('quiz-question')[0]
+    const status = within(q).getByRole('status')
+    expect(status.textContent?.trim()).toBe('')
+    await fireEvent.click(within(q).getAllByTestId('quiz-choice')[0])
+    expect(within(q).getByRole('status')).toBe(status)
+    expect(status.textContent).toMatch(/^\s*(Correct|Not quite)/)
+  })
+
   it('switches the lesson text to Korean', async () => {
     lessons.current = 'conv'
     render(LessonsPage)
