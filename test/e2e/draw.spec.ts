@@ -1,7 +1,7 @@
 /**
  * Draw a digit: train the book's simple ConvNet briefly on the built-in digits, then draw a clear "1"
- * and a clear "0" with mouse strokes on the pad and check the model's answers, the 28×28 preview and
- * the feature maps. Prints the stroke-to-answer latency the page measured (median, slowest and the median
+ * and a clear "0" with mouse strokes on the pad (and a "1" with the keyboard pen) and check the model's answers,
+ * the 28×28 preview and the feature maps. Prints the stroke-to-answer latency the page measured (median, slowest and the median
  * of each stage over its last answers), with the model idle and while a second run trains; it asserts
  * no time (the machine is shared), only that the page measured something.
  */
@@ -101,6 +101,17 @@ test('a briefly trained ConvNet reads a drawn 1 and a drawn 0, and shows what ea
   // label the drawing and keep it for the next run
   await page.getByTestId('draw-add-0').click()
   await expect(page.getByTestId('drawn-count')).toHaveAttribute('data-value', '1')
+
+  // the pad drawn from the keyboard (Tab to it, arrows move the pen, Space puts it down and lifts it): a 1
+  await page.getByTestId('draw-clear').click()
+  await page.getByTestId('draw-clear').press('Shift+Tab')
+  await expect(page.getByTestId('draw-pad-keys')).toBeFocused()
+  for (let i = 0; i < 7; i++) await page.keyboard.press('ArrowUp')
+  await page.keyboard.press('Space')
+  for (let i = 0; i < 14; i++) await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('Space')
+  const keyed = await answer(page)
+  expect(keyed.top, `probabilities for the 1 drawn with keys: ${keyed.probs.map((p) => p.toFixed(3)).join(', ')}`).toBe(1)
 
   // while a second run trains, the answers come from the inference thread, not after the current batch
   await page.getByTestId('nav-train').click()
