@@ -104,6 +104,12 @@ export const TEXT_TEST_FRACTION = 0.1
  */
 export const BUILTIN_TEXT_CHARS = 278_848
 
+/**
+ * Distinct characters of the built-in text, as textCounts counts them: the vocabulary a run on it gets, so the editor
+ * can size a language model's vocabulary layers for it before any run (builtin-sizes.test.ts holds it to the file).
+ */
+export const BUILTIN_TEXT_VOCAB = 74
+
 /** How many of a text's `chars` ids are trained on: the head textCorpus keeps before the held-out tail. */
 export function textTrainLength(chars: number, testFraction = TEXT_TEST_FRACTION): number {
   return Math.round(chars * (1 - testFraction))

@@ -5,6 +5,7 @@
  */
 import type { LayerInfo, LayerSpec, NetSpec, SpecIssue, SpecReport } from '../../src-engine/spec-types'
 import { layerNames } from '../../src-engine/spec-names'
+import { withVocab } from '../../src-engine/spec'
 import { validateSpec, presetList, emptyNet, type EmptyKind } from '../components/editor/engine'
 import { layerDef, isLossType } from '../components/editor/catalog'
 import { parseSpecJson } from '../components/editor/spec-json'
@@ -12,6 +13,7 @@ import { forData, layerIssues } from '../components/editor/issues'
 import { project } from './project.svelte'
 import { trainLab } from './train.svelte'
 import { folderClasses } from './folder-classes.svelte'
+import { textUpload } from './text-upload.svelte'
 
 const HISTORY_LIMIT = 200
 const TYPING_PAUSE_MS = 1500
@@ -31,16 +33,29 @@ export class EditorState {
   /** Last import failure, as an i18n key with values; null when the last import worked. */
   importError = $state.raw<{ key: string; values: Record<string, string | number> } | null>(null)
 
-  /** The spec's validation, recomputed on every edit. */
-  readonly report: SpecReport | null = $derived(project.spec ? validateSpec(project.spec) : null)
+  /**
+   * The text a language model will train on, when the training page knows its vocabulary (textUpload.chosen): a run
+   * sets the spec's vocabulary to the loaded text's, over any the spec gives (train/data.ts specForData), so the
+   * editor sizes the vocabulary layers by it too. Null for any other network, or a text whose vocabulary is not known.
+   */
+  readonly text: { name: string; vocab: number } | null = $derived(project.spec?.task === 'language-model' ? textUpload.chosen : null)
+  /** The spec's validation, recomputed on every edit (and when the chosen text's vocabulary changes). */
+  readonly report: SpecReport | null = $derived(
+    project.spec ? validateSpec(this.text ? withVocab(project.spec, this.text.vocab) : project.spec) : null
+  )
   readonly names: string[] = $derived(project.spec ? layerNames(project.spec.layers) : [])
   /**
    * The report's issues as the editor shows them. An unknown vocabulary is not the learner's mistake
    * here: the training page sets it from the text it loads, so the editor shows it as a warning. The class-count
-   * warnings follow the data chosen on the training page (forData).
+   * warnings follow the data chosen on the training page (forData), and so does a language model's output that does
+   * not fit the chosen text's vocabulary: a warning naming the text (a run on it is refused: train/checks.ts checkVocab),
+   * as the learner may mean another text.
    */
   readonly issues: SpecIssue[] = $derived(
-    forData(this.report?.issues ?? [], trainLab.form.dataKind, folderClasses.usedBy(trainLab.form.idxDir)).map((i) => (i.code === 'vocab-missing' ? { ...i, severity: 'warning' as const } : i))
+    forData(this.report?.issues ?? [], trainLab.form.dataKind, folderClasses.usedBy(trainLab.form.idxDir)).map((i) =>
+      i.code === 'vocab-missing' ? { ...i, severity: 'warning' as const }
+        : i.code === 'lm-output-not-vocab' && this.text ? forText(i, this.text.name)
+          : i)
   )
   readonly errors: SpecIssue[] = $derived(this.issues.filter((i) => i.severity === 'error'))
   /** The report's per-layer facts, reusing last edit's object wherever nothing changed (cards skip work). */
@@ -311,6 +326,15 @@ export class EditorState {
     this.importError = null
     this.lastKey = null
   }
+}
+
+/**
+ * A language model's output that does not fit the vocabulary of the text chosen on the training page, as the editor
+ * words it: the text named (the kept text's name, or the built-in text's own words when `name` is ''), a warning.
+ */
+export function forText(issue: SpecIssue, name: string): SpecIssue {
+  const code = name === '' ? 'lm-output-not-builtin-text' : 'lm-output-not-text'
+  return { ...issue, code, severity: 'warning', values: { ...issue.values, ...(name === '' ? {} : { text: name }) } }
 }
 
 export const editor = new EditorState()

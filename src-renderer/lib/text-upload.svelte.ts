@@ -10,6 +10,7 @@
  */
 import type { LabApi, StoredText, TextProblem } from '../../src-main/ipc/contract'
 import type { NetSpec } from '../../src-engine/spec-types'
+import { BUILTIN_TEXT_VOCAB } from '../../src-engine/data/text'
 import { msg, type Msg } from '../i18n/index.svelte'
 import { uploadOf, errorMsg } from './files.svelte'
 import { trainLab } from './train.svelte'
@@ -42,6 +43,19 @@ export class TextUpload {
   /** The text the form trains on, when it is a kept one. */
   get current(): StoredText | null {
     return this.kept?.find((k) => k.file === trainLab.form.textFile) ?? null
+  }
+
+  /**
+   * The text a language model trains on, as the form names it (the form turns to a text for one: carryForm keeps its
+   * file), when the page knows its vocabulary size: the built-in text's own, a kept text's counted one (the
+   * vocabulary a run on it gets). Null for a path on the host, or a kept text the host no longer keeps (or not yet
+   * listed): its vocabulary is known only once a run loads it. `name` is the kept text's, '' for the built-in one.
+   */
+  get chosen(): { name: string; vocab: number } | null {
+    const file = trainLab.form.textFile.trim()
+    if (file === '' || file === 'builtin') return { name: '', vocab: BUILTIN_TEXT_VOCAB }
+    const kept = this.current
+    return kept ? { name: kept.fileName, vocab: kept.vocab } : null
   }
 
   /** The name of the uploaded text the form names but the host no longer keeps (removed), else null. */

@@ -236,6 +236,8 @@ export default {
   'issue.embedding-needs-tokens': '{layer}: Embedding looks up token ids, a sequence (T), but gets {got}. Put it first, on a text input, or remove it.',
   'issue.vocab-missing': '{layer}: the vocabulary size is not known yet; it is set from the text when training starts. To fix it now, enter the vocabulary size or a number of units.',
   'issue.lm-output-not-vocab': '{layer}: scores one of {got} tokens at each step, but the vocabulary has {vocab}. Set the units of the Time affine before it to “= vocab”.',
+  'issue.lm-output-not-text': '{layer}: gets scores for {got} characters at each step, but your text {text}, chosen on the training page, has {vocab} different characters, so training on it would be refused. Set the units of the Time affine before it to “= vocab” so that they follow the text, or choose another text.',
+  'issue.lm-output-not-builtin-text': '{layer}: gets scores for {got} characters at each step, but the built-in text, chosen on the training page, has {vocab} different characters, so training on it would be refused. Set the units of the Time affine before it to “= vocab” so that they follow the text, or choose another text.',
   'issue.no-layers': 'The network has no layers yet. Add layers from the palette and end with a loss layer such as Softmax + loss.',
   'issue.no-loss': 'The network has no loss layer, so it cannot be trained. End it with Softmax + loss (classes), MSE (autoencoders) or Time softmax + loss (language models).',
   'issue.dropout-after-output': '{layer}: dropout after the output layer drops outputs at random, which is almost certainly a mistake. {hint}',

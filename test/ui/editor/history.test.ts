@@ -232,8 +232,9 @@ describe('an empty network for text', () => {
     expect(types()).toEqual(['TimeEmbedding', 'TimeLSTM', 'TimeAffine', 'TimeSoftmaxWithLoss'])
     expect(layerOut(1)).toBe('(64, 128)')
     expect(screen.queryAllByTestId('layer-error')).toHaveLength(0)
-    // the vocabulary comes from the text at training time: a note, not a blocker
-    expect(screen.getAllByTestId('layer-warning').map((w) => w.getAttribute('data-code'))).toContain('vocab-pending')
+    // the vocabulary is the built-in text's, the one the training page trains on (text-vocab.test.ts): whole shapes
+    expect(layerOut(2)).toBe('(64, 74)')
+    expect(screen.queryAllByTestId('layer-warning')).toHaveLength(0)
     expect((screen.getByTestId('train-button') as HTMLButtonElement).disabled).toBe(false)
   })
 })
