@@ -63,6 +63,7 @@ export default {
   inputShape: 'Shape',
   vocab: 'Vocabulary size',
   vocabAuto: 'from the text',
+  vocabOfText: '{n} (the text)',
   inputValues: '{n} values per example',
 
   // palette

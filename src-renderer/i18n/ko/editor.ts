@@ -63,6 +63,7 @@ export default {
   inputShape: '형상',
   vocab: '어휘 수',
   vocabAuto: '텍스트에서 정해짐',
+  vocabOfText: '{n} (텍스트)',
   inputValues: '예시 하나당 값 {n}개',
 
   // palette

@@ -39,6 +39,8 @@ describe("the editor's vocabulary of a language model", () => {
     expect(paramTotal()).toBe(74 * 64 + lstmParams + 256 * 74 + 74)
     expect(codes()).toEqual([])
     expect(editor.report?.totalParams).toBe(paramTotal())
+    // the input's vocabulary field, left to the text, says the text's number
+    expect(screen.getByTestId('input-vocab').getAttribute('placeholder')).toBe('74 (the text)')
   })
 
   it("is an uploaded text's counted vocabulary once the form names it, over a vocabulary the spec gives", () => {
@@ -54,6 +56,7 @@ describe("the editor's vocabulary of a language model", () => {
     trainLab.form = { ...defaultsFor(lstm(), 1), textFile: '/home/me/notes.txt' }
     openEditor(lstm())
     expect(layerOut(2)).toBe('?')
+    expect(screen.getByTestId('input-vocab').getAttribute('placeholder')).toBe('from the text')
     expect(codesOf(0)).toEqual(['vocab-pending'])
     expect(codesOf(2)).toEqual(['vocab-pending'])
   })
