@@ -156,6 +156,11 @@ export function isLanguageModel(spec: NetSpec | null): boolean {
   return spec.task === 'language-model' || spec.layers.some((l) => l.type === 'TimeEmbedding')
 }
 
+/** Is `spec` a preset's own network as it came (a preset chosen and not edited since), rather than one built from it? */
+export function isPresetAsIs(spec: NetSpec | null, preset: { spec: NetSpec } | null): boolean {
+  return !!spec && !!preset && (spec === preset.spec || JSON.stringify(spec) === JSON.stringify(preset.spec))
+}
+
 /** What a network reports after each epoch: accuracy (a classifier), perplexity (a language model) or the
  * held-out reconstruction error (an autoencoder, task "reconstruct"). */
 export type NetKind = 'classifier' | 'language-model' | 'autoencoder'

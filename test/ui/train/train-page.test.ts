@@ -8,7 +8,7 @@ import { project } from '../../../src-renderer/lib/project.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import en from '../../../src-renderer/i18n/en/train'
 import ko from '../../../src-renderer/i18n/ko/train'
-import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
+import { FakeLab, SIMPLE_CONVNET, PRESETS as FAKE_PRESETS, flush } from './fake-lab'
 import { cleanDivergence } from '../../../src-main/ipc/validate'
 import { PRESETS } from '../../../src-engine/models/presets'
 import { trainLab } from '../../../src-renderer/lib/train.svelte'
@@ -228,7 +228,11 @@ describe('training page with a fake host', () => {
   })
 
   it('names a network from the Architecture page in natural Korean', async () => {
-    project.spec = SIMPLE_CONVNET
+    // a preset's network once edited (its last Affine's units changed) is the learner's
+    const edited = structuredClone(SIMPLE_CONVNET)
+    const affine = [...edited.layers].reverse().find((l) => l.type === 'Affine')
+    if (affine?.type === 'Affine') affine.units = 20
+    project.spec = edited
     i18n.set('ko')
     render(TrainPage)
     await settle()
@@ -236,6 +240,24 @@ describe('training page with a fake host', () => {
     i18n.set('en')
     await settle()
     expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toMatch(/ · from the Architecture page$/)
+  })
+
+  it('calls a preset the editor opened and nobody edited the default preset, or a preset as it came (en, ko)', async () => {
+    // the editor opens with a copy of the default preset, so the project always has a spec
+    project.spec = structuredClone(SIMPLE_CONVNET)
+    project.presetId = 'simple-convnet'
+    render(TrainPage)
+    await settle()
+    expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toBe('Simple ConvNet · default preset')
+    project.spec = structuredClone(FAKE_PRESETS.find((p) => p.id === 'mlp')!.spec)
+    project.presetId = 'mlp'
+    await settle()
+    expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toBe('Two-layer net · preset, as it came')
+    i18n.set('ko')
+    await settle()
+    expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toBe('Two-layer net · 프리셋 그대로')
+    i18n.set('en')
+    project.presetId = null
   })
 })
 
