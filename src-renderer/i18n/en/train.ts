@@ -133,6 +133,9 @@ export default {
   tooltipEpoch: 'epoch {x}',
   chartEmptyLoss: 'Press Start: the loss of every mini-batch is drawn here as the network trains.',
   chartEmptyEpoch: 'One point per epoch: the first appears when epoch 1 ends.',
+  lossSummaryBatch: 'Run #{n} at epoch {x}: the last mini-batch loss is {loss}.',
+  lossSummaryTest: 'After epoch {e}: test loss {loss}.',
+  lossSummaryTestAcc: 'After epoch {e}: test loss {loss}, test accuracy {acc}%.',
 
   runs: 'Runs',
   runsHelp: 'Change a setting and press Start again to compare: every run keeps its colour on the charts.',

@@ -133,6 +133,9 @@ export default {
   tooltipEpoch: '에폭 {x}',
   chartEmptyLoss: '시작을 누르면 학습하는 동안 미니배치마다 손실이 여기에 그려집니다.',
   chartEmptyEpoch: '에폭마다 점 하나: 첫 점은 1 에폭이 끝나면 나타납니다.',
+  lossSummaryBatch: '#{n} 학습, 에폭 {x}: 마지막 미니배치의 손실은 {loss}입니다.',
+  lossSummaryTest: '{e}번째 에폭이 끝난 뒤 잰 테스트 손실은 {loss}입니다.',
+  lossSummaryTestAcc: '{e}번째 에폭이 끝난 뒤 잰 테스트 손실은 {loss}, 테스트 정확도는 {acc}%입니다.',
 
   runs: '학습 기록',
   runsHelp: '설정을 바꾸고 다시 시작하면 결과를 겹쳐 비교할 수 있습니다. 학습마다 그래프 색이 정해져 있습니다.',
