@@ -378,8 +378,15 @@ export class WorkerSession {
       let backup: Backup | null = null
       let built: Trainer | null = null
       const putBack = (): void => {
-        if (backup) this.restore(backup)
+        const b = backup
         backup = null
+        if (!b) return
+        try {
+          this.restore(b)
+        } catch {
+          // no room even for the old model (a start that failed for want of memory): the session then holds none,
+          // as after a refused load, and the run's own failure is still said below rather than lost in this one
+        }
       }
       try {
         const data = withExtra(this.opts.loadData(settings.data, settings.testFraction, spec), settings.extra)

@@ -6,7 +6,7 @@
  *
  * This file's last test fills the engine memory up to its soft limit, so it runs last and alone in this file.
  */
-import { beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { Rng } from '../../../src-engine/rng'
 import { Sequential } from '../../../src-engine/models/sequential'
 import { engineMemory } from '../../../src-engine/kernels/gemm'
@@ -95,6 +95,30 @@ describe('a dropped model\'s engine memory', () => {
     // and the run it came from can still be continued (its optimizer state came back with it)
     s.handle({ type: 'get-weights', reqId: 5 })
     expect(Object.keys(value<{ optimizer?: { state: object } }>(events, 5).optimizer?.state ?? {}).length).toBeGreaterThan(0)
+  }, 30_000)
+
+  it('says why a start failed even when the old model cannot be put back, and then holds none', async () => {
+    const { s, events } = recordingSession(fewDigits())
+    s.handle({ type: 'start', runId: 'a', spec: TINY_MLP, settings: { ...SETTINGS, batchSize: 100 } })
+    await s.running
+    // the start is refused at setup (8x8 inputs on 28x28 digits), and rebuilding the old 28x28 model fails too
+    const build = Sequential.fromSpec.bind(Sequential)
+    const spy = vi.spyOn(Sequential, 'fromSpec').mockImplementation((spec, rng) => {
+      if (spec.input[1] === 28) throw new Error('engine memory: out of memory (needs 2 bytes, limit 1)')
+      return build(spec, rng)
+    })
+    try {
+      s.handle({ type: 'start', runId: 'b', spec: { ...TINY_MLP, input: [1, 8, 8] }, settings: SETTINGS })
+      await s.running
+    } finally {
+      spy.mockRestore()
+    }
+    // the failure that matters is the start's own, and the run ends as failed instead of hanging
+    const failure = events.find((e) => e.type === 'error' && e.runId === 'b')
+    expect(failure && 'message' in failure ? failure.message : '').not.toMatch(/engine memory/)
+    expect(events.some((e) => e.type === 'state' && e.runId === 'b' && e.state === 'failed')).toBe(true)
+    s.handle({ type: 'predict', reqId: 1, input: new Float32Array(784), count: 1 })
+    expect(reply(events, 1)).toMatchObject({ ok: false, code: 'no-model' })
   }, 30_000)
 
   it('serves the next run: after a run near the soft limit, the next model\'s weights are in engine memory and a two-thread run works in place', async () => {
