@@ -751,9 +751,13 @@ export class DataParallel {
     Atomics.add(this.control, GEN, 1)
     Atomics.notify(this.control, GEN)
     await Promise.all(this.workers.map((w) => w.terminate()))
+    this.closed = true
     // terminate() settles once a thread has exited: nothing of this pool allocates in the arenas any more
     if (this.lent) this.lent.mem.returnArenas(this.lent.arenas)
   }
+
+  /** Set once close() has settled: no replica writes its gradients any more. */
+  private closed = false
 
   /**
    * Gives the pool's gradient and optimizer-state blocks in engine memory back at once (each was its own
@@ -761,7 +765,9 @@ export class DataParallel {
    * arrays it was given (beginFlatStep), so they go only when it goes too (Trainer.release).
    */
   releaseBuffers(): void {
-    if (!this.inMemory) return
+    // not before close() has settled: a replica still finishing a batch it started early (the lookahead) writes
+    // its gradient slot, which the next model could hold by then; an open or closing pool's blocks wait for the collector
+    if (!this.inMemory || !this.closed) return
     for (const a of [...this.grads, ...this.state]) releaseKernelArray(a)
   }
 }

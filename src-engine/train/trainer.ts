@@ -148,8 +148,22 @@ export class Trainer {
     this.parallel?.releaseBuffers()
   }
 
-  /** Runs to the end (or until stopped / diverged). Resolves with every epoch report. */
+  /**
+   * Runs to the end (or until stopped / diverged). Resolves with every epoch report; rejects with what a batch
+   * threw (out of engine memory, a kernel thread's failure), which the caller words (session.ts). The trainer is
+   * then over ('failed', without an event of its own: the caller says it): left 'running', the session would
+   * refuse to load a model ('busy') and take pause or step for a run that no longer exists.
+   */
   async run(): Promise<TrainOutcome> {
+    try {
+      return await this.loop()
+    } catch (e) {
+      this.state = 'failed'
+      throw e
+    }
+  }
+
+  private async loop(): Promise<TrainOutcome> {
     const work = this.work()
     this.setState('running')
     this.snapshot(true)

@@ -9,6 +9,7 @@ import { spin, wake } from '../../../src-engine/train/thread-sync'
 import { makeOptimizer, OPTIMIZER_NAMES } from '../../../src-engine/optimizers'
 import { correctFor, targetFor } from '../../../src-engine/train/replica'
 import { bundleWorker } from '../../helpers/bundle'
+import { kernelArray } from '../../../src-engine/kernels/gemm'
 
 const spec: NetSpec = {
   input: [1, 8, 8],
@@ -308,6 +309,19 @@ describe('data-parallel training across threads', () => {
     dp.forwardBackward(model, model.inputTensor(x.data, 21), t, targetFor(model), correctFor(model))
     dp.combine(model)
     expectGradsNear(model, ref)
+  })
+
+  it('gives its gradient and state blocks back only once close() has settled: a closing pool\'s replica may still write its gradient slot', async () => {
+    const model = Sequential.fromSpec(spec, new Rng(5))
+    const dp = await pool(2, model, 32, true, spec, 'Adam')
+    const own = new Set([...dp['grads'], ...dp['state']].map((a) => a.byteOffset))
+    expect(own.size).toBeGreaterThan(0)
+    const closing = dp.close()
+    dp.releaseBuffers() // too early: nothing comes back
+    expect(own.has(kernelArray(model.paramCount).byteOffset)).toBe(false)
+    await closing
+    dp.releaseBuffers()
+    expect(own.has(kernelArray(model.paramCount).byteOffset)).toBe(true)
   })
 
   it('lends the arenas to one pool at a time: a second open pool copies, training the same numbers bit for bit, and a pool after close() works in place again', async () => {

@@ -8,6 +8,8 @@ import { engineMemory } from '../../../src-engine/kernels/gemm'
 import { memoryFacts } from '../../../src-engine/train/errors'
 import type { TrainSettings, WorkerEvent } from '../../../src-engine/protocol'
 import type { NetSpec } from '../../../src-engine/spec-types'
+import { Sequential } from '../../../src-engine/models/sequential'
+import { Rng } from '../../../src-engine/rng'
 import { recordingSession, smallDigits } from './fixtures'
 
 const MIB = 1024 * 1024
@@ -60,5 +62,12 @@ describe('out of engine memory', () => {
     expect(params.detail).toMatch(/^engine memory: out of memory/)
     expect(events.some((e) => e.type === 'state' && e.state === 'failed')).toBe(true)
     mem!.returnArenas(arenas)
+    // the failed run is over: weights load (an opened project's, say) instead of being refused as 'busy', and a
+    // pause finds no run to pause
+    const weights = Object.fromEntries(Object.entries(Sequential.fromSpec(spec, new Rng(2)).weights()).map(([k, t]) => [k, t.data]))
+    s.handle({ type: 'load-model', reqId: 1, spec, weights })
+    expect(events.find((e) => e.type === 'reply' && e.reqId === 1)).toMatchObject({ ok: true })
+    s.handle({ type: 'pause' })
+    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'no-run' })
   }, 30_000)
 })
