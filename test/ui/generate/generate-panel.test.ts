@@ -86,4 +86,30 @@ describe('the Generate panel (language models)', () => {
     expect(fake.calls.filter((c) => c.channel === 'model:generate').at(-1)!.payload).toEqual({ prompt: '', length: 50, temperature: 0.8, seed: 3 })
     i18n.set('en')
   })
+
+  it('keeps the Generate button focusable while it works, and sends one request for presses meanwhile', async () => {
+    i18n.set('en')
+    let answer: (r: unknown) => void = () => {}
+    fake.handlers['model:generate'] = () => new Promise((r) => (answer = r as (r: unknown) => void))
+    const run = new Run('r4', 0, SETTINGS, 'Character LSTM', 'language-model')
+    run.state = 'done'
+    render(GeneratePanel, { run })
+    const before = fake.calls.filter((c) => c.channel === 'model:generate').length
+    const button = screen.getByTestId('generate-run') as HTMLButtonElement
+    button.focus()
+    await fireEvent.click(button)
+    await tick()
+    // a disabled button drops the keyboard focus to the page (Chromium): this one is off by aria-disabled
+    expect(button.textContent).toBe('Writing…')
+    expect(button.disabled).toBe(false)
+    expect(button.getAttribute('aria-disabled')).toBe('true')
+    expect(document.activeElement).toBe(button)
+    await fireEvent.click(button)
+    await tick()
+    expect(fake.calls.filter((c) => c.channel === 'model:generate').length - before).toBe(1)
+    answer({ ok: true, value: { prompt: 'a', text: 'bc', ms: 2 } })
+    await tick()
+    expect(button.getAttribute('aria-disabled')).toBe('false')
+    expect(screen.getByTestId('generate-output').textContent).toBe('abc')
+  })
 })
