@@ -14,8 +14,14 @@ import { PRESETS } from '../../../src-engine/models/presets'
 import { trainLab } from '../../../src-renderer/lib/train.svelte'
 import type { NetSpec } from '../../../src-engine/spec-types'
 
+/**
+ * Lets the page finish opening: its panels under the charts come a frame later (afterNextFrame in TrainPage), so
+ * two plain tasks were not always enough on a loaded machine (the language-model test below found no generate
+ * panel in a full run). A frame and the task after it, requested after the page's own, come after the page's.
+ */
 const settle = async (): Promise<void> => {
   await flush()
+  await new Promise<void>((r) => requestAnimationFrame(() => setTimeout(r, 0)))
   await flush()
 }
 
