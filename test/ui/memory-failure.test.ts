@@ -21,7 +21,7 @@ describe('a run out of engine memory', () => {
     expect(tr(refusal(oom))).toBe('The run ran out of engine memory: it needed 1140 MB, and the engine can hold 1088 MB. ' +
       'Make the run smaller and press Start again: a smaller mini-batch size, fewer filters or hidden units, or “Threads” set to 1.')
     i18n.set('ko')
-    expect(tr(refusal(oom))).toBe('엔진 메모리가 모자라 학습이 멈췄습니다. 1140 MB가 필요했는데 엔진은 1088 MB까지만 쓸 수 있습니다. ' +
+    expect(tr(refusal(oom))).toBe('엔진 메모리가 모자랐습니다. 1140 MB가 필요했는데 엔진은 1088 MB까지만 쓸 수 있습니다. ' +
       '미니배치 크기를 줄이거나, 필터 수나 은닉 크기를 줄이거나, “스레드”를 1로 바꿔 학습을 작게 만든 뒤 다시 시작하세요.')
     expect(tr(refusal(oom))).not.toContain('bytes')
   })
@@ -44,5 +44,18 @@ describe('a run out of engine memory', () => {
       expect(text).not.toContain('bytes')
       unmount()
     }
+  })
+
+  it('in Korean, does not say that training stopped under the title that says it never started', () => {
+    i18n.set('ko')
+    const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 2, weightDecay: 0, seed: 1, threads: 2 }
+    const r = new Run('oom-ko', 1, settings, 'net', 'classifier')
+    r.failure = refusal({ ...oom, params: { ...oom.params, stage: 'setup' } })
+    r.state = 'failed'
+    render(DivergenceBanner, { run: r, busy: false, onrestart: () => {} })
+    const text = screen.getByTestId('train-diverged').textContent ?? ''
+    expect(text).toContain('학습이 시작되지 않았습니다')
+    expect(text).toContain('1140 MB가 필요했는데')
+    expect(text).not.toContain('멈췄습니다')
   })
 })
