@@ -31,6 +31,17 @@
 // 0.89–0.92 of the probe at n = 1024, as did touching C's tile before the loop and packing B two panels or
 // one row at a time; a hot 6×8 kernel reaches 0.98. What it measured instead: C read back from L3 at the
 // second slab (~3 %, now avoided by gemmDeep) and packing (~2.5 %: B ~1.5, A ~1).
+// The two-thread product (gemmPackedB on B packed once by both threads; also the LSTM's backward, K = 4H = 1024),
+// tried on 26 November and not kept: for KC < K ≤ DEEP_K, each 60-row block of A packed once for all slabs, then
+// each 8-column panel of C through slab 0 and slab 1 back to back (C's tile back from L1/L2; bit for bit the same
+// result). In-process A/B (both modules on one memory, the two-thread schedule's grabs on one thread, each call
+// beside the probe, n = 1024): 0.89–0.93 of the probe against 0.84–0.92, better in 6 of 6 (~+1.5 %), and 4 of 4
+// medians later (0.80–0.89 against 0.78–0.89, load ~2). But W5 lab two-thread gflops_1024 in 3 alternating pairs
+// old/new on a quiet machine (load 0.9–1.7, every fma_peak 2t ≥ 1.7 × 1t): 74.2/46.9, 67.9/65.5, 67.9/83.0
+// (fma_peak 78.2/77.9, 77.0/64.0, 86.3/92.4): faster in 1 of 3, so not confirmed; W4 lab train (new/old) 263/234
+// (1 t), 412/413 (2 t). Also measured then: gemmDeep with 1024-column blocks packing A once, −1 %; row blocks of
+// 120 or 240 for the packed path, worse than 60; in the two-thread call at n = 1024, packing B ~1.7 %, the barrier
+// negligible, the tail of the last grab ~0.5–2 %.
 
 import { fma } from './simd'
 
