@@ -91,6 +91,14 @@ describe('WebAssembly SIMD GEMM', () => {
         }
         mem.release(panels)
       }
+      // the same packed B with op(A) stored transposed, added into C (gemmPrepacked passes both flags through)
+      const At = mem.allocF32(M * K)
+      for (let i = 0; i < M; i++) for (let k = 0; k < K; k++) At[k * M + i] = A[i * K + k]
+      const want = reference(C, At, B, M, N, K, true, tB, true)
+      wasm!.gemmPackedB(C, At, wasm!.packB(B, N, K, tB), M, true, true)
+      for (let i = 0; i < M * N; i++) {
+        if (Math.abs(C[i] - want[i]) > 1e-4 * Math.max(1, Math.abs(want[i]))) expect.fail(`transA, accumulate: C[${i}] = ${C[i]}, expected ${want[i]}`)
+      }
     })
   }
 
