@@ -428,11 +428,8 @@ export class DataParallel {
         const buffer: ArrayBufferLike = mem.memory.buffer
         if (buffer instanceof SharedArrayBuffer && [...state, ...grads].every((a) => mem.owns(a))) {
           inMemory = { state, grads }
-          // the replicas' arenas, lent to this pool alone until close(): meanwhile this thread's allocations stay
-          // below them; null while another pool holds them (this pool's replicas then copy)
-          const arenas = mem.shareArenas(R)
-          if (arenas) lent = { mem, arenas }
-          master.memory = { buffer, state: state.map((a) => a.byteOffset), grads: grads.map((a) => a.byteOffset), wasm: arenas ? mem.memory : null, arenas }
+          // the replicas' arenas are lent below, just before the threads start (wasm, arenas)
+          master.memory = { buffer, state: state.map((a) => a.byteOffset), grads: grads.map((a) => a.byteOffset), wasm: null, arenas: null }
         }
       }
     }
@@ -458,6 +455,20 @@ export class DataParallel {
       errors: new SharedArrayBuffer(ERROR_BYTES * threads),
       master,
       trace: opts.trace ?? null
+    }
+    // the replicas' arenas, lent to this pool alone until close(): meanwhile this thread's allocations stay below
+    // them; null while another pool holds them (this pool's replicas then copy). Lent only here, after everything
+    // above that can throw (the lookahead's validateSpec, buffers too large to allocate), so a failure there cannot
+    // leave them lent for good (every later pool copying, this thread capped below them); the catch below gives them
+    // back if a thread does not start.
+    const engine = engineMemory()
+    if (master?.memory && engine !== null) {
+      const arenas = engine.shareArenas(R)
+      if (arenas) {
+        lent = { mem: engine, arenas }
+        master.memory.wasm = engine.memory
+        master.memory.arenas = arenas
+      }
     }
     const workers: Worker[] = []
     try {

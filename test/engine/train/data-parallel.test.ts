@@ -359,6 +359,13 @@ describe('data-parallel training across threads', () => {
     expect((await train(third, c)).losses).toEqual(inPlace.losses)
   })
 
+  it('gives the arenas back when a pool fails before its threads start (its buffers too large to allocate)', async () => {
+    // 2^40 examples a batch: the input buffer cannot be allocated, after the pool has made its blocks in engine memory
+    await expect(pool(2, Sequential.fromSpec(spec, new Rng(5)), 2 ** 40, true)).rejects.toThrow()
+    const model = Sequential.fromSpec(spec, new Rng(5))
+    expect((await pool(2, model, 32, true)).replicasInPlace).toBe(1)
+  })
+
   it('reports an error in a batch the replicas started early when that batch is trained, and not when another one is', async () => {
     const model = Sequential.fromSpec(spec, new Rng(5))
     const dp = await pool(2, model, 32, true, spec, 'Adam')
