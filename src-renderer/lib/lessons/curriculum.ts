@@ -19,6 +19,8 @@ export interface Lesson {
   paragraphs: number
   explainers: ExplainerName[]
   tries: LessonTry[]
+  /** A button to the draw page, for a lesson that asks the learner to draw (it loads no preset: the model just trained stays). */
+  draw?: boolean
   questions: Question[]
   terms: TermId[]
 }
@@ -38,7 +40,7 @@ export const LESSONS: readonly Lesson[] = [
     questions: [q(2), q(1)], terms: ['im2col', 'convolution'] },
   { id: 'pooling', paragraphs: 2, explainers: ['pooling', 'receptive-field'], tries: [{ preset: 'lenet5', page: 'editor' }],
     questions: [q(0), q(1), q(2)], terms: ['pooling', 'maxPooling', 'receptiveField'] },
-  { id: 'cnn', paragraphs: 2, explainers: ['shape-flow'], tries: [{ preset: 'simple-convnet', page: 'train' }, { preset: 'lenet5', page: 'train' }],
+  { id: 'cnn', paragraphs: 2, explainers: ['shape-flow'], tries: [{ preset: 'simple-convnet', page: 'train' }, { preset: 'lenet5', page: 'train' }], draw: true,
     questions: [q(1), q(0)], terms: ['filter', 'featureMap', 'activation', 'accuracy', 'epoch'] },
   { id: 'backprop', paragraphs: 3, explainers: ['softmax-loss', 'backprop-graph', 'numerical-gradient', 'gradient-check'], tries: [{ preset: 'mlp', page: 'train' }],
     questions: [q(1), q(2), q(0)], terms: ['loss', 'gradient', 'numericalDiff', 'backprop', 'softmax'] },
@@ -46,7 +48,7 @@ export const LESSONS: readonly Lesson[] = [
     questions: [q(0), q(2)], terms: ['sgd', 'momentum', 'learningRate', 'miniBatch'] },
   { id: 'overfitting', paragraphs: 2, explainers: ['overfitting'], tries: [{ preset: 'keras-cnn', page: 'editor' }],
     questions: [q(2), q(1)], terms: ['overfitting', 'dropout', 'accuracy'] },
-  { id: 'autoencoder', paragraphs: 2, explainers: [], tries: [{ preset: 'conv-autoencoder', page: 'train' }],
+  { id: 'autoencoder', paragraphs: 2, explainers: [], tries: [{ preset: 'conv-autoencoder', page: 'train' }], draw: true,
     questions: [q(1), q(0)], terms: ['loss', 'featureMap'] },
   { id: 'rnn', paragraphs: 2, explainers: ['rnn-vs-lstm'], tries: [{ preset: 'row-rnn', page: 'train' }],
     questions: [q(0), q(2)], terms: ['rnn', 'hiddenState', 'vanishingGradient'] },
