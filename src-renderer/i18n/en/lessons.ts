@@ -222,7 +222,7 @@ export default {
   lstm_summary: 'Memory cell and gates',
   lstm_p1: 'An LSTM adds a memory cell c next to the hidden state h, and three gates between 0 and 1: the forget gate f decides how much of the old memory to keep, the input gate i how much of the new candidate g to write, and the output gate o how much of the memory to show: c_t = f ⊙ c_{t−1} + g ⊙ i, h_t = o ⊙ tanh(c_t).',
   lstm_p2: 'The four gate pre-activations come from one fused affine transform, A = x·Wx + h·Wh + b with 4H columns, sliced in the order f, g, i, o. Because the memory cell is updated by addition, the gradient flows back scaled only by f — when f is near 1 it survives many steps. Compare the two curves below.',
-  lstm_p3: 'On the training page, watch the gates of a row-by-row MNIST LSTM, or train a character-level language model on a text and let it write at a chosen temperature.',
+  lstm_p3: 'Train the row-by-row MNIST LSTM and watch its gates open and close as it reads a digit: a test digit on the training page, or one you draw on the draw page. Or train a character-level language model on a text and let it write at a chosen temperature.',
   lstm_q1: 'In which order does the engine slice the fused LSTM affine into gates?',
   lstm_q1_a0: 'i, f, g, o (PyTorch’s order)',
   lstm_q1_a1: 'f, g, i, o (the course’s order)',

@@ -52,7 +52,7 @@ export const LESSONS: readonly Lesson[] = [
     questions: [q(1), q(0)], terms: ['loss', 'featureMap'] },
   { id: 'rnn', paragraphs: 2, explainers: ['rnn-vs-lstm'], tries: [{ preset: 'row-rnn', page: 'train' }],
     questions: [q(0), q(2)], terms: ['rnn', 'hiddenState', 'vanishingGradient'] },
-  { id: 'lstm', paragraphs: 3, explainers: ['rnn-vs-lstm'], tries: [{ preset: 'row-lstm', page: 'train' }, { preset: 'char-lstm', page: 'train' }],
+  { id: 'lstm', paragraphs: 3, explainers: ['rnn-vs-lstm'], tries: [{ preset: 'row-lstm', page: 'train' }, { preset: 'char-lstm', page: 'train' }], draw: true,
     questions: [q(1), q(2), q(0)], terms: ['memoryCell', 'forgetGate', 'inputGate', 'outputGate', 'vanishingGradient'] },
   { id: 'lm', paragraphs: 2, explainers: ['softmax-loss'], tries: [{ preset: 'char-lstm', page: 'train' }, { preset: 'char-rnn', page: 'editor' }],
     questions: [q(2), q(0)], terms: ['languageModel', 'perplexity', 'softmax'] },

@@ -1,9 +1,10 @@
 /**
  * A lesson that sends the learner somewhere says how to get there. The optimizer lesson's race starts from the
  * button under its table, which its text names (it said "race them on MNIST from the training page", where there
- * is no such button). The lessons that ask the learner to draw (a CNN reading a digit, an autoencoder redrawing it) lead to the draw
- * page from their "try it" card, and going there loads no preset: the model the learner just trained stays the one
- * that reads the drawing. Before, those lessons said "draw a digit" with no way there but the page tabs.
+ * is no such button). The lessons that ask the learner to draw (a CNN reading a digit, an autoencoder redrawing
+ * it, an LSTM's gates over a drawn digit) lead to the draw page from their "try it" card, and going there loads no
+ * preset: the model the learner just trained stays the one that reads the drawing. Before, those lessons said
+ * "draw a digit" with no way there but the page tabs.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
@@ -31,7 +32,7 @@ describe('"try it" on the draw page', () => {
       return lang === 'en' ? /\bdraw\b/i.test(text) : /그려|그린/.test(text)
     }
     const drawing = LESSONS.filter((l) => asks(l.id, 'en')).map((l) => l.id)
-    expect(drawing).toEqual(['cnn', 'autoencoder'])
+    expect(drawing).toEqual(['cnn', 'autoencoder', 'lstm'])
     expect(LESSONS.filter((l) => asks(l.id, 'ko')).map((l) => l.id)).toEqual(drawing)
     expect(LESSONS.filter((l) => l.draw).map((l) => l.id)).toEqual(drawing)
     expect(catalogues.en['lessons.tryDraw']).toBeTruthy()
