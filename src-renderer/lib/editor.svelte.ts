@@ -39,11 +39,28 @@ export class EditorState {
    * editor sizes the vocabulary layers by it too. Null for any other network, or a text whose vocabulary is not known.
    */
   readonly text: { name: string; vocab: number } | null = $derived(project.spec?.task === 'language-model' ? textUpload.chosen : null)
+  /**
+   * The chosen text's vocabulary alone: the form is filled again (a new object) whenever the training page looks at a
+   * spec, and `text` with it, which re-validated the same spec with the same vocabulary each time.
+   */
+  private readonly textVocab: number | null = $derived(this.text?.vocab ?? null)
   /** The spec's validation, recomputed on every edit (and when the chosen text's vocabulary changes). */
   readonly report: SpecReport | null = $derived(
-    project.spec ? validateSpec(this.text ? withVocab(project.spec, this.text.vocab) : project.spec) : null
+    project.spec ? validateSpec(this.textVocab !== null ? withVocab(project.spec, this.textVocab) : project.spec) : null
   )
   readonly names: string[] = $derived(project.spec ? layerNames(project.spec.layers) : [])
+
+  /**
+   * `spec` validated as the editor sizes it: the report above for the editor's own architecture (not validated again),
+   * else `spec` with the chosen text's vocabulary when it is a language model (the default preset the training page
+   * shows while the editor has none). The training page's cost note and a run's multiply-adds come from here, so a
+   * language model's output layer is counted there with the text's vocabulary, as in the editor.
+   */
+  reportFor(spec: NetSpec): SpecReport {
+    if (spec === project.spec && this.report) return this.report
+    const text = spec.task === 'language-model' ? textUpload.chosen : null
+    return validateSpec(text ? withVocab(spec, text.vocab) : spec)
+  }
   /**
    * The report's issues as the editor shows them. An unknown vocabulary is not the learner's mistake
    * here: the training page sets it from the text it loads, so the editor shows it as a warning. The class-count
@@ -340,4 +357,4 @@ export function forText(issue: SpecIssue, name: string): SpecIssue {
 export const editor = new EditorState()
 
 // a run of the editor's architecture takes its multiply-adds from this report rather than validating it again
-trainLab.knownReport = (spec) => (spec === project.spec ? editor.report : null)
+trainLab.knownReport = (spec) => editor.reportFor(spec)

@@ -19,6 +19,7 @@ import { project } from './project.svelte'
 import { drawings } from './drawings.svelte'
 import { labSpeed, measuredSpeed, MIN_BATCHES } from './speed.svelte'
 import { validateSpec } from '../components/editor/engine'
+import { sameSpec } from './same-spec'
 
 /** Typed arrays may arrive as plain arrays, index-keyed objects or base64 (JSON transport); give a Float32Array. */
 export const asFloats = toFloat32
@@ -64,11 +65,18 @@ export interface TrainForm {
   /** How the training threads share the CPU: 'low' lets other programs go first, 'normal' shares the cores equally. */
   priority: TrainingPriority
   /**
-   * The image data the learner chose ('idx': their folder) while the network is a language model and trains on a
-   * text: an image network again trains on it (carryForm), as the folder's path is kept. Absent otherwise.
+   * The image data the learner chose last: the digits, or 'idx' their folder. It follows dataKind while that is
+   * images and stays while a language model trains on a text, so a network that takes images again goes back to it
+   * (carryData).
    */
-  imageKind?: Exclude<DataKind, 'text'>
+  imageKind: ImageKind
 }
+
+/** The image data a network that is not a language model trains on: the built-in digits or an IDX folder. */
+export type ImageKind = Exclude<DataKind, 'text'>
+
+/** The data part of the form, carried whole across architecture edits (carryData): what to train on and the paths. */
+export type DataChoice = Pick<TrainForm, 'dataKind' | 'idxDir' | 'textFile' | 'imageKind'>
 
 /** Exponential moving average with bias correction (so the first points are not pulled to 0).
  * `s` in [0, 1): 0 = raw. Non-finite values are skipped: the smoothed line holds its last value. */
@@ -158,7 +166,7 @@ export function isLanguageModel(spec: NetSpec | null): boolean {
 
 /** Is `spec` a preset's own network as it came (a preset chosen and not edited since), rather than one built from it? */
 export function isPresetAsIs(spec: NetSpec | null, preset: { spec: NetSpec } | null): boolean {
-  return !!spec && !!preset && (spec === preset.spec || JSON.stringify(spec) === JSON.stringify(preset.spec))
+  return !!spec && !!preset && sameSpec(spec, preset.spec)
 }
 
 /** What a network reports after each epoch: accuracy (a classifier), perplexity (a language model) or the
@@ -180,7 +188,7 @@ export function defaultsFor(spec: NetSpec | null, threads: number, preset?: Pres
   const base: TrainForm = {
     dataKind: 'mnist', idxDir: '/usr/share/datasets/fashion-mnist', textFile: 'builtin',
     optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 5, weightDecay: 0, seed: 42, threads: Math.max(1, threads), clip: 0,
-    stateful: false, priority: 'low'
+    stateful: false, priority: 'low', imageKind: 'mnist'
   }
   let f = base
   if (spec && isLanguageModel(spec)) f = { ...base, dataKind: 'text', lr: 0.005, batchSize: 20, epochs: 10, clip: 5 }
@@ -198,13 +206,30 @@ export function defaultsFor(spec: NetSpec | null, threads: number, preset?: Pres
 export type FormDrop = 'data-text' | 'data-images' | 'data-folder' | 'stateful'
 
 /**
+ * The data choice after the architecture was edited (`keep`, the form's; `was`, the defaults it was filled with; `d`,
+ * the edited network's defaults), carried whole: the kind, both paths and the image data chosen last are the learner's.
+ * Only a kind that no longer fits goes back to the network's own: a language model trains on a text, anything else on
+ * images, the learner's IDX folder when they had chosen it before the text and its path is still there, else the
+ * digits. The change is named (`dropped`) when it leaves data the learner chose (a folder, an uploaded text, a kind
+ * picked in the form) or goes back to their folder; the built-in data following the network is not worth a word.
+ */
+export function carryData(keep: DataChoice, was: DataKind, d: DataChoice): { data: DataChoice; dropped: FormDrop | null } {
+  const imageKind = keep.dataKind === 'text' ? keep.imageKind : keep.dataKind
+  const data: DataChoice = { dataKind: keep.dataKind, idxDir: keep.idxDir || d.idxDir, textFile: keep.textFile || d.textFile, imageKind }
+  const text = d.dataKind === 'text'
+  if ((keep.dataKind === 'text') === text) return { data, dropped: null }
+  const folder = !text && imageKind === 'idx' && data.idxDir.trim() !== ''
+  data.dataKind = text ? 'text' : folder ? 'idx' : d.dataKind
+  const own = keep.dataKind === 'idx' || (keep.dataKind === 'text' && keep.textFile.trim() !== 'builtin') || keep.dataKind !== was
+  return { data, dropped: text ? (own ? 'data-text' : null) : folder ? 'data-folder' : own ? 'data-images' : null }
+}
+
+/**
  * The form after the architecture was edited: every setting the learner chose (it differs from the defaults the
  * form was filled with, `was`) is kept, the rest take the edited network's defaults `d` (a network that became a
- * language model gets its lr, batch and clipping). The data chosen, its paths and the priority are always the learner's.
- * What no longer fits goes back to the network's own and is named in `dropped`: data of the wrong kind (a language
- * model trains on a text, anything else on images) and stateful training without a TimeLSTM/TimeRNN to carry. The
- * image data given up for a text is remembered (imageKind), so a network that is no longer a language model trains
- * on the learner's IDX folder again, while its path is set, rather than on the built-in digits.
+ * language model gets its lr, batch and clipping). The data choice is carried whole (carryData) and the priority is
+ * always the learner's. What no longer fits goes back to the network's own and is named in `dropped`: data of the
+ * wrong kind and stateful training without a TimeLSTM/TimeRNN to carry.
  */
 export function carryForm(keep: TrainForm, was: TrainForm, d: TrainForm, spec: NetSpec | null): { form: TrainForm; dropped: FormDrop[] } {
   const form = { ...d }
@@ -212,22 +237,10 @@ export function carryForm(keep: TrainForm, was: TrainForm, d: TrainForm, spec: N
   const kept = keep as unknown as Record<string, unknown>
   const old = was as unknown as Record<string, unknown>
   for (const k of Object.keys(form)) if (kept[k] !== old[k]) out[k] = kept[k]
-  form.idxDir = keep.idxDir || d.idxDir
-  form.textFile = keep.textFile || d.textFile
   form.priority = keep.priority
-  // the data chosen is the learner's even when it is the default (an edit keeps an IDX folder or the digits alike)
-  form.dataKind = keep.dataKind
-  const dropped: FormDrop[] = []
-  delete form.imageKind
-  if ((keep.dataKind === 'text') !== (d.dataKind === 'text')) {
-    // back on images: the learner's folder, when they had chosen it before the text and its path is still there
-    const folder = d.dataKind !== 'text' && keep.imageKind === 'idx' && form.idxDir.trim() !== ''
-    form.dataKind = folder ? 'idx' : d.dataKind
-    if (d.dataKind === 'text') form.imageKind = keep.dataKind as Exclude<DataKind, 'text'>
-    // the learner's own data (a folder, an uploaded text) is worth a word; the built-in data following the network is not
-    const own = keep.dataKind === 'idx' || (keep.dataKind === 'text' && keep.textFile.trim() !== 'builtin') || keep.dataKind !== was.dataKind
-    if (own) dropped.push(d.dataKind === 'text' ? 'data-text' : folder ? 'data-folder' : 'data-images')
-  } else if (d.dataKind === 'text' && keep.imageKind) form.imageKind = keep.imageKind
+  const { data, dropped: lost } = carryData(keep, was.dataKind, d)
+  Object.assign(form, data)
+  const dropped: FormDrop[] = lost ? [lost] : []
   if (form.stateful && !canTrainStateful(spec)) {
     form.stateful = false
     dropped.push('stateful')
@@ -355,6 +368,11 @@ export class Run {
   snapshots = $state(0)
   /** Forward multiply-adds per example of the run's network (0: not known, a run restored from a project). */
   macsPerExample = 0
+  /**
+   * The network the run trained, when this page started it (a run restored from a project keeps only its name): the
+   * legend tells a preset changed in the editor, which keeps the preset's name, from the preset itself.
+   */
+  spec: NetSpec | null = null
   /** Whether this run's speed was given to labSpeed: once past MIN_BATCHES, and again when it ends. */
   speedNoted: 'no' | 'early' | 'final' = 'no'
   /** The host said at some point that other programs kept every core busy: its speed is not this computer's. */
@@ -493,9 +511,10 @@ export class TrainLab {
    */
   modelViews = $state.raw<AutoencoderViews | null>(null)
   /**
-   * The validation the page already holds for `spec`, or null: the editor's report when `spec` is the editor's
-   * architecture (set by lib/editor.svelte.ts, which this module cannot import without a cycle). A run start
-   * takes its multiply-adds from it instead of validating the same spec again, and validates a spec it does not know.
+   * The validation of `spec` as the editor sizes it, or null when no editor is loaded: editor.reportFor (set by
+   * lib/editor.svelte.ts, which this module cannot import without a cycle), the editor's own report for its
+   * architecture and a language model counted with the chosen text's vocabulary. A run start takes its multiply-adds
+   * from it, and validates `spec` itself only without one.
    */
   knownReport: (spec: NetSpec) => SpecReport | null = () => null
 
@@ -658,6 +677,7 @@ export class TrainLab {
     const run = new Run(reply.value.runId, this.nextIndex++, s, spec.name ?? '', netKind(spec), cont)
     const report = this.knownReport(spec) ?? validateSpec(spec)
     run.macsPerExample = report.ok ? report.totalMacs : 0
+    run.spec = spec
     run.state = 'running'
     this.modelRunId = run.id
     this.modelViews = null

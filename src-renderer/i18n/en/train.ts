@@ -63,7 +63,7 @@ export default {
   // an architecture edit keeps the learner's settings; these say what it could not keep
   formDroppedDataText: 'The network is now a language model, so it trains on a text instead of the images you chose (the built-in text unless you choose another). Your other settings are kept.',
   formDroppedDataImages: 'The network is no longer a language model, so it trains on the built-in digits instead of your text. Your other settings are kept.',
-  formDroppedDataFolder: 'The network is no longer a language model, so it trains on the IDX folder you chose before instead of your text. Your other settings are kept.',
+  formDroppedDataFolder: 'The network is no longer a language model, so it trains on the IDX folder you chose before instead of the text. Your other settings are kept.',
   formDroppedStateful: 'The network no longer has a Time LSTM or Time RNN whose state could be carried, so stateful training was turned off.',
   priority: 'Priority',
   priorityLow: 'Let other programs go first',
@@ -142,6 +142,7 @@ export default {
   runLabel: '#{n} {opt} · lr {lr} · mini-batch {batch}',
   runStateful: 'stateful',
   runDecay: 'weight decay {wd}',
+  runEdited: 'edited {name}',
   runLrChanged: 'lr {from} → {to}',
   runContinues: 'continues #{n}',
   runContinuesEarlier: 'continues an earlier run',

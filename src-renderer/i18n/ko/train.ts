@@ -63,7 +63,7 @@ export default {
   // an architecture edit keeps the learner's settings; these say what it could not keep
   formDroppedDataText: '이제 언어 모델이 되었으므로 고르신 이미지 대신 텍스트로 학습합니다(다른 텍스트를 고르지 않으면 내장 텍스트). 나머지 설정은 그대로 둡니다.',
   formDroppedDataImages: '이제 언어 모델이 아니므로 고르신 텍스트 대신 내장 숫자 이미지로 학습합니다. 나머지 설정은 그대로 둡니다.',
-  formDroppedDataFolder: '이제 언어 모델이 아니므로 고르신 텍스트 대신 전에 고르신 IDX 폴더로 학습합니다. 나머지 설정은 그대로 둡니다.',
+  formDroppedDataFolder: '이제 언어 모델이 아니므로 텍스트 대신 전에 고르신 IDX 폴더로 학습합니다. 나머지 설정은 그대로 둡니다.',
   formDroppedStateful: '상태를 넘겨줄 Time LSTM이나 Time RNN 층이 없어져서 상태 유지 학습을 껐습니다.',
   priority: '우선순위',
   priorityLow: '다른 프로그램 먼저',
@@ -142,6 +142,7 @@ export default {
   runLabel: '#{n} {opt} · 학습률 {lr} · 미니배치 {batch}',
   runStateful: '상태 유지',
   runDecay: '가중치 감소 {wd}',
+  runEdited: '수정한 {name}',
   runLrChanged: '학습률 {from} → {to}',
   runContinues: '#{n}에서 이어서',
   runContinuesEarlier: '지난 학습에서 이어서',

@@ -7,7 +7,7 @@ import type { OpenedProject } from '../../../src-main/ipc/contract'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { editor } from '../../../src-renderer/lib/editor.svelte'
-import { trainLab, defaultsFor, settingsFromForm } from '../../../src-renderer/lib/train.svelte'
+import { trainLab, carryData, defaultsFor, settingsFromForm, type DataChoice } from '../../../src-renderer/lib/train.svelte'
 import { FilesLab } from '../../../src-renderer/lib/files.svelte'
 import { presetList } from '../../../src-renderer/components/editor/engine'
 import { FakeApi } from '../files/fake-api'
@@ -92,5 +92,40 @@ describe('training settings across edits', () => {
     fill()
     expect(trainLab.form.dataKind).toBe('mnist')
     expect(trainLab.formDropped).toEqual(['data-images'])
+  })
+
+  it('says the IDX folder is back when the network leaves a language model that trained on the built-in text', () => {
+    editor.loadPreset('simple-convnet')
+    fill()
+    trainLab.form = { ...trainLab.form, dataKind: 'idx', idxDir: '/data/fashion' }
+    const cnn = project.spec!
+    editor.commit(structuredClone(presetList().find((p) => p.id === 'char-lstm')!.spec))
+    fill()
+    expect(trainLab.form).toMatchObject({ dataKind: 'text', textFile: 'builtin' })
+    expect(trainLab.formDropped).toEqual(['data-text'])
+    // before, nothing was said here: only a text of the learner's own was worth a line
+    editor.commit(structuredClone(cnn))
+    fill()
+    expect(trainLab.form.dataKind).toBe('idx')
+    expect(trainLab.formDropped).toEqual(['data-folder'])
+  })
+})
+
+describe('the data choice', () => {
+  const images: DataChoice = { dataKind: 'mnist', idxDir: '/usr/share/datasets/fashion-mnist', textFile: 'builtin', imageKind: 'mnist' }
+  const text: DataChoice = { ...images, dataKind: 'text' }
+
+  it('is carried whole across an edit: the kind, both paths and the image data chosen last', () => {
+    const mine: DataChoice = { dataKind: 'idx', idxDir: '/data/a', textFile: '/data/t.txt', imageKind: 'mnist' }
+    expect(carryData(mine, 'mnist', images)).toEqual({ data: { ...mine, imageKind: 'idx' }, dropped: null })
+    // to a language model: the text, the folder remembered
+    expect(carryData(mine, 'mnist', text)).toEqual({ data: { ...mine, dataKind: 'text', imageKind: 'idx' }, dropped: 'data-text' })
+    // and back: the folder again, said so whichever text it trained on
+    const lm: DataChoice = { dataKind: 'text', idxDir: '/data/a', textFile: 'builtin', imageKind: 'idx' }
+    expect(carryData(lm, 'text', images)).toEqual({ data: { ...lm, dataKind: 'idx' }, dropped: 'data-folder' })
+    // the built-in text following the network back to the digits is not worth a word
+    expect(carryData({ ...lm, imageKind: 'mnist' }, 'text', images)).toEqual({ data: { ...lm, dataKind: 'mnist', imageKind: 'mnist' }, dropped: null })
+    // an emptied path keeps its place: the network's default folder is offered again
+    expect(carryData({ ...mine, idxDir: '' }, 'mnist', images).data.idxDir).toBe('/usr/share/datasets/fashion-mnist')
   })
 })

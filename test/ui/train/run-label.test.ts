@@ -1,7 +1,8 @@
 /** The run legend names a preset's network as the page's header does: its title in the page's language. */
 import { afterEach, describe, expect, it } from 'vitest'
 import { runName } from '../../../src-renderer/components/train/run-label'
-import { Run, trainLab } from '../../../src-renderer/lib/train.svelte'
+import { Run, TrainLab, trainLab } from '../../../src-renderer/lib/train.svelte'
+import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import { PRESETS } from '../../../src-engine/models/presets'
 import type { PresetInfo } from '../../../src-main/ipc/contract'
@@ -29,5 +30,34 @@ describe('a run of a preset network in the legend', () => {
     expect(runName(mine, among)).toBe('#3 Adam · 학습률 0.003 · 미니배치 32 · My LSTM')
     i18n.set('en')
     expect(runName(a, among)).toBe('#1 Adam · lr 0.003 · mini-batch 32 · Character LSTM language model')
+  })
+
+  it("says 'edited' of a preset changed in the editor, which keeps the preset's name, beside the preset itself (en, ko)", () => {
+    const convnet = PRESETS.find((p) => p.id === 'simple-convnet')!
+    trainLab.presets = [{ id: convnet.id, title: convnet.title.en, kind: convnet.kind, spec: convnet.spec, params: 0, titles: convnet.title } as unknown as PresetInfo]
+    const edited = structuredClone(convnet.spec)
+    for (const l of edited.layers) if (l.type === 'Convolution') l.filters = 8
+    const a = new Run('a', 1, settings, convnet.spec.name ?? '', 'classifier')
+    a.spec = structuredClone(convnet.spec)
+    const b = new Run('b', 2, settings, edited.name ?? '', 'classifier')
+    b.spec = edited
+    const title = convnet.title.en
+    expect(runName(a, [a, b])).toBe(`#1 Adam · lr 0.003 · mini-batch 32 · ${title}`)
+    expect(runName(b, [a, b])).toBe(`#2 Adam · lr 0.003 · mini-batch 32 · edited ${title}`)
+    i18n.set('ko')
+    expect(runName(b, [a, b])).toBe(`#2 Adam · 학습률 0.003 · 미니배치 32 · 수정한 ${convnet.title.ko}`)
+    // two runs of the same network (the edited one twice) need no network to tell them apart
+    const c = new Run('c', 3, settings, edited.name ?? '', 'classifier')
+    c.spec = structuredClone(edited)
+    expect(runName(c, [b, c])).toBe('#3 Adam · 학습률 0.003 · 미니배치 32')
+  })
+
+  it('names the network a run trained when the page starts it', async () => {
+    const fake = new FakeLab()
+    const lab = new TrainLab()
+    lab.connect(fake)
+    await flush()
+    const run = (await lab.start(SIMPLE_CONVNET))!
+    expect(run.spec).toBe(SIMPLE_CONVNET)
   })
 })
