@@ -27,6 +27,23 @@ export function realField(v: unknown, fallback: number): NumberField {
 }
 
 /**
+ * The largest number an explainer's grid cell takes (ConvStepper's input and filters, the pooling grid): "−99.9" is
+ * the widest entry its 30-pixel cell shows whole (Grid.svelte), and a window's sum of such products stays a few digits.
+ */
+export const CELL_LIMIT = 99.9
+
+/**
+ * A number typed into a grid cell: from −limit to limit with at most one decimal, which the cell shows whole. 1e308
+ * overflowed every sum to ∞, 1e-320 showed as 0 while the sums used it, and −99.99 was cut to "−99.9" in its cell;
+ * −0 is 0. A bad entry is not used: the cell keeps `last`, the number it held.
+ */
+export function cellField(v: unknown, last: number, limit = CELL_LIMIT): NumberField {
+  const n = typed(v)
+  const ok = Number.isFinite(n) && Math.abs(n) <= limit && Math.round(n * 10) / 10 === n
+  return ok ? { value: n === 0 ? 0 : n, ok } : { value: last, ok }
+}
+
+/**
  * A group of real-number fields that keeps each one's last good value: the returned reader gives, for
  * what is typed now, each field's number, or while it is bad the last number it held (at first `start`),
  * so the explainer keeps showing its last good result.

@@ -8,6 +8,8 @@
  * A check under way can be cancelled (cancelCheck): a full-size network holds the training thread for seconds.
  */
 import type { NetSpec } from '../../../src-engine/spec-types'
+import { validateSpec, withVocab } from '../../../src-engine/spec'
+import { BUILTIN_TEXT_VOCAB } from '../../../src-engine/data/text'
 import type { CheckResult as EngineCheckResult } from '../../../src-engine/train/gradcheck-run'
 import type { LabError } from '../../../src-main/ipc/contract'
 import { getLab } from '../lab'
@@ -27,6 +29,37 @@ export const CHECK_EXAMPLES: Record<CheckExample, NetSpec> = {
     ]
   },
   lstm: { input: [5, 3], layers: [{ type: 'TimeLSTM', hidden: 4 }, { type: 'LastTimeStep' }, { type: 'Affine', units: 3 }, { type: 'SoftmaxWithLoss' }] }
+}
+
+/** Time steps a language model from the editor is checked on: its arrays have the same shapes at any length. */
+export const LM_CHECK_STEPS = 8
+
+/**
+ * How a language model from the editor was checked: on windows of `steps` characters (it reads `from`) and a
+ * vocabulary of `vocab` characters, the text's chosen on the training page ('text'), the network's own ('own'), or the
+ * built-in text's standing in for a text whose characters the page does not know ('builtin').
+ */
+export interface LmCheck { steps: number; from: number; vocab: number; source: 'text' | 'own' | 'builtin' }
+
+/**
+ * The spec the explainer sends for the editor's network. A language model has no vocabulary of its own (a run takes
+ * its text's), which the check refused, and a preset reads 64 characters a step, about twice the work the check
+ * allows (EXPLAIN_MAX_MACS): it is checked with the vocabulary the editor sizes it by (`textVocab`, the chosen
+ * text's; else its own, else the built-in text's) on windows of LM_CHECK_STEPS characters, which leaves every
+ * weight's shape as it is and takes an eighth of the work. A network that does not validate shortened (a Reshape
+ * sized for its full length) is sent at its own length.
+ */
+export function editorCheck(spec: NetSpec, textVocab: number | null): { spec: NetSpec; lm: LmCheck | null } {
+  if (spec.task !== 'language-model') return { spec, lm: null }
+  const source = textVocab !== null ? 'text' : spec.vocab !== undefined ? 'own' : 'builtin'
+  const vocab = textVocab ?? spec.vocab ?? BUILTIN_TEXT_VOCAB
+  const sized = withVocab(spec, vocab)
+  const from = spec.input[0]
+  if (typeof from === 'number' && from > LM_CHECK_STEPS) {
+    const short: NetSpec = { ...sized, input: [LM_CHECK_STEPS, ...spec.input.slice(1)] }
+    if (validateSpec(short).ok) return { spec: short, lm: { steps: LM_CHECK_STEPS, from, vocab, source } }
+  }
+  return { spec: sized, lm: { steps: from, from, vocab, source } }
 }
 
 /** The engine's answer, or the host's refusal (busy training, disconnected…), worded by the page. */
