@@ -113,6 +113,8 @@ export type WorkerCommand =
   /** maps: also return every layer's activations (and LSTM gates) for the first example. */
   | { type: 'predict'; reqId: number; input: Float32Array; count: number; maps?: boolean }
   | { type: 'get-weights'; reqId: number }
+  /** The host holds no model any more (a project opened without weights): drop it and give its engine memory back now. Ignored while a run is under way. */
+  | { type: 'drop-model' }
   /** The host's inference thread (train/inference.ts): a MessagePort to send it this thread's model and weights. */
   | { type: 'infer-port'; port: { postMessage(message: unknown, transfer?: ArrayBuffer[]): void } }
   | { type: 'load-model'; reqId: number; spec: NetSpec; weights: Record<string, Float32Array>; optimizer?: { name: OptimizerName; state: Record<string, Float32Array> }; vocab?: string[] }

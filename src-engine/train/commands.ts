@@ -64,7 +64,7 @@ export function checkCommand(m: unknown): Checked {
         (m.checkpoints === undefined || typeof m.checkpoints === 'boolean' ? null : '"start" checkpoints must be true or false') ??
         (m.fromModel === undefined || typeof m.fromModel === 'boolean' ? null : '"start" fromModel must be true or false')
       break
-    case 'pause': case 'resume': case 'stop': case 'step':
+    case 'pause': case 'resume': case 'stop': case 'step': case 'drop-model':
       break
     case 'set-lr':
       problem = isNum(m.lr) && m.lr > 0 ? null : '"set-lr" needs a positive lr'

@@ -57,6 +57,12 @@ export class WorkerSession {
   private kept: { runId: string; epoch: number; checkpoint: Checkpoint } | null = null
   /** Optimizer state that came with a loaded model (a project), for a run that continues from it. */
   private loadedOptimizer: Checkpoint['optimizer'] | null = null
+  /**
+   * While a start has dropped the old model and waits for its replica threads (50-200 ms): the requests that read or
+   * replace the model, answered once the run's model is in place (or the old one put back), as with one thread, where
+   * no message comes in between. Before, they answered 'no-model' (a save then had no weights).
+   */
+  private awaitingModel: unknown[] | null = null
   private points: BatchPoint[] = []
   private lastFlush = 0
   private lastSnapshot = -Infinity
@@ -102,6 +108,10 @@ export class WorkerSession {
   }
 
   private dispatch(cmd: WorkerCommand): void {
+    if (this.awaitingModel !== null && MODEL_REQUESTS.has(cmd.type)) {
+      this.awaitingModel.push(cmd)
+      return
+    }
     switch (cmd.type) {
       case 'start':
         this.checkpoints = cmd.checkpoints === true
@@ -147,6 +157,10 @@ export class WorkerSession {
         this.post({ type: 'reply', reqId: cmd.reqId, ok: true, value })
         return
       }
+      case 'drop-model':
+        // the host holds no model any more: its engine memory comes back now, not when the next run or load replaces it
+        if (!this.isRunning() && this.starting === null) this.dropModel(false)
+        return
       case 'infer-port':
         // The host's inference thread: it gets this thread's model now and whenever it changes.
         this.feed?.close()
@@ -304,13 +318,13 @@ export class WorkerSession {
    * (Trainer.release). Otherwise those blocks stay taken until the garbage collector notices, which it may not
    * before the next model is built: after a big run the next model's weights landed outside engine memory and a
    * two-thread run after it had to copy them. Returns a copy to put it back with (restore) if the next model never
-   * comes. Nothing reads the released buffers afterwards: the session forgets the model and its trainer, the
+   * comes (`keepCopy` false: none, the model is meant to go). Nothing reads the released buffers afterwards: the session forgets the model and its trainer, the
    * inference feed writes only the current model's weights (InferenceFeed.poll), and a released model refuses to run.
    */
-  private dropModel(): Backup | null {
+  private dropModel(keepCopy = true): Backup | null {
     const model = this.model
     let backup: Backup | null = null
-    if (model) {
+    if (model && keepCopy) {
       const trainer = this.modelTrainer
       const optimizer = trainer && trainer.model === model ? { name: trainer.optimizer.name, state: trainer.optimizer.state() } : this.loadedOptimizer
       backup = { spec: model.spec, weights: model.weights(), optimizer, vocab: this.vocab }
@@ -334,6 +348,13 @@ export class WorkerSession {
     this.loadedOptimizer = b.optimizer
     this.vocab = b.vocab
     this.feed?.modelChanged()
+  }
+
+  /** Answers the requests that waited while a start swapped the model (awaitingModel), with the model now in place. */
+  private answerWaiting(): void {
+    const waiting = this.awaitingModel
+    this.awaitingModel = null
+    for (const m of waiting ?? []) this.handle(m)
   }
 
   private isRunning(): boolean {
@@ -393,6 +414,7 @@ export class WorkerSession {
         stage = 'setup'
         // the old model's engine memory goes before the new model is built, so the new one's buffers reuse its blocks
         backup = this.dropModel()
+        this.awaitingModel = []
         const trainer = new Trainer({ spec: specForData(spec, data), settings, data, weights }, (e) => this.onTrainerEvent(runId, e))
         if (from) continueFrom(trainer, from)
         if (this.probe) {
@@ -410,6 +432,7 @@ export class WorkerSession {
         stage = 'training'
         if (this.starting !== starting) {
           putBack()
+          this.answerWaiting()
           return
         }
         built = null
@@ -420,6 +443,7 @@ export class WorkerSession {
         this.modelTrainer = trainer
         this.vocab = data.chars ? vocabFromChars(data.chars) : null
         this.starting = null
+        this.answerWaiting()
         if (starting.lr !== null) trainer.setLr(starting.lr)
         const done = trainer.run()
         if (starting.stop) trainer.stop()
@@ -430,6 +454,7 @@ export class WorkerSession {
       } catch (e) {
         if (this.starting === starting) this.starting = null
         putBack()
+        this.answerWaiting()
         this.flush(runId)
         // a refusal of the data, or a run out of engine memory, names its facts (the page words them); anything else its text
         const facts = e instanceof DataMismatchError ? e.facts : memoryFacts(e) ?? {}
@@ -509,6 +534,9 @@ export class WorkerSession {
     this.post({ type: 'snapshot', runId, snapshot: s })
   }
 }
+
+/** The commands that wait while a start swaps the model (WorkerSession.awaitingModel). */
+const MODEL_REQUESTS: ReadonlySet<WorkerCommand['type']> = new Set(['predict', 'get-weights', 'decode', 'ae-views', 'generate', 'load-model', 'drop-model'])
 
 /** A dropped model's copy (session dropModel / restore): its weights, optimizer state and text's characters. */
 interface Backup { spec: NetSpec; weights: Record<string, Tensor>; optimizer: Checkpoint['optimizer'] | null; vocab: CharVocab | null }
