@@ -112,6 +112,9 @@ export default {
   raceStart: 'Race them on MNIST',
   raceNote: 'Trains the two-layer MLP on the built-in digits from the same initial weights, one optimizer after another ({list}; {epochs} epochs each), and overlays the loss curves on the training page.',
   raceRunning: 'Racing: run {n} of {total} ({name}). Watch the training page.',
+  expReplace: 'The model you trained will be replaced: the experiment trains new networks, each from fresh random weights. To keep your model, save it first ({menu} menu).',
+  expGo: 'Start the experiment',
+  expNotNow: 'Not now',
 
   ngTitle: 'Numerical differentiation',
   ngLead: 'A derivative can be estimated without any calculus: nudge the input a little in both directions and see how much the output changes. The lab’s gradient checker uses exactly this to test every layer’s backward pass.',

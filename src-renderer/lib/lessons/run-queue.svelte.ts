@@ -20,6 +20,8 @@ export interface QueuedRun {
 export class RunQueue {
   /** Index of the run in progress, or null when the queue is idle. */
   at = $state<number | null>(null)
+  /** The experiment waits for the learner's go-ahead: it would replace the model they trained (go() or cancel()). */
+  asking = $state(false)
   /** The runs this queue started, in order (for a summary once they finish). */
   started = $state.raw<Run[]>([])
   private runs: readonly QueuedRun[] = []
@@ -30,16 +32,40 @@ export class RunQueue {
     return this.at !== null
   }
 
-  /** Start the runs from the first; returns false when the learner must answer the editor's question first. */
+  /**
+   * Start the runs from the first; returns false while the learner is asked first. A model the learner trained would
+   * be replaced by the experiment's runs, which all start from the seed's weights (that is what they compare): the
+   * experiment asks, in place (asking; go() starts it, cancel() drops it). Before, it loaded its network into the
+   * editor, whose keep-or-fresh question for an edited network then waited on the editor page, and once answered
+   * nothing started; "keep" would have started the first run, alone, from the weights trained before.
+   */
   async start(runs: readonly QueuedRun[]): Promise<boolean> {
     if (this.running || runs.length === 0) return false
     this.runs = runs
-    this.started = []
-    if (!this.load(runs[0])) {
-      // a trained model: the editor asks first (keep or start fresh); the experiment waits for the learner
-      project.page = 'editor'
+    if (project.trained) {
+      this.asking = true
       return false
     }
+    return this.begin()
+  }
+
+  /** The learner's go-ahead: the experiment starts, from fresh weights. */
+  async go(): Promise<boolean> {
+    if (!this.asking || this.running) return false
+    return this.begin()
+  }
+
+  /** The learner keeps their model: the experiment does not start. */
+  cancel(): void {
+    this.asking = false
+  }
+
+  private async begin(): Promise<boolean> {
+    this.asking = false
+    this.started = []
+    // the learner agreed to replace their model (or has none): its weights are not carried into the first run
+    if (!this.load(this.runs[0])) editor.resolvePending('fresh')
+    if (project.weightsChoice === 'keep') project.weightsChoice = 'fresh'
     trainLab.ensureConnected(getLab())
     project.page = 'train'
     this.at = 0
@@ -49,6 +75,7 @@ export class RunQueue {
 
   stop(): void {
     this.at = null
+    this.asking = false
     this.stopWatching()
   }
 

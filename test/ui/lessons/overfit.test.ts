@@ -116,16 +116,40 @@ describe('overfitting experiment', () => {
     expect(fake.calls.filter((c) => c.channel === 'train:start')).toHaveLength(2)
   }, 2 * WAIT)
 
-  it('waits for the learner when the editor holds a trained model of theirs', async () => {
+  it('asks in place before replacing a model the learner trained, then starts from fresh weights, or not at all', async () => {
+    // Before, the experiment loaded its network into the editor and left the learner on the editor page with its
+    // keep-or-fresh question; once answered, nothing started (and "keep" would have started run 1 alone from the old weights).
     const fake = new FakeLab()
     setLab(fake)
     trainLab.ensureConnected(fake)
+    trainLab.runs = []
+    await flush()
     project.spec = overfitSpec('plain', 'mine')
     project.trained = true
+    project.page = 'lessons'
     await overfit.run(NAMES)
+    expect(overfit.asking).toBe(true)
     expect(overfit.running).toBe(false)
-    expect(project.page).toBe('editor')
-    expect(editor.pending?.spec.name).toBe(NAMES.plain)
+    expect(project.page).toBe('lessons')
+    expect(project.spec?.name).toBe('mine')
+    expect(editor.pending).toBeNull()
     expect(fake.calls.some((c) => c.channel === 'train:start')).toBe(false)
-  })
+    // "not now": the learner's model and network stay, nothing trains
+    overfit.cancel()
+    expect(overfit.asking).toBe(false)
+    expect(project.trained).toBe(true)
+    expect(project.spec?.name).toBe('mine')
+    // asked again, and this time the go-ahead: run 1 starts from the seed's weights, not from the model
+    project.weightsChoice = 'keep'
+    await overfit.run(NAMES)
+    expect(overfit.asking).toBe(true)
+    expect(await overfit.go()).toBe(true)
+    expect(overfit.asking).toBe(false)
+    expect(project.page).toBe('train')
+    expect(editor.pending).toBeNull()
+    await expect.poll(() => fake.calls.filter((c) => c.channel === 'train:start').length, { timeout: WAIT }).toBe(1)
+    const first = fake.calls.find((c) => c.channel === 'train:start')!.payload as { spec: NetSpec; from?: string }
+    expect(first.spec.name).toBe(NAMES.plain)
+    expect(first.from).toBeUndefined()
+  }, 2 * WAIT)
 })
