@@ -125,6 +125,9 @@ export class LabHost {
 
   private disposed = false
   private presetCache: PresetInfo[] | null = null
+  /** load-model commands whose arrays the caller handed over (loadModel's handOver): moved to the thread, not copied
+   *  (40 MB of weights copied held this thread ~100 ms). */
+  private readonly handedOver = new WeakSet<WorkerCommand>()
   /** The cancel flags of the gradient checks asked for and not answered yet (gradcheck-run.ts polls them). */
   private readonly gradchecks = new Set<Int32Array>()
   /** The worker holds a model loaded from a file (open project, import weights), not from a run. */
@@ -219,6 +222,8 @@ export class LabHost {
    * from the same weights and optimizer state.
    */
   async startRun(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset = 0): Promise<Result<{ runId: string }>> {
+    // an open or import applying what it read goes first: its answer must not reach the page after the run has replaced its model
+    await this.projects.settled()
     const busy = this.refuseBusy()
     if (busy) return busy
     const moved = await this.setPriority(settings.priority ?? 'low')
@@ -631,19 +636,21 @@ export class LabHost {
    * Loads a model (an opened project, imported weights) into the worker for predict and export.
    * The worker checks every tensor before it replaces its model, so a failure changes nothing.
    */
-  async loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[]): Promise<Result<{ params: number }>> {
+  async loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[], handOver = false): Promise<Result<{ params: number }>> {
     await this.settled()
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
     if (this.isTraining()) return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before loading another model.`, { case: 'load', state: this.runState })
-    return this.loadInto(spec, weights, optimizer, vocab)
+    return this.loadInto(spec, weights, optimizer, vocab, false, handOver)
   }
 
   /** `during`: part of a priority switch (setPriority), which other requests wait for. */
-  private async loadInto(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[], during = false): Promise<Result<{ params: number }>> {
+  private async loadInto(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[], during = false, handOver = false): Promise<Result<{ params: number }>> {
     const worker = this.ensureWorker(this.wantedPriority)
     if (!worker.ok) return worker
     const reqId = this.nextReqId++
-    const reply = await this.ask(reqId, { type: 'load-model', reqId, spec, weights, ...(optimizer ? { optimizer } : {}), ...(vocab ? { vocab } : {}) }, during)
+    const cmd: WorkerCommand = { type: 'load-model', reqId, spec, weights, ...(optimizer ? { optimizer } : {}), ...(vocab ? { vocab } : {}) }
+    if (handOver) this.handedOver.add(cmd)
+    const reply = await this.ask(reqId, cmd, during)
     if (!reply.ok) return reply.error.code === 'failed' ? fail('weights-mismatch', reply.error.message) : reply
     this.modelLoaded = true
     this.held = spec
@@ -655,8 +662,9 @@ export class LabHost {
    * An opened project without weights: the page shows its architecture untrained, so the host holds no model any
    * more either. Predict, export, draw, generate and the autoencoder's views answer 'no-model' ("train first"),
    * model:held says null (a page loaded again does not count the previous run's model as the project's), and a run
-   * "from the model" starts afresh, as on a new worker. The worker's arrays stay until a run or a load replaces them;
-   * nothing reaches them. Not while a run is under way (opening a project is refused then).
+   * "from the model" starts afresh, as on a new worker. The worker is told to drop the model ('drop-model'), so its
+   * engine memory comes back now rather than at the next run or load. Not while a run is under way (opening a project
+   * is refused then).
    */
   forgetModel(): void {
     if (this.isTraining()) return
@@ -664,6 +672,7 @@ export class LabHost {
     this.modelLoaded = false
     this.held = null
     this.stopInference()
+    this.post({ type: 'drop-model' })
   }
 
   /**
@@ -675,6 +684,11 @@ export class LabHost {
     const before = this.wantedPriority
     this.wantedPriority = priority
     return before
+  }
+
+  /** The lab is shutting down (dispose): requests are refused as 'closed'. */
+  isClosed(): boolean {
+    return this.disposed
   }
 
   /** A run is running, paused or about to start. (While the model moves to a worker of another priority,
@@ -765,6 +779,7 @@ export class LabHost {
     if (!w) return
     const transfer: ArrayBuffer[] = []
     if ((cmd.type === 'predict' || cmd.type === 'set-probe') && cmd.input.buffer instanceof ArrayBuffer) transfer.push(cmd.input.buffer)
+    if (cmd.type === 'load-model' && this.handedOver.has(cmd)) transfer.push(...wholeBuffers([...Object.values(cmd.weights), ...Object.values(cmd.optimizer?.state ?? {})]))
     try {
       w.postMessage(cmd, transfer)
     } catch (e) {
@@ -950,6 +965,16 @@ export class LabHost {
     this.flushBatches()
     this.flushSnapshot()
   }
+}
+
+/**
+ * The buffers of `arrays` that each array has to itself (whole, not a view into a larger or shared one, such as Node's
+ * pool of small Buffers, which must never be moved), each once: these can be transferred.
+ */
+function wholeBuffers(arrays: Float32Array[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>()
+  for (const a of arrays) if (a.buffer instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === a.buffer.byteLength) out.add(a.buffer)
+  return [...out]
 }
 
 /** Accepts the worker's predict reply `{ count, probs, logits, ms? }`: rows (number[][]) or one flat row, typed or plain. */

@@ -9,14 +9,16 @@
  * - a language model's uploaded text (one the lab keeps under texts/) goes into the project it trains, and
  *   opening the project keeps it again (the same text kept once) and points the settings at it, so the
  *   project trains on another computer too.
- * - import weights: a safetensors file checked tensor by tensor against the open architecture; the
- *   loaded model is replaced only when every tensor fits.
+ * - import weights: a safetensors file read and decoded in the reader thread too (project-read.ts), checked tensor
+ *   by tensor against the open architecture; the loaded model is replaced only when every tensor fits.
+ * - what a read brings back is applied only if nothing changed meanwhile (a run started, the lab closed: refused), and
+ *   opens and imports apply one at a time, so the host holds the model of the last one answered.
  * - autosave: after every epoch the worker keeps a checkpoint and says so; this service sends it the run's
  *   settings and history and the worker writes <dataDir>/recovery.bplab itself, atomically
  *   (src-engine/train/autosave.ts), so the checkpoint's arrays never reach this thread. An explicit save
  *   removes the autosave; on start the page asks `recovery()` and offers to recover it.
  */
-import { existsSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, rmSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import type { NetSpec, SpecIssue } from '../src-engine/spec-types'
@@ -25,8 +27,8 @@ import { TRAINING_PRIORITIES, type AutosaveProject, type BatchPoint, type Checkp
 import { validateSpec } from '../src-engine/spec'
 import { layerNames } from '../src-engine/spec-names'
 import { PROJECT_EXTENSION, type ProjectData, type ProjectText } from '../src-engine/io/project'
-import { readProject, readText, type ProjectJob } from './project-read'
-import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, SafetensorsError, specFromMetadata } from '../src-engine/io/safetensors'
+import { readProject, readText, readWeights, type ProjectJob, type WeightsJob } from './project-read'
+import { checkWeightsAgainst, describeWeightProblem, specFromMetadata } from '../src-engine/io/safetensors'
 import type {
   ExportFormat, FileSource, FileTarget, LabError, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
   SavedFile, SavedHistory, SavedRun, StoredText, TextProblem
@@ -55,9 +57,12 @@ export interface FileAccess {
 /** What the service needs from LabHost. */
 export interface ModelHost {
   getModel(): Promise<Result<Checkpoint>>
-  loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[]): Promise<Result<{ params: number }>>
+  /** handOver: the arrays are the caller's to give up (moved to the training thread, unusable here after). */
+  loadModel(spec: NetSpec, weights: Record<string, Float32Array>, optimizer?: Checkpoint['optimizer'], vocab?: string[], handOver?: boolean): Promise<Result<{ params: number }>>
   modelFile(format: ExportFormat): Promise<Result<{ fileName: string; bytes: Uint8Array }>>
   isTraining(): boolean
+  /** The lab is shutting down (its window closed): what a read brings back is no longer applied. Absent: never. */
+  isClosed?(): boolean
   /** The priority an opened project's settings ask for: a training worker started for its weights starts at it. Returns the one it replaces. */
   preferPriority(priority: TrainingPriority): TrainingPriority
   /** Has the training worker write the checkpoint it kept after `epoch` of `runId` to `path` (its 'autosave' command). */
@@ -85,11 +90,6 @@ const fail = refuse
 
 /** A file the page uploaded. */
 export type UploadSource = Extract<FileSource, { from: 'upload' }>
-
-/** An upload's bytes and its name (no folders: the page's name is only a name). */
-function uploaded(source: UploadSource): { bytes: Uint8Array; fileName: string } {
-  return { bytes: new Uint8Array(Buffer.from(source.base64, 'base64')), fileName: basename(source.fileName) || 'upload' }
-}
 
 /** "My net!" → "my-net" for file names. */
 export function fileStem(name: string | undefined): string {
@@ -189,6 +189,12 @@ export class ProjectService {
   private queued: AutosaveJob | null = null
   /** An explicit save or discard since the autosave was queued: it must not come back. */
   private cleared = 0
+  /**
+   * The opens and weight imports applying what they read, one at a time (their reads run side by side): each
+   * loads or forgets the host's model and then answers, and the page applies the answers in the order they come,
+   * so the host must end up holding the model of the last one answered. A run started meanwhile waits (settled).
+   */
+  private applying: Promise<unknown> = Promise.resolve()
 
   constructor(private readonly host: ModelHost, opts: ProjectServiceOptions) {
     this.dataDir = opts.dataDir
@@ -359,7 +365,8 @@ export class ProjectService {
   }
 
   async open(source: FileSource): Promise<Result<OpenedProject>> {
-    if (this.host.isTraining()) return fail('busy', 'A training run is in progress: stop it before opening a project.', { case: 'open' })
+    const busy = this.refuseNow('open')
+    if (busy) return busy
     const found = await this.locateSource(source, 'project')
     if (!found.ok) return found
     const { fileName, path } = found.value
@@ -373,13 +380,21 @@ export class ProjectService {
       return r
     }
     if (read.kind === 'failed') return fail('bad-project', `${fileName} could not be read: ${read.message}`, { file: fileName })
-    const p: ProjectData = read.project
+    return this.inTurn(() => this.applyProject(source, fileName, path, read.project, read.textHash))
+  }
+
+  /** An opened project's model, priority, path and text, once it has been read (in turn: inTurn). */
+  private async applyProject(source: FileSource, fileName: string, path: string | undefined, p: ProjectData, textHash: string | undefined): Promise<Result<OpenedProject>> {
+    // the read took a while: a run may have started, or the lab closed, since the check before it
+    const late = this.refuseNow('open')
+    if (late) return late
     let params: number | undefined
     // the page takes the project's priority into its form: the worker for its weights starts at it
     const priority = p.settings?.priority
     const before = TRAINING_PRIORITIES.some((x) => x === priority) ? this.host.preferPriority(priority as TrainingPriority) : null
     if (p.weights) {
-      const loaded = await this.host.loadModel(p.spec, tensorArrays(p.weights), p.optimizer, p.vocab)
+      // the arrays came from the reader thread and go on to the training thread, moved rather than copied
+      const loaded = await this.host.loadModel(p.spec, tensorArrays(p.weights), p.optimizer, p.vocab, true)
       if (!loaded.ok) {
         // the project did not open: the page keeps its form, so the host keeps the priority it had
         if (before !== null) this.host.preferPriority(before)
@@ -396,7 +411,7 @@ export class ProjectService {
     if (!p.weights) this.host.forgetModel()
     this.modelRunId = p.weights ? (history?.currentId ?? null) : null
     // only now, with the project opened: a refused one leaves no text behind
-    const text = p.text ? await this.keepCarriedText(p.text, read.textHash) : null
+    const text = p.text ? await this.keepCarriedText(p.text, textHash) : null
     const out: OpenedProject = {
       fileName, savedAt: p.savedAt ?? '', spec: p.spec, presetId: p.presetId ?? null, hasWeights: p.weights !== undefined
     }
@@ -414,20 +429,23 @@ export class ProjectService {
   }
 
   async importWeights(spec: NetSpec, source: FileSource): Promise<Result<{ fileName: string; tensors: number; params: number }>> {
-    if (this.host.isTraining()) return fail('busy', 'A training run is in progress: stop it before importing weights.', { case: 'import' })
-    const read = await this.readSource(source, 'safetensors')
-    if (!read.ok) return read
-    const { bytes, fileName } = read.value
-    let file
-    try {
-      file = decodeSafetensors(bytes, fileName)
-    } catch (e) {
+    const busy = this.refuseNow('import')
+    if (busy) return busy
+    const found = await this.locateSource(source, 'safetensors')
+    if (!found.ok) return found
+    const { fileName, path } = found.value
+    // read and decoded in the reader thread, as a project is: every value of a large file is converted and checked
+    const job: WeightsJob = path !== undefined ? { weights: true, name: fileName, path } : { weights: true, name: fileName, base64: (source as UploadSource).base64 }
+    const read = await readWeights(this.reader, job)
+    if (read.kind === 'read-failed') return this.readFailed(source, path ?? fileName, read)
+    if (read.kind === 'failed') return fail('bad-weights', `${fileName} could not be read: ${read.message}`, { file: fileName, detail: read.message })
+    if (read.kind === 'bad-weights') {
       // detail: what is wrong with the file, for the page to show after its own sentence (without the file's name, which it words itself)
-      const detail = errorText(e).replace(`${fileName}: `, '')
+      const detail = read.message.replace(`${fileName}: `, '')
       // not safetensors at all, or not float32: worded apart by the page (no English detail for a learner to decode)
-      const why = e instanceof SafetensorsError ? { case: e.kind, ...(e.dtype !== undefined ? { dtype: e.dtype } : {}) } : {}
-      return fail('bad-weights', `${errorText(e)}. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).`, { file: fileName, detail, ...why })
+      return fail('bad-weights', `${read.message}. Import a .safetensors file exported by the lab (or saved with float32 tensors named like conv1.W).`, { file: fileName, detail, ...read.why })
     }
+    const file = read.file
     // A language model's characters (metadata "vocab", as `train --out` and the app write it) come along.
     let vocab: string[] | undefined
     try {
@@ -462,10 +480,15 @@ export class ProjectService {
         case: 'import', file: fileName, count: problems.length, tensor: problems[0].tensor
       })
     }
-    const loaded = await this.host.loadModel(target, tensorArrays(file.tensors), undefined, vocab)
-    if (!loaded.ok) return loaded
-    this.modelRunId = null
-    return { ok: true, value: { fileName, tensors: Object.keys(file.tensors).length, params: loaded.value.params, ...(target.vocab !== undefined ? { vocab: target.vocab } : {}) } }
+    return this.inTurn(async () => {
+      // the read took a while: a run may have started, or the lab closed, since the check before it
+      const late = this.refuseNow('import')
+      if (late) return late
+      const loaded = await this.host.loadModel(target, tensorArrays(file.tensors), undefined, vocab, true)
+      if (!loaded.ok) return loaded
+      this.modelRunId = null
+      return { ok: true, value: { fileName, tensors: Object.keys(file.tensors).length, params: loaded.value.params, ...(target.vocab !== undefined ? { vocab: target.vocab } : {}) } }
+    })
   }
 
   /**
@@ -477,6 +500,8 @@ export class ProjectService {
     const fileName = basename(source.fileName) || 'upload'
     // decoded, checked, counted and hashed in the reader thread, as a project is: a long text must not stall this one
     const read = await readText(this.reader, { text: true, name: fileName, base64: source.base64 })
+    // closed while it was read: nothing is written on the way out
+    if (this.host.isClosed?.()) return fail('closed', 'The lab is shutting down.')
     if (read.kind === 'bad-text') return fail('bad-text', read.message, { case: read.why, file: fileName })
     if (read.kind === 'failed') return fail('bad-text', `${fileName} could not be read: ${read.message}`, { file: fileName })
     const facts = { fileName, chars: read.chars, vocab: read.vocab }
@@ -556,8 +581,11 @@ export class ProjectService {
   async recovery(): Promise<Result<RecoveryInfo | null>> {
     const path = this.recoveryPath
     if (!path || !existsSync(path)) return { ok: true, value: null }
+    const generation = this.cleared
     const read = await readProject(this.reader, { name: RECOVERY_FILE, path })
-    if (read.kind !== 'ok') return { ok: true, value: null }
+    if (this.host.isClosed?.()) return fail('closed', 'The lab is shutting down.')
+    // saved or discarded while it was read: that autosave is gone, and is not offered
+    if (read.kind !== 'ok' || generation !== this.cleared) return { ok: true, value: null }
     const p = read.project
     const history = cleanHistory(p.history)
     return { ok: true, value: { savedAt: p.savedAt ?? '', epoch: p.epoch ?? null, specName: p.spec.name ?? '', runs: history?.runs.length ?? 0 } }
@@ -569,6 +597,34 @@ export class ProjectService {
   }
 
   // ── plumbing ─────────────────────────────────────────────────────────────
+
+  /**
+   * Why an open or import cannot go on now: the lab is closing, or a run is in progress ('busy'). Asked before the
+   * read and again after it (a read takes seconds; a run may start, or the window close, meanwhile).
+   */
+  private refuseNow(what: 'open' | 'import'): { ok: false; error: LabError } | null {
+    if (this.host.isClosed?.()) return fail('closed', 'The lab is shutting down.')
+    if (!this.host.isTraining()) return null
+    return what === 'open'
+      ? fail('busy', 'A training run is in progress: stop it before opening a project.', { case: 'open' })
+      : fail('busy', 'A training run is in progress: stop it before importing weights.', { case: 'import' })
+  }
+
+  /** Runs `work` once every open or import before it has applied what it read and answered (applying). */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.applying.then(work)
+    this.applying = turn.catch(() => undefined)
+    return turn
+  }
+
+  /** Resolves once no open or import is applying what it read (LabHost.startRun waits for it before a run starts). */
+  async settled(): Promise<void> {
+    let last: Promise<unknown>
+    do {
+      last = this.applying
+      await last
+    } while (last !== this.applying)
+  }
 
   private clearRecovery(): void {
     const path = this.recoveryPath
@@ -607,18 +663,6 @@ export class ProjectService {
         const never: never = source
         return fail('bad-payload', `unknown file source ${JSON.stringify(never)}`, { case: 'format', field: 'from', received: JSON.stringify(never) })
       }
-    }
-  }
-
-  private async readSource(source: FileSource, kind: FileKind): Promise<Result<{ bytes: Uint8Array; fileName: string; path?: string }>> {
-    if (source.from === 'upload') return { ok: true, value: uploaded(source) }
-    const found = await this.locateSource(source, kind)
-    if (!found.ok) return found
-    const path = found.value.path as string
-    try {
-      return { ok: true, value: { bytes: new Uint8Array(readFileSync(path)), fileName: basename(path), path } }
-    } catch (e) {
-      return this.readFailed(source, path, { code: (e as NodeJS.ErrnoException).code, message: errorText(e) })
     }
   }
 
