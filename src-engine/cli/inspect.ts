@@ -45,6 +45,30 @@ export function classIssuesFor(issues: SpecIssue[], data: DataSource, used: numb
   return out
 }
 
+/**
+ * The data --data names, when the network cannot train on it at all (the run would refuse it as it loads, train/data.ts
+ * loadTrainData): a text trains only a language model, images (the digits, an IDX folder) anything but one. A warning:
+ * the network itself is valid.
+ */
+export function dataKindIssue(spec: unknown, data: DataSource): SpecIssue | null {
+  const s = (typeof spec === 'object' && spec !== null ? spec : {}) as Partial<NetSpec>
+  const languageModel = s.task === 'language-model'
+  if (data.kind === 'text' && !languageModel) {
+    const input = Array.isArray(s.input) ? ` ${s.input.length === 3 ? 'images' : 'inputs'} of (${s.input.join(', ')})` : ''
+    return {
+      severity: 'warning', layer: -1, layerName: '', code: 'data-not-text',
+      message: `--data text:${data.file}: a text trains only language models (task "language-model", input (T) tokens, such as the char-lstm preset), and this network takes${input || ' no tokens'}; train it on the digits (--data mnist) or an IDX folder (--data idx:DIR)`
+    }
+  }
+  if (data.kind !== 'text' && languageModel) {
+    return {
+      severity: 'warning', layer: -1, layerName: '', code: 'data-not-images',
+      message: `--data ${data.kind === 'idx' ? `idx:${data.dir}` : 'mnist'}: this is a language model, which trains on a text, not on images; give it one with --data text:FILE (text:builtin for the shipped one)`
+    }
+  }
+  return null
+}
+
 export function presetsCommand(argv: readonly string[], out: Output): number {
   const p = parseArgs(argv, PRESETS_FLAGS, 'presets')
   if (p.positionals.length > 0) throw new UsageError('"presets" takes no arguments')
@@ -64,7 +88,8 @@ export function validateCommand(argv: readonly string[], out: Output): number {
   const raw = readJsonFile(path, 'spec')
   const data = parseData(str(p, 'data'), (typeof raw === 'object' && raw !== null ? raw : {}) as NetSpec)
   const checked = validateSpec(raw)
-  const report = { ...checked, issues: classIssuesFor(checked.issues, data, data.kind === 'idx' ? idxLabelsUsed(data.dir) : null) }
+  const mismatch = dataKindIssue(raw, data)
+  const report = { ...checked, issues: [...classIssuesFor(checked.issues, data, data.kind === 'idx' ? idxLabelsUsed(data.dir) : null), ...(mismatch ? [mismatch] : [])] }
   if (out.json) {
     out.event(report.ok ? 'done' : 'error', report.ok ? { report } : { code: 'invalid-spec', message: `${path} is not a valid network`, report })
   } else {

@@ -188,6 +188,24 @@ describe('the dispatcher', () => {
     return expect(call('train:pause', undefined)).resolves.toMatchObject({ ok: false, error: { code: 'no-run' } })
   })
 
+  it('refuses a control that does not fit a run that has ended as bad-state, naming the control and the state', async () => {
+    // its own host: the sequence above ends with a project opened without weights, which leaves no run to name
+    const own = fakeHost({ workerOptions: { workerData: { tickMs: 20, batches: 1000 } } })
+    try {
+      const d = createDispatcher(own)
+      const r = record(own)
+      expect(await d('train:start', { spec: mlpSpec(), settings: settings() }, true)).toMatchObject({ ok: true })
+      await r.waitFor(isState('running'))
+      expect(await d('train:stop', undefined, true)).toMatchObject({ ok: true })
+      await r.waitFor(isState('stopped'))
+      for (const [channel, control] of [['train:pause', 'pause'], ['train:resume', 'resume'], ['train:step', 'step']] as const) {
+        expect(await d(channel, undefined, true)).toMatchObject({ ok: false, error: { code: 'bad-state', params: { case: control, state: 'stopped' } } })
+      }
+    } finally {
+      await own.dispose()
+    }
+  })
+
   it('rejects unknown channels of any type', async () => {
     for (const ch of ['train:explode', '__proto__', 'constructor', '', 42, null, undefined, { channel: 'app:info' }]) {
       const r = await call(ch, undefined)

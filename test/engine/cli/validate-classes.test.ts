@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { encodeIdx } from '../../../src-engine/data/idx'
+import { PRESETS } from '../../../src-engine/models/presets'
 import { lab, tempDir, writeJson } from './helpers'
 
 const dir = tempDir()
@@ -38,7 +39,7 @@ describe('validate: the class-count warning follows --data', () => {
     expect(issues[0].message).toContain('so 7 of them are for classes that never occur; set its units to 5')
   })
 
-  it('the digits (no --data, or mnist) keep the 10-class warning; a folder without labels to read warns only of more than 10; a text of none', async () => {
+  it('the digits (no --data, or mnist) keep the 10-class warning; a folder without labels to read warns only of more than 10; a text only that it trains no image classifier', async () => {
     const u5 = writeJson(dir, 'd5.json', withUnits(5))
     for (const data of [[], ['--data', 'mnist']]) {
       expect(warnings(await lab('validate', u5, ...data))[0]).toContain('but the digits have 10 classes')
@@ -49,7 +50,17 @@ describe('validate: the class-count warning follows --data', () => {
     expect(warnings(await lab('validate', writeJson(dir, 'e12.json', withUnits(12)), '--data', `idx:${empty}`))).toEqual([
       'warning: affine2: gives 12 class scores to softmax1 but an IDX folder\'s labels are 0 to 9, so 2 of them are for classes that never occur; set its units to the number of classes its labels use'
     ])
-    expect(warnings(await lab('validate', u5, '--data', 'text:builtin'))).toEqual([])
+    // a text trains no image classifier: no class count to compare, but the run would refuse the text, and validate says so
+    expect(warnings(await lab('validate', u5, '--data', 'text:builtin'))).toEqual([
+      'warning: --data text:builtin: a text trains only language models (task "language-model", input (T) tokens, such as the char-lstm preset), and this network takes images of (1, 28, 28); train it on the digits (--data mnist) or an IDX folder (--data idx:DIR)'
+    ])
+    // and a language model given images (its other warnings, for a vocabulary no text has set yet, aside)
+    const lm = writeJson(dir, 'lm.json', PRESETS.find((p) => p.id === 'char-lstm')!.spec)
+    const aboutData = (r: { out: string[] }) => warnings(r).filter((l) => l.includes('--data'))
+    expect(aboutData(await lab('validate', lm, '--data', 'mnist'))).toEqual([
+      'warning: --data mnist: this is a language model, which trains on a text, not on images; give it one with --data text:FILE (text:builtin for the shipped one)'
+    ])
+    expect(aboutData(await lab('validate', lm))).toEqual([])
     const bad = await lab('validate', u5, '--data', 'folder')
     expect(bad.code).toBe(2)
   })
