@@ -136,6 +136,12 @@ export default {
   lossSummaryBatch: 'Run #{n} at epoch {x}: the last mini-batch loss is {loss}.',
   lossSummaryTest: 'After epoch {e}: test loss {loss}.',
   lossSummaryTestAcc: 'After epoch {e}: test loss {loss}, test accuracy {acc}%.',
+  epochSummaryAcc: 'Run #{n} after epoch {e}: test accuracy {test}%.',
+  epochSummaryAccTrain: 'Run #{n} after epoch {e}: test accuracy {test}%, training accuracy {train}%.',
+  epochSummaryPpl: 'Run #{n} after epoch {e}: test perplexity {v}.',
+  epochSummaryMse: 'Run #{n} after epoch {e}: reconstruction error {v} per pixel on the test images.',
+  epochSummaryBestAcc: 'The best so far was {v}% after epoch {e}.',
+  epochSummaryBestLow: 'The lowest so far was {v} after epoch {e}.',
 
   runs: 'Runs',
   runsHelp: 'Change a setting and press Start again to compare: every run keeps its colour on the charts.',

@@ -136,6 +136,12 @@ export default {
   lossSummaryBatch: '#{n} 학습, 에폭 {x}: 마지막 미니배치의 손실은 {loss}입니다.',
   lossSummaryTest: '{e}번째 에폭이 끝난 뒤 잰 테스트 손실은 {loss}입니다.',
   lossSummaryTestAcc: '{e}번째 에폭이 끝난 뒤 잰 테스트 손실은 {loss}, 테스트 정확도는 {acc}%입니다.',
+  epochSummaryAcc: '#{n} 학습, {e}번째 에폭이 끝난 뒤 테스트 정확도는 {test}%입니다.',
+  epochSummaryAccTrain: '#{n} 학습, {e}번째 에폭이 끝난 뒤 테스트 정확도는 {test}%, 훈련 정확도는 {train}%입니다.',
+  epochSummaryPpl: '#{n} 학습, {e}번째 에폭이 끝난 뒤 테스트 퍼플렉서티는 {v}입니다.',
+  epochSummaryMse: '#{n} 학습, {e}번째 에폭이 끝난 뒤 테스트 이미지의 픽셀당 재구성 오차는 {v}입니다.',
+  epochSummaryBestAcc: '지금까지 가장 높았던 값은 {e}번째 에폭 뒤의 {v}%입니다.',
+  epochSummaryBestLow: '지금까지 가장 낮았던 값은 {e}번째 에폭 뒤의 {v}입니다.',
 
   runs: '학습 기록',
   runsHelp: '설정을 바꾸고 다시 시작하면 결과를 겹쳐 비교할 수 있습니다. 학습마다 그래프 색이 정해져 있습니다.',
