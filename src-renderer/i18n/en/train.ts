@@ -167,7 +167,8 @@ export default {
   mapsTitle: 'Feature maps',
   mapsProbe: 'Probe image',
   mapsProbeHelp: 'Pick a test image: each layer’s output for it is drawn below and updates as the network learns.',
-  mapsClick: 'Click a map to enlarge it and read its values.',
+  mapsClick: 'Click a map to enlarge it and read its values (from the keyboard: Tab to a layer’s maps, choose one with the arrow keys, press Enter).',
+  mapCell: '{layer}, map {i} of {n}',
   mapsNone: 'Feature maps appear once training starts.',
   probeLabel: 'digit {label}',
   probePick: 'Use image {n} (label {label}) as the probe',
@@ -175,7 +176,7 @@ export default {
   mapLayer: '{layer} · {shape}',
   zoomTitle: '{layer}, map {i}',
   zoomValue: 'value at ({x}, {y}) = {v}',
-  zoomHover: 'Move the pointer over the map to read a value.',
+  zoomHover: 'Move the pointer over the map, or press the arrow keys, to read a value.',
   zoomRange: 'min {min} · max {max}',
   close: 'Close',
 

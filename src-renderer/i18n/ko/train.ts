@@ -167,7 +167,8 @@ export default {
   mapsTitle: '특징 맵',
   mapsProbe: '관찰할 이미지',
   mapsProbeHelp: '테스트 이미지를 하나 고르세요. 그 이미지에 대한 각 층의 출력이 아래에 그려지고, 신경망이 배우는 대로 바뀝니다.',
-  mapsClick: '특징 맵을 누르면 크게 보고 값을 읽을 수 있습니다.',
+  mapsClick: '특징 맵을 누르면 크게 보고 값을 읽을 수 있습니다. 키보드로는 Tab으로 층의 맵에 가서 화살표 키로 고른 뒤 Enter를 누르세요.',
+  mapCell: '{layer}의 맵 {n}개 중 {i}번',
   mapsNone: '학습을 시작하면 특징 맵이 나타납니다.',
   probeLabel: '숫자 {label}',
   probePick: '{n}번 이미지(정답 {label})를 관찰하기',
@@ -175,7 +176,7 @@ export default {
   mapLayer: '{layer} · {shape}',
   zoomTitle: '{layer}의 {i}번 맵',
   zoomValue: '({x}, {y})의 값 = {v}',
-  zoomHover: '맵 위에 포인터를 올리면 값을 읽을 수 있습니다.',
+  zoomHover: '맵 위에 포인터를 올리거나 화살표 키를 누르면 값을 읽을 수 있습니다.',
   zoomRange: '최솟값 {min} · 최댓값 {max}',
   close: '닫기',
 

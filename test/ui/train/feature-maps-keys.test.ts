@@ -1,0 +1,107 @@
+/**
+ * The feature-map panel from the keyboard. The probe images are one tab stop (a list box with roving tabindex: the
+ * arrows, Home and End move among them); each layer's maps are one tab stop too, a button per map over the canvas
+ * named "conv1, map 2 of 4", moved among with the arrows (a row down with ↓), and Enter opens the enlarged map,
+ * whose value the arrow keys read; closing it gives the focus back to the map. Before, each of the 12 probe images
+ * was a tab stop and the maps could only be clicked.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte'
+import { tick } from 'svelte'
+import FeatureMaps from '../../../src-renderer/components/train/FeatureMaps.svelte'
+import { gridStep } from '../../../src-renderer/components/train/roving'
+import { Run, trainLab } from '../../../src-renderer/lib/train.svelte'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import type { TrainSettings } from '../../../src-engine/protocol'
+
+const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 1, weightDecay: 0, seed: 1, threads: 1 }
+
+afterEach(() => {
+  cleanup()
+  i18n.set('en')
+  trainLab.samples = null
+})
+
+const key = async (k: string): Promise<void> => {
+  await fireEvent.keyDown(document.activeElement as HTMLElement, { key: k })
+  await tick()
+}
+const tabStops = (els: HTMLElement[]): number[] => els.flatMap((e, i) => (e.tabIndex === 0 ? [i] : []))
+
+function setup(): void {
+  trainLab.samples = { images: Array.from({ length: 12 }, () => new Array(784).fill(0)), labels: [7, 2, 1, 0, 4, 1, 4, 9, 5, 9, 0, 6] }
+  const run = new Run('a', 1, settings, 'net', 'classifier')
+  // 4 maps of 3×3 (a 2×2 grid), map k holding k + the pixel's index / 10
+  const data = Float32Array.from({ length: 36 }, (_, j) => Math.floor(j / 9) + (j % 9) / 10)
+  run.snapshot = { featureMaps: [{ layer: 'conv1', shape: [1, 4, 3, 3], maps: { count: 4, h: 3, w: 3, data } }] }
+  render(FeatureMaps, { props: { run } })
+}
+
+describe('feature maps from the keyboard', () => {
+  it('steps through a grid without wrapping round', () => {
+    expect(gridStep('ArrowRight', 1, 4, 2)).toBe(2)
+    expect(gridStep('ArrowDown', 1, 4, 2)).toBe(3)
+    expect(gridStep('ArrowDown', 3, 4, 2)).toBe(3)
+    expect(gridStep('ArrowUp', 0, 4, 2)).toBe(0)
+    expect(gridStep('ArrowLeft', 0, 4, 2)).toBe(0)
+    expect(gridStep('End', 0, 4, 2)).toBe(3)
+    expect(gridStep('Enter', 0, 4, 2)).toBeNull()
+  })
+
+  it('makes the probe images one tab stop, moved through with the arrows', async () => {
+    setup()
+    const listbox = screen.getByRole('listbox', { name: 'Probe image' })
+    const options = within(listbox).getAllByRole('option')
+    expect(options).toHaveLength(12)
+    expect(tabStops(options)).toEqual([0])
+    // the "other images" button is beside the list box, not one of its options
+    expect(listbox.querySelectorAll('button:not([role="option"])')).toHaveLength(0)
+    options[0].focus()
+    await key('ArrowRight')
+    expect(document.activeElement).toBe(options[1])
+    expect(tabStops(options)).toEqual([1])
+    await key('End')
+    expect(document.activeElement).toBe(options[11])
+    await key('ArrowDown')
+    expect(document.activeElement).toBe(options[11])
+    await key('Home')
+    expect(document.activeElement).toBe(options[0])
+  })
+
+  it('makes each layer’s maps one tab stop; Enter enlarges one, its values read by the arrows, and the focus comes back', async () => {
+    setup()
+    const group = screen.getByRole('group', { name: 'conv1' })
+    const cells = within(group).getAllByRole('button')
+    expect(cells.map((c) => c.getAttribute('aria-label'))).toEqual(['conv1, map 1 of 4', 'conv1, map 2 of 4', 'conv1, map 3 of 4', 'conv1, map 4 of 4'])
+    expect(tabStops(cells)).toEqual([0])
+    cells[0].focus()
+    await key('ArrowRight')
+    await key('ArrowDown')
+    expect(document.activeElement).toBe(cells[3])
+    expect(tabStops(cells)).toEqual([3])
+
+    // Enter on a button clicks it
+    await fireEvent.click(cells[3])
+    await tick()
+    const zoom = screen.getByTestId('map-zoom')
+    expect(within(zoom).getByRole('heading').textContent).toBe('conv1, map 4')
+    const value = screen.getByTestId('map-zoom-value')
+    expect(value.textContent).toContain('press the arrow keys')
+    await fireEvent.keyDown(zoom, { key: 'ArrowRight' })
+    expect(value.textContent).toBe('value at (0, 0) = 3.0000')
+    expect(value.getAttribute('aria-live')).toBe('polite')
+    await fireEvent.keyDown(zoom, { key: 'ArrowRight' })
+    await fireEvent.keyDown(zoom, { key: 'ArrowDown' })
+    expect(value.textContent).toBe('value at (1, 1) = 3.4000')
+
+    await fireEvent.click(within(zoom).getByRole('button', { name: 'Close' }))
+    await tick()
+    await Promise.resolve()
+    expect(screen.queryByTestId('map-zoom')).toBeNull()
+    expect(document.activeElement).toBe(cells[3])
+
+    i18n.set('ko')
+    await tick()
+    expect(cells[0].getAttribute('aria-label')).toBe('conv1의 맵 4개 중 1번')
+  })
+})
