@@ -95,6 +95,16 @@ export class EditorState {
     return next.map((e) => e.value as T)
   }
 
+  /**
+   * The preset each spec in the history came from. Undo and redo kept the project's preset id of the moment: undoing
+   * the choice of the char-LSTM preset gave back the ConvNet still called "Character LSTM language model" on the
+   * training page (and its training defaults).
+   */
+  private presetIds = new WeakMap<NetSpec, string | null>()
+  private presetIdOf(spec: NetSpec): string | null {
+    return this.presetIds.has(spec) ? (this.presetIds.get(spec) ?? null) : project.presetId
+  }
+
   /** Consecutive edits with the same key (typing in one field) make one undo step, until the field is left. */
   private lastKey: string | null = null
   private lastAt = 0
@@ -138,6 +148,8 @@ export class EditorState {
 
   private apply(c: Change): void {
     const current = project.spec
+    // the preset the spec being left came from, for an undo or redo that brings it back
+    if (current) this.presetIds.set(current, project.presetId)
     if (c.kind === 'edit') {
       // a pause of more than TYPING_PAUSE_MS also starts a new step
       const now = Date.now()
@@ -186,24 +198,24 @@ export class EditorState {
     if (!this.canUndo || !project.spec || this.pending) return
     const prev = this.past[this.past.length - 1]
     if (project.trained && project.weightsChoice === null) {
-      this.pending = { spec: prev, presetId: project.presetId, kind: 'undo', key: null }
+      this.pending = { spec: prev, presetId: this.presetIdOf(prev), kind: 'undo', key: null }
       return
     }
     this.future = [project.spec, ...this.future]
     this.past = this.past.slice(0, -1)
-    this.apply({ spec: prev, presetId: project.presetId, kind: 'undo', key: null })
+    this.apply({ spec: prev, presetId: this.presetIdOf(prev), kind: 'undo', key: null })
   }
 
   redo(): void {
     if (!this.canRedo || !project.spec || this.pending) return
     const next = this.future[0]
     if (project.trained && project.weightsChoice === null) {
-      this.pending = { spec: next, presetId: project.presetId, kind: 'redo', key: null }
+      this.pending = { spec: next, presetId: this.presetIdOf(next), kind: 'redo', key: null }
       return
     }
     this.past = [...this.past, project.spec]
     this.future = this.future.slice(1)
-    this.apply({ spec: next, presetId: project.presetId, kind: 'redo', key: null })
+    this.apply({ spec: next, presetId: this.presetIdOf(next), kind: 'redo', key: null })
   }
 
   /** Edit a copy of the layer list; `touched` layers are copied first, the others keep their identity. */
