@@ -1,4 +1,4 @@
-/** The model menu's export items before there is a model: disabled, and they say why (en, ko), instead of a refusal after a click. */
+/** The model menu's export items before there is a model: unavailable (aria-disabled, still focusable), and they say why (en, ko), instead of a refusal after a click. */
 import { afterEach, describe, expect, it } from 'vitest'
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
 import { flushSync, tick } from 'svelte'
@@ -18,14 +18,14 @@ afterEach(() => {
 const items = (): HTMLButtonElement[] => ['safetensors', 'npz', 'onnx'].map((f) => screen.getByTestId(`files-export-${f}`) as HTMLButtonElement)
 
 describe('export with no model', () => {
-  it('disables the export items with the reason, and enables them once a model is trained', async () => {
+  it('marks the export items unavailable with the reason, and enables them once a model is trained', async () => {
     const api = new FakeApi({})
     setLab(api)
     project.trained = false
     render(ModelMenu)
     await fireEvent.click(screen.getByTestId('model-menu'))
     for (const b of items()) {
-      expect(b.disabled).toBe(true)
+      expect(b.getAttribute('aria-disabled')).toBe('true')
       expect(b.title).toBe('Train a model first, or open a project saved with weights: there is nothing to export yet.')
     }
     expect(screen.getByTestId('files-export-none').textContent).toBe(items()[0].title)
@@ -36,7 +36,7 @@ describe('export with no model', () => {
     expect(items()[2].title).toBe('내보낼 모델이 아직 없습니다. 먼저 학습하거나 가중치와 함께 저장한 프로젝트를 여세요.')
     project.trained = true
     await tick()
-    for (const b of items()) expect([b.disabled, b.title]).toEqual([false, ''])
+    for (const b of items()) expect([b.getAttribute('aria-disabled'), b.title, b.hasAttribute('aria-describedby')]).toEqual(['false', '', false])
     expect(screen.queryByTestId('files-export-none')).toBeNull()
     // the import item never depended on a model
     expect((screen.getByTestId('files-import') as HTMLButtonElement).disabled).toBe(false)

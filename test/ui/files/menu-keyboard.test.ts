@@ -1,6 +1,6 @@
 /**
  * The model menu from the keyboard, as a menu button: ↓/↑ on the button open it at the first/last item, ↑/↓ and
- * Home/End move through the enabled items (one tab stop), Escape and a chosen item give the focus back to the
+ * Home/End move through the items (one tab stop; unavailable ones too, saying why), Escape and a chosen item give the focus back to the
  * button, and Tab out of the menu closes it.
  */
 import { afterEach, describe, expect, it } from 'vitest'
@@ -24,9 +24,10 @@ const key = async (k: string): Promise<void> => {
 }
 
 describe('the model menu from the keyboard', () => {
-  it('moves through the enabled items with the arrows, Home and End, and Escape returns to the button', async () => {
+  it('moves through the items with the arrows, Home and End, and Escape returns to the button', async () => {
     // a fake host is the desktop's (its Save as and recent projects are in the menu)
-    setLab(new FakeApi({}))
+    const api = new FakeApi({})
+    setLab(api)
     project.trained = false
     render(ModelMenu)
     const button = screen.getByTestId('model-menu')
@@ -42,7 +43,16 @@ describe('the model menu from the keyboard', () => {
     expect(focused()).toBe('files-save-as')
     await key('ArrowDown')
     expect(focused()).toBe('files-open')
-    // no recent projects (a line of text, not an item) and no model yet yet: the disabled export items are passed over
+    // no recent projects (a line of text, not an item) and no model yet: the export items are still reached, each
+    // unavailable and described by the reason (before, they were disabled and the arrows passed over them)
+    for (const format of ['safetensors', 'npz', 'onnx']) {
+      await key('ArrowDown')
+      expect(focused()).toBe(`files-export-${format}`)
+      const item = document.activeElement as HTMLButtonElement
+      expect(item.getAttribute('aria-disabled')).toBe('true')
+      expect(document.getElementById(item.getAttribute('aria-describedby') ?? '')?.textContent)
+        .toBe('Train a model first, or open a project saved with weights: there is nothing to export yet.')
+    }
     await key('ArrowDown')
     expect(focused()).toBe('files-import')
     await key('ArrowDown')
@@ -53,6 +63,14 @@ describe('the model menu from the keyboard', () => {
     expect(focused()).toBe('files-save')
     await key('End')
     expect(focused()).toBe('files-import')
+    // Enter on an unavailable item (a click) does nothing: no export asked for, the menu open, the focus kept
+    await key('ArrowUp')
+    expect(focused()).toBe('files-export-onnx')
+    await fireEvent.click(document.activeElement as HTMLElement)
+    await tick()
+    expect(api.calls.some((c) => c.channel === 'model:save-export' || c.channel === 'model:export')).toBe(false)
+    expect(screen.getByRole('menu')).toBeTruthy()
+    expect(focused()).toBe('files-export-onnx')
 
     await key('Escape')
     expect(screen.queryByRole('menu')).toBeNull()
