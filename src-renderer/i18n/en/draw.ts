@@ -23,6 +23,7 @@ export default {
   predictFailed: 'Could not predict: {message}',
   featureMaps: 'What each layer made of your drawing',
   confidence: '{p}% sure',
+  spokenAnswer: 'The model says {d}, {p}% sure.',
   addTitle: 'Add to the dataset',
   addHelp: 'Label this drawing and it joins the training set of your next run on the built-in digits.',
   addAs: 'Add as {label}',

@@ -23,6 +23,7 @@ export default {
   predictFailed: '예측하지 못했습니다: {message}',
   featureMaps: '각 계층이 그림에서 본 것',
   confidence: '{p}% 확신',
+  spokenAnswer: '모델의 답은 {d}, 확신도는 {p}%입니다.',
   addTitle: '데이터셋에 추가',
   addHelp: '그림에 정답을 붙이면 다음에 내장 숫자 데이터로 학습할 때 훈련 데이터에 함께 들어갑니다.',
   addAs: '정답이 {label}인 그림으로 추가',
