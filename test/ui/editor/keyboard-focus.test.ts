@@ -105,4 +105,27 @@ describe('adding from the palette', () => {
     await settle()
     expect(screen.getByTestId('palette-added').textContent).toMatch(/^\d번 계층으로 추가했습니다: .+, ReLU$/)
   })
+
+  it('says it too when the layer is added after the keep-weights question is answered, and not when it is cancelled', async () => {
+    // before, the question took the place of the line and nothing was said once Keep or Start fresh added the layer
+    openEditor(structuredClone(net) as never)
+    project.trained = true
+    flushSync()
+    const status = screen.getByTestId('palette-added')
+    const add = (type: string): HTMLElement => screen.getAllByTestId('add-layer').find((b) => b.getAttribute('data-type') === type)!
+    await fireEvent.click(add('Relu'))
+    await settle()
+    expect(screen.getByTestId('weights-dialog')).toBeTruthy()
+    expect(status.textContent).toBe('')
+    await fireEvent.click(screen.getByTestId('weights-cancel'))
+    await settle()
+    expect(status.textContent).toBe('')
+    await fireEvent.click(add('Relu'))
+    await settle()
+    await fireEvent.click(screen.getByTestId('weights-keep'))
+    await settle()
+    const i = cards().findIndex((c) => c.getAttribute('data-type') === 'Relu')
+    expect(i).toBeGreaterThanOrEqual(0)
+    expect(status.textContent).toBe(`Added layer ${i + 1}: ${within(card(i)).getByLabelText('Layer name').getAttribute('placeholder')}, ReLU`)
+  })
 })
