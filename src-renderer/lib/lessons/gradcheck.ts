@@ -47,12 +47,20 @@ export interface LmCheck { steps: number; from: number; vocab: number; source: '
  * allows (EXPLAIN_MAX_MACS): it is checked with the vocabulary the editor sizes it by (`textVocab`, the chosen
  * text's; else its own, else the built-in text's) on windows of LM_CHECK_STEPS characters, which leaves every
  * weight's shape as it is and takes an eighth of the work. A network that does not validate shortened (a Reshape
- * sized for its full length) is sent at its own length.
+ * sized for its full length) is sent at its own length. An output fixed for another text (a warning in the editor,
+ * an error to the engine's check) is checked with that many characters, the vocabulary it scores.
  */
 export function editorCheck(spec: NetSpec, textVocab: number | null): { spec: NetSpec; lm: LmCheck | null } {
   if (spec.task !== 'language-model') return { spec, lm: null }
-  const source = textVocab !== null ? 'text' : spec.vocab !== undefined ? 'own' : 'builtin'
-  const vocab = textVocab ?? spec.vocab ?? BUILTIN_TEXT_VOCAB
+  let source: LmCheck['source'] = textVocab !== null ? 'text' : spec.vocab !== undefined ? 'own' : 'builtin'
+  let vocab = textVocab ?? spec.vocab ?? BUILTIN_TEXT_VOCAB
+  // scores fixed for another text (the editor warns; a run on this one is refused): checked at the size it scores
+  const other = validateSpec(withVocab(spec, vocab)).issues.find((i) => i.code === 'lm-output-not-vocab')
+  const scores = other?.values?.got
+  if (typeof scores === 'number' && scores > 0) {
+    vocab = scores
+    source = 'own'
+  }
   const sized = withVocab(spec, vocab)
   const from = spec.input[0]
   if (typeof from === 'number' && from > LM_CHECK_STEPS) {

@@ -15,13 +15,19 @@ import { textUpload } from '../../../src-renderer/lib/text-upload.svelte'
 import GradCheck from '../../../src-renderer/components/explainers/GradCheck.svelte'
 import { editorCheck, LM_CHECK_STEPS, MAX_MACS } from '../../../src-renderer/lib/lessons/gradcheck'
 import { explainGradients } from '../../../src-engine/train/gradcheck-run'
-import { validateSpec } from '../../../src-engine/spec'
+import { validateSpec, withVocab } from '../../../src-engine/spec'
 import { presetById } from '../../../src-engine/models/presets'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { FakeLab } from '../train/fake-lab'
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0))
 const lstm = (): NetSpec => structuredClone(presetById('char-lstm')!.spec)
+/** The char-LSTM preset scoring a fixed number of characters. */
+function lspec(units: number): NetSpec {
+  const spec = lstm()
+  for (const l of spec.layers) if (l.type === 'TimeAffine') l.units = units
+  return spec
+}
 
 afterEach(() => {
   cleanup()
@@ -55,6 +61,12 @@ describe("the gradient check of the editor's language model", () => {
     // a vocabulary the page does not know: the network's own, else the built-in text's standing in
     expect(editorCheck({ ...spec, vocab: 30 }, null).lm).toMatchObject({ vocab: 30, source: 'own' })
     expect(editorCheck(spec, null).lm).toMatchObject({ vocab: 74, source: 'builtin' })
+    // scores fixed for another text (the editor warns): checked with the vocabulary it scores, not refused as invalid
+    const fixed = lspec(65)
+    expect(explainGradients(withVocab(fixed, 74), 1, { samples: 10 })).toEqual({ ok: false, reason: 'invalid' })
+    const sentFixed = editorCheck(fixed, 74)
+    expect(sentFixed.lm).toEqual({ steps: 8, from: 64, vocab: 65, source: 'own' })
+    expect(explainGradients(sentFixed.spec, 1, { samples: 2 }).ok).toBe(true)
     // not a language model: sent as it is
     const rows: NetSpec = { input: [28, 28], layers: [{ type: 'TimeLSTM', hidden: 8 }, { type: 'LastTimeStep' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
     expect(editorCheck(rows, 74)).toEqual({ spec: rows, lm: null })
