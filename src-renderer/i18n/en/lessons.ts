@@ -193,7 +193,7 @@ export default {
   autoencoder_title: 'Autoencoders',
   autoencoder_summary: 'Compress and reconstruct',
   autoencoder_p1: 'An autoencoder learns to output its own input. A convolutional encoder squeezes the digit into a small code; a decoder made of upsampling or transposed convolution layers grows it back to 28×28. The loss compares the reconstruction with the original pixel by pixel: the lab’s autoencoder presets end in SigmoidWithLoss, a sigmoid and a cross-entropy for every pixel (each pixel is ink between 0 and 1), and the training page also shows the mean squared error (MSE) per pixel, which is easier to read. That is why its loss and its MSE are two different numbers.',
-  autoencoder_p2: 'Because the middle is narrow, the network must keep what matters about a digit and drop the rest. Train the conv autoencoder preset, then draw a digit and see how it is reconstructed.',
+  autoencoder_p2: 'Because the middle is narrow, the network must keep what matters about a digit and drop the rest. Train the conv autoencoder preset, then draw a digit and see how it is reconstructed. Or train the autoencoder with a 2-D code, just two numbers per digit: its training page places every held-out digit on that plane, and a click anywhere on it shows what the decoder draws there.',
   autoencoder_q1: 'What does an autoencoder learn to output?',
   autoencoder_q1_a0: 'The class of the digit',
   autoencoder_q1_a1: 'Its own input, rebuilt through a narrow middle',

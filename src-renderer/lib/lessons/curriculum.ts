@@ -48,7 +48,7 @@ export const LESSONS: readonly Lesson[] = [
     questions: [q(0), q(2)], terms: ['sgd', 'momentum', 'learningRate', 'miniBatch'] },
   { id: 'overfitting', paragraphs: 2, explainers: ['overfitting'], tries: [{ preset: 'keras-cnn', page: 'editor' }],
     questions: [q(2), q(1)], terms: ['overfitting', 'dropout', 'accuracy'] },
-  { id: 'autoencoder', paragraphs: 2, explainers: [], tries: [{ preset: 'conv-autoencoder', page: 'train' }], draw: true,
+  { id: 'autoencoder', paragraphs: 2, explainers: [], tries: [{ preset: 'conv-autoencoder', page: 'train' }, { preset: 'ae-2d', page: 'train' }], draw: true,
     questions: [q(1), q(0)], terms: ['loss', 'featureMap'] },
   { id: 'rnn', paragraphs: 2, explainers: ['rnn-vs-lstm'], tries: [{ preset: 'row-rnn', page: 'train' }],
     questions: [q(0), q(2)], terms: ['rnn', 'hiddenState', 'vanishingGradient'] },

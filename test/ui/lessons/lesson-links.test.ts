@@ -70,3 +70,13 @@ describe('the optimizer lesson', () => {
     }
   })
 })
+
+describe('the autoencoder lesson', () => {
+  it('offers the autoencoder with a 2-D code, whose training page has the code plane its text describes', () => {
+    const l = LESSONS.find((x) => x.id === 'autoencoder')!
+    expect(l.tries).toContainEqual({ preset: 'ae-2d', page: 'train' })
+    expect(PRESETS.find((p) => p.id === 'ae-2d')?.kind).toBe('autoencoder')
+    expect(catalogues.en['lessons.autoencoder_p2']).toContain('2-D code')
+    expect(catalogues.ko['lessons.autoencoder_p2']).toContain('2차원 코드')
+  })
+})
