@@ -153,7 +153,23 @@ export type DivergenceFacts = (
   optimizer: OptimizerName
   lr: number
   suggestedLr: number
+  /** The model the training thread holds now (absent from older hosts: they held the diverged weights). */
+  kept?: KeptModel
 }
+
+/**
+ * Which model the training thread holds after a run diverged (train/last-good.ts, session.ts), the one predict,
+ * export, save, generate and a run "from the model" use from then on:
+ * - 'run': the run's own weights as they were at batch `batch` of epoch `epoch` (the run's own 1-based count),
+ *   whose loss there, `loss`, was below the run's first batch's;
+ * - 'before': the model held before the run (the run diverged before it had weights of its own worth keeping);
+ * - 'none': nothing (neither of those exists).
+ * The optimizer's state of the steps that diverged is not kept: a run from the model starts it afresh.
+ */
+export type KeptModel =
+  | { from: 'run'; epoch: number; batch: number; loss: number }
+  | { from: 'before' }
+  | { from: 'none' }
 
 /**
  * The codes the engine threads give their failures (replies and error events). Each is one of the host's

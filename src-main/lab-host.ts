@@ -15,7 +15,7 @@ import { availableParallelism } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
 import type { CheckResult } from '../src-engine/train/gradcheck-run'
-import type { BatchPoint, Checkpoint, DataSource, RunState, Snapshot, TrainingPriority, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
+import type { BatchPoint, Checkpoint, DataSource, KeptModel, RunState, Snapshot, TrainingPriority, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
 import type { AutoencoderViews, DecodedImage, ExportedFile, GeneratedText, GradcheckReply, ExportFormat, LabEvent, LabError, LabErrorCode, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
 import { pureEngine, type PureEngine } from './engine-pure'
 import { encodeModelWeights } from '../src-engine/io/safetensors'
@@ -136,6 +136,9 @@ export class LabHost {
    *  becomes it at the run's first batch (before, a run refused for its data has replaced nothing). */
   private held: NetSpec | null = null
   private runSpec: { runId: string; spec: NetSpec } | null = null
+  /** What `held` was when run `runId` started: the thread puts that model back if the run diverges before it has
+   *  weights of its own worth keeping (DivergenceFacts.kept 'before'). */
+  private heldBefore: { runId: string; spec: NetSpec | null } | null = null
   /** Project files, weights import and the autosave (src-main/projects.ts). */
   readonly projects: ProjectService
 
@@ -265,6 +268,7 @@ export class LabHost {
     this.runId = runId
     this.runState = 'idle'
     this.runSpec = { runId, spec }
+    this.heldBefore = { runId, spec: this.held }
     this.projects.runStarted(runId, spec, settings, epochOffset)
     this.post({ type: 'start', runId, spec, settings, ...(this.projects.autosaves ? { checkpoints: true } : {}), ...(fromHeld ? { fromModel: true } : {}) })
     if (this.probe) this.post({ type: 'set-probe', input: this.probe.slice() })
@@ -884,6 +888,7 @@ export class LabHost {
         // page has no words for goes as 'engine-error' with the code it had, as a failed reply does (engineRefusal)
         const { divergence, ...rest } = m
         const facts = divergence === undefined ? undefined : cleanDivergence(divergence)
+        if (facts?.kept && m.runId !== null) this.heldAfterDivergence(m.runId, facts.kept)
         const known = isLabErrorCode(rest.code) ? rest : { ...rest, code: 'engine-error', params: { detail: rest.message, code: String(rest.code) } }
         this.emit(facts ? { ...known, divergence: facts } : known)
         return
@@ -899,6 +904,19 @@ export class LabHost {
         this.emit({ type: 'error', runId: this.runId, code: 'protocol', message: `The training thread sent an unknown message type "${String((unknown as { type: unknown }).type)}".` })
       }
     }
+  }
+
+  /**
+   * The model the thread holds after run `runId` diverged (session.ts afterDivergence), for model:held: the run's
+   * own last good weights (its architecture), the model held before it, or none. Predict, export and the rest ask
+   * the thread, which answers with that model or 'no-model'.
+   */
+  private heldAfterDivergence(runId: string, kept: KeptModel): void {
+    if (runId !== this.runId) return
+    const run = this.runSpec?.runId === runId ? this.runSpec.spec : this.held
+    this.runSpec = null
+    this.held = kept.from === 'run' ? run : kept.from === 'before' && this.heldBefore?.runId === runId ? this.heldBefore.spec : null
+    this.heldBefore = null
   }
 
   // ── starved training threads ──────────────────────────────────────────

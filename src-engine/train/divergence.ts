@@ -2,7 +2,7 @@
  * Divergence: a loss that becomes NaN/Infinity or climbs far above where it started means the
  * steps are too large. The trainer stops itself and says why, with a learning rate to try instead.
  */
-import type { DivergenceFacts, OptimizerName } from '../protocol'
+import type { DivergenceFacts, KeptModel, OptimizerName } from '../protocol'
 
 export type { DivergenceFacts }
 
@@ -58,6 +58,13 @@ export function describeDivergence(f: DivergenceFacts): string {
       ? `the loss became ${f.loss}`
       : `the loss exploded to ${f.loss.toFixed(2)}${f.firstLoss !== null ? ` (it started at ${f.firstLoss.toFixed(2)})` : ''}`
   return `${what} at epoch ${f.epoch} batch ${f.batch}; the learning rate ${f.lr} is too high for ${f.optimizer} — try ${f.suggestedLr}`
+}
+
+/** Which model the lab holds after the divergence (KeptModel), for the English message after describeDivergence's. */
+export function describeKept(k: KeptModel): string {
+  if (k.from === 'run') return `the lab kept this run's weights from epoch ${k.epoch} batch ${k.batch}, where the loss was ${k.loss.toFixed(4)}`
+  if (k.from === 'before') return 'the lab kept the model it held before this run'
+  return 'no model is held now: this run had no weights worth keeping and none was held before it'
 }
 
 /** divergenceFacts worded by describeDivergence, in one call. */

@@ -6,10 +6,12 @@
 import { Rng } from '../rng'
 import type { NetSpec } from '../spec-types'
 import type { Tensor } from '../tensor'
-import type { BatchPoint, Checkpoint, DataSource, Snapshot, StartStage, TrainSettings, WorkerCommand, WorkerEvent } from '../protocol'
+import type { BatchPoint, Checkpoint, DataSource, KeptModel, Snapshot, StartStage, TrainSettings, WorkerCommand, WorkerEvent } from '../protocol'
 import { specForData, type TrainData } from './data'
 import { Sequential } from '../models/sequential'
 import { Trainer, type TrainerEvent } from './trainer'
+import { KEEP_EVERY_MS, type KeptAt } from './last-good'
+import { describeKept } from './divergence'
 import { checkCommand } from './commands'
 import { errorMessage, memoryFacts } from './errors'
 import { DataMismatchError } from './checks'
@@ -32,6 +34,8 @@ export interface SessionOptions {
   gradcheck?: (spec: NetSpec, seed: number, explain?: Extract<WorkerCommand, { type: 'gradcheck' }>['explain']) => unknown
   batchFlushMs?: number
   snapshotMinMs?: number
+  /** How often a run may copy its last good weights (last-good.ts; default KEEP_EVERY_MS). */
+  keepEveryMs?: number
   now?: () => number
 }
 
@@ -57,6 +61,13 @@ export class WorkerSession {
   private kept: { runId: string; epoch: number; checkpoint: Checkpoint } | null = null
   /** Optimizer state that came with a loaded model (a project), for a run that continues from it. */
   private loadedOptimizer: Checkpoint['optimizer'] | null = null
+  /**
+   * The model held before the current run (a copy: dropModel), put back if the run diverges before it has weights
+   * of its own worth keeping (last-good.ts); dropped once it has them, or when the run ends otherwise.
+   */
+  private heldBefore: { runId: string; backup: Backup } | null = null
+  /** A diverged run's trainer whose model the session no longer holds: its blocks go back once its threads have stopped. */
+  private orphan: Trainer | null = null
   /**
    * While a start has dropped the old model and waits for its replica threads (50-200 ms): the requests that read or
    * replace the model, answered once the run's model is in place (or the old one put back), as with one thread, where
@@ -415,7 +426,7 @@ export class WorkerSession {
         // the old model's engine memory goes before the new model is built, so the new one's buffers reuse its blocks
         backup = this.dropModel()
         this.awaitingModel = []
-        const trainer = new Trainer({ spec: specForData(spec, data), settings, data, weights }, (e) => this.onTrainerEvent(runId, e))
+        const trainer = new Trainer({ spec: specForData(spec, data), settings, data, weights, keepEveryMs: this.opts.keepEveryMs ?? KEEP_EVERY_MS }, (e) => this.onTrainerEvent(runId, e))
         if (from) continueFrom(trainer, from)
         if (this.probe) {
           try {
@@ -436,6 +447,7 @@ export class WorkerSession {
           return
         }
         built = null
+        this.heldBefore = backup ? { runId, backup } : null
         backup = null
         this.trainer = trainer
         this.model = trainer.model
@@ -461,9 +473,17 @@ export class WorkerSession {
         this.post({ type: 'error', runId, code: 'train-failed', message: errorMessage(e), params: { detail: errorMessage(e), stage, ...facts } })
         this.post({ type: 'state', runId, state: 'failed', message: errorMessage(e) })
       } finally {
+        if (this.heldBefore?.runId === runId) this.heldBefore = null
         await pool?.close()
         // a trainer built but never run (the start failed or was replaced): its blocks too, once its pool is closed
         built?.release()
+        // a diverged run whose model was not kept (the one before it, or none, is held): the same
+        const orphan = this.orphan
+        if (orphan) {
+          this.orphan = null
+          if (this.trainer === orphan) this.trainer = null
+          orphan.release()
+        }
       }
     })()
   }
@@ -471,6 +491,8 @@ export class WorkerSession {
   private onTrainerEvent(runId: string, e: TrainerEvent): void {
     switch (e.type) {
       case 'batch':
+        // the run has weights of its own worth keeping: the copy of the model before it is no longer needed
+        if (this.heldBefore && this.trainer?.hasKept) this.heldBefore = null
         this.points.push(e.point)
         if (this.now() - this.lastFlush >= this.flushMs) this.flush(runId)
         else this.armFlush(runId)
@@ -494,15 +516,52 @@ export class WorkerSession {
         if (e.state !== 'running') this.flushSnapshot(runId)
         this.post(e.message === undefined ? { type: 'state', runId, state: e.state } : { type: 'state', runId, state: e.state, message: e.message })
         return
-      case 'diverged':
+      case 'diverged': {
         this.flush(runId)
-        this.post({ type: 'error', runId, code: 'diverged', message: e.message, divergence: e.facts })
+        const kept = this.afterDivergence(runId, e.kept)
+        this.post({ type: 'error', runId, code: 'diverged', message: `${e.message}; ${describeKept(kept)}`, divergence: { ...e.facts, kept } })
         return
+      }
       default: {
         const never: never = e
         throw new Error(`unhandled trainer event ${JSON.stringify(never)}`)
       }
     }
+  }
+
+  /**
+   * Which model the session holds after run `runId` diverged: the run's last good weights when it kept some (the
+   * trainer has put them back into its model), else the model held before the run, else none. The optimizer state
+   * of the diverging steps goes with neither: export, save and a run from the model see no optimizer state (a
+   * model put back has its own, from its copy). A diverged model that is not kept is given back once the run's
+   * threads have stopped (start()); until then nothing reads it, as the session no longer names it.
+   */
+  private afterDivergence(runId: string, runKept: KeptAt | null): KeptModel {
+    const trainer = this.trainer
+    const before = this.heldBefore?.runId === runId ? this.heldBefore.backup : null
+    this.heldBefore = null
+    this.modelTrainer = null
+    this.loadedOptimizer = null
+    if (runKept) {
+      // the same model object, its weights written back: the inference thread gets them afresh
+      this.feed?.modelChanged()
+      return { from: 'run', ...runKept }
+    }
+    if (trainer && this.model === trainer.model) {
+      this.model = null
+      this.vocab = null
+      this.orphan = trainer
+    }
+    if (before) {
+      try {
+        this.restore(before)
+        return { from: 'before' }
+      } catch {
+        // no room for it beside the diverged run's blocks: nothing is held rather than the diverged weights
+      }
+    }
+    this.feed?.modelChanged()
+    return { from: 'none' }
   }
 
   /** A timer so the last points of a burst are not held back until the next batch. */

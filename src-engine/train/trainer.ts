@@ -16,6 +16,7 @@ import type { Layer } from '../layers/layer'
 import { makeOptimizer, type Optimizer } from '../optimizers'
 import { clipGrads } from '../optimizers/clip-grads'
 import { DivergenceWatch, describeDivergence, divergenceFacts, type DivergenceFacts } from './divergence'
+import { LastGood, type KeptAt } from './last-good'
 import { takeSnapshot } from './probes'
 import { AutoencoderProbe, findBottleneck } from '../models/autoencoder'
 import { releaseBlocks } from '../models/release'
@@ -60,6 +61,11 @@ export interface TrainerOptions {
   evalBatch?: number
   /** Clock in ms (tests may inject one). */
   now?: () => number
+  /**
+   * Keep the run's last good weights, copied at most this often (ms), and put them back if the run diverges
+   * (last-good.ts; the worker's session). Absent: nothing is kept (the CLI writes no weights after a divergence).
+   */
+  keepEveryMs?: number
 }
 
 export type TrainerEvent =
@@ -67,7 +73,8 @@ export type TrainerEvent =
   | { type: 'epoch'; report: EpochReport }
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'state'; state: RunState; message?: string }
-  | { type: 'diverged'; message: string; facts: DivergenceFacts }
+  /** `kept`: where the weights the model holds now come from (they were put back), or null (it holds the diverged ones). */
+  | { type: 'diverged'; message: string; facts: DivergenceFacts; kept: KeptAt | null }
 
 export interface TrainOutcome { state: 'done' | 'stopped' | 'failed'; reports: EpochReport[]; message?: string }
 
@@ -86,6 +93,8 @@ export class Trainer {
   private readonly snapshotEveryMs: number
   private readonly evalBatch: number
   private readonly watch = new DivergenceWatch()
+  /** The run's last good weights (keepEveryMs), or null. */
+  private readonly lastGood: LastGood | null
   private firstLoss: number | null = null
   private probe: Float32Array | null
   private lastSnapshot = -Infinity
@@ -119,6 +128,7 @@ export class Trainer {
     checkData(opts.spec, this.data)
     this.now = opts.now ?? (() => performance.now())
     this.snapshotEveryMs = opts.snapshotEveryMs ?? 250
+    this.lastGood = opts.keepEveryMs === undefined ? null : new LastGood(this.model, this.now, opts.keepEveryMs)
     this.evalBatch = opts.evalBatch ?? 500
     if (s.stateful) {
       if (!this.data.train.lanes) throw new Error('stateful training reads a text in order: it is for language models trained on a text')
@@ -126,6 +136,11 @@ export class Trainer {
     }
     this.probe = this.data.test.n > 0 ? this.data.test.input(0) : null
     if (findBottleneck(this.model) && this.data.test.n > 0) this.aeProbe = new AutoencoderProbe(this.model, this.data.test)
+  }
+
+  /** Whether the run has kept weights of its own to put back if it diverges (last-good.ts). */
+  get hasKept(): boolean {
+    return this.lastGood?.at != null
   }
 
   /**
@@ -160,6 +175,9 @@ export class Trainer {
     } catch (e) {
       this.state = 'failed'
       throw e
+    } finally {
+      // the copy is for a divergence during the run; once it has ended it is only memory
+      this.lastGood?.drop()
     }
   }
 
@@ -327,9 +345,15 @@ export class Trainer {
       const s = this.settings
       const facts = divergenceFacts(d, epoch, batch, s.optimizer, s.lr, this.firstLoss)
       this.failure = describeDivergence(facts)
-      this.emit({ type: 'diverged', message: this.failure, facts })
+      // the weights the diverging steps left are NaN or garbage: the last good ones go back in their place (the
+      // threads are between steps: no replica reads the parameters now, and the update below never runs)
+      const kept = this.lastGood?.restore() ?? null
+      this.lastGood?.drop()
+      this.emit({ type: 'diverged', message: this.failure, facts, kept })
       return null
     }
+    // these weights gave a finite loss the watch let pass, before this batch's update changes them
+    this.lastGood?.offer(epoch, batch, loss, this.firstLoss)
     const split = this.splitUpdate()
     if (split !== null) {
       // combining and the optimizer's update split across the threads, by parameter range

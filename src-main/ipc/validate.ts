@@ -320,8 +320,20 @@ const divergenceSchema = v.variant('reason', [
   v.object({ reason: v.literal('exploded'), loss: finite, firstLoss: v.nullable(finite), ...divergenceWhere })
 ])
 
-/** A diverged run's facts if well-formed, else undefined: the page then shows the English message alone. */
+const keptSchema = v.variant('from', [
+  v.object({ from: v.literal('run'), epoch: v.pipe(finite, v.integer(), v.minValue(1)), batch: v.pipe(finite, v.integer(), v.minValue(1)), loss: finite }),
+  v.object({ from: v.literal('before') }),
+  v.object({ from: v.literal('none') })
+])
+
+/**
+ * A diverged run's facts if well-formed, else undefined: the page then shows the English message alone. Which model
+ * is held now (`kept`) goes with them when it is well-formed; a malformed one is dropped alone (the page then says
+ * nothing about it, as for an older host).
+ */
 export function cleanDivergence(raw: unknown): DivergenceFacts | undefined {
   const r = v.safeParse(divergenceSchema, raw)
-  return r.success ? r.output : undefined
+  if (!r.success) return undefined
+  const kept = v.safeParse(keptSchema, (raw as { kept?: unknown }).kept)
+  return kept.success ? { ...r.output, kept: kept.output } : r.output
 }

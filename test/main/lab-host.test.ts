@@ -170,6 +170,31 @@ describe('LabHost with a fake worker', () => {
     }
   })
 
+  it('names, after a divergence, the model the thread kept: the run\'s, the one held before it, or none', async () => {
+    const facts = { reason: 'not-finite', loss: 'NaN', epoch: 1, batch: 3, optimizer: 'SGD', lr: 5, suggestedLr: 0.01 }
+    const first = mlpSpec()
+    const second = { ...mlpSpec(), name: 'wider MLP', layers: [{ type: 'Flatten' }, { type: 'Affine', units: 32 }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] } as typeof first
+    const cases = [
+      { kept: { from: 'run', epoch: 1, batch: 2, loss: 1.5 }, held: second },
+      { kept: { from: 'before' }, held: first },
+      { kept: { from: 'none' }, held: null },
+      // malformed: dropped alone (the facts still go), and model:held says what the batches said, as before
+      { kept: { from: 'run', epoch: 1, batch: 0, loss: 1 }, held: second }
+    ]
+    for (const c of cases) {
+      const host = make({ workerOptions: { workerData: { tickMs: 2, batches: 20, divergence: { ...facts, kept: c.kept } } } })
+      const rec = record(host)
+      host.start(first, settings())
+      await rec.waitFor(isState('done'))
+      expect(host.heldModel()).toEqual({ ok: true, value: { spec: first } })
+      host.start(second, settings({ seed: 15 }))
+      const err = await rec.waitFor((e) => e.type === 'error')
+      const wellFormed = c.kept.from !== 'run' || (c.kept.batch ?? 0) > 0
+      expect((err as { divergence?: unknown }).divergence).toEqual(wellFormed ? { ...facts, kept: c.kept } : facts)
+      expect(host.heldModel()).toEqual({ ok: true, value: c.held && { spec: c.held } })
+    }
+  })
+
   it('relays an error event with a code it does not list as engine-error, the code it had in params', async () => {
     const host = make({ workerOptions: { workerData: { tickMs: 2, batches: 20, errorCode: 'melted' } } })
     const rec = record(host)

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { SessionOptions } from '../../../src-engine/train/session'
+import { WorkerSession, type SessionOptions } from '../../../src-engine/train/session'
+import type { Trainer } from '../../../src-engine/train/trainer'
 import { runGradcheck, type GradcheckResult } from '../../../src-engine/train/gradcheck-run'
-import type { TrainSettings, WorkerEvent } from '../../../src-engine/protocol'
+import type { Checkpoint, TrainSettings, WorkerEvent } from '../../../src-engine/protocol'
 import { TINY_CNN, TINY_MLP, recordingSession, smallDigits } from './fixtures'
 import { until } from '../../helpers'
 
@@ -159,6 +160,72 @@ describe('WorkerSession (the worker\'s message handler)', () => {
     expect(err && 'message' in err && err.message).toMatch(/the learning rate 1000 is too high for SGD — try 0\.01/)
     expect(err).toMatchObject({ divergence: { epoch: 1, optimizer: 'SGD', lr: 1000, suggestedLr: 0.01 } })
     expect(events.at(-1)).toMatchObject({ type: 'state', runId: 'd', state: 'failed' })
+  })
+
+  it('after a divergence holds the run\'s last good weights: export and predict use them, without the optimizer state', async () => {
+    const events: WorkerEvent[] = []
+    // the weights after each batch (get-weights, asked as the batch's point goes out): batch k + 1 trained with them
+    const after = new Map<number, Record<string, { data: Float32Array }>>()
+    const s: WorkerSession = new WorkerSession((e) => {
+      events.push(e)
+      if (e.type !== 'batches') return
+      for (const p of e.points) {
+        s.handle({ type: 'get-weights', reqId: 100 + p.batch })
+        after.set(p.batch, (events.at(-1) as { value: Checkpoint }).value.weights)
+        // a learner turns the learning rate up live
+        if (p.batch === 4) s.handle({ type: 'set-lr', lr: 1000 })
+      }
+    }, { loadData: () => data, keepEveryMs: 0, batchFlushMs: 0 })
+    s.handle({ type: 'start', runId: 'live', spec: TINY_MLP, settings: SETTINGS })
+    await s.running
+    const err = events.find((e) => e.type === 'error')
+    const kept = err?.type === 'error' ? err.divergence?.kept : undefined
+    if (kept?.from !== 'run') throw new Error(`expected the run's weights to be kept, got ${JSON.stringify(kept)}`)
+    expect(kept.epoch).toBe(1)
+    expect(err?.type === 'error' && err.message).toMatch(new RegExp(`; the lab kept this run's weights from epoch 1 batch ${kept.batch}, where the loss was`))
+    s.handle({ type: 'get-weights', reqId: 1 })
+    const held = (events.at(-1) as { value: Checkpoint }).value
+    const want = after.get(kept.batch - 1)!
+    for (const k of Object.keys(want)) expect(held.weights[k].data).toEqual(want[k].data)
+    expect(held.optimizer).toBeUndefined()
+    s.handle({ type: 'predict', reqId: 2, input: data.test.images.slice(0, 3 * 784), count: 3 })
+    const probs = (events.at(-1) as { value: { probs: Float32Array } }).value.probs
+    expect(probs.every(Number.isFinite)).toBe(true)
+  })
+
+  it('after a run diverges with nothing worth keeping, holds the model from before it (or none) and gives the run\'s blocks back', async () => {
+    const events: WorkerEvent[] = []
+    let diverging: Trainer | null = null
+    const s: WorkerSession = new WorkerSession((e) => {
+      events.push(e)
+      if (e.type === 'state' && e.runId === 'bad' && e.state === 'running') diverging = (s as unknown as { trainer: Trainer }).trainer
+    }, { loadData: () => data, keepEveryMs: 1e9 })
+    s.handle({ type: 'start', runId: 'good', spec: TINY_MLP, settings: SETTINGS })
+    await s.running
+    const input = data.test.images.slice(0, 3 * 784)
+    const ask = (reqId: number, cmd: { type: 'predict'; input: Float32Array; count: number } | { type: 'get-weights' }): Record<string, unknown> => {
+      s.handle({ ...cmd, reqId })
+      return (events.at(-1) as { value: Record<string, unknown> }).value
+    }
+    const probs = ask(1, { type: 'predict', input, count: 3 }).probs
+    const weights = ask(2, { type: 'get-weights' }).weights
+    // continued at a learning rate that breaks it at once: no batch's loss falls below the first
+    s.handle({ type: 'start', runId: 'bad', spec: TINY_MLP, settings: { ...SETTINGS, lr: 1000 }, fromModel: true })
+    await s.running
+    expect(events.find((e) => e.type === 'error' && e.runId === 'bad')).toMatchObject({ code: 'diverged', divergence: { kept: { from: 'before' } } })
+    expect(ask(3, { type: 'predict', input, count: 3 }).probs).toEqual(probs)
+    expect(ask(4, { type: 'get-weights' }).weights).toEqual(weights)
+    // the diverged run's model is not held: its engine memory came back once its threads had stopped
+    expect(diverging!.model.released).toBe(true)
+    expect((s as unknown as { trainer: Trainer | null }).trainer).toBeNull()
+
+    // a first run that diverges so leaves no model at all
+    const fresh = session({ keepEveryMs: 1e9 })
+    fresh.s.handle({ type: 'start', runId: 'first', spec: TINY_MLP, settings: { ...SETTINGS, lr: 1000 } })
+    await fresh.s.running
+    expect(fresh.events.find((e) => e.type === 'error')).toMatchObject({ code: 'diverged', divergence: { kept: { from: 'none' } } })
+    fresh.s.handle({ type: 'predict', reqId: 5, input, count: 3 })
+    expect(fresh.events.at(-1)).toMatchObject({ type: 'reply', reqId: 5, ok: false, code: 'no-model' })
   })
 
   it('turns a bad network into a train-failed error and a failed state', async () => {

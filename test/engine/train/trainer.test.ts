@@ -114,6 +114,42 @@ describe('Trainer', () => {
     expect(outcome.reports).toEqual([])
   })
 
+  it('puts back the last good weights when the loss diverges, the ones that gave a loss below the first batch\'s', async () => {
+    const { events, emit } = collect()
+    // every batch may be copied (keepEveryMs 0, a clock that stands still); after batch 4 the learning rate jumps,
+    // as a learner may do live
+    const t = new Trainer({ spec: TINY_MLP, settings: { ...SGD_SETTINGS, epochs: 1 }, data, keepEveryMs: 0, now: () => 0 }, (e) => {
+      emit(e)
+      if (e.type === 'batch') {
+        after.set(e.point.batch, t.model.weights())
+        if (e.point.batch === 4) t.setLr(1000)
+      }
+    })
+    // the weights after each batch's update: those batch + 1 trained with
+    const after = new Map<number, ReturnType<typeof t.model.weights>>([[0, t.model.weights()]])
+    const outcome = await t.run()
+    expect(outcome.state).toBe('failed')
+    const diverged = events.find((e) => e.type === 'diverged')
+    if (diverged?.type !== 'diverged' || diverged.kept === null) throw new Error('expected a divergence with kept weights')
+    const { kept } = diverged
+    const losses = events.flatMap((e) => (e.type === 'batch' ? [e.point.loss] : []))
+    expect(kept.epoch).toBe(1)
+    expect(kept.batch).toBeGreaterThan(1)
+    expect(kept.batch).toBeLessThanOrEqual(losses.length)
+    expect(kept.loss).toBe(losses[kept.batch - 1])
+    expect(kept.loss).toBeLessThan(losses[0])
+    // no later batch before the divergence had a loss below the first: the copy is the latest one it could be
+    for (const l of losses.slice(kept.batch)) expect(l).toBeGreaterThanOrEqual(losses[0])
+    const now = t.model.weights()
+    const want = after.get(kept.batch - 1)!
+    for (const k of Object.keys(want)) expect(now[k].data).toEqual(want[k].data)
+    for (const w of Object.values(now)) expect(w.data.every(Number.isFinite)).toBe(true)
+    // without keepEveryMs (the CLI) nothing is kept: the model holds what the diverging steps left
+    const plain = new Trainer({ spec: TINY_MLP, settings: { ...SGD_SETTINGS, lr: 1000 }, data }, emit)
+    await plain.run()
+    expect(events.filter((e) => e.type === 'diverged').at(-1)).toMatchObject({ kept: null })
+  })
+
   it('emits throttled snapshots with the first conv filters and every layer\'s maps', async () => {
     const { events, emit } = collect()
     let clock = 0
