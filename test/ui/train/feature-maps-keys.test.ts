@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { cleanup, fireEvent, render, screen, within } from '@testing-library/svelte'
 import { tick } from 'svelte'
 import FeatureMaps from '../../../src-renderer/components/train/FeatureMaps.svelte'
+import FiltersPanel from '../../../src-renderer/components/train/FiltersPanel.svelte'
 import { gridStep } from '../../../src-renderer/components/train/roving'
 import { Run, trainLab } from '../../../src-renderer/lib/train.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
@@ -103,5 +104,17 @@ describe('feature maps from the keyboard', () => {
     i18n.set('ko')
     await tick()
     expect(cells[0].getAttribute('aria-label')).toBe('conv1의 맵 4개 중 1번')
+    // the canvas under the buttons says nothing more (the group and its buttons do)
+    expect(group.querySelector('canvas')!.getAttribute('aria-hidden')).toBe('true')
+  })
+
+  it('makes a grid nothing is picked from an image named by its label (the filters), where its canvas said nothing', () => {
+    const run = new Run('a', 1, settings, 'net', 'classifier')
+    const filters = { count: 4, h: 3, w: 3, data: new Float32Array(36) }
+    run.initialFilters = filters
+    run.snapshot = { filters }
+    render(FiltersPanel, { props: { run, layer: 'conv1' } })
+    expect(screen.getByRole('img', { name: 'At initialisation' })).toBe(screen.getByTestId('filters-initial'))
+    expect(screen.getByRole('img', { name: 'Now' })).toBe(screen.getByTestId('filters-now'))
   })
 })
