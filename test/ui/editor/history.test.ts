@@ -158,13 +158,14 @@ describe('undo and redo', () => {
     expect(project.spec?.layers[4]).toMatchObject({ units: 20 })
   })
 
-  it('ignores a number field holding text that is not a number, and restores it on blur', async () => {
+  it('ignores a number field left empty, and says on blur that the layer keeps its value (no silent revert)', async () => {
     openEditor(small())
     const f = field(0, 'kernel')
     await fireEvent.input(f, { target: { value: '' } })
     expect(project.spec?.layers[0]).toMatchObject({ kernel: 3 })
     await fireEvent.blur(f)
-    expect(f.value).toBe('3')
+    expect(project.spec?.layers[0]).toMatchObject({ kernel: 3 })
+    expect(document.getElementById(f.getAttribute('aria-describedby') ?? '')?.textContent).toContain('the box is empty — the layer keeps 3')
   })
 })
 

@@ -1,0 +1,123 @@
+/**
+ * A value typed into a layer's field that the field cannot take (2.5 for a stride, 1e9 filters, "28, 0" for a
+ * shape) is said at the field, naming the field, what to type and the value the layer keeps; the box is not
+ * put back in silence. And a stride that leaves a fractional output size shows that fraction, marked, not the
+ * rounded-down shape, with no shape after it.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { cleanup, fireEvent, screen, within } from '@testing-library/svelte'
+import { flushSync } from 'svelte'
+import type { NetSpec } from '../../../src-engine/spec-types'
+import { project } from '../../../src-renderer/lib/project.svelte'
+import { LAYER_DEFS } from '../../../src-renderer/components/editor/catalog'
+import { readList, readNumber } from '../../../src-renderer/components/editor/typed-value'
+import { card, field, layerOut, openEditor } from './helpers'
+
+afterEach(() => cleanup())
+
+const net = (): NetSpec => ({
+  input: [1, 28, 28],
+  layers: [
+    { type: 'Convolution', filters: 30, kernel: 5, stride: 1, pad: 0 },
+    { type: 'Relu' }, { type: 'Pooling', mode: 'max', size: 2, stride: 2 },
+    { type: 'Reshape', shape: [30, 144] }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }
+  ]
+})
+const conv = (): Record<string, unknown> => project.spec!.layers[0] as unknown as Record<string, unknown>
+/** Field `key` of layer `i`'s message about a typed value (each field says its own). */
+const typedMsg = (i: number, key: string): HTMLElement | null => card(i).querySelector(`#layer-${i}-${key}-typed`)
+
+async function type(el: HTMLInputElement, value: string): Promise<void> {
+  await fireEvent.input(el, { target: { value } })
+  flushSync()
+}
+
+describe('a typed value the field cannot take', () => {
+  it('is said at the field while typing and after leaving it, tied to the input, the layer keeping its value', async () => {
+    openEditor(net())
+    const stride = field(0, 'stride')
+    await type(stride, '2.5')
+    const m = typedMsg(0, 'stride')
+    expect(m?.textContent).toBe('Stride takes a whole number from 1 to 31; 2.5 is not one — the layer keeps 1.')
+    expect(stride.getAttribute('aria-invalid')).toBe('true')
+    expect(document.getElementById(stride.getAttribute('aria-describedby')!)).toBe(m)
+    expect(conv().stride).toBe(1)
+    // leaving the box: no silent revert, the value and its message stay for the learner to fix
+    await fireEvent.blur(stride)
+    flushSync()
+    expect(stride.value).toBe('2.5')
+    expect(typedMsg(0, 'stride')?.textContent).toContain('2.5 is not one')
+    // a value it can take clears it and reaches the layer
+    await type(stride, '2')
+    expect(typedMsg(0, 'stride')).toBeNull()
+    expect(stride.getAttribute('aria-describedby')).toBeNull()
+    expect(conv().stride).toBe(2)
+  })
+
+  it('refuses numbers beyond the bounds and an emptied required field, in en and ko', async () => {
+    openEditor(net())
+    await type(field(0, 'filters'), '2000')
+    expect(typedMsg(0, 'filters')?.textContent).toBe('Filters (FN) takes a whole number from 1 to 1024; 2000 is not one — the layer keeps 30.')
+    expect(conv().filters).toBe(30)
+    await type(field(0, 'pad'), '-1')
+    expect(typedMsg(0, 'pad')?.textContent).toBe('Padding takes a whole number from 0 to 31; -1 is not one — the layer keeps 0.')
+    cleanup()
+
+    openEditor(net(), 'ko')
+    const filters = field(0, 'filters')
+    await type(filters, '')
+    expect(typedMsg(0, 'filters')).toBeNull() // on the way to another number
+    await fireEvent.blur(filters)
+    flushSync()
+    expect(typedMsg(0, 'filters')?.textContent).toBe('필터 수 (FN)에는 1부터 1024까지의 정수를 입력해야 합니다. 칸이 비어 있어서 계층은 지금 값(30) 그대로입니다.')
+    await type(field(0, 'stride'), '2.5')
+    expect(typedMsg(0, 'stride')?.textContent).toBe('스트라이드에는 1부터 31까지의 정수를 입력하세요. 입력한 값(2.5)은 쓸 수 없어서 계층은 지금 값(1) 그대로입니다.')
+  })
+
+  it('says which part of a size list is wrong, and takes one -1 as the engine does', async () => {
+    openEditor(net())
+    const shape = field(3, 'shape')
+    await type(shape, '30, 0')
+    expect(typedMsg(3, 'shape')?.textContent).toContain('New shape takes whole numbers of 1 or more')
+    expect(typedMsg(3, 'shape')?.textContent).toContain('0 is not one — the layer keeps 30, 144.')
+    await type(shape, '-1, -1')
+    expect(typedMsg(3, 'shape')?.textContent).toContain('-1 can stand for only one size')
+    await type(shape, '-1, 144')
+    expect(typedMsg(3, 'shape')).toBeNull()
+    expect((project.spec!.layers[3] as { shape: number[] }).shape).toEqual([-1, 144])
+  })
+
+  it('follows the catalog: every number field refuses a value past its bounds and takes its bounds', () => {
+    for (const d of LAYER_DEFS) for (const f of d.fields) {
+      if (f.kind !== 'int' && f.kind !== 'number' && f.kind !== 'units') continue
+      expect(readNumber(f, String(f.min)), `${d.type}.${f.key} min`).toEqual({ ok: true, value: f.min })
+      expect(readNumber(f, String(f.max)), `${d.type}.${f.key} max`).toEqual({ ok: true, value: f.max })
+      expect(readNumber(f, String(f.max! + 1)).ok, `${d.type}.${f.key} max + 1`).toBe(false)
+      expect(readNumber(f, String(f.min! - 0.5)).ok, `${d.type}.${f.key} below min`).toBe(false)
+    }
+    const stride = LAYER_DEFS[0].fields.find((f) => f.key === 'stride')!
+    expect(readNumber(stride, '', true)).toEqual({ ok: false, reason: 'not-number', bad: '' })
+    expect(readNumber(stride, '')).toEqual({ ok: true, value: undefined }) // the default stride
+    expect(readList('1×28×28')).toEqual({ ok: true, value: [1, 28, 28] })
+  })
+})
+
+describe('a stride that leaves a fractional output size', () => {
+  it('shows the fraction at that layer, marked, and no shape after it; a whole size brings them back', async () => {
+    openEditor(net())
+    await type(field(0, 'stride'), '2')
+    const out0 = within(card(0)).getByTestId('layer-out')
+    expect(out0.getAttribute('data-mark')).toBe('not-whole')
+    expect(out0.textContent).toBe('(30, 12.5, 12.5) (Not a valid shape: its sizes must be whole numbers.)')
+    const in1 = within(card(1)).getByTestId('layer-in')
+    expect(in1.textContent).toContain('(30, 12.5, 12.5)')
+    expect(layerOut(1)).toBe('— (Not known until the output size of layer 1 is a whole number.)')
+    expect(within(card(5)).getByTestId('layer-in').getAttribute('data-mark')).toBe('unknown')
+    // the strip above the cards says the same
+    const strip = [...screen.getByTestId('net-strip').querySelectorAll('[data-mark]')].map((e) => e.textContent)
+    expect(strip.slice(0, 3)).toEqual(['(30, 12.5, 12.5)', '—', '—'])
+    await type(field(0, 'kernel'), '4') // (28 − 4) / 2 + 1 = 13
+    expect(layerOut(0)).toBe('(30, 13, 13)')
+    expect(layerOut(1)).toBe('(30, 13, 13)')
+  })
+})
