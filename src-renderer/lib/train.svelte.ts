@@ -854,6 +854,8 @@ export class TrainLab {
           run.diverged = true
           run.divergence = e.divergence ?? null
           run.state = 'failed'
+          // the thread kept no model (the run had no weights worth keeping, none was held before it): nothing to draw with or export
+          if (e.divergence?.kept?.from === 'none' && run.id === this.modelRunId) project.trained = false
         } else if (run.active) {
           run.state = 'failed'
         }

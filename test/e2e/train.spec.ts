@@ -234,6 +234,8 @@ test('stops a diverging run by itself, explains it, and restarts with the sugges
   const banner = page.getByTestId('train-diverged')
   await expect(banner).toBeVisible({ timeout: 60_000 })
   await expect(banner).toContainText('diverged')
+  // and which model the lab holds now: this first run's last good weights, or none (nothing was held before it)
+  await expect(page.getByTestId('train-kept')).toContainText(/^(The lab kept this run's weights from epoch 1, mini-batch \d+|No trained model is held now)/)
   await expect(page.getByTestId('progress')).toContainText('Failed')
   await shotAt(page, 'train-diverged-en')
   // the engine's suggestion for Adam (its usual rate), not just a tenth of 10

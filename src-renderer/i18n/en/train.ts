@@ -214,6 +214,10 @@ export default {
   divergedExploded: 'The loss climbed to {loss} at epoch {epoch}, mini-batch {batch} (it started at {first}).',
   divergedExplodedNoStart: 'The loss climbed to {loss} at epoch {epoch}, mini-batch {batch}.',
   divergedTooHigh: 'A learning rate of {lr} is too high for {optimizer}: try {suggested}.',
+  // which model the lab holds after the divergence (DivergenceFacts.kept)
+  keptRun: 'The lab kept this run\'s weights from epoch {epoch}, mini-batch {batch}, where the loss was still {loss}: drawing, exports and saves use them, not the broken ones.',
+  keptBefore: 'This run had not learned anything worth keeping yet, so the lab kept the model it held before the run: drawing, exports and saves use it.',
+  keptNone: 'No trained model is held now: this run had not learned anything worth keeping yet, and there was no model before it.',
   restartLower: 'Restart with lr = {lr}',
   failedTitle: 'Training stopped with an error',
   dataMismatchTitle: 'The data does not fit the network',

@@ -44,4 +44,27 @@ describe('export after a diverged run', () => {
     await tick()
     expect(screen.queryByTestId('files-export-diverged')).toBeNull()
   })
+
+  it('says which weights the host kept: the run\'s last good ones (epochs numbered on), or the model before it', async () => {
+    setLab(new FakeApi({}))
+    project.trained = true
+    const bad = new Run('b', 2, settings, 'net', 'classifier', { runId: 'a', index: 1, color: '#000', epochOffset: 2, optimizerFresh: null })
+    bad.diverged = true
+    bad.state = 'failed'
+    bad.divergence = { reason: 'not-finite', loss: 'NaN', epoch: 2, batch: 141, optimizer: 'Adam', lr: 10, suggestedLr: 0.001, kept: { from: 'run', epoch: 2, batch: 140, loss: 0.31 } }
+    trainLab.runs = [bad]
+    trainLab.currentId = 'b'
+    render(ModelMenu)
+    await fireEvent.click(screen.getByTestId('model-menu'))
+    expect(screen.getByTestId('files-export-diverged').textContent).toBe('Run #2 diverged: these items export its weights from epoch 4, mini-batch 140, kept from before the loss went wrong.')
+    i18n.set('ko')
+    await tick()
+    expect(screen.getByTestId('files-export-diverged').textContent).toBe('#2 학습이 발산했습니다. 아래 항목은 손실이 망가지기 전에 남겨 둔 에폭 4의 140번째 미니배치의 가중치를 내보냅니다.')
+    bad.divergence = { ...bad.divergence!, kept: { from: 'before' } }
+    await tick()
+    expect(screen.getByTestId('files-export-diverged').textContent).toBe('#2 학습은 배운 것 없이 발산했습니다. 아래 항목은 그 학습 전에 있던 모델을 내보냅니다.')
+    i18n.set('en')
+    await tick()
+    expect(screen.getByTestId('files-export-diverged').textContent).toBe('Run #2 diverged before it had learned anything: these items export the model held before it.')
+  })
 })

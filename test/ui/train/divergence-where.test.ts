@@ -46,4 +46,32 @@ describe('a diverged run', () => {
     expect(screen.getByTestId('progress').textContent).toContain('미니배치 5 / 80')
     expect(screen.getByTestId('train-diverged-detail').textContent).toContain('에폭 4의 5번째 미니배치에서')
   })
+
+  it('says which model the lab kept: the run\'s weights from a batch (epochs numbered on), the one before it, or none', () => {
+    const r = diverged(3)
+    r.divergence = { ...r.divergence!, kept: { from: 'run', epoch: 1, batch: 3, loss: 2.73149 } }
+    const { unmount } = render(DivergenceBanner, { run: r, busy: false, onrestart: () => {} })
+    expect(screen.getByTestId('train-kept').textContent).toBe('The lab kept this run\'s weights from epoch 4, mini-batch 3, where the loss was still 2.73: drawing, exports and saves use them, not the broken ones.')
+    unmount()
+    i18n.set('ko')
+    const ko = render(DivergenceBanner, { run: r, busy: false, onrestart: () => {} })
+    expect(screen.getByTestId('train-kept').textContent).toBe('실험실은 손실이 아직 2.73이던 에폭 4의 3번째 미니배치의 가중치를 남겨 두었습니다. 그리기, 내보내기, 저장은 망가진 가중치가 아니라 이 가중치를 씁니다.')
+    ko.unmount()
+    for (const [from, en, ko] of [
+      ['before', 'This run had not learned anything worth keeping yet, so the lab kept the model it held before the run', '실험실은 학습 전에 있던 모델을 그대로 두었습니다'],
+      ['none', 'No trained model is held now', '지금 실험실에는 학습된 모델이 없습니다']
+    ] as const) {
+      r.divergence = { ...r.divergence!, kept: { from } }
+      for (const lang of ['en', 'ko'] as const) {
+        i18n.set(lang)
+        const v = render(DivergenceBanner, { run: r, busy: false, onrestart: () => {} })
+        expect(screen.getByTestId('train-kept').textContent).toContain(lang === 'en' ? en : ko)
+        v.unmount()
+      }
+    }
+    // an older host says nothing about it (it held the diverged weights): no line
+    r.divergence = { ...r.divergence!, kept: undefined }
+    render(DivergenceBanner, { run: r, busy: false, onrestart: () => {} })
+    expect(screen.queryByTestId('train-kept')).toBeNull()
+  })
 })
