@@ -21,8 +21,17 @@ import { contentHash, readUploadedText } from './file-store'
 import { textCounts } from '../src-engine/data/text'
 import { decodeSafetensors, SafetensorsError, type SafetensorsFile } from '../src-engine/io/safetensors'
 
-/** What to read: a file on this computer, or the bytes the page uploaded (base64, decoded by the reader too). */
-export type ProjectJob = { name: string } & ({ path: string } | { base64: string })
+/**
+ * The bytes the page uploaded: as they are (the page's own uploads; handed to the reader thread by transfer, so
+ * the caller must not use them afterwards), or as base64 (scripts, older pages), decoded and checked by the reader.
+ */
+export type Uploaded = { bytes: Uint8Array } | { base64: string }
+
+/** An upload's bytes or base64, as a job carries them. */
+export const uploaded = (source: Uploaded): Uploaded => ('bytes' in source ? { bytes: source.bytes } : { base64: source.base64 })
+
+/** What to read: a file on this computer, or the bytes the page uploaded. */
+export type ProjectJob = { name: string } & ({ path: string } | Uploaded)
 
 /** The reader's answer; every failure as data (what the host then words as it always has). */
 export type ProjectReply =
@@ -35,7 +44,7 @@ export type ProjectReply =
   | { kind: 'failed'; message: string }
 
 /** An uploaded text to read as a language model's training text. */
-export interface TextJob { text: true; name: string; base64: string }
+export type TextJob = { text: true; name: string } & Uploaded
 
 /** A text job's answer: its bytes, counts and contents hash, or why it cannot be trained on (file-store.ts readUploadedText). */
 export type TextReply =
@@ -44,7 +53,7 @@ export type TextReply =
   | { kind: 'failed'; message: string }
 
 /** A weights file to import: a file on this computer, or the bytes the page uploaded (base64). */
-export type WeightsJob = { weights: true; name: string } & ({ path: string } | { base64: string })
+export type WeightsJob = { weights: true; name: string } & ({ path: string } | Uploaded)
 
 /** A weights job's answer: the decoded tensors and metadata, or why not (what importWeights then words as it always has). */
 export type WeightsReply =
@@ -66,9 +75,10 @@ export function readWeightsJob(job: WeightsJob): WeightsReply {
   }
 }
 
-/** A job's bytes: its file read, or its upload decoded; a file that cannot be read as a 'read-failed' reply. */
-function jobBytes(job: { path: string } | { base64: string }): Uint8Array | { kind: 'read-failed'; code?: string; message: string } {
-  if (!('path' in job)) return new Uint8Array(Buffer.from(job.base64, 'base64'))
+/** A job's bytes: its file read, or its upload; a file that cannot be read as a 'read-failed' reply. */
+function jobBytes(job: { path: string } | Uploaded): Uint8Array | { kind: 'read-failed'; code?: string; message: string } {
+  if ('bytes' in job) return ownBytes(job.bytes)
+  if ('base64' in job) return new Uint8Array(Buffer.from(job.base64, 'base64'))
   try {
     return new Uint8Array(readFileSync(job.path))
   } catch (e) {
@@ -77,10 +87,18 @@ function jobBytes(job: { path: string } | { base64: string }): Uint8Array | { ki
   }
 }
 
+/**
+ * Uploaded bytes in a buffer of their own: a web-shell upload is a view into its whole frame (the request's JSON
+ * comes first), and what is read from it is kept, transferred and viewed as floats (aligned) like a file's bytes.
+ */
+function ownBytes(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer ? b : b.slice()
+}
+
 /** Reads one uploaded text (never throws). */
 export function readTextJob(job: TextJob): TextReply {
   try {
-    const bytes = new Uint8Array(Buffer.from(job.base64, 'base64'))
+    const bytes = 'bytes' in job ? ownBytes(job.bytes) : new Uint8Array(Buffer.from(job.base64, 'base64'))
     const read = readUploadedText(bytes, job.name)
     if (!read.ok) return { kind: 'bad-text', why: read.why, message: read.message }
     return { kind: 'text', bytes, ...textCounts(read.text), hash: contentHash(bytes) }
@@ -137,6 +155,25 @@ export function readWeights(entry: string | URL | null, job: WeightsJob): Promis
   return entry === null ? Promise.resolve(readWeightsJob(job)) : inReader(entry, job)
 }
 
+/**
+ * An upload's bytes go to the thread by transfer, not by copy: cloning 50 MB took the main thread ~40 ms. Whatever
+ * cannot be transferred (a view into Node's shared pool of small buffers) is copied as before.
+ */
+function startReader(entry: string | URL, job: ProjectJob | TextJob | WeightsJob): Worker {
+  const bytes = 'bytes' in job ? job.bytes : null
+  if (bytes && bytes.buffer instanceof ArrayBuffer && bytes.byteLength >= TRANSFER_FROM) {
+    try {
+      return new Worker(entry, { workerData: job, transferList: [bytes.buffer] })
+    } catch {
+      // not transferable: copied below
+    }
+  }
+  return new Worker(entry, { workerData: job })
+}
+
+/** Smaller uploads are copied (a view this small may share its buffer with others). */
+const TRANSFER_FROM = 1024 * 1024
+
 function inReader<R extends ProjectReply | TextReply | WeightsReply>(entry: string | URL, job: ProjectJob | TextJob | WeightsJob): Promise<R> {
   return new Promise((resolve) => {
     let done = false
@@ -146,7 +183,7 @@ function inReader<R extends ProjectReply | TextReply | WeightsReply>(entry: stri
       resolve(r)
       void worker.terminate().catch(() => undefined)
     }
-    const worker = new Worker(entry, { workerData: job })
+    const worker = startReader(entry, job)
     worker.once('message', (m: R) => finish(m))
     worker.once('error', (e) => finish({ kind: 'failed', message: e instanceof Error ? e.message : String(e) } as R))
     worker.once('exit', (code) => finish({ kind: 'failed', message: `the reading thread stopped (exit code ${code})` } as R))

@@ -27,7 +27,7 @@ import { TRAINING_PRIORITIES, type AutosaveProject, type BatchPoint, type Checkp
 import { validateSpec } from '../src-engine/spec'
 import { layerNames } from '../src-engine/spec-names'
 import { PROJECT_EXTENSION, type ProjectData, type ProjectText } from '../src-engine/io/project'
-import { readProject, readText, readWeights, type ProjectJob, type WeightsJob } from './project-read'
+import { readProject, readText, readWeights, uploaded, type ProjectJob, type WeightsJob } from './project-read'
 import { checkWeightsAgainst, describeWeightProblem, specFromMetadata } from '../src-engine/io/safetensors'
 import type {
   ExportFormat, FileSource, FileTarget, LabError, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
@@ -371,7 +371,7 @@ export class ProjectService {
     if (!found.ok) return found
     const { fileName, path } = found.value
     // read, checked and decoded in the reader thread: a project carrying a long text must not stall this one
-    const job: ProjectJob = path !== undefined ? { name: fileName, path } : { name: fileName, base64: (source as UploadSource).base64 }
+    const job: ProjectJob = path !== undefined ? { name: fileName, path } : { name: fileName, ...uploaded(source as UploadSource) }
     const read = await readProject(this.reader, job)
     if (read.kind === 'read-failed') return this.readFailed(source, path ?? fileName, read)
     if (read.kind === 'project-error') {
@@ -435,7 +435,7 @@ export class ProjectService {
     if (!found.ok) return found
     const { fileName, path } = found.value
     // read and decoded in the reader thread, as a project is: every value of a large file is converted and checked
-    const job: WeightsJob = path !== undefined ? { weights: true, name: fileName, path } : { weights: true, name: fileName, base64: (source as UploadSource).base64 }
+    const job: WeightsJob = path !== undefined ? { weights: true, name: fileName, path } : { weights: true, name: fileName, ...uploaded(source as UploadSource) }
     const read = await readWeights(this.reader, job)
     if (read.kind === 'read-failed') return this.readFailed(source, path ?? fileName, read)
     if (read.kind === 'failed') return fail('bad-weights', `${fileName} could not be read: ${read.message}`, { file: fileName, detail: read.message })
@@ -499,7 +499,7 @@ export class ProjectService {
   async storeText(source: UploadSource): Promise<Result<StoredText>> {
     const fileName = basename(source.fileName) || 'upload'
     // decoded, checked, counted and hashed in the reader thread, as a project is: a long text must not stall this one
-    const read = await readText(this.reader, { text: true, name: fileName, base64: source.base64 })
+    const read = await readText(this.reader, { text: true, name: fileName, ...uploaded(source) })
     // closed while it was read: nothing is written on the way out
     if (this.host.isClosed?.()) return fail('closed', 'The lab is shutting down.')
     if (read.kind === 'bad-text') return fail('bad-text', read.message, { case: read.why, file: fileName })

@@ -15,6 +15,8 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { createDispatcher, type HostApi } from './ipc/handlers'
 import { base64Into, fileBytesOf, fileReplyFrame } from './file-base64'
+import { BinaryRequests } from './binary-request'
+import { MAX_UPLOAD_BYTES } from './ipc/project-schemas'
 import type { LabEvent, Result, WsServerMessage } from './ipc/contract'
 
 export interface WebShellOptions {
@@ -53,8 +55,10 @@ const MIME: Record<string, string> = {
   '.map': 'application/json; charset=utf-8'
 }
 
-/** Frames above this are refused by ws itself (the largest real requests are uploaded projects and weights, as base64). */
+/** Frames above this are refused by ws itself (the largest are uploads from older pages, as base64 in JSON text). */
 const MAX_FRAME = 256 * 1024 * 1024
+/** The bytes one connection's requests may carry in binary frames (binary-request.ts), together: the largest upload and some. */
+const MAX_BINARY = MAX_UPLOAD_BYTES + 1024 * 1024
 /** A slow client gets no new snapshots while this much is still queued for it. */
 const MAX_BUFFERED = 8 * 1024 * 1024
 
@@ -161,17 +165,29 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
 
   function onConnection(ws: WebSocket): void {
     clients.add(ws)
-    ws.on('close', () => clients.delete(ws))
-    ws.on('error', () => clients.delete(ws))
+    // requests whose bytes are still coming in binary frames (an upload, sliced)
+    const binary = new BinaryRequests(MAX_BINARY, reviveRequest)
+    ws.on('close', () => { clients.delete(ws); binary.clear() })
+    ws.on('error', () => { clients.delete(ws); binary.clear() })
     ws.on('message', (data, isBinary) => {
       void (async () => {
         let msg: unknown
-        try {
-          if (isBinary) throw new Error('binary frame')
-          msg = JSON.parse(data.toString(), reviveRequest)
-        } catch {
-          send(ws, { id: -1, result: { ok: false, error: { code: 'bad-frame', message: 'The message was not JSON text: send {"id": <number>, "channel": "<area:verb>", "payload": …}.' } } })
-          return
+        if (isBinary) {
+          const got = binary.take(asBuffer(data))
+          if (got.kind === 'partial') return
+          if (got.kind === 'bad') {
+            const message = `The binary message was not a request (${got.why}): send a 4-byte little-endian length, that many bytes of JSON {"id", "channel", "payload", "size"} (each file as {"$bytes": [offset, length]}), then the files' bytes, sliced over frames whose JSON is {"id"}.`
+            send(ws, { id: got.id, result: { ok: false, error: { code: 'bad-frame', message } } })
+            return
+          }
+          msg = got.request
+        } else {
+          try {
+            msg = JSON.parse(data.toString(), reviveRequest)
+          } catch {
+            send(ws, { id: -1, result: { ok: false, error: { code: 'bad-frame', message: 'The message was not JSON text: send {"id": <number>, "channel": "<area:verb>", "payload": …}.' } } })
+            return
+          }
         }
         const m = msg as { id?: unknown; channel?: unknown; payload?: unknown }
         if (!m || typeof m !== 'object' || typeof m.id !== 'number' || !Number.isSafeInteger(m.id)) {
@@ -268,6 +284,11 @@ export function reviveRequest(_key: string, value: unknown): unknown {
   const out = new Float32Array(bytes.length / 4)
   new Uint8Array(out.buffer).set(bytes)
   return out
+}
+
+/** A frame's data as one Buffer (ws gives a Buffer for a whole message; an array of fragments or an ArrayBuffer only when configured so). */
+function asBuffer(data: Buffer | ArrayBuffer | Buffer[]): Buffer {
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data)
 }
 
 /** A model:predict reply with every layer's maps (tens of thousands of floats): packed like snapshots. */

@@ -234,8 +234,11 @@ export interface OpenedProject extends ProjectState {
 /**
  * Where a file comes from: bytes the page uploaded (web shell, or drag and drop), the system dialog
  * (desktop), a recent project (desktop, from the list the host keeps), or the recovery autosave.
+ * An upload carries its bytes as they are (the page's uploads: Electron IPC clones them, the web shell
+ * sends them in a binary frame) or as base64 text (scripts, older pages).
  */
 export type FileSource =
+  | { from: 'upload'; fileName: string; bytes: Uint8Array }
   | { from: 'upload'; fileName: string; base64: string }
   | { from: 'dialog' }
   | { from: 'recent'; path: string }

@@ -72,15 +72,29 @@ export const savedHistorySchema = v.object({
 
 /** Uploaded files travel as base64; 400 MB of text is far beyond any real project or weights file. */
 export const MAX_BASE64 = 400 * 1024 * 1024
+/** The same limit for an upload's bytes as they are (300 MB). */
+export const MAX_UPLOAD_BYTES = (MAX_BASE64 * 3) / 4
+
+const uploadName = v.pipe(v.string(), v.maxLength(255, (i) => `must be a file name of at most 255 characters (${got(i)})`))
 
 export const fileSourceSchema = v.variant('from', [
+  // An upload as base64 first: a malformed upload is refused in its words, as before the bytes form existed.
   v.object({
     from: v.literal('upload'),
-    fileName: v.pipe(v.string(), v.maxLength(255, (i) => `must be a file name of at most 255 characters (${got(i)})`)),
+    fileName: uploadName,
     base64: v.pipe(
       v.string((i) => `must be the file's bytes as base64 (${got(i)})`),
       v.maxLength(MAX_BASE64, () => 'is larger than the 300 MB the lab accepts'),
       v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64 (letters, digits, + and /)')
+    )
+  }),
+  // The page's uploads carry the bytes themselves: only their type and size to check (no 50 MB regex on the main thread).
+  v.object({
+    from: v.literal('upload'),
+    fileName: uploadName,
+    bytes: v.pipe(
+      v.instance(Uint8Array, (i) => `must be the file's bytes (${got(i)})`),
+      v.maxLength(MAX_UPLOAD_BYTES, () => 'is larger than the 300 MB the lab accepts')
     )
   }),
   v.object({ from: v.literal('dialog') }),

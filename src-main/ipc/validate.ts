@@ -274,7 +274,7 @@ const OBJECT_TYPES = new Set(['object', 'loose_object', 'strict_object', 'object
 function payloadRule(issue: v.BaseIssue<unknown>, at: string | null): ErrorParams & { case: PayloadRule } {
   const received = TYPE_CODES[issue.received] ?? issue.received
   const limit = typeof issue.requirement === 'number' ? issue.requirement : undefined
-  if (issue.type === 'max_length' && at?.endsWith('base64')) return { case: 'file-too-big', limit: Math.round((MAX_BASE64 * 3) / 4 / 2 ** 20) }
+  if (issue.type === 'max_length' && (at?.endsWith('base64') || at?.endsWith('bytes'))) return { case: 'file-too-big', limit: Math.round((MAX_BASE64 * 3) / 4 / 2 ** 20) }
   if (issue.type === 'min_length' && limit === 1) return { case: 'not-empty', received }
   const rule = LIMIT_RULES[issue.type]
   if (rule && limit !== undefined) return { case: rule, limit, received }

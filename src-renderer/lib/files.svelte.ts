@@ -2,7 +2,7 @@
  * Projects and model files in the page: save/open a project, export weights (safetensors, .npz) and
  * the model (ONNX), import weights, recover the autosave. The host does the reading, validating and
  * encoding; this module decides where bytes go. Desktop: the host's own file dialogs. Web shell:
- * downloads (Blob + <a download>) and uploads (<input type=file>), the bytes as base64 over the contract.
+ * downloads (Blob + <a download>, the bytes as base64 over the contract) and uploads (<input type=file>, the bytes as they are).
  * Every failure becomes a message (the host's refusal worded by lib/lab-errors.ts), translated when shown.
  */
 import type {
@@ -38,9 +38,9 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(bin)
 }
 
-/** A file the learner picked, as the upload a FileSource carries (its bytes in base64). */
+/** A file the learner picked, as the upload a FileSource carries: its bytes as they are (no base64 for the host to check). */
 export async function uploadOf(file: File): Promise<Extract<FileSource, { from: 'upload' }>> {
-  return { from: 'upload', fileName: file.name, base64: toBase64(new Uint8Array(await file.arrayBuffer())) }
+  return { from: 'upload', fileName: file.name, bytes: new Uint8Array(await file.arrayBuffer()) }
 }
 
 export function fromBase64(b64: string): Uint8Array {

@@ -19,7 +19,7 @@ describe('a text uploaded for a language model', () => {
     const api = new FakeApi({ 'data:text-upload': { ok: true, value: stored } })
     const u = new TextUpload()
     expect(await u.upload(api, new File([new TextEncoder().encode('가나다')], '일기.txt'))).toBe(true)
-    expect(api.calls).toEqual([{ channel: 'data:text-upload', payload: { from: 'upload', fileName: '일기.txt', base64: btoa(String.fromCharCode(...new TextEncoder().encode('가나다'))) } }])
+    expect(api.calls).toEqual([{ channel: 'data:text-upload', payload: { from: 'upload', fileName: '일기.txt', bytes: new TextEncoder().encode('가나다') } }])
     expect(trainLab.form.dataKind).toBe('text')
     expect(trainLab.form.textFile).toBe(stored.file)
     expect(u.current).toEqual(stored)

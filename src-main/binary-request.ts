@@ -1,0 +1,115 @@
+/**
+ * Requests that carry a file's bytes (an uploaded project, weights or text) come over the web shell's WebSocket as
+ * binary frames, the bytes as they are, sliced: the page's lib/lab.ts requestFrames writes them, this reads them.
+ *
+ * Why: a 50 MB upload sent as base64 inside one JSON text frame held the host's main thread 1.1-1.8 s at load 8
+ * (the frame made a 67 MB string, parsed, the base64 checked by a regular expression). Raw bytes need none of that,
+ * and slices because ws unmasks a client's frame in one JavaScript loop when the frame is complete (no native
+ * bufferutil here): 107-145 ms for a 52 MB frame, twice that for 100 MB; a 1 MB slice takes ~2 ms, and the
+ * event loop serves timers, the training thread's telemetry and other requests between slices.
+ *
+ * Every binary frame: a 4-byte little-endian length, that many bytes of JSON, then data.
+ * - The first frame's JSON is the request, `{ id, channel, payload, size }`, each file in the payload written as
+ *   `{ "$bytes": [offset, length] }` into the request's `size` bytes; its data is their first slice.
+ * - Each further frame's JSON is `{ id }` and its data the next slice, in order.
+ * Once `size` bytes have come, the request is whole: each file is a view into one buffer of exactly `size` bytes
+ * (whole, so the reader thread gets it by transfer, not by copy).
+ */
+
+/** A request made whole, as the JSON frames' `{ id, channel, payload }`. */
+export interface WholeRequest { id: number; channel: unknown; payload: unknown }
+
+/** What one binary frame gave: a request made whole, nothing yet (more slices to come), or why it is refused. */
+export type FrameOutcome = { kind: 'request'; request: WholeRequest } | { kind: 'partial' } | { kind: 'bad'; id: number; why: string }
+
+interface Assembling { head: { id: number; channel: unknown; payload: unknown }; bytes: Buffer; received: number }
+
+/**
+ * One connection's requests being assembled from binary frames. `maxSize` bounds a request's bytes (and what may be
+ * held at once, all requests of the connection together), so a page cannot make the host hold more than one
+ * largest upload's worth of memory per connection.
+ */
+export class BinaryRequests {
+  private open = new Map<number, Assembling>()
+  private held = 0
+
+  constructor(private readonly maxSize: number, private readonly revive: (key: string, value: unknown) => unknown = (_k, v) => v) {}
+
+  /** Reads one binary frame (never throws). */
+  take(frame: Buffer): FrameOutcome {
+    let json: unknown
+    let data: Buffer
+    try {
+      if (frame.length < 4) return bad(-1, 'a binary frame starts with a 4-byte length')
+      const length = frame.readUInt32LE(0)
+      if (length > frame.length - 4) return bad(-1, 'the JSON length runs past the end of the frame')
+      json = JSON.parse(frame.toString('utf8', 4, 4 + length))
+      data = frame.subarray(4 + length)
+    } catch {
+      return bad(-1, 'the JSON after the length is not JSON')
+    }
+    const m = json as { id?: unknown; channel?: unknown; payload?: unknown; size?: unknown } | null
+    if (!m || typeof m !== 'object' || typeof m.id !== 'number' || !Number.isSafeInteger(m.id)) return bad(-1, 'the JSON needs a whole-number "id"')
+    const id = m.id
+    let a = this.open.get(id)
+    if (!a) {
+      if (!('channel' in m)) return bad(id, `no request ${id} is being sent: its first frame carries "channel", "payload" and "size"`)
+      const size = m.size
+      if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return bad(id, '"size" must be the whole number of bytes the request carries')
+      if (size + this.held > this.maxSize) return bad(id, `the request carries ${size} bytes; at most ${this.maxSize - this.held} more can be held`)
+      a = { head: { id, channel: m.channel, payload: m.payload }, bytes: Buffer.allocUnsafeSlow(size), received: 0 }
+      this.open.set(id, a)
+      this.held += size
+    } else if ('channel' in m) {
+      this.drop(id)
+      return bad(id, `request ${id} was started again before its bytes were all sent`)
+    }
+    if (a.received + data.length > a.bytes.length) {
+      this.drop(id)
+      return bad(id, `request ${id} sent more than the ${a.bytes.length} bytes it announced`)
+    }
+    data.copy(a.bytes, a.received)
+    a.received += data.length
+    if (a.received < a.bytes.length) return { kind: 'partial' }
+    this.drop(id)
+    try {
+      return { kind: 'request', request: { ...a.head, payload: placeFiles(a.head.payload, a.bytes, this.revive) } }
+    } catch (e) {
+      return bad(id, e instanceof Error ? e.message : String(e))
+    }
+  }
+
+  /** Forgets every request still being sent (the connection closed). */
+  clear(): void {
+    this.open.clear()
+    this.held = 0
+  }
+
+  private drop(id: number): void {
+    const a = this.open.get(id)
+    if (!a) return
+    this.open.delete(id)
+    this.held -= a.bytes.length
+  }
+}
+
+const bad = (id: number, why: string): FrameOutcome => ({ kind: 'bad', id, why })
+
+/** The payload with each `{ $bytes: [offset, length] }` made a view into `bytes` (and other values revived). */
+function placeFiles(payload: unknown, bytes: Buffer, revive: (key: string, value: unknown) => unknown): unknown {
+  const walk = (key: string, value: unknown): unknown => {
+    if (!value || typeof value !== 'object') return revive(key, value)
+    if (Array.isArray(value)) return value.map((x, i) => walk(String(i), x))
+    const at = (value as { $bytes?: unknown }).$bytes
+    if (at !== undefined && Object.keys(value).length === 1) {
+      const [offset, length] = Array.isArray(at) ? (at as unknown[]) : []
+      if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || (offset as number) < 0 || (length as number) < 0 || (offset as number) + (length as number) > bytes.length) {
+        throw new Error('a file {"$bytes": [offset, length]} lies outside the bytes sent')
+      }
+      return new Uint8Array(bytes.buffer, bytes.byteOffset + (offset as number), length as number)
+    }
+    // fromEntries defines each key as data (a "__proto__" key stays a key, as JSON.parse makes it)
+    return revive(key, Object.fromEntries(Object.entries(value).map(([k, x]) => [k, walk(k, x)])))
+  }
+  return walk('', payload)
+}
