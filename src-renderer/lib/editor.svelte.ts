@@ -19,7 +19,8 @@ const HISTORY_LIMIT = 200
 const TYPING_PAUSE_MS = 1500
 
 /** `fresh`: a preset chosen on purpose, which brings its own training settings (the learner's are kept across other edits). */
-type Change = { spec: NetSpec; presetId: string | null; kind: 'edit' | 'undo' | 'redo'; key: string | null; fresh?: boolean }
+/** `select`: the layer to select once the change is applied (a layer list edit's), undefined to leave the selection. */
+type Change = { spec: NetSpec; presetId: string | null; kind: 'edit' | 'undo' | 'redo'; key: string | null; fresh?: boolean; select?: number | null }
 
 export class EditorState {
   past = $state.raw<NetSpec[]>([])
@@ -164,6 +165,7 @@ export class EditorState {
     project.spec = c.spec
     project.presetId = c.presetId
     if (c.fresh) trainLab.freshForm()
+    if (c.select !== undefined) this.selected = c.select
     const n = c.spec.layers.length
     if (this.selected !== null && this.selected >= n) this.selected = n > 0 ? n - 1 : null
   }
@@ -219,13 +221,18 @@ export class EditorState {
   }
 
   /** Edit a copy of the layer list; `touched` layers are copied first, the others keep their identity. */
-  private withLayers(edit: (layers: LayerSpec[]) => void, key: string | null = null, touched: number[] = []): void {
+  /**
+   * `select(layers)`: the layer to select after the edit, given the edited list. The selection moves with the change,
+   * so a change waiting on the keep-weights question (and dropped by Cancel) leaves it where it was.
+   */
+  private withLayers(edit: (layers: LayerSpec[]) => void, key: string | null = null, touched: number[] = [],
+    select?: (layers: LayerSpec[]) => number | null): void {
     const spec = project.spec
     if (!spec) return
     const layers = spec.layers.slice()
     for (const i of touched) if (layers[i]) layers[i] = { ...layers[i] } as LayerSpec
     edit(layers)
-    this.commit({ ...spec, layers }, key)
+    this.change({ spec: { ...spec, layers }, presetId: project.presetId, kind: 'edit', key, select: select?.(layers) })
   }
 
   loadPreset(id: string): void {
@@ -249,14 +256,11 @@ export class EditorState {
     let at = n
     if (this.selected !== null && this.selected < n) at = this.selected + 1
     else if (n > 0 && isLossType(spec.layers[n - 1].type) && !isLossType(type)) at = n - 1
-    this.withLayers((ls) => ls.splice(at, 0, def.make()))
-    this.selected = at
+    this.withLayers((ls) => ls.splice(at, 0, def.make()), null, [], () => at)
   }
 
   remove(i: number): void {
-    this.withLayers((ls) => ls.splice(i, 1))
-    const n = project.spec?.layers.length ?? 0
-    this.selected = n === 0 ? null : Math.min(i, n - 1)
+    this.withLayers((ls) => ls.splice(i, 1), null, [], (ls) => (ls.length === 0 ? null : Math.min(i, ls.length - 1)))
   }
 
   /** The copy goes right after the original and takes a default name (so names stay unique). */
@@ -265,8 +269,7 @@ export class EditorState {
       const copy = structuredClone(ls[i]) as LayerSpec
       delete copy.name
       ls.splice(i + 1, 0, copy)
-    })
-    this.selected = i + 1
+    }, null, [], () => i + 1)
   }
 
   move(from: number, to: number): void {
@@ -275,8 +278,7 @@ export class EditorState {
     this.withLayers((ls) => {
       const [l] = ls.splice(from, 1)
       ls.splice(to, 0, l)
-    })
-    this.selected = to
+    }, null, [], () => to)
   }
 
   /** An empty name goes back to the default (`conv1`, `affine2`…). */

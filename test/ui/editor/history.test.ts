@@ -218,6 +218,29 @@ describe('changing a trained network', () => {
     expect(project.weightsChoice).toBeNull()
     expect(editor.canUndo).toBe(false)
   })
+
+  it('"cancel" leaves the selection too, so the next layer goes where it would have gone', async () => {
+    openEditor(small())
+    project.trained = true
+    flushSync()
+    editor.selected = 0
+    // asked, then cancelled: no Dropout, and the selection stays on conv (not on the Dropout that never came)
+    await add('Dropout')
+    await fireEvent.click(screen.getByTestId('weights-cancel'))
+    expect(editor.selected).toBe(0)
+    // the next addition goes right after the selected convolution, as it would have without the cancelled one
+    await add('Relu')
+    await fireEvent.click(screen.getByTestId('weights-keep'))
+    expect(types()).toEqual(['Convolution', 'Relu', 'Relu', 'Pooling', 'Flatten', 'Affine', 'SoftmaxWithLoss'])
+    expect(editor.selected).toBe(1)
+    // a removal waiting on the question does not move the selection either until it is answered
+    project.weightsChoice = null
+    await fireEvent.click(within(card(3)).getByTestId('layer-remove'))
+    expect(editor.selected).toBe(1)
+    await fireEvent.click(screen.getByTestId('weights-keep'))
+    expect(types()).toEqual(['Convolution', 'Relu', 'Relu', 'Flatten', 'Affine', 'SoftmaxWithLoss'])
+    expect(editor.selected).toBe(3)
+  })
 })
 
 describe('an empty network for text', () => {
