@@ -66,11 +66,19 @@ export function loadTrainData(source: DataSource, testFraction = IMAGE_TEST_FRAC
   }
 }
 
-/** A text by file path, or a built-in corpus: 'builtin' (Pride and Prejudice) or its name. */
+/**
+ * A text by file path, or a built-in corpus named as the command line names it (files.ts loadTextSource):
+ * 'builtin' (Pride and Prejudice) or 'builtin:<name>'. Any other name is a path, so a file called "korean-words"
+ * (or "constructor") is that file.
+ */
 function loadText(file: string): { corpus: TextCorpus; title: string } {
   const hit = texts.get(file)
   if (hit) return hit
-  const builtin = file === 'builtin' ? 'pride-and-prejudice' : (file in BUILTIN_CORPORA ? (file as BuiltinCorpusName) : null)
+  const name = file === 'builtin' ? 'pride-and-prejudice' : file.startsWith('builtin:') ? file.slice('builtin:'.length) : null
+  if (name !== null && !Object.hasOwn(BUILTIN_CORPORA, name)) {
+    throw new Error(`No built-in corpus "${name}"; choose one of ${Object.keys(BUILTIN_CORPORA).join(', ')}`)
+  }
+  const builtin = name as BuiltinCorpusName | null
   const text = builtin ? loadBuiltinCorpus(builtin) : loadTextFile(file)
   const entry = { corpus: textCorpus(text, TEXT_TEST_FRACTION), title: builtin ? BUILTIN_CORPORA[builtin].title : file }
   texts.set(file, entry)

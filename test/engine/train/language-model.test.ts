@@ -5,6 +5,7 @@ import { Trainer } from '../../../src-engine/train/trainer'
 import { textExamples } from '../../../src-engine/train/examples'
 import { loadTrainData, specForData } from '../../../src-engine/train/data'
 import { textCorpus } from '../../../src-engine/data/text'
+import { BUILTIN_CORPORA } from '../../../src-engine/data/files'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import type { Snapshot } from '../../../src-engine/protocol'
 import { lab, tempDir, writeJson } from '../cli/helpers'
@@ -61,6 +62,20 @@ describe('language models', () => {
     expect(data.vocab).toBe(new Set('안녕하세요 반갑습니다.').size)
     expect(specForData(CHAR_LM, data).vocab).toBe(data.vocab)
     expect(() => loadTrainData({ kind: 'mnist' }, undefined, CHAR_LM)).toThrow('this is a language model: train it on a text')
+  })
+
+  it('name a built-in text as the command line does, and take any other name as a path', () => {
+    const korean = loadTrainData({ kind: 'text', file: 'builtin:korean-words' }, undefined, CHAR_LM)
+    expect(korean.description.startsWith(`${BUILTIN_CORPORA['korean-words'].title}: `)).toBe(true)
+    expect(() => loadTrainData({ kind: 'text', file: 'builtin:moby-dick' }, undefined, CHAR_LM))
+      .toThrow('No built-in corpus "moby-dick"; choose one of pride-and-prejudice, korean-words')
+    // a file that happens to share a corpus's name, or an Object property's, is that file
+    const dir = tempDir()
+    for (const name of ['korean-words', 'constructor']) {
+      const file = join(dir, name)
+      writeFileSync(file, 'abcabc '.repeat(50))
+      expect(loadTrainData({ kind: 'text', file }, undefined, CHAR_LM).vocab).toBe(4)
+    }
   })
 
   it('train from the command line on a text file, printing perplexity', async () => {
