@@ -40,7 +40,7 @@ export const LESSONS: readonly Lesson[] = [
     questions: [q(2), q(1)], terms: ['im2col', 'convolution'] },
   { id: 'pooling', paragraphs: 2, explainers: ['pooling', 'receptive-field'], tries: [{ preset: 'lenet5', page: 'editor' }],
     questions: [q(0), q(1), q(2)], terms: ['pooling', 'maxPooling', 'receptiveField'] },
-  { id: 'cnn', paragraphs: 2, explainers: ['shape-flow'], tries: [{ preset: 'simple-convnet', page: 'train' }, { preset: 'lenet5', page: 'train' }], draw: true,
+  { id: 'cnn', paragraphs: 3, explainers: ['shape-flow'], tries: [{ preset: 'simple-convnet', page: 'train' }, { preset: 'lenet5', page: 'train' }], draw: true,
     questions: [q(1), q(0)], terms: ['filter', 'featureMap', 'activation', 'accuracy', 'epoch'] },
   { id: 'backprop', paragraphs: 3, explainers: ['softmax-loss', 'backprop-graph', 'numerical-gradient', 'gradient-check'], tries: [{ preset: 'mlp', page: 'train' }],
     questions: [q(1), q(2), q(0)], terms: ['loss', 'gradient', 'numericalDiff', 'backprop', 'softmax'] },

@@ -20,3 +20,22 @@ describe('the autoencoder lesson', () => {
     }
   })
 })
+
+describe('the CNN lesson', () => {
+  it('does not promise edge detectors from the preset’s short He-initialised run, and names the control that shows them', () => {
+    // measured in the web shell (simple-convnet, its defaults, seeds 42 and 7): with He the filters still look like their
+    // random start after 10 epochs; with σ = 0.01 bars and edges show after the first epoch
+    const preset = PRESETS.find((p) => p.id === 'simple-convnet')!
+    const conv1 = preset.spec.layers[0] as { type: string; init?: string }
+    expect(conv1.type).toBe('Convolution')
+    expect(conv1.init ?? 'he').toBe('he')
+    expect(preset.defaults?.epochs).toBe(10)
+    const lesson = LESSONS.find((l) => l.id === 'cnn')!
+    for (const lang of ['en', 'ko'] as const) {
+      const c = catalogues[lang]
+      const text = Array.from({ length: lesson.paragraphs }, (_, i) => c[`lessons.cnn_p${i + 1}`]).join(' ')
+      expect(text, lang).not.toMatch(/turn into edge and blob detectors|검출기로 바뀌고/)
+      for (const words of [c['editor.option.std'], c['editor.field.init'], c['common.navEditor']]) expect(text, lang).toContain(words)
+    }
+  })
+})
