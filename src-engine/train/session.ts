@@ -455,11 +455,13 @@ export class WorkerSession {
         this.modelTrainer = trainer
         this.vocab = data.chars ? vocabFromChars(data.chars) : null
         this.starting = null
-        this.answerWaiting()
         if (starting.lr !== null) trainer.setLr(starting.lr)
         const done = trainer.run()
         if (starting.stop) trainer.stop()
         else if (starting.pause) trainer.pause()
+        // only now, with the run under way (run() is 'running' before its first await): a load-model or drop-model
+        // that waited is then refused or ignored as during any run, where before the run it released this trainer
+        this.answerWaiting()
         await done
         this.flush(runId)
         this.flushSnapshot(runId)

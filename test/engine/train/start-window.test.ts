@@ -52,6 +52,28 @@ describe('the start of a two-thread run', () => {
     await s.running
     expect(events.filter((e) => e.type === 'error')).toEqual([])
   }, 30_000)
+
+  it('answers a load-model sent in the window busy and ignores a drop-model there: the run keeps its model', async () => {
+    const { s, events } = recordingSession(fewDigits(), { replicaEntry: entry })
+    s.handle({ type: 'start', runId: 'a', spec: TINY_MLP, settings: SETTINGS })
+    await s.running
+    s.handle({ type: 'get-weights', reqId: 1 })
+    const saved = replyTo(events, 1) as Extract<Reply, { ok: true }>
+    const weights = Object.fromEntries(Object.entries((saved.value as { weights: Record<string, { data: Float32Array }> }).weights).map(([k, w]) => [k, w.data]))
+    s.handle({ type: 'start', runId: 'b', spec: TINY_MLP, settings: { ...SETTINGS, threads: 2 } })
+    await new Promise((r) => setImmediate(r))
+    expect(s['model'], 'inside the window').toBeNull()
+    s.handle({ type: 'load-model', reqId: 2, spec: TINY_MLP, weights })
+    s.handle({ type: 'drop-model' })
+    const [load] = await repliesTo(events, [2])
+    await s.running
+    // answered once the run's model was in place but before the run was under way, they released the run's
+    // trainer and model, and the run failed on a released model
+    expect(load).toMatchObject({ ok: false, code: 'busy' })
+    expect(events.filter((e) => e.type === 'error')).toEqual([])
+    expect(events.some((e) => e.type === 'state' && e.runId === 'b' && e.state === 'done')).toBe(true)
+    expect((s['model'] as Sequential | null)?.released).toBe(false)
+  }, 30_000)
 })
 
 describe('drop-model', () => {
