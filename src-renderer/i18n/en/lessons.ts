@@ -5,7 +5,7 @@ export default {
   keyTerms: 'Key terms:',
   checkYourself: 'Check yourself',
   correct: 'Correct.',
-  notQuite: 'Not quite: the answer is {letter}, {answer}.',
+  notQuite: 'Not quite: the answer is {letter}, “{answer}”.',
   markRight: 'right answer',
   markWrong: 'wrong',
   allRight: 'All questions answered correctly',

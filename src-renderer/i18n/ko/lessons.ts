@@ -5,7 +5,7 @@ export default {
   keyTerms: '핵심 용어:',
   checkYourself: '스스로 확인하기',
   correct: '정답입니다.',
-  notQuite: '아쉽지만 틀렸습니다. 정답은 {letter}, {answer}입니다.',
+  notQuite: '아쉽지만 틀렸습니다. 정답은 {letter}, “{answer}”입니다.',
   markRight: '정답',
   markWrong: '오답',
   allRight: '모든 문제를 맞혔습니다',
