@@ -19,8 +19,16 @@
 /** A request made whole, as the JSON frames' `{ id, channel, payload }`. */
 export interface WholeRequest { id: number; channel: unknown; payload: unknown }
 
-/** What one binary frame gave: a request made whole, nothing yet (more slices to come), or why it is refused. */
-export type FrameOutcome = { kind: 'request'; request: WholeRequest } | { kind: 'partial' } | { kind: 'bad'; id: number; why: string }
+/**
+ * What one binary frame gave: a request made whole, nothing yet (more slices to come, or a slice of a request already
+ * refused, which needs no answer of its own), a request whose announced bytes exceed what one request may carry (its
+ * file is too big: the page words that as such), or why it is refused.
+ */
+export type FrameOutcome =
+  | { kind: 'request'; request: WholeRequest }
+  | { kind: 'partial' }
+  | { kind: 'too-big'; id: number; channel: unknown; size: number }
+  | { kind: 'bad'; id: number; why: string }
 
 interface Assembling { head: { id: number; channel: unknown; payload: unknown }; bytes: Buffer; received: number }
 
@@ -32,6 +40,8 @@ interface Assembling { head: { id: number; channel: unknown; payload: unknown };
 export class BinaryRequests {
   private open = new Map<number, Assembling>()
   private held = 0
+  /** Requests refused while their slices were still coming (the last few): their later slices are passed over in silence. */
+  private refused = new Set<number>()
 
   constructor(private readonly maxSize: number, private readonly revive: (key: string, value: unknown) => unknown = (_k, v) => v) {}
 
@@ -53,20 +63,29 @@ export class BinaryRequests {
     const id = m.id
     let a = this.open.get(id)
     if (!a) {
-      if (!('channel' in m)) return bad(id, `no request ${id} is being sent: its first frame carries "channel", "payload" and "size"`)
+      if (!('channel' in m)) {
+        // a refused request's further slices (a 400 MB file: some 400 frames) each got a refusal of their own
+        if (this.refused.has(id)) return { kind: 'partial' }
+        return bad(id, `no request ${id} is being sent: its first frame carries "channel", "payload" and "size"`)
+      }
+      this.refused.delete(id)
       const size = m.size
-      if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return bad(id, '"size" must be the whole number of bytes the request carries')
-      if (size + this.held > this.maxSize) return bad(id, `the request carries ${size} bytes; at most ${this.maxSize - this.held} more can be held`)
+      if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return this.refuse(id, '"size" must be the whole number of bytes the request carries')
+      if (size > this.maxSize) {
+        this.refuse(id, '')
+        return { kind: 'too-big', id, channel: m.channel, size }
+      }
+      if (size + this.held > this.maxSize) return this.refuse(id, `the request carries ${size} bytes; at most ${this.maxSize - this.held} more can be held`)
       a = { head: { id, channel: m.channel, payload: m.payload }, bytes: Buffer.allocUnsafeSlow(size), received: 0 }
       this.open.set(id, a)
       this.held += size
     } else if ('channel' in m) {
       this.drop(id)
-      return bad(id, `request ${id} was started again before its bytes were all sent`)
+      return this.refuse(id, `request ${id} was started again before its bytes were all sent`)
     }
     if (a.received + data.length > a.bytes.length) {
       this.drop(id)
-      return bad(id, `request ${id} sent more than the ${a.bytes.length} bytes it announced`)
+      return this.refuse(id, `request ${id} sent more than the ${a.bytes.length} bytes it announced`)
     }
     data.copy(a.bytes, a.received)
     a.received += data.length
@@ -83,6 +102,14 @@ export class BinaryRequests {
   clear(): void {
     this.open.clear()
     this.held = 0
+    this.refused.clear()
+  }
+
+  /** Refuses request `id` and passes over its later slices (remembering the last REMEMBER_REFUSED such ids). */
+  private refuse(id: number, why: string): FrameOutcome {
+    this.refused.add(id)
+    if (this.refused.size > REMEMBER_REFUSED) this.refused.delete(this.refused.values().next().value as number)
+    return bad(id, why)
   }
 
   private drop(id: number): void {
@@ -94,6 +121,8 @@ export class BinaryRequests {
 }
 
 const bad = (id: number, why: string): FrameOutcome => ({ kind: 'bad', id, why })
+/** How many refused requests' ids are remembered (a page sends one upload at a time, or a few). */
+const REMEMBER_REFUSED = 16
 
 /** The payload with each `{ $bytes: [offset, length] }` made a view into `bytes` (and other values revived). */
 function placeFiles(payload: unknown, bytes: Buffer, revive: (key: string, value: unknown) => unknown): unknown {

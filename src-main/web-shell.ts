@@ -17,6 +17,7 @@ import { createDispatcher, type HostApi } from './ipc/handlers'
 import { base64Into, fileBytesOf, fileReplyFrame } from './file-base64'
 import { BinaryRequests } from './binary-request'
 import { MAX_UPLOAD_BYTES } from './ipc/project-schemas'
+import { fileTooBig } from './ipc/validate'
 import type { LabEvent, Result, WsServerMessage } from './ipc/contract'
 
 export interface WebShellOptions {
@@ -175,6 +176,11 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
         if (isBinary) {
           const got = binary.take(asBuffer(data))
           if (got.kind === 'partial') return
+          if (got.kind === 'too-big') {
+            // the file is over the lab's limit: said as the payload check says it for a file sent in one frame, not as a bad frame
+            send(ws, { id: got.id, result: fileTooBig(typeof got.channel === 'string' ? got.channel : 'the request', got.size) })
+            return
+          }
           if (got.kind === 'bad') {
             const message = `The binary message was not a request (${got.why}): send a 4-byte little-endian length, that many bytes of JSON {"id", "channel", "payload", "size"} (each file as {"$bytes": [offset, length]}), then the files' bytes, sliced over frames whose JSON is {"id"}.`
             send(ws, { id: got.id, result: { ok: false, error: { code: 'bad-frame', message } } })

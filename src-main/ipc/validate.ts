@@ -7,7 +7,7 @@
 import * as v from 'valibot'
 import { VALUE_TYPES, type Channel, type ErrorParams, type FileSource, type LabError, type PAYLOAD_RULES, type Requests, type ValueType } from './contract'
 import { TRAINING_PRIORITIES, type DivergenceFacts } from '../../src-engine/protocol'
-import { fileSourceSchema, fileTargetSchema, MAX_BASE64, noNul, OPTIMIZERS, savedHistorySchema } from './project-schemas'
+import { fileSourceSchema, fileTargetSchema, MAX_BASE64, MAX_UPLOAD_BYTES, noNul, OPTIMIZERS, savedHistorySchema } from './project-schemas'
 import { refuse } from './refuse'
 
 // ── building blocks with messages that say what to change ────────────────────
@@ -244,6 +244,15 @@ export function validatePayload<C extends Channel>(channel: C, payload: unknown)
   const at = v.getDotPath(issue) ?? deepestPath(issue)
   const field = at ? `"${at}"` : 'the payload'
   return refuse('bad-payload', `${channel}: ${field} ${issue.message}.`, { channel, field: at ?? 'payload', ...payloadRule(issue, at) }, at ?? undefined)
+}
+
+/**
+ * An upload whose bytes are over the lab's limit, refused before they are all sent (the web shell's binary frames,
+ * binary-request.ts): the same refusal as validatePayload's for a file sent whole.
+ */
+export function fileTooBig(channel: string, size: number): { ok: false; error: LabError } {
+  const limit = Math.round(MAX_UPLOAD_BYTES / 2 ** 20)
+  return refuse('bad-payload', `${channel}: the file (${Math.ceil(size / 2 ** 20)} MB) is larger than the ${limit} MB the lab accepts.`, { channel, field: 'payload', case: 'file-too-big', limit })
 }
 
 type PayloadRule = (typeof PAYLOAD_RULES)[number]

@@ -147,6 +147,28 @@ describe('the web shell', () => {
     c.ws.close()
   })
 
+  it('refuses an upload announced over 300 MB as a file too big, before its bytes come, and answers it once', async () => {
+    const c = await connect(`?token=${encodeURIComponent(shell.token)}`)
+    if (!('ws' in c)) throw new Error(`refused ${c.refused}`)
+    const cl = client(c.ws)
+    const frame = (json: object, data: number[] = []): Buffer => {
+      const head = Buffer.from(JSON.stringify(json))
+      const len = Buffer.alloc(4)
+      len.writeUInt32LE(head.length)
+      return Buffer.concat([len, head, Buffer.from(data)])
+    }
+    // a 400 MB file: the page's first frame, then (a few of) its further slices
+    c.ws.send(frame({ id: 3, channel: 'project:open', payload: { from: 'upload', fileName: 'big.bplab', bytes: { $bytes: [0, 400 * 2 ** 20] } }, size: 400 * 2 ** 20 }, [1, 2]))
+    for (let i = 0; i < 3; i++) c.ws.send(frame({ id: 3 }, [3, 4]))
+    c.ws.send(JSON.stringify({ id: 4, channel: 'app:info', payload: null }))
+    await cl.reply(4)
+    // before, 'bad-frame' ('reload the page') and one more refusal per slice
+    expect(cl.messages.filter((m) => 'id' in m && m.id === 3)).toEqual([
+      { id: 3, result: { ok: false, error: { code: 'bad-payload', message: expect.stringContaining('larger than the 300 MB'), params: { channel: 'project:open', field: 'payload', case: 'file-too-big', limit: 300 } } } }
+    ])
+    c.ws.close()
+  })
+
   it('streams the host events to every connected page, snapshots packed as base64 floats', async () => {
     const a = await connect(`?token=${shell.token}`)
     const b = await connect(`?token=${shell.token}`)

@@ -158,11 +158,17 @@ describe('requests in binary frames', () => {
     expect(r.take(Buffer.from([1, 0]))).toMatchObject({ kind: 'bad', id: -1 })
     expect(r.take(frame('{"id": 1, "chan'))).toMatchObject({ kind: 'bad', id: -1 })
     expect(r.take(frame({ id: 2 }, [1]))).toMatchObject({ kind: 'bad', id: 2, why: expect.stringContaining('no request 2') })
-    expect(r.take(frame({ id: 3, channel: 'x', payload: null, size: 17 }))).toMatchObject({ kind: 'bad', id: 3, why: expect.stringContaining('at most 16') })
+    // more than any one request may carry: too big (the page says so of the file), and its further slices pass unanswered
+    expect(r.take(frame({ id: 3, channel: 'x', payload: null, size: 17 }))).toEqual({ kind: 'too-big', id: 3, channel: 'x', size: 17 })
+    expect(r.take(frame({ id: 3 }, [1]))).toEqual({ kind: 'partial' })
     expect(r.take(frame({ id: 4, channel: 'x', payload: { $bytes: [0, 2] }, size: 2 }, [1]))).toEqual({ kind: 'partial' })
+    // more than may be held beside request 4's 2 bytes
+    expect(r.take(frame({ id: 9, channel: 'x', payload: null, size: 15 }))).toMatchObject({ kind: 'bad', id: 9, why: expect.stringContaining('at most 14') })
     expect(r.take(frame({ id: 4 }, [2, 3]))).toMatchObject({ kind: 'bad', id: 4, why: expect.stringContaining('more than the 2 bytes') })
-    // dropped: its bytes are no longer held, and its id names no request
-    expect(r.take(frame({ id: 4 }, [2]))).toMatchObject({ kind: 'bad', id: 4 })
+    // dropped: its bytes are no longer held (16 fit again), and its later slices get no answer of their own
+    expect(r.take(frame({ id: 4 }, [2]))).toEqual({ kind: 'partial' })
+    expect(r.take(frame({ id: 10, channel: 'x', payload: null, size: 16 }))).toEqual({ kind: 'partial' })
+    r.clear()
     expect(r.take(frame({ id: 5, channel: 'x', payload: { $bytes: [1, 2] }, size: 2 }, [1, 2]))).toMatchObject({ kind: 'bad', id: 5, why: expect.stringContaining('outside') })
     expect(r.take(frame({ id: 6, channel: 'x', payload: { a: { $bytes: [0, 16] } }, size: 16 }, new Array(16).fill(9)))).toMatchObject({ kind: 'request' })
   })
