@@ -11,8 +11,11 @@ import { validateSpec, presetList } from '../components/editor/engine'
 import { editor } from './editor.svelte'
 import { project } from './project.svelte'
 import { trainLab } from './train.svelte'
+import { sameSpec } from './same-spec'
 
-const same = (a: NetSpec | null, b: NetSpec): boolean => a !== null && JSON.stringify(a) === JSON.stringify(b)
+// by structure, not as JSON text: the host's copy has the key order it was saved in, the editor's moves a retyped
+// field to the end of its layer, and either may hold a key set to undefined
+const same = (a: NetSpec | null, b: NetSpec): boolean => a !== null && sameSpec(a, b)
 
 /** The reply's architecture when it is one the editor can open, null when nothing (usable) is held. */
 function heldSpec(reply: unknown): NetSpec | null {

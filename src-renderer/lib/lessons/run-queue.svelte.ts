@@ -10,6 +10,7 @@ import { trainLab, type Run } from '../train.svelte'
 import { editor } from '../editor.svelte'
 import { project } from '../project.svelte'
 import { getLab } from '../lab'
+import { sameSpec } from '../same-spec'
 
 export interface QueuedRun {
   /** The network to train: a preset id (loaded as the editor loads it) or a spec. */
@@ -96,7 +97,10 @@ export class RunQueue {
 
   /** Is this run's network already the one in the editor (the same preset or spec as the run before)? */
   private same(a: QueuedRun, b: QueuedRun): boolean {
-    return JSON.stringify(a.net) === JSON.stringify(b.net)
+    const x = a.net
+    const y = b.net
+    if ('preset' in x || 'preset' in y) return 'preset' in x && 'preset' in y && x.preset === y.preset
+    return sameSpec(x.spec, y.spec)
   }
 
   private async runNext(): Promise<void> {

@@ -90,6 +90,15 @@ describe('a page loaded again while the host holds a trained model', () => {
     learnHeldModel(null, false)
     expect(project.trained).toBe(false)
   })
+
+  it('counts the same architecture as trained whatever its key order (the editor moves a retyped field last)', () => {
+    freshPage()
+    // as the editor holds it after the learner cleared and retyped the Affine's units, and with a key left undefined
+    project.spec = { input: [1, 28, 28], task: 'classify', layers: [{ type: 'Flatten' }, { units: 32, type: 'Affine' }, { type: 'Relu' },
+      { type: 'Affine', units: 10, name: undefined }, { type: 'SoftmaxWithLoss' }] } as NetSpec
+    learnHeldModel({ spec: MLP }, false)
+    expect(project.trained).toBe(true)
+  })
 })
 
 describe('one way to make an architecture the page\'s (editor.adopt: an opened project, the held model)', () => {
