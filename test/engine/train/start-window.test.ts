@@ -6,7 +6,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Sequential } from '../../../src-engine/models/sequential'
-import type { TrainSettings, WorkerEvent } from '../../../src-engine/protocol'
+import type { Checkpoint, TrainSettings, WorkerEvent } from '../../../src-engine/protocol'
+import { WorkerSession } from '../../../src-engine/train/session'
 import { bundleWorker } from '../../helpers/bundle'
 import { subset } from '../../../src-engine/data/dataset'
 import { range, recordingSession, smallDigits, TINY_MLP } from './fixtures'
@@ -73,6 +74,39 @@ describe('the start of a two-thread run', () => {
     expect(events.filter((e) => e.type === 'error')).toEqual([])
     expect(events.some((e) => e.type === 'state' && e.runId === 'b' && e.state === 'done')).toBe(true)
     expect((s['model'] as Sequential | null)?.released).toBe(false)
+  }, 30_000)
+})
+
+describe('a two-thread run that diverges', () => {
+  let entry = ''
+  beforeAll(async () => {
+    entry = await bundleWorker('test/engine/train/replica-entry.ts')
+  }, 60_000)
+
+  it('holds its last good weights, the same the replicas trained with, and answers with them once the threads are gone', async () => {
+    const events: WorkerEvent[] = []
+    const after = new Map<number, Record<string, { data: Float32Array }>>()
+    const settings: TrainSettings = { ...SETTINGS, optimizer: 'SGD', lr: 0.1, batchSize: 20, threads: 2 }
+    const s: WorkerSession = new WorkerSession((e) => {
+      events.push(e)
+      if (e.type !== 'batches') return
+      for (const p of e.points) {
+        s.handle({ type: 'get-weights', reqId: 100 + p.batch })
+        after.set(p.batch, ((events.at(-1) as Reply & { value: Checkpoint }).value).weights)
+        if (p.batch === 4) s.handle({ type: 'set-lr', lr: 1000 })
+      }
+    }, { loadData: () => fewDigits(), keepEveryMs: 0, batchFlushMs: 0, replicaEntry: entry })
+    s.handle({ type: 'start', runId: 'two', spec: TINY_MLP, settings })
+    await s.running
+    const err = events.find((e) => e.type === 'error')
+    const kept = err?.type === 'error' ? err.divergence?.kept : undefined
+    if (kept?.from !== 'run') throw new Error(`expected the run's weights to be kept, got ${JSON.stringify(err)}`)
+    s.handle({ type: 'get-weights', reqId: 1 })
+    const held = (replyTo(events, 1) as Reply & { value: Checkpoint }).value
+    const want = after.get(kept.batch - 1)!
+    for (const k of Object.keys(want)) expect(held.weights[k].data, k).toEqual(want[k].data)
+    s.handle({ type: 'predict', reqId: 2, input: new Float32Array(784).fill(0.3), count: 1 })
+    expect(((replyTo(events, 2) as Reply & { value: { probs: Float32Array } }).value.probs).every(Number.isFinite)).toBe(true)
   }, 30_000)
 })
 
