@@ -482,6 +482,9 @@ export class DataParallel {
           else reject(threadError(`kernel thread ${i + 1} could not start: ${m?.message ?? 'unknown reply'}`))
         })
         w.once('error', (e) => reject(threadError(`kernel thread ${i + 1} could not start: ${e.message}`)))
+        // a thread that ends without a word (no error event) must not leave the start waiting for ever: the session
+        // holds requests for the run's model until the start settles (session.ts awaitingModel)
+        w.once('exit', (code) => reject(new Error(`kernel thread ${i + 1} could not start: it stopped (exit code ${code})`)))
       })))
     } catch (e) {
       // the arenas come back only once no replica can still be allocating in them

@@ -66,6 +66,17 @@ describe('data-parallel training across threads', () => {
     return p
   }
 
+  it('refuses to start when a thread stops before it is ready, rather than waiting for ever', async () => {
+    const model = Sequential.fromSpec(spec, new Rng(5))
+    const started = DataParallel.create({
+      spec, threads: 2, seed: 1, paramCount: model.paramCount, xPer: 64, tPer: 1, maxBatch: 8,
+      // a thread that ends at once without an error (before, nothing settled the start)
+      spawn: () => new Worker('process.exit(0)', { eval: true })
+    })
+    const timeout = new Promise((resolve) => setTimeout(() => resolve('still waiting'), 5000))
+    await expect(Promise.race([started, timeout])).rejects.toThrow('kernel thread 1 could not start: it stopped (exit code 0)')
+  })
+
   for (const threads of [2, 3]) {
     it(`with ${threads} threads gives the whole batch's loss and gradient`, async () => {
       const model = Sequential.fromSpec(spec, new Rng(5))
