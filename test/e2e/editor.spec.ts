@@ -65,13 +65,6 @@ test('builds a CNN by clicking, shows the invalid stride at its layer, and train
   await expect(page.getByTestId('layer-error')).toHaveCount(1)
   await expect(page.getByTestId('train-button')).toBeDisabled()
   await expect(page.getByTestId('train-reason')).toContainText('conv2')
-  // a field scrolled to from below (Tab; the palette and the strip scroll cards the same way) stops below the
-  // sticky head, not under it
-  await page.locator('main').evaluate((el) => { el.scrollTop = el.scrollHeight })
-  const headBottom = await page.locator('.editor > .head').evaluate((el) => el.getBoundingClientRect().bottom)
-  expect((await setting(page, 3, 'stride').boundingBox())!.y).toBeLessThan(headBottom)
-  await setting(page, 3, 'stride').focus()
-  expect((await setting(page, 3, 'stride').boundingBox())!.y).toBeGreaterThanOrEqual(headBottom)
   await card(page, 3).evaluate((el) => el.scrollIntoView({ block: 'center' }))
   await calm(page)
   await screenshot(page, 'editor-error-en')
@@ -85,6 +78,15 @@ test('builds a CNN by clicking, shows the invalid stride at its layer, and train
   await expect(page.getByTestId('layer-error')).toHaveCount(0)
   await expect(out(page, 3)).toHaveText('(16, 3, 3)')
   await expect(out(page, 4)).toHaveText('(144)')
+  // (checked with the stride fixed: the cards after a fractional size draw no blocks, too short to scroll conv2 under the head)
+  // a field scrolled to from below (Tab; the palette and the strip scroll cards the same way) stops below the
+  // sticky head, not under it
+  await page.locator('main').evaluate((el) => { el.scrollTop = el.scrollHeight })
+  const headBottom = await page.locator('.editor > .head').evaluate((el) => el.getBoundingClientRect().bottom)
+  expect((await setting(page, 3, 'stride').boundingBox())!.y).toBeLessThan(headBottom)
+  await setting(page, 3, 'stride').focus()
+  // (within a pixel: the head's height is measured in whole pixels, its bottom is not)
+  expect((await setting(page, 3, 'stride').boundingBox())!.y).toBeGreaterThanOrEqual(headBottom - 1)
   // 160 + 2,320 + 1,450 = 3,930 parameters
   await expect(total).toHaveAttribute('data-value', '3930')
   await expect(total).toHaveText('3,930')
@@ -145,7 +147,10 @@ test.describe('in Korean', () => {
     const units = page.locator('input[data-field="units"]').first()
     await units.fill('0')
     await units.press('Tab')
-    await expect(page.getByTestId('layer-error').first()).toContainText('1 이상의 정수만 쓸 수 있습니다 (지금 값: 0)')
+    // a typed value the field cannot take is said at the field; the spec's own wording (an imported 0) is errors.test.ts's
+    await expect(units).toHaveAttribute('aria-invalid', 'true')
+    await expect(page.locator(`#${await units.getAttribute('aria-describedby')}`))
+      .toHaveText('유닛 수에는 1부터 65536까지의 정수를 입력하세요. 입력한 값(0)은 쓸 수 없어서 계층은 지금 값(100) 그대로입니다.')
     await calm(page)
     await screenshot(page, 'editor-range-ko')
   })
