@@ -60,3 +60,21 @@ export function record(host: { onEvent(l: (e: LabEvent) => void): () => void }) 
 }
 
 export const isState = (state: string) => (e: LabEvent) => e.type === 'state' && e.state === state
+
+/** The worst gap between ticks of a 1 ms timer while `work` runs: the main thread's worst stall (the stall tests). */
+export async function worstStall<T>(work: () => Promise<T>): Promise<{ value: T; worstMs: number }> {
+  let last = performance.now()
+  let worst = 0
+  const timer = setInterval(() => {
+    const now = performance.now()
+    worst = Math.max(worst, now - last)
+    last = now
+  }, 1)
+  try {
+    const value = await work()
+    // a stall at the very end, before the timer could fire again, counts too
+    return { value, worstMs: Math.max(worst, performance.now() - last) }
+  } finally {
+    clearInterval(timer)
+  }
+}

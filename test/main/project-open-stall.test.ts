@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { performance } from 'node:perf_hooks'
 import { createDispatcher } from '../../src-main/ipc/handlers'
 import type { OpenedProject, RecoveryInfo, Result } from '../../src-main/ipc/contract'
 import { encodeProject } from '../../src-engine/io/project'
@@ -19,7 +18,7 @@ import type { NetSpec } from '../../src-engine/spec-types'
 import { readProject } from '../../src-main/project-read'
 import { expectedWeights } from '../../src-main/projects'
 import { encodeModelWeights } from '../../src-engine/io/safetensors'
-import { disposingHosts, settings } from './helpers'
+import { disposingHosts, settings, worstStall } from './helpers'
 import { bundleWorker } from '../helpers/bundle'
 
 /**
@@ -43,23 +42,6 @@ function tempDir(): string {
   return d
 }
 
-/** The worst gap between ticks of a 1 ms timer while `work` runs (the main thread's worst stall). */
-async function worstStall<T>(work: () => Promise<T>): Promise<{ value: T; worstMs: number }> {
-  let last = performance.now()
-  let worst = 0
-  const timer = setInterval(() => {
-    const now = performance.now()
-    worst = Math.max(worst, now - last)
-    last = now
-  }, 1)
-  try {
-    const value = await work()
-    // a stall at the very end, before the timer could fire again, counts too
-    return { value, worstMs: Math.max(worst, performance.now() - last) }
-  } finally {
-    clearInterval(timer)
-  }
-}
 
 const value = <T>(r: Result<T>): T => {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)

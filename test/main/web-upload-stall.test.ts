@@ -8,7 +8,6 @@
  * no more than it announced.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { performance } from 'node:perf_hooks'
 import { Worker } from 'node:worker_threads'
 import { createRequire } from 'node:module'
 import { rmSync, mkdtempSync } from 'node:fs'
@@ -24,7 +23,7 @@ import type { NetSpec } from '../../src-engine/spec-types'
 import type { OpenedProject, Result, WsClientMessage } from '../../src-main/ipc/contract'
 import { expectedWeights } from '../../src-main/projects'
 import { createDispatcher } from '../../src-main/ipc/handlers'
-import { disposingHosts, settings } from './helpers'
+import { disposingHosts, settings, worstStall } from './helpers'
 import { bundleWorker } from '../helpers/bundle'
 
 /** As project-open-stall.test.ts: the machine is shared (load ~8 on 2 cores); alone this stalls far less. */
@@ -64,22 +63,6 @@ async function page(shell: WebShell): Promise<{ send(frames: string | Uint8Array
   }
 }
 
-/** The worst gap between ticks of a 1 ms timer while `work` runs (as project-open-stall.test.ts). */
-async function worstStall<T>(work: () => Promise<T>): Promise<{ value: T; worstMs: number }> {
-  let last = performance.now()
-  let worst = 0
-  const timer = setInterval(() => {
-    const now = performance.now()
-    worst = Math.max(worst, now - last)
-    last = now
-  }, 1)
-  try {
-    const value = await work()
-    return { value, worstMs: Math.max(worst, performance.now() - last) }
-  } finally {
-    clearInterval(timer)
-  }
-}
 
 const frames = (id: number, channel: string, payload: unknown) => requestFrames({ id, channel, payload } as WsClientMessage)
 
