@@ -31,11 +31,13 @@ async function repliesTo(events: WorkerEvent[], ids: number[]): Promise<Reply[]>
   return ids.map((id) => replyTo(events, id)!)
 }
 
+/** The replica threads' entry, bundled once for the two-thread cases. */
+let entry = ''
+beforeAll(async () => {
+  entry = await bundleWorker('test/engine/train/replica-entry.ts')
+}, 60_000)
+
 describe('the start of a two-thread run', () => {
-  let entry = ''
-  beforeAll(async () => {
-    entry = await bundleWorker('test/engine/train/replica-entry.ts')
-  }, 60_000)
 
   it('answers predict and get-weights sent while its threads start with the run\'s model, not no-model', async () => {
     const { s, events } = recordingSession(fewDigits(), { replicaEntry: entry })
@@ -78,10 +80,6 @@ describe('the start of a two-thread run', () => {
 })
 
 describe('a two-thread run that diverges', () => {
-  let entry = ''
-  beforeAll(async () => {
-    entry = await bundleWorker('test/engine/train/replica-entry.ts')
-  }, 60_000)
 
   it('holds its last good weights, the same the replicas trained with, and answers with them once the threads are gone', async () => {
     const events: WorkerEvent[] = []
