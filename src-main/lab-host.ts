@@ -677,6 +677,13 @@ export class LabHost {
     this.held = null
     this.stopInference()
     this.post({ type: 'drop-model' })
+    // a model moving to a thread of another priority (setPriority) is loaded there after this, which would mark it
+    // held again: forgotten once more when it has arrived
+    const switching = this.switching
+    if (switching) {
+      const again = (): void => { if (!this.disposed) this.forgetModel() }
+      void switching.then(again, again)
+    }
   }
 
   /**

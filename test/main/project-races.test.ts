@@ -14,7 +14,7 @@ import { encodeProject } from '../../src-engine/io/project'
 import { encodeModelWeights } from '../../src-engine/io/safetensors'
 import type { NetSpec } from '../../src-engine/spec-types'
 import type { TrainSettings } from '../../src-engine/protocol'
-import { disposingHosts, isState, mlpSpec, record, settings as hostSettings } from './helpers'
+import { disposingHosts, image, isState, mlpSpec, record, settings as hostSettings } from './helpers'
 
 const spec: NetSpec = { name: 'MLP', input: [1, 28, 28], layers: [{ type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 2, weightDecay: 0, seed: 1, threads: 1 }
@@ -131,5 +131,22 @@ describe('a model the host forgets', () => {
     expect(sent.mock.calls.map((c) => (c[0] as { type: string }).type)).toEqual(['drop-model'])
     expect(host.heldModel()).toEqual({ ok: true, value: null })
     expect(events.of('error')).toEqual([])
+  })
+
+  it('stays forgotten when it was forgotten while moving to a thread of another priority', async () => {
+    const host = newHost()
+    const events = record(host)
+    const started = host.start(mlpSpec(), hostSettings())
+    if (!started.ok) throw new Error(started.error.message)
+    await events.waitFor(isState('done'))
+    // the model moves to a thread at normal priority; a project without weights opens meanwhile
+    const moving = host.setPriority('normal')
+    while (host['switching'] === null) await new Promise((r) => setImmediate(r))
+    const opened = await host.projects.open(upload('plain.bplab', encodeProject({ spec: mlpSpec() })))
+    expect(opened.ok).toBe(true)
+    expect(await moving).toMatchObject({ ok: true, value: { restarted: true } })
+    // before, the move's load marked the moved model held again, and the new thread kept it
+    expect(host.heldModel()).toEqual({ ok: true, value: null })
+    expect(await host.predict(image())).toMatchObject({ ok: false, error: { code: 'no-model' } })
   })
 })
