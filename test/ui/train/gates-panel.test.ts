@@ -17,4 +17,15 @@ describe('the gates panel', () => {
     await Promise.resolve()
     expect(captions()[0]).toBe('forget gate f')
   })
+
+  // the draw page's line on what the columns are (the drawing's rows) stood above the panel, outside its card
+  it('shows a page\'s lead line inside its card, under the title', () => {
+    const gates = ['f', 'i', 'o', 'g'].map((name) => ({ name, t: 3, h: 4, data: new Float32Array(12) }))
+    render(GatesPanel, { gates, lead: 'Each column is one row of the image.' })
+    const card = screen.getByTestId('gates')
+    const lead = screen.getByTestId('gates-lead')
+    expect(card.contains(lead)).toBe(true)
+    expect(lead.textContent).toBe('Each column is one row of the image.')
+    expect(lead.previousElementSibling?.tagName).toBe('H3')
+  })
 })
