@@ -236,7 +236,8 @@ export const BUILTIN_CORPORA: Record<BuiltinCorpusName, { file: string; title: s
 
 /** One of the corpora shipped in resources/corpus/ (credits in resources/DATA-CREDITS.md). */
 export function loadBuiltinCorpus(name: BuiltinCorpusName = 'pride-and-prejudice'): string {
-  const entry = BUILTIN_CORPORA[name]
+  // own names only: "constructor" or "toString" (from 'builtin:<name>' as typed) are no corpus
+  const entry = Object.hasOwn(BUILTIN_CORPORA, name) ? BUILTIN_CORPORA[name] : undefined
   if (!entry) throw new Error(`No built-in corpus "${name}"; choose one of ${Object.keys(BUILTIN_CORPORA).join(', ')}`)
   const path = findResource('corpus', entry.file)
   if (!path) {

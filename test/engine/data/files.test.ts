@@ -118,6 +118,8 @@ describe('text files and built-in corpora', () => {
 
   it('names an unknown corpus', () => {
     expect(() => loadBuiltinCorpus('moby-dick' as never)).toThrow('No built-in corpus "moby-dick"; choose one of pride-and-prejudice, korean-words')
+    // an object's inherited names are no corpus either (before: "constructor" found Object's, whose file was undefined)
+    expect(() => loadTextSource('builtin:constructor')).toThrow('No built-in corpus "constructor"; choose one of pride-and-prejudice, korean-words')
   })
 })
 
