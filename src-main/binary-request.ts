@@ -76,7 +76,14 @@ export class BinaryRequests {
         return { kind: 'too-big', id, channel: m.channel, size }
       }
       if (size + this.held > this.maxSize) return this.refuse(id, `the request carries ${size} bytes; at most ${this.maxSize - this.held} more can be held`)
-      a = { head: { id, channel: m.channel, payload: m.payload }, bytes: Buffer.allocUnsafeSlow(size), received: 0 }
+      let bytes: Buffer
+      try {
+        bytes = Buffer.allocUnsafeSlow(size)
+      } catch {
+        // no room for it now (a RangeError: the host is short of memory): refused, not thrown into the socket's handler
+        return this.refuse(id, `there is no memory free for the ${size} bytes the request carries`)
+      }
+      a = { head: { id, channel: m.channel, payload: m.payload }, bytes, received: 0 }
       this.open.set(id, a)
       this.held += size
     } else if ('channel' in m) {

@@ -7,7 +7,7 @@
  * browser is another process. Also: binary frames that are not a request are refused, and a request's bytes can be
  * no more than it announced.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { Worker } from 'node:worker_threads'
 import { createRequire } from 'node:module'
 import { rmSync, mkdtempSync } from 'node:fs'
@@ -154,6 +154,18 @@ describe('requests in binary frames', () => {
     r.clear()
     expect(r.take(frame({ id: 5, channel: 'x', payload: { $bytes: [1, 2] }, size: 2 }, [1, 2]))).toMatchObject({ kind: 'bad', id: 5, why: expect.stringContaining('outside') })
     expect(r.take(frame({ id: 6, channel: 'x', payload: { a: { $bytes: [0, 16] } }, size: 16 }, new Array(16).fill(9)))).toMatchObject({ kind: 'request' })
+  })
+
+  it('refuses a request it has no memory for instead of throwing', () => {
+    const r = new BinaryRequests(64)
+    const alloc = vi.spyOn(Buffer, 'allocUnsafeSlow').mockImplementation(() => { throw new RangeError('Array buffer allocation failed') })
+    try {
+      expect(r.take(frame({ id: 1, channel: 'x', payload: null, size: 32 }, [1]))).toMatchObject({ kind: 'bad', id: 1, why: expect.stringContaining('no memory free for the 32 bytes') })
+    } finally {
+      alloc.mockRestore()
+    }
+    // nothing held for it: a request of the whole 64 bytes is taken
+    expect(r.take(frame({ id: 2, channel: 'x', payload: null, size: 64 }))).toEqual({ kind: 'partial' })
   })
 
   it('an upload of bytes is checked for its type and size only, and opens as the same file in base64 does', async () => {
