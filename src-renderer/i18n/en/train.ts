@@ -161,7 +161,7 @@ export default {
   filtersTitle: 'First-layer filters',
   filtersInitial: 'At initialisation',
   filtersNow: 'Now',
-  filtersHelp: 'Each square is one {h}×{w} filter of {layer}: blue weights are negative, red positive. Random noise turns into edge and stroke detectors.',
+  filtersHelp: 'Each square is one {h}×{w} filter of {layer}: blue weights are negative, red positive. With He’s starting weights a short run changes them only a little (compare the two sets); started small (σ = 0.01 on the Architecture page), they turn into edge and stroke detectors within an epoch or two.',
   filtersNone: 'Filters appear once training starts (networks without a convolution layer have none).',
 
   mapsTitle: 'Feature maps',
