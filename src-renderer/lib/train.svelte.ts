@@ -299,7 +299,8 @@ export interface Continues {
   color: string
   /** Epochs already trained: the continuation's epoch k is shown as epoch offset + k. */
   epochOffset: number
-  /** The optimizer changed, so its state (Adam's moments, step count) starts fresh: from → to. */
+  /** The optimizer changed, so its state (Adam's moments, step count) starts fresh: from → to. The same name on both
+   * sides: the model had no state to carry (weights kept after a divergence: continueFromKept). */
   optimizerFresh: { from: OptimizerName; to: OptimizerName } | null
 }
 
@@ -332,6 +333,9 @@ export class Run {
   readonly continues: Continues | null
   /** Epochs trained before this run began (its points and reports are stored shifted by this). */
   readonly epochOffset: number
+  /** Started from the host's model (a continuation, or the editor's "keep the weights"), not from fresh weights:
+   * a model the host puts back after this run diverged ('before') is then the one this run started from. */
+  fromModel = false
   state = $state<RunState>('idle')
   /** A control the host accepted but whose state event has not come yet (the batch in flight finishes first). */
   pending = $state<'pause' | 'resume' | 'stop' | null>(null)
@@ -660,6 +664,43 @@ export class TrainLab {
     return this.launch(spec, s, true, cont)
   }
 
+  /**
+   * The diverged current run that "Continue from the kept weights" would carry on for `spec`: the host kept weights of
+   * it (DivergenceFacts.kept), either its own last good ones ('run') or, for a run that started from the host's model,
+   * that model put back ('before': where this run began). Not a fresh run's 'before' (another run's model, perhaps
+   * another network), nor 'none'. As continuable(): nothing training, the same network, the host's model this run's;
+   * but offered while a request is out too (the banner's button waits, disabled, rather than coming and going).
+   */
+  keptContinuable(spec: NetSpec | null): Run | null {
+    const r = this.current
+    if (!r || !spec || !r.diverged || r.state !== 'failed') return null
+    const kept = r.divergence?.kept?.from
+    if (kept !== 'run' && !(kept === 'before' && r.fromModel)) return null
+    if (this.runs.some((x) => x.active) || !project.trained) return null
+    if ((spec.name ?? '') !== r.specName) return null
+    return this.modelRunId === r.id ? r : null
+  }
+
+  /**
+   * After divergence: carry the run on from the weights the host kept, with the learning rate the engine suggested
+   * (restartLr), for the epochs it had left (at least one). Shown as that run continuing (its colour, epochs numbered
+   * on). Kept weights of the run itself carry no optimizer state (the diverging steps' state was dropped), so the
+   * optimizer starts fresh though it is the same one, and the legend says so (optimizerFresh with from = to).
+   */
+  async continueFromKept(spec: NetSpec | null): Promise<Run | null> {
+    const prev = this.keptContinuable(spec)
+    if (!prev || this.busy) return null
+    const lr = restartLr(prev)
+    this.form = { ...this.form, lr }
+    const trained = epochsTrained(prev)
+    const left = Math.max(1, prev.settings.epochs + prev.epochOffset - trained)
+    const s: TrainSettings = { ...prev.settings, lr, epochs: left }
+    // the model before the run is put back with the optimizer state it had, which this run started from (or not)
+    const optimizerFresh = prev.divergence?.kept?.from === 'run' ? { from: s.optimizer, to: s.optimizer } : prev.continues?.optimizerFresh ?? null
+    const cont: Continues = { runId: prev.id, index: prev.index, color: prev.color, epochOffset: trained, optimizerFresh }
+    return this.launch(spec, s, true, cont)
+  }
+
   private async launch(spec: NetSpec | null, settings: TrainSettings | undefined, fromModel: boolean, cont: Continues | null): Promise<Run | null> {
     if (!this.api) {
       this.error = msg('train.errOffline')
@@ -678,6 +719,7 @@ export class TrainLab {
     const report = this.knownReport(spec) ?? validateSpec(spec)
     run.macsPerExample = report.ok ? report.totalMacs : 0
     run.spec = spec
+    run.fromModel = fromModel
     run.state = 'running'
     this.modelRunId = run.id
     this.modelViews = null
@@ -767,13 +809,14 @@ export class TrainLab {
     return true
   }
 
-  /** After divergence: the same run again with the learning rate the engine suggested (else ten times smaller). */
+  /** After divergence: the same run again from fresh weights, with the learning rate the engine suggested (else ten
+   * times smaller). From scratch whatever the editor last answered: the kept weights have their own button. */
   async restartWithLowerLr(spec: NetSpec | null): Promise<Run | null> {
     const r = this.current
     if (!r) return null
     const lr = restartLr(r)
     this.form = { ...this.form, lr }
-    return this.start(spec, { ...r.settings, lr })
+    return this.launch(spec, { ...r.settings, lr }, false, null)
   }
 
   /** Fetch held-out samples the learner can pick as the probe. */

@@ -238,8 +238,11 @@ test('stops a diverging run by itself, explains it, and restarts with the sugges
   await expect(page.getByTestId('train-kept')).toContainText(/^(The lab kept this run's weights from epoch 1, mini-batch \d+|No trained model is held now)/)
   await expect(page.getByTestId('progress')).toContainText('Failed')
   await shotAt(page, 'train-diverged-en')
+  // kept weights of its own can be carried on (a first run has no model before it to go back to); the restart is from scratch
+  const keptRun = /^The lab kept/.test((await page.getByTestId('train-kept').textContent()) ?? '')
+  await expect(page.getByTestId('train-continue-kept')).toHaveCount(keptRun ? 1 : 0)
   // the engine's suggestion for Adam (its usual rate), not just a tenth of 10
-  await expect(page.getByTestId('train-restart-lower')).toContainText('0.001')
+  await expect(page.getByTestId('train-restart-lower')).toContainText('Restart from scratch with lr = 0.001')
   await page.getByTestId('train-restart-lower').click()
   await expect(banner).toHaveCount(0)
   await expect(page.getByTestId('run-legend')).toContainText('#2 Adam · lr 0.001 · mini-batch 100')

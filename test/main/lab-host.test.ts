@@ -195,6 +195,26 @@ describe('LabHost with a fake worker', () => {
     }
   })
 
+  it('starts a run from the model after a divergence that kept one, as the banner\'s "Continue from the kept weights" asks', async () => {
+    const facts = { reason: 'not-finite', loss: 'NaN', epoch: 1, batch: 3, optimizer: 'SGD', lr: 5, suggestedLr: 0.01 }
+    for (const kept of [{ from: 'run', epoch: 1, batch: 2, loss: 1.5 }, { from: 'before' }]) {
+      const host = make({ workerOptions: { workerData: { tickMs: 2, batches: 20, divergence: { ...facts, kept } } } })
+      const rec = record(host)
+      host.start(mlpSpec(), settings({ seed: 15 }))
+      await rec.waitFor(isState('failed'))
+      const sent: unknown[] = []
+      const h = host as unknown as { post: (cmd: unknown) => void }
+      const post = h.post.bind(host)
+      h.post = (cmd) => {
+        sent.push(cmd)
+        post(cmd)
+      }
+      expect(host.start(mlpSpec(), settings({ lr: 0.01 }), true, 1).ok).toBe(true)
+      expect(sent.find((c) => (c as { type: string }).type === 'start')).toMatchObject({ fromModel: true, settings: { lr: 0.01 } })
+      await rec.waitFor(isState('done'))
+    }
+  })
+
   it('relays an error event with a code it does not list as engine-error, the code it had in params', async () => {
     const host = make({ workerOptions: { workerData: { tickMs: 2, batches: 20, errorCode: 'melted' } } })
     const rec = record(host)

@@ -218,7 +218,11 @@ export default {
   keptRun: '실험실은 손실이 아직 {loss}이던 에폭 {epoch}의 {batch}번째 미니배치의 가중치를 남겨 두었습니다. 그리기, 내보내기, 저장은 망가진 가중치가 아니라 이 가중치를 씁니다.',
   keptBefore: '이 학습은 아직 남길 만큼 배운 것이 없어서, 실험실은 학습 전에 있던 모델을 그대로 두었습니다. 그리기, 내보내기, 저장은 그 모델을 씁니다.',
   keptNone: '지금 실험실에는 학습된 모델이 없습니다. 이 학습은 아직 남길 만큼 배운 것이 없었고, 그 전에 있던 모델도 없었습니다.',
-  restartLower: '학습률 {lr}에서 다시 시작',
+  restartLower: '학습률 {lr}에서 처음부터 다시 시작',
+  // 발산한 뒤 실험실이 남겨 둔 가중치에서 이어서 학습하기(trainLab.continueFromKept)
+  continueKept: '남겨 둔 가중치에서 이어서 학습 (학습률 {lr})',
+  continueKeptFresh: '이어서 학습하면 옵티마이저({optimizer})는 처음 상태에서 시작합니다. 남겨 둔 가중치에는 옵티마이저 상태가 없습니다.',
+  runOptimizerKeptFresh: '{to}: 처음 상태에서 시작합니다 (남겨 둔 가중치에는 옵티마이저 상태가 없었습니다)',
   failedTitle: '오류로 학습이 멈췄습니다',
   dataMismatchTitle: '데이터가 신경망에 맞지 않습니다',
   notStartedTitle: '학습이 시작되지 않았습니다',

@@ -193,6 +193,42 @@ describe('WorkerSession (the worker\'s message handler)', () => {
     expect(probs.every(Number.isFinite)).toBe(true)
   })
 
+  it('continues a diverged run from the weights it kept, with the optimizer fresh (the page\'s "Continue from the kept weights")', async () => {
+    const events: WorkerEvent[] = []
+    const s: WorkerSession = new WorkerSession((e) => {
+      events.push(e)
+      if (e.type === 'batches' && e.runId === 'live' && e.points.some((p) => p.batch === 4)) s.handle({ type: 'set-lr', lr: 1e6 })
+    }, { loadData: () => data, keepEveryMs: 0, batchFlushMs: 0 })
+    const adam: TrainSettings = { ...SETTINGS, optimizer: 'Adam', lr: 0.001 }
+    s.handle({ type: 'start', runId: 'live', spec: TINY_MLP, settings: adam })
+    await s.running
+    const err = events.find((e) => e.type === 'error')
+    expect(err?.type === 'error' && err.divergence?.kept?.from).toBe('run')
+    s.handle({ type: 'get-weights', reqId: 1 })
+    const kept = (events.at(-1) as { value: Checkpoint }).value.weights
+    // carried on at a rate too small to move a weight: a run from the kept model ends where it began
+    s.handle({ type: 'start', runId: 'cont', spec: TINY_MLP, settings: { ...adam, lr: 1e-30 }, fromModel: true })
+    await s.running
+    expect(events.filter((e) => e.type === 'error' && e.runId === 'cont')).toEqual([])
+    s.handle({ type: 'get-weights', reqId: 2 })
+    const after = (events.at(-1) as { value: Checkpoint }).value
+    for (const k of Object.keys(kept)) {
+      let most = 0
+      for (let i = 0; i < kept[k].data.length; i++) most = Math.max(most, Math.abs(after.weights[k].data[i] - kept[k].data[i]))
+      expect(most, k).toBeLessThan(1e-6)
+    }
+    // Adam started afresh: its step count is the continuation's 30 batches alone, none of the diverged run's
+    expect(after.optimizer?.name).toBe('Adam')
+    expect(after.optimizer?.state.iter[0]).toBe(30)
+    // a fresh run from the same seed starts elsewhere: the check above can tell them apart
+    const fresh = session()
+    fresh.s.handle({ type: 'start', runId: 'f', spec: TINY_MLP, settings: { ...adam, lr: 1e-30 } })
+    await fresh.s.running
+    fresh.s.handle({ type: 'get-weights', reqId: 3 })
+    const other = (fresh.events.at(-1) as { value: Checkpoint }).value.weights
+    expect(Object.keys(kept).some((k) => kept[k].data.some((v, i) => Math.abs(other[k].data[i] - v) > 1e-3))).toBe(true)
+  })
+
   it('after a run diverges with nothing worth keeping, holds the model from before it (or none) and gives the run\'s blocks back', async () => {
     const events: WorkerEvent[] = []
     let diverging: Trainer | null = null

@@ -1,0 +1,157 @@
+/**
+ * After a divergence: "Continue from the kept weights" carries the run on from the model the host kept (its own last
+ * good weights, or the model a continuation started from), with the suggested learning rate, numbered on as that run;
+ * "Restart from scratch" starts fresh weights. Neither is mixed up with the other, in the lab or in the banner.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { fireEvent, render, screen } from '@testing-library/svelte'
+import DivergenceBanner from '../../../src-renderer/components/train/DivergenceBanner.svelte'
+import { TrainLab, type Run } from '../../../src-renderer/lib/train.svelte'
+import { project } from '../../../src-renderer/lib/project.svelte'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import type { BatchPoint, DivergenceFacts, KeptModel, TrainSettings } from '../../../src-engine/protocol'
+import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
+
+const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 5, weightDecay: 0, seed: 42, threads: 2 }
+const pt = (epoch: number, batch: number, loss: number): BatchPoint => ({ epoch, batch, batches: 4, loss, examplesPerSec: 1000 })
+
+async function connected(): Promise<{ lab: TrainLab; fake: FakeLab }> {
+  const fake = new FakeLab()
+  const lab = new TrainLab()
+  lab.connect(fake)
+  await flush()
+  return { lab, fake }
+}
+
+/** Three good epochs and half of a fourth, then the lr raised live until the loss blew up at epoch 4, batch 3. */
+function diverge(fake: FakeLab, runId: string, kept: KeptModel | undefined): void {
+  for (let e = 1; e <= 3; e++) fake.emit({ type: 'batches', runId, points: [1, 2, 3, 4].map((b) => pt(e, b, 2 - e * 0.3)) })
+  fake.emit({ type: 'batches', runId, points: [pt(4, 1, 0.9), pt(4, 2, 40)] })
+  const facts: DivergenceFacts = { reason: 'not-finite', loss: 'NaN', epoch: 4, batch: 3, optimizer: 'Adam', lr: 3, suggestedLr: 0.001, ...(kept ? { kept } : {}) }
+  fake.emit({ type: 'error', runId, code: 'diverged', message: 'loss is NaN', divergence: facts })
+}
+
+const starts = (fake: FakeLab): unknown[] => fake.calls.filter((c) => c.channel === 'train:start').map((c) => c.payload)
+
+afterEach(() => {
+  project.trained = false
+  project.weightsChoice = null
+  project.spec = null
+  i18n.set('en')
+})
+
+describe('continuing from the weights kept after a divergence', () => {
+  it('starts from the host\'s model with the suggested lr, as the same run numbered on, its optimizer said to start fresh', async () => {
+    const { lab, fake } = await connected()
+    await lab.start(SIMPLE_CONVNET, settings)
+    diverge(fake, 'run-1', { from: 'run', epoch: 3, batch: 4, loss: 1.1 })
+    const first = lab.current!
+    expect(lab.continuable(SIMPLE_CONVNET)).toBeNull()
+    expect(lab.keptContinuable(SIMPLE_CONVNET)?.id).toBe('run-1')
+    // another network is not the kept model's
+    expect(lab.keptContinuable({ ...SIMPLE_CONVNET, name: 'Other' })).toBeNull()
+    const next = (await lab.continueFromKept(SIMPLE_CONVNET))!
+    expect(next).not.toBeNull()
+    // four epochs begun of five: one left, numbered 5
+    expect(starts(fake).at(-1)).toMatchObject({ spec: SIMPLE_CONVNET, from: 'model', epochOffset: 4, settings: { lr: 0.001, epochs: 1, optimizer: 'Adam' } })
+    expect(lab.form.lr).toBe(0.001)
+    expect(next.color).toBe(first.color)
+    expect(next.continues).toEqual({ runId: 'run-1', index: 1, color: first.color, epochOffset: 4, optimizerFresh: { from: 'Adam', to: 'Adam' } })
+    expect(next.progress).toMatchObject({ epoch: 4, epochs: 5 })
+    fake.emit({ type: 'batches', runId: 'run-2', points: [pt(1, 2, 0.8)] })
+    expect(next.progress).toMatchObject({ epoch: 5, epochs: 5 })
+  })
+
+  it('restarts from scratch with the other button, not from the kept model', async () => {
+    const { lab, fake } = await connected()
+    await lab.start(SIMPLE_CONVNET, settings)
+    diverge(fake, 'run-1', { from: 'run', epoch: 3, batch: 4, loss: 1.1 })
+    // even if the editor's last answer was "keep the weights"
+    project.weightsChoice = 'keep'
+    const again = (await lab.restartWithLowerLr(SIMPLE_CONVNET))!
+    expect(starts(fake).at(-1)).toEqual({ spec: SIMPLE_CONVNET, settings: { ...settings, lr: 0.001 } })
+    expect(again.continues).toBeNull()
+  })
+
+  it('is offered for a continuation\'s model put back (where it began, its optimizer state with it), not for a fresh run\'s, nor with none kept', async () => {
+    const { lab, fake } = await connected()
+    await lab.start(SIMPLE_CONVNET, settings)
+    fake.emit({ type: 'batches', runId: 'run-1', points: [pt(1, 1, 2), pt(1, 4, 1.5)] })
+    fake.emit({ type: 'state', runId: 'run-1', state: 'done' })
+    lab.form = { ...lab.form, ...settings, epochs: 2 }
+    await lab.continueRun(SIMPLE_CONVNET)
+    fake.emit({ type: 'error', runId: 'run-2', code: 'diverged', message: 'loss is NaN', divergence: { reason: 'not-finite', loss: 'NaN', epoch: 1, batch: 1, optimizer: 'Adam', lr: 3, suggestedLr: 0.001, kept: { from: 'before' } } })
+    expect(lab.keptContinuable(SIMPLE_CONVNET)?.id).toBe('run-2')
+    const next = (await lab.continueFromKept(SIMPLE_CONVNET))!
+    expect(starts(fake).at(-1)).toMatchObject({ from: 'model', epochOffset: 1 })
+    expect(next.continues).toMatchObject({ runId: 'run-2', index: 2, optimizerFresh: null })
+
+    // a fresh run's "before" is another run's model: only the restart
+    const fresh = await connected()
+    await fresh.lab.start(SIMPLE_CONVNET, settings)
+    diverge(fresh.fake, 'run-1', { from: 'before' })
+    expect(fresh.lab.keptContinuable(SIMPLE_CONVNET)).toBeNull()
+    expect(await fresh.lab.continueFromKept(SIMPLE_CONVNET)).toBeNull()
+    for (const kept of [{ from: 'none' } as const, undefined]) {
+      const other = await connected()
+      await other.lab.start(SIMPLE_CONVNET, settings)
+      diverge(other.fake, 'run-1', kept)
+      expect(other.lab.keptContinuable(SIMPLE_CONVNET)).toBeNull()
+    }
+  })
+})
+
+describe('the divergence banner', () => {
+  async function divergedRun(kept: KeptModel): Promise<{ lab: TrainLab; run: Run }> {
+    const { lab, fake } = await connected()
+    await lab.start(SIMPLE_CONVNET, settings)
+    diverge(fake, 'run-1', kept)
+    return { lab, run: lab.current! }
+  }
+
+  it('offers to continue from the kept weights beside the restart from scratch, in English and Korean', async () => {
+    const { lab, run } = await divergedRun({ from: 'run', epoch: 3, batch: 4, loss: 1.1 })
+    const onrestart = vi.fn()
+    const oncontinue = vi.fn()
+    for (const [lang, cont, restart, note] of [
+      ['en', 'Continue from the kept weights with lr = 0.001', 'Restart from scratch with lr = 0.001', 'Continuing starts Adam afresh: the kept weights carry no optimizer state.'],
+      ['ko', '남겨 둔 가중치에서 이어서 학습 (학습률 0.001)', '학습률 0.001에서 처음부터 다시 시작', '이어서 학습하면 옵티마이저(Adam)는 처음 상태에서 시작합니다. 남겨 둔 가중치에는 옵티마이저 상태가 없습니다.']
+    ] as const) {
+      i18n.set(lang)
+      const v = render(DivergenceBanner, { run, busy: false, onrestart, oncontinue: lab.keptContinuable(SIMPLE_CONVNET) ? oncontinue : null })
+      expect(screen.getByTestId('train-continue-kept').textContent?.trim()).toBe(cont)
+      expect(screen.getByTestId('train-restart-lower').textContent?.trim()).toBe(restart)
+      expect(screen.getByTestId('train-continue-kept-note').textContent).toBe(note)
+      v.unmount()
+    }
+    render(DivergenceBanner, { run, busy: false, onrestart, oncontinue })
+    await fireEvent.click(screen.getByTestId('train-continue-kept'))
+    expect(oncontinue).toHaveBeenCalledTimes(1)
+    expect(onrestart).not.toHaveBeenCalled()
+    await fireEvent.click(screen.getByTestId('train-restart-lower'))
+    expect(onrestart).toHaveBeenCalledTimes(1)
+  })
+
+  it('offers only the restart when nothing usable was kept', async () => {
+    for (const kept of [{ from: 'none' }, { from: 'before' }] as const) {
+      const { lab, run } = await divergedRun(kept)
+      const v = render(DivergenceBanner, { run, busy: false, onrestart: () => {}, oncontinue: lab.keptContinuable(SIMPLE_CONVNET) ? () => {} : null })
+      expect(screen.queryByTestId('train-continue-kept')).toBeNull()
+      expect(screen.queryByTestId('train-continue-kept-note')).toBeNull()
+      expect(screen.getByTestId('train-restart-lower').textContent?.trim()).toBe('Restart from scratch with lr = 0.001')
+      v.unmount()
+    }
+  })
+
+  it('says no optimizer state is lost for a model put back with its own', async () => {
+    const { lab, fake } = await connected()
+    await lab.start(SIMPLE_CONVNET, settings)
+    fake.emit({ type: 'batches', runId: 'run-1', points: [pt(1, 4, 1.5)] })
+    fake.emit({ type: 'state', runId: 'run-1', state: 'done' })
+    await lab.continueRun(SIMPLE_CONVNET)
+    fake.emit({ type: 'error', runId: 'run-2', code: 'diverged', message: 'loss is NaN', divergence: { reason: 'not-finite', loss: 'NaN', epoch: 1, batch: 1, optimizer: 'Adam', lr: 3, suggestedLr: 0.001, kept: { from: 'before' } } })
+    render(DivergenceBanner, { run: lab.current!, busy: false, onrestart: () => {}, oncontinue: () => {} })
+    expect(screen.getByTestId('train-continue-kept')).toBeTruthy()
+    expect(screen.queryByTestId('train-continue-kept-note')).toBeNull()
+  })
+})
