@@ -330,6 +330,7 @@ export class ProjectService {
     const text = await this.carriedText(project.settings)
     if (text) data.text = text
     let hasWeights = false
+    let hasOptimizer = false
     if (model.ok) {
       // The trained weights go in only if they belong to the spec being saved (the learner may have
       // edited the architecture since training): otherwise the file would not open again.
@@ -339,6 +340,7 @@ export class ProjectService {
         data.spec = spec
         data.weights = model.value.weights
         if (model.value.optimizer) data.optimizer = model.value.optimizer
+        hasOptimizer = data.optimizer !== undefined
         if (model.value.vocab) data.vocab = model.value.vocab
         const current = project.history?.runs.find((r) => r.id === project.history?.currentId)
         if (current?.epochs.length) data.epoch = current.epochs[current.epochs.length - 1].epoch
@@ -354,14 +356,14 @@ export class ProjectService {
     const fileName = `${fileStem(project.spec.name)}.${PROJECT_EXTENSION}`
     if (to === 'download') {
       this.clearRecovery()
-      return { ok: true, value: withFileBytes({ fileName, bytes: bytes.length, hasWeights }, bytes) }
+      return { ok: true, value: withFileBytes({ fileName, bytes: bytes.length, hasWeights, ...(hasWeights ? { hasOptimizer } : {}) }, bytes) }
     }
     const written = await this.writeToDisk(bytes, fileName, 'project', to === 'save' ? this.currentPath : null)
     if (!written.ok) return written
     this.currentPath = written.value
     this.noteRecent(written.value)
     this.clearRecovery()
-    return { ok: true, value: { fileName: basename(written.value), bytes: bytes.length, path: written.value, hasWeights } }
+    return { ok: true, value: { fileName: basename(written.value), bytes: bytes.length, path: written.value, hasWeights, ...(hasWeights ? { hasOptimizer } : {}) } }
   }
 
   async open(source: FileSource): Promise<Result<OpenedProject>> {

@@ -247,8 +247,9 @@ export type FileSource =
 /** Where a made file goes: back to the page as a download, or to disk (desktop: `save` reuses the project's path, `save-as` asks). */
 export type FileTarget = 'download' | 'save' | 'save-as'
 
-/** A file the host made: base64 when it goes to the page, path when it was written to disk. */
-export interface SavedFile { fileName: string; bytes: number; base64?: string; path?: string; hasWeights?: boolean }
+/** A file the host made: base64 when it goes to the page, path when it was written to disk. `hasOptimizer`: a project
+ * saved with weights saved their optimizer state too (false: the model had none, as after a divergence or an import). */
+export interface SavedFile { fileName: string; bytes: number; base64?: string; path?: string; hasWeights?: boolean; hasOptimizer?: boolean }
 
 /** An autosave the page may offer to recover. */
 export interface RecoveryInfo { savedAt: string; epoch: number | null; specName: string; runs: number }

@@ -186,7 +186,9 @@ export class FilesLab {
     if (!saved) return false
     if (saved.base64 !== undefined) download(saved.fileName, fromBase64(saved.base64))
     this.fileName = saved.fileName
-    this.noticeMsg = msg(saved.hasWeights ? 'files.savedWithWeights' : 'files.savedNoWeights', { name: saved.fileName })
+    // weights without optimizer state (kept after a divergence, imported) are not said to carry it; an older host does not say
+    const which = !saved.hasWeights ? 'files.savedNoWeights' : saved.hasOptimizer === false ? 'files.savedWithWeightsNoOptimizer' : 'files.savedWithWeights'
+    this.noticeMsg = msg(which, { name: saved.fileName })
     this.recovery = null
     void this.loadRecent()
     return true

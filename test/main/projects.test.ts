@@ -79,6 +79,10 @@ describe('weights: export, import, round trip', () => {
     const r = ok<{ tensors: number; params: number }>(await fresh.call('model:import-weights', { spec: mlp, source: upload('mlp.safetensors', trainedWeights) }))
     expect(r.tensors).toBe(4)
     expect(await predictAll(fresh.call)).toEqual(trainedPredictions)
+    // imported weights carry no optimizer state: the save says so (the page's notice does not claim any)
+    const saved = ok<SavedFile>(await fresh.call('project:save', { project: { spec: mlp }, to: 'download' }))
+    expect(saved).toMatchObject({ hasWeights: true, hasOptimizer: false })
+    expect(decodeProject(bytesOf(saved.base64!)).optimizer).toBeUndefined()
   }, 30_000)
 
   it('exports .npz and ONNX through the channel: the same tensors, and ONNX Runtime agrees within 1e-4', async () => {
@@ -214,6 +218,7 @@ describe('projects', () => {
     const history = { runs: [{ id: 'run-1', specName: 'MLP', settings: settings({ seed: 3 }), state: 'done', batchX: [0.5, 1], batchLoss: [1.2, 0.4], epochs: [{ epoch: 1, trainLoss: 0.5, trainAcc: 0.9, testLoss: 0.4, testAcc: 0.91, seconds: 2 }] }], currentId: 'run-1' }
     const saved = ok<SavedFile>(await trained.call('project:save', { project: { spec: mlp, presetId: 'mlp', settings: settings({ seed: 3 }), history }, to: 'download' }))
     expect(saved.hasWeights).toBe(true)
+    expect(saved.hasOptimizer).toBe(true)
     const bytes = bytesOf(saved.base64!)
     const decoded = decodeProject(bytes)
     expect(decoded.optimizer?.name).toBe('Adam')

@@ -22,6 +22,8 @@ export default {
   working: 'Working…',
   dismiss: 'Dismiss',
   savedWithWeights: 'Saved {name} with the architecture, trained weights, optimizer state and training history.',
+  // weights without optimizer state (kept after a divergence, imported): the host's SavedFile.hasOptimizer false
+  savedWithWeightsNoOptimizer: 'Saved {name} with the architecture, trained weights and training history. These weights have no optimizer state, so none was saved: a run continued from them starts its optimizer afresh.',
   savedNoWeights: 'Saved {name} with the architecture and settings. It has no weights: none have been trained (or opened) for this architecture yet.',
   opened: 'Opened {name}. The next training run continues from its weights.',
   openedNoWeights: 'Opened {name}. It has no trained weights, so the next training run starts from fresh ones.',

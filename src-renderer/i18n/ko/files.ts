@@ -22,6 +22,8 @@ export default {
   working: '처리 중…',
   dismiss: '닫기',
   savedWithWeights: '{name}에 구조, 학습된 가중치, 옵티마이저 상태, 학습 기록을 저장했습니다.',
+  // 옵티마이저 상태가 없는 가중치(발산한 뒤 남겨 둔 가중치, 가져온 가중치): 호스트의 SavedFile.hasOptimizer가 false
+  savedWithWeightsNoOptimizer: '{name}에 구조, 학습된 가중치, 학습 기록을 저장했습니다. 이 가중치에는 옵티마이저 상태가 없어서 저장하지 않았습니다. 여기서 이어서 학습하면 옵티마이저는 처음 상태에서 시작합니다.',
   savedNoWeights: '{name}에 구조와 설정을 저장했습니다. 가중치는 없습니다: 이 구조로 학습했거나 연 가중치가 아직 없습니다.',
   opened: '{name} 프로젝트를 열었습니다. 다음 학습은 이 가중치에서 이어집니다.',
   openedNoWeights: '{name} 프로젝트를 열었습니다. 학습된 가중치가 없는 프로젝트라 다음 학습은 새 가중치로 시작합니다.',

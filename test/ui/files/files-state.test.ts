@@ -124,6 +124,21 @@ describe('files in the page', () => {
     expect(sent.project.spec).toEqual(spec)
     expect(sent.project.history.runs).toEqual([savedRun(run)])
     expect(files.notice).toContain('trained weights')
+    expect(files.notice).toContain('optimizer state and')
+
+    // weights without optimizer state (kept after a divergence, imported): the notice does not claim any
+    for (const [lang, said] of [
+      ['en', 'Saved tiny.bplab with the architecture, trained weights and training history. These weights have no optimizer state, so none was saved: a run continued from them starts its optimizer afresh.'],
+      ['ko', 'tiny.bplab에 구조, 학습된 가중치, 학습 기록을 저장했습니다. 이 가중치에는 옵티마이저 상태가 없어서 저장하지 않았습니다. 여기서 이어서 학습하면 옵티마이저는 처음 상태에서 시작합니다.']
+    ] as const) {
+      i18n.set(lang)
+      files.connect(new FakeApi({ 'project:save': { ok: true, value: { fileName: 'tiny.bplab', bytes: 3, base64: 'AQID', hasWeights: true, hasOptimizer: false } }, 'project:recent': { ok: true, value: [] } }), false)
+      const quiet = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {})
+      expect(await files.save()).toBe(true)
+      quiet.mockRestore()
+      expect(files.notice).toBe(said)
+    }
+    i18n.set('en')
 
     const desk = new FakeApi({ 'project:save': { ok: false, error: { code: 'canceled', message: 'no place chosen' } } })
     files.connect(desk, true)
