@@ -63,4 +63,18 @@ describe("a grid cell's number", () => {
     expect(sum()).toContain('= 13')
     expect(sum()).not.toContain('−0')
   })
+
+  // Svelte sets an input's value only when its number changes: the course's example, which holds the same 1 there,
+  // left "1e308" in the box with no message while the calculator used 1
+  it('puts a refused entry back to the cell\'s number when new values replace the grid', async () => {
+    render(ConvStepper)
+    await type('Input 1,1', '1e308')
+    expect(screen.getByTestId('grid-cell-problem')).toBeTruthy()
+    await fireEvent.click(screen.getByRole('button', { name: 'Course example' }))
+    await flush()
+    expect(screen.queryByTestId('grid-cell-problem')).toBeNull()
+    expect(cell('Input 1,1').getAttribute('aria-invalid')).toBe('false')
+    expect(cell('Input 1,1').value).toBe('1')
+    expect(sum()).toContain('= 15')
+  })
 })
