@@ -7,6 +7,7 @@
  */
 import type { LayerInfo, LayerSpec, SpecIssue } from '../../../src-engine/spec-types'
 import { fmtShape } from './format'
+import { strideOf } from '../../../src-engine/spec-infer'
 
 const NOT_WHOLE = new Set(['conv-size-not-integer', 'pool-size-not-integer'])
 
@@ -20,17 +21,20 @@ export function firstNotWhole(issues: readonly SpecIssue[]): number {
 /** (H + 2P − FH) / S + 1 without rounding down. */
 const exactOut = (n: number, k: number, s: number, p: number): number => (n + 2 * p - k) / s + 1
 
-/** A convolution's or pooling's output with the sizes the formula gives, fractions kept: (30, 12.5, 12.5). */
+/**
+ * A convolution's or pooling's output with the sizes the formula gives, fractions kept: (30, 12.5, 12.5). A stride
+ * left out is the engine's (strideOf): 1, or a Pooling's window (size 2 halves the image).
+ */
 export function fractionalOut(layer: LayerSpec | undefined, info: LayerInfo | undefined): number[] | null {
   const inShape = info?.inShape
   if (!layer || !inShape || inShape.length !== 3) return null
   const [C, H, W] = inShape
   if (layer.type === 'Convolution') {
-    const s = layer.stride ?? 1, p = layer.pad ?? 0
+    const s = strideOf(layer), p = layer.pad ?? 0
     return [layer.filters, exactOut(H, layer.kernel, s, p), exactOut(W, layer.kernel, s, p)]
   }
   if (layer.type === 'Pooling') {
-    const s = layer.stride ?? 1, p = layer.pad ?? 0
+    const s = strideOf(layer), p = layer.pad ?? 0
     return [C, exactOut(H, layer.size, s, p), exactOut(W, layer.size, s, p)]
   }
   return null
