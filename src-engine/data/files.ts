@@ -255,7 +255,19 @@ export function loadBuiltinCorpus(name: BuiltinCorpusName = 'pride-and-prejudice
  * (e.g. "builtin:korean-words"), or a path to a UTF-8 file.
  */
 export function loadTextSource(file: string): string {
-  if (file === 'builtin') return loadBuiltinCorpus()
-  if (file.startsWith('builtin:')) return loadBuiltinCorpus(file.slice('builtin:'.length) as BuiltinCorpusName)
-  return loadTextFile(file)
+  const builtin = builtinCorpusOf(file)
+  return builtin ? loadBuiltinCorpus(builtin) : loadTextFile(file)
+}
+
+/**
+ * The built-in corpus a DataSource 'text' file names ("builtin" or "builtin:<name>"), or null for a path (any other
+ * name, "korean-words" or "constructor" included). An unknown "builtin:<name>" throws, listing the corpora.
+ */
+export function builtinCorpusOf(file: string): BuiltinCorpusName | null {
+  const name = file === 'builtin' ? 'pride-and-prejudice' : file.startsWith('builtin:') ? file.slice('builtin:'.length) : null
+  if (name === null) return null
+  if (!Object.hasOwn(BUILTIN_CORPORA, name)) {
+    throw new Error(`No built-in corpus "${name}"; choose one of ${Object.keys(BUILTIN_CORPORA).join(', ')}`)
+  }
+  return name as BuiltinCorpusName
 }

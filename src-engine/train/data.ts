@@ -8,7 +8,7 @@ import { Rng } from '../rng'
 import type { NetSpec } from '../spec-types'
 import type { DataSource } from '../protocol'
 import { IMAGE_TEST_FRACTION, stratifiedSplit, type Dataset } from '../data/dataset'
-import { BUILTIN_CORPORA, loadBuiltinCorpus, loadBuiltinMnist, loadIdxDir, loadTextFile, type BuiltinCorpusName } from '../data/files'
+import { BUILTIN_CORPORA, builtinCorpusOf, loadBuiltinCorpus, loadBuiltinMnist, loadIdxDir, loadTextFile } from '../data/files'
 import { TEXT_TEST_FRACTION, textCorpus, type TextCorpus } from '../data/text'
 import { textExamples, type Examples } from './examples'
 
@@ -67,18 +67,14 @@ export function loadTrainData(source: DataSource, testFraction = IMAGE_TEST_FRAC
 }
 
 /**
- * A text by file path, or a built-in corpus named as the command line names it (files.ts loadTextSource):
+ * A text by file path, or a built-in corpus named as the command line names it (files.ts builtinCorpusOf):
  * 'builtin' (Pride and Prejudice) or 'builtin:<name>'. Any other name is a path, so a file called "korean-words"
  * (or "constructor") is that file.
  */
 function loadText(file: string): { corpus: TextCorpus; title: string } {
   const hit = texts.get(file)
   if (hit) return hit
-  const name = file === 'builtin' ? 'pride-and-prejudice' : file.startsWith('builtin:') ? file.slice('builtin:'.length) : null
-  if (name !== null && !Object.hasOwn(BUILTIN_CORPORA, name)) {
-    throw new Error(`No built-in corpus "${name}"; choose one of ${Object.keys(BUILTIN_CORPORA).join(', ')}`)
-  }
-  const builtin = name as BuiltinCorpusName | null
+  const builtin = builtinCorpusOf(file)
   const text = builtin ? loadBuiltinCorpus(builtin) : loadTextFile(file)
   const entry = { corpus: textCorpus(text, TEXT_TEST_FRACTION), title: builtin ? BUILTIN_CORPORA[builtin].title : file }
   texts.set(file, entry)
