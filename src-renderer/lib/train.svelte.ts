@@ -336,6 +336,12 @@ export class Run {
   /** Started from the host's model (a continuation, or the editor's "keep the weights"), not from fresh weights:
    * a model the host puts back after this run diverged ('before') is then the one this run started from. */
   fromModel = false
+  /** Started fresh while the page's network already had a trained model held (project.trained): a model the host puts
+   * back after this run diverged ('before') is then this network's. Otherwise it is another network's (the learner
+   * changed the network and started it fresh), which nothing on the page can draw with, export or continue. */
+  heldFitsBefore = false
+  /** After a divergence: the host put back a model that is not this run's network ('before', !heldFitsBefore). */
+  keptOther = $state(false)
   state = $state<RunState>('idle')
   /** A control the host accepted but whose state event has not come yet (the batch in flight finishes first). */
   pending = $state<'pause' | 'resume' | 'stop' | null>(null)
@@ -711,6 +717,8 @@ export class TrainLab {
       return null
     }
     const s = withDrawings(settings ?? settingsFromForm(this.form), spec)
+    // before the start: once its first batch comes in, the page counts its own model as trained
+    const trainedBefore = project.trained
     const payload = fromModel ? { spec, settings: s, from: 'model' as const, ...(cont ? { epochOffset: cont.epochOffset } : {}) } : { spec, settings: s }
     const reply = await this.call(this.api.request('train:start', payload))
     if (!reply) return null
@@ -720,6 +728,7 @@ export class TrainLab {
     run.macsPerExample = report.ok ? report.totalMacs : 0
     run.spec = spec
     run.fromModel = fromModel
+    run.heldFitsBefore = fromModel || trainedBefore
     run.state = 'running'
     this.modelRunId = run.id
     this.modelViews = null
@@ -899,6 +908,12 @@ export class TrainLab {
           run.state = 'failed'
           // the thread kept no model (the run had no weights worth keeping, none was held before it): nothing to draw with or export
           if (e.divergence?.kept?.from === 'none' && run.id === this.modelRunId) project.trained = false
+          // the model put back is another network's (RU's finding: train A, start B fresh, B diverges in its first
+          // 200 ms): the page's network has none, so exports and drawing say "train first" rather than use A
+          if (e.divergence?.kept?.from === 'before' && !run.heldFitsBefore) {
+            run.keptOther = true
+            if (run.id === this.modelRunId) project.trained = false
+          }
         } else if (run.active) {
           run.state = 'failed'
         }

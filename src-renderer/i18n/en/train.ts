@@ -218,6 +218,7 @@ export default {
   keptRun: 'The lab kept this run\'s weights from epoch {epoch}, mini-batch {batch}, where the loss was still {loss}: drawing, exports and saves use them, not the broken ones.',
   keptBefore: 'This run had not learned anything worth keeping yet, so the lab kept the model it held before the run: drawing, exports and saves use it.',
   keptNone: 'No trained model is held now: this run had not learned anything worth keeping yet, and there was no model before it.',
+  keptOther: 'No trained model of this network is held now: this run had not learned anything worth keeping yet, and the model before it was another network’s (the lab still holds it, for that network).',
   restartLower: 'Restart from scratch with lr = {lr}',
   // after a divergence, carrying the run on from the weights the lab kept (trainLab.continueFromKept)
   continueKept: 'Continue from the kept weights with lr = {lr}',

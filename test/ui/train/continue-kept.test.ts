@@ -143,6 +143,39 @@ describe('the divergence banner', () => {
     }
   })
 
+  it('says a model put back for a fresh run of another network is not this one\'s, and counts none as trained', async () => {
+    // network A trained, then the page's network changed (not trained: a fresh start of B), and B blew up at once
+    const { lab, fake } = await connected()
+    await lab.start(SIMPLE_CONVNET, settings)
+    project.trained = false
+    const other = { ...SIMPLE_CONVNET, name: 'Other' }
+    await lab.start(other, settings)
+    fake.emit({ type: 'batches', runId: 'run-2', points: [pt(1, 1, 2.3)] })
+    expect(project.trained).toBe(true)
+    fake.emit({ type: 'error', runId: 'run-2', code: 'diverged', message: 'loss is NaN', divergence: { reason: 'not-finite', loss: 'NaN', epoch: 1, batch: 2, optimizer: 'Adam', lr: 10, suggestedLr: 0.001, kept: { from: 'before' } } })
+    expect(project.trained).toBe(false)
+    for (const [lang, line] of [
+      ['en', 'No trained model of this network is held now'],
+      ['ko', '지금 실험실에는 이 신경망의 학습된 모델이 없습니다.']
+    ] as const) {
+      i18n.set(lang)
+      const v = render(DivergenceBanner, { run: lab.current!, busy: false, onrestart: () => {}, oncontinue: null })
+      expect(screen.getByTestId('train-kept').textContent).toContain(line)
+      v.unmount()
+    }
+    // the same network started fresh over its own trained model: the one put back is this network's
+    const same = await connected()
+    await same.lab.start(SIMPLE_CONVNET, settings)
+    same.fake.emit({ type: 'batches', runId: 'run-1', points: [pt(1, 4, 1.5)] })
+    same.fake.emit({ type: 'state', runId: 'run-1', state: 'done' })
+    await same.lab.start(SIMPLE_CONVNET, settings)
+    same.fake.emit({ type: 'error', runId: 'run-2', code: 'diverged', message: 'loss is NaN', divergence: { reason: 'not-finite', loss: 'NaN', epoch: 1, batch: 2, optimizer: 'Adam', lr: 10, suggestedLr: 0.001, kept: { from: 'before' } } })
+    expect(project.trained).toBe(true)
+    i18n.set('en')
+    render(DivergenceBanner, { run: same.lab.current!, busy: false, onrestart: () => {}, oncontinue: null })
+    expect(screen.getByTestId('train-kept').textContent).toContain('the lab kept the model it held before the run')
+  })
+
   it('says no optimizer state is lost for a model put back with its own', async () => {
     const { lab, fake } = await connected()
     await lab.start(SIMPLE_CONVNET, settings)
