@@ -10,18 +10,10 @@ import { TrainLab, type Run } from '../../../src-renderer/lib/train.svelte'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import type { BatchPoint, DivergenceFacts, KeptModel, TrainSettings } from '../../../src-engine/protocol'
-import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
+import { FakeLab, SIMPLE_CONVNET, connected } from './fake-lab'
 
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 5, weightDecay: 0, seed: 42, threads: 2 }
 const pt = (epoch: number, batch: number, loss: number): BatchPoint => ({ epoch, batch, batches: 4, loss, examplesPerSec: 1000 })
-
-async function connected(): Promise<{ lab: TrainLab; fake: FakeLab }> {
-  const fake = new FakeLab()
-  const lab = new TrainLab()
-  lab.connect(fake)
-  await flush()
-  return { lab, fake }
-}
 
 /** Three good epochs and half of a fourth, then the lr raised live until the loss blew up at epoch 4, batch 3. */
 function diverge(fake: FakeLab, runId: string, kept: KeptModel | undefined): void {

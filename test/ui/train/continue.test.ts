@@ -1,26 +1,18 @@
 /** "Continue training": the same run carried on from the host's model, epochs and steps numbered on. */
 import { afterEach, describe, expect, it } from 'vitest'
-import { TrainLab, epochsTrained } from '../../../src-renderer/lib/train.svelte'
+import { epochsTrained } from '../../../src-renderer/lib/train.svelte'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { runName } from '../../../src-renderer/components/train/run-label'
 import { epochSeries, lossSeries, type SeriesNames } from '../../../src-renderer/components/train/series'
 import type { SmoothedSeries } from '../../../src-renderer/lib/chart'
 import type { BatchPoint, EpochReport, TrainSettings } from '../../../src-engine/protocol'
-import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
+import { FakeLab, SIMPLE_CONVNET, connected } from './fake-lab'
 
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 3, weightDecay: 0, seed: 42, threads: 2 }
 const pt = (epoch: number, batch: number, loss: number, batches = 4): BatchPoint => ({ epoch, batch, batches, loss, examplesPerSec: 1000 })
 const rep = (epoch: number, testAcc: number): EpochReport => ({ epoch, trainLoss: 1, trainAcc: 0.5, testLoss: 1, testAcc, seconds: 3 })
 // every run here trains one network, so no name carries it
 const names: SeriesNames = { run: (r) => runName(r, []), test: 'test', train: 'train' }
-
-async function connected(): Promise<{ lab: TrainLab; fake: FakeLab }> {
-  const fake = new FakeLab()
-  const lab = new TrainLab()
-  lab.connect(fake)
-  await flush()
-  return { lab, fake }
-}
 
 /** A run of `epochs` epochs (4 batches each) reported and finished on the fake host. */
 function train(fake: FakeLab, runId: string, epochs: number, state: 'done' | 'stopped' = 'done'): void {

@@ -1,6 +1,7 @@
 /** A LabApi double for the training page: records requests, answers from a table, and emits events on demand. */
 import type { Channel, LabApi, LabEvent, PresetInfo, Requests, Result } from '../../../src-main/ipc/contract'
 import type { NetSpec } from '../../../src-engine/spec-types'
+import { TrainLab } from '../../../src-renderer/lib/train.svelte'
 
 export const SIMPLE_CONVNET: NetSpec = {
   name: 'Simple ConvNet',
@@ -77,3 +78,12 @@ export class FakeLab implements LabApi {
 
 /** Let pending promise callbacks run. */
 export const flush = (): Promise<void> => new Promise((r) => setTimeout(r, 0))
+
+/** A TrainLab connected to a new FakeLab, its first requests answered. */
+export async function connected(): Promise<{ lab: TrainLab; fake: FakeLab }> {
+  const fake = new FakeLab()
+  const lab = new TrainLab()
+  lab.connect(fake)
+  await flush()
+  return { lab, fake }
+}
