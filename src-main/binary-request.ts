@@ -22,20 +22,23 @@ export interface WholeRequest { id: number; channel: unknown; payload: unknown }
 /**
  * What one binary frame gave: a request made whole, nothing yet (more slices to come, or a slice of a request already
  * refused, which needs no answer of its own), a request whose announced bytes exceed what one request may carry (its
- * file is too big: the page words that as such), or why it is refused.
+ * file is too big: the page words that as such), one that would fit alone but not beside the uploads of the
+ * connection still being sent (`held`: the page says to wait for them, not to reload), or why it is refused.
  */
 export type FrameOutcome =
   | { kind: 'request'; request: WholeRequest }
   | { kind: 'partial' }
   | { kind: 'too-big'; id: number; channel: unknown; size: number }
+  | { kind: 'held'; id: number; channel: unknown; size: number; held: number }
   | { kind: 'bad'; id: number; why: string }
 
 interface Assembling { head: { id: number; channel: unknown; payload: unknown }; bytes: Buffer; received: number }
 
 /**
- * One connection's requests being assembled from binary frames. `maxSize` bounds a request's bytes (and what may be
- * held at once, all requests of the connection together), so a page cannot make the host hold more than one
- * largest upload's worth of memory per connection.
+ * One connection's requests being assembled from binary frames. `maxSize` bounds one request's bytes: each upload is
+ * judged on its own, so a file the lab accepts is never refused because another is on its way (a text uploaded on the
+ * training form while a project opens). `maxHeld` bounds what the connection's requests hold together (two largest
+ * uploads by default), so a page cannot make the host hold more than that; a request beyond it is `held`, not bad.
  */
 export class BinaryRequests {
   private open = new Map<number, Assembling>()
@@ -43,7 +46,11 @@ export class BinaryRequests {
   /** Requests refused while their slices were still coming (the last few): their later slices are passed over in silence. */
   private refused = new Set<number>()
 
-  constructor(private readonly maxSize: number, private readonly revive: (key: string, value: unknown) => unknown = (_k, v) => v) {}
+  constructor(
+    private readonly maxSize: number,
+    private readonly revive: (key: string, value: unknown) => unknown = (_k, v) => v,
+    private readonly maxHeld = 2 * maxSize
+  ) {}
 
   /** Reads one binary frame (never throws). */
   take(frame: Buffer): FrameOutcome {
@@ -75,7 +82,11 @@ export class BinaryRequests {
         this.refuse(id, '')
         return { kind: 'too-big', id, channel: m.channel, size }
       }
-      if (size + this.held > this.maxSize) return this.refuse(id, `the request carries ${size} bytes; at most ${this.maxSize - this.held} more can be held`)
+      if (size + this.held > this.maxHeld) {
+        // the file itself is within the limit: the uploads still coming on this connection leave no room for it now
+        this.refuse(id, '')
+        return { kind: 'held', id, channel: m.channel, size, held: this.held }
+      }
       let bytes: Buffer
       try {
         bytes = Buffer.allocUnsafeSlow(size)

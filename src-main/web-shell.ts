@@ -16,8 +16,9 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { createDispatcher, type HostApi } from './ipc/handlers'
 import { base64Into, fileBytesOf, fileReplyFrame } from './file-base64'
 import { BinaryRequests } from './binary-request'
-import { MAX_UPLOAD_BYTES } from './ipc/project-schemas'
+import { MAX_BASE64, MAX_UPLOAD_BYTES } from './ipc/project-schemas'
 import { fileTooBig } from './ipc/validate'
+import { refuse as refusal } from './ipc/refuse'
 import type { LabEvent, Result, WsServerMessage } from './ipc/contract'
 
 export interface WebShellOptions {
@@ -56,9 +57,14 @@ const MIME: Record<string, string> = {
   '.map': 'application/json; charset=utf-8'
 }
 
-/** Frames above this are refused by ws itself (the largest are uploads from older pages, as base64 in JSON text). */
-const MAX_FRAME = 256 * 1024 * 1024
-/** The bytes one connection's requests may carry in binary frames (binary-request.ts), together: the largest upload and some. */
+/**
+ * Frames above this are refused by ws itself, which closes the connection (the page can then only say "reload"). The
+ * largest are uploads from older pages, as base64 in JSON text: the base64 the payload check takes (MAX_BASE64, a
+ * 300 MB file) and the JSON around it, so a file over the lab's limit is refused by that check, in its words.
+ */
+export const MAX_FRAME = MAX_BASE64 + 1024 * 1024
+/** The bytes one request may carry in binary frames (binary-request.ts): the largest upload and its JSON. A connection's
+ *  requests together may hold twice that (two uploads at once); beyond, the page is told to wait for the others. */
 const MAX_BINARY = MAX_UPLOAD_BYTES + 1024 * 1024
 /** A slow client gets no new snapshots while this much is still queued for it. */
 const MAX_BUFFERED = 8 * 1024 * 1024
@@ -179,6 +185,13 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
           if (got.kind === 'too-big') {
             // the file is over the lab's limit: said as the payload check says it for a file sent in one frame, not as a bad frame
             send(ws, { id: got.id, result: fileTooBig(typeof got.channel === 'string' ? got.channel : 'the request', got.size) })
+            return
+          }
+          if (got.kind === 'held') {
+            // the file fits the limit, but not beside the uploads still coming on this page: wait for them, not reload
+            const what = typeof got.channel === 'string' ? got.channel : 'the request'
+            const message = `${what}: other files (${Math.ceil(got.held / 2 ** 20)} MB) are still being uploaded from this page; wait until they have arrived, then upload this file (${Math.ceil(got.size / 2 ** 20)} MB) again.`
+            send(ws, { id: got.id, result: refusal('busy', message, { case: 'upload' }) })
             return
           }
           if (got.kind === 'bad') {

@@ -40,7 +40,7 @@ export const LAB_ERRORS = {
   // the dispatcher and the wire (ipc/handlers.ts, ipc/validate.ts, web-shell.ts)
   'unknown-channel': [], 'forbidden-sender': [], internal: [], 'bad-payload': PAYLOAD_RULES, 'bad-frame': [],
   // the host (lab-host.ts)
-  closed: [], busy: ['start', 'load', 'open', 'import', 'views', 'gradcheck', 'priority'], 'engine-error': [], 'invalid-spec': ['import'],
+  closed: [], busy: ['start', 'load', 'open', 'import', 'views', 'gradcheck', 'priority', 'upload'], 'engine-error': [], 'invalid-spec': ['import'],
   'no-model': ['predict', 'decode', 'generate', 'views', 'export'], 'no-run': [],
   'bad-state': ['pause', 'resume', 'stop', 'step', 'set-lr'], timeout: [], 'worker-crashed': [], 'worker-failed': ['priority'],
   'data-unavailable': [], 'export-failed': [], 'weights-mismatch': ['import', 'project'],

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request as httpRequest } from 'node:http'
 import { WebSocket } from 'ws'
-import { startWebShell, resolveInside, encode, type WebShell } from '../../src-main/web-shell'
+import { startWebShell, resolveInside, encode, MAX_FRAME, type WebShell } from '../../src-main/web-shell'
+import { MAX_BASE64 } from '../../src-main/ipc/project-schemas'
 import { parsePort } from '../../src-main/web-args'
 import type { LabEvent, WsServerMessage } from '../../src-main/ipc/contract'
 import type { LabHost } from '../../src-main/lab-host'
@@ -167,6 +168,37 @@ describe('the web shell', () => {
       { id: 3, result: { ok: false, error: { code: 'bad-payload', message: expect.stringContaining('larger than the 300 MB'), params: { channel: 'project:open', field: 'payload', case: 'file-too-big', limit: 300 } } } }
     ])
     c.ws.close()
+  })
+
+  it('judges two uploads at once each on its own, and tells a third beyond what it holds to wait, not to reload', async () => {
+    const c = await connect(`?token=${encodeURIComponent(shell.token)}`)
+    if (!('ws' in c)) throw new Error(`refused ${c.refused}`)
+    const cl = client(c.ws)
+    const frame = (json: object, data: number[] = []): Buffer => {
+      const head = Buffer.from(JSON.stringify(json))
+      const len = Buffer.alloc(4)
+      len.writeUInt32LE(head.length)
+      return Buffer.concat([len, head, Buffer.from(data)])
+    }
+    // announced, not sent: the host sets aside their bytes (untouched memory) and waits for the slices
+    const upload = (id: number, mb: number): Buffer => frame({ id, channel: 'data:text-upload', payload: { from: 'upload', fileName: 'a.txt', bytes: { $bytes: [0, mb * 2 ** 20] } }, size: mb * 2 ** 20 }, [65])
+    c.ws.send(upload(5, 200))
+    c.ws.send(upload(6, 200))
+    c.ws.send(upload(7, 250))
+    c.ws.send(JSON.stringify({ id: 8, channel: 'app:info', payload: null }))
+    await cl.reply(8)
+    // before, the second (together over 301 MB) was a bad frame: "The lab could not read a message from this page. Reload the page."
+    expect(cl.messages.filter((m) => 'id' in m && (m.id === 5 || m.id === 6))).toEqual([])
+    expect(cl.messages.filter((m) => 'id' in m && m.id === 7)).toEqual([
+      { id: 7, result: { ok: false, error: { code: 'busy', message: expect.stringContaining('wait until they have arrived'), params: { case: 'upload' } } } }
+    ])
+    c.ws.close()
+  })
+
+  it('takes an older page\'s upload as base64 in one text frame up to the lab\'s 300 MB, not a smaller frame limit', () => {
+    // ws closes the connection on a frame over MAX_FRAME (the page can only say "reload"): it must hold the base64 of
+    // the largest file the payload check accepts, and its JSON (before: 256 MB, while a 300 MB file is 400 MB of base64)
+    expect(MAX_FRAME).toBeGreaterThanOrEqual(MAX_BASE64 + JSON.stringify({ id: 2 ** 53, channel: 'project:open', payload: { from: 'upload', fileName: 'x'.repeat(255), base64: '' } }).length)
   })
 
   it('streams the host events to every connected page, snapshots packed as base64 floats', async () => {

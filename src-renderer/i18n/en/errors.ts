@@ -50,6 +50,7 @@ export default {
   'busy.views': 'A training run is in progress: its snapshots show the code plane.',
   'busy.gradcheck': 'A training run is in progress, and the gradient check would share its thread: stop the run (or let it finish), then check again.',
   'busy.priority': 'A training run is in progress: its threads change priority only between runs. Stop it first (or let it finish), then start again.',
+  'busy.upload': 'Another file from this page is still being uploaded: wait until it has arrived, then upload this one again.',
   'engine-error': 'The lab\'s engine failed. Try again; if it happens again, restart the lab. (Details: {detail})',
   'invalid-spec': 'The architecture has an error, so nothing was started: {issue}',
   'invalid-spec.import': 'The open architecture has an error, so the weights were not imported; fix it on the Architecture page first: {issue}',
