@@ -453,7 +453,7 @@ export class LabHost {
       this.pending.set(reqId, { resolve, timer })
       asked.add(reqId)
       try {
-        w.postMessage(cmd, [cmd.input.buffer as ArrayBuffer])
+        w.postMessage(cmd, wholeBuffers([cmd.input]))
       } catch (e) {
         this.failInference(new Set([reqId]), errorText(e))
       }
@@ -789,7 +789,8 @@ export class LabHost {
     const w = this.worker
     if (!w) return
     const transfer: ArrayBuffer[] = []
-    if ((cmd.type === 'predict' || cmd.type === 'set-probe') && cmd.input.buffer instanceof ArrayBuffer) transfer.push(cmd.input.buffer)
+    // the input's buffer only when it is all the input's (predict and set-probe make their own; never a larger one's)
+    if (cmd.type === 'predict' || cmd.type === 'set-probe') transfer.push(...wholeBuffers([cmd.input]))
     if (cmd.type === 'load-model' && this.handedOver.has(cmd)) transfer.push(...wholeBuffers([...Object.values(cmd.weights), ...Object.values(cmd.optimizer?.state ?? {})]))
     try {
       w.postMessage(cmd, transfer)

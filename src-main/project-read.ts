@@ -88,12 +88,16 @@ function jobBytes(job: { path: string } | Uploaded): Uint8Array | { kind: 'read-
 }
 
 /**
- * Uploaded bytes in a buffer of their own: a web-shell upload is a view into its whole frame (the request's JSON
- * comes first), and what is read from it is kept, transferred and viewed as floats (aligned) like a file's bytes.
+ * Uploaded bytes in a buffer of their own: an upload may be a view into a larger buffer (a request carrying more than
+ * one file; Electron's IPC may give one), and what is read from it is kept, transferred and viewed as floats
+ * (aligned) like a file's bytes. Copied with `new Uint8Array`, not `slice`, which on a Node Buffer is a view again.
  */
 function ownBytes(b: Uint8Array): Uint8Array {
-  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer ? b : b.slice()
+  return isWhole(b) ? b : new Uint8Array(b)
 }
+
+/** Whether `b` is all of an ArrayBuffer of its own (not a view into a larger or shared one): only then may it be moved. */
+const isWhole = (b: Uint8Array): boolean => b.buffer instanceof ArrayBuffer && b.byteOffset === 0 && b.byteLength === b.buffer.byteLength
 
 /** Reads one uploaded text (never throws). */
 export function readTextJob(job: TextJob): TextReply {
@@ -156,14 +160,16 @@ export function readWeights(entry: string | URL | null, job: WeightsJob): Promis
 }
 
 /**
- * An upload's bytes go to the thread by transfer, not by copy: cloning 50 MB took the main thread ~40 ms. Whatever
- * cannot be transferred (a view into Node's shared pool of small buffers) is copied as before.
+ * An upload's bytes go to the thread by transfer, not by copy: cloning 50 MB took the main thread ~40 ms. Only a
+ * buffer the upload has to itself is moved: a view into a larger one (Electron's IPC may give one) has its own bytes
+ * copied into a buffer of their own, which is moved (moving the larger buffer would take the rest of it from whatever
+ * else uses it here, and send all of it to the reader). Whatever cannot be transferred is copied as before.
  */
 function startReader(entry: string | URL, job: ProjectJob | TextJob | WeightsJob): Worker {
-  const bytes = 'bytes' in job ? job.bytes : null
-  if (bytes && bytes.buffer instanceof ArrayBuffer && bytes.byteLength >= TRANSFER_FROM) {
+  if ('bytes' in job && job.bytes.byteLength >= TRANSFER_FROM) {
+    const own = ownBytes(job.bytes)
     try {
-      return new Worker(entry, { workerData: job, transferList: [bytes.buffer] })
+      return new Worker(entry, { workerData: { ...job, bytes: own }, transferList: [own.buffer as ArrayBuffer] })
     } catch {
       // not transferable: copied below
     }

@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import { startWebShell, type WebShell } from '../../src-main/web-shell'
 import { requestFrames } from '../../src-renderer/lib/lab'
 import { BinaryRequests } from '../../src-main/binary-request'
+import { readText } from '../../src-main/project-read'
 import { encodeProject } from '../../src-engine/io/project'
 import { encodeModelWeights } from '../../src-engine/io/safetensors'
 import { PRESETS } from '../../src-engine/models/presets'
@@ -182,6 +183,18 @@ describe('requests in binary frames', () => {
     }
     // nothing held for it: a request of the whole 64 bytes is taken
     expect(r.take(frame({ id: 2, channel: 'x', payload: null, size: 64 }))).toEqual({ kind: 'partial' })
+  })
+
+  it('hands the reader only an upload\'s own bytes when they are a view into a larger buffer (as Electron\'s IPC may give)', async () => {
+    // 2 MB of text (over the 1 MB from which bytes are moved, not copied) between 1 MB on either side that are not the upload's
+    const big = new Uint8Array(4 * 2 ** 20).fill(0xff)
+    const view = big.subarray(2 ** 20, 3 * 2 ** 20).fill(97)
+    const read = await readText(reader, { text: true, name: 'a.txt', bytes: view })
+    expect(read).toMatchObject({ kind: 'text', chars: 2 ** 20 * 2, vocab: 1 })
+    // before, the whole larger buffer was moved to the reader: here it was gone (detached, length 0), and had the reader
+    // read the buffer rather than the view it would have met the 0xff bytes, which are not UTF-8
+    expect(big.byteLength).toBe(4 * 2 ** 20)
+    expect([big[0], big[2 ** 20], big[3 * 2 ** 20]]).toEqual([0xff, 97, 0xff])
   })
 
   it('an upload of bytes is checked for its type and size only, and opens as the same file in base64 does', async () => {
