@@ -180,6 +180,7 @@ export default {
   'typed.listBad': '{field} takes {takes}; {bad} is not one — the layer keeps {kept}.',
   'typed.listTwoWild': '{field} takes {takes}; -1 can stand for only one size — the layer keeps {kept}.',
   'typed.listEmpty': '{field} needs {takes}; the box is empty — the layer keeps {kept}.',
+  'typed.emptyDefault': 'Empty: uses the default, {n}.',
   // a stride that leaves a fractional output size (LayerCard): the shape is not shown as if it were valid
   shapeNotWhole: 'Not a valid shape: its sizes must be whole numbers.',
   shapeUnknown: 'Not known until the output size of layer {n} is a whole number.',

@@ -180,6 +180,7 @@ export default {
   'typed.listBad': '{field}에는 {takes}. 입력한 값 중 {bad} 부분은 쓸 수 없어서 계층은 지금 값({kept}) 그대로입니다.',
   'typed.listTwoWild': '{field}에는 {takes}. -1은 크기 하나에만 쓸 수 있어서 계층은 지금 값({kept}) 그대로입니다.',
   'typed.listEmpty': '{field}에는 {takes}. 칸이 비어 있어서 계층은 지금 값({kept}) 그대로입니다.',
+  'typed.emptyDefault': '비워 두면 기본값({n})을 씁니다.',
   // a stride that leaves a fractional output size (LayerCard): the shape is not shown as if it were valid
   shapeNotWhole: '올바른 형상이 아닙니다. 크기는 정수여야 합니다.',
   shapeUnknown: '{n}번 계층의 출력 크기가 정수가 되어야 알 수 있습니다.',

@@ -11,7 +11,7 @@ import type { NetSpec } from '../../../src-engine/spec-types'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { LAYER_DEFS } from '../../../src-renderer/components/editor/catalog'
 import { readList, readNumber } from '../../../src-renderer/components/editor/typed-value'
-import { card, field, layerOut, openEditor } from './helpers'
+import { card, field, layerOut, layerParams, openEditor, paramTotal } from './helpers'
 
 afterEach(() => cleanup())
 
@@ -119,5 +119,31 @@ describe('a stride that leaves a fractional output size', () => {
     await type(field(0, 'kernel'), '4') // (28 − 4) / 2 + 1 = 13
     expect(layerOut(0)).toBe('(30, 13, 13)')
     expect(layerOut(1)).toBe('(30, 13, 13)')
+  })
+
+  it('says "—" for the counts that follow the shape that is not one, and for the totals and the output', async () => {
+    openEditor({ input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 30, kernel: 5, stride: 1, pad: 0 }, { type: 'Relu' },
+      { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    const before = paramTotal()
+    await type(field(0, 'stride'), '2')
+    // the convolution's own weights follow its whole input; its multiply-adds follow the fractional output
+    expect(layerParams(0)).toBe(30 * 25 + 30)
+    const macs0 = within(card(0)).getByTestId('layer-macs')
+    expect(macs0.getAttribute('data-mark')).toBe('unknown')
+    expect(macs0.textContent).toBe('— (Not known until the output size of layer 1 is a whole number.)')
+    // the Affine after it was counted from (30, 12, 12): not said
+    const affine = within(card(3)).getByTestId('layer-params')
+    expect(affine.getAttribute('data-mark')).toBe('unknown')
+    expect(affine.textContent?.startsWith('—')).toBe(true)
+    expect(card(3).textContent).not.toMatch(/W \d+×\d+/)
+    expect(layerParams(1)).toBe(0) // a ReLU has none whatever the shape
+    for (const id of ['param-total', 'macs-total', 'output-shape']) {
+      expect(screen.getByTestId(id).textContent?.startsWith('—'), id).toBe(true)
+      expect(screen.getByTestId(id).getAttribute('data-value'), id).toBeNull()
+    }
+    expect(screen.queryByTestId('cost-slow')).toBeNull()
+    await type(field(0, 'stride'), '1')
+    expect(paramTotal()).toBe(before)
+    expect(screen.getByTestId('output-shape').textContent).toBe('(10)')
   })
 })
