@@ -17,7 +17,7 @@ export default {
   exportDiverged: 'Run #{n} diverged: the model held now has its weights, which these items would export. Train a run that does not diverge first.',
   exportKeptRun: 'Run #{n} diverged: these items export its weights from epoch {epoch}, mini-batch {batch}, kept from before the loss went wrong.',
   exportKeptBefore: 'Run #{n} diverged before it had learned anything: these items export the model held before it.',
-  exportKeptNone: 'Run #{n} diverged and no model is held: there is nothing to export.',
+  exportKeptNone: 'Run #{n} diverged before it had learned anything, and no model was held before it: there is nothing to export yet. Train again with a smaller learning rate.',
   projectGroup: 'Project',
   working: 'Working…',
   dismiss: 'Dismiss',

@@ -67,4 +67,30 @@ describe('export after a diverged run', () => {
     await tick()
     expect(screen.getByTestId('files-export-diverged').textContent).toBe('Run #2 diverged before it had learned anything: these items export the model held before it.')
   })
+
+  it('names the run when it diverged with nothing kept and no model before it (nothing held, items unavailable)', async () => {
+    setLab(new FakeApi({}))
+    project.trained = false // the page's answer to kept 'none'
+    const bad = new Run('b', 3, settings, 'net', 'classifier')
+    bad.diverged = true
+    bad.state = 'failed'
+    bad.divergence = { reason: 'not-finite', loss: 'NaN', epoch: 0, batch: 2, optimizer: 'Adam', lr: 10, suggestedLr: 0.001, kept: { from: 'none' } }
+    trainLab.runs = [bad]
+    trainLab.currentId = 'b'
+    render(ModelMenu)
+    await fireEvent.click(screen.getByTestId('model-menu'))
+    const why = screen.getByTestId('files-export-none')
+    expect(why.textContent).toBe('Run #3 diverged before it had learned anything, and no model was held before it: there is nothing to export yet. Train again with a smaller learning rate.')
+    const item = screen.getByTestId('files-export-npz')
+    expect(item.getAttribute('aria-disabled')).toBe('true')
+    expect(item.getAttribute('aria-describedby')).toBe(why.id)
+    i18n.set('ko')
+    await tick()
+    expect(why.textContent).toBe('#3 학습은 배운 것 없이 발산했고 그 전에 있던 모델도 없어서 아직 내보낼 것이 없습니다. 학습률을 낮춰 다시 학습하세요.')
+    // no run behind it: the plain reason
+    trainLab.currentId = null
+    i18n.set('en')
+    await tick()
+    expect(screen.getByTestId('files-export-none').textContent).toBe('Train a model first, or open a project saved with weights: there is nothing to export yet.')
+  })
 })
