@@ -187,23 +187,30 @@ export function scoresLayer(infos: readonly LayerInfo[], lossIdx: number): numbe
   return lossIdx
 }
 
+/**
+ * Bytes per parameter while training: the weights, two optimizer moments (Adam) and the copy of the weights a run keeps
+ * to put back if it diverges (train/last-good.ts), 4 bytes each. The copy is ordinary memory, not engine memory, but it
+ * is taken from the same computer during the run: a learner near the limit is told before the run, not by running out.
+ */
+export const TRAIN_BYTES_PER_PARAM = 4 * 4
+
 function lintMemory(n: LintInput, issues: Issues): number {
-  const paramBytes = n.totalParams * 4 * 3 // weights + two optimizer moments (Adam)
+  const paramBytes = n.totalParams * TRAIN_BYTES_PER_PARAM
   let actBytes = 0
   let worst = -1
   let worstBytes = 0
   for (const info of n.infos) {
     const a = info.outShape ? product(info.outShape) * 4 * MEMORY_BATCH : 0
     actBytes += a
-    const mine = info.params * 12 + a
+    const mine = info.params * TRAIN_BYTES_PER_PARAM + a
     if (mine > worstBytes) { worstBytes = mine; worst = info.index }
   }
   const total = paramBytes + actBytes
   if (total > MEMORY_LIMIT_BYTES && worst >= 0) {
     const w = n.infos[worst]
     issues.error(worst, w.name, 'too-large',
-      `the network needs about ${gib(total)} to train (${num(n.totalParams)} parameters × 4 bytes × 3 for weights and ` +
-        `optimizer state = ${gib(paramBytes)}, plus ${gib(actBytes)} of layer outputs for a batch of ${MEMORY_BATCH}), ` +
+      `the network needs about ${gib(total)} to train (${num(n.totalParams)} parameters × 4 bytes × 4 for weights, ` +
+        `optimizer state and the copy kept in case training diverges = ${gib(paramBytes)}, plus ${gib(actBytes)} of layer outputs for a batch of ${MEMORY_BATCH}), ` +
         `more than the ${gib(MEMORY_LIMIT_BYTES)} limit; the largest part is this layer ` +
         `(${num(w.params)} parameters, output ${w.outShape ? shapeText(w.outShape) : '?'}), so make it smaller`,
       undefined, { bytes: total, limit: MEMORY_LIMIT_BYTES, params: n.totalParams })

@@ -100,6 +100,6 @@ export interface SpecReport {
   totalMacs: number
   outputShape: number[] | null
   issues: SpecIssue[]
-  /** Estimated training memory: params·4 B·3 (weights + 2 optimizer moments) + layer outputs·4 B for a batch of 100. */
+  /** Estimated training memory: params·4 B·4 (weights, 2 optimizer moments, the last-good copy) + layer outputs·4 B for a batch of 100. */
   memoryBytes?: number
 }
