@@ -400,7 +400,7 @@ export class ProjectService {
       if (!loaded.ok) {
         // the project did not open: the page keeps its form, so the host keeps the priority it had
         if (before !== null) this.host.preferPriority(before)
-        return loaded
+        return this.stillNow('open', loaded)
       }
       params = loaded.value.params
     }
@@ -487,7 +487,7 @@ export class ProjectService {
       const late = this.refuseNow('import')
       if (late) return late
       const loaded = await this.host.loadModel(target, tensorArrays(file.tensors), undefined, vocab, true)
-      if (!loaded.ok) return loaded
+      if (!loaded.ok) return this.stillNow('import', loaded)
       this.modelRunId = null
       return { ok: true, value: { fileName, tensors: Object.keys(file.tensors).length, params: loaded.value.params, ...(target.vocab !== undefined ? { vocab: target.vocab } : {}) } }
     })
@@ -610,6 +610,14 @@ export class ProjectService {
     return what === 'open'
       ? fail('busy', 'A training run is in progress: stop it before opening a project.', { case: 'open' })
       : fail('busy', 'A training run is in progress: stop it before importing weights.', { case: 'import' })
+  }
+
+  /**
+   * A load refused because a run started while it waited (for a priority move: a run asked for first starts as soon as
+   * the move is over) is refused as the open or import it is, in their words, not the load's ('busy', case 'load').
+   */
+  private stillNow(what: 'open' | 'import', loaded: { ok: false; error: LabError }): { ok: false; error: LabError } {
+    return (loaded.error.code === 'busy' || loaded.error.code === 'closed' ? this.refuseNow(what) : null) ?? loaded
   }
 
   /** Runs `work` once every open or import before it has applied what it read and answered (applying). */

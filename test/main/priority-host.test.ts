@@ -14,6 +14,7 @@ import type { LabHost } from '../../src-main/lab-host'
 import { validatePayload } from '../../src-main/ipc/validate'
 import { encodeProjectAsync } from '../../src-main/project-writer'
 import { tensorArrays } from '../../src-main/projects'
+import { encodeModelWeights } from '../../src-engine/io/safetensors'
 import { disposingHosts, isState, mlpSpec, record, settings } from './helpers'
 
 const make = disposingHosts()
@@ -118,6 +119,29 @@ describe('LabHost priority', () => {
     expect(checked).toMatchObject({ ok: true, value: { ok: true } })
     expect(host.trainingPriority).toBe('normal')
     expect(arrays(await model(host))).toEqual(arrays(saved))
+  })
+
+  it('refuses an open that waited for the move a run asked for with the open\'s words, once that run has started', async () => {
+    const host = make()
+    const rec = record(host)
+    host.start(mlpSpec(), settings())
+    await rec.waitFor(isState('done'))
+    const before = await model(host)
+    const file = Buffer.from(await encodeProjectAsync({ spec: before.spec, weights: before.weights })).toString('base64')
+    // the run at normal priority moves the model first; the open, asked for meanwhile, waits for the move to load its weights
+    const run = host.startRun(mlpSpec(), settings({ priority: 'normal' }), true, 1)
+    const opened = host.projects.open({ from: 'upload', fileName: 'p.bplab', base64: file })
+    expect(await run).toMatchObject({ ok: true })
+    // before: 'busy' with case 'load' ("…before loading another model"), words for another request than the page's
+    expect(await opened).toMatchObject({ ok: false, error: { code: 'busy', params: { case: 'open' } } })
+    // so too an import of weights
+    const weights = encodeModelWeights(before.spec, before.weights)
+    host.stop()
+    await rec.waitFor(isState('stopped'))
+    const back = host.startRun(mlpSpec(), settings({ priority: 'low' }), true, 1)
+    const imported = host.projects.importWeights(before.spec, { from: 'upload', fileName: 'w.safetensors', base64: Buffer.from(weights).toString('base64') })
+    expect(await back).toMatchObject({ ok: true })
+    expect(await imported).toMatchObject({ ok: false, error: { code: 'busy', params: { case: 'import' } } })
   })
 
   it('answers a request waiting for the move at once when the lab closes meanwhile (not after the reply timeout)', async () => {
