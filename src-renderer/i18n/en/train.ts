@@ -47,6 +47,9 @@ export default {
   applyLr: 'Apply now',
   lrLive: 'The running model uses the new learning rate from its next mini-batch.',
   lrApplied: 'Learning rate is now {lr}.',
+  // after a divergence, the form's rate still the one it diverged at (TrainControls)
+  lrDivergedAt: 'Run #{n} diverged at epoch {epoch} with a learning rate of {lr}: a new run at a rate this high is likely to diverge too.',
+  lrUseSuggested: 'Use {lr}',
   batchSize: 'Mini-batch size',
   epochs: 'Epochs',
   weightDecay: 'Weight decay (L2)',
