@@ -299,6 +299,12 @@ export interface Continues {
   color: string
   /** Epochs already trained: the continuation's epoch k is shown as epoch offset + k. */
   epochOffset: number
+  /**
+   * Where its loss curve begins, in epochs, when that is not epochOffset: weights kept part-way through an epoch
+   * (a divergence at epoch 2, mini-batch 141 kept batch 140: 1.23). Its epochs are numbered from the interrupted one,
+   * which it trains again; the curve goes on from the kept batch, with no gap before it.
+   */
+  xOffset?: number
   /** The optimizer changed, so its state (Adam's moments, step count) starts fresh: from → to. The same name on both
    * sides: the model had no state to carry (weights kept after a divergence: continueFromKept). */
   optimizerFresh: { from: OptimizerName; to: OptimizerName } | null
@@ -308,16 +314,37 @@ export interface Continues {
  * epoch counts that epoch (its batch line ends there; the continuation's epochs start after it). */
 export function epochsTrained(r: Run): number {
   let x = r.latestEpoch?.epoch ?? r.epochOffset
+  // the curve's positions, in the epochs' numbering (a continuation from a kept batch begins part-way: xOffset)
+  const shift = r.xOffset - r.epochOffset
   for (let i = r.batchX.length - 1; i >= 0; i--) {
-    const v = r.batchX[i]
+    const v = r.batchX[i] - shift
     if (Number.isFinite(v)) {
       x = Math.max(x, Math.ceil(v - 1e-9))
       break
     }
   }
   // the latest batch itself (a long run's curve stores means of several batches, the last few not yet)
-  if (r.last) x = Math.max(x, Math.ceil(r.nowX - 1e-9))
+  if (r.last) x = Math.max(x, Math.ceil(r.nowX - shift - 1e-9))
   return x
+}
+
+/**
+ * Where a continuation from a diverged run's kept weights begins: numbered (epochOffset) and on the curve (xOffset).
+ * The run's own last good weights ('run', epoch e, mini-batch b of B) sit at e − 1 + b/B of its epochs: the
+ * continuation trains epoch e again (numbered from it) from that point of the curve; they were numbered after epoch
+ * e, a gap on the loss curve and a missing epoch on the epoch chart (or, kept at an epoch's end, one epoch too many).
+ * The model before the run ('before') is where the run began.
+ */
+export function keptStart(r: Run): { epochOffset: number; xOffset: number } {
+  const k = r.divergence?.kept
+  if (k?.from === 'before') return { epochOffset: r.epochOffset, xOffset: r.xOffset }
+  const batches = r.last?.batches ?? 0
+  if (k?.from === 'run' && batches > 0) {
+    const whole = k.batch >= batches
+    return { epochOffset: r.epochOffset + k.epoch - (whole ? 0 : 1), xOffset: r.xOffset + k.epoch - 1 + Math.min(k.batch, batches) / batches }
+  }
+  const n = epochsTrained(r)
+  return { epochOffset: n, xOffset: n }
 }
 
 /** One training run and everything it reported. Big series are raw state, replaced on each append. */
@@ -331,8 +358,11 @@ export class Run {
   readonly kind: NetKind
   /** The run this one continues (same weights and, unless the optimizer changed, optimizer state), or null. */
   readonly continues: Continues | null
-  /** Epochs trained before this run began (its points and reports are stored shifted by this). */
+  /** Epochs trained before this run began (its reports are numbered on by this). */
   readonly epochOffset: number
+  /** Where its loss curve begins, in epochs (its points are stored shifted by this): epochOffset, or part-way through
+   * an epoch for a continuation from weights kept mid-epoch (Continues.xOffset). */
+  readonly xOffset: number
   /** Started from the host's model (a continuation, or the editor's "keep the weights"), not from fresh weights:
    * a model the host puts back after this run diverged ('before') is then the one this run started from. */
   fromModel = false
@@ -398,6 +428,7 @@ export class Run {
     this.lr = settings.lr
     this.continues = continues
     this.epochOffset = continues?.epochOffset ?? 0
+    this.xOffset = continues?.xOffset ?? this.epochOffset
   }
 
   get isLm(): boolean {
@@ -427,7 +458,7 @@ export class Run {
     const ys = this.batchLoss.slice()
     let eps = this.examplesPerSec
     for (const p of points) {
-      const x = epochPosition(p) + this.epochOffset
+      const x = epochPosition(p) + this.xOffset
       this.curve.push(xs, ys, x, p.loss)
       // a short moving average: individual batches jitter, the ETA should not
       if (Number.isFinite(p.examplesPerSec) && p.examplesPerSec > 0) eps = eps > 0 ? eps * 0.8 + p.examplesPerSec * 0.2 : p.examplesPerSec
@@ -472,7 +503,7 @@ export class Run {
 
   /** The x where the run is now, for marking live changes. */
   get nowX(): number {
-    return this.last ? epochPosition(this.last) + this.epochOffset : this.epochOffset
+    return this.last ? epochPosition(this.last) + this.xOffset : this.xOffset
   }
 }
 
@@ -698,12 +729,12 @@ export class TrainLab {
     if (!prev || this.busy) return null
     const lr = restartLr(prev)
     this.form = { ...this.form, lr }
-    const trained = epochsTrained(prev)
-    const left = Math.max(1, prev.settings.epochs + prev.epochOffset - trained)
+    const { epochOffset, xOffset } = keptStart(prev)
+    const left = Math.max(1, prev.settings.epochs + prev.epochOffset - epochOffset)
     const s: TrainSettings = { ...prev.settings, lr, epochs: left }
     // the model before the run is put back with the optimizer state it had, which this run started from (or not)
     const optimizerFresh = prev.divergence?.kept?.from === 'run' ? { from: s.optimizer, to: s.optimizer } : prev.continues?.optimizerFresh ?? null
-    const cont: Continues = { runId: prev.id, index: prev.index, color: prev.color, epochOffset: trained, optimizerFresh }
+    const cont: Continues = { runId: prev.id, index: prev.index, color: prev.color, epochOffset, optimizerFresh, ...(xOffset !== epochOffset ? { xOffset } : {}) }
     return this.launch(spec, s, true, cont)
   }
 

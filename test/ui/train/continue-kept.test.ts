@@ -44,14 +44,39 @@ describe('continuing from the weights kept after a divergence', () => {
     expect(lab.keptContinuable({ ...SIMPLE_CONVNET, name: 'Other' })).toBeNull()
     const next = (await lab.continueFromKept(SIMPLE_CONVNET))!
     expect(next).not.toBeNull()
-    // four epochs begun of five: one left, numbered 5
-    expect(starts(fake).at(-1)).toMatchObject({ spec: SIMPLE_CONVNET, from: 'model', epochOffset: 4, settings: { lr: 0.001, epochs: 1, optimizer: 'Adam' } })
+    // kept at the end of epoch 3 (its last batch) of five: two left, numbered 4 and 5 (it was 5 alone, epoch 4 missing)
+    expect(starts(fake).at(-1)).toMatchObject({ spec: SIMPLE_CONVNET, from: 'model', epochOffset: 3, settings: { lr: 0.001, epochs: 2, optimizer: 'Adam' } })
     expect(lab.form.lr).toBe(0.001)
     expect(next.color).toBe(first.color)
-    expect(next.continues).toEqual({ runId: 'run-1', index: 1, color: first.color, epochOffset: 4, optimizerFresh: { from: 'Adam', to: 'Adam' } })
-    expect(next.progress).toMatchObject({ epoch: 4, epochs: 5 })
+    expect(next.continues).toEqual({ runId: 'run-1', index: 1, color: first.color, epochOffset: 3, optimizerFresh: { from: 'Adam', to: 'Adam' } })
+    expect(next.progress).toMatchObject({ epoch: 3, epochs: 5 })
     fake.emit({ type: 'batches', runId: 'run-2', points: [pt(1, 2, 0.8)] })
-    expect(next.progress).toMatchObject({ epoch: 5, epochs: 5 })
+    expect(next.progress).toMatchObject({ epoch: 4, epochs: 5 })
+    expect(next.batchX).toEqual([3.5])
+  })
+
+  it('goes on from a batch kept mid-epoch where it sits on the curve, training that epoch again under its number', async () => {
+    const { lab, fake } = await connected()
+    await lab.start(SIMPLE_CONVNET, settings)
+    for (let e = 1; e <= 3; e++) fake.emit({ type: 'epoch', runId: 'run-1', report: { epoch: e, trainLoss: 1, trainAcc: null, testLoss: 1, testAcc: 0.9, seconds: 1 } })
+    diverge(fake, 'run-1', { from: 'run', epoch: 4, batch: 1, loss: 0.9 })
+    const prev = lab.current!
+    expect(prev.batchX.at(-2)).toBe(3.25) // the kept batch (the last point is the one that blew up)
+    const next = (await lab.continueFromKept(SIMPLE_CONVNET))!
+    // epoch 4 was cut short: the continuation trains it again (numbered 4 and 5), its curve from 3.25, no gap to 4
+    expect(starts(fake).at(-1)).toMatchObject({ from: 'model', epochOffset: 3, settings: { epochs: 2 } })
+    expect(next.continues).toMatchObject({ epochOffset: 3, xOffset: 3.25 })
+    fake.emit({ type: 'batches', runId: 'run-2', points: [pt(1, 1, 0.85), pt(1, 4, 0.7)] })
+    expect(next.batchX).toEqual([3.5, 4.25])
+    fake.emit({ type: 'epoch', runId: 'run-2', report: { epoch: 1, trainLoss: 0.7, trainAcc: null, testLoss: 0.7, testAcc: 0.92, seconds: 1 } })
+    expect([...prev.epochs, ...next.epochs].map((e) => e.epoch)).toEqual([1, 2, 3, 4])
+    expect(next.progress).toMatchObject({ epoch: 4, epochs: 5 })
+    expect(next.nowX).toBe(4.25)
+    // stopped there, continued once more: numbered on after epoch 4, as a stop part-way counts its epoch
+    fake.emit({ type: 'batches', runId: 'run-2', points: [pt(2, 1, 0.6)] })
+    fake.emit({ type: 'state', runId: 'run-2', state: 'stopped' })
+    const { epochsTrained } = await import('../../../src-renderer/lib/train.svelte')
+    expect(epochsTrained(next)).toBe(5)
   })
 
   it('restarts from scratch with the other button, not from the kept model', async () => {
