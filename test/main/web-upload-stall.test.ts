@@ -83,7 +83,14 @@ async function leastStall(send: (frames: string | Uint8Array[]) => Promise<Resul
 }
 
 describe('an upload through the web shell', () => {
-  it('keeps the main thread serving its timers: a project carrying a 50 MB text, then a 100 MB weights file', async () => {
+  /**
+   * The sizes: the old transport's stall grows with the file (the base64 string made, parsed and checked at once), and
+   * must stay over the bound. Sent as base64 in one text frame to this shell (that path is unchanged since 35f074f), the
+   * 50 MB project stalled 533-882 ms at load 6-7 (430-714 ms when the test was written): it stays 50 MB (30 MB would give
+   * ~320-530 ms). The weights file is 39 MB, not 100 MB (3989 ms, 2335 ms here): 569-1337 ms in 3 runs (25 MB: 453 ms,
+   * too close); the case takes 1-1.5 s less.
+   */
+  it('keeps the main thread serving its timers: a project carrying a 50 MB text, then a 39 MB weights file', async () => {
     const line = new TextEncoder().encode('오늘 도서관에서 책을 읽었다. The quick brown fox jumps over the lazy dog.\n')
     const text = new Uint8Array(50 * 1024 * 1024 - ((50 * 1024 * 1024) % line.length))
     for (let at = 0; at < text.length; at += line.length) text.set(line, at)
@@ -91,7 +98,7 @@ describe('an upload through the web shell', () => {
 
     const big: NetSpec = {
       name: 'wide', input: [1, 28, 28],
-      layers: [{ type: 'Convolution', filters: 256, kernel: 3, pad: 1 }, { type: 'Relu' }, { type: 'Pooling', size: 2, stride: 2 }, { type: 'Affine', units: 500 }, { type: 'SoftmaxWithLoss' }]
+      layers: [{ type: 'Convolution', filters: 100, kernel: 3, pad: 1 }, { type: 'Relu' }, { type: 'Pooling', size: 2, stride: 2 }, { type: 'Affine', units: 500 }, { type: 'SoftmaxWithLoss' }]
     }
     const shapes = expectedWeights(big)
     if (!shapes.ok) throw new Error(shapes.message)
@@ -115,7 +122,7 @@ describe('an upload through the web shell', () => {
 
       const imported = await leastStall(browser.send, (id) => frames(id, 'model:import-weights', { spec: big, source: { from: 'upload', fileName: 'wide.safetensors', bytes: weights } }), [2, 4])
       console.log(`web upload of a ${weights.length}-byte weights file: worst stall ${imported.worstMs.toFixed(1)} ms`)
-      expect(imported.value).toMatchObject({ ok: true, value: { fileName: 'wide.safetensors', tensors: 4, params: 25_091_060 } })
+      expect(imported.value).toMatchObject({ ok: true, value: { fileName: 'wide.safetensors', tensors: 4, params: 9_801_500 } })
       expect(imported.worstMs).toBeLessThan(MAX_STALL_MS)
     } finally {
       await browser.close()
