@@ -1,511 +1,40 @@
 /**
- * State of the training page: the runs trained this session (overlaid on the charts), the form of
- * hyperparameters, and the live telemetry from the host. All host traffic goes through a LabApi
- * handed to `connect`, so tests drive this class with a fake.
- *
- * Conventions read from the worker's events: BatchPoint.epoch is 1-based and BatchPoint.batch is the
- * number of batches finished in that epoch (1..batches), so a point sits at x = epoch − 1 + batch/batches.
+ * State of the training page (TrainLab): the list of runs trained this session (overlaid on the charts), the form as
+ * the page holds it, the model the host holds and what a divergence did to it, and the live telemetry from the host.
+ * All host traffic goes through a LabApi handed to `connect`, so tests drive this class with a fake.
+ * A run itself is lib/run.svelte.ts; the form's rules lib/train-form.ts, its data choice lib/train-data.ts; what
+ * follows a divergence lib/divergence.ts. Their names are exported here too, for the pages and tests that take them
+ * from the training state.
  */
 import type { AutoencoderViews, LabApi, LabError, LabEvent, PresetInfo, Result } from '../../src-main/ipc/contract'
-import type {
-  BatchPoint, DataSource, DivergenceFacts, EpochReport, ImageStack, OptimizerName, RunState, Snapshot, TrainingPriority, TrainSettings
-} from '../../src-engine/protocol'
+import type { TrainSettings } from '../../src-engine/protocol'
 import type { NetSpec, SpecReport } from '../../src-engine/spec-types'
-import { CurveThinner, MAX_CURVE_POINTS } from '../../src-engine/train/loss-curve'
-import { toFloat32 } from './lab'
 import { refusal } from './lab-errors'
 import { msg, type Msg } from '../i18n/index.svelte'
 import { project } from './project.svelte'
-import { drawings } from './drawings.svelte'
 import { labSpeed, measuredSpeed, MIN_BATCHES } from './speed.svelte'
 import { validateSpec } from '../components/editor/engine'
-import { sameSpec } from './same-spec'
+import { epochsTrained, Run, type Continues } from './run.svelte'
+import { carryForm, defaultsFor, netKind, settingsFromForm, type FormDrop, type TrainForm } from './train-form'
+import { withDrawings } from './train-data'
+import { keptStart, restartLr } from './divergence'
 
-/** Typed arrays may arrive as plain arrays, index-keyed objects or base64 (JSON transport); give a Float32Array. */
-export const asFloats = toFloat32
-
-export const OPTIMIZERS: readonly OptimizerName[] = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam']
-
-/** The training page's words for each priority (protocol.ts TRAINING_PRIORITIES; a new one is a type error here until worded). */
-export const PRIORITY_TEXT: Record<TrainingPriority, { label: string; help: string }> = {
-  low: { label: 'train.priorityLow', help: 'train.priorityLowHelp' },
-  normal: { label: 'train.priorityNormal', help: 'train.priorityNormalHelp' }
-}
-
-/** Run colours, distinct in both themes; a run keeps its colour for its whole life. */
-export const RUN_COLORS = ['#3f7be0', '#e0663f', '#2fa36b', '#a04fd1', '#d4a017', '#e0457b', '#2ab3c0', '#7a8499']
+export {
+  asFloats, ema, epochPosition, epochsTrained, formatDuration, formatLr, MAX_BATCH_POINTS, normSnapshot, progressOf, Run, RUN_COLORS,
+  type Continues, type Progress
+} from './run.svelte'
+export {
+  canTrainStateful, carryForm, defaultsFor, formProblems, isLanguageModel, isPresetAsIs, netKind, OPTIMIZERS, PRIORITY_TEXT,
+  settingsFromForm, type FormDrop, type NetKind, type TrainForm
+} from './train-form'
+export { carryData, dataSourceOf, withDrawings, type DataChoice, type DataDrop, type DataKind, type ImageKind } from './train-data'
+export { keptStart, restartLr } from './divergence'
 
 /** Older finished runs are dropped beyond this many, so the overlay stays readable. */
 export const MAX_RUNS = 6
 
-/** A run's loss curve keeps at most this many points (see CurveThinner). */
-export const MAX_BATCH_POINTS = MAX_CURVE_POINTS
-
 /** Events for a run id we have not heard of yet (the start reply can arrive after the first events). */
 const MAX_PENDING = 200
-
-export type DataKind = DataSource['kind']
-
-/** The hyperparameter form, bound to the inputs. */
-export interface TrainForm {
-  dataKind: DataKind
-  idxDir: string
-  textFile: string
-  optimizer: OptimizerName
-  lr: number
-  batchSize: number
-  epochs: number
-  weightDecay: number
-  seed: number
-  threads: number
-  /** Gradient clipping by global norm; 0 = off. */
-  clip: number
-  /** Language models with an LSTM/RNN: read the text in order and carry the state across batches (truncated BPTT). */
-  stateful: boolean
-  /** How the training threads share the CPU: 'low' lets other programs go first, 'normal' shares the cores equally. */
-  priority: TrainingPriority
-  /**
-   * The image data the learner chose last: the digits, or 'idx' their folder. It follows dataKind while that is
-   * images and stays while a language model trains on a text, so a network that takes images again goes back to it
-   * (carryData).
-   */
-  imageKind: ImageKind
-}
-
-/** The image data a network that is not a language model trains on: the built-in digits or an IDX folder. */
-export type ImageKind = Exclude<DataKind, 'text'>
-
-/** The data part of the form, carried whole across architecture edits (carryData): what to train on and the paths. */
-export type DataChoice = Pick<TrainForm, 'dataKind' | 'idxDir' | 'textFile' | 'imageKind'>
-
-/** Exponential moving average with bias correction (so the first points are not pulled to 0).
- * `s` in [0, 1): 0 = raw. Non-finite values are skipped: the smoothed line holds its last value. */
-export function ema(values: ArrayLike<number>, s: number): number[] {
-  const out = new Array<number>(values.length)
-  const k = Math.min(Math.max(s, 0), 0.999)
-  let acc = 0
-  let weight = 0
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]
-    if (Number.isFinite(v)) {
-      acc = acc * k + (1 - k) * v
-      weight = weight * k + (1 - k)
-    }
-    out[i] = weight > 0 ? acc / weight : NaN
-  }
-  return out
-}
-
-/** Where a batch point sits on the x axis, in epochs. */
-export function epochPosition(p: BatchPoint): number {
-  return p.batches > 0 ? p.epoch - 1 + p.batch / p.batches : p.epoch
-}
-
-export interface Progress {
-  epoch: number
-  epochs: number
-  batch: number
-  batches: number
-  /** 0..1 over the whole run. */
-  fraction: number
-  examplesPerSec: number
-  /** null until there is a speed to go by. */
-  etaSeconds: number | null
-}
-
-/** Progress through a run from its latest batch point and its settings. */
-export function progressOf(last: BatchPoint | null, settings: TrainSettings, examplesPerSec: number, state: RunState): Progress {
-  const epochs = settings.epochs
-  if (!last) {
-    const done = state === 'done'
-    return { epoch: done ? epochs : 0, epochs, batch: 0, batches: 0, fraction: done ? 1 : 0, examplesPerSec: 0, etaSeconds: null }
-  }
-  const totalBatches = last.batches * epochs
-  const doneBatches = Math.min((last.epoch - 1) * last.batches + last.batch, totalBatches)
-  const fraction = state === 'done' ? 1 : totalBatches > 0 ? doneBatches / totalBatches : 0
-  const remainingExamples = (totalBatches - doneBatches) * settings.batchSize
-  const etaSeconds = state === 'done' ? 0 : examplesPerSec > 0 ? remainingExamples / examplesPerSec : null
-  return { epoch: last.epoch, epochs, batch: last.batch, batches: last.batches, fraction, examplesPerSec, etaSeconds }
-}
-
-/** 75 → "1:15", 3725 → "1:02:05". */
-export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds))
-  const h = Math.floor(s / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  const ss = String(s % 60).padStart(2, '0')
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`
-}
-
-/** Learning rates are shown the way learners type them: 0.001, 1e-5. */
-export function formatLr(lr: number): string {
-  if (lr === 0) return '0'
-  return lr >= 1e-4 ? String(Number(lr.toPrecision(3))) : lr.toExponential(1)
-}
-
-function normStack(s: ImageStack): ImageStack {
-  return { count: s.count, h: s.h, w: s.w, data: asFloats(s.data) }
-}
-
-/** The same snapshot with every array as a Float32Array. */
-export function normSnapshot(s: Snapshot): Snapshot {
-  return {
-    filters: s.filters ? normStack(s.filters) : undefined,
-    featureMaps: s.featureMaps?.map((m) => ({ layer: m.layer, shape: m.shape, maps: normStack(m.maps) })),
-    gates: s.gates?.map((g) => ({ name: g.name, t: g.t, h: g.h, data: asFloats(g.data) })),
-    reconstructions: s.reconstructions ? { inputs: normStack(s.reconstructions.inputs), outputs: normStack(s.reconstructions.outputs) } : undefined,
-    codes: s.codes ? { ...s.codes, points: asFloats(s.codes.points), labels: asFloats(s.codes.labels) } : undefined
-  }
-}
-
-/** Is this spec a language model (perplexity instead of accuracy, text data)? */
-export function isLanguageModel(spec: NetSpec | null): boolean {
-  if (!spec) return false
-  return spec.task === 'language-model' || spec.layers.some((l) => l.type === 'TimeEmbedding')
-}
-
-/** Is `spec` a preset's own network as it came (a preset chosen and not edited since), rather than one built from it? */
-export function isPresetAsIs(spec: NetSpec | null, preset: { spec: NetSpec } | null): boolean {
-  return !!spec && !!preset && sameSpec(spec, preset.spec)
-}
-
-/** What a network reports after each epoch: accuracy (a classifier), perplexity (a language model) or the
- * held-out reconstruction error (an autoencoder, task "reconstruct"). */
-export type NetKind = 'classifier' | 'language-model' | 'autoencoder'
-
-export function netKind(spec: NetSpec | null): NetKind {
-  return isLanguageModel(spec) ? 'language-model' : spec?.task === 'reconstruct' ? 'autoencoder' : 'classifier'
-}
-
-/** Can this network train statefully (a language model with a TimeLSTM or TimeRNN to carry the state)? */
-export function canTrainStateful(spec: NetSpec | null): boolean {
-  return isLanguageModel(spec) && !!spec?.layers.some((l) => l.type === 'TimeLSTM' || l.type === 'TimeRNN')
-}
-
-/** One-click defaults for a network: its preset's training settings when it came from one, else the
- * settings the course uses for its kind, kept short enough to watch. */
-export function defaultsFor(spec: NetSpec | null, threads: number, preset?: PresetInfo | null): TrainForm {
-  const base: TrainForm = {
-    dataKind: 'mnist', idxDir: '/usr/share/datasets/fashion-mnist', textFile: 'builtin',
-    optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 5, weightDecay: 0, seed: 42, threads: Math.max(1, threads), clip: 0,
-    stateful: false, priority: 'low', imageKind: 'mnist'
-  }
-  let f = base
-  if (spec && isLanguageModel(spec)) f = { ...base, dataKind: 'text', lr: 0.005, batchSize: 20, epochs: 10, clip: 5 }
-  else if (spec?.layers.some((l) => l.type === 'TimeLSTM' || l.type === 'TimeRNN')) f = { ...base, batchSize: 64, epochs: 3, clip: 5 }
-  else if (spec?.task === 'reconstruct') f = { ...base, batchSize: 64 }
-  const d = preset?.defaults
-  if (d) f = { ...f, optimizer: d.optimizer, lr: d.lr, batchSize: d.batchSize, epochs: d.epochs, clip: d.clip ?? f.clip }
-  return f
-}
-
-/**
- * A setting the learner chose that an edited network can no longer use, so the form went back to the network's own
- * ('data-folder': their text, for the IDX folder they had chosen before the network became a language model).
- */
-export type FormDrop = 'data-text' | 'data-images' | 'data-folder' | 'stateful'
-
-/**
- * The data choice after the architecture was edited (`keep`, the form's; `was`, the defaults it was filled with; `d`,
- * the edited network's defaults), carried whole: the kind, both paths and the image data chosen last are the learner's.
- * Only a kind that no longer fits goes back to the network's own: a language model trains on a text, anything else on
- * images, the learner's IDX folder when they had chosen it before the text and its path is still there, else the
- * digits. The change is named (`dropped`) when it leaves data the learner chose (a folder, an uploaded text, a kind
- * picked in the form) or goes back to their folder; the built-in data following the network is not worth a word.
- */
-export function carryData(keep: DataChoice, was: DataKind, d: DataChoice): { data: DataChoice; dropped: FormDrop | null } {
-  const imageKind = keep.dataKind === 'text' ? keep.imageKind : keep.dataKind
-  const data: DataChoice = { dataKind: keep.dataKind, idxDir: keep.idxDir || d.idxDir, textFile: keep.textFile || d.textFile, imageKind }
-  const text = d.dataKind === 'text'
-  if ((keep.dataKind === 'text') === text) return { data, dropped: null }
-  const folder = !text && imageKind === 'idx' && data.idxDir.trim() !== ''
-  data.dataKind = text ? 'text' : folder ? 'idx' : d.dataKind
-  const own = keep.dataKind === 'idx' || (keep.dataKind === 'text' && keep.textFile.trim() !== 'builtin') || keep.dataKind !== was
-  return { data, dropped: text ? (own ? 'data-text' : null) : folder ? 'data-folder' : own ? 'data-images' : null }
-}
-
-/**
- * The form after the architecture was edited: every setting the learner chose (it differs from the defaults the
- * form was filled with, `was`) is kept, the rest take the edited network's defaults `d` (a network that became a
- * language model gets its lr, batch and clipping). The data choice is carried whole (carryData) and the priority is
- * always the learner's. What no longer fits goes back to the network's own and is named in `dropped`: data of the
- * wrong kind and stateful training without a TimeLSTM/TimeRNN to carry.
- */
-export function carryForm(keep: TrainForm, was: TrainForm, d: TrainForm, spec: NetSpec | null): { form: TrainForm; dropped: FormDrop[] } {
-  const form = { ...d }
-  const out = form as unknown as Record<string, unknown>
-  const kept = keep as unknown as Record<string, unknown>
-  const old = was as unknown as Record<string, unknown>
-  for (const k of Object.keys(form)) if (kept[k] !== old[k]) out[k] = kept[k]
-  form.priority = keep.priority
-  const { data, dropped: lost } = carryData(keep, was.dataKind, d)
-  Object.assign(form, data)
-  const dropped: FormDrop[] = lost ? [lost] : []
-  if (form.stateful && !canTrainStateful(spec)) {
-    form.stateful = false
-    dropped.push('stateful')
-  }
-  return { form, dropped }
-}
-
-/** The settings the host gets from the form. */
-export function settingsFromForm(f: TrainForm): TrainSettings {
-  const data: DataSource =
-    f.dataKind === 'idx' ? { kind: 'idx', dir: f.idxDir.trim() }
-      : f.dataKind === 'text' ? { kind: 'text', file: f.textFile.trim() || 'builtin' }
-        : { kind: 'mnist' }
-  return {
-    data, optimizer: f.optimizer, lr: f.lr, batchSize: Math.round(f.batchSize), epochs: Math.round(f.epochs),
-    weightDecay: f.weightDecay, seed: Math.round(f.seed), threads: Math.round(f.threads),
-    ...(f.clip > 0 ? { clip: f.clip } : {}),
-    ...(f.stateful && f.dataKind === 'text' ? { stateful: true } : {}),
-    priority: f.priority
-  }
-}
-
-/**
- * The learner's labelled drawings (draw page) join the training set of a digit classifier trained on
- * the built-in digits; other runs are left as they are.
- */
-export function withDrawings(s: TrainSettings, spec: NetSpec): TrainSettings {
-  const list = drawings.list
-  const digits = spec.input.length === 3 && spec.input[0] === 1 && spec.input[1] === 28 && spec.input[2] === 28
-  if (list.length === 0 || s.data.kind !== 'mnist' || !digits || (spec.task ?? 'classify') !== 'classify' || s.extra) return s
-  return { ...s, extra: { images: list.flatMap((d) => d.image), labels: list.map((d) => d.label) } }
-}
-
-/** Problems with the form, as i18n keys; empty when it can be sent. */
-export function formProblems(f: TrainForm): string[] {
-  const out: string[] = []
-  if (!(f.lr > 0 && f.lr <= 10)) out.push('train.errLr')
-  if (!(Number.isInteger(f.batchSize) && f.batchSize >= 1 && f.batchSize <= 4096)) out.push('train.errBatch')
-  if (!(Number.isInteger(f.epochs) && f.epochs >= 1 && f.epochs <= 1000)) out.push('train.errEpochs')
-  if (!(f.weightDecay >= 0 && f.weightDecay < 1)) out.push('train.errDecay')
-  if (!(Number.isInteger(f.seed) && f.seed >= 0)) out.push('train.errSeed')
-  if (!(Number.isInteger(f.threads) && f.threads >= 1 && f.threads <= 64)) out.push('train.errThreads')
-  if (!(f.clip >= 0)) out.push('train.errClip')
-  if (f.dataKind === 'idx' && !f.idxDir.trim()) out.push('train.errIdx')
-  if (f.stateful && f.dataKind !== 'text') out.push('train.errStateful')
-  return out
-}
-
-/** What a run that continues another starts from: where its epochs sit and whose run it carries on. */
-export interface Continues {
-  /** The continued run's id. */
-  runId: string
-  /** Its number (legend "continues #n"); null when it is no longer listed (a reopened project that had
-   * dropped it). The continuation keeps that run's colour. */
-  index: number | null
-  color: string
-  /** Epochs already trained: the continuation's epoch k is shown as epoch offset + k. */
-  epochOffset: number
-  /**
-   * Where its loss curve begins, in epochs, when that is not epochOffset: weights kept part-way through an epoch
-   * (a divergence at epoch 2, mini-batch 141 kept batch 140: 1.23). Its epochs are numbered from the interrupted one,
-   * which it trains again; the curve goes on from the kept batch, with no gap before it.
-   */
-  xOffset?: number
-  /** The optimizer changed, so its state (Adam's moments, step count) starts fresh: from → to. The same name on both
-   * sides: the model had no state to carry (weights kept after a divergence: continueFromKept). */
-  optimizerFresh: { from: OptimizerName; to: OptimizerName } | null
-}
-
-/** How many epochs a run has trained, for numbering a continuation: a run stopped part-way through an
- * epoch counts that epoch (its batch line ends there; the continuation's epochs start after it). */
-export function epochsTrained(r: Run): number {
-  let x = r.latestEpoch?.epoch ?? r.epochOffset
-  // the curve's positions, in the epochs' numbering (a continuation from a kept batch begins part-way: xOffset)
-  const shift = r.xOffset - r.epochOffset
-  for (let i = r.batchX.length - 1; i >= 0; i--) {
-    const v = r.batchX[i] - shift
-    if (Number.isFinite(v)) {
-      x = Math.max(x, Math.ceil(v - 1e-9))
-      break
-    }
-  }
-  // the latest batch itself (a long run's curve stores means of several batches, the last few not yet)
-  if (r.last) x = Math.max(x, Math.ceil(r.nowX - shift - 1e-9))
-  return x
-}
-
-/**
- * Where a continuation from a diverged run's kept weights begins: numbered (epochOffset) and on the curve (xOffset).
- * The run's own last good weights ('run', epoch e, mini-batch b of B) sit at e − 1 + b/B of its epochs: the
- * continuation trains epoch e again (numbered from it) from that point of the curve; they were numbered after epoch
- * e, a gap on the loss curve and a missing epoch on the epoch chart (or, kept at an epoch's end, one epoch too many).
- * The model before the run ('before') is where the run began.
- */
-export function keptStart(r: Run): { epochOffset: number; xOffset: number } {
-  const k = r.divergence?.kept
-  if (k?.from === 'before') return { epochOffset: r.epochOffset, xOffset: r.xOffset }
-  const batches = r.last?.batches ?? 0
-  if (k?.from === 'run' && batches > 0) {
-    const whole = k.batch >= batches
-    return { epochOffset: r.epochOffset + k.epoch - (whole ? 0 : 1), xOffset: r.xOffset + k.epoch - 1 + Math.min(k.batch, batches) / batches }
-  }
-  const n = epochsTrained(r)
-  return { epochOffset: n, xOffset: n }
-}
-
-/** One training run and everything it reported. Big series are raw state, replaced on each append. */
-export class Run {
-  readonly id: string
-  readonly index: number
-  readonly color: string
-  readonly settings: TrainSettings
-  readonly specName: string
-  /** What the run's network reports (known from its start, before its first epoch report). */
-  readonly kind: NetKind
-  /** The run this one continues (same weights and, unless the optimizer changed, optimizer state), or null. */
-  readonly continues: Continues | null
-  /** Epochs trained before this run began (its reports are numbered on by this). */
-  readonly epochOffset: number
-  /** Where its loss curve begins, in epochs (its points are stored shifted by this): epochOffset, or part-way through
-   * an epoch for a continuation from weights kept mid-epoch (Continues.xOffset). */
-  readonly xOffset: number
-  /** Started from the host's model (a continuation, or the editor's "keep the weights"), not from fresh weights:
-   * a model the host puts back after this run diverged ('before') is then the one this run started from. */
-  fromModel = false
-  /** Started fresh while the page's network already had a trained model held (project.trained): a model the host puts
-   * back after this run diverged ('before') is then this network's. Otherwise it is another network's (the learner
-   * changed the network and started it fresh), which nothing on the page can draw with, export or continue. */
-  heldFitsBefore = false
-  /** After a divergence: the host put back a model that is not this run's network ('before', !heldFitsBefore). */
-  keptOther = $state(false)
-  state = $state<RunState>('idle')
-  /** A control the host accepted but whose state event has not come yet (the batch in flight finishes first). */
-  pending = $state<'pause' | 'resume' | 'stop' | null>(null)
-  message = $state<string | null>(null)
-  /** The error event that ended the run, worded by the page when it can (lib/lab-errors.ts), else its English message. */
-  failure = $state.raw<Msg | string | null>(null)
-  diverged = $state(false)
-  /** The host's last word (its `cpu` event): other programs keep every core busy, so the run stands still. */
-  cpuStarved = $state(false)
-  /** Running but standing still for want of a core: only while it runs, whoever set the state last (host or page). */
-  get starved(): boolean {
-    return this.cpuStarved && this.state === 'running'
-  }
-  /** A diverged run's facts (the banner words them in the page's language), or null: then `message` is shown. */
-  divergence = $state.raw<DivergenceFacts | null>(null)
-  visible = $state(true)
-  /** The learning rate in force now (changed live with set-lr). */
-  lr = $state(0)
-  /** Live lr changes, at x in epochs. */
-  lrChanges = $state.raw<{ x: number; lr: number }[]>([])
-  /** The loss curve: positions in epochs and losses, at most MAX_BATCH_POINTS of them. */
-  batchX = $state.raw<number[]>([])
-  batchLoss = $state.raw<number[]>([])
-  /** Merges the curve's points once it reaches MAX_BATCH_POINTS. */
-  private readonly curve = new CurveThinner()
-  epochs = $state.raw<EpochReport[]>([])
-  last = $state.raw<BatchPoint | null>(null)
-  /** Smoothed examples per second, for the ETA. */
-  examplesPerSec = $state(0)
-  snapshot = $state.raw<Snapshot | null>(null)
-  /** The first filters this run reported: what the initialisation looked like. */
-  initialFilters = $state.raw<ImageStack | null>(null)
-  /** Count of snapshots received, so views can tell a new one arrived. */
-  snapshots = $state(0)
-  /** Forward multiply-adds per example of the run's network (0: not known, a run restored from a project). */
-  macsPerExample = 0
-  /**
-   * The network the run trained, when this page started it (a run restored from a project keeps only its name): the
-   * legend tells a preset changed in the editor, which keeps the preset's name, from the preset itself.
-   */
-  spec: NetSpec | null = null
-  /** Whether this run's speed was given to labSpeed: once past MIN_BATCHES, and again when it ends. */
-  speedNoted: 'no' | 'early' | 'final' = 'no'
-  /** The host said at some point that other programs kept every core busy: its speed is not this computer's. */
-  starvedOnce = false
-
-  constructor(id: string, index: number, settings: TrainSettings, specName: string, kind: NetKind, continues: Continues | null = null) {
-    this.id = id
-    this.index = index
-    this.color = continues?.color ?? RUN_COLORS[(index - 1) % RUN_COLORS.length]
-    this.settings = settings
-    this.specName = specName
-    this.kind = kind
-    this.lr = settings.lr
-    this.continues = continues
-    this.epochOffset = continues?.epochOffset ?? 0
-    this.xOffset = continues?.xOffset ?? this.epochOffset
-  }
-
-  get isLm(): boolean {
-    return this.kind === 'language-model'
-  }
-
-  /** Still able to change (running or paused). */
-  get active(): boolean {
-    return this.state === 'running' || this.state === 'paused'
-  }
-
-  get latestEpoch(): EpochReport | null {
-    return this.epochs.length ? this.epochs[this.epochs.length - 1] : null
-  }
-
-  /** Progress counted in the whole training's epochs (a continuation's epoch 1 of 3 after 3 is 4 / 6). */
-  get progress(): Progress {
-    const p = progressOf(this.last, this.settings, this.examplesPerSec, this.state)
-    const off = this.epochOffset
-    if (off === 0) return p
-    return { ...p, epoch: p.epoch + off, epochs: p.epochs + off, fraction: (off + p.fraction * p.epochs) / (off + p.epochs) }
-  }
-
-  addPoints(points: BatchPoint[]): void {
-    if (points.length === 0) return
-    const xs = this.batchX.slice()
-    const ys = this.batchLoss.slice()
-    let eps = this.examplesPerSec
-    for (const p of points) {
-      const x = epochPosition(p) + this.xOffset
-      this.curve.push(xs, ys, x, p.loss)
-      // a short moving average: individual batches jitter, the ETA should not
-      if (Number.isFinite(p.examplesPerSec) && p.examplesPerSec > 0) eps = eps > 0 ? eps * 0.8 + p.examplesPerSec * 0.2 : p.examplesPerSec
-    }
-    this.batchX = xs
-    this.batchLoss = ys
-    this.examplesPerSec = eps
-    this.last = points[points.length - 1]
-  }
-
-  /** Batches per point of the curve: 1, doubled each time the curve reaches MAX_BATCH_POINTS. */
-  get batchStride(): number {
-    return this.curve.stride
-  }
-
-  addEpoch(report: EpochReport): void {
-    const shifted = this.epochOffset ? { ...report, epoch: report.epoch + this.epochOffset } : report
-    const r = shifted.confidentWrong
-      ? { ...shifted, confidentWrong: shifted.confidentWrong.map((w) => ({ ...w, image: { ...w.image, data: asFloats(w.image.data) } })) }
-      : shifted
-    // a repeated epoch number (resume after a reload) replaces the old report; only the latest report's
-    // examples are shown, so earlier ones drop theirs (12 images a report, for up to 1000 epochs)
-    const kept = this.epochs.filter((e) => e.epoch !== r.epoch).map(({ confidentWrong: _images, ...e }) => e)
-    this.epochs = [...kept, r].sort((a, b) => a.epoch - b.epoch)
-  }
-
-  addSnapshot(s: Snapshot): void {
-    const snap = normSnapshot(s)
-    // keep the last filters and maps when a snapshot carries only part of them
-    const prev = this.snapshot
-    this.snapshot = {
-      filters: snap.filters ?? prev?.filters,
-      featureMaps: snap.featureMaps ?? prev?.featureMaps,
-      gates: snap.gates ?? prev?.gates,
-      reconstructions: snap.reconstructions ?? prev?.reconstructions,
-      // the code plane comes at most once a second: keep the last one in between
-      codes: snap.codes ?? prev?.codes
-    }
-    if (!this.initialFilters && snap.filters) this.initialFilters = { ...snap.filters, data: snap.filters.data.slice() }
-    this.snapshots++
-  }
-
-  /** The x where the run is now, for marking live changes. */
-  get nowX(): number {
-    return this.last ? epochPosition(this.last) + this.xOffset : this.xOffset
-  }
-}
 
 export interface Samples { images: number[][]; labels: number[] }
 
@@ -712,7 +241,7 @@ export class TrainLab {
     const r = this.current
     if (!r || !spec || !r.diverged || r.state !== 'failed') return null
     const kept = r.divergence?.kept?.from
-    if (kept !== 'run' && !(kept === 'before' && r.fromModel)) return null
+    if (kept !== 'run' && !(kept === 'before' && r.before === 'start')) return null
     if (this.runs.some((x) => x.active) || !project.trained) return null
     if ((spec.name ?? '') !== r.specName) return null
     return this.modelRunId === r.id ? r : null
@@ -758,8 +287,7 @@ export class TrainLab {
     const report = this.knownReport(spec) ?? validateSpec(spec)
     run.macsPerExample = report.ok ? report.totalMacs : 0
     run.spec = spec
-    run.fromModel = fromModel
-    run.heldFitsBefore = fromModel || trainedBefore
+    run.before = fromModel ? 'start' : trainedBefore ? 'same' : 'other'
     run.state = 'running'
     this.modelRunId = run.id
     this.modelViews = null
@@ -941,7 +469,7 @@ export class TrainLab {
           if (e.divergence?.kept?.from === 'none' && run.id === this.modelRunId) project.trained = false
           // the model put back is another network's (RU's finding: train A, start B fresh, B diverges in its first
           // 200 ms): the page's network has none, so exports and drawing say "train first" rather than use A
-          if (e.divergence?.kept?.from === 'before' && !run.heldFitsBefore) {
+          if (e.divergence?.kept?.from === 'before' && run.before === 'other') {
             run.keptOther = true
             if (run.id === this.modelRunId) project.trained = false
           }
@@ -984,13 +512,4 @@ export const trainLab = new TrainLab()
 /** A refusal from the host, worded in the page's language after a translated lead. */
 function hostError(e: LabError): Msg {
   return msg('train.errHost', { detail: refusal(e) })
-}
-
-/**
- * The learning rate a diverged run restarts with: the engine's suggestion (the optimizer's usual rate, or a
- * tenth) when its facts carry one below the rate that diverged, else a tenth of the run's rate (older hosts).
- */
-export function restartLr(r: Pick<Run, 'lr' | 'divergence'>): number {
-  const f = r.divergence
-  return f && f.suggestedLr > 0 && f.suggestedLr < f.lr ? f.suggestedLr : Number((r.lr / 10).toPrecision(3))
 }

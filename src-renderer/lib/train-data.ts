@@ -1,0 +1,70 @@
+/**
+ * The training form's data choice: what a run trains on (the built-in digits, an IDX folder, a text) and how that
+ * choice is carried across edits of the architecture (carryData), sent to the host (dataSourceOf), and joined by the
+ * learner's drawings (withDrawings). Split out of lib/train.svelte.ts, which keeps the form, the runs and the held
+ * model; no Svelte state here.
+ */
+import type { DataSource, TrainSettings } from '../../src-engine/protocol'
+import type { NetSpec } from '../../src-engine/spec-types'
+import { drawings } from './drawings.svelte'
+
+export type DataKind = DataSource['kind']
+
+/** The image data a network that is not a language model trains on: the built-in digits or an IDX folder. */
+export type ImageKind = Exclude<DataKind, 'text'>
+
+/** The data part of the form, carried whole across architecture edits (carryData): what to train on and the paths. */
+export interface DataChoice {
+  dataKind: DataKind
+  idxDir: string
+  textFile: string
+  /**
+   * The image data the learner chose last: the digits, or 'idx' their folder. It follows dataKind while that is
+   * images and stays while a language model trains on a text, so a network that takes images again goes back to it
+   * (carryData).
+   */
+  imageKind: ImageKind
+}
+
+/**
+ * Data the learner chose that an edited network can no longer use, so the form went back to the network's own
+ * ('data-folder': their folder again, for the text the network no longer takes). FormDrop adds the form's own.
+ */
+export type DataDrop = 'data-text' | 'data-images' | 'data-folder'
+
+/**
+ * The data choice after the architecture was edited (`keep`, the form's; `was`, the defaults it was filled with; `d`,
+ * the edited network's defaults), carried whole: the kind, both paths and the image data chosen last are the learner's.
+ * Only a kind that no longer fits goes back to the network's own: a language model trains on a text, anything else on
+ * images, the learner's IDX folder when they had chosen it before the text and its path is still there, else the
+ * digits. The change is named (`dropped`) when it leaves data the learner chose (a folder, an uploaded text, a kind
+ * picked in the form) or goes back to their folder; the built-in data following the network is not worth a word.
+ */
+export function carryData(keep: DataChoice, was: DataKind, d: DataChoice): { data: DataChoice; dropped: DataDrop | null } {
+  const imageKind = keep.dataKind === 'text' ? keep.imageKind : keep.dataKind
+  const data: DataChoice = { dataKind: keep.dataKind, idxDir: keep.idxDir || d.idxDir, textFile: keep.textFile || d.textFile, imageKind }
+  const text = d.dataKind === 'text'
+  if ((keep.dataKind === 'text') === text) return { data, dropped: null }
+  const folder = !text && imageKind === 'idx' && data.idxDir.trim() !== ''
+  data.dataKind = text ? 'text' : folder ? 'idx' : d.dataKind
+  const own = keep.dataKind === 'idx' || (keep.dataKind === 'text' && keep.textFile.trim() !== 'builtin') || keep.dataKind !== was
+  return { data, dropped: text ? (own ? 'data-text' : null) : folder ? 'data-folder' : own ? 'data-images' : null }
+}
+
+/** The data the host gets from the form: the folder's path and the text's name trimmed, an empty text the built-in one. */
+export function dataSourceOf(f: DataChoice): DataSource {
+  return f.dataKind === 'idx' ? { kind: 'idx', dir: f.idxDir.trim() }
+    : f.dataKind === 'text' ? { kind: 'text', file: f.textFile.trim() || 'builtin' }
+      : { kind: 'mnist' }
+}
+
+/**
+ * The learner's labelled drawings (draw page) join the training set of a digit classifier trained on
+ * the built-in digits; other runs are left as they are.
+ */
+export function withDrawings(s: TrainSettings, spec: NetSpec): TrainSettings {
+  const list = drawings.list
+  const digits = spec.input.length === 3 && spec.input[0] === 1 && spec.input[1] === 28 && spec.input[2] === 28
+  if (list.length === 0 || s.data.kind !== 'mnist' || !digits || (spec.task ?? 'classify') !== 'classify' || s.extra) return s
+  return { ...s, extra: { images: list.flatMap((d) => d.image), labels: list.map((d) => d.label) } }
+}

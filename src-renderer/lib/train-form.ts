@@ -1,0 +1,134 @@
+/**
+ * The training form: its settings (TrainForm), the defaults a network gets (defaultsFor), what an edit of the
+ * architecture keeps of the learner's choices (carryForm), the settings sent to the host (settingsFromForm) and the
+ * form's problems (formProblems); with what kind of network it is for (netKind, isLanguageModel). Split out of
+ * lib/train.svelte.ts, which keeps the runs and the held model; the data choice is lib/train-data.ts. No Svelte state.
+ */
+import type { PresetInfo } from '../../src-main/ipc/contract'
+import type { OptimizerName, TrainingPriority, TrainSettings } from '../../src-engine/protocol'
+import type { NetSpec } from '../../src-engine/spec-types'
+import { sameSpec } from './same-spec'
+import { carryData, dataSourceOf, type DataChoice, type DataDrop } from './train-data'
+
+export const OPTIMIZERS: readonly OptimizerName[] = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam']
+
+/** The training page's words for each priority (protocol.ts TRAINING_PRIORITIES; a new one is a type error here until worded). */
+export const PRIORITY_TEXT: Record<TrainingPriority, { label: string; help: string }> = {
+  low: { label: 'train.priorityLow', help: 'train.priorityLowHelp' },
+  normal: { label: 'train.priorityNormal', help: 'train.priorityNormalHelp' }
+}
+
+/** The hyperparameter form, bound to the inputs. */
+export interface TrainForm extends DataChoice {
+  optimizer: OptimizerName
+  lr: number
+  batchSize: number
+  epochs: number
+  weightDecay: number
+  seed: number
+  threads: number
+  /** Gradient clipping by global norm; 0 = off. */
+  clip: number
+  /** Language models with an LSTM/RNN: read the text in order and carry the state across batches (truncated BPTT). */
+  stateful: boolean
+  /** How the training threads share the CPU: 'low' lets other programs go first, 'normal' shares the cores equally. */
+  priority: TrainingPriority
+}
+
+/** Is this spec a language model (perplexity instead of accuracy, text data)? */
+export function isLanguageModel(spec: NetSpec | null): boolean {
+  if (!spec) return false
+  return spec.task === 'language-model' || spec.layers.some((l) => l.type === 'TimeEmbedding')
+}
+
+/** Is `spec` a preset's own network as it came (a preset chosen and not edited since), rather than one built from it? */
+export function isPresetAsIs(spec: NetSpec | null, preset: { spec: NetSpec } | null): boolean {
+  return !!spec && !!preset && sameSpec(spec, preset.spec)
+}
+
+/** What a network reports after each epoch: accuracy (a classifier), perplexity (a language model) or the
+ * held-out reconstruction error (an autoencoder, task "reconstruct"). */
+export type NetKind = 'classifier' | 'language-model' | 'autoencoder'
+
+export function netKind(spec: NetSpec | null): NetKind {
+  return isLanguageModel(spec) ? 'language-model' : spec?.task === 'reconstruct' ? 'autoencoder' : 'classifier'
+}
+
+/** Can this network train statefully (a language model with a TimeLSTM or TimeRNN to carry the state)? */
+export function canTrainStateful(spec: NetSpec | null): boolean {
+  return isLanguageModel(spec) && !!spec?.layers.some((l) => l.type === 'TimeLSTM' || l.type === 'TimeRNN')
+}
+
+/** One-click defaults for a network: its preset's training settings when it came from one, else the
+ * settings the course uses for its kind, kept short enough to watch. */
+export function defaultsFor(spec: NetSpec | null, threads: number, preset?: PresetInfo | null): TrainForm {
+  const base: TrainForm = {
+    dataKind: 'mnist', idxDir: '/usr/share/datasets/fashion-mnist', textFile: 'builtin',
+    optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 5, weightDecay: 0, seed: 42, threads: Math.max(1, threads), clip: 0,
+    stateful: false, priority: 'low', imageKind: 'mnist'
+  }
+  let f = base
+  if (spec && isLanguageModel(spec)) f = { ...base, dataKind: 'text', lr: 0.005, batchSize: 20, epochs: 10, clip: 5 }
+  else if (spec?.layers.some((l) => l.type === 'TimeLSTM' || l.type === 'TimeRNN')) f = { ...base, batchSize: 64, epochs: 3, clip: 5 }
+  else if (spec?.task === 'reconstruct') f = { ...base, batchSize: 64 }
+  const d = preset?.defaults
+  if (d) f = { ...f, optimizer: d.optimizer, lr: d.lr, batchSize: d.batchSize, epochs: d.epochs, clip: d.clip ?? f.clip }
+  return f
+}
+
+/**
+ * A setting the learner chose that an edited network can no longer use, so the form went back to the network's own
+ * ('data-folder': their text, for the IDX folder they had chosen before the network became a language model).
+ */
+export type FormDrop = DataDrop | 'stateful'
+
+/**
+ * The form after the architecture was edited: every setting the learner chose (it differs from the defaults the
+ * form was filled with, `was`) is kept, the rest take the edited network's defaults `d` (a network that became a
+ * language model gets its lr, batch and clipping). The data choice is carried whole (carryData) and the priority is
+ * always the learner's. What no longer fits goes back to the network's own and is named in `dropped`: data of the
+ * wrong kind and stateful training without a TimeLSTM/TimeRNN to carry.
+ */
+export function carryForm(keep: TrainForm, was: TrainForm, d: TrainForm, spec: NetSpec | null): { form: TrainForm; dropped: FormDrop[] } {
+  const form = { ...d }
+  const out = form as unknown as Record<string, unknown>
+  const kept = keep as unknown as Record<string, unknown>
+  const old = was as unknown as Record<string, unknown>
+  for (const k of Object.keys(form)) if (kept[k] !== old[k]) out[k] = kept[k]
+  form.priority = keep.priority
+  const { data, dropped: lost } = carryData(keep, was.dataKind, d)
+  Object.assign(form, data)
+  const dropped: FormDrop[] = lost ? [lost] : []
+  if (form.stateful && !canTrainStateful(spec)) {
+    form.stateful = false
+    dropped.push('stateful')
+  }
+  return { form, dropped }
+}
+
+/** The settings the host gets from the form. */
+export function settingsFromForm(f: TrainForm): TrainSettings {
+  const data = dataSourceOf(f)
+  return {
+    data, optimizer: f.optimizer, lr: f.lr, batchSize: Math.round(f.batchSize), epochs: Math.round(f.epochs),
+    weightDecay: f.weightDecay, seed: Math.round(f.seed), threads: Math.round(f.threads),
+    ...(f.clip > 0 ? { clip: f.clip } : {}),
+    ...(f.stateful && f.dataKind === 'text' ? { stateful: true } : {}),
+    priority: f.priority
+  }
+}
+
+/** Problems with the form, as i18n keys; empty when it can be sent. */
+export function formProblems(f: TrainForm): string[] {
+  const out: string[] = []
+  if (!(f.lr > 0 && f.lr <= 10)) out.push('train.errLr')
+  if (!(Number.isInteger(f.batchSize) && f.batchSize >= 1 && f.batchSize <= 4096)) out.push('train.errBatch')
+  if (!(Number.isInteger(f.epochs) && f.epochs >= 1 && f.epochs <= 1000)) out.push('train.errEpochs')
+  if (!(f.weightDecay >= 0 && f.weightDecay < 1)) out.push('train.errDecay')
+  if (!(Number.isInteger(f.seed) && f.seed >= 0)) out.push('train.errSeed')
+  if (!(Number.isInteger(f.threads) && f.threads >= 1 && f.threads <= 64)) out.push('train.errThreads')
+  if (!(f.clip >= 0)) out.push('train.errClip')
+  if (f.dataKind === 'idx' && !f.idxDir.trim()) out.push('train.errIdx')
+  if (f.stateful && f.dataKind !== 'text') out.push('train.errStateful')
+  return out
+}
