@@ -11,13 +11,14 @@
  * is wrong, so the open project is never touched by a bad file. A bad text.txt alone refuses nothing: the
  * project opens without it and `textProblem` says why (the learner uploads the text again).
  */
-import { strToU8, strFromU8, unzipSync } from 'fflate'
-import type { NetSpec, SpecIssue } from '../spec-types'
-import type { OptimizerName, TrainSettings } from '../protocol'
+import { strToU8 } from 'fflate'
+import type { NetSpec, SpecIssue, SpecReport } from '../spec-types'
+import { TRAINING_PRIORITIES, type OptimizerName, type TrainSettings } from '../protocol'
 import { validateSpec } from '../spec'
-import { decodeTextFile, textCounts } from '../data/text'
+import { decodeTextFile, textCounts, vocabFromChars } from '../data/text'
 import { chunksLength, joinChunks } from './chunks'
-import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, safetensorsChunks, type NamedTensor, type WeightProblem } from './safetensors'
+import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, safetensorsChunks, type NamedTensor, type SafetensorsFile, type WeightProblem } from './safetensors'
+import { printable, readZip, ZipError } from './zip'
 
 export const PROJECT_FORMAT = 'backprop-lab-project'
 export const PROJECT_VERSION = 1
@@ -231,46 +232,57 @@ export function decodeProject(bytes: Uint8Array, name = 'project.bplab'): Projec
   let files: Record<string, Uint8Array>
   let textTooLarge = false
   try {
-    files = unzipSync(bytes, {
-      filter: (f) => {
-        // a text too large is left packed: the project opens without it
-        if (f.name === TEXT_PART && f.originalSize > MAX_TEXT_BYTES) return !(textTooLarge = true)
-        if (f.originalSize > MAX_PART_BYTES) throw new ProjectError(`${name}: part "${f.name}" claims ${f.originalSize} bytes, more than a project can hold; the file is damaged or not a project`)
-        return f.name === 'project.json' || f.name === 'weights.safetensors' || f.name === 'optimizer.safetensors' || f.name === TEXT_PART
+    files = readZip(bytes, {
+      // a text too large is left packed: the project opens without it
+      want: (f) => (f.name === TEXT_PART && f.originalSize > MAX_TEXT_BYTES ? !(textTooLarge = true) : PARTS.has(f.name)),
+      maxEntryBytes: MAX_PART_BYTES,
+      // a text whose header cannot be true is left packed too: the project opens without it ('damaged')
+      lenient: (part) => part === TEXT_PART,
+      onSkip: (f) => {
+        if (f.originalSize > MAX_TEXT_BYTES) textTooLarge = true
       }
     })
   } catch (e) {
-    if (e instanceof ProjectError) throw e
+    if (e instanceof ZipError && e.entry !== undefined) throw new ProjectError(`${name}: ${e.message}; the file is damaged or not a project`)
     throw new ProjectError(`${name} is not a Backprop Lab project, or it is damaged (${(e as Error).message}); open a .${PROJECT_EXTENSION} file saved by the lab`)
   }
   const jsonBytes = files['project.json']
   if (!jsonBytes) throw new ProjectError(`${name} has no project.json; it is not a Backprop Lab project`)
   let json: ProjectJson
   try {
-    json = JSON.parse(strFromU8(jsonBytes)) as ProjectJson
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(jsonBytes)) as ProjectJson
   } catch (e) {
     throw new ProjectError(`${name}: project.json is not valid JSON (${(e as Error).message})`)
   }
-  if (typeof json !== 'object' || json === null || json.format !== PROJECT_FORMAT) {
+  if (typeof json !== 'object' || json === null || !Object.hasOwn(json, 'format') || json.format !== PROJECT_FORMAT) {
     throw new ProjectError(`${name} is not a Backprop Lab project (its project.json has no "format": "${PROJECT_FORMAT}")`)
   }
-  if (typeof json.version !== 'number' || json.version > PROJECT_VERSION) {
-    throw new ProjectError(`${name} was saved by a newer version of the lab (format ${String(json.version)}); update the lab to open it`, 'newer-project')
+  if (typeof json.version !== 'number' || !Number.isSafeInteger(json.version) || json.version < 1) {
+    throw new ProjectError(`${name}: project.json has no format version (it should be a whole number such as ${PROJECT_VERSION}); the file is damaged`)
   }
-  const report = validateSpec(json.spec)
+  if (json.version > PROJECT_VERSION) {
+    throw new ProjectError(`${name} was saved by a newer version of the lab (format ${printable(String(json.version))}); update the lab to open it`, 'newer-project')
+  }
+  const report = checkSpec(json.spec, name)
   if (!report.ok) {
     const first = report.issues.find((i) => i.severity === 'error')
     throw new ProjectError(`${name}: its architecture is not valid — ${first?.message ?? 'unknown problem'}`, 'bad-spec', first ? { issue: first } : {})
   }
-  const out: ProjectData = { spec: json.spec, savedAt: json.savedAt }
-  if (json.presetId !== undefined) out.presetId = json.presetId
-  if (json.settings) out.settings = json.settings
-  if (json.history !== undefined) out.history = json.history
-  if (Array.isArray(json.vocab) && json.vocab.every((c) => typeof c === 'string')) out.vocab = json.vocab
-  if (typeof json.epoch === 'number') out.epoch = json.epoch
+  const out: ProjectData = { spec: json.spec }
+  // the rest of project.json is the page's and the host's to use as it is: what is not what a saved project holds is
+  // left out (the page keeps its own), never passed on to break them
+  if (typeof json.savedAt === 'string') out.savedAt = json.savedAt
+  if (json.presetId === null || (typeof json.presetId === 'string' && json.presetId.length <= 100)) out.presetId = json.presetId
+  const settings = cleanSettings(json.settings)
+  if (settings) out.settings = settings
+  // the host checks a history's runs (cleanHistory); one nested deeper than any history is not passed on to be copied
+  if (json.history !== undefined && depthWithin(json.history, HISTORY_DEPTH)) out.history = json.history
+  const vocab = cleanVocab(json.vocab)
+  if (vocab) out.vocab = vocab
+  if (Number.isSafeInteger(json.epoch) && (json.epoch as number) >= 0) out.epoch = json.epoch
   const wBytes = files['weights.safetensors']
   if (wBytes) {
-    const file = decodeSafetensors(wBytes, `${name} › weights.safetensors`)
+    const file = readPart(wBytes, `${name} › weights.safetensors`)
     const expected: Record<string, number[]> = {}
     for (const l of report.layers) {
       for (const [p, shape] of Object.entries(l.paramShapes)) expected[`${l.name}.${p}`] = shape
@@ -283,11 +295,12 @@ export function decodeProject(bytes: Uint8Array, name = 'project.bplab'): Projec
     out.weights = file.tensors
   }
   const oBytes = files['optimizer.safetensors']
-  if (oBytes && json.optimizer) {
-    const file = decodeSafetensors(oBytes, `${name} › optimizer.safetensors`)
+  // state of an optimizer the lab does not have cannot be used: the project opens without it (the optimizer starts afresh)
+  if (oBytes && OPTIMIZER_NAMES.has(json.optimizer as string)) {
+    const file = readPart(oBytes, `${name} › optimizer.safetensors`)
     const state: Record<string, Float32Array> = {}
     for (const [k, v] of Object.entries(file.tensors)) state[k] = v.data
-    out.optimizer = { name: json.optimizer, state }
+    out.optimizer = { name: json.optimizer as OptimizerName, state }
   }
   if (json.text !== undefined) {
     const text = projectText(json.text, files[TEXT_PART], textTooLarge)
@@ -295,6 +308,96 @@ export function decodeProject(bytes: Uint8Array, name = 'project.bplab'): Projec
     else out.text = text
   }
   return out
+}
+
+/** The zip parts a project is read from; any other is skipped. */
+const PARTS: ReadonlySet<string> = new Set(['project.json', 'weights.safetensors', 'optimizer.safetensors', TEXT_PART])
+const OPTIMIZER_NAMES: ReadonlySet<string> = new Set(['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam'] satisfies OptimizerName[])
+
+/** A safetensors part, its refusal (a tensor's offsets, a NaN…) as the project's. */
+function readPart(bytes: Uint8Array, where: string): SafetensorsFile {
+  try {
+    return decodeSafetensors(bytes, where)
+  } catch (e) {
+    throw new ProjectError(`${(e as Error).message}; the file is damaged`)
+  }
+}
+
+/** The spec's report; a spec the validator cannot even walk (layers that are not objects…) is an invalid one, not a crash. */
+function checkSpec(spec: unknown, name: string): SpecReport {
+  // an architecture is an object of layer objects of sizes: nested deeper than this, it is not one (and walking it would overflow the stack)
+  if (!depthWithin(spec, SPEC_DEPTH)) throw new ProjectError(`${name}: its architecture is not valid — its "spec" nests more than ${SPEC_DEPTH} levels deep, which no architecture does; the file is damaged`, 'bad-spec')
+  try {
+    return validateSpec(spec as NetSpec)
+  } catch (e) {
+    throw new ProjectError(`${name}: its architecture is not valid — it is not an architecture the lab can read (${(e as Error).message})`, 'bad-spec')
+  }
+}
+
+/** An architecture is spec › layers › layer › shape: far less deep than this. */
+const SPEC_DEPTH = 8
+/** A saved history is runs › run › epochs › report › confusion › counts: far less deep than this. */
+const HISTORY_DEPTH = 12
+
+/** Whether a JSON value nests at most `max` arrays or objects deep (walked without recursion: a hostile one is deep). */
+function depthWithin(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]]
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!
+    if (typeof v !== 'object' || v === null) continue
+    if (d >= max) return false
+    for (const x of Array.isArray(v) ? v : Object.values(v)) if (typeof x === 'object' && x !== null) stack.push([x, d + 1])
+  }
+  return true
+}
+
+const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)
+const finiteAtLeast = (x: unknown, lo: number): boolean => typeof x === 'number' && Number.isFinite(x) && x >= lo
+const wholeAtLeast = (x: unknown, lo: number): boolean => Number.isSafeInteger(x) && (x as number) >= lo
+
+/** Which saved settings fields hold what: one of the wrong kind is left out (the page keeps its own value). */
+const SETTING_CHECKS: Record<Exclude<keyof TrainSettings, 'data' | 'extra'>, (x: unknown) => boolean> = {
+  optimizer: (x) => OPTIMIZER_NAMES.has(x as string),
+  lr: (x) => finiteAtLeast(x, 0) && (x as number) > 0,
+  batchSize: (x) => wholeAtLeast(x, 1),
+  epochs: (x) => wholeAtLeast(x, 1),
+  weightDecay: (x) => finiteAtLeast(x, 0),
+  seed: (x) => wholeAtLeast(x, 0),
+  threads: (x) => wholeAtLeast(x, 1),
+  clip: (x) => finiteAtLeast(x, 0),
+  stateful: (x) => typeof x === 'boolean',
+  testFraction: (x) => finiteAtLeast(x, 0) && (x as number) < 1,
+  priority: (x) => TRAINING_PRIORITIES.some((p) => p === x)
+}
+
+/**
+ * A project's training settings as the page and the host read them: `data` a data source (without one the settings
+ * are left out: both read `settings.data.kind`), each other field of its kind or left out, the drawings only whole.
+ */
+function cleanSettings(raw: unknown): Partial<TrainSettings> | undefined {
+  if (!isRecord(raw)) return undefined
+  const d = raw.data
+  if (!isRecord(d)) return undefined
+  const data = d.kind === 'mnist' ? { kind: 'mnist' as const } : d.kind === 'idx' && typeof d.dir === 'string' ? { kind: 'idx' as const, dir: d.dir } : d.kind === 'text' && typeof d.file === 'string' ? { kind: 'text' as const, file: d.file } : null
+  if (!data) return undefined
+  const out: Record<string, unknown> = { data }
+  for (const [k, ok] of Object.entries(SETTING_CHECKS)) if (Object.hasOwn(raw, k) && ok(raw[k])) out[k] = raw[k]
+  const extra = raw.extra
+  if (isRecord(extra) && Array.isArray(extra.images) && Array.isArray(extra.labels) && extra.images.length === extra.labels.length * 784 &&
+    extra.images.every((x) => finiteAtLeast(x, 0) && (x as number) <= 1) && extra.labels.every((x) => Number.isInteger(x) && (x as number) >= 0 && (x as number) <= 9)) {
+    out.extra = { images: extra.images, labels: extra.labels }
+  }
+  return out as Partial<TrainSettings>
+}
+
+/** A language model's vocabulary if it is one (one character each, none twice), else left out: the worker would refuse it. */
+function cleanVocab(raw: unknown): string[] | undefined {
+  if (!Array.isArray(raw)) return undefined
+  try {
+    return [...vocabFromChars(raw as string[]).chars]
+  } catch {
+    return undefined
+  }
 }
 
 /**

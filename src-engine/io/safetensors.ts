@@ -25,6 +25,11 @@ export const MAX_HEADER_BYTES = 100 * 1024 * 1024
 
 const fmt = (n: number): string => n.toLocaleString('en-US')
 const dims = (shape: readonly number[]): string => `[${shape.join(', ')}]`
+/** A value from the file as a message quotes it: JSON, at most 60 characters (a hostile header's are megabytes). */
+const shown = (x: unknown): string => {
+  const s = JSON.stringify(x) ?? String(x)
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s
+}
 
 /**
  * Encode float32 tensors (in the given order) and string metadata. Refuses NaN/Inf values, naming the
@@ -128,16 +133,18 @@ export function decodeSafetensors(bytes: Uint8Array, name = 'weights.safetensors
       }
       continue
     }
-    const where = `${name}: tensor "${key}"`
+    const where = `${name}: tensor ${shown(key)}`
     if (typeof raw !== 'object' || raw === null) throw new Error(`${where} should be an object with dtype, shape and data_offsets`)
     const { dtype, shape, data_offsets: offsets } = raw as Record<string, unknown>
     if (typeof dtype !== 'string') throw new Error(`${where} has no dtype`)
-    if (dtype !== 'F32') throw new SafetensorsError(`${where} has dtype ${dtype}; Backprop Lab reads only F32 (float32) tensors`, 'dtype', dtype)
+    if (dtype !== 'F32') throw new SafetensorsError(`${where} has dtype ${/^[\w.]{1,24}$/.test(dtype) ? dtype : shown(dtype)}; Backprop Lab reads only F32 (float32) tensors`, 'dtype', dtype.slice(0, 40))
+    if (shape === undefined) throw new Error(`${where} has no shape; expected a list of non-negative integers`)
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0)) {
-      throw new Error(`${where} has an invalid shape ${JSON.stringify(shape)}; expected a list of non-negative integers`)
+      throw new Error(`${where} has an invalid shape ${shown(shape)}; expected a list of non-negative integers`)
     }
+    if (offsets === undefined) throw new Error(`${where} has no data_offsets; expected [begin, end]`)
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && (o as number) >= 0)) {
-      throw new Error(`${where} has invalid data_offsets ${JSON.stringify(offsets)}; expected [begin, end]`)
+      throw new Error(`${where} has invalid data_offsets ${shown(offsets)}; expected [begin, end]`)
     }
     const [begin, end] = offsets as number[]
     if (end < begin) throw new Error(`${where} has data_offsets [${begin}, ${end}] that end before they begin`)

@@ -22,7 +22,7 @@ function trainedProject(): { bytes: Uint8Array; model: Sequential; optState: Rec
   opt.update(model.params, model.grads)
   const optState = opt.state()
   const bytes = encodeProject({
-    spec, presetId: 'mlp', settings: { optimizer: 'Adam', lr: 0.01, batchSize: 100, epochs: 3, seed: 1 },
+    spec, presetId: 'mlp', settings: { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.01, batchSize: 100, epochs: 3, seed: 1 },
     history: { runs: [{ epochs: [{ epoch: 1, testAcc: 0.9 }] }] }, epoch: 2,
     weights: model.weights(), optimizer: { name: 'Adam', state: optState }
   })

@@ -1,0 +1,80 @@
+/**
+ * Reading the zips a learner opens (projects, .npz) without trusting their headers. fflate's unzipSync allocates
+ * what an entry's header says it inflates to and walks as many entries as the directory says; a damaged or hostile
+ * file can say four billion entries (zip64), or 4 GB behind a few bytes. Here every entry is checked against the
+ * file's real size before it is read: at most one directory entry per 46 bytes of file, no entry larger than the
+ * file, a stored entry exactly its stored size, a deflated one at most 1032 times its compressed size (deflate's
+ * limit), and none over the caller's limit. A refusal is a ZipError naming the entry; the caller words it as its own.
+ */
+import { unzipSync } from 'fflate'
+
+/** Deflate cannot expand data more than this (258-byte matches coded in 2 bits): a larger claim is not a real entry. */
+const DEFLATE_MAX_RATIO = 1032
+/** A central directory entry is at least 46 bytes. */
+const MIN_DIR_ENTRY = 46
+
+/** Why a zip cannot be read: `entry` when one entry is at fault. */
+export class ZipError extends Error {
+  constructor(message: string, readonly entry?: string) {
+    super(message)
+    this.name = 'ZipError'
+  }
+}
+
+export interface ZipEntryInfo { readonly name: string; readonly size: number; readonly originalSize: number; readonly compression: number }
+
+export interface ReadZipOptions {
+  /** Which entries to read (the others are skipped after their sizes are checked). */
+  want: (entry: ZipEntryInfo) => boolean
+  /** The most an entry may inflate to (default: no limit beyond the checks above). */
+  maxEntryBytes?: number
+  /** Entries whose impossible header skips them (left packed, `onSkip` told why) instead of refusing the zip. */
+  lenient?: (name: string) => boolean
+  onSkip?: (entry: ZipEntryInfo, problem: string) => void
+}
+
+/**
+ * The wanted entries of a zip, by name, in an object without a prototype (an entry named "__proto__" is just a
+ * name). Throws ZipError when the bytes are not a zip or an entry's header cannot be true of this file.
+ */
+export function readZip(bytes: Uint8Array, opts: ReadZipOptions): Record<string, Uint8Array> {
+  const maxEntries = Math.floor(bytes.length / MIN_DIR_ENTRY)
+  let seen = 0
+  let files: Record<string, Uint8Array>
+  try {
+    files = unzipSync(bytes, {
+      filter: (f) => {
+        // the directory's count is only a header: it cannot be more entries than the file has room for
+        if (++seen > maxEntries) throw new ZipError(`its directory lists more entries than a file of ${bytes.length} bytes can hold`)
+        const problem = entryProblem(f, bytes.length, opts.maxEntryBytes)
+        if (problem && opts.lenient?.(f.name)) {
+          opts.onSkip?.(f, problem)
+          return false
+        }
+        if (problem) throw new ZipError(`part "${printable(f.name)}" ${problem}`, f.name)
+        return opts.want(f)
+      }
+    })
+  } catch (e) {
+    if (e instanceof ZipError) throw e
+    throw new ZipError(`it is not a readable zip archive (${e instanceof Error ? e.message : String(e)})`)
+  }
+  const out: Record<string, Uint8Array> = Object.create(null)
+  for (const k of Object.keys(files)) out[k] = files[k]
+  return out
+}
+
+/** What is impossible about an entry's sizes in a file of `fileBytes`, or null. */
+function entryProblem(f: ZipEntryInfo, fileBytes: number, max: number | undefined): string | null {
+  if (f.size > fileBytes) return `claims ${f.size} compressed bytes, more than the whole file (${fileBytes})`
+  if (f.compression === 0 && f.originalSize !== f.size) return `is stored uncompressed but claims ${f.originalSize} bytes in ${f.size}`
+  if (f.compression === 8 && f.originalSize > f.size * DEFLATE_MAX_RATIO + 64) return `claims ${f.originalSize} bytes from ${f.size} compressed bytes, more than deflate can give`
+  if (max !== undefined && f.originalSize > max) return `claims ${f.originalSize} bytes, more than the ${max}-byte limit`
+  return null
+}
+
+/** An entry's name as a message shows it: control characters escaped, at most 80 characters. */
+export function printable(name: string): string {
+  const s = JSON.stringify(name).slice(1, -1)
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s
+}
