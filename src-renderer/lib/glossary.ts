@@ -5,6 +5,7 @@
  */
 export const TERMS = {
   tensor: { ko: '텐서', en: 'tensor' },
+  shape: { ko: '형상', en: 'shape' },
   miniBatch: { ko: '미니배치', en: 'mini-batch' },
   epoch: { ko: '에폭', en: 'epoch' },
   affine: { ko: '완전연결 계층', en: 'fully connected (Affine/Dense) layer' },
@@ -27,11 +28,13 @@ export const TERMS = {
   gradient: { ko: '기울기', en: 'gradient' },
   numericalDiff: { ko: '수치 미분', en: 'numerical differentiation' },
   backprop: { ko: '오차역전파', en: 'backpropagation' },
+  optimizer: { ko: '최적화 기법(옵티마이저)', en: 'optimizer' },
   sgd: { ko: '확률적 경사 하강법', en: 'SGD (stochastic gradient descent)' },
   momentum: { ko: '모멘텀', en: 'Momentum' },
   learningRate: { ko: '학습률', en: 'learning rate' },
   overfitting: { ko: '과적합', en: 'overfitting' },
   dropout: { ko: '드롭아웃', en: 'dropout' },
+  weightDecay: { ko: '가중치 감소', en: 'weight decay' },
   rnn: { ko: '순환 신경망', en: 'RNN (recurrent neural network)' },
   hiddenState: { ko: '은닉 상태', en: 'hidden state' },
   memoryCell: { ko: '기억 셀', en: 'memory cell' },

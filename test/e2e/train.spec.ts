@@ -263,7 +263,7 @@ test.describe('in Korean', () => {
     await expect(page.getByTestId('progress')).toContainText('초당', { timeout: 20_000 })
     await expect(page.getByTestId('filters-now')).toBeVisible({ timeout: 20_000 })
     await expect(page.getByTestId('feature-maps').locator('canvas.clickable').first()).toBeVisible({ timeout: 20_000 })
-    await expect(page.getByTestId('filters')).toContainText('첫 번째 층의 필터')
+    await expect(page.getByTestId('filters')).toContainText('첫 번째 계층의 필터')
     // enough of a curve to show what training looks like
     await expect.poll(() => points(page, 'loss-chart'), { timeout: 60_000 }).toBeGreaterThan(20)
     await shotAt(page, 'train-running-ko')

@@ -206,7 +206,7 @@ describe('a refusal in the page\'s language', () => {
       'On the Architecture page, set the “Units” of taffine1 to “= vocab”, so they follow the text it trains on.')
     expect(tr(refusal({ ...vocab, params: { ...vocab.params, layer: 'lstm1', affine: '0' } }))).toContain('add a Time affine with units “= vocab” right before the loss layer.')
     i18n.set('ko')
-    expect(tr(refusal(input))).toBe('학습을 시작하지 않았습니다. 신경망의 입력은 (3, 28, 28) 형상인데 데이터의 예는 (1, 28, 28) 형상입니다. 아키텍처 페이지에서 입력 형상을 바꾸거나 다른 데이터로 학습하세요.')
+    expect(tr(refusal(input))).toBe('학습을 시작하지 않았습니다. 신경망의 입력은 (3, 28, 28) 형상인데 데이터 샘플은 (1, 28, 28) 형상입니다. 아키텍처 페이지에서 입력 형상을 바꾸거나 다른 데이터로 학습하세요.')
   })
 
   it('a read or write the system refused for a known reason gets a sentence of its own, without the system\'s English (ko)', () => {

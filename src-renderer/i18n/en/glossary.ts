@@ -1,6 +1,7 @@
 /** Short definitions of the course's terms (ids from lib/glossary.ts). */
 export default {
   tensor: 'A multi-dimensional array of numbers with a shape, such as (N, C, H, W) for a batch of images.',
+  shape: 'The size of each dimension of a tensor: one MNIST image is (1, 28, 28), a mini-batch of 100 of them (100, 1, 28, 28).',
   miniBatch: 'A small group of training examples processed together; the gradient is averaged over it for one update.',
   epoch: 'One full pass over the training data.',
   affine: 'A layer in which every output is a weighted sum of all inputs plus a bias: y = x·W + b.',
@@ -23,11 +24,13 @@ export default {
   gradient: 'The vector of partial derivatives of the loss: which way, and how steeply, each parameter would change the loss.',
   numericalDiff: 'Estimating a derivative by evaluating the function at x + h and x − h: (f(x+h) − f(x−h)) / 2h.',
   backprop: 'Computing all gradients efficiently by applying the chain rule from the loss backwards through the layers.',
+  optimizer: 'The rule that turns gradients into parameter updates, how far and in which direction: SGD, Momentum, AdaGrad, Adam and others.',
   sgd: 'Stochastic gradient descent: step each parameter against its gradient, W ← W − η·∂L/∂W, using mini-batches.',
   momentum: 'An optimizer that keeps a velocity, so steps build up speed in consistent directions and damp zig-zags.',
   learningRate: 'The step size η of an optimizer: too small learns slowly, too large diverges.',
   overfitting: 'Fitting the training data so closely that accuracy on new data falls behind.',
   dropout: 'Randomly switching off units during training so the network cannot rely on any single one.',
+  weightDecay: 'Adding λ/2 times the sum of squared weights to the loss (λ·W to the gradient) to keep weights small and curb overfitting.',
   rnn: 'A network that reads a sequence step by step, passing a hidden state from one step to the next.',
   hiddenState: 'The vector an RNN carries from step to step: h_t = tanh(h_{t−1}·Wh + x_t·Wx + b).',
   memoryCell: 'The LSTM’s second state c, updated by addition, which lets information and gradients travel far.',

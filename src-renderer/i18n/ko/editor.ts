@@ -44,7 +44,7 @@ export default {
 
   // summary
   totalParams: '매개변수',
-  totalMacs: '예시 하나당 곱셈-덧셈',
+  totalMacs: '샘플 하나당 곱셈-덧셈',
   output: '출력',
   layerCount: '계층 수',
   statusOk: '✓ 학습할 수 있습니다',
@@ -52,7 +52,7 @@ export default {
   statusErrors: '고쳐야 할 오류 {n}개',
   statusWarningOne: '✓ 학습 가능 · 경고 1개',
   statusWarnings: '✓ 학습 가능 · 경고 {n}개',
-  macsHelp: '예시 하나를 신경망에 통과시키는 데 드는 곱셈(과 덧셈)의 횟수로, 계산 비용을 나타냅니다.',
+  macsHelp: '샘플 하나를 신경망에 통과시키는 데 드는 곱셈(과 덧셈)의 횟수로, 계산 비용을 나타냅니다.',
   overview: '신경망 한눈에 보기',
 
   // input
@@ -64,7 +64,7 @@ export default {
   vocab: '어휘 수',
   vocabAuto: '텍스트에서 정해짐',
   vocabOfText: '{n} (텍스트)',
-  inputValues: '예시 하나당 값 {n}개',
+  inputValues: '샘플 하나당 값 {n}개',
 
   // palette
   palette: '계층 추가',

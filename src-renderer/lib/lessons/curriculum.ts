@@ -29,7 +29,7 @@ const q = (answer: number, choices = 3): Question => ({ choices, answer })
 
 export const LESSONS: readonly Lesson[] = [
   { id: 'shape', paragraphs: 2, explainers: ['shape-flow'], tries: [{ preset: 'simple-convnet', page: 'editor' }],
-    questions: [q(1), q(2)], terms: ['tensor', 'miniBatch', 'featureMap'] },
+    questions: [q(1), q(2)], terms: ['tensor', 'shape', 'miniBatch', 'featureMap'] },
   { id: 'affine', paragraphs: 2, explainers: ['param-count', 'shape-flow'], tries: [{ preset: 'mlp', page: 'editor' }],
     questions: [q(0), q(2)], terms: ['affine', 'weight', 'bias', 'parameter'] },
   { id: 'conv', paragraphs: 3, explainers: ['conv-stepper'], tries: [{ preset: 'simple-convnet', page: 'editor' }],
@@ -45,9 +45,9 @@ export const LESSONS: readonly Lesson[] = [
   { id: 'backprop', paragraphs: 3, explainers: ['softmax-loss', 'backprop-graph', 'numerical-gradient', 'gradient-check'], tries: [{ preset: 'mlp', page: 'train' }],
     questions: [q(1), q(2), q(0)], terms: ['loss', 'gradient', 'numericalDiff', 'backprop', 'softmax'] },
   { id: 'optimizers', paragraphs: 2, explainers: ['optimizer-paths'], tries: [{ preset: 'mlp', page: 'train' }],
-    questions: [q(0), q(2)], terms: ['sgd', 'momentum', 'learningRate', 'miniBatch'] },
+    questions: [q(0), q(2)], terms: ['optimizer', 'sgd', 'momentum', 'learningRate', 'miniBatch'] },
   { id: 'overfitting', paragraphs: 2, explainers: ['overfitting'], tries: [{ preset: 'keras-cnn', page: 'editor' }],
-    questions: [q(2), q(1)], terms: ['overfitting', 'dropout', 'accuracy'] },
+    questions: [q(2), q(1)], terms: ['overfitting', 'dropout', 'weightDecay', 'accuracy'] },
   { id: 'autoencoder', paragraphs: 2, explainers: [], tries: [{ preset: 'conv-autoencoder', page: 'train' }, { preset: 'ae-2d', page: 'train' }], draw: true,
     questions: [q(1), q(0)], terms: ['loss', 'featureMap'] },
   { id: 'rnn', paragraphs: 2, explainers: ['rnn-vs-lstm'], tries: [{ preset: 'row-rnn', page: 'train' }],

@@ -96,7 +96,7 @@ describe("the gradient check of the editor's language model", () => {
     i18n.set('ko')
     await tick()
     expect(screen.getByTestId('gc-lm').textContent?.replace(/\s+/g, ' ').trim()).toBe(
-      '여기서는 64글자 구간 대신 8글자 구간으로 확인합니다. 구간 길이가 달라도 가중치의 모양은 같고, 확인은 훨씬 빨리 끝납니다. ' +
+      '여기서는 64글자 구간 대신 8글자 구간으로 확인합니다. 구간 길이가 달라도 가중치의 형상은 같고, 확인은 훨씬 빨리 끝납니다. ' +
         '어휘는 편집기에서처럼 학습 페이지에서 고른 텍스트의 문자 74가지입니다.')
   })
 

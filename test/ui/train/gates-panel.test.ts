@@ -12,7 +12,7 @@ describe('the gates panel', () => {
     i18n.set('ko')
     render(GatesPanel, { gates })
     const captions = (): string[] => [...screen.getByTestId('gates').querySelectorAll('figcaption')].map((c) => c.textContent!.trim())
-    expect(captions()).toEqual(['망각 게이트 f', '입력 게이트 i', '출력 게이트 o', '후보 기억 g', '기억 셀 c', '은닉 상태 h'])
+    expect(captions()).toEqual(['망각 게이트 f', '입력 게이트 i', '출력 게이트 o', '후보 값 g', '기억 셀 c', '은닉 상태 h'])
     i18n.set('en')
     await Promise.resolve()
     expect(captions()[0]).toBe('forget gate f')
