@@ -44,6 +44,9 @@ export function encodeNpy(shape: readonly number[], data: Float32Array): Uint8Ar
   return out
 }
 
+/** The largest header read: numpy's own limit (np.load max_header_size) is 10,000 bytes. */
+const MAX_HEADER_BYTES = 65536
+
 /** Decode a .npy file (float32, float64 or uint8, C order) into float32. `name` is for messages. */
 export function decodeNpy(bytes: Uint8Array, name = 'array.npy'): NpyArray {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
@@ -63,6 +66,10 @@ export function decodeNpy(bytes: Uint8Array, name = 'array.npy'): NpyArray {
   } else {
     throw new Error(`${name} uses .npy format version ${major}.${bytes[7]}; versions 1, 2 and 3 are supported`)
   }
+  // numpy itself reads headers of at most 10,000 bytes (np.load's max_header_size); a larger one is a damaged or hostile file's
+  if (headerLen > MAX_HEADER_BYTES) {
+    throw new Error(`${name} declares a header of ${headerLen} bytes; a .npy header is a few hundred bytes (at most ${MAX_HEADER_BYTES}), so the file is damaged or not a .npy file`)
+  }
   if (start + headerLen > bytes.length) {
     throw new Error(`${name} is truncated: its header declares ${headerLen} bytes but only ${bytes.length - start} follow`)
   }
@@ -72,10 +79,10 @@ export function decodeNpy(bytes: Uint8Array, name = 'array.npy'): NpyArray {
   try {
     header = parsePyLiteral(headerText)
   } catch (e) {
-    throw new Error(`${name} has an unreadable header (${(e as Error).message}): ${headerText.trim()}`)
+    throw new Error(`${name} has an unreadable header (${(e as Error).message}): ${clip(headerText.trim())}`)
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) {
-    throw new Error(`${name}: the header should be a dict but is ${headerText.trim()}`)
+    throw new Error(`${name}: the header should be a dict but is ${clip(headerText.trim())}`)
   }
   const h = header as Record<string, unknown>
   const descr = h.descr
@@ -92,9 +99,9 @@ export function decodeNpy(bytes: Uint8Array, name = 'array.npy'): NpyArray {
   const dims = shape as number[]
   const n = dims.reduce((p, d) => p * d, 1)
   const dataStart = start + headerLen
-  const kind = DTYPES[descr]
+  const kind = Object.hasOwn(DTYPES, descr) ? DTYPES[descr] : undefined
   if (!kind) {
-    throw new Error(`${name} has dtype '${descr}'; Backprop Lab reads float32 ('<f4'), float64 ('<f8') and uint8 ('|u1') arrays`)
+    throw new Error(`${name} has dtype '${clip(descr)}'; Backprop Lab reads float32 ('<f4'), float64 ('<f8') and uint8 ('|u1') arrays`)
   }
   const expected = n * kind.size
   const have = bytes.length - dataStart
@@ -106,6 +113,9 @@ export function decodeNpy(bytes: Uint8Array, name = 'array.npy'): NpyArray {
   for (let i = 0; i < n; i++) data[i] = kind.read(view, dataStart + i * kind.size)
   return { shape: dims, data, descr }
 }
+
+/** A header's text as a message quotes it: at most 80 characters (a hostile header is up to 4 GB). */
+const clip = (s: string): string => (s.length > 80 ? `${s.slice(0, 77)}...` : s)
 
 interface DtypeReader {
   size: number
@@ -127,8 +137,13 @@ const DTYPES: Record<string, DtypeReader> = {
  * Parse the small subset of Python literals a .npy header uses: dicts, tuples, lists, quoted strings,
  * integers (with Python 2's trailing L), True, False and None. Whitespace and trailing commas allowed.
  */
+const LITERAL = /(-?\d+)L?|(True|False|None)\b/y
+
 export function parsePyLiteral(text: string): unknown {
   let i = 0
+  // a header nests a tuple in a dict; a hostile one nests a million brackets, which recursion would not survive
+  let depth = 0
+  const MAX_DEPTH = 32
   const skip = (): void => {
     while (i < text.length && /\s/.test(text[i])) i++
   }
@@ -136,6 +151,7 @@ export function parsePyLiteral(text: string): unknown {
     throw new Error(`${what} at character ${i}`)
   }
   const sequence = (close: string): unknown[] => {
+    depth++
     const items: unknown[] = []
     skip()
     while (text[i] !== close) {
@@ -147,14 +163,18 @@ export function parsePyLiteral(text: string): unknown {
       } else if (text[i] !== close) fail(`expected ',' or '${close}'`)
     }
     i++
+    depth--
     return items
   }
   const value = (): unknown => {
     skip()
     const c = text[i]
+    if ((c === '{' || c === '(' || c === '[') && depth >= MAX_DEPTH) fail(`nested more than ${MAX_DEPTH} levels deep`)
     if (c === '{') {
       i++
-      const obj: Record<string, unknown> = {}
+      depth++
+      // no prototype: a key "__proto__" is a key like any other, not the dict's prototype
+      const obj: Record<string, unknown> = Object.create(null)
       skip()
       while (text[i] !== '}') {
         const key = value()
@@ -170,6 +190,7 @@ export function parsePyLiteral(text: string): unknown {
         } else if (text[i] !== '}') fail("expected ',' or '}'")
       }
       i++
+      depth--
       return obj
     }
     if (c === '(') {
@@ -187,7 +208,8 @@ export function parsePyLiteral(text: string): unknown {
       i = end + 1
       return s
     }
-    const m = /^(-?\d+)L?|^(True|False|None)\b/.exec(text.slice(i))
+    // sticky, at i: no copy of the rest of the text per number (a header may hold a million of them)
+    const m = (LITERAL.lastIndex = i, LITERAL.exec(text))
     if (!m) return fail(i >= text.length ? 'unexpected end' : `unexpected '${c}'`)
     i += m[0].length
     if (m[1] !== undefined) return Number(m[1])

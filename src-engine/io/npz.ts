@@ -2,8 +2,9 @@
  * NumPy .npz archives: a ZIP of .npy files, one per array, named "<key>.npy" (what np.savez writes
  * and np.load reads as a dict). Built on fflate; pure functions on bytes.
  */
-import { unzipSync, zipSync, type Zippable } from 'fflate'
+import { zipSync, type Zippable } from 'fflate'
 import { decodeNpy, encodeNpy, type NpyArray } from './npy'
+import { printable, readZip } from './zip'
 
 /**
  * Encode float32 arrays as an .npz. `compress` gives np.savez_compressed's deflate; otherwise the
@@ -19,18 +20,19 @@ export function encodeNpz(arrays: Record<string, { shape: readonly number[]; dat
   return zipSync(files, { mtime: new Date('2000-01-01T00:00:00Z') })
 }
 
+/** An .npz entry's array larger than this is refused before it is inflated (the lab's inputs are kilobytes to megabytes). */
+const MAX_ARRAY_BYTES = 1024 * 1024 * 1024
+
 /** Decode an .npz into its arrays (float32), keyed by entry name without ".npy". */
 export function decodeNpz(bytes: Uint8Array, name = 'arrays.npz'): Record<string, NpyArray> {
   let entries: Record<string, Uint8Array>
   try {
-    entries = unzipSync(bytes)
+    // entries checked against the file's real size before anything is inflated (io/zip.ts)
+    entries = readZip(bytes, { want: (f) => f.name.endsWith('.npy'), maxEntryBytes: MAX_ARRAY_BYTES })
   } catch (e) {
     throw new Error(`${name} is not a readable .npz (zip) archive: ${(e as Error).message}`)
   }
-  const out: Record<string, NpyArray> = {}
-  for (const [entry, data] of Object.entries(entries)) {
-    if (!entry.endsWith('.npy')) continue
-    out[entry.slice(0, -4)] = decodeNpy(data, `${name}/${entry}`)
-  }
+  const out: Record<string, NpyArray> = Object.create(null)
+  for (const [entry, data] of Object.entries(entries)) out[entry.slice(0, -4)] = decodeNpy(data, `${name}/${printable(entry)}`)
   return out
 }
