@@ -230,7 +230,8 @@ export class LabHost {
     const busy = this.refuseBusy()
     if (busy) return busy
     const moved = await this.setPriority(settings.priority ?? 'low')
-    if (!moved.ok) return moved
+    // another run started while this one waited for a move: refused as a second run, not with the move's words
+    if (!moved.ok) return (moved.error.code === 'busy' ? this.refuseBusy() : null) ?? moved
     return this.start(spec, settings, fromModel, epochOffset)
   }
 
@@ -308,6 +309,9 @@ export class LabHost {
    */
   async setPriority(priority: TrainingPriority): Promise<Result<{ priority: TrainingPriority; restarted: boolean }>> {
     await this.settled()
+    // another request's move may have begun between settled's answer and now (two starts at once both found none
+    // under way, and both moved the model, the second failing the first's requests): wait for it and look again
+    if (this.switching) return this.setPriority(priority)
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
     const w = this.worker
     if (w && !this.samePriority(this.workerPriority, priority) && this.isTraining()) {

@@ -144,6 +144,27 @@ describe('LabHost priority', () => {
     expect(await imported).toMatchObject({ ok: false, error: { code: 'busy', params: { case: 'import' } } })
   })
 
+  it('refuses a second run asked for during the first one\'s move as a second run, whatever priority it asks for', async () => {
+    for (const second of ['low', 'normal'] as const) {
+      const host = make({ workerOptions: { workerData: { tickMs: 5, batches: 1000 } } })
+      const rec = record(host)
+      host.start(mlpSpec(), settings({ epochs: 1 }))
+      await rec.waitFor(isState('running'))
+      host.stop()
+      await rec.waitFor(isState('stopped'))
+      // the first run moves the model to a normal worker; the second is asked for meanwhile
+      const first = host.startRun(mlpSpec(), settings({ priority: 'normal' }), true, 1)
+      const next = host.startRun(mlpSpec(), settings({ priority: second }), true, 1)
+      expect(await first).toMatchObject({ ok: true })
+      // before: asking for low, refused with the priority's words ('busy', case priority: "its threads change priority
+      // only between runs") where a second run is what was asked for; asking for normal, both starts found no move under
+      // way and both moved the model, and the second start was answered 'worker-crashed' ("replaced by one at another
+      // priority: ask again"), its move's request failed by the first move
+      expect(await next, second).toMatchObject({ ok: false, error: { code: 'busy', params: { case: 'start' } } })
+      await host.dispose()
+    }
+  })
+
   it('answers a request waiting for the move at once when the lab closes meanwhile (not after the reply timeout)', async () => {
     const host = make({ replyTimeoutMs: 60_000 })
     const rec = record(host)
