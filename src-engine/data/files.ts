@@ -10,13 +10,13 @@
  * A packaged app should copy resources/generated and resources/corpus with electron-builder's
  * extraResources to <resources>/resources/ (found by 2 and, in workers, by 3).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { gunzipSync } from 'node:zlib'
 import type { Dataset } from './dataset'
-import { idxPairToDataset } from './idx'
+import { IdxTooLargeError, idxPairToDataset, MAX_IDX_BYTES } from './idx'
 import { decodeTextFile } from './text'
 import { convertMnistDigits, encodeMnistIdx, MNIST_IMAGES_FILE, MNIST_LABELS_FILE } from './mnist-builtin'
 
@@ -207,7 +207,12 @@ export function loadIdxDir(dir: string): { train: Dataset; test: Dataset } {
   const load = (split: 'train' | 'test'): Dataset => {
     const images = need(split, 'images')
     const labels = need(split, 'labels')
-    return idxPairToDataset(readFileSync(join(dir, images)), readFileSync(join(dir, labels)), { images, labels }, { classNames, gunzip: gunzipSync })
+    for (const file of [images, labels]) {
+      // not read at all past the bound (Node cannot even read a file over 2 GiB into one buffer)
+      if (statSync(join(dir, file)).size > MAX_IDX_BYTES) throw new IdxTooLargeError(file, MAX_IDX_BYTES)
+    }
+    // bounded: a small .gz can inflate to gigabytes (idx.ts MAX_IDX_BYTES)
+    return idxPairToDataset(readFileSync(join(dir, images)), readFileSync(join(dir, labels)), { images, labels }, { classNames, gunzip: (b) => gunzipSync(b, { maxOutputLength: MAX_IDX_BYTES }) })
   }
   return { train: load('train'), test: load('test') }
 }

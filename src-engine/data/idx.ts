@@ -4,7 +4,7 @@
  * Files may be gzipped (detected by the gzip magic 1f 8b, whatever the name says).
  * Pure functions on bytes; the folder loader is loadIdxDir in files.ts.
  */
-import { gunzipSync } from 'fflate'
+import { Gunzip as GunzipStream, gunzipSync } from 'fflate'
 import type { Dataset } from './dataset'
 import { datasetFromBytes } from './dataset'
 
@@ -31,17 +31,65 @@ export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b
 }
 
-/** A gzip decompressor: fflate's by default (pure JS); files.ts passes node:zlib's, about 3× faster. */
+/**
+ * A gzip decompressor: fflate's by default (pure JS); files.ts passes node:zlib's, about 3× faster, bounded by
+ * MAX_IDX_BYTES (its maxOutputLength). One that stops at a bound throws IdxTooLargeError.
+ */
 export type Gunzip = (bytes: Uint8Array) => Uint8Array
 
+/**
+ * The most an IDX file may hold once inflated: 1 GiB, past the largest real set (EMNIST ByClass's training images,
+ * 547 MB), and what a file can be before its pixels as floats (4×) outgrow any training thread. A small .gz can
+ * inflate to gigabytes (a "zip bomb"): it is refused at this bound, not read to the end.
+ */
+export const MAX_IDX_BYTES = 1024 * 1024 * 1024
+
+/** An IDX file larger than MAX_IDX_BYTES (or the bound the reader was given). */
+export class IdxTooLargeError extends Error {
+  constructor(name: string, readonly limit: number) {
+    super(`${name} inflates to more than ${fmt(limit)} bytes, more than any MNIST-format data set; the file is damaged or not an IDX file`)
+    this.name = 'IdxTooLargeError'
+  }
+}
+
+/**
+ * fflate's gunzip, which allocates what the gzip trailer says the data inflates to. A trailer over `max` (a bomb's,
+ * or the last bytes of a stream cut short) is not believed: the data is inflated once only to count it (nothing
+ * kept, stopped past `max`), then into a buffer of that size.
+ */
+export function fflateGunzip(max: number): Gunzip {
+  return (bytes) => {
+    const n = bytes.length
+    const declared = n >= 18 ? (bytes[n - 4] | (bytes[n - 3] << 8) | (bytes[n - 2] << 16) | (bytes[n - 1] << 24)) >>> 0 : 0
+    if (declared <= max) return gunzipSync(bytes)
+    let size = 0
+    new GunzipStream((chunk) => {
+      size += chunk.length
+      if (size > max) throw new IdxTooLargeError('', max)
+    }).push(bytes, true)
+    return gunzipSync(bytes, { out: new Uint8Array(size) })
+  }
+}
+
 /** The bytes themselves, or their decompression when they are gzipped. `name` is for messages. */
-export function maybeGunzip(bytes: Uint8Array, name: string, gunzip: Gunzip = gunzipSync): Uint8Array {
+export function maybeGunzip(bytes: Uint8Array, name: string, gunzip: Gunzip = fflateGunzip(MAX_IDX_BYTES)): Uint8Array {
   if (!isGzip(bytes)) return bytes
+  let out: Uint8Array
   try {
-    return gunzip(bytes)
+    out = gunzip(bytes)
   } catch (e) {
+    // node:zlib's maxOutputLength stops with ERR_BUFFER_TOO_LARGE
+    const code = (e as { code?: unknown }).code
+    if (e instanceof IdxTooLargeError || code === 'ERR_BUFFER_TOO_LARGE') throw new IdxTooLargeError(name, e instanceof IdxTooLargeError ? e.limit : limitOf(e))
     throw new Error(`${name} looks gzipped but cannot be decompressed (${(e as Error).message}); the download may be incomplete`)
   }
+  return out
+}
+
+/** The bound a node:zlib size error names ("… larger than 1073741824 bytes"), else MAX_IDX_BYTES. */
+function limitOf(e: unknown): number {
+  const m = /(\d{4,})/.exec(String((e as Error).message))
+  return m ? Number(m[1]) : MAX_IDX_BYTES
 }
 
 /** What the header declares, in words: "60000 images of 28×28", "60000 labels". */

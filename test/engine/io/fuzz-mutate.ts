@@ -82,7 +82,7 @@ export function mutateBytes(base: Uint8Array, r: Rand, boundaries: readonly numb
       return { bytes: out, what: `dropped ${n} bytes at ${i}` }
     }
     case 6: {
-      const i = at()
+      const i = Math.min(at(), base.length)
       const n = 1 + below(r, 200)
       const piece = base.subarray(i, i + n)
       const out = new Uint8Array(base.length + piece.length)
