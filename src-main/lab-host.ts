@@ -421,10 +421,11 @@ export class LabHost {
     if (!trainer || this.disposed) return null
     if (this.infer?.trainer === trainer) return this.infer.ready ? this.infer.worker : null
     this.stopInference()
+    let w: Worker | null = null
     try {
       // The training thread sends the model and fresh weights through this channel (train/inference.ts).
       const { port1, port2 } = new MessageChannel()
-      const w = new Worker(this.opts.workerPath, { ...this.opts.workerOptions, workerData: { role: 'infer', feed: port1 }, transferList: [port1] })
+      w = new Worker(this.opts.workerPath, { ...this.opts.workerOptions, workerData: { role: 'infer', feed: port1 }, transferList: [port1] })
       const infer = { worker: w, trainer, asked: new Set<number>(), ready: false }
       w.on('message', (m: WorkerEvent) => {
         if (m?.type === 'ready') infer.ready = true
@@ -442,6 +443,8 @@ export class LabHost {
       this.infer = infer
       return null
     } catch {
+      // started but never given its feed (the port could not be sent): it would wait for it for the life of the lab
+      if (w) void w.terminate().catch(() => undefined)
       return null
     }
   }

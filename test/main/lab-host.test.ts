@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { Worker } from 'node:worker_threads'
 import type { LabEvent } from '../../src-main/ipc/contract'
 import { disposingHosts, image, isState, mlpSpec, record, settings } from './helpers'
 
@@ -222,6 +223,26 @@ describe('LabHost with a fake worker', () => {
     const err = await rec.waitFor((e) => e.type === 'error')
     expect(err).toMatchObject({ code: 'engine-error', message: expect.stringMatching(/^the loss became NaN/), params: { code: 'melted', detail: expect.stringMatching(/^the loss became NaN/) } })
     await rec.waitFor(isState('failed'))
+  })
+
+  it('ends an inference thread it started but could not give its feed, rather than leave it waiting for the lab\'s life', async () => {
+    const host = make()
+    const rec = record(host)
+    host.start(mlpSpec(), settings())
+    await rec.waitFor(isState('done'))
+    const trainer = (host as unknown as { worker: Worker }).worker
+    const terminate = Worker.prototype.terminate
+    const ended: Worker[] = []
+    const spy = vi.spyOn(Worker.prototype, 'terminate').mockImplementation(function (this: Worker) { ended.push(this); return terminate.call(this) })
+    try {
+      // the feed's port cannot be sent to the training thread (nor, then, the prediction: the training thread is gone)
+      trainer.postMessage = () => { throw new Error('cannot send') }
+      expect((await host.predict(image(0.3))).ok).toBe(false)
+      // before, only the training thread was ended: the inference thread, never given its port, stayed
+      expect(ended.filter((w) => w !== trainer)).toHaveLength(1)
+    } finally {
+      spy.mockRestore()
+    }
   })
 
   it('reports a missing worker file as a crash of the run, not an exception', async () => {
