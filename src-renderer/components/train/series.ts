@@ -31,7 +31,11 @@ export function lossSeries(runs: readonly Run[], smoothing: number, caches: Map<
     if (smoothing > 0) out.push({ key: `${r.id}:raw`, label, color: r.color, points: c.raw, width: 1, faint: true })
     out.push({ key: `${r.id}:loss`, label, color: r.color, points: smoothing > 0 ? c.smooth : c.raw, width: 2 })
     const bridge = bridgeFrom(runs, r)
-    const test: XY[] = (bridge && r.epochs.length ? [bridge, ...r.epochs] : r.epochs).filter((e) => Number.isFinite(e.testLoss)).map((e) => ({ x: e.epoch, y: e.testLoss }))
+    // on this chart an epoch's held-out loss sits where its batches end: a continuation from weights kept part-way
+    // through an epoch (Run.xOffset) ends its epochs that far past their numbers
+    const shift = r.xOffset - r.epochOffset
+    const at = (e: EpochReport): number => (e === bridge ? e.epoch : e.epoch + shift)
+    const test: XY[] = (bridge && r.epochs.length ? [bridge, ...r.epochs] : r.epochs).filter((e) => Number.isFinite(e.testLoss)).map((e) => ({ x: at(e), y: e.testLoss }))
     if (test.length) out.push({ key: `${r.id}:test`, label: `${label} · ${names.test}`, color: r.color, points: test, width: 1.5, dash: [5, 4], pointRadius: 3 })
   }
   return out
@@ -72,10 +76,11 @@ export function plannedByForm(epochs: number): number {
 
 /** How far the x axis is planned to reach: while a run trains, the epochs it plans (a continuation's
  * numbered on, after those it continues); with only finished runs 0, so the axis zooms to their data;
- * before the first run, the epochs the form asks for. */
-export function plannedEpochs(runs: readonly Run[], formEpochs: number): number {
+ * before the first run, the epochs the form asks for. `curve`: the loss curve's axis, where a continuation from
+ * weights kept part-way through an epoch ends that far past its numbers (Run.xOffset). */
+export function plannedEpochs(runs: readonly Run[], formEpochs: number, curve = false): number {
   if (runs.length === 0) return plannedByForm(formEpochs)
-  return Math.max(0, ...runs.filter((r) => r.visible && r.active).map((r) => r.epochOffset + r.settings.epochs))
+  return Math.max(0, ...runs.filter((r) => r.visible && r.active).map((r) => (curve ? r.xOffset : r.epochOffset) + r.settings.epochs))
 }
 
 /** Largest finite x among the series (the x axis grows with training; at least `min`). */

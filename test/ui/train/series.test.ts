@@ -137,6 +137,25 @@ describe('overlaying runs', () => {
     expect(s[0].faint).toBe(true)
   })
 
+  it('puts a continuation from a batch kept mid-epoch\'s held-out loss where its epochs end on the curve', () => {
+    const a = runWith('a', 1, [2, 1.5, 1, 0.8])
+    a.addEpoch({ epoch: 1, trainLoss: 1.4, trainAcc: 0.6, testLoss: 1.2, testAcc: 0.7, seconds: 1 })
+    // kept at epoch 2, batch 1 of 4 (x 1.25): the continuation trains epoch 2 again, its curve from 1.25
+    const b = new Run('b', 1, settings, 'net', 'classifier', { runId: 'a', index: 1, color: a.color, epochOffset: 1, xOffset: 1.25, optimizerFresh: null })
+    b.addPoints([1, 2, 3, 4].map((batch) => ({ epoch: 1, batch, batches: 4, loss: 0.7, examplesPerSec: 100 })))
+    b.addEpoch({ epoch: 1, trainLoss: 0.7, trainAcc: 0.8, testLoss: 0.6, testAcc: 0.8, seconds: 1 })
+    const s = lossSeries([a, b], 0.6, new Map(), names)
+    expect(s.find((x) => x.key === 'b:loss')!.points.at(-1)!.x).toBe(2.25)
+    // from a's epoch 1 at 1 to b's epoch 2 where its batches end, 2.25 (it was drawn at 2, before the curve's end)
+    expect(s.find((x) => x.key === 'b:test')!.points).toEqual([{ x: 1, y: 1.2 }, { x: 2.25, y: 0.6 }])
+    expect(b.epochs.map((e) => e.epoch)).toEqual([2])
+    // while it trains (2 epochs), the curve's axis is planned to where its batches will end (3.25), the epochs' to 3
+    expect(plannedEpochs([a, b], 7, true)).toBe(0) // b not active yet
+    b.state = 'running'
+    expect(plannedEpochs([a, b], 7, true)).toBe(3.25)
+    expect(plannedEpochs([a, b], 7)).toBe(3)
+  })
+
   it('hides a run the learner switched off and forgets removed runs', () => {
     const a = runWith('a', 1, [2, 1])
     const b = runWith('b', 2, [2, 1])
