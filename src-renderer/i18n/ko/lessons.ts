@@ -184,7 +184,7 @@ export default {
   overfitting_q1_a0: '과소적합',
   overfitting_q1_a1: '학습률이 너무 작음',
   overfitting_q1_a2: '과적합',
-  overfitting_q1_why: '신경망이 학습 예제에는 점점 더 잘 맞지만 새로운 데이터로는 일반화하지 못하고 있습니다.',
+  overfitting_q1_why: '신경망이 훈련 데이터에는 점점 더 잘 맞지만 새로운 데이터로는 일반화하지 못하고 있습니다.',
   overfitting_q2: '소프트맥스 출력 계층 뒤에 Dropout을 두면 이 실험실은 어떻게 할까요?',
   overfitting_q2_a0: '조용히 받아들입니다',
   overfitting_q2_a1: '받아들이되, 출력 계층 뒤의 드롭아웃은 거의 확실히 실수라고 경고합니다',
