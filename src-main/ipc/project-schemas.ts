@@ -77,30 +77,45 @@ export const MAX_UPLOAD_BYTES = (MAX_BASE64 * 3) / 4
 
 const uploadName = v.pipe(v.string(), v.maxLength(255, (i) => `must be a file name of at most 255 characters (${got(i)})`))
 
-export const fileSourceSchema = v.variant('from', [
-  // An upload as base64 first: a malformed upload is refused in its words, as before the bytes form existed.
-  v.object({
-    from: v.literal('upload'),
-    fileName: uploadName,
-    base64: v.pipe(
-      v.string((i) => `must be the file's bytes as base64 (${got(i)})`),
-      v.maxLength(MAX_BASE64, () => 'is larger than the 300 MB the lab accepts'),
-      v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64 (letters, digits, + and /)')
-    )
-  }),
-  // The page's uploads carry the bytes themselves: only their type and size to check (no 50 MB regex on the main thread).
-  v.object({
-    from: v.literal('upload'),
-    fileName: uploadName,
-    bytes: v.pipe(
-      v.instance(Uint8Array, (i) => `must be the file's bytes (${got(i)})`),
-      v.maxLength(MAX_UPLOAD_BYTES, () => 'is larger than the 300 MB the lab accepts')
-    )
-  }),
-  v.object({ from: v.literal('dialog') }),
-  v.object({ from: v.literal('recent'), path: v.pipe(v.string(), v.minLength(1), v.maxLength(4096), v.check(noNul, 'must not contain NUL characters')) }),
-  v.object({ from: v.literal('recovery') })
-], (i) => `must say where the file comes from: { from: "upload", fileName, base64 }, { from: "dialog" }, { from: "recent", path } or { from: "recovery" } (${got(i)})`)
+/**
+ * An upload carries its file once: as base64 (scripts, older pages) or as the bytes themselves (the page's own uploads:
+ * only their type and size to check, no 50 MB regex on the main thread). One branch with both fields optional, so a
+ * `bytes` that is not bytes is refused in words about bytes (two 'upload' branches gave the first one's: base64).
+ */
+const uploadSource = v.object({
+  from: v.literal('upload'),
+  fileName: uploadName,
+  base64: v.optional(v.pipe(
+    v.string((i) => `must be the file's bytes as base64 (${got(i)})`),
+    v.maxLength(MAX_BASE64, () => 'is larger than the 300 MB the lab accepts'),
+    v.regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64 (letters, digits, + and /)')
+  )),
+  bytes: v.optional(v.pipe(
+    v.instance(Uint8Array, (i) => `must be the file's bytes (${got(i)})`),
+    v.maxLength(MAX_UPLOAD_BYTES, () => 'is larger than the 300 MB the lab accepts')
+  ))
+})
+
+/** An upload with its file once, as `bytes` or as `base64` (a v.check rule the refusal names 'format'). */
+const oneUploadBody = (f: { from: string; base64?: unknown; bytes?: unknown }): boolean => f.from !== 'upload' || (f.base64 === undefined) !== (f.bytes === undefined)
+
+export const fileSourceSchema = v.pipe(
+  v.variant('from', [
+    uploadSource,
+    v.object({ from: v.literal('dialog') }),
+    v.object({ from: v.literal('recent'), path: v.pipe(v.string(), v.minLength(1), v.maxLength(4096), v.check(noNul, 'must not contain NUL characters')) }),
+    v.object({ from: v.literal('recovery') })
+  ], (i) => `must say where the file comes from: { from: "upload", fileName, base64 }, { from: "dialog" }, { from: "recent", path } or { from: "recovery" } (${got(i)})`),
+  v.check((f) => oneUploadBody(f), 'must carry the file once: as its bytes, or as base64')
+) as v.GenericSchema<unknown, FileSourceOut>
+
+/** What fileSourceSchema gives (contract.ts FileSource). */
+type FileSourceOut =
+  | { from: 'upload'; fileName: string; bytes: Uint8Array }
+  | { from: 'upload'; fileName: string; base64: string }
+  | { from: 'dialog' }
+  | { from: 'recent'; path: string }
+  | { from: 'recovery' }
 
 export const fileTargetSchema = v.picklist(['download', 'save', 'save-as'] as const, (i) => `must be "download", "save" or "save-as" (${got(i)})`)
 

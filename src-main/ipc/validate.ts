@@ -243,7 +243,10 @@ export function validatePayload<C extends Channel>(channel: C, payload: unknown)
   const issue = r.issues[0]
   const at = v.getDotPath(issue) ?? deepestPath(issue)
   const field = at ? `"${at}"` : 'the payload'
-  return refuse('bad-payload', `${channel}: ${field} ${issue.message}.`, { channel, field: at ?? 'payload', ...payloadRule(issue, at) }, at ?? undefined)
+  // a key the payload lacks: its object's message is about the object ("must be an architecture object…"), or valibot's
+  // own English ("Invalid key: …"); the field itself is what to add
+  const words = isMissingKey(issue) ? 'is missing: add it' : labWords(issue)
+  return refuse('bad-payload', `${channel}: ${field} ${words}.`, { channel, field: at ?? 'payload', ...payloadRule(issue, at) }, at ?? undefined)
 }
 
 /**
@@ -278,6 +281,22 @@ function expectedParts(expected: string | null): string[] {
 const VALUE_CODES: ReadonlySet<string> = new Set(VALUE_TYPES)
 const OBJECT_TYPES = new Set(['object', 'loose_object', 'strict_object', 'object_with_rest'])
 
+/**
+ * A rule's message in the lab's words: the schemas' own ("must be …"), or for a rule written without one (the saved
+ * history's, a path's length) what valibot knows, worded the same way instead of its "Invalid type: Expected …".
+ */
+function labWords(issue: v.BaseIssue<unknown>): string {
+  if (!/^Invalid [\w ]+: /.test(issue.message)) return issue.message
+  const received = TYPE_CODES[issue.received] ?? issue.received
+  const expected = expectedParts(issue.expected).join(' or ')
+  if (issue.type === 'min_length' || issue.type === 'max_length' || issue.type === 'length') return `must have a length ${expected} (got ${received})`
+  if (expected) return `must be ${expected} (got ${received})`
+  return `is not allowed here (got ${received})`
+}
+
+/** An object's issue for a key it needs and the payload lacks (valibot names the key as what it expected). */
+const isMissingKey = (issue: v.BaseIssue<unknown>): boolean => OBJECT_TYPES.has(issue.type) && issue.received === 'undefined' && issue.expected?.startsWith('"') === true
+
 /** A broken rule as params the page words: which rule, its limit and what arrived (valibot's own words for values,
  * kinds of value by code: "Object" arrives as "object"). */
 function payloadRule(issue: v.BaseIssue<unknown>, at: string | null): ErrorParams & { case: PayloadRule } {
@@ -293,7 +312,7 @@ function payloadRule(issue: v.BaseIssue<unknown>, at: string | null): ErrorParam
   if (issue.type === 'picklist') return { case: 'one-of', options: expectedParts(issue.expected).join(', '), received }
   if (issue.type === 'check') return { case: CHECK_RULES.get(issue.requirement) ?? 'format', received }
   // an object without a key it needs: valibot names the key as what it expected
-  if (OBJECT_TYPES.has(issue.type) && issue.received === 'undefined' && issue.expected?.startsWith('"')) return { case: 'missing' }
+  if (isMissingKey(issue)) return { case: 'missing' }
   if (issue.kind === 'schema') {
     const parts = expectedParts(issue.expected)
     // only literals (a variant's "kind"): the values allowed
