@@ -3,6 +3,7 @@
  * WorkerCommand and its fields the right kinds. Deep spec checking is left to the model builder.
  */
 import type { EngineErrorCode, WorkerCommand } from '../protocol'
+import { vocabFromChars } from '../data/text'
 
 export type Checked = { ok: true; command: WorkerCommand } | { ok: false; code: EngineErrorCode; message: string }
 
@@ -48,6 +49,17 @@ function checkSettings(s: unknown): string | null {
   return null
 }
 
+/** A vocabulary as vocabFromChars takes it, checked before a load-model replaces the model it would be refused after. */
+function checkVocab(v: unknown): string | null {
+  if (!Array.isArray(v)) return '"load-model" vocab must be a list of characters'
+  try {
+    vocabFromChars(v as string[])
+    return null
+  } catch (e) {
+    return `"load-model" ${(e as Error).message}`
+  }
+}
+
 function checkSpec(spec: unknown): string | null {
   if (!isRec(spec) || !Array.isArray(spec.input) || !Array.isArray(spec.layers)) return 'spec must be { input: number[], layers: [...] }'
   return null
@@ -85,7 +97,7 @@ export function checkCommand(m: unknown): Checked {
       problem = needReq() ?? checkSpec(m.spec) ?? checkWeights(m.weights) ??
         (m.optimizer === undefined || (isRec(m.optimizer) && OPTIMIZERS.includes(m.optimizer.name as string) && checkWeights(m.optimizer.state) === null)
           ? null : '"load-model" optimizer must be { name, state: name → Float32Array }') ??
-        (m.vocab === undefined || (Array.isArray(m.vocab) && m.vocab.every((c) => typeof c === 'string')) ? null : '"load-model" vocab must be a list of characters')
+        (m.vocab === undefined ? null : checkVocab(m.vocab))
       break
     case 'gradcheck':
       problem = needReq() ?? checkSpec(m.spec) ?? (isInt(m.seed) ? null : '"gradcheck" needs a whole-number seed') ??
