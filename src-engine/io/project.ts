@@ -325,12 +325,17 @@ function readPart(bytes: Uint8Array, where: string): SafetensorsFile {
 
 /** The spec's report; a spec the validator cannot even walk (layers that are not objects…) is an invalid one, not a crash. */
 function checkSpec(spec: unknown, name: string): SpecReport {
+  // the page words it as the editor words a spec that is not a network (issue 'spec-not-object')
+  const notNetwork = (why: string): ProjectError => {
+    const message = `a network must be an object with "input" and "layers"; this one ${why}`
+    return new ProjectError(`${name}: its architecture is not valid — ${message}; the file is damaged`, 'bad-spec', { issue: { severity: 'error', layer: -1, layerName: 'network', code: 'spec-not-object', message } })
+  }
   // an architecture is an object of layer objects of sizes: nested deeper than this, it is not one (and walking it would overflow the stack)
-  if (!depthWithin(spec, SPEC_DEPTH)) throw new ProjectError(`${name}: its architecture is not valid — its "spec" nests more than ${SPEC_DEPTH} levels deep, which no architecture does; the file is damaged`, 'bad-spec')
+  if (!depthWithin(spec, SPEC_DEPTH)) throw notNetwork(`nests more than ${SPEC_DEPTH} levels deep`)
   try {
     return validateSpec(spec as NetSpec)
   } catch (e) {
-    throw new ProjectError(`${name}: its architecture is not valid — it is not an architecture the lab can read (${(e as Error).message})`, 'bad-spec')
+    throw notNetwork(`cannot be read (${(e as Error).message})`)
   }
 }
 

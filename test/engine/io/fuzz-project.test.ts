@@ -152,6 +152,12 @@ describe('project reader fuzz', () => {
     expect(failures).toEqual([])
   })
 
+  it('an architecture nested too deep is refused as the editor words a spec that is not a network', () => {
+    const bytes = zipOf({ 'project.json': strToU8(`{"format":"backprop-lab-project","version":1,"spec":{"input":[4],"layers":${deepJson(50_000)}}}`) })
+    const o = attempt(() => decodeProject(bytes, 'fuzz.bplab'))
+    expect(o.threw && o.error instanceof ProjectError && o.error.code === 'bad-spec' && o.error.issue?.code === 'spec-not-object').toBe(true)
+  })
+
   it('a zip whose parts declare gigabytes is refused before anything that size is allocated', () => {
     const failures: Failure[] = []
     const json = strToU8(JSON.stringify(jsonOf(project)))
