@@ -325,10 +325,10 @@ function readPart(bytes: Uint8Array, where: string): SafetensorsFile {
 
 /** The spec's report; a spec the validator cannot even walk (layers that are not objects…) is an invalid one, not a crash. */
 function checkSpec(spec: unknown, name: string): SpecReport {
-  // the page words it as the editor words a spec that is not a network (issue 'spec-not-object')
+  // the page words it as the editor words a spec that is not a network (an issue's code, not an error code)
   const notNetwork = (why: string): ProjectError => {
     const message = `a network must be an object with "input" and "layers"; this one ${why}`
-    return new ProjectError(`${name}: its architecture is not valid — ${message}; the file is damaged`, 'bad-spec', { issue: { severity: 'error', layer: -1, layerName: 'network', code: 'spec-not-object', message } })
+    return new ProjectError(`${name}: its architecture is not valid — ${message}; the file is damaged`, 'bad-spec', { issue: { severity: 'error', layer: -1, layerName: 'network', code: NOT_A_NETWORK, message } })
   }
   // an architecture is an object of layer objects of sizes: nested deeper than this, it is not one (and walking it would overflow the stack)
   if (!depthWithin(spec, SPEC_DEPTH)) throw notNetwork(`nests more than ${SPEC_DEPTH} levels deep`)
@@ -339,6 +339,8 @@ function checkSpec(spec: unknown, name: string): SpecReport {
   }
 }
 
+/** spec.ts's issue for a spec that is not a network, which the editor words in both languages. */
+const NOT_A_NETWORK = 'spec-not-object'
 /** An architecture is spec › layers › layer › shape: far less deep than this. */
 const SPEC_DEPTH = 8
 /** A saved history is runs › run › epochs › report › confusion › counts: far less deep than this. */
