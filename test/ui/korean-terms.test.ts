@@ -15,7 +15,8 @@ const VARIANTS: [string, string, RegExp][] = [
   ['예시 하나 / 예제 하나 / 훈련 예제 (a data example)', '샘플 (예제 is a worked example of the course)', /(예시|예제) 하나(당|의|에|를)|초당 예시|데이터의 예는|(무작위|훈련|학습) 예제|분류한 예제/],
   ['He 초기화', 'He 초깃값', /He 초기화/],
   ['층 (a layer)', '계층 (“2층 MLP”, a count, stays)', /(?<![계\d])층/],
-  ['훈련하다 (as a verb)', '학습시키다', /훈련(하|시키|한|해)/]
+  ['훈련하다 (as a verb)', '학습시키다', /훈련(하|시키|한|해)/],
+  ['접근 토큰', '접속 토큰 (the status bar and the connection banner)', /접근 토큰/]
 ]
 
 describe('the Korean catalogues', () => {
