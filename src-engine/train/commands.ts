@@ -8,6 +8,8 @@ import { vocabFromChars } from '../data/text'
 export type Checked = { ok: true; command: WorkerCommand } | { ok: false; code: EngineErrorCode; message: string }
 
 const OPTIMIZERS = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam']
+/** The most training threads a run may ask for (the host's train:start allows 1 to 64, ipc/validate.ts). */
+const MAX_THREADS = 64
 
 type Rec = Record<string, unknown>
 const isRec = (v: unknown): v is Rec => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -41,7 +43,8 @@ function checkSettings(s: unknown): string | null {
   if (!isInt(s.epochs) || (s.epochs as number) < 1) return 'settings.epochs must be a positive whole number'
   if (!isNum(s.weightDecay) || s.weightDecay < 0) return 'settings.weightDecay must be 0 or more'
   if (!isInt(s.seed)) return 'settings.seed must be a whole number'
-  if (!isInt(s.threads) || (s.threads as number) < 1) return 'settings.threads must be a positive whole number'
+  // each thread past the first is a replica thread started for the run: a count the host would never send is refused, not started
+  if (!isInt(s.threads) || (s.threads as number) < 1 || (s.threads as number) > MAX_THREADS) return `settings.threads must be a whole number from 1 to ${MAX_THREADS}`
   if (s.clip !== undefined && (!isNum(s.clip) || s.clip < 0)) return 'settings.clip must be 0 or more'
   if (s.stateful !== undefined && typeof s.stateful !== 'boolean') return 'settings.stateful must be true or false'
   if (s.priority !== undefined && s.priority !== 'low' && s.priority !== 'normal') return 'settings.priority must be "low" or "normal"'

@@ -99,6 +99,13 @@ describe('training thread command fuzz', () => {
     expect(Array.from(b.data ?? b)).toEqual(new Array(10).fill(0))
   })
 
+  it('a start asking for 100,000 threads is refused before any thread is started', () => {
+    const { s, events } = recordingSession(smallDigits(), { batchFlushMs: 0, replicaEntry: '/nonexistent/worker.js' })
+    s.handle({ type: 'start', runId: 'r', spec: TINY_MLP, settings: { data: { kind: 'mnist' }, optimizer: 'SGD', lr: 0.1, batchSize: 10, epochs: 1, weightDecay: 0, seed: 1, threads: 100_000 } })
+    expect(events.at(-1)).toMatchObject({ type: 'error', code: 'bad-command' })
+    expect((events.at(-1) as { message: string }).message).toMatch(/threads must be a whole number from 1 to 64/)
+  })
+
   it('a load-model whose architecture asks for billions of weights is refused before they are allocated', () => {
     const { s, events } = recordingSession(smallDigits(), { batchFlushMs: 0 })
     const before = process.memoryUsage().arrayBuffers
