@@ -72,19 +72,17 @@ export function shownShapes(index: number, at: number, info: LayerInfo | undefin
 /**
  * Which of card `index`'s counts can be known, given the first layer with a fractional size (`at`, -1 for none). The
  * engine counts on with the rounded-down size, so an Affine after (30, 12.5, 12.5) was said to have 43,210 weights for a
- * shape that does not exist. Layer `at`'s own weights follow its whole input; its multiply-adds follow its output, and
- * every count after it follows a shape that is not one. (A count of 0, a ReLU's, is 0 whatever the shape: the card
- * decides that.)
+ * shape that does not exist; where a later shape no longer fits (a Reshape) it stops and reports 0 for the rest. Layer
+ * `at`'s own weights follow its whole input; its multiply-adds follow its output, and no count after it can be trusted,
+ * as no shape after it is shown.
  */
 export function countsKnown(index: number, at: number): { params: boolean; macs: boolean } {
   if (at < 0 || index < at) return { params: true, macs: true }
   return { params: index === at, macs: false }
 }
 
-/** The network's totals as they can be known: null where a layer's count follows a shape that is not one. */
-export function knownTotals(report: { totalParams: number; totalMacs: number; layers: readonly { params: number; macs: number }[] }, at: number): { params: number | null; macs: number | null } {
+/** The network's totals as they can be known: null where they would include a count that cannot be (countsKnown). */
+export function knownTotals(report: { totalParams: number; totalMacs: number; layers: readonly unknown[] }, at: number, layerCount: number): { params: number | null; macs: number | null } {
   if (at < 0) return { params: report.totalParams, macs: report.totalMacs }
-  const unknown = (key: 'params' | 'macs'): boolean =>
-    report.layers.some((l, i) => l[key] > 0 && !countsKnown(i, at)[key])
-  return { params: unknown('params') ? null : report.totalParams, macs: unknown('macs') ? null : report.totalMacs }
+  return { params: at >= layerCount - 1 ? report.totalParams : null, macs: null }
 }

@@ -136,7 +136,8 @@ describe('a stride that leaves a fractional output size', () => {
     expect(affine.getAttribute('data-mark')).toBe('unknown')
     expect(affine.textContent?.startsWith('—')).toBe(true)
     expect(card(3).textContent).not.toMatch(/W \d+×\d+/)
-    expect(layerParams(1)).toBe(0) // a ReLU has none whatever the shape
+    // after it no count is trusted, as no shape is shown: where a shape no longer fits the engine stops and says 0
+    expect(within(card(1)).getByTestId('layer-params').textContent?.startsWith('—')).toBe(true)
     for (const id of ['param-total', 'macs-total', 'output-shape']) {
       expect(screen.getByTestId(id).textContent?.startsWith('—'), id).toBe(true)
       expect(screen.getByTestId(id).getAttribute('data-value'), id).toBeNull()
@@ -145,5 +146,12 @@ describe('a stride that leaves a fractional output size', () => {
     await type(field(0, 'stride'), '1')
     expect(paramTotal()).toBe(before)
     expect(screen.getByTestId('output-shape').textContent).toBe('(10)')
+  })
+
+  it('says "—" for the totals when the engine stops counting after the fraction (a reshape that no longer fits)', async () => {
+    openEditor(net())
+    await type(field(0, 'stride'), '2')
+    expect(within(card(5)).getByTestId('layer-params').textContent?.startsWith('—')).toBe(true)
+    expect(screen.getByTestId('param-total').textContent?.startsWith('—')).toBe(true)
   })
 })
