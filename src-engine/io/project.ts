@@ -240,7 +240,10 @@ export function decodeProject(bytes: Uint8Array, name = 'project.bplab'): Projec
       lenient: (part) => part === TEXT_PART,
       onSkip: (f) => {
         if (f.originalSize > MAX_TEXT_BYTES) textTooLarge = true
-      }
+      },
+      // a flipped byte in the weights would open as other weights: the parts are checked against the zip's CRC-32s
+      // (text.txt against project.json's, below: a bad text alone refuses nothing)
+      verify: { names: (part) => part !== TEXT_PART, crc32: (b) => crc32(b) }
     })
   } catch (e) {
     if (e instanceof ZipError && e.entry !== undefined) throw new ProjectError(`${name}: ${e.message}; the file is damaged or not a project`)

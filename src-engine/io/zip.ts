@@ -31,6 +31,11 @@ export interface ReadZipOptions {
   /** Entries whose impossible header skips them (left packed, `onSkip` told why) instead of refusing the zip. */
   lenient?: (name: string) => boolean
   onSkip?: (entry: ZipEntryInfo, problem: string) => void
+  /**
+   * Entries whose bytes are checked against the CRC-32 the zip's directory gives (fflate does not check): a flipped
+   * byte in a stored part would otherwise be read as other numbers. `crc32` computes it (io/project.ts's).
+   */
+  verify?: { names: (name: string) => boolean; crc32: (bytes: Uint8Array) => number }
 }
 
 /**
@@ -61,7 +66,37 @@ export function readZip(bytes: Uint8Array, opts: ReadZipOptions): Record<string,
   }
   const out: Record<string, Uint8Array> = Object.create(null)
   for (const k of Object.keys(files)) out[k] = files[k]
+  if (opts.verify) {
+    const crcs = directoryCrcs(bytes)
+    for (const k of Object.keys(out)) {
+      if (!opts.verify.names(k)) continue
+      const want = crcs.get(k)
+      if (want !== undefined && opts.verify.crc32(out[k]) !== want) throw new ZipError(`part "${printable(k)}" is damaged: its bytes do not match the checksum (CRC-32) the zip gives for them`, k)
+    }
+  }
   return out
+}
+
+/**
+ * Each entry's CRC-32 as the central directory gives it, by name (the last one for a name given twice, as fflate
+ * keeps). Read only as far as the directory is sound (unzipSync has read it already); a zip64 directory gives none.
+ */
+function directoryCrcs(bytes: Uint8Array): Map<string, number> {
+  const crcs = new Map<string, number>()
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  let e = bytes.length - 22
+  while (e >= 0 && bytes.length - e <= 65557 && v.getUint32(e, true) !== 0x06054b50) e--
+  if (e < 0 || bytes.length - e > 65557) return crcs
+  const count = v.getUint16(e + 10, true)
+  let o = v.getUint32(e + 16, true)
+  for (let i = 0; i < count && o + 46 <= bytes.length && v.getUint32(o, true) === 0x02014b50; i++) {
+    const nameLen = v.getUint16(o + 28, true)
+    const utf8 = (v.getUint16(o + 8, true) & 0x800) !== 0
+    const name = new TextDecoder(utf8 ? 'utf-8' : 'latin1').decode(bytes.subarray(o + 46, o + 46 + nameLen))
+    crcs.set(name, v.getUint32(o + 16, true))
+    o += 46 + nameLen + v.getUint16(o + 30, true) + v.getUint16(o + 32, true)
+  }
+  return crcs
 }
 
 /** What is impossible about an entry's sizes in a file of `fileBytes`, or null. */

@@ -158,6 +158,20 @@ describe('project reader fuzz', () => {
     expect(o.threw && o.error instanceof ProjectError && o.error.code === 'bad-spec' && o.error.issue?.code === 'spec-not-object').toBe(true)
   })
 
+  it('a byte flipped inside the weights is refused as damaged, not opened as other weights', () => {
+    const w = encodeSafetensors(weights)
+    const bytes = zipOf({ 'project.json': strToU8(JSON.stringify(jsonOf(project))), 'weights.safetensors': w })
+    const bad = bytes.slice()
+    const v = new DataView(bad.buffer)
+    let start = -1
+    for (let i = 0; i + 4 <= bad.length; i++) if (v.getUint32(i, true) === 0x04034b50 && bad[i + 30] === 0x77) start = i + 30 + 'weights.safetensors'.length
+    expect(start).toBeGreaterThan(0)
+    bad[start + w.length - 2] ^= 0x01 // one bit of the last weight flipped: a finite float all the same
+    const o = attempt(() => decodeProject(bad, 'fuzz.bplab'))
+    expect(o.threw && o.error instanceof ProjectError && /weights\.safetensors" is damaged/.test((o.error as Error).message)).toBe(true)
+    expect(decodeProject(bytes, 'fuzz.bplab').weights).toBeDefined()
+  })
+
   it('a zip whose parts declare gigabytes is refused before anything that size is allocated', () => {
     const failures: Failure[] = []
     const json = strToU8(JSON.stringify(jsonOf(project)))
