@@ -153,5 +153,8 @@ describe('a stride that leaves a fractional output size', () => {
     await type(field(0, 'stride'), '2')
     expect(within(card(5)).getByTestId('layer-params').textContent?.startsWith('—')).toBe(true)
     expect(screen.getByTestId('param-total').textContent?.startsWith('—')).toBe(true)
+    // the pooling's output-size formula would be worked from the rounded-down 12: not shown; conv1's, with 12.50, is
+    expect(within(card(2)).queryByTestId('layer-formula')).toBeNull()
+    expect(within(card(0)).getByTestId('layer-formula').textContent).toContain('12.50')
   })
 })
