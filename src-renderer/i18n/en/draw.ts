@@ -22,6 +22,7 @@ export default {
   notForText: 'The model is a language model: it reads text, so it cannot answer a drawing. To read digits, pick a network for the 28\u00a0×\u00a028 digits on the Architecture page and train it.',
   notForShape: 'The model’s input {shape} does not take a 28\u00a0×\u00a028 drawing (784 values). To read digits, give the network the input (1, 28, 28) on the Architecture page and train it.',
   goEditor: 'Go to the Architecture page',
+  unfitShort: 'This model cannot answer the drawing: see the note above.',
   latency: 'Answered in {ms} ms (median of the last {n}; slowest {worst} ms)',
   latencyHelp: 'Measured from the pointer event that added the ink to the moment its answer is on the page',
   predictFailed: 'Could not predict: {message}',

@@ -89,7 +89,7 @@ describe('a drawing the model cannot take', () => {
     i18n.set('ko')
     flushSync()
     expect(screen.getByTestId('draw-unfit').textContent).toContain('텍스트를 읽는 언어 모델이라 그림에 답할 수 없습니다')
-    expect(screen.getByTestId('prediction').textContent).toContain('언어 모델')
+    expect(screen.getByTestId('prediction').textContent).toContain('지금 모델은 이 그림에 답할 수 없습니다')
     await fireEvent.click(screen.getByRole('button', { name: '아키텍처 페이지로' }))
     expect(project.page).toBe('editor')
   })
