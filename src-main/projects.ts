@@ -38,6 +38,7 @@ import { MAX_VOCAB } from './ipc/validate'
 import { errorText, refuse } from './ipc/refuse'
 import { RECENT_FILE, RECOVERY_FILE, RecentList, keepText, keptText, listTextFiles, removeTextFile, storeTextFile, textsDir, writeFileAtomicAsync } from './file-store'
 import { CurveThinner } from '../src-engine/train/loss-curve'
+import { vocabFromChars } from '../src-engine/data/text'
 import { encodeProjectAsync } from './project-writer'
 import { withFileBytes } from './file-base64'
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
@@ -139,7 +140,7 @@ export function fileVocabSize(
     fileSpec = null // a damaged spec in the metadata: the tensors still say what they are
   }
   const given = fileSpec !== null && typeof fileSpec === 'object' ? (fileSpec as { vocab?: unknown }).vocab : undefined
-  if (given !== undefined) return good(given) ? { ok: true, vocab: given } : { ok: false, got: JSON.stringify(given) ?? String(given), from: 'spec' }
+  if (given !== undefined) return good(given) ? { ok: true, vocab: given } : { ok: false, got: givenText(given), from: 'spec' }
   if (chars) return { ok: true, vocab: chars.length }
   if (spec.task !== 'language-model' && spec.layers[0]?.type !== 'TimeEmbedding') return { ok: true }
   const names = layerNames(spec.layers)
@@ -147,6 +148,19 @@ export function fileVocabSize(
   const rows = at >= 0 ? file.tensors[`${names[at]}.W`]?.shape[0] : undefined
   if (rows === undefined) return { ok: true }
   return good(rows) ? { ok: true, vocab: rows } : { ok: false, got: String(rows), from: 'embedding' }
+}
+
+/**
+ * A size the file gives, as the refusal names it. JSON.stringify (and String) walk an array recursively: a value nested
+ * 100,000 deep overflows the stack (a RangeError importWeights does not catch, so the dispatcher answered 'internal').
+ */
+function givenText(given: unknown): string {
+  try {
+    const text = JSON.stringify(given) ?? String(given)
+    return text.length > 40 ? `${text.slice(0, 40)}…` : text
+  } catch {
+    return Array.isArray(given) ? 'a list nested too deep to read' : 'a value the lab cannot read'
+  }
 }
 
 /**
@@ -449,12 +463,15 @@ export class ProjectService {
     }
     const file = read.file
     // A language model's characters (metadata "vocab", as `train --out` and the app write it) come along.
+    // A damaged vocabulary only costs text generation, not the weights: not JSON, not a list, or one the training thread
+    // refuses (a character twice, an entry of two characters: vocabFromChars), which would fail the whole import with
+    // words for a protocol error ('the engine did not understand the request'). Without it, the size is the embedding's.
     let vocab: string[] | undefined
     try {
       const raw: unknown = file.metadata.vocab === undefined ? undefined : JSON.parse(file.metadata.vocab)
-      if (Array.isArray(raw) && raw.length > 0 && raw.every((c) => typeof c === 'string')) vocab = raw as string[]
+      if (Array.isArray(raw) && raw.length > 0) vocab = [...vocabFromChars(raw as string[]).chars]
     } catch {
-      vocab = undefined // a damaged vocabulary only costs text generation, not the weights
+      vocab = undefined
     }
     // A language model's vocabulary size, when the page has none yet (no text loaded), is the file's.
     let target = spec
