@@ -23,13 +23,17 @@ export interface WholeRequest { id: number; channel: unknown; payload: unknown }
  * What one binary frame gave: a request made whole, nothing yet (more slices to come, or a slice of a request already
  * refused, which needs no answer of its own), a request whose announced bytes exceed what one request may carry (its
  * file is too big: the page words that as such), one that would fit alone but not beside the uploads of the
- * connection still being sent (`held`: the page says to wait for them, not to reload), or why it is refused.
+ * connection still being sent (`held`: the page says to wait for them, not to reload), one the host has no memory
+ * free for (`no-memory`: the page says so, since reloading would not help), one whose payload is nested deeper than
+ * any request of the lab (`too-deep`), or why it is refused.
  */
 export type FrameOutcome =
   | { kind: 'request'; request: WholeRequest }
   | { kind: 'partial' }
   | { kind: 'too-big'; id: number; channel: unknown; size: number }
   | { kind: 'held'; id: number; channel: unknown; size: number; held: number }
+  | { kind: 'no-memory'; id: number; channel: unknown; size: number }
+  | { kind: 'too-deep'; id: number; channel: unknown; limit: number }
   | { kind: 'bad'; id: number; why: string }
 
 interface Assembling { head: { id: number; channel: unknown; payload: unknown }; bytes: Buffer; received: number }
@@ -92,7 +96,8 @@ export class BinaryRequests {
         bytes = Buffer.allocUnsafeSlow(size)
       } catch {
         // no room for it now (a RangeError: the host is short of memory): refused, not thrown into the socket's handler
-        return this.refuse(id, `there is no memory free for the ${size} bytes the request carries`)
+        this.refuse(id, '')
+        return { kind: 'no-memory', id, channel: m.channel, size }
       }
       a = { head: { id, channel: m.channel, payload: m.payload }, bytes, received: 0 }
       this.open.set(id, a)
@@ -112,6 +117,7 @@ export class BinaryRequests {
     try {
       return { kind: 'request', request: { ...a.head, payload: placeFiles(a.head.payload, a.bytes, this.revive) } }
     } catch (e) {
+      if (e instanceof TooDeep) return { kind: 'too-deep', id, channel: a.head.channel, limit: MAX_NESTING }
       return bad(id, e instanceof Error ? e.message : String(e))
     }
   }
@@ -142,11 +148,20 @@ const bad = (id: number, why: string): FrameOutcome => ({ kind: 'bad', id, why }
 /** How many refused requests' ids are remembered (a page sends one upload at a time, or a few). */
 const REMEMBER_REFUSED = 16
 
+/**
+ * How deep a payload's arrays and objects may nest. The lab's deepest request (weights import: its architecture's
+ * layers' fields) nests a handful of levels; JSON.parse reads any depth, but the walk below recurses, and a payload 100,000 deep
+ * overflowed the stack ('Maximum call stack size exceeded' was the refusal's reason).
+ */
+export const MAX_NESTING = 100
+class TooDeep extends Error {}
+
 /** The payload with each `{ $bytes: [offset, length] }` made a view into `bytes` (and other values revived). */
 function placeFiles(payload: unknown, bytes: Buffer, revive: (key: string, value: unknown) => unknown): unknown {
-  const walk = (key: string, value: unknown): unknown => {
+  const walk = (key: string, value: unknown, depth = 0): unknown => {
     if (!value || typeof value !== 'object') return revive(key, value)
-    if (Array.isArray(value)) return value.map((x, i) => walk(String(i), x))
+    if (depth >= MAX_NESTING) throw new TooDeep()
+    if (Array.isArray(value)) return value.map((x, i) => walk(String(i), x, depth + 1))
     const at = (value as { $bytes?: unknown }).$bytes
     if (at !== undefined && Object.keys(value).length === 1) {
       const [offset, length] = Array.isArray(at) ? (at as unknown[]) : []
@@ -156,7 +171,7 @@ function placeFiles(payload: unknown, bytes: Buffer, revive: (key: string, value
       return new Uint8Array(bytes.buffer, bytes.byteOffset + (offset as number), length as number)
     }
     // fromEntries defines each key as data (a "__proto__" key stays a key, as JSON.parse makes it)
-    return revive(key, Object.fromEntries(Object.entries(value).map(([k, x]) => [k, walk(k, x)])))
+    return revive(key, Object.fromEntries(Object.entries(value).map(([k, x]) => [k, walk(k, x, depth + 1)])))
   }
   return walk('', payload)
 }

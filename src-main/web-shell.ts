@@ -194,6 +194,18 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
             send(ws, { id: got.id, result: refusal('busy', message, { case: 'upload' }) })
             return
           }
+          if (got.kind === 'no-memory') {
+            // the host could not set aside the file's bytes now: reloading the page would not help, a smaller file or more free memory would
+            const what = typeof got.channel === 'string' ? got.channel : 'the request'
+            const mb = Math.ceil(got.size / 2 ** 20)
+            send(ws, { id: got.id, result: refusal('no-memory', `${what}: the computer running the lab has no memory free for a file this big (${mb} MB); close other programs there or use a smaller file, then upload it again.`, { size: mb }) })
+            return
+          }
+          if (got.kind === 'too-deep') {
+            const what = typeof got.channel === 'string' ? got.channel : 'the request'
+            send(ws, { id: got.id, result: refusal('bad-payload', `${what}: the payload is nested more than ${got.limit} levels deep; no request of the lab is.`, { channel: what, field: 'payload', case: 'too-deep', limit: got.limit }) })
+            return
+          }
           if (got.kind === 'bad') {
             const message = `The binary message was not a request (${got.why}): send a 4-byte little-endian length, that many bytes of JSON {"id", "channel", "payload", "size"} (each file as {"$bytes": [offset, length]}), then the files' bytes, sliced over frames whose JSON is {"id"}.`
             send(ws, { id: got.id, result: { ok: false, error: { code: 'bad-frame', message } } })

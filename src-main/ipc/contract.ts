@@ -20,7 +20,7 @@ export type ErrorParams = { case?: string } & { [name: string]: string | number 
 /** The payload rules a 'bad-payload' refusal names (its `params.case`), with the field, limit and value received. */
 export const PAYLOAD_RULES = [
   'min', 'max', 'gt', 'lt', 'integer', 'finite', 'type', 'one-of', 'length', 'min-length', 'max-length', 'not-empty',
-  'no-nul', 'format', 'pixels-per-label', 'file-too-big', 'missing'
+  'no-nul', 'format', 'pixels-per-label', 'file-too-big', 'missing', 'too-deep'
 ] as const
 
 /**
@@ -38,7 +38,7 @@ export type ValueType = (typeof VALUE_TYPES)[number]
  */
 export const LAB_ERRORS = {
   // the dispatcher and the wire (ipc/handlers.ts, ipc/validate.ts, web-shell.ts)
-  'unknown-channel': [], 'forbidden-sender': [], internal: [], 'bad-payload': PAYLOAD_RULES, 'bad-frame': [],
+  'unknown-channel': [], 'forbidden-sender': [], internal: [], 'bad-payload': PAYLOAD_RULES, 'bad-frame': [], 'no-memory': [],
   // the host (lab-host.ts)
   closed: [], busy: ['start', 'load', 'open', 'import', 'views', 'gradcheck', 'priority', 'upload'], 'engine-error': [], 'invalid-spec': ['import'],
   'no-model': ['predict', 'decode', 'generate', 'views', 'export'], 'no-run': [],

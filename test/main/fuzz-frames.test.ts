@@ -6,7 +6,7 @@
  * A failure names its seed.
  */
 import { describe, expect, it } from 'vitest'
-import { BinaryRequests, type FrameOutcome } from '../../src-main/binary-request'
+import { BinaryRequests, MAX_NESTING, type FrameOutcome } from '../../src-main/binary-request'
 import { reviveRequest } from '../../src-main/web-shell'
 import { below, hostileValue, mutateBytes, mutateJson, pick, seeded } from '../engine/io/fuzz-mutate'
 
@@ -27,7 +27,7 @@ function goodFrames(): Buffer[] {
   return [frame(head, file.subarray(0, 1000)), frame({ id: 7 }, file.subarray(1000, 2000)), frame({ id: 7 }, file.subarray(2000))]
 }
 
-const KINDS = new Set(['request', 'partial', 'too-big', 'held', 'bad'])
+const KINDS = new Set(['request', 'partial', 'too-big', 'held', 'no-memory', 'too-deep', 'bad'])
 
 describe('binary request frame fuzz', () => {
   it('the good upload is made whole', () => {
@@ -87,16 +87,21 @@ describe('binary request frame fuzz', () => {
     expect(failures).toEqual([])
   })
 
-  // binary-request.ts (H6's) walks the payload recursively (placeFiles): the request is refused, contained, but its reason
-  // is the stack overflow's "Maximum call stack size exceeded". Marked as failing until that walk is bounded.
-  it.fails('a payload nested 100,000 deep is refused in words, not with the stack overflow\'s', () => {
+  // binary-request.ts walked the payload recursively (placeFiles) without a bound: the request was refused, contained, but
+  // its reason was the stack overflow's "Maximum call stack size exceeded". The walk now stops at MAX_NESTING.
+  it('a payload nested 100,000 deep is refused in words, not with the stack overflow\'s', () => {
     const json = Buffer.from(`{"id":3,"channel":"project:open","size":0,"payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}`)
     const f = Buffer.alloc(4 + json.length)
     f.writeUInt32LE(json.length, 0)
     json.copy(f, 4)
     const b = new BinaryRequests(10_000, reviveRequest)
     const o = b.take(f)
-    expect(o.kind).toBe('bad')
-    if (o.kind === 'bad') expect(o.why).not.toMatch(/call stack/i)
+    expect(o).toEqual({ kind: 'too-deep', id: 3, channel: 'project:open', limit: MAX_NESTING })
+    // as deep as allowed is taken
+    const ok = Buffer.from(`{"id":4,"channel":"x","size":0,"payload":${'['.repeat(MAX_NESTING)}${']'.repeat(MAX_NESTING)}}`)
+    const g = Buffer.alloc(4 + ok.length)
+    g.writeUInt32LE(ok.length, 0)
+    ok.copy(g, 4)
+    expect(b.take(g).kind).toBe('request')
   })
 })

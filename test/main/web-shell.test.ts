@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -191,6 +191,37 @@ describe('the web shell', () => {
     expect(cl.messages.filter((m) => 'id' in m && (m.id === 5 || m.id === 6))).toEqual([])
     expect(cl.messages.filter((m) => 'id' in m && m.id === 7)).toEqual([
       { id: 7, result: { ok: false, error: { code: 'busy', message: expect.stringContaining('wait until they have arrived'), params: { case: 'upload' } } } }
+    ])
+    c.ws.close()
+  })
+
+  it('says of an upload the host has no memory for, and of a payload nested too deep, what is wrong, not "reload the page"', async () => {
+    const c = await connect(`?token=${encodeURIComponent(shell.token)}`)
+    if (!('ws' in c)) throw new Error(`refused ${c.refused}`)
+    const cl = client(c.ws)
+    const frame = (json: string, data: number[] = []): Buffer => {
+      const head = Buffer.from(json)
+      const len = Buffer.alloc(4)
+      len.writeUInt32LE(head.length)
+      return Buffer.concat([len, head, Buffer.from(data)])
+    }
+    // before: 'bad-frame' both ("The lab could not read a message from this page. Reload the page."), the second with
+    // the stack overflow's words as its reason
+    const alloc = vi.spyOn(Buffer, 'allocUnsafeSlow').mockImplementation(() => { throw new RangeError('Array buffer allocation failed') })
+    try {
+      c.ws.send(frame(JSON.stringify({ id: 12, channel: 'project:open', payload: { from: 'upload', fileName: 'a.bplab', bytes: { $bytes: [0, 5 * 2 ** 20] } }, size: 5 * 2 ** 20 }), [1]))
+      c.ws.send(frame(JSON.stringify({ id: 12 }), [2]))
+      c.ws.send(JSON.stringify({ id: 13, channel: 'app:info', payload: null }))
+      await cl.reply(13)
+    } finally {
+      alloc.mockRestore()
+    }
+    c.ws.send(frame(`{"id":14,"channel":"project:open","size":0,"payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}`))
+    c.ws.send(JSON.stringify({ id: 15, channel: 'app:info', payload: null }))
+    await cl.reply(15)
+    expect(cl.messages.filter((m) => 'id' in m && (m.id === 12 || m.id === 14))).toEqual([
+      { id: 12, result: { ok: false, error: { code: 'no-memory', message: expect.stringContaining('no memory free for a file this big (5 MB)'), params: { size: 5 } } } },
+      { id: 14, result: { ok: false, error: { code: 'bad-payload', message: expect.stringContaining('nested more than 100 levels'), params: { channel: 'project:open', field: 'payload', case: 'too-deep', limit: 100 } } } }
     ])
     c.ws.close()
   })

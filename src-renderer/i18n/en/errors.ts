@@ -27,6 +27,7 @@ export default {
   'bad-payload.pixels-per-label': '"{field}" must hold 784 pixels (28×28) for every label.',
   'bad-payload.file-too-big': 'The file is larger than the {limit} MB the lab accepts: choose a smaller file.',
   'bad-payload.missing': '"{field}" is missing: the lab needs a value there.',
+  'bad-payload.too-deep': 'The request from this page is nested more than {limit} levels deep, deeper than any request of the lab. Reload the page.',
   // kinds of value a payload's "expected" and "received" name (contract.ts VALUE_TYPES), and how two are joined
   'value.number': 'a number',
   'value.string': 'text',
@@ -40,6 +41,7 @@ export default {
   'value.symbol': 'a symbol',
   'value.or': ' or ',
   'bad-frame': 'The lab could not read a message from this page. Reload the page.',
+  'no-memory': 'The computer running the lab has no memory free for a file this big ({size} MB): close other programs there or choose a smaller file, then upload it again.',
 
   closed: 'The lab is shutting down.',
   busy: 'A training run is in progress: stop it first, then try again.',

@@ -25,6 +25,7 @@ export default {
   'bad-payload.pixels-per-label': '"{field}"에는 레이블마다 픽셀 784개(28×28)가 있어야 합니다.',
   'bad-payload.file-too-big': '파일이 실험실이 받는 크기({limit} MB)보다 큽니다. 더 작은 파일을 고르세요.',
   'bad-payload.missing': '"{field}" 값이 빠져 있습니다. 이 값이 있어야 합니다.',
+  'bad-payload.too-deep': '이 페이지에서 온 요청이 {limit}단계보다 깊게 중첩되어 있습니다. 실험실의 어떤 요청도 그렇게 깊지 않습니다. 페이지를 새로 고치세요.',
   // 요청 값의 종류(contract.ts VALUE_TYPES): "필요한 값", "받은 값"에 들어가는 말과 둘을 잇는 말
   'value.number': '숫자',
   'value.string': '문자열',
@@ -38,6 +39,7 @@ export default {
   'value.symbol': '심벌(symbol)',
   'value.or': ' 또는 ',
   'bad-frame': '실험실이 이 페이지에서 온 메시지를 읽지 못했습니다. 페이지를 새로 고치세요.',
+  'no-memory': '실험실이 실행 중인 컴퓨터에 이만큼 큰 파일({size} MB)을 받을 메모리가 남아 있지 않습니다. 그 컴퓨터에서 다른 프로그램을 닫거나 더 작은 파일을 고른 다음 다시 올리세요.',
 
   closed: '실험실이 종료되는 중입니다.',
   busy: '학습이 진행 중입니다. 학습을 멈춘 뒤 다시 시도하세요.',
