@@ -235,7 +235,7 @@ for (const lang of ['en', 'ko'] as const) {
       await screenshot(page, `lessons-quiz-${lang}`)
 
       await page.getByTestId('glossary-item').click()
-      await expect(page.getByTestId('glossary-row')).toHaveCount(41)
+      await expect(page.getByTestId('glossary-row')).toHaveCount(44)
       await screenshot(page, `lessons-glossary-${lang}`)
       await page.getByTestId('theme-toggle').click()
       await openLesson(page, 'conv')
