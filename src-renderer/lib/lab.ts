@@ -82,6 +82,14 @@ function requestReplacer(_key: string, value: unknown): unknown {
 
 /** The bytes of a request's files per binary frame: the host unmasks each frame in one go (~2 ms a megabyte). */
 export const SLICE_BYTES = 1024 * 1024
+/**
+ * How many bytes an upload's slices may wait in the socket's buffer before the next slice waits for it to drain. A
+ * socket cannot take back what it was given: sent all at once, a refused upload's slices (a 300 MB file held back
+ * because others were still on their way: some 300 frames) all went to the host after its refusal.
+ */
+export const SLICES_AHEAD_BYTES = 4 * SLICE_BYTES
+/** How long a slice waits before the socket's buffer is looked at again (ms). */
+const SLICE_WAIT_MS = 4
 
 /**
  * A request for the WebSocket: one JSON text frame, or, when it carries a file's bytes (a Uint8Array: an uploaded
@@ -247,6 +255,8 @@ export interface SocketLike {
   onmessage: ((ev: { data: unknown }) => void) | null
   send(data: string | Uint8Array): void
   close(code?: number, reason?: string): void
+  /** Bytes given to send() and not yet on the wire (the browser's WebSocket has it; a socket without it is never waited for). */
+  readonly bufferedAmount?: number
 }
 
 export interface WsLabOptions {
@@ -322,11 +332,37 @@ export function createWsLab(options: WsLabOptions): LabClient {
     try {
       const frames = requestFrames({ id, ...message } satisfies WsClientMessage)
       if (typeof frames === 'string') socket!.send(frames)
-      else for (const f of frames) socket!.send(f)
+      else sendSlices(id, socket!, frames, 0)
     } catch (err) {
       clearTimeout(timer)
       pending.delete(id)
       resolve(fail(CLIENT_ERRORS.disconnected, `${message.channel}: ${err instanceof Error ? err.message : String(err)}`))
+    }
+  }
+
+  /**
+   * An upload's frames from `at` on, no more than SLICES_AHEAD_BYTES waiting in the socket's buffer. It stops once the
+   * request is answered (a refusal comes after the first frame: too big, held, no memory) or timed out, or the socket
+   * is not the one it started on (the connection dropped: the request failed as disconnected).
+   */
+  function sendSlices(id: number, on: SocketLike, frames: Uint8Array[], at: number): void {
+    while (at < frames.length) {
+      if (!pending.has(id) || socket !== on || on.readyState !== OPEN) return
+      if (at > 0 && (on.bufferedAmount ?? 0) > SLICES_AHEAD_BYTES) {
+        setTimeout(() => {
+          try {
+            sendSlices(id, on, frames, at)
+          } catch (err) {
+            const p = pending.get(id)
+            if (!p) return
+            clearTimeout(p.timer)
+            pending.delete(id)
+            p.resolve(fail(CLIENT_ERRORS.disconnected, `${p.channel}: ${err instanceof Error ? err.message : String(err)}`))
+          }
+        }, SLICE_WAIT_MS)
+        return
+      }
+      on.send(frames[at++])
     }
   }
 

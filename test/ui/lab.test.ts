@@ -3,7 +3,7 @@ import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import {
-  createElectronLab, createWsLab, reviveSnapshot, toFloat32, wsUrlFor, type LabStatus, type SocketLike
+  createElectronLab, createWsLab, reviveSnapshot, toFloat32, wsUrlFor, SLICE_BYTES, type LabStatus, type SocketLike
 } from '../../src-renderer/lib/lab'
 import type { LabApi, LabEvent, WsClientMessage } from '../../src-main/ipc/contract'
 
@@ -249,6 +249,56 @@ describe('the WebSocket client', () => {
     expect([...e.snapshot.filters!.data]).toEqual([0.5, -1.25, 3])
     expect([...e.snapshot.featureMaps![0].maps.data]).toEqual([1, 2])
     expect([...e.snapshot.gates![0].data]).toEqual([7])
+  })
+})
+
+describe('an upload in binary frames', () => {
+  /** A socket whose buffer drains only when the test says so; it keeps each binary frame's JSON head. */
+  class SlowSocket extends FakeSocket {
+    bufferedAmount = 0
+    heads: { id: number; channel?: string }[] = []
+    override send(data: string | Uint8Array): void {
+      if (typeof data === 'string') return super.send(data)
+      if (this.readyState !== 1) throw new Error('not open')
+      const length = new DataView(data.buffer, data.byteOffset).getUint32(0, true)
+      this.heads.push(JSON.parse(new TextDecoder().decode(data.subarray(4, 4 + length))) as { id: number; channel?: string })
+      this.bufferedAmount += data.byteLength
+    }
+  }
+
+  it('sends no more of its slices once the host has refused it, and all of them when the socket drains', async () => {
+    vi.useFakeTimers()
+    FakeSocket.all = []
+    const lab = createWsLab({ pageUrl: PAGE, connect: (u) => new SlowSocket(u) })
+    const s = FakeSocket.all[0] as SlowSocket
+    s.open()
+    // 12 slices; nothing drains: the page stops after the slices its buffer may hold (the first, then 4 MB ahead)
+    const held = lab.request('project:open', { from: 'upload', fileName: 'a.bplab', bytes: new Uint8Array(12 * SLICE_BYTES - 5) })
+    const id = s.heads[0].id
+    expect(s.heads[0].channel).toBe('project:open')
+    const before = s.heads.length
+    expect(before).toBeLessThan(12)
+    expect(before).toBeGreaterThan(1)
+    // the host refuses it (other uploads still on their way); the buffer then drains: no further slice is sent
+    s.push({ id, result: { ok: false, error: { code: 'busy', message: 'wait', params: { case: 'upload' } } } })
+    expect(await held).toMatchObject({ ok: false, error: { code: 'busy' } })
+    s.bufferedAmount = 0
+    await vi.advanceTimersByTimeAsync(100)
+    // before, all 12 frames were given to the socket at once, the 11 slices after the refusal too
+    expect(s.heads.length).toBe(before)
+
+    // an upload the host takes: each slice goes as the buffer drains, every one of them, in order
+    const taken = lab.request('project:open', { from: 'upload', fileName: 'b.bplab', bytes: new Uint8Array(12 * SLICE_BYTES) })
+    for (let i = 0; i < 20; i++) {
+      s.bufferedAmount = 0
+      await vi.advanceTimersByTimeAsync(10)
+    }
+    const next = s.heads.slice(before)
+    expect(next).toHaveLength(12)
+    expect(next.every((h) => h.id === next[0].id)).toBe(true)
+    s.push({ id: next[0].id, result: { ok: true, value: { spec: { input: [1], layers: [] } } } })
+    expect((await taken).ok).toBe(true)
+    lab.close()
   })
 })
 
