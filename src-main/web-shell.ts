@@ -15,7 +15,7 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { createDispatcher, type HostApi } from './ipc/handlers'
 import { base64Into, fileBytesOf, fileReplyFrame } from './file-base64'
-import { BinaryRequests } from './binary-request'
+import { BinaryRequests, MAX_NESTING } from './binary-request'
 import { MAX_BASE64, MAX_UPLOAD_BYTES } from './ipc/project-schemas'
 import { fileTooBig } from './ipc/validate'
 import { refuse as refusal } from './ipc/refuse'
@@ -213,9 +213,18 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
           }
           msg = got.request
         } else {
+          const text = data.toString()
           try {
-            msg = JSON.parse(data.toString(), reviveRequest)
-          } catch {
+            msg = JSON.parse(text, reviveRequest)
+          } catch (e) {
+            // JSON.parse reads any depth, but its reviver recurses: JSON nested some thousands deep overflows the stack
+            const plain = e instanceof RangeError ? parsedOrNull(text) : null
+            if (plain) {
+              const channel = typeof plain.channel === 'string' ? plain.channel : 'the request'
+              const id = typeof plain.id === 'number' && Number.isSafeInteger(plain.id) ? plain.id : -1
+              send(ws, { id, result: refusal('bad-payload', `${channel}: the payload is nested more than ${MAX_NESTING} levels deep; no request of the lab is.`, { channel, field: 'payload', case: 'too-deep', limit: MAX_NESTING }) })
+              return
+            }
             send(ws, { id: -1, result: { ok: false, error: { code: 'bad-frame', message: 'The message was not JSON text: send {"id": <number>, "channel": "<area:verb>", "payload": …}.' } } })
             return
           }
@@ -315,6 +324,16 @@ export function reviveRequest(_key: string, value: unknown): unknown {
   const out = new Float32Array(bytes.length / 4)
   new Uint8Array(out.buffer).set(bytes)
   return out
+}
+
+/** `text` as a JSON object (without a reviver), or null. */
+function parsedOrNull(text: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(text)
+    return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null
+  } catch {
+    return null
+  }
 }
 
 /** A frame's data as one Buffer (ws gives a Buffer for a whole message; an array of fragments or an ArrayBuffer only when configured so). */

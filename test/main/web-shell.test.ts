@@ -217,11 +217,14 @@ describe('the web shell', () => {
       alloc.mockRestore()
     }
     c.ws.send(frame(`{"id":14,"channel":"project:open","size":0,"payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}`))
+    // in a text frame too (JSON.parse's reviver overflowed the stack: "The message was not JSON text")
+    c.ws.send(`{"id":16,"channel":"train:set-lr","payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}`)
     c.ws.send(JSON.stringify({ id: 15, channel: 'app:info', payload: null }))
     await cl.reply(15)
-    expect(cl.messages.filter((m) => 'id' in m && (m.id === 12 || m.id === 14))).toEqual([
+    expect(cl.messages.filter((m) => 'id' in m && (m.id === 12 || m.id === 14 || m.id === 16))).toEqual([
       { id: 12, result: { ok: false, error: { code: 'no-memory', message: expect.stringContaining('no memory free for a file this big (5 MB)'), params: { size: 5 } } } },
-      { id: 14, result: { ok: false, error: { code: 'bad-payload', message: expect.stringContaining('nested more than 100 levels'), params: { channel: 'project:open', field: 'payload', case: 'too-deep', limit: 100 } } } }
+      { id: 14, result: { ok: false, error: { code: 'bad-payload', message: expect.stringContaining('nested more than 100 levels'), params: { channel: 'project:open', field: 'payload', case: 'too-deep', limit: 100 } } } },
+      { id: 16, result: { ok: false, error: { code: 'bad-payload', message: expect.stringContaining('nested more than 100 levels'), params: { channel: 'train:set-lr', field: 'payload', case: 'too-deep', limit: 100 } } } }
     ])
     c.ws.close()
   })
