@@ -250,6 +250,25 @@ describe('the WebSocket client', () => {
     expect([...e.snapshot.featureMaps![0].maps.data]).toEqual([1, 2])
     expect([...e.snapshot.gates![0].data]).toEqual([7])
   })
+
+  it('decodes { $f32 } with Uint8Array.fromBase64 where the browser has it, to the same floats as without', () => {
+    const floats = new Float32Array([0.5, -0, Infinity, NaN, -3.4e38, 1e-45, 7])
+    const wire = { $f32: Buffer.from(floats.buffer).toString('base64') }
+    const bits = (a: Float32Array): number[] => [...new Uint32Array(a.buffer, a.byteOffset, a.length)]
+    const U8 = Uint8Array as unknown as { fromBase64?: (s: string) => Uint8Array }
+    const own = U8.fromBase64
+    const calls: string[] = []
+    U8.fromBase64 = (s: string) => (calls.push(s), new Uint8Array(Buffer.from(s, 'base64')))
+    try {
+      const native = toFloat32(wire)
+      expect(calls).toEqual([wire.$f32])
+      expect(bits(native)).toEqual(bits(floats))
+    } finally {
+      if (own) U8.fromBase64 = own
+      else delete U8.fromBase64
+    }
+    if (!own) expect(bits(toFloat32(wire))).toEqual(bits(floats)) // atob's path, where Node has no fromBase64
+  })
 })
 
 describe('an upload in binary frames', () => {
