@@ -150,6 +150,8 @@ function pairedSpeedup(
 async function gemmWorkload(threads: number, budget: Budget): Promise<void> {
   const rng = new Rng(5)
   const pg = threads > 1 ? await parallelGemm(threads, self) : null
+  // BENCH_W5_COLUMNS=1: the column schedule (parallel-gemm.ts columnParts), for W5 pairs against the default
+  if (process.env.BENCH_W5_COLUMNS === '1') pg?.columnParts(true)
   try {
     for (const n of WORKLOADS.W5.sizes as number[]) {
       // in engine memory, as a layer's buffers are (no copies into the kernel), and shared with the
@@ -165,7 +167,7 @@ async function gemmWorkload(threads: number, budget: Budget): Promise<void> {
       const r = await measureGemm(pg ? () => pg.gemm(C, A, B, n, n, n) : () => gemm(C, A, B, n, n, n), n, budget)
       const bad = spotCheck(C, A, B, n)
       if (bad) emit({ workload: 'W5', metric, system: 'lab', threads, error: bad, unit: 'GFLOPS' })
-      else emit({ workload: 'W5', metric, system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'GFLOPS', note: pg?.note })
+      else emit({ workload: 'W5', metric, system: 'lab', threads, value: r.value, cpu: r.cpu, unit: 'GFLOPS', note: pg?.noteFor(n, n) })
     }
     // The ceiling of those figures on this machine, taken right after them with the same windows: an
     // FMA-only loop with the micro-kernel's instruction mix (wasm/probe.ts), on as many threads as the

@@ -42,6 +42,22 @@
 // (1 t), 412/413 (2 t). Also measured then: gemmDeep with 1024-column blocks packing A once, −1 %; row blocks of
 // 120 or 240 for the packed path, worse than 60; in the two-thread call at n = 1024, packing B ~1.7 %, the barrier
 // negligible, the tail of the last grab ~0.5–2 %.
+// 27 November (G4), the two-thread product by columns, kept as an option, not the default (bench/lib/parallel-gemm.ts
+// columnParts; BENCH_W5_COLUMNS=1 in the lab): each thread packs its own 512-column part of B, both slabs (packBCols:
+// 2 MiB, its own L2), and runs every 60-row block of A through it (gemmColumnRows, gemmDeep's inner loop, which
+// gemmDeep now calls: the same machine code but for ncp computed once per row block); no barrier, and a thread
+// whose part is done takes over the other's rows (its B from L3). In-process A/B (bench/gemm-ab.ts, alternating,
+// each round beside a two-thread probe window), medians of the fractions of the probe, columns against rows:
+// n = 1024 0.907/0.903 (faster in 12 of 24 rounds, load 2–4.6, with rounds at ~0.70 where one thread was slowed),
+// then 0.914/0.886 (20 of 24, load 1.9); n = 512 0.920/0.858 (12 of 16); n = 256 0.870/0.839 (9 of 16). Smaller
+// last grabs within a part (half of the rows left, down to 12): 0.914/0.885 and 0.920/0.870, no better. W5 lab
+// pairs, two-thread gflops_1024 rows/columns (two-thread fma_peak beside each; load 2–5, the machine's one-thread
+// probe 35–48): 77.6/85.1 (94.9/84.2), 72.3/56.8 (89.5/87.4), 67.2/68.7 (72.0/71.2), 82.4/82.5 (93.2/81.0), and
+// one pair void (the columns run's probe 1.39 × its one-thread one, second core lost): faster in 3 of 4 but
+// 22 % slower in one, so not confirmed (as fractions of each run's probe, taken after the products: 0.82/1.01,
+// 0.81/0.65, 0.93/0.97, 0.88/1.02). One-thread gflops_1024 in the same pairs 45.8/39.6, 43.2/43.5, 27.7/31.7,
+// 39.5/39.4 (the same code; the machine's drift). Next: W5 pairs on a quiet machine with BENCH_W5_COLUMNS=1, and
+// why one thread slowed costs the columns more (its last 60-row claim, or the thief's B from L3).
 
 import { fma } from './simd'
 
@@ -293,32 +309,73 @@ export function gemm(c: usize, a: usize, b: usize, work: usize, M: i32, N: i32, 
 function gemmDeep(c: usize, a: usize, b: usize, packedA: usize, packedB: usize, M: i32, N: i32, K: i32, transA: bool, transB: bool, accumulate: bool): void {
   for (let j0 = 0; j0 < N; j0 += DEEP_NC) {
     const nc = min(DEEP_NC, N - j0)
-    const ncp = ((nc + NR - 1) / NR) * NR
-    let at = packedB
-    for (let k0 = 0; k0 < K; k0 += KC) {
-      const kc = min(KC, K - k0)
-      packB(at, b, k0, kc, j0, nc, N, K, transB)
-      at += (<usize>ncp * kc) << 2
-    }
-    for (let i0 = 0; i0 < M; i0 += DEEP_MC) {
-      const mc = min(DEEP_MC, M - i0)
-      at = packedB
-      for (let k0 = 0; k0 < K; k0 += KC) {
-        const kc = min(KC, K - k0)
-        packA(packedA, a, i0, mc, k0, kc, M, K, transA)
-        const overwrite = k0 == 0 && !accumulate
-        for (let q = 0; q < nc; q += NR) {
-          const cols = min(NR, nc - q)
-          const bp = at + ((<usize>q * kc) << 2)
-          for (let p = 0; p < mc; p += MR) {
-            const cp = c + ((<usize>(i0 + p) * N + j0 + q) << 2)
-            kernel(packedA + ((<usize>p * kc) << 2), bp, kc, cp, N, min(MR, mc - p), cols, overwrite)
-          }
-        }
-        at += (<usize>ncp * kc) << 2
+    packBColumns(packedB, b, N, K, transB, j0, nc)
+    for (let i0 = 0; i0 < M; i0 += DEEP_MC) rowBlock(c, a, packedA, packedB, M, N, K, j0, nc, i0, min(DEEP_MC, M - i0), transA, accumulate)
+  }
+}
+
+/** Every KC slab of columns j0..j0+nc of op(B), one after another (K · nc rounded up to NR floats). */
+@inline function packBColumns(dst: usize, b: usize, N: i32, K: i32, transB: bool, j0: i32, nc: i32): void {
+  const ncp = ((nc + NR - 1) / NR) * NR
+  let at = dst
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0)
+    packB(at, b, k0, kc, j0, nc, N, K, transB)
+    at += (<usize>ncp * kc) << 2
+  }
+}
+
+/**
+ * Rows i0..i0+mc (mc ≤ MC) of C's columns j0..j0+nc through every slab of packBColumns's output, back to
+ * back, so that the C block is still in L2 when the next slab adds into it (gemmDeep's inner loop).
+ */
+@inline function rowBlock(c: usize, a: usize, packedA: usize, packedB: usize, M: i32, N: i32, K: i32, j0: i32, nc: i32, i0: i32, mc: i32, transA: bool, accumulate: bool): void {
+  const ncp = ((nc + NR - 1) / NR) * NR
+  let at = packedB
+  for (let k0 = 0; k0 < K; k0 += KC) {
+    const kc = min(KC, K - k0)
+    packA(packedA, a, i0, mc, k0, kc, M, K, transA)
+    const overwrite = k0 == 0 && !accumulate
+    for (let q = 0; q < nc; q += NR) {
+      const cols = min(NR, nc - q)
+      const bp = at + ((<usize>q * kc) << 2)
+      for (let p = 0; p < mc; p += MR) {
+        const cp = c + ((<usize>(i0 + p) * N + j0 + q) << 2)
+        kernel(packedA + ((<usize>p * kc) << 2), bp, kc, cp, N, min(MR, mc - p), cols, overwrite)
       }
     }
+    at += (<usize>ncp * kc) << 2
   }
+}
+
+/**
+ * For a thread that owns columns j0..j0+nc of C (the two-thread product, bench/lib/parallel-gemm.ts): packs
+ * them of op(B) (K, N), every slab, at dst (columnsFloats(nc, K) floats), for gemmColumnRows.
+ */
+export function packBCols(dst: usize, b: usize, N: i32, K: i32, transB: i32, j0: i32, nc: i32): void {
+  packBColumns(dst, b, N, K, transB != 0, j0, nc)
+}
+
+/** Floats of packBCols's output for nc columns. */
+export function columnsFloats(nc: i32, K: i32): i32 {
+  return ((nc + NR - 1) / NR) * NR * K
+}
+
+/** Rows at most gemmColumnRows takes per call (its packed A block fits the workspace). */
+export function columnRowsMax(): i32 {
+  return MC
+}
+
+/**
+ * C[i0..i0+mc, j0..j0+nc] = op(A)[i0..i0+mc, :]·op(B)[:, j0..j0+nc] (+ C when accumulate) with those columns
+ * of op(B) packed by packBCols at bp; mc ≤ columnRowsMax(); `work` as gemm's.
+ */
+export function gemmColumnRows(c: usize, a: usize, bp: usize, work: usize, M: i32, N: i32, K: i32, j0: i32, nc: i32, i0: i32, mc: i32, transA: i32, accumulate: i32): void {
+  if (K == 0) {
+    if (!accumulate) for (let i = i0; i < i0 + mc; i++) memory.fill(c + ((<usize>i * N + j0) << 2), 0, (<usize>nc) << 2)
+    return
+  }
+  rowBlock(c, a, work, bp, M, N, K, j0, nc, i0, mc, transA != 0, accumulate != 0)
 }
 
 /** One packed KC×NC slab of B against every MC block of A (packed here) into C's columns j0..j0+nc. */

@@ -7,7 +7,7 @@
 //   probe.ts   an FMA-only loop, the micro-kernel's ceiling on this machine (npm run bench, W5)
 // Only what is exported here is exported by the module; the names are the wrappers' contract.
 
-export { setScratch, workspaceBytes, gemm, packedBFloats, packBAll, packBPart, gemmPackedB, gemmRows } from './gemm'
+export { setScratch, workspaceBytes, gemm, packedBFloats, packBAll, packBPart, gemmPackedB, gemmRows, packBCols, columnsFloats, columnRowsMax, gemmColumnRows } from './gemm'
 export { lstmForwardStep, lstmBackwardStep } from './lstm'
 export { reluForward, reluBackward, im2col, im2colT, col2imT, swapAxes, fillRows, sumPlanes, maxPoolInside, maxPoolBackward } from './layers'
 export { fmaPeak } from './probe'

@@ -1,15 +1,22 @@
 /**
- * W5 on several threads: one square GEMM C = A·B split into row blocks computed by this thread and the
- * helper threads. Each call is a few Atomics operations on a shared control block.
+ * W5 on several threads: one square GEMM C = A·B shared out among this thread and the helper threads. Each
+ * call is a few Atomics operations on a shared control block.
  *
  * With the WebAssembly kernel (the engine's default), the operands are engine-memory arrays (gemmOperand)
  * and every helper instantiates the kernel on that same shared WebAssembly.Memory, so nothing is copied.
- * B is packed once per call, not once per thread: the threads claim parts of B's column panels and pack them
- * into one shared buffer (packBPart); once every part is packed they claim blocks of rows of A, large ones
- * first, and multiply each by the whole packed B (gemmPackedB): on a shared machine one thread is often
- * slowed down, and a fixed half each would leave the other waiting. Waits spin briefly before sleeping in
- * Atomics.wait, because a call at n = 256 takes well under a millisecond. Without the WebAssembly kernel, each thread runs the engine's gemm() on
- * a fixed share of the rows of operands in SharedArrayBuffers.
+ * By default (row schedule) B is packed once per call, not once per thread: the threads claim parts of B's
+ * column panels and pack them into one shared buffer (packBPart); once every part is packed they claim blocks
+ * of rows of A, large ones first, and multiply each by the whole packed B (gemmPackedB), whose micro-panels
+ * come from L3 at n = 1024 (4 MiB packed, two L2s). With columnParts(true) (BENCH_W5_COLUMNS=1 in the lab),
+ * where each thread's share of B's columns fits one L2 once packed (columnPartWidth: n = 256, 512 and 1024 on
+ * two threads), thread k owns a block of C's columns instead: it packs only its part of B (every depth slab)
+ * and runs every 60-row block of A through it, the one-thread gemmDeep's order on its own L2, with no barrier;
+ * a thread whose part is done takes over the rows left in another part (packing that part itself if its owner
+ * has not begun). Either way work is claimed, not fixed: on a shared machine one thread is often slowed down,
+ * and a fixed half each would leave the other waiting. What each measured (27 November): the record at the top
+ * of wasm/gemm.ts; bench/gemm-ab.ts runs the two in one process. Waits spin briefly before sleeping in
+ * Atomics.wait, because a call at n = 256 takes well under a millisecond. Without the WebAssembly kernel, each
+ * thread runs the engine's gemm() on a fixed share of the rows of operands in SharedArrayBuffers.
  *
  * The same threads run the FMA-only probe at once (fmaPeak, the fma_peak row of a multi-thread W5 cell), so
  * that the products on N threads have their ceiling on N threads beside them.
@@ -34,7 +41,8 @@ type BindMessage =
   | { kind: 'wasm'; memory: WebAssembly.Memory; regions: WasmGemmRegions; C: [number, number]; A: [number, number]; B: [number, number]; packed: [number, number]; N: number; K: number }
 
 // control words: generation, command, M, N, K, next unclaimed part of B, parts of B packed, next unclaimed row,
-// then one "done generation" word per thread
+// then one "done generation" word per thread, then two words per column part (columnBlocks): its state
+// (0 B unpacked, 1 being packed, 2 packed) and its next unclaimed row, then 1 when the column schedule is on (columnParts)
 const GEN = 0, CMD = 1, DIM = 2, NEXT_PART = 5, PACKED = 6, NEXT_ROW = 7, DONE = 8
 const CMD_GO = 1, CMD_BIND = 2, CMD_EXIT = 3, CMD_PROBE = 4
 /** Rows per block are a multiple of this (the WASM micro-kernel's 6 rows and the TS one's 4 both divide 12). */
@@ -44,6 +52,23 @@ const ROW_QUANTUM = 12
 const SPIN = 20_000
 /** B is packed in this many parts, claimed like the rows, so a thread that has not started yet holds nothing up. */
 const B_PARTS = 8
+
+/** Rows per claim in a column part: gemmDeep's row block, whose C block (60 × 512) stays in L2 across the slabs. */
+const PART_ROWS = 60
+/** A column part's packed B at most (floats): 2 MiB, one L2 of the Xeon the figures are taken on. */
+const PART_FLOATS = 512 * 1024
+
+/**
+ * Columns per part when each thread takes its own block of C's columns (all rows), packing only that part
+ * of B, or 0 when that schedule does not apply: no WebAssembly kernel, one thread, fewer than two NR-column
+ * panels per thread, or a part whose packed B would not fit in one L2. Parts are whole 8-column panels.
+ */
+export function columnPartWidth(N: number, K: number, threads: number): number {
+  const panels = Math.ceil(N / 8)
+  if (threads < 2 || panels < 2 * threads) return 0
+  const w = Math.ceil(panels / threads) * 8
+  return K * w <= PART_FLOATS ? w : 0
+}
 
 /** An n-element operand every thread can read in place: engine memory with the WebAssembly kernel, else a SharedArrayBuffer. */
 export function gemmOperand(n: number): Float32Array {
@@ -74,12 +99,50 @@ function block(b: Bound, control: Int32Array, k: number, threads: number): void 
     if (r1 > r0) gemm(b.C.subarray(r0 * N, r1 * N), b.A.subarray(r0 * K, r1 * K), b.B, r1 - r0, N, K)
     return
   }
+  const w = control[DONE + 3 * threads] === 1 ? columnPartWidth(N, K, threads) : 0
+  if (w > 0) columnBlocks(b.kernel, b, control, k, threads, M, N, K, w)
+  else rowBlocks(b.kernel, b, control, k, threads, M, N, K)
+}
+
+/**
+ * The column schedule: thread k packs part k of B (columns [k·w, k·w + w), every depth slab: one L2) and runs
+ * every PART_ROWS-row block of A through it, as the one-thread gemmDeep does with its 512-column blocks; no
+ * thread reads another's B and there is no barrier. A thread whose part is done goes on to the next part:
+ * it packs that part itself if its owner has not begun (a thread the machine has not run yet), else waits
+ * until it is packed, and claims its rows that are left (that B comes from L3: better than idle).
+ */
+function columnBlocks(kernel: WasmGemm, b: Bound, control: Int32Array, k: number, threads: number, M: number, N: number, K: number, w: number): void {
+  const parts = Math.ceil(N / w)
+  for (let s = 0; s < parts; s++) {
+    const h = (k + s) % parts
+    const state = DONE + threads + 2 * h, next = state + 1
+    const j0 = h * w, nc = Math.min(w, N - j0)
+    const panels = b.packed!.subarray(j0 * K, j0 * K + kernel.columnsFloats(nc, K))
+    if (Atomics.compareExchange(control, state, 0, 1) === 0) {
+      kernel.packBColumns(panels, b.B, N, K, false, j0, nc)
+      Atomics.store(control, state, 2)
+      Atomics.notify(control, state)
+    } else {
+      if (Atomics.load(control, next) >= M) continue
+      waitFor(control, state, (v) => v === 2)
+    }
+    for (let r = Atomics.add(control, next, PART_ROWS); r < M; r = Atomics.add(control, next, PART_ROWS)) {
+      kernel.gemmColumnRows(b.C, b.A, panels, M, N, K, j0, nc, r, Math.min(PART_ROWS, M - r), false, false)
+    }
+  }
+}
+
+/**
+ * The row schedule (where the column one does not apply): B packed once by all threads into one shared
+ * buffer, then blocks of rows of A claimed by guided self-scheduling, each through the whole packed B.
+ */
+function rowBlocks(kernel: WasmGemm, b: Bound, control: Int32Array, k: number, threads: number, M: number, N: number, K: number): void {
   for (let part = Atomics.add(control, NEXT_PART, 1); part < B_PARTS; part = Atomics.add(control, NEXT_PART, 1)) {
-    b.kernel.packBPart(b.packed, b.B, N, K, false, part, B_PARTS)
+    kernel.packBPart(b.packed!, b.B, N, K, false, part, B_PARTS)
     if (Atomics.add(control, PACKED, 1) === B_PARTS - 1) Atomics.notify(control, PACKED)
   }
   waitFor(control, PACKED, (v) => v >= B_PARTS)
-  const packed = { N, K, panels: b.packed }
+  const packed = { N, K, panels: b.packed! }
   // rows by guided self-scheduling: each grab takes a 1/(2·threads) share of the rows left (whole multiples of
   // ROW_QUANTUM), so a thread that the machine slows down does less, and the last grabs are small
   for (;;) {
@@ -87,7 +150,7 @@ function block(b: Bound, control: Int32Array, k: number, threads: number): void 
     if (r >= M) return
     const rows = Math.min(M - r, Math.max(ROW_QUANTUM, Math.ceil((M - r) / (2 * threads * ROW_QUANTUM)) * ROW_QUANTUM))
     if (Atomics.compareExchange(control, NEXT_ROW, r, r + rows) !== r) continue
-    b.kernel.gemmPackedB(b.C.subarray(r * N, (r + rows) * N), b.A.subarray(r * K, (r + rows) * K), packed, rows, false, false)
+    kernel.gemmPackedB(b.C.subarray(r * N, (r + rows) * N), b.A.subarray(r * K, (r + rows) * K), packed, rows, false, false)
   }
 }
 
@@ -170,12 +233,20 @@ export interface ParallelGemm {
    */
   fmaPeak(ms: number, steps: number): { gflops: number; flops: number } | null
   close(): Promise<void>
+  /** How the products are shared out (the row schedule's). */
   note: string
+  /**
+   * Takes the column schedule where it applies (on), or the row schedule for every shape (off, the default:
+   * the column one is not confirmed faster in W5 pairs yet, see wasm/gemm.ts); for A/B runs and tests.
+   */
+  columnParts(on: boolean): void
+  /** How products with these N and K are shared out. */
+  noteFor(N: number, K: number): string
 }
 
 /** Starts threads − 1 helper threads running `entry` (a file that routes role 'gemm-tile' to runTileWorker). */
 export async function parallelGemm(threads: number, entry: string): Promise<ParallelGemm> {
-  const control = new Int32Array(new SharedArrayBuffer(4 * (DONE + threads)))
+  const control = new Int32Array(new SharedArrayBuffer(4 * (DONE + 3 * threads + 1)))
   const probeOut = new Float64Array(new SharedArrayBuffer(16 * threads))
   const workers: Worker[] = []
   const ports: MessagePort[] = []
@@ -199,6 +270,7 @@ export async function parallelGemm(threads: number, entry: string): Promise<Para
     Atomics.store(control, NEXT_PART, 0)
     Atomics.store(control, PACKED, 0)
     Atomics.store(control, NEXT_ROW, 0)
+    control.fill(0, DONE + threads, DONE + 3 * threads)
     Atomics.store(control, CMD, cmd)
     Atomics.store(control, GEN, gen)
     Atomics.notify(control, GEN)
@@ -208,12 +280,21 @@ export async function parallelGemm(threads: number, entry: string): Promise<Para
   }
   const pg: ParallelGemm = {
     note: kernel ? `row blocks claimed by ${threads} threads, B packed once` : `row blocks across ${threads} threads`,
+    columnParts(on) {
+      control[DONE + 3 * threads] = on ? 1 : 0
+    },
+    noteFor(N, K) {
+      if (!kernel || control[DONE + 3 * threads] !== 1) return pg.note
+      const w = columnPartWidth(N, K, threads)
+      return w > 0 ? `${w}-column parts of C and B, one per thread, rows of an unfinished part taken over` : pg.note
+    },
     bind(C, A, B, N, K) {
       if (kernel) {
         const mem = kernel.mem
         if (![C, A, B].every((a) => mem.owns(a))) throw new Error('parallelGemm: operands must come from gemmOperand (engine memory)')
         if (bound?.packed) mem.release(bound.packed)
-        const packed = mem.allocF32(kernel.packedBFloats(N, K))
+        // room for the shared packed B of the row schedule or the parts of the column one (part h at h·w·K)
+        const packed = mem.allocF32(Math.max(kernel.packedBFloats(N, K), N * K + columnPartWidth(N, K, threads) * K))
         if (!mem.owns(packed)) throw new Error('parallelGemm: engine memory is full')
         bound = { C, A, B, packed, N, K, kernel }
         const at = (a: Float32Array): [number, number] => [a.byteOffset, a.length]

@@ -13,6 +13,10 @@ interface GemmExports {
   packBPart(dst: number, b: number, N: number, K: number, transB: number, part: number, parts: number): void
   gemmPackedB(c: number, a: number, bp: number, work: number, M: number, N: number, K: number, transA: number, accumulate: number): void
   gemmRows(c: number, a: number, b: number, M: number, N: number, K: number, transB: number, accumulate: number): void
+  packBCols(dst: number, b: number, N: number, K: number, transB: number, j0: number, nc: number): void
+  columnsFloats(nc: number, K: number): number
+  columnRowsMax(): number
+  gemmColumnRows(c: number, a: number, bp: number, work: number, M: number, N: number, K: number, j0: number, nc: number, i0: number, mc: number, transA: number, accumulate: number): void
   setScratch(ptr: number): void
   workspaceBytes(): number
   fmaPeak(steps: number, p: number): number
@@ -88,6 +92,38 @@ export class WasmGemm {
     }
     this.exports.packBPart(panels.byteOffset, B.byteOffset, N, K, transB ? 1 : 0, part, parts)
     return { N, K, panels }
+  }
+
+  /** Floats of packBColumns's output for `nc` columns of a depth-K op(B). */
+  columnsFloats(nc: number, K: number): number {
+    return this.exports.columnsFloats(nc, K)
+  }
+
+  /** Rows at most gemmColumnRows takes per call. */
+  columnRowsMax(): number {
+    return this.exports.columnRowsMax()
+  }
+
+  /**
+   * Packs columns j0..j0+nc of op(B) (K, N), every depth slab, into `panels` (columnsFloats(nc, K) floats),
+   * both in engine memory: the B of a thread that owns those columns of C (bench/lib/parallel-gemm.ts).
+   */
+  packBColumns(panels: Float32Array, B: Float32Array, N: number, K: number, transB: boolean, j0: number, nc: number): void {
+    if (!this.mem.owns(B) || !this.mem.owns(panels) || panels.length < this.exports.columnsFloats(nc, K) || j0 < 0 || nc < 1 || j0 + nc > N) {
+      throw new Error('packBColumns: B and the panels must be in engine memory, the panels columnsFloats(nc, K) long, the columns inside N')
+    }
+    this.exports.packBCols(panels.byteOffset, B.byteOffset, N, K, transB ? 1 : 0, j0, nc)
+  }
+
+  /**
+   * C[i0..i0+mc, j0..j0+nc] = op(A)[i0..i0+mc, :]·op(B)[:, j0..j0+nc] (+ C when accumulate), with those columns
+   * packed by packBColumns; C (M, N) and A in engine memory, mc ≤ columnRowsMax().
+   */
+  gemmColumnRows(C: Float32Array, A: Float32Array, panels: Float32Array, M: number, N: number, K: number, j0: number, nc: number, i0: number, mc: number, transA: boolean, accumulate: boolean): void {
+    if (!this.mem.owns(C) || !this.mem.owns(A) || !this.mem.owns(panels) || mc > this.exports.columnRowsMax() || i0 < 0 || i0 + mc > M || j0 < 0 || j0 + nc > N) {
+      throw new Error('gemmColumnRows: C, A and the panels must be in engine memory, the block inside C, at most columnRowsMax() rows')
+    }
+    this.exports.gemmColumnRows(C.byteOffset, A.byteOffset, panels.byteOffset, this.work, M, N, K, j0, nc, i0, mc, transA ? 1 : 0, accumulate ? 1 : 0)
   }
 
   /**

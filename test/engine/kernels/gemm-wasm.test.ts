@@ -102,6 +102,40 @@ describe('WebAssembly SIMD GEMM', () => {
     })
   }
 
+  // a block of C's columns and rows at a time (the two-thread W5 column schedule): K = 600 two depth slabs, 13
+  // columns from 5 (a 5-column edge panel), rows 7..67 of 70 (a 6-row panel then a 1-row edge at the end)
+  for (const [tA, tB, acc] of [[false, false, false], [true, true, true], [false, true, true], [true, false, false]] as [boolean, boolean, boolean][]) {
+    it(`packBColumns and gemmColumnRows compute one block of C and leave the rest (transA=${tA} transB=${tB} accumulate=${acc})`, () => {
+      const mem = wasm!.mem
+      const M = 70, N = 21, K = 600, j0 = 5, nc = 13, i0 = 7, mc = 63
+      const rng = new Rng(11)
+      const A = mem.allocF32(M * K), B = mem.allocF32(K * N), C = mem.allocF32(M * N)
+      A.set(random(M * K, rng)); B.set(random(K * N, rng)); C.set(random(M * N, rng))
+      const before = C.slice()
+      const want = reference(C, A, B, M, N, K, tA, tB, acc)
+      const panels = mem.allocF32(wasm!.columnsFloats(nc, K))
+      wasm!.packBColumns(panels, B, N, K, tB, j0, nc)
+      wasm!.gemmColumnRows(C, A, panels, M, N, K, j0, nc, i0, mc, tA, acc)
+      for (let i = 0; i < M; i++) {
+        for (let j = 0; j < N; j++) {
+          const inside = i >= i0 && i < i0 + mc && j >= j0 && j < j0 + nc
+          const got = C[i * N + j], w = inside ? want[i * N + j] : before[i * N + j]
+          if (!(Math.abs(got - w) <= 1e-4 * Math.max(1, Math.abs(w)))) expect.fail(`C[${i}, ${j}] = ${got}, expected ${w}${inside ? '' : ' (outside the block: untouched)'}`)
+        }
+      }
+      for (const a of [A, B, C, panels]) mem.release(a)
+    })
+  }
+
+  it('gemmColumnRows refuses a block outside C or more rows than it packs', () => {
+    const mem = wasm!.mem
+    const A = mem.allocF32(200 * 4), B = mem.allocF32(4 * 16), C = mem.allocF32(200 * 16), panels = mem.allocF32(wasm!.columnsFloats(16, 4))
+    expect(() => wasm!.gemmColumnRows(C, A, panels, 200, 16, 4, 8, 9, 0, 6, false, false)).toThrow(/inside C/)
+    expect(() => wasm!.gemmColumnRows(C, A, panels, 200, 16, 4, 0, 16, 0, wasm!.columnRowsMax() + 6, false, false)).toThrow(/columnRowsMax/)
+    expect(() => wasm!.packBColumns(panels, B, 16, 4, false, 12, 8)).toThrow(/inside N/)
+    for (const a of [A, B, C, panels]) mem.release(a)
+  })
+
   it('fmaPeak (the W5 ceiling probe) runs every step: its checksum is 12 · steps · 0.001', () => {
     expect(wasm!.fmaPeak(1000)).toBeCloseTo(12, 3)
     expect(wasm!.fmaPeak(0)).toBe(0)

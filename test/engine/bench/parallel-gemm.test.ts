@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { columnPartWidth, gemmOperand, parallelGemm, type ParallelGemm } from '../../../bench/lib/parallel-gemm'
+import { releaseKernelArray, wasmGemm } from '../../../src-engine/kernels/gemm'
+import { Rng } from '../../../src-engine/rng'
+import { bundleWorker } from '../../helpers/bundle'
+
+/**
+ * W5's product on two and three threads against float64 dot products, on shapes that take each schedule:
+ * the column parts (N = 65, 1024, 1030 at K = 600; N = 1024 at K = 1024, the bench's, parts of exactly one
+ * L2) and the row blocks (N = 1 and 7, too narrow to split; N = 1030 at K = 1024, parts over one L2), with
+ * edge tiles, a second short depth slab (K = 600) and row counts that end mid-block (65, 1030).
+ */
+describe('parallelGemm (W5 on several threads)', () => {
+  let entry = ''
+  const pools = new Map<number, ParallelGemm>()
+
+  beforeAll(async () => {
+    entry = await bundleWorker('test/engine/bench/gemm-tile-entry.ts')
+  }, 60_000)
+
+  afterAll(async () => {
+    for (const pg of pools.values()) await pg.close()
+  })
+
+  async function pool(threads: number): Promise<ParallelGemm> {
+    let pg = pools.get(threads)
+    if (!pg) {
+      pg = await parallelGemm(threads, entry)
+      pools.set(threads, pg)
+    }
+    return pg
+  }
+
+  /** Rows of C checked in full against the oracle: up to 8 all, else the first and last of every 60-row block (the claims), the last and a few more. */
+  function checkedRows(M: number, rng: Rng): number[] {
+    if (M <= 8) return [...Array(M).keys()]
+    const rows = new Set<number>([M - 1])
+    for (let r = 0; r < M; r += 60) rows.add(r).add(Math.min(M - 1, r + 59))
+    for (let s = 0; s < 4; s++) rows.add(rng.int(M))
+    return [...rows]
+  }
+
+  it('takes the row schedule by default, on shapes the column one fits too', async () => {
+    const pg = await pool(2)
+    pg.columnParts(false)
+    expect(pg.noteFor(1024, 1024)).toBe(pg.note)
+    const M = 130, N = 1030, K = 600
+    const A = gemmOperand(M * K), B = gemmOperand(K * N), C = gemmOperand(M * N)
+    try {
+      const rng = new Rng(3)
+      for (let i = 0; i < A.length; i++) A[i] = rng.next() - 0.5
+      for (let i = 0; i < B.length; i++) B[i] = rng.next() - 0.5
+      C.fill(Number.NaN)
+      pg.gemm(C, A, B, M, N, K)
+      const rows = C.slice()
+      // the column schedule gives the same sums in the same order, bit for bit
+      pg.columnParts(true)
+      C.fill(Number.NaN)
+      pg.gemm(C, A, B, M, N, K)
+      for (let i = 0; i < C.length; i++) if (!(C[i] === rows[i])) expect.fail(`C[${Math.floor(i / N)}, ${i % N}]: ${C[i]} by columns, ${rows[i]} by rows`)
+    } finally {
+      for (const a of [A, B, C]) releaseKernelArray(a)
+    }
+  })
+
+  const shapes: [number, number, number, 'columns' | 'rows'][] = [
+    [1, 65, 600, 'columns'], [7, 1030, 600, 'columns'], [65, 1024, 1024, 'columns'], [1030, 65, 600, 'columns'], [1030, 1030, 600, 'columns'],
+    [65, 1, 600, 'rows'], [1030, 7, 1024, 'rows'], [65, 1030, 1024, 'rows'], [1, 7, 1024, 'rows']
+  ]
+  for (const threads of [2, 3]) {
+    for (const [M, N, K, schedule] of threads === 2 ? shapes : shapes.filter(([M]) => M === 1030)) {
+      it(`${threads} threads, M=${M} N=${N} K=${K} (${schedule})`, async () => {
+        expect(wasmGemm()).not.toBeNull()
+        expect(columnPartWidth(N, K, threads) > 0).toBe(schedule === 'columns')
+        const pg = await pool(threads)
+        // the column schedule asked for everywhere: the shapes it does not fit take the row one
+        pg.columnParts(true)
+        expect(pg.noteFor(N, K)).toBe(schedule === 'columns' ? `${columnPartWidth(N, K, threads)}-column parts of C and B, one per thread, rows of an unfinished part taken over` : pg.note)
+        const rng = new Rng(M * 7 + N * 3 + K + threads)
+        const A = gemmOperand(M * K), B = gemmOperand(K * N), C = gemmOperand(M * N)
+        try {
+          for (let i = 0; i < A.length; i++) A[i] = rng.next() - 0.5
+          for (let i = 0; i < B.length; i++) B[i] = rng.next() - 0.5
+          C.fill(Number.NaN)
+          pg.gemm(C, A, B, M, N, K)
+          for (const i of checkedRows(M, rng)) {
+            for (let j = 0; j < N; j++) {
+              let want = 0, scale = 0
+              for (let k = 0; k < K; k++) {
+                const p = A[i * K + k] * B[k * N + j]
+                want += p
+                scale += Math.abs(p)
+              }
+              if (!(Math.abs(C[i * N + j] - want) <= 1e-5 * scale + 1e-6)) expect.fail(`C[${i}, ${j}] = ${C[i * N + j]}, expected ${want}`)
+            }
+          }
+          // every entry written (a block left out keeps its NaN), and the same again when the bound operands and
+          // the helpers' kernels are reused: each entry's sums run in one order, whichever thread takes its block
+          const first = C.slice()
+          C.fill(Number.NaN)
+          pg.gemm(C, A, B, M, N, K)
+          for (let i = 0; i < C.length; i++) {
+            if (Number.isNaN(first[i])) expect.fail(`C[${Math.floor(i / N)}, ${i % N}] never written`)
+            if (C[i] !== first[i]) expect.fail(`C[${Math.floor(i / N)}, ${i % N}] = ${C[i]} at the second call, ${first[i]} at the first`)
+          }
+        } finally {
+          for (const a of [A, B, C]) releaseKernelArray(a)
+        }
+      })
+    }
+  }
+})
