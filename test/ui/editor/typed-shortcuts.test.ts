@@ -1,0 +1,83 @@
+/**
+ * A typed value still waiting for its pause (FieldControl's SETTLE_MS) when the learner presses a shortcut: Ctrl+Z
+ * undid the edit before it (the typed value then landing 600 ms later on top), and Alt+2 left the page, the field's
+ * teardown dropping the value unsaid. The shortcut now acts on the network with the typed value in it, as after a
+ * pause or Enter.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { cleanup } from '@testing-library/svelte'
+import { flushSync } from 'svelte'
+import type { NetSpec } from '../../../src-engine/spec-types'
+import { project } from '../../../src-renderer/lib/project.svelte'
+import { editor } from '../../../src-renderer/lib/editor.svelte'
+import { field, openEditor } from './helpers'
+
+afterEach(() => { cleanup(); vi.useRealTimers() })
+
+const net = (): NetSpec => ({
+  input: [1, 28, 28],
+  layers: [
+    { type: 'Convolution', filters: 30, kernel: 5, stride: 1, pad: 0 },
+    { type: 'Relu' }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }
+  ]
+})
+const conv = (): Record<string, unknown> => project.spec!.layers[0] as unknown as Record<string, unknown>
+
+function typeKey(el: HTMLInputElement, value: string, data: string): void {
+  el.value = value
+  el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data }))
+  flushSync()
+}
+
+/** A pad step of the arrows (applied at once: one undo step), then "16" typed into filters, still waiting. */
+function padThenTyping(): HTMLInputElement {
+  openEditor(net())
+  const pad = field(0, 'pad')
+  pad.value = '1'
+  pad.dispatchEvent(new Event('input', { bubbles: true }))
+  flushSync()
+  editor.endTyping()
+  const filters = field(0, 'filters')
+  filters.focus()
+  typeKey(filters, '1', '1')
+  typeKey(filters, '16', '6')
+  expect(conv().filters).toBe(30)
+  return filters
+}
+
+describe('a shortcut pressed while a typed value waits', () => {
+  it('Ctrl+Z undoes the typing, not the edit before it', () => {
+    vi.useFakeTimers()
+    const filters = padThenTyping()
+    filters.dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, bubbles: true, cancelable: true }))
+    flushSync()
+    vi.advanceTimersByTime(2000)
+    flushSync()
+    expect(conv().filters).toBe(30)
+    expect(conv().pad).toBe(1)
+    expect(filters.value).toBe('30')
+  })
+
+  it('the desktop Edit menu\'s Undo (historyUndo) too', () => {
+    vi.useFakeTimers()
+    const filters = padThenTyping()
+    filters.dispatchEvent(new InputEvent('beforeinput', { inputType: 'historyUndo', bubbles: true, cancelable: true }))
+    flushSync()
+    vi.advanceTimersByTime(2000)
+    flushSync()
+    expect(conv().filters).toBe(30)
+    expect(conv().pad).toBe(1)
+  })
+
+  it('Alt+2 (another page) takes the typed value first; the page going away does not drop it', () => {
+    vi.useFakeTimers()
+    const filters = padThenTyping()
+    filters.dispatchEvent(new KeyboardEvent('keydown', { key: '2', altKey: true, bubbles: true, cancelable: true }))
+    flushSync()
+    expect(conv().filters).toBe(16)
+    cleanup() // the editor page unmounted, as App does on a page change
+    vi.advanceTimersByTime(2000)
+    expect(conv().filters).toBe(16)
+    expect(editor.canUndo).toBe(true)
+  })
+})
