@@ -209,3 +209,42 @@ export function isCrash(e: unknown): boolean {
   if (e instanceof TypeError || e instanceof RangeError || e instanceof ReferenceError || e instanceof SyntaxError) return true
   return /undefined|Cannot read|is not a function|Invalid typed array|Array buffer allocation|Maximum call stack/i.test(e.message)
 }
+
+/**
+ * `zip` with its central directory entry for `name` listed `copies` times, every copy pointing at the same local
+ * entry (the overlapping-entries zip bomb: each listing is inflated in full). `rename` gives each copy its own name
+ * (the same length as `name`, so the entry's size fields stay right); without it they all keep `name`.
+ */
+export function overlappingZip(zip: Uint8Array, name: string, copies: number, rename?: (i: number) => string): Uint8Array {
+  const v = new DataView(zip.buffer, zip.byteOffset, zip.byteLength)
+  let e = zip.length - 22
+  while (v.getUint32(e, true) !== 0x06054b50) e--
+  const start = v.getUint32(e + 16, true)
+  const entries: Uint8Array[] = []
+  let target: Uint8Array | null = null
+  for (let o = start; o < e;) {
+    const len = 46 + v.getUint16(o + 28, true) + v.getUint16(o + 30, true) + v.getUint16(o + 32, true)
+    const entry = zip.slice(o, o + len)
+    if (new TextDecoder().decode(entry.subarray(46, 46 + v.getUint16(o + 28, true))) === name) target = entry
+    else entries.push(entry)
+    o += len
+  }
+  if (!target) throw new Error(`overlappingZip: no entry ${name}`)
+  for (let i = 0; i < copies; i++) {
+    const copy = target.slice()
+    if (rename) copy.set(new TextEncoder().encode(rename(i)).subarray(0, name.length), 46)
+    entries.push(copy)
+  }
+  const dirBytes = entries.reduce((n, x) => n + x.length, 0)
+  const out = new Uint8Array(start + dirBytes + 22)
+  out.set(zip.subarray(0, start))
+  let o = start
+  for (const x of entries) { out.set(x, o); o += x.length }
+  const end = zip.slice(e, e + 22)
+  const ev = new DataView(end.buffer)
+  ev.setUint16(8, entries.length, true)
+  ev.setUint16(10, entries.length, true)
+  ev.setUint32(12, dirBytes, true)
+  out.set(end, o)
+  return out
+}

@@ -9,7 +9,7 @@ import { zipSync } from 'fflate'
 import { decodeSafetensors, encodeSafetensors } from '../../../src-engine/io/safetensors'
 import { decodeNpy, encodeNpy } from '../../../src-engine/io/npy'
 import { decodeNpz, encodeNpz } from '../../../src-engine/io/npz'
-import { attempt, isCrash, mutateBytes, mutateJson, seeded, type Outcome } from './fuzz-mutate'
+import { attempt, isCrash, mutateBytes, mutateJson, overlappingZip, seeded, type Outcome } from './fuzz-mutate'
 
 type Failure = { seed: number; what: string; got: string }
 
@@ -124,6 +124,12 @@ describe('.npy and .npz reader fuzz', () => {
       judge(failures, seed, m.what, attempt(() => decodeNpz(m.bytes, 'fuzz.npz')), 'fuzz.npz')
     }
     expect(failures).toEqual([])
+  })
+
+  it('an .npz whose directory lists one deflated array under 20 names is refused, not inflated 20 times', () => {
+    const npz = encodeNpz({ a: { shape: [1024, 1024], data: new Float32Array(1024 * 1024) } }, true)
+    const many = overlappingZip(npz, 'a.npy', 20, (i) => String.fromCharCode(97 + i))
+    expect(() => decodeNpz(many, 'fuzz.npz')).toThrow(/fuzz\.npz .*part "b\.npy" overlaps the parts before it/)
   })
 
   it('an .npz entry named __proto__.npy is an array like any other, not the result\'s prototype', () => {
