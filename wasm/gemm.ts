@@ -56,7 +56,11 @@
 // one pair void (the columns run's probe 1.39 × its one-thread one, second core lost): faster in 3 of 4 but
 // 22 % slower in one, so not confirmed (as fractions of each run's probe, taken after the products: 0.82/1.01,
 // 0.81/0.65, 0.93/0.97, 0.88/1.02). One-thread gflops_1024 in the same pairs 45.8/39.6, 43.2/43.5, 27.7/31.7,
-// 39.5/39.4 (the same code; the machine's drift). Next: W5 pairs on a quiet machine with BENCH_W5_COLUMNS=1, and
+// 39.5/39.4 (the same code; the machine's drift). Two more two-thread pairs on the committed build (BENCH_W5_COLUMNS
+// unset/1, load 2.2–7.6): 65.1/67.1 (86.7/78.1), 80.1/80.7 (92.4/94.6): faster in 5 of 6 pairs, by 0.1–9.7 %, and
+// 22 % slower in one. gflops_256 and _512 rows/columns over the six: 68.0/80.1 and 62.1/77.9, 72.2/80.8 and
+// 70.5/75.0, 51.9/47.5 and 62.1/70.6, 80.0/75.3 and 79.0/87.1, 66.1/81.4 and 65.7/84.6, 61.0/82.3 and 80.6/82.1.
+// Next: more W5 pairs on a quiet machine with BENCH_W5_COLUMNS=1 (the default could change after them), and
 // why one thread slowed costs the columns more (its last 60-row claim, or the thief's B from L3).
 
 import { fma } from './simd'
