@@ -20,10 +20,36 @@ describe('the training form', () => {
     await fireEvent.input(screen.getByTestId('train-epochs'), { target: { value: '0' } })
     await flush()
     expect(invalid()).toEqual(['train-lr', 'train-epochs'])
-    expect(screen.getByRole('alert').querySelectorAll('li')).toHaveLength(2)
+    // each message is said beside its field, none in a list at the form's foot
+    expect(screen.getAllByTestId('train-field-error')).toHaveLength(2)
+    expect(document.querySelector('ul.problems')).toBeNull()
     await fireEvent.input(screen.getByTestId('train-lr'), { target: { value: '0.01' } })
     await flush()
     expect(invalid()).toEqual(['train-epochs'])
+  })
+
+  it('says why a learning rate of 50 is refused beside the field, where the learner typed it (K4 at 1024 × 680)', async () => {
+    trainLab.runs = []
+    trainLab.form = defaultsFor(null, 1)
+    render(TrainControls, { spec: SIMPLE_CONVNET, onstart: () => undefined, oncontinue: () => undefined })
+    const lr = screen.getByTestId('train-lr')
+    expect(lr.getAttribute('aria-describedby')).toBeNull()
+    await fireEvent.input(lr, { target: { value: '50' } })
+    await flush()
+    const ids = (lr.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean)
+    expect(ids).toHaveLength(1)
+    const said = document.getElementById(ids[0])!
+    expect(said.textContent).toContain('at most 10')
+    // in the learning rate's own field, not at the foot of the form
+    expect(said.closest('.field')).toBe(lr.closest('.field'))
+    expect((screen.getByTestId('train-start') as HTMLButtonElement).disabled).toBe(true)
+    await fireEvent.input(screen.getByTestId('train-batch'), { target: { value: '0' } })
+    await flush()
+    const batch = screen.getByTestId('train-batch')
+    expect(document.getElementById(batch.getAttribute('aria-describedby') ?? '')?.closest('.field')).toBe(batch.closest('.field'))
+    await fireEvent.input(lr, { target: { value: '0.01' } })
+    await flush()
+    expect(lr.getAttribute('aria-describedby')).toBeNull()
   })
 
   it("drops the note on what an edit could not keep once the learner resets the form to the network's defaults", async () => {
