@@ -65,6 +65,10 @@ export default {
   vocabAuto: 'from the text',
   vocabOfText: '{n} (the text)',
   inputValues: '{n} values per example',
+  // a typed shape the input cannot take (InputCard, input-shape.ts); the network keeps its shape meanwhile
+  inputShapeBad: 'The shape takes 1 to 3 whole numbers of 1 or more, separated by commas: 1, 28, 28 for an image (C, H, W), 35, 64 for a sequence (T, D), 35 for text (T). {bad} is not one; the network keeps {kept}.',
+  inputShapeTooMany: 'The shape takes at most 3 sizes: 1, 28, 28 for an image (C, H, W), 35, 64 for a sequence (T, D), 35 for text (T). {bad} were typed; the network keeps {kept}.',
+  inputShapeEmpty: 'The shape needs 1 to 3 whole numbers of 1 or more, like 1, 28, 28 for an image. The box is empty; the network keeps {kept}.',
 
   // palette
   palette: 'Add a layer',
