@@ -106,7 +106,10 @@ export const fileSourceSchema = v.pipe(
     v.object({ from: v.literal('recent'), path: v.pipe(v.string(), v.minLength(1), v.maxLength(4096), v.check(noNul, 'must not contain NUL characters')) }),
     v.object({ from: v.literal('recovery') })
   ], (i) => `must say where the file comes from: { from: "upload", fileName, base64 }, { from: "dialog" }, { from: "recent", path } or { from: "recovery" } (${got(i)})`),
-  v.check((f) => oneUploadBody(f), 'must carry the file once: as its bytes, or as base64')
+  v.check((f) => oneUploadBody(f), 'must carry the file once: as its bytes, or as base64'),
+  // the other key left out, not kept as undefined: the readers ask `'bytes' in source` (project-read.ts uploaded), and
+  // { base64, bytes: undefined } (Electron's IPC keeps an undefined key) was read as bytes that were not there
+  v.transform((f) => (f.from !== 'upload' ? f : f.bytes !== undefined ? { from: f.from, fileName: f.fileName, bytes: f.bytes } : { from: f.from, fileName: f.fileName, base64: f.base64 }))
 ) as v.GenericSchema<unknown, FileSourceOut>
 
 /** What fileSourceSchema gives (contract.ts FileSource). */

@@ -149,6 +149,16 @@ describe('IPC payload fuzz', () => {
     expect(calls).toEqual([])
   })
 
+  it('an upload carrying its file once, beside the other key left undefined (as Electron\'s IPC keeps it), has only that key', () => {
+    // before, { base64, bytes: undefined } passed with its 'bytes' key, and the readers (project-read.ts uploaded,
+    // `'bytes' in source`) took the undefined as the file's bytes: a TypeError from inside ('internal')
+    const asBase64 = validatePayload('project:open', { from: 'upload', fileName: 'a.bplab', base64: 'AAAA', bytes: undefined })
+    expect(asBase64.ok && Object.keys(asBase64.value)).toEqual(['from', 'fileName', 'base64'])
+    const asBytes = validatePayload('data:text-upload', { from: 'upload', fileName: 'a.txt', base64: undefined, bytes: new Uint8Array([97]) })
+    expect(asBytes.ok && Object.keys(asBytes.value)).toEqual(['from', 'fileName', 'bytes'])
+    expect(validatePayload('project:open', { from: 'recent', path: '/tmp/a.bplab' })).toEqual({ ok: true, value: { from: 'recent', path: '/tmp/a.bplab' } })
+  })
+
   it('an upload whose bytes are not bytes is refused in words about bytes, not base64', () => {
     for (const bytes of ['AAAA', [1, 2, 3], { 0: 1, length: 1 }, 5, new Float32Array(2)]) {
       const r = validatePayload('project:open', { from: 'upload', fileName: 'a.bplab', bytes })
