@@ -36,7 +36,15 @@ export type FrameOutcome =
   | { kind: 'too-deep'; id: number; channel: unknown; limit: number }
   | { kind: 'bad'; id: number; why: string }
 
-interface Assembling { head: { id: number; channel: unknown; payload: unknown }; bytes: Buffer; received: number }
+interface Assembling { head: { id: number; channel: unknown; payload: unknown }; bytes: Buffer; received: number; last: number }
+
+/**
+ * A request none of whose slices has come for this long is given up (its bytes no longer held, its later slices passed
+ * over): the page's lib/lab.ts stops sending an upload's slices once the request has timed out there (120 s from its
+ * first frame), so one unfinished by then never will be, and it held its bytes, and counted against maxHeld, for the
+ * life of the connection (two such, and every later upload was told to wait for files that never came).
+ */
+export const IDLE_UPLOAD_MS = 120_000
 
 /**
  * One connection's requests being assembled from binary frames. `maxSize` bounds one request's bytes: each upload is
@@ -53,7 +61,8 @@ export class BinaryRequests {
   constructor(
     private readonly maxSize: number,
     private readonly revive: (key: string, value: unknown) => unknown = (_k, v) => v,
-    private readonly maxHeld = 2 * maxSize
+    private readonly maxHeld = 2 * maxSize,
+    private readonly now: () => number = () => performance.now()
   ) {}
 
   /** Reads one binary frame (never throws). */
@@ -72,6 +81,8 @@ export class BinaryRequests {
     const m = json as { id?: unknown; channel?: unknown; payload?: unknown; size?: unknown } | null
     if (!m || typeof m !== 'object' || typeof m.id !== 'number' || !Number.isSafeInteger(m.id)) return bad(-1, 'the JSON needs a whole-number "id"')
     const id = m.id
+    const now = this.now()
+    this.dropIdle(id, now)
     let a = this.open.get(id)
     if (!a) {
       if (!('channel' in m)) {
@@ -99,7 +110,7 @@ export class BinaryRequests {
         this.refuse(id, '')
         return { kind: 'no-memory', id, channel: m.channel, size }
       }
-      a = { head: { id, channel: m.channel, payload: m.payload }, bytes, received: 0 }
+      a = { head: { id, channel: m.channel, payload: m.payload }, bytes, received: 0, last: now }
       this.open.set(id, a)
       this.held += size
     } else if ('channel' in m) {
@@ -112,6 +123,7 @@ export class BinaryRequests {
     }
     data.copy(a.bytes, a.received)
     a.received += data.length
+    a.last = now
     if (a.received < a.bytes.length) return { kind: 'partial' }
     this.drop(id)
     try {
@@ -134,6 +146,16 @@ export class BinaryRequests {
     this.refused.add(id)
     if (this.refused.size > REMEMBER_REFUSED) this.refused.delete(this.refused.values().next().value as number)
     return bad(id, why)
+  }
+
+  /** Gives up the requests other than `id` that no slice has come for in IDLE_UPLOAD_MS, as refused ones (their later slices pass unanswered). */
+  private dropIdle(id: number, now: number): void {
+    for (const [other, a] of this.open) {
+      if (other !== id && now - a.last > IDLE_UPLOAD_MS) {
+        this.drop(other)
+        this.refuse(other, '')
+      }
+    }
   }
 
   private drop(id: number): void {

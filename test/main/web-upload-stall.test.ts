@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startWebShell, type WebShell } from '../../src-main/web-shell'
 import { requestFrames } from '../../src-renderer/lib/lab'
-import { BinaryRequests } from '../../src-main/binary-request'
+import { BinaryRequests, IDLE_UPLOAD_MS } from '../../src-main/binary-request'
 import { readText } from '../../src-main/project-read'
 import { encodeProject } from '../../src-engine/io/project'
 import { encodeModelWeights } from '../../src-engine/io/safetensors'
@@ -178,6 +178,24 @@ describe('requests in binary frames', () => {
     r.clear()
     expect(r.take(frame({ id: 5, channel: 'x', payload: { $bytes: [1, 2] }, size: 2 }, [1, 2]))).toMatchObject({ kind: 'bad', id: 5, why: expect.stringContaining('outside') })
     expect(r.take(frame({ id: 6, channel: 'x', payload: { a: { $bytes: [0, 16] } }, size: 16 }, new Array(16).fill(9)))).toMatchObject({ kind: 'request' })
+  })
+
+  it('gives up an upload no slice has come for in IDLE_UPLOAD_MS (the page stopped sending it at its timeout), so its bytes are not held for ever', () => {
+    let now = 0
+    const r = new BinaryRequests(16, undefined, 32, () => now)
+    // two uploads begun and left unfinished, as lib/lab.ts leaves them once they have timed out there
+    expect(r.take(frame({ id: 1, channel: 'x', payload: null, size: 16 }, [1]))).toEqual({ kind: 'partial' })
+    expect(r.take(frame({ id: 2, channel: 'x', payload: null, size: 16 }, [1]))).toEqual({ kind: 'partial' })
+    now = IDLE_UPLOAD_MS
+    expect(r.take(frame({ id: 2 }, [2]))).toEqual({ kind: 'partial' })
+    // request 2 is still coming: while request 1 is not yet idle for long enough, a third is told to wait
+    expect(r.take(frame({ id: 3, channel: 'x', payload: null, size: 16 }))).toMatchObject({ kind: 'held', held: 32 })
+    now = IDLE_UPLOAD_MS + 1
+    // request 1 given up (before, it held its 16 bytes for the life of the connection and this was 'held' again)
+    expect(r.take(frame({ id: 4, channel: 'x', payload: null, size: 16 }, [1]))).toEqual({ kind: 'partial' })
+    expect(r.take(frame({ id: 1 }, [2]))).toEqual({ kind: 'partial' })
+    // request 2, which went on, is made whole
+    expect(r.take(frame({ id: 2 }, new Array(14).fill(3)))).toMatchObject({ kind: 'request', request: { id: 2 } })
   })
 
   it('refuses a request it has no memory for instead of throwing', () => {
