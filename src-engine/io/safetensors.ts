@@ -25,9 +25,17 @@ export const MAX_HEADER_BYTES = 100 * 1024 * 1024
 
 const fmt = (n: number): string => n.toLocaleString('en-US')
 const dims = (shape: readonly number[]): string => `[${shape.join(', ')}]`
-/** A value from the file as a message quotes it: JSON, at most 60 characters (a hostile header's are megabytes). */
+/**
+ * A value from the file as a message quotes it: JSON, at most 60 characters (a hostile header's are megabytes). A
+ * list nested some thousands deep, which JSON.parse reads, overflows JSON.stringify's recursion: it is described.
+ */
 const shown = (x: unknown): string => {
-  const s = JSON.stringify(x) ?? String(x)
+  let s: string
+  try {
+    s = JSON.stringify(x) ?? String(x)
+  } catch {
+    return Array.isArray(x) ? 'a list nested too deep to show' : 'a value too deep to show'
+  }
   return s.length > 60 ? `${s.slice(0, 57)}...` : s
 }
 

@@ -55,6 +55,18 @@ describe('safetensors reader fuzz', () => {
     }
     expect(failures).toEqual([])
   })
+
+  it('a shape or data_offsets nested 20,000 deep is refused in words, not with the stack overflow of quoting it', () => {
+    for (const field of ['shape', 'data_offsets']) {
+      const deep = '['.repeat(20_000) + ']'.repeat(20_000)
+      const h = new TextEncoder().encode(`{"a":{"dtype":"F32","shape":${field === 'shape' ? deep : '[1]'},"data_offsets":${field === 'shape' ? '[0,4]' : deep}}}`)
+      const file = new Uint8Array(8 + h.length + 4)
+      new DataView(file.buffer).setBigUint64(0, BigInt(h.length), true)
+      file.set(h, 8)
+      // before: RangeError 'Maximum call stack size exceeded' (JSON.stringify of the value for the message)
+      expect(() => decodeSafetensors(file, 'deep.safetensors')).toThrow(new RegExp(`^deep\\.safetensors: tensor "a" has (an )?invalid ${field} a list nested too deep to show`))
+    }
+  })
 })
 
 describe('.npy and .npz reader fuzz', () => {
