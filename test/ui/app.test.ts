@@ -116,6 +116,23 @@ describe('the app frame', () => {
     expect(screen.getByTestId('status-connection').textContent?.trim()).toBe('Cannot reach the lab')
   })
 
+  it("points a first launch to the lessons above the editor; its button opens them, and it is gone for good", async () => {
+    const { courseHint } = await import('../../src-renderer/lib/course-hint.svelte')
+    localStorage.removeItem('backprop-lab.courseHint')
+    courseHint.done = false
+    render(App)
+    expect(screen.getByTestId('course-hint').closest('main')).not.toBeNull()
+    await fireEvent.click(screen.getByTestId('course-hint-open'))
+    await tick()
+    expect(project.page).toBe('lessons')
+    expect(document.activeElement?.id).toBe('tab-lessons')
+    project.page = 'editor'
+    await tick()
+    expect(screen.queryByTestId('course-hint')).toBeNull()
+    expect(localStorage.getItem('backprop-lab.courseHint')).toBe('done')
+    localStorage.removeItem('backprop-lab.courseHint')
+  })
+
   it('switches pages by click, arrow keys, Home/End and Alt+number, moving focus with the selection', async () => {
     render(App)
     const tab = (id: string) => screen.getByTestId(`nav-${id}`)
