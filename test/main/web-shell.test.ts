@@ -44,6 +44,14 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
 }
 
 /** Opens a socket; resolves with it once open, or with the HTTP status that refused it. */
+/** A binary frame as lib/lab.ts writes one: a 4-byte length, that many bytes of JSON (an object, or text as it is), then data. */
+function frame(json: object | string, data: number[] = []): Buffer {
+  const head = Buffer.from(typeof json === 'string' ? json : JSON.stringify(json))
+  const len = Buffer.alloc(4)
+  len.writeUInt32LE(head.length)
+  return Buffer.concat([len, head, Buffer.from(data)])
+}
+
 function connect(query: string, origin: string | null = shell.origin): Promise<{ ws: WebSocket } | { refused: number }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`ws://127.0.0.1:${shell.port}/ws${query}`, origin === null ? {} : { origin })
@@ -152,12 +160,6 @@ describe('the web shell', () => {
     const c = await connect(`?token=${encodeURIComponent(shell.token)}`)
     if (!('ws' in c)) throw new Error(`refused ${c.refused}`)
     const cl = client(c.ws)
-    const frame = (json: object, data: number[] = []): Buffer => {
-      const head = Buffer.from(JSON.stringify(json))
-      const len = Buffer.alloc(4)
-      len.writeUInt32LE(head.length)
-      return Buffer.concat([len, head, Buffer.from(data)])
-    }
     // a 400 MB file: the page's first frame, then (a few of) its further slices
     c.ws.send(frame({ id: 3, channel: 'project:open', payload: { from: 'upload', fileName: 'big.bplab', bytes: { $bytes: [0, 400 * 2 ** 20] } }, size: 400 * 2 ** 20 }, [1, 2]))
     for (let i = 0; i < 3; i++) c.ws.send(frame({ id: 3 }, [3, 4]))
@@ -174,12 +176,6 @@ describe('the web shell', () => {
     const c = await connect(`?token=${encodeURIComponent(shell.token)}`)
     if (!('ws' in c)) throw new Error(`refused ${c.refused}`)
     const cl = client(c.ws)
-    const frame = (json: object, data: number[] = []): Buffer => {
-      const head = Buffer.from(JSON.stringify(json))
-      const len = Buffer.alloc(4)
-      len.writeUInt32LE(head.length)
-      return Buffer.concat([len, head, Buffer.from(data)])
-    }
     // announced, not sent: the host sets aside their bytes (untouched memory) and waits for the slices
     const upload = (id: number, mb: number): Buffer => frame({ id, channel: 'data:text-upload', payload: { from: 'upload', fileName: 'a.txt', bytes: { $bytes: [0, mb * 2 ** 20] } }, size: mb * 2 ** 20 }, [65])
     c.ws.send(upload(5, 200))
@@ -199,18 +195,12 @@ describe('the web shell', () => {
     const c = await connect(`?token=${encodeURIComponent(shell.token)}`)
     if (!('ws' in c)) throw new Error(`refused ${c.refused}`)
     const cl = client(c.ws)
-    const frame = (json: string, data: number[] = []): Buffer => {
-      const head = Buffer.from(json)
-      const len = Buffer.alloc(4)
-      len.writeUInt32LE(head.length)
-      return Buffer.concat([len, head, Buffer.from(data)])
-    }
     // before: 'bad-frame' both ("The lab could not read a message from this page. Reload the page."), the second with
     // the stack overflow's words as its reason
     const alloc = vi.spyOn(Buffer, 'allocUnsafeSlow').mockImplementation(() => { throw new RangeError('Array buffer allocation failed') })
     try {
-      c.ws.send(frame(JSON.stringify({ id: 12, channel: 'project:open', payload: { from: 'upload', fileName: 'a.bplab', bytes: { $bytes: [0, 5 * 2 ** 20] } }, size: 5 * 2 ** 20 }), [1]))
-      c.ws.send(frame(JSON.stringify({ id: 12 }), [2]))
+      c.ws.send(frame({ id: 12, channel: 'project:open', payload: { from: 'upload', fileName: 'a.bplab', bytes: { $bytes: [0, 5 * 2 ** 20] } }, size: 5 * 2 ** 20 }, [1]))
+      c.ws.send(frame({ id: 12 }, [2]))
       c.ws.send(JSON.stringify({ id: 13, channel: 'app:info', payload: null }))
       await cl.reply(13)
     } finally {
