@@ -200,6 +200,9 @@ export interface SavedRun {
 export interface SavedContinuation {
   runId: string
   epochOffset: number
+  /** Where its curve begins, in epochs, when that is not epochOffset: a continuation from weights kept part-way
+   * through an epoch (its held-out losses sit where its epochs' batches end). Absent: epochOffset. */
+  xOffset?: number
   optimizerFresh?: { from: TrainSettings['optimizer']; to: TrainSettings['optimizer'] }
 }
 

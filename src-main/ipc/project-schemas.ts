@@ -47,6 +47,7 @@ const savedSettings = v.looseObject({
 const savedContinuation = v.fallback(v.optional(v.object({
   runId: v.pipe(v.string(), v.maxLength(200)),
   epochOffset: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)),
+  xOffset: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1_000_000))),
   optimizerFresh: v.optional(v.object({ from: v.picklist(OPTIMIZERS), to: v.picklist(OPTIMIZERS) }))
 })), undefined)
 

@@ -70,7 +70,7 @@ export function savedRun(r: Run): SavedRun {
     id: r.id, specName: r.specName, settings: r.settings, state: r.state,
     batchX: [...r.batchX], batchLoss: [...r.batchLoss],
     epochs: r.epochs.map(({ confidentWrong: _images, ...e }) => e),
-    ...(c ? { continues: { runId: c.runId, epochOffset: c.epochOffset, ...(c.optimizerFresh ? { optimizerFresh: c.optimizerFresh } : {}) } } : {}),
+    ...(c ? { continues: { runId: c.runId, epochOffset: c.epochOffset, ...(c.xOffset !== undefined ? { xOffset: c.xOffset } : {}), ...(c.optimizerFresh ? { optimizerFresh: c.optimizerFresh } : {}) } } : {}),
     color: r.color
   }
 }
@@ -86,7 +86,7 @@ export function restoredRuns(saved: readonly SavedRun[], kind: NetKind): Run[] {
     const cont: Continues | null = c
       ? {
           runId: c.runId, index: prev?.index ?? null, color: prev?.color ?? r.color ?? RUN_COLORS[i % RUN_COLORS.length],
-          epochOffset: c.epochOffset, optimizerFresh: c.optimizerFresh ?? null
+          epochOffset: c.epochOffset, ...(c.xOffset !== undefined ? { xOffset: c.xOffset } : {}), optimizerFresh: c.optimizerFresh ?? null
         }
       : null
     const run = new Run(r.id, i + 1, r.settings, r.specName, kind, cont)
