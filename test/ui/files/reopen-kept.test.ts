@@ -38,11 +38,12 @@ describe('a continuation from weights kept mid-epoch, saved and reopened', () =>
     expect(next.continues).toMatchObject({ epochOffset: 3, xOffset: 3.25 })
     fake.emit({ type: 'batches', runId: 'run-2', points: [1, 2, 3, 4].map((b) => pt(1, b, 0.8)) })
     fake.emit({ type: 'epoch', runId: 'run-2', report: report(1, 0.8) })
-    fake.emit({ type: 'batches', runId: 'run-2', points: [pt(2, 1, 0.7), pt(2, 2, 0.7)] })
-    fake.emit({ type: 'state', runId: 'run-2', state: 'stopped' })
+    fake.emit({ type: 'batches', runId: 'run-2', points: [1, 2, 3, 4].map((b) => pt(2, b, 0.7)) })
+    fake.emit({ type: 'epoch', runId: 'run-2', report: report(2, 0.7) })
+    fake.emit({ type: 'state', runId: 'run-2', state: 'done' })
     const dots = testDots(lab.runs, 'run-2')
     const trained = epochsTrained(next)
-    expect(dots).toEqual([3, 4.25]) // the bridge from #1's epoch 3, then epoch 4 where its batches end
+    expect(dots).toEqual([3, 4.25, 5.25]) // the bridge from #1's epoch 3, then epochs 4 and 5 where their batches end
     expect(trained).toBe(5)
 
     const runs = restoredRuns(throughFile(lab.runs.map(savedRun), 'run-2').runs, 'classifier')
