@@ -72,7 +72,8 @@ export function shown(v: unknown): string {
   try {
     s = JSON.stringify(v) ?? String(v)
   } catch {
-    s = String(v)
+    // a BigInt, or a list nested some thousands deep (a file's): String() would recurse as JSON.stringify did
+    s = Array.isArray(v) ? 'a list nested too deep to show' : typeof v === 'object' && v !== null ? 'an object nested too deep to show' : String(v)
   }
   return s.length > 40 ? s.slice(0, 37) + '...' : s
 }

@@ -206,3 +206,15 @@ describe('memory', () => {
     expect(r.memoryBytes).toBeGreaterThan(2 ** 31)
   })
 })
+
+describe('values nested too deep to quote', () => {
+  it('says a field, the input or a layer nested 20,000 deep is wrong, instead of overflowing the stack quoting it', () => {
+    // JSON.parse reads any depth (a spec file given to `lab validate`); the message's quote of the value recursed
+    // (JSON.stringify, then String), so validateSpec threw 'Maximum call stack size exceeded'
+    const deep = JSON.parse('['.repeat(20_000) + ']'.repeat(20_000)) as never
+    expect(only(validateSpec({ input: [4], layers: [{ type: 'Affine', units: deep }, { type: 'SoftmaxWithLoss' }] }), 'field-wrong-type').message)
+      .toBe('affine1: "units" must be a whole number ≥ 1, not a list nested too deep to show')
+    expect(validateSpec({ input: deep, layers: [] }).issues[0].message).toMatch(/"input" must be .* not a list nested t/)
+    expect(validateSpec({ input: [4], layers: deep }).issues[0].message).toMatch(/not a list nested too deep to show$/)
+  })
+})
