@@ -217,12 +217,18 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
           try {
             msg = JSON.parse(text, reviveRequest)
           } catch (e) {
-            // JSON.parse reads any depth, but its reviver recurses: JSON nested some thousands deep overflows the stack
+            // JSON.parse reads any depth, but its reviver recurses: JSON nested some thousands deep overflows the stack.
+            // The reviver's other RangeError is an array it could not allocate ({ $f32 }): no memory, not too deep
             const plain = e instanceof RangeError ? parsedOrNull(text) : null
             if (plain) {
               const channel = typeof plain.channel === 'string' ? plain.channel : 'the request'
               const id = typeof plain.id === 'number' && Number.isSafeInteger(plain.id) ? plain.id : -1
-              send(ws, { id, result: refusal('bad-payload', `${channel}: the payload is nested more than ${MAX_NESTING} levels deep; no request of the lab is.`, { channel, field: 'payload', case: 'too-deep', limit: MAX_NESTING }) })
+              if (/call stack/i.test((e as Error).message)) {
+                send(ws, { id, result: refusal('bad-payload', `${channel}: the payload is nested more than ${MAX_NESTING} levels deep; no request of the lab is.`, { channel, field: 'payload', case: 'too-deep', limit: MAX_NESTING }) })
+              } else {
+                const mb = Math.max(1, Math.ceil(text.length / 2 ** 20))
+                send(ws, { id, result: refusal('no-memory', `${channel}: the computer running the lab has no memory free for this request (${mb} MB); close other programs there, then try again.`, { size: mb }) })
+              }
               return
             }
             send(ws, { id: -1, result: { ok: false, error: { code: 'bad-frame', message: 'The message was not JSON text: send {"id": <number>, "channel": "<area:verb>", "payload": …}.' } } })

@@ -209,8 +209,20 @@ describe('the web shell', () => {
     c.ws.send(frame(`{"id":14,"channel":"project:open","size":0,"payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}`))
     // in a text frame too (JSON.parse's reviver overflowed the stack: "The message was not JSON text")
     c.ws.send(`{"id":16,"channel":"train:set-lr","payload":${'['.repeat(100_000)}${']'.repeat(100_000)}}`)
-    c.ws.send(JSON.stringify({ id: 15, channel: 'app:info', payload: null }))
-    await cl.reply(15)
+    // a Float32Array ({ $f32 }) the reviver has no memory for is no memory, not nesting (before: 'nested more than 100 levels')
+    const from = Buffer.from.bind(Buffer) as (...a: unknown[]) => Buffer
+    const decode = vi.spyOn(Buffer, 'from').mockImplementation(((...a: unknown[]) => {
+      if (a[1] === 'base64' && a[0] === 'AAAAAAAAAAA=') throw new RangeError('Array buffer allocation failed')
+      return from(...a)
+    }) as typeof Buffer.from)
+    try {
+      c.ws.send(JSON.stringify({ id: 17, channel: 'model:predict', payload: { input: { $f32: 'AAAAAAAAAAA=' }, maps: false } }))
+      c.ws.send(JSON.stringify({ id: 15, channel: 'app:info', payload: null }))
+      await cl.reply(15)
+    } finally {
+      decode.mockRestore()
+    }
+    expect(cl.messages.find((m) => 'id' in m && m.id === 17)).toEqual({ id: 17, result: { ok: false, error: { code: 'no-memory', message: expect.stringContaining('model:predict: the computer running the lab has no memory free for this request (1 MB)'), params: { size: 1 } } } })
     expect(cl.messages.filter((m) => 'id' in m && (m.id === 12 || m.id === 14 || m.id === 16))).toEqual([
       { id: 12, result: { ok: false, error: { code: 'no-memory', message: expect.stringContaining('no memory free for a file this big (5 MB)'), params: { size: 5 } } } },
       { id: 14, result: { ok: false, error: { code: 'bad-payload', message: expect.stringContaining('nested more than 100 levels'), params: { channel: 'project:open', field: 'payload', case: 'too-deep', limit: 100 } } } },
