@@ -223,8 +223,12 @@ export class TrainLab {
     if (!prev) return null
     const s = settings ?? settingsFromForm(this.form)
     const from = prev.settings.optimizer
+    const n = epochsTrained(prev)
+    // a run that went on from a batch kept mid-epoch ends its epochs that far past their numbers (Run.xOffset): the
+    // next one goes on from there, not from inside the epoch it finished
+    const shift = prev.xOffset - prev.epochOffset
     const cont: Continues = {
-      runId: prev.id, index: prev.index, color: prev.color, epochOffset: epochsTrained(prev),
+      runId: prev.id, index: prev.index, color: prev.color, epochOffset: n, ...(shift !== 0 ? { xOffset: n + shift } : {}),
       optimizerFresh: from !== s.optimizer ? { from, to: s.optimizer } : null
     }
     return this.launch(spec, s, true, cont)

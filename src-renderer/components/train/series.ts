@@ -34,7 +34,10 @@ export function lossSeries(runs: readonly Run[], smoothing: number, caches: Map<
     // on this chart an epoch's held-out loss sits where its batches end: a continuation from weights kept part-way
     // through an epoch (Run.xOffset) ends its epochs that far past their numbers
     const shift = r.xOffset - r.epochOffset
-    const at = (e: EpochReport): number => (e === bridge ? e.epoch : e.epoch + shift)
+    // the bridge is the run before's last report, on that run's own dot
+    const prev = bridge ? runs.find((x) => x.id === r.continues?.runId) : undefined
+    const bridgeShift = prev ? prev.xOffset - prev.epochOffset : 0
+    const at = (e: EpochReport): number => (e === bridge ? e.epoch + bridgeShift : e.epoch + shift)
     const test: XY[] = (bridge && r.epochs.length ? [bridge, ...r.epochs] : r.epochs).filter((e) => Number.isFinite(e.testLoss)).map((e) => ({ x: at(e), y: e.testLoss }))
     if (test.length) out.push({ key: `${r.id}:test`, label: `${label} · ${names.test}`, color: r.color, points: test, width: 1.5, dash: [5, 4], pointRadius: 3 })
   }

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { fireEvent, render, screen } from '@testing-library/svelte'
 import DivergenceBanner from '../../../src-renderer/components/train/DivergenceBanner.svelte'
-import { TrainLab, type Run } from '../../../src-renderer/lib/train.svelte'
+import { TrainLab, epochsTrained, type Run } from '../../../src-renderer/lib/train.svelte'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import type { BatchPoint, DivergenceFacts, KeptModel, TrainSettings } from '../../../src-engine/protocol'
@@ -203,5 +203,33 @@ describe('the divergence banner', () => {
     render(DivergenceBanner, { run: lab.current!, busy: false, onrestart: () => {}, oncontinue: () => {} })
     expect(screen.getByTestId('train-continue-kept')).toBeTruthy()
     expect(screen.queryByTestId('train-continue-kept-note')).toBeNull()
+  })
+})
+
+describe('Continue training after a continuation from a batch kept mid-epoch', () => {
+  it('goes on where that run\'s epochs end on the curve, its bridge on that run\'s own dot', async () => {
+    const { lossSeries } = await import('../../../src-renderer/components/train/series')
+    const { lab, fake } = await connected()
+    await lab.start(SIMPLE_CONVNET, settings)
+    for (let e = 1; e <= 3; e++) fake.emit({ type: 'epoch', runId: 'run-1', report: { epoch: e, trainLoss: 1, trainAcc: null, testLoss: 1, testAcc: 0.9, seconds: 1 } })
+    diverge(fake, 'run-1', { from: 'run', epoch: 4, batch: 1, loss: 0.9 })
+    const kept = (await lab.continueFromKept(SIMPLE_CONVNET))!
+    // the continuation trains epochs 4 and 5 from 3.25: they end at 4.25 and 5.25
+    for (const e of [1, 2]) {
+      fake.emit({ type: 'batches', runId: 'run-2', points: [1, 2, 3, 4].map((b) => pt(e, b, 0.8)) })
+      fake.emit({ type: 'epoch', runId: 'run-2', report: { epoch: e, trainLoss: 0.8, trainAcc: null, testLoss: 0.8, testAcc: 0.92, seconds: 1 } })
+    }
+    fake.emit({ type: 'state', runId: 'run-2', state: 'done' })
+    expect(kept.batchX.at(-1)).toBe(5.25)
+    project.spec = SIMPLE_CONVNET
+    const more = (await lab.continueRun(SIMPLE_CONVNET, { ...settings, epochs: 1 }))!
+    expect(more.continues).toMatchObject({ runId: 'run-2', epochOffset: 5 })
+    fake.emit({ type: 'batches', runId: 'run-3', points: [pt(1, 2, 0.7)] })
+    // epoch 6's batch 2 of 4: half an epoch after 5.25, not 5.5 (inside the epoch run-2 had finished)
+    expect(more.batchX).toEqual([5.75])
+    fake.emit({ type: 'epoch', runId: 'run-3', report: { epoch: 1, trainLoss: 0.7, trainAcc: null, testLoss: 0.7, testAcc: 0.93, seconds: 1 } })
+    const dots = lossSeries(lab.runs, 0, new Map(), { run: () => '', test: 'test', train: 'train' }).find((s) => s.key === 'run-3:test')!.points.map((p) => p.x)
+    expect(dots).toEqual([5.25, 6.25]) // the bridge on run-2's epoch 5 dot, then epoch 6 where its batches end
+    expect(epochsTrained(more)).toBe(6)
   })
 })
