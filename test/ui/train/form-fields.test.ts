@@ -1,6 +1,7 @@
 /** The training form marks each field its problem list names, so the learner sees which field a line means. */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { fireEvent, render, screen } from '@testing-library/svelte'
+import { tick } from 'svelte'
 import TrainControls from '../../../src-renderer/components/train/TrainControls.svelte'
 import { defaultsFor, trainLab } from '../../../src-renderer/lib/train.svelte'
 import { SIMPLE_CONVNET, flush } from './fake-lab'
@@ -50,6 +51,50 @@ describe('the training form', () => {
     await fireEvent.input(lr, { target: { value: '0.01' } })
     await flush()
     expect(lr.getAttribute('aria-describedby')).toBeNull()
+  })
+
+  it('holds a field\'s message while the learner is still typing into it: 0.001 passes through 0 (V5\'s side effect)', async () => {
+    trainLab.runs = []
+    trainLab.form = defaultsFor(null, 1)
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      render(TrainControls, { spec: SIMPLE_CONVNET, onstart: () => undefined, oncontinue: () => undefined })
+      const lr = screen.getByTestId('train-lr') as HTMLInputElement
+      // one key as Chromium reports it: the box's value after it, then an InputEvent with inputType
+      const key = async (value: string, data: string): Promise<void> => {
+        lr.value = value
+        lr.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data }))
+        await tick()
+      }
+      await key('0', '0')
+      await key('0.', '.')
+      expect(lr.getAttribute('aria-invalid')).not.toBe('true')
+      expect(screen.queryAllByTestId('train-field-error')).toHaveLength(0)
+      // Start is still refused meanwhile: the form's problem is only not said yet
+      expect((screen.getByTestId('train-start') as HTMLButtonElement).disabled).toBe(true)
+      await key('0.0', '0')
+      await key('0.00', '0')
+      await key('0.001', '1')
+      vi.advanceTimersByTime(600)
+      await tick()
+      expect(screen.queryAllByTestId('train-field-error')).toHaveLength(0)
+      expect((screen.getByTestId('train-start') as HTMLButtonElement).disabled).toBe(false)
+      // a value that stays wrong is said after the pause …
+      await key('0', '0')
+      vi.advanceTimersByTime(600)
+      await tick()
+      expect(lr.getAttribute('aria-invalid')).toBe('true')
+      expect(screen.getAllByTestId('train-field-error')).toHaveLength(1)
+      // … or at once when the box is left
+      await key('5', '5')
+      await key('50', '0')
+      expect(screen.queryAllByTestId('train-field-error')).toHaveLength(0)
+      await fireEvent.focusOut(lr)
+      await tick()
+      expect(screen.getByTestId('train-field-error').textContent).toContain('at most 10')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it("drops the note on what an edit could not keep once the learner resets the form to the network's defaults", async () => {
