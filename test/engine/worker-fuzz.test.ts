@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest'
 import type { WorkerEvent } from '../../src-engine/protocol'
 import { recordingSession, smallDigits, TINY_MLP } from './train/fixtures'
-import { below, hostileValue, mutateJson, pick, seeded, type Rand } from './io/fuzz-mutate'
+import { below, hostileValue, mutateJson, pick, seeded, type Rand, SLOW_CASE_MS } from './io/fuzz-mutate'
 
 const weights = (): Record<string, Float32Array> => ({
   'affine1.W': Float32Array.from({ length: 784 * 32 }, (_, i) => Math.sin(i) * 0.05), 'affine1.b': new Float32Array(32).fill(0.01),
@@ -70,7 +70,7 @@ describe('training thread command fuzz', () => {
         continue
       }
       const ms = performance.now() - t0
-      if (ms > 250) failures.push({ seed, what: m.what, got: `took ${ms.toFixed(0)} ms` })
+      if (ms > SLOW_CASE_MS) failures.push({ seed, what: m.what, got: `took ${ms.toFixed(0)} ms` })
       const reqId = (cmd as { reqId?: unknown } | null)?.reqId
       const replies = events.slice(n).filter((e) => e.type === 'reply')
       if (Number.isInteger(reqId)) {

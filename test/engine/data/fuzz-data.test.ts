@@ -9,7 +9,7 @@ import { gzipSync as fflateGzip } from 'fflate'
 import { gzipSync, gunzipSync } from 'node:zlib'
 import { encodeIdx, fflateGunzip, idxPairToDataset, IdxTooLargeError, parseIdx } from '../../../src-engine/data/idx'
 import { decodeTextFile, textCorpus, vocabFromChars } from '../../../src-engine/data/text'
-import { attempt, below, isCrash, mutateBytes, seeded, type Outcome } from '../io/fuzz-mutate'
+import { attempt, below, isCrash, mutateBytes, seeded, type Outcome, SLOW_CASE_MS } from '../io/fuzz-mutate'
 
 type Failure = { seed: number; what: string; got: string }
 
@@ -18,7 +18,7 @@ function judge(failures: Failure[], seed: number, what: string, o: Outcome, file
     const e = o.error as Error
     if (isCrash(e) || !files.some((f) => String(e?.message).includes(f))) failures.push({ seed, what, got: `${e?.name}: ${String(e?.message).slice(0, 200)}` })
   }
-  if (o.ms > 200) failures.push({ seed, what, got: `took ${o.ms.toFixed(0)} ms` })
+  if (o.ms > SLOW_CASE_MS) failures.push({ seed, what, got: `took ${o.ms.toFixed(0)} ms` })
 }
 
 describe('IDX reader fuzz', () => {

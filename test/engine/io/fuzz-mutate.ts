@@ -190,6 +190,14 @@ function short(v: unknown): string {
   return s.length > 40 ? `${s.slice(0, 37)}...` : s
 }
 
+/**
+ * A fuzzed case slower than this is a failure: it catches a reader that believes a header's size (gigabytes
+ * allocated or inflated) or walks a loop the input does not bound (the hangs F1 found took 16 s to 65 s). Cases take
+ * well under 1 ms; the bound is that generous because a GC pause or a busy shared core can stop a case for a few
+ * hundred ms (a 200 ms bound tripped at load 8), and a timing assertion must not fail on a slow machine.
+ */
+export const SLOW_CASE_MS = 2000
+
 /** What a fuzzed call did: returned, or threw something. */
 export type Outcome = { threw: false; ms: number } | { threw: true; error: unknown; ms: number }
 

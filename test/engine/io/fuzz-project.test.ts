@@ -10,7 +10,7 @@ import { crc32, decodeProject, encodeProject, ProjectError, zipChunks, type Proj
 import { joinChunks } from '../../../src-engine/io/chunks'
 import { encodeSafetensors } from '../../../src-engine/io/safetensors'
 import type { NetSpec } from '../../../src-engine/spec-types'
-import { attempt, deepJson, isCrash, mutateBytes, mutateJson, overlappingZip, seeded, below } from './fuzz-mutate'
+import { attempt, deepJson, isCrash, mutateBytes, mutateJson, overlappingZip, seeded, below, SLOW_CASE_MS } from './fuzz-mutate'
 
 const spec: NetSpec = {
   name: 'tiny', input: [4],
@@ -62,7 +62,7 @@ function fuzz(cases: number, make: (seed: number) => { bytes: Uint8Array; what: 
     const o = attempt(() => (opened = decodeProject(c.bytes, 'fuzz.bplab')))
     if (o.threw && (!(o.error instanceof ProjectError) || isCrash(o.error) || !o.error.message.includes('fuzz.bplab'))) {
       failures.push({ seed, what: c.what, got: `${(o.error as Error)?.name}: ${String((o.error as Error)?.message).slice(0, 200)}` })
-    } else if (o.ms > 250) failures.push({ seed, what: c.what, got: `took ${o.ms.toFixed(0)} ms` })
+    } else if (o.ms > SLOW_CASE_MS) failures.push({ seed, what: c.what, got: `took ${o.ms.toFixed(0)} ms` })
     else if (opened) {
       const bad = malformed(opened)
       if (bad) failures.push({ seed, what: c.what, got: `opened with ${bad}` })
@@ -147,7 +147,7 @@ describe('project reader fuzz', () => {
       const o = attempt(() => (opened = decodeProject(bytes, 'fuzz.bplab')))
       if (o.threw && (!(o.error instanceof ProjectError) || isCrash(o.error))) failures.push({ seed: k, what, got: `${(o.error as Error).name}: ${(o.error as Error).message.slice(0, 200)}` })
       else if (opened && malformed(opened)) failures.push({ seed: k, what, got: `opened with ${malformed(opened)}` })
-      else if (o.ms > 250) failures.push({ seed: k, what, got: `took ${o.ms.toFixed(0)} ms` })
+      else if (o.ms > SLOW_CASE_MS) failures.push({ seed: k, what, got: `took ${o.ms.toFixed(0)} ms` })
     })
     expect(failures).toEqual([])
   })

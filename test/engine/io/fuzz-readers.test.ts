@@ -9,7 +9,7 @@ import { zipSync } from 'fflate'
 import { decodeSafetensors, encodeSafetensors } from '../../../src-engine/io/safetensors'
 import { decodeNpy, encodeNpy } from '../../../src-engine/io/npy'
 import { decodeNpz, encodeNpz } from '../../../src-engine/io/npz'
-import { attempt, isCrash, mutateBytes, mutateJson, overlappingZip, seeded, type Outcome } from './fuzz-mutate'
+import { attempt, isCrash, mutateBytes, mutateJson, overlappingZip, seeded, type Outcome, SLOW_CASE_MS } from './fuzz-mutate'
 
 type Failure = { seed: number; what: string; got: string }
 
@@ -19,7 +19,7 @@ function judge(failures: Failure[], seed: number, what: string, o: Outcome, file
     if (isCrash(e) || !String(e?.message).includes(file)) failures.push({ seed, what, got: `${e?.name}: ${String(e?.message).slice(0, 200)}` })
     else if (e.message.length > 600) failures.push({ seed, what, got: `a message of ${e.message.length} characters` })
   }
-  if (o.ms > 200) failures.push({ seed, what, got: `took ${o.ms.toFixed(0)} ms` })
+  if (o.ms > SLOW_CASE_MS) failures.push({ seed, what, got: `took ${o.ms.toFixed(0)} ms` })
 }
 
 const f = (n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => i * 0.5 - 1)
