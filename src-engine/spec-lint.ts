@@ -188,11 +188,11 @@ export function scoresLayer(infos: readonly LayerInfo[], lossIdx: number): numbe
 }
 
 /**
- * Bytes per parameter while training: the weights, two optimizer moments (Adam) and the copy of the weights a run keeps
- * to put back if it diverges (train/last-good.ts), 4 bytes each. The copy is ordinary memory, not engine memory, but it
+ * Bytes per parameter while training: the weights, their gradients (each layer's grads), two optimizer moments (Adam)
+ * and the copy of the weights a run keeps to put back if it diverges (train/last-good.ts), 4 bytes each. The copy is ordinary memory, not engine memory, but it
  * is taken from the same computer during the run: a learner near the limit is told before the run, not by running out.
  */
-export const TRAIN_BYTES_PER_PARAM = 4 * 4
+export const TRAIN_BYTES_PER_PARAM = 4 * 5
 
 function lintMemory(n: LintInput, issues: Issues): number {
   const paramBytes = n.totalParams * TRAIN_BYTES_PER_PARAM
@@ -209,8 +209,8 @@ function lintMemory(n: LintInput, issues: Issues): number {
   if (total > MEMORY_LIMIT_BYTES && worst >= 0) {
     const w = n.infos[worst]
     issues.error(worst, w.name, 'too-large',
-      `the network needs about ${gib(total)} to train (${num(n.totalParams)} parameters × 4 bytes × 4 for weights, ` +
-        `optimizer state and the copy kept in case training diverges = ${gib(paramBytes)}, plus ${gib(actBytes)} of layer outputs for a batch of ${MEMORY_BATCH}), ` +
+      `the network needs about ${gib(total)} to train (${num(n.totalParams)} parameters × 4 bytes × 5 for weights, ` +
+        `their gradients, optimizer state and the copy kept in case training diverges = ${gib(paramBytes)}, plus ${gib(actBytes)} of layer outputs for a batch of ${MEMORY_BATCH}), ` +
         `more than the ${gib(MEMORY_LIMIT_BYTES)} limit; the largest part is this layer ` +
         `(${num(w.params)} parameters, output ${w.outShape ? shapeText(w.outShape) : '?'}), so make it smaller`,
       undefined, { bytes: total, limit: MEMORY_LIMIT_BYTES, params: n.totalParams })

@@ -106,7 +106,7 @@ export interface CostNote {
   /** Seconds per example (forward and backward). */
   exampleSeconds: number
   slow: boolean
-  /** The memory estimate (spec-lint.ts: weights, two optimizer moments, the copy kept against a divergence, layer outputs for a batch of 100). */
+  /** The memory estimate (spec-lint.ts: weights, their gradients, two optimizer moments, the copy kept against a divergence, layer outputs for a batch of 100). */
   memoryBytes: number
   hungry: boolean
   /** The layer doing the most multiply-adds (slow) or holding the most memory (only hungry), and what to change on it. */

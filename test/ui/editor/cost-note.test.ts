@@ -70,7 +70,7 @@ describe('cost note', () => {
     const report = validateSpec(spec)
     const note = costNote(spec, report)!
     expect(note).toMatchObject({ hungry: true, fix: 'units', layer: 1 })
-    expect(note.memoryBytes / 2 ** 30).toBeCloseTo((784 * 120000 + 120000 + 1210) * 16 / 2 ** 30 + (784 + 120000 * 2 + 10 * 2) * 400 / 2 ** 30, 1)
+    expect(note.memoryBytes / 2 ** 30).toBeCloseTo((784 * 120000 + 120000 + 1210) * 20 / 2 ** 30 + (784 + 120000 * 2 + 10 * 2) * 400 / 2 ** 30, 1)
     openEditor(spec)
     expect(screen.getByTestId('cost-memory').textContent).toMatch(/^Training needs about 1\.\d\d GiB of memory/)
     expect(screen.getByTestId('cost-fix').textContent).toBe('To make it lighter: fewer units on affine1.')
