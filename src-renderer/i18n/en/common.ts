@@ -9,7 +9,7 @@ export default {
   pageShortcut: 'Alt+{n}',
   skipToContent: 'Skip to content',
   // a first launch's pointer to the course (CourseHint.svelte)
-  courseHint: "New here? This is the architecture editor, with the book's ConvNet. The course starts under Lessons, the last tab: each lesson explains one idea and opens the network it needs here.",
+  courseHint: "New here? This is the architecture editor. The course starts under Lessons, the last tab: each lesson explains one idea and opens the network it needs here.",
   courseHintOpen: 'Open the lessons',
   courseHintClose: 'Hide',
   themeLight: 'Switch to the light theme',

@@ -49,7 +49,7 @@ export default {
   lrApplied: '학습률이 이제 {lr}입니다.',
   // after a divergence, the form's rate still the one it diverged at (TrainControls)
   lrDivergedAt: '#{n} 학습은 학습률 {lr}에서 에폭 {epoch}에 발산했습니다. 이만큼 높은 학습률로 다시 시작하면 또 발산하기 쉽습니다.',
-  lrUseSuggested: '{lr} 쓰기',
+  lrUseSuggested: '학습률 {lr} 적용',
   batchSize: '미니배치 크기',
   epochs: '에폭 수',
   weightDecay: '가중치 감소 (L2)',

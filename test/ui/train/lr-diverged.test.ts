@@ -47,7 +47,7 @@ describe('the learning rate after a divergence', () => {
     i18n.set('ko')
     await settle()
     expect(note.textContent).toBe('#1 학습은 학습률 8에서 에폭 2에 발산했습니다. 이만큼 높은 학습률로 다시 시작하면 또 발산하기 쉽습니다.')
-    expect(screen.getByTestId('train-lr-suggested').textContent).toBe('0.001 쓰기')
+    expect(screen.getByTestId('train-lr-suggested').textContent).toBe('학습률 0.001 적용')
     await fireEvent.click(screen.getByTestId('train-lr-suggested'))
     await settle()
     expect(trainLab.form.lr).toBe(0.001)
