@@ -1,5 +1,6 @@
 /** Shared set-up for the editor's component tests: a fresh project and history, the page rendered. */
 import { render, screen, within } from '@testing-library/svelte'
+import { flushSync } from 'svelte'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import EditorPage from '../../../src-renderer/pages/EditorPage.svelte'
 import { editor } from '../../../src-renderer/lib/editor.svelte'
@@ -42,3 +43,12 @@ export const layerOut = (i: number): string => within(card(i)).getByTestId('laye
 export const field = (i: number, key: string): HTMLInputElement =>
   card(i).querySelector(`[data-field="${key}"]`) as HTMLInputElement
 export const errorsIn = (i: number): HTMLElement[] => within(card(i)).queryAllByTestId('layer-error')
+
+/** Types `text` key by key into `el` over its contents, as Chromium reports each key (the box's value, then an InputEvent with inputType). */
+export function typeKeys(el: HTMLInputElement, text: string): void {
+  for (let i = 1; i <= text.length; i++) {
+    el.value = text.slice(0, i)
+    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: text[i - 1] }))
+    flushSync()
+  }
+}

@@ -9,7 +9,7 @@ import { flushSync } from 'svelte'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { editor } from '../../../src-renderer/lib/editor.svelte'
-import { openEditor } from './helpers'
+import { openEditor, typeKeys } from './helpers'
 
 afterEach(() => { cleanup(); vi.useRealTimers() })
 
@@ -19,21 +19,11 @@ const net = (): NetSpec => ({
 })
 const box = (): HTMLInputElement => screen.getByTestId('input-shape') as HTMLInputElement
 
-/** Types `text` key by key over the box's contents, as Chromium reports each key. */
-function typeKeys(text: string): void {
-  const el = box()
-  for (let i = 1; i <= text.length; i++) {
-    el.value = text.slice(0, i)
-    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: text[i - 1] }))
-    flushSync()
-  }
-}
-
 describe('a shape typed key by key', () => {
   it('does not pass through its first size: "1, 0, 28" leaves the network keeping 1, 28, 28', () => {
     vi.useFakeTimers()
     openEditor(net())
-    typeKeys('1, 0')
+    typeKeys(box(), '1, 0')
     expect(project.spec!.input).toEqual([1, 28, 28])
     expect(screen.getByTestId('input-shape-typed').textContent).toContain('the network keeps 1, 28, 28')
     expect(editor.canUndo).toBe(false)
@@ -42,13 +32,13 @@ describe('a shape typed key by key', () => {
   it('is taken after a pause, one undo step; Ctrl+Z within the pause undoes it, not the edit before', () => {
     vi.useFakeTimers()
     openEditor(net())
-    typeKeys('3, 32, 32')
+    typeKeys(box(), '3, 32, 32')
     expect(project.spec!.input).toEqual([1, 28, 28])
     vi.advanceTimersByTime(700)
     flushSync()
     expect(project.spec!.input).toEqual([3, 32, 32])
     editor.endTyping()
-    typeKeys('1, 32')
+    typeKeys(box(), '1, 32')
     box().dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, bubbles: true, cancelable: true }))
     flushSync()
     vi.advanceTimersByTime(700)

@@ -10,21 +10,12 @@ import { presetById } from '../../../src-engine/models/presets'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { editor } from '../../../src-renderer/lib/editor.svelte'
-import { openEditor } from './helpers'
+import { openEditor, typeKeys } from './helpers'
 
 afterEach(() => { cleanup(); vi.useRealTimers(); vi.restoreAllMocks() })
 
 const lstm = (): NetSpec => ({ ...structuredClone(presetById('char-lstm')!.spec), vocab: 40 })
 const box = (): HTMLInputElement => screen.getByTestId('input-vocab') as HTMLInputElement
-
-function typeKeys(text: string): void {
-  const el = box()
-  for (let i = 1; i <= text.length; i++) {
-    el.value = text.slice(0, i)
-    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: text[i - 1] }))
-    flushSync()
-  }
-}
 
 describe('the vocabulary typed key by key', () => {
   it('does not pass through its first digit: 65 is one edit, taken after the pause', () => {
@@ -32,7 +23,7 @@ describe('the vocabulary typed key by key', () => {
     openEditor(lstm())
     const set = vi.spyOn(editor, 'setVocab')
     box().value = ''
-    typeKeys('65')
+    typeKeys(box(), '65')
     expect(set).not.toHaveBeenCalled()
     expect(project.spec!.vocab).toBe(40)
     vi.advanceTimersByTime(700)
@@ -46,11 +37,11 @@ describe('the vocabulary typed key by key', () => {
     openEditor(lstm())
     const set = vi.spyOn(editor, 'setVocab')
     box().value = ''
-    typeKeys('70')
+    typeKeys(box(), '70')
     box().dispatchEvent(new FocusEvent('blur'))
     flushSync()
     expect(set.mock.calls).toEqual([[70]])
-    typeKeys('71')
+    typeKeys(box(), '71')
     box().dispatchEvent(new KeyboardEvent('keydown', { key: 'z', ctrlKey: true, bubbles: true, cancelable: true }))
     flushSync()
     expect(set.mock.calls).toEqual([[70], [71]])
