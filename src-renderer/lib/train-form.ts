@@ -18,22 +18,22 @@ export const PRIORITY_TEXT: Record<TrainingPriority, { label: string; help: stri
   normal: { label: 'train.priorityNormal', help: 'train.priorityNormalHelp' }
 }
 
+/**
+ * The settings the host takes that have no field on the form: the data (the form holds the learner's choice,
+ * DataChoice, sent as dataSourceOf), the held-out fraction (the CLI's) and the learner's drawings (added at Start).
+ */
+type NotOnForm = 'data' | 'testFraction' | 'extra'
+
+/**
+ * Every other setting of a run (protocol.ts TrainSettings, whose comments say what each does), each one held by the
+ * form: an option the host may go without is a plain value here (clip 0 = off, stateful false, the priority chosen).
+ * Derived rather than copied, so a setting added to TrainSettings is a field of the form at once, and defaultsFor and
+ * settingsFromForm do not typecheck until they give it a default and send it.
+ */
+export type FormSettings = Required<Omit<TrainSettings, NotOnForm>>
+
 /** The hyperparameter form, bound to the inputs. */
-export interface TrainForm extends DataChoice {
-  optimizer: OptimizerName
-  lr: number
-  batchSize: number
-  epochs: number
-  weightDecay: number
-  seed: number
-  threads: number
-  /** Gradient clipping by global norm; 0 = off. */
-  clip: number
-  /** Language models with an LSTM/RNN: read the text in order and carry the state across batches (truncated BPTT). */
-  stateful: boolean
-  /** How the training threads share the CPU: 'low' lets other programs go first, 'normal' shares the cores equally. */
-  priority: TrainingPriority
-}
+export interface TrainForm extends DataChoice, FormSettings {}
 
 /** Is this spec a language model (perplexity instead of accuracy, text data)? */
 export function isLanguageModel(spec: NetSpec | null): boolean {
@@ -108,14 +108,19 @@ export function carryForm(keep: TrainForm, was: TrainForm, d: TrainForm, spec: N
 
 /** The settings the host gets from the form. */
 export function settingsFromForm(f: TrainForm): TrainSettings {
-  const data = dataSourceOf(f)
-  return {
-    data, optimizer: f.optimizer, lr: f.lr, batchSize: Math.round(f.batchSize), epochs: Math.round(f.epochs),
+  // every form setting by name: one added to TrainSettings is a type error here until it is sent
+  const sent: { [K in keyof FormSettings]: TrainSettings[K] } = {
+    optimizer: f.optimizer, lr: f.lr, batchSize: Math.round(f.batchSize), epochs: Math.round(f.epochs),
     weightDecay: f.weightDecay, seed: Math.round(f.seed), threads: Math.round(f.threads),
-    ...(f.clip > 0 ? { clip: f.clip } : {}),
-    ...(f.stateful && f.dataKind === 'text' ? { stateful: true } : {}),
+    clip: f.clip > 0 ? f.clip : undefined,
+    stateful: f.stateful && f.dataKind === 'text' ? true : undefined,
     priority: f.priority
   }
+  const out: TrainSettings = { data: dataSourceOf(f), ...sent }
+  // an option left off is absent, not undefined: the saved project and the run's settings list what was set
+  const loose = out as unknown as Record<string, unknown>
+  for (const k of Object.keys(loose)) if (loose[k] === undefined) delete loose[k]
+  return out
 }
 
 /** Problems with the form, as i18n keys; empty when it can be sent. */
