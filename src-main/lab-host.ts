@@ -224,7 +224,7 @@ export class LabHost {
    * model first moves to a new worker at the run's priority (setPriority), so a continued run carries on
    * from the same weights and optimizer state.
    */
-  async startRun(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset = 0): Promise<Result<{ runId: string }>> {
+  async startRun(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset = 0, xOffset?: number): Promise<Result<{ runId: string }>> {
     // an open or import applying what it read goes first: its answer must not reach the page after the run has replaced its model
     await this.projects.settled()
     const busy = this.refuseBusy()
@@ -232,14 +232,14 @@ export class LabHost {
     const moved = await this.setPriority(settings.priority ?? 'low')
     // another run started while this one waited for a move: refused as a second run, not with the move's words
     if (!moved.ok) return (moved.error.code === 'busy' ? this.refuseBusy() : null) ?? moved
-    return this.start(spec, settings, fromModel, epochOffset)
+    return this.start(spec, settings, fromModel, epochOffset, xOffset)
   }
 
   /**
    * Starts a run on the current worker (spawning one at the run's priority if needed). One run at a time;
    * refused when the live worker runs at another priority than the run's (startRun moves it first).
    */
-  start(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset = 0): Result<{ runId: string }> {
+  start(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset = 0, xOffset?: number): Result<{ runId: string }> {
     const busy = this.refuseBusy()
     if (busy) return busy
     const priority = settings.priority ?? 'low'
@@ -270,7 +270,7 @@ export class LabHost {
     this.runState = 'idle'
     this.runSpec = { runId, spec }
     this.heldBefore = { runId, spec: this.held }
-    this.projects.runStarted(runId, spec, settings, epochOffset)
+    this.projects.runStarted(runId, spec, settings, epochOffset, xOffset)
     this.post({ type: 'start', runId, spec, settings, ...(this.projects.autosaves ? { checkpoints: true } : {}), ...(fromHeld ? { fromModel: true } : {}) })
     if (this.probe) this.post({ type: 'set-probe', input: this.probe.slice() })
     return { ok: true, value: { runId } }

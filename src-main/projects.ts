@@ -188,8 +188,9 @@ export class ProjectService {
   /** The file Save writes to without asking (desktop), set by the last open or save-as. */
   private currentPath: string | null = null
   private readonly runs = new Map<string, SavedRun>()
-  /** Epochs trained before a run that continues another: its points and epochs are kept numbered on. */
-  private readonly offsets = new Map<string, number>()
+  /** Epochs trained before a run that continues another (its epochs are kept numbered on) and where its curve
+   * begins (its batch points are placed from there: part-way through an epoch after weights kept mid-epoch). */
+  private readonly offsets = new Map<string, { epochs: number; x: number }>()
   /** Each run's curve thinning (the autosave keeps a bounded curve, like the page). */
   private readonly curves = new Map<string, CurveThinner>()
   private currentRunId: string | null = null
@@ -228,14 +229,18 @@ export class ProjectService {
 
   // ── tracking runs for the autosave ───────────────────────────────────────
 
-  runStarted(runId: string, spec: NetSpec, settings: TrainSettings, epochOffset = 0): void {
+  runStarted(runId: string, spec: NetSpec, settings: TrainSettings, epochOffset = 0, xOffset = epochOffset): void {
     const run: SavedRun = { id: runId, specName: spec.name ?? '', settings, state: 'running', batchX: [], batchLoss: [], epochs: [] }
-    if (epochOffset > 0) {
-      this.offsets.set(runId, epochOffset)
+    // a continuation from weights kept in epoch 1 begins part-way through it: numbered 0, placed at 0.x
+    if (epochOffset > 0 || xOffset !== epochOffset) {
+      this.offsets.set(runId, { epochs: epochOffset, x: xOffset })
       if (this.modelRunId) {
         // as the page words it: another optimizer starts with fresh state
         const from = this.runs.get(this.modelRunId)?.settings.optimizer
-        run.continues = { runId: this.modelRunId, epochOffset, ...(from && from !== settings.optimizer ? { optimizerFresh: { from, to: settings.optimizer } } : {}) }
+        run.continues = {
+          runId: this.modelRunId, epochOffset, ...(xOffset !== epochOffset ? { xOffset } : {}),
+          ...(from && from !== settings.optimizer ? { optimizerFresh: { from, to: settings.optimizer } } : {})
+        }
       }
     }
     this.runs.set(runId, run)
@@ -254,11 +259,12 @@ export class ProjectService {
     if (e.type === 'error' || e.runId === null) return
     const run = this.runs.get(e.runId)
     if (!run) return
-    const off = this.offsets.get(e.runId) ?? 0
+    const off = this.offsets.get(e.runId)?.epochs ?? 0
+    const x0 = this.offsets.get(e.runId)?.x ?? 0
     switch (e.type) {
       case 'batches':
         for (const p of e.points as BatchPoint[]) {
-          this.curve(e.runId).push(run.batchX, run.batchLoss, off + (p.batches > 0 ? p.epoch - 1 + p.batch / p.batches : p.epoch), p.loss)
+          this.curve(e.runId).push(run.batchX, run.batchLoss, x0 + (p.batches > 0 ? p.epoch - 1 + p.batch / p.batches : p.epoch), p.loss)
         }
         return
       case 'epoch': {
@@ -298,7 +304,7 @@ export class ProjectService {
     // With no autosave in progress the command is posted (and so cloned) at once: the runs need no copy,
     // which for a long history would be large arrays made and dropped here at every epoch.
     const history: SavedHistory = this.writing ? this.history() : { runs: [...this.runs.values()], currentId: this.currentRunId }
-    this.queued = { runId, epoch, path, project: { settings: run.settings, history, epoch: epoch + (this.offsets.get(runId) ?? 0) } }
+    this.queued = { runId, epoch, path, project: { settings: run.settings, history, epoch: epoch + (this.offsets.get(runId)?.epochs ?? 0) } }
     this.writing ??= this.drain(path)
   }
 

@@ -75,9 +75,11 @@ export interface Requests {
   'spec:validate': [NetSpec, SpecReport]
   /** from 'model': continue from the model the host holds (trained, opened or imported) instead of fresh weights.
    * epochOffset: epochs trained before (a continued run): the autosave's history numbers this run's epochs on.
+   * xOffset: where its curve begins when that is not epochOffset (weights kept part-way through an epoch,
+   * SavedContinuation.xOffset): the autosave places its batch points from there, as the page does.
    * settings.priority: when the live training thread runs at another priority, the host first moves its model
    * (weights, optimizer state) into a new thread at the run's (LabHost.setPriority), then starts. */
-  'train:start': [{ spec: NetSpec; settings: TrainSettings; from?: 'model'; epochOffset?: number }, { runId: string }]
+  'train:start': [{ spec: NetSpec; settings: TrainSettings; from?: 'model'; epochOffset?: number; xOffset?: number }, { runId: string }]
   'train:pause': [void, null]
   'train:resume': [void, null]
   'train:stop': [void, null]

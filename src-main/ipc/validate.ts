@@ -196,7 +196,7 @@ export const schemas = {
   'app:info': noPayload,
   'preset:list': noPayload,
   'spec:validate': netSpecSchema,
-  'train:start': obj({ spec: netSpecSchema, settings: trainSettingsSchema, from: v.optional(oneOf(['model'] as const)), epochOffset: v.optional(int(0, 1_000_000)) }),
+  'train:start': obj({ spec: netSpecSchema, settings: trainSettingsSchema, from: v.optional(oneOf(['model'] as const)), epochOffset: v.optional(int(0, 1_000_000)), xOffset: v.optional(num(0, 1_000_000)) }),
   'train:pause': noPayload,
   'train:resume': noPayload,
   'train:stop': noPayload,

@@ -283,7 +283,7 @@ export class TrainLab {
     const s = withDrawings(settings ?? settingsFromForm(this.form), spec)
     // before the start: once its first batch comes in, the page counts its own model as trained
     const trainedBefore = project.trained
-    const payload = fromModel ? { spec, settings: s, from: 'model' as const, ...(cont ? { epochOffset: cont.epochOffset } : {}) } : { spec, settings: s }
+    const payload = fromModel ? { spec, settings: s, from: 'model' as const, ...(cont ? { epochOffset: cont.epochOffset, ...(cont.xOffset !== undefined ? { xOffset: cont.xOffset } : {}) } : {}) } : { spec, settings: s }
     const reply = await this.call(this.api.request('train:start', payload))
     if (!reply) return null
     if (project.weightsChoice !== null) project.weightsChoice = null

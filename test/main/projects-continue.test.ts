@@ -1,8 +1,12 @@
 /** A continued run in the autosave's history: its batch points and epochs are numbered after the run it
  * continues, and it keeps its link to that run (and its colour) through save and open. */
 import { describe, expect, it } from 'vitest'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { ProjectService, type ModelHost } from '../../src-main/projects'
 import { validatePayload } from '../../src-main/ipc/validate'
+import { createDispatcher, type HostApi } from '../../src-main/ipc/handlers'
 import type { OpenedProject, SavedFile, SavedRun } from '../../src-main/ipc/contract'
 import { encodeProject } from '../../src-engine/io/project'
 import type { NetSpec } from '../../src-engine/spec-types'
@@ -124,6 +128,55 @@ describe('a continued run through save and open', () => {
     await reopen(p, encodeProject({ spec, weights: w, history: { runs: [run('saved-1'), run('saved-2')], currentId: 'saved-2' } }))
     p.runStarted('next', spec, settings, 5)
     expect(p.history().runs.at(-1)?.continues).toEqual({ runId: 'saved-2', epochOffset: 5 })
+  })
+})
+
+describe('a continuation from weights kept mid-epoch, recovered after the lab closed while it trained', () => {
+  it('train:start carries where its curve begins to the autosave, which the recovered history keeps', async () => {
+    // the page's payload (train.svelte.ts launch): diverged at epoch 4 batch 2 of 4, batch 1 kept
+    const payload = { spec, settings, from: 'model', epochOffset: 3, xOffset: 3.25 }
+    expect(validatePayload('train:start', payload)).toMatchObject({ ok: true, value: { xOffset: 3.25 } })
+    expect(validatePayload('train:start', { ...payload, xOffset: -0.5 })).toMatchObject({ ok: false, error: { path: 'xOffset' } })
+    expect(validatePayload('train:start', { ...payload, xOffset: '3.25' })).toMatchObject({ ok: false, error: { path: 'xOffset' } })
+    const dataDir = mkdtempSync(join(tmpdir(), 'lab-xoffset-'))
+    // the autosave as the worker writes it: the settings and history sent with the job (the weights left out here)
+    const host: ModelHost = {
+      ...noModel,
+      autosave: async (job) => { writeFileSync(job.path, encodeProject({ spec, settings: job.project.settings, history: job.project.history, epoch: job.project.epoch })); return { ok: true, value: { written: true } } }
+    }
+    const p = new ProjectService(host, { dataDir })
+    const started: unknown[][] = []
+    const lab = { startRun: async (...args: unknown[]) => { started.push(args); p.runStarted(`r${started.length}`, spec, settings, ...(args.slice(3) as [number, number?])); return { ok: true, value: { runId: `r${started.length}` } } } } as unknown as HostApi
+    const dispatch = createDispatcher(lab)
+    expect(await dispatch('train:start', { spec, settings }, true)).toMatchObject({ ok: true })
+    for (let e = 1; e <= 3; e++) p.track({ type: 'batches', runId: 'r1', points: [point(e, 1), point(e, 2)] })
+    expect(await dispatch('train:start', payload, true)).toMatchObject({ ok: true })
+    // batch 2 of 2 in its (re-trained) epoch 1, then the epoch's report and the checkpoint the worker kept
+    p.track({ type: 'batches', runId: 'r2', points: [point(1, 1), point(1, 2)] })
+    p.track({ type: 'epoch', runId: 'r2', report: report(1) })
+    p.onWorkerCheckpoint('r2', 1)
+    await p.flushAutosave()
+    // the lab closed here; the next start opens the autosave
+    const opened = await new ProjectService(noModel, { dataDir }).open({ from: 'recovery' })
+    if (!opened.ok) throw new Error(opened.error.message)
+    const [, r2] = opened.value.history!.runs
+    expect(r2.continues).toEqual({ runId: 'r1', epochOffset: 3, xOffset: 3.25 })
+    // on from the kept batch (3.25), as the page placed them (run.svelte.ts: epochPosition + xOffset), not from 3
+    expect(r2.batchX).toEqual([3.75, 4.25])
+    expect(r2.epochs.map((e) => e.epoch)).toEqual([4])
+    expect(opened.value.epoch).toBe(4)
+  })
+
+  it('places a continuation kept in the first epoch part-way through it, numbered from 0', () => {
+    const p = new ProjectService({} as ModelHost, { dataDir: null })
+    p.runStarted('a', spec, settings)
+    p.runStarted('b', spec, settings, 0, 0.5)
+    p.track({ type: 'batches', runId: 'b', points: [point(1, 1)] })
+    p.track({ type: 'epoch', runId: 'b', report: report(1) })
+    const [, b] = p.history().runs
+    expect(b.continues).toEqual({ runId: 'a', epochOffset: 0, xOffset: 0.5 })
+    expect(b.batchX).toEqual([1])
+    expect(b.epochs.map((e) => e.epoch)).toEqual([1])
   })
 })
 

@@ -64,7 +64,7 @@ describe('continuing from the weights kept after a divergence', () => {
     expect(prev.batchX.at(-2)).toBe(3.25) // the kept batch (the last point is the one that blew up)
     const next = (await lab.continueFromKept(SIMPLE_CONVNET))!
     // epoch 4 was cut short: the continuation trains it again (numbered 4 and 5), its curve from 3.25, no gap to 4
-    expect(starts(fake).at(-1)).toMatchObject({ from: 'model', epochOffset: 3, settings: { epochs: 2 } })
+    expect(starts(fake).at(-1)).toMatchObject({ from: 'model', epochOffset: 3, xOffset: 3.25, settings: { epochs: 2 } })
     expect(next.continues).toMatchObject({ epochOffset: 3, xOffset: 3.25 })
     fake.emit({ type: 'batches', runId: 'run-2', points: [pt(1, 1, 0.85), pt(1, 4, 0.7)] })
     expect(next.batchX).toEqual([3.5, 4.25])
