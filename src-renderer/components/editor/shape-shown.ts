@@ -5,7 +5,7 @@
  * shape after it (a (30, 12, 12) beside the error looked valid). The engine's rules are not changed here.
  * Pure, no Svelte.
  */
-import type { LayerInfo, LayerSpec, SpecIssue } from '../../../src-engine/spec-types'
+import type { LayerInfo, LayerSpec, LayerType, SpecIssue } from '../../../src-engine/spec-types'
 import { fmtShape } from './format'
 import { strideOf } from '../../../src-engine/spec-infer'
 
@@ -70,15 +70,29 @@ export function shownShapes(index: number, at: number, info: LayerInfo | undefin
 }
 
 /**
- * Which of card `index`'s counts can be known, given the first layer with a fractional size (`at`, -1 for none). The
- * engine counts on with the rounded-down size, so an Affine after (30, 12.5, 12.5) was said to have 43,210 weights for a
- * shape that does not exist; where a later shape no longer fits (a Reshape) it stops and reports 0 for the rest. Layer
- * `at`'s own weights follow its whole input; its multiply-adds follow its output, and no count after it can be trusted,
- * as no shape after it is shown.
+ * Does a layer of this type hold weights? Those that do not (activations, pooling, flatten, dropout, reshape, the
+ * losses) hold none whatever shape reaches them, so their 0 is certain even after a fractional size. A Record, so a
+ * new layer type is a type error here until it is sorted.
  */
-export function countsKnown(index: number, at: number): { params: boolean; macs: boolean } {
+const HAS_WEIGHTS: Record<LayerType, boolean> = {
+  Convolution: true, Deconvolution: true, BatchNormalization: true, Affine: true,
+  TimeEmbedding: true, TimeRNN: true, TimeLSTM: true, TimeAffine: true,
+  Pooling: false, Upsample: false, Flatten: false, Dropout: false, Reshape: false,
+  Relu: false, LeakyRelu: false, Sigmoid: false, Tanh: false, LastTimeStep: false,
+  SoftmaxWithLoss: false, SigmoidWithLoss: false, MSE: false, TimeSoftmaxWithLoss: false
+}
+
+/**
+ * Which of card `index`'s counts can be known, given the first layer with a fractional size (`at`, -1 for none) and
+ * the card's layer type. The engine counts on with the rounded-down size, so an Affine after (30, 12.5, 12.5) was said
+ * to have 43,210 weights for a shape that does not exist; where a later shape no longer fits (a Reshape) it stops and
+ * reports 0 for the rest. Layer `at`'s own weights follow its whole input; its multiply-adds follow its output, and
+ * no count after it can be trusted, as no shape after it is shown, except the weights of a layer that has none (0
+ * whatever the shape: a ReLU's "Parameters —" told the learner it might have some).
+ */
+export function countsKnown(index: number, at: number, type?: LayerType): { params: boolean; macs: boolean } {
   if (at < 0 || index < at) return { params: true, macs: true }
-  return { params: index === at, macs: false }
+  return { params: index === at || (type !== undefined && !HAS_WEIGHTS[type]), macs: false }
 }
 
 /** The network's totals as they can be known: null where they would include a count that cannot be (countsKnown). */

@@ -121,7 +121,7 @@ describe('a stride that leaves a fractional output size', () => {
     expect(layerOut(1)).toBe('(30, 13, 13)')
   })
 
-  it('says "—" for the counts that follow the shape that is not one, and for the totals and the output', async () => {
+  it('says "—" for the counts that follow the shape that is not one (0 for a layer with no weights), and for the totals and the output', async () => {
     openEditor({ input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 30, kernel: 5, stride: 1, pad: 0 }, { type: 'Relu' },
       { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
     const before = paramTotal()
@@ -136,8 +136,13 @@ describe('a stride that leaves a fractional output size', () => {
     expect(affine.getAttribute('data-mark')).toBe('unknown')
     expect(affine.textContent?.startsWith('—')).toBe(true)
     expect(card(3).textContent).not.toMatch(/W \d+×\d+/)
-    // after it no count is trusted, as no shape is shown: where a shape no longer fits the engine stops and says 0
-    expect(within(card(1)).getByTestId('layer-params').textContent?.startsWith('—')).toBe(true)
+    // after it no count is trusted, as no shape is shown: where a shape no longer fits the engine stops and says 0;
+    // but a layer with no weights has 0 whatever its shape (the ReLU and the Flatten said "—")
+    for (const i of [1, 2]) {
+      const p = within(card(i)).getByTestId('layer-params')
+      expect(p.getAttribute('data-mark'), `card ${i}`).toBeNull()
+      expect(layerParams(i), `card ${i}`).toBe(0)
+    }
     for (const id of ['param-total', 'macs-total', 'output-shape']) {
       expect(screen.getByTestId(id).textContent?.startsWith('—'), id).toBe(true)
       expect(screen.getByTestId(id).getAttribute('data-value'), id).toBeNull()
@@ -152,6 +157,8 @@ describe('a stride that leaves a fractional output size', () => {
     openEditor(net())
     await type(field(0, 'stride'), '2')
     expect(within(card(5)).getByTestId('layer-params').textContent?.startsWith('—')).toBe(true)
+    // the pooling and the reshape after the fraction hold no weights: 0, not "—"; the total still waits for the Affine
+    expect([2, 3].map(layerParams)).toEqual([0, 0])
     expect(screen.getByTestId('param-total').textContent?.startsWith('—')).toBe(true)
     // the pooling's output-size formula would be worked from the rounded-down 12: not shown; conv1's, with 12.50, is
     expect(within(card(2)).queryByTestId('layer-formula')).toBeNull()
