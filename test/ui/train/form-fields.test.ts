@@ -4,6 +4,7 @@ import { fireEvent, render, screen } from '@testing-library/svelte'
 import { tick } from 'svelte'
 import TrainControls from '../../../src-renderer/components/train/TrainControls.svelte'
 import { defaultsFor, trainLab } from '../../../src-renderer/lib/train.svelte'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import { SIMPLE_CONVNET, flush } from './fake-lab'
 
 afterEach(() => {
@@ -94,6 +95,29 @@ describe('the training form', () => {
       expect(screen.getByTestId('train-field-error').textContent).toContain('at most 10')
     } finally {
       vi.useRealTimers()
+    }
+  })
+
+  it('names each field by its label alone and gives its message as the description (en, ko)', async () => {
+    trainLab.runs = []
+    trainLab.form = defaultsFor(null, 1)
+    render(TrainControls, { spec: SIMPLE_CONVNET, onstart: () => undefined, oncontinue: () => undefined })
+    await fireEvent.input(screen.getByTestId('train-batch'), { target: { value: '0' } })
+    await fireEvent.input(screen.getByTestId('train-seed'), { target: { value: '-1' } })
+    await flush()
+    // inside the <label>, the message was read as part of the field's name: "Mini-batch size The mini-batch size must …"
+    const field = (name: string, description: string): HTMLElement => screen.getByRole('spinbutton', { name, description })
+    try {
+      expect(field('Mini-batch size', 'The mini-batch size must be a whole number from 1 to 4096.')).toBe(screen.getByTestId('train-batch'))
+      expect(field('Random seed', 'The seed must be a whole number, 0 or more.')).toBe(screen.getByTestId('train-seed'))
+      // a field without a problem has its name and no description
+      expect(screen.getByRole('spinbutton', { name: 'Learning rate', description: '' })).toBe(screen.getByTestId('train-lr'))
+      i18n.set('ko')
+      await flush()
+      expect(field('미니배치 크기', '미니배치 크기는 1에서 4096 사이의 정수여야 합니다.')).toBe(screen.getByTestId('train-batch'))
+      expect(field('난수 시드', '시드는 0 이상의 정수여야 합니다.')).toBe(screen.getByTestId('train-seed'))
+    } finally {
+      i18n.set('en')
     }
   })
 

@@ -86,11 +86,11 @@ describe('the stateful option', () => {
     expect(threads().value).toBe('1')
     const note = () => document.getElementById(threads().getAttribute('aria-describedby')!)!
     expect(note().textContent).toBe('Stateful runs use 1')
-    expect(threads().closest('label')!.title).toContain('trains on one thread')
+    expect(threads().closest('.field')!.getAttribute('title')).toContain('trains on one thread')
     i18n.set('ko')
     await flush()
     expect(note().textContent).toBe('상태 유지 학습은 1개')
-    expect(threads().closest('label')!.title).toContain('스레드 하나로 학습합니다')
+    expect(threads().closest('.field')!.getAttribute('title')).toContain('스레드 하나로 학습합니다')
     // the learner's thread count is kept for the next stateless run
     await fireEvent.click(screen.getByTestId('train-stateful'))
     expect(threads().disabled).toBe(false)
