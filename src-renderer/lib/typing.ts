@@ -1,6 +1,7 @@
 /**
  * A value typed key by key is taken once complete: after this pause, Enter or leaving the box (the editor's layer
  * fields, the input card's boxes; the training form holds its messages as long). "2.5" then never passes through 2.
+ * Each box waits through a settler (below).
  */
 export const SETTLE_MS = 600
 
@@ -15,3 +16,50 @@ export const historyEdit = (e: InputEvent): boolean => e.inputType === 'historyU
 
 /** A paste: the whole value at once, taken like a value set whole (the input card's boxes). */
 export const pasted = (e: Event): boolean => (e as InputEvent).inputType === 'insertFromPaste'
+
+/** A key pressed with Ctrl, Cmd or Alt (not the modifier alone): a shortcut the page acts on (Ctrl+Z, Alt+2, Ctrl+S). */
+export const shortcut = (e: KeyboardEvent): boolean =>
+  (e.ctrlKey || e.metaKey || e.altKey) && !['Control', 'Meta', 'Alt', 'Shift'].includes(e.key)
+
+/**
+ * One box's typed value on its way: `wait` holds what to do with it until the pause (SETTLE_MS) unless a later key
+ * waits again; `flush` does it now (Enter, leaving the box, a shortcut or the Edit menu's Undo while it waits: the
+ * page then acts on the network with the value in it); `cancel` drops it (the box emptied, the component gone). A
+ * spin step or a paste is applied by the caller at once, after `cancel`. Used by the editor's layer fields, the input
+ * card's shape and vocabulary boxes and the training form's messages, which had a timer each.
+ */
+export interface Settler {
+  /** A value waits for the pause. */
+  readonly pending: boolean
+  wait(apply: () => void): void
+  /** Applies the waiting value now; false when none waited. */
+  flush(): boolean
+  cancel(): void
+}
+
+export function settler(ms = SETTLE_MS): Settler {
+  let timer: ReturnType<typeof setTimeout> | null = null
+  let apply: (() => void) | null = null
+  const cancel = (): void => {
+    if (timer !== null) clearTimeout(timer)
+    timer = null
+    apply = null
+  }
+  const flush = (): boolean => {
+    const f = apply
+    cancel()
+    if (f === null) return false
+    f()
+    return true
+  }
+  return {
+    get pending() { return apply !== null },
+    wait(f) {
+      cancel()
+      apply = f
+      timer = setTimeout(flush, ms)
+    },
+    flush,
+    cancel
+  }
+}
