@@ -25,6 +25,15 @@ async function model(host: LabHost): Promise<Checkpoint> {
   return m.value
 }
 
+/** A host (made with `over`) whose first run, at the default (low) priority, has trained to the end: a model to move. */
+async function trained(over: Parameters<typeof make>[0] = {}): Promise<{ host: LabHost; rec: ReturnType<typeof record> }> {
+  const host = make(over)
+  const rec = record(host)
+  host.start(mlpSpec(), settings())
+  await rec.waitFor(isState('done'))
+  return { host, rec }
+}
+
 /** Every array of a checkpoint, by name, as plain numbers (for exact comparison). */
 function arrays(cp: Checkpoint): Record<string, number[]> {
   const out: Record<string, number[]> = {}
@@ -94,10 +103,7 @@ describe('LabHost priority', () => {
   })
 
   it('makes requests sent during the move wait for it, and answers them from the new worker', async () => {
-    const host = make()
-    const rec = record(host)
-    host.start(mlpSpec(), settings())
-    await rec.waitFor(isState('done'))
+    const { host, rec } = await trained()
     const before = await model(host)
     const [moved, during] = await Promise.all([host.setPriority('normal'), host.getModel()])
     expect(moved).toMatchObject({ ok: true, value: { restarted: true } })
@@ -122,10 +128,7 @@ describe('LabHost priority', () => {
   })
 
   it('refuses an open that waited for the move a run asked for with the open\'s words, once that run has started', async () => {
-    const host = make()
-    const rec = record(host)
-    host.start(mlpSpec(), settings())
-    await rec.waitFor(isState('done'))
+    const { host, rec } = await trained()
     const before = await model(host)
     const file = Buffer.from(await encodeProjectAsync({ spec: before.spec, weights: before.weights })).toString('base64')
     // the run at normal priority moves the model first; the open, asked for meanwhile, waits for the move to load its weights
@@ -166,10 +169,7 @@ describe('LabHost priority', () => {
   })
 
   it('answers a request waiting for the move at once when the lab closes meanwhile (not after the reply timeout)', async () => {
-    const host = make({ replyTimeoutMs: 60_000 })
-    const rec = record(host)
-    host.start(mlpSpec(), settings())
-    await rec.waitFor(isState('done'))
+    const { host } = await trained({ replyTimeoutMs: 60_000 })
     const moving = host.setPriority('normal')
     const waiting = host.getModel()
     await host.dispose()
@@ -179,10 +179,7 @@ describe('LabHost priority', () => {
 
   it('keeps the model in the old worker when the new one cannot start or take it, and stays usable', async () => {
     for (const failLoad of ['refuse', 'exit', 'no-thread'] as const) {
-      const host = make({ workerOptions: { workerData: { tickMs: 2, batches: 20, ...(failLoad === 'no-thread' ? {} : { failLoad }) } } })
-      const rec = record(host)
-      host.start(mlpSpec(), settings())
-      await rec.waitFor(isState('done'))
+      const { host, rec } = await trained({ workerOptions: { workerData: { tickMs: 2, batches: 20, ...(failLoad === 'no-thread' ? {} : { failLoad }) } } })
       const before = await model(host)
       const thread = host.workerThreadId
       const opts = (host as unknown as { opts: { workerPath: string } }).opts
@@ -260,10 +257,7 @@ describe('LabHost priority', () => {
 
   it('never restarts when nothing is lowered (trainingNice 0, or a shared environment the worker cannot be asked in)', async () => {
     for (const over of [{ trainingNice: 0 }, { workerOptions: { env: SHARE_ENV } }] satisfies Parameters<typeof make>[0][]) {
-      const host = make(over)
-      const rec = record(host)
-      host.start(mlpSpec(), settings())
-      await rec.waitFor(isState('done'))
+      const { host } = await trained(over)
       const thread = host.workerThreadId
       expect(await host.setPriority('normal')).toEqual({ ok: true, value: { priority: 'normal', restarted: false } })
       expect((await host.startRun(mlpSpec(), settings({ priority: 'normal' }))).ok).toBe(true)

@@ -5,8 +5,8 @@
  * example: 1 examples need 64 values, got 784"). Now the page asks the engine nothing and says why, with a button
  * to the Architecture page (en, ko).
  */
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
+import { afterEach, describe, expect, it } from 'vitest'
+import { fireEvent, render, screen } from '@testing-library/svelte'
 import { flushSync } from 'svelte'
 import DrawPage from '../../../src-renderer/pages/DrawPage.svelte'
 import { setLab } from '../../../src-renderer/lib/lab'
@@ -14,23 +14,7 @@ import { project } from '../../../src-renderer/lib/project.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import { fitsDrawing } from '../../../src-renderer/components/draw/fits-drawing'
 import type { Channel, LabApi, LabEvent, Result } from '../../../src-main/ipc/contract'
-
-/** A pad whose canvas reports a block of ink once anything has been drawn (happy-dom has no canvas). */
-function fakeCanvas(): void {
-  let drawn = false
-  const ctx = {
-    clearRect: () => {}, beginPath: () => {}, moveTo: () => {}, stroke: () => {},
-    lineTo: () => (drawn = true), arc: () => (drawn = true), fill: () => {},
-    createImageData: (w: number, h: number) => ({ data: new Uint8ClampedArray(w * h * 4), width: w, height: h }),
-    putImageData: () => {},
-    getImageData: (_x: number, _y: number, w: number, h: number) => {
-      const data = new Uint8ClampedArray(w * h * 4)
-      if (drawn) for (let y = 100; y < 180; y++) for (let x = 120; x < 160; x++) data[(y * w + x) * 4 + 3] = 255
-      return { data, width: w, height: h }
-    }
-  }
-  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(ctx as unknown as CanvasRenderingContext2D)
-}
+import { fakeCanvas, penKeys, resetDrawPage } from './helpers'
 
 /** The engine as it answers a drawing for a network of another input size. */
 class Refusing implements LabApi {
@@ -42,29 +26,10 @@ class Refusing implements LabApi {
   onEvent(_l: (e: LabEvent) => void): () => void { return () => {} }
 }
 
-const settle = async (): Promise<void> => {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0))
-  flushSync()
-}
+/** Draws a dot and a short stroke with the keyboard pen. */
+const draw = (): Promise<HTMLElement> => penKeys(' ', 'ArrowDown', ' ')
 
-afterEach(() => {
-  cleanup()
-  vi.restoreAllMocks()
-  setLab(null)
-  i18n.set('en')
-  project.trained = false
-  project.spec = null
-  project.page = 'editor'
-})
-
-async function draw(): Promise<void> {
-  const pad = screen.getByRole('application')
-  pad.focus()
-  await fireEvent.keyDown(pad, { key: ' ' })
-  await fireEvent.keyDown(pad, { key: 'ArrowDown' })
-  await fireEvent.keyDown(pad, { key: ' ' })
-  await settle()
-}
+afterEach(resetDrawPage)
 
 describe('a drawing the model cannot take', () => {
   it('fitsDrawing: 784 values per example in any shape fit; text and other sizes do not', () => {

@@ -4,32 +4,15 @@
  * drawing is in, in a polite status region that is on the page before it speaks, not with every move of the pen
  * (en, ko). Before, the answer changed on the page in silence.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest'
-import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
+import { afterEach, describe, expect, it } from 'vitest'
+import { fireEvent, render, screen } from '@testing-library/svelte'
 import { flushSync } from 'svelte'
 import DrawPage from '../../../src-renderer/pages/DrawPage.svelte'
 import { setLab } from '../../../src-renderer/lib/lab'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import type { Channel, LabApi, LabEvent, Result } from '../../../src-main/ipc/contract'
-
-/** A pad whose canvas reports a block of ink once anything has been drawn (happy-dom has no canvas). */
-function fakeCanvas(): void {
-  let drawn = false
-  const ctx = {
-    clearRect: () => {}, beginPath: () => {}, moveTo: () => {}, stroke: () => {},
-    lineTo: () => (drawn = true), arc: () => (drawn = true), fill: () => {},
-    // the model's 28 × 28 input (Digit) is painted too
-    createImageData: (w: number, h: number) => ({ data: new Uint8ClampedArray(w * h * 4), width: w, height: h }),
-    putImageData: () => {},
-    getImageData: (_x: number, _y: number, w: number, h: number) => {
-      const data = new Uint8ClampedArray(w * h * 4)
-      if (drawn) for (let y = 100; y < 180; y++) for (let x = 120; x < 160; x++) data[(y * w + x) * 4 + 3] = 255
-      return { data, width: w, height: h }
-    }
-  }
-  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(ctx as unknown as CanvasRenderingContext2D)
-}
+import { fakeCanvas, resetDrawPage, settle } from './helpers'
 
 /** A host whose model answers 7 with the confidence `sure` holds when asked. */
 class FakeModel implements LabApi {
@@ -44,19 +27,7 @@ class FakeModel implements LabApi {
   onEvent(_l: (e: LabEvent) => void): () => void { return () => {} }
 }
 
-const settle = async (): Promise<void> => {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0))
-  flushSync()
-}
-
-afterEach(() => {
-  cleanup()
-  vi.restoreAllMocks()
-  setLab(null)
-  i18n.set('en')
-  project.trained = false
-  project.spec = null
-})
+afterEach(resetDrawPage)
 
 describe('the draw page says its answer', () => {
   it('once a stroke ends and its answer is in, not while drawing; again for the next stroke; en and ko', async () => {

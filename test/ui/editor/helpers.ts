@@ -44,11 +44,26 @@ export const field = (i: number, key: string): HTMLInputElement =>
   card(i).querySelector(`[data-field="${key}"]`) as HTMLInputElement
 export const errorsIn = (i: number): HTMLElement[] => within(card(i)).queryAllByTestId('layer-error')
 
+/** One key as Chromium reports it: the box's value after it, then an InputEvent with inputType and the key's text. */
+export function inputKey(el: HTMLInputElement, value: string, data: string | null, inputType = 'insertText'): void {
+  el.value = value
+  el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType, data }))
+  flushSync()
+}
+
 /** Types `text` key by key into `el` over its contents, as Chromium reports each key (the box's value, then an InputEvent with inputType). */
 export function typeKeys(el: HTMLInputElement, text: string): void {
-  for (let i = 1; i <= text.length; i++) {
-    el.value = text.slice(0, i)
-    el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data: text[i - 1] }))
-    flushSync()
-  }
+  for (let i = 1; i <= text.length; i++) inputKey(el, text.slice(0, i), text[i - 1])
 }
+
+/** A small ConvNet for the typing tests: a Convolution (30 filters, 5 × 5, `stride`, no padding) first. */
+export const convNet = (stride = 1): NetSpec => ({
+  input: [1, 28, 28],
+  layers: [
+    { type: 'Convolution', filters: 30, kernel: 5, stride, pad: 0 },
+    { type: 'Relu' }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }
+  ]
+})
+
+/** The first layer of the open network, its fields by name. */
+export const firstLayer = (): Record<string, unknown> => project.spec!.layers[0] as unknown as Record<string, unknown>

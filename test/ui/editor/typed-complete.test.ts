@@ -7,41 +7,27 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { cleanup, fireEvent } from '@testing-library/svelte'
 import { flushSync } from 'svelte'
-import type { NetSpec } from '../../../src-engine/spec-types'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { editor } from '../../../src-renderer/lib/editor.svelte'
-import { card, field, openEditor } from './helpers'
+import { card, convNet, field, firstLayer, inputKey, openEditor, typeKeys } from './helpers'
 
 afterEach(() => { cleanup(); vi.useRealTimers() })
 
-const net = (): NetSpec => ({
-  input: [1, 28, 28],
-  layers: [
-    { type: 'Convolution', filters: 30, kernel: 5, stride: 2, pad: 0 },
-    { type: 'Relu' }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }
-  ]
-})
-const conv = (): Record<string, unknown> => project.spec!.layers[0] as unknown as Record<string, unknown>
-
-/** One key as Chromium reports it: the box's value after it, an InputEvent with inputType and the key's text. */
-function key(el: HTMLInputElement, value: string, data: string | null, inputType = 'insertText'): void {
-  el.value = value
-  el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType, data }))
-  flushSync()
-}
+/** The Convolution the tests type into. */
+const conv = firstLayer
 
 describe('a value typed key by key', () => {
   it('is not applied while it is a prefix: "2.5" never passes through 2, and the layer is said to keep 1', () => {
     vi.useFakeTimers()
-    openEditor({ ...net(), layers: [{ type: 'Convolution', filters: 30, kernel: 5, stride: 1, pad: 0 }, ...net().layers.slice(1)] })
+    openEditor(convNet(1))
     const stride = field(0, 'stride')
-    key(stride, '2', '2')
-    key(stride, '2', '.') // "2." as Chromium reads it
+    inputKey(stride, '2', '2')
+    inputKey(stride, '2', '.') // "2." as Chromium reads it
     expect(conv().stride).toBe(1)
     vi.advanceTimersByTime(2000) // a pause after "2." is still a prefix
     flushSync()
     expect(conv().stride).toBe(1)
-    key(stride, '2.5', '5')
+    inputKey(stride, '2.5', '5')
     expect(card(0).querySelector('#layer-0-stride-typed')?.textContent).toBe('Stride takes a whole number from 1 to 31; 2.5 is not one — the layer keeps 1.')
     expect(conv().stride).toBe(1)
     expect(editor.canUndo).toBe(false)
@@ -49,15 +35,14 @@ describe('a value typed key by key', () => {
 
   it('is applied after a pause, on Enter, and a step of the arrows at once, one undo step for the field', async () => {
     vi.useFakeTimers()
-    openEditor(net())
+    openEditor(convNet(2))
     const filters = field(0, 'filters')
-    key(filters, '1', '1')
-    key(filters, '16', '6')
+    typeKeys(filters, '16')
     expect(conv().filters).toBe(30) // not 1, not yet 16
     vi.advanceTimersByTime(700)
     flushSync()
     expect(conv().filters).toBe(16)
-    key(filters, '160', '0')
+    inputKey(filters, '160', '0')
     await fireEvent.change(filters) // Enter
     flushSync()
     expect(conv().filters).toBe(160)
@@ -77,11 +62,11 @@ describe('a value typed key by key', () => {
     vi.useFakeTimers()
     openEditor({ input: [1, 28, 28], layers: [{ type: 'Reshape', shape: [784] }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
     const shape = field(0, 'shape')
-    key(shape, '28,', ',')
+    inputKey(shape, '28,', ',')
     vi.advanceTimersByTime(2000)
     flushSync()
     expect((project.spec!.layers[0] as { shape: number[] }).shape).toEqual([784])
-    key(shape, '28, 28', '28', 'insertFromPaste')
+    inputKey(shape, '28, 28', '28', 'insertFromPaste')
     vi.advanceTimersByTime(700)
     flushSync()
     expect((project.spec!.layers[0] as { shape: number[] }).shape).toEqual([28, 28])
@@ -90,9 +75,9 @@ describe('a value typed key by key', () => {
 
 describe('an emptied field with a default', () => {
   it('says beside the field that it will use the default, and takes it when left (en, ko)', async () => {
-    openEditor(net())
+    openEditor(convNet(2))
     const stride = field(0, 'stride')
-    key(stride, '', null, 'deleteContentBackward')
+    inputKey(stride, '', null, 'deleteContentBackward')
     const note = card(0).querySelector('[data-testid="field-default"]')
     expect(note?.textContent).toBe('Empty: uses the default, 1.')
     expect(stride.getAttribute('aria-describedby')).toBe(note?.id)
@@ -106,10 +91,10 @@ describe('an emptied field with a default', () => {
 
     // a pooling's stride left out is its window (2 here), whatever stride it had
     openEditor({ input: [1, 28, 28], layers: [{ type: 'Pooling', mode: 'max', size: 2, stride: 3 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }, 'ko')
-    key(field(0, 'stride'), '', null, 'deleteContentBackward')
+    inputKey(field(0, 'stride'), '', null, 'deleteContentBackward')
     expect(card(0).querySelector('[data-testid="field-default"]')?.textContent).toBe('비워 두면 기본값(2)을 씁니다.')
     // a field with no default says nothing until it is left (E2's message then)
-    key(field(0, 'size'), '', null, 'deleteContentBackward')
+    inputKey(field(0, 'size'), '', null, 'deleteContentBackward')
     expect(card(0).querySelectorAll('[data-testid="field-default"]').length).toBe(1)
   })
 })

@@ -7,31 +7,17 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { cleanup } from '@testing-library/svelte'
 import { flushSync } from 'svelte'
-import type { NetSpec } from '../../../src-engine/spec-types'
-import { project } from '../../../src-renderer/lib/project.svelte'
 import { editor } from '../../../src-renderer/lib/editor.svelte'
-import { field, openEditor } from './helpers'
+import { convNet, field, firstLayer, openEditor, typeKeys } from './helpers'
 
 afterEach(() => { cleanup(); vi.useRealTimers() })
 
-const net = (): NetSpec => ({
-  input: [1, 28, 28],
-  layers: [
-    { type: 'Convolution', filters: 30, kernel: 5, stride: 1, pad: 0 },
-    { type: 'Relu' }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }
-  ]
-})
-const conv = (): Record<string, unknown> => project.spec!.layers[0] as unknown as Record<string, unknown>
-
-function typeKey(el: HTMLInputElement, value: string, data: string): void {
-  el.value = value
-  el.dispatchEvent(new InputEvent('input', { bubbles: true, inputType: 'insertText', data }))
-  flushSync()
-}
+/** The Convolution the tests type into. */
+const conv = firstLayer
 
 /** A pad step of the arrows (applied at once: one undo step), then "16" typed into filters, still waiting. */
 function padThenTyping(): HTMLInputElement {
-  openEditor(net())
+  openEditor(convNet())
   const pad = field(0, 'pad')
   pad.value = '1'
   pad.dispatchEvent(new Event('input', { bubbles: true }))
@@ -39,8 +25,7 @@ function padThenTyping(): HTMLInputElement {
   editor.endTyping()
   const filters = field(0, 'filters')
   filters.focus()
-  typeKey(filters, '1', '1')
-  typeKey(filters, '16', '6')
+  typeKeys(filters, '16')
   expect(conv().filters).toBe(30)
   return filters
 }

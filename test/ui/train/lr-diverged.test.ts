@@ -3,32 +3,16 @@
  * again. Beside the field the form says at which rate and epoch the run diverged, and offers the engine's suggestion.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { fireEvent, render, screen } from '@testing-library/svelte'
-import TrainControls from '../../../src-renderer/components/train/TrainControls.svelte'
-import { defaultsFor, trainLab } from '../../../src-renderer/lib/train.svelte'
+import { fireEvent, screen } from '@testing-library/svelte'
+import { trainLab } from '../../../src-renderer/lib/train.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
-import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
+import { renderControls, resetControls, settle } from './controls'
 
-const settle = async (): Promise<void> => {
-  await flush()
-  await flush()
-}
-
-afterEach(() => {
-  i18n.set('en')
-  trainLab.form = defaultsFor(null, 1)
-  trainLab.runs = []
-  trainLab.currentId = null
-})
+afterEach(resetControls)
 
 describe('the learning rate after a divergence', () => {
   it('says the rate in the form diverged, offers the suggested one, and says nothing once it is lower', async () => {
-    const fake = new FakeLab()
-    trainLab.connect(fake)
-    trainLab.runs = []
-    await flush()
-    trainLab.form = defaultsFor(SIMPLE_CONVNET, 2)
-    render(TrainControls, { spec: SIMPLE_CONVNET, onstart: () => void trainLab.start(SIMPLE_CONVNET), oncontinue: () => {} })
+    const fake = await renderControls()
     await fireEvent.click(screen.getByTestId('train-start'))
     await settle()
     const run = trainLab.current!

@@ -1,30 +1,16 @@
 /** The note under the learning rate after "Apply now" speaks of the run whose rate changed, not of the next run. */
 import { afterEach, describe, expect, it } from 'vitest'
-import { fireEvent, render, screen } from '@testing-library/svelte'
-import TrainControls from '../../../src-renderer/components/train/TrainControls.svelte'
-import { defaultsFor, trainLab } from '../../../src-renderer/lib/train.svelte'
+import { fireEvent, screen } from '@testing-library/svelte'
+import { trainLab } from '../../../src-renderer/lib/train.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
-import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
+import { renderControls, resetControls, settle } from './controls'
 
-const settle = async (): Promise<void> => {
-  await flush()
-  await flush()
-}
-
-afterEach(() => {
-  i18n.set('en')
-  trainLab.form = defaultsFor(null, 1)
-})
+afterEach(resetControls)
 
 describe('the live learning-rate note', () => {
   it('says the applied rate during that run and goes back to the plain hint when the next run starts', async () => {
-    const fake = new FakeLab()
-    trainLab.connect(fake)
-    trainLab.runs = []
-    await flush()
-    trainLab.form = defaultsFor(SIMPLE_CONVNET, 2)
     i18n.set('ko')
-    render(TrainControls, { spec: SIMPLE_CONVNET, onstart: () => void trainLab.start(SIMPLE_CONVNET), oncontinue: () => {} })
+    await renderControls()
     await fireEvent.click(screen.getByTestId('train-start'))
     await settle()
     await fireEvent.input(screen.getByTestId('train-lr'), { target: { value: '0.0005' } })

@@ -3,14 +3,10 @@
  * the control that took its place (Start → Pause → Resume → Pause, Step stays, Stop → Start), never to <body>.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
-import TrainControls, { nextControl } from '../../../src-renderer/components/train/TrainControls.svelte'
-import { defaultsFor, trainLab } from '../../../src-renderer/lib/train.svelte'
-import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
-
-const settle = async (): Promise<void> => {
-  for (let i = 0; i < 4; i++) await flush()
-}
+import { fireEvent, screen } from '@testing-library/svelte'
+import { nextControl } from '../../../src-renderer/components/train/TrainControls.svelte'
+import { trainLab } from '../../../src-renderer/lib/train.svelte'
+import { renderControls, resetControls, settle } from './controls'
 
 /** Presses the focused button as Enter would (the click lands on the button that has the focus). */
 const press = async (): Promise<void> => {
@@ -20,19 +16,11 @@ const press = async (): Promise<void> => {
 
 const focusedId = (): string | null => (document.activeElement as HTMLElement | null)?.dataset.testid ?? document.activeElement?.tagName ?? null
 
-afterEach(() => {
-  cleanup()
-  trainLab.form = defaultsFor(null, 1)
-})
+afterEach(resetControls)
 
 describe('focus on the run controls', () => {
   it('follows each press to the control that took its place, through a whole run', async () => {
-    const fake = new FakeLab()
-    trainLab.connect(fake)
-    trainLab.runs = []
-    await flush()
-    trainLab.form = defaultsFor(SIMPLE_CONVNET, 2)
-    render(TrainControls, { spec: SIMPLE_CONVNET, onstart: () => void trainLab.start(SIMPLE_CONVNET), oncontinue: () => {} })
+    const fake = await renderControls()
 
     screen.getByTestId('train-start').focus()
     await press()
@@ -59,12 +47,7 @@ describe('focus on the run controls', () => {
   })
 
   it('gives Start the focus when the run ends by itself under it, and leaves a focus that moved elsewhere', async () => {
-    const fake = new FakeLab()
-    trainLab.connect(fake)
-    trainLab.runs = []
-    await flush()
-    trainLab.form = defaultsFor(SIMPLE_CONVNET, 2)
-    render(TrainControls, { spec: SIMPLE_CONVNET, onstart: () => void trainLab.start(SIMPLE_CONVNET), oncontinue: () => {} })
+    const fake = await renderControls()
     screen.getByTestId('train-start').focus()
     await press()
     expect(focusedId()).toBe('train-pause')
