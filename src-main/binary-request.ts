@@ -12,6 +12,10 @@
  * - The first frame's JSON is the request, `{ id, channel, payload, size }`, each file in the payload written as
  *   `{ "$bytes": [offset, length] }` into the request's `size` bytes; its data is their first slice.
  * - Each further frame's JSON is `{ id }` and its data the next slice, in order.
+ * - A first frame with `"ack": true` asks for each slice taken to be acknowledged (`partial` carries `ack`, the bytes
+ *   received so far; the web shell sends `{ ack: id, received }`): the page paces its slices by these, which come as
+ *   message events, not by timers a hidden tab throttles, and counts its time limit from the last one. A page that
+ *   does not ask (an older one) gets none, as before.
  * Once `size` bytes have come, the request is whole: each file is a view into one buffer of exactly `size` bytes
  * (whole, so the reader thread gets it by transfer, not by copy).
  */
@@ -29,19 +33,19 @@ export interface WholeRequest { id: number; channel: unknown; payload: unknown }
  */
 export type FrameOutcome =
   | { kind: 'request'; request: WholeRequest }
-  | { kind: 'partial' }
+  | { kind: 'partial'; ack?: { id: number; received: number } }
   | { kind: 'too-big'; id: number; channel: unknown; size: number }
   | { kind: 'held'; id: number; channel: unknown; size: number; held: number }
   | { kind: 'no-memory'; id: number; channel: unknown; size: number }
   | { kind: 'too-deep'; id: number; channel: unknown; limit: number }
   | { kind: 'bad'; id: number; why: string }
 
-interface Assembling { head: { id: number; channel: unknown; payload: unknown }; bytes: Buffer; received: number; last: number }
+interface Assembling { head: { id: number; channel: unknown; payload: unknown }; bytes: Buffer; received: number; last: number; ack: boolean }
 
 /**
  * A request none of whose slices has come for this long is given up (its bytes no longer held, its later slices passed
- * over): the page's lib/lab.ts stops sending an upload's slices once the request has timed out there (120 s from its
- * first frame), so one unfinished by then never will be, and it held its bytes, and counted against maxHeld, for the
+ * over): the page's lib/lab.ts stops sending an upload's slices once the request has timed out there (120 s with no
+ * slice acknowledged, or, from a page that asks for no acknowledgements, 120 s from its first frame), so one unfinished by then never will be, and it held its bytes, and counted against maxHeld, for the
  * life of the connection (two such, and every later upload was told to wait for files that never came).
  */
 export const IDLE_UPLOAD_MS = 120_000
@@ -110,7 +114,7 @@ export class BinaryRequests {
         this.refuse(id, '')
         return { kind: 'no-memory', id, channel: m.channel, size }
       }
-      a = { head: { id, channel: m.channel, payload: m.payload }, bytes, received: 0, last: now }
+      a = { head: { id, channel: m.channel, payload: m.payload }, bytes, received: 0, last: now, ack: (m as { ack?: unknown }).ack === true }
       this.open.set(id, a)
       this.held += size
     } else if ('channel' in m) {
@@ -124,7 +128,7 @@ export class BinaryRequests {
     data.copy(a.bytes, a.received)
     a.received += data.length
     a.last = now
-    if (a.received < a.bytes.length) return { kind: 'partial' }
+    if (a.received < a.bytes.length) return a.ack ? { kind: 'partial', ack: { id, received: a.received } } : { kind: 'partial' }
     this.drop(id)
     try {
       return { kind: 'request', request: { ...a.head, payload: placeFiles(a.head.payload, a.bytes, this.revive) } }

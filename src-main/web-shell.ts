@@ -181,7 +181,11 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
         let msg: unknown
         if (isBinary) {
           const got = binary.take(asBuffer(data))
-          if (got.kind === 'partial') return
+          if (got.kind === 'partial') {
+            // the page sends its next slice on this (a message event, which a hidden tab does not hold back as it does timers)
+            if (got.ack) send(ws, { ack: got.ack.id, received: got.ack.received })
+            return
+          }
           if (got.kind === 'too-big') {
             // the file is over the lab's limit: said as the payload check says it for a file sent in one frame, not as a bad frame
             send(ws, { id: got.id, result: fileTooBig(typeof got.channel === 'string' ? got.channel : 'the request', got.size) })
@@ -365,6 +369,7 @@ function hasMaps(r: Result<unknown>): boolean {
  * second, which the main thread's garbage collector then had to clear). Other messages are JSON text.
  */
 export function encodeFrame(msg: WsServerMessage): Buffer | string {
+  if ('ack' in msg) return JSON.stringify(msg)
   const packed = 'event' in msg ? msg.event.type === 'snapshot' || msg.event.type === 'epoch' : hasMaps(msg.result)
   const arrays: Float32Array[] = []
   const json = JSON.stringify(msg, (_k, v: unknown) => {

@@ -42,7 +42,7 @@ export const LAB_ERRORS = {
   // the host (lab-host.ts)
   closed: [], busy: ['start', 'load', 'open', 'import', 'views', 'gradcheck', 'priority', 'upload'], 'engine-error': [], 'invalid-spec': ['import'],
   'no-model': ['predict', 'decode', 'generate', 'views', 'export'], 'no-run': [],
-  'bad-state': ['pause', 'resume', 'stop', 'step', 'set-lr'], timeout: [], 'worker-crashed': [], 'worker-failed': ['priority'],
+  'bad-state': ['pause', 'resume', 'stop', 'step', 'set-lr'], timeout: ['upload'], 'worker-crashed': [], 'worker-failed': ['priority'],
   'data-unavailable': [], 'export-failed': [], 'weights-mismatch': ['import', 'project'],
   // the engine threads (their replies and events pass through the host)
   failed: [], 'not-autoencoder': [], 'not-language-model': [], 'no-vocab': [], 'bad-prompt': ['char'], unavailable: [],
@@ -117,6 +117,8 @@ export type WsClientMessage = { id: number; channel: Channel; payload: unknown }
 export type WsServerMessage =
   | { id: number; result: Result<unknown> }
   | { event: LabEvent }
+  /** A slice of upload `ack` taken: `received` of its bytes have come (only to a page that asked, binary-request.ts). */
+  | { ack: number; received: number }
 
 /** Every request channel, for allow-lists in the preload, handlers and the web shell. */
 export const CHANNELS: readonly Channel[] = [

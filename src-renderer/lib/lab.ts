@@ -99,12 +99,17 @@ function requestReplacer(_key: string, value: unknown): unknown {
 /** The bytes of a request's files per binary frame: the host unmasks each frame in one go (~2 ms a megabyte). */
 export const SLICE_BYTES = 1024 * 1024
 /**
- * How many bytes an upload's slices may wait in the socket's buffer before the next slice waits for it to drain. A
- * socket cannot take back what it was given: sent all at once, a refused upload's slices (a 300 MB file held back
- * because others were still on their way: some 300 frames) all went to the host after its refusal.
+ * How many bytes of an upload may be on their way before the next slice waits: not yet acknowledged by the host (it
+ * acknowledges each slice taken), or, until a first acknowledgement comes (a host that sends none), waiting in the
+ * socket's buffer. A socket cannot take back what it was given: sent all at once, a refused upload's slices (a 300 MB
+ * file held back because others were still on their way: some 300 frames) all went to the host after its refusal.
  */
 export const SLICES_AHEAD_BYTES = 4 * SLICE_BYTES
-/** How long a slice waits before the socket's buffer is looked at again (ms). */
+/**
+ * How long a slice waits before the socket's buffer is looked at again (ms), until the host's acknowledgements pace
+ * the upload: a hidden tab runs such a timer once a second at most (after five minutes hidden, once a minute), which
+ * held an upload to 4 MB a second; acknowledgements come as message events, which it does not hold back.
+ */
 const SLICE_WAIT_MS = 4
 
 /**
@@ -113,7 +118,8 @@ const SLICE_WAIT_MS = 4
  * 4-byte little-endian length, that many bytes of JSON, then a slice of the bytes. The first frame's JSON is the
  * request, each file written as `{ "$bytes": [offset, length] }`, with the `size` of all its files; the others' is `{ id }`.
  * The host then reads a little JSON a slice at a time instead of making, parsing and checking 67 MB of base64 text
- * for a 50 MB file in one go, which held its main thread over a second.
+ * for a 50 MB file in one go, which held its main thread over a second. The first frame asks (`"ack": true`) for each
+ * slice to be acknowledged (`{ ack: id, received }`), which paces the rest (createWsLab's pump).
  */
 export function requestFrames(message: WsClientMessage, sliceBytes = SLICE_BYTES): string | Uint8Array[] {
   const files: Uint8Array[] = []
@@ -127,7 +133,7 @@ export function requestFrames(message: WsClientMessage, sliceBytes = SLICE_BYTES
   if (files.length === 0) return json
   const bytes = files.length === 1 ? files[0] : new Uint8Array(size)
   if (files.length > 1) files.reduce((at, f) => (bytes.set(f, at), at + f.byteLength), 0)
-  const first = `${json.slice(0, -1)},"size":${size}}`
+  const first = `${json.slice(0, -1)},"size":${size},"ack":true}`
   const more = JSON.stringify({ id: message.id })
   const frames: Uint8Array[] = []
   for (let at = 0; at === 0 || at < size; at += sliceBytes) frames.push(binaryFrame(at === 0 ? first : more, bytes.subarray(at, at + sliceBytes)))
@@ -283,7 +289,8 @@ export interface WsLabOptions {
   /** First reconnect delay; doubles per failed attempt up to maxDelayMs. */
   baseDelayMs?: number
   maxDelayMs?: number
-  /** A request sent but unanswered this long fails with `timeout`. */
+  /** A request the host has answered nothing for this long fails with `timeout`: no reply, and for an upload no slice
+   * acknowledged (a big file over a slow link takes as long as it takes while it goes on arriving). */
   requestTimeoutMs?: number
   /** A request made while disconnected waits this long for the connection before failing. */
   queueTimeoutMs?: number
@@ -295,6 +302,25 @@ interface Pending {
   resolve: (r: Result<unknown>) => void
   timer: ReturnType<typeof setTimeout>
   channel: Channel
+  /** When the request last moved (sent, a slice acknowledged or taken by the socket): its time limit counts from here. */
+  movedAt: number
+  /** It carries a file in binary frames: a timeout says the upload stalled. */
+  upload: boolean
+}
+
+/** An upload's binary frames being sent (createWsLab's pump). */
+interface Upload {
+  on: SocketLike
+  frames: Uint8Array[]
+  /** The file's bytes sent once frame i has gone (each frame's data, added up). */
+  ends: number[]
+  /** The next frame to send. */
+  at: number
+  /** The bytes the host has acknowledged; `acking` once it has (before that, the socket's buffer paces the upload). */
+  acked: number
+  acking: boolean
+  /** A timer is set to look at the socket's buffer again. */
+  waiting: boolean
 }
 
 interface Queued {
@@ -323,6 +349,7 @@ export function createWsLab(options: WsLabOptions): LabClient {
   const events = new Listeners<LabEvent>()
   const statusListeners = new Listeners<LabStatus>()
   const pending = new Map<number, Pending>()
+  const uploads = new Map<number, Upload>()
   const queue: Queued[] = []
   let status: LabStatus = address ? 'connecting' : 'no-token'
   let socket: SocketLike | null = null
@@ -340,45 +367,105 @@ export function createWsLab(options: WsLabOptions): LabClient {
 
   function send(message: Omit<WsClientMessage, 'id'>, resolve: (r: Result<unknown>) => void): void {
     const id = nextId++
-    const timer = setTimeout(() => {
-      pending.delete(id)
-      resolve(fail(CLIENT_ERRORS.timeout, `${message.channel}: no answer from the lab within ${requestTimeout / 1000} s`, { seconds: requestTimeout / 1000 }))
-    }, requestTimeout)
-    pending.set(id, { resolve, timer, channel: message.channel })
+    const p: Pending = { resolve, timer: setTimeout(() => expire(id), requestTimeout), channel: message.channel, movedAt: Date.now(), upload: false }
+    pending.set(id, p)
     try {
       const frames = requestFrames({ id, ...message } satisfies WsClientMessage)
       if (typeof frames === 'string') socket!.send(frames)
-      else sendSlices(id, socket!, frames, 0)
+      else {
+        p.upload = true
+        let end = 0
+        const ends = frames.map((f) => (end += f.byteLength - 4 - new DataView(f.buffer, f.byteOffset).getUint32(0, true)))
+        uploads.set(id, { on: socket!, frames, ends, at: 0, acked: 0, acking: false, waiting: false })
+        pump(id)
+      }
     } catch (err) {
-      clearTimeout(timer)
+      clearTimeout(p.timer)
       pending.delete(id)
+      uploads.delete(id)
       resolve(fail(CLIENT_ERRORS.disconnected, `${message.channel}: ${err instanceof Error ? err.message : String(err)}`))
     }
   }
 
+  /** The time limit, counted from when request `id` last moved: it fails once nothing has come for requestTimeout. */
+  function expire(id: number): void {
+    const p = pending.get(id)
+    if (!p) return
+    const still = requestTimeout - (Date.now() - p.movedAt)
+    if (still > 0) {
+      p.timer = setTimeout(() => expire(id), still)
+      return
+    }
+    pending.delete(id)
+    uploads.delete(id)
+    const s = requestTimeout / 1000
+    p.resolve(p.upload
+      ? fail(CLIENT_ERRORS.timeout, `${p.channel}: the upload made no progress for ${s} s (no slice acknowledged and no answer)`, { seconds: s, case: 'upload' })
+      : fail(CLIENT_ERRORS.timeout, `${p.channel}: no answer from the lab within ${s} s`, { seconds: s }))
+  }
+
   /**
-   * An upload's frames from `at` on, no more than SLICES_AHEAD_BYTES waiting in the socket's buffer. It stops once the
-   * request is answered (a refusal comes after the first frame: too big, held, no memory) or timed out, or the socket
-   * is not the one it started on (the connection dropped: the request failed as disconnected).
+   * Sends upload `id`'s next frames, no more than SLICES_AHEAD_BYTES on their way: unacknowledged once the host
+   * acknowledges slices (each acknowledgement calls this again), else waiting in the socket's buffer (looked at again
+   * after SLICE_WAIT_MS). It stops once the request is answered (a refusal comes after the first frame: too big, held,
+   * no memory) or timed out, or the socket is not the one it started on (the connection dropped: the request failed
+   * as disconnected).
    */
-  function sendSlices(id: number, on: SocketLike, frames: Uint8Array[], at: number): void {
-    while (at < frames.length) {
-      if (!pending.has(id) || socket !== on || on.readyState !== OPEN) return
-      if (at > 0 && (on.bufferedAmount ?? 0) > SLICES_AHEAD_BYTES) {
-        setTimeout(() => {
-          try {
-            sendSlices(id, on, frames, at)
-          } catch (err) {
-            const p = pending.get(id)
-            if (!p) return
-            clearTimeout(p.timer)
-            pending.delete(id)
-            p.resolve(fail(CLIENT_ERRORS.disconnected, `${p.channel}: ${err instanceof Error ? err.message : String(err)}`))
+  function pump(id: number): void {
+    const u = uploads.get(id)
+    if (!u) return
+    const p = pending.get(id)
+    if (!p || socket !== u.on || u.on.readyState !== OPEN) {
+      uploads.delete(id)
+      return
+    }
+    while (u.at < u.frames.length) {
+      if (u.at > 0) {
+        if (u.acking) {
+          if (u.ends[u.at - 1] - u.acked >= SLICES_AHEAD_BYTES) return
+        } else if ((u.on.bufferedAmount ?? 0) > SLICES_AHEAD_BYTES) {
+          if (!u.waiting) {
+            u.waiting = true
+            setTimeout(() => {
+              u.waiting = false
+              try {
+                pump(id)
+              } catch (err) {
+                const q = pending.get(id)
+                if (!q) return
+                clearTimeout(q.timer)
+                pending.delete(id)
+                uploads.delete(id)
+                q.resolve(fail(CLIENT_ERRORS.disconnected, `${q.channel}: ${err instanceof Error ? err.message : String(err)}`))
+              }
+            }, SLICE_WAIT_MS)
           }
-        }, SLICE_WAIT_MS)
-        return
+          return
+        }
+        // the socket took the slices before (its buffer drained), or the host acknowledged them: the upload moves
+        p.movedAt = Date.now()
       }
-      on.send(frames[at++])
+      u.on.send(u.frames[u.at++])
+    }
+    uploads.delete(id)
+  }
+
+  /** The host took upload `id`'s slices up to `received` bytes: the request moved, and the next slices may go. */
+  function onAck(id: number, received: number): void {
+    const p = pending.get(id)
+    if (!p) return
+    p.movedAt = Date.now()
+    const u = uploads.get(id)
+    if (!u) return
+    u.acking = true
+    u.acked = Math.max(u.acked, received)
+    try {
+      pump(id)
+    } catch (err) {
+      clearTimeout(p.timer)
+      pending.delete(id)
+      uploads.delete(id)
+      p.resolve(fail(CLIENT_ERRORS.disconnected, `${p.channel}: ${err instanceof Error ? err.message : String(err)}`))
     }
   }
 
@@ -412,10 +499,12 @@ export function createWsLab(options: WsLabOptions): LabClient {
       events.emit(reviveEvent(e))
       return
     }
+    if (typeof m.ack === 'number' && typeof m.received === 'number') return onAck(m.ack, m.received)
     if (typeof m.id === 'number' && m.result && typeof m.result === 'object') {
       const p = pending.get(m.id)
       if (!p) return // answered after its timeout: the caller already has a Result
       pending.delete(m.id)
+      uploads.delete(m.id)
       clearTimeout(p.timer)
       const r = m.result as Result<unknown>
       p.resolve(r.ok === true || r.ok === false ? reviveReply(p.channel, r) : fail(CLIENT_ERRORS.badMessage, `${p.channel}: malformed result`))
@@ -431,6 +520,7 @@ export function createWsLab(options: WsLabOptions): LabClient {
   }
 
   function failPending(code: LabErrorCode, why: string): void {
+    uploads.clear()
     for (const [id, p] of pending) {
       clearTimeout(p.timer)
       pending.delete(id)

@@ -191,6 +191,22 @@ describe('the web shell', () => {
     c.ws.close()
   })
 
+  it('acknowledges each slice taken of an upload whose page asks (it paces the upload by them), and none to an older page', async () => {
+    const c = await connect(`?token=${encodeURIComponent(shell.token)}`)
+    if (!('ws' in c)) throw new Error(`refused ${c.refused}`)
+    const cl = client(c.ws)
+    const head = (id: number, ack: boolean) => ({ id, channel: 'data:text-upload', payload: { from: 'upload', fileName: 'a.txt', bytes: { $bytes: [0, 6] } }, size: 6, ...(ack ? { ack: true } : {}) })
+    c.ws.send(frame(head(12, true), [65, 66]))
+    c.ws.send(frame({ id: 12 }, [67, 68]))
+    // an older page's (no "ack"): it would take an acknowledgement for a frame it cannot read
+    c.ws.send(frame(head(13, false), [65, 66]))
+    c.ws.send(frame({ id: 13 }, [67, 68]))
+    c.ws.send(JSON.stringify({ id: 14, channel: 'app:info', payload: null }))
+    await cl.reply(14)
+    expect(cl.messages.filter((m) => 'ack' in m)).toEqual([{ ack: 12, received: 2 }, { ack: 12, received: 4 }])
+    c.ws.close()
+  })
+
   it('says of an upload the host has no memory for, and of a payload nested too deep, what is wrong, not "reload the page"', async () => {
     const c = await connect(`?token=${encodeURIComponent(shell.token)}`)
     if (!('ws' in c)) throw new Error(`refused ${c.refused}`)

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import {
   createElectronLab, createWsLab, reviveSnapshot, toFloat32, wsUrlFor, SLICE_BYTES, type LabStatus, type SocketLike
 } from '../../src-renderer/lib/lab'
-import type { LabApi, LabEvent, WsClientMessage } from '../../src-main/ipc/contract'
+import type { LabApi, LabEvent, Result, WsClientMessage } from '../../src-main/ipc/contract'
 
 // The ui project resolves packages for the browser, where `ws` is a stub; load Node's build directly.
 // (The package's export map would pick its browser stub here, so name the Node entry file.)
@@ -318,6 +318,99 @@ describe('an upload in binary frames', () => {
     s.push({ id: next[0].id, result: { ok: true, value: { spec: { input: [1], layers: [] } } } })
     expect((await taken).ok).toBe(true)
     lab.close()
+  })
+})
+
+describe('an upload over a slow link, or from a hidden tab', () => {
+  const MB = 1024 * 1024
+  /**
+   * A link carrying `mbPerS` MB a second to a host that takes each slice as it arrives (binary-request.ts): it
+   * acknowledges a slice when the request's first frame asked for that, and answers once the whole file is there.
+   */
+  class LinkSocket extends FakeSocket {
+    bufferedAmount = 0
+    mbPerS = 0
+    arrived = 0
+    private line: { frame: Uint8Array; left: number }[] = []
+    private upload = { id: 0, size: 0, received: 0, ack: false }
+    override send(data: string | Uint8Array): void {
+      if (typeof data === 'string') return super.send(data)
+      if (this.readyState !== 1) throw new Error('not open')
+      this.line.push({ frame: data, left: data.byteLength })
+      this.bufferedAmount += data.byteLength
+    }
+    /** `ms` of the link: what it carries in that time reaches the host. */
+    carry(ms: number): void {
+      let budget = (ms * this.mbPerS * MB) / 1000
+      while (budget > 0 && this.line.length > 0) {
+        const f = this.line[0]
+        const n = Math.min(budget, f.left)
+        f.left -= n
+        budget -= n
+        this.bufferedAmount -= n
+        if (f.left > 0) return
+        this.line.shift()
+        this.take(f.frame)
+      }
+    }
+    private take(frame: Uint8Array): void {
+      const length = new DataView(frame.buffer, frame.byteOffset).getUint32(0, true)
+      const head = JSON.parse(new TextDecoder().decode(frame.subarray(4, 4 + length))) as { id: number; channel?: string; size?: number; ack?: boolean }
+      if (head.channel) this.upload = { id: head.id, size: head.size!, received: 0, ack: head.ack === true }
+      this.arrived++
+      this.upload.received += frame.byteLength - 4 - length
+      if (this.upload.received < this.upload.size) {
+        if (this.upload.ack) this.push({ ack: this.upload.id, received: this.upload.received })
+      } else this.push({ id: this.upload.id, result: { ok: true, value: { received: this.upload.received } } })
+    }
+  }
+
+  /** Uploads `mb` MB over a link of `mbPerS` MB/s (for `stallAtS` s only, when given): the result and the time it took. */
+  async function upload(mb: number, mbPerS: number, timeoutMs: number, stallAtS = Infinity) {
+    FakeSocket.all = []
+    const lab = createWsLab({ pageUrl: PAGE, connect: (u) => new LinkSocket(u), requestTimeoutMs: timeoutMs })
+    const s = FakeSocket.all[0] as LinkSocket
+    s.open()
+    s.mbPerS = mbPerS
+    let result: Result<unknown> | null = null
+    const t0 = Date.now()
+    void lab.request('data:text-upload', { from: 'upload', fileName: 'big.txt', bytes: new Uint8Array(mb * MB) }).then((r) => { result = r })
+    while (!result && Date.now() - t0 < 600_000) {
+      if (Date.now() - t0 >= stallAtS * 1000) s.mbPerS = 0
+      s.carry(10)
+      await vi.advanceTimersByTimeAsync(10)
+    }
+    lab.close()
+    return { result: result as Result<unknown> | null, seconds: (Date.now() - t0) / 1000, arrived: s.arrived }
+  }
+
+  it('goes on while its slices keep arriving, however long it takes, and times out once they stop', async () => {
+    vi.useFakeTimers()
+    // 40 MB at 2 MB/s: 20 s, with a 10 s limit (the lab's 300 MB at 2.5 MB/s against 120 s, scaled)
+    const slow = await upload(40, 2, 10_000)
+    expect(slow.result).toMatchObject({ ok: true, value: { received: 40 * MB } })
+    expect(slow.seconds).toBeGreaterThan(19)
+    expect(slow.seconds).toBeLessThan(22)
+    // the link goes dead after 5 s: the limit counts from the last slice taken, and says the upload stalled
+    const stalled = await upload(40, 2, 10_000, 5)
+    expect(stalled.result).toMatchObject({ ok: false, error: { code: 'timeout', params: { seconds: 10, case: 'upload' } } })
+    expect(stalled.seconds).toBeGreaterThan(14)
+    expect(stalled.seconds).toBeLessThan(16)
+  })
+
+  it('is paced by the host\'s acknowledgements, not by timers a hidden tab runs once a second', async () => {
+    vi.useFakeTimers()
+    const fake = globalThis.setTimeout
+    // Chromium runs a hidden tab's timers at most once a second
+    globalThis.setTimeout = ((fn: () => void, ms?: number) => fake(fn, Math.max(1000, ms ?? 0))) as typeof setTimeout
+    try {
+      const hidden = await upload(40, 40, 120_000)
+      expect(hidden.result).toMatchObject({ ok: true })
+      // the link's own pace (1 s for 40 MB), not 4 MB a second (10 s)
+      expect(hidden.seconds).toBeLessThan(2)
+    } finally {
+      globalThis.setTimeout = fake
+    }
   })
 })
 

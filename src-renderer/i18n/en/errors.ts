@@ -70,6 +70,7 @@ export default {
   'bad-state.step': 'The run is "{state}": pause it first to train one mini-batch at a time.',
   'bad-state.set-lr': 'The run is "{state}": the learning rate changes only while it trains. Set it in the form for the next run.',
   timeout: 'No answer came within {seconds} s. Try again; if it keeps happening, restart the lab.',
+  'timeout.upload': 'The upload stopped moving: nothing arrived at the lab for {seconds} s. Check the connection to the computer running the lab, then upload the file again.',
   'worker-crashed': 'The training thread stopped. Start the run again: a fresh thread will be used.',
   'worker-failed': 'The training thread could not start. Restart the lab. (Details: {detail})',
   'worker-failed.priority': 'The training thread at the other priority could not start, so the model stays where it was, at the priority it had. Start again to try once more, or train at that priority. (Details: {detail})',
