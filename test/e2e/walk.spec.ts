@@ -4,6 +4,9 @@
  * every "try it" button to the page it opens, and the four pages. Nothing in the walk may print an error or a
  * warning to the console, make a page scroll sideways, or — in Korean — show a sentence of English.
  *
+ * After the walk, the four pages at 600 × 400 (the smallest window at 150 % zoom) and 1920 × 1080: nothing sideways, and the
+ * cards on a big screen centred or as wide as the window.
+ *
  * By default only 1024 × 680, the narrower layout, where text wraps and tables crowd first: each size's walk takes
  * 20–27 s, and the suite has to stay well inside CI's 20 minutes. `BACKPROP_LAB_WALK_ALL=1` walks 1280 × 800 too.
  */
@@ -35,6 +38,21 @@ function englishSentences(page: Page): Promise<string[]> {
       if (/\b(?:the|and|of|to|is|a|with|for|this|your|it)\s+\w+\s+\w+/i.test(text) && !/[가-힣]/.test(text)) out.push(text.trim().slice(0, 80))
     }
     return out
+  })
+}
+
+/** How far the page's cards stay from the left and the right edge of its scrolling area (their outermost edges). */
+function lopsided(page: Page): Promise<{ left: number; right: number }> {
+  return page.locator('main').evaluate((m) => {
+    const box = m.getBoundingClientRect()
+    let lo = Infinity, hi = -Infinity
+    for (const c of m.querySelectorAll('.card')) {
+      const r = c.getBoundingClientRect()
+      if (r.width === 0) continue
+      lo = Math.min(lo, r.left)
+      hi = Math.max(hi, r.right)
+    }
+    return { left: Math.round(lo - box.left), right: Math.round(box.left + m.clientWidth - hi) }
   })
 }
 
@@ -95,6 +113,22 @@ for (const lang of ['ko', 'en'] as const) {
           await check(id)
           await photograph(page, `walk-${lang}-${w}-page-${id}`)
         }
+        // Two more window sizes, the four pages only (about 3 s): the smallest window (900 × 600) at 150 % zoom, 600 × 400
+        // CSS px, where nothing may run sideways (the draw page's three cards ran 214 px off), and a 1920 × 1080 screen,
+        // where a page's cards are centred or span the width, not pushed to the left (the lessons left 580 px empty).
+        for (const [vw, vh] of [[600, 400], [1920, 1080]] as const) {
+          await page.setViewportSize({ width: vw, height: vh })
+          for (const id of ['editor', 'train', 'draw', 'lessons'] as const) {
+            await page.getByTestId(`nav-${id}`).click()
+            await expect(page.getByTestId(`page-${id}`)).toBeVisible()
+            // a lesson (at most 1000 px wide), not the glossary the walk ended on (a table as wide as its column)
+            if (id === 'lessons') await items.first().click()
+            await check(`${id} at ${vw} × ${vh}`)
+            const { left, right } = await lopsided(page)
+            if (Math.abs(left - right) > 40) found.push(`${id} at ${vw} × ${vh}: cards ${left}px from the left edge, ${right}px from the right`)
+          }
+        }
+        await page.setViewportSize({ width: w, height: h })
         expect(found).toEqual([])
         expect(problems, 'console errors and warnings').toEqual([])
       })
