@@ -202,7 +202,7 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
             // the host could not set aside the file's bytes now: reloading the page would not help, a smaller file or more free memory would
             const what = typeof got.channel === 'string' ? got.channel : 'the request'
             const mb = Math.ceil(got.size / 2 ** 20)
-            send(ws, { id: got.id, result: refusal('no-memory', `${what}: the computer running the lab has no memory free for a file this big (${mb} MB); close other programs there or use a smaller file, then upload it again.`, { size: mb }) })
+            send(ws, { id: got.id, result: refusal('no-memory', `${what}: the computer running the lab has no memory free for a file this big (${mb} MB); close other programs there or use a smaller file, then upload it again.`, { size: mb, case: 'file' }) })
             return
           }
           if (got.kind === 'too-deep') {
@@ -231,7 +231,8 @@ export async function startWebShell(options: WebShellOptions): Promise<WebShell>
                 send(ws, { id, result: refusal('bad-payload', `${channel}: the payload is nested more than ${MAX_NESTING} levels deep; no request of the lab is.`, { channel, field: 'payload', case: 'too-deep', limit: MAX_NESTING }) })
               } else {
                 const mb = Math.max(1, Math.ceil(text.length / 2 ** 20))
-                send(ws, { id, result: refusal('no-memory', `${channel}: the computer running the lab has no memory free for this request (${mb} MB); close other programs there, then try again.`, { size: mb }) })
+                // not a file (those come in binary frames): a drawing to classify, or another request's numbers; the page words it so
+                send(ws, { id, result: refusal('no-memory', `${channel}: the computer running the lab has no memory free for this request (${mb} MB); close other programs there, then try again.`, { size: mb, ...(channel === 'model:predict' ? { case: 'predict' } : {}) }) })
               }
               return
             }

@@ -38,7 +38,7 @@ export type ValueType = (typeof VALUE_TYPES)[number]
  */
 export const LAB_ERRORS = {
   // the dispatcher and the wire (ipc/handlers.ts, ipc/validate.ts, web-shell.ts)
-  'unknown-channel': [], 'forbidden-sender': [], internal: [], 'bad-payload': PAYLOAD_RULES, 'bad-frame': [], 'no-memory': [],
+  'unknown-channel': [], 'forbidden-sender': [], internal: [], 'bad-payload': PAYLOAD_RULES, 'bad-frame': [], 'no-memory': ['file', 'predict'],
   // the host (lab-host.ts)
   closed: [], busy: ['start', 'load', 'open', 'import', 'views', 'gradcheck', 'priority', 'upload'], 'engine-error': [], 'invalid-spec': ['import'],
   'no-model': ['predict', 'decode', 'generate', 'views', 'export'], 'no-run': [],

@@ -238,9 +238,9 @@ describe('the web shell', () => {
     } finally {
       decode.mockRestore()
     }
-    expect(cl.messages.find((m) => 'id' in m && m.id === 17)).toEqual({ id: 17, result: { ok: false, error: { code: 'no-memory', message: expect.stringContaining('model:predict: the computer running the lab has no memory free for this request (1 MB)'), params: { size: 1 } } } })
+    expect(cl.messages.find((m) => 'id' in m && m.id === 17)).toEqual({ id: 17, result: { ok: false, error: { code: 'no-memory', message: expect.stringContaining('model:predict: the computer running the lab has no memory free for this request (1 MB)'), params: { size: 1, case: 'predict' } } } })
     expect(cl.messages.filter((m) => 'id' in m && (m.id === 12 || m.id === 14 || m.id === 16))).toEqual([
-      { id: 12, result: { ok: false, error: { code: 'no-memory', message: expect.stringContaining('no memory free for a file this big (5 MB)'), params: { size: 5 } } } },
+      { id: 12, result: { ok: false, error: { code: 'no-memory', message: expect.stringContaining('no memory free for a file this big (5 MB)'), params: { size: 5, case: 'file' } } } },
       { id: 14, result: { ok: false, error: { code: 'bad-payload', message: expect.stringContaining('nested more than 100 levels'), params: { channel: 'project:open', field: 'payload', case: 'too-deep', limit: 100 } } } },
       { id: 16, result: { ok: false, error: { code: 'bad-payload', message: expect.stringContaining('nested more than 100 levels'), params: { channel: 'train:set-lr', field: 'payload', case: 'too-deep', limit: 100 } } } }
     ])

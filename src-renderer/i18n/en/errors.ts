@@ -41,7 +41,9 @@ export default {
   'value.symbol': 'a symbol',
   'value.or': ' or ',
   'bad-frame': 'The lab could not read a message from this page. Reload the page.',
-  'no-memory': 'The computer running the lab has no memory free for a file this big ({size} MB): close other programs there or choose a smaller file, then upload it again.',
+  'no-memory': 'The computer running the lab has no memory free for what this page sent ({size} MB): close other programs there, then try again.',
+  'no-memory.file': 'The computer running the lab has no memory free for a file this big ({size} MB): close other programs there or choose a smaller file, then upload it again.',
+  'no-memory.predict': 'The computer running the lab has no memory free to take this drawing for a prediction: close other programs there, then try again.',
 
   closed: 'The lab is shutting down.',
   busy: 'A training run is in progress: stop it first, then try again.',
