@@ -194,6 +194,29 @@ export function scoresLayer(infos: readonly LayerInfo[], lossIdx: number): numbe
  */
 export const TRAIN_BYTES_PER_PARAM = 4 * 5
 
+/**
+ * Bytes per parameter that each training thread past the first adds (train/data-parallel.ts, replica.ts): its own
+ * network's weights (built whole, though a split step reads the training thread's in place) and its gradients (in the
+ * training thread's engine memory, MasterLayout.memory, or the pool's shared buffer), 4 bytes each. Its layer outputs
+ * are those of its slice of the batch, which the training thread then does not hold: the batch's are counted once.
+ */
+export const REPLICA_BYTES_PER_PARAM = 4 * 2
+
+/** The memory estimate of a run on `threads` threads: the network's (validateSpec's memoryBytes) and its replicas'. */
+export function threadsMemoryBytes(memoryBytes: number, params: number, threads: number): number {
+  return memoryBytes + Math.max(0, threads - 1) * params * REPLICA_BYTES_PER_PARAM
+}
+
+/**
+ * The most threads, up to `threads`, on which a run's estimate stays within MEMORY_LIMIT_BYTES; 0 when even one
+ * thread is over it (validateSpec already refuses that network).
+ */
+export function threadsThatFit(memoryBytes: number, params: number, threads: number): number {
+  if (memoryBytes > MEMORY_LIMIT_BYTES) return 0
+  if (params <= 0) return threads
+  return Math.max(1, Math.min(threads, 1 + Math.floor((MEMORY_LIMIT_BYTES - memoryBytes) / (params * REPLICA_BYTES_PER_PARAM))))
+}
+
 function lintMemory(n: LintInput, issues: Issues): number {
   const paramBytes = n.totalParams * TRAIN_BYTES_PER_PARAM
   let actBytes = 0

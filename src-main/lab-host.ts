@@ -29,6 +29,7 @@ import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
 import { engineRefusal, errorText, isLabErrorCode, refuse } from './ipc/refuse'
 import { idxLabelFacts } from './idx-classes'
+import { MEMORY_LIMIT_BYTES, threadsMemoryBytes, threadsThatFit } from '../src-engine/spec-lint'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -85,6 +86,23 @@ const IMAGE_SIZE = 784
 interface Pending { resolve: (r: Result<unknown>) => void; timer: ReturnType<typeof setTimeout> }
 
 const fail = refuse
+
+const MIB = 2 ** 20
+
+/**
+ * A run on more threads than its memory estimate allows (spec-lint.ts threadsThatFit: each thread past the first
+ * keeps its own weights and gradients), refused with the count that fits rather than left to a worker that runs
+ * out of memory part-way through its first step; null when it fits. A stateful run trains on one thread (session.ts).
+ */
+export function refuseThreads(report: SpecReport, settings: TrainSettings): { ok: false; error: LabError } | null {
+  const threads = settings.stateful === true ? 1 : settings.threads
+  const memory = report.memoryBytes ?? 0
+  const fits = threadsThatFit(memory, report.totalParams, threads)
+  if (fits < 1 || fits >= threads) return null
+  const needs = Math.ceil(threadsMemoryBytes(memory, report.totalParams, threads) / MIB)
+  const limit = Math.floor(MEMORY_LIMIT_BYTES / MIB)
+  return fail('train-failed', `Training did not start: on ${threads} threads the network needs about ${needs} MB (each thread past the first keeps its own copy of the weights and their gradients), more than the ${limit} MB limit; set threads to ${fits} or fewer.`, { case: 'threads', threads, needs, limit, fits }, 'settings.threads')
+}
 
 export class LabHost {
   private readonly opts: Required<Omit<LabHostOptions, 'workerOptions' | 'engine' | 'dataDir' | 'files' | 'cpuWatch' | 'projectReader'>> & Pick<LabHostOptions, 'workerOptions' | 'cpuWatch'>
@@ -259,6 +277,8 @@ export class LabHost {
       if (first) r.error.issue = first
       return r
     }
+    const tooMany = refuseThreads(report, settings)
+    if (tooMany) return tooMany
     const worker = this.ensureWorker(priority)
     if (!worker.ok) return worker
     this.wantedPriority = priority

@@ -1,0 +1,47 @@
+/**
+ * A run's memory estimate counts its replica threads: each thread past the first keeps its own weights and gradients
+ * (train/replica.ts), so a network that fits on one thread but not on the threads asked for is refused at train:start
+ * with the count that fits, in en and ko, before a worker runs out of memory in its first step.
+ */
+import { describe, expect, it } from 'vitest'
+import { MEMORY_LIMIT_BYTES, validateSpec } from '../../src-engine/spec'
+import { REPLICA_BYTES_PER_PARAM, threadsMemoryBytes, threadsThatFit } from '../../src-engine/spec-lint'
+import type { NetSpec } from '../../src-engine/spec-types'
+import { disposingHosts, mlpSpec, settings } from './helpers'
+
+/** 3×224×224 → Affine(units): 150,528 × units weights, 20 bytes each on one thread, 8 more per extra thread. */
+const wide = (units: number): NetSpec => ({ name: 'wide', input: [3, 224, 224], layers: [{ type: 'Flatten' }, { type: 'Affine', units }, { type: 'SoftmaxWithLoss' }] })
+
+describe('the memory estimate on threads', () => {
+  it('adds each replica\'s weights and gradients to the network\'s estimate, and finds the threads that fit', () => {
+    const r = validateSpec(wide(450))
+    expect(r.ok).toBe(true)
+    expect(r.totalParams).toBe(150_528 * 450 + 450)
+    expect(threadsMemoryBytes(r.memoryBytes!, r.totalParams, 1)).toBe(r.memoryBytes)
+    expect(threadsMemoryBytes(r.memoryBytes!, r.totalParams, 4)).toBe(r.memoryBytes! + 3 * 8 * r.totalParams)
+    expect(REPLICA_BYTES_PER_PARAM).toBe(8)
+    // 1.32 GiB on one thread (weights ×5 and the batch's layer outputs), 1.82 on two, 2.33 on three
+    expect(threadsThatFit(r.memoryBytes!, r.totalParams, 8)).toBe(2)
+    expect(threadsThatFit(r.memoryBytes!, r.totalParams, 2)).toBe(2)
+    // a small network fits on every thread; one over the limit on one thread fits on none (validateSpec refuses it)
+    const small = validateSpec(mlpSpec())
+    expect(threadsThatFit(small.memoryBytes!, small.totalParams, 64)).toBe(64)
+    expect(threadsThatFit(MEMORY_LIMIT_BYTES + 1, 1000, 4)).toBe(0)
+  })
+})
+
+describe('train:start on more threads than the network fits', () => {
+  const host = disposingHosts()
+
+  it('is refused with the estimate and the thread count that fits; as many threads as fit start', async () => {
+    const h = host()
+    const r = h.start(wide(600), settings({ threads: 4 }))
+    // 90.3 M parameters: 1.68 GiB on one thread, 1.68 + 3 × 0.67 on four
+    expect(r).toMatchObject({ ok: false, error: { code: 'train-failed', path: 'settings.threads', params: { case: 'threads', threads: 4, fits: 1, limit: 2048 } } })
+    if (r.ok) return
+    expect(r.error.params!.needs).toBe(Math.ceil((validateSpec(wide(600)).memoryBytes! + 3 * 8 * (150_528 * 600 + 600)) / 2 ** 20))
+    expect(r.error.message).toContain('set threads to 1 or fewer')
+    // a stateful run trains on one thread whatever it asks, and fits
+    expect(h.start(wide(600), settings({ threads: 4, stateful: true }))).toMatchObject({ ok: true })
+  })
+})
