@@ -128,6 +128,13 @@ for (const lang of ['ko', 'en'] as const) {
             if (Math.abs(left - right) > 40) found.push(`${id} at ${vw} × ${vh}: cards ${left}px from the left edge, ${right}px from the right`)
           }
         }
+        // The smallest window itself: the editor's toolbar on one line (the Train button took a second line of its own,
+        // 50 px more of a sticky head in a 600 px tall window).
+        await page.setViewportSize({ width: 900, height: 600 })
+        await page.getByTestId('nav-editor').click()
+        const lines = await page.locator('.toolbar').evaluate((bar) =>
+          new Set([...bar.children].filter((c) => c.getBoundingClientRect().height > 0).map((c) => Math.round(c.getBoundingClientRect().bottom))).size)
+        if (lines > 1) found.push(`editor at 900 × 600: the toolbar takes ${lines} lines`)
         await page.setViewportSize({ width: w, height: h })
         expect(found).toEqual([])
         expect(problems, 'console errors and warnings').toEqual([])
