@@ -7,10 +7,11 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { refusal } from '../../src-renderer/lib/lab-errors'
 import { i18n, tr } from '../../src-renderer/i18n/index.svelte'
+import type { ErrorParams } from '../../src-main/ipc/contract'
 
 afterEach(() => i18n.set('en'))
 
-const said = (params: Record<string, unknown>): string => tr(refusal({ code: 'no-memory', message: 'host words', params }))
+const said = (params: ErrorParams): string => tr(refusal({ code: 'no-memory', message: 'host words', params }))
 
 describe('the no-memory refusal', () => {
   it('speaks of a file only when a file was sent, in English and Korean', () => {
