@@ -80,13 +80,20 @@ export interface ImageStack { count: number; h: number; w: number; data: Float32
 
 export interface LayerMaps { layer: string; shape: number[]; maps: ImageStack }
 
+/** Hidden units per LSTM gate a snapshot carries and the gates panel draws (enough to see patterns, few enough that six heatmaps fit). */
+export const GATE_UNITS = 48
+
 export interface Snapshot {
   /** First conv layer's filters (FN images of FH×FW, channel-mean for multi-channel input). */
   filters?: ImageStack
   /** Every layer's activations for the probe sample. */
   featureMaps?: LayerMaps[]
-  /** LSTM gates over time for the probe sequence: name (f, g, i, o, c, h) → (T, H). */
-  gates?: { name: string; t: number; h: number; data: Float32Array }[]
+  /**
+   * LSTM gates over time for the probe sequence: name (f, g, i, o, c, h) → (T, h), the first h of the layer's `total`
+   * hidden units (absent: h is all of them). A snapshot carries the GATE_UNITS the gates panel draws, not all 256 of
+   * the character LSTM's: six gates × T × 256 floats went to the page four times a second for 48 rows drawn.
+   */
+  gates?: { name: string; t: number; h: number; total?: number; data: Float32Array }[]
   /** Autoencoders: a row of held-out digits (one per class) and what the network redraws for each. */
   reconstructions?: { inputs: ImageStack; outputs: ImageStack }
   /** Autoencoders with a 2-unit bottleneck: held-out digits' codes, points (count·2) as x0 y0 x1 y1…, labels (count). */

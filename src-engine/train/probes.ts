@@ -3,7 +3,7 @@
  * filters and every layer's activations for one probe example — as plain ImageStacks.
  */
 import type { Tensor } from '../tensor'
-import type { ImageStack, LayerMaps, Snapshot } from '../protocol'
+import { GATE_UNITS, type ImageStack, type LayerMaps, type Snapshot } from '../protocol'
 import type { Sequential } from '../models/sequential'
 import type { Layer } from '../layers/layer'
 
@@ -45,7 +45,15 @@ export function takeSnapshot(model: Sequential, probe: Float32Array | null): Sna
     snapshot.featureMaps = featureMaps
     // The first LSTM's gates (f, g, i, o, c, h over time) from that same forward pass.
     const lstm = model.layers.find((l) => l.type === 'TimeLSTM') as (Layer & Partial<GateProbe>) | undefined
-    if (lstm && typeof lstm.probe === 'function') snapshot.gates = lstm.probe(0)
+    if (lstm && typeof lstm.probe === 'function') snapshot.gates = lstm.probe(0).map((g) => firstUnits(g, GATE_UNITS))
   }
   return snapshot
+}
+
+/** A gate's (T, H) over time cut to its first `units` hidden units, (T, units), saying how many it had (`total`). */
+export function firstUnits(g: NonNullable<Snapshot['gates']>[number], units: number): NonNullable<Snapshot['gates']>[number] {
+  if (g.h <= units) return g
+  const data = new Float32Array(g.t * units)
+  for (let t = 0; t < g.t; t++) data.set(g.data.subarray(t * g.h, t * g.h + units), t * units)
+  return { name: g.name, t: g.t, h: units, total: g.total ?? g.h, data }
 }

@@ -96,7 +96,7 @@ export function normSnapshot(s: Snapshot): Snapshot {
   return {
     filters: s.filters ? normStack(s.filters) : undefined,
     featureMaps: s.featureMaps?.map((m) => ({ layer: m.layer, shape: m.shape, maps: normStack(m.maps) })),
-    gates: s.gates?.map((g) => ({ name: g.name, t: g.t, h: g.h, data: asFloats(g.data) })),
+    gates: s.gates?.map((g) => ({ name: g.name, t: g.t, h: g.h, ...(g.total !== undefined ? { total: g.total } : {}), data: asFloats(g.data) })),
     reconstructions: s.reconstructions ? { inputs: normStack(s.reconstructions.inputs), outputs: normStack(s.reconstructions.outputs) } : undefined,
     codes: s.codes ? { ...s.codes, points: asFloats(s.codes.points), labels: asFloats(s.codes.labels) } : undefined
   }
