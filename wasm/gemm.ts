@@ -60,8 +60,30 @@
 // unset/1, load 2.2–7.6): 65.1/67.1 (86.7/78.1), 80.1/80.7 (92.4/94.6): faster in 5 of 6 pairs, by 0.1–9.7 %, and
 // 22 % slower in one. gflops_256 and _512 rows/columns over the six: 68.0/80.1 and 62.1/77.9, 72.2/80.8 and
 // 70.5/75.0, 51.9/47.5 and 62.1/70.6, 80.0/75.3 and 79.0/87.1, 66.1/81.4 and 65.7/84.6, 61.0/82.3 and 80.6/82.1.
-// Next: more W5 pairs on a quiet machine with BENCH_W5_COLUMNS=1 (the default could change after them), and
-// why one thread slowed costs the columns more (its last 60-row claim, or the thief's B from L3).
+// 27 November (G5), the column schedule's claims within a part changed (parallel-gemm.ts claimRows): the owner
+// takes 60-row blocks from the top, and once another thread has come, a quarter of the rows left (whole 12-row
+// quanta); a thief takes 12 rows at a time from the bottom (G4's: everyone 60 rows from the top). Measured in one
+// process (a timing build of parallel-gemm, 40 single calls per block, n = 1024; "slowed": a busy loop pinned to
+// core 1 by taskset for the whole run, the exclusive bench lock held): the gap between the two threads' ends,
+// p90 0.36–0.76 ms quiet and 2.5–3.6 ms slowed, against 0.60–2.5 and 3.5–4.3 ms with G4's claims; p50 call
+// time (GFLOPS) columns/rows in the same blocks, slowed: new 54.3/57.1, 47.3/47.0, 53.3/45.4, 51.0/51.4; G4's
+// 47.8/42.6, 52.9/54.1, 48.2/48.1, 45.7/54.7; quiet, the best blocks: new 87.7 against rows 85.4, G4's 87.1 and
+// 89.8 against 86.2 and 88.2. Where the slowed case loses: the helper starts late (p90 2.4–5 ms after the call
+// begins, against ≤ 0.3 quiet; both schedules alike) and the thief then takes rows of the other part (p50
+// 170–245, p90 up to 420) with that part's B from L3; the tail itself is now small. W5 lab pairs with these
+// claims, two-thread gflops_1024 rows/columns (two-thread fma_peak and its ratio to the one-thread one beside
+// each; load 1.7–3.2): quiet 73.4/66.2 (89.9 1.95 / 82.5 1.78), 66.2/53.5 (74.8 1.79 / 55.7 1.24: void),
+// 73.8/72.0 (92.7 2.17 / 72.1 1.58: void), 72.1/72.8 (93.2 1.98 / 73.8 1.5995: void by a hair): in the one valid
+// pair the columns are 9.8 % lower, so the default stays the row schedule (the rule: ≥ 4 valid pairs, none lower
+// by more than 3 %). Slowed
+// (the busy loop on core 1; load 1.8–3.0): 47.0/52.1 (61.0 / 63.9), 47.5/45.6 (58.2 / 56.7): +10.9 % and −4.0 %,
+// no collapse as G4's −22 %. Noticed, not explained: in all four quiet pairs the columns run's two-thread probe,
+// taken after its products by the same threads, was the lower one (82.5/89.9, 55.7/74.8, 72.1/92.7, 73.8/93.2);
+// in bench/gemm-ab.ts rounds the probe taken right after the columns was not lower than after the rows (quiet
+// 64.3–77.4 against 65.1–77.5, slowed 46.5–54.0 against 45.4–57.5, 4 + 4 rounds each), so likely the machine.
+// Next: quiet pairs when the machine is idle enough that both probes stay above 1.6×; whether those low probes
+// follow the column schedule (thread placement) or the machine; a late owner leaves its whole part to be packed
+// or shared by the other thread, which then claims one quantum at a time from its own L2 (fine-grained, not slow).
 
 import { fma } from './simd'
 

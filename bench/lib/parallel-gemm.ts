@@ -12,10 +12,13 @@
  * two threads), thread k owns a block of C's columns instead: it packs only its part of B (every depth slab)
  * and runs every 60-row block of A through it, the one-thread gemmDeep's order on its own L2, with no barrier;
  * a thread whose part is done takes over the rows left in another part (packing that part itself if its owner
- * has not begun). Either way work is claimed, not fixed: on a shared machine one thread is often slowed down,
- * and a fixed half each would leave the other waiting. What each measured (27 November): the record at the top
- * of wasm/gemm.ts; bench/gemm-ab.ts runs the two in one process. Waits spin briefly before sleeping in
- * Atomics.wait, because a call at n = 256 takes well under a millisecond. Without the WebAssembly kernel, each
+ * has not begun), a few at a time from the bottom while the owner's claims shrink from the top (claimRows).
+ * Either way work is claimed, not fixed: on a shared machine one thread is often slowed down, and a fixed half
+ * each would leave the other waiting. What each measured (27 November: G4 the schedule, G5 the claims, with one
+ * core slowed on purpose too): the record at the top of wasm/gemm.ts; bench/gemm-ab.ts runs the two in one
+ * process. The row schedule stays the default: in W5 lab pairs the column one was not confirmed (9.8 % lower
+ * in the one valid quiet pair of G5's four; on a slowed core +10.9 % and −4.0 %). Waits spin briefly before
+ * sleeping in Atomics.wait, because a call at n = 256 takes well under a millisecond. Without the WebAssembly kernel, each
  * thread runs the engine's gemm() on a fixed share of the rows of operands in SharedArrayBuffers.
  *
  * The same threads run the FMA-only probe at once (fmaPeak, the fma_peak row of a multi-thread W5 cell), so
@@ -53,7 +56,7 @@ const SPIN = 20_000
 /** B is packed in this many parts, claimed like the rows, so a thread that has not started yet holds nothing up. */
 const B_PARTS = 8
 
-/** Rows per claim in a column part: gemmDeep's row block, whose C block (60 × 512) stays in L2 across the slabs. */
+/** Rows of an owner's claim in its column part: gemmDeep's row block, whose C block (60 × 512) stays in L2 across the slabs. */
 const PART_ROWS = 60
 /** A column part's packed B at most (floats): 2 MiB, one L2 of the Xeon the figures are taken on. */
 const PART_FLOATS = 512 * 1024
@@ -99,23 +102,29 @@ function block(b: Bound, control: Int32Array, k: number, threads: number): void 
     if (r1 > r0) gemm(b.C.subarray(r0 * N, r1 * N), b.A.subarray(r0 * K, r1 * K), b.B, r1 - r0, N, K)
     return
   }
-  const w = control[DONE + 3 * threads] === 1 ? columnPartWidth(N, K, threads) : 0
+  // a part's claims word counts quanta in 15 bits at each end (claimRows)
+  const w = control[DONE + 3 * threads] === 1 && Math.ceil(M / ROW_QUANTUM) <= 0x7fff ? columnPartWidth(N, K, threads) : 0
   if (w > 0) columnBlocks(b.kernel, b, control, k, threads, M, N, K, w)
   else rowBlocks(b.kernel, b, control, k, threads, M, N, K)
 }
 
 /**
  * The column schedule: thread k packs part k of B (columns [k·w, k·w + w), every depth slab: one L2) and runs
- * every PART_ROWS-row block of A through it, as the one-thread gemmDeep does with its 512-column blocks; no
- * thread reads another's B and there is no barrier. A thread whose part is done goes on to the next part:
- * it packs that part itself if its owner has not begun (a thread the machine has not run yet), else waits
- * until it is packed, and claims its rows that are left (that B comes from L3: better than idle).
+ * every block of rows of A through it, as the one-thread gemmDeep does with its 512-column blocks; no thread
+ * reads another's B and there is no barrier. A thread whose part is done goes on to the next part: it packs
+ * that part itself if its owner has not begun (a thread the machine has not run yet), else waits until it is
+ * packed, and takes rows that are left there (that B comes from L3: better than idle). The owner claims its
+ * rows from the top, PART_ROWS at a time (gemmDeep's block) until another thread has come, then smaller ones as
+ * the part runs out; the others take ROW_QUANTUM rows at a time from the bottom. So a slowed owner is never
+ * left holding a long last claim while the other thread waits, and a thief, itself perhaps slowed, does not
+ * take a large slice that it then runs with its B from L3.
  */
 function columnBlocks(kernel: WasmGemm, b: Bound, control: Int32Array, k: number, threads: number, M: number, N: number, K: number, w: number): void {
   const parts = Math.ceil(N / w)
+  const quanta = Math.ceil(M / ROW_QUANTUM)
   for (let s = 0; s < parts; s++) {
     const h = (k + s) % parts
-    const state = DONE + threads + 2 * h, next = state + 1
+    const state = DONE + threads + 2 * h, claims = state + 1
     const j0 = h * w, nc = Math.min(w, N - j0)
     const panels = b.packed!.subarray(j0 * K, j0 * K + kernel.columnsFloats(nc, K))
     if (Atomics.compareExchange(control, state, 0, 1) === 0) {
@@ -123,12 +132,37 @@ function columnBlocks(kernel: WasmGemm, b: Bound, control: Int32Array, k: number
       Atomics.store(control, state, 2)
       Atomics.notify(control, state)
     } else {
-      if (Atomics.load(control, next) >= M) continue
+      if (quantaLeft(Atomics.load(control, claims), quanta) <= 0) continue
       waitFor(control, state, (v) => v === 2)
     }
-    for (let r = Atomics.add(control, next, PART_ROWS); r < M; r = Atomics.add(control, next, PART_ROWS)) {
-      kernel.gemmColumnRows(b.C, b.A, panels, M, N, K, j0, nc, r, Math.min(PART_ROWS, M - r), false, false)
+    for (let c = claimRows(control, claims, quanta, s === 0, threads); c !== null; c = claimRows(control, claims, quanta, s === 0, threads)) {
+      const r0 = c[0] * ROW_QUANTUM, r1 = Math.min(M, c[1] * ROW_QUANTUM)
+      kernel.gemmColumnRows(b.C, b.A, panels, M, N, K, j0, nc, r0, r1 - r0, false, false)
     }
+  }
+}
+
+/** Quanta left in a column part's claims word: ROW_QUANTUM-row quanta taken from the top (low 16 bits) and bottom (above). */
+function quantaLeft(v: number, quanta: number): number {
+  return quanta - (v & 0xffff) - (v >>> 16)
+}
+
+/**
+ * Claims rows of a column part, as quanta [q0, q1) of ROW_QUANTUM rows, or null when none are left: from the
+ * top for its owner (PART_ROWS, or once another thread takes rows from the bottom, a 1/(2·threads) share of
+ * those left, so the owner's last claims shrink), from the bottom one quantum at a time for the others. One
+ * word holds both ends, so the two never overlap.
+ */
+export function claimRows(control: Int32Array, at: number, quanta: number, owner: boolean, threads: number): [number, number] | null {
+  for (;;) {
+    const v = Atomics.load(control, at)
+    const top = v & 0xffff, bottom = v >>> 16
+    const left = quanta - top - bottom
+    if (left <= 0) return null
+    const most = PART_ROWS / ROW_QUANTUM
+    const size = owner ? Math.min(left, bottom === 0 ? most : Math.max(1, Math.min(most, Math.ceil(left / (2 * threads))))) : 1
+    if (Atomics.compareExchange(control, at, v, owner ? v + size : v + size * 0x10000) !== v) continue
+    return owner ? [top, top + size] : [quanta - bottom - size, quanta - bottom]
   }
 }
 
@@ -237,7 +271,7 @@ export interface ParallelGemm {
   note: string
   /**
    * Takes the column schedule where it applies (on), or the row schedule for every shape (off, the default:
-   * the column one is not confirmed faster in W5 pairs yet, see wasm/gemm.ts); for A/B runs and tests.
+   * the column one is not confirmed faster in W5 pairs, see wasm/gemm.ts); for A/B runs and tests.
    */
   columnParts(on: boolean): void
   /** How products with these N and K are shared out. */

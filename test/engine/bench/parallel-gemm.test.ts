@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { columnPartWidth, gemmOperand, parallelGemm, type ParallelGemm } from '../../../bench/lib/parallel-gemm'
+import { claimRows, columnPartWidth, gemmOperand, parallelGemm, type ParallelGemm } from '../../../bench/lib/parallel-gemm'
 import { releaseKernelArray, wasmGemm } from '../../../src-engine/kernels/gemm'
 import { Rng } from '../../../src-engine/rng'
 import { bundleWorker } from '../../helpers/bundle'
@@ -109,4 +109,54 @@ describe('parallelGemm (W5 on several threads)', () => {
       })
     }
   }
+})
+
+/**
+ * The column schedule's claims within one part (claimRows): the owner from the top, PART_ROWS (5 quanta of 12
+ * rows) at a time, shrinking once another thread takes rows; the others one quantum at a time from the bottom.
+ */
+describe('claimRows (a column part shared by its owner and a thief)', () => {
+  const word = (): Int32Array => new Int32Array(1)
+
+  it('gives the owner alone 60-row blocks from the top down to the last rows', () => {
+    const control = word()
+    const got: [number, number][] = []
+    for (let c = claimRows(control, 0, 86, true, 2); c !== null; c = claimRows(control, 0, 86, true, 2)) got.push(c)
+    // 1024 rows = 86 quanta: 17 blocks of 60 rows and one of 4
+    expect(got).toEqual([...Array.from({ length: 17 }, (_, i): [number, number] => [5 * i, 5 * i + 5]), [85, 86]])
+  })
+
+  it('gives a thief one quantum from the bottom, and the owner smaller claims once it has come', () => {
+    const control = word()
+    expect(claimRows(control, 0, 86, true, 2)).toEqual([0, 5])
+    expect(claimRows(control, 0, 86, false, 2)).toEqual([85, 86])
+    expect(claimRows(control, 0, 86, false, 2)).toEqual([84, 85])
+    // 79 quanta left: still a full block
+    expect(claimRows(control, 0, 86, true, 2)).toEqual([5, 10])
+    for (let i = 0; i < 66; i++) claimRows(control, 0, 86, false, 2)
+    // 8 quanta left (10..18): a quarter of them, not a 60-row block a slowed owner would hold while the thief waits
+    expect(claimRows(control, 0, 86, true, 2)).toEqual([10, 12])
+    expect(claimRows(control, 0, 86, true, 2)).toEqual([12, 14])
+    expect(claimRows(control, 0, 86, true, 2)).toEqual([14, 15])
+    expect(claimRows(control, 0, 86, false, 2)).toEqual([17, 18])
+    expect(claimRows(control, 0, 86, true, 2)).toEqual([15, 16])
+    expect(claimRows(control, 0, 86, false, 2)).toEqual([16, 17])
+    expect(claimRows(control, 0, 86, false, 2)).toBeNull()
+    expect(claimRows(control, 0, 86, true, 2)).toBeNull()
+  })
+
+  it('hands out every quantum exactly once, whatever the interleaving', () => {
+    const rng = new Rng(11)
+    for (const quanta of [1, 2, 5, 6, 86, 87, 0x7fff]) {
+      const control = word()
+      const owner = Array<number>(quanta).fill(0)
+      for (;;) {
+        const c = claimRows(control, 0, quanta, rng.next() < 0.5, 2)
+        if (c === null) break
+        if (!(c[1] > c[0])) expect.fail(`empty claim [${c[0]}, ${c[1]})`)
+        for (let q = c[0]; q < c[1]; q++) owner[q]++
+      }
+      expect(owner.every((n) => n === 1)).toBe(true)
+    }
+  })
 })
