@@ -80,7 +80,10 @@
 // no collapse as G4's −22 %. Noticed, not explained: in all four quiet pairs the columns run's two-thread probe,
 // taken after its products by the same threads, was the lower one (82.5/89.9, 55.7/74.8, 72.1/92.7, 73.8/93.2);
 // in bench/gemm-ab.ts rounds the probe taken right after the columns was not lower than after the rows (quiet
-// 64.3–77.4 against 65.1–77.5, slowed 46.5–54.0 against 45.4–57.5, 4 + 4 rounds each), so likely the machine.
+// 64.3–77.4 against 65.1–77.5, slowed 46.5–54.0 against 45.4–57.5, 4 + 4 rounds each), and two more quiet pairs
+// (load 1.8–3.6) went the other way: 26.8/72.5 (72.3 1.53 / 93.8 2.13) and 47.8/71.9 (59.4 1.49 / 89.6 2.64),
+// both void, the rows runs having lost the second core: the machine, not the schedule (columns 0.77 and 0.80 of
+// their probes there, as the rows' 0.77–0.82 in the valid runs above).
 // Next: quiet pairs when the machine is idle enough that both probes stay above 1.6×; whether those low probes
 // follow the column schedule (thread placement) or the machine; a late owner leaves its whole part to be packed
 // or shared by the other thread, which then claims one quantum at a time from its own L2 (fine-grained, not slow).
