@@ -7,6 +7,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { CELL_TINT_MAX, cellTint } from '../../src-renderer/components/train/confusion-tint'
 
 const CSS = readFileSync(resolve(__dirname, '../../src-renderer/app.css'), 'utf8')
 
@@ -68,7 +69,10 @@ const PAIRS: Pair[] = [
   ['error', 'error-soft', 'an error banner'],
   ['hot', 'panel', 'im2col weights caption, grad-check "fair"'],
   ['hot', 'panel-2', 'a gradient in the backprop graph'],
-  ['text', (v) => mix('#e0963f', 0.22, v.panel), 'a convolution window or filter cell, the im2col row (an orange tint of the panel)']
+  ['text', (v) => mix('#e0963f', 0.22, v.panel), 'a convolution window or filter cell, the im2col row (an orange tint of the panel)'],
+  // the confusion matrix's counts on their cells at the strongest tint (ConfusionPanel, confusion-tint.ts)
+  ['text', (v) => mix(v.ok, CELL_TINT_MAX, v['panel-2']), 'a confusion-matrix count on the diagonal'],
+  ['text', (v) => mix(v.error, CELL_TINT_MAX, v['panel-2']), 'a confusion-matrix count off the diagonal']
 ]
 
 describe('theme colours', () => {
@@ -85,6 +89,15 @@ describe('theme colours', () => {
       expect(low).toEqual([])
     })
   }
+
+  it('tints a confusion-matrix cell no more than CELL_TINT_MAX, more for a larger share', () => {
+    for (const diag of [true, false]) {
+      const tints = [0, 0.01, 0.05, 0.2, 0.5, 0.98, 1, 2, -1, NaN].map((share) => cellTint(diag, share))
+      expect(tints.every((a) => a >= 0.1 && a <= CELL_TINT_MAX), tints.join(' ')).toBe(true)
+    }
+    expect(cellTint(true, 0.2)).toBeLessThan(cellTint(true, 0.98))
+    expect(cellTint(false, 0.01)).toBeLessThan(cellTint(false, 0.1))
+  })
 
   it('computes WCAG contrast as published (black on white 21, equal colours 1)', () => {
     expect(contrast('#000000', '#ffffff')).toBeCloseTo(21, 5)
