@@ -195,26 +195,31 @@ export function scoresLayer(infos: readonly LayerInfo[], lossIdx: number): numbe
 export const TRAIN_BYTES_PER_PARAM = 4 * 5
 
 /**
- * Bytes per parameter that each training thread past the first adds (train/data-parallel.ts, replica.ts): its own
- * network's weights (built whole, though a split step reads the training thread's in place) and its gradients (in the
- * training thread's engine memory, MasterLayout.memory, or the pool's shared buffer), 4 bytes each. Its layer outputs
- * are those of its slice of the batch, which the training thread then does not hold: the batch's are counted once.
+ * Bytes per parameter, per thread, that a run on more than one thread adds (train/data-parallel.ts, replica.ts): each
+ * thread's flat gradient, the training thread's included (in its engine memory, MasterLayout.memory, or the pool's
+ * shared buffer), each replica's own network's weights (built whole, though a split step reads the training thread's
+ * in place) and, for the training thread, the pool's shared copy of the weights (DataParallel's params buffer), 4 bytes
+ * each: 2·T floats a parameter on T threads (a pool of 1.59 M parameters took 4, 5 and 6 arrays of P floats in the
+ * training thread's engine memory on 2, 3 and 4 threads: the optimizer's two moments, which the one-thread estimate
+ * counts, and the T gradients). Its layer outputs are those of its slice of the batch, which the training thread then
+ * does not hold: the batch's are counted once.
  */
 export const REPLICA_BYTES_PER_PARAM = 4 * 2
 
-/** The memory estimate of a run on `threads` threads: the network's (validateSpec's memoryBytes) and its replicas'. */
+/** The memory estimate of a run on `threads` threads: the network's (validateSpec's memoryBytes) and, on two or more, the pool's. */
 export function threadsMemoryBytes(memoryBytes: number, params: number, threads: number): number {
-  return memoryBytes + Math.max(0, threads - 1) * params * REPLICA_BYTES_PER_PARAM
+  return memoryBytes + (threads > 1 ? threads * params * REPLICA_BYTES_PER_PARAM : 0)
 }
 
 /**
- * The most threads, up to `threads`, on which a run's estimate stays within MEMORY_LIMIT_BYTES; 0 when even one
- * thread is over it (validateSpec already refuses that network).
+ * The most threads, up to `threads`, on which a run's estimate stays within MEMORY_LIMIT_BYTES (1 when not even two
+ * do); 0 when even one thread is over it (validateSpec already refuses that network).
  */
 export function threadsThatFit(memoryBytes: number, params: number, threads: number): number {
   if (memoryBytes > MEMORY_LIMIT_BYTES) return 0
   if (params <= 0) return threads
-  return Math.max(1, Math.min(threads, 1 + Math.floor((MEMORY_LIMIT_BYTES - memoryBytes) / (params * REPLICA_BYTES_PER_PARAM))))
+  const most = Math.floor((MEMORY_LIMIT_BYTES - memoryBytes) / (params * REPLICA_BYTES_PER_PARAM))
+  return most >= 2 ? Math.min(threads, most) : 1
 }
 
 function lintMemory(n: LintInput, issues: Issues): number {

@@ -26,7 +26,7 @@ afterEach(() => {
   i18n.set('en')
 })
 
-/** 39.75 million parameters: about 0.78 GiB on one thread, 1.67 GiB on four, over the 2 GiB limit on eight. */
+/** 39.75 million parameters: about 0.78 GiB on one thread, 1.96 GiB on four, over the 2 GiB limit on eight. */
 const wide: NetSpec = { input: [1, 28, 28], task: 'classify', layers: [{ type: 'Flatten' }, { type: 'Affine', units: 50000 }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
 
 async function page(threads: number, lang: 'en' | 'ko' = 'en'): Promise<void> {
@@ -48,18 +48,18 @@ describe("the training page's cost note and the form's threads", () => {
     await page(1)
     expect(screen.queryByTestId('cost-note')).toBeNull()
     await page(4)
-    expect(screen.getByTestId('cost-memory').textContent).toMatch(/^On 4 threads, training needs about 1\.67 GiB of memory/)
+    expect(screen.getByTestId('cost-memory').textContent).toMatch(/^On 4 threads, training needs about 1\.96 GiB of memory/)
     expect(screen.queryByTestId('cost-threads')).toBeNull()
     await page(8)
     const over = screen.getByTestId('cost-threads')
-    expect(over.textContent).toMatch(/^On 8 threads this network needs about \d+ MB, .* the lab allows 2048 MB: Start would refuse it\. Set “Threads” to 5 or fewer\.$/)
+    expect(over.textContent).toMatch(/^On 8 threads this network needs about \d+ MB, .* the lab allows 2048 MB: Start would refuse it\. Set “Threads” to 4 or fewer\.$/)
     // the figures of the host's refusal at Start (lab-host.ts refuseThreads)
-    expect(threadsThatFit(report.memoryBytes!, report.totalParams, 8)).toBe(5)
+    expect(threadsThatFit(report.memoryBytes!, report.totalParams, 8)).toBe(4)
     const needs = Math.ceil(threadsMemoryBytes(report.memoryBytes!, report.totalParams, 8) / 2 ** 20)
     expect(over.textContent).toContain(`about ${needs} MB`)
     expect(screen.queryByTestId('cost-memory')).toBeNull()
     await page(8, 'ko')
-    expect(screen.getByTestId('cost-threads').textContent).toBe(`스레드가 하나 늘 때마다 가중치와 기울기의 사본이 한 벌씩 더 필요해서, 스레드 8개로는 이 신경망에 약 ${needs} MB가 필요합니다. 실험실은 2048 MB까지만 허용하므로 이대로는 시작되지 않습니다. “스레드”를 5개 이하로 바꾸세요.`)
+    expect(screen.getByTestId('cost-threads').textContent).toBe(`스레드가 하나 늘 때마다 가중치와 기울기의 사본이 한 벌씩 더 필요해서, 스레드 8개로는 이 신경망에 약 ${needs} MB가 필요합니다. 실험실은 2048 MB까지만 허용하므로 이대로는 시작되지 않습니다. “스레드”를 4개 이하로 바꾸세요.`)
   })
 
   it('leaves the editor’s note at the one-thread estimate, whatever the form says', () => {
