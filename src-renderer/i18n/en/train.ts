@@ -5,6 +5,7 @@ export default {
   network: 'Network',
   networkDefault: '{name} · default preset',
   networkCustom: '{name} · from the Architecture page',
+  networkEdited: '{name}, edited ({shapes}) · from the Architecture page',
   networkPreset: '{name} · preset, as it came',
   networkUnnamed: 'Your network',
   editNetwork: 'Edit architecture',

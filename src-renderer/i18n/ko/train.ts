@@ -5,6 +5,7 @@ export default {
   network: '신경망',
   networkDefault: '{name} · 기본 프리셋',
   networkCustom: '{name} · 아키텍처 페이지에서 가져옴',
+  networkEdited: '{name} 수정본 ({shapes}) · 아키텍처 페이지에서 가져옴',
   networkPreset: '{name} · 프리셋 그대로',
   networkUnnamed: '내 신경망',
   editNetwork: '아키텍처 편집',
