@@ -51,4 +51,17 @@ describe('an edited network’s name on the training page', () => {
     await flush()
     expect(name()).toBe(`Two-layer net 수정본 (3${NB}×${NB}224${NB}×${NB}224 → 10) · 아키텍처 페이지에서 가져옴`)
   })
+
+  it('keeps the plain wording for a network that did not start from a preset (built from an empty one, imported)', async () => {
+    setLab(new FakeLab())
+    project.spec = { name: 'My CNN (v2)', input: [3, 32, 32], layers: [{ type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
+    project.presetId = null
+    render(TrainPage)
+    await flush()
+    const name = (): string => screen.getAllByTestId('train-network').at(-1)!.textContent!
+    expect(name()).toBe('My CNN (v2) · from the Architecture page')
+    project.spec = { ...project.spec, name: undefined }
+    await flush()
+    expect(name()).toBe('Your network · from the Architecture page')
+  })
 })
