@@ -247,6 +247,10 @@ export class LabHost {
     await this.projects.settled()
     const busy = this.refuseBusy()
     if (busy) return busy
+    // a run start() would refuse whatever the worker (an invalid spec, too many threads) is refused before the move:
+    // moving the model to a new worker for nothing costs a thread's start and the model's copy
+    const judged = this.judgeRun(spec, settings)
+    if (!judged.ok) return judged
     const moved = await this.setPriority(settings.priority ?? 'low')
     // another run started while this one waited for a move: refused as a second run, not with the move's words
     if (!moved.ok) return (moved.error.code === 'busy' ? this.refuseBusy() : null) ?? moved
@@ -264,21 +268,8 @@ export class LabHost {
     if (this.switching || (this.worker && !this.samePriority(this.workerPriority, priority))) {
       return fail('busy', `The training thread runs at ${this.switching ? 'a priority being changed' : `${this.workerPriority} priority`}, not ${priority}: change it first (setPriority; train:start does).`, { case: 'priority' })
     }
-    let report: SpecReport
-    try {
-      report = this.engine.validateSpec(spec)
-    } catch (e) {
-      return fail('engine-error', `Could not check the architecture: ${errorText(e)}`, { detail: errorText(e) })
-    }
-    if (!report.ok) {
-      const first = report.issues.find((i) => i.severity === 'error')
-      const where = first && first.layer >= 0 ? `spec.layers.${first.layer}${first.field ? `.${first.field}` : ''}` : 'spec'
-      const r = fail('invalid-spec', first ? first.message : 'The architecture has errors; fix them in the editor first.', undefined, where)
-      if (first) r.error.issue = first
-      return r
-    }
-    const tooMany = refuseThreads(report, settings)
-    if (tooMany) return tooMany
+    const judged = this.judgeRun(spec, settings)
+    if (!judged.ok) return judged
     const worker = this.ensureWorker(priority)
     if (!worker.ok) return worker
     this.wantedPriority = priority
@@ -294,6 +285,27 @@ export class LabHost {
     this.post({ type: 'start', runId, spec, settings, ...(this.projects.autosaves ? { checkpoints: true } : {}), ...(fromHeld ? { fromModel: true } : {}) })
     if (this.probe) this.post({ type: 'set-probe', input: this.probe.slice() })
     return { ok: true, value: { runId } }
+  }
+
+  /**
+   * The refusals of a run that need no worker: an architecture with errors (its first one, where it is) or more
+   * threads than the network's memory fits (refuseThreads). The spec's report when neither applies.
+   */
+  private judgeRun(spec: NetSpec, settings: TrainSettings): Result<SpecReport> {
+    let report: SpecReport
+    try {
+      report = this.engine.validateSpec(spec)
+    } catch (e) {
+      return fail('engine-error', `Could not check the architecture: ${errorText(e)}`, { detail: errorText(e) })
+    }
+    if (!report.ok) {
+      const first = report.issues.find((i) => i.severity === 'error')
+      const where = first && first.layer >= 0 ? `spec.layers.${first.layer}${first.field ? `.${first.field}` : ''}` : 'spec'
+      const r = fail('invalid-spec', first ? first.message : 'The architecture has errors; fix them in the editor first.', undefined, where)
+      if (first) r.error.issue = first
+      return r
+    }
+    return refuseThreads(report, settings) ?? { ok: true, value: report }
   }
 
   private refuseBusy(): { ok: false; error: LabError } | null {

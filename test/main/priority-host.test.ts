@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { SHARE_ENV } from 'node:worker_threads'
 import { TRAINING_PRIORITIES, type Checkpoint } from '../../src-engine/protocol'
+import type { NetSpec } from '../../src-engine/spec-types'
 import type { LabEvent } from '../../src-main/ipc/contract'
 import type { LabHost } from '../../src-main/lab-host'
 import { validatePayload } from '../../src-main/ipc/validate'
@@ -125,6 +126,23 @@ describe('LabHost priority', () => {
     expect(checked).toMatchObject({ ok: true, value: { ok: true } })
     expect(host.trainingPriority).toBe('normal')
     expect(arrays(await model(host))).toEqual(arrays(saved))
+  })
+
+  it('refuses a run start() would refuse (too many threads, an invalid spec) before moving the model, not after', async () => {
+    const { host, rec } = await trained()
+    const before = await model(host)
+    const thread = host.workerThreadId
+    // 3×224×224 → Affine(600): 90.3 M parameters fit one thread, not four (refuseThreads)
+    const wide: NetSpec = { name: 'wide', input: [3, 224, 224], layers: [{ type: 'Flatten' }, { type: 'Affine', units: 600 }, { type: 'SoftmaxWithLoss' }] }
+    expect(await host.startRun(wide, settings({ threads: 4, priority: 'normal' }), true, 1)).toMatchObject({ ok: false, error: { code: 'train-failed', params: { case: 'threads', fits: 1 } } })
+    // a 5×5 kernel at stride 3 does not tile 28×28
+    const broken: NetSpec = { input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 4, kernel: 5, stride: 3 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
+    expect(await host.startRun(broken, settings({ priority: 'normal' }), true, 1)).toMatchObject({ ok: false, error: { code: 'invalid-spec' } })
+    // before: each refusal came after the move, the worker replaced at normal priority for a run that never ran
+    expect(host.workerThreadId).toBe(thread)
+    expect(host.trainingPriority).toBe('low')
+    expect(arrays(await model(host))).toEqual(arrays(before))
+    expect(rec.of('error')).toEqual([])
   })
 
   it('refuses an open that waited for the move a run asked for with the open\'s words, once that run has started', async () => {
