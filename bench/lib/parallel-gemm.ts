@@ -73,6 +73,25 @@ export function columnPartWidth(N: number, K: number, threads: number): number {
   return K * w <= PART_FLOATS ? w : 0
 }
 
+/**
+ * Columns per part of the column schedule for an M×K by K×N product, or 0 when the row schedule runs instead:
+ * columnPartWidth's, and at most 0x7fff quanta of rows (393,204), as many as a part's claims word counts at
+ * each end (claimRows). Both what runs (block) and what the note says (noteFor) ask this.
+ */
+export function columnSchedule(M: number, N: number, K: number, threads: number): number {
+  return Math.ceil(M / ROW_QUANTUM) <= 0x7fff ? columnPartWidth(N, K, threads) : 0
+}
+
+/**
+ * Whether thread k takes part h of `parts` as its owner (from the top, PART_ROWS at a time) or as a thief (from
+ * the bottom, a quantum at a time). Thread k begins at part k mod parts; with fewer parts than threads (9 panels
+ * on 4 threads: 3 parts of 3) threads k and k + parts begin at the same part, and only the first owns it, else
+ * two owners would each claim 60-row blocks of it as if alone.
+ */
+export function ownsPart(k: number, h: number, parts: number): boolean {
+  return k < parts && h === k
+}
+
 /** An n-element operand every thread can read in place: engine memory with the WebAssembly kernel, else a SharedArrayBuffer. */
 export function gemmOperand(n: number): Float32Array {
   return wasmGemm() !== null ? kernelArray(n) : new Float32Array(new SharedArrayBuffer(4 * n))
@@ -102,8 +121,7 @@ function block(b: Bound, control: Int32Array, k: number, threads: number): void 
     if (r1 > r0) gemm(b.C.subarray(r0 * N, r1 * N), b.A.subarray(r0 * K, r1 * K), b.B, r1 - r0, N, K)
     return
   }
-  // a part's claims word counts quanta in 15 bits at each end (claimRows)
-  const w = control[DONE + 3 * threads] === 1 && Math.ceil(M / ROW_QUANTUM) <= 0x7fff ? columnPartWidth(N, K, threads) : 0
+  const w = control[DONE + 3 * threads] === 1 ? columnSchedule(M, N, K, threads) : 0
   if (w > 0) columnBlocks(b.kernel, b, control, k, threads, M, N, K, w)
   else rowBlocks(b.kernel, b, control, k, threads, M, N, K)
 }
@@ -135,7 +153,8 @@ function columnBlocks(kernel: WasmGemm, b: Bound, control: Int32Array, k: number
       if (quantaLeft(Atomics.load(control, claims), quanta) <= 0) continue
       waitFor(control, state, (v) => v === 2)
     }
-    for (let c = claimRows(control, claims, quanta, s === 0, threads); c !== null; c = claimRows(control, claims, quanta, s === 0, threads)) {
+    const owner = ownsPart(k, h, parts)
+    for (let c = claimRows(control, claims, quanta, owner, threads); c !== null; c = claimRows(control, claims, quanta, owner, threads)) {
       const r0 = c[0] * ROW_QUANTUM, r1 = Math.min(M, c[1] * ROW_QUANTUM)
       kernel.gemmColumnRows(b.C, b.A, panels, M, N, K, j0, nc, r0, r1 - r0, false, false)
     }
@@ -274,8 +293,8 @@ export interface ParallelGemm {
    * the column one is not confirmed faster in W5 pairs, see wasm/gemm.ts); for A/B runs and tests.
    */
   columnParts(on: boolean): void
-  /** How products with these N and K are shared out. */
-  noteFor(N: number, K: number): string
+  /** How products with these N and K, and M rows (N by default: W5's products are square), are shared out. */
+  noteFor(N: number, K: number, M?: number): string
 }
 
 /** Starts threads − 1 helper threads running `entry` (a file that routes role 'gemm-tile' to runTileWorker). */
@@ -317,9 +336,9 @@ export async function parallelGemm(threads: number, entry: string): Promise<Para
     columnParts(on) {
       control[DONE + 3 * threads] = on ? 1 : 0
     },
-    noteFor(N, K) {
+    noteFor(N, K, M = N) {
       if (!kernel || control[DONE + 3 * threads] !== 1) return pg.note
-      const w = columnPartWidth(N, K, threads)
+      const w = columnSchedule(M, N, K, threads)
       return w > 0 ? `${w}-column parts of C and B, one per thread, rows of an unfinished part taken over` : pg.note
     },
     bind(C, A, B, N, K) {

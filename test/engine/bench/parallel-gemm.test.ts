@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claimRows, columnPartWidth, gemmOperand, parallelGemm, type ParallelGemm } from '../../../bench/lib/parallel-gemm'
+import { claimRows, columnPartWidth, columnSchedule, gemmOperand, ownsPart, parallelGemm, type ParallelGemm } from '../../../bench/lib/parallel-gemm'
 import { releaseKernelArray, wasmGemm } from '../../../src-engine/kernels/gemm'
 import { Rng } from '../../../src-engine/rng'
 import { bundleWorker } from '../../helpers/bundle'
@@ -63,12 +63,27 @@ describe('parallelGemm (W5 on several threads)', () => {
     }
   })
 
+  it('names the row schedule above 0x7fff quanta of rows, where the row schedule runs', async () => {
+    const pg = await pool(2)
+    pg.columnParts(true)
+    // 393,204 rows are 0x7fff quanta of 12: the most a part's claims word counts at each end (claimRows)
+    expect(columnSchedule(393_204, 1024, 1024, 2)).toBe(512)
+    expect(columnSchedule(393_205, 1024, 1024, 2)).toBe(0)
+    expect(pg.noteFor(1024, 1024, 393_204)).toBe('512-column parts of C and B, one per thread, rows of an unfinished part taken over')
+    // before: the column note, for a product the row schedule runs
+    expect(pg.noteFor(1024, 1024, 393_205)).toBe(pg.note)
+    expect(pg.noteFor(1024, 1024)).toBe(pg.noteFor(1024, 1024, 1024))
+  })
+
   const shapes: [number, number, number, 'columns' | 'rows'][] = [
     [1, 65, 600, 'columns'], [7, 1030, 600, 'columns'], [65, 1024, 1024, 'columns'], [1030, 65, 600, 'columns'], [1030, 1030, 600, 'columns'],
     [65, 1, 600, 'rows'], [1030, 7, 1024, 'rows'], [65, 1030, 1024, 'rows'], [1, 7, 1024, 'rows']
   ]
-  for (const threads of [2, 3]) {
-    for (const [M, N, K, schedule] of threads === 2 ? shapes : shapes.filter(([M]) => M === 1030)) {
+  // 9 panels of 8 columns (N = 71): three parts of 24 columns on three threads, and on four too (threads 0 and 3
+  // begin at part 0, one its owner: ownsPart), with a last part of 23 columns and rows ending mid-block
+  const odd: [number, number, number, 'columns'][] = [[1031, 71, 600, 'columns']]
+  for (const threads of [2, 3, 4]) {
+    for (const [M, N, K, schedule] of threads === 2 ? shapes : threads === 3 ? [...shapes.filter(([M]) => M === 1030), ...odd] : odd) {
       it(`${threads} threads, M=${M} N=${N} K=${K} (${schedule})`, async () => {
         expect(wasmGemm()).not.toBeNull()
         expect(columnPartWidth(N, K, threads) > 0).toBe(schedule === 'columns')
@@ -109,6 +124,26 @@ describe('parallelGemm (W5 on several threads)', () => {
       })
     }
   }
+})
+
+describe('which thread owns a column part (ownsPart)', () => {
+  it('gives every column part exactly one owner, with fewer parts than threads too (9 panels on 4 threads: 3 parts)', () => {
+    let fewer = 0
+    for (let threads = 2; threads <= 8; threads++) {
+      for (let N = 1; N <= 8 * 40; N++) {
+        const w = columnPartWidth(N, 64, threads)
+        if (w === 0) continue
+        const parts = Math.ceil(N / w)
+        if (parts < threads) fewer++
+        // thread k visits parts k, k + 1, … (mod parts), as columnBlocks does
+        const owners = Array<number>(parts).fill(0)
+        for (let k = 0; k < threads; k++) for (let s = 0; s < parts; s++) if (ownsPart(k, (k + s) % parts, parts)) owners[(k + s) % parts]++
+        if (!owners.every((n) => n === 1)) expect.fail(`N=${N} on ${threads} threads (${parts} parts): owners per part ${owners.join(', ')}`)
+      }
+    }
+    expect(columnPartWidth(71, 600, 4)).toBe(24)
+    expect(fewer).toBeGreaterThan(0)
+  })
 })
 
 /**
