@@ -45,8 +45,9 @@ interface Assembling { head: { id: number; channel: unknown; payload: unknown };
 /**
  * A request none of whose slices has come for this long is given up (its bytes no longer held, its later slices passed
  * over): the page's lib/lab.ts stops sending an upload's slices once the request has timed out there (120 s with no
- * slice acknowledged, or, from a page that asks for no acknowledgements, 120 s from its first frame), so one unfinished by then never will be, and it held its bytes, and counted against maxHeld, for the
- * life of the connection (two such, and every later upload was told to wait for files that never came).
+ * slice acknowledged, or, from a page that asks for no acknowledgements, 120 s from its first frame), so one
+ * unfinished by then never will be, and it held its bytes, and counted against maxHeld, for the life of the
+ * connection (two such, and every later upload was told to wait for files that never came).
  */
 export const IDLE_UPLOAD_MS = 120_000
 
