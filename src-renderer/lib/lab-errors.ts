@@ -61,6 +61,10 @@ export function refusal(e: LabError): Msg | string {
   if (e.code === 'train-failed' && isRecord(e.params)) {
     const fixes = Object.hasOwn(SCORE_FIXES, String(e.params.case)) ? SCORE_FIXES[String(e.params.case)] : null
     if (fixes) values.fix = scoresFix(fixes, e.params, values)
+    // a run that fits on one thread only: "1 or fewer" would offer zero threads too, so it names the one count there is
+    if (e.params.case === 'threads' && values.fits !== undefined) {
+      values.fix = Number(values.fits) === 1 ? msg('train.threadsFixOne') : msg('train.threadsFix', { fits: values.fits })
+    }
   }
   const issue = e.issue
   if (isRecord(issue) && typeof issue.code === 'string' && typeof issue.message === 'string') {

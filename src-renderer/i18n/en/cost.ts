@@ -12,6 +12,7 @@ export default {
   hungry: 'Training needs about {size} of memory (weights, optimizer state and the layer outputs of a mini-batch of 100); the lab takes up to 2 GiB.',
   hungryThreads: 'On {threads} threads, training needs about {size} of memory (weights, optimizer state and the layer outputs of a mini-batch of 100, and each thread past the first keeps its own copy of the weights and of their gradients); the lab takes up to 2 GiB.',
   threadsOver: 'On {threads} threads this network needs about {needs} MB, since each thread past the first keeps its own copy of the weights and of their gradients, and the lab allows {limit} MB: Start would refuse it. Set “Threads” to {fits} or fewer.',
+  threadsOverOne: 'On {threads} threads this network needs about {needs} MB, since each thread past the first keeps its own copy of the weights and of their gradients, and the lab allows {limit} MB: Start would refuse it. Set “Threads” to 1.',
   fix: 'To make it lighter: {what}.',
   'fix.hidden': 'a smaller hidden size on {layer}',
   'fix.filters': 'fewer filters on {layer}, or a pooling layer before it',

@@ -246,6 +246,8 @@ export default {
   vocabFixUnits: 'On the Architecture page, set the “Units” of {layer} to “= vocab”, so they follow the text it trains on.',
   vocabFixAffine: 'On the Architecture page, add a Time affine with units “= vocab” right before the loss layer.',
   vocabFixOutputs: 'On the Architecture page, make {layer} give {vocab} scores at each step (units “= vocab”).',
+  threadsFix: 'Set “Threads” to {fits} or fewer and press Start again.',
+  threadsFixOne: 'Set “Threads” to 1 and press Start again.',
   requestFailed: 'The lab refused: {message}',
   dismiss: 'Dismiss'
 } as const

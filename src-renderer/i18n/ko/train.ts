@@ -246,6 +246,8 @@ export default {
   vocabFixUnits: '아키텍처 페이지에서 {layer} 계층의 “유닛 수”를 “= 어휘 수”로 하면 학습하는 텍스트에 맞춰집니다.',
   vocabFixAffine: '아키텍처 페이지에서 손실 계층 바로 앞에 유닛 수가 “= 어휘 수”인 시계열 Affine 계층을 넣으세요.',
   vocabFixOutputs: '아키텍처 페이지에서 {layer} 계층이 시각마다 점수를 {vocab}개 내게 하세요 (유닛 수 “= 어휘 수”).',
+  threadsFix: '“스레드”를 {fits}개 이하로 바꾼 뒤 다시 시작하세요.',
+  threadsFixOne: '“스레드”를 1로 바꾼 뒤 다시 시작하세요.',
   requestFailed: '실험실이 요청을 거절했습니다: {message}',
   dismiss: '닫기'
 } as const
