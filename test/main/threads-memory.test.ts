@@ -1,6 +1,6 @@
 /**
- * A run's memory estimate counts its replica threads: each thread past the first keeps its own weights and gradients
- * (train/replica.ts), so a network that fits on one thread but not on the threads asked for is refused at train:start
+ * A run's memory estimate counts its replica threads: on more than one thread every thread keeps its own weights
+ * and gradients (train/replica.ts, data-parallel.ts: 8 bytes a parameter a thread), so a network that fits on one thread but not on the threads asked for is refused at train:start
  * with the count that fits, in en and ko, before a worker runs out of memory in its first step.
  */
 import { describe, expect, it } from 'vitest'

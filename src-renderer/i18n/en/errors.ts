@@ -97,7 +97,7 @@ export default {
   'train-failed.classes': 'Training did not start: {layer} gives {outputs} class scores, but the data has {classes} classes. {fix}',
   'train-failed.vocab': 'Training did not start: {layer} scores {outputs} characters at each step, but this text has {vocab} different characters. {fix}',
   'train-failed.memory': 'The run ran out of engine memory: it needed {needs} MB, and the engine can hold {limit} MB. Make the run smaller and press Start again: a smaller mini-batch size, fewer filters or hidden units, or “Threads” set to 1.',
-  'train-failed.threads': 'Training did not start: on {threads} threads this network needs about {needs} MB, since each thread past the first keeps its own copy of the weights and of their gradients, and the lab allows {limit} MB. {fix}',
+  'train-failed.threads': 'Training did not start: on {threads} threads this network needs about {needs} MB, since every thread keeps its own copy of the weights and of their gradients, and the lab allows {limit} MB. {fix}',
   protocol: 'The training thread sent a message the lab could not read. Start the run again.',
   'worker-error': 'The training thread reported an error. (Details: {detail})',
 

@@ -95,7 +95,7 @@ export default {
   'train-failed.classes': '학습을 시작하지 않았습니다. {layer} 계층은 클래스 점수를 {outputs}개 내는데 데이터의 클래스는 {classes}개입니다. {fix}',
   'train-failed.vocab': '학습을 시작하지 않았습니다. {layer} 계층은 시각마다 문자 {outputs}개의 점수를 내는데 이 텍스트의 문자는 {vocab}가지입니다. {fix}',
   'train-failed.memory': '엔진 메모리가 모자랐습니다. {needs} MB가 필요했는데 엔진은 {limit} MB까지만 쓸 수 있습니다. 미니배치 크기를 줄이거나, 필터 수나 은닉 크기를 줄이거나, “스레드”를 1로 바꿔 학습을 작게 만든 뒤 다시 시작하세요.',
-  'train-failed.threads': '학습을 시작하지 않았습니다. 스레드가 하나 늘 때마다 가중치와 기울기의 사본이 한 벌씩 더 필요해서, 스레드 {threads}개로는 이 신경망에 약 {needs} MB가 필요합니다. 실험실은 {limit} MB까지만 허용합니다. {fix}',
+  'train-failed.threads': '학습을 시작하지 않았습니다. 스레드마다 가중치와 기울기의 사본을 한 벌씩 따로 두어야 해서, 스레드 {threads}개로는 이 신경망에 약 {needs} MB가 필요합니다. 실험실은 {limit} MB까지만 허용합니다. {fix}',
   protocol: '학습 스레드가 실험실이 읽을 수 없는 메시지를 보냈습니다. 학습을 다시 시작하세요.',
   'worker-error': '학습 스레드에서 오류가 났습니다. (엔진이 알린 내용, 영어: {detail})',
 

@@ -1,6 +1,6 @@
 /**
- * Beside the training form the cost note counts the form's threads: each thread past the first keeps its own copy
- * of the weights and their gradients (spec-lint.ts threadsMemoryBytes), and a run on more threads than fit is
+ * Beside the training form the cost note counts the form's threads: on more than one thread every thread keeps its own
+ * copy of the weights and their gradients (spec-lint.ts threadsMemoryBytes), and a run on more threads than fit is
  * refused at Start (lab-host.ts refuseThreads). The note now says so before Start, with the count that fits, in en
  * and ko; the editor's note stays the one-thread estimate. Before, the page showed the one-thread figure whatever the
  * form said (no note at all for this network on 4 or 8 threads).
@@ -59,7 +59,7 @@ describe("the training page's cost note and the form's threads", () => {
     expect(over.textContent).toContain(`about ${needs} MB`)
     expect(screen.queryByTestId('cost-memory')).toBeNull()
     await page(8, 'ko')
-    expect(screen.getByTestId('cost-threads').textContent).toBe(`스레드가 하나 늘 때마다 가중치와 기울기의 사본이 한 벌씩 더 필요해서, 스레드 8개로는 이 신경망에 약 ${needs} MB가 필요합니다. 실험실은 2048 MB까지만 허용하므로 이대로는 시작되지 않습니다. “스레드”를 4개 이하로 바꾸세요.`)
+    expect(screen.getByTestId('cost-threads').textContent).toBe(`스레드마다 가중치와 기울기의 사본을 한 벌씩 따로 두어야 해서, 스레드 8개로는 이 신경망에 약 ${needs} MB가 필요합니다. 실험실은 2048 MB까지만 허용하므로 이대로는 시작되지 않습니다. “스레드”를 4개 이하로 바꾸세요.`)
   })
 
   it('leaves the editor’s note at the one-thread estimate, whatever the form says', () => {

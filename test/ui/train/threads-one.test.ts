@@ -22,7 +22,7 @@ const refused = (fits: number): string =>
 
 describe('the threads refusal when one thread fits', () => {
   it('says to set Threads to 1, and "N or fewer" when more fit (en, ko)', () => {
-    expect(refused(1)).toBe('Training did not start: on 4 threads this network needs about 2500 MB, since each thread past the first keeps its own copy of the weights and of their gradients, and the lab allows 2048 MB. Set “Threads” to 1 and press Start again.')
+    expect(refused(1)).toBe('Training did not start: on 4 threads this network needs about 2500 MB, since every thread keeps its own copy of the weights and of their gradients, and the lab allows 2048 MB. Set “Threads” to 1 and press Start again.')
     expect(refused(3)).toMatch(/Set “Threads” to 3 or fewer and press Start again\.$/)
     i18n.set('ko')
     expect(refused(1)).toMatch(/ 2048 MB까지만 허용합니다\. “스레드”를 1로 바꾼 뒤 다시 시작하세요\.$/)
