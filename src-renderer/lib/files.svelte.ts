@@ -10,6 +10,7 @@ import type {
 } from '../../src-main/ipc/contract'
 import type { TrainSettings } from '../../src-engine/protocol'
 import type { NetSpec } from '../../src-engine/spec-types'
+import { flushSync } from 'svelte'
 import { fmtInt, msg, tr, type Msg } from '../i18n/index.svelte'
 import { project } from './project.svelte'
 import { editor } from './editor.svelte'
@@ -18,6 +19,7 @@ import { toasts } from './toasts.svelte'
 import { isAutoencoder } from './autoencoder'
 import { refusal } from './lab-errors'
 import { carriedTextProblem, textUpload } from './text-upload.svelte'
+import { flushTyped } from './typing'
 
 /** The message for a failed request: the host's refusal in the page's language (lib/lab-errors.ts), or its
  * English words after a translated lead when the page cannot word it. */
@@ -328,6 +330,8 @@ export class FilesLab {
 
   /** The desktop's File menu. Exports of safetensors and ONNX are done by the main process itself. */
   async onMenu(command: string): Promise<void> {
+    // a value typed into a box and still waiting for its pause belongs to the project being saved or left
+    if (flushTyped()) flushSync()
     switch (command) {
       case 'project:new': return this.newProject()
       case 'project:open': await this.open({ from: 'dialog' }); return

@@ -37,6 +37,21 @@ export interface Settler {
   cancel(): void
 }
 
+/** The flush of every settler whose value is waiting, for an action that does not pass through the box (flushTyped). */
+const waiting = new Set<() => boolean>()
+
+/**
+ * Applies every typed value still waiting for its pause; false when none waited. For actions that reach the page
+ * without a key in the box or its leaving it: the desktop's File menu (Save with Ctrl+S is the menu's accelerator, so
+ * the box sees no shortcut key) must save the value the learner typed, not have it land 600 ms later on the project
+ * it just saved or on the one it opened. The caller runs `flushSync()` when this returns true.
+ */
+export function flushTyped(): boolean {
+  let any = false
+  for (const flush of [...waiting]) any = flush() || any
+  return any
+}
+
 export function settler(ms = SETTLE_MS): Settler {
   let timer: ReturnType<typeof setTimeout> | null = null
   let apply: (() => void) | null = null
@@ -44,6 +59,7 @@ export function settler(ms = SETTLE_MS): Settler {
     if (timer !== null) clearTimeout(timer)
     timer = null
     apply = null
+    waiting.delete(flush)
   }
   const flush = (): boolean => {
     const f = apply
@@ -58,6 +74,7 @@ export function settler(ms = SETTLE_MS): Settler {
       cancel()
       apply = f
       timer = setTimeout(flush, ms)
+      waiting.add(flush)
     },
     flush,
     cancel

@@ -8,6 +8,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { cleanup } from '@testing-library/svelte'
 import { flushSync } from 'svelte'
 import { editor } from '../../../src-renderer/lib/editor.svelte'
+import { FilesLab } from '../../../src-renderer/lib/files.svelte'
+import type { Result, SavedFile } from '../../../src-main/ipc/contract'
+import type { NetSpec } from '../../../src-engine/spec-types'
+import { FakeApi } from '../files/fake-api'
 import { convNet, field, firstLayer, openEditor, typeKeys } from './helpers'
 
 afterEach(() => { cleanup(); vi.useRealTimers() })
@@ -64,5 +68,20 @@ describe('a shortcut pressed while a typed value waits', () => {
     vi.advanceTimersByTime(2000)
     expect(conv().filters).toBe(16)
     expect(editor.canUndo).toBe(true)
+  })
+
+  it('the desktop File menu\'s Save (its accelerator Ctrl+S never reaches the box) saves the typed value', async () => {
+    vi.useFakeTimers()
+    padThenTyping()
+    const saved: Result<SavedFile> = { ok: true, value: { fileName: 'net.bplab', bytes: 10, hasWeights: false } }
+    const api = new FakeApi({ 'project:save': saved })
+    const files = new FilesLab()
+    files.connect(api, true)
+    await files.onMenu('project:save')
+    const sent = api.calls.find((c) => c.channel === 'project:save')?.payload as { project: { spec: NetSpec } }
+    expect((sent.project.spec.layers[0] as unknown as Record<string, unknown>).filters).toBe(16)
+    vi.advanceTimersByTime(2000)
+    flushSync()
+    expect(conv().filters).toBe(16)
   })
 })
