@@ -90,8 +90,8 @@ const fail = refuse
 const MIB = 2 ** 20
 
 /**
- * A run on more threads than its memory estimate allows (spec-lint.ts threadsThatFit: each thread past the first
- * keeps its own weights and gradients), refused with the count that fits rather than left to a worker that runs
+ * A run on more threads than its memory estimate allows (spec-lint.ts threadsThatFit: on more than one thread every
+ * thread keeps its own weights and gradients), refused with the count that fits rather than left to a worker that runs
  * out of memory part-way through its first step; null when it fits. A stateful run trains on one thread (session.ts).
  */
 export function refuseThreads(report: SpecReport, settings: TrainSettings): { ok: false; error: LabError } | null {
@@ -101,7 +101,7 @@ export function refuseThreads(report: SpecReport, settings: TrainSettings): { ok
   if (fits < 1 || fits >= threads) return null
   const needs = Math.ceil(threadsMemoryBytes(memory, report.totalParams, threads) / MIB)
   const limit = Math.floor(MEMORY_LIMIT_BYTES / MIB)
-  return fail('train-failed', `Training did not start: on ${threads} threads the network needs about ${needs} MB (each thread past the first keeps its own copy of the weights and their gradients), more than the ${limit} MB limit; set threads to ${fits} or fewer.`, { case: 'threads', threads, needs, limit, fits }, 'settings.threads')
+  return fail('train-failed', `Training did not start: on ${threads} threads the network needs about ${needs} MB (every thread keeps its own copy of the weights and their gradients), more than the ${limit} MB limit; set threads to ${fits === 1 ? '1' : `${fits} or fewer`}.`, { case: 'threads', threads, needs, limit, fits }, 'settings.threads')
 }
 
 export class LabHost {

@@ -44,7 +44,7 @@ describe('train:start on more threads than the network fits', () => {
     expect(r).toMatchObject({ ok: false, error: { code: 'train-failed', path: 'settings.threads', params: { case: 'threads', threads: 4, fits: 1, limit: 2048 } } })
     if (r.ok) return
     expect(r.error.params!.needs).toBe(Math.ceil((validateSpec(wide(600)).memoryBytes! + 4 * 8 * (150_528 * 600 + 600)) / 2 ** 20))
-    expect(r.error.message).toContain('set threads to 1 or fewer')
+    expect(r.error.message).toContain('set threads to 1.')
     // a stateful run trains on one thread whatever it asks, and fits
     expect(h.start(wide(600), settings({ threads: 4, stateful: true }))).toMatchObject({ ok: true })
   })
