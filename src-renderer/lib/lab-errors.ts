@@ -6,7 +6,7 @@
  */
 import { VALUE_TYPES, type LabError } from '../../src-main/ipc/contract'
 import type { RunState } from '../../src-engine/protocol'
-import { catalogues, msg, t, type Msg } from '../i18n/index.svelte'
+import { catalogues, fmtInt, msg, t, type Msg } from '../i18n/index.svelte'
 import { issueText } from '../components/editor/issues'
 import { isLayerType } from '../../src-engine/spec-fields'
 
@@ -62,8 +62,16 @@ export function refusal(e: LabError): Msg | string {
     const fixes = Object.hasOwn(SCORE_FIXES, String(e.params.case)) ? SCORE_FIXES[String(e.params.case)] : null
     if (fixes) values.fix = scoresFix(fixes, e.params, values)
     // a run that fits on one thread only: "1 or fewer" would offer zero threads too, so it names the one count there is
-    if (e.params.case === 'threads' && values.fits !== undefined) {
-      values.fix = Number(values.fits) === 1 ? msg('train.threadsFixOne') : msg('train.threadsFix', { fits: values.fits })
+    if (e.params.case === 'threads' && values.fits !== undefined) values.fix = threadsFix(values.fits as number | string)
+    // sizes in MB run to thousands ("7638 MB" read as a code): grouped as the page's other numbers, in the page's
+    // language when drawn; the plain figures stay beside them, as a function does not compare
+    if (e.params.case === 'threads' || e.params.case === 'memory') {
+      for (const name of ['needs', 'limit'] as const) {
+        const n = Number(values[name])
+        if (values[name] === undefined || !Number.isFinite(n)) continue
+        values[`${name}MB`] = n
+        values[name] = () => fmtInt(n)
+      }
     }
   }
   const issue = e.issue
@@ -76,6 +84,11 @@ export function refusal(e: LabError): Msg | string {
   }
   if (!placeholders(catalogues.en[key]).every((name) => name in values)) return english
   return msg(key, values)
+}
+
+/** What a threads refusal asks for: a run that fits on one thread only is told that one count ("1 or fewer" would offer zero too). */
+export function threadsFix(fits: number | string): Msg {
+  return Number(fits) === 1 ? msg('train.threadsFixOne') : msg('train.threadsFix', { fits })
 }
 
 /** The fixes of a run refused for its scores, for its scoring layer: units to set, a layer to add, either. */

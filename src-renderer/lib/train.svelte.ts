@@ -9,7 +9,7 @@
 import type { AutoencoderViews, LabApi, LabError, LabEvent, PresetInfo, Result } from '../../src-main/ipc/contract'
 import type { TrainSettings } from '../../src-engine/protocol'
 import type { NetSpec, SpecReport } from '../../src-engine/spec-types'
-import { refusal } from './lab-errors'
+import { refusal, threadsFix } from './lab-errors'
 import { msg, type Msg } from '../i18n/index.svelte'
 import { project } from './project.svelte'
 import { labSpeed, measuredSpeed, MIN_BATCHES } from './speed.svelte'
@@ -50,6 +50,12 @@ export class TrainLab {
   busy = $state(false)
   /** The last failed request, as a message for the learner (translated when shown). */
   error = $state.raw<Msg | null>(null)
+  /**
+   * Start refused for the threads the form asked for (lab-host.ts refuseThreads, path settings.threads): the Threads
+   * field is marked and says the fix, as a field's own problem is, until the learner changes it (TrainControls) or a
+   * run starts. The count refused is kept: a form that no longer holds it is not marked.
+   */
+  threadsRefused = $state.raw<{ threads: number; text: Msg | string } | null>(null)
   presets = $state.raw<PresetInfo[]>([])
   threads = $state(1)
   /** The host lowers a 'low' run's threads (Linux, app:info's priorityChoice): the form offers the choice. */
@@ -181,12 +187,13 @@ export class TrainLab {
   }
 
   /** Send a request; a failure becomes `error` (shown to the learner) and a null answer. */
-  private async call<T>(p: Promise<Result<T>>): Promise<{ value: T } | null> {
+  private async call<T>(p: Promise<Result<T>>, refused?: (e: LabError) => void): Promise<{ value: T } | null> {
     this.busy = true
     try {
       const r = await p
       if (!r.ok) {
         this.error = hostError(r.error)
+        refused?.(r.error)
         return null
       }
       this.error = null
@@ -284,7 +291,8 @@ export class TrainLab {
     // before the start: once its first batch comes in, the page counts its own model as trained
     const trainedBefore = project.trained
     const payload = fromModel ? { spec, settings: s, from: 'model' as const, ...(cont ? { epochOffset: cont.epochOffset, ...(cont.xOffset !== undefined ? { xOffset: cont.xOffset } : {}) } : {}) } : { spec, settings: s }
-    const reply = await this.call(this.api.request('train:start', payload))
+    this.threadsRefused = null
+    const reply = await this.call(this.api.request('train:start', payload), (e) => (this.threadsRefused = threadsRefusal(e, s)))
     if (!reply) return null
     if (project.weightsChoice !== null) project.weightsChoice = null
     const run = new Run(reply.value.runId, this.nextIndex++, s, spec.name ?? '', netKind(spec), cont)
@@ -512,6 +520,14 @@ export function noteSpeed(run: Run): void {
 
 /** The app's training state. */
 export const trainLab = new TrainLab()
+
+/** The Threads field's part of a refused Start: the fix the refusal names, for the count `s` asked for; null for any other refusal. */
+export function threadsRefusal(e: LabError, s: TrainSettings): { threads: number; text: Msg | string } | null {
+  if (e.code !== 'train-failed' || e.path !== 'settings.threads') return null
+  const fits = e.params?.fits
+  // a host that names no count that fits: the refusal's own words, which say what to change
+  return { threads: s.threads, text: fits === undefined ? refusal(e) : msg('train.threadsRefused', { fix: threadsFix(fits) }) }
+}
 
 /** A refusal from the host, worded in the page's language after a translated lead. */
 function hostError(e: LabError): Msg {

@@ -30,8 +30,8 @@ describe('a run refused for its threads\' memory', () => {
   const error = { code: 'train-failed' as const, message: 'host words', params: { case: 'threads', threads: 3, needs: 2383, limit: 2048, fits: 2 } }
 
   it('says what the threads cost and how many fit, in English and Korean', () => {
-    expect(tr(refusal(error))).toBe('Training did not start: on 3 threads this network needs about 2383 MB, since every thread keeps its own copy of the weights and of their gradients, and the lab allows 2048 MB. Set “Threads” to 2 or fewer and press Start again.')
+    expect(tr(refusal(error))).toBe('Training did not start: on 3 threads this network needs about 2,383 MB, since every thread keeps its own copy of the weights and of their gradients, and the lab allows 2,048 MB. Set “Threads” to 2 or fewer and press Start again.')
     i18n.set('ko')
-    expect(tr(refusal(error))).toBe('학습을 시작하지 않았습니다. 스레드마다 가중치와 기울기의 사본을 한 벌씩 따로 두어야 해서, 스레드 3개로는 이 신경망에 약 2383 MB가 필요합니다. 실험실은 2048 MB까지만 허용합니다. “스레드”를 2개 이하로 바꾼 뒤 다시 시작하세요.')
+    expect(tr(refusal(error))).toBe('학습을 시작하지 않았습니다. 스레드마다 가중치와 기울기의 사본을 한 벌씩 따로 두어야 해서, 스레드 3개로는 이 신경망에 약 2,383 MB가 필요합니다. 실험실은 2,048 MB까지만 허용합니다. “스레드”를 2개 이하로 바꾼 뒤 다시 시작하세요.')
   })
 })

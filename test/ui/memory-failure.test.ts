@@ -18,10 +18,10 @@ const oom: LabError = { code: 'train-failed', message: detail, params: { detail,
 
 describe('a run out of engine memory', () => {
   it('says so with the sizes in MB and what to change, in English and in Korean', () => {
-    expect(tr(refusal(oom))).toBe('The run ran out of engine memory: it needed 1140 MB, and the engine can hold 1088 MB. ' +
+    expect(tr(refusal(oom))).toBe('The run ran out of engine memory: it needed 1,140 MB, and the engine can hold 1,088 MB. ' +
       'Make the run smaller and press Start again: a smaller mini-batch size, fewer filters or hidden units, or “Threads” set to 1.')
     i18n.set('ko')
-    expect(tr(refusal(oom))).toBe('엔진 메모리가 모자랐습니다. 1140 MB가 필요했는데 엔진은 1088 MB까지만 쓸 수 있습니다. ' +
+    expect(tr(refusal(oom))).toBe('엔진 메모리가 모자랐습니다. 1,140 MB가 필요했는데 엔진은 1,088 MB까지만 쓸 수 있습니다. ' +
       '미니배치 크기를 줄이거나, 필터 수나 은닉 크기를 줄이거나, “스레드”를 1로 바꿔 학습을 작게 만든 뒤 다시 시작하세요.')
     expect(tr(refusal(oom))).not.toContain('bytes')
   })
@@ -40,7 +40,7 @@ describe('a run out of engine memory', () => {
       r.state = 'failed'
       const { unmount } = render(DivergenceBanner, { run: r, busy: false, onrestart: () => {} })
       const text = screen.getByTestId('train-diverged').textContent ?? ''
-      expect(text).toContain('it needed 1140 MB, and the engine can hold 1088 MB')
+      expect(text).toContain('it needed 1,140 MB, and the engine can hold 1,088 MB')
       expect(text).not.toContain('bytes')
       unmount()
     }
@@ -55,7 +55,7 @@ describe('a run out of engine memory', () => {
     render(DivergenceBanner, { run: r, busy: false, onrestart: () => {} })
     const text = screen.getByTestId('train-diverged').textContent ?? ''
     expect(text).toContain('학습이 시작되지 않았습니다')
-    expect(text).toContain('1140 MB가 필요했는데')
+    expect(text).toContain('1,140 MB가 필요했는데')
     expect(text).not.toContain('멈췄습니다')
   })
 })

@@ -52,14 +52,14 @@ describe("the training page's cost note and the form's threads", () => {
     expect(screen.queryByTestId('cost-threads')).toBeNull()
     await page(8)
     const over = screen.getByTestId('cost-threads')
-    expect(over.textContent).toMatch(/^On 8 threads this network needs about \d+ MB, .* the lab allows 2048 MB: Start would refuse it\. Set “Threads” to 4 or fewer\.$/)
+    expect(over.textContent).toMatch(/^On 8 threads this network needs about \d{1,3}(,\d{3})* MB, .* the lab allows 2,048 MB: Start would refuse it\. Set “Threads” to 4 or fewer\.$/)
     // the figures of the host's refusal at Start (lab-host.ts refuseThreads)
     expect(threadsThatFit(report.memoryBytes!, report.totalParams, 8)).toBe(4)
     const needs = Math.ceil(threadsMemoryBytes(report.memoryBytes!, report.totalParams, 8) / 2 ** 20)
-    expect(over.textContent).toContain(`about ${needs} MB`)
+    expect(over.textContent).toContain(`about ${needs.toLocaleString('en-US')} MB`)
     expect(screen.queryByTestId('cost-memory')).toBeNull()
     await page(8, 'ko')
-    expect(screen.getByTestId('cost-threads').textContent).toBe(`스레드마다 가중치와 기울기의 사본을 한 벌씩 따로 두어야 해서, 스레드 8개로는 이 신경망에 약 ${needs} MB가 필요합니다. 실험실은 2048 MB까지만 허용하므로 이대로는 시작되지 않습니다. “스레드”를 4개 이하로 바꾸세요.`)
+    expect(screen.getByTestId('cost-threads').textContent).toBe(`스레드마다 가중치와 기울기의 사본을 한 벌씩 따로 두어야 해서, 스레드 8개로는 이 신경망에 약 ${needs.toLocaleString('ko-KR')} MB가 필요합니다. 실험실은 2,048 MB까지만 허용하므로 이대로는 시작되지 않습니다. “스레드”를 4개 이하로 바꾸세요.`)
   })
 
   it('leaves the editor’s note at the one-thread estimate, whatever the form says', () => {

@@ -22,10 +22,10 @@ const refused = (fits: number): string =>
 
 describe('the threads refusal when one thread fits', () => {
   it('says to set Threads to 1, and "N or fewer" when more fit (en, ko)', () => {
-    expect(refused(1)).toBe('Training did not start: on 4 threads this network needs about 2500 MB, since every thread keeps its own copy of the weights and of their gradients, and the lab allows 2048 MB. Set “Threads” to 1 and press Start again.')
+    expect(refused(1)).toBe('Training did not start: on 4 threads this network needs about 2,500 MB, since every thread keeps its own copy of the weights and of their gradients, and the lab allows 2,048 MB. Set “Threads” to 1 and press Start again.')
     expect(refused(3)).toMatch(/Set “Threads” to 3 or fewer and press Start again\.$/)
     i18n.set('ko')
-    expect(refused(1)).toMatch(/ 2048 MB까지만 허용합니다\. “스레드”를 1로 바꾼 뒤 다시 시작하세요\.$/)
+    expect(refused(1)).toMatch(/ 2,048 MB까지만 허용합니다\. “스레드”를 1로 바꾼 뒤 다시 시작하세요\.$/)
     expect(refused(3)).toMatch(/“스레드”를 3개 이하로 바꾼 뒤 다시 시작하세요\.$/)
   })
 })
@@ -42,7 +42,7 @@ describe("the training page's cost note when one thread fits", () => {
       i18n.set(lang)
       render(CostNote, { props: { spec: wide, report, names: [], threads: 3 } })
       const note = screen.getByTestId('cost-threads').textContent!
-      if (lang === 'en') expect(note).toMatch(/^On 3 threads this network needs about \d+ MB, .*: Start would refuse it\. Set “Threads” to 1\.$/)
+      if (lang === 'en') expect(note).toMatch(/^On 3 threads this network needs about \d{1,3}(,\d{3})* MB, .*: Start would refuse it\. Set “Threads” to 1\.$/)
       else expect(note).toMatch(/이대로는 시작되지 않습니다\. “스레드”를 1로 바꾸세요\.$/)
     }
   })

@@ -1,0 +1,88 @@
+/**
+ * Start refused for its threads (the host's refuseThreads, path settings.threads) marks the Threads field and says
+ * the fix beside it, as the form's own problems are, until the learner changes the box; and the refusals that
+ * count MB group the figures as the page's other numbers ("7,638 MB", not "7638 MB"). On the old files the field
+ * stayed unmarked (only the banner above the page said it) and the sizes read 7638.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { fireEvent, render, screen } from '@testing-library/svelte'
+import CostNote from '../../../src-renderer/components/editor/CostNote.svelte'
+import { refusal } from '../../../src-renderer/lib/lab-errors'
+import { trainLab } from '../../../src-renderer/lib/train.svelte'
+import { i18n, tr } from '../../../src-renderer/i18n/index.svelte'
+import { validateSpec } from '../../../src-engine/spec'
+import type { NetSpec } from '../../../src-engine/spec-types'
+import type { LabError } from '../../../src-main/ipc/contract'
+import { renderControls, resetControls, settle } from './controls'
+
+afterEach(() => {
+  resetControls()
+  trainLab.threadsRefused = null
+  trainLab.error = null
+})
+
+/** The host's refusal of 6 threads, as lab-host.ts refuseThreads makes it (code, params and path). */
+const REFUSED: LabError = {
+  code: 'train-failed',
+  message: 'Training did not start: on 6 threads the network needs about 7638 MB (…), more than the 2048 MB limit; set threads to 3 or fewer.',
+  params: { case: 'threads', threads: 6, needs: 7638, limit: 2048, fits: 3 },
+  path: 'settings.threads'
+}
+
+describe('the Threads field when Start is refused for its threads', () => {
+  it('is marked and says the fix until the learner changes it (en, ko)', async () => {
+    const fake = await renderControls()
+    fake.handlers['train:start'] = () => ({ ok: false, error: REFUSED })
+    const box = screen.getByTestId('train-threads') as HTMLInputElement
+    await fireEvent.input(box, { target: { value: '6' } })
+    await settle()
+    expect(box.getAttribute('aria-invalid')).not.toBe('true')
+    await fireEvent.click(screen.getByTestId('train-start'))
+    await settle()
+    expect(trainLab.current).toBeNull()
+    expect(box.getAttribute('aria-invalid')).toBe('true')
+    const ids = (box.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean)
+    expect(ids).toHaveLength(1)
+    const said = document.getElementById(ids[0])!
+    expect(said.closest('.field')).toBe(box.closest('.field'))
+    expect(said.textContent).toBe('Too many threads for this network’s memory: every thread keeps its own copy of the weights. Set “Threads” to 3 or fewer and press Start again.')
+    i18n.set('ko')
+    await settle()
+    expect(said.textContent).toMatch(/“스레드”를 3개 이하로 바꾼 뒤 다시 시작하세요\.$/)
+    // the learner takes the fix: the mark goes, and does not come back at the count refused before
+    await fireEvent.input(box, { target: { value: '3' } })
+    await settle()
+    expect(box.getAttribute('aria-invalid')).not.toBe('true')
+    expect(box.getAttribute('aria-describedby')).toBeNull()
+    await fireEvent.input(box, { target: { value: '6' } })
+    await settle()
+    expect(box.getAttribute('aria-invalid')).not.toBe('true')
+  })
+
+  it('is not marked for a refusal tied to no field', async () => {
+    const fake = await renderControls()
+    fake.handlers['train:start'] = () => ({ ok: false, error: { code: 'busy', message: 'Run run-1 is still running.', params: { case: 'start', state: 'running' } } })
+    await fireEvent.click(screen.getByTestId('train-start'))
+    await settle()
+    expect(trainLab.error).not.toBeNull()
+    expect(screen.getByTestId('train-threads').getAttribute('aria-invalid')).not.toBe('true')
+  })
+})
+
+describe('MB in the threads and memory refusals and the cost note', () => {
+  it('are grouped in the page’s language (en, ko)', () => {
+    const memory: LabError = { code: 'train-failed', message: 'host words', params: { case: 'memory', needs: '7638', limit: 2048 } }
+    expect(tr(refusal(REFUSED))).toMatch(/^Training did not start: on 6 threads this network needs about 7,638 MB, .* the lab allows 2,048 MB\. Set “Threads” to 3 or fewer/)
+    expect(tr(refusal(memory))).toMatch(/^The run ran out of engine memory: it needed 7,638 MB, and the engine can hold 2,048 MB\./)
+    i18n.set('ko')
+    expect(tr(refusal(REFUSED))).toContain('약 7,638 MB가 필요합니다. 실험실은 2,048 MB까지만 허용합니다.')
+    expect(tr(refusal(memory))).toContain('7,638 MB가 필요했는데 엔진은 2,048 MB까지만')
+  })
+
+  it('the cost note groups them too', () => {
+    // about 1.4 GiB on one thread: three threads' copies of its 71.6 M parameters pass 2 GiB
+    const wide: NetSpec = { input: [1, 28, 28], task: 'classify', layers: [{ type: 'Flatten' }, { type: 'Affine', units: 90000 }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
+    render(CostNote, { props: { spec: wide, report: validateSpec(wide), names: [], threads: 3 } })
+    expect(screen.getByTestId('cost-threads').textContent).toMatch(/needs about \d{1,3}(,\d{3})+ MB, .* allows 2,048 MB/)
+  })
+})
