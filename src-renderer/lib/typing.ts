@@ -29,8 +29,6 @@ export const shortcut = (e: KeyboardEvent): boolean =>
  * card's shape and vocabulary boxes and the training form's messages, which had a timer each.
  */
 export interface Settler {
-  /** A value waits for the pause. */
-  readonly pending: boolean
   wait(apply: () => void): void
   /** Applies the waiting value now; false when none waited. */
   flush(): boolean
@@ -69,7 +67,6 @@ export function settler(ms = SETTLE_MS): Settler {
     return true
   }
   return {
-    get pending() { return apply !== null },
     wait(f) {
       cancel()
       apply = f
