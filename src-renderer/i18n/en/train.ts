@@ -248,7 +248,7 @@ export default {
   vocabFixOutputs: 'On the Architecture page, make {layer} give {vocab} scores at each step (units “= vocab”).',
   threadsFix: 'Set “Threads” to {fits} or fewer and press Start again.',
   threadsFixOne: 'Set “Threads” to 1 and press Start again.',
-  threadsRefused: 'Too many threads for this network’s memory: every thread keeps its own copy of the weights. {fix}',
+  threadsRefused: 'Too many for this network’s memory. {fix}',
   requestFailed: 'The lab refused: {message}',
   dismiss: 'Dismiss'
 } as const

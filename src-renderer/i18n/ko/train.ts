@@ -248,7 +248,7 @@ export default {
   vocabFixOutputs: '아키텍처 페이지에서 {layer} 계층이 시각마다 점수를 {vocab}개 내게 하세요 (유닛 수 “= 어휘 수”).',
   threadsFix: '“스레드”를 {fits}개 이하로 바꾼 뒤 다시 시작하세요.',
   threadsFixOne: '“스레드”를 1로 바꾼 뒤 다시 시작하세요.',
-  threadsRefused: '스레드마다 가중치 사본을 따로 두어야 해서 이 신경망에는 스레드가 너무 많습니다. {fix}',
+  threadsRefused: '스레드가 너무 많아 이 신경망을 학습할 메모리가 모자랍니다. {fix}',
   requestFailed: '실험실이 요청을 거절했습니다: {message}',
   dismiss: '닫기'
 } as const

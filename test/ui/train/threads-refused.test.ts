@@ -45,10 +45,10 @@ describe('the Threads field when Start is refused for its threads', () => {
     expect(ids).toHaveLength(1)
     const said = document.getElementById(ids[0])!
     expect(said.closest('.field')).toBe(box.closest('.field'))
-    expect(said.textContent).toBe('Too many threads for this network’s memory: every thread keeps its own copy of the weights. Set “Threads” to 3 or fewer and press Start again.')
+    expect(said.textContent).toBe('Too many for this network’s memory. Set “Threads” to 3 or fewer and press Start again.')
     i18n.set('ko')
     await settle()
-    expect(said.textContent).toMatch(/“스레드”를 3개 이하로 바꾼 뒤 다시 시작하세요\.$/)
+    expect(said.textContent).toBe('스레드가 너무 많아 이 신경망을 학습할 메모리가 모자랍니다. “스레드”를 3개 이하로 바꾼 뒤 다시 시작하세요.')
     // the learner takes the fix: the mark goes, and does not come back at the count refused before
     await fireEvent.input(box, { target: { value: '3' } })
     await settle()
