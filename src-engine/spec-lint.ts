@@ -222,6 +222,21 @@ export function threadsThatFit(memoryBytes: number, params: number, threads: num
   return most >= 2 ? Math.min(threads, most) : 1
 }
 
+/** The facts of a run on too many threads, in MB as the refusal and the training page's cost note say them. */
+export interface ThreadsOver { threads: number; needs: number; limit: number; fits: number }
+
+/**
+ * A run on `threads` threads whose estimate is over the limit on them but not on one (threadsThatFit ≥ 1): what it
+ * needs, the limit (MB) and the count that fits; null when it fits, or when not even one thread does (validateSpec's
+ * own refusal). One rule for the host's refusal at Start (lab-host.ts refuseThreads) and the page's note before it.
+ */
+export function threadsOver(memoryBytes: number, params: number, threads: number): ThreadsOver | null {
+  const fits = threadsThatFit(memoryBytes, params, threads)
+  if (fits < 1 || fits >= threads) return null
+  const mib = 2 ** 20
+  return { threads, needs: Math.ceil(threadsMemoryBytes(memoryBytes, params, threads) / mib), limit: Math.floor(MEMORY_LIMIT_BYTES / mib), fits }
+}
+
 function lintMemory(n: LintInput, issues: Issues): number {
   const paramBytes = n.totalParams * TRAIN_BYTES_PER_PARAM
   let actBytes = 0

@@ -29,7 +29,7 @@ import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
 import { engineRefusal, errorText, isLabErrorCode, refuse } from './ipc/refuse'
 import { idxLabelFacts } from './idx-classes'
-import { MEMORY_LIMIT_BYTES, threadsMemoryBytes, threadsThatFit } from '../src-engine/spec-lint'
+import { threadsOver } from '../src-engine/spec-lint'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -87,20 +87,15 @@ interface Pending { resolve: (r: Result<unknown>) => void; timer: ReturnType<typ
 
 const fail = refuse
 
-const MIB = 2 ** 20
-
 /**
- * A run on more threads than its memory estimate allows (spec-lint.ts threadsThatFit: on more than one thread every
+ * A run on more threads than its memory estimate allows (spec-lint.ts threadsOver: on more than one thread every
  * thread keeps its own weights and gradients), refused with the count that fits rather than left to a worker that runs
  * out of memory part-way through its first step; null when it fits. A stateful run trains on one thread (session.ts).
  */
 export function refuseThreads(report: SpecReport, settings: TrainSettings): { ok: false; error: LabError } | null {
-  const threads = settings.stateful === true ? 1 : settings.threads
-  const memory = report.memoryBytes ?? 0
-  const fits = threadsThatFit(memory, report.totalParams, threads)
-  if (fits < 1 || fits >= threads) return null
-  const needs = Math.ceil(threadsMemoryBytes(memory, report.totalParams, threads) / MIB)
-  const limit = Math.floor(MEMORY_LIMIT_BYTES / MIB)
+  const over = threadsOver(report.memoryBytes ?? 0, report.totalParams, settings.stateful === true ? 1 : settings.threads)
+  if (!over) return null
+  const { threads, needs, limit, fits } = over
   return fail('train-failed', `Training did not start: on ${threads} threads the network needs about ${needs} MB (every thread keeps its own copy of the weights and their gradients), more than the ${limit} MB limit; set threads to ${fits === 1 ? '1' : `${fits} or fewer`}.`, { case: 'threads', threads, needs, limit, fits }, 'settings.threads')
 }
 
