@@ -428,16 +428,7 @@ export function createWsLab(options: WsLabOptions): LabClient {
             u.waiting = true
             setTimeout(() => {
               u.waiting = false
-              try {
-                pump(id)
-              } catch (err) {
-                const q = pending.get(id)
-                if (!q) return
-                clearTimeout(q.timer)
-                pending.delete(id)
-                uploads.delete(id)
-                q.resolve(fail(CLIENT_ERRORS.disconnected, `${q.channel}: ${err instanceof Error ? err.message : String(err)}`))
-              }
+              pumpOrFail(id)
             }, SLICE_WAIT_MS)
           }
           return
@@ -459,9 +450,16 @@ export function createWsLab(options: WsLabOptions): LabClient {
     if (!u) return
     u.acking = true
     u.acked = Math.max(u.acked, received)
+    pumpOrFail(id)
+  }
+
+  /** pump, called back (a timer, an acknowledgement): a socket that throws on a send fails the request as disconnected. */
+  function pumpOrFail(id: number): void {
     try {
       pump(id)
     } catch (err) {
+      const p = pending.get(id)
+      if (!p) return
       clearTimeout(p.timer)
       pending.delete(id)
       uploads.delete(id)
