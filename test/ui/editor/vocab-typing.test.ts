@@ -3,7 +3,7 @@
  * fields do: typing 65 passed through 6, and the network was rebuilt for six tokens on the way (and an undo step
  * taken for it).
  */
-import { afterEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it, vi, type MockInstance } from 'vitest'
 import { cleanup, screen } from '@testing-library/svelte'
 import { flushSync } from 'svelte'
 import { presetById } from '../../../src-engine/models/presets'
@@ -17,13 +17,19 @@ afterEach(() => { cleanup(); vi.useRealTimers(); vi.restoreAllMocks() })
 const lstm = (): NetSpec => ({ ...structuredClone(presetById('char-lstm')!.spec), vocab: 40 })
 const box = (): HTMLInputElement => screen.getByTestId('input-vocab') as HTMLInputElement
 
+/** The char-LSTM (vocabulary 40) in the editor, the vocabulary box emptied and `text` typed into it key by key; the spy on setVocab. */
+function typedInto(text: string): MockInstance<typeof editor.setVocab> {
+  vi.useFakeTimers()
+  openEditor(lstm())
+  const set = vi.spyOn(editor, 'setVocab')
+  box().value = ''
+  typeKeys(box(), text)
+  return set
+}
+
 describe('the vocabulary typed key by key', () => {
   it('does not pass through its first digit: 65 is one edit, taken after the pause', () => {
-    vi.useFakeTimers()
-    openEditor(lstm())
-    const set = vi.spyOn(editor, 'setVocab')
-    box().value = ''
-    typeKeys(box(), '65')
+    const set = typedInto('65')
     expect(set).not.toHaveBeenCalled()
     expect(project.spec!.vocab).toBe(40)
     vi.advanceTimersByTime(700)
@@ -33,11 +39,7 @@ describe('the vocabulary typed key by key', () => {
   })
 
   it('is taken at once on leaving the box or before a shortcut; a spin step at once', () => {
-    vi.useFakeTimers()
-    openEditor(lstm())
-    const set = vi.spyOn(editor, 'setVocab')
-    box().value = ''
-    typeKeys(box(), '70')
+    const set = typedInto('70')
     box().dispatchEvent(new FocusEvent('blur'))
     flushSync()
     expect(set.mock.calls).toEqual([[70]])
