@@ -86,6 +86,17 @@ export function refusal(e: LabError): Msg | string {
   return msg(key, values)
 }
 
+/**
+ * A refusal as the page shows it on its own line: one the page words (refusal() gave a message) already says what
+ * happened and what to change ("Training did not start: …"), and a lead before it said the failure twice
+ * ("실험실이 요청을 처리하지 못했습니다: 학습을 시작하지 않았습니다. …"); the host's own English words, which the page
+ * could not word, come after the page's translated lead (`lead`, its {detail} the words), so the learner knows what failed.
+ */
+export function refusalShown(e: LabError, lead: string): Msg {
+  const r = refusal(e)
+  return typeof r === 'string' ? msg(lead, { detail: r }) : r
+}
+
 /** What a threads refusal asks for: a run that fits on one thread only is told that one count ("1 or fewer" would offer zero too). */
 export function threadsFix(fits: number | string): Msg {
   return Number(fits) === 1 ? msg('train.threadsFixOne') : msg('train.threadsFix', { fits })

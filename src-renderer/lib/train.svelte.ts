@@ -9,7 +9,7 @@
 import type { AutoencoderViews, LabApi, LabError, LabEvent, PresetInfo, Result } from '../../src-main/ipc/contract'
 import type { TrainSettings } from '../../src-engine/protocol'
 import type { NetSpec, SpecReport } from '../../src-engine/spec-types'
-import { refusal, threadsFix } from './lab-errors'
+import { refusal, refusalShown, threadsFix } from './lab-errors'
 import { msg, type Msg } from '../i18n/index.svelte'
 import { project } from './project.svelte'
 import { labSpeed, measuredSpeed, MIN_BATCHES } from './speed.svelte'
@@ -529,7 +529,7 @@ export function threadsRefusal(e: LabError, s: TrainSettings): { threads: number
   return { threads: s.threads, text: fits === undefined ? refusal(e) : msg('train.threadsRefused', { fix: threadsFix(fits) }) }
 }
 
-/** A refusal from the host, worded in the page's language after a translated lead. */
+/** A refusal from the host in the page's language; the host's raw words (a code the page cannot word) after a translated lead. */
 function hostError(e: LabError): Msg {
-  return msg('train.errHost', { detail: refusal(e) })
+  return refusalShown(e, 'train.errHost')
 }

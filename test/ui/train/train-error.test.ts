@@ -1,6 +1,8 @@
 /**
- * A request the host refuses is worded in the page's language from its code and params, after a translated
- * lead; a code the page has no words for shows the host's English words after that lead.
+ * A request the host refuses is worded in the page's language from its code and params, and that wording speaks
+ * for itself: no lead before it (the Korean threads refusal read "실험실이 요청을 처리하지 못했습니다: 학습을 시작하지
+ * 않았습니다. …", the failure said twice; on the old train.svelte.ts every case here but the last had that lead). A
+ * code the page has no words for shows the host's English words after a translated lead.
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { fireEvent, render, screen } from '@testing-library/svelte'
@@ -40,9 +42,10 @@ describe('a refused training request', () => {
 
   it('is worded in the current language from its code, and follows a switch', async () => {
     const box = await refusedStart({ code: 'busy', message: 'Run r7 is still running; stop it before starting another.', params: { case: 'start', state: 'running' } })
-    expect(box.textContent).toContain('The lab could not do that: A run is still training or paused: stop it before starting another.')
+    const said = (): string => box.querySelector('span')!.textContent!
+    expect(said()).toBe('A run is still training or paused: stop it before starting another.')
     await switchTo('ko')
-    expect(box.textContent).toContain('실험실이 요청을 처리하지 못했습니다: 학습이 아직 진행 중이거나 일시 정지되어 있습니다. 다른 학습을 시작하기 전에 멈추세요.')
+    expect(said()).toBe('학습이 아직 진행 중이거나 일시 정지되어 있습니다. 다른 학습을 시작하기 전에 멈추세요.')
     expect(box.textContent).not.toContain('Run r7')
     // a message of the page's own is translated whole
     trainLab.error = msg('train.errNoSpec')
@@ -57,14 +60,27 @@ describe('a refused training request', () => {
       message: 'conv1: "filters" must be a whole number of at least 1 (got 0).', values: { field: 'filters', value: 0 }
     }
     const box = await refusedStart({ code: 'invalid-spec', message: issue.message, path: 'spec.layers.0.filters', issue })
-    expect(box.textContent).toContain('The lab could not do that: The architecture has an error, so nothing was started: conv1: 0 is not allowed for')
+    expect(box.querySelector('span')!.textContent).toMatch(/^The architecture has an error, so nothing was started: conv1: 0 is not allowed for/)
     await switchTo('ko')
     expect(box.textContent).toContain('구조에 오류가 있어 시작하지 않았습니다: conv1')
     expect(box.textContent).not.toContain('must be')
     await switchTo('en')
   })
 
-  it('falls back to the host\'s English words for a code it cannot word', async () => {
+  it('says a refusal for the threads once, in Korean too', async () => {
+    const box = await refusedStart({
+      code: 'train-failed', message: 'Training did not start: on 3 threads the network needs about 2383 MB (…); set threads to 2 or fewer.',
+      params: { case: 'threads', threads: 3, needs: 2383, limit: 2048, fits: 2 }, path: 'settings.threads'
+    })
+    expect(box.querySelector('span')!.textContent).toMatch(/^Training did not start: on 3 threads this network needs about 2,383 MB/)
+    await switchTo('ko')
+    const said = box.querySelector('span')!.textContent!
+    expect(said).toMatch(/^학습을 시작하지 않았습니다\. /)
+    expect(said).not.toContain('실험실이')
+    await switchTo('en')
+  })
+
+  it('falls back to the host\'s English words for a code it cannot word, after a lead', async () => {
     let box = await refusedStart({ code: 'melted', message: 'The flux capacitor melted; let it cool.' })
     await switchTo('ko')
     expect(box.textContent).toContain('실험실이 요청을 처리하지 못했습니다: The flux capacitor melted; let it cool.')

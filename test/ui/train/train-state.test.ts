@@ -290,7 +290,7 @@ describe('TrainLab with a host', () => {
     await lab.pause()
     expect(lab.current?.state).toBe('running')
     // the host's code is worded by the page (its English words are for logs)
-    expect(tr(lab.error!)).toBe('The lab could not do that: No training run is in progress: start one first.')
+    expect(tr(lab.error!)).toBe('No training run is in progress: start one first.')
   })
 
   it('changes the learning rate live and records where', async () => {
