@@ -10,7 +10,7 @@ import TrainPage from '../../../src-renderer/pages/TrainPage.svelte'
 import { setLab } from '../../../src-renderer/lib/lab'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
-import { shapesNow, titleWithoutSizes } from '../../../src-renderer/lib/net-title'
+import { netTitle, shapesNow, titleWithoutSizes } from '../../../src-renderer/lib/net-title'
 import { presetById } from '../../../src-engine/models/presets'
 import { validateSpec } from '../../../src-engine/spec'
 import { FakeLab, PRESETS as FAKE_PRESETS, flush } from './fake-lab'
@@ -36,6 +36,27 @@ describe('an edited network’s name on the training page', () => {
     // no shapes to tell from a refused design: the page keeps the plain wording
     const bad = { ...spec, layers: [] }
     expect(shapesNow(bad, validateSpec(bad))).toBeNull()
+  })
+
+  it('is one function of what the page knows: loading, default, preset as it came, edited, own (en, ko)', () => {
+    const mlp = presetById('mlp')!
+    const preset = { id: 'mlp', title: mlp.title.en, titles: mlp.title, kind: 'mlp' as const, spec: mlp.spec, params: 0 }
+    const edited = { ...structuredClone(mlp.spec), input: [3, 224, 224] }
+    const facts = { project: null, spec: mlp.spec, preset, defaultId: 'mlp', report: null }
+    expect(netTitle({ ...facts, spec: null })).toBe('Loading the presets…')
+    expect(netTitle(facts)).toBe('Two-layer network (784 → 100 → 10) · default preset')
+    // the default preset untouched in the editor is still the default; another preset untouched is a preset as it came
+    expect(netTitle({ ...facts, project: structuredClone(mlp.spec) })).toBe('Two-layer network (784 → 100 → 10) · default preset')
+    expect(netTitle({ ...facts, project: structuredClone(mlp.spec), defaultId: 'simple-convnet' })).toBe('Two-layer network (784 → 100 → 10) · preset, as it came')
+    const now = { ...facts, project: edited, spec: edited, report: validateSpec(edited) }
+    expect(netTitle(now)).toBe(`Two-layer network, edited (3${NB}×${NB}224${NB}×${NB}224 → 10) · from the Architecture page`)
+    // no shapes to tell (the report not in yet), or no preset it came from: the plain wording, by its own name
+    expect(netTitle({ ...now, report: null })).toBe('Two-layer network (784 → 100 → 10) · from the Architecture page')
+    expect(netTitle({ ...now, preset: null })).toBe(`${edited.name} · from the Architecture page`)
+    expect(netTitle({ ...now, preset: null, spec: { ...edited, name: undefined } })).toBe('Your network · from the Architecture page')
+    i18n.set('ko')
+    expect(netTitle(now)).toBe(`2층 신경망 수정본 (3${NB}×${NB}224${NB}×${NB}224 → 10) · 아키텍처 페이지에서 가져옴`)
+    expect(netTitle(facts)).toBe(`${mlp.title.ko} · 기본 프리셋`)
   })
 
   it('names the edited preset by what it is now (en, ko)', async () => {
