@@ -30,6 +30,7 @@ import { cleanDivergence } from './ipc/validate'
 import { engineRefusal, errorText, isLabErrorCode, refuse } from './ipc/refuse'
 import { idxLabelFacts } from './idx-classes'
 import { threadsOver } from '../src-engine/spec-lint'
+import { num } from '../src-engine/spec-issues'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -91,12 +92,13 @@ const fail = refuse
  * A run on more threads than its memory estimate allows (spec-lint.ts threadsOver: on more than one thread every
  * thread keeps its own weights and gradients), refused with the count that fits rather than left to a worker that runs
  * out of memory part-way through its first step; null when it fits. A stateful run trains on one thread (session.ts).
+ * The sizes are grouped ("3,868 MB") as the page's words say them, since this English text shows when they cannot.
  */
 export function refuseThreads(report: SpecReport, settings: TrainSettings): { ok: false; error: LabError } | null {
   const over = threadsOver(report.memoryBytes ?? 0, report.totalParams, settings.stateful === true ? 1 : settings.threads)
   if (!over) return null
   const { threads, needs, limit, fits } = over
-  return fail('train-failed', `Training did not start: on ${threads} threads the network needs about ${needs} MB (every thread keeps its own copy of the weights and their gradients), more than the ${limit} MB limit; set threads to ${fits === 1 ? '1' : `${fits} or fewer`}.`, { case: 'threads', threads, needs, limit, fits }, 'settings.threads')
+  return fail('train-failed', `Training did not start: on ${threads} threads the network needs about ${num(needs)} MB (every thread keeps its own copy of the weights and their gradients), more than the ${num(limit)} MB limit; set threads to ${fits === 1 ? '1' : `${fits} or fewer`}.`, { case: 'threads', threads, needs, limit, fits }, 'settings.threads')
 }
 
 export class LabHost {

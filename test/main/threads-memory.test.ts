@@ -45,6 +45,9 @@ describe('train:start on more threads than the network fits', () => {
     if (r.ok) return
     expect(r.error.params!.needs).toBe(Math.ceil((validateSpec(wide(600)).memoryBytes! + 4 * 8 * (150_528 * 600 + 600)) / 2 ** 20))
     expect(r.error.message).toContain('set threads to 1.')
+    // the sizes grouped as the page says them ("3,868 MB", not "3868 MB"): this text shows when the page's words cannot
+    expect(r.error.message).toContain(`needs about ${r.error.params!.needs!.toLocaleString('en-US')} MB`)
+    expect(r.error.message).toContain('more than the 2,048 MB limit')
     // a stateful run trains on one thread whatever it asks, and fits
     expect(h.start(wide(600), settings({ threads: 4, stateful: true }))).toMatchObject({ ok: true })
   })
