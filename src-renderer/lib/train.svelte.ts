@@ -53,9 +53,10 @@ export class TrainLab {
   /**
    * Start refused for the threads the form asked for (lab-host.ts refuseThreads, path settings.threads): the Threads
    * field is marked and says the fix, as a field's own problem is, until the learner changes it (TrainControls) or a
-   * run starts. The count refused is kept: a form that no longer holds it is not marked.
+   * run starts. The count refused is kept: a form that no longer holds it is not marked; and so is the network refused,
+   * whose edits TrainControls judges again.
    */
-  threadsRefused = $state.raw<{ threads: number; text: Msg | string } | null>(null)
+  threadsRefused = $state.raw<ThreadsRefused | null>(null)
   presets = $state.raw<PresetInfo[]>([])
   threads = $state(1)
   /** The host lowers a 'low' run's threads (Linux, app:info's priorityChoice): the form offers the choice. */
@@ -292,7 +293,7 @@ export class TrainLab {
     const trainedBefore = project.trained
     const payload = fromModel ? { spec, settings: s, from: 'model' as const, ...(cont ? { epochOffset: cont.epochOffset, ...(cont.xOffset !== undefined ? { xOffset: cont.xOffset } : {}) } : {}) } : { spec, settings: s }
     this.threadsRefused = null
-    const reply = await this.call(this.api.request('train:start', payload), (e) => (this.threadsRefused = threadsRefusal(e, s)))
+    const reply = await this.call(this.api.request('train:start', payload), (e) => (this.threadsRefused = threadsRefusal(e, s, spec)))
     if (!reply) return null
     if (project.weightsChoice !== null) project.weightsChoice = null
     const run = new Run(reply.value.runId, this.nextIndex++, s, spec.name ?? '', netKind(spec), cont)
@@ -521,12 +522,15 @@ export function noteSpeed(run: Run): void {
 /** The app's training state. */
 export const trainLab = new TrainLab()
 
+/** A Start refused for its threads: the count asked for, the network it was asked for, and the fix said at the field. */
+export interface ThreadsRefused { threads: number; spec: NetSpec; text: Msg | string }
+
 /** The Threads field's part of a refused Start: the fix the refusal names, for the count `s` asked for; null for any other refusal. */
-export function threadsRefusal(e: LabError, s: TrainSettings): { threads: number; text: Msg | string } | null {
+export function threadsRefusal(e: LabError, s: TrainSettings, spec: NetSpec): ThreadsRefused | null {
   if (e.code !== 'train-failed' || e.path !== 'settings.threads') return null
   const fits = e.params?.fits
   // a host that names no count that fits: the refusal's own words, which say what to change
-  return { threads: s.threads, text: fits === undefined ? refusal(e) : msg('train.threadsRefused', { fix: threadsFix(fits) }) }
+  return { threads: s.threads, spec, text: fits === undefined ? refusal(e) : msg('train.threadsRefused', { fix: threadsFix(fits) }) }
 }
 
 /** A refusal from the host in the page's language; the host's raw words (a code the page cannot word) after a translated lead. */

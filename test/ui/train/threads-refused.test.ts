@@ -2,7 +2,8 @@
  * Start refused for its threads (the host's refuseThreads, path settings.threads) marks the Threads field and says
  * the fix beside it, as the form's own problems are, until the learner changes the box; and the refusals that
  * count MB group the figures as the page's other numbers ("7,638 MB", not "7638 MB"). On the old files the field
- * stayed unmarked (only the banner above the page said it) and the sizes read 7638.
+ * stayed unmarked (only the banner above the page said it) and the sizes read 7638. An edit of the network judges the
+ * count again (spec-lint.ts threadsOver): before, the mark stayed as it was, naming the old count, until the box changed.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { fireEvent, render, screen } from '@testing-library/svelte'
@@ -14,6 +15,9 @@ import { validateSpec } from '../../../src-engine/spec'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import type { LabError } from '../../../src-main/ipc/contract'
 import { renderControls, resetControls, settle } from './controls'
+import TrainControls from '../../../src-renderer/components/train/TrainControls.svelte'
+import { defaultsFor } from '../../../src-renderer/lib/train.svelte'
+import { FakeLab } from './fake-lab'
 
 afterEach(() => {
   resetControls()
@@ -57,6 +61,43 @@ describe('the Threads field when Start is refused for its threads', () => {
     await fireEvent.input(box, { target: { value: '6' } })
     await settle()
     expect(box.getAttribute('aria-invalid')).not.toBe('true')
+  })
+
+  it('is judged again when the network changes: cleared once the count fits, the count that fits said anew (en, ko)', async () => {
+    // a 784 → units → 10 network: 60000 hidden units fit on 3 threads of 6, 40000 on 5, 20000 on all 6 (spec-lint.ts threadsOver)
+    const wide = (units: number): NetSpec => ({ input: [1, 28, 28], task: 'classify', layers: [{ type: 'Flatten' }, { type: 'Affine', units }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    const fake = new FakeLab()
+    trainLab.connect(fake)
+    trainLab.runs = []
+    await settle()
+    trainLab.form = { ...defaultsFor(wide(60000), 2), threads: 6 }
+    fake.handlers['train:start'] = () => ({ ok: false, error: { ...REFUSED, params: { case: 'threads', threads: 6, needs: 3140, limit: 2048, fits: 3 } } })
+    const { rerender } = render(TrainControls, { spec: wide(60000), onstart: () => void trainLab.start(wide(60000)), oncontinue: () => {} })
+    const box = screen.getByTestId('train-threads') as HTMLInputElement
+    const said = (): string | null => document.getElementById('train-threads-refused')?.textContent ?? null
+    await fireEvent.click(screen.getByTestId('train-start'))
+    await settle()
+    expect(said()).toBe('Too many for this network’s memory. Set “Threads” to 3 or fewer and press Start again.')
+    // the learner narrows the hidden layer on the Architecture page, the Threads box untouched: 5 of the 6 fit now
+    await rerender({ spec: wide(40000) })
+    await settle()
+    expect(box.getAttribute('aria-invalid')).toBe('true')
+    expect(said()).toBe('Too many for this network’s memory. Set “Threads” to 5 or fewer and press Start again.')
+    i18n.set('ko')
+    await settle()
+    expect(said()).toBe('스레드가 너무 많아 이 신경망을 학습할 메모리가 모자랍니다. “스레드”를 5개 이하로 바꾼 뒤 다시 시작하세요.')
+    i18n.set('en')
+    // narrower still, all 6 fit: no mark, nothing said
+    await rerender({ spec: wide(20000) })
+    await settle()
+    expect(box.getAttribute('aria-invalid')).not.toBe('true')
+    expect(box.getAttribute('aria-describedby')).toBeNull()
+    expect(said()).toBeNull()
+    // back to the network refused (an equal copy, as an undo gives): refused again, in the host's words
+    await rerender({ spec: wide(60000) })
+    await settle()
+    expect(box.getAttribute('aria-invalid')).toBe('true')
+    expect(said()).toBe('Too many for this network’s memory. Set “Threads” to 3 or fewer and press Start again.')
   })
 
   it('is not marked for a refusal tied to no field', async () => {
