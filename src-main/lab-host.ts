@@ -239,7 +239,7 @@ export class LabHost {
    * model first moves to a new worker at the run's priority (setPriority), so a continued run carries on
    * from the same weights and optimizer state.
    */
-  async startRun(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset = 0, xOffset?: number): Promise<Result<{ runId: string }>> {
+  async startRun(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset?: number, xOffset?: number): Promise<Result<{ runId: string }>> {
     // an open or import applying what it read goes first: its answer must not reach the page after the run has replaced its model
     await this.projects.settled()
     const busy = this.refuseBusy()
@@ -256,9 +256,10 @@ export class LabHost {
 
   /**
    * Starts a run on the current worker (spawning one at the run's priority if needed). One run at a time;
-   * refused when the live worker runs at another priority than the run's (startRun moves it first).
+   * refused when the live worker runs at another priority than the run's (startRun moves it first). An epochOffset,
+   * even 0, makes it a continuation of the held model's run (ProjectService.runStarted).
    */
-  start(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset = 0, xOffset?: number): Result<{ runId: string }> {
+  start(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset?: number, xOffset?: number): Result<{ runId: string }> {
     const busy = this.refuseBusy()
     if (busy) return busy
     const priority = settings.priority ?? 'low'

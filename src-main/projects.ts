@@ -229,10 +229,18 @@ export class ProjectService {
 
   // ── tracking runs for the autosave ───────────────────────────────────────
 
-  runStarted(runId: string, spec: NetSpec, settings: TrainSettings, epochOffset = 0, xOffset = epochOffset): void {
+  /**
+   * A run started: an epoch offset (`offset`, even 0) makes it a continuation of the held model's run, as the page sends
+   * it (train.svelte.ts launch: only with a continuation), e.g. from the weights kept before a diverged run that
+   * began at epoch 0 (placed and numbered from 0, but linked); absent, a run of its own (perhaps from the held
+   * weights: project.weightsChoice 'keep'), unless xOffset says it begins part-way through an epoch.
+   */
+  runStarted(runId: string, spec: NetSpec, settings: TrainSettings, offset?: number, x?: number): void {
     const run: SavedRun = { id: runId, specName: spec.name ?? '', settings, state: 'running', batchX: [], batchLoss: [], epochs: [] }
+    const epochOffset = offset ?? 0
+    const xOffset = x ?? epochOffset
     // a continuation from weights kept in epoch 1 begins part-way through it: numbered 0, placed at 0.x
-    if (epochOffset > 0 || xOffset !== epochOffset) {
+    if (offset !== undefined || xOffset !== epochOffset) {
       this.offsets.set(runId, { epochs: epochOffset, x: xOffset })
       if (this.modelRunId) {
         // as the page words it: another optimizer starts with fresh state

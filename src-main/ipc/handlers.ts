@@ -19,7 +19,7 @@ const routes: { [C in Channel]: Route<C> } = {
   'app:info': (h) => h.info(),
   'preset:list': (h) => h.presets(),
   'spec:validate': (h, spec) => h.validate(spec),
-  'train:start': (h, p) => h.startRun(p.spec, p.settings, p.from === 'model', p.epochOffset ?? 0, p.xOffset),
+  'train:start': (h, p) => h.startRun(p.spec, p.settings, p.from === 'model', p.epochOffset, p.xOffset),
   'train:pause': (h) => h.pause(),
   'train:resume': (h) => h.resume(),
   'train:stop': (h) => h.stop(),

@@ -167,6 +167,36 @@ describe('a continuation from weights kept mid-epoch, recovered after the lab cl
     expect(opened.value.epoch).toBe(4)
   })
 
+  it('links a continuation from the weights kept before a run that began at epoch 0, through recovery; a run from held weights stays its own', async () => {
+    // an opened project's weights trained on (from the model, no offset: train.svelte.ts launch with weightsChoice
+    // 'keep'), the run diverged and the host put those weights back ('before'); "Continue from the kept weights"
+    // then sends epochOffset 0 and no xOffset (divergence.ts keptStart: where the run began)
+    const dataDir = mkdtempSync(join(tmpdir(), 'lab-kept-before-'))
+    const host: ModelHost = {
+      ...noModel,
+      autosave: async (job) => { writeFileSync(job.path, encodeProject({ spec, settings: job.project.settings, history: job.project.history, epoch: job.project.epoch })); return { ok: true, value: { written: true } } }
+    }
+    const p = new ProjectService(host, { dataDir })
+    let n = 0
+    const lab = { startRun: async (...args: unknown[]) => { p.runStarted(`r${++n}`, spec, settings, ...(args.slice(3) as [number?, number?])); return { ok: true, value: { runId: `r${n}` } } } } as unknown as HostApi
+    const dispatch = createDispatcher(lab)
+    expect(await dispatch('train:start', { spec, settings, from: 'model' }, true)).toMatchObject({ ok: true })
+    p.track({ type: 'batches', runId: 'r1', points: [point(1, 1)] })
+    expect(await dispatch('train:start', { spec, settings, from: 'model', epochOffset: 0 }, true)).toMatchObject({ ok: true })
+    p.track({ type: 'batches', runId: 'r2', points: [point(1, 1), point(1, 2)] })
+    p.track({ type: 'epoch', runId: 'r2', report: report(1) })
+    p.onWorkerCheckpoint('r2', 1)
+    await p.flushAutosave()
+    const opened = await new ProjectService(noModel, { dataDir }).open({ from: 'recovery' })
+    if (!opened.ok) throw new Error(opened.error.message)
+    const [r1, r2] = opened.value.history!.runs
+    expect(r1.continues).toBeUndefined()
+    // on from where r1 began (0), numbered from 0, and drawn as r1 going on, as the page shows it
+    expect(r2.continues).toEqual({ runId: 'r1', epochOffset: 0 })
+    expect(r2.batchX).toEqual([0.5, 1])
+    expect(r2.epochs.map((e) => e.epoch)).toEqual([1])
+  })
+
   it('places a continuation kept in the first epoch part-way through it, numbered from 0', () => {
     const p = new ProjectService({} as ModelHost, { dataDir: null })
     p.runStarted('a', spec, settings)
