@@ -3,10 +3,12 @@
  * and a clear "0" with mouse strokes on the pad (and a "1" with the keyboard pen) and check the model's answers,
  * the 28×28 preview and the feature maps. Prints the stroke-to-answer latency the page measured (median, slowest and the median
  * of each stage over its last answers), with the model idle and while a second run trains; it asserts
- * no time (the machine is shared), only that the page measured something.
+ * no time (the machine is shared), only that the page measured something. On the way, the same stroke on a page at
+ * device scale 2 gives the model bit for bit the same pixels, from a pad drawn at twice the resolution.
  */
 import type { Page } from '@playwright/test'
-import { test, expect, screenshot, trainOneEpoch } from './fixtures'
+import { join } from 'node:path'
+import { test, expect, openLab, screenshot, SCREENSHOTS, trainOneEpoch } from './fixtures'
 
 /**
  * Draws a polyline on the pad with the mouse, point by point (each move is a pointer event), about 8 ms
@@ -62,7 +64,27 @@ async function answer(page: Page): Promise<{ top: number; probs: number[] }> {
   }))
 }
 
-test('a briefly trained ConvNet reads a drawn 1 and a drawn 0, and shows what each layer saw', async ({ page }) => {
+/**
+ * The pad's pixels the model reads (its hidden 280 × 280 canvas, RGBA) and the 28 × 28 input shown beside it, each as
+ * a 64-bit FNV-1a hash of its bytes (313,600 of them: sent as numbers, they took seconds), with the inked pixels' count.
+ */
+function modelPixels(page: Page): Promise<{ ink: string; input: string; inked: number }> {
+  return page.getByTestId('page-draw').evaluate((el) => {
+    const bytes = (id: string, n: number): Uint8ClampedArray =>
+      el.querySelector<HTMLCanvasElement>(`[data-testid="${id}"]`)!.getContext('2d')!.getImageData(0, 0, n, n).data
+    const fnv = (d: Uint8ClampedArray): string => {
+      let h = 0xcbf29ce484222325n
+      for (const b of d) h = ((h ^ BigInt(b)) * 0x100000001b3n) & 0xffffffffffffffffn
+      return h.toString(16)
+    }
+    const ink = bytes('draw-pad-ink', 280)
+    let inked = 0
+    for (let i = 3; i < ink.length; i += 4) if (ink[i] > 0) inked++
+    return { ink: fnv(ink), input: fnv(bytes('model-input', 28)), inked }
+  })
+}
+
+test('a briefly trained ConvNet reads a drawn 1 and a drawn 0, and shows what each layer saw', async ({ page, labBrowser, shell }) => {
   test.setTimeout(240_000)
   // before any training the page says so instead of guessing
   await page.getByTestId('nav-draw').click()
@@ -71,6 +93,23 @@ test('a briefly trained ConvNet reads a drawn 1 and a drawn 0, and shows what ea
   await expect(page.getByTestId('prediction')).toHaveAttribute('data-probs', '')
   // and the empty answer card says why
   await expect(page.getByTestId('prediction-no-model')).toHaveText('No trained model to guess this drawing yet. Train one, then draw again.')
+
+  // On a HiDPI screen (device scale 2) the pad's canvas has twice the pixels, so the ink is sharp, while the model reads
+  // exactly the same pixels for the same stroke: before, the pad was 280 × 280 at any scale, stretched and soft.
+  const atOne = await modelPixels(page)
+  const sharp = await labBrowser!.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2 })
+  try {
+    const hidpi = await openLab(sharp, shell.url)
+    await hidpi.getByTestId('nav-draw').click()
+    await stroke(hidpi, ONE)
+    expect(await hidpi.getByTestId('draw-pad').evaluate((c) => [(c as HTMLCanvasElement).width, (c as HTMLCanvasElement).height])).toEqual([560, 560])
+    const atTwo = await modelPixels(hidpi)
+    expect(atOne.inked, 'inked pixels').toBeGreaterThan(1000)
+    expect(atTwo, 'the pad pixels the model reads and its 28 × 28 input, at device scale 2').toEqual(atOne)
+    await hidpi.getByTestId('draw-pad-keys').screenshot({ path: join(SCREENSHOTS, 'draw-pad-scale2-en.png') })
+  } finally {
+    await sharp.close()
+  }
 
   // train one epoch of the default preset (simple ConvNet)
   const acc = Number(await trainOneEpoch(page))

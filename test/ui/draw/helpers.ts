@@ -13,7 +13,7 @@ import { i18n } from '../../../src-renderer/i18n/index.svelte'
 export function fakeCanvas(): void {
   let drawn = false
   const ctx = {
-    clearRect: () => {}, beginPath: () => {}, moveTo: () => {}, stroke: () => {},
+    clearRect: () => {}, beginPath: () => {}, moveTo: () => {}, stroke: () => {}, setTransform: () => {},
     lineTo: () => (drawn = true), arc: () => (drawn = true), fill: () => {},
     createImageData: (w: number, h: number) => ({ data: new Uint8ClampedArray(w * h * 4), width: w, height: h }),
     putImageData: () => {},
@@ -24,6 +24,41 @@ export function fakeCanvas(): void {
     }
   }
   vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(ctx as unknown as CanvasRenderingContext2D)
+}
+
+/**
+ * A 2D context per canvas that records what is drawn on it (happy-dom has no canvas): its transform, clears, path
+ * points, strokes with their width, dots, and the reads of its pixels. `calls(canvas)` gives a canvas's record.
+ */
+export function recordCanvases(): { calls: (canvas: Element) => string[] } {
+  const records = new Map<Element, string[]>()
+  const calls = (canvas: Element): string[] => {
+    if (!records.has(canvas)) records.set(canvas, [])
+    return records.get(canvas)!
+  }
+  const contexts = new Map<Element, unknown>()
+  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(function (this: HTMLCanvasElement) {
+    if (!contexts.has(this)) {
+      const log = calls(this)
+      contexts.set(this, {
+        lineWidth: 1,
+        setTransform: (...m: number[]) => log.push(`transform ${m.join(',')}`),
+        clearRect: (...r: number[]) => log.push(`clear ${r.join(',')}`),
+        beginPath: () => {},
+        moveTo: (x: number, y: number) => log.push(`moveTo ${x},${y}`),
+        lineTo: (x: number, y: number) => log.push(`lineTo ${x},${y}`),
+        arc: (x: number, y: number, r: number) => log.push(`dot ${x},${y} r${r}`),
+        stroke(this: { lineWidth: number }) { log.push(`stroke ${this.lineWidth}`) },
+        fill: () => log.push('fill'),
+        getImageData: (...r: number[]) => {
+          log.push(`read ${r.join(',')}`)
+          return { data: new Uint8ClampedArray(r[2] * r[3] * 4), width: r[2], height: r[3] }
+        }
+      })
+    }
+    return contexts.get(this) as CanvasRenderingContext2D
+  })
+  return { calls }
 }
 
 /** Lets the page's pending answers (promises, zero timers) land, then renders. */

@@ -9,19 +9,24 @@ import DrawPad from '../../../src-renderer/components/draw/DrawPad.svelte'
 import { PEN_STEP, penMove } from '../../../src-renderer/components/draw/keyboard-pen'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
 
-/** A 2D context that records the shapes drawn (happy-dom has no canvas). */
+/** A 2D context that records the shapes drawn on the model's canvas (happy-dom has no canvas); the screen's draws the same. */
 function fakeContext(): { calls: string[] } {
   const calls: string[] = []
-  const ctx = {
-    clearRect: () => calls.push('clear'),
+  const record = (log: string[]): unknown => ({
+    setTransform: () => {},
+    clearRect: () => log.push('clear'),
     beginPath: () => {},
-    moveTo: (x: number, y: number) => calls.push(`moveTo ${x},${y}`),
-    lineTo: (x: number, y: number) => calls.push(`lineTo ${x},${y}`),
-    arc: (x: number, y: number) => calls.push(`dot ${x},${y}`),
+    moveTo: (x: number, y: number) => log.push(`moveTo ${x},${y}`),
+    lineTo: (x: number, y: number) => log.push(`lineTo ${x},${y}`),
+    arc: (x: number, y: number) => log.push(`dot ${x},${y}`),
     stroke: () => {},
     fill: () => {}
-  }
-  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(ctx as unknown as CanvasRenderingContext2D)
+  })
+  const ink = record(calls)
+  const shown = record([])
+  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockImplementation(function (this: HTMLCanvasElement) {
+    return (this.dataset.testid === 'draw-pad-ink' ? ink : shown) as CanvasRenderingContext2D
+  })
   return { calls }
 }
 
