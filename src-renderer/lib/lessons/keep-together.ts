@@ -10,8 +10,11 @@
 
 const NBSP = '\u00a0'
 
-/** One item of a shape tuple: a number (maybe negative or with a decimal point), a short name like N, FH, w1, or "…". */
-const ITEM = String.raw`[−-]?(?:\d+(?:\.\d+)?|[A-Za-z][A-Za-z0-9]{0,3}|…)`
+/**
+ * One item of a shape tuple: a number (maybe negative or with a decimal point, maybe in the explainers' powers of ten,
+ * "1.2×10⁻⁴", or infinite), a short name like N, FH, w1 or x₀, or "…".
+ */
+const ITEM = String.raw`[−-]?(?:\d+(?:\.\d+)?(?:×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?|∞|[A-Za-z][A-Za-z0-9₀-₉]{0,3}|…)`
 const TUPLE = new RegExp(String.raw`\(${ITEM}(?:, ${ITEM})+\)`, 'g')
 /** The spaces around a "×" between two sizes or names (letters or digits on both sides). */
 const TIMES = /(?<=[A-Za-z0-9]) × (?=[A-Za-z0-9])/g

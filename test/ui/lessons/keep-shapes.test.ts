@@ -23,6 +23,9 @@ describe('keepShapesTogether', () => {
     expect(keepShapesTogether('front: (N, C, H, W).')).toBe(`front: (N,${NB}C,${NB}H,${NB}W).`)
     expect(keepShapesTogether('(w1, …, wm) and (−7, 2)')).toBe(`(w1,${NB}…,${NB}wm) and (−7,${NB}2)`)
     expect(keepShapesTogether('N × C × H × W')).toBe(`N${NB}×${NB}C${NB}×${NB}H${NB}×${NB}W`)
+    // the explainers' names with subscripts, numbers in powers of ten and infinities
+    expect(keepShapesTogether('f(x₀, x₁) = x₀²')).toBe(`f(x₀,${NB}x₁) = x₀²`)
+    expect(keepShapesTogether('(1.2×10⁻⁴, −3×10¹²) or (∞, −∞)')).toBe(`(1.2×10⁻⁴,${NB}−3×10¹²) or (∞,${NB}−∞)`)
     // words in brackets are text, free to wrap, in either language
     for (const s of ['(fully connected, Dense)', '(select it, then Alt+↓ twice)', '(기울기 폭발, 기울기 클리핑이 도움이 됩니다)', '입력 수 × 출력 수'])
       expect(keepShapesTogether(s)).toBe(s)
