@@ -45,10 +45,13 @@ export function titleWithoutSizes(title: string): string {
   return bare || title
 }
 
-/** "3 × 224 × 224 → 10": the input shape and the last layer's output shape, or null when the report has no shapes. */
+/**
+ * "3 × 224 × 224 → 10": the input shape and the last layer's output shape, or null when the report has no shapes. Its
+ * spaces do not break (the page's header wraps the name around it: "→ 10)" alone on a line read as a fragment).
+ */
 export function shapesNow(spec: NetSpec, report: SpecReport | null): string | null {
   const out = report?.ok ? report.layers.at(-1)?.outShape : null
   if (!out || spec.input.length === 0) return null
   const sh = (s: readonly number[]): string => s.join('\u00a0×\u00a0')
-  return `${sh(spec.input)} → ${sh(out)}`
+  return `${sh(spec.input)}\u00a0→\u00a0${sh(out)}`
 }

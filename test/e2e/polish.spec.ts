@@ -68,7 +68,10 @@ function wrappedButtons(page: Page): Promise<string[]> {
   )
 }
 
-/** The training page's network card: beside the title (not dropped below it) with its name on one line. */
+/**
+ * The training page's network card: beside the title (not dropped below it), its whole name shown (it wraps, and was
+ * cut with "…" at 1024 px for an edited network), and no taller than the title and subtitle beside it.
+ */
 function networkCardProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const out: string[] = []
@@ -78,8 +81,8 @@ function networkCardProblems(page: Page): Promise<string[]> {
     const name = document.querySelector<HTMLElement>('[data-testid="train-network"]')!
     if (card.top >= title.bottom) out.push(`the network card sits below the title (${Math.round(card.top)} ≥ ${Math.round(title.bottom)})`)
     if (card.left < title.right) out.push('the network card overlaps the title')
-    const line = parseFloat(getComputedStyle(name).lineHeight) || 20
-    if (name.getBoundingClientRect().height > line * 1.5) out.push(`the network's name wraps: "${name.textContent}"`)
+    if (name.scrollHeight > name.clientHeight + 1 || name.scrollWidth > name.clientWidth + 1) out.push(`the network's name is cut: "${name.textContent}"`)
+    if (card.height > title.height + 1) out.push(`the network card (${Math.round(card.height)}px) is taller than the title beside it (${Math.round(title.height)}px)`)
     if (name.title !== name.textContent) out.push('the name has no tooltip with its full text')
     return out
   })
@@ -105,9 +108,12 @@ for (const lang of ['en', 'ko'] as const) {
       }
     })
 
-    test('the training page keeps its network card beside the title, on one line, at 900, 1024 and 1280 px', async ({ page }) => {
+    test('the training page keeps its network card beside the title, the whole name shown, at 900, 1024 and 1280 px', async ({ page }) => {
       await page.getByTestId('nav-editor').click()
-      await page.getByTestId('preset-select').selectOption('conv-autoencoder')
+      // the longest name a preset gets: edited, with what it is now ("Two-layer network, edited (3 × 224 × 224 → 10) · …")
+      await page.getByTestId('preset-select').selectOption('mlp')
+      await page.getByTestId('input-shape').fill('3, 224, 224')
+      await page.getByTestId('input-shape').press('Enter')
       await page.getByTestId('nav-train').click()
       await expect(page.getByTestId('train-start')).toBeEnabled({ timeout: 15_000 })
       for (const [w, h] of [[900, 600], [1024, 680], [1280, 800]]) {

@@ -32,7 +32,7 @@ describe('an edited network’s name on the training page', () => {
     expect(titleWithoutSizes(mlp.title.ko)).toBe('2층 신경망')
     expect(titleWithoutSizes('Simple ConvNet (book)')).toBe('Simple ConvNet (book)')
     const spec = { ...structuredClone(mlp.spec), input: [3, 224, 224] }
-    expect(shapesNow(spec, validateSpec(spec))).toBe(`3${NB}×${NB}224${NB}×${NB}224 → 10`)
+    expect(shapesNow(spec, validateSpec(spec))).toBe(`3${NB}×${NB}224${NB}×${NB}224${NB}→${NB}10`)
     // no shapes to tell from a refused design: the page keeps the plain wording
     const bad = { ...spec, layers: [] }
     expect(shapesNow(bad, validateSpec(bad))).toBeNull()
@@ -44,19 +44,19 @@ describe('an edited network’s name on the training page', () => {
     const edited = { ...structuredClone(mlp.spec), input: [3, 224, 224] }
     const facts = { project: null, spec: mlp.spec, preset, defaultId: 'mlp', report: null }
     expect(netTitle({ ...facts, spec: null })).toBe('Loading the presets…')
-    expect(netTitle(facts)).toBe('Two-layer network (784 → 100 → 10) · default preset')
+    expect(netTitle(facts)).toBe(`Two-layer network (784 → 100 → 10)${NB}· default preset`)
     // the default preset untouched in the editor is still the default; another preset untouched is a preset as it came
-    expect(netTitle({ ...facts, project: structuredClone(mlp.spec) })).toBe('Two-layer network (784 → 100 → 10) · default preset')
-    expect(netTitle({ ...facts, project: structuredClone(mlp.spec), defaultId: 'simple-convnet' })).toBe('Two-layer network (784 → 100 → 10) · preset, as it came')
+    expect(netTitle({ ...facts, project: structuredClone(mlp.spec) })).toBe(`Two-layer network (784 → 100 → 10)${NB}· default preset`)
+    expect(netTitle({ ...facts, project: structuredClone(mlp.spec), defaultId: 'simple-convnet' })).toBe(`Two-layer network (784 → 100 → 10)${NB}· preset, as it came`)
     const now = { ...facts, project: edited, spec: edited, report: validateSpec(edited) }
-    expect(netTitle(now)).toBe(`Two-layer network, edited (3${NB}×${NB}224${NB}×${NB}224 → 10) · from the Architecture page`)
+    expect(netTitle(now)).toBe(`Two-layer network, edited (3${NB}×${NB}224${NB}×${NB}224${NB}→${NB}10)${NB}· from the Architecture page`)
     // no shapes to tell (the report not in yet), or no preset it came from: the plain wording, by its own name
-    expect(netTitle({ ...now, report: null })).toBe('Two-layer network (784 → 100 → 10) · from the Architecture page')
-    expect(netTitle({ ...now, preset: null })).toBe(`${edited.name} · from the Architecture page`)
-    expect(netTitle({ ...now, preset: null, spec: { ...edited, name: undefined } })).toBe('Your network · from the Architecture page')
+    expect(netTitle({ ...now, report: null })).toBe(`Two-layer network (784 → 100 → 10)${NB}· from the Architecture page`)
+    expect(netTitle({ ...now, preset: null })).toBe(`${edited.name}${NB}· from the Architecture page`)
+    expect(netTitle({ ...now, preset: null, spec: { ...edited, name: undefined } })).toBe(`Your network${NB}· from the Architecture page`)
     i18n.set('ko')
-    expect(netTitle(now)).toBe(`2층 신경망 수정본 (3${NB}×${NB}224${NB}×${NB}224 → 10) · 아키텍처 페이지에서 가져옴`)
-    expect(netTitle(facts)).toBe(`${mlp.title.ko} · 기본 프리셋`)
+    expect(netTitle(now)).toBe(`2층 신경망 수정본 (3${NB}×${NB}224${NB}×${NB}224${NB}→${NB}10)${NB}· 아키텍처 페이지에서 가져옴`)
+    expect(netTitle(facts)).toBe(`${mlp.title.ko}${NB}· 기본 프리셋`)
   })
 
   it('names the edited preset by what it is now (en, ko)', async () => {
@@ -67,10 +67,10 @@ describe('an edited network’s name on the training page', () => {
     render(TrainPage)
     await flush()
     const name = (): string => screen.getAllByTestId('train-network').at(-1)!.textContent!
-    expect(name()).toBe(`Two-layer net, edited (3${NB}×${NB}224${NB}×${NB}224 → 10) · from the Architecture page`)
+    expect(name()).toBe(`Two-layer net, edited (3${NB}×${NB}224${NB}×${NB}224${NB}→${NB}10)${NB}· from the Architecture page`)
     i18n.set('ko')
     await flush()
-    expect(name()).toBe(`Two-layer net 수정본 (3${NB}×${NB}224${NB}×${NB}224 → 10) · 아키텍처 페이지에서 가져옴`)
+    expect(name()).toBe(`Two-layer net 수정본 (3${NB}×${NB}224${NB}×${NB}224${NB}→${NB}10)${NB}· 아키텍처 페이지에서 가져옴`)
   })
 
   it('keeps the plain wording for a network that did not start from a preset (built from an empty one, imported)', async () => {
@@ -80,9 +80,9 @@ describe('an edited network’s name on the training page', () => {
     render(TrainPage)
     await flush()
     const name = (): string => screen.getAllByTestId('train-network').at(-1)!.textContent!
-    expect(name()).toBe('My CNN (v2) · from the Architecture page')
+    expect(name()).toBe(`My CNN (v2)${NB}· from the Architecture page`)
     project.spec = { ...project.spec, name: undefined }
     await flush()
-    expect(name()).toBe('Your network · from the Architecture page')
+    expect(name()).toBe(`Your network${NB}· from the Architecture page`)
   })
 })

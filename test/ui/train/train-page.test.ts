@@ -34,7 +34,7 @@ describe('training page with a fake host', () => {
   it('walks through start, live progress, pause, lr change, divergence and restart', async () => {
     render(TrainPage)
     await settle()
-    expect(screen.getByTestId('train-network').textContent).toContain('Simple ConvNet · default preset')
+    expect(screen.getByTestId('train-network').textContent).toContain('Simple ConvNet\u00a0· default preset')
     expect(fake.channels()).toContain('data:samples')
 
     // one click trains the default preset with its defaults
@@ -242,10 +242,10 @@ describe('training page with a fake host', () => {
     i18n.set('ko')
     render(TrainPage)
     await settle()
-    expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toMatch(/ · 아키텍처 페이지에서 가져옴$/)
+    expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toMatch(/\u00a0· 아키텍처 페이지에서 가져옴$/)
     i18n.set('en')
     await settle()
-    expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toMatch(/ · from the Architecture page$/)
+    expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toMatch(/\u00a0· from the Architecture page$/)
   })
 
   it('calls a preset the editor opened and nobody edited the default preset, or a preset as it came (en, ko)', async () => {
@@ -254,14 +254,14 @@ describe('training page with a fake host', () => {
     project.presetId = 'simple-convnet'
     render(TrainPage)
     await settle()
-    expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toBe('Simple ConvNet · default preset')
+    expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toBe('Simple ConvNet\u00a0· default preset')
     project.spec = structuredClone(FAKE_PRESETS.find((p) => p.id === 'mlp')!.spec)
     project.presetId = 'mlp'
     await settle()
-    expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toBe('Two-layer net · preset, as it came')
+    expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toBe('Two-layer net\u00a0· preset, as it came')
     i18n.set('ko')
     await settle()
-    expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toBe('Two-layer net · 프리셋 그대로')
+    expect(screen.getAllByTestId('train-network').at(-1)!.textContent).toBe('Two-layer net\u00a0· 프리셋 그대로')
     i18n.set('en')
     project.presetId = null
   })
