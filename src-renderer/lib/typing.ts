@@ -1,3 +1,7 @@
+import { flushSync } from 'svelte'
+import type { Attachment } from 'svelte/attachments'
+import { on } from 'svelte/events'
+
 /**
  * A value typed key by key is taken once complete: after this pause, Enter or leaving the box (the editor's layer
  * fields, the input card's boxes; the training form holds its messages as long). "2.5" then never passes through 2.
@@ -26,7 +30,8 @@ export const shortcut = (e: KeyboardEvent): boolean =>
  * waits again; `flush` does it now (Enter, leaving the box, a shortcut or the Edit menu's Undo while it waits: the
  * page then acts on the network with the value in it); `cancel` drops it (the box emptied, the component gone). A
  * spin step or a paste is applied by the caller at once, after `cancel`. Used by the editor's layer fields, the input
- * card's shape and vocabulary boxes and the training form's messages, which had a timer each.
+ * card's shape and vocabulary boxes and the training form's messages, which had a timer each; tied to their box by
+ * typedBox (below), to the training form by holds.
  */
 export interface Settler {
   wait(apply: () => void): void
@@ -75,5 +80,49 @@ export function settler(ms = SETTLE_MS): Settler {
     },
     flush,
     cancel
+  }
+}
+
+/**
+ * A settler held by an element: what waits is dropped when the element goes (the component gone, the box replaced),
+ * not applied to a network or form it no longer belongs to. `{@attach holds(settle)}`.
+ */
+export function holds(settle: Settler): Attachment {
+  return () => () => settle.cancel()
+}
+
+/** The value waiting in `settle` applied now, and the page updated with it (flushSync) before whatever comes next acts. */
+export function settleNow(settle: Settler): void {
+  if (settle.flush()) flushSync()
+}
+
+/** What a box does when it is committed (Enter, or left after an edit: its change event) and when it is left (blur). */
+export interface BoxEnds {
+  change?: (box: HTMLInputElement) => void
+  blur?: (box: HTMLInputElement) => void
+}
+
+/**
+ * A typed box and its settler, wired one way for every box (`{@attach typedBox(settle, ends)}`): a shortcut (Ctrl+Z,
+ * Alt+2, Ctrl+S: keydown) or the desktop Edit menu's Undo and Redo (history beforeinput) applies the waiting value
+ * first and lets the page update (flushSync) before it acts; Enter, or leaving the box after an edit (change), and
+ * leaving it (blur) run the box's own `ends`, or else apply the waiting value now; the box gone, what waits is dropped
+ * (holds). The box's input events (what waits, and when) stay the box's own. The input card's shape and vocabulary boxes
+ * took Enter two ways (change, keydown); a box's Enter is its change event, which Chromium fires on Enter whenever a
+ * typed value waits (the box has changed since it last fired).
+ */
+export function typedBox(settle: Settler, ends: BoxEnds = {}): Attachment<HTMLInputElement> {
+  return (box) => {
+    const now = (): void => settleNow(settle)
+    const offs = [
+      on(box, 'keydown', (e) => { if (shortcut(e)) now() }),
+      on(box, 'beforeinput', (e) => { if (historyEdit(e)) now() }),
+      on(box, 'change', () => (ends.change ? ends.change(box) : now())),
+      on(box, 'blur', () => (ends.blur ? ends.blur(box) : now()))
+    ]
+    return () => {
+      for (const off of offs) off()
+      settle.cancel()
+    }
   }
 }
