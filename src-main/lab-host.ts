@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
 import type { CheckResult } from '../src-engine/train/gradcheck-run'
 import type { BatchPoint, Checkpoint, DataSource, KeptModel, RunState, Snapshot, TrainingPriority, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
-import type { AutoencoderViews, DecodedImage, ExportedFile, GeneratedText, GradcheckReply, ExportFormat, LabEvent, LabError, LabErrorCode, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
+import type { AutoencoderViews, CurrentRun, DecodedImage, ExportedFile, GeneratedText, GradcheckReply, ExportFormat, LabEvent, LabError, LabErrorCode, PresetInfo, Prediction, Requests, Result } from './ipc/contract'
 import { pureEngine, type PureEngine } from './engine-pure'
 import { encodeModelWeights } from '../src-engine/io/safetensors'
 import { exportOnnx } from '../src-engine/io/onnx'
@@ -154,6 +154,9 @@ export class LabHost {
   /** What `held` was when run `runId` started: the thread puts that model back if the run diverges before it has
    *  weights of its own worth keeping (DivergenceFacts.kept 'before'). */
   private heldBefore: { runId: string; spec: NetSpec | null } | null = null
+  /** What a page that did not start the current run needs to take it over (train:current), beside the autosave's history:
+   *  its network and settings, the learning rate in force, its latest batch point and the last snapshot sent. */
+  private live: { runId: string; spec: NetSpec; settings: TrainSettings; lr: number; last: BatchPoint | null; snapshot: Snapshot | null } | null = null
   /** Project files, weights import and the autosave (src-main/projects.ts). */
   readonly projects: ProjectService
 
@@ -279,6 +282,7 @@ export class LabHost {
     this.runState = 'idle'
     this.runSpec = { runId, spec }
     this.heldBefore = { runId, spec: this.held }
+    this.live = { runId, spec, settings, lr: settings.lr, last: null, snapshot: null }
     this.projects.runStarted(runId, spec, settings, epochOffset, xOffset)
     this.post({ type: 'start', runId, spec, settings, ...(this.projects.autosaves ? { checkpoints: true } : {}), ...(fromHeld ? { fromModel: true } : {}) })
     if (this.probe) this.post({ type: 'set-probe', input: this.probe.slice() })
@@ -406,7 +410,31 @@ export class LabHost {
   resume(): Result<null> { return this.control({ type: 'resume' }, ['paused']) }
   stop(): Result<null> { return this.control({ type: 'stop' }, ['running', 'paused', 'idle']) }
   step(): Result<null> { return this.control({ type: 'step' }, ['paused']) }
-  setLr(lr: number): Result<null> { return this.control({ type: 'set-lr', lr }, ['running', 'paused', 'idle']) }
+  setLr(lr: number): Result<null> {
+    const r = this.control({ type: 'set-lr', lr }, ['running', 'paused', 'idle'])
+    if (r.ok && this.live?.runId === this.runId) this.live.lr = lr
+    return r
+  }
+
+  /**
+   * train:current: the latest run, its state and what it has reported so far, or null before any. A page loaded again
+   * while it trains (F5 in the web shell, a renderer reloaded or come back after a crash) takes it over from this, and
+   * its Pause, Stop and Start work again; the events after this answer carry the run on. Telemetry still waiting to go
+   * out is sent first, so the answer holds every point sent before it.
+   */
+  currentRun(): Result<CurrentRun | null> {
+    const live = this.live
+    if (!live || live.runId !== this.runId) return { ok: true, value: null }
+    this.flushTelemetry()
+    const history = this.projects.history()
+    return {
+      ok: true,
+      value: {
+        runId: live.runId, state: this.runState, spec: live.spec, settings: live.settings, lr: live.lr,
+        history: { ...history, currentId: live.runId }, stride: this.projects.curveStride(live.runId), last: live.last, snapshot: live.snapshot
+      }
+    }
+  }
 
   /** Remembers the probe image (feature maps are drawn for it) and hands it to the worker. */
   setProbe(input: number[]): Result<null> {
@@ -906,6 +934,7 @@ export class LabHost {
           this.held = this.runSpec.spec
           this.runSpec = null
         }
+        if (this.live?.runId === m.runId && Array.isArray(m.points) && m.points.length > 0) this.live.last = m.points[m.points.length - 1]
         this.queueBatches(m.runId, m.points)
         return
       case 'snapshot':
@@ -1021,6 +1050,7 @@ export class LabHost {
     if (!s) return
     this.snapshotPending = null
     this.lastSnapshotAt = performance.now()
+    if (this.live?.runId === s.runId) this.live.snapshot = s.snapshot
     this.emit({ type: 'snapshot', runId: s.runId, snapshot: s.snapshot })
   }
 

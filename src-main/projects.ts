@@ -296,6 +296,11 @@ export class ProjectService {
     return c
   }
 
+  /** Batches per point of a run's curve (1 until it was first thinned), for a page that takes the curve over (train:current). */
+  curveStride(runId: string): number {
+    return this.curves.get(runId)?.stride ?? 1
+  }
+
   history(): SavedHistory {
     return { runs: [...this.runs.values()].map((r) => ({ ...r, batchX: [...r.batchX], batchLoss: [...r.batchLoss], epochs: [...r.epochs] })), currentId: this.currentRunId }
   }

@@ -86,6 +86,8 @@ export interface Requests {
   'train:step': [void, null]
   'train:set-lr': [{ lr: number }, null]
   'train:set-probe': [{ input: number[] }, null]
+  /** The host's latest run (CurrentRun), or null before any: a page loaded again (or reconnected) during a run takes it over. */
+  'train:current': [void, CurrentRun | null]
   /** input: 784 grey levels; a Float32Array travels compactly (base64 over the WebSocket). */
   'model:predict': [{ input: number[] | Float32Array; maps?: boolean }, Prediction]
   'data:samples': [{ count: number; seed?: number }, { images: number[][]; labels: number[] }]
@@ -126,7 +128,7 @@ export const CHANNELS: readonly Channel[] = [
   'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples', 'model:export',
   'project:save', 'project:open', 'project:recent', 'project:recovery', 'project:discard-recovery',
   'model:import-weights', 'model:save-export', 'model:decode', 'model:ae-views', 'model:generate', 'model:gradcheck',
-  'model:gradcheck-cancel', 'data:text-upload', 'data:texts', 'data:text-remove', 'model:held', 'data:idx-classes'
+  'model:gradcheck-cancel', 'data:text-upload', 'data:texts', 'data:text-remove', 'model:held', 'data:idx-classes', 'train:current'
 ]
 
 /** The one Electron IPC channel carrying requests: `invoke(REQUEST_CHANNEL, channel, payload)`. */
@@ -212,6 +214,25 @@ export interface SavedContinuation {
 
 /** The training history of a project: its runs, oldest first. */
 export interface SavedHistory { runs: SavedRun[]; currentId: string | null }
+
+/**
+ * The host's latest run, for a page that did not start it (train:current): a page loaded again, or a renderer come back,
+ * while it trains. `history`: the runs the host tracked for the autosave (bounded curves, epoch reports without their
+ * images), this one among them as far as it has gone (its `state` may lag `state` here); `stride`: batches per point of
+ * its curve (CurveThinner). `last`: its latest batch point (progress, speed), `lr` the learning rate in force (set-lr),
+ * `snapshot` the last one sent. The events after the answer carry it on.
+ */
+export interface CurrentRun {
+  runId: string
+  state: RunState
+  spec: NetSpec
+  settings: TrainSettings
+  lr: number
+  history: SavedHistory
+  stride: number
+  last: BatchPoint | null
+  snapshot: Snapshot | null
+}
 
 /** What the page holds of a project (the host adds the weights and optimizer state). */
 export interface ProjectState {

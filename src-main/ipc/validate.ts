@@ -229,6 +229,7 @@ export const schemas = {
   'data:text-upload': v.pipe(fileSourceSchema, v.check((f) => f.from === 'upload', 'must be an uploaded file { from: "upload", fileName, base64 }')) as v.GenericSchema<unknown, Extract<FileSource, { from: 'upload' }>>,
   'data:texts': noPayload,
   'model:held': noPayload,
+  'train:current': noPayload,
   'data:idx-classes': obj({ dir: str(4096, 'a path') }),
   'data:text-remove': obj({ file: str(4096, 'a path') }),
   'model:gradcheck': obj({ spec: netSpecSchema, seed: v.optional(int(0, 0xffffffff)), samples: v.optional(int(1, 50)), bug: v.optional(bool) })

@@ -19,7 +19,7 @@ const upload = (fileName: string, text: string) => ({ from: 'upload', fileName, 
 const good: Record<Channel, unknown> = {
   'app:info': null, 'preset:list': null, 'train:pause': null, 'train:resume': null, 'train:stop': null, 'train:step': null,
   'project:recent': null, 'project:recovery': null, 'project:discard-recovery': null, 'model:gradcheck-cancel': null,
-  'data:texts': null, 'model:held': null,
+  'data:texts': null, 'model:held': null, 'train:current': null,
   'spec:validate': mlpSpec(),
   'train:start': { spec: mlpSpec(), settings: { ...settings(), extra: { images: image(0.5), labels: [3] } }, from: 'model', epochOffset: 2 },
   'train:set-lr': { lr: 0.01 },
