@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path'
 import type { WorkerEvent } from '../../src-engine/protocol'
 import { TINY_MLP } from './train/fixtures'
 import { bundleEngineWorker } from '../helpers/bundle'
+import { copyBuilt, removeCopy } from '../helpers/built-copy'
 import { until as poll } from '../helpers'
 
 let entry = ''
@@ -90,17 +91,23 @@ describe('training worker on a real thread', () => {
 
 type BatchPointLike = { loss: number }
 
-/** The worker chunk electron-vite emitted for the app (out/main/chunks/worker-*.js), if it is newer than worker.ts. */
+/**
+ * The worker chunk electron-vite emitted for the app (out/main/chunks/worker-*.js), if it is newer than worker.ts: in a
+ * copy of out/main taken once (test/helpers/built-copy.ts), which a rebuild meanwhile cannot pull away.
+ */
 function bundledChunk(): string | null {
-  const dir = resolve(__dirname, '../../out/main/chunks')
-  if (!existsSync(dir)) return null
+  built = existsSync(resolve(__dirname, '../../out/main/chunks')) ? copyBuilt('out/main') : null
+  if (built === null) return null
+  const dir = join(built, 'chunks')
   const name = readdirSync(dir).find((f) => /^worker-[\w-]+\.js$/.test(f))
   if (!name) return null
   const file = join(dir, name)
   return statSync(file).mtimeMs >= statSync(resolve(__dirname, '../../src-engine/worker.ts')).mtimeMs ? file : null
 }
 
+let built: string | null = null
 const chunk = bundledChunk()
+afterAll(() => removeCopy(built))
 
 describe.skipIf(chunk === null)('the worker chunk bundled by electron-vite', () => {
   it('starts under plain Node, says ready and answers commands', async () => {

@@ -3,14 +3,18 @@
  * exit codes, JSON lines, and `--threads 2`, where the bundle starts copies of itself as
  * data-parallel threads. Skipped when the bundle is missing or older than the engine sources
  * (`npm run build` or any `npm run lab` rebuilds it); BACKPROP_LAB_TEST_BUNDLE=1 runs them anyway.
+ * They run a copy of out/main taken once (test/helpers/built-copy.ts): a rebuild meanwhile cannot pull it away.
  */
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { copyBuilt, removeCopy } from '../../helpers/built-copy'
 
 const root = resolve(__dirname, '../../..')
-const bundle = join(root, 'out/main/engine-cli.js')
+const built = copyBuilt('out/main')
+const bundle = join(built ?? join(root, 'out/main'), 'engine-cli.js')
+afterAll(() => removeCopy(built))
 
 function newest(dir: string): number {
   let t = 0
@@ -21,7 +25,7 @@ function newest(dir: string): number {
   return t
 }
 
-const fresh = existsSync(bundle) && (process.env.BACKPROP_LAB_TEST_BUNDLE === '1' || statSync(bundle).mtimeMs >= newest(join(root, 'src-engine')))
+const fresh = built !== null && existsSync(bundle) && (process.env.BACKPROP_LAB_TEST_BUNDLE === '1' || statSync(bundle).mtimeMs >= newest(join(root, 'src-engine')))
 if (!fresh) console.warn('skipping the bundled CLI tests: out/main/engine-cli.js is missing or older than src-engine (run npm run build)')
 
 function cli(...args: string[]): { code: number | null; lines: Record<string, unknown>[]; stderr: string } {
