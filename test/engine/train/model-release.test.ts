@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest'
 import { Rng } from '../../../src-engine/rng'
 import { Sequential } from '../../../src-engine/models/sequential'
 import { engineMemory } from '../../../src-engine/kernels/gemm'
-import { SOFT_LIMIT } from '../../../src-engine/kernels/wasm/memory'
+import { SOFT_LIMIT, sizeClass } from '../../../src-engine/kernels/wasm/memory'
 import { MAX_SLOTS, type DataParallel } from '../../../src-engine/train/data-parallel'
 import type { Trainer } from '../../../src-engine/train/trainer'
 import type { TrainSettings, WorkerEvent } from '../../../src-engine/protocol'
@@ -19,7 +19,7 @@ import { bundleWorker } from '../../helpers/bundle'
 import { subset } from '../../../src-engine/data/dataset'
 import { range, recordingSession, smallDigits, TINY_MLP } from './fixtures'
 
-/** A model whose second Affine weight (1568 x 512, a 4 MB block) outweighs everything else it allocates but its workspaces. */
+/** A model whose second Affine weight (1568 x 512, a 3.5 MiB block) outweighs everything else it allocates but its workspaces. */
 const SPEC: NetSpec = {
   input: [1, 28, 28],
   layers: [
@@ -35,8 +35,8 @@ const SPEC: NetSpec = {
 const SETTINGS: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 50, epochs: 1, weightDecay: 0, seed: 4, threads: 1 }
 /**
  * 200 training and 200 held-out digits: the runs only need to have allocated their blocks. The batch sizes keep the
- * workspaces out of the 4 MB size class (50 and 200 examples: 2 and 8 MB blocks), so that a block the layers give
- * back when the batch shape changes cannot serve the next model's 4 MB weights by chance.
+ * workspaces out of the 3.5 MiB size class (50 and 200 examples: blocks of 1.25–1.5 and 5–6 MiB), so that a block the layers give
+ * back when the batch shape changes cannot serve the next model's 3.5 MiB weights by chance.
  */
 function fewDigits(): ReturnType<typeof smallDigits> {
   const d = smallDigits()
@@ -129,9 +129,9 @@ describe('a dropped model\'s engine memory', () => {
     expect(errors(events)).toEqual([])
     const first = s['model'] as Sequential
     // Leave only room for the two-thread pool's own arrays (MAX_SLOTS state and 2 gradients, P floats each, in
-    // 4 MB blocks) and a little more: everything else the next run needs must come from the first run's blocks.
-    const block = 2 ** Math.ceil(Math.log2(first.paramCount * 4))
-    expect(block).toBe(4 * 1024 * 1024)
+    // 3.5 MB blocks) and a little more: everything else the next run needs must come from the first run's blocks.
+    const block = sizeClass(first.paramCount * 4).size
+    expect(block).toBe(3.5 * 1024 * 1024)
     const room = (MAX_SLOTS + 2) * block + 2 * 1024 * 1024
     mem.reserve(SOFT_LIMIT - room - mem.reservedBytes)
     s.handle({ type: 'start', runId: 'two', spec: SPEC, settings: { ...SETTINGS, threads: 2 } })
