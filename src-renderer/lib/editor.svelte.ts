@@ -14,13 +14,18 @@ import { project } from './project.svelte'
 import { trainLab } from './train.svelte'
 import { folderClasses } from './folder-classes.svelte'
 import { textUpload } from './text-upload.svelte'
+import { weightsFit, type WeightsFit } from './weights-fit'
 
 const HISTORY_LIMIT = 200
 const TYPING_PAUSE_MS = 1500
 
 /** `fresh`: a preset chosen on purpose, which brings its own training settings (the learner's are kept across other edits). */
 /** `select`: the layer to select once the change is applied (a layer list edit's), undefined to leave the selection. */
-type Change = { spec: NetSpec; presetId: string | null; kind: 'edit' | 'undo' | 'redo'; key: string | null; fresh?: boolean; select?: number | null }
+/** `then`: what the learner asked for after the change (a lesson's "Train …" goes on to the training page), once applied. */
+type Change = {
+  spec: NetSpec; presetId: string | null; kind: 'edit' | 'undo' | 'redo'; key: string | null; fresh?: boolean; select?: number | null
+  then?: () => void
+}
 
 export class EditorState {
   past = $state.raw<NetSpec[]>([])
@@ -31,6 +36,14 @@ export class EditorState {
   pending = $state.raw<Change | null>(null)
   /** Counts cancelled changes; the layer list is redrawn from the spec when it changes (inputs show the kept values). */
   cancelled = $state(0)
+  /**
+   * How many of the pending change's weights would fit the trained model (the architecture in place is the one
+   * trained: any change since asked first, or 'keep' was chosen and the model already took it): none, and the question
+   * offers no keeping. Null with nothing pending, or when it cannot be told (the new network is not valid).
+   */
+  readonly pendingFit: WeightsFit | null = $derived(
+    this.pending && project.spec ? weightsFit(this.reportFor(project.spec), this.reportFor(this.pending.spec)) : null
+  )
   /** Last import failure, as an i18n key with values; null when the last import worked. */
   importError = $state.raw<{ key: string; values: Record<string, string | number> } | null>(null)
 
@@ -168,6 +181,7 @@ export class EditorState {
     if (c.select !== undefined) this.selected = c.select
     const n = c.spec.layers.length
     if (this.selected !== null && this.selected >= n) this.selected = n > 0 ? n - 1 : null
+    c.then?.()
   }
 
   /** The learner has finished with a field (change or blur): the next edit is a new undo step. */
@@ -235,11 +249,15 @@ export class EditorState {
     this.change({ spec: { ...spec, layers }, presetId: project.presetId, kind: 'edit', key, select: select?.(layers) })
   }
 
-  loadPreset(id: string): void {
+  /**
+   * `then` runs once the preset is in place: at once, or after the keep-or-fresh question's answer (not after Cancel),
+   * so a lesson's "Train …" button takes the learner on to the training page it promised (TryIt.svelte).
+   */
+  loadPreset(id: string, then?: () => void): void {
     const p = presetList().find((x) => x.id === id)
     if (!p) return
     this.selected = null
-    this.change({ spec: structuredClone(p.spec), presetId: p.id, kind: 'edit', key: null, fresh: true })
+    this.change({ spec: structuredClone(p.spec), presetId: p.id, kind: 'edit', key: null, fresh: true, then })
   }
 
   loadEmpty(kind: EmptyKind): void {
