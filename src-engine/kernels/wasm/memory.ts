@@ -146,8 +146,8 @@ export class EngineMemory {
     const list = this.free[cls]
     let ptr = list && list.length > 0 ? list.pop()! : -1
     if (ptr < 0) {
-      // a workspace (reserve) may have left the top unaligned
-      ptr = (this.top + 63) & ~63
+      // a workspace (reserve) may have left the top unaligned (arithmetic, not & ~63: an arena may end at 2^31)
+      ptr = Math.ceil(this.top / 64) * 64
       if (ptr + size > this.soft) return new Float32Array(n)
       this.ensure(ptr + size)
       this.top = ptr + size
