@@ -1,13 +1,14 @@
 /**
  * The connection as the app frame shows it: transport, status and the host's `app:info`.
  * `connection.start()` is called once by App.svelte; pages read it but never write it. Each time the connection
- * opens, the page also learns which model the host holds (model:held, held-model.ts) and asks again about the IDX
- * folder the training form names (folder-classes.svelte.ts).
+ * opens, the page also takes over a run the host is training (train:current, attach-run.ts), then learns which model the
+ * host holds (model:held, held-model.ts), and asks again about the IDX folder the training form names (folder-classes.svelte.ts).
  */
 import type { Requests } from '../../src-main/ipc/contract'
 import { getLab, type LabClient, type LabStatus, type TransportKind } from './lab'
 import { refusal } from './lab-errors'
 import { learnHeldModel } from './held-model'
+import { takeOverRun } from './attach-run'
 import { folderClasses } from './folder-classes.svelte'
 import type { Msg } from '../i18n/index.svelte'
 
@@ -44,6 +45,8 @@ class Connection {
   private async learnModel(lab: LabClient): Promise<void> {
     const fresh = !this.opened
     this.opened = true
+    // first: a live run's network is the model held (or about to be), and the page that takes it over is not untouched
+    await takeOverRun(lab, fresh)
     const r = await lab.request('model:held', undefined)
     // a host without the request (an older lab) leaves the page as it was
     if (r.ok) learnHeldModel(r.value, fresh)

@@ -92,7 +92,10 @@ export function restoredRuns(saved: readonly SavedRun[], kind: NetKind): Run[] {
         }
       : null
     const run = new Run(r.id, i + 1, r.settings, r.specName, kind, cont)
-    run.state = r.state === 'running' || r.state === 'paused' || r.state === 'idle' ? 'stopped' : r.state
+    // an autosave is written at an epoch's end, before the run's end: one kept after its last epoch finished it (Q1's F2:
+    // a recovered 3-epoch run read 'Stopped' after all 3)
+    const finished = (r.epochs.at(-1)?.epoch ?? 0) >= (c?.epochOffset ?? 0) + r.settings.epochs
+    run.state = r.state === 'running' || r.state === 'paused' || r.state === 'idle' ? (finished ? 'done' : 'stopped') : r.state
     run.batchX = r.batchX.map((v) => v ?? NaN)
     run.batchLoss = r.batchLoss.map((v) => v ?? NaN)
     run.epochs = r.epochs
@@ -300,7 +303,8 @@ export class FilesLab {
   async checkRecovery(): Promise<void> {
     if (!this.api) return
     const r = await this.api.request('project:recovery', undefined)
-    this.recovery = r.ok ? r.value : null
+    // a run going on (taken over after a reload: attach-run.ts) rewrites the autosave at every epoch: it is not offered
+    this.recovery = r.ok && !trainLab.runs.some((x) => x.active) ? r.value : null
   }
 
   async discardRecovery(): Promise<void> {

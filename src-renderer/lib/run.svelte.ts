@@ -245,8 +245,14 @@ export class Run {
 
   /** Progress counted in the whole training's epochs (a continuation's epoch 1 of 3 after 3 is 4 / 6). */
   get progress(): Progress {
-    const p = progressOf(this.last, this.settings, this.examplesPerSec, this.state)
+    let p = progressOf(this.last, this.settings, this.examplesPerSec, this.state)
     const off = this.epochOffset
+    // a run restored from a project or the autosave has no latest batch point: how far it trained is its epochs and
+    // curve (a recovered run read 'epoch 0 / 3' beside its epoch-3 tiles, Q1's F2)
+    if (!this.last && this.state !== 'done') {
+      const n = Math.min(epochsTrained(this) - off, p.epochs)
+      if (n > 0) p = { ...p, epoch: n, fraction: p.epochs > 0 ? n / p.epochs : 0 }
+    }
     if (off === 0) return p
     return { ...p, epoch: p.epoch + off, epochs: p.epochs + off, fraction: (off + p.fraction * p.epochs) / (off + p.epochs) }
   }
@@ -271,6 +277,11 @@ export class Run {
   /** Batches per point of the curve: 1, doubled each time the curve reaches MAX_BATCH_POINTS. */
   get batchStride(): number {
     return this.curve.stride
+  }
+
+  /** A curve taken over as the host thinned it (train:current): its points stand for `stride` batches each, and so will the next. */
+  set batchStride(stride: number) {
+    if (Number.isInteger(stride) && stride >= 1) this.curve.stride = stride
   }
 
   addEpoch(report: EpochReport): void {

@@ -14,7 +14,7 @@ import { msg, type Msg } from '../i18n/index.svelte'
 import { project } from './project.svelte'
 import { labSpeed, measuredSpeed, MIN_BATCHES } from './speed.svelte'
 import { validateSpec } from '../components/editor/engine'
-import { epochsTrained, Run, type Continues } from './run.svelte'
+import { epochPosition, epochsTrained, Run, type Continues } from './run.svelte'
 import { carryForm, defaultsFor, netKind, settingsFromForm, type FormDrop, type TrainForm } from './train-form'
 import { withDrawings } from './train-data'
 import { keptStart, restartLr } from './divergence'
@@ -319,6 +319,36 @@ export class TrainLab {
     for (const e of early ?? []) this.handle(e)
     this.pending.clear()
     return run
+  }
+
+  /**
+   * A run this page did not start, taken over (lib/attach-run.ts, from train:current): a page loaded again, or come back,
+   * while the host trains. `runs` become the page's list (the host's history, `run` the live one among them), `run` the
+   * current run and the host's model; the events heard for it while the answer was on its way are applied, less the batch
+   * points the answer already holds (up to `run.last`).
+   */
+  adopt(run: Run, runs: Run[]): void {
+    // older runs first, as launch keeps them: the live one is never dropped
+    let list = runs.includes(run) ? runs : [...runs, run]
+    while (list.length > MAX_RUNS) {
+      const drop = list.findIndex((r) => r !== run)
+      list = list.filter((_, i) => i !== drop)
+    }
+    this.runs = list
+    this.currentId = run.id
+    this.modelRunId = run.id
+    this.modelViews = null
+    this.nextIndex = Math.max(this.nextIndex, ...list.map((r) => r.index + 1))
+    const early = this.pending.get(run.id)
+    this.pending.delete(run.id)
+    const upTo = run.last ? epochPosition(run.last) : -Infinity
+    for (const e of early ?? []) {
+      if (e.type !== 'batches') this.handle(e)
+      else {
+        const points = e.points.filter((p) => epochPosition(p) > upTo)
+        if (points.length > 0) this.handle({ ...e, points })
+      }
+    }
   }
 
   // The reply only says the host passed the command on; the worker finishes its batch and then reports

@@ -77,7 +77,8 @@ describe('the app frame', () => {
     expect(screen.getByTestId('status-transport').textContent).toBe('Web shell')
     expect(screen.getByTestId('status-connection').textContent?.trim()).toBe('Connected')
     expect(screen.getByTestId('status-version').textContent).toBe('Version 9.8.7')
-    expect(lab.requests.filter((c) => !c.startsWith('project:'))).toEqual(['app:info', 'model:held'])
+    // the frame's app:info, the training state's first connection (app:info, presets), a run to take over, the model held
+    expect(lab.requests.filter((c) => !c.startsWith('project:'))).toEqual(['app:info', 'app:info', 'preset:list', 'train:current', 'model:held'])
     expect(screen.queryByTestId('connection-banner')).toBeNull()
   })
 
@@ -104,7 +105,7 @@ describe('the app frame', () => {
     lab.setStatus('open')
     await tick()
     expect(screen.queryByTestId('connection-banner')).toBeNull()
-    expect(lab.requests.filter((c) => !c.startsWith('project:'))).toEqual(['app:info', 'model:held', 'app:info', 'model:held'])
+    await vi.waitFor(() => expect(lab.requests.filter((c) => !c.startsWith('project:'))).toEqual(['app:info', 'app:info', 'preset:list', 'train:current', 'model:held', 'app:info', 'train:current', 'model:held']))
   })
 
   it('tells a page that never connected to check the shell and its latest URL', async () => {

@@ -1,0 +1,88 @@
+/**
+ * A page that connects while the host trains takes the run over (train:current, Q1's F1). Before, a page loaded again
+ * during a run (F5 in the web shell; in Electron a renderer reloaded, or come back after a crash) showed "Ready · epoch
+ * 0", an empty run list and Pause/Stop off, while Start was refused as long as the run went on; a paused run then
+ * blocked training, opening and importing until the lab was started again.
+ *
+ * Now, each time the connection opens (lib/connection.svelte.ts), the page asks for the host's latest run. A live one
+ * (running or paused) becomes the page's current run: the runs the host tracked (the autosave's history: their curves
+ * and epoch reports), the live one with its state, progress, learning rate and last snapshot, so Pause, Resume, Stop,
+ * Step and the learning rate work and the charts carry on with the events that follow. On a page just loaded whose
+ * editor the learner has not touched, the editor shows the running network and the form its settings, and the training
+ * page opens; otherwise the learner's architecture stays as it is (the run is listed under its own name). A run the
+ * page already lists (a reconnection) is brought up to date instead: its state, and the points and epochs it missed.
+ */
+import type { CurrentRun, LabApi } from '../../src-main/ipc/contract'
+import type { NetSpec } from '../../src-engine/spec-types'
+import { editor } from './editor.svelte'
+import { project } from './project.svelte'
+import { epochPosition, netKind, Run, trainLab } from './train.svelte'
+import { formFromSettings, restoredRuns } from './files.svelte'
+import { presetList, validateSpec } from '../components/editor/engine'
+import { sameSpec } from './same-spec'
+
+/** Asks the host for its current run and takes it over (attachRun); a host without the request changes nothing. */
+export async function takeOverRun(api: LabApi, fresh: boolean): Promise<void> {
+  // the events of the run are heard (held for its id) before the answer comes, so none falls between the two
+  trainLab.ensureConnected(api)
+  const r = await api.request('train:current', undefined)
+  if (r.ok) attachRun(r.value, fresh)
+}
+
+/** `fresh`: the page's first connection since it loaded. */
+export function attachRun(cur: CurrentRun | null, fresh: boolean): void {
+  const live = cur !== null && (cur.state === 'running' || cur.state === 'paused' || cur.state === 'idle')
+  // runs the page thinks active that the host no longer trains (it was started again, or another run replaced them)
+  for (const r of trainLab.runs) if (r.active && r.id !== cur?.runId) { r.pending = null; r.state = 'stopped' }
+  if (!cur) return
+  const known = trainLab.runs.find((r) => r.id === cur.runId)
+  if (known) return catchUp(known, cur)
+  if (!live || !validateSpec(cur.spec).ok) return
+  const untouched = fresh && trainLab.runs.length === 0 && !project.trained && !editor.canUndo && !editor.canRedo
+  const kind = netKind(cur.spec)
+  // a fresh page lists the runs the host tracked; one that has runs of its own gains the live one only
+  const saved = untouched ? cur.history.runs : cur.history.runs.filter((r) => r.id === cur.runId)
+  const runs = restoredRuns(saved, kind)
+  const run = runs.find((r) => r.id === cur.runId) ?? new Run(cur.runId, trainLab.nextIndex, cur.settings, cur.spec.name ?? '', kind)
+  fill(run, cur)
+  if (untouched && !(project.spec && sameSpec(project.spec, cur.spec))) {
+    const preset = presetList().find((p) => sameSpec(p.spec, cur.spec))?.id ?? null
+    editor.adopt(structuredClone(cur.spec), preset, false, true)
+  }
+  if (untouched) trainLab.form = formFromSettings(trainLab.form, cur.settings)
+  trainLab.adopt(run, untouched ? runs : [...trainLab.runs, run])
+  if (run.batchX.length > 0 && project.spec && sameSpec(project.spec, cur.spec)) project.trained = true
+  if (untouched) project.page = 'train'
+}
+
+/** The live run as the host knows it: state, network, learning rate, latest point and snapshot. */
+function fill(run: Run, cur: CurrentRun): void {
+  run.state = cur.state === 'idle' ? 'running' : cur.state
+  run.pending = null
+  run.spec = cur.spec
+  run.lr = cur.lr
+  run.batchStride = cur.stride
+  const report = trainLab.knownReport(cur.spec) ?? validateSpec(cur.spec as NetSpec)
+  run.macsPerExample = report.ok ? report.totalMacs : 0
+  if (cur.last) {
+    run.last = cur.last
+    if (Number.isFinite(cur.last.examplesPerSec) && cur.last.examplesPerSec > 0) run.examplesPerSec = cur.last.examplesPerSec
+  }
+  if (cur.snapshot) run.addSnapshot(cur.snapshot)
+}
+
+/** A run the page lists, after a reconnection: its state, and what it reported while the page was not hearing. */
+function catchUp(run: Run, cur: CurrentRun): void {
+  if (!run.diverged && run.state !== cur.state) run.state = cur.state === 'idle' ? 'running' : cur.state
+  run.pending = null
+  run.lr = cur.lr
+  const saved = cur.history.runs.find((r) => r.id === cur.runId)
+  if (!saved) return
+  if (cur.last && (!run.last || epochPosition(cur.last) > epochPosition(run.last))) {
+    run.batchX = saved.batchX.map((v) => v ?? NaN)
+    run.batchLoss = saved.batchLoss.map((v) => v ?? NaN)
+    run.batchStride = cur.stride
+    run.last = cur.last
+  }
+  if (saved.epochs.length > run.epochs.length) run.epochs = saved.epochs
+}
