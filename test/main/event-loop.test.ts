@@ -2,17 +2,20 @@
  * The main process's event loop while a SimpleConvNet trains at full speed with everything a session
  * does on: autosave after every epoch (a 5 MB project, which the training thread writes when this one
  * asks, src-engine/train/autosave.ts), telemetry streamed through the web shell to a
- * connected client, a probe image (feature-map snapshots). Issue 4's target is "no stall over 20 ms";
- * on a 2-core machine shared with other jobs the OS alone can deschedule the main thread for tens of
- * ms, so the test compares the worst gap with a baseline taken in the same test under the same CPU
- * contention (a thread spinning in place of training, nothing for the main thread to do), and prints
- * the absolute figures and the longest stalls with what the loop was handling during each.
+ * connected client, a probe image (feature-map snapshots). Issue 4's target is "no stall over 20 ms". On a
+ * 2-core VM shared with other jobs the machine alone stalls the loop by hundreds of ms (the main thread
+ * waiting for a core other processes hold, or for the hypervisor), so the test holds the lab's part of every
+ * stall to 20 ms (stall-share.ts: what the main thread ran, and what it lost behind our own threads) and
+ * prints the whole gaps, split, with what the loop was handling during each. A baseline, the main thread
+ * idle beside threads spinning at the training threads' priority, shows that it never waits behind them.
+ * BACKPROP_LAB_LOOP_STALL_MS=25 keeps the main thread busy 25 ms of its CPU time at each epoch (with
+ * BACKPROP_LAB_LOOP_STALL_ONCE=1 at the first only): the test must then fail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { execFileSync, spawnSync } from 'node:child_process'
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { getPriority, tmpdir } from 'node:os'
+import { cpus, getPriority, tmpdir } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { constants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks'
 import { setFlagsFromString } from 'node:v8'
@@ -24,6 +27,7 @@ import { PRESETS } from '../../src-engine/models/presets'
 import { decodeProject } from '../../src-engine/io/project'
 import { SCHED_IDLE, threadPolicy } from '../../src-engine/train/thread-priority'
 import { image, isState, record, settings } from './helpers'
+import { labShare, worstShare, type Counters, type Gap } from './stall-share'
 
 const root = resolve(__dirname, '../..')
 
@@ -35,8 +39,6 @@ await build({ input: ${JSON.stringify(join(root, 'src-engine/worker.ts'))}, plat
   execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, stdio: 'inherit' })
   return out
 }
-
-interface Gap { at: number; ms: number; ranMs: number; waitedMs: number; stolenMs: number }
 
 /**
  * The main thread's own CPU time and time spent runnable but waiting for a core (Linux:
@@ -63,77 +65,136 @@ function schedClock(): { read(out: Float64Array): void; close(): void } | null {
   }
 }
 
-/**
- * Time the hypervisor took from this virtual machine's CPUs (Linux: /proc/stat's "steal", all CPUs summed,
- * in 10 ms ticks), in ms; 0 elsewhere. A thread that neither ran nor waited for a core through a stall was
- * mostly not running for lack of a physical CPU under the VM. Read without making garbage.
- */
-function stealClock(): { read(): number; close(): void } | null {
-  let fd: number
-  try { fd = openSync('/proc/stat', 'r') } catch { return null }
-  const buf = Buffer.alloc(160)
-  return {
-    read() {
-      const n = readSync(fd, buf, 0, buf.length, 0)
-      // "cpu  user nice system idle iowait irq softirq steal …": the 8th number
-      let field = 0
-      let value = 0
-      let inNumber = false
-      for (let i = 0; i < n; i++) {
-        const c = buf[i]
-        if (c >= 48 && c <= 57) { value = value * 10 + (c - 48); inNumber = true }
-        else if (inNumber) { if (++field === 8) return value * 10; value = 0; inNumber = false }
-      }
-      return 0
-    },
-    close() { closeSync(fd) }
+/** The first number in a file (cpuacct.usage: "<ns>\n"), read without making garbage. */
+function numberAt(fd: number, buf: Buffer): number {
+  const n = readSync(fd, buf, 0, buf.length, 0)
+  let value = 0
+  for (let i = 0; i < n; i++) {
+    const c = buf[i]
+    if (c < 48 || c > 57) break
+    value = value * 10 + (c - 48)
   }
+  return value
 }
 
 /**
+ * What the whole machine's CPUs did, in ms, written into `out`: [0] the time the hypervisor took from them
+ * (/proc/stat's "steal", all CPUs summed, in 10 ms ticks), [1] the CPU time every process on it ran (cgroup
+ * v1's root cpuacct.usage, in ns, up to a timer tick late on each CPU; where it is missing, [2]), [2] the same
+ * in /proc/stat's busy ticks, too coarse to split a gap with (`fine` says whether [1] is finer). Null where
+ * there is no /proc/stat. Read without making garbage.
+ */
+function machineClock(): { read(out: Float64Array): void; fine: boolean; close(): void } | null {
+  let stat: number
+  try { stat = openSync('/proc/stat', 'r') } catch { return null }
+  let acct = -1
+  for (const path of ['/sys/fs/cgroup/cpuacct/cpuacct.usage', '/sys/fs/cgroup/cpu,cpuacct/cpuacct.usage']) {
+    try { acct = openSync(path, 'r'); break } catch { /* the next, or /proc/stat's ticks */ }
+  }
+  const buf = Buffer.alloc(160)
+  const acctBuf = Buffer.alloc(32)
+  return {
+    fine: acct >= 0,
+    read(out) {
+      const n = readSync(stat, buf, 0, buf.length, 0)
+      // "cpu  user nice system idle iowait irq softirq steal …": busy = user + nice + system + irq + softirq
+      let field = 0
+      let value = 0
+      let busy = 0
+      let inNumber = false
+      for (let i = 0; i < n && field < 8; i++) {
+        const c = buf[i]
+        if (c >= 48 && c <= 57) { value = value * 10 + (c - 48); inNumber = true }
+        else if (inNumber) {
+          field++
+          if (field <= 3 || field === 6 || field === 7) busy += value
+          if (field === 8) out[0] = value * 10
+          value = 0
+          inNumber = false
+        }
+      }
+      out[2] = busy * 10
+      out[1] = acct >= 0 ? numberAt(acct, acctBuf) / 1e6 : out[2]
+    },
+    close() { closeSync(stat); if (acct >= 0) closeSync(acct) }
+  }
+}
+
+/** /proc/stat counts steal at a CPU's next timer tick (4 ms here): a gap's steal is read this long after it ended. */
+const STEAL_LAG_MS = 12
+
+/**
  * Watches the loop: a 1 ms-resolution delay histogram and a 1 ms interval that records every late
- * tick, with how much of the gap the main thread ran (a handler, GC) and how much it waited for a
- * core (descheduled).
+ * tick (Gap, stall-share.ts). A tick on time makes no garbage but process.cpuUsage's small object.
  */
 function loopProbe() {
   const histogram = monitorEventLoopDelay({ resolution: 1 })
   const gaps: Gap[] = []
+  // each gap's steal counter at its start, until it is read STEAL_LAG_MS after its end
+  const stealFrom: number[] = []
+  let settled = 0
   const clock = schedClock()
-  const steal = stealClock()
-  let lastSteal = 0
+  const machine = machineClock()
   let last = performance.now()
-  // [ran, waited] at the last tick and now, in ms (zeros where there is no schedstat)
+  // [ran, waited] at the last tick and now (zeros where there is no schedstat)
   const lastSched = new Float64Array(2)
   const sched = new Float64Array(2)
+  // [steal, the machine's CPU time, the same in ticks] likewise, and at start()
+  const lastMachine = new Float64Array(3)
+  const machineNow = new Float64Array(3)
+  const machineFrom = new Float64Array(3)
+  let lastOwn = 0
+  const own = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
+  const settle = (until: number, steal: number): void => {
+    for (; settled < gaps.length && gaps[settled].at + gaps[settled].ms <= until; settled++) gaps[settled].stolenMs = steal - stealFrom[settled]
+  }
   let timer: ReturnType<typeof setInterval> | null = null
   return {
     start(): void {
       histogram.reset()
       histogram.enable()
       gaps.length = 0
+      stealFrom.length = 0
+      settled = 0
       last = performance.now()
       clock?.read(lastSched)
-      lastSteal = steal?.read() ?? 0
+      machine?.read(lastMachine)
+      machineFrom.set(lastMachine)
+      lastOwn = own()
       timer = setInterval(() => {
         const now = performance.now()
         clock?.read(sched)
-        const stolen = steal?.read() ?? 0
-        if (now - last > 5) gaps.push({ at: last, ms: now - last, ranMs: sched[0] - lastSched[0], waitedMs: sched[1] - lastSched[1], stolenMs: stolen - lastSteal })
+        machine?.read(machineNow)
+        const mine = own()
+        settle(now - STEAL_LAG_MS, machineNow[0])
+        if (now - last > 5) {
+          gaps.push({ at: last, ms: now - last, ranMs: sched[0] - lastSched[0], waitedMs: sched[1] - lastSched[1], ownMs: mine - lastOwn, machineMs: machineNow[1] - lastMachine[1], stolenMs: 0 })
+          stealFrom.push(lastMachine[0])
+        }
         last = now
         lastSched.set(sched)
-        lastSteal = stolen
+        lastMachine.set(machineNow)
+        lastOwn = mine
       }, 1)
     },
     stop() {
       histogram.disable()
       if (timer) clearInterval(timer)
+      machine?.read(machineNow)
+      settle(Infinity, machineNow[0])
       const worstGap = gaps.reduce((m, g) => Math.max(m, g.ms), 0)
+      // cpuacct counts the whole machine only at the root of its hierarchy: a container's own cgroup counts
+      // less than /proc/stat's busy time, and other processes' time would be taken for ours
+      const wholeMachine = machineNow[1] - machineFrom[1] >= 0.8 * (machineNow[2] - machineFrom[2]) - 50
+      const counters: Counters = clock === null ? 'whole' : machine?.fine && wholeMachine ? 'split' : 'ran'
       return {
+        /** What the counters allowed the judgement to split (stall-share.ts). */
+        counters,
         maxDelayMs: round(histogram.max / 1e6), p99DelayMs: round(histogram.percentile(99) / 1e6),
         worstGapMs: round(worstGap), gapsOver5ms: gaps.length, gaps: [...gaps]
       }
     },
-    close(): void { clock?.close(); steal?.close() }
+    close(): void { clock?.close(); machine?.close() }
   }
 }
 
@@ -149,6 +210,11 @@ const end = Date.now() + 4000
 while (Date.now() < end) {}`
 
 const round = (x: number): number => Math.round(x * 10) / 10
+
+/** Issue 4: no stall of the main process's event loop over 20 ms while training at full speed. */
+const LIMIT_MS = 20
+/** The machine's CPUs (cpuacct and /proc/stat count all of them). */
+const CPUS = cpus().length
 
 /** How much the host lowers the training threads' priority (LabHost's trainingNice). */
 const NICE = 10
@@ -220,7 +286,7 @@ describe.each([1, 2])('the main event loop while training with autosave and stre
   afterAll(cleanUp)
 
   // A real regression stalls at every epoch; one rerun absorbs a burst of load from other jobs.
-  it('stalls no longer than under the same load with nothing to do', { timeout: 400_000, retry: 1 }, async () => {
+  it(`stalls no more than ${LIMIT_MS} ms by the lab's doing (what the main thread ran or lost behind our threads)`, { timeout: 400_000, retry: 1 }, async () => {
     await cleanUp() // a previous attempt's
     const dataDir = mkdtempSync(join(tmpdir(), 'lab-loop-data-'))
     host = new LabHost({ workerPath, transport: 'web', version: 'test', dataDir, trainingNice: NICE, trainingIdle: true })
@@ -256,17 +322,14 @@ describe.each([1, 2])('the main event loop while training with autosave and stre
     const settled = await heapWatch.settle()
     if (settled.length) console.log(`full collections before the measurement (the memory reducer's let happen first): ${settled.join('; ')}`)
 
-    // Baseline: one thread spinning where the training thread will run, the main thread idle.
-    const baseline = async () => {
-      const spinners = Array.from({ length: threads }, () => new Worker(SPIN, { eval: true, workerData: { nice: NICE, idle: IDLE } }))
-      await new Promise((r) => setTimeout(r, 500))
-      probe.start()
-      await new Promise((r) => setTimeout(r, 3000))
-      const figures = probe.stop()
-      await Promise.all(spinners.map((w) => w.terminate()))
-      return figures
-    }
-    const idleBefore = await baseline()
+    // Baseline: threads spinning where the training threads will run, at their priority, the main thread idle.
+    const spinners = Array.from({ length: threads }, () => new Worker(SPIN, { eval: true, workerData: { nice: NICE, idle: IDLE } }))
+    await new Promise((r) => setTimeout(r, 500))
+    probe.start()
+    const i0 = performance.now()
+    await new Promise((r) => setTimeout(r, 3000))
+    const idle = probe.stop()
+    await Promise.all(spinners.map((w) => w.terminate()))
 
     // Training: SimpleConvNet on 2,000 digits an epoch (8,000 held out for the epoch report), 3 epochs.
     const convnet = PRESETS.find((p) => p.id === 'simple-convnet')!
@@ -278,6 +341,20 @@ describe.each([1, 2])('the main event loop while training with autosave and stre
     const linux = process.platform === 'linux'
     let lowered = -1
     host.onEvent((e) => { if (e.type === 'epoch' && lowered < 0 && linux) lowered = threadsLowered(Math.min(19, getPriority(process.pid) + NICE), IDLE ? SCHED_IDLE : 0) })
+    // The test's own check (see the top): the main thread kept busy for that much of its CPU time at an epoch.
+    const stallMs = Number(process.env.BACKPROP_LAB_LOOP_STALL_MS) || 0
+    let stallsLeft = process.env.BACKPROP_LAB_LOOP_STALL_ONCE ? 1 : Infinity
+    if (stallMs > 0) {
+      const cpu = schedClock()
+      const now = new Float64Array(2)
+      host.onEvent((e) => {
+        if (e.type !== 'epoch' || stallsLeft-- <= 0) return
+        if (!cpu) { const end = performance.now() + stallMs; while (performance.now() < end) { /* busy */ } return }
+        cpu.read(now)
+        const end = now[0] + stallMs
+        while (now[0] < end) cpu.read(now)
+      })
+    }
     probe.start()
     const t0 = performance.now()
     const end = await rec.waitFor((e) => e.type === 'state' && (e.state === 'done' || e.state === 'failed'), 300_000)
@@ -286,25 +363,29 @@ describe.each([1, 2])('the main event loop while training with autosave and stre
     const seconds = (t1 - t0) / 1000
     expect(end.type === 'state' && end.state).toBe('done')
     await host.projects.flushAutosave()
-    // The machine's load changes over a run: the baseline is the worse of one before and one after.
-    const idleAfter = await baseline()
-    const idle = idleAfter.worstGapMs > idleBefore.worstGapMs ? idleAfter : idleBefore
     gcObserver.disconnect()
 
     const epochs = rec.of('epoch').length
-    const stalls = [...training.gaps].sort((a, b) => b.ms - a.ms).slice(0, 8).map((g) => {
+    const describeGap = (g: Gap, from: number, counters: Counters): string => {
       const inside = (at: number): boolean => at >= g.at - 1 && at <= g.at + g.ms
       const what = marks.filter((m) => inside(m.at)).map((m) => m.what)
       const gc = gcs.filter((m) => inside(m.at)).reduce((s, m) => s + m.ms, 0)
-      const major = gcs.some((m) => inside(m.at) && m.major)
-      return `${round(g.ms)} ms at ${round((g.at - t0) / 1000)} s: ran ${round(g.ranMs)}, waited ${round(g.waitedMs)}${g.stolenMs > 0 ? `, VM steal ${g.stolenMs}` : ''}` +
+      const share = labShare(g, counters, CPUS)
+      return `${round(g.ms)} ms at ${round((g.at - from) / 1000)} s: lab ${round(share.ms)} (ran ${round(share.ranMs)}` +
+        `${share.ranMs < g.ranMs ? ` of ${round(g.ranMs)} counted` : ''}${share.behindOursMs > 0 ? `, behind our threads ${round(share.behindOursMs)}` : ''}), waited ${round(g.waitedMs)}, ` +
+        `other processes ran ${round(Math.max(0, g.machineMs - g.ownMs))}${g.stolenMs > 0 ? `, VM steal ${g.stolenMs}` : ''}` +
         `${what.length ? ` (${what.join(', ')})` : ''}${gc > 0 ? ` gc ${round(gc)} ms` : ''}`
-    })
+    }
+    const idleWorst = worstShare(idle.gaps, idle.counters, CPUS)
+    const worst = worstShare(training.gaps, training.counters, CPUS)
+    const longest = [...training.gaps].sort((a, b) => b.ms - a.ms).slice(0, 5)
     const { gaps: _i, ...idleFigures } = idle
     const { gaps: _t, ...trainingFigures } = training
-    console.log(`main event loop, idle under the same load: ${JSON.stringify(idleFigures)}`)
+    console.log(`main event loop, idle beside ${threads} spinning thread(s) at the training priority: ${JSON.stringify(idleFigures)}; ` +
+      `the lab's largest part of a gap: ${idleWorst ? describeGap(idleWorst.gap, i0, idle.counters) : 'none over 5 ms'}`)
     console.log(`main event loop, training ${epochs} epochs in ${round(seconds)} s with autosave and ${Math.round(wsBytes / 1024)} KiB streamed: ${JSON.stringify(trainingFigures)}`)
-    console.log(`longest stalls while training: ${stalls.join('; ') || 'none over 5 ms'}`)
+    console.log(`the lab's largest part of a gap while training (limit ${LIMIT_MS} ms, counters: ${training.counters}): ${worst ? describeGap(worst.gap, t0, training.counters) : 'none over 5 ms'}`)
+    console.log(`longest gaps while training: ${longest.map((g) => describeGap(g, t0, training.counters)).join('; ') || 'none over 5 ms'}`)
     // Why V8 collected the whole heap: flags 32 (all external memory) is the memory reducer or external
     // memory pressure, 64 (schedule idle GC) the old generation nearing its limit.
     const majors = gcs.filter((g) => g.major && g.at >= t0 && g.at <= t1)
@@ -320,10 +401,10 @@ describe.each([1, 2])('the main event loop while training with autosave and stre
     expect(decodeProject(new Uint8Array(readFileSync(recovery))).epoch).toBe(3)
     expect(host.projects.lastAutosaveError).toBeNull()
     if (linux) expect(lowered).toBeGreaterThanOrEqual(threads)
-    // The loop's worst stall while training is of the order of the machine's own (encoding the
-    // autosave in one block stalled it 70–190 ms; a training step on this thread would be hundreds).
-    // Gaps under 5 ms are not recorded, so a quiet baseline counts as 5.
-    const machine = Math.max(5, idle.worstGapMs)
-    expect(training.worstGapMs).toBeLessThan(Math.max(2 * machine, machine + 30))
+    // The main thread never waits behind threads at the training priority; while training, the lab's part of
+    // every stall (what the main thread ran: encoding the autosave in one block stalled it 70–190 ms, a training
+    // step on this thread would be hundreds; and what it lost behind our own threads) stays within the target.
+    expect(idleWorst?.share.ms ?? 0, 'the main thread waited behind threads at the training priority').toBeLessThanOrEqual(LIMIT_MS)
+    expect(worst?.share.ms ?? 0, "the lab's part of a stall while training").toBeLessThanOrEqual(LIMIT_MS)
   })
 })
