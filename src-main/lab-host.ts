@@ -156,7 +156,7 @@ export class LabHost {
   private heldBefore: { runId: string; spec: NetSpec | null } | null = null
   /** What a page that did not start the current run needs to take it over (train:current), beside the autosave's history:
    *  its network and settings, the learning rate in force, its latest batch point and the last snapshot sent. */
-  private live: { runId: string; spec: NetSpec; settings: TrainSettings; lr: number; last: BatchPoint | null; snapshot: Snapshot | null } | null = null
+  private live: { runId: string; spec: NetSpec; settings: TrainSettings; lr: number; lrChanges: { x: number; lr: number }[]; last: BatchPoint | null; snapshot: Snapshot | null } | null = null
   /** Project files, weights import and the autosave (src-main/projects.ts). */
   readonly projects: ProjectService
 
@@ -282,7 +282,7 @@ export class LabHost {
     this.runState = 'idle'
     this.runSpec = { runId, spec }
     this.heldBefore = { runId, spec: this.held }
-    this.live = { runId, spec, settings, lr: settings.lr, last: null, snapshot: null }
+    this.live = { runId, spec, settings, lr: settings.lr, lrChanges: [], last: null, snapshot: null }
     this.projects.runStarted(runId, spec, settings, epochOffset, xOffset)
     this.post({ type: 'start', runId, spec, settings, ...(this.projects.autosaves ? { checkpoints: true } : {}), ...(fromHeld ? { fromModel: true } : {}) })
     if (this.probe) this.post({ type: 'set-probe', input: this.probe.slice() })
@@ -412,7 +412,13 @@ export class LabHost {
   step(): Result<null> { return this.control({ type: 'step' }, ['paused']) }
   setLr(lr: number): Result<null> {
     const r = this.control({ type: 'set-lr', lr }, ['running', 'paused', 'idle'])
-    if (r.ok && this.live?.runId === this.runId) this.live.lr = lr
+    const live = this.live
+    if (r.ok && live?.runId === this.runId) {
+      live.lr = lr
+      // where the page that asked marks it (Run.nowX): after the latest batch point it has heard
+      const p = live.last
+      if (live.lrChanges.length < 1000) live.lrChanges.push({ x: p ? (p.batches > 0 ? p.epoch - 1 + p.batch / p.batches : p.epoch) : 0, lr })
+    }
     return r
   }
 
@@ -430,7 +436,7 @@ export class LabHost {
     return {
       ok: true,
       value: {
-        runId: live.runId, state: this.runState, spec: live.spec, settings: live.settings, lr: live.lr,
+        runId: live.runId, state: this.runState, spec: live.spec, settings: live.settings, lr: live.lr, lrChanges: [...live.lrChanges],
         history: { ...history, currentId: live.runId }, stride: this.projects.curveStride(live.runId), last: live.last, snapshot: live.snapshot
       }
     }

@@ -219,8 +219,9 @@ export interface SavedHistory { runs: SavedRun[]; currentId: string | null }
  * The host's latest run, for a page that did not start it (train:current): a page loaded again, or a renderer come back,
  * while it trains. `history`: the runs the host tracked for the autosave (bounded curves, epoch reports without their
  * images), this one among them as far as it has gone (its `state` may lag `state` here); `stride`: batches per point of
- * its curve (CurveThinner). `last`: its latest batch point (progress, speed), `lr` the learning rate in force (set-lr),
- * `snapshot` the last one sent. The events after the answer carry it on.
+ * its curve (CurveThinner). `last`: its latest batch point (progress, speed), `lr` the learning rate in force and
+ * `lrChanges` its live changes (set-lr), each at the run's latest batch then (x in the run's own epochs, as a batch
+ * point's), `snapshot` the last one sent. The events after the answer carry it on.
  */
 export interface CurrentRun {
   runId: string
@@ -228,6 +229,7 @@ export interface CurrentRun {
   spec: NetSpec
   settings: TrainSettings
   lr: number
+  lrChanges: { x: number; lr: number }[]
   history: SavedHistory
   stride: number
   last: BatchPoint | null

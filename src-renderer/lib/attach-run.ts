@@ -61,6 +61,7 @@ function fill(run: Run, cur: CurrentRun): void {
   run.pending = null
   run.spec = cur.spec
   run.lr = cur.lr
+  run.lrChanges = lrChangesOf(run, cur)
   run.batchStride = cur.stride
   const report = trainLab.knownReport(cur.spec) ?? validateSpec(cur.spec as NetSpec)
   run.macsPerExample = report.ok ? report.totalMacs : 0
@@ -71,11 +72,17 @@ function fill(run: Run, cur: CurrentRun): void {
   if (cur.snapshot) run.addSnapshot(cur.snapshot)
 }
 
+/** The run's live learning-rate changes where the page marks them (Run.nowX: the run's curve begins at xOffset). */
+function lrChangesOf(run: Run, cur: CurrentRun): { x: number; lr: number }[] {
+  return (cur.lrChanges ?? []).map((c) => ({ x: c.x + run.xOffset, lr: c.lr }))
+}
+
 /** A run the page lists, after a reconnection: its state, and what it reported while the page was not hearing. */
 function catchUp(run: Run, cur: CurrentRun): void {
   if (!run.diverged && run.state !== cur.state) run.state = cur.state === 'idle' ? 'running' : cur.state
   run.pending = null
   run.lr = cur.lr
+  if (cur.lrChanges.length > run.lrChanges.length) run.lrChanges = lrChangesOf(run, cur)
   const saved = cur.history.runs.find((r) => r.id === cur.runId)
   if (!saved) return
   if (cur.last && (!run.last || epochPosition(cur.last) > epochPosition(run.last))) {

@@ -94,6 +94,9 @@ describe('train:current: a page loaded again takes the run over', () => {
     expect((await second.request('train:set-lr', { lr: 0.01 })).ok).toBe(true)
     const paused = await second.request<CurrentRun | null>('train:current')
     expect(paused.ok && paused.value).toMatchObject({ runId, state: 'paused', lr: 0.01 })
+    // marked after the latest batch the page had heard, in the run's epochs
+    const last = paused.ok ? paused.value!.last! : null
+    expect(paused.ok && paused.value!.lrChanges).toEqual([{ x: last!.epoch - 1 + last!.batch / last!.batches, lr: 0.01 }])
     // Start is refused while the run is paused, as before; Stop (from the page that did not start it) ends it
     expect(await second.request('train:start', { spec: mlpSpec(), settings: settings() })).toMatchObject({ ok: false, error: { code: 'busy' } })
     expect((await second.request('train:stop')).ok).toBe(true)

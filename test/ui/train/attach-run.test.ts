@@ -31,7 +31,7 @@ const older: SavedRun = { id: 'run-a', specName: 'My network', settings: { ...SE
 const xs = Array.from({ length: 14 }, (_, i) => (i + 1) / 10)
 const live: SavedRun = { id: 'run-b', specName: 'My network', settings: SETTINGS, state: 'paused', batchX: xs, batchLoss: xs.map((x) => 1 / x), epochs: [epoch(1)] }
 const current: CurrentRun = {
-  runId: 'run-b', state: 'paused', spec: MLP, settings: SETTINGS, lr: 0.02, stride: 1, last: point(2, 4),
+  runId: 'run-b', state: 'paused', spec: MLP, settings: SETTINGS, lr: 0.02, lrChanges: [{ x: 1.2, lr: 0.02 }], stride: 1, last: point(2, 4),
   history: { runs: [older, live], currentId: 'run-b' }, snapshot: { filters: { count: 1, h: 2, w: 2, data: [0, 1, 2, 3] as unknown as Float32Array } }
 }
 
@@ -78,6 +78,7 @@ describe('a page loaded again during a run', () => {
     const run = trainLab.current!
     expect(run.id).toBe('run-b')
     expect(run.lr).toBe(0.02)
+    expect(run.lrChanges).toEqual([{ x: 1.2, lr: 0.02 }])
     // the curve the host kept, then the one point after it (2/5 = 1.5), not the one it already held again
     expect(run.batchX.length).toBe(15)
     expect(run.batchX.at(-1)).toBeCloseTo(1.5, 9)
@@ -97,6 +98,7 @@ describe('a page loaded again during a run', () => {
     await flush()
     expect(screen.getByTestId('progress').textContent).toContain('Epoch 2 / 3')
     expect(screen.getByTestId('progress').textContent).toContain('Paused')
+    expect(screen.getByTestId('run-legend').textContent).toContain('lr 0.05 → 0.02')
     expect((screen.getByTestId('train-resume') as HTMLButtonElement).disabled).toBe(false)
     expect((screen.getByTestId('train-stop') as HTMLButtonElement).disabled).toBe(false)
     expect((screen.getByTestId('train-start') as HTMLButtonElement).disabled).toBe(true)
