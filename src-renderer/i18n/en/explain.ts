@@ -115,6 +115,9 @@ export default {
   expReplace: 'The model you trained will be replaced: the experiment trains new networks, each from fresh random weights. To keep your model, save it first ({menu} menu).',
   expGo: 'Start the experiment',
   expNotNow: 'Not now',
+  expClear: 'The {n} finished runs on the training page will be cleared, so that its charts show this experiment’s runs only.',
+  expClearOne: 'The finished run on the training page will be cleared, so that its charts show this experiment’s runs only.',
+  overfitForm: 'The training form now holds the last run’s settings, but Start there trains on the usual 8,000 digits (2,000 held out): only the experiment trains on 1,000.',
 
   ngTitle: 'Numerical differentiation',
   ngLead: 'A derivative can be estimated without any calculus: nudge the input a little in both directions and see how much the output changes. The lab’s gradient checker uses exactly this to test every layer’s backward pass.',

@@ -1,12 +1,14 @@
 /**
  * Runs a lesson's experiment: several training runs one after another (the host trains one run at a
  * time), each put in the editor first so the training page shows the network it trains, and all
- * overlaid on the training page's charts. Used by the optimizer race and the overfitting experiment.
+ * overlaid on the training page's charts, alone: the finished runs of before are cleared once the first one
+ * starts, and the training form holds the settings of the run in progress (so Start after it trains what the
+ * charts show). Used by the optimizer race and the overfitting experiment.
  * Uses the training page's own state (trainLab.start) and the editor's change path.
  */
 import type { NetSpec } from '../../../src-engine/spec-types'
 import type { TrainSettings } from '../../../src-engine/protocol'
-import { trainLab, type Run } from '../train.svelte'
+import { trainLab, type Run, type TrainForm } from '../train.svelte'
 import { editor } from '../editor.svelte'
 import { project } from '../project.svelte'
 import { getLab } from '../lab'
@@ -16,6 +18,20 @@ export interface QueuedRun {
   /** The network to train: a preset id (loaded as the editor loads it) or a spec. */
   net: { preset: string } | { spec: NetSpec }
   settings: TrainSettings
+}
+
+/**
+ * The training form holding a run's own settings: its optimizer, learning rate, mini-batch, epochs, weight decay, seed,
+ * clipping and statefulness, and its data when that is the built-in digits (an experiment's); the threads and the
+ * priority stay the learner's (the machine's). A held-out share other than the form's (the overfitting experiment's
+ * 1,000 digits) has no field: Start trains on the usual split, and the experiment says so.
+ */
+export function formOfRun(form: TrainForm, s: TrainSettings): TrainForm {
+  return {
+    ...form, optimizer: s.optimizer, lr: s.lr, batchSize: s.batchSize, epochs: s.epochs, weightDecay: s.weightDecay, seed: s.seed,
+    clip: s.clip ?? 0, stateful: s.stateful ?? false,
+    ...(s.data.kind === 'mnist' ? { dataKind: 'mnist' as const, imageKind: 'mnist' as const } : {})
+  }
 }
 
 export class RunQueue {
@@ -33,17 +49,23 @@ export class RunQueue {
     return this.at !== null
   }
 
+  /** The finished runs on the training page that the experiment clears when its first run starts. */
+  get clears(): number {
+    return trainLab.runs.filter((r) => !r.active).length
+  }
+
   /**
    * Start the runs from the first; returns false while the learner is asked first. A model the learner trained would
-   * be replaced by the experiment's runs, which all start from the seed's weights (that is what they compare): the
-   * experiment asks, in place (asking; go() starts it, cancel() drops it). Before, it loaded its network into the
-   * editor, whose keep-or-fresh question for an edited network then waited on the editor page, and once answered
-   * nothing started; "keep" would have started the first run, alone, from the weights trained before.
+   * be replaced by the experiment's runs, which all start from the seed's weights (that is what they compare), and
+   * the finished runs on the training page would be cleared: the experiment asks, in place (asking; go() starts it,
+   * cancel() drops it). Before, it loaded its network into the editor, whose keep-or-fresh question for an edited
+   * network then waited on the editor page, and once answered nothing started; "keep" would have started the first
+   * run, alone, from the weights trained before.
    */
   async start(runs: readonly QueuedRun[]): Promise<boolean> {
     if (this.running || runs.length === 0) return false
     this.runs = runs
-    if (project.trained) {
+    if (project.trained || this.clears > 0) {
       this.asking = true
       return false
     }
@@ -110,8 +132,22 @@ export class RunQueue {
       // the model in the host is the previous run of this experiment: the next one starts fresh
       editor.resolvePending('fresh')
     }
-    const run = await trainLab.start(project.spec, this.runs[i].settings)
-    if (!run) return this.stop()
+    const settings = this.runs[i].settings
+    // The first run clears the runs of before (another experiment's, the learner's), so the charts the lesson points
+    // to show this experiment's alone, numbered from #1; only once the host took it: a refused start (a run still
+    // training) clears nothing. Before, they were overlaid on what was left (MAX_RUNS keeps six).
+    const nextIndex = trainLab.nextIndex
+    if (i === 0) trainLab.nextIndex = 1
+    const run = await trainLab.start(project.spec, settings)
+    if (!run) {
+      if (i === 0) trainLab.nextIndex = nextIndex
+      return this.stop()
+    }
+    if (i === 0) trainLab.runs = trainLab.runs.filter((r) => r === run || r.active)
+    // the form holds this run's settings, filled for its network first so that the training page's own fill leaves them
+    const spec = trainLab.specToTrain(project.spec)
+    trainLab.prepareForm(spec, trainLab.presetFor(spec, project.presetId))
+    trainLab.form = formOfRun(trainLab.form, settings)
     this.started = [...this.started, run]
     this.watch(run)
   }
