@@ -22,6 +22,7 @@ export default {
   glossaryKo: 'Korean',
   glossaryEn: 'English',
   glossaryDef: 'Meaning',
+  glossaryNone: 'No term matches “{query}”. Try part of a word, in Korean or English.',
 
   shape_title: 'Data has a shape',
   shape_summary: 'Tensors: (N, C, H, W)',

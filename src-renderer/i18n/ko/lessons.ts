@@ -22,6 +22,7 @@ export default {
   glossaryKo: '한국어',
   glossaryEn: '영어',
   glossaryDef: '뜻',
+  glossaryNone: '“{query}”에 맞는 용어가 없습니다. 단어의 일부만 한국어나 영어로 입력해 보세요.',
 
   shape_title: '데이터에는 형상이 있다',
   shape_summary: '텐서: (N, C, H, W)',
