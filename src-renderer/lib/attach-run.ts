@@ -25,7 +25,7 @@ import { sameSpec } from './same-spec'
 export async function takeOverRun(api: LabApi, fresh: boolean): Promise<void> {
   // the events of the run are heard (held for its id) before the answer comes, so none falls between the two
   trainLab.ensureConnected(api)
-  const r = await api.request('train:current', undefined)
+  const [r] = await Promise.all([api.request('train:current', undefined), trainLab.infoLoaded])
   if (r.ok) attachRun(r.value, fresh)
 }
 
@@ -49,7 +49,13 @@ export function attachRun(cur: CurrentRun | null, fresh: boolean): void {
     const preset = presetList().find((p) => sameSpec(p.spec, cur.spec))?.id ?? null
     editor.adopt(structuredClone(cur.spec), preset, false, true)
   }
-  if (untouched) trainLab.form = formFromSettings(trainLab.form, cur.settings)
+  if (untouched) {
+    // filled for the network as the training page fills it (the same spec and preset: it does not fill it again), then
+    // with the run's settings, so a Start after the run trains what the run did
+    const spec = trainLab.specToTrain(project.spec)
+    trainLab.prepareForm(spec, trainLab.presetFor(spec, project.presetId))
+    trainLab.form = formFromSettings(trainLab.form, cur.settings)
+  }
   trainLab.adopt(run, untouched ? runs : [...trainLab.runs, run])
   if (run.batchX.length > 0 && project.spec && sameSpec(project.spec, cur.spec)) project.trained = true
   if (untouched) project.page = 'train'

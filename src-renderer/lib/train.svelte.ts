@@ -113,11 +113,14 @@ export class TrainLab {
     return this.current?.state === 'paused'
   }
 
+  /** The machine's info and the presets, once asked for by connect (a run taken over fills the form with their defaults known). */
+  infoLoaded: Promise<void> = Promise.resolve()
+
   /** Attach to the host: subscribe to events and load presets, machine info and probe samples. Returns the unsubscribe. */
   connect(api: LabApi): () => void {
     this.api = api
     const off = api.onEvent((e) => this.handle(e))
-    void this.loadInfo()
+    this.infoLoaded = this.loadInfo()
     return () => {
       off()
       if (this.api === api) this.api = null

@@ -1,5 +1,5 @@
 /** A page loaded again learns on connecting that the host still holds a trained model (model:held): the export items enable. */
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
 import { tick } from 'svelte'
 import type { Channel, LabEvent, MenuCommand, Result } from '../../../src-main/ipc/contract'
@@ -57,9 +57,9 @@ describe('a page loaded again while the host holds a trained model', () => {
     setLab(lab)
     const stop = connection.start(lab)
     // after train:current (no run to take over: this double refuses it)
-    for (let i = 0; i < 4; i++) await tick()
+    await vi.waitFor(() => expect(lab.asked).toContain('model:held'))
+    await tick()
     stop()
-    expect(lab.asked).toContain('model:held')
     expect(project.spec).toEqual(MLP)
     expect(project.trained).toBe(true)
     render(ModelMenu)
