@@ -218,6 +218,7 @@ export default {
   weightsTitle: 'This network has been trained',
   weightsBody: 'You are changing its architecture. Keep the trained weights of the layers whose weights still fit, or start again from fresh random weights?',
   weightsNoneFit: 'You are changing its architecture, and no layer of the new network has trained weights of the same name and size, so none can be kept. It will start from fresh random weights: go on, or cancel the change?',
+  weightsNext: 'New network: {name}',
   weightsKeep: 'Keep compatible weights',
   weightsFresh: 'Start fresh',
   weightsCancel: 'Cancel the change',

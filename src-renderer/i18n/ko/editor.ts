@@ -218,6 +218,7 @@ export default {
   weightsTitle: '이미 학습한 신경망입니다',
   weightsBody: '신경망의 구조를 바꾸려고 합니다. 형상이 그대로 맞는 계층은 학습한 가중치를 유지할까요, 아니면 새 무작위 가중치로 처음부터 시작할까요?',
   weightsNoneFit: '신경망의 구조를 바꾸려고 합니다. 새 신경망에는 학습한 가중치와 이름과 크기가 같은 계층이 하나도 없어서 유지할 수 있는 가중치가 없습니다. 새 무작위 가중치로 처음부터 시작할까요, 아니면 변경을 취소할까요?',
+  weightsNext: '새 신경망: {name}',
   weightsKeep: '맞는 가중치 유지',
   weightsFresh: '처음부터 시작',
   weightsCancel: '변경 취소',

@@ -71,9 +71,12 @@ describe('a lesson\'s Train button with a trained model', () => {
     expect(fresh.classList.contains('primary')).toBe(true)
     expect(document.activeElement).toBe(fresh)
     expect(screen.getByTestId('weights-body').textContent).toBe(catalogues.en['editor.weightsNoneFit'])
+    // the network coming is named: the editor behind still shows the trained one
+    expect(screen.getByTestId('weights-next').textContent).toBe(`New network: ${preset('ae-2d').title.en}`)
     i18n.set('ko')
     await tick()
     expect(screen.getByTestId('weights-body').textContent).toBe(catalogues.ko['editor.weightsNoneFit'])
+    expect(screen.getByTestId('weights-next').textContent).toBe(`새 신경망: ${preset('ae-2d').title.ko}`)
     await fireEvent.click(fresh)
     await tick()
     expect(editor.pending).toBeNull()
