@@ -35,7 +35,7 @@ export default {
   added: '{n} of your drawings will join the next training run.',
   addedNone: 'None of your drawings are in the dataset yet.',
   alreadyAdded: 'This drawing is already in the dataset, labelled {label}. Draw another, or change this one, to add more; to take it out, click its thumbnail below.',
-  removeDrawing: 'Remove this drawing (labelled {label})',
+  removeDrawing: 'Remove this drawing, labelled {label}',
   clearDrawings: 'Remove all',
   gatesTitle: 'The LSTM reading your drawing row by row',
   gatesHelp: 'Each column is one row of the 28\u00a0×\u00a028 image fed to the LSTM; each line is a hidden unit.',

@@ -35,7 +35,7 @@ export default {
   added: '직접 그린 그림 {n}개가 다음 학습에 함께 들어갑니다.',
   addedNone: '아직 데이터셋에 추가한 그림이 없습니다.',
   alreadyAdded: '이 그림은 이미 정답이 {label}인 그림으로 데이터셋에 들어 있습니다. 더 추가하려면 새로 그리거나 이 그림을 고치세요. 빼려면 아래의 작은 그림을 누르세요.',
-  removeDrawing: '이 그림 삭제 (정답 {label})',
+  removeDrawing: '이 그림 삭제: 정답 {label}',
   clearDrawings: '모두 삭제',
   gatesTitle: 'LSTM이 그림을 한 행씩 읽는 모습',
   gatesHelp: '열 하나가 LSTM에 들어간 28\u00a0×\u00a028 이미지의 한 행이고, 줄 하나가 은닉 유닛 하나입니다.',
