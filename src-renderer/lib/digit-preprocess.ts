@@ -80,6 +80,8 @@ export interface Preprocessed {
   scaled: { w: number; h: number }
   /** Whole-pixel shift applied to put the centre of mass at the centre. */
   shift: { dx: number; dy: number }
+  /** The ink's bounding box on the pad, which was scaled to fit the 20 × 20 box (the draw page's note on small drawings). */
+  bounds: Bounds
 }
 
 /** The full MNIST-style preprocessing. Returns null for an empty pad: no ink means no prediction, not a guess. */
@@ -101,7 +103,7 @@ export function preprocessDigit(ink: Float32Array, width: number, height: number
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) image[(y + dy) * SIDE + (x + dx)] = small[y * w + x]
   }
-  return { image, scaled: { w, h }, shift: { dx, dy } }
+  return { image, scaled: { w, h }, shift: { dx, dy }, bounds: b }
 }
 
 function clamp(v: number, lo: number, hi: number): number {

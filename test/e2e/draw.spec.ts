@@ -158,6 +158,15 @@ test('a briefly trained ConvNet reads a drawn 1 and a drawn 0, and shows what ea
   await page.keyboard.press('Space')
   const keyed = await answer(page)
   expect(keyed.top, `probabilities for the 1 drawn with keys: ${keyed.probs.map((p) => p.toFixed(3)).join(', ')}`).toBe(1)
+  // drawn across the pad, the digits get no "draw bigger" note; a dot, scaled up into a disc filling the box, is said
+  // to be too small to read, beside its answer (components/draw/small-drawing.ts)
+  await expect(page.getByTestId('draw-small')).toHaveCount(0)
+  await page.getByTestId('draw-clear').click()
+  const pad = (await page.getByTestId('draw-pad').boundingBox())!
+  await page.mouse.click(pad.x + 200, pad.y + 200)
+  await answer(page)
+  await expect(page.getByTestId('draw-small')).toHaveAttribute('data-size', 'tiny')
+  await expect(page.getByTestId('draw-spoken')).toContainText('Too small to read')
 
   // while a second run trains, the answers come from the inference thread, not after the current batch
   await page.getByTestId('nav-train').click()

@@ -29,6 +29,9 @@ export default {
   featureMaps: 'What each layer made of your drawing',
   confidence: '{p}% sure',
   spokenAnswer: 'The model says {d}, {p}% sure.',
+  // a drawing too small to read well: it is scaled up to fill the 20 × 20 box, pen and all (components/draw/small-drawing.ts)
+  smallNote: 'Draw bigger: the drawing is scaled up to fill the 20\u00a0×\u00a020 box, pen and all, so its lines come out much thicker than those the model learned from.',
+  tinyNote: 'Too small to read: the ink is scaled up into a blob that fills the box, so this answer means little. Draw the digit across most of the pad.',
   addTitle: 'Add to the dataset',
   addHelp: 'Label this drawing and it joins the training set of your next run on the built-in digits.',
   addAs: 'Add as {label}',

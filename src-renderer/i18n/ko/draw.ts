@@ -29,6 +29,9 @@ export default {
   featureMaps: '각 계층이 그림에서 본 것',
   confidence: '{p}% 확신',
   spokenAnswer: '모델의 답은 {d}, 확신도는 {p}%입니다.',
+  // a drawing too small to read well: it is scaled up to fill the 20 × 20 box, pen and all (components/draw/small-drawing.ts)
+  smallNote: '더 크게 그리세요. 그림은 펜 굵기까지 통째로 20\u00a0×\u00a020 상자를 채우도록 확대되어, 선이 모델이 배운 숫자보다 훨씬 굵어집니다.',
+  tinyNote: '너무 작아서 읽을 수 없습니다. 잉크가 상자를 가득 채우는 덩어리로 확대되므로 이 답은 거의 의미가 없습니다. 패드를 넓게 써서 숫자를 크게 그리세요.',
   addTitle: '데이터셋에 추가',
   addHelp: '그림에 정답을 붙이면 다음에 내장 숫자 데이터로 학습할 때 훈련 데이터에 함께 들어갑니다.',
   addAs: '정답이 {label}인 그림으로 추가',
