@@ -145,8 +145,13 @@ function loopProbe() {
   const machineFrom = new Float64Array(3)
   let lastOwn = 0
   const own = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000 }
-  const settle = (until: number, steal: number): void => {
-    for (; settled < gaps.length && gaps[settled].at + gaps[settled].ms <= until; settled++) gaps[settled].stolenMs = steal - stealFrom[settled]
+  // the gaps that ended STEAL_LAG_MS before `at` (or all, at the end) take the steal counter read at `at`
+  const settle = (at: number, steal: number, all = false): void => {
+    for (; settled < gaps.length && (all || gaps[settled].at + gaps[settled].ms <= at - STEAL_LAG_MS); settled++) {
+      const g = gaps[settled]
+      g.stolenMs = steal - stealFrom[settled]
+      g.stealAfterMs = Math.max(0, at - (g.at + g.ms))
+    }
   }
   let timer: ReturnType<typeof setInterval> | null = null
   return {
@@ -166,9 +171,9 @@ function loopProbe() {
         clock?.read(sched)
         machine?.read(machineNow)
         const mine = own()
-        settle(now - STEAL_LAG_MS, machineNow[0])
+        settle(now, machineNow[0])
         if (now - last > 5) {
-          gaps.push({ at: last, ms: now - last, ranMs: sched[0] - lastSched[0], waitedMs: sched[1] - lastSched[1], ownMs: mine - lastOwn, machineMs: machineNow[1] - lastMachine[1], stolenMs: 0 })
+          gaps.push({ at: last, ms: now - last, ranMs: sched[0] - lastSched[0], waitedMs: sched[1] - lastSched[1], ownMs: mine - lastOwn, machineMs: machineNow[1] - lastMachine[1], stolenMs: 0, stealAfterMs: 0 })
           stealFrom.push(lastMachine[0])
         }
         last = now
@@ -181,7 +186,7 @@ function loopProbe() {
       histogram.disable()
       if (timer) clearInterval(timer)
       machine?.read(machineNow)
-      settle(Infinity, machineNow[0])
+      settle(performance.now(), machineNow[0], true)
       const worstGap = gaps.reduce((m, g) => Math.max(m, g.ms), 0)
       // cpuacct counts the whole machine only at the root of its hierarchy: a container's own cgroup counts
       // less than /proc/stat's busy time, and other processes' time would be taken for ours

@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest'
 import { labShare, worstShare, type Gap } from './stall-share'
 
-const gap = (ms: number, ranMs: number, waitedMs: number, ownMs: number, machineMs: number, stolenMs = 0): Gap =>
-  ({ at: 0, ms, ranMs, waitedMs, ownMs, machineMs, stolenMs })
+// the steal read 12 ms after the gap's end, as event-loop.test.ts reads it unless the loop stalled again meanwhile
+const gap = (ms: number, ranMs: number, waitedMs: number, ownMs: number, machineMs: number, stolenMs = 0, stealAfterMs = 12): Gap =>
+  ({ at: 0, ms, ranMs, waitedMs, ownMs, machineMs, stolenMs, stealAfterMs })
 
 // recorded: the lab's work at an epoch made 25 ms longer (busy on the main thread for 25 ms of its CPU time)
 const injected = gap(33.3, 29.3, 2.7, 33.8, 67.2)
@@ -36,6 +37,13 @@ describe('labShare', () => {
     expect(labShare(twice, 'split', 2).ranMs).toBe(0)
     // the same figures on a machine with 4 CPUs add up: the run counts
     expect(labShare(twice, 'split', 4).ranMs).toBe(89.8)
+  })
+
+  it('does not take steal counted after the gap for counting twice', () => {
+    // built: a 25 ms stall (ran 27 of a 30 ms gap, the other core busy), then the hypervisor takes both CPUs: 40 ms of
+    // steal is read 12 ms after the gap's end (10 ms ticks), or 200 ms after it when the loop stalled again meanwhile
+    expect(labShare(gap(30, 27, 0, 28, 60, 40), 'split', 2).ranMs).toBe(27)
+    expect(labShare(gap(30, 27, 0, 28, 60, 300, 200), 'split', 2).ms).toBe(27)
   })
 
   it('counts a wait that only our own threads account for, past the sleep until the timer', () => {
