@@ -187,9 +187,13 @@ export class EngineMemory {
     return { bytes: this.cut, asked: this.asked }
   }
 
-  /** A raw region of `bytes` (kernel workspaces) that lives until the memory does. */
+  /**
+   * A raw region of `bytes` (kernel workspaces) that lives until the memory does. Aligned as allocF32's blocks are, with
+   * arithmetic: (top + 63) & ~63 turned negative for a top within 63 bytes of 2^31 (an arena's end), a region at a
+   * negative address that passed the limit check, where the memory's end refuses it now.
+   */
   reserve(bytes: number): number {
-    const ptr = (this.top + 63) & ~63
+    const ptr = Math.ceil(this.top / 64) * 64
     this.ensure(ptr + bytes)
     this.top = ptr + bytes
     return ptr

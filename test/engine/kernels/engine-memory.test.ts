@@ -85,6 +85,17 @@ describe('engine memory', () => {
     expect(mem.shareArenas(1)).toBeNull() // it now holds where they would begin
   })
 
+  it('refuses a workspace past an arena that ends at 2 GiB, rather than placing it at a negative address', () => {
+    const mem = new EngineMemory()
+    const [arena] = mem.shareArenas(1)!
+    expect(arena.end).toBe(2 ** 31)
+    const other = new EngineMemory(mem.memory, arena)
+    // an odd workspace leaves the top 10 bytes short of the arena's end (addresses only: nothing is touched)
+    expect(other.reserve(arena.end - arena.base - 10)).toBe(arena.base)
+    expect(() => other.reserve(4)).toThrow(/out of memory \(needs 2147483652 bytes, limit 2147483648\)/)
+    mem.returnArenas([arena])
+  })
+
   it('gives no arenas once its own blocks reach where they would begin', () => {
     const mem = new EngineMemory()
     mem.reserve(SOFT_LIMIT + 65 * 1024 * 1024) // workspaces past the soft limit and past where the arenas begin
