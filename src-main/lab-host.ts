@@ -406,8 +406,13 @@ export class LabHost {
     return { ok: true, value: { priority, restarted: true } }
   }
 
-  pause(): Result<null> { return this.control({ type: 'pause' }, ['running']) }
-  resume(): Result<null> { return this.control({ type: 'resume' }, ['paused']) }
+  // A run is 'idle' from train:start until the thread reports it running: its data loads and its threads start
+  // meanwhile (0.1-1 s), while the page already offers Pause. The thread keeps a pause, resume, stop or lr sent then
+  // and applies it once the run is under way (session.ts `starting`), so they are taken then too: a Pause pressed
+  // 300 ms after Start was refused and the run trained on (Q1 F5). Step is not: the thread has no step for a run
+  // not yet under way, and the page offers it only once the run is paused.
+  pause(): Result<null> { return this.control({ type: 'pause' }, ['running', 'idle']) }
+  resume(): Result<null> { return this.control({ type: 'resume' }, ['paused', 'idle']) }
   stop(): Result<null> { return this.control({ type: 'stop' }, ['running', 'paused', 'idle']) }
   step(): Result<null> { return this.control({ type: 'step' }, ['paused']) }
   setLr(lr: number): Result<null> {

@@ -10,9 +10,13 @@ import { catalogues, fmtInt, msg, t, type Msg } from '../i18n/index.svelte'
 import { issueText } from '../components/editor/issues'
 import { isLayerType } from '../../src-engine/spec-fields'
 
+/**
+ * Where a run is, as a sentence the refusal starts with ("The run has not started yet."): the state's label in
+ * quotes ('The run is "Ready": only a running run can be paused.') named the page's word for a run not yet begun.
+ */
 const STATE_KEYS: Record<RunState, string> = {
-  idle: 'train.stateIdle', running: 'train.stateRunning', paused: 'train.statePaused',
-  stopped: 'train.stateStopped', done: 'train.stateDone', failed: 'train.stateFailed'
+  idle: 'train.runNow.idle', running: 'train.runNow.running', paused: 'train.runNow.paused',
+  stopped: 'train.runNow.stopped', done: 'train.runNow.done', failed: 'train.runNow.failed'
 }
 
 const VALUE_CODES = new Set<string>(VALUE_TYPES)

@@ -74,6 +74,45 @@ describe('LabHost with a fake worker', () => {
     expect(host.stop()).toMatchObject({ ok: false, error: { code: 'bad-state' } })
   })
 
+  it('takes Pause, Resume and Stop pressed while the run starts, before the thread reports it running (Q1 F5)', async () => {
+    // the thread reports 'running' 150 ms after the start (its data loading, its threads starting), as a real run does
+    const host = make({ workerOptions: { workerData: { tickMs: 5, batches: 1000, startMs: 150 } } })
+    const rec = record(host)
+    const count = (): number => rec.of('batches').flatMap((e) => e.points).length
+    host.start(mlpSpec(), settings())
+    expect(host.run.state).toBe('idle')
+    // the old host refused this ('bad-state', the run "idle") and the run trained on
+    expect(host.pause()).toEqual({ ok: true, value: null })
+    await rec.waitFor(isState('paused'))
+    expect(rec.of('state').map((e) => e.state)).toEqual(['running', 'paused'])
+    expect(count()).toBeLessThanOrEqual(1)
+    const paused = count()
+    await new Promise((r) => setTimeout(r, 100))
+    expect(count()).toBe(paused)
+    // Step and a second Pause wait for the run itself, and say so in words the page turns into the learner's
+    expect(host.pause()).toMatchObject({ ok: false, error: { code: 'bad-state', params: { case: 'pause', state: 'paused' } } })
+    expect(host.resume().ok).toBe(true)
+    await rec.waitFor(() => count() > paused + 3)
+    expect(host.stop().ok).toBe(true)
+    await rec.waitFor(isState('stopped'))
+
+    // a Pause taken back by Resume before the run began: it trains; a Stop then: it stops before its first batch
+    host.start(mlpSpec(), settings())
+    expect(host.step()).toMatchObject({ ok: false, error: { code: 'bad-state', params: { case: 'step', state: 'idle' } } })
+    expect(host.pause().ok).toBe(true)
+    expect(host.resume().ok).toBe(true)
+    await rec.waitFor(() => rec.of('state').filter((e) => e.state === 'running').length === 3)
+    await new Promise((r) => setTimeout(r, 60))
+    expect(host.run.state).toBe('running')
+    expect(host.stop().ok).toBe(true)
+    await rec.waitFor(() => rec.of('state').filter((e) => e.state === 'stopped').length === 2)
+    const before = count()
+    host.start(mlpSpec(), settings())
+    expect(host.stop().ok).toBe(true)
+    await rec.waitFor(() => rec.of('state').filter((e) => e.state === 'stopped').length === 3)
+    expect(count()).toBe(before)
+  })
+
   it('correlates concurrent predictions with their own replies', async () => {
     const host = make()
     expect(await host.predict(image(0.5))).toMatchObject({ ok: false, error: { code: 'no-model' } })

@@ -82,7 +82,7 @@ describe('a refusal in the page\'s language', () => {
   it('fills the wording from its params, run states in the page\'s words', () => {
     i18n.set('ko')
     expect(tr(refusal({ code: 'bad-state', message: 'Run r1 is paused; "pause" needs it to be running.', params: { case: 'pause', state: 'paused' } })))
-      .toBe('지금 학습 상태는 "일시 정지됨"입니다. 진행 중인 학습만 일시 정지할 수 있습니다.')
+      .toBe('학습이 일시 정지되어 있습니다. 학습하고 있는 중에만 일시 정지할 수 있습니다.')
     expect(tr(refusal({ code: 'timeout', message: 'The training thread did not answer "predict" within 30 s.', params: { seconds: 30 } })))
       .toBe('30초 안에 답이 오지 않았습니다. 다시 시도하고, 계속 그러면 실험실을 다시 시작하세요.')
   })
@@ -207,6 +207,20 @@ describe('a refusal in the page\'s language', () => {
     expect(tr(refusal({ ...vocab, params: { ...vocab.params, layer: 'lstm1', affine: '0' } }))).toContain('add a Time affine with units “= vocab” right before the loss layer.')
     i18n.set('ko')
     expect(tr(refusal(input))).toBe('학습을 시작하지 않았습니다. 신경망의 입력은 (3, 28, 28) 형상인데 데이터 샘플은 (1, 28, 28) 형상입니다. 아키텍처 페이지에서 입력 형상을 바꾸거나 다른 데이터로 학습하세요.')
+  })
+
+  it('a control refused in the run\'s state says where the run is in a sentence, no state name in quotes (Q1 F5)', () => {
+    const refused = (c: string, state: string): string => tr(refusal({ code: 'bad-state', message: `Run r1 is ${state}; "${c}" needs …`, params: { case: c, state } }))
+    expect(refused('step', 'idle')).toBe('The run has not started yet. Step trains one mini-batch at a time, once the run is paused.')
+    expect(refused('pause', 'done')).toBe('The run has finished. Only a run that is training can be paused.')
+    expect(refused('stop', 'stopped')).toBe('The run has been stopped. There is nothing to stop.')
+    for (const lang of ['en', 'ko'] as const) {
+      i18n.set(lang)
+      for (const c of LAB_ERRORS['bad-state']) {
+        for (const state of ['idle', 'running', 'paused', 'stopped', 'done', 'failed']) expect(refused(c, state)).not.toMatch(/["“”]|Ready|준비됨/)
+      }
+    }
+    expect(refused('set-lr', 'failed')).toBe('학습이 실패했습니다. 학습률은 학습하는 동안에만 바뀝니다. 다음 학습의 학습률은 양식에서 정하세요.')
   })
 
   it('a read or write the system refused for a known reason gets a sentence of its own, without the system\'s English (ko)', () => {

@@ -98,6 +98,13 @@ export default {
   statePausing: 'Pausing…',
   stateResuming: 'Resuming…',
   stateStopping: 'Stopping…',
+  // where a run is, as a sentence: a control refused in that state says it (lib/lab-errors.ts, errors.bad-state.*)
+  'runNow.idle': 'The run has not started yet.',
+  'runNow.running': 'The run is training.',
+  'runNow.paused': 'The run is paused.',
+  'runNow.stopped': 'The run has been stopped.',
+  'runNow.done': 'The run has finished.',
+  'runNow.failed': 'The run has failed.',
   readyHint: 'Press Start to train with these settings. The charts fill in as the network learns.',
   progressEpoch: 'Epoch {epoch} / {epochs}',
   progressBatch: 'mini-batch {batch} / {batches}',

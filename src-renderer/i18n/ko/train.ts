@@ -98,6 +98,13 @@ export default {
   statePausing: '멈추는 중…',
   stateResuming: '다시 시작하는 중…',
   stateStopping: '중지하는 중…',
+  // where a run is, as a sentence: a control refused in that state says it (lib/lab-errors.ts, errors.bad-state.*)
+  'runNow.idle': '학습이 아직 시작되지 않았습니다.',
+  'runNow.running': '학습이 진행 중입니다.',
+  'runNow.paused': '학습이 일시 정지되어 있습니다.',
+  'runNow.stopped': '학습이 중지되었습니다.',
+  'runNow.done': '학습이 끝났습니다.',
+  'runNow.failed': '학습이 실패했습니다.',
   readyHint: '시작을 누르면 이 설정으로 학습합니다. 신경망이 배워 가는 대로 그래프가 채워집니다.',
   progressEpoch: '에폭 {epoch} / {epochs}',
   progressBatch: '미니배치 {batch} / {batches}',
