@@ -337,8 +337,12 @@ export class EditorState {
     return JSON.stringify(project.spec, null, 2) + '\n'
   }
 
-  /** Import a file's text; a bad file changes nothing and leaves `importError` set. Returns success. */
-  importJson(text: string): boolean {
+  /**
+   * Import a file's text; a bad file changes nothing and leaves `importError` set. Returns whether the file was read.
+   * `then` runs once the architecture is in place: at once, or after the keep-or-fresh question's answer (not after
+   * Cancel), so the page says "imported" only when it was (it said so while the question was open, Q1 F9).
+   */
+  importJson(text: string, then?: () => void): boolean {
     const r = parseSpecJson(text)
     if (!r.ok) {
       this.importError = { key: r.key, values: r.values }
@@ -346,7 +350,7 @@ export class EditorState {
     }
     this.importError = null
     this.selected = null
-    this.commit(r.spec, null, null)
+    this.change({ spec: r.spec, presetId: null, kind: 'edit', key: null, then })
     return true
   }
 
