@@ -16,7 +16,7 @@ import type { CurrentRun, LabApi } from '../../src-main/ipc/contract'
 import type { NetSpec } from '../../src-engine/spec-types'
 import { editor } from './editor.svelte'
 import { project } from './project.svelte'
-import { epochPosition, netKind, Run, trainLab } from './train.svelte'
+import { epochPosition, netKind, Run, RUN_COLORS, trainLab, type Continues } from './train.svelte'
 import { formFromSettings, restoredRuns } from './files.svelte'
 import { presetList, validateSpec } from '../components/editor/engine'
 import { sameSpec } from './same-spec'
@@ -40,10 +40,9 @@ export function attachRun(cur: CurrentRun | null, fresh: boolean): void {
   if (!live || !validateSpec(cur.spec).ok) return
   const untouched = fresh && trainLab.runs.length === 0 && !project.trained && !editor.canUndo && !editor.canRedo
   const kind = netKind(cur.spec)
-  // a fresh page lists the runs the host tracked; one that has runs of its own gains the live one only
-  const saved = untouched ? cur.history.runs : cur.history.runs.filter((r) => r.id === cur.runId)
-  const runs = restoredRuns(saved, kind)
-  const run = runs.find((r) => r.id === cur.runId) ?? new Run(cur.runId, trainLab.nextIndex, cur.settings, cur.spec.name ?? '', kind)
+  // a fresh page lists the runs the host tracked; one that has runs of its own gains the live one only, numbered on
+  const runs = untouched ? restoredRuns(cur.history.runs, kind) : []
+  const run = runs.find((r) => r.id === cur.runId) ?? listedNext(cur, kind)
   fill(run, cur)
   if (untouched && !(project.spec && sameSpec(project.spec, cur.spec))) {
     const preset = presetList().find((p) => sameSpec(p.spec, cur.spec))?.id ?? null
@@ -59,6 +58,27 @@ export function attachRun(cur: CurrentRun | null, fresh: boolean): void {
   trainLab.adopt(run, untouched ? runs : [...trainLab.runs, run])
   if (run.batchX.length > 0 && project.spec && sameSpec(project.spec, cur.spec)) project.trained = true
   if (untouched) project.page = 'train'
+}
+
+/** The live run as the next of the page's own runs (its number and colour), with the curve and epochs the host kept. */
+function listedNext(cur: CurrentRun, kind: ReturnType<typeof netKind>): Run {
+  const saved = cur.history.runs.find((r) => r.id === cur.runId)
+  // a continuation keeps its link (its points and epochs are numbered on), to the page's run it continues when listed
+  const c = saved?.continues
+  const prev = c ? trainLab.runs.find((r) => r.id === c.runId) : undefined
+  const cont: Continues | null = c
+    ? {
+        runId: c.runId, index: prev?.index ?? null, color: prev?.color ?? RUN_COLORS[(trainLab.nextIndex - 1) % RUN_COLORS.length],
+        epochOffset: c.epochOffset, ...(c.xOffset !== undefined ? { xOffset: c.xOffset } : {}), optimizerFresh: c.optimizerFresh ?? null
+      }
+    : null
+  const run = new Run(cur.runId, trainLab.nextIndex, cur.settings, cur.spec.name ?? '', kind, cont)
+  if (saved) {
+    run.batchX = saved.batchX.map((v) => v ?? NaN)
+    run.batchLoss = saved.batchLoss.map((v) => v ?? NaN)
+    run.epochs = saved.epochs
+  }
+  return run
 }
 
 /** The live run as the host knows it: state, network, learning rate, latest point and snapshot. */

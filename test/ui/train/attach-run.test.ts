@@ -121,4 +121,23 @@ describe('a page loaded again during a run', () => {
     expect(trainLab.current?.id).toBe('run-1')
     expect(trainLab.current?.index).toBe(3)
   })
+
+  it('a page with runs of its own (reconnected after another page started one) lists the live run next, its draft kept', async () => {
+    const mine = { ...MLP, name: 'Draft', layers: [{ type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] } as NetSpec
+    project.spec = mine
+    trainLab.runs = trainLab.runs.filter((r) => r.id === 'run-1')
+    trainLab.nextIndex = 4
+    for (const r of trainLab.runs) r.state = 'done'
+    // continuing the host's run-a, which this page does not list: numbered on from its 1 epoch
+    const cont: CurrentRun = { ...current, runId: 'run-c', state: 'running', history: { runs: [older, { ...live, id: 'run-c', continues: { runId: 'run-a', epochOffset: 1 } }], currentId: 'run-c' } }
+    lab.handlers['train:current'] = () => ({ ok: true, value: cont })
+    const stop = connection.start(lab)
+    for (let i = 0; i < 6; i++) await flush()
+    stop()
+    expect(trainLab.runs.map((r) => [r.id, r.index])).toEqual([['run-1', 3], ['run-c', 4]])
+    expect(trainLab.current?.id).toBe('run-c')
+    expect(trainLab.current?.progress).toMatchObject({ epoch: 3, epochs: 4 })
+    expect(trainLab.current?.continues).toMatchObject({ runId: 'run-a', index: null, epochOffset: 1 })
+    expect(project.spec).toBe(mine)
+  })
 })
