@@ -7,6 +7,7 @@
 import type { DataSource, TrainSettings } from '../../src-engine/protocol'
 import type { NetSpec } from '../../src-engine/spec-types'
 import { drawings } from './drawings.svelte'
+import { fmtInt, msg, type Msg } from '../i18n/index.svelte'
 
 export type DataKind = DataSource['kind']
 
@@ -67,4 +68,26 @@ export function withDrawings(s: TrainSettings, spec: NetSpec): TrainSettings {
   const digits = spec.input.length === 3 && spec.input[0] === 1 && spec.input[1] === 28 && spec.input[2] === 28
   if (list.length === 0 || s.data.kind !== 'mnist' || !digits || (spec.task ?? 'classify') !== 'classify' || s.extra) return s
   return { ...s, extra: { images: list.flatMap((d) => d.image), labels: list.map((d) => d.label) } }
+}
+
+/** The built-in digits' examples: one channel of 28 × 28 pixels (the engine's data/mnist-builtin.ts). */
+export const DIGITS_SHAPE: readonly number[] = [1, 28, 28]
+
+/**
+ * Why the data chosen cannot feed `spec`, said beside the data before Start, which it disables; null when it can, or
+ * when the page cannot tell (an IDX folder's images are first read at Start). The engine's own rules, which refused
+ * the run only after Start (a "failed" run in the list): a language model trains on a text and anything else on images
+ * (train/data.ts), and the data's examples hold as many values as the network's input (train/checks.ts), which the
+ * page knows for the built-in digits: 784. An input of (3, 32, 32) passed the editor and Start (Q1's F10).
+ */
+export function dataProblem(spec: NetSpec | null, data: DataChoice): Msg | null {
+  if (!spec) return null
+  const lm = spec.task === 'language-model'
+  if (data.dataKind === 'text') return lm ? null : msg('train.dataTextNotLm')
+  if (lm) return msg('train.dataImagesLm')
+  if (data.dataKind !== 'mnist') return null
+  const values = spec.input.reduce((a, b) => a * b, 1)
+  const digits = DIGITS_SHAPE.reduce((a, b) => a * b, 1)
+  // the counts in the page's language when drawn (3,072)
+  return values === digits ? null : msg('train.dataInputDigits', { input: spec.input.join(', '), values: () => fmtInt(values), digits: () => fmtInt(digits) })
 }

@@ -85,6 +85,14 @@ export default {
   errClip: 'Gradient clipping must be 0 (off) or more.',
   errStateful: 'Stateful training reads a text in order: choose a text file as the data.',
   errIdx: 'Enter the folder that holds the IDX files.',
+  // what the form knows before Start that the engine would refuse after it (TrainControls; lib/train-data.ts dataProblem)
+  dataInputDigits: 'This network takes inputs of ({input}), {values} values, but the built-in digits are images of (1, 28, 28), 784 values: Start would refuse it. Set the input shape to 1, 28, 28 on the Architecture page, or choose an IDX folder of images that fit.',
+  dataImagesLm: 'This network is a language model: it trains on a text. Choose a text file as the data.',
+  dataTextNotLm: 'A text trains language models only, and this network is not one: choose images as the data.',
+  // more threads than the computer has cores (TrainControls)
+  threadsOverCores: 'This computer has {cores} cores: more threads than that make training slower, not faster.',
+  threadsOverCoresOne: 'This computer has 1 core: more threads than that make training slower, not faster.',
+  threadsUseCores: 'Use {cores}',
   errOffline: 'Not connected to the lab.',
   errHost: 'The lab could not do that: {detail}',
   errNoSpec: 'There is no network to train yet: build one on the Architecture page.',

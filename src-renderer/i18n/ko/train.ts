@@ -85,6 +85,14 @@ export default {
   errClip: '기울기 클리핑은 0(끄기) 이상이어야 합니다.',
   errStateful: '상태 유지 학습은 텍스트를 순서대로 읽어야 합니다. 데이터로 텍스트 파일을 고르세요.',
   errIdx: 'IDX 파일이 들어 있는 폴더를 입력하세요.',
+  // what the form knows before Start that the engine would refuse after it (TrainControls; lib/train-data.ts dataProblem)
+  dataInputDigits: '이 신경망의 입력은 ({input}) 형상(값 {values}개)인데 내장 숫자 이미지는 (1, 28, 28) 형상(값 784개)이라 이대로는 시작되지 않습니다. 아키텍처 페이지에서 입력 형상을 1, 28, 28로 바꾸거나, 크기가 맞는 이미지가 든 IDX 폴더를 고르세요.',
+  dataImagesLm: '이 신경망은 텍스트로 학습하는 언어 모델입니다. 데이터로 텍스트 파일을 고르세요.',
+  dataTextNotLm: '텍스트로는 언어 모델만 학습할 수 있는데 이 신경망은 언어 모델이 아닙니다. 데이터로 이미지를 고르세요.',
+  // more threads than the computer has cores (TrainControls)
+  threadsOverCores: '이 컴퓨터의 코어는 {cores}개입니다. 스레드를 이보다 많이 쓰면 학습이 빨라지지 않고 오히려 느려집니다.',
+  threadsOverCoresOne: '이 컴퓨터의 코어는 1개입니다. 스레드를 이보다 많이 쓰면 학습이 빨라지지 않고 오히려 느려집니다.',
+  threadsUseCores: '{cores}개로 바꾸기',
   errOffline: '실험실에 연결되어 있지 않습니다.',
   errHost: '실험실이 요청을 처리하지 못했습니다: {detail}',
   errNoSpec: '아직 학습할 신경망이 없습니다. 아키텍처 페이지에서 먼저 만드세요.',

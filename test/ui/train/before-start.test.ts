@@ -1,0 +1,108 @@
+/**
+ * What the training form says before the engine would (Q1's F8, F10, F11): more threads than the computer's cores
+ * (a note and a one-press fix, Start still allowed), data the network cannot take (said beside the data, Start
+ * disabled; the run used to start and fail), and a learning rate past 10 during a run ("Apply now" disabled; the
+ * engine used to refuse it after the press). Each case fails on the old TrainControls: no note, Start and Apply enabled.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { fireEvent, screen } from '@testing-library/svelte'
+import { trainLab } from '../../../src-renderer/lib/train.svelte'
+import { connection } from '../../../src-renderer/lib/connection.svelte'
+import { dataProblem } from '../../../src-renderer/lib/train-data'
+import { i18n, tr } from '../../../src-renderer/i18n/index.svelte'
+import type { NetSpec } from '../../../src-engine/spec-types'
+import { renderControls, resetControls, settle } from './controls'
+import { SIMPLE_CONVNET } from './fake-lab'
+
+afterEach(() => {
+  resetControls()
+  connection.info = null
+})
+
+const machine = (threads: number): typeof connection.info => ({ version: '0.1.0', transport: 'web', threads, platform: 'linux', priorityChoice: true })
+const start = (): HTMLButtonElement => screen.getByTestId('train-start') as HTMLButtonElement
+
+describe('more threads than cores', () => {
+  it('says the cores beside Threads, and one press sets the count to them (en, ko); Start stays allowed', async () => {
+    connection.info = machine(2)
+    await renderControls()
+    expect(screen.queryByTestId('train-threads-cores')).toBeNull()
+    await fireEvent.input(screen.getByTestId('train-threads'), { target: { value: '64' } })
+    expect(screen.getByTestId('train-threads-cores').textContent).toBe('This computer has 2 cores: more threads than that make training slower, not faster.')
+    expect(screen.getByTestId('train-threads').getAttribute('aria-describedby')).toBe('train-threads-cores')
+    expect(start().disabled).toBe(false)
+    i18n.set('ko')
+    await settle()
+    expect(screen.getByTestId('train-threads-cores').textContent).toBe('이 컴퓨터의 코어는 2개입니다. 스레드를 이보다 많이 쓰면 학습이 빨라지지 않고 오히려 느려집니다.')
+    const fix = screen.getByTestId('train-threads-use-cores')
+    expect(fix.textContent).toBe('2개로 바꾸기')
+    await fireEvent.click(fix)
+    expect(trainLab.form.threads).toBe(2)
+    expect(screen.queryByTestId('train-threads-cores')).toBeNull()
+  })
+
+  it('says nothing while the cores are unknown, and one core in the singular', async () => {
+    await renderControls()
+    await fireEvent.input(screen.getByTestId('train-threads'), { target: { value: '3' } })
+    expect(screen.queryByTestId('train-threads-cores')).toBeNull()
+    connection.info = machine(1)
+    await settle()
+    expect(screen.getByTestId('train-threads-cores').textContent).toBe('This computer has 1 core: more threads than that make training slower, not faster.')
+    expect(screen.getByTestId('train-threads-use-cores').textContent).toBe('Use 1')
+  })
+})
+
+describe('data the network cannot take', () => {
+  const wide: NetSpec = { ...SIMPLE_CONVNET, input: [3, 32, 32] }
+
+  it('disables Start for an input of (3, 32, 32) on the built-in digits and says what to change (en, ko)', async () => {
+    await renderControls(wide)
+    expect(start().disabled).toBe(true)
+    const said = screen.getByTestId('train-data-problem')
+    expect(said.textContent).toBe('This network takes inputs of (3, 32, 32), 3,072 values, but the built-in digits are images of (1, 28, 28), 784 values: Start would refuse it. Set the input shape to 1, 28, 28 on the Architecture page, or choose an IDX folder of images that fit.')
+    expect(screen.getByTestId('train-data').getAttribute('aria-describedby')).toBe('train-data-problem')
+    i18n.set('ko')
+    await settle()
+    expect(screen.getByTestId('train-data-problem').textContent).toBe('이 신경망의 입력은 (3, 32, 32) 형상(값 3,072개)인데 내장 숫자 이미지는 (1, 28, 28) 형상(값 784개)이라 이대로는 시작되지 않습니다. 아키텍처 페이지에서 입력 형상을 1, 28, 28로 바꾸거나, 크기가 맞는 이미지가 든 IDX 폴더를 고르세요.')
+    // an IDX folder's images are first read at Start: the page cannot tell, Start is the engine's to judge
+    trainLab.form.dataKind = 'idx'
+    await settle()
+    expect(screen.queryByTestId('train-data-problem')).toBeNull()
+    expect(start().disabled).toBe(false)
+  })
+
+  it('lets the digits feed any input of 784 values (1, 28, 28; 28, 28 rows for an LSTM)', async () => {
+    await renderControls()
+    expect(start().disabled).toBe(false)
+    expect(screen.queryByTestId('train-data-problem')).toBeNull()
+    expect(dataProblem({ ...SIMPLE_CONVNET, input: [28, 28] }, trainLab.form)).toBeNull()
+    expect(dataProblem({ ...SIMPLE_CONVNET, input: [784] }, trainLab.form)).toBeNull()
+  })
+
+  it('names a text for a language model and images for anything else, as the engine would refuse them', () => {
+    const lm: NetSpec = { input: [35], task: 'language-model', layers: [{ type: 'TimeEmbedding', dim: 16 }, { type: 'TimeSoftmaxWithLoss' }] }
+    const form = trainLab.form
+    expect(tr(dataProblem(lm, { ...form, dataKind: 'mnist' })!)).toBe('This network is a language model: it trains on a text. Choose a text file as the data.')
+    expect(tr(dataProblem(lm, { ...form, dataKind: 'idx' })!)).toMatch(/^This network is a language model/)
+    expect(dataProblem(lm, { ...form, dataKind: 'text' })).toBeNull()
+    expect(tr(dataProblem(SIMPLE_CONVNET, { ...form, dataKind: 'text' })!)).toBe('A text trains language models only, and this network is not one: choose images as the data.')
+  })
+})
+
+describe('a learning rate past 10 during a run', () => {
+  it('is said at the field and cannot be applied, by the button or by Enter', async () => {
+    const fake = await renderControls()
+    await fireEvent.click(start())
+    await settle()
+    const box = screen.getByTestId('train-lr')
+    await fireEvent.input(box, { target: { value: '50' } })
+    expect((screen.getByTestId('train-apply-lr') as HTMLButtonElement).disabled).toBe(true)
+    expect(screen.getByTestId('train-field-error').textContent).toBe('The learning rate must be a number above 0 (and at most 10).')
+    await fireEvent.keyDown(box, { key: 'Enter' })
+    await settle()
+    expect(fake.channels()).not.toContain('train:set-lr')
+    // a rate the form takes is applied as before
+    await fireEvent.input(box, { target: { value: '10' } })
+    expect((screen.getByTestId('train-apply-lr') as HTMLButtonElement).disabled).toBe(false)
+  })
+})
