@@ -190,12 +190,15 @@ export type EngineErrorCode =
  * The facts of a run the data does not fit (train/checks.ts checkData), for the page to word: 'input', the
  * examples' shape is not the network's input; 'classes', a softmax classifier's outputs are not the data's
  * classes (`layer` the output layer, `affine` 1 when its units are what to set); 'vocab', a language model's scores
- * per step are not the text's vocabulary (`affine` 1 when the layer is a TimeAffine, whose units are what to set).
+ * per step are not the text's vocabulary (`affine` 1 when the layer is a TimeAffine, whose units are what to set);
+ * 'text', a text too short for one window of the input's T + 1 characters in both its parts (train/data.ts): `chars`
+ * it has, `needs` the fewest that give both (data/text.ts textMinChars).
  */
 export type DataMismatchFacts =
   | { case: 'input'; want: string; got: string; which: 'training' | 'held-out' }
   | { case: 'classes'; layer: string; outputs: number; classes: number; affine: 0 | 1 }
   | { case: 'vocab'; layer: string; outputs: number; vocab: number; affine: 0 | 1 }
+  | { case: 'text'; chars: number; needs: number; T: number; window: number }
 
 /**
  * The facts of a run out of engine memory (kernels/wasm/memory.ts EngineMemoryError), for the page to word with

@@ -12,6 +12,7 @@
  */
 import { MessageChannel, Worker, type WorkerOptions } from 'node:worker_threads'
 import { availableParallelism } from 'node:os'
+import { existsSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
 import type { CheckResult } from '../src-engine/train/gradcheck-run'
@@ -31,6 +32,8 @@ import { engineRefusal, errorText, isLabErrorCode, refuse } from './ipc/refuse'
 import { idxLabelFacts } from './idx-classes'
 import { threadsOver } from '../src-engine/spec-lint'
 import { num } from '../src-engine/spec-issues'
+import { BUILTIN_TEXT_CHARS, textMinChars } from '../src-engine/data/text'
+import { keptText, textsDir } from './file-store'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -159,6 +162,8 @@ export class LabHost {
   private live: { runId: string; spec: NetSpec; settings: TrainSettings; lr: number; lrChanges: { x: number; lr: number }[]; last: BatchPoint | null; snapshot: Snapshot | null } | null = null
   /** Project files, weights import and the autosave (src-main/projects.ts). */
   readonly projects: ProjectService
+  /** Where uploaded texts are kept (file-store.ts): a run naming one is judged by its counted length (refuseData). */
+  private readonly textsDir: string
 
   constructor(options: LabHostOptions) {
     this.opts = {
@@ -172,6 +177,7 @@ export class LabHost {
     }
     this.engine = { ...pureEngine, ...options.engine }
     this.projects = new ProjectService(this, { dataDir: options.dataDir ?? null, files: options.files, reader: options.projectReader })
+    this.textsDir = textsDir(options.dataDir ?? null)
   }
 
   // ── events ──────────────────────────────────────────────────────────────
@@ -307,7 +313,32 @@ export class LabHost {
       if (first) r.error.issue = first
       return r
     }
-    return refuseThreads(report, settings) ?? { ok: true, value: report }
+    return refuseThreads(report, settings) ?? this.refuseData(spec, settings) ?? { ok: true, value: report }
+  }
+
+  /**
+   * Data a run cannot start with that this thread can tell at once, refused before the run exists: the engine said it
+   * only after Start, as a failed run whose detail was its English ("makeWindows: the text has 2 tokens, fewer than one
+   * window of T+1 = 65", "ENOENT: no such file or directory") (Q1 F13). An IDX folder that is not there; a text too
+   * short for one window of the input in both its parts (data/text.ts textMinChars), when its length is known here:
+   * the built-in text's, an uploaded text's counted one. A path on this computer is read only by the engine, which
+   * refuses a short one with the same facts (train/data.ts).
+   */
+  private refuseData(spec: NetSpec, settings: TrainSettings): { ok: false; error: LabError } | null {
+    const data = settings.data
+    if (data.kind === 'idx') {
+      if (data.dir.trim() === '' || existsSync(data.dir)) return null
+      return fail('train-failed', `Training did not start: there is no folder ${data.dir}; check its path, or train on the built-in digits.`, { case: 'folder', dir: data.dir }, 'settings.data.dir')
+    }
+    if (data.kind !== 'text' || spec.task !== 'language-model' || spec.input.length !== 1) return null
+    const T = spec.input[0]
+    if (!(Number.isInteger(T) && T > 0)) return null
+    const chars = data.file === 'builtin' ? BUILTIN_TEXT_CHARS : keptText(this.textsDir, data.file)?.chars
+    if (chars === undefined) return null
+    const needs = textMinChars(T)
+    if (chars >= needs) return null
+    return fail('train-failed', `Training did not start: the text has ${chars} characters, too few for an input of ${T}; a run needs at least ${needs} (a window of ${T + 1} to train on and one in the last tenth, held out to test). Use a longer text or a shorter input.`,
+      { case: 'text', chars, needs, T, window: T + 1 }, 'settings.data.file')
   }
 
   private refuseBusy(): { ok: false; error: LabError } | null {

@@ -115,6 +115,28 @@ export function textTrainLength(chars: number, testFraction = TEXT_TEST_FRACTION
   return Math.round(chars * (1 - testFraction))
 }
 
+/**
+ * The fewest characters a text needs for a language model with input length `T`: one window of T+1 characters in
+ * the head it trains on and one in the tail held out to test (textCorpus splits off the last tenth, so about ten
+ * windows' worth: 646 for T = 64). Fewer, and the run cannot start (train/data.ts says so with these numbers).
+ */
+export function textMinChars(T: number, testFraction = TEXT_TEST_FRACTION): number {
+  if (!(Number.isInteger(T) && T > 0)) throw new Error(`textMinChars: T must be a positive integer, got ${T}`)
+  if (!(testFraction > 0 && testFraction < 1)) throw new Error(`textMinChars: testFraction must be in (0, 1), got ${testFraction}`)
+  const w = T + 1
+  // both parts grow by 0 or 1 as the text grows by one character: the first length that gives both windows, by bisection
+  const fits = (n: number): boolean => textTrainLength(n, testFraction) >= w && n - textTrainLength(n, testFraction) >= w
+  let hi = w
+  while (!fits(hi)) hi *= 2
+  let lo = Math.floor(hi / 2)
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2)
+    if (fits(mid)) hi = mid
+    else lo = mid
+  }
+  return hi
+}
+
 /** How many (T+1)-id windows makeWindows cuts from `length` ids every `stride`; 0 when not even one fits. */
 export function windowCount(length: number, T: number, stride = T): number {
   return length < T + 1 ? 0 : Math.floor((length - (T + 1)) / stride) + 1

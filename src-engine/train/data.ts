@@ -9,8 +9,9 @@ import type { NetSpec } from '../spec-types'
 import type { DataSource } from '../protocol'
 import { IMAGE_TEST_FRACTION, stratifiedSplit, type Dataset } from '../data/dataset'
 import { BUILTIN_CORPORA, builtinCorpusOf, loadBuiltinCorpus, loadBuiltinMnist, loadIdxDir, loadTextFile } from '../data/files'
-import { TEXT_TEST_FRACTION, textCorpus, type TextCorpus } from '../data/text'
+import { TEXT_TEST_FRACTION, textCorpus, textMinChars, type TextCorpus } from '../data/text'
 import { textExamples, type Examples } from './examples'
+import { DataMismatchError } from './checks'
 
 export interface TrainData {
   train: Dataset | Examples
@@ -54,6 +55,13 @@ export function loadTrainData(source: DataSource, testFraction = IMAGE_TEST_FRAC
       }
       const { corpus, title } = loadText(source.file)
       const T = spec.input[0]
+      // a window short in either part: said with the numbers and what to change (the page words the facts), not as
+      // makeWindows' "the text has 20 tokens, fewer than one window of T+1 = 65" (the held-out tenth's count)
+      if (corpus.train.length < T + 1 || corpus.test.length < T + 1) {
+        const chars = corpus.train.length + corpus.test.length
+        const needs = textMinChars(T, TEXT_TEST_FRACTION)
+        throw new DataMismatchError(`${title} has ${chars} characters, too few for an input of ${T}: a run needs at least ${needs}, a window of ${T + 1} to train on and one in the last tenth, held out to test; use a longer text or a shorter input`, { case: 'text', chars, needs, T, window: T + 1 })
+      }
       const V = corpus.vocab.chars.length
       const train = textExamples(corpus.train, T, V)
       const test = textExamples(corpus.test, T, V)

@@ -69,14 +69,9 @@ export function refusal(e: LabError): Msg | string {
     if (e.params.case === 'threads' && values.fits !== undefined) values.fix = threadsFix(values.fits as number | string)
     // sizes in MB run to thousands ("7638 MB" read as a code): grouped as the page's other numbers, in the page's
     // language when drawn; the plain figures stay beside them, as a function does not compare
-    if (e.params.case === 'threads' || e.params.case === 'memory') {
-      for (const name of ['needs', 'limit'] as const) {
-        const n = Number(values[name])
-        if (values[name] === undefined || !Number.isFinite(n)) continue
-        values[`${name}MB`] = n
-        values[name] = () => fmtInt(n)
-      }
-    }
+    if (e.params.case === 'threads' || e.params.case === 'memory') groupCounts(values, ['needs', 'limit'], 'MB')
+    // a text's characters too ("1,234 characters"), as the text's facts beside the upload say them
+    if (e.params.case === 'text') groupCounts(values, ['chars', 'needs'], 'Count')
   }
   const issue = e.issue
   if (isRecord(issue) && typeof issue.code === 'string' && typeof issue.message === 'string') {
@@ -121,6 +116,16 @@ function scoresFix(keys: readonly [string, string, string], params: Record<strin
   const v = { layer: values.layer ?? '', classes: values.classes ?? '', vocab: values.vocab ?? '' }
   const affine = params.affine === undefined ? null : Number(params.affine)
   return msg(affine === 1 ? keys[0] : affine === 0 ? keys[1] : keys[2], v)
+}
+
+/** `names` among `values` grouped in the page's language when drawn; the plain figures stay beside them as `<name><suffix>`. */
+function groupCounts(values: NonNullable<Msg['values']>, names: readonly string[], suffix: string): void {
+  for (const name of names) {
+    const n = Number(values[name])
+    if (values[name] === undefined || !Number.isFinite(n)) continue
+    values[`${name}${suffix}`] = n
+    values[name] = () => fmtInt(n)
+  }
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {

@@ -10,8 +10,8 @@
  */
 import type { LabApi, StoredText, TextProblem } from '../../src-main/ipc/contract'
 import type { NetSpec } from '../../src-engine/spec-types'
-import { BUILTIN_TEXT_VOCAB } from '../../src-engine/data/text'
-import { msg, type Msg } from '../i18n/index.svelte'
+import { BUILTIN_TEXT_CHARS, BUILTIN_TEXT_VOCAB, textMinChars } from '../../src-engine/data/text'
+import { fmtInt, msg, type Msg } from '../i18n/index.svelte'
 import { uploadOf, errorMsg } from './files.svelte'
 import { trainLab } from './train.svelte'
 import { project } from './project.svelte'
@@ -82,10 +82,33 @@ export class TextUpload {
     return this.current?.fileName ?? this.missing ?? trainLab.form.textFile
   }
 
-  /** Why the last upload was refused, while the form is the one it was refused for: the same text named, the same network (not once another preset is chosen). */
+  /**
+   * Why the last upload was refused, while the form is the one it was refused for: the same text named, the same network
+   * (not once another preset is chosen); else why the text chosen cannot train this network (tooShort).
+   */
   get error(): Msg | null {
     const r = this.refused
-    return r && trainLab.form.textFile === r.textFile && project.spec === r.spec ? r.why : null
+    return r && trainLab.form.textFile === r.textFile && project.spec === r.spec ? r.why : this.tooShort
+  }
+
+  /**
+   * The text chosen is too short for the network's input length T (data/text.ts textMinChars: a window of T + 1 in the
+   * part trained on and one in the held-out tenth), with the numbers and what to change; null when it is long enough or
+   * the page does not know its length (a path on the host). Said at upload and whenever the network or the text
+   * changes, before Start: a 2-character text was taken, and the run then failed with the engine's English words.
+   */
+  get tooShort(): Msg | null {
+    const spec = project.spec
+    if (trainLab.form.dataKind !== 'text' || spec?.task !== 'language-model' || spec.input.length !== 1) return null
+    const T = spec.input[0]
+    if (!(Number.isInteger(T) && T > 0)) return null
+    const file = trainLab.form.textFile.trim()
+    const chars = file === '' || file === 'builtin' ? BUILTIN_TEXT_CHARS : this.current?.chars
+    if (chars === undefined) return null
+    const needs = textMinChars(T)
+    if (chars >= needs) return null
+    // the counts grouped in the page's language when drawn; the plain ones beside them, as a function does not compare
+    return msg('train.textTooShort', { chars: () => fmtInt(chars), needs: () => fmtInt(needs), T, window: T + 1, charsCount: chars, needsCount: needs })
   }
 
   /** Asks the host which texts it keeps (a failure leaves the list as it was). */

@@ -13,7 +13,7 @@ import { loadTrainData } from '../../src-engine/train/data'
 import { loadTextFile } from '../../src-engine/data/files'
 import { PRESETS } from '../../src-engine/models/presets'
 import type { NetSpec } from '../../src-engine/spec-types'
-import { disposingHosts } from './helpers'
+import { disposingHosts, mlpSpec, settings } from './helpers'
 
 const newHost = disposingHosts()
 const charLstm = PRESETS.find((p) => p.id === 'char-lstm')!.spec as NetSpec
@@ -103,5 +103,27 @@ describe('data:text-upload', () => {
     expect(await remove({ file: a.file })).toEqual({ ok: true, value: { removed: false } })
     expect(readdirSync(join(dir, 'texts')).sort()).toEqual([basename(b.file), basename(b.file).replace(/\.txt$/, '.json')].sort())
     expect((await list(undefined) as { value: StoredText[] }).value.map((t) => t.file)).toEqual([b.file])
+  })
+
+  it('refuses Start for a kept text too short for the network\'s input, and for an IDX folder that is not there, before any run (Q1 F13)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'f3-text-'))
+    const host = newHost({ dataDir: dir })
+    const dispatch = createDispatcher(host)
+    const short = (await dispatch('data:text-upload', upload('tiny.txt', 'ab'), true)) as { value: StoredText }
+    const long = (await dispatch('data:text-upload', upload('long.txt', 'ab'.repeat(323)), true)) as { value: StoredText }
+    expect([short.value.chars, long.value.chars]).toEqual([2, 646])
+    const text = (file: string) => settings({ data: { kind: 'text', file } })
+    // the old host started the run, and the engine failed it with "makeWindows: the text has 2 tokens, fewer than one window of T+1 = 65"
+    expect(host.start(charLstm, text(short.value.file))).toMatchObject({ ok: false, error: { code: 'train-failed', path: 'settings.data.file', params: { case: 'text', chars: 2, needs: 646, T: 64, window: 65 } } })
+    // the built-in text (278,848 characters) is short only for an input of some 28,000 characters (a tiny network: under the memory limit)
+    const longInput: NetSpec = { input: [30_000], task: 'language-model', layers: [{ type: 'TimeEmbedding', dim: 2 }, { type: 'TimeLSTM', hidden: 2 }, { type: 'TimeAffine', units: 'vocab' }, { type: 'TimeSoftmaxWithLoss' }] }
+    expect(host.start(longInput, text('builtin'))).toMatchObject({ ok: false, error: { params: { case: 'text', chars: 278_848, needs: 300_006 } } })
+    const missing = join(dir, 'no-such-folder')
+    expect(host.start(mlpSpec(), settings({ data: { kind: 'idx', dir: missing } }))).toMatchObject({ ok: false, error: { code: 'train-failed', path: 'settings.data.dir', params: { case: 'folder', dir: missing } } })
+    expect(host.run).toEqual({ runId: null, state: 'idle' })
+    expect(host.workerThreadId).toBeNull()
+    // long enough, a folder that is there: the engine reads them
+    expect(host.start(charLstm, text(long.value.file)).ok).toBe(true)
+    expect(host.stop().ok).toBe(true)
   })
 })

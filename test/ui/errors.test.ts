@@ -223,6 +223,18 @@ describe('a refusal in the page\'s language', () => {
     expect(refused('set-lr', 'failed')).toBe('학습이 실패했습니다. 학습률은 학습하는 동안에만 바뀝니다. 다음 학습의 학습률은 양식에서 정하세요.')
   })
 
+  it('a text too short for the network\'s input says its numbers and what to change, not makeWindows\' English (Q1 F13)', () => {
+    const short: LabError = { code: 'train-failed', message: 'tiny.txt has 2 characters, too few for an input of 64: …',
+      params: { detail: '…', stage: 'data', case: 'text', chars: 2, needs: 1646, T: 64, window: 65 } }
+    expect(tr(refusal(short))).toBe('Training did not start: the text has 2 characters, too few for the input length 64. A run needs at least 1,646: ' +
+      'a window of 65 characters (the input length + 1) to train on, and one more in the last tenth of the text, which is held out to test. ' +
+      'Upload a longer text, or shorten the input length (T) on the Architecture page.')
+    i18n.set('ko')
+    expect(tr(refusal(short))).toBe('학습을 시작하지 않았습니다. 텍스트가 2자뿐이라 입력 길이 64에 비해 너무 짧습니다. 적어도 1,646자가 있어야 합니다. ' +
+      '학습할 65자 구간(입력 길이 + 1) 하나와, 시험용으로 떼어 두는 텍스트의 마지막 10분의 1 안에 구간이 하나 더 있어야 하기 때문입니다. ' +
+      '더 긴 텍스트를 올리거나 아키텍처 페이지에서 입력 길이(T)를 줄이세요.')
+  })
+
   it('a read or write the system refused for a known reason gets a sentence of its own, without the system\'s English (ko)', () => {
     i18n.set('ko')
     const words = (code: 'read-failed' | 'write-failed', c: string): string =>

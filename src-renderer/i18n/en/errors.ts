@@ -98,6 +98,8 @@ export default {
   'train-failed.classes': 'Training did not start: {layer} gives {outputs} class scores, but the data has {classes} classes. {fix}',
   'train-failed.vocab': 'Training did not start: {layer} scores {outputs} characters at each step, but this text has {vocab} different characters. {fix}',
   'train-failed.memory': 'The run ran out of engine memory: it needed {needs} MB, and the engine can hold {limit} MB. Make the run smaller and press Start again: a smaller mini-batch size, fewer filters or hidden units, or “Threads” set to 1.',
+  'train-failed.text': 'Training did not start: the text has {chars} characters, too few for the input length {T}. A run needs at least {needs}: a window of {window} characters (the input length + 1) to train on, and one more in the last tenth of the text, which is held out to test. Upload a longer text, or shorten the input length (T) on the Architecture page.',
+  'train-failed.folder': 'Training did not start: there is no folder {dir} on the computer running the lab. Check the folder’s path on this page, or choose the built-in digits.',
   'train-failed.threads': 'Training did not start: on {threads} threads this network needs about {needs} MB, since every thread keeps its own copy of the weights and of their gradients, and the lab allows {limit} MB. {fix}',
   protocol: 'The training thread sent a message the lab could not read. Start the run again.',
   'worker-error': 'The training thread reported an error. (Details: {detail})',

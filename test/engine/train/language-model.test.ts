@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { Trainer } from '../../../src-engine/train/trainer'
 import { textExamples } from '../../../src-engine/train/examples'
 import { loadTrainData, specForData } from '../../../src-engine/train/data'
-import { textCorpus } from '../../../src-engine/data/text'
+import { textCorpus, textMinChars } from '../../../src-engine/data/text'
+import { DataMismatchError } from '../../../src-engine/train/checks'
 import { BUILTIN_CORPORA } from '../../../src-engine/data/files'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import type { Snapshot } from '../../../src-engine/protocol'
@@ -62,6 +63,32 @@ describe('language models', () => {
     expect(data.vocab).toBe(new Set('안녕하세요 반갑습니다.').size)
     expect(specForData(CHAR_LM, data).vocab).toBe(data.vocab)
     expect(() => loadTrainData({ kind: 'mnist' }, undefined, CHAR_LM)).toThrow('this is a language model: train it on a text')
+  })
+
+  it('refuse a text too short for one window in each part with its numbers, not makeWindows\' token count (Q1 F13)', () => {
+    // T = 64 (the char-LSTM preset's input): 65 characters in the nine tenths trained on and in the held-out tenth
+    expect(textMinChars(64)).toBe(646)
+    expect(textMinChars(8)).toBe(86)
+    const dir = tempDir()
+    const refused = (chars: number): unknown => {
+      const file = join(dir, `t${chars}.txt`)
+      writeFileSync(file, 'ab'.repeat(chars).slice(0, chars))
+      try {
+        loadTrainData({ kind: 'text', file }, undefined, CHAR_LM)
+        return null
+      } catch (e) {
+        return e
+      }
+    }
+    for (const chars of [2, 85]) {
+      const e = refused(chars)
+      expect(e).toBeInstanceOf(DataMismatchError)
+      expect((e as DataMismatchError).facts).toEqual({ case: 'text', chars, needs: 86, T: 8, window: 9 })
+      expect((e as Error).message).toMatch(new RegExp(`has ${chars} characters, too few for an input of 8: a run needs at least 86`))
+    }
+    // the fewest it names are enough: both parts hold a window
+    expect(refused(86)).toBeNull()
+    expect(textCorpus('ab'.repeat(43)).test.length).toBe(9)
   })
 
   it('name a built-in text as the command line does, and take any other name as a path', () => {

@@ -6,11 +6,15 @@ import TextSource from '../../../src-renderer/components/train/TextSource.svelte
 import { trainLab } from '../../../src-renderer/lib/train.svelte'
 import { i18n, tr } from '../../../src-renderer/i18n/index.svelte'
 import { FakeApi } from '../files/fake-api'
+import { project } from '../../../src-renderer/lib/project.svelte'
+import { PRESETS } from '../../../src-engine/models/presets'
 
 const start = { ...trainLab.form }
+const specBefore = project.spec
 afterEach(() => {
   i18n.set('en')
   trainLab.form = { ...start }
+  project.spec = specBefore
 })
 
 describe('a text uploaded for a language model', () => {
@@ -50,5 +54,33 @@ describe('a text uploaded for a language model', () => {
     await tick()
     expect(screen.getByTestId('train-text-error').textContent).toContain('empty.txt is empty')
     expect(screen.getByTestId('train-text-chosen').textContent).toBe('a.txt: 12 characters, 5 different ones (the vocabulary size)')
+  })
+
+  it('a text too short for the network\'s input length is said at upload, with the numbers and what to change (Q1 F13)', async () => {
+    const lm = PRESETS.find((p) => p.id === 'char-lstm')!.spec
+    expect(lm.input).toEqual([64])
+    project.spec = lm
+    render(TextSource, { disabled: false })
+    const tiny = { file: '/data/texts/tiny-0123456789abcdef.txt', fileName: 'tiny.txt', chars: 2, vocab: 2 }
+    expect(await textUpload.upload(new FakeApi({ 'data:text-upload': { ok: true, value: tiny } }), new File(['ab'], 'tiny.txt'))).toBe(true)
+    await tick()
+    expect(screen.getByTestId('train-text-chosen').textContent).toBe('tiny.txt: 2 characters, 2 different ones (the vocabulary size)')
+    expect(screen.getByTestId('train-text-error').textContent).toBe('The text has 2 characters, too few for this network’s input length 64: a run needs at least 646, ' +
+      'a window of 65 characters to train on and one more in the last tenth, held out to test. Upload a longer text, or shorten the input length (T) on the Architecture page.')
+    i18n.set('ko')
+    await tick()
+    expect(screen.getByTestId('train-text-error').textContent).toContain('이 텍스트는 2자뿐이라 이 신경망의 입력 길이 64에 비해 너무 짧습니다. 적어도 646자가 있어야 합니다.')
+    // a shorter input makes it long enough (T = 1 needs 16: a window of 2 in each part); so does another text
+    project.spec = { ...lm, input: [1] }
+    textUpload.kept = [{ ...tiny, chars: 15 }]
+    await tick()
+    expect(textUpload.tooShort).not.toBeNull()
+    textUpload.kept = [{ ...tiny, chars: 16 }]
+    await tick()
+    expect(screen.queryByTestId('train-text-error')).toBeNull()
+    project.spec = lm
+    trainLab.form = { ...trainLab.form, textFile: 'builtin' }
+    await tick()
+    expect(screen.queryByTestId('train-text-error')).toBeNull()
   })
 })
