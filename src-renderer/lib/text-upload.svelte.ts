@@ -98,7 +98,11 @@ export class TextUpload {
    * changes, before Start: a 2-character text was taken, and the run then failed with the engine's English words.
    */
   get tooShort(): Msg | null {
-    const spec = project.spec
+    return this.tooShortFor(project.spec)
+  }
+
+  /** tooShort for network `spec` (the training page's Start judges the network it would train). */
+  tooShortFor(spec: NetSpec | null): Msg | null {
     if (trainLab.form.dataKind !== 'text' || spec?.task !== 'language-model' || spec.input.length !== 1) return null
     const T = spec.input[0]
     if (!(Number.isInteger(T) && T > 0)) return null

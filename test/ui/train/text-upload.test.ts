@@ -8,6 +8,7 @@ import { i18n, tr } from '../../../src-renderer/i18n/index.svelte'
 import { FakeApi } from '../files/fake-api'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { PRESETS } from '../../../src-engine/models/presets'
+import { renderControls, resetControls } from './controls'
 
 const start = { ...trainLab.form }
 const specBefore = project.spec
@@ -82,5 +83,28 @@ describe('a text uploaded for a language model', () => {
     trainLab.form = { ...trainLab.form, textFile: 'builtin' }
     await tick()
     expect(screen.queryByTestId('train-text-error')).toBeNull()
+  })
+
+  it('keeps Start disabled while the text is too short for the network it would train (Q1 F13)', async () => {
+    const lm = PRESETS.find((p) => p.id === 'char-lstm')!.spec
+    const tiny = { file: '/data/texts/tiny-0123456789abcdef.txt', fileName: 'tiny.txt', chars: 2, vocab: 2 }
+    // the training page trains the editor's network
+    project.spec = lm
+    try {
+      await renderControls(lm)
+      const startButton = (): HTMLButtonElement => screen.getByTestId('train-start') as HTMLButtonElement
+      expect(startButton().disabled).toBe(false)
+      textUpload.kept = [tiny]
+      textUpload.use(tiny)
+      await tick()
+      expect(startButton().disabled).toBe(true)
+      expect(screen.getByTestId('train-text-error').textContent).toContain('too few for this network’s input length 64')
+      trainLab.form = { ...trainLab.form, textFile: 'builtin' }
+      await tick()
+      expect(startButton().disabled).toBe(false)
+    } finally {
+      resetControls()
+      textUpload.kept = null
+    }
   })
 })
