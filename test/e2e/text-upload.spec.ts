@@ -1,7 +1,8 @@
 /**
  * A language model's own text in the web shell: a Korean .txt uploaded from this computer (the page cannot
  * name a file on the host) trains the character LSTM, and the page says the text's vocabulary size; an
- * empty file is refused in the page's language; the project saved after it opens in a fresh lab with the text in use.
+ * empty file is refused in the page's language, a too short one said with its numbers (Start waits); the project
+ * saved after it opens in a fresh lab with the text in use.
  */
 import { readFileSync } from 'node:fs'
 import { test, expect, openLab, pickPreset, screenshot, startShell } from './fixtures'
@@ -24,6 +25,10 @@ test.describe('a text of ones own (ko)', () => {
     // an empty file: refused, in Korean, naming it
     await page.getByTestId('train-text-upload-input').setInputFiles({ name: '빈파일.txt', mimeType: 'text/plain', buffer: Buffer.alloc(0) })
     await expect(page.getByTestId('train-text-error')).toHaveText('빈파일.txt 파일이 비어 있습니다. 언어 모델은 배울 텍스트가 있어야 합니다. 글이 들어 있는 텍스트 파일을 고르세요.')
+    // a text too short for the input length (64): kept, but said beside it with the numbers, and Start waits (Q1 F13)
+    await page.getByTestId('train-text-upload-input').setInputFiles({ name: 'ab.txt', mimeType: 'text/plain', buffer: Buffer.from('ab') })
+    await expect(page.getByTestId('train-text-error')).toContainText('이 텍스트는 2자뿐이라 이 신경망의 입력 길이 64에 비해 너무 짧습니다. 적어도 646자가 있어야 합니다.')
+    await expect(page.getByTestId('train-start')).toBeDisabled()
 
     await page.getByTestId('train-text-upload-input').setInputFiles({ name: '일기.txt', mimeType: 'text/plain', buffer: Buffer.from(KOREAN, 'utf8') })
     const chosen = page.getByTestId('train-text-chosen')
