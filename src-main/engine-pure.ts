@@ -11,6 +11,7 @@ import { loadBuiltinMnist } from '../src-engine/data/files'
 import { stratifiedSplit, type Dataset } from '../src-engine/data/dataset'
 import { Rng } from '../src-engine/rng'
 import type { PresetInfo } from './ipc/contract'
+import { pickSamples } from './probe-samples'
 
 export interface PureEngine {
   validateSpec(spec: unknown): SpecReport
@@ -41,24 +42,6 @@ export const pureEngine: PureEngine = {
 
   testSamples(count: number, seed: number) {
     heldOut ??= stratifiedSplit(loadBuiltinMnist(), 0.2, new Rng(SPLIT_SEED)).test
-    const test = heldOut
-    const [c, h, w] = test.shape
-    const size = c * h * w
-    const rng = new Rng(seed)
-    // Partial Fisher–Yates: the first `count` slots end up a seeded sample without repeats.
-    const order = Array.from({ length: test.n }, (_, i) => i)
-    const n = Math.min(count, test.n)
-    for (let i = 0; i < n; i++) {
-      const j = i + rng.int(test.n - i)
-      const t = order[i]; order[i] = order[j]; order[j] = t
-    }
-    const images: number[][] = []
-    const labels: number[] = []
-    for (let k = 0; k < n; k++) {
-      const idx = order[k]
-      images.push(Array.from(test.images.subarray(idx * size, (idx + 1) * size)))
-      labels.push(test.labels[idx])
-    }
-    return { images, labels }
+    return pickSamples(heldOut, count, seed)
   }
 }

@@ -30,6 +30,7 @@ import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
 import { engineRefusal, errorText, isLabErrorCode, refuse } from './ipc/refuse'
 import { idxLabelFacts } from './idx-classes'
+import { idxSamples } from './probe-samples'
 import { threadsOver } from '../src-engine/spec-lint'
 import { num } from '../src-engine/spec-issues'
 import { BUILTIN_TEXT_CHARS, textMinChars } from '../src-engine/data/text'
@@ -820,8 +821,21 @@ export class LabHost {
     while (this.switching) await this.switching
   }
 
-  /** Held-out built-in digits for the draw page and lessons. */
-  samples(count: number, seed = 1): Result<{ images: number[][]; labels: number[] }> {
+  /**
+   * Probe images for the feature maps: held-out examples of the data a run trains on (Q1 F14: a run on an IDX folder
+   * was probed with the built-in digits). An IDX folder's t10k images (probe-samples.ts); none for a text, which has
+   * no images; else the built-in digits. A folder that cannot give 28 × 28 images says why, rather than digits.
+   */
+  async samples(count: number, seed = 1, data: DataSource = { kind: 'mnist' }): Promise<Result<{ images: number[][]; labels: number[] }>> {
+    if (data.kind === 'text') return { ok: true, value: { images: [], labels: [] } }
+    if (data.kind === 'idx') {
+      const r = await idxSamples(data.dir, count, seed)
+      if (r.ok) return r
+      const p = r.problem
+      return p.case === 'size'
+        ? fail('data-unavailable', `The feature maps are drawn for 28 × 28 images; the images in ${p.dir} are ${p.shape}, so none of them can be the image to watch.`, { ...p }, 'data.dir')
+        : fail('data-unavailable', `The images of ${p.dir} could not be read for the feature maps: ${p.detail}`, { ...p }, 'data.dir')
+    }
     try {
       return { ok: true, value: this.engine.testSamples(count, seed) }
     } catch (e) {

@@ -179,6 +179,26 @@ export const FASHION_CLASS_NAMES: readonly string[] = [
  * gets Fashion-MNIST's class names. Errors name the folder and the files found.
  */
 export function loadIdxDir(dir: string): { train: Dataset; test: Dataset } {
+  const files = idxSplitFiles(dir)
+  const classNames = /fashion/i.test(dir) ? FASHION_CLASS_NAMES : undefined
+  const load = (split: 'train' | 'test'): Dataset => {
+    const { images, labels } = files(split)
+    for (const file of [images, labels]) {
+      // not read at all past the bound (Node cannot even read a file over 2 GiB into one buffer)
+      if (statSync(join(dir, file)).size > MAX_IDX_BYTES) throw new IdxTooLargeError(file, MAX_IDX_BYTES)
+    }
+    // bounded: a small .gz can inflate to gigabytes (idx.ts MAX_IDX_BYTES)
+    return idxPairToDataset(readFileSync(join(dir, images)), readFileSync(join(dir, labels)), { images, labels }, { classNames, gunzip: (b) => gunzipSync(b, { maxOutputLength: MAX_IDX_BYTES }) })
+  }
+  return { train: load('train'), test: load('test') }
+}
+
+/**
+ * The names of an IDX folder's files for each split (train-…; t10k-… or test-… held out), the uncompressed one when
+ * both are there, from one reading of its listing. Errors name the folder and the IDX files it holds. The feature
+ * maps' probe images read the held-out pair alone (src-main/probe-samples.ts).
+ */
+export function idxSplitFiles(dir: string): (split: 'train' | 'test') => { images: string; labels: string } {
   let entries: string[]
   try {
     entries = readdirSync(dir)
@@ -203,18 +223,7 @@ export function loadIdxDir(dir: string): { train: Dataset; test: Dataset } {
     }
     return name
   }
-  const classNames = /fashion/i.test(dir) ? FASHION_CLASS_NAMES : undefined
-  const load = (split: 'train' | 'test'): Dataset => {
-    const images = need(split, 'images')
-    const labels = need(split, 'labels')
-    for (const file of [images, labels]) {
-      // not read at all past the bound (Node cannot even read a file over 2 GiB into one buffer)
-      if (statSync(join(dir, file)).size > MAX_IDX_BYTES) throw new IdxTooLargeError(file, MAX_IDX_BYTES)
-    }
-    // bounded: a small .gz can inflate to gigabytes (idx.ts MAX_IDX_BYTES)
-    return idxPairToDataset(readFileSync(join(dir, images)), readFileSync(join(dir, labels)), { images, labels }, { classNames, gunzip: (b) => gunzipSync(b, { maxOutputLength: MAX_IDX_BYTES }) })
-  }
-  return { train: load('train'), test: load('test') }
+  return (split) => ({ images: need(split, 'images'), labels: need(split, 'labels') })
 }
 
 /** A UTF-8 text file as a string (byte-order mark removed); a clear error if it is not UTF-8. */

@@ -43,7 +43,7 @@ export const LAB_ERRORS = {
   closed: [], busy: ['start', 'load', 'open', 'import', 'views', 'gradcheck', 'priority', 'upload'], 'engine-error': [], 'invalid-spec': ['import'],
   'no-model': ['predict', 'decode', 'generate', 'views', 'export'], 'no-run': [],
   'bad-state': ['pause', 'resume', 'stop', 'step', 'set-lr'], timeout: ['upload'], 'worker-crashed': [], 'worker-failed': ['priority'],
-  'data-unavailable': [], 'export-failed': [], 'weights-mismatch': ['import', 'project'],
+  'data-unavailable': ['idx', 'size'], 'export-failed': [], 'weights-mismatch': ['import', 'project'],
   // the engine threads (their replies and events pass through the host)
   failed: [], 'not-autoencoder': [], 'not-language-model': [], 'no-vocab': [], 'bad-prompt': ['char'], unavailable: [],
   'bad-command': [], 'unknown-command': [], diverged: [], 'train-failed': ['input', 'classes', 'vocab', 'memory', 'threads', 'text', 'folder'], protocol: [], 'worker-error': [],
@@ -90,7 +90,8 @@ export interface Requests {
   'train:current': [void, CurrentRun | null]
   /** input: 784 grey levels; a Float32Array travels compactly (base64 over the WebSocket). */
   'model:predict': [{ input: number[] | Float32Array; maps?: boolean }, Prediction]
-  'data:samples': [{ count: number; seed?: number }, { images: number[][]; labels: number[] }]
+  /** Probe images: held-out examples of `data` (default the built-in digits), none for a text (probe-samples.ts). */
+  'data:samples': [{ count: number; seed?: number; data?: DataSource }, { images: number[][]; labels: number[] }]
 }
 
 export type Channel = keyof Requests

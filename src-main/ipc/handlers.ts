@@ -27,7 +27,7 @@ const routes: { [C in Channel]: Route<C> } = {
   'train:set-lr': (h, p) => h.setLr(p.lr),
   'train:set-probe': (h, p) => h.setProbe(p.input),
   'model:predict': (h, p) => h.predict(p.input, p.maps === true),
-  'data:samples': (h, p) => h.samples(p.count, p.seed),
+  'data:samples': (h, p) => h.samples(p.count, p.seed, p.data),
   'model:export': (h, p) => h.exportModel(p.format),
   'project:save': (h, p) => h.projects.save(p.project, p.to),
   'project:open': (h, p) => h.projects.open(p),

@@ -204,7 +204,7 @@ export const schemas = {
   'train:set-lr': obj({ lr: num(0, 10, true) }),
   'train:set-probe': obj({ input: image784 }),
   'model:predict': obj({ input: predictImage, maps: v.optional(bool) }),
-  'data:samples': obj({ count: int(1, 256), seed: v.optional(int(0, 0xffffffff)) }),
+  'data:samples': obj({ count: int(1, 256), seed: v.optional(int(0, 0xffffffff)), data: v.optional(dataSource) }),
   'model:export': obj({ format: oneOf(['safetensors', 'onnx', 'npz'] as const) }),
   'project:save': obj({
     project: obj({

@@ -7,7 +7,7 @@
  * from the training state.
  */
 import type { AutoencoderViews, LabApi, LabError, LabEvent, PresetInfo, Result } from '../../src-main/ipc/contract'
-import type { TrainSettings } from '../../src-engine/protocol'
+import type { DataSource, TrainSettings } from '../../src-engine/protocol'
 import type { NetSpec, SpecReport } from '../../src-engine/spec-types'
 import { refusal, refusalShown, threadsFix } from './lab-errors'
 import { msg, type Msg } from '../i18n/index.svelte'
@@ -16,7 +16,7 @@ import { labSpeed, measuredSpeed, MIN_BATCHES } from './speed.svelte'
 import { validateSpec } from '../components/editor/engine'
 import { epochPosition, epochsTrained, Run, type Continues } from './run.svelte'
 import { carryForm, defaultsFor, netKind, settingsFromForm, type FormDrop, type TrainForm } from './train-form'
-import { withDrawings } from './train-data'
+import { dataSourceOf, withDrawings } from './train-data'
 import { keptStart, restartLr } from './divergence'
 
 export {
@@ -67,6 +67,10 @@ export class TrainLab {
   private ends: { run: Run; resolve: () => void }[] = []
   samples = $state.raw<Samples | null>(null)
   probeIndex = $state<number | null>(null)
+  /** Why the data shown gives no probe images (its folder cannot be read, its images are not 28 × 28): said, not digits. */
+  samplesProblem = $state.raw<Msg | string | null>(null)
+  /** The data the probe images were last asked for (its source as JSON); a newer ask wins over an older reply. */
+  private samplesOf: string | null = null
   /** The form has been filled for this spec (so switching pages keeps the learner's edits). */
   private formFor: { spec: NetSpec | null; preset: string | null } | null = null
   /** The defaults the form was last filled with: a field that differs from them is the learner's choice. */
@@ -433,11 +437,54 @@ export class TrainLab {
     return this.launch(spec, { ...r.settings, lr }, false, null)
   }
 
-  /** Fetch held-out samples the learner can pick as the probe. */
-  async loadSamples(count = 12, seed = 7): Promise<void> {
+  /**
+   * The data the probe images come from: the current run's, whose feature maps the page shows, else the form's (the next
+   * run's). The built-in digits were asked for whatever the run trained on (Q1 F14: clothes went through the layers as digits).
+   */
+  get sampleSource(): DataSource {
+    return this.current?.settings.data ?? dataSourceOf(this.form)
+  }
+
+  /** The probe images again when the data they come from changed (a run on other data, the form's data); FeatureMaps asks. */
+  ensureSamples(): void {
+    const data = this.sampleSource
+    if (JSON.stringify(data) !== this.samplesOf) void this.loadSamples(12, 7, data)
+  }
+
+  /**
+   * Fetch held-out samples of `data` the learner can pick as the probe; none for a text. A probe picked among another
+   * source's images moves to the image in its place among these, so the runs no longer watch an image of other data.
+   */
+  async loadSamples(count = 12, seed = 7, data: DataSource = this.sampleSource): Promise<void> {
     if (!this.api) return
-    const reply = await this.call(this.api.request('data:samples', { count, seed }))
-    if (reply) this.samples = reply.value
+    const key = JSON.stringify(data)
+    const moved = this.samplesOf !== null && this.samplesOf !== key
+    this.samplesOf = key
+    // no folder named yet: nothing to show until there is one
+    if (data.kind === 'idx' && data.dir === '') {
+      this.samples = null
+      this.samplesProblem = null
+      return
+    }
+    let reply: Result<Samples>
+    try {
+      reply = await this.api.request('data:samples', { count, seed, data })
+    } catch (e) {
+      reply = { ok: false, error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } }
+    }
+    if (this.samplesOf !== key) return
+    if (!reply.ok) {
+      this.samples = null
+      this.samplesProblem = refusalShown(reply.error, 'train.errHost')
+      return
+    }
+    this.samples = reply.value
+    this.samplesProblem = null
+    const i = this.probeIndex
+    if (moved && i !== null) {
+      if (i < reply.value.images.length) await this.setProbe(i)
+      else this.probeIndex = null
+    }
   }
 
   /** Use sample `i` as the probe: the worker sends its feature maps from now on. */

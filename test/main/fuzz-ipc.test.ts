@@ -25,7 +25,7 @@ const good: Record<Channel, unknown> = {
   'train:set-lr': { lr: 0.01 },
   'train:set-probe': { input: image(0.3) },
   'model:predict': { input: image(0.3), maps: true },
-  'data:samples': { count: 3, seed: 5 },
+  'data:samples': { count: 3, seed: 5, data: { kind: 'idx', dir: '/tmp/idx' } },
   'model:export': { format: 'onnx' },
   'model:save-export': { format: 'npz' },
   'project:save': { project: { spec: mlpSpec(), presetId: 'mlp', settings: settings(), history: { runs: [], currentId: null }, vocab: ['a', 'b'] }, to: 'download' },

@@ -305,7 +305,7 @@ describe('LabHost with a fake worker', () => {
     expect(host.workerThreadId).toBeNull()
   })
 
-  it('answers app:info, preset:list, spec:validate and data:samples without a worker', () => {
+  it('answers app:info, preset:list, spec:validate and data:samples without a worker', async () => {
     const host = make()
     const info = host.info()
     expect(info).toMatchObject({ ok: true, value: { version: '9.9.9-test', transport: 'web' } })
@@ -320,15 +320,15 @@ describe('LabHost with a fake worker', () => {
     const report = host.validate(mlpSpec())
     expect(report.ok && report.value.ok).toBe(true)
     expect(report.ok && report.value.totalParams).toBe(784 * 16 + 16 + 16 * 10 + 10)
-    const samples = host.samples(5, 7)
+    const samples = await host.samples(5, 7)
     expect(samples.ok).toBe(true)
     if (samples.ok) {
       expect(samples.value.images).toHaveLength(5)
       expect(samples.value.images.every((im) => im.length === 784 && im.every((v) => v >= 0 && v <= 1))).toBe(true)
       expect(samples.value.labels.every((l) => Number.isInteger(l) && l >= 0 && l <= 9)).toBe(true)
       // Same seed, same digits; another seed, others.
-      expect(host.samples(5, 7)).toEqual(samples)
-      expect(host.samples(5, 8)).not.toEqual(samples)
+      expect(await host.samples(5, 7)).toEqual(samples)
+      expect(await host.samples(5, 8)).not.toEqual(samples)
     }
     expect(host.workerThreadId).toBeNull()
   })

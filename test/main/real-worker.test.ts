@@ -39,7 +39,7 @@ describe('LabHost with the real worker', () => {
     const epoch = rec.of('epoch')[0]
     expect(epoch.report.testAcc).toBeGreaterThan(0.8)
     expect(rec.of('batches').flatMap((e) => e.points).length).toBe(80)
-    const samples = host.samples(8, 3)
+    const samples = await host.samples(8, 3)
     expect(samples.ok).toBe(true)
     if (!samples.ok) return
     let right = 0
@@ -69,7 +69,7 @@ describe('LabHost with the real worker', () => {
     expect(onnx.value.fileName).toMatch(/\.onnx$/)
     const ort = await import('onnxruntime-node')
     const session = await ort.InferenceSession.create(new Uint8Array(Buffer.from(onnx.value.base64, 'base64')))
-    const samples = host.samples(4, 11)
+    const samples = await host.samples(4, 11)
     if (!samples.ok) throw new Error('no samples')
     for (const img of samples.value.images) {
       const ours = await host.predict(img)
