@@ -158,6 +158,14 @@ export class LabHost {
   /** What `held` was when run `runId` started: the thread puts that model back if the run diverges before it has
    *  weights of its own worth keeping (DivergenceFacts.kept 'before'). */
   private heldBefore: { runId: string; spec: NetSpec | null } | null = null
+  /**
+   * Controls pressed while train:start waits to start its run (an open settling, the model moving to a thread of the
+   * run's priority: a thread's start and the model's copy) and no run is under way: the page offers Pause and Stop once
+   * Start is sent, and they were refused with the last run's state ('done') while the new run then trained on. Kept
+   * here and sent once the run has started, where the thread keeps them until the run is under way (session.ts
+   * `starting`), as from start() on.
+   */
+  private startWaiting: { pause: boolean; stop: boolean; lr: number | null } | null = null
   /** What a page that did not start the current run needs to take it over (train:current), beside the autosave's history:
    *  its network and settings, the learning rate in force, its latest batch point and the last snapshot sent. */
   private live: { runId: string; spec: NetSpec; settings: TrainSettings; lr: number; lrChanges: { x: number; lr: number }[]; last: BatchPoint | null; snapshot: Snapshot | null } | null = null
@@ -250,18 +258,31 @@ export class LabHost {
    * from the same weights and optimizer state.
    */
   async startRun(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset?: number, xOffset?: number): Promise<Result<{ runId: string }>> {
-    // an open or import applying what it read goes first: its answer must not reach the page after the run has replaced its model
-    await this.projects.settled()
-    const busy = this.refuseBusy()
-    if (busy) return busy
-    // a run start() would refuse whatever the worker (an invalid spec, too many threads) is refused before the move:
-    // moving the model to a new worker for nothing costs a thread's start and the model's copy
-    const judged = this.judgeRun(spec, settings)
-    if (!judged.ok) return judged
-    const moved = await this.setPriority(settings.priority ?? 'low')
-    // another run started while this one waited for a move: refused as a second run, not with the move's words
-    if (!moved.ok) return (moved.error.code === 'busy' ? this.refuseBusy() : null) ?? moved
-    return this.start(spec, settings, fromModel, epochOffset, xOffset)
+    const waiting = { pause: false, stop: false, lr: null as number | null }
+    this.startWaiting = waiting
+    try {
+      // an open or import applying what it read goes first: its answer must not reach the page after the run has replaced its model
+      await this.projects.settled()
+      const busy = this.refuseBusy()
+      if (busy) return busy
+      // a run start() would refuse whatever the worker (an invalid spec, too many threads) is refused before the move:
+      // moving the model to a new worker for nothing costs a thread's start and the model's copy
+      const judged = this.judgeRun(spec, settings)
+      if (!judged.ok) return judged
+      const moved = await this.setPriority(settings.priority ?? 'low')
+      // another run started while this one waited for a move: refused as a second run, not with the move's words
+      if (!moved.ok) return (moved.error.code === 'busy' ? this.refuseBusy() : null) ?? moved
+      if (this.startWaiting === waiting) this.startWaiting = null
+      const started = this.start(spec, settings, fromModel, epochOffset, xOffset)
+      if (started.ok) {
+        if (waiting.lr !== null) this.setLr(waiting.lr)
+        if (waiting.stop) this.stop()
+        else if (waiting.pause) this.pause()
+      }
+      return started
+    } finally {
+      if (this.startWaiting === waiting) this.startWaiting = null
+    }
   }
 
   /**
@@ -450,7 +471,8 @@ export class LabHost {
   setLr(lr: number): Result<null> {
     const r = this.control({ type: 'set-lr', lr }, ['running', 'paused', 'idle'])
     const live = this.live
-    if (r.ok && live?.runId === this.runId) {
+    // (not while a start waits for its run: this is the last run's record, and the new run's takes the change)
+    if (r.ok && live?.runId === this.runId && this.startWaiting === null) {
       live.lr = lr
       // where the page that asked marks it (Run.nowX): after the latest batch point it has heard
       const p = live.last
@@ -868,6 +890,15 @@ export class LabHost {
   // ── worker plumbing ─────────────────────────────────────────────────────
 
   private control(cmd: WorkerCommand, allowed: RunState[]): Result<null> {
+    // a run about to start (startRun), none under way: kept for it
+    const waiting = this.startWaiting
+    if (waiting && !this.isTraining() && cmd.type !== 'step') {
+      if (cmd.type === 'pause') waiting.pause = true
+      else if (cmd.type === 'resume') waiting.pause = false
+      else if (cmd.type === 'stop') waiting.stop = true
+      else if (cmd.type === 'set-lr') waiting.lr = cmd.lr
+      return { ok: true, value: null }
+    }
     if (this.runId === null || !this.worker) return fail('no-run', 'No training run is in progress: start one first.')
     if (!allowed.includes(this.runState)) {
       return fail('bad-state', `Run ${this.runId} is ${this.runState}; "${cmd.type}" needs it to be ${allowed.join(' or ')}.`, { case: cmd.type as 'pause' | 'resume' | 'stop' | 'step' | 'set-lr', state: this.runState })

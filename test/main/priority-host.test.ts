@@ -103,6 +103,33 @@ describe('LabHost priority', () => {
     expect(rec.of('error')).toEqual([])
   })
 
+  it('keeps Pause, Stop and a learning rate pressed while Start waits for the move, for the run it starts', async () => {
+    const { host, rec } = await trained()
+    const last = host.run
+    const newRun = (e: LabEvent, state: string): boolean => e.type === 'state' && e.state === state && e.runId !== last.runId
+    // the page offers Pause once Start is sent; the old host refused it with the last run's state ('done') and the
+    // run it then started trained on
+    const paused = host.startRun(mlpSpec(), settings({ priority: 'normal', epochs: 3 }), true, 1)
+    expect(host.pause()).toEqual({ ok: true, value: null })
+    expect(host.setLr(0.02)).toEqual({ ok: true, value: null })
+    expect(host.step()).toMatchObject({ ok: false, error: { code: 'bad-state', params: { case: 'step', state: 'done' } } })
+    const first = await paused
+    expect(first.ok && host.trainingPriority).toBe('normal')
+    await rec.waitFor((e) => newRun(e, 'paused'))
+    expect(host.run).toEqual({ runId: first.ok ? first.value.runId : '', state: 'paused' })
+    expect(host.currentRun()).toMatchObject({ ok: true, value: { lr: 0.02, lrChanges: [{ x: 0, lr: 0.02 }] } })
+    expect(host.stop().ok).toBe(true)
+    await rec.waitFor((e) => newRun(e, 'stopped'))
+    // a Stop in the move: the run stops before it trains a batch
+    const stopped = host.startRun(mlpSpec(), settings({ priority: 'low', epochs: 3 }), true, 1)
+    expect(host.stop()).toEqual({ ok: true, value: null })
+    const second = await stopped
+    const id = second.ok ? second.value.runId : ''
+    await rec.waitFor((e) => e.type === 'state' && e.state === 'stopped' && e.runId === id)
+    expect(rec.of('batches').filter((e) => e.runId === id)).toEqual([])
+    expect(rec.of('error')).toEqual([])
+  })
+
   it('makes requests sent during the move wait for it, and answers them from the new worker', async () => {
     const { host, rec } = await trained()
     const before = await model(host)
