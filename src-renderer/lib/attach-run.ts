@@ -55,8 +55,13 @@ export function attachRun(cur: CurrentRun | null, fresh: boolean): void {
     trainLab.prepareForm(spec, trainLab.presetFor(spec, project.presetId))
     trainLab.form = formFromSettings(trainLab.form, cur.settings)
   }
+  // The host holds one model, the live run's: the editor's network is trained only when it is that run's network. An
+  // edited draft (or a page with runs of its own) keeps its network but not a trained mark for it: the batches heard
+  // for the run would have set it (TrainLab.handle), and a model trained earlier for the draft is gone from the host.
+  run.otherNet = !(project.spec && sameSpec(project.spec, cur.spec))
   trainLab.adopt(run, untouched ? runs : [...trainLab.runs, run])
-  if (run.batchX.length > 0 && project.spec && sameSpec(project.spec, cur.spec)) project.trained = true
+  if (run.otherNet) project.trained = false
+  else if (run.batchX.length > 0) project.trained = true
   if (untouched) project.page = 'train'
 }
 

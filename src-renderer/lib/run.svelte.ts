@@ -171,6 +171,11 @@ export class Run {
   before: BeforeModel = 'other'
   /** After a divergence: the host put back a model that is not this run's network (kept 'before', before 'other'). */
   keptOther = $state(false)
+  /**
+   * A run taken over (lib/attach-run.ts) that trains another network than the editor's (the learner's edited draft, a
+   * page with runs of its own): the model it makes is not the editor's network's, so its batches do not mark that trained.
+   */
+  otherNet = false
   state = $state<RunState>('idle')
   /** A control the host accepted but whose state event has not come yet (the batch in flight finishes first). */
   pending = $state<'pause' | 'resume' | 'stop' | null>(null)

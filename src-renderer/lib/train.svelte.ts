@@ -537,8 +537,9 @@ export class TrainLab {
         break
       case 'batches':
         run.addPoints(e.points)
-        // the host now holds a model trained on at least one batch: the draw page can use it
-        if (run.id === this.currentId) project.trained = true
+        // the host now holds a model trained on at least one batch: the draw page can use it (not a run taken over that
+        // trains another network than the editor's: the editor's network has no trained model then)
+        if (run.id === this.currentId && !run.otherNet) project.trained = true
         break
       case 'epoch':
         run.addEpoch(e.report)
