@@ -95,7 +95,7 @@ export async function idxSamples(dir: string, count: number, seed: number): Prom
     return { ok: false, problem: { case: 'idx', dir, detail: e instanceof Error ? e.message : String(e) } }
   }
   kept = held
-  if (held.h !== PROBE_SIDE || held.w !== PROBE_SIDE) return { ok: false, problem: { case: 'size', dir, shape: `${held.h} × ${held.w}` } }
+  if (held.h !== PROBE_SIDE || held.w !== PROBE_SIDE) return { ok: false, problem: { case: 'size', dir, shape: `${held.h}\u00a0×\u00a0${held.w}` } }
   const size = held.h * held.w
   // grey levels as the engine scales them for training (dataset.ts datasetFromBytes), as float32
   const scale = 1 / 255

@@ -79,7 +79,7 @@ export default {
   'worker-failed.priority': 'The training thread at the other priority could not start, so the model stays where it was, at the priority it had. Start again to try once more, or train at that priority. (Details: {detail})',
   'data-unavailable': 'The built-in digits could not be loaded. Rebuild the lab\'s data with npm run build:data. (Details: {detail})',
   'data-unavailable.idx': 'The images of the folder {dir} could not be read, so the feature maps have no images to watch. Check the folder’s path, and that the folder holds its t10k-images and t10k-labels files. (Details: {detail})',
-  'data-unavailable.size': 'The feature maps are drawn for images of 28 × 28 pixels; the images in {dir} are {shape}, so none of them can be the image to watch.',
+  'data-unavailable.size': 'The feature maps are drawn for images of 28 × 28 pixels; the images in {dir} are {shape}, so none of them can be the image to watch.',
   'export-failed': 'The model could not be exported as {format}. (Details: {detail})',
   'weights-mismatch': 'These weights do not fit the architecture, so nothing was changed.',
   'weights-mismatch.import': '{file} does not fit the open architecture, so nothing was changed (tensor "{tensor}" differs; tensors that differ: {count}). Import weights saved from this architecture, or open the architecture they came from.',

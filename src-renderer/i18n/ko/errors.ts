@@ -77,7 +77,7 @@ export default {
   'worker-failed.priority': '다른 우선순위의 학습 스레드를 시작하지 못해 모델은 원래 우선순위의 스레드에 그대로 있습니다. 다시 시작해 보거나 그 우선순위로 학습하세요. (실험실이 알린 내용, 영어: {detail})',
   'data-unavailable': '내장 숫자 데이터를 불러오지 못했습니다. npm run build:data로 실험실의 데이터를 다시 만드세요. (실험실이 알린 내용, 영어: {detail})',
   'data-unavailable.idx': '{dir} 폴더의 이미지를 읽지 못해 특징 맵에서 관찰할 이미지가 없습니다. 폴더 경로가 맞는지, 폴더에 t10k-images와 t10k-labels 파일이 있는지 확인하세요. (실험실이 알린 내용, 영어: {detail})',
-  'data-unavailable.size': '특징 맵은 28 × 28 픽셀 이미지로 그립니다. {dir} 폴더의 이미지는 {shape} 크기라 관찰할 이미지로 쓸 수 없습니다.',
+  'data-unavailable.size': '특징 맵은 28 × 28 픽셀 이미지로 그립니다. {dir} 폴더의 이미지는 {shape} 크기라 관찰할 이미지로 쓸 수 없습니다.',
   'export-failed': '모델을 {format} 형식으로 내보내지 못했습니다. (실험실이 알린 내용, 영어: {detail})',
   'weights-mismatch': '이 가중치는 구조에 맞지 않아 아무것도 바꾸지 않았습니다.',
   'weights-mismatch.import': '{file} 파일은 열린 구조에 맞지 않아 아무것도 바꾸지 않았습니다("{tensor}" 등 텐서 {count}개가 다름). 이 구조로 저장한 가중치를 가져오거나, 가중치를 만든 구조를 여세요.',
