@@ -14,7 +14,7 @@ import { flushSync } from 'svelte'
 import { fmtInt, msg, tr, type Msg } from '../i18n/index.svelte'
 import { project } from './project.svelte'
 import { editor } from './editor.svelte'
-import { normSnapshot, Run, RUN_COLORS, trainLab, settingsFromForm, netKind, type Continues, type NetKind, type TrainForm } from './train.svelte'
+import { epochsTrained, normSnapshot, Run, RUN_COLORS, trainLab, settingsFromForm, netKind, type Continues, type NetKind, type TrainForm } from './train.svelte'
 import { toasts } from './toasts.svelte'
 import { isAutoencoder } from './autoencoder'
 import { refusal } from './lab-errors'
@@ -102,6 +102,18 @@ export function restoredRuns(saved: readonly SavedRun[], kind: NetKind): Run[] {
     runs.push(run)
   })
   return runs
+}
+
+/**
+ * The epochs a restored run had left when it was saved while it trained (an autosave, written after each epoch; a
+ * project saved during a run), by its settings: null for a run that ended (done, stopped by the learner, failed) or
+ * had none left.
+ */
+export function epochsLeft(run: Run | null, saved: readonly SavedRun[]): number | null {
+  const was = run ? saved.find((r) => r.id === run.id)?.state : undefined
+  if (!run || run.state !== 'stopped' || (was !== 'running' && was !== 'paused' && was !== 'idle')) return null
+  const left = run.epochOffset + run.settings.epochs - epochsTrained(run)
+  return left > 0 ? left : null
 }
 
 /** The training page's form filled from saved settings. */
@@ -203,9 +215,10 @@ export class FilesLab {
   async open(source: FileSource): Promise<OpenedProject | null> {
     const opened = await this.run(source.from === 'recovery' ? 'recover' : 'open', () => this.api!.request('project:open', source))
     if (!opened) return null
-    this.apply(opened)
+    const left = this.apply(opened)
     this.fileName = source.from === 'recovery' ? null : opened.fileName
-    this.noticeMsg = msg(source.from === 'recovery' ? 'files.recovered' : opened.hasWeights ? 'files.opened' : 'files.openedNoWeights', { name: opened.fileName, epoch: opened.epoch ?? 0 })
+    const recovered = left !== null ? 'files.recoveredLeft' : 'files.recovered'
+    this.noticeMsg = msg(source.from === 'recovery' ? recovered : opened.hasWeights ? 'files.opened' : 'files.openedNoWeights', { name: opened.fileName, epoch: opened.epoch ?? 0, left: left ?? 0 })
     if (source.from === 'recovery') this.recovery = null
     // a project trained on an uploaded text the lab no longer keeps says so (its name, not the host's path);
     // the text it carried is kept again and named by its settings, unless it could not be taken back (why)
@@ -243,7 +256,7 @@ export class FilesLab {
   }
 
   /** The opened project becomes the page's: architecture, settings, training history. */
-  apply(p: OpenedProject): void {
+  apply(p: OpenedProject): number | null {
     trainLab.modelViews = null
     // the opened project brings its own settings: the form is filled afresh, then from the saved ones
     editor.adopt(p.spec, p.presetId ?? null, p.hasWeights, true)
@@ -257,6 +270,12 @@ export class FilesLab {
     // The host now holds the opened model: the saved current run's (Continue training carries it on).
     trainLab.modelRunId = p.hasWeights ? trainLab.currentId : null
     if (p.settings) trainLab.form = formFromSettings(trainLab.form, p.settings)
+    // a run saved while it trained goes on for the epochs it had left, as the recovery banner promises ("continue where
+    // training stopped"): Continue training trains the form's epochs, which were the run's own (Q1 F2: a 4-epoch run
+    // recovered after epoch 1 went on as "Epoch 2 / 5", four more)
+    const left = p.hasWeights ? epochsLeft(trainLab.current, p.history?.runs ?? []) : null
+    if (left !== null) trainLab.form = { ...trainLab.form, epochs: left }
+    return left
   }
 
   async openFile(file: File): Promise<OpenedProject | null> {

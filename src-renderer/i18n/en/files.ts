@@ -35,6 +35,7 @@ export default {
   textNotKept: '{name} opened, but the text it trains on ({text}) could not be kept on this computer: the lab\'s data folder could not be written (it is full, or the lab may not write there). Free some space and open the project again, or upload the text on the training page.',
   textUnnamed: 'no name',
   recovered: 'Recovered the autosave (after epoch {epoch}). The next training run continues from its weights.',
+  recoveredLeft: 'Recovered the autosave (after epoch {epoch}). Continue training goes on from its weights for the {left} epochs the run had left; Epochs is set to {left}.',
   imported: 'Imported {tensors} tensors ({params} values) from {name}: predictions use these weights, and the next training run starts from them.',
   exported: 'Exported {name}.',
   recoveryTitle: 'Unsaved training was autosaved.',

@@ -88,8 +88,9 @@ describe('files in the page', () => {
     expect(run.latestEpoch?.testAcc).toBe(0.86)
     expect(Number.isNaN(run.batchLoss[3])).toBe(true)
     expect(trainLab.form.optimizer).toBe('Momentum')
-    expect(trainLab.form.epochs).toBe(7)
-    expect(files.notice).toBe('Recovered the autosave (after epoch 2). The next training run continues from its weights.')
+    // the 7-epoch run saved after epoch 2 goes on for the 5 it had left (Q1 F2)
+    expect(trainLab.form.epochs).toBe(5)
+    expect(files.notice).toBe('Recovered the autosave (after epoch 2). Continue training goes on from its weights for the 5 epochs the run had left; Epochs is set to 5.')
     expect(project.weightsChoice).toBe('keep')
   })
 
