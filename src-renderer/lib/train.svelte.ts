@@ -7,7 +7,7 @@
  * from the training state.
  */
 import type { AutoencoderViews, LabApi, LabError, LabEvent, PresetInfo, Result } from '../../src-main/ipc/contract'
-import type { DataSource, TrainSettings } from '../../src-engine/protocol'
+import type { DataSource, RunState, TrainSettings } from '../../src-engine/protocol'
 import type { NetSpec, SpecReport } from '../../src-engine/spec-types'
 import { refusal, refusalShown, threadsFix } from './lab-errors'
 import { msg, type Msg } from '../i18n/index.svelte'
@@ -528,7 +528,9 @@ export class TrainLab {
     }
     switch (e.type) {
       case 'state':
-        run.pending = null
+        // a control waits for the state it asked for: Pause pressed while the run starts hears 'running' first (the
+        // start), and clearing it then showed "Training" between "Pausing…" and "Paused"
+        if (settles(run.pending, e.state)) run.pending = null
         // a diverged run stays marked failed whatever comes after
         if (!run.diverged || e.state === 'failed') run.state = e.state
         if (e.message) run.message = e.message
@@ -579,6 +581,13 @@ export class TrainLab {
     }
     noteSpeed(run)
   }
+}
+
+const PENDING_STATE = { pause: 'paused', resume: 'running', stop: 'stopped' } as const
+
+/** Whether a state event ends a pending control: the state it asked for, or one the run cannot leave (stopped, done, failed). */
+export function settles(pending: Run['pending'], state: RunState): boolean {
+  return pending === null || state === PENDING_STATE[pending] || (state !== 'running' && state !== 'paused')
 }
 
 /**

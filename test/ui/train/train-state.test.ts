@@ -283,6 +283,30 @@ describe('TrainLab with a host', () => {
     expect(r.batchLoss).toEqual([1.5])
   })
 
+  it('keeps a pause pressed while the run starts pending through the start\'s running state, until paused', async () => {
+    const { lab, fake } = await connected()
+    fake.echoState = false
+    await lab.start(SIMPLE_CONVNET, settings)
+    await lab.pause()
+    const r = lab.current!
+    expect(r.pending).toBe('pause')
+    // the start's own state comes after Pause was sent: the label stays "Pausing…", not "Training" for a moment
+    fake.emit({ type: 'state', runId: 'run-1', state: 'running' })
+    expect(r.pending).toBe('pause')
+    fake.emit({ type: 'state', runId: 'run-1', state: 'paused' })
+    expect(r.state).toBe('paused')
+    expect(r.pending).toBeNull()
+    // a stop pending ends with any state the run cannot leave, a finish included
+    await lab.resume()
+    fake.emit({ type: 'state', runId: 'run-1', state: 'running' })
+    expect(r.pending).toBeNull()
+    await lab.stop()
+    fake.emit({ type: 'state', runId: 'run-1', state: 'paused' })
+    expect(r.pending).toBe('stop')
+    fake.emit({ type: 'state', runId: 'run-1', state: 'done' })
+    expect(r.pending).toBeNull()
+  })
+
   it('does not claim a pause the host refused, and shows why', async () => {
     const { lab, fake } = await connected()
     await lab.start(SIMPLE_CONVNET, settings)
