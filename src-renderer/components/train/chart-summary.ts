@@ -9,8 +9,14 @@ import type { EpochMetric } from './series'
 
 const num = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : String(v))
 
+/** The loss chart's words before it has a point: a run under way (or paused) with no mini-batch yet is waiting, not to be started. */
+export function lossEmptyText(r: Run | null): string {
+  if (!r || !r.active) return t('train.chartEmptyLoss')
+  return t(r.state === 'paused' ? 'train.chartPausedLoss' : 'train.chartWaitingLoss')
+}
+
 export function lossSummary(r: Run | null): string {
-  if (!r || !r.last) return t('train.chartEmptyLoss')
+  if (!r || !r.last) return lossEmptyText(r)
   const parts = [t('train.lossSummaryBatch', { n: r.index, x: r.nowX.toFixed(2), loss: num(r.last.loss) })]
   const e = r.epochs.at(-1)
   if (e) {

@@ -153,6 +153,8 @@ export default {
   seriesTrain: 'train',
   tooltipEpoch: 'epoch {x}',
   chartEmptyLoss: 'Press Start: the loss of every mini-batch is drawn here as the network trains.',
+  chartWaitingLoss: 'Training has started: waiting for the first mini-batch, whose loss is drawn here.',
+  chartPausedLoss: 'Paused before the first mini-batch: press Resume, or Step one mini-batch, and its loss is drawn here.',
   chartEmptyEpoch: 'One point per epoch: the first appears when epoch 1 ends.',
   lossSummaryBatch: 'Run #{n} at epoch {x}: the last mini-batch loss is {loss}.',
   lossSummaryTest: 'After epoch {e}: test loss {loss}.',

@@ -153,6 +153,8 @@ export default {
   seriesTrain: '훈련',
   tooltipEpoch: '에폭 {x}',
   chartEmptyLoss: '시작을 누르면 학습하는 동안 미니배치마다 손실이 여기에 그려집니다.',
+  chartWaitingLoss: '학습이 시작되었습니다. 첫 미니배치를 기다리는 중이며, 끝나면 그 손실이 여기에 그려집니다.',
+  chartPausedLoss: '첫 미니배치 전에 일시 정지했습니다. “계속”이나 “미니배치 하나만”을 누르면 그 손실이 여기에 그려집니다.',
   chartEmptyEpoch: '에폭마다 점 하나: 에폭 1이 끝나면 첫 점이 나타납니다.',
   lossSummaryBatch: '#{n} 학습, 에폭 {x}: 마지막 미니배치의 손실은 {loss}입니다.',
   lossSummaryTest: '{e}번째 에폭이 끝난 뒤 잰 테스트 손실은 {loss}입니다.',

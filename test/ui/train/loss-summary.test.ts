@@ -32,7 +32,8 @@ describe('the loss chart in words', () => {
     const plot = screen.getByRole('img', { name: 'Loss per mini-batch' })
     const summary = screen.getByTestId('loss-summary')
     expect(plot.getAttribute('aria-describedby')).toBe(summary.id)
-    expect(summary.textContent).toBe('Press Start: the loss of every mini-batch is drawn here as the network trains.')
+    // a run under way with no mini-batch yet is waited for, not to be started
+    expect(summary.textContent).toBe('Training has started: waiting for the first mini-batch, whose loss is drawn here.')
 
     run.addPoints([{ epoch: 1, batch: 30, batches: 60, loss: 0.51234, examplesPerSec: 900 }])
     flushSync()
@@ -53,5 +54,21 @@ describe('the loss chart in words', () => {
     await vi.advanceTimersByTimeAsync(2000)
     expect(summary.textContent).toBe('#2 학습, 에폭 1.00: 마지막 미니배치의 손실은 0.2000입니다. 1번째 에폭이 끝난 뒤 잰 테스트 손실은 0.0812, 테스트 정확도는 97.4%입니다.')
     expect(screen.getByRole('img', { name: '미니배치별 손실' })).toBe(plot)
+  })
+  it('says a run paused before its first mini-batch is paused, not to be started (en, ko), and Start once it ended', () => {
+    const run = new Run('a', 1, settings, 'net', 'classifier')
+    run.state = 'paused'
+    trainLab.runs = [run]
+    trainLab.currentId = 'a'
+    render(LossChart)
+    const empty = screen.getByTestId('loss-chart-empty')
+    expect(empty.textContent).toBe('Paused before the first mini-batch: press Resume, or Step one mini-batch, and its loss is drawn here.')
+    expect(screen.getByTestId('loss-summary').textContent).toBe(empty.textContent)
+    i18n.set('ko')
+    flushSync()
+    expect(empty.textContent).toBe('첫 미니배치 전에 일시 정지했습니다. “계속”이나 “미니배치 하나만”을 누르면 그 손실이 여기에 그려집니다.')
+    run.state = 'stopped'
+    flushSync()
+    expect(empty.textContent).toBe('시작을 누르면 학습하는 동안 미니배치마다 손실이 여기에 그려집니다.')
   })
 })
