@@ -30,6 +30,11 @@ describe('more threads than cores', () => {
     await fireEvent.input(screen.getByTestId('train-threads'), { target: { value: '64' } })
     expect(screen.getByTestId('train-threads-cores').textContent).toBe('This computer has 2 cores: more threads than that make training slower, not faster.')
     expect(screen.getByTestId('train-threads').getAttribute('aria-describedby')).toBe('train-threads-cores')
+    // the note and its button take the form's full width, in the row under the box's
+    const notes = screen.getByTestId('train-threads-cores').closest('.field')!
+    expect(notes.classList.contains('wide')).toBe(true)
+    expect(notes).toBe(screen.getByTestId('train-threads').closest('.field')!.nextElementSibling)
+    expect(notes.contains(screen.getByTestId('train-threads-use-cores'))).toBe(true)
     expect(start().disabled).toBe(false)
     i18n.set('ko')
     await settle()

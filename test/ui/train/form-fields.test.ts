@@ -34,6 +34,8 @@ describe('the training form', () => {
     trainLab.runs = []
     trainLab.form = defaultsFor(null, 1)
     render(TrainControls, { spec: SIMPLE_CONVNET, onstart: () => undefined, oncontinue: () => undefined })
+    // the card's heading is the level after the page's h1 (axe heading-order: an h3 skipped one)
+    expect(screen.getByRole('heading', { name: 'Hyperparameters' }).tagName).toBe('H2')
     const lr = screen.getByTestId('train-lr')
     expect(lr.getAttribute('aria-describedby')).toBeNull()
     await fireEvent.input(lr, { target: { value: '50' } })

@@ -48,7 +48,9 @@ describe('the Threads field when Start is refused for its threads', () => {
     const ids = (box.getAttribute('aria-describedby') ?? '').split(' ').filter(Boolean)
     expect(ids).toHaveLength(1)
     const said = document.getElementById(ids[0])!
-    expect(said.closest('.field')).toBe(box.closest('.field'))
+    // said in the row right under the box's, across the form's width (under the half-width box it ran to five lines)
+    expect(said.closest('.field')).toBe(box.closest('.field')!.nextElementSibling)
+    expect(said.closest('.field')!.classList.contains('wide')).toBe(true)
     expect(said.textContent).toBe('Too many for this network’s memory. Set “Threads” to 3 or fewer and press Start again.')
     i18n.set('ko')
     await settle()
