@@ -15,7 +15,7 @@ import { project } from './project.svelte'
 import { labSpeed, measuredSpeed, MIN_BATCHES } from './speed.svelte'
 import { validateSpec } from '../components/editor/engine'
 import { epochPosition, epochsTrained, Run, type Continues } from './run.svelte'
-import { carryForm, defaultsFor, netKind, settingsFromForm, type FormDrop, type TrainForm } from './train-form'
+import { carryForm, continueSettings, defaultsFor, netKind, settingsFromForm, type FormDrop, type TrainForm } from './train-form'
 import { dataSourceOf, withDrawings } from './train-data'
 import { keptStart, restartLr } from './divergence'
 
@@ -236,7 +236,7 @@ export class TrainLab {
   async continueRun(spec: NetSpec | null, settings?: TrainSettings): Promise<Run | null> {
     const prev = this.continuable(spec)
     if (!prev) return null
-    const s = settings ?? settingsFromForm(this.form)
+    const s = settings ?? continueSettings(this.form, prev.settings)
     const from = prev.settings.optimizer
     const n = epochsTrained(prev)
     // a run that went on from a batch kept mid-epoch ends its epochs that far past their numbers (Run.xOffset): the

@@ -24,7 +24,8 @@ export interface QueuedRun {
  * The training form holding a run's own settings: its optimizer, learning rate, mini-batch, epochs, weight decay, seed,
  * clipping and statefulness, and its data when that is the built-in digits (an experiment's); the threads and the
  * priority stay the learner's (the machine's). A held-out share other than the form's (the overfitting experiment's
- * 1,000 digits) has no field: Start trains on the usual split, and the experiment says so.
+ * 1,000 digits) has no field: Start trains on the usual split, and the experiment says so; Continue keeps the run's own
+ * (train-form.ts continueSettings).
  */
 export function formOfRun(form: TrainForm, s: TrainSettings): TrainForm {
   return {

@@ -7,6 +7,8 @@ import { epochSeries, lossSeries, type SeriesNames } from '../../../src-renderer
 import type { SmoothedSeries } from '../../../src-renderer/lib/chart'
 import type { BatchPoint, EpochReport, TrainSettings } from '../../../src-engine/protocol'
 import { FakeLab, SIMPLE_CONVNET, connected } from './fake-lab'
+import { formOfRun } from '../../../src-renderer/lib/lessons/run-queue.svelte'
+import { overfitSettings } from '../../../src-renderer/lib/lessons/overfit.svelte'
 
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 3, weightDecay: 0, seed: 42, threads: 2 }
 const pt = (epoch: number, batch: number, loss: number, batches = 4): BatchPoint => ({ epoch, batch, batches, loss, examplesPerSec: 1000 })
@@ -147,5 +149,24 @@ describe('Continue training', () => {
     expect(next.epochOffset).toBe(2)
     expect(fake.calls.at(-1)?.payload).toMatchObject({ from: 'model', epochOffset: 2 })
     expect(project.weightsChoice).toBeNull()
+  })
+  it('keeps the held-out share of a run it continues on the built-in digits (the overfitting experiment\'s 1,000 / 9,000)', async () => {
+    const { lab, fake } = await connected()
+    const exp = overfitSettings('plain', 2)
+    expect(exp.testFraction).toBe(0.9)
+    await lab.start(SIMPLE_CONVNET, exp)
+    train(fake, 'run-1', 2)
+    // the experiment leaves its settings in the form (run-queue formOfRun), which has no field for the share
+    lab.form = { ...formOfRun(lab.form, exp), epochs: 2 }
+    expect(await lab.continueRun(SIMPLE_CONVNET)).not.toBeNull()
+    const sent = fake.calls.filter((c) => c.channel === 'train:start').at(-1)?.payload as { settings: TrainSettings }
+    expect(sent.settings).toMatchObject({ data: { kind: 'mnist' }, testFraction: 0.9, epochs: 2 })
+    // another data source than the run's has its own split: none is carried to it
+    train(fake, 'run-2', 2)
+    lab.form = { ...lab.form, dataKind: 'idx', idxDir: '/data/fashion' }
+    expect(await lab.continueRun(SIMPLE_CONVNET)).not.toBeNull()
+    const other = fake.calls.filter((c) => c.channel === 'train:start').at(-1)?.payload as { settings: TrainSettings }
+    expect(other.settings.data).toEqual({ kind: 'idx', dir: '/data/fashion' })
+    expect(other.settings.testFraction).toBeUndefined()
   })
 })
