@@ -117,7 +117,7 @@ export default {
   expNotNow: 'Not now',
   expClear: 'The {n} finished runs on the training page will be cleared, so that its charts show this experiment’s runs only.',
   expClearOne: 'The finished run on the training page will be cleared, so that its charts show this experiment’s runs only.',
-  overfitForm: 'The training form now holds the last run’s settings, but Start there trains on the usual 8,000 digits (2,000 held out): only the experiment trains on 1,000.',
+  overfitForm: 'The training form now holds the last run’s settings, but Start there trains on the usual 8,000 digits (2,000 held out); Continue training goes on with the experiment’s 1,000.',
 
   ngTitle: 'Numerical differentiation',
   ngLead: 'A derivative can be estimated without any calculus: nudge the input a little in both directions and see how much the output changes. The lab’s gradient checker uses exactly this to test every layer’s backward pass.',
