@@ -438,6 +438,16 @@ export class TrainLab {
   }
 
   /**
+   * The data the host's model was trained on: the run that made it (or an opened project's last run, its weights kept),
+   * null when no run here says (a model imported without its runs). The draw page says it: a model trained on an IDX
+   * folder (Fashion-MNIST) was asked for "a digit from 0 to 9".
+   */
+  get modelData(): DataSource | null {
+    const holder = this.modelRunId ?? (project.weightsChoice === 'keep' ? this.currentId : null)
+    return this.runs.find((r) => r.id === holder)?.settings.data ?? null
+  }
+
+  /**
    * The data the probe images come from: the current run's, whose feature maps the page shows, else the form's (the next
    * run's). The built-in digits were asked for whatever the run trained on (Q1 F14: clothes went through the layers as digits).
    */

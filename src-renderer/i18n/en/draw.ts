@@ -2,6 +2,8 @@
 export default {
   title: 'Draw a digit',
   intro: 'Draw a digit from 0 to 9. The model you trained answers as you draw.',
+  titleIdx: 'Draw for your model',
+  introIdx: 'Your model was trained on the images in {dir}, not on the built-in digits: draw something in the style of those images, and it answers with one of their classes (0 to 9) as you draw.',
   clear: 'Clear',
   undo: 'Undo stroke',
   brush: 'Brush',
