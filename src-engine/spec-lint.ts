@@ -24,6 +24,10 @@ const DIGIT_VALUES = 28 * 28
 export const MEMORY_LIMIT_BYTES = 2 * 2 ** 30
 /** Batch size assumed by the memory estimate. */
 export const MEMORY_BATCH = 100
+/** Examples per held-out evaluation chunk (train/trainer.ts evalBatch's default), whose blocks stay beside the batch's. */
+export const MEMORY_EVAL_CHUNK = 500
+/** Kernel workspaces of the training thread (GEMM packing and staging, kernels/wasm/gemm-wasm.ts): 2.2–4.2 MB measured. */
+export const WORKSPACE_BYTES = 4 * 2 ** 20
 
 const NET = 'network'
 
@@ -197,18 +201,24 @@ export const TRAIN_BYTES_PER_PARAM = 4 * 5
 /**
  * Bytes per parameter, per thread, that a run on more than one thread adds (train/data-parallel.ts, replica.ts): each
  * thread's flat gradient, the training thread's included (in its engine memory, MasterLayout.memory, or the pool's
- * shared buffer), each replica's own network's weights (built whole, though a split step reads the training thread's
- * in place) and, for the training thread, the pool's shared copy of the weights (DataParallel's params buffer), 4 bytes
- * each: 2·T floats a parameter on T threads (a pool of 1.59 M parameters took 4, 5 and 6 arrays of P floats in the
- * training thread's engine memory on 2, 3 and 4 threads: the optimizer's two moments, which the one-thread estimate
- * counts, and the T gradients). Its layer outputs are those of its slice of the batch, which the training thread then
- * does not hold: the batch's are counted once.
+ * shared buffer), each replica's own network's weights and gradients (built whole, though a split step reads the
+ * training thread's weights in place) and, for the training thread, the pool's shared copy of the weights
+ * (DataParallel's params buffer). Measured (H9, the presets on 2 and 4 threads): about 13.5 bytes a parameter for
+ * each thread, not the 8 that two arrays of floats would be. The layer outputs of a replica are those of its slice
+ * of the batch, which the training thread then does not hold: the batch's are counted once.
  */
-export const REPLICA_BYTES_PER_PARAM = 4 * 2
+export const REPLICA_BYTES_PER_PARAM = 14
+
+/**
+ * Kernel workspaces that each thread beyond the first adds: a replica's GEMM packing and staging regions
+ * (kernels/wasm/gemm-wasm.ts reserve, ~4.6 MB measured), less the share of the batch the training thread then does not
+ * run; 3 MiB a thread kept the presets' estimates within their measured use on 2 and 4 threads.
+ */
+export const THREAD_WORKSPACE_BYTES = 3 * 2 ** 20
 
 /** The memory estimate of a run on `threads` threads: the network's (validateSpec's memoryBytes) and, on two or more, the pool's. */
 export function threadsMemoryBytes(memoryBytes: number, params: number, threads: number): number {
-  return memoryBytes + (threads > 1 ? threads * params * REPLICA_BYTES_PER_PARAM : 0)
+  return memoryBytes + (threads > 1 ? threads * params * REPLICA_BYTES_PER_PARAM + (threads - 1) * THREAD_WORKSPACE_BYTES : 0)
 }
 
 /**
@@ -217,8 +227,9 @@ export function threadsMemoryBytes(memoryBytes: number, params: number, threads:
  */
 export function threadsThatFit(memoryBytes: number, params: number, threads: number): number {
   if (memoryBytes > MEMORY_LIMIT_BYTES) return 0
-  if (params <= 0) return threads
-  const most = Math.floor((MEMORY_LIMIT_BYTES - memoryBytes) / (params * REPLICA_BYTES_PER_PARAM))
+  // memoryBytes + t·params·REPLICA + (t − 1)·WORKSPACE ≤ LIMIT, solved for t
+  const most = Math.floor((MEMORY_LIMIT_BYTES - memoryBytes + THREAD_WORKSPACE_BYTES) /
+    (Math.max(0, params) * REPLICA_BYTES_PER_PARAM + THREAD_WORKSPACE_BYTES))
   return most >= 2 ? Math.min(threads, most) : 1
 }
 
@@ -237,23 +248,60 @@ export function threadsOver(memoryBytes: number, params: number, threads: number
   return { threads, needs: Math.ceil(threadsMemoryBytes(memoryBytes, params, threads) / mib), limit: Math.floor(MEMORY_LIMIT_BYTES / mib), fits }
 }
 
+/**
+ * Floats per example that a layer holds beyond its parameters: `train` while a batch trains (its output; the gradient
+ * it passes back, the size of its input; what it keeps for backward) and `evaluate` while a held-out chunk runs forward
+ * (its output and what the forward pass keeps). The evaluation's blocks are of other sizes than the batch's, so the
+ * allocator's free lists keep both (measured by H9: the held-out pass was most of the conv presets' memory).
+ */
+export function layerFloats(info: LayerInfo): { train: number; evaluate: number } {
+  const out = info.outShape ? product(info.outShape) : 0
+  const inp = info.inShape ? product(info.inShape) : 0
+  const W = info.paramShapes.W
+  let kept = 0
+  if (info.type === 'Convolution' && W && info.outShape) {
+    // colᵀ (C·FH·FW, OH·OW) an image, kept for the whole batch (layers/convolution.ts)
+    kept = (product(W) / W[0]) * product(info.outShape.slice(1))
+  } else if (info.type === 'Deconvolution' && W && info.inShape) {
+    // col (FN·FH·FW, H·W) an image of the input (layers/deconvolution.ts)
+    kept = (product(W) / W[0]) * product(info.inShape.slice(1))
+  } else if (info.type === 'TimeLSTM') {
+    kept = 6 * out // each step's four gates, its cell and the cell's tanh (layers/time-lstm.ts)
+  } else if (info.type === 'TimeRNN') {
+    kept = out // x·Wx for every step, staged through the GEMM's workspace (layers/time-rnn.ts)
+  } else if (info.type === 'BatchNormalization') {
+    kept = out // the normalized input
+  } else if (info.type === 'Dropout') {
+    return { train: 2 * out + inp, evaluate: out } // the mask, in training only
+  }
+  return { train: out + inp + kept, evaluate: out + kept }
+}
+
+/**
+ * Bytes a network needs to train on one thread: parameters × TRAIN_BYTES_PER_PARAM, the layers' floats for a batch of
+ * MEMORY_BATCH and an evaluation chunk of MEMORY_EVAL_CHUNK (layerFloats), and the thread's kernel workspaces.
+ * Measured against the engine's real use for every preset on 1, 2 and 4 threads (test/engine/spec/memory-estimate.test.ts):
+ * the real use is 0.81–1.20 times this (the test holds it to 0.8–1.3).
+ */
 function lintMemory(n: LintInput, issues: Issues): number {
   const paramBytes = n.totalParams * TRAIN_BYTES_PER_PARAM
   let actBytes = 0
   let worst = -1
   let worstBytes = 0
   for (const info of n.infos) {
-    const a = info.outShape ? product(info.outShape) * 4 * MEMORY_BATCH : 0
+    const f = layerFloats(info)
+    const a = 4 * (f.train * MEMORY_BATCH + f.evaluate * MEMORY_EVAL_CHUNK)
     actBytes += a
     const mine = info.params * TRAIN_BYTES_PER_PARAM + a
     if (mine > worstBytes) { worstBytes = mine; worst = info.index }
   }
-  const total = paramBytes + actBytes
+  const total = paramBytes + actBytes + WORKSPACE_BYTES
   if (total > MEMORY_LIMIT_BYTES && worst >= 0) {
     const w = n.infos[worst]
     issues.error(worst, w.name, 'too-large',
       `the network needs about ${gib(total)} to train (${num(n.totalParams)} parameters × 4 bytes × 5 for weights, ` +
-        `their gradients, optimizer state and the copy kept in case training diverges = ${gib(paramBytes)}, plus ${gib(actBytes)} of layer outputs for a batch of ${MEMORY_BATCH}), ` +
+        `their gradients, optimizer state and the copy kept in case training diverges = ${gib(paramBytes)}, plus ${gib(actBytes + WORKSPACE_BYTES)} of layer outputs, ` +
+        `gradients and workspaces for a batch of ${MEMORY_BATCH} and a held-out chunk of ${MEMORY_EVAL_CHUNK}), ` +
         `more than the ${gib(MEMORY_LIMIT_BYTES)} limit; the largest part is this layer ` +
         `(${num(w.params)} parameters, output ${w.outShape ? shapeText(w.outShape) : '?'}), so make it smaller`,
       undefined, { bytes: total, limit: MEMORY_LIMIT_BYTES, params: n.totalParams })

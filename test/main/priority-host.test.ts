@@ -159,8 +159,8 @@ describe('LabHost priority', () => {
     const { host, rec } = await trained()
     const before = await model(host)
     const thread = host.workerThreadId
-    // 3×224×224 → Affine(600): 90.3 M parameters fit one thread, not four (refuseThreads)
-    const wide: NetSpec = { name: 'wide', input: [3, 224, 224], layers: [{ type: 'Flatten' }, { type: 'Affine', units: 600 }, { type: 'SoftmaxWithLoss' }] }
+    // 3×224×224 → Affine(450): 67.7 M parameters fit one thread (1.72 GiB), not four (refuseThreads)
+    const wide: NetSpec = { name: 'wide', input: [3, 224, 224], layers: [{ type: 'Flatten' }, { type: 'Affine', units: 450 }, { type: 'SoftmaxWithLoss' }] }
     expect(await host.startRun(wide, settings({ threads: 4, priority: 'normal' }), true, 1)).toMatchObject({ ok: false, error: { code: 'train-failed', params: { case: 'threads', fits: 1 } } })
     // a 5×5 kernel at stride 3 does not tile 28×28
     const broken: NetSpec = { input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 4, kernel: 5, stride: 3 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }

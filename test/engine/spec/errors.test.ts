@@ -183,9 +183,13 @@ describe('memory', () => {
     expect(r.totalParams).toBe(params)
     expect(e.layerName).toBe('affine1')
     // 4 bytes each for the weights, their gradients, two Adam moments and the last-good copy (before, the copy and the
-    // gradients were not counted: × 3)
-    expect(e.values!.bytes).toBe(params * 20 + (4096 + 4096 + 10 + 10) * 4 * 100)
-    expect(e.message).toMatch(/needs about 11\.49 GiB to train \(616,6\d\d,\d\d\d parameters × 4 bytes × 5 for weights, their gradients, optimizer state and the copy kept in case training diverges/)
+    // gradients were not counted: × 3); for a batch of 100 each layer's output and the gradient it passes back (its
+    // input's size), and for a held-out chunk of 500 the outputs (before, only the batch's outputs: 11.49 GiB); the
+    // training thread's 4 MiB of kernel workspaces
+    const batch = (4096 + 150_528) + (4096 + 4096) + (10 + 4096) + (10 + 10)
+    const chunk = 4096 + 4096 + 10 + 10
+    expect(e.values!.bytes).toBe(params * 20 + (batch * 100 + chunk * 500) * 4 + 4 * 2 ** 20)
+    expect(e.message).toMatch(/needs about 11\.57 GiB to train \(616,6\d\d,\d\d\d parameters × 4 bytes × 5 for weights, their gradients, optimizer state and the copy kept in case training diverges/)
     expect(e.message).toContain('more than the 2.00 GiB limit')
     expect(r.ok).toBe(false)
   })

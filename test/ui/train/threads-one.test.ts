@@ -31,7 +31,7 @@ describe('the threads refusal when one thread fits', () => {
 })
 
 describe("the training page's cost note when one thread fits", () => {
-  /** About 1.4 GiB on one thread: two threads' copies of its 71.6 M parameters take it past 2 GiB. */
+  /** About 1.8 GiB on one thread: two threads' copies of its 71.6 M parameters take it past 2 GiB. */
   const wide: NetSpec = { input: [1, 28, 28], task: 'classify', layers: [{ type: 'Flatten' }, { type: 'Affine', units: 90000 }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
   const report = validateSpec(wide)
 
