@@ -1,6 +1,6 @@
 /**
- * The editor's note on a design that will be slow or memory-hungry to train: a 67-million-parameter LSTM gets
- * hours per epoch by the rate the lab measured and "a smaller hidden size" on its LSTM (en, ko); the presets
+ * The editor's note on a design that will be slow or memory-hungry to train: a 4.5-million-parameter LSTM gets
+ * minutes per epoch by the rate the lab measured and "a smaller hidden size" on its LSTM (en, ko); the presets
  * get no note; a big fully connected layer's memory is named with the layer to shrink.
  */
 import { afterEach, describe, expect, it } from 'vitest'
