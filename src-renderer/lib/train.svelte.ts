@@ -35,6 +35,8 @@ export const MAX_RUNS = 6
 
 /** Events for a run id we have not heard of yet (the start reply can arrive after the first events). */
 const MAX_PENDING = 200
+/** How long the form's folder must stay as typed before its probe images are asked for (ensureSamples). */
+export const SAMPLES_SETTLE_MS = 300
 
 export interface Samples { images: number[][]; labels: number[] }
 
@@ -71,6 +73,7 @@ export class TrainLab {
   samplesProblem = $state.raw<Msg | string | null>(null)
   /** The data the probe images were last asked for (its source as JSON); a newer ask wins over an older reply. */
   private samplesOf: string | null = null
+  private samplesTimer: ReturnType<typeof setTimeout> | undefined
   /** The form has been filled for this spec (so switching pages keeps the learner's edits). */
   private formFor: { spec: NetSpec | null; preset: string | null } | null = null
   /** The defaults the form was last filled with: a field that differs from them is the learner's choice. */
@@ -455,10 +458,18 @@ export class TrainLab {
     return this.current?.settings.data ?? dataSourceOf(this.form)
   }
 
-  /** The probe images again when the data they come from changed (a run on other data, the form's data); FeatureMaps asks. */
+  /**
+   * The probe images again when the data they come from changed (a run on other data, the form's data); FeatureMaps asks.
+   * A folder typed into the form is asked for once the typing pauses (SAMPLES_SETTLE_MS, as folder-classes waits): asked
+   * key by key, every partial path ("/us") was refused and said so beside the maps for a moment.
+   */
   ensureSamples(): void {
     const data = this.sampleSource
-    if (JSON.stringify(data) !== this.samplesOf) void this.loadSamples(12, 7, data)
+    const key = JSON.stringify(data)
+    clearTimeout(this.samplesTimer)
+    if (key === this.samplesOf) return
+    if (data.kind === 'idx' && !this.current) this.samplesTimer = setTimeout(() => void this.loadSamples(12, 7, data), SAMPLES_SETTLE_MS)
+    else void this.loadSamples(12, 7, data)
   }
 
   /**

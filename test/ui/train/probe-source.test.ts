@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { cleanup, render, screen } from '@testing-library/svelte'
 import FeatureMaps from '../../../src-renderer/components/train/FeatureMaps.svelte'
-import { TrainLab, trainLab } from '../../../src-renderer/lib/train.svelte'
+import { SAMPLES_SETTLE_MS, TrainLab, trainLab } from '../../../src-renderer/lib/train.svelte'
 import { i18n, tr } from '../../../src-renderer/i18n/index.svelte'
 import type { DataSource, TrainSettings } from '../../../src-engine/protocol'
 import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
@@ -25,6 +25,13 @@ function fakeHost(): FakeLab {
     return { ok: true, value: { images: Array.from({ length: count }, (_, i) => new Array(784).fill(grey + i / 1000)), labels: Array.from({ length: count }, (_, i) => i % 10) } }
   }
   return fake
+}
+
+/** Past the pause the page waits for before asking for a folder typed into the form (SAMPLES_SETTLE_MS). */
+async function settled(): Promise<void> {
+  await new Promise((r) => setTimeout(r, SAMPLES_SETTLE_MS + 20))
+  await flush()
+  await flush()
 }
 
 const asked = (fake: FakeLab): unknown[] => fake.calls.filter((c) => c.channel === 'data:samples').map((c) => (c.payload as { data?: unknown }).data)
@@ -74,8 +81,7 @@ describe('probe images from the run\'s data', () => {
     await flush()
     trainLab.form = { ...trainLab.form, dataKind: 'idx', idxDir: '/bad' }
     render(FeatureMaps, { props: { run: null } })
-    await flush()
-    await flush()
+    await settled()
     expect(asked(fake).at(-1)).toEqual({ kind: 'idx', dir: '/bad' })
     const note = screen.getByTestId('probe-problem')
     expect(note.textContent).toContain('The images of the folder /bad could not be read')
@@ -93,5 +99,23 @@ describe('probe images from the run\'s data', () => {
     expect(asked(fake).at(-1)).toEqual({ kind: 'mnist' })
     expect(screen.getByTestId('probe-0')).toBeTruthy()
     expect(screen.queryByTestId('probe-problem')).toBeNull()
+  })
+
+  it('asks for a folder typed into the form once the typing pauses, not for each partial path', async () => {
+    const fake = fakeHost()
+    trainLab.connect(fake)
+    await flush()
+    trainLab.form = { ...trainLab.form, dataKind: 'mnist' }
+    render(FeatureMaps, { props: { run: null } })
+    await flush()
+    const before = asked(fake).length
+    for (const dir of ['/d', '/da', '/dat', '/data']) {
+      trainLab.form = { ...trainLab.form, dataKind: 'idx', idxDir: dir }
+      await flush()
+    }
+    expect(asked(fake)).toHaveLength(before)
+    expect(screen.queryByTestId('probe-problem')).toBeNull()
+    await settled()
+    expect(asked(fake).slice(before)).toEqual([{ kind: 'idx', dir: '/data' }])
   })
 })
