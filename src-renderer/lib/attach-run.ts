@@ -16,8 +16,8 @@ import type { CurrentRun, LabApi } from '../../src-main/ipc/contract'
 import type { NetSpec } from '../../src-engine/spec-types'
 import { editor } from './editor.svelte'
 import { project } from './project.svelte'
-import { epochPosition, netKind, Run, RUN_COLORS, trainLab, type Continues } from './train.svelte'
-import { formFromSettings, restoredRuns } from './files.svelte'
+import { epochPosition, netKind, Run, RUN_COLORS, trainLab } from './train.svelte'
+import { continuesLink, formFromSettings, restoredRuns } from './files.svelte'
 import { presetList, validateSpec } from '../components/editor/engine'
 import { sameSpec } from './same-spec'
 
@@ -70,13 +70,7 @@ function listedNext(cur: CurrentRun, kind: ReturnType<typeof netKind>): Run {
   const saved = cur.history.runs.find((r) => r.id === cur.runId)
   // a continuation keeps its link (its points and epochs are numbered on), to the page's run it continues when listed
   const c = saved?.continues
-  const prev = c ? trainLab.runs.find((r) => r.id === c.runId) : undefined
-  const cont: Continues | null = c
-    ? {
-        runId: c.runId, index: prev?.index ?? null, color: prev?.color ?? RUN_COLORS[(trainLab.nextIndex - 1) % RUN_COLORS.length],
-        epochOffset: c.epochOffset, ...(c.xOffset !== undefined ? { xOffset: c.xOffset } : {}), optimizerFresh: c.optimizerFresh ?? null
-      }
-    : null
+  const cont = c ? continuesLink(c, trainLab.runs, RUN_COLORS[(trainLab.nextIndex - 1) % RUN_COLORS.length]) : null
   const run = new Run(cur.runId, trainLab.nextIndex, cur.settings, cur.spec.name ?? '', kind, cont)
   if (saved) {
     run.batchX = saved.batchX.map((v) => v ?? NaN)

@@ -17,15 +17,14 @@ import { editor } from './editor.svelte'
 import { epochsTrained, normSnapshot, Run, RUN_COLORS, trainLab, settingsFromForm, netKind, type Continues, type NetKind, type TrainForm } from './train.svelte'
 import { toasts } from './toasts.svelte'
 import { isAutoencoder } from './autoencoder'
-import { refusal } from './lab-errors'
+import { refusalShown } from './lab-errors'
 import { carriedTextProblem, textUpload } from './text-upload.svelte'
 import { flushTyped } from './typing'
 
 /** The message for a failed request: the host's refusal in the page's language (lib/lab-errors.ts), or its
  * English words after a translated lead when the page cannot word it. */
 export function errorMsg(e: LabError): Msg {
-  const r = refusal(e)
-  return typeof r === 'string' ? msg('files.errOther', { detail: r }) : r
+  return refusalShown(e, 'files.errOther')
 }
 
 /** errorMsg in the current language. */
@@ -80,17 +79,23 @@ export function savedRun(r: Run): SavedRun {
 /** The runs of a saved history as the page shows them, numbered #1… in order. A continuation gets its
  * link back: the number and colour of the run it continues when that run is listed, else its own saved
  * colour and "continues an earlier run". Its points and epochs were saved already numbered on. */
+/**
+ * A saved continuation's link as the page draws it: the number and colour of the run it continues when `listed` holds
+ * it, else no number and `color` (restoredRuns, and a run taken over after a reload: attach-run.ts).
+ */
+export function continuesLink(c: NonNullable<SavedRun['continues']>, listed: readonly Run[], color: string): Continues {
+  const prev = listed.find((x) => x.id === c.runId)
+  return {
+    runId: c.runId, index: prev?.index ?? null, color: prev?.color ?? color,
+    epochOffset: c.epochOffset, ...(c.xOffset !== undefined ? { xOffset: c.xOffset } : {}), optimizerFresh: c.optimizerFresh ?? null
+  }
+}
+
 export function restoredRuns(saved: readonly SavedRun[], kind: NetKind): Run[] {
   const runs: Run[] = []
   saved.forEach((r, i) => {
     const c = r.continues
-    const prev = c ? runs.find((x) => x.id === c.runId) : undefined
-    const cont: Continues | null = c
-      ? {
-          runId: c.runId, index: prev?.index ?? null, color: prev?.color ?? r.color ?? RUN_COLORS[i % RUN_COLORS.length],
-          epochOffset: c.epochOffset, ...(c.xOffset !== undefined ? { xOffset: c.xOffset } : {}), optimizerFresh: c.optimizerFresh ?? null
-        }
-      : null
+    const cont = c ? continuesLink(c, runs, r.color ?? RUN_COLORS[i % RUN_COLORS.length]) : null
     const run = new Run(r.id, i + 1, r.settings, r.specName, kind, cont)
     // an autosave is written at an epoch's end, before the run's end: one kept after its last epoch finished it (Q1's F2:
     // a recovered 3-epoch run read 'Stopped' after all 3)
