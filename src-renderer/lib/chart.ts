@@ -23,7 +23,7 @@ export interface Series {
   dash?: number[]
   /** Dots at each point (epoch values); 0 for dense batch curves. */
   pointRadius?: number
-  /** Drawn for context only (raw batch loss under the smoothed line): no tooltip. */
+  /** Drawn for context only (raw batch loss under the smoothed line, another network's run): no tooltip, no x extent. */
   faint?: boolean
 }
 
@@ -177,7 +177,8 @@ export class LineChart {
       d.label = s.label
       d.data = s.points
       d.borderColor = s.faint ? withAlpha(s.color, 0.25) : s.color
-      d.backgroundColor = s.color
+      // an epoch's dot as faint as its line (another network's run, dimmed: series.ts otherNetworks)
+      d.backgroundColor = s.faint ? withAlpha(s.color, 0.25) : s.color
       d.borderWidth = s.width ?? 2
       d.borderDash = s.dash ?? []
       d.pointRadius = s.pointRadius ?? 0

@@ -17,7 +17,7 @@ function networkName(r: Run): string {
 }
 
 /** Two runs trained the same network: the same architecture when the page knows both, else the same name. */
-function sameNetwork(a: Run, b: Run): boolean {
+export function sameNetwork(a: Run, b: Run): boolean {
   return a.spec && b.spec ? sameSpec(a.spec, b.spec) : a.specName === b.specName
 }
 

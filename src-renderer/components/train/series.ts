@@ -5,6 +5,7 @@
 import { SmoothedSeries, type Series, type XY } from '../../lib/chart'
 import type { Run } from '../../lib/train.svelte'
 import type { EpochReport } from '../../../src-engine/protocol'
+import { sameNetwork } from './run-label'
 
 export interface SeriesNames { run: (r: Run) => string; test: string; train: string }
 
@@ -18,8 +19,22 @@ function bridgeFrom(runs: readonly Run[], r: Run): EpochReport | null {
   return last && last.epoch <= r.epochOffset ? last : null
 }
 
+const NONE: ReadonlySet<string> = new Set()
+
+/**
+ * The runs (ids) that trained another network than `current`: drawn faint, and left out of the x axis's extent, while
+ * the charts fit the current run's network (chart-fit.svelte.ts). Six runs of earlier networks squeezed a short run of
+ * the one being trained into the corner of the charts. Runs of the same network (lesson 9's race of optimizers, a
+ * continuation) are never among them; with no current run, none are.
+ */
+export function otherNetworks(runs: readonly Run[], current: Run | null): ReadonlySet<string> {
+  if (!current) return NONE
+  const ids = runs.filter((r) => !sameNetwork(r, current)).map((r) => r.id)
+  return ids.length ? new Set(ids) : NONE
+}
+
 /** Per visible run: raw batch loss (faint), smoothed loss, and held-out loss at each epoch's end. */
-export function lossSeries(runs: readonly Run[], smoothing: number, caches: Map<string, SmoothedSeries>, names: SeriesNames): Series[] {
+export function lossSeries(runs: readonly Run[], smoothing: number, caches: Map<string, SmoothedSeries>, names: SeriesNames, dim: ReadonlySet<string> = NONE): Series[] {
   const out: Series[] = []
   for (const id of caches.keys()) if (!runs.some((r) => r.id === id)) caches.delete(id)
   for (const r of runs) {
@@ -28,8 +43,9 @@ export function lossSeries(runs: readonly Run[], smoothing: number, caches: Map<
     if (!c) caches.set(r.id, (c = new SmoothedSeries()))
     c.update(r.batchX, r.batchLoss, smoothing, r.batchStride)
     const label = names.run(r)
+    const faint = dim.has(r.id) || undefined
     if (smoothing > 0) out.push({ key: `${r.id}:raw`, label, color: r.color, points: c.raw, width: 1, faint: true })
-    out.push({ key: `${r.id}:loss`, label, color: r.color, points: smoothing > 0 ? c.smooth : c.raw, width: 2 })
+    out.push({ key: `${r.id}:loss`, label, color: r.color, points: smoothing > 0 ? c.smooth : c.raw, width: 2, faint })
     const bridge = bridgeFrom(runs, r)
     // on this chart an epoch's held-out loss sits where its batches end: a continuation from weights kept part-way
     // through an epoch (Run.xOffset) ends its epochs that far past their numbers
@@ -39,7 +55,7 @@ export function lossSeries(runs: readonly Run[], smoothing: number, caches: Map<
     const bridgeShift = prev ? prev.xOffset - prev.epochOffset : 0
     const at = (e: EpochReport): number => (e === bridge ? e.epoch + bridgeShift : e.epoch + shift)
     const test: XY[] = (bridge && r.epochs.length ? [bridge, ...r.epochs] : r.epochs).filter((e) => Number.isFinite(e.testLoss)).map((e) => ({ x: at(e), y: e.testLoss }))
-    if (test.length) out.push({ key: `${r.id}:test`, label: `${label} · ${names.test}`, color: r.color, points: test, width: 1.5, dash: [5, 4], pointRadius: 3 })
+    if (test.length) out.push({ key: `${r.id}:test`, label: `${label} · ${names.test}`, color: r.color, points: test, width: 1.5, dash: [5, 4], pointRadius: 3, faint })
   }
   return out
 }
@@ -48,7 +64,7 @@ export type EpochMetric = 'accuracy' | 'perplexity' | 'reconstruction'
 
 /** Per visible run: held-out (solid) and training (dashed) accuracy per epoch, perplexity for language
  * models, or the held-out reconstruction error (MSE per pixel) for autoencoders. */
-export function epochSeries(runs: readonly Run[], metric: EpochMetric, names: SeriesNames): Series[] {
+export function epochSeries(runs: readonly Run[], metric: EpochMetric, names: SeriesNames, dim: ReadonlySet<string> = NONE): Series[] {
   const out: Series[] = []
   for (const r of runs) {
     if (!r.visible || r.isLm !== (metric === 'perplexity')) continue
@@ -66,8 +82,9 @@ export function epochSeries(runs: readonly Run[], metric: EpochMetric, names: Se
         if (e.trainAcc != null) train.push({ x: e.epoch, y: e.trainAcc })
       }
     }
-    out.push({ key: `${r.id}:test`, label: `${label} · ${names.test}`, color: r.color, points: test, width: 2, pointRadius: 3 })
-    if (train.length) out.push({ key: `${r.id}:train`, label: `${label} · ${names.train}`, color: r.color, points: train, width: 1.5, dash: [5, 4], pointRadius: 2 })
+    const faint = dim.has(r.id) || undefined
+    out.push({ key: `${r.id}:test`, label: `${label} · ${names.test}`, color: r.color, points: test, width: 2, pointRadius: 3, faint })
+    if (train.length) out.push({ key: `${r.id}:train`, label: `${label} · ${names.train}`, color: r.color, points: train, width: 1.5, dash: [5, 4], pointRadius: 2, faint })
   }
   return out
 }
@@ -86,10 +103,14 @@ export function plannedEpochs(runs: readonly Run[], formEpochs: number, curve = 
   return Math.max(0, ...runs.filter((r) => r.visible && r.active).map((r) => (curve ? r.xOffset : r.epochOffset) + r.settings.epochs))
 }
 
-/** Largest finite x among the series (the x axis grows with training; at least `min`). */
+/**
+ * Largest finite x among the series (the x axis grows with training; at least `min`). Faint series do not stretch it:
+ * another network's runs dimmed (otherNetworks), and a run's raw loss, which ends where its smoothed line does.
+ */
 export function xExtent(series: readonly Series[], min = 1): number {
   let m = min
   for (const s of series) {
+    if (s.faint) continue
     const last = s.points[s.points.length - 1]
     if (last && Number.isFinite(last.x) && last.x > m) m = last.x
   }

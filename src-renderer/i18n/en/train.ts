@@ -180,6 +180,8 @@ export default {
   runHide: 'Hide run #{n}',
   removeRun: 'Remove',
   clearOld: 'Clear finished runs',
+  // the charts fit the current run's network, other networks' runs faint (RunLegend, chart-fit.svelte.ts)
+  fitCurrent: 'Fit the charts to the current run’s network: runs of other networks are drawn faint',
 
   filtersTitle: 'First-layer filters',
   filtersInitial: 'At initialisation',

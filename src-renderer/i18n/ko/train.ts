@@ -180,6 +180,8 @@ export default {
   runHide: '#{n} 숨기기',
   removeRun: '삭제',
   clearOld: '끝난 기록 지우기',
+  // the charts fit the current run's network, other networks' runs faint (RunLegend, chart-fit.svelte.ts)
+  fitCurrent: '그래프를 지금 학습한 신경망에 맞추기: 다른 신경망의 기록은 흐리게 그립니다',
 
   filtersTitle: '첫 번째 계층의 필터',
   filtersInitial: '초기화 직후',

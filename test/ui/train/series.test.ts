@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { SmoothedSeries, datasetClip, percentTick, withAlpha } from '../../../src-renderer/lib/chart'
 import { ema, epochsTrained, MAX_BATCH_POINTS, Run } from '../../../src-renderer/lib/train.svelte'
-import { epochSeries, lossSeries, plannedByForm, plannedEpochs, xExtent } from '../../../src-renderer/components/train/series'
+import { epochSeries, lossSeries, otherNetworks, plannedByForm, plannedEpochs, xExtent } from '../../../src-renderer/components/train/series'
 import type { TrainSettings } from '../../../src-engine/protocol'
 
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 2, weightDecay: 0, seed: 1, threads: 1 }
@@ -188,6 +188,29 @@ describe('overlaying runs', () => {
     expect(ppl[0].points).toEqual([{ x: 1, y: 60.3 }])
     expect(xExtent(acc)).toBe(2)
     expect(xExtent([], 3)).toBe(3)
+  })
+
+  it('fits the x axis to the current run\'s network: runs of other networks are faint and do not stretch it; runs of one network all count', () => {
+    const epochs = (r: Run, n: number): void => {
+      for (let e = 1; e <= n; e++) r.addEpoch({ epoch: e, trainLoss: 1, trainAcc: 0.8, testLoss: 1, testAcc: 0.8, seconds: 1 })
+    }
+    // a long run of an earlier network, then a short one of the network being trained (other names, no specs: by name)
+    const long = new Run('long', 1, { ...settings, epochs: 20 }, 'mlp', 'classifier')
+    epochs(long, 20)
+    const short = new Run('short', 2, settings, 'convnet', 'classifier')
+    epochs(short, 2)
+    const dim = otherNetworks([long, short], short)
+    expect([...dim]).toEqual(['long'])
+    const acc = epochSeries([long, short], 'accuracy', names, dim)
+    expect(acc.filter((x) => x.faint).map((x) => x.key)).toEqual(['long:test', 'long:train'])
+    // it spanned 20 epochs, the short run squeezed into its first tenth
+    expect(xExtent(acc, 0)).toBe(2)
+    expect(xExtent(epochSeries([long, short], 'accuracy', names), 0)).toBe(20)
+    // lesson 9's race: runs of one network are compared in full
+    const race = new Run('race', 3, { ...settings, optimizer: 'SGD', epochs: 20 }, 'convnet', 'classifier')
+    epochs(race, 20)
+    expect(otherNetworks([race, short], short).size).toBe(0)
+    expect(otherNetworks([long, short], null).size).toBe(0)
   })
 
   it('plots an autoencoder\'s held-out reconstruction error per epoch, where it has no accuracy', () => {
