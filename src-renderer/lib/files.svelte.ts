@@ -10,7 +10,7 @@ import type {
 } from '../../src-main/ipc/contract'
 import type { TrainSettings } from '../../src-engine/protocol'
 import type { NetSpec } from '../../src-engine/spec-types'
-import { flushSync } from 'svelte'
+import { flushSync, untrack } from 'svelte'
 import { fmtInt, msg, tr, type Msg } from '../i18n/index.svelte'
 import { project } from './project.svelte'
 import { editor } from './editor.svelte'
@@ -212,6 +212,7 @@ export class FilesLab {
     const which = !saved.hasWeights ? 'files.savedNoWeights' : saved.hasOptimizer === false ? 'files.savedWithWeightsNoOptimizer' : 'files.savedWithWeights'
     this.noticeMsg = msg(which, { name: saved.fileName })
     this.recovery = null
+    this.aside = null
     void this.loadRecent()
     return true
   }
@@ -335,6 +336,39 @@ export class FilesLab {
     if (!this.api) return
     await this.api.request('project:discard-recovery', undefined)
     this.recovery = null
+    this.aside = null
+  }
+
+  /** The offer put aside while a run trains, and the runs that trained meanwhile (followRuns). */
+  private aside: { info: RecoveryInfo; runs: Set<string> } | null = null
+
+  /**
+   * The offer follows the runs (RecoveryBanner, on every change of the runs that train: `active`, their ids). A run
+   * that trains rewrites the autosave after each epoch, so the offer, which names the autosave of the moment it was
+   * made, goes while one trains (Q1's F2). It comes back once none trains if none of those runs reported an epoch and
+   * the host still has the same autosave (savedAt): a run started by mistake and stopped before its first epoch left
+   * the crashed session's work where it was, and the offer went with no way back to it. An epoch reported means the
+   * autosave is this session's own now (or being written): the offer is gone for good.
+   */
+  async followRuns(active: readonly string[]): Promise<void> {
+    if (active.length > 0) {
+      if (this.recovery) this.aside = { info: this.recovery, runs: new Set() }
+      this.recovery = null
+      for (const id of active) this.aside?.runs.add(id)
+      return
+    }
+    const aside = this.aside
+    if (!aside || !this.api) return
+    const trained = untrack(() => trainLab.runs.some((r) => aside.runs.has(r.id) && r.epochs.length > 0))
+    if (trained) {
+      this.aside = null
+      return
+    }
+    const r = await this.api.request('project:recovery', undefined)
+    // a run started, a save or a discard while the host was asked: that decides instead
+    if (this.aside !== aside || untrack(() => trainLab.runs.some((x) => x.active))) return
+    this.aside = null
+    if (r.ok && r.value && r.value.savedAt === aside.info.savedAt) this.recovery = r.value
   }
 
   async loadRecent(): Promise<void> {
