@@ -4,6 +4,10 @@ export default {
   intro: 'Draw a digit from 0 to 9. The model you trained answers as you draw.',
   titleIdx: 'Draw for your model',
   introIdx: 'Your model was trained on the images in {dir}, not on the built-in digits: draw something in the style of those images, and it answers with one of their classes (0 to 9) as you draw.',
+  // the same page for a model trained on an IDX folder, {name} the folder's own name (DrawPage, DrawPad, AddDrawing)
+  padLabelIdx: 'Drawing pad: draw something like the images in {name}, with the mouse, a pen, a finger or the keyboard',
+  tinyNoteIdx: 'Too small to read: the ink is scaled up into a blob that fills the box, so this answer means little. Draw across most of the pad.',
+  addHelpIdx: 'Drawings added here join the built-in digits, not {name}: label a drawing of a digit (0 to 9) and it joins the training set of your next run on the built-in digits.',
   clear: 'Clear',
   undo: 'Undo stroke',
   brush: 'Brush',

@@ -4,6 +4,10 @@ export default {
   intro: '0부터 9까지 숫자 하나를 그려 보세요. 직접 학습시킨 모델이 그리는 동안 바로 답합니다.',
   titleIdx: '모델에게 그려 보기',
   introIdx: '이 모델은 내장 숫자가 아니라 {dir} 폴더의 이미지로 학습했습니다. 그 이미지들과 비슷하게 그려 보세요. 그리는 동안 모델이 그 클래스(0~9) 중 하나로 답합니다.',
+  // the same page for a model trained on an IDX folder, {name} the folder's own name (DrawPage, DrawPad, AddDrawing)
+  padLabelIdx: '그림판: {name} 폴더의 이미지와 비슷한 것을 마우스, 펜, 손가락이나 키보드로 그리세요',
+  tinyNoteIdx: '너무 작아서 읽을 수 없습니다. 잉크가 상자를 가득 채우는 덩어리로 확대되므로 이 답은 거의 의미가 없습니다. 패드를 넓게 써서 크게 그리세요.',
+  addHelpIdx: '여기서 추가한 그림은 {name} 폴더가 아니라 내장 숫자 데이터에 들어갑니다. 숫자(0~9)를 그린 그림에 정답을 붙이면 다음에 내장 숫자 데이터로 학습할 때 훈련 데이터에 함께 들어갑니다.',
   clear: '지우기',
   undo: '획 되돌리기',
   brush: '붓 굵기',
@@ -32,7 +36,7 @@ export default {
   confidence: '{p}% 확신',
   spokenAnswer: '모델의 답은 {d}, 확신도는 {p}%입니다.',
   // a drawing too small to read well: it is scaled up to fill the 20 × 20 box, pen and all (components/draw/small-drawing.ts)
-  smallNote: '더 크게 그리세요. 그림은 펜 굵기까지 통째로 20\u00a0×\u00a020 상자를 채우도록 확대되어, 선이 모델이 배운 숫자보다 훨씬 굵어집니다.',
+  smallNote: '더 크게 그리세요. 그림은 펜 굵기까지 통째로 20\u00a0×\u00a020 상자를 채우도록 확대되어, 선이 모델이 배운 이미지보다 훨씬 굵어집니다.',
   tinyNote: '너무 작아서 읽을 수 없습니다. 잉크가 상자를 가득 채우는 덩어리로 확대되므로 이 답은 거의 의미가 없습니다. 패드를 넓게 써서 숫자를 크게 그리세요.',
   addTitle: '데이터셋에 추가',
   addHelp: '그림에 정답을 붙이면 다음에 내장 숫자 데이터로 학습할 때 훈련 데이터에 함께 들어갑니다.',
