@@ -9,7 +9,7 @@ import { withVocab } from '../../src-engine/spec'
 import { validateSpec, presetList, emptyNet, type EmptyKind } from '../components/editor/engine'
 import { layerDef, isLossType } from '../components/editor/catalog'
 import { parseSpecJson } from '../components/editor/spec-json'
-import { forData, layerIssues } from '../components/editor/issues'
+import { dataIssue, forData, layerIssues } from '../components/editor/issues'
 import { project } from './project.svelte'
 import { trainLab } from './train.svelte'
 import { folderClasses } from './folder-classes.svelte'
@@ -80,13 +80,13 @@ export class EditorState {
    * here: the training page sets it from the text it loads, so the editor shows it as a warning. The class-count
    * warnings follow the data chosen on the training page (forData), and so does a language model's output that does
    * not fit the chosen text's vocabulary: a warning naming the text (a run on it is refused: train/checks.ts checkVocab),
-   * as the learner may mean another text.
+   * as the learner may mean another text. Data the training page would not start with (dataIssue) is a network warning.
    */
   readonly issues: SpecIssue[] = $derived(
     forData(this.report?.issues ?? [], trainLab.form.dataKind, folderClasses.usedBy(trainLab.form.idxDir)).map((i) =>
       i.code === 'vocab-missing' ? { ...i, severity: 'warning' as const }
         : i.code === 'lm-output-not-vocab' && this.text ? forText(i, this.text.name)
-          : i)
+          : i).concat(dataIssue(project.spec, trainLab.form) ?? [])
   )
   readonly errors: SpecIssue[] = $derived(this.issues.filter((i) => i.severity === 'error'))
   /** The report's per-layer facts, reusing last edit's object wherever nothing changed (cards skip work). */

@@ -2,10 +2,11 @@
  * Issue messages in the learner's language: the validator's stable code picks `editor.issue.<code>`,
  * filled with the issue's values; a code the editor has no words for shows the engine's English message.
  */
-import type { LayerType, SpecIssue } from '../../../src-engine/spec-types'
+import type { LayerType, NetSpec, SpecIssue } from '../../../src-engine/spec-types'
 import type { DataSource } from '../../../src-engine/protocol'
 import { LAYER_FIELDS } from '../../../src-engine/spec-fields'
-import { catalogues, fmtInt, i18n, t } from '../../i18n/index.svelte'
+import { catalogues, fmtInt, i18n, t, tr } from '../../i18n/index.svelte'
+import { dataProblem, type DataChoice } from '../../lib/train-data'
 
 type Values = Record<string, string | number>
 
@@ -94,6 +95,22 @@ export function forData(issues: SpecIssue[], data: DataSource['kind'], used: num
     else if (used !== null && used <= 10 && Number(i.values?.outputs) < used) out.push({ ...i, values: { ...i.values, classes: used, data: 'folder-labels' } })
   }
   return out
+}
+
+/**
+ * The training page's refusal of its data for `spec` (lib/train-data.ts dataProblem: an input of (3, 32, 32) for the
+ * 28 × 28 digits, a language model on images, a text for an image network) as a network warning, so the editor does
+ * not say "Ready to train" for a network Start is disabled for. Its code is the message's key in kebab case
+ * (train.dataInputDigits → data-input-digits), worded for the editor as editor.issue.<code> with the same values; a
+ * warning, not an error: the network is sound, and the data may be the thing to change.
+ */
+export function dataIssue(spec: NetSpec | null, data: DataChoice): SpecIssue | null {
+  const m = dataProblem(spec, data)
+  if (!m) return null
+  const code = m.key.replace(/^train\./, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
+  const values: Record<string, string | number> = {}
+  for (const [k, v] of Object.entries(m.values ?? {})) values[k] = typeof v === 'function' ? v() : typeof v === 'object' ? tr(v) : v
+  return { severity: 'warning', layer: -1, layerName: '', code, message: tr(m), values }
 }
 
 /** The setting that sizes a layer of each type, for "too large": what to lower. */

@@ -277,6 +277,10 @@ export default {
   'issue.outputs-fewer-than-classes': '{layer}: gives only {outputs} class scores, but the digits have {classes} classes, so training on the digits stops at the first label it has no score for. {fix}',
   'issue.outputs-more-than-classes-folder': '{layer}: gives {outputs} class scores, but an IDX folder has at most {classes} classes (its labels are 0 to 9), so at least {extra} of the scores stand for classes that never occur. {fix}',
   'issue.outputs-fewer-than-classes-folder': '{layer}: gives only {outputs} class scores, but the folder’s training labels use {classes} classes (0 to {top}), so training stops at the first label it has no score for. {fix}',
+  // the training page's data refusal as the editor says it (issues.ts dataIssue; lib/train-data.ts dataProblem)
+  'issue.data-input-digits': 'The data chosen on the Training page, the built-in digits, are images of (1, 28, 28), 784 values, but this network takes inputs of ({input}), {values} values, so training would not start. Set the input shape to 1, 28, 28, or choose an IDX folder of images that fit on the Training page.',
+  'issue.data-images-lm': 'This network is a language model, but the data chosen on the Training page is images, so training would not start. Choose a text file as the data on the Training page.',
+  'issue.data-text-not-lm': 'The data chosen on the Training page is a text, which trains language models only, so training would not start. Choose images as the data on the Training page, or build a language model.',
   'issue.pad-not-smaller-than-kernel': '{layer}: padding {pad} is not smaller than the {kernel}×{kernel} {what}, so the outputs along the border see only the added zeros. {fix}',
   'issue.input-invalid': 'The input shape must be 1 to 3 whole numbers ≥ 1: (C, H, W) for images such as 1, 28, 28; (T, D) for sequences; (T) for text.',
   'issue.tokens-need-embedding': '{layer}: {type} cannot read token ids. Put an Embedding layer first to turn each token into a vector.',

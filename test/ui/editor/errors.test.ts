@@ -246,6 +246,38 @@ describe('other errors at their layer', () => {
     }
   })
 
+  it('says, above the layers, that the data chosen on the training page cannot feed the input, as the training page does (en, ko)', () => {
+    const status = (): string => screen.getByTestId('spec-status').textContent ?? ''
+    const netWarn = (): HTMLElement | undefined => screen.queryAllByTestId('net-warning').find((w) => w.getAttribute('data-code')?.startsWith('data-'))
+    const colour: NetSpec = { input: [3, 32, 32], task: 'classify', layers: [{ type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
+    try {
+      trainLab.form = { ...trainLab.form, dataKind: 'mnist' }
+      openEditor(colour)
+      // it said "✓ Ready to train" while the training page disabled Start for the same network (Q1's F10)
+      expect(status()).not.toContain('Ready')
+      expect(netWarn()?.getAttribute('data-code')).toBe('data-input-digits')
+      expect(netWarn()?.textContent).toBe('The data chosen on the Training page, the built-in digits, are images of (1, 28, 28), 784 values, but this network takes ' +
+        'inputs of (3, 32, 32), 3,072 values, so training would not start. Set the input shape to 1, 28, 28, or choose an IDX folder of images that fit on the Training page.')
+      i18n.set('ko')
+      flushSync()
+      expect(netWarn()?.textContent).toContain('이 신경망의 입력은 (3, 32, 32) 형상(값 3,072개)이라 학습이 시작되지 않습니다.')
+      i18n.set('en')
+      // an IDX folder's images are first read at Start: nothing to say before
+      trainLab.form = { ...trainLab.form, dataKind: 'idx' }
+      flushSync()
+      expect(netWarn()).toBeUndefined()
+      expect(status()).toContain('Ready')
+      cleanup()
+      // a language model with images chosen
+      trainLab.form = { ...trainLab.form, dataKind: 'mnist' }
+      openEditor(structuredClone(PRESETS.find((p) => p.spec.task === 'language-model')!.spec))
+      expect(netWarn()?.getAttribute('data-code')).toBe('data-images-lm')
+      expect(netWarn()?.textContent).toContain('Choose a text file as the data on the Training page.')
+    } finally {
+      trainLab.form = { ...trainLab.form, dataKind: 'mnist' }
+    }
+  })
+
   it('warns about padding as wide as the kernel, with the padding that keeps the size (en, ko)', () => {
     const issue = validateSpec({ input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 4, kernel: 3, pad: 9 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
       .issues.find((i) => i.code === 'pad-not-smaller-than-kernel')!
