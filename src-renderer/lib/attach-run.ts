@@ -21,24 +21,45 @@ import { continuesLink, formFromSettings, restoredRuns } from './files.svelte'
 import { presetList, validateSpec } from '../components/editor/engine'
 import { sameSpec } from './same-spec'
 
-/** Asks the host for its current run and takes it over (attachRun); a host without the request changes nothing. */
+/**
+ * Asks the host for its current run and takes it over (attachRun); a host without the request changes nothing. Also
+ * when another page starts a run (TrainLab.takeOver): its events, heard here, name a run this page does not know.
+ */
 export async function takeOverRun(api: LabApi, fresh: boolean): Promise<void> {
   // the events of the run are heard (held for its id) before the answer comes, so none falls between the two
   trainLab.ensureConnected(api)
-  const [r] = await Promise.all([api.request('train:current', undefined), trainLab.infoLoaded])
-  if (r.ok) attachRun(r.value, fresh)
+  // while the answer is on its way (from before the request: the run's events can come with it), events of a run not
+  // listed yet wait for it rather than ask again
+  let answered = (): void => {}
+  const done = new Promise<void>((resolve) => (answered = resolve))
+  trainLab.takingOver = done
+  try {
+    const [r] = await Promise.all([api.request('train:current', undefined), trainLab.infoLoaded])
+    if (r.ok) attachRun(r.value, fresh)
+  } finally {
+    if (trainLab.takingOver === done) trainLab.takingOver = null
+    answered()
+  }
 }
+
+trainLab.takeOver = (api) => takeOverRun(api, false)
 
 /** `fresh`: the page's first connection since it loaded. */
 export function attachRun(cur: CurrentRun | null, fresh: boolean): void {
   const live = cur !== null && (cur.state === 'running' || cur.state === 'paused' || cur.state === 'idle')
   // runs the page thinks active that the host no longer trains (it was started again, or another run replaced them)
   for (const r of trainLab.runs) if (r.active && r.id !== cur?.runId) { r.pending = null; r.state = 'stopped' }
+  // and what waited for their end (continueAtNormalPriority) no longer waits: the state events it waited for were missed
+  trainLab.endWaits()
   if (!cur) return
   const known = trainLab.runs.find((r) => r.id === cur.runId)
-  if (known) return catchUp(known, cur)
+  if (known) {
+    catchUp(known, cur)
+    trainLab.endWaits()
+    return
+  }
   if (!live || !validateSpec(cur.spec).ok) return
-  const untouched = fresh && trainLab.runs.length === 0 && !project.trained && !editor.canUndo && !editor.canRedo
+  const untouched = fresh && trainLab.runs.length === 0 && !project.trained && !editor.keeps(cur.spec)
   const kind = netKind(cur.spec)
   // a fresh page lists the runs the host tracked; one that has runs of its own gains the live one only, numbered on
   const runs = untouched ? restoredRuns(cur.history.runs, kind) : []

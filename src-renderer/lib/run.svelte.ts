@@ -177,8 +177,19 @@ export class Run {
    */
   otherNet = false
   state = $state<RunState>('idle')
-  /** A control the host accepted but whose state event has not come yet (the batch in flight finishes first). */
-  pending = $state<'pause' | 'resume' | 'stop' | null>(null)
+  /** The control asked for, whatever came since (pending says it only while the run can still change). */
+  #asked = $state<'pause' | 'resume' | 'stop' | null>(null)
+  /**
+   * A control the host accepted but whose state event has not come yet (the batch in flight finishes first). Only while
+   * the run is active: a run that ended some other way (an error event, another run started, a reconnection that found
+   * it over) waits for nothing, so no button stays "Pausing…" for a state that will never come.
+   */
+  get pending(): 'pause' | 'resume' | 'stop' | null {
+    return this.active ? this.#asked : null
+  }
+  set pending(v: 'pause' | 'resume' | 'stop' | null) {
+    this.#asked = v
+  }
   message = $state<string | null>(null)
   /** The error event that ended the run, worded by the page when it can (lib/lab-errors.ts), else its English message. */
   failure = $state.raw<Msg | string | null>(null)

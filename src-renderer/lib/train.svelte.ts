@@ -6,7 +6,7 @@
  * follows a divergence lib/divergence.ts. Their names are exported here too, for the pages and tests that take them
  * from the training state.
  */
-import type { AutoencoderViews, LabApi, LabError, LabEvent, PresetInfo, Result } from '../../src-main/ipc/contract'
+import type { AutoencoderViews, LabApi, LabError, LabEvent, PresetInfo, Requests, Result } from '../../src-main/ipc/contract'
 import type { DataSource, RunState, TrainSettings } from '../../src-engine/protocol'
 import type { NetSpec, SpecReport } from '../../src-engine/spec-types'
 import { refusal, refusalShown, threadsFix } from './lab-errors'
@@ -84,6 +84,19 @@ export class TrainLab {
   formDropped = $state.raw<FormDrop[]>([])
   private api: LabApi | null = null
   private pending = new Map<string, LabEvent[]>()
+  /** Starts on their way (launch): the events of the run starting come before its id, and are not another page's run. */
+  private starting = 0
+  /** Run ids heard of that no run here has, already asked about (takeOver): one train:current each, not one per event. */
+  private asked = new Set<string>()
+  /**
+   * Takes over the run the host trains now (lib/attach-run.ts takeOverRun, which sets it; this module cannot import it
+   * without a cycle). Asked when events come for a run this page neither lists nor is starting: another page started it
+   * (the web shell sends every page every event: a teacher's projector beside the student's laptop). Null in tests of a
+   * TrainLab alone: such events are held and dropped, as before.
+   */
+  takeOver: ((api: LabApi) => Promise<void>) | null = null
+  /** A takeOver under way (the connection's, or one asked for here), which an unknown run's events wait for. */
+  takingOver: Promise<void> | null = null
   /** Number of the next run (legend #n, colour); a restored history continues after its runs. */
   nextIndex = 1
   /** The run whose model the host holds (the last one started here); null before any. */
@@ -303,7 +316,13 @@ export class TrainLab {
     const trainedBefore = project.trained
     const payload = fromModel ? { spec, settings: s, from: 'model' as const, ...(cont ? { epochOffset: cont.epochOffset, ...(cont.xOffset !== undefined ? { xOffset: cont.xOffset } : {}) } : {}) } : { spec, settings: s }
     this.threadsRefused = null
-    const reply = await this.call(this.api.request('train:start', payload), (e) => (this.threadsRefused = threadsRefusal(e, s, spec)))
+    this.starting++
+    let reply: { value: Requests['train:start'][1] } | null
+    try {
+      reply = await this.call(this.api.request('train:start', payload), (e) => (this.threadsRefused = threadsRefusal(e, s, spec)))
+    } finally {
+      this.starting--
+    }
     if (!reply) return null
     if (project.weightsChoice !== null) project.weightsChoice = null
     const run = new Run(reply.value.runId, this.nextIndex++, s, spec.name ?? '', netKind(spec), cont)
@@ -314,8 +333,9 @@ export class TrainLab {
     run.state = 'running'
     this.modelRunId = run.id
     this.modelViews = null
-    // the host runs one training at a time: an earlier active run is over
+    // the host runs one training at a time: an earlier active run is over (and what waited for its end waits no more)
     for (const r of this.runs) if (r.active) r.state = 'stopped'
+    this.endWaits()
     let runs = [...this.runs, run]
     while (runs.length > MAX_RUNS) {
       const drop = runs.findIndex((r) => !r.active && r !== run)
@@ -527,12 +547,29 @@ export class TrainLab {
     this.runs = this.runs.filter((r) => r.active || r.id === this.currentId)
   }
 
-  /** Resolves the waits for runs that have ended. */
-  private endWaits(): void {
+  /** Resolves the waits for runs that have ended (attach-run.ts too: a reconnection may find a run over). */
+  endWaits(): void {
     const ended = this.ends.filter((e) => !e.run.active)
     if (ended.length === 0) return
     this.ends = this.ends.filter((e) => e.run.active)
     for (const e of ended) e.resolve()
+  }
+
+  /**
+   * A run this page does not know is heard (its events): unless this page is starting one (the start reply is on its
+   * way) or a takeover is under way (its answer will say), the host is asked once which run it trains (takeOver), and
+   * the run is taken over with the events held for it. A host that trains no run then, or another one (the run ended
+   * meanwhile), leaves the page as it was: the run is not asked about again and its held events are dropped.
+   */
+  private askAbout(runId: string): void {
+    const api = this.api
+    if (!api || !this.takeOver || this.starting > 0 || this.takingOver || this.asked.has(runId)) return
+    this.asked.add(runId)
+    const done = this.takeOver(api).catch(() => {}).finally(() => {
+      if (this.takingOver === done) this.takingOver = null
+      if (!this.runs.some((r) => r.id === runId)) this.pending.delete(runId)
+    })
+    this.takingOver = done
   }
 
   /** Apply one host event. Unknown run ids are held briefly: the start reply may still be on its way.
@@ -545,6 +582,7 @@ export class TrainLab {
       const q = this.pending.get(runId) ?? []
       if (q.length < MAX_PENDING) q.push(e)
       this.pending.set(runId, q)
+      this.askAbout(runId)
       return
     }
     switch (e.type) {
