@@ -278,7 +278,7 @@ export default {
   'issue.outputs-more-than-classes-folder': '{layer}: 클래스 점수를 {outputs}개 내는데 IDX 폴더의 클래스는 많아야 {classes}개(레이블 0~9)라서, 점수 중 적어도 {extra}개는 나오지 않는 클래스의 점수입니다. {fix}',
   'issue.outputs-fewer-than-classes-folder': '{layer}: 클래스 점수를 {outputs}개만 내는데 폴더의 학습 레이블은 클래스 {classes}개(0~{top})를 쓰므로, 점수가 없는 첫 레이블에서 학습이 멈춥니다. {fix}',
   // the training page's data refusal as the editor says it (issues.ts dataIssue; lib/train-data.ts dataProblem)
-  'issue.data-input-digits': '학습 페이지에서 고른 데이터인 내장 숫자 이미지는 (1, 28, 28) 형상(값 784개)인데 이 신경망의 입력은 ({input}) 형상(값 {values}개)이라 학습이 시작되지 않습니다. 입력 형상을 1, 28, 28로 바꾸거나, 학습 페이지에서 크기가 맞는 이미지가 든 IDX 폴더를 고르세요.',
+  'issue.data-input-digits': '학습 페이지에서 고른 데이터인 내장 숫자 이미지는 (1,\u00a028,\u00a028) 형상으로 값이 784개인데, 이 신경망의 입력은 ({input}) 형상으로 값이 {values}개라서 학습이 시작되지 않습니다. 입력 형상을 1,\u00a028,\u00a028로 바꾸거나, 학습 페이지에서 크기가 맞는 이미지가 든 IDX 폴더를 고르세요.',
   'issue.data-images-lm': '이 신경망은 언어 모델인데 학습 페이지에서 고른 데이터는 이미지라서 학습이 시작되지 않습니다. 학습 페이지에서 데이터로 텍스트 파일을 고르세요.',
   'issue.data-text-not-lm': '학습 페이지에서 고른 데이터는 텍스트인데, 텍스트로는 언어 모델만 학습할 수 있어서 학습이 시작되지 않습니다. 학습 페이지에서 데이터로 이미지를 고르거나 언어 모델을 만드세요.',
   'issue.pad-not-smaller-than-kernel': '{layer}: 패딩({pad})이 {kernel}×{kernel} {what} 크기보다 작지 않아서 가장자리의 출력은 덧붙인 0만 봅니다. {fix}',

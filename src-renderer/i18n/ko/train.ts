@@ -88,7 +88,7 @@ export default {
   errStateful: '상태 유지 학습은 텍스트를 순서대로 읽어야 합니다. 데이터로 텍스트 파일을 고르세요.',
   errIdx: 'IDX 파일이 들어 있는 폴더를 입력하세요.',
   // what the form knows before Start that the engine would refuse after it (TrainControls; lib/train-data.ts dataProblem)
-  dataInputDigits: '이 신경망의 입력은 ({input}) 형상(값 {values}개)인데 내장 숫자 이미지는 (1, 28, 28) 형상(값 784개)이라 이대로는 시작되지 않습니다. 아키텍처 페이지에서 입력 형상을 1, 28, 28로 바꾸거나, 크기가 맞는 이미지가 든 IDX 폴더를 고르세요.',
+  dataInputDigits: '이 신경망의 입력은 ({input}) 형상으로 값이 {values}개입니다. 내장 숫자 이미지는 (1,\u00a028,\u00a028) 형상으로 값이 784개라서 이대로는 학습을 시작할 수 없습니다. 아키텍처 페이지에서 입력 형상을 1,\u00a028,\u00a028로 바꾸거나, 크기가 맞는 이미지가 든 IDX 폴더를 고르세요.',
   dataImagesLm: '이 신경망은 텍스트로 학습하는 언어 모델입니다. 데이터로 텍스트 파일을 고르세요.',
   dataTextNotLm: '텍스트로는 언어 모델만 학습할 수 있는데 이 신경망은 언어 모델이 아닙니다. 데이터로 이미지를 고르세요.',
   // more threads than the computer has cores (TrainControls)

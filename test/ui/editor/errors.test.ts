@@ -260,7 +260,7 @@ describe('other errors at their layer', () => {
         'inputs of (3, 32, 32), 3,072 values, so training would not start. Set the input shape to 1, 28, 28, or choose an IDX folder of images that fit on the Training page.')
       i18n.set('ko')
       flushSync()
-      expect(netWarn()?.textContent).toContain('이 신경망의 입력은 (3, 32, 32) 형상(값 3,072개)이라 학습이 시작되지 않습니다.')
+      expect(netWarn()?.textContent).toContain('이 신경망의 입력은 (3, 32, 32) 형상으로 값이 3,072개라서 학습이 시작되지 않습니다.')
       i18n.set('en')
       // an IDX folder's images are first read at Start: nothing to say before
       trainLab.form = { ...trainLab.form, dataKind: 'idx' }

@@ -68,7 +68,7 @@ describe('data the network cannot take', () => {
     expect(screen.getByTestId('train-data').getAttribute('aria-describedby')).toBe('train-data-problem')
     i18n.set('ko')
     await settle()
-    expect(screen.getByTestId('train-data-problem').textContent).toBe('이 신경망의 입력은 (3, 32, 32) 형상(값 3,072개)인데 내장 숫자 이미지는 (1, 28, 28) 형상(값 784개)이라 이대로는 시작되지 않습니다. 아키텍처 페이지에서 입력 형상을 1, 28, 28로 바꾸거나, 크기가 맞는 이미지가 든 IDX 폴더를 고르세요.')
+    expect(screen.getByTestId('train-data-problem').textContent).toBe('이 신경망의 입력은 (3, 32, 32) 형상으로 값이 3,072개입니다. 내장 숫자 이미지는 (1,\u00a028,\u00a028) 형상으로 값이 784개라서 이대로는 학습을 시작할 수 없습니다. 아키텍처 페이지에서 입력 형상을 1,\u00a028,\u00a028로 바꾸거나, 크기가 맞는 이미지가 든 IDX 폴더를 고르세요.')
     // an IDX folder's images are first read at Start: the page cannot tell, Start is the engine's to judge
     trainLab.form.dataKind = 'idx'
     await settle()
