@@ -1,5 +1,8 @@
 /** Shared bits of the main-process tests: the fake worker, a small valid spec and settings, event capture. */
 import { afterEach } from 'vitest'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { NetSpec } from '../../src-engine/spec-types'
 import type { TrainSettings } from '../../src-engine/protocol'
@@ -22,6 +25,21 @@ export const image = (first = 0): number[] => Array.from({ length: 784 }, (_, i)
 
 export function fakeHost(over: Partial<LabHostOptions> = {}): LabHost {
   return new LabHost({ workerPath: fakeWorkerPath, transport: 'web', version: '9.9.9-test', workerOptions: { workerData: { tickMs: 2, batches: 20 } }, ...over })
+}
+
+/**
+ * A folder in the place of the built page, for the web shell's rendererDir: an index.html (`<title>lab</title>`), an
+ * assets folder, and `files` (path inside the folder → text). Removing it is the caller's.
+ */
+export function pageFolder(prefix: string, files: Record<string, string> = {}): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix))
+  mkdirSync(join(dir, 'assets'))
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>lab</title>')
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true })
+    writeFileSync(join(dir, path), text)
+  }
+  return dir
 }
 
 /** A fakeHost maker for one test file: every host it makes is disposed after each test. */

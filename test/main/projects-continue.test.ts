@@ -131,6 +131,37 @@ describe('a continued run through save and open', () => {
   })
 })
 
+/**
+ * A lab whose train:start goes through the dispatcher to the project as the host's does (runs r1, r2, … with the epoch
+ * offset and curve start the page sent), autosaving into a folder of its own (`prefix…`) as the worker writes it: the
+ * settings and history sent with the job, the weights left out here.
+ */
+function autosavingLab(prefix: string): { p: ProjectService; dispatch: ReturnType<typeof createDispatcher>; dataDir: string } {
+  const dataDir = mkdtempSync(join(tmpdir(), prefix))
+  const host: ModelHost = {
+    ...noModel,
+    autosave: async (job) => { writeFileSync(job.path, encodeProject({ spec, settings: job.project.settings, history: job.project.history, epoch: job.project.epoch })); return { ok: true, value: { written: true } } }
+  }
+  const p = new ProjectService(host, { dataDir })
+  let n = 0
+  const lab = { startRun: async (...args: unknown[]) => { p.runStarted(`r${++n}`, spec, settings, ...(args.slice(3) as [number?, number?])); return { ok: true, value: { runId: `r${n}` } } } } as unknown as HostApi
+  return { p, dispatch: createDispatcher(lab), dataDir }
+}
+
+/**
+ * Run r2 trains its epoch 1 (two batches, the epoch's report, the checkpoint the worker kept) and the autosave is written;
+ * the lab closes there, and the next start opens the autosave.
+ */
+async function secondRunRecovered(p: ProjectService, dataDir: string): Promise<OpenedProject> {
+  p.track({ type: 'batches', runId: 'r2', points: [point(1, 1), point(1, 2)] })
+  p.track({ type: 'epoch', runId: 'r2', report: report(1) })
+  p.onWorkerCheckpoint('r2', 1)
+  await p.flushAutosave()
+  const opened = await new ProjectService(noModel, { dataDir }).open({ from: 'recovery' })
+  if (!opened.ok) throw new Error(opened.error.message)
+  return opened.value
+}
+
 describe('a continuation from weights kept mid-epoch, recovered after the lab closed while it trained', () => {
   it('train:start carries where its curve begins to the autosave, which the recovered history keeps', async () => {
     // the page's payload (train.svelte.ts launch): diverged at epoch 4 batch 2 of 4, batch 1 kept
@@ -138,58 +169,29 @@ describe('a continuation from weights kept mid-epoch, recovered after the lab cl
     expect(validatePayload('train:start', payload)).toMatchObject({ ok: true, value: { xOffset: 3.25 } })
     expect(validatePayload('train:start', { ...payload, xOffset: -0.5 })).toMatchObject({ ok: false, error: { path: 'xOffset' } })
     expect(validatePayload('train:start', { ...payload, xOffset: '3.25' })).toMatchObject({ ok: false, error: { path: 'xOffset' } })
-    const dataDir = mkdtempSync(join(tmpdir(), 'lab-xoffset-'))
-    // the autosave as the worker writes it: the settings and history sent with the job (the weights left out here)
-    const host: ModelHost = {
-      ...noModel,
-      autosave: async (job) => { writeFileSync(job.path, encodeProject({ spec, settings: job.project.settings, history: job.project.history, epoch: job.project.epoch })); return { ok: true, value: { written: true } } }
-    }
-    const p = new ProjectService(host, { dataDir })
-    const started: unknown[][] = []
-    const lab = { startRun: async (...args: unknown[]) => { started.push(args); p.runStarted(`r${started.length}`, spec, settings, ...(args.slice(3) as [number, number?])); return { ok: true, value: { runId: `r${started.length}` } } } } as unknown as HostApi
-    const dispatch = createDispatcher(lab)
+    const { p, dispatch, dataDir } = autosavingLab('lab-xoffset-')
     expect(await dispatch('train:start', { spec, settings }, true)).toMatchObject({ ok: true })
     for (let e = 1; e <= 3; e++) p.track({ type: 'batches', runId: 'r1', points: [point(e, 1), point(e, 2)] })
     expect(await dispatch('train:start', payload, true)).toMatchObject({ ok: true })
-    // batch 2 of 2 in its (re-trained) epoch 1, then the epoch's report and the checkpoint the worker kept
-    p.track({ type: 'batches', runId: 'r2', points: [point(1, 1), point(1, 2)] })
-    p.track({ type: 'epoch', runId: 'r2', report: report(1) })
-    p.onWorkerCheckpoint('r2', 1)
-    await p.flushAutosave()
-    // the lab closed here; the next start opens the autosave
-    const opened = await new ProjectService(noModel, { dataDir }).open({ from: 'recovery' })
-    if (!opened.ok) throw new Error(opened.error.message)
-    const [, r2] = opened.value.history!.runs
+    // r2 trains its (re-trained) epoch 1; the lab closes, and the next start opens the autosave
+    const opened = await secondRunRecovered(p, dataDir)
+    const [, r2] = opened.history!.runs
     expect(r2.continues).toEqual({ runId: 'r1', epochOffset: 3, xOffset: 3.25 })
     // on from the kept batch (3.25), as the page placed them (run.svelte.ts: epochPosition + xOffset), not from 3
     expect(r2.batchX).toEqual([3.75, 4.25])
     expect(r2.epochs.map((e) => e.epoch)).toEqual([4])
-    expect(opened.value.epoch).toBe(4)
+    expect(opened.epoch).toBe(4)
   })
 
   it('links a continuation from the weights kept before a run that began at epoch 0, through recovery; a run from held weights stays its own', async () => {
     // an opened project's weights trained on (from the model, no offset: train.svelte.ts launch with weightsChoice
     // 'keep'), the run diverged and the host put those weights back ('before'); "Continue from the kept weights"
     // then sends epochOffset 0 and no xOffset (divergence.ts keptStart: where the run began)
-    const dataDir = mkdtempSync(join(tmpdir(), 'lab-kept-before-'))
-    const host: ModelHost = {
-      ...noModel,
-      autosave: async (job) => { writeFileSync(job.path, encodeProject({ spec, settings: job.project.settings, history: job.project.history, epoch: job.project.epoch })); return { ok: true, value: { written: true } } }
-    }
-    const p = new ProjectService(host, { dataDir })
-    let n = 0
-    const lab = { startRun: async (...args: unknown[]) => { p.runStarted(`r${++n}`, spec, settings, ...(args.slice(3) as [number?, number?])); return { ok: true, value: { runId: `r${n}` } } } } as unknown as HostApi
-    const dispatch = createDispatcher(lab)
+    const { p, dispatch, dataDir } = autosavingLab('lab-kept-before-')
     expect(await dispatch('train:start', { spec, settings, from: 'model' }, true)).toMatchObject({ ok: true })
     p.track({ type: 'batches', runId: 'r1', points: [point(1, 1)] })
     expect(await dispatch('train:start', { spec, settings, from: 'model', epochOffset: 0 }, true)).toMatchObject({ ok: true })
-    p.track({ type: 'batches', runId: 'r2', points: [point(1, 1), point(1, 2)] })
-    p.track({ type: 'epoch', runId: 'r2', report: report(1) })
-    p.onWorkerCheckpoint('r2', 1)
-    await p.flushAutosave()
-    const opened = await new ProjectService(noModel, { dataDir }).open({ from: 'recovery' })
-    if (!opened.ok) throw new Error(opened.error.message)
-    const [r1, r2] = opened.value.history!.runs
+    const [r1, r2] = (await secondRunRecovered(p, dataDir)).history!.runs
     expect(r1.continues).toBeUndefined()
     // on from where r1 began (0), numbered from 0, and drawn as r1 going on, as the page shows it
     expect(r2.continues).toEqual({ runId: 'r1', epochOffset: 0 })

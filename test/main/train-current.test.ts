@@ -5,23 +5,19 @@
  * Before train:current the second page had no way to name the run: the request was an unknown channel.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { WebSocket } from 'ws'
 import { startWebShell, type WebShell } from '../../src-main/web-shell'
 import type { Channel, CurrentRun, LabEvent, Result, WsServerMessage } from '../../src-main/ipc/contract'
 import type { LabHost } from '../../src-main/lab-host'
-import { fakeHost, mlpSpec, settings } from './helpers'
+import { fakeHost, mlpSpec, pageFolder, settings } from './helpers'
 
 let dir: string
 let shell: WebShell
 let host: LabHost
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'train-current-'))
-  mkdirSync(join(dir, 'assets'))
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>lab</title>')
+  dir = pageFolder('train-current-')
   host = fakeHost({ workerOptions: { workerData: { tickMs: 4, batches: 1000 } } })
   shell = await startWebShell({ port: 0, rendererDir: dir, labHost: host })
 })

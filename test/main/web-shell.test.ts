@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs'
+import { writeFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request as httpRequest } from 'node:http'
@@ -9,17 +9,14 @@ import { MAX_BASE64 } from '../../src-main/ipc/project-schemas'
 import { parsePort } from '../../src-main/web-args'
 import type { LabEvent, WsServerMessage } from '../../src-main/ipc/contract'
 import type { LabHost } from '../../src-main/lab-host'
-import { fakeHost, isState, mlpSpec, record, settings } from './helpers'
+import { fakeHost, isState, mlpSpec, pageFolder, record, settings } from './helpers'
 
 let dir: string
 let shell: WebShell
 let host: LabHost
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'web-shell-'))
-  mkdirSync(join(dir, 'assets'))
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>lab</title>')
-  writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)')
+  dir = pageFolder('web-shell-', { 'assets/app.js': 'console.log(1)' })
   writeFileSync(join(tmpdir(), 'web-shell-secret.txt'), 'secret')
   host = fakeHost()
   shell = await startWebShell({ port: 0, rendererDir: dir, labHost: host })

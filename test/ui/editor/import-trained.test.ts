@@ -29,39 +29,38 @@ async function pick(spec: NetSpec): Promise<void> {
 }
 
 /** A trained model open in the editor, with no keep-or-fresh answer yet. */
-function openTrained(): void {
-  openEditor(trained)
+function openTrained(lang: 'en' | 'ko' = 'en'): void {
+  openEditor(trained, lang)
   project.trained = true
   project.weightsChoice = null
+}
+
+/** Picks the imported file over the trained model: the keep-or-fresh question opens, and nothing says "imported" yet. */
+async function importAsked(): Promise<void> {
+  await pick(imported)
+  await screen.findByTestId('weights-dialog')
+  expect(screen.queryByTestId('import-ok')).toBeNull()
 }
 
 describe('importing over a trained model', () => {
   it('says nothing while the keep-or-fresh question is open, nothing after Cancel, and "imported" after Start fresh', async () => {
     openTrained()
-    await pick(imported)
-    await screen.findByTestId('weights-dialog')
+    await importAsked()
     expect(project.spec!.name).toBe('Trained')
-    expect(screen.queryByTestId('import-ok')).toBeNull()
     await fireEvent.click(screen.getByTestId('weights-cancel'))
     expect(screen.queryByTestId('weights-dialog')).toBeNull()
     expect(project.spec!.name).toBe('Trained')
     expect(screen.queryByTestId('import-ok')).toBeNull()
 
-    await pick(imported)
-    await screen.findByTestId('weights-dialog')
-    expect(screen.queryByTestId('import-ok')).toBeNull()
+    await importAsked()
     await fireEvent.click(screen.getByTestId('weights-fresh'))
     expect(project.spec!.name).toBe('Imported')
     expect(screen.getByTestId('import-ok').textContent).toContain('Architecture imported')
   })
 
   it('says "imported" after Keep, in Korean too', async () => {
-    openEditor(trained, 'ko')
-    project.trained = true
-    project.weightsChoice = null
-    await pick(imported)
-    await screen.findByTestId('weights-dialog')
-    expect(screen.queryByTestId('import-ok')).toBeNull()
+    openTrained('ko')
+    await importAsked()
     await fireEvent.click(screen.getByTestId('weights-keep'))
     expect(project.spec!.name).toBe('Imported')
     expect(screen.getByTestId('import-ok').textContent).toContain('구조를 가져왔습니다')

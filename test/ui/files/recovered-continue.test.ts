@@ -13,6 +13,7 @@ import { trainLab } from '../../../src-renderer/lib/train.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import { FakeLab, SIMPLE_CONVNET, flush } from '../train/fake-lab'
 import { FakeApi } from './fake-api'
+import { forgetProject } from './forget-project'
 
 const S: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 4, weightDecay: 0, seed: 1, threads: 1 }
 const report = (epoch: number) => ({ epoch, trainLoss: 0.3, trainAcc: 0.9, testLoss: 0.3, testAcc: 0.91, seconds: 3 })
@@ -39,15 +40,7 @@ async function reopened(run: SavedRun, from: 'recovery' | 'recent'): Promise<{ f
 
 const started = (fake: FakeLab) => fake.calls.filter((c) => c.channel === 'train:start').at(-1)?.payload as { settings: TrainSettings; epochOffset?: number }
 
-afterEach(() => {
-  i18n.set('en')
-  project.spec = null
-  project.trained = false
-  project.weightsChoice = null
-  trainLab.runs = []
-  trainLab.currentId = null
-  trainLab.modelRunId = null
-})
+afterEach(forgetProject)
 
 describe('continuing a run recovered after a crash', () => {
   it('trains the 3 epochs a 4-epoch run had left after epoch 1, shown as epoch 2 / 4, and the notice says so', async () => {

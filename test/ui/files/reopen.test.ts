@@ -18,6 +18,7 @@ import DrawAutoencoder from '../../../src-renderer/components/autoencoder/DrawAu
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import { FakeLab, SIMPLE_CONVNET, flush } from '../train/fake-lab'
 import { FakeApi } from './fake-api'
+import { forgetProject } from './forget-project'
 
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 3, weightDecay: 0, seed: 42, threads: 1 }
 const names = { run: (r: Run) => runName(r, trainLab.runs), test: 'test', train: 'train' }
@@ -45,16 +46,7 @@ async function trainAndContinue(): Promise<TrainLab> {
 /** The history as the host hands it back after save → open (validated by the same schema). */
 const throughFile = (runs: SavedRun[], currentId: string | null): SavedHistory => cleanHistory(JSON.parse(JSON.stringify({ runs, currentId }))) as SavedHistory
 
-afterEach(() => {
-  i18n.set('en')
-  project.spec = null
-  project.trained = false
-  project.weightsChoice = null
-  trainLab.runs = []
-  trainLab.currentId = null
-  trainLab.modelRunId = null
-  trainLab.modelViews = null
-})
+afterEach(forgetProject)
 
 describe('a continued run in a saved project', () => {
   it('saves the link and the colour, and reopens as the same run continuing #1 with its epochs numbered on', async () => {
