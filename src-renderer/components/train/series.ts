@@ -44,8 +44,10 @@ export function lossSeries(runs: readonly Run[], smoothing: number, caches: Map<
     c.update(r.batchX, r.batchLoss, smoothing, r.batchStride)
     const label = names.run(r)
     const faint = dim.has(r.id) || undefined
-    if (smoothing > 0) out.push({ key: `${r.id}:raw`, label, color: r.color, points: c.raw, width: 1, faint: true })
-    out.push({ key: `${r.id}:loss`, label, color: r.color, points: smoothing > 0 ? c.smooth : c.raw, width: 2, faint })
+    // a dimmed run's series are new datasets (key): Chart.js kept the dots' colour of a dataset drawn before
+    const id = faint ? `${r.id}:dim` : r.id
+    if (smoothing > 0) out.push({ key: `${id}:raw`, label, color: r.color, points: c.raw, width: 1, faint: true })
+    out.push({ key: `${id}:loss`, label, color: r.color, points: smoothing > 0 ? c.smooth : c.raw, width: 2, faint })
     const bridge = bridgeFrom(runs, r)
     // on this chart an epoch's held-out loss sits where its batches end: a continuation from weights kept part-way
     // through an epoch (Run.xOffset) ends its epochs that far past their numbers
@@ -55,7 +57,7 @@ export function lossSeries(runs: readonly Run[], smoothing: number, caches: Map<
     const bridgeShift = prev ? prev.xOffset - prev.epochOffset : 0
     const at = (e: EpochReport): number => (e === bridge ? e.epoch + bridgeShift : e.epoch + shift)
     const test: XY[] = (bridge && r.epochs.length ? [bridge, ...r.epochs] : r.epochs).filter((e) => Number.isFinite(e.testLoss)).map((e) => ({ x: at(e), y: e.testLoss }))
-    if (test.length) out.push({ key: `${r.id}:test`, label: `${label} · ${names.test}`, color: r.color, points: test, width: 1.5, dash: [5, 4], pointRadius: 3, faint })
+    if (test.length) out.push({ key: `${id}:test`, label: `${label} · ${names.test}`, color: r.color, points: test, width: 1.5, dash: [5, 4], pointRadius: 3, faint })
   }
   return out
 }
@@ -83,8 +85,10 @@ export function epochSeries(runs: readonly Run[], metric: EpochMetric, names: Se
       }
     }
     const faint = dim.has(r.id) || undefined
-    out.push({ key: `${r.id}:test`, label: `${label} · ${names.test}`, color: r.color, points: test, width: 2, pointRadius: 3, faint })
-    if (train.length) out.push({ key: `${r.id}:train`, label: `${label} · ${names.train}`, color: r.color, points: train, width: 1.5, dash: [5, 4], pointRadius: 2, faint })
+    // new datasets for a dimmed run, as in lossSeries
+    const id = faint ? `${r.id}:dim` : r.id
+    out.push({ key: `${id}:test`, label: `${label} · ${names.test}`, color: r.color, points: test, width: 2, pointRadius: 3, faint })
+    if (train.length) out.push({ key: `${id}:train`, label: `${label} · ${names.train}`, color: r.color, points: train, width: 1.5, dash: [5, 4], pointRadius: 2, faint })
   }
   return out
 }

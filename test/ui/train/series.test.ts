@@ -202,7 +202,7 @@ describe('overlaying runs', () => {
     const dim = otherNetworks([long, short], short)
     expect([...dim]).toEqual(['long'])
     const acc = epochSeries([long, short], 'accuracy', names, dim)
-    expect(acc.filter((x) => x.faint).map((x) => x.key)).toEqual(['long:test', 'long:train'])
+    expect(acc.filter((x) => x.faint).map((x) => x.key)).toEqual(['long:dim:test', 'long:dim:train'])
     // it spanned 20 epochs, the short run squeezed into its first tenth
     expect(xExtent(acc, 0)).toBe(2)
     expect(xExtent(epochSeries([long, short], 'accuracy', names), 0)).toBe(20)
