@@ -6,7 +6,8 @@ import type { LayerType, NetSpec, SpecIssue } from '../../../src-engine/spec-typ
 import type { DataSource } from '../../../src-engine/protocol'
 import { LAYER_FIELDS } from '../../../src-engine/spec-fields'
 import { catalogues, fmtInt, i18n, t, tr } from '../../i18n/index.svelte'
-import { dataProblem, type DataChoice } from '../../lib/train-data'
+import { carryData, dataProblem, type DataChoice } from '../../lib/train-data'
+import { defaultsFor } from '../../lib/train-form'
 
 type Values = Record<string, string | number>
 
@@ -102,10 +103,12 @@ export function forData(issues: SpecIssue[], data: DataSource['kind'], used: num
  * 28 × 28 digits, a language model on images, a text for an image network) as a network warning, so the editor does
  * not say "Ready to train" for a network Start is disabled for. Its code is the message's key in kebab case
  * (train.dataInputDigits → data-input-digits), worded for the editor as editor.issue.<code> with the same values; a
- * warning, not an error: the network is sound, and the data may be the thing to change.
+ * warning, not an error: the network is sound, and the data may be the thing to change. The data is the form's as the
+ * training page carries it to this network (carryData, as prepareForm does for a new spec): picking the char-LSTM here
+ * with the digits chosen there is no problem, as the page then trains it on its text.
  */
 export function dataIssue(spec: NetSpec | null, data: DataChoice): SpecIssue | null {
-  const m = dataProblem(spec, data)
+  const m = dataProblem(spec, spec ? carryData(data, data.dataKind, defaultsFor(spec, 1)).data : data)
   if (!m) return null
   const code = m.key.replace(/^train\./, '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
   const values: Record<string, string | number> = {}
