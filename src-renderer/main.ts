@@ -1,5 +1,9 @@
 import { mount } from 'svelte'
 import App from './App.svelte'
+import { keepDraft, pageStorage, restoreDraft } from './lib/draft-store.svelte'
 import './app.css'
 
+// the network being edited comes back from the last visit before the page is drawn, and is kept from now on
+restoreDraft(pageStorage())
+keepDraft(pageStorage())
 mount(App, { target: document.getElementById('app')! })

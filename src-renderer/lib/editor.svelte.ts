@@ -15,6 +15,8 @@ import { trainLab } from './train.svelte'
 import { folderClasses } from './folder-classes.svelte'
 import { textUpload } from './text-upload.svelte'
 import { weightsFit, type WeightsFit } from './weights-fit'
+import { sameSpec } from './same-spec'
+import type { Draft } from './draft-store.svelte'
 
 const HISTORY_LIMIT = 200
 const TYPING_PAUSE_MS = 1500
@@ -133,6 +135,46 @@ export class EditorState {
 
   get canRedo(): boolean {
     return this.future.length > 0
+  }
+
+  /**
+   * The draft came back from storage at load (lib/draft-store.svelte.ts) and is the learner's work: a page loaded during
+   * a run, or while the host holds a model, does not replace it with that network (see `keeps`). False for a draft that
+   * is only the default preset, untouched; a new editor session (reset) clears it.
+   */
+  restored = $state(false)
+
+  /**
+   * Whether the network in the editor is the learner's work, to be kept rather than replaced by `other` (the network a
+   * run trains, or the model the host holds, when the page loads: attach-run.ts, held-model.ts): the editor was edited
+   * (undo or redo history) or a draft was restored, and it is not `other` itself.
+   */
+  keeps(other: NetSpec): boolean {
+    if (!this.canUndo && !this.canRedo && !this.restored) return false
+    return !(project.spec && sameSpec(project.spec, other))
+  }
+
+  /** What the draft store keeps: the network, its preset, and the history with the preset of each step. */
+  draft(): Draft | null {
+    const spec = project.spec
+    if (!spec) return null
+    const step = (s: NetSpec) => ({ spec: s, presetId: this.presetIdOf(s) })
+    return { spec, presetId: project.presetId, past: this.past.map(step), future: this.future.map(step) }
+  }
+
+  /** A stored draft becomes the editor's network and history (at load, before the page is drawn). */
+  restore(d: Draft): void {
+    this.reset()
+    for (const s of [...d.past, ...d.future]) this.presetIds.set(s.spec, s.presetId)
+    this.past = d.past.map((s) => s.spec)
+    this.future = d.future.map((s) => s.spec)
+    project.spec = d.spec
+    project.presetId = d.presetId
+    project.trained = false
+    project.weightsChoice = null
+    const first = presetList()[0]
+    const pristine = d.past.length === 0 && d.future.length === 0 && first !== undefined && d.presetId === first.id && sameSpec(d.spec, first.spec)
+    this.restored = !pristine
   }
 
   /** Open the default architecture when the project has none yet (no history entry). */
@@ -260,9 +302,10 @@ export class EditorState {
     this.change({ spec: structuredClone(p.spec), presetId: p.id, kind: 'edit', key: null, fresh: true, then })
   }
 
-  loadEmpty(kind: EmptyKind): void {
+  /** `then` as for loadPreset: runs once the empty network is in place (the page shows which one it picked). */
+  loadEmpty(kind: EmptyKind, then?: () => void): void {
     this.selected = null
-    this.commit(emptyNet(kind), null, null)
+    this.change({ spec: emptyNet(kind), presetId: null, kind: 'edit', key: null, then })
   }
 
   /** Add a layer after the selected one; otherwise before a final loss layer (so the net stays whole), else at the end. */
@@ -372,6 +415,7 @@ export class EditorState {
 
   /** Forget the history (a new editor session); used by tests. */
   reset(): void {
+    this.restored = false
     this.past = []
     this.future = []
     this.selected = null

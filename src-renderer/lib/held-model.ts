@@ -2,9 +2,9 @@
  * What the page learns on connecting from the model the host holds (model:held). `project.trained` is set by this
  * page's own runs and opened projects, so a page loaded again would leave the Model menu's exports and the draw
  * page's predictions off while the host still holds the trained model. On the page's first connection, before the
- * learner has done anything (no run, no edit, nothing trained or opened), the held model's architecture becomes the
- * page's again; on any connection a held model of the page's architecture counts as trained, and none held (a host
- * started again) as not, unless a run is under way.
+ * learner has done anything (no run, no edit, nothing trained or opened, no draft of theirs restored: editor.keeps),
+ * the held model's architecture becomes the page's again; on any connection a held model of the page's architecture
+ * counts as trained, and none held (a host started again) as not, unless a run is under way.
  */
 import type { NetSpec } from '../../src-engine/spec-types'
 import { validateSpec, presetList } from '../components/editor/engine'
@@ -36,7 +36,7 @@ export function learnHeldModel(reply: unknown, fresh: boolean): void {
     project.trained = true
     return
   }
-  const untouched = fresh && !project.trained && trainLab.runs.length === 0 && !editor.canUndo && !editor.canRedo
+  const untouched = fresh && !project.trained && trainLab.runs.length === 0 && !editor.keeps(spec)
   if (!untouched) return
   editor.adopt(structuredClone(spec), presetList().find((p) => same(p.spec, spec))?.id ?? null, true, false)
 }

@@ -1,0 +1,155 @@
+/**
+ * The network being edited survives a reload, a closed tab and a restarted lab (Q3's F4). Before, the spec lived only
+ * in memory: F5 brought back the default ConvNet with no undo, and half an hour of building was gone. Now the editor's
+ * draft (the network with its name, the preset it came from, and the last HISTORY_KEPT undo and redo steps each way)
+ * is written to localStorage a moment after each change (and at once when the page goes away), as drawings, theme and
+ * speed are; at load it comes back before the page is drawn (main.ts). In Electron the window's localStorage lives in
+ * the app's userData folder, so the draft outlives a restart there too.
+ *
+ * Storage is the learner's: a stored draft is read as an imported file is (spec-json.ts checkSpec), and one that does
+ * not read (damaged, or written by a version whose layers this one does not know) is ignored, as is a history step
+ * that does not; without storage (or when it is full) nothing is kept, as before.
+ */
+import type { NetSpec } from '../../src-engine/spec-types'
+import { checkSpec } from '../components/editor/spec-json'
+import { presetList } from '../components/editor/engine'
+import { project } from './project.svelte'
+import { editor } from './editor.svelte'
+
+export const DRAFT_KEY = 'backprop-lab.draft'
+const VERSION = 1
+/** Undo (and redo) steps kept each way: the editor keeps 200 in memory, a few dozen specs are a few tens of KB. */
+export const HISTORY_KEPT = 30
+/** Above this, the draft is kept without its history (localStorage holds about 5 MB for the whole lab). */
+const MAX_CHARS = 1_000_000
+/** Quiet time after a change before the draft is written: typing in a field writes once, not per key. */
+export const WRITE_DELAY_MS = 400
+
+/** One state of the network: the spec and the preset it came from (null: a custom network). */
+export interface DraftStep {
+  spec: NetSpec
+  presetId: string | null
+}
+
+export interface Draft extends DraftStep {
+  /** Undo steps, oldest first, and redo steps, next first (as EditorState.past and .future). */
+  past: DraftStep[]
+  future: DraftStep[]
+}
+
+type Store = Pick<Storage, 'getItem' | 'setItem'> | undefined
+
+/** The page's localStorage, or undefined where there is none (or reaching it is refused, as in a locked-down browser). */
+export function pageStorage(): Store {
+  try {
+    return globalThis.localStorage ?? undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** The draft as stored: the history trimmed to HISTORY_KEPT each way, dropped when the whole would be too large. */
+export function encodeDraft(d: Draft): string {
+  const whole = JSON.stringify({ v: VERSION, ...d, past: d.past.slice(-HISTORY_KEPT), future: d.future.slice(0, HISTORY_KEPT) })
+  return whole.length <= MAX_CHARS ? whole : JSON.stringify({ v: VERSION, spec: d.spec, presetId: d.presetId, past: [], future: [] })
+}
+
+/** A step read back, or null: its spec checked as an import is, a preset id this lab no longer has read as custom. */
+function decodeStep(raw: unknown): DraftStep | null {
+  if (typeof raw !== 'object' || raw === null) return null
+  const o = raw as Record<string, unknown>
+  const r = checkSpec(o.spec)
+  if (!r.ok) return null
+  const presetId = typeof o.presetId === 'string' && presetList().some((p) => p.id === o.presetId) ? o.presetId : null
+  return { spec: r.spec, presetId }
+}
+
+/** A history read back whole, or empty when any step does not read (a history with a hole would undo to the wrong net). */
+function decodeSteps(raw: unknown, limit: number): DraftStep[] {
+  if (!Array.isArray(raw) || raw.length > limit) return []
+  const steps = raw.map(decodeStep)
+  return steps.every((s) => s !== null) ? (steps as DraftStep[]) : []
+}
+
+/** A stored draft read back, or null when there is none or it does not read. */
+export function decodeDraft(text: string | null | undefined): Draft | null {
+  if (!text) return null
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch {
+    return null
+  }
+  if (typeof raw !== 'object' || raw === null || (raw as { v?: unknown }).v !== VERSION) return null
+  const o = raw as Record<string, unknown>
+  const now = decodeStep(o)
+  if (!now) return null
+  return { ...now, past: decodeSteps(o.past, HISTORY_KEPT), future: decodeSteps(o.future, HISTORY_KEPT) }
+}
+
+export function readDraft(store: Store): Draft | null {
+  try {
+    return decodeDraft(store?.getItem(DRAFT_KEY))
+  } catch {
+    return null
+  }
+}
+
+/** Writes the draft; when storage is full, tries once more without the history. Returns whether it was kept. */
+export function writeDraft(store: Store, d: Draft): boolean {
+  if (!store) return false
+  for (const draft of [d, { ...d, past: [], future: [] }]) {
+    try {
+      store.setItem(DRAFT_KEY, encodeDraft(draft))
+      return true
+    } catch {
+      // full (or refused): the smaller draft next, else nothing is kept
+    }
+  }
+  return false
+}
+
+/** At load: the stored draft becomes the editor's network (with its history). Returns whether one was restored. */
+export function restoreDraft(store: Store): boolean {
+  const d = readDraft(store)
+  if (!d) return false
+  editor.restore(d)
+  return true
+}
+
+/**
+ * From now on, the editor's draft is written WRITE_DELAY_MS after its last change, and at once when the page is hidden
+ * or goes away (a reload within the delay keeps the last edit). Returns a function that stops it.
+ */
+export function keepDraft(store: Store, delayMs = WRITE_DELAY_MS): () => void {
+  let timer: ReturnType<typeof setTimeout> | null = null
+  const write = (): void => {
+    if (timer !== null) clearTimeout(timer)
+    timer = null
+    const d = editor.draft()
+    if (d) writeDraft(store, d)
+  }
+  const stopEffect = $effect.root(() => {
+    $effect(() => {
+      // what a draft is made of: a change to any of them is written (the first run writes what is there, once)
+      void [project.spec, project.presetId, editor.past, editor.future]
+      if (timer !== null) clearTimeout(timer)
+      timer = setTimeout(write, delayMs)
+    })
+  })
+  const onHide = (): void => {
+    if (timer !== null) write()
+  }
+  const onVisibility = (): void => {
+    if (document.visibilityState === 'hidden') onHide()
+  }
+  globalThis.addEventListener?.('pagehide', onHide)
+  globalThis.document?.addEventListener('visibilitychange', onVisibility)
+  return () => {
+    stopEffect()
+    if (timer !== null) clearTimeout(timer)
+    timer = null
+    globalThis.removeEventListener?.('pagehide', onHide)
+    globalThis.document?.removeEventListener('visibilitychange', onVisibility)
+  }
+}
