@@ -302,10 +302,9 @@ export class EditorState {
     this.change({ spec: structuredClone(p.spec), presetId: p.id, kind: 'edit', key: null, fresh: true, then })
   }
 
-  /** `then` as for loadPreset: runs once the empty network is in place (the page shows which one it picked). */
-  loadEmpty(kind: EmptyKind, then?: () => void): void {
+  loadEmpty(kind: EmptyKind): void {
     this.selected = null
-    this.change({ spec: emptyNet(kind), presetId: null, kind: 'edit', key: null, then })
+    this.commit(emptyNet(kind), null, null)
   }
 
   /** Add a layer after the selected one; otherwise before a final loss layer (so the net stays whole), else at the end. */

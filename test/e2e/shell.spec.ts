@@ -13,12 +13,20 @@ test('opens the lab connected over the web shell, with the engine threads in the
   await expectLanguage(page, 'en')
 })
 
-test('switches Korean ↔ English and remembers the choice after a reload', async ({ page }) => {
+test('switches Korean ↔ English and remembers the choice, and the network being edited, after a reload', async ({ page }) => {
   await switchLanguage(page, 'ko')
   await expect(page.getByTestId('status-connection')).toHaveText('연결됨')
+  // the draft comes back too (Q3's F4: it went back to the default ConvNet), with its undo step; reloaded at once, so
+  // it is the write on leaving the page that keeps it
+  await page.getByTestId('preset-select').selectOption('empty:digits')
+  await page.locator('[data-testid="add-layer"][data-type="Convolution"]').click()
+  await expect(page.getByTestId('layer-card')).toHaveCount(2)
   await page.reload()
   await expect(page.getByTestId('status-connection')).toHaveAttribute('data-status', 'open')
   await expectLanguage(page, 'ko')
+  await expect(page.getByTestId('layer-card')).toHaveCount(2)
+  await expect(page.getByTestId('layer-card').first()).toHaveAttribute('data-type', 'Convolution')
+  await expect(page.getByTestId('undo')).toBeEnabled()
   await switchLanguage(page, 'en')
   await page.reload()
   await expectLanguage(page, 'en')
