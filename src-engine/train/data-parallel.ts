@@ -507,6 +507,15 @@ export class DataParallel {
   }
 
   /**
+   * The examples this thread trains of a batch of B (forwardBackward's slice 0): its layers' blocks are of that
+   * many examples, so held-out evaluation in chunks of it reuses them (trainer.ts evalChunk).
+   */
+  ownSlice(model: Sequential, B: number): number {
+    const split = model === this.model && this.buffers.master !== null
+    return sliceBounds(B, this.threads, split ? this.lead : 0)[1]
+  }
+
+  /**
    * One forward/backward over the batch, split across threads; the gradients stay with the threads
    * until combine() or update().
    */

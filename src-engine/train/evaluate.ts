@@ -20,7 +20,7 @@ export interface Evaluation {
 
 const MAX_WRONG = 12
 
-/** Evaluates `model` on every example of `ex`, `chunk` at a time in inference mode. */
+/** Evaluates `model` on every example of `ex`, `chunk` at a time in inference mode (each example's results its own). */
 export function* evaluate(model: Sequential, ex: Examples, chunk: number): Generator<'eval', Evaluation, void> {
   const lossLayer = model.lossLayer
   if (!lossLayer) throw new Error('this network has no loss layer, so it cannot be evaluated')
@@ -34,16 +34,19 @@ export function* evaluate(model: Sequential, ex: Examples, chunk: number): Gener
   let correct = 0
   let targets = 0
   let sqSum = 0
-  const full = ex.alloc(chunk)
+  const { x, t: tChunk } = ex.alloc(chunk)
+  const ix = new Uint32Array(chunk)
   for (let s = 0; s < ex.n; s += chunk) {
     const n = Math.min(chunk, ex.n - s)
-    const ix = new Uint32Array(n)
-    for (let k = 0; k < n; k++) ix[k] = s + k
-    const { x, t } = n === chunk ? full : ex.alloc(n)
-    ex.gather(ix, x, t)
-    const xin = model.inputTensor(x.data, n)
-    const scores = model.forward(xin, false)
-    const target: Tensor = hasClasses ? t : tensor(scores.shape, x.data)
+    // A last, shorter chunk runs as a whole one, its rest repeating its first example, and only its n rows count: the
+    // layers then write into the blocks of the chunk's size (the batch's: trainer.ts evalChunk) rather than cut blocks
+    // of a smaller size, which the engine memory's free lists would keep beside them.
+    for (let k = 0; k < chunk; k++) ix[k] = s + (k < n ? k : 0)
+    ex.gather(ix, x, tChunk)
+    const out = model.forward(model.inputTensor(x.data, chunk), false)
+    const scores = n === chunk ? out : firstRows(out, n)
+    const t = n === chunk ? tChunk : firstRows(tChunk, n)
+    const target: Tensor = hasClasses ? t : tensor(scores.shape, x.data.subarray(0, scores.data.length))
     lossSum += lossLayer.forward(scores, target) * n
     if (perImage) {
       const probs = lossLayer.predict(scores)
@@ -85,6 +88,11 @@ export function* evaluate(model: Sequential, ex: Examples, chunk: number): Gener
       return image ? [{ ...w, image }] : []
     })
   }
+}
+
+/** The first n rows of `a` (its first dimension), viewing its data. */
+function firstRows(a: Tensor, n: number): Tensor {
+  return tensor([n, ...a.shape.slice(1)], a.data.subarray(0, (a.data.length / a.shape[0]) * n))
 }
 
 /** The MAX_WRONG most confident mistakes, most confident first (ties: lower index first). */

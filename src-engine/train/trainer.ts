@@ -57,7 +57,10 @@ export interface TrainerOptions {
   weights?: Record<string, WeightValue>
   /** Minimum time between snapshots during training (0 = none between epochs). Default 250 ms. */
   snapshotEveryMs?: number
-  /** Examples per evaluation chunk. Default 500. */
+  /**
+   * Examples per evaluation chunk. Default: as many as this thread trains of a batch (the batch size; on several
+   * threads, its own slice), so that evaluation reuses the training's engine-memory blocks (evalChunk).
+   */
   evalBatch?: number
   /** Clock in ms (tests may inject one). */
   now?: () => number
@@ -91,7 +94,7 @@ export class Trainer {
   private readonly shuffleRng: Rng
   private readonly now: () => number
   private readonly snapshotEveryMs: number
-  private readonly evalBatch: number
+  private readonly evalBatch: number | undefined
   private readonly watch = new DivergenceWatch()
   /** The run's last good weights (keepEveryMs), or null. */
   private readonly lastGood: LastGood | null
@@ -129,7 +132,7 @@ export class Trainer {
     this.now = opts.now ?? (() => performance.now())
     this.snapshotEveryMs = opts.snapshotEveryMs ?? 250
     this.lastGood = opts.keepEveryMs === undefined ? null : new LastGood(this.model, this.now, opts.keepEveryMs)
-    this.evalBatch = opts.evalBatch ?? 500
+    this.evalBatch = opts.evalBatch
     if (s.stateful) {
       if (!this.data.train.lanes) throw new Error('stateful training reads a text in order: it is for language models trained on a text')
       if (!this.model.layers.some(isRecurrent)) throw new Error('stateful training carries the state of recurrent layers, but this network has no TimeRNN or TimeLSTM')
@@ -301,7 +304,7 @@ export class Trainer {
         yield 'batch'
       }
       if (stateful) this.carryState(false)
-      const ev = yield* evaluate(this.model, test, this.evalBatch)
+      const ev = yield* evaluate(this.model, test, this.evalChunk())
       const report: EpochReport = {
         epoch,
         trainLoss: lossSum / seen,
@@ -367,6 +370,18 @@ export class Trainer {
     if (clip > 0) clipGrads(grads, clip)
     this.optimizer.update(this.model.params, grads)
     return { loss, correct }
+  }
+
+  /**
+   * Examples per held-out evaluation chunk: evalBatch, or as many as this thread's layers train of a batch. The engine
+   * memory's free lists are by block size, so a chunk of another size (it was 500) cut blocks of its own beside the
+   * batch's and kept them: most of the conv presets' memory (H9). A chunk of the batch's size reuses the batch's
+   * blocks. The results do not depend on it: every example's scores are its own (inference-mode BatchNormalization
+   * uses its running statistics, Dropout passes through), only the loss's chunk means are summed in other groups.
+   */
+  private evalChunk(): number {
+    const B = this.settings.batchSize
+    return Math.max(1, this.evalBatch ?? this.parallel?.ownSlice(this.model, B) ?? B)
   }
 
   /** The pool that combines the gradients and updates (DataParallel.update), or null: one thread, or clipping, which needs the whole gradient first. */

@@ -1,0 +1,78 @@
+/**
+ * Held-out evaluation runs in chunks of the batch size (trainer.ts evalChunk), so that it reuses the blocks the batch's
+ * layers cut from the engine memory instead of cutting its own (a chunk of 500 was most of the conv presets' memory),
+ * and its results are those of any other chunk size.
+ */
+import { describe, expect, it } from 'vitest'
+import { Trainer } from '../../../src-engine/train/trainer'
+import { evaluate, type Evaluation } from '../../../src-engine/train/evaluate'
+import { engineMemory } from '../../../src-engine/kernels/gemm'
+import type { NetSpec } from '../../../src-engine/spec-types'
+import { SGD_SETTINGS, smallDigits } from './fixtures'
+
+const data = smallDigits()
+
+/** Inference mode matters here: BatchNormalization on its running statistics, Dropout passing through. */
+const NET: NetSpec = {
+  name: 'eval chunk',
+  input: [1, 28, 28],
+  layers: [
+    { type: 'Convolution', filters: 4, kernel: 5 },
+    { type: 'BatchNormalization' },
+    { type: 'Relu' },
+    { type: 'Pooling', size: 2, stride: 2 },
+    { type: 'Dropout', rate: 0.3 },
+    { type: 'Affine', units: 10 },
+    { type: 'SoftmaxWithLoss' }
+  ]
+}
+
+const B = SGD_SETTINGS.batchSize
+
+function run<T>(g: Generator<unknown, T, void>): T {
+  for (;;) {
+    const r = g.next()
+    if (r.done) return r.value
+  }
+}
+
+describe('held-out evaluation in chunks of the batch', () => {
+  it('runs a chunk per batch size and cuts no layer blocks of its own beside the batch’s, even for a shorter last chunk', () => {
+    // 200 held-out examples in chunks of 64: three and one of 8, which runs as one of 64
+    const B = 64
+    const t = new Trainer({ spec: NET, settings: { ...SGD_SETTINGS, batchSize: B, epochs: 1 }, data })
+    const mem = engineMemory()!
+    const work = t.work()
+    let evals = 0
+    let before = 0
+    for (let u = work.next(); !u.done; u = work.next()) {
+      if (u.value === 'batch') before = mem.blockBytes.bytes
+      else evals++
+    }
+    const grown = mem.blockBytes.bytes - before
+    expect(evals).toBe(Math.ceil(data.test.n / B)) // 4 chunks (one of 200 before)
+    // only the chunk's own input, target and predicted probabilities are new (a chunk of 200 cut ~2.5 MB of layer
+    // outputs, a chunk of 8 after three of 64 ~0.3 MB)
+    expect(grown).toBeLessThan(2 * B * 28 * 28 * 4)
+    // every held-out example counted once: the last chunk's repeated rows are not
+    expect(t.reports[0].confusion!.counts.reduce((a, b) => a + b, 0)).toBe(data.test.n)
+  })
+
+  it('gives the same accuracy, confusion matrix and wrong examples as one chunk of all, and the loss to float precision', () => {
+    const t = new Trainer({ spec: NET, settings: { ...SGD_SETTINGS, epochs: 1 }, data })
+    run(t.work())
+    const all: Evaluation = run(evaluate(t.model, t.data.test, 500))
+    for (const chunk of [B, 64, 7]) {
+      const e = run(evaluate(t.model, t.data.test, chunk))
+      expect(e.acc, `chunk ${chunk}`).toBe(all.acc)
+      expect(e.confusion).toEqual(all.confusion)
+      expect(e.confidentWrong).toEqual(all.confidentWrong)
+      // every example's scores are the same for a chunk of 50 as of 200, and the loss differs in its last bit (the
+      // chunks' mean losses are summed in other groups); a chunk of 7 is small enough for gemm.ts's TypeScript kernel,
+      // which sums in float64 where the WebAssembly one sums in float32 (2.5e-9 of the loss measured)
+      expect(Math.abs(e.loss - all.loss) / all.loss).toBeLessThan(1e-7)
+    }
+    expect(Math.abs(t.reports[0].testLoss! - all.loss) / all.loss).toBeLessThan(1e-7)
+    expect(t.reports[0].testAcc).toBe(all.acc)
+  })
+})
