@@ -12,6 +12,7 @@ import { setLab } from '../../../src-renderer/lib/lab'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
 import { penInBox, smallness } from '../../../src-renderer/components/draw/small-drawing'
+import { Run, trainLab } from '../../../src-renderer/lib/train.svelte'
 import type { Channel, LabApi, LabEvent, Result } from '../../../src-main/ipc/contract'
 import { penKeys, resetDrawPage } from './helpers'
 
@@ -101,5 +102,27 @@ describe('the draw page on a small drawing', () => {
     ink.side = 46
     await penKeys(' ', 'ArrowUp', ' ')
     expect(screen.getByTestId('draw-small').textContent).toMatch(/^더 크게 그리세요\. 그림은 펜 굵기까지/)
+  })
+
+  it('asks a model trained on an IDX folder for a bigger drawing, not for "the digit" (en, ko)', async () => {
+    const ink = inkBlock()
+    setLab(new SureModel())
+    trainLab.runs = [new Run('f', 1, { data: { kind: 'idx', dir: '/data/fashion-mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 1, weightDecay: 0, seed: 1, threads: 1 }, 'net', 'classifier')]
+    trainLab.modelRunId = 'f'
+    try {
+      project.spec = { input: [1, 28, 28], layers: [{ type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] } as never
+      project.trained = true
+      render(DrawPage)
+      ink.side = 18
+      await penKeys(' ', ' ')
+      // it said "Draw the digit across most of the pad" to a clothing classifier
+      expect(screen.getByTestId('draw-small').textContent).toMatch(/this answer means little\. Draw across most of the pad\.$/)
+      i18n.set('ko')
+      flushSync()
+      expect(screen.getByTestId('draw-small').textContent).toMatch(/패드를 넓게 써서 크게 그리세요\.$/)
+    } finally {
+      trainLab.runs = []
+      trainLab.modelRunId = null
+    }
   })
 })
