@@ -7,7 +7,7 @@ export default {
   // the same page for a model trained on an IDX folder, {name} the folder's own name (DrawPage, DrawPad, AddDrawing)
   padLabelIdx: 'Drawing pad: draw something like the images in {name}, with the mouse, a pen, a finger or the keyboard',
   tinyNoteIdx: 'Too small to read: the ink is scaled up into a blob that fills the box, so this answer means little. Draw across most of the pad.',
-  addHelpIdx: 'Drawings added here join the built-in digits, not {name}: label a drawing of a digit (0 to 9) and it joins the training set of your next run on the built-in digits.',
+  addHelpIdx: 'Drawings added here join the built-in digits, not {name}: label a drawing of a digit (0 to 9) and your next run on them trains on it too.',
   clear: 'Clear',
   undo: 'Undo stroke',
   brush: 'Brush',

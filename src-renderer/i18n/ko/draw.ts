@@ -7,7 +7,7 @@ export default {
   // the same page for a model trained on an IDX folder, {name} the folder's own name (DrawPage, DrawPad, AddDrawing)
   padLabelIdx: '그림판: {name} 폴더의 이미지와 비슷한 것을 마우스, 펜, 손가락이나 키보드로 그리세요',
   tinyNoteIdx: '너무 작아서 읽을 수 없습니다. 잉크가 상자를 가득 채우는 덩어리로 확대되므로 이 답은 거의 의미가 없습니다. 패드를 넓게 써서 크게 그리세요.',
-  addHelpIdx: '여기서 추가한 그림은 {name} 폴더가 아니라 내장 숫자 데이터에 들어갑니다. 숫자(0~9)를 그린 그림에 정답을 붙이면 다음에 내장 숫자 데이터로 학습할 때 훈련 데이터에 함께 들어갑니다.',
+  addHelpIdx: '여기서 추가한 그림은 {name} 폴더가 아니라 내장 숫자 데이터에 들어갑니다. 0~9 숫자를 그린 그림에 정답을 붙이면 다음에 내장 숫자 데이터로 학습할 때 함께 쓰입니다.',
   clear: '지우기',
   undo: '획 되돌리기',
   brush: '붓 굵기',
