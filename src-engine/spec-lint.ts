@@ -22,12 +22,16 @@ const DIGIT_VALUES = 28 * 28
 
 /** Training memory budget: beyond this the estimate is an error. */
 export const MEMORY_LIMIT_BYTES = 2 * 2 ** 30
-/** Batch size assumed by the memory estimate. */
+/**
+ * Batch size assumed by the memory estimate. Held-out evaluation runs in chunks of the examples the training thread
+ * trains of a batch (train/trainer.ts evalChunk), in the blocks the batch's layers cut, so it adds no layer blocks.
+ */
 export const MEMORY_BATCH = 100
-/** Examples per held-out evaluation chunk (train/trainer.ts evalBatch's default), whose blocks stay beside the batch's. */
-export const MEMORY_EVAL_CHUNK = 500
-/** Kernel workspaces of the training thread (GEMM packing and staging, kernels/wasm/gemm-wasm.ts): 2.2–4.2 MB measured. */
-export const WORKSPACE_BYTES = 4 * 2 ** 20
+/**
+ * Kernel workspaces of the training thread (GEMM packing and staging, kernels/wasm/gemm-wasm.ts): 2.2–3.9 MiB measured
+ * for the presets since held-out evaluation runs in chunks of the batch (a chunk of 500 needed larger regions: 4.2 MB).
+ */
+export const WORKSPACE_BYTES = 3 * 2 ** 20
 
 const NET = 'network'
 
@@ -249,12 +253,12 @@ export function threadsOver(memoryBytes: number, params: number, threads: number
 }
 
 /**
- * Floats per example that a layer holds beyond its parameters: `train` while a batch trains (its output; the gradient
- * it passes back, the size of its input; what it keeps for backward) and `evaluate` while a held-out chunk runs forward
- * (its output and what the forward pass keeps). The evaluation's blocks are of other sizes than the batch's, so the
- * allocator's free lists keep both (measured by H9: the held-out pass was most of the conv presets' memory).
+ * Floats per example that a layer holds beyond its parameters while a batch trains: its output, the gradient it passes
+ * back (the size of its input) and what it keeps for backward. Held-out evaluation runs forward in chunks of the batch's
+ * size, into the same blocks (its outputs and what the forward pass keeps are among these), so it adds none: with a
+ * chunk of 500 beside the batch of 100 the allocator kept blocks for both, most of the conv presets' memory (H9).
  */
-export function layerFloats(info: LayerInfo): { train: number; evaluate: number } {
+export function layerFloats(info: LayerInfo): number {
   const out = info.outShape ? product(info.outShape) : 0
   const inp = info.inShape ? product(info.inShape) : 0
   const W = info.paramShapes.W
@@ -266,22 +270,67 @@ export function layerFloats(info: LayerInfo): { train: number; evaluate: number 
     // col (FN·FH·FW, H·W) an image of the input (layers/deconvolution.ts)
     kept = (product(W) / W[0]) * product(info.inShape.slice(1))
   } else if (info.type === 'TimeLSTM') {
-    kept = 6 * out // each step's four gates, its cell and the cell's tanh (layers/time-lstm.ts)
+    // each step's four gates, its cell and the cell's tanh, and backward's dL/dA of the gates and h_{t−1} of every step,
+    // which the layer keeps between batches (layers/time-lstm.ts: the held-out chunk of 500 used to hide them)
+    kept = 11 * out
   } else if (info.type === 'TimeRNN') {
     kept = out // x·Wx for every step, staged through the GEMM's workspace (layers/time-rnn.ts)
   } else if (info.type === 'BatchNormalization') {
     kept = out // the normalized input
   } else if (info.type === 'Dropout') {
-    return { train: 2 * out + inp, evaluate: out } // the mask, in training only
+    kept = out // the mask
   }
-  return { train: out + inp + kept, evaluate: out + kept }
+  return out + inp + kept
+}
+
+/** A layer's share of the estimate: its parameters and its floats for a batch of MEMORY_BATCH. */
+function layerBytes(info: LayerInfo): number {
+  return info.params * TRAIN_BYTES_PER_PARAM + 4 * layerFloats(info) * MEMORY_BATCH
+}
+
+/**
+ * An Affine or a Convolution as it would be with one unit or one filter (the least its own setting can make it), or
+ * null for other layers: what is left then is its input's doing.
+ */
+function atSizeOne(info: LayerInfo): LayerInfo | null {
+  const W = info.paramShapes.W
+  if (!W || !info.outShape) return null
+  if (info.type === 'Affine') {
+    // W (inputs, units)
+    return { ...info, params: W[0] + 1, paramShapes: { W: [W[0], 1], b: [1] }, outShape: [...info.outShape.slice(0, -1), 1] }
+  }
+  if (info.type === 'Convolution') {
+    // W (FN, C, FH, FW)
+    return { ...info, params: product(W) / W[0] + 1, paramShapes: { W: [1, ...W.slice(1)], b: [1] }, outShape: [1, ...info.outShape.slice(1)] }
+  }
+  return null
+}
+
+/**
+ * What the input alone makes the network need: the bytes of the layers up to the first Affine or Convolution, that one
+ * with a single unit or filter (layers before it have no size of their own: Flatten, Pooling, an activation...); null when
+ * a layer with another size setting (a TimeLSTM's hidden size, an Embedding's) comes first, or none.
+ */
+function inputLeast(infos: LayerInfo[]): { bytes: number; layer: string } | null {
+  let bytes = 0
+  for (const info of infos) {
+    const least = atSizeOne(info)
+    if (least) return { bytes: bytes + layerBytes(least), layer: info.name }
+    if (info.params > 0 && info.type !== 'BatchNormalization') return null
+    bytes += layerBytes(info)
+  }
+  return null
 }
 
 /**
  * Bytes a network needs to train on one thread: parameters × TRAIN_BYTES_PER_PARAM, the layers' floats for a batch of
- * MEMORY_BATCH and an evaluation chunk of MEMORY_EVAL_CHUNK (layerFloats), and the thread's kernel workspaces.
- * Measured against the engine's real use for every preset on 1, 2 and 4 threads (test/engine/spec/memory-estimate.test.ts):
- * the real use is 0.81–1.20 times this (the test holds it to 0.8–1.3).
+ * MEMORY_BATCH (layerFloats; held-out evaluation reuses their blocks), and the thread's kernel workspaces. Measured
+ * against the engine's real use for every preset on 1, 2 and 4 threads (test/engine/spec/memory-estimate.test.ts): the
+ * real use is 0.83–1.27 times this (the test holds it to 0.8–1.3).
+ *
+ * Over the limit, the error names the layer with the largest share and says to make it smaller; but when the layers up
+ * to the first Affine or Convolution, that one with a single unit or filter, are over the limit by themselves (inputLeast),
+ * no layer's setting can help: the error is the network's, on the input (a 5,000 × 5,000 input, or full HD).
  */
 function lintMemory(n: LintInput, issues: Issues): number {
   const paramBytes = n.totalParams * TRAIN_BYTES_PER_PARAM
@@ -289,22 +338,29 @@ function lintMemory(n: LintInput, issues: Issues): number {
   let worst = -1
   let worstBytes = 0
   for (const info of n.infos) {
-    const f = layerFloats(info)
-    const a = 4 * (f.train * MEMORY_BATCH + f.evaluate * MEMORY_EVAL_CHUNK)
-    actBytes += a
-    const mine = info.params * TRAIN_BYTES_PER_PARAM + a
+    actBytes += 4 * layerFloats(info) * MEMORY_BATCH
+    const mine = layerBytes(info)
     if (mine > worstBytes) { worstBytes = mine; worst = info.index }
   }
   const total = paramBytes + actBytes + WORKSPACE_BYTES
   if (total > MEMORY_LIMIT_BYTES && worst >= 0) {
     const w = n.infos[worst]
-    issues.error(worst, w.name, 'too-large',
-      `the network needs about ${gib(total)} to train (${num(n.totalParams)} parameters × 4 bytes × 5 for weights, ` +
-        `their gradients, optimizer state and the copy kept in case training diverges = ${gib(paramBytes)}, plus ${gib(actBytes + WORKSPACE_BYTES)} of layer outputs, ` +
-        `gradients and workspaces for a batch of ${MEMORY_BATCH} and a held-out chunk of ${MEMORY_EVAL_CHUNK}), ` +
-        `more than the ${gib(MEMORY_LIMIT_BYTES)} limit; the largest part is this layer ` +
-        `(${num(w.params)} parameters, output ${w.outShape ? shapeText(w.outShape) : '?'}), so make it smaller`,
-      undefined, { bytes: total, limit: MEMORY_LIMIT_BYTES, params: n.totalParams })
+    const least = n.input ? inputLeast(n.infos) : null
+    const needs = `the network needs about ${gib(total)} to train (${num(n.totalParams)} parameters × 4 bytes × 5 for weights, ` +
+      `their gradients, optimizer state and the copy kept in case training diverges = ${gib(paramBytes)}, plus ${gib(actBytes + WORKSPACE_BYTES)} of layer outputs, ` +
+      `gradients and workspaces for a batch of ${MEMORY_BATCH}), more than the ${gib(MEMORY_LIMIT_BYTES)} limit`
+    const values = { bytes: total, limit: MEMORY_LIMIT_BYTES, params: n.totalParams }
+    if (least && n.input && least.bytes + WORKSPACE_BYTES > MEMORY_LIMIT_BYTES) {
+      const input = shapeText(n.input)
+      issues.error(-1, NET, 'too-large',
+        `${needs}; the input ${input} (${num(product(n.input))} values an example) is the cause: even with one unit or filter ` +
+          `on ${least.layer}, the layers up to it need ${gib(least.bytes)}, so make the input shape smaller`,
+        'input', { ...values, input })
+    } else {
+      issues.error(worst, w.name, 'too-large',
+        `${needs}; the largest part is this layer (${num(w.params)} parameters, output ${w.outShape ? shapeText(w.outShape) : '?'}), so make it smaller`,
+        undefined, values)
+    }
   }
   return total
 }

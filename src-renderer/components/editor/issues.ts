@@ -136,7 +136,8 @@ const EXTRA: Record<string, (v: Values, type: LayerType | undefined) => Values> 
     hint: String(v.got ?? '').split(',').length === 2 ? t('editor.hint.softmaxSeq') : t('editor.hint.softmaxImage')
   }),
   'dropout-after-output': (v) => ({ hint: v.output ? t('editor.hint.moveBefore', { output: v.output }) : t('editor.hint.moveEarlier') }),
-  'too-large': (v, type) => ({ size: gib(v.bytes), limitSize: gib(v.limit), fix: lowerSize(type) }),
+  // the network's, on the input (spec-lint.ts lintMemory): the input's size makes the largest part, not a layer's setting
+  'too-large': (v, type) => ({ size: gib(v.bytes), limitSize: gib(v.limit), fix: v.input ? t('editor.hint.smallerInput', { input: v.input }) : lowerSize(type) }),
   'outputs-more-than-classes': (v) => ({ extra: Number(v.outputs) - Number(v.classes), fix: classesFix(v) }),
   'outputs-fewer-than-classes': (v) => ({ fix: classesFix(v), top: Number(v.classes) - 1 }),
   'pad-not-smaller-than-kernel': (v) => {
@@ -160,7 +161,8 @@ export function issueText(issue: SpecIssue, type?: LayerType): string {
   // numbers with the locale's grouping (3,136 weights), except those inside formulas
   for (const [k, x] of Object.entries(issue.values ?? {})) v[k] = typeof x === 'number' ? fmtInt(x) : x
   Object.assign(v, EXTRA[issue.code]?.(issue.values ?? {}, type) ?? {})
-  v.layer = issue.layer < 0 ? t('editor.network') : issue.layerName
+  // 'too-large' on the input (lintMemory): said of the Input, whose shape is what to change
+  v.layer = issue.layer >= 0 ? issue.layerName : t(issue.code === 'too-large' && issue.field === 'input' ? 'editor.input' : 'editor.network')
   if (range) v.range = range
   const field = String(v.field ?? issue.field ?? '')
   if (field) {

@@ -300,6 +300,7 @@ export default {
   'hint.moveBefore': 'Move it before {output}.',
   'hint.smaller': 'Make this layer smaller.',
   'hint.lowerField': 'Make this layer smaller: lower its “{field}”.',
+  'hint.smallerInput': 'Most of it comes from the size of the input, {input}, which no smaller layer would fix: make the input shape smaller.',
   'hint.moveEarlier': 'Move it earlier or remove it.',
   'fix.window': 'To fix it, use {options}.',
   'fix.stride': 'stride {list}',

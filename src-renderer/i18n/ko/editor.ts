@@ -300,6 +300,7 @@ export default {
   'hint.moveBefore': '{output} 앞으로 옮기세요.',
   'hint.smaller': '이 계층을 줄이세요.',
   'hint.lowerField': '이 계층의 “{field}” 값을 줄이세요.',
+  'hint.smallerInput': '대부분은 입력 크기 {input} 때문이라 계층을 줄여도 한도 안으로 들어오지 않습니다. 입력 형상을 더 작게 바꾸세요.',
   'hint.moveEarlier': '더 앞으로 옮기거나 삭제하세요.',
   'fix.window': '고치는 방법: {options}.',
   'fix.stride': '스트라이드 {list}',

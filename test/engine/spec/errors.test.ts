@@ -184,12 +184,13 @@ describe('memory', () => {
     expect(e.layerName).toBe('affine1')
     // 4 bytes each for the weights, their gradients, two Adam moments and the last-good copy (before, the copy and the
     // gradients were not counted: × 3); for a batch of 100 each layer's output and the gradient it passes back (its
-    // input's size), and for a held-out chunk of 500 the outputs (before, only the batch's outputs: 11.49 GiB); the
-    // training thread's 4 MiB of kernel workspaces
+    // input's size; the held-out evaluation runs in chunks of 100 in the same blocks); the training thread's 3 MiB of
+    // kernel workspaces. One unit on affine1 would fit: the layer is to blame, not the input.
     const batch = (4096 + 150_528) + (4096 + 4096) + (10 + 4096) + (10 + 10)
-    const chunk = 4096 + 4096 + 10 + 10
-    expect(e.values!.bytes).toBe(params * 20 + (batch * 100 + chunk * 500) * 4 + 4 * 2 ** 20)
-    expect(e.message).toMatch(/needs about 11\.57 GiB to train \(616,6\d\d,\d\d\d parameters × 4 bytes × 5 for weights, their gradients, optimizer state and the copy kept in case training diverges/)
+    expect(e.values!.bytes).toBe(params * 20 + batch * 100 * 4 + 3 * 2 ** 20)
+    expect(e.layer).toBe(0)
+    expect(e.message).toContain('the largest part is this layer (616,')
+    expect(e.message).toMatch(/needs about 11\.55 GiB to train \(616,6\d\d,\d\d\d parameters × 4 bytes × 5 for weights, their gradients, optimizer state and the copy kept in case training diverges/)
     expect(e.message).toContain('more than the 2.00 GiB limit')
     expect(r.ok).toBe(false)
   })
@@ -200,6 +201,24 @@ describe('memory', () => {
     expect(r.totalParams * 12).toBeLessThan(2 ** 31 - 10 * 2 ** 20)
     expect(only(r, 'too-large').severity).toBe('error')
     expect(r.memoryBytes).toBeGreaterThanOrEqual(r.totalParams * 20)
+  })
+
+  it('blames the input, not the next layer, when even one unit or filter there leaves the network over the limit', () => {
+    // the MLP preset's layers on a 5,000 × 5,000 input: a batch of 100 such inputs and their gradients is 18.6 GiB
+    // before affine1 has a single unit, so lowering its Units cannot help (it was blamed before, "make it smaller")
+    const mlp = (input: number[]): ReturnType<typeof validateSpec> => validateSpec({ input, layers: [{ type: 'Flatten' }, { type: 'Affine', units: 100 }, { type: 'Relu' },
+      { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    const e = only(mlp([1, 5000, 5000]), 'too-large')
+    expect(e).toMatchObject({ layer: -1, field: 'input', values: { input: '(1, 5000, 5000)' } })
+    expect(e.message).toMatch(/; the input \(1, 5000, 5000\) \(25,000,000 values an example\) is the cause: even with one unit or filter on affine1, the layers up to it need 2\d\.\d\d GiB, so make the input shape smaller$/)
+    // a convolution's im2col copy of a 3 × 512 × 512 batch is 2.8 GiB with one filter: the input's too
+    const conv = validateSpec({ input: [3, 512, 512], layers: [{ type: 'Convolution', filters: 8, kernel: 3, pad: 1 }, { type: 'Relu' },
+      { type: 'Pooling', size: 512 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    expect(only(conv, 'too-large')).toMatchObject({ layer: -1, field: 'input' })
+    // a wide layer on a small input is the layer's doing, even with only Flatten before it
+    const wide = validateSpec({ input: [1, 28, 28], layers: [{ type: 'Flatten' }, { type: 'Affine', units: 400_000 }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    expect(only(wide, 'too-large')).toMatchObject({ layer: 1, layerName: 'affine1' })
+    expect(only(wide, 'too-large').values!.input).toBeUndefined()
   })
 
   it('counts big activations too, not only parameters', () => {

@@ -26,7 +26,7 @@ afterEach(() => {
   i18n.set('en')
 })
 
-/** 23.85 million parameters: about 0.61 GiB on one thread, 1.86 GiB on four, over the 2 GiB limit on five. */
+/** 23.85 million parameters: about 0.49 GiB on one thread, 1.75 GiB on four, over the 2 GiB limit on five. */
 const wide: NetSpec = { input: [1, 28, 28], task: 'classify', layers: [{ type: 'Flatten' }, { type: 'Affine', units: 30000 }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
 
 async function page(threads: number, lang: 'en' | 'ko' = 'en'): Promise<void> {
@@ -44,11 +44,11 @@ async function page(threads: number, lang: 'en' | 'ko' = 'en'): Promise<void> {
 describe("the training page's cost note and the form's threads", () => {
   it('counts the replicas of the chosen threads, and names the count that fits before Start (en, ko)', async () => {
     const report = validateSpec(wide)
-    expect(report.memoryBytes! / 2 ** 30).toBeCloseTo(0.61, 2)
+    expect(report.memoryBytes! / 2 ** 30).toBeCloseTo(0.49, 2)
     await page(1)
     expect(screen.queryByTestId('cost-note')).toBeNull()
     await page(4)
-    expect(screen.getByTestId('cost-memory').textContent).toMatch(/^On 4 threads, training needs about 1\.86 GiB of memory/)
+    expect(screen.getByTestId('cost-memory').textContent).toMatch(/^On 4 threads, training needs about 1\.75 GiB of memory/)
     expect(screen.queryByTestId('cost-threads')).toBeNull()
     await page(8)
     const over = screen.getByTestId('cost-threads')
