@@ -4,12 +4,12 @@
  * (each with a .json of its name and counts).
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, dirname, join, resolve } from 'node:path'
 import { createHash, randomBytes } from 'node:crypto'
 import { decodeTextFile } from '../src-engine/data/files'
-import { textCounts } from '../src-engine/data/text'
+import { prepareText, textCounts } from '../src-engine/data/text'
 import type { StoredText } from './ipc/contract'
 
 /**
@@ -130,18 +130,25 @@ export function listTextFiles(dir: string): StoredText[] {
   return kept.sort((a, b) => b.at - a.at).map((k) => k.text)
 }
 
+/** A kept text's facts as its .json holds them; null when it is missing or damaged. */
+function readFacts(file: string): TextFacts | null {
+  try {
+    const f = JSON.parse(readFileSync(factsPath(file), 'utf8')) as Partial<TextFacts>
+    if (typeof f.fileName === 'string' && Number.isInteger(f.chars) && Number.isInteger(f.vocab)) return { fileName: f.fileName, chars: f.chars!, vocab: f.vocab! }
+  } catch {
+    // none, or not JSON
+  }
+  return null
+}
+
 /**
  * A kept text's facts from its .json, else (kept before there were any, or damaged) counted again and written, so a
  * text is decoded and counted on the main thread once, not at every listing. A facts file that cannot be written (a
  * read-only folder) leaves the text offered, counted again next time.
  */
 function textFacts(file: string): TextFacts {
-  try {
-    const f = JSON.parse(readFileSync(factsPath(file), 'utf8')) as Partial<TextFacts>
-    if (typeof f.fileName === 'string' && Number.isInteger(f.chars) && Number.isInteger(f.vocab)) return { fileName: f.fileName, chars: f.chars!, vocab: f.vocab! }
-  } catch {
-    // counted below
-  }
+  const known = readFacts(file)
+  if (known) return known
   const facts = { fileName: keptTextName(file), ...textCounts(decodeTextFile(readFileSync(file), basename(file))) }
   try {
     writeFileAtomic(factsPath(file), new TextEncoder().encode(JSON.stringify(facts)))
@@ -149,6 +156,106 @@ function textFacts(file: string): TextFacts {
     // counted again next time
   }
   return facts
+}
+
+/**
+ * A kept text's facts as its .json says them, without counting: 'uncounted' when there is none yet (a text kept before
+ * there were any, or its .json damaged), null when `file` is not one of `dir`'s texts or is gone. For a caller on the
+ * main thread that must not decode a whole text (lab-host.ts refuseData at Start): countKeptText counts it first.
+ */
+export function keptTextKnown(dir: string, file: string): StoredText | 'uncounted' | null {
+  if (!isKeptText(dir, file) || !existsSync(file)) return null
+  const facts = readFacts(file)
+  return facts ? { file, ...facts } : 'uncounted'
+}
+
+/** Bytes read and counted at a time by countKeptText: a few milliseconds' work each, so the event loop stays free. */
+export const COUNT_CHUNK = 256 * 1024
+
+/**
+ * A kept text's facts, counted when its .json has none, in slices of COUNT_CHUNK bytes read and counted between other
+ * work (textFacts decoded and counted a 50 MB text on the main thread in one go: the host stood still meanwhile), and
+ * written beside it as textFacts writes them. Null when `file` is not one of `dir`'s texts, is gone or is not UTF-8.
+ */
+export async function countKeptText(dir: string, file: string): Promise<StoredText | null> {
+  const known = keptTextKnown(dir, file)
+  if (known !== 'uncounted') return known
+  let counts: { chars: number; vocab: number }
+  try {
+    counts = await countTextFile(file)
+  } catch {
+    return null
+  }
+  const facts = { fileName: keptTextName(file), ...counts }
+  try {
+    await writeFileAtomicAsync(factsPath(file), new TextEncoder().encode(JSON.stringify(facts)))
+  } catch {
+    // counted again next time
+  }
+  return { file, ...facts }
+}
+
+/**
+ * textCounts of a text file (decodeTextFile's rules: UTF-8 strictly, a byte-order mark dropped), read and counted a
+ * slice at a time, yielding to the event loop between slices. prepareText (NFC, "\n" line endings) is applied to
+ * pieces cut just before an ASCII character other than "\n": no canonical composition takes an ASCII character as its
+ * second, so NFC of the whole is NFC of the pieces, and "\r\n" is never cut in two. Throws when it is not UTF-8.
+ */
+export async function countTextFile(file: string): Promise<{ chars: number; vocab: number }> {
+  // one bit a code point: the vocabulary without a Set of strings
+  const seen = new Uint8Array(0x110000 >> 3)
+  let chars = 0
+  let vocab = 0
+  const count = (piece: string): void => {
+    const t = prepareText(piece)
+    for (let i = 0; i < t.length; i++) {
+      let c = t.charCodeAt(i)
+      if (c >= 0xd800 && c < 0xdc00 && i + 1 < t.length) {
+        const d = t.charCodeAt(i + 1)
+        if (d >= 0xdc00 && d < 0xe000) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00)
+          i++
+        }
+      }
+      chars++
+      const bit = 1 << (c & 7)
+      if ((seen[c >> 3] & bit) === 0) {
+        seen[c >> 3] |= bit
+        vocab++
+      }
+    }
+  }
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+  const handle = await open(file, 'r')
+  let carry = ''
+  try {
+    const buf = new Uint8Array(COUNT_CHUNK)
+    for (;;) {
+      const { bytesRead } = await handle.read(buf, 0, COUNT_CHUNK, null)
+      carry += decoder.decode(buf.subarray(0, bytesRead), { stream: bytesRead > 0 })
+      if (bytesRead === 0) break
+      const cut = lastCut(carry)
+      if (cut > 0) {
+        count(carry.slice(0, cut))
+        carry = carry.slice(cut)
+      }
+      // the next slice after other callbacks: a run's events, a page's request
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+  } finally {
+    await handle.close()
+  }
+  count(carry)
+  return { chars, vocab }
+}
+
+/** Where a piece may end: before the last ASCII character that is not "\n" (0 when there is none). */
+function lastCut(s: string): number {
+  for (let i = s.length - 1; i > 0; i--) {
+    const c = s.charCodeAt(i)
+    if (c < 0x80 && c !== 0x0a) return i
+  }
+  return 0
 }
 
 /** A text kept in `dir` as data:texts lists it (name and counts), or null when `file` is not one of them or is gone. */

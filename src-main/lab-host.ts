@@ -34,7 +34,8 @@ import { idxSamples } from './probe-samples'
 import { threadsOver } from '../src-engine/spec-lint'
 import { num } from '../src-engine/spec-issues'
 import { BUILTIN_TEXT_CHARS, textMinChars } from '../src-engine/data/text'
-import { keptText, textsDir } from './file-store'
+import { statefulLanesShort } from '../src-engine/data/text-lanes'
+import { countKeptText, keptTextKnown, textsDir } from './file-store'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -265,6 +266,9 @@ export class LabHost {
       await this.projects.settled()
       const busy = this.refuseBusy()
       if (busy) return busy
+      // an uploaded text whose counts are not kept yet is counted now, a slice at a time (file-store.ts countKeptText),
+      // so refuseData can judge it without decoding it on this thread; meanwhile the host answers other requests
+      if (settings.data.kind === 'text' && settings.data.file !== 'builtin') await countKeptText(this.textsDir, settings.data.file)
       // a run start() would refuse whatever the worker (an invalid spec, too many threads) is refused before the move:
       // moving the model to a new worker for nothing costs a thread's start and the model's copy
       const judged = this.judgeRun(spec, settings)
@@ -343,8 +347,9 @@ export class LabHost {
    * only after Start, as a failed run whose detail was its English ("makeWindows: the text has 2 tokens, fewer than one
    * window of T+1 = 65", "ENOENT: no such file or directory") (Q1 F13). An IDX folder that is not there; a text too
    * short for one window of the input in both its parts (data/text.ts textMinChars), when its length is known here:
-   * the built-in text's, an uploaded text's counted one. A path on this computer is read only by the engine, which
-   * refuses a short one with the same facts (train/data.ts).
+   * the built-in text's, an uploaded text's counted one. A stateful run whose text has fewer windows than its batch size
+   * (data/text-lanes.ts, as the page judges it before Start). A path on this computer is read only by the engine, which
+   * refuses a short one with the same facts (train/data.ts), a stateful one with its own sentence (train/examples.ts).
    */
   private refuseData(spec: NetSpec, settings: TrainSettings): { ok: false; error: LabError } | null {
     const data = settings.data
@@ -355,12 +360,21 @@ export class LabHost {
     if (data.kind !== 'text' || spec.task !== 'language-model' || spec.input.length !== 1) return null
     const T = spec.input[0]
     if (!(Number.isInteger(T) && T > 0)) return null
-    const chars = data.file === 'builtin' ? BUILTIN_TEXT_CHARS : keptText(this.textsDir, data.file)?.chars
+    // a kept text's counts as its facts file says them; none yet (start() called without startRun's count), or a path on
+    // this computer: not judged here, and the engine, which reads the text, refuses it with the same facts
+    const kept = data.file === 'builtin' ? null : keptTextKnown(this.textsDir, data.file)
+    const chars = data.file === 'builtin' ? BUILTIN_TEXT_CHARS : kept !== null && kept !== 'uncounted' ? kept.chars : undefined
     if (chars === undefined) return null
     const needs = textMinChars(T)
-    if (chars >= needs) return null
-    return fail('train-failed', `Training did not start: the text has ${chars} characters, too few for an input of ${T}; a run needs at least ${needs} (a window of ${T + 1} to train on and one in the last tenth, held out to test). Use a longer text or a shorter input.`,
-      { case: 'text', chars, needs, T, window: T + 1 }, 'settings.data.file')
+    if (chars < needs) {
+      return fail('train-failed', `Training did not start: the text has ${chars} characters, too few for an input of ${T}; a run needs at least ${needs} (a window of ${T + 1} to train on and one in the last tenth, held out to test). Use a longer text or a shorter input.`,
+        { case: 'text', chars, needs, T, window: T + 1 }, 'settings.data.file')
+    }
+    // stateful: as many lanes of windows as the batch size (the page says so before Start, with the same function)
+    const lanes = settings.stateful === true ? statefulLanesShort(chars, T, settings.batchSize) : null
+    if (!lanes) return null
+    return fail('train-failed', `Training did not start: stateful training cuts the text into ${lanes.B} lanes (the batch size), but the part it trains on has only ${lanes.windows} windows of ${T} characters. Lower the batch size to ${lanes.windows} or fewer, turn stateful training off, or use a text of at least ${lanes.needs} characters.`,
+      { case: 'lanes', chars, ...lanes }, 'settings.batchSize')
   }
 
   private refuseBusy(): { ok: false; error: LabError } | null {

@@ -75,7 +75,8 @@ export function textExamples(ids: Int32Array, T: number, vocabSize: number): Exa
     lanes: (B) => {
       // windows have stride T and share one id, so consecutive windows continue each other
       const lane = Math.floor(starts.length / B)
-      if (lane < 1) throw new Error(`stateful training cuts the text into ${B} lanes (the batch size), but it has only ${starts.length} windows of ${T}: lower the batch size`)
+      // the page and the host refuse this before Start when they know the text's length (data/text-lanes.ts)
+      if (lane < 1) throw new Error(`stateful training cuts the text into ${B} lanes (the batch size), but the part it trains on has only ${starts.length} windows of ${T} characters: lower the batch size to ${starts.length} or fewer, turn stateful training off, or use a longer text`)
       const batches: number[][] = []
       for (let k = 0; k < lane; k++) batches.push(Array.from({ length: B }, (_, n) => n * lane + k))
       return batches

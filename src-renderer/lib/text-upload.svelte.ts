@@ -14,6 +14,7 @@ import { BUILTIN_TEXT_CHARS, BUILTIN_TEXT_VOCAB, textMinChars } from '../../src-
 import { fmtInt, msg, type Msg } from '../i18n/index.svelte'
 import { uploadOf, errorMsg } from './files.svelte'
 import { trainLab } from './train.svelte'
+import { statefulProblem } from './train-data'
 import { project } from './project.svelte'
 
 /** The name a kept text was uploaded under, from its path (`…/texts/일기-<hash>.txt` → `일기.txt`), or null for any other file. */
@@ -95,7 +96,8 @@ export class TextUpload {
    * The text chosen is too short for the network's input length T (data/text.ts textMinChars: a window of T + 1 in the
    * part trained on and one in the held-out tenth), with the numbers and what to change; null when it is long enough or
    * the page does not know its length (a path on the host). Said at upload and whenever the network or the text
-   * changes, before Start: a 2-character text was taken, and the run then failed with the engine's English words.
+   * changes, before Start: a 2-character text was taken, and the run then failed with the engine's English words. A
+   * stateful run's text is judged for its mini-batch size too (train-data.ts statefulProblem).
    */
   get tooShort(): Msg | null {
     return this.tooShortFor(project.spec)
@@ -110,7 +112,8 @@ export class TextUpload {
     const chars = file === '' || file === 'builtin' ? BUILTIN_TEXT_CHARS : this.current?.chars
     if (chars === undefined) return null
     const needs = textMinChars(T)
-    if (chars >= needs) return null
+    // long enough for a window: a stateful run also needs a window a lane, as many lanes as its mini-batch size
+    if (chars >= needs) return statefulProblem(spec, trainLab.form, chars)
     // the counts grouped in the page's language when drawn; the plain ones beside them, as a function does not compare
     return msg('train.textTooShort', { chars: () => fmtInt(chars), needs: () => fmtInt(needs), T, window: T + 1, charsCount: chars, needsCount: needs })
   }

@@ -8,6 +8,7 @@ import type { DataSource, TrainSettings } from '../../src-engine/protocol'
 import type { NetSpec } from '../../src-engine/spec-types'
 import { drawings } from './drawings.svelte'
 import { fmtInt, msg, type Msg } from '../i18n/index.svelte'
+import { statefulLanesShort } from '../../src-engine/data/text-lanes'
 
 export type DataKind = DataSource['kind']
 
@@ -90,4 +91,20 @@ export function dataProblem(spec: NetSpec | null, data: DataChoice): Msg | null 
   const digits = DIGITS_SHAPE.reduce((a, b) => a * b, 1)
   // the counts in the page's language when drawn (3,072)
   return values === digits ? null : msg('train.dataInputDigits', { input: spec.input.join(', '), values: () => fmtInt(values), digits: () => fmtInt(digits) })
+}
+
+/**
+ * A stateful run whose text is too short for its mini-batch size: the run cuts the part of the text it trains on into
+ * as many lanes as the batch size, each at least one window of T (data/text-lanes.ts, the function the host's Start
+ * refuses it by); with the numbers and the three ways out. Null when the run is not stateful, the text fits, or its
+ * length is not known here (`chars` undefined: a path on the host). Before, Start was taken and the run failed with the
+ * engine's English sentence ("stateful training cuts the text into 20 lanes…").
+ */
+export function statefulProblem(spec: NetSpec | null, form: { stateful: boolean; batchSize: number }, chars: number | undefined): Msg | null {
+  if (!form.stateful || chars === undefined || spec?.task !== 'language-model' || spec.input.length !== 1) return null
+  const short = statefulLanesShort(chars, spec.input[0], Math.round(form.batchSize))
+  if (!short) return null
+  const { windows, B, T, needs } = short
+  // the counts grouped in the page's language when drawn; the plain ones beside them, as a function does not compare
+  return msg('train.textLanes', { B, T, windows, needs: () => fmtInt(needs), needsCount: needs })
 }

@@ -32,6 +32,7 @@ export default {
   textChosen: '{name}: {chars} characters, {vocab} different ones (the vocabulary size)',
   // a text too short for the network's input length (lib/text-upload.svelte.ts tooShort; the engine's errors.train-failed.text)
   textTooShort: 'The text has {chars} characters, too few for this network’s input length {T}: a run needs at least {needs}, a window of {window} characters to train on and one more in the last tenth, held out to test. Upload a longer text, or shorten the input length (T) on the Architecture page.',
+  textLanes: 'Stateful training cuts the text into {B} lanes, one for each example of a mini-batch, read side by side, but the part of this text it trains on holds only {windows} windows of {T} characters. Lower the mini-batch size to {windows} or fewer, untick “Stateful”, or use a text of at least {needs} characters.',
   textMissing: '{name} was uploaded before, but the lab no longer keeps it (it was removed). Upload it again, or choose another text.',
   textNotCarried: '{name} came with the project but was left out: {why}. Upload it again, or choose another text.',
   'textNotCarried.damaged': 'it is damaged in the project file',

@@ -32,6 +32,7 @@ export default {
   textChosen: '{name}: {chars}자, 서로 다른 글자 {vocab}개 (어휘 크기)',
   // a text too short for the network's input length (lib/text-upload.svelte.ts tooShort; the engine's errors.train-failed.text)
   textTooShort: '이 텍스트는 {chars}자뿐이라 이 신경망의 입력 길이 {T}에 비해 너무 짧습니다. 적어도 {needs}자가 있어야 합니다. 학습할 {window}자 구간 하나와, 시험용으로 떼어 두는 마지막 10분의 1 안에 구간이 하나 더 있어야 하기 때문입니다. 더 긴 텍스트를 올리거나 아키텍처 페이지에서 입력 길이(T)를 줄이세요.',
+  textLanes: '상태 유지 학습은 텍스트를 미니배치 크기만큼인 {B}개의 줄로 나누어 나란히 읽는데, 이 텍스트에서 학습에 쓰는 부분에는 {T}자 구간이 {windows}개뿐입니다. 미니배치 크기를 {windows} 이하로 줄이거나, "상태 유지"를 끄거나, 적어도 {needs}자인 텍스트를 쓰세요.',
   textMissing: '{name} 파일은 전에 올렸지만 지금은 실험실에 없습니다 (지워졌습니다). 다시 올리거나 다른 텍스트를 고르세요.',
   textNotCarried: '{name} 텍스트는 프로젝트에 들어 있었지만 {why} 빠졌습니다. 다시 올리거나 다른 텍스트를 고르세요.',
   'textNotCarried.damaged': '프로젝트 파일 안에서 손상되어',

@@ -107,4 +107,36 @@ describe('a text uploaded for a language model', () => {
       textUpload.kept = null
     }
   })
+
+  it('keeps Start disabled while a stateful run\'s text has fewer windows than its mini-batch size, saying what to change (en, ko)', async () => {
+    const lm = PRESETS.find((p) => p.id === 'char-lstm')!.spec
+    // 800 characters: 11 windows of 64 in the 720 trained on, for 20 lanes (data/text-lanes.ts, as the host refuses it)
+    const short = { file: '/data/texts/short-0123456789abcdef.txt', fileName: 'short.txt', chars: 800, vocab: 2 }
+    project.spec = lm
+    try {
+      await renderControls(lm)
+      const startButton = (): HTMLButtonElement => screen.getByTestId('train-start') as HTMLButtonElement
+      textUpload.kept = [short]
+      textUpload.use(short)
+      trainLab.form = { ...trainLab.form, batchSize: 20, stateful: false }
+      await tick()
+      expect(startButton().disabled).toBe(false)
+      // the old page let it start, and the run failed with the engine's "stateful training cuts the text into 20 lanes…"
+      trainLab.form = { ...trainLab.form, stateful: true }
+      await tick()
+      expect(startButton().disabled).toBe(true)
+      expect(screen.getByTestId('train-text-error').textContent).toBe('Stateful training cuts the text into 20 lanes, one for each example of a mini-batch, read side by side, ' +
+        'but the part of this text it trains on holds only 11 windows of 64 characters. Lower the mini-batch size to 11 or fewer, untick “Stateful”, or use a text of at least 1,423 characters.')
+      i18n.set('ko')
+      await tick()
+      expect(screen.getByTestId('train-text-error').textContent).toContain('미니배치 크기를 11 이하로 줄이거나, "상태 유지"를 끄거나, 적어도 1,423자인 텍스트를 쓰세요.')
+      trainLab.form = { ...trainLab.form, batchSize: 11 }
+      await tick()
+      expect(startButton().disabled).toBe(false)
+      expect(screen.queryByTestId('train-text-error')).toBeNull()
+    } finally {
+      resetControls()
+      textUpload.kept = null
+    }
+  })
 })
