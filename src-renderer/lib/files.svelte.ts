@@ -339,8 +339,11 @@ export class FilesLab {
     this.aside = null
   }
 
-  /** The offer put aside while a run trains, and the runs that trained meanwhile (followRuns). */
-  private aside: { info: RecoveryInfo; runs: Set<string> } | null = null
+  /**
+   * The offer put aside while a run trains, and the runs that trained meanwhile (followRuns); the banner says it is kept
+   * until the run's first epoch ends.
+   */
+  aside = $state.raw<{ info: RecoveryInfo; runs: Set<string> } | null>(null)
 
   /**
    * The offer follows the runs (RecoveryBanner, on every change of the runs that train: `active`, their ids). A run

@@ -21,6 +21,7 @@ const settle = async (): Promise<void> => {
 
 afterEach(() => {
   cleanup()
+  files.aside = null
   trainLab.runs = []
   trainLab.currentId = null
   files.recovery = null
@@ -39,16 +40,23 @@ describe('the recovery offer and a run started by mistake', () => {
     trainLab.runs = [a]
     await settle()
     expect(screen.queryByTestId('recovery-banner')).toBeNull()
+    // and it is said that the autosave is kept until the run's first epoch ends
+    expect(screen.getByTestId('recovery-kept').textContent).toMatch(/^The unsaved training autosaved at .* is still kept until this run’s first epoch ends/)
     // stopped before its first epoch: the autosave is the crashed session's still, and the offer is back
     a.state = 'stopped'
     await settle()
     expect(screen.getByTestId('recovery-banner').textContent).toContain('My network')
+    expect(screen.queryByTestId('recovery-kept')).toBeNull()
     // a run that reports an epoch replaces the autosave: once it stops, the offer stays gone
     const b = new Run('b', 2, settings, 'net', 'classifier')
     b.state = 'running'
     trainLab.runs = [a, b]
     await settle()
+    expect(screen.getByTestId('recovery-kept')).toBeTruthy()
     b.addEpoch({ epoch: 1, trainLoss: 1, trainAcc: 0.8, testLoss: 1, testAcc: 0.8, seconds: 1 })
+    flushSync()
+    // its first epoch replaced the autosave: nothing is kept any more
+    expect(screen.queryByTestId('recovery-kept')).toBeNull()
     answers['project:recovery'] = { ok: true, value: { ...crashed, savedAt: '2026-11-27T10:30:00Z', epoch: 1 } }
     b.state = 'stopped'
     await settle()
