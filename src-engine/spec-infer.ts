@@ -4,7 +4,7 @@
  * sequences (T, D), tokens (T), vectors (D). In the recurrent cases H is the hidden size.
  * Multiply-adds count the matrix products (conv, affine, recurrent); element-wise layers count 0.
  */
-import type { ConvolutionSpec, DeconvolutionSpec, LayerSpec, PoolingSpec } from './spec-types'
+import type { ConvolutionSpec, DeconvolutionSpec, LayerInfo, LayerSpec, LayerType, PoolingSpec } from './spec-types'
 import { deconvOutSize } from './kernels/conv-geometry'
 import { Issues, num, product, shapeText } from './spec-issues'
 import { windowOut } from './spec-window'
@@ -16,6 +16,43 @@ export interface InferCtx {
   index: number; name: string; vocab: number | undefined; issues: Issues
   /** A language model without vocab yet: the text will set it, so sizes that need it are unknown, not wrong. */
   vocabPending: boolean
+  /** The layer that made the incoming vector out of a sequence, if one did (collapseAfter). */
+  collapsed?: Collapse | null
+}
+
+/**
+ * The layer that turned a sequence (T, D) into one vector (a LastTimeStep, a Flatten or Reshape, an Affine on the
+ * sequence) and the Affines after it, while the flow is still a vector: a layer after them that needs the sequence
+ * is told to undo that, not to reshape the vector back to (T, D).
+ */
+export interface Collapse { name: string; type: LayerType; affines: string[] }
+
+/** The collapse that holds after `info`, given the one before it (null: the flow is no sequence made into a vector). */
+export function collapseAfter(info: LayerInfo, before: Collapse | null): Collapse | null {
+  if (info.outShape?.length !== 1) return null
+  if (info.inShape?.length === 2) return { name: info.name, type: info.type, affines: [] }
+  if (!before) return null
+  return info.type === 'Affine' ? { ...before, affines: [...before.affines, info.name] } : before
+}
+
+/**
+ * What to change when a layer that needs a sequence gets the vector `c` made of one: undo the collapse (remove the
+ * layer, or make the Affines TimeAffines so each step keeps its own output) or move it after this layer; a per-step
+ * loss may instead be a SoftmaxWithLoss that classifies the whole sequence.
+ */
+function collapsedAdvice(type: string, c: Collapse, ctx: InferCtx): string {
+  const what = c.type === 'LastTimeStep' ? `${c.name} keeps only the last time step` : `${c.name} flattens the sequence into one vector`
+  const affines = (c.type === 'Affine' ? [c.name, ...c.affines] : c.affines).join(', ')
+  const fix = c.type === 'Affine' ? `make ${affines} a TimeAffine`
+    : `remove ${c.name}${affines ? ` and make ${affines} a TimeAffine` : ''}`
+  const or = type === 'TimeSoftmaxWithLoss' ? ', or use SoftmaxWithLoss to classify the whole sequence'
+    : affines || type === 'LastTimeStep' ? '' : `, or move it after ${ctx.name}`
+  return `${what}: ${fix}${or}`
+}
+
+/** The values an editor needs to word collapsedAdvice: the layer, its type and the Affines to make TimeAffines. */
+function collapsedValues(c: Collapse | null | undefined): Record<string, string> {
+  return c ? { by: c.name, byType: c.type, affines: c.affines.join(', ') } : {}
 }
 
 function vocabPending(ctx: InferCtx): void {
@@ -78,7 +115,9 @@ function needSequence(type: string, shape: number[], ctx: InferCtx): number[] | 
   if (shape.length === 2) return shape
   let advice: string
   let target = ''
-  if (shape.length === 3) {
+  if (shape.length === 1 && ctx.collapsed) {
+    advice = collapsedAdvice(type, ctx.collapsed, ctx)
+  } else if (shape.length === 3) {
     const [C, H, W] = shape
     target = C === 1 ? `(${H}, ${W})` : `(${C * H}, ${W})`
     advice = `reshape to ${target} first (T = ${C === 1 ? H : C * H} rows of D = ${W} values)`
@@ -90,7 +129,7 @@ function needSequence(type: string, shape: number[], ctx: InferCtx): number[] | 
   }
   ctx.issues.error(ctx.index, ctx.name, 'needs-sequence',
     `${type} needs a sequence (T, D) but gets ${shape.length === 3 ? 'the image ' : ''}${shapeText(shape)}; ${advice}`,
-    undefined, { type, got: shapeText(shape), target })
+    undefined, { type, got: shapeText(shape), target, ...collapsedValues(shape.length === 1 ? ctx.collapsed : null) })
   return null
 }
 
@@ -274,10 +313,12 @@ export function inferLayer(layer: LayerSpec, shape: number[], ctx: InferCtx): In
     }
     case 'TimeSoftmaxWithLoss': {
       if (shape.length !== 2) {
+        const c = shape.length === 1 ? ctx.collapsed : null
         ctx.issues.error(ctx.index, ctx.name, 'needs-sequence',
           `TimeSoftmaxWithLoss needs scores at every step (T, V) but gets ${shapeText(shape)}; ` +
-            (shape.length === 1 ? 'use SoftmaxWithLoss for one output per example' : 'put TimeAffine before it'),
-          undefined, { type: 'TimeSoftmaxWithLoss', got: shapeText(shape), target: '' })
+            (c ? collapsedAdvice('TimeSoftmaxWithLoss', c, ctx)
+              : shape.length === 1 ? 'use SoftmaxWithLoss for one output per example' : 'put TimeAffine before it'),
+          undefined, { type: 'TimeSoftmaxWithLoss', got: shapeText(shape), target: '', ...collapsedValues(c) })
         return result(null)
       }
       if (ctx.vocab !== undefined && shape[1] !== ctx.vocab) {

@@ -8,6 +8,10 @@ import { Issues, gib, num, product, shapeText } from './spec-issues'
 export const LOSS_TYPES: ReadonlySet<string> = new Set(['SoftmaxWithLoss', 'SigmoidWithLoss', 'MSE', 'TimeSoftmaxWithLoss'])
 const ACTIVATIONS: ReadonlySet<string> = new Set(['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh'])
 const SOFTMAX: ReadonlySet<string> = new Set(['SoftmaxWithLoss', 'TimeSoftmaxWithLoss'])
+/** Layers that compute a linear map of their input, by kind: two of one kind with nothing non-linear between are one. */
+const LINEAR: Partial<Record<string, 'affine' | 'conv'>> = { Affine: 'affine', TimeAffine: 'affine', Convolution: 'conv' }
+/** Layers that keep a linear map linear (they drop, move or rescale values): between two linear layers they add nothing. */
+const KEEPS_LINEAR: ReadonlySet<string> = new Set(['Dropout', 'Flatten', 'Reshape', 'BatchNormalization'])
 /** Losses each task can train with. */
 const TASK_LOSSES: Record<TaskKind, readonly string[]> = {
   classify: ['SoftmaxWithLoss', 'SigmoidWithLoss', 'MSE'],
@@ -115,8 +119,20 @@ function lintLayerPairs(n: LintInput, lossIdx: number, issues: Issues): void {
   const { types, names } = n
   let sawConv = false
   let prevAct = -1 // index of the previous layer if it is an activation (Dropout in between does not count)
+  let prevLinear = -1 // index of the last linear layer if only KEEPS_LINEAR layers followed it
   for (let i = 0; i < types.length; i++) {
     const t = types[i]
+    const kind = t === null ? undefined : LINEAR[t]
+    if (kind) {
+      const p = prevLinear
+      if (p >= 0 && LINEAR[types[p] ?? ''] === kind && !narrowBetween(n.infos[p], n.infos[i], kind)) {
+        issues.warn(i, names[i], 'no-activation-between',
+          `follows ${names[p]} with no activation between them, so the two are no more than one ` +
+            `${kind === 'conv' ? 'Convolution with a larger kernel' : 'Affine'} (a linear layer after a linear layer is still linear); ` +
+            'put an activation such as Relu between them', undefined, { previous: names[p], kind })
+      }
+      prevLinear = i
+    } else if (t === null || !KEEPS_LINEAR.has(t)) prevLinear = -1
     if (t === 'Convolution' || t === 'Deconvolution') sawConv = true
     if (t === 'Pooling' && !sawConv) {
       issues.warn(i, names[i], 'pool-without-conv',
@@ -144,6 +160,19 @@ function lintLayerPairs(n: LintInput, lossIdx: number, issues: Issues): void {
         `SigmoidWithLoss applies the sigmoid itself, so the output goes through two sigmoids; remove ${names[lossIdx - 1]}`)
     }
   }
+}
+
+/**
+ * Is `first` narrower than both its input and `second`'s output (units, or a convolution's filters)? Then the two make
+ * a low-rank map no single layer of those sizes is, a bottleneck made on purpose (ae-2d's code of 2 units between 64
+ * and 64), so two linear layers in a row are only a mistake when it is not. Unknown shapes are already errors: true.
+ */
+function narrowBetween(first: LayerInfo, second: LayerInfo, kind: 'affine' | 'conv'): boolean {
+  const a = first.inShape, m = first.outShape, b = second.outShape
+  if (!a || !m || !b) return true
+  const width = (s: number[]): number => (kind === 'conv' ? s[0] : s[s.length - 1])
+  const inputs = first.type === 'Affine' ? product(a) : width(a) // an Affine flattens its input
+  return width(m) < inputs && width(m) < width(b)
 }
 
 function lintTask(n: LintInput, lossIdx: number, issues: Issues): void {

@@ -9,7 +9,7 @@ import type { AffineSpec, LayerInfo, LayerSpec, LayerType, NetSpec, SpecReport, 
 import { layerNames } from './spec-names'
 import { Issues, shapeText, shown } from './spec-issues'
 import { checkLayerFields, isLayerType } from './spec-fields'
-import { inferEmbedding, inferLayer, strideOf, type Inferred } from './spec-infer'
+import { collapseAfter, inferEmbedding, inferLayer, strideOf, type Collapse, type Inferred } from './spec-infer'
 import { LOSS_TYPES, lintNetwork } from './spec-lint'
 
 export { layerNames } from './spec-names'
@@ -59,6 +59,7 @@ export function validateSpec(spec: unknown): SpecReport {
   let j = 1 // jump: input pixels between neighbouring outputs
   let rfOn = input !== null && input.length === 3
   const types: (LayerType | null)[] = []
+  let collapsed: Collapse | null = null // the layer that made the flowing vector out of a sequence (spec-infer.ts)
 
   for (let i = 0; i < raw.length; i++) {
     const name = names[i]
@@ -73,7 +74,7 @@ export function validateSpec(spec: unknown): SpecReport {
     }
     let inf: Inferred | null = null
     if (layer && shape) {
-      const ctx = { index: i, name, vocab, issues, vocabPending: vocab === undefined && task === 'language-model' }
+      const ctx = { index: i, name, vocab, issues, vocabPending: vocab === undefined && task === 'language-model', collapsed }
       if (!tokens) inf = inferLayer(layer, shape, ctx)
       else if (layer.type === 'TimeEmbedding') inf = inferEmbedding(layer.dim, shape[0], ctx)
       else {
@@ -92,6 +93,7 @@ export function validateSpec(spec: unknown): SpecReport {
       if (inf.formula !== undefined) info.formula = inf.formula
     }
     ;({ r, j, rfOn } = receptive(layer, info, r, j, rfOn))
+    collapsed = collapseAfter(info, collapsed)
     shape = info.outShape
     report.totalParams += info.params
     report.totalMacs += info.macs

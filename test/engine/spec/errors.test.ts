@@ -91,9 +91,45 @@ describe('layers that need another shape', () => {
   })
 
   it('needs scores at every step before TimeSoftmaxWithLoss', () => {
-    const r = validateSpec({ input: [28, 28], layers: [{ type: 'TimeLSTM', hidden: 8 }, { type: 'LastTimeStep' }, { type: 'TimeSoftmaxWithLoss' }] })
+    const r = validateSpec({ input: [784], layers: [{ type: 'Affine', units: 10 }, { type: 'TimeSoftmaxWithLoss' }] })
     expect(only(r, 'needs-sequence').message).toBe(
-      'tsoftmax1: TimeSoftmaxWithLoss needs scores at every step (T, V) but gets (8); use SoftmaxWithLoss for one output per example')
+      'tsoftmax1: TimeSoftmaxWithLoss needs scores at every step (T, V) but gets (10); use SoftmaxWithLoss for one output per example')
+  })
+
+  it('tells a layer after a LastTimeStep (or another layer that made the sequence one vector) to undo that, not to reshape', () => {
+    // Q3's language model: a LastTimeStep before the per-step loss (it was told "use SoftmaxWithLoss", the editor "add a Reshape")
+    const lm = (...mid: LayerSpec[]): NetSpec => ({ input: [64], task: 'language-model', vocab: 74,
+      layers: [{ type: 'TimeEmbedding', dim: 16 }, { type: 'TimeLSTM', hidden: 32 }, ...mid, { type: 'TimeSoftmaxWithLoss' }] })
+    const last = only(validateSpec(lm({ type: 'TimeAffine', units: 'vocab' }, { type: 'LastTimeStep' })), 'needs-sequence')
+    expect(last.message).toBe('tsoftmax1: TimeSoftmaxWithLoss needs scores at every step (T, V) but gets (74); ' +
+      'last1 keeps only the last time step: remove last1, or use SoftmaxWithLoss to classify the whole sequence')
+    expect(last.values).toMatchObject({ type: 'TimeSoftmaxWithLoss', by: 'last1', byType: 'LastTimeStep', affines: '' })
+    // an Affine after it flattens nothing more, but would have to become a TimeAffine once last1 goes
+    const affine = only(validateSpec(lm({ type: 'LastTimeStep' }, { type: 'Affine', units: 74 })), 'needs-sequence')
+    expect(affine.message).toContain('last1 keeps only the last time step: remove last1 and make affine1 a TimeAffine, or use SoftmaxWithLoss')
+    expect(affine.values).toMatchObject({ by: 'last1', affines: 'affine1' })
+    // an Affine on the sequence made the vector itself (it has its own warning)
+    const onSeq = validateSpec(lm({ type: 'Affine', units: 74 }))
+    expect(only(onSeq, 'needs-sequence').message).toContain('affine1 flattens the sequence into one vector: make affine1 a TimeAffine, or use SoftmaxWithLoss')
+    expect(codes(onSeq)).toEqual(['affine-on-sequence', 'needs-sequence'])
+    // and each fix it names works
+    expect(validateSpec(lm({ type: 'TimeAffine', units: 'vocab' })).ok).toBe(true)
+    expect(validateSpec(lm({ type: 'TimeAffine', units: 74 })).ok).toBe(true)
+  })
+
+  it('tells a recurrent layer after LastTimeStep or Flatten to move that layer after it, not to reshape the vector', () => {
+    const rows = (...mid: LayerSpec[]): NetSpec => ({ input: [28, 28], task: 'classify',
+      layers: [{ type: 'TimeLSTM', hidden: 32 }, ...mid, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    const e = only(validateSpec(rows({ type: 'LastTimeStep' }, { type: 'TimeLSTM', hidden: 16 })), 'needs-sequence')
+    // it said "reshape to (T, D) with T·D = 32 first"
+    expect(e.message).toBe('lstm2: TimeLSTM needs a sequence (T, D) but gets (32); last1 keeps only the last time step: remove last1, or move it after lstm2')
+    expect(validateSpec(rows({ type: 'TimeLSTM', hidden: 16 }, { type: 'LastTimeStep' })).ok).toBe(true)
+    const flat = only(validateSpec(rows({ type: 'Flatten' }, { type: 'TimeRNN', hidden: 16 }, { type: 'LastTimeStep' })), 'needs-sequence')
+    expect(flat.message).toContain('(896); flatten1 flattens the sequence into one vector: remove flatten1, or move it after rnn1')
+    // a vector that never was a sequence still gets the reshape
+    const flatInput = only(validateSpec({ input: [784], layers: [{ type: 'TimeLSTM', hidden: 8 }, { type: 'LastTimeStep' }, ...head.slice(1)] }), 'needs-sequence')
+    expect(flatInput.message).toContain('reshape to (28, 28) first')
+    expect(flatInput.values!.by).toBeUndefined()
   })
 
   it('needs a vector before SoftmaxWithLoss', () => {

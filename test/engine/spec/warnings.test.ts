@@ -5,6 +5,7 @@ import type { LayerSpec, NetSpec } from '../../../src-engine/spec-types'
 import { codes, only } from './helpers'
 
 const digits = (...layers: LayerSpec[]): NetSpec => ({ input: [1, 28, 28], task: 'classify', layers })
+const head: LayerSpec[] = [{ type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }]
 
 function warned(spec: NetSpec, code: string) {
   const r = validateSpec(spec)
@@ -43,6 +44,34 @@ describe('warnings', () => {
       { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }), 'double-activation')
     expect(w.layerName).toBe('sigmoid1')
     expect(w.message).toContain('follows the activation relu1 directly')
+  })
+
+  it('two linear layers with no activation between them (Q3: Affine 100 → Affine 100 → Affine 10 said nothing)', () => {
+    const r = validateSpec(digits({ type: 'Flatten' }, { type: 'Affine', units: 100 }, { type: 'Affine', units: 100 }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }))
+    expect(r.ok).toBe(true)
+    expect(r.issues.map((i) => [i.code, i.layerName, i.values?.previous])).toEqual([
+      ['no-activation-between', 'affine2', 'affine1'], ['no-activation-between', 'affine3', 'affine2']])
+    expect(r.issues[0].message).toBe('affine2: follows affine1 with no activation between them, so the two are no more than one Affine ' +
+      '(a linear layer after a linear layer is still linear); put an activation such as Relu between them')
+    // a Dropout (or a batch norm, a Flatten, a Reshape) between them keeps the pair linear
+    warned(digits({ type: 'Affine', units: 100 }, { type: 'Dropout', rate: 0.5 }, { type: 'BatchNormalization' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }), 'no-activation-between')
+    // two convolutions are one with a larger kernel
+    const conv = warned(digits({ type: 'Convolution', filters: 8, kernel: 3 }, { type: 'Convolution', filters: 8, kernel: 3 }, { type: 'Relu' }, ...head), 'no-activation-between')
+    expect(conv).toMatchObject({ layerName: 'conv2', values: { previous: 'conv1', kind: 'conv' } })
+    expect(conv.message).toContain('no more than one Convolution with a larger kernel')
+  })
+
+  it('says nothing of linear layers with an activation or max pooling between, an Affine before the loss, or a bottleneck', () => {
+    const none = (spec: NetSpec): void => expect(codes(validateSpec(spec))).not.toContain('no-activation-between')
+    none(digits({ type: 'Affine', units: 100 }, { type: 'Relu' }, { type: 'Dropout', rate: 0.5 }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }))
+    none(digits({ type: 'Convolution', filters: 8, kernel: 3 }, { type: 'Pooling', size: 2 }, { type: 'Convolution', filters: 8, kernel: 3 }, { type: 'Relu' }, ...head))
+    none(digits({ type: 'Convolution', filters: 8, kernel: 3 }, { type: 'Relu' }, ...head)) // Convolution → Flatten → Affine: two kinds
+    // ae-2d's code: Affine(2) between 64 and 64 is a rank-2 map no single Affine of 64 is, made on purpose (every preset stays
+    // warning-free: test/engine/presets.test.ts)
+    none({ input: [1, 28, 28], task: 'reconstruct', layers: [{ type: 'Affine', units: 64 }, { type: 'Relu' }, { type: 'Affine', units: 2 },
+      { type: 'Affine', units: 64 }, { type: 'Relu' }, { type: 'Affine', units: 784 }, { type: 'Reshape', shape: [1, 28, 28] }, { type: 'SigmoidWithLoss' }] })
+    // a 1×1 convolution down to 2 channels between 8 and 8
+    none({ input: [8, 14, 14], layers: [{ type: 'Convolution', filters: 2, kernel: 1 }, { type: 'Convolution', filters: 8, kernel: 3 }, { type: 'Relu' }, ...head] })
   })
 
   it('pooling the raw input before any convolution', () => {
