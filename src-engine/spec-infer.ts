@@ -18,6 +18,8 @@ export interface InferCtx {
   vocabPending: boolean
   /** The layer that made the incoming vector out of a sequence, if one did (collapseAfter). */
   collapsed?: Collapse | null
+  /** The layer right before this one, when it is a Reshape: a wrong shape there is changed, not a second Reshape added. */
+  reshape?: string | null
 }
 
 /**
@@ -127,9 +129,12 @@ function needSequence(type: string, shape: number[], ctx: InferCtx): number[] | 
     advice = target ? `reshape to ${target} first, or to another (T, D) with T·D = ${num(shape[0])}`
       : `add a Reshape to (T, D) with T·D = ${num(shape[0])} first`
   }
+  // the Reshape right before gives the wrong shape: change its shape (a second Reshape would be no fix a learner sees)
+  const reshape = !(shape.length === 1 && ctx.collapsed) && ctx.reshape ? ctx.reshape : ''
+  if (reshape) advice = `set the shape of ${reshape} to ${target || `a (T, D) with T·D = ${num(product(shape))}`}`
   ctx.issues.error(ctx.index, ctx.name, 'needs-sequence',
     `${type} needs a sequence (T, D) but gets ${shape.length === 3 ? 'the image ' : ''}${shapeText(shape)}; ${advice}`,
-    undefined, { type, got: shapeText(shape), target, ...collapsedValues(shape.length === 1 ? ctx.collapsed : null) })
+    undefined, { type, got: shapeText(shape), target, ...collapsedValues(shape.length === 1 ? ctx.collapsed : null), ...(reshape ? { reshape } : {}) })
   return null
 }
 

@@ -60,6 +60,7 @@ export function validateSpec(spec: unknown): SpecReport {
   let rfOn = input !== null && input.length === 3
   const types: (LayerType | null)[] = []
   let collapsed: Collapse | null = null // the layer that made the flowing vector out of a sequence (spec-infer.ts)
+  let reshape: string | null = null // the layer before, if a Reshape (spec-infer.ts needSequence)
 
   for (let i = 0; i < raw.length; i++) {
     const name = names[i]
@@ -74,7 +75,7 @@ export function validateSpec(spec: unknown): SpecReport {
     }
     let inf: Inferred | null = null
     if (layer && shape) {
-      const ctx = { index: i, name, vocab, issues, vocabPending: vocab === undefined && task === 'language-model', collapsed }
+      const ctx = { index: i, name, vocab, issues, vocabPending: vocab === undefined && task === 'language-model', collapsed, reshape }
       if (!tokens) inf = inferLayer(layer, shape, ctx)
       else if (layer.type === 'TimeEmbedding') inf = inferEmbedding(layer.dim, shape[0], ctx)
       else {
@@ -94,6 +95,7 @@ export function validateSpec(spec: unknown): SpecReport {
     }
     ;({ r, j, rfOn } = receptive(layer, info, r, j, rfOn))
     collapsed = collapseAfter(info, collapsed)
+    reshape = layer?.type === 'Reshape' ? name : null
     shape = info.outShape
     report.totalParams += info.params
     report.totalMacs += info.macs

@@ -126,6 +126,10 @@ describe('layers that need another shape', () => {
     expect(validateSpec(rows({ type: 'TimeLSTM', hidden: 16 }, { type: 'LastTimeStep' })).ok).toBe(true)
     const flat = only(validateSpec(rows({ type: 'Flatten' }, { type: 'TimeRNN', hidden: 16 }, { type: 'LastTimeStep' })), 'needs-sequence')
     expect(flat.message).toContain('(896); flatten1 flattens the sequence into one vector: remove flatten1, or move it after rnn1')
+    // a Reshape right above with the wrong shape is to be changed, not joined by another (Q3: the palette's comes as (1, 28, 28))
+    const wrong = only(validateSpec(digits({ type: 'Reshape', shape: [1, 28, 28] }, { type: 'TimeLSTM', hidden: 8 }, { type: 'LastTimeStep' }, ...head.slice(1))), 'needs-sequence')
+    expect(wrong.message).toBe('lstm1: TimeLSTM needs a sequence (T, D) but gets the image (1, 28, 28); set the shape of reshape1 to (28, 28)')
+    expect(wrong.values).toMatchObject({ reshape: 'reshape1', target: '(28, 28)' })
     // a vector that never was a sequence still gets the reshape
     const flatInput = only(validateSpec({ input: [784], layers: [{ type: 'TimeLSTM', hidden: 8 }, { type: 'LastTimeStep' }, ...head.slice(1)] }), 'needs-sequence')
     expect(flatInput.message).toContain('reshape to (28, 28) first')
