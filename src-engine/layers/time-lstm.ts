@@ -136,6 +136,17 @@ export class TimeLSTM implements Layer {
     return this.h && this.c ? { h: this.h, c: this.c } : null
   }
 
+  /** The same, to put back after a forward outside training (models/recurrent-state.ts); forward replaces, never writes into, h and c. */
+  carried(): { h: Float32Array; c: Float32Array } | null {
+    return this.state()
+  }
+
+  restoreCarried(state: unknown): void {
+    const s = state as { h?: unknown; c?: unknown } | null
+    this.h = s && s.h instanceof Float32Array ? s.h : null
+    this.c = s && s.c instanceof Float32Array ? s.c : null
+  }
+
   forward(xs: Tensor, _train: boolean): Tensor {
     if (xs.shape.length !== 3) throw new Error(`${where(this.type, this.name)}: expects input (N, T, D) but got ${shapeText(xs.shape)}`)
     const [N, T] = xs.shape

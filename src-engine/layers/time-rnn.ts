@@ -42,6 +42,15 @@ export class TimeRNN implements Layer {
     this.h = null
   }
 
+  /** The state carried to the next forward, to put back after a forward outside training (models/recurrent-state.ts). */
+  carried(): Float32Array | null {
+    return this.h
+  }
+
+  restoreCarried(state: unknown): void {
+    this.h = state instanceof Float32Array ? state : null
+  }
+
   forward(xs: Tensor, _train: boolean): Tensor {
     if (xs.shape.length !== 3) throw new Error(`${where(this.type, this.name)}: expects input (N, T, D) but got ${shapeText(xs.shape)}`)
     const [N, T] = xs.shape

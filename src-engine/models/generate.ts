@@ -10,6 +10,7 @@ import { Rng } from '../rng'
 import { tensor } from '../tensor'
 import type { Layer } from '../layers/layer'
 import type { Sequential } from './sequential'
+import { aside } from './recurrent-state'
 import { encode, prepareText, type CharVocab } from '../data/text'
 
 /** Longest text one call generates (characters after the prompt). */
@@ -89,13 +90,11 @@ export function generateText(model: Sequential, vocab: CharVocab, opts: Generate
     start = [seedChar === undefined ? 0 : vocab.chars.indexOf(seedChar)]
   }
   const recurrent = model.layers.filter(isRecurrent)
-  const modes = recurrent.map((l) => l.stateful)
   const ids: number[] = []
-  try {
-    for (const l of recurrent) {
-      l.stateful = true
-      l.resetState()
-    }
+  // aside: from zero state, and afterwards each layer's mode and carried state are put back (a stateful run that
+  // trains this model while text is asked for goes on from its own state)
+  aside(model, () => {
+    for (const l of recurrent) l.stateful = true
     let input = tensor([1, start.length], Float32Array.from(start))
     for (let k = 0; k < length; k++) {
       const scores = model.forward(input, false) // (1, T, V): the last step predicts the next character
@@ -107,11 +106,6 @@ export function generateText(model: Sequential, vocab: CharVocab, opts: Generate
       ids.push(next)
       input = tensor([1, 1], Float32Array.of(next))
     }
-  } finally {
-    recurrent.forEach((l, i) => {
-      l.stateful = modes[i]
-      l.resetState()
-    })
-  }
+  })
   return { prompt, text: ids.map((i) => vocab.chars[i]).join(''), ids }
 }

@@ -31,6 +31,7 @@ import { Sequential } from '../models/sequential'
 import type { NetSpec } from '../spec-types'
 import type { WorkerCommand, WorkerEvent } from '../protocol'
 import { takeSnapshot } from './probes'
+import { aside } from '../models/recurrent-state'
 import { errorMessage } from './errors'
 
 type PredictCommand = Extract<WorkerCommand, { type: 'predict' }>
@@ -38,7 +39,8 @@ type PredictCommand = Extract<WorkerCommand, { type: 'predict' }>
 /** The value of a predict reply: flat (count·classes) probs and logits, `ms` spent, and maps when asked. */
 export function predictValue(model: Sequential, cmd: PredictCommand, now: () => number): Record<string, unknown> {
   const t0 = now()
-  const { probs, logits } = model.predict(model.inputTensor(cmd.input, cmd.count))
+  // aside: a prediction asked for while a stateful run trains this model leaves the run's carried state alone
+  const { probs, logits } = aside(model, () => model.predict(model.inputTensor(cmd.input, cmd.count)))
   const value: Record<string, unknown> = { count: cmd.count, classes: probs.data.length / cmd.count, probs: probs.data.slice(), logits: logits.data.slice() }
   if (cmd.maps) {
     const snap = takeSnapshot(model, cmd.input.subarray(0, cmd.input.length / cmd.count))

@@ -6,6 +6,7 @@ import type { Tensor } from '../tensor'
 import { GATE_UNITS, type ImageStack, type LayerMaps, type Snapshot } from '../protocol'
 import type { Sequential } from '../models/sequential'
 import type { Layer } from '../layers/layer'
+import { aside } from '../models/recurrent-state'
 
 /** Layers that can show their gate activations for one example of the last forward (TimeLSTM). */
 interface GateProbe { probe(n: number): NonNullable<Snapshot['gates']> }
@@ -36,7 +37,8 @@ export function takeSnapshot(model: Sequential, probe: Float32Array | null): Sna
   const snapshot: Snapshot = {}
   const W = model.firstConvWeights()
   if (W) snapshot.filters = filterImages(W)
-  if (probe) {
+  // aside: the probe starts from zero state, and a stateful run's carried state is still there for its next batch
+  if (probe) aside(model, () => {
     const acts = model.activations(model.inputTensor(probe, 1))
     const featureMaps: LayerMaps[] = acts.map((a) => {
       const shape = a.shape.slice(1)
@@ -46,7 +48,7 @@ export function takeSnapshot(model: Sequential, probe: Float32Array | null): Sna
     // The first LSTM's gates (f, g, i, o, c, h over time) from that same forward pass.
     const lstm = model.layers.find((l) => l.type === 'TimeLSTM') as (Layer & Partial<GateProbe>) | undefined
     if (lstm && typeof lstm.probe === 'function') snapshot.gates = lstm.probe(0).map((g) => firstUnits(g, GATE_UNITS))
-  }
+  })
   return snapshot
 }
 

@@ -23,6 +23,7 @@ import { releaseBlocks } from '../models/release'
 import { evaluate } from './evaluate'
 import { countCorrect } from './metrics'
 import { checkData, checkSettings } from './checks'
+import { aside } from '../models/recurrent-state'
 import type { DataParallel } from './data-parallel'
 
 export { countCorrect } from './metrics'
@@ -414,7 +415,7 @@ export class Trainer {
       // the code plane costs a forward pass over 1,000 digits: at most once a second, and always at the ends
       const withCodes = force || t - this.lastCodes >= 1000
       if (withCodes) this.lastCodes = t
-      Object.assign(snapshot, this.aeProbe.take(withCodes))
+      Object.assign(snapshot, aside(this.model, () => this.aeProbe!.take(withCodes)))
     }
     this.emit({ type: 'snapshot', snapshot })
   }

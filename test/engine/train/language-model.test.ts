@@ -3,6 +3,9 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Trainer } from '../../../src-engine/train/trainer'
 import { textExamples } from '../../../src-engine/train/examples'
+import { takeSnapshot } from '../../../src-engine/train/probes'
+import { predictValue } from '../../../src-engine/train/inference'
+import { generateText } from '../../../src-engine/models/generate'
 import { loadTrainData, specForData } from '../../../src-engine/train/data'
 import { textCorpus, textMinChars } from '../../../src-engine/data/text'
 import { DataMismatchError } from '../../../src-engine/train/checks'
@@ -160,5 +163,37 @@ describe('stateful training (truncated BPTT with carried state)', () => {
     expect(lstm.stateful).toBe(false)
     const noRnn: NetSpec = { input: [T], task: 'language-model', vocab: V, layers: [{ type: 'TimeEmbedding', dim: 8 }, { type: 'TimeAffine', units: 'vocab' }, { type: 'TimeSoftmaxWithLoss' }] }
     expect(() => new Trainer({ spec: noRnn, data: data(), settings: { ...settings, stateful: true } })).toThrow('has no TimeRNN or TimeLSTM')
+  })
+
+  // Q2's G8: the page snapshots (a forward of the one probe sequence) between batches; that left h sized 1×H, so the
+  // next batch of 8 lanes started from zero state and the page's stateful run differed from the command line's
+  it.each(['TimeLSTM', 'TimeRNN'] as const)('keeps the carried state of a %s through snapshots, predictions and generated text', async (type) => {
+    const rnnSpec: NetSpec = { ...spec, layers: spec.layers.map((l) => (l.type === 'TimeLSTM' ? { type, hidden: 24 } : l)) }
+    const run = (snapshotEveryMs: number) => {
+      let clock = 0
+      const data = { train: textExamples(corpus.train, T, V), test: textExamples(corpus.test, T, V) }
+      // a clock that moves 10 ms a reading: a snapshot after every batch
+      return new Trainer({ spec: rnnSpec, data, settings: { ...settings, epochs: 1, stateful: true }, snapshotEveryMs, now: () => (clock += 10) })
+    }
+    const quiet = await run(0).run()
+    const watched = await run(1).run()
+    expect(watched.reports[0].trainLoss).toBe(quiet.reports[0].trainLoss)
+    expect(watched.reports[0].testLoss).toBe(quiet.reports[0].testLoss)
+    // between two batches: a snapshot, a prediction and generated text leave h (and c) as they were, and each
+    // probe starts from zero state (the same maps twice, not the second carried on from the first)
+    const trainer = run(0)
+    const layer = trainer.model.layers[1] as unknown as { carried(): unknown }
+    const work = trainer.work()
+    work.next()
+    work.next()
+    const before = structuredClone(layer.carried())
+    const probe = textExamples(corpus.test, T, V).input(0)
+    const maps = () => takeSnapshot(trainer.model, probe).featureMaps!.find((m) => m.layer === 'lstm1' || m.layer === 'rnn1')!.maps.data
+    const first = maps()
+    expect(maps()).toEqual(first)
+    predictValue(trainer.model, { type: 'predict', reqId: 1, input: probe, count: 1, maps: true }, () => 0)
+    generateText(trainer.model, corpus.vocab, { prompt: 'the', length: 5, temperature: 1 })
+    expect(layer.carried()).toEqual(before)
+    expect((before as { length?: number; h?: Float32Array }).length ?? (before as { h: Float32Array }).h.length).toBe(8 * 24)
   })
 })
