@@ -2,25 +2,28 @@
  * SigmoidWithLoss: sigmoid, then binary cross-entropy averaged over ALL elements,
  *   L = −(1/n) Σ [t·log a + (1 − t)·log(1 − a)],  a = sigmoid(x),
  * computed from x as max(x, 0) − x·t + log(1 + e^−|x|) so it never takes log(0).
- * t is shaped like x (or (N) when x is (N, 1)), with values in [0, 1]. backward() = (a − t) / n.
+ * t is shaped like x (or (N) when x is (N, 1)), with values in [0, 1], or (N) class indices for an output (N, C),
+ * which stand for their one-hot rows (label-targets.ts): one yes/no per class. backward() = (a − t) / n.
  */
-import { tensor, shapeText, type Tensor } from '../tensor'
+import { tensor, type Tensor } from '../tensor'
 import { sigmoidForward } from '../kernels/activations'
 import type { LossLayer } from './layer'
 import { ensure, notForwarded, where } from './common'
+import { targetsFor } from './label-targets'
 
 export class SigmoidWithLoss implements LossLayer {
   readonly type = 'SigmoidWithLoss'
   private y: Tensor | null = null
   private t: Tensor | null = null
   private dx: Tensor | null = null
+  /** The one-hot rows of class-index targets (kept between batches). */
+  private hot: Tensor | null = null
 
   constructor(readonly name = 'sigmoidloss') {}
 
-  forward(x: Tensor, t: Tensor): number {
-    if (t.data.length !== x.data.length) {
-      throw new Error(`${where(this.type, this.name)}: targets ${shapeText(t.shape)} do not match the output ${shapeText(x.shape)}`)
-    }
+  forward(x: Tensor, labels: Tensor): number {
+    const t = targetsFor(x, labels, this.hot, where(this.type, this.name))
+    if (t !== labels) this.hot = t
     this.y = ensure(this.y, x.shape)
     sigmoidForward(this.y.data, x.data, x.data.length)
     let s = 0

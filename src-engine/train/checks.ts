@@ -27,7 +27,7 @@ export class DataMismatchError extends Error {
 }
 
 /**
- * The data's examples must have as many values as the network's input, and a softmax classifier of labelled
+ * The data's examples must have as many values as the network's input, and a classifier of labelled
  * images one score per class of the data (100 scores for the 10 digits would train a 100-way softmax; fewer
  * would stop at the first label without a score). An IDX folder declares 10 classes but its labels may use
  * fewer: from its largest label + 1 up to 10 scores are taken.
@@ -38,6 +38,9 @@ export function checkData(spec: NetSpec, data: { train: Examples; test: Examples
   checkExamples(spec, report, data.train, 'training')
   checkExamples(spec, report, data.test, 'held-out')
 }
+
+/** The losses a classifier of labelled images may end with. */
+const CLASS_LOSSES: ReadonlySet<string> = new Set(['SoftmaxWithLoss', 'MSE', 'SigmoidWithLoss'])
 
 function checkExamples(spec: NetSpec, report: SpecReport, ex: Examples, which: 'training' | 'held-out'): void {
   const per = spec.input.reduce((a, b) => a * b, 1)
@@ -52,9 +55,12 @@ function checkExamples(spec: NetSpec, report: SpecReport, ex: Examples, which: '
     checkVocab(report, ex, which)
     return
   }
-  if (ex.kind !== 'image') return
-  const lossIdx = report.layers.findIndex((l) => l.type === 'SoftmaxWithLoss')
+  if (ex.kind !== 'image' || spec.task === 'reconstruct') return
+  // MSE and SigmoidWithLoss take a label as its one-hot row (layers/label-targets.ts), so they need one output per
+  // class as softmax does; a single output is compared with the label itself (a yes/no sigmoid)
+  const lossIdx = report.layers.findIndex((l) => CLASS_LOSSES.has(l.type))
   const scores = lossIdx >= 0 ? report.layers[lossIdx].inShape : null
+  if (scores && report.layers[lossIdx].type !== 'SoftmaxWithLoss' && scores.length === 1 && scores[0] === 1) return
   // more scores than classes, or fewer than a label needs (an IDX folder says 10 classes but may use fewer)
   if (!scores || scores.length !== 1 || (scores[0] <= ex.classes && scores[0] >= (ex.labelsUsed ?? ex.classes))) return
   const out = report.layers[scoresLayer(report.layers, lossIdx)]

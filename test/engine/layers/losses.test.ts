@@ -65,6 +65,31 @@ describe('MSE', () => {
   })
 })
 
+describe('MSE and SigmoidWithLoss given class labels (a classifier\'s data: one label per example)', () => {
+  it('take each label as its one-hot row: the same loss and gradient, and central differences agree', () => {
+    const rng = new Rng(4)
+    const x = randn(rng, [3, 4])
+    const labels = fromArray([3], [2, 0, 3])
+    const hot = fromArray([3, 4], [0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1])
+    for (const make of [() => new MSE(), () => new SigmoidWithLoss()]) {
+      const a = make()
+      const b = make()
+      expect(a.forward(x, labels), a.type).toBeCloseTo(b.forward(x, hot), 7)
+      expect(Array.from(a.backward(5).data), a.type).toEqual(Array.from(b.backward(5).data))
+      // the second batch reuses the one-hot rows: the first batch's labels must not linger
+      const again = fromArray([3], [1, 1, 1])
+      expect(a.forward(x, again), a.type).toBeCloseTo(b.forward(x, fromArray([3, 4], [0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0])), 7)
+      expect(lossGradError(make(), x, labels), a.type).toBeLessThan(1e-3)
+    }
+  })
+
+  it('refuse a label the output has no value for, and targets that fit neither, naming the layer', () => {
+    expect(() => new MSE('mse1').forward(tensor([2, 4]), fromArray([2], [1, 4]))).toThrow('MSE "mse1": target 1 is 4, not a class index in 0…3')
+    expect(() => new SigmoidWithLoss('s1').forward(tensor([2, 4]), fromArray([2], [0.5, 1]))).toThrow('SigmoidWithLoss "s1": target 0 is 0.5')
+    expect(() => new MSE('mse1').forward(tensor([2, 4]), tensor([3]))).toThrow('MSE "mse1": targets (3) fit neither (2) class indices nor the output (2, 4)')
+  })
+})
+
 describe('SigmoidWithLoss', () => {
   it('gives the binary cross-entropy of the logistic-regression example', () => {
     // a = sigmoid(0) = 0.5: L = −log 0.5 whatever the label

@@ -77,4 +77,21 @@ describe('Trainer on two threads', () => {
     expect(a.losses).toEqual(b.losses)
     expect(a.losses.every(Number.isFinite)).toBe(true)
   })
+
+  it('a classifier ending in MSE or SigmoidWithLoss: each thread takes its slice\'s labels as one-hot rows, and the loss falls', async () => {
+    // (label-losses.test.ts: how well they learn, on one thread)
+    for (const loss of ['MSE', 'SigmoidWithLoss'] as const) {
+      const spec = { ...TINY_CNN, task: 'classify' as const, layers: [...TINY_CNN.layers.slice(0, -1), { type: loss }] }
+      const losses: number[] = []
+      const t = new Trainer({ spec, settings: { ...SGD_SETTINGS, optimizer: 'Adam', lr: 0.003, epochs: 1, seed: 3 }, data }, (e) => {
+        if (e.type === 'batch') losses.push(e.point.loss)
+      })
+      const dp = (await startThreads(t, 2, entry))!
+      pools.push(dp)
+      const out = await t.run()
+      expect(out.state, loss).toBe('done')
+      expect(losses.length).toBe(12)
+      expect(out.reports[0].testLoss, loss).toBeLessThan(losses[0])
+    }
+  })
 })
