@@ -109,8 +109,11 @@ export function isKeptText(dir: string, path: string): boolean {
   return resolve(dirname(path)) === resolve(dir) && KEPT_TEXT.test(basename(path))
 }
 
-/** The texts kept in `dir`, the most recently uploaded first (none when it does not exist). */
-export function listTextFiles(dir: string): StoredText[] {
+/**
+ * The texts kept in `dir`, the most recently uploaded first (none when it does not exist). One without its counts file is
+ * counted a slice at a time (countKeptText), not decoded whole on the main thread: data:texts asks at every page load.
+ */
+export async function listTextFiles(dir: string): Promise<StoredText[]> {
   let names: string[]
   try {
     names = readdirSync(dir)
@@ -122,7 +125,8 @@ export function listTextFiles(dir: string): StoredText[] {
     if (!KEPT_TEXT.test(name)) continue
     const file = join(dir, name)
     try {
-      kept.push({ text: { file, ...textFacts(file) }, at: statSync(file).mtimeMs })
+      const text = await countKeptText(dir, file)
+      if (text) kept.push({ text, at: statSync(file).mtimeMs })
     } catch {
       // removed meanwhile, or no longer readable as a text: not offered
     }
@@ -143,8 +147,9 @@ function readFacts(file: string): TextFacts | null {
 
 /**
  * A kept text's facts from its .json, else (kept before there were any, or damaged) counted again and written, so a
- * text is decoded and counted on the main thread once, not at every listing. A facts file that cannot be written (a
- * read-only folder) leaves the text offered, counted again next time.
+ * text is decoded and counted once. Decoded whole on the calling thread: only keptText (a project's save) comes here,
+ * after the listing and Start have counted the text a slice at a time (countKeptText). A facts file that cannot be
+ * written (a read-only folder) leaves the text offered, counted again next time.
  */
 function textFacts(file: string): TextFacts {
   const known = readFacts(file)
@@ -274,7 +279,7 @@ export function keptText(dir: string, file: string): StoredText | null {
  * `hash`: contentHash(bytes) when the caller has it already (an opened project's, from its reader thread).
  */
 export async function keepText(dir: string, bytes: Uint8Array, facts: TextFacts, hash = contentHash(bytes)): Promise<StoredText> {
-  const same = listTextFiles(dir).find((k) => k.file.endsWith(`-${hash}.txt`))
+  const same = (await listTextFiles(dir)).find((k) => k.file.endsWith(`-${hash}.txt`))
   if (same) return same
   return { file: await storeTextFile(dir, bytes, facts, hash), ...facts }
 }

@@ -578,8 +578,8 @@ export class ProjectService {
   }
 
   /** The texts uploaded before and still kept, the most recent first (file-store.ts listTextFiles). */
-  keptTexts(): Result<StoredText[]> {
-    return { ok: true, value: listTextFiles(textsDir(this.dataDir)) }
+  async keptTexts(): Promise<Result<StoredText[]>> {
+    return { ok: true, value: await listTextFiles(textsDir(this.dataDir)) }
   }
 
   /** Removes a kept text (only one of texts/: a run may name any file, the page may remove only the lab's copies). */

@@ -80,7 +80,7 @@ describe('what changes while a file is read', () => {
     state.closed = true
     for (const r of [await opening, await importing, await storing]) expect(r).toMatchObject({ ok: false, error: { code: 'closed' } })
     expect(state.loads).toBe(0)
-    expect(p.keptTexts()).toEqual({ ok: true, value: [] })
+    expect(await p.keptTexts()).toEqual({ ok: true, value: [] })
   })
 
   it('two opens apply one after the other: the host holds the model of the last one answered', async () => {
