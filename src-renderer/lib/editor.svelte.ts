@@ -24,9 +24,28 @@ const TYPING_PAUSE_MS = 1500
 /** `fresh`: a preset chosen on purpose, which brings its own training settings (the learner's are kept across other edits). */
 /** `select`: the layer to select once the change is applied (a layer list edit's), undefined to leave the selection. */
 /** `then`: what the learner asked for after the change (a lesson's "Train …" goes on to the training page), once applied. */
+/** `note`: the one setting the change sets, named in the keep-weights question (the box behind still shows the old value). */
+/** `focus`: the element that made the change, focus's way back after the question (taken when it is asked, see `change`). */
 type Change = {
   spec: NetSpec; presetId: string | null; kind: 'edit' | 'undo' | 'redo'; key: string | null; fresh?: boolean; select?: number | null
-  then?: () => void
+  then?: () => void; note?: ChangeNote; focus?: { el: HTMLElement; id: string } | null
+}
+
+/**
+ * A change of one setting, as the keep-weights question names it ("conv1 · Filters: 8 → 32"): the layer's name and type
+ * (null for the input's shape and vocabulary), the setting's key and its values before and after (undefined: the
+ * setting's default).
+ */
+export interface ChangeNote { layer: string | null; type: string | null; key: string; from: unknown; to: unknown }
+
+/**
+ * The element the learner is in when a change is asked about. Taken at once, in the change's own event: a value
+ * committed by Tab (the box's change event) is asked about before the focus moves on, whereas the question's dialog
+ * drawn a moment later found the next control focused (or none), and a cancelled change left the focus on the page.
+ */
+function focusedNow(): { el: HTMLElement; id: string } | null {
+  const el = typeof document === 'undefined' ? null : document.activeElement
+  return el instanceof HTMLElement && el !== document.body ? { el, id: el.id } : null
 }
 
 export class EditorState {
@@ -194,9 +213,17 @@ export class EditorState {
     this.change({ spec, presetId, kind: 'edit', key })
   }
 
+  /**
+   * Whether a change to the architecture now would ask the keep-weights question (a trained model, no answer given
+   * yet): a typed value then waits for Enter or the box left, not for a pause (FieldControl, InputCard).
+   */
+  get asks(): boolean {
+    return project.trained && project.weightsChoice === null
+  }
+
   private change(c: Change): void {
-    if (project.trained && project.weightsChoice === null) {
-      this.pending = c
+    if (this.asks) {
+      this.pending = { ...c, focus: focusedNow() }
       return
     }
     this.apply(c)
@@ -282,13 +309,13 @@ export class EditorState {
    * so a change waiting on the keep-weights question (and dropped by Cancel) leaves it where it was.
    */
   private withLayers(edit: (layers: LayerSpec[]) => void, key: string | null = null, touched: number[] = [],
-    select?: (layers: LayerSpec[]) => number | null): void {
+    select?: (layers: LayerSpec[]) => number | null, note?: ChangeNote): void {
     const spec = project.spec
     if (!spec) return
     const layers = spec.layers.slice()
     for (const i of touched) if (layers[i]) layers[i] = { ...layers[i] } as LayerSpec
     edit(layers)
-    this.change({ spec: { ...spec, layers }, presetId: project.presetId, kind: 'edit', key, select: select?.(layers) })
+    this.change({ spec: { ...spec, layers }, presetId: project.presetId, kind: 'edit', key, select: select?.(layers), note })
   }
 
   /**
@@ -353,17 +380,19 @@ export class EditorState {
 
   /** Set (or, with undefined, clear) one setting of layer i. */
   setField(i: number, key: string, value: unknown): void {
+    const layer = project.spec?.layers[i]
+    const note = layer ? { layer: this.names[i] ?? null, type: layer.type, key, from: (layer as unknown as Record<string, unknown>)[key], to: value } : undefined
     this.withLayers((ls) => {
       const l = ls[i] as unknown as Record<string, unknown>
       if (value === undefined) delete l[key]
       else l[key] = value
-    }, `field:${i}:${key}`, [i])
+    }, `field:${i}:${key}`, [i], undefined, note)
   }
 
   setInput(dims: number[]): void {
     const spec = project.spec
     if (!spec) return
-    this.commit({ ...spec, input: dims }, 'input')
+    this.change({ spec: { ...spec, input: dims }, presetId: project.presetId, kind: 'edit', key: 'input', note: { layer: null, type: null, key: 'input', from: spec.input, to: dims } })
   }
 
   setVocab(v: number | undefined): void {
@@ -372,7 +401,7 @@ export class EditorState {
     const next = { ...spec }
     if (v === undefined) delete next.vocab
     else next.vocab = v
-    this.commit(next, 'vocab')
+    this.change({ spec: next, presetId: project.presetId, kind: 'edit', key: 'vocab', note: { layer: null, type: null, key: 'vocab', from: spec.vocab, to: v } })
   }
 
   exportJson(): string {

@@ -35,6 +35,12 @@ export const shortcut = (e: KeyboardEvent): boolean =>
  */
 export interface Settler {
   wait(apply: () => void): void
+  /**
+   * Holds what to do with the value with no pause to end it: only Enter, leaving the box, a shortcut (flush) or a
+   * later key (wait, hold) moves it on. For a value whose taking interrupts the learner (a trained model's change opens
+   * the keep-weights question and takes the focus): a beginner's pause between two digits must not end the number.
+   */
+  hold(apply: () => void): void
   /** Applies the waiting value now; false when none waited. */
   flush(): boolean
   cancel(): void
@@ -76,6 +82,11 @@ export function settler(ms = SETTLE_MS): Settler {
       cancel()
       apply = f
       timer = setTimeout(flush, ms)
+      waiting.add(flush)
+    },
+    hold(f) {
+      cancel()
+      apply = f
       waiting.add(flush)
     },
     flush,

@@ -114,15 +114,21 @@ test('builds a CNN by clicking, shows the invalid stride at its layer, and train
 
   // the model has been trained: changing its architecture asks about the weights first
   await page.getByTestId('nav-editor').click()
+  // typed, the number is asked about once finished (Enter), not after a pause (Q3 F10), and the question names it
   await setting(page, 5, 'units').fill('12')
   const dialog = page.getByTestId('weights-dialog')
+  await page.waitForTimeout(700)
+  await expect(dialog).toHaveCount(0)
+  await setting(page, 5, 'units').press('Enter')
   await expect(dialog).toBeVisible()
+  await expect(page.getByTestId('weights-change')).toHaveText(/ · Units, 10 → 12$/)
   await expect(out(page, 5)).toHaveText('(10)')
   await screenshot(page, 'editor-weights-question-en')
   await page.getByTestId('weights-cancel').click()
   await expect(dialog).toHaveCount(0)
   await expect(setting(page, 5, 'units')).toHaveValue('10')
   await setting(page, 5, 'units').fill('12')
+  await setting(page, 5, 'units').press('Tab')
   await page.getByTestId('weights-fresh').click()
   await expect(out(page, 5)).toHaveText('(12)')
 })

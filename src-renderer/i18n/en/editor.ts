@@ -225,6 +225,9 @@ export default {
   weightsKeep: 'Keep compatible weights',
   weightsFresh: 'Start fresh',
   weightsCancel: 'Cancel the change',
+  weightsChange: 'Change: {what}, {from} → {to}',
+  weightsOn: 'on',
+  weightsOff: 'off',
 
   // the sides of a fractional output size (issues.ts sideFormula)
   'sides.height': 'height {f}',

@@ -225,6 +225,9 @@ export default {
   weightsKeep: '맞는 가중치 유지',
   weightsFresh: '처음부터 시작',
   weightsCancel: '변경 취소',
+  weightsChange: '바꾸는 값: {what}, {from} → {to}',
+  weightsOn: '사용',
+  weightsOff: '사용 안 함',
 
   // the sides of a fractional output size (issues.ts sideFormula)
   'sides.height': '높이 {f}',

@@ -1,0 +1,98 @@
+/**
+ * The keep-weights question, asked when a trained model's architecture changes, waits until a typed value is finished
+ * and names the change; the focus comes back to the field when it is cancelled, and Tab stays in it. Before: a number
+ * typed at a beginner's pace (0.7 s between "3" and "2") was asked about after its first digit (the 600 ms pause), the
+ * question took the focus and the next key, and Enter answered Keep with filters 3 (Q3 F10); after a change committed
+ * with Tab and cancelled, the focus fell to the page (F11); Tab from the last button left the dialog once a lap.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { cleanup, fireEvent, screen } from '@testing-library/svelte'
+import { flushSync } from 'svelte'
+import { project } from '../../../src-renderer/lib/project.svelte'
+import { convNet, field, firstLayer, inputKey, openEditor } from './helpers'
+
+afterEach(() => { cleanup(); vi.useRealTimers() })
+
+const dialog = (): HTMLElement | null => screen.queryByTestId('weights-dialog')
+
+/** Lets the dialog take or give back the focus (a tick after the change). */
+async function tick(): Promise<void> {
+  flushSync()
+  await new Promise((r) => setTimeout(r, 0))
+}
+
+function openTrained(lang: 'en' | 'ko' = 'en'): void {
+  openEditor(convNet(1), lang)
+  project.trained = true
+  flushSync()
+}
+
+describe('a number typed into a trained model', () => {
+  it('is asked about when it is finished (Enter), not after a pause, and the question names it', async () => {
+    vi.useFakeTimers()
+    openTrained()
+    const filters = field(0, 'filters')
+    inputKey(filters, '3', '3')
+    vi.advanceTimersByTime(700) // a beginner looking for the next key
+    flushSync()
+    expect(dialog()).toBeNull()
+    expect(firstLayer().filters).toBe(30)
+    inputKey(filters, '32', '2')
+    vi.advanceTimersByTime(5000)
+    flushSync()
+    expect(dialog()).toBeNull()
+    await fireEvent.change(filters) // Enter
+    flushSync()
+    expect(screen.getByTestId('weights-change').textContent).toBe('Change: conv1 · Filters (FN), 30 → 32')
+    await fireEvent.click(screen.getByTestId('weights-keep'))
+    flushSync()
+    expect(firstLayer().filters).toBe(32)
+  })
+
+  it('names a default, a choice and the input shape in Korean', async () => {
+    openTrained('ko')
+    const init = field(3, 'init') as unknown as HTMLSelectElement
+    init.value = 'xavier'
+    await fireEvent.change(init)
+    expect(screen.getByTestId('weights-change').textContent).toBe('바꾸는 값: affine1 · 초깃값, He → Xavier')
+    await fireEvent.click(screen.getByTestId('weights-cancel'))
+    const shape = screen.getByTestId('input-shape') as HTMLInputElement
+    inputKey(shape, '1, 32, 32', '2')
+    await fireEvent.change(shape)
+    expect(screen.getByTestId('weights-change').textContent).toBe('바꾸는 값: 입력 · 형상, 1, 28, 28 → 1, 32, 32')
+  })
+})
+
+describe('the focus around the question', () => {
+  it('comes back to the field when a change committed with Tab is cancelled', async () => {
+    openTrained()
+    const units = field(3, 'units')
+    units.focus()
+    inputKey(units, '12', '2')
+    // Tab: the box's change event, then the focus moves on before the page redraws
+    units.dispatchEvent(new Event('change', { bubbles: true }))
+    ;(screen.getByTestId('input-shape') as HTMLInputElement).focus()
+    await tick()
+    expect(document.activeElement).toBe(screen.getByTestId('weights-keep'))
+    await fireEvent.keyDown(dialog()!, { key: 'Escape' })
+    await tick()
+    expect(dialog()).toBeNull()
+    expect(document.activeElement?.id).toBe('layer-3-units')
+    expect((document.activeElement as HTMLInputElement).value).toBe('10')
+  })
+
+  it('goes round the dialog\'s buttons with Tab and Shift+Tab', async () => {
+    openTrained()
+    const units = field(3, 'units')
+    units.focus()
+    inputKey(units, '12', '2')
+    await fireEvent.change(units)
+    await tick()
+    const [keep, , cancel] = [...dialog()!.querySelectorAll('button')]
+    cancel!.focus()
+    await fireEvent.keyDown(cancel!, { key: 'Tab' })
+    expect(document.activeElement).toBe(keep)
+    await fireEvent.keyDown(keep!, { key: 'Tab', shiftKey: true })
+    expect(document.activeElement).toBe(cancel)
+  })
+})
