@@ -228,6 +228,9 @@ export default {
   weightsChange: 'Change: {what}, {from} → {to}',
   weightsOn: 'on',
   weightsOff: 'off',
+  // an empty network's own name (engine.ts emptyNet): the training page's title, the saved file's name
+  'emptyName.digits': 'My network',
+  'emptyName.text': 'My language model',
 
   // the sides of a fractional output size (issues.ts sideFormula)
   'sides.height': 'height {f}',

@@ -228,6 +228,9 @@ export default {
   weightsChange: '바꾸는 값: {what}, {from} → {to}',
   weightsOn: '사용',
   weightsOff: '사용 안 함',
+  // an empty network's own name (engine.ts emptyNet): the training page's title, the saved file's name
+  'emptyName.digits': '내 신경망',
+  'emptyName.text': '내 언어 모델',
 
   // the sides of a fractional output size (issues.ts sideFormula)
   'sides.height': '높이 {f}',
