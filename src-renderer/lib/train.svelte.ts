@@ -30,8 +30,20 @@ export {
 export { carryData, dataSourceOf, withDrawings, type DataChoice, type DataDrop, type DataKind, type ImageKind } from './train-data'
 export { keptStart, restartLr } from './divergence'
 
-/** Older finished runs are dropped beyond this many, so the overlay stays readable. */
+/**
+ * Older finished runs are dropped beyond this many, so the overlay stays readable. The oldest goes, not the worst or
+ * all but the best (Q3's F9): a learner comparing settings reads the list as a history, and one whose runs vanish by
+ * a rule about accuracy (or perplexity, for a language model: two orders) cannot tell which will go next. What goes is
+ * said: the list's help names the limit, and a full list names the run the next Start removes (nextDropped); a run
+ * the learner wants kept stays when they remove (×) one they no longer need. The host's project history (projects.ts)
+ * keeps as many, also dropping the oldest, so a saved project and the page's list agree.
+ */
 export const MAX_RUNS = 6
+
+/** The run a new Start would drop from `runs` (the oldest not training), or null while there is room. */
+export function nextDropped(runs: readonly Run[]): Run | null {
+  return runs.length >= MAX_RUNS ? runs.find((r) => !r.active) ?? null : null
+}
 
 /** Events for a run id we have not heard of yet (the start reply can arrive after the first events). */
 const MAX_PENDING = 200
@@ -336,13 +348,10 @@ export class TrainLab {
     // the host runs one training at a time: an earlier active run is over (and what waited for its end waits no more)
     for (const r of this.runs) if (r.active) r.state = 'stopped'
     this.endWaits()
-    let runs = [...this.runs, run]
-    while (runs.length > MAX_RUNS) {
-      const drop = runs.findIndex((r) => !r.active && r !== run)
-      if (drop < 0) break
-      runs = runs.filter((_, i) => i !== drop)
-    }
-    this.runs = runs
+    // the one the full list named before Start (nextDropped), oldest first, the new run never
+    let runs = [...this.runs]
+    for (let drop = nextDropped(runs); drop; drop = nextDropped(runs)) runs = runs.filter((r) => r !== drop)
+    this.runs = [...runs, run]
     this.currentId = run.id
     const early = this.pending.get(run.id)
     this.pending.delete(run.id)

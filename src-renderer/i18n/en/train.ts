@@ -169,6 +169,8 @@ export default {
 
   runs: 'Runs',
   runsHelp: 'Change a setting and press Start again to compare: every run keeps its colour on the charts.',
+  runsKept: 'The list keeps the last {max} runs: a new one removes the oldest. To keep an older run, remove (×) one you no longer need.',
+  runsFull: 'The list is full ({max} runs): the next Start removes {name}.',
   runLabel: '#{n} {opt} · lr {lr} · mini-batch {batch}',
   runStateful: 'stateful',
   runDecay: 'weight decay {wd}',
