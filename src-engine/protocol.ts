@@ -51,7 +51,11 @@ export interface TrainSettings {
   priority?: TrainingPriority
 }
 
-export interface BatchPoint { epoch: number; batch: number; batches: number; loss: number; examplesPerSec: number }
+/**
+ * examplesPerSec: wall-clock training speed (smoothed, pauses and evaluations left out). evalSeconds: what one held-out
+ * evaluation takes (the last one's time, or an estimate before the first), for the time left.
+ */
+export interface BatchPoint { epoch: number; batch: number; batches: number; loss: number; examplesPerSec: number; evalSeconds?: number }
 
 export interface EpochReport {
   epoch: number

@@ -106,7 +106,14 @@ export class Trainer {
   private stepsLeft = 0
   private stopRequested = false
   private failure: string | null = null
-  private examplesPerSec = 0
+  /**
+   * Wall seconds per training example, smoothed (Q2's G6): from one batch event to the next, so the gathering, the
+   * snapshots, the yields and waits for a free core count, which the learner's clock counts too; paused time does
+   * not, nor the held-out evaluation (timed on its own: evalSeconds). Shown inverted as examples per second.
+   */
+  private secondsPerExample = 0
+  /** Wall seconds of the last held-out evaluation, null before the first. */
+  private evalSeconds: number | null = null
   private pausedMs = 0
   private pausedAt: number | null = null
   private parallel: DataParallel | null = null
@@ -282,13 +289,15 @@ export class Trainer {
         return into
       }
       let gathered: { x: Tensor; t: Tensor } | null = null
+      // where the last batch's wall interval ended, and the paused time by then
+      let since = this.now()
+      let pausedSince = this.pausedMs
       for (let b = 0; b < batches.length; b++) {
         const ix = batches[b]
         const { x, t } = gathered ?? gatherBatch(b)
         // the next batch of the epoch now, when the replicas start it during this one's update
         gathered = ahead && b + 1 < batches.length ? gatherBatch(b + 1) : null
         const next = gathered === null ? undefined : { x: this.model.inputTensor(gathered.x.data, batches[b + 1].length), t: gathered.t }
-        const t0 = this.now()
         const res = this.trainBatch(this.model.inputTensor(x.data, ix.length), t, epoch, b + 1, next)
         if (res === null) {
           yield 'batch'
@@ -298,14 +307,23 @@ export class Trainer {
         correct += res.correct
         seen += ix.length
         targets += t.data.length
-        const dt = Math.max(1e-3, (this.now() - t0) / 1000)
-        const rate = ix.length / dt
-        this.examplesPerSec = this.examplesPerSec === 0 ? rate : 0.9 * this.examplesPerSec + 0.1 * rate
-        this.emit({ type: 'batch', point: { epoch, batch: b + 1, batches: batches.length, loss: res.loss, examplesPerSec: this.examplesPerSec } })
+        const at = this.now()
+        const perExample = Math.max(1e-3, (at - since - (this.pausedMs - pausedSince)) / 1000) / ix.length
+        since = at
+        pausedSince = this.pausedMs
+        // seconds are smoothed, not rates: a mean of rates leans towards the fast batches
+        this.secondsPerExample = this.secondsPerExample === 0 ? perExample : 0.9 * this.secondsPerExample + 0.1 * perExample
+        const examplesPerSec = 1 / this.secondsPerExample
+        // before the first evaluation, an estimate: a forward pass is about a third of a training step
+        const evalSeconds = this.evalSeconds ?? (test.n * this.secondsPerExample) / 3
+        this.emit({ type: 'batch', point: { epoch, batch: b + 1, batches: batches.length, loss: res.loss, examplesPerSec, evalSeconds } })
         yield 'batch'
       }
       if (stateful) this.carryState(false)
+      const evalStart = this.now()
+      const pausedBeforeEval = this.pausedMs
       const ev = yield* evaluate(this.model, test, this.evalChunk())
+      this.evalSeconds = Math.max(0, this.now() - evalStart - (this.pausedMs - pausedBeforeEval)) / 1000
       const report: EpochReport = {
         epoch,
         trainLoss: lossSum / seen,

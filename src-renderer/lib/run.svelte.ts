@@ -68,7 +68,11 @@ export function progressOf(last: BatchPoint | null, settings: TrainSettings, exa
   const doneBatches = Math.min((last.epoch - 1) * last.batches + last.batch, totalBatches)
   const fraction = state === 'done' ? 1 : totalBatches > 0 ? doneBatches / totalBatches : 0
   const remainingExamples = (totalBatches - doneBatches) * settings.batchSize
-  const etaSeconds = state === 'done' ? 0 : examplesPerSec > 0 ? remainingExamples / examplesPerSec : null
+  // every epoch ends with a held-out evaluation, this one's included (batch points come before it): the time left
+  // counts them too, or it ran out well before the run did (Q2's G6: "0:19 left" with 29 s to go)
+  const evalsLeft = Math.max(0, epochs - last.epoch + 1)
+  const evalSeconds = Number.isFinite(last.evalSeconds) && last.evalSeconds! > 0 ? last.evalSeconds! : 0
+  const etaSeconds = state === 'done' ? 0 : examplesPerSec > 0 ? remainingExamples / examplesPerSec + evalsLeft * evalSeconds : null
   return { epoch: last.epoch, epochs, batch: last.batch, batches: last.batches, fraction, examplesPerSec, etaSeconds }
 }
 

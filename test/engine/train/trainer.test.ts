@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { Trainer, countCorrect, type TrainerEvent } from '../../../src-engine/train/trainer'
 import { DivergenceWatch, describeDivergence, divergenceFacts, divergenceMessage, suggestLr } from '../../../src-engine/train/divergence'
 import { fromArray } from '../../../src-engine/tensor'
-import type { EpochReport } from '../../../src-engine/protocol'
+import type { BatchPoint, EpochReport } from '../../../src-engine/protocol'
+import { asExamples, type Examples } from '../../../src-engine/train/examples'
 import { SGD_SETTINGS, TINY_CNN, TINY_MLP, smallDigits } from './fixtures'
 import { until } from '../../helpers'
 
@@ -164,6 +165,40 @@ describe('Trainer', () => {
     expect(s.featureMaps?.map((m) => m.layer)).toEqual(['conv1', 'relu1', 'pool1', 'affine1'])
     expect(s.featureMaps?.[0].maps).toMatchObject({ count: 4, h: 24, w: 24 })
     expect(s.featureMaps?.[3].maps).toMatchObject({ count: 1, h: 1, w: 10 })
+  })
+
+  // Q2's G6: the speed counted only trainBatch, so the page said ~550/s where the run did ~380/s
+  it('reports the wall-clock speed (gathering and snapshots in, pauses out) and how long an evaluation takes', async () => {
+    let clock = 0
+    // gathering a batch (or an evaluation chunk) of 50 takes 100 ms here, outside the training step itself
+    const slowed = (d: typeof data.train): Examples => {
+      const ex = asExamples(d)
+      const gather = ex.gather.bind(ex)
+      ex.gather = (...a: Parameters<Examples['gather']>) => {
+        clock += 100
+        gather(...a)
+      }
+      return ex
+    }
+    const points: BatchPoint[] = []
+    const t: Trainer = new Trainer({ spec: TINY_MLP, settings: SGD_SETTINGS, data: { train: slowed(data.train), test: slowed(data.test) }, snapshotEveryMs: 0, now: () => clock }, (e) => {
+      if (e.type !== 'batch') return
+      points.push(e.point)
+      // a 5-second pause after the third batch is not training time
+      if (points.length === 3) {
+        t.pause()
+        setImmediate(() => {
+          clock += 5000
+          t.resume()
+        })
+      }
+    })
+    await t.run()
+    expect(points).toHaveLength(24)
+    for (const p of points) expect(p.examplesPerSec).toBeCloseTo(500, 6)
+    // before the first evaluation: 200 held-out examples at a third of the training time; then the 4 chunks' 400 ms
+    expect(points[0].evalSeconds).toBeCloseTo(200 / 500 / 3, 9)
+    expect(points.at(-1)!.evalSeconds).toBeCloseTo(0.4, 9)
   })
 
   it('trains an autoencoder (task reconstruct) against its own input, with no accuracy', async () => {

@@ -60,6 +60,12 @@ describe('progress and time remaining', () => {
     expect(p.batches).toBe(80)
   })
 
+  it('counts the held-out evaluations left in the ETA, this epoch\'s included (Q2\'s G6)', () => {
+    // the 28 s of training above, and 4 evaluations (epochs 2..5) of 2 s each
+    expect(progressOf({ ...pt(2, 40, 0.5), evalSeconds: 2 }, settings, 1000, 'running').etaSeconds).toBeCloseTo(36, 12)
+    expect(progressOf({ ...pt(5, 80, 0.5), evalSeconds: 2 }, settings, 1000, 'running').etaSeconds).toBeCloseTo(2, 12)
+  })
+
   it('has no ETA before the first batch and none needed when done', () => {
     expect(progressOf(null, settings, 0, 'running').etaSeconds).toBeNull()
     const done = progressOf(pt(5, 80, 0.1), settings, 900, 'done')
