@@ -8,6 +8,7 @@ import {
   Chart, Decimation, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Ticks, Tooltip,
   type ChartDataset, type Scale, type Tick, type TooltipItem
 } from 'chart.js'
+import { percentDigits } from './percent'
 
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Tooltip, Decimation)
 
@@ -46,7 +47,7 @@ export interface LineChartOptions {
 
 /** An accuracy tick as a percentage, as the page writes accuracies: 0.9 → "90%", 0.925 → "92.5%". */
 export function percentTick(y: number): string {
-  return `${Number((y * 100).toFixed(1))}%`
+  return `${Number(percentDigits(y))}%`
 }
 
 /** How far past the plot area a dataset may draw: its dots whole at the edges (a last epoch at the right

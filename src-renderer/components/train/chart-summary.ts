@@ -3,6 +3,7 @@
  * held-out loss and accuracy, in the page's language. A screen reader cannot read a canvas; this is what it reads.
  */
 import { t } from '../../i18n/index.svelte'
+import { percentDigits } from '../../lib/percent'
 import type { Run } from '../../lib/train.svelte'
 import type { EpochReport } from '../../../src-engine/protocol'
 import type { EpochMetric } from './series'
@@ -22,7 +23,7 @@ export function lossSummary(r: Run | null): string {
   if (e) {
     parts.push(e.testAcc === null
       ? t('train.lossSummaryTest', { e: e.epoch, loss: num(e.testLoss) })
-      : t('train.lossSummaryTestAcc', { e: e.epoch, loss: num(e.testLoss), acc: (e.testAcc * 100).toFixed(1) }))
+      : t('train.lossSummaryTestAcc', { e: e.epoch, loss: num(e.testLoss), acc: percentDigits(e.testAcc) }))
   }
   return parts.join(' ')
 }
@@ -43,7 +44,7 @@ export function epochSummary(r: Run | null, metric: EpochMetric): string {
   const e = reported.at(-1)
   if (!r || !e) return t('train.chartEmptyEpoch')
   const v = metricOf(e, metric)!
-  const pct = (x: number): string => (x * 100).toFixed(1)
+  const pct = (x: number): string => percentDigits(x)
   const show = metric === 'accuracy' ? pct : metric === 'perplexity' ? (x: number) => x.toFixed(2) : (x: number) => x.toFixed(4)
   const parts = [metric === 'accuracy'
     ? e.trainAcc != null
