@@ -10,6 +10,7 @@ import GradCheck from '../../../src-renderer/components/explainers/GradCheck.sve
 import { CHECK_EXAMPLES } from '../../../src-renderer/lib/lessons/gradcheck'
 import { explainGradients } from '../../../src-engine/train/gradcheck-run'
 import { FakeLab } from '../train/fake-lab'
+import { sci } from '../../../src-renderer/lib/lessons/format'
 
 const tick = (): Promise<void> => new Promise((r) => setTimeout(r, 0))
 
@@ -30,6 +31,12 @@ describe('the gradient-check table in Korean', () => {
     expect(heads.slice(2, 4)).toEqual(['수치 미분 (가장 어긋난 원소)', '오차역전파 (가장 어긋난 원소)'])
     // the first row's two values are gradients of one element: the relative error is worked from them
     const row = screen.getAllByTestId('gc-row')[0].querySelectorAll('td')
-    expect(row.length).toBe(6)
+    expect(row.length).toBe(7)
+    // Q2's G9: beside them, that element's own relative error, then the whole array's (the verdict's), each headed so
+    expect(heads.slice(4, 6)).toEqual(['상대 오차 (가장 어긋난 원소)', '상대 오차 (배열 전체)'])
+    const rows = (explainGradients(CHECK_EXAMPLES.cnn, 1, {}) as { rows: { numeric: number; analytic: number; relError: number }[] }).rows
+    const { numeric: a, analytic: b, relError } = rows[0]
+    expect(row[4].textContent).toBe(sci(Math.abs(a - b) / (Math.abs(a) + Math.abs(b))))
+    expect(row[5].textContent).toBe(sci(relError))
   })
 })
