@@ -16,7 +16,9 @@
  * - autosave: after every epoch the worker keeps a checkpoint and says so; this service sends it the run's
  *   settings and history and the worker writes <dataDir>/recovery.bplab itself, atomically
  *   (src-engine/train/autosave.ts), so the checkpoint's arrays never reach this thread. An explicit save
- *   removes the autosave; on start the page asks `recovery()` and offers to recover it.
+ *   removes the autosave only when it is of the project saved (its run is in the saved history, or is the run of
+ *   the weights saved): a crashed session's unsaved training, still offered, outlives the save of another project
+ *   (Q3's F20). On start the page asks `recovery()` and offers to recover it.
  */
 import { existsSync, rmSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
@@ -205,6 +207,15 @@ export class ProjectService {
   /** An explicit save or discard since the autosave was queued: it must not come back. */
   private cleared = 0
   /**
+   * The run the autosave on disk was written for: this service's last one written, or the one recovery() read (its
+   * history's current run); null when there is none worth keeping (removed, damaged); undefined when not known
+   * (a file left by another session and not read yet). A save removes only an autosave known to be of it.
+   */
+  private onDisk: string | null | undefined = undefined
+  /** The run of the autosave being written (drain), whose file replaces the one on disk; and how many were written. */
+  private inFlight: string | null = null
+  private writes = 0
+  /**
    * The opens and weight imports applying what they read, one at a time (their reads run side by side): each
    * loads or forgets the host's model and then answers, and the page applies the answers in the order they come,
    * so the host must end up holding the model of the last one answered. A run started meanwhile waits (settled).
@@ -332,15 +343,20 @@ export class ProjectService {
         const next = this.queued
         const generation = this.cleared
         this.queued = null
+        this.inFlight = next.runId
         try {
           const r = await this.host.autosave(next)
           if (!r.ok) throw new Error(r.error.message)
           if (!(r.value as { written?: unknown } | null)?.written) continue // a later epoch's checkpoint is on its way
           // Saved or discarded while this was being written: the autosave is stale.
           if (generation !== this.cleared) await rm(path, { force: true })
+          else this.onDisk = next.runId
+          this.writes++
           this.lastAutosaveError = null
         } catch (e) {
           this.lastAutosaveError = `the autosave could not be written to ${path}: ${errorText(e)}`
+        } finally {
+          this.inFlight = null
         }
       }
     } finally {
@@ -387,15 +403,16 @@ export class ProjectService {
       return fail('save-failed', `The project could not be saved: ${errorText(e)}`, { detail: errorText(e) })
     }
     const fileName = `${fileStem(project.spec.name)}.${PROJECT_EXTENSION}`
+    const ofSaved = this.autosaveOf(project.history, hasWeights ? this.modelRunId : null)
     if (to === 'download') {
-      this.clearRecovery()
+      if (ofSaved) this.clearRecovery()
       return { ok: true, value: withFileBytes({ fileName, bytes: bytes.length, hasWeights, ...(hasWeights ? { hasOptimizer } : {}) }, bytes) }
     }
     const written = await this.writeToDisk(bytes, fileName, 'project', to === 'save' ? this.currentPath : null)
     if (!written.ok) return written
     this.currentPath = written.value
     this.noteRecent(written.value)
-    this.clearRecovery()
+    if (ofSaved) this.clearRecovery()
     return { ok: true, value: { fileName: basename(written.value), bytes: bytes.length, path: written.value, hasWeights, ...(hasWeights ? { hasOptimizer } : {}) } }
   }
 
@@ -620,12 +637,20 @@ export class ProjectService {
     const path = this.recoveryPath
     if (!path || !existsSync(path)) return { ok: true, value: null }
     const generation = this.cleared
+    const writes = this.writes
     const read = await readProject(this.reader, { name: RECOVERY_FILE, path })
     if (this.host.isClosed?.()) return fail('closed', 'The lab is shutting down.')
     // saved or discarded while it was read: that autosave is gone, and is not offered
-    if (read.kind !== 'ok' || generation !== this.cleared) return { ok: true, value: null }
+    if (generation !== this.cleared) return { ok: true, value: null }
+    // what it holds, for a save to know whether it is of the project saved (unless this service's autosave replaced it meanwhile)
+    const replaced = writes !== this.writes || this.inFlight !== null
+    if (read.kind !== 'ok') {
+      if (!replaced) this.onDisk = null
+      return { ok: true, value: null }
+    }
     const p = read.project
     const history = cleanHistory(p.history)
+    if (!replaced) this.onDisk = history?.currentId ?? history?.runs.at(-1)?.id ?? ''
     return { ok: true, value: { savedAt: p.savedAt ?? '', epoch: p.epoch ?? null, specName: p.spec.name ?? '', runs: history?.runs.length ?? 0 } }
   }
 
@@ -676,7 +701,23 @@ export class ProjectService {
     const path = this.recoveryPath
     this.cleared++
     this.queued = null
+    this.onDisk = null
     if (path) rmSync(path, { force: true })
+  }
+
+  /**
+   * Whether every autosave there is (on disk, being written, waiting) is of the project being saved: its run is in
+   * the saved history, or is `modelRun`, the run of the weights saved. One not known (another session's, not read)
+   * or of another run is kept: it may be the only copy of a training the learner has not saved (Q3's F20).
+   */
+  private autosaveOf(history: SavedHistory | undefined, modelRun: string | null): boolean {
+    const path = this.recoveryPath
+    if (!path) return false
+    const ids = new Set(history?.runs.map((r) => r.id) ?? [])
+    if (modelRun) ids.add(modelRun)
+    const of = (run: string | null | undefined) => run === null || (run !== undefined && ids.has(run))
+    const onDisk = existsSync(path) ? this.onDisk : null
+    return of(onDisk) && of(this.inFlight) && of(this.queued?.runId ?? null)
   }
 
   private noteRecent(path: string): void {

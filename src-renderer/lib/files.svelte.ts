@@ -211,10 +211,27 @@ export class FilesLab {
     // weights without optimizer state (kept after a divergence, imported) are not said to carry it; an older host does not say
     const which = !saved.hasWeights ? 'files.savedNoWeights' : saved.hasOptimizer === false ? 'files.savedWithWeightsNoOptimizer' : 'files.savedWithWeights'
     this.noticeMsg = msg(which, { name: saved.fileName })
-    this.recovery = null
-    this.aside = null
+    await this.offerAfterSave()
     void this.loadRecent()
     return true
+  }
+
+  /**
+   * The host removes the autosave on a save only when it is of the project saved (projects.ts autosaveOf): another
+   * session's unsaved training is kept, and so is its offer (or the offer put aside while a run trains), as long as
+   * the host still has the same autosave (savedAt). Before, any save dropped the offer with the file (Q3's F20).
+   */
+  private async offerAfterSave(): Promise<void> {
+    const offered = this.recovery
+    const aside = this.aside
+    const info = offered ?? aside?.info
+    if (!info || !this.api) return
+    const r = await this.api.request('project:recovery', undefined)
+    // a discard, a recovery or a run's start meanwhile decided instead
+    if (this.recovery !== offered || this.aside !== aside) return
+    if (r.ok && r.value && r.value.savedAt === info.savedAt) return
+    this.recovery = null
+    this.aside = null
   }
 
   /** Opens a project from an uploaded file, the desktop dialog, a recent path or the autosave. */
