@@ -161,6 +161,7 @@ export default {
   smTarget: 'Right class t',
   smPerplexity: 'perplexity',
   smNote: 'The loss is small when the right class gets a high probability and grows without limit as that probability goes to 0. Its gradient is simply p\u00a0−\u00a0t: push the right score up and the others down, in proportion to how wrong they are. For a language model, e to the mean loss is the perplexity.',
+  smDelta: 'The 10⁻⁷ is the course’s (cross_entropy_error), and the lab’s training adds it too: it keeps the logarithm away from log 0, so the loss stops at about 16.1 instead of growing without limit. It changes L only when p is below about 10⁻⁴.',
   smCourseTitle: 'The course’s two guesses for the digit 2',
   smCourse: 'If the network gives the right class (2) a probability of 0.6, the loss is {right}; if it gives 0.6 to class 7 and only 0.1 to class 2, the loss is {wrong}. Only the probability of the right class enters the loss.',
 

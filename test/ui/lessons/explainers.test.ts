@@ -354,3 +354,26 @@ describe('output-size: the editor names the layer', () => {
     expect(editorIssues({ H: 7, W: 7, FH: 3, FW: 3, stride: 2, pad: 0 })).toEqual([])
   })
 })
+
+describe('the softmax explainer\'s loss figure', () => {
+  // Q2's G5: "L = −log p_A = 10.6402" where −log p_A is 10.6444: the engine's loss adds 10⁻⁷, which the formula hid
+  it('writes the 10⁻⁷ the loss adds, so L can be recomputed from the p shown, and says why (en, ko)', async () => {
+    const { render, screen, fireEvent, cleanup } = await import('@testing-library/svelte')
+    const { i18n } = await import('../../../src-renderer/i18n/index.svelte')
+    const SoftmaxLoss = (await import('../../../src-renderer/components/explainers/SoftmaxLoss.svelte')).default
+    for (const lang of ['en', 'ko'] as const) {
+      i18n.set(lang)
+      render(SoftmaxLoss)
+      const ranges = screen.getAllByTestId('sm-score')
+      for (const [i, v] of [-4, 6, 5.9].entries()) await fireEvent.input(ranges[i], { target: { value: String(v) } })
+      await fireEvent.change(screen.getByTestId('sm-target'), { target: { value: '0' } })
+      const pA = Math.exp(-4) / (Math.exp(-4) + Math.exp(6) + Math.exp(5.9))
+      const shown = -Math.log(pA + 1e-7)
+      expect(shown.toFixed(4)).toBe('10.6402')
+      expect(screen.getByTestId('sm-loss').textContent).toContain(`−log(pA + 10⁻⁷) = ${shown.toFixed(4)}`)
+      expect(screen.getByTestId('sm-delta').textContent).toContain('16.1')
+      cleanup()
+    }
+    i18n.set('en')
+  })
+})
