@@ -26,6 +26,12 @@ export interface Series {
   pointRadius?: number
   /** Drawn for context only (raw batch loss under the smoothed line, another network's run): no tooltip, no x extent. */
   faint?: boolean
+  /**
+   * The tooltip's short name for the series ("#1 · test") and the run's whole name, written under the values,
+   * wrapped (tipLines): a whole run name on each value's line ran off the canvas and cut the values (Q2's G7).
+   */
+  tip?: string
+  tipRun?: string
 }
 
 export interface LineChartOptions {
@@ -56,7 +62,29 @@ export function datasetClip(pointRadius: number | undefined): number | undefined
   return pointRadius ? Math.ceil(pointRadius) + 2 : undefined
 }
 
-type LineDataset = ChartDataset<'line', XY[]> & { faint?: boolean; key: string }
+type LineDataset = ChartDataset<'line', XY[]> & { faint?: boolean; key: string; tip?: string; tipRun?: string }
+
+/** Longest tooltip line a run's name is wrapped to (characters): the epoch chart's card is ~330 px wide at 1280 px. */
+export const TIP_WIDTH = 36
+
+/**
+ * The tooltip's lines under the values: each run's name once, cut at its " · " into lines of at most `width`
+ * characters (a single part longer than that keeps its own line).
+ */
+export function tipLines(runNames: readonly (string | undefined)[], width = TIP_WIDTH): string[] {
+  const out: string[] = []
+  for (const name of new Set(runNames.filter((n): n is string => !!n))) {
+    let line = ''
+    for (const part of name.split(' · ')) {
+      if (line && line.length + 3 + part.length > width) {
+        out.push(line)
+        line = part
+      } else line = line ? `${line} · ${part}` : part
+    }
+    if (line) out.push(line)
+  }
+  return out
+}
 
 /** '#3f7be0' + alpha → 'rgba(63,123,224,a)'. */
 export function withAlpha(hex: string, alpha: number): string {
@@ -154,7 +182,8 @@ export class LineChart {
             filter: (item: TooltipItem<'line'>) => !(item.dataset as LineDataset).faint,
             callbacks: {
               title: (items) => (items.length ? (this.opts.xFormat ?? String)(items[0].parsed.x ?? 0) : ''),
-              label: (item) => `${item.dataset.label}: ${(this.opts.yFormat ?? ((y: number) => y.toPrecision(4)))(item.parsed.y ?? NaN)}`
+              label: (item) => `${(item.dataset as LineDataset).tip ?? item.dataset.label}: ${(this.opts.yFormat ?? ((y: number) => y.toPrecision(4)))(item.parsed.y ?? NaN)}`,
+              footer: (items) => tipLines(items.map((i) => (i.dataset as LineDataset).tipRun))
             }
           }
         }
@@ -185,6 +214,8 @@ export class LineChart {
       d.pointRadius = s.pointRadius ?? 0
       d.clip = datasetClip(s.pointRadius) as LineDataset['clip']
       d.faint = s.faint
+      d.tip = s.tip
+      d.tipRun = s.tipRun
       return d
     })
   }

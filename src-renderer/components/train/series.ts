@@ -47,7 +47,7 @@ export function lossSeries(runs: readonly Run[], smoothing: number, caches: Map<
     // a dimmed run's series are new datasets (key): Chart.js kept the dots' colour of a dataset drawn before
     const id = faint ? `${r.id}:dim` : r.id
     if (smoothing > 0) out.push({ key: `${id}:raw`, label, color: r.color, points: c.raw, width: 1, faint: true })
-    out.push({ key: `${id}:loss`, label, color: r.color, points: smoothing > 0 ? c.smooth : c.raw, width: 2, faint })
+    out.push({ key: `${id}:loss`, label, tip: `#${r.index}`, tipRun: label, color: r.color, points: smoothing > 0 ? c.smooth : c.raw, width: 2, faint })
     const bridge = bridgeFrom(runs, r)
     // on this chart an epoch's held-out loss sits where its batches end: a continuation from weights kept part-way
     // through an epoch (Run.xOffset) ends its epochs that far past their numbers
@@ -57,7 +57,7 @@ export function lossSeries(runs: readonly Run[], smoothing: number, caches: Map<
     const bridgeShift = prev ? prev.xOffset - prev.epochOffset : 0
     const at = (e: EpochReport): number => (e === bridge ? e.epoch + bridgeShift : e.epoch + shift)
     const test: XY[] = (bridge && r.epochs.length ? [bridge, ...r.epochs] : r.epochs).filter((e) => Number.isFinite(e.testLoss)).map((e) => ({ x: at(e), y: e.testLoss }))
-    if (test.length) out.push({ key: `${id}:test`, label: `${label} · ${names.test}`, color: r.color, points: test, width: 1.5, dash: [5, 4], pointRadius: 3, faint })
+    if (test.length) out.push({ key: `${id}:test`, label: `${label} · ${names.test}`, tip: `#${r.index} · ${names.test}`, tipRun: label, color: r.color, points: test, width: 1.5, dash: [5, 4], pointRadius: 3, faint })
   }
   return out
 }
@@ -87,8 +87,9 @@ export function epochSeries(runs: readonly Run[], metric: EpochMetric, names: Se
     const faint = dim.has(r.id) || undefined
     // new datasets for a dimmed run, as in lossSeries
     const id = faint ? `${r.id}:dim` : r.id
-    out.push({ key: `${id}:test`, label: `${label} · ${names.test}`, color: r.color, points: test, width: 2, pointRadius: 3, faint })
-    if (train.length) out.push({ key: `${id}:train`, label: `${label} · ${names.train}`, color: r.color, points: train, width: 1.5, dash: [5, 4], pointRadius: 2, faint })
+    // the tooltip names the run by its number and the line (test, train), with the run's whole name under the values
+    out.push({ key: `${id}:test`, label: `${label} · ${names.test}`, tip: `#${r.index} · ${names.test}`, tipRun: label, color: r.color, points: test, width: 2, pointRadius: 3, faint })
+    if (train.length) out.push({ key: `${id}:train`, label: `${label} · ${names.train}`, tip: `#${r.index} · ${names.train}`, tipRun: label, color: r.color, points: train, width: 1.5, dash: [5, 4], pointRadius: 2, faint })
   }
   return out
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { SmoothedSeries, datasetClip, percentTick, withAlpha } from '../../../src-renderer/lib/chart'
+import { SmoothedSeries, TIP_WIDTH, datasetClip, percentTick, tipLines, withAlpha } from '../../../src-renderer/lib/chart'
 import { ema, epochsTrained, MAX_BATCH_POINTS, Run } from '../../../src-renderer/lib/train.svelte'
 import { epochSeries, lossSeries, otherNetworks, plannedByForm, plannedEpochs, xExtent } from '../../../src-renderer/components/train/series'
 import type { TrainSettings } from '../../../src-engine/protocol'
@@ -171,6 +171,22 @@ describe('overlaying runs', () => {
     const s = lossSeries([runWith('a', 1, [2, 1])], 0, new Map(), names)
     expect(s.map((x) => x.key)).toEqual(['a:loss'])
     expect(s[0].points.map((p) => p.y)).toEqual([2, 1])
+  })
+
+  // Q2's G7: each tooltip line was the run's whole name, the line and the value, cut at the canvas edge at 1280 px
+  it('names a series in the tooltip by run number and line, the run\'s whole name wrapped under the values', () => {
+    const a = runWith('a', 1, [1])
+    a.addEpoch({ epoch: 1, trainLoss: 1, trainAcc: 0.8, testLoss: 1, testAcc: 0.75, seconds: 1 })
+    const long = { ...names, run: () => '#1 Momentum · learning rate 0.05 · mini-batch 50 · weight decay 0.001' }
+    const acc = epochSeries([a], 'accuracy', long)
+    expect(acc.map((x) => [x.tip, x.tipRun])).toEqual([['#1 · test', long.run()], ['#1 · train', long.run()]])
+    expect(lossSeries([a], 0.5, new Map(), long).filter((x) => !x.faint).map((x) => x.tip)).toEqual(['#1', '#1 · test'])
+    // the footer: the name once for both lines, no line longer than TIP_WIDTH unless one part is
+    const lines = tipLines(acc.map((x) => x.tipRun))
+    expect(lines).toEqual(['#1 Momentum · learning rate 0.05', 'mini-batch 50 · weight decay 0.001'])
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(TIP_WIDTH)
+    expect(tipLines(['a-very-long-single-part-of-a-run-name-here · b'], 10)).toEqual(['a-very-long-single-part-of-a-run-name-here', 'b'])
+    expect(tipLines([undefined])).toEqual([])
   })
 
   it('plots test and train accuracy per epoch, and perplexity only for language models', () => {
