@@ -46,6 +46,13 @@ export default {
   alreadyAdded: 'This drawing is already in the dataset, labelled {label}. Draw another, or change this one, to add more; to take it out, click its thumbnail below.',
   removeDrawing: 'Remove this drawing, labelled {label}',
   clearDrawings: 'Remove all',
+  // removals are undone, not asked about first (lib/drawings.svelte.ts removed); the limit stops adding, nothing is dropped
+  removedOne: 'Removed 1 drawing.',
+  removedMany: 'Removed {n} drawings.',
+  undoRemove: 'Undo',
+  undoRemoveOne: 'Put back the drawing just removed',
+  undoRemoveMany: 'Put back the {n} drawings just removed',
+  drawingsFull: 'That is {max} drawings, the most the lab keeps in this browser: to add this one, remove some first (click a thumbnail, or Remove all).',
   gatesTitle: 'The LSTM reading your drawing row by row',
   gatesHelp: 'Each column is one row of the 28\u00a0×\u00a028 image fed to the LSTM; each line is a hidden unit.',
   mapsHelp: 'Each layer’s output for the image above, computed by the engine as you draw.'

@@ -46,6 +46,13 @@ export default {
   alreadyAdded: '이 그림은 이미 정답이 {label}인 그림으로 데이터셋에 들어 있습니다. 더 추가하려면 새로 그리거나 이 그림을 고치세요. 빼려면 아래의 작은 그림을 누르세요.',
   removeDrawing: '이 그림 삭제: 정답 {label}',
   clearDrawings: '모두 삭제',
+  // removals are undone, not asked about first (lib/drawings.svelte.ts removed); the limit stops adding, nothing is dropped
+  removedOne: '그림 1개를 삭제했습니다.',
+  removedMany: '그림 {n}개를 삭제했습니다.',
+  undoRemove: '되돌리기',
+  undoRemoveOne: '방금 삭제한 그림 1개를 되살립니다',
+  undoRemoveMany: '방금 삭제한 그림 {n}개를 되살립니다',
+  drawingsFull: '그림이 {max}개로, 이 브라우저에 저장할 수 있는 최대 개수입니다. 이 그림을 추가하려면 먼저 몇 개를 삭제하세요 (작은 그림을 누르거나 모두 삭제).',
   gatesTitle: 'LSTM이 그림을 한 행씩 읽는 모습',
   gatesHelp: '열 하나가 LSTM에 들어간 28\u00a0×\u00a028 이미지의 한 행이고, 줄 하나가 은닉 유닛 하나입니다.',
   mapsHelp: '위 이미지에 대한 각 계층의 출력입니다. 그리는 동안 엔진이 바로 계산합니다.'
