@@ -170,6 +170,9 @@ export class LabHost {
   /** What a page that did not start the current run needs to take it over (train:current), beside the autosave's history:
    *  its network and settings, the learning rate in force, its latest batch point and the last snapshot sent. */
   private live: { runId: string; spec: NetSpec; settings: TrainSettings; lr: number; lrChanges: { x: number; lr: number }[]; last: BatchPoint | null; snapshot: Snapshot | null } | null = null
+  /** The model held came from loadModel (an opened project, imported weights), not from the last run: train:current
+   *  does not call that run's model held (CurrentRun.modelHeld). A run's start clears it. */
+  private heldLoaded = false
   /** Project files, weights import and the autosave (src-main/projects.ts). */
   readonly projects: ProjectService
   /** Where uploaded texts are kept (file-store.ts): a run naming one is judged by its counted length (refuseData). */
@@ -315,6 +318,7 @@ export class LabHost {
     this.runSpec = { runId, spec }
     this.heldBefore = { runId, spec: this.held }
     this.live = { runId, spec, settings, lr: settings.lr, lrChanges: [], last: null, snapshot: null }
+    this.heldLoaded = false
     this.projects.runStarted(runId, spec, settings, epochOffset, xOffset)
     this.post({ type: 'start', runId, spec, settings, ...(this.projects.autosaves ? { checkpoints: true } : {}), ...(fromHeld ? { fromModel: true } : {}) })
     if (this.probe) this.post({ type: 'set-probe', input: this.probe.slice() })
@@ -510,7 +514,11 @@ export class LabHost {
       ok: true,
       value: {
         runId: live.runId, state: this.runState, spec: live.spec, settings: live.settings, lr: live.lr, lrChanges: [...live.lrChanges],
-        history: { ...history, currentId: live.runId }, stride: this.projects.curveStride(live.runId), last: live.last, snapshot: live.snapshot
+        history: { ...history, currentId: live.runId }, stride: this.projects.curveStride(live.runId), last: live.last, snapshot: live.snapshot,
+        // the model held is this run's: it trained at least one batch (runSpec cleared: held is its network), no thread
+        // crash, divergence without kept weights or load replaced it since. A page loaded after the run ended lists it
+        // then, with Continue (attach-run.ts; Q3's F6)
+        modelHeld: this.worker !== null && this.held !== null && !this.heldLoaded && this.runSpec?.runId !== live.runId
       }
     }
   }
@@ -788,7 +796,9 @@ export class LabHost {
     await this.settled()
     if (this.disposed) return fail('closed', 'The lab is shutting down.')
     if (this.isTraining()) return fail('busy', `Run ${this.runId} is still ${this.runState}; stop it before loading another model.`, { case: 'load', state: this.runState })
-    return this.loadInto(spec, weights, optimizer, vocab, false, handOver)
+    const loaded = await this.loadInto(spec, weights, optimizer, vocab, false, handOver)
+    if (loaded.ok) this.heldLoaded = true
+    return loaded
   }
 
   /** `during`: part of a priority switch (setPriority), which other requests wait for. */

@@ -235,6 +235,9 @@ export interface CurrentRun {
   stride: number
   last: BatchPoint | null
   snapshot: Snapshot | null
+  /** Whether the host still holds this run's trained model (a finished run's: a page loaded again lists it with
+   *  Continue, attach-run.ts); absent from older hosts. */
+  modelHeld?: boolean
 }
 
 /** What the page holds of a project (the host adds the weights and optimizer state). */

@@ -11,6 +11,13 @@
  * editor the learner has not touched, the editor shows the running network and the form its settings, and the training
  * page opens; otherwise the learner's architecture stays as it is (the run is listed under its own name). A run the
  * page already lists (a reconnection) is brought up to date instead: its state, and the points and epochs it missed.
+ *
+ * A run that has ended (done, or stopped by the learner) whose trained model the host still holds (CurrentRun.modelHeld)
+ * is taken over too by a page just loaded and untouched (Q3's F6): before, F5 after a finished run left the host's
+ * model (the draw page predicted with it) but the training page said "Ready · epoch 0 / 5" with an empty run list, the
+ * form at its defaults and no Continue. Now the runs come back, the last one current with its settings in the form, and
+ * Continue trains its model on; the page stays where it is (nothing is going on to watch). A page with runs or edits of
+ * its own, a failed run, or a model the host no longer holds as that run's (a project opened since) changes nothing.
  */
 import type { CurrentRun, LabApi } from '../../src-main/ipc/contract'
 import type { NetSpec } from '../../src-engine/spec-types'
@@ -47,6 +54,7 @@ trainLab.takeOver = (api) => takeOverRun(api, false)
 /** `fresh`: the page's first connection since it loaded. */
 export function attachRun(cur: CurrentRun | null, fresh: boolean): void {
   const live = cur !== null && (cur.state === 'running' || cur.state === 'paused' || cur.state === 'idle')
+  const finished = cur !== null && cur.modelHeld === true && (cur.state === 'done' || cur.state === 'stopped')
   // runs the page thinks active that the host no longer trains (it was started again, or another run replaced them)
   for (const r of trainLab.runs) if (r.active && r.id !== cur?.runId) { r.pending = null; r.state = 'stopped' }
   // and what waited for their end (continueAtNormalPriority) no longer waits: the state events it waited for were missed
@@ -58,8 +66,10 @@ export function attachRun(cur: CurrentRun | null, fresh: boolean): void {
     trainLab.endWaits()
     return
   }
-  if (!live || !validateSpec(cur.spec).ok) return
+  if (!(live || finished) || !validateSpec(cur.spec).ok) return
   const untouched = fresh && trainLab.runs.length === 0 && !project.trained && !editor.keeps(cur.spec)
+  // an ended run has nothing to control: only a page that is the learner's as it was left takes it back
+  if (!live && !untouched) return
   const kind = netKind(cur.spec)
   // a fresh page lists the runs the host tracked; one that has runs of its own gains the live one only, numbered on
   const runs = untouched ? restoredRuns(cur.history.runs, kind) : []
@@ -83,7 +93,7 @@ export function attachRun(cur: CurrentRun | null, fresh: boolean): void {
   trainLab.adopt(run, untouched ? runs : [...trainLab.runs, run])
   if (run.otherNet) project.trained = false
   else if (run.batchX.length > 0) project.trained = true
-  if (untouched) project.page = 'train'
+  if (untouched && live) project.page = 'train'
 }
 
 /** The live run as the next of the page's own runs (its number and colour), with the curve and epochs the host kept. */

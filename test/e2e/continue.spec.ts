@@ -1,7 +1,8 @@
 /**
  * "Continue training" against the real web shell and engine: train the default preset for one epoch,
  * continue for one more, and see the same run go on: epoch 2 on the progress and the accuracy chart,
- * the legend saying which run it continues. Screenshots of the dashboard after continuing, in both languages.
+ * the legend saying which run it continues. Screenshots of the dashboard after continuing, in both languages. Then
+ * a reload: the finished runs come back with Continue.
  */
 import type { Page } from '@playwright/test'
 import { test, expect, screenshot } from './fixtures'
@@ -40,4 +41,15 @@ test('continues a finished run: epoch 2 follows epoch 1 on the charts and the pr
   await expect(legend).toContainText('#1에서 이어서')
   await expect(page.getByTestId('train-continue')).toContainText('이어서 학습')
   await screenshot(page, 'train-continued-ko')
+
+  // F5 after the runs ended (Q3's F6): the host still holds the model, and the page takes the runs back from it, with
+  // the last one's settings and Continue (before: "Ready · epoch 0 / 5", no runs, no Continue)
+  await page.reload()
+  await expect(page.getByTestId('status-connection')).toHaveAttribute('data-status', 'open', { timeout: 15_000 })
+  await page.getByTestId('nav-train').click()
+  await expect(legend.locator('li')).toHaveCount(2)
+  await expect(page.getByTestId('progress')).toContainText('2 / 2')
+  await expect(page.getByTestId('train-continue')).toBeEnabled()
+  await expect(page.getByTestId('train-epochs')).toHaveValue('1')
+  await screenshot(page, 'train-reloaded-ko')
 })
