@@ -4,7 +4,8 @@
  * validateSpec's job afterwards. Failures carry an i18n key and values, never a throw.
  */
 import type { NetSpec } from '../../../src-engine/spec-types'
-import { layerDef } from './catalog'
+import { suggestType } from '../../../src-engine/spec-fields'
+import { LAYER_DEFS, layerDef, type LayerDef } from './catalog'
 
 export type ParseResult =
   | { ok: true; spec: NetSpec }
@@ -99,6 +100,34 @@ export function jsonErrorAt(s: string): number {
   }
 }
 
+const quoted = (words: readonly string[]): string => words.map((w) => `"${w}"`).join(', ')
+
+/**
+ * An unknown type says what to write (Q3's F19): the type the engine's validator would suggest (suggestType: "Conv2D",
+ * "Dense", "convolution" from Keras, PyTorch or a lower-case slip), else the types there are.
+ */
+function unknownType(n: number, type: string): ParseResult {
+  const guess = suggestType(type)
+  if (guess && layerDef(guess)) return fail('import.unknownTypeSuggest', { n, type, suggestion: guess })
+  return fail('import.unknownTypeList', { n, type, types: quoted(LAYER_DEFS.map((d) => d.type)) })
+}
+
+/**
+ * An unknown setting says what to write: the setting of this type it is near to ("filter" → "filters", "kernel_size" →
+ * "kernel", "Stride" → "stride"; the engine's near-field hint, spec-fields.ts), else the type's settings.
+ */
+function unknownField(n: number, def: LayerDef, field: string, layer: Record<string, unknown>): ParseResult {
+  const k = field.toLowerCase()
+  const near = k.length < 3 ? undefined : def.fields.find((f) => {
+    const key = f.key.toLowerCase()
+    return layer[f.key] === undefined && (k.startsWith(key.slice(0, 4)) || key.startsWith(k))
+  })
+  const values = { n, type: def.type, field }
+  if (near) return fail('import.unknownFieldNear', { ...values, near: near.key })
+  if (def.fields.length === 0) return fail('import.unknownFieldNone', values)
+  return fail('import.unknownFieldList', { ...values, fields: quoted(def.fields.map((f) => f.key)) })
+}
+
 /** Check an already parsed value; returns a fresh plain copy on success. */
 export function checkSpec(raw: unknown): ParseResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('import.notObject')
@@ -118,16 +147,14 @@ export function checkSpec(raw: unknown): ParseResult {
     if (typeof l !== 'object' || l === null || Array.isArray(l)) return fail('import.layerNotObject', { n })
     const lo = l as Record<string, unknown>
     const def = layerDef(String(lo.type))
-    if (!def) return fail('import.unknownType', { n, type: String(lo.type) })
+    if (!def) return unknownType(n, String(lo.type))
     const out: Record<string, unknown> = { type: def.type }
     if (lo.name !== undefined) {
       if (typeof lo.name !== 'string') return fail('import.badLayerName', { n })
       out.name = lo.name
     }
     for (const key of Object.keys(lo)) {
-      if (key !== 'type' && key !== 'name' && !def.fields.some((f) => f.key === key)) {
-        return fail('import.unknownField', { n, type: def.type, field: key })
-      }
+      if (key !== 'type' && key !== 'name' && !def.fields.some((f) => f.key === key)) return unknownField(n, def, key, lo)
     }
     for (const f of def.fields) {
       const v = lo[f.key]

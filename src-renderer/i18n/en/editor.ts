@@ -39,9 +39,13 @@ export default {
   'import.badName': '"name" must be text.',
   'import.noLayers': 'It has no "layers" list.',
   'import.layerNotObject': 'Layer {n} is not an object like {"type": "Relu"}.',
-  'import.unknownType': 'Layer {n} has an unknown type "{type}".',
+  // an unknown type or setting says what to write (spec-json.ts unknownType/unknownField: the engine's suggestions)
+  'import.unknownTypeSuggest': 'Layer {n} has an unknown type "{type}": this lab calls it "{suggestion}". Write "type": "{suggestion}".',
+  'import.unknownTypeList': 'Layer {n} has an unknown type "{type}". The types are {types}.',
   'import.badLayerName': 'Layer {n} has a name that is not text.',
-  'import.unknownField': 'Layer {n} ({type}) has a setting "{field}" this lab does not know.',
+  'import.unknownFieldNear': 'Layer {n} ({type}) has a setting "{field}" this lab does not know: write "{near}" instead.',
+  'import.unknownFieldList': 'Layer {n} ({type}) has a setting "{field}" this lab does not know. Its settings are {fields}.',
+  'import.unknownFieldNone': 'Layer {n} ({type}) has a setting "{field}" this lab does not know: this layer takes no settings besides "name".',
   'import.missingField': 'Layer {n} ({type}) is missing "{field}".',
   'import.badField': 'Layer {n} ({type}) has "{field}" = {value}, which is not allowed.',
 

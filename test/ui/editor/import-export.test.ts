@@ -8,6 +8,7 @@ import type { NetSpec } from '../../../src-engine/spec-types'
 import { project } from '../../../src-renderer/lib/project.svelte'
 import { editor } from '../../../src-renderer/lib/editor.svelte'
 import { jsonErrorAt, parseSpecJson } from '../../../src-renderer/components/editor/spec-json'
+import { i18n, msg, tr } from '../../../src-renderer/i18n/index.svelte'
 import { cards, openEditor, paramTotal } from './helpers'
 
 afterEach(() => cleanup())
@@ -50,10 +51,10 @@ describe('import', () => {
     ['JSON with a stray comma', '{"input": [1, 28, 28],\n  "layers": [,]}', 'not valid JSON: look near line 2, column 14'],
     ['a list instead of an object', '[1, 2, 3]', 'one object'],
     ['an input shape with a zero', '{"input": [1, 0, 28], "layers": []}', '"input" must be'],
-    ['an unknown layer type', '{"input": [4], "layers": [{"type": "Conv9D"}]}', 'Layer 1 has an unknown type "Conv9D"'],
+    ['an unknown layer type', '{"input": [4], "layers": [{"type": "Conv9D"}]}', 'Layer 1 has an unknown type "Conv9D". The types are "Convolution", "Pooling"'],
     ['a missing required setting', '{"input": [4], "layers": [{"type": "Affine"}]}', 'is missing "units"'],
     ['a setting of the wrong kind', '{"input": [1,8,8], "layers": [{"type": "Convolution", "filters": "8", "kernel": 3}]}', '"filters" = "8"'],
-    ['a misspelt setting', '{"input": [1,8,8], "layers": [{"type": "Convolution", "filters": 8, "kernel": 3, "strides": 2}]}', '"strides"']
+    ['a misspelt setting', '{"input": [1,8,8], "layers": [{"type": "Convolution", "filters": 8, "kernel": 3, "strides": 2}]}', 'a setting "strides" this lab does not know: write "stride" instead.']
   ]
   for (const [what, text, words] of badFiles) {
     it(`refuses ${what} with a clear message and keeps the open network`, async () => {
@@ -73,6 +74,31 @@ describe('import', () => {
     await pick(JSON.stringify({ input: [1, 7, 7], layers: [{ type: 'Convolution', filters: 2, kernel: 3, stride: 3 }, { type: 'Flatten' }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] }))
     const err = await screen.findByTestId('layer-error')
     expect(err.getAttribute('data-code')).toBe('conv-size-not-integer')
+  })
+})
+
+describe('an unknown type or setting in a file (Q3 F19)', () => {
+  const said = (text: string): string => {
+    const r = parseSpecJson(text)
+    if (r.ok) throw new Error('read')
+    return tr(msg(`editor.${r.key}`, r.values))
+  }
+  const layer = (l: object): string => JSON.stringify({ input: [1, 28, 28], layers: [l] })
+
+  it('says what to write: the type the engine suggests, the setting it is near to, else what there is (en, ko)', () => {
+    expect(said(layer({ type: 'convolution', filters: 8, kernel: 3 }))).toContain('this lab calls it "Convolution"')
+    expect(said(layer({ type: 'Dense', units: 10 }))).toContain('this lab calls it "Affine"')
+    expect(said(layer({ type: 'Convolution', filter: 8, kernel_size: 3 }))).toContain('"filter" this lab does not know: write "filters" instead.')
+    expect(said(layer({ type: 'Convolution', filters: 8, kernel_size: 3 }))).toContain('write "kernel" instead.')
+    expect(said(layer({ type: 'Pooling', size: 2, wibble: 1 }))).toContain('Its settings are "mode", "size", "stride", "pad".')
+    expect(said(layer({ type: 'Relu', alpha: 0.1 }))).toContain('this layer takes no settings besides "name".')
+    i18n.set('ko')
+    try {
+      expect(said(layer({ type: 'Conv2D', filters: 8, kernel: 3 }))).toBe('1번째 계층의 종류를 알 수 없습니다: "Conv2D". 이 실험실에서는 "Convolution"라고 씁니다. "type": "Convolution"처럼 고치세요.')
+      expect(said(layer({ type: 'Convolution', filter: 8, kernel: 3 }))).toBe('1번째 계층(Convolution)에 이 실험실이 모르는 설정이 있습니다: "filter". 대신 "filters"라고 쓰세요.')
+    } finally {
+      i18n.set('en')
+    }
   })
 })
 
