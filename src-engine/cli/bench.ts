@@ -4,10 +4,11 @@
  */
 import { Trainer } from '../train/trainer'
 import { loadTrainData, specForData } from '../train/data'
+import { validateSpec } from '../spec'
 import { int, parseArgs, positive, str, UsageError, type FlagKind } from './args'
 import { specFromFlags } from './spec-source'
 import { parseOptimizer } from './train'
-import { attachThreads } from './threads'
+import { attachThreads, checkThreadsMemory, warnOverCores } from './threads'
 import { Output, thousands } from './output'
 
 export const BENCH_FLAGS: Record<string, FlagKind> = {
@@ -24,13 +25,17 @@ export async function benchCommand(argv: readonly string[], out: Output): Promis
   const timed = int(p, 'batches', 1) ?? 30
   const warmup = int(p, 'warmup', 0) ?? 3
   const optimizer = parseOptimizer(str(p, 'optimizer')) ?? 'Adam'
+  const threads = int(p, 'threads', 1) ?? 1
+  warnOverCores(threads, out) // as train does: a measurement on more threads than cores measures their waiting
   const data = loadTrainData(src.spec.task === 'language-model' ? { kind: 'text', file: 'builtin' } : { kind: 'mnist' }, undefined, src.spec)
   const epochs = Math.ceil(((warmup + timed) * batchSize) / data.train.n) + 1
+  const spec = specForData(src.spec, data)
+  checkThreadsMemory(validateSpec(spec), threads)
   const trainer = new Trainer({
-    spec: specForData(src.spec, data), data, snapshotEveryMs: 0,
+    spec, data, snapshotEveryMs: 0,
     settings: { optimizer, lr: positive(p, 'lr') ?? 0.001, batchSize, epochs, seed: int(p, 'seed', 0) ?? 1 }
   })
-  const pool = await attachThreads(trainer, int(p, 'threads', 1) ?? 1, out)
+  const pool = await attachThreads(trainer, threads, out)
   try {
     return measure(trainer, src.label, pool.used, warmup, timed, out)
   } finally {

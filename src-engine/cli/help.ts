@@ -19,14 +19,18 @@ commands:
                                   training speed in images per second
 
 Every command prints readable text, or JSON lines with --json (each with an "event" field; the last
-one is "done" or "error"). Exit code 0 on success, 1 on a failure, 2 on a usage error.
+one is "done" or "error"). Exit code 0 on success, 1 on a failure, 2 on a usage error, 141 (as
+for a SIGPIPE) when whoever reads the output stops early, as \`| head\` does.
 See \`npm run lab -- <command> --help\` for a command's options.`
 
 export const COMMAND_HELP: Record<string, string> = {
   presets: `usage: npm run lab -- presets [--json]
 
 Lists the built-in architectures with their parameter counts and default training settings.
-With --json, one {"event":"preset", id, title, kind, params, defaults, spec} line each.`,
+A language model's count (marked *) includes its embedding and output layers sized for the
+built-in text's 74 characters, the text it trains on by default, as the app's editor counts it.
+With --json, one {"event":"preset", id, title, kind, params, defaults, spec} line each (a language
+model's also has vocab and vocabFrom; its spec leaves the vocabulary to the text it trains on).`,
 
   validate: `usage: npm run lab -- validate SPEC.json [--data mnist | idx:DIR | text:FILE] [--json]
 
@@ -34,7 +38,8 @@ Checks an architecture file: every layer's output shape and parameter count, and
 with the layer it concerns and what to change. Exit code 1 when the network is not valid.
 --data names the data a run would train on, as for train (default: the built-in digits): a
 classifier's number of class scores is checked against it (an IDX folder's training labels are
-read for the classes they use; a text has none to check).`,
+read for the classes they use; a text has none to check). A language model is counted with the
+vocabulary of the text it would train on (--data text:FILE; default the built-in text, 74 characters).`,
 
   train: `usage: npm run lab -- train (--preset NAME | --spec SPEC.json) [options]
 
@@ -52,7 +57,9 @@ options:
   --clip C                   clip gradients to global norm C (default 0 = off)
   --seed S                   seed of initialisation and shuffling (default 1); the same seed gives
                              the same numbers
-  --threads N                kernel threads (default 1)
+  --threads N                kernel threads (default 1); more than the computer's cores gets a
+                             warning (they slow training down), more than the network's copies of
+                             the weights fit in memory is refused with the count that fits
   --test-fraction F          held-out share of the built-in digits (default 0.2)
   --stateful                 language models: read the text in order in B lanes and carry the LSTM/RNN
                              state from batch to batch (truncated BPTT; one thread; reset each epoch)
@@ -66,6 +73,8 @@ example: npm run lab -- train --preset simple-convnet --epochs 3 --seed 1 --json
   predict: `usage: npm run lab -- predict --weights W.safetensors --input X.npy [--spec SPEC.json] [--json]
 
 X.npy holds float32 images (N, C, H, W) with values in 0..1 (one image may be (C, H, W)).
+W.safetensors is a weights file as \`train --out\` or the app's Model & project › Export weights
+(safetensors) writes it; the .npz and ONNX exports are for other tools and are not read back.
 The spec defaults to the one saved inside the weights file. Prints, per image, the predicted
 class, the probabilities and the logits (with --json: {"event":"prediction", index, predicted,
 probs, logits}).`,

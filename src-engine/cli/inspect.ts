@@ -1,11 +1,14 @@
 /** `lab presets` and `lab validate SPEC.json`: what the engine knows, without training anything. */
-import { validateSpec } from '../spec'
+import { validateSpec, withVocab } from '../spec'
 import { PRESETS } from '../models/presets'
+import { BUILTIN_TEXT_VOCAB, textCounts } from '../data/text'
+import { BUILTIN_CORPORA, builtinCorpusOf, loadTextSource } from '../data/files'
+import { errorMessage } from '../train/errors'
 import type { DataSource } from '../protocol'
 import type { NetSpec, SpecIssue } from '../spec-types'
 import { idxLabelsUsed } from '../data/idx-labels'
 import { parseArgs, str, UsageError, type FlagKind } from './args'
-import { issueLines, readJsonFile } from './spec-source'
+import { InputError, issueLines, readJsonFile } from './spec-source'
 import { parseData } from './train'
 import { Output, thousands } from './output'
 
@@ -69,15 +72,58 @@ export function dataKindIssue(spec: unknown, data: DataSource): SpecIssue | null
   return null
 }
 
+/** The vocabulary a language model would train with: its size and the text it comes from, as a line says it. */
+export interface TextVocab { vocab: number; text: string }
+
+/**
+ * The vocabulary a run on `data` gives a language model (train/data.ts specForData sets the spec's from the text it
+ * loads): the built-in text's known size (BUILTIN_TEXT_VOCAB, as the editor sizes it before any text is loaded), else
+ * the distinct characters of the text --data names, counted as a run counts them (textCounts). Null for image data.
+ */
+export function textVocabFor(data: DataSource): TextVocab | null {
+  if (data.kind !== 'text') return null
+  try {
+    const builtin = builtinCorpusOf(data.file)
+    const text = builtin ? `the built-in text, ${BUILTIN_CORPORA[builtin].title}` : data.file
+    if (data.file === 'builtin') return { vocab: BUILTIN_TEXT_VOCAB, text }
+    return { vocab: textCounts(loadTextSource(data.file)).vocab, text }
+  } catch (e) {
+    throw new InputError('data', `--data text:${data.file}: ${errorMessage(e)}`)
+  }
+}
+
+/**
+ * A spec as it would train on `vocab`'s text: a language model's vocabulary layers sized by it (withVocab, the editor's
+ * own step), anything else as it is. A spec that fixes its own vocab is still resized: a run sets it from the text.
+ */
+export function sizedFor(spec: unknown, vocab: TextVocab | null): unknown {
+  const s = spec as Partial<NetSpec> | null
+  if (vocab === null || typeof s !== 'object' || s === null || s.task !== 'language-model') return spec
+  return withVocab(s as NetSpec, vocab.vocab)
+}
+
+/** What a language model's count includes: "with the vocabulary layers sized for the 74 distinct characters of …". */
+function vocabNote(vocab: TextVocab): string {
+  return `with the vocabulary layers sized for the ${thousands(vocab.vocab)} distinct characters of ${vocab.text}`
+}
+
 export function presetsCommand(argv: readonly string[], out: Output): number {
   const p = parseArgs(argv, PRESETS_FLAGS, 'presets')
   if (p.positionals.length > 0) throw new UsageError('"presets" takes no arguments')
+  // A language model's count is the one a run on its default text trains (the built-in one), as the editor shows it:
+  // without a text its embedding and output layers were left out (char-lstm 328,704 of 352,458).
+  const builtin = textVocabFor({ kind: 'text', file: 'builtin' })!
+  let sized = false
   for (const preset of PRESETS) {
-    const report = validateSpec(preset.spec)
-    out.event('preset', { id: preset.id, title: preset.title, kind: preset.kind, params: report.totalParams, defaults: preset.defaults, spec: preset.spec },
-      `${preset.id.padEnd(18)} ${thousands(report.totalParams).padStart(11)} params  ${preset.title.en}`)
+    const lm = preset.spec.task === 'language-model' && preset.spec.vocab === undefined
+    sized ||= lm
+    const report = validateSpec(lm ? sizedFor(preset.spec, builtin) : preset.spec)
+    out.event('preset', { id: preset.id, title: preset.title, kind: preset.kind, params: report.totalParams, ...(lm ? { vocab: builtin.vocab, vocabFrom: 'text:builtin' } : {}), defaults: preset.defaults, spec: preset.spec },
+      `${preset.id.padEnd(18)} ${thousands(report.totalParams).padStart(11)} params${lm ? '*' : ' '} ${preset.title.en}`)
   }
-  out.event('done', { count: PRESETS.length }, `\n${PRESETS.length} presets; train one with: npm run lab -- train --preset ID`)
+  out.event('done', { count: PRESETS.length },
+    (sized ? `\n* ${vocabNote(builtin)}, the text they train on by default; another text (--data text:FILE) changes the count` : '') +
+    `\n${PRESETS.length} presets; train one with: npm run lab -- train --preset ID`)
   return 0
 }
 
@@ -87,17 +133,20 @@ export function validateCommand(argv: readonly string[], out: Output): number {
   const path = p.positionals[0]
   const raw = readJsonFile(path, 'spec')
   const data = parseData(str(p, 'data'), (typeof raw === 'object' && raw !== null ? raw : {}) as NetSpec)
-  const checked = validateSpec(raw)
+  // a language model is checked with the vocabulary of the text it would train on (--data, the built-in one by default)
+  const vocab = (raw as Partial<NetSpec> | null)?.task === 'language-model' ? textVocabFor(data) : null
+  const checked = validateSpec(sizedFor(raw, vocab))
   const mismatch = dataKindIssue(raw, data)
   const report = { ...checked, issues: [...classIssuesFor(checked.issues, data, data.kind === 'idx' ? idxLabelsUsed(data.dir) : null), ...(mismatch ? [mismatch] : [])] }
   if (out.json) {
-    out.event(report.ok ? 'done' : 'error', report.ok ? { report } : { code: 'invalid-spec', message: `${path} is not a valid network`, report })
+    const sizedBy = vocab && data.kind === 'text' ? { vocab: vocab.vocab, vocabFrom: `text:${data.file}` } : {}
+    out.event(report.ok ? 'done' : 'error', report.ok ? { report, ...sizedBy } : { code: 'invalid-spec', message: `${path} is not a valid network`, report, ...sizedBy })
   } else {
     for (const l of report.layers) {
       const shape = l.outShape ? `(${l.outShape.join(', ')})` : '?'
       out.say(`${l.name.padEnd(12)} ${l.type.padEnd(20)} → ${shape.padEnd(16)} ${thousands(l.params).padStart(11)} params`)
     }
-    out.say(`total ${thousands(report.totalParams)} parameters, ${thousands(report.totalMacs)} multiply-adds per example`)
+    out.say(`total ${thousands(report.totalParams)} parameters, ${thousands(report.totalMacs)} multiply-adds per example` + (vocab ? `, ${vocabNote(vocab)}` : ''))
     for (const line of issueLines(report)) {
       if (line.startsWith('error')) out.io.err(line)
       else out.io.out(line)

@@ -7,7 +7,7 @@ import { Rng } from '../rng'
 import type { NetSpec } from '../spec-types'
 import { Sequential, WeightsError } from '../models/sequential'
 import { errorMessage } from '../train/errors'
-import { decodeWeightsFile } from './weights-file'
+import { decodeWeightsFile, notSafetensors, otherFormat } from './weights-file'
 import { str, UsageError, type Parsed } from './args'
 import { checkedSpec, InputError, readJsonFile } from './spec-source'
 
@@ -25,10 +25,16 @@ export function readBytes(path: string, what: string): Uint8Array {
 
 /** The weights file at `path`, decoded and validated. */
 export function readWeights(path: string): WeightsFile {
+  const bytes = readBytes(path, 'weights')
   try {
-    return decodeWeightsFile(readBytes(path, 'weights'), path)
+    return decodeWeightsFile(bytes, path)
   } catch (e) {
-    if (e instanceof InputError) throw e
+    const other = notSafetensors(e) ? otherFormat(bytes, path) : null
+    if (other !== null) {
+      // another of the lab's files: say which, and which one --weights takes (the app imports only safetensors too)
+      throw new InputError('not-weights', `${path} is ${other}, not a weights file: --weights takes the .safetensors file the lab writes`,
+        'Write one with `npm run lab -- train ... --out W.safetensors`, or in the app with Model & project › Export weights (safetensors).')
+    }
     throw new InputError('bad-weights', `${path} is not a usable weights file: ${errorMessage(e)}`, 'Weights files are written by `npm run lab -- train ... --out W.safetensors` or the app\'s export.')
   }
 }

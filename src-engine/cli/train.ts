@@ -5,13 +5,14 @@
 import { writeFileSync } from 'node:fs'
 import type { DataSource, EpochReport, OptimizerName } from '../protocol'
 import type { NetSpec } from '../spec-types'
+import { validateSpec } from '../spec'
 import { Trainer } from '../train/trainer'
 import { loadTrainData, specForData } from '../train/data'
 import { errorMessage } from '../train/errors'
 import { encodeWeightsFile } from './weights-file'
 import { has, int, nonNegative, parseArgs, positive, str, UsageError, type FlagKind } from './args'
 import { specFromFlags, InputError } from './spec-source'
-import { attachThreads } from './threads'
+import { attachThreads, checkThreadsMemory, warnOverCores } from './threads'
 import { Output, pct, thousands } from './output'
 
 export const TRAIN_FLAGS: Record<string, FlagKind> = {
@@ -59,6 +60,7 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
   if (testFraction !== undefined && testFraction >= 1) throw new UsageError(`--test-fraction must be between 0 and 1, got ${testFraction}`)
   const source = parseData(str(p, 'data'), src.spec)
   const outPath = str(p, 'out')
+  warnOverCores(threads, out)
 
   let data
   try {
@@ -66,8 +68,11 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
   } catch (e) {
     throw new InputError('data', errorMessage(e))
   }
+  const spec = specForData(src.spec, data)
+  // before the trainer and its threads exist: a count whose copies of the weights do not fit is refused, as at Start
+  checkThreadsMemory(validateSpec(spec), settings.stateful === true ? 1 : threads)
   let lastProgress = performance.now()
-  const trainer = new Trainer({ spec: specForData(src.spec, data), settings, data, snapshotEveryMs: 0 }, (e) => {
+  const trainer = new Trainer({ spec, settings, data, snapshotEveryMs: 0 }, (e) => {
     if (e.type === 'epoch') printEpoch(out, e.report, settings.epochs)
     else if (e.type === 'batch' && performance.now() - lastProgress > 1000) {
       lastProgress = performance.now()
