@@ -6,7 +6,7 @@
  * They run a copy of out/main taken once (test/helpers/built-copy.ts): a rebuild meanwhile cannot pull it away.
  */
 import { afterAll, describe, expect, it } from 'vitest'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { copyBuilt, removeCopy } from '../../helpers/built-copy'
@@ -47,6 +47,17 @@ describe.skipIf(!fresh)('bundled command line (out/main/engine-cli.js)', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toContain('unknown flag --fast')
     expect(r.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('ends quietly when its reader goes away (`| head`): no EPIPE stack trace, the status of a SIGPIPE (141)', async () => {
+    // the pipe's reading end closed before the command writes: its first line meets EPIPE, as `presets --json | head -c 300` did
+    const child = spawn(process.execPath, [bundle, 'presets', '--json'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    child.stdout.destroy()
+    let stderr = ''
+    child.stderr.on('data', (b: Buffer) => { stderr += b.toString() })
+    const code = await new Promise<number | null>((done) => child.on('close', (c) => done(c)))
+    expect(stderr).toBe('')
+    expect(code).toBe(141)
   })
 
   it('trains with two threads: same numbers on a second run, and the loss falls', () => {
