@@ -58,6 +58,18 @@ describe('held-out evaluation in chunks of the batch', () => {
     expect(t.reports[0].confusion!.counts.reduce((a, b) => a + b, 0)).toBe(data.test.n)
   })
 
+  it('runs in chunks of the one batch there is when the batch size is larger than the training examples', () => {
+    // 600 training examples and a batch size of 1,000: every batch is of 600, so a chunk of 1,000 would cut blocks of
+    // its own (~10 MB of layer outputs here) beside them for 200 held-out examples
+    const t = new Trainer({ spec: NET, settings: { ...SGD_SETTINGS, batchSize: 1000, epochs: 1 }, data })
+    const mem = engineMemory()!
+    const work = t.work()
+    let before = 0
+    for (let u = work.next(); !u.done; u = work.next()) if (u.value === 'batch') before = mem.blockBytes.bytes
+    expect(mem.blockBytes.bytes - before).toBeLessThan(2 * data.train.n * 28 * 28 * 4)
+    expect(t.reports[0].confusion!.counts.reduce((a, b) => a + b, 0)).toBe(data.test.n)
+  })
+
   it('gives the same accuracy, confusion matrix and wrong examples as one chunk of all, and the loss to float precision', () => {
     const t = new Trainer({ spec: NET, settings: { ...SGD_SETTINGS, epochs: 1 }, data })
     run(t.work())
