@@ -12,7 +12,6 @@
  */
 import { MessageChannel, Worker, type WorkerOptions } from 'node:worker_threads'
 import { availableParallelism } from 'node:os'
-import { existsSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
 import type { CheckResult } from '../src-engine/train/gradcheck-run'
@@ -29,7 +28,7 @@ import { StarvationWatch, TICK_MS, type ThreadReading } from './cpu-watch'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
 import { engineRefusal, errorText, isLabErrorCode, refuse } from './ipc/refuse'
-import { idxLabelFacts } from './idx-classes'
+import { idxFolderMessage, idxFolderProblem, idxLabelFacts, type IdxFolderProblem } from './idx-classes'
 import { idxSamples } from './probe-samples'
 import { threadsOver } from '../src-engine/spec-lint'
 import { num } from '../src-engine/spec-issues'
@@ -234,9 +233,15 @@ export class LabHost {
     return { ok: true, value: this.worker && this.held ? { spec: this.held } : null }
   }
 
-  /** The classes an IDX folder's training labels use and the examples they label (data:idx-classes), or null when it has none to read. */
-  idxClasses(dir: string): Result<{ used: number; examples: number } | null> {
-    return { ok: true, value: idxLabelFacts(dir) }
+  /**
+   * The classes an IDX folder's training labels use and the examples they label (data:idx-classes), or null when it has
+   * none to read; with what Start would refuse about the folder (refuseData), which the page says beside its box.
+   */
+  idxClasses(dir: string): Result<{ used: number; examples?: number; problem?: { message: string; facts: IdxFolderProblem } } | null> {
+    const facts = idxLabelFacts(dir)
+    const problem = idxFolderProblem(dir)
+    if (!problem) return { ok: true, value: facts }
+    return { ok: true, value: { ...(facts ?? { used: 0 }), problem: { message: `Training would not start: ${idxFolderMessage(problem)}`, facts: problem } } }
   }
 
   presets(): Result<PresetInfo[]> {
@@ -349,7 +354,8 @@ export class LabHost {
   /**
    * Data a run cannot start with that this thread can tell at once, refused before the run exists: the engine said it
    * only after Start, as a failed run whose detail was its English ("makeWindows: the text has 2 tokens, fewer than one
-   * window of T+1 = 65", "ENOENT: no such file or directory") (Q1 F13). An IDX folder that is not there; a text too
+   * window of T+1 = 65", "ENOENT: no such file or directory") (Q1 F13). An IDX folder that is not there, or that lacks
+   * one of its four files or holds one that does not start as IDX (data/idx-folder.ts, Q3 F12); a text too
    * short for one window of the input in both its parts (data/text.ts textMinChars), when its length is known here:
    * the built-in text's, an uploaded text's counted one. A stateful run whose text has fewer windows than its batch size
    * (data/text-lanes.ts, as the page judges it before Start). A path on this computer is read only by the engine, which
@@ -358,8 +364,9 @@ export class LabHost {
   private refuseData(spec: NetSpec, settings: TrainSettings): { ok: false; error: LabError } | null {
     const data = settings.data
     if (data.kind === 'idx') {
-      if (data.dir.trim() === '' || existsSync(data.dir)) return null
-      return fail('train-failed', `Training did not start: there is no folder ${data.dir}; check its path, or train on the built-in digits.`, { case: 'folder', dir: data.dir }, 'settings.data.dir')
+      // no folder there, a file, a folder without the four IDX files or with one that is not IDX (its first bytes)
+      const problem = data.dir.trim() === '' ? null : idxFolderProblem(data.dir)
+      return problem && fail('train-failed', `Training did not start: ${idxFolderMessage(problem)}`, { ...problem }, 'settings.data.dir')
     }
     if (data.kind !== 'text' || spec.task !== 'language-model' || spec.input.length !== 1) return null
     const T = spec.input[0]

@@ -6,6 +6,7 @@
 import type { NetSpec, SpecIssue, SpecReport } from '../../src-engine/spec-types'
 import type { CheckResult } from '../../src-engine/train/gradcheck-run'
 import type { TrainSettings, BatchPoint, DataSource, DivergenceFacts, EpochReport, Snapshot, RunState, LayerMaps } from '../../src-engine/protocol'
+import type { IdxFolderProblem } from '../../src-engine/data/idx-problem'
 
 /**
  * A refusal or failure. `code` names the case (stable: programs branch on it, and the page words it in the
@@ -46,7 +47,7 @@ export const LAB_ERRORS = {
   'data-unavailable': ['idx', 'size'], 'export-failed': [], 'weights-mismatch': ['import', 'project'],
   // the engine threads (their replies and events pass through the host)
   failed: [], 'not-autoencoder': [], 'not-language-model': [], 'no-vocab': [], 'bad-prompt': ['char'], unavailable: [],
-  'bad-command': [], 'unknown-command': [], diverged: [], 'train-failed': ['input', 'classes', 'vocab', 'memory', 'threads', 'text', 'folder', 'lanes'], protocol: [], 'worker-error': [],
+  'bad-command': [], 'unknown-command': [], diverged: [], 'train-failed': ['input', 'classes', 'vocab', 'memory', 'threads', 'text', 'folder', 'not-folder', 'idx-none', 'idx-missing', 'idx-empty-file', 'idx-not-idx', 'lanes'], protocol: [], 'worker-error': [],
   // projects and files (projects.ts; the engine's project reader)
   'save-failed': [], 'bad-text': ['empty', 'encoding'], 'bad-project': [], 'newer-project': [], 'bad-spec': [], 'bad-weights': ['vocab', 'format', 'dtype'], 'no-dialog': ['save'],
   canceled: [], 'not-recent': [], 'no-recovery': [], missing: [], 'read-failed': ['permission', 'is-folder'], 'write-failed': ['permission', 'no-space', 'read-only', 'is-folder'],
@@ -369,9 +370,11 @@ export interface Requests {
   /**
    * How many classes an IDX folder's training labels use (its largest label + 1; the folder declares 10), for the
    * editor's class-count warning, and how many training examples they label (`examples`, for the cost note's epoch);
-   * null when the folder has no labels file the host can read (a run says why).
+   * null when the folder has no labels file the host can read (a run says why). `problem`: what Start would refuse
+   * about the folder (no such folder, a missing IDX file, a file that is not IDX), as the train-failed refusal's
+   * message and params; `used` is 0 when it has no labels to count.
    */
-  'data:idx-classes': [{ dir: string }, { used: number; examples?: number } | null]
+  'data:idx-classes': [{ dir: string }, { used: number; examples?: number; problem?: { message: string; facts: IdxFolderProblem } } | null]
 }
 
 // ── a language model's own text, uploaded (the web shell has no host path to offer) ─────────

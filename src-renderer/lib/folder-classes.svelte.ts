@@ -1,18 +1,24 @@
 /**
  * The classes the IDX folder chosen on the training page uses (data:idx-classes), for the editor's class-count
  * warning (components/editor/issues.ts forData): a folder declares 10 classes but its labels may use fewer, and a
- * run takes from its largest label + 1 up to 10 scores. Its training examples, for the cost note's epoch. Asked once the folder has stayed the same for a moment
+ * run takes from its largest label + 1 up to 10 scores. Its training examples, for the cost note's epoch. What Start
+ * would refuse about the folder (no such folder, no IDX files, one that is not IDX: the host's check, data/idx-folder.ts),
+ * said beside the folder box before Start (TrainControls). Asked once the folder has stayed the same for a moment
  * (typing a path asks nothing per key), whenever the form names one; unknown until the host answers, and where it
  * cannot read the folder (the editor then says nothing about fewer scores).
  */
 import type { LabApi } from '../../src-main/ipc/contract'
+import type { IdxFolderProblem } from '../../src-engine/data/idx-problem'
 import { trainLab } from './train.svelte'
+import { catalogues, msg, type Msg } from '../i18n/index.svelte'
 
 const SETTLE_MS = 300
 
 class FolderClasses {
   /** The folder the host answered for, the classes its training labels use and how many examples they label (null: not said). */
   known = $state.raw<{ dir: string; used: number; examples: number | null } | null>(null)
+  /** The folder the host found a problem in, and that problem as the refusal's message and facts. */
+  trouble = $state.raw<{ dir: string; message: string; facts: IdxFolderProblem } | null>(null)
   private api: LabApi | null = null
   private wanted: string | null = null
   private timer: ReturnType<typeof setTimeout> | undefined
@@ -25,6 +31,20 @@ class FolderClasses {
   /** The training examples in `dir`, when the host has said (the cost note times an epoch of them). */
   examplesIn(dir: string): number | null {
     return this.known?.dir === dir.trim() ? this.known.examples : null
+  }
+
+  /** What Start would refuse about `dir`, when the host has said. */
+  problemIn(dir: string): { message: string; facts: IdxFolderProblem } | null {
+    return this.trouble?.dir === dir.trim() ? this.trouble : null
+  }
+
+  /** The folder asked again now (Start pressed: the learner may have put the files there since it was asked). */
+  recheck(): void {
+    const d = trainLab.form.idxDir.trim()
+    if (trainLab.form.dataKind !== 'idx' || !d || !this.api) return
+    clearTimeout(this.timer)
+    this.wanted = d
+    void this.ask(d)
   }
 
   /** Set by the connection; the folder the form names now is asked at once. */
@@ -52,10 +72,20 @@ class FolderClasses {
     const used = r.ok && r.value && Number.isInteger(r.value.used) && r.value.used > 0 ? r.value.used : null
     const n = r.ok ? r.value?.examples : undefined
     this.known = used === null ? null : { dir, used, examples: Number.isInteger(n) && n! > 0 ? n! : null }
+    const p = r.ok ? r.value?.problem : undefined
+    this.trouble = p && typeof p.message === 'string' && typeof p.facts?.case === 'string' ? { dir, message: p.message, facts: p.facts } : null
   }
 }
 
 export const folderClasses = new FolderClasses()
+
+/** The note beside the folder box for what Start would refuse (train.idxProblem.<case>), or the host's English. */
+export function folderNote(p: { message: string; facts: IdxFolderProblem }): Msg | string {
+  const key = `train.idxProblem.${p.facts.case}`
+  if (typeof catalogues.en[key] !== 'string') return p.message
+  const { case: _case, ...values } = p.facts
+  return msg(key, values)
+}
 
 $effect.root(() => {
   $effect(() => folderClasses.follow(trainLab.form.dataKind, trainLab.form.idxDir))

@@ -88,6 +88,12 @@ export default {
   errClip: 'Gradient clipping must be 0 (off) or more.',
   errStateful: 'Stateful training reads a text in order: choose a text file as the data.',
   errIdx: 'Enter the folder that holds the IDX files.',
+  'idxProblem.folder': 'There is no folder {dir} on the computer running the lab. Check its path, or choose the built-in digits. Start would refuse it.',
+  'idxProblem.not-folder': '{dir} is a file, not a folder. Enter the folder that holds the IDX files. Start would refuse it.',
+  'idxProblem.idx-none': 'The folder {dir} holds no IDX files. An IDX folder holds four files: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may end in .gz). Check the folder’s path, or choose the built-in digits. Start would refuse it.',
+  'idxProblem.idx-missing': 'The folder {dir} has no {file} (or {file}.gz); the IDX files there are {found}. An IDX folder holds four files: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may end in .gz). Start would refuse it.',
+  'idxProblem.idx-empty-file': '{file} in the folder {dir} is empty (0 bytes). Copy the complete file there again. Start would refuse it.',
+  'idxProblem.idx-not-idx': '{file} in the folder {dir} is not an IDX file: an IDX file of images or labels starts with the bytes 0x00 0x00 0x08, and this one starts with {starts}. Put the original MNIST-format file there, or choose another folder. Start would refuse it.',
   // what the form knows before Start that the engine would refuse after it (TrainControls; lib/train-data.ts dataProblem)
   dataInputDigits: 'This network takes inputs of ({input}), {values} values, but the built-in digits are images of (1, 28, 28), 784 values: Start would refuse it. Set the input shape to 1, 28, 28 on the Architecture page, or choose an IDX folder of images that fit.',
   dataImagesLm: 'This network is a language model: it trains on a text. Choose a text file as the data.',

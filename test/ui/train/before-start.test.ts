@@ -9,6 +9,7 @@ import { fireEvent, screen } from '@testing-library/svelte'
 import { trainLab } from '../../../src-renderer/lib/train.svelte'
 import { connection } from '../../../src-renderer/lib/connection.svelte'
 import { dataProblem } from '../../../src-renderer/lib/train-data'
+import { folderClasses } from '../../../src-renderer/lib/folder-classes.svelte'
 import { i18n, tr } from '../../../src-renderer/i18n/index.svelte'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { renderControls, resetControls, settle } from './controls'
@@ -74,6 +75,37 @@ describe('data the network cannot take', () => {
     await settle()
     expect(screen.queryByTestId('train-data-problem')).toBeNull()
     expect(start().disabled).toBe(false)
+  })
+
+  it('says beside the folder box what Start would refuse about an IDX folder (empty, not IDX), en and ko, and asks again at Start (Q3 F12)', async () => {
+    const fake = await renderControls()
+    let answer: Record<string, unknown> = { used: 0, problem: { message: 'Training would not start: the folder /data/empty holds no IDX files', facts: { case: 'idx-none', dir: '/data/empty' } } }
+    fake.handlers['data:idx-classes'] = () => ({ ok: true, value: answer })
+    folderClasses.connect(fake)
+    trainLab.form.dataKind = 'idx'
+    trainLab.form.idxDir = '/data/empty'
+    // asked now rather than once the path has stayed the same for 300 ms, as Start asks
+    folderClasses.recheck()
+    await settle()
+    const note = (): string | null => screen.queryByTestId('train-idx-problem')?.textContent ?? null
+    expect(note()).toBe('The folder /data/empty holds no IDX files. An IDX folder holds four files: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte ' +
+      'and t10k-labels-idx1-ubyte (each may end in .gz). Check the folder’s path, or choose the built-in digits. Start would refuse it.')
+    expect(screen.getByTestId('train-idx-dir').getAttribute('aria-describedby')).toBe('train-idx-problem')
+    expect(screen.getByTestId('train-idx-dir').getAttribute('aria-invalid')).toBe('true')
+    answer = { used: 10, examples: 60000, problem: { message: 'Training would not start: …', facts: { case: 'idx-not-idx', dir: '/data/fake', file: 'train-images-idx3-ubyte', starts: '0xCC 0x2A 0x01 0x07' } } }
+    trainLab.form.idxDir = '/data/fake'
+    folderClasses.recheck()
+    i18n.set('ko')
+    await settle()
+    expect(note()).toBe('/data/fake 폴더의 train-images-idx3-ubyte 파일은 IDX 형식이 아닙니다. 이미지나 레이블의 IDX 파일은 0x00 0x00 0x08 바이트로 시작하는데, 이 파일의 처음 네 바이트는 ' +
+      '0xCC 0x2A 0x01 0x07입니다. MNIST 형식의 원래 파일을 넣거나 다른 폴더를 고르세요. 이대로는 학습을 시작할 수 없습니다.')
+    // the learner put the right file there: Start asks again, and the note goes
+    answer = { used: 10, examples: 60000 }
+    await fireEvent.click(start())
+    await settle()
+    expect(fake.calls.filter((c) => c.channel === 'data:idx-classes').map((c) => c.payload)).toEqual([{ dir: '/data/empty' }, { dir: '/data/fake' }, { dir: '/data/fake' }])
+    expect(note()).toBeNull()
+    folderClasses.connect(null)
   })
 
   it('lets the digits feed any input of 784 values (1, 28, 28; 28, 28 rows for an LSTM)', async () => {

@@ -1,0 +1,69 @@
+/**
+ * An IDX folder Start would fail on (Q3 F12): there but empty, missing one of its four files, or holding one that is
+ * not IDX. The host now refuses it before the run exists, with facts the page words in en and ko, and answers the
+ * page's folder question (data:idx-classes) with the same problem, said beside the folder box. The old host took
+ * every folder that existed, and the run failed after Start with the reader's English.
+ */
+import { describe, expect, it } from 'vitest'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { encodeIdx } from '../../src-engine/data/idx'
+import { idxFolderProblem } from '../../src-engine/data/idx-folder'
+import { disposingHosts, mlpSpec, settings } from './helpers'
+
+const newHost = disposingHosts()
+const IMAGES = encodeIdx([2, 28, 28], new Uint8Array(2 * 784))
+const LABELS = encodeIdx([2], Uint8Array.from([3, 1]))
+
+/** A folder holding `files` (name → bytes). */
+function folder(files: Record<string, Uint8Array>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'm14-idx-'))
+  for (const [name, bytes] of Object.entries(files)) writeFileSync(join(dir, name), bytes)
+  return dir
+}
+
+const complete = (): Record<string, Uint8Array> => ({
+  'train-images-idx3-ubyte': IMAGES, 'train-labels-idx1-ubyte': LABELS, 't10k-images-idx3-ubyte': IMAGES, 't10k-labels-idx1-ubyte': LABELS
+})
+
+describe('the IDX folder check before Start', () => {
+  it('takes a folder of the four files, plain or gzipped, and test- for t10k-', () => {
+    expect(idxFolderProblem(folder(complete()))).toBeNull()
+    const gz = folder({ 'train-images-idx3-ubyte.gz': gzipSync(IMAGES), 'train-labels.idx1-ubyte': LABELS, 'test-images-idx3-ubyte': IMAGES, 'test-labels-idx1-ubyte.gz': gzipSync(LABELS) })
+    expect(idxFolderProblem(gz)).toBeNull()
+  })
+
+  it('names what is wrong: no folder, a file, no IDX files, the first missing file, an empty file, a file that is not IDX', () => {
+    const base = mkdtempSync(join(tmpdir(), 'm14-idx-'))
+    expect(idxFolderProblem(join(base, 'nope'))).toEqual({ case: 'folder', dir: join(base, 'nope') })
+    writeFileSync(join(base, 'a-file'), 'x')
+    expect(idxFolderProblem(join(base, 'a-file'))).toEqual({ case: 'not-folder', dir: join(base, 'a-file') })
+    const empty = join(base, 'empty')
+    mkdirSync(empty)
+    expect(idxFolderProblem(empty)).toEqual({ case: 'idx-none', dir: empty })
+    const { 't10k-labels-idx1-ubyte': _l, ...three } = complete()
+    const d3 = folder(three)
+    expect(idxFolderProblem(d3)).toEqual({ case: 'idx-missing', dir: d3, file: 't10k-labels-idx1-ubyte', found: 't10k-images-idx3-ubyte, train-images-idx3-ubyte, train-labels-idx1-ubyte' })
+    const zero = folder({ ...complete(), 'train-labels-idx1-ubyte': new Uint8Array(0) })
+    expect(idxFolderProblem(zero)).toEqual({ case: 'idx-empty-file', dir: zero, file: 'train-labels-idx1-ubyte' })
+    const noise = folder({ ...complete(), 'train-images-idx3-ubyte': Uint8Array.from([0xcc, 0x2a, 0x01, 0x07, 9, 9]) })
+    expect(idxFolderProblem(noise)).toEqual({ case: 'idx-not-idx', dir: noise, file: 'train-images-idx3-ubyte', starts: '0xCC 0x2A 0x01 0x07' })
+  })
+
+  it('the host refuses Start with the facts, and answers the page\'s folder question with the same problem', () => {
+    const host = newHost()
+    const empty = folder({})
+    const start = (dir: string) => host.start(mlpSpec(), settings({ data: { kind: 'idx', dir } }))
+    expect(start(empty)).toMatchObject({ ok: false, error: { code: 'train-failed', path: 'settings.data.dir', params: { case: 'idx-none', dir: empty } } })
+    const noise = folder({ ...complete(), 't10k-images-idx3-ubyte': new Uint8Array(5000).fill(0xcc) })
+    const r = start(noise)
+    expect(r).toMatchObject({ ok: false, error: { params: { case: 'idx-not-idx', file: 't10k-images-idx3-ubyte', starts: '0xCC 0xCC 0xCC 0xCC' } } })
+    expect(!r.ok && r.error.message).toContain('t10k-images-idx3-ubyte in ')
+    // the page's question: the labels still counted (the editor's class check), the problem beside them
+    expect(host.idxClasses(noise)).toMatchObject({ ok: true, value: { used: 4, examples: 2, problem: { facts: { case: 'idx-not-idx', file: 't10k-images-idx3-ubyte' } } } })
+    expect(host.idxClasses(empty)).toMatchObject({ ok: true, value: { used: 0, problem: { facts: { case: 'idx-none', dir: empty } } } })
+    expect(host.idxClasses(folder(complete()))).toEqual({ ok: true, value: { used: 4, examples: 2 } })
+  })
+})
