@@ -57,10 +57,12 @@ function checkExamples(spec: NetSpec, report: SpecReport, ex: Examples, which: '
   }
   if (ex.kind !== 'image' || spec.task === 'reconstruct') return
   // MSE and SigmoidWithLoss take a label as its one-hot row (layers/label-targets.ts), so they need one output per
-  // class as softmax does; a single output is compared with the label itself (a yes/no sigmoid)
+  // class as softmax does; a single output is compared with the label itself: a yes/no, for labels 0 and 1 only (a
+  // label of 9 is no sigmoid's target, and the accuracy of one score's argmax says nothing)
   const lossIdx = report.layers.findIndex((l) => CLASS_LOSSES.has(l.type))
   const scores = lossIdx >= 0 ? report.layers[lossIdx].inShape : null
-  if (scores && report.layers[lossIdx].type !== 'SoftmaxWithLoss' && scores.length === 1 && scores[0] === 1) return
+  const yesNo = (ex.labelsUsed ?? ex.classes) <= 2
+  if (scores && yesNo && report.layers[lossIdx].type !== 'SoftmaxWithLoss' && scores.length === 1 && scores[0] === 1) return
   // more scores than classes, or fewer than a label needs (an IDX folder says 10 classes but may use fewer)
   if (!scores || scores.length !== 1 || (scores[0] <= ex.classes && scores[0] >= (ex.labelsUsed ?? ex.classes))) return
   const out = report.layers[scoresLayer(report.layers, lossIdx)]

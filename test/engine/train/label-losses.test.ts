@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { Trainer } from '../../../src-engine/train/trainer'
 import { DataMismatchError } from '../../../src-engine/train/checks'
 import type { NetSpec } from '../../../src-engine/spec-types'
+import { subset } from '../../../src-engine/data/dataset'
 import { smallDigits } from './fixtures'
 
 const data = smallDigits()
@@ -39,4 +40,23 @@ describe('a classifier ending in MSE or SigmoidWithLoss', () => {
       expect((err as DataMismatchError).facts).toEqual({ case: 'classes', layer: 'affine2', outputs: 100, classes: 10, affine: 1 })
     })
   }
+
+  it('SigmoidWithLoss or MSE with a single output: a yes/no for labels 0 and 1, refused for the ten digits', () => {
+    // a single output is compared with the label itself: 0/1 for a yes/no, but 9 would be a target outside [0, 1]
+    // (the sigmoid's loss then falls without end) and the accuracy an argmax of one score
+    const binary = (ds: typeof data.train) => subset(ds, [...ds.labels.keys()].filter((i) => ds.labels[i] < 2))
+    const yesNo = { ...data, train: binary(data.train), test: binary(data.test) }
+    for (const loss of ['MSE', 'SigmoidWithLoss'] as const) {
+      const make = (d: typeof data) => new Trainer({ spec: ending(loss, 1), settings: { optimizer: 'SGD', lr: 0.1, batchSize: 20, epochs: 1, seed: 1 }, data: d })
+      expect(() => make(yesNo)).not.toThrow()
+      let err: unknown = null
+      try {
+        make(data)
+      } catch (e) {
+        err = e
+      }
+      expect(err, loss).toBeInstanceOf(DataMismatchError)
+      expect((err as DataMismatchError).facts).toEqual({ case: 'classes', layer: 'affine2', outputs: 1, classes: 10, affine: 1 })
+    }
+  })
 })
