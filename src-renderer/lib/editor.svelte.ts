@@ -39,13 +39,28 @@ type Change = {
 export interface ChangeNote { layer: string | null; type: string | null; key: string; from: unknown; to: unknown }
 
 /**
- * The element the learner is in when a change is asked about. Taken at once, in the change's own event: a value
- * committed by Tab (the box's change event) is asked about before the focus moves on, whereas the question's dialog
- * drawn a moment later found the next control focused (or none), and a cancelled change left the focus on the page.
+ * The element the learner is in when a change is asked about: the focused one, or the box being left (`leaving`). Taken
+ * at once, in the change's own event: the question's dialog, drawn a moment later, found <body> focused after a value
+ * committed with Tab, and a cancelled change left the focus on the page.
  */
 function focusedNow(): { el: HTMLElement; id: string } | null {
-  const el = typeof document === 'undefined' ? null : document.activeElement
-  return el instanceof HTMLElement && el !== document.body ? { el, id: el.id } : null
+  const active = typeof document === 'undefined' ? null : document.activeElement
+  // the box's change or blur event, while it is still being dispatched (eventPhase NONE once it is over)
+  const box = leaving && leaving.eventPhase !== Event.NONE && leaving.target instanceof HTMLElement ? leaving.target : null
+  const el = active instanceof HTMLElement && active !== document.body ? active : box
+  return el ? { el, id: el.id } : null
+}
+
+/**
+ * The last change or blur event, for the element it is leaving while it is handled. On Tab, Chromium takes the focus
+ * off the box (to <body>) before the box's change event, and its blur comes after: the box is the way back. (Listeners
+ * on the document's capture phase run before the box's own.)
+ */
+let leaving: Event | null = null
+if (typeof document !== 'undefined') {
+  const note = (e: Event): void => { leaving = e }
+  document.addEventListener('change', note, true)
+  document.addEventListener('blur', note, true)
 }
 
 export class EditorState {
@@ -339,11 +354,21 @@ export class EditorState {
     const def = layerDef(type)
     const spec = project.spec
     if (!def || !spec) return
-    const n = spec.layers.length
-    let at = n
-    if (this.selected !== null && this.selected < n) at = this.selected + 1
-    else if (n > 0 && isLossType(spec.layers[n - 1].type) && !isLossType(type)) at = n - 1
+    const at = this.addsAt(type)
     this.withLayers((ls) => ls.splice(at, 0, def.make()), null, [], () => at)
+  }
+
+  /**
+   * Where a new layer of `type` goes: after the selected card (else at the end), but never after a loss layer, where
+   * training and prediction already end: a layer added with the loss card selected (the only card of an empty network)
+   * goes just before it, not after it with two errors at once (Q3's F15). A loss layer itself goes where asked. With
+   * no type, where any other layer goes (the palette's note).
+   */
+  addsAt(type: string | null = null): number {
+    const layers = project.spec?.layers ?? []
+    let at = this.selected !== null && this.selected < layers.length ? this.selected + 1 : layers.length
+    if (type === null || !isLossType(type)) while (at > 0 && isLossType(layers[at - 1].type)) at--
+    return at
   }
 
   remove(i: number): void {

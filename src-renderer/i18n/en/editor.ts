@@ -235,6 +235,7 @@ export default {
   // an empty network's own name (engine.ts emptyNet): the training page's title, the saved file's name
   'emptyName.digits': 'My network',
   'emptyName.text': 'My language model',
+  'typed.heldTrained': 'Press Enter or leave the box to apply it. The network is trained, so you will first be asked what to do with its weights.',
 
   // the sides of a fractional output size (issues.ts sideFormula)
   'sides.height': 'height {f}',

@@ -235,6 +235,7 @@ export default {
   // an empty network's own name (engine.ts emptyNet): the training page's title, the saved file's name
   'emptyName.digits': '내 신경망',
   'emptyName.text': '내 언어 모델',
+  'typed.heldTrained': 'Enter 키를 누르거나 칸을 벗어나면 적용합니다. 학습한 신경망이라서 가중치를 어떻게 할지 먼저 묻습니다.',
 
   // the sides of a fractional output size (issues.ts sideFormula)
   'sides.height': '높이 {f}',
