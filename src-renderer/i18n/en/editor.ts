@@ -86,11 +86,14 @@ export default {
   'group.loss': 'Output & loss',
   addAfter: 'New layers go after layer {n}.',
   addEnd: 'New layers go before the loss layer.',
+  // nothing may follow a loss layer: with the loss selected, new layers go before it (editor.addsAt); Ctrl+↓ from the palette (Palette toSettings)
+  addBefore: 'New layers go before layer {n} ({name}): nothing may follow a loss layer.',
+  toSettingsKey: 'Ctrl+↓ goes to its settings.',
 
   // layer list
   layers: 'Layers',
   emptyHint: 'No layers yet. Add one from the palette on the left, e.g. Convolution → ReLU → Pooling.',
-  keysHint: 'Tip: drag ⠿ to reorder, or focus a layer and press Alt+↑/↓. Ctrl+Z undoes, Ctrl+Shift+Z redoes.',
+  keysHint: 'Tip: drag ⠿ to reorder, or focus a layer and press Alt+↑/↓. In the palette, Ctrl+↓ goes to the selected layer’s settings. Ctrl+Z undoes, Ctrl+Shift+Z redoes.',
   layerAria: 'Layer {n}: {name}, {type}',
   addedLayer: 'Added layer {n}: {name}, {type}',
   dragHint: 'Drag to reorder (or Alt+↑/↓)',

@@ -86,11 +86,14 @@ export default {
   'group.loss': '출력과 손실',
   addAfter: '새 계층은 {n}번 계층 뒤에 들어갑니다.',
   addEnd: '새 계층은 손실 계층 앞에 들어갑니다.',
+  // nothing may follow a loss layer: with the loss selected, new layers go before it (editor.addsAt); Ctrl+↓ from the palette (Palette toSettings)
+  addBefore: '새 계층은 {n}번 계층({name}) 앞에 들어갑니다. 손실 계층 뒤에는 아무것도 둘 수 없습니다.',
+  toSettingsKey: '설정으로 가려면 Ctrl+↓를 누르세요.',
 
   // layer list
   layers: '계층',
   emptyHint: '아직 계층이 없습니다. 왼쪽 목록에서 추가해 보세요. 예: 합성곱 → ReLU → 풀링.',
-  keysHint: '도움말: ⠿를 끌어서 순서를 바꾸거나, 계층을 선택하고 Alt+↑/↓를 누르세요. Ctrl+Z는 실행 취소, Ctrl+Shift+Z는 다시 실행입니다.',
+  keysHint: '도움말: ⠿를 끌어서 순서를 바꾸거나, 계층을 선택하고 Alt+↑/↓를 누르세요. 계층 추가 목록에서 Ctrl+↓를 누르면 선택한 계층의 설정으로 갑니다. Ctrl+Z는 실행 취소, Ctrl+Shift+Z는 다시 실행입니다.',
   layerAria: '{n}번 계층: {name}, {type}',
   addedLayer: '{n}번 계층으로 추가했습니다: {name}, {type}',
   dragHint: '끌어서 순서 바꾸기 (또는 Alt+↑/↓)',

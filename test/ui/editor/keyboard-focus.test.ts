@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { cleanup, fireEvent, screen, within } from '@testing-library/svelte'
 import { flushSync } from 'svelte'
 import { project } from '../../../src-renderer/lib/project.svelte'
+import { editor } from '../../../src-renderer/lib/editor.svelte'
 import { card, cards, field, openEditor } from './helpers'
 
 afterEach(() => cleanup())
@@ -98,13 +99,13 @@ describe('adding from the palette', () => {
     await fireEvent.click(relu)
     await settle()
     const i = cards().findIndex((c) => c.getAttribute('data-type') === 'Relu')
-    expect(status.textContent).toBe(`Added layer ${i + 1}: ${within(card(i)).getByLabelText('Layer name').getAttribute('placeholder')}, ReLU`)
+    expect(status.textContent).toBe(`Added layer ${i + 1}: ${within(card(i)).getByLabelText('Layer name').getAttribute('placeholder')}, ReLU Ctrl+↓ goes to its settings.`)
     expect(document.activeElement).toBe(relu)
     cleanup()
     openEditor(structuredClone(net) as never, 'ko')
     await fireEvent.click(screen.getAllByTestId('add-layer').find((b) => b.getAttribute('data-type') === 'Relu')!)
     await settle()
-    expect(screen.getByTestId('palette-added').textContent).toMatch(/^\d번 계층으로 추가했습니다: .+, ReLU$/)
+    expect(screen.getByTestId('palette-added').textContent).toMatch(/^\d번 계층으로 추가했습니다: .+, ReLU 설정으로 가려면 Ctrl\+↓를 누르세요\.$/)
   })
 
   it('says it too when the layer is added after the keep-weights question is answered, and not when it is cancelled', async () => {
@@ -127,6 +128,42 @@ describe('adding from the palette', () => {
     await settle()
     const i = cards().findIndex((c) => c.getAttribute('data-type') === 'Relu')
     expect(i).toBeGreaterThanOrEqual(0)
-    expect(status.textContent).toBe(`Added layer ${i + 1}: ${within(card(i)).getByLabelText('Layer name').getAttribute('placeholder')}, ReLU`)
+    expect(status.textContent).toBe(`Added layer ${i + 1}: ${within(card(i)).getByLabelText('Layer name').getAttribute('placeholder')}, ReLU Ctrl+↓ goes to its settings.`)
+  })
+
+  it('puts a layer added with the loss card selected before the loss, and says so (Q3 F15)', async () => {
+    // the only card of an empty network is its loss; a beginner clicks it, then a palette button
+    openEditor({ input: [1, 28, 28], layers: [{ type: 'SoftmaxWithLoss' }] } as never)
+    editor.selected = 0
+    flushSync()
+    expect(screen.getByTestId('palette-where').textContent).toBe('New layers go before layer 1 (softmax1): nothing may follow a loss layer.')
+    await fireEvent.click(screen.getAllByTestId('add-layer').find((b) => b.getAttribute('data-type') === 'Flatten')!)
+    await settle()
+    expect(cards().map((c) => c.getAttribute('data-type'))).toEqual(['Flatten', 'SoftmaxWithLoss'])
+    expect(screen.queryAllByTestId('layer-error')).toHaveLength(0)
+    // the new layer is selected: the next goes after it, still before the loss
+    expect(screen.getByTestId('palette-where').textContent).toBe('New layers go after layer 1.')
+    // a loss layer itself goes where asked
+    editor.selected = 1
+    editor.addLayer('MSE')
+    flushSync()
+    expect(cards().map((c) => c.getAttribute('data-type'))).toEqual(['Flatten', 'SoftmaxWithLoss', 'MSE'])
+  })
+
+  it('Ctrl+↓ on a palette button goes to the added layer\'s first setting, or its card when it has none (Q3 F21)', async () => {
+    openEditor(structuredClone(net) as never)
+    const add = (type: string): HTMLElement => screen.getAllByTestId('add-layer').find((b) => b.getAttribute('data-type') === type)!
+    add('Affine').focus()
+    await fireEvent.click(add('Affine'))
+    await settle()
+    const i = editor.selected!
+    expect(cards()[i].getAttribute('data-type')).toBe('Affine')
+    await fireEvent.keyDown(add('Affine'), { key: 'ArrowDown', ctrlKey: true })
+    expect(document.activeElement).toBe(field(i, 'units'))
+    await fireEvent.click(add('Relu'))
+    await settle()
+    await fireEvent.keyDown(add('Relu'), { key: 'ArrowDown', ctrlKey: true })
+    expect(document.activeElement).toBe(card(editor.selected!))
+    expect(screen.getByText(/In the palette, Ctrl\+↓ goes to the selected layer’s settings\./)).toBeTruthy()
   })
 })
