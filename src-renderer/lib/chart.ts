@@ -67,16 +67,23 @@ type LineDataset = ChartDataset<'line', XY[]> & { faint?: boolean; key: string; 
 /** Longest tooltip line a run's name is wrapped to (characters): the epoch chart's card is ~330 px wide at 1280 px. */
 export const TIP_WIDTH = 36
 
+/** A text's width in Latin characters: Hangul (and other wide characters) take about two. */
+function textWidth(s: string): number {
+  let w = 0
+  for (const ch of s) w += ch.codePointAt(0)! >= 0x1100 ? 2 : 1
+  return w
+}
+
 /**
- * The tooltip's lines under the values: each run's name once, cut at its " · " into lines of at most `width`
- * characters (a single part longer than that keeps its own line).
+ * The tooltip's lines under the values: each run's name once, cut at its " · " into lines at most `width` Latin
+ * characters wide (a Korean syllable counts two; a single part wider than that keeps its own line).
  */
 export function tipLines(runNames: readonly (string | undefined)[], width = TIP_WIDTH): string[] {
   const out: string[] = []
   for (const name of new Set(runNames.filter((n): n is string => !!n))) {
     let line = ''
     for (const part of name.split(' · ')) {
-      if (line && line.length + 3 + part.length > width) {
+      if (line && textWidth(line) + 3 + textWidth(part) > width) {
         out.push(line)
         line = part
       } else line = line ? `${line} · ${part}` : part

@@ -187,6 +187,8 @@ describe('overlaying runs', () => {
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(TIP_WIDTH)
     expect(tipLines(['a-very-long-single-part-of-a-run-name-here · b'], 10)).toEqual(['a-very-long-single-part-of-a-run-name-here', 'b'])
     expect(tipLines([undefined])).toEqual([])
+    // Korean syllables are about two Latin characters wide
+    expect(tipLines(['#1 Momentum · 학습률 0.05 · 미니배치 50 · 가중치 감소 0.001'])).toEqual(['#1 Momentum · 학습률 0.05', '미니배치 50 · 가중치 감소 0.001'])
   })
 
   it('plots test and train accuracy per epoch, and perplexity only for language models', () => {
