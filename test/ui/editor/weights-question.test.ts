@@ -62,7 +62,9 @@ describe('a number typed into a trained model', () => {
     await fireEvent.click(screen.getByTestId('weights-cancel'))
     const shape = screen.getByTestId('input-shape') as HTMLInputElement
     inputKey(shape, '1, 32, 32', '2')
+    expect(screen.getByTestId('input-shape-held').textContent).toMatch(/^Enter 키를 누르거나 칸을 벗어나면 적용합니다\./)
     await fireEvent.change(shape)
+    expect(screen.queryByTestId('input-shape-held')).toBeNull()
     expect(screen.getByTestId('weights-change').textContent).toBe('바꾸는 값: 입력 · 형상, 1, 28, 28 → 1, 32, 32')
   })
 })
