@@ -127,17 +127,46 @@ function lowerSize(type: LayerType | undefined): string {
   return size ? t('editor.hint.lowerField', { field: t(`editor.field.${size}`) }) : t('editor.hint.smaller')
 }
 
+/**
+ * What to do when a layer that needs a sequence gets the vector an earlier layer `by` made of one (spec-infer.ts
+ * collapsedAdvice): say what `by` did, then undo it (delete it, or make the Affines Time affines) or move it after
+ * this layer; a per-step loss may instead be a Softmax + loss over the whole sequence. A Reshape cannot be the fix.
+ */
+function collapsedHint(v: Values, layer: string): string {
+  const what = t(v.byType === 'LastTimeStep' ? 'editor.hint.seqLastStep' : 'editor.hint.seqFlattened', { by: v.by })
+  const affines = (v.byType === 'Affine' ? [String(v.by), ...listOf(v.affines)] : listOf(v.affines)).join(', ')
+  const loss = v.type === 'TimeSoftmaxWithLoss'
+  const fix = v.byType === 'Affine' ? t('editor.hint.seqTimeAffine', { affines })
+    : affines ? t('editor.hint.seqRemoveAffines', { by: v.by, affines })
+      : loss || v.type === 'LastTimeStep' ? t('editor.hint.seqRemove', { by: v.by }) : t('editor.hint.seqRemoveOrMove', { by: v.by, layer })
+  return [what, fix, loss ? t('editor.hint.seqOrSoftmax') : ''].filter((s) => s).join(' ')
+}
+
+/**
+ * needs-sequence's fix: undo a collapse; change the shape of the Reshape right above (not add another); a per-step
+ * loss on a vector is Softmax + loss's place; else reshape to (T, D).
+ */
+function sequenceHint(v: Values, layer: string): string {
+  if (v.by) return collapsedHint(v, layer)
+  if (v.reshape) return v.target ? t('editor.hint.setReshapeTo', { reshape: v.reshape, target: v.target }) : t('editor.hint.setReshapeSeq', { reshape: v.reshape })
+  if (v.type === 'TimeSoftmaxWithLoss' && listOf(String(v.got ?? '').replace(/[()]/g, '')).length === 1) return t('editor.hint.softmaxOnePerExample')
+  return v.target ? t('editor.hint.reshapeTo', { target: v.target }) : t('editor.hint.reshapeSeq')
+}
+
 /** Extra values some messages need, worked out from the ones the validator gives (and the layer's type, when known). */
 const EXTRA: Record<string, (v: Values, type: LayerType | undefined) => Values> = {
   'conv-size-not-integer': (v) => ({ fix: windowFix(v), formula: sideFormula(v.formula) }),
   'pool-size-not-integer': (v) => ({ fix: windowFix(v), formula: sideFormula(v.formula) }),
-  'needs-sequence': (v) => ({ hint: v.target ? t('editor.hint.reshapeTo', { target: v.target }) : t('editor.hint.reshapeSeq') }),
+  'needs-sequence': (v) => ({ hint: sequenceHint(v, String(v.layer ?? '')) }),
   'softmax-needs-vector': (v) => ({
     hint: String(v.got ?? '').split(',').length === 2 ? t('editor.hint.softmaxSeq') : t('editor.hint.softmaxImage')
   }),
   'dropout-after-output': (v) => ({ hint: v.output ? t('editor.hint.moveBefore', { output: v.output }) : t('editor.hint.moveEarlier') }),
   // the network's, on the input (spec-lint.ts lintMemory): the input's size makes the largest part, not a layer's setting
   'too-large': (v, type) => ({ size: gib(v.bytes), limitSize: gib(v.limit), fix: v.input ? t('editor.hint.smallerInput', { input: v.input }) : lowerSize(type) }),
+  // the task as words, not its id (classify → classification, 분류)
+  'loss-task-mismatch': (v): Values => (`editor.task.${v.task}` in catalogues.en ? { task: t(`editor.task.${v.task}`) } : {}),
+  'no-activation-between': (v) => ({ one: t(v.kind === 'conv' ? 'editor.what.oneConv' : 'editor.what.oneAffine') }),
   'outputs-more-than-classes': (v) => ({ extra: Number(v.outputs) - Number(v.classes), fix: classesFix(v) }),
   'outputs-fewer-than-classes': (v) => ({ fix: classesFix(v), top: Number(v.classes) - 1 }),
   'pad-not-smaller-than-kernel': (v) => {
@@ -164,6 +193,9 @@ export function issueText(issue: SpecIssue, type?: LayerType): string {
   // 'too-large' on the input (lintMemory): said of the Input, whose shape is what to change
   v.layer = issue.layer >= 0 ? issue.layerName : t(issue.code === 'too-large' && issue.field === 'input' ? 'editor.input' : 'editor.network')
   if (range) v.range = range
+  // a layer type as its card and the palette name it (LSTM, 합성곱), not as the engine does (TimeLSTM, Convolution)
+  const typeKey = `editor.type.${String(issue.values?.type ?? '')}`
+  if (typeKey in catalogues.en) v.type = t(typeKey)
   const field = String(v.field ?? issue.field ?? '')
   if (field) {
     const label = `editor.field.${field}`

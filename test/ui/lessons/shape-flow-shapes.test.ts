@@ -25,4 +25,13 @@ describe('the shape-flow table', () => {
     await fireEvent.click(screen.getAllByTestId('flow-pick').find((b) => b.dataset.example === 'keras-cnn')!)
     expect(screen.getByTestId('flow-table').textContent).toContain(`(64,${NB}7,${NB}7)(3136)`)
   })
+
+  it('names each layer\'s type as the editor\'s cards do, not by its engine type (Q3: "relu1 Relu", "conv1 Convolution")', async () => {
+    i18n.set('ko')
+    render(ShapeFlow)
+    await fireEvent.click(screen.getAllByTestId('flow-pick').find((b) => b.dataset.example === 'keras-cnn')!)
+    const rows = [...screen.getByTestId('flow-table').querySelectorAll('tbody tr td:first-child')].map((td) => td.textContent)
+    expect(rows.slice(1, 4)).toEqual(['conv1 합성곱', 'relu1 ReLU', 'pool1 풀링'])
+    expect(rows).toContain('softmax1 소프트맥스 + 손실')
+  })
 })
