@@ -82,7 +82,7 @@ describe('the most drawings kept', () => {
     expect(screen.getByTestId('draw-add-2').getAttribute('aria-disabled')).toBe('true')
     i18n.set('ko')
     await Promise.resolve()
-    expect(screen.getByTestId('drawn-full').textContent).toContain('그림이 3개로, 이 브라우저에 저장할 수 있는 최대 개수입니다.')
+    expect(screen.getByTestId('drawn-full').textContent).toContain('그림이 이 브라우저에 저장할 수 있는 최대 개수인 3개가 되었습니다.')
     // one removed: room again
     await fireEvent.click(screen.getAllByRole('button', { name: /정답 0/ })[0])
     expect(screen.queryByTestId('drawn-full')).toBeNull()

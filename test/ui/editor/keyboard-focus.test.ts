@@ -99,13 +99,13 @@ describe('adding from the palette', () => {
     await fireEvent.click(relu)
     await settle()
     const i = cards().findIndex((c) => c.getAttribute('data-type') === 'Relu')
-    expect(status.textContent).toBe(`Added layer ${i + 1}: ${within(card(i)).getByLabelText('Layer name').getAttribute('placeholder')}, ReLU Ctrl+↓ goes to its settings.`)
+    expect(status.textContent).toBe(`Added layer ${i + 1}: ${within(card(i)).getByLabelText('Layer name').getAttribute('placeholder')}, ReLU. Ctrl+↓ goes to its settings.`)
     expect(document.activeElement).toBe(relu)
     cleanup()
     openEditor(structuredClone(net) as never, 'ko')
     await fireEvent.click(screen.getAllByTestId('add-layer').find((b) => b.getAttribute('data-type') === 'Relu')!)
     await settle()
-    expect(screen.getByTestId('palette-added').textContent).toMatch(/^\d번 계층으로 추가했습니다: .+, ReLU 설정으로 가려면 Ctrl\+↓를 누르세요\.$/)
+    expect(screen.getByTestId('palette-added').textContent).toMatch(/^\d번 계층으로 추가했습니다: .+, ReLU\. 설정으로 가려면 Ctrl\+↓를 누르세요\.$/)
   })
 
   it('says it too when the layer is added after the keep-weights question is answered, and not when it is cancelled', async () => {
@@ -128,7 +128,7 @@ describe('adding from the palette', () => {
     await settle()
     const i = cards().findIndex((c) => c.getAttribute('data-type') === 'Relu')
     expect(i).toBeGreaterThanOrEqual(0)
-    expect(status.textContent).toBe(`Added layer ${i + 1}: ${within(card(i)).getByLabelText('Layer name').getAttribute('placeholder')}, ReLU Ctrl+↓ goes to its settings.`)
+    expect(status.textContent).toBe(`Added layer ${i + 1}: ${within(card(i)).getByLabelText('Layer name').getAttribute('placeholder')}, ReLU. Ctrl+↓ goes to its settings.`)
   })
 
   it('puts a layer added with the loss card selected before the loss, and says so (Q3 F15)', async () => {
