@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDispatcher } from '../../src-main/ipc/handlers'
 import type { StoredText } from '../../src-main/ipc/contract'
-import { COUNT_CHUNK, countTextFile } from '../../src-main/file-store'
+import { COUNT_CHUNK, countTextFile, lastCut } from '../../src-main/file-store'
 import { textCounts } from '../../src-engine/data/text'
 import { decodeTextFile } from '../../src-engine/data/files'
 import { PRESETS } from '../../src-engine/models/presets'
@@ -62,5 +62,18 @@ describe('countTextFile', () => {
     writeFileSync(file, Buffer.from([0x61, 0xff, 0x62]))
     await expect(countTextFile(file)).rejects.toThrow()
     expect(existsSync(file)).toBe(true)
+  })
+
+  it('cuts a text without other ASCII at its line ends (never inside a "\\r\\n"), counting as textCounts does', async () => {
+    // full-width punctuation and "\n" only: with no cut the piece was the whole text, rescanned at every slice
+    expect(lastCut('床前明月光。\n疑是地上霜')).toBe(6)
+    expect(lastCut('床前\r\n明月')).toBe(2)
+    expect(lastCut('床前明月光')).toBe(0)
+    const dir = mkdtempSync(join(tmpdir(), 're-count-'))
+    const part = '床前明月光，疑是地上霜。\r\n舉頭望明月，低頭思故鄉。\n'.repeat(40) + 'か\u3099\r'
+    const file = join(dir, 'cjk.txt')
+    writeFileSync(file, part.repeat(Math.ceil((3 * COUNT_CHUNK) / Buffer.byteLength(part))))
+    expect(await countTextFile(file)).toEqual(textCounts(decodeTextFile(readFileSync(file), 'cjk.txt')))
+    rmSync(dir, { recursive: true, force: true })
   })
 })
