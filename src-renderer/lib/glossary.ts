@@ -60,3 +60,79 @@ export function isTermId(id: string): id is TermId {
 
 /** The i18n key of a term's definition. */
 export const definitionKey = (id: TermId): string => `glossary.${id}`
+
+/**
+ * Other names and spellings a student searches for, Korean and English (the names above are the course's standard
+ * ones): the loanword spellings many books and blogs use (에포크, 오버피팅, 러닝 레이트), abbreviations (lr, FC, PPL),
+ * and for the activation function the common functions' names, which have no entry of their own (렐루, sigmoid). Only a
+ * search reads them: spaces and hyphens do not count there (러닝레이트 finds 러닝 레이트), nor does case.
+ */
+export const ALIASES: Partial<Record<TermId, readonly string[]>> = {
+  shape: ['모양'],
+  miniBatch: ['배치 크기', 'batch size'],
+  epoch: ['에포크', 'epochs'],
+  affine: ['전결합 계층', '밀집층', 'FC', 'dense layer', 'linear layer'],
+  weight: ['웨이트', 'weights'],
+  bias: ['바이어스'],
+  parameter: ['파라미터', 'params'],
+  activation: ['활성 함수', '렐루', 'ReLU', '시그모이드', 'sigmoid', 'tanh'],
+  convolution: ['컨볼루션', '컨벌루션', '콘볼루션', 'conv'],
+  featureMap: ['피처 맵', '특성 맵', 'activation map'],
+  pooling: ['서브샘플링', 'subsampling'],
+  maxPooling: ['맥스 풀링', 'maxpool'],
+  receptiveField: ['수용장', '수용 필드'],
+  loss: ['로스', '비용 함수', '오차 함수', 'cost function'],
+  gradient: ['그래디언트', '그레이디언트', 'grad'],
+  numericalDiff: ['수치 기울기', '유한 차분', 'numerical gradient', 'finite difference'],
+  backprop: ['백프롭', '백프로퍼게이션'],
+  learningRate: ['러닝 레이트', '학습 속도', 'lr', 'eta', 'η', 'step size'],
+  overfitting: ['오버피팅', '과대적합'],
+  dropout: ['드랍아웃'],
+  weightDecay: ['L2 정규화', '가중치 감쇠', 'L2 regularization'],
+  rnn: ['순환신경망', 'recurrent network'],
+  hiddenState: ['히든 스테이트'],
+  memoryCell: ['셀 상태', 'cell state'],
+  vanishingGradient: ['그래디언트 소실', 'vanishing gradients'],
+  languageModel: ['LM'],
+  perplexity: ['혼란도', 'PPL'],
+  selfAttention: ['셀프어텐션', 'attention']
+}
+
+/** A glossary row as the page shows it: the names and the definition in the page's language. */
+export interface GlossaryRow { id: TermId; ko: string; en: string; def: string }
+
+/** A name as a search compares it: lower case, without spaces or hyphens ('러닝 레이트' = '러닝레이트', 'Mini batch' = 'mini-batch'). */
+const squeeze = (s: string): string => s.toLowerCase().replace(/[\s\-\u2010-\u2015_]+/g, '')
+
+/** A term's names to search: each whole, and the parts a name holds in brackets or around a slash ('필터(커널)' gives 커널). */
+function searchNames(row: GlossaryRow): string[] {
+  const names = [row.ko, row.en, ...(ALIASES[row.id] ?? [])]
+  return [...names, ...names.flatMap((n) => n.split(/[()/]/))].map(squeeze).filter((n) => n !== '')
+}
+
+/**
+ * How closely a row answers a search, smaller first, or null when it does not: a name (or alias) that is the query,
+ * then one that starts with it, then one holding it, then only the definition holding it. So "스트라이드" lists
+ * 스트라이드 above 매개변수, whose definition mentions it (Q3 F18: in 가나다 order the term's own row came second).
+ */
+export function searchRank(row: GlossaryRow, query: string): number | null {
+  const plain = query.trim().toLowerCase()
+  if (plain === '') return 0
+  const q = squeeze(plain)
+  if (q !== '') {
+    const names = searchNames(row)
+    if (names.includes(q)) return 0
+    if (names.some((n) => n.startsWith(q))) return 1
+    if (names.some((n) => n.includes(q))) return 2
+  }
+  return row.def.toLowerCase().includes(plain) ? 3 : null
+}
+
+/** The rows a search finds, the closest first, and in the page's language's order among equally close ones. */
+export function searchGlossary(rows: readonly GlossaryRow[], query: string, lang: 'ko' | 'en'): GlossaryRow[] {
+  return rows
+    .map((row) => ({ row, rank: searchRank(row, query) }))
+    .filter((r): r is { row: GlossaryRow; rank: number } => r.rank !== null)
+    .sort((a, b) => a.rank - b.rank || (lang === 'ko' ? a.row.ko.localeCompare(b.row.ko, 'ko') : a.row.en.localeCompare(b.row.en, 'en')))
+    .map((r) => r.row)
+}

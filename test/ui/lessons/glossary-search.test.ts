@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
 import { flushSync } from 'svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
-import { TERM_IDS } from '../../../src-renderer/lib/glossary'
+import { TERM_IDS, searchRank, TERMS } from '../../../src-renderer/lib/glossary'
 import Glossary from '../../../src-renderer/components/lessons/Glossary.svelte'
 
 afterEach(() => {
@@ -35,5 +35,36 @@ describe('the glossary search', () => {
     expect(none.textContent).toBe('')
     await fireEvent.input(search, { target: { value: '' } })
     expect(screen.getAllByTestId('glossary-row')).toHaveLength(TERM_IDS.length)
+  })
+
+  it('finds the spellings students type (에포크, 오버피팅, 러닝레이트, 렐루, lr), and lists the term named first (Q3 F18)', async () => {
+    i18n.set('ko')
+    render(Glossary)
+    const search = screen.getByRole('searchbox')
+    const first = async (query: string): Promise<string | undefined> => {
+      await fireEvent.input(search, { target: { value: query } })
+      return screen.queryAllByTestId('glossary-row')[0]?.id
+    }
+    const cases: [string, string][] = [
+      ['에포크', 'term-epoch'], ['오버피팅', 'term-overfitting'], ['러닝레이트', 'term-learningRate'], ['러닝 레이트', 'term-learningRate'],
+      ['렐루', 'term-activation'], ['lr', 'term-learningRate'], ['LR', 'term-learningRate'], ['mini batch', 'term-miniBatch'],
+      // the term's own row above the rows whose definitions mention it (가나다 put 매개변수 first, 가중치 before 손실 함수)
+      ['스트라이드', 'term-stride'], ['손실', 'term-loss'], ['과적합', 'term-overfitting'], ['커널', 'term-filter'], ['키', 'term-key']
+    ]
+    for (const [query, id] of cases) expect([query, await first(query)]).toEqual([query, id])
+    // after the names come the definitions: 스트라이드 is still found in 매개변수's
+    await fireEvent.input(search, { target: { value: '스트라이드' } })
+    expect(screen.getAllByTestId('glossary-row').map((r) => r.id)).toEqual(['term-stride', 'term-parameter'])
+    i18n.set('en')
+    flushSync()
+    expect(await first('overfit')).toBe('term-overfitting')
+    expect(await first('epochs')).toBe('term-epoch')
+  })
+
+  it('ranks an exact name, then a name\'s start, then a name holding the query, then a definition', () => {
+    const row = { id: 'maxPooling' as const, ...TERMS.maxPooling, def: 'keeps the largest value of each window' }
+    expect([searchRank(row, '최대 풀링'), searchRank(row, 'max'), searchRank(row, '풀링'), searchRank(row, 'largest'), searchRank(row, 'zzz')]).toEqual([0, 1, 2, 3, null])
+    expect(searchRank(row, '맥스풀링')).toBe(0)
+    expect(searchRank(row, '   ')).toBe(0)
   })
 })
