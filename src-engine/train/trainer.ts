@@ -320,9 +320,14 @@ export class Trainer {
         yield 'batch'
       }
       if (stateful) this.carryState(false)
+      // the held-out windows start from zero state, and the next epoch's batches do not go on from theirs: a layer
+      // stateful by its own spec (the editor's checkbox) in a run that is not would carry h across, since the chunks
+      // are of the batch's size (evalChunk)
+      this.resetRecurrent()
       const evalStart = this.now()
       const pausedBeforeEval = this.pausedMs
       const ev = yield* evaluate(this.model, test, this.evalChunk())
+      this.resetRecurrent()
       this.evalSeconds = Math.max(0, this.now() - evalStart - (this.pausedMs - pausedBeforeEval)) / 1000
       const report: EpochReport = {
         epoch,
@@ -408,6 +413,11 @@ export class Trainer {
   /** The pool that combines the gradients and updates (DataParallel.update), or null: one thread, or clipping, which needs the whole gradient first. */
   private splitUpdate(): DataParallel | null {
     return this.parallel !== null && !((this.settings.clip ?? 0) > 0) ? this.parallel : null
+  }
+
+  /** Forgets the state the recurrent layers carry (their mode unchanged). */
+  private resetRecurrent(): void {
+    for (const l of this.model.layers) if (isRecurrent(l)) l.resetState()
   }
 
   /** Stateful training: the recurrent layers carry state (on) or go back to their spec's mode (off); state is reset either way. */

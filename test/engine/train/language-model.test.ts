@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Trainer } from '../../../src-engine/train/trainer'
 import { textExamples } from '../../../src-engine/train/examples'
+import { evaluate } from '../../../src-engine/train/evaluate'
 import { takeSnapshot } from '../../../src-engine/train/probes'
 import { predictValue } from '../../../src-engine/train/inference'
 import { generateText } from '../../../src-engine/models/generate'
@@ -195,5 +196,25 @@ describe('stateful training (truncated BPTT with carried state)', () => {
     generateText(trainer.model, corpus.vocab, { prompt: 'the', length: 5, temperature: 1 })
     expect(layer.carried()).toEqual(before)
     expect((before as { length?: number; h?: Float32Array }).length ?? (before as { h: Float32Array }).h.length).toBe(8 * 24)
+  })
+
+  // A TimeLSTM whose own spec says stateful (the editor's checkbox), in a run that is not: its carried state must not
+  // reach from the training batches into the held-out evaluation (nor back): the evaluation's chunks are of the
+  // batch's size since ab18db8, so the last batch's h fitted the first chunk and the test loss depended on it
+  it('evaluates a layer that is stateful by its spec from zero state, whatever the training batches carried', async () => {
+    const corpus = textCorpus(TEXT, 0.1)
+    const V = corpus.vocab.chars.length
+    const data = { train: textExamples(corpus.train, 8, V), test: textExamples(corpus.test, 8, V) }
+    const spec: NetSpec = { ...CHAR_LM, vocab: V, layers: CHAR_LM.layers.map((l) => (l.type === 'TimeLSTM' ? { ...l, stateful: true } : l)) }
+    const B = data.train.n
+    const t = new Trainer({ spec, data, settings: { optimizer: 'Adam', lr: 0.01, batchSize: B, epochs: 1, seed: 2 }, snapshotEveryMs: 0 })
+    const out = await t.run()
+    const lstm = t.model.layers[1] as unknown as { resetState(): void; stateful: boolean }
+    expect(lstm.stateful).toBe(true)
+    lstm.resetState()
+    let e = evaluate(t.model, data.test, B)
+    let r = e.next()
+    while (!r.done) r = e.next()
+    expect(out.reports[0].testLoss).toBe(r.value.loss)
   })
 })
