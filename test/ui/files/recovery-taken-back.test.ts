@@ -1,0 +1,100 @@
+/**
+ * The recovery banner after a reload: (1) a run that FINISHED and was taken back from the host (attach-run.ts, the host
+ * still holding its model) is not offered again as an autosave, whichever answer comes first, while the autosave of
+ * another training still is; (2) a preset's network is named by the preset's title in the page's language, not the
+ * engine's English spec name ("Two-layer net" in a Korean sentence). The old banner offered the run taken back and
+ * wrote 'Two-layer net의 에폭 3 이후…'.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import { cleanup, render, screen } from '@testing-library/svelte'
+import { flushSync } from 'svelte'
+import type { RecoveryInfo, Result } from '../../../src-main/ipc/contract'
+import type { TrainSettings } from '../../../src-engine/protocol'
+import RecoveryBanner from '../../../src-renderer/components/files/RecoveryBanner.svelte'
+import { files } from '../../../src-renderer/lib/files.svelte'
+import { Run, trainLab } from '../../../src-renderer/lib/train.svelte'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import { FakeApi } from './fake-api'
+
+const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 3, weightDecay: 0, seed: 1, threads: 1 }
+const autosave: RecoveryInfo = { savedAt: '2026-11-27T07:11:26Z', epoch: 3, specName: 'My network', runs: 2, runId: 'run-b' }
+const settle = async (): Promise<void> => {
+  for (let k = 0; k < 4; k++) { await Promise.resolve(); flushSync() }
+}
+/** A run as attach-run.ts lists one it took back: ended, with the epochs the host tracked. */
+function ended(id: string, epochs: number): Run {
+  const r = new Run(id, 1, settings, 'My network', 'classifier')
+  for (let e = 1; e <= epochs; e++) r.addEpoch({ epoch: e, trainLoss: 1, trainAcc: 0.8, testLoss: 1, testAcc: 0.8, seconds: 1 })
+  r.state = 'done'
+  return r
+}
+const offered = (info: RecoveryInfo): { 'project:recovery': Result<RecoveryInfo | null> } => ({ 'project:recovery': { ok: true, value: info } })
+
+afterEach(() => {
+  cleanup()
+  files.aside = null
+  files.recovery = null
+  trainLab.runs = []
+  trainLab.currentId = null
+  i18n.lang = 'en'
+})
+
+describe('the recovery offer and the runs taken back after a reload', () => {
+  it('goes when the finished run is taken back after the offer was made', async () => {
+    files.connect(new FakeApi(offered(autosave)), false)
+    await files.checkRecovery()
+    render(RecoveryBanner)
+    expect(screen.getByTestId('recovery-banner')).toBeTruthy()
+    trainLab.runs = [ended('run-a', 1), ended('run-b', 3)]
+    await settle()
+    expect(screen.queryByTestId('recovery-banner')).toBeNull()
+    expect(files.recovery).toBeNull()
+  })
+
+  it('is not made when the run was taken back before the host answered', async () => {
+    trainLab.runs = [ended('run-b', 3)]
+    files.connect(new FakeApi(offered(autosave)), false)
+    await files.checkRecovery()
+    render(RecoveryBanner)
+    await settle()
+    expect(screen.queryByTestId('recovery-banner')).toBeNull()
+  })
+
+  it('stays for another training, or an autosave further on than the run listed', async () => {
+    files.connect(new FakeApi(offered({ ...autosave, runId: 'run-x' })), false)
+    await files.checkRecovery()
+    render(RecoveryBanner)
+    trainLab.runs = [ended('run-b', 3)]
+    await settle()
+    expect(screen.getByTestId('recovery-banner')).toBeTruthy()
+    cleanup()
+    // the page's run-b has 2 epochs (a project saved earlier, say), the autosave 3: recovering gives more
+    trainLab.runs = [ended('run-b', 2)]
+    files.connect(new FakeApi(offered(autosave)), false)
+    await files.checkRecovery()
+    render(RecoveryBanner)
+    await settle()
+    expect(screen.getByTestId('recovery-banner')).toBeTruthy()
+  })
+
+  it("names a preset's network by its title in the page's language, the learner's own name as it is", async () => {
+    i18n.lang = 'ko'
+    files.connect(new FakeApi(offered({ ...autosave, specName: 'Two-layer net', runId: undefined })), false)
+    await files.checkRecovery()
+    render(RecoveryBanner)
+    const text = (): string => screen.getByTestId('recovery-banner').textContent ?? ''
+    expect(text()).toContain('2층 신경망의 에폭 3 이후')
+    expect(text()).not.toContain('Two-layer net')
+    expect(text()).not.toContain('784')
+    i18n.lang = 'en'
+    flushSync()
+    expect(text()).toContain('An autosave of Two-layer network after epoch 3')
+    files.recovery = { ...autosave, specName: 'SimpleConvNet' }
+    i18n.lang = 'ko'
+    flushSync()
+    expect(text()).toContain('간단한 합성곱 신경망 (책)의 에폭 3')
+    files.recovery = { ...autosave, specName: '내 숫자 분류기' }
+    flushSync()
+    expect(text()).toContain('내 숫자 분류기의 에폭 3')
+  })
+})
