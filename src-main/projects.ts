@@ -650,8 +650,9 @@ export class ProjectService {
     }
     const p = read.project
     const history = cleanHistory(p.history)
-    if (!replaced) this.onDisk = history?.currentId ?? history?.runs.at(-1)?.id ?? ''
-    return { ok: true, value: { savedAt: p.savedAt ?? '', epoch: p.epoch ?? null, specName: p.spec.name ?? '', runs: history?.runs.length ?? 0 } }
+    const runId = history?.currentId ?? history?.runs.at(-1)?.id ?? ''
+    if (!replaced) this.onDisk = runId
+    return { ok: true, value: { savedAt: p.savedAt ?? '', epoch: p.epoch ?? null, specName: p.spec.name ?? '', runs: history?.runs.length ?? 0, ...(runId ? { runId } : {}) } }
   }
 
   discardRecovery(): Result<null> {

@@ -286,8 +286,9 @@ export type FileTarget = 'download' | 'save' | 'save-as'
  * saved with weights saved their optimizer state too (false: the model had none, as after a divergence or an import). */
 export interface SavedFile { fileName: string; bytes: number; base64?: string; path?: string; hasWeights?: boolean; hasOptimizer?: boolean }
 
-/** An autosave the page may offer to recover. */
-export interface RecoveryInfo { savedAt: string; epoch: number | null; specName: string; runs: number }
+/** An autosave the page may offer to recover. runId: the run whose epoch it holds (its history's current run), so a
+ *  page that took that run back from the host (attach-run.ts) does not offer the same training again (files takenBack). */
+export interface RecoveryInfo { savedAt: string; epoch: number | null; specName: string; runs: number; runId?: string }
 
 export interface Requests {
   /** Save the project: the page's state plus the host's weights and optimizer state (when they fit the spec). */

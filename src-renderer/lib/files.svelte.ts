@@ -121,6 +121,16 @@ export function epochsLeft(run: Run | null, saved: readonly SavedRun[]): number 
   return left > 0 ? left : null
 }
 
+/**
+ * Whether the autosave on offer is of a run the page lists, ended, with the epochs the autosave holds (its runId, its
+ * epoch in the runs' numbering): the run attach-run.ts took back with the host's model after a reload. Recovering it
+ * would load that same training again. An autosave of another run, or one further on than the page's run, is not.
+ */
+export function takenBack(info: RecoveryInfo, runs: readonly Run[]): boolean {
+  const run = info.runId ? runs.find((r) => r.id === info.runId) : undefined
+  return run !== undefined && !run.active && (run.latestEpoch?.epoch ?? 0) >= (info.epoch ?? 1)
+}
+
 /** The training page's form filled from saved settings. */
 export function formFromSettings(base: TrainForm, s: TrainSettings): TrainForm {
   return {
@@ -347,6 +357,17 @@ export class FilesLab {
     const r = await this.api.request('project:recovery', undefined)
     // a run going on (taken over after a reload: attach-run.ts) rewrites the autosave at every epoch: it is not offered
     this.recovery = r.ok && !trainLab.runs.some((x) => x.active) ? r.value : null
+    this.dropTakenBack()
+  }
+
+  /**
+   * Drops the offer when the page lists the autosave's run as far as the autosave went (RecoveryBanner, whenever the
+   * runs change; checkRecovery): after a reload following a finished run, attach-run.ts takes that run back with the
+   * host's model, and recovering would load the same training over it. The answer to train:current and the one to
+   * project:recovery come in either order, so both ends ask. The autosave of another training stays offered.
+   */
+  dropTakenBack(): void {
+    if (this.recovery && takenBack(this.recovery, untrack(() => trainLab.runs))) this.recovery = null
   }
 
   async discardRecovery(): Promise<void> {
