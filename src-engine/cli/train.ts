@@ -60,7 +60,8 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
   if (testFraction !== undefined && testFraction >= 1) throw new UsageError(`--test-fraction must be between 0 and 1, got ${testFraction}`)
   const source = parseData(str(p, 'data'), src.spec)
   const outPath = str(p, 'out')
-  warnOverCores(threads, out)
+  // a stateful run trains on 1 thread whatever --threads says (attachThreads notes it): no count to advise
+  if (settings.stateful !== true) warnOverCores(threads, out)
 
   let data
   try {

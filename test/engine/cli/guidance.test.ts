@@ -41,6 +41,11 @@ describe('--threads against the cores and the memory limit', () => {
     expect(r.events.at(-1)).toMatchObject({ event: 'error', code: 'data' })
     const within = await lab('train', '--preset', 'mlp', '--data', `idx:${join(dir, 'none')}`, '--threads', String(cores))
     expect(within.err.join('\n')).not.toContain('warning')
+    // --stateful trains on 1 thread whatever --threads says (its own note): 'use --threads N' would be no advice
+    const stateful = await lab('train', '--preset', 'char-rnn', '--stateful', '--data', `text:${join(dir, 'none.txt')}`, '--threads', String(cores + 1), '--json')
+    expect(stateful.events.at(-1)).toMatchObject({ event: 'error', code: 'data' })
+    expect(stateful.err.join('\n')).not.toContain('warning')
+    expect(stateful.events.filter((e) => e.event === 'warning')).toEqual([])
   })
 
   it('refuses a count whose copies of the weights do not fit, naming the count that does, before training', async () => {
