@@ -201,19 +201,11 @@ export function loadIdxDir(dir: string): { train: Dataset; test: Dataset } {
 export function idxSplitFiles(dir: string): (split: 'train' | 'test') => { images: string; labels: string } {
   let entries: string[]
   try {
-    entries = readdirSync(dir)
+    entries = readdirSync(dir).sort()
   } catch (e) {
     throw new Error(`Cannot read the folder ${dir}: ${(e as Error).message}`)
   }
-  const found = new Map<string, string>()
-  for (const name of entries.sort()) {
-    const m = IDX_NAME.exec(name)
-    if (!m) continue
-    const split = m[1].toLowerCase() === 'train' ? 'train' : 'test'
-    const key = `${split}-${m[2].toLowerCase()}`
-    // Prefer the uncompressed file when both are present (faster to read).
-    if (!found.has(key) || !m[4]) found.set(key, name)
-  }
+  const found = idxFilesIn(entries)
   const need = (split: 'train' | 'test', kind: 'images' | 'labels'): string => {
     const name = found.get(`${split}-${kind}`)
     if (!name) {
@@ -224,6 +216,22 @@ export function idxSplitFiles(dir: string): (split: 'train' | 'test') => { image
     return name
   }
   return (split) => ({ images: need(split, 'images'), labels: need(split, 'labels') })
+}
+
+/**
+ * The IDX files among a folder's `entries` by split and kind ('train-images', 'train-labels', 'test-images',
+ * 'test-labels'; t10k-… and test-… are both the held-out split), the uncompressed one when both are there (faster to
+ * read). The one rule for the run's reader (idxSplitFiles) and the host's check before Start (idx-folder.ts).
+ */
+export function idxFilesIn(entries: readonly string[]): Map<string, string> {
+  const found = new Map<string, string>()
+  for (const name of [...entries].sort()) {
+    const m = IDX_NAME.exec(name)
+    if (!m) continue
+    const key = `${m[1].toLowerCase() === 'train' ? 'train' : 'test'}-${m[2].toLowerCase()}`
+    if (!found.has(key) || !m[4]) found.set(key, name)
+  }
+  return found
 }
 
 /** A UTF-8 text file as a string (byte-order mark removed); a clear error if it is not UTF-8. */

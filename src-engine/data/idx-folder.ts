@@ -8,11 +8,11 @@
 import { closeSync, existsSync, openSync, readSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { isGzip } from './idx'
+import { idxFilesIn } from './files'
 import type { IdxFolderProblem } from './idx-problem'
 
 export { idxFolderMessage, type IdxFolderProblem } from './idx-problem'
 
-const IDX_NAME = /^(train|t10k|test)-(images|labels)[-.]idx([13])-ubyte(\.gz)?$/i
 const PARTS = [['train', 'images'], ['train', 'labels'], ['test', 'images'], ['test', 'labels']] as const
 
 /** The problem the run would meet reading `dir` as IDX data, or null when its four files are there and start as IDX. */
@@ -26,14 +26,8 @@ export function idxFolderProblem(dir: string): IdxFolderProblem | null {
     // unreadable (permissions): the run's reader says why in its own words
     return null
   }
-  // the same choice as the run's: the uncompressed file when both are there
-  const found = new Map<string, string>()
-  for (const name of entries) {
-    const m = IDX_NAME.exec(name)
-    if (!m) continue
-    const key = `${m[1].toLowerCase() === 'train' ? 'train' : 'test'}-${m[2].toLowerCase()}`
-    if (!found.has(key) || !m[4]) found.set(key, name)
-  }
+  // the run's own choice (files.ts idxFilesIn): the uncompressed file when both are there
+  const found = idxFilesIn(entries)
   for (const [split, kind] of PARTS) {
     if (found.has(`${split}-${kind}`)) continue
     const file = `${split === 'train' ? 'train' : 't10k'}-${kind}-idx${kind === 'images' ? 3 : 1}-ubyte`
