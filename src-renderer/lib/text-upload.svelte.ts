@@ -78,9 +78,32 @@ export class TextUpload {
     this.notCarried = problem ? { textFile, problem } : null
   }
 
-  /** What the text field shows: an uploaded text's name, else the path the learner typed ("builtin"…). */
+  /** What the text field shows: an uploaded text's name, else the path the learner typed (the field is there only for a file). */
   get shown(): string {
     return this.current?.fileName ?? this.missing ?? trainLab.form.textFile
+  }
+
+  /**
+   * The form trains on the built-in text, chosen as such (Q3 F17: it was the English keyword "builtin" typed in the path
+   * box). The form keeps the word: saved projects and the host read it. An empty path also trains on the built-in text
+   * (train-data.ts), but it is the file choice with no file named yet, as the learner left it.
+   */
+  get builtin(): boolean {
+    return trainLab.form.textFile.trim() === 'builtin'
+  }
+
+  /** The file the form named before the built-in text was chosen, given back when a file is chosen again. */
+  private lastFile = ''
+
+  /** The learner chose the built-in text. */
+  useBuiltin(): void {
+    if (!this.builtin) this.lastFile = trainLab.form.textFile
+    trainLab.form = { ...trainLab.form, textFile: 'builtin' }
+  }
+
+  /** The learner chose a file of their own: the one named before the built-in text was chosen, or none yet (a path to type or a text to upload). */
+  useFile(): void {
+    if (this.builtin) trainLab.form = { ...trainLab.form, textFile: this.lastFile }
   }
 
   /**

@@ -38,10 +38,12 @@ describe('uploaded texts', () => {
     const api = new FakeApi({ 'data:texts': { ok: true, value: [] }, 'data:text-upload': { ok: true, value: diary } })
     setLab(api)
     render(TextSource, { disabled: false })
-    const field = screen.getByTestId('train-text-file') as HTMLInputElement
-    expect(field.value).toBe('builtin')
+    // the built-in text is a choice of its own, with no path box (Q3 F17)
+    expect((screen.getByTestId('train-text-builtin') as HTMLInputElement).checked).toBe(true)
+    expect(screen.queryByTestId('train-text-file')).toBeNull()
     expect(await textUpload.upload(api, new File(['가나다'], '일기.txt'))).toBe(true)
     await tick()
+    const field = screen.getByTestId('train-text-file') as HTMLInputElement
     expect(trainLab.form.textFile).toBe(diary.file)
     expect(field.value).toBe('일기.txt')
     expect(field.value).not.toContain('texts/')

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { render, screen } from '@testing-library/svelte'
+import { fireEvent, render, screen } from '@testing-library/svelte'
 import { tick } from 'svelte'
 import { TextUpload, textUpload } from '../../../src-renderer/lib/text-upload.svelte'
 import TextSource from '../../../src-renderer/components/train/TextSource.svelte'
@@ -138,5 +138,42 @@ describe('a text uploaded for a language model', () => {
       resetControls()
       textUpload.kept = null
     }
+  })
+
+  it('the built-in text is a choice of its own, one click back from a file or a cleared box; the form still says builtin (Q3 F17)', async () => {
+    render(TextSource, { disabled: false })
+    const builtin = screen.getByTestId('train-text-builtin') as HTMLInputElement
+    const own = screen.getByTestId('train-text-own') as HTMLInputElement
+    expect(builtin.closest('label')!.textContent!.trim()).toBe('Built-in text: Pride and Prejudice, chapters 1–28 (278,848 characters, vocabulary 74)')
+    expect([builtin.checked, own.checked]).toEqual([true, false])
+    // no path box holding the English keyword
+    expect(screen.queryByTestId('train-text-file')).toBeNull()
+    await fireEvent.click(own)
+    expect(trainLab.form.textFile).toBe('')
+    const box = screen.getByTestId('train-text-file') as HTMLInputElement
+    expect(box.value).toBe('')
+    // an empty box trains on the built-in text, as before: said beside it
+    expect(screen.getByTestId('train-text-none').textContent).toBe('No file named yet: upload one or type its path. Until then a run trains on the built-in text.')
+    expect(box.getAttribute('aria-describedby')).toBe('train-text-none')
+    await fireEvent.input(box, { target: { value: '/home/me/book.txt' } })
+    expect(trainLab.form.textFile).toBe('/home/me/book.txt')
+    expect(screen.queryByTestId('train-text-none')).toBeNull()
+    await fireEvent.click(builtin)
+    expect(trainLab.form.textFile).toBe('builtin')
+    expect(screen.queryByTestId('train-text-file')).toBeNull()
+    // the file chosen again is the one named before
+    await fireEvent.click(own)
+    expect((screen.getByTestId('train-text-file') as HTMLInputElement).value).toBe('/home/me/book.txt')
+    // a learner who cleared the box gets the built-in text back with one click
+    await fireEvent.input(screen.getByTestId('train-text-file'), { target: { value: '' } })
+    expect(own.checked).toBe(true)
+    await fireEvent.click(builtin)
+    expect(trainLab.form.textFile).toBe('builtin')
+    expect(builtin.checked).toBe(true)
+    i18n.set('ko')
+    await tick()
+    expect(screen.getByTestId('train-text-source').querySelector('legend')!.textContent).toBe('학습할 텍스트')
+    expect(builtin.closest('label')!.textContent!.trim()).toBe('내장 텍스트: 《오만과 편견》 1–28장 (278,848자, 어휘 74개)')
+    expect(own.closest('label')!.textContent!.trim()).toBe('내 텍스트 파일')
   })
 })
