@@ -35,6 +35,13 @@ export default {
   featureMaps: 'What each layer made of your drawing',
   confidence: '{p}% sure',
   spokenAnswer: 'The model says {d}, {p}% sure.',
+  // a classifier ending in SigmoidWithLoss or MSE (lib/class-output.ts): its outputs are no softmax probabilities
+  probabilitiesSigmoid: 'Class probabilities, each on its own',
+  sigmoidNote: 'This network ends in a sigmoid loss: each class gets a probability of its own, so they need not add up to 100%. Several classes can be high at once, or none.',
+  scores: 'Class scores',
+  scoresNote: 'This network ends in MSE: these are its raw outputs, not probabilities. Each was trained towards 1 for the right class and 0 for the others, and can come out below 0 or above 1; the bars stop at 0 and 1.',
+  scoreAnswer: 'score {s}',
+  spokenScore: 'The model says {d}, with a score of {p}.',
   // a drawing too small to read well: it is scaled up to fill the 20 × 20 box, pen and all (components/draw/small-drawing.ts)
   smallNote: 'Draw bigger: the drawing is scaled up to fill the 20\u00a0×\u00a020 box, pen and all, so its lines come out much thicker than those the model learned from.',
   tinyNote: 'Too small to read: the ink is scaled up into a blob that fills the box, so this answer means little. Draw the digit across most of the pad.',

@@ -240,6 +240,9 @@ export default {
   wrongHelp: 'Test images the network got wrong while being most sure of itself.',
   wrongItem: '{label} → {pred}',
   wrongConf: '{p} sure',
+  // an MSE classifier's outputs are raw scores, not probabilities (lib/class-output.ts)
+  wrongScore: 'score {s}',
+  wrongHelpScores: 'Test images the network got wrong with the highest score for its wrong answer (MSE gives raw scores, not probabilities).',
   wrongNone: 'No mistakes to show yet.',
 
   cpuStarved: 'Training is waiting: other programs are using every processor core, and training only runs on a core nothing else wants (so the app itself stays responsive). It resumes by itself when they finish.',

@@ -35,6 +35,13 @@ export default {
   featureMaps: '각 계층이 그림에서 본 것',
   confidence: '{p}% 확신',
   spokenAnswer: '모델의 답은 {d}, 확신도는 {p}%입니다.',
+  // 시그모이드 손실이나 MSE로 끝나는 분류기 (lib/class-output.ts): 출력이 소프트맥스 확률이 아닙니다
+  probabilitiesSigmoid: '클래스별 확률 (클래스마다 따로)',
+  sigmoidNote: '이 신경망은 시그모이드 손실로 끝나므로 클래스마다 확률을 따로 냅니다. 그래서 합이 100%가 되지 않아도 됩니다. 여러 클래스가 함께 높거나 모두 낮을 수도 있습니다.',
+  scores: '클래스별 점수',
+  scoresNote: '이 신경망은 MSE로 끝나므로 이 값은 확률이 아니라 출력값 그대로입니다. 맞는 클래스는 1, 나머지는 0에 가까워지도록 학습했지만 0보다 작거나 1보다 클 수도 있습니다. 막대는 0과 1에서 멈춥니다.',
+  scoreAnswer: '점수 {s}',
+  spokenScore: '모델의 답은 {d}, 점수는 {p}입니다.',
   // a drawing too small to read well: it is scaled up to fill the 20 × 20 box, pen and all (components/draw/small-drawing.ts)
   smallNote: '더 크게 그리세요. 그림은 펜 굵기까지 통째로 20\u00a0×\u00a020 상자를 채우도록 확대되어, 선이 모델이 배운 이미지보다 훨씬 굵어집니다.',
   tinyNote: '너무 작아서 읽을 수 없습니다. 잉크가 상자를 가득 채우는 덩어리로 확대되므로 이 답은 거의 의미가 없습니다. 패드를 넓게 써서 숫자를 크게 그리세요.',
