@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
 import { flushSync } from 'svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
-import { TERM_IDS, searchRank, TERMS } from '../../../src-renderer/lib/glossary'
+import { ALIASES, TERM_IDS, searchRank, TERMS } from '../../../src-renderer/lib/glossary'
 import Glossary from '../../../src-renderer/components/lessons/Glossary.svelte'
 
 afterEach(() => {
@@ -66,5 +66,16 @@ describe('the glossary search', () => {
     expect([searchRank(row, '최대 풀링'), searchRank(row, 'max'), searchRank(row, '풀링'), searchRank(row, 'largest'), searchRank(row, 'zzz')]).toEqual([0, 1, 2, 3, null])
     expect(searchRank(row, '맥스풀링')).toBe(0)
     expect(searchRank(row, '   ')).toBe(0)
+  })
+
+  it('gives each alias to one term only, never another term\'s name, so a search for it lists that term first', () => {
+    const squeeze = (s: string): string => s.toLowerCase().replace(/[\s-]+/g, '')
+    const owner = new Map<string, string>(TERM_IDS.flatMap((id) => [[squeeze(TERMS[id].ko), id], [squeeze(TERMS[id].en), id]] as [string, string][]))
+    for (const [id, aliases] of Object.entries(ALIASES)) {
+      for (const a of aliases) {
+        expect([a, owner.get(squeeze(a)) ?? id]).toEqual([a, id])
+        owner.set(squeeze(a), id)
+      }
+    }
   })
 })
