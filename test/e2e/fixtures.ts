@@ -25,7 +25,8 @@
  * - `lang`    option: 'en' (default) or 'ko', the language the page starts in.
  * Helpers
  * - `screenshot(page, name)` writes out/e2e/screenshots/<name>.png.
- * - `startShell()` starts an extra web shell (for tests that stop it); call `stop()` when done.
+ * - `startShell()` starts an extra web shell (for tests that stop it); call `stop()` when done. Given a data
+ *             folder, it uses that one and leaves it: a lab started again on it, as after a crash.
  * - `openLab(context, url)` opens a page on a URL and waits until it is connected.
  * - `pickPreset(page, id)` picks a preset in the editor and opens the training page, ready to start.
  * - `trainOneEpoch(page)` trains the current network for one epoch and returns the held-out accuracy.
@@ -75,11 +76,15 @@ export interface Shell {
   stop(): Promise<void>
 }
 
-/** Starts `node out/main/web-shell.js --port 0` and resolves once it has printed its address. */
-export async function startShell(timeoutMs = 30_000): Promise<Shell> {
+/**
+ * Starts `node out/main/web-shell.js --port 0` and resolves once it has printed its address. `dataDir`: the data
+ * folder to use, kept when the shell stops (a lab started again on it finds what the last one left, its autosave);
+ * by default a folder of its own, removed when it stops.
+ */
+export async function startShell(timeoutMs = 30_000, keptDir?: string): Promise<Shell> {
   if (!existsSync(WEB_SHELL)) throw new Error(`${WEB_SHELL} is missing: run "npm run build" first.`)
   // Each shell autosaves into its own folder, so one test's unsaved training is not offered to the next.
-  const dataDir = mkdtempSync(join(tmpdir(), 'backprop-lab-data-'))
+  const dataDir = keptDir ?? mkdtempSync(join(tmpdir(), 'backprop-lab-data-'))
   const child: ChildProcess = spawn(process.execPath, [WEB_SHELL, '--port', '0'], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -108,7 +113,7 @@ export async function startShell(timeoutMs = 30_000): Promise<Shell> {
   let exited = false
   child.once('exit', () => {
     exited = true
-    rmSync(dataDir, { recursive: true, force: true })
+    if (keptDir === undefined) rmSync(dataDir, { recursive: true, force: true })
   })
   return {
     url,
