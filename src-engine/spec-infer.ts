@@ -99,16 +99,21 @@ function result(out: number[] | null, paramShapes: Record<string, number[]> = {}
 function needImage(type: string, shape: number[], ctx: InferCtx): number[] | null {
   if (shape.length === 3) return shape
   let advice: string
+  let target = ''
   if (shape.length === 2) {
-    advice = `add a Reshape to (1, ${shape[0]}, ${shape[1]}) before it`
+    target = `(1, ${shape[0]}, ${shape[1]})`
+    advice = `add a Reshape to ${target} before it`
   } else {
     const s = squareSide(shape[0])
-    advice = `${type} must come before Flatten and Affine, so move it up` +
-      (s > 1 ? `, or add a Reshape to (${shape[0] / (s * s)}, ${s}, ${s}) before it` : '')
+    if (s > 1) target = `(${shape[0] / (s * s)}, ${s}, ${s})`
+    advice = `${type} must come before Flatten and Affine, so move it up` + (target ? `, or add a Reshape to ${target} before it` : '')
   }
+  // the Reshape right before gives the wrong shape: change its shape, as needSequence says (not a second Reshape)
+  const reshape = ctx.reshape ?? ''
+  if (reshape) advice = `set the shape of ${reshape} to ${target || `a (C, H, W) with C·H·W = ${num(product(shape))}`}`
   const got = shape.length === 1 ? `a flat vector of ${num(shape[0])} values` : shapeText(shape)
   ctx.issues.error(ctx.index, ctx.name, 'needs-image', `${type} needs an image (C, H, W) but gets ${got}; ${advice}`,
-    undefined, { type, got: shapeText(shape) })
+    undefined, { type, got: shapeText(shape), ...(reshape ? { reshape, target } : {}) })
   return null
 }
 
@@ -322,7 +327,10 @@ export function inferLayer(layer: LayerSpec, shape: number[], ctx: InferCtx): In
         ctx.issues.error(ctx.index, ctx.name, 'needs-sequence',
           `TimeSoftmaxWithLoss needs scores at every step (T, V) but gets ${shapeText(shape)}; ` +
             (c ? collapsedAdvice('TimeSoftmaxWithLoss', c, ctx)
-              : shape.length === 1 ? 'use SoftmaxWithLoss for one output per example' : 'put TimeAffine before it'),
+              : shape.length === 1 ? 'use SoftmaxWithLoss for one output per example'
+                // an image: no TimeAffine makes it steps of scores; a per-step loss is a language model's
+                : 'a per-step loss needs a sequence of scores, as a language model makes them (TimeEmbedding, TimeLSTM, TimeAffine); ' +
+                  'to classify images use SoftmaxWithLoss'),
           undefined, { type: 'TimeSoftmaxWithLoss', got: shapeText(shape), target: '', ...collapsedValues(c) })
         return result(null)
       }

@@ -90,10 +90,28 @@ describe('layers that need another shape', () => {
     expect(only(afterAffine, 'needs-image').message).toContain('a Reshape to (30, 12, 12)')
   })
 
+  it('tells a Reshape right above that gives no image to change its shape, not to add another Reshape', () => {
+    // the sequence case's fix (needs-sequence) for an image layer: a Reshape to (28, 28) then a Convolution
+    const rows = only(validateSpec(digits({ type: 'Reshape', shape: [28, 28] }, { type: 'Convolution', filters: 8, kernel: 3 }, ...head)), 'needs-image')
+    expect(rows.message).toBe('conv1: Convolution needs an image (C, H, W) but gets (28, 28); set the shape of reshape1 to (1, 28, 28)')
+    expect(rows.values).toMatchObject({ reshape: 'reshape1', target: '(1, 28, 28)' })
+    const flat = only(validateSpec(digits({ type: 'Reshape', shape: [784] }, { type: 'Pooling', size: 2 }, ...head)), 'needs-image')
+    expect(flat.message).toContain('; set the shape of reshape1 to (1, 28, 28)')
+    // no square side to offer: the size it must keep
+    const odd = only(validateSpec({ input: [1, 1, 7], layers: [{ type: 'Reshape', shape: [7] }, { type: 'Convolution', filters: 2, kernel: 1 }, ...head] }), 'needs-image')
+    expect(odd.message).toContain('; set the shape of reshape1 to a (C, H, W) with C·H·W = 7')
+    // not after a Flatten: move it up, as before
+    expect(only(validateSpec(digits({ type: 'Flatten' }, { type: 'Convolution', filters: 8, kernel: 3 }, ...head)), 'needs-image').values!.reshape).toBeUndefined()
+  })
+
   it('needs scores at every step before TimeSoftmaxWithLoss', () => {
     const r = validateSpec({ input: [784], layers: [{ type: 'Affine', units: 10 }, { type: 'TimeSoftmaxWithLoss' }] })
     expect(only(r, 'needs-sequence').message).toBe(
       'tsoftmax1: TimeSoftmaxWithLoss needs scores at every step (T, V) but gets (10); use SoftmaxWithLoss for one output per example')
+    // an image: no TimeAffine turns it into steps of scores (it said "put TimeAffine before it")
+    const image = only(validateSpec(digits({ type: 'Convolution', filters: 4, kernel: 3 }, { type: 'TimeSoftmaxWithLoss' })), 'needs-sequence')
+    expect(image.message).toBe('tsoftmax1: TimeSoftmaxWithLoss needs scores at every step (T, V) but gets (4, 26, 26); a per-step loss needs a sequence ' +
+      'of scores, as a language model makes them (TimeEmbedding, TimeLSTM, TimeAffine); to classify images use SoftmaxWithLoss')
   })
 
   it('tells a layer after a LastTimeStep (or another layer that made the sequence one vector) to undo that, not to reshape', () => {
