@@ -142,15 +142,37 @@ function collapsedHint(v: Values, layer: string): string {
   return [what, fix, loss ? t('editor.hint.seqOrSoftmax') : ''].filter((s) => s).join(' ')
 }
 
+/** How many axes the validator's shape text "(4, 26, 26)" has. */
+const axes = (shape: string | number | undefined): number => listOf(String(shape ?? '').replace(/[()]/g, '')).length
+
 /**
  * needs-sequence's fix: undo a collapse; change the shape of the Reshape right above (not add another); a per-step
- * loss on a vector is Softmax + loss's place; else reshape to (T, D).
+ * loss on a vector is Softmax + loss's place, on an image a language model's layers' or (to classify images) Softmax
+ * + loss's; else reshape to (T, D).
  */
 function sequenceHint(v: Values, layer: string): string {
   if (v.by) return collapsedHint(v, layer)
   if (v.reshape) return v.target ? t('editor.hint.setReshapeTo', { reshape: v.reshape, target: v.target }) : t('editor.hint.setReshapeSeq', { reshape: v.reshape })
-  if (v.type === 'TimeSoftmaxWithLoss' && listOf(String(v.got ?? '').replace(/[()]/g, '')).length === 1) return t('editor.hint.softmaxOnePerExample')
+  if (v.type === 'TimeSoftmaxWithLoss' && axes(v.got) === 1) return t('editor.hint.softmaxOnePerExample')
+  if (v.type === 'TimeSoftmaxWithLoss' && axes(v.got) === 3) {
+    const layers = (['TimeEmbedding', 'TimeLSTM', 'TimeAffine'] as const).map((x) => typeName(x) ?? x).join(', ')
+    return t('editor.hint.perStepImage', { layers, softmax: typeName('SoftmaxWithLoss') ?? 'SoftmaxWithLoss' })
+  }
   return v.target ? t('editor.hint.reshapeTo', { target: v.target }) : t('editor.hint.reshapeSeq')
+}
+
+/** needs-image right after a Reshape (editor.issue.needs-image-reshape): change that Reshape's shape, as for a sequence. */
+function imageHint(v: Values): string {
+  return v.target ? t('editor.hint.setReshapeTo', { reshape: v.reshape, target: v.target }) : t('editor.hint.setReshapeImage', { reshape: v.reshape })
+}
+
+/**
+ * A layer type as its card and the palette name it (LSTM, 합성곱), not as the engine does (TimeLSTM, Convolution), in
+ * the current language; null for a type the lab does not have (an unknown type stays as the learner wrote it).
+ */
+export function typeName(type: unknown): string | null {
+  const key = `editor.type.${String(type ?? '')}`
+  return key in catalogues.en ? t(key) : null
 }
 
 /** Extra values some messages need, worked out from the ones the validator gives (and the layer's type, when known). */
@@ -158,6 +180,7 @@ const EXTRA: Record<string, (v: Values, type: LayerType | undefined) => Values> 
   'conv-size-not-integer': (v) => ({ fix: windowFix(v), formula: sideFormula(v.formula) }),
   'pool-size-not-integer': (v) => ({ fix: windowFix(v), formula: sideFormula(v.formula) }),
   'needs-sequence': (v) => ({ hint: sequenceHint(v, String(v.layer ?? '')) }),
+  'needs-image': (v): Values => (v.reshape ? { hint: imageHint(v) } : {}),
   'softmax-needs-vector': (v) => ({
     hint: String(v.got ?? '').split(',').length === 2 ? t('editor.hint.softmaxSeq') : t('editor.hint.softmaxImage')
   }),
@@ -184,7 +207,8 @@ export function issueText(issue: SpecIssue, type?: LayerType): string {
   const range = type && issue.code === 'field-out-of-range' && issue.field ? allowed(type, issue.field, issue.values?.vocab) : ''
   const key = range ? 'editor.issue.field-out-of-range-allowed'
     : issue.code === 'loss-not-last' && issue.values?.second !== undefined ? 'editor.issue.loss-not-last-second'
-      : String(issue.values?.data ?? '').startsWith('folder') && CLASS_CODES.has(issue.code) ? `editor.issue.${issue.code}-folder` : `editor.issue.${issue.code}`
+      : issue.code === 'needs-image' && issue.values?.reshape ? 'editor.issue.needs-image-reshape'
+        : String(issue.values?.data ?? '').startsWith('folder') && CLASS_CODES.has(issue.code) ? `editor.issue.${issue.code}-folder` : `editor.issue.${issue.code}`
   if (!(key in catalogues[i18n.lang]) && !(key in catalogues.en)) return issue.message
   const v: Values = {}
   // numbers with the locale's grouping (3,136 weights), except those inside formulas
@@ -193,15 +217,24 @@ export function issueText(issue: SpecIssue, type?: LayerType): string {
   // 'too-large' on the input (lintMemory): said of the Input, whose shape is what to change
   v.layer = issue.layer >= 0 ? issue.layerName : t(issue.code === 'too-large' && issue.field === 'input' ? 'editor.input' : 'editor.network')
   if (range) v.range = range
-  // a layer type as its card and the palette name it (LSTM, 합성곱), not as the engine does (TimeLSTM, Convolution)
-  const typeKey = `editor.type.${String(issue.values?.type ?? '')}`
-  if (typeKey in catalogues.en) v.type = t(typeKey)
+  const card = typeName(issue.values?.type) // the card's name (typeName), not the engine's
+  if (card !== null) v.type = card
   const field = String(v.field ?? issue.field ?? '')
   if (field) {
     const label = `editor.field.${field}`
     v.field = label in catalogues[i18n.lang] ? t(label) : field
   }
   return t(key, v)
+}
+
+/**
+ * A file import's refusal (spec-json.ts: an i18n key under editor. and its values) in the page's language, the layer's
+ * type named as its card does: "Layer 2 (Convolution)" read as the engine's word, now 'Layer 2 (Transposed conv)',
+ * '2번째 계층(합성곱)'. The type a file wrote that the lab does not know stays as written (typeName gives null).
+ */
+export function importText(error: { key: string; values: Values }): string {
+  const card = typeName(error.values.type)
+  return t(`editor.${error.key}`, card === null ? error.values : { ...error.values, type: card })
 }
 
 /** Issues of one layer, errors first. */

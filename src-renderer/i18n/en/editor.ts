@@ -328,6 +328,12 @@ export default {
   'task.classify': 'classification',
   'task.reconstruct': 'reconstruction',
   'task.language-model': 'language model',
+  // M21: an image layer right after a Reshape that gives no image is told to change that Reshape's shape (issues.ts
+  // imageHint, as needs-sequence's setReshapeTo); a per-step loss given an image is pointed to a language model's
+  // layers or, for images, Softmax + loss ({layers}, {softmax}: the cards' names)
+  'issue.needs-image-reshape': '{layer}: {type} needs an image (C, H, W) but gets {got}. {hint}',
+  'hint.setReshapeImage': 'Change the new shape of {reshape}, right above it, to a (C, H, W) with as many values.',
+  'hint.perStepImage': 'It takes a score for every token at every step, which a language model\'s layers give: {layers}. To classify images, use {softmax} instead.',
   'hint.softmaxSeq': 'Use Time softmax + loss for an output at every step, or put Last time step and an Affine before it.',
   'hint.softmaxImage': 'Put Flatten and an Affine with one unit per class before it.',
   'hint.moveBefore': 'Move it before {output}.',

@@ -328,6 +328,12 @@ export default {
   'task.classify': '분류',
   'task.reconstruct': '복원',
   'task.language-model': '언어 모델',
+  // M21: an image layer right after a Reshape that gives no image is told to change that Reshape's shape (issues.ts
+  // imageHint, as needs-sequence's setReshapeTo); a per-step loss given an image is pointed to a language model's
+  // layers or, for images, Softmax + loss ({layers}, {softmax}: the cards' names)
+  'issue.needs-image-reshape': '{layer}: {type} 계층에는 이미지 (C, H, W)가 들어와야 하는데 지금은 {got} 형상이 들어옵니다. {hint}',
+  'hint.setReshapeImage': '바로 위 {reshape} 계층의 새 형상을 값의 개수가 같은 (C, H, W) 형상으로 바꾸세요.',
+  'hint.perStepImage': '이 계층은 시각마다 모든 토큰의 점수를 받아 손실을 구하는데, 이런 점수는 언어 모델의 계층({layers})이 만듭니다. 이미지를 분류하려면 대신 {softmax} 계층을 쓰세요.',
   'hint.softmaxSeq': '시각마다 출력하려면 시계열 소프트맥스 + 손실을 쓰고, 아니면 앞에 마지막 시각과 Affine 계층을 넣으세요.',
   'hint.softmaxImage': '앞에 평탄화와 클래스 수만큼 유닛이 있는 Affine 계층을 넣으세요.',
   'hint.moveBefore': '{output} 앞으로 옮기세요.',

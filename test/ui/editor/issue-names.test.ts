@@ -4,7 +4,8 @@
  * to reshape; two linear layers with nothing between are one (Q3's F1–F3).
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { cleanup, within } from '@testing-library/svelte'
+import { cleanup, fireEvent, screen, within } from '@testing-library/svelte'
+import { flushSync } from 'svelte'
 import type { LayerSpec, NetSpec } from '../../../src-engine/spec-types'
 import { validateSpec } from '../../../src-engine/spec'
 import { emptySpec } from '../../../src-engine/models/presets'
@@ -124,5 +125,58 @@ describe('two linear layers in a row', () => {
     }
     expect(within(card(1)).queryAllByTestId('layer-warning')).toHaveLength(0)
     expect((document.querySelector('[data-testid="train-button"]') as HTMLButtonElement).disabled).toBe(false)
+  })
+})
+
+describe('an image layer right after a Reshape that gives no image (M21)', () => {
+  it('is told to change that Reshape\'s shape, not to add a Reshape (as for a sequence)', () => {
+    const rows = digits({ type: 'Reshape', shape: [28, 28] }, { type: 'Convolution', filters: 8, kernel: 3 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' })
+    expect(said(rows, 'needs-image', 'en')).toBe('conv1: Convolution needs an image (C, H, W) but gets (28, 28). Change the new shape of reshape1, right above it, to (1, 28, 28).')
+    expect(said(rows, 'needs-image', 'ko')).toBe('conv1: 합성곱 계층에는 이미지 (C, H, W)가 들어와야 하는데 지금은 (28, 28) 형상이 들어옵니다. ' +
+      '바로 위 reshape1 계층의 새 형상을 (1, 28, 28) 형상으로 바꾸세요.')
+    const odd = { input: [1, 1, 7], layers: [{ type: 'Reshape', shape: [7] }, { type: 'Pooling', size: 1 }, { type: 'Flatten' }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] } as NetSpec
+    expect(said(odd, 'needs-image', 'ko')).toContain('바로 위 reshape1 계층의 새 형상을 값의 개수가 같은 (C, H, W) 형상으로 바꾸세요.')
+    for (const lang of ['en', 'ko'] as const) expect(said(rows, 'needs-image', lang)).not.toMatch(/add a Reshape|형상 바꾸기 계층을 넣/)
+    // after a Flatten it still says to move the layer up
+    expect(said(digits({ type: 'Flatten' }, { type: 'Convolution', filters: 4, kernel: 3 }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }), 'needs-image', 'en')).toContain('move it up')
+  })
+})
+
+describe('a per-step loss given an image (M21)', () => {
+  it('is told it needs a language model\'s scores, or Softmax + loss to classify images, on its card', () => {
+    const spec = digits({ type: 'Convolution', filters: 4, kernel: 3 }, { type: 'TimeSoftmaxWithLoss' })
+    expect(said(spec, 'needs-sequence', 'en')).toBe('tsoftmax1: Time softmax + loss needs a sequence (T, D) but gets (4, 26, 26). It takes a score for every token at every step, ' +
+      'which a language model\'s layers give: Embedding, LSTM, Time affine. To classify images, use Softmax + loss instead.')
+    openEditor(spec, 'ko')
+    const error = within(card(1)).getAllByTestId('layer-error').find((e) => e.getAttribute('data-code') === 'needs-sequence')
+    expect(error?.textContent).toContain('이 계층은 시각마다 모든 토큰의 점수를 받아 손실을 구하는데, 이런 점수는 언어 모델의 계층(임베딩, LSTM, 시계열 Affine)이 만듭니다. ' +
+      '이미지를 분류하려면 대신 소프트맥스 + 손실 계층을 쓰세요.')
+    expect(error?.textContent).not.toMatch(/형상 바꾸기|TimeAffine/)
+  })
+})
+
+describe('a file import\'s refusal (M21)', () => {
+  async function pick(text: string): Promise<void> {
+    const input = screen.getByTestId('import-file') as HTMLInputElement
+    Object.defineProperty(input, 'files', { value: [new File([text], 'net.json', { type: 'application/json' })], configurable: true })
+    await fireEvent.change(input)
+  }
+  const file = (...layers: object[]): string => JSON.stringify({ input: [1, 28, 28], layers })
+
+  it('names the layer\'s type as its card does, and follows a change of language', async () => {
+    openEditor(digits({ type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }), 'ko')
+    await pick(file({ type: 'Convolution', filters: 8, kernel_size: 3 }))
+    const banner = await screen.findByTestId('import-error')
+    expect(banner.textContent).toContain('1번째 계층(합성곱)에 이 실험실이 모르는 설정이 있습니다: "kernel_size".')
+    i18n.set('en')
+    flushSync()
+    expect(banner.textContent).toContain('Layer 1 (Convolution) has a setting "kernel_size"')
+    await pick(file({ type: 'Flatten' }, { type: 'Deconvolution', filters: 8, kernel: 'three' }))
+    expect(screen.getByTestId('import-error').textContent).toContain('Layer 2 (Transposed conv) has "kernel" = "three", which is not allowed.')
+    await pick(file({ type: 'TimeAffine' }))
+    expect(screen.getByTestId('import-error').textContent).toContain('Layer 1 (Time affine) is missing "units".')
+    // the type the file wrote, when the lab has no such type, stays as written
+    await pick(file({ type: 'Conv2D', filters: 8, kernel: 3 }))
+    expect(screen.getByTestId('import-error').textContent).toContain('"Conv2D"')
   })
 })
