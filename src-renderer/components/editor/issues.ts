@@ -116,6 +116,12 @@ export function dataIssue(spec: NetSpec | null, data: DataChoice): SpecIssue | n
   return { severity: 'warning', layer: -1, layerName: '', code, message: tr(m), values }
 }
 
+/**
+ * Whether `i` is dataIssue's warning: its codes are the training page's data messages (data-…), which no validator
+ * code starts with. Start is refused for it there, so the editor's status does not call the network trainable with a tick.
+ */
+export const isDataIssue = (i: SpecIssue): boolean => i.layer < 0 && i.code.startsWith('data-')
+
 /** The setting that sizes a layer of each type, for "too large": what to lower. */
 const SIZE_FIELD: Partial<Record<LayerType, string>> = {
   Affine: 'units', TimeAffine: 'units', Convolution: 'filters', Deconvolution: 'filters', TimeLSTM: 'hidden', TimeRNN: 'hidden', TimeEmbedding: 'dim'

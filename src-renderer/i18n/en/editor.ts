@@ -59,6 +59,8 @@ export default {
   statusErrors: '{n} errors to fix',
   statusWarningOne: '✓ Trainable · 1 warning',
   statusWarnings: '✓ Trainable · {n} warnings',
+  statusDataOne: 'Trainable once the data fits · 1 warning',
+  statusData: 'Trainable once the data fits · {n} warnings',
   macsHelp: 'Multiplications (each with an addition) to push one example through the network: a measure of its computing cost.',
   overview: 'The network at a glance',
 
@@ -86,6 +88,7 @@ export default {
   'group.loss': 'Output & loss',
   addAfter: 'New layers go after layer {n}.',
   addEnd: 'New layers go before the loss layer.',
+  addLast: 'New layers go at the end.',
   // nothing may follow a loss layer: with the loss selected, new layers go before it (editor.addsAt); Ctrl+↓ from the palette (Palette toSettings)
   addBefore: 'New layers go before layer {n} ({name}): nothing may follow a loss layer.',
   toSettingsKey: 'Ctrl+↓ goes to its settings.',

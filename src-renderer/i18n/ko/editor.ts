@@ -59,6 +59,8 @@ export default {
   statusErrors: '고쳐야 할 오류 {n}개',
   statusWarningOne: '✓ 학습 가능 · 경고 1개',
   statusWarnings: '✓ 학습 가능 · 경고 {n}개',
+  statusDataOne: '데이터가 맞으면 학습 가능 · 경고 1개',
+  statusData: '데이터가 맞으면 학습 가능 · 경고 {n}개',
   macsHelp: '샘플 하나를 신경망에 통과시키는 데 드는 곱셈(과 덧셈)의 횟수로, 계산 비용을 나타냅니다.',
   overview: '신경망 한눈에 보기',
 
@@ -86,6 +88,7 @@ export default {
   'group.loss': '출력과 손실',
   addAfter: '새 계층은 {n}번 계층 뒤에 들어갑니다.',
   addEnd: '새 계층은 손실 계층 앞에 들어갑니다.',
+  addLast: '새 계층은 맨 끝에 들어갑니다.',
   // nothing may follow a loss layer: with the loss selected, new layers go before it (editor.addsAt); Ctrl+↓ from the palette (Palette toSettings)
   addBefore: '새 계층은 {n}번 계층({name}) 앞에 들어갑니다. 손실 계층 뒤에는 아무것도 둘 수 없습니다.',
   toSettingsKey: '설정으로 가려면 Ctrl+↓를 누르세요.',

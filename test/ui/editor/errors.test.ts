@@ -255,12 +255,16 @@ describe('other errors at their layer', () => {
       openEditor(colour)
       // it said "✓ Ready to train" while the training page disabled Start for the same network (Q1's F10)
       expect(status()).not.toContain('Ready')
+      // nor a green "✓ Trainable · 1 warning": Start is refused there until the data fits
+      expect(status()).toBe('Trainable once the data fits · 1 warning')
+      expect(screen.getByTestId('spec-status').classList.contains('data')).toBe(true)
       expect(netWarn()?.getAttribute('data-code')).toBe('data-input-digits')
       expect(netWarn()?.textContent).toBe('The data chosen on the Training page, the built-in digits, are images of (1, 28, 28), 784 values, but this network takes ' +
         'inputs of (3, 32, 32), 3,072 values, so training would not start. Set the input shape to 1, 28, 28, or choose an IDX folder of images that fit on the Training page.')
       i18n.set('ko')
       flushSync()
       expect(netWarn()?.textContent).toContain('이 신경망의 입력은 (3, 32, 32) 형상으로 값이 3,072개라서 학습이 시작되지 않습니다.')
+      expect(status()).toBe('데이터가 맞으면 학습 가능 · 경고 1개')
       i18n.set('en')
       // an IDX folder's images are first read at Start: nothing to say before
       trainLab.form = { ...trainLab.form, dataKind: 'idx' }

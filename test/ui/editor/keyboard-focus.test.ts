@@ -150,6 +150,22 @@ describe('adding from the palette', () => {
     expect(cards().map((c) => c.getAttribute('data-type'))).toEqual(['Flatten', 'SoftmaxWithLoss', 'MSE'])
   })
 
+  it('says new layers go at the end, with nothing selected, of a network no loss layer ends', () => {
+    openEditor({ input: [1, 28, 28], layers: [{ type: 'Flatten' }, { type: 'Affine', units: 10 }] } as never)
+    editor.selected = null
+    flushSync()
+    // it said "before the loss layer", which there is none of
+    expect(screen.getByTestId('palette-where').textContent).toBe('New layers go at the end.')
+    editor.addLayer('Relu')
+    editor.selected = null
+    flushSync()
+    expect(cards().map((c) => c.getAttribute('data-type'))).toEqual(['Flatten', 'Affine', 'Relu'])
+    editor.addLayer('SoftmaxWithLoss')
+    editor.selected = null
+    flushSync()
+    expect(screen.getByTestId('palette-where').textContent).toBe('New layers go before the loss layer.')
+  })
+
   it('Ctrl+↓ on a palette button goes to the added layer\'s first setting, or its card when it has none (Q3 F21)', async () => {
     openEditor(structuredClone(net) as never)
     const add = (type: string): HTMLElement => screen.getAllByTestId('add-layer').find((b) => b.getAttribute('data-type') === type)!
