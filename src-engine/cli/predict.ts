@@ -69,10 +69,25 @@ export async function predictCommand(argv: readonly string[], out: Output): Prom
       const lg = Array.from(logits.data.subarray(k * K, (k + 1) * K))
       let top = 0
       for (let c = 1; c < K; c++) if (pr[c] > pr[top]) top = c
-      out.event('prediction', { index: s + k, predicted: top, probs: pr, logits: lg }, `#${s + k}: ${top}  (probability ${(pr[top] * 100).toFixed(1)}%)`)
+      out.event('prediction', { index: s + k, predicted: top, probs: pr, logits: lg }, predictionLine(s + k, top, pr[top], spec.layers.at(-1)?.type))
       counted++
     }
   }
   out.event('done', { count: counted }, `${counted} example${counted === 1 ? '' : 's'} predicted`)
   return 0
+}
+
+/**
+ * The text line for one prediction, by the loss layer that gave `value` (as the app's lib/class-output.ts): a softmax
+ * probability as a percentage; a sigmoid's as one too, but said to be each class's on its own (they need not add up to
+ * 1); an MSE classifier's raw output as a score with two decimals, as it may go below 0 or above 1 ("probability
+ * 130.0%" before). The JSON event is the same for all three.
+ */
+export function predictionLine(index: number, top: number, value: number, loss: string | undefined): string {
+  if (loss === 'MSE') {
+    const v = (Math.round(value * 100) / 100).toFixed(2)
+    return `#${index}: ${top}  (score ${v === '-0.00' ? '0.00' : v})`
+  }
+  const pct = `${(value * 100).toFixed(1)}%`
+  return `#${index}: ${top}  (probability ${pct}${loss === 'SigmoidWithLoss' ? ', each class on its own' : ''})`
 }

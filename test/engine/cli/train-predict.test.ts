@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { encodeNpy } from '../../../src-engine/io/npy'
 import { loadBuiltinMnist } from '../../../src-engine/data/files'
 import { lab, tempDir, writeJson } from './helpers'
+import { predictionLine } from '../../../src-engine/cli/predict'
 
 const dir = tempDir()
 const SMALL = {
@@ -50,6 +51,16 @@ describe('command line: train, save, predict', () => {
     // Human-readable output of the same command.
     const h = await lab('predict', '--weights', out, '--input', x, '--spec', spec)
     expect(h.out[0]).toMatch(/^#0: \d {2}\(probability \d+\.\d%\)$/)
+    // The same weights ending in MSE or SigmoidWithLoss (no weights of their own): an MSE output is a raw score, not a
+    // probability (it printed "probability 130.0%" for one above 1); a sigmoid's is each class's on its own.
+    const ending = (type: string): string => writeJson(dir, `${type}.json`, { ...SMALL, layers: [...SMALL.layers.slice(0, -1), { type }] })
+    const mse = await lab('predict', '--weights', out, '--input', x, '--spec', ending('MSE'))
+    expect(mse.out[0]).toMatch(/^#0: \d {2}\(score -?\d+\.\d\d\)$/)
+    const sig = await lab('predict', '--weights', out, '--input', x, '--spec', ending('SigmoidWithLoss'))
+    expect(sig.out[0]).toMatch(/^#0: \d {2}\(probability \d+\.\d%, each class on its own\)$/)
+    expect(predictionLine(3, 7, 1.3, 'MSE')).toBe('#3: 7  (score 1.30)')
+    expect(predictionLine(3, 7, -0.001, 'MSE')).toBe('#3: 7  (score 0.00)')
+    expect(predictionLine(3, 7, 0.971, 'SoftmaxWithLoss')).toBe('#3: 7  (probability 97.1%)')
 
     // Weights of another architecture: say which tensor does not fit and what to do.
     const other = writeJson(dir, 'other.json', OTHER)
