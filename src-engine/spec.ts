@@ -60,7 +60,7 @@ export function validateSpec(spec: unknown): SpecReport {
   let rfOn = input !== null && input.length === 3
   const types: (LayerType | null)[] = []
   let collapsed: Collapse | null = null // the layer that made the flowing vector out of a sequence (spec-infer.ts)
-  let reshape: string | null = null // the layer before, if a Reshape (spec-infer.ts needSequence)
+  let reshape: string | null = null // the layer before, if a Reshape: its shape is the fix (spec-infer.ts needImage, needSequence)
 
   for (let i = 0; i < raw.length; i++) {
     const name = names[i]
