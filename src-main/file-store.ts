@@ -203,8 +203,9 @@ export async function countKeptText(dir: string, file: string): Promise<StoredTe
 /**
  * textCounts of a text file (decodeTextFile's rules: UTF-8 strictly, a byte-order mark dropped), read and counted a
  * slice at a time, yielding to the event loop between slices. prepareText (NFC, "\n" line endings) is applied to
- * pieces cut just before an ASCII character (not the "\n" of a "\r\n"): no canonical composition takes an ASCII character as its
- * second, so NFC of the whole is NFC of the pieces, and "\r\n" is never cut in two. Throws when it is not UTF-8.
+ * pieces cut just before an ASCII character (not the "\n" of a "\r\n"), a CJK ideograph or a Hangul syllable (lastCut):
+ * no canonical composition takes one as its second, so NFC of the whole is NFC of the pieces, and "\r\n" is never cut
+ * in two. Throws when it is not UTF-8.
  */
 export async function countTextFile(file: string): Promise<{ chars: number; vocab: number }> {
   // one bit a code point: the vocabulary without a Set of strings
@@ -237,9 +238,10 @@ export async function countTextFile(file: string): Promise<{ chars: number; voca
     const buf = new Uint8Array(COUNT_CHUNK)
     for (;;) {
       const { bytesRead } = await handle.read(buf, 0, COUNT_CHUNK, null)
+      const scanned = carry.length
       carry += decoder.decode(buf.subarray(0, bytesRead), { stream: bytesRead > 0 })
       if (bytesRead === 0) break
-      const cut = lastCut(carry)
+      const cut = lastCut(carry, scanned)
       if (cut > 0) {
         count(carry.slice(0, cut))
         carry = carry.slice(cut)
@@ -255,14 +257,20 @@ export async function countTextFile(file: string): Promise<{ chars: number; voca
 }
 
 /**
- * Where a piece may end: before the last ASCII character, unless it is the "\n" of a "\r\n" (0 when there is none).
- * A "\n" counts: a text without other ASCII (Chinese or Japanese with full-width punctuation) has one a line, where
- * without it the piece grew to the whole text, rescanned at every slice (20 MB: 6 s, the event loop held 442 ms).
+ * Where a piece may end: before the last ASCII character, unless it is the "\n" of a "\r\n", or before the last CJK
+ * ideograph (U+4E00–U+9FFF) or Hangul syllable (U+AC00–U+D7A3): a starter that is never the second of a canonical
+ * composition either, so NFC of the pieces is NFC of the whole. 0 when there is none at or after `from` (index 0
+ * never: the piece would be empty). A "\n" counts: a text without other ASCII (Chinese or Japanese with full-width
+ * punctuation) has one a line, where without it the piece grew to the whole text, rescanned at every slice (20 MB: 6 s,
+ * the event loop held 442 ms); the ideographs count for such a text written without line breaks.
+ * `from`: where the text not scanned before begins. The carry left by the last cut has no place to cut after its
+ * first character (the cut was the last), so only what was appended since need be scanned: without it, a text with
+ * nowhere to cut was scanned again whole at every slice.
  */
-export function lastCut(s: string): number {
-  for (let i = s.length - 1; i > 0; i--) {
+export function lastCut(s: string, from = 1): number {
+  for (let i = s.length - 1; i >= Math.max(1, from); i--) {
     const c = s.charCodeAt(i)
-    if (c < 0x80 && (c !== 0x0a || s.charCodeAt(i - 1) !== 0x0d)) return i
+    if (c < 0x80 ? c !== 0x0a || s.charCodeAt(i - 1) !== 0x0d : (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7a3)) return i
   }
   return 0
 }

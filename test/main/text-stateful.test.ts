@@ -66,13 +66,24 @@ describe('countTextFile', () => {
 
   it('cuts a text without other ASCII at its line ends (never inside a "\\r\\n"), counting as textCounts does', async () => {
     // full-width punctuation and "\n" only: with no cut the piece was the whole text, rescanned at every slice
-    expect(lastCut('床前明月光。\n疑是地上霜')).toBe(6)
-    expect(lastCut('床前\r\n明月')).toBe(2)
-    expect(lastCut('床前明月光')).toBe(0)
+    expect(lastCut('「。」\n「」')).toBe(3)
+    expect(lastCut('「」\r\n「」')).toBe(2)
+    expect(lastCut('「。」「」')).toBe(0)
+    // before a CJK ideograph or a Hangul syllable too (never the second of a composition): a text written without line
+    // breaks is cut all the same; and only what was appended since the last scan (from) is looked at
+    expect(lastCut('床前明月光')).toBe(4)
+    expect(lastCut('가나다「」')).toBe(2)
+    expect(lastCut('床前明月光', 5)).toBe(0)
+    expect(lastCut('床前明月光', 3)).toBe(4)
+    expect(lastCut('か\u3099か\u3099')).toBe(0)
     const dir = mkdtempSync(join(tmpdir(), 're-count-'))
     const part = '床前明月光，疑是地上霜。\r\n舉頭望明月，低頭思故鄉。\n'.repeat(40) + 'か\u3099\r'
     const file = join(dir, 'cjk.txt')
     writeFileSync(file, part.repeat(Math.ceil((3 * COUNT_CHUNK) / Buffer.byteLength(part))))
+    expect(await countTextFile(file)).toEqual(textCounts(decodeTextFile(readFileSync(file), 'cjk.txt')))
+    // one line, no ASCII: cut before its ideographs and syllables, never inside "か\u3099" or a syllable and its jamo
+    const line = '床前明月光疑是地上霜か\u3099하\u11a8글\u1100\u1161'
+    writeFileSync(file, line.repeat(Math.ceil((3 * COUNT_CHUNK) / Buffer.byteLength(line))))
     expect(await countTextFile(file)).toEqual(textCounts(decodeTextFile(readFileSync(file), 'cjk.txt')))
     rmSync(dir, { recursive: true, force: true })
   })
