@@ -25,3 +25,28 @@ describe('the Korean data messages of the training form', () => {
     expect(found).toEqual([])
   })
 })
+
+/**
+ * The same in the other narrow places a Korean message with “)” then a syllable shows (the ~100 others are paragraphs,
+ * where a break there is rare and harmless): a layer card's field notes, the training form's text, folder and
+ * carry-over notes (the same column as above), and the draw page's notes beside the drawing. There a word joiner
+ * (U+2060) after the parenthesis keeps “(2)을” together: Chromium broke a 120 px line as “(레이블 0~9)” / “라서”, and
+ * with the joiner keeps “0~9)⁠라서” on one line (measured through the web shell's Chromium).
+ */
+const NARROW = [
+  'editor.typed.range', 'editor.typed.emptyDefault', 'train.textTooShort', 'train.idxProblem.idx-missing', 'train.statefulHelp',
+  'draw.scaledInfo', 'draw.notForShape'
+]
+
+describe('the Korean notes of narrow columns and cards', () => {
+  it('run no closing parenthesis into a syllable, and keep the shapes they spell out on one line', () => {
+    const found: string[] = []
+    for (const k of NARROW) {
+      const v = catalogues.ko[k]
+      expect(v, k).toBeTruthy()
+      if (/\)[\uAC00-\uD7A3]/.test(v)) found.push(`${k}: “)” then a syllable`)
+      if (/\d, \d/.test(v)) found.push(`${k}: a shape with a breaking space`)
+    }
+    expect(found).toEqual([])
+  })
+})

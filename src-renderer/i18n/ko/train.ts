@@ -36,7 +36,7 @@ export default {
   textUploading: '올리는 중…',
   textChosen: '{name}: {chars}자, 서로 다른 글자 {vocab}개 (어휘 크기)',
   // a text too short for the network's input length (lib/text-upload.svelte.ts tooShort; the engine's errors.train-failed.text)
-  textTooShort: '이 텍스트는 {chars}자뿐이라 이 신경망의 입력 길이 {T}에 비해 너무 짧습니다. 적어도 {needs}자가 있어야 합니다. 학습할 {window}자 구간 하나와, 시험용으로 떼어 두는 마지막 10분의 1 안에 구간이 하나 더 있어야 하기 때문입니다. 더 긴 텍스트를 올리거나 아키텍처 페이지에서 입력 길이(T)를 줄이세요.',
+  textTooShort: '이 텍스트는 {chars}자뿐이라 이 신경망의 입력 길이 {T}에 비해 너무 짧습니다. 적어도 {needs}자가 있어야 합니다. 학습할 {window}자 구간 하나와, 시험용으로 떼어 두는 마지막 10분의 1 안에 구간이 하나 더 있어야 하기 때문입니다. 더 긴 텍스트를 올리거나 아키텍처 페이지에서 입력 길이(T)\u2060를 줄이세요.',
   textLanes: '상태 유지 학습은 텍스트를 미니배치 크기만큼인 {B}개의 줄로 나누어 나란히 읽는데, 이 텍스트에서 학습에 쓰는 부분에는 {T}자 구간이 {windows}개뿐입니다. 미니배치 크기를 {windows} 이하로 줄이거나, "상태 유지"를 끄거나, 적어도 {needs}자인 텍스트를 쓰세요.',
   textMissing: '{name} 파일은 전에 올렸지만 지금은 실험실에 없습니다 (지워졌습니다). 다시 올리거나 다른 텍스트를 고르세요.',
   textNotCarried: '{name} 텍스트는 프로젝트에 들어 있었지만 {why} 빠졌습니다. 다시 올리거나 다른 텍스트를 고르세요.',
@@ -70,7 +70,7 @@ export default {
   clip: '기울기 클리핑',
   clipHint: '기울기 전체의 노름이 이 값을 넘으면 기울기를 줄입니다(0 = 끄기). 순환 신경망의 기울기 폭발을 막아 줍니다.',
   stateful: '상태 유지(stateful): 미니배치 사이에 LSTM 상태 이어 가기',
-  statefulHelp: '텍스트를 순서대로 읽으며 LSTM의 기억(h, c)을 다음 미니배치로 넘깁니다(truncated BPTT). 한 번에 읽는 길이보다 먼 문맥이 중요할 때 도움이 됩니다. 스레드 하나로 학습합니다.',
+  statefulHelp: '텍스트를 순서대로 읽으며 LSTM의 기억(h, c)\u2060을 다음 미니배치로 넘깁니다(truncated BPTT). 한 번에 읽는 길이보다 먼 문맥이 중요할 때 도움이 됩니다. 스레드 하나로 학습합니다.',
   resetDefaults: '기본값으로',
   // an architecture edit keeps the learner's settings; these say what it could not keep
   formDroppedDataText: '이제 언어 모델이 되었으므로 고르신 이미지 대신 텍스트로 학습합니다(다른 텍스트를 고르지 않으면 내장 텍스트). 나머지 설정은 그대로 둡니다.',
@@ -96,7 +96,7 @@ export default {
   'idxProblem.folder': '실험실이 돌아가는 컴퓨터에 {dir} 폴더가 없습니다. 경로를 확인하거나 내장 손글씨 숫자를 고르세요. 이대로는 학습을 시작할 수 없습니다.',
   'idxProblem.not-folder': '{dir} 경로는 폴더가 아니라 파일입니다. IDX 파일들이 들어 있는 폴더를 입력하세요. 이대로는 학습을 시작할 수 없습니다.',
   'idxProblem.idx-none': '{dir} 폴더에 IDX 파일이 하나도 없습니다. IDX 폴더에는 train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte 네 파일이 있어야 합니다(.gz로 압축된 파일도 됩니다). 폴더 경로를 확인하거나 내장 손글씨 숫자를 고르세요. 이대로는 학습을 시작할 수 없습니다.',
-  'idxProblem.idx-missing': '{dir} 폴더에 {file} 파일(또는 {file}.gz)이 없습니다. 지금 이 폴더에 있는 IDX 파일은 {found}입니다. IDX 폴더에는 train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte 네 파일이 있어야 합니다(.gz로 압축된 파일도 됩니다). 이대로는 학습을 시작할 수 없습니다.',
+  'idxProblem.idx-missing': '{dir} 폴더에 {file} 파일(또는 {file}.gz)\u2060이 없습니다. 지금 이 폴더에 있는 IDX 파일은 {found}입니다. IDX 폴더에는 train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte 네 파일이 있어야 합니다(.gz로 압축된 파일도 됩니다). 이대로는 학습을 시작할 수 없습니다.',
   'idxProblem.idx-empty-file': '{dir} 폴더의 {file} 파일이 비어 있습니다(0바이트). 온전한 파일을 다시 복사해 넣으세요. 이대로는 학습을 시작할 수 없습니다.',
   'idxProblem.idx-not-idx': '{dir} 폴더의 {file} 파일은 IDX 형식이 아닙니다. 이미지나 레이블의 IDX 파일은 0x00 0x00 0x08 바이트로 시작하는데, 이 파일의 처음 네 바이트는 {starts}입니다. MNIST 형식의 원래 파일을 넣거나 다른 폴더를 고르세요. 이대로는 학습을 시작할 수 없습니다.',
   // what the form knows before Start that the engine would refuse after it (TrainControls; lib/train-data.ts dataProblem)

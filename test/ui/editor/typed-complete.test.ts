@@ -92,7 +92,7 @@ describe('an emptied field with a default', () => {
     // a pooling's stride left out is its window (2 here), whatever stride it had
     openEditor({ input: [1, 28, 28], layers: [{ type: 'Pooling', mode: 'max', size: 2, stride: 3 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }, 'ko')
     inputKey(field(0, 'stride'), '', null, 'deleteContentBackward')
-    expect(card(0).querySelector('[data-testid="field-default"]')?.textContent).toBe('비워 두면 기본값(2)을 씁니다.')
+    expect(card(0).querySelector('[data-testid="field-default"]')?.textContent).toBe('비워 두면 기본값(2)\u2060을 씁니다.')
     // a field with no default says nothing until it is left (E2's message then)
     inputKey(field(0, 'size'), '', null, 'deleteContentBackward')
     expect(card(0).querySelectorAll('[data-testid="field-default"]').length).toBe(1)
