@@ -1,6 +1,7 @@
 import { mount } from 'svelte'
 import App from './App.svelte'
-import { keepDraft, pageStorage, restoreDraft } from './lib/draft-store.svelte'
+import { keepDraft, restoreDraft } from './lib/draft-store.svelte'
+import { pageStorage } from './lib/stored'
 import { keepProgress, restoreProgress } from './lib/lessons/progress-store.svelte'
 import './app.css'
 

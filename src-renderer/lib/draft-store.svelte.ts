@@ -15,6 +15,7 @@ import { checkSpec } from '../components/editor/spec-json'
 import { presetList } from '../components/editor/engine'
 import { project } from './project.svelte'
 import { editor } from './editor.svelte'
+import { parseRecord, readRecord, type Store } from './stored'
 
 export const DRAFT_KEY = 'backprop-lab.draft'
 const VERSION = 1
@@ -37,16 +38,6 @@ export interface Draft extends DraftStep {
   future: DraftStep[]
 }
 
-type Store = Pick<Storage, 'getItem' | 'setItem'> | undefined
-
-/** The page's localStorage, or undefined where there is none (or reaching it is refused, as in a locked-down browser). */
-export function pageStorage(): Store {
-  try {
-    return globalThis.localStorage ?? undefined
-  } catch {
-    return undefined
-  }
-}
 
 /** The draft as stored: the history trimmed to HISTORY_KEPT each way, dropped when the whole would be too large. */
 export function encodeDraft(d: Draft): string {
@@ -73,26 +64,15 @@ function decodeSteps(raw: unknown, limit: number): DraftStep[] {
 
 /** A stored draft read back, or null when there is none or it does not read. */
 export function decodeDraft(text: string | null | undefined): Draft | null {
-  if (!text) return null
-  let raw: unknown
-  try {
-    raw = JSON.parse(text)
-  } catch {
-    return null
-  }
-  if (typeof raw !== 'object' || raw === null || (raw as { v?: unknown }).v !== VERSION) return null
-  const o = raw as Record<string, unknown>
+  const o = parseRecord(text, VERSION)
+  if (!o) return null
   const now = decodeStep(o)
   if (!now) return null
   return { ...now, past: decodeSteps(o.past, HISTORY_KEPT), future: decodeSteps(o.future, HISTORY_KEPT) }
 }
 
 export function readDraft(store: Store): Draft | null {
-  try {
-    return decodeDraft(store?.getItem(DRAFT_KEY))
-  } catch {
-    return null
-  }
+  return readRecord(store, DRAFT_KEY, decodeDraft)
 }
 
 /** Writes the draft; when storage is full, tries once more without the history. Returns whether it was kept. */

@@ -11,6 +11,7 @@
  */
 import { LESSONS } from './curriculum'
 import { lessons } from './state.svelte'
+import { parseRecord, readRecord, type Store } from '../stored'
 
 export const PROGRESS_KEY = 'backprop-lab.lessons'
 const VERSION = 1
@@ -22,8 +23,6 @@ export interface Progress {
   answers: Record<string, number>
   visited: string[]
 }
-
-type Store = Pick<Storage, 'getItem' | 'setItem'> | undefined
 
 export function encodeProgress(p: Progress): string {
   return JSON.stringify({ v: VERSION, current: p.current, answers: p.answers, visited: p.visited })
@@ -43,15 +42,8 @@ function checkAnswers(raw: unknown): Record<string, number> {
 
 /** Stored progress read back, or null when there is none or it does not read. */
 export function decodeProgress(text: string | null | undefined): Progress | null {
-  if (!text || text.length > MAX_CHARS) return null
-  let raw: unknown
-  try {
-    raw = JSON.parse(text)
-  } catch {
-    return null
-  }
-  if (typeof raw !== 'object' || raw === null || (raw as { v?: unknown }).v !== VERSION) return null
-  const o = raw as Record<string, unknown>
+  const o = parseRecord(text, VERSION, MAX_CHARS)
+  if (!o) return null
   const ids = LESSONS.map((l) => l.id)
   const current = typeof o.current === 'string' && (o.current === 'glossary' || ids.includes(o.current)) ? o.current : LESSONS[0].id
   const visited = Array.isArray(o.visited) ? ids.filter((id) => (o.visited as unknown[]).includes(id)) : []
@@ -59,11 +51,7 @@ export function decodeProgress(text: string | null | undefined): Progress | null
 }
 
 export function readProgress(store: Store): Progress | null {
-  try {
-    return decodeProgress(store?.getItem(PROGRESS_KEY))
-  } catch {
-    return null
-  }
+  return readRecord(store, PROGRESS_KEY, decodeProgress)
 }
 
 /** At load: the stored progress becomes the lessons' state. Returns whether there was one. */
