@@ -180,7 +180,7 @@ export default {
 
   runs: '학습 기록',
   runsHelp: '설정을 바꾸고 다시 시작하면 결과를 겹쳐 비교할 수 있습니다. 학습마다 그래프 색이 정해져 있습니다.',
-  runsKept: '학습 기록은 최근 {max}개까지 남습니다. 새로 학습하면 가장 오래된 기록이 지워집니다. 오래된 기록을 남기려면 필요 없는 기록을 (×) 삭제하세요.',
+  runsKept: '학습 기록은 최근 {max}개까지 남습니다. 새로 학습하면 가장 오래된 기록이 지워집니다. 오래된 기록을 남기려면 필요 없는 기록을 × 단추로 삭제하세요.',
   runsFull: '학습 기록이 가득 찼습니다({max}개). 다음에 시작하면 {name} 기록이 지워집니다.',
   runLabel: '#{n} {opt} · 학습률 {lr} · 미니배치 {batch}',
   runStateful: '상태 유지',
@@ -195,7 +195,7 @@ export default {
   removeRun: '삭제',
   clearOld: '끝난 기록 지우기',
   // the charts fit the current run's network, other networks' runs faint (RunLegend, chart-fit.svelte.ts)
-  fitCurrent: '그래프를 지금 학습한 신경망에 맞추기: 다른 신경망의 기록은 흐리게 그립니다',
+  fitCurrent: '그래프를 현재 학습의 신경망에 맞추기: 다른 신경망의 기록은 흐리게 그립니다',
 
   filtersTitle: '첫 번째 계층의 필터',
   filtersInitial: '초기화 직후',
