@@ -55,6 +55,8 @@ export default defineConfig({
           environment: 'node',
           include: MAIN_ALONE,
           testTimeout: 120_000,
+          // one at a time on any machine (the default, cores − 1, is one only on 2 cores)
+          maxWorkers: 1,
           sequence: { groupOrder: 1 }
         }
       },
