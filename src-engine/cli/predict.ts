@@ -6,6 +6,7 @@
 import { sizeOf, shapeText } from '../tensor'
 import { decodeNpy } from '../io/npy'
 import { errorMessage } from '../train/errors'
+import { classOutputOf, scoreDigits } from '../models/class-output'
 import { parseArgs, str, UsageError, type FlagKind } from './args'
 import { InputError } from './spec-source'
 import { Output } from './output'
@@ -78,16 +79,14 @@ export async function predictCommand(argv: readonly string[], out: Output): Prom
 }
 
 /**
- * The text line for one prediction, by the loss layer that gave `value` (as the app's lib/class-output.ts): a softmax
- * probability as a percentage; a sigmoid's as one too, but said to be each class's on its own (they need not add up to
- * 1); an MSE classifier's raw output as a score with two decimals, as it may go below 0 or above 1 ("probability
- * 130.0%" before). The JSON event is the same for all three.
+ * The text line for one prediction, by the loss layer that gave `value` (models/class-output.ts, as the app says it):
+ * a softmax probability as a percentage; a sigmoid's as one too, but said to be each class's on its own (they need not
+ * add up to 1); an MSE classifier's raw output as a score with two decimals, as it may go below 0 or above 1
+ * ("probability 130.0%" before). The JSON event is the same for all three.
  */
 export function predictionLine(index: number, top: number, value: number, loss: string | undefined): string {
-  if (loss === 'MSE') {
-    const v = (Math.round(value * 100) / 100).toFixed(2)
-    return `#${index}: ${top}  (score ${v === '-0.00' ? '0.00' : v})`
-  }
+  const kind = classOutputOf(loss)
+  if (kind === 'scores') return `#${index}: ${top}  (score ${scoreDigits(value)})`
   const pct = `${(value * 100).toFixed(1)}%`
-  return `#${index}: ${top}  (probability ${pct}${loss === 'SigmoidWithLoss' ? ', each class on its own' : ''})`
+  return `#${index}: ${top}  (probability ${pct}${kind === 'sigmoid' ? ', each class on its own' : ''})`
 }
