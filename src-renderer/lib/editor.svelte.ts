@@ -17,6 +17,7 @@ import { textUpload } from './text-upload.svelte'
 import { weightsFit, type WeightsFit } from './weights-fit'
 import { sameSpec } from './same-spec'
 import type { Draft } from './draft-store.svelte'
+import { boxLeaving } from './leaving'
 
 const HISTORY_LIMIT = 200
 const TYPING_PAUSE_MS = 1500
@@ -39,28 +40,14 @@ type Change = {
 export interface ChangeNote { layer: string | null; type: string | null; key: string; from: unknown; to: unknown }
 
 /**
- * The element the learner is in when a change is asked about: the focused one, or the box being left (`leaving`). Taken
- * at once, in the change's own event: the question's dialog, drawn a moment later, found <body> focused after a value
- * committed with Tab, and a cancelled change left the focus on the page.
+ * The element the learner is in when a change is asked about: the focused one, or the box being left (lib/leaving.ts,
+ * watched while the editor's page is shown). Taken at once, in the change's own event: the question's dialog, drawn a
+ * moment later, found <body> focused after a value committed with Tab, and a cancelled change left the focus on the page.
  */
 function focusedNow(): { el: HTMLElement; id: string } | null {
   const active = typeof document === 'undefined' ? null : document.activeElement
-  // the box's change or blur event, while it is still being dispatched (eventPhase NONE once it is over)
-  const box = leaving && leaving.eventPhase !== Event.NONE && leaving.target instanceof HTMLElement ? leaving.target : null
-  const el = active instanceof HTMLElement && active !== document.body ? active : box
+  const el = active instanceof HTMLElement && active !== document.body ? active : boxLeaving()
   return el ? { el, id: el.id } : null
-}
-
-/**
- * The last change or blur event, for the element it is leaving while it is handled. On Tab, Chromium takes the focus
- * off the box (to <body>) before the box's change event, and its blur comes after: the box is the way back. (Listeners
- * on the document's capture phase run before the box's own.)
- */
-let leaving: Event | null = null
-if (typeof document !== 'undefined') {
-  const note = (e: Event): void => { leaving = e }
-  document.addEventListener('change', note, true)
-  document.addEventListener('blur', note, true)
 }
 
 export class EditorState {

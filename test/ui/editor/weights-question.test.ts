@@ -13,6 +13,10 @@ import { convNet, field, firstLayer, inputKey, openEditor } from './helpers'
 
 afterEach(() => { cleanup(); vi.useRealTimers() })
 
+/** The change and blur listeners added or removed on the capture phase, among a spy's calls. */
+const leavingCalls = (spy: { mock: { calls: unknown[][] } }): string[] =>
+  spy.mock.calls.filter(([type, , opts]) => (type === 'change' || type === 'blur') && opts === true).map(([type]) => String(type))
+
 const dialog = (): HTMLElement | null => screen.queryByTestId('weights-dialog')
 
 /** Lets the dialog take or give back the focus (a tick after the change). */
@@ -71,7 +75,11 @@ describe('a number typed into a trained model', () => {
 
 describe('the focus around the question', () => {
   it('comes back to the field when a change committed with Tab is cancelled', async () => {
+    // the box being left is watched while the editor's page shows (lib/leaving.ts), and no longer once it is gone
+    const add = vi.spyOn(document, 'addEventListener')
+    const remove = vi.spyOn(document, 'removeEventListener')
     openTrained()
+    expect(leavingCalls(add)).toEqual(['change', 'blur'])
     const units = field(3, 'units')
     units.focus()
     inputKey(units, '12', '2')
@@ -87,6 +95,11 @@ describe('the focus around the question', () => {
     expect(dialog()).toBeNull()
     expect(document.activeElement?.id).toBe('layer-3-units')
     expect((document.activeElement as HTMLInputElement).value).toBe('10')
+    expect(leavingCalls(remove)).toEqual([])
+    cleanup()
+    expect(leavingCalls(remove)).toEqual(['change', 'blur'])
+    add.mockRestore()
+    remove.mockRestore()
   })
 
   it('goes round the dialog\'s buttons with Tab and Shift+Tab', async () => {
@@ -102,5 +115,17 @@ describe('the focus around the question', () => {
     expect(document.activeElement).toBe(keep)
     await fireEvent.keyDown(keep!, { key: 'Tab', shiftKey: true })
     expect(document.activeElement).toBe(cancel)
+  })
+})
+
+// last in the file: the modules imported afresh are not the ones the tests above render with
+describe('importing the editor\'s state', () => {
+  it('adds no listener to the document (the page watches the box being left while it shows)', async () => {
+    vi.resetModules()
+    const add = vi.spyOn(document, 'addEventListener')
+    const { editor } = await import('../../../src-renderer/lib/editor.svelte')
+    expect(editor).toBeDefined()
+    expect(leavingCalls(add)).toEqual([])
+    add.mockRestore()
   })
 })
