@@ -6,7 +6,7 @@
 import { sizeOf, shapeText } from '../tensor'
 import { decodeNpy } from '../io/npy'
 import { errorMessage } from '../train/errors'
-import { classOutputOf, scoreDigits } from '../models/class-output'
+import { classOf, classOutputOf, classValue, scoreDigits } from '../models/class-output'
 import { parseArgs, str, UsageError, type FlagKind } from './args'
 import { InputError } from './spec-source'
 import { Output } from './output'
@@ -49,6 +49,7 @@ export async function predictCommand(argv: readonly string[], out: Output): Prom
   }
 
   let counted = 0
+  const kind = classOutputOf(spec.layers.at(-1)?.type)
   for (let s = 0; s < n; s += CHUNK) {
     const m = Math.min(CHUNK, n - s)
     const { probs, logits } = model.predict(model.inputTensor(x.data.slice(s * per, (s + m) * per), m))
@@ -68,9 +69,9 @@ export async function predictCommand(argv: readonly string[], out: Output): Prom
     for (let k = 0; k < m; k++) {
       const pr = Array.from(probs.data.subarray(k * K, (k + 1) * K))
       const lg = Array.from(logits.data.subarray(k * K, (k + 1) * K))
-      let top = 0
-      for (let c = 1; c < K; c++) if (pr[c] > pr[top]) top = c
-      out.event('prediction', { index: s + k, predicted: top, probs: pr, logits: lg }, predictionLine(s + k, top, pr[top], spec.layers.at(-1)?.type))
+      // a yes/no classifier's one output says class 1 or 0 by its threshold, not by an arg-max of one value
+      const top = classOf(pr, 0, K, kind)
+      out.event('prediction', { index: s + k, predicted: top, probs: pr, logits: lg }, predictionLine(s + k, top, classValue(pr, 0, K, kind, top), spec.layers.at(-1)?.type))
       counted++
     }
   }

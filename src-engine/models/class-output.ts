@@ -21,3 +21,27 @@ export function scoreDigits(v: number): string {
   const s = (Math.round(v * 100) / 100).toFixed(2)
   return s === '-0.00' ? '0.00' : s
 }
+
+/**
+ * The class that the K outputs of one example (values[at .. at + K)) say. With several outputs, the largest one.
+ * With one output and the labels 0 and 1 (a yes/no classifier: layers/label-targets.ts compares the output with the
+ * label itself), class 1 once the output is past the middle of the two labels, else class 0: a sigmoid's probability
+ * over 0.5 (its score before the sigmoid over 0: `logits`), an MSE output nearer 1 than 0; the largest of one value
+ * would always be class 0. A softmax's single output is a probability of 1 whatever it is given: class 0.
+ */
+export function classOf(values: ArrayLike<number>, at: number, K: number, kind: ClassOutput, logits = false): number {
+  if (K === 1 && kind !== 'softmax') return values[at] > (kind === 'sigmoid' && logits ? 0 : 0.5) ? 1 : 0
+  let best = 0
+  for (let k = 1; k < K; k++) if (values[at + k] > values[at + best]) best = k
+  return best
+}
+
+/**
+ * The value behind class `cls` of one example's K outputs (as the loss layer's predict gives them), to show beside
+ * the class: its probability, or its score for MSE. A yes/no sigmoid's one output is the probability of class 1, so
+ * class 0's is 1 − p; a yes/no MSE's is its one score, whichever class it says.
+ */
+export function classValue(values: ArrayLike<number>, at: number, K: number, kind: ClassOutput, cls: number): number {
+  if (K === 1 && kind === 'sigmoid') return cls === 1 ? values[at] : 1 - values[at]
+  return values[at + (K === 1 ? 0 : cls)]
+}

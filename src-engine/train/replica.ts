@@ -12,7 +12,7 @@ import {
   rangePieces, readRule, readSlices, readyWord, requireLoss, sleepWord, slot, updateRange, type ReplicaInit, type TensorPlace
 } from './data-parallel'
 import { SPIN_MS, sleepWhile, spin, wake } from './thread-sync'
-import { countCorrect } from './trainer'
+import { correctCounter } from './metrics'
 import { engineMemory, releaseKernelArray, useSharedMemory } from '../kernels/gemm'
 
 /**
@@ -31,7 +31,7 @@ export function targetFor(model: Sequential): (scores: Tensor, x: Tensor, t: Ten
 
 export function correctFor(model: Sequential): (scores: Tensor, t: Tensor) => number {
   // classifiers and language models (next-token accuracy) count hits; autoencoders have no classes
-  return model.spec.task === 'reconstruct' ? () => 0 : countCorrect
+  return model.spec.task === 'reconstruct' ? () => 0 : correctCounter(model.spec.layers.at(-1)?.type)
 }
 
 /** The replica's loop; `ready` is called once the network is built. Blocks between commands. */

@@ -21,7 +21,7 @@ import { takeSnapshot } from './probes'
 import { AutoencoderProbe, findBottleneck } from '../models/autoencoder'
 import { releaseBlocks } from '../models/release'
 import { evaluate } from './evaluate'
-import { countCorrect } from './metrics'
+import { correctCounter } from './metrics'
 import { checkData, checkSettings } from './checks'
 import { aside } from '../models/recurrent-state'
 import type { DataParallel } from './data-parallel'
@@ -122,6 +122,8 @@ export class Trainer {
   private lastCodes = -Infinity
   /** Each recurrent layer's own stateful flag (from its spec), restored after stateful training. */
   private specModes: Map<Layer, boolean> | null = null
+  /** Counts a batch's right answers by the loss layer's rule (a yes/no classifier's one output by its threshold: metrics.ts). */
+  private readonly countCorrect: (scores: Tensor, t: Tensor) => number
 
   constructor(opts: TrainerOptions, private readonly emit: (e: TrainerEvent) => void = () => {}) {
     const s = opts.settings
@@ -141,6 +143,7 @@ export class Trainer {
     this.snapshotEveryMs = opts.snapshotEveryMs ?? 250
     this.lastGood = opts.keepEveryMs === undefined ? null : new LastGood(this.model, this.now, opts.keepEveryMs)
     this.evalBatch = opts.evalBatch
+    this.countCorrect = correctCounter(opts.spec.layers.at(-1)?.type)
     if (s.stateful) {
       if (!this.data.train.lanes) throw new Error('stateful training reads a text in order: it is for language models trained on a text')
       if (!this.model.layers.some(isRecurrent)) throw new Error('stateful training carries the state of recurrent layers, but this network has no TimeRNN or TimeLSTM')
@@ -354,6 +357,7 @@ export class Trainer {
     const lossLayer = this.model.lossLayer
     if (!lossLayer) throw new Error('this network has no loss layer: end it with SoftmaxWithLoss, MSE or SigmoidWithLoss to train it')
     const classify = this.hasClasses()
+    const countCorrect = this.countCorrect
     let loss: number
     let correct: number
     if (this.parallel) {

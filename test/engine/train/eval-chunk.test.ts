@@ -8,6 +8,10 @@ import { Trainer } from '../../../src-engine/train/trainer'
 import { evaluate, type Evaluation } from '../../../src-engine/train/evaluate'
 import { engineMemory } from '../../../src-engine/kernels/gemm'
 import type { NetSpec } from '../../../src-engine/spec-types'
+import { Sequential } from '../../../src-engine/models/sequential'
+import { textExamples } from '../../../src-engine/train/examples'
+import { textCorpus } from '../../../src-engine/data/text'
+import { Rng } from '../../../src-engine/rng'
 import { SGD_SETTINGS, smallDigits } from './fixtures'
 
 const data = smallDigits()
@@ -86,5 +90,24 @@ describe('held-out evaluation in chunks of the batch', () => {
     }
     expect(Math.abs(t.reports[0].testLoss! - all.loss) / all.loss).toBeLessThan(1e-7)
     expect(t.reports[0].testAcc).toBe(all.acc)
+  })
+
+  it('gives a language model whose LSTM is stateful by its spec the same loss for any chunk size', () => {
+    // the held-out windows run in text order along a chunk's rows, so a carried h went from row r of one chunk to row
+    // r of the next, a window `chunk` windows later: the loss depended on the chunk size (evaluate.ts evalRows)
+    const corpus = textCorpus('the cat sat on the mat. a dog ran in the fog. '.repeat(300), 0.1)
+    const V = corpus.vocab.chars.length
+    const test = textExamples(corpus.test, 6, V)
+    expect(test.n).toBeGreaterThan(200)
+    const spec: NetSpec = {
+      input: [6], task: 'language-model', vocab: V,
+      layers: [{ type: 'TimeEmbedding', dim: 8 }, { type: 'TimeLSTM', hidden: 16, stateful: true }, { type: 'TimeAffine', units: 'vocab' }, { type: 'TimeSoftmaxWithLoss' }]
+    }
+    const model = Sequential.fromSpec(spec, new Rng(3))
+    const [a, b, c] = [7, 50, 200].map((chunk) => run(evaluate(model, test, chunk)))
+    for (const e of [b, c]) {
+      expect(Math.abs(e.loss - a.loss) / a.loss).toBeLessThan(1e-6)
+      expect(e.acc).toBe(a.acc)
+    }
   })
 })
