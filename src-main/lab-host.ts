@@ -267,6 +267,9 @@ export class LabHost {
    * from the same weights and optimizer state.
    */
   async startRun(spec: NetSpec, settings: TrainSettings, fromModel = false, epochOffset?: number, xOffset?: number): Promise<Result<{ runId: string }>> {
+    // one Start at a time: a second one asked for while the first waits (another window, a page whose Start came back)
+    // took the controls pressed meanwhile for itself and was then refused, so a Pause was lost and the first run trained on
+    if (this.startWaiting !== null) return fail('busy', 'A run is being started; stop it before starting another.', { case: 'start', state: 'idle' })
     const waiting = { pause: false, stop: false, lr: null as number | null }
     this.startWaiting = waiting
     try {

@@ -60,8 +60,13 @@ export class TrainLab {
   /** Loss smoothing for the batch chart, 0..0.99. */
   smoothing = $state(0.6)
   logScale = $state(false)
-  /** A request is on its way (buttons wait). */
-  busy = $state(false)
+  /** A request is on its way (buttons wait): until every one is back. A flag set by each request and cleared by each
+   *  answer came back false when the probe's answer came in while Start still waited (its text counted), and Start could
+   *  be pressed again for a second run. */
+  get busy(): boolean {
+    return this.#requests > 0
+  }
+  #requests = $state(0)
   /** The last failed request, as a message for the learner (translated when shown). */
   error = $state.raw<Msg | null>(null)
   /**
@@ -224,7 +229,7 @@ export class TrainLab {
 
   /** Send a request; a failure becomes `error` (shown to the learner) and a null answer. */
   private async call<T>(p: Promise<Result<T>>, refused?: (e: LabError) => void): Promise<{ value: T } | null> {
-    this.busy = true
+    this.#requests++
     try {
       const r = await p
       if (!r.ok) {
@@ -238,7 +243,7 @@ export class TrainLab {
       this.error = msg('train.errHost', { detail: e instanceof Error ? e.message : String(e) })
       return null
     } finally {
-      this.busy = false
+      this.#requests--
     }
   }
 
