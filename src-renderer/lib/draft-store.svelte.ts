@@ -9,12 +9,23 @@
  * Storage is the learner's: a stored draft is read as an imported file is (spec-json.ts checkSpec), and one that does
  * not read (damaged, or written by a version whose layers this one does not know) is ignored, as is a history step
  * that does not; without storage (or when it is full) nothing is kept, as before.
+ *
+ * Two windows of the lab (two tabs of the web shell) share the one stored draft. Each wrote its own, so the last to
+ * write won: a stale window given one more edit overwrote the other's half hour of building, silently. Now a window
+ * hears the other's write (the `storage` event) and, while nothing of its own is on the way, takes that draft with
+ * its history (it mirrors the other); a window with edits of its own not yet written, a question or a typed value
+ * waiting, a trained model or a run does not: its editor offers the other's network instead (`otherWindow`: load it,
+ * an undoable edit, or keep mine, written over the other's), so neither window's work is replaced unseen.
  */
 import type { NetSpec } from '../../src-engine/spec-types'
 import { checkSpec } from '../components/editor/spec-json'
 import { presetList } from '../components/editor/engine'
+import { flushSync } from 'svelte'
 import { project } from './project.svelte'
 import { editor } from './editor.svelte'
+import { trainLab } from './train.svelte'
+import { sameSpec } from './same-spec'
+import { typingWaits } from './typing'
 import { parseRecord, readRecord, type Store } from './stored'
 
 export const DRAFT_KEY = 'backprop-lab.draft'
@@ -97,12 +108,37 @@ export function restoreDraft(store: Store): boolean {
   return true
 }
 
+/** A newer draft another window wrote while this one had work of its own on the way (keepDraft), for the editor's note. */
+class OtherWindow {
+  /** The other window's draft, offered by the editor's note; null: none waits. */
+  draft = $state.raw<Draft | null>(null)
+  /** Writes this window's draft now (keepDraft's, while it runs). */
+  writeMine: (() => void) | null = null
+
+  /** Load it: the other window's network replaces this one's as an edit (Undo brings this one back; a trained model asks first). */
+  load(): void {
+    const d = this.draft
+    this.draft = null
+    if (d) editor.commit(structuredClone(d.spec), null, d.presetId)
+  }
+
+  /** Keep mine: this window's network is stored over the other's (which that window takes, unless it has work on the way). */
+  keep(): void {
+    this.draft = null
+    this.writeMine?.()
+  }
+}
+export const otherWindow = new OtherWindow()
+
 /**
  * From now on, the editor's draft is written WRITE_DELAY_MS after its last change, and at once when the page is hidden
- * or goes away (a reload within the delay keeps the last edit). Returns a function that stops it.
+ * or goes away (a reload within the delay keeps the last edit); another window's newer draft is taken or offered (see
+ * above). Returns a function that stops it.
  */
 export function keepDraft(store: Store, delayMs = WRITE_DELAY_MS): () => void {
   let timer: ReturnType<typeof setTimeout> | null = null
+  // set while another window's draft is put in place: that is no edit of this window's, and is not written back
+  let taking = false
   const write = (): void => {
     if (timer !== null) clearTimeout(timer)
     timer = null
@@ -113,10 +149,39 @@ export function keepDraft(store: Store, delayMs = WRITE_DELAY_MS): () => void {
     $effect(() => {
       // what a draft is made of: a change to any of them is written (the first run writes what is there, once)
       void [project.spec, project.presetId, editor.past, editor.future]
+      if (taking) return
       if (timer !== null) clearTimeout(timer)
       timer = setTimeout(write, delayMs)
     })
   })
+  /** Work of this window's own that another window's draft must not replace unseen. */
+  const ownWork = (): boolean =>
+    timer !== null || editor.pending !== null || typingWaits() || project.trained || trainLab.runs.some((r) => r.active) ||
+    otherWindow.draft !== null
+  const onStorage = (e: StorageEvent): void => {
+    if (e.key !== DRAFT_KEY) return
+    const theirs = decodeDraft(e.newValue)
+    if (!theirs) return
+    if (project.spec && sameSpec(project.spec, theirs.spec)) {
+      // the same network (this window's own, taken there): nothing to offer; an offer this supersedes goes
+      otherWindow.draft = null
+      if (!ownWork()) take(theirs)
+      return
+    }
+    if (ownWork()) otherWindow.draft = theirs
+    else take(theirs)
+  }
+  const take = (d: Draft): void => {
+    taking = true
+    try {
+      editor.restore(d)
+      flushSync()
+    } finally {
+      taking = false
+    }
+  }
+  otherWindow.writeMine = write
+  globalThis.addEventListener?.('storage', onStorage)
   const onHide = (): void => {
     if (timer !== null) write()
   }
@@ -131,5 +196,8 @@ export function keepDraft(store: Store, delayMs = WRITE_DELAY_MS): () => void {
     timer = null
     globalThis.removeEventListener?.('pagehide', onHide)
     globalThis.document?.removeEventListener('visibilitychange', onVisibility)
+    globalThis.removeEventListener?.('storage', onStorage)
+    if (otherWindow.writeMine === write) otherWindow.writeMine = null
+    otherWindow.draft = null
   }
 }

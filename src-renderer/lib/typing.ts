@@ -61,6 +61,9 @@ export function flushTyped(): boolean {
   return any
 }
 
+/** Whether a typed value waits in some box (the learner is typing): the draft store takes no other window's network then. */
+export const typingWaits = (): boolean => waiting.size > 0
+
 export function settler(ms = SETTLE_MS): Settler {
   let timer: ReturnType<typeof setTimeout> | null = null
   let apply: (() => void) | null = null

@@ -28,6 +28,10 @@ export default {
   // import
   importFailed: 'This file was not opened, and your network is unchanged.',
   importDone: 'Architecture imported. Ctrl+Z brings back the previous one.',
+  // another window of the lab stored a newer network while this one had edits of its own (lib/draft-store.svelte.ts otherWindow)
+  otherWindow: 'This network was changed in another window of the lab. Load that one here (Ctrl+Z brings yours back), or keep yours: it is then stored in place of the other.',
+  otherWindowLoad: 'Load it',
+  otherWindowKeep: 'Keep mine',
   'import.notJson': 'It is not valid JSON ({detail}).',
   'import.emptyFile': 'The file is empty: choose a network file saved from the editor (a .json file with "input" and "layers").',
   'import.notJsonEnd': 'It is not valid JSON: the file ends too early (a bracket or a quote is never closed).',

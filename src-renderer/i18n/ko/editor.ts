@@ -28,6 +28,10 @@ export default {
   // import
   importFailed: '이 파일은 열지 않았고, 지금의 신경망은 그대로입니다.',
   importDone: '구조를 가져왔습니다. Ctrl+Z를 누르면 이전 구조로 돌아갑니다.',
+  // another window of the lab stored a newer network while this one had edits of its own (lib/draft-store.svelte.ts otherWindow)
+  otherWindow: '다른 창에서 이 신경망이 바뀌었습니다. 그 신경망을 여기로 불러오거나(Ctrl+Z를 누르면 지금 신경망으로 돌아갑니다), 지금 신경망을 유지하세요. 유지하면 다른 창의 것 대신 이 창의 신경망이 저장됩니다.',
+  otherWindowLoad: '불러오기',
+  otherWindowKeep: '이 창의 것 유지',
   'import.notJson': '올바른 JSON이 아닙니다 ({detail}).',
   'import.emptyFile': '빈 파일입니다. 편집기에서 저장한 신경망 파일("input"과 "layers"가 있는 .json 파일)을 고르세요.',
   'import.notJsonEnd': '올바른 JSON이 아닙니다. 파일이 중간에 끝났습니다(닫히지 않은 괄호나 따옴표가 있습니다).',

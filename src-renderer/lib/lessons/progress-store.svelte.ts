@@ -8,6 +8,11 @@
  * no longer has, a question index or answer out of range, a value of the wrong type is dropped, the rest kept), and a
  * record that does not parse at all is ignored. The record is bounded by the curriculum (15 lessons, 2–3 questions
  * each: well under a kilobyte); a stored text far longer than that is not even parsed.
+ *
+ * Two windows of the lab share the record. Each wrote its own state whole, so the last click in a stale window put
+ * back the answers and marks it had when it opened, over those given in the other since. Now a window hears the
+ * other's write (the `storage` event) and takes it in (mergeProgress): the other's answers and opened lessons join its
+ * own (the other's answer to a question both gave is the newer), and the open lesson follows while the window is hidden.
  */
 import { LESSONS } from './curriculum'
 import { lessons } from './state.svelte'
@@ -65,12 +70,35 @@ export function restoreProgress(store: Store): boolean {
 }
 
 /**
- * From now on, the progress is written at each change (a click: a few hundred characters, so no delay is needed).
- * Without storage, or when it is full or refused, nothing is kept, as before. Returns a function that stops it.
+ * This window's progress with another window's newer record taken in: every answer and opened lesson of both (the
+ * other's answer where both answered a question: it was written last), and the other's open lesson when `follow` (this
+ * window is hidden; one being looked at stays where the learner is). Nothing is ever lost: progress only grows.
+ */
+export function mergeProgress(mine: Progress, theirs: Progress, follow: boolean): Progress {
+  const visited = LESSONS.map((l) => l.id).filter((id) => mine.visited.includes(id) || theirs.visited.includes(id))
+  return { current: follow ? theirs.current : mine.current, answers: { ...mine.answers, ...theirs.answers }, visited }
+}
+
+/**
+ * From now on, the progress is written at each change (a click: a few hundred characters, so no delay is needed), and
+ * another window's is taken in (mergeProgress). Without storage, or when it is full or refused, nothing is kept, as
+ * before. Returns a function that stops it.
  */
 export function keepProgress(store: Store): () => void {
+  const onStorage = (e: StorageEvent): void => {
+    if (e.key !== PROGRESS_KEY) return
+    const theirs = decodeProgress(e.newValue)
+    if (!theirs) return
+    const mine: Progress = { current: lessons.current, answers: lessons.answers, visited: lessons.visited }
+    const next = mergeProgress(mine, theirs, globalThis.document?.visibilityState === 'hidden')
+    // only what changed is set: an unchanged state is not written back (and the windows do not echo each other)
+    if (next.current !== mine.current) lessons.current = next.current
+    if (JSON.stringify(next.answers) !== JSON.stringify(mine.answers)) lessons.answers = next.answers
+    if (next.visited.length !== mine.visited.length) lessons.visited = next.visited
+  }
+  globalThis.addEventListener?.('storage', onStorage)
   let first = true
-  return $effect.root(() => {
+  const stopEffect = $effect.root(() => {
     $effect(() => {
       const text = encodeProgress({ current: lessons.current, answers: lessons.answers, visited: lessons.visited })
       // the first run is what was just restored (or the defaults): nothing to write yet
@@ -85,4 +113,8 @@ export function keepProgress(store: Store): () => void {
       }
     })
   })
+  return () => {
+    stopEffect()
+    globalThis.removeEventListener?.('storage', onStorage)
+  }
 }
