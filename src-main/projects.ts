@@ -18,7 +18,8 @@
  *   (src-engine/train/autosave.ts), so the checkpoint's arrays never reach this thread. An explicit save
  *   removes the autosave only when it is of the project saved (its run is in the saved history, or is the run of
  *   the weights saved): a crashed session's unsaved training, still offered, outlives the save of another project
- *   (Q3's F20). On start the page asks `recovery()` and offers to recover it.
+ *   (Q3's F20). On start the page asks `recovery()` and offers to recover it, but only an autosave an earlier host
+ *   session left (a crash, a quit without saving): one this service wrote is of a run the page can see, never offered.
  */
 import { existsSync, rmSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
@@ -216,6 +217,12 @@ export class ProjectService {
   private inFlight: string | null = null
   private writes = 0
   /**
+   * The autosave on disk is one this service wrote: of a run of this host session, which the page lists (Continue, its
+   * runs, Save), so recovery() does not offer it. False for a file an earlier session left (a crash, a quit without
+   * saving), offered however often it is asked for (a page loaded again many times), until this session replaces it.
+   */
+  private ownOnDisk = false
+  /**
    * The opens and weight imports applying what they read, one at a time (their reads run side by side): each
    * loads or forgets the host's model and then answers, and the page applies the answers in the order they come,
    * so the host must end up holding the model of the last one answered. A run started meanwhile waits (settled).
@@ -350,7 +357,10 @@ export class ProjectService {
           if (!(r.value as { written?: unknown } | null)?.written) continue // a later epoch's checkpoint is on its way
           // Saved or discarded while this was being written: the autosave is stale.
           if (generation !== this.cleared) await rm(path, { force: true })
-          else this.onDisk = next.runId
+          else {
+            this.onDisk = next.runId
+            this.ownOnDisk = true
+          }
           this.writes++
           this.lastAutosaveError = null
         } catch (e) {
@@ -630,12 +640,14 @@ export class ProjectService {
   }
 
   /**
-   * The autosave, when there is one (an explicit save or a discard removes it). A damaged one is not offered. It is
-   * read whole in the reader thread, as an open is: a language model's autosave carries its text.
+   * The autosave to offer: one an earlier host session left (an explicit save or a discard removes it). Null for none,
+   * a damaged one, and this session's own (written, being written or waiting: ownAutosave), which is of a run the page
+   * can see; a run stopped before its first epoch replaced nothing, so the earlier one is still offered. It is read
+   * whole in the reader thread, as an open is: a language model's autosave carries its text.
    */
   async recovery(): Promise<Result<RecoveryInfo | null>> {
     const path = this.recoveryPath
-    if (!path || !existsSync(path)) return { ok: true, value: null }
+    if (!path || !existsSync(path) || this.ownAutosave()) return { ok: true, value: null }
     const generation = this.cleared
     const writes = this.writes
     const read = await readProject(this.reader, { name: RECOVERY_FILE, path })
@@ -652,7 +664,14 @@ export class ProjectService {
     const history = cleanHistory(p.history)
     const runId = history?.currentId ?? history?.runs.at(-1)?.id ?? ''
     if (!replaced) this.onDisk = runId
-    return { ok: true, value: { savedAt: p.savedAt ?? '', epoch: p.epoch ?? null, specName: p.spec.name ?? '', runs: history?.runs.length ?? 0, ...(runId ? { runId } : {}) } }
+    // this session's autosave replaced it while it was read (or is about to): nothing is offered
+    if (replaced || this.ownAutosave()) return { ok: true, value: null }
+    return { ok: true, value: { savedAt: p.savedAt ?? '', epoch: p.epoch ?? null, specName: p.spec.name ?? '', runs: history?.runs.length ?? 0 } }
+  }
+
+  /** Whether the autosave is this session's own: written by this service, or one of its runs' being written or waiting. */
+  private ownAutosave(): boolean {
+    return this.ownOnDisk || this.inFlight !== null || this.queued !== null
   }
 
   discardRecovery(): Result<null> {
@@ -703,6 +722,7 @@ export class ProjectService {
     this.cleared++
     this.queued = null
     this.onDisk = null
+    this.ownOnDisk = false
     if (path) rmSync(path, { force: true })
   }
 

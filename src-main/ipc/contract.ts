@@ -47,7 +47,7 @@ export const LAB_ERRORS = {
   'data-unavailable': ['idx', 'size'], 'export-failed': [], 'weights-mismatch': ['import', 'project'],
   // the engine threads (their replies and events pass through the host)
   failed: [], 'not-autoencoder': [], 'not-language-model': [], 'no-vocab': [], 'bad-prompt': ['char'], unavailable: [],
-  'bad-command': [], 'unknown-command': [], diverged: [], 'train-failed': ['input', 'classes', 'vocab', 'memory', 'threads', 'text', 'folder', 'not-folder', 'idx-none', 'idx-missing', 'idx-empty-file', 'idx-not-idx', 'lanes'], protocol: [], 'worker-error': [],
+  'bad-command': [], 'unknown-command': [], diverged: [], 'train-failed': ['input', 'classes', 'vocab', 'memory', 'threads', 'text', 'text-gone', 'text-file', 'folder', 'not-folder', 'idx-none', 'idx-missing', 'idx-empty-file', 'idx-not-idx', 'lanes'], protocol: [], 'worker-error': [],
   // projects and files (projects.ts; the engine's project reader)
   'save-failed': [], 'bad-text': ['empty', 'encoding'], 'bad-project': [], 'newer-project': [], 'bad-spec': [], 'bad-weights': ['vocab', 'format', 'dtype'], 'no-dialog': ['save'],
   canceled: [], 'not-recent': [], 'no-recovery': [], missing: [], 'read-failed': ['permission', 'is-folder'], 'write-failed': ['permission', 'no-space', 'read-only', 'is-folder'],
@@ -286,9 +286,9 @@ export type FileTarget = 'download' | 'save' | 'save-as'
  * saved with weights saved their optimizer state too (false: the model had none, as after a divergence or an import). */
 export interface SavedFile { fileName: string; bytes: number; base64?: string; path?: string; hasWeights?: boolean; hasOptimizer?: boolean }
 
-/** An autosave the page may offer to recover. runId: the run whose epoch it holds (its history's current run), so a
- *  page that took that run back from the host (attach-run.ts) does not offer the same training again (files takenBack). */
-export interface RecoveryInfo { savedAt: string; epoch: number | null; specName: string; runs: number; runId?: string }
+/** An autosave the page offers to recover: only ever one an earlier host session left (a crash, a quit without saving);
+ *  the host never offers one it wrote itself in this session (a run the page can see: ProjectService.recovery). */
+export interface RecoveryInfo { savedAt: string; epoch: number | null; specName: string; runs: number }
 
 export interface Requests {
   /** Save the project: the page's state plus the host's weights and optimizer state (when they fit the spec). */
@@ -297,7 +297,7 @@ export interface Requests {
   'project:open': [FileSource, OpenedProject]
   /** Recent projects (desktop; empty in the web shell). */
   'project:recent': [void, { path: string; name: string }[]]
-  /** The autosave, if one is newer than the last explicit save. */
+  /** The autosave an earlier host session left, not saved or discarded since; null when there is none or it is this session's own. */
   'project:recovery': [void, RecoveryInfo | null]
   'project:discard-recovery': [void, null]
   /** Import safetensors weights into `spec` (the open architecture); nothing changes unless every tensor fits.

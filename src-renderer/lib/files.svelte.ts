@@ -10,7 +10,7 @@ import type {
 } from '../../src-main/ipc/contract'
 import type { TrainSettings } from '../../src-engine/protocol'
 import type { NetSpec } from '../../src-engine/spec-types'
-import { flushSync, untrack } from 'svelte'
+import { flushSync } from 'svelte'
 import { fmtInt, msg, tr, type Msg } from '../i18n/index.svelte'
 import { project } from './project.svelte'
 import { editor } from './editor.svelte'
@@ -121,16 +121,6 @@ export function epochsLeft(run: Run | null, saved: readonly SavedRun[]): number 
   return left > 0 ? left : null
 }
 
-/**
- * Whether the autosave on offer is of a run the page lists, ended, with the epochs the autosave holds (its runId, its
- * epoch in the runs' numbering): the run attach-run.ts took back with the host's model after a reload. Recovering it
- * would load that same training again. An autosave of another run, or one further on than the page's run, is not.
- */
-export function takenBack(info: RecoveryInfo, runs: readonly Run[]): boolean {
-  const run = info.runId ? runs.find((r) => r.id === info.runId) : undefined
-  return run !== undefined && !run.active && (run.latestEpoch?.epoch ?? 0) >= (info.epoch ?? 1)
-}
-
 /** The training page's form filled from saved settings. */
 export function formFromSettings(base: TrainForm, s: TrainSettings): TrainForm {
   return {
@@ -153,13 +143,18 @@ export class FilesLab {
   errorMsg = $state.raw<Msg | null>(null)
   /** The last success. */
   noticeMsg = $state.raw<Msg | null>(null)
-  /** An autosave the page offers to recover; null when there is none (or it was handled). */
+  /**
+   * The autosave the host offers, one an earlier host session left (project:recovery never names this session's own);
+   * null when there is none, or it was recovered or discarded. RecoveryBanner shows it while no run trains.
+   */
   recovery = $state.raw<RecoveryInfo | null>(null)
   recent = $state.raw<{ path: string; name: string }[]>([])
   /** The name of the project file last opened or saved. */
   fileName = $state<string | null>(null)
   private api: LabApi | null = null
   private desktop = false
+  /** project:recovery asked so far: only the last one's answer is taken, and a discard or a recovery voids those out. */
+  private asked = 0
 
   connect(api: LabApi, desktop: boolean): void {
     this.api = api
@@ -221,27 +216,11 @@ export class FilesLab {
     // weights without optimizer state (kept after a divergence, imported) are not said to carry it; an older host does not say
     const which = !saved.hasWeights ? 'files.savedNoWeights' : saved.hasOptimizer === false ? 'files.savedWithWeightsNoOptimizer' : 'files.savedWithWeights'
     this.noticeMsg = msg(which, { name: saved.fileName })
-    await this.offerAfterSave()
+    // the host removes the autosave only when it is of the project saved (projects.ts autosaveOf): another session's
+    // unsaved training stays offered (Q3's F20)
+    if (this.recovery) await this.askRecovery()
     void this.loadRecent()
     return true
-  }
-
-  /**
-   * The host removes the autosave on a save only when it is of the project saved (projects.ts autosaveOf): another
-   * session's unsaved training is kept, and so is its offer (or the offer put aside while a run trains), as long as
-   * the host still has the same autosave (savedAt). Before, any save dropped the offer with the file (Q3's F20).
-   */
-  private async offerAfterSave(): Promise<void> {
-    const offered = this.recovery
-    const aside = this.aside
-    const info = offered ?? aside?.info
-    if (!info || !this.api) return
-    const r = await this.api.request('project:recovery', undefined)
-    // a discard, a recovery or a run's start meanwhile decided instead
-    if (this.recovery !== offered || this.aside !== aside) return
-    if (r.ok && r.value && r.value.savedAt === info.savedAt) return
-    this.recovery = null
-    this.aside = null
   }
 
   /** Opens a project from an uploaded file, the desktop dialog, a recent path or the autosave. */
@@ -252,7 +231,7 @@ export class FilesLab {
     this.fileName = source.from === 'recovery' ? null : opened.fileName
     const recovered = left !== null ? 'files.recoveredLeft' : 'files.recovered'
     this.noticeMsg = msg(source.from === 'recovery' ? recovered : opened.hasWeights ? 'files.opened' : 'files.openedNoWeights', { name: opened.fileName, epoch: opened.epoch ?? 0, left: left ?? 0 })
-    if (source.from === 'recovery') this.recovery = null
+    if (source.from === 'recovery') this.dropRecovery()
     // a project trained on an uploaded text the lab no longer keeps says so (its name, not the host's path);
     // the text it carried is kept again and named by its settings, unless it could not be taken back (why)
     if (opened.settings?.data.kind === 'text') {
@@ -351,65 +330,42 @@ export class FilesLab {
     return true
   }
 
-  /** Asks the host for an autosave to offer. */
+  /** Asks the host for an autosave to offer (ModelMenu, once connected). */
   async checkRecovery(): Promise<void> {
-    if (!this.api) return
-    const r = await this.api.request('project:recovery', undefined)
-    // a run going on (taken over after a reload: attach-run.ts) rewrites the autosave at every epoch: it is not offered
-    this.recovery = r.ok && !trainLab.runs.some((x) => x.active) ? r.value : null
-    this.dropTakenBack()
+    await this.askRecovery()
   }
 
   /**
-   * Drops the offer when the page lists the autosave's run as far as the autosave went (RecoveryBanner, whenever the
-   * runs change; checkRecovery): after a reload following a finished run, attach-run.ts takes that run back with the
-   * host's model, and recovering would load the same training over it. The answer to train:current and the one to
-   * project:recovery come in either order, so both ends ask. The autosave of another training stays offered.
+   * The offer once no run trains (RecoveryBanner): asked again, as a run that ended an epoch replaced the autosave with
+   * its own, which the host does not offer, while one stopped before its first epoch left the earlier session's work
+   * where it was, offered still (a run started by mistake must not lose it).
    */
-  dropTakenBack(): void {
-    if (this.recovery && takenBack(this.recovery, untrack(() => trainLab.runs))) this.recovery = null
+  async runsEnded(): Promise<void> {
+    if (this.recovery) await this.askRecovery()
+  }
+
+  /**
+   * The host's answer is the offer: it names only an autosave an earlier host session left, never this session's own (a
+   * run the page lists after a reload, one going on, one saved), so the page has nothing to compare.
+   */
+  private async askRecovery(): Promise<void> {
+    if (!this.api) return
+    const ask = ++this.asked
+    const r = await this.api.request('project:recovery', undefined)
+    // a later ask, a discard or a recovery meanwhile decided instead
+    if (ask === this.asked) this.recovery = r.ok ? r.value : null
+  }
+
+  /** No offer any more, and none of the answers on their way brings one back. */
+  private dropRecovery(): void {
+    this.asked++
+    this.recovery = null
   }
 
   async discardRecovery(): Promise<void> {
     if (!this.api) return
     await this.api.request('project:discard-recovery', undefined)
-    this.recovery = null
-    this.aside = null
-  }
-
-  /**
-   * The offer put aside while a run trains, and the runs that trained meanwhile (followRuns); the banner says it is kept
-   * until the run's first epoch ends.
-   */
-  aside = $state.raw<{ info: RecoveryInfo; runs: Set<string> } | null>(null)
-
-  /**
-   * The offer follows the runs (RecoveryBanner, on every change of the runs that train: `active`, their ids). A run
-   * that trains rewrites the autosave after each epoch, so the offer, which names the autosave of the moment it was
-   * made, goes while one trains (Q1's F2). It comes back once none trains if none of those runs reported an epoch and
-   * the host still has the same autosave (savedAt): a run started by mistake and stopped before its first epoch left
-   * the crashed session's work where it was, and the offer went with no way back to it. An epoch reported means the
-   * autosave is this session's own now (or being written): the offer is gone for good.
-   */
-  async followRuns(active: readonly string[]): Promise<void> {
-    if (active.length > 0) {
-      if (this.recovery) this.aside = { info: this.recovery, runs: new Set() }
-      this.recovery = null
-      for (const id of active) this.aside?.runs.add(id)
-      return
-    }
-    const aside = this.aside
-    if (!aside || !this.api) return
-    const trained = untrack(() => trainLab.runs.some((r) => aside.runs.has(r.id) && r.epochs.length > 0))
-    if (trained) {
-      this.aside = null
-      return
-    }
-    const r = await this.api.request('project:recovery', undefined)
-    // a run started, a save or a discard while the host was asked: that decides instead
-    if (this.aside !== aside || untrack(() => trainLab.runs.some((x) => x.active))) return
-    this.aside = null
-    if (r.ok && r.value && r.value.savedAt === aside.info.savedAt) this.recovery = r.value
+    this.dropRecovery()
   }
 
   async loadRecent(): Promise<void> {

@@ -41,7 +41,7 @@ export default {
   recoveryTitle: 'Unsaved training was autosaved.',
   recoveryText: 'An autosave of {name} after epoch {epoch} ({time}) was found. Recover it to continue where training stopped?',
   recoveryUnnamed: 'an unnamed network',
-  // the offer put aside while a run trains that has not ended an epoch (RecoveryBanner, files.followRuns)
+  // the offer held while a run trains that has not ended an epoch (RecoveryBanner, files.runsEnded)
   recoveryKept: 'The unsaved training autosaved at {time} is still kept until this run’s first epoch ends and replaces it: stop the run before then to be offered it again.',
   recover: 'Recover',
   discard: 'Discard',

@@ -41,7 +41,7 @@ export default {
   recoveryTitle: '저장하지 않은 학습이 자동 저장되어 있습니다.',
   recoveryText: '{name}의 에폭 {epoch} 이후 자동 저장본({time})이 있습니다. 복구해서 학습이 멈춘 곳부터 이어 갈까요?',
   recoveryUnnamed: '이름 없는 신경망',
-  // the offer put aside while a run trains that has not ended an epoch (RecoveryBanner, files.followRuns)
+  // the offer held while a run trains that has not ended an epoch (RecoveryBanner, files.runsEnded)
   recoveryKept: '{time}에 자동 저장된 학습이 아직 남아 있습니다. 이 학습의 첫 에폭이 끝나면 새 자동 저장본으로 바뀌니, 그 전에 중지하면 다시 복구할 수 있습니다.',
   recover: '복구',
   discard: '버리기',

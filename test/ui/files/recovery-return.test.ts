@@ -1,7 +1,9 @@
 /**
- * The recovery offer goes while a run trains (it rewrites the autosave after each epoch) and comes back when that run
- * ended before its first epoch and the host still has the same autosave: a run started by mistake and stopped at once
- * lost the offer of the crashed session's work for good.
+ * The recovery offer goes while a run trains (it rewrites the autosave after each epoch) and, once none does, is what
+ * the host names: the earlier session's autosave when the run ended before its first epoch (a run started by mistake
+ * and stopped at once lost the offer for good, before b98f51b), or when the run's own autosave could not be written
+ * (the page dropped it on the epoch reported, though the earlier work was still the file on disk); nothing once the
+ * run's autosave replaced it (the host never names this session's own: projects.ts recovery).
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { cleanup, render, screen } from '@testing-library/svelte'
@@ -21,7 +23,6 @@ const settle = async (): Promise<void> => {
 
 afterEach(() => {
   cleanup()
-  files.aside = null
   trainLab.runs = []
   trainLab.currentId = null
   files.recovery = null
@@ -57,10 +58,26 @@ describe('the recovery offer and a run started by mistake', () => {
     flushSync()
     // its first epoch replaced the autosave: nothing is kept any more
     expect(screen.queryByTestId('recovery-kept')).toBeNull()
-    answers['project:recovery'] = { ok: true, value: { ...crashed, savedAt: '2026-11-27T10:30:00Z', epoch: 1 } }
+    // the autosave on disk is this session's own now: the host names none
+    answers['project:recovery'] = { ok: true, value: null }
     b.state = 'stopped'
     await settle()
     expect(screen.queryByTestId('recovery-banner')).toBeNull()
+  })
+
+  it("comes back after a run that reported an epoch when the host still has the earlier autosave (the run's could not be written)", async () => {
+    const answers: { 'project:recovery': Result<RecoveryInfo | null> } = { 'project:recovery': { ok: true, value: crashed } }
+    files.connect(new FakeApi(answers), false)
+    await files.checkRecovery()
+    render(RecoveryBanner)
+    const a = new Run('a', 1, settings, 'net', 'classifier')
+    a.state = 'running'
+    trainLab.runs = [a]
+    await settle()
+    a.addEpoch({ epoch: 1, trainLoss: 1, trainAcc: 0.8, testLoss: 1, testAcc: 0.8, seconds: 1 })
+    a.state = 'stopped'
+    await settle()
+    expect(screen.getByTestId('recovery-banner').textContent).toContain('My network')
   })
 
   it('stays gone when the host no longer has the same autosave', async () => {
