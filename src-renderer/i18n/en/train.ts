@@ -243,6 +243,9 @@ export default {
   // an MSE classifier's outputs are raw scores, not probabilities (lib/class-output.ts)
   wrongScore: 'score {s}',
   wrongHelpScores: 'Test images the network got wrong with the highest score for its wrong answer (MSE gives raw scores, not probabilities).',
+  // a sigmoid classifier's outputs are probabilities each on its own (lib/class-output.ts), not one shared certainty
+  wrongSigmoid: 'probability {p} on its own',
+  wrongHelpSigmoid: 'Test images the network got wrong with the highest probability for its wrong answer. A sigmoid loss gives each class a probability of its own: they need not add up to 100%.',
   wrongNone: 'No mistakes to show yet.',
 
   cpuStarved: 'Training is waiting: other programs are using every processor core, and training only runs on a core nothing else wants (so the app itself stays responsive). It resumes by itself when they finish.',

@@ -243,6 +243,9 @@ export default {
   // an MSE classifier's outputs are raw scores, not probabilities (lib/class-output.ts)
   wrongScore: '점수 {s}',
   wrongHelpScores: '신경망이 틀린 답에 가장 높은 점수를 준 테스트 이미지입니다. MSE의 출력은 확률이 아니라 점수입니다.',
+  // a sigmoid classifier's outputs are probabilities each on its own (lib/class-output.ts), not one shared certainty
+  wrongSigmoid: '이 클래스만의 확률 {p}',
+  wrongHelpSigmoid: '신경망이 틀린 답에 가장 높은 확률을 준 테스트 이미지입니다. 시그모이드 손실은 클래스마다 확률을 따로 주므로, 확률을 모두 더해도 100%가 아닐 수 있습니다.',
   wrongNone: '아직 보여 줄 오답이 없습니다.',
 
   cpuStarved: '학습이 기다리는 중입니다: 다른 프로그램들이 모든 프로세서 코어를 쓰고 있고, 학습은 앱이 느려지지 않도록 아무도 쓰지 않는 코어에서만 돌아갑니다. 그 프로그램들이 끝나면 저절로 다시 진행됩니다.',

@@ -96,4 +96,23 @@ describe('a classifier whose outputs are no softmax probabilities', () => {
     expect(screen.queryByText(/sure/)).toBeNull()
     expect(screen.getByText(/highest score for its wrong answer/)).toBeTruthy()
   })
+
+  it("training page: a sigmoid network's most confidently wrong is that class's own probability, not '97% sure' (en, ko)", () => {
+    const run = new Run('r', 1, { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 1, weightDecay: 0, seed: 1, threads: 1 }, 'n', 'classifier')
+    run.spec = net('SigmoidWithLoss')
+    run.addEpoch({
+      epoch: 1, trainLoss: 0.1, trainAcc: 0.9, testLoss: 0.1, testAcc: 0.9, seconds: 1,
+      confusion: { classes: 2, counts: [5, 1, 0, 4] },
+      confidentWrong: [{ index: 3, label: 0, predicted: 1, confidence: 0.97, image: { shape: [1, 2, 2], data: [0, 1, 1, 0] } }]
+    } as never)
+    const panel = render(ConfusionPanel, { run })
+    expect(screen.getByText('probability 97% on its own')).toBeTruthy()
+    expect(screen.queryByText(/sure/)).toBeNull()
+    expect(screen.getByText(/need not add up to 100%/)).toBeTruthy()
+    panel.unmount()
+    i18n.set('ko')
+    render(ConfusionPanel, { run })
+    expect(screen.getByText('이 클래스만의 확률 97%')).toBeTruthy()
+    expect(screen.queryByText(/확신/)).toBeNull()
+  })
 })
