@@ -47,11 +47,11 @@ export default {
   'import.unknownTypeSuggest': 'Layer {n} has an unknown type "{type}": this lab calls it "{suggestion}". Write "type": "{suggestion}".',
   'import.unknownTypeList': 'Layer {n} has an unknown type "{type}". The types are {types}.',
   'import.badLayerName': 'Layer {n} has a name that is not text.',
-  'import.unknownFieldNear': 'Layer {n} ({type}) has a setting "{field}" this lab does not know: write "{near}" instead.',
-  'import.unknownFieldList': 'Layer {n} ({type}) has a setting "{field}" this lab does not know. Its settings are {fields}.',
-  'import.unknownFieldNone': 'Layer {n} ({type}) has a setting "{field}" this lab does not know: this layer takes no settings besides "name".',
-  'import.missingField': 'Layer {n} ({type}) is missing "{field}".',
-  'import.badField': 'Layer {n} ({type}) has "{field}" = {value}, which is not allowed.',
+  'import.unknownFieldNear': 'Layer {n}, {type}, has a setting "{field}" this lab does not know: write "{near}" instead.',
+  'import.unknownFieldList': 'Layer {n}, {type}, has a setting "{field}" this lab does not know. Its settings are {fields}.',
+  'import.unknownFieldNone': 'Layer {n}, {type}, has a setting "{field}" this lab does not know: this layer takes no settings besides "name".',
+  'import.missingField': 'Layer {n}, {type}, is missing "{field}".',
+  'import.badField': 'Layer {n}, {type}, has "{field}" = {value}, which is not allowed.',
 
   // summary
   totalParams: 'Parameters',

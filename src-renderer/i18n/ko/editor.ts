@@ -47,11 +47,11 @@ export default {
   'import.unknownTypeSuggest': '{n}번째 계층의 종류를 알 수 없습니다: "{type}". 이 실험실에서 쓰는 이름은 "{suggestion}"입니다. "type": "{suggestion}"처럼 고치세요.',
   'import.unknownTypeList': '{n}번째 계층의 종류를 알 수 없습니다: "{type}". 쓸 수 있는 종류는 {types}입니다.',
   'import.badLayerName': '{n}번째 계층의 이름이 글자가 아닙니다.',
-  'import.unknownFieldNear': '{n}번째 계층({type})에 이 실험실이 모르는 설정이 있습니다: "{field}". "{field}" 대신 쓸 설정 이름은 "{near}"입니다.',
-  'import.unknownFieldList': '{n}번째 계층({type})에 이 실험실이 모르는 설정이 있습니다: "{field}". 이 계층의 설정은 {fields}입니다.',
-  'import.unknownFieldNone': '{n}번째 계층({type})에 이 실험실이 모르는 설정이 있습니다: "{field}". 이 계층에는 "name" 말고 다른 설정이 없습니다.',
-  'import.missingField': '{n}번째 계층({type})에 "{field}" 값이 없습니다.',
-  'import.badField': '{n}번째 계층({type})의 "{field}" 값으로 쓸 수 없습니다: {value}.',
+  'import.unknownFieldNear': '{n}번째 계층인 {type} 계층에 이 실험실이 모르는 설정이 있습니다: "{field}". "{field}" 대신 쓸 설정 이름은 "{near}"입니다.',
+  'import.unknownFieldList': '{n}번째 계층인 {type} 계층에 이 실험실이 모르는 설정이 있습니다: "{field}". 이 계층의 설정은 {fields}입니다.',
+  'import.unknownFieldNone': '{n}번째 계층인 {type} 계층에 이 실험실이 모르는 설정이 있습니다: "{field}". 이 계층에는 "name" 말고 다른 설정이 없습니다.',
+  'import.missingField': '{n}번째 계층인 {type} 계층에 "{field}" 값이 없습니다.',
+  'import.badField': '{n}번째 계층인 {type} 계층의 "{field}" 값으로 쓸 수 없습니다: {value}.',
 
   // summary
   totalParams: '매개변수',

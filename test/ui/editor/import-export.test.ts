@@ -97,7 +97,7 @@ describe('an unknown type or setting in a file (Q3 F19)', () => {
     i18n.set('ko')
     try {
       expect(said(layer({ type: 'Conv2D', filters: 8, kernel: 3 }))).toBe('1번째 계층의 종류를 알 수 없습니다: "Conv2D". 이 실험실에서 쓰는 이름은 "Convolution"입니다. "type": "Convolution"처럼 고치세요.')
-      expect(said(layer({ type: 'Convolution', filter: 8, kernel: 3 }))).toBe('1번째 계층(합성곱)에 이 실험실이 모르는 설정이 있습니다: "filter". "filter" 대신 쓸 설정 이름은 "filters"입니다.')
+      expect(said(layer({ type: 'Convolution', filter: 8, kernel: 3 }))).toBe('1번째 계층인 합성곱 계층에 이 실험실이 모르는 설정이 있습니다: "filter". "filter" 대신 쓸 설정 이름은 "filters"입니다.')
       // a name ending in a consonant ("kernel", "Convolution") took "라고" where Korean needs "이라고": no particle now
       expect(said(layer({ type: 'Convolution', filters: 8, kernel_size: 3 }))).toContain('"kernel_size" 대신 쓸 설정 이름은 "kernel"입니다.')
     } finally {
