@@ -13,6 +13,7 @@
 import { MessageChannel, Worker, type WorkerOptions } from 'node:worker_threads'
 import { availableParallelism } from 'node:os'
 import { randomBytes } from 'node:crypto'
+import { existsSync, statSync } from 'node:fs'
 import type { NetSpec, SpecReport } from '../src-engine/spec-types'
 import type { CheckResult } from '../src-engine/train/gradcheck-run'
 import type { BatchPoint, Checkpoint, DataSource, KeptModel, RunState, Snapshot, TrainingPriority, TrainSettings, WorkerCommand, WorkerEvent } from '../src-engine/protocol'
@@ -34,7 +35,7 @@ import { threadsOver } from '../src-engine/spec-lint'
 import { num } from '../src-engine/spec-issues'
 import { BUILTIN_TEXT_CHARS, textMinChars } from '../src-engine/data/text'
 import { statefulLanesShort } from '../src-engine/data/text-lanes'
-import { countKeptText, keptTextKnown, textsDir } from './file-store'
+import { countKeptText, isKeptText, keptTextKnown, keptTextName, textsDir } from './file-store'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -371,6 +372,10 @@ export class LabHost {
       const problem = data.dir.trim() === '' ? null : idxFolderProblem(data.dir)
       return problem && fail('train-failed', `Training did not start: ${idxFolderMessage(problem)}`, { ...problem }, 'settings.data.dir')
     }
+    if (data.kind === 'text') {
+      const gone = this.refuseTextGone(data.file)
+      if (gone) return gone
+    }
     if (data.kind !== 'text' || spec.task !== 'language-model' || spec.input.length !== 1) return null
     const T = spec.input[0]
     if (!(Number.isInteger(T) && T > 0)) return null
@@ -389,6 +394,34 @@ export class LabHost {
     if (!lanes) return null
     return fail('train-failed', `Training did not start: stateful training cuts the text into ${lanes.B} lanes (the batch size), but the part it trains on has only ${lanes.windows} windows of ${T} characters. Lower the batch size to ${lanes.windows} or fewer, turn stateful training off, or use a text of at least ${lanes.needs} characters.`,
       { case: 'lanes', chars, ...lanes }, 'settings.batchSize')
+  }
+
+  /**
+   * A text file that is not there at Start: an uploaded one the lab no longer keeps (removed, or deleted or moved out of
+   * the data folder's texts/ after the page listed it), or a path on this computer with no file (a typo, a file moved).
+   * The run failed after Start with Node's English ("ENOENT: no such file or directory, open …"). The built-in texts,
+   * and a file that is there but cannot be read (its permissions), are the engine's to say.
+   */
+  private refuseTextGone(file: string): { ok: false; error: LabError } | null {
+    // the path as the engine will open it, not trimmed
+    const path = file
+    if (path.trim() === '' || path === 'builtin' || path.startsWith('builtin:')) return null
+    if (isKeptText(this.textsDir, path)) {
+      if (existsSync(path)) return null
+      const name = keptTextName(path)
+      return fail('train-failed', `Training did not start: the lab no longer keeps the uploaded text ${name} (it was removed or moved); upload it again, or choose another text.`,
+        { case: 'text-gone', name }, 'settings.data.file')
+    }
+    let there: boolean
+    try {
+      there = statSync(path).isFile()
+    } catch (e) {
+      // not there; unreadable folders on the way (EACCES) are the engine's to say, as it meets them
+      there = (e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ENOTDIR'
+    }
+    if (there) return null
+    return fail('train-failed', `Training did not start: there is no text file ${path} on the computer running the lab; check its path, upload the text, or choose the built-in text.`,
+      { case: 'text-file', file: path }, 'settings.data.file')
   }
 
   private refuseBusy(): { ok: false; error: LabError } | null {

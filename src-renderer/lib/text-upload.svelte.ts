@@ -147,6 +147,16 @@ export class TextUpload {
     if (r.ok) this.kept = r.value
   }
 
+  /**
+   * The kept texts asked for again now (Start pressed) when the form trains on one: it may have been deleted or moved
+   * since the list was asked for (at the page's load), and the field then says it is gone (missing) beside the host's
+   * refusal, as folderClasses.recheck does for an IDX folder.
+   */
+  recheck(api: LabApi): void {
+    if (trainLab.form.dataKind !== 'text' || keptTextName(trainLab.form.textFile) === null) return
+    void this.refresh(api).catch(() => undefined)
+  }
+
   async upload(api: LabApi, file: File): Promise<boolean> {
     return this.act(async () => {
       const r = await api.request('data:text-upload', await uploadOf(file))
