@@ -8,7 +8,7 @@ import { validateSpec } from '../spec'
 import { int, parseArgs, positive, str, UsageError, type FlagKind } from './args'
 import { specFromFlags } from './spec-source'
 import { parseOptimizer } from './train'
-import { attachThreads, checkThreadsMemory, warnOverCores } from './threads'
+import { attachThreads, checkThreads } from './threads'
 import { Output, thousands } from './output'
 
 export const BENCH_FLAGS: Record<string, FlagKind> = {
@@ -26,11 +26,13 @@ export async function benchCommand(argv: readonly string[], out: Output): Promis
   const warmup = int(p, 'warmup', 0) ?? 3
   const optimizer = parseOptimizer(str(p, 'optimizer')) ?? 'Adam'
   const threads = int(p, 'threads', 1) ?? 1
-  warnOverCores(threads, out) // as train does: a measurement on more threads than cores measures their waiting
+  // as train does: a measurement on more threads than cores measures their waiting; a language model once its text is read
+  const sizedNow = src.spec.task !== 'language-model'
+  if (sizedNow) checkThreads(src.report, threads, out)
   const data = loadTrainData(src.spec.task === 'language-model' ? { kind: 'text', file: 'builtin' } : { kind: 'mnist' }, undefined, src.spec)
   const epochs = Math.ceil(((warmup + timed) * batchSize) / data.train.n) + 1
   const spec = specForData(src.spec, data)
-  checkThreadsMemory(validateSpec(spec), threads)
+  if (!sizedNow) checkThreads(validateSpec(spec), threads, out)
   const trainer = new Trainer({
     spec, data, snapshotEveryMs: 0,
     settings: { optimizer, lr: positive(p, 'lr') ?? 0.001, batchSize, epochs, seed: int(p, 'seed', 0) ?? 1 }

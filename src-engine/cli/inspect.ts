@@ -7,6 +7,7 @@ import { errorMessage } from '../train/errors'
 import type { DataSource } from '../protocol'
 import type { NetSpec, SpecIssue } from '../spec-types'
 import { idxLabelsUsed } from '../data/idx-labels'
+import { idxFolderMessage, idxFolderProblem } from '../data/idx-folder'
 import { parseArgs, str, UsageError, type FlagKind } from './args'
 import { InputError, issueLines, readJsonFile } from './spec-source'
 import { parseData } from './train'
@@ -70,6 +71,21 @@ export function dataKindIssue(spec: unknown, data: DataSource): SpecIssue | null
     }
   }
   return null
+}
+
+/**
+ * What a run would refuse about the IDX folder --data names, by the check the lab makes before Start (data/idx-folder.ts
+ * idxFolderProblem: no such folder, a file, none or not all of the four IDX files, one empty or not IDX), as a warning:
+ * the network itself may be valid. Its facts in `values`, as the page's refusal carries them.
+ */
+export function idxFolderIssue(data: DataSource): SpecIssue | null {
+  if (data.kind !== 'idx') return null
+  const problem = idxFolderProblem(data.dir)
+  if (!problem) return null
+  return {
+    severity: 'warning', layer: -1, layerName: '', code: 'data-idx-folder',
+    message: `--data idx:${data.dir}: training would not start: ${idxFolderMessage(problem)}`, values: { ...problem }
+  }
 }
 
 /** The vocabulary a language model would train with: its size and the text it comes from, as a line says it. */
@@ -136,8 +152,8 @@ export function validateCommand(argv: readonly string[], out: Output): number {
   // a language model is checked with the vocabulary of the text it would train on (--data, the built-in one by default)
   const vocab = (raw as Partial<NetSpec> | null)?.task === 'language-model' ? textVocabFor(data) : null
   const checked = validateSpec(sizedFor(raw, vocab))
-  const mismatch = dataKindIssue(raw, data)
-  const report = { ...checked, issues: [...classIssuesFor(checked.issues, data, data.kind === 'idx' ? idxLabelsUsed(data.dir) : null), ...(mismatch ? [mismatch] : [])] }
+  const aboutData = [dataKindIssue(raw, data), idxFolderIssue(data)].filter((i) => i !== null)
+  const report = { ...checked, issues: [...classIssuesFor(checked.issues, data, data.kind === 'idx' ? idxLabelsUsed(data.dir) : null), ...aboutData] }
   if (out.json) {
     const sizedBy = vocab && data.kind === 'text' ? { vocab: vocab.vocab, vocabFrom: `text:${data.file}` } : {}
     out.event(report.ok ? 'done' : 'error', report.ok ? { report, ...sizedBy } : { code: 'invalid-spec', message: `${path} is not a valid network`, report, ...sizedBy })

@@ -13,7 +13,7 @@ import { availableParallelism } from 'node:os'
 import type { Trainer } from '../train/trainer'
 import { startThreads } from '../train/threads'
 import type { DataParallel } from '../train/data-parallel'
-import { threadsOver } from '../spec-lint'
+import { threadsOver, type ThreadsOver } from '../spec-lint'
 import type { SpecReport } from '../spec-types'
 import { UsageError } from './args'
 import { thousands, type Output } from './output'
@@ -32,19 +32,33 @@ export function coresWarning(requested: number, cores: number): string | null {
 }
 
 /**
- * Refuses `requested` threads when the network's memory estimate on them is over the lab's limit but fits on fewer
- * (the host's refuseThreads words the same facts for the page); `report` is the spec as it trains (its vocabulary set).
+ * Why `threads` threads are refused for the network's memory (the host's refuseThreads words the same facts for the
+ * page), as one line with the count to use. When the computer has fewer cores than the count that fits, that count is
+ * the cores', and the line says so: the refusal after the cores warning were two lines naming two counts ("use
+ * --threads 2", then "use --threads 40 or fewer"), the second of them too many for this computer.
  */
-export function checkThreadsMemory(report: SpecReport, requested: number): void {
-  const over = threadsOver(report.memoryBytes ?? 0, report.totalParams, requested)
-  if (!over) return
+export function threadsRefusal(over: ThreadsOver, cores: number): string {
   const { threads, needs, limit, fits } = over
-  throw new UsageError(`on ${threads} threads this network needs about ${thousands(needs)} MB (every thread keeps its own copy of ` +
-    `the weights and their gradients), more than the ${thousands(limit)} MB limit; use --threads ${fits === 1 ? '1' : `${fits} or fewer`}`)
+  const coresFewer = cores >= 1 && cores < fits
+  const use = coresFewer ? `${cores}` : fits === 1 ? '1' : `${fits} or fewer`
+  return `on ${threads} threads this network needs about ${thousands(needs)} MB (every thread keeps its own copy of the weights ` +
+    `and their gradients), more than the ${thousands(limit)} MB limit${coresFewer ? `, and this computer has ${cores} core${cores === 1 ? '' : 's'}` : ''}; use --threads ${use}`
 }
 
-/** Says coresWarning's warning, if any, as the command starts (before its data loads); `cores`: the computer's count. */
-export function warnOverCores(requested: number, out: Output, cores = availableParallelism()): void {
+/**
+ * Holds --threads to the page's two rules, with one line for them: a count whose copies of the weights do not fit is
+ * refused (threadsRefusal, exit 2), else one above the cores is warned about (warnOverCores). `report`: the spec as it
+ * trains (a language model's vocabulary set from its text); `requested`: the threads the run would use (1 for a
+ * stateful one, which says nothing about the cores).
+ */
+export function checkThreads(report: SpecReport, requested: number, out: Output, cores = availableParallelism()): void {
+  const over = threadsOver(report.memoryBytes ?? 0, report.totalParams, requested)
+  if (over) throw new UsageError(threadsRefusal(over, cores))
+  warnOverCores(requested, out, cores)
+}
+
+/** Says coresWarning's warning, if any; `cores`: the computer's count. */
+function warnOverCores(requested: number, out: Output, cores: number): void {
   const warning = coresWarning(requested, cores)
   if (warning === null) return
   out.io.err(warning)

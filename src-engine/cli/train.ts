@@ -12,7 +12,7 @@ import { errorMessage } from '../train/errors'
 import { encodeWeightsFile } from './weights-file'
 import { has, int, nonNegative, parseArgs, positive, str, UsageError, type FlagKind } from './args'
 import { specFromFlags, InputError } from './spec-source'
-import { attachThreads, checkThreadsMemory, warnOverCores } from './threads'
+import { attachThreads, checkThreads } from './threads'
 import { Output, pct, thousands } from './output'
 
 export const TRAIN_FLAGS: Record<string, FlagKind> = {
@@ -60,8 +60,11 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
   if (testFraction !== undefined && testFraction >= 1) throw new UsageError(`--test-fraction must be between 0 and 1, got ${testFraction}`)
   const source = parseData(str(p, 'data'), src.spec)
   const outPath = str(p, 'out')
-  // a stateful run trains on 1 thread whatever --threads says (attachThreads notes it): no count to advise
-  if (settings.stateful !== true) warnOverCores(threads, out)
+  // a stateful run trains on 1 thread whatever --threads says (attachThreads notes it): no count to advise. The count is
+  // judged as the command starts, before the data loads, unless a language model's size waits for its text's vocabulary
+  const threadsUsed = settings.stateful === true ? 1 : threads
+  const sizedNow = src.spec.task !== 'language-model'
+  if (sizedNow) checkThreads(src.report, threadsUsed, out)
 
   let data
   try {
@@ -71,7 +74,7 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
   }
   const spec = specForData(src.spec, data)
   // before the trainer and its threads exist: a count whose copies of the weights do not fit is refused, as at Start
-  checkThreadsMemory(validateSpec(spec), settings.stateful === true ? 1 : threads)
+  if (!sizedNow) checkThreads(validateSpec(spec), threadsUsed, out)
   let lastProgress = performance.now()
   const trainer = new Trainer({ spec, settings, data, snapshotEveryMs: 0 }, (e) => {
     if (e.type === 'epoch') printEpoch(out, e.report, settings.epochs)

@@ -9,8 +9,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import { parseIdx } from './idx'
-
-const TRAIN_LABELS = /^train-labels[-.]idx1-ubyte(\.gz)?$/i
+import { idxFilesIn } from './files'
 
 /**
  * The largest labels file read for the warning: 16 MiB is 16 million labels, far past any real set (MNIST's 60,000
@@ -30,13 +29,13 @@ export function idxLabelsUsed(dir: string, maxBytes = IDX_LABELS_MAX_BYTES): num
  */
 export function idxLabelFacts(dir: string, maxBytes = IDX_LABELS_MAX_BYTES): { used: number; examples: number } | null {
   try {
-    // the uncompressed file when both are there, as the run reads it (data/files.ts loadIdxDir)
-    const names = readdirSync(dir).filter((n) => TRAIN_LABELS.test(n)).sort((a, b) => Number(a.endsWith('.gz')) - Number(b.endsWith('.gz')))
-    if (!names.length) return null
-    const file = join(dir, names[0])
+    // the file the run reads (data/files.ts idxFilesIn, the rule of the run's reader and the check before Start)
+    const name = idxFilesIn(readdirSync(dir)).get('train-labels')
+    if (name === undefined) return null
+    const file = join(dir, name)
     if (statSync(file).size > maxBytes) return null
     // a gzipped file is bounded after inflating too: a small .gz can expand to gigabytes
-    const labels = parseIdx(readFileSync(file), names[0], (b: Uint8Array) => gunzipSync(b, { maxOutputLength: maxBytes }))
+    const labels = parseIdx(readFileSync(file), name, (b: Uint8Array) => gunzipSync(b, { maxOutputLength: maxBytes }))
     if (labels.dims.length !== 1 || labels.data.length === 0) return null
     let top = 0
     for (const l of labels.data) if (l > top) top = l

@@ -14,7 +14,7 @@ import { validateSpec, withVocab } from '../../../src-engine/spec'
 import { encodeNpz } from '../../../src-engine/io/npz'
 import { encodeNpy } from '../../../src-engine/io/npy'
 import { exportOnnx } from '../../../src-engine/io/onnx'
-import { coresWarning } from '../../../src-engine/cli/threads'
+import { coresWarning, threadsRefusal } from '../../../src-engine/cli/threads'
 import { lab, tempDir, writeJson } from './helpers'
 
 const dir = tempDir()
@@ -53,8 +53,27 @@ describe('--threads against the cores and the memory limit', () => {
     const big = { input: [1, 28, 28], layers: [{ type: 'Affine', units: 4096 }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
     const r = await lab('train', '--spec', writeJson(dir, 'big.json', big), '--epochs', '1', '--threads', '64')
     expect(r.code).toBe(2)
-    expect(r.err.at(-1)).toMatch(/^error: on 64 threads this network needs about [\d,]+ MB \(every thread keeps its own copy of the weights and their gradients\), more than the 2,048 MB limit; use --threads \d+ or fewer$/)
+    expect(r.err.at(-1)).toMatch(/^error: on 64 threads this network needs about [\d,]+ MB \(every thread keeps its own copy of the weights and their gradients\), more than the 2,048 MB limit(, and this computer has \d+ cores?)?; use --threads \d+( or fewer)?$/)
     expect(r.out.join('\n')).not.toContain('Training')
+  })
+
+  it('says one line when 64 threads are both over the cores and over the memory: the refusal, with the count that fits both', async () => {
+    const big = { input: [1, 28, 28], layers: [{ type: 'Affine', units: 4096 }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
+    const r = await lab('train', '--spec', writeJson(dir, 'big2.json', big), '--epochs', '1', '--threads', '64')
+    // the old command said the cores warning ('use --threads 2'), then refused with the memory's count ('use --threads 40 or fewer')
+    expect(r.err).toHaveLength(1)
+    expect(r.err[0]).toMatch(/^error: on 64 threads /)
+    const j = await lab('train', '--spec', writeJson(dir, 'big2.json', big), '--epochs', '1', '--threads', '64', '--json')
+    expect(j.err).toEqual([])
+    expect(j.events.map((e) => e.event)).toEqual(['error'])
+    const cores = availableParallelism()
+    const over = { threads: 64, needs: 3100, limit: 2048, fits: 40 }
+    expect(threadsRefusal(over, 2)).toBe('on 64 threads this network needs about 3,100 MB (every thread keeps its own copy of the weights and their ' +
+      'gradients), more than the 2,048 MB limit, and this computer has 2 cores; use --threads 2')
+    // fewer fit than the cores: the memory's count alone; one fits: that one
+    expect(threadsRefusal(over, 48)).toMatch(/2,048 MB limit; use --threads 40 or fewer$/)
+    expect(threadsRefusal({ ...over, fits: 1 }, 2)).toMatch(/2,048 MB limit; use --threads 1$/)
+    if (cores < 40) expect(r.err.at(-1)).toContain(`this computer has ${cores} core`)
   })
 })
 

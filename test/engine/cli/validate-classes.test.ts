@@ -14,11 +14,15 @@ const withUnits = (units: number) => ({
   name: `${units} classes`, input: [1, 28, 28],
   layers: [{ type: 'Affine', units: 16 }, { type: 'Relu' }, { type: 'Affine', units }, { type: 'SoftmaxWithLoss' }]
 })
-/** An IDX folder whose training labels are `labels` (only the labels file: what the warning reads). */
+/** An IDX folder whose training labels are `labels` (what the warning reads), its other three files beside them. */
 function folder(name: string, labels: number[]): string {
   const d = join(dir, name)
   mkdirSync(d)
-  writeFileSync(join(d, 'train-labels-idx1-ubyte'), encodeIdx([labels.length], Uint8Array.from(labels)))
+  const n = labels.length
+  writeFileSync(join(d, 'train-labels-idx1-ubyte'), encodeIdx([n], Uint8Array.from(labels)))
+  writeFileSync(join(d, 'train-images-idx3-ubyte'), encodeIdx([n, 28, 28], new Uint8Array(n * 784)))
+  writeFileSync(join(d, 't10k-labels-idx1-ubyte'), encodeIdx([n], Uint8Array.from(labels)))
+  writeFileSync(join(d, 't10k-images-idx3-ubyte'), encodeIdx([n, 28, 28], new Uint8Array(n * 784)))
   return d
 }
 const warnings = (r: { out: string[] }) => r.out.filter((l) => l.startsWith('warning:'))
@@ -46,9 +50,12 @@ describe('validate: the class-count warning follows --data', () => {
     }
     const empty = join(dir, 'empty')
     mkdirSync(empty)
-    expect(warnings(await lab('validate', u5, '--data', `idx:${empty}`))).toEqual([])
+    // (and that a run would not start on it: the check before Start, tested below)
+    const noFiles = `warning: --data idx:${empty}: training would not start: the folder ${empty} holds no IDX files; an IDX folder holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may be .gz).`
+    expect(warnings(await lab('validate', u5, '--data', `idx:${empty}`))).toEqual([noFiles])
     expect(warnings(await lab('validate', writeJson(dir, 'e12.json', withUnits(12)), '--data', `idx:${empty}`))).toEqual([
-      'warning: affine2: gives 12 class scores to softmax1 but an IDX folder\'s labels are 0 to 9, so 2 of them are for classes that never occur; set its units to the number of classes its labels use'
+      'warning: affine2: gives 12 class scores to softmax1 but an IDX folder\'s labels are 0 to 9, so 2 of them are for classes that never occur; set its units to the number of classes its labels use',
+      noFiles
     ])
     // a text trains no image classifier: no class count to compare, but the run would refuse the text, and validate says so
     expect(warnings(await lab('validate', u5, '--data', 'text:builtin'))).toEqual([
@@ -63,5 +70,27 @@ describe('validate: the class-count warning follows --data', () => {
     expect(aboutData(await lab('validate', lm))).toEqual([])
     const bad = await lab('validate', u5, '--data', 'folder')
     expect(bad.code).toBe(2)
+  })
+
+  it('says what a run would refuse about the folder, by the lab\'s own check before Start (idx-folder.ts), with its facts in --json', async () => {
+    const u5 = writeJson(dir, 'f5.json', withUnits(5))
+    const gone = join(dir, 'gone')
+    const r = await lab('validate', u5, '--data', `idx:${gone}`)
+    // the old validate said nothing, and the network 'valid' on a folder no run can read
+    expect(r.code).toBe(0)
+    expect(warnings(r)).toEqual([`warning: --data idx:${gone}: training would not start: there is no folder ${gone}; check its path, or train on the built-in digits.`])
+    // only the labels file: the first file the run would miss, and the IDX files there
+    const labelsOnly = join(dir, 'labels-only')
+    mkdirSync(labelsOnly)
+    writeFileSync(join(labelsOnly, 'train-labels-idx1-ubyte'), encodeIdx([3], Uint8Array.from([0, 1, 2])))
+    const j = await lab('validate', u5, '--data', `idx:${labelsOnly}`, '--json')
+    const issues = (j.events.at(-1)?.report as { issues: { code: string; values: Record<string, unknown> }[] }).issues
+    expect(issues.find((i) => i.code === 'data-idx-folder')?.values).toEqual({ case: 'idx-missing', dir: labelsOnly, file: 'train-images-idx3-ubyte', found: 'train-labels-idx1-ubyte' })
+    // a file that does not start as IDX
+    const notIdx = folder('not-idx', [0, 1, 2, 3, 4])
+    writeFileSync(join(notIdx, 't10k-images-idx3-ubyte'), 'PK\u0003\u0004 a zip')
+    expect(warnings(await lab('validate', u5, '--data', `idx:${notIdx}`))).toEqual([
+      `warning: --data idx:${notIdx}: training would not start: t10k-images-idx3-ubyte in ${notIdx} is not an IDX file of bytes: it should start with 0x00 0x00 0x08 <dimensions> but starts with 0x50 0x4B 0x03 0x04.`
+    ])
   })
 })
