@@ -75,6 +75,14 @@ export function readUploadedText(bytes: Uint8Array, fileName: string): TextCheck
 /** A kept text's name, characters and vocabulary size, in a .json beside it (`file` is the .txt's own path). */
 type TextFacts = Omit<StoredText, 'file'>
 
+/**
+ * A kept text's facts as its .json holds them: with the size in bytes of the text they were counted from, so that a text
+ * changed on disk since (edited, or replaced by another file of its name) is counted again rather than judged at Start
+ * and sized in the editor by another text's counts.
+ */
+const factsJson = (facts: TextFacts, bytes: number): Uint8Array =>
+  new TextEncoder().encode(JSON.stringify({ fileName: facts.fileName, chars: facts.chars, vocab: facts.vocab, bytes }))
+
 const KEPT_TEXT = /^(.+)-[0-9a-f]{16}\.txt$/
 
 /** Where a kept text's facts are: beside it, `.json` for `.txt`. */
@@ -89,7 +97,7 @@ export async function storeTextFile(dir: string, bytes: Uint8Array, facts: TextF
   const stem = basename(facts.fileName).replace(/\.[^.]*$/, '').replace(/[^\p{L}\p{N}_-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'text'
   const path = join(dir, `${stem}-${hash}.txt`)
   await writeFileAtomicAsync(path, bytes)
-  await writeFileAtomicAsync(factsPath(path), new TextEncoder().encode(JSON.stringify(facts)))
+  await writeFileAtomicAsync(factsPath(path), factsJson(facts, bytes.length))
   return path
 }
 
@@ -134,15 +142,31 @@ export async function listTextFiles(dir: string): Promise<StoredText[]> {
   return kept.sort((a, b) => b.at - a.at).map((k) => k.text)
 }
 
-/** A kept text's facts as its .json holds them; null when it is missing or damaged. */
+/**
+ * A kept text's facts as its .json holds them; null when it is missing or damaged, or was counted from a text of another
+ * size than the file now has (changed on disk since), or does not say the size (kept before it did): counted again.
+ */
 function readFacts(file: string): TextFacts | null {
   try {
-    const f = JSON.parse(readFileSync(factsPath(file), 'utf8')) as Partial<TextFacts>
-    if (typeof f.fileName === 'string' && Number.isInteger(f.chars) && Number.isInteger(f.vocab)) return { fileName: f.fileName, chars: f.chars!, vocab: f.vocab! }
+    const f = JSON.parse(readFileSync(factsPath(file), 'utf8')) as Partial<TextFacts> & { bytes?: unknown }
+    if (typeof f.fileName === 'string' && Number.isInteger(f.chars) && Number.isInteger(f.vocab) && f.bytes === statSync(file).size) {
+      return { fileName: f.fileName, chars: f.chars!, vocab: f.vocab! }
+    }
   } catch {
     // none, or not JSON
   }
   return null
+}
+
+/** The name a kept text was uploaded under: as its facts say it (stale ones too), else from its file's name. */
+function keptName(file: string): string {
+  try {
+    const f = JSON.parse(readFileSync(factsPath(file), 'utf8')) as { fileName?: unknown }
+    if (typeof f.fileName === 'string' && f.fileName !== '') return f.fileName
+  } catch {
+    // none, or not JSON
+  }
+  return keptTextName(file)
 }
 
 /**
@@ -154,9 +178,10 @@ function readFacts(file: string): TextFacts | null {
 function textFacts(file: string): TextFacts {
   const known = readFacts(file)
   if (known) return known
-  const facts = { fileName: keptTextName(file), ...textCounts(decodeTextFile(readFileSync(file), basename(file))) }
+  const bytes = readFileSync(file)
+  const facts = { fileName: keptName(file), ...textCounts(decodeTextFile(bytes, basename(file))) }
   try {
-    writeFileAtomic(factsPath(file), new TextEncoder().encode(JSON.stringify(facts)))
+    writeFileAtomic(factsPath(file), factsJson(facts, bytes.length))
   } catch {
     // counted again next time
   }
@@ -186,14 +211,16 @@ export async function countKeptText(dir: string, file: string): Promise<StoredTe
   const known = keptTextKnown(dir, file)
   if (known !== 'uncounted') return known
   let counts: { chars: number; vocab: number }
+  let size: number
   try {
+    size = statSync(file).size
     counts = await countTextFile(file)
   } catch {
     return null
   }
-  const facts = { fileName: keptTextName(file), ...counts }
+  const facts = { fileName: keptName(file), ...counts }
   try {
-    await writeFileAtomicAsync(factsPath(file), new TextEncoder().encode(JSON.stringify(facts)))
+    await writeFileAtomicAsync(factsPath(file), factsJson(facts, size))
   } catch {
     // counted again next time
   }

@@ -4,7 +4,7 @@
  * name and what to do: the run started and failed with Node's "ENOENT: no such file or directory, open …".
  */
 import { describe, expect, it } from 'vitest'
-import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createDispatcher } from '../../src-main/ipc/handlers'
@@ -54,5 +54,22 @@ describe('a text gone by Start', () => {
     writeFileSync(there, 'abc '.repeat(300))
     expect(host.start(charLstm, onText(there)).ok).toBe(true)
     expect(host.stop().ok).toBe(true)
+  })
+})
+
+describe('a kept text changed on disk after its facts were kept', () => {
+  it('is counted again: listed with its new counts, and judged at Start by them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'text-changed-'))
+    const host = make({ dataDir: dir })
+    const dispatch = createDispatcher(host)
+    const kept = (await dispatch('data:text-upload', upload('my story.txt', 'the cat sat on the mat. '.repeat(100)), true)) as { value: StoredText }
+    expect(kept.value).toMatchObject({ fileName: 'my story.txt', chars: 2400, vocab: 11 })
+    // edited by hand in the lab's texts/ folder: a few lines left
+    writeFileSync(kept.value.file, 'ABC abc\n'.repeat(20))
+    // the old host listed its old counts (2,400 characters), and Start judged it by them and started the run
+    expect(await dispatch('data:texts', undefined, true)).toEqual({ ok: true, value: [{ file: kept.value.file, fileName: 'my story.txt', chars: 160, vocab: 8 }] })
+    expect(await host.startRun(charLstm, onText(kept.value.file))).toMatchObject({ ok: false, error: { params: { case: 'text', chars: 160, needs: 646 } } })
+    // the counts are written again: the next listing reads them
+    expect(JSON.parse(readFileSync(kept.value.file.replace(/\.txt$/, '.json'), 'utf8'))).toEqual({ fileName: 'my story.txt', chars: 160, vocab: 8, bytes: 160 })
   })
 })

@@ -37,7 +37,7 @@ describe('a stateful run on a text shorter than its lanes', () => {
     const facts = kept.file.replace(/\.txt$/, '.json')
     rmSync(facts)
     expect(await host.startRun(charLstm, run({}))).toMatchObject(lanes)
-    expect(JSON.parse(readFileSync(facts, 'utf8'))).toEqual({ fileName: 'short.txt', chars: 800, vocab: 2 })
+    expect(JSON.parse(readFileSync(facts, 'utf8'))).toEqual({ fileName: 'short.txt', chars: 800, vocab: 2, bytes: 800 })
     expect(host.run).toEqual({ runId: null, state: 'idle' })
     expect(host.workerThreadId).toBeNull()
   })
