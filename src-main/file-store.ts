@@ -158,8 +158,8 @@ function readFacts(file: string): TextFacts | null {
   return null
 }
 
-/** The name a kept text was uploaded under: as its facts say it (stale ones too), else from its file's name. */
-function keptName(file: string): string {
+/** The name a kept text was uploaded under: as its facts say it (stale ones, or left by a text deleted), else from its file's name. */
+export function keptName(file: string): string {
   try {
     const f = JSON.parse(readFileSync(factsPath(file), 'utf8')) as { fileName?: unknown }
     if (typeof f.fileName === 'string' && f.fileName !== '') return f.fileName

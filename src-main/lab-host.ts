@@ -35,7 +35,7 @@ import { threadsOver } from '../src-engine/spec-lint'
 import { num } from '../src-engine/spec-issues'
 import { BUILTIN_TEXT_CHARS, textMinChars } from '../src-engine/data/text'
 import { statefulLanesShort } from '../src-engine/data/text-lanes'
-import { countKeptText, isKeptText, keptTextKnown, keptTextName, textsDir } from './file-store'
+import { countKeptText, isKeptText, keptName, keptTextKnown, textsDir } from './file-store'
 
 export type LabListener = (event: LabEvent) => void
 
@@ -408,7 +408,7 @@ export class LabHost {
     if (path.trim() === '' || path === 'builtin' || path.startsWith('builtin:')) return null
     if (isKeptText(this.textsDir, path)) {
       if (existsSync(path)) return null
-      const name = keptTextName(path)
+      const name = keptName(path)
       return fail('train-failed', `Training did not start: the lab no longer keeps the uploaded text ${name} (it was removed or moved); upload it again, or choose another text.`,
         { case: 'text-gone', name }, 'settings.data.file')
     }

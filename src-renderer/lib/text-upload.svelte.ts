@@ -62,8 +62,12 @@ export class TextUpload {
   /** The name of the uploaded text the form names but the host no longer keeps (removed), else null. */
   get missing(): string | null {
     if (this.kept === null || this.current) return null
-    return keptTextName(trainLab.form.textFile)
+    const file = trainLab.form.textFile
+    return keptTextName(file) === null ? null : (this.listed.get(file) ?? keptTextName(file))
   }
+
+  /** The names the texts listed before had, by path: one gone since is named as it was uploaded ('my story.txt', not its file's 'my-story.txt'). */
+  private listed = new Map<string, string>()
 
   /** Why the missing text is missing when it is one an opened project carried but could not give back (not removed: never kept here). */
   get missingWhy(): Msg | null {
@@ -144,7 +148,9 @@ export class TextUpload {
   /** Asks the host which texts it keeps (a failure leaves the list as it was). */
   async refresh(api: LabApi): Promise<void> {
     const r = await api.request('data:texts', undefined)
-    if (r.ok) this.kept = r.value
+    if (!r.ok) return
+    for (const k of this.kept ?? []) this.listed.set(k.file, k.fileName)
+    this.kept = r.value
   }
 
   /**

@@ -23,13 +23,13 @@ describe('a text gone by Start', () => {
     const dir = mkdtempSync(join(tmpdir(), 'text-gone-'))
     const host = make({ dataDir: dir })
     const dispatch = createDispatcher(host)
-    const kept = (await dispatch('data:text-upload', upload('일기.txt', '오늘은 비가 왔다. '.repeat(100)), true)) as { value: StoredText }
+    const kept = (await dispatch('data:text-upload', upload('오늘 일기.txt', '오늘은 비가 왔다. '.repeat(100)), true)) as { value: StoredText }
     const other = (await dispatch('data:text-upload', upload('story.txt', 'the cat sat on the mat. '.repeat(100)), true)) as { value: StoredText }
-    // its facts file left behind (a .txt deleted by hand)
+    // its facts file left behind (a .txt deleted by hand): named as it was uploaded, not as its file ('오늘-일기-….txt')
     rmSync(kept.value.file)
     // the old host started this run, and the engine failed it with "ENOENT: no such file or directory, open …"
     expect(await host.startRun(charLstm, onText(kept.value.file))).toMatchObject({
-      ok: false, error: { code: 'train-failed', path: 'settings.data.file', params: { case: 'text-gone', name: '일기.txt' } }
+      ok: false, error: { code: 'train-failed', path: 'settings.data.file', params: { case: 'text-gone', name: '오늘 일기.txt' } }
     })
     // moved out of texts/, its facts with it: not counted at Start either
     renameSync(other.value.file, join(dir, 'moved.txt'))

@@ -15,7 +15,7 @@ import type { NetSpec } from '../../../src-engine/spec-types'
 import { renderControls, resetControls, settle } from './controls'
 
 const lm = PRESETS.find((p) => p.id === 'char-lstm')!.spec as NetSpec
-const diary = { file: '/data/texts/일기-0123456789abcdef.txt', fileName: '일기.txt', chars: 84_000, vocab: 55 }
+const diary = { file: '/data/texts/오늘-일기-0123456789abcdef.txt', fileName: '오늘 일기.txt', chars: 84_000, vocab: 55 }
 const specBefore = project.spec
 
 afterEach(() => {
@@ -33,7 +33,7 @@ describe('an uploaded text gone by Start', () => {
     // the host's list, asked for again at Start, no longer holds it; its Start refuses it
     fake.handlers['data:texts'] = () => ({ ok: true, value: [] })
     fake.handlers['train:start'] = () => ({
-      ok: false, error: { code: 'train-failed', path: 'settings.data.file', message: 'Training did not start: …', params: { case: 'text-gone', name: '일기.txt' } }
+      ok: false, error: { code: 'train-failed', path: 'settings.data.file', message: 'Training did not start: …', params: { case: 'text-gone', name: '오늘 일기.txt' } }
     })
     textUpload.kept = [diary]
     textUpload.use(diary)
@@ -41,13 +41,14 @@ describe('an uploaded text gone by Start', () => {
     expect(screen.queryByTestId('train-text-missing')).toBeNull()
     await fireEvent.click(screen.getByTestId('train-start'))
     await settle()
-    // the old page asked nothing at Start: the text still showed as chosen, with its counts
+    // the old page asked nothing at Start: the text still showed as chosen, with its counts. Named as it was uploaded,
+    // not as the host's file ('오늘-일기.txt')
     expect(fake.channels()).toContain('data:texts')
     expect(screen.queryByTestId('train-text-chosen')).toBeNull()
-    expect(screen.getByTestId('train-text-missing').textContent).toBe('일기.txt was uploaded before, but the lab no longer keeps it (it was removed). Upload it again, or choose another text.')
-    expect(tr(trainLab.error!)).toBe('Training did not start: the lab no longer keeps the uploaded text 일기.txt (it was removed, or moved out of the lab’s folder). Upload it again, or choose another text.')
+    expect(screen.getByTestId('train-text-missing').textContent).toBe('오늘 일기.txt was uploaded before, but the lab no longer keeps it (it was removed). Upload it again, or choose another text.')
+    expect(tr(trainLab.error!)).toBe('Training did not start: the lab no longer keeps the uploaded text 오늘 일기.txt (it was removed, or moved out of the lab’s folder). Upload it again, or choose another text.')
     i18n.set('ko')
-    expect(tr(trainLab.error!)).toBe('학습을 시작하지 않았습니다. 전에 올린 일기.txt 텍스트가 이제 실험실에 없습니다(지워졌거나 실험실 폴더 밖으로 옮겨졌습니다). 다시 올리거나 다른 텍스트를 고르세요.')
+    expect(tr(trainLab.error!)).toBe('학습을 시작하지 않았습니다. 전에 올린 오늘 일기.txt 텍스트가 이제 실험실에 없습니다(지워졌거나 실험실 폴더 밖으로 옮겨졌습니다). 다시 올리거나 다른 텍스트를 고르세요.')
   })
 
   it('a path on the host with no file: the refusal names it and what to do (en, ko)', async () => {
