@@ -116,7 +116,7 @@ describe('a refusal in the page\'s language', () => {
     const empty = validatePayload('train:start', { spec: { input: [1, 28, 28], layers: [] }, settings: { ...settings, batchSize: 10, data: { kind: 'idx', dir: '' } } })
     expect(empty.ok ? null : tr(refusal(empty.error))).toBe('"settings.data.dir" 값이 비어 있습니다. 파일이나 폴더를 고르세요.')
     const labels = validatePayload('train:start', { spec: { input: [1, 28, 28], layers: [] }, settings: { ...settings, batchSize: 10, extra: { images: [0.5], labels: [3] } } })
-    expect(labels.ok ? null : tr(refusal(labels.error))).toBe('"settings.extra"에는 레이블마다 픽셀 784개(28×28)가 있어야 합니다.')
+    expect(labels.ok ? null : tr(refusal(labels.error))).toBe('"settings.extra"에는 레이블마다 픽셀 784개(28×28)\u2060가 있어야 합니다.')
     const optimizer = validatePayload('train:start', { spec: { input: [1, 28, 28], layers: [] }, settings: { ...settings, batchSize: 10, optimizer: 'Lion' } })
     expect(optimizer.ok ? null : tr(refusal(optimizer.error))).toBe('"settings.optimizer" 값은 "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam" 가운데 하나여야 합니다(받은 값: "Lion").')
   })
@@ -232,7 +232,7 @@ describe('a refusal in the page\'s language', () => {
     i18n.set('ko')
     expect(tr(refusal(short))).toBe('학습을 시작하지 않았습니다. 텍스트가 2자뿐이라 입력 길이 64에 비해 너무 짧습니다. 적어도 1,646자가 있어야 합니다. ' +
       '학습할 65자 구간(입력 길이 + 1) 하나와, 시험용으로 떼어 두는 텍스트의 마지막 10분의 1 안에 구간이 하나 더 있어야 하기 때문입니다. ' +
-      '더 긴 텍스트를 올리거나 아키텍처 페이지에서 입력 길이(T)를 줄이세요.')
+      '더 긴 텍스트를 올리거나 아키텍처 페이지에서 입력 길이(T)\u2060를 줄이세요.')
   })
 
   it('a read or write the system refused for a known reason gets a sentence of its own, without the system\'s English (ko)', () => {

@@ -14,7 +14,7 @@ export default {
   planeLabel: '테스트 숫자 {n}개를 2차원 코드로 나타낸 산점도. 클릭하면 그 점을 디코딩합니다',
   legend: '숫자별 색',
   clickPlane: '평면을 클릭하면 그 점을 디코딩합니다',
-  decodedLabel: '코드 ({code})에서 디코딩한 그림',
+  decodedLabel: '코드 ({code})\u2060에서 디코딩한 그림',
   decodeFailed: '디코딩하지 못했습니다: {message}',
   drawTitle: '그린 숫자, 그 코드, 다시 그린 숫자',
   drawHelp: '인코더가 그림을 작은 코드로 압축하고, 디코더는 그 코드만 보고 숫자를 다시 그립니다.',

@@ -64,7 +64,7 @@ describe('cost note', () => {
     expect(note.textContent).toContain('Heavy to train')
     cleanup()
     openEditor(bigLstm(), 'ko')
-    expect(screen.getByTestId('cost-slow').textContent).toMatch(new RegExp(`^내장 데이터\\(64글자 구간 3,921개\\)로 한 에폭을 학습하는 데 약 6분 걸립니다\\..*초당 약 31억 번`))
+    expect(screen.getByTestId('cost-slow').textContent).toMatch(new RegExp(`^내장 데이터\\(64글자 구간 3,921개\\)\u2060로 한 에폭을 학습하는 데 약 6분 걸립니다\\..*초당 약 31억 번`))
     expect(screen.getByTestId('cost-fix').textContent).toBe('가볍게 하려면 lstm1의 은닉 크기를 줄이세요.')
   })
 
@@ -115,7 +115,7 @@ describe('cost note', () => {
     expect(screen.queryByTestId('cost-instead')).toBeNull()
     cleanup()
     openEditor(spec, 'ko')
-    expect(screen.getByTestId('cost-slow').textContent).toMatch(/^고르신 폴더 fashion-mnist\(이미지 60,000개\)로 한 에폭을 학습하는 데 약 \d+분 걸립니다/)
+    expect(screen.getByTestId('cost-slow').textContent).toMatch(/^고르신 폴더 fashion-mnist\(이미지 60,000개\)\u2060로 한 에폭을 학습하는 데 약 \d+분 걸립니다/)
   })
 
   it('says when the built-in text stands in for a text whose size the page does not know (en, ko)', () => {

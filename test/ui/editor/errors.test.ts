@@ -208,7 +208,7 @@ describe('other errors at their layer', () => {
       expect(warn.textContent).not.toContain('digits')
       i18n.set('ko')
       flushSync()
-      expect(warn.textContent).toContain('IDX 폴더의 클래스는 많아야 10개(레이블 0~9)라서, 점수 중 적어도 2개는 나오지 않는 클래스의 점수입니다. “유닛 수”를 폴더의 클래스 수로 하세요 (10개 이하).')
+      expect(warn.textContent).toContain('IDX 폴더의 클래스는 많아야 10개(레이블 0~9)\u2060라서, 점수 중 적어도 2개는 나오지 않는 클래스의 점수입니다. “유닛 수”를 폴더의 클래스 수로 하세요 (10개 이하).')
       i18n.set('en')
       // once the host has read the folder's training labels (five classes, 0 to 4), fewer scores than that are wrong
       cleanup()
@@ -228,7 +228,7 @@ describe('other errors at their layer', () => {
         'at the first label it has no score for. Set its “Units” to 5.')
       i18n.set('ko')
       flushSync()
-      expect(fewer.textContent).toContain('폴더의 학습 레이블은 클래스 5개(0~4)를 쓰므로, 점수가 없는 첫 레이블에서 학습이 멈춥니다. “유닛 수”를 5개로 하세요.')
+      expect(fewer.textContent).toContain('폴더의 학습 레이블은 클래스 5개(0~4)\u2060를 쓰므로, 점수가 없는 첫 레이블에서 학습이 멈춥니다. “유닛 수”를 5개로 하세요.')
       i18n.set('en')
       cleanup()
       openEditor(net(5))
@@ -291,7 +291,7 @@ describe('other errors at their layer', () => {
       .issues.find((i) => i.code === 'pad-not-smaller-than-kernel')!
     expect(issueText(issue)).toBe('conv1: padding 9 is not smaller than the 3×3 kernel, so the outputs along the border see only the added zeros. Use padding of at most 2; padding 1 keeps the size.')
     i18n.set('ko')
-    expect(issueText(issue)).toBe('conv1: 패딩(9)이 3×3 필터 크기보다 작지 않아서 가장자리의 출력은 덧붙인 0만 봅니다. 패딩을 2 이하로 하세요. 패딩이 1일 때 크기가 그대로입니다.')
+    expect(issueText(issue)).toBe('conv1: 패딩(9)\u2060이 3×3 필터 크기보다 작지 않아서 가장자리의 출력은 덧붙인 0만 봅니다. 패딩을 2 이하로 하세요. 패딩이 1일 때 크기가 그대로입니다.')
     // no particle after the number: “2이면” would be wrong (2 is read 이), “2일 때” is right for every number
     expect(issueText({ ...issue, values: { ...issue.values, kernel: 5, maxPad: 4 } })).toContain('패딩을 4 이하로 하세요. 패딩이 2일 때 크기가 그대로입니다.')
     i18n.set('en')
@@ -357,8 +357,8 @@ describe('issue text', () => {
     expect(pending.message).toContain('or "vocab" (the vocabulary size, set when the text is loaded)')
     expect(issueText(pending, 'TimeAffine')).toContain('or “= vocab” (the vocabulary size, set from the text when training starts), not 0.')
     i18n.set('ko')
-    expect(issueText(known, 'TimeAffine')).toBe('taffine1: “유닛 수”에는 1 이상의 정수 또는 “= 어휘 수”(지금 65)만 쓸 수 있습니다 (지금 값: 0).')
-    expect(issueText(pending, 'TimeAffine')).toContain('“= 어휘 수”(학습을 시작할 때 텍스트에서 정해지는 값)만 쓸 수 있습니다')
+    expect(issueText(known, 'TimeAffine')).toBe('taffine1: “유닛 수”에는 1 이상의 정수 또는 “= 어휘 수”(지금 65)\u2060만 쓸 수 있습니다 (지금 값: 0).')
+    expect(issueText(pending, 'TimeAffine')).toContain('“= 어휘 수”(학습을 시작할 때 텍스트에서 정해지는 값)\u2060만 쓸 수 있습니다')
     i18n.set('en')
     // an Affine's units cannot be “= vocab”: its range stays as it was
     expect(issueText({ ...known, layerName: 'affine1', message: '' }, 'Affine')).toBe('affine1: “Units” must be a whole number of at least 1, not 0.')

@@ -31,7 +31,7 @@ describe('layer types in messages', () => {
   it('are the names on the cards, in Korean and English', () => {
     // Q3: an LSTM after a convolution, a convolution after Flatten
     const lstm = digits({ type: 'Convolution', filters: 4, kernel: 3 }, { type: 'TimeLSTM', hidden: 8 }, { type: 'LastTimeStep' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' })
-    expect(said(lstm, 'needs-sequence', 'ko')).toMatch(/^lstm1: LSTM 계층에는 시계열 \(T, D\)가 들어와야 하는데 지금은 \(4, 26, 26\) 형상이/)
+    expect(said(lstm, 'needs-sequence', 'ko')).toMatch(/^lstm1: LSTM 계층에는 시계열 \(T, D\)\u2060가 들어와야 하는데 지금은 \(4, 26, 26\) 형상이/)
     expect(said(lstm, 'needs-sequence', 'en')).toMatch(/^lstm1: LSTM needs a sequence \(T, D\) but gets \(4, 26, 26\)\./)
     const conv = digits({ type: 'Flatten' }, { type: 'Convolution', filters: 4, kernel: 3 }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' })
     expect(said(conv, 'needs-image', 'ko')).toMatch(/^conv1: 합성곱 계층에는 이미지/)
@@ -62,7 +62,7 @@ describe('a sequence made one vector', () => {
   it('before the per-step loss: delete the LastTimeStep, or classify with Softmax + loss (not "add a Reshape")', () => {
     // Q3's language model: 임베딩, LSTM, 시계열 Affine, then 마지막 시각 before the loss
     const spec = lm({ type: 'TimeAffine', units: 'vocab' }, { type: 'LastTimeStep' })
-    expect(said(spec, 'needs-sequence', 'ko')).toBe('tsoftmax1: 시계열 소프트맥스 + 손실 계층에는 시계열 (T, D)가 들어와야 하는데 지금은 (74) 형상이 들어옵니다. ' +
+    expect(said(spec, 'needs-sequence', 'ko')).toBe('tsoftmax1: 시계열 소프트맥스 + 손실 계층에는 시계열 (T, D)\u2060가 들어와야 하는데 지금은 (74) 형상이 들어옵니다. ' +
       'last1 계층이 마지막 시각의 출력만 남기므로 시계열이 이어지지 않습니다. last1 계층을 삭제하세요. 시퀀스 전체를 하나로 분류하려는 것이라면 대신 소프트맥스 + 손실을 쓰세요.')
     expect(said(spec, 'needs-sequence', 'en')).toBe('tsoftmax1: Time softmax + loss needs a sequence (T, D) but gets (74). ' +
       'last1 keeps only the last time step, so no sequence is left. Delete last1. Or, to classify the whole sequence, use Softmax + loss instead.')
@@ -132,7 +132,7 @@ describe('an image layer right after a Reshape that gives no image (M21)', () =>
   it('is told to change that Reshape\'s shape, not to add a Reshape (as for a sequence)', () => {
     const rows = digits({ type: 'Reshape', shape: [28, 28] }, { type: 'Convolution', filters: 8, kernel: 3 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' })
     expect(said(rows, 'needs-image', 'en')).toBe('conv1: Convolution needs an image (C, H, W) but gets (28, 28). Change the new shape of reshape1, right above it, to (1, 28, 28).')
-    expect(said(rows, 'needs-image', 'ko')).toBe('conv1: 합성곱 계층에는 이미지 (C, H, W)가 들어와야 하는데 지금은 (28, 28) 형상이 들어옵니다. ' +
+    expect(said(rows, 'needs-image', 'ko')).toBe('conv1: 합성곱 계층에는 이미지 (C, H, W)\u2060가 들어와야 하는데 지금은 (28, 28) 형상이 들어옵니다. ' +
       '바로 위 reshape1 계층의 새 형상을 (1, 28, 28) 형상으로 바꾸세요.')
     const odd = { input: [1, 1, 7], layers: [{ type: 'Reshape', shape: [7] }, { type: 'Pooling', size: 1 }, { type: 'Flatten' }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] } as NetSpec
     expect(said(odd, 'needs-image', 'ko')).toContain('바로 위 reshape1 계층의 새 형상을 값의 개수가 같은 (C, H, W) 형상으로 바꾸세요.')
@@ -149,7 +149,7 @@ describe('a per-step loss given an image (M21)', () => {
       'which a language model\'s layers give: Embedding, LSTM, Time affine. To classify images, use Softmax + loss instead.')
     openEditor(spec, 'ko')
     const error = within(card(1)).getAllByTestId('layer-error').find((e) => e.getAttribute('data-code') === 'needs-sequence')
-    expect(error?.textContent).toContain('이 계층은 시각마다 모든 토큰의 점수를 받아 손실을 구하는데, 이런 점수는 언어 모델의 계층(임베딩, LSTM, 시계열 Affine)이 만듭니다. ' +
+    expect(error?.textContent).toContain('이 계층은 시각마다 모든 토큰의 점수를 받아 손실을 구하는데, 이런 점수는 언어 모델의 계층(임베딩, LSTM, 시계열 Affine)\u2060이 만듭니다. ' +
       '이미지를 분류하려면 대신 소프트맥스 + 손실 계층을 쓰세요.')
     expect(error?.textContent).not.toMatch(/형상 바꾸기|TimeAffine/)
   })

@@ -55,7 +55,7 @@ describe('a project that carried its text', () => {
     const files = await opening({ case: 'damaged', fileName: '일기.txt' })
     expect(files.error).toBe('diary.bplab opened, but the text it trains on (일기.txt) is damaged in the file (its bytes are not the ones saved), so it was left out. Upload the text again on the training page before training.')
     i18n.set('ko')
-    expect(files.error).toBe('diary.bplab 프로젝트를 열었지만, 학습에 쓰는 텍스트(일기.txt)가 파일 안에서 손상되어(저장할 때의 내용과 다릅니다) 빼고 열었습니다. 학습하기 전에 학습 페이지에서 텍스트를 다시 올리세요.')
+    expect(files.error).toBe('diary.bplab 프로젝트를 열었지만, 학습에 쓰는 텍스트(일기.txt)\u2060가 파일 안에서 손상되어(저장할 때의 내용과 다릅니다) 빼고 열었습니다. 학습하기 전에 학습 페이지에서 텍스트를 다시 올리세요.')
     i18n.set('en')
     expect((await opening({ case: 'too-large' })).error).toBe('diary.bplab opened, but the text it trains on (no name) is larger than the 300 MB the lab takes, so it was left out. Upload a smaller text on the training page before training.')
     expect((await opening({ case: 'write-failed', fileName: '일기.txt', detail: 'ENOSPC', fs: 'no-space' })).error).toMatch(/^diary\.bplab opened, but the text it trains on \(일기\.txt\) could not be kept on this computer/)

@@ -126,7 +126,7 @@ describe('uploaded texts', () => {
     i18n.set('ko')
     await tick()
     expect(screen.getByTestId('train-text-missing').textContent).toBe('일기.txt 파일은 전에 올렸지만 지금은 실험실에 없습니다 (지워졌습니다). 다시 올리거나 다른 텍스트를 고르세요.')
-    expect(files.error).toBe('diary.bplab 프로젝트는 전에 올린 텍스트(일기.txt)로 학습하는데, 이 텍스트가 지금은 실험실에 없습니다 (지워졌습니다). 학습하기 전에 학습 페이지에서 다시 올리세요.')
+    expect(files.error).toBe('diary.bplab 프로젝트는 전에 올린 텍스트(일기.txt)\u2060로 학습하는데, 이 텍스트가 지금은 실험실에 없습니다 (지워졌습니다). 학습하기 전에 학습 페이지에서 다시 올리세요.')
   })
 
   it('names a kept text by its path only when it is one of texts/ (hash-named)', () => {

@@ -37,7 +37,7 @@ describe('a diverging optimizer path', () => {
     await fireEvent.input(screen.getByTestId('opt-steps'), { target: { value: '100' } })
     await flush()
     expect(screen.getByTestId('opt-diverged').textContent).toBe(
-      '발산합니다: SGD (2). 한 걸음마다 가파른 y 방향 골짜기의 바닥을 지나쳐 반대편의 더 높은 곳에 떨어지므로, f가 0에 가까워지기는커녕 출발점의 값(6.45)보다 커집니다. 경로가 자리를 잡을 때까지 학습률을 낮춰 보세요.')
+      '발산합니다: SGD (2). 한 걸음마다 가파른 y 방향 골짜기의 바닥을 지나쳐 반대편의 더 높은 곳에 떨어지므로, f가 0에 가까워지기는커녕 출발점의 값(6.45)\u2060보다 커집니다. 경로가 자리를 잡을 때까지 학습률을 낮춰 보세요.')
     const sgdRow = within(screen.getByTestId('opt-table')).getByText('SGD').closest('tr')!
     expect(sgdRow.textContent).not.toMatch(/e\+/)
     expect(sgdRow.textContent).toContain('×10')

@@ -34,7 +34,7 @@ describe('the output-size calculator', () => {
     i18n.set('ko')
     await flush()
     expect(screen.getByTestId('size-result').textContent).toBe('크기는 맞습니다. 출력은 9\u00a0×\u00a09입니다. 하지만 편집기가 아래와 같이 이 계층에 경고합니다.')
-    expect(screen.getByTestId('size-editor').textContent).toContain('패딩(3)이 3×3 필터 크기보다 작지 않아서')
+    expect(screen.getByTestId('size-editor').textContent).toContain('패딩(3)\u2060이 3×3 필터 크기보다 작지 않아서')
     // padding 2 on a 3-wide filter: nothing to warn about
     await type('size-pad', '2')
     expect(screen.getByTestId('size-result').textContent).toBe('올바른 설정입니다. 출력은 7\u00a0×\u00a07입니다.')

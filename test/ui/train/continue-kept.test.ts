@@ -132,7 +132,7 @@ describe('the divergence banner', () => {
     const oncontinue = vi.fn()
     for (const [lang, cont, restart, note] of [
       ['en', 'Continue from the kept weights with lr = 0.001', 'Restart from scratch with lr = 0.001', 'Continuing starts Adam afresh: the kept weights carry no optimizer state.'],
-      ['ko', '남겨 둔 가중치에서 이어서 학습 (학습률 0.001)', '학습률 0.001에서 처음부터 다시 시작', '이어서 학습하면 옵티마이저(Adam)는 처음 상태에서 시작합니다. 남겨 둔 가중치에는 옵티마이저 상태가 없습니다.']
+      ['ko', '남겨 둔 가중치에서 이어서 학습 (학습률 0.001)', '학습률 0.001에서 처음부터 다시 시작', '이어서 학습하면 옵티마이저(Adam)\u2060는 처음 상태에서 시작합니다. 남겨 둔 가중치에는 옵티마이저 상태가 없습니다.']
     ] as const) {
       i18n.set(lang)
       const v = render(DivergenceBanner, { run, busy: false, onrestart, oncontinue: lab.keptContinuable(SIMPLE_CONVNET) ? oncontinue : null })

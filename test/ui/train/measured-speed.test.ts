@@ -83,7 +83,7 @@ describe("this computer's speed", () => {
     )
     cleanup()
     openEditor(spec, 'ko')
-    expect(screen.getByTestId('cost-slow').textContent).toMatch(/약 3분 걸립니다\..*이 컴퓨터에서 마지막으로 학습한 속도\(초당 약 62억 번: keras-cnn, 스레드 2개, 초당 샘플 500개\)로 계산했습니다\.$/)
+    expect(screen.getByTestId('cost-slow').textContent).toMatch(/약 3분 걸립니다\..*이 컴퓨터에서 마지막으로 학습한 속도\(초당 약 62억 번: keras-cnn, 스레드 2개, 초당 샘플 500개\)\u2060로 계산했습니다\.$/)
   })
 
   it('shows the note on the training page before Start, not while the run trains', async () => {

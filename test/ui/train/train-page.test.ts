@@ -110,7 +110,7 @@ describe('training page with a fake host', () => {
     }
     const message = 'the loss exploded to 11.86 (it started at 2.73) at epoch 1 batch 5; the learning rate 10 is too high for Adam — try 0.001'
     const facts = { reason: 'exploded', loss: 11.857, firstLoss: 2.7311, epoch: 1, batch: 5, optimizer: 'Adam', lr: 10, suggestedLr: 0.001 }
-    expect(await diverge(message, facts)).toBe('에폭 1의 5번째 미니배치에서 손실이 처음 2.73에서 11.86까지 치솟았습니다. Adam에는 지금의 학습률(10)이 너무 큽니다. 학습률을 0.001 정도로 낮춰 보세요.')
+    expect(await diverge(message, facts)).toBe('에폭 1의 5번째 미니배치에서 손실이 처음 2.73에서 11.86까지 치솟았습니다. Adam에는 지금의 학습률(10)\u2060이 너무 큽니다. 학습률을 0.001 정도로 낮춰 보세요.')
     expect(screen.getByTestId('train-diverged').textContent).not.toContain('exploded')
     i18n.set('en')
     await settle()
@@ -127,7 +127,7 @@ describe('training page with a fake host', () => {
     // a loss that is no longer a number, with no finite start
     expect(await diverge('the loss became Infinity at epoch 2 batch 40; the learning rate 5 is too high for SGD — try 0.01',
       { reason: 'not-finite', loss: 'Infinity', epoch: 2, batch: 40, optimizer: 'SGD', lr: 5, suggestedLr: 0.01 }))
-      .toBe('에폭 2의 40번째 미니배치에서 손실이 계산할 수 없는 값(Infinity)이 되었습니다. SGD에는 지금의 학습률(5)이 너무 큽니다. 학습률을 0.01 정도로 낮춰 보세요.')
+      .toBe('에폭 2의 40번째 미니배치에서 손실이 계산할 수 없는 값(Infinity)\u2060이 되었습니다. SGD에는 지금의 학습률(5)\u2060이 너무 큽니다. 학습률을 0.01 정도로 낮춰 보세요.')
 
     // an older host (no facts) or malformed facts (the host drops them): the English message as it came
     for (const bad of [undefined, null, 'NaN', { ...facts, loss: null }, { ...facts, reason: 'melted' }, { ...facts, epoch: '1' }, { ...facts, lr: Infinity }]) {
