@@ -15,7 +15,7 @@ const LESSON_IDS = [
 test.describe('curriculum (ko)', () => {
   test.use({ lang: 'ko' })
 
-  test('opens all 15 lessons in Korean, each with its terms and explainers', async ({ page }) => {
+  test('opens all 15 lessons in Korean, each with its terms and explainers', { tag: '@pages' }, async ({ page }) => {
     test.setTimeout(120_000)
     await page.getByTestId('nav-lessons').click()
     await expect(page.getByTestId('lesson-item')).toHaveCount(LESSON_IDS.length)
@@ -42,7 +42,7 @@ test.describe('curriculum (ko)', () => {
     }
   })
 
-  test('opens the course’s Keras CNN from the overfitting lesson: its parameters, and a warning once Dropout follows the output', async ({ page }) => {
+  test('opens the course’s Keras CNN from the overfitting lesson: its parameters, and a warning once Dropout follows the output', { tag: '@pages' }, async ({ page }) => {
     await page.getByTestId('nav-lessons').click()
     await page.locator('[data-testid="lesson-item"][data-lesson="overfitting"]').click()
     await page.locator('[data-testid="try-button"][data-preset="keras-cnn"]').click()

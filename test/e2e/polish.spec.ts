@@ -114,7 +114,7 @@ for (const lang of ['en', 'ko'] as const) {
   test.describe(`a 900 × 600 window in ${lang}`, () => {
     test.use({ lang })
 
-    test('every page fits without sideways scrolling and names every control', async ({ page }) => {
+    test('every page fits without sideways scrolling and names every control', { tag: '@pages' }, async ({ page }) => {
       await page.setViewportSize({ width: 900, height: 600 })
       for (const id of PAGES) {
         await page.getByTestId(`nav-${id}`).click()
@@ -130,7 +130,7 @@ for (const lang of ['en', 'ko'] as const) {
       }
     })
 
-    test('the training page keeps its network card beside the title, the whole name shown, and its tiles\' labels whole, at 900, 960, 1024 and 1280 px', async ({ page }) => {
+    test('the training page keeps its network card beside the title, the whole name shown, and its tiles\' labels whole, at 900, 960, 1024 and 1280 px', { tag: '@pages' }, async ({ page }) => {
       await page.getByTestId('nav-editor').click()
       // the longest name a preset gets: edited, with what it is now ("Two-layer network, edited (3 × 224 × 224 → 10) · …")
       await page.getByTestId('preset-select').selectOption('mlp')
@@ -153,7 +153,7 @@ for (const lang of ['en', 'ko'] as const) {
   })
 }
 
-test('the lessons\' controls all have names a screen reader can read, their references resolve, and no lesson scrolls sideways at 1024 px', async ({ page }) => {
+test('the lessons\' controls all have names a screen reader can read, their references resolve, and no lesson scrolls sideways at 1024 px', { tag: '@pages' }, async ({ page }) => {
   test.setTimeout(120_000)
   await page.setViewportSize({ width: 1024, height: 680 })
   await page.getByTestId('nav-lessons').click()
@@ -210,7 +210,7 @@ for (const lang of ['en', 'ko'] as const) {
   test.describe(`key terms in ${lang}`, () => {
     test.use({ lang })
 
-    test('every key term\'s definition stays inside a 900 px window, and the page never scrolls sideways while it shows', async ({ page }) => {
+    test('every key term\'s definition stays inside a 900 px window, and the page never scrolls sideways while it shows', { tag: '@pages' }, async ({ page }) => {
       test.setTimeout(120_000)
       await page.setViewportSize({ width: 900, height: 600 })
       await page.getByTestId('nav-lessons').click()
@@ -255,7 +255,7 @@ function heatmapLabelProblems(page: Page): Promise<string[]> {
 test.describe('self-attention in Korean', () => {
   test.use({ lang: 'ko' })
 
-  test('the heatmaps\' word labels neither run into each other nor get cut off, at 1024 × 680 and 1280 × 800, with long words too', async ({ page }) => {
+  test('the heatmaps\' word labels neither run into each other nor get cut off, at 1024 × 680 and 1280 × 800, with long words too', { tag: '@pages' }, async ({ page }) => {
     await page.getByTestId('nav-lessons').click()
     await page.locator('[data-testid="lesson-item"][data-lesson="attention"]').click()
     const input = page.getByTestId('att-input')
@@ -290,7 +290,7 @@ function looks(page: Page, testId: string): Promise<{ border: string; ring: stri
   })
 }
 
-test('an invalid field is marked the same way on the training form, in the lessons and in the editor; sliders and checkboxes take the accent colour', async ({ page }) => {
+test('an invalid field is marked the same way on the training form, in the lessons and in the editor; sliders and checkboxes take the accent colour', { tag: '@pages' }, async ({ page }) => {
   const marked: Record<string, { border: string; ring: string }> = {}
   const keep = async (id: string): Promise<void> => {
     await expect(page.getByTestId(id).first()).toHaveAttribute('aria-invalid', 'true')

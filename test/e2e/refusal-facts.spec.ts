@@ -12,7 +12,7 @@ import type { NetSpec } from '../../src-engine/spec-types'
 test.describe('in Korean', () => {
   test.use({ lang: 'ko' })
 
-  test('weights that do not fit name the tensor that differs, in Korean', async ({ page }) => {
+  test('weights that do not fit name the tensor that differs, in Korean', { tag: '@pages' }, async ({ page }) => {
     const bytes = encodeSafetensors({ 'mystery.W': { shape: [3, 3], data: new Float32Array(9) } })
     await page.getByTestId('files-weights-input').setInputFiles({ name: 'other.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) })
     const toast = page.getByTestId('toast')
@@ -21,7 +21,7 @@ test.describe('in Korean', () => {
     await screenshot(page, 'refusal-facts-weights-ko')
   })
 
-  test('a project whose architecture is invalid names its issue as the editor does, in Korean', async ({ page }) => {
+  test('a project whose architecture is invalid names its issue as the editor does, in Korean', { tag: '@pages' }, async ({ page }) => {
     const spec = { input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 4, kernel: 40 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] } as NetSpec
     await page.getByTestId('files-project-input').setInputFiles({ name: 'broken.bplab', mimeType: 'application/octet-stream', buffer: Buffer.from(encodeProject({ spec })) })
     const toast = page.getByTestId('toast')

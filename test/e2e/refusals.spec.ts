@@ -7,7 +7,7 @@ import { test, expect, screenshot, pickPreset } from './fixtures'
 
 const notAProject = { name: 'notes.bplab', mimeType: 'application/octet-stream', buffer: Buffer.from('these are my notes, not a project') }
 
-test('a file that is not a project is refused in English and in Korean', async ({ page }) => {
+test('a file that is not a project is refused in English and in Korean', { tag: '@pages' }, async ({ page }) => {
   await page.getByTestId('files-project-input').setInputFiles(notAProject)
   const toast = page.getByTestId('toast')
   await expect(toast).toContainText('notes.bplab is not a Backprop Lab project, or it is damaged, so nothing was changed: open a .bplab file saved by the lab.')

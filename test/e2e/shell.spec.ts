@@ -6,14 +6,14 @@
 import { test, expect, screenshot, startShell, openLab } from './fixtures'
 import { PAGES, expectLanguage, switchLanguage, visitEveryPage } from './smoke'
 
-test('opens the lab connected over the web shell, with the engine threads in the footer', async ({ page }) => {
+test('opens the lab connected over the web shell, with the engine threads in the footer', { tag: '@pages' }, async ({ page }) => {
   await expect(page.getByTestId('status-transport')).toHaveAttribute('data-transport', 'web')
   await expect(page.getByTestId('status-threads')).toHaveText(/Engine threads: \d+/)
   await expect(page.getByTestId('connection-banner')).toHaveCount(0)
   await expectLanguage(page, 'en')
 })
 
-test('switches Korean ↔ English and remembers the choice, and the network being edited, after a reload', async ({ page }) => {
+test('switches Korean ↔ English and remembers the choice, and the network being edited, after a reload', { tag: '@pages' }, async ({ page }) => {
   await switchLanguage(page, 'ko')
   await expect(page.getByTestId('status-connection')).toHaveText('연결됨')
   // the draft comes back too (Q3's F4: it went back to the default ConvNet), with its undo step; reloaded at once, so
@@ -32,12 +32,12 @@ test('switches Korean ↔ English and remembers the choice, and the network bein
   await expectLanguage(page, 'en')
 })
 
-test('visits every page through the navigation in English and Korean', async ({ page }) => {
+test('visits every page through the navigation in English and Korean', { tag: '@pages' }, async ({ page }) => {
   const shots = [...(await visitEveryPage(page, 'shell', 'en')), ...(await visitEveryPage(page, 'shell', 'ko'))]
   expect(shots).toHaveLength(PAGES.length * 2)
 })
 
-test('moves between pages with the keyboard', async ({ page }) => {
+test('moves between pages with the keyboard', { tag: '@pages' }, async ({ page }) => {
   // The first Tab reaches the skip link, which jumps past the header to the page.
   await page.keyboard.press('Tab')
   const skip = page.getByRole('link', { name: 'Skip to content' })
@@ -58,7 +58,7 @@ test('moves between pages with the keyboard', async ({ page }) => {
   await expect(page.getByTestId('page-editor')).toBeVisible()
 })
 
-test('switches to the dark theme and keeps it', async ({ page }) => {
+test('switches to the dark theme and keeps it', { tag: '@pages' }, async ({ page }) => {
   const html = page.locator('html')
   const before = await html.getAttribute('data-theme')
   await page.getByTestId('theme-toggle').click()
@@ -69,7 +69,7 @@ test('switches to the dark theme and keeps it', async ({ page }) => {
   if (after === 'dark') await screenshot(page, 'shell-editor-dark-en')
 })
 
-test('without the token, says which URL to open instead of failing silently', async ({ page, shell }) => {
+test('without the token, says which URL to open instead of failing silently', { tag: '@pages' }, async ({ page, shell }) => {
   await page.goto(`${shell.origin}/`)
   const banner = page.getByTestId('connection-banner')
   await expect(banner).toBeVisible()
@@ -81,7 +81,7 @@ test('without the token, says which URL to open instead of failing silently', as
   await screenshot(page, 'shell-no-token-ko')
 })
 
-test('with a wrong token, says the lab cannot be reached and keeps the page usable', async ({ page, shell }) => {
+test('with a wrong token, says the lab cannot be reached and keeps the page usable', { tag: '@pages' }, async ({ page, shell }) => {
   await page.goto(`${shell.origin}/?token=not-the-token`)
   const banner = page.getByTestId('connection-banner')
   await expect(banner).toHaveAttribute('data-kind', 'unreachable')
@@ -90,7 +90,7 @@ test('with a wrong token, says the lab cannot be reached and keeps the page usab
   await expect(page.getByTestId('page-lessons')).toBeVisible()
 })
 
-test('shows that the connection was lost when the web shell stops', async ({ context }) => {
+test('shows that the connection was lost when the web shell stops', { tag: '@pages' }, async ({ context }) => {
   const own = await startShell()
   try {
     const page = await openLab(context, own.url)

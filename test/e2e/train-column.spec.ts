@@ -38,11 +38,11 @@ async function checkSide(page: Page, name: string): Promise<void> {
 for (const lang of ['en', 'ko'] as const) {
   test.describe(`training page settings column (${lang})`, () => {
     test.use({ lang })
-    test('at 1024 × 680 the last controls are reached without scrolling the page to its end', async ({ page }) => {
+    test('at 1024 × 680 the last controls are reached without scrolling the page to its end', { tag: '@pages' }, async ({ page }) => {
       await page.setViewportSize({ width: 1024, height: 680 })
       await checkSide(page, `train-side-${lang}-1024`)
     })
-    test('at 1280 × 800 too', async ({ page }) => {
+    test('at 1280 × 800 too', { tag: '@pages' }, async ({ page }) => {
       await page.setViewportSize({ width: 1280, height: 800 })
       await checkSide(page, `train-side-${lang}-1280`)
     })

@@ -78,7 +78,7 @@ for (const lang of ['ko', 'en'] as const) {
     test.use({ lang })
 
     for (const [w, h] of SIZES) {
-      test(`${w} × ${h}: every lesson, every "try it", every page; no console error or warning, nothing sideways, no serious accessibility violation${lang === 'ko' ? ', no English sentence' : ''}`, async ({ page }) => {
+      test(`${w} × ${h}: every lesson, every "try it", every page; no console error or warning, nothing sideways, no serious accessibility violation${lang === 'ko' ? ', no English sentence' : ''}`, { tag: '@pages' }, async ({ page }) => {
         test.setTimeout(240_000)
         const problems = consoleProblems(page)
         await page.setViewportSize({ width: w, height: h })
