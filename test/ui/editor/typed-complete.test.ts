@@ -74,13 +74,16 @@ describe('a value typed key by key', () => {
 })
 
 describe('an emptied field with a default', () => {
-  it('says beside the field that it will use the default, and takes it when left (en, ko)', async () => {
+  it('says under the fields that it will use the default, and takes it when left (en, ko)', async () => {
     openEditor(convNet(2))
     const stride = field(0, 'stride')
     inputKey(stride, '', null, 'deleteContentBackward')
     const note = card(0).querySelector('[data-testid="field-default"]')
     expect(note?.textContent).toBe('Empty: uses the default, 1.')
     expect(stride.getAttribute('aria-describedby')).toBe(note?.id)
+    // under the card's row of fields, not in the field (which it widened while the learner typed)
+    expect(note?.closest('.field')).toBeNull()
+    expect(note?.previousElementSibling?.classList.contains('fields')).toBe(true)
     expect(conv().stride).toBe(2) // still typing
     await fireEvent.blur(stride)
     flushSync()

@@ -43,6 +43,9 @@ describe('a number typed into a trained model', () => {
     expect(firstLayer().filters).toBe(30)
     // nothing moves until Enter: the field says so
     expect(screen.getByTestId('field-held').textContent).toMatch(/^Press Enter or leave the box to apply it\./)
+    // under the card's row of fields, not in the field: there it widened the field at the first key, pushing the rest aside
+    expect(screen.getByTestId('field-held').closest('.field')).toBeNull()
+    expect(screen.getByTestId('field-held').previousElementSibling?.classList.contains('fields')).toBe(true)
     expect(filters.getAttribute('aria-describedby')).toBe('layer-0-filters-held')
     inputKey(filters, '32', '2')
     vi.advanceTimersByTime(5000)
