@@ -2,6 +2,9 @@
  * Data layer of the self-attention explainer. Each word gets a small, fixed embedding (d = 4, one
  * decimal, the same vector every time the word appears); Q = X·Wq, K = X·Wk, V = X·Wv, scores
  * Q·Kᵀ / √d_k, a row-wise softmax, and the weighted sum A·V — with the engine's GEMM and softmax.
+ * X and the W's have one decimal, so Q, K and V are exact to two decimals and Q·Kᵀ to four: the
+ * explainer shows them to that precision so that each step can be redone by hand from the screen.
+ * A causal mask (a language model may only look back) sets the scores above the diagonal to −∞.
  */
 import { Rng } from '../../../src-engine/rng'
 import { gemm } from '../../../src-engine/kernels/gemm'
@@ -56,10 +59,16 @@ export function projections(seed = 2024): { Wq: number[][]; Wk: number[][]; Wv: 
 export interface Attention {
   words: string[]
   X: number[][]
+  /** The projections (D_MODEL, D_MODEL) that made Q, K and V, as shown. */
+  Wq: number[][]; Wk: number[][]; Wv: number[][]
   Q: number[][]; K: number[][]; V: number[][]
-  /** Q·Kᵀ (n, n). */
+  /** Q·Kᵀ (n, n), unmasked. */
   scores: number[][]
-  /** Q·Kᵀ / √d_k. */
+  /** Whether the causal mask was applied. */
+  causal: boolean
+  /** Q·Kᵀ as it goes into the softmax: with the causal mask, −∞ above the diagonal; else the scores. */
+  masked: number[][]
+  /** masked / √d_k. */
   scaled: number[][]
   /** softmax of each row: who each word attends to. */
   weights: number[][]
@@ -68,9 +77,26 @@ export interface Attention {
   dk: number
 }
 
+/**
+ * The causal mask on a square matrix of scores (row i = the word that asks): the entries above the
+ * diagonal (j > i, words after it) become −∞, so that the softmax gives them weight exactly 0 and each
+ * word attends only to itself and the words before it. The diagonal always stays, so no row is all −∞.
+ */
+export function causalMask(scores: Float32Array, n: number): Float32Array {
+  const out = Float32Array.from(scores)
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out[i * n + j] = -Infinity
+  return out
+}
+
+export interface AttentionOptions {
+  seed?: number
+  /** Mask the scores above the diagonal (a word may not look at the words after it). */
+  causal?: boolean
+}
+
 const rows = (a: Float32Array, n: number, m: number): number[][] => Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * m, (i + 1) * m)))
 
-export function selfAttention(words: string[], seed = 2024): Attention {
+export function selfAttention(words: string[], { seed = 2024, causal = false }: AttentionOptions = {}): Attention {
   const n = words.length
   const d = D_MODEL
   const X = words.map(embed)
@@ -84,14 +110,15 @@ export function selfAttention(words: string[], seed = 2024): Attention {
   const q = proj(Wq), k = proj(Wk), v = proj(Wv)
   const s = new Float32Array(n * n)
   gemm(s, q, k, n, n, d, { transB: true }) // (n, d)·(n, d)ᵀ
+  const m = causal ? causalMask(s, n) : s
   const scale = 1 / Math.sqrt(d)
-  const sc = s.map((val) => val * scale)
+  const sc = m.map((val) => val * scale) // −∞ stays −∞, and exp(−∞ − max) = 0 in the softmax
   const p = new Float32Array(n * n)
   softmaxForward(p, sc, n, n)
   const o = new Float32Array(n * d)
   gemm(o, p, v, n, d, n)
   return {
-    words, X, Q: rows(q, n, d), K: rows(k, n, d), V: rows(v, n, d),
-    scores: rows(s, n, n), scaled: rows(sc, n, n), weights: rows(p, n, n), out: rows(o, n, d), dk: d
+    words, X, Wq, Wk, Wv, Q: rows(q, n, d), K: rows(k, n, d), V: rows(v, n, d),
+    scores: rows(s, n, n), causal, masked: rows(m, n, n), scaled: rows(sc, n, n), weights: rows(p, n, n), out: rows(o, n, d), dk: d
   }
 }
