@@ -234,9 +234,21 @@ export function idxFilesIn(entries: readonly string[]): Map<string, string> {
   return found
 }
 
-/** A UTF-8 text file as a string (byte-order mark removed); a clear error if it is not UTF-8. */
+/**
+ * A UTF-8 text file as a string (byte-order mark removed); a clear error if it is not UTF-8, or not there: the command
+ * line and a run's failure said Node's "ENOENT: no such file or directory, open '…'" for a path with no file.
+ */
 export function loadTextFile(path: string): string {
-  return decodeTextFile(readFileSync(path), path)
+  let bytes: Uint8Array
+  try {
+    bytes = readFileSync(path)
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new Error(`there is no text file ${path}; check its path`)
+    if (code === 'EISDIR') throw new Error(`${path} is a folder, not a text file`)
+    throw e
+  }
+  return decodeTextFile(bytes, path)
 }
 
 export { decodeTextFile }

@@ -90,6 +90,15 @@ describe('command line: bad networks and files', () => {
     expect((await lab('train', '--spec', join(dir, 'missing.json'))).err.join('')).toContain('does not exist')
   })
 
+  it('says a text --data names is not there, or is a folder, in words (not Node\'s ENOENT)', async () => {
+    const missing = join(dir, 'no-such-text.txt')
+    // before: "error: ENOENT: no such file or directory, open '…'"
+    expect((await lab('train', '--preset', 'char-rnn', '--data', `text:${missing}`, '--epochs', '1')).err).toEqual([`error: there is no text file ${missing}; check its path`])
+    const lm = join(dir, 'lm.json')
+    writeFileSync(lm, JSON.stringify({ task: 'language-model', input: [16], layers: [{ type: 'TimeEmbedding', dim: 4 }, { type: 'TimeLSTM', hidden: 4 }, { type: 'TimeAffine', units: 'vocab' }, { type: 'TimeSoftmaxWithLoss' }] }))
+    expect((await lab('validate', lm, '--data', `text:${dir}`)).err.join('\n')).toContain(`--data text:${dir}: ${dir} is a folder, not a text file`)
+  })
+
   it('reports a truncated IDX file with the numbers', async () => {
     const idx = join(dir, 'idx')
     mkdirSync(idx)
