@@ -53,14 +53,21 @@ export interface TrainSettings {
 
 /**
  * examplesPerSec: wall-clock training speed (smoothed, pauses and evaluations left out). evalSeconds: what one held-out
- * evaluation takes (the last one's time, or an estimate before the first), for the time left.
+ * evaluation takes, with the training sample's after it (the last one's time, or an estimate before the first), for the time left.
  */
 export interface BatchPoint { epoch: number; batch: number; batches: number; loss: number; examplesPerSec: number; evalSeconds?: number }
 
 export interface EpochReport {
   epoch: number
   trainLoss: number
+  /** The running mean over the epoch's batches while they trained (weights changing, Dropout on): not the training set's accuracy. */
   trainAcc: number | null
+  /**
+   * The accuracy on a fixed sample of the training examples (at most 1,000, the same every epoch), measured after the
+   * epoch in inference mode as testAcc is (train/train-sample.ts): the figure to compare with testAcc. Null for
+   * autoencoders; absent in runs saved before it was measured.
+   */
+  trainEvalAcc?: number | null
   testLoss: number
   testAcc: number | null
   /** Language models: exp(mean cross-entropy). */

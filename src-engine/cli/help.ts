@@ -65,8 +65,12 @@ options:
                              state from batch to batch (truncated BPTT; one thread; reset each epoch)
   --out W.safetensors        save the trained weights, with the spec in metadata key "spec" (and a
                              language model's characters, id order, as a JSON array in key "vocab")
-  --json                     JSON lines: start, epoch (trainLoss, trainAcc, testLoss, testAcc,
-                             seconds; perplexity for language models), then done or error
+  --json                     JSON lines: start, epoch (trainLoss, trainAcc, trainEvalAcc, testLoss,
+                             testAcc, seconds; perplexity for language models), then done or error
+
+The epoch line's training accuracy is measured as the held-out one is: after the epoch, in inference
+mode (dropout off), on up to 1,000 training examples (trainEvalAcc). In brackets, and as trainAcc and
+trainLoss: the running mean over the epoch's batches while they trained (weights changing, dropout on).
 
 example: npm run lab -- train --preset simple-convnet --epochs 3 --seed 1 --json`,
 

@@ -124,16 +124,25 @@ async function train(trainer: Trainer, label: string, description: string, threa
   return 0
 }
 
+/**
+ * The training accuracy to compare with the held-out one: measured after the epoch in inference mode on a sample of the
+ * training examples (train/train-sample.ts), as the page shows it; the running mean over the epoch's batches (dropout on,
+ * weights changing) beside it, named.
+ */
+function trainAccText(r: EpochReport): string {
+  return r.trainEvalAcc == null ? pct(r.trainAcc) : `${pct(r.trainEvalAcc)} (during the epoch ${pct(r.trainAcc)})`
+}
+
 function printEpoch(out: Output, r: EpochReport, epochs: number): void {
   const w = String(epochs).length
   const ppl = r.perplexity === undefined ? {} : { perplexity: r.perplexity }
   const rec = r.reconstructionLoss === undefined ? {} : { reconstructionLoss: r.reconstructionLoss, reconstructionMse: r.reconstructionMse }
   // An autoencoder has no accuracy: its line says how well it redraws the held-out digits instead.
   const scores = r.reconstructionLoss === undefined
-    ? `train loss ${r.trainLoss.toFixed(4)} acc ${pct(r.trainAcc)}  held-out loss ${r.testLoss.toFixed(4)} acc ${pct(r.testAcc)}`
+    ? `train loss ${r.trainLoss.toFixed(4)} acc ${trainAccText(r)}  held-out loss ${r.testLoss.toFixed(4)} acc ${pct(r.testAcc)}`
     : `train loss ${r.trainLoss.toFixed(4)}  held-out reconstruction loss ${r.reconstructionLoss.toFixed(4)}` +
       (r.reconstructionMse === undefined ? '' : ` MSE ${r.reconstructionMse.toFixed(4)}`)
-  out.event('epoch', { epoch: r.epoch, trainLoss: r.trainLoss, trainAcc: r.trainAcc, testLoss: r.testLoss, testAcc: r.testAcc, ...ppl, ...rec, seconds: r.seconds },
+  out.event('epoch', { epoch: r.epoch, trainLoss: r.trainLoss, trainAcc: r.trainAcc, trainEvalAcc: r.trainEvalAcc ?? null, testLoss: r.testLoss, testAcc: r.testAcc, ...ppl, ...rec, seconds: r.seconds },
     `epoch ${String(r.epoch).padStart(w)}/${epochs}  ${scores}` + (r.perplexity === undefined ? '' : ` perplexity ${r.perplexity.toFixed(2)}`) +
       `  ${r.seconds.toFixed(1)} s`)
 }

@@ -23,6 +23,7 @@ import { releaseBlocks } from '../models/release'
 import { evaluate } from './evaluate'
 import { correctCounter } from './metrics'
 import { checkData, checkSettings } from './checks'
+import { TRAIN_SAMPLE, sampleRows, subsetExamples } from './train-sample'
 import { aside } from '../models/recurrent-state'
 import type { DataParallel } from './data-parallel'
 
@@ -124,6 +125,8 @@ export class Trainer {
   private specModes: Map<Layer, boolean> | null = null
   /** Counts a batch's right answers by the loss layer's rule (a yes/no classifier's one output by its threshold: metrics.ts). */
   private readonly countCorrect: (scores: Tensor, t: Tensor) => number
+  /** The training examples measured after every epoch as the held-out ones are (train-sample.ts), or null (autoencoders). */
+  private readonly trainSample: Examples | null
 
   constructor(opts: TrainerOptions, private readonly emit: (e: TrainerEvent) => void = () => {}) {
     const s = opts.settings
@@ -132,6 +135,7 @@ export class Trainer {
     // One stream per purpose, so adding a consumer of randomness in one place does not shift the others.
     const initRng = rng.fork()
     this.shuffleRng = rng.fork()
+    const sampleRng = rng.fork()
     this.model = Sequential.fromSpec(opts.spec, initRng)
     if (!this.model.lossLayer) throw new Error('this network has no loss layer, so it cannot be trained: end it with SoftmaxWithLoss, MSE or SigmoidWithLoss')
     if (opts.weights) this.model.loadWeights(opts.weights)
@@ -148,6 +152,9 @@ export class Trainer {
       if (!this.data.train.lanes) throw new Error('stateful training reads a text in order: it is for language models trained on a text')
       if (!this.model.layers.some(isRecurrent)) throw new Error('stateful training carries the state of recurrent layers, but this network has no TimeRNN or TimeLSTM')
     }
+    // the same rows every epoch, chosen by the seed
+    const { train } = this.data
+    this.trainSample = this.hasClasses() && train.n > 0 ? subsetExamples(train, sampleRows(train.n, TRAIN_SAMPLE, sampleRng)) : null
     this.probe = this.data.test.n > 0 ? this.data.test.input(0) : null
     if (findBottleneck(this.model) && this.data.test.n > 0) this.aeProbe = new AutoencoderProbe(this.model, this.data.test)
   }
@@ -318,7 +325,7 @@ export class Trainer {
         this.secondsPerExample = this.secondsPerExample === 0 ? perExample : 0.9 * this.secondsPerExample + 0.1 * perExample
         const examplesPerSec = 1 / this.secondsPerExample
         // before the first evaluation, an estimate: a forward pass is about a third of a training step
-        const evalSeconds = this.evalSeconds ?? (test.n * this.secondsPerExample) / 3
+        const evalSeconds = this.evalSeconds ?? ((test.n + (this.trainSample?.n ?? 0)) * this.secondsPerExample) / 3
         this.emit({ type: 'batch', point: { epoch, batch: b + 1, batches: batches.length, loss: res.loss, examplesPerSec, evalSeconds } })
         yield 'batch'
       }
@@ -331,11 +338,15 @@ export class Trainer {
       const pausedBeforeEval = this.pausedMs
       const ev = yield* evaluate(this.model, test, this.evalChunk())
       this.resetRecurrent()
+      // the training examples' accuracy measured the same way, with the same chunks (train-sample.ts)
+      const trainEval = this.trainSample === null ? null : (yield* evaluate(this.model, this.trainSample, this.evalChunk())).acc
+      this.resetRecurrent()
       this.evalSeconds = Math.max(0, this.now() - evalStart - (this.pausedMs - pausedBeforeEval)) / 1000
       const report: EpochReport = {
         epoch,
         trainLoss: lossSum / seen,
         trainAcc: this.hasClasses() ? correct / targets : null,
+        trainEvalAcc: trainEval,
         testLoss: ev.loss,
         testAcc: ev.acc,
         seconds: (this.now() - started - this.pausedMs) / 1000

@@ -21,7 +21,7 @@ describe('command line: train, save, predict', () => {
     expect(r.code).toBe(0)
     expect(r.events.map((e) => e.event)).toEqual(['start', 'epoch', 'epoch', 'done'])
     const epoch = r.events[2]
-    for (const k of ['trainLoss', 'trainAcc', 'testLoss', 'testAcc', 'seconds']) expect(typeof epoch[k], k).toBe('number')
+    for (const k of ['trainLoss', 'trainAcc', 'trainEvalAcc', 'testLoss', 'testAcc', 'seconds']) expect(typeof epoch[k], k).toBe('number')
     expect(epoch.testAcc as number).toBeGreaterThan(0.8)
     expect(r.events[0]).toMatchObject({ network: 'small', optimizer: 'SGD', lr: 0.1, epochs: 2, seed: 4, train: 8000, test: 2000 })
 
@@ -89,7 +89,7 @@ describe('command line: train, save, predict', () => {
     const spec = writeJson(dir, 'small2.json', SMALL)
     const r = await lab('train', '--spec', spec, '--epochs', '1', '--optimizer', 'SGD', '--lr', '0.05')
     expect(r.code).toBe(0)
-    expect(r.out.join('\n')).toMatch(/epoch 1\/1 {2}train loss \d\.\d{4} acc \d+\.\d{2}% {2}held-out loss \d\.\d{4} acc \d+\.\d{2}%/)
+    expect(r.out.join('\n')).toMatch(/epoch 1\/1 {2}train loss \d\.\d{4} acc \d+\.\d{2}% \(during the epoch \d+\.\d{2}%\) {2}held-out loss \d\.\d{4} acc \d+\.\d{2}%/)
     const d = await lab('train', '--spec', spec, '--epochs', '1', '--optimizer', 'SGD', '--lr', '5000', '--json')
     expect(d.code).toBe(1)
     const last = d.events.at(-1) as { event: string; code: string; message: string }

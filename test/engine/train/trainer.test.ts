@@ -196,9 +196,10 @@ describe('Trainer', () => {
     await t.run()
     expect(points).toHaveLength(24)
     for (const p of points) expect(p.examplesPerSec).toBeCloseTo(500, 6)
-    // before the first evaluation: 200 held-out examples at a third of the training time; then the 4 chunks' 400 ms
-    expect(points[0].evalSeconds).toBeCloseTo(200 / 500 / 3, 9)
-    expect(points.at(-1)!.evalSeconds).toBeCloseTo(0.4, 9)
+    // before the first evaluation: 200 held-out and 600 training examples (train-sample.ts) at a third of the training
+    // time; then the 4 + 12 chunks' 1,600 ms
+    expect(points[0].evalSeconds).toBeCloseTo((200 + 600) / 500 / 3, 9)
+    expect(points.at(-1)!.evalSeconds).toBeCloseTo(1.6, 9)
   })
 
   it('trains an autoencoder (task reconstruct) against its own input, with no accuracy', async () => {
