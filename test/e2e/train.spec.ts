@@ -203,22 +203,8 @@ test('trains the default preset live: charts, progress, pause, lr change, resume
   await expect(page.getByTestId('train-start')).toBeEnabled()
 })
 
-test('reports held-out accuracy, the accuracy chart and a confusion matrix after the first epoch', async ({ page }) => {
-  // a full epoch is 8,000 digits: seconds on an idle machine, minutes on a busy one
-  test.setTimeout(400_000)
-  await openTrain(page)
-  await page.getByTestId('train-epochs').fill('1')
-  await page.getByTestId('train-start').click()
-  await expect
-    .poll(async () => Number((await page.getByTestId('test-accuracy').getAttribute('data-value')) || 0), { timeout: 360_000, intervals: [2000] })
-    .toBeGreaterThan(0.5)
-  expect(await points(page, 'accuracy-chart')).toBe(1)
-  const confusion = page.getByTestId('confusion')
-  await expect(confusion.locator('table td')).toHaveCount(100)
-  await expect(page.getByTestId('progress')).toContainText('Finished')
-  await shotAt(page, 'train-epoch-en')
-  await shotAt(page, 'train-confusion-en', 'confusion')
-})
+// The first epoch's report (held-out accuracy, the accuracy chart, a confusion matrix) is checked in continue.spec, on the
+// epoch it trains before continuing: a test of its own here trained that same epoch again.
 
 test('overlays two runs with different optimizers on the same charts', async ({ page }) => {
   test.setTimeout(120_000)
