@@ -98,6 +98,7 @@ export async function storeTextFile(dir: string, bytes: Uint8Array, facts: TextF
   const path = join(dir, `${stem}-${hash}.txt`)
   await writeFileAtomicAsync(path, bytes)
   await writeFileAtomicAsync(factsPath(path), factsJson(facts, bytes.length))
+  namesSeen.set(resolve(path), facts.fileName)
   return path
 }
 
@@ -134,7 +135,9 @@ export async function listTextFiles(dir: string): Promise<StoredText[]> {
     const file = join(dir, name)
     try {
       const text = await countKeptText(dir, file)
-      if (text) kept.push({ text, at: statSync(file).mtimeMs })
+      if (!text) continue
+      namesSeen.set(resolve(file), text.fileName)
+      kept.push({ text, at: statSync(file).mtimeMs })
     } catch {
       // removed meanwhile, or no longer readable as a text: not offered
     }
@@ -158,15 +161,21 @@ function readFacts(file: string): TextFacts | null {
   return null
 }
 
-/** The name a kept text was uploaded under: as its facts say it (stale ones, or left by a text deleted), else from its file's name. */
-export function keptName(file: string): string {
+/** The names of the texts this process kept or listed, by path: a text deleted with its facts is still named as uploaded. */
+const namesSeen = new Map<string, string>()
+
+/**
+ * The name a kept text was uploaded under: as its facts say it (stale ones, or left by a text deleted), else, `gone`
+ * (naming a text deleted with its facts), as this process listed or kept it, else from its file's name.
+ */
+export function keptName(file: string, gone = false): string {
   try {
     const f = JSON.parse(readFileSync(factsPath(file), 'utf8')) as { fileName?: unknown }
     if (typeof f.fileName === 'string' && f.fileName !== '') return f.fileName
   } catch {
     // none, or not JSON
   }
-  return keptTextName(file)
+  return (gone ? namesSeen.get(resolve(file)) : undefined) ?? keptTextName(file)
 }
 
 /**

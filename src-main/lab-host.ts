@@ -408,7 +408,7 @@ export class LabHost {
     if (path.trim() === '' || path === 'builtin' || path.startsWith('builtin:')) return null
     if (isKeptText(this.textsDir, path)) {
       if (existsSync(path)) return null
-      const name = keptName(path)
+      const name = keptName(path, true)
       return fail('train-failed', `Training did not start: the lab no longer keeps the uploaded text ${name} (it was removed or moved); upload it again, or choose another text.`,
         { case: 'text-gone', name }, 'settings.data.file')
     }

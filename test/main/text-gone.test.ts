@@ -24,19 +24,19 @@ describe('a text gone by Start', () => {
     const host = make({ dataDir: dir })
     const dispatch = createDispatcher(host)
     const kept = (await dispatch('data:text-upload', upload('오늘 일기.txt', '오늘은 비가 왔다. '.repeat(100)), true)) as { value: StoredText }
-    const other = (await dispatch('data:text-upload', upload('story.txt', 'the cat sat on the mat. '.repeat(100)), true)) as { value: StoredText }
+    const other = (await dispatch('data:text-upload', upload('my story.txt', 'the cat sat on the mat. '.repeat(100)), true)) as { value: StoredText }
     // its facts file left behind (a .txt deleted by hand): named as it was uploaded, not as its file ('오늘-일기-….txt')
     rmSync(kept.value.file)
     // the old host started this run, and the engine failed it with "ENOENT: no such file or directory, open …"
     expect(await host.startRun(charLstm, onText(kept.value.file))).toMatchObject({
       ok: false, error: { code: 'train-failed', path: 'settings.data.file', params: { case: 'text-gone', name: '오늘 일기.txt' } }
     })
-    // moved out of texts/, its facts with it: not counted at Start either
+    // moved out of texts/, its facts with it: not counted at Start either, and named as the lab kept it
     renameSync(other.value.file, join(dir, 'moved.txt'))
     rmSync(other.value.file.replace(/\.txt$/, '.json'))
     const r = await host.startRun(charLstm, onText(other.value.file))
-    expect(r).toMatchObject({ ok: false, error: { params: { case: 'text-gone', name: 'story.txt' } } })
-    expect(!r.ok && r.error.message).toBe('Training did not start: the lab no longer keeps the uploaded text story.txt (it was removed or moved); upload it again, or choose another text.')
+    expect(r).toMatchObject({ ok: false, error: { params: { case: 'text-gone', name: 'my story.txt' } } })
+    expect(!r.ok && r.error.message).toBe('Training did not start: the lab no longer keeps the uploaded text my story.txt (it was removed or moved); upload it again, or choose another text.')
     expect(host.run).toEqual({ runId: null, state: 'idle' })
     expect(host.workerThreadId).toBeNull()
   })
