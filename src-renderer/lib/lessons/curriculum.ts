@@ -44,8 +44,8 @@ export const LESSONS: readonly Lesson[] = [
     questions: [q(1), q(0)], terms: ['filter', 'featureMap', 'activation', 'accuracy', 'epoch'] },
   { id: 'backprop', paragraphs: 3, explainers: ['softmax-loss', 'backprop-graph', 'numerical-gradient', 'gradient-check'], tries: [{ preset: 'mlp', page: 'train' }],
     questions: [q(1), q(2), q(0)], terms: ['loss', 'gradient', 'numericalDiff', 'backprop', 'softmax'] },
-  { id: 'optimizers', paragraphs: 2, explainers: ['optimizer-paths'], tries: [{ preset: 'mlp', page: 'train' }],
-    questions: [q(0), q(2)], terms: ['optimizer', 'sgd', 'momentum', 'learningRate', 'miniBatch'] },
+  { id: 'optimizers', paragraphs: 4, explainers: ['optimizer-paths'], tries: [{ preset: 'mlp', page: 'train' }],
+    questions: [q(0), q(2)], terms: ['optimizer', 'sgd', 'momentum', 'learningRate', 'miniBatch', 'initialisation', 'vanishingGradient', 'batchNorm'] },
   { id: 'overfitting', paragraphs: 2, explainers: ['overfitting'], tries: [{ preset: 'keras-cnn', page: 'editor' }],
     questions: [q(2), q(1)], terms: ['overfitting', 'dropout', 'weightDecay', 'accuracy'] },
   { id: 'autoencoder', paragraphs: 2, explainers: [], tries: [{ preset: 'conv-autoencoder', page: 'train' }, { preset: 'ae-2d', page: 'train' }], draw: true,
@@ -56,7 +56,7 @@ export const LESSONS: readonly Lesson[] = [
     questions: [q(1), q(2), q(0)], terms: ['memoryCell', 'forgetGate', 'inputGate', 'outputGate', 'vanishingGradient'] },
   { id: 'lm', paragraphs: 2, explainers: ['softmax-loss'], tries: [{ preset: 'char-lstm', page: 'train' }, { preset: 'char-rnn', page: 'editor' }],
     questions: [q(2), q(0)], terms: ['languageModel', 'perplexity', 'softmax'] },
-  { id: 'attention', paragraphs: 2, explainers: ['self-attention'], tries: [],
+  { id: 'attention', paragraphs: 3, explainers: ['self-attention'], tries: [],
     questions: [q(0), q(1), q(2)], terms: ['selfAttention', 'query', 'key', 'value', 'softmax'] }
 ]
 

@@ -3,11 +3,12 @@
  * on screen only. Before, Wq, Wk and Wv were not shown at all and Q, K, V had one decimal, so Q·Kᵀ worked out from
  * the screen was off by up to 0.14 (Q5 F1); these tests fail on that (no W heatmaps, and the scores do not check).
  * The causal mask (a language model may only look back) shows −∞ above the diagonal of Q·Kᵀ and weight 0 there;
- * the old explainer had no mask.
+ * the old explainer had no mask, and lesson 15's text did not link it to lesson 14.
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
-import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import { catalogues, i18n } from '../../../src-renderer/i18n/index.svelte'
+import { LESSONS } from '../../../src-renderer/lib/lessons/curriculum'
 import SelfAttention from '../../../src-renderer/components/explainers/SelfAttention.svelte'
 import { scaledSoftmaxRow, selfAttention, tokenize } from '../../../src-renderer/lib/lessons/attention'
 import { flush } from '../train/fake-lab'
@@ -116,5 +117,19 @@ describe('the causal mask', () => {
     }
     expect(open.causal).toBe(false)
     expect(open.weights[0][1]).toBeGreaterThan(0) // without the mask the first word sees the second
+  })
+})
+
+describe('lesson 15', () => {
+  it('says in its text why a language model masks the scores, and points at the switch (en, ko)', () => {
+    const l = LESSONS.find((x) => x.id === 'attention')!
+    for (const [lang, mask, back] of [['en', 'causal mask', 'lesson 14'], ['ko', '인과 마스크', '14강']] as const) {
+      const text = Array.from({ length: l.paragraphs }, (_, i) => catalogues[lang][`lessons.attention_p${i + 1}`]).join(' ')
+      expect(text).toContain(mask)
+      expect(text).toContain(back)
+      expect(text).toContain('−∞')
+      // the course's row stays in the text
+      expect(text).toContain('0.904, 0.074, 0.021')
+    }
   })
 })
