@@ -18,6 +18,7 @@ const epochReport = v.looseObject({
   epoch: v.pipe(v.number(), v.integer(), v.minValue(1)),
   trainLoss: maybeNumber,
   trainAcc: maybeNumber,
+  trainEvalAcc: v.optional(maybeNumber),
   testLoss: maybeNumber,
   testAcc: maybeNumber,
   seconds: maybeNumber,

@@ -7,6 +7,7 @@ import { percentDigits } from '../../lib/percent'
 import type { Run } from '../../lib/train.svelte'
 import type { EpochReport } from '../../../src-engine/protocol'
 import type { EpochMetric } from './series'
+import { trainAccuracy } from '../../lib/train-accuracy'
 
 const num = (v: number): string => (Number.isFinite(v) ? v.toFixed(4) : String(v))
 
@@ -46,9 +47,11 @@ export function epochSummary(r: Run | null, metric: EpochMetric): string {
   const v = metricOf(e, metric)!
   const pct = (x: number): string => percentDigits(x)
   const show = metric === 'accuracy' ? pct : metric === 'perplexity' ? (x: number) => x.toFixed(2) : (x: number) => x.toFixed(4)
+  // measured after the epoch as the test accuracy is (lib/train-accuracy.ts)
+  const train = trainAccuracy(e)
   const parts = [metric === 'accuracy'
-    ? e.trainAcc != null
-      ? t('train.epochSummaryAccTrain', { n: r.index, e: e.epoch, test: pct(v), train: pct(e.trainAcc) })
+    ? train !== null
+      ? t('train.epochSummaryAccTrain', { n: r.index, e: e.epoch, test: pct(v), train: pct(train) })
       : t('train.epochSummaryAcc', { n: r.index, e: e.epoch, test: pct(v) })
     : t(metric === 'perplexity' ? 'train.epochSummaryPpl' : 'train.epochSummaryMse', { n: r.index, e: e.epoch, v: show(v) })]
   // higher is better for accuracy, lower for the others; a tie goes to the later epoch

@@ -6,6 +6,7 @@ import { SmoothedSeries, type Series, type XY } from '../../lib/chart'
 import type { Run } from '../../lib/train.svelte'
 import type { EpochReport } from '../../../src-engine/protocol'
 import { sameNetwork } from './run-label'
+import { trainAccuracy } from '../../lib/train-accuracy'
 
 export interface SeriesNames { run: (r: Run) => string; test: string; train: string }
 
@@ -81,7 +82,8 @@ export function epochSeries(runs: readonly Run[], metric: EpochMetric, names: Se
         if (e.reconstructionMse != null && Number.isFinite(e.reconstructionMse)) test.push({ x: e.epoch, y: e.reconstructionMse })
       } else {
         if (e.testAcc != null) test.push({ x: e.epoch, y: e.testAcc })
-        if (e.trainAcc != null) train.push({ x: e.epoch, y: e.trainAcc })
+        const trainAcc = trainAccuracy(e)
+        if (trainAcc !== null) train.push({ x: e.epoch, y: trainAcc })
       }
     }
     const faint = dim.has(r.id) || undefined

@@ -262,7 +262,7 @@ export default {
   overfitTrain: 'Training accuracy',
   overfitTest: 'Test accuracy',
   overfitGap: 'Gap',
-  overfitRead: 'Without a remedy the network soon gets every training digit right, while its test accuracy stalls well below and its test loss, after falling, climbs again: it grows ever more confident, also on the test digits it gets wrong. That is overfitting. Dropout makes memorising harder: the gap shrinks to a few points and the test loss stays lower. Weight decay keeps the weights small; with Adam and this little data its effect is small, and shows more in the test loss than in the accuracy. (Dropout also lowers the training accuracy shown, because it is measured while units are switched off.)',
+  overfitRead: 'Without a remedy the network soon gets every training digit right, while its test accuracy stalls about ten points below and its test loss, after falling, climbs again: it grows ever more confident, also on the test digits it gets wrong. That is overfitting. Both accuracies are measured the same way: after each epoch, with dropout switched off. Dropout does not close the gap here: it slows the learning down, but by the last epoch the training accuracy is again close to 100% and the test accuracy about where it was without it. What dropout changes is the test loss: it ends the lowest of the three and hardly climbs back from its lowest point, so its probabilities fit the test digits better, though it gets no more of them right. Weight decay keeps the weights small; with Adam and this little data its effect is small, and shows more in the test loss than in the accuracy.',
   overfitTestLoss: 'Test loss',
   overfitShow: 'See the curves on the training page.',
   pcTitle: 'Counting the parameters of fully connected layers',

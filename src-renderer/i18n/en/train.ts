@@ -159,7 +159,7 @@ export default {
   mseTitle: 'Reconstruction error per epoch',
   axisMse: 'MSE per pixel',
   mseHelp: 'Mean squared error per pixel between held-out images and what the autoencoder redraws from their codes. Lower is better.',
-  accHelp: 'Solid: test set (images the network never trains on). Dashed: training set. A widening gap is overfitting.',
+  accHelp: 'Solid: test set (images the network never trains on). Dashed: training set, 1,000 of its images (all, if it has fewer), measured like the test set after each epoch, with dropout off. A widening gap is overfitting.',
   pplHelp: 'Perplexity = e^(mean cross-entropy): roughly how many next characters the model is still choosing between. Lower is better.',
   seriesTest: 'test',
   seriesTrain: 'train',

@@ -8,6 +8,7 @@ import type { NetSpec } from '../../../src-engine/spec-types'
 import type { TrainSettings } from '../../../src-engine/protocol'
 import { trainLab, type Run } from '../train.svelte'
 import { RunQueue, type QueuedRun } from './run-queue.svelte'
+import { trainAccuracy } from '../train-accuracy'
 
 export type OverfitKind = 'plain' | 'dropout' | 'decay'
 export const OVERFIT_KINDS: readonly OverfitKind[] = ['plain', 'dropout', 'decay']
@@ -52,7 +53,7 @@ export interface OverfitRow { kind: OverfitKind; epochs: number; trainAcc: numbe
 export function overfitSummary(runs: readonly Run[]): OverfitRow[] {
   return runs.slice(0, OVERFIT_KINDS.length).map((r, i) => {
     const last = r.epochs[r.epochs.length - 1]
-    const trainAcc = last?.trainAcc ?? null
+    const trainAcc = last ? trainAccuracy(last) : null
     const testAcc = last?.testAcc ?? null
     const gap = trainAcc !== null && testAcc !== null ? trainAcc - testAcc : null
     return { kind: OVERFIT_KINDS[i], epochs: r.epochs.length, trainAcc, testAcc, gap, testLoss: last?.testLoss ?? null }

@@ -14,7 +14,7 @@ import type { EpochReport, TrainSettings } from '../../../src-engine/protocol'
 
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 3, weightDecay: 0, seed: 1, threads: 1 }
 const report = (epoch: number, testAcc: number, trainAcc: number | null): EpochReport =>
-  ({ epoch, trainLoss: 0.1, trainAcc, testLoss: 0.08, testAcc, seconds: 3 })
+  ({ epoch, trainLoss: 0.1, trainAcc: trainAcc === null ? null : trainAcc - 0.1, trainEvalAcc: trainAcc, testLoss: 0.08, testAcc, seconds: 3 })
 
 afterEach(() => {
   cleanup()

@@ -29,7 +29,7 @@ describe('percentages', () => {
 
   it('are what the chart summary says', () => {
     const run = new Run('a', 1, settings, 'net', 'classifier')
-    run.addEpoch({ epoch: 1, trainLoss: 0.1, trainAcc: 0.95125, testLoss: 0.2, testAcc: 0.9405, seconds: 3 })
+    run.addEpoch({ epoch: 1, trainLoss: 0.1, trainAcc: 0.9, trainEvalAcc: 0.95125, testLoss: 0.2, testAcc: 0.9405, seconds: 3 })
     expect(epochSummary(run, 'accuracy')).toBe('Run #1 after epoch 1: test accuracy 94.1%, training accuracy 95.1%.')
   })
 })

@@ -176,7 +176,7 @@ describe('overlaying runs', () => {
   // Q2's G7: each tooltip line was the run's whole name, the line and the value, cut at the canvas edge at 1280 px
   it('names a series in the tooltip by run number and line, the run\'s whole name wrapped under the values', () => {
     const a = runWith('a', 1, [1])
-    a.addEpoch({ epoch: 1, trainLoss: 1, trainAcc: 0.8, testLoss: 1, testAcc: 0.75, seconds: 1 })
+    a.addEpoch({ epoch: 1, trainLoss: 1, trainAcc: 0.8, trainEvalAcc: 0.8, testLoss: 1, testAcc: 0.75, seconds: 1 })
     const long = { ...names, run: () => '#1 Momentum · learning rate 0.05 · mini-batch 50 · weight decay 0.001' }
     const acc = epochSeries([a], 'accuracy', long)
     expect(acc.map((x) => [x.tip, x.tipRun])).toEqual([['#1 · test', long.run()], ['#1 · train', long.run()]])
@@ -193,14 +193,20 @@ describe('overlaying runs', () => {
 
   it('plots test and train accuracy per epoch, and perplexity only for language models', () => {
     const a = runWith('a', 1, [1])
-    a.addEpoch({ epoch: 1, trainLoss: 1, trainAcc: 0.8, testLoss: 1, testAcc: 0.75, seconds: 1 })
-    a.addEpoch({ epoch: 2, trainLoss: 1, trainAcc: 0.9, testLoss: 1, testAcc: 0.85, seconds: 1 })
+    // the dashed line is the training accuracy measured after the epoch (trainEvalAcc), not the running figure
+    a.addEpoch({ epoch: 1, trainLoss: 1, trainAcc: 0.6, trainEvalAcc: 0.8, testLoss: 1, testAcc: 0.75, seconds: 1 })
+    a.addEpoch({ epoch: 2, trainLoss: 1, trainAcc: 0.7, trainEvalAcc: 0.9, testLoss: 1, testAcc: 0.85, seconds: 1 })
     const lm = runWith('lm', 2, [4], 'Adam', true)
     lm.addEpoch({ epoch: 1, trainLoss: 4, trainAcc: null, testLoss: 4.1, testAcc: null, perplexity: 60.3, seconds: 1 })
     const acc = epochSeries([a, lm], 'accuracy', names)
     expect(acc.map((x) => x.key)).toEqual(['a:test', 'a:train'])
     expect(acc[0].points).toEqual([{ x: 1, y: 0.75 }, { x: 2, y: 0.85 }])
     expect(acc[1].dash).toBeDefined()
+    expect(acc[1].points).toEqual([{ x: 1, y: 0.8 }, { x: 2, y: 0.9 }])
+    // a run saved before it was measured has no training line: its running figure is not passed off as one
+    const old = runWith('old', 3, [1])
+    old.addEpoch({ epoch: 1, trainLoss: 1, trainAcc: 0.6, testLoss: 1, testAcc: 0.75, seconds: 1 })
+    expect(epochSeries([old], 'accuracy', names).map((x) => x.key)).toEqual(['old:test'])
     const ppl = epochSeries([a, lm], 'perplexity', names)
     expect(ppl.map((x) => x.key)).toEqual(['lm:test'])
     expect(ppl[0].points).toEqual([{ x: 1, y: 60.3 }])
@@ -210,7 +216,7 @@ describe('overlaying runs', () => {
 
   it('fits the x axis to the current run\'s network: runs of other networks are faint and do not stretch it; runs of one network all count', () => {
     const epochs = (r: Run, n: number): void => {
-      for (let e = 1; e <= n; e++) r.addEpoch({ epoch: e, trainLoss: 1, trainAcc: 0.8, testLoss: 1, testAcc: 0.8, seconds: 1 })
+      for (let e = 1; e <= n; e++) r.addEpoch({ epoch: e, trainLoss: 1, trainAcc: 0.8, trainEvalAcc: 0.8, testLoss: 1, testAcc: 0.8, seconds: 1 })
     }
     // a long run of an earlier network, then a short one of the network being trained (other names, no specs: by name)
     const long = new Run('long', 1, { ...settings, epochs: 20 }, 'mlp', 'classifier')
