@@ -56,8 +56,12 @@ export const GOOD = 1e-3
 export const FAIR = 5e-2
 export type Verdict = 'good' | 'fair' | 'bad' | 'small'
 
-export function verdict(relError: number, tooSmall: boolean): Verdict {
-  if (tooSmall) return 'small'
+/**
+ * `withinNoise`: the difference is no larger than float32 rounding of the central differences could make it, so a
+ * large relative error there says the gradient is near the noise (a vanishing layer), not that backward() is wrong.
+ */
+export function verdict(relError: number, tooSmall: boolean, withinNoise = false): Verdict {
+  if (tooSmall || (withinNoise && relError >= FAIR)) return 'small'
   return relError < GOOD ? 'good' : relError < FAIR ? 'fair' : 'bad'
 }
 
@@ -76,12 +80,47 @@ export interface CheckRow {
   /** The element with the largest difference: numerical and backprop values. */
   numeric: number
   analytic: number
+  /** That element's own relative error, floored for values that are both (near) zero (gradient-check.ts elementError). */
+  elementError: number
+  /** Mean |backprop gradient| over the whole array. */
+  meanAbs: number
   verdict: Verdict
+}
+
+/** A layer with parameters and the mean |backprop gradient| over all of them; `vanishing` when far below the largest. */
+export interface LayerGradient { layer: string; meanAbs: number; vanishing: boolean }
+
+/**
+ * A layer's gradient has vanished when its mean |gradient| is below this share of the largest layer's. Healthy
+ * networks keep their layers within a factor of about 100 of each other (the small examples and the presets: at most
+ * 30); a deep sigmoid net started at σ = 0.01 loses a factor of 100 or more per layer, so its first layers are 10⁻⁶ and
+ * less of the last one's: they do not learn, which is what the check should tell the learner.
+ */
+export const VANISH_RATIO = 1e-3
+
+/**
+ * The mean |gradient| of each layer with parameters, in network order (the rows' "<layer>.<param>" arrays,
+ * weighted by size), and which of them are below VANISH_RATIO of the largest.
+ */
+export function layerGradients(rows: readonly CheckRow[]): LayerGradient[] {
+  const sums = new Map<string, { sum: number; n: number }>()
+  for (const r of rows) {
+    const dot = r.name.lastIndexOf('.')
+    if (dot < 0) continue // the input x is not learned
+    const layer = r.name.slice(0, dot)
+    const e = sums.get(layer) ?? { sum: 0, n: 0 }
+    e.sum += r.meanAbs * r.size
+    e.n += r.size
+    sums.set(layer, e)
+  }
+  const layers = [...sums].map(([layer, e]) => ({ layer, meanAbs: e.n > 0 ? e.sum / e.n : 0 }))
+  const top = layers.reduce((m, l) => Math.max(m, l.meanAbs), 0)
+  return layers.map((l) => ({ ...l, vanishing: top > 0 && l.meanAbs < VANISH_RATIO * top }))
 }
 
 /** The explainer's answer: a row per array, or why the network could not be checked. */
 export type CheckResult =
-  | { ok: true; rows: CheckRow[]; allAgree: boolean; train: boolean; sampled: boolean; bug: boolean }
+  | { ok: true; rows: CheckRow[]; allAgree: boolean; train: boolean; sampled: boolean; bug: boolean; layers: LayerGradient[] }
   | { ok: false; reason: 'invalid' | 'vocab' | 'too-large' | 'failed' | 'cancelled'; detail?: string }
 
 /**
@@ -136,10 +175,10 @@ export function explainGradients(spec: NetSpec, seed: number, opts: ExplainOptio
       return {
         name: c.name, size, checked: samples === undefined ? size : Math.min(size, samples),
         relError: c.relError, tooSmall: c.tooSmall, numeric: c.numeric, analytic: c.analytic,
-        verdict: verdict(c.relError, c.tooSmall)
+        elementError: c.elementError, meanAbs: c.meanAbs, verdict: verdict(c.relError, c.tooSmall, c.withinNoise)
       }
     })
-    return { ok: true, rows, allAgree: rows.every((x) => x.verdict !== 'bad'), train: r.train, sampled: samples !== undefined, bug }
+    return { ok: true, rows, allAgree: rows.every((x) => x.verdict !== 'bad'), train: r.train, sampled: samples !== undefined, bug, layers: layerGradients(rows) }
   } catch (e) {
     if (e instanceof CheckCancelled) return { ok: false, reason: 'cancelled' }
     return { ok: false, reason: 'failed', detail: e instanceof Error ? e.message : String(e) }

@@ -24,10 +24,22 @@ export interface GradientComparison {
    * tell right from wrong here; make the inputs or weights larger to check this array.
    */
   tooSmall: boolean
+  /**
+   * ‖num − ana‖ is within the float32 noise of the central differences (floor·√n): however large the relative
+   * error, rounding alone could make it, so it is no evidence of a wrong backward (a vanishing gradient near the noise).
+   */
+  withinNoise: boolean
   maxAbsError: number
   worstIndex: number
   numeric: number
   analytic: number
+  /**
+   * The worst element's own relative error, |num − ana| / max(|num| + |ana|, floor): the absolute floor (one
+   * element's float32 noise) keeps two values that are both (near) zero from reading as a 100 % disagreement.
+   */
+  elementError: number
+  /** Mean |backprop gradient| over the whole array (every element, not only the compared ones). */
+  meanAbs: number
 }
 
 export interface GradientReport {
@@ -100,11 +112,31 @@ export function compareGradients(name: string, numeric: ArrayLike<number>, analy
     name,
     relError: denom === 0 ? 0 : Math.sqrt(diff2) / denom,
     tooSmall: scale < noise,
+    withinNoise: Math.sqrt(diff2) <= noise,
     maxAbsError: maxAbs,
     worstIndex: worst,
     numeric: numeric.length > 0 ? numeric[worst] : 0,
-    analytic: numeric.length > 0 ? analytic[worst] : 0
+    analytic: numeric.length > 0 ? analytic[worst] : 0,
+    elementError: numeric.length > 0 ? elementError(numeric[worst], analytic[worst], floor) : 0,
+    meanAbs: meanAbs(analytic)
   }
+}
+
+/**
+ * One element's relative error with an absolute floor: |a − b| / max(|a| + |b|, floor). Without the floor, a
+ * vanished gradient (backprop 0, central difference a rounding crumb of 10⁻⁹) reads 1, a complete disagreement,
+ * where the two are equal to float32's precision; `floor` is that precision for one central difference.
+ */
+export function elementError(a: number, b: number, floor: number): number {
+  const denom = Math.max(Math.abs(a) + Math.abs(b), floor)
+  return denom === 0 ? 0 : Math.abs(a - b) / denom
+}
+
+/** Mean absolute value of an array (0 when empty). */
+function meanAbs(v: ArrayLike<number>): number {
+  let s = 0
+  for (let i = 0; i < v.length; i++) s += Math.abs(v[i])
+  return v.length > 0 ? s / v.length : 0
 }
 
 /**
@@ -164,7 +196,8 @@ function compareAt(
   const numeric = numericalGradientAt(L, x, idx, h)
   const ana = Float64Array.from(idx, (i) => analytic[i])
   const c = compareGradients(name, numeric, ana, floor)
-  return { ...c, worstIndex: idx.length > 0 ? idx[c.worstIndex] : 0 }
+  // the size of the gradient is the whole array's, also when only a sample of it was compared
+  return { ...c, worstIndex: idx.length > 0 ? idx[c.worstIndex] : 0, meanAbs: meanAbs(analytic) }
 }
 
 /**

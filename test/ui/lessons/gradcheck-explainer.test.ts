@@ -64,6 +64,44 @@ describe('the gradient-check explainer', () => {
     expect(screen.getAllByTestId('gc-row').map((r) => r.querySelector('.name')?.textContent)).toEqual(['x', 'affine1.W', 'affine1.b', 'affine2.W', 'affine2.b'])
   })
 
+  it('names the layers whose gradient vanished, with their size, and counts the arrays too small to compare (Q5 F6, en + ko)', async () => {
+    i18n.set('en')
+    // the course's "why does it not learn": Affine 100 (σ = 0.01) + Sigmoid five times
+    const deep: NetSpec = {
+      input: [784],
+      layers: [...Array.from({ length: 5 }, () => [{ type: 'Affine' as const, units: 100, init: 'std' as const }, { type: 'Sigmoid' as const }]).flat(), { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }]
+    }
+    project.spec = deep
+    fake.handlers['model:gradcheck'] = (p) => {
+      const q = p as { spec: NetSpec; seed: number; samples?: number; bug: boolean }
+      return { ok: true, value: { ...explainGradients(q.spec, q.seed, { samples: q.samples, bug: q.bug }), ms: 1 } }
+    }
+    render(GradCheck)
+    await tick()
+    await fireEvent.change(screen.getByTestId('gc-net') as HTMLSelectElement, { target: { value: 'editor' } })
+    await tick()
+    const rows = screen.getAllByTestId('gc-row')
+    const small = rows.filter((r) => r.dataset.verdict === 'small').length
+    expect(small).toBeGreaterThanOrEqual(5)
+    const verdict = screen.getByTestId('gc-verdict')
+    // not "Every gradient agrees": the arrays it could not judge are counted, and the verdict is not the green one
+    expect(verdict.className).toContain('problem')
+    expect(verdict.textContent).toContain(`The ${rows.length - small} arrays that could be compared agree`)
+    expect(verdict.textContent).toContain(`The other ${small} have gradients at the level of float32’s rounding noise`)
+    const vanishing = screen.getByTestId('gc-vanishing').textContent ?? ''
+    expect(vanishing).toMatch(/^The gradient vanishes on its way back: in affine1 \([\d.]+×10⁻[⁰-⁹]+\), affine2 \(.+\), affine3 \(.+\), the mean \|gradient\| is less than a thousandth of affine6’s/)
+    expect(screen.getByTestId('gc-layers').textContent).toMatch(/affine1 .+, affine2 .+, affine3 .+, affine4 .+, affine5 .+, affine6 /)
+    // the backprop column shows a vanished gradient in powers of ten, not as 0.000000
+    const affine1 = rows.find((r) => r.querySelector('.name')?.textContent === 'affine1.W')!
+    expect(affine1.children[3].textContent).toMatch(/×10⁻/)
+    // and a both-(near-)zero worst element is not a 100 % error
+    for (const r of rows) expect(r.children[4].textContent).not.toBe('1×10⁰')
+    i18n.set('ko')
+    await tick()
+    expect(screen.getByTestId('gc-vanishing').textContent).toContain('기울기 소실')
+    expect(verdict.textContent).toContain(`나머지 ${small}개는`)
+  })
+
   afterEach(() => { vi.useRealTimers() })
 
   it('offers Cancel only once a check has run for a moment (300 ms): a quick check never flashes it', async () => {

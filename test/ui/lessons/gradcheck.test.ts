@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { CHECK_EXAMPLES, verdict, GOOD, FAIR } from '../../../src-renderer/lib/lessons/gradcheck'
 import { explainGradients } from '../../../src-engine/train/gradcheck-run'
+import { elementError } from '../../../src-engine/train/gradient-check'
 import { presetById } from '../../../src-engine/models/presets'
 import type { NetSpec } from '../../../src-engine/spec-types'
 
@@ -83,5 +84,47 @@ describe('gradient check explainer', () => {
     expect(verdict(GOOD * 2, false)).toBe('fair')
     expect(verdict(FAIR * 2, false)).toBe('bad')
     expect(verdict(1, true)).toBe('small')
+  })
+
+  // Q5's F6: Affine 100 (σ = 0.01) + Sigmoid five times on MNIST-sized input, the course's "why does it not learn"
+  const deepSigmoid = (act: 'Sigmoid' | 'Relu', init: 'std' | 'he'): NetSpec => ({
+    input: [784],
+    layers: [...Array.from({ length: 5 }, () => [{ type: 'Affine' as const, units: 100, init }, { type: act }]).flat(), { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }]
+  })
+
+  it('reports a deep sigmoid net’s vanished gradient by layer, and never a 0 against a 0 as a 100 % error', () => {
+    const r = rowsOf(deepSigmoid('Sigmoid', 'std'), 10)
+    // the first layers' gradients are rounding crumbs: none of them a disagreement, none passed as agreeing either
+    expect(r.allAgree).toBe(true)
+    expect(r.rows.filter((x) => x.verdict === 'small').map((x) => x.name)).toEqual(expect.arrayContaining(['x', 'affine1.W', 'affine1.b', 'affine2.W', 'affine3.W']))
+    for (const row of r.rows) {
+      // the worst element's error is floored at float32's noise: 0 (or 10⁻⁹) against 10⁻⁸ reads ≈ 10⁻⁵, not 1
+      if (Math.abs(row.numeric) < 1e-6 && Math.abs(row.analytic) < 1e-6) expect(row.elementError, row.name).toBeLessThan(1e-2)
+    }
+    // mean |gradient| by layer, from input to output: each of the five sigmoid + σ = 0.01 layers loses more than a factor of 10
+    expect(r.layers.map((l) => l.layer)).toEqual(['affine1', 'affine2', 'affine3', 'affine4', 'affine5', 'affine6'])
+    for (let i = 1; i < 5; i++) expect(r.layers[i].meanAbs).toBeGreaterThan(10 * r.layers[i - 1].meanAbs)
+    expect(r.layers.filter((l) => l.vanishing).map((l) => l.layer)).toEqual(['affine1', 'affine2', 'affine3'])
+    expect(r.layers[0].meanAbs).toBeLessThan(1e-6 * r.layers[5].meanAbs)
+    // ReLU with He keeps every layer within a factor of 5 of the others: nothing vanishes
+    const he = rowsOf(deepSigmoid('Relu', 'he'), 10)
+    expect(he.layers.some((l) => l.vanishing)).toBe(false)
+    expect(he.rows.every((x) => x.verdict !== 'small' && x.verdict !== 'bad')).toBe(true)
+  })
+
+  it('floors the worst element’s error for two zeros, and still reports a planted bug where the gradient is not vanishing', () => {
+    expect(elementError(0, 0, 0)).toBe(0)
+    expect(elementError(0, 0, 1e-4)).toBe(0)
+    expect(elementError(1e-9, 0, 1e-4)).toBeCloseTo(1e-5, 12)
+    expect(elementError(1, 2, 1e-4)).toBeCloseTo(1 / 3, 12)
+    // the planted bug on the small examples: caught, and no layer of theirs is called vanishing
+    for (const id of ['mlp', 'cnn'] as const) {
+      const bad = rowsOf(CHECK_EXAMPLES[id], undefined, true)
+      expect(bad.allAgree, id).toBe(false)
+      expect(bad.layers.some((l) => l.vanishing), id).toBe(false)
+      expect(bad.rows.find((x) => x.name.endsWith('1.W'))?.verdict, id).toBe('bad')
+    }
+    // presets: no layer called vanishing either
+    for (const id of ['mlp', 'simple-convnet']) expect(rowsOf(presetById(id)!.spec, 10).layers.some((l) => l.vanishing), id).toBe(false)
   })
 })
