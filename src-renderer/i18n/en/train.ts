@@ -217,6 +217,12 @@ export default {
   zoomValue: 'value at ({x}, {y}) = {v}',
   zoomHover: 'Move the pointer over the map, or press the arrow keys, to read a value.',
   zoomRange: 'min {min} · max {max}',
+  mapUnit: '{layer}, unit {i} of {n}',
+  mapRangeFixed: '{min} to {max}, drawn on a fixed 0–1 scale',
+  mapRangeOwn: '{min} to {max}, colours stretched over this range',
+  mapFlat: 'Nearly constant: every unit says about the same, so this layer passes almost nothing on.',
+  zoomUnits: '{layer}, {n} units',
+  zoomUnit: 'unit {i} of {n} = {v}',
   close: 'Close',
 
   gatesTitle: 'LSTM gates over time',

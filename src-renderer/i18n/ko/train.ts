@@ -217,6 +217,12 @@ export default {
   zoomValue: '({x}, {y})\u2060의 값 = {v}',
   zoomHover: '맵 위에 포인터를 올리거나 화살표 키를 누르면 값을 읽을 수 있습니다.',
   zoomRange: '최솟값 {min} · 최댓값 {max}',
+  mapUnit: '{layer}의 유닛 {n}개 중 {i}번',
+  mapRangeFixed: '{min}부터 {max}까지, 0–1 고정 눈금으로 표시',
+  mapRangeOwn: '{min}부터 {max}까지, 이 범위에 맞춰 색을 늘임',
+  mapFlat: '거의 일정합니다. 모든 유닛이 비슷한 값을 내므로 이 계층은 다음 계층에 거의 아무것도 전달하지 못합니다.',
+  zoomUnits: '{layer}, 유닛 {n}개',
+  zoomUnit: '유닛 {n}개 중 {i}번 = {v}',
   close: '닫기',
 
   gatesTitle: '시간에 따른 LSTM 게이트',

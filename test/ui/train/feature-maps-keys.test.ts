@@ -108,6 +108,40 @@ describe('feature maps from the keyboard', () => {
     expect(group.querySelector('canvas')!.getAttribute('aria-hidden')).toBe('true')
   })
 
+  it('says a dense layer’s scale (0–1 fixed for a sigmoid, its own range otherwise), flags a collapsed one, and reads its units (Q5 F6)', async () => {
+    const run = new Run('a', 1, settings, 'net', 'classifier')
+    // sigmoid5: 100 units all within 0.49–0.51 (the σ = 0.01 deep sigmoid net); affine6: 10 scores, −2…3
+    const flat = Float32Array.from({ length: 100 }, (_, j) => 0.49 + (j / 99) * 0.02)
+    const scores = Float32Array.from({ length: 10 }, (_, j) => -2 + j * (5 / 9))
+    run.snapshot = { featureMaps: [
+      { layer: 'sigmoid5', shape: [1, 100], maps: { count: 1, h: 1, w: 100, data: flat } },
+      { layer: 'affine6', shape: [1, 10], maps: { count: 1, h: 1, w: 10, data: scores } }
+    ] }
+    render(FeatureMaps, { props: { run } })
+    const ranges = screen.getAllByTestId('map-range')
+    expect(ranges[0].textContent).toBe('0.490 to 0.510, drawn on a fixed 0–1 scaleNearly constant: every unit says about the same, so this layer passes almost nothing on.')
+    expect(ranges[0].className).toContain('flat')
+    expect(ranges[1].textContent).toBe('−2.00 to 3.00, colours stretched over this range')
+    expect(ranges[1].className).not.toContain('flat')
+    // every unit is a button; Enter on unit 12 opens the layer's 10 × 10 units with that one read out
+    const units = within(screen.getByRole('group', { name: 'sigmoid5' })).getAllByRole('button')
+    expect(units).toHaveLength(100)
+    expect(units[11].getAttribute('aria-label')).toBe('sigmoid5, unit 12 of 100')
+    expect(tabStops(units)).toEqual([0])
+    await fireEvent.click(units[11])
+    await tick()
+    const zoom = screen.getByTestId('map-zoom')
+    expect(within(zoom).getByRole('heading').textContent).toBe('sigmoid5, 100 units')
+    const value = screen.getByTestId('map-zoom-value')
+    expect(value.textContent).toBe(`unit 12 of 100 = ${flat[11].toFixed(4)}`)
+    await fireEvent.keyDown(zoom, { key: 'ArrowDown' })
+    expect(value.textContent).toBe(`unit 22 of 100 = ${flat[21].toFixed(4)}`)
+    i18n.set('ko')
+    await tick()
+    expect(ranges[0].textContent).toContain('0–1 고정 눈금')
+    expect(value.textContent).toBe(`유닛 100개 중 22번 = ${flat[21].toFixed(4)}`)
+  })
+
   it('makes a grid nothing is picked from an image named by its label (the filters), where its canvas said nothing', () => {
     const run = new Run('a', 1, settings, 'net', 'classifier')
     const filters = { count: 4, h: 3, w: 3, data: new Float32Array(36) }
