@@ -13,6 +13,8 @@ commands:
                                   run a trained model on images
   generate --weights W.safetensors --prompt "..." [--length N] [--temperature T] [--seed S]
                                   write text with a trained character language model
+  evaluate --weights FILE... [--data D]
+                                  score trained models (.safetensors or .bplab) on the held-out set
   export --weights W.safetensors [--onnx OUT.onnx] [--npz OUT.npz] [--spec SPEC.json]
                                   convert trained weights for ONNX Runtime, NumPy and PyTorch
   bench [--preset NAME] [--batch B] [--optimizer NAME]
@@ -78,7 +80,9 @@ example: npm run lab -- train --preset simple-convnet --epochs 3 --seed 1 --json
 
 X.npy holds float32 images (N, C, H, W) with values in 0..1 (one image may be (C, H, W)).
 W.safetensors is a weights file as \`train --out\` or the app's Model & project › Export weights
-(safetensors) writes it; the .npz and ONNX exports are for other tools and are not read back.
+(safetensors) writes it, or a project the app saved (.bplab: its weights, spec and vocabulary; as
+for generate, export and evaluate); the .npz and ONNX exports are for other tools and are not
+read back.
 The spec defaults to the one saved inside the weights file. Prints, per image, the predicted
 class, the probabilities and the logits (with --json: {"event":"prediction", index, predicted,
 probs, logits}).`,
@@ -100,6 +104,27 @@ example: npm run lab -- generate --weights lm.safetensors --prompt "It is a trut
 
   export: `usage: npm run lab -- export --weights W.safetensors [--onnx OUT.onnx] [--npz OUT.npz]
                              [--spec SPEC.json] [--compress] [--json]
+
+  evaluate: `usage: npm run lab -- evaluate --weights FILE [FILE...] [--data mnist | idx:DIR | text:FILE]
+                             [--test-fraction F] [--spec SPEC.json] [--json]
+
+Scores trained models on the held-out set with the trainer's own evaluation, so the numbers are
+the ones the app shows after an epoch: loss and accuracy; for a classifier the confusion matrix and
+each class's accuracy; for a language model the perplexity; for an autoencoder the reconstruction
+loss and MSE. FILE is a .safetensors weights file or a .bplab project (its weights, spec, vocabulary
+and training settings); give several, or a glob such as handins/*.bplab, for one line each and a table.
+  --data D           the held-out set: mnist (the built-in digits' 2,000 held-out), idx:DIR (the
+                     folder's t10k files) or text:FILE (its last tenth). Default: what a project
+                     trained on (the text it carries, for a language model), else the built-in digits
+                     (the built-in text for a language model)
+  --test-fraction F  the held-out share of the built-in digits (default: the project's, else 0.2)
+A file that cannot be read or scored (damaged, another network's weights, a text of other
+characters) is reported on its line and the others are still scored; the exit code is then 1.
+With --json: one {"event":"score", file, network, task, data, examples, loss, acc, confusion,
+perClass, perplexity | reconstructionLoss, reconstructionMse} or {"event":"failed", file, code,
+message} line per file, then {"event":"done", count, failed}.
+
+example: npm run lab -- evaluate --weights handins/*.bplab --data mnist`,
 
 Writes a trained model in formats other tools load; give --onnx, --npz or both.
   --onnx OUT.onnx   the whole model as ONNX (opset 17): input "input" (N, ...spec input), outputs

@@ -1,17 +1,25 @@
 /**
- * The steps `predict`, `export` and `generate` share: read --weights, find the spec (--spec or the one
- * inside the weights), and load the weights into a model. Every failure says what to do.
+ * The steps `predict`, `export`, `generate` and `evaluate` share: read --weights (a safetensors file, or a
+ * .bplab project: its weights.safetensors with project.json's spec and vocabulary), find the spec (--spec or
+ * the one inside), and load the weights into a model. Every failure says what to do.
  */
 import { readFileSync } from 'node:fs'
 import { Rng } from '../rng'
 import type { NetSpec } from '../spec-types'
 import { Sequential, WeightsError } from '../models/sequential'
 import { errorMessage } from '../train/errors'
+import type { TrainSettings } from '../protocol'
+import { decodeProject, ProjectError, type ProjectText } from '../io/project'
+import { vocabFromChars } from '../data/text'
 import { decodeWeightsFile, notSafetensors, otherFormat } from './weights-file'
 import { str, UsageError, type Parsed } from './args'
 import { checkedSpec, InputError, readJsonFile } from './spec-source'
 
-export type WeightsFile = ReturnType<typeof decodeWeightsFile>
+/**
+ * A weights file as read: its tensors, spec and vocabulary; from a .bplab project also what it was trained with
+ * (`project`: its settings, which say the data and the held-out share, and a language model's carried text).
+ */
+export type WeightsFile = ReturnType<typeof decodeWeightsFile> & { project?: { settings: Partial<TrainSettings>; text?: ProjectText } }
 
 /** Reads a file for a command, naming what it is for when it is missing or unreadable. */
 export function readBytes(path: string, what: string): Uint8Array {
@@ -23,19 +31,59 @@ export function readBytes(path: string, what: string): Uint8Array {
   }
 }
 
-/** The weights file at `path`, decoded and validated. */
+/** The weights file at `path`, decoded and validated: a safetensors file, or a .bplab project's weights. */
 export function readWeights(path: string): WeightsFile {
   const bytes = readBytes(path, 'weights')
+  if (isProject(bytes)) return projectWeights(bytes, path)
   try {
     return decodeWeightsFile(bytes, path)
   } catch (e) {
     const other = notSafetensors(e) ? otherFormat(bytes, path) : null
     if (other !== null) {
       // another of the lab's files: say which, and which one --weights takes (the app imports only safetensors too)
-      throw new InputError('not-weights', `${path} is ${other}, not a weights file: --weights takes the .safetensors file the lab writes`,
+      throw new InputError('not-weights', `${path} is ${other}, not a weights file: --weights takes the .safetensors file or the .bplab project the lab writes`,
         'Write one with `npm run lab -- train ... --out W.safetensors`, or in the app with Model & project › Export weights (safetensors).')
     }
     throw new InputError('bad-weights', `${path} is not a usable weights file: ${errorMessage(e)}`, 'Weights files are written by `npm run lab -- train ... --out W.safetensors` or the app\'s export.')
+  }
+}
+
+/**
+ * A zip holding a project.json is read as a project, whatever its name (a hand-in renamed .zip); the name is looked for
+ * in the archive's bytes, cheaply (a .npz never has one). A zip without one, named .bplab or not, is said to be what it
+ * is by otherFormat.
+ */
+function isProject(bytes: Uint8Array): boolean {
+  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)) return false
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).includes('project.json')
+}
+
+/**
+ * A project's weights as a weights file: the spec and vocabulary from its project.json, checked against each other
+ * by decodeProject (a damaged or other file is refused with its words). A project saved before any training has none.
+ */
+function projectWeights(bytes: Uint8Array, path: string): WeightsFile {
+  let project
+  try {
+    project = decodeProject(bytes, path)
+  } catch (e) {
+    // a newer lab's project says to update; any other is damaged or not this network's: it has to be saved again
+    if (e instanceof ProjectError) throw new InputError(e.code, e.message, e.code === 'newer-project' ? undefined : 'Save the project again in the app (Model & project › Save project), or export its weights (Model & project › Export weights (safetensors)).')
+    throw e
+  }
+  if (project.weights === undefined) {
+    throw new InputError('no-weights', `${path} is a project with no trained weights (it was saved before training)`, 'Train it in the app, then save the project again (Model & project › Save project).')
+  }
+  let vocab = null
+  try {
+    vocab = project.vocab ? vocabFromChars(project.vocab) : null
+  } catch (e) {
+    throw new InputError('bad-project', `${path}: project.json's vocabulary is not usable: ${errorMessage(e)}`)
+  }
+  // the spec as saved (a language model's vocabulary size is in it): a shallow copy, which checkedSpec may not change
+  return {
+    tensors: project.weights, spec: { ...project.spec }, vocab,
+    project: { settings: project.settings ?? {}, ...(project.text ? { text: project.text } : {}) }
   }
 }
 

@@ -20,6 +20,7 @@ async function load(name: string): Promise<Command | null> {
     case 'generate': return (await import('./generate')).generateCommand
     case 'bench': return (await import('./bench')).benchCommand
     case 'export': return (await import('./export')).exportCommand
+    case 'evaluate': return (await import('./evaluate')).evaluateCommand
     default: return null
   }
 }
@@ -42,7 +43,7 @@ export async function runCli(argv: readonly string[], io: CliIO, opts: { replica
   }
   try {
     const command = await load(name)
-    if (!command) throw new UsageError(`unknown command "${name}"; the commands are presets, validate, train, predict, generate, export and bench (npm run lab -- --help)`)
+    if (!command) throw new UsageError(`unknown command "${name}"; the commands are presets, validate, train, predict, evaluate, generate, export and bench (npm run lab -- --help)`)
     return await command(rest, out)
   } catch (e) {
     if (e instanceof UsageError) {

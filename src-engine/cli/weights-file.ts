@@ -52,7 +52,8 @@ export function otherFormat(bytes: Uint8Array, name: string): string | null {
   const ext = /\.([^./\\]+)$/.exec(name)?.[1]?.toLowerCase() ?? ''
   const starts = (...b: number[]): boolean => b.every((v, i) => bytes[i] === v)
   if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) {
-    if (ext === 'bplab') return 'a Backprop Lab project (.bplab, a zip archive): open it in the app and export its weights from the Model & project menu'
+    // a .bplab is read as a project before this is asked (model-file.ts): one that is not is a zip of something else
+    if (ext === 'bplab') return 'a zip archive named .bplab, but not a Backprop Lab project (it has no project.json)'
     return ext === 'npz' ? 'a NumPy .npz (zip) archive' : 'a zip archive (a NumPy .npz or a project?)'
   }
   if (starts(0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59)) return 'a NumPy .npy array (the form --input takes)'

@@ -26,7 +26,7 @@ describe('command line: help and usage errors', () => {
   it('rejects an unknown command and an unknown flag, saying what is accepted', async () => {
     const c = await lab('trian')
     expect(c.code).toBe(2)
-    expect(c.err.join('\n')).toContain('unknown command "trian"; the commands are presets, validate, train, predict, generate, export and bench')
+    expect(c.err.join('\n')).toContain('unknown command "trian"; the commands are presets, validate, train, predict, evaluate, generate, export and bench')
     const f = await lab('train', '--preset', 'mlp', '--epoch', '3')
     expect(f.code).toBe(2)
     expect(f.err.join('\n')).toMatch(/unknown flag --epoch for "train"; it accepts .*--epochs/)

@@ -134,13 +134,14 @@ describe('--weights given a file of another format', () => {
   }
 
   it('names an .npz, an ONNX model, a project, an .npy and a spec, and says which file --weights takes', async () => {
-    const takes = 'not a weights file: --weights takes the .safetensors file the lab writes'
+    const takes = 'not a weights file: --weights takes the .safetensors file or the .bplab project the lab writes'
     expect(await weightsError('model.npz', encodeNpz(arrays))).toContain(`model.npz is a NumPy .npz (zip) archive, ${takes}`)
     expect(await weightsError('model.npz', encodeNpz(arrays))).toContain('Model & project › Export weights (safetensors)')
     const onnx = exportOnnx(spec('mlp'), model.weights())
     expect(await weightsError('model.onnx', onnx)).toContain(`model.onnx is an ONNX model, ${takes}`)
     expect(await weightsError('model.bin', onnx)).toContain('model.bin is an ONNX model') // by its first bytes
-    expect(await weightsError('work.bplab', encodeNpz(arrays))).toContain('work.bplab is a Backprop Lab project (.bplab, a zip archive)')
+    // a .bplab is read as a project (M30): a zip of something else by that name is said to be no project
+    expect(await weightsError('work.bplab', encodeNpz(arrays))).toContain('work.bplab is a zip archive named .bplab, but not a Backprop Lab project (it has no project.json)')
     expect(await weightsError('x-as-weights.npy', encodeNpy([1, 784], new Float32Array(784)))).toContain('is a NumPy .npy array (the form --input takes)')
     expect(await weightsError('spec.json', JSON.stringify(spec('mlp')))).toContain('is a JSON file (a network spec goes to --spec)')
   })

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { Trainer } from '../../../src-engine/train/trainer'
+import { loadTrainData } from '../../../src-engine/train/data'
+import { subset } from '../../../src-engine/data/dataset'
+import { encodeProject } from '../../../src-engine/io/project'
+import { encodeWeightsFile } from '../../../src-engine/cli/weights-file'
+import { confusionText, perClass } from '../../../src-engine/cli/evaluate'
+import type { NetSpec } from '../../../src-engine/spec-types'
+import type { EpochReport } from '../../../src-engine/protocol'
+import { lab, tempDir, writeJson } from './helpers'
+
+// A teacher scores handed-in models (Q5's F10): `evaluate` gives the numbers the app showed for the same weights.
+const dir = tempDir()
+const MLP: NetSpec = {
+  name: 'hand-in mlp', input: [1, 28, 28],
+  layers: [{ type: 'Affine', units: 24 }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }]
+}
+const OTHER: NetSpec = { ...MLP, name: 'other', layers: [{ type: 'Affine', units: 12 }, ...MLP.layers.slice(1)] }
+
+/** One epoch on 1,000 of the built-in training digits, judged by the trainer on the usual 2,000 held-out (once for the file). */
+let once: Promise<{ trainer: Trainer; report: EpochReport }> | null = null
+function trained(): Promise<{ trainer: Trainer; report: EpochReport }> {
+  once ??= train()
+  return once
+}
+async function train(): Promise<{ trainer: Trainer; report: EpochReport }> {
+  const digits = loadTrainData({ kind: 'mnist' })
+  const train = subset(digits.train as Parameters<typeof subset>[0], Array.from({ length: 1000 }, (_, i) => i))
+  const trainer = new Trainer({ spec: MLP, settings: { optimizer: 'SGD', lr: 0.1, batchSize: 50, epochs: 1, seed: 2 }, data: { train, test: digits.test }, snapshotEveryMs: 0 })
+  const { reports } = await trainer.run()
+  return { trainer, report: reports[0] }
+}
+
+type ScoreEvent = { event: 'score'; file: string; loss: number; acc: number; confusion: { classes: number; counts: number[] }; perClass: number[]; examples: number }
+
+describe('command line: evaluate', () => {
+  it('scores a safetensors file and a .bplab project as the trainer did, and a batch reports a bad file on its line', async () => {
+    const { trainer, report } = await trained()
+    const st = join(dir, 'ana.safetensors')
+    writeFileSync(st, encodeWeightsFile(trainer.model))
+    const project = join(dir, 'ben.bplab')
+    writeFileSync(project, encodeProject({ spec: MLP, settings: { batchSize: 50 }, weights: trainer.model.weights() }))
+
+    for (const file of [st, project]) {
+      const r = await lab('evaluate', '--weights', file, '--json')
+      expect(r.code, r.out.join('\n')).toBe(0)
+      const s = r.events.find((e) => e.event === 'score') as ScoreEvent
+      expect(s.examples).toBe(2000)
+      expect(s.loss).toBeCloseTo(report.testLoss, 5)
+      expect(s.acc).toBe(report.testAcc)
+      expect(s.confusion).toEqual(report.confusion)
+      const K = 10
+      for (let i = 0; i < K; i++) {
+        const row = s.confusion.counts.slice(i * K, (i + 1) * K)
+        expect(s.perClass[i]).toBeCloseTo(row[i] / row.reduce((a, b) => a + b, 0), 12)
+      }
+    }
+
+    // the readable form: the headline, then the matrix with each class's accuracy
+    const h = await lab('evaluate', '--weights', project)
+    expect(h.code).toBe(0)
+    expect(h.out.join('\n')).toContain(`${project} (hand-in mlp): held-out loss ${report.testLoss.toFixed(4)}, accuracy ${(report.testAcc! * 100).toFixed(2)}%`)
+    expect(h.out.join('\n')).toContain('confusion matrix (rows: true class, columns: predicted)')
+
+    // a batch: a corrupt file and another network's project are reported on their lines, the others still score
+    const corrupt = join(dir, 'cara.bplab')
+    const bytes = encodeProject({ spec: MLP, weights: trainer.model.weights() })
+    writeFileSync(corrupt, bytes.subarray(0, bytes.length - 40))
+    const other = join(dir, 'dan.bplab')
+    // a student who changed the network after training and saved another's weights with it
+    writeFileSync(other, encodeProject({ spec: OTHER, weights: trainer.model.weights() }))
+    const b = await lab('evaluate', '--weights', st, corrupt, other, project, '--json')
+    expect(b.code).toBe(1)
+    const lines = b.events.filter((e) => e.event === 'score' || e.event === 'failed')
+    expect(lines.map((e) => [e.event, e.file])).toEqual([['score', st], ['failed', corrupt], ['failed', other], ['score', project]])
+    expect(String(lines[2].message)).toContain('do not fit its architecture')
+    expect(b.events.at(-1)).toEqual({ event: 'done', count: 4, failed: 2 })
+    const t = await lab('evaluate', '--weights', st, corrupt, project)
+    expect(t.code).toBe(1)
+    const text = t.out.join('\n')
+    expect(text).toContain(`${corrupt}: not scored: `)
+    expect(text).toMatch(new RegExp(`${project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +hand-in mlp +${report.testLoss.toFixed(4)} +${(report.testAcc! * 100).toFixed(2)}%`))
+    expect(text).toContain('2 of 3 files scored; 1 could not be (see above)')
+  })
+
+  it('takes a .bplab project as --weights for predict and export too, and says when a project has no trained weights', async () => {
+    const { trainer } = await trained()
+    const project = join(dir, 'eve.bplab')
+    writeFileSync(project, encodeProject({ spec: MLP, weights: trainer.model.weights() }))
+    const npz = join(dir, 'eve.npz')
+    const e = await lab('export', '--weights', project, '--npz', npz, '--json')
+    expect(e.code, e.out.join('\n')).toBe(0)
+    expect(e.events[0]).toMatchObject({ event: 'written', format: 'npz', arrays: ['affine1.W', 'affine1.b', 'affine2.W', 'affine2.b'] })
+    const fresh = join(dir, 'fresh.bplab')
+    writeFileSync(fresh, encodeProject({ spec: MLP }))
+    const r = await lab('evaluate', '--weights', fresh)
+    expect(r.code).toBe(1)
+    expect(r.err.join('\n')).toContain(`${fresh} is a project with no trained weights (it was saved before training)`)
+  })
+
+  it('per-class accuracy and the matrix text', () => {
+    const c = { classes: 3, counts: [8, 2, 0, 0, 0, 0, 1, 1, 2] }
+    expect(perClass(c)).toEqual([0.8, null, 0.5])
+    expect(confusionText(c, perClass(c)).split('\n')).toEqual([
+      'confusion matrix (rows: true class, columns: predicted)',
+      '       0   1   2   accuracy',
+      '   0   8   2   0   80.00%',
+      '   1   0   0   0   –',
+      '   2   1   1   2   50.00%'
+    ])
+  })
+
+  it('refuses --weights missing, and a spec file given as weights in a batch is one failed line', async () => {
+    const r = await lab('evaluate')
+    expect(r.code).toBe(2)
+    expect(r.err.join('')).toContain('evaluate needs --weights FILE')
+    const spec = writeJson(dir, 'spec.json', MLP)
+    const b = await lab('evaluate', '--weights', spec, join(dir, 'missing.safetensors'), '--json')
+    expect(b.code).toBe(1)
+    expect(b.events.map((e) => e.event)).toEqual(['failed', 'failed', 'done'])
+    expect(String(b.events[1].message)).toContain('does not exist')
+  })
+})
