@@ -31,7 +31,7 @@
  */
 import type { Worker } from 'node:worker_threads'
 import type { NetSpec } from '../spec-types'
-import type { Tensor } from '../tensor'
+import { sizeOf, type Tensor } from '../tensor'
 import type { Sequential } from '../models/sequential'
 import type { OptimizerName } from '../protocol'
 import { BaseOptimizer, OPTIMIZER_NAMES, WASM_RULES, rule2Of, ruleOf, type Optimizer, type Rule, type Rule2 } from '../optimizers'
@@ -40,6 +40,8 @@ import { engineMemory, kernelArray, releaseKernelArray } from '../kernels/gemm'
 import { EngineMemoryError, type Arena, type EngineMemory } from '../kernels/wasm/memory'
 import { validateSpec } from '../spec'
 import { WAIT_SPIN_MS, sleepWhile, spin, wake } from './thread-sync'
+import { evalRows, type ChunkWork, type RowTotals } from './evaluate'
+import type { ClassOutput } from '../models/class-output'
 
 function requireLoss(model: Sequential): NonNullable<Sequential['lossLayer']> {
   if (!model.lossLayer) throw new Error('this network has no loss layer: end it with SoftmaxWithLoss, MSE or SigmoidWithLoss to train it')
@@ -86,6 +88,12 @@ export interface ReplicaInit {
   t: SharedArrayBuffer
   results: SharedArrayBuffer
   errors: SharedArrayBuffer
+  /** Held-out evaluation (CMD_EVAL): the training thread's saved buffers (BatchNormalization's running statistics), in layer order. */
+  kept: SharedArrayBuffer
+  /** Held-out evaluation of an image classifier: each replica's real rows' outputs (maxSlice × outPer floats a replica). */
+  out: SharedArrayBuffer
+  /** Output floats per example an image classifier's evaluation writes to `out` (0: none). */
+  outPer: number
   master: MasterLayout | null
   /** Floats per example of input and target; the largest slice a thread receives. */
   xPer: number
@@ -103,6 +111,8 @@ export const CMD_STEP = 1
 export const CMD_EXIT = 2
 /** Combine the gradients of the thread's range (and run the rule on it when one is given). */
 export const CMD_UPDATE = 3
+/** Held-out evaluation of the thread's slice of a chunk, in inference mode (DataParallel.evaluate). */
+export const CMD_EVAL = 4
 export const slot = (k: number, word: 0 | 1 | 2 | 3): number => 2 + k * 4 + word // 0: slice size, 1: done generation, 2: error flag, 3: params mode
 /** The control word counting the params the training thread has updated so far during a staged step (PARAMS_STAGED). */
 export const readyWord = (threads: number): number => 2 + threads * 4
@@ -112,8 +122,16 @@ export const sleepWord = (threads: number, k: number): number => readyWord(threa
 export const batchWord = (threads: number): number => readyWord(threads) + 1 + threads
 /** The control word counting the replicas that work in the training thread's engine memory (MasterLayout.memory.arenas). */
 export const inPlaceWord = (threads: number): number => batchWord(threads) + 1
+/** The control word of a held-out evaluation's flags (EVAL_PER_IMAGE, the class rule: EVAL_KINDS). */
+export const evalWord = (threads: number): number => inPlaceWord(threads) + 1
+/** The control word holding how many of thread k's rows in a held-out chunk are real examples (the rest repeat one). */
+export const realWord = (threads: number, k: number): number => evalWord(threads) + 1 + k
 /** How many control words a pool of `threads` uses. */
-export const controlWords = (threads: number): number => inPlaceWord(threads) + 1
+export const controlWords = (threads: number): number => realWord(threads, threads)
+/** evalWord: the chunk is of images, whose outputs the training thread wants (the confusion matrix). */
+export const EVAL_PER_IMAGE = 1
+/** evalWord bits 1–2: the class rule, as an index into these. */
+export const EVAL_KINDS: readonly ClassOutput[] = ['softmax', 'sigmoid', 'scores']
 
 /** Params mode of a step (slot word 3): the pool's `params` buffer; the training thread's tensors in place; the same, each param once READY counts it. */
 export const PARAMS_PUBLISHED = 0
@@ -129,6 +147,8 @@ const NCOUNT = 1
 const NUMBERS = 2
 const SLICES = 15
 const STEP_WORDS = 16
+/** Float64 words of `results` a thread writes: a step's loss and correct count; an evaluation's RowTotals (loss, correct, targets, sq). */
+export const RESULT_WORDS = 4
 
 export { requireLoss }
 
@@ -307,6 +327,16 @@ export function readSlices(step: Float64Array): number {
   return step[SLICES]
 }
 
+/** A model's saved buffers that are not parameters (BatchNormalization's running statistics), in layer order. */
+export function savedBuffers(model: Sequential): Float32Array[] {
+  return model.layers.flatMap((l) => (l.buffers ?? []).map((b) => b.tensor.data))
+}
+
+/** Whether held-out evaluation wants `spec`'s outputs per example: an image classifier's (evaluate.ts perImage). */
+function classifiesImages(spec: NetSpec): boolean {
+  return spec.task !== 'reconstruct' && spec.task !== 'language-model'
+}
+
 function placeOf(t: Tensor, buffers: SharedArrayBuffer[]): TensorPlace {
   const buf = t.data.buffer
   if (!(buf instanceof SharedArrayBuffer)) return null
@@ -325,6 +355,10 @@ export class DataParallel {
   private readonly ts: Float32Array[] = []
   private readonly results: Float64Array
   private readonly errors: Uint8Array
+  /** Held-out evaluation: this thread's saved buffers for the replicas, their outputs per example, and the chunk's. */
+  private readonly kept: Float32Array
+  private readonly outs: Float32Array[] = []
+  private evalProbs = new Float32Array(0)
   private lastStepMs = 1000
   private readonly sizes: number[]
   private readonly offs: number[]
@@ -351,9 +385,9 @@ export class DataParallel {
   private constructor(
     readonly threads: number,
     private readonly workers: Worker[],
-    private readonly buffers: Omit<ReplicaInit, 'role' | 'index' | 'threads' | 'spec' | 'seed' | 'xPer' | 'tPer' | 'maxSlice'>,
+    private readonly buffers: Omit<ReplicaInit, 'role' | 'index' | 'threads' | 'spec' | 'seed' | 'xPer' | 'tPer' | 'maxSlice' | 'outPer'>,
     /** maxBatch: the largest batch create() was told of (every batch up to it fits the replicas' input buffers). */
-    private readonly dims: { P: number; xPer: number; tPer: number; maxSlice: number; maxBatch: number },
+    private readonly dims: { P: number; xPer: number; tPer: number; maxSlice: number; maxBatch: number; outPer: number },
     private readonly model: Sequential | null,
     inMemory: { state: Float32Array[]; grads: Float32Array[] } | null,
     lookahead: { optimizer: OptimizerName; lead: number } | null,
@@ -369,6 +403,7 @@ export class DataParallel {
     this.results = new Float64Array(buffers.results)
     this.errors = new Uint8Array(buffers.errors)
     this.stepBuf = new Float64Array(buffers.step)
+    this.kept = new Float32Array(buffers.kept)
     const { P, xPer, tPer, maxSlice } = dims
     if (inMemory) {
       this.grads.push(...inMemory.grads)
@@ -380,6 +415,7 @@ export class DataParallel {
     for (let k = 1; k < threads; k++) {
       this.xs[k] = new Float32Array(buffers.x, (k - 1) * maxSlice * xPer * 4, maxSlice * xPer)
       this.ts[k] = new Float32Array(buffers.t, (k - 1) * maxSlice * tPer * 4, maxSlice * tPer)
+      this.outs[k] = new Float32Array(buffers.out, (k - 1) * maxSlice * dims.outPer * 4, maxSlice * dims.outPer)
     }
     this.sizes = model ? model.params.map((p) => p.data.length) : []
     this.offs = flatOffsets(this.sizes)
@@ -443,6 +479,10 @@ export class DataParallel {
       const b = sliceBounds(B, threads, lookahead.lead)
       for (let k = 1; k + 1 < b.length; k++) maxSlice = Math.max(maxSlice, b[k + 1] - b[k])
     }
+    // held-out evaluation on the threads (evaluate()) needs the model: its saved buffers go to the replicas, and an
+    // image classifier's outputs per example come back
+    const keptFloats = opts.model ? savedBuffers(opts.model).reduce((a, b) => a + b.length, 0) : 0
+    const outPer = opts.model && classifiesImages(opts.spec) ? sizeOf(validateSpec(opts.spec).outputShape ?? []) : 0
     const buffers = {
       control: new SharedArrayBuffer(4 * controlWords(threads)),
       params: new SharedArrayBuffer(4 * P),
@@ -451,8 +491,11 @@ export class DataParallel {
       step: new SharedArrayBuffer(8 * STEP_WORDS),
       x: new SharedArrayBuffer(4 * maxSlice * xPer * R),
       t: new SharedArrayBuffer(4 * maxSlice * tPer * R),
-      results: new SharedArrayBuffer(8 * 2 * threads),
+      results: new SharedArrayBuffer(8 * RESULT_WORDS * threads),
       errors: new SharedArrayBuffer(ERROR_BYTES * threads),
+      kept: new SharedArrayBuffer(4 * keptFloats),
+      out: new SharedArrayBuffer(4 * maxSlice * outPer * R),
+      outPer,
       master,
       trace: opts.trace ?? null
     }
@@ -491,7 +534,7 @@ export class DataParallel {
       void Promise.all(workers.map((w) => w.terminate())).then(() => { if (lent) lent.mem.returnArenas(lent.arenas) })
       throw e
     }
-    return new DataParallel(threads, workers, buffers, { P, xPer, tPer, maxSlice, maxBatch: opts.maxBatch }, opts.model ?? null, inMemory, lookahead, lent)
+    return new DataParallel(threads, workers, buffers, { P, xPer, tPer, maxSlice, maxBatch: opts.maxBatch, outPer }, opts.model ?? null, inMemory, lookahead, lent)
   }
 
   /**
@@ -565,13 +608,74 @@ export class DataParallel {
     let loss = (n0 / B) * loss0
     let correct = correct0
     for (let k = 1; k < T; k++) {
-      loss += ((bounds[k + 1] - bounds[k]) / B) * this.results[2 * k]
-      correct += this.results[2 * k + 1]
+      loss += ((bounds[k + 1] - bounds[k]) / B) * this.results[RESULT_WORDS * k]
+      correct += this.results[RESULT_WORDS * k + 1]
     }
     // each slice's gradient is already its share of the batch's (backward(B)): they are summed as they are
     this.pending = { slices: T, split }
     this.lastStepMs = performance.now() - started
     return { loss, correct }
+  }
+
+  /**
+   * Whether evaluate() can run held-out chunks of B examples for `model` on the threads: the pool was made for it
+   * (create({ model })), and B is a batch size it trains (its slices fit the replicas' buffers).
+   */
+  evaluates(model: Sequential, B: number): boolean {
+    return model === this.model && B <= this.dims.maxBatch && this.fits(sliceBounds(B, this.threads, this.buffers.master !== null ? this.lead : 0))
+  }
+
+  /**
+   * Held-out evaluation of one chunk x of B examples (its first n real, the rest repeating one), split across the
+   * threads as a training batch of B is (sliceBounds), so every thread's layers write into the blocks its slice of a
+   * batch cut: each thread runs evaluate.ts evalRows on its slice, in inference mode, with this thread's parameters
+   * and saved buffers (BatchNormalization's running statistics: the replicas' own are of their slices), and the
+   * totals are summed in thread order. Each example's outputs are those of one thread (the same kernels on the same
+   * rows); the loss is a sum of slices' means, so it differs from one thread's in its last bits. An image classifier's
+   * outputs (n × C, row order) come back for the confusion matrix. Only when evaluates(model, B).
+   */
+  evaluate(model: Sequential, x: Tensor, t: Tensor, n: number, work: ChunkWork): { totals: RowTotals; probs: Float32Array | null } {
+    const B = x.shape[0]
+    if (!this.evaluates(model, B)) throw new Error(`data-parallel: cannot evaluate chunks of ${B} on these threads`)
+    const split = this.buffers.master !== null
+    const bounds = sliceBounds(B, this.threads, split ? this.lead : 0)
+    const T = bounds.length - 1
+    const { xPer, tPer, outPer } = this.dims
+    if (work.perImage && outPer === 0) throw new Error('data-parallel: this pool was not made for an image classifier\'s evaluation')
+    // a batch the replicas started during the last update is not trained after all (the epoch has ended)
+    if (this.ahead !== null) this.wait(this.ahead.gen, false)
+    this.ahead = null
+    let off = 0
+    for (const b of savedBuffers(model)) {
+      this.kept.set(b, off)
+      off += b.length
+    }
+    Atomics.store(this.control, evalWord(this.threads), (work.perImage ? EVAL_PER_IMAGE : 0) | (EVAL_KINDS.indexOf(work.kind) << 1))
+    for (let k = 0; k < this.threads; k++) Atomics.store(this.control, realWord(this.threads, k), k < T ? Math.max(0, Math.min(n, bounds[k + 1]) - bounds[k]) : 0)
+    const gen = this.begin(model, x, t, bounds, split ? PARAMS_IN_PLACE : PARAMS_PUBLISHED, CMD_EVAL)
+    const n0 = bounds[1]
+    const x0 = model.inputTensor(x.data.subarray(0, n0 * xPer), n0)
+    const t0 = { shape: [n0, ...t.shape.slice(1)], data: t.data.subarray(0, n0 * tPer) }
+    const mine = evalRows(model, x0, t0, Math.min(n, n0), work)
+    let probs: Float32Array | null = null
+    if (work.perImage) {
+      if (this.evalProbs.length < this.dims.maxBatch * outPer) this.evalProbs = new Float32Array(this.dims.maxBatch * outPer)
+      probs = this.evalProbs.subarray(0, n * outPer)
+      probs.set(mine.probs!)
+    }
+    this.wait(gen)
+    const totals = { ...mine.totals }
+    for (let k = 1; k < T; k++) {
+      const real = Atomics.load(this.control, realWord(this.threads, k))
+      if (real === 0) continue
+      const r = RESULT_WORDS * k
+      totals.loss += this.results[r]
+      totals.correct += this.results[r + 1]
+      totals.targets += this.results[r + 2]
+      totals.sq += this.results[r + 3]
+      if (probs !== null) probs.set(this.outs[k].subarray(0, real * outPer), bounds[k] * outPer)
+    }
+    return { totals, probs }
   }
 
   /** Each replica's slice fits its input buffers. */
@@ -598,8 +702,8 @@ export class DataParallel {
     return true
   }
 
-  /** Hands each replica its slice of x and t and how to read the parameters (slot word 3), and posts the step. */
-  private begin(model: Sequential, x: Tensor, t: Tensor, bounds: readonly number[], mode: number): number {
+  /** Hands each replica its slice of x and t and how to read the parameters (slot word 3), and posts the step (or `cmd`). */
+  private begin(model: Sequential, x: Tensor, t: Tensor, bounds: readonly number[], mode: number, cmd = CMD_STEP): number {
     const { xPer, tPer } = this.dims
     const T = bounds.length - 1
     // publish the parameters the replicas cannot see in place
@@ -619,7 +723,7 @@ export class DataParallel {
         this.ts[k].set(t.data.subarray(bounds[k] * tPer, bounds[k + 1] * tPer))
       }
     }
-    return this.post(CMD_STEP)
+    return this.post(cmd)
   }
 
   /** After forwardBackward(): model.grads = Σ_k g_k, each thread's gradient already its share of the batch's. */

@@ -8,9 +8,11 @@ import { Rng } from '../rng'
 import { tensor, type Tensor } from '../tensor'
 import { Sequential } from '../models/sequential'
 import {
-  CMD, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, GEN, MAX_SLOTS, inPlaceWord, PARAMS_PUBLISHED, PARAMS_STAGED, PhaseTrace, batchWord, flatOffsets, masterViews,
-  rangePieces, readRule, readSlices, readyWord, requireLoss, sleepWord, slot, updateRange, type ReplicaInit, type TensorPlace
+  CMD, CMD_EVAL, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, EVAL_KINDS, EVAL_PER_IMAGE, GEN, MAX_SLOTS, inPlaceWord, PARAMS_PUBLISHED, PARAMS_STAGED, PhaseTrace,
+  RESULT_WORDS, batchWord, evalWord, flatOffsets, masterViews, rangePieces, readRule, readSlices, readyWord, realWord, requireLoss, savedBuffers, sleepWord,
+  slot, updateRange, type ReplicaInit, type TensorPlace
 } from './data-parallel'
+import { evalRows } from './evaluate'
 import { SPIN_MS, sleepWhile, spin, wake } from './thread-sync'
 import { correctCounter } from './metrics'
 import { engineMemory, releaseKernelArray, useSharedMemory } from '../kernels/gemm'
@@ -96,6 +98,21 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
     for (let r = Atomics.load(control, R); r < count; r = Atomics.load(control, R)) sleepWhile(control, me, R, r)
     tr?.add('ready-wait', t0)
   }
+  /** This step's parameters: the training thread's in place (`split`), or as it published them. */
+  const readParams = (split: boolean): void => {
+    let off = 0
+    if (inPlace) {
+      model.params.forEach((p, i) => bind(p, split ? masterW![i] : ownW[i]))
+      if (!split) ownW.forEach((w) => { w.set(shared.subarray(off, off + w.length)); off += w.length })
+      return
+    }
+    model.params.forEach((p, i) => {
+      p.data.set(split ? masterW![i] : shared.subarray(off, off + p.data.length))
+      off += p.data.length
+    })
+  }
+  const kept = new Float32Array(init.kept)
+  const outAll = new Float32Array(init.out)
   if (inPlace) Atomics.add(control, inPlaceWord(init.threads), 1)
   // Read the generation before announcing readiness: the first command may be posted the moment we do.
   let seen = Atomics.load(control, GEN)
@@ -112,6 +129,26 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
       if (cmd === CMD_UPDATE) {
         const { rule, rule2, numbers } = readRule(stepBuf)
         updateRange(pieces[k], offs, masterW!, masterG!, source, readSlices(stepBuf), rule, state, numbers, rule2)
+      } else if (cmd === CMD_EVAL) {
+        // held-out evaluation of this thread's slice of a chunk (DataParallel.evaluate): its real rows' totals, and
+        // for an image classifier their outputs; with the training thread's parameters and saved buffers
+        const n = Atomics.load(control, slot(k, 0))
+        const real = Atomics.load(control, realWord(init.threads, k))
+        if (real > 0) {
+          readParams(Atomics.load(control, slot(k, 3)) !== PARAMS_PUBLISHED)
+          let off = 0
+          for (const b of savedBuffers(model)) {
+            b.set(kept.subarray(off, off + b.length))
+            off += b.length
+          }
+          const flags = Atomics.load(control, evalWord(init.threads))
+          const work = { perImage: (flags & EVAL_PER_IMAGE) !== 0, kind: EVAL_KINDS[flags >> 1] }
+          const x = model.inputTensor(xAll.subarray(xBase, xBase + n * xPer), n)
+          const t = { shape: [n, ...(tPer > 1 ? [tPer] : [])], data: tAll.subarray(tBase, tBase + n * tPer) }
+          const { totals, probs } = evalRows(model, x, t, real, work)
+          results.set([totals.loss, totals.correct, totals.targets, totals.sq], RESULT_WORDS * k)
+          if (probs !== null) outAll.set(probs, (k - 1) * init.maxSlice * init.outPer)
+        }
       } else {
         const n = Atomics.load(control, slot(k, 0))
         const mode = Atomics.load(control, slot(k, 3))
@@ -121,15 +158,8 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
         const staged = mode === PARAMS_STAGED
         if (n > 0) {
           let off = 0
-          if (inPlace) {
-            model.params.forEach((p, i) => bind(p, split ? masterW![i] : ownW[i]))
-            if (!split) ownW.forEach((w) => { w.set(shared.subarray(off, off + w.length)); off += w.length })
-          } else if (!staged) {
-            model.params.forEach((p, i) => {
-              p.data.set(split ? masterW![i] : shared.subarray(off, off + p.data.length))
-              off += p.data.length
-            })
-          }
+          // in place the tensors are pointed at the training thread's, which a staged step reads as they are updated
+          if (inPlace || !staged) readParams(split)
           const x = model.inputTensor(xAll.subarray(xBase, xBase + n * xPer), n)
           const t = { shape: [n, ...(tPer > 1 ? [tPer] : [])], data: tAll.subarray(tBase, tBase + n * tPer) }
           let scores = x
@@ -150,8 +180,8 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
           } else {
             scores = model.forward(x, true)
           }
-          results[2 * k] = requireLoss(model).forward(scores, target(scores, x, t))
-          results[2 * k + 1] = correctOf(scores, t)
+          results[RESULT_WORDS * k] = requireLoss(model).forward(scores, target(scores, x, t))
+          results[RESULT_WORDS * k + 1] = correctOf(scores, t)
           if (tr) { tr.add('forward', t0); t0 = PhaseTrace.now() }
           model.backward(batch)
           if (tr) { tr.add('backward', t0); t0 = PhaseTrace.now() }

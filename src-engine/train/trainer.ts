@@ -336,10 +336,12 @@ export class Trainer {
       this.resetRecurrent()
       const evalStart = this.now()
       const pausedBeforeEval = this.pausedMs
-      const ev = yield* evaluate(this.model, test, this.evalChunk())
+      const chunk = this.evalChunk()
+      const dp = this.evalPool(chunk)
+      const ev = yield* evaluate(this.model, test, chunk, dp && ((m, x, t, n, w) => dp.evaluate(m, x, t, n, w)))
       this.resetRecurrent()
       // the training examples' accuracy measured the same way, with the same chunks (train-sample.ts)
-      const trainEval = this.trainSample === null ? null : (yield* evaluate(this.model, this.trainSample, this.evalChunk())).acc
+      const trainEval = this.trainSample === null ? null : (yield* evaluate(this.model, this.trainSample, chunk, dp && ((m, x, t, n, w) => dp.evaluate(m, x, t, n, w)))).acc
       this.resetRecurrent()
       this.evalSeconds = Math.max(0, this.now() - evalStart - (this.pausedMs - pausedBeforeEval)) / 1000
       const report: EpochReport = {
@@ -412,7 +414,8 @@ export class Trainer {
   }
 
   /**
-   * Examples per held-out evaluation chunk: evalBatch, or as many as this thread's layers train of a batch. The engine
+   * Examples per held-out evaluation chunk: evalBatch; on several threads a batch, which each thread evaluates its
+   * slice of (evalPool); or as many as this thread's layers train of a batch. The engine
    * memory's free lists are by block size, so a chunk of another size (it was 500) cut blocks of its own beside the
    * batch's and kept them: most of the conv presets' memory (H9). A chunk of the batch's size reuses the batch's
    * blocks. The results do not depend on it: every example's scores are its own (inference-mode BatchNormalization
@@ -422,7 +425,13 @@ export class Trainer {
    */
   private evalChunk(): number {
     const B = Math.min(this.settings.batchSize, Math.max(1, this.data.train.n))
+    if (this.evalBatch === undefined && this.parallel?.evaluates(this.model, B)) return B
     return Math.max(1, this.evalBatch ?? this.parallel?.ownSlice(this.model, B) ?? B)
+  }
+
+  /** The pool that runs held-out chunks of `chunk` split across its threads as a batch of that many is (DataParallel.evaluate), or null. */
+  private evalPool(chunk: number): DataParallel | null {
+    return this.evalBatch === undefined && this.parallel?.evaluates(this.model, chunk) ? this.parallel : null
   }
 
   /** The pool that combines the gradients and updates (DataParallel.update), or null: one thread, or clipping, which needs the whole gradient first. */

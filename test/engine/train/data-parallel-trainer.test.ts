@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Trainer, type TrainerEvent, type TrainerSettings } from '../../../src-engine/train/trainer'
 import { startThreads } from '../../../src-engine/train/threads'
 import type { DataParallel } from '../../../src-engine/train/data-parallel'
+import { evaluate } from '../../../src-engine/train/evaluate'
+import { engineMemory } from '../../../src-engine/kernels/gemm'
+import type { NetSpec } from '../../../src-engine/spec-types'
 import { SGD_SETTINGS, TINY_CNN, smallDigits } from './fixtures'
 import { bundleWorker } from '../../helpers/bundle'
 
@@ -95,5 +98,41 @@ describe('Trainer on two threads', () => {
       expect(losses.length).toBe(12)
       expect(out.reports[0].testLoss, loss).toBeLessThan(losses[0])
     }
+  })
+
+  it('evaluates the held-out examples on both threads, each its slice of a batch: every example as one thread, no blocks of its own', async () => {
+    // BatchNormalization in inference mode uses the training thread's running statistics (a replica's own are of its
+    // slices), Dropout passes through; a batch of 64 leaves a last chunk of 8, all of it in the training thread's slice
+    const spec: NetSpec = {
+      input: [1, 28, 28],
+      layers: [
+        { type: 'Convolution', filters: 4, kernel: 5 }, { type: 'BatchNormalization' }, { type: 'Relu' }, { type: 'Pooling', size: 2, stride: 2 },
+        { type: 'Dropout', rate: 0.3 }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }
+      ]
+    }
+    const B = 64
+    const t = new Trainer({ spec, settings: { ...SGD_SETTINGS, optimizer: 'Adam', lr: 0.003, batchSize: B, epochs: 1, seed: 6 }, data, snapshotEveryMs: 0 })
+    const dp = (await startThreads(t, 2, entry))!
+    pools.push(dp)
+    const chunks: number[] = []
+    const evaluateOnThreads = dp.evaluate.bind(dp)
+    dp.evaluate = (m, x, tt, n, w) => { chunks.push(n); return evaluateOnThreads(m, x, tt, n, w) }
+    const mem = engineMemory()!
+    let before = 0
+    const work = t.work()
+    for (let u = work.next(); !u.done; u = work.next()) if (u.value === 'batch') before = mem.blockBytes.bytes
+    // the 200 held-out examples, then the 600 of the training sample (train-sample.ts: all of them, fewer than 1,000)
+    expect(chunks).toEqual([64, 64, 64, 8, ...new Array<number>(9).fill(64), 24])
+    // this thread's slice of each chunk runs in its slice of a batch's blocks (the replica's in its own arena)
+    expect(mem.blockBytes.bytes - before).toBeLessThan(2 * B * 28 * 28 * 4)
+    const report = t.reports[0]
+    // one thread over the same weights, in chunks of the batch
+    const one = evaluate(t.model, t.data.test, B)
+    let r = one.next()
+    while (!r.done) r = one.next()
+    expect(report.testAcc).toBe(r.value.acc)
+    expect(report.confusion).toEqual(r.value.confusion)
+    expect(report.confidentWrong).toEqual(r.value.confidentWrong)
+    expect(Math.abs(report.testLoss! - r.value.loss) / r.value.loss).toBeLessThan(1e-7)
   })
 })

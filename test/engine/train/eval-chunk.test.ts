@@ -54,7 +54,8 @@ describe('held-out evaluation in chunks of the batch', () => {
       else evals++
     }
     const grown = mem.blockBytes.bytes - before
-    expect(evals).toBe(Math.ceil(data.test.n / B)) // 4 chunks (one of 200 before)
+    // 4 chunks (one of 200 before), then the training sample's 10 (all 600 rows: train-sample.ts)
+    expect(evals).toBe(Math.ceil(data.test.n / B) + Math.ceil(data.train.n / B))
     // only the chunk's own input, target and predicted probabilities are new (a chunk of 200 cut ~2.5 MB of layer
     // outputs, a chunk of 8 after three of 64 ~0.3 MB)
     expect(grown).toBeLessThan(2 * B * 28 * 28 * 4)
