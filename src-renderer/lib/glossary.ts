@@ -47,7 +47,16 @@ export const TERMS = {
   selfAttention: { ko: '셀프 어텐션', en: 'self-attention' },
   query: { ko: '쿼리', en: 'query' },
   key: { ko: '키', en: 'key' },
-  value: { ko: '밸류', en: 'value' }
+  value: { ko: '밸류', en: 'value' },
+  crossEntropy: { ko: '교차 엔트로피', en: 'cross-entropy' },
+  initialisation: { ko: '가중치 초깃값', en: 'weight initialisation' },
+  batchNorm: { ko: '배치 정규화', en: 'batch normalization' },
+  explodingGradient: { ko: '기울기 폭발', en: 'exploding gradient' },
+  gradientClipping: { ko: '기울기 클리핑', en: 'gradient clipping' },
+  autoencoder: { ko: '오토인코더', en: 'autoencoder' },
+  transposedConv: { ko: '전치 합성곱', en: 'transposed convolution' },
+  embedding: { ko: '임베딩', en: 'embedding' },
+  temperature: { ko: '온도', en: 'temperature' }
 } as const satisfies Record<string, { ko: string; en: string }>
 
 export type TermId = keyof typeof TERMS
@@ -95,7 +104,16 @@ export const ALIASES: Partial<Record<TermId, readonly string[]>> = {
   vanishingGradient: ['그래디언트 소실', 'vanishing gradients'],
   languageModel: ['LM'],
   perplexity: ['혼란도', 'PPL'],
-  selfAttention: ['셀프어텐션', 'attention']
+  selfAttention: ['셀프어텐션', 'attention'],
+  crossEntropy: ['크로스 엔트로피', 'CE', 'cross entropy loss', 'log loss'],
+  initialisation: ['초기화', '가중치 초기화', '초깃값', 'initialization', 'init', 'He', 'Xavier', 'Glorot'],
+  batchNorm: ['배치 놈', '배치놈', '배치 노멀라이제이션', 'BN', 'batch norm', 'batchnorm', 'batch normalisation'],
+  explodingGradient: ['그래디언트 폭발', '기울기 폭주', 'exploding gradients'],
+  gradientClipping: ['그래디언트 클리핑', '기울기 자르기', 'clip', 'clipping', 'grad clip'],
+  autoencoder: ['자기부호화기', '오토 인코더', 'AE', 'encoder', 'decoder', '인코더', '디코더'],
+  transposedConv: ['업샘플링', '디컨볼루션', '역합성곱', 'upsampling', 'deconvolution', 'deconv', 'ConvTranspose'],
+  embedding: ['임베딩 계층', '단어 벡터', 'embedding layer', 'word vector'],
+  temperature: ['샘플링 온도', '템퍼러처', 'T', 'sampling temperature']
 }
 
 /** A glossary row as the page shows it: the names and the definition in the page's language. */

@@ -43,5 +43,14 @@ export default {
   selfAttention: 'Each position computes weights over all positions from query–key matches and takes the weighted sum of their values.',
   query: 'What a position is looking for: its vector q is compared with every key.',
   key: 'What a position offers to be found by: the vector k that queries are matched against.',
-  value: 'The content a position passes on: the vectors v that the attention weights mix.'
+  value: 'The content a position passes on: the vectors v that the attention weights mix.',
+  crossEntropy: 'The loss −log of the probability the model gave the right answer (averaged over the batch): 0 when it was sure and right, large when it was sure and wrong.',
+  initialisation: 'How the weights start before training. He (σ = √(2/n)) suits ReLU and Xavier (σ = √(1/n)) suits sigmoid and tanh, n being the inputs per unit: they keep the activations and gradients about the same size in every layer. A small fixed σ such as 0.01 makes a deep network’s signal shrink layer by layer.',
+  batchNorm: 'A layer that makes each channel’s values mean 0 and variance 1 over the mini-batch, then scales them by γ and shifts them by β (both learned). It keeps activations in a good range whatever the initialisation, so deeper networks train faster. In inference it uses averages kept during training instead of the batch’s.',
+  explodingGradient: 'Gradients growing without bound as they flow back through many time steps or layers (an RNN’s Wh multiplied again and again), so one update throws the weights far away. Gradient clipping caps their size.',
+  gradientClipping: 'Before an update, scaling all gradients down when their combined norm is above a threshold: the direction is kept, the step cannot explode.',
+  autoencoder: 'A network trained to output its own input through a narrow middle (the code): the encoder compresses, the decoder rebuilds, and the loss is how far the rebuilt image is from the original.',
+  transposedConv: 'The backward pass of a convolution used as a layer: each input value stamps a filter onto a larger output, so stamping every second cell upsamples (doubles height and width). Autoencoders’ decoders use it.',
+  embedding: 'A table of learned vectors, one row per word or character id: looking up the row replaces a one-hot vector times a weight matrix, at a fraction of the work.',
+  temperature: 'When generating, the scores are divided by T before the softmax: T below 1 makes the likeliest choice even likelier (safe, repetitive text), T above 1 flattens the choice (varied, then random text).'
 } satisfies Record<string, string>

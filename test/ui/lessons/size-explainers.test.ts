@@ -49,6 +49,18 @@ describe('the output-size calculator', () => {
     await size(2, 28, 3, 1, 0)
     expect(screen.getByTestId('size-result').textContent).toBe('Invalid: a 3-wide filter does not fit into an input of 2 with padding 0.')
   })
+
+  it('works AlexNet’s first layer, 227 × 227, F 11, S 4 → 55 (H and W up to 512, not capped at 64)', async () => {
+    i18n.set('en')
+    render(OutputSize)
+    await size(227, 227, 11, 4, 0)
+    expect(screen.queryByTestId('size-field-problem')).toBeNull()
+    expect(screen.getByTestId('size-result').textContent).toBe('Valid: the output is 55 × 55.')
+    // the strip of 227 cells stays within the card
+    expect(Number(screen.getByRole('img').getAttribute('width'))).toBeLessThanOrEqual(564)
+    await size(513, 513, 11, 4, 0)
+    expect(screen.getByTestId('size-field-problem').textContent).toContain('512')
+  })
 })
 
 describe('the convolution stepper', () => {
