@@ -189,7 +189,10 @@ export class LabHost {
       ...options
     }
     this.engine = { ...pureEngine, ...options.engine }
-    this.projects = new ProjectService(this, { dataDir: options.dataDir ?? null, files: options.files, reader: options.projectReader })
+    this.projects = new ProjectService(this, {
+      dataDir: options.dataDir ?? null, files: options.files, reader: options.projectReader,
+      onAutosave: (runId, failed) => this.emit({ type: 'autosave', runId, failed })
+    })
     this.textsDir = textsDir(options.dataDir ?? null)
   }
 

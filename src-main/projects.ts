@@ -21,9 +21,9 @@
  *   (Q3's F20). On start the page asks `recovery()` and offers to recover it, but only an autosave an earlier host
  *   session left (a crash, a quit without saving): one this service wrote is of a run the page can see, never offered.
  */
-import { existsSync, rmSync } from 'node:fs'
+import { accessSync, constants, existsSync, rmSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import type { NetSpec, SpecIssue } from '../src-engine/spec-types'
 import type { LAB_ERRORS } from './ipc/contract'
 import { TRAINING_PRIORITIES, type AutosaveProject, type BatchPoint, type Checkpoint, type TrainingPriority, type TrainSettings } from '../src-engine/protocol'
@@ -33,7 +33,7 @@ import { PROJECT_EXTENSION, type ProjectData, type ProjectText } from '../src-en
 import { readProject, readText, readWeights, uploaded, type ProjectJob, type WeightsJob } from './project-read'
 import { checkWeightsAgainst, describeWeightProblem, specFromMetadata } from '../src-engine/io/safetensors'
 import type {
-  ExportFormat, FileSource, FileTarget, LabError, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
+  ErrorParams, ExportFormat, FileSource, FileTarget, LabError, LabEvent, OpenedProject, ProjectState, RecoveryInfo, Result,
   SavedFile, SavedHistory, SavedRun, StoredText, TextProblem
 } from './ipc/contract'
 import { cleanHistory } from './ipc/project-schemas'
@@ -85,6 +85,8 @@ export interface ProjectServiceOptions {
   /** The project reader thread's entry (the bundled project-reader.ts): projects are read and decoded there,
    *  off this thread (project-read.ts). Absent: on this thread (tests with a fake training worker). */
   reader?: string | URL
+  /** An autosave failed after one written (or the first), params saying why; or one was written after failures (null). */
+  onAutosave?: (runId: string, failed: ErrorParams | null) => void
 }
 
 /** Runs kept in an autosave's history (as the training page keeps them). */
@@ -175,12 +177,45 @@ type FsCase<C extends 'read-failed' | 'write-failed'> = { case?: (typeof LAB_ERR
 export function fsFailureCase(e: unknown, writing: false): FsCase<'read-failed'>
 export function fsFailureCase(e: unknown, writing: true): FsCase<'write-failed'>
 export function fsFailureCase(e: unknown, writing: boolean): FsCase<'read-failed' | 'write-failed'> {
-  const code = (e as NodeJS.ErrnoException | null)?.code
+  const err = e as NodeJS.ErrnoException | null
+  // an error that crossed a thread (the training worker's autosave) keeps only its text: "EROFS: read-only file system, …"
+  const code = err?.code ?? /^(E[A-Z]+):/.exec(errorText(e))?.[1]
   if (code === 'EACCES' || code === 'EPERM') return { case: 'permission' }
   if (code === 'EISDIR') return { case: 'is-folder' }
   if (writing && (code === 'ENOSPC' || code === 'EDQUOT')) return { case: 'no-space' }
   if (writing && code === 'EROFS') return { case: 'read-only' }
+  // A recursive mkdir under a read-only mount fails with ENOENT (Node names the missing folder, not the refusal: Q4's
+  // B4, "ENOENT … mkdir '<data>/texts'"): the nearest folder that exists says why it could not be made.
+  if (writing && code === 'ENOENT') {
+    const path = err?.path ?? /, mkdir '(.*)'$/.exec(errorText(e))?.[1]
+    if (path && (err?.syscall === 'mkdir' || / mkdir '/.test(errorText(e)))) return parentRefusal(path)
+  }
   return {}
+}
+
+/** Why nothing can be made under `path`: its nearest existing folder is read-only or not writable to this user. */
+function parentRefusal(path: string): FsCase<'write-failed'> {
+  let dir = dirname(path)
+  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir)
+  try {
+    accessSync(dir, constants.W_OK)
+    return {}
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    return code === 'EROFS' ? { case: 'read-only' } : code === 'EACCES' || code === 'EPERM' ? { case: 'permission' } : {}
+  }
+}
+
+/**
+ * A write into the lab's own data folder (an uploaded text, the autosave) refused for a known reason: the learner cannot
+ * choose another folder there (the web shell has none to choose), so the case names the data folder and the page says
+ * to make it writable or free space, or to start the lab with another BACKPROP_LAB_DATA_DIR.
+ */
+export function dataFolderFailure(e: unknown, dataDir: string | null): { detail: string; folder?: string } & FsCase<'write-failed'> {
+  const fs = fsFailureCase(e, true).case
+  const known = fs === 'read-only' || fs === 'no-space' || fs === 'permission'
+  if (!dataDir) return { detail: errorText(e), ...(fs ? { case: fs } : {}) }
+  return { detail: errorText(e), case: known ? `data-${fs}` : 'data', folder: dataDir }
 }
 
 export class ProjectService {
@@ -200,7 +235,11 @@ export class ProjectService {
   /** The run whose model the host holds (the last started, or the opened project's current run): the run a
    * continuation (a start with an epoch offset) carries on. */
   private modelRunId: string | null = null
-  /** Failures of the last autosave (logged once per message; autosave never interrupts training). */
+  /**
+   * Why the last autosave failed (the system's text), null after one written. Autosave never interrupts
+   * training, but a learner told that training autosaves must hear that a crash now would lose it: the first failure,
+   * and the first autosave written after failures, are told (opts.onAutosave), not every epoch (Q4's B3).
+   */
   lastAutosaveError: string | null = null
   /** The autosave being written, and the newest one waiting for it (older waiting ones are dropped). */
   private writing: Promise<void> | null = null
@@ -229,7 +268,7 @@ export class ProjectService {
    */
   private applying: Promise<unknown> = Promise.resolve()
 
-  constructor(private readonly host: ModelHost, opts: ProjectServiceOptions) {
+  constructor(private readonly host: ModelHost, private readonly opts: ProjectServiceOptions) {
     this.dataDir = opts.dataDir
     this.files = opts.files
     this.reader = opts.reader ?? null
@@ -273,7 +312,10 @@ export class ProjectService {
     this.currentRunId = runId
     this.modelRunId = runId
     while (this.runs.size > MAX_RUNS) {
-      const oldest = this.runs.keys().next().value as string
+      // as the page's list drops them (train.svelte.ts nextDropped): a run that failed before its first mini-batch first,
+      // so failed Starts never push a trained run out of a saved project or the autosave (Q4's B6)
+      const failed = [...this.runs.values()].find((r) => r.id !== runId && r.state === 'failed' && r.batchX.length === 0 && r.epochs.length === 0)
+      const oldest = failed?.id ?? (this.runs.keys().next().value as string)
       this.runs.delete(oldest)
       this.offsets.delete(oldest)
       this.curves.delete(oldest)
@@ -362,9 +404,12 @@ export class ProjectService {
             this.ownOnDisk = true
           }
           this.writes++
+          if (this.lastAutosaveError) this.opts.onAutosave?.(next.runId, null)
           this.lastAutosaveError = null
         } catch (e) {
+          const told = this.lastAutosaveError !== null
           this.lastAutosaveError = `the autosave could not be written to ${path}: ${errorText(e)}`
+          if (!told) this.opts.onAutosave?.(next.runId, { file: basename(path), ...dataFolderFailure(e, this.dataDir) })
         } finally {
           this.inFlight = null
         }
@@ -573,7 +618,7 @@ export class ProjectService {
     try {
       return { ok: true, value: { file: await storeTextFile(textsDir(this.dataDir), read.bytes, facts, read.hash), ...facts } }
     } catch (e) {
-      return fail('write-failed', `${fileName} could not be kept for training: ${errorText(e)}`, { file: fileName, detail: errorText(e), ...fsFailureCase(e, true) })
+      return fail('write-failed', `${fileName} could not be kept for training: ${errorText(e)}`, { file: fileName, ...dataFolderFailure(e, this.dataDir) })
     }
   }
 

@@ -50,7 +50,7 @@ export const LAB_ERRORS = {
   'bad-command': [], 'unknown-command': [], diverged: [], 'train-failed': ['input', 'classes', 'vocab', 'memory', 'threads', 'text', 'text-gone', 'text-file', 'folder', 'not-folder', 'idx-none', 'idx-missing', 'idx-empty-file', 'idx-not-idx', 'lanes'], protocol: [], 'worker-error': [],
   // projects and files (projects.ts; the engine's project reader)
   'save-failed': [], 'bad-text': ['empty', 'encoding'], 'bad-project': [], 'newer-project': [], 'bad-spec': [], 'bad-weights': ['vocab', 'format', 'dtype'], 'no-dialog': ['save'],
-  canceled: [], 'not-recent': [], 'no-recovery': [], missing: [], 'read-failed': ['permission', 'is-folder'], 'write-failed': ['permission', 'no-space', 'read-only', 'is-folder'],
+  canceled: [], 'not-recent': [], 'no-recovery': [], missing: [], 'read-failed': ['permission', 'is-folder'], 'write-failed': ['permission', 'no-space', 'read-only', 'is-folder', 'data', 'data-read-only', 'data-no-space', 'data-permission'],
   // the page's own connection (src-renderer/lib/lab.ts)
   'no-token': [], disconnected: [], 'transport-failed': [], 'bad-message': []
 } as const satisfies Record<string, readonly string[]>
@@ -105,6 +105,9 @@ export type LabEvent =
   | { type: 'snapshot'; runId: string; snapshot: Snapshot }
   /** starved: the run stands still because other programs keep every core busy (its threads run at idle priority); false once it trains again. */
   | { type: 'cpu'; runId: string; starved: boolean }
+  /** The autosave after an epoch of `runId` could not be written (`failed`: 'write-failed' params, case and file), sent at
+   *  the first failure; `failed` null when one is written again after failures (ProjectService.drain). */
+  | { type: 'autosave'; runId: string; failed: ErrorParams | null }
   /** code 'diverged': `divergence` holds the facts of the English `message` for the page to word (absent from older hosts); `params` what the page words the code with (an exception's text as `detail`). */
   | { type: 'error'; runId: string | null; code: string; message: string; divergence?: DivergenceFacts; params?: ErrorParams }
 

@@ -40,9 +40,16 @@ export { keptStart, restartLr } from './divergence'
  */
 export const MAX_RUNS = 6
 
-/** The run a new Start would drop from `runs` (the oldest not training), or null while there is room. */
+/** The run a new Start would drop from `runs` (the oldest not training), or null while there is room. A run that failed
+ * before its first mini-batch (data it could not read, say) goes first: it holds no curve, accuracy or weights, and six
+ * failed Starts pushed out the only trained run (Q4's B6). It stays listed until then, its failure still readable. */
 export function nextDropped(runs: readonly Run[]): Run | null {
-  return runs.length >= MAX_RUNS ? runs.find((r) => !r.active) ?? null : null
+  return runs.length >= MAX_RUNS ? runs.find(neverTrained) ?? runs.find((r) => !r.active) ?? null : null
+}
+
+/** A run that failed without one mini-batch on its curve (the host's history drops the same ones first: projects.ts). */
+export function neverTrained(r: Run): boolean {
+  return r.state === 'failed' && r.batchX.length === 0 && r.epochs.length === 0
 }
 
 /** Events for a run id we have not heard of yet (the start reply can arrive after the first events). */
@@ -76,6 +83,9 @@ export class TrainLab {
    * whose edits TrainControls judges again.
    */
   threadsRefused = $state.raw<ThreadsRefused | null>(null)
+  /** Why the host could not write the autosave ('write-failed' as a refusal), until one is written again or the learner
+   * dismisses it: a crash now would lose the training the lab says it autosaves (Q4's B3; RecoveryBanner shows it). */
+  autosaveFailed = $state.raw<LabError | null>(null)
   presets = $state.raw<PresetInfo[]>([])
   threads = $state(1)
   /** The host lowers a 'low' run's threads (Linux, app:info's priorityChoice): the form offers the choice. */
@@ -589,6 +599,11 @@ export class TrainLab {
   /** Apply one host event. Unknown run ids are held briefly: the start reply may still be on its way.
    * Errors tied to no run (connection, bad frames) are the app frame's to show; they change no run. */
   handle(e: LabEvent): void {
+    // the host's autosave, not one run's state: told whichever run the page knows
+    if (e.type === 'autosave') {
+      this.autosaveFailed = e.failed ? { code: 'write-failed', message: `The autosave could not be written (${String(e.failed.detail ?? '')}).`, params: e.failed } : null
+      return
+    }
     const runId = e.runId
     if (runId === null) return
     const run = this.runs.find((r) => r.id === runId)

@@ -139,6 +139,11 @@ export default {
   'write-failed.no-space': 'The disk is full, so {file} could not be written. Free some space or choose a folder on another disk, and try again.',
   'write-failed.read-only': 'The place chosen for {file} is read-only. Choose another folder and try again.',
   'write-failed.is-folder': '{file} is the name of an existing folder. Choose another file name.',
+  // the lab's own data folder (an uploaded text, the autosave): no other folder can be chosen there (Q4's B3, B4)
+  'write-failed.data': '{file} could not be written in the lab’s data folder ({folder}). Check that you can write there, or start the lab again with BACKPROP_LAB_DATA_DIR set to another folder. (The system said: {detail})',
+  'write-failed.data-read-only': '{file} could not be written: the lab’s data folder ({folder}) is read-only. Make it writable, or start the lab again with BACKPROP_LAB_DATA_DIR set to a folder you can write to.',
+  'write-failed.data-no-space': 'The disk of the lab’s data folder ({folder}) is full, so {file} could not be written. Free some space, or start the lab again with BACKPROP_LAB_DATA_DIR set to a folder on another disk.',
+  'write-failed.data-permission': 'You do not have permission to write {file} in the lab’s data folder ({folder}). Change the folder’s permissions, or start the lab again with BACKPROP_LAB_DATA_DIR set to a folder you can write to.',
 
   'no-token': 'This address has no access token: open the lab with the whole address it printed (…/?token=…).',
   disconnected: 'The connection to the lab was lost before it answered. Wait for it to reconnect, then try again.',

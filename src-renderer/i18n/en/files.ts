@@ -45,6 +45,10 @@ export default {
   recoveryKept: 'The unsaved training autosaved at {time} is still kept until this run’s first epoch ends and replaces it: stop the run before then to be offered it again.',
   recover: 'Recover',
   discard: 'Discard',
+  // an autosave that could not be written (RecoveryBanner, trainLab.autosaveFailed); {reason} is errors.write-failed.*
+  autosaveFailedTitle: 'Training is not being autosaved.',
+  autosaveFailedText: 'If the lab stops now, this training is lost: keep it with Model & project → Save project. {reason}',
+  autosaveFailedOk: 'OK',
   errOffline: 'The lab is not connected; wait for the connection and try again.',
   errNoSpec: 'There is no architecture yet: open the Architecture page first.',
   errOther: 'That did not work: {detail}'

@@ -137,6 +137,11 @@ export default {
   'write-failed.no-space': '디스크에 공간이 없어 {file} 파일을 쓰지 못했습니다. 공간을 비우거나 다른 디스크의 폴더를 골라 다시 시도하세요.',
   'write-failed.read-only': '{file} 파일을 쓰려는 곳이 읽기 전용입니다. 쓸 수 있는 다른 폴더를 골라 다시 시도하세요.',
   'write-failed.is-folder': '이미 {file} 폴더가 있습니다. 다른 파일 이름을 고르세요.',
+  // the lab's own data folder (an uploaded text, the autosave): no other folder can be chosen there (Q4's B3, B4)
+  'write-failed.data': '실험실의 데이터 폴더({folder})\u2060에 {file} 파일을 쓰지 못했습니다. 그 폴더에 쓸 수 있는지 확인하거나, BACKPROP_LAB_DATA_DIR에 다른 폴더를 지정해 실험실을 다시 시작하세요. (운영 체제가 알린 내용, 영어: {detail})',
+  'write-failed.data-read-only': '실험실의 데이터 폴더({folder})\u2060가 읽기 전용이라 {file} 파일을 쓰지 못했습니다. 폴더에 쓸 수 있게 바꾸거나, BACKPROP_LAB_DATA_DIR에 쓸 수 있는 폴더를 지정해 실험실을 다시 시작하세요.',
+  'write-failed.data-no-space': '실험실의 데이터 폴더({folder})\u2060가 있는 디스크에 공간이 없어 {file} 파일을 쓰지 못했습니다. 공간을 비우거나, BACKPROP_LAB_DATA_DIR에 다른 디스크의 폴더를 지정해 실험실을 다시 시작하세요.',
+  'write-failed.data-permission': '실험실의 데이터 폴더({folder})\u2060에 {file} 파일을 쓸 권한이 없습니다. 폴더의 권한을 바꾸거나, BACKPROP_LAB_DATA_DIR에 쓸 수 있는 폴더를 지정해 실험실을 다시 시작하세요.',
 
   'no-token': '이 주소에는 접속 토큰이 없습니다. 실험실이 출력한 주소 전체(…/?token=…)\u2060로 여세요.',
   disconnected: '실험실이 답하기 전에 연결이 끊겼습니다. 다시 연결되기를 기다린 뒤 다시 시도하세요.',

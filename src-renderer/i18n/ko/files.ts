@@ -45,6 +45,10 @@ export default {
   recoveryKept: '{time}에 자동 저장된 학습이 아직 남아 있습니다. 이 학습의 첫 에폭이 끝나면 새 자동 저장본으로 바뀌니, 그 전에 중지하면 다시 복구할 수 있습니다.',
   recover: '복구',
   discard: '버리기',
+  // an autosave that could not be written (RecoveryBanner, trainLab.autosaveFailed); {reason} is errors.write-failed.*
+  autosaveFailedTitle: '학습이 자동 저장되지 않고 있습니다.',
+  autosaveFailedText: '지금 실험실이 멈추면 이 학습은 사라집니다. 모델·프로젝트 메뉴의 “프로젝트 저장”으로 저장해 두세요. {reason}',
+  autosaveFailedOk: '확인',
   errOffline: '실험실에 연결되어 있지 않습니다. 연결을 기다린 뒤 다시 시도하세요.',
   errNoSpec: '아직 구조가 없습니다. 먼저 아키텍처 페이지를 여세요.',
   errOther: '실패했습니다: {detail}'
