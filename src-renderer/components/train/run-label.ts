@@ -1,7 +1,8 @@
 /** How a run is named in legends and tooltips: its number and the settings learners compare. */
-import { i18n, t } from '../../i18n/index.svelte'
+import { fmtInt, i18n, t } from '../../i18n/index.svelte'
 import { formatLr, trainLab, type Run } from '../../lib/train.svelte'
 import { sameSpec } from '../../lib/same-spec'
+import type { NetSpec } from '../../../src-engine/spec-types'
 
 /**
  * A run's network by name: a preset's title in the page's language (as the page's header names it), "edited <title>"
@@ -16,9 +17,25 @@ function networkName(r: Run): string {
   return r.spec && !sameSpec(r.spec, preset.spec) ? t('train.runEdited', { name: title }) : title
 }
 
-/** Two runs trained the same network: the same architecture when the page knows both, else the same name. */
+/** The layers that hold weights or shape the values: a spec without its dropout layers and its title. */
+function withoutDropout(s: NetSpec): NetSpec {
+  return { ...s, name: undefined, layers: s.layers.filter((l) => l.type !== 'Dropout') }
+}
+
+/** The dropout rates of a run's network, in layer order (none when the page does not know its network). */
+function dropoutRates(r: Run): number[] {
+  return r.spec ? r.spec.layers.flatMap((l) => (l.type === 'Dropout' ? [l.rate] : [])) : []
+}
+
+/**
+ * Two runs trained the same network: the same architecture when the page knows both, else the same name. Dropout
+ * layers and the network's title do not make another network: dropout has no weights and is off whenever the network
+ * is used, so with and without it the weights, shapes and results compare one to one (the overfitting lesson's three
+ * runs, "MLP 200-200", "+ dropout 0.5" and weight decay, are one comparison: the charts fitted to the last run's
+ * network drew the dropout run, the lesson's point, faint; Q5's F3). What tells them apart is the run's name's dropout tag.
+ */
 export function sameNetwork(a: Run, b: Run): boolean {
-  return a.spec && b.spec ? sameSpec(a.spec, b.spec) : a.specName === b.specName
+  return a.spec && b.spec ? sameSpec(withoutDropout(a.spec), withoutDropout(b.spec)) : a.specName === b.specName
 }
 
 /** `among`: the runs shown with it (when they trained different networks, each name carries its network's). */
@@ -29,9 +46,43 @@ export function runName(r: Run, among: readonly Run[]): string {
   const tags: string[] = []
   if (r.settings.stateful) tags.push(t('train.runStateful'))
   if (r.settings.weightDecay > 0) tags.push(t('train.runDecay', { wd: formatLr(r.settings.weightDecay) }))
+  // a run on fewer training examples ("Training examples"; a saved run's settings are read loosely, hence the check)
+  const size = r.settings.trainSize
+  if (typeof size === 'number' && Number.isInteger(size) && size > 0) tags.push(t('train.runTrainSize', { n: fmtInt(size) }))
+  // dropout, in the page's language, when a run shown beside it drops out otherwise (or not at all)
+  const rates = dropoutRates(r)
+  if (rates.length && among.some((x) => x.spec && dropoutRates(x).join() !== rates.join())) {
+    tags.push(`${t('editor.type.Dropout')} ${[...new Set(rates)].join('/')}`)
+  }
   if (r.specName && among.some((x) => !sameNetwork(x, r))) tags.push(networkName(r))
   const name = [base, ...tags].join(' · ')
   const c = r.continues
   if (!c) return name
   return `${name} · ${c.index === null ? t('train.runContinuesEarlier') : t('train.runContinues', { n: c.index })}`
+}
+
+/** One entry of a chart's own key: the run's colour, number and what tells it apart from the other runs drawn. */
+export interface KeyEntry { id: string; color: string; label: string; faint: boolean }
+
+/**
+ * A chart's compact key (Q5's F7: at 1366×768 and 125 % the run list, the only colour key, is two screens below the
+ * loss chart, so six coloured curves could not be named while on screen). Each run keeps its number and those parts of
+ * its full name (runName) that not every run drawn shares: the optimizer race reads "#1 SGD", "#2 Momentum"…, the
+ * overfitting lesson "#1", "#2 · Dropout 0.5", "#3 · weight decay 0.01". A lone run keeps its optimizer.
+ */
+export function chartKey(runs: readonly Run[], among: readonly Run[], faint: ReadonlySet<string>): KeyEntry[] {
+  const parts = runs.map((r) => {
+    const [head, ...rest] = runName(r, among).split(' · ')
+    // "#n Adam": the number stays, the optimizer is a part like the others
+    const opt = head.slice(head.indexOf(' ') + 1)
+    return [opt, ...rest]
+  })
+  const shared = (p: string): boolean => runs.length > 1 && parts.every((q) => q.includes(p))
+  return runs.map((r, i) => {
+    const [opt, ...rest] = parts[i]
+    const label = runs.length === 1 || !shared(opt)
+      ? [`#${r.index} ${opt}`, ...rest.filter((p) => !shared(p) && runs.length > 1)].join(' · ')
+      : [`#${r.index}`, ...rest.filter((p) => !shared(p))].join(' · ')
+    return { id: r.id, color: r.color, label, faint: faint.has(r.id) }
+  })
 }
