@@ -83,6 +83,31 @@ describe('a classifier whose outputs are no softmax probabilities', () => {
     expect(screen.getByTestId('draw-confidence').textContent).toBe('130.0% sure')
   })
 
+  it('draw page: a yes/no network (one sigmoid output) answers by p > 0.5 with that class\'s probability, where the arg-max of one value always said 0', async () => {
+    const one = (p: number): LabApi => ({
+      async request(channel: Channel): Promise<Result<never>> {
+        if (channel !== 'model:predict') return { ok: false, error: { code: 'unexpected', message: channel } } as Result<never>
+        return { ok: true, value: { probs: [p], logits: [Math.log(p / (1 - p))], top: 0, ms: 1, engineMs: 0.5 } } as Result<never>
+      },
+      onEvent: () => () => {}
+    })
+    const yesNo: NetSpec = { name: 'n', input: [1, 28, 28], task: 'classify', layers: [{ type: 'Flatten' }, { type: 'Affine', units: 1 }, { type: 'SigmoidWithLoss' }] }
+    fakeCanvas()
+    setLab(one(0.8))
+    project.spec = yesNo
+    project.trained = true
+    const page = render(DrawPage)
+    await penKeys(' ', 'ArrowDown', ' ')
+    expect(screen.getByTestId('prediction').getAttribute('data-value')).toBe('1')
+    expect(screen.getByTestId('draw-confidence').textContent).toMatch(/^80\.0%/)
+    page.unmount()
+    setLab(one(0.3))
+    render(DrawPage)
+    await penKeys(' ', 'ArrowDown', ' ')
+    expect(screen.getByTestId('prediction').getAttribute('data-value')).toBe('0')
+    expect(screen.getByTestId('draw-confidence').textContent).toMatch(/^70\.0%/)
+  })
+
   it("training page: an MSE network's most confidently wrong shows a score, not '130% sure'", () => {
     const run = new Run('r', 1, { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 1, weightDecay: 0, seed: 1, threads: 1 }, 'n', 'classifier')
     run.spec = net('MSE')
