@@ -49,10 +49,10 @@ export function runName(r: Run, among: readonly Run[]): string {
   // a run on fewer training examples ("Training examples"; a saved run's settings are read loosely, hence the check)
   const size = r.settings.trainSize
   if (typeof size === 'number' && Number.isInteger(size) && size > 0) tags.push(t('train.runTrainSize', { n: fmtInt(size) }))
-  // dropout, in the page's language, when a run shown beside it drops out otherwise (or not at all)
+  // dropout, in the page's language and lower case as the other tags, when a run shown beside it drops out otherwise (or not at all)
   const rates = dropoutRates(r)
   if (rates.length && among.some((x) => x.spec && dropoutRates(x).join() !== rates.join())) {
-    tags.push(`${t('editor.type.Dropout')} ${[...new Set(rates)].join('/')}`)
+    tags.push(`${t('editor.type.Dropout').toLocaleLowerCase(i18n.lang)} ${[...new Set(rates)].join('/')}`)
   }
   if (r.specName && among.some((x) => !sameNetwork(x, r))) tags.push(networkName(r))
   const name = [base, ...tags].join(' · ')
@@ -68,7 +68,7 @@ export interface KeyEntry { id: string; color: string; label: string; faint: boo
  * A chart's compact key (Q5's F7: at 1366×768 and 125 % the run list, the only colour key, is two screens below the
  * loss chart, so six coloured curves could not be named while on screen). Each run keeps its number and those parts of
  * its full name (runName) that not every run drawn shares: the optimizer race reads "#1 SGD", "#2 Momentum"…, the
- * overfitting lesson "#1", "#2 · Dropout 0.5", "#3 · weight decay 0.01". A lone run keeps its optimizer.
+ * overfitting lesson "#1", "#2 · dropout 0.5", "#3 · weight decay 0.01". A lone run keeps its optimizer.
  */
 export function chartKey(runs: readonly Run[], among: readonly Run[], faint: ReadonlySet<string>): KeyEntry[] {
   const parts = runs.map((r) => {

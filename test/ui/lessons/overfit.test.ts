@@ -85,7 +85,7 @@ describe('overfitting experiment', () => {
     // day, is not shown
     const names = overfit.started.map((r) => runName(r, trainLab.runs))
     expect(names[0]).toBe('#1 Adam · lr 0.001 · mini-batch 50')
-    expect(names[1]).toBe('#2 Adam · lr 0.001 · mini-batch 50 · Dropout 0.5')
+    expect(names[1]).toBe('#2 Adam · lr 0.001 · mini-batch 50 · dropout 0.5')
     expect(names[2]).toBe('#3 Adam · lr 0.001 · mini-batch 50 · weight decay 0.01')
     // named among runs of one network, a run's name leaves the network out
     expect(runName(overfit.started[0], [overfit.started[0]])).toBe('#1 Adam · lr 0.001 · mini-batch 50')

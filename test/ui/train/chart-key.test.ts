@@ -45,7 +45,7 @@ describe("an experiment's runs on the charts", () => {
 
   it("names the dropout run by a tag in the page's language, not by the network's title of the day", () => {
     const runs = overfitRuns()
-    expect(runName(runs[1], runs)).toBe('#2 Adam · lr 0.001 · mini-batch 50 · Dropout 0.5')
+    expect(runName(runs[1], runs)).toBe('#2 Adam · lr 0.001 · mini-batch 50 · dropout 0.5')
     expect(runName(runs[0], runs)).toBe('#1 Adam · lr 0.001 · mini-batch 50')
     i18n.set('ko')
     expect(runName(runs[1], runs)).toBe('#2 Adam · 학습률 0.001 · 미니배치 50 · 드롭아웃 0.5')
@@ -54,7 +54,7 @@ describe("an experiment's runs on the charts", () => {
 
   it("keys each run by its number and what tells it apart from the others drawn", () => {
     const runs = overfitRuns()
-    expect(chartKey(runs, runs, new Set()).map((e) => e.label)).toEqual(['#1', '#2 · Dropout 0.5', '#3 · weight decay 0.01'])
+    expect(chartKey(runs, runs, new Set()).map((e) => e.label)).toEqual(['#1', '#2 · dropout 0.5', '#3 · weight decay 0.01'])
     const base: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'SGD', lr: 0.1, batchSize: 100, epochs: 2, weightDecay: 0, seed: 1, threads: 1 }
     const race = (['SGD', 'Momentum', 'Adam'] as const).map((o, i) => new Run(o, i + 1, { ...base, optimizer: o, lr: o === 'Adam' ? 0.001 : 0.1 }, 'net', 'classifier'))
     const key = chartKey(race, race, new Set(['SGD']))
@@ -75,6 +75,6 @@ describe("an experiment's runs on the charts", () => {
     render(LossChart)
     const key = screen.getByTestId('loss-chart-key')
     expect(key.getAttribute('aria-hidden')).toBe('true')
-    expect([...key.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['#1', '#2 · Dropout 0.5'])
+    expect([...key.querySelectorAll('li')].map((li) => li.textContent)).toEqual(['#1', '#2 · dropout 0.5'])
   })
 })
