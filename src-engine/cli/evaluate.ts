@@ -6,9 +6,9 @@
  * hand-ins: safetensors files or .bplab projects) print one line each and a table; a file that cannot be scored is
  * reported on its line, the others are still scored, and the exit code is then 1.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { basename, join } from 'node:path'
+import { join } from 'node:path'
 import type { DataSource } from '../protocol'
 import type { NetSpec } from '../spec-types'
 import { IMAGE_TEST_FRACTION } from '../data/dataset'
@@ -92,14 +92,18 @@ export function scoreFile(path: string, p: ReturnType<typeof parseArgs>, dataFla
     const s = r as { task?: unknown; vocab?: unknown }
     return s && typeof s === 'object' && s.task === 'language-model' && s.vocab === undefined && V !== undefined ? { ...s, vocab: V } : r
   })
-  const source = dataSource(dataFlag, file, raw)
+  const { source, carried } = dataSource(dataFlag, file, raw)
   const fraction = testFraction ?? file.project?.settings.testFraction ?? IMAGE_TEST_FRACTION
   let data: TrainData
   try {
     data = loadTrainData(source, fraction, raw)
   } catch (e) {
     throw new InputError('data', errorMessage(e), dataFlag === undefined && file.project ? 'Give the data it was trained on with --data (mnist, idx:DIR or text:FILE).' : undefined)
+  } finally {
+    if (carried) rmSync(carried.dir, { recursive: true, force: true })
   }
+  // a carried text is named as the student uploaded it, not by the folder it was read from
+  if (carried && source.kind === 'text') data = { ...data, description: data.description.replace(source.file, `${carried.name} (carried in the project)`) }
   if (raw.task === 'language-model') sameVocabulary(path, file, data)
   const spec = specForData(raw, data)
   const model = loadModel(spec, file, path, fit)
@@ -113,18 +117,21 @@ export function scoreFile(path: string, p: ReturnType<typeof parseArgs>, dataFla
   return scoreOf(path, spec, data, ev)
 }
 
-/** --data, else what a project says it trained on (its carried text first), else the built-in digits or text. */
-function dataSource(flag: string | undefined, file: WeightsFile, spec: NetSpec): DataSource {
-  if (flag !== undefined) return parseData(flag, spec)
+/**
+ * --data, else what a project says it trained on (its carried text first), else the built-in digits or text. A carried
+ * text is read from a file of its own in a temporary folder (`carried.dir`, removed once it is read), as any text is.
+ */
+function dataSource(flag: string | undefined, file: WeightsFile, spec: NetSpec): { source: DataSource; carried?: { dir: string; name: string } } {
+  if (flag !== undefined) return { source: parseData(flag, spec) }
   const project = file.project
   if (project?.text && spec.task === 'language-model') {
     // the uploaded text the project carries (text.txt): the teacher need not have it
     const dir = mkdtempSync(join(tmpdir(), 'lab-evaluate-'))
-    const textPath = join(dir, basename(project.text.fileName) || 'text.txt')
+    const textPath = join(dir, 'text.txt')
     writeFileSync(textPath, project.text.bytes)
-    return { kind: 'text', file: textPath }
+    return { source: { kind: 'text', file: textPath }, carried: { dir, name: project.text.fileName } }
   }
-  return project?.settings.data ?? parseData(undefined, spec)
+  return { source: project?.settings.data ?? parseData(undefined, spec) }
 }
 
 /** A language model scores only on a text of its own vocabulary: another's ids would be other characters. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Trainer } from '../../../src-engine/train/trainer'
-import { loadTrainData } from '../../../src-engine/train/data'
+import { loadTrainData, specForData } from '../../../src-engine/train/data'
 import { subset } from '../../../src-engine/data/dataset'
 import { encodeProject } from '../../../src-engine/io/project'
 import { encodeWeightsFile } from '../../../src-engine/cli/weights-file'
@@ -98,6 +98,40 @@ describe('command line: evaluate', () => {
     const r = await lab('evaluate', '--weights', fresh)
     expect(r.code).toBe(1)
     expect(r.err.join('\n')).toContain(`${fresh} is a project with no trained weights (it was saved before training)`)
+  })
+
+  it('scores a language model project on the text it carries: the trainer\'s loss and perplexity; another text is refused', async () => {
+    const words = ['the', 'cat', 'sat', 'on', 'a', 'mat', 'dog', 'ran']
+    let seed = 7
+    const story = Array.from({ length: 400 }, () => words[(seed = (seed * 48271) % 2147483647) % words.length]).join(' ')
+    const storyPath = join(dir, 'story.txt')
+    writeFileSync(storyPath, story)
+    const lm: NetSpec = {
+      name: 'tiny rnn', input: [12], task: 'language-model',
+      layers: [{ type: 'TimeEmbedding', dim: 8 }, { type: 'TimeRNN', hidden: 16 }, { type: 'TimeAffine', units: 'vocab' }, { type: 'TimeSoftmaxWithLoss' }]
+    }
+    const data = loadTrainData({ kind: 'text', file: storyPath }, undefined, lm)
+    const spec = specForData(lm, data)
+    const trainer = new Trainer({ spec, settings: { optimizer: 'Adam', lr: 0.01, batchSize: 16, epochs: 1, seed: 1 }, data, snapshotEveryMs: 0 })
+    const [report] = (await trainer.run()).reports
+    const project = join(dir, 'fay.bplab')
+    // trained on a text of the student's computer, which the teacher does not have: the project carries it
+    writeFileSync(project, encodeProject({
+      spec, vocab: [...data.chars!], weights: trainer.model.weights(),
+      settings: { batchSize: 16, data: { kind: 'text', file: '/home/fay/story.txt' } }, text: { fileName: 'story.txt', bytes: new TextEncoder().encode(story) }
+    }))
+    const r = await lab('evaluate', '--weights', project, '--json')
+    expect(r.code, r.out.join('\n')).toBe(0)
+    const s = r.events.find((e) => e.event === 'score') as { loss: number; acc: number; perplexity: number; data: string; task: string }
+    expect(s.task).toBe('language-model')
+    expect(s.loss).toBeCloseTo(report.testLoss, 5)
+    expect(s.acc).toBeCloseTo(report.testAcc!, 12)
+    expect(s.perplexity).toBeCloseTo(report.perplexity!, 4)
+    expect(s.data).toMatch(/^story\.txt \(carried in the project\): /)
+    // the built-in text has other characters: refused with what to give instead
+    const other = await lab('evaluate', '--weights', project, '--data', 'text:builtin')
+    expect(other.code).toBe(1)
+    expect(other.err.join('\n')).toContain(`was trained on a text of ${data.chars!.length} distinct characters, this one has 74`)
   })
 
   it('per-class accuracy and the matrix text', () => {
