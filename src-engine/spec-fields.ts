@@ -5,15 +5,18 @@
  */
 import type { LayerSpec, LayerType } from './spec-types'
 import { Issues, num, shown } from './spec-issues'
+import { MAX_CHANNELS, MAX_LAYER_NAME, MAX_SIZE, MAX_UNITS, MAX_UPSAMPLE, MAX_WINDOW } from './spec-limits'
 
+// `max` on the whole-number rules: the largest value the lab takes (spec-limits.ts), what the host's payload check
+// refuses above (src-main/ipc/validate.ts); said here first, as a setting to lower (field-too-large)
 type Rule =
-  | { kind: 'posInt'; example?: number }        // whole number ≥ 1
-  | { kind: 'nonNegInt' }                        // whole number ≥ 0
-  | { kind: 'units'; example: number; vocab: boolean } // whole number ≥ 1, or 'vocab' where allowed
+  | { kind: 'posInt'; max: number; example?: number }  // whole number from 1 to max
+  | { kind: 'nonNegInt'; max: number }                 // whole number from 0 to max
+  | { kind: 'units'; max: number; example: number; vocab: boolean } // whole number from 1 to max, or 'vocab' where allowed
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'bool' }
   | { kind: 'number'; min: number; max: number; minOpen?: boolean; maxOpen?: boolean; example?: number }
-  | { kind: 'shape' }                            // whole numbers ≥ 1, at most one -1
+  | { kind: 'shape'; max: number }                     // whole numbers from 1 to max, at most one -1
 
 interface Field { rule: Rule; required: boolean }
 
@@ -23,8 +26,8 @@ const INIT = opt({ kind: 'enum', values: ['he', 'xavier', 'std'] })
 const BOOL = opt({ kind: 'bool' })
 
 const CONV: Record<string, Field> = {
-  filters: req({ kind: 'posInt', example: 16 }), kernel: req({ kind: 'posInt', example: 3 }),
-  stride: opt({ kind: 'posInt' }), pad: opt({ kind: 'nonNegInt' }), init: INIT, bias: BOOL
+  filters: req({ kind: 'posInt', max: MAX_CHANNELS, example: 16 }), kernel: req({ kind: 'posInt', max: MAX_WINDOW, example: 3 }),
+  stride: opt({ kind: 'posInt', max: MAX_WINDOW }), pad: opt({ kind: 'nonNegInt', max: MAX_WINDOW }), init: INIT, bias: BOOL
 }
 const NONE: Record<string, Field> = {}
 
@@ -33,18 +36,18 @@ export const LAYER_FIELDS: Record<LayerType, Record<string, Field>> = {
   Convolution: CONV,
   Deconvolution: CONV,
   Pooling: {
-    mode: opt({ kind: 'enum', values: ['max', 'avg'] }), size: req({ kind: 'posInt', example: 2 }),
-    stride: opt({ kind: 'posInt' }), pad: opt({ kind: 'nonNegInt' })
+    mode: opt({ kind: 'enum', values: ['max', 'avg'] }), size: req({ kind: 'posInt', max: MAX_WINDOW, example: 2 }),
+    stride: opt({ kind: 'posInt', max: MAX_WINDOW }), pad: opt({ kind: 'nonNegInt', max: MAX_WINDOW })
   },
-  Upsample: { scale: req({ kind: 'posInt', example: 2 }), mode: opt({ kind: 'enum', values: ['nearest', 'bilinear'] }) },
-  Affine: { units: req({ kind: 'units', example: 10, vocab: false }), init: INIT, bias: BOOL },
+  Upsample: { scale: req({ kind: 'posInt', max: MAX_UPSAMPLE, example: 2 }), mode: opt({ kind: 'enum', values: ['nearest', 'bilinear'] }) },
+  Affine: { units: req({ kind: 'units', max: MAX_UNITS, example: 10, vocab: false }), init: INIT, bias: BOOL },
   Relu: NONE,
   LeakyRelu: { alpha: opt({ kind: 'number', min: 0, max: 1, example: 0.01 }) },
   Sigmoid: NONE,
   Tanh: NONE,
   Dropout: { rate: req({ kind: 'number', min: 0, max: 1, maxOpen: true, example: 0.5 }) },
   Flatten: NONE,
-  Reshape: { shape: req({ kind: 'shape' }) },
+  Reshape: { shape: req({ kind: 'shape', max: MAX_SIZE }) },
   BatchNormalization: {
     momentum: opt({ kind: 'number', min: 0, max: 1, example: 0.9 }),
     eps: opt({ kind: 'number', min: 0, max: 1, minOpen: true, example: 1e-5 })
@@ -52,10 +55,10 @@ export const LAYER_FIELDS: Record<LayerType, Record<string, Field>> = {
   SoftmaxWithLoss: NONE,
   SigmoidWithLoss: NONE,
   MSE: NONE,
-  TimeEmbedding: { dim: req({ kind: 'posInt', example: 64 }) },
-  TimeRNN: { hidden: req({ kind: 'posInt', example: 128 }), stateful: BOOL },
-  TimeLSTM: { hidden: req({ kind: 'posInt', example: 128 }), stateful: BOOL },
-  TimeAffine: { units: req({ kind: 'units', example: 10, vocab: true }) },
+  TimeEmbedding: { dim: req({ kind: 'posInt', max: MAX_CHANNELS, example: 64 }) },
+  TimeRNN: { hidden: req({ kind: 'posInt', max: MAX_CHANNELS, example: 128 }), stateful: BOOL },
+  TimeLSTM: { hidden: req({ kind: 'posInt', max: MAX_CHANNELS, example: 128 }), stateful: BOOL },
+  TimeAffine: { units: req({ kind: 'units', max: MAX_UNITS, example: 10, vocab: true }) },
   LastTimeStep: NONE,
   TimeSoftmaxWithLoss: NONE
 }
@@ -111,7 +114,10 @@ function example(rule: Rule): string {
   return rule.kind === 'shape' ? ' (for example [28, 28])' : ''
 }
 
-/** '' when v fits the rule; otherwise the issue code ('field-wrong-type', 'field-not-integer', 'field-out-of-range'). */
+/**
+ * '' when v fits the rule; otherwise the issue code ('field-wrong-type', 'field-not-integer', 'field-out-of-range', or
+ * 'field-too-large' for a whole number above the rule's max: a size to lower, worded with the max).
+ */
 function misfit(rule: Rule, v: unknown): string {
   switch (rule.kind) {
     case 'posInt':
@@ -120,7 +126,8 @@ function misfit(rule: Rule, v: unknown): string {
       if (rule.kind === 'units' && rule.vocab && v === 'vocab') return ''
       if (typeof v !== 'number' || !Number.isFinite(v)) return 'field-wrong-type'
       if (!Number.isInteger(v)) return 'field-not-integer'
-      return v >= (rule.kind === 'nonNegInt' ? 0 : 1) ? '' : 'field-out-of-range'
+      if (v < (rule.kind === 'nonNegInt' ? 0 : 1)) return 'field-out-of-range'
+      return v > rule.max ? 'field-too-large' : ''
     case 'enum':
       if (typeof v !== 'string') return 'field-wrong-type'
       return rule.values.includes(v) ? '' : 'field-out-of-range'
@@ -139,6 +146,7 @@ function misfit(rule: Rule, v: unknown): string {
         if (!Number.isInteger(d)) return 'field-not-integer'
         if (d === -1) wild++
         else if (d < 1) return 'field-out-of-range'
+        else if (d > rule.max) return 'field-too-large'
       }
       return wild > 1 ? 'field-out-of-range' : ''
     }
@@ -170,7 +178,14 @@ export function checkLayerFields(raw: unknown, index: number, name: string, issu
     if (typeof o.name !== 'string') {
       issues.error(index, name, 'field-wrong-type', `"name" must be text, not ${shown(o.name)}`, 'name', { field: 'name' })
       ok = false
-    } else if (o.name.trim() !== '') out.name = o.name.trim()
+    } else {
+      // a name longer than the host takes (src-main/ipc/validate.ts) is an error; the layer itself is still read
+      if (o.name.length > MAX_LAYER_NAME) {
+        issues.error(index, name, 'name-too-long', `its name has ${num(o.name.length)} characters; shorten it to at most ${MAX_LAYER_NAME}`,
+          'name', { field: 'name', length: o.name.length, max: MAX_LAYER_NAME })
+      }
+      if (o.name.trim() !== '') out.name = o.name.trim()
+    }
   }
   for (const key in fields) {
     const f = fields[key]
@@ -190,6 +205,13 @@ export function checkLayerFields(raw: unknown, index: number, name: string, issu
     const code = misfit(f.rule, v)
     if (code !== '') {
       ok = false
+      if (code === 'field-too-large' && 'max' in f.rule) {
+        // a size over the lab's limit: the max, and the value as a number (the editor groups both: 4,096)
+        const big = Array.isArray(v) ? Math.max(...(v as number[])) : (v as number)
+        issues.error(index, name, code, `"${key}" must be at most ${num(f.rule.max)}, not ${num(big)}; lower it`, key,
+          { field: key, value: big, max: f.rule.max })
+        continue
+      }
       // a TimeAffine's units may be "vocab": the message (and the editor's) says what that size is
       const vocabNote: Record<string, number> = f.rule.kind === 'units' && f.rule.vocab && vocab !== undefined ? { vocab } : {}
       issues.error(index, name, code, `"${key}" must be ${ruleText(f.rule, vocab)}, not ${shown(v)}`, key,

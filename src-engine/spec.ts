@@ -7,15 +7,17 @@
  */
 import type { AffineSpec, LayerInfo, LayerSpec, LayerType, NetSpec, SpecReport, TaskKind, TimeAffineSpec } from './spec-types'
 import { layerNames } from './spec-names'
-import { Issues, shapeText, shown } from './spec-issues'
+import { Issues, num, shapeText, shown } from './spec-issues'
 import { checkLayerFields, isLayerType } from './spec-fields'
 import { collapseAfter, inferEmbedding, inferLayer, strideOf, type Collapse, type Inferred } from './spec-infer'
 import { LOSS_TYPES, lintNetwork } from './spec-lint'
+import { MAX_INPUT_SIZE, MAX_LAYERS, MAX_TITLE, MAX_VOCAB } from './spec-limits'
 
 export { layerNames } from './spec-names'
 export { LOSS_TYPES, MEMORY_LIMIT_BYTES, MEMORY_BATCH } from './spec-lint'
 export { LAYER_FIELDS, suggestType } from './spec-fields'
 export { strideOf, HUGE_AFFINE_INPUTS } from './spec-infer'
+export * from './spec-limits'
 
 const TASKS: readonly TaskKind[] = ['classify', 'reconstruct', 'language-model']
 /** Layers that keep the receptive-field recurrence going without changing it. */
@@ -49,6 +51,12 @@ export function validateSpec(spec: unknown): SpecReport {
     return report
   }
   const raw: unknown[] = spec.layers
+  if (raw.length > MAX_LAYERS) {
+    // every layer is still checked below: the learner sees what else to fix while removing some
+    issues.error(-1, NET, 'too-many-layers',
+      `the network has ${num(raw.length)} layers, more than the ${MAX_LAYERS} the lab trains; remove at least ${num(raw.length - MAX_LAYERS)}`,
+      'layers', { count: raw.length, max: MAX_LAYERS, extra: raw.length - MAX_LAYERS })
+  }
   const names = resolveNames(raw, issues)
 
   const firstType = isObject(raw[0]) ? raw[0].type : undefined
@@ -111,8 +119,16 @@ export function validateSpec(spec: unknown): SpecReport {
 function checkTop(spec: Record<string, unknown>, issues: Issues): number[] | null {
   let input: number[] | null = null
   const inp = spec.input
-  if (Array.isArray(inp) && inp.length >= 1 && inp.length <= 3 && inp.every(isPosInt)) input = inp.slice()
-  else {
+  if (Array.isArray(inp) && inp.length >= 1 && inp.length <= 3 && inp.every(isPosInt)) {
+    const big = inp.find((d) => d > MAX_INPUT_SIZE)
+    // too large a size is said as such, and the shape is not used (nothing after could be built)
+    if (big === undefined) input = inp.slice()
+    else {
+      issues.error(-1, NET, 'input-size-too-large',
+        `"input" ${shapeText(inp)} has a size of ${num(big)}; each size may be at most ${num(MAX_INPUT_SIZE)}`, 'input',
+        { value: big, max: MAX_INPUT_SIZE, input: inp.join(', ') })
+    }
+  } else {
     issues.error(-1, NET, 'input-invalid',
       `"input" must be 1 to 3 whole numbers ≥ 1 — (C, H, W) for images such as [1, 28, 28], (T, D) for sequences, ` +
         `(T) for text — not ${shown(inp)}`, 'input', { value: shown(inp) })
@@ -120,6 +136,9 @@ function checkTop(spec: Record<string, unknown>, issues: Issues): number[] | nul
   if (spec.vocab !== undefined && !isPosInt(spec.vocab)) {
     issues.error(-1, NET, 'field-not-integer', `"vocab" must be a whole number ≥ 1, not ${shown(spec.vocab)}`, 'vocab',
       { field: 'vocab', value: shown(spec.vocab) })
+  } else if (isPosInt(spec.vocab) && spec.vocab > MAX_VOCAB) {
+    issues.error(-1, NET, 'field-too-large', `"vocab" must be at most ${num(MAX_VOCAB)}, not ${num(spec.vocab)}; lower it`, 'vocab',
+      { field: 'vocab', value: spec.vocab, max: MAX_VOCAB })
   }
   if (spec.task !== undefined && !TASKS.includes(spec.task as TaskKind)) {
     issues.error(-1, NET, 'field-out-of-range', `"task" must be one of ${TASKS.join(', ')}, not ${shown(spec.task)}`, 'task',
@@ -127,6 +146,9 @@ function checkTop(spec: Record<string, unknown>, issues: Issues): number[] | nul
   }
   if (spec.name !== undefined && typeof spec.name !== 'string') {
     issues.error(-1, NET, 'field-wrong-type', `"name" must be text, not ${shown(spec.name)}`, 'name', { field: 'name' })
+  } else if (typeof spec.name === 'string' && spec.name.length > MAX_TITLE) {
+    issues.error(-1, NET, 'name-too-long', `its name has ${num(spec.name.length)} characters; shorten it to at most ${MAX_TITLE}`, 'name',
+      { field: 'name', length: spec.name.length, max: MAX_TITLE })
   }
   return input
 }

@@ -7,6 +7,9 @@
 import * as v from 'valibot'
 import { VALUE_TYPES, type Channel, type ErrorParams, type FileSource, type LabError, type PAYLOAD_RULES, type Requests, type ValueType } from './contract'
 import { TRAINING_PRIORITIES, type DivergenceFacts } from '../../src-engine/protocol'
+import {
+  MAX_CHANNELS, MAX_INPUT_SIZE, MAX_LAYER_NAME, MAX_LAYERS, MAX_SIZE, MAX_TITLE, MAX_UNITS, MAX_UPSAMPLE, MAX_VOCAB, MAX_WINDOW
+} from '../../src-engine/spec-limits'
 import { fileSourceSchema, fileTargetSchema, MAX_BASE64, MAX_UPLOAD_BYTES, noNul, OPTIMIZERS, savedHistorySchema } from './project-schemas'
 import { refuse } from './refuse'
 
@@ -76,14 +79,20 @@ const predictImage = v.pipe(
 const noPayload = v.optional(v.null((i) => `this request takes no payload (${got(i)})`))
 
 // ── the architecture spec (structure and sane sizes; shapes are checked by the engine) ────
+// The sizes are the engine's (spec-limits.ts): validateSpec names each one first, as a problem in the editor, the
+// project reader and the CLI, so these refusals are a defence that a learner's network never meets.
 
-const name = v.optional(str(64, 'a layer name'))
+const name = v.optional(str(MAX_LAYER_NAME, 'a layer name'))
 const init = v.optional(oneOf(['he', 'xavier', 'std'] as const))
 // Loose objects: fields the engine adds later (additively) pass through to its own validator.
 const layer = <const T extends string, E extends v.ObjectEntries>(type: T, entries: E) =>
   v.looseObject({ type: v.literal(type), name, ...entries })
 
-const convLike = { filters: int(1, 4096), kernel: int(1, 64), stride: v.optional(int(1, 64)), pad: v.optional(int(0, 64)), init, bias: v.optional(bool) }
+const convLike = {
+  filters: int(1, MAX_CHANNELS), kernel: int(1, MAX_WINDOW), stride: v.optional(int(1, MAX_WINDOW)), pad: v.optional(int(0, MAX_WINDOW)), init, bias: v.optional(bool)
+}
+/** A Reshape's size: 1 to MAX_SIZE, or -1 ("work it out from the others", as the engine and the editor allow; refused here before). */
+const reshapeSize = v.union([int(1, MAX_SIZE), v.literal(-1)], (i) => `must be a whole number from 1 to ${MAX_SIZE}, or -1 (${got(i)})`)
 
 export const LAYER_TYPES = [
   'Convolution', 'Deconvolution', 'Pooling', 'Upsample', 'Affine', 'Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Dropout',
@@ -94,36 +103,36 @@ export const LAYER_TYPES = [
 const layerSchema = v.variant('type', [
   layer('Convolution', convLike),
   layer('Deconvolution', convLike),
-  layer('Pooling', { mode: v.optional(oneOf(['max', 'avg'] as const)), size: int(1, 64), stride: v.optional(int(1, 64)), pad: v.optional(int(0, 64)) }),
-  layer('Upsample', { scale: int(1, 16), mode: v.optional(oneOf(['nearest', 'bilinear'] as const)) }),
-  layer('Affine', { units: int(1, 1_000_000), init, bias: v.optional(bool) }),
+  layer('Pooling', { mode: v.optional(oneOf(['max', 'avg'] as const)), size: int(1, MAX_WINDOW), stride: v.optional(int(1, MAX_WINDOW)), pad: v.optional(int(0, MAX_WINDOW)) }),
+  layer('Upsample', { scale: int(1, MAX_UPSAMPLE), mode: v.optional(oneOf(['nearest', 'bilinear'] as const)) }),
+  layer('Affine', { units: int(1, MAX_UNITS), init, bias: v.optional(bool) }),
   layer('Relu', {}),
   layer('LeakyRelu', { alpha: v.optional(num(0, 1)) }),
   layer('Sigmoid', {}),
   layer('Tanh', {}),
   layer('Dropout', { rate: v.pipe(num(0, 1), v.ltValue(1, (i) => `must be below 1 (${got(i)})`)) }),
   layer('Flatten', {}),
-  layer('Reshape', { shape: v.pipe(v.array(int(1, 1_000_000), (i) => `must be an array of sizes (${got(i)})`), v.minLength(1, 'must list at least one size'), v.maxLength(4, (i) => `must list at most 4 sizes (${got(i)})`)) }),
+  layer('Reshape', { shape: v.pipe(v.array(reshapeSize, (i) => `must be an array of sizes (${got(i)})`), v.minLength(1, 'must list at least one size'), v.maxLength(3, (i) => `must list at most 3 sizes (${got(i)})`)) }),
   layer('BatchNormalization', { momentum: v.optional(num(0, 1)), eps: v.optional(num(0, 1, true)) }),
   layer('SoftmaxWithLoss', {}),
   layer('SigmoidWithLoss', {}),
   layer('MSE', {}),
-  layer('TimeEmbedding', { dim: int(1, 4096) }),
-  layer('TimeRNN', { hidden: int(1, 4096), stateful: v.optional(bool) }),
-  layer('TimeLSTM', { hidden: int(1, 4096), stateful: v.optional(bool) }),
+  layer('TimeEmbedding', { dim: int(1, MAX_CHANNELS) }),
+  layer('TimeRNN', { hidden: int(1, MAX_CHANNELS), stateful: v.optional(bool) }),
+  layer('TimeLSTM', { hidden: int(1, MAX_CHANNELS), stateful: v.optional(bool) }),
   // "vocab" means "the vocabulary size", known once the text is loaded.
-  layer('TimeAffine', { units: v.union([int(1, 1_000_000), v.literal('vocab')], (i) => `must be a whole number from 1 to 1000000, or "vocab" (${got(i)})`) }),
+  layer('TimeAffine', { units: v.union([int(1, MAX_UNITS), v.literal('vocab')], (i) => `must be a whole number from 1 to ${MAX_UNITS}, or "vocab" (${got(i)})`) }),
   layer('LastTimeStep', {}),
   layer('TimeSoftmaxWithLoss', {})
 ], (i) => `must be a layer object whose "type" is one of ${LAYER_TYPES.join(', ')} (${got(i)})`)
 
-/** The largest vocabulary size a network may have (a spec's "vocab"; a weights file's, projects.ts). */
-export const MAX_VOCAB = 1_000_000
+/** The largest vocabulary size a network may have (a spec's "vocab"; a weights file's, projects.ts): the engine's. */
+export { MAX_VOCAB }
 
 export const netSpecSchema = v.looseObject({
-  name: v.optional(str(200, 'a title')),
+  name: v.optional(str(MAX_TITLE, 'a title')),
   input: v.pipe(
-    v.array(int(1, 100_000), (i) => `must be the input shape as an array of sizes, e.g. [1, 28, 28] (${got(i)})`),
+    v.array(int(1, MAX_INPUT_SIZE), (i) => `must be the input shape as an array of sizes, e.g. [1, 28, 28] (${got(i)})`),
     v.minLength(1, 'must list at least one size, e.g. [1, 28, 28]'),
     v.maxLength(3, (i) => `must have at most 3 sizes: (C, H, W), (T, D) or (T) (${got(i)})`)
   ),
@@ -131,7 +140,7 @@ export const netSpecSchema = v.looseObject({
   task: v.optional(oneOf(['classify', 'reconstruct', 'language-model'] as const)),
   layers: v.pipe(
     v.array(layerSchema, (i) => `must be an array of layers (${got(i)})`),
-    v.maxLength(256, (i) => `must have at most 256 layers (${got(i)})`)
+    v.maxLength(MAX_LAYERS, (i) => `must have at most ${MAX_LAYERS} layers (${got(i)})`)
   )
 }, (i) => `must be an architecture object with "input" and "layers" (${got(i)})`)
 
@@ -164,6 +173,8 @@ export const trainSettingsSchema = v.object({
   stateful: v.optional(bool),
   priority: v.optional(oneOf(TRAINING_PRIORITIES)),
   testFraction: v.optional(v.pipe(num(0, 0.9, true))),
+  // "Training examples" (the engine refuses a size above the data's examples, with the count: data/train-size.ts)
+  trainSize: v.optional(int(1, 100_000_000)),
   extra: v.optional(v.pipe(
     v.object({
       images: v.pipe(v.array(num(0, 1)), v.maxLength(500 * 784, 'holds at most 500 drawings')),

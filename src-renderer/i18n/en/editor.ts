@@ -307,6 +307,11 @@ export default {
   'issue.data-text-not-lm': 'The data chosen on the Training page is a text, which trains language models only, so training would not start. Choose images as the data on the Training page, or build a language model.',
   'issue.pad-not-smaller-than-kernel': '{layer}: padding {pad} is not smaller than the {kernel}×{kernel} {what}, so the outputs along the border see only the added zeros. {fix}',
   'issue.input-invalid': 'The input shape must be 1 to 3 whole numbers ≥ 1: (C, H, W) for images such as 1, 28, 28; (T, D) for sequences; (T) for text.',
+  // the lab's limits on a network (src-engine/spec-limits.ts), named before the host's payload check refuses them (Q4's B1)
+  'issue.too-many-layers': 'The network has {count} layers, more than the {max} the lab can train. Remove {extra} or more of them.',
+  'issue.field-too-large': '{layer}: “{field}” can be at most {max}, not {value}. Lower it to {max} or less.',
+  'issue.name-too-long': '{layer}: the name is {length} characters long; the lab keeps names of at most {max}. Shorten it.',
+  'issue.input-size-too-large': 'The input shape ({input}) has a size of {value}; each size can be at most {max}. Use smaller sizes.',
   'issue.tokens-need-embedding': '{layer}: {type} cannot read token ids. Put an Embedding layer first to turn each token into a vector.',
   'issue.duplicate-name': '{layer}: layer {first} already has this name. Give each layer its own name (weights are saved by name).',
   'issue.layers-after-softmax': '{layer}: comes after {loss}, where training and prediction already end, so it has no effect. Remove {layer}.',

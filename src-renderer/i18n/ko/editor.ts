@@ -307,6 +307,11 @@ export default {
   'issue.data-text-not-lm': '학습 페이지에서 고른 데이터는 텍스트인데, 텍스트로는 언어 모델만 학습할 수 있어서 학습이 시작되지 않습니다. 학습 페이지에서 데이터로 이미지를 고르거나 언어 모델을 만드세요.',
   'issue.pad-not-smaller-than-kernel': '{layer}: 패딩({pad})\u2060이 {kernel}×{kernel} {what} 크기보다 작지 않아서 가장자리의 출력은 덧붙인 0만 봅니다. {fix}',
   'issue.input-invalid': '입력 형상은 1 이상의 정수 1~3개여야 합니다: 이미지는 (C, H, W) (예: 1, 28, 28), 시계열은 (T, D), 텍스트는 (T).',
+  // the lab's limits on a network (src-engine/spec-limits.ts), named before the host's payload check refuses them (Q4's B1)
+  'issue.too-many-layers': '신경망의 계층이 {count}개로, 실험실에서 학습할 수 있는 {max}개보다 많습니다. 계층을 {extra}개 이상 삭제하세요.',
+  'issue.field-too-large': '{layer}: “{field}” 값은 {max} 이하여야 합니다 (지금 값: {value}). {max} 이하로 줄이세요.',
+  'issue.name-too-long': '{layer}: 이름이 {length}자로 너무 깁니다. 실험실은 {max}자까지만 저장하니 이름을 줄이세요.',
+  'issue.input-size-too-large': '입력 형상 ({input})\u2060의 크기는 각각 {max} 이하여야 하는데 {value}인 크기가 있습니다. 더 작은 크기를 쓰세요.',
   'issue.tokens-need-embedding': '{layer}: {type} 계층은 토큰 번호를 바로 읽을 수 없습니다. 맨 앞에 임베딩 계층을 넣어 토큰마다 벡터로 바꾸세요.',
   'issue.duplicate-name': '{layer}: {first}번 계층과 이름이 같습니다. 계층마다 다른 이름을 주세요 (가중치가 이름으로 저장됩니다).',
   'issue.layers-after-softmax': '{layer}: 학습과 예측이 이미 끝나는 {loss} 뒤에 있어서 아무 효과가 없습니다. {layer} 계층을 삭제하세요.',

@@ -93,7 +93,14 @@ describe('structure', () => {
       { type: 'Convolution', filters: 1, kernel: 3 }, { type: 'Affine', units: 1e9 }, { type: 'SoftmaxWithLoss' }] })
     expect(performance.now() - t0).toBeLessThan(100)
     expect(r.ok).toBe(false)
-    expect(r.issues.map((i) => i.code)).toContain('conv-size-not-integer')
+    // sizes beyond the lab's limits (spec-limits.ts) are said as such, before any shape is worked out
+    expect(r.issues.map((i) => i.code)).toEqual(expect.arrayContaining(['input-size-too-large', 'field-too-large']))
+    // the largest sizes within them: the fractional output's search (strides, pads that fit) is still quick
+    const t1 = performance.now()
+    const edge = validateSpec({ input: [1, 99_999, 100_000], layers: [
+      { type: 'Convolution', filters: 1, kernel: 64, stride: 63 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    expect(performance.now() - t1).toBeLessThan(100)
+    expect(edge.issues.map((i) => i.code)).toContain('conv-size-not-integer')
   })
 
   it('never throws on mangled presets, and ok is false exactly when there is an error', () => {
