@@ -67,10 +67,38 @@ export const savedRunSchema = v.object({
   color: savedColor
 }, (i) => `must be a saved run (${got(i)})`)
 
-export const savedHistorySchema = v.object({
+export const savedHistorySchema = v.pipe(v.object({
   runs: v.pipe(v.array(savedRunSchema, (i) => `must be an array of runs (${got(i)})`), v.maxLength(50, (i) => `must hold at most 50 runs (${got(i)})`)),
   currentId: v.nullable(v.pipe(v.string(), v.maxLength(200)))
-}, (i) => `must be the training history { runs, currentId } (${got(i)})`)
+}, (i) => `must be the training history { runs, currentId } (${got(i)})`), v.transform(uniqueRunIds))
+
+/**
+ * A history whose runs each have an id of their own. The page lists runs by id (RunLegend's keyed list, Remove,
+ * the current run, a continuation's link), and a file naming one id twice (damaged, or edited by hand) stopped the
+ * training page from rendering at all (Q4's B2: Svelte's each_key_duplicate); the page's own saves never repeat one.
+ * Nothing is dropped: a later run with an id already used gets the next free "<id>-2", "<id>-3"…; the first keeps
+ * it, so the current run and continuations that name it mean the first, as a reader going down the list would.
+ */
+function uniqueRunIds<H extends { runs: { id: string }[] }>(h: H): H {
+  const seen = new Set<string>()
+  const taken = new Set(h.runs.map((r) => r.id))
+  let renamed = false
+  const runs = h.runs.map((r) => {
+    if (!seen.has(r.id)) {
+      seen.add(r.id)
+      return r
+    }
+    let n = 2
+    const base = r.id.slice(0, 190) // room for the suffix within the 200 characters an id may have
+    while (taken.has(`${base}-${n}`)) n++
+    const id = `${base}-${n}`
+    taken.add(id)
+    seen.add(id)
+    renamed = true
+    return { ...r, id }
+  })
+  return renamed ? { ...h, runs } : h
+}
 
 /** Uploaded files travel as base64; 400 MB of text is far beyond any real project or weights file. */
 export const MAX_BASE64 = 400 * 1024 * 1024
