@@ -241,6 +241,7 @@ export class ProjectService {
    * and the first autosave written after failures, are told (opts.onAutosave), not every epoch (Q4's B3).
    */
   lastAutosaveError: string | null = null
+  private failedRun: string | null = null
   /** The autosave being written, and the newest one waiting for it (older waiting ones are dropped). */
   private writing: Promise<void> | null = null
   private queued: AutosaveJob | null = null
@@ -407,8 +408,10 @@ export class ProjectService {
           if (this.lastAutosaveError) this.opts.onAutosave?.(next.runId, null)
           this.lastAutosaveError = null
         } catch (e) {
-          const told = this.lastAutosaveError !== null
+          // told again for each run: a page loaded since the first (a reload, another tab) starts one and hears it then
+          const told = this.lastAutosaveError !== null && this.failedRun === next.runId
           this.lastAutosaveError = `the autosave could not be written to ${path}: ${errorText(e)}`
+          this.failedRun = next.runId
           if (!told) this.opts.onAutosave?.(next.runId, { file: basename(path), ...dataFolderFailure(e, this.dataDir) })
         } finally {
           this.inFlight = null

@@ -71,6 +71,16 @@ describe('an autosave that cannot be written', () => {
     await p.flushAutosave()
     expect(told).toHaveLength(2)
     expect(told[1]).toEqual(['a', null])
+    // failing again, and for the next run too (a page loaded since hears it when that run's first autosave fails)
+    fail = true
+    p.onWorkerCheckpoint('a', 6)
+    await p.flushAutosave()
+    p.runStarted('b', spec, settings)
+    p.onWorkerCheckpoint('b', 1)
+    await p.flushAutosave()
+    p.onWorkerCheckpoint('b', 2)
+    await p.flushAutosave()
+    expect(told.map(([run, f]) => [run, f?.case ?? null])).toEqual([['a', 'data-read-only'], ['a', null], ['a', 'data-read-only'], ['b', 'data-read-only']])
   })
 
   it('a full disk and a refusal the lab has no sentence for name the data folder too', async () => {
