@@ -27,6 +27,10 @@ export function readBytes(path: string, what: string): Uint8Array {
     return readFileSync(path)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
+    if (code === 'EISDIR') {
+      // a teacher's folder of hand-ins given as it is: the shell expands its files with a glob
+      throw new InputError('file', `${path} is a folder, not a ${what} file`, what === 'weights' ? `Give the files in it: --weights ${path.replace(/[\\/]+$/, '')}/*` : undefined)
+    }
     throw new InputError('file', code === 'ENOENT' ? `the ${what} file ${path} does not exist` : `cannot read the ${what} file ${path}: ${errorMessage(e)}`)
   }
 }

@@ -155,5 +155,9 @@ describe('command line: evaluate', () => {
     expect(b.code).toBe(1)
     expect(b.events.map((e) => e.event)).toEqual(['failed', 'failed', 'done'])
     expect(String(b.events[1].message)).toContain('does not exist')
+    // the folder of hand-ins itself, where its files were meant: said so, with the glob to give
+    const folder = await lab('evaluate', '--weights', dir)
+    expect(folder.code).toBe(1)
+    expect(folder.err.join('\n')).toBe(`error: ${dir} is a folder, not a weights file\nGive the files in it: --weights ${dir}/*`)
   })
 })
