@@ -43,6 +43,12 @@ export interface TrainSettings {
   /** Held-out fraction for the built-in digits (default 0.2 → 8,000 / 2,000). */
   testFraction?: number
   /**
+   * Image data: train on only this many of the training examples (absent = all), the first N of the training set in
+   * an order shuffled by a fixed seed (data/train-size.ts), so a run on 1,000 digits trains on the same 1,000 whatever
+   * its own seed, on the page and in the CLI (--train-size). The held-out set is unchanged. Not for a text.
+   */
+  trainSize?: number
+  /**
    * The learner's own labelled drawings (draw page, "add to the dataset"), appended to the training set
    * of image data whose examples are 28×28: images flat (N·784, 0..1), labels (N).
    */
@@ -210,6 +216,8 @@ export type DataMismatchFacts =
   | { case: 'classes'; layer: string; outputs: number; classes: number; affine: 0 | 1 }
   | { case: 'vocab'; layer: string; outputs: number; vocab: number; affine: 0 | 1 }
   | { case: 'text'; chars: number; needs: number; T: number; window: number }
+  /** A training-set size (TrainSettings.trainSize) above the examples there are ('train-size'), or below the mini-batch ('train-size-batch'). */
+  | { case: 'train-size' | 'train-size-batch'; size: number; available: number; batch: number }
 
 /**
  * The facts of a run out of engine memory (kernels/wasm/memory.ts EngineMemoryError), for the page to word with

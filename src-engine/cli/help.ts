@@ -63,6 +63,9 @@ options:
                              warning (they slow training down), more than the network's copies of
                              the weights fit in memory is refused with the count that fits
   --test-fraction F          held-out share of the built-in digits (default 0.2)
+  --train-size N             train on N of the training examples (default: all; images only): the
+                             first N of an order shuffled by a fixed seed, the same N whatever --seed,
+                             as the training page's "Training examples"; the held-out set is unchanged
   --stateful                 language models: read the text in order in B lanes and carry the LSTM/RNN
                              state from batch to batch (truncated BPTT; one thread; reset each epoch)
   --out W.safetensors        save the trained weights, with the spec in metadata key "spec" (and a

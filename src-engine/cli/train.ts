@@ -8,6 +8,7 @@ import type { NetSpec } from '../spec-types'
 import { validateSpec } from '../spec'
 import { Trainer } from '../train/trainer'
 import { loadTrainData, specForData } from '../train/data'
+import { withTrainSize } from '../data/train-size'
 import { errorMessage } from '../train/errors'
 import { encodeWeightsFile } from './weights-file'
 import { has, int, nonNegative, parseArgs, positive, str, UsageError, type FlagKind } from './args'
@@ -18,7 +19,7 @@ import { Output, pct, thousands } from './output'
 export const TRAIN_FLAGS: Record<string, FlagKind> = {
   preset: 'string', spec: 'string', data: 'string', epochs: 'string', batch: 'string', optimizer: 'string',
   lr: 'string', seed: 'string', threads: 'string', out: 'string', 'weight-decay': 'string', clip: 'string',
-  'test-fraction': 'string', stateful: 'switch', json: 'switch', help: 'switch'
+  'test-fraction': 'string', 'train-size': 'string', stateful: 'switch', json: 'switch', help: 'switch'
 }
 
 const OPTIMIZERS: OptimizerName[] = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam']
@@ -53,12 +54,15 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
     weightDecay: nonNegative(p, 'weight-decay') ?? 0,
     clip: nonNegative(p, 'clip') ?? d?.clip ?? 0,
     seed: int(p, 'seed', 0) ?? 1,
-    ...(has(p, 'stateful') ? { stateful: true } : {})
+    ...(has(p, 'stateful') ? { stateful: true } : {}),
+    // the page's "Training examples" (data/train-size.ts): the same examples for the same number
+    ...(has(p, 'train-size') ? { trainSize: int(p, 'train-size', 1) } : {})
   }
   const threads = int(p, 'threads', 1) ?? 1
   const testFraction = positive(p, 'test-fraction')
   if (testFraction !== undefined && testFraction >= 1) throw new UsageError(`--test-fraction must be between 0 and 1, got ${testFraction}`)
   const source = parseData(str(p, 'data'), src.spec)
+  if (settings.trainSize !== undefined && source.kind === 'text') throw new UsageError(`--train-size is for image data (the digits or an IDX folder): a text trains on all of its windows; leave --train-size out`)
   const outPath = str(p, 'out')
   // a stateful run trains on 1 thread whatever --threads says (attachThreads notes it): no count to advise. The count is
   // judged as the command starts, before the data loads, unless a language model's size waits for its text's vocabulary
@@ -71,6 +75,11 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
     data = loadTrainData(source, testFraction, src.spec)
   } catch (e) {
     throw new InputError('data', errorMessage(e))
+  }
+  try {
+    data = withTrainSize(data, settings.trainSize, settings.batchSize)
+  } catch (e) {
+    throw new UsageError(`--train-size ${settings.trainSize}: ${errorMessage(e)}`)
   }
   const spec = specForData(src.spec, data)
   // before the trainer and its threads exist: a count whose copies of the weights do not fit is refused, as at Start

@@ -377,6 +377,7 @@ const SETTING_CHECKS: Record<Exclude<keyof TrainSettings, 'data' | 'extra'>, (x:
   clip: (x) => finiteAtLeast(x, 0),
   stateful: (x) => typeof x === 'boolean',
   testFraction: (x) => finiteAtLeast(x, 0) && (x as number) < 1,
+  trainSize: (x) => wholeAtLeast(x, 1),
   priority: (x) => TRAINING_PRIORITIES.some((p) => p === x)
 }
 

@@ -49,6 +49,7 @@ function checkSettings(s: unknown): string | null {
   if (s.stateful !== undefined && typeof s.stateful !== 'boolean') return 'settings.stateful must be true or false'
   if (s.priority !== undefined && s.priority !== 'low' && s.priority !== 'normal') return 'settings.priority must be "low" or "normal"'
   if (s.testFraction !== undefined && (!isNum(s.testFraction) || s.testFraction <= 0 || s.testFraction >= 1)) return 'settings.testFraction must be between 0 and 1'
+  if (s.trainSize !== undefined && (!isInt(s.trainSize) || (s.trainSize as number) < 1)) return 'settings.trainSize must be a whole number, 1 or more'
   return null
 }
 

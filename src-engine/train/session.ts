@@ -15,6 +15,7 @@ import { describeKept } from './divergence'
 import { checkCommand } from './commands'
 import { errorMessage, memoryFacts } from './errors'
 import { DataMismatchError } from './checks'
+import { withTrainSize } from '../data/train-size'
 import { InferenceFeed, predictValue, type FeedPort } from './inference'
 import { withExtra } from './extra-examples'
 import { AutoencoderProbe, decode, findBottleneck } from '../models/autoencoder'
@@ -421,7 +422,8 @@ export class WorkerSession {
         }
       }
       try {
-        const data = withExtra(this.opts.loadData(settings.data, settings.testFraction, spec), settings.extra)
+        // the learner's drawings join the training examples the size kept (data/train-size.ts), not the other way round
+        const data = withExtra(withTrainSize(this.opts.loadData(settings.data, settings.testFraction, spec), settings.trainSize, settings.batchSize), settings.extra)
         stage = 'setup'
         // the old model's engine memory goes before the new model is built, so the new one's buffers reuse its blocks
         backup = this.dropModel()

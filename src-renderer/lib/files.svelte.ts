@@ -130,7 +130,7 @@ export function formFromSettings(base: TrainForm, s: TrainSettings): TrainForm {
     textFile: s.data.kind === 'text' ? s.data.file : base.textFile,
     optimizer: s.optimizer, lr: s.lr, batchSize: s.batchSize, epochs: s.epochs, weightDecay: s.weightDecay,
     seed: s.seed, threads: Math.min(s.threads, Math.max(1, trainLab.threads)), clip: s.clip ?? 0,
-    stateful: s.stateful === true, priority: s.priority ?? base.priority
+    stateful: s.stateful === true, priority: s.priority ?? base.priority, trainSize: s.trainSize ?? null
   }
 }
 

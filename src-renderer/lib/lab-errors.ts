@@ -72,6 +72,8 @@ export function refusal(e: LabError): Msg | string {
     if (e.params.case === 'threads' || e.params.case === 'memory') groupCounts(values, ['needs', 'limit'], 'MB')
     // a text's characters too ("1,234 characters"), as the text's facts beside the upload say them
     if (e.params.case === 'text') groupCounts(values, ['chars', 'needs'], 'Count')
+    // a training-set size's counts of examples ("8,000"), as the form beside it says them
+    if (e.params.case === 'train-size' || e.params.case === 'train-size-batch') groupCounts(values, ['size', 'available', 'batch'], 'Count')
   }
   const issue = e.issue
   if (isRecord(issue) && typeof issue.code === 'string' && typeof issue.message === 'string') {

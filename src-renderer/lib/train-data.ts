@@ -9,6 +9,8 @@ import type { NetSpec } from '../../src-engine/spec-types'
 import { drawings } from './drawings.svelte'
 import { fmtInt, msg, type Msg } from '../i18n/index.svelte'
 import { statefulLanesShort } from '../../src-engine/data/text-lanes'
+import { BUILTIN_DIGITS } from '../../src-engine/data/mnist-builtin'
+import { heldOutCount, IMAGE_TEST_FRACTION } from '../../src-engine/data/dataset'
 
 export type DataKind = DataSource['kind']
 
@@ -69,6 +71,26 @@ export function withDrawings(s: TrainSettings, spec: NetSpec): TrainSettings {
   const digits = spec.input.length === 3 && spec.input[0] === 1 && spec.input[1] === 28 && spec.input[2] === 28
   if (list.length === 0 || s.data.kind !== 'mnist' || !digits || (spec.task ?? 'classify') !== 'classify' || s.extra) return s
   return { ...s, extra: { images: list.flatMap((d) => d.image), labels: list.map((d) => d.label) } }
+}
+
+/** The built-in digits' training examples: what the engine's split leaves of the 10,000 (train/data.ts): 8,000. */
+export const DIGITS_TRAINING = BUILTIN_DIGITS - heldOutCount(BUILTIN_DIGITS, IMAGE_TEST_FRACTION)
+
+/**
+ * Why the form's "Training examples" cannot be used, said beside the box before Start, which it disables; null when it
+ * can, or the box is empty (all), or the data is a text (no such box). The engine's rules (data/train-size.ts): a whole
+ * number from 1 to the training examples there are (`available`: the digits' 8,000, an IDX folder's count once the
+ * host has said it, else null and only the host can tell), and no smaller than the mini-batch.
+ */
+export function trainSizeProblem(f: { trainSize: number | null; batchSize: number; dataKind: DataKind }, available: number | null): Msg | null {
+  const n = f.trainSize
+  if (n === null || f.dataKind === 'text') return null
+  const all: NonNullable<Msg['values']> = available === null ? {} : { available: () => fmtInt(available), availableCount: available }
+  if (!(Number.isInteger(n) && n >= 1)) return msg(available === null ? 'train.trainSizeWhole' : 'train.trainSizeRange', all)
+  if (available !== null && n > available) return msg('train.trainSizeOver', { size: () => fmtInt(n), sizeCount: n, ...all })
+  const batch = f.batchSize
+  if (Number.isInteger(batch) && batch > n) return msg('train.trainSizeBatch', { size: () => fmtInt(n), sizeCount: n, batch })
+  return null
 }
 
 /** The built-in digits' examples: one channel of 28 × 28 pixels (the engine's data/mnist-builtin.ts). */

@@ -20,9 +20,10 @@ export const PRIORITY_TEXT: Record<TrainingPriority, { label: string; help: stri
 
 /**
  * The settings the host takes that have no field on the form: the data (the form holds the learner's choice,
- * DataChoice, sent as dataSourceOf), the held-out fraction (the CLI's) and the learner's drawings (added at Start).
+ * DataChoice, sent as dataSourceOf), the held-out fraction (the CLI's) and the learner's drawings (added at Start);
+ * and the training-set size, whose field may be empty (all), held as TrainForm.trainSize below.
  */
-type NotOnForm = 'data' | 'testFraction' | 'extra'
+type NotOnForm = 'data' | 'testFraction' | 'extra' | 'trainSize'
 
 /**
  * Every other setting of a run (protocol.ts TrainSettings, whose comments say what each does), each one held by the
@@ -33,7 +34,13 @@ type NotOnForm = 'data' | 'testFraction' | 'extra'
 export type FormSettings = Required<Omit<TrainSettings, NotOnForm>>
 
 /** The hyperparameter form, bound to the inputs. */
-export interface TrainForm extends DataChoice, FormSettings {}
+export interface TrainForm extends DataChoice, FormSettings {
+  /**
+   * "Training examples": train on this many of the image data's training examples (protocol.ts trainSize, the CLI's
+   * --train-size); null, the box left empty, trains on all of them. Not sent for a text.
+   */
+  trainSize: number | null
+}
 
 /** Is this spec a language model (perplexity instead of accuracy, text data)? */
 export function isLanguageModel(spec: NetSpec | null): boolean {
@@ -65,7 +72,7 @@ export function defaultsFor(spec: NetSpec | null, threads: number, preset?: Pres
   const base: TrainForm = {
     dataKind: 'mnist', idxDir: '/usr/share/datasets/fashion-mnist', textFile: 'builtin',
     optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 5, weightDecay: 0, seed: 42, threads: Math.max(1, threads), clip: 0,
-    stateful: false, priority: 'low', imageKind: 'mnist'
+    stateful: false, priority: 'low', imageKind: 'mnist', trainSize: null
   }
   let f = base
   if (spec && isLanguageModel(spec)) f = { ...base, dataKind: 'text', lr: 0.005, batchSize: 20, epochs: 10, clip: 5 }
@@ -117,6 +124,8 @@ export function settingsFromForm(f: TrainForm): TrainSettings {
     priority: f.priority
   }
   const out: TrainSettings = { data: dataSourceOf(f), ...sent }
+  // an empty box (null; a number input emptied gives null) trains on all; a text has no size to send
+  if (typeof f.trainSize === 'number' && f.trainSize > 0 && f.dataKind !== 'text') out.trainSize = Math.round(f.trainSize)
   // an option left off is absent, not undefined: the saved project and the run's settings list what was set
   const loose = out as unknown as Record<string, unknown>
   for (const k of Object.keys(loose)) if (loose[k] === undefined) delete loose[k]

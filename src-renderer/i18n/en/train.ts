@@ -26,6 +26,16 @@ export default {
   dataIdx: 'IDX files in a folder (MNIST format)',
   dataText: 'Text (language model)',
   idxDir: 'Folder with the IDX files',
+  // "Training examples" (TrainControls; lib/train-data.ts trainSizeProblem; the CLI's --train-size)
+  trainSize: 'Training examples',
+  trainSizeAll: 'all {available}',
+  trainSizeAllUnknown: 'all',
+  trainSizeHelp: 'Empty: all of them. Fewer, such as 1,000, make a network overfit: the training accuracy pulls away from the held-out one (then try dropout). The same examples for the same number, whatever the seed; the held-out set stays the same.',
+  trainSizeWhole: 'Training examples must be a whole number, 1 or more, or empty for all.',
+  trainSizeRange: 'Training examples must be a whole number from 1 to {available}, or empty for all.',
+  trainSizeOver: 'This data has {available} training examples, fewer than {size}. Enter {available} or fewer, or empty the box for all.',
+  trainSizeBatch: 'A mini-batch of {batch} is more than the {size} training examples. Lower the mini-batch size to {size} or less, or train on at least {batch} examples.',
+  runTrainSize: '{n} examples',
   // the text a language model trains on: the built-in one or a file (components/train/TextSource.svelte; the form keeps 'builtin')
   textSource: 'Text to train on',
   textBuiltin: 'Built-in text: Pride and Prejudice, chapters 1–28 ({chars} characters, vocabulary {vocab})',

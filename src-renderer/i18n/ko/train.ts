@@ -25,6 +25,16 @@ export default {
   dataMnist: '내장 손글씨 숫자 (MNIST)',
   dataIdx: '폴더의 IDX 파일 (MNIST 형식)',
   dataText: '텍스트 (언어 모델)',
+  // "훈련 샘플 수" (TrainControls; lib/train-data.ts trainSizeProblem; CLI의 --train-size)
+  trainSize: '훈련 샘플 수',
+  trainSizeAll: '전부 {available}개',
+  trainSizeAllUnknown: '전부',
+  trainSizeHelp: '비워 두면 전부 씁니다. 1,000개처럼 줄이면 신경망이 과적합합니다. 훈련 정확도가 테스트 정확도보다 훨씬 높아지니, 그다음 드롭아웃을 넣어 보세요. 같은 수를 넣으면 시드와 상관없이 같은 샘플로 학습시키고, 테스트 데이터는 그대로입니다.',
+  trainSizeWhole: '훈련 샘플 수는 1 이상의 정수여야 합니다. 전부 쓰려면 비워 두세요.',
+  trainSizeRange: '훈련 샘플 수는 1부터 {available}까지의 정수여야 합니다. 전부 쓰려면 비워 두세요.',
+  trainSizeOver: '이 데이터의 훈련 샘플은 {available}개로, {size}개보다 적습니다. {available} 이하로 입력하거나, 전부 쓰려면 칸을 비우세요.',
+  trainSizeBatch: '미니배치 하나에 샘플 {batch}개를 넣는데 훈련 샘플은 {size}개뿐입니다. 미니배치 크기를 {size} 이하로 줄이거나, 훈련 샘플을 {batch}개 이상으로 늘리세요.',
+  runTrainSize: '샘플 {n}개',
   idxDir: 'IDX 파일이 있는 폴더',
   // 언어 모델이 학습할 텍스트: 내장 텍스트 또는 파일 (components/train/TextSource.svelte, 폼 값은 'builtin' 그대로)
   textSource: '학습할 텍스트',

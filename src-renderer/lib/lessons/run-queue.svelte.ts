@@ -30,7 +30,7 @@ export interface QueuedRun {
 export function formOfRun(form: TrainForm, s: TrainSettings): TrainForm {
   return {
     ...form, optimizer: s.optimizer, lr: s.lr, batchSize: s.batchSize, epochs: s.epochs, weightDecay: s.weightDecay, seed: s.seed,
-    clip: s.clip ?? 0, stateful: s.stateful ?? false,
+    clip: s.clip ?? 0, stateful: s.stateful ?? false, trainSize: s.trainSize ?? null,
     ...(s.data.kind === 'mnist' ? { dataKind: 'mnist' as const, imageKind: 'mnist' as const } : {})
   }
 }
