@@ -14,16 +14,30 @@ export const noNul = (s: string): boolean => !s.includes('\0')
 const maybeNumber = v.union([v.number(), v.null()], (i) => `must be a number (${got(i)})`)
 const numbers = (max: number) => v.pipe(v.array(maybeNumber, (i) => `must be an array of numbers (${got(i)})`), v.maxLength(max, (i) => `must have at most ${max} values (${got(i)})`))
 
+/**
+ * A value no run can have (an accuracy of 500 %, −300 %, an epoch of 1e308 seconds: Q4's B8, a damaged or hand-edited
+ * file) becomes "no value", as a diverged loss is, rather than shown as it is or costing the whole history (what is
+ * not a number at all still refuses it).
+ */
+const within = (lo: number, hi: number) => v.pipe(maybeNumber, v.transform((x) => (x !== null && (x < lo || x > hi) ? null : x)))
+const fraction = within(0, 1)
+/** A confusion matrix whose counts are not classes × classes cannot be drawn: left out, the epoch kept. */
+const confusion = v.fallback(v.optional(v.pipe(
+  v.object({ classes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), counts: numbers(1_000_000) }),
+  v.check((c) => c.counts.length === c.classes * c.classes)
+)), undefined)
+
 const epochReport = v.looseObject({
   epoch: v.pipe(v.number(), v.integer(), v.minValue(1)),
   trainLoss: maybeNumber,
-  trainAcc: maybeNumber,
-  trainEvalAcc: v.optional(maybeNumber),
+  trainAcc: fraction,
+  trainEvalAcc: v.optional(fraction),
   testLoss: maybeNumber,
-  testAcc: maybeNumber,
-  seconds: maybeNumber,
+  testAcc: fraction,
+  // a week for one epoch is far beyond any run here
+  seconds: within(0, 7 * 24 * 3600),
   perplexity: v.optional(maybeNumber),
-  confusion: v.optional(v.object({ classes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), counts: numbers(1_000_000) }))
+  confusion
 }, (i) => `must be an epoch report (${got(i)})`)
 
 /** The optimizers a run can use (training settings, saved runs, divergence facts). */
@@ -52,6 +66,14 @@ const savedContinuation = v.fallback(v.optional(v.object({
   optimizerFresh: v.optional(v.object({ from: v.picklist(OPTIMIZERS), to: v.picklist(OPTIMIZERS) }))
 })), undefined)
 
+/** The network a run trained (M32): a network's outline, checked in full by the page (validateSpec) before it is used;
+ * anything else is dropped, the run kept (older projects have none: the page falls back on the run's name). */
+const savedSpec = v.fallback(v.optional(v.looseObject({
+  name: v.optional(v.pipe(v.string(), v.maxLength(200))),
+  input: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0))), v.maxLength(8)),
+  layers: v.pipe(v.array(v.looseObject({ type: v.pipe(v.string(), v.maxLength(100)) })), v.maxLength(1000))
+})), undefined)
+
 /** A run's chart colour, "#rrggbb"; anything else is dropped (the page picks the colour). */
 const savedColor = v.fallback(v.optional(v.pipe(v.string(), v.regex(/^#[0-9a-fA-F]{6}$/))), undefined)
 
@@ -64,7 +86,8 @@ export const savedRunSchema = v.object({
   batchLoss: numbers(2_000_000),
   epochs: v.pipe(v.array(epochReport), v.maxLength(10_000)),
   continues: savedContinuation,
-  color: savedColor
+  color: savedColor,
+  spec: savedSpec
 }, (i) => `must be a saved run (${got(i)})`)
 
 export const savedHistorySchema = v.pipe(v.object({
