@@ -55,6 +55,8 @@ export async function evaluateCommand(argv: readonly string[], out: Output): Pro
   const testFraction = positive(p, 'test-fraction')
   if (testFraction !== undefined && testFraction >= 1) throw new UsageError(`--test-fraction must be between 0 and 1, got ${testFraction}`)
   const dataFlag = str(p, 'data')
+  // a --data the command cannot read is the command's usage error, said once, not once per file
+  if (dataFlag !== undefined) parseData(dataFlag, { input: [1], layers: [] })
 
   if (files.length === 1) {
     // one file: its failure is the command's (error event, exit 1), its success the full report
@@ -70,8 +72,8 @@ export async function evaluateCommand(argv: readonly string[], out: Output): Pro
       scores.push(s)
       printScore(out, s, false)
     } catch (e) {
-      if (e instanceof UsageError) throw e
-      const code = e instanceof InputError ? e.code : 'failed'
+      // anything about one file (unreadable, damaged, no spec inside it, another network's) is its line's
+      const code = e instanceof InputError || e instanceof UsageError ? e.code : 'failed'
       const failure = { file, code, message: errorMessage(e) }
       scores.push(failure)
       out.event('failed', failure, `${file}: not scored: ${failure.message}`)

@@ -5,6 +5,7 @@ import { Trainer } from '../../../src-engine/train/trainer'
 import { loadTrainData, specForData } from '../../../src-engine/train/data'
 import { subset } from '../../../src-engine/data/dataset'
 import { encodeProject } from '../../../src-engine/io/project'
+import { encodeSafetensors } from '../../../src-engine/io/safetensors'
 import { encodeWeightsFile } from '../../../src-engine/cli/weights-file'
 import { confusionText, perClass } from '../../../src-engine/cli/evaluate'
 import type { NetSpec } from '../../../src-engine/spec-types'
@@ -155,6 +156,15 @@ describe('command line: evaluate', () => {
     expect(b.code).toBe(1)
     expect(b.events.map((e) => e.event)).toEqual(['failed', 'failed', 'done'])
     expect(String(b.events[1].message)).toContain('does not exist')
+    // weights with no spec inside are one file's problem in a batch (a usage error alone); a bad --data is the command's
+    const bare = join(dir, 'bare.safetensors')
+    writeFileSync(bare, encodeSafetensors({ 'affine1.b': { shape: [2], data: new Float32Array(2) } }))
+    const nb = await lab('evaluate', '--weights', bare, spec, '--json')
+    expect(nb.events.map((e) => [e.event, e.code])).toEqual([['failed', 'usage'], ['failed', 'not-weights'], ['done', undefined]])
+    expect(String(nb.events[0].message)).toContain('does not say which network it belongs to; add --spec SPEC.json')
+    const badData = await lab('evaluate', '--weights', bare, spec, '--data', 'digits')
+    expect(badData.code).toBe(2)
+    expect(badData.err).toHaveLength(1)
     // the folder of hand-ins itself, where its files were meant: said so, with the glob to give
     const folder = await lab('evaluate', '--weights', dir)
     expect(folder.code).toBe(1)
