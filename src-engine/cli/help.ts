@@ -105,9 +105,6 @@ With --json: one {"event":"done", prompt, text, length, temperature, seed} line.
 
 example: npm run lab -- generate --weights lm.safetensors --prompt "It is a truth" --length 300 --temperature 0.7`,
 
-  export: `usage: npm run lab -- export --weights W.safetensors [--onnx OUT.onnx] [--npz OUT.npz]
-                             [--spec SPEC.json] [--compress] [--json]
-
   evaluate: `usage: npm run lab -- evaluate --weights FILE [FILE...] [--data mnist | idx:DIR | text:FILE]
                              [--test-fraction F] [--spec SPEC.json] [--json]
 
@@ -128,6 +125,9 @@ perClass, perplexity | reconstructionLoss, reconstructionMse} or {"event":"faile
 message} line per file, then {"event":"done", count, failed}.
 
 example: npm run lab -- evaluate --weights handins/*.bplab --data mnist`,
+
+  export: `usage: npm run lab -- export --weights W.safetensors [--onnx OUT.onnx] [--npz OUT.npz]
+                             [--spec SPEC.json] [--compress] [--json]
 
 Writes a trained model in formats other tools load; give --onnx, --npz or both.
   --onnx OUT.onnx   the whole model as ONNX (opset 17): input "input" (N, ...spec input), outputs
