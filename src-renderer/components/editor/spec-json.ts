@@ -18,6 +18,9 @@ function fail(key: string, values: Record<string, string | number> = {}): ParseR
 }
 
 const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0
+// a Reshape size may also be -1 ("work it out from the others"), as the validator, the engine and the host's
+// payload check take it; whether there is at most one -1 and the sizes multiply out is the validator's to say
+const isShapeSize = (v: unknown): boolean => v === -1 || isPosInt(v)
 
 /** Parse and structurally check a spec file's text. */
 export function parseSpecJson(text: string): ParseResult {
@@ -168,7 +171,7 @@ export function checkSpec(raw: unknown): ParseResult {
         f.kind === 'bool' ? typeof v === 'boolean' :
         f.kind === 'select' ? typeof v === 'string' && (f.options ?? []).includes(v) :
         f.kind === 'units' ? v === 'vocab' || (typeof v === 'number' && Number.isInteger(v)) :
-        Array.isArray(v) && v.length > 0 && v.every(isPosInt)
+        Array.isArray(v) && v.length > 0 && v.every(isShapeSize)
       if (!good) return fail('import.badField', { n, type: def.type, field: f.key, value: JSON.stringify(v) })
       out[f.key] = Array.isArray(v) ? [...v] : v
     }

@@ -70,6 +70,22 @@ describe('import', () => {
     })
   }
 
+  it('opens a Reshape with a -1 size, as the validator, the engine and the host take it; two -1s are the validator\'s to say', async () => {
+    const reshape = (shape: number[]): string => JSON.stringify({
+      input: [784], layers: [{ type: 'Reshape', shape }, { type: 'Convolution', filters: 2, kernel: 3 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }]
+    })
+    const read = parseSpecJson(reshape([1, 28, -1]))
+    expect(read.ok && read.spec.layers[0]).toEqual({ type: 'Reshape', shape: [1, 28, -1] })
+    // other sizes below 1 are still refused by the reader
+    expect(parseSpecJson(reshape([1, 28, -2])).ok).toBe(false)
+    expect(parseSpecJson(reshape([0, 28, 28])).ok).toBe(false)
+    openEditor(net)
+    await pick(reshape([1, -1, -1]))
+    const err = await screen.findByTestId('layer-error')
+    expect(err.getAttribute('data-code')).toBe('field-out-of-range')
+    expect(project.spec.layers[0]).toEqual({ type: 'Reshape', shape: [1, -1, -1] })
+  })
+
   it('opens a file whose shapes do not work, and shows the problem at its layer', async () => {
     openEditor(net)
     await pick(JSON.stringify({ input: [1, 7, 7], layers: [{ type: 'Convolution', filters: 2, kernel: 3, stride: 3 }, { type: 'Flatten' }, { type: 'Affine', units: 2 }, { type: 'SoftmaxWithLoss' }] }))
