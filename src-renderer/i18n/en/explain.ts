@@ -70,6 +70,7 @@ export default {
   fieldNumberBeside: 'Enter a number. Until then: {used}',
   fieldCell: '{cell} must be a number from {lo} to {hi} with at most one decimal. Until you change it, the calculator uses {used}.',
   sizeStrip: 'One row of the input (dashed = padding) and where the window lands at each stride',
+  sizeStripSome: 'The first {shown} of the {total} window positions are drawn.',
   rfTitle: 'Receptive field: how much of the image one unit sees',
   rfLead: 'A unit of a deeper layer is computed from a patch of the layer before it, which was computed from a larger patch before that. Stack layers and see how much of a 32×32 image the centre unit of the last layer depends on.',
   rfDepth: 'Conv layers',

@@ -61,6 +61,31 @@ describe('the output-size calculator', () => {
     await size(513, 513, 11, 4, 0)
     expect(screen.getByTestId('size-field-problem').textContent).toContain('512')
   })
+
+  it('draws every window position of 227, F 11, S 4 (55, where it stopped at 40); past 100 it says how many are drawn (en, ko)', async () => {
+    i18n.set('en')
+    const { container } = render(OutputSize)
+    const windows = (): number => container.querySelectorAll('rect.winok, rect.winbad').length
+    await size(227, 227, 11, 4, 0)
+    expect(windows()).toBe(55)
+    expect(screen.queryByTestId('size-strip-some')).toBeNull()
+    // the rows close up instead of making the card 55 × 7 px tall
+    expect(Number(screen.getByRole('img').getAttribute('height'))).toBeLessThanOrEqual(330)
+    // the strip is one row of the width: W 512, F 1, S 1 (H stays 227)
+    await type('size-f', '1')
+    await type('size-stride', '1')
+    await type('size-w', '512')
+    expect(windows()).toBe(100)
+    expect(screen.getByTestId('size-strip-some').textContent).toBe('The first 100 of the 512 window positions are drawn.')
+    i18n.set('ko')
+    await flush()
+    expect(screen.getByTestId('size-strip-some').textContent).toBe('창이 놓이는 위치 512곳 가운데 처음 100곳만 그렸습니다.')
+    await type('size-w', '7')
+    await type('size-f', '3')
+    await type('size-stride', '3')
+    expect(windows()).toBe(3) // 0, 3 and the overhanging 6
+    expect(container.querySelectorAll('rect.winbad')).toHaveLength(1)
+  })
 })
 
 describe('the convolution stepper', () => {
