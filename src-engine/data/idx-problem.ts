@@ -14,6 +14,17 @@ export type IdxFolderProblem =
   | { case: 'idx-empty-file'; dir: string; file: string }
   /** `file`: a file whose first bytes are not an IDX header of unsigned bytes; `starts`: those bytes in hex. */
   | { case: 'idx-not-idx'; dir: string; file: string; starts: string }
+  /**
+   * `file`: fewer bytes than its header declares (a copy cut short, or a header claiming an absurd count): `declared`
+   * the bytes its header promises after itself (count × height × width for images), `size` those the file holds.
+   */
+  | { case: 'idx-truncated'; dir: string; file: string; declared: number; size: number }
+  /** `file`: more bytes than its header declares (two files run together, a header rewritten). */
+  | { case: 'idx-extra'; dir: string; file: string; declared: number; size: number }
+  /** A pair whose images file declares `images` images and its labels file `labels` labels. */
+  | { case: 'idx-count-mismatch'; dir: string; imagesFile: string; labelsFile: string; images: number; labels: number }
+  /** `file`: a labels file holding `label` at example `index` (counted from 0), outside 0..`top` (the reader's 10 classes). */
+  | { case: 'idx-label'; dir: string; file: string; index: number; label: number; top: number }
 
 const FOUR = 'an IDX folder holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may be .gz)'
 
@@ -26,5 +37,9 @@ export function idxFolderMessage(p: IdxFolderProblem): string {
     case 'idx-missing': return `the folder ${p.dir} has no ${p.file} (or ${p.file}.gz) (IDX files there: ${p.found}); ${FOUR}.`
     case 'idx-empty-file': return `${p.file} in ${p.dir} is empty (0 bytes); put the complete file there again.`
     case 'idx-not-idx': return `${p.file} in ${p.dir} is not an IDX file of bytes: it should start with 0x00 0x00 0x08 <dimensions> but starts with ${p.starts}.`
+    case 'idx-truncated': return `${p.file} in ${p.dir} is cut short: its header declares ${p.declared} bytes of data but the file holds ${p.size}; copy the complete file there again.`
+    case 'idx-extra': return `${p.file} in ${p.dir} holds ${p.size} bytes of data where its header declares ${p.declared}; copy the original file there again.`
+    case 'idx-count-mismatch': return `${p.imagesFile} in ${p.dir} has ${p.images} images but ${p.labelsFile} has ${p.labels} labels; they must come in matching pairs: copy the two files of the same set there again.`
+    case 'idx-label': return `${p.file} in ${p.dir}: label #${p.index} is ${p.label}, outside 0..${p.top}; the file is damaged or not MNIST-format labels: copy the original file there again.`
   }
 }

@@ -10,7 +10,7 @@
 import type { LabApi } from '../../src-main/ipc/contract'
 import type { IdxFolderProblem } from '../../src-engine/data/idx-problem'
 import { trainLab } from './train.svelte'
-import { catalogues, msg, type Msg } from '../i18n/index.svelte'
+import { catalogues, fmtInt, msg, type Msg } from '../i18n/index.svelte'
 
 const SETTLE_MS = 300
 
@@ -83,7 +83,13 @@ export const folderClasses = new FolderClasses()
 export function folderNote(p: { message: string; facts: IdxFolderProblem }): Msg | string {
   const key = `train.idxProblem.${p.facts.case}`
   if (typeof catalogues.en[key] !== 'string') return p.message
-  const { case: _case, ...values } = p.facts
+  const { case: _case, ...facts } = p.facts
+  // a damaged file's byte counts run to millions: grouped in the page's language ("6,272,000"), as the refusal says them
+  const values: NonNullable<Msg['values']> = { ...facts }
+  for (const name of ['declared', 'size', 'images', 'labels']) {
+    const n = values[name]
+    if (typeof n === 'number') values[name] = () => fmtInt(n)
+  }
   return msg(key, values)
 }
 

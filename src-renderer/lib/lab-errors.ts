@@ -74,6 +74,8 @@ export function refusal(e: LabError): Msg | string {
     if (e.params.case === 'text') groupCounts(values, ['chars', 'needs'], 'Count')
     // a training-set size's counts of examples ("8,000"), as the form beside it says them
     if (e.params.case === 'train-size' || e.params.case === 'train-size-batch') groupCounts(values, ['size', 'available', 'batch'], 'Count')
+    // a damaged IDX file's byte counts run to millions ("6,272,000 bytes"), as the folder note beside the box says them
+    if (IDX_COUNTED.has(String(e.params.case))) groupCounts(values, ['declared', 'size', 'images', 'labels'], 'Count')
   }
   const issue = e.issue
   if (isRecord(issue) && typeof issue.code === 'string' && typeof issue.message === 'string') {
@@ -121,6 +123,9 @@ function scoresFix(keys: readonly [string, string, string], params: Record<strin
 }
 
 /** `names` among `values` grouped in the page's language when drawn; the plain figures stay beside them as `<name><suffix>`. */
+/** The train-failed cases of a damaged IDX folder whose counts are grouped (folder-classes.svelte.ts folderNote too). */
+export const IDX_COUNTED: ReadonlySet<string> = new Set(['idx-truncated', 'idx-extra', 'idx-count-mismatch'])
+
 function groupCounts(values: NonNullable<Msg['values']>, names: readonly string[], suffix: string): void {
   for (const name of names) {
     const n = Number(values[name])

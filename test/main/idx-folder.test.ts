@@ -52,6 +52,37 @@ describe('the IDX folder check before Start', () => {
     expect(idxFolderProblem(noise)).toEqual({ case: 'idx-not-idx', dir: noise, file: 'train-images-idx3-ubyte', starts: '0xCC 0x2A 0x01 0x07' })
   })
 
+  it('reads each file\'s header against its size, the pair\'s counts and the labels (Q4 B5): cut short, an absurd count, too long, a mismatch, a label past 9', () => {
+    const at = (files: Record<string, Uint8Array>) => { const dir = folder({ ...complete(), ...files }); return { dir, p: idxFolderProblem(dir) } }
+    // the train images cut in half: 2 images of 28×28 promise 1,568 bytes after the 16-byte header
+    let r = at({ 'train-images-idx3-ubyte': IMAGES.subarray(0, 16 + 784) })
+    expect(r.p).toEqual({ case: 'idx-truncated', dir: r.dir, file: 'train-images-idx3-ubyte', declared: 1568, size: 784 })
+    // a header claiming 2,147,483,647 images
+    const huge = IMAGES.slice()
+    new DataView(huge.buffer).setUint32(4, 2 ** 31 - 1, false)
+    r = at({ 't10k-images-idx3-ubyte': huge })
+    expect(r.p).toEqual({ case: 'idx-truncated', dir: r.dir, file: 't10k-images-idx3-ubyte', declared: (2 ** 31 - 1) * 784, size: 1568 })
+    // shorter than its own header (3 dimensions need 16 bytes)
+    r = at({ 'train-images-idx3-ubyte': IMAGES.subarray(0, 10) })
+    expect(r.p).toEqual({ case: 'idx-truncated', dir: r.dir, file: 'train-images-idx3-ubyte', declared: 16, size: 10 })
+    r = at({ 't10k-labels-idx1-ubyte': Uint8Array.from([...LABELS, 7]) })
+    expect(r.p).toEqual({ case: 'idx-extra', dir: r.dir, file: 't10k-labels-idx1-ubyte', declared: 2, size: 3 })
+    r = at({ 'train-labels-idx1-ubyte': encodeIdx([3], Uint8Array.from([1, 2, 3])) })
+    expect(r.p).toEqual({ case: 'idx-count-mismatch', dir: r.dir, imagesFile: 'train-images-idx3-ubyte', labelsFile: 'train-labels-idx1-ubyte', images: 2, labels: 3 })
+    r = at({ 't10k-labels-idx1-ubyte': encodeIdx([2], Uint8Array.from([9, 200])) })
+    expect(r.p).toEqual({ case: 'idx-label', dir: r.dir, file: 't10k-labels-idx1-ubyte', index: 1, label: 200, top: 9 })
+    // labels 0..9 pass; a gzipped file is left to the run's reader
+    expect(at({ 'train-labels-idx1-ubyte': encodeIdx([2], Uint8Array.from([0, 9])) }).p).toBeNull()
+    expect(at({ 'train-images-idx3-ubyte': new Uint8Array(0), 'train-images-idx3-ubyte.gz': gzipSync(IMAGES.subarray(0, 100)) }).p).toMatchObject({ case: 'idx-empty-file' })
+    const gz = folder({ 'train-images-idx3-ubyte.gz': gzipSync(IMAGES.subarray(0, 100)), 'train-labels-idx1-ubyte': LABELS, 't10k-images-idx3-ubyte': IMAGES, 't10k-labels-idx1-ubyte': LABELS })
+    expect(idxFolderProblem(gz)).toBeNull()
+    // the host refuses Start with the facts and says the problem beside the folder box
+    const host = newHost()
+    r = at({ 'train-labels-idx1-ubyte': encodeIdx([2], Uint8Array.from([3, 200])) })
+    expect(host.start(mlpSpec(), settings({ data: { kind: 'idx', dir: r.dir } }))).toMatchObject({ ok: false, error: { code: 'train-failed', path: 'settings.data.dir', params: { case: 'idx-label', label: 200, index: 1, top: 9 } } })
+    expect(host.idxClasses(r.dir)).toMatchObject({ ok: true, value: { problem: { facts: { case: 'idx-label', file: 'train-labels-idx1-ubyte' } } } })
+  })
+
   it('the host refuses Start with the facts, and answers the page\'s folder question with the same problem', () => {
     const host = newHost()
     const empty = folder({})

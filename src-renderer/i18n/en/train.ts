@@ -109,6 +109,10 @@ export default {
   'idxProblem.idx-missing': 'The folder {dir} has no {file} (or {file}.gz); the IDX files there are {found}. An IDX folder holds four files: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may end in .gz). Start would refuse it.',
   'idxProblem.idx-empty-file': '{file} in the folder {dir} is empty (0 bytes). Copy the complete file there again. Start would refuse it.',
   'idxProblem.idx-not-idx': '{file} in the folder {dir} is not an IDX file: an IDX file of images or labels starts with the bytes 0x00 0x00 0x08, and this one starts with {starts}. Put the original MNIST-format file there, or choose another folder. Start would refuse it.',
+  'idxProblem.idx-truncated': '{file} in the folder {dir} is cut short: its header promises {declared} bytes, but the file holds only {size}. The copy was probably interrupted: copy the complete file there again. Start would refuse it.',
+  'idxProblem.idx-extra': '{file} in the folder {dir} is longer than its header says: {size} bytes where it promises {declared}. Copy the original file there again. Start would refuse it.',
+  'idxProblem.idx-count-mismatch': 'In the folder {dir}, {imagesFile} has {images} images but {labelsFile} has {labels} labels; each image needs its label. Copy the two files of the same set there again. Start would refuse it.',
+  'idxProblem.idx-label': '{file} in the folder {dir} holds the label {label} (example #{index}), but labels go from 0 to {top}. The file is damaged or is not MNIST-format labels: copy the original file there again. Start would refuse it.',
   // what the form knows before Start that the engine would refuse after it (TrainControls; lib/train-data.ts dataProblem)
   dataInputDigits: 'This network takes inputs of ({input}), {values} values, but the built-in digits are images of (1, 28, 28), 784 values: Start would refuse it. Set the input shape to 1, 28, 28 on the Architecture page, or choose an IDX folder of images that fit.',
   dataImagesLm: 'This network is a language model: it trains on a text. Choose a text file as the data.',
