@@ -249,6 +249,13 @@ export default {
   gate_h: 'hidden state h',
   gatesAxis: 'time → · hidden units ↓',
   gatesShape: '{t} time steps × units 1–{units} of {total}',
+  gatesReadProbe: 'Reading the probe digit {label} (left), one row of the image per time step: {t} steps, top row first. Pick another digit under “Feature maps”.',
+  gatesReadFirst: 'Reading the first held-out example of the run’s data, one row per time step ({t} steps). Pick a digit under “Feature maps” to see it here.',
+  gatesReadText: 'Reading the first window of the held-out text, one character per time step ({t} steps).',
+  gatesKeyGateLo: 'f, i, o: 0 closed',
+  gatesKeyGateHi: '1 open',
+  gatesKeySignedLo: 'g, c, h: below 0',
+  gatesKeySignedHi: 'above 0',
 
   confusionTitle: 'Confusion matrix (test set)',
   confusionHelp: 'Row: the true class. Column: what the network predicted. The diagonal holds the correct answers; bright cells off it are the classes it mixes up.',

@@ -249,6 +249,13 @@ export default {
   gate_h: '은닉 상태 h',
   gatesAxis: '시간 → · 은닉 유닛 ↓',
   gatesShape: '시각 {t}개 × 은닉 유닛 {total}개 중 1–{units}번',
+  gatesReadProbe: '지금 읽는 입력은 왼쪽의 숫자 {label} 이미지입니다. 시각마다 이미지의 한 행을 위에서부터 읽어 모두 {t}개 시각입니다. 다른 숫자는 ‘특징 맵’에서 고르세요.',
+  gatesReadFirst: '이 실행의 데이터에서 첫 번째 테스트 예제를 읽고 있습니다. 시각마다 한 행씩, 모두 {t}개 시각입니다. ‘특징 맵’에서 숫자를 고르면 여기에 그 숫자가 보입니다.',
+  gatesReadText: '테스트 텍스트의 첫 번째 구간을 읽고 있습니다. 시각마다 한 글자씩, 모두 {t}개 시각입니다.',
+  gatesKeyGateLo: 'f, i, o: 0 닫힘',
+  gatesKeyGateHi: '1 열림',
+  gatesKeySignedLo: 'g, c, h: 0보다 작음',
+  gatesKeySignedHi: '0보다 큼',
 
   confusionTitle: '혼동 행렬 (테스트 데이터)',
   confusionHelp: '행: 실제 정답. 열: 신경망의 예측. 대각선이 맞힌 개수이고, 대각선 밖의 진한 칸은 신경망이 헷갈리는 클래스 쌍입니다.',
