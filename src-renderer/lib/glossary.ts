@@ -119,8 +119,14 @@ export const ALIASES: Partial<Record<TermId, readonly string[]>> = {
 /** A glossary row as the page shows it: the names and the definition in the page's language. */
 export interface GlossaryRow { id: TermId; ko: string; en: string; def: string }
 
+/**
+ * Text without the word joiners (U+2060) the Korean catalogue puts after ')' so no line breaks before a particle: a
+ * definition holds '(코드)\u2060를' where the learner types '(코드)를', and a query pasted from the lab's text holds one.
+ */
+const plainText = (s: string): string => s.replace(/\u2060/g, '')
+
 /** A name as a search compares it: lower case, without spaces or hyphens ('러닝 레이트' = '러닝레이트', 'Mini batch' = 'mini-batch'). */
-const squeeze = (s: string): string => s.toLowerCase().replace(/[\s\-\u2010-\u2015_]+/g, '')
+const squeeze = (s: string): string => plainText(s).toLowerCase().replace(/[\s\-\u2010-\u2015_]+/g, '')
 
 /** A term's names to search: each whole, and the parts a name holds in brackets or around a slash ('필터(커널)' gives 커널). */
 function searchNames(row: GlossaryRow): string[] {
@@ -134,7 +140,7 @@ function searchNames(row: GlossaryRow): string[] {
  * 스트라이드 above 매개변수, whose definition mentions it (Q3 F18: in 가나다 order the term's own row came second).
  */
 export function searchRank(row: GlossaryRow, query: string): number | null {
-  const plain = query.trim().toLowerCase()
+  const plain = plainText(query).trim().toLowerCase()
   if (plain === '') return 0
   const q = squeeze(plain)
   if (q !== '') {
@@ -143,7 +149,7 @@ export function searchRank(row: GlossaryRow, query: string): number | null {
     if (names.some((n) => n.startsWith(q))) return 1
     if (names.some((n) => n.includes(q))) return 2
   }
-  return row.def.toLowerCase().includes(plain) ? 3 : null
+  return plainText(row.def).toLowerCase().includes(plain) ? 3 : null
 }
 
 /** The rows a search finds, the closest first, and in the page's language's order among equally close ones. */

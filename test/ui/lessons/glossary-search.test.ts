@@ -68,6 +68,12 @@ describe('the glossary search', () => {
     expect(searchRank(row, '   ')).toBe(0)
   })
 
+  it('finds a Korean definition typed with a closing bracket and its particle, as the catalogue\'s word joiner is not typed', () => {
+    // the Korean definitions carry U+2060 after ')' (0b08824): '(코드)\u2060를 거쳐' is read, and typed, '(코드)를 거쳐'
+    const row = { id: 'autoencoder' as const, ...TERMS.autoencoder, def: '가운데가 좁은 통로(코드)\u2060를 거쳐 자기 입력을 그대로 출력하도록' }
+    expect([searchRank(row, '(코드)를 거쳐'), searchRank(row, '통로(코드)\u2060를'), searchRank(row, '오토인코더\u2060')]).toEqual([3, 3, 0])
+  })
+
   it('gives each alias to one term only, never another term\'s name, so a search for it lists that term first', () => {
     const squeeze = (s: string): string => s.toLowerCase().replace(/[\s-]+/g, '')
     const owner = new Map<string, string>(TERM_IDS.flatMap((id) => [[squeeze(TERMS[id].ko), id], [squeeze(TERMS[id].en), id]] as [string, string][]))
