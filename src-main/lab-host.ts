@@ -569,6 +569,16 @@ export class LabHost {
     }
   }
 
+  /**
+   * train:forget-runs: an experiment cleared these runs from its page (run-queue.svelte.ts); they leave the history
+   * that train:current and the autosave hand out too (Q5's F4: a reload brought them all back, mixed and renumbered
+   * with the experiment's). The run this host trains or holds paused is never forgotten, whatever the page says.
+   */
+  forgetRuns(ids: readonly string[]): Result<{ forgotten: string[] }> {
+    const live = this.runState === 'running' || this.runState === 'paused' || this.runState === 'idle' ? this.runId : null
+    return { ok: true, value: { forgotten: this.projects.forgetRuns(ids, live) } }
+  }
+
   /** Remembers the probe image (feature maps are drawn for it) and hands it to the worker. */
   setProbe(input: number[]): Result<null> {
     if (input.length !== IMAGE_SIZE) return fail('bad-payload', `The probe must have ${IMAGE_SIZE} values (28×28); got ${input.length}.`, { case: 'length', field: 'input', limit: IMAGE_SIZE, received: `${input.length}` }, 'input')

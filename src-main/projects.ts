@@ -294,7 +294,7 @@ export class ProjectService {
    * weights: project.weightsChoice 'keep'), unless xOffset says it begins part-way through an epoch.
    */
   runStarted(runId: string, spec: NetSpec, settings: TrainSettings, offset?: number, x?: number): void {
-    const run: SavedRun = { id: runId, specName: spec.name ?? '', settings, state: 'running', batchX: [], batchLoss: [], epochs: [] }
+    const run: SavedRun = { id: runId, specName: spec.name ?? '', settings, state: 'running', batchX: [], batchLoss: [], epochs: [], spec }
     const epochOffset = offset ?? 0
     const xOffset = x ?? epochOffset
     // a continuation from weights kept in epoch 1 begins part-way through it: numbered 0, placed at 0.x
@@ -321,6 +321,24 @@ export class ProjectService {
       this.offsets.delete(oldest)
       this.curves.delete(oldest)
     }
+  }
+
+  /**
+   * Forgets the listed runs that ended (done, stopped, failed; LabHost.forgetRuns): an experiment cleared them from its
+   * page. A run still running, paused or starting (its state here may lag the host's: `live` is the host's run) stays.
+   */
+  forgetRuns(ids: readonly string[], live: string | null): string[] {
+    const gone: string[] = []
+    for (const id of new Set(ids)) {
+      const run = this.runs.get(id)
+      if (!run || id === live || run.state === 'running' || run.state === 'paused' || run.state === 'idle') continue
+      this.runs.delete(id)
+      this.offsets.delete(id)
+      this.curves.delete(id)
+      if (this.currentRunId === id) this.currentRunId = null
+      gone.push(id)
+    }
+    return gone
   }
 
   /** Follows the host's event stream (the same one the page sees). */

@@ -89,6 +89,12 @@ export interface Requests {
   'train:set-probe': [{ input: number[] }, null]
   /** The host's latest run (CurrentRun), or null before any: a page loaded again (or reconnected) during a run takes it over. */
   'train:current': [void, CurrentRun | null]
+  /**
+   * An experiment's clear (lib/lessons/run-queue.svelte.ts): the listed runs leave the host's run history as they left
+   * the page, so a page loaded again (or a second window) does not bring them back. Only runs that ended (done,
+   * stopped, failed); a running or paused one, or an id not listed, stays. Answers the ids forgotten.
+   */
+  'train:forget-runs': [{ ids: string[] }, { forgotten: string[] }]
   /** input: 784 grey levels; a Float32Array travels compactly (base64 over the WebSocket). */
   'model:predict': [{ input: number[] | Float32Array; maps?: boolean }, Prediction]
   /** Probe images: held-out examples of `data` (default the built-in digits), none for a text (probe-samples.ts). */
@@ -133,7 +139,8 @@ export const CHANNELS: readonly Channel[] = [
   'train:step', 'train:set-lr', 'train:set-probe', 'model:predict', 'data:samples', 'model:export',
   'project:save', 'project:open', 'project:recent', 'project:recovery', 'project:discard-recovery',
   'model:import-weights', 'model:save-export', 'model:decode', 'model:ae-views', 'model:generate', 'model:gradcheck',
-  'model:gradcheck-cancel', 'data:text-upload', 'data:texts', 'data:text-remove', 'model:held', 'data:idx-classes', 'train:current'
+  'model:gradcheck-cancel', 'data:text-upload', 'data:texts', 'data:text-remove', 'model:held', 'data:idx-classes', 'train:current',
+  'train:forget-runs'
 ]
 
 /** The one Electron IPC channel carrying requests: `invoke(REQUEST_CHANNEL, channel, payload)`. */
@@ -201,6 +208,9 @@ export interface SavedRun {
   epochs: EpochReport[]
   /** Continue training: the run this one carried on. Absent for a run of its own (and in older projects). */
   continues?: SavedContinuation
+  /** The network it trained (about 1 kB), so a page that restores the run tells networks apart and knows a language
+   *  model's run (its perplexity) by its own network, not the current one. Absent in older projects. */
+  spec?: NetSpec
   /** The run's colour on the charts, "#rrggbb"; a continuation has the colour of the run it continues. */
   color?: string
 }

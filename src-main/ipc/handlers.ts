@@ -10,7 +10,7 @@ import type { LabHost } from '../lab-host'
 
 /** What the dispatcher needs from LabHost (tests may pass a double). */
 export type HostApi = Pick<LabHost,
-  'info' | 'presets' | 'validate' | 'startRun' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects' | 'decode' | 'aeViews' | 'generate' | 'gradcheck' | 'cancelGradcheck' | 'heldModel' | 'idxClasses' | 'currentRun'>
+  'info' | 'presets' | 'validate' | 'startRun' | 'pause' | 'resume' | 'stop' | 'step' | 'setLr' | 'setProbe' | 'predict' | 'samples' | 'exportModel' | 'projects' | 'decode' | 'aeViews' | 'generate' | 'gradcheck' | 'cancelGradcheck' | 'heldModel' | 'idxClasses' | 'currentRun' | 'forgetRuns'>
 
 type Route<C extends Channel> = (host: HostApi, payload: Requests[C][0]) => Result<Requests[C][1]> | Promise<Result<Requests[C][1]>>
 
@@ -46,7 +46,8 @@ const routes: { [C in Channel]: Route<C> } = {
   'data:text-remove': (h, p) => h.projects.removeText(p.file),
   'model:held': (h) => h.heldModel(),
   'data:idx-classes': (h, p) => h.idxClasses(p.dir),
-  'train:current': (h) => h.currentRun()
+  'train:current': (h) => h.currentRun(),
+  'train:forget-runs': (h, p) => h.forgetRuns(p.ids)
 }
 
 const KNOWN: ReadonlySet<string> = new Set(CHANNELS)

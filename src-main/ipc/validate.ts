@@ -242,6 +242,7 @@ export const schemas = {
   'model:held': noPayload,
   'train:current': noPayload,
   'data:idx-classes': obj({ dir: str(4096, 'a path') }),
+  'train:forget-runs': obj({ ids: v.pipe(v.array(str(200, 'a run id'), (i) => `must be a list of run ids (${got(i)})`), v.maxLength(100, (i) => `must hold at most 100 run ids (${got(i)})`)) }),
   'data:text-remove': obj({ file: str(4096, 'a path') }),
   'model:gradcheck': obj({ spec: netSpecSchema, seed: v.optional(int(0, 0xffffffff)), samples: v.optional(int(1, 50)), bug: v.optional(bool) })
 } satisfies Record<Channel, v.GenericSchema>

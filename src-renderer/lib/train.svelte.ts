@@ -564,11 +564,24 @@ export class TrainLab {
     if (!r || r.active) return
     this.runs = this.runs.filter((x) => x.id !== id)
     if (this.currentId === id) this.currentId = this.runs.length ? this.runs[this.runs.length - 1].id : null
+    this.forget([id])
   }
 
   /** Drop every finished run except the current one. */
   clearOld(): void {
+    const gone = this.runs.filter((r) => !r.active && r.id !== this.currentId).map((r) => r.id)
     this.runs = this.runs.filter((r) => r.active || r.id === this.currentId)
+    this.forget(gone)
+  }
+
+  /**
+   * Finished runs this page dropped leave the host's run history too (train:forget-runs), so a reload or a second
+   * window does not list them again (Q5's F4: an experiment's "will be cleared" runs came back, renumbered). The host
+   * keeps a live run whatever is asked; a host without the request (an older one) leaves them, as before.
+   */
+  forget(ids: readonly string[]): void {
+    if (!this.api || ids.length === 0) return
+    void this.api.request('train:forget-runs', { ids: [...ids] }).catch(() => {})
   }
 
   /** Resolves the waits for runs that have ended (attach-run.ts too: a reconnection may find a run over). */

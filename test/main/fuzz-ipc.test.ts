@@ -36,6 +36,7 @@ const good: Record<Channel, unknown> = {
   'model:generate': { prompt: 'ab', length: 5, temperature: 0.8, seed: 3 },
   'data:text-upload': upload('글.txt', '가나다'),
   'data:idx-classes': { dir: '/tmp/idx' },
+  'train:forget-runs': { ids: ['r1'] },
   'data:text-remove': { file: '/tmp/t.txt' },
   'model:gradcheck': { spec: mlpSpec(), seed: 1, samples: 10, bug: true }
 }

@@ -100,6 +100,7 @@ const cases: Record<Channel, Case> = {
   'data:texts': { good: undefined, wrongType: { all: true }, outOfRange: 3 },
   'model:held': { good: undefined, wrongType: { all: true }, outOfRange: 3 },
   'train:current': { good: undefined, wrongType: { run: 'latest' }, outOfRange: 2 },
+  'train:forget-runs': { good: { ids: ['no-such-run'] }, wrongType: { ids: 'all' }, outOfRange: { ids: ['x'.repeat(201)] }, badPath: 'ids.0' },
   'data:idx-classes': { good: { dir: '/nowhere/idx' }, wrongType: { dir: 3 }, outOfRange: { dir: 'x'.repeat(5000) }, badPath: 'dir' },
   'data:text-remove': { good: { file: '/nowhere/texts/a-0123456789abcdef.txt' }, wrongType: { file: 3 }, outOfRange: { file: 'x'.repeat(5000) }, badPath: 'file' }
 }
@@ -124,7 +125,8 @@ describe('the dispatcher', () => {
     // The autoencoder views are refused while a run trains (its snapshots carry them).
     'model:ae-views',
     // Opening and importing need the run to be over.
-    'project:save', 'project:open', 'model:import-weights', 'project:recent', 'project:recovery', 'project:discard-recovery', 'model:held', 'data:idx-classes', 'train:current'
+    'project:save', 'project:open', 'model:import-weights', 'project:recent', 'project:recovery', 'project:discard-recovery', 'model:held', 'data:idx-classes', 'train:current',
+    'train:forget-runs'
   ]
   const runningEvents = (): number => rec.of('state').filter((e) => e.state === 'running').length
 

@@ -144,7 +144,11 @@ export class RunQueue {
       if (i === 0) trainLab.nextIndex = nextIndex
       return this.stop()
     }
-    if (i === 0) trainLab.runs = trainLab.runs.filter((r) => r === run || r.active)
+    if (i === 0) {
+      // on the host too: a reload or a second window brought them back, mixed with these and renumbered (Q5's F4)
+      trainLab.forget(trainLab.runs.filter((r) => r !== run && !r.active).map((r) => r.id))
+      trainLab.runs = trainLab.runs.filter((r) => r === run || r.active)
+    }
     // the form holds this run's settings, filled for its network first so that the training page's own fill leaves them
     const spec = trainLab.specToTrain(project.spec)
     trainLab.prepareForm(spec, trainLab.presetFor(spec, project.presetId))

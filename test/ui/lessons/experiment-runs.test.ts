@@ -4,7 +4,8 @@
  * experiments and data sizes), its confirmation said nothing of them, and the form afterwards held settings no run
  * had (after the race: SGD · 10 epochs; after the overfitting: 5 epochs · mini-batch 100), so Start trained something
  * else. Now the question says the finished runs will be cleared (en and ko), the first run's start clears them (not a
- * refused start), and the form holds the settings of the run in progress, then of the last.
+ * refused start), and the form holds the settings of the run in progress, then of the last. The host forgets the
+ * cleared runs too (train:forget-runs), so a reload does not bring them back (Q5's F4).
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { cleanup, fireEvent, render, screen } from '@testing-library/svelte'
@@ -95,6 +96,7 @@ describe('an experiment with runs left on the training page', () => {
     expect(trainLab.runs.map((r) => r.id)).toEqual(['old-1', 'old-2', 'old-3', 'old-4'])
     expect(trainLab.nextIndex).toBe(5)
     expect(trainLab.error).not.toBeNull()
+    expect(fake.channels()).not.toContain('train:forget-runs')
     fake.handlers['train:start'] = start
     const refused = fake.calls.filter((c) => c.channel === 'train:start').length
     project.page = 'lessons'
@@ -107,6 +109,8 @@ describe('an experiment with runs left on the training page', () => {
       await expect.poll(() => trainLab.runs.length, { timeout: WAIT }).toBe(i + 1)
       // the experiment's runs alone, #1 on; the form holds the settings of the run in progress
       expect(trainLab.runs.map((r) => [r.id, r.index])).toEqual(['run-1', 'run-2', 'run-3'].slice(0, i + 1).map((id, k) => [id, k + 1]))
+      // the host forgets the cleared runs too, once (Q5's F4: a reload brought them back, renumbered with these)
+      expect(fake.calls.filter((c) => c.channel === 'train:forget-runs').map((c) => c.payload)).toEqual([{ ids: ['old-1', 'old-2', 'old-3', 'old-4'] }])
       expect(trainLab.form).toMatchObject({ optimizer: 'Adam', lr: 0.001, batchSize: 50, epochs: OVERFIT_EPOCHS, weightDecay: i === 2 ? 0.01 : 0, seed: 7, dataKind: 'mnist' })
       fake.emit({ type: 'state', runId, state: 'done' })
     }
