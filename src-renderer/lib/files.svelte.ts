@@ -18,6 +18,7 @@ import { epochsTrained, normSnapshot, Run, RUN_COLORS, trainLab, settingsFromFor
 import { toasts } from './toasts.svelte'
 import { isAutoencoder } from './autoencoder'
 import { refusalShown } from './lab-errors'
+import { validateSpec } from '../components/editor/engine'
 import { carriedTextProblem, textUpload } from './text-upload.svelte'
 import { flushTyped } from './typing'
 
@@ -72,7 +73,8 @@ export function savedRun(r: Run): SavedRun {
     batchX: [...r.batchX], batchLoss: [...r.batchLoss],
     epochs: r.epochs.map(({ confidentWrong: _images, ...e }) => e),
     ...(c ? { continues: { runId: c.runId, epochOffset: c.epochOffset, ...(c.xOffset !== undefined ? { xOffset: c.xOffset } : {}), ...(c.optimizerFresh ? { optimizerFresh: c.optimizerFresh } : {}) } } : {}),
-    color: r.color
+    color: r.color,
+    ...(r.spec ? { spec: r.spec } : {})
   }
 }
 
@@ -96,7 +98,11 @@ export function restoredRuns(saved: readonly SavedRun[], kind: NetKind): Run[] {
   saved.forEach((r, i) => {
     const c = r.continues
     const cont = c ? continuesLink(c, runs, r.color ?? RUN_COLORS[i % RUN_COLORS.length]) : null
-    const run = new Run(r.id, i + 1, r.settings, r.specName, kind, cont)
+    // each run by its own network (kept since M32): a char-LSTM run listed beside a classifier's keeps its perplexity,
+    // and the charts tell networks apart by their layers, not their titles (Q5's F4)
+    const own = r.spec && validateSpec(r.spec).ok ? r.spec : null
+    const run = new Run(r.id, i + 1, r.settings, r.specName, own ? netKind(own) : savedKind(r, kind), cont)
+    run.spec = own
     // an autosave is written at an epoch's end, before the run's end: one kept after its last epoch finished it (Q1's F2:
     // a recovered 3-epoch run read 'Stopped' after all 3)
     const finished = (r.epochs.at(-1)?.epoch ?? 0) >= (c?.epochOffset ?? 0) + r.settings.epochs
@@ -107,6 +113,12 @@ export function restoredRuns(saved: readonly SavedRun[], kind: NetKind): Run[] {
     runs.push(run)
   })
   return runs
+}
+
+/** A run saved without its network (an older project): a text's run is a language model's, whatever the current one is. */
+function savedKind(r: SavedRun, kind: NetKind): NetKind {
+  if (r.settings.data.kind === 'text') return 'language-model'
+  return kind === 'language-model' ? 'classifier' : kind
 }
 
 /**

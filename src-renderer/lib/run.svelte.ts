@@ -228,8 +228,9 @@ export class Run {
   /** Forward multiply-adds per example of the run's network (0: not known, a run restored from a project). */
   macsPerExample = 0
   /**
-   * The network the run trained, when this page started it (a run restored from a project keeps only its name): the
-   * legend tells a preset changed in the editor, which keeps the preset's name, from the preset itself.
+   * The network the run trained (a run restored from a project or the host's history has it when that kept it; older
+   * projects keep only its name): the legend tells a preset changed in the editor, which keeps the preset's name, from
+   * the preset itself, and the charts tell runs of other networks by it (run-label.ts sameNetwork).
    */
   spec: NetSpec | null = null
   /** Whether this run's speed was given to labSpeed: once past MIN_BATCHES, and again when it ends. */
