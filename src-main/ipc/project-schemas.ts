@@ -4,6 +4,7 @@
  * brings it, since either may be hostile or damaged.
  */
 import * as v from 'valibot'
+import { BATCH_MAX, EPOCH_OFFSET_MAX, EPOCHS_MAX, LR_MAX } from '../../src-engine/settings-limits'
 
 const got = (issue: v.BaseIssue<unknown>): string => `got ${issue.received}`
 
@@ -26,6 +27,9 @@ const confusion = v.fallback(v.optional(v.pipe(
   v.object({ classes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), counts: numbers(1_000_000) }),
   v.check((c) => c.counts.length === c.classes * c.classes)
 )), undefined)
+
+/** The highest epoch number a run can reach: a continuation's offset plus one Start's epochs. */
+const EPOCH_NUMBER_MAX = EPOCH_OFFSET_MAX + EPOCHS_MAX
 
 const epochReport = v.looseObject({
   epoch: v.pipe(v.number(), v.integer(), v.minValue(1)),
@@ -61,7 +65,7 @@ const savedSettings = v.looseObject({
  * shows as a run of its own) rather than costing the whole history. */
 const savedContinuation = v.fallback(v.optional(v.object({
   runId: v.pipe(v.string(), v.maxLength(200)),
-  epochOffset: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1_000_000)),
+  epochOffset: v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(EPOCH_OFFSET_MAX)),
   xOffset: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1_000_000))),
   optimizerFresh: v.optional(v.object({ from: v.picklist(OPTIMIZERS), to: v.picklist(OPTIMIZERS) }))
 })), undefined)
@@ -84,7 +88,8 @@ export const savedRunSchema = v.object({
   state: v.picklist(RUN_STATES, (i) => `must be a run state (${got(i)})`),
   batchX: numbers(2_000_000),
   batchLoss: numbers(2_000_000),
-  epochs: v.pipe(v.array(epochReport), v.maxLength(10_000)),
+  // an epoch numbered past any run (1e15 stretched the chart's axis to 8e14 epochs: Q4's B8) is left out, the others kept
+  epochs: v.pipe(v.array(epochReport), v.maxLength(10_000), v.transform((es) => es.filter((e) => e.epoch <= EPOCH_NUMBER_MAX))),
   continues: savedContinuation,
   color: savedColor,
   spec: savedSpec
@@ -93,7 +98,26 @@ export const savedRunSchema = v.object({
 export const savedHistorySchema = v.pipe(v.object({
   runs: v.pipe(v.array(savedRunSchema, (i) => `must be an array of runs (${got(i)})`), v.maxLength(50, (i) => `must hold at most 50 runs (${got(i)})`)),
   currentId: v.nullable(v.pipe(v.string(), v.maxLength(200)))
-}, (i) => `must be the training history { runs, currentId } (${got(i)})`), v.transform(uniqueRunIds))
+}, (i) => `must be the training history { runs, currentId } (${got(i)})`), v.transform(possibleRuns), v.transform(uniqueRunIds))
+
+/** Settings Start would have taken (the form's ranges, settings-limits.ts): lr in (0, LR_MAX], whole mini-batch and epochs. */
+function possibleSettings(s: { lr: number; batchSize: number; epochs: number }): boolean {
+  return s.lr > 0 && s.lr <= LR_MAX &&
+    Number.isInteger(s.batchSize) && s.batchSize >= 1 && s.batchSize <= BATCH_MAX &&
+    Number.isInteger(s.epochs) && s.epochs >= 1 && s.epochs <= EPOCHS_MAX
+}
+
+/**
+ * A run whose settings no Start could have had (lr −5, a mini-batch of 1e12: Q4's B8, a damaged or hand-edited file)
+ * is left out, the other runs kept: its name would say "lr -5.0e+0 · mini-batch 1000000000000" and Continue would
+ * start from them. A current run left out leaves no current run.
+ */
+function possibleRuns<H extends { runs: { id: string; settings: { lr: number; batchSize: number; epochs: number } }[]; currentId: string | null }>(h: H): H {
+  const runs = h.runs.filter((r) => possibleSettings(r.settings))
+  if (runs.length === h.runs.length) return h
+  const currentId = h.currentId !== null && runs.some((r) => r.id === h.currentId) ? h.currentId : null
+  return { ...h, runs, currentId }
+}
 
 /**
  * A history whose runs each have an id of their own. The page lists runs by id (RunLegend's keyed list, Remove,

@@ -10,6 +10,7 @@ import { TRAINING_PRIORITIES, type DivergenceFacts } from '../../src-engine/prot
 import {
   MAX_CHANNELS, MAX_INPUT_SIZE, MAX_LAYER_NAME, MAX_LAYERS, MAX_SIZE, MAX_TITLE, MAX_UNITS, MAX_UPSAMPLE, MAX_VOCAB, MAX_WINDOW
 } from '../../src-engine/spec-limits'
+import { BATCH_MAX, EPOCH_OFFSET_MAX, EPOCHS_MAX, LR_MAX } from '../../src-engine/settings-limits'
 import { fileSourceSchema, fileTargetSchema, MAX_BASE64, MAX_UPLOAD_BYTES, noNul, OPTIMIZERS, savedHistorySchema } from './project-schemas'
 import { refuse } from './refuse'
 
@@ -163,9 +164,9 @@ const pixelsPerLabel = (e: { images: number[]; labels: number[] }): boolean => e
 export const trainSettingsSchema = v.object({
   data: dataSource,
   optimizer: oneOf(OPTIMIZERS),
-  lr: num(0, 10, true),
-  batchSize: int(1, 4096),
-  epochs: int(1, 1000),
+  lr: num(0, LR_MAX, true),
+  batchSize: int(1, BATCH_MAX),
+  epochs: int(1, EPOCHS_MAX),
   weightDecay: num(0, 1),
   seed: int(0, 0xffffffff),
   threads: int(1, 64),
@@ -207,12 +208,12 @@ export const schemas = {
   'app:info': noPayload,
   'preset:list': noPayload,
   'spec:validate': netSpecSchema,
-  'train:start': obj({ spec: netSpecSchema, settings: trainSettingsSchema, from: v.optional(oneOf(['model'] as const)), epochOffset: v.optional(int(0, 1_000_000)), xOffset: v.optional(num(0, 1_000_000)) }),
+  'train:start': obj({ spec: netSpecSchema, settings: trainSettingsSchema, from: v.optional(oneOf(['model'] as const)), epochOffset: v.optional(int(0, EPOCH_OFFSET_MAX)), xOffset: v.optional(num(0, 1_000_000)) }),
   'train:pause': noPayload,
   'train:resume': noPayload,
   'train:stop': noPayload,
   'train:step': noPayload,
-  'train:set-lr': obj({ lr: num(0, 10, true) }),
+  'train:set-lr': obj({ lr: num(0, LR_MAX, true) }),
   'train:set-probe': obj({ input: image784 }),
   'model:predict': obj({ input: predictImage, maps: v.optional(bool) }),
   'data:samples': obj({ count: int(1, 256), seed: v.optional(int(0, 0xffffffff)), data: v.optional(dataSource) }),

@@ -7,6 +7,7 @@
 import type { PresetInfo } from '../../src-main/ipc/contract'
 import type { OptimizerName, TrainingPriority, TrainSettings } from '../../src-engine/protocol'
 import type { NetSpec } from '../../src-engine/spec-types'
+import { BATCH_MAX, EPOCHS_MAX, LR_MAX } from '../../src-engine/settings-limits'
 import { sameSpec } from './same-spec'
 import { carryData, dataSourceOf, type DataChoice, type DataDrop } from './train-data'
 
@@ -146,9 +147,9 @@ export function continueSettings(f: TrainForm, prev: TrainSettings): TrainSettin
 /** Problems with the form, as i18n keys; empty when it can be sent. */
 export function formProblems(f: TrainForm): string[] {
   const out: string[] = []
-  if (!(f.lr > 0 && f.lr <= 10)) out.push('train.errLr')
-  if (!(Number.isInteger(f.batchSize) && f.batchSize >= 1 && f.batchSize <= 4096)) out.push('train.errBatch')
-  if (!(Number.isInteger(f.epochs) && f.epochs >= 1 && f.epochs <= 1000)) out.push('train.errEpochs')
+  if (!(f.lr > 0 && f.lr <= LR_MAX)) out.push('train.errLr')
+  if (!(Number.isInteger(f.batchSize) && f.batchSize >= 1 && f.batchSize <= BATCH_MAX)) out.push('train.errBatch')
+  if (!(Number.isInteger(f.epochs) && f.epochs >= 1 && f.epochs <= EPOCHS_MAX)) out.push('train.errEpochs')
   if (!(f.weightDecay >= 0 && f.weightDecay < 1)) out.push('train.errDecay')
   if (!(Number.isInteger(f.seed) && f.seed >= 0)) out.push('train.errSeed')
   if (!(Number.isInteger(f.threads) && f.threads >= 1 && f.threads <= 64)) out.push('train.errThreads')

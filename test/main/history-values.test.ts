@@ -23,3 +23,24 @@ describe('a saved history’s impossible values', () => {
     expect(h.runs[0].epochs[1]).toMatchObject({ testAcc: 0.55, trainAcc: 0.5, seconds: 1, confusion: { classes: 2, counts: [5, 1, 0, 4] } })
   })
 })
+
+describe('a saved history’s impossible epochs and run settings (the form’s ranges, settings-limits.ts)', () => {
+  it('leaves out an epoch numbered past any run, and a run whose settings Start refuses; the others are kept', () => {
+    const run = (id: string, over: Record<string, unknown>, epochs = [report({})]) =>
+      ({ id, specName: 'n', settings: { ...settings(), ...over }, state: 'done', batchX: [1], batchLoss: [2], epochs })
+    const h = cleanHistory({
+      runs: [
+        run('ok', { lr: 10, batchSize: 4096, epochs: 1000 }, [report({}), report({ epoch: 1e15 }), report({ epoch: 2 })]),
+        run('lr', { lr: -5 }), run('lr0', { lr: 0 }), run('batch', { batchSize: 1e12 }), run('half', { batchSize: 2.5 }), run('epochs', { epochs: 1001 })
+      ],
+      currentId: 'batch'
+    })!
+    expect(h.runs.map((r) => r.id)).toEqual(['ok'])
+    expect(h.runs[0].epochs.map((e) => e.epoch)).toEqual([1, 2])
+    // the current run was one left out: there is none
+    expect(h.currentId).toBeNull()
+    const kept = cleanHistory({ runs: [run('a', {}), run('b', { lr: -5 })], currentId: 'a' })!
+    expect(kept.currentId).toBe('a')
+    expect(kept.runs).toHaveLength(1)
+  })
+})
