@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Trainer, type TrainerEvent, type TrainerSettings } from '../../../src-engine/train/trainer'
 import { startThreads } from '../../../src-engine/train/threads'
-import type { DataParallel } from '../../../src-engine/train/data-parallel'
+import { sliceBounds, type DataParallel } from '../../../src-engine/train/data-parallel'
+import { subsetExamples } from '../../../src-engine/train/train-sample'
 import { evaluate } from '../../../src-engine/train/evaluate'
 import { engineMemory } from '../../../src-engine/kernels/gemm'
 import type { NetSpec } from '../../../src-engine/spec-types'
@@ -134,5 +135,27 @@ describe('Trainer on two threads', () => {
     expect(report.confusion).toEqual(r.value.confusion)
     expect(report.confidentWrong).toEqual(r.value.confidentWrong)
     expect(Math.abs(report.testLoss! - r.value.loss) / r.value.loss).toBeLessThan(1e-7)
+    // the training sample (all 600 here) as one thread evaluates it
+    const sample = evaluate(t.model, t.data.train, B)
+    let rs = sample.next()
+    while (!rs.done) rs = sample.next()
+    expect(report.trainEvalAcc).toBe(rs.value.acc)
+    // a last short chunk whose real rows run past the training thread's slice into the replica's (there, real < n)
+    const n0 = sliceBounds(B, 2, (dp as unknown as { lead: number }).lead)[1]
+    const rows = new Uint32Array(B + n0 + 5).map((_, i) => i)
+    const part = subsetExamples(t.data.test, rows)
+    const pooled = finish(evaluate(t.model, part, B, (m, x, tt, n, w) => dp.evaluate(m, x, tt, n, w)))
+    const alone = finish(evaluate(t.model, part, B))
+    expect(pooled.acc).toBe(alone.acc)
+    expect(pooled.confusion).toEqual(alone.confusion)
+    expect(pooled.confidentWrong).toEqual(alone.confidentWrong)
+    expect(Math.abs(pooled.loss - alone.loss) / alone.loss).toBeLessThan(1e-7)
   })
 })
+
+function finish<T>(g: Generator<unknown, T, void>): T {
+  for (;;) {
+    const r = g.next()
+    if (r.done) return r.value
+  }
+}
