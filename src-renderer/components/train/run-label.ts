@@ -7,8 +7,8 @@ import type { NetSpec } from '../../../src-engine/spec-types'
 /**
  * A run's network by name: a preset's title in the page's language (as the page's header names it), "edited <title>"
  * when the run trained that preset changed in the editor (it keeps the preset's name), else the spec's own name. The
- * Korean legend said "Character LSTM" under the header's "문자 단위 LSTM 언어 모델". A run restored from a project,
- * whose network the page does not keep, is named as its preset.
+ * Korean legend said "Character LSTM" under the header's "문자 단위 LSTM 언어 모델". A run restored from an older
+ * project, which did not keep its network (SavedRun.spec), is named as its preset.
  */
 function networkName(r: Run): string {
   const preset = trainLab.presets.find((p) => p.spec.name === r.specName)

@@ -13,6 +13,8 @@ import { PRESETS } from '../../../src-engine/models/presets'
 import { restoredRuns, savedRun } from '../../../src-renderer/lib/files.svelte'
 import { overfitSpec } from '../../../src-renderer/lib/lessons/overfit.svelte'
 import { otherNetworks } from '../../../src-renderer/components/train/series'
+import { runName } from '../../../src-renderer/components/train/run-label'
+import { i18n } from '../../../src-renderer/i18n/index.svelte'
 
 const mnist: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 50, epochs: 1, weightDecay: 0, seed: 7, threads: 1 }
 const text: TrainSettings = { ...mnist, data: { kind: 'text', file: '/texts/a.txt' } }
@@ -34,6 +36,10 @@ describe('a restored run and its network', () => {
     expect(runs.map((r) => r.spec)).toEqual([charLstm, plain, dropout])
     // the dropout run is the same network as the current one (drawn full); the char-LSTM's is another
     expect([...otherNetworks(runs, runs[1])]).toEqual(['lm'])
+    // named in the page's language: the dropout tag, not the Korean title of the day it ran (the networks are one)
+    i18n.set('en')
+    expect(runName(runs[2], runs.slice(1))).toContain('dropout 0.5')
+    expect(runName(runs[2], runs.slice(1))).not.toContain('드롭아웃')
     // and a project saved from the page keeps each run's network
     expect(runs.map((r) => savedRun(r).spec)).toEqual([charLstm, plain, dropout])
   })
