@@ -13,4 +13,15 @@ describe('every Korean message', () => {
       .map(([k, v]) => `${k}: ${v}`)
     expect(hedged).toEqual([])
   })
+
+  // '를' follows a vowel, '을' a final consonant, always; '로' follows a vowel or ㄹ, '으로' any other final consonant
+  // ('경로', '통로' are words, not a particle). The review of the sixteenth session found 'He 초깃값를' and '초깃값로'.
+  it('puts 를 and 로 only after a syllable they fit', () => {
+    const final = (ch: string): number => (ch.codePointAt(0)! - 0xac00) % 28
+    const wrong = Object.entries(catalogues.ko).flatMap(([k, v]) =>
+      [...v.matchAll(/([\uac00-\ud7a3])(를|로)/g)]
+        .filter((m) => final(m[1]) !== 0 && (m[2] === '를' || (final(m[1]) !== 8 && !/^(경|통)$/.test(m[1]))))
+        .map((m) => `${k}: …${v.slice(Math.max(0, m.index - 12), m.index + 4)}…`))
+    expect(wrong).toEqual([])
+  })
 })
