@@ -10,6 +10,8 @@ import type { SavedRun } from '../../../src-main/ipc/contract'
 import { restoredRuns } from '../../../src-renderer/lib/files.svelte'
 import { trainLab } from '../../../src-renderer/lib/train.svelte'
 import RunLegend from '../../../src-renderer/components/train/RunLegend.svelte'
+import ChartKey from '../../../src-renderer/components/train/ChartKey.svelte'
+import { chartKey } from '../../../src-renderer/components/train/run-label'
 
 const run = (id: string, color: string): SavedRun => ({
   id, specName: 'tiny MLP', state: 'done', batchX: [1], batchLoss: [2.3], color,
@@ -31,5 +33,11 @@ describe('the run list', () => {
     const rows = within(screen.getByTestId('run-legend')).getAllByRole('listitem')
     expect(rows).toHaveLength(2)
     expect(rows.map((r) => r.textContent?.match(/#\d/)?.[0])).toEqual(['#1', '#2'])
+  })
+
+  it('gives each chart\'s colour key two entries too, where keying them by run id threw each_key_duplicate', () => {
+    const runs = restoredRuns([run('a', '#1f77b4'), run('a', '#ff7f0e')], 'classifier')
+    render(ChartKey, { entries: chartKey(runs, runs, new Set()), testid: 'key' })
+    expect(screen.getByTestId('key').querySelectorAll('li')).toHaveLength(2)
   })
 })
