@@ -6,12 +6,13 @@
  * hand-ins: safetensors files or .bplab projects) print one line each and a table; a file that cannot be scored is
  * reported on its line, the others are still scored, and the exit code is then 1.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { DataSource } from '../protocol'
 import type { NetSpec } from '../spec-types'
 import { IMAGE_TEST_FRACTION } from '../data/dataset'
+import { builtinCorpusOf } from '../data/files'
 import { loadTrainData, specForData, type TrainData } from '../train/data'
 import { evaluate, type Evaluation } from '../train/evaluate'
 import { asExamples } from '../train/examples'
@@ -133,7 +134,22 @@ function dataSource(flag: string | undefined, file: WeightsFile, spec: NetSpec):
     writeFileSync(textPath, project.text.bytes)
     return { source: { kind: 'text', file: textPath }, carried: { dir, name: project.text.fileName } }
   }
-  return { source: project?.settings.data ?? parseData(undefined, spec) }
+  const named = project?.settings.data
+  // a hand-in names a path of the student's computer: here it may be a device or a pipe (/dev/zero, /dev/stdin), which
+  // reading as a text would fill the memory or wait for ever, ending the whole batch; the host refuses it at Start too
+  if (named?.kind === 'text' && builtinCorpusOf(named.file) === null && !regularOrMissing(named.file)) {
+    throw new InputError('data', `the project trained on the text ${named.file}, which on this computer is not a text file`, 'Give the text it was trained on with --data text:FILE.')
+  }
+  return { source: named ?? parseData(undefined, spec) }
+}
+
+/** Whether `path` is a regular file, or nothing (which the text's reader says in its words). */
+function regularOrMissing(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return true
+  }
 }
 
 /** A language model scores only on a text of its own vocabulary: another's ids would be other characters. */

@@ -133,6 +133,13 @@ describe('command line: evaluate', () => {
     const other = await lab('evaluate', '--weights', project, '--data', 'text:builtin')
     expect(other.code).toBe(1)
     expect(other.err.join('\n')).toContain(`was trained on a text of ${data.chars!.length} distinct characters, this one has 74`)
+    // a hand-in carrying no text names a path of the student's: a device there (/dev/zero would fill the memory, a pipe
+    // wait for ever) is refused before it is read; /dev/null stands for them (read, it is an empty text)
+    const device = join(dir, 'gus.bplab')
+    writeFileSync(device, encodeProject({ spec, vocab: [...data.chars!], weights: trainer.model.weights(), settings: { batchSize: 16, data: { kind: 'text', file: '/dev/null' } } }))
+    const refused = await lab('evaluate', '--weights', device)
+    expect(refused.code).toBe(1)
+    expect(refused.err.join('\n')).toContain('the project trained on the text /dev/null, which on this computer is not a text file')
   })
 
   it('per-class accuracy and the matrix text', () => {
