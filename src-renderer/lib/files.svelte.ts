@@ -19,8 +19,12 @@ import { toasts } from './toasts.svelte'
 import { isAutoencoder } from './autoencoder'
 import { refusalShown } from './lab-errors'
 import { validateSpec } from '../components/editor/engine'
+import { issueText } from '../components/editor/issues'
 import { carriedTextProblem, textUpload } from './text-upload.svelte'
 import { flushTyped } from './typing'
+
+/** The validator's codes for a network over the limits the host's payload check holds (spec-limits.ts). */
+const OVER_LIMIT = new Set(['too-many-layers', 'field-too-large', 'name-too-long', 'input-size-too-large'])
 
 /** The message for a failed request: the host's refusal in the page's language (lib/lab-errors.ts), or its
  * English words after a translated lead when the page cannot word it. */
@@ -218,6 +222,15 @@ export class FilesLab {
     const state = this.state()
     if (!state) {
       this.errorMsg = msg('files.errNoSpec')
+      return false
+    }
+    // a network over the lab's limits (src-engine/spec-limits.ts: more than 256 layers, a size or a name too large) is
+    // refused by the host's payload check in its field's words ('"spec.layers" must be at most 256 long'); the editor's
+    // validator says it in the learner's, with what to change, so Save says that before sending (Export JSON still keeps it)
+    const over = validateSpec(state.spec).issues.find((i) => i.severity === 'error' && OVER_LIMIT.has(i.code))
+    if (over) {
+      this.errorMsg = msg('files.errOverLimit', { why: () => issueText(over) })
+      this.noticeMsg = null
       return false
     }
     const to = this.desktop ? (as ? 'save-as' : 'save') : 'download'

@@ -51,5 +51,6 @@ export default {
   autosaveFailedOk: 'OK',
   errOffline: 'The lab is not connected; wait for the connection and try again.',
   errNoSpec: 'There is no architecture yet: open the Architecture page first.',
+  errOverLimit: 'This project cannot be saved: {why} Change it in the editor, or keep the network as it is with Export JSON.',
   errOther: 'That did not work: {detail}'
 }

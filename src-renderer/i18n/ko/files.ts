@@ -51,5 +51,6 @@ export default {
   autosaveFailedOk: '확인',
   errOffline: '실험실에 연결되어 있지 않습니다. 연결을 기다린 뒤 다시 시도하세요.',
   errNoSpec: '아직 구조가 없습니다. 먼저 아키텍처 페이지를 여세요.',
+  errOverLimit: '이 프로젝트는 저장할 수 없습니다. {why} 편집기에서 고치거나, 지금 그대로 두려면 JSON 내보내기로 보관하세요.',
   errOther: '실패했습니다: {detail}'
 }

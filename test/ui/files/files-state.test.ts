@@ -171,3 +171,26 @@ describe('continuing training after an open', () => {
     expect(project.weightsChoice).toBeNull()
   })
 })
+
+describe('saving a network over the lab’s limits', () => {
+  it('says the validator’s reason and what to do (en, ko), sending nothing the host would refuse in its field’s words', async () => {
+    // 501 layers, as a JSON import can bring (Q4 B1): the host's payload check said '"spec.layers" must be at most 256 long'
+    const layers: NetSpec['layers'] = [{ type: 'Flatten' }]
+    for (let i = 0; i < 249; i++) layers.push({ type: 'Affine', units: 20 }, { type: 'Relu' })
+    layers.push({ type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' })
+    project.spec = { name: 'deep', input: [1, 28, 28], layers }
+    const api = new FakeApi({ 'project:save': { ok: false, error: { code: 'bad-payload', message: '"spec.layers" must be at most 256 long (got 501).' } } })
+    const files = new FilesLab()
+    files.connect(api, false)
+    expect(await files.save()).toBe(false)
+    expect(api.calls).toHaveLength(0)
+    expect(files.error).toBe('This project cannot be saved: The network has 501 layers, more than the 256 the lab can train. Remove 245 or more of them. Change it in the editor, or keep the network as it is with Export JSON.')
+    i18n.set('ko')
+    expect(files.error).toBe('이 프로젝트는 저장할 수 없습니다. 신경망의 계층이 501개로, 실험실에서 학습할 수 있는 256개보다 많습니다. 계층을 245개 이상 삭제하세요. 편집기에서 고치거나, 지금 그대로 두려면 JSON 내보내기로 보관하세요.')
+    // within the limits it is sent as before
+    project.spec = spec
+    files.connect(new FakeApi({ 'project:save': { ok: false, error: { code: 'canceled', message: 'no place chosen' } } }), true)
+    expect(await files.save()).toBe(false)
+    expect(files.error).toBeNull()
+  })
+})
