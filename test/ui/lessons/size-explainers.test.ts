@@ -50,28 +50,20 @@ describe('the output-size calculator', () => {
     expect(screen.getByTestId('size-result').textContent).toBe('Invalid: a 3-wide filter does not fit into an input of 2 with padding 0.')
   })
 
-  it('works AlexNet’s first layer, 227 × 227, F 11, S 4 → 55 (H and W up to 512, not capped at 64)', async () => {
+  it('works AlexNet’s first layer, 227 × 227, F 11, S 4 → 55 (H and W up to 512, not capped at 64), drawing all 55 window positions (en, ko)', async () => {
     i18n.set('en')
-    render(OutputSize)
+    const { container } = render(OutputSize)
+    const windows = (): number => container.querySelectorAll('rect.winok, rect.winbad').length
     await size(227, 227, 11, 4, 0)
     expect(screen.queryByTestId('size-field-problem')).toBeNull()
     expect(screen.getByTestId('size-result').textContent).toBe('Valid: the output is 55 × 55.')
     // the strip of 227 cells stays within the card
     expect(Number(screen.getByRole('img').getAttribute('width'))).toBeLessThanOrEqual(564)
-    await size(513, 513, 11, 4, 0)
-    expect(screen.getByTestId('size-field-problem').textContent).toContain('512')
-  })
-
-  it('draws every window position of 227, F 11, S 4 (55, where it stopped at 40); past 100 it says how many are drawn (en, ko)', async () => {
-    i18n.set('en')
-    const { container } = render(OutputSize)
-    const windows = (): number => container.querySelectorAll('rect.winok, rect.winbad').length
-    await size(227, 227, 11, 4, 0)
+    // every window position is drawn (it stopped at 40), the rows closing up instead of making the card 55 × 7 px tall
     expect(windows()).toBe(55)
     expect(screen.queryByTestId('size-strip-some')).toBeNull()
-    // the rows close up instead of making the card 55 × 7 px tall
     expect(Number(screen.getByRole('img').getAttribute('height'))).toBeLessThanOrEqual(330)
-    // the strip is one row of the width: W 512, F 1, S 1 (H stays 227)
+    // past 100 it says how many are drawn; the strip is one row of the width: W 512, F 1, S 1 (H stays 227)
     await type('size-f', '1')
     await type('size-stride', '1')
     await type('size-w', '512')
@@ -80,11 +72,14 @@ describe('the output-size calculator', () => {
     i18n.set('ko')
     await flush()
     expect(screen.getByTestId('size-strip-some').textContent).toBe('창이 놓이는 위치 512곳 가운데 처음 100곳만 그렸습니다.')
+    i18n.set('en')
     await type('size-w', '7')
     await type('size-f', '3')
     await type('size-stride', '3')
     expect(windows()).toBe(3) // 0, 3 and the overhanging 6
     expect(container.querySelectorAll('rect.winbad')).toHaveLength(1)
+    await size(513, 513, 11, 4, 0)
+    expect(screen.getByTestId('size-field-problem').textContent).toContain('512')
   })
 })
 
