@@ -116,6 +116,10 @@ export function scoreFile(path: string, p: ReturnType<typeof parseArgs>, dataFla
     ev = run(evaluate(model, asExamples(data.test), chunk))
   } catch (e) {
     throw new InputError('evaluate', `${path} could not be evaluated: ${errorMessage(e)}`)
+  } finally {
+    // its engine memory back before the next file: a batch runs without a turn of the event loop, so the garbage
+    // collector's return of the blocks (kernels/wasm/memory.ts) never came, and each hand-in cut blocks of its own
+    model.release()
   }
   return scoreOf(path, spec, data, ev)
 }

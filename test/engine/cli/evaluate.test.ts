@@ -8,6 +8,7 @@ import { encodeProject } from '../../../src-engine/io/project'
 import { encodeSafetensors } from '../../../src-engine/io/safetensors'
 import { encodeWeightsFile } from '../../../src-engine/cli/weights-file'
 import { confusionText, perClass } from '../../../src-engine/cli/evaluate'
+import { engineMemory } from '../../../src-engine/kernels/gemm'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import type { EpochReport } from '../../../src-engine/protocol'
 import { lab, tempDir, writeJson } from './helpers'
@@ -84,6 +85,14 @@ describe('command line: evaluate', () => {
     expect(text).toContain(`${corrupt}: not scored: `)
     expect(text).toMatch(new RegExp(`${project.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} +hand-in mlp +${report.testLoss.toFixed(4)} +${(report.testAcc! * 100).toFixed(2)}%`))
     expect(text).toContain('2 of 3 files scored; 1 could not be (see above)')
+
+    // a class's folder: each file's engine memory is given back before the next (no turn of the event loop between
+    // them returns it), so ten hand-ins cut no more blocks than one
+    const mem = engineMemory()!
+    await lab('evaluate', '--weights', st, project)
+    const one = mem.blockBytes.bytes
+    await lab('evaluate', '--weights', ...new Array<string>(10).fill(st))
+    expect(mem.blockBytes.bytes - one).toBeLessThan(1e6)
   })
 
   it('takes a .bplab project as --weights for predict and export too, and says when a project has no trained weights', async () => {
