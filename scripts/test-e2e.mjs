@@ -25,8 +25,13 @@ const config = join(root, 'test/e2e/playwright.config.ts')
 /** The tag of the tests that train nothing and time nothing. */
 export const PAGES_TAG = '@pages'
 
-/** The phases, in order: a name and the arguments that pick its tests and say how many run at once. */
-export function phases(env = process.env) {
+/**
+ * The phases, in order: a name and the arguments that pick its tests and say how many run at once. Arguments that pick
+ * tests by title themselves (`-g README`, `--grep-invert …`) make one run, one test at a time: Playwright keeps only the
+ * last --grep, so each phase would have run all the tests they pick, the pages phase two at a time, training ones too.
+ */
+export function phases(env = process.env, extra = []) {
+  if (extra.some((a) => /^(-g|--grep|--grep-invert)(=|$)/.test(a))) return [['selected', ['--workers', '1']]]
   const pageWorkers = Math.max(1, Number(env.BACKPROP_LAB_E2E_PAGE_WORKERS) || Math.min(2, availableParallelism()))
   return [
     ['pages', ['--grep', PAGES_TAG, '--workers', String(pageWorkers), '--fully-parallel']],
@@ -57,7 +62,7 @@ async function main() {
   // one run id for both phases (the config names their folders after it)
   process.env.BACKPROP_LAB_E2E_RUN ??= process.env.CI ? 'ci' : `${Date.now()}-${process.pid}`
   const failed = []
-  for (const phase of phases()) if ((await run(phase, process.argv.slice(2))) !== 0) failed.push(phase[0])
+  for (const phase of phases(process.env, process.argv.slice(2))) if ((await run(phase, process.argv.slice(2))) !== 0) failed.push(phase[0])
   if (failed.length) {
     console.error(`\ntest:e2e: the ${failed.join(' and ')} phase${failed.length > 1 ? 's' : ''} failed`)
     process.exit(1)

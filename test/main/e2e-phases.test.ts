@@ -54,6 +54,11 @@ describe('npm run test:e2e: the @pages phase, then the rest', () => {
     expect(training[1].slice(2)).toEqual(['--workers', '1'])
     expect(Number(pages[1][pages[1].indexOf('--workers') + 1])).toBeGreaterThanOrEqual(1)
     expect((phases({ BACKPROP_LAB_E2E_PAGE_WORKERS: '1' }) as [string, string[]][])[0][1]).toContain('1')
+    // a title filter of the caller's (Playwright keeps the last --grep, so it would replace each phase's): one run, one at a time
+    for (const extra of [['-g', 'README'], ['--grep=walk'], ['--grep-invert', 'slow']]) {
+      expect(phases({}, extra)).toEqual([['selected', ['--workers', '1']]])
+    }
+    expect((phases({}, ['shell.spec.ts', '--global-timeout=1']) as unknown[]).length).toBe(2)
   })
 
   it('holds no test that trains among the @pages tests', () => {
