@@ -83,7 +83,7 @@ describe('import', () => {
     await pick(reshape([1, -1, -1]))
     const err = await screen.findByTestId('layer-error')
     expect(err.getAttribute('data-code')).toBe('field-out-of-range')
-    expect(project.spec.layers[0]).toEqual({ type: 'Reshape', shape: [1, -1, -1] })
+    expect(project.spec?.layers[0]).toEqual({ type: 'Reshape', shape: [1, -1, -1] })
   })
 
   it('opens a file whose shapes do not work, and shows the problem at its layer', async () => {
