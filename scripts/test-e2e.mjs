@@ -11,7 +11,7 @@
  *    check's explainer too), and some time frames and stalls. test/main/e2e-phases.test.ts checks the tags.
  *
  * Both phases always run; the step fails when either does. Arguments are passed to both (a spec's file name runs its
- * tests in whichever phase they belong to). BACKPROP_LAB_E2E_PAGE_WORKERS sets how many @pages tests run at once
+ * tests in whichever phase they belong to), except a title filter's, which makes one run (phases()). BACKPROP_LAB_E2E_PAGE_WORKERS sets how many @pages tests run at once
  * (1: one at a time, as before). Each phase writes its own results and report (out/e2e/report/pages, …/training).
  */
 import { spawn } from 'node:child_process'
