@@ -20,6 +20,7 @@ import { decodeProject, ProjectError, type ProjectData, type ProjectErrorCode, t
 import { contentHash, readUploadedText } from './file-store'
 import { textCounts } from '../src-engine/data/text'
 import { decodeSafetensors, SafetensorsError, type SafetensorsFile } from '../src-engine/io/safetensors'
+import { otherFormatKind, type OtherFormat } from '../src-engine/cli/weights-file'
 
 /**
  * The bytes the page uploaded: as they are (the page's own uploads; handed to the reader thread by transfer, so
@@ -60,8 +61,12 @@ export type WeightsReply =
   | { kind: 'weights'; file: SafetensorsFile }
   | { kind: 'read-failed'; code?: string; message: string }
   /** decodeSafetensors refused it: its message, and `why` (SafetensorsError's kind and dtype) when it is not safetensors or not float32. */
-  | { kind: 'bad-weights'; message: string; why?: { case: SafetensorsError['kind']; dtype?: string } }
+  | { kind: 'bad-weights'; message: string; why?: { case: SafetensorsError['kind'] | `other-${PageOtherFormat}`; dtype?: string; tensor?: string; value?: string; index?: number } }
   | { kind: 'failed'; message: string }
+
+/** The other files a weights import names to the page (bad-weights.other-<kind>); a zip of something else stays 'format'. */
+type PageOtherFormat = Extract<OtherFormat, 'project' | 'npz' | 'npy' | 'onnx' | 'json'>
+const PAGE_OTHER_FORMATS: ReadonlySet<OtherFormat> = new Set<PageOtherFormat>(['project', 'npz', 'npy', 'onnx', 'json'])
 
 /** Reads and decodes one weights file (never throws). */
 export function readWeightsJob(job: WeightsJob): WeightsReply {
@@ -70,7 +75,11 @@ export function readWeightsJob(job: WeightsJob): WeightsReply {
   try {
     return { kind: 'weights', file: decodeSafetensors(bytes, job.name) }
   } catch (e) {
-    const why = e instanceof SafetensorsError ? { case: e.kind, ...(e.dtype !== undefined ? { dtype: e.dtype } : {}) } : undefined
+    const why = e instanceof SafetensorsError ? { case: e.kind, ...(e.dtype !== undefined ? { dtype: e.dtype } : {}), ...e.value } : undefined
+    // no safetensors at all, but another of the lab's files picked by mistake (its project, its .npz or ONNX export):
+    // the page says which and what to do with it (errors bad-weights.other-<kind>), not just "not safetensors" (Q4 B7)
+    const other = why?.case === 'format' ? otherFormatKind(bytes, job.name) : null
+    if (other !== null && PAGE_OTHER_FORMATS.has(other)) return { kind: 'bad-weights', message: e instanceof Error ? e.message : String(e), why: { case: `other-${other as PageOtherFormat}` } }
     return { kind: 'bad-weights', message: e instanceof Error ? e.message : String(e), ...(why ? { why } : {}) }
   }
 }
@@ -120,7 +129,7 @@ export function readProjectJob(job: ProjectJob): ProjectReply {
     return project.text ? { kind: 'ok', project, textHash: contentHash(project.text.bytes) } : { kind: 'ok', project }
   } catch (e) {
     if (e instanceof ProjectError) {
-      return { kind: 'project-error', code: e.code, message: e.message, ...(e.issue ? { issue: e.issue } : {}), ...(e.problems ? { problems: e.problems } : {}) }
+      return { kind: 'project-error', code: e.code, message: e.message, ...(e.issue ? { issue: e.issue } : {}), ...(e.problems ? { problems: e.problems } : {}), ...(e.part ? { part: e.part } : {}) }
     }
     return { kind: 'failed', message: e instanceof Error ? e.message : String(e) }
   }

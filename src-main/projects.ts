@@ -503,7 +503,8 @@ export class ProjectService {
     const read = await readProject(this.reader, job)
     if (read.kind === 'read-failed') return this.readFailed(source, path ?? fileName, read)
     if (read.kind === 'project-error') {
-      const r = fail(read.code, read.message, { file: fileName, ...(read.code === 'weights-mismatch' ? { case: 'project' } : {}) })
+      // a weights or optimizer part refused: its facts (a NaN named, Q4 B7) for the page to word, not only "damaged"
+      const r = fail(read.code, read.message, { file: fileName, ...(read.code === 'weights-mismatch' ? { case: 'project' } : read.part ?? {}) })
       if (read.issue) r.error.issue = read.issue
       return r
     }
@@ -608,7 +609,8 @@ export class ProjectService {
     if (problems.length > 0) {
       const more = problems.length > 5 ? `; and ${problems.length - 5} more` : ''
       return fail('weights-mismatch', `${fileName} does not fit the open architecture: ${problems.slice(0, 5).map(describeWeightProblem).join('; ')}${more}. Nothing was changed.`, {
-        case: 'import', file: fileName, count: problems.length, tensor: problems[0].tensor
+        // the first problem's kind words it: a tensor the file lacks, one the architecture has no place for, or a shape (Q4 B7)
+        case: problems[0].got === null ? 'import-missing' : problems[0].expected === null ? 'import-extra' : 'import', file: fileName, count: problems.length, tensor: problems[0].tensor
       })
     }
     return this.inTurn(async () => {

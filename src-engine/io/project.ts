@@ -17,7 +17,7 @@ import { TRAINING_PRIORITIES, type OptimizerName, type TrainSettings } from '../
 import { validateSpec } from '../spec'
 import { decodeTextFile, textCounts, vocabFromChars } from '../data/text'
 import { chunksLength, joinChunks } from './chunks'
-import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, safetensorsChunks, type NamedTensor, type SafetensorsFile, type WeightProblem } from './safetensors'
+import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, SafetensorsError, safetensorsChunks, type NamedTensor, type SafetensorsFile, type WeightProblem } from './safetensors'
 import { printable, readZip, ZipError } from './zip'
 
 export const PROJECT_FORMAT = 'backprop-lab-project'
@@ -213,17 +213,28 @@ export type ProjectErrorCode = 'bad-project' | 'newer-project' | 'bad-spec' | 'w
  * The facts behind a ProjectError, as data for the learner's language: 'bad-spec' has the architecture's
  * first issue (as the editor words it), 'weights-mismatch' the tensors that do not fit.
  */
-export interface ProjectErrorFacts { issue?: SpecIssue; problems?: WeightProblem[] }
+export interface ProjectErrorFacts { issue?: SpecIssue; problems?: WeightProblem[]; part?: ProjectPartProblem }
+
+/**
+ * A 'bad-project' whose weights or optimizer part was refused (readPart): `part` the part's name in the zip; a NaN or
+ * ±Infinity in one of its tensors ('value', named as a weights import names it), or any other damage ('damaged').
+ * The page said only "not a project, or damaged" for both (Q4 B7).
+ */
+export type ProjectPartProblem =
+  | { case: 'part-value'; part: string; tensor: string; value: string; index: number }
+  | { case: 'part-damaged'; part: string }
 
 /** A project file that cannot be opened; `message` says what is wrong and what to do (in English). */
 export class ProjectError extends Error {
   readonly issue?: SpecIssue
   readonly problems?: WeightProblem[]
+  readonly part?: ProjectPartProblem
   constructor(message: string, readonly code: ProjectErrorCode = 'bad-project', facts: ProjectErrorFacts = {}) {
     super(message)
     this.name = 'ProjectError'
     if (facts.issue) this.issue = facts.issue
     if (facts.problems) this.problems = facts.problems
+    if (facts.part) this.part = facts.part
   }
 }
 
@@ -285,7 +296,7 @@ export function decodeProject(bytes: Uint8Array, name = 'project.bplab'): Projec
   if (Number.isSafeInteger(json.epoch) && (json.epoch as number) >= 0) out.epoch = json.epoch
   const wBytes = files['weights.safetensors']
   if (wBytes) {
-    const file = readPart(wBytes, `${name} › weights.safetensors`)
+    const file = readPart(wBytes, name, 'weights.safetensors')
     const expected: Record<string, number[]> = {}
     for (const l of report.layers) {
       for (const [p, shape] of Object.entries(l.paramShapes)) expected[`${l.name}.${p}`] = shape
@@ -300,7 +311,7 @@ export function decodeProject(bytes: Uint8Array, name = 'project.bplab'): Projec
   const oBytes = files['optimizer.safetensors']
   // state of an optimizer the lab does not have cannot be used: the project opens without it (the optimizer starts afresh)
   if (oBytes && OPTIMIZER_NAMES.has(json.optimizer as string)) {
-    const file = readPart(oBytes, `${name} › optimizer.safetensors`)
+    const file = readPart(oBytes, name, 'optimizer.safetensors')
     const state: Record<string, Float32Array> = {}
     for (const [k, v] of Object.entries(file.tensors)) state[k] = v.data
     out.optimizer = { name: json.optimizer as OptimizerName, state }
@@ -317,12 +328,13 @@ export function decodeProject(bytes: Uint8Array, name = 'project.bplab'): Projec
 const PARTS: ReadonlySet<string> = new Set(['project.json', 'weights.safetensors', 'optimizer.safetensors', TEXT_PART])
 const OPTIMIZER_NAMES: ReadonlySet<string> = new Set(['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam'] satisfies OptimizerName[])
 
-/** A safetensors part, its refusal (a tensor's offsets, a NaN…) as the project's. */
-function readPart(bytes: Uint8Array, where: string): SafetensorsFile {
+/** A safetensors part, its refusal (a tensor's offsets, a NaN…) as the project's, with its facts for the page. */
+function readPart(bytes: Uint8Array, name: string, part: string): SafetensorsFile {
   try {
-    return decodeSafetensors(bytes, where)
+    return decodeSafetensors(bytes, `${name} › ${part}`)
   } catch (e) {
-    throw new ProjectError(`${(e as Error).message}; the file is damaged`)
+    const facts: ProjectPartProblem = e instanceof SafetensorsError && e.value ? { case: 'part-value', part, ...e.value } : { case: 'part-damaged', part }
+    throw new ProjectError(`${(e as Error).message}; the file is damaged`, 'bad-project', { part: facts })
   }
 }
 

@@ -93,10 +93,12 @@ function littleEndianBytes(a: Float32Array): Uint8Array {
 /**
  * Why decodeSafetensors refused a file, when a page words it apart: `kind` 'format' when the bytes are not a
  * safetensors file at all (too short, a header length or header that cannot be one), 'dtype' for a tensor that
- * is not float32 (`dtype` names its type). Its other refusals (a tensor's shape, offsets or values) are Errors.
+ * is not float32 (`dtype` names its type), 'value' for a tensor holding a NaN or ±Infinity (`value` names the tensor,
+ * the number as text and its index: a project whose weights hold one said only "damaged", Q4 B7). Its other refusals
+ * (a tensor's shape or offsets) are Errors.
  */
 export class SafetensorsError extends Error {
-  constructor(message: string, readonly kind: 'format' | 'dtype', readonly dtype?: string) {
+  constructor(message: string, readonly kind: 'format' | 'dtype' | 'value', readonly dtype?: string, readonly value?: { tensor: string; value: string; index: number }) {
     super(message)
     this.name = 'SafetensorsError'
   }
@@ -185,7 +187,10 @@ export function decodeSafetensors(bytes: Uint8Array, name = 'weights.safetensors
     const base = dataStart + e.begin
     for (let i = 0; i < n; i++) data[i] = view.getFloat32(base + 4 * i, true)
     const bad = firstNonFinite(data)
-    if (bad >= 0) throw new Error(`${name}: tensor "${e.name}" contains ${data[bad]} at index ${bad}; weights must be finite numbers`)
+    if (bad >= 0) {
+      throw new SafetensorsError(`${name}: tensor "${e.name}" contains ${data[bad]} at index ${bad}; weights must be finite numbers`, 'value', undefined,
+        { tensor: e.name.slice(0, 100), value: String(data[bad]), index: bad })
+    }
     tensors[e.name] = { shape: e.shape, data }
   }
   return { tensors, metadata }

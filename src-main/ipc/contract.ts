@@ -44,12 +44,12 @@ export const LAB_ERRORS = {
   closed: [], busy: ['start', 'load', 'open', 'import', 'views', 'gradcheck', 'priority', 'upload'], 'engine-error': [], 'invalid-spec': ['import'],
   'no-model': ['predict', 'decode', 'generate', 'views', 'export'], 'no-run': [],
   'bad-state': ['pause', 'resume', 'stop', 'step', 'set-lr'], timeout: ['upload'], 'worker-crashed': [], 'worker-failed': ['priority'],
-  'data-unavailable': ['idx', 'size'], 'export-failed': [], 'weights-mismatch': ['import', 'project'],
+  'data-unavailable': ['idx', 'size'], 'export-failed': [], 'weights-mismatch': ['import', 'import-missing', 'import-extra', 'project'],
   // the engine threads (their replies and events pass through the host)
   failed: [], 'not-autoencoder': [], 'not-language-model': [], 'no-vocab': [], 'bad-prompt': ['char'], unavailable: [],
   'bad-command': [], 'unknown-command': [], diverged: [], 'train-failed': ['input', 'classes', 'vocab', 'memory', 'threads', 'text', 'text-gone', 'text-file', 'folder', 'not-folder', 'idx-none', 'idx-missing', 'idx-empty-file', 'idx-not-idx', 'idx-truncated', 'idx-extra', 'idx-count-mismatch', 'idx-label', 'lanes', 'train-size', 'train-size-batch'], protocol: [], 'worker-error': [],
   // projects and files (projects.ts; the engine's project reader)
-  'save-failed': [], 'bad-text': ['empty', 'encoding'], 'bad-project': [], 'newer-project': [], 'bad-spec': [], 'bad-weights': ['vocab', 'format', 'dtype'], 'no-dialog': ['save'],
+  'save-failed': [], 'bad-text': ['empty', 'encoding'], 'bad-project': ['part-value', 'part-damaged'], 'newer-project': [], 'bad-spec': [], 'bad-weights': ['vocab', 'format', 'dtype', 'value', 'other-project', 'other-npz', 'other-npy', 'other-onnx', 'other-json'], 'no-dialog': ['save'],
   canceled: [], 'not-recent': [], 'no-recovery': [], missing: [], 'read-failed': ['permission', 'is-folder'], 'write-failed': ['permission', 'no-space', 'read-only', 'is-folder', 'data', 'data-read-only', 'data-no-space', 'data-permission'],
   // the page's own connection (src-renderer/lib/lab.ts)
   'no-token': [], disconnected: [], 'transport-failed': [], 'bad-message': []

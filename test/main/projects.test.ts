@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { strToU8, zipSync } from 'fflate'
+import { strToU8, unzipSync, zipSync } from 'fflate'
 import * as ort from 'onnxruntime-node'
 import { LabHost } from '../../src-main/lab-host'
 import { createDispatcher } from '../../src-main/ipc/handlers'
@@ -137,7 +137,24 @@ describe('bad weights files are refused, naming the problem, and the loaded mode
   it('a missing tensor', async () => {
     const t = tensors()
     delete t['affine2.b']
-    await refused('short.safetensors', encodeModelWeights(mlp, t), 'weights-mismatch', 'missing tensor "affine2.b"', 'expects shape [10]', 'Nothing was changed')
+    const e = await refused('short.safetensors', encodeModelWeights(mlp, t), 'weights-mismatch', 'missing tensor "affine2.b"', 'expects shape [10]', 'Nothing was changed')
+    // the page says "missing", not "differs" (Q4 B7)
+    expect(e?.params).toMatchObject({ case: 'import-missing', tensor: 'affine2.b', count: 1 })
+  })
+
+  it('a tensor the architecture has no place for', async () => {
+    const t = { ...tensors(), 'foo.W': { shape: [2], data: new Float32Array(2) } }
+    const e = await refused('extra.safetensors', encodeModelWeights(mlp, t), 'weights-mismatch', 'unexpected tensor "foo.W"')
+    expect(e?.params).toMatchObject({ case: 'import-extra', tensor: 'foo.W', count: 1 })
+  })
+
+  it('another of the lab\'s files picked by mistake: a project, an .npz export, an ONNX model, a spec (Q4 B7)', async () => {
+    const project = encodeProject({ spec: mlp, weights: decodeSafetensors(trainedWeights).tensors })
+    expect((await refused('renamed.safetensors', project, 'bad-weights'))?.params).toMatchObject({ case: 'other-project', file: 'renamed.safetensors' })
+    const npz = zipSync({ 'affine1.W.npy': Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]) })
+    expect((await refused('model.npz', npz, 'bad-weights'))?.params).toMatchObject({ case: 'other-npz' })
+    expect((await refused('model.onnx', Uint8Array.from([0x08, 0x07, 0x12, 0x0c, ...strToU8('backprop-lab'), 0, 0, 0, 0]), 'bad-weights'))?.params).toMatchObject({ case: 'other-onnx' })
+    expect((await refused('spec.safetensors', strToU8(JSON.stringify(mlp)), 'bad-weights'))?.params).toMatchObject({ case: 'other-json' })
   })
 
   it('a tensor of the wrong shape', async () => {
@@ -203,7 +220,8 @@ describe('bad weights files are refused, naming the problem, and the loaded mode
     new DataView(bytes.buffer).setFloat32(bytes.length - 40, NaN, true)
     const e = await refused('nan.safetensors', bytes, 'bad-weights', /tensor "affine2.b" contains NaN/, 'must be finite')
     // the page words it from data: the file, and what is wrong with it (without the file's name again)
-    expect(e?.params).toEqual({ file: 'nan.safetensors', detail: 'tensor "affine2.b" contains NaN at index 0; weights must be finite numbers' })
+    // with the tensor, the value and its index as facts the page words in its language (ko gave the English in parentheses)
+    expect(e?.params).toEqual({ file: 'nan.safetensors', detail: 'tensor "affine2.b" contains NaN at index 0; weights must be finite numbers', case: 'value', tensor: 'affine2.b', value: 'NaN', index: 0 })
   })
 
   it('a file whose base64 is not base64 is refused at the boundary', async () => {
@@ -277,6 +295,17 @@ describe('projects', () => {
       const e = await refused('bad-spec.bplab', encodeProject({ spec: { input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 4, kernel: 40 }] } as NetSpec }), 'bad-spec', 'its architecture is not valid')
       expect(e?.params).toEqual({ file: 'bad-spec.bplab' })
       expect(e?.issue).toMatchObject({ severity: 'error', layer: 0, code: expect.any(String) })
+    })
+    it('weights holding a NaN, or a part claiming a 1 TB header: named for the page, not only "damaged" (Q4 B7)', async () => {
+      const parts = unzipSync(encodeProject({ spec: mlp, weights: weights() }))
+      const w = parts['weights.safetensors'].slice()
+      new DataView(w.buffer).setFloat32(w.length - 40, NaN, true)
+      let e = await refused('nan.bplab', zipSync({ ...parts, 'weights.safetensors': w }), 'bad-project', 'contains NaN')
+      expect(e?.params).toEqual({ file: 'nan.bplab', case: 'part-value', part: 'weights.safetensors', tensor: 'affine2.b', value: 'NaN', index: 0 })
+      const huge = parts['weights.safetensors'].slice()
+      new DataView(huge.buffer).setBigUint64(0, 2n ** 40n, true)
+      e = await refused('huge.bplab', zipSync({ ...parts, 'weights.safetensors': huge }), 'bad-project', 'damaged')
+      expect(e?.params).toEqual({ file: 'huge.bplab', case: 'part-damaged', part: 'weights.safetensors' })
     })
     it('a project from a newer lab', () => {
       const json = JSON.stringify({ format: 'backprop-lab-project', version: 99, savedAt: '', spec: mlp })
