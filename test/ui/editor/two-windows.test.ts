@@ -71,6 +71,25 @@ describe('the editor\'s draft in two windows', () => {
     expect(readDraft(localStorage)?.spec.layers[1]?.name).toBe('wide')
   })
 
+  it('leaves a draft it cannot read alone (a newer lab\'s layers, a damaged or removed value): nothing taken, offered or written over it', () => {
+    editor.ensureSpec()
+    stops.push(keepDraft(localStorage))
+    flushSync()
+    vi.advanceTimersByTime(WRITE_DELAY_MS) // this window's own first write
+    const mine = project.spec
+    const set = vi.spyOn(localStorage, 'setItem')
+    const newer = theirDraft().replace('"Flatten"', '"LayerFromALaterVersion"')
+    for (const text of [newer, '{"v":1,"spec":', 'null']) otherWrites(DRAFT_KEY, text)
+    window.dispatchEvent(new StorageEvent('storage', { key: DRAFT_KEY, newValue: null }))
+    flushSync()
+    vi.advanceTimersByTime(WRITE_DELAY_MS * 3)
+    expect(project.spec).toBe(mine)
+    expect(otherWindow.draft).toBeNull()
+    expect(set).toHaveBeenCalledTimes(3) // the other window's three writes, none of this one's
+    expect(localStorage.getItem(DRAFT_KEY)).toBe('null')
+    set.mockRestore()
+  })
+
   it('does not replace an edit not yet written: the page offers the other\'s; Load it is an edit Ctrl+Z undoes', async () => {
     openEditor(null)
     stops.push(keepDraft(localStorage))
