@@ -326,12 +326,15 @@ export class ProjectService {
   /**
    * Forgets the listed runs that ended (done, stopped, failed; LabHost.forgetRuns): an experiment cleared them from its
    * page. A run still running, paused or starting (its state here may lag the host's: `live` is the host's run) stays.
+   * So does the run whose model the host holds (modelRunId): a Continue, from this page or one loaded again (it is
+   * offered the held run with Continue, train:current), links to it (continues.runId), and a link to a run no longer in
+   * the history left the continuation's curve without the run it carries on (RE's finding on 5c6a061).
    */
   forgetRuns(ids: readonly string[], live: string | null): string[] {
     const gone: string[] = []
     for (const id of new Set(ids)) {
       const run = this.runs.get(id)
-      if (!run || id === live || run.state === 'running' || run.state === 'paused' || run.state === 'idle') continue
+      if (!run || id === live || id === this.modelRunId || run.state === 'running' || run.state === 'paused' || run.state === 'idle') continue
       this.runs.delete(id)
       this.offsets.delete(id)
       this.curves.delete(id)

@@ -92,7 +92,8 @@ export interface Requests {
   /**
    * An experiment's clear (lib/lessons/run-queue.svelte.ts): the listed runs leave the host's run history as they left
    * the page, so a page loaded again (or a second window) does not bring them back. Only runs that ended (done,
-   * stopped, failed); a running or paused one, or an id not listed, stays. Answers the ids forgotten.
+   * stopped, failed); a running or paused one, the one whose model the host holds (a Continue links to it), or an id
+   * not listed, stays. Answers the ids forgotten.
    */
   'train:forget-runs': [{ ids: string[] }, { forgotten: string[] }]
   /** input: 784 grey levels; a Float32Array travels compactly (base64 over the WebSocket). */

@@ -51,11 +51,17 @@ describe('train:forget-runs in the host', () => {
     expect(p.history().runs.map((r) => r.id)).toEqual(['live'])
   })
 
-  it('a forgotten current run leaves no current id naming it', () => {
+  it('keeps the finished run whose model the host holds, so a later Continue links to a run in the history', () => {
     const p = service()
     withRuns(p, [['a', 'done'], ['b', 'done']])
-    p.forgetRuns(['b'], null)
-    expect(p.history()).toMatchObject({ runs: [{ id: 'a' }], currentId: null })
+    // b's model is held (the last run): the legend's Remove of both forgets only a
+    expect(p.forgetRuns(['a', 'b'], null)).toEqual(['a'])
+    expect(p.history()).toMatchObject({ runs: [{ id: 'b' }], currentId: 'b' })
+    // a page loaded again is offered b with Continue: the continuation names a run the history has
+    p.runStarted('c', spec, settings, 2)
+    const runs = p.history().runs
+    expect(runs.find((r) => r.id === 'c')?.continues?.runId).toBe('b')
+    expect(runs.map((r) => r.id)).toEqual(['b', 'c'])
   })
 
   it("keeps each run's network in the history, and a project file's is kept, dropped when damaged, absent in older files", () => {
