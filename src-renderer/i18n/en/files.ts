@@ -47,7 +47,8 @@ export default {
   discard: 'Discard',
   // an autosave that could not be written (RecoveryBanner, trainLab.autosaveFailed); {reason} is errors.write-failed.*
   autosaveFailedTitle: 'Training is not being autosaved.',
-  autosaveFailedText: 'If the lab stops now, this training is lost: keep it with Model & project → Save project. {reason}',
+  // {save}: the menu's item as it reads here, 'Save project' on the desktop, 'Download project (.bplab)' in the web shell
+  autosaveFailedText: 'If the lab stops now, this training is lost: keep it with Model & project → {save}. {reason}',
   autosaveFailedOk: 'OK',
   errOffline: 'The lab is not connected; wait for the connection and try again.',
   errNoSpec: 'There is no architecture yet: open the Architecture page first.',

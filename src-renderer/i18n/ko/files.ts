@@ -47,7 +47,7 @@ export default {
   discard: '버리기',
   // an autosave that could not be written (RecoveryBanner, trainLab.autosaveFailed); {reason} is errors.write-failed.*
   autosaveFailedTitle: '학습이 자동 저장되지 않고 있습니다.',
-  autosaveFailedText: '지금 실험실이 멈추면 이 학습은 사라집니다. 모델·프로젝트 메뉴의 “프로젝트 저장”으로 저장해 두세요. {reason}',
+  autosaveFailedText: '지금 실험실이 멈추면 이 학습은 사라집니다. 모델·프로젝트 메뉴의 “{save}” 항목으로 저장해 두세요. {reason}',
   autosaveFailedOk: '확인',
   errOffline: '실험실에 연결되어 있지 않습니다. 연결을 기다린 뒤 다시 시도하세요.',
   errNoSpec: '아직 구조가 없습니다. 먼저 아키텍처 페이지를 여세요.',

@@ -40,14 +40,15 @@ describe('an autosave that could not be written', () => {
       const note = screen.getByTestId('autosave-failed')
       expect(note.getAttribute('role')).toBe('alert')
       expect(note.textContent).toContain('Training is not being autosaved.')
-      expect(note.textContent).toContain('If the lab stops now, this training is lost: keep it with Model & project → Save project.')
+      // the menu's item as this page shows it: the web shell (this test's page) has 'Download project (.bplab)', no 'Save project'
+      expect(note.textContent).toContain('If the lab stops now, this training is lost: keep it with Model & project → Download project (.bplab).')
       expect(note.textContent).toContain('recovery.bplab could not be written: the lab’s data folder (/tmp/ro) is read-only.')
       expect(note.textContent).toContain('BACKPROP_LAB_DATA_DIR')
       i18n.set('ko')
       flushSync()
       const ko = screen.getByTestId('autosave-failed').textContent ?? ''
       expect(ko).toContain('학습이 자동 저장되지 않고 있습니다.')
-      expect(ko).toContain('지금 실험실이 멈추면 이 학습은 사라집니다.')
+      expect(ko).toContain('지금 실험실이 멈추면 이 학습은 사라집니다. 모델·프로젝트 메뉴의 “프로젝트 내려받기 (.bplab)” 항목으로 저장해 두세요.')
       expect(ko).toContain('실험실의 데이터 폴더(/tmp/ro)\u2060가 읽기 전용이라 recovery.bplab 파일을 쓰지 못했습니다.')
       expect(ko).not.toMatch(/EROFS/)
       // written again: the note goes
