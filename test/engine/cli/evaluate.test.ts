@@ -7,7 +7,7 @@ import { subset } from '../../../src-engine/data/dataset'
 import { encodeProject } from '../../../src-engine/io/project'
 import { encodeSafetensors } from '../../../src-engine/io/safetensors'
 import { encodeWeightsFile } from '../../../src-engine/cli/weights-file'
-import { confusionText, perClass } from '../../../src-engine/cli/evaluate'
+import { confusionText, evalChunk, EVAL_CHUNK_MAX, perClass } from '../../../src-engine/cli/evaluate'
 import { engineMemory } from '../../../src-engine/kernels/gemm'
 import type { NetSpec } from '../../../src-engine/spec-types'
 import type { EpochReport } from '../../../src-engine/protocol'
@@ -93,6 +93,27 @@ describe('command line: evaluate', () => {
     const one = mem.blockBytes.bytes
     await lab('evaluate', '--weights', ...new Array<string>(10).fill(st))
     expect(mem.blockBytes.bytes - one).toBeLessThan(1e6)
+  })
+
+  it('evaluates a project trained with batches of 4,096 in chunks of at most 100, with the figures of a batch of 50', async () => {
+    const { trainer, report } = await trained()
+    const scores: ScoreEvent[] = []
+    for (const batchSize of [50, 4096]) {
+      const file = join(dir, `batch-${batchSize}.bplab`)
+      writeFileSync(file, encodeProject({ spec: MLP, settings: { batchSize }, weights: trainer.model.weights() }))
+      const r = await lab('evaluate', '--weights', file, '--json')
+      expect(r.code, r.out.join('\n')).toBe(0)
+      scores.push(r.events.find((e) => e.event === 'score') as ScoreEvent)
+    }
+    expect(scores[1].loss).toBeCloseTo(report.testLoss, 5)
+    expect(scores[1].acc).toBe(scores[0].acc)
+    expect(scores[1].confusion).toEqual(scores[0].confusion)
+    // the chunk: the batch size up to 100 (a chunk of 4,096 holds every layer's activations for 4,096 examples)
+    expect(evalChunk(4096, 60000)).toBe(EVAL_CHUNK_MAX)
+    expect(EVAL_CHUNK_MAX).toBe(100)
+    expect(evalChunk(undefined, 60000)).toBe(100)
+    expect(evalChunk(16, 60000)).toBe(16)
+    expect(evalChunk(4096, 7)).toBe(7)
   })
 
   it('takes a .bplab project as --weights for predict and export too, and says when a project has no trained weights', async () => {
