@@ -564,7 +564,9 @@ export class LabHost {
         // the model held is this run's: it trained at least one batch (runSpec cleared: held is its network), no thread
         // crash, divergence without kept weights or load replaced it since. A page loaded after the run ended lists it
         // then, with Continue (attach-run.ts; Q3's F6)
-        modelHeld: this.worker !== null && this.held !== null && !this.heldLoaded && this.runSpec?.runId !== live.runId
+        modelHeld: this.worker !== null && this.held !== null && !this.heldLoaded && this.runSpec?.runId !== live.runId,
+        // the page loaded again missed the 'autosave' event: its banner comes back (M31's note)
+        autosaveFailed: this.projects.autosaveFailure
       }
     }
   }

@@ -241,6 +241,9 @@ export class ProjectService {
    * and the first autosave written after failures, are told (opts.onAutosave), not every epoch (Q4's B3).
    */
   lastAutosaveError: string | null = null
+  /** The same failure as told to the page (onAutosave's params), for a page loaded again meanwhile (train:current's
+   *  autosaveFailed): it missed the event, and its banner must come back. Null after one written. */
+  autosaveFailure: ErrorParams | null = null
   private failedRun: string | null = null
   /** The autosave being written, and the newest one waiting for it (older waiting ones are dropped). */
   private writing: Promise<void> | null = null
@@ -428,12 +431,14 @@ export class ProjectService {
           this.writes++
           if (this.lastAutosaveError) this.opts.onAutosave?.(next.runId, null)
           this.lastAutosaveError = null
+          this.autosaveFailure = null
         } catch (e) {
           // told again for each run: a page loaded since the first (a reload, another tab) starts one and hears it then
           const told = this.lastAutosaveError !== null && this.failedRun === next.runId
           this.lastAutosaveError = `the autosave could not be written to ${path}: ${errorText(e)}`
           this.failedRun = next.runId
-          if (!told) this.opts.onAutosave?.(next.runId, { file: basename(path), ...dataFolderFailure(e, this.dataDir) })
+          this.autosaveFailure = { file: basename(path), ...dataFolderFailure(e, this.dataDir) }
+          if (!told) this.opts.onAutosave?.(next.runId, this.autosaveFailure)
         } finally {
           this.inFlight = null
         }

@@ -253,6 +253,9 @@ export interface CurrentRun {
   /** Whether the host still holds this run's trained model (a finished run's: a page loaded again lists it with
    *  Continue, attach-run.ts); absent from older hosts. */
   modelHeld?: boolean
+  /** Why the host's autosave is failing now (the 'autosave' event's `failed`), null when the last one was written or
+   *  none failed: a page loaded again shows the failure it did not hear (RecoveryBanner). Absent from older hosts. */
+  autosaveFailed?: ErrorParams | null
 }
 
 /** What the page holds of a project (the host adds the weights and optimizer state). */

@@ -60,6 +60,9 @@ export function attachRun(cur: CurrentRun | null, fresh: boolean): void {
   // and what waited for their end (continueAtNormalPriority) no longer waits: the state events it waited for were missed
   trainLab.endWaits()
   if (!cur) return
+  // the host's autosave failing now, whose event a page loaded (or reconnected) since did not hear: its banner comes
+  // back, and goes when the host has written one since (an older host says nothing: the page's own state stays)
+  if (cur.autosaveFailed !== undefined) trainLab.autosaveTold(cur.autosaveFailed)
   const known = trainLab.runs.find((r) => r.id === cur.runId)
   if (known) {
     catchUp(known, cur)

@@ -6,7 +6,7 @@
  * follows a divergence lib/divergence.ts. Their names are exported here too, for the pages and tests that take them
  * from the training state.
  */
-import type { AutoencoderViews, LabApi, LabError, LabEvent, PresetInfo, Requests, Result } from '../../src-main/ipc/contract'
+import type { AutoencoderViews, ErrorParams, LabApi, LabError, LabEvent, PresetInfo, Requests, Result } from '../../src-main/ipc/contract'
 import type { DataSource, RunState, TrainSettings } from '../../src-engine/protocol'
 import type { NetSpec, SpecReport } from '../../src-engine/spec-types'
 import { refusal, refusalShown, threadsFix } from './lab-errors'
@@ -609,12 +609,18 @@ export class TrainLab {
     this.takingOver = done
   }
 
+  /** The host's autosave is failing (`failed`: the 'autosave' event's params, or train:current's for a page loaded again
+   *  since the event), or written again (null). */
+  autosaveTold(failed: ErrorParams | null): void {
+    this.autosaveFailed = failed ? { code: 'write-failed', message: `The autosave could not be written (${String(failed.detail ?? '')}).`, params: failed } : null
+  }
+
   /** Apply one host event. Unknown run ids are held briefly: the start reply may still be on its way.
    * Errors tied to no run (connection, bad frames) are the app frame's to show; they change no run. */
   handle(e: LabEvent): void {
     // the host's autosave, not one run's state: told whichever run the page knows
     if (e.type === 'autosave') {
-      this.autosaveFailed = e.failed ? { code: 'write-failed', message: `The autosave could not be written (${String(e.failed.detail ?? '')}).`, params: e.failed } : null
+      this.autosaveTold(e.failed)
       return
     }
     const runId = e.runId

@@ -64,9 +64,12 @@ describe('an autosave that cannot be written', () => {
       await p.flushAutosave()
     }
     expect(told).toEqual([['a', { file: 'recovery.bplab', case: 'data-read-only', folder: dir, detail: expect.stringContaining('EROFS') }]])
+    // kept for a page loaded again, which missed the event (train:current's autosaveFailed)
+    expect(p.autosaveFailure).toEqual(told[0][1])
     fail = false
     p.onWorkerCheckpoint('a', 4)
     await p.flushAutosave()
+    expect(p.autosaveFailure).toBeNull()
     p.onWorkerCheckpoint('a', 5)
     await p.flushAutosave()
     expect(told).toHaveLength(2)

@@ -84,6 +84,12 @@ describe('train:current: a page loaded again takes the run over', () => {
     expect(cur!.last).toMatchObject({ epoch: 1, batches: 1000 })
     expect(run.batchX.at(-1)).toBeCloseTo((cur!.last!.epoch - 1) + cur!.last!.batch / cur!.last!.batches, 9)
     expect(cur!.snapshot?.filters).toMatchObject({ count: 1, h: 2, w: 2 })
+    // the autosave's failure, whose event the reloaded page missed, comes with the run (its banner comes back)
+    expect(cur!.autosaveFailed).toBeNull()
+    const failed = { file: 'recovery.bplab', case: 'data-read-only', folder: '/data', detail: 'EROFS: read-only file system' }
+    host.projects.autosaveFailure = failed
+    expect(await second.request<CurrentRun | null>('train:current')).toMatchObject({ ok: true, value: { runId, autosaveFailed: failed } })
+    host.projects.autosaveFailure = null
 
     expect((await second.request('train:pause')).ok).toBe(true)
     await second.state('paused')
