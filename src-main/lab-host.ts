@@ -29,7 +29,7 @@ import { StarvationWatch, TICK_MS, type ThreadReading } from './cpu-watch'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
 import { engineRefusal, errorText, isLabErrorCode, refuse } from './ipc/refuse'
-import { idxFolderMessage, idxFolderProblem, idxLabelFacts, type IdxFolderProblem } from './idx-classes'
+import { idxFolderMessage, idxFolderProblem, idxLabelFacts, idxShapeProblem, type IdxFolderProblem } from './idx-classes'
 import { idxSamples } from './probe-samples'
 import { threadsOver } from '../src-engine/spec-lint'
 import { num } from '../src-engine/spec-issues'
@@ -372,7 +372,8 @@ export class LabHost {
     const data = settings.data
     if (data.kind === 'idx') {
       // no folder there, a file, a folder without the four IDX files or with one that is not IDX (its first bytes)
-      const problem = data.dir.trim() === '' ? null : idxFolderProblem(data.dir)
+      // then images whose height × width is not the network's input (data/idx-folder.ts idxShapeProblem, Q4 B5)
+      const problem = data.dir.trim() === '' ? null : idxFolderProblem(data.dir) ?? idxShapeProblem(data.dir, spec.input, spec.task)
       return problem && fail('train-failed', `Training did not start: ${idxFolderMessage(problem)}`, { ...problem }, 'settings.data.dir')
     }
     if (data.kind === 'text') {

@@ -7,7 +7,7 @@ import { errorMessage } from '../train/errors'
 import type { DataSource } from '../protocol'
 import type { NetSpec, SpecIssue } from '../spec-types'
 import { idxLabelsUsed } from '../data/idx-labels'
-import { idxFolderMessage, idxFolderProblem } from '../data/idx-folder'
+import { idxFolderMessage, idxFolderProblem, idxShapeProblem } from '../data/idx-folder'
 import { parseArgs, str, UsageError, type FlagKind } from './args'
 import { InputError, issueLines, readJsonFile } from './spec-source'
 import { parseData } from './train'
@@ -78,9 +78,12 @@ export function dataKindIssue(spec: unknown, data: DataSource): SpecIssue | null
  * idxFolderProblem: no such folder, a file, none or not all of the four IDX files, one empty or not IDX), as a warning:
  * the network itself may be valid. Its facts in `values`, as the page's refusal carries them.
  */
-export function idxFolderIssue(data: DataSource): SpecIssue | null {
+export function idxFolderIssue(data: DataSource, spec?: unknown): SpecIssue | null {
   if (data.kind !== 'idx') return null
-  const problem = idxFolderProblem(data.dir)
+  // then images whose height × width the network's input does not take (idxShapeProblem, as the lab's Start refuses)
+  const s = spec as Partial<NetSpec> | null | undefined
+  const input = s && Array.isArray(s.input) && s.input.every((v) => typeof v === 'number') ? s.input : null
+  const problem = idxFolderProblem(data.dir) ?? (input ? idxShapeProblem(data.dir, input, s?.task) : null)
   if (!problem) return null
   return {
     severity: 'warning', layer: -1, layerName: '', code: 'data-idx-folder',
@@ -152,7 +155,7 @@ export function validateCommand(argv: readonly string[], out: Output): number {
   // a language model is checked with the vocabulary of the text it would train on (--data, the built-in one by default)
   const vocab = (raw as Partial<NetSpec> | null)?.task === 'language-model' ? textVocabFor(data) : null
   const checked = validateSpec(sizedFor(raw, vocab))
-  const aboutData = [dataKindIssue(raw, data), idxFolderIssue(data)].filter((i) => i !== null)
+  const aboutData = [dataKindIssue(raw, data), idxFolderIssue(data, raw)].filter((i) => i !== null)
   const report = { ...checked, issues: [...classIssuesFor(checked.issues, data, data.kind === 'idx' ? idxLabelsUsed(data.dir) : null), ...aboutData] }
   if (out.json) {
     const sizedBy = vocab && data.kind === 'text' ? { vocab: vocab.vocab, vocabFrom: `text:${data.file}` } : {}

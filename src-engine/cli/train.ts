@@ -9,6 +9,7 @@ import { validateSpec } from '../spec'
 import { Trainer } from '../train/trainer'
 import { loadTrainData, specForData } from '../train/data'
 import { withTrainSize } from '../data/train-size'
+import { idxFolderMessage, idxShapeProblem } from '../data/idx-folder'
 import { errorMessage } from '../train/errors'
 import { encodeWeightsFile } from './weights-file'
 import { has, int, nonNegative, parseArgs, positive, str, UsageError, type FlagKind } from './args'
@@ -70,6 +71,10 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
   const sizedNow = src.spec.task !== 'language-model'
   if (sizedNow) checkThreads(src.report, threadsUsed, out)
 
+  // images whose height × width the network does not take: refused as the lab's Start refuses them, where the run fed
+  // 56 × 14 images to a (1, 28, 28) network as if they were 28 × 28 (data/idx-folder.ts idxShapeProblem)
+  const shape = source.kind === 'idx' ? idxShapeProblem(source.dir, src.spec.input, src.spec.task) : null
+  if (shape && source.kind === 'idx') throw new InputError('data', `--data idx:${source.dir}: ${idxFolderMessage(shape)}`)
   let data
   try {
     data = loadTrainData(source, testFraction, src.spec)

@@ -9,10 +9,11 @@
  */
 import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
+import { constants, gunzipSync } from 'node:zlib'
 import { isGzip } from './idx'
 import { idxFilesIn } from './files'
 import { IDX_LABELS_MAX_BYTES } from './idx-labels'
-import type { IdxFolderProblem } from './idx-problem'
+import { idxShapeMismatch, type IdxFolderProblem } from './idx-problem'
 
 export { idxFolderMessage, type IdxFolderProblem } from './idx-problem'
 
@@ -73,6 +74,46 @@ export function idxFolderProblem(dir: string): IdxFolderProblem | null {
     if (bad) return { case: 'idx-label', dir, file, ...bad, top: IDX_CLASSES - 1 }
   }
   return null
+}
+
+/**
+ * The images' height × width against a network's `input` (Q4 B5: 56 × 14 images trained a (1, 28, 28) network as if
+ * they were 28 × 28, silently): the first images file, training then held-out, whose size the network does not take
+ * (data/idx-problem.ts idxShapeMismatch, by the network's kind), or null. Only the headers are read: a gzipped file's
+ * first kilobyte is inflated as far as it goes. A folder idxFolderProblem refuses is its to say, so not judged here.
+ */
+export function idxShapeProblem(dir: string, input: readonly number[], task?: string): IdxFolderProblem | null {
+  let found: Map<string, string>
+  try {
+    found = idxFilesIn(readdirSync(dir))
+  } catch {
+    return null
+  }
+  for (const split of ['train', 'test'] as const) {
+    const file = found.get(`${split}-images`)
+    const dims = file === undefined ? null : imageDims(join(dir, file))
+    if (!dims || file === undefined) continue
+    const problem = idxShapeMismatch(dir, file, dims.height, dims.width, input, task)
+    if (problem) return problem
+  }
+  return null
+}
+
+/** An images file's height and width from its header (3 dimensions: count, height, width), or null (unreadable, not images). */
+export function imageDims(path: string): { height: number; width: number } | null {
+  let head = firstBytes(path, 1024)
+  if (head === null) return null
+  if (isGzip(head)) {
+    try {
+      // a kilobyte of the stream, not the file: Z_SYNC_FLUSH gives what it holds without asking for the rest
+      head = new Uint8Array(gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }))
+    } catch {
+      return null
+    }
+  }
+  if (head.length < 16 || head[0] !== 0 || head[1] !== 0 || head[2] !== 0x08 || head[3] !== 3) return null
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength)
+  return { height: view.getUint32(8, false), width: view.getUint32(12, false) }
 }
 
 /**

@@ -25,6 +25,32 @@ export type IdxFolderProblem =
   | { case: 'idx-count-mismatch'; dir: string; imagesFile: string; labelsFile: string; images: number; labels: number }
   /** `file`: a labels file holding `label` at example `index` (counted from 0), outside 0..`top` (the reader's 10 classes). */
   | { case: 'idx-label'; dir: string; file: string; index: number; label: number; top: number }
+  /**
+   * `file`: images of `height` × `width` where the network takes `input` (its shape, "(1, 28, 28)"): the run fed them
+   * to it as if they were its size when the pixel counts matched (56 × 14 as 28 × 28), and failed at load otherwise.
+   * `want`: the input that takes them, as the network's kind reads an image ("(1, 56, 14)"; a row model's "(56, 14)").
+   */
+  | { case: 'idx-shape'; dir: string; file: string; height: number; width: number; input: string; want: string }
+
+/**
+ * The input a network of `input`'s kind takes images of height × width as: (1, H, W) for one of images (C, H, W), the
+ * rows as a sequence (H, W) for a row model's (T, D), H·W values for a flat input; null for a language model (a text's
+ * data, refused elsewhere) or an input of another rank.
+ */
+export function inputForImages(input: readonly number[], task: string | undefined, height: number, width: number): number[] | null {
+  if (task === 'language-model') return null
+  if (input.length === 3) return [1, height, width]
+  if (input.length === 2) return [height, width]
+  if (input.length === 1) return [height * width]
+  return null
+}
+
+/** The IDX images file `file` of height × width against the network's input: the problem, or null when it takes them. */
+export function idxShapeMismatch(dir: string, file: string, height: number, width: number, input: readonly number[], task: string | undefined): IdxFolderProblem | null {
+  const want = inputForImages(input, task, height, width)
+  if (!want || (want.length === input.length && want.every((v, i) => v === input[i]))) return null
+  return { case: 'idx-shape', dir, file, height, width, input: `(${input.join(', ')})`, want: `(${want.join(', ')})` }
+}
 
 const FOUR = 'an IDX folder holds train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte (each may be .gz)'
 
@@ -41,5 +67,6 @@ export function idxFolderMessage(p: IdxFolderProblem): string {
     case 'idx-extra': return `${p.file} in ${p.dir} holds ${p.size} bytes of data where its header declares ${p.declared}; copy the original file there again.`
     case 'idx-count-mismatch': return `${p.imagesFile} in ${p.dir} has ${p.images} images but ${p.labelsFile} has ${p.labels} labels; they must come in matching pairs: copy the two files of the same set there again.`
     case 'idx-label': return `${p.file} in ${p.dir}: label #${p.index} is ${p.label}, outside 0..${p.top}; the file is damaged or not MNIST-format labels: copy the original file there again.`
+    case 'idx-shape': return `${p.file} in ${p.dir} holds images of ${p.height} × ${p.width} pixels but the network takes inputs of ${p.input}; set the network's input to ${p.want} in the editor, or choose a folder of images its size.`
   }
 }

@@ -47,7 +47,7 @@ export const LAB_ERRORS = {
   'data-unavailable': ['idx', 'size'], 'export-failed': [], 'weights-mismatch': ['import', 'import-missing', 'import-extra', 'project'],
   // the engine threads (their replies and events pass through the host)
   failed: [], 'not-autoencoder': [], 'not-language-model': [], 'no-vocab': [], 'bad-prompt': ['char'], unavailable: [],
-  'bad-command': [], 'unknown-command': [], diverged: [], 'train-failed': ['input', 'classes', 'vocab', 'memory', 'threads', 'text', 'text-gone', 'text-file', 'folder', 'not-folder', 'idx-none', 'idx-missing', 'idx-empty-file', 'idx-not-idx', 'idx-truncated', 'idx-extra', 'idx-count-mismatch', 'idx-label', 'lanes', 'train-size', 'train-size-batch'], protocol: [], 'worker-error': [],
+  'bad-command': [], 'unknown-command': [], diverged: [], 'train-failed': ['input', 'classes', 'vocab', 'memory', 'threads', 'text', 'text-gone', 'text-file', 'folder', 'not-folder', 'idx-none', 'idx-missing', 'idx-empty-file', 'idx-not-idx', 'idx-truncated', 'idx-extra', 'idx-count-mismatch', 'idx-label', 'idx-shape', 'lanes', 'train-size', 'train-size-batch'], protocol: [], 'worker-error': [],
   // projects and files (projects.ts; the engine's project reader)
   'save-failed': [], 'bad-text': ['empty', 'encoding'], 'bad-project': ['part-value', 'part-damaged'], 'newer-project': [], 'bad-spec': [], 'bad-weights': ['vocab', 'format', 'dtype', 'value', 'other-project', 'other-npz', 'other-npy', 'other-onnx', 'other-json'], 'no-dialog': ['save'],
   canceled: [], 'not-recent': [], 'no-recovery': [], missing: [], 'read-failed': ['permission', 'is-folder'], 'write-failed': ['permission', 'no-space', 'read-only', 'is-folder', 'data', 'data-read-only', 'data-no-space', 'data-permission'],

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 import { encodeIdx } from '../../src-engine/data/idx'
-import { idxFolderProblem } from '../../src-engine/data/idx-folder'
+import { idxFolderProblem, idxShapeProblem } from '../../src-engine/data/idx-folder'
+import { PRESETS } from '../../src-engine/models/presets'
 import { disposingHosts, mlpSpec, settings } from './helpers'
 
 const newHost = disposingHosts()
@@ -96,5 +97,27 @@ describe('the IDX folder check before Start', () => {
     expect(host.idxClasses(noise)).toMatchObject({ ok: true, value: { used: 4, examples: 2, problem: { facts: { case: 'idx-not-idx', file: 't10k-images-idx3-ubyte' } } } })
     expect(host.idxClasses(empty)).toMatchObject({ ok: true, value: { used: 0, problem: { facts: { case: 'idx-none', dir: empty } } } })
     expect(host.idxClasses(folder(complete()))).toEqual({ ok: true, value: { used: 4, examples: 2 } })
+  })
+
+  it('refuses images whose height × width the network does not take (Q4 B5: 56 × 14 trained a (1, 28, 28) network), by the network\'s kind', () => {
+    const wide = encodeIdx([2, 56, 14], new Uint8Array(2 * 784))
+    const d = folder({ ...complete(), 'train-images-idx3-ubyte': wide })
+    const shape = { case: 'idx-shape', dir: d, file: 'train-images-idx3-ubyte', height: 56, width: 14 }
+    expect(idxShapeProblem(d, [1, 28, 28], 'classify')).toEqual({ ...shape, input: '(1, 28, 28)', want: '(1, 56, 14)' })
+    expect(idxShapeProblem(d, [28, 28], 'classify')).toEqual({ ...shape, input: '(28, 28)', want: '(56, 14)' })
+    expect(idxShapeProblem(d, [1, 56, 14], 'classify')).toMatchObject({ file: 't10k-images-idx3-ubyte', height: 28, width: 28, want: '(1, 28, 28)' })
+    const gz = folder({ 'train-images-idx3-ubyte.gz': gzipSync(encodeIdx([2, 32, 32], new Uint8Array(2 * 1024))), 'train-labels-idx1-ubyte': LABELS, 't10k-images-idx3-ubyte': IMAGES, 't10k-labels-idx1-ubyte': LABELS })
+    expect(idxShapeProblem(gz, [1, 28, 28], 'reconstruct')).toMatchObject({ file: 'train-images-idx3-ubyte.gz', height: 32, width: 32, want: '(1, 32, 32)' })
+    // every image preset takes 28 × 28 images: classifiers and autoencoders as (1, 28, 28), the row model as (28, 28)
+    const ok = folder(complete())
+    for (const p of PRESETS.filter((p) => p.spec.task !== 'language-model')) expect(idxShapeProblem(ok, p.spec.input, p.spec.task), p.id).toBeNull()
+    expect(PRESETS.some((p) => p.spec.input.length === 2)).toBe(true)
+    expect(idxShapeProblem(ok, [784], 'classify')).toBeNull()
+    expect(idxShapeProblem(ok, [100], 'classify')).toMatchObject({ want: '(784)' })
+
+    const host = newHost()
+    const r = host.start(mlpSpec(), settings({ data: { kind: 'idx', dir: d } }))
+    expect(r).toMatchObject({ ok: false, error: { code: 'train-failed', path: 'settings.data.dir', params: { ...shape, input: '(1, 28, 28)', want: '(1, 56, 14)' } } })
+    expect(!r.ok && r.error.message).toContain('set the network\'s input to (1, 56, 14) in the editor')
   })
 })

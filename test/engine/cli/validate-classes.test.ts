@@ -93,4 +93,17 @@ describe('validate: the class-count warning follows --data', () => {
       `warning: --data idx:${notIdx}: training would not start: t10k-images-idx3-ubyte in ${notIdx} is not an IDX file of bytes: it should start with 0x00 0x00 0x08 <dimensions> but starts with 0x50 0x4B 0x03 0x04.`
     ])
   })
+
+  it('validate warns and train refuses a folder of 56 × 14 images for a (1, 28, 28) network (the run fed them as 28 × 28); the row model takes 28 × 28 as (28, 28)', async () => {
+    const wide = folder('wide', [0, 1, 2])
+    writeFileSync(join(wide, 'train-images-idx3-ubyte'), encodeIdx([3, 56, 14], new Uint8Array(3 * 784)))
+    const spec = writeJson(dir, 'u3-wide.json', withUnits(3))
+    const said = `${wide}: train-images-idx3-ubyte in ${wide} holds images of 56 × 14 pixels but the network takes inputs of (1, 28, 28); set the network's input to (1, 56, 14) in the editor, or choose a folder of images its size.`
+    expect(warnings(await lab('validate', spec, '--data', `idx:${wide}`))).toEqual([`warning: --data idx:${said.replace(': ', ': training would not start: ')}`])
+    const t = await lab('train', '--spec', spec, '--data', `idx:${wide}`, '--epochs', '1')
+    expect(t.code).not.toBe(0)
+    expect(t.err.join('\n')).toContain(`--data idx:${said}`)
+    const row = PRESETS.find((p) => p.spec.input.length === 2)!
+    expect(warnings(await lab('validate', writeJson(dir, 'row.json', row.spec), '--data', `idx:${folder('square', [0, 1, 2])}`)).filter((w) => w.includes('pixels'))).toEqual([])
+  })
 })
