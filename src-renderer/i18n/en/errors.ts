@@ -118,7 +118,7 @@ export default {
   'train-failed.idx-extra': 'Training did not start: {file} in the folder {dir} is longer than its header says: {size} bytes where it promises {declared}. Copy the original file there again.',
   'train-failed.idx-count-mismatch': 'Training did not start: in the folder {dir}, {imagesFile} has {images} images but {labelsFile} has {labels} labels; each image needs its label. Copy the two files of the same set there again.',
   'train-failed.idx-label': 'Training did not start: {file} in the folder {dir} holds the label {label} (example #{index}), but labels go from 0 to {top}. The file is damaged or is not MNIST-format labels: copy the original file there again.',
-  'train-failed.idx-shape': 'Training did not start: {file} in the folder {dir} holds images of {height} × {width} pixels, but the network takes inputs of {input}. Set the network\'s input to {want} in the editor, or choose a folder of images of its size.',
+  'train-failed.idx-shape': 'Training did not start: {file} in the folder {dir} holds images of {height}\u00a0×\u00a0{width} pixels, but the network takes inputs of {input}. Set the network\'s input to {want} in the editor, or choose a folder of images of its size.',
   'train-failed.threads': 'Training did not start: on {threads} threads this network needs about {needs} MB, since every thread keeps its own copy of the weights and of their gradients, and the lab allows {limit} MB. {fix}',
   protocol: 'The training thread sent a message the lab could not read. Start the run again.',
   'worker-error': 'The training thread reported an error. (Details: {detail})',

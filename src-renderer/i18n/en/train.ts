@@ -113,7 +113,7 @@ export default {
   'idxProblem.idx-extra': '{file} in the folder {dir} is longer than its header says: {size} bytes where it promises {declared}. Copy the original file there again. Start would refuse it.',
   'idxProblem.idx-count-mismatch': 'In the folder {dir}, {imagesFile} has {images} images but {labelsFile} has {labels} labels; each image needs its label. Copy the two files of the same set there again. Start would refuse it.',
   'idxProblem.idx-label': '{file} in the folder {dir} holds the label {label} (example #{index}), but labels go from 0 to {top}. The file is damaged or is not MNIST-format labels: copy the original file there again. Start would refuse it.',
-  'idxProblem.idx-shape': '{file} in the folder {dir} holds images of {height} × {width} pixels, but the network takes inputs of {input}. Set the network\'s input to {want} in the editor, or choose a folder of images of its size. Start would refuse it.',
+  'idxProblem.idx-shape': '{file} in the folder {dir} holds images of {height}\u00a0×\u00a0{width} pixels, but the network takes inputs of {input}. Set the network\'s input to {want} in the editor, or choose a folder of images of its size. Start would refuse it.',
   // what the form knows before Start that the engine would refuse after it (TrainControls; lib/train-data.ts dataProblem)
   dataInputDigits: 'This network takes inputs of ({input}), {values} values, but the built-in digits are images of (1, 28, 28), 784 values: Start would refuse it. Set the input shape to 1, 28, 28 on the Architecture page, or choose an IDX folder of images that fit.',
   dataImagesLm: 'This network is a language model: it trains on a text. Choose a text file as the data.',

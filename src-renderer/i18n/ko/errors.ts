@@ -116,7 +116,7 @@ export default {
   'train-failed.idx-extra': '학습을 시작하지 않았습니다. {dir} 폴더의 {file} 파일이 헤더에 적힌 것보다 깁니다. 헤더에는 {declared}바이트라고 적혀 있는데 실제로는 {size}바이트입니다. 원래 파일을 다시 복사해 넣으세요.',
   'train-failed.idx-count-mismatch': '학습을 시작하지 않았습니다. {dir} 폴더의 {imagesFile} 파일에는 이미지가 {images}개, {labelsFile} 파일에는 레이블이 {labels}개 있습니다. 이미지마다 레이블이 하나씩 있어야 합니다. 같은 데이터셋의 두 파일을 다시 복사해 넣으세요.',
   'train-failed.idx-label': '학습을 시작하지 않았습니다. {dir} 폴더의 {file} 파일에서 #{index}번 예제의 레이블이 {label}입니다. 레이블은 0부터 {top}까지여야 합니다. 파일이 손상되었거나 MNIST 형식의 레이블 파일이 아닙니다. 원래 파일을 다시 복사해 넣으세요.',
-  'train-failed.idx-shape': '학습을 시작하지 않았습니다. {dir} 폴더의 {file} 파일에 든 이미지는 {height} × {width} 픽셀인데, 이 신경망의 입력은 {input}입니다. 편집기에서 신경망의 입력을 {want}(으)로 바꾸거나, 입력 크기에 맞는 이미지가 든 폴더를 고르세요.',
+  'train-failed.idx-shape': '학습을 시작하지 않았습니다. {dir} 폴더의 {file} 파일에 든 이미지는 {height}\u00a0×\u00a0{width} 픽셀이지만, 이 신경망은 {input} 형상의 입력을 받습니다. 편집기에서 신경망의 입력을 {want} 형상으로 바꾸거나, 입력 크기에 맞는 이미지가 든 폴더를 고르세요.',
   'train-failed.threads': '학습을 시작하지 않았습니다. 스레드마다 가중치와 기울기의 사본을 한 벌씩 따로 두어야 해서, 스레드 {threads}개로는 이 신경망에 약 {needs} MB가 필요합니다. 실험실은 {limit} MB까지만 허용합니다. {fix}',
   protocol: '학습 스레드가 실험실이 읽을 수 없는 메시지를 보냈습니다. 학습을 다시 시작하세요.',
   'worker-error': '학습 스레드에서 오류가 났습니다. (엔진이 알린 내용, 영어: {detail})',

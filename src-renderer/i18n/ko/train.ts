@@ -113,7 +113,7 @@ export default {
   'idxProblem.idx-extra': '{dir} 폴더의 {file} 파일이 헤더에 적힌 것보다 깁니다. 헤더에는 {declared}바이트라고 적혀 있는데 실제로는 {size}바이트입니다. 원래 파일을 다시 복사해 넣으세요. 이대로는 학습을 시작할 수 없습니다.',
   'idxProblem.idx-count-mismatch': '{dir} 폴더의 {imagesFile} 파일에는 이미지가 {images}개, {labelsFile} 파일에는 레이블이 {labels}개 있습니다. 이미지마다 레이블이 하나씩 있어야 합니다. 같은 데이터셋의 두 파일을 다시 복사해 넣으세요. 이대로는 학습을 시작할 수 없습니다.',
   'idxProblem.idx-label': '{dir} 폴더의 {file} 파일에서 #{index}번 예제의 레이블이 {label}입니다. 레이블은 0부터 {top}까지여야 합니다. 파일이 손상되었거나 MNIST 형식의 레이블 파일이 아닙니다. 원래 파일을 다시 복사해 넣으세요. 이대로는 학습을 시작할 수 없습니다.',
-  'idxProblem.idx-shape': '{dir} 폴더의 {file} 파일에 든 이미지는 {height} × {width} 픽셀인데, 이 신경망의 입력은 {input}입니다. 편집기에서 신경망의 입력을 {want}(으)로 바꾸거나, 입력 크기에 맞는 이미지가 든 폴더를 고르세요. 이대로는 학습을 시작할 수 없습니다.',
+  'idxProblem.idx-shape': '{dir} 폴더의 {file} 파일에 든 이미지는 {height}\u00a0×\u00a0{width} 픽셀이지만, 이 신경망은 {input} 형상의 입력을 받습니다. 편집기에서 신경망의 입력을 {want} 형상으로 바꾸거나, 입력 크기에 맞는 이미지가 든 폴더를 고르세요. 이대로는 학습을 시작할 수 없습니다.',
   // what the form knows before Start that the engine would refuse after it (TrainControls; lib/train-data.ts dataProblem)
   dataInputDigits: '이 신경망의 입력은 ({input}) 형상으로 값이 {values}개입니다. 내장 숫자 이미지는 (1,\u00a028,\u00a028) 형상으로 값이 784개라서 이대로는 학습을 시작할 수 없습니다. 아키텍처 페이지에서 입력 형상을 1,\u00a028,\u00a028로 바꾸거나, 크기가 맞는 이미지가 든 IDX 폴더를 고르세요.',
   dataImagesLm: '이 신경망은 텍스트로 학습하는 언어 모델입니다. 데이터로 텍스트 파일을 고르세요.',
