@@ -29,7 +29,7 @@ import { StarvationWatch, TICK_MS, type ThreadReading } from './cpu-watch'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
 import { engineRefusal, errorText, isLabErrorCode, refuse } from './ipc/refuse'
-import { idxFolderMessage, idxFolderProblem, idxLabelFacts, idxShapeProblem, type IdxFolderProblem } from './idx-classes'
+import { idxFolderMessage, idxFolderProblem, idxImageSizes, idxLabelFacts, idxShapeProblem, type IdxFolderProblem } from './idx-classes'
 import { idxSamples } from './probe-samples'
 import { threadsOver } from '../src-engine/spec-lint'
 import { num } from '../src-engine/spec-issues'
@@ -241,10 +241,12 @@ export class LabHost {
    * The classes an IDX folder's training labels use and the examples they label (data:idx-classes), or null when it has
    * none to read; with what Start would refuse about the folder (refuseData), which the page says beside its box.
    */
-  idxClasses(dir: string): Result<{ used: number; examples?: number; problem?: { message: string; facts: IdxFolderProblem } } | null> {
+  idxClasses(dir: string): Result<{ used: number; examples?: number; problem?: { message: string; facts: IdxFolderProblem }; images?: { file: string; height: number; width: number }[] } | null> {
     const facts = idxLabelFacts(dir)
     const problem = idxFolderProblem(dir)
-    if (!problem) return { ok: true, value: facts }
+    // the images' sizes, which the page holds against the editor's input (Start refuses a mismatch: refuseData)
+    const images = problem ? [] : idxImageSizes(dir)
+    if (!problem) return { ok: true, value: facts || images.length ? { ...(facts ?? { used: 0 }), ...(images.length ? { images } : {}) } : null }
     return { ok: true, value: { ...(facts ?? { used: 0 }), problem: { message: `Training would not start: ${idxFolderMessage(problem)}`, facts: problem } } }
   }
 

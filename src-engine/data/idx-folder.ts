@@ -83,20 +83,28 @@ export function idxFolderProblem(dir: string): IdxFolderProblem | null {
  * first kilobyte is inflated as far as it goes. A folder idxFolderProblem refuses is its to say, so not judged here.
  */
 export function idxShapeProblem(dir: string, input: readonly number[], task?: string): IdxFolderProblem | null {
+  for (const { file, height, width } of idxImageSizes(dir)) {
+    const problem = idxShapeMismatch(dir, file, height, width, input, task)
+    if (problem) return problem
+  }
+  return null
+}
+
+/** The height × width of each images file in `dir` whose header says it, training then held-out (the page's folder note). */
+export function idxImageSizes(dir: string): { file: string; height: number; width: number }[] {
   let found: Map<string, string>
   try {
     found = idxFilesIn(readdirSync(dir))
   } catch {
-    return null
+    return []
   }
+  const sizes: { file: string; height: number; width: number }[] = []
   for (const split of ['train', 'test'] as const) {
     const file = found.get(`${split}-images`)
     const dims = file === undefined ? null : imageDims(join(dir, file))
-    if (!dims || file === undefined) continue
-    const problem = idxShapeMismatch(dir, file, dims.height, dims.width, input, task)
-    if (problem) return problem
+    if (file !== undefined && dims) sizes.push({ file, ...dims })
   }
-  return null
+  return sizes
 }
 
 /** An images file's height and width from its header (3 dimensions: count, height, width), or null (unreadable, not images). */

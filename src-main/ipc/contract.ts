@@ -392,7 +392,7 @@ export interface Requests {
    * about the folder (no such folder, a missing IDX file, a file that is not IDX), as the train-failed refusal's
    * message and params; `used` is 0 when it has no labels to count.
    */
-  'data:idx-classes': [{ dir: string }, { used: number; examples?: number; problem?: { message: string; facts: IdxFolderProblem } } | null]
+  'data:idx-classes': [{ dir: string }, { used: number; examples?: number; problem?: { message: string; facts: IdxFolderProblem }; images?: { file: string; height: number; width: number }[] } | null]
 }
 
 // ── a language model's own text, uploaded (the web shell has no host path to offer) ─────────

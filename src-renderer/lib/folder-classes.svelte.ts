@@ -8,7 +8,8 @@
  * cannot read the folder (the editor then says nothing about fewer scores).
  */
 import type { LabApi } from '../../src-main/ipc/contract'
-import type { IdxFolderProblem } from '../../src-engine/data/idx-problem'
+import { idxFolderMessage, idxShapeMismatch, type IdxFolderProblem } from '../../src-engine/data/idx-problem'
+import type { NetSpec } from '../../src-engine/spec-types'
 import { trainLab } from './train.svelte'
 import { catalogues, fmtInt, msg, type Msg } from '../i18n/index.svelte'
 
@@ -19,6 +20,8 @@ class FolderClasses {
   known = $state.raw<{ dir: string; used: number; examples: number | null } | null>(null)
   /** The folder the host found a problem in, and that problem as the refusal's message and facts. */
   trouble = $state.raw<{ dir: string; message: string; facts: IdxFolderProblem } | null>(null)
+  /** The folder the host answered for and its images files' height × width (from their headers). */
+  sizes = $state.raw<{ dir: string; images: { file: string; height: number; width: number }[] } | null>(null)
   private api: LabApi | null = null
   private wanted: string | null = null
   private timer: ReturnType<typeof setTimeout> | undefined
@@ -36,6 +39,19 @@ class FolderClasses {
   /** What Start would refuse about `dir`, when the host has said. */
   problemIn(dir: string): { message: string; facts: IdxFolderProblem } | null {
     return this.trouble?.dir === dir.trim() ? this.trouble : null
+  }
+
+  /**
+   * Images in `dir` the network `spec` does not take (56 × 14 for an input of (1, 28, 28)), as Start would refuse them
+   * (the host's refuseData, data/idx-problem.ts idxShapeMismatch), when the host has said their sizes.
+   */
+  shapeProblemIn(dir: string, spec: NetSpec | null): { message: string; facts: IdxFolderProblem } | null {
+    if (!spec || this.sizes?.dir !== dir.trim()) return null
+    for (const { file, height, width } of this.sizes.images) {
+      const facts = idxShapeMismatch(this.sizes.dir, file, height, width, spec.input, spec.task)
+      if (facts) return { message: `Training would not start: ${idxFolderMessage(facts)}`, facts }
+    }
+    return null
   }
 
   /** The folder asked again now (Start pressed: the learner may have put the files there since it was asked). */
@@ -74,6 +90,8 @@ class FolderClasses {
     this.known = used === null ? null : { dir, used, examples: Number.isInteger(n) && n! > 0 ? n! : null }
     const p = r.ok ? r.value?.problem : undefined
     this.trouble = p && typeof p.message === 'string' && typeof p.facts?.case === 'string' ? { dir, message: p.message, facts: p.facts } : null
+    const images = r.ok && Array.isArray(r.value?.images) ? r.value.images.filter((i) => Number.isInteger(i?.height) && Number.isInteger(i?.width) && typeof i.file === 'string') : []
+    this.sizes = images.length ? { dir, images } : null
   }
 }
 

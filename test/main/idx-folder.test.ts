@@ -96,7 +96,7 @@ describe('the IDX folder check before Start', () => {
     // the page's question: the labels still counted (the editor's class check), the problem beside them
     expect(host.idxClasses(noise)).toMatchObject({ ok: true, value: { used: 4, examples: 2, problem: { facts: { case: 'idx-not-idx', file: 't10k-images-idx3-ubyte' } } } })
     expect(host.idxClasses(empty)).toMatchObject({ ok: true, value: { used: 0, problem: { facts: { case: 'idx-none', dir: empty } } } })
-    expect(host.idxClasses(folder(complete()))).toEqual({ ok: true, value: { used: 4, examples: 2 } })
+    expect(host.idxClasses(folder(complete()))).toEqual({ ok: true, value: { used: 4, examples: 2, images: [{ file: 'train-images-idx3-ubyte', height: 28, width: 28 }, { file: 't10k-images-idx3-ubyte', height: 28, width: 28 }] } })
   })
 
   it('refuses images whose height × width the network does not take (Q4 B5: 56 × 14 trained a (1, 28, 28) network), by the network\'s kind', () => {
@@ -119,5 +119,7 @@ describe('the IDX folder check before Start', () => {
     const r = host.start(mlpSpec(), settings({ data: { kind: 'idx', dir: d } }))
     expect(r).toMatchObject({ ok: false, error: { code: 'train-failed', path: 'settings.data.dir', params: { ...shape, input: '(1, 28, 28)', want: '(1, 56, 14)' } } })
     expect(!r.ok && r.error.message).toContain('set the network\'s input to (1, 56, 14) in the editor')
+    // the page's question: the sizes, which it holds against the editor's input (folder-classes.svelte.ts)
+    expect(host.idxClasses(d)).toMatchObject({ ok: true, value: { images: [{ file: 'train-images-idx3-ubyte', height: 56, width: 14 }, { height: 28, width: 28 }] } })
   })
 })

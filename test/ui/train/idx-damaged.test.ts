@@ -6,7 +6,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest'
 import { i18n, tr } from '../../../src-renderer/i18n/index.svelte'
-import { folderNote } from '../../../src-renderer/lib/folder-classes.svelte'
+import { folderClasses, folderNote } from '../../../src-renderer/lib/folder-classes.svelte'
+import type { NetSpec } from '../../../src-engine/spec-types'
 import { refusal } from '../../../src-renderer/lib/lab-errors'
 import type { IdxFolderProblem } from '../../../src-engine/data/idx-problem'
 
@@ -41,5 +42,21 @@ describe('a damaged IDX folder, said before Start and at it', () => {
         expect(text.replace(/[\w./#-]*(idx\d-ubyte|\/d)/g, '').replace('MNIST', '')).not.toMatch(/[A-Za-z]{3,}/)
       }
     }
+  })
+  it('images the network does not take (Q4 B5: 56 × 14 for (1, 28, 28)): said beside the box from the sizes the host gave, en and ko', () => {
+    folderClasses.sizes = { dir: '/d', images: [{ file: 'train-images-idx3-ubyte', height: 56, width: 14 }] }
+    const net: NetSpec = { name: 'n', input: [1, 28, 28], task: 'classify', layers: [{ type: 'SoftmaxWithLoss' }] }
+    const p = folderClasses.shapeProblemIn('/d ', net)!
+    expect(p.facts).toEqual({ case: 'idx-shape', dir: '/d', file: 'train-images-idx3-ubyte', height: 56, width: 14, input: '(1, 28, 28)', want: '(1, 56, 14)' })
+    expect(tr(folderNote(p))).toBe('train-images-idx3-ubyte in the folder /d holds images of 56\u00a0×\u00a014 pixels, but the network takes inputs of (1, 28, 28). ' +
+      'Set the network\'s input to (1, 56, 14) in the editor, or choose a folder of images of its size. Start would refuse it.')
+    expect(folderClasses.shapeProblemIn('/d', { ...net, input: [1, 56, 14] })).toBeNull()
+    expect(folderClasses.shapeProblemIn('/d', { ...net, input: [56, 14] })).toBeNull()
+    expect(folderClasses.shapeProblemIn('/other', net)).toBeNull()
+    i18n.set('ko')
+    expect(tr(folderNote(p))).toBe('/d 폴더의 train-images-idx3-ubyte 파일에 든 이미지는 56\u00a0×\u00a014 픽셀이지만, 이 신경망은 (1, 28, 28) 형상의 입력을 받습니다. ' +
+      '편집기에서 신경망의 입력을 (1, 56, 14) 형상으로 바꾸거나, 입력 크기에 맞는 이미지가 든 폴더를 고르세요. 이대로는 학습을 시작할 수 없습니다.')
+    expect(tr(refusal({ code: 'train-failed', message: 'English', params: { ...p.facts } }))).toMatch(/^학습을 시작하지 않았습니다\. .*\(1, 56, 14\) 형상으로 바꾸거나/)
+    folderClasses.sizes = null
   })
 })
