@@ -1,6 +1,6 @@
 /**
  * Refusals whose facts come from the engine as data, read in Korean: weights that do not fit the open
- * architecture (the first tensor that differs and how many do) and a project whose architecture is invalid
+ * architecture (the first tensor that does not fit, here one the file lacks, and how many do not) and a project whose architecture is invalid
  * (its first issue, worded as the editor words it), and a prompt with a character the model's text never had
  * (the character the engine named). Screenshots: out/e2e/screenshots/refusal-facts-*.png.
  */
@@ -12,11 +12,12 @@ import type { NetSpec } from '../../src-engine/spec-types'
 test.describe('in Korean', () => {
   test.use({ lang: 'ko' })
 
-  test('weights that do not fit name the tensor that differs, in Korean', { tag: '@pages' }, async ({ page }) => {
+  test('weights that do not fit name the tensor the file lacks, in Korean', { tag: '@pages' }, async ({ page }) => {
     const bytes = encodeSafetensors({ 'mystery.W': { shape: [3, 3], data: new Float32Array(9) } })
     await page.getByTestId('files-weights-input').setInputFiles({ name: 'other.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from(bytes) })
     const toast = page.getByTestId('toast')
-    await expect(toast).toContainText(/other\.safetensors 파일은 열린 구조에 맞지 않아 아무것도 바꾸지 않았습니다\("[^"]+" 등 텐서 \d+개가 다름\)/)
+    // the first problem is a tensor the file lacks (3ef4b6b: 'import-missing', where it read "differs")
+    await expect(toast).toContainText(/other\.safetensors 파일은 열린 구조에 맞지 않아 아무것도 바꾸지 않았습니다\. 이 구조에 필요한 "[^"]+" 텐서가 파일에 없습니다\(맞지 않는 텐서 \d+개\)/)
     await expect(toast).not.toContainText('missing tensor')
     await screenshot(page, 'refusal-facts-weights-ko')
   })
