@@ -7,15 +7,14 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ProjectService, type ModelHost } from '../../src-main/projects'
+import { EPOCH_REPORT, MLP_SETTINGS, MLP_SPEC, stubModelHost } from '../helpers/model-host'
+import { ProjectService } from '../../src-main/projects'
 import type { SavedHistory, SavedRun } from '../../src-main/ipc/contract'
 import { encodeProject } from '../../src-engine/io/project'
-import type { NetSpec } from '../../src-engine/spec-types'
-import type { TrainSettings } from '../../src-engine/protocol'
 
-const spec: NetSpec = { name: 'MLP', input: [1, 28, 28], layers: [{ type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
-const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 2, weightDecay: 0, seed: 1, threads: 1 }
-const report = { epoch: 1, trainLoss: 1, trainAcc: 0.5, testLoss: 1, testAcc: 0.9, seconds: 1 }
+const spec = MLP_SPEC
+const settings = MLP_SETTINGS
+const report = EPOCH_REPORT
 const run = (id: string): SavedRun => ({ id, specName: 'MLP', settings, state: 'done', batchX: [1], batchLoss: [1], epochs: [report] })
 const history = (...ids: string[]): SavedHistory => ({ runs: ids.map(run), currentId: ids.at(-1) ?? null })
 
@@ -24,18 +23,10 @@ afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true 
 function setup() {
   const dir = mkdtempSync(join(tmpdir(), 'backprop-lab-autosave-save-'))
   dirs.push(dir)
-  const host: ModelHost = {
-    getModel: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
-    loadModel: async () => ({ ok: true, value: { params: 7850 } }),
-    modelFile: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
-    isTraining: () => false,
-    preferPriority: () => 'low',
-    autosave: async (job) => {
-      writeFileSync(job.path, encodeProject({ spec, settings, history: job.project.history, epoch: job.project.epoch }))
-      return { ok: true, value: { written: true } }
-    },
-    forgetModel: () => undefined
-  }
+  const host = stubModelHost(async (job) => {
+    writeFileSync(job.path, encodeProject({ spec, settings, history: job.project.history, epoch: job.project.epoch }))
+    return { ok: true, value: { written: true } }
+  })
   const path = join(dir, 'recovery.bplab')
   return { p: new ProjectService(host, { dataDir: dir }), path }
 }

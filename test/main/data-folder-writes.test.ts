@@ -6,6 +6,7 @@
  *   directory, mkdir '<data>/texts'"): the nearest existing folder says why (read-only), not "choose another folder";
  * - runs that failed before their first mini-batch are dropped before a trained run when the history is full.
  */
+import { EPOCH_REPORT, MLP_SETTINGS, MLP_SPEC, stubModelHost } from '../helpers/model-host'
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -23,14 +24,11 @@ vi.mock('node:fs', async (importOriginal) => {
 })
 
 const { ProjectService, dataFolderFailure, fsFailureCase } = await import('../../src-main/projects')
-type Host = ConstructorParameters<typeof ProjectService>[0]
 import type { ErrorParams } from '../../src-main/ipc/contract'
-import type { NetSpec } from '../../src-engine/spec-types'
-import type { TrainSettings } from '../../src-engine/protocol'
 
-const spec: NetSpec = { name: 'MLP', input: [1, 28, 28], layers: [{ type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
-const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 2, weightDecay: 0, seed: 1, threads: 1 }
-const report = { epoch: 1, trainLoss: 1, trainAcc: 0.5, testLoss: 1, testAcc: 0.9, seconds: 1 }
+const spec = MLP_SPEC
+const settings = MLP_SETTINGS
+const report = EPOCH_REPORT
 
 const dirs: string[] = []
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }) })
@@ -38,15 +36,7 @@ function setup(autosave: () => Promise<unknown>) {
   const dir = mkdtempSync(join(tmpdir(), 'backprop-lab-data-folder-'))
   dirs.push(dir)
   const told: [string, ErrorParams | null][] = []
-  const host: Host = {
-    getModel: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
-    loadModel: async () => ({ ok: true, value: { params: 7850 } }),
-    modelFile: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
-    isTraining: () => false,
-    preferPriority: () => 'low',
-    autosave: async () => ({ ok: true, value: await autosave() }),
-    forgetModel: () => undefined
-  }
+  const host = stubModelHost(async () => ({ ok: true, value: await autosave() }))
   const p = new ProjectService(host, { dataDir: dir, onAutosave: (runId, failed) => told.push([runId, failed]) })
   return { p, dir, told }
 }

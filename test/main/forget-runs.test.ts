@@ -4,25 +4,18 @@
  * and renumbered. A running or paused run, or the host's live one, stays whatever is asked. And the history keeps each
  * run's network, so a page restoring it knows a language model's run and tells networks apart (M32).
  */
+import { EPOCH_REPORT, MLP_SETTINGS, MLP_SPEC, stubModelHost } from '../helpers/model-host'
 import { describe, expect, it } from 'vitest'
-import { ProjectService, type ModelHost } from '../../src-main/projects'
+import { ProjectService } from '../../src-main/projects'
 import { cleanHistory } from '../../src-main/ipc/project-schemas'
 import type { NetSpec } from '../../src-engine/spec-types'
 import type { RunState, TrainSettings } from '../../src-engine/protocol'
 
-const spec: NetSpec = { name: 'MLP', input: [1, 28, 28], layers: [{ type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
-const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 2, weightDecay: 0, seed: 1, threads: 1 }
+const spec = MLP_SPEC
+const settings = MLP_SETTINGS
 
 function service(): ProjectService {
-  const host: ModelHost = {
-    getModel: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
-    loadModel: async () => ({ ok: true, value: { params: 7850 } }),
-    modelFile: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
-    isTraining: () => false,
-    preferPriority: () => 'low',
-    autosave: async () => ({ ok: true, value: { written: false } }),
-    forgetModel: () => undefined
-  }
+  const host = stubModelHost(async () => ({ ok: true, value: { written: false } }))
   return new ProjectService(host, { dataDir: null })
 }
 

@@ -6,19 +6,18 @@
  * still offered, as it is to a page loaded again many times and to a new service on the same data folder (a restart).
  * Before, the host offered whatever file was there and the page guessed (aside, followRuns, takenBack, savedAt).
  */
+import { EPOCH_REPORT, MLP_SETTINGS, MLP_SPEC, stubModelHost } from '../helpers/model-host'
 import { afterAll, describe, expect, it } from 'vitest'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ProjectService, type AutosaveJob, type ModelHost } from '../../src-main/projects'
+import { ProjectService, type AutosaveJob } from '../../src-main/projects'
 import type { Result, SavedHistory, SavedRun } from '../../src-main/ipc/contract'
 import { encodeProject } from '../../src-engine/io/project'
-import type { NetSpec } from '../../src-engine/spec-types'
-import type { TrainSettings } from '../../src-engine/protocol'
 
-const spec: NetSpec = { name: 'MLP', input: [1, 28, 28], layers: [{ type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
-const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.001, batchSize: 100, epochs: 2, weightDecay: 0, seed: 1, threads: 1 }
-const report = { epoch: 1, trainLoss: 1, trainAcc: 0.5, testLoss: 1, testAcc: 0.9, seconds: 1 }
+const spec = MLP_SPEC
+const settings = MLP_SETTINGS
+const report = EPOCH_REPORT
 const run = (id: string): SavedRun => ({ id, specName: 'MLP', settings, state: 'running', batchX: [1], batchLoss: [1], epochs: [report] })
 const history = (...ids: string[]): SavedHistory => ({ runs: ids.map(run), currentId: ids.at(-1) ?? null })
 
@@ -32,20 +31,12 @@ afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true 
 function setup(dir = mkdtempSync(join(tmpdir(), 'backprop-lab-recovery-offer-'))) {
   dirs.push(dir)
   const gate: { hold: boolean; release: () => void; fail: boolean } = { hold: false, release: () => {}, fail: false }
-  const host: ModelHost = {
-    getModel: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
-    loadModel: async () => ({ ok: true, value: { params: 7850 } }),
-    modelFile: async () => ({ ok: false, error: { code: 'no-model', message: 'none' } }),
-    isTraining: () => false,
-    preferPriority: () => 'low',
-    autosave: async (job: AutosaveJob): Promise<Result<unknown>> => {
-      if (gate.hold) await new Promise<void>((r) => (gate.release = r))
-      if (gate.fail) return { ok: false, error: { code: 'write-failed', message: 'ENOSPC: no space left on device' } }
-      writeFileSync(job.path, encodeProject({ spec, settings, history: job.project.history, epoch: job.project.epoch }))
-      return { ok: true, value: { written: true } }
-    },
-    forgetModel: () => undefined
-  }
+  const host = stubModelHost(async (job: AutosaveJob): Promise<Result<unknown>> => {
+    if (gate.hold) await new Promise<void>((r) => (gate.release = r))
+    if (gate.fail) return { ok: false, error: { code: 'write-failed', message: 'ENOSPC: no space left on device' } }
+    writeFileSync(job.path, encodeProject({ spec, settings, history: job.project.history, epoch: job.project.epoch }))
+    return { ok: true, value: { written: true } }
+  })
   const path = join(dir, 'recovery.bplab')
   return { p: new ProjectService(host, { dataDir: dir }), path, dir, gate }
 }
