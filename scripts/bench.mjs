@@ -2,6 +2,7 @@
 // in one run, so that the ratios compare figures taken under the same machine load.
 //
 //   npm run bench [-- --json] [--quick] [--workloads W1,W3] [--systems lab,pytorch] [--threads 1,2]
+//   npm run bench -- --table-from run.jsonl   (the table of an earlier --json run, without measuring)
 //
 // Builds what it needs first: the WebAssembly kernels (scripts/build-wasm.mjs, skipped when fresh) and
 // out/bench/lab.cjs, a bundle of bench/lab.ts with the engine (rolldown, rebuilt when any engine or bench
@@ -9,7 +10,7 @@
 // a reference that fails, times out or is not installed yields a line with "error" instead of "value".
 // With --json, stdout carries only one JSON object per line; otherwise a table (progress on stderr).
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { cpus, loadavg, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -24,7 +25,7 @@ const list = (name, dflt) => {
   return i >= 0 && i + 1 < argv.length ? argv[i + 1].split(',').map((s) => s.trim()).filter(Boolean) : dflt
 }
 if (flag('help')) {
-  process.stdout.write('usage: npm run bench -- [--json] [--quick] [--workloads W1,..,W5] [--systems lab,pytorch,tfjs-wasm,tfjs-cpu,convnetjs] [--threads 1,2]\n')
+  process.stdout.write('usage: npm run bench -- [--json] [--quick] [--workloads W1,..,W5] [--systems lab,pytorch,tfjs-wasm,tfjs-cpu,convnetjs] [--threads 1,2]\n       npm run bench -- --table-from run.jsonl   (print the table of an earlier --json run)\n')
   process.exit(0)
 }
 const JSON_OUT = flag('json')
@@ -254,6 +255,28 @@ function grid(rows, labels) {
 // ---- main ---------------------------------------------------------------------------------------
 
 const la = () => loadavg().map((x) => x.toFixed(2)).join(' ')
+const tableFrom = list('table-from', [])[0]
+if (tableFrom !== undefined) {
+  // The table of an earlier `--json` run: its lines as saved; when = the file's time; the machine and the load are
+  // not in the JSON lines (the run printed them on stderr), so the table says so rather than guess.
+  let saved
+  try {
+    // npm's own banner ("> backprop-lab@… bench") lands on stdout before the JSON lines when run as `npm run bench`
+    saved = readFileSync(tableFrom, 'utf8').split('\n').filter((l) => l.trim() !== '' && !l.startsWith('>')).map((l, i) => {
+      try {
+        return JSON.parse(l)
+      } catch {
+        fail(`${tableFrom} line ${i + 1} is not JSON: write the file with \`npm run bench -- --json > file\``)
+      }
+    })
+  } catch (e) {
+    fail(`cannot read ${tableFrom}: ${e.message}`)
+  }
+  const when = statSync(tableFrom).mtime.toISOString().replace(/\.\d+Z$/, 'Z')
+  const from = { when: `${when} (written to ${tableFrom})`, machine: 'not recorded in the JSON lines (the run printed it on stderr)', loadBefore: 'not recorded', loadAfter: 'not recorded' }
+  process.stdout.write(`${table(saved, from)}\n`)
+  process.exit(0)
+}
 const meta = {
   when: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
   machine: `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} logical cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ${process.platform}`,

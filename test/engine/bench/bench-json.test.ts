@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 
 const root = resolve(__dirname, '../../..')
 
@@ -56,6 +58,28 @@ describe('npm run bench --quick --json', () => {
     }
     expect(lines.find((l) => l.threads === 2 && l.metric === 'fma_peak')!.note).toMatch(/2 threads at once, summed/)
   }, 300_000)
+
+  it('--table-from prints the table of a saved --json run (npm banner lines skipped) and names a line that is not JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-table-'))
+    const file = join(dir, 'run.jsonl')
+    const saved = [
+      '', '> backprop-lab@0.1.0 bench', '> node scripts/bench.mjs --json', '',
+      JSON.stringify({ workload: 'W1', metric: 'train', system: 'lab', threads: 1, value: 4000, unit: 'images/s', cpu: 4000 }),
+      JSON.stringify({ workload: 'W1', metric: 'train', system: 'pytorch', threads: 1, value: 2000, unit: 'images/s', cpu: 1000 }),
+      JSON.stringify({ workload: 'W1', metric: 'train', system: 'tfjs-wasm', threads: 1, error: 'Kernel X not registered', unit: 'images/s' })
+    ]
+    writeFileSync(file, saved.join('\n'))
+    const ok = spawnSync(process.execPath, ['scripts/bench.mjs', '--table-from', file], { cwd: root, encoding: 'utf8' })
+    expect(ok.status, ok.stderr).toBe(0)
+    expect(ok.stdout).toMatch(/\| W1 +\| train +\| images\/s +\| +4,000 \|/)
+    // lab ÷ pytorch on one thread: 2.00 wall clock, 4.00 per CPU second
+    expect(ok.stdout).toMatch(/\| +2\.00 \(4\.00\) \|/)
+    expect(ok.stdout).toMatch(/✗\[1\] Kernel X not registered/)
+    writeFileSync(file, `${saved[4]}\nnot json\n`)
+    const bad = spawnSync(process.execPath, ['scripts/bench.mjs', '--table-from', file], { cwd: root, encoding: 'utf8' })
+    expect(bad.status).toBe(2)
+    expect(bad.stderr).toMatch(/line 2 is not JSON/)
+  })
 
   it('rejects an unknown workload with a usage error', () => {
     const { status, stderr } = runBench(['--quick', '--json', '--workloads', 'W9'])
