@@ -4,6 +4,7 @@
  */
 import type { CodePlane, LayerMaps } from '../../src-engine/protocol'
 import type { NetSpec } from '../../src-engine/spec-types'
+import { minusSign } from './lessons/format'
 
 /** A network trained to redraw its input. */
 export function isAutoencoder(spec: NetSpec | null | undefined): boolean {
@@ -63,9 +64,9 @@ export function fromCanvas(box: PlaneBox, w: number, h: number, px: number, py: 
   return [box.x0 + (px / w) * (box.x1 - box.x0), box.y0 + (1 - py / h) * (box.y1 - box.y0)]
 }
 
-/** A code's values for display: 2 decimals, or 3 significant digits for large ones. */
+/** A code's values for display: 2 decimals, or 3 significant digits for large ones, with a real minus sign ("−0.41"). */
 export function formatCode(values: ArrayLike<number>): string {
-  return Array.from(values, (v) => (Math.abs(v) >= 100 ? v.toPrecision(3) : v.toFixed(2))).join(', ')
+  return Array.from(values, (v) => minusSign(Math.abs(v) >= 100 ? v.toPrecision(3) : v.toFixed(2))).join(', ')
 }
 
 /** The plane of a snapshot with typed arrays (JSON transports deliver plain arrays). */

@@ -3,13 +3,17 @@
  * of range) is reported rather than silently replaced: `ok` is false and `value` is what the
  * explainer uses until the learner fixes the field, which it names beside the field.
  */
+import { plainMinus } from './format'
 
 /** One field the learner typed: the number used, and whether what was typed was allowed. */
 export interface NumberField { value: number; ok: boolean }
 
-/** What a field holds as a number: NaN when it is empty or not a number (a bound number input gives null when empty). */
+/**
+ * What a field holds as a number: NaN when it is empty or not a number (a bound number input gives null when empty).
+ * A grid cell is a text box showing "−1" with a real minus sign (format.ts minusSign), read back as −1.
+ */
 function typed(v: unknown): number {
-  return typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN
+  return typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(plainMinus(v.trim())) : NaN
 }
 
 /** A field that must be a whole number in [lo, hi]; a bad entry uses the nearest allowed whole number. */

@@ -40,7 +40,7 @@ describe('autoencoder helpers', () => {
     expect(back[0]).toBeCloseTo(2, 5)
     expect(back[1]).toBeCloseTo(4, 5)
     expect(planeBox([], 0)).toEqual({ x0: -1, x1: 1, y0: -1, y1: 1 })
-    expect(formatCode([0.123, -250.5])).toBe('0.12, -251')
+    expect(formatCode([0.123, -250.5])).toBe('0.12, −251')
   })
 
   it('keeps reconstructions and codes of a snapshot that crossed JSON as plain arrays', () => {

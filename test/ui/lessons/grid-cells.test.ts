@@ -77,4 +77,34 @@ describe("a grid cell's number", () => {
     expect(cell('Input 1,1').value).toBe('1')
     expect(sum()).toContain('= 15')
   })
+
+  // the filter cells were number boxes, which can only show "-1": the second filter's column of −1 read "-1" in its
+  // cells and "−1" in the im2col table under them, and the feature maps "−2". Now one helper writes them all
+  it('writes a negative number with the minus sign every other number uses, and reads it back either way', async () => {
+    render(ConvStepper)
+    await fireEvent.change(screen.getByTestId('conv-fn'), { target: { value: '2' } })
+    await flush()
+    // filter 2, the vertical edge: 1 0 −1 in each row
+    expect(cell('Filter 2 1,3').value).toBe('−1')
+    expect(screen.getByTestId('im2col-w').textContent).toContain('−1')
+    const shown = [...document.querySelectorAll<HTMLInputElement>('input[data-cell]')].map((i) => i.value)
+    expect(shown.filter((v) => v.includes('-'))).toEqual([])
+    // typed with a hyphen, shown with the minus sign; typed with the minus sign, taken
+    await type('Filter (weights W) 1,1', '-1')
+    expect(cell('Filter (weights W) 1,1').value).toBe('−1')
+    expect(sum()).toContain('1·−1 +')
+    await type('Input 1,1', '−2')
+    expect(screen.queryByTestId('grid-cell-problem')).toBeNull()
+    expect(cell('Input 1,1').value).toBe('−2')
+    expect(sum()).toContain('−2·−1 +')
+    // ↑ and ↓ still step the number by one, as in a number box
+    await fireEvent.keyDown(cell('Input 1,1'), { key: 'ArrowUp' })
+    await flush()
+    expect(cell('Input 1,1').value).toBe('−1')
+    expect(sum()).toContain('−1·−1 +')
+    await fireEvent.keyDown(cell('Input 1,1'), { key: 'ArrowDown' })
+    await fireEvent.keyDown(cell('Input 1,1'), { key: 'ArrowDown' })
+    await flush()
+    expect(cell('Input 1,1').value).toBe('−3')
+  })
 })

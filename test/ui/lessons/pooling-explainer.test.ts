@@ -13,10 +13,12 @@ describe('the pooling explainer', () => {
   it('writes an average of typed values with a real minus sign', async () => {
     render(PoolingExplainer)
     await fireEvent.click(screen.getByTestId('pool-avg'))
-    const first = screen.getByTestId('explainer-pooling').querySelector('input[type="number"]')!
+    const first = screen.getByTestId('explainer-pooling').querySelector<HTMLInputElement>('input[data-cell]')!
     // the course's first window is 1, 2 / 0, 1: with −12.5 in place of the 1, the average is −2.375
     await fireEvent.change(first, { target: { value: '-12.5' } })
     await flush()
     expect(screen.getAllByTestId('pool-out')[0].textContent).toBe('−2.38')
+    // and the cell typed into says it as the grids do
+    expect(first.value).toBe('−12.5')
   })
 })

@@ -10,6 +10,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/sve
 import { tick } from 'svelte'
 import FeatureMaps from '../../../src-renderer/components/train/FeatureMaps.svelte'
 import FiltersPanel from '../../../src-renderer/components/train/FiltersPanel.svelte'
+import MapZoom from '../../../src-renderer/components/train/MapZoom.svelte'
 import { gridStep } from '../../../src-renderer/components/train/roving'
 import { Run, trainLab } from '../../../src-renderer/lib/train.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
@@ -150,5 +151,14 @@ describe('feature maps from the keyboard', () => {
     render(FiltersPanel, { props: { run, layer: 'conv1' } })
     expect(screen.getByRole('img', { name: 'At initialisation' })).toBe(screen.getByTestId('filters-initial'))
     expect(screen.getByRole('img', { name: 'Now' })).toBe(screen.getByTestId('filters-now'))
+  })
+
+  // the range beside a map on the page said "−2.00" while the enlarged map said "-2.0000" (toFixed's hyphen)
+  it('writes an enlarged map’s negative values with the minus sign its range on the page uses', () => {
+    const maps = { count: 1, h: 1, w: 3, data: Float32Array.from([-2, 0.5, -1e-4]) }
+    render(MapZoom, { props: { maps, index: 0, layer: 'affine6', unit: 0, onclose: () => {} } })
+    expect(screen.getByTestId('map-zoom-value').textContent).toBe('unit 1 of 3 = −2.0000')
+    expect(screen.getByTestId('map-zoom').textContent).toContain('min −2.0000 · max 0.5000')
+    expect(screen.getByTestId('map-zoom').textContent).not.toMatch(/\d-|-\d/)
   })
 })
