@@ -77,6 +77,17 @@ export function withDrawings(s: TrainSettings, spec: NetSpec): TrainSettings {
 export const DIGITS_TRAINING = BUILTIN_DIGITS - heldOutCount(BUILTIN_DIGITS, IMAGE_TEST_FRACTION)
 
 /**
+ * The training examples a Continue of a run with settings `prev` trains on, when they are not the form's: the digits
+ * split as that run split them (the overfitting experiment holds out 9,000 and trains on 1,000), which Continue keeps
+ * (train-form.ts continueSettings) while Start takes the usual 8,000. Null when Continue trains on what Start would.
+ */
+export function continueExamples(prev: TrainSettings, dataKind: DataKind): number | null {
+  if (prev.testFraction === undefined || prev.data.kind !== 'mnist' || dataKind !== 'mnist') return null
+  const n = BUILTIN_DIGITS - heldOutCount(BUILTIN_DIGITS, prev.testFraction)
+  return n === DIGITS_TRAINING ? null : n
+}
+
+/**
  * Why the form's "Training examples" cannot be used, said beside the box before Start, which it disables; null when it
  * can, or the box is empty (all), or the data is a text (no such box). The engine's rules (data/train-size.ts): a whole
  * number from 1 to the training examples there are (`available`: the digits' 8,000, an IDX folder's count once the

@@ -35,6 +35,8 @@ export default {
   trainSizeRange: 'Training examples must be a whole number from 1 to {available}, or empty for all.',
   trainSizeOver: 'This data has {available} training examples, fewer than {size}. Enter {available} or fewer, or empty the box for all.',
   trainSizeBatch: 'A mini-batch of {batch} is more than the {size} training examples. Lower the mini-batch size to {size} or less, or train on at least {batch} examples.',
+  // Continue keeps the run's own split of the digits (the overfitting experiment's 1,000; lib/train-data.ts continueExamples)
+  trainSizeContinue: 'Continue goes on with the {available} training digits run #{n} was trained on, so it takes {available} or fewer here (Start takes up to {all}).',
   runTrainSize: '{n} examples',
   // the text a language model trains on: the built-in one or a file (components/train/TextSource.svelte; the form keeps 'builtin')
   textSource: 'Text to train on',

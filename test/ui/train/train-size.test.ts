@@ -10,6 +10,8 @@ import { Run, trainLab } from '../../../src-renderer/lib/train.svelte'
 import { settingsFromForm, defaultsFor } from '../../../src-renderer/lib/train-form'
 import { runName } from '../../../src-renderer/components/train/run-label'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
+import { project } from '../../../src-renderer/lib/project.svelte'
+import { SIMPLE_CONVNET } from './fake-lab'
 import type { TrainSettings } from '../../../src-engine/protocol'
 
 afterEach(resetControls)
@@ -72,5 +74,49 @@ describe('the training form\'s "Training examples"', () => {
     expect(runName(all, [small, all])).toBe('#2 Adam · lr 0.002 · mini-batch 100')
     i18n.set('ko')
     expect(runName(small, [small, all])).toBe('#1 Adam · 학습률 0.002 · 미니배치 100 · 샘플 1,000개')
+  })
+
+  // After the overfitting experiment (1,000 digits, 9,000 held out) Continue keeps the run's own split, Start takes the
+  // usual 8,000: 1,500 passed the box and Continue, and the engine refused it after the press
+  it('says beside the box what Continue takes after a run on the experiment’s 1,000 digits, and Continue waits; Start may (en, ko)', async () => {
+    await renderControls()
+    const s: TrainSettings = { data: { kind: 'mnist' }, testFraction: 0.9, optimizer: 'Adam', lr: 0.001, batchSize: 50, epochs: 15, weightDecay: 0, seed: 7, threads: 1 }
+    const run = new Run('ovf', 3, s, SIMPLE_CONVNET.name ?? '', 'classifier')
+    run.state = 'done'
+    run.batchX = [1, 2]
+    trainLab.runs = [run]
+    trainLab.currentId = run.id
+    trainLab.modelRunId = run.id
+    project.trained = true
+    try {
+      await settle()
+      const cont = screen.getByTestId('train-continue') as HTMLButtonElement
+      const box = screen.getByTestId('train-size') as HTMLInputElement
+      const note = (): string | null => screen.queryByTestId('train-size-continue')?.textContent ?? null
+      expect(cont.disabled).toBe(false)
+      await fireEvent.input(box, { target: { value: '1500' } })
+      await settle()
+      expect(problem()).toBeNull()
+      expect(start().disabled).toBe(false)
+      expect(cont.disabled).toBe(true)
+      expect(note()).toBe('Continue goes on with the 1,000 training digits run #3 was trained on, so it takes 1,000 or fewer here (Start takes up to 8,000).')
+      expect(box.getAttribute('aria-describedby')).toContain('train-size-continue')
+      i18n.set('ko')
+      await settle()
+      expect(note()).toBe('“이어서 학습”은 #3에서 쓴 훈련 숫자 1,000개로 계속하므로, 여기에는 1,000 이하를 넣으세요(“시작”은 8,000개까지 쓸 수 있습니다).')
+      i18n.set('en')
+      // above both: the box's own problem only
+      await fireEvent.input(box, { target: { value: '9000' } })
+      await settle()
+      expect(problem()).toContain('fewer than 9,000')
+      expect(note()).toBeNull()
+      await fireEvent.input(box, { target: { value: '1000' } })
+      await settle()
+      expect(note()).toBeNull()
+      expect(cont.disabled).toBe(false)
+    } finally {
+      project.trained = false
+      trainLab.modelRunId = null
+    }
   })
 })
