@@ -21,7 +21,7 @@
  *   (Q3's F20). On start the page asks `recovery()` and offers to recover it, but only an autosave an earlier host
  *   session left (a crash, a quit without saving): one this service wrote is of a run the page can see, never offered.
  */
-import { accessSync, constants, existsSync, rmSync } from 'node:fs'
+import { accessSync, constants, existsSync, readFileSync, rmSync } from 'node:fs'
 import { readFile, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import type { NetSpec, SpecIssue } from '../src-engine/spec-types'
@@ -91,6 +91,30 @@ export interface ProjectServiceOptions {
 
 /** Runs kept in an autosave's history (as the training page keeps them). */
 const MAX_RUNS = 6
+
+/**
+ * Beside recovery.bplab: the runs forgotten (train:forget-runs) that the autosave on disk may still list, because it was
+ * written (or was being written) before they were forgotten. recovery() and a recovery's open leave them out, so a crash
+ * before the next autosave does not offer them back. Removed once an autosave made after the forget is written, and
+ * with the autosave (a save of its project, a discard). A few hundred bytes, where rewriting the autosave itself would
+ * write its weights and optimizer state again (measured in ProjectService.forgetRuns' notes).
+ */
+export const FORGOTTEN_FILE = 'recovery-forgotten.json'
+const FORGOTTEN_FORMAT = 'backprop-lab-forgotten-runs'
+/** Ids the side file keeps at most (a request names at most 100; a session forgetting more keeps the latest). */
+const MAX_FORGOTTEN = 600
+
+/** The run ids a forgotten-runs side file lists; none for a missing, damaged or foreign file. */
+export function readForgotten(path: string | null): Set<string> {
+  if (!path) return new Set()
+  try {
+    const raw = JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown; ids?: unknown }
+    if (raw?.format !== FORGOTTEN_FORMAT || !Array.isArray(raw.ids)) return new Set()
+    return new Set(raw.ids.filter((id): id is string => typeof id === 'string'))
+  } catch {
+    return new Set()
+  }
+}
 
 const fail = refuse
 
@@ -266,6 +290,17 @@ export class ProjectService {
    */
   private ownOnDisk = false
   /**
+   * Runs forgotten while an autosave of this session that lists them was on disk or being written: the side file
+   * (FORGOTTEN_FILE) lists them until an autosave made after the last forget (forgetGen; queuedGen for the one waiting)
+   * replaces it. sideFile: the file may exist (an earlier session may have left one: unknown until removed).
+   */
+  private readonly forgotten = new Set<string>()
+  private forgetGen = 0
+  private queuedGen = 0
+  private sideFile = true
+  /** The side file's writes and removals, one at a time and in order (a forget's write, then a later write's removal). */
+  private sideOps: Promise<void> = Promise.resolve()
+  /**
    * The opens and weight imports applying what they read, one at a time (their reads run side by side): each
    * loads or forgets the host's model and then answers, and the page applies the answers in the order they come,
    * so the host must end up holding the model of the last one answered. A run started meanwhile waits (settled).
@@ -344,7 +379,64 @@ export class ProjectService {
       if (this.currentRunId === id) this.currentRunId = null
       gone.push(id)
     }
+    if (gone.length > 0) this.forgetInAutosave(gone)
     return gone
+  }
+
+  /**
+   * Forgotten runs leave the autosave at once, not at its next write (a crash in between offered them back): the one
+   * waiting to be written loses them (the whole job when it is a forgotten run's checkpoint), and one on disk or being
+   * written, made before the forget, is answered for by the side file, written now (forgottenWritten). Rewriting
+   * recovery.bplab instead would write the model again: the 5 MB SimpleConvNet project took tens of milliseconds, a
+   * large model's hundreds of megabytes seconds, for the × of a run list; the side file is a few hundred bytes.
+   */
+  private forgetInAutosave(gone: readonly string[]): void {
+    const path = this.recoveryPath
+    if (!path) return
+    this.forgetGen++
+    const q = this.queued
+    if (q) {
+      if (gone.includes(q.runId)) this.queued = null
+      else {
+        // its history is a copy made for it (a job waits only while another is written: onWorkerCheckpoint)
+        const h = q.project.history
+        h.runs = h.runs.filter((r) => !gone.includes(r.id))
+        if (h.currentId !== null && gone.includes(h.currentId)) h.currentId = null
+        this.queuedGen = this.forgetGen
+      }
+    }
+    // no autosave of this session on disk or on its way: the file there (none, or an earlier session's) lists none of them
+    if (!this.ownOnDisk && this.inFlight === null) return
+    for (const id of gone) this.forgotten.add(id)
+    const ids = [...this.forgotten].slice(-MAX_FORGOTTEN)
+    const side = join(dirname(path), FORGOTTEN_FILE)
+    const cleared = this.cleared
+    const bytes = new TextEncoder().encode(JSON.stringify({ format: FORGOTTEN_FORMAT, version: 1, ids }))
+    this.sideFile = true
+    this.sideOps = this.sideOps.then(async () => {
+      // saved or discarded meanwhile: the autosave is gone, and its side file with it
+      if (cleared !== this.cleared) return
+      try {
+        await writeFileAtomicAsync(side, bytes)
+      } catch {
+        // the data folder refuses writes: the autosave after the next epoch fails the same way and is told (onAutosave)
+      }
+    })
+  }
+
+  /** Resolves once the side file says what was forgotten (train:forget-runs answers after it). */
+  forgottenWritten(): Promise<void> {
+    return this.sideOps
+  }
+
+  /** An autosave made after every forget is on disk (or the autosave is gone): the side file has nothing to answer for. */
+  private dropSideFile(): void {
+    this.forgotten.clear()
+    const path = this.recoveryPath
+    if (!path || !this.sideFile) return
+    this.sideFile = false
+    const side = join(dirname(path), FORGOTTEN_FILE)
+    this.sideOps = this.sideOps.then(() => rm(side, { force: true })).catch(() => undefined)
   }
 
   /** Follows the host's event stream (the same one the page sees). */
@@ -403,6 +495,7 @@ export class ProjectService {
     // which for a long history would be large arrays made and dropped here at every epoch.
     const history: SavedHistory = this.writing ? this.history() : { runs: [...this.runs.values()], currentId: this.currentRunId }
     this.queued = { runId, epoch, path, project: { settings: run.settings, history, epoch: epoch + (this.offsets.get(runId)?.epochs ?? 0) } }
+    this.queuedGen = this.forgetGen
     this.writing ??= this.drain(path)
   }
 
@@ -416,6 +509,7 @@ export class ProjectService {
       while (this.queued) {
         const next = this.queued
         const generation = this.cleared
+        const made = this.queuedGen
         this.queued = null
         this.inFlight = next.runId
         try {
@@ -427,6 +521,8 @@ export class ProjectService {
           else {
             this.onDisk = next.runId
             this.ownOnDisk = true
+            // made after the last forget: it lists none of the forgotten runs
+            if (made === this.forgetGen) this.dropSideFile()
           }
           this.writes++
           if (this.lastAutosaveError) this.opts.onAutosave?.(next.runId, null)
@@ -544,6 +640,12 @@ export class ProjectService {
       this.noteRecent(path)
     }
     const history = cleanHistory(p.history)
+    if (history && source.from === 'recovery') {
+      // the runs forgotten after the autosave was written stay forgotten (a continuation of one keeps its numbering)
+      const forgotten = this.forgottenOnDisk()
+      history.runs = history.runs.filter((r) => !forgotten.has(r.id))
+      if (history.currentId !== null && forgotten.has(history.currentId)) history.currentId = null
+    }
     // the project's own model, or none: a project without weights is its architecture untrained, not the last run's model
     if (!p.weights) this.host.forgetModel()
     this.modelRunId = p.weights ? (history?.currentId ?? null) : null
@@ -742,7 +844,11 @@ export class ProjectService {
     if (!replaced) this.onDisk = runId
     // this session's autosave replaced it while it was read (or is about to): nothing is offered
     if (replaced || this.ownAutosave()) return { ok: true, value: null }
-    return { ok: true, value: { savedAt: p.savedAt ?? '', epoch: p.epoch ?? null, specName: p.spec.name ?? '', runs: history?.runs.length ?? 0 } }
+    // runs forgotten after it was written (the side file) are not offered back; nor is it when the run of its weights was
+    const forgotten = this.forgottenOnDisk()
+    if (forgotten.has(runId)) return { ok: true, value: null }
+    const runs = history?.runs.filter((r) => !forgotten.has(r.id)).length ?? 0
+    return { ok: true, value: { savedAt: p.savedAt ?? '', epoch: p.epoch ?? null, specName: p.spec.name ?? '', runs } }
   }
 
   /** Whether the autosave is this session's own: written by this service, or one of its runs' being written or waiting. */
@@ -800,6 +906,13 @@ export class ProjectService {
     this.onDisk = null
     this.ownOnDisk = false
     if (path) rmSync(path, { force: true })
+    this.dropSideFile()
+  }
+
+  /** The runs the side file says were forgotten after the autosave on disk was made (none without a data folder). */
+  private forgottenOnDisk(): Set<string> {
+    const path = this.recoveryPath
+    return readForgotten(path ? join(dirname(path), FORGOTTEN_FILE) : null)
   }
 
   /**
