@@ -272,6 +272,9 @@ export default {
   overfitRead: 'Without a remedy the network soon gets every training digit right, while its test accuracy stalls about ten points below and its test loss, after falling, climbs again: it grows ever more confident, also on the test digits it gets wrong. That is overfitting. Both accuracies are measured the same way: after each epoch, with dropout switched off. Dropout does not close the gap here: it slows the learning down, but by the last epoch the training accuracy is again close to 100% and the test accuracy about where it was without it. What dropout changes is the test loss: it ends the lowest of the three and hardly climbs back from its lowest point, so its probabilities fit the test digits better, though it gets no more of them right. Weight decay keeps the weights small; with Adam and this little data its effect is small, and shows more in the test loss than in the accuracy.',
   overfitTestLoss: 'Test loss',
   overfitShow: 'See the curves on the training page.',
+  // the closing note: the course's homework on a CNN, with the training page's "Training examples" box (Overfitting.svelte)
+  overfitHomework: 'The course’s homework, “make a CNN overfit, then fix it with dropout”, needs a small training set too: put 1,000 in the “Training examples” box on the training page, and every Start there trains on the same 1,000 digits (the test digits stay the same).',
+  overfitHomeworkGo: 'Train “{name}” on fewer digits',
   pcTitle: 'Counting the parameters of fully connected layers',
   pcLead: 'A fully connected layer from n inputs to m outputs has a weight matrix W of shape (n, m) and, if it has a bias, one bias per output. Change the sizes and the bias and watch the count; the editor counts every layer of a network the same way.',
   pcIn: 'Inputs',

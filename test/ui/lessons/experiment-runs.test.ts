@@ -124,3 +124,27 @@ describe('an experiment with runs left on the training page', () => {
     expect(overfitSettings('plain', 1).testFraction).toBe(0.9)
   }, 4 * WAIT)
 })
+
+// Lesson 10's closing note: the course's homework on a CNN needs a small training set, which the training page's
+// "Training examples" box gives; its button opens the homework's CNN there, as the lessons' "Train …" buttons do
+describe('the overfitting lesson’s closing note', () => {
+  it('names the “Training examples” box (en, ko) and opens Simple ConvNet on the training page', async () => {
+    project.spec = overfitSpec('plain', 'mine')
+    project.presetId = null
+    project.page = 'lessons'
+    render(Overfitting)
+    const note = screen.getByTestId('overfit-homework')
+    expect(note.textContent).toContain('“Training examples” box on the training page')
+    const go = screen.getByTestId('overfit-homework-go')
+    expect(go.textContent).toBe('Train “Simple ConvNet (book)” on fewer digits')
+    i18n.set('ko')
+    await tick()
+    expect(note.textContent).toContain('학습 페이지의 “훈련 샘플 수” 칸에 1,000을 넣으면')
+    expect(go.textContent).toBe('“간단한 합성곱 신경망 (책)” 적은 샘플로 학습시키기')
+    await fireEvent.click(go)
+    await tick()
+    expect(project.presetId).toBe('simple-convnet')
+    expect(project.spec?.layers[0].type).toBe('Convolution')
+    expect(project.page).toBe('train')
+  })
+})
