@@ -30,6 +30,7 @@ export default {
   importDone: 'Architecture imported. Ctrl+Z brings back the previous one.',
   // another window of the lab stored a newer network while this one had edits of its own (lib/draft-store.svelte.ts otherWindow)
   otherWindow: 'This network was changed in another window of the lab. Load that one here (Ctrl+Z brings yours back), or keep yours: it is then stored in place of the other.',
+  otherWindowMeanwhile: 'Until you choose, your edits here are still stored, and the other window follows them unless it has work of its own waiting.',
   otherWindowLoad: 'Load it',
   otherWindowKeep: 'Keep mine',
   'import.notJson': 'It is not valid JSON ({detail}).',
@@ -155,7 +156,8 @@ export default {
   'typeHelp.Dropout': 'During training, zeroes a random fraction of the values to fight overfitting.',
   'typeHelp.Flatten': '(C, H, W) → (C·H·W).',
   'typeHelp.Reshape': 'Gives the same values a new shape (e.g. 784 → 1×28×28).',
-  'typeHelp.BatchNormalization': 'Normalises each channel over the mini-batch, then scales (gamma) and shifts (beta).',
+  // the palette's and the card's tooltip, in lesson 9's words (optimizers_p4)
+  'typeHelp.BatchNormalization': 'For each channel, over the mini-batch: subtracts the mean and divides by the standard deviation, then multiplies by γ and adds β, which it learns. The next activation gets values of a useful size whatever the initialisation, so deep networks train faster. Predicting (one digit, no mini-batch), it uses the running averages kept in training. Usually between an Affine or Convolution and its activation. Lesson 9 explains it.',
   'typeHelp.SoftmaxWithLoss': 'Softmax over the class scores with cross-entropy loss.',
   'typeHelp.SigmoidWithLoss': 'Sigmoid with binary cross-entropy loss.',
   'typeHelp.MSE': 'Mean squared error against a target shaped like the output (autoencoders).',

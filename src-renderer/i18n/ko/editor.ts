@@ -30,6 +30,7 @@ export default {
   importDone: '구조를 가져왔습니다. Ctrl+Z를 누르면 이전 구조로 돌아갑니다.',
   // another window of the lab stored a newer network while this one had edits of its own (lib/draft-store.svelte.ts otherWindow)
   otherWindow: '다른 창에서 이 신경망이 바뀌었습니다. 그 신경망을 여기로 불러오거나(Ctrl+Z를 누르면 지금 신경망으로 돌아갑니다), 지금 신경망을 유지하세요. 유지하면 다른 창의 것 대신 이 창의 신경망이 저장됩니다.',
+  otherWindowMeanwhile: '고르기 전까지 이 창에서 고친 내용도 그대로 저장되고, 다른 창은 기다리는 자기 작업이 없으면 그 내용을 따라갑니다.',
   otherWindowLoad: '불러오기',
   otherWindowKeep: '이 창의 것 유지',
   'import.notJson': '올바른 JSON이 아닙니다 ({detail}).',
@@ -155,7 +156,8 @@ export default {
   'typeHelp.Dropout': '학습할 때 값의 일부를 무작위로 0으로 만들어 과적합을 줄입니다.',
   'typeHelp.Flatten': '(C, H, W) → (C·H·W).',
   'typeHelp.Reshape': '같은 값들에 새 형상을 줍니다 (예: 784 → 1×28×28).',
-  'typeHelp.BatchNormalization': '미니배치에서 채널마다 정규화한 뒤 gamma로 늘리고 beta만큼 옮깁니다.',
+  // 팔레트와 카드의 도움말, 9강의 설명(optimizers_p4)대로
+  'typeHelp.BatchNormalization': '미니배치에서 채널마다 평균을 빼고 표준편차로 나눈 뒤, 학습되는 γ를 곱하고 β를 더합니다. 초기화가 어떻든 다음 활성화 함수에 알맞은 크기의 값이 들어가므로 깊은 신경망이 더 빨리 학습됩니다. 예측할 때는(숫자 하나, 미니배치 없음) 학습하는 동안 쌓아 둔 이동 평균을 씁니다. 보통 Affine이나 합성곱과 활성화 함수 사이에 둡니다. 9강에서 자세히 설명합니다.',
   'typeHelp.SoftmaxWithLoss': '클래스 점수에 소프트맥스를 적용하고 교차 엔트로피 손실을 구합니다.',
   'typeHelp.SigmoidWithLoss': '시그모이드와 이진 교차 엔트로피 손실.',
   'typeHelp.MSE': '출력과 같은 형상의 목표값에 대한 평균 제곱 오차 (오토인코더).',

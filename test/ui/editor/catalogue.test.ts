@@ -10,6 +10,7 @@ import en from '../../../src-renderer/i18n/en/editor'
 import ko from '../../../src-renderer/i18n/ko/editor'
 import { LAYER_DEFS } from '../../../src-renderer/components/editor/catalog'
 import { LAYER_FIELDS } from '../../../src-engine/spec'
+import { LESSONS } from '../../../src-renderer/lib/lessons/curriculum'
 
 const engineDir = resolve(__dirname, '../../../src-engine')
 
@@ -45,5 +46,15 @@ describe('editor catalogue', () => {
       expect(d.fields.map((f) => f.key).sort(), d.type).toEqual(Object.keys(LAYER_FIELDS[d.type]).sort())
     }
     expect(LAYER_DEFS.map((d) => d.type).sort()).toEqual(Object.keys(LAYER_FIELDS).sort())
+  })
+
+  // the palette's Batch norm help said 'normalises … scales (gamma) and shifts (beta)' after lesson 9 gained two
+  // paragraphs on it: now what it does in the lesson's words, what it does when predicting, where it goes, and the lesson
+  it('says what Batch norm does in lesson 9’s words and points to that lesson, in both languages', () => {
+    const lesson = LESSONS.findIndex((l) => l.terms.includes('batchNorm'))
+    expect(lesson + 1).toBe(9)
+    const help = { en: en['typeHelp.BatchNormalization'], ko: ko['typeHelp.BatchNormalization'] }
+    for (const w of ['mean', 'standard deviation', 'γ', 'β', 'running averages', 'Lesson 9']) expect(help.en).toContain(w)
+    for (const w of ['평균', '표준편차', 'γ', 'β', '이동 평균', '9강']) expect(help.ko).toContain(w)
   })
 })

@@ -100,6 +100,9 @@ describe('the editor\'s draft in two windows', () => {
     otherWrites(DRAFT_KEY, theirDraft()) // within this window's write delay
     expect(project.spec).toBe(mine)
     expect(screen.getByTestId('other-window').textContent).toMatch(/^This network was changed in another window of the lab\./)
+    // what the wait means for the other window, said where the learner sees the offer
+    expect(screen.getByTestId('other-window-meanwhile').textContent).toBe(
+      'Until you choose, your edits here are still stored, and the other window follows them unless it has work of its own waiting.')
     await fireEvent.click(screen.getByTestId('other-window-load'))
     expect(project.spec).toEqual(THEIRS)
     expect(screen.queryByTestId('other-window')).toBeNull()
@@ -116,6 +119,7 @@ describe('the editor\'s draft in two windows', () => {
     otherWrites(DRAFT_KEY, theirDraft())
     expect(project.spec).toBe(mine)
     expect(screen.getByTestId('other-window').textContent).toMatch(/^다른 창에서 이 신경망이 바뀌었습니다\./)
+    expect(screen.getByTestId('other-window-meanwhile').textContent).toContain('다른 창은 기다리는 자기 작업이 없으면')
     await fireEvent.click(screen.getByTestId('other-window-keep'))
     expect(screen.queryByTestId('other-window')).toBeNull()
     expect(readDraft(localStorage)?.spec).toEqual(mine)
