@@ -57,11 +57,23 @@ class I18n {
 
 export const i18n = new I18n()
 
-/** Translate `area.key`, filling {placeholders}. A missing key shows itself, so it is noticed. */
+/** A Hangul syllable: a particle or word that follows a value in a Korean message. */
+const SYLLABLE = /^[\uAC00-\uD7A3]/
+
+/**
+ * Translate `area.key`, filling {placeholders}. A missing key shows itself, so it is noticed.
+ * A value ending in ')' that a Korean syllable follows ('{name}의' with “간단한 합성곱 신경망 (책)”) gets the word joiner
+ * (U+2060) the Korean catalogues put after their own ')' before a particle: Chromium breaks a line after ')', and the
+ * particle began the next line (korean-breaks.test.ts).
+ */
 export function t(key: string, values?: Record<string, string | number>): string {
   const text = catalogues[i18n.lang][key] ?? catalogues.en[key] ?? key
   if (!values) return text
-  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in values ? String(values[name]) : m))
+  return text.replace(/\{(\w+)\}/g, (m, name: string, at: number) => {
+    if (!(name in values)) return m
+    const v = String(values[name])
+    return v.endsWith(')') && SYLLABLE.test(text.slice(at + m.length)) ? `${v}\u2060` : v
+  })
 }
 
 /**

@@ -6,7 +6,7 @@
  * The editor's own wording of the same problem (editor.issue.data-*) is held to it too.
  */
 import { describe, expect, it } from 'vitest'
-import { catalogues } from '../../src-renderer/i18n/index.svelte'
+import { catalogues, i18n, t } from '../../src-renderer/i18n/index.svelte'
 
 const KEYS = [
   'train.dataInputDigits', 'train.dataImagesLm', 'train.dataTextNotLm', 'train.errStateful', 'train.errIdx',
@@ -56,12 +56,42 @@ describe('the Korean notes of narrow columns and cards', () => {
  * glossary, banners, the editor's and the host's messages) had the same break, as V11 measured in the web shell's
  * Chromium with app.css's keep-all: of 97 such messages, 83 ended a line on ')' with the particle or word after it
  * starting the next at some width from 120 to 800 px (line-break: strict or loose changed none); with the joiner, none.
- * A value filled in ('{name}의' with a name ending in ')') is the one case left.
+ * A value filled in ('{name}의' with a name ending in ')') is the one case left: t() joins it (below).
  */
 describe('every Korean message', () => {
   it('runs no closing parenthesis into a syllable', () => {
     const found = Object.entries(catalogues.ko).filter(([, v]) => /\)[\uAC00-\uD7A3]/.test(v)).map(([k, v]) => `${k}: ${v}`)
     expect(found).toEqual([])
+  })
+})
+
+/**
+ * A value filled in that ends in ')': a preset's title “간단한 합성곱 신경망 (책)” in '{name}의 에폭 3', a shape
+ * “(3, 32, 32)” in '{shape}에는', a field “필터 수 (FN)” in '{field}에는'. t() puts the joiner after it when a syllable
+ * follows the placeholder, as the catalogues do after their own ')'; English and a value not ending in ')' are left as given.
+ */
+describe('a Korean message with a value filled in', () => {
+  it('runs no closing parenthesis of the value into the syllable after it', () => {
+    i18n.set('ko')
+    try {
+      const keys = Object.entries(catalogues.ko).filter(([, v]) => /\{\w+\}[\uAC00-\uD7A3]/.test(v)).map(([k]) => k)
+      expect(keys.length).toBeGreaterThan(50)
+      const found: string[] = []
+      for (const k of keys) {
+        const values: Record<string, string> = {}
+        for (const m of catalogues.ko[k].matchAll(/\{(\w+)\}/g)) values[m[1]] = '간단한 합성곱 신경망 (책)'
+        const out = t(k, values)
+        if (/\)[\uAC00-\uD7A3]/.test(out)) found.push(`${k}: ${out}`)
+      }
+      expect(found).toEqual([])
+      // only where a syllable follows, and only after ')'
+      expect(t('train.runContinues', { n: '3 (a)' })).toBe('#3 (a)\u2060에서 이어서')
+      expect(t('train.runContinues', { n: 3 })).toBe('#3에서 이어서')
+      expect(t('train.zoomUnit', { i: 1, n: 2, v: '(0.5)' })).not.toContain('\u2060')
+    } finally {
+      i18n.set('en')
+    }
+    expect(t('train.runContinues', { n: '3 (a)' })).toBe('continues #3 (a)')
   })
 })
 

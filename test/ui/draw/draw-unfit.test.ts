@@ -70,7 +70,7 @@ describe('a drawing the model cannot take', () => {
     await draw()
     expect(api.asked).toBe(0)
     expect(screen.getByTestId('draw-unfit').querySelector('span')!.textContent).toBe(
-      '지금 모델의 입력 형상 (3, 32, 32)에는 28\u00a0×\u00a028 그림(값 784개)\u2060이 맞지 않습니다. 숫자를 맞히게 하려면 아키텍처 페이지에서 입력을 (1,\u00a028,\u00a028)\u2060로 바꾸고 학습시키세요.'
+      '지금 모델의 입력 형상 (3, 32, 32)\u2060에는 28\u00a0×\u00a028 그림(값 784개)\u2060이 맞지 않습니다. 숫자를 맞히게 하려면 아키텍처 페이지에서 입력을 (1,\u00a028,\u00a028)\u2060로 바꾸고 학습시키세요.'
     )
   })
 })

@@ -69,7 +69,7 @@ describe('a typed value the field cannot take', () => {
     expect(typedMsg(0, 'filters')).toBeNull() // on the way to another number
     await fireEvent.blur(filters)
     flushSync()
-    expect(typedMsg(0, 'filters')?.textContent).toBe('필터 수 (FN)에는 1부터 1024까지의 정수를 입력해야 합니다. 칸이 비어 있어서 계층은 지금 값(30) 그대로입니다.')
+    expect(typedMsg(0, 'filters')?.textContent).toBe('필터 수 (FN)\u2060에는 1부터 1024까지의 정수를 입력해야 합니다. 칸이 비어 있어서 계층은 지금 값(30) 그대로입니다.')
     await type(field(0, 'stride'), '2.5')
     expect(typedMsg(0, 'stride')?.textContent).toBe('스트라이드에는 1부터 31까지의 정수를 입력하세요. 입력한 값(2.5)\u2060은 쓸 수 없어서 계층은 지금 값(1) 그대로입니다.')
   })

@@ -85,7 +85,7 @@ describe('the recovery offer and the runs taken back after a reload', () => {
     files.recovery = { ...autosave, specName: 'SimpleConvNet' }
     i18n.lang = 'ko'
     flushSync()
-    expect(text()).toContain('간단한 합성곱 신경망 (책)의 에폭 3')
+    expect(text()).toContain('간단한 합성곱 신경망 (책)\u2060의 에폭 3')
     files.recovery = { ...autosave, specName: '내 숫자 분류기' }
     flushSync()
     expect(text()).toContain('내 숫자 분류기의 에폭 3')
