@@ -578,10 +578,15 @@ export class LabHost {
    * train:forget-runs: an experiment cleared these runs from its page (run-queue.svelte.ts); they leave the history
    * that train:current and the autosave hand out too (Q5's F4: a reload brought them all back, mixed and renumbered
    * with the experiment's). The run this host trains or holds paused is never forgotten, whatever the page says.
+   * Every page hears which were (the 'forgotten' event: a second window or tab drops them too), and the answer comes once
+   * the autosave on disk no longer offers them back after a crash (ProjectService.forgetInAutosave's side file).
    */
-  forgetRuns(ids: readonly string[]): Result<{ forgotten: string[] }> {
+  async forgetRuns(ids: readonly string[]): Promise<Result<{ forgotten: string[] }>> {
     const live = this.runState === 'running' || this.runState === 'paused' || this.runState === 'idle' ? this.runId : null
-    return { ok: true, value: { forgotten: this.projects.forgetRuns(ids, live) } }
+    const forgotten = this.projects.forgetRuns(ids, live)
+    if (forgotten.length > 0) this.emit({ type: 'forgotten', runId: null, ids: forgotten })
+    await this.projects.forgottenWritten()
+    return { ok: true, value: { forgotten } }
   }
 
   /** Remembers the probe image (feature maps are drawn for it) and hands it to the worker. */

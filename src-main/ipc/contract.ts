@@ -115,6 +115,8 @@ export type LabEvent =
   /** The autosave after an epoch of `runId` could not be written (`failed`: 'write-failed' params, case and file), sent at
    *  the first failure; `failed` null when one is written again after failures (ProjectService.drain). */
   | { type: 'autosave'; runId: string; failed: ErrorParams | null }
+  /** Finished runs a page dropped left the host's history (train:forget-runs' answer): every other page drops them too. */
+  | { type: 'forgotten'; runId: null; ids: string[] }
   /** code 'diverged': `divergence` holds the facts of the English `message` for the page to word (absent from older hosts); `params` what the page words the code with (an exception's text as `detail`). */
   | { type: 'error'; runId: string | null; code: string; message: string; divergence?: DivergenceFacts; params?: ErrorParams }
 

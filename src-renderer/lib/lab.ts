@@ -189,7 +189,7 @@ export function reviveSnapshot(s: Snapshot): Snapshot {
   return out
 }
 
-const EVENT_TYPES = new Set(['state', 'batches', 'epoch', 'snapshot', 'cpu', 'error', 'autosave'])
+const EVENT_TYPES = new Set(['state', 'batches', 'epoch', 'snapshot', 'cpu', 'error', 'autosave', 'forgotten'])
 
 /** Replies that carry image buffers get the same treatment as snapshots (model:predict's maps and gates). */
 export function reviveReply(channel: Channel, r: Result<unknown>): Result<unknown> {

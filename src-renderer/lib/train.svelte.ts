@@ -584,6 +584,19 @@ export class TrainLab {
     void this.api.request('train:forget-runs', { ids: [...ids] }).catch(() => {})
   }
 
+  /**
+   * Runs the host forgot (the 'forgotten' event): another window's Remove, Clear finished runs or an experiment's clear.
+   * A run active here stays (the host never forgets its live run; this page's view of it may lag); the current run, if
+   * dropped, becomes the last one left, as Remove does.
+   */
+  dropForgotten(ids: readonly string[]): void {
+    const gone = new Set(ids)
+    for (const id of gone) this.pending.delete(id)
+    if (!this.runs.some((r) => gone.has(r.id) && !r.active)) return
+    this.runs = this.runs.filter((r) => r.active || !gone.has(r.id))
+    if (this.currentId !== null && !this.runs.some((r) => r.id === this.currentId)) this.currentId = this.runs.at(-1)?.id ?? null
+  }
+
   /** Resolves the waits for runs that have ended (attach-run.ts too: a reconnection may find a run over). */
   endWaits(): void {
     const ended = this.ends.filter((e) => !e.run.active)
@@ -621,6 +634,11 @@ export class TrainLab {
     // the host's autosave, not one run's state: told whichever run the page knows
     if (e.type === 'autosave') {
       this.autosaveTold(e.failed)
+      return
+    }
+    // another page (or this one) dropped finished runs and the host forgot them: this page's list drops them too
+    if (e.type === 'forgotten') {
+      this.dropForgotten(e.ids)
       return
     }
     const runId = e.runId
