@@ -110,8 +110,9 @@ export function normSnapshot(s: Snapshot): Snapshot {
 export interface Continues {
   /** The continued run's id. */
   runId: string
-  /** Its number (legend "continues #n"); null when it is no longer listed (a reopened project that had
-   * dropped it). The continuation keeps that run's colour. */
+  /** Its number when the link was made; null when it was not listed (a reopened project that had dropped it). The
+   * legend names the run as the list holds it now (run-label.ts runName: one removed since is "an earlier run"). The
+   * continuation keeps that run's colour. */
   index: number | null
   color: string
   /** Epochs already trained: the continuation's epoch k is shown as epoch offset + k. */

@@ -58,7 +58,10 @@ export function runName(r: Run, among: readonly Run[]): string {
   const name = [base, ...tags].join(' · ')
   const c = r.continues
   if (!c) return name
-  return `${name} · ${c.index === null ? t('train.runContinuesEarlier') : t('train.runContinues', { n: c.index })}`
+  // the run it continues as the list holds it now: one removed since (its ×, Clear finished runs, another window's) is
+  // "an earlier run", as a reload and a reopened project say, not the number of a run no longer listed
+  const from = among.find((x) => x.id === c.runId)
+  return `${name} · ${from ? t('train.runContinues', { n: from.index }) : t('train.runContinuesEarlier')}`
 }
 
 /** One entry of a chart's own key: the run's colour, number and what tells it apart from the other runs drawn. */

@@ -92,7 +92,7 @@ describe('Continue training', () => {
     const loss = lossSeries(lab.runs, 0, new Map<string, SmoothedSeries>(), names).filter((s) => s.key === 'run-2:loss')
     expect(loss[0].points[0].x).toBe(3.5)
     // its per-epoch line starts at the continued run's last epoch (joined), and alone once that run is removed
-    const acc = epochSeries(lab.runs, 'accuracy', names).find((s) => s.key === 'run-2:test')!
+    const acc = epochSeries(lab.runs, 'accuracy', { ...names, run: (r) => runName(r, lab.runs) }).find((s) => s.key === 'run-2:test')!
     expect(acc.points.map((p) => p.x)).toEqual([3, 4])
     expect(acc.points[0].y).toBe(first.latestEpoch!.testAcc)
     expect(acc.points[1].y).toBe(0.9)
