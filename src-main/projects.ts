@@ -399,7 +399,7 @@ export class ProjectService {
       if (gone.includes(q.runId)) this.queued = null
       else {
         // its history is a copy made for it (a job waits only while another is written: onWorkerCheckpoint)
-        const h = q.project.history
+        const h = q.project.history as SavedHistory
         h.runs = h.runs.filter((r) => !gone.includes(r.id))
         if (h.currentId !== null && gone.includes(h.currentId)) h.currentId = null
         this.queuedGen = this.forgetGen

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { FORGOTTEN_FILE, ProjectService, type AutosaveJob } from '../../src-main/projects'
-import type { OpenedProject, RecoveryInfo, Result } from '../../src-main/ipc/contract'
+import type { OpenedProject, RecoveryInfo, Result, SavedHistory } from '../../src-main/ipc/contract'
 import { decodeProject, encodeProject } from '../../src-engine/io/project'
 
 const spec = MLP_SPEC
@@ -52,7 +52,7 @@ async function afterCrash(dir: string): Promise<{ offer: RecoveryInfo | null; ru
   return { offer: offer.value, runs: opened.ok ? opened.value.history?.runs.map((r) => r.id) ?? [] : null }
 }
 
-const historyOnDisk = (path: string) => decodeProject(new Uint8Array(readFileSync(path))).history?.runs.map((r) => r.id)
+const historyOnDisk = (path: string) => (decodeProject(new Uint8Array(readFileSync(path))).history as SavedHistory | undefined)?.runs.map((r) => r.id)
 
 describe('forgotten runs and the autosave on disk', () => {
   it('a crash right after the forget does not offer the forgotten run back', async () => {
