@@ -260,15 +260,20 @@ export class ProjectService {
    * continuation (a start with an epoch offset) carries on. */
   private modelRunId: string | null = null
   /**
-   * Why the last autosave failed (the system's text), null after one written. Autosave never interrupts
-   * training, but a learner told that training autosaves must hear that a crash now would lose it: the first failure,
-   * and the first autosave written after failures, are told (opts.onAutosave), not every epoch (Q4's B3).
+   * Why the last autosave failed, as told to the page (onAutosave's params: the file, the system's text as `detail`, the
+   * data folder's case), null after one written; and the run it was told for. Autosave never interrupts training, but a
+   * learner told that training autosaves must hear that a crash now would lose it: the first failure (again for each
+   * run: a page loaded since hears it then), and the first autosave written after failures, are told, not every epoch
+   * (Q4's B3). A page loaded again meanwhile missed the event and gets it from train:current (autosaveFailed).
    */
-  lastAutosaveError: string | null = null
-  /** The same failure as told to the page (onAutosave's params), for a page loaded again meanwhile (train:current's
-   *  autosaveFailed): it missed the event, and its banner must come back. Null after one written. */
   autosaveFailure: ErrorParams | null = null
   private failedRun: string | null = null
+
+  /** The last autosave's failure in English (logs, tests), null after one written. */
+  get lastAutosaveError(): string | null {
+    const f = this.autosaveFailure
+    return f ? `the autosave could not be written to ${this.recoveryPath}: ${String(f.detail)}` : null
+  }
   /** The autosave being written, and the newest one waiting for it (older waiting ones are dropped). */
   private writing: Promise<void> | null = null
   private queued: AutosaveJob | null = null
@@ -525,13 +530,11 @@ export class ProjectService {
             if (made === this.forgetGen) this.dropSideFile()
           }
           this.writes++
-          if (this.lastAutosaveError) this.opts.onAutosave?.(next.runId, null)
-          this.lastAutosaveError = null
+          if (this.autosaveFailure) this.opts.onAutosave?.(next.runId, null)
           this.autosaveFailure = null
         } catch (e) {
           // told again for each run: a page loaded since the first (a reload, another tab) starts one and hears it then
-          const told = this.lastAutosaveError !== null && this.failedRun === next.runId
-          this.lastAutosaveError = `the autosave could not be written to ${path}: ${errorText(e)}`
+          const told = this.autosaveFailure !== null && this.failedRun === next.runId
           this.failedRun = next.runId
           this.autosaveFailure = { file: basename(path), ...dataFolderFailure(e, this.dataDir) }
           if (!told) this.opts.onAutosave?.(next.runId, this.autosaveFailure)
