@@ -43,9 +43,7 @@ export function checkData(spec: NetSpec, data: { train: Examples; test: Examples
 const CLASS_LOSSES: ReadonlySet<string> = new Set(['SoftmaxWithLoss', 'MSE', 'SigmoidWithLoss'])
 
 function checkExamples(spec: NetSpec, report: SpecReport, ex: Examples, which: 'training' | 'held-out'): void {
-  const per = spec.input.reduce((a, b) => a * b, 1)
-  const has = ex.xShape.reduce((a, b) => a * b, 1)
-  if (per !== has) {
+  if (!takesShape(spec, ex)) {
     const want = spec.input.join(', ')
     const got = ex.xShape.join(', ')
     throw new DataMismatchError(`the network expects inputs of (${want}) but the ${which} data has examples of (${got}); change the input shape or use other data`,
@@ -71,6 +69,27 @@ function checkExamples(spec: NetSpec, report: SpecReport, ex: Examples, which: '
   throw new DataMismatchError(
     `${out.name} gives ${scores[0]} class scores but the ${which} data has ${ex.classes} classes; ${fix}`,
     { case: 'classes', layer: out.name, outputs: scores[0], classes: ex.classes, affine })
+}
+
+/**
+ * Whether the network's input takes the examples' shape, not only their count of values: 56 × 14 images have the 784
+ * values of a (1, 28, 28) input, and were fed to it as if they were 28 × 28 (Q4 B5) when a caller skipped the folder's
+ * shape check (data/idx-folder.ts idxShapeProblem). Images (C, H, W) go to an input of images as they are, to a row
+ * model's (T, D) as their rows (H, W) when they have one channel, to a flat input as C·H·W values (data/idx-problem.ts
+ * inputForImages, the rule the host and the page judge a folder by); token windows (T) by their count of values.
+ */
+function takesShape(spec: NetSpec, ex: Examples): boolean {
+  const input = spec.input
+  const x = ex.xShape
+  const same = (a: readonly number[]): boolean => a.length === input.length && a.every((v, i) => v === input[i])
+  if (ex.kind === 'image' && x.length === 3) {
+    if (input.length === 3) return same(x)
+    if (input.length === 2) return x[0] === 1 && same([x[1], x[2]])
+    if (input.length === 1) return input[0] === x[0] * x[1] * x[2]
+    return false
+  }
+  // token windows and any other examples: as many values as the input (the ids of a window, one per step)
+  return input.reduce((a, b) => a * b, 1) === x.reduce((a, b) => a * b, 1)
 }
 
 /**

@@ -57,6 +57,20 @@ describe('a classifier whose outputs are not the data\'s classes', () => {
     expect(refused({ ...TINY_MLP, input: [3, 28, 28] }).facts).toEqual({ case: 'input', want: '(3, 28, 28)', got: '(1, 28, 28)', which: 'training' })
   })
 
+  it('refuses images of the input\'s pixel count but not its shape itself (Q4 B5: 56 × 14 for (1, 28, 28)), whoever skipped the folder check', () => {
+    const n = 20
+    const wide = datasetFromBytes(new Uint8Array(n * 784), Uint8Array.from({ length: n }, (_, i) => i % 10), [1, 56, 14], 10)
+    const d = { train: wide, test: wide }
+    const e = refused(withOutputs(10), d)
+    expect(e.facts).toEqual({ case: 'input', want: '(1, 28, 28)', got: '(1, 56, 14)', which: 'training' })
+    expect(e.message).toBe('the network expects inputs of (1, 28, 28) but the training data has examples of (1, 56, 14); change the input shape or use other data')
+    // a row model reads the rows: (28, 28) refused, (56, 14) taken; a flat input takes the 784 values
+    expect(refused({ ...withOutputs(10), input: [28, 28] }, d).facts).toMatchObject({ want: '(28, 28)', got: '(1, 56, 14)' })
+    for (const input of [[1, 56, 14], [56, 14], [784]]) {
+      expect(() => new Trainer({ spec: { ...withOutputs(10), input }, settings: SETTINGS, data: d }), input.join()).not.toThrow()
+    }
+  })
+
   it('reaches the host as a train-failed event whose params hold the facts', async () => {
     const { s, events } = recordingSession(data)
     const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'SGD', lr: 0.1, batchSize: 20, epochs: 1, weightDecay: 0, seed: 5, threads: 1 }
