@@ -4,4 +4,4 @@
  * reader is the engine's (src-engine/data/idx-labels.ts), which the command line's `validate --data idx:DIR` uses too.
  */
 export { IDX_LABELS_MAX_BYTES, idxLabelFacts, idxLabelsUsed } from '../src-engine/data/idx-labels'
-export { idxFolderMessage, idxFolderProblem, idxImageSizes, idxShapeProblem, type IdxFolderProblem } from '../src-engine/data/idx-folder'
+export { idxFolderMessage, idxFolderProblem, idxFolderProblemAsync, idxImageSizes, idxShapeProblem, inflateIdxFolder, type IdxFolderProblem } from '../src-engine/data/idx-folder'

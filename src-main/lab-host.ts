@@ -29,7 +29,7 @@ import { StarvationWatch, TICK_MS, type ThreadReading } from './cpu-watch'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
 import { engineRefusal, errorText, isLabErrorCode, refuse } from './ipc/refuse'
-import { idxFolderMessage, idxFolderProblem, idxImageSizes, idxLabelFacts, idxShapeProblem, type IdxFolderProblem } from './idx-classes'
+import { idxFolderMessage, idxFolderProblem, idxFolderProblemAsync, idxImageSizes, idxLabelFacts, idxShapeProblem, inflateIdxFolder, type IdxFolderProblem } from './idx-classes'
 import { idxSamples } from './probe-samples'
 import { threadsOver } from '../src-engine/spec-lint'
 import { num } from '../src-engine/spec-issues'
@@ -241,9 +241,10 @@ export class LabHost {
    * The classes an IDX folder's training labels use and the examples they label (data:idx-classes), or null when it has
    * none to read; with what Start would refuse about the folder (refuseData), which the page says beside its box.
    */
-  idxClasses(dir: string): Result<{ used: number; examples?: number; problem?: { message: string; facts: IdxFolderProblem }; images?: { file: string; height: number; width: number }[] } | null> {
+  async idxClasses(dir: string): Promise<Result<{ used: number; examples?: number; problem?: { message: string; facts: IdxFolderProblem }; images?: { file: string; height: number; width: number }[] } | null>> {
+    // a gzipped file inflated to its end on Node's thread pool (data/idx-facts.ts), where a damaged one shows
+    const problem = await idxFolderProblemAsync(dir)
     const facts = idxLabelFacts(dir)
-    const problem = idxFolderProblem(dir)
     // the images' sizes, which the page holds against the editor's input (Start refuses a mismatch: refuseData)
     const images = problem ? [] : idxImageSizes(dir)
     if (!problem) return { ok: true, value: facts || images.length ? { ...(facts ?? { used: 0 }), ...(images.length ? { images } : {}) } : null }
@@ -294,6 +295,9 @@ export class LabHost {
       // another run started while this one waited for a move: refused as a second run, not with the move's words
       if (!moved.ok) return (moved.error.code === 'busy' ? this.refuseBusy() : null) ?? moved
       if (this.startWaiting === waiting) this.startWaiting = null
+      // an IDX folder's gzipped files are inflated on Node's thread pool first (data/idx-folder.ts), so refuseData
+      // names a damaged one without inflating it on this thread
+      if (settings.data.kind === 'idx' && settings.data.dir.trim() !== '') await inflateIdxFolder(settings.data.dir)
       const started = this.start(spec, settings, fromModel, epochOffset, xOffset)
       if (started.ok) {
         if (waiting.lr !== null) this.setLr(waiting.lr)
@@ -375,7 +379,8 @@ export class LabHost {
     if (data.kind === 'idx') {
       // no folder there, a file, a folder without the four IDX files or with one that is not IDX (its first bytes)
       // then images whose height × width is not the network's input (data/idx-folder.ts idxShapeProblem, Q4 B5)
-      const problem = data.dir.trim() === '' ? null : idxFolderProblem(data.dir) ?? idxShapeProblem(data.dir, spec.input, spec.task)
+      // a gzipped file as startRun's inflation found it (a run start() begins alone takes one not inflated on trust)
+      const problem = data.dir.trim() === '' ? null : idxFolderProblem(data.dir, 'cached') ?? idxShapeProblem(data.dir, spec.input, spec.task)
       return problem && fail('train-failed', `Training did not start: ${idxFolderMessage(problem)}`, { ...problem }, 'settings.data.dir')
     }
     if (data.kind === 'text') {

@@ -14,9 +14,17 @@ export type IdxFolderProblem =
   | { case: 'idx-empty-file'; dir: string; file: string }
   /** `file`: a file whose first bytes are not an IDX header of unsigned bytes; `starts`: those bytes in hex. */
   | { case: 'idx-not-idx'; dir: string; file: string; starts: string }
+  /** `file`: a gzipped file that does not inflate to its end (a download cut short, a damaged copy). */
+  | { case: 'idx-gzip'; dir: string; file: string }
+  /**
+   * `file`: an IDX file of values of another type than unsigned bytes, the only one the lab reads: `typeCode` its type
+   * byte ("0x0D"), `valueType` that type's name ("float32"; data/idx.ts IDX_TYPE_NAMES).
+   */
+  | { case: 'idx-type'; dir: string; file: string; typeCode: string; valueType: string }
   /**
    * `file`: fewer bytes than its header declares (a copy cut short, or a header claiming an absurd count): `declared`
-   * the bytes its header promises after itself (count × height × width for images), `size` those the file holds.
+   * the bytes its header promises after itself (count × height × width for images), `size` those the file holds
+   * (once inflated, for a .gz).
    */
   | { case: 'idx-truncated'; dir: string; file: string; declared: number; size: number }
   /** `file`: more bytes than its header declares (two files run together, a header rewritten). */
@@ -63,6 +71,8 @@ export function idxFolderMessage(p: IdxFolderProblem): string {
     case 'idx-missing': return `the folder ${p.dir} has no ${p.file} (or ${p.file}.gz) (IDX files there: ${p.found}); ${FOUR}.`
     case 'idx-empty-file': return `${p.file} in ${p.dir} is empty (0 bytes); put the complete file there again.`
     case 'idx-not-idx': return `${p.file} in ${p.dir} is not an IDX file of bytes: it should start with 0x00 0x00 0x08 <dimensions> but starts with ${p.starts}.`
+    case 'idx-gzip': return `${p.file} in ${p.dir} is gzipped but does not decompress to its end: the download or copy was cut short or is damaged; download it again, or put the uncompressed file there.`
+    case 'idx-type': return `${p.file} in ${p.dir} holds ${p.valueType} values (IDX type ${p.typeCode}); the lab reads IDX files of unsigned bytes (type 0x08, pixels 0 to 255 and labels), as MNIST and Fashion-MNIST are stored: convert it to bytes, or choose another folder.`
     case 'idx-truncated': return `${p.file} in ${p.dir} is cut short: its header declares ${p.declared} bytes of data but the file holds ${p.size}; copy the complete file there again.`
     case 'idx-extra': return `${p.file} in ${p.dir} holds ${p.size} bytes of data where its header declares ${p.declared}; copy the original file there again.`
     case 'idx-count-mismatch': return `${p.imagesFile} in ${p.dir} has ${p.images} images but ${p.labelsFile} has ${p.labels} labels; they must come in matching pairs: copy the two files of the same set there again.`

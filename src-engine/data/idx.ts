@@ -23,6 +23,12 @@ const DTYPE_NAMES: Record<number, string> = {
   0x0e: 'float64'
 }
 
+/**
+ * The value types an IDX file may declare besides unsigned bytes (0x08, the only one the lab reads: MNIST's pixels
+ * and labels), by their usual short names, which the folder check (idx-folder.ts) names a file by.
+ */
+export const IDX_TYPE_NAMES: Readonly<Record<number, string>> = { 0x09: 'int8', 0x0b: 'int16', 0x0c: 'int32', 0x0d: 'float32', 0x0e: 'float64' }
+
 const fmt = (n: number): string => n.toLocaleString('en-US')
 const hex = (b: number): string => `0x${b.toString(16).padStart(2, '0').toUpperCase()}`
 

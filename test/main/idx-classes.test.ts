@@ -37,7 +37,7 @@ describe('the classes an IDX folder uses', () => {
     expect(IDX_LABELS_MAX_BYTES).toBeGreaterThanOrEqual(60_008)
   })
 
-  it('is null where there is nothing to read, and the host answers the same through its request', () => {
+  it('is null where there is nothing to read, and the host answers the same through its request', async () => {
     const empty = mkdtempSync(join(tmpdir(), 'f6-idx-'))
     expect(idxLabelsUsed(empty)).toBeNull()
     expect(idxLabelsUsed(join(empty, 'missing'))).toBeNull()
@@ -45,10 +45,10 @@ describe('the classes an IDX folder uses', () => {
     expect(idxLabelsUsed(empty)).toBeNull()
     const host = make()
     // no classes to count; what Start would refuse about the folder is said beside them (idx-folder.test.ts)
-    expect(host.idxClasses(empty)).toMatchObject({ ok: true, value: { used: 0, problem: { facts: { case: 'idx-missing', file: 'train-images-idx3-ubyte' } } } })
+    expect(await host.idxClasses(empty)).toMatchObject({ ok: true, value: { used: 0, problem: { facts: { case: 'idx-missing', file: 'train-images-idx3-ubyte' } } } })
     const three = mkdtempSync(join(tmpdir(), 'f6-idx-'))
     writeFileSync(join(three, 'train-labels.idx1-ubyte'), labels([2, 0, 1]))
-    expect(host.idxClasses(three)).toMatchObject({ ok: true, value: { used: 3, examples: 3 } })
+    expect(await host.idxClasses(three)).toMatchObject({ ok: true, value: { used: 3, examples: 3 } })
   })
 
   it('counts the training examples the labels file labels, for the cost note', () => {

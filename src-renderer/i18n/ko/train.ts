@@ -111,6 +111,8 @@ export default {
   'idxProblem.idx-missing': '{dir} 폴더에 {file} 파일(또는 {file}.gz)\u2060이 없습니다. 지금 이 폴더에 있는 IDX 파일은 {found}입니다. IDX 폴더에는 train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte 네 파일이 있어야 합니다(.gz로 압축된 파일도 됩니다). 이대로는 학습을 시작할 수 없습니다.',
   'idxProblem.idx-empty-file': '{dir} 폴더의 {file} 파일이 비어 있습니다(0바이트). 온전한 파일을 다시 복사해 넣으세요. 이대로는 학습을 시작할 수 없습니다.',
   'idxProblem.idx-not-idx': '{dir} 폴더의 {file} 파일은 IDX 형식이 아닙니다. 이미지나 레이블의 IDX 파일은 0x00 0x00 0x08 바이트로 시작하는데, 이 파일의 처음 네 바이트는 {starts}입니다. MNIST 형식의 원래 파일을 넣거나 다른 폴더를 고르세요. 이대로는 학습을 시작할 수 없습니다.',
+  'idxProblem.idx-gzip': '{dir} 폴더의 {file} 파일은 압축 파일인데 끝까지 풀리지 않습니다. 내려받기나 복사가 도중에 끊겼거나 파일이 손상되었습니다. 파일을 다시 내려받거나, 압축을 푼 파일을 그 자리에 넣으세요. 이대로는 학습을 시작할 수 없습니다.',
+  'idxProblem.idx-type': '{dir} 폴더의 {file} 파일에는 {valueType} 값이 들어 있습니다(IDX 형식 코드 {typeCode}). 이 실험실은 MNIST와 Fashion-MNIST처럼 부호 없는 바이트(형식 코드 0x08, 픽셀은 0~255)\u2060로 된 IDX 파일만 읽습니다. 파일을 바이트 값으로 변환하거나 다른 폴더를 고르세요. 이대로는 학습을 시작할 수 없습니다.',
   'idxProblem.idx-truncated': '{dir} 폴더의 {file} 파일이 중간에 잘려 있습니다. 헤더에는 {declared}바이트라고 적혀 있는데 실제로는 {size}바이트뿐입니다. 복사가 도중에 끊긴 것 같습니다. 온전한 파일을 다시 복사해 넣으세요. 이대로는 학습을 시작할 수 없습니다.',
   'idxProblem.idx-extra': '{dir} 폴더의 {file} 파일이 헤더에 적힌 것보다 깁니다. 헤더에는 {declared}바이트라고 적혀 있는데 실제로는 {size}바이트입니다. 원래 파일을 다시 복사해 넣으세요. 이대로는 학습을 시작할 수 없습니다.',
   'idxProblem.idx-count-mismatch': '{dir} 폴더의 {imagesFile} 파일에는 이미지가 {images}개, {labelsFile} 파일에는 레이블이 {labels}개 있습니다. 이미지마다 레이블이 하나씩 있어야 합니다. 같은 데이터셋의 두 파일을 다시 복사해 넣으세요. 이대로는 학습을 시작할 수 없습니다.',

@@ -3,8 +3,9 @@
  * not always about the digits' 10 classes. Without --data a run trains on the digits, and the warning says so.
  */
 import { describe, expect, it } from 'vitest'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { encodeIdx } from '../../../src-engine/data/idx'
 import { PRESETS } from '../../../src-engine/models/presets'
 import { lab, tempDir, writeJson } from './helpers'
@@ -92,6 +93,19 @@ describe('validate: the class-count warning follows --data', () => {
     expect(warnings(await lab('validate', u5, '--data', `idx:${notIdx}`))).toEqual([
       `warning: --data idx:${notIdx}: training would not start: t10k-images-idx3-ubyte in ${notIdx} is not an IDX file of bytes: it should start with 0x00 0x00 0x08 <dimensions> but starts with 0x50 0x4B 0x03 0x04.`
     ])
+    // a gzipped labels file cut short (the old validate took every .gz on trust), and a file of float32 pixels
+    const cutGz = folder('cut-gz', [0, 1, 2, 3, 4])
+    const gz = gzipSync(encodeIdx([5], Uint8Array.from([0, 1, 2, 3, 4])))
+    writeFileSync(join(cutGz, 'train-labels-idx1-ubyte.gz'), gz.subarray(0, gz.length - 6))
+    rmSync(join(cutGz, 'train-labels-idx1-ubyte'))
+    expect(warnings(await lab('validate', u5, '--data', `idx:${cutGz}`))).toEqual([
+      `warning: --data idx:${cutGz}: training would not start: train-labels-idx1-ubyte.gz in ${cutGz} is gzipped but does not decompress to its end: the download or copy was cut short or is damaged; download it again, or put the uncompressed file there.`
+    ])
+    const floats = folder('floats', [0, 1, 2, 3, 4])
+    const header = encodeIdx([5, 28, 28], new Uint8Array(0))
+    header[2] = 0x0d
+    writeFileSync(join(floats, 't10k-images-idx3-ubyte'), Buffer.concat([header, new Uint8Array(5 * 784 * 4)]))
+    expect(warnings(await lab('validate', u5, '--data', `idx:${floats}`))[0]).toContain(`t10k-images-idx3-ubyte in ${floats} holds float32 values (IDX type 0x0D); the lab reads IDX files of unsigned bytes`)
   })
 
   it('validate warns and train refuses a folder of 56 × 14 images for a (1, 28, 28) network (the run fed them as 28 × 28); the row model takes 28 × 28 as (28, 28)', async () => {

@@ -43,6 +43,25 @@ describe('a damaged IDX folder, said before Start and at it', () => {
       }
     }
   })
+  it('a gzipped file that does not decompress, and a file of float32 values: named with what to do, en and ko (before, a .gz failed only at the run, and a float32 file read as not IDX)', () => {
+    const gz: IdxFolderProblem = { case: 'idx-gzip', dir: '/d', file: 'train-images-idx3-ubyte.gz' }
+    const type: IdxFolderProblem = { case: 'idx-type', dir: '/d', file: 'train-images-idx3-ubyte', typeCode: '0x0D', valueType: 'float32' }
+    expect(note(gz)).toBe('train-images-idx3-ubyte.gz in the folder /d is gzipped but does not decompress to its end: the download or copy was cut short, or the file is damaged. ' +
+      'Download it again, or put the uncompressed file there. Start would refuse it.')
+    expect(refused(type)).toBe('Training did not start: train-images-idx3-ubyte in the folder /d holds float32 values (IDX type 0x0D), but the lab reads IDX files of unsigned bytes only ' +
+      '(type 0x08: pixels from 0 to 255, and labels), as MNIST and Fashion-MNIST are stored. Convert the file to bytes, or choose another folder.')
+    i18n.set('ko')
+    expect(refused(gz)).toBe('학습을 시작하지 않았습니다. /d 폴더의 train-images-idx3-ubyte.gz 파일은 압축 파일인데 끝까지 풀리지 않습니다. 내려받기나 복사가 도중에 끊겼거나 파일이 손상되었습니다. ' +
+      '파일을 다시 내려받거나, 압축을 푼 파일을 그 자리에 넣으세요.')
+    expect(note(type)).toBe('/d 폴더의 train-images-idx3-ubyte 파일에는 float32 값이 들어 있습니다(IDX 형식 코드 0x0D). 이 실험실은 MNIST와 Fashion-MNIST처럼 ' +
+      '부호 없는 바이트(형식 코드 0x08, 픽셀은 0~255)\u2060로 된 IDX 파일만 읽습니다. 파일을 바이트 값으로 변환하거나 다른 폴더를 고르세요. 이대로는 학습을 시작할 수 없습니다.')
+    for (const p of [gz, type]) {
+      for (const text of [note(p), refused(p)]) {
+        expect(text.replace(/[\w./#-]*(idx\d-ubyte(\.gz)?|\/d)/g, '').replace(/(Fashion-)?MNIST|IDX|float32/g, '')).not.toMatch(/[A-Za-z]{3,}/)
+      }
+    }
+  })
+
   it('images the network does not take (Q4 B5: 56 × 14 for (1, 28, 28)): said beside the box from the sizes the host gave, en and ko', () => {
     folderClasses.sizes = { dir: '/d', images: [{ file: 'train-images-idx3-ubyte', height: 56, width: 14 }] }
     const net: NetSpec = { name: 'n', input: [1, 28, 28], task: 'classify', layers: [{ type: 'SoftmaxWithLoss' }] }
