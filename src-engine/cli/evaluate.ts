@@ -21,7 +21,7 @@ import { parseArgs, positive, str, UsageError, type FlagKind } from './args'
 import { InputError } from './spec-source'
 import { Output, pct } from './output'
 import { loadModel, readWeights, specFor, type WeightsFile } from './model-file'
-import { parseData } from './train'
+import { dataLoadMessage, parseData, refuseIdxShape } from './train'
 
 export const EVALUATE_FLAGS: Record<string, FlagKind> = {
   weights: 'string', data: 'string', spec: 'string', 'test-fraction': 'string', json: 'switch', help: 'switch'
@@ -101,11 +101,15 @@ export function scoreFile(path: string, p: ReturnType<typeof parseArgs>, dataFla
   })
   const { source, carried } = dataSource(dataFlag, file, raw)
   const fraction = testFraction ?? file.project?.settings.testFraction ?? IMAGE_TEST_FRACTION
+  // an IDX folder named by --data or by the project: as train and the lab's Start judge it, its images' size first
+  const flag = dataFlag === undefined ? 'the data it trained on, ' : '--data '
   let data: TrainData
   try {
+    refuseIdxShape(source, raw, flag)
     data = loadTrainData(source, fraction, raw)
   } catch (e) {
-    throw new InputError('data', errorMessage(e), dataFlag === undefined && file.project ? 'Give the data it was trained on with --data (mnist, idx:DIR or text:FILE).' : undefined)
+    const hint = dataFlag === undefined && file.project ? 'Give the data it was trained on with --data (mnist, idx:DIR or text:FILE).' : undefined
+    throw e instanceof InputError ? e : new InputError('data', dataLoadMessage(source, e, flag), hint)
   } finally {
     if (carried) rmSync(carried.dir, { recursive: true, force: true })
   }

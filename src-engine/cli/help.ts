@@ -116,7 +116,8 @@ and training settings); give several, or a glob such as handins/*.bplab, for one
   --data D           the held-out set: mnist (the built-in digits' 2,000 held-out), idx:DIR (the
                      folder's t10k files) or text:FILE (its last tenth). Default: what a project
                      trained on (the text it carries, for a language model), else the built-in digits
-                     (the built-in text for a language model)
+                     (the built-in text for a language model). An IDX folder's images must be
+                     the network's input size, and a damaged folder is named file by file
   --test-fraction F  the held-out share of the built-in digits (default: the project's, else 0.2)
 A file that cannot be read or scored (damaged, another network's weights, a text of other
 characters) is reported on its line and the others are still scored; the exit code is then 1.

@@ -9,7 +9,7 @@ import { validateSpec } from '../spec'
 import { Trainer } from '../train/trainer'
 import { loadTrainData, specForData } from '../train/data'
 import { withTrainSize } from '../data/train-size'
-import { idxFolderMessage, idxShapeProblem } from '../data/idx-folder'
+import { idxFolderMessage, idxFolderProblem, idxShapeProblem } from '../data/idx-folder'
 import { errorMessage } from '../train/errors'
 import { encodeWeightsFile } from './weights-file'
 import { has, int, nonNegative, parseArgs, positive, str, UsageError, type FlagKind } from './args'
@@ -32,6 +32,27 @@ export function parseData(v: string | undefined, spec: NetSpec): DataSource {
   if (v.startsWith('idx:') && v.length > 4) return { kind: 'idx', dir: v.slice(4) }
   if (v.startsWith('text:') && v.length > 5) return { kind: 'text', file: v.slice(5) }
   throw new UsageError(`--data must be "mnist" (the built-in digits), "idx:DIR" (a folder of MNIST-format IDX files) or "text:FILE" (a UTF-8 text; text:builtin for the shipped one), got "${v}"`)
+}
+
+/**
+ * Images whose height × width the network does not take, refused before the data loads as the lab's Start refuses
+ * them, where a run fed 56 × 14 images to a (1, 28, 28) network as if they were 28 × 28 (data/idx-folder.ts
+ * idxShapeProblem; train, and evaluate, which scored them so). `flag`: how the message names the data ("--data ").
+ */
+export function refuseIdxShape(source: DataSource, spec: NetSpec, flag: string): void {
+  if (source.kind !== 'idx') return
+  const shape = idxShapeProblem(source.dir, spec.input, spec.task)
+  if (shape) throw new InputError('data', `${flag}idx:${source.dir}: ${idxFolderMessage(shape)}`)
+}
+
+/**
+ * Why data did not load: an IDX folder's problem as the lab's Start names it (data/idx-folder.ts idxFolderProblem: a
+ * .gz cut short, a file of float32 values, a count the labels do not match…), else the reader's own words. The folder
+ * is judged only after its reader failed, so data that loads is not read twice.
+ */
+export function dataLoadMessage(source: DataSource, e: unknown, flag: string): string {
+  const problem = source.kind === 'idx' ? idxFolderProblem(source.dir) : null
+  return problem && source.kind === 'idx' ? `${flag}idx:${source.dir}: ${idxFolderMessage(problem)}` : errorMessage(e)
 }
 
 /** Case-insensitive optimizer name → its canonical spelling. */
@@ -71,15 +92,12 @@ export async function trainCommand(argv: readonly string[], out: Output): Promis
   const sizedNow = src.spec.task !== 'language-model'
   if (sizedNow) checkThreads(src.report, threadsUsed, out)
 
-  // images whose height × width the network does not take: refused as the lab's Start refuses them, where the run fed
-  // 56 × 14 images to a (1, 28, 28) network as if they were 28 × 28 (data/idx-folder.ts idxShapeProblem)
-  const shape = source.kind === 'idx' ? idxShapeProblem(source.dir, src.spec.input, src.spec.task) : null
-  if (shape && source.kind === 'idx') throw new InputError('data', `--data idx:${source.dir}: ${idxFolderMessage(shape)}`)
+  refuseIdxShape(source, src.spec, '--data ')
   let data
   try {
     data = loadTrainData(source, testFraction, src.spec)
   } catch (e) {
-    throw new InputError('data', errorMessage(e))
+    throw new InputError('data', dataLoadMessage(source, e, '--data '))
   }
   try {
     data = withTrainSize(data, settings.trainSize, settings.batchSize)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import { encodeIdx } from '../../../src-engine/data/idx'
 import { lab, tempDir, writeJson } from './helpers'
 
@@ -113,7 +114,40 @@ describe('command line: bad networks and files', () => {
     const last = r.events.at(-1) as { event: string; code: string; message: string }
     expect(last.event).toBe('error')
     expect(last.code).toBe('data')
-    expect(last.message).toMatch(/train-images-idx3-ubyte.*truncated/)
+    // named as the lab's Start names it (data/idx-folder.ts): 10 images of 28 × 28 promise 7,840 bytes after the header
+    expect(last.message).toBe(`--data idx:${idx}: train-images-idx3-ubyte in ${idx} is cut short: its header declares 7840 bytes of data but the file holds 1984; copy the complete file there again.`)
     expectNoStack(last.message)
+  })
+
+  it('train and evaluate name a damaged .gz as the lab does, and evaluate refuses images of another size (it scored 56 × 14 images as 28 × 28)', async () => {
+    const folder = (name: string, files: Record<string, Uint8Array>): string => {
+      const d = join(dir, name)
+      mkdirSync(d)
+      for (const [f, bytes] of Object.entries(files)) writeFileSync(join(d, f), bytes)
+      return d
+    }
+    const labels = encodeIdx([10], Uint8Array.from({ length: 10 }, (_, i) => i))
+    const images = encodeIdx([10, 28, 28], new Uint8Array(10 * 784).fill(30))
+    const wideImages = encodeIdx([10, 56, 14], new Uint8Array(10 * 784).fill(30))
+    const good = folder('good', { 'train-images-idx3-ubyte': images, 'train-labels-idx1-ubyte': labels, 't10k-images-idx3-ubyte': images, 't10k-labels-idx1-ubyte': labels })
+    const gz = gzipSync(images)
+    const cut = folder('cut-gz', { 'train-images-idx3-ubyte.gz': gz, 'train-labels-idx1-ubyte': labels, 't10k-images-idx3-ubyte.gz': gz.subarray(0, gz.length - 30), 't10k-labels-idx1-ubyte': labels })
+    const wide = folder('wide', { 'train-images-idx3-ubyte': wideImages, 'train-labels-idx1-ubyte': labels, 't10k-images-idx3-ubyte': wideImages, 't10k-labels-idx1-ubyte': labels })
+    const gzipWords = `t10k-images-idx3-ubyte.gz in ${cut} is gzipped but does not decompress to its end`
+    const t = await lab('train', '--preset', 'mlp', '--data', `idx:${cut}`, '--epochs', '1', '--json')
+    expect(t.code).toBe(1)
+    expect(t.events.at(-1)).toMatchObject({ event: 'error', code: 'data', message: expect.stringContaining(`--data idx:${cut}: ${gzipWords}`) })
+
+    const spec = writeJson(dir, 'img-mlp.json', { name: 'img mlp', input: [1, 28, 28], layers: [{ type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    const weights = join(dir, 'img-mlp.safetensors')
+    expect((await lab('train', '--spec', spec, '--data', `idx:${good}`, '--epochs', '1', '--batch', '5', '--out', weights)).code).toBe(0)
+    expect((await lab('evaluate', '--weights', weights, '--data', `idx:${good}`)).code).toBe(0)
+    const e = await lab('evaluate', '--weights', weights, '--data', `idx:${cut}`)
+    expect(e.code).toBe(1)
+    expect(e.err.join('\n')).toContain(`--data idx:${cut}: ${gzipWords}: the download or copy was cut short or is damaged; download it again, or put the uncompressed file there.`)
+    const w = await lab('evaluate', '--weights', weights, '--data', `idx:${wide}`)
+    expect(w.code).toBe(1)
+    expect(w.err.join('\n')).toContain(`--data idx:${wide}: train-images-idx3-ubyte in ${wide} holds images of 56 × 14 pixels but the network takes inputs of (1, 28, 28); set the network's input to (1, 56, 14)`)
+    expectNoStack(w.err.join('\n'))
   })
 })
