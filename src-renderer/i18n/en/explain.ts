@@ -72,6 +72,8 @@ export default {
   fieldRange: '{field} must be a number from {lo} to {hi}. Until you change it, the calculator uses {used}.',
   fieldNumberBeside: 'Enter a number. Until then: {used}',
   fieldCell: '{cell} must be a number from {lo} to {hi} with at most one decimal. Until you change it, the calculator uses {used}.',
+  gridKeys: 'Arrow keys: move between cells · type a number, Enter or F2: edit · Alt+↑/↓: change by 1',
+  gridKeysEditing: 'Editing: ↑/↓ change by 1 · Enter: done · Esc: put the number back',
   sizeStrip: 'One row of the input (dashed = padding) and where the window lands at each stride',
   sizeStripSome: 'The first {shown} of the {total} window positions are drawn.',
   rfTitle: 'Receptive field: how much of the image one unit sees',

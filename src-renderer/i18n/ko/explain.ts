@@ -72,6 +72,8 @@ export default {
   fieldRange: '{field} 칸에는 {lo}부터 {hi}까지의 숫자를 넣으세요. 고칠 때까지 계산에 쓰는 값: {used}.',
   fieldNumberBeside: '숫자를 넣으세요. 고칠 때까지 쓰는 값: {used}',
   fieldCell: '{cell} 칸에는 {lo}부터 {hi}까지, 소수점 아래 한 자리까지의 숫자를 넣으세요. 고칠 때까지 계산에 쓰는 값: {used}.',
+  gridKeys: '화살표: 칸 이동 · 숫자를 치거나 Enter, F2: 고치기 · Alt+↑/↓: 1씩 바꾸기',
+  gridKeysEditing: '고치는 중: ↑/↓ 1씩 바꾸기 · Enter: 끝 · Esc: 원래 숫자로',
   sizeStrip: '입력의 한 줄(점선은 패딩)\u2060과 스트라이드마다 창이 놓이는 위치',
   sizeStripSome: '창이 놓이는 위치 {total}곳 가운데 처음 {shown}곳만 그렸습니다.',
   rfTitle: '수용 영역: 유닛 하나가 보는 이미지의 범위',
