@@ -212,6 +212,41 @@ describe('the app frame', () => {
     expect(document.activeElement).toBe(tab)
   })
 
+  // Q6's F1: one <main> scrolls every page, and a page opened at the previous page's scroll (the training page with its
+  // title and progress above the window). A page opens at its top the first time, and where it was left after that.
+  it("opens a page at its top the first time and where it was left afterwards, not at the old page's scroll", async () => {
+    render(App)
+    await tick()
+    const main = document.querySelector('main')!
+    main.scrollTop = 220
+    await fireEvent.keyDown(window, { key: '2', altKey: true })
+    await tick()
+    await tick()
+    expect(screen.getByTestId('page-train')).toBeTruthy()
+    expect(main.scrollTop).toBe(0)
+    main.scrollTop = 90
+    await fireEvent.click(screen.getByTestId('nav-editor'))
+    await tick()
+    await tick()
+    expect(main.scrollTop).toBe(220)
+    project.page = 'train' // as a lesson's "Try it" opens it
+    await tick()
+    await tick()
+    expect(main.scrollTop).toBe(90)
+  })
+
+  // Q6's F12: Alt+1…4 were told only in the tabs' hover title
+  it('tells the page shortcuts to a screen reader and in the status bar (en, ko)', async () => {
+    render(App)
+    expect(screen.getByTestId('nav-train').getAttribute('aria-keyshortcuts')).toBe('Alt+2')
+    expect(screen.getByTestId('nav-lessons').getAttribute('aria-keyshortcuts')).toBe('Alt+4')
+    expect(screen.getByTestId('status-keys').textContent).toBe('Alt+1–4: switch pages')
+    i18n.set('ko')
+    await tick()
+    expect(screen.getByTestId('status-keys').textContent).toBe('Alt+1~4: 페이지 이동')
+    i18n.set('en')
+  })
+
   it('toggles the theme from the button and from the application menu', async () => {
     render(App)
     const before = document.documentElement.dataset.theme

@@ -7,6 +7,7 @@ export default {
   navLessons: 'Lessons',
   pagesNav: 'Pages',
   pageShortcut: 'Alt+{n}',
+  pageKeys: 'Alt+1–4: switch pages',
   skipToContent: 'Skip to content',
   // a first launch's pointer to the course (CourseHint.svelte)
   courseHint: "New here? This is the architecture editor. The course starts under Lessons, the last tab: each lesson explains one idea and opens the network it needs here.",

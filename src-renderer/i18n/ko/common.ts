@@ -7,6 +7,7 @@ export default {
   navLessons: '강의',
   pagesNav: '페이지',
   pageShortcut: 'Alt+{n}',
+  pageKeys: 'Alt+1~4: 페이지 이동',
   skipToContent: '본문으로 건너뛰기',
   // 처음 실행했을 때 과정이 어디서 시작하는지 알려 주는 한 줄 (CourseHint.svelte)
   courseHint: '처음이신가요? 여기는 아키텍처 편집기입니다. 과정은 맨 오른쪽 탭인 강의에서 시작합니다. 강의마다 개념 하나를 설명하고, 필요한 신경망을 이 편집기에 열어 줍니다.',
