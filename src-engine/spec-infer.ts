@@ -185,12 +185,15 @@ export function inferLayer(layer: LayerSpec, shape: number[], ctx: InferCtx): In
       if (!img) return result(null)
       const [C, H, W] = img
       const k = layer.kernel
-      const g = windowOut('conv', H, W, k, strideOf(layer), layer.pad ?? 0, ctx.index, ctx.name, ctx.issues)
-      if (!g) return result(null)
-      padWarning('kernel', k, layer.pad ?? 0, ctx)
       const FN = layer.filters
+      // its weights follow from C, the kernel and the filters alone: counted even when the output does not fit (Q7's F1)
       const ps: Record<string, number[]> = { W: [FN, C, k, k] }
       if (layer.bias !== false) ps.b = [FN]
+      const g = windowOut('conv', H, W, k, strideOf(layer), layer.pad ?? 0, ctx.index, ctx.name, ctx.issues)
+      if (!g) return result(null, ps)
+      padWarning('kernel', k, layer.pad ?? 0, ctx)
+      // a size that is not whole is no shape: nothing after it is worked out from the rounded-down one (Q7's F2)
+      if (!g.exact) return { ...result(null, ps), formula: g.formula }
       return { ...result([FN, g.oh, g.ow], ps, FN * g.oh * g.ow * C * k * k), formula: g.formula }
     }
     case 'Pooling': {
@@ -200,7 +203,7 @@ export function inferLayer(layer: LayerSpec, shape: number[], ctx: InferCtx): In
       const g = windowOut('pool', H, W, layer.size, strideOf(layer), layer.pad ?? 0, ctx.index, ctx.name, ctx.issues)
       if (!g) return result(null)
       padWarning('window', layer.size, layer.pad ?? 0, ctx)
-      return { ...result([C, g.oh, g.ow]), formula: g.formula }
+      return { ...result(g.exact ? [C, g.oh, g.ow] : null), formula: g.formula }
     }
     case 'Deconvolution': {
       const img = needImage('Deconvolution', shape, ctx)

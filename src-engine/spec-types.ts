@@ -91,6 +91,14 @@ export interface LayerInfo {
   formula?: string
   /** Saved non-learnable state by name (BatchNormalization running_mean, running_var); not in params. */
   bufferShapes?: Record<string, number[]>
+  /**
+   * Set when this layer's parameter count cannot be known: it holds weights, but a shape they follow is not known (an
+   * error at or before it). `params` is then 0, not a count. A convolution's weights follow only from its input's C, its
+   * kernel and filters, so one whose output does not fit still has its count.
+   */
+  paramsUnknown?: true
+  /** Set when this layer's multiply-adds cannot be known (it has some, but its input or output shape is not known). */
+  macsUnknown?: true
 }
 
 export interface SpecReport {
@@ -100,6 +108,10 @@ export interface SpecReport {
   totalMacs: number
   outputShape: number[] | null
   issues: SpecIssue[]
+  /** Set when some layer's count is unknown (LayerInfo.paramsUnknown): totalParams counts only the known ones. */
+  paramsUnknown?: true
+  /** Set when some layer's multiply-adds are unknown: totalMacs counts only the known ones. */
+  macsUnknown?: true
   /** Estimated training memory: params·4 B·4 (weights, 2 optimizer moments, the last-good copy) + layer outputs·4 B for a batch of 100. */
   memoryBytes?: number
 }

@@ -6,7 +6,8 @@
 import { convOutSize } from './kernels/conv-geometry'
 import { Issues, orList } from './spec-issues'
 
-export interface WindowResult { oh: number; ow: number; formula: string }
+/** `exact` false: the size is not a whole number (reported); oh and ow are then the rounded-down sizes, not a shape. */
+export interface WindowResult { oh: number; ow: number; formula: string; exact: boolean }
 
 /** Does window k with stride s and pad p tile both H and W exactly? */
 function fits(H: number, W: number, k: number, s: number, p: number): boolean {
@@ -33,8 +34,30 @@ export function windowFixes(H: number, W: number, k: number, s: number, p: numbe
 }
 
 /**
- * Output (OH, OW) of a conv/pool window over an (H, W) input, reporting on the layer when the window
- * does not fit (returns null) or the size is fractional (reports, then continues with the floor).
+ * What makes a window that does not fit (k > m + 2p, m the smaller side) fit with a whole output size, keeping the
+ * layer's stride where it can (Q7's F3: "a window of at most 1, or padding 1 or more" for a 2×2 stride-2 pooling on a
+ * 1×1 map gave (1 + 2 − 2) / 2 + 1 = 1.5, a new error). Window sizes that fit, largest first (at most two); pads that
+ * fit, smallest first, below the window (more only adds zeros: the pad-not-smaller-than-kernel warning); and when no
+ * pad does, the smallest pad with a stride that makes it whole.
+ */
+export function tooLargeFixes(H: number, W: number, k: number, s: number, p: number): { sizes: number[]; pads: number[]; stridePad: [number, number] | null } {
+  const m = Math.min(H, W)
+  const sizes: number[] = []
+  for (let z = Math.min(m + 2 * p, k - 1), n = 0; z >= 1 && sizes.length < 2 && n < 8 * SEARCH; z--, n++) if (fits(H, W, z, s, p)) sizes.push(z)
+  const minPad = Math.ceil((k - m) / 2)
+  const pads: number[] = []
+  const top = Math.min(k - 1, minPad + SEARCH)
+  for (let q = Math.max(minPad, p + 1); q <= top && pads.length < 2; q++) if (fits(H, W, k, s, q)) pads.push(q)
+  let stridePad: [number, number] | null = null
+  for (let q = Math.max(minPad, p + 1); q <= top && !pads.length && !stridePad; q++) {
+    for (let t = 1; t <= Math.min(k, SEARCH); t++) if (t !== s && fits(H, W, k, t, q)) { stridePad = [t, q]; break }
+  }
+  return { sizes, pads, stridePad }
+}
+
+/**
+ * Output (OH, OW) of a conv/pool window over an (H, W) input, reporting on the layer when the window does not fit
+ * (returns null) or the size is fractional (reports; `exact` false, the sizes rounded down: no shape follows from them).
  */
 export function windowOut(
   kind: 'conv' | 'pool', H: number, W: number, k: number, s: number, p: number,
@@ -48,13 +71,24 @@ export function windowOut(
   const m = Math.min(H, W)
   if (m + 2 * p < k) {
     const minPad = Math.ceil((k - m) / 2)
+    // with stride 1 every smaller window and every larger pad gives a whole size; with another, only some do
+    const { sizes, pads, stridePad } = tooLargeFixes(H, W, k, s, p)
+    const fixes: string[] = []
+    if (sizes.length) fixes.push(`a ${orList(sizes.map((z) => `${z}×${z}`))} ${what}`)
+    if (pads.length) fixes.push(`pad ${orList(pads)}`)
+    if (stridePad) fixes.push(`stride ${stridePad[0]} with pad ${stridePad[1]}`)
+    const advice = s === 1 ? `use a ${what} of at most ${m + 2 * p}, or pad ${minPad} or more`
+      : fixes.length ? `use ${fixes.join(', or ')}` : `change the ${what} size, stride or pad`
     issues.error(index, name, kind === 'conv' ? 'conv-kernel-too-large' : 'pool-window-too-large',
-      `the ${k}×${k} ${what} is larger than the ${H}×${W} input with pad ${p} (${m} + 2·${p} = ${m + 2 * p}); ` +
-        `use a ${what} of at most ${m + 2 * p}, or pad ${minPad} or more`,
-      sizeField, { kernel: k, height: H, width: W, pad: p, maxKernel: m + 2 * p, minPad, formula })
+      `the ${k}×${k} ${what} is larger than the ${H}×${W} input with pad ${p} (${m} + 2·${p} = ${m + 2 * p}); ${advice}`,
+      sizeField, {
+        kernel: k, height: H, width: W, pad: p, stride: s, maxKernel: m + 2 * p, minPad, formula,
+        sizes: sizes.join(', '), pads: pads.join(', '), stridePad: stridePad ? stridePad.join(', ') : ''
+      })
     return null
   }
-  if (!rh.exact || !rw.exact) {
+  const exact = rh.exact && rw.exact
+  if (!exact) {
     const bad = H === W ? rh.formula
       : !rw.exact && !rh.exact ? `height ${rh.formula} and width ${rw.formula}`
       : !rh.exact ? `height ${rh.formula}` : `width ${rw.formula}`
@@ -69,5 +103,5 @@ export function windowOut(
       `${bad} ${plural ? 'are not whole numbers' : 'is not a whole number'}; ${advice}`,
       'stride', { formula: bad, strides: strides.join(', '), pads: pads.join(', '), sizes: sizes.join(', '), kernel: k, stride: s, pad: p })
   }
-  return { oh: rh.size, ow: rw.size, formula }
+  return { oh: rh.size, ow: rw.size, formula, exact }
 }

@@ -23,6 +23,9 @@ const TASKS: readonly TaskKind[] = ['classify', 'reconstruct', 'language-model']
 /** Layers that keep the receptive-field recurrence going without changing it. */
 const RF_NEUTRAL: ReadonlySet<string> = new Set(['Relu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Dropout', 'BatchNormalization'])
 const NET = 'network'
+/** Layers with weights, and those of them whose multiply-adds the report counts (spec-infer.ts). */
+const WEIGHTED: ReadonlySet<string> = new Set(['Convolution', 'Deconvolution', 'BatchNormalization', 'Affine', 'TimeEmbedding', 'TimeRNN', 'TimeLSTM', 'TimeAffine'])
+const MULTIPLIES: ReadonlySet<string> = new Set(['Convolution', 'Deconvolution', 'Affine', 'TimeRNN', 'TimeLSTM', 'TimeAffine'])
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1
@@ -105,6 +108,9 @@ export function validateSpec(spec: unknown): SpecReport {
     collapsed = collapseAfter(info, collapsed)
     reshape = layer?.type === 'Reshape' ? name : null
     shape = info.outShape
+    // a shape (or vocabulary) this layer's counts follow is not known (an error here or before): its 0 is no count (Q7's F1)
+    if (WEIGHTED.has(info.type) && Object.keys(info.paramShapes).length === 0) info.paramsUnknown = report.paramsUnknown = true
+    if (!info.outShape && MULTIPLIES.has(info.type)) info.macsUnknown = report.macsUnknown = true
     report.totalParams += info.params
     report.totalMacs += info.macs
     report.layers.push(info)
@@ -174,7 +180,8 @@ function resolveNames(raw: unknown[], issues: Issues): string[] {
 
 /** The standard receptive-field recurrence r += (k − 1)·j; j *= s over conv/pool stacks. */
 function receptive(layer: LayerSpec | null, info: LayerInfo, r: number, j: number, rfOn: boolean): { r: number; j: number; rfOn: boolean } {
-  if (!rfOn || !layer || !info.outShape) return { r, j, rfOn: false }
+  // a window whose output size is not whole still has its field (its formula is shown); nothing after it does
+  if (!rfOn || !layer || (!info.outShape && info.formula === undefined)) return { r, j, rfOn: false }
   if (layer.type === 'Convolution' || layer.type === 'Pooling') {
     const k = layer.type === 'Convolution' ? layer.kernel : layer.size
     r += (k - 1) * j
@@ -205,7 +212,7 @@ export function inferShapes(spec: NetSpec): LayerInfo[] {
   return validateSpec(spec).layers
 }
 
-/** Number of learnable values in the network (0 where shapes cannot be inferred). */
+/** Number of learnable values in the network (only the known ones: see SpecReport.paramsUnknown). */
 export function paramCount(spec: NetSpec): number {
   return validateSpec(spec).totalParams
 }

@@ -165,9 +165,13 @@ export async function validateCommand(argv: readonly string[], out: Output): Pro
   } else {
     for (const l of report.layers) {
       const shape = l.outShape ? `(${l.outShape.join(', ')})` : '?'
-      out.say(`${l.name.padEnd(12)} ${l.type.padEnd(20)} → ${shape.padEnd(16)} ${thousands(l.params).padStart(11)} params`)
+      // a count that follows a shape not known (an error at or before the layer) is '?', as the editor's "—" (Q7's F1)
+      out.say(`${l.name.padEnd(12)} ${l.type.padEnd(20)} → ${shape.padEnd(16)} ${(l.paramsUnknown ? '?' : thousands(l.params)).padStart(11)} params`)
     }
-    out.say(`total ${thousands(report.totalParams)} parameters, ${thousands(report.totalMacs)} multiply-adds per example` + (vocab ? `, ${vocabNote(vocab)}` : ''))
+    // a total that would leave some out is not said as a number
+    const params = report.paramsUnknown ? `? parameters (${thousands(report.totalParams)} known)` : `${thousands(report.totalParams)} parameters`
+    const macs = report.macsUnknown ? `? multiply-adds per example (${thousands(report.totalMacs)} known)` : `${thousands(report.totalMacs)} multiply-adds per example`
+    out.say(`total ${params}, ${macs}` + (vocab ? `, ${vocabNote(vocab)}` : ''))
     for (const line of issueLines(report)) {
       if (line.startsWith('error')) out.io.err(line)
       else out.io.out(line)

@@ -48,14 +48,79 @@ describe('sliding windows that do not fit', () => {
     expect(validateSpec({ input: [1, 3, 3], layers: [{ type: 'Convolution', filters: 2, kernel: 5, pad: 1 }, ...head] }).ok).toBe(true)
   })
 
-  it('says when a pooling window is larger than the feature map', () => {
-    const r = validateSpec(digits(
-      { type: 'Convolution', filters: 2, kernel: 3, stride: 2 }, { type: 'Pooling', size: 2 }, { type: 'Pooling', size: 2 },
-      { type: 'Pooling', size: 2 }, { type: 'Pooling', size: 2 }, { type: 'Pooling', size: 2 }, ...head))
-    // 13 → 6 → 3 → 1 → then a 2×2 window on a 1×1 map
+  it('says when a pooling window is larger than the feature map, with fixes that keep its stride whole', () => {
+    const pools = (last: LayerSpec): LayerSpec[] => [{ type: 'Convolution', filters: 2, kernel: 3, pad: 1 },
+      { type: 'Pooling', size: 2 }, { type: 'Pooling', size: 2 }, { type: 'Pooling', size: 2 }, { type: 'Pooling', size: 2 }, last, ...head]
+    // 16 → 8 → 4 → 2 → 1 → then a 2×2 window (stride 2, its own size) on a 1×1 map
+    const r = validateSpec({ input: [1, 16, 16], layers: pools({ type: 'Pooling', size: 2 }) })
     const e = only(r, 'pool-window-too-large')
-    expect(e.layerName).toBe('pool4')
-    expect(e.message).toMatch(/^pool4: the 2×2 window is larger than the 1×1 input/)
+    expect(e.layerName).toBe('pool5')
+    // Q7's F3: "a window of at most 1, or pad 1 or more" — pad 1 gave (1 + 2·1 − 2) / 2 + 1 = 1.5, a new error
+    expect(e.message).toBe('pool5: the 2×2 window is larger than the 1×1 input with pad 0 (1 + 2·0 = 1); use a 1×1 window, or stride 1 with pad 1')
+    expect(e.values).toMatchObject({ sizes: '1', pads: '', stridePad: '1, 1', stride: 2 })
+    expect(validateSpec({ input: [1, 16, 16], layers: pools({ type: 'Pooling', size: 1, stride: 2 }) }).ok).toBe(true)
+    expect(validateSpec({ input: [1, 16, 16], layers: pools({ type: 'Pooling', size: 2, stride: 1, pad: 1 }) }).ok).toBe(true)
+    expect(codes(validateSpec({ input: [1, 16, 16], layers: pools({ type: 'Pooling', size: 2, pad: 1 }) }))).toContain('pool-size-not-integer')
+  })
+
+  it('offers for a window too large only settings that give a whole size with its stride, and each one works', () => {
+    const net = (pool: LayerSpec): NetSpec => ({ input: [8, 3, 3], layers: [pool, ...head] })
+    // 4×4 stride 4 on 3×3: pad 1 gives (3 + 2 − 4) / 4 + 1 = 1.25, pad 2 1.75, pad 3 2.25
+    const e = only(validateSpec(net({ type: 'Pooling', size: 4 })), 'pool-window-too-large')
+    expect(e.message).toBe('pool1: the 4×4 window is larger than the 3×3 input with pad 0 (3 + 2·0 = 3); use a 3×3 window, or stride 1 with pad 1')
+    expect(validateSpec(net({ type: 'Pooling', size: 3, stride: 4 })).ok).toBe(true)
+    expect(validateSpec(net({ type: 'Pooling', size: 4, stride: 1, pad: 1 })).ok).toBe(true)
+    // a stride-2 5×5 kernel on 3×3: pad 1 gives (3 + 2 − 5) / 2 + 1 = 1, pad 2 gives 2
+    const c = only(validateSpec(net({ type: 'Convolution', filters: 2, kernel: 5, stride: 2 })), 'conv-kernel-too-large')
+    expect(c.values).toMatchObject({ sizes: '3, 1', pads: '1, 2' })
+    for (const k of [3, 1]) expect(validateSpec(net({ type: 'Convolution', filters: 2, kernel: k, stride: 2 })).ok, `kernel ${k}`).toBe(true)
+    for (const pad of [1, 2]) expect(validateSpec(net({ type: 'Convolution', filters: 2, kernel: 5, stride: 2, pad })).ok, `pad ${pad}`).toBe(true)
+  })
+})
+
+describe('after a layer whose output is not known (Q7 F1, F2)', () => {
+  it('counts a convolution\'s weights whose kernel does not fit, and marks the counts after it unknown', () => {
+    const r = validateSpec(digits({ type: 'Convolution', filters: 8, kernel: 29 }, { type: 'Relu' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }))
+    expect(codes(r).filter((c) => c !== 'no-flatten')).toContain('conv-kernel-too-large')
+    expect(r.layers[0]).toMatchObject({ params: 8 * 29 * 29 + 8, paramShapes: { W: [8, 1, 29, 29], b: [8] }, macs: 0, macsUnknown: true })
+    expect(r.layers[0].paramsUnknown).toBeUndefined()
+    expect(r.layers[2]).toMatchObject({ params: 0, paramsUnknown: true, macsUnknown: true })
+    expect(r.layers[1].paramsUnknown).toBeUndefined()
+    expect(r).toMatchObject({ totalParams: 6736, paramsUnknown: true, macsUnknown: true })
+  })
+
+  it('does not count a convolution after a flat vector as having no weights', () => {
+    const r = validateSpec(digits({ type: 'Affine', units: 100 }, { type: 'Convolution', filters: 8, kernel: 3 }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }))
+    expect(only(r, 'needs-image').layer).toBe(1)
+    expect(r.layers.map((l) => l.paramsUnknown ?? false)).toEqual([false, true, true, false])
+    expect(r).toMatchObject({ totalParams: 78_500, paramsUnknown: true })
+    // a valid network has none of the marks
+    const ok = validateSpec(digits({ type: 'Convolution', filters: 8, kernel: 3 }, ...head))
+    expect(ok.ok).toBe(true)
+    expect([ok.paramsUnknown, ok.macsUnknown, ...ok.layers.map((l) => l.paramsUnknown ?? l.macsUnknown)].every((x) => x === undefined)).toBe(true)
+  })
+
+  it('reports no error worked out from the rounded-down size after one that is not whole', () => {
+    // (a) 28 → 24 → 12 → 6 → 3 → 1.5: pool5 on the floored 1×1 said "2×2 window larger than the 1×1 input", a phantom
+    const pool: LayerSpec = { type: 'Pooling', size: 2 }
+    const a = validateSpec(digits({ type: 'Convolution', filters: 8, kernel: 5 }, { type: 'Relu' }, pool, pool, pool, pool, pool, ...head))
+    expect(a.issues.filter((i) => i.severity === 'error').map((i) => `${i.layerName} ${i.code}`)).toEqual(['pool4 pool-size-not-integer'])
+    expect(a.layers[5].outShape).toBeNull()
+    expect(a.layers[5].formula).toBe('(3 + 2·0 − 2) / 2 + 1 = 1.50')
+    expect(a.layers[6].inShape).toBeNull()
+    expect(a.layers[8]).toMatchObject({ paramsUnknown: true })
+    // fixing pool4 as it says makes pool5's error real, and then it is reported
+    const pool1: LayerSpec = { type: 'Pooling', size: 2, stride: 1 }
+    const fixed = validateSpec(digits({ type: 'Convolution', filters: 8, kernel: 5 }, { type: 'Relu' }, pool, pool, pool, pool1, pool, ...head))
+    expect(fixed.ok).toBe(true)
+    // (b) an autoencoder with a pooling too many: its loss compared an output (1, 12, 12) shown nowhere with the input
+    const up: LayerSpec = { type: 'Upsample', scale: 2 }
+    const b = validateSpec({ input: [1, 28, 28], task: 'reconstruct', layers: [
+      { type: 'Convolution', filters: 8, kernel: 3, pad: 1 }, { type: 'Relu' }, pool, pool, pool, up, up,
+      { type: 'Convolution', filters: 1, kernel: 3, pad: 1 }, { type: 'SigmoidWithLoss' }] })
+    expect(b.issues.filter((i) => i.severity === 'error').map((i) => `${i.layerName} ${i.code}`)).toEqual(['pool3 pool-size-not-integer'])
+    expect(b.issues.map((i) => i.message).join('\n')).not.toContain('(1, 12, 12)')
+    expect(b.layers[4].receptiveField).toBe(10) // the window of the layer not whole still has its field: 3, 4, 6, 10
   })
 })
 

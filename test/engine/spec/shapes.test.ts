@@ -43,12 +43,14 @@ describe('shape inference', () => {
   })
 
   it('the receptive field grows through activations and stops at the first Flatten', () => {
-    const r = validateSpec({ input: [1, 32, 32], layers: [
+    // 31 → 29 → 14 → 7 → 7 (32 gave (30 − 3) / 2 + 1 = 14.5 at the strided conv, an invalid network)
+    const r = validateSpec({ input: [1, 31, 31], layers: [
       { type: 'Convolution', filters: 4, kernel: 3 }, { type: 'Relu' }, { type: 'Convolution', filters: 4, kernel: 3, stride: 2 },
       { type: 'Pooling', size: 2 }, { type: 'Convolution', filters: 4, kernel: 3, pad: 1 }, { type: 'Flatten' },
       { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
     // r: 3, then 3 + 2·1 = 5 (j → 2), then 5 + 1·2 = 7 (j → 4), then 7 + 2·4 = 15
     expect(r.layers.map((l) => l.receptiveField ?? null)).toEqual([3, null, 5, 7, 15, null, null, null])
+    expect(r.ok).toBe(true)
   })
 
   it('Reshape accepts one -1 and a sequence can be read back as an image', () => {
