@@ -31,6 +31,24 @@ function windowFix(v: Values): string {
 }
 
 /**
+ * A window too large for its input with a stride other than 1 (spec-window.ts tooLargeFixes): the window sizes, pads and
+ * stride-with-pad that give a whole size with it, as the validator found them (a smaller window or a larger pad is not
+ * always whole then: Q7's F3).
+ */
+function tooLargeFix(v: Values, kernel: boolean): string {
+  const sizes = listOf(v.sizes), pads = listOf(v.pads), sp = listOf(v.stridePad)
+  const parts: string[] = []
+  if (sizes.length) parts.push(t(kernel ? 'editor.fix.kernelSize' : 'editor.fix.size', { list: orJoin(sizes.map((s) => `${s}×${s}`)) }))
+  if (pads.length) parts.push(t('editor.fix.pad', { list: orJoin(pads) }))
+  if (sp.length === 2) parts.push(t('editor.fix.stridePad', { stride: sp[0], pad: sp[1] }))
+  return parts.length ? t('editor.fix.window', { options: parts.join(`, ${t('editor.or')} `) }) : t('editor.fix.any')
+}
+
+/** The too-large codes with a stride other than 1 take the stride-aware wording (their "at most / or more" held for stride 1 only). */
+const TOO_LARGE = new Set(['conv-kernel-too-large', 'pool-window-too-large'])
+const strided = (issue: SpecIssue): boolean => TOO_LARGE.has(issue.code) && issue.values?.stride !== undefined && Number(issue.values.stride) !== 1
+
+/**
  * The fractional output size as the validator writes it ("height (28 + 2·0 − 3) / 2 + 1 = 13.50", "… and width …",
  * or the bare formula for a square input), with the sides named in the page's language: the Korean message said
  * "height" in English, on the padding-and-stride lesson's calculator too.
@@ -185,6 +203,8 @@ export function typeName(type: unknown): string | null {
 const EXTRA: Record<string, (v: Values, type: LayerType | undefined) => Values> = {
   'conv-size-not-integer': (v) => ({ fix: windowFix(v), formula: sideFormula(v.formula) }),
   'pool-size-not-integer': (v) => ({ fix: windowFix(v), formula: sideFormula(v.formula) }),
+  'conv-kernel-too-large': (v) => ({ fix: tooLargeFix(v, true) }),
+  'pool-window-too-large': (v) => ({ fix: tooLargeFix(v, false) }),
   'needs-sequence': (v) => ({ hint: sequenceHint(v, String(v.layer ?? '')) }),
   'needs-image': (v): Values => (v.reshape ? { hint: imageHint(v) } : {}),
   'softmax-needs-vector': (v) => ({
@@ -214,6 +234,7 @@ export function issueText(issue: SpecIssue, type?: LayerType): string {
   const key = range ? 'editor.issue.field-out-of-range-allowed'
     : issue.code === 'loss-not-last' && issue.values?.second !== undefined ? 'editor.issue.loss-not-last-second'
       : issue.code === 'needs-image' && issue.values?.reshape ? 'editor.issue.needs-image-reshape'
+        : strided(issue) ? `editor.issue.${issue.code}-stride`
         : String(issue.values?.data ?? '').startsWith('folder') && CLASS_CODES.has(issue.code) ? `editor.issue.${issue.code}-folder` : `editor.issue.${issue.code}`
   if (!(key in catalogues[i18n.lang]) && !(key in catalogues.en)) return issue.message
   const v: Values = {}

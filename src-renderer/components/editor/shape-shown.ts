@@ -1,11 +1,13 @@
 /**
- * The shapes a layer card can honestly show. When a stride leaves a fractional output size (28 with a 5×5
- * filter, stride 2, pad 0: 12.5) the engine reports the error and carries on with the rounded-down size so the
- * rest of the network is still checked; the editor shows the fraction at that layer, marked invalid, and no
- * shape after it (a (30, 12, 12) beside the error looked valid). The engine's rules are not changed here.
+ * The shapes and counts a layer card can honestly show. When a stride leaves a fractional output size (28 with a 5×5
+ * filter, stride 2, pad 0: 12.5) the engine reports the error and knows no shape after it (it used to carry on with the
+ * rounded-down size, and errors worked out from it sent the learner to fix phantoms: Q7's F2); the editor shows the
+ * fraction at that layer, marked invalid, and "—" after it. A layer whose output cannot be worked out for another error
+ * (a kernel larger than its input, a convolution on a flat vector) stops the shapes the same way, with that reason.
+ * Counts come from the engine's marks (LayerInfo.paramsUnknown, macsUnknown): a 0 that is no count is "—" (Q7's F1).
  * Pure, no Svelte.
  */
-import type { LayerInfo, LayerSpec, LayerType, SpecIssue } from '../../../src-engine/spec-types'
+import type { LayerInfo, LayerSpec, SpecIssue } from '../../../src-engine/spec-types'
 import { fmtShape } from './format'
 import { strideOf } from '../../../src-engine/spec-infer'
 
@@ -16,6 +18,33 @@ export function firstNotWhole(issues: readonly SpecIssue[]): number {
   let at = -1
   for (const i of issues) if (NOT_WHOLE.has(i.code) && (at < 0 || i.layer < at)) at = i.layer
   return at
+}
+
+/**
+ * Where the shapes stop: the first layer whose output is not known because of an error of its own (`at`), and whether
+ * that error is a size that is not whole (the card then shows the fraction). null when every shape is known, or when the
+ * first unknown one has no error of its own (an input that is not valid, a language model waiting for its text): those
+ * cards show "?" as before.
+ */
+export interface Stop { at: number; notWhole: boolean }
+
+export function shapesStop(infos: readonly (LayerInfo | undefined)[], issues: readonly SpecIssue[]): Stop | null {
+  const at = infos.findIndex((l) => l !== undefined && l.outShape === null)
+  if (at < 0) return null
+  const own = issues.filter((i) => i.layer === at && i.severity === 'error')
+  if (!own.length) return null
+  return { at, notWhole: own.some((i) => NOT_WHOLE.has(i.code)) }
+}
+
+/**
+ * Why a shape or count is "—", as an i18n key and its value: the size that is not whole or the error where the shapes
+ * stop; else a vocabulary the text has not set yet (`vocab`: the layer's or network's vocab-pending warning); else the
+ * shape reaching the layer (an input that is not valid).
+ */
+export function unknownWhy(stop: Stop | null, vocab = false): { key: string; n: number } {
+  const key = stop ? (stop.notWhole ? 'editor.shapeUnknown' : 'editor.shapeUnknownError')
+    : vocab ? 'editor.countUnknownVocab' : 'editor.countUnknown'
+  return { key, n: (stop?.at ?? 0) + 1 }
 }
 
 /** (H + 2P − FH) / S + 1 without rounding down. */
@@ -57,46 +86,28 @@ export interface Shown {
 export const UNKNOWN_SHAPE = '—'
 
 /**
- * Card `index`'s input and output as shown, given the first layer with a fractional size (`at`, -1 for none)
- * and that layer's fractional output (`frac`).
+ * Card `index`'s input and output as shown, given where the shapes stop (shapesStop) and, when that is a size that is
+ * not whole, that layer's fractional output (`frac`).
  */
-export function shownShapes(index: number, at: number, info: LayerInfo | undefined, frac: number[] | null): { in: Shown; out: Shown } {
+export function shownShapes(index: number, stop: Stop | null, info: LayerInfo | undefined, frac: number[] | null): { in: Shown; out: Shown } {
   const plain = (s: number[] | null | undefined): Shown => ({ text: fmtShape(s ?? null), mark: 'ok', sketch: s ?? null })
   const unknown: Shown = { text: UNKNOWN_SHAPE, mark: 'unknown', sketch: null }
-  const fractional: Shown = frac ? { text: fmtExactShape(frac), mark: 'not-whole', sketch: null } : unknown
-  if (at < 0 || index < at) return { in: plain(info?.inShape), out: plain(info?.outShape) }
-  if (index === at) return { in: plain(info?.inShape), out: fractional }
-  return { in: index === at + 1 ? fractional : unknown, out: unknown }
+  const fractional: Shown = stop?.notWhole && frac ? { text: fmtExactShape(frac), mark: 'not-whole', sketch: null } : unknown
+  if (!stop || index < stop.at) return { in: plain(info?.inShape), out: plain(info?.outShape) }
+  if (index === stop.at) return { in: plain(info?.inShape), out: fractional }
+  return { in: index === stop.at + 1 ? fractional : unknown, out: unknown }
 }
 
 /**
- * Does a layer of this type hold weights? Those that do not (activations, pooling, flatten, dropout, reshape, the
- * losses) hold none whatever shape reaches them, so their 0 is certain even after a fractional size. A Record, so a
- * new layer type is a type error here until it is sorted.
+ * Which of a card's counts can be known: the engine marks those that follow a shape it does not know (a convolution
+ * whose output is not whole still has its weights, from C, K and FN; an Affine after it has none that can be said). A
+ * layer without weights has 0 whatever its shape (a ReLU's "Parameters —" told the learner it might have some).
  */
-const HAS_WEIGHTS: Record<LayerType, boolean> = {
-  Convolution: true, Deconvolution: true, BatchNormalization: true, Affine: true,
-  TimeEmbedding: true, TimeRNN: true, TimeLSTM: true, TimeAffine: true,
-  Pooling: false, Upsample: false, Flatten: false, Dropout: false, Reshape: false,
-  Relu: false, LeakyRelu: false, Sigmoid: false, Tanh: false, LastTimeStep: false,
-  SoftmaxWithLoss: false, SigmoidWithLoss: false, MSE: false, TimeSoftmaxWithLoss: false
+export function countsKnown(info: LayerInfo | undefined): { params: boolean; macs: boolean } {
+  return { params: !info?.paramsUnknown, macs: !info?.macsUnknown }
 }
 
-/**
- * Which of card `index`'s counts can be known, given the first layer with a fractional size (`at`, -1 for none) and
- * the card's layer type. The engine counts on with the rounded-down size, so an Affine after (30, 12.5, 12.5) was said
- * to have 43,210 weights for a shape that does not exist; where a later shape no longer fits (a Reshape) it stops and
- * reports 0 for the rest. Layer `at`'s own weights follow its whole input; its multiply-adds follow its output, and
- * no count after it can be trusted, as no shape after it is shown, except the weights of a layer that has none (0
- * whatever the shape: a ReLU's "Parameters —" told the learner it might have some).
- */
-export function countsKnown(index: number, at: number, type?: LayerType): { params: boolean; macs: boolean } {
-  if (at < 0 || index < at) return { params: true, macs: true }
-  return { params: index === at || (type !== undefined && !HAS_WEIGHTS[type]), macs: false }
-}
-
-/** The network's totals as they can be known: null where they would include a count that cannot be (countsKnown). */
-export function knownTotals(report: { totalParams: number; totalMacs: number; layers: readonly unknown[] }, at: number, layerCount: number): { params: number | null; macs: number | null } {
-  if (at < 0) return { params: report.totalParams, macs: report.totalMacs }
-  return { params: at >= layerCount - 1 ? report.totalParams : null, macs: null }
+/** The network's totals as they can be known: null where they would leave out a count that cannot be (countsKnown). */
+export function knownTotals(report: { totalParams: number; totalMacs: number; paramsUnknown?: true; macsUnknown?: true }): { params: number | null; macs: number | null } {
+  return { params: report.paramsUnknown ? null : report.totalParams, macs: report.macsUnknown ? null : report.totalMacs }
 }
