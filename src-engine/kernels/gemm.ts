@@ -268,6 +268,14 @@ export function releaseKernelArray(a: Float32Array): void {
   wasm?.mem.release(a)
 }
 
+/**
+ * A kernelArray's block again as `n` zeroed values when its size class holds them (EngineMemory.refit), else null:
+ * the caller must then not use `a` any more. Null for an ordinary array (the TypeScript GEMM in use).
+ */
+export function refitKernelArray(a: Float32Array, n: number): Float32Array | null {
+  return wasm?.mem.refit(a, n) ?? null
+}
+
 let impl: GemmFn = wasm !== null ? gemmWasm : gemmBlocked
 
 /**

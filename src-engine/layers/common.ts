@@ -1,18 +1,30 @@
 /** Small helpers shared by the layers: buffer reuse, shape checks and the usual errors. */
 import { sameShape, shapeText, sizeOf, tensor, type Tensor } from '../tensor'
-import { kernelArray, releaseKernelArray } from '../kernels/gemm'
+import { kernelArray, refitKernelArray, releaseKernelArray } from '../kernels/gemm'
 
 /**
- * `t` itself when it already has `shape`, otherwise a fresh zero tensor (layers allocate once per batch
- * shape). Fresh buffers live in engine memory when the WebAssembly GEMM is in use, so it reads and
- * writes them without copying.
+ * `t` itself when it already has `shape`, otherwise a zero tensor of `shape` (layers allocate once per batch
+ * shape). Its buffer lives in engine memory when the WebAssembly GEMM is in use, so it reads and writes it
+ * without copying: `t`'s own block when that holds the new shape (reblock).
  */
 export function ensure(t: Tensor | null, shape: readonly number[]): Tensor {
   if (t !== null && sameShape(t.shape, shape)) return t
-  // The old buffer belongs to this layer alone (callers copy what they keep): give it back now rather
-  // than when the garbage collector notices, so alternating batch shapes (training, probes) reuse blocks.
-  if (t !== null) releaseKernelArray(t.data)
-  return tensor(shape, kernelArray(sizeOf(shape)))
+  return tensor(shape, reblock(t?.data ?? null, sizeOf(shape)))
+}
+
+/**
+ * `n` zeros for a buffer that replaces `old` (which belongs to the caller alone: callers copy what they keep): in
+ * `old`'s engine-memory block when its size class holds them, so a shorter batch (the last of an epoch, a probe, an
+ * evaluation chunk) writes into the blocks a full batch cut rather than cutting blocks of its own beside them, which
+ * the free lists would keep; the values are those of a new block, zeros. Otherwise `old` goes back now, rather than
+ * when the garbage collector notices (alternating batch shapes then reuse blocks), and a new block is taken.
+ */
+export function reblock(old: Float32Array | null, n: number): Float32Array {
+  if (old === null) return kernelArray(n)
+  const same = refitKernelArray(old, n)
+  if (same !== null) return same
+  releaseKernelArray(old)
+  return kernelArray(n)
 }
 
 /** A zero tensor of `shape` for gradients and other kernel operands (in engine memory when the WASM GEMM is in use). */

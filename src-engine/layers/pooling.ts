@@ -5,9 +5,8 @@
 import { shapeText, type Tensor } from '../tensor'
 import { convOutSizeStrict } from '../kernels/conv-geometry'
 import { avgPoolBackward, avgPoolForward, maxPoolBackward, maxPoolForward } from '../kernels/pooling'
-import { kernelArray, releaseKernelArray } from '../kernels/gemm'
 import type { Layer } from './layer'
-import { checkDout, checkRank, ensure, notForwarded, where } from './common'
+import { checkDout, checkRank, ensure, notForwarded, reblock, where } from './common'
 
 export type PoolMode = 'max' | 'avg'
 
@@ -53,8 +52,7 @@ export class Pooling implements Layer {
     if (this.mode === 'max') {
       const n = this.out.data.length
       if (this.argmax.length !== n) {
-        if (this.argmaxBlock !== null) releaseKernelArray(this.argmaxBlock)
-        this.argmaxBlock = kernelArray(n)
+        this.argmaxBlock = reblock(this.argmaxBlock, n)
         this.argmax = new Int32Array(this.argmaxBlock.buffer, this.argmaxBlock.byteOffset, n)
       }
       maxPoolForward(this.out.data, this.argmax, x.data, N, C, H, W, this.poolH, this.poolW, this.stride, this.pad, OH, OW)

@@ -1,8 +1,8 @@
 /** TimeAffine: the same Affine at every step. x (N, T, D) → (N, T, M); W (D, M), b (M). */
 import { tensor, shapeText, type Tensor } from '../tensor'
-import { gemm, kernelArray, releaseKernelArray } from '../kernels/gemm'
+import { gemm } from '../kernels/gemm'
 import type { Layer } from './layer'
-import { checkDout, ensure, notForwarded, where, kernelTensor } from './common'
+import { checkDout, ensure, notForwarded, reblock, where, kernelTensor } from './common'
 
 export class TimeAffine implements Layer {
   readonly type = 'TimeAffine'
@@ -52,8 +52,7 @@ export class TimeAffine implements Layer {
     gemm(this.grads[0].data, this.x.data, dout.data, D, M, N * T, { transA: true })
     // db = Σ over the N·T rows of dout: a (1, N·T)·(N·T, M) product with a row of ones
     if (this.ones === null || this.ones.length !== N * T) {
-      if (this.ones !== null) releaseKernelArray(this.ones)
-      this.ones = kernelArray(N * T).fill(1)
+      this.ones = reblock(this.ones, N * T).fill(1)
     }
     gemm(this.grads[1].data, this.ones, dout.data, 1, M, N * T)
     return this.dx

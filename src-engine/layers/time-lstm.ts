@@ -10,7 +10,7 @@ import { tensor, shapeText, type Tensor } from '../tensor'
 import { engineMemory, gemm, gemmPrepacked, kernelArray, prepackB, releaseKernelArray, type PackedB } from '../kernels/gemm'
 import { lstmKernels } from '../kernels/wasm/lstm-wasm'
 import type { Layer } from './layer'
-import { checkDout, ensure, notForwarded, where, kernelTensor } from './common'
+import { checkDout, ensure, notForwarded, reblock, where, kernelTensor } from './common'
 import { checkRecurrentParams, sequenceOutShape } from './recurrent-common'
 import { F, G, I, O } from './lstm-gates'
 
@@ -108,6 +108,11 @@ export class TimeLSTM implements Layer {
   private dA: Tensor | null = null
   private hPrevs: Tensor | null = null
   private packedWh: PackedB | null = null
+  // one step's (N, H), (N, H) and (N, 4H) scratch (stepScratch): h_{t−1}, c_{t−1} and h_{t−1}·Wh in forward, dL/dh,
+  // dL/dc and dA_t in backward
+  private stepH: Float32Array | null = null
+  private stepC: Float32Array | null = null
+  private step4H: Float32Array | null = null
   private packedWhT: PackedB | null = null
 
   constructor(Wx: Tensor, Wh: Tensor, b: Tensor, readonly name = 'lstm', stateful = false) {
@@ -171,11 +176,9 @@ export class TimeLSTM implements Layer {
       this.c0.data.fill(0)
     }
     // GEMM operands in engine memory (no copies into the WebAssembly kernels)
-    const hPrev = kernelArray(N * H)
+    const [hPrev, cPrev, hw] = this.stepScratch(N) // hw: h_{t−1}·Wh; zero at the first step when there is no carried state
     hPrev.set(this.h0.data)
-    const cPrev = kernelArray(N * H)
     cPrev.set(this.c0.data)
-    const hw = kernelArray(N * H4) // h_{t−1}·Wh; zero at the first step when there is no carried state
     const k = lstmKernels(engineMemory())
     const bias = k === null || k.owns(b.data) ? b.data : kernelArray(H4)
     if (bias !== b.data) bias.set(b.data)
@@ -190,11 +193,22 @@ export class TimeLSTM implements Layer {
     this.h = hPrev.slice()
     this.c = cPrev.slice()
     this.xs = xs
-    releaseKernelArray(hPrev)
-    releaseKernelArray(cPrev)
-    releaseKernelArray(hw)
     if (bias !== b.data) releaseKernelArray(bias)
     return this.hs
+  }
+
+  /**
+   * One step's scratch for N rows, zeros as new blocks are: kept between calls (forward's and backward's are never
+   * used at once), in the blocks a full batch cut when a shorter one comes (reblock), where taking and giving back
+   * blocks each call cut blocks of the short batch's classes beside them.
+   */
+  private stepScratch(N: number): [Float32Array, Float32Array, Float32Array] {
+    const H = this.hidden
+    const fresh = (a: Float32Array | null, n: number): Float32Array => (a !== null && a.length === n ? a.fill(0) : reblock(a, n))
+    this.stepH = fresh(this.stepH, N * H)
+    this.stepC = fresh(this.stepC, N * H)
+    this.step4H = fresh(this.step4H, N * 4 * H)
+    return [this.stepH, this.stepC, this.step4H]
   }
 
   backward(dhs: Tensor): Tensor {
@@ -210,9 +224,7 @@ export class TimeLSTM implements Layer {
     const gates = this.gates.data, cs = this.cs.data, hs = this.hs.data, c0 = this.c0.data
     this.dA = ensure(this.dA, [N, T, H4]) // (N, T, 4H)
     const dA = this.dA.data
-    const dAt = kernelArray(N * H4)
-    const dh = kernelArray(N * H)
-    const dc = kernelArray(N * H)
+    const [dh, dc, dAt] = this.stepScratch(N)
     // h_{t−1} for every (n, t), so that dWh = Σ_t h_{t−1}ᵀ·dA_t is one GEMM after the loop (depth N·T)
     // instead of T thin ones (depth N) that each read and write all of dWh
     this.hPrevs = ensure(this.hPrevs, [N, T, H])
@@ -249,9 +261,6 @@ export class TimeLSTM implements Layer {
     this.dxs = ensure(this.dxs, this.xs.shape)
     if (this.needsDx) gemm(this.dxs.data, dA, Wx.data, N * T, D, H4, { transB: true })
     else this.dxs.data.fill(0)
-    releaseKernelArray(dAt)
-    releaseKernelArray(dh)
-    releaseKernelArray(dc)
     if (dhsK !== dhs.data) releaseKernelArray(dhsK)
     if (dbK !== db.data) releaseKernelArray(dbK)
     return this.dxs

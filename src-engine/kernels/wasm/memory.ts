@@ -83,8 +83,8 @@ export class EngineMemory {
   private readonly soft: number
   private readonly free: number[][] = []
   private readonly registry = new FinalizationRegistry<{ ptr: number; cls: number }>((b) => this.toFreeList(b.ptr, b.cls))
-  /** Blocks handed out by allocF32 and not yet released, by their view (cls: sizeClass's id). */
-  private readonly live = new WeakMap<Float32Array, { ptr: number; cls: number }>()
+  /** Blocks handed out by allocF32 and not yet released, by their view (cls: sizeClass's id, size: its bytes). */
+  private readonly live = new WeakMap<Float32Array, { ptr: number; cls: number; size: number }>()
   /** Bytes of the blocks cut so far (their classes' sizes), and the bytes those blocks were first asked for. */
   private cut = 0
   private asked = 0
@@ -156,7 +156,7 @@ export class EngineMemory {
     }
     const view = new Float32Array(this.buffer, ptr, n)
     view.fill(0)
-    const block = { ptr, cls }
+    const block = { ptr, cls, size }
     this.registry.register(view, block, view)
     this.live.set(view, block)
     return view
@@ -172,6 +172,26 @@ export class EngineMemory {
     this.live.delete(view)
     this.registry.unregister(view)
     this.toFreeList(block.ptr, block.cls)
+  }
+
+  /**
+   * `view`'s block again as a zeroed Float32Array of `n` elements, as allocF32 would give it, when the block's size
+   * class holds them: a layer's buffer cut for a batch of B serves a shorter last batch (its own rows, at the block's
+   * start) and then B again, where releasing it and asking anew cut a block of the shorter batch's class beside it,
+   * which its free list kept. Null, nothing changed, when the block is too small or `view` is not a live block here
+   * (an ordinary array, a subarray, a released view). The block is the new view's from now on (release() takes that
+   * one); the caller promises that nothing reads or writes `view` any more.
+   */
+  refit(view: Float32Array, n: number): Float32Array | null {
+    const block = this.live.get(view)
+    if (!block || Math.max(4, n * 4) > block.size) return null
+    this.live.delete(view)
+    this.registry.unregister(view)
+    const fresh = new Float32Array(this.buffer, block.ptr, n)
+    fresh.fill(0)
+    this.registry.register(fresh, block, fresh)
+    this.live.set(fresh, block)
+    return fresh
   }
 
   /** Bytes of engine memory handed out so far (released blocks included; they are reused). */

@@ -100,4 +100,26 @@ describe('engine memory size classes', () => {
     const { bytes, asked } = mem.blockBytes
     expect(bytes / asked).toBeLessThan(1.25)
   })
+
+  it('refit a block for fewer values (a short last batch) or as many as its class holds, zeroed, and it goes back once', () => {
+    const mem = new EngineMemory()
+    const full = mem.allocF32(100 * 3000) // 1.2 MB: class 1.25 MiB
+    full.fill(7)
+    const cut = mem.blockBytes.bytes
+    const short = mem.refit(full, 50 * 3000)!
+    expect([short.byteOffset, short.length, short.every((v) => v === 0)]).toEqual([full.byteOffset, 50 * 3000, true])
+    expect(mem.refit(full, 10), 'the old view is no longer the block’s').toBeNull()
+    // back to the full batch, and up to the class's size: the same block; past it, none
+    const again = mem.refit(short, sizeClass(100 * 3000 * 4).size / 4)!
+    expect(again.byteOffset).toBe(full.byteOffset)
+    expect(mem.refit(again, again.length + 1)).toBeNull()
+    expect(mem.refit(new Float32Array(8), 4)).toBeNull()
+    expect(mem.blockBytes.bytes).toBe(cut)
+    // released through its current view, it serves the next allocation of its class; the old views release nothing
+    mem.release(full)
+    mem.release(short)
+    mem.release(again)
+    expect(mem.allocF32(100 * 3000).byteOffset).toBe(full.byteOffset)
+    expect(mem.allocF32(100 * 3000).byteOffset).not.toBe(full.byteOffset)
+  })
 })
