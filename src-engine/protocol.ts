@@ -256,6 +256,10 @@ export type WorkerEvent =
   /** After epoch `epoch` (when the start asked for checkpoints): the weights and optimizer state as they stood then are
    *  kept in the worker until an 'autosave' writes them (the arrays never travel to the host). */
   | { type: 'checkpoint'; runId: string; epoch: number }
+  /** Once run `runId` has ended and its threads have stopped: the engine memory the training thread keeps for good
+   *  (`touched`, EngineMemory.touchedBytes) and what the model it holds needs of it (`held`, bytes), for the host to
+   *  judge whether to retire the thread (train/retire.ts). */
+  | { type: 'memory'; runId: string; touched: number; held: number }
   | { type: 'reply'; reqId: number; ok: true; value: unknown }
   | { type: 'reply'; reqId: number; ok: false; code: EngineErrorCode; message: string; params?: EngineErrorParams }
 

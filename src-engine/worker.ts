@@ -35,7 +35,7 @@ if (role === 'replica') {
   lowerThreadPriority()
   const port = parentPort
   const post = (event: WorkerEvent, transfer?: ArrayBuffer[]): void => port.postMessage(event, transfer ?? [])
-  const session = new WorkerSession(post, { loadData: loadTrainData, replicaEntry: self, gradcheck: runGradcheck })
+  const session = new WorkerSession(post, { loadData: loadTrainData, replicaEntry: self, gradcheck: runGradcheck, reportMemory: true })
   port.on('message', (m: unknown) => session.handle(m))
   process.on('uncaughtException', (e) => post({ type: 'error', runId: null, code: 'worker-error', message: errorMessage(e), params: { detail: errorMessage(e) } }))
   post({ type: 'ready' })

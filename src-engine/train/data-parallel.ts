@@ -126,8 +126,14 @@ export const inPlaceWord = (threads: number): number => batchWord(threads) + 1
 export const evalWord = (threads: number): number => inPlaceWord(threads) + 1
 /** The control word holding how many of thread k's rows in a held-out chunk are real examples (the rest repeat one). */
 export const realWord = (threads: number, k: number): number => evalWord(threads) + 1 + k
+/**
+ * The control word where replica k (1…threads − 1) says how far it has used its arena of the training thread's memory:
+ * its allocator's top over 64 (it fits an int32 up to the arenas' end at 2^31), written once its network is built and
+ * after every command; close() hands it to that memory (EngineMemory.noteArenaUse), which keeps what was touched.
+ */
+export const topWord = (threads: number, k: number): number => realWord(threads, threads) + k
 /** How many control words a pool of `threads` uses. */
-export const controlWords = (threads: number): number => realWord(threads, threads)
+export const controlWords = (threads: number): number => topWord(threads, threads)
 /** evalWord: the chunk is of images, whose outputs the training thread wants (the confusion matrix). */
 export const EVAL_PER_IMAGE = 1
 /** evalWord bits 1–2: the class rule, as an index into these. */
@@ -531,7 +537,7 @@ export class DataParallel {
       })))
     } catch (e) {
       // the arenas come back only once no replica can still be allocating in them
-      void Promise.all(workers.map((w) => w.terminate())).then(() => { if (lent) lent.mem.returnArenas(lent.arenas) })
+      void Promise.all(workers.map((w) => w.terminate())).then(() => { if (lent) giveBack(lent, new Int32Array(buffers.control), threads) })
       throw e
     }
     return new DataParallel(threads, workers, buffers, { P, xPer, tPer, maxSlice, maxBatch: opts.maxBatch, outPer }, opts.model ?? null, inMemory, lookahead, lent)
@@ -880,7 +886,7 @@ export class DataParallel {
     await Promise.all(this.workers.map((w) => w.terminate()))
     this.closed = true
     // terminate() settles once a thread has exited: nothing of this pool allocates in the arenas any more
-    if (this.lent) this.lent.mem.returnArenas(this.lent.arenas)
+    if (this.lent) giveBack(this.lent, this.control, this.threads)
   }
 
   /** Set once close() has settled: no replica writes its gradients any more. */
@@ -897,6 +903,15 @@ export class DataParallel {
     if (!this.inMemory || !this.closed) return
     for (const a of [...this.grads, ...this.state]) releaseKernelArray(a)
   }
+}
+
+/**
+ * Gives a pool's arenas back to the training thread's memory once its replicas have exited, telling it first how far
+ * each replica used its arena (topWord), so that the memory knows what it keeps (EngineMemory.touchedBytes).
+ */
+function giveBack(lent: { mem: EngineMemory; arenas: Arena[] }, control: Int32Array, threads: number): void {
+  lent.arenas.forEach((arena, i) => lent.mem.noteArenaUse(arena, Atomics.load(control, topWord(threads, i + 1)) * 64))
+  lent.mem.returnArenas(lent.arenas)
 }
 
 /** A replica thread's failure, from its text: one out of engine memory stays one, so the run's failure can say what to make smaller. */

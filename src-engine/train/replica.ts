@@ -10,7 +10,7 @@ import { Sequential } from '../models/sequential'
 import {
   CMD, CMD_EVAL, CMD_EXIT, CMD_UPDATE, ERROR_BYTES, EVAL_KINDS, EVAL_PER_IMAGE, GEN, MAX_SLOTS, inPlaceWord, PARAMS_PUBLISHED, PARAMS_STAGED, PhaseTrace,
   RESULT_WORDS, batchWord, evalWord, flatOffsets, masterViews, rangePieces, readRule, readSlices, readyWord, realWord, requireLoss, savedBuffers, sleepWord,
-  slot, updateRange, type ReplicaInit, type TensorPlace
+  slot, topWord, updateRange, type ReplicaInit, type TensorPlace
 } from './data-parallel'
 import { evalRows } from './evaluate'
 import { SPIN_MS, sleepWhile, spin, wake } from './thread-sync'
@@ -114,6 +114,9 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
   const kept = new Float32Array(init.kept)
   const outAll = new Float32Array(init.out)
   if (inPlace) Atomics.add(control, inPlaceWord(init.threads), 1)
+  // how far this thread has used its arena of the training thread's memory (topWord): that memory keeps those pages
+  const tellTop = (): void => { if (inPlace) Atomics.store(control, topWord(init.threads, k), Math.ceil(engineMemory()!.reservedBytes / 64)) }
+  tellTop()
   // Read the generation before announcing readiness: the first command may be posted the moment we do.
   let seen = Atomics.load(control, GEN)
   ready()
@@ -209,6 +212,7 @@ export function runReplica(init: ReplicaInit, ready: () => void): void {
       errors.set(msg, k * ERROR_BYTES)
       Atomics.store(control, slot(k, 2), 1)
     }
+    tellTop()
     Atomics.store(control, slot(k, 1), seen)
     wake(control, slot(k, 1), trainer)
   }

@@ -25,6 +25,8 @@ import { UnknownCharError, vocabFromChars, type CharVocab } from '../data/text'
 import { startThreads } from './threads'
 import { writeProjectFileSync } from './autosave'
 import type { DataParallel } from './data-parallel'
+import { engineMemory } from '../kernels/gemm'
+import { heldBytes } from './retire'
 
 export interface SessionOptions {
   /** Loads the data of a run (the worker passes loadTrainData). */
@@ -33,6 +35,11 @@ export interface SessionOptions {
   replicaEntry?: string
   /** Gradient check of a whole network (train/gradient-check.ts). */
   gradcheck?: (spec: NetSpec, seed: number, explain?: Extract<WorkerCommand, { type: 'gradcheck' }>['explain']) => unknown
+  /**
+   * Post the 'memory' event after each run (what the thread's engine memory keeps, what its model needs: the host
+   * retires a thread that keeps far more, lab-host.ts retireIfSpare). The worker does; a caller without a host need not.
+   */
+  reportMemory?: boolean
   batchFlushMs?: number
   snapshotMinMs?: number
   /** How often a run may copy its last good weights (last-good.ts; default KEEP_EVERY_MS). */
@@ -488,8 +495,18 @@ export class WorkerSession {
           if (this.trainer === orphan) this.trainer = null
           orphan.release()
         }
+        // what this thread's memory keeps now that the run's threads have stopped, for the host to judge whether a
+        // fresh thread should take the model (train/retire.ts); not when another start has begun meanwhile
+        if (this.opts.reportMemory === true && this.starting === null && !this.isRunning()) this.tellMemory(runId)
       }
     })()
+  }
+
+  /** The 'memory' event after run `runId`: the engine memory this thread keeps and what its model needs of it. */
+  private tellMemory(runId: string): void {
+    const mem = engineMemory()
+    if (mem === null) return
+    this.post({ type: 'memory', runId, touched: mem.touchedBytes, held: this.model ? heldBytes(this.model.paramCount) : 0 })
   }
 
   private onTrainerEvent(runId: string, e: TrainerEvent): void {

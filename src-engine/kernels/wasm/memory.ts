@@ -74,6 +74,8 @@ export class EngineMemory {
   readonly memory: WebAssembly.Memory
   private readonly known = new WeakSet<ArrayBufferLike>()
   private top: number
+  /** Where this allocator's region begins (0 for a whole memory, an arena's base). */
+  private readonly base: number
   /** Where this allocator's blocks end (reserve() throws beyond) and where allocF32 turns to ordinary arrays. */
   private end: number
   /** Where they end while no arenas are lent (shareArenas lowers `end` below the arenas until they come back). */
@@ -88,6 +90,8 @@ export class EngineMemory {
   /** Bytes of the blocks cut so far (their classes' sizes), and the bytes those blocks were first asked for. */
   private cut = 0
   private asked = 0
+  /** The parts of lent arenas their threads have used ([start, end), merged, in order): noteArenaUse. */
+  private usedInArenas: Array<[number, number]> = []
 
   /**
    * `arena`: allocate only inside this region of `memory`, which another thread's EngineMemory owns and
@@ -97,6 +101,7 @@ export class EngineMemory {
     this.memory = memory ?? new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true })
     this.known.add(this.memory.buffer)
     this.top = arena?.base ?? RESERVED
+    this.base = arena?.base ?? 0
     this.end = arena?.end ?? MAX_PAGES * PAGE
     this.ownEnd = this.end
     // an arena keeps its last quarter for workspaces (reserve), as the whole memory keeps what is past SOFT_LIMIT
@@ -127,6 +132,34 @@ export class EngineMemory {
     if (arenas !== this.lent) return
     this.lent = null
     this.end = this.ownEnd
+  }
+
+  /**
+   * Records that a thread allocating in `arena` (one of shareArenas') has used it up to address `top` (its allocator's
+   * reservedBytes): those pages are the memory's now, whichever thread used them, and stay so (touchedBytes).
+   */
+  noteArenaUse(arena: Arena, top: number): void {
+    const end = Math.min(arena.end, top)
+    if (end <= arena.base) return
+    const spans = [...this.usedInArenas, [arena.base, end] as [number, number]].sort((a, b) => a[0] - b[0])
+    const merged: Array<[number, number]> = []
+    for (const [a, b] of spans) {
+      const last = merged[merged.length - 1]
+      if (last && a <= last[1]) last[1] = Math.max(last[1], b)
+      else merged.push([a, b])
+    }
+    this.usedInArenas = merged
+  }
+
+  /**
+   * Bytes of this memory that some allocator has used so far: this one's blocks and workspaces (up to its top) and
+   * the parts of the arenas other threads used (noteArenaUse), each counted once. The system has given the memory
+   * pages for them, and a WebAssembly memory never gives pages back, released blocks or not: this is about what the
+   * memory keeps of the process's resident size for as long as it lives (the whole memory's length counts the
+   * untouched gap below the arenas too).
+   */
+  get touchedBytes(): number {
+    return this.top - this.base + this.usedInArenas.reduce((s, [a, b]) => s + b - a, 0)
   }
 
   /** Whether arenas are lent out now (shareArenas, not yet returnArenas). */

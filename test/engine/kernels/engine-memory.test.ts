@@ -96,6 +96,44 @@ describe('engine memory', () => {
     mem.returnArenas([arena])
   })
 
+  it('counts what it and the arenas\' threads have touched, each part once (touchedBytes): what the memory keeps while it lives', () => {
+    const mem = new EngineMemory()
+    const start = mem.touchedBytes
+    expect(start).toBe(mem.reservedBytes)
+    const a = mem.allocF32(1000)
+    expect(mem.touchedBytes).toBe(mem.reservedBytes)
+    // a released block stays touched: the memory does not give its pages back
+    mem.release(a)
+    expect(mem.touchedBytes).toBe(start + 4096)
+    // two replicas of a pool used 1 MiB and 3 MiB of their arenas, a third none
+    const three = mem.shareArenas(3)!
+    mem.noteArenaUse(three[0], three[0].base + 2 ** 20)
+    mem.noteArenaUse(three[1], three[1].base + 3 * 2 ** 20)
+    mem.noteArenaUse(three[2], three[2].base)
+    mem.returnArenas(three)
+    expect(mem.touchedBytes).toBe(start + 4096 + 4 * 2 ** 20)
+    // a later pool of one thread: its arena begins where the first pool's first did, so that one's 1 MiB counts once
+    const ones = mem.shareArenas(1)!
+    const one = ones[0]
+    expect(one.base).toBe(three[0].base)
+    expect(three[1].base - three[0].base).toBeGreaterThan(9 * 2 ** 20)
+    mem.noteArenaUse(one, one.base + 9 * 2 ** 20)
+    mem.returnArenas(ones)
+    expect(mem.touchedBytes).toBe(start + 4096 + 12 * 2 ** 20)
+    // a top past an arena's end (a stale word) counts only to its end
+    const agains = mem.shareArenas(1)!
+    const again = agains[0]
+    mem.noteArenaUse(again, again.end + 2 ** 30)
+    mem.returnArenas(agains)
+    expect(mem.touchedBytes).toBe(start + 4096 + (again.end - again.base))
+    // an arena's own allocator counts from its base
+    const owns = mem.shareArenas(1)!
+    const other = new EngineMemory(mem.memory, owns[0])
+    other.allocF32(1000)
+    expect(other.touchedBytes).toBe(4096)
+    mem.returnArenas(owns)
+  })
+
   it('gives no arenas once its own blocks reach where they would begin', () => {
     const mem = new EngineMemory()
     mem.reserve(SOFT_LIMIT + 65 * 1024 * 1024) // workspaces past the soft limit and past where the arenas begin
