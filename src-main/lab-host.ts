@@ -25,6 +25,7 @@ import { encodeNpz } from '../src-engine/io/npz'
 import { ProjectService, fileStem, tensorArrays, type AutosaveJob, type FileAccess } from './projects'
 import { IDLE_ENV, NICE_ENV, SCHED_IDLE, threadPolicy } from '../src-engine/train/thread-priority'
 import { startTrainingWorker } from './worker-relay'
+import { SPARE_BYTES_LIMIT, worthRetiring } from '../src-engine/train/retire'
 import { StarvationWatch, TICK_MS, type ThreadReading } from './cpu-watch'
 import { withFileBytes } from './file-base64'
 import { cleanDivergence } from './ipc/validate'
@@ -82,6 +83,12 @@ export interface LabHostOptions {
   files?: FileAccess
   /** The project reader thread's entry (bundled src-main/project-reader.ts); absent: projects are read on this thread. */
   projectReader?: string | URL
+  /**
+   * How many bytes of engine memory the training thread may keep, after a run, beyond what its model needs before a
+   * fresh thread takes the model (retireIfSpare; default train/retire.ts SPARE_BYTES_LIMIT). Tests: 0 retires it after
+   * every run, Infinity never.
+   */
+  spareMemoryBytes?: number
 }
 
 const ACTIVE: ReadonlySet<RunState> = new Set<RunState>(['running', 'paused', 'idle'])
@@ -186,6 +193,7 @@ export class LabHost {
       trainingNice: 10,
       trainingIdle: true,
       watchStarvation: true,
+      spareMemoryBytes: SPARE_BYTES_LIMIT,
       ...options
     }
     this.engine = { ...pureEngine, ...options.engine }
@@ -478,7 +486,7 @@ export class LabHost {
     }
     this.wantedPriority = priority
     if (!w || this.samePriority(this.workerPriority, priority)) return { ok: true, value: { priority, restarted: false } }
-    const moving = this.movePriority(w, priority)
+    const moving = this.moveModel(w, priority, 'priority')
     this.switching = moving
     try {
       return await moving
@@ -487,13 +495,36 @@ export class LabHost {
     }
   }
 
-  private async movePriority(old: Worker, priority: TrainingPriority): Promise<Result<{ priority: TrainingPriority; restarted: boolean }>> {
+  /**
+   * After a run: when the training thread keeps far more engine memory than its model needs (train/retire.ts: a run
+   * with big batches grew it, and a WebAssembly memory never shrinks), the model moves into a fresh thread at the same
+   * priority, as for a change of priority (moveModel), and the old thread ends, giving its memory back to the system.
+   * Requests meanwhile wait for the move (`switching`), as a train:start does. Nothing is said to the page: if the fresh
+   * thread cannot take the model, the old one keeps it and its memory. Only between runs, on the thread that ran `runId`.
+   */
+  private retireIfSpare(w: Worker, m: Extract<WorkerEvent, { type: 'memory' }>): void {
+    if (w !== this.worker || m.runId !== this.runId || this.disposed || this.switching || this.isTraining()) return
+    if (!worthRetiring(m, this.opts.spareMemoryBytes)) return
+    const moving = this.moveModel(w, this.workerPriority, 'memory')
+    this.switching = moving
+    const done = (): void => { if (this.switching === moving) this.switching = null }
+    void moving.then(done, done)
+  }
+
+  /**
+   * Moves the model out of the live thread `old` into a new one at `priority` (setPriority: `why` 'priority'; a thread
+   * retired for its memory: 'memory'), then ends `old`. What the host says about the model (model:held, whether it was
+   * loaded from a file) stays as it was: the same model is held, in another thread.
+   */
+  private async moveModel(old: Worker, priority: TrainingPriority, why: 'priority' | 'memory'): Promise<Result<{ priority: TrainingPriority; restarted: boolean }>> {
+    const toWhere = why === 'priority' ? 'another priority' : 'a fresh thread'
     // the last epochs' checkpoints are in the old thread: their autosaves are written there first
     await this.projects.flushAutosave()
     const got = await this.fetchModel(true)
     if (!got.ok && got.error.code !== 'no-model') return got
     const model = got.ok ? got.value : null
-    if (this.worker !== old || this.disposed) return fail('worker-crashed', 'The training thread stopped while its model was being moved to another priority.')
+    if (this.worker !== old || this.disposed) return fail('worker-crashed', `The training thread stopped while its model was being moved to ${toWhere}.`)
+    const heldWas = { held: this.held, loaded: this.modelLoaded }
     // the old thread is set aside, not ended, until the new one holds the model: if that fails it stays
     const oldPriority = this.workerPriority
     let oldGone = false
@@ -503,7 +534,7 @@ export class LabHost {
     this.stopInference()
     this.unwatchStarvation()
     this.worker = null
-    this.failPending('worker-crashed', 'The training thread was replaced by one at another priority: ask again.')
+    this.failPending('worker-crashed', why === 'priority' ? 'The training thread was replaced by one at another priority: ask again.' : 'The training thread was replaced by a fresh one: ask again.')
     const started = this.ensureWorker(priority)
     this.incoming = this.worker
     const loaded = started.ok && model
@@ -523,8 +554,12 @@ export class LabHost {
       }
       this.worker = old
       this.workerPriority = oldPriority
+      if (why === 'memory') return fail('worker-failed', `A fresh training thread could not take the model (${failed.error.message}); it stays in the thread that trained it.`, { detail: failed.error.message })
       return fail('worker-failed', `The training thread at ${priority} priority could not take the model (${failed.error.message}); it stays in the thread at ${oldPriority} priority.`, { case: 'priority', detail: failed.error.message })
     }
+    // loadInto called it a loaded model and named its architecture held: it is the model held before, moved
+    this.held = heldWas.held
+    this.modelLoaded = heldWas.loaded
     // Ended only once the new thread holds the model: a starved SCHED_IDLE thread runs its exit slowly, and
     // the new thread's start should not wait behind it.
     void old.terminate().catch(() => undefined)
@@ -1151,6 +1186,9 @@ export class LabHost {
       }
       case 'checkpoint':
         this.projects.onWorkerCheckpoint(m.runId, m.epoch)
+        return
+      case 'memory':
+        this.retireIfSpare(w, m)
         return
       case 'reply':
         this.settle(m)
