@@ -233,7 +233,7 @@ export default {
   moreSamples: 'Other images',
   mapLayer: '{layer} · {shape}',
   zoomTitle: '{layer}, map {i}',
-  zoomValue: 'value at ({x}, {y}) = {v}',
+  zoomValue: 'value at row {row}, column {col} = {v}',
   zoomHover: 'Move the pointer over the map, or press the arrow keys, to read a value.',
   zoomRange: 'min {min} · max {max}',
   mapUnit: '{layer}, unit {i} of {n}',

@@ -233,7 +233,7 @@ export default {
   moreSamples: '다른 이미지',
   mapLayer: '{layer} · {shape}',
   zoomTitle: '{layer}의 {i}번 맵',
-  zoomValue: '({x}, {y})\u2060의 값 = {v}',
+  zoomValue: '{row}행 {col}열의 값 = {v}',
   zoomHover: '맵 위에 포인터를 올리거나 화살표 키를 누르면 값을 읽을 수 있습니다.',
   zoomRange: '최솟값 {min} · 최댓값 {max}',
   mapUnit: '{layer}의 유닛 {n}개 중 {i}번',
