@@ -7,7 +7,17 @@
 import { untrack } from 'svelte'
 
 export function throttledText(now: () => string, ms: number): { readonly text: string } {
-  let text = $state(untrack(now))
+  const v = throttled(now, ms)
+  return {
+    get text() {
+      return v.value
+    }
+  }
+}
+
+/** The same for any value (the loss chart's table, rebuilt from the curve with each batch while it is open). */
+export function throttled<T>(now: () => T, ms: number): { readonly value: T } {
+  let text = $state.raw(untrack(now))
   let shownAt = 0
   let timer: ReturnType<typeof setTimeout> | null = null
   $effect(() => {
@@ -24,7 +34,7 @@ export function throttledText(now: () => string, ms: number): { readonly text: s
     timer = null
   })
   return {
-    get text() {
+    get value() {
       return text
     }
   }
