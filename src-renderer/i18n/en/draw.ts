@@ -62,5 +62,18 @@ export default {
   drawingsFull: 'That is {max} drawings, the most the lab keeps in this browser: to add this one, remove some first (click a thumbnail, or Remove all).',
   gatesTitle: 'The LSTM reading your drawing row by row',
   gatesHelp: 'Each column is one row of the 28\u00a0×\u00a028 image fed to the LSTM; each line is a hidden unit.',
-  mapsHelp: 'Each layer’s output for the image above, computed by the engine as you draw.'
+  mapsHelp: 'Each layer’s output for the image above, computed by the engine as you draw.',
+  // which model answers (Q6's F10)
+  modelLine: 'Answering: {name} — {how}, {result}',
+  modelTraining: 'still training (epoch {e} of {epochs})',
+  modelEpochs: 'trained to epoch {e}',
+  modelBatches: 'stopped at mini-batch {b}, before its first epoch ended',
+  modelNoEpoch: 'stopped before its first epoch ended',
+  modelAcc: 'test accuracy {v}',
+  modelMse: 'reconstruction error {v}',
+  modelNoAcc: 'no test accuracy yet (measured at the end of each epoch)',
+  modelKept: 'Answering: {name} — it diverged; the weights kept from epoch {epoch}, mini-batch {batch}',
+  modelBefore: 'Answering: the model held before run #{n}, which diverged before it learned anything',
+  modelLoaded: 'Answering: the weights that were loaded (an opened project or imported weights); no run on this page trained them',
+  modelBarely: 'It has trained on less than one epoch, so its answers are close to guesses. Train it for at least one epoch.'
 } as const

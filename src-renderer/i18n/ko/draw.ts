@@ -62,5 +62,18 @@ export default {
   drawingsFull: '그림이 이 브라우저에 저장할 수 있는 최대 개수인 {max}개가 되었습니다. 이 그림을 추가하려면 먼저 몇 개를 삭제하세요 (작은 그림을 누르거나 모두 삭제).',
   gatesTitle: 'LSTM이 그림을 한 행씩 읽는 모습',
   gatesHelp: '열 하나가 LSTM에 들어간 28\u00a0×\u00a028 이미지의 한 행이고, 줄 하나가 은닉 유닛 하나입니다.',
-  mapsHelp: '위 이미지에 대한 각 계층의 출력입니다. 그리는 동안 엔진이 바로 계산합니다.'
+  mapsHelp: '위 이미지에 대한 각 계층의 출력입니다. 그리는 동안 엔진이 바로 계산합니다.',
+  // which model answers (Q6's F10)
+  modelLine: '답하는 모델: {name} — {how}, {result}',
+  modelTraining: '아직 학습 중(에폭 {e}/{epochs})',
+  modelEpochs: '{e}번째 에폭까지 학습',
+  modelBatches: '{b}번째 미니배치에서 중지, 첫 에폭을 마치지 못함',
+  modelNoEpoch: '첫 에폭을 마치기 전에 중지',
+  modelAcc: '테스트 정확도 {v}',
+  modelMse: '재구성 오차 {v}',
+  modelNoAcc: '테스트 정확도 없음(에폭이 끝날 때마다 잽니다)',
+  modelKept: '답하는 모델: {name} — 발산해서 에폭 {epoch}의 {batch}번째 미니배치에서 남겨 둔 가중치',
+  modelBefore: '답하는 모델: 배운 것 없이 발산한 #{n} 학습 전에 있던 모델',
+  modelLoaded: '답하는 모델: 불러온 가중치(열어 본 프로젝트나 가져온 가중치). 이 페이지에서 학습한 기록은 없습니다',
+  modelBarely: '한 에폭도 학습하지 않아 답이 짐작에 가깝습니다. 적어도 한 에폭은 학습시켜 보세요.'
 } as const
