@@ -156,10 +156,11 @@ export class EngineMemory {
    * the parts of the arenas other threads used (noteArenaUse), each counted once. The system has given the memory
    * pages for them, and a WebAssembly memory never gives pages back, released blocks or not: this is about what the
    * memory keeps of the process's resident size for as long as it lives (the whole memory's length counts the
-   * untouched gap below the arenas too).
+   * untouched gap below the arenas too). Once the arenas are back this allocator may grow past where they begin, over
+   * pages a replica touched: those count once (only the parts of the arenas above its top are added).
    */
   get touchedBytes(): number {
-    return this.top - this.base + this.usedInArenas.reduce((s, [a, b]) => s + b - a, 0)
+    return this.top - this.base + this.usedInArenas.reduce((s, [a, b]) => s + Math.max(0, b - Math.max(a, this.top)), 0)
   }
 
   /** Whether arenas are lent out now (shareArenas, not yet returnArenas). */

@@ -134,6 +134,21 @@ describe('engine memory', () => {
     mem.returnArenas(owns)
   })
 
+  it('counts pages its own blocks reach again after a replica touched them once (touchedBytes)', () => {
+    const mem = new EngineMemory()
+    // a two-thread run: the replica used 8 MiB of its arena; then a one-thread run grows past where the arena began
+    const lent = mem.shareArenas(1)!
+    const arena = lent[0]
+    mem.noteArenaUse(arena, arena.base + 8 * 2 ** 20)
+    mem.returnArenas(lent)
+    mem.reserve(arena.base + 4 * 2 ** 20 - mem.reservedBytes)
+    expect(mem.reservedBytes).toBeGreaterThan(arena.base)
+    // [0, top) and [base, base + 8 MiB) overlap by 4 MiB: their union, not their sum (was top + 8 MiB)
+    expect(mem.touchedBytes).toBe(arena.base + 8 * 2 ** 20)
+    mem.reserve(8 * 2 ** 20)
+    expect(mem.touchedBytes).toBe(mem.reservedBytes)
+  })
+
   it('gives no arenas once its own blocks reach where they would begin', () => {
     const mem = new EngineMemory()
     mem.reserve(SOFT_LIMIT + 65 * 1024 * 1024) // workspaces past the soft limit and past where the arenas begin
