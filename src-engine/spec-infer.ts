@@ -113,7 +113,7 @@ function needImage(type: string, shape: number[], ctx: InferCtx): number[] | nul
   if (reshape) advice = `set the shape of ${reshape} to ${target || `a (C, H, W) with C·H·W = ${num(product(shape))}`}`
   const got = shape.length === 1 ? `a flat vector of ${num(shape[0])} values` : shapeText(shape)
   ctx.issues.error(ctx.index, ctx.name, 'needs-image', `${type} needs an image (C, H, W) but gets ${got}; ${advice}`,
-    undefined, { type, got: shapeText(shape), ...(reshape ? { reshape, target } : {}) })
+    undefined, { type, got: shapeText(shape), ...(target ? { target } : {}), ...(reshape ? { reshape } : {}) })
   return null
 }
 

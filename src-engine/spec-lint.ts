@@ -195,7 +195,7 @@ function lintTask(n: LintInput, lossIdx: number, issues: Issues): void {
 
 /**
  * A softmax classifier of 28×28 images scores one class per output: the digits have 10, so another number
- * trains a softmax over classes that never occur (more) or stops at the first label it has no score for
+ * trains a softmax over classes that never occur (more) or has no score for some labels, and Start refuses either
  * (fewer). A warning, not an error: other data (an IDX folder) may use fewer classes; the run checks against
  * its data's labels (train/checks.ts).
  */
@@ -211,7 +211,7 @@ function lintClasses(n: LintInput, lossIdx: number, issues: Issues): void {
   const fix = affine ? `set its units to ${DIGIT_CLASSES}` : `end with an Affine of ${DIGIT_CLASSES} units before ${n.names[lossIdx]}`
   const what = outputs > DIGIT_CLASSES
     ? `so ${outputs - DIGIT_CLASSES} of them are for classes that never occur`
-    : `so training on the digits stops at the first label ${outputs} or above`
+    : `so training on the digits would not start (labels ${outputs} and above have no score)`
   issues.warn(at, n.names[at], outputs > DIGIT_CLASSES ? 'outputs-more-than-classes' : 'outputs-fewer-than-classes',
     `gives ${outputs} class scores to ${n.names[lossIdx]} but the digits have ${DIGIT_CLASSES} classes, ${what}; ` +
       `${fix} (or to the number of classes of the data you train on)`,

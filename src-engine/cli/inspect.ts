@@ -43,7 +43,7 @@ export function classIssuesFor(issues: SpecIssue[], data: DataSource, used: numb
       const extra = outputs - (classes ?? 10)
       out.push({ ...i, message: `${i.layerName}: gives ${outputs} class scores to ${loss} but ${theirs}, so ${extra} of them are for classes that never occur; ${fix(want)}`, values: { ...i.values, classes: classes ?? 10, data: 'folder' } })
     } else if (classes !== null && outputs < classes) {
-      out.push({ ...i, message: `${i.layerName}: gives ${outputs} class scores to ${loss} but ${theirs}, so training on the folder stops at the first label ${outputs} or above; ${fix(want)}`, values: { ...i.values, classes, data: 'folder-labels' } })
+      out.push({ ...i, message: `${i.layerName}: gives ${outputs} class scores to ${loss} but ${theirs}, so training on the folder would not start (labels ${outputs} and above have no score); ${fix(want)}`, values: { ...i.values, classes, data: 'folder-labels' } })
     }
   }
   return out

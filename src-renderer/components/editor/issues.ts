@@ -138,7 +138,11 @@ export function dataIssue(spec: NetSpec | null, data: DataChoice): SpecIssue | n
  * Whether `i` is dataIssue's warning: its codes are the training page's data messages (data-…), which no validator
  * code starts with. Start is refused for it there, so the editor's status does not call the network trainable with a tick.
  */
-export const isDataIssue = (i: SpecIssue): boolean => i.layer < 0 && i.code.startsWith('data-')
+export const isDataIssue = (i: SpecIssue): boolean =>
+  (i.layer < 0 && i.code.startsWith('data-')) ||
+  // a class-count warning forData kept for the data chosen (values.data): Start refuses it too (train/checks.ts
+  // checkExamples 'classes'), so it is no "✓ Trainable · 1 warning" (Q7's F7)
+  (CLASS_CODES.has(i.code) && i.values?.data !== undefined)
 
 /** The setting that sizes a layer of each type, for "too large": what to lower. */
 const SIZE_FIELD: Partial<Record<LayerType, string>> = {
@@ -234,6 +238,7 @@ export function issueText(issue: SpecIssue, type?: LayerType): string {
   const key = range ? 'editor.issue.field-out-of-range-allowed'
     : issue.code === 'loss-not-last' && issue.values?.second !== undefined ? 'editor.issue.loss-not-last-second'
       : issue.code === 'needs-image' && issue.values?.reshape ? 'editor.issue.needs-image-reshape'
+      : issue.code === 'needs-image' && !issue.values?.target ? 'editor.issue.needs-image-move'
         : strided(issue) ? `editor.issue.${issue.code}-stride`
         : String(issue.values?.data ?? '').startsWith('folder') && CLASS_CODES.has(issue.code) ? `editor.issue.${issue.code}-folder` : `editor.issue.${issue.code}`
   if (!(key in catalogues[i18n.lang]) && !(key in catalogues.en)) return issue.message

@@ -36,7 +36,7 @@ describe('validate: the class-count warning follows --data', () => {
     expect(fits.code).toBe(0)
     expect(warnings(fits)).toEqual([])
     const few = await lab('validate', writeJson(dir, 'u3.json', withUnits(3)), '--data', `idx:${five}`)
-    expect(warnings(few)).toEqual(['warning: affine2: gives 3 class scores to softmax1 but the folder\'s training labels use 5 classes (0 to 4), so training on the folder stops at the first label 3 or above; set its units to 5'])
+    expect(warnings(few)).toEqual(['warning: affine2: gives 3 class scores to softmax1 but the folder\'s training labels use 5 classes (0 to 4), so training on the folder would not start (labels 3 and above have no score); set its units to 5'])
     const many = await lab('validate', writeJson(dir, 'u12.json', withUnits(12)), '--data', `idx:${five}`, '--json')
     const issues = (many.events.at(-1)?.report as { issues: { code: string; message: string; values: Record<string, unknown> }[] }).issues
     expect(issues).toHaveLength(1)

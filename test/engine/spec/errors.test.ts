@@ -153,6 +153,8 @@ describe('layers that need another shape', () => {
       'Convolution must come before Flatten and Affine, so move it up, or add a Reshape to (1, 28, 28) before it')
     const afterAffine = validateSpec(digits({ type: 'Affine', units: 30 * 12 * 12 }, { type: 'Pooling', size: 2 }, ...head))
     expect(only(afterAffine, 'needs-image').message).toContain('a Reshape to (30, 12, 12)')
+    // the editor words the same target (Q7 F9: it said "(C, H, W)")
+    expect(only(afterAffine, 'needs-image').values).toMatchObject({ target: '(30, 12, 12)' })
   })
 
   it('tells a Reshape right above that gives no image to change its shape, not to add another Reshape', () => {

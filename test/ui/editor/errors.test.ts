@@ -178,16 +178,19 @@ describe('other errors at their layer', () => {
     // a CNN built from scratch keeps the Affine default of 100
     openEditor({ input: [1, 28, 28], task: 'classify', layers: [{ type: 'Convolution', filters: 8, kernel: 5 }, { type: 'Relu' }, { type: 'Affine', units: 100 }, { type: 'SoftmaxWithLoss' }] })
     const warn = (): HTMLElement => within(card(2)).getAllByTestId('layer-warning').find((w) => w.getAttribute('data-code') === 'outputs-more-than-classes')!
-    expect(warn().textContent).toContain('affine1: gives 100 class scores, but the digits have 10 classes, so 90 of the scores stand for classes that never occur. ' +
+    expect(warn().textContent).toContain('affine1: gives 100 class scores, but the digits have 10 classes, so 90 of the scores stand for classes that never occur, and training on the digits would not start. ' +
       'Set its “Units” to 10.')
     expect(trainButton().disabled).toBe(false)
+    // Start refuses it on the digits (train/checks.ts 'classes'): no green "✓ Trainable · 1 warning" (Q7's F7)
+    expect(screen.getByTestId('spec-status').textContent).toBe('Trainable once the data fits · 1 warning')
+    expect(screen.getByTestId('spec-status').classList.contains('data')).toBe(true)
     i18n.set('ko')
     flushSync()
-    expect(warn().textContent).toContain('affine1: 클래스 점수를 100개 내는데 숫자 데이터의 클래스는 10개라서, 점수 90개는 나오지 않는 클래스의 점수입니다. “유닛 수”를 10개로 하세요')
+    expect(warn().textContent).toContain('affine1: 클래스 점수를 100개 내는데 숫자 데이터의 클래스는 10개라서, 점수 90개는 나오지 않는 클래스의 점수이고, 숫자 데이터로는 학습이 시작되지 않습니다. “유닛 수”를 10개로 하세요')
     i18n.set('en')
     const fewer = forData(validateSpec({ input: [1, 28, 28], task: 'classify', layers: [{ type: 'Affine', units: 5 }, { type: 'SoftmaxWithLoss' }] }).issues, 'mnist')
       .find((i) => i.code === 'outputs-fewer-than-classes')!
-    expect(issueText(fewer)).toBe('affine1: gives only 5 class scores, but the digits have 10 classes, so training on the digits stops at the first label it has no score for. ' +
+    expect(issueText(fewer)).toBe('affine1: gives only 5 class scores, but the digits have 10 classes, so training on the digits would not start: every label needs a score. ' +
       'Set its “Units” to 10.')
   })
 
@@ -204,11 +207,11 @@ describe('other errors at their layer', () => {
       openEditor(net(12))
       const warn = within(card(1)).getAllByTestId('layer-warning').find((w) => w.getAttribute('data-code') === 'outputs-more-than-classes')!
       expect(warn.textContent).toContain('affine1: gives 12 class scores, but an IDX folder has at most 10 classes (its labels are 0 to 9), so at least 2 of the scores ' +
-        'stand for classes that never occur. Set its “Units” to the number of classes in the folder (at most 10).')
+        'stand for classes that never occur, and training on the folder would not start. Set its “Units” to the number of classes in the folder (at most 10).')
       expect(warn.textContent).not.toContain('digits')
       i18n.set('ko')
       flushSync()
-      expect(warn.textContent).toContain('IDX 폴더의 클래스는 많아야 10개(레이블 0~9)\u2060라서, 점수 중 적어도 2개는 나오지 않는 클래스의 점수입니다. “유닛 수”를 폴더의 클래스 수로 하세요 (10개 이하).')
+      expect(warn.textContent).toContain('IDX 폴더의 클래스는 많아야 10개(레이블 0~9)\u2060라서, 점수 중 적어도 2개는 나오지 않는 클래스의 점수이고, 이 폴더로는 학습이 시작되지 않습니다. “유닛 수”를 폴더의 클래스 수로 하세요 (10개 이하).')
       i18n.set('en')
       // once the host has read the folder's training labels (five classes, 0 to 4), fewer scores than that are wrong
       cleanup()
@@ -224,11 +227,11 @@ describe('other errors at their layer', () => {
       expect(asked).toEqual([['data:idx-classes', { dir: trainLab.form.idxDir.trim() }]])
       openEditor(net(3))
       const fewer = within(card(1)).getAllByTestId('layer-warning').find((w) => w.getAttribute('data-code') === 'outputs-fewer-than-classes')!
-      expect(fewer.textContent).toContain('affine1: gives only 3 class scores, but the folder’s training labels use 5 classes (0 to 4), so training stops ' +
-        'at the first label it has no score for. Set its “Units” to 5.')
+      expect(fewer.textContent).toContain('affine1: gives only 3 class scores, but the folder’s training labels use 5 classes (0 to 4), so training on the folder ' +
+        'would not start: every label needs a score. Set its “Units” to 5.')
       i18n.set('ko')
       flushSync()
-      expect(fewer.textContent).toContain('폴더의 학습 레이블은 클래스 5개(0~4)\u2060를 쓰므로, 점수가 없는 첫 레이블에서 학습이 멈춥니다. “유닛 수”를 5개로 하세요.')
+      expect(fewer.textContent).toContain('폴더의 학습 레이블은 클래스 5개(0~4)\u2060를 쓰므로, 이 폴더로는 학습이 시작되지 않습니다. 레이블마다 점수가 하나씩 있어야 합니다. “유닛 수”를 5개로 하세요.')
       i18n.set('en')
       cleanup()
       openEditor(net(5))

@@ -140,6 +140,19 @@ describe('an image layer right after a Reshape that gives no image (M21)', () =>
     // after a Flatten it still says to move the layer up
     expect(said(digits({ type: 'Flatten' }, { type: 'Convolution', filters: 4, kernel: 3 }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }), 'needs-image', 'en')).toContain('move it up')
   })
+
+  it('names the (C, H, W) a Reshape would give, as the CLI does (Q7 F9)', () => {
+    const afterAffine = digits({ type: 'Affine', units: 100 }, { type: 'Convolution', filters: 8, kernel: 3 }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' })
+    expect(said(afterAffine, 'needs-image', 'en')).toBe('conv1: Convolution needs an image (C, H, W) but gets (100). Image layers must come before Flatten and Affine: ' +
+      'move it up, or add a Reshape to (1, 10, 10) before it.')
+    expect(said(afterAffine, 'needs-image', 'ko')).toContain('위로 옮기거나, 앞에 형상 바꾸기 계층을 넣어 (1, 10, 10) 형상으로 바꾸세요.')
+    // no square image holds 10 values: only "move it up", and why no Reshape
+    const ten = digits({ type: 'Affine', units: 10 }, { type: 'Convolution', filters: 8, kernel: 3 }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' })
+    expect(said(ten, 'needs-image', 'en')).toBe('conv1: Convolution needs an image (C, H, W) but gets (10). Image layers must come before Flatten and Affine: ' +
+      'move it up. (A Reshape cannot help: (10) does not split into square images.)')
+    expect(said(ten, 'needs-image', 'ko')).toContain('위로 옮기세요. ((10) 형상은 정사각형 이미지로 나눌 수 없어서')
+    for (const lang of ['en', 'ko'] as const) expect(said(afterAffine, 'needs-image', lang)).not.toContain('(C, H, W) before')
+  })
 })
 
 describe('a per-step loss given an image (M21)', () => {
