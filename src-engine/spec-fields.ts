@@ -65,6 +65,36 @@ export const LAYER_FIELDS: Record<LayerType, Record<string, Field>> = {
 
 const TYPES = Object.keys(LAYER_FIELDS) as LayerType[]
 
+/**
+ * Settings that change no shape and no count (a rate, ε, an initializer, max or avg): a value of theirs the layer cannot
+ * take is an error at the field, but the layer's shapes are still worked out, so the cards after it keep theirs (Q7's
+ * F4: a BatchNorm ε of 0 turned every shape after it into "?").
+ */
+const SHAPE_FREE: ReadonlySet<string> = new Set(['momentum', 'eps', 'rate', 'alpha', 'init', 'mode', 'stateful'])
+
+/** The numbers a setting takes, as its rule says them: an open end is not itself taken (ε above 0; a rate below 1). */
+export interface FieldBounds { min: number; max: number; minOpen?: boolean; maxOpen?: boolean }
+
+/**
+ * A numeric setting's bounds from its validator rule, for the editor's boxes (catalog.ts), so a box takes what the
+ * validator takes and no more (Q7's F4: ε 0 was taken by the box and refused by the validator; kernels capped at 31
+ * against 64). undefined for settings that are no number.
+ */
+export function fieldBounds(type: LayerType, key: string): FieldBounds | undefined {
+  const rule = hasOwn(LAYER_FIELDS, type) && hasOwn(LAYER_FIELDS[type], key) ? LAYER_FIELDS[type][key].rule : undefined
+  switch (rule?.kind) {
+    case 'posInt': case 'units': return { min: 1, max: rule.max }
+    case 'nonNegInt': return { min: 0, max: rule.max }
+    case 'number': {
+      const b: FieldBounds = { min: rule.min, max: rule.max }
+      if (rule.minOpen) b.minOpen = true
+      if (rule.maxOpen) b.maxOpen = true
+      return b
+    }
+    default: return undefined
+  }
+}
+
 /** Names learners bring from Keras, PyTorch or the book's prose, mapped to ours. */
 const ALIASES: Record<string, LayerType> = {
   conv: 'Convolution', conv2d: 'Convolution', convolution2d: 'Convolution',
@@ -192,7 +222,7 @@ export function checkLayerFields(raw: unknown, index: number, name: string, issu
     const v = o[key]
     if (v === undefined) {
       if (f.required) {
-        ok = false
+        if (!SHAPE_FREE.has(key)) ok = false
         const near = Object.keys(o).find((k) => !hasOwn(fields, k) && k !== 'type' && k !== 'name' &&
           (k.toLowerCase().startsWith(key.slice(0, 4)) || key.startsWith(k.toLowerCase())))
         issues.error(index, name, 'field-missing',
@@ -204,7 +234,8 @@ export function checkLayerFields(raw: unknown, index: number, name: string, issu
     }
     const code = misfit(f.rule, v)
     if (code !== '') {
-      ok = false
+      // the layer is still inferred without it (its default, or none: no shape reads it)
+      if (!SHAPE_FREE.has(key)) ok = false
       if (code === 'field-too-large' && 'max' in f.rule) {
         // a size over the lab's limit: the max, and the value as a number (the editor groups both: 4,096)
         const big = Array.isArray(v) ? Math.max(...(v as number[])) : (v as number)

@@ -37,6 +37,8 @@ export function readNumber(def: FieldDef, raw: string, badInput = false): Typed 
   if (!Number.isFinite(v)) return no('not-number', text)
   if (def.kind !== 'number' && !Number.isInteger(v)) return no('range', text)
   if ((def.min !== undefined && v < def.min) || (def.max !== undefined && v > def.max)) return no('range', text)
+  // an open end is the validator's too: ε must be above 0, a dropout rate below 1
+  if ((def.minOpen && v === def.min) || (def.maxOpen && v === def.max)) return no('range', text)
   return ok(v)
 }
 
@@ -53,9 +55,14 @@ export function readList(raw: string): Typed {
   return ok(parts.map(Number))
 }
 
-/** The range words' key for a field: whole numbers or any number, with or without an upper bound. */
+/**
+ * The range words' key for a field: whole numbers or any number, with or without an upper bound; a number with an open
+ * end has the validator's own words for it (issues.ts allowed: "a number above 0, up to 1").
+ */
 export function rangeKey(def: FieldDef): string {
   if (def.kind === 'int-list') return 'typed.takesList'
   const whole = def.kind !== 'number'
+  if (!whole && def.maxOpen) return 'range.belowMax'
+  if (!whole && def.minOpen) return 'range.aboveMin'
   return def.max === undefined ? (whole ? 'typed.takesWholeFrom' : 'typed.takesFrom') : whole ? 'typed.takesWhole' : 'typed.takesNumber'
 }

@@ -28,7 +28,7 @@ describe('a value typed key by key', () => {
     flushSync()
     expect(conv().stride).toBe(1)
     inputKey(stride, '2.5', '5')
-    expect(card(0).querySelector('#layer-0-stride-typed')?.textContent).toBe('Stride takes a whole number from 1 to 31; 2.5 is not one — the layer keeps 1.')
+    expect(card(0).querySelector('#layer-0-stride-typed')?.textContent).toBe('Stride takes a whole number from 1 to 64; 2.5 is not one — the layer keeps 1.')
     expect(conv().stride).toBe(1)
     expect(editor.canUndo).toBe(false)
   })

@@ -7,11 +7,12 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { cleanup, fireEvent, screen, within } from '@testing-library/svelte'
 import { flushSync } from 'svelte'
-import type { NetSpec } from '../../../src-engine/spec-types'
+import type { LayerSpec, NetSpec } from '../../../src-engine/spec-types'
 import { project } from '../../../src-renderer/lib/project.svelte'
-import { LAYER_DEFS } from '../../../src-renderer/components/editor/catalog'
+import { LAYER_DEFS, type FieldDef } from '../../../src-renderer/components/editor/catalog'
+import { validateSpec } from '../../../src-engine/spec'
 import { readList, readNumber } from '../../../src-renderer/components/editor/typed-value'
-import { card, field, layerOut, layerParams, openEditor, paramTotal } from './helpers'
+import { card, errorsIn, field, layerOut, layerParams, openEditor, paramTotal } from './helpers'
 
 afterEach(() => cleanup())
 
@@ -38,7 +39,7 @@ describe('a typed value the field cannot take', () => {
     const stride = field(0, 'stride')
     await type(stride, '2.5')
     const m = typedMsg(0, 'stride')
-    expect(m?.textContent).toBe('Stride takes a whole number from 1 to 31; 2.5 is not one — the layer keeps 1.')
+    expect(m?.textContent).toBe('Stride takes a whole number from 1 to 64; 2.5 is not one — the layer keeps 1.')
     expect(stride.getAttribute('aria-invalid')).toBe('true')
     expect(document.getElementById(stride.getAttribute('aria-describedby')!)).toBe(m)
     expect(conv().stride).toBe(1)
@@ -56,11 +57,11 @@ describe('a typed value the field cannot take', () => {
 
   it('refuses numbers beyond the bounds and an emptied required field, in en and ko', async () => {
     openEditor(net())
-    await type(field(0, 'filters'), '2000')
-    expect(typedMsg(0, 'filters')?.textContent).toBe('Filters (FN) takes a whole number from 1 to 1024; 2000 is not one — the layer keeps 30.')
+    await type(field(0, 'filters'), '5000')
+    expect(typedMsg(0, 'filters')?.textContent).toBe('Filters (FN) takes a whole number from 1 to 4,096; 5000 is not one — the layer keeps 30.')
     expect(conv().filters).toBe(30)
     await type(field(0, 'pad'), '-1')
-    expect(typedMsg(0, 'pad')?.textContent).toBe('Padding takes a whole number from 0 to 31; -1 is not one — the layer keeps 0.')
+    expect(typedMsg(0, 'pad')?.textContent).toBe('Padding takes a whole number from 0 to 64; -1 is not one — the layer keeps 0.')
     cleanup()
 
     openEditor(net(), 'ko')
@@ -69,9 +70,9 @@ describe('a typed value the field cannot take', () => {
     expect(typedMsg(0, 'filters')).toBeNull() // on the way to another number
     await fireEvent.blur(filters)
     flushSync()
-    expect(typedMsg(0, 'filters')?.textContent).toBe('필터 수 (FN)\u2060에는 1부터 1024까지의 정수를 입력해야 합니다. 칸이 비어 있어서 계층은 지금 값(30) 그대로입니다.')
+    expect(typedMsg(0, 'filters')?.textContent).toBe('필터 수 (FN)\u2060에는 1부터 4,096까지의 정수를 입력해야 합니다. 칸이 비어 있어서 계층은 지금 값(30) 그대로입니다.')
     await type(field(0, 'stride'), '2.5')
-    expect(typedMsg(0, 'stride')?.textContent).toBe('스트라이드에는 1부터 31까지의 정수를 입력하세요. 입력한 값(2.5)\u2060은 쓸 수 없어서 계층은 지금 값(1) 그대로입니다.')
+    expect(typedMsg(0, 'stride')?.textContent).toBe('스트라이드에는 1부터 64까지의 정수를 입력하세요. 입력한 값(2.5)\u2060은 쓸 수 없어서 계층은 지금 값(1) 그대로입니다.')
   })
 
   it('says which part of a size list is wrong, and takes one -1 as the engine does', async () => {
@@ -90,8 +91,8 @@ describe('a typed value the field cannot take', () => {
   it('follows the catalog: every number field refuses a value past its bounds and takes its bounds', () => {
     for (const d of LAYER_DEFS) for (const f of d.fields) {
       if (f.kind !== 'int' && f.kind !== 'number' && f.kind !== 'units') continue
-      expect(readNumber(f, String(f.min)), `${d.type}.${f.key} min`).toEqual({ ok: true, value: f.min })
-      expect(readNumber(f, String(f.max)), `${d.type}.${f.key} max`).toEqual({ ok: true, value: f.max })
+      expect(readNumber(f, String(f.min)), `${d.type}.${f.key} min`).toEqual(f.minOpen ? { ok: false, reason: 'range', bad: String(f.min) } : { ok: true, value: f.min })
+      expect(readNumber(f, String(f.max)), `${d.type}.${f.key} max`).toEqual(f.maxOpen ? { ok: false, reason: 'range', bad: String(f.max) } : { ok: true, value: f.max })
       expect(readNumber(f, String(f.max! + 1)).ok, `${d.type}.${f.key} max + 1`).toBe(false)
       expect(readNumber(f, String(f.min! - 0.5)).ok, `${d.type}.${f.key} below min`).toBe(false)
     }
@@ -99,6 +100,58 @@ describe('a typed value the field cannot take', () => {
     expect(readNumber(stride, '', true)).toEqual({ ok: false, reason: 'not-number', bad: '' })
     expect(readNumber(stride, '')).toEqual({ ok: true, value: undefined }) // the default stride
     expect(readList('1×28×28')).toEqual({ ok: true, value: [1, 28, 28] })
+  })
+})
+
+describe('the boxes\' bounds are the validator\'s (Q7 F4)', () => {
+  it('a value a box takes is one the validator takes, and one it refuses the validator refuses, at and past every bound', () => {
+    const tried: string[] = []
+    for (const d of LAYER_DEFS) for (const f of d.fields) {
+      if (f.kind !== 'int' && f.kind !== 'number' && f.kind !== 'units') continue
+      expect(f.min, `${d.type}.${f.key} has bounds`).toBeDefined()
+      expect(f.max, `${d.type}.${f.key} has bounds`).toBeDefined()
+      const step = f.kind === 'number' ? 0.001 : 1
+      for (const v of [f.min!, f.max!, f.min! - step, f.max! + step, f.min! + step, f.max! - step]) {
+        const layer = { ...d.make(), [f.key]: v } as unknown as LayerSpec
+        const fieldError = validateSpec({ input: [1, 28, 28], layers: [layer] }).issues
+          .some((i) => i.layer === 0 && i.field === f.key && i.severity === 'error' && i.code.startsWith('field-')) // not a kernel too large for 28
+        expect(readNumber(f, String(v)).ok, `${d.type}.${f.key} = ${v}: the box and the validator agree`).toBe(!fieldError)
+        tried.push(`${d.type}.${f.key}`)
+      }
+    }
+    expect(new Set(tried).size).toBeGreaterThanOrEqual(17)
+    // the caps Q7 met: kernel 64 (was 31), filters 4,096 (1,024), scale 16 (8), units 1,000,000 (65,536), rate 0.99 (0.95)
+    const def = (type: string, key: string): FieldDef => LAYER_DEFS.find((d) => d.type === type)!.fields.find((f) => f.key === key)!
+    expect([def('Convolution', 'kernel').max, def('Convolution', 'filters').max, def('Upsample', 'scale').max, def('Affine', 'units').max])
+      .toEqual([64, 4096, 16, 1_000_000])
+    expect(readNumber(def('Dropout', 'rate'), '0.99')).toEqual({ ok: true, value: 0.99 })
+    expect(readNumber(def('BatchNormalization', 'eps'), '0')).toEqual({ ok: false, reason: 'range', bad: '0' })
+  })
+
+  it('refuses a BatchNorm ε of 0 at the box with the validator\'s words, en and ko', async () => {
+    const bn: NetSpec = { input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 8, kernel: 3 }, { type: 'BatchNormalization' }, { type: 'Relu' },
+      { type: 'Dropout', rate: 0.5 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }
+    openEditor(bn)
+    await type(field(1, 'eps'), '0')
+    expect(typedMsg(1, 'eps')?.textContent).toBe('ε takes a number above 0, up to 1; 0 is not one — the layer keeps 0.00001.')
+    expect((project.spec!.layers[1] as { eps?: number }).eps).toBeUndefined()
+    await type(field(3, 'rate'), '1')
+    expect(typedMsg(3, 'rate')?.textContent).toBe('Dropout rate takes a number from 0 up to, but not including, 1; 1 is not one — the layer keeps 0.5.')
+    await type(field(3, 'rate'), '0.99')
+    expect((project.spec!.layers[3] as { rate: number }).rate).toBe(0.99)
+    cleanup()
+    openEditor(bn, 'ko')
+    await type(field(1, 'eps'), '0')
+    expect(typedMsg(1, 'eps')?.textContent).toBe('ε에는 0 초과 1 이하의 수를 입력하세요. 입력한 값(0)\u2060은 쓸 수 없어서 계층은 지금 값(0.00001) 그대로입니다.')
+  })
+
+  it('an ε the layer cannot take (from a file) is an error at the layer, and the shapes and counts after it stay known', () => {
+    openEditor({ input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 8, kernel: 3 }, { type: 'BatchNormalization', eps: 0 }, { type: 'Relu' },
+      { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    expect(errorsIn(1).map((e) => e.getAttribute('data-code'))).toEqual(['field-out-of-range'])
+    expect(layerOut(4)).toBe('(10)')
+    // conv 8·9 + 8, BatchNorm γ and β 2·8, Affine 8·26·26·10 + 10
+    expect(paramTotal()).toBe(80 + 16 + 8 * 26 * 26 * 10 + 10)
   })
 })
 
