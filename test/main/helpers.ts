@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { NetSpec } from '../../src-engine/spec-types'
-import type { TrainSettings } from '../../src-engine/protocol'
+import type { Checkpoint, TrainSettings } from '../../src-engine/protocol'
 import type { LabEvent } from '../../src-main/ipc/contract'
 import { LabHost, type LabHostOptions } from '../../src-main/lab-host'
 
@@ -95,4 +95,20 @@ export async function worstStall<T>(work: () => Promise<T>): Promise<{ value: T;
   } finally {
     clearInterval(timer)
   }
+}
+
+/** The names of the arrays (weights w:, optimizer state o:) that differ between two checkpoints in any bit, or that only one has. */
+export function differing(a: Checkpoint, b: Checkpoint): string[] {
+  const flat = (cp: Checkpoint): Map<string, Float32Array> => new Map([
+    ...Object.entries(cp.weights).map(([k, t]) => [`w:${k}`, t.data] as const),
+    ...Object.entries(cp.optimizer?.state ?? {}).map(([k, x]) => [`o:${k}`, x] as const)
+  ])
+  const fa = flat(a)
+  const fb = flat(b)
+  const bytes = (x: Float32Array): Buffer => Buffer.from(x.buffer, x.byteOffset, x.byteLength)
+  return [...new Set([...fa.keys(), ...fb.keys()])].filter((k) => {
+    const x = fa.get(k)
+    const y = fb.get(k)
+    return !x || !y || !bytes(x).equals(bytes(y))
+  })
 }

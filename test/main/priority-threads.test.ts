@@ -7,12 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import { readdirSync } from 'node:fs'
 import { getPriority } from 'node:os'
-import type { Checkpoint } from '../../src-engine/protocol'
 import { LabHost } from '../../src-main/lab-host'
 import { PRESETS } from '../../src-engine/models/presets'
 import { SCHED_IDLE, threadPolicy } from '../../src-engine/train/thread-priority'
 import { bundleEngineWorker } from '../helpers/bundle'
-import { isState, record, settings } from './helpers'
+import { differing, isState, record, settings } from './helpers'
 
 const linux = process.platform === 'linux'
 const chrt = linux && spawnSync('chrt', ['--max'], { stdio: 'ignore' }).status === 0
@@ -21,22 +20,6 @@ const NICE = 10
 /** This process's threads as [policy, nice], one entry per thread. */
 function threads(): { policy: number; nice: number }[] {
   return readdirSync('/proc/self/task').map((t) => threadPolicy(Number(t))).filter((p): p is { policy: number; nice: number } => p !== null)
-}
-
-/** The names of the arrays (weights w:, optimizer state o:) that differ between two checkpoints in any bit, or that only one has. */
-function differing(a: Checkpoint, b: Checkpoint): string[] {
-  const flat = (cp: Checkpoint): Map<string, Float32Array> => new Map([
-    ...Object.entries(cp.weights).map(([k, t]) => [`w:${k}`, t.data] as const),
-    ...Object.entries(cp.optimizer?.state ?? {}).map(([k, x]) => [`o:${k}`, x] as const)
-  ])
-  const fa = flat(a)
-  const fb = flat(b)
-  const bytes = (x: Float32Array): Buffer => Buffer.from(x.buffer, x.byteOffset, x.byteLength)
-  return [...new Set([...fa.keys(), ...fb.keys()])].filter((k) => {
-    const x = fa.get(k)
-    const y = fb.get(k)
-    return !x || !y || !bytes(x).equals(bytes(y))
-  })
 }
 
 let workerPath: string

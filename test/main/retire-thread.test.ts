@@ -9,23 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Checkpoint } from '../../src-engine/protocol'
 import { LabHost } from '../../src-main/lab-host'
 import { bundleEngineWorker } from '../helpers/bundle'
-import { image, mlpSpec, record, settings } from './helpers'
-
-/** The names of the arrays (weights w:, optimizer state o:) that differ between two checkpoints in any bit, or that only one has. */
-function differing(a: Checkpoint, b: Checkpoint): string[] {
-  const flat = (cp: Checkpoint): Map<string, Float32Array> => new Map([
-    ...Object.entries(cp.weights).map(([k, t]) => [`w:${k}`, t.data] as const),
-    ...Object.entries(cp.optimizer?.state ?? {}).map(([k, x]) => [`o:${k}`, x] as const)
-  ])
-  const fa = flat(a)
-  const fb = flat(b)
-  const bytes = (x: Float32Array): Buffer => Buffer.from(x.buffer, x.byteOffset, x.byteLength)
-  return [...new Set([...fa.keys(), ...fb.keys()])].filter((k) => {
-    const x = fa.get(k)
-    const y = fb.get(k)
-    return !x || !y || !bytes(x).equals(bytes(y))
-  })
-}
+import { differing, image, mlpSpec, record, settings } from './helpers'
 
 let workerPath: string
 beforeAll(async () => { workerPath = await bundleEngineWorker() }, 60_000)
