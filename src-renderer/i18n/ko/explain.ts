@@ -73,7 +73,7 @@ export default {
   fieldRange: '{field} 칸에는 {lo}부터 {hi}까지의 숫자를 넣으세요. 고칠 때까지 계산에 쓰는 값: {used}.',
   fieldNumberBeside: '숫자를 넣으세요. 고칠 때까지 쓰는 값: {used}',
   fieldCell: '{cell} 칸에는 {lo}부터 {hi}까지, 소수점 아래 한 자리까지의 숫자를 넣으세요. 고칠 때까지 계산에 쓰는 값: {used}.',
-  gridKeys: '화살표: 칸 이동 · 숫자를 치거나 Enter, F2: 고치기 · Alt+↑/↓: 1씩 바꾸기',
+  gridKeys: '화살표 키: 칸 이동 · 숫자 입력, Enter 또는 F2: 고치기 · Alt+↑/↓: 1씩 바꾸기',
   gridKeysEditing: '고치는 중: ↑/↓ 1씩 바꾸기 · Enter: 끝 · Esc: 원래 숫자로',
   sizeStrip: '입력의 한 줄(점선은 패딩)\u2060과 스트라이드마다 창이 놓이는 위치',
   sizeStripSome: '창이 놓이는 위치 {total}곳 가운데 처음 {shown}곳만 그렸습니다.',
@@ -281,7 +281,7 @@ export default {
   overfitShow: '학습 페이지에서 곡선 보기.',
   // 마무리 안내: 강의 과제(CNN)와 학습 페이지의 “훈련 샘플 수” 칸 (Overfitting.svelte)
   overfitHomework: '강의 과제인 “CNN을 과적합시킨 뒤 드롭아웃으로 고치기”에도 작은 훈련 데이터가 필요합니다. 학습 페이지의 “훈련 샘플 수” 칸에 1,000을 넣으면, 시작을 누를 때마다 같은 숫자 1,000개로 학습합니다(테스트 숫자는 그대로입니다).',
-  overfitHomeworkGo: '“{name}” 적은 샘플로 학습시키기',
+  overfitHomeworkGo: '적은 샘플로 “{name}” 학습시키기',
   pcTitle: '완전연결 계층의 매개변수 세기',
   pcLead: '입력 n개에서 출력 m개로 가는 완전연결 계층에는 형상이 (n, m)\u2060인 가중치 행렬 W가 있고, 편향이 있으면 출력마다 편향이 하나씩 있습니다. 크기와 편향을 바꾸면서 개수를 보세요. 편집기도 신경망의 모든 계층을 이렇게 셉니다.',
   pcIn: '입력 수',

@@ -35,7 +35,7 @@ export default {
   trainSizeOver: '이 데이터의 훈련 샘플은 {available}개로, {size}개보다 적습니다. {available} 이하로 입력하거나, 전부 쓰려면 칸을 비우세요.',
   trainSizeBatch: '미니배치 하나에 샘플 {batch}개를 넣는데 훈련 샘플은 {size}개뿐입니다. 미니배치 크기를 {size} 이하로 줄이거나, 훈련 샘플을 {batch}개 이상으로 늘리세요.',
   // 이어서 학습은 그 학습이 나눈 숫자 데이터를 그대로 씁니다(과적합 실험의 1,000개; lib/train-data.ts continueExamples)
-  trainSizeContinue: '“이어서 학습”은 #{n}에서 쓴 훈련 숫자 {available}개로 계속하므로, 여기에는 {available} 이하를 넣으세요(“시작”은 {all}개까지 쓸 수 있습니다).',
+  trainSizeContinue: '“이어서 학습”은 #{n} 학습에서 쓴 훈련 숫자 {available}개로 계속하므로, 여기에는 {available} 이하를 넣으세요(“시작”은 {all}개까지 쓸 수 있습니다).',
   runTrainSize: '샘플 {n}개',
   idxDir: 'IDX 파일이 있는 폴더',
   // 언어 모델이 학습할 텍스트: 내장 텍스트 또는 파일 (components/train/TextSource.svelte, 폼 값은 'builtin' 그대로)

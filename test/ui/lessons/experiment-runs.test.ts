@@ -140,7 +140,7 @@ describe('the overfitting lesson’s closing note', () => {
     i18n.set('ko')
     await tick()
     expect(note.textContent).toContain('학습 페이지의 “훈련 샘플 수” 칸에 1,000을 넣으면')
-    expect(go.textContent).toBe('“간단한 합성곱 신경망 (책)” 적은 샘플로 학습시키기')
+    expect(go.textContent).toBe('적은 샘플로 “간단한 합성곱 신경망 (책)” 학습시키기')
     await fireEvent.click(go)
     await tick()
     expect(project.presetId).toBe('simple-convnet')

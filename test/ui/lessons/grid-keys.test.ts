@@ -93,7 +93,7 @@ describe('an editable grid', () => {
     await flush()
     const first = screen.getByTestId('explainer-pooling').querySelector<HTMLInputElement>('input[data-cell]')!
     const hint = document.getElementById(first.getAttribute('aria-describedby')!)
-    expect(hint?.textContent).toBe('화살표: 칸 이동 · 숫자를 치거나 Enter, F2: 고치기 · Alt+↑/↓: 1씩 바꾸기')
+    expect(hint?.textContent).toBe('화살표 키: 칸 이동 · 숫자 입력, Enter 또는 F2: 고치기 · Alt+↑/↓: 1씩 바꾸기')
     expect(stops().length).toBe(1)
   })
 })

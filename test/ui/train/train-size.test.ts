@@ -103,7 +103,7 @@ describe('the training form\'s "Training examples"', () => {
       expect(box.getAttribute('aria-describedby')).toContain('train-size-continue')
       i18n.set('ko')
       await settle()
-      expect(note()).toBe('“이어서 학습”은 #3에서 쓴 훈련 숫자 1,000개로 계속하므로, 여기에는 1,000 이하를 넣으세요(“시작”은 8,000개까지 쓸 수 있습니다).')
+      expect(note()).toBe('“이어서 학습”은 #3 학습에서 쓴 훈련 숫자 1,000개로 계속하므로, 여기에는 1,000 이하를 넣으세요(“시작”은 8,000개까지 쓸 수 있습니다).')
       i18n.set('en')
       // above both: the box's own problem only
       await fireEvent.input(box, { target: { value: '9000' } })
