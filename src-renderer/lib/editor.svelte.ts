@@ -8,7 +8,7 @@ import { layerNames } from '../../src-engine/spec-names'
 import { withVocab } from '../../src-engine/spec'
 import { validateSpec, presetList, emptyNet, type EmptyKind } from '../components/editor/engine'
 import { layerDef, isLossType } from '../components/editor/catalog'
-import { parseSpecJson } from '../components/editor/spec-json'
+import { parseSpecJson, type ImportProblem } from '../components/editor/spec-json'
 import { dataIssue, forData, layerIssues } from '../components/editor/issues'
 import { project } from './project.svelte'
 import { trainLab } from './train.svelte'
@@ -68,7 +68,7 @@ export class EditorState {
     this.pending && project.spec ? weightsFit(this.reportFor(project.spec), this.reportFor(this.pending.spec)) : null
   )
   /** Last import failure, as an i18n key with values; null when the last import worked. */
-  importError = $state.raw<{ key: string; values: Record<string, string | number> } | null>(null)
+  importError = $state.raw<{ key: string; values: Record<string, string | number>; more?: ImportProblem[]; rest?: number } | null>(null)
 
   /**
    * The text a language model will train on, when the training page knows its vocabulary (textUpload.chosen): a run
@@ -428,7 +428,7 @@ export class EditorState {
   importJson(text: string, then?: () => void): boolean {
     const r = parseSpecJson(text)
     if (!r.ok) {
-      this.importError = { key: r.key, values: r.values }
+      this.importError = { key: r.key, values: r.values, more: r.more, rest: r.rest }
       return false
     }
     this.importError = null

@@ -4,12 +4,22 @@
  * validateSpec's job afterwards. Failures carry an i18n key and values, never a throw.
  */
 import type { NetSpec } from '../../../src-engine/spec-types'
-import { suggestType } from '../../../src-engine/spec-fields'
+import { LAYER_FIELDS, suggestType } from '../../../src-engine/spec-fields'
 import { LAYER_DEFS, layerDef, type LayerDef } from './catalog'
 
+/** One thing wrong with a file: an i18n key under editor. and its values. */
+export interface ImportProblem { key: string; values: Record<string, string | number> }
+
+/**
+ * A refusal names its first problem (key, values); the layers' other problems come in `more`, up to MORE_SHOWN of them,
+ * with `rest` the count beyond (Q7's F10: a file with several mistakes took one import per mistake).
+ */
 export type ParseResult =
   | { ok: true; spec: NetSpec }
-  | { ok: false; key: string; values: Record<string, string | number> }
+  | { ok: false; key: string; values: Record<string, string | number>; more?: ImportProblem[]; rest?: number }
+
+/** The layers' problems said after the first; the rest only counted. */
+export const MORE_SHOWN = 3
 
 const TASKS = ['classify', 'reconstruct', 'language-model']
 
@@ -144,42 +154,89 @@ export function checkSpec(raw: unknown): ParseResult {
   if (!Array.isArray(o.layers)) return fail('import.noLayers')
 
   const layers: Record<string, unknown>[] = []
+  const problems: ImportProblem[] = []
   for (let i = 0; i < o.layers.length; i++) {
-    const l = o.layers[i] as unknown
-    const n = i + 1
-    if (typeof l !== 'object' || l === null || Array.isArray(l)) return fail('import.layerNotObject', { n })
-    const lo = l as Record<string, unknown>
-    const def = layerDef(String(lo.type))
-    if (!def) return unknownType(n, String(lo.type))
-    const out: Record<string, unknown> = { type: def.type }
-    if (lo.name !== undefined) {
-      if (typeof lo.name !== 'string') return fail('import.badLayerName', { n })
-      out.name = lo.name
-    }
-    for (const key of Object.keys(lo)) {
-      if (key !== 'type' && key !== 'name' && !def.fields.some((f) => f.key === key)) return unknownField(n, def, key, lo)
-    }
-    for (const f of def.fields) {
-      const v = lo[f.key]
-      if (v === undefined) {
-        if (f.fallback === undefined) return fail('import.missingField', { n, type: def.type, field: f.key })
-        continue
-      }
-      const good =
-        f.kind === 'int' ? typeof v === 'number' && Number.isInteger(v) :
-        f.kind === 'number' ? typeof v === 'number' && Number.isFinite(v) :
-        f.kind === 'bool' ? typeof v === 'boolean' :
-        f.kind === 'select' ? typeof v === 'string' && (f.options ?? []).includes(v) :
-        f.kind === 'units' ? v === 'vocab' || (typeof v === 'number' && Number.isInteger(v)) :
-        Array.isArray(v) && v.length > 0 && v.every(isShapeSize)
-      if (!good) return fail('import.badField', { n, type: def.type, field: f.key, value: JSON.stringify(v) })
-      out[f.key] = Array.isArray(v) ? [...v] : v
-    }
-    layers.push(out)
+    const out = readLayer(o.layers[i] as unknown, i + 1, problems)
+    if (out) layers.push(out)
+  }
+  if (problems.length) {
+    const [first, ...others] = problems
+    const more = others.slice(0, MORE_SHOWN)
+    return { ok: false, ...first, ...(more.length ? { more } : {}), ...(others.length > MORE_SHOWN ? { rest: others.length - MORE_SHOWN } : {}) }
   }
   const spec: NetSpec = { input: [...(o.input as number[])], layers: layers as unknown as NetSpec['layers'] }
   if (typeof o.name === 'string') spec.name = o.name
   if (o.vocab !== undefined) spec.vocab = o.vocab as number
   if (o.task !== undefined) spec.task = o.task as NetSpec['task']
   return { ok: true, spec }
+}
+
+/**
+ * One layer of a file, copied, or null after adding what is wrong with it to `problems`: every unknown, missing or
+ * badly written setting of it (an unknown type or a layer that is no object: that alone).
+ */
+function readLayer(l: unknown, n: number, problems: ImportProblem[]): Record<string, unknown> | null {
+  const say = (r: ParseResult): null => {
+    if (!r.ok) problems.push({ key: r.key, values: r.values })
+    return null
+  }
+  if (typeof l !== 'object' || l === null || Array.isArray(l)) return say(fail('import.layerNotObject', { n }))
+  const lo = l as Record<string, unknown>
+  // no "type" at all is said as such, with what to write: it read 'unknown type "undefined"' (Q7's F10)
+  if (lo.type === undefined) return say(fail('import.noType', { n, types: quoted(LAYER_DEFS.map((d) => d.type)) }))
+  const def = layerDef(String(lo.type))
+  if (!def) return say(unknownType(n, typeof lo.type === 'string' ? lo.type : JSON.stringify(lo.type)))
+  const before = problems.length
+  const out: Record<string, unknown> = { type: def.type }
+  if (lo.name !== undefined) {
+    if (typeof lo.name !== 'string') say(fail('import.badLayerName', { n }))
+    else out.name = lo.name
+  }
+  for (const key of Object.keys(lo)) {
+    if (key !== 'type' && key !== 'name' && !def.fields.some((f) => f.key === key)) say(unknownField(n, def, key, lo))
+  }
+  for (const f of def.fields) {
+    const v = lo[f.key]
+    if (v === undefined) {
+      if (f.fallback === undefined) say(fail('import.missingField', { n, type: def.type, field: f.key }))
+      continue
+    }
+    const good =
+      f.kind === 'int' ? typeof v === 'number' && Number.isInteger(v) :
+      f.kind === 'number' ? typeof v === 'number' && Number.isFinite(v) :
+      f.kind === 'bool' ? typeof v === 'boolean' :
+      f.kind === 'select' ? typeof v === 'string' && (f.options ?? []).includes(v) :
+      f.kind === 'units' ? v === 'vocab' || (typeof v === 'number' && Number.isInteger(v)) :
+      Array.isArray(v) && v.length > 0 && v.every(isShapeSize)
+    if (!good) say(badField(n, def, f, v))
+    else out[f.key] = Array.isArray(v) ? [...v] : v
+  }
+  return problems.length === before ? out : null
+}
+
+/**
+ * A setting of the wrong kind says what to write (Q7's F10: '"filters" = "8", which is not allowed' said nothing of
+ * quotes): a number in quotes that the setting would take is told to lose them; else what the setting takes, with an
+ * example (the validator's, spec-fields.ts, else a new layer's value).
+ */
+function badField(n: number, def: LayerDef, f: LayerDef['fields'][number], v: unknown): ParseResult {
+  const values = { n, type: def.type, field: f.key, value: JSON.stringify(v) ?? String(v) }
+  const text = typeof v === 'string' ? v.trim() : ''
+  const num = text === '' ? NaN : Number(text)
+  const whole = f.kind === 'int' || f.kind === 'units'
+  if ((f.kind === 'number' && Number.isFinite(num)) || (whole && Number.isInteger(num))) {
+    return fail('import.quotedNumber', { ...values, text: String(num) })
+  }
+  if ((f.kind === 'bool') && (text === 'true' || text === 'false')) return fail('import.quotedBool', { ...values, text })
+  const rule = LAYER_FIELDS[def.type]?.[f.key]?.rule
+  const made = (def.make() as unknown as Record<string, unknown>)[f.key]
+  const example = String(rule && 'example' in rule && rule.example !== undefined ? rule.example : typeof made === 'number' ? made : 1)
+  switch (f.kind) {
+    case 'int': return fail('import.badFieldWhole', { ...values, example })
+    case 'units': return fail('import.badFieldUnits', { ...values, example })
+    case 'number': return fail('import.badFieldNumber', { ...values, example })
+    case 'bool': return fail('import.badFieldBool', values)
+    case 'select': return fail('import.badFieldOption', { ...values, options: quoted(f.options ?? []) })
+    default: return fail('import.badFieldList', values)
+  }
 }

@@ -27,6 +27,9 @@ export default {
 
   // import
   importFailed: 'This file was not opened, and your network is unchanged.',
+  // a file's further problems, listed under the first (spec-json.ts MORE_SHOWN), the rest counted
+  importMoreOne: '…and 1 more problem in the file.',
+  importMore: '…and {n} more problems in the file.',
   importDone: 'Architecture imported. Ctrl+Z brings back the previous one.',
   // another window of the lab stored a newer network while this one had edits of its own (lib/draft-store.svelte.ts otherWindow)
   otherWindow: 'This network was changed in another window of the lab. Load that one here (Ctrl+Z brings yours back), or keep yours: it is then stored in place of the other.',
@@ -52,7 +55,16 @@ export default {
   'import.unknownFieldList': 'Layer {n}, {type}, has a setting "{field}" this lab does not know. Its settings are {fields}.',
   'import.unknownFieldNone': 'Layer {n}, {type}, has a setting "{field}" this lab does not know: this layer takes no settings besides "name".',
   'import.missingField': 'Layer {n}, {type}, is missing "{field}".',
-  'import.badField': 'Layer {n}, {type}, has "{field}" = {value}, which is not allowed.',
+  // a setting of the wrong kind says what to write (spec-json.ts badField: Q7's F10)
+  'import.noType': 'Layer {n} has no "type": write one, such as "type": "Relu". The types are {types}.',
+  'import.quotedNumber': 'Layer {n}, {type}, has "{field}" = {value}, a number in quotes: write it without them, "{field}": {text}.',
+  'import.quotedBool': 'Layer {n}, {type}, has "{field}" = {value} in quotes: write it without them, "{field}": {text}.',
+  'import.badFieldWhole': 'Layer {n}, {type}, has "{field}" = {value}; it takes a whole number without quotes, such as "{field}": {example}.',
+  'import.badFieldUnits': 'Layer {n}, {type}, has "{field}" = {value}; it takes a whole number without quotes, such as "{field}": {example}, or "vocab".',
+  'import.badFieldNumber': 'Layer {n}, {type}, has "{field}" = {value}; it takes a number without quotes, such as "{field}": {example}.',
+  'import.badFieldBool': 'Layer {n}, {type}, has "{field}" = {value}; it takes true or false, without quotes.',
+  'import.badFieldOption': 'Layer {n}, {type}, has "{field}" = {value}; it takes one of {options}.',
+  'import.badFieldList': 'Layer {n}, {type}, has "{field}" = {value}; it takes a list of whole numbers such as [1, 28, 28] (one of them may be -1).',
 
   // summary
   totalParams: 'Parameters',

@@ -27,6 +27,8 @@ export default {
 
   // import
   importFailed: '이 파일은 열지 않았고, 지금의 신경망은 그대로입니다.',
+  importMoreOne: '…그리고 파일에 문제가 1개 더 있습니다.',
+  importMore: '…그리고 파일에 문제가 {n}개 더 있습니다.',
   importDone: '구조를 가져왔습니다. Ctrl+Z를 누르면 이전 구조로 돌아갑니다.',
   // another window of the lab stored a newer network while this one had edits of its own (lib/draft-store.svelte.ts otherWindow)
   otherWindow: '다른 창에서 이 신경망이 바뀌었습니다. 그 신경망을 여기로 불러오거나(Ctrl+Z를 누르면 지금 신경망으로 돌아갑니다), 지금 신경망을 유지하세요. 유지하면 다른 창의 것 대신 이 창의 신경망이 저장됩니다.',
@@ -52,7 +54,16 @@ export default {
   'import.unknownFieldList': '{n}번째 계층인 {type} 계층에 이 실험실이 모르는 설정이 있습니다: "{field}". 이 계층의 설정은 {fields}입니다.',
   'import.unknownFieldNone': '{n}번째 계층인 {type} 계층에 이 실험실이 모르는 설정이 있습니다: "{field}". 이 계층에는 "name" 말고 다른 설정이 없습니다.',
   'import.missingField': '{n}번째 계층인 {type} 계층에 "{field}" 값이 없습니다.',
-  'import.badField': '{n}번째 계층인 {type} 계층의 "{field}" 값으로 쓸 수 없습니다: {value}.',
+  // a setting of the wrong kind says what to write (spec-json.ts badField: Q7's F10)
+  'import.noType': '{n}번째 계층에 "type"이 없습니다. "type": "Relu"처럼 종류를 쓰세요. 쓸 수 있는 종류는 {types}입니다.',
+  'import.quotedNumber': '{n}번째 계층인 {type} 계층의 "{field}" 값이 따옴표로 감싼 숫자입니다({value}). 따옴표 없이 "{field}": {text}처럼 쓰세요.',
+  'import.quotedBool': '{n}번째 계층인 {type} 계층의 "{field}" 값이 따옴표로 감싸여 있습니다({value}). 따옴표 없이 "{field}": {text}처럼 쓰세요.',
+  'import.badFieldWhole': '{n}번째 계층인 {type} 계층의 "{field}" 값으로 쓸 수 없습니다: {value}. 따옴표 없는 정수를 "{field}": {example}처럼 쓰세요.',
+  'import.badFieldUnits': '{n}번째 계층인 {type} 계층의 "{field}" 값으로 쓸 수 없습니다: {value}. 따옴표 없는 정수를 "{field}": {example}처럼 쓰거나 "vocab"을 쓰세요.',
+  'import.badFieldNumber': '{n}번째 계층인 {type} 계층의 "{field}" 값으로 쓸 수 없습니다: {value}. 따옴표 없는 수를 "{field}": {example}처럼 쓰세요.',
+  'import.badFieldBool': '{n}번째 계층인 {type} 계층의 "{field}" 값으로 쓸 수 없습니다: {value}. true나 false를 따옴표 없이 쓰세요.',
+  'import.badFieldOption': '{n}번째 계층인 {type} 계층의 "{field}" 값으로 쓸 수 없습니다: {value}. {options} 중 하나를 쓰세요.',
+  'import.badFieldList': '{n}번째 계층인 {type} 계층의 "{field}" 값으로 쓸 수 없습니다: {value}. [1, 28, 28]처럼 정수 목록을 쓰세요(하나는 -1이어도 됩니다).',
 
   // summary
   totalParams: '매개변수',

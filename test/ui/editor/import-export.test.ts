@@ -122,6 +122,77 @@ describe('an unknown type or setting in a file (Q3 F19)', () => {
   })
 })
 
+describe('a refusal says what to write, and lists the file\'s other problems (Q7 F10)', () => {
+  const said = (text: string): string => {
+    const r = parseSpecJson(text)
+    if (r.ok) throw new Error('read')
+    return importText(r)
+  }
+  const layers = (...ls: object[]): string => JSON.stringify({ input: [1, 28, 28], layers: ls })
+
+  it('a layer with no type is told to write one, not \'unknown type "undefined"\' (en, ko)', () => {
+    expect(said(layers({ units: 10 }))).toBe('Layer 1 has no "type": write one, such as "type": "Relu". The types are "Convolution", "Pooling", ' +
+      '"BatchNormalization", "Deconvolution", "Upsample", "Affine", "Flatten", "Dropout", "Reshape", "Relu", "LeakyRelu", "Sigmoid", "Tanh", ' +
+      '"TimeEmbedding", "TimeRNN", "TimeLSTM", "TimeAffine", "LastTimeStep", "SoftmaxWithLoss", "SigmoidWithLoss", "MSE", "TimeSoftmaxWithLoss".')
+    i18n.set('ko')
+    try {
+      expect(said(layers({ units: 10 }))).toMatch(/^1번째 계층에 "type"이 없습니다\. "type": "Relu"처럼 종류를 쓰세요\./)
+      expect(said(layers({ units: 10 }))).not.toContain('undefined')
+    } finally {
+      i18n.set('en')
+    }
+  })
+
+  it('a number in quotes is told to lose them; a setting of the wrong kind says what it takes, with an example (en, ko)', () => {
+    expect(said(layers({ type: 'Convolution', filters: '8', kernel: 3 })))
+      .toBe('Layer 1, Convolution, has "filters" = "8", a number in quotes: write it without them, "filters": 8.')
+    expect(said(layers({ type: 'Dropout', rate: '0.5' }))).toContain('write it without them, "rate": 0.5.')
+    expect(said(layers({ type: 'Convolution', filters: 'eight', kernel: 3 })))
+      .toBe('Layer 1, Convolution, has "filters" = "eight"; it takes a whole number without quotes, such as "filters": 16.')
+    expect(said(layers({ type: 'BatchNormalization', eps: 'small' }))).toContain('it takes a number without quotes, such as "eps": 0.00001.')
+    expect(said(layers({ type: 'Affine', units: 'ten' }))).toContain('it takes a whole number without quotes, such as "units": 10.')
+    expect(said(layers({ type: 'TimeAffine', units: 'V' }))).toContain('such as "units": 10, or "vocab".')
+    expect(said(layers({ type: 'Affine', units: 10, bias: 'true' }))).toContain('"bias" = "true" in quotes: write it without them, "bias": true.')
+    expect(said(layers({ type: 'Pooling', size: 2, mode: 'min' }))).toContain('"mode" = "min"; it takes one of "max", "avg".')
+    i18n.set('ko')
+    try {
+      expect(said(layers({ type: 'Convolution', filters: '8', kernel: 3 })))
+        .toBe('1번째 계층인 합성곱 계층의 "filters" 값이 따옴표로 감싼 숫자입니다("8"). 따옴표 없이 "filters": 8처럼 쓰세요.')
+      expect(said(layers({ type: 'Convolution', filters: 'eight', kernel: 3 }))).toContain('따옴표 없는 정수를 "filters": 16처럼 쓰세요.')
+    } finally {
+      i18n.set('en')
+    }
+  })
+
+  it('lists up to four problems of the layers in one import, and counts the rest', async () => {
+    const six = layers({ units: 10 }, { type: 'Convolution', filters: '8', kernel_size: 3 }, { type: 'Dense', units: 10 }, { type: 'Affine' },
+      { type: 'Dropout', rate: 'half' }, { type: 'SoftmaxWithLoss' })
+    const r = parseSpecJson(six)
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    // layer 1 no type; layer 2 an unknown setting, a quoted number and a missing kernel; layer 3 Keras' name; 4 no units; 5 a bad rate
+    expect([r.key, ...(r.more ?? []).map((m) => m.key)]).toEqual(['import.noType', 'import.unknownFieldNear', 'import.quotedNumber', 'import.missingField'])
+    expect(r.rest).toBe(3)
+    openEditor(net)
+    const before = structuredClone(project.spec)
+    await pick(six)
+    const banner = await screen.findByTestId('import-error')
+    expect(banner.textContent).toContain('Layer 1 has no "type"')
+    const items = [...screen.getByTestId('import-more').querySelectorAll('li')].map((li) => li.textContent)
+    expect(items).toEqual([
+      'Layer 2, Convolution, has a setting "kernel_size" this lab does not know: write "kernel" instead.',
+      'Layer 2, Convolution, has "filters" = "8", a number in quotes: write it without them, "filters": 8.',
+      'Layer 2, Convolution, is missing "kernel".',
+      '…and 3 more problems in the file.'
+    ])
+    expect(project.spec).toEqual(before)
+    // one problem: no list
+    await pick(layers({ type: 'Affine' }, { type: 'SoftmaxWithLoss' }))
+    await waitFor(() => expect(screen.getByTestId('import-error').textContent).toContain('is missing "units"'))
+    expect(screen.queryByTestId('import-more')).toBeNull()
+  })
+})
+
 describe('a file that is not JSON', () => {
   it('is described by where it breaks, not by the parser\'s English words', () => {
     expect(parseSpecJson('{"input": [1, 28')).toEqual({ ok: false, key: 'import.notJsonEnd', values: {} })
@@ -143,5 +214,52 @@ describe('jsonErrorAt', () => {
       expect(() => JSON.parse(text), text).toThrow()
       expect(jsonErrorAt(text), text).toBe(at)
     }
+  })
+})
+
+describe('a file larger than the lab takes is refused before a card is drawn (Q7 F5)', () => {
+  const relus = (n: number): string => JSON.stringify({
+    input: [1, 28, 28], layers: [{ type: 'Flatten' }, ...Array.from({ length: n - 3 }, () => ({ type: 'Relu' })), { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }]
+  })
+
+  it('more layers than MAX_LAYERS: the count and the limit, the network and its history unchanged (en, ko)', async () => {
+    // 5,000 layers took 46 s to draw as cards and 420,000 crashed the tab; 256 is what training takes
+    openEditor(net)
+    editor.commit({ ...net, name: 'Edited' })
+    const before = structuredClone(project.spec)
+    await pick(relus(5000))
+    const msg = await screen.findByTestId('import-error')
+    expect(msg.textContent).toContain('This file was not opened, and your network is unchanged. It has 5,000 layers, more than the 256 the lab can train, so no layer of it was drawn. Keep at most 256 layers in the file.')
+    expect(project.spec).toEqual(before)
+    expect(cards()).toHaveLength(3)
+    await fireEvent.click(screen.getByTestId('undo'))
+    expect(project.spec?.name).toBe('Tiny')
+    const r = parseSpecJson(relus(257))
+    expect(r).toEqual({ ok: false, key: 'import.tooManyLayers', values: { count: 257, max: 256 } })
+    expect(parseSpecJson(relus(256)).ok).toBe(true)
+    i18n.set('ko')
+    try {
+      expect(importText(r as { key: string; values: Record<string, number> })).toBe('계층이 257개로, 실험실에서 학습할 수 있는 256개보다 많아서 계층을 하나도 그리지 않았습니다. 파일의 계층을 256개 이하로 줄이세요.')
+    } finally {
+      i18n.set('en')
+    }
+  })
+
+  it('a file over 1 MB is refused by its size, unread, whatever it holds', async () => {
+    openEditor(net)
+    const before = structuredClone(project.spec)
+    // 6.7 MB, the tester's 420,000-layer file; its text is never read (a File whose text() throws)
+    const input = screen.getByTestId('import-file') as HTMLInputElement
+    const file = new File(['x'], 'big.json', { type: 'application/json' })
+    Object.defineProperty(file, 'size', { value: 6_700_000 })
+    Object.defineProperty(file, 'text', { value: () => { throw new Error('read') } })
+    Object.defineProperty(input, 'files', { value: [file], configurable: true })
+    await fireEvent.change(input)
+    const msg = await screen.findByTestId('import-error')
+    expect(msg.textContent).toContain('It is 6.7 MB, larger than the 1.0 MB a network file can be')
+    expect(project.spec).toEqual(before)
+    // the same limit on text given directly (a 1 MB string of spaces around a good network)
+    expect(parseSpecJson(JSON.stringify(net) + ' '.repeat(1_000_000))).toMatchObject({ ok: false, key: 'import.fileTooLarge' })
+    expect(parseSpecJson(JSON.stringify(net, null, 2)).ok).toBe(true)
   })
 })

@@ -185,7 +185,7 @@ describe('a file import\'s refusal (M21)', () => {
     flushSync()
     expect(banner.textContent).toContain('Layer 1, Convolution, has a setting "kernel_size"')
     await pick(file({ type: 'Flatten' }, { type: 'Deconvolution', filters: 8, kernel: 'three' }))
-    expect(screen.getByTestId('import-error').textContent).toContain('Layer 2, Transposed conv, has "kernel" = "three", which is not allowed.')
+    expect(screen.getByTestId('import-error').textContent).toContain('Layer 2, Transposed conv, has "kernel" = "three"; it takes a whole number without quotes, such as "kernel": 3.')
     await pick(file({ type: 'TimeAffine' }))
     expect(screen.getByTestId('import-error').textContent).toContain('Layer 1, Time affine, is missing "units".')
     // a card name with brackets of its own is not put in brackets again: 'Layer 1 (Affine (dense))' read badly
