@@ -199,7 +199,10 @@ describe('the progress card in words', () => {
     expect(said.textContent).toBe('Mini-batch 2 of 4: loss 0.2500.')
     vi.advanceTimersByTime(2000)
     i18n.set('ko')
+    // the last epoch is said once, with the end (the epoch's own line, then the end's 1.5 s later, said one figure twice)
     r.addEpoch(report(3, 0.968, 0.987, 0.11, 5))
+    await tick()
+    expect(said.textContent).toBe('Mini-batch 2 of 4: loss 0.2500.')
     r.state = 'done'
     await tick()
     expect(said.textContent).toBe('학습 완료, 3번째 에폭이 끝난 뒤 테스트 정확도 96.8%.')
