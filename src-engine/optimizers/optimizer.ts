@@ -41,6 +41,11 @@ export interface Optimizer {
   state(): Record<string, Float32Array>
   /** Restores state(); throws if it does not fit the next update's params. */
   loadState(state: Record<string, Float32Array>): void
+  /**
+   * How many values its per-parameter state holds (every slot of every parameter: Adam's m and v, 2 a parameter),
+   * counting state loaded but not yet used; none before the first update. No copy is made (train/retire.ts).
+   */
+  stateValues(): number
 }
 
 /**
@@ -110,6 +115,15 @@ export abstract class BaseOptimizer implements Optimizer {
     for (const s of this.slotNames) (this.slots[s] ?? []).forEach((a, i) => { out[`${s}.${i}`] = Float32Array.from(a) })
     for (const [k, v] of Object.entries(this.scalars())) out[k] = Float32Array.of(v)
     return out
+  }
+
+  stateValues(): number {
+    let n = 0
+    if (this.pending !== null) {
+      for (const [k, v] of Object.entries(this.pending)) if (this.slotNames.includes(k.slice(0, k.indexOf('.')))) n += v.length
+    }
+    for (const s of this.slotNames) for (const a of this.slots[s] ?? []) n += a.length
+    return n
   }
 
   loadState(state: Record<string, Float32Array>): void {

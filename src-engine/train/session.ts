@@ -506,7 +506,22 @@ export class WorkerSession {
   private tellMemory(runId: string): void {
     const mem = engineMemory()
     if (mem === null) return
-    this.post({ type: 'memory', runId, touched: mem.touchedBytes, held: this.model ? heldBytes(this.model.paramCount) : 0 })
+    this.post({ type: 'memory', runId, touched: mem.touchedBytes, held: this.heldBytes() })
+  }
+
+  /**
+   * The engine memory the held model needs (train/retire.ts heldBytes), asked of the model and of the optimizer state
+   * that goes with it (its trainer's, or the state loaded with it): what a fresh thread taking it would touch again.
+   */
+  private heldBytes(): number {
+    const model = this.model
+    if (!model) return 0
+    let grads = 0
+    for (const g of model.grads) grads += g.data.length
+    let optimizer = 0
+    if (this.modelTrainer && this.modelTrainer.model === model) optimizer = this.modelTrainer.optimizer.stateValues()
+    else if (this.loadedOptimizer) for (const [k, a] of Object.entries(this.loadedOptimizer.state)) if (k.includes('.')) optimizer += a.length
+    return heldBytes({ params: model.paramCount, grads, optimizer })
   }
 
   private onTrainerEvent(runId: string, e: TrainerEvent): void {

@@ -7,6 +7,8 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { engineMemory } from '../../../src-engine/kernels/gemm'
 import type { Sequential } from '../../../src-engine/models/sequential'
+import { makeOptimizer } from '../../../src-engine/optimizers'
+import type { Trainer } from '../../../src-engine/train/trainer'
 import type { TrainSettings, WorkerEvent } from '../../../src-engine/protocol'
 import { SPARE_BYTES_LIMIT, heldBytes, worthRetiring } from '../../../src-engine/train/retire'
 import { bundleWorker } from '../../helpers/bundle'
@@ -22,7 +24,7 @@ describe('the training thread\'s memory after a run', () => {
     entry = await bundleWorker('test/engine/train/replica-entry.ts')
   }, 60_000)
 
-  it('is said once the run has ended: what the memory keeps, and the held model\'s weights and gradients', async () => {
+  it('is said once the run has ended: what the memory keeps, and the held model\'s weights, gradients and Adam state', async () => {
     const mem = engineMemory()!
     const { s, events } = recordingSession(smallDigits(), { reportMemory: true })
     s.handle({ type: 'start', runId: 'one', spec: TINY_CNN, settings: SETTINGS })
@@ -34,7 +36,10 @@ describe('the training thread\'s memory after a run', () => {
     expect(done).toBeGreaterThanOrEqual(0)
     expect(events.indexOf(m)).toBeGreaterThan(done)
     const model = s['model'] as Sequential
-    expect(m.held).toBe(model.paramCount * 8)
+    // weights and gradients (8 bytes a parameter) and Adam's m and v (8 more), asked of the model and optimizer
+    const trainer = s['modelTrainer'] as Trainer
+    expect(trainer.optimizer.stateValues()).toBe(2 * model.paramCount)
+    expect(m.held).toBe(model.paramCount * 16)
     expect(m.touched).toBe(mem.touchedBytes)
     // every block this thread cut is counted, and a run of batch 100 keeps nowhere near the limit
     expect(m.touched).toBeGreaterThanOrEqual(mem.blockBytes.bytes)
@@ -53,7 +58,8 @@ describe('the training thread\'s memory after a run', () => {
     // above everything this thread's allocator hands out
     const replica = m.touched - mem.reservedBytes
     expect(mem.reservedBytes).toBeGreaterThanOrEqual(ownBefore)
-    expect(replica).toBeGreaterThan(heldBytes((s['model'] as Sequential).paramCount) / 2)
+    const P = (s['model'] as Sequential).paramCount
+    expect(replica).toBeGreaterThan(heldBytes({ params: P, grads: P, optimizer: 0 }) / 2)
     expect(m.touched).toBe(mem.touchedBytes)
   }, 30_000)
 
@@ -63,5 +69,29 @@ describe('the training thread\'s memory after a run', () => {
     expect(worthRetiring({ touched: SPARE_BYTES_LIMIT + 2 ** 20, held: 2 ** 20 })).toBe(false)
     expect(worthRetiring({ touched: 2 * 2 ** 20, held: 2 ** 20 }, 0)).toBe(true)
     expect(worthRetiring({ touched: 2 ** 40, held: 0 }, Infinity)).toBe(false)
+  })
+
+  it('counts the optimizer\'s state as the model\'s: a 40-million-parameter Adam model after a run is not retired', () => {
+    const P = 40_000_000
+    // weights, gradients, Adam's m and v: 640 MB, which its next run in a fresh thread would touch again
+    const held = heldBytes({ params: P, grads: P, optimizer: 2 * P })
+    expect(held).toBe(16 * P)
+    expect(worthRetiring({ touched: held + 64 * 2 ** 20, held })).toBe(false)
+    expect(worthRetiring({ touched: held + SPARE_BYTES_LIMIT + 1, held })).toBe(true)
+    // the state is counted once used, and once loaded with a model before it is used (a model moved to a fresh thread)
+    const adam = makeOptimizer('Adam', 0.001)
+    expect(adam.stateValues()).toBe(0)
+    const W = { data: new Float32Array(6) }
+    const g = { data: new Float32Array(6).fill(0.5) }
+    adam.update([W], [g])
+    expect(adam.stateValues()).toBe(12)
+    const moved = makeOptimizer('Adam', 0.001)
+    moved.loadState(adam.state())
+    expect(moved.stateValues()).toBe(12)
+    moved.update([W], [g])
+    expect(moved.stateValues()).toBe(12)
+    const sgd = makeOptimizer('SGD', 0.1)
+    sgd.update([W], [g])
+    expect(sgd.stateValues()).toBe(0)
   })
 })
