@@ -295,6 +295,9 @@ export class LabHost {
       // an uploaded text whose counts are not kept yet is counted now, a slice at a time (file-store.ts countKeptText),
       // so refuseData can judge it without decoding it on this thread; meanwhile the host answers other requests
       if (settings.data.kind === 'text' && settings.data.file !== 'builtin') await countKeptText(this.textsDir, settings.data.file)
+      // an IDX folder's gzipped files are inflated on Node's thread pool first (data/idx-folder.ts), so refuseData
+      // names a damaged one without inflating it on this thread
+      if (settings.data.kind === 'idx' && settings.data.dir.trim() !== '') await inflateIdxFolder(settings.data.dir)
       // a run start() would refuse whatever the worker (an invalid spec, too many threads) is refused before the move:
       // moving the model to a new worker for nothing costs a thread's start and the model's copy
       const judged = this.judgeRun(spec, settings)
@@ -303,9 +306,6 @@ export class LabHost {
       // another run started while this one waited for a move: refused as a second run, not with the move's words
       if (!moved.ok) return (moved.error.code === 'busy' ? this.refuseBusy() : null) ?? moved
       if (this.startWaiting === waiting) this.startWaiting = null
-      // an IDX folder's gzipped files are inflated on Node's thread pool first (data/idx-folder.ts), so refuseData
-      // names a damaged one without inflating it on this thread
-      if (settings.data.kind === 'idx' && settings.data.dir.trim() !== '') await inflateIdxFolder(settings.data.dir)
       const started = this.start(spec, settings, fromModel, epochOffset, xOffset)
       if (started.ok) {
         if (waiting.lr !== null) this.setLr(waiting.lr)
