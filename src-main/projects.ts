@@ -303,6 +303,8 @@ export class ProjectService {
   private forgetGen = 0
   private queuedGen = 0
   private sideFile = true
+  /** An earlier session's side file has been read into `forgotten` (forgetInAutosave: once, before this session's first write). */
+  private sideMerged = false
   /** The side file's writes and removals, one at a time and in order (a forget's write, then a later write's removal). */
   private sideOps: Promise<void> = Promise.resolve()
   /**
@@ -412,9 +414,15 @@ export class ProjectService {
     }
     // no autosave of this session on disk or on its way: the file there (none, or an earlier session's) lists none of them
     if (!this.ownOnDisk && this.inFlight === null) return
+    const side = join(dirname(path), FORGOTTEN_FILE)
+    // this session's first autosave is still on its way over an earlier session's: that one's side file keeps its
+    // ids, or a failed write would leave the earlier autosave on disk offering its forgotten runs back
+    if (!this.ownOnDisk && !this.sideMerged) {
+      this.sideMerged = true
+      for (const id of readForgotten(side)) this.forgotten.add(id)
+    }
     for (const id of gone) this.forgotten.add(id)
     const ids = [...this.forgotten].slice(-MAX_FORGOTTEN)
-    const side = join(dirname(path), FORGOTTEN_FILE)
     const cleared = this.cleared
     const bytes = new TextEncoder().encode(JSON.stringify({ format: FORGOTTEN_FORMAT, version: 1, ids }))
     this.sideFile = true

@@ -19,15 +19,19 @@ const settings = MLP_SETTINGS
 const dirs: string[] = []
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }) })
 
-/** A service on a data folder whose stub worker writes the autosave; `hold` keeps the next write waiting until released. */
+/**
+ * A service on a data folder whose stub worker writes the autosave; `hold` keeps the next write waiting until released,
+ * `fail` fails the writes.
+ */
 function setup(dir = mkdtempSync(join(tmpdir(), 'backprop-lab-forget-durable-'))) {
   dirs.push(dir)
-  const gate = { hold: false, release: () => {} }
+  const gate = { hold: false, release: () => {}, fail: false }
   const host = stubModelHost(async (job: AutosaveJob): Promise<Result<unknown>> => {
     if (gate.hold) {
       gate.hold = false
       await new Promise<void>((r) => (gate.release = r))
     }
+    if (gate.fail) throw new Error('ENOSPC: no space left on device')
     writeFileSync(job.path, encodeProject({ spec, settings, history: job.project.history, epoch: job.project.epoch }))
     return { ok: true, value: { written: true } }
   })
@@ -87,6 +91,29 @@ describe('forgotten runs and the autosave on disk', () => {
     await p.forgottenWritten()
     expect(historyOnDisk(path)).toEqual(['b'])
     expect(existsSync(side)).toBe(false)
+  })
+
+  it("keeps an earlier session's forgotten runs in the side file while this session's first autosave is on its way", async () => {
+    const earlier = setup()
+    trained(earlier.p, 'a', 'b')
+    await earlier.p.flushAutosave()
+    earlier.p.forgetRuns(['a'], null)
+    await earlier.p.forgottenWritten()
+    // that session crashed; the next one on the folder trains, and forgets a run while its first autosave is written
+    const { p, dir, gate, path, side } = setup(earlier.dir)
+    gate.hold = true
+    gate.fail = true
+    trained(p, 'c', 'd')
+    p.forgetRuns(['c'], null)
+    await p.forgottenWritten()
+    // the old service wrote ['c'] over ['a']: a failed write then left the earlier autosave offering a back
+    expect(JSON.parse(readFileSync(side, 'utf8'))).toMatchObject({ ids: ['a', 'c'] })
+    gate.release()
+    await p.flushAutosave()
+    expect(historyOnDisk(path)).toEqual(['a', 'b'])
+    const got = await afterCrash(dir)
+    expect(got.offer).toMatchObject({ runs: 1 })
+    expect(got.runs).toEqual(['b'])
   })
 
   it('takes the forgotten run out of the autosave waiting to be written', async () => {
