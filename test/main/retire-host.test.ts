@@ -52,15 +52,23 @@ describe('LabHost retiring its training thread', () => {
     expect(rec.of('batches')).toEqual([])
   })
 
-  it('lets a run started at once after another win the race: it trains, and the thread is retired after it instead', async () => {
-    const host = keeping(4 * SPARE_BYTES_LIMIT)
+  it("ignores a run's memory event that comes while the next run trains: that run keeps the thread, retired after it", async () => {
+    // the first run's event comes 100 ms after its end, into the run started at once after it (20 batches, 200 ms)
+    const host = keeping(4 * SPARE_BYTES_LIMIT, MiB, { tickMs: 10, memoryMs: 100 })
     const rec = record(host)
     host.start(mlpSpec(), settings())
     await rec.waitFor(isState('done'))
-    // at once, while the 'memory' event and the move may still be on their way (an experiment's queue starts so)
+    const first = host.workerThreadId
+    // at once (an experiment's queue starts so)
     const next = await host.startRun(mlpSpec(), settings({ epochs: 1 }), true, 1)
     if (!next.ok) throw new Error(next.error.message)
+    const memoryCame = new Promise<void>((resolve) => setTimeout(resolve, 150))
     await rec.waitFor((e) => e.type === 'state' && e.state === 'done' && e.runId === next.value.runId)
+    await memoryCame
+    // the first run's event came mid-run and moved nothing: the thread that trained both is the first one (a host that
+    // took it would have moved the model away, mid-run or right after the start)
+    expect(host.workerThreadId).toBe(first)
+    expect(rec.of('batches').length).toBeGreaterThan(0)
     const thread = host.workerThreadId
     expect(await replaced(host, thread)).toBe(true)
     // and the run after that, from the moved model, trains on the fresh thread
