@@ -20,6 +20,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(import.meta.url)
 const argv = process.argv.slice(2)
 const flag = (name) => argv.includes(`--${name}`)
+/** The argument after --name, whole (a path may hold commas), or undefined. */
+const value = (name) => {
+  const i = argv.indexOf(`--${name}`)
+  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : undefined
+}
 const list = (name, dflt) => {
   const i = argv.indexOf(`--${name}`)
   return i >= 0 && i + 1 < argv.length ? argv[i + 1].split(',').map((s) => s.trim()).filter(Boolean) : dflt
@@ -255,7 +260,7 @@ function grid(rows, labels) {
 // ---- main ---------------------------------------------------------------------------------------
 
 const la = () => loadavg().map((x) => x.toFixed(2)).join(' ')
-const tableFrom = list('table-from', [])[0]
+const tableFrom = value('table-from')
 if (tableFrom !== undefined) {
   // The table of an earlier `--json` run: its lines as saved; when = the file's time; the machine and the load are
   // not in the JSON lines (the run printed them on stderr), so the table says so rather than guess.

@@ -61,7 +61,8 @@ describe('npm run bench --quick --json', () => {
 
   it('--table-from prints the table of a saved --json run (npm banner lines skipped) and names a line that is not JSON', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bench-table-'))
-    const file = join(dir, 'run.jsonl')
+    // a name with a comma: the path is read whole (it was split as a list, and 'run' was not found)
+    const file = join(dir, 'run, 2 threads.jsonl')
     const saved = [
       '', '> backprop-lab@0.1.0 bench', '> node scripts/bench.mjs --json', '',
       JSON.stringify({ workload: 'W1', metric: 'train', system: 'lab', threads: 1, value: 4000, unit: 'images/s', cpu: 4000 }),
