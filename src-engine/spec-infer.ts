@@ -287,10 +287,12 @@ export function inferLayer(layer: LayerSpec, shape: number[], ctx: InferCtx): In
     case 'SigmoidWithLoss': case 'MSE':
       return result(shape.slice())
     case 'TimeEmbedding':
-      // Only reached with a non-token input: token inputs are handled by inferEmbedding.
+      // Only reached with a non-token input: token inputs are handled by inferEmbedding. Already first, the input is
+      // what does not fit, and "put it first" read as wrong advice (Q7 F8)
       ctx.issues.error(ctx.index, ctx.name, 'embedding-needs-tokens',
         `TimeEmbedding looks up token ids, a sequence (T), but gets ${shapeText(shape)}; ` +
-          'put it first, on a text input (T) with a vocabulary, or remove it', undefined, { got: shapeText(shape) })
+          (ctx.index === 0 ? 'make the input a text sequence (T) with a vocabulary, or remove it' : 'put it first, on a text input (T) with a vocabulary, or remove it'),
+        undefined, { got: shapeText(shape), ...(ctx.index === 0 ? { first: 1 } : {}) })
       return result(null)
     case 'TimeRNN': case 'TimeLSTM': {
       const seq = needSequence(layer.type, shape, ctx)

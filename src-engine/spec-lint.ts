@@ -336,19 +336,35 @@ function atSizeOne(info: LayerInfo): LayerInfo | null {
 }
 
 /**
- * What the input alone makes the network need: the bytes of the layers up to the first Affine or Convolution, that one
- * with a single unit or filter (layers before it have no size of their own: Flatten, Pooling, an activation...); null when
- * a layer with another size setting (a TimeLSTM's hidden size, an Embedding's) comes first, or none.
+ * What the layers up to the first Affine or Convolution need with that one at a single unit or filter (layers before it
+ * have no size of their own: Flatten, Pooling, an activation...): `before`, the bytes of the layers before it, `least`,
+ * its own at size one, `first`, its index; null when a layer with another size setting (a TimeLSTM's hidden size, an
+ * Embedding's) comes first, or none.
  */
-function inputLeast(infos: LayerInfo[]): { bytes: number; layer: string } | null {
-  let bytes = 0
+function inputLeast(infos: LayerInfo[]): { before: number; least: LayerInfo; first: number } | null {
+  let before = 0
   for (const info of infos) {
     const least = atSizeOne(info)
-    if (least) return { bytes: bytes + layerBytes(least), layer: info.name }
+    if (least) return { before, least, first: info.index }
     if (info.params > 0 && info.type !== 'BatchNormalization') return null
-    bytes += layerBytes(info)
+    before += layerBytes(info)
   }
   return null
+}
+
+/**
+ * The first Affine or Convolution at size one as a plain layer would be on the same input: a convolution's kernel at most
+ * 3×3 and its output no larger than its input (no more padding than keeps the size). What this still needs is its
+ * input's doing; what the layer at size one needs beyond it is its kernel's and padding's (Q7 F6: a 64×64 kernel with
+ * padding 63 on a 28×28 digit needs 12.6 GiB with one filter, and the input was blamed).
+ */
+function plainLeast(least: LayerInfo): LayerInfo {
+  const W = least.paramShapes.W
+  if (least.type !== 'Convolution' || !W || !least.inShape || !least.outShape) return least
+  const k = Math.min(W[2], 3)
+  const side = (out: number, inp: number): number => Math.min(out, inp)
+  const out = [1, side(least.outShape[1], least.inShape[1]), side(least.outShape[2], least.inShape[2])]
+  return { ...least, params: W[1] * k * k + 1, paramShapes: { W: [1, W[1], k, k], b: [1] }, outShape: out }
 }
 
 /**
@@ -359,7 +375,9 @@ function inputLeast(infos: LayerInfo[]): { bytes: number; layer: string } | null
  *
  * Over the limit, the error names the layer with the largest share and says to make it smaller; but when the layers up
  * to the first Affine or Convolution, that one with a single unit or filter, are over the limit by themselves (inputLeast),
- * no layer's setting can help: the error is the network's, on the input (a 5,000 × 5,000 input, or full HD).
+ * no layer's size setting can help, and the error names what does: the input, on the network, only when a plain layer on
+ * it is over by itself (a 5,000 × 5,000 input, or full HD); else the convolution's kernel and padding, at that layer
+ * (a 64×64 kernel with padding 63 on a digit), or the layers before it (one by name, or how many: 4,998 ReLUs).
  */
 function lintMemory(n: LintInput, issues: Issues): number {
   const paramBytes = n.totalParams * TRAIN_BYTES_PER_PARAM
@@ -379,16 +397,45 @@ function lintMemory(n: LintInput, issues: Issues): number {
       `their gradients, optimizer state and the copy kept in case training diverges = ${gib(paramBytes)}, plus ${gib(actBytes + WORKSPACE_BYTES)} of layer outputs, ` +
       `gradients and workspaces for a batch of ${MEMORY_BATCH}), more than the ${gib(MEMORY_LIMIT_BYTES)} limit`
     const values = { bytes: total, limit: MEMORY_LIMIT_BYTES, params: n.totalParams }
-    if (least && n.input && least.bytes + WORKSPACE_BYTES > MEMORY_LIMIT_BYTES) {
-      const input = shapeText(n.input)
-      issues.error(-1, NET, 'too-large',
-        `${needs}; the input ${input} (${num(product(n.input))} values an example) is the cause: even with one unit or filter ` +
-          `on ${least.layer}, the layers up to it need ${gib(least.bytes)}, so make the input shape smaller`,
-        'input', { ...values, input })
-    } else {
+    const leastBytes = least ? least.before + layerBytes(least.least) : 0
+    if (!least || !n.input || leastBytes + WORKSPACE_BYTES <= MEMORY_LIMIT_BYTES) {
       issues.error(worst, w.name, 'too-large',
         `${needs}; the largest part is this layer (${num(w.params)} parameters, output ${w.outShape ? shapeText(w.outShape) : '?'}), so make it smaller`,
         undefined, values)
+      return total
+    }
+    // no size setting of the first Affine or Convolution helps: say which of the input (a plain layer on it is over the
+    // limit by itself), its kernel and padding (without their excess the network would fit), or the layers before it
+    // (one of them by name when it holds half of theirs: an Upsample; else how many: 4,998 ReLUs) make what is left
+    const F = n.infos[least.first]
+    const plain = layerBytes(plainLeast(least.least))
+    const grown = F.inShape !== null && product(F.inShape) > product(n.input)
+    if (!grown && plain + WORKSPACE_BYTES > MEMORY_LIMIT_BYTES) {
+      const input = shapeText(n.input)
+      issues.error(-1, NET, 'too-large',
+        `${needs}; the input ${input} (${num(product(n.input))} values an example) is the cause: even with one unit or filter ` +
+          `on ${F.name}, the layers up to it need ${gib(leastBytes)}, so make the input shape smaller`,
+        'input', { ...values, input })
+    } else if (F.type !== 'Convolution' || least.before + plain + WORKSPACE_BYTES > MEMORY_LIMIT_BYTES) {
+      const before = n.infos.slice(0, least.first)
+      const big = before.reduce((a, b) => (layerBytes(b) > layerBytes(a) ? b : a))
+      if (layerBytes(big) * 2 >= least.before) {
+        issues.error(big.index, big.name, 'too-large',
+          `${needs}; the largest part is this layer (output ${big.outShape ? shapeText(big.outShape) : '?'}, ${gib(layerBytes(big))} for a batch of ${MEMORY_BATCH}), so make it smaller or remove it`,
+          undefined, values)
+      } else {
+        issues.error(-1, NET, 'too-large',
+          `${needs}; the ${num(before.length)} layers before ${F.name} hold ${gib(least.before)} of outputs and gradients ` +
+            `between them, which no smaller layer would fix, so remove some of them`,
+          undefined, { ...values, count: before.length, before: F.name, least: least.before })
+      }
+    } else {
+      const W = F.paramShapes.W
+      const out = F.outShape ?? []
+      issues.error(F.index, F.name, 'too-large',
+        `${needs}; even with one filter this layer needs ${gib(layerBytes(least.least))}: its ${W[2]}×${W[3]} kernel at each of its ` +
+          `${out[1]}×${out[2]} output positions, so make its kernel or its padding smaller, or its stride larger`,
+        undefined, { ...values, kernel: W[2], outH: out[1], outW: out[2], least: layerBytes(least.least) })
     }
   }
   return total

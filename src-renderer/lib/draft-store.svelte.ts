@@ -19,6 +19,7 @@
  */
 import type { NetSpec } from '../../src-engine/spec-types'
 import { checkSpec } from '../components/editor/spec-json'
+import { MAX_LAYERS } from '../../src-engine/spec-limits'
 import { presetList } from '../components/editor/engine'
 import { flushSync } from 'svelte'
 import { project } from './project.svelte'
@@ -34,6 +35,13 @@ const VERSION = 1
 export const HISTORY_KEPT = 30
 /** Above this, the draft is kept without its history (localStorage holds about 5 MB for the whole lab). */
 const MAX_CHARS = 1_000_000
+/**
+ * The most layers a stored draft is read back with. The editor lets a learner add layers past the lab's MAX_LAYERS (it
+ * then says how many to remove), so a draft of 257 is the learner's work and comes back; far more can only be an
+ * import from before files were held to MAX_LAYERS (Q7 F5: a 5,000-layer draft took every reload ~46 s to draw), and
+ * such a draft is ignored as a damaged one is.
+ */
+export const DRAFT_MAX_LAYERS = 2 * MAX_LAYERS
 /** Quiet time after a change before the draft is written: typing in a field writes once, not per key. */
 export const WRITE_DELAY_MS = 400
 
@@ -60,7 +68,7 @@ export function encodeDraft(d: Draft): string {
 function decodeStep(raw: unknown): DraftStep | null {
   if (typeof raw !== 'object' || raw === null) return null
   const o = raw as Record<string, unknown>
-  const r = checkSpec(o.spec)
+  const r = checkSpec(o.spec, DRAFT_MAX_LAYERS)
   if (!r.ok) return null
   const presetId = typeof o.presetId === 'string' && presetList().some((p) => p.id === o.presetId) ? o.presetId : null
   return { spec: r.spec, presetId }

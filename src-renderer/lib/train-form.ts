@@ -43,10 +43,15 @@ export interface TrainForm extends DataChoice, FormSettings {
   trainSize: number | null
 }
 
-/** Is this spec a language model (perplexity instead of accuracy, text data)? */
+/**
+ * Is this spec a language model (perplexity instead of accuracy, text data)? Said so, or an Embedding on a sequence
+ * input (T), as the validator reads token ids (spec.ts). An Embedding put on an image input is a mistake the editor
+ * points at, not a language model: it switched the training page's data to a text by itself, then warned about "the
+ * data chosen" (Q7 F8).
+ */
 export function isLanguageModel(spec: NetSpec | null): boolean {
   if (!spec) return false
-  return spec.task === 'language-model' || spec.layers.some((l) => l.type === 'TimeEmbedding')
+  return spec.task === 'language-model' || (spec.input.length === 1 && spec.layers.some((l) => l.type === 'TimeEmbedding'))
 }
 
 /** Is `spec` a preset's own network as it came (a preset chosen and not edited since), rather than one built from it? */

@@ -149,6 +149,14 @@ const SIZE_FIELD: Partial<Record<LayerType, string>> = {
   Affine: 'units', TimeAffine: 'units', Convolution: 'filters', Deconvolution: 'filters', TimeLSTM: 'hidden', TimeRNN: 'hidden', TimeEmbedding: 'dim'
 }
 
+/** What makes a network too large to train, and what to change (spec-lint.ts lintMemory). */
+function tooLargeHint(v: Values, type: LayerType | undefined): string {
+  if (v.input) return t('editor.hint.smallerInput', { input: v.input })
+  if (v.count !== undefined) return t('editor.hint.fewerLayers', { count: fmtInt(Number(v.count)), before: v.before, least: gib(v.least) })
+  if (v.kernel !== undefined) return t('editor.hint.smallerKernel', { kernel: v.kernel, outH: v.outH, outW: v.outW, least: gib(v.least) })
+  return lowerSize(type)
+}
+
 /** "Too large"'s fix: lower the setting that sizes the layer when its type is known (the layer cards), else make it smaller. */
 function lowerSize(type: LayerType | undefined): string {
   const size = type && SIZE_FIELD[type]
@@ -216,7 +224,9 @@ const EXTRA: Record<string, (v: Values, type: LayerType | undefined) => Values> 
   }),
   'dropout-after-output': (v) => ({ hint: v.output ? t('editor.hint.moveBefore', { output: v.output }) : t('editor.hint.moveEarlier') }),
   // the network's, on the input (spec-lint.ts lintMemory): the input's size makes the largest part, not a layer's setting
-  'too-large': (v, type) => ({ size: gib(v.bytes), limitSize: gib(v.limit), fix: v.input ? t('editor.hint.smallerInput', { input: v.input }) : lowerSize(type) }),
+  // or, when no size setting helps and the input is not the cause (Q7 F6), the layers before the first Affine or
+  // Convolution (values.count, .before) or that convolution's kernel and padding (values.kernel, .outH, .outW)
+  'too-large': (v, type) => ({ size: gib(v.bytes), limitSize: gib(v.limit), fix: tooLargeHint(v, type) }),
   // the task as words, not its id (classify → classification, 분류)
   'loss-task-mismatch': (v): Values => (`editor.task.${v.task}` in catalogues.en ? { task: t(`editor.task.${v.task}`) } : {}),
   'no-activation-between': (v) => ({ one: t(v.kind === 'conv' ? 'editor.what.oneConv' : 'editor.what.oneAffine') }),
@@ -238,6 +248,8 @@ export function issueText(issue: SpecIssue, type?: LayerType): string {
   const key = range ? 'editor.issue.field-out-of-range-allowed'
     : issue.code === 'loss-not-last' && issue.values?.second !== undefined ? 'editor.issue.loss-not-last-second'
       : issue.code === 'needs-image' && issue.values?.reshape ? 'editor.issue.needs-image-reshape'
+      : issue.code === 'embedding-needs-tokens' && issue.values?.first ? 'editor.issue.embedding-needs-tokens-first'
+      : issue.code === 'too-large' && issue.values?.count !== undefined ? 'editor.issue.too-large-network'
       : issue.code === 'needs-image' && !issue.values?.target ? 'editor.issue.needs-image-move'
         : strided(issue) ? `editor.issue.${issue.code}-stride`
         : String(issue.values?.data ?? '').startsWith('folder') && CLASS_CODES.has(issue.code) ? `editor.issue.${issue.code}-folder` : `editor.issue.${issue.code}`
@@ -266,7 +278,10 @@ export function issueText(issue: SpecIssue, type?: LayerType): string {
  */
 export function importText(error: { key: string; values: Values }): string {
   const card = typeName(error.values.type)
-  return t(`editor.${error.key}`, card === null ? error.values : { ...error.values, type: card })
+  // numbers with the locale's grouping: "420,000 layers"
+  const v: Values = {}
+  for (const [k, x] of Object.entries(error.values)) v[k] = typeof x === 'number' ? fmtInt(x) : x
+  return t(`editor.${error.key}`, card === null ? v : { ...v, type: card })
 }
 
 /** Issues of one layer, errors first. */

@@ -5,6 +5,7 @@
  */
 import type { NetSpec } from '../../../src-engine/spec-types'
 import { LAYER_FIELDS, suggestType } from '../../../src-engine/spec-fields'
+import { MAX_LAYERS } from '../../../src-engine/spec-limits'
 import { LAYER_DEFS, layerDef, type LayerDef } from './catalog'
 
 /** One thing wrong with a file: an i18n key under editor. and its values. */
@@ -32,8 +33,24 @@ const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.is
 // payload check take it; whether there is at most one -1 and the sizes multiply out is the validator's to say
 const isShapeSize = (v: unknown): boolean => v === -1 || isPosInt(v)
 
+/**
+ * The largest file Import JSON reads (Q7 F5). The lab's largest network, MAX_LAYERS layers with 64-character names, is
+ * well under 100 KB as the editor saves it; a larger file is something else (a dataset, a 420,000-layer network), and
+ * reading it took the page down. Checked on the file's size before its text is read (EditorPage onFile).
+ */
+export const MAX_FILE_BYTES = 1_000_000
+
+/** A file too large to be a network's, refused by its size before it is read; null when it may be read. */
+export function fileTooLarge(bytes: number): ParseResult | null {
+  return bytes > MAX_FILE_BYTES ? fail('import.fileTooLarge', { size: megabytes(bytes), max: megabytes(MAX_FILE_BYTES) }) : null
+}
+
+const megabytes = (bytes: number): string => `${(bytes / 1e6).toFixed(bytes < 10e6 ? 1 : 0)} MB`
+
 /** Parse and structurally check a spec file's text. */
 export function parseSpecJson(text: string): ParseResult {
+  const big = fileTooLarge(text.length)
+  if (big) return big
   let raw: unknown
   try {
     raw = JSON.parse(text)
@@ -141,8 +158,13 @@ function unknownField(n: number, def: LayerDef, field: string, layer: Record<str
   return fail('import.unknownFieldList', { ...values, fields: quoted(def.fields.map((f) => f.key)) })
 }
 
-/** Check an already parsed value; returns a fresh plain copy on success. */
-export function checkSpec(raw: unknown): ParseResult {
+/**
+ * Check an already parsed value; returns a fresh plain copy on success. More than `maxLayers` layers (the lab's
+ * MAX_LAYERS for a file) is refused before any layer is read (Q7 F5: 5,000 imported layers took 46 s to draw as cards,
+ * 420,000 crashed the tab); a stored draft allows more (draft-store.svelte.ts), as the editor lets a learner add layers
+ * past the limit and says how many to remove.
+ */
+export function checkSpec(raw: unknown, maxLayers = MAX_LAYERS): ParseResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('import.notObject')
   const o = raw as Record<string, unknown>
   if (!Array.isArray(o.input) || o.input.length < 1 || o.input.length > 3 || !o.input.every(isPosInt)) {
@@ -152,6 +174,7 @@ export function checkSpec(raw: unknown): ParseResult {
   if (o.task !== undefined && !TASKS.includes(o.task as string)) return fail('import.badTask', { task: String(o.task) })
   if (o.name !== undefined && typeof o.name !== 'string') return fail('import.badName')
   if (!Array.isArray(o.layers)) return fail('import.noLayers')
+  if (o.layers.length > maxLayers) return fail('import.tooManyLayers', { count: o.layers.length, max: maxLayers })
 
   const layers: Record<string, unknown>[] = []
   const problems: ImportProblem[] = []

@@ -346,6 +346,29 @@ describe('memory', () => {
     expect(only(wide, 'too-large').values!.input).toBeUndefined()
   })
 
+  it('blames the input only when a plain layer on it is too large; else the kernel and padding, or the layers before (Q7 F6)', () => {
+    // a 64×64 kernel with padding 63 on a digit: one filter unfolds 4,096 values at each of 91×91 outputs (12.6 GiB);
+    // a 3×3 kernel there would fit, so the input (1, 28, 28) is not the cause
+    const kernel = only(validateSpec({ input: [1, 28, 28], layers: [{ type: 'Convolution', filters: 4096, kernel: 64, pad: 63 }, { type: 'Flatten' },
+      { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }), 'too-large')
+    expect(kernel).toMatchObject({ layer: 0, layerName: 'conv1', values: { kernel: 64, outH: 91, outW: 91 } })
+    expect(kernel.field).toBeUndefined()
+    expect(kernel.values!.input).toBeUndefined()
+    expect(kernel.message).toMatch(/; even with one filter this layer needs 1\d\.\d\d GiB: its 64×64 kernel at each of its 91×91 output positions, so make its kernel or its padding smaller, or its stride larger$/)
+    // 4,998 ReLUs before one Affine: their outputs and gradients are the memory, not the 784 values of a digit
+    const relus = validateSpec({ input: [1, 28, 28], layers: [{ type: 'Flatten' }, ...Array.from({ length: 250 }, () => ({ type: 'Relu' as const })),
+      ...Array.from({ length: 4747 }, () => ({ type: 'Relu' as const })), { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    const many = only(relus, 'too-large')
+    expect(many).toMatchObject({ layer: -1, values: { count: 4998, before: 'affine1' } })
+    expect(many.field).toBeUndefined()
+    expect(many.message).toMatch(/; the 4,998 layers before affine1 hold 2\.\d\d GiB of outputs and gradients between them, which no smaller layer would fix, so remove some of them$/)
+    // one Upsample that makes a big map out of a digit before the first convolution: that layer, by name
+    const up = only(validateSpec({ input: [1, 28, 28], layers: [{ type: 'Upsample', scale: 16 }, { type: 'Upsample', scale: 4 }, { type: 'Convolution', filters: 1, kernel: 1 },
+      { type: 'Pooling', size: 64 }, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] }), 'too-large')
+    expect(up).toMatchObject({ layerName: 'upsample2' })
+    expect(up.message).toContain('the largest part is this layer (output (1, 1792, 1792)')
+  })
+
   it('counts big activations too, not only parameters', () => {
     // 64 channels of 512×512 per example, 3 times over: 3·64·512·512·4 B·100 ≈ 18.8 GiB of outputs
     const r = validateSpec({ input: [3, 512, 512], layers: [{ type: 'Convolution', filters: 64, kernel: 3, pad: 1 }, { type: 'Relu' },

@@ -126,6 +126,15 @@ describe('the draft kept across a reload', () => {
     expect(restoreDraft(undefined)).toBe(false)
   })
 
+  it('comes back past the lab\'s 256 layers (a learner may add more, then remove some), not far past it (Q7 F5)', () => {
+    const relus = (n: number): NetSpec => ({ ...MLP, layers: [{ type: 'Flatten' }, ...Array.from({ length: n - 3 }, () => ({ type: 'Relu' as const })), { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+    expect(decodeDraft(encodeDraft({ spec: relus(300), presetId: null, past: [], future: [] }))?.spec.layers).toHaveLength(300)
+    // a 5,000-layer draft (imported before files were held to 256) made every reload draw 5,000 cards: ignored
+    reload()
+    localStorage.setItem(DRAFT_KEY, encodeDraft({ spec: relus(5000), presetId: null, past: [], future: [] }))
+    expect(restoreDraft(localStorage)).toBe(false)
+  })
+
   it('counts as the learner\'s work when the page learns of another held model or a run of another network', () => {
     // a draft with no history (an opened project, say): restored, it is not replaced by the host's model
     localStorage.setItem(DRAFT_KEY, encodeDraft({ spec: { ...MLP, name: 'Mine' }, presetId: null, past: [], future: [] }))
