@@ -80,7 +80,7 @@ describe('every explainer’s tables, captions and formulas', () => {
         }
       }
       expect(found).toEqual([])
-    })
+    }, 20_000) // renders every explainer: 3 s alone, 6 s (over the default 5) seen on a loaded machine
   }
 })
 
