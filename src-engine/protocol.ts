@@ -87,7 +87,19 @@ export interface EpochReport {
   reconstructionLoss?: number
   /** Autoencoders: held-out mean squared error per pixel between the output image and the input. */
   reconstructionMse?: number
+  /**
+   * The learning rates the epoch's mini-batches trained with, in order, each once: the first batch's, then each live
+   * change (train:set-lr) a later batch of the epoch trained with (train/epoch-lr.ts). At most LR_KEPT: after more
+   * changes the first rate and the last LR_KEPT − 1 are kept, and `lrLeftOut` counts the changes between them. Absent in
+   * runs saved before the rate was recorded: the page says "not recorded" rather than guess the starting rate.
+   */
+  lr?: number[]
+  /** Live changes of the learning rate during the epoch left out of `lr` (between its first and its kept last ones). */
+  lrLeftOut?: number
 }
+
+/** The most learning rates an epoch report keeps (EpochReport.lr). */
+export const LR_KEPT = 8
 
 /** A held-out example the model got wrong: its image (channel-mean for C > 1), true and predicted class. */
 export interface WrongExample { index: number; label: number; predicted: number; confidence: number; image: ImageStack }

@@ -9,6 +9,7 @@ import { Rng } from '../rng'
 import { tensor, type Tensor } from '../tensor'
 import type { NetSpec } from '../spec-types'
 import type { BatchPoint, EpochReport, OptimizerName, RunState, Snapshot } from '../protocol'
+import { EpochRates } from './epoch-lr'
 import { epochOrder, makeBatches, type Dataset } from '../data/dataset'
 import { asExamples, type Examples } from './examples'
 import { Sequential, type WeightValue } from '../models/sequential'
@@ -291,6 +292,7 @@ export class Trainer {
       let correct = 0
       let seen = 0
       let targets = 0
+      const rates = new EpochRates()
       /** Batch i of the epoch, gathered into its full-batch buffer (or a buffer of its own when shorter). */
       const gatherBatch = (i: number): { x: Tensor; t: Tensor } => {
         const ix = batches[i]
@@ -308,6 +310,7 @@ export class Trainer {
         // the next batch of the epoch now, when the replicas start it during this one's update
         gathered = ahead && b + 1 < batches.length ? gatherBatch(b + 1) : null
         const next = gathered === null ? undefined : { x: this.model.inputTensor(gathered.x.data, batches[b + 1].length), t: gathered.t }
+        rates.use(this.optimizer.lr)
         const res = this.trainBatch(this.model.inputTensor(x.data, ix.length), t, epoch, b + 1, next)
         if (res === null) {
           yield 'batch'
@@ -351,7 +354,8 @@ export class Trainer {
         trainEvalAcc: trainEval,
         testLoss: ev.loss,
         testAcc: ev.acc,
-        seconds: (this.now() - started - this.pausedMs) / 1000
+        seconds: (this.now() - started - this.pausedMs) / 1000,
+        ...rates.report()
       }
       if (this.model.spec.task === 'language-model') report.perplexity = Math.exp(ev.loss)
       if (!this.hasClasses()) {

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot'
 import { BATCH_MAX, EPOCH_OFFSET_MAX, EPOCHS_MAX, LR_MAX } from '../../src-engine/settings-limits'
+import { LR_KEPT } from '../../src-engine/protocol'
 
 const got = (issue: v.BaseIssue<unknown>): string => `got ${issue.received}`
 
@@ -25,24 +26,51 @@ const fraction = within(0, 1)
 /** A confusion matrix whose counts are not classes × classes cannot be drawn: left out, the epoch kept. */
 const confusion = v.fallback(v.optional(v.pipe(
   v.object({ classes: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1000)), counts: numbers(1_000_000) }),
-  v.check((c) => c.counts.length === c.classes * c.classes)
+  v.check((c) => c.counts.length === c.classes * c.classes && c.counts.every((n) => n === null || Number.isFinite(n)))
 )), undefined)
 
 /** The highest epoch number a run can reach: a continuation's offset plus one Start's epochs. */
 const EPOCH_NUMBER_MAX = EPOCH_OFFSET_MAX + EPOCHS_MAX
 
-const epochReport = v.looseObject({
+/**
+ * The learning rates an epoch trained with (EpochReport.lr): 1 to LR_KEPT rates each one a live change could set, (0,
+ * LR_MAX]. Anything else (a string, a rate of −5 or 1e308, a thousand rates) is dropped, the epoch kept: its table then
+ * says the rate was not recorded, as for an epoch saved before it was. `lrLeftOut` (changes not kept) goes with them:
+ * a whole count, kept only beside a full `lr`.
+ */
+const epochLr = v.fallback(v.optional(v.pipe(
+  v.array(v.pipe(v.number(), v.finite(), v.gtValue(0), v.maxValue(LR_MAX))), v.minLength(1), v.maxLength(LR_KEPT)
+)), undefined)
+const lrLeftOut = v.fallback(v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(Number.MAX_SAFE_INTEGER))), undefined)
+
+/** A loss: ±Infinity (a structured clone carries it, where JSON has null) is no value too. */
+const loss = v.pipe(maybeNumber, v.transform((x) => (x !== null && !Number.isFinite(x) ? null : x)))
+
+/**
+ * An epoch's report, its fields only (EpochReport without its images): a key of no report's, which may hold anything
+ * (an object with a "__proto__" key, ±Infinity), is not passed on.
+ */
+const epochReport = v.pipe(v.object({
   epoch: v.pipe(v.number(), v.integer(), v.minValue(1)),
-  trainLoss: maybeNumber,
+  trainLoss: loss,
   trainAcc: fraction,
   trainEvalAcc: v.optional(fraction),
-  testLoss: maybeNumber,
+  testLoss: loss,
   testAcc: fraction,
   // a week for one epoch is far beyond any run here
   seconds: within(0, 7 * 24 * 3600),
-  perplexity: v.optional(maybeNumber),
-  confusion
-}, (i) => `must be an epoch report (${got(i)})`)
+  perplexity: v.optional(loss),
+  confusion,
+  reconstructionLoss: v.optional(loss),
+  reconstructionMse: v.optional(loss),
+  lr: epochLr,
+  lrLeftOut
+}, (i) => `must be an epoch report (${got(i)})`), v.transform((e) => {
+  if (e.lrLeftOut === undefined || e.lr?.length === LR_KEPT) return e
+  const out = { ...e }
+  delete out.lrLeftOut
+  return out
+}))
 
 /** The optimizers a run can use (training settings, saved runs, divergence facts). */
 export const OPTIMIZERS = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 'Adam'] as const

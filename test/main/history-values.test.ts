@@ -5,7 +5,11 @@
  */
 import { describe, expect, it } from 'vitest'
 import { cleanHistory } from '../../src-main/ipc/project-schemas'
-import { settings } from './helpers'
+import { validatePayload } from '../../src-main/ipc/validate'
+import { LR_KEPT } from '../../src-engine/protocol'
+import { LR_MAX } from '../../src-engine/settings-limits'
+import { mutateJson, seeded } from '../engine/io/fuzz-mutate'
+import { mlpSpec, settings } from './helpers'
 
 const report = (over: Record<string, unknown>) => ({ epoch: 1, trainLoss: 1.9, trainAcc: 0.5, testLoss: 1.8, testAcc: 0.55, seconds: 1, ...over })
 const history = (epochs: Record<string, unknown>[]) => ({
@@ -42,5 +46,73 @@ describe('a saved history’s impossible epochs and run settings (the form’s r
     const kept = cleanHistory({ runs: [run('a', {}), run('b', { lr: -5 })], currentId: 'a' })!
     expect(kept.currentId).toBe('a')
     expect(kept.runs).toHaveLength(1)
+  })
+})
+
+describe('a saved epoch’s learning rates (EpochReport.lr, M43)', () => {
+  it('are kept when they are rates a run could train with, else dropped as not recorded, the epoch kept', () => {
+    const full = [0.002, 0.001, 0.0009, 0.0008, 0.0007, 0.0006, 0.0005, 0.0004]
+    const h = cleanHistory(history([
+      report({ lr: [0.002, 0.0005] }),
+      report({ epoch: 2, lr: full, lrLeftOut: 3 }),
+      report({ epoch: 3 }),
+      report({ epoch: 4, lr: 'fast' }),
+      report({ epoch: 5, lr: [0.002, -5] }),
+      report({ epoch: 6, lr: [1e308] }),
+      report({ epoch: 7, lr: [] }),
+      report({ epoch: 8, lr: Array(1000).fill(0.001) }),
+      report({ epoch: 9, lr: [0.002, null] }),
+      // a count of changes left out is a whole number beside a full list, else dropped
+      report({ epoch: 10, lr: [0.002], lrLeftOut: 3 }),
+      report({ epoch: 11, lr: full, lrLeftOut: -1 }),
+      report({ epoch: 12, lrLeftOut: 2 })
+    ]))!
+    const es = h.runs[0].epochs
+    expect(es.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
+    expect(es.map((e) => e.lr)).toEqual([[0.002, 0.0005], full, undefined, undefined, undefined, undefined, undefined, undefined, undefined, [0.002], full, undefined])
+    expect(es.map((e) => e.lrLeftOut)).toEqual([undefined, 3, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined])
+    expect(es.every((e) => e.testAcc === 0.55 && e.trainLoss === 1.9)).toBe(true)
+    expect('lrLeftOut' in es[9]).toBe(false)
+  })
+})
+
+/** What a saved epoch report may not carry past the boundary: a number not finite, an object with a changed prototype
+ * or a "__proto__" key, learning rates that are not 1 to LR_KEPT rates in (0, LR_MAX]. */
+function badEpoch(e: Record<string, unknown>): string | null {
+  const walk = (x: unknown, at: string): string | null => {
+    if (typeof x === 'number') return Number.isFinite(x) ? null : `${at} is ${x}`
+    if (typeof x !== 'object' || x === null) return null
+    const proto = Object.getPrototypeOf(x)
+    if (proto !== Object.prototype && proto !== Array.prototype) return `${at} has another prototype`
+    if (Object.hasOwn(x, '__proto__')) return `${at} carries "__proto__"`
+    for (const [k, y] of Object.entries(x)) {
+      const bad = walk(y, `${at}.${k}`)
+      if (bad) return bad
+    }
+    return null
+  }
+  const lr = e.lr
+  if (lr !== undefined && !(Array.isArray(lr) && lr.length >= 1 && lr.length <= LR_KEPT && lr.every((x) => typeof x === 'number' && x > 0 && x <= LR_MAX))) return `lr ${JSON.stringify(lr)}`
+  if (e.lrLeftOut !== undefined && !(Number.isInteger(e.lrLeftOut) && (e.lrLeftOut as number) > 0 && Array.isArray(lr) && lr.length === LR_KEPT)) return `lrLeftOut ${String(e.lrLeftOut)}`
+  return walk(e, 'epoch')
+}
+
+describe('a saved history’s epochs, fuzzed at the IPC boundary (project:save) and in a file (cleanHistory)', () => {
+  it('400 seeded near-misses of epochs with learning rates are refused, or pass with only sound values', () => {
+    const full = [0.002, 0.001, 0.0009, 0.0008, 0.0007, 0.0006, 0.0005, 0.0004]
+    const epochs = [report({ lr: [0.002, 0.0005] }), report({ epoch: 2, lr: full, lrLeftOut: 4, perplexity: 3.1 }), report({ epoch: 3, confusion: { classes: 2, counts: [5, 1, 0, 4] } })]
+    const failures: string[] = []
+    for (let seed = 1; seed <= 400; seed++) {
+      const m = mutateJson(epochs, seeded(seed))
+      const save = validatePayload('project:save', { project: { spec: mlpSpec(), settings: settings(), history: history(m.value as Record<string, unknown>[]) }, to: 'download' })
+      const file = cleanHistory(JSON.parse(JSON.stringify(history(m.value as Record<string, unknown>[]) ?? null)))
+      for (const [where, h] of [['project:save', save.ok ? save.value.project.history : null], ['file', file]] as const) {
+        for (const e of h?.runs[0]?.epochs ?? []) {
+          const bad = badEpoch(e as Record<string, unknown>)
+          if (bad) failures.push(`seed ${seed} (${m.what}) ${where}: ${bad}`)
+        }
+      }
+    }
+    expect(failures.slice(0, 8)).toEqual([])
   })
 })
