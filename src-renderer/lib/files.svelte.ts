@@ -114,6 +114,10 @@ export function restoredRuns(saved: readonly SavedRun[], kind: NetKind): Run[] {
     run.batchX = r.batchX.map((v) => v ?? NaN)
     run.batchLoss = r.batchLoss.map((v) => v ?? NaN)
     run.epochs = r.epochs
+    // the rate it last trained with, as its epochs recorded it (a live change included): what the run list says it
+    // ended at, and what carries on when it goes on; an older run's (not recorded) stays its starting rate
+    const lastLr = r.epochs.at(-1)?.lr?.at(-1)
+    if (lastLr !== undefined) run.lr = lastLr
     runs.push(run)
   })
   return runs

@@ -46,21 +46,23 @@ export function stepSaid(r: Run): string | null {
 }
 
 /**
- * The learning rate an epoch trained with: the rate in force when it began and, when it was changed live during the
- * epoch, each rate after ("0.002 → 0.0005"). A live change is kept at the curve's position then (Run.lrChanges), in
- * epochs: epoch e of the run's numbering spans [e − 1 − epochOffset + xOffset, that + 1). A change at the epoch's very
- * end (made while its held-out test ran, or while paused on the boundary) is the next epoch's.
+ * The learning rate an epoch trained with, as its report records it (EpochReport.lr, kept with the run's history, so a
+ * page loaded again, a second window and a reopened project show it too): the rate of its first mini-batch and, when it
+ * was changed live during the epoch, each rate after ("0.002 → 0.0005"); changes the report left out (more than it
+ * keeps) counted in their place ("0.002 → 3 more → 0.001"). An epoch saved before the rate was recorded says so: the
+ * starting rate would be a guess for an epoch a live change may have trained at another.
  */
-export function epochLr(r: Run, epoch: number): string {
-  const start = epoch - 1 - r.epochOffset + r.xOffset
-  const end = start + 1
-  let lr = r.settings.lr
-  const during: number[] = []
-  for (const c of r.lrChanges) {
-    if (c.x <= start + 1e-9) lr = c.lr
-    else if (c.x < end - 1e-9) during.push(c.lr)
-  }
-  return [lr, ...during].map(formatLr).join(' → ')
+export function epochLr(e: EpochReport): string {
+  const lr = e.lr
+  if (!lr || lr.length === 0) return t('train.tableLrNone')
+  const words = lr.map(formatLr)
+  if (e.lrLeftOut) words.splice(1, 0, t('train.tableLrMore', { n: e.lrLeftOut }))
+  return words.join(' → ')
+}
+
+/** Said under a run's epoch table when some of its epochs have no recorded rate: where it started, not how it went on. */
+function lrNote(r: Run): string | undefined {
+  return r.epochs.some((e) => !e.lr?.length) ? t('train.tableLrOld', { lr: formatLr(r.settings.lr) }) : undefined
 }
 
 /** What a run's epoch table shows beside the test loss: its kind's figures. */
@@ -85,7 +87,7 @@ export function epochRows(r: Run): EpochRow[] {
         : kind === 'perplexity' ? fixed(e.perplexity, 2) : fixed(e.reconstructionMse, 4),
       testLoss: fixed(e.testLoss, 4),
       seconds: fixed(e.seconds, 1),
-      lr: epochLr(r, e.epoch)
+      lr: epochLr(e)
     }
   })
 }
@@ -134,7 +136,8 @@ export function epochTables(runs: readonly Run[]): RunTable[] {
     return {
       id: r.id, color: r.color, caption: runName(r, runs),
       cols: [t('train.tableEpoch'), t(kind === 'accuracy' ? 'train.tableTrainAcc' : 'train.tableTrainLoss'), t(TEST_HEAD[kind]), t('train.tableTestLoss'), t('train.tableSeconds'), t('train.tableLr')],
-      rows: epochRows(r).map((x) => ({ key: String(x.epoch), head: String(x.epoch), cells: [x.train, x.test, x.testLoss, x.seconds, x.lr] }))
+      rows: epochRows(r).map((x) => ({ key: String(x.epoch), head: String(x.epoch), cells: [x.train, x.test, x.testLoss, x.seconds, x.lr] })),
+      note: lrNote(r)
     }
   })
 }

@@ -10,7 +10,9 @@ import { flushSync, tick } from 'svelte'
 import EpochChart from '../../../src-renderer/components/train/EpochChart.svelte'
 import LossChart from '../../../src-renderer/components/train/LossChart.svelte'
 import ProgressPanel from '../../../src-renderer/components/train/ProgressPanel.svelte'
-import { epochLr, lossRows } from '../../../src-renderer/components/train/run-words'
+import { epochLr, epochTables, lossRows } from '../../../src-renderer/components/train/run-words'
+import { restoredRuns } from '../../../src-renderer/lib/files.svelte'
+import type { SavedRun } from '../../../src-main/ipc/contract'
 import { tableOpen } from '../../../src-renderer/components/train/table-open.svelte'
 import { defaultsFor, Run, trainLab } from '../../../src-renderer/lib/train.svelte'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
@@ -18,8 +20,8 @@ import type { BatchPoint, EpochReport, TrainSettings } from '../../../src-engine
 
 const settings: TrainSettings = { data: { kind: 'mnist' }, optimizer: 'Adam', lr: 0.002, batchSize: 100, epochs: 3, weightDecay: 0, seed: 1, threads: 1 }
 const form = defaultsFor(null, 1)
-const report = (epoch: number, testAcc: number, trainAcc: number, testLoss: number, seconds: number): EpochReport =>
-  ({ epoch, trainLoss: 0.2, trainAcc: trainAcc - 0.05, trainEvalAcc: trainAcc, testLoss, testAcc, seconds })
+const report = (epoch: number, testAcc: number, trainAcc: number, testLoss: number, seconds: number, lr: number[] | null = [0.002]): EpochReport =>
+  ({ epoch, trainLoss: 0.2, trainAcc: trainAcc - 0.05, trainEvalAcc: trainAcc, testLoss, testAcc, seconds, ...(lr ? { lr } : {}) })
 const point = (epoch: number, batch: number, loss: number): BatchPoint => ({ epoch, batch, batches: 4, loss, examplesPerSec: 66 })
 
 afterEach(() => {
@@ -32,7 +34,8 @@ afterEach(() => {
   tableOpen.loss = false
 })
 
-/** Run #1: 3 epochs of 4 mini-batches, its rate changed live from 0.002 to 0.0005 half-way through epoch 2. */
+/** Run #1: 3 epochs of 4 mini-batches, its rate changed live from 0.002 to 0.0005 half-way through epoch 2 (as the
+ * engine's reports record it, EpochReport.lr). */
 function threeEpochs(): Run {
   const r = new Run('a', 1, settings, 'net', 'classifier')
   r.addPoints([point(1, 1, 2.5), point(1, 2, 1.5), point(1, 3, 1.0), point(1, 4, 0.8)])
@@ -41,9 +44,9 @@ function threeEpochs(): Run {
   r.lrChanges = [{ x: r.nowX, lr: 0.0005 }]
   r.lr = 0.0005
   r.addPoints([point(2, 3, 0.4), point(2, 4, 0.3)])
-  r.addEpoch(report(2, 0.9544, 0.9602, 0.1577, 4.96))
+  r.addEpoch(report(2, 0.9544, 0.9602, 0.1577, 4.96, [0.002, 0.0005]))
   r.addPoints([point(3, 1, 0.25), point(3, 2, 0.2)])
-  r.addEpoch(report(3, 0.968, 0.987, 0.1102, 5))
+  r.addEpoch(report(3, 0.968, 0.987, 0.1102, 5, [0.0005]))
   r.state = 'done'
   return r
 }
@@ -51,10 +54,37 @@ function threeEpochs(): Run {
 describe('the charts as tables', () => {
   it('give the rate an epoch trained with, a live change inside it shown as from → to', () => {
     const r = threeEpochs()
-    expect([1, 2, 3].map((e) => epochLr(r, e))).toEqual(['0.002', '0.002 → 0.0005', '0.0005'])
-    // a change on the epoch's boundary is the next epoch's
-    r.lrChanges = [{ x: 1, lr: 0.01 }]
-    expect([1, 2].map((e) => epochLr(r, e))).toEqual(['0.002', '0.01'])
+    expect(r.epochs.map(epochLr)).toEqual(['0.002', '0.002 → 0.0005', '0.0005'])
+    // more changes than a report keeps: the ones left out counted where they were
+    expect(epochLr(report(4, 0.9, 0.9, 0.1, 1, [0.002, 0.0009, 0.0008]))).toBe('0.002 → 0.0009 → 0.0008')
+    expect(epochLr({ ...report(4, 0.9, 0.9, 0.1, 1, [0.002, 0.0009]), lrLeftOut: 3 })).toBe('0.002 → 3 more → 0.0009')
+    // an epoch saved before the rate was recorded: not the starting rate, which a live change may have made wrong
+    expect(epochLr(report(4, 0.9, 0.9, 0.1, 1, null))).toBe('not recorded')
+    i18n.set('ko')
+    expect(epochLr(report(4, 0.9, 0.9, 0.1, 1, null))).toBe('기록 없음')
+    expect(epochLr({ ...report(4, 0.9, 0.9, 0.1, 1, [0.002, 0.0009]), lrLeftOut: 3 })).toBe('0.002 → 3번 더 바꿈 → 0.0009')
+  })
+
+  it('after a reload, a second window or a reopened project: the rates the saved epochs recorded, an older run’s said not recorded', () => {
+    // the host's history (train:current) and a project file carry a run as SavedRun: no live changes, only its epochs
+    const saved = (id: string, epochs: EpochReport[]): SavedRun =>
+      ({ id, specName: 'net', settings, state: 'done', batchX: [1, 2, 3], batchLoss: [0.8, 0.3, 0.2], epochs })
+    const [now, old] = restoredRuns([
+      saved('a', [report(1, 0.91, 0.92, 0.3, 5), report(2, 0.95, 0.96, 0.15, 5, [0.002, 0.0005]), report(3, 0.96, 0.98, 0.11, 5, [0.0005])]),
+      saved('b', [report(1, 0.91, 0.92, 0.3, 5, null), report(2, 0.95, 0.96, 0.15, 5, null)])
+    ], 'classifier')
+    const [a, b] = epochTables([now, old])
+    expect(a.rows.map((x) => x.cells[4])).toEqual(['0.002', '0.002 → 0.0005', '0.0005'])
+    expect(a.note).toBeUndefined()
+    // the run list says where it ended (the legend's "lr 0.002 → 0.0005")
+    expect(now.lr).toBe(0.0005)
+    expect(b.rows.map((x) => x.cells[4])).toEqual(['not recorded', 'not recorded'])
+    expect(b.note).toBe('Learning rate “not recorded”: this run was saved before the lab kept the rate each epoch trained with. It started at 0.002; a change made while it trained is not known.')
+    expect(old.lr).toBe(0.002)
+    i18n.set('ko')
+    const [, bKo] = epochTables([now, old])
+    expect(bKo.rows[0].cells[4]).toBe('기록 없음')
+    expect(bKo.note).toBe('학습률 ‘기록 없음’: 에폭마다 학습률을 기록하기 전에 저장된 학습입니다(시작 학습률 0.002). 학습 중에 바꾼 값은 알 수 없습니다.')
   })
 
   it('summarise the mini-batch losses per epoch, an epoch not ended marked', () => {
