@@ -86,6 +86,10 @@ for (const lang of ['ko', 'en'] as const) {
         const check = async (where: string): Promise<void> => {
           const wider = await sideways(page)
           if (wider > 0) found.push(`${where}: scrolls ${wider}px sideways`)
+          // the window itself, header and status bar included (sideways() measures <main> only): at 600 px the status bar's
+          // page shortcuts made the footer 20 px wider than the window in English, and the whole page scrolled
+          const window = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+          if (window > 0) found.push(`${where}: the window scrolls ${window}px sideways`)
           if (lang === 'ko') for (const s of await englishSentences(page)) found.push(`${where}: English "${s}"`)
         }
         // Every rule in Korean, in the light theme (the pages' names, roles and structure are the same in both languages
