@@ -40,10 +40,19 @@ export function windowFixes(H: number, W: number, k: number, s: number, p: numbe
  * fit, smallest first, below the window (more only adds zeros: the pad-not-smaller-than-kernel warning); and when no
  * pad does, the smallest pad with a stride that makes it whole.
  */
-export function tooLargeFixes(H: number, W: number, k: number, s: number, p: number): { sizes: number[]; pads: number[]; stridePad: [number, number] | null } {
+export function tooLargeFixes(
+  H: number, W: number, k: number, s: number, p: number, pool = false
+): { sizes: number[]; pads: number[]; stridePad: [number, number] | null; remove: boolean } {
   const m = Math.min(H, W)
   const sizes: number[] = []
-  for (let z = Math.min(m + 2 * p, k - 1), n = 0; z >= 1 && sizes.length < 2 && n < 8 * SEARCH; z--, n++) if (fits(H, W, z, s, p)) sizes.push(z)
+  let remove = false
+  for (let z = Math.min(m + 2 * p, k - 1), n = 0; z >= 1 && sizes.length < 2 && n < 8 * SEARCH; z--, n++) {
+    if (!fits(H, W, z, s, p)) continue
+    // a pooling window that gives back its input unchanged (1×1, no pad, the map's own size out: a 1×1 map, or stride
+    // 1) does nothing: the layer is better removed, and "use a 1×1 window" is said so (M37's note on Q7's F3)
+    if (pool && z === 1 && p === 0 && convOutSize(H, 1, s, 0).size === H && convOutSize(W, 1, s, 0).size === W) remove = true
+    else sizes.push(z)
+  }
   const minPad = Math.ceil((k - m) / 2)
   const pads: number[] = []
   const top = Math.min(k - 1, minPad + SEARCH)
@@ -52,7 +61,7 @@ export function tooLargeFixes(H: number, W: number, k: number, s: number, p: num
   for (let q = Math.max(minPad, p + 1); q <= top && !pads.length && !stridePad; q++) {
     for (let t = 1; t <= Math.min(k, SEARCH); t++) if (t !== s && fits(H, W, k, t, q)) { stridePad = [t, q]; break }
   }
-  return { sizes, pads, stridePad }
+  return { sizes, pads, stridePad, remove }
 }
 
 /**
@@ -72,18 +81,19 @@ export function windowOut(
   if (m + 2 * p < k) {
     const minPad = Math.ceil((k - m) / 2)
     // with stride 1 every smaller window and every larger pad gives a whole size; with another, only some do
-    const { sizes, pads, stridePad } = tooLargeFixes(H, W, k, s, p)
+    const { sizes, pads, stridePad, remove } = tooLargeFixes(H, W, k, s, p, kind === 'pool')
     const fixes: string[] = []
+    if (remove) fixes.push('remove this layer (a 1×1 window would pass its input on unchanged)')
     if (sizes.length) fixes.push(`a ${orList(sizes.map((z) => `${z}×${z}`))} ${what}`)
     if (pads.length) fixes.push(`pad ${orList(pads)}`)
     if (stridePad) fixes.push(`stride ${stridePad[0]} with pad ${stridePad[1]}`)
-    const advice = s === 1 ? `use a ${what} of at most ${m + 2 * p}, or pad ${minPad} or more`
-      : fixes.length ? `use ${fixes.join(', or ')}` : `change the ${what} size, stride or pad`
+    const advice = s === 1 && !remove ? `use a ${what} of at most ${m + 2 * p}, or pad ${minPad} or more`
+      : fixes.length ? `${remove ? '' : 'use '}${fixes.join(', or ')}` : `change the ${what} size, stride or pad`
     issues.error(index, name, kind === 'conv' ? 'conv-kernel-too-large' : 'pool-window-too-large',
       `the ${k}×${k} ${what} is larger than the ${H}×${W} input with pad ${p} (${m} + 2·${p} = ${m + 2 * p}); ${advice}`,
       sizeField, {
         kernel: k, height: H, width: W, pad: p, stride: s, maxKernel: m + 2 * p, minPad, formula,
-        sizes: sizes.join(', '), pads: pads.join(', '), stridePad: stridePad ? stridePad.join(', ') : ''
+        sizes: sizes.join(', '), pads: pads.join(', '), stridePad: stridePad ? stridePad.join(', ') : '', ...(remove ? { remove: 1 } : {})
       })
     return null
   }

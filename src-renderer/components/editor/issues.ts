@@ -41,12 +41,16 @@ function tooLargeFix(v: Values, kernel: boolean): string {
   if (sizes.length) parts.push(t(kernel ? 'editor.fix.kernelSize' : 'editor.fix.size', { list: orJoin(sizes.map((s) => `${s}×${s}`)) }))
   if (pads.length) parts.push(t('editor.fix.pad', { list: orJoin(pads) }))
   if (sp.length === 2) parts.push(t('editor.fix.stridePad', { stride: sp[0], pad: sp[1] }))
-  return parts.length ? t('editor.fix.window', { options: parts.join(`, ${t('editor.or')} `) }) : t('editor.fix.any')
+  const options = parts.join(`, ${t('editor.or')} `)
+  // a pooling whose only whole-size window is a 1×1 that passes its input on unchanged: the layer is better removed
+  if (v.remove) return parts.length ? t('editor.fix.removeOr', { options }) : t('editor.fix.remove')
+  return parts.length ? t('editor.fix.window', { options }) : t('editor.fix.any')
 }
 
 /** The too-large codes with a stride other than 1 take the stride-aware wording (their "at most / or more" held for stride 1 only). */
 const TOO_LARGE = new Set(['conv-kernel-too-large', 'pool-window-too-large'])
-const strided = (issue: SpecIssue): boolean => TOO_LARGE.has(issue.code) && issue.values?.stride !== undefined && Number(issue.values.stride) !== 1
+const strided = (issue: SpecIssue): boolean => TOO_LARGE.has(issue.code) &&
+  ((issue.values?.stride !== undefined && Number(issue.values.stride) !== 1) || issue.values?.remove !== undefined)
 
 /**
  * The fractional output size as the validator writes it ("height (28 + 2·0 − 3) / 2 + 1 = 13.50", "… and width …",

@@ -386,6 +386,8 @@ export default {
   'fix.size': 'a {list} window',
   'fix.kernelSize': 'a {list} kernel',
   'fix.stridePad': 'stride {stride} with padding {pad}',
+  'fix.remove': 'Remove this layer: a 1×1 window is the only one that fits, and it would pass its input on unchanged.',
+  'fix.removeOr': 'Remove this layer (a 1×1 window would pass its input on unchanged), or use {options}.',
   'fix.any': 'Change the window size, stride or padding.',
   'fix.classesUnits': 'Set its “Units” to {classes}.',
   'fix.classesAffine': 'End with an Affine of {classes} units before {loss}.',

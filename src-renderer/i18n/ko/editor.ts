@@ -384,6 +384,8 @@ export default {
   'fix.size': '{list} 크기의 창',
   'fix.kernelSize': '{list} 크기의 필터',
   'fix.stridePad': '스트라이드 {stride}에 패딩 {pad}',
+  'fix.remove': '이 계층을 지우세요. 맞는 창은 1×1뿐인데, 1×1 창은 입력을 그대로 내보내서 아무 일도 하지 않습니다.',
+  'fix.removeOr': '이 계층을 지우세요. 1×1 창은 입력을 그대로 내보내서 아무 일도 하지 않습니다. 다른 방법: {options}.',
   'fix.any': '창 크기, 스트라이드, 패딩 중 하나를 바꾸세요.',
   'fix.classesUnits': '“유닛 수”를 {classes}개로 하세요.',
   'fix.classesAffine': '{loss} 앞을 유닛 {classes}개짜리 Affine 계층으로 끝내세요.',

@@ -56,8 +56,18 @@ describe('sliding windows that do not fit', () => {
     const e = only(r, 'pool-window-too-large')
     expect(e.layerName).toBe('pool5')
     // Q7's F3: "a window of at most 1, or pad 1 or more" — pad 1 gave (1 + 2·1 − 2) / 2 + 1 = 1.5, a new error
-    expect(e.message).toBe('pool5: the 2×2 window is larger than the 1×1 input with pad 0 (1 + 2·0 = 1); use a 1×1 window, or stride 1 with pad 1')
-    expect(e.values).toMatchObject({ sizes: '1', pads: '', stridePad: '1, 1', stride: 2 })
+    // M37's note: the 1×1 window offered there passes the 1×1 map on unchanged; the layer is better removed
+    expect(e.message).toBe('pool5: the 2×2 window is larger than the 1×1 input with pad 0 (1 + 2·0 = 1); remove this layer (a 1×1 window would pass its input on unchanged), or stride 1 with pad 1')
+    expect(e.values).toMatchObject({ sizes: '', pads: '', stridePad: '1, 1', stride: 2, remove: 1 })
+    // with stride 1 too ("a window of at most 1" was that same no-op); a convolution's 1×1 kernel mixes channels: kept
+    const s1 = only(validateSpec({ input: [1, 16, 16], layers: pools({ type: 'Pooling', size: 2, stride: 1 }) }), 'pool-window-too-large')
+    expect(s1.message).toBe('pool5: the 2×2 window is larger than the 1×1 input with pad 0 (1 + 2·0 = 1); remove this layer (a 1×1 window would pass its input on unchanged), or pad 1')
+    const conv = only(validateSpec({ input: [1, 1, 1], layers: [{ type: 'Convolution', filters: 2, kernel: 2, stride: 2 }, ...head] }), 'conv-kernel-too-large')
+    expect(conv.values).toMatchObject({ sizes: '1' })
+    expect(conv.values!.remove).toBeUndefined()
+    // a 1×1 stride-2 window on a 3×3 map subsamples it: still offered
+    const sub = only(validateSpec({ input: [1, 3, 3], layers: [{ type: 'Pooling', size: 4, stride: 2 }, ...head] }), 'pool-window-too-large')
+    expect(sub.values!.remove).toBeUndefined()
     expect(validateSpec({ input: [1, 16, 16], layers: pools({ type: 'Pooling', size: 1, stride: 2 }) }).ok).toBe(true)
     expect(validateSpec({ input: [1, 16, 16], layers: pools({ type: 'Pooling', size: 2, stride: 1, pad: 1 }) }).ok).toBe(true)
     expect(codes(validateSpec({ input: [1, 16, 16], layers: pools({ type: 'Pooling', size: 2, pad: 1 }) }))).toContain('pool-size-not-integer')

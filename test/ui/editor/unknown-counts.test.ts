@@ -76,3 +76,21 @@ describe('a window too large for a strided layer (F3)', () => {
     expect(errorsIn(0)[0].textContent).toContain('Use a kernel of at most 28, or padding 1 or more.')
   })
 })
+
+describe('a pooling whose only window that fits does nothing (M37\'s note on F3)', () => {
+  // 8 → 4 → 2 → 1, then a 2×2 pooling on the 1×1 map: a 1×1 window would fit, and pass the map on unchanged
+  const net = (last: LayerSpec): NetSpec => ({ input: [1, 8, 8], task: 'classify', layers: [{ type: 'Pooling', size: 2 }, { type: 'Pooling', size: 2 },
+    { type: 'Pooling', size: 2 }, last, { type: 'Flatten' }, { type: 'Affine', units: 10 }, { type: 'SoftmaxWithLoss' }] })
+
+  it('says to remove the layer, not to use a 1×1 window, with the stride or padding that also fits (en, ko)', () => {
+    openEditor(net({ type: 'Pooling', size: 2 }))
+    expect(errorsIn(3)[0].textContent).toContain('pool4: the 2×2 window is larger than the 1×1 input with padding 0. ' +
+      'Remove this layer (a 1×1 window would pass its input on unchanged), or use stride 1 with padding 1.')
+    expect(errorsIn(3)[0].textContent).not.toContain('1×1 window,')
+    cleanup()
+    openEditor(net({ type: 'Pooling', size: 2, stride: 1 }), 'ko')
+    expect(errorsIn(3)[0].textContent).toContain('pool4: 2×2 창이 패딩 0까지 더한 1×1 입력보다 큽니다. ' +
+      '이 계층을 지우세요. 1×1 창은 입력을 그대로 내보내서 아무 일도 하지 않습니다. 다른 방법: 패딩 1.')
+    expect(errorsIn(3)[0].textContent).not.toContain('1 이하')
+  })
+})
