@@ -859,7 +859,13 @@ export class ProjectService {
     const forgotten = this.forgottenOnDisk()
     if (forgotten.has(runId)) return { ok: true, value: null }
     const runs = history?.runs.filter((r) => !forgotten.has(r.id)).length ?? 0
-    return { ok: true, value: { savedAt: p.savedAt ?? '', epoch: p.epoch ?? null, specName: p.spec.name ?? '', runs } }
+    // a run that ended all its epochs is offered as finished, not as one to continue where it stopped (Q8's F7); the
+    // last epoch's autosave is written while the run still reads 'running', so its epoch (numbered on) tells
+    const run = history?.runs.find((r) => r.id === runId)
+    const epochs = run ? (run.continues?.epochOffset ?? 0) + run.settings.epochs : 0
+    const ended = run?.state === 'done' || (p.epoch ?? 0) >= epochs
+    const finished = run && epochs > 0 && ended ? { finished: { epochs } } : {}
+    return { ok: true, value: { savedAt: p.savedAt ?? '', epoch: p.epoch ?? null, specName: p.spec.name ?? '', runs, ...finished } }
   }
 
   /** Whether the autosave is this session's own: written by this service, or one of its runs' being written or waiting. */

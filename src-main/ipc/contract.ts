@@ -307,7 +307,8 @@ export interface SavedFile { fileName: string; bytes: number; base64?: string; p
 
 /** An autosave the page offers to recover: only ever one an earlier host session left (a crash, a quit without saving);
  *  the host never offers one it wrote itself in this session (a run the page can see: ProjectService.recovery). */
-export interface RecoveryInfo { savedAt: string; epoch: number | null; specName: string; runs: number }
+/** `finished`: the autosave's run had trained all its epochs (the banner offers no "continue where it stopped"); its epoch count. */
+export interface RecoveryInfo { savedAt: string; epoch: number | null; specName: string; runs: number; finished?: { epochs: number } }
 
 export interface Requests {
   /** Save the project: the page's state plus the host's weights and optimizer state (when they fit the spec). */

@@ -40,6 +40,7 @@ export default {
   exported: 'Exported {name}.',
   recoveryTitle: 'Unsaved training was autosaved.',
   recoveryText: 'An autosave of {name} after epoch {epoch} ({time}) was found. Recover it to continue where training stopped?',
+  recoveryTextFinished: 'The finished training of {name} (epoch {epoch}/{epochs}, all done) was not saved. Recover its autosave ({time})?',
   recoveryUnnamed: 'an unnamed network',
   // the offer held while a run trains that has not ended an epoch (RecoveryBanner, files.runsEnded)
   recoveryKept: 'The unsaved training autosaved at {time} is still kept until this run’s first epoch ends and replaces it: stop the run before then to be offered it again.',

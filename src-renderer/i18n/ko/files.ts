@@ -40,6 +40,7 @@ export default {
   exported: '{name} 파일을 내보냈습니다.',
   recoveryTitle: '저장하지 않은 학습이 자동 저장되어 있습니다.',
   recoveryText: '{name}의 에폭 {epoch} 이후 자동 저장본({time})\u2060이 있습니다. 복구해서 학습이 멈춘 곳부터 이어 갈까요?',
+  recoveryTextFinished: '{name}의 학습(에폭 {epoch}/{epochs}, 모두 마침)\u2060을 저장하지 않았습니다. 자동 저장본({time})\u2060을 복구할까요?',
   recoveryUnnamed: '이름 없는 신경망',
   // the offer held while a run trains that has not ended an epoch (RecoveryBanner, files.runsEnded)
   recoveryKept: '{time}에 자동 저장된 학습이 아직 남아 있습니다. 이 학습의 첫 에폭이 끝나면 새 자동 저장본으로 바뀌니, 그 전에 중지하면 다시 복구할 수 있습니다.',
