@@ -2,7 +2,9 @@
 import { fmtInt, i18n, t } from '../../i18n/index.svelte'
 import { formatLr, trainLab, type Run } from '../../lib/train.svelte'
 import { sameSpec } from '../../lib/same-spec'
+import { keptTextName } from '../../lib/text-upload.svelte'
 import type { NetSpec } from '../../../src-engine/spec-types'
+import type { DataSource } from '../../../src-engine/protocol'
 
 /**
  * A run's network by name: a preset's title in the page's language (as the page's header names it), "edited <title>"
@@ -14,7 +16,30 @@ function networkName(r: Run): string {
   const preset = trainLab.presets.find((p) => p.spec.name === r.specName)
   if (!preset) return r.specName
   const title = preset.titles?.[i18n.lang] ?? r.specName
-  return r.spec && !sameSpec(r.spec, preset.spec) ? t('train.runEdited', { name: title }) : title
+  return r.spec && !sameSpec(withoutData(r.spec), withoutData(preset.spec)) ? t('train.runEdited', { name: title }) : title
+}
+
+/**
+ * A spec without what its data fills in: the vocabulary size a language model gets from its text. A run of a reopened
+ * project trained a spec carrying "vocab": 118, the preset none; reopening is not editing (Q8's F3).
+ */
+function withoutData(s: NetSpec): NetSpec {
+  return { ...s, vocab: undefined }
+}
+
+/** What a run trained on, by the name the training page gives it: the built-in digits or text, a kept text's name, a folder's or file's. */
+export function dataName(data: DataSource): string {
+  if (data.kind === 'mnist') return t('train.runDataMnist')
+  const path = data.kind === 'idx' ? data.dir : data.file
+  if (data.kind === 'text' && path.trim() === 'builtin') return t('train.runDataBuiltinText')
+  const kept = data.kind === 'text' ? keptTextName(path) : null
+  return kept ?? (path.replace(/[\\/]+$/, '').split(/[\\/]/).pop() || path)
+}
+
+/** The same data, by what names it (a saved run's settings are read loosely: no data counts as its own). */
+function dataKey(r: Run): string {
+  const d = r.settings.data as DataSource | undefined
+  return d ? `${d.kind}:${d.kind === 'idx' ? d.dir : d.kind === 'text' ? d.file.trim() : ''}` : ''
 }
 
 /** The layers that hold weights or shape the values: a spec without its dropout layers and its title. */
@@ -55,6 +80,9 @@ export function runName(r: Run, among: readonly Run[]): string {
     tags.push(`${t('editor.type.Dropout').toLocaleLowerCase(i18n.lang)} ${[...new Set(rates)].join('/')}`)
   }
   if (r.specName && among.some((x) => !sameNetwork(x, r))) tags.push(networkName(r))
+  // the data, when a run shown beside it trained on other data (Q8's F4: runs on Pride and Prejudice and on korean.txt
+  // were drawn on one chart under the same name, their losses not comparable)
+  if (r.settings.data && among.some((x) => dataKey(x) !== dataKey(r))) tags.push(dataName(r.settings.data))
   const name = [base, ...tags].join(' · ')
   const c = r.continues
   if (!c) return name

@@ -204,6 +204,9 @@ export default {
   runLabel: '#{n} {opt} · lr {lr} · mini-batch {batch}',
   runStateful: 'stateful',
   runDecay: 'weight decay {wd}',
+  // what a run trained on, named when runs shown beside it trained on other data (run-label.ts dataName)
+  runDataMnist: 'built-in digits',
+  runDataBuiltinText: 'Pride and Prejudice',
   runEdited: 'edited {name}',
   runLrChanged: 'lr {from} → {to}',
   runContinues: 'continues #{n}',

@@ -204,6 +204,9 @@ export default {
   runLabel: '#{n} {opt} · 학습률 {lr} · 미니배치 {batch}',
   runStateful: '상태 유지',
   runDecay: '가중치 감소 {wd}',
+  // what a run trained on, named when runs shown beside it trained on other data (run-label.ts dataName)
+  runDataMnist: '내장 손글씨 숫자',
+  runDataBuiltinText: '《오만과 편견》',
   runEdited: '수정한 {name}',
   runLrChanged: '학습률 {from} → {to}',
   runContinues: '#{n}에서 이어서',

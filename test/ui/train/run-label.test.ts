@@ -52,6 +52,41 @@ describe('a run of a preset network in the legend', () => {
     expect(runName(c, [b, c])).toBe('#3 Adam · 학습률 0.003 · 미니배치 32')
   })
 
+  it("does not call a reopened project's run 'edited': its spec carries the text's vocabulary, the preset none (Q8 F3)", () => {
+    const char = PRESETS.find((p) => p.id === 'char-lstm')!
+    trainLab.presets = [{ id: char.id, title: char.title.en, kind: char.kind, spec: char.spec, params: 0, titles: char.title } as unknown as PresetInfo]
+    const row = new Run('x', 1, settings, 'My LSTM', 'classifier')
+    const reopened = new Run('a', 2, settings, char.spec.name ?? '', 'language-model')
+    reopened.spec = { ...structuredClone(char.spec), vocab: 118 }
+    i18n.set('ko')
+    expect(runName(reopened, [row, reopened])).toBe('#2 Adam · 학습률 0.003 · 미니배치 32 · 문자 단위 LSTM 언어 모델')
+    // an edit is still one
+    const edited = structuredClone(reopened.spec)
+    for (const l of edited.layers) if (l.type === 'TimeLSTM') l.hidden = 128
+    reopened.spec = edited
+    expect(runName(reopened, [row, reopened])).toBe('#2 Adam · 학습률 0.003 · 미니배치 32 · 수정한 문자 단위 LSTM 언어 모델')
+  })
+
+  it('names the data of runs shown beside runs on other data, and not otherwise (Q8 F4)', () => {
+    const text = (file: string): TrainSettings => ({ ...settings, data: { kind: 'text', file } })
+    const a = new Run('a', 1, text('builtin'), 'LM', 'language-model')
+    const b = new Run('b', 2, text('/data/texts/korean-0123456789abcdef.txt'), 'LM', 'language-model')
+    const c = new Run('c', 3, text('/home/me/diary.txt'), 'LM', 'language-model')
+    const d = new Run('d', 4, { ...settings, data: { kind: 'idx', dir: '/usr/share/datasets/fashion-mnist/' } }, 'LM', 'classifier')
+    const e = new Run('e', 5, settings, 'LM', 'classifier')
+    const all = [a, b, c, d, e]
+    expect(runName(a, all)).toBe('#1 Adam · lr 0.003 · mini-batch 32 · Pride and Prejudice')
+    expect(runName(b, all)).toBe('#2 Adam · lr 0.003 · mini-batch 32 · korean.txt')
+    expect(runName(c, all)).toBe('#3 Adam · lr 0.003 · mini-batch 32 · diary.txt')
+    expect(runName(d, all)).toBe('#4 Adam · lr 0.003 · mini-batch 32 · fashion-mnist')
+    expect(runName(e, all)).toBe('#5 Adam · lr 0.003 · mini-batch 32 · built-in digits')
+    i18n.set('ko')
+    expect(runName(a, all)).toBe('#1 Adam · 학습률 0.003 · 미니배치 32 · 《오만과 편견》')
+    // runs on the same data say nothing of it
+    const b2 = new Run('b2', 6, text('/data/texts/korean-0123456789abcdef.txt'), 'LM', 'language-model')
+    expect(runName(b2, [b, b2])).toBe('#6 Adam · 학습률 0.003 · 미니배치 32')
+  })
+
   it('names the network a run trained when the page starts it', async () => {
     const fake = new FakeLab()
     const lab = new TrainLab()
