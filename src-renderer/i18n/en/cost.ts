@@ -11,6 +11,9 @@ export default {
   unnamed: 'an unnamed network',
   hungry: 'Training needs about {size} of memory (weights, optimizer state, and the layer outputs and gradients of a mini-batch of 100; the held-out examples are tested in that same memory); the lab takes up to 2 GiB.',
   hungryThreads: 'On {threads} threads, training needs about {size} of memory (weights, optimizer state, the layer outputs and gradients of a mini-batch of 100, and every thread keeps its own copy of the weights and of their gradients; the held-out examples are tested in the mini-batch’s memory); the lab takes up to 2 GiB.',
+  // beside the training form when its mini-batch is not the estimate's (CostNote batch)
+  batchSmaller: 'That is for a mini-batch of {est}; the form’s {batch} needs less for the layer outputs and gradients, the same for the weights.',
+  batchLarger: 'That is for a mini-batch of {est}; the form’s {batch} needs more for the layer outputs and gradients, the same for the weights.',
   threadsOver: 'On {threads} threads this network needs about {needs} MB, since every thread keeps its own copy of the weights and of their gradients, and the lab allows {limit} MB: Start would refuse it. Set “Threads” to {fits} or fewer.',
   threadsOverOne: 'On {threads} threads this network needs about {needs} MB, since every thread keeps its own copy of the weights and of their gradients, and the lab allows {limit} MB: Start would refuse it. Set “Threads” to 1.',
   fix: 'To make it lighter: {what}.',
