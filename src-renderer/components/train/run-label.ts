@@ -63,6 +63,19 @@ export function sameNetwork(a: Run, b: Run): boolean {
   return a.spec && b.spec ? sameSpec(withoutDropout(a.spec), withoutDropout(b.spec)) : a.specName === b.specName
 }
 
+/**
+ * The run the training page shows as its own (progress card, panels): the lab's current run, unless the page's network
+ * is another one trained from fresh weights, not from that run's: a try-it button that put a character LSTM on the page
+ * after an autoencoder's run left the card saying "Done · test MSE 0.0557" of a language model (Q8's F5). A run
+ * training, a run whose network the page does not know, and one whose weights the next run keeps are still shown.
+ * Dropout, the title and the vocabulary a text gives do not make another network (sameNetwork, withoutData).
+ */
+export function pageRun(current: Run | null, spec: NetSpec | null, keepsWeights: boolean): Run | null {
+  if (!current || current.active || !spec || !current.spec || keepsWeights) return current
+  const same = sameSpec(withoutData(withoutDropout(current.spec)), withoutData(withoutDropout(spec)))
+  return same ? current : null
+}
+
 /** `among`: the runs shown with it (when they trained different networks, each name carries its network's). */
 export function runName(r: Run, among: readonly Run[]): string {
   const base = t('train.runLabel', { n: r.index, opt: r.settings.optimizer, lr: formatLr(r.settings.lr), batch: r.settings.batchSize })

@@ -1,6 +1,6 @@
 /** The run legend names a preset's network as the page's header does: its title in the page's language. */
 import { afterEach, describe, expect, it } from 'vitest'
-import { runName } from '../../../src-renderer/components/train/run-label'
+import { pageRun, runName } from '../../../src-renderer/components/train/run-label'
 import { Run, TrainLab, trainLab } from '../../../src-renderer/lib/train.svelte'
 import { FakeLab, SIMPLE_CONVNET, flush } from './fake-lab'
 import { i18n } from '../../../src-renderer/i18n/index.svelte'
@@ -85,6 +85,26 @@ describe('a run of a preset network in the legend', () => {
     // runs on the same data say nothing of it
     const b2 = new Run('b2', 6, text('/data/texts/korean-0123456789abcdef.txt'), 'LM', 'language-model')
     expect(runName(b2, [b, b2])).toBe('#6 Adam · 학습률 0.003 · 미니배치 32')
+  })
+
+  it("is not the page's run once the page holds another network with fresh weights (Q8 F5)", () => {
+    const ae = PRESETS.find((p) => p.id === 'ae-2d')!
+    const char = PRESETS.find((p) => p.id === 'char-lstm')!
+    const done = new Run('a', 1, settings, ae.spec.name ?? '', 'autoencoder')
+    done.spec = structuredClone(ae.spec)
+    done.state = 'done'
+    // a try-it button put the char-LSTM on the page: the autoencoder's finished run is not its run
+    expect(pageRun(done, char.spec, false)).toBeNull()
+    // the same network (a dropout or a text's vocabulary aside), a run still training, or weights kept: still shown
+    expect(pageRun(done, structuredClone(ae.spec), false)).toBe(done)
+    const lm = new Run('b', 2, settings, char.spec.name ?? '', 'language-model')
+    lm.spec = { ...structuredClone(char.spec), vocab: 118 }
+    lm.state = 'done'
+    expect(pageRun(lm, char.spec, false)).toBe(lm)
+    expect(pageRun(done, char.spec, true)).toBe(done)
+    done.state = 'running'
+    expect(pageRun(done, char.spec, false)).toBe(done)
+    expect(pageRun(null, char.spec, false)).toBeNull()
   })
 
   it('names the network a run trained when the page starts it', async () => {
