@@ -122,6 +122,8 @@ export default {
   dataInputDigits: 'This network takes inputs of ({input}), {values} values, but the built-in digits are images of (1, 28, 28), 784 values: Start would refuse it. Set the input shape to 1, 28, 28 on the Architecture page, or choose an IDX folder of images that fit.',
   dataImagesLm: 'This network is a language model: it trains on a text. Choose a text file as the data.',
   dataTextNotLm: 'A text trains language models only, and this network is not one: choose images as the data.',
+  // a class count the run would refuse, the editor's warning for the data chosen (TrainControls; editor/issues.ts forData)
+  classesStart: '{issue} Change it on the Architecture page, or choose other data.',
   // more threads than the computer has cores (TrainControls)
   threadsOverCores: 'This computer has {cores} cores: more threads than that make training slower, not faster.',
   threadsOverCoresOne: 'This computer has 1 core: more threads than that make training slower, not faster.',

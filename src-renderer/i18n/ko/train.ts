@@ -122,6 +122,8 @@ export default {
   dataInputDigits: '이 신경망의 입력은 ({input}) 형상으로 값이 {values}개입니다. 내장 숫자 이미지는 (1,\u00a028,\u00a028) 형상으로 값이 784개라서 이대로는 학습을 시작할 수 없습니다. 아키텍처 페이지에서 입력 형상을 1,\u00a028,\u00a028로 바꾸거나, 크기가 맞는 이미지가 든 IDX 폴더를 고르세요.',
   dataImagesLm: '이 신경망은 텍스트로 학습하는 언어 모델입니다. 데이터로 텍스트 파일을 고르세요.',
   dataTextNotLm: '텍스트로는 언어 모델만 학습할 수 있는데 이 신경망은 언어 모델이 아닙니다. 데이터로 이미지를 고르세요.',
+  // a class count the run would refuse, the editor's warning for the data chosen (TrainControls; editor/issues.ts forData)
+  classesStart: '{issue} 아키텍처 페이지에서 고치거나 다른 데이터를 고르세요.',
   // more threads than the computer has cores (TrainControls)
   threadsOverCores: '이 컴퓨터의 코어는 {cores}개입니다. 스레드를 이보다 많이 쓰면 학습이 빨라지지 않고 오히려 느려집니다.',
   threadsOverCoresOne: '이 컴퓨터의 코어는 1개입니다. 스레드를 이보다 많이 쓰면 학습이 빨라지지 않고 오히려 느려집니다.',

@@ -5,7 +5,7 @@
  * engine used to refuse it after the press). Each case fails on the old TrainControls: no note, Start and Apply enabled.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import { fireEvent, screen } from '@testing-library/svelte'
+import { cleanup, fireEvent, screen } from '@testing-library/svelte'
 import { trainLab } from '../../../src-renderer/lib/train.svelte'
 import { connection } from '../../../src-renderer/lib/connection.svelte'
 import { dataProblem } from '../../../src-renderer/lib/train-data'
@@ -123,6 +123,50 @@ describe('data the network cannot take', () => {
     expect(tr(dataProblem(lm, { ...form, dataKind: 'idx' })!)).toMatch(/^This network is a language model/)
     expect(dataProblem(lm, { ...form, dataKind: 'text' })).toBeNull()
     expect(tr(dataProblem(SIMPLE_CONVNET, { ...form, dataKind: 'text' })!)).toBe('A text trains language models only, and this network is not one: choose images as the data.')
+  })
+})
+
+describe('a class count the run would refuse (M41\'s find on 4b81c15)', () => {
+  // an MLP whose last Affine gives 7 scores: the editor says "Trainable once the data fits"; Start made a failed run
+  const mlp = (units: number): NetSpec => ({ input: [1, 28, 28], task: 'classify', layers: [{ type: 'Flatten' }, { type: 'Affine', units: 50 }, { type: 'Relu' },
+    { type: 'Affine', units }, { type: 'SoftmaxWithLoss' }] })
+  const said = (): string | null => screen.queryByTestId('train-start-problem')?.textContent ?? null
+
+  it('disables Start for 7 scores on the digits and says why under it with the fix, en and ko; nothing is sent', async () => {
+    const fake = await renderControls(mlp(7))
+    expect(start().disabled).toBe(true)
+    expect(said()).toBe('affine2: gives only 7 class scores, but the digits have 10 classes, so training on the digits would not start: every label needs a score. ' +
+      'Set its “Units” to 10. Change it on the Architecture page, or choose other data.')
+    expect(start().getAttribute('aria-describedby')).toBe('train-start-problem')
+    await fireEvent.click(start())
+    await settle()
+    expect(fake.channels()).not.toContain('train:start')
+    i18n.set('ko')
+    await settle()
+    expect(said()).toMatch(/^affine2: .*7개.* 아키텍처 페이지에서 고치거나 다른 데이터를 고르세요\.$/)
+  })
+
+  it('lets an IDX folder whose labels are not known yet take fewer scores, but never more than its 10 classes', async () => {
+    await renderControls(mlp(7))
+    trainLab.form.dataKind = 'idx'
+    trainLab.form.idxDir = '/data/seven'
+    await settle()
+    expect(said()).toBeNull()
+    expect(start().disabled).toBe(false)
+    expect(start().getAttribute('aria-describedby')).toBeNull()
+    cleanup()
+    await renderControls(mlp(12))
+    trainLab.form.dataKind = 'idx'
+    trainLab.form.idxDir = '/data/seven'
+    await settle()
+    expect(said()).toMatch(/^affine2: gives 12 class scores, but an IDX folder has at most 10 classes/)
+    expect(start().disabled).toBe(true)
+  })
+
+  it('says nothing for 10 scores on the digits', async () => {
+    await renderControls(mlp(10))
+    expect(said()).toBeNull()
+    expect(start().disabled).toBe(false)
   })
 })
 
