@@ -15,6 +15,7 @@ import { strToU8 } from 'fflate'
 import type { NetSpec, SpecIssue, SpecReport } from '../spec-types'
 import { TRAINING_PRIORITIES, type OptimizerName, type TrainSettings } from '../protocol'
 import { validateSpec } from '../spec'
+import { LAYER_FIELDS } from '../spec-fields'
 import { decodeTextFile, textCounts, vocabFromChars } from '../data/text'
 import { chunksLength, joinChunks } from './chunks'
 import { checkWeightsAgainst, decodeSafetensors, describeWeightProblem, SafetensorsError, safetensorsChunks, type NamedTensor, type SafetensorsFile, type WeightProblem } from './safetensors'
@@ -282,7 +283,7 @@ export function decodeProject(bytes: Uint8Array, name = 'project.bplab'): Projec
     const first = report.issues.find((i) => i.severity === 'error')
     throw new ProjectError(`${name}: its architecture is not valid — ${first?.message ?? 'unknown problem'}`, 'bad-spec', first ? { issue: first } : {})
   }
-  const out: ProjectData = { spec: json.spec }
+  const out: ProjectData = { spec: ownSpecFields(json.spec as NetSpec) }
   // the rest of project.json is the page's and the host's to use as it is: what is not what a saved project holds is
   // left out (the page keeps its own), never passed on to break them
   if (typeof json.savedAt === 'string') out.savedAt = json.savedAt
@@ -371,6 +372,26 @@ function depthWithin(value: unknown, max: number): boolean {
     for (const x of Array.isArray(v) ? v : Object.values(v)) if (typeof x === 'object' && x !== null) stack.push([x, d + 1])
   }
   return true
+}
+
+/**
+ * A valid network with its own fields only (spec-types.ts): a key of no network's or no layer's (one from a newer lab, a
+ * hand edit; it may hold anything, an object with a "__proto__" key) is dropped, not passed on to the host and the
+ * page. validateSpec has checked every field kept (it only warned about the others, 'unknown-field').
+ */
+function ownSpecFields(spec: NetSpec): NetSpec {
+  const out: Record<string, unknown> = { input: spec.input.slice() }
+  for (const key of ['name', 'vocab', 'task'] as const) if (Object.hasOwn(spec, key) && spec[key] !== undefined) out[key] = spec[key]
+  out.layers = spec.layers.map((layer) => {
+    const raw = layer as unknown as Record<string, unknown>
+    const kept: Record<string, unknown> = { type: layer.type }
+    for (const key of ['name', ...Object.keys(LAYER_FIELDS[layer.type])]) {
+      const x = raw[key]
+      if (Object.hasOwn(raw, key) && x !== undefined) kept[key] = Array.isArray(x) ? x.slice() : x
+    }
+    return kept
+  })
+  return out as unknown as NetSpec
 }
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x)

@@ -5,7 +5,9 @@
  */
 import * as v from 'valibot'
 import { BATCH_MAX, EPOCH_OFFSET_MAX, EPOCHS_MAX, LR_MAX } from '../../src-engine/settings-limits'
-import { LR_KEPT } from '../../src-engine/protocol'
+import { LR_KEPT, TRAINING_PRIORITIES } from '../../src-engine/protocol'
+import { LAYER_FIELDS } from '../../src-engine/spec-fields'
+import type { LayerType } from '../../src-engine/spec-types'
 
 const got = (issue: v.BaseIssue<unknown>): string => `got ${issue.received}`
 
@@ -14,7 +16,10 @@ export const noNul = (s: string): boolean => !s.includes('\0')
 
 /** JSON turns NaN (a diverged loss) into null; both are accepted as "no value". */
 const maybeNumber = v.union([v.number(), v.null()], (i) => `must be a number (${got(i)})`)
-const numbers = (max: number) => v.pipe(v.array(maybeNumber, (i) => `must be an array of numbers (${got(i)})`), v.maxLength(max, (i) => `must have at most ${max} values (${got(i)})`))
+/** ±Infinity (a structured clone carries it, where JSON has null) is no value too; one pass over the array, not a
+ * transform per value (a saved curve holds up to two million). */
+const noInfinity = (xs: (number | null)[]): (number | null)[] => (xs.every((x) => x === null || Number.isFinite(x)) ? xs : xs.map((x) => (x !== null && !Number.isFinite(x) ? null : x)))
+const numbers = (max: number) => v.pipe(v.array(maybeNumber, (i) => `must be an array of numbers (${got(i)})`), v.maxLength(max, (i) => `must have at most ${max} values (${got(i)})`), v.transform(noInfinity))
 
 /**
  * A value no run can have (an accuracy of 500 %, −300 %, an epoch of 1e308 seconds: Q4's B8, a damaged or hand-edited
@@ -77,16 +82,37 @@ export const OPTIMIZERS = ['SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSProp', 
 
 const RUN_STATES = ['idle', 'running', 'paused', 'stopped', 'done', 'failed'] as const
 
-/** Settings are checked loosely here (a file from an older lab may lack a field); train:start checks them fully. */
-const savedSettings = v.looseObject({
-  data: v.looseObject({ kind: v.picklist(['mnist', 'idx', 'text'] as const) }),
+/** A setting a file may have in any form (an older or newer lab, a hand edit): kept when it is well-formed, else dropped. */
+const maybe = <S extends v.GenericSchema>(schema: S) => v.fallback(v.optional(schema), undefined)
+const finiteNumber = v.pipe(v.number(), v.finite())
+
+/**
+ * Settings are checked loosely here (a file from an older lab may lack a field; train:start checks them fully), but
+ * only their own fields are kept (TrainSettings): a key of no setting's, which may hold anything (an object with a
+ * "__proto__" key), is dropped, and so is an optional one not of its kind, the run kept.
+ */
+const savedSettings = v.object({
+  data: v.variant('kind', [
+    v.object({ kind: v.literal('mnist') }),
+    v.object({ kind: v.literal('idx'), dir: maybe(v.pipe(v.string(), v.maxLength(4096))) }),
+    v.object({ kind: v.literal('text'), file: maybe(v.pipe(v.string(), v.maxLength(4096))) })
+  ]),
   optimizer: v.picklist(OPTIMIZERS),
-  lr: v.number(),
-  batchSize: v.number(),
-  epochs: v.number(),
-  weightDecay: v.number(),
-  seed: v.number(),
-  threads: v.number()
+  lr: finiteNumber,
+  batchSize: finiteNumber,
+  epochs: finiteNumber,
+  weightDecay: finiteNumber,
+  seed: finiteNumber,
+  threads: finiteNumber,
+  clip: maybe(finiteNumber),
+  stateful: maybe(v.boolean()),
+  priority: maybe(v.picklist(TRAINING_PRIORITIES)),
+  testFraction: maybe(finiteNumber),
+  trainSize: maybe(finiteNumber),
+  extra: maybe(v.pipe(
+    v.object({ images: v.pipe(v.array(finiteNumber), v.maxLength(500 * 784)), labels: v.pipe(v.array(finiteNumber), v.maxLength(500)) }),
+    v.check((e) => e.images.length === e.labels.length * 784)
+  ))
 }, (i) => `must be training settings (${got(i)})`)
 
 /** A continued run's link (Continue training). Optional, and a malformed one is dropped (the run then
@@ -98,12 +124,31 @@ const savedContinuation = v.fallback(v.optional(v.object({
   optimizerFresh: v.optional(v.object({ from: v.picklist(OPTIMIZERS), to: v.picklist(OPTIMIZERS) }))
 })), undefined)
 
-/** The network a run trained (M32): a network's outline, checked in full by the page (validateSpec) before it is used;
- * anything else is dropped, the run kept (older projects have none: the page falls back on the run's name). */
-const savedSpec = v.fallback(v.optional(v.looseObject({
+/** A layer's own fields (spec-fields.ts), by its type; a type the lab does not know keeps none (the page then refuses it). */
+function knownLayer(raw: { type: string } & Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { type: raw.type }
+  const fields = Object.hasOwn(LAYER_FIELDS, raw.type) ? Object.keys(LAYER_FIELDS[raw.type as LayerType]) : []
+  for (const key of ['name', ...fields]) {
+    if (!Object.hasOwn(raw, key)) continue
+    const x = raw[key]
+    // a field holds a number, a name, true/false or a list of sizes (Reshape's shape); the page checks which
+    if ((typeof x === 'number' && Number.isFinite(x)) || typeof x === 'string' || typeof x === 'boolean') out[key] = x
+    else if (Array.isArray(x) && x.length <= 8 && x.every((n) => typeof n === 'number' && Number.isFinite(n))) out[key] = x.slice()
+  }
+  return out
+}
+
+/**
+ * The network a run trained (M32): a network's outline, checked in full by the page (validateSpec) before it is used;
+ * anything else is dropped, the run kept (older projects have none: the page falls back on the run's name). Its own
+ * fields only, as train:start's network (validate.ts): a key of no network's or no layer's is dropped.
+ */
+const savedSpec = v.fallback(v.optional(v.object({
   name: v.optional(v.pipe(v.string(), v.maxLength(200))),
   input: v.pipe(v.array(v.pipe(v.number(), v.integer(), v.minValue(0))), v.maxLength(8)),
-  layers: v.pipe(v.array(v.looseObject({ type: v.pipe(v.string(), v.maxLength(100)) })), v.maxLength(1000))
+  vocab: maybe(v.pipe(v.number(), v.integer(), v.minValue(1))),
+  task: maybe(v.picklist(['classify', 'reconstruct', 'language-model'] as const)),
+  layers: v.pipe(v.array(v.pipe(v.looseObject({ type: v.pipe(v.string(), v.maxLength(100)) }), v.transform(knownLayer))), v.maxLength(1000))
 })), undefined)
 
 /** A run's chart colour, "#rrggbb"; anything else is dropped (the page picks the colour). */

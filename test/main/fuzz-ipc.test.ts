@@ -15,6 +15,15 @@ import { image, mlpSpec, settings } from './helpers'
 
 const upload = (fileName: string, text: string) => ({ from: 'upload', fileName, base64: Buffer.from(text).toString('base64') })
 
+/** A run as the page saves it (SavedRun): its settings, curve, one epoch's report and the network it trained. */
+function savedRun(): Record<string, unknown> {
+  return {
+    id: 'r1', specName: 'mlp', settings: settings(), state: 'done', batchX: [0.5, 1], batchLoss: [2.3, 0.4],
+    epochs: [{ epoch: 1, trainLoss: 0.4, trainAcc: 0.9, testLoss: 0.5, testAcc: 0.88, seconds: 3, confusion: { classes: 2, counts: [5, 1, 0, 4] }, lr: [0.01] }],
+    continues: { runId: 'r0', epochOffset: 1, xOffset: 1 }, color: '#1f77b4', spec: mlpSpec()
+  }
+}
+
 /** A payload each channel accepts. */
 const good: Record<Channel, unknown> = {
   'app:info': null, 'preset:list': null, 'train:pause': null, 'train:resume': null, 'train:stop': null, 'train:step': null,
@@ -28,7 +37,7 @@ const good: Record<Channel, unknown> = {
   'data:samples': { count: 3, seed: 5, data: { kind: 'idx', dir: '/tmp/idx' } },
   'model:export': { format: 'onnx' },
   'model:save-export': { format: 'npz' },
-  'project:save': { project: { spec: mlpSpec(), presetId: 'mlp', settings: settings(), history: { runs: [], currentId: null }, vocab: ['a', 'b'] }, to: 'download' },
+  'project:save': { project: { spec: mlpSpec(), presetId: 'mlp', settings: settings(), history: { runs: [savedRun()], currentId: 'r1' }, vocab: ['a', 'b'] }, to: 'download' },
   'project:open': upload('a.bplab', 'PK'),
   'model:import-weights': { spec: mlpSpec(), source: { from: 'recent', path: '/tmp/w.safetensors' } },
   'model:decode': { code: [0, 1.5] },
@@ -136,6 +145,33 @@ describe('IPC payload fuzz', () => {
     for (const channel of CHANNELS) failures.push(...(await fuzzChannel(channel, 60)))
     expect(failures.slice(0, 12)).toEqual([])
     expect(performance.now() - t0).toBeLessThan(10_000)
+  })
+
+  it('project:save passes on only the fields a project, a network, a layer, a saved run and its settings have (fuzz seed 16)', async () => {
+    // seed 16 (M43): project.spec.layers.2.hasOwnProperty = {"__proto__": …} reached the host, as did any unknown key
+    // of a saved run's settings or network: the checks were loose objects that passed such keys on unchecked
+    const hostile = (): unknown => JSON.parse('{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}')
+    const spec = { ...mlpSpec(), extra: hostile() } as unknown as Record<string, unknown> & { layers: Record<string, unknown>[] }
+    spec.layers[2] = { ...spec.layers[2], hasOwnProperty: hostile() }
+    const run = savedRun()
+    const runSpec = { ...mlpSpec(), note: hostile() }
+    runSpec.layers[1] = { ...runSpec.layers[1], hasOwnProperty: hostile(), units: 16 } as (typeof runSpec.layers)[number]
+    Object.assign(run, {
+      settings: { ...settings(), data: { kind: 'idx', dir: '/tmp/idx', evil: hostile() }, toString: hostile(), clip: 5 },
+      spec: runSpec, batchX: [0.5, Infinity], batchLoss: [-Infinity, 0.4], note: hostile()
+    })
+    const { host, calls } = recordingHost()
+    const res = await createDispatcher(host)('project:save', { project: { spec, settings: settings(), history: { runs: [run], currentId: 'r1' } }, to: 'download' }, true)
+    expect(res.ok).toBe(true)
+    expect(calls.map((args) => badThrough(args))).toEqual([null])
+    const saved = calls[0][0] as { spec: unknown; history: { runs: Record<string, unknown>[] } }
+    expect(saved.spec).toEqual(mlpSpec())
+    const r = saved.history.runs[0]
+    expect(Object.keys(r).sort()).toEqual(['batchLoss', 'batchX', 'color', 'continues', 'epochs', 'id', 'settings', 'spec', 'specName', 'state'])
+    expect(r.settings).toEqual({ ...settings(), data: { kind: 'idx', dir: '/tmp/idx' }, clip: 5 })
+    expect(r.spec).toEqual(mlpSpec())
+    // ±Infinity in the curve is no value, as JSON would write it (null), not a number
+    expect([r.batchX, r.batchLoss]).toEqual([[0.5, null], [null, 0.4]])
   })
 
   it('an unknown or hostile channel name is refused, not looked up', async () => {

@@ -92,6 +92,21 @@ describe('project files', () => {
     expect(err.issue).toMatchObject({ severity: 'error', layer: 0, message: expect.stringContaining('not a whole number') })
   })
 
+  it('opens an architecture with keys of no network\'s or layer\'s (a newer lab, a hand edit), keeping its own fields only', () => {
+    // such a key may hold anything: an object with a "__proto__" key was passed on to the host and the page as it was
+    const hostile = '{"__proto__": {"polluted": 1}, "constructor": {"prototype": {"polluted": 1}}}'
+    const json = `{"format": "backprop-lab-project", "version": 1, "spec": {"name": "n", "input": [1, 7, 7], "comment": ${hostile}, "layers": [
+      {"type": "Convolution", "name": "c", "filters": 2, "kernel": 3, "pad": 1, "hasOwnProperty": ${hostile}, "future": 1},
+      {"type": "Reshape", "shape": [-1]}, {"type": "Affine", "units": 2, "init": "he"}, {"type": "SoftmaxWithLoss", "__proto__": {"x": 1}}]}}`
+    const p = decodeProject(zipSync({ 'project.json': strToU8(json) }))
+    expect(p.spec).toEqual({
+      name: 'n', input: [1, 7, 7],
+      layers: [{ type: 'Convolution', name: 'c', filters: 2, kernel: 3, pad: 1 }, { type: 'Reshape', shape: [-1] }, { type: 'Affine', units: 2, init: 'he' }, { type: 'SoftmaxWithLoss' }]
+    })
+    for (const layer of p.spec.layers) expect([Object.getPrototypeOf(layer), Object.hasOwn(layer, '__proto__'), Object.hasOwn(layer, 'hasOwnProperty')]).toEqual([Object.prototype, false, false])
+    expect(Object.keys(p.spec)).toEqual(['input', 'name', 'layers'])
+  })
+
   it('rejects weights that do not fit the architecture, naming the tensor', () => {
     const { bytes } = trainedProject()
     const p = decodeProject(bytes)
