@@ -170,9 +170,22 @@ export function transpose(data: ArrayLike<number>, rows: number, cols: number): 
   return out
 }
 
-/** Colour map and range that suit an LSTM gate: sigmoid gates live in [0, 1], tanh ones in [−1, 1]. */
-export function gateStyle(name: string): { map: ColorMap; scaling: Scaling } {
+/**
+ * Colour map and range that suit an LSTM gate: sigmoid gates live in [0, 1], tanh ones in [−1, 1]. The cell state c has
+ * no bound: given its values it is drawn on ±(its largest size), symmetric so white stays 0 as in g and h, and the panel
+ * states that end (cellBound); without them, on the values' own range.
+ */
+export function gateStyle(name: string, data?: ArrayLike<number>): { map: ColorMap; scaling: Scaling } {
   if (name === 'f' || name === 'i' || name === 'o') return { map: 'viridis', scaling: { min: 0, max: 1 } }
   if (name === 'g' || name === 'h') return { map: 'diverging', scaling: { min: -1, max: 1 } }
-  return { map: 'diverging', scaling: 'shared' }
+  if (!data) return { map: 'diverging', scaling: 'shared' }
+  const m = cellBound(data)
+  return { map: 'diverging', scaling: { min: -m, max: m } }
+}
+
+/** The end of the cell state's colour scale: its largest finite size, or 1 when every value is 0 (nothing to scale). */
+export function cellBound(data: ArrayLike<number>): number {
+  const r = range(data)
+  const m = Math.max(Math.abs(r.min), Math.abs(r.max))
+  return m > 0 ? m : 1
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  cellAt, colorAt, lut, gateStyle, gridLayout, heatmapRgba, normalizer, range, stackToRgba, transpose
+  cellAt, cellBound, colorAt, lut, gateStyle, gridLayout, heatmapRgba, normalizer, range, stackToRgba, transpose
 } from '../../../src-renderer/lib/colormap'
 
 const px = (rgba: { width: number; data: Uint8ClampedArray }, x: number, y: number): number[] =>
@@ -131,5 +131,13 @@ describe('heatmaps', () => {
     expect(gateStyle('f')).toEqual({ map: 'viridis', scaling: { min: 0, max: 1 } })
     expect(gateStyle('g').scaling).toEqual({ min: -1, max: 1 })
     expect(gateStyle('c').scaling).toBe('shared')
+  })
+
+  // Q8's F2: c was drawn on its own min..max, untold; now on ±(its largest size), so white is 0 as in g and h
+  it('draws the cell state symmetric about 0, to its largest size', () => {
+    expect(gateStyle('c', [0.5, -2.5, 1, NaN]).scaling).toEqual({ min: -2.5, max: 2.5 })
+    expect(gateStyle('c', [0.2, 0.4])).toEqual({ map: 'diverging', scaling: { min: -0.4, max: 0.4 } })
+    expect(cellBound([0, 0])).toBe(1)
+    expect(cellBound([-3, 2])).toBe(3)
   })
 })

@@ -2,7 +2,7 @@
  * The training page's LSTM gates say what they read and how to read them (Q5 F9): the probe digit picked under
  * "Feature maps", drawn small beside a line naming it (else the run's first held-out example, or the text's first
  * window), time-step ticks under each heatmap (1, the middle, the last), and the colour key on the panel itself
- * (f, i, o: dark 0 closed → yellow 1 open; g, c, h: blue below 0, red above). Before, the panel had none of these
+ * (f, i, o: dark 0 closed → yellow 1 open; g, h: blue −1 → red 1; c: ± its largest value, written — Q8's F2). Before, the panel had none of these
  * on the training page. The draw page's own lead line still replaces the reading line.
  */
 import { afterEach, describe, expect, it } from 'vitest'
@@ -38,7 +38,9 @@ describe('the gates panel on the training page', () => {
     const key = screen.getByTestId('gates-key').textContent!.replace(/\s+/g, ' ')
     expect(key).toContain('f, i, o: 0 closed')
     expect(key).toContain('1 open')
-    expect(key).toContain('g, c, h: below 0')
+    expect(key).toContain('g, h: −1')
+    // c is all 0 here: its scale has nothing to span and runs over ±1, said so
+    expect([...screen.getByTestId('gates-key-cell').querySelectorAll('span')].map((s) => s.textContent)).toEqual(['c: −1.00', '', '1.00'])
     // the gate bar runs from viridis's dark end to its yellow end
     const bars = [...screen.getByTestId('gates-key').querySelectorAll<HTMLElement>('.bar')].map((b) => b.style.background)
     expect(bars[0]).toMatch(/^linear-gradient\(to right, rgb\(68, ?1, ?84\) 0%.*rgb\(253, ?231, ?37\) 100%\)$/)
