@@ -83,6 +83,34 @@ describe('the progress tiles', () => {
     expect(screen.getByTestId('tile-train').textContent).toContain('0.2412')
   })
 
+  // Q8's F6: a character LSTM stopped at batch 74 of its first epoch showed "—" in every tile: its perplexity was
+  // e^(the loss so far) all along. It shows that now, marked as a training estimate; the held-out loss stays "—".
+  it('show a language model\'s running perplexity and loss before its first epoch ends, marked as a training estimate', async () => {
+    const lm = new Run('lm', 1, { ...settings, data: { kind: 'text', file: 'builtin' } }, 'lm', 'language-model')
+    lm.addPoints([2.8, 2.6, 2.5, 2.6].map((loss, i) => ({ epoch: 1, batch: i + 1, batches: 123, loss, examplesPerSec: 50 })))
+    lm.state = 'stopped'
+    render(ProgressPanel, { run: lm, form })
+    const ppl = screen.getByTestId('test-accuracy').textContent!.replace(/\s+/g, ' ')
+    // mean 2.625, e^2.625 = 13.80
+    expect(ppl).toContain('Perplexity')
+    expect(ppl).toContain('≈ 13.8')
+    expect(ppl).toContain('training estimate from the 4 mini-batches so far')
+    expect(screen.getByTestId('tile-train').textContent).toContain('≈ 2.6250')
+    expect(screen.getAllByText('—').length).toBeGreaterThan(0)
+    document.body.innerHTML = ''
+    i18n.set('ko')
+    render(ProgressPanel, { run: lm, form })
+    expect(screen.getByTestId('test-accuracy').textContent).toContain('훈련 추정: 지금까지의 미니배치 4개로 계산')
+    document.body.innerHTML = ''
+    i18n.set('en')
+    // once the epoch reports, its held-out perplexity, not the estimate
+    lm.addEpoch({ epoch: 1, trainLoss: 2.2, trainAcc: null, testLoss: 2.3, testAcc: null, perplexity: 9.97, seconds: 60 })
+    render(ProgressPanel, { run: lm, form })
+    expect(screen.getByTestId('test-accuracy').textContent).toContain('9.97')
+    expect(screen.getByTestId('test-accuracy').textContent).not.toContain('≈')
+    await tick()
+  })
+
   it('name an autoencoder run\'s reconstruction error before its first epoch ends, whatever network the page shows', () => {
     // the run started; no epoch report yet; the page's network may have changed since (kind says classifier)
     const ae = new Run('ae', 1, settings, 'ae', 'autoencoder')
