@@ -164,7 +164,7 @@ test.describe('in Korean', () => {
     // a typed value the field cannot take is said at the field; the spec's own wording (an imported 0) is errors.test.ts's
     await expect(units).toHaveAttribute('aria-invalid', 'true')
     await expect(page.locator(`#${await units.getAttribute('aria-describedby')}`))
-      .toHaveText('유닛 수에는 1부터 65536까지의 정수를 입력하세요. 입력한 값(0)\u2060은 쓸 수 없어서 계층은 지금 값(100) 그대로입니다.')
+      .toHaveText('유닛 수에는 1부터 1,000,000까지의 정수를 입력하세요. 입력한 값(0)\u2060은 쓸 수 없어서 계층은 지금 값(100) 그대로입니다.')
     await calm(page)
     await screenshot(page, 'editor-range-ko')
   })
