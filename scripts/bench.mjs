@@ -195,7 +195,7 @@ function ratio(lab, ref, metric, key = 'value') {
   return metric === 'infer_b1' ? ref[key] / lab[key] : lab[key] / ref[key]
 }
 
-function table(results, meta) {
+function table(results, meta, ws = workloads) {
   const get = (w, m, s, t) => results.find((r) => r.workload === w && r.metric === m && r.system === s && r.threads === t)
   const cols = []
   for (const s of systems) {
@@ -204,7 +204,7 @@ function table(results, meta) {
   }
   const rows = []
   const notes = new Map()
-  for (const w of workloads) {
+  for (const w of ws) {
     for (const m of [...new Set(threadCounts.flatMap((t) => metricsOf(w, t)))]) {
       const cells = cols.map(({ s, t }) => {
         const r = get(w, m, s, t)
@@ -225,7 +225,7 @@ function table(results, meta) {
   const refs = cols.filter((c) => c.s !== 'lab')
   const rhead = ['workload', 'metric', ...refs.map((c) => `÷ ${c.label}`), 'lab 2t÷1t']
   const rrows = []
-  for (const w of workloads) {
+  for (const w of ws) {
     for (const m of [...new Set(threadCounts.flatMap((t) => metricsOf(w, t)))]) {
       if (m === 'speedup') continue // shown beside the two cells' ratio on the train row
       const cells = refs.map(({ s, t }) => {
@@ -279,7 +279,8 @@ if (tableFrom !== undefined) {
   }
   const when = statSync(tableFrom).mtime.toISOString().replace(/\.\d+Z$/, 'Z')
   const from = { when: `${when} (written to ${tableFrom})`, machine: 'not recorded in the JSON lines (the run printed it on stderr)', loadBefore: 'not recorded', loadAfter: 'not recorded' }
-  process.stdout.write(`${table(saved, from)}\n`)
+  // only the workloads the file holds (a `--workloads W1` run's table has no empty W2–W5 rows)
+  process.stdout.write(`${table(saved, from, ALL_WORKLOADS.filter((w) => saved.some((r) => r.workload === w)))}\n`)
   process.exit(0)
 }
 const meta = {

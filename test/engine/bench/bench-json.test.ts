@@ -76,6 +76,8 @@ describe('npm run bench --quick --json', () => {
     // lab ÷ pytorch on one thread: 2.00 wall clock, 4.00 per CPU second
     expect(ok.stdout).toMatch(/\| +2\.00 \(4\.00\) \|/)
     expect(ok.stdout).toMatch(/✗\[1\] Kernel X not registered/)
+    // only the workloads the file holds: no empty W2–W5 rows
+    expect(ok.stdout).not.toMatch(/\| W2 /)
     writeFileSync(file, `${saved[4]}\nnot json\n`)
     const bad = spawnSync(process.execPath, ['scripts/bench.mjs', '--table-from', file], { cwd: root, encoding: 'utf8' })
     expect(bad.status).toBe(2)
