@@ -59,7 +59,7 @@ describe('train:forget-runs in the host', () => {
 
   it("keeps each run's network in the history, and a project file's is kept, dropped when damaged, absent in older files", () => {
     const p = service()
-    const lm: NetSpec = { name: 'Char LSTM', input: [20], vocab: 30, layers: [{ type: 'Embedding', dim: 8 }, { type: 'TimeLSTM', hidden: 16 }, { type: 'TimeAffine', units: 30 }, { type: 'TimeSoftmaxWithLoss' }] } as NetSpec
+    const lm: NetSpec = { name: 'Char LSTM', input: [20], vocab: 30, layers: [{ type: 'TimeEmbedding', dim: 8 }, { type: 'TimeLSTM', hidden: 16 }, { type: 'TimeAffine', units: 30 }, { type: 'TimeSoftmaxWithLoss' }] } as NetSpec
     p.runStarted('lm', lm, { ...settings, data: { kind: 'text', file: '/t.txt' } } as TrainSettings)
     const saved = p.history()
     expect(saved.runs[0].spec).toEqual(lm)
