@@ -354,7 +354,9 @@ test('an autoencoder\'s epoch chart shows its reconstruction error, not an empty
   await pickPreset(page, 'ae-2d')
   await expect(page.getByTestId('accuracy-chart')).toHaveAttribute('data-metric', 'reconstruction')
   await expect(page.getByTestId('accuracy-chart-empty')).toBeVisible()
-  await page.getByTestId('train-epochs').fill('1')
+  // five epochs, so that the run is still training when the editor switches networks below: on a fast machine one
+  // epoch ended first, and a finished run of another network is no longer the page's (run-label.ts pageRun, eaef803)
+  await page.getByTestId('train-epochs').fill('5')
   await page.getByTestId('train-start').click()
   // before its first epoch ends the run's tiles already name the reconstruction error, also while the
   // editor shows another network
