@@ -17,3 +17,14 @@ export function gridStep(key: string, at: number, count: number, cols: number): 
     default: return null
   }
 }
+
+/**
+ * A marker on a w × h picture moved by the keyboard (the enlarged feature map, the LSTM gate heatmaps): ←/→/↑/↓ one
+ * cell, Home/End to the row's ends, kept inside the picture. Null: not a key that moves.
+ */
+export function cellMove(key: string, at: { x: number; y: number }, w: number, h: number): { x: number; y: number } | null {
+  const to = key === 'ArrowLeft' ? { x: at.x - 1, y: at.y } : key === 'ArrowRight' ? { x: at.x + 1, y: at.y }
+    : key === 'ArrowUp' ? { x: at.x, y: at.y - 1 } : key === 'ArrowDown' ? { x: at.x, y: at.y + 1 }
+    : key === 'Home' ? { x: 0, y: at.y } : key === 'End' ? { x: w - 1, y: at.y } : null
+  return to && { x: Math.max(0, Math.min(w - 1, to.x)), y: Math.max(0, Math.min(h - 1, to.y)) }
+}
