@@ -5,11 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rmSync } from 'node:fs'
-import { WebSocket } from 'ws'
 import { startWebShell, type WebShell } from '../../src-main/web-shell'
-import type { Channel, LabEvent, Result, WsServerMessage } from '../../src-main/ipc/contract'
 import type { LabHost } from '../../src-main/lab-host'
-import { fakeHost, mlpSpec, pageFolder, settings } from './helpers'
+import { fakeHost, mlpSpec, pageFolder, pageSocket, settings } from './helpers'
 
 let dir: string
 let shell: WebShell
@@ -26,38 +24,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function until<T>(got: () => T | undefined, ms = 5000): Promise<T> {
-  const t0 = Date.now()
-  for (;;) {
-    const v = got()
-    if (v !== undefined) return v
-    if (Date.now() - t0 > ms) throw new Error('timed out')
-    await new Promise((r) => setTimeout(r, 5))
-  }
-}
-
-/** A page's socket: requests by id, and the events it has been sent. */
-async function page() {
-  const ws = new WebSocket(`ws://127.0.0.1:${shell.port}/ws?token=${encodeURIComponent(shell.token)}`, { origin: shell.origin })
-  await new Promise<void>((ok, no) => { ws.once('open', () => ok()); ws.once('error', no) })
-  const events: LabEvent[] = []
-  const replies = new Map<number, Result<unknown>>()
-  ws.on('message', (d) => {
-    const m = JSON.parse(d.toString()) as WsServerMessage
-    if ('event' in m) events.push(m.event)
-    else if ('result' in m) replies.set(m.id, m.result)
-  })
-  let nextId = 1
-  return {
-    ws,
-    events,
-    request: async <T>(channel: Channel, payload?: unknown): Promise<Result<T>> => {
-      const id = nextId++
-      ws.send(JSON.stringify({ id, channel, payload }))
-      return (await until(() => replies.get(id))) as Result<T>
-    }
-  }
-}
+const page = () => pageSocket(shell)
 
 describe("another window hears of the runs forgotten", () => {
   it("sends every page the ids forgotten, not the held model's run it kept", async () => {
@@ -68,15 +35,15 @@ describe("another window hears of the runs forgotten", () => {
       const started = await one.request<{ runId: string }>('train:start', { spec: mlpSpec(), settings: settings() })
       const runId = started.ok ? started.value.runId : ''
       ids.push(runId)
-      await until(() => two.events.find((e) => e.type === 'state' && e.runId === runId && e.state === 'done'))
+      await two.until(() => two.events.find((e) => e.type === 'state' && e.runId === runId && e.state === 'done'))
     }
     // Clear finished runs in window one asks for both; the second is the held model's run (a Continue links to it)
     const reply = await one.request<{ forgotten: string[] }>('train:forget-runs', { ids })
     expect(reply).toEqual({ ok: true, value: { forgotten: [ids[0]] } })
-    const told = await until(() => two.events.find((e) => e.type === 'forgotten'))
+    const told = await two.until(() => two.events.find((e) => e.type === 'forgotten'))
     expect(told).toEqual({ type: 'forgotten', runId: null, ids: [ids[0]] })
     // the window that asked hears it too (it has dropped them already: nothing changes there); nothing forgotten, nothing sent
-    await until(() => one.events.find((e) => e.type === 'forgotten'))
+    await one.until(() => one.events.find((e) => e.type === 'forgotten'))
     expect((await one.request('train:forget-runs', { ids })).ok).toBe(true)
     await new Promise((r) => setTimeout(r, 50))
     expect(two.events.filter((e) => e.type === 'forgotten')).toHaveLength(1)

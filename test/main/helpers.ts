@@ -6,7 +6,9 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { NetSpec } from '../../src-engine/spec-types'
 import type { Checkpoint, TrainSettings } from '../../src-engine/protocol'
-import type { LabEvent } from '../../src-main/ipc/contract'
+import { WebSocket } from 'ws'
+import type { Channel, LabEvent, Result, WsServerMessage } from '../../src-main/ipc/contract'
+import type { WebShell } from '../../src-main/web-shell'
 import { LabHost, type LabHostOptions } from '../../src-main/lab-host'
 
 export const fakeWorkerPath = fileURLToPath(new URL('./fixtures/fake-worker.mjs', import.meta.url))
@@ -111,4 +113,41 @@ export function differing(a: Checkpoint, b: Checkpoint): string[] {
     const y = fb.get(k)
     return !x || !y || !bytes(x).equals(bytes(y))
   })
+}
+
+/**
+ * A page's socket on a web shell: requests by id, the events it has been sent, and `until` (poll for a value, 5 s)
+ * with the events' types in its timeout message.
+ */
+export async function pageSocket(shell: WebShell) {
+  const ws = new WebSocket(`ws://127.0.0.1:${shell.port}/ws?token=${encodeURIComponent(shell.token)}`, { origin: shell.origin })
+  await new Promise<void>((ok, no) => { ws.once('open', () => ok()); ws.once('error', no) })
+  const events: LabEvent[] = []
+  const replies = new Map<number, Result<unknown>>()
+  ws.on('message', (d) => {
+    const m = JSON.parse(d.toString()) as WsServerMessage
+    if ('event' in m) events.push(m.event)
+    else if ('result' in m) replies.set(m.id, m.result)
+  })
+  let nextId = 1
+  const until = async <T>(got: () => T | undefined, ms = 5000): Promise<T> => {
+    const t0 = Date.now()
+    for (;;) {
+      const v = got()
+      if (v !== undefined) return v
+      if (Date.now() - t0 > ms) throw new Error(`timed out; events ${JSON.stringify(events.map((e) => e.type)).slice(0, 200)}`)
+      await new Promise((r) => setTimeout(r, 5))
+    }
+  }
+  return {
+    ws,
+    events,
+    until,
+    request: async <T>(channel: Channel, payload?: unknown): Promise<Result<T>> => {
+      const id = nextId++
+      ws.send(JSON.stringify({ id, channel, payload }))
+      return (await until(() => replies.get(id))) as Result<T>
+    },
+    state: (state: string) => until(() => events.find((e) => e.type === 'state' && e.state === state))
+  }
 }

@@ -6,11 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { rmSync } from 'node:fs'
-import { WebSocket } from 'ws'
 import { startWebShell, type WebShell } from '../../src-main/web-shell'
-import type { Channel, CurrentRun, LabEvent, Result, WsServerMessage } from '../../src-main/ipc/contract'
+import type { CurrentRun } from '../../src-main/ipc/contract'
 import type { LabHost } from '../../src-main/lab-host'
-import { fakeHost, mlpSpec, pageFolder, settings } from './helpers'
+import { fakeHost, mlpSpec, pageFolder, pageSocket, settings } from './helpers'
 
 let dir: string
 let shell: WebShell
@@ -27,38 +26,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-/** A page's socket: requests by id, and the events it has been sent. */
-async function page() {
-  const ws = new WebSocket(`ws://127.0.0.1:${shell.port}/ws?token=${encodeURIComponent(shell.token)}`, { origin: shell.origin })
-  await new Promise<void>((ok, no) => { ws.once('open', () => ok()); ws.once('error', no) })
-  const events: LabEvent[] = []
-  const replies = new Map<number, Result<unknown>>()
-  ws.on('message', (d) => {
-    const m = JSON.parse(d.toString()) as WsServerMessage
-    if ('event' in m) events.push(m.event)
-    else if ('result' in m) replies.set(m.id, m.result)
-  })
-  let nextId = 1
-  const until = async <T>(got: () => T | undefined, ms = 5000): Promise<T> => {
-    const t0 = Date.now()
-    for (;;) {
-      const v = got()
-      if (v !== undefined) return v
-      if (Date.now() - t0 > ms) throw new Error(`timed out; events ${JSON.stringify(events.map((e) => e.type)).slice(0, 200)}`)
-      await new Promise((r) => setTimeout(r, 5))
-    }
-  }
-  return {
-    ws,
-    events,
-    request: async <T>(channel: Channel, payload?: unknown): Promise<Result<T>> => {
-      const id = nextId++
-      ws.send(JSON.stringify({ id, channel, payload }))
-      return (await until(() => replies.get(id))) as Result<T>
-    },
-    state: (state: string) => until(() => events.find((e) => e.type === 'state' && e.state === state))
-  }
-}
+const page = () => pageSocket(shell)
 
 describe('train:current: a page loaded again takes the run over', () => {
   it('names the run to a second page, which pauses, steers and stops it, then starts another', async () => {
